@@ -1,0 +1,30 @@
+/** The shape every command module exports; `cli/commands/index.ts` is the table of them. */
+export interface Command {
+  name: string;
+  /** One line for `herald --help`. */
+  summary: string;
+  /** Full usage text for `herald <name> --help`. */
+  usage: string;
+  /** Returns the process exit code: 0 ok, 1 definitions or data have errors, 2 usage or internal error. */
+  run(argv: string[], io: CliIO): Promise<number>;
+}
+
+/** Streams and environment, injected so tests can run commands in-process. */
+export interface CliIO {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+}
+
+/** A user mistake on the command line: printed without a stack trace, exit code 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export const EXIT_OK = 0;
+export const EXIT_ERRORS = 1;
+export const EXIT_USAGE = 2;

@@ -1,0 +1,59 @@
+import type { CliIO } from './command.ts';
+import { EXIT_USAGE, UsageError } from './command.ts';
+import { commands, findCommand } from './commands/index.ts';
+import { suggest } from '../compiler/diagnostics/suggest.ts';
+import { HERALD_VERSION } from '../compiler/version.ts';
+
+function helpText(): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
+  const lines = commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
+  return [
+    'herald: campaigns as code (segments, models, templates and journeys compiled from YAML)',
+    '',
+    'usage: herald <command> [workspace dir] [options]',
+    '',
+    'commands:',
+    ...lines,
+    '',
+    'common options: --db URL, --as-of TIME, --format FORMAT, --help',
+    'exit codes: 0 ok, 1 the definitions or data have errors, 2 usage or internal error',
+  ].join('\n');
+}
+
+/** The CLI entry: dispatches to a command and maps every outcome to an exit code. */
+export async function main(argv: string[], io: CliIO = defaultIO()): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout.write(`${helpText()}\n`);
+    return name === undefined ? EXIT_USAGE : 0;
+  }
+  if (name === '--version' || name === '-v') {
+    io.stdout.write(`${HERALD_VERSION}\n`);
+    return 0;
+  }
+  const command = findCommand(name);
+  if (!command) {
+    const hint = suggest(name, commands.map((c) => c.name));
+    io.stderr.write(`herald: unknown command "${name}"${hint ? `; did you mean "${hint}"?` : ''}\nrun \`herald --help\` for the list\n`);
+    return EXIT_USAGE;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.stdout.write(`${command.usage}\n\n${command.summary}\n`);
+    return 0;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr.write(`herald ${name}: ${e.message}\n`);
+      return EXIT_USAGE;
+    }
+    // Internal errors are the only place a stack trace is printed.
+    io.stderr.write(`herald ${name}: internal error\n${(e as Error).stack ?? String(e)}\n`);
+    return EXIT_USAGE;
+  }
+}
+
+function defaultIO(): CliIO {
+  return { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env };
+}

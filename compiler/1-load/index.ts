@@ -1,0 +1,64 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { resolve, join } from 'node:path';
+import type { Diagnostic } from '../diagnostics/diagnostic.ts';
+import { diag } from '../diagnostics/make.ts';
+import { discoverYamlFiles } from './discover.ts';
+import { MAX_FILE_BYTES, parseFileBytes, type LoadedDocument } from './parse-file.ts';
+import type { SourceFile } from './source-file.ts';
+
+export type { LoadedDocument } from './parse-file.ts';
+export type { SourceFile } from './source-file.ts';
+
+/** What phase 1 hands on: every file and document of the workspace, parsed with positions. */
+export interface LoadResult {
+  root: string;
+  files: SourceFile[];
+  documents: LoadedDocument[];
+  diagnostics: Diagnostic[];
+}
+
+export const WORKSPACE_FILE = 'herald.yaml';
+
+/** Phase 1 entry. Reads from disk; never throws for bad input. */
+export function load(workspaceDir: string): LoadResult {
+  const root = resolve(workspaceDir);
+  const result: LoadResult = { root, files: [], documents: [], diagnostics: [] };
+  if (!existsSync(root) || !statSync(root).isDirectory()) {
+    result.diagnostics.push(
+      diag('HL101', `workspace ${workspaceDir} does not exist or is not a directory`, {
+        help: 'pass the folder that holds herald.yaml',
+      }),
+    );
+    return result;
+  }
+  if (!existsSync(join(root, WORKSPACE_FILE))) {
+    result.diagnostics.push(
+      diag('HL102', `no ${WORKSPACE_FILE} in ${workspaceDir}`, {
+        help: existsSync(join(root, 'herald.yml')) ? 'rename herald.yml to herald.yaml' : 'create one with `herald init`',
+      }),
+    );
+    return result;
+  }
+  for (const rel of discoverYamlFiles(root)) {
+    const abs = join(root, rel);
+    let bytes: Uint8Array;
+    try {
+      const size = statSync(abs).size;
+      // An oversized file is reported without reading it: no point holding 50 MB to say no.
+      if (size > MAX_FILE_BYTES) {
+        const mb = (size / 1024 / 1024).toFixed(1);
+        result.diagnostics.push(diag('HL108', `${rel} is ${mb} MB; definition files are limited to 10 MB`, { file: rel }));
+        continue;
+      }
+      bytes = readFileSync(abs);
+    } catch (e) {
+      result.diagnostics.push(diag('HL110', `cannot read ${rel}: ${(e as Error).message}`, { file: rel }));
+      continue;
+    }
+    const parsed = parseFileBytes(rel, abs, bytes);
+    if (parsed.file) result.files.push(parsed.file);
+    result.documents.push(...parsed.documents);
+    result.diagnostics.push(...parsed.diagnostics);
+  }
+  return result;
+}

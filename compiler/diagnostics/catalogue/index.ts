@@ -1,0 +1,46 @@
+import type { CodeEntry } from './types.ts';
+import { loadCodes } from './load.ts';
+import { dslCodes } from './dsl.ts';
+import { validateCodes } from './validate.ts';
+import { analyzeCodes } from './analyze.ts';
+import { templatesCodes } from './templates.ts';
+import { journeysCodes } from './journeys.ts';
+import { modelsCodes } from './models.ts';
+import { sourcesCodes } from './sources.ts';
+import { planCodes } from './plan.ts';
+import { emitCodes } from './emit.ts';
+import { runtimeCodes } from './runtime.ts';
+
+export type { CodeEntry } from './types.ts';
+
+/**
+ * Every diagnostic code Herald can emit, with its long explanation. Code ranges per area:
+ * HL10x–12x load, HL13x–14x rule DSL syntax, HL2xx schema validation, HL30x–31x names and graph,
+ * HL32x–34x rule types, HL35x templates, HL36x journeys, HL37x models, HL38x sources, HL39x plan,
+ * HL40x–41x emit, HL42x MJML, HL43x journey emit, HL44x model emit, HL45x plan emit, HL5xx runtime.
+ */
+export const catalogue: ReadonlyMap<string, CodeEntry> = (() => {
+  const all = [
+    ...loadCodes,
+    ...dslCodes,
+    ...validateCodes,
+    ...analyzeCodes,
+    ...templatesCodes,
+    ...journeysCodes,
+    ...modelsCodes,
+    ...sourcesCodes,
+    ...planCodes,
+    ...emitCodes,
+    ...runtimeCodes,
+  ];
+  const map = new Map<string, CodeEntry>();
+  for (const entry of all) {
+    if (map.has(entry.code)) throw new Error(`diagnostic code ${entry.code} is defined twice`);
+    map.set(entry.code, entry);
+  }
+  return map;
+})();
+
+export function lookupCode(code: string): CodeEntry | undefined {
+  return catalogue.get(code);
+}

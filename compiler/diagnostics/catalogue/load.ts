@@ -1,0 +1,93 @@
+import type { CodeEntry } from './types.ts';
+
+/** HL10x–HL12x: discovering and reading workspace files. (HL13x–HL14x belong to the rule DSL parser.) */
+export const loadCodes: CodeEntry[] = [
+  {
+    code: 'HL101',
+    title: 'workspace not found',
+    severity: 'error',
+    explanation:
+      'The path given to the command does not exist or is not a directory. Pass the folder that ' +
+      'holds `herald.yaml` (the default is the current directory).',
+  },
+  {
+    code: 'HL102',
+    title: 'missing herald.yaml',
+    severity: 'error',
+    explanation:
+      'Every workspace has a `herald.yaml` at its root holding the `Workspace` document: the ' +
+      'database, the time zone and the data model that rules are type-checked against. Create one ' +
+      'with `herald init`, or point the command at the folder that has it.',
+  },
+  {
+    code: 'HL103',
+    title: 'YAML syntax error',
+    severity: 'error',
+    explanation:
+      'The file is not valid YAML. The diagnostic points at the first character the parser could ' +
+      'not accept. Common causes: a missing space after `:`, unbalanced quotes or brackets, and ' +
+      'inconsistent indentation.',
+  },
+  {
+    code: 'HL104',
+    title: 'tab used for indentation',
+    severity: 'error',
+    explanation:
+      'YAML forbids tab characters in indentation. Replace the tab with spaces (two per level is the ' +
+      'convention in Herald workspaces).',
+  },
+  {
+    code: 'HL105',
+    title: 'duplicate key',
+    severity: 'error',
+    explanation:
+      'A mapping has the same key twice. YAML parsers disagree about which value wins, so Herald ' +
+      'rejects the file. Remove or rename one of them.',
+  },
+  {
+    code: 'HL106',
+    title: 'empty file',
+    severity: 'warning',
+    explanation:
+      'The file holds no YAML document (or only comments). It is ignored. Delete it, or add it to ' +
+      '`.heraldignore` if it is a placeholder.',
+  },
+  {
+    code: 'HL107',
+    title: 'file is not UTF-8 text',
+    severity: 'error',
+    explanation:
+      'Workspace files must be UTF-8 encoded text. The file holds bytes that are not valid UTF-8 ' +
+      '(for example Latin-1 accents) or looks binary (NUL bytes). Re-save it as UTF-8, or add it to ' +
+      '`.heraldignore` if it is not a definition file.',
+  },
+  {
+    code: 'HL108',
+    title: 'file too large',
+    severity: 'error',
+    explanation:
+      'The file is larger than the limit for a definition file (10 MB). Definitions are small; data ' +
+      'belongs in files loaded by a `Source`, which streams them. Move the data out of the YAML file.',
+  },
+  {
+    code: 'HL109',
+    title: 'empty document',
+    severity: 'warning',
+    explanation:
+      'A `---` separator is followed by an empty document. It is ignored; remove the extra separator.',
+  },
+  {
+    code: 'HL110',
+    title: 'unreadable file',
+    severity: 'error',
+    explanation: 'The file could not be read (permissions, or it vanished while loading).',
+  },
+  {
+    code: 'HL111',
+    title: 'YAML warning',
+    severity: 'warning',
+    explanation:
+      'The YAML parser accepted the file but reported something suspicious, such as an unresolved ' +
+      'tag. The message says what.',
+  },
+];

@@ -1,0 +1,9 @@
+import type { Severity } from '../diagnostic.ts';
+
+/** One entry of the code catalogue: the short title and the long explanation `herald explain-code` prints. */
+export interface CodeEntry {
+  code: string;
+  title: string;
+  severity: Severity;
+  explanation: string;
+}
