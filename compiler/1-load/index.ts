@@ -5,15 +5,19 @@ import { diag } from '../diagnostics/make.ts';
 import { discoverYamlFiles } from './discover.ts';
 import { MAX_FILE_BYTES, parseFileBytes, type LoadedDocument } from './parse-file.ts';
 import type { SourceFile } from './source-file.ts';
+import { parseRules, type RuleSite } from './rules.ts';
 
 export type { LoadedDocument } from './parse-file.ts';
 export type { SourceFile } from './source-file.ts';
+export type { RuleSite } from './rules.ts';
 
 /** What phase 1 hands on: every file and document of the workspace, parsed with positions. */
 export interface LoadResult {
   root: string;
   files: SourceFile[];
   documents: LoadedDocument[];
+  /** Every rule-DSL string in the documents, parsed with positions in its file. */
+  rules: RuleSite[];
   diagnostics: Diagnostic[];
 }
 
@@ -22,7 +26,7 @@ export const WORKSPACE_FILE = 'herald.yaml';
 /** Phase 1 entry. Reads from disk; never throws for bad input. */
 export function load(workspaceDir: string): LoadResult {
   const root = resolve(workspaceDir);
-  const result: LoadResult = { root, files: [], documents: [], diagnostics: [] };
+  const result: LoadResult = { root, files: [], documents: [], rules: [], diagnostics: [] };
   if (!existsSync(root) || !statSync(root).isDirectory()) {
     result.diagnostics.push(
       diag('HL101', `workspace ${workspaceDir} does not exist or is not a directory`, {
@@ -60,5 +64,8 @@ export function load(workspaceDir: string): LoadResult {
     result.documents.push(...parsed.documents);
     result.diagnostics.push(...parsed.diagnostics);
   }
+  const rules = parseRules(result.documents);
+  result.rules = rules.rules;
+  result.diagnostics.push(...rules.diagnostics);
   return result;
 }
