@@ -1,35 +1,46 @@
 import { load, type LoadResult } from './1-load/index.ts';
 import { validate, type ValidateResult } from './2-validate/index.ts';
 import { analyze, type AnalyzeResult } from './3-analyze/index.ts';
-import { emit, type EmitResult } from './4-emit/index.ts';
+import { emit, type EmitOptions, type EmitResult } from './4-emit/index.ts';
 import { hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics/diagnostic.ts';
 
 export interface PipelineResult {
   loaded: LoadResult;
   validated?: ValidateResult;
   analyzed?: AnalyzeResult;
+  /** Present only when emitting was asked for and no phase reported an error. */
   emitted?: EmitResult;
   /** All diagnostics of the phases that ran, sorted by file and position. */
   diagnostics: Diagnostic[];
 }
 
+export interface PipelineOptions extends EmitOptions {
+  /** `false` is `validate` (load + validate + analyze); `true` also emits the build. */
+  emit: boolean;
+}
+
+/** Load diagnostics after which there is nothing to go on: no workspace folder, no herald.yaml. */
+const FATAL_LOAD_CODES = new Set(['HL101', 'HL102']);
+
 /**
- * Runs the compiler phases in order. Every error of a phase is reported, then the pipeline stops
- * at that phase boundary. `emit: false` is `validate` (load + validate + analyze).
+ * Runs the compiler phases in order. Each phase works on what the previous one got right:
+ * validate checks every document that loaded, analyze every definition that validated (a
+ * reference to a definition with errors of its own is not reported again), so a workspace with
+ * mistakes in several phases reports them all in one run. Emit runs only when no phase reported
+ * an error: a build is never made from a broken workspace.
  */
-export function runPipeline(workspaceDir: string, options: { emit: boolean }): PipelineResult {
+export function runPipeline(workspaceDir: string, options: PipelineOptions): PipelineResult {
   const loaded = load(workspaceDir);
   const result: PipelineResult = { loaded, diagnostics: [...loaded.diagnostics] };
-  const stop = () => hasErrors(result.diagnostics);
-  if (stop()) return finish(result);
+  if (loaded.diagnostics.some((d) => FATAL_LOAD_CODES.has(d.code))) return finish(result);
   result.validated = validate(loaded);
   result.diagnostics.push(...result.validated.diagnostics);
-  if (stop()) return finish(result);
-  result.analyzed = analyze(loaded, result.validated);
+  result.analyzed = analyze(loaded, result.validated, { earlierDiagnostics: loaded.diagnostics });
   result.diagnostics.push(...result.analyzed.diagnostics);
-  if (stop() || !options.emit) return finish(result);
-  result.emitted = emit(loaded, result.validated, result.analyzed);
+  if (!options.emit || hasErrors(result.diagnostics)) return finish(result);
+  result.emitted = emit(loaded, result.validated, result.analyzed, options);
   result.diagnostics.push(...result.emitted.diagnostics);
+  if (hasErrors(result.emitted.diagnostics)) delete result.emitted;
   return finish(result);
 }
 

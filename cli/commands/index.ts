@@ -1,20 +1,28 @@
 import type { Command } from '../command.ts';
 import { notBuilt } from '../not-built.ts';
+import { renderCommand } from './render.ts';
+import { ingestCommand } from './ingest.ts';
+import { forgetCommand } from './forget.ts';
+import { validateCommand } from './validate.ts';
+import { explainCodeCommand } from './explain-code.ts';
+import { compileCommand } from './compile.ts';
+import { segmentsCommand } from './segments.ts';
+import { explainCommand } from './explain.ts';
 
 /**
  * The command table. Each command lives in its own module under `cli/commands/`; a command that is
  * not built yet is registered with `notBuilt` so `herald --help` always shows the whole design.
  */
 export const commands: Command[] = [
-  notBuilt('validate', 'load, validate and analyze a workspace', 'herald validate [dir] [--format pretty|json|github|sarif]'),
-  notBuilt('compile', 'compile a workspace into build/ (manifest, SQL, templates, jobs)', 'herald compile [dir] [--out build]'),
-  notBuilt('ingest', 'load sources into the database', 'herald ingest [dir] [--db URL]'),
-  notBuilt('segments', 'materialize segments as of a time and print counts', 'herald segments [dir] [--as-of TIME] [--format pretty|json]'),
-  notBuilt('explain', 'why a customer is in or out of each segment', 'herald explain <customer> [dir] [--show-pii]'),
-  notBuilt('forget', "erase a customer's personal data and events", 'herald forget <customer> [dir]'),
+  validateCommand,
+  compileCommand,
+  ingestCommand,
+  segmentsCommand,
+  explainCommand,
+  forgetCommand,
   notBuilt('train', 'train models and write evaluation reports', 'herald train [dir] [--model NAME]'),
   notBuilt('score', 'write scores, tiers, clusters and recommendations', 'herald score [dir] [--model NAME]'),
-  notBuilt('render', 'render one personalized email', 'herald render <template> --customer ID [dir] [--part html|text|subject|mime]'),
+  renderCommand,
   notBuilt('run', 'execute journeys and campaigns up to a time', 'herald run [dir] --until TIME [--dry-run]'),
   notBuilt('report', 'sends, suppressions, engagement and experiment results', 'herald report [dir]'),
   notBuilt('test', "run the workspace's Test documents on a simulated clock", 'herald test [dir]'),
@@ -22,7 +30,7 @@ export const commands: Command[] = [
   notBuilt('dev', 'watch mode with a live preview server', 'herald dev [dir] [--port N]'),
   notBuilt('init', 'create a new workspace', 'herald init [dir]'),
   notBuilt('new', 'add one definition to a workspace', 'herald new <kind> <name> [dir]'),
-  notBuilt('explain-code', 'print the long explanation of a diagnostic code', 'herald explain-code <HLnnn>'),
+  explainCodeCommand,
   notBuilt('pipeline', 'run the whole flagship job end to end (npm start)', 'herald pipeline [dir]'),
 ];
 

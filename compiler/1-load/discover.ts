@@ -2,7 +2,11 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ALWAYS_IGNORED, isIgnored, parseIgnoreFile, type IgnoreRule } from './ignore.ts';
 
-/** Finds every `*.yaml` / `*.yml` under the root, in a stable (sorted) order, honouring `.heraldignore`. */
+/**
+ * Finds every `*.yaml` / `*.yml` under the root, in a stable (sorted) order, honouring `.heraldignore`.
+ * Anything so named that is not a folder is returned (even a broken link or a FIFO): the loader
+ * reports what it cannot read instead of skipping it silently.
+ */
 export function discoverYamlFiles(root: string): string[] {
   const ignoreFile = join(root, '.heraldignore');
   const rules: IgnoreRule[] = existsSync(ignoreFile) ? parseIgnoreFile(readFileSync(ignoreFile, 'utf8')) : [];
@@ -21,7 +25,8 @@ function walk(abs: string, rel: string, rules: IgnoreRule[], found: string[]): v
       try {
         isDir = statSync(absPath).isDirectory();
       } catch {
-        continue; // a dangling link is not a definition file
+        // A broken link named like a definition file is reported by the loader (it cannot be read).
+        isDir = false;
       }
     }
     if (isDir) {

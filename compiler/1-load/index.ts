@@ -3,7 +3,7 @@ import { resolve, join } from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
 import { diag } from '../diagnostics/make.ts';
 import { discoverYamlFiles } from './discover.ts';
-import { MAX_FILE_BYTES, parseFileBytes, type LoadedDocument } from './parse-file.ts';
+import { fileTooLarge, MAX_FILE_BYTES, parseFileBytes, type LoadedDocument } from './parse-file.ts';
 import type { SourceFile } from './source-file.ts';
 import { parseRules, type RuleSite } from './rules.ts';
 
@@ -47,16 +47,22 @@ export function load(workspaceDir: string): LoadResult {
     const abs = join(root, rel);
     let bytes: Uint8Array;
     try {
-      const size = statSync(abs).size;
+      const stat = statSync(abs);
+      if (!stat.isFile()) {
+        result.diagnostics.push(diag('HL110', `cannot read ${rel}: it is not a regular file`, { file: rel }));
+        continue;
+      }
+      const size = stat.size;
       // An oversized file is reported without reading it: no point holding 50 MB to say no.
       if (size > MAX_FILE_BYTES) {
-        const mb = (size / 1024 / 1024).toFixed(1);
-        result.diagnostics.push(diag('HL108', `${rel} is ${mb} MB; definition files are limited to 10 MB`, { file: rel }));
+        result.diagnostics.push(fileTooLarge(rel, size));
         continue;
       }
       bytes = readFileSync(abs);
     } catch (e) {
-      result.diagnostics.push(diag('HL110', `cannot read ${rel}: ${(e as Error).message}`, { file: rel }));
+      const code = (e as NodeJS.ErrnoException).code;
+      const why = code === 'ENOENT' ? 'it is a broken link or vanished while loading' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
+      result.diagnostics.push(diag('HL110', `cannot read ${rel}: ${why}`, { file: rel }));
       continue;
     }
     const parsed = parseFileBytes(rel, abs, bytes);

@@ -1,10 +1,19 @@
-import { parseAllDocuments, isDocument, type Document } from 'yaml';
+import { parseAllDocuments, isDocument, isScalar, visit, type Document } from 'yaml';
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
 import { diag } from '../diagnostics/make.ts';
 import { makeSourceFile, rangeAt, type SourceFile } from './source-file.ts';
 
 /** Definition files are small; anything bigger is data in the wrong place (and would stall the parser). */
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;
+
+/** HL108, for the loader (which checks the size before reading) and for bytes handed over directly. */
+export function fileTooLarge(path: string, size: number): Diagnostic {
+  const mb = (size / 1024 / 1024).toFixed(1);
+  return diag('HL108', `${path} is ${mb} MB; definition files are limited to ${MAX_FILE_BYTES / 1024 / 1024} MB`, {
+    file: path,
+    help: 'move data into a file a Source loads, or add this file to .heraldignore',
+  });
+}
 
 /** One YAML document of a file, parsed with node positions and converted to plain JS. */
 export interface LoadedDocument {
@@ -26,10 +35,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Decodes and parses one file. Never throws: every problem becomes a diagnostic with a location. */
 export function parseFileBytes(path: string, absPath: string, bytes: Uint8Array): ParsedFile {
-  if (bytes.byteLength > MAX_FILE_BYTES) {
-    const mb = (bytes.byteLength / 1024 / 1024).toFixed(1);
-    return { documents: [], diagnostics: [diag('HL108', `${path} is ${mb} MB; definition files are limited to 10 MB`, { file: path })] };
-  }
+  if (bytes.byteLength > MAX_FILE_BYTES) return { documents: [], diagnostics: [fileTooLarge(path, bytes.byteLength)] };
   const nul = bytes.indexOf(0);
   if (nul !== -1) {
     return { documents: [], diagnostics: [diag('HL107', `${path} looks binary (NUL byte at byte ${nul})`, { file: path })] };
@@ -38,15 +44,17 @@ export function parseFileBytes(path: string, absPath: string, bytes: Uint8Array)
   try {
     text = utf8.decode(bytes);
   } catch {
-    const bad = firstInvalidUtf8(bytes);
+    const bad = Math.min(firstInvalidUtf8(bytes), bytes.length - 1);
     const prefix = new TextDecoder('utf-8').decode(bytes.subarray(0, bad));
-    const file = makeSourceFile(path, absPath, prefix);
+    // The file is kept with U+FFFD in place of bad bytes, so the code frame can show the spot.
+    const file = makeSourceFile(path, absPath, new TextDecoder('utf-8').decode(bytes));
     return {
+      file,
       documents: [],
       diagnostics: [
         diag('HL107', `invalid UTF-8 byte 0x${bytes[bad]!.toString(16).padStart(2, '0')} at byte ${bad}`, {
           file: path,
-          range: rangeAt(file, prefix.length, prefix.length),
+          range: rangeAt(file, prefix.length, prefix.length + 1),
           help: 're-save the file as UTF-8',
         }),
       ],
@@ -61,32 +69,53 @@ export function parseText(path: string, absPath: string, text: string): ParsedFi
   const file = makeSourceFile(path, absPath, text);
   const diagnostics: Diagnostic[] = [];
   const documents: LoadedDocument[] = [];
-  const parsed = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: true, strict: true });
-  const docs = Array.isArray(parsed) ? parsed : isDocument(parsed) ? [parsed] : [];
+  const tooDeep = excessiveNesting(text);
+  if (tooDeep !== undefined) {
+    // The YAML parser's memory grows with nesting; refuse before parsing rather than after running out.
+    diagnostics.push(
+      diag('HL103', `collections are nested more than ${MAX_NESTING} levels deep`, { file: path, range: rangeAt(file, tooDeep, tooDeep + 1) }),
+    );
+    return { file, documents, diagnostics };
+  }
+  let docs: Document.Parsed[];
+  try {
+    const parsed = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: true, strict: true });
+    docs = Array.isArray(parsed) ? parsed : isDocument(parsed) ? [parsed] : [];
+  } catch (e) {
+    diagnostics.push(diag('HL103', `the YAML parser gave up: ${(e as Error).message}`, { file: path, range: rangeAt(file, 0, 0) }));
+    return { file, documents, diagnostics };
+  }
 
-  if (docs.length === 0 || text.trim() === '' || docs.every((d) => d.contents === null && d.errors.length === 0)) {
-    if (docs.length <= 1) {
-      diagnostics.push(diag('HL106', `${path} holds no YAML document`, { file: path, range: rangeAt(file, 0, 0) }));
-      return { file, documents, diagnostics };
-    }
+  if (docs.every((d) => isEmptyDocument(d) && d.errors.length === 0)) {
+    diagnostics.push(diag('HL106', `${path} holds no YAML document`, { file: path, range: rangeAt(file, 0, 0) }));
+    return { file, documents, diagnostics };
   }
 
   docs.forEach((doc, index) => {
     for (const error of doc.errors) {
       const [start, end] = error.pos;
       const code = error.code === 'TAB_AS_INDENT' ? 'HL104' : error.code === 'DUPLICATE_KEY' ? 'HL105' : 'HL103';
-      diagnostics.push(diag(code, cleanYamlMessage(error.message), { file: path, range: rangeAt(file, start, end) }));
+      const help = code === 'HL104' ? 'indent with spaces' : code === 'HL105' ? 'remove or rename one of the two keys' : undefined;
+      let message = cleanYamlMessage(error.message);
+      let stop = end;
+      if (code === 'HL105') {
+        // Name the key and underline all of it (the parser marks only its first character).
+        const key = /^(?:"[^"\n]*"|'[^'\n]*'|[^:,{}[\]\n]*?)(?=\s*:)/.exec(text.slice(start, start + 200))?.[0];
+        if (key) {
+          message = `duplicate key ${key.startsWith('"') || key.startsWith("'") ? key : JSON.stringify(key)}`;
+          stop = start + key.length;
+        }
+      }
+      diagnostics.push(diag(code, message, { file: path, range: rangeAt(file, start, stop), ...(help ? { help } : {}) }));
     }
     for (const warning of doc.warnings) {
       const [start, end] = warning.pos;
       diagnostics.push(diag('HL111', cleanYamlMessage(warning.message), { file: path, range: rangeAt(file, start, end) }));
     }
     if (doc.errors.length > 0) return;
-    if (doc.contents === null) {
-      if (docs.length > 1) {
-        const at = doc.range[0];
-        diagnostics.push(diag('HL109', `document ${index + 1} of ${path} is empty`, { file: path, range: rangeAt(file, at, at) }));
-      }
+    if (isEmptyDocument(doc)) {
+      const at = doc.range[0];
+      diagnostics.push(diag('HL109', `document ${index + 1} of ${path} is empty`, { file: path, range: rangeAt(file, at, at) }));
       return;
     }
     let value: unknown;
@@ -94,8 +123,9 @@ export function parseText(path: string, absPath: string, text: string): ParsedFi
       // A bounded alias count defuses "billion laughs" documents.
       value = doc.toJS({ maxAliasCount: 1000 });
     } catch (e) {
-      const [start, end] = doc.contents.range;
-      diagnostics.push(diag('HL103', (e as Error).message, { file: path, range: rangeAt(file, start, end) }));
+      const message = cleanYamlMessage((e as Error).message);
+      const [start, end] = aliasRange(doc, message) ?? doc.contents?.range ?? [doc.range[0], doc.range[0]];
+      diagnostics.push(diag('HL103', message, { file: path, range: rangeAt(file, start, end) }));
       return;
     }
     documents.push({ file, index, yaml: doc, value });
@@ -103,20 +133,77 @@ export function parseText(path: string, absPath: string, text: string): ParsedFi
   return { file, documents, diagnostics };
 }
 
+/** A document with nothing in it: only comments, or an extra `---`. (An explicit `~` or `null` is not empty.) */
+function isEmptyDocument(doc: Document.Parsed): boolean {
+  const c = doc.contents;
+  if (c === null) return true;
+  return isScalar(c) && c.value === null && c.range !== undefined && c.range !== null && c.range[0] === c.range[1];
+}
+
+/** For "Unresolved alias ...: name", the place of the `*name` that failed. */
+function aliasRange(doc: Document.Parsed, message: string): [number, number] | undefined {
+  const name = /alias.*: (\S+)$/i.exec(message)?.[1];
+  if (!name) return undefined;
+  let found: [number, number] | undefined;
+  visit(doc, {
+    Alias(_key, node) {
+      if (node.source === name && node.range) {
+        found = [node.range[0], node.range[1]];
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
+}
+
+export const MAX_NESTING = 1000;
+
+/** The offset of the first `[`/`{` nested deeper than MAX_NESTING, if any (a cheap count; quotes are not special). */
+function excessiveNesting(text: string): number | undefined {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 91 || c === 123) {
+      depth++;
+      if (depth > MAX_NESTING) return i;
+    } else if ((c === 93 || c === 125) && depth > 0) {
+      depth--;
+    }
+  }
+  return undefined;
+}
+
 /** The yaml package appends a code frame and position to messages; ours are printed separately. */
 function cleanYamlMessage(message: string): string {
   return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '').trim();
 }
 
+/** Offset of the first byte that does not start a well-formed UTF-8 sequence (Unicode table 3-7). */
 function firstInvalidUtf8(bytes: Uint8Array): number {
   let i = 0;
   while (i < bytes.length) {
     const b = bytes[i]!;
-    const len = b < 0x80 ? 1 : b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
+    let len = 0;
+    let lo = 0x80;
+    let hi = 0xbf;
+    if (b < 0x80) len = 1;
+    else if (b >= 0xc2 && b <= 0xdf) len = 2;
+    else if (b >= 0xe0 && b <= 0xef) {
+      len = 3;
+      if (b === 0xe0) lo = 0xa0;
+      if (b === 0xed) hi = 0x9f;
+    } else if (b >= 0xf0 && b <= 0xf4) {
+      len = 4;
+      if (b === 0xf0) lo = 0x90;
+      if (b === 0xf4) hi = 0x8f;
+    }
     if (len === 0) return i;
     for (let k = 1; k < len; k++) {
       const c = bytes[i + k];
-      if (c === undefined || (c & 0xc0) !== 0x80) return i;
+      const min = k === 1 ? lo : 0x80;
+      const max = k === 1 ? hi : 0xbf;
+      if (c === undefined || c < min || c > max) return i;
     }
     i += len;
   }

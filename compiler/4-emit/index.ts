@@ -1,17 +1,42 @@
 import type { LoadResult } from '../1-load/index.ts';
 import type { ValidateResult } from '../2-validate/index.ts';
-import type { AnalyzeResult } from '../3-analyze/index.ts';
+import type { AnalyzeResult, SpecSchemaOf } from '../3-analyze/index.ts';
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
+import type { Manifest } from '../types/manifest.ts';
+import type { Kind } from '../types/definition.ts';
+import type { KindEmitter } from './context.ts';
+import { prettyCanonicalJson } from './canonical-json.ts';
+import { MANIFEST_FILE } from './build-files.ts';
+import { buildManifest } from './manifest.ts';
 
 export interface EmitResult {
   /** The manifest object (written as build/manifest.json). */
-  manifest: unknown;
-  /** Every file of build/, by relative path (manifest.json included). */
+  manifest: Manifest;
+  /** Every file of build/, by relative path (manifest.json included), sorted by path. */
   files: Map<string, string>;
   diagnostics: Diagnostic[];
 }
 
-/** Phase 4 entry. (Skeleton: filled in by the emit work.) */
-export function emit(_loaded: LoadResult, _validated: ValidateResult, _analyzed: AnalyzeResult): EmitResult {
-  return { manifest: {}, files: new Map(), diagnostics: [] };
+export interface EmitOptions {
+  /**
+   * An instant to record as `metadata.generated_at` (ISO 8601). Absent by default so that builds
+   * are byte-identical; the CLI sets it only from SOURCE_DATE_EPOCH. Never part of `generated_from`.
+   */
+  generatedAt?: string;
+  /** Where kind spec schemas (and so their defaults) come from (default: schemas/kinds/). */
+  specSchemaOf?: SpecSchemaOf;
+  /** The kind emitters (default: kinds/index.ts); a kind missing here compiles to nothing. Tests pass their own. */
+  kindEmitters?: Partial<Record<Kind, KindEmitter>>;
+}
+
+/**
+ * Phase 4 entry: runs every kind emitter (in dependency order) and assembles the manifest and the
+ * other build files. Pure: no clock, no disk; the caller writes `files` to build/.
+ */
+export function emit(_loaded: LoadResult, validated: ValidateResult, analyzed: AnalyzeResult, options: EmitOptions = {}): EmitResult {
+  const { manifest, buildFiles, diagnostics } = buildManifest(validated, analyzed, options);
+  const files = new Map<string, string>();
+  files.set(MANIFEST_FILE, prettyCanonicalJson(manifest));
+  for (const path of [...buildFiles.keys()].sort()) files.set(path, buildFiles.get(path)!);
+  return { manifest, files, diagnostics };
 }

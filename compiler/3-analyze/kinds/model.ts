@@ -1,4 +1,161 @@
-import type { KindAnalyzer } from '../context.ts';
+import type { Expr } from '../../types/ast.ts';
+import { diag } from '../../diagnostics/make.ts';
+import { suggest } from '../../diagnostics/suggest.ts';
+import { findRuleSites, ruleRange } from '../../1-load/rules.ts';
+import { ALGORITHMS_BY_TYPE, labelHorizonMs, type RawModelSpec } from '../../models/compile-spec.ts';
+import type { ModelType } from '../../models/job-spec.ts';
+import type { AnalyzeContext, DocPath, KindAnalyzer } from '../context.ts';
+import type { Definition } from '../../types/definition.ts';
+import { checkRule, expectRuleType } from '../rules/check.ts';
+import { ruleEnvironment } from '../rules/environment.ts';
+import { BOOLEAN, NUMBER } from '../rules/types.ts';
 
-/** Kind-specific checks for Model definitions. */
-export const analyzeModel: KindAnalyzer = () => undefined;
+/** What the Model emitter needs: the type-checked rules' ASTs by feature name, and the label's. */
+export interface ModelFacts {
+  features: Record<string, Expr>;
+  label?: Expr;
+}
+
+/** Which bars each type checks. */
+const BARS: Record<ModelType, readonly string[]> = {
+  propensity: ['min_auc', 'max_log_loss', 'max_brier', 'min_lift_over_baseline'],
+  regression: ['max_rmse', 'max_mae', 'min_r2', 'min_lift_over_baseline'],
+  clusters: ['min_silhouette'],
+  recommendations: ['min_precision_at_k', 'min_recall_at_k', 'min_ndcg_at_k', 'min_lift_over_baseline'],
+};
+
+const RECOMMENDATION_ONLY = ['interactions', 'item_features', 'item_property', 'k', 'exclude_seen', 'hybrid'] as const;
+
+/**
+ * Checks a Model: its rules (features over a customer, the label over the window after the
+ * cut-off), that algorithm, bars and settings fit its type, that tiers add up to 1, and that
+ * recommendation inputs name declared events and item fields.
+ */
+export const analyzeModel: KindAnalyzer = (def, ctx) => {
+  const spec = def.spec as unknown as RawModelSpec;
+  const file = def.doc.file.path;
+  const at = (path: DocPath, key = false) => ctx.rangeOf(def, ['spec', ...path], { key });
+  const report = (code: string, message: string, path: DocPath, help?: string, key = false) => {
+    const range = at(path, key);
+    ctx.report(diag(code, message, { file, ...(range ? { range } : {}), ...(help ? { help } : {}) }));
+  };
+  const type = spec.type;
+  const facts: ModelFacts = { features: {} };
+
+  if (spec.algorithm !== undefined && type !== 'clusters' && !ALGORITHMS_BY_TYPE[type].includes(spec.algorithm)) {
+    const allowed = ALGORITHMS_BY_TYPE[type];
+    const hint = suggest(spec.algorithm, allowed);
+    report('HL370', `algorithm ${spec.algorithm} does not fit a ${type} model`, ['algorithm'], hint ? `did you mean "${hint}"?` : `use one of ${allowed.join(', ')}`);
+  }
+  if (spec.algorithm !== undefined && type === 'clusters') {
+    report('HL378', 'clusters always use k-means; `algorithm` is ignored', ['algorithm'], 'remove it', true);
+  }
+
+  checkRules(def, ctx, type, facts);
+  const needsLabel = type === 'propensity' || type === 'regression';
+  if (needsLabel && spec.label === undefined) {
+    report('HL372', `a ${type} model needs a label`, ['type'], type === 'propensity' ? 'e.g. label: exists(purchase within next 90d)' : 'e.g. label: sum(purchase.amount within next 90d)');
+  }
+  if (needsLabel && spec.label !== undefined && labelHorizonMs(spec.label) === 0) {
+    report('HL374', 'the label has no `within next` window, so it looks at no future', ['label'], 'e.g. exists(purchase within next 90d)');
+  }
+  if (type !== 'recommendations' && Object.keys(spec.features ?? {}).length === 0) {
+    report('HL373', `a ${type} model needs features`, ['type'], 'e.g. features: { recency: days_since(last(purchase).at) }');
+  }
+  if (spec.tiers) {
+    const sum = Object.values(spec.tiers).reduce((s, v) => s + v, 0);
+    if (Math.abs(sum - 1) > 1e-6) report('HL371', `tiers add up to ${Number(sum.toFixed(6))}, not 1`, ['tiers'], 'make the fractions sum to 1, e.g. {high: 0.2, medium: 0.3, low: 0.5}');
+  }
+  checkClusters(spec, type, report);
+  checkRecommendations(spec, type, ctx, report);
+  for (const key of Object.keys(spec.evaluation ?? {})) {
+    if (key.startsWith('min_') || key.startsWith('max_')) {
+      if (!BARS[type].includes(key)) report('HL378', `${key} is not checked for a ${type} model`, ['evaluation', key], `bars for ${type}: ${BARS[type].join(', ')}`, true);
+    }
+  }
+  if (type !== 'recommendations' && !Object.keys(spec.evaluation ?? {}).some((k) => BARS[type].includes(k))) {
+    report('HL440', `model ${def.name} has no evaluation bar, so every trained version is activated`, ['type'], `add one, e.g. evaluation: { ${BARS[type][0]}: ... }`);
+  }
+  if (type === 'recommendations' && !Object.keys(spec.evaluation ?? {}).some((k) => BARS[type].includes(k))) {
+    report('HL440', `model ${def.name} has no evaluation bar, so every trained version is activated`, ['type'], 'add one, e.g. evaluation: { min_lift_over_baseline: 1.5 }');
+  }
+  return facts;
+};
+
+function checkRules(def: Definition, ctx: AnalyzeContext, type: ModelType, facts: ModelFacts): void {
+  const env = ruleEnvironment(ctx, def);
+  for (const site of findRuleSites(def.doc)) {
+    const checked = checkRule(site, site.scope, env);
+    if (!checked) continue;
+    const [, field, name] = site.path;
+    if (field === 'label') {
+      if (type === 'propensity' || type === 'regression') {
+        expectRuleType(checked, type === 'propensity' ? BOOLEAN : NUMBER, env, `the label of a ${type} model`);
+      }
+      facts.label = checked.ast;
+    } else if (field === 'features' && typeof name === 'string') {
+      const kind = checked.type.kind;
+      if (kind === 'string' || kind === 'list' || kind === 'duration') {
+        ctx.report(
+          diag('HL379', `feature ${name} is ${kind === 'list' ? 'a list' : `a ${kind}`}, not a number`, {
+            file: def.doc.file.path,
+            range: ruleRange(site, checked.ast.span),
+            help: kind === 'string' ? 'compare it instead, e.g. country = "United Kingdom"' : 'turn it into a number',
+          }),
+        );
+      }
+      facts.features[name] = checked.ast;
+    }
+  }
+}
+
+type Report = (code: string, message: string, path: DocPath, help?: string, key?: boolean) => void;
+
+function checkClusters(spec: RawModelSpec, type: ModelType, report: Report): void {
+  const c = spec.clusters;
+  if (!c) return;
+  if (type !== 'clusters') {
+    report('HL378', `clusters settings are ignored by a ${type} model`, ['clusters'], 'remove them', true);
+    return;
+  }
+  if (c.k !== undefined && c.k_range !== undefined) report('HL375', 'give either k or k_range, not both', ['clusters', 'k_range'], undefined, true);
+  if (c.k_range && c.k_range[0]! > c.k_range[1]!) report('HL375', `k_range [${c.k_range.join(', ')}] runs backwards`, ['clusters', 'k_range'], `write [${c.k_range[1]}, ${c.k_range[0]}]`);
+  const maxK = c.k ?? c.k_range?.[1] ?? 8;
+  if (c.names && c.names.length < maxK) {
+    report('HL375', `${c.names.length} cluster names for up to ${maxK} clusters`, ['clusters', 'names'], `give ${maxK} names, largest cluster first`);
+  }
+}
+
+function checkRecommendations(spec: RawModelSpec, type: ModelType, ctx: AnalyzeContext, report: Report): void {
+  if (type !== 'recommendations') {
+    for (const key of RECOMMENDATION_ONLY) {
+      if (spec[key] !== undefined) report('HL378', `${key} is only used by recommendations models`, [key], 'remove it', true);
+    }
+    return;
+  }
+  const model = ctx.dataModel;
+  const itemProperty = spec.item_property ?? 'item_id';
+  const events = Object.keys(model.events);
+  for (const event of Object.keys(spec.interactions ?? { purchase: 1 })) {
+    const props = model.events[event];
+    if (!props) {
+      const hint = suggest(event, events);
+      report('HL377', `"${event}" is not an event of the data model`, ['interactions', event], hint ? `did you mean "${hint}"?` : `known events: ${events.join(', ') || 'none'}`, true);
+    } else if (!(itemProperty in props)) {
+      report('HL377', `event ${event} has no property ${itemProperty} to read the item from`, spec.interactions ? ['interactions', event] : ['type'], 'set item_property to the property that holds the item id', true);
+    }
+  }
+  const usesContent = spec.algorithm === 'content' || ((spec.algorithm ?? 'hybrid') === 'hybrid' && ((spec.hybrid?.content ?? (spec.hybrid ? 0 : 0.2)) > 0));
+  if (usesContent && !spec.item_features?.length) {
+    report('HL376', 'content-based recommendations need item_features', spec.algorithm ? ['algorithm'] : ['type'], 'e.g. item_features: [category, price]');
+  }
+  const itemFields = Object.keys(model.items.fields);
+  (spec.item_features ?? []).forEach((field, i) => {
+    if (field === 'id' || itemFields.includes(field)) return;
+    const hint = suggest(field, itemFields);
+    report('HL376', `"${field}" is not an item field of the data model`, ['item_features', i], hint ? `did you mean "${hint}"?` : `item fields: ${itemFields.join(', ') || 'none'}`);
+  });
+  if (spec.hybrid && spec.algorithm !== undefined && spec.algorithm !== 'hybrid') {
+    report('HL378', `hybrid weights are ignored with algorithm ${spec.algorithm}`, ['hybrid'], 'set algorithm: hybrid, or remove them', true);
+  }
+}

@@ -1,4 +1,24 @@
 import type { KindAnalyzer } from '../context.ts';
+import { checkTemplate, prepareTemplate, type PreparedTemplate } from '../../templates/index.ts';
+import { templateInput, templateNames } from '../../templates/from-definition.ts';
 
-/** Kind-specific checks for Template definitions. */
-export const analyzeTemplate: KindAnalyzer = () => undefined;
+/** What the template emitter needs from analysis: the gathered sources and the variables read. */
+export interface TemplateFacts {
+  prepared: PreparedTemplate;
+  variables: string[];
+}
+
+/**
+ * Template checks: layout and partials exist, nunjucks parses, every variable exists in the
+ * render context and data model, filters exist, and compliance (unsubscribe link for marketing
+ * email, alt text, link targets). A recommendations model, when named, is a reference.
+ */
+export const analyzeTemplate: KindAnalyzer = (def, ctx): TemplateFacts => {
+  const prepared = prepareTemplate(templateInput(def));
+  for (const d of prepared.diagnostics) ctx.report(d);
+  const model = (def.spec as { recommendations?: { model?: unknown } }).recommendations?.model;
+  if (typeof model === 'string') ctx.reference(def, 'Model', model, ['spec', 'recommendations', 'model']);
+  const check = checkTemplate(prepared, templateNames(ctx.dataModel, (k) => ctx.byKind(k)));
+  for (const d of check.diagnostics) ctx.report(d);
+  return { prepared, variables: check.variables };
+};

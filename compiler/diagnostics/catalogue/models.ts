@@ -1,4 +1,178 @@
 import type { CodeEntry } from './types.ts';
 
-/** Codes HL37x,HL44x. */
-export const modelsCodes: CodeEntry[] = [];
+/** Codes HL37x (model analysis), HL44x (model emit) and HL570–HL589 (training and scoring at run time). */
+export const modelsCodes: CodeEntry[] = [
+  {
+    code: 'HL370',
+    title: 'algorithm does not fit the model type',
+    severity: 'error',
+    explanation:
+      'Each model type has its own algorithms: propensity uses logistic or neural_network; regression uses linear or neural_network; recommendations use item_cosine, matrix_factorization, content, hybrid or popularity; clusters always use k-means and take no algorithm. Pick one listed for the type, or leave `algorithm` out for the default.',
+  },
+  {
+    code: 'HL371',
+    title: 'tiers do not add up to 1',
+    severity: 'error',
+    explanation:
+      'Tiers split customers by score percentile, top first: {high: 0.2, medium: 0.3, low: 0.5} puts the top 20% in high, the next 30% in medium and the rest in low. The fractions must add up to 1 so every scored customer gets exactly one tier.',
+  },
+  {
+    code: 'HL372',
+    title: 'model needs a label',
+    severity: 'error',
+    explanation:
+      'Propensity and regression models learn to predict their `label`, a rule evaluated in the window after the training cut-off, e.g. `exists(purchase within next 90d)`. Without one there is nothing to learn.',
+  },
+  {
+    code: 'HL373',
+    title: 'model needs features',
+    severity: 'error',
+    explanation:
+      'Propensity, regression and clusters models take their inputs from `features`: a map from a feature name to a rule over a customer, e.g. `recency: days_since(last(purchase).at)`.',
+  },
+  {
+    code: 'HL374',
+    title: 'label looks at no future window',
+    severity: 'warning',
+    explanation:
+      "A label is evaluated as of the cut-off, and only `within next <duration>` windows see events after it. A label without one is known at the cut-off itself, so the model would learn something it can already read from the features (or nothing at all). Use e.g. `exists(purchase within next 90d)`.",
+  },
+  {
+    code: 'HL375',
+    title: 'invalid cluster settings',
+    severity: 'error',
+    explanation:
+      'A clusters model takes either a fixed `k` or a `k_range: [low, high]` (low <= high) searched by silhouette or elbow, not both. Cluster `names`, when given, need one name per cluster of the largest k.',
+  },
+  {
+    code: 'HL376',
+    title: 'content-based recommendations need item features',
+    severity: 'error',
+    explanation:
+      'Content-based similarity (algorithm content, or a hybrid with a content weight) compares items by their attributes. List the item fields to compare in `item_features`, e.g. [category, price]; each must be a field of `items` in herald.yaml.',
+  },
+  {
+    code: 'HL377',
+    title: 'unknown interaction event',
+    severity: 'error',
+    explanation:
+      "A recommendations model's `interactions` map event types to weights; each event type must be declared under `events` in herald.yaml and carry the item property (`item_property`, default item_id).",
+  },
+  {
+    code: 'HL378',
+    title: 'setting does not apply to this model',
+    severity: 'warning',
+    explanation:
+      'The setting belongs to another model type or algorithm, so it has no effect. Bars are per type: min_auc, max_log_loss and max_brier for propensity; max_rmse, max_mae and min_r2 for regression; min_precision_at_k, min_recall_at_k and min_ndcg_at_k for recommendations; min_silhouette for clusters. Likewise `hybrid` weights need `algorithm: hybrid`, and `interactions`, `item_features` and `k` are for recommendations.',
+  },
+  {
+    code: 'HL379',
+    title: 'feature is not a number',
+    severity: 'error',
+    explanation:
+      'Model inputs are numbers: a number, a boolean (0/1) or a timestamp (days since 1970). Text cannot be an input as it is; compare it instead, e.g. `country = "United Kingdom"` rather than `country`.',
+  },
+  {
+    code: 'HL440',
+    title: 'model has no evaluation bar',
+    severity: 'info',
+    explanation:
+      'Without a bar (e.g. `evaluation: {min_auc: 0.7}`) every trained version is activated, however poor. The report still compares the model with its baseline.',
+  },
+  {
+    code: 'HL570',
+    title: 'too few rows to train or evaluate',
+    severity: 'error',
+    explanation:
+      'Training needs enough customers for both the training rows and the holdout: at least 20 training rows and 10 held-out rows (and both label classes in the holdout for a propensity model). Load more data, lower `evaluation.holdout`, or move `evaluation.cutoff`.',
+  },
+  {
+    code: 'HL571',
+    title: 'label is constant on the training data',
+    severity: 'error',
+    explanation:
+      'Every training row has the same label value, so there is nothing to learn (e.g. nobody purchased in the window after the cut-off). Check the label rule and the cut-off against the data range.',
+  },
+  {
+    code: 'HL572',
+    title: 'model was never trained',
+    severity: 'error',
+    explanation:
+      'Scoring (and score()/tier() in rules) needs an active version of the model: one trained by `herald train` that met its evaluation bar. Run `herald train --model <name>`; if it ran but the bar was not met, its report says why.',
+  },
+  {
+    code: 'HL573',
+    title: 'feature is always missing',
+    severity: 'error',
+    explanation:
+      'The feature has no value for any training customer (its rule is null for all of them), so it carries no information and cannot be normalized. Fix the rule or remove the feature.',
+  },
+  {
+    code: 'HL574',
+    title: 'feature has missing, NaN or infinite values',
+    severity: 'warning',
+    explanation:
+      'Some customers have no value (or NaN/Infinity, e.g. from a division by zero) for the feature. They are imputed with the training mean and flagged in an extra `<feature>_missing` input, so the model can still use the information that the value was missing.',
+  },
+  {
+    code: 'HL575',
+    title: 'feature is text, not a number',
+    severity: 'error',
+    explanation:
+      'Model inputs are numbers (booleans count as 0/1, timestamps as days). Turn text into a number or a boolean, e.g. `country = "United Kingdom"` instead of `country`.',
+  },
+  {
+    code: 'HL576',
+    title: 'evaluation bar not met; version not activated',
+    severity: 'error',
+    explanation:
+      'The new version was stored with its report but is not used for scoring: its holdout metrics do not meet the `evaluation` bar. The previously active version (if any) stays active. The report compares the model with the best simple baseline on the same split.',
+  },
+  {
+    code: 'HL577',
+    title: 'model changed since its active version was trained',
+    severity: 'warning',
+    explanation:
+      "The model's spec (features, label, algorithm, settings) has a different hash from the one the active version was trained with; scores come from the older spec until `herald train` runs.",
+  },
+  {
+    code: 'HL578',
+    title: 'no data to train on',
+    severity: 'error',
+    explanation: 'No events were found, so there is no cut-off and no label. Run `herald ingest` first.',
+  },
+  {
+    code: 'HL579',
+    title: 'score distribution drifted since training',
+    severity: 'warning',
+    explanation:
+      'The population stability index (PSI) between the training scores and the newest scores is above 0.25: the customers look different from those the model learned on. Retrain, and check the features for upstream data changes. Below 0.1 is stable; 0.1 to 0.25 is a moderate shift.',
+  },
+  {
+    code: 'HL580',
+    title: 'feature is constant',
+    severity: 'warning',
+    explanation: 'The feature has the same value for every training customer, so the model cannot learn from it.',
+  },
+  {
+    code: 'HL581',
+    title: 'label values are not usable',
+    severity: 'error',
+    explanation:
+      'A propensity label must be true/false (or 0/1) and a regression label a finite number for every training customer. A missing label counts as false for propensity; for regression, rows without a label are an error.',
+  },
+  {
+    code: 'HL582',
+    title: 'no interactions to learn from',
+    severity: 'error',
+    explanation:
+      'A recommendations model found no events of the `interactions` types with an item id before the cut-off. Check the event names, `item_property`, and that data was ingested.',
+  },
+  {
+    code: 'HL583',
+    title: 'customers or items without interactions',
+    severity: 'info',
+    explanation:
+      'Customers with no interactions get the most popular items (cold start). Items nobody interacted with can only be recommended through content similarity (`item_features`).',
+  },
+];

@@ -1,4 +1,108 @@
 import type { CodeEntry } from './types.ts';
 
-/** Codes HL35x,HL42x. */
-export const templatesCodes: CodeEntry[] = [];
+/** Codes HL35x (template analysis) and HL42x (MJML compilation). */
+export const templatesCodes: CodeEntry[] = [
+  {
+    code: 'HL350',
+    title: 'unknown template variable',
+    severity: 'error',
+    explanation:
+      'A template reads a name the render context does not have. The context holds `customer` (the fields of the workspace data model), `traits` (Trait definitions), `segments` (the names of the segments the customer is in), `scores` and `tiers` (by Model name), `recommendations` (items), `journey` (name, step, entry), `unsubscribe_url`, `preferences_url` and `message_id`. A typo here would otherwise fail every recipient at send time, so it is caught when the template is compiled. Check the spelling (the message suggests the closest name), or add the field to the data model in herald.yaml.',
+  },
+  {
+    code: 'HL351',
+    title: 'template file, partial or layout problem',
+    severity: 'error',
+    explanation:
+      'A file a template names (its `mjml` file, its `layout`, or a partial in `<mj-include path="…" />`) does not exist, lies outside the workspace, or includes itself; or a layout does not have exactly one `<herald-content />` element (where the body of each template using it goes). Paths are relative to the file that names them: the YAML file for `mjml` and `layout`, the including .mjml file for partials.',
+  },
+  {
+    code: 'HL352',
+    title: 'loop over a value that is not a list',
+    severity: 'error',
+    explanation:
+      'A `{% for %}` loop iterates over a value that is never a list, such as a customer field, a score, a tier or a URL. nunjucks would silently render nothing (or loop over the characters of a string). Loop over `recommendations`, `segments`, `journey.entry.items`, or a list-valued trait.',
+  },
+  {
+    code: 'HL353',
+    title: 'nunjucks syntax error',
+    severity: 'error',
+    explanation:
+      'The nunjucks inside a template (subject, preheader or MJML) does not parse: a tag left open (`{% if %}` without `{% endif %}`, `{{` without `}}`), an unknown tag, or a malformed expression. The position points at the tag that is not closed, or where the parser stopped.',
+  },
+  {
+    code: 'HL354',
+    title: 'unknown filter',
+    severity: 'error',
+    explanation:
+      'A template uses a filter that neither nunjucks nor Herald defines. Herald adds `default` (also for empty values), `date` and `currency` and `number` (formatted in the customer\'s locale and time zone), `percent`, `initial` and `track_link`, to the nunjucks built-ins (`upper`, `title`, `truncate`, `join`, `length`…).',
+  },
+  {
+    code: 'HL355',
+    title: 'marketing email without an unsubscribe link',
+    severity: 'error',
+    explanation:
+      'Every marketing email must let the recipient unsubscribe in one click (and the law in most countries requires it). Add a link whose href is `{{ unsubscribe_url }}`, for example in the layout\'s footer; or mark the template `category: transactional` if it is a receipt, password reset or similar message that the recipient cannot opt out of.',
+  },
+  {
+    code: 'HL356',
+    title: 'image without alt text',
+    severity: 'warning',
+    explanation:
+      'Many email clients block images by default and screen readers read the alt text aloud: an image without `alt` shows as an empty box and says nothing. Give every `<mj-image>` and `<img>` an `alt` attribute (use `alt=""` for purely decorative images).',
+  },
+  {
+    code: 'HL357',
+    title: 'link without a target',
+    severity: 'warning',
+    explanation: 'A link (`<a>` or `<mj-button>`) has no `href`, or an empty one: it renders as a link or button that goes nowhere.',
+  },
+  {
+    code: 'HL358',
+    title: 'name blocked in templates',
+    severity: 'error',
+    explanation:
+      'Templates run in a sandbox: they can read the render context and call Herald\'s filters, and nothing else. Names such as `constructor`, `__proto__` and `prototype` are how template code escapes a sandbox to run arbitrary JavaScript, so they are refused when the template is compiled (and blocked again at render time).',
+  },
+  {
+    code: 'HL359',
+    title: 'unsupported nunjucks tag',
+    severity: 'error',
+    explanation:
+      'Templates are compiled one by one into self-contained HTML, so nunjucks tags that load other templates at render time (`include`, `extends`, `import`, `from`) are not available. Share markup with a `layout` or with `<mj-include path="partials/footer.mjml" />`, which Herald resolves before MJML runs.',
+  },
+  {
+    code: 'HL420',
+    title: 'invalid MJML',
+    severity: 'error',
+    explanation:
+      'MJML\'s strict validation rejected the template: an unknown element, an element in a place it is not allowed (an `<mj-text>` directly in `<mj-section>`), or an attribute with an invalid value. Herald compiles MJML once per template at build time, so these are compile errors with the position in the .mjml file (or in the YAML file for inline MJML).',
+  },
+  {
+    code: 'HL421',
+    title: 'malformed MJML markup',
+    severity: 'error',
+    explanation:
+      'An MJML element is opened and never closed, closed without being opened, or closed in the wrong order. MJML\'s parser guesses in these cases and the output is not what was written, so Herald refuses them.',
+  },
+  {
+    code: 'HL422',
+    title: 'nunjucks lost by MJML',
+    severity: 'error',
+    explanation:
+      'A nunjucks placeholder or tag sits where MJML drops or repeats content (for example an attribute MJML does not copy to the HTML), so the compiled template would not do what the source says. Move it into text, an attribute MJML keeps (`href`, `src`, `alt`), or between components.',
+  },
+  {
+    code: 'HL423',
+    title: 'compiled HTML over 102 KB',
+    severity: 'warning',
+    explanation:
+      'Gmail clips messages whose HTML is larger than 102 KB and hides the rest (including the unsubscribe link) behind "View entire message". Reduce the markup: fewer nested sections, shorter inline styles, fewer items in loops.',
+  },
+  {
+    code: 'HL424',
+    title: 'MJML failed',
+    severity: 'error',
+    explanation: 'MJML could not process the template at all, usually because it is not an `<mjml>` document with an `<mj-body>` (or, with a layout, because the layout is not).',
+  },
+];

@@ -1,0 +1,110 @@
+import { performance } from 'node:perf_hooks';
+import type { BenchSuite } from './types.ts';
+
+export interface CaseResult {
+  name: string;
+  baseline: boolean;
+  runs: number;
+  /** Milliseconds. */
+  median: number;
+  min: number;
+  max: number;
+  /** median / the baseline case's median (absent when the suite has no baseline). */
+  ratio?: number;
+  units?: number;
+  unitName?: string;
+  /** Units per second at the median. */
+  throughput?: number;
+}
+
+export interface SuiteResult {
+  suite: string;
+  node: string;
+  platform: string;
+  cases: CaseResult[];
+  targets: Array<{ description: string; passed: boolean }>;
+}
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** Runs one suite: before, then per case warmup + measured runs (setup and teardown untimed), then after. */
+export async function measureSuite(
+  suite: BenchSuite,
+  options: { runs?: number; onCase?: (name: string) => void } = {},
+): Promise<SuiteResult> {
+  const runs = options.runs ?? suite.runs ?? 7;
+  const warmup = suite.warmup ?? 1;
+  const cases: CaseResult[] = [];
+  await suite.before?.();
+  try {
+    for (const c of suite.cases) {
+      options.onCase?.(c.name);
+      const times: number[] = [];
+      for (let i = 0; i < warmup + runs; i++) {
+        await c.setup?.();
+        const start = performance.now();
+        await c.run();
+        const elapsed = performance.now() - start;
+        await c.teardown?.();
+        if (i >= warmup) times.push(elapsed);
+      }
+      const m = median(times);
+      cases.push({
+        name: c.name,
+        baseline: c.baseline === true,
+        runs,
+        median: m,
+        min: Math.min(...times),
+        max: Math.max(...times),
+        ...(c.units !== undefined ? { units: c.units, unitName: c.unitName ?? 'units', throughput: c.units / (m / 1000) } : {}),
+      });
+    }
+  } finally {
+    await suite.after?.();
+  }
+  const base = cases.find((c) => c.baseline);
+  if (base) for (const c of cases) c.ratio = c.median / base.median;
+  const medians = Object.fromEntries(cases.map((c) => [c.name, c.median]));
+  const targets = (suite.targets ?? []).map((t) => {
+    let passed = false;
+    try {
+      passed = t.check(medians);
+    } catch {
+      passed = false; // a target that cannot be evaluated (a missing case) has not been met
+    }
+    return { description: t.description, passed };
+  });
+  return { suite: suite.name, node: process.version, platform: `${process.platform}-${process.arch}`, cases, targets };
+}
+
+function ms(value: number): string {
+  if (value >= 1000) return `${(value / 1000).toFixed(2)} s`;
+  if (value >= 1) return `${value.toFixed(1)} ms`;
+  return `${(value * 1000).toFixed(0)} µs`;
+}
+
+function rate(c: CaseResult): string {
+  if (c.throughput === undefined) return '';
+  const v = c.throughput;
+  const n = v >= 1e6 ? `${(v / 1e6).toFixed(2)}M` : v >= 1e3 ? `${(v / 1e3).toFixed(1)}k` : v.toFixed(0);
+  return `${n} ${c.unitName}/s`;
+}
+
+export function formatTable(result: SuiteResult): string {
+  const header = ['case', 'median', 'min', 'max', 'vs baseline', 'throughput'];
+  const rows = result.cases.map((c) => [
+    `${c.name}${c.baseline ? ' (baseline)' : ''}`,
+    ms(c.median),
+    ms(c.min),
+    ms(c.max),
+    c.ratio !== undefined ? `${c.ratio.toFixed(2)}x` : '',
+    rate(c),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => `  ${cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ')}`;
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}

@@ -1,0 +1,191 @@
+import { resolve } from 'node:path';
+import type { CliIO } from './command.ts';
+import { EXIT_ERRORS, EXIT_USAGE, UsageError } from './command.ts';
+import { runPipeline } from '../compiler/index.ts';
+import { hasErrors, type Diagnostic } from '../compiler/diagnostics/diagnostic.ts';
+import type { Manifest } from '../compiler/types/manifest.ts';
+import { openDatabase } from '../runtime/db/open.ts';
+import { migrate, SchemaVersionError } from '../runtime/db/migrate.ts';
+import { syncSchema, SchemaSyncError } from '../runtime/db/sync.ts';
+import { DatabaseUrlError, redactUrl } from '../runtime/db/url.ts';
+import type { Database } from '../runtime/db/database.ts';
+import { ManifestError, obtainManifest, traitTableSpecs } from '../runtime/manifest.ts';
+import { MaterializeError } from '../runtime/segments/materialize.ts';
+import { UnknownCustomerError } from '../runtime/segments/customer-context.ts';
+
+
+/**
+ * The glue every runtime command shares: compile the workspace in-process, print its diagnostics,
+ * open the database (`--db`, else HERALD_DATABASE_URL, else the workspace's `database`), bring its
+ * schema up to date, and map the runtime's typed errors to exit codes without stack traces.
+ */
+
+/** A failure already explained to the user: the command exits with `exitCode`, printing `message`. */
+export class CommandFailure extends Error {
+  constructor(message: string, readonly exitCode: number) {
+    super(message);
+    this.name = 'CommandFailure';
+  }
+}
+
+/** Compiles the workspace in `dir`; prints diagnostics to stderr; undefined when it has errors. */
+export function compileWorkspace(dir: string, io: CliIO): Manifest | undefined {
+  const result = runPipeline(dir, { emit: true });
+  printDiagnostics(io, result.diagnostics);
+  if (hasErrors(result.diagnostics) || !result.emitted) return undefined;
+  return result.emitted.manifest;
+}
+
+/**
+ * Errors in full (`file:line:col severity[code]: message`, notes, help: the compile command's
+ * layout); warnings only counted, since a runtime command is not where definitions are reviewed.
+ */
+export function printDiagnostics(io: CliIO, diagnostics: readonly Diagnostic[]): void {
+  for (const d of diagnostics) {
+    if (d.severity !== 'error') continue;
+    const where = d.file ? `${d.file}${d.range ? `:${d.range.start.line}:${d.range.start.column}` : ''}: ` : '';
+    io.stderr.write(`${where}${d.severity}[${d.code}]: ${d.message}\n`);
+    for (const note of d.notes ?? []) io.stderr.write(`  note: ${note.split('\n')[0]}\n`);
+    if (d.help) io.stderr.write(`  help: ${d.help}\n`);
+  }
+  const warnings = diagnostics.filter((d) => d.severity === 'warning').length;
+  if (warnings > 0) io.stderr.write(`${warnings} warning${warnings === 1 ? '' : 's'} in the workspace (\`herald validate\` shows them)\n`);
+}
+
+export interface DatabaseChoice {
+  url: string;
+  /** Where the URL came from, for messages: `--db`, `HERALD_DATABASE_URL` or `herald.yaml`. */
+  origin: '--db' | 'HERALD_DATABASE_URL' | 'herald.yaml' | 'default';
+}
+
+/** The workspace's `database` setting (default `sqlite:.herald/<workspace>.db`). */
+export function chooseDatabase(flag: string | undefined, env: NodeJS.ProcessEnv, manifest: Manifest): DatabaseChoice {
+  if (flag !== undefined && flag !== '') return { url: flag, origin: '--db' };
+  const fromEnv = env.HERALD_DATABASE_URL;
+  if (fromEnv) return { url: fromEnv, origin: 'HERALD_DATABASE_URL' };
+  const workspace = Object.values(manifest.definitions).find((d) => d.kind === 'Workspace');
+  const configured = workspace?.spec.database;
+  if (typeof configured === 'string' && configured !== '') return { url: configured, origin: 'herald.yaml' };
+  return { url: `sqlite:.herald/${manifest.metadata.workspace || 'herald'}.db`, origin: 'default' };
+}
+
+export interface OpenedWorkspace {
+  dir: string;
+  manifest: Manifest;
+  db: Database;
+}
+
+/**
+ * Compiles the workspace and opens its database with the schema migrated and synced to the
+ * manifest's data model. Returns an exit code instead when the workspace has errors (already printed).
+ */
+export async function openWorkspace(options: { dir: string; db?: string; io: CliIO }): Promise<OpenedWorkspace | number> {
+  const { io } = options;
+  const dir = resolve(io.cwd, options.dir);
+  const manifest = await obtainManifest({ kind: 'compile', compile: () => compileWorkspace(dir, io) });
+  if (!manifest) {
+    io.stderr.write('the workspace has errors (above); fix them and run again\n');
+    return EXIT_ERRORS;
+  }
+  const choice = chooseDatabase(options.db, io.env, manifest);
+  let db: Database;
+  try {
+    db = openDatabase(choice.url, { baseDir: dir });
+  } catch (e) {
+    if (e instanceof DatabaseUrlError) {
+      // A bad --db is a usage mistake; a bad URL in the environment or herald.yaml is a configuration error.
+      if (choice.origin === '--db') throw new UsageError(`--db: ${e.message}`);
+      throw new CommandFailure(`${choice.origin}: ${e.message}`, EXIT_ERRORS);
+    }
+    throw describeDatabaseError(e, choice.url);
+  }
+  try {
+    await migrate(db);
+    await syncSchema(db, manifest.dataModel, traitTableSpecs(manifest));
+  } catch (e) {
+    await db.close().catch(() => undefined);
+    throw describeDatabaseError(e, choice.url);
+  }
+  return { dir, manifest, db };
+}
+
+/**
+ * Runs a runtime command body, turning the runtime's typed errors into messages and exit codes:
+ * 1 for definitions or data that cannot work (schema conflicts, a run back in time), 2 for an
+ * unreachable database. Anything else is a bug and reaches the CLI's internal-error handler.
+ */
+export async function runRuntimeCommand(name: string, io: CliIO, body: () => Promise<number>): Promise<number> {
+  try {
+    return await body();
+  } catch (e) {
+    const failure = e instanceof CommandFailure ? e : knownFailure(e);
+    if (!failure) throw e;
+    io.stderr.write(`herald ${name}: ${failure.message}\n`);
+    return failure.exitCode;
+  }
+}
+
+function knownFailure(e: unknown): CommandFailure | undefined {
+  if (e instanceof SchemaSyncError || e instanceof SchemaVersionError || e instanceof MaterializeError || e instanceof ManifestError || e instanceof UnknownCustomerError) {
+    return new CommandFailure(e.message, EXIT_ERRORS);
+  }
+  return undefined;
+}
+
+/** Connection problems explained plainly (the URL with its password redacted). */
+function describeDatabaseError(e: unknown, url: string): unknown {
+  const known = knownFailure(e);
+  if (known) return known;
+  const code = (e as { code?: string }).code;
+  const where = redactUrl(url);
+  const reasons: Record<string, string> = {
+    ECONNREFUSED: 'nothing is listening there (is the server running?)',
+    ENOTFOUND: 'the host name does not resolve',
+    '28P01': 'the password was rejected',
+    '28000': 'the role may not connect',
+    '3D000': 'the database does not exist',
+    SQLITE_CANTOPEN: 'the file cannot be opened',
+    SQLITE_READONLY: 'the file is read-only',
+    SQLITE_NOTADB: 'the file is not a SQLite database',
+  };
+  if (code && reasons[code]) return new CommandFailure(`cannot use database ${where}: ${reasons[code]}`, EXIT_USAGE);
+  return e;
+}
+
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,3})?)?(Z|[+-]\d{2}:?\d{2})?$/i;
+
+/**
+ * `--as-of` as epoch milliseconds: `now`, an ISO date (`2011-12-09`: midnight UTC, as date literals
+ * in rules), or a timestamp (`2011-12-09T12:00Z`, `2011-12-09T12:00:00+01:00`; without a zone it is
+ * UTC, so a command means the same on every machine). Anything else, or an impossible date such as
+ * 2011-02-30, is a usage error naming the flag.
+ */
+export function parseAsOf(value: string | undefined, now: () => number = Date.now, flag = 'as-of'): number {
+  if (value === undefined || value.trim().toLowerCase() === 'now') return now();
+  const text = value.trim();
+  const bad = () =>
+    new UsageError(`--${flag} "${value}" is not a time: use an ISO date (2011-12-09), a timestamp (2011-12-09T12:00Z) or "now"`);
+  const date = DATE.exec(text);
+  const ts = date ? undefined : TIMESTAMP.exec(text);
+  const parts = date ?? ts;
+  if (!parts) throw bad();
+  const [y, mo, d] = [Number(parts[1]), Number(parts[2]), Number(parts[3])];
+  const [h, mi, s] = ts ? [Number(ts[4]), Number(ts[5]), Number(ts[6] ?? 0)] : [0, 0, 0];
+  const ms = ts?.[7] ? Math.round(Number(ts[7]) * 1000) : 0;
+  const utc = Date.UTC(y, mo - 1, d, h, mi, s, ms);
+  const check = new Date(utc);
+  // Date.UTC rolls 2011-02-30 over into March: reject instead of guessing.
+  if (check.getUTCFullYear() !== y || check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d || h > 23 || mi > 59 || s > 59) {
+    throw bad();
+  }
+  return utc - zoneOffsetMs(ts?.[8]);
+}
+
+function zoneOffsetMs(zone: string | undefined): number {
+  if (!zone || zone.toUpperCase() === 'Z') return 0;
+  const sign = zone.startsWith('-') ? -1 : 1;
+  const digits = zone.slice(1).replace(':', '');
+  return sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4))) * 60_000;
+}

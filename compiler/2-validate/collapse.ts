@@ -1,0 +1,188 @@
+import type { ErrorObject } from 'ajv';
+import { suggest } from '../diagnostics/suggest.ts';
+import { pointerToPath, problemFromError, type Expectation, type Problem, type ValuePath } from './problems.ts';
+import type { SchemaRegistry, Validator } from './schema-registry.ts';
+
+/**
+ * Validates `data` and returns one problem per real mistake. ajv (allErrors) reports every failing
+ * branch of an anyOf/oneOf, then the combinator itself: a cascade in which the one useful error is
+ * hidden. Each combinator is collapsed here to its most relevant branch: its branches are
+ * re-validated one by one in their own schema context (the registry knows where each branch lives),
+ * the branch whose shape fits best is kept, and when no branch fits even the value's type, one
+ * "expected X or Y" problem replaces them all.
+ */
+export function schemaProblems(registry: SchemaRegistry, validate: Validator, data: unknown, base: ValuePath): Problem[] {
+  if (validate(data)) return [];
+  return collapse(registry, [...(validate.errors ?? [])], base);
+}
+
+function collapse(registry: SchemaRegistry, errors: ErrorObject[], base: ValuePath): Problem[] {
+  // Combinator errors follow their branches' errors, so walk backwards and skip what a combinator consumed.
+  const chunks: Problem[][] = [];
+  let i = errors.length - 1;
+  while (i >= 0) {
+    const error = errors[i]!;
+    if (error.keyword === 'anyOf' || error.keyword === 'oneOf') {
+      const { problems, consumed } = alternatives(registry, errors, i, base);
+      chunks.push(problems);
+      i -= 1 + consumed;
+    } else if (error.keyword === 'propertyNames') {
+      const { problems, consumed } = propertyName(registry, errors, i, base);
+      chunks.push(problems);
+      i -= 1 + consumed;
+    } else if (error.keyword === 'contains') {
+      const { problems, consumed } = contains(registry, errors, i, base);
+      chunks.push(problems);
+      i -= 1 + consumed;
+    } else if (error.keyword === 'if') {
+      // The then/else branch's own errors (just before) say what is wrong; "must match then" adds nothing.
+      i -= 1;
+    } else {
+      chunks.push([problemFromError(error, base)]);
+      i -= 1;
+    }
+  }
+  return chunks.reverse().flat();
+}
+
+interface Collapsed {
+  problems: Problem[];
+  /** How many errors before the combinator error belong to it. */
+  consumed: number;
+}
+
+function alternatives(registry: SchemaRegistry, errors: ErrorObject[], at: number, base: ValuePath): Collapsed {
+  const error = errors[at]!;
+  const path = pointerToPath(error.instancePath, base);
+  const branches = error.schema;
+  const pointer = registry.pointerOf(branches);
+  const evaluations: ErrorObject[][] = [];
+  if (pointer !== undefined && Array.isArray(branches)) {
+    for (let k = 0; k < branches.length; k++) {
+      const v = registry.validator(`${pointer}/${k}`);
+      if (v instanceof Error) break;
+      evaluations.push(v(error.data) ? [] : [...(v.errors ?? [])]);
+    }
+  }
+  const consumed = evaluations.reduce((n, e) => n + e.length, 0);
+  if (!Array.isArray(branches) || evaluations.length !== branches.length || !precededBy(errors, at, consumed, error.instancePath)) {
+    return { problems: [{ kind: 'other', path, message: 'does not match any of the allowed shapes' }], consumed: contiguousWithin(errors, at, error.instancePath) };
+  }
+  const passing = (error.params as { passingSchemas?: unknown }).passingSchemas;
+  if (error.keyword === 'oneOf' && Array.isArray(passing) && passing.length > 1) {
+    return { problems: [{ kind: 'ambiguous', path, reason: 'several' }], consumed };
+  }
+  const candidates = evaluations.map((errs) => collapse(registry, errs, path));
+  return { problems: bestBranch(candidates, path, error.data), consumed };
+}
+
+/** Scores a branch's problems: a mismatch at the value itself is worse than a wrong key, which is worse than a wrong detail. */
+function score(problems: readonly Problem[], depth: number): number {
+  let s = 0;
+  for (const p of problems) {
+    const rel = p.path.length - depth;
+    if (rel === 0 && (p.kind === 'type' || p.kind === 'alternatives')) s += 1000;
+    else if (rel === 0 && p.kind === 'enum') s += 500;
+    // A wrong constant in a direct child is a discriminator (`type: propensity`) saying "not this branch".
+    else if (rel === 1 && p.kind === 'enum') s += 100;
+    else if (rel === 0 && p.kind === 'unknown-key') s += suggest(p.key, p.allowed) ? 5 : 10;
+    else if (rel === 0 && p.kind === 'required') s += 10;
+    else s += 1;
+  }
+  return s;
+}
+
+function rootMismatch(problems: readonly Problem[], depth: number): Expectation[] | undefined {
+  const here = problems.filter((p) => p.path.length === depth);
+  const out: Expectation[] = [];
+  // A list of allowed values says more than their type ("csv" or "jsonl", rather than "a string").
+  const hasValues = here.some((p) => p.kind === 'enum');
+  for (const p of here) {
+    if (p.kind === 'type' && !hasValues) out.push(...p.expected.map((type) => ({ type })));
+    else if (p.kind === 'enum') out.push({ values: p.allowed });
+    else if (p.kind === 'alternatives') out.push(...p.expected);
+  }
+  return out.length > 0 ? out : undefined;
+}
+
+function bestBranch(candidates: Problem[][], path: ValuePath, value: unknown): Problem[] {
+  const depth = path.length;
+  const mismatches = candidates.map((c) => rootMismatch(c, depth));
+  if (mismatches.every((m) => m !== undefined)) {
+    // No branch accepts even the kind of value written: say what would have been accepted.
+    const expected: Expectation[] = [];
+    const seen = new Set<string>();
+    for (const e of mismatches.flat()) {
+      const key = JSON.stringify(e);
+      if (e && !seen.has(key)) {
+        seen.add(key);
+        expected.push(e);
+      }
+    }
+    return [{ kind: 'alternatives', path, expected, value }];
+  }
+  let best = 0;
+  let bestScore = Infinity;
+  candidates.forEach((c, k) => {
+    const s = score(c, depth);
+    if (s < bestScore) {
+      best = k;
+      bestScore = s;
+    }
+  });
+  return candidates[best]!;
+}
+
+function propertyName(registry: SchemaRegistry, errors: ErrorObject[], at: number, base: ValuePath): Collapsed {
+  const error = errors[at]!;
+  const path = pointerToPath(error.instancePath, base);
+  const name = String((error.params as { propertyName?: unknown }).propertyName);
+  const pointer = registry.pointerOf(error.schema);
+  let inner: ErrorObject[] | undefined;
+  if (pointer !== undefined) {
+    const v = registry.validator(pointer);
+    if (!(v instanceof Error)) inner = v(name) ? [] : [...(v.errors ?? [])];
+  }
+  const consumed =
+    inner !== undefined && precededBy(errors, at, inner.length, error.instancePath) ? inner.length : contiguousWithin(errors, at, error.instancePath, true);
+  const pattern = inner?.find((e) => e.keyword === 'pattern')?.params as { pattern?: string } | undefined;
+  return { problems: [{ kind: 'property-name', path, name, ...(pattern?.pattern ? { pattern: pattern.pattern } : {}) }], consumed };
+}
+
+/** `contains` reports why each entry failed, then itself; only "no entry matches" is the problem. */
+function contains(registry: SchemaRegistry, errors: ErrorObject[], at: number, base: ValuePath): Collapsed {
+  const error = errors[at]!;
+  const path = pointerToPath(error.instancePath, base);
+  const pointer = registry.pointerOf(error.schema);
+  const v = pointer !== undefined ? registry.validator(pointer) : undefined;
+  let consumed = 0;
+  if (v && !(v instanceof Error) && Array.isArray(error.data)) {
+    for (const item of error.data) if (!v(item)) consumed += v.errors?.length ?? 0;
+  }
+  if (!precededBy(errors, at, consumed, error.instancePath)) consumed = contiguousWithin(errors, at, error.instancePath);
+  const min = Number((error.params as { minContains?: unknown }).minContains ?? 1);
+  const message = min === 1 ? 'must hold at least one entry of the required kind' : `must hold at least ${min} entries of the required kind`;
+  return { problems: [{ kind: 'other', path, message }], consumed };
+}
+
+function within(instancePath: string, parent: string): boolean {
+  return instancePath === parent || instancePath.startsWith(`${parent}/`);
+}
+
+/** True when the `count` errors just before `at` all lie at or under `instancePath` (a sanity check of the count). */
+function precededBy(errors: ErrorObject[], at: number, count: number, instancePath: string): boolean {
+  if (count > at) return false;
+  for (let k = at - count; k < at; k++) if (!within(errors[k]!.instancePath, instancePath)) return false;
+  return true;
+}
+
+/** Fallback when a combinator's branches cannot be re-validated: the errors just before it at or under its place. */
+function contiguousWithin(errors: ErrorObject[], at: number, instancePath: string, exact = false): number {
+  let n = 0;
+  for (let k = at - 1; k >= 0; k--) {
+    const p = errors[k]!.instancePath;
+    if (exact ? p !== instancePath : !within(p, instancePath)) break;
+    n++;
+  }
+  return n;
+}

@@ -1,0 +1,122 @@
+import type { CallExpr, Expr } from '../../types/ast.ts';
+import { suggest } from '../../diagnostics/suggest.ts';
+import { AGGREGATE_FNS } from '../../dsl/grammar.ts';
+import { didYouMean, type CheckState } from './state.ts';
+import { expectBoolean } from './check-operators.ts';
+import { FUNCTION_FORMS, FUNCTION_NAMES, REFERENCE_FUNCTIONS, type FunctionName } from './functions.ts';
+import { BOOLEAN, NUMBER, STRING, TIMESTAMP, UNKNOWN, describeType, unify, type RuleType } from './types.ts';
+
+const KNOWN: ReadonlySet<string> = new Set(FUNCTION_NAMES);
+
+export function checkCall(state: CheckState, expr: CallExpr): RuleType {
+  if (!KNOWN.has(expr.name)) {
+    for (const arg of expr.args) state.check(arg);
+    state.error('HL325', `unknown function \`${expr.name}\``, expr.nameSpan, didYouMean(suggest(expr.name, [...FUNCTION_NAMES, ...AGGREGATE_FNS])));
+    return UNKNOWN;
+  }
+  const name = expr.name as FunctionName;
+  const target = REFERENCE_FUNCTIONS[name];
+  if (target !== undefined) return referenceCall(state, expr, name, target);
+  switch (name) {
+    case 'if': {
+      if (!arity(state, expr, 3, 3)) return UNKNOWN;
+      expectBoolean(state, expr.args[0]!, 'the condition of `if`');
+      return sameTypes(state, expr, expr.args.slice(1), 'the two branches of `if`');
+    }
+    case 'coalesce':
+      if (!arity(state, expr, 2, Infinity)) return UNKNOWN;
+      return sameTypes(state, expr, expr.args, 'the arguments of `coalesce`');
+    case 'days_since':
+      if (!arity(state, expr, 1, 1)) return UNKNOWN;
+      argument(state, expr, 0, TIMESTAMP);
+      return NUMBER;
+    case 'lower':
+    case 'upper':
+      if (!arity(state, expr, 1, 1)) return UNKNOWN;
+      argument(state, expr, 0, STRING);
+      return STRING;
+    case 'abs':
+      if (!arity(state, expr, 1, 1)) return UNKNOWN;
+      argument(state, expr, 0, NUMBER);
+      return NUMBER;
+    case 'round':
+      if (!arity(state, expr, 1, 2)) return UNKNOWN;
+      argument(state, expr, 0, NUMBER);
+      if (expr.args.length === 2) argument(state, expr, 1, NUMBER);
+      return NUMBER;
+  }
+  return UNKNOWN;
+}
+
+/** Checks the argument count; on a mismatch reports HL326 (arguments are still checked). */
+function arity(state: CheckState, expr: CallExpr, min: number, max: number): boolean {
+  const n = expr.args.length;
+  if (n >= min && n <= max) return true;
+  for (const arg of expr.args) state.check(arg);
+  const expected = min === max ? `${min}` : max === Infinity ? `at least ${min}` : `${min} or ${max}`;
+  state.error('HL326', `\`${expr.name}\` takes ${expected} argument${min === 1 && max === 1 ? '' : 's'}, not ${n}`, expr.span, `write ${FUNCTION_FORMS[expr.name as FunctionName]}`);
+  return false;
+}
+
+function argument(state: CheckState, expr: CallExpr, index: number, expected: RuleType): void {
+  const arg = expr.args[index]!;
+  const t = state.check(arg);
+  if (t.kind === 'unknown' || t.kind === expected.kind) return;
+  let help: string | undefined;
+  if (t.kind === 'duration' && expected.kind === 'number') help = 'divide by a unit to get a number, e.g. (t2 - t1) / 1d';
+  if (t.kind === 'number' && expected.kind === 'timestamp') help = 'pass a time, e.g. last(purchase).at';
+  state.error('HL327', `\`${expr.name}\` needs ${describeType(expected)}, but this is ${describeType(t)}`, arg.span, help);
+}
+
+function sameTypes(state: CheckState, expr: CallExpr, args: readonly Expr[], what: string): RuleType {
+  let result: RuleType | undefined;
+  for (const arg of args) {
+    const t = state.check(arg);
+    if (result === undefined) {
+      result = t;
+      continue;
+    }
+    const joined = unify(result, t);
+    if (joined === undefined) {
+      state.error('HL327', `${what} must have one type: ${describeType(result)} and ${describeType(t)}`, arg.span);
+      return UNKNOWN;
+    }
+    result = joined;
+  }
+  return result ?? UNKNOWN;
+}
+
+/** `in_segment(vip)`, `score(repurchase_90d)`, `tier("ltv")`: the argument names a definition. */
+function referenceCall(state: CheckState, expr: CallExpr, name: FunctionName, kind: 'Segment' | 'Model'): RuleType {
+  if (!arity(state, expr, 1, 1)) return UNKNOWN;
+  const result = name === 'in_segment' ? BOOLEAN : name === 'score' ? NUMBER : STRING;
+  if (!state.customerScope) {
+    state.error('HL329', `\`${name}\` is not available here: this rule sees ${scopeWords(state)}`, expr.span);
+    return UNKNOWN;
+  }
+  const arg = expr.args[0]!;
+  let target: string | undefined;
+  if (arg.kind === 'path' && arg.segments.length === 1) target = arg.segments[0];
+  else if (arg.kind === 'string') target = arg.value;
+  if (target === undefined) {
+    state.check(arg);
+    state.error('HL334', `\`${name}\` takes the name of a ${kind}`, arg.span, `write ${FUNCTION_FORMS[name]}`);
+    return result;
+  }
+  // The argument is a name, not a value: it has no type of its own.
+  state.types.set(arg, STRING);
+  state.reference(kind, target, arg.span);
+  return result;
+}
+
+export function scopeWords(state: CheckState): string {
+  if (state.inFilter) return "only the event's properties (inside `where`)";
+  switch (state.scope) {
+    case 'event':
+      return "only the event's properties";
+    case 'source-row':
+      return "only the source row's columns";
+    default:
+      return 'customer fields, traits and events';
+  }
+}

@@ -1,0 +1,41 @@
+import type { Diagnostic } from '../diagnostics/diagnostic.ts';
+import { diag } from '../diagnostics/make.ts';
+import type { Definition } from '../types/definition.ts';
+import { rangeOfPath } from '../1-load/positions.ts';
+
+export const MANIFEST_FILE = 'manifest.json';
+
+/** Relative, forward slashes, no `.`/`..`/empty segments, portable characters only. */
+const SAFE_PATH = /^(?!.*(?:^|\/)\.{1,2}(?:\/|$))[A-Za-z0-9._@+-]+(?:\/[A-Za-z0-9._@+-]+)*$/;
+
+/**
+ * The files of build/ other than the manifest, as the kind emitters add them. A path is checked
+ * (HL402) and may be written twice only with the same content (HL403), so no emitter can
+ * silently overwrite another's output.
+ */
+export class BuildFiles {
+  readonly files = new Map<string, string>();
+  private readonly owners = new Map<string, string>();
+
+  constructor(private readonly diagnostics: Diagnostic[]) {}
+
+  write(owner: Definition, ownerName: string, path: string, content: string): void {
+    const at = { file: owner.doc.file.path, range: rangeOfPath(owner.doc, ['metadata', 'name']) };
+    if (!SAFE_PATH.test(path) || path === MANIFEST_FILE) {
+      this.diagnostics.push(diag('HL402', `${ownerName} asked to write build file "${path}", which is not a plain relative path inside build/`, at));
+      return;
+    }
+    const existing = this.files.get(path);
+    if (existing !== undefined && existing !== content) {
+      this.diagnostics.push(
+        diag('HL403', `${ownerName} and ${this.owners.get(path)} both write build file "${path}" with different contents`, {
+          ...at,
+          help: 'rename one of the definitions',
+        }),
+      );
+      return;
+    }
+    this.files.set(path, content);
+    if (!this.owners.has(path)) this.owners.set(path, ownerName);
+  }
+}

@@ -1,0 +1,158 @@
+import { createHash } from 'node:crypto';
+import type { ModelAlgorithm, ModelJobSpec, ModelType, Recommender } from './job-spec.ts';
+
+/** A Model spec as written (after schema validation). */
+export interface RawModelSpec {
+  type: ModelType;
+  label?: string;
+  features?: Record<string, string>;
+  algorithm?: ModelAlgorithm;
+  hybrid?: Partial<Record<Recommender, number>>;
+  tiers?: Record<string, number>;
+  clusters?: { k?: number; k_range?: [number, number]; selection?: 'silhouette' | 'elbow'; names?: string[] };
+  interactions?: Record<string, number>;
+  item_property?: string;
+  item_features?: string[];
+  k?: number;
+  exclude_seen?: boolean;
+  evaluation?: Record<string, unknown> & { holdout?: number; split?: 'random' | 'time'; cutoff?: string };
+  training?: {
+    epochs?: number;
+    learning_rate?: number;
+    batch_size?: number;
+    seed?: number;
+    hidden_units?: number[];
+    l2?: number;
+    factors?: number;
+    max_rows?: number;
+  };
+  retrain?: 'on_change' | 'always';
+}
+
+export const DEFAULT_ALGORITHM: Record<ModelType, ModelAlgorithm> = {
+  propensity: 'logistic',
+  regression: 'linear',
+  clusters: 'kmeans',
+  recommendations: 'hybrid',
+};
+
+/** Which algorithms each type accepts (clusters always use k-means, so `algorithm` is not read). */
+export const ALGORITHMS_BY_TYPE: Record<ModelType, readonly ModelAlgorithm[]> = {
+  propensity: ['logistic', 'neural_network'],
+  regression: ['linear', 'neural_network'],
+  clusters: ['kmeans'],
+  recommendations: ['item_cosine', 'matrix_factorization', 'content', 'hybrid', 'popularity'],
+};
+
+export const DEFAULT_HYBRID: Partial<Record<Recommender, number>> = { item_cosine: 0.5, matrix_factorization: 0.3, content: 0.2 };
+export const DEFAULT_TIERS = [
+  { name: 'high', fraction: 0.2 },
+  { name: 'medium', fraction: 0.3 },
+  { name: 'low', fraction: 0.5 },
+];
+
+const BAR_KEYS = [
+  'min_auc',
+  'max_log_loss',
+  'max_brier',
+  'max_rmse',
+  'max_mae',
+  'min_r2',
+  'min_precision_at_k',
+  'min_recall_at_k',
+  'min_ndcg_at_k',
+  'min_silhouette',
+  'min_lift_over_baseline',
+] as const;
+
+const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 } as const;
+
+/**
+ * The longest `within next <duration>` window in a label, in ms (0 when there is none). Read from
+ * the text so it works before and after the rule parser: the syntax is fixed by the DSL contract.
+ */
+export function labelHorizonMs(label: string): number {
+  let longest = 0;
+  for (const m of label.matchAll(/\bwithin\s+next\s+(\d+(?:\.\d+)?)\s*([smhdw])\b/g)) {
+    longest = Math.max(longest, Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS]);
+  }
+  return longest;
+}
+
+/** Fills in every default and computes the spec hash. Pure: no clock, no randomness. */
+export function compileModelSpec(name: string, raw: RawModelSpec): ModelJobSpec {
+  const type = raw.type;
+  const algorithm = type === 'clusters' ? 'kmeans' : (raw.algorithm ?? DEFAULT_ALGORITHM[type]);
+  const nn = algorithm === 'neural_network';
+  const features = Object.entries(raw.features ?? {}).map(([fname, rule]) => ({ name: fname, rule }));
+  const evaluation = raw.evaluation ?? {};
+  const bar: ModelJobSpec['evaluation']['bar'] = {};
+  for (const key of BAR_KEYS) {
+    const v = evaluation[key];
+    if (typeof v === 'number') bar[key] = v;
+  }
+  const t = raw.training ?? {};
+  const spec: Omit<ModelJobSpec, 'hash'> = {
+    name,
+    type,
+    algorithm,
+    features,
+    tiers: raw.tiers ? Object.entries(raw.tiers).map(([tname, fraction]) => ({ name: tname, fraction })) : DEFAULT_TIERS,
+    evaluation: {
+      holdout: evaluation.holdout ?? 0.2,
+      split: evaluation.split ?? 'random',
+      ...(evaluation.cutoff !== undefined ? { cutoff: evaluation.cutoff } : {}),
+      bar,
+    },
+    training: {
+      epochs: t.epochs ?? (algorithm === 'matrix_factorization' || algorithm === 'hybrid' ? 15 : nn ? 100 : 60),
+      learningRate: t.learning_rate ?? (nn ? 0.01 : 0.05),
+      batchSize: t.batch_size ?? 256,
+      seed: t.seed ?? 42,
+      hiddenUnits: t.hidden_units ?? [16, 8],
+      l2: t.l2 ?? (type === 'recommendations' ? 0.1 : 0.0001),
+      factors: t.factors ?? 16,
+      ...(t.max_rows !== undefined ? { maxRows: t.max_rows } : {}),
+    },
+    retrain: raw.retrain ?? 'on_change',
+  };
+  if (raw.label !== undefined) spec.label = { name: 'label', rule: raw.label, horizonMs: labelHorizonMs(raw.label) };
+  if (type === 'clusters') {
+    const c = raw.clusters ?? {};
+    spec.clusters = {
+      ...(c.k !== undefined ? { k: c.k } : {}),
+      ...(c.k_range !== undefined ? { kRange: c.k_range } : c.k === undefined ? { kRange: [2, 8] as [number, number] } : {}),
+      selection: c.selection ?? 'silhouette',
+      ...(c.names !== undefined ? { names: c.names } : {}),
+    };
+  }
+  if (type === 'recommendations') {
+    const weights: Partial<Record<Recommender, number>> =
+      algorithm === 'hybrid' ? (raw.hybrid ?? DEFAULT_HYBRID) : { [algorithm as Recommender]: 1 };
+    spec.recommendations = {
+      interactions: raw.interactions ?? { purchase: 1 },
+      itemProperty: raw.item_property ?? 'item_id',
+      itemFeatures: raw.item_features ?? [],
+      k: raw.k ?? 10,
+      excludeSeen: raw.exclude_seen ?? true,
+      weights: Object.fromEntries(Object.entries(weights).filter(([, w]) => (w ?? 0) > 0)),
+    };
+  }
+  return { ...spec, hash: specHash(spec) };
+}
+
+/** sha256 over canonical JSON (object keys sorted): the same spec always hashes the same. */
+export function specHash(value: unknown): string {
+  return createHash('sha256').update(canonicalJson(value)).digest('hex');
+}
+
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}

@@ -1,0 +1,24 @@
+import type { Definition } from '../types/definition.ts';
+import type { DataModel } from '../types/data-model.ts';
+import type { TemplateInput } from './prepare.ts';
+import type { TemplateSpec } from './spec.ts';
+import type { TemplateNames } from './variables.ts';
+
+/** A Template definition as the template steps take it. */
+export function templateInput(def: Definition): TemplateInput {
+  const file = def.doc.file;
+  // absPath = root + '/' + path; the root is what partial paths are checked against.
+  const root = file.absPath.slice(0, file.absPath.length - file.path.length).replace(/[\\/]+$/, '');
+  return { name: def.name, spec: def.spec as unknown as TemplateSpec, root, yamlFile: file, doc: def.doc.yaml, specPath: ['spec'] };
+}
+
+/** The names a template may read, from the data model and the other definitions. */
+export function templateNames(dataModel: DataModel, byKind: (kind: 'Trait' | 'Model' | 'Segment') => Definition[]): TemplateNames {
+  return {
+    customerFields: Object.keys(dataModel.customers.fields),
+    itemFields: Object.keys(dataModel.items.fields),
+    traits: byKind('Trait').map((d) => d.name),
+    models: byKind('Model').map((d) => d.name),
+    segments: byKind('Segment').map((d) => d.name),
+  };
+}

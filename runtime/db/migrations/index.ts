@@ -1,0 +1,8 @@
+import type { Migration } from './types.ts';
+import { coreTables } from './001_core.ts';
+import { caseFunctions } from './002_case_functions.ts';
+
+export type { Migration } from './types.ts';
+
+/** Every migration, in version order. Append new ones; never edit or reorder released ones. */
+export const MIGRATIONS: readonly Migration[] = [coreTables, caseFunctions];

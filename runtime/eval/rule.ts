@@ -1,0 +1,60 @@
+/**
+ * A rule compiled once for the evaluator, and a cache so callers holding only an AST (from the
+ * manifest) compile each rule once per process.
+ */
+import type { Expr } from '../../compiler/types/ast.ts';
+import type { PathScope, RuleSchema } from '../../compiler/types/rule-paths.ts';
+import type { EvalContext } from './context.ts';
+import { compilePredicate, compileValue } from './compile.ts';
+import type { Value } from './values.ts';
+
+export interface CompiledRule {
+  /** True when the rule holds (a missing or false value is false). */
+  test(ctx: EvalContext): boolean;
+  /** The rule's value (for traits and mappings). */
+  value(ctx: EvalContext): Value;
+}
+
+export function compileRule(expr: Expr, schema: RuleSchema, scope: PathScope = { kind: 'customer' }): CompiledRule {
+  const env = { schema, scope };
+  const predicate = compilePredicate(expr, env);
+  let valueFn: ReturnType<typeof compileValue> | undefined;
+  return {
+    test: (ctx) => predicate(ctx, undefined),
+    value: (ctx) => (valueFn ??= compileValue(expr, env))(ctx, undefined),
+  };
+}
+
+const cache = new WeakMap<Expr, WeakMap<RuleSchema, CompiledRule>>();
+
+/** Evaluates a rule over one customer as a predicate; the compiled form is cached per AST object. */
+export function evaluate(expr: Expr, ctx: EvalContext, schema: RuleSchema): boolean {
+  return cached(expr, schema).test(ctx);
+}
+
+/** The rule's value over one customer. */
+export function evaluateValue(expr: Expr, ctx: EvalContext, schema: RuleSchema): Value {
+  return cached(expr, schema).value(ctx);
+}
+
+function cached(expr: Expr, schema: RuleSchema): CompiledRule {
+  let bySchema = cache.get(expr);
+  if (!bySchema) cache.set(expr, (bySchema = new WeakMap()));
+  let rule = bySchema.get(schema);
+  if (!rule) bySchema.set(schema, (rule = compileRule(expr, schema)));
+  return rule;
+}
+
+const NO_SCHEMA: RuleSchema = {
+  dataModel: { customers: { fields: {}, mergeByEmail: false }, events: {}, items: { fields: {} } },
+  traits: {},
+};
+
+/**
+ * Row mode (ingest): a Source mapping over one raw row. Paths are the row's columns, an empty cell
+ * is missing, text cells are read as numbers where arithmetic or a number comparison needs them.
+ */
+export function compileRowMapping(expr: Expr): (row: Readonly<Record<string, unknown>>, asOf?: number) => Value {
+  const value = compileValue(expr, { schema: NO_SCHEMA, scope: { kind: 'row' } });
+  return (row, asOf = 0) => value({ asOf, customer: row }, undefined);
+}

@@ -1,0 +1,73 @@
+import type { FieldType } from '../../../compiler/types/data-model.ts';
+import type { TimestampParser } from './timestamp.ts';
+
+/** A value converted to its data-model type, or why it could not be. */
+export type Coerced = { ok: true; value: unknown } | { ok: false; reason: string; detail: string };
+
+const ID = /^[A-Za-z0-9][A-Za-z0-9_.:@+\-]{0,127}$/;
+const INTEGRAL_FLOAT = /^(-?\d+)\.0+$/;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const TRUE = new Set(['true', 't', 'yes', 'y', '1']);
+const FALSE = new Set(['false', 'f', 'no', 'n', '0']);
+
+/**
+ * Converts a mapped value to the storage form of its data-model type (the database contract):
+ * ids and strings as trimmed text (an id written as a float, `17850.0`, is `17850`), numbers as
+ * finite doubles, booleans as true/false, timestamps and dates as epoch milliseconds, emails
+ * trimmed and lower-cased. null stays null (missing).
+ */
+export function coerce(value: unknown, type: FieldType, parseTimestamp: TimestampParser): Coerced {
+  if (value === null || value === undefined) return { ok: true, value: null };
+  switch (type) {
+    case 'id':
+      return coerceId(value);
+    case 'string': {
+      const text = typeof value === 'string' ? value.trim() : String(value);
+      return { ok: true, value: text === '' ? null : text };
+    }
+    case 'email': {
+      const text = String(value).trim().toLowerCase();
+      if (text === '') return { ok: true, value: null };
+      return EMAIL.test(text) ? { ok: true, value: text } : fail('invalid_email', `"${text}" is not an email address`);
+    }
+    case 'number':
+    case 'integer': {
+      const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value.trim()) : NaN;
+      if (!Number.isFinite(n)) return fail('invalid_number', `"${String(value)}" is not a number`);
+      if (type === 'integer' && !Number.isInteger(n)) return fail('invalid_number', `"${String(value)}" is not a whole number`);
+      return { ok: true, value: n };
+    }
+    case 'boolean': {
+      if (typeof value === 'boolean') return { ok: true, value };
+      const text = String(value).trim().toLowerCase();
+      if (TRUE.has(text)) return { ok: true, value: true };
+      if (FALSE.has(text)) return { ok: true, value: false };
+      return fail('invalid_boolean', `"${String(value)}" is not true or false`);
+    }
+    case 'timestamp':
+    case 'date': {
+      // Numbers are epoch milliseconds already (what the DSL's timestamp arithmetic yields).
+      if (typeof value === 'number') return Number.isFinite(value) ? { ok: true, value: Math.trunc(value) } : fail('invalid_timestamp', `${value} is not a time`);
+      const ms = parseTimestamp(String(value).trim());
+      if (ms === null) return fail('invalid_timestamp', `"${String(value)}" is not a date or time this source understands`);
+      return { ok: true, value: type === 'date' ? Math.floor(ms / 86_400_000) * 86_400_000 : ms };
+    }
+  }
+}
+
+function coerceId(value: unknown): Coerced {
+  if (typeof value === 'number') {
+    return Number.isInteger(value) ? { ok: true, value: String(value) } : fail('invalid_id', `${value} is not an id (it has a fraction)`);
+  }
+  const text = String(value).trim();
+  if (text === '') return { ok: true, value: null };
+  const integral = INTEGRAL_FLOAT.exec(text);
+  if (integral) return { ok: true, value: integral[1] };
+  if (!ID.test(text)) return fail('invalid_id', `"${text}" is not an id (letters, digits and _ . : @ + - only)`);
+  if (/^-?\d+\.\d+$/.test(text)) return fail('invalid_id', `"${text}" is not an id (it has a fraction)`);
+  return { ok: true, value: text };
+}
+
+function fail(reason: string, detail: string): Coerced {
+  return { ok: false, reason, detail };
+}

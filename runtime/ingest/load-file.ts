@@ -1,0 +1,216 @@
+import type { DataModel } from '../../compiler/types/data-model.ts';
+import type { RuleBlock, SourceBlock } from './spec.ts';
+import type { RawRecord } from './read/record.ts';
+import { readCsv } from './read/csv.ts';
+import { readJsonl } from './read/jsonl.ts';
+import type { MapOutcome } from './map-row.ts';
+import type { FileStats } from './monitor.ts';
+import type { RejectRow, Row, StoreTx } from './store/types.ts';
+import { Identity } from './identity.ts';
+import { customerHash } from './forget.ts';
+
+/** Rows per flush: big enough to amortize statements, small enough to keep memory flat. */
+export const BATCH_ROWS = 2_000;
+
+export interface FileLoad {
+  stats: FileStats;
+  /** Accepted rows (loaded as an event, or as a customer/item row). */
+  accepted: number;
+  rejectedByReason: Record<string, number>;
+  eventsInserted: number;
+}
+
+export interface LoadFileInput {
+  source: SourceBlock;
+  model: DataModel;
+  /** Path relative to the workspace (what is recorded), and on disk. */
+  path: string;
+  absPath: string;
+  /** The `events.source` value of this file's events: `<source>:<path>`. */
+  eventSource: string;
+  mapRow: (row: Record<string, unknown>) => MapOutcome;
+  identity: Identity;
+  /** Hashes of forgotten customer ids (runtime/ingest/forget.ts): their rows are not loaded again. */
+  forgotten: ReadonlySet<string>;
+  /** The load's clock reading, stored as customers.updated_at. */
+  now: number;
+  onRows?: (rows: number) => void;
+}
+
+/**
+ * Loads one file inside the caller's transaction: reads records as a stream, maps and coerces
+ * them, and writes them in batches. Every record ends up either accepted or in the rejects table
+ * with its line and reason, so rows read = accepted + rejected, always.
+ */
+export async function loadFile(tx: StoreTx, input: LoadFileInput): Promise<FileLoad> {
+  const { source } = input;
+  const stats: FileStats = { rows: 0, rejected: 0, events: {}, customers: 0, countries: {} };
+  const result: FileLoad = { stats, accepted: 0, rejectedByReason: {}, eventsInserted: 0 };
+  const seenCustomers = new Set<string>();
+  const mask = rawMasker(source.piiColumns);
+
+  let customers = new Map<string, Row>();
+  let items = new Map<string, Row>();
+  let events: Array<{ row: Row; record: RawRecord; country: unknown }> = [];
+  let rejects: RejectRow[] = [];
+
+  const isForgotten = (id: unknown) => input.forgotten.size > 0 && typeof id === 'string' && input.forgotten.has(customerHash(id));
+  const addReject = (record: RawRecord, reason: string, detail: string, customerId: string | null) => {
+    if (isForgotten(customerId)) {
+      // Nothing of an erased customer is kept, not even in the rejects table.
+      rejects.push({ source: source.name, file: input.path, line: record.line, reason: 'forgotten_customer', detail: null, raw: null, customer_id: null });
+      result.rejectedByReason.forgotten_customer = (result.rejectedByReason.forgotten_customer ?? 0) + 1;
+      stats.rejected++;
+      return;
+    }
+    rejects.push({ source: source.name, file: input.path, line: record.line, reason, detail, raw: mask(record), customer_id: customerId });
+    result.rejectedByReason[reason] = (result.rejectedByReason[reason] ?? 0) + 1;
+    stats.rejected++;
+  };
+  const accept = (customerId: unknown, type: string | undefined, country: unknown) => {
+    result.accepted++;
+    if (typeof customerId === 'string') seenCustomers.add(customerId);
+    if (type !== undefined) stats.events[type] = (stats.events[type] ?? 0) + 1;
+    if (typeof country === 'string') stats.countries[country] = (stats.countries[country] ?? 0) + 1;
+  };
+
+  const flush = async () => {
+    if (customers.size > 0) await tx.upsertCustomers([...customers.values()]);
+    if (events.length > 0) {
+      const inserted = await tx.insertEvents(events.map((e) => e.row));
+      inserted.forEach((isNew, i) => {
+        const e = events[i]!;
+        if (isNew) {
+          result.eventsInserted++;
+          accept(e.row.customer_id, e.row.type as string, e.country);
+        } else {
+          addReject(e.record, 'duplicate_event', `an event with the same key (${String(e.row.id)}) is already loaded`, e.row.customer_id as string);
+        }
+      });
+    }
+    if (items.size > 0) await tx.upsertItems([...items.values()]);
+    if (rejects.length > 0) await tx.insertRejects(rejects);
+    customers = new Map();
+    items = new Map();
+    events = [];
+    rejects = [];
+  };
+
+  const onHeader = (columns: string[]) => checkHeader(source, columns);
+  const records = source.format === 'csv' ? readCsv(input.absPath, { ...source.csv, onHeader }) : readJsonl(input.absPath, source.csv.encoding);
+  let pending = 0;
+  for await (const record of records) {
+    stats.rows++;
+    pending++;
+    if (!record.fields) {
+      addReject(record, record.problem!.reason, record.problem!.detail, null);
+    } else {
+      const outcome = input.mapRow(record.fields);
+      if (!outcome.ok) {
+        addReject(record, outcome.reason, outcome.detail, outcome.customerId === null ? null : input.identity.resolve(outcome.customerId));
+      } else if (isForgotten(outcome.mapped.customer?.id ?? outcome.mapped.event?.customer_id)) {
+        addReject(record, 'forgotten_customer', '', (outcome.mapped.customer?.id ?? outcome.mapped.event?.customer_id) as string);
+      } else {
+        const { customer, event, item } = outcome.mapped;
+        if (customer) {
+          const id = await input.identity.canonicalFor(tx, customer);
+          customer.id = id;
+          customer.updated_at = input.now;
+          mergeInto(customers, id, customer);
+          if (event) event.customer_id = id;
+        } else if (event) {
+          event.customer_id = input.identity.resolve(event.customer_id as string);
+          // An event's customer always exists, even when this source maps no profile fields.
+          if (!customers.has(event.customer_id as string)) customers.set(event.customer_id as string, { id: event.customer_id, updated_at: input.now });
+        }
+        if (item) mergeInto(items, item.id as string, item);
+        if (event) events.push({ row: { ...event, source: input.eventSource }, record, country: customer?.country });
+        else accept(customer?.id, undefined, customer?.country);
+      }
+    }
+    if (pending >= BATCH_ROWS) {
+      await flush();
+      input.onRows?.(pending);
+      pending = 0;
+    }
+  }
+  await flush();
+  if (pending > 0) input.onRows?.(pending);
+  stats.customers = seenCustomers.size;
+  return result;
+}
+
+/** A file that cannot be loaded at all (its rows are not even looked at). */
+export class FileProblem extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FileProblem';
+  }
+}
+
+/**
+ * A header that lacks a column the mappings read means the wrong file or the wrong delimiter:
+ * every row would be rejected for the same reason, so the file is refused with that one reason.
+ */
+function checkHeader(source: SourceBlock, columns: string[]): void {
+  const wanted = referencedColumns(source);
+  const missing = wanted.filter((c) => !columns.includes(c));
+  if (missing.length === 0) return;
+  const other = [',', ';', '\t', '|'].find((d) => d !== source.csv.delimiter && columns.length === 1 && columns[0]!.includes(d));
+  const hint = other ? `; the header looks ${other === '\t' ? 'tab' : `"${other}"`}-separated: set csv.delimiter` : '';
+  throw new FileProblem(`the header lacks column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} that the mappings read (found: ${columns.join(', ')})${hint}`);
+}
+
+const columnsCache = new WeakMap<SourceBlock, string[]>();
+
+/** Every source column a rule of the source reads (from the rules' ASTs). */
+export function referencedColumns(source: SourceBlock): string[] {
+  let cached = columnsCache.get(source);
+  if (cached) return cached;
+  const out = new Set<string>();
+  const rules: RuleBlock[] = [
+    ...source.rejectWhen.map((r) => r.rule),
+    ...Object.values(source.customers ?? {}),
+    ...Object.values(source.items ?? {}),
+    ...(source.events ? [source.events.type, source.events.customer_id, source.events.at, ...Object.values(source.events.properties)] : []),
+    ...(source.eventId ? [source.eventId] : []),
+  ];
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(visit);
+    else if (typeof node === 'object' && node !== null) {
+      const n = node as { kind?: string; segments?: string[] };
+      if (n.kind === 'path' && n.segments) out.add(n.segments.join('.'));
+      else for (const v of Object.values(node)) if (typeof v === 'object') visit(v);
+    }
+  };
+  for (const r of rules) visit(r.ast);
+  cached = [...out].sort();
+  columnsCache.set(source, cached);
+  return cached;
+}
+
+/** Later rows of a batch update earlier ones field by field; a missing value never erases a known one. */
+function mergeInto(map: Map<string, Row>, id: string, row: Row): void {
+  const before = map.get(id);
+  if (!before) {
+    map.set(id, { ...row });
+    return;
+  }
+  for (const [k, v] of Object.entries(row)) if (v !== null && v !== undefined) before[k] = v;
+}
+
+/**
+ * What the rejects table keeps of a row: its text as in the file, unless the source maps columns
+ * into personal-data fields; then the parsed row with those columns masked, or, when the row could
+ * not be parsed (so nothing can be masked reliably), only its length.
+ */
+function rawMasker(piiColumns: readonly string[]): (record: RawRecord) => string | null {
+  if (piiColumns.length === 0) return (record) => record.raw;
+  const pii = new Set(piiColumns);
+  return (record) => {
+    if (!record.fields) return `[withheld: ${record.raw.length} characters; the source holds personal data]`;
+    const masked: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(record.fields)) masked[k] = pii.has(k) && v !== null ? '***' : v;
+    return JSON.stringify(masked);
+  };
+}

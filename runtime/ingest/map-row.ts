@@ -1,0 +1,157 @@
+import { createHash } from 'node:crypto';
+import type { DataModel, FieldDef, FieldType } from '../../compiler/types/data-model.ts';
+import type { SourceBlock, RuleBlock } from './spec.ts';
+import type { SourceRow } from './read/record.ts';
+import { holds, type RowFn, type RowRuleCompiler } from './row-rules.ts';
+import { coerce } from './coerce/values.ts';
+import { makeTimestampParser } from './coerce/timestamp.ts';
+import { standardize, type Standardizer } from './coerce/standardize.ts';
+import type { Row } from './store/types.ts';
+
+/** What one source row becomes: a customer, an event, an item (each optional). */
+export interface MappedRow {
+  customer?: Row;
+  event?: Row;
+  item?: Row;
+}
+
+export type MapOutcome =
+  | { ok: true; mapped: MappedRow }
+  | { ok: false; reason: string; detail: string; customerId: string | null };
+
+interface Target {
+  field: string;
+  fn: RowFn;
+  type: FieldType;
+  standardizer?: Standardizer;
+}
+
+/**
+ * Compiles a Source's mappings once into a function from a raw row to the rows to store, or to a
+ * reject with its reason. Order of checks: `reject_when` rules (first match wins), then each
+ * mapping evaluated and coerced to its data-model type (a value that does not convert rejects the
+ * row, naming the field), then required fields (customer id, event type, customer and time).
+ */
+export function compileRowMapper(source: SourceBlock, model: DataModel, compile: RowRuleCompiler): (row: SourceRow) => MapOutcome {
+  const parseTimestamp = makeTimestampParser({ format: source.timestampFormat, timezone: source.timezone });
+  const rejects = source.rejectWhen.map((r) => ({ reason: r.reason, text: r.rule.text, fn: compile(r.rule) }));
+  const targets = (block: Record<string, RuleBlock> | undefined, fields: Record<string, FieldDef>, prefix: string): Target[] =>
+    Object.entries(block ?? {}).map(([field, rule]) => ({
+      field,
+      fn: compile(rule),
+      type: field === 'id' ? 'id' : (fields[field]?.type ?? 'string'),
+      standardizer: source.standardize[`${prefix}.${field}`],
+    }));
+  const customers = source.customers ? targets(source.customers, model.customers.fields, 'customers') : undefined;
+  const items = source.items ? targets(source.items, model.items.fields, 'items') : undefined;
+  const events = source.events
+    ? {
+        type: compile(source.events.type),
+        customerId: compile(source.events.customer_id),
+        at: compile(source.events.at),
+        properties: Object.entries(source.events.properties).map(([field, rule]) => ({ field, fn: compile(rule) })),
+      }
+    : undefined;
+  const eventKey = source.eventId ? compile(source.eventId) : undefined;
+  const customerIdFn = source.customers?.id ? compile(source.customers.id) : events?.customerId;
+
+  return (row) => {
+    let stage = 'reject_when';
+    try {
+      for (const r of rejects) {
+        if (holds(r.fn(row))) return reject(r.reason, `matches reject_when ${r.reason}: ${r.text}`, row, customerIdFn);
+      }
+      const mapped: MappedRow = {};
+      if (customers) {
+        stage = 'customers';
+        const customer = mapTargets(customers, row, parseTimestamp, 'customers');
+        if ('reason' in customer) return reject(customer.reason, customer.detail, row, customerIdFn);
+        if (customer.row.id === null) return reject('missing_customer_id', 'customers.id is empty', row, customerIdFn);
+        mapped.customer = customer.row;
+      }
+      if (events) {
+        stage = 'events';
+        const type = events.type(row);
+        if (typeof type !== 'string' || type === '') return reject('missing_event_type', 'events.type is empty', row, customerIdFn);
+        const props = model.events[type];
+        if (!props) return reject('unknown_event_type', `events.type is "${type}", which the data model does not declare`, row, customerIdFn);
+        const customerId = coerce(events.customerId(row), 'id', parseTimestamp);
+        if (!customerId.ok) return reject(customerId.reason, `events.customer_id: ${customerId.detail}`, row, customerIdFn);
+        if (customerId.value === null) return reject('missing_customer_id', 'events.customer_id is empty', row, customerIdFn);
+        const at = coerce(events.at(row), 'timestamp', parseTimestamp);
+        if (!at.ok) return reject(at.reason, `events.at: ${at.detail}`, row, customerIdFn);
+        if (at.value === null) return reject('missing_timestamp', 'events.at is empty', row, customerIdFn);
+        const event: Row = { type, customer_id: customerId.value, at: at.value };
+        for (const p of events.properties) {
+          const def = props[p.field];
+          // The mapping serves every event type; a property the resolved type lacks stays empty.
+          if (!def) continue;
+          const value = coerce(p.fn(row), def.type, parseTimestamp);
+          if (!value.ok) return reject(value.reason, `events.properties.${p.field}: ${value.detail}`, row, customerIdFn);
+          const standardizer = source.standardize[`events.${p.field}`];
+          event[p.field] = standardizer ? standardize(value.value, standardizer) : value.value;
+        }
+        stage = 'event_id';
+        event.id = eventKey ? keyOf(eventKey(row)) : defaultEventId(source.name, event);
+        if (event.id === null) return reject('missing_event_id', `event_id is empty: ${source.eventId!.text}`, row, customerIdFn);
+        mapped.event = event;
+        if (mapped.customer && mapped.customer.id !== event.customer_id) {
+          return reject('conflicting_customer_id', `customers.id "${mapped.customer.id}" differs from events.customer_id "${event.customer_id}"`, row, customerIdFn);
+        }
+      }
+      if (items) {
+        stage = 'items';
+        const item = mapTargets(items, row, parseTimestamp, 'items');
+        if ('reason' in item) return reject(item.reason, item.detail, row, customerIdFn);
+        if (item.row.id !== null) mapped.item = item.row;
+      }
+      return { ok: true, mapped };
+    } catch (e) {
+      return reject('mapping_error', `${stage}: ${(e as Error).message}`, row, undefined);
+    }
+  };
+}
+
+function mapTargets(
+  targets: Target[],
+  row: SourceRow,
+  parseTimestamp: ReturnType<typeof makeTimestampParser>,
+  prefix: string,
+): { row: Row } | { reason: string; detail: string } {
+  const out: Row = {};
+  for (const t of targets) {
+    const value = coerce(t.fn(row), t.type, parseTimestamp);
+    if (!value.ok) return { reason: value.reason, detail: `${prefix}.${t.field}: ${value.detail}` };
+    out[t.field] = t.standardizer ? standardize(value.value, t.standardizer) : value.value;
+  }
+  return { row: out };
+}
+
+function reject(reason: string, detail: string, row: SourceRow, customerIdFn: RowFn | undefined): MapOutcome {
+  let customerId: string | null = null;
+  if (customerIdFn) {
+    try {
+      const id = coerce(customerIdFn(row), 'id', () => null);
+      if (id.ok && typeof id.value === 'string') customerId = id.value;
+    } catch {
+      // The id is only kept so `forget` finds the row; a row whose id cannot be read has none.
+    }
+  }
+  return { ok: false, reason, detail, customerId };
+}
+
+function keyOf(value: unknown): string | null {
+  if (value === null || value === undefined || value === '') return null;
+  return String(value);
+}
+
+/**
+ * The default de-duplication key: a hash of the source name and the mapped event (type, customer,
+ * time and properties), so the same line loaded twice, or twice in a file, is one event.
+ */
+export function defaultEventId(source: string, event: Row): string {
+  const keys = Object.keys(event).filter((k) => k !== 'id').sort();
+  const parts = [source];
+  for (const k of keys) parts.push(k, event[k] === null || event[k] === undefined ? '\u0000' : String(event[k]));
+  return createHash('sha256').update(parts.join('\u001f')).digest('base64url').slice(0, 32);
+}

@@ -1,0 +1,119 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import type { CompiledQuery, Kysely } from 'kysely';
+import type { DataModel } from '../../../compiler/types/data-model.ts';
+import type { Database } from '../../db/database.ts';
+import { upsertQuery, insertEventsQuery, insertRejectsQuery } from './queries.ts';
+import { tableColumns, type FileRecord, type IngestStore, type RejectRow, type Row, type StoreTx } from './types.ts';
+
+/**
+ * SQLite: statements are built once by Kysely (identifiers from the data model, quoted by Kysely),
+ * then run as better-sqlite3 prepared statements row by row, the fastest way into SQLite.
+ */
+export function sqliteStore(db: Database, model: DataModel): IngestStore {
+  const raw = db.sqlite;
+  if (!raw) throw new Error('internal: a SQLite database without its raw handle');
+  const k = db.kysely;
+  const cols = tableColumns(model);
+  const prepared = (q: { sql: string }) => raw.prepare(q.sql);
+  const stmts = {
+    customer: prepared(upsertQuery(k, 'customers', cols.customers, cols.customerFields, 'updated_at')),
+    event: prepared(insertEventsQuery(k, cols.events, 1)),
+    item: prepared(upsertQuery(k, 'items', cols.items, cols.itemFields)),
+    reject: prepared(insertRejectsQuery(k, 1)),
+  };
+  const order = (row: Row, columns: string[]) => columns.map((c) => toSqlite(row[c]));
+  const run = (q: CompiledQuery) => raw.prepare(q.sql).run(...(q.parameters as unknown[]));
+
+  const tx: StoreTx = {
+    async unloadFile(source, path, eventSource) {
+      run(k.deleteFrom('events').where('source', '=', eventSource).compile());
+      run(k.deleteFrom('ingest_rejects').where('source', '=', source).where('file', '=', path).compile());
+    },
+    async upsertCustomers(rows) {
+      for (const r of rows) {
+        stmts.customer.run(order(r, cols.customers));
+      }
+    },
+    async insertEvents(rows) {
+      const out: boolean[] = new Array(rows.length);
+      for (let i = 0; i < rows.length; i++) {
+        const r = rows[i]!;
+        out[i] = stmts.event.run(order(r, cols.events)).changes > 0;
+      }
+      return out;
+    },
+    async upsertItems(rows) {
+      for (const r of rows) stmts.item.run(order(r, cols.items));
+    },
+    async insertRejects(rows) {
+      for (const r of rows) stmts.reject.run([r.source, r.file, r.line, r.reason, r.detail, r.raw, r.customer_id]);
+    },
+    async recordFile(rec) {
+      const q = k
+        .insertInto('herald_ingested_files')
+        .values(rec)
+        .onConflict((oc) => oc.columns(['source', 'path']).doUpdateSet(rec))
+        .compile();
+      run(q);
+    },
+    async customerByEmail(field, email) {
+      const q = k.selectFrom('customers').select('id').where(field, '=', email).limit(1).compile();
+      const row = raw.prepare(q.sql).get(...(q.parameters as unknown[])) as { id: string } | undefined;
+      return row?.id;
+    },
+    async aliases() {
+      const rows = raw.prepare(k.selectFrom('herald_customer_aliases').selectAll().compile().sql).all() as Array<{ alias: string; customer_id: string }>;
+      return new Map(rows.map((r) => [r.alias, r.customer_id]));
+    },
+    async addAlias(alias, customerId) {
+      const q = k
+        .insertInto('herald_customer_aliases')
+        .values({ alias, customer_id: customerId })
+        .onConflict((oc) => oc.column('alias').doUpdateSet({ customer_id: customerId }))
+        .compile();
+      run(q);
+    },
+  };
+
+  return {
+    async fileRecord(source, path) {
+      const q = k.selectFrom('herald_ingested_files').selectAll().where('source', '=', source).where('path', '=', path).compile();
+      return raw.prepare(q.sql).get(...(q.parameters as unknown[])) as FileRecord | undefined;
+    },
+    async history(source, limit) {
+      return historyQuery(raw, k, source, limit);
+    },
+    async inTransaction(fn) {
+      // better-sqlite3 is synchronous; the file is read asynchronously between statements, so the
+      // transaction is opened and closed by hand rather than with db.transaction().
+      raw.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await fn(tx);
+        raw.exec('COMMIT');
+        return result;
+      } catch (e) {
+        if (raw.inTransaction) raw.exec('ROLLBACK');
+        throw e;
+      }
+    },
+  };
+}
+
+function historyQuery(raw: BetterSqlite3.Database, k: Kysely<any>, source: string, limit: number): FileRecord[] {
+  const q = k
+    .selectFrom('herald_ingested_files')
+    .selectAll()
+    .where('source', '=', source)
+    .orderBy('path', 'desc')
+    .limit(limit)
+    .compile();
+  return (raw.prepare(q.sql).all(...(q.parameters as unknown[])) as FileRecord[]).reverse();
+}
+
+function toSqlite(value: unknown): unknown {
+  if (value === true) return 1;
+  if (value === false) return 0;
+  return value === undefined ? null : value;
+}
+
+export type { RejectRow };

@@ -1,0 +1,48 @@
+import type { CalibrationBin, LiftDecile } from '../metrics.ts';
+import type { EpochRecord } from '../train/dense.ts';
+import { barChart, lineChart } from './svg.ts';
+
+export function rocPlot(model: Array<{ fpr: number; tpr: number }>, baseline: Array<{ fpr: number; tpr: number }> | undefined, aucValue: number, baselineAuc?: number): string {
+  const series = [
+    { name: `model (AUC ${aucValue.toFixed(3)})`, points: model.map((p) => ({ x: p.fpr, y: p.tpr })) },
+    ...(baseline ? [{ name: `baseline (AUC ${(baselineAuc ?? NaN).toFixed(3)})`, points: baseline.map((p) => ({ x: p.fpr, y: p.tpr })), color: '#ea580c' }] : []),
+    { name: 'random', points: [{ x: 0, y: 0 }, { x: 1, y: 1 }], color: '#9ca3af', dashed: true },
+  ];
+  return lineChart(series, { title: 'ROC curve (holdout)', xLabel: 'false positive rate', yLabel: 'true positive rate', xDomain: [0, 1], yDomain: [0, 1], legend: 'bottom-right' });
+}
+
+export function calibrationPlot(bins: CalibrationBin[]): string {
+  const used = bins.filter((b) => b.count > 0);
+  return lineChart(
+    [
+      { name: 'model', points: used.map((b) => ({ x: b.meanPredicted, y: b.observedRate })), dots: true },
+      { name: 'perfectly calibrated', points: [{ x: 0, y: 0 }, { x: 1, y: 1 }], color: '#9ca3af', dashed: true },
+    ],
+    { title: 'Calibration (10 bins, holdout)', xLabel: 'mean predicted probability', yLabel: 'observed rate', xDomain: [0, 1], yDomain: [0, 1], legend: 'bottom-right' },
+  );
+}
+
+export function liftPlot(deciles: LiftDecile[]): string {
+  return barChart(
+    deciles.map((d) => ({ label: String(d.decile), value: d.lift })),
+    { title: 'Lift by score decile (holdout)', xLabel: 'decile (1 = highest scores)', yLabel: 'lift over the average rate', reference: { value: 1, label: 'average' } },
+  );
+}
+
+export function epochsPlot(history: EpochRecord[], metric = 'loss'): string {
+  const series = [
+    { name: `training ${metric}`, points: history.map((h) => ({ x: h.epoch, y: h.loss })) },
+    ...(history.some((h) => h.validationLoss !== undefined)
+      ? [{ name: `holdout ${metric}`, points: history.map((h) => ({ x: h.epoch, y: h.validationLoss ?? NaN })), color: '#dc2626' }]
+      : []),
+  ];
+  return lineChart(series, { title: `${metric[0]!.toUpperCase()}${metric.slice(1)} over epochs`, xLabel: 'epoch', yLabel: metric });
+}
+
+export function kSearchPlot(search: Array<{ k: number; silhouette: number; inertia: number }>): string {
+  return lineChart([{ name: 'mean silhouette', points: search.map((s) => ({ x: s.k, y: s.silhouette })), dots: true }], {
+    title: 'Silhouette by k',
+    xLabel: 'k (clusters)',
+    yLabel: 'mean silhouette',
+  });
+}

@@ -1,0 +1,96 @@
+import type { EvaluationBar, ModelJobSpec } from '../../../compiler/models/job-spec.ts';
+import { fmt } from '../bar.ts';
+import type { CalibrationBin, LiftDecile } from '../metrics.ts';
+import type { ModelProblem } from '../problems.ts';
+import type { EpochRecord } from '../train/dense.ts';
+import type { KSearchRecord } from '../train/kmeans.ts';
+import { calibrationPlot, epochsPlot, kSearchPlot, liftPlot, rocPlot } from './plots.ts';
+
+/** The evaluation report of one trained version: written as report.json, report.md and SVG plots. */
+export interface TrainReport {
+  model: string;
+  version: number;
+  type: ModelJobSpec['type'];
+  algorithm: ModelJobSpec['algorithm'];
+  specHash: string;
+  cutoff: string;
+  asOf: string;
+  split: ModelJobSpec['evaluation']['split'];
+  rows: { train: number; holdout: number; positiveRate?: number };
+  metrics: Record<string, number>;
+  baseline: { name: string; metrics: Record<string, number> };
+  liftOverBaseline?: number;
+  bar: EvaluationBar;
+  passed: boolean;
+  reasons: string[];
+  problems: ModelProblem[];
+  coefficients?: Array<{ feature: string; weight: number }>;
+  calibration?: CalibrationBin[];
+  lift?: LiftDecile[];
+  history?: EpochRecord[];
+  kSearch?: KSearchRecord[];
+  clusters?: Array<{ cluster: number; name: string; size: number; means: Record<string, number> }>;
+}
+
+export interface ReportCurves {
+  roc?: Array<{ fpr: number; tpr: number }>;
+  baselineRoc?: Array<{ fpr: number; tpr: number }>;
+}
+
+/** Every report file of a version, by file name. */
+export function renderReport(report: TrainReport, curves: ReportCurves): Map<string, string> {
+  const files = new Map<string, string>();
+  const plots: Array<[string, string]> = [];
+  if (curves.roc) plots.push(['roc.svg', rocPlot(curves.roc, curves.baselineRoc, report.metrics.auc ?? NaN, report.baseline.metrics.auc)]);
+  if (report.calibration) plots.push(['calibration.svg', calibrationPlot(report.calibration)]);
+  if (report.lift) plots.push(['lift.svg', liftPlot(report.lift)]);
+  if (report.history && report.history.length > 0) plots.push(['epochs.svg', epochsPlot(report.history, report.type === 'propensity' ? 'log loss' : 'loss')]);
+  if (report.kSearch && report.kSearch.length > 0) plots.push(['k-search.svg', kSearchPlot(report.kSearch)]);
+  for (const [name, svg] of plots) files.set(name, svg);
+  files.set('report.json', `${JSON.stringify(report, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`);
+  files.set('report.md', markdown(report, plots.map(([name]) => name)));
+  return files;
+}
+
+function markdown(r: TrainReport, plots: string[]): string {
+  const lines: string[] = [];
+  lines.push(`# ${r.model} v${r.version}`, '');
+  lines.push(`${r.type} model (${r.algorithm.replace(/_/g, ' ')}), features as of ${r.cutoff}, data to ${r.asOf}, ${r.split} split.`, '');
+  lines.push(r.passed ? '**Activated**: the evaluation bar is met.' : `**Not activated**: ${r.reasons.join('; ')}.`, '');
+  lines.push('## Holdout metrics', '', '| metric | model | baseline |', '| --- | ---: | ---: |');
+  for (const [name, value] of Object.entries(r.metrics)) {
+    const b = r.baseline.metrics[name];
+    lines.push(`| ${name.replace(/_/g, ' ')} | ${show(value)} | ${b === undefined ? '' : show(b)} |`);
+  }
+  lines.push('', `Baseline: ${r.baseline.name}.`);
+  if (r.liftOverBaseline !== undefined) lines.push(`Lift over the baseline: ${r.liftOverBaseline.toFixed(2)}x.`);
+  lines.push('', `Rows: ${r.rows.train} training, ${r.rows.holdout} holdout${r.rows.positiveRate !== undefined ? `, ${(r.rows.positiveRate * 100).toFixed(1)}% positive in training` : ''}.`);
+  const bar = Object.entries(r.bar);
+  lines.push('', '## Bar', '', bar.length ? bar.map(([k, v]) => `- ${k}: ${v}`).join('\n') : 'No bar set: every version is activated.');
+  if (r.problems.length) {
+    lines.push('', '## Data checks', '');
+    for (const p of r.problems) lines.push(`- ${p.severity} ${p.code}: ${p.message}`);
+  }
+  if (r.coefficients) {
+    lines.push('', '## Weights (standardized inputs)', '', '| input | weight |', '| --- | ---: |');
+    for (const c of r.coefficients) lines.push(`| ${c.feature} | ${c.weight.toFixed(4)} |`);
+  }
+  if (r.lift) {
+    lines.push('', '## Lift by decile', '', '| decile | customers | rate | lift |', '| ---: | ---: | ---: | ---: |');
+    for (const d of r.lift) lines.push(`| ${d.decile} | ${d.count} | ${(d.rate * 100).toFixed(1)}% | ${d.lift.toFixed(2)} |`);
+  }
+  if (r.clusters) {
+    const names = Object.keys(r.clusters[0]?.means ?? {});
+    lines.push('', '## Clusters', '', `| cluster | size | ${names.join(' | ')} |`, `| --- | ---: |${names.map(() => ' ---: |').join('')}`);
+    for (const c of r.clusters) lines.push(`| ${c.name} | ${c.size} | ${names.map((n) => show(c.means[n]!)).join(' | ')} |`);
+  }
+  if (plots.length) {
+    lines.push('', '## Plots', '');
+    for (const p of plots) lines.push(`![${p.replace('.svg', '')}](${p})`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function show(v: number): string {
+  return Number.isFinite(v) ? fmt(v) : 'n/a';
+}

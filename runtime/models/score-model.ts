@@ -1,0 +1,106 @@
+import type { ModelJobSpec } from '../../compiler/models/job-spec.ts';
+import { initBackend } from './backend.ts';
+import type { FeatureSource } from './features/source.ts';
+import { binShares, psiFromShares } from './metrics.ts';
+import { transform } from './preprocess.ts';
+import { fail, problem, type ModelProblem } from './problems.ts';
+import { RecommenderScorer, type RecommenderModel } from './recommend/model.ts';
+import type { ModelStore, RecommendationRow, ScoreRow } from './store/types.ts';
+import { assignTiers } from './tiers.ts';
+import { predictDense, type DenseModel } from './train/dense.ts';
+import { assign, type KMeansModel } from './train/kmeans.ts';
+
+export interface ScoreOutcome {
+  model: string;
+  version: number;
+  customers: number;
+  /** Customers per tier (or per cluster name). */
+  distribution: Record<string, number>;
+  /** PSI of these scores against the training scores (propensity and regression). */
+  psi?: number;
+  recommendations?: number;
+  problems: ModelProblem[];
+}
+
+/** PSI above which the score distribution is reported as drifted. */
+export const DRIFT_PSI = 0.25;
+
+/**
+ * Scores every customer with the model's active version as of `asOf`: scores and tiers
+ * (propensity, regression), cluster ids (clusters) or top-k items (recommendations), written to
+ * the store. A model without an active version is an error that says to run `herald train`.
+ */
+export async function scoreModel(spec: ModelJobSpec, source: FeatureSource, store: ModelStore, asOf: Date): Promise<ScoreOutcome> {
+  await initBackend();
+  const active = await store.active(spec.name);
+  if (!active) {
+    const tried = (await store.versions(spec.name)).length;
+    fail(
+      spec.name,
+      'HL572',
+      tried ? `model ${spec.name} has no active version: none of its ${tried} trained versions met the evaluation bar` : `model ${spec.name} has never been trained`,
+      `run \`herald train --model ${spec.name}\`${tried ? ' and read its report' : ''}`,
+    );
+  }
+  const problems: ModelProblem[] = [];
+  if (active.specHash !== spec.hash) {
+    problems.push(problem(spec.name, 'HL577', 'warning', `model ${spec.name} changed since v${active.version} was trained; scoring with v${active.version}`, `run \`herald train --model ${spec.name}\``));
+  }
+  const a = active.artifact;
+  const base = { model: spec.name, version: active.version, problems };
+  if (a.model.kind === 'recommender') {
+    const r = spec.recommendations!;
+    const snap = await source.snapshot(asOf, { label: false });
+    const scorer = new RecommenderScorer(a.model as RecommenderModel);
+    const byCustomer = new Map<string, Array<{ itemId: string; weight: number }>>();
+    for (const it of await source.interactions(r.interactions, r.itemProperty, asOf)) {
+      let l = byCustomer.get(it.customerId);
+      if (!l) byCustomer.set(it.customerId, (l = []));
+      l.push(it);
+    }
+    const rows: RecommendationRow[] = [];
+    let cold = 0;
+    for (const customerId of snap.customerIds) {
+      const history = scorer.history(byCustomer.get(customerId) ?? []);
+      if (history.size === 0) cold++;
+      scorer.recommend(history, r.k, r.excludeSeen).forEach((rec, i) => rows.push({ customerId, rank: i + 1, itemId: rec.itemId, score: rec.score }));
+    }
+    await store.writeRecommendations(spec.name, active.version, rows);
+    return { ...base, customers: snap.customerIds.length, distribution: { with_history: snap.customerIds.length - cold, cold_start: cold }, recommendations: rows.length };
+  }
+  const snap = await source.snapshot(asOf, { label: false });
+  if (snap.names.join(',') !== a.features.join(',')) {
+    fail(spec.name, 'HL577', `model ${spec.name} v${active.version} was trained on features ${a.features.join(', ')} but the spec now has ${snap.names.join(', ')}`, `run \`herald train --model ${spec.name}\``);
+  }
+  const x = transform(a.preprocessor!, snap.x);
+  const cols = a.preprocessor!.outputs.length;
+  const rows: ScoreRow[] = [];
+  const distribution: Record<string, number> = {};
+  if (a.model.kind === 'kmeans') {
+    const clusters = assign(a.model as KMeansModel, x);
+    const names = spec.clusters?.names;
+    clusters.forEach((c, i) => {
+      rows.push({ customerId: snap.customerIds[i]!, score: null, tier: names?.[c] ?? null, cluster: c + 1 });
+      const key = names?.[c] ?? `cluster_${c + 1}`;
+      distribution[key] = (distribution[key] ?? 0) + 1;
+    });
+    await store.writeScores(spec.name, active.version, rows);
+    return { ...base, customers: rows.length, distribution };
+  }
+  const scores = predictDense(a.model as DenseModel, x, cols);
+  const tiers = assignTiers(scores, spec.tiers);
+  scores.forEach((s, i) => {
+    rows.push({ customerId: snap.customerIds[i]!, score: s, tier: tiers[i] ?? null, cluster: null });
+    const key = tiers[i] ?? 'none';
+    distribution[key] = (distribution[key] ?? 0) + 1;
+  });
+  await store.writeScores(spec.name, active.version, rows);
+  let drift: number | undefined;
+  if (a.scoreDistribution && scores.length > 0) {
+    drift = psiFromShares(a.scoreDistribution.shares, binShares(scores, a.scoreDistribution.edges));
+    if (drift > DRIFT_PSI) {
+      problems.push(problem(spec.name, 'HL579', 'warning', `the scores of model ${spec.name} drifted from training (PSI ${drift.toFixed(3)} > ${DRIFT_PSI})`, `retrain with \`herald train --model ${spec.name}\``));
+    }
+  }
+  return { ...base, customers: rows.length, distribution, ...(drift !== undefined ? { psi: drift } : {}) };
+}

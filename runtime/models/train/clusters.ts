@@ -1,0 +1,61 @@
+import type { ModelJobSpec } from '../../../compiler/models/job-spec.ts';
+import type { ModelArtifact } from '../artifact.ts';
+import type { FeatureSource } from '../features/source.ts';
+import { fitPreprocessor, transform } from '../preprocess.ts';
+import { fail, type ModelProblem } from '../problems.ts';
+import { kmeans, searchK, silhouette, type KSearchRecord } from './kmeans.ts';
+import { issuesToProblems, MIN_TRAIN_ROWS } from './supervised.ts';
+
+export interface ClustersResult {
+  artifact: ModelArtifact;
+  metrics: Record<string, number>;
+  baseline: { name: string; metrics: Record<string, number> };
+  problems: ModelProblem[];
+  rows: { train: number; holdout: number };
+  search: KSearchRecord[];
+  /** Per cluster: size and centroid in original units (means of its members). */
+  profiles: Array<{ cluster: number; name: string; size: number; means: Record<string, number> }>;
+}
+
+/** k-means over standardized features as of the cut-off; k fixed or searched. */
+export async function trainClusters(spec: ModelJobSpec, source: FeatureSource, asOf: Date): Promise<ClustersResult> {
+  const snap = await source.snapshot(asOf, { label: false });
+  const names = snap.names;
+  if (snap.stringFeatures.length > 0) fail(spec.name, 'HL575', `feature "${snap.stringFeatures[0]}" of model ${spec.name} is text, not a number`);
+  if (snap.customerIds.length < MIN_TRAIN_ROWS) {
+    fail(spec.name, 'HL570', `model ${spec.name} has ${snap.customerIds.length} customers; clustering needs at least ${MIN_TRAIN_ROWS}`);
+  }
+  const { prep, issues } = fitPreprocessor(names, snap.x);
+  const problems = issuesToProblems(spec.name, issues);
+  const x = transform(prep, snap.x);
+  const dims = prep.outputs.length;
+  const c = spec.clusters!;
+  const seed = spec.training.seed;
+  const run = c.k !== undefined ? { ...kmeans(x, dims, c.k, seed), search: [] as KSearchRecord[] } : searchK(x, dims, c.kRange!, c.selection, seed);
+  const sil = c.k !== undefined ? silhouette(x, dims, run.assignment, c.k, seed) : run.search.find((r) => r.k === run.model.k)!.silhouette;
+  const profiles = run.model.sizes.map((size, cluster) => {
+    const means: Record<string, number> = {};
+    names.forEach((name, j) => {
+      let sum = 0;
+      let n = 0;
+      run.assignment.forEach((a, i) => {
+        const v = snap.x.data[i * names.length + j]!;
+        if (a === cluster && Number.isFinite(v)) {
+          sum += v;
+          n++;
+        }
+      });
+      means[name] = n ? sum / n : NaN;
+    });
+    return { cluster, name: c.names?.[cluster] ?? `cluster_${cluster + 1}`, size, means };
+  });
+  return {
+    artifact: { features: names, preprocessor: prep, model: run.model },
+    metrics: { silhouette: sil, k: run.model.k, inertia: run.model.inertia },
+    baseline: { name: 'a single cluster (silhouette 0)', metrics: { silhouette: 0 } },
+    problems,
+    rows: { train: snap.customerIds.length, holdout: 0 },
+    search: run.search,
+    profiles,
+  };
+}

