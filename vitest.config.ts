@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // One PostgreSQL server for the whole run; every file creates its own databases on it.
+    globalSetup: ['test/support/global-setup.ts'],
   },
 });

@@ -15,6 +15,8 @@ export interface CaseResult {
   unitName?: string;
   /** Units per second at the median. */
   throughput?: number;
+  /** Why the case could not be measured (its figures are NaN). */
+  error?: string;
 }
 
 export interface SuiteResult {
@@ -44,13 +46,19 @@ export async function measureSuite(
     for (const c of suite.cases) {
       options.onCase?.(c.name);
       const times: number[] = [];
-      for (let i = 0; i < warmup + runs; i++) {
-        await c.setup?.();
-        const start = performance.now();
-        await c.run();
-        const elapsed = performance.now() - start;
-        await c.teardown?.();
-        if (i >= warmup) times.push(elapsed);
+      try {
+        for (let i = 0; i < warmup + runs; i++) {
+          await c.setup?.();
+          const start = performance.now();
+          await c.run();
+          const elapsed = performance.now() - start;
+          await c.teardown?.();
+          if (i >= warmup) times.push(elapsed);
+        }
+      } catch (e) {
+        // One broken case must not hide the others' figures; its targets fail.
+        cases.push({ name: c.name, baseline: c.baseline === true, runs: times.length, median: NaN, min: NaN, max: NaN, error: (e as Error).message });
+        continue;
       }
       const m = median(times);
       cases.push({
@@ -68,11 +76,11 @@ export async function measureSuite(
   }
   const base = cases.find((c) => c.baseline);
   if (base) for (const c of cases) c.ratio = c.median / base.median;
-  const medians = Object.fromEntries(cases.map((c) => [c.name, c.median]));
+  const medians = Object.fromEntries(cases.filter((c) => c.error === undefined).map((c) => [c.name, c.median]));
   const targets = (suite.targets ?? []).map((t) => {
     let passed = false;
     try {
-      passed = t.check(medians);
+      passed = t.check(medians) === true;
     } catch {
       passed = false; // a target that cannot be evaluated (a missing case) has not been met
     }
@@ -96,14 +104,11 @@ function rate(c: CaseResult): string {
 
 export function formatTable(result: SuiteResult): string {
   const header = ['case', 'median', 'min', 'max', 'vs baseline', 'throughput'];
-  const rows = result.cases.map((c) => [
-    `${c.name}${c.baseline ? ' (baseline)' : ''}`,
-    ms(c.median),
-    ms(c.min),
-    ms(c.max),
-    c.ratio !== undefined ? `${c.ratio.toFixed(2)}x` : '',
-    rate(c),
-  ]);
+  const rows = result.cases.map((c) => {
+    const name = `${c.name}${c.baseline ? ' (baseline)' : ''}`;
+    if (c.error !== undefined) return [name, 'failed', '', '', '', c.error.split('\n')[0]!.slice(0, 80)];
+    return [name, ms(c.median), ms(c.min), ms(c.max), c.ratio !== undefined ? `${c.ratio.toFixed(2)}x` : '', rate(c)];
+  });
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => `  ${cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ')}`;
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');

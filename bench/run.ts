@@ -31,9 +31,13 @@ async function main(): Promise<number> {
     process.stderr.write(`--runs must be a positive whole number (got "${values.runs}")\n`);
     return 2;
   }
-  const files = readdirSync(BENCH_DIR)
+  const all = readdirSync(BENCH_DIR)
     .filter((f) => f.endsWith('.bench.ts'))
     .sort();
+  // `npm run bench compiler` names the file: import only the files named, not every suite's
+  // dependencies. A name that is no file's is a suite name, which needs every file imported.
+  const byFile = all.filter((f) => positionals.some((p) => p === f || `${p}.bench.ts` === f));
+  const files = positionals.length > 0 && byFile.length === positionals.length ? byFile : all;
   const wanted = (file: string, suite: BenchSuite) =>
     positionals.length === 0 || positionals.some((p) => p === suite.name || p === file || `${p}.bench.ts` === file);
 
@@ -69,4 +73,6 @@ function writeResult(result: SuiteResult): void {
   process.stdout.write(`  results: ${path}\n`);
 }
 
-process.exitCode = await main();
+// Exit explicitly: a suite may leave handles open (worker threads, database pools), and an imported
+// module must not be able to change the outcome.
+process.exit(await main());

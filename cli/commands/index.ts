@@ -1,5 +1,7 @@
 import type { Command } from '../command.ts';
 import { notBuilt } from '../not-built.ts';
+import { trainCommand } from './train.ts';
+import { scoreCommand } from './score.ts';
 import { renderCommand } from './render.ts';
 import { ingestCommand } from './ingest.ts';
 import { forgetCommand } from './forget.ts';
@@ -20,8 +22,8 @@ export const commands: Command[] = [
   segmentsCommand,
   explainCommand,
   forgetCommand,
-  notBuilt('train', 'train models and write evaluation reports', 'herald train [dir] [--model NAME]'),
-  notBuilt('score', 'write scores, tiers, clusters and recommendations', 'herald score [dir] [--model NAME]'),
+  trainCommand,
+  scoreCommand,
   renderCommand,
   notBuilt('run', 'execute journeys and campaigns up to a time', 'herald run [dir] --until TIME [--dry-run]'),
   notBuilt('report', 'sends, suppressions, engagement and experiment results', 'herald report [dir]'),

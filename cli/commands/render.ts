@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command, CliIO } from '../command.ts';
 import { EXIT_ERRORS, EXIT_OK, UsageError } from '../command.ts';
@@ -6,16 +6,20 @@ import { oneOf, parseCommandArgs } from '../args.ts';
 import { runPipeline } from '../../compiler/index.ts';
 import type { Diagnostic } from '../../compiler/diagnostics/diagnostic.ts';
 import { suggest } from '../../compiler/diagnostics/suggest.ts';
+import { formatDiagnostics, wantsColor } from '../../compiler/diagnostics/format/index.ts';
 import { buildTemplate, checkTemplate, prepareTemplate, type CompiledTemplate, type TemplateNames } from '../../compiler/templates/index.ts';
 import type { TemplateSpec } from '../../compiler/templates/spec.ts';
 import type { LoadedDocument } from '../../compiler/1-load/index.ts';
-import { buildMime, loadTemplate, readSampleData, renderEmail, sampleRenderInput, SampleDataError, writeEmailFiles } from '../../runtime/render/index.ts';
+import { buildMime, databaseRenderInput, loadTemplate, readSampleData, renderEmail, sampleRenderInput, SampleDataError, writeEmailFiles, type RenderedEmail, type RenderInput } from '../../runtime/render/index.ts';
+import { openWorkspace, parseAsOf, runRuntimeCommand } from '../workspace-runtime.ts';
 
-const USAGE = `herald render <template> --customer ID [dir] [--part html|text|subject|mime] [--sample FILE] [--out DIR] [--db URL]
+const USAGE = `herald render <template> --customer ID [dir] [--part html|text|subject|mime] [--out DIR]
+                     [--db URL [--as-of TIME] | --sample FILE]
 
-Renders one personalized email for one customer. Customers come from the template's sample data
-(spec.sample_data) or --sample FILE until a database is given. --out writes <template>.<customer>
-.html, .txt and .eml into DIR instead of printing a part.`;
+Renders one personalized email for one customer. With --db (or HERALD_DATABASE_URL) the customer,
+traits, segments and recommendations come from the database as of --as-of (default now);
+otherwise from --sample FILE or the template's sample_data. --out writes
+<template>.<customer>.html, .txt and .eml into DIR instead of printing a part.`;
 
 const PARTS = ['html', 'text', 'subject', 'mime'] as const;
 
@@ -35,15 +39,19 @@ export const renderCommand: Command = {
     if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
     if (!values.customer) throw new UsageError('--customer ID is required');
     const part = oneOf('part', values.part, PARTS, 'html');
-    if (values.db) {
-      throw new UsageError('rendering from a database is not available in this version; use the sample data (--sample FILE)');
-    }
     const dir = resolve(io.cwd, dirArg ?? '.');
+    if (values.sample === undefined && (values.db !== undefined || io.env.HERALD_DATABASE_URL)) {
+      const asOf = parseAsOf(values['as-of']);
+      return runRuntimeCommand('render', io, () => renderFromDatabase(templateName, values.customer!, dirArg ?? '.', values.db, asOf, part, values.out, io));
+    }
 
     const pipeline = runPipeline(dir, { emit: false });
     const errors = pipeline.diagnostics.filter((d) => d.severity === 'error');
     if (errors.length > 0) {
-      printDiagnostics(io, errors);
+      const sources = new Map(pipeline.loaded.files.map((f) => [f.path, f.text]));
+      // Template errors point into .mjml layouts and partials, which phase 1 does not load.
+      for (const d of errors) if (d.file && !sources.has(d.file) && existsSync(join(pipeline.loaded.root, d.file))) sources.set(d.file, readFileSync(join(pipeline.loaded.root, d.file), 'utf8'));
+      printDiagnostics(io, errors, sources);
       return EXIT_ERRORS;
     }
     const templates = pipeline.loaded.documents.filter((d) => kindOf(d) === 'Template');
@@ -79,9 +87,39 @@ export const renderCommand: Command = {
       io.stderr.write(`herald render: ${templateName} cannot be rendered for ${values.customer}: ${outcome.reason}\n`);
       return EXIT_ERRORS;
     }
-    const email = outcome.email;
-    const needsMime = part === 'mime' || values.out !== undefined;
-    const mime = needsMime
+    return output(outcome.email, compiled, input, templateName, values.customer, part, values.out, io);
+  },
+};
+
+/** The same email from the database (`--db`, HERALD_DATABASE_URL), with the compiled manifest. */
+async function renderFromDatabase(templateName: string, customerId: string, dirArg: string, dbUrl: string | undefined, asOf: number, part: (typeof PARTS)[number], out: string | undefined, io: CliIO): Promise<number> {
+  const opened = await openWorkspace({ dir: dirArg, ...(dbUrl !== undefined ? { db: dbUrl } : {}), io });
+  if (typeof opened === 'number') return opened;
+  try {
+    const definition = opened.manifest.definitions[`Template/${templateName}`];
+    if (!definition) {
+      const names = Object.values(opened.manifest.definitions).filter((d) => d.kind === 'Template').map((d) => d.name);
+      const hint = suggest(templateName, names);
+      throw new UsageError(`no template "${templateName}" in ${dirArg}${hint ? `; did you mean "${hint}"?` : ''}`);
+    }
+    const compiled = definition.compiled as CompiledTemplate;
+    const input = await databaseRenderInput(opened.db, opened.manifest, compiled, customerId, asOf);
+    const timeZone = Object.values(opened.manifest.definitions).find((d) => d.kind === 'Workspace')?.spec.timezone;
+    const outcome = renderEmail(loadTemplate(compiled), input, typeof timeZone === 'string' ? { timeZone } : {});
+    if (!outcome.ok) {
+      io.stderr.write(`herald render: ${templateName} cannot be rendered for ${customerId}: ${outcome.reason}\n`);
+      return EXIT_ERRORS;
+    }
+    return await output(outcome.email, compiled, input, templateName, customerId, part, out, io);
+  } finally {
+    await opened.db.close();
+  }
+}
+
+/** Prints the asked part, or writes the .html/.txt/.eml files with --out. */
+async function output(email: RenderedEmail, compiled: CompiledTemplate, input: RenderInput, templateName: string, customerId: string, part: (typeof PARTS)[number], out: string | undefined, io: CliIO): Promise<number> {
+  const mime =
+    part === 'mime' || out !== undefined
       ? await buildMime(email, {
           from: compiled.from ?? 'Herald preview <preview@herald.invalid>',
           to: typeof input.customer.email === 'string' ? input.customer.email : 'preview@herald.invalid',
@@ -91,19 +129,18 @@ export const renderCommand: Command = {
           ...(compiled.category === 'marketing' ? { unsubscribeUrl: input.unsubscribe_url } : {}),
         })
       : undefined;
-    if (values.out !== undefined) {
-      const stem = `${templateName}.${values.customer}`.replace(/[^A-Za-z0-9._-]/g, '_');
-      const written = writeEmailFiles(resolve(io.cwd, values.out), stem, email, mime!);
-      io.stdout.write(`${written.html}\n${written.text}\n${written.eml}\n`);
-      return EXIT_OK;
-    }
-    if (part === 'subject') io.stdout.write(`${email.subject}\n`);
-    else if (part === 'text') io.stdout.write(email.text);
-    else if (part === 'mime') io.stdout.write(mime!);
-    else io.stdout.write(email.html.endsWith('\n') ? email.html : `${email.html}\n`);
+  if (out !== undefined) {
+    const stem = `${templateName}.${customerId}`.replace(/[^A-Za-z0-9._-]/g, '_');
+    const written = writeEmailFiles(resolve(io.cwd, out), stem, email, mime!);
+    io.stdout.write(`${written.html}\n${written.text}\n${written.eml}\n`);
     return EXIT_OK;
-  },
-};
+  }
+  if (part === 'subject') io.stdout.write(`${email.subject}\n`);
+  else if (part === 'text') io.stdout.write(email.text);
+  else if (part === 'mime') io.stdout.write(mime!);
+  else io.stdout.write(email.html.endsWith('\n') ? email.html : `${email.html}\n`);
+  return EXIT_OK;
+}
 
 /** Compiles one template (phase 3 checks, then MJML once), printing its diagnostics. */
 function compile(doc: LoadedDocument, documents: LoadedDocument[], root: string, io: CliIO): CompiledTemplate | undefined {
@@ -111,13 +148,14 @@ function compile(doc: LoadedDocument, documents: LoadedDocument[], root: string,
   const prepared = prepareTemplate({ name: nameOf(doc), spec: value.spec, root, yamlFile: doc.file, doc: doc.yaml, specPath: ['spec'] });
   const check = checkTemplate(prepared, namesFrom(documents));
   const diagnostics = [...prepared.diagnostics, ...check.diagnostics];
+  const sources = new Map([...prepared.sources].map(([path, file]) => [path, file.text]));
   if (!diagnostics.some((d) => d.severity === 'error')) {
     const built = buildTemplate(prepared, check.variables);
     diagnostics.push(...built.diagnostics);
-    printDiagnostics(io, diagnostics);
+    printDiagnostics(io, diagnostics, sources);
     return diagnostics.some((d) => d.severity === 'error') ? undefined : built.compiled;
   }
-  printDiagnostics(io, diagnostics);
+  printDiagnostics(io, diagnostics, sources);
   return undefined;
 }
 
@@ -147,9 +185,8 @@ function nameOf(d: LoadedDocument): string {
   return String((d.value as { metadata?: { name?: unknown } } | null)?.metadata?.name ?? '');
 }
 
-function printDiagnostics(io: CliIO, diagnostics: Diagnostic[]): void {
-  for (const d of diagnostics) {
-    const at = d.file ? `${d.file}${d.range ? `:${d.range.start.line}:${d.range.start.column}` : ''}: ` : '';
-    io.stderr.write(`${at}${d.severity}[${d.code}]: ${d.message}${d.help ? `\n  help: ${d.help}` : ''}\n`);
-  }
+/** Diagnostics go to stderr, so that stdout holds only the rendered part. */
+function printDiagnostics(io: CliIO, diagnostics: Diagnostic[], sources: ReadonlyMap<string, string>): void {
+  if (diagnostics.length === 0) return;
+  io.stderr.write(formatDiagnostics('pretty', diagnostics, { sources, color: wantsColor(io.stderr, io.env) }).text);
 }

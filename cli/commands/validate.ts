@@ -45,12 +45,12 @@ export interface PrintOptions {
 
 /**
  * Prints diagnostics in the chosen format (for any command that reports them). Paths are shown
- * relative to the current directory, or for `github` to the repository checkout (GITHUB_WORKSPACE),
+ * relative to the current directory, or for `github` and `sarif` to the repository checkout (GITHUB_WORKSPACE),
  * which is what annotations need. The github format's overflow goes to $GITHUB_STEP_SUMMARY.
  */
 export function printDiagnostics(diagnostics: readonly Diagnostic[], options: PrintOptions): void {
   const { format, io, root } = options;
-  const base = format === 'github' && io.env.GITHUB_WORKSPACE ? io.env.GITHUB_WORKSPACE : io.cwd;
+  const base = (format === 'github' || format === 'sarif') && io.env.GITHUB_WORKSPACE ? io.env.GITHUB_WORKSPACE : io.cwd;
   const displayPath = (file: string) => {
     const rel = relative(base, join(root, file));
     return (rel === '' ? file : rel).split(sep).join('/');

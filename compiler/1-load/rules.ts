@@ -27,7 +27,7 @@ export interface RuleSite {
   ast?: Expr;
   errors: RuleSyntaxError[];
   /** File offsets of each character of `text` (start and end); see compiler/dsl/scalar-offsets.ts. */
-  offsets: { starts: readonly number[]; ends: readonly number[] };
+  offsets: { starts: readonly number[]; ends: readonly number[]; exact: boolean };
 }
 
 export interface ParsedRules {
@@ -83,7 +83,7 @@ function makeSite(doc: LoadedDocument, path: Array<string | number>, text: strin
     offsets = scalarOffsets(doc.file.text, [node.range[0], node.range[1]], String(node.type ?? 'PLAIN'), text);
   } else {
     const at = doc.yaml.contents?.range?.[0] ?? 0;
-    offsets = { starts: new Array<number>(text.length + 1).fill(at), ends: new Array<number>(text.length + 1).fill(at) };
+    offsets = { starts: new Array<number>(text.length + 1).fill(at), ends: new Array<number>(text.length + 1).fill(at), exact: false };
   }
   const parsed = parseRule(text);
   const site: RuleSite = { doc, path, text, scope, errors: parsed.ok ? [] : parsed.errors, offsets };

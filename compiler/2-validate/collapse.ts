@@ -64,16 +64,36 @@ function alternatives(registry: SchemaRegistry, errors: ErrorObject[], at: numbe
       evaluations.push(v(error.data) ? [] : [...(v.errors ?? [])]);
     }
   }
-  const consumed = evaluations.reduce((n, e) => n + e.length, 0);
+  const passing = (error.params as { passingSchemas?: unknown }).passingSchemas;
+  const several = error.keyword === 'oneOf' && Array.isArray(passing) && passing.length > 1;
+  // oneOf stops at the second passing branch: later branches were not evaluated and left no errors.
+  const evaluated = several ? Math.max(...(passing as number[])) + 1 : evaluations.length;
+  const consumed = evaluations.slice(0, evaluated).reduce((n, e) => n + e.length, 0);
   if (!Array.isArray(branches) || evaluations.length !== branches.length || !precededBy(errors, at, consumed, error.instancePath)) {
     return { problems: [{ kind: 'other', path, message: 'does not match any of the allowed shapes' }], consumed: contiguousWithin(errors, at, error.instancePath) };
   }
-  const passing = (error.params as { passingSchemas?: unknown }).passingSchemas;
-  if (error.keyword === 'oneOf' && Array.isArray(passing) && passing.length > 1) {
-    return { problems: [{ kind: 'ambiguous', path, reason: 'several' }], consumed };
+  // The common "exactly one of these keys" pattern: every branch is just `required: [key]`.
+  const keys = branches.map(requiredOnlyKey);
+  const keyed = keys.every((k): k is string => k !== undefined) ? (keys as string[]) : undefined;
+  if (several) {
+    const present = keyed ? (passing as number[]).map((k) => keyed[k]!) : undefined;
+    return { problems: [{ kind: 'ambiguous', path, reason: 'several', ...(keyed && present ? { keys: { all: keyed, present } } : {}) }], consumed };
   }
   const candidates = evaluations.map((errs) => collapse(registry, errs, path));
+  if (keyed && candidates.every((c) => c.every((p) => p.kind === 'required' && p.path.length === path.length))) {
+    return { problems: [{ kind: 'required', path, missing: keyed[0]!, oneOf: keyed }], consumed };
+  }
   return { problems: bestBranch(candidates, path, error.data), consumed };
+}
+
+/** The key of a branch that only says `required: [key]` (descriptions aside), else undefined. */
+function requiredOnlyKey(branch: unknown): string | undefined {
+  if (typeof branch !== 'object' || branch === null) return undefined;
+  const b = branch as Record<string, unknown>;
+  const keywords = Object.keys(b).filter((k) => k !== 'description' && k !== 'title' && k !== '$comment');
+  if (keywords.length !== 1 || keywords[0] !== 'required') return undefined;
+  const required = b.required;
+  return Array.isArray(required) && required.length === 1 && typeof required[0] === 'string' ? required[0] : undefined;
 }
 
 /** Scores a branch's problems: a mismatch at the value itself is worse than a wrong key, which is worse than a wrong detail. */

@@ -36,6 +36,10 @@ export function problemToDiagnostic(problem: Problem, doc: LoadedDocument): Diag
   switch (problem.kind) {
     case 'required': {
       const inWhat = problem.path.length === 0 ? '' : ` in ${where}`;
+      if (problem.oneOf) {
+        const keys = problem.oneOf.map((k) => `"${k}"`);
+        return diag('HL206', `missing one of the keys ${orList(keys)}${inWhat}`, { ...at({ key: true }), help: `add one of them` });
+      }
       return diag('HL206', `missing required key "${problem.missing}"${inWhat}`, { ...at({ key: true }), help: `add \`${problem.missing}:\`${inWhat}` });
     }
     case 'unknown-key': {
@@ -48,8 +52,17 @@ export function problemToDiagnostic(problem: Problem, doc: LoadedDocument): Diag
         ...(hint ? { help: `did you mean "${hint}"?` } : allowed ? { help: allowed } : {}),
       });
     }
-    case 'type':
-      return diag('HL207', `${where} must be ${orList(problem.expected.map(typeWord))}, not ${describeValue(problem.value)}`, at());
+    case 'type': {
+      // YAML 1.1 habits: `yes`/`no`/`on`/`off` are plain strings in YAML 1.2.
+      const yaml11 = problem.expected.includes('boolean') && typeof problem.value === 'string' && /^(y|n|yes|no|on|off)$/i.test(problem.value);
+      const numeric = (problem.expected.includes('string') && typeof problem.value === 'number') || typeof problem.value === 'boolean';
+      const help = yaml11
+        ? { help: `YAML reads ${problem.value} as a string; write true or false` }
+        : numeric && problem.expected.includes('string')
+          ? { help: `quote it to make it a string: "${String(problem.value)}"` }
+          : {};
+      return diag('HL207', `${where} must be ${orList(problem.expected.map(typeWord))}, not ${describeValue(problem.value)}`, { ...at(), ...help });
+    }
     case 'enum':
       return notAllowed(where, problem.allowed, problem.value, at());
     case 'alternatives':
@@ -84,6 +97,11 @@ export function problemToDiagnostic(problem: Problem, doc: LoadedDocument): Diag
       return diag('HL209', `${quote(problem.name)} is not a valid name in ${where} (pattern ${problem.pattern})`, { file, range });
     }
     case 'ambiguous':
+      if (problem.keys) {
+        const all = orList(problem.keys.all.map((k) => `"${k}"`));
+        const present = problem.keys.present.map((k) => `"${k}"`).join(' and ');
+        return diag('HL216', `${where} must have only one of ${all}, not ${present} together`, { ...at(), help: 'keep one of them' });
+      }
       return problem.reason === 'not'
         ? diag('HL216', `${where} has a shape that is not allowed here`, at())
         : diag('HL216', `${where} matches more than one of the allowed shapes; it must match exactly one`, at());

@@ -51,9 +51,8 @@ export function analyze(loaded: LoadResult, validated: ValidateResult, options: 
   const { ctx, graph, facts, diagnostics } = buildContext(unique.definitions, invalidKeys(loaded, unique.definitions), validated.dataModel);
   diagnostics.push(...unique.diagnostics);
 
-  for (const def of ctx.byKind('Workspace').concat(KINDS.filter((k) => k !== 'Workspace').flatMap((k) => ctx.byKind(k)))) {
-    resolveMarkedReferences(def, ctx, specSchemaOf);
-  }
+  // References the schemas mark (`x-herald-ref`), kind by kind in KINDS order, names sorted.
+  for (const kind of KINDS) for (const def of ctx.byKind(kind)) resolveMarkedReferences(def, ctx, specSchemaOf);
   // Kind analyzers type-check rules against the data model; without a valid Workspace every rule
   // would fail on every field, so they wait until herald.yaml is fixed.
   if (validated.dataModel) {

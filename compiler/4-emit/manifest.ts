@@ -52,10 +52,13 @@ export function buildManifest(validated: ValidateResult, analyzed: AnalyzeResult
     entry.dependents = [...(analyzed.dependents.get(key) ?? [])];
     const compiled = runEmitter((options.kindEmitters ?? kindEmitters)[def.kind], def, label, ctx, diagnostics);
     // Stored as returned: serialization sorts keys, so sorting here would be done twice.
-    if (compiled !== undefined) entry.compiled = compiled;
+    if (compiled !== undefined) {
+      entry.compiled = compiled;
+      entry.compiledHash = hashJson(compiled) as ContentHash;
+    }
     current = undefined;
     definitions[key] = entry;
-    hashes.push([key, entry.hash, compiled === undefined ? null : (hashJson(compiled) as ContentHash)]);
+    hashes.push([key, entry.hash, entry.compiledHash ?? null]);
   }
 
   const sortedKeys = Object.keys(definitions).sort() as DefinitionKey[];

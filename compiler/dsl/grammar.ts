@@ -11,6 +11,13 @@ export const MAX_NESTING = 64;
 export const AGGREGATE_FNS = ['count', 'exists', 'sum', 'avg', 'min', 'max', 'first', 'last'] as const;
 export const AGGREGATE_FN_SET: ReadonlySet<string> = new Set(AGGREGATE_FNS);
 
+/** How an aggregate is written, for messages: `count(purchase within 30d)`, `last(purchase).at`. */
+export function aggregateExample(fn: string): string {
+  if (fn === 'first' || fn === 'last') return `${fn}(purchase).at`;
+  if (fn === 'count' || fn === 'exists') return `${fn}(purchase within 30d)`;
+  return `${fn}(purchase.amount within 30d)`;
+}
+
 /**
  * Binding strength, loosest first. `or` < `and` < `not` < comparisons (`=`, `in`, `between`,
  * `is null`, `starts with`, `contains`; non-associative) < `+ -` < `* /` < unary `-` < atoms.

@@ -6,7 +6,6 @@ import type { RuleSyntaxError } from './syntax-error.ts';
 const lexer = new Lexer(ALL_TOKENS, {
   positionTracking: 'onlyOffset',
   ensureOptimizations: true,
-  skipValidations: process.env.HERALD_DSL_VALIDATE !== '1',
 });
 
 export interface Lexed {

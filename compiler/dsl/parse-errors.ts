@@ -7,7 +7,10 @@ import { describeTokenType, Null, RParen, RBracket } from './tokens.ts';
  * through Chevrotain's exceptions; parseRule() unpacks it.
  */
 export const errorMessages: IParserErrorMessageProvider = {
-  buildMismatchTokenMessage({ expected, actual, previous }) {
+  buildMismatchTokenMessage({ expected, actual, previous, ruleName }) {
+    if (ruleName === 'callArgs' && previous.image === '(' && expected === RParen) {
+      return pack(`expected an argument or \`)\` after \`(\`, found ${describeToken(actual)}`, 'e.g. lower(country), count(purchase within 30d)');
+    }
     let help: string | undefined;
     if (expected === Null) return pack(`expected \`null\` or \`not null\` after \`is\`, found ${describeToken(actual)}`, 'test for a missing value with `x is null` / `x is not null`');
     if (expected === RParen) help = 'every `(` needs a matching `)`';
@@ -40,6 +43,7 @@ export const errorMessages: IParserErrorMessageProvider = {
           'e.g. `within 30d`, `within next 90d` (model labels), `within since_entry` (journeys)',
         );
       case 'name':
+        if (previous.image === '(') return pack(`expected an event type after \`(\`, found ${describeToken(found)}`, 'aggregates take an event type, e.g. count(purchase within 30d)');
         return pack(`expected a name ${after(previous)}, found ${describeToken(found)}`, 'quote a name with spaces or a reserved word in backticks: `next`');
       case 'comparison':
         if (previous.image === 'not') return pack(`expected \`in\` or \`between\` after \`not\`, found ${describeToken(found)}`, 'to negate a condition write `not` before it: not (a = b)');

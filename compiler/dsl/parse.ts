@@ -4,6 +4,7 @@ import { tokenize } from './lexer.ts';
 import { RuleParser } from './parser.ts';
 import { unpack } from './parse-errors.ts';
 import { MAX_NESTING } from './grammar.ts';
+import { MAX_TREE_DEPTH, tooDeep } from './depth.ts';
 import { NestingTooDeep, type RuleSyntaxError } from './syntax-error.ts';
 
 export type { RuleSyntaxError } from './syntax-error.ts';
@@ -31,7 +32,7 @@ export function parseRule(text: string): ParseResult {
   if (lexed.errors.length > 0) return { ok: false, errors: lexed.errors };
   const p = sharedParser();
   p.depth = 0;
-  p.literalErrors = [];
+  p.deferredErrors = [];
   p.input = lexed.tokens;
   let ast: Expr;
   try {
@@ -53,7 +54,22 @@ export function parseRule(text: string): ParseResult {
     throw e;
   }
   if (p.errors.length > 0) return { ok: false, errors: p.errors.map((e) => syntaxError(e, text)) };
-  if (p.literalErrors.length > 0) return { ok: false, errors: p.literalErrors };
+  if (p.deferredErrors.length > 0) return { ok: false, errors: p.deferredErrors };
+  // Each level of depth needs a token, so only a long rule can be too deep.
+  const deep = lexed.tokens.length > MAX_TREE_DEPTH ? tooDeep(ast) : undefined;
+  if (deep) {
+    return {
+      ok: false,
+      errors: [
+        {
+          code: 'HL135',
+          message: `the rule's expression is more than ${MAX_TREE_DEPTH} levels deep`,
+          span: deep.span,
+          help: 'a chain of `+ - * /` adds a level per term: sum fewer terms at once, or split the rule into traits',
+        },
+      ],
+    };
+  }
   return { ok: true, ast };
 }
 

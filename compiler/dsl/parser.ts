@@ -1,19 +1,15 @@
-import { EmbeddedActionsParser, type IToken } from 'chevrotain';
-import type { AggregateExpr, AggregateFn, BinaryOp, DurationLiteral, DurationUnit, EventWindow, Expr, Span } from '../types/ast.ts';
+import { EmbeddedActionsParser, type IOrAlt, type IToken } from 'chevrotain';
+import type { AggregateExpr, AggregateFn, BinaryOp, DurationLiteral, DurationUnit, Expr } from '../types/ast.ts';
 import * as T from './tokens.ts';
-import { AGGREGATE_FN_SET, MAX_NESTING } from './grammar.ts';
+import { AGGREGATE_FN_SET, MAX_NESTING, aggregateExample } from './grammar.ts';
 import { checkTimestamp, decodeNumber, decodeQuotedIdentifier, decodeString, type Decoded } from './literals.ts';
 import { NestingTooDeep, type RuleSyntaxError } from './syntax-error.ts';
 import { errorMessages } from './parse-errors.ts';
+import { alt, associate, binary, commaSeparated, eventWindow, gatedAlt, join, path, tokenSpan, withTail } from './parser-helpers.ts';
+import type { ComparisonTail, Name, WindowTail } from './parser-helpers.ts';
 
-interface Name {
-  name: string;
-  span: Span;
-}
-
-const tokenSpan = (t: IToken): Span => ({ start: t.startOffset, end: t.startOffset + t.image.length });
-const join = (a: Span, b: Span): Span => ({ start: a.start, end: b.end });
-const binary = (op: BinaryOp, left: Expr, right: Expr): Expr => ({ kind: 'binary', op, left, right, span: join(left.span, right.span) });
+const POSITIVE = { ARGS: [false] as [boolean] };
+const NEGATED = { ARGS: [true] as [boolean] };
 
 /**
  * The rule grammar, building the AST directly (embedded actions: no CST, one pass). Rules, from
@@ -32,13 +28,27 @@ const binary = (op: BinaryOp, left: Expr, right: Expr): Expr => ({ kind: 'binary
  *   aggregate      := AGG "(" name ["." name] ["where" orExpr] ["within" window] ")" ["." name]
  *   window         := DURATION | "next" DURATION | "since_entry"
  *
- * Not thread-safe and not re-entrant: parseRule() owns the single instance.
+ * Alternatives that capture nothing but the parser are built once and cached (Chevrotain's
+ * advice for speed); alternatives return "tails" that the rule combines afterwards, so they need
+ * no per-call closure over the rule's locals. Not re-entrant: parseRule() owns the one instance.
  */
 export class RuleParser extends EmbeddedActionsParser {
   /** Current nesting, checked against MAX_NESTING. */
   depth = 0;
-  /** Bad escapes, dates and numbers found while building literals; reported after the parse. */
-  literalErrors: RuleSyntaxError[] = [];
+  /** Bad literals (escapes, dates, numbers) and misused aggregates found while building nodes; reported after the parse. */
+  deferredErrors: RuleSyntaxError[] = [];
+
+  private notAlts?: IOrAlt<Expr>[];
+  private comparisonAlts?: IOrAlt<ComparisonTail>[];
+  private negatedAlts?: IOrAlt<ComparisonTail>[];
+  private compareOpAlts?: IOrAlt<IToken>[];
+  private additiveAlts?: IOrAlt<IToken>[];
+  private multiplicativeAlts?: IOrAlt<IToken>[];
+  private unaryAlts?: IOrAlt<Expr>[];
+  private primaryAlts?: IOrAlt<Expr>[];
+  private callOrPathAlts?: IOrAlt<{ args: Expr[]; close: IToken } | Name[]>[];
+  private nameAlts?: IOrAlt<Name>[];
+  private windowAlts?: IOrAlt<WindowTail>[];
 
   constructor() {
     super(T.ALL_TOKENS, { recoveryEnabled: false, maxLookahead: 3, errorMessageProvider: errorMessages });
@@ -57,132 +67,113 @@ export class RuleParser extends EmbeddedActionsParser {
       span: { start: token.startOffset + result.at, end: token.startOffset + result.at + Math.max(1, result.length) },
     };
     if (result.help !== undefined) error.help = result.help;
-    this.literalErrors.push(error);
+    this.deferredErrors.push(error);
     return fallback;
   }
 
   public rule = this.RULE('rule', (): Expr => this.SUBRULE(this.orExpr));
 
   private orExpr = this.RULE('orExpr', (): Expr => {
-    let left = this.SUBRULE(this.andExpr);
+    const operands = [this.SUBRULE(this.andExpr)];
     this.MANY(() => {
       this.CONSUME(T.Or);
-      const right = this.SUBRULE2(this.andExpr);
-      left = this.ACTION(() => binary('or', left, right));
+      operands.push(this.SUBRULE2(this.andExpr));
     });
-    return left;
+    return this.ACTION(() => associate('or', operands));
   });
 
   private andExpr = this.RULE('andExpr', (): Expr => {
-    let left = this.SUBRULE(this.notExpr);
+    const operands = [this.SUBRULE(this.notExpr)];
     this.MANY(() => {
       this.CONSUME(T.And);
-      const right = this.SUBRULE2(this.notExpr);
-      left = this.ACTION(() => binary('and', left, right));
+      operands.push(this.SUBRULE2(this.notExpr));
     });
-    return left;
+    return this.ACTION(() => associate('and', operands));
   });
 
   private notExpr = this.RULE('notExpr', (): Expr =>
-    this.OR([
-      {
-        ALT: () => {
+    this.OR(
+      (this.notAlts ??= [
+        alt(() => {
           const not = this.CONSUME(T.Not);
           this.enter(not);
           const operand = this.SUBRULE(this.notExpr);
           this.depth--;
           return this.ACTION((): Expr => ({ kind: 'unary', op: 'not', operand, span: join(tokenSpan(not), operand.span) }));
-        },
-      },
-      { ALT: () => this.SUBRULE(this.comparison) },
-    ]),
+        }),
+        alt(() => this.SUBRULE(this.comparison)),
+      ]),
+    ),
   );
 
   private comparison = this.RULE('comparison', (): Expr => {
     const value = this.SUBRULE(this.additive);
-    let result = value;
-    this.OPTION(() => {
-      result = this.OR([
-        {
-          ALT: () => {
+    const tail = this.OPTION(() =>
+      this.OR(
+        (this.comparisonAlts ??= [
+          alt((): ComparisonTail => {
             const op = this.SUBRULE(this.compareOp);
-            const right = this.SUBRULE2(this.additive);
-            return this.ACTION(() => binary(op, value, right));
-          },
-        },
-        { ALT: () => this.SUBRULE(this.inTail, { ARGS: [value, false] }) },
-        { ALT: () => this.SUBRULE(this.betweenTail, { ARGS: [value, false] }) },
-        {
-          ALT: () => {
+            return { kind: 'compare', op, right: this.SUBRULE2(this.additive) };
+          }),
+          alt(() => this.SUBRULE(this.inTail, POSITIVE)),
+          alt(() => this.SUBRULE(this.betweenTail, POSITIVE)),
+          alt(() => {
             this.CONSUME(T.Not);
-            return this.OR2([
-              { ALT: () => this.SUBRULE2(this.inTail, { ARGS: [value, true] }) },
-              { ALT: () => this.SUBRULE2(this.betweenTail, { ARGS: [value, true] }) },
-            ]);
-          },
-        },
-        {
-          ALT: () => {
+            return this.OR2(
+              (this.negatedAlts ??= [alt(() => this.SUBRULE2(this.inTail, NEGATED)), alt(() => this.SUBRULE2(this.betweenTail, NEGATED))]),
+            );
+          }),
+          alt((): ComparisonTail => {
             this.CONSUME(T.Is);
-            let negated = false;
-            this.OPTION2(() => {
-              this.CONSUME2(T.Not);
-              negated = true;
-            });
+            const not = this.OPTION2(() => this.CONSUME2(T.Not));
             const end = this.CONSUME(T.Null);
-            return this.ACTION((): Expr => ({ kind: 'is_null', negated, value, span: join(value.span, tokenSpan(end)) }));
-          },
-        },
-        {
-          ALT: () => {
+            return this.ACTION((): ComparisonTail => ({ kind: 'is_null', negated: not !== undefined, end: tokenSpan(end) }));
+          }),
+          alt((): ComparisonTail => {
             this.CONSUME(T.Starts);
             this.CONSUME(T.With);
-            const pattern = this.SUBRULE3(this.additive);
-            return this.ACTION((): Expr => ({ kind: 'string_match', op: 'starts_with', value, pattern, span: join(value.span, pattern.span) }));
-          },
-        },
-        {
-          ALT: () => {
+            return { kind: 'match', op: 'starts_with', pattern: this.SUBRULE3(this.additive) };
+          }),
+          alt((): ComparisonTail => {
             this.CONSUME(T.Contains);
-            const pattern = this.SUBRULE4(this.additive);
-            return this.ACTION((): Expr => ({ kind: 'string_match', op: 'contains', value, pattern, span: join(value.span, pattern.span) }));
-          },
-        },
-      ]);
-    });
-    return result;
+            return { kind: 'match', op: 'contains', pattern: this.SUBRULE4(this.additive) };
+          }),
+        ]),
+      ),
+    );
+    return this.ACTION(() => (tail === undefined ? value : withTail(value, tail)));
   });
 
   private compareOp = this.RULE('compareOp', (): BinaryOp => {
-    const t = this.OR([
-      { ALT: () => this.CONSUME(T.Equals) },
-      { ALT: () => this.CONSUME(T.NotEquals) },
-      { ALT: () => this.CONSUME(T.LessEquals) },
-      { ALT: () => this.CONSUME(T.GreaterEquals) },
-      { ALT: () => this.CONSUME(T.Less) },
-      { ALT: () => this.CONSUME(T.Greater) },
-    ]);
-    return t.image as BinaryOp;
+    const t = this.OR(
+      (this.compareOpAlts ??= [
+        alt(() => this.CONSUME(T.Equals)),
+        alt(() => this.CONSUME(T.NotEquals)),
+        alt(() => this.CONSUME(T.LessEquals)),
+        alt(() => this.CONSUME(T.GreaterEquals)),
+        alt(() => this.CONSUME(T.Less)),
+        alt(() => this.CONSUME(T.Greater)),
+      ]),
+    );
+    return this.ACTION(() => t.image as BinaryOp);
   });
 
-  private inTail = this.RULE('inTail', (value: Expr, negated: boolean): Expr => {
+  private inTail = this.RULE('inTail', (negated: boolean): ComparisonTail => {
     this.CONSUME(T.In);
-    const list = this.SUBRULE(this.additive);
-    return this.ACTION((): Expr => ({ kind: 'in', negated, value, list, span: join(value.span, list.span) }));
+    return { kind: 'in', negated, list: this.SUBRULE(this.additive) };
   });
 
-  private betweenTail = this.RULE('betweenTail', (value: Expr, negated: boolean): Expr => {
+  private betweenTail = this.RULE('betweenTail', (negated: boolean): ComparisonTail => {
     this.CONSUME(T.Between);
     const low = this.SUBRULE(this.additive);
     this.CONSUME(T.And);
-    const high = this.SUBRULE2(this.additive);
-    return this.ACTION((): Expr => ({ kind: 'between', negated, value, low, high, span: join(value.span, high.span) }));
+    return { kind: 'between', negated, low, high: this.SUBRULE2(this.additive) };
   });
 
   private additive = this.RULE('additive', (): Expr => {
     let left = this.SUBRULE(this.multiplicative);
     this.MANY(() => {
-      const op = this.OR([{ ALT: () => this.CONSUME(T.Plus) }, { ALT: () => this.CONSUME(T.Minus) }]);
+      const op = this.OR((this.additiveAlts ??= [alt(() => this.CONSUME(T.Plus)), alt(() => this.CONSUME(T.Minus))]));
       const right = this.SUBRULE2(this.multiplicative);
       left = this.ACTION(() => binary(op.image as BinaryOp, left, right));
     });
@@ -192,7 +183,7 @@ export class RuleParser extends EmbeddedActionsParser {
   private multiplicative = this.RULE('multiplicative', (): Expr => {
     let left = this.SUBRULE(this.unary);
     this.MANY(() => {
-      const op = this.OR([{ ALT: () => this.CONSUME(T.Star) }, { ALT: () => this.CONSUME(T.Slash) }]);
+      const op = this.OR((this.multiplicativeAlts ??= [alt(() => this.CONSUME(T.Star)), alt(() => this.CONSUME(T.Slash))]));
       const right = this.SUBRULE2(this.unary);
       left = this.ACTION(() => binary(op.image as BinaryOp, left, right));
     });
@@ -200,65 +191,53 @@ export class RuleParser extends EmbeddedActionsParser {
   });
 
   private unary = this.RULE('unary', (): Expr =>
-    this.OR([
-      {
-        ALT: () => {
+    this.OR(
+      (this.unaryAlts ??= [
+        alt(() => {
           const minus = this.CONSUME(T.Minus);
           this.enter(minus);
           const operand = this.SUBRULE(this.unary);
           this.depth--;
           return this.ACTION((): Expr => ({ kind: 'unary', op: '-', operand, span: join(tokenSpan(minus), operand.span) }));
-        },
-      },
-      { ALT: () => this.SUBRULE(this.primary) },
-    ]),
+        }),
+        alt(() => this.SUBRULE(this.primary)),
+      ]),
+    ),
   );
 
   private primary = this.RULE('primary', (): Expr =>
-    this.OR([
-      {
-        ALT: () => {
+    this.OR(
+      (this.primaryAlts ??= [
+        alt(() => {
           const t = this.CONSUME(T.NumberLit);
           return this.ACTION((): Expr => ({ kind: 'number', value: this.decoded(t, decodeNumber(t.image), 0), span: tokenSpan(t) }));
-        },
-      },
-      {
-        ALT: () => {
+        }),
+        alt(() => {
           const t = this.CONSUME(T.StringLit);
           return this.ACTION((): Expr => ({ kind: 'string', value: this.decoded(t, decodeString(t.image), ''), span: tokenSpan(t) }));
-        },
-      },
-      {
-        ALT: () => {
+        }),
+        alt(() => {
           const t = this.CONSUME(T.True);
           return this.ACTION((): Expr => ({ kind: 'boolean', value: true, span: tokenSpan(t) }));
-        },
-      },
-      {
-        ALT: () => {
+        }),
+        alt(() => {
           const t = this.CONSUME(T.False);
           return this.ACTION((): Expr => ({ kind: 'boolean', value: false, span: tokenSpan(t) }));
-        },
-      },
-      {
-        ALT: () => {
+        }),
+        alt(() => {
           const t = this.CONSUME(T.Null);
           return this.ACTION((): Expr => ({ kind: 'null', span: tokenSpan(t) }));
-        },
-      },
-      { ALT: () => this.SUBRULE(this.duration) },
-      {
-        ALT: () => {
+        }),
+        alt(() => this.SUBRULE(this.duration)),
+        alt(() => {
           const t = this.CONSUME(T.Timestamp);
           return this.ACTION((): Expr => {
             const { dateOnly } = this.decoded(t, checkTimestamp(t.image), { dateOnly: true });
             return { kind: 'timestamp', value: t.image, dateOnly, span: tokenSpan(t) };
           });
-        },
-      },
-      { ALT: () => this.SUBRULE(this.list) },
-      {
-        ALT: () => {
+        }),
+        alt(() => this.SUBRULE(this.list)),
+        alt(() => {
           const open = this.CONSUME(T.LParen);
           this.enter(open);
           const inner = this.SUBRULE(this.orExpr);
@@ -266,22 +245,17 @@ export class RuleParser extends EmbeddedActionsParser {
           this.depth--;
           // The parentheses belong to the span, so `(a + b)` is underlined whole in errors.
           return this.ACTION((): Expr => ({ ...inner, span: join(tokenSpan(open), tokenSpan(close)) }));
-        },
-      },
-      {
+        }),
         // `count(` … is an aggregate, any other `name(` a call: decided by the name itself.
-        GATE: () => AGGREGATE_FN_SET.has(this.LA(1).image) && this.LA(2).tokenType === T.LParen,
-        IGNORE_AMBIGUITIES: true,
-        ALT: () => this.SUBRULE(this.aggregate),
-      },
-      { ALT: () => this.SUBRULE(this.callOrPath) },
-      {
-        ALT: () => {
+        gatedAlt(() => AGGREGATE_FN_SET.has(this.LA(1).image) && this.LA(2).tokenType === T.LParen, () => this.SUBRULE(this.aggregate)),
+        alt(() => this.SUBRULE(this.callOrPath)),
+        alt(() => {
           const first = this.SUBRULE(this.quotedName);
-          return this.SUBRULE(this.pathTail, { ARGS: [first] });
-        },
-      },
-    ]),
+          const rest = this.SUBRULE(this.pathTail);
+          return this.ACTION(() => path(first, rest));
+        }),
+      ]),
+    ),
   );
 
   private duration = this.RULE('duration', (): DurationLiteral => {
@@ -298,7 +272,7 @@ export class RuleParser extends EmbeddedActionsParser {
     const open = this.CONSUME(T.LBracket);
     this.enter(open);
     const items: Expr[] = [];
-    this.MANY_SEP({ SEP: T.Comma, DEF: () => items.push(this.SUBRULE(this.orExpr)) });
+    this.MANY_SEP(commaSeparated(() => items.push(this.SUBRULE(this.orExpr))));
     const close = this.CONSUME(T.RBracket);
     this.depth--;
     return this.ACTION((): Expr => ({ kind: 'list', items, span: join(tokenSpan(open), tokenSpan(close)) }));
@@ -306,47 +280,52 @@ export class RuleParser extends EmbeddedActionsParser {
 
   private callOrPath = this.RULE('callOrPath', (): Expr => {
     const nameToken = this.CONSUME(T.Identifier);
-    const first: Name = this.ACTION(() => ({ name: nameToken.image, span: tokenSpan(nameToken) }));
-    return this.OR([
-      {
-        ALT: () => {
-          const open = this.CONSUME(T.LParen);
-          this.enter(open);
-          const args: Expr[] = [];
-          this.MANY_SEP({ SEP: T.Comma, DEF: () => args.push(this.SUBRULE(this.orExpr)) });
-          const close = this.CONSUME(T.RParen);
-          this.depth--;
-          return this.ACTION((): Expr => ({ kind: 'call', name: first.name, nameSpan: first.span, args, span: join(first.span, tokenSpan(close)) }));
-        },
-      },
-      { ALT: () => this.SUBRULE(this.pathTail, { ARGS: [first] }) },
-    ]);
+    const tail = this.OR((this.callOrPathAlts ??= [alt(() => this.SUBRULE(this.callArgs)), alt(() => this.SUBRULE(this.pathTail))]));
+    return this.ACTION((): Expr => {
+      const first = { name: nameToken.image, span: tokenSpan(nameToken) };
+      if (Array.isArray(tail)) return path(first, tail);
+      if (AGGREGATE_FN_SET.has(first.name)) {
+        // `count()`, `sum(1 + 2)`: an aggregate name whose parentheses do not start with an event type.
+        this.deferredErrors.push({
+          code: 'HL134',
+          message: `\`${first.name}\` takes an event type, e.g. ${aggregateExample(first.name)}`,
+          span: join(first.span, tokenSpan(tail.close)),
+        });
+      }
+      return { kind: 'call', name: first.name, nameSpan: first.span, args: tail.args, span: join(first.span, tokenSpan(tail.close)) };
+    });
   });
 
-  private pathTail = this.RULE('pathTail', (first: Name): Expr => {
-    const segments: string[] = [];
-    let end: Span | undefined;
+  private callArgs = this.RULE('callArgs', (): { args: Expr[]; close: IToken } => {
+    const open = this.CONSUME(T.LParen);
+    this.enter(open);
+    const args: Expr[] = [];
+    this.MANY_SEP(commaSeparated(() => args.push(this.SUBRULE(this.orExpr))));
+    const close = this.CONSUME(T.RParen);
+    this.depth--;
+    return { args, close };
+  });
+
+  /** The `.b.c` after a path's first name (possibly nothing). */
+  private pathTail = this.RULE('pathTail', (): Name[] => {
+    const segments: Name[] = [];
     this.MANY(() => {
       this.CONSUME(T.Dot);
-      const segment = this.SUBRULE(this.name);
-      this.ACTION(() => {
-        segments.push(segment.name);
-        end = segment.span;
-      });
+      segments.push(this.SUBRULE(this.name));
     });
-    return this.ACTION((): Expr => ({ kind: 'path', segments: [first.name, ...segments], span: join(first.span, end ?? first.span) }));
+    return segments;
   });
 
   private name = this.RULE('name', (): Name =>
-    this.OR([
-      {
-        ALT: () => {
+    this.OR(
+      (this.nameAlts ??= [
+        alt(() => {
           const t = this.CONSUME(T.Identifier);
           return this.ACTION(() => ({ name: t.image, span: tokenSpan(t) }));
-        },
-      },
-      { ALT: () => this.SUBRULE(this.quotedName) },
-    ]),
+        }),
+        alt(() => this.SUBRULE(this.quotedName)),
+      ]),
+    ),
   );
 
   private quotedName = this.RULE('quotedName', (): Name => {
@@ -361,7 +340,8 @@ export class RuleParser extends EmbeddedActionsParser {
     const event = this.SUBRULE(this.name);
     let property: Name | undefined;
     let where: Expr | undefined;
-    let window: EventWindow | undefined;
+    let within: IToken | undefined;
+    let window: WindowTail | undefined;
     let field: Name | undefined;
     this.OPTION(() => {
       this.CONSUME(T.Dot);
@@ -372,8 +352,8 @@ export class RuleParser extends EmbeddedActionsParser {
       where = this.SUBRULE(this.orExpr);
     });
     this.OPTION3(() => {
-      const within = this.CONSUME(T.Within);
-      window = this.SUBRULE(this.window, { ARGS: [within] });
+      within = this.CONSUME(T.Within);
+      window = this.SUBRULE(this.window);
     });
     const close = this.CONSUME(T.RParen);
     this.depth--;
@@ -394,7 +374,7 @@ export class RuleParser extends EmbeddedActionsParser {
         node.propertySpan = property.span;
       }
       if (where) node.where = where;
-      if (window) node.window = window;
+      if (window && within) node.window = eventWindow(within, window);
       if (field) {
         node.field = field.name;
         node.fieldSpan = field.span;
@@ -403,27 +383,16 @@ export class RuleParser extends EmbeddedActionsParser {
     });
   });
 
-  private window = this.RULE('window', (within: IToken): EventWindow =>
-    this.OR([
-      {
-        ALT: () => {
-          const duration = this.SUBRULE(this.duration);
-          return this.ACTION((): EventWindow => ({ kind: 'past', duration, span: join(tokenSpan(within), duration.span) }));
-        },
-      },
-      {
-        ALT: () => {
+  private window = this.RULE('window', (): WindowTail =>
+    this.OR(
+      (this.windowAlts ??= [
+        alt((): WindowTail => ({ kind: 'past', duration: this.SUBRULE(this.duration) })),
+        alt((): WindowTail => {
           this.CONSUME(T.Next);
-          const duration = this.SUBRULE2(this.duration);
-          return this.ACTION((): EventWindow => ({ kind: 'next', duration, span: join(tokenSpan(within), duration.span) }));
-        },
-      },
-      {
-        ALT: () => {
-          const t = this.CONSUME(T.SinceEntry);
-          return this.ACTION((): EventWindow => ({ kind: 'since_entry', span: join(tokenSpan(within), tokenSpan(t)) }));
-        },
-      },
-    ]),
+          return { kind: 'next', duration: this.SUBRULE2(this.duration) };
+        }),
+        alt((): WindowTail => ({ kind: 'since_entry', token: this.CONSUME(T.SinceEntry) })),
+      ]),
+    ),
   );
 }

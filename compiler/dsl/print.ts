@@ -5,8 +5,9 @@ import { RESERVED_WORDS } from './tokens.ts';
 /**
  * Prints an AST as canonical rule text: single spaces around operators, `, ` between arguments,
  * and only the parentheses the grammar needs. parseRule(printRule(ast)) gives back `ast` (spans
- * aside), and printing is a fixed point. Number literals are expected non-negative (the parser
- * reads `-5` as unary minus applied to 5).
+ * aside) for every AST the parser produces, and for any AST up to the grouping of `and`/`or`
+ * chains (printed flat: they are associative); printing is a fixed point. Number literals are
+ * expected non-negative (the parser reads `-5` as unary minus applied to 5).
  */
 export function printRule(expr: Expr): string {
   switch (expr.kind) {
@@ -39,6 +40,10 @@ export function printRule(expr: Expr): string {
       if (p === PRECEDENCE.comparison) {
         return `${operand(expr.left, PRECEDENCE.additive)} ${expr.op} ${operand(expr.right, PRECEDENCE.additive)}`;
       }
+      if (expr.op === 'and' || expr.op === 'or') {
+        // Associative: a chain prints flat whatever its tree shape (see associate() in the parser).
+        return chainOperands(expr, expr.op).map((e) => operand(e, p + 1)).join(` ${expr.op} `);
+      }
       // Left-associative: the left operand may bind as loosely as this operator, the right may not.
       // The left spine of a long chain (`a + b + c + ...`) is walked in a loop, not recursively,
       // so a rule of thousands of terms prints without exhausting the stack.
@@ -64,6 +69,18 @@ export function printRule(expr: Expr): string {
     case 'string_match':
       return `${operand(expr.value, PRECEDENCE.additive)} ${expr.op === 'starts_with' ? 'starts with' : 'contains'} ${operand(expr.pattern, PRECEDENCE.additive)}`;
   }
+}
+
+/** The operands of a chain of one associative operator, left to right (iterative: chains can be long). */
+function chainOperands(root: Expr, op: 'and' | 'or'): Expr[] {
+  const operands: Expr[] = [];
+  const stack: Expr[] = [root];
+  while (stack.length > 0) {
+    const e = stack.pop()!;
+    if (e.kind === 'binary' && e.op === op) stack.push(e.right, e.left);
+    else operands.push(e);
+  }
+  return operands;
 }
 
 /** How tightly an expression binds when printed bare; a parent wraps it when it needs tighter. */

@@ -191,10 +191,8 @@ function block(source: string, from: number, to: number, folded: boolean): Build
       if (!folded || previous === 'more' || more) push(b, '\n', lastBreakAt, lastBreakAt + 1);
       else if (emptyLines === 0) push(b, ' ', lastBreakAt, lastBreakAt + 1);
     }
+    // Empty lines are line breaks in both styles (leading ones included).
     for (let k = 0; k < emptyLines; k++) push(b, '\n', lastBreakAt, lastBreakAt + 1);
-    if (previous === 'none' && emptyLines > 0 && folded) {
-      // Leading empty lines are kept as line breaks in both styles (already pushed above).
-    }
     emptyLines = 0;
     for (let i = contentStart; i < e; i++) push(b, source[i]!, i, i + 1);
     previous = more ? 'more' : 'normal';

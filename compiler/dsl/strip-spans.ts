@@ -2,15 +2,25 @@ import type { Expr } from '../types/ast.ts';
 
 const SPAN_KEYS = new Set(['span', 'nameSpan', 'eventSpan', 'propertySpan', 'fieldSpan']);
 
-/** A copy of the AST without positions: what two rules "mean the same" is compared on (and hashed). */
+/**
+ * A copy of the AST without positions: what two rules "mean the same" is compared on (and hashed).
+ * Iterative, so the left spine of a rule of thousands of terms costs no stack.
+ */
 export function stripSpans(expr: Expr): unknown {
-  return strip(expr);
-}
-
-function strip(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(strip);
-  if (typeof value !== 'object' || value === null) return value;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) if (!SPAN_KEYS.has(k) && v !== undefined) out[k] = strip(v);
-  return out;
+  const root: Record<string, unknown> = {};
+  const stack: Array<[object, Record<string, unknown> | unknown[]]> = [[expr, root]];
+  while (stack.length > 0) {
+    const [source, target] = stack.pop()!;
+    for (const [key, value] of Object.entries(source)) {
+      if (SPAN_KEYS.has(key) || value === undefined) continue;
+      if (typeof value === 'object' && value !== null) {
+        const copy = Array.isArray(value) ? [] : {};
+        (target as Record<string, unknown>)[key] = copy;
+        stack.push([value, copy]);
+      } else {
+        (target as Record<string, unknown>)[key] = value;
+      }
+    }
+  }
+  return root;
 }

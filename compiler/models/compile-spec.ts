@@ -44,7 +44,9 @@ export const ALGORITHMS_BY_TYPE: Record<ModelType, readonly ModelAlgorithm[]> = 
   recommendations: ['item_cosine', 'matrix_factorization', 'content', 'hybrid', 'popularity'],
 };
 
+/** The default blend; content takes part only when the spec lists `item_features` to compare. */
 export const DEFAULT_HYBRID: Partial<Record<Recommender, number>> = { item_cosine: 0.5, matrix_factorization: 0.3, content: 0.2 };
+export const DEFAULT_HYBRID_WITHOUT_CONTENT: Partial<Record<Recommender, number>> = { item_cosine: 0.6, matrix_factorization: 0.4 };
 export const DEFAULT_TIERS = [
   { name: 'high', fraction: 0.2 },
   { name: 'medium', fraction: 0.3 },
@@ -101,11 +103,11 @@ export function compileModelSpec(name: string, raw: RawModelSpec): ModelJobSpec 
     evaluation: {
       holdout: evaluation.holdout ?? 0.2,
       split: evaluation.split ?? 'random',
-      ...(evaluation.cutoff !== undefined ? { cutoff: evaluation.cutoff } : {}),
+      ...(evaluation.cutoff !== undefined ? { cutoff: normalizeInstant(evaluation.cutoff) } : {}),
       bar,
     },
     training: {
-      epochs: t.epochs ?? (algorithm === 'matrix_factorization' || algorithm === 'hybrid' ? 15 : nn ? 100 : 60),
+      epochs: t.epochs ?? (algorithm === 'matrix_factorization' || algorithm === 'hybrid' ? 10 : nn ? 100 : 60),
       learningRate: t.learning_rate ?? (nn ? 0.01 : 0.05),
       batchSize: t.batch_size ?? 256,
       seed: t.seed ?? 42,
@@ -128,7 +130,9 @@ export function compileModelSpec(name: string, raw: RawModelSpec): ModelJobSpec 
   }
   if (type === 'recommendations') {
     const weights: Partial<Record<Recommender, number>> =
-      algorithm === 'hybrid' ? (raw.hybrid ?? DEFAULT_HYBRID) : { [algorithm as Recommender]: 1 };
+      algorithm === 'hybrid'
+        ? (raw.hybrid ?? (raw.item_features?.length ? DEFAULT_HYBRID : DEFAULT_HYBRID_WITHOUT_CONTENT))
+        : { [algorithm as Recommender]: 1 };
     spec.recommendations = {
       interactions: raw.interactions ?? { purchase: 1 },
       itemProperty: raw.item_property ?? 'item_id',
@@ -139,6 +143,17 @@ export function compileModelSpec(name: string, raw: RawModelSpec): ModelJobSpec 
     };
   }
   return { ...spec, hash: specHash(spec) };
+}
+
+/**
+ * An ISO instant in UTC. A time without a zone is UTC, as everywhere in Herald (rules, --as-of),
+ * so the cut-off means the same on every machine.
+ */
+export function normalizeInstant(text: string): string {
+  const t = text.trim().replace(' ', 'T');
+  const withZone = /^\d{4}-\d{2}-\d{2}$/.test(t) || /(Z|[+-]\d{2}:?\d{2})$/i.test(t) ? t : `${t}Z`;
+  const ms = Date.parse(withZone);
+  return Number.isNaN(ms) ? text : new Date(ms).toISOString();
 }
 
 /** sha256 over canonical JSON (object keys sorted): the same spec always hashes the same. */

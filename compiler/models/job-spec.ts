@@ -3,6 +3,8 @@
  * the manifest (plain JSON), written by compiler/4-emit/kinds/model.ts and read by runtime/models.
  * Everything here has its default filled in, so the runtime never re-derives spec defaults.
  */
+import type { CompiledQuery, SqlDialect } from '../types/compiled-sql.ts';
+
 export type ModelType = 'propensity' | 'regression' | 'clusters' | 'recommendations';
 export type ModelAlgorithm =
   | 'logistic'
@@ -18,9 +20,12 @@ export type Recommender = 'item_cosine' | 'matrix_factorization' | 'content' | '
 
 export interface FeatureSpec {
   name: string;
-  /** The rule-DSL text; the rule's AST travels beside it once the parser fills it in. */
+  /** The rule-DSL text. */
   rule: string;
+  /** The type-checked rule without spans (for the JavaScript evaluator). */
   ast?: unknown;
+  /** `select customer_id, value` per customer as of the `as_of` parameter, per dialect (rows ordered by customer id). */
+  sql?: Record<SqlDialect, CompiledQuery>;
 }
 
 /** The bar a version must meet to be activated; absent keys are not checked. */
@@ -78,6 +83,8 @@ export interface ModelJobSpec {
     maxRows?: number;
   };
   retrain: 'on_change' | 'always';
+  /** Traits the features or label read: rebuilt as of the cut-off before the feature queries run. */
+  traits?: string[];
   /** sha256 of this block without `hash`: a new version is trained only when it (or the data) changes. */
   hash: string;
 }

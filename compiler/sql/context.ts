@@ -29,6 +29,25 @@ export interface SqlContext {
   inlining: readonly string[];
   /** Shared alias counter so nested subqueries never shadow each other. */
   aliases: { next: number };
+  /**
+   * Where the current customer-level query collects its aggregate joins (dialects that compute
+   * aggregates as grouped derived tables; see DialectOps.groupedAggregates).
+   */
+  joins?: AggregateJoin[];
+}
+
+/** `left join (<query grouped by customer_id>) as <alias> on <alias>.customer_id = <customer>.id`. */
+export interface AggregateJoin {
+  alias: string;
+  query: RawBuilder<unknown>;
+}
+
+/** The joins as SQL text for a hand-assembled query (subqueries of in_segment). */
+export function joinClauses(joins: readonly AggregateJoin[], customerAlias: string): RawBuilder<unknown> {
+  return sql.join(
+    joins.map((j) => sql`left join (${j.query}) as ${sql.id(j.alias)} on ${sql.id(j.alias, 'customer_id')} = ${sql.id(customerAlias, 'id')}`),
+    sql` `,
+  );
 }
 
 export function freshAlias(ctx: SqlContext, prefix: string): string {
@@ -42,5 +61,7 @@ export function asOf(ctx: SqlContext): RawBuilder<unknown> {
 }
 
 export function rootContext(dialect: DialectOps, options: SqlCompileOptions, customerAlias = 'c'): SqlContext {
-  return { dialect, options, scope: { kind: 'customer' }, customerAlias, inlining: [], aliases: { next: 0 } };
+  const ctx: SqlContext = { dialect, options, scope: { kind: 'customer' }, customerAlias, inlining: [], aliases: { next: 0 } };
+  if (dialect.groupedAggregates) ctx.joins = [];
+  return ctx;
 }

@@ -21,6 +21,13 @@ type Sql = RawBuilder<unknown>;
 
 export interface DialectOps {
   name: SqlDialect;
+  /**
+   * How event aggregates are computed: false = a correlated subquery per customer (SQLite walks
+   * the (customer_id, type, at) index per customer, which is its fastest plan); true = one
+   * derived table per aggregate, grouped by customer_id and left-joined on it (PostgreSQL hashes
+   * it once instead of running a subquery per customer). Same meaning either way.
+   */
+  groupedAggregates: boolean;
   /** A Kysely instance that only compiles (DummyDriver: no connection, no execution). */
   kysely: Kysely<any>;
   /** A bound number literal. */
@@ -73,6 +80,7 @@ function compileOnly(kind: SqlDialect): Kysely<any> {
  */
 const sqlite: DialectOps = {
   name: 'sqlite',
+  groupedAggregates: false,
   kysely: compileOnly('sqlite'),
   number: (v) => sql`${v}`,
   millis: (v) => sql`${v}`,
@@ -96,6 +104,7 @@ const sqlite: DialectOps = {
  */
 const postgres: DialectOps = {
   name: 'postgres',
+  groupedAggregates: true,
   kysely: compileOnly('postgres'),
   number: (v) => sql`cast(${v} as double precision)`,
   millis: (v) => sql`cast(${v} as bigint)`,

@@ -5,7 +5,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { CallExpr } from '../types/ast.ts';
 import { MS_PER_DAY } from '../types/rule-paths.ts';
-import { asOf, freshAlias, type SqlContext } from './context.ts';
+import { asOf, freshAlias, joinClauses, type SqlContext } from './context.ts';
 import { compileExpr, compilePredicate, compileValue, type Compiled } from './expr.ts';
 import { typeOf } from './types.ts';
 
@@ -93,9 +93,11 @@ function inSegment(expr: CallExpr, ctx: SqlContext): Compiled {
   if (!rule) throw new Error(`unknown segment \`${name}\``);
   const c = freshAlias(ctx, 'c');
   const inner: SqlContext = { ...ctx, scope: { kind: 'customer' }, customerAlias: c, eventAlias: undefined, inlining: [...ctx.inlining, name] };
+  inner.joins = ctx.dialect.groupedAggregates ? [] : undefined;
   const where = compilePredicate(rule, inner);
+  const joins = inner.joins?.length ? sql` ${joinClauses(inner.joins, c)}` : sql``;
   return {
-    sql: sql`${sql.id(ctx.customerAlias, 'id')} in (select ${sql.id(c, 'id')} from ${sql.id('customers')} as ${sql.id(c)} where ${where})`,
+    sql: sql`${sql.id(ctx.customerAlias, 'id')} in (select ${sql.id(c, 'id')} from ${sql.id('customers')} as ${sql.id(c)}${joins} where ${where})`,
     predicate: true,
     type: 'boolean',
   };

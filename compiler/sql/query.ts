@@ -5,8 +5,8 @@
 import { sql, type Compilable, type RawBuilder } from 'kysely';
 import type { Expr } from '../types/ast.ts';
 import type { CompiledQuery, SqlDialect, SqlParameter, TraitPlan } from '../types/compiled-sql.ts';
-import { AS_OF_MARKER, rootContext, type SqlCompileOptions } from './context.ts';
-import { DIALECTS } from './dialect.ts';
+import { AS_OF_MARKER, rootContext, type SqlCompileOptions, type SqlContext } from './context.ts';
+import { DIALECTS, type DialectOps } from './dialect.ts';
 import { compilePredicate, compileValue } from './expr.ts';
 import { rfmQuery } from './rfm.ts';
 
@@ -17,20 +17,28 @@ export function compileSegmentQuery(rule: Expr, dialect: SqlDialect, options: Sq
   const d = DIALECTS[dialect];
   const ctx = rootContext(d, options);
   const where = compilePredicate(rule, ctx);
-  const query = d.kysely
-    .selectFrom(sql`${sql.id('customers')}`.as('c'))
+  const query = fromCustomers(d, ctx)
     .select(sql.id('c', 'id').as('customer_id'))
     .where(where as RawBuilder<any>);
   return finish(query);
+}
+
+/** `from customers as c`, left-joined to the grouped aggregates the expressions asked for. */
+function fromCustomers(d: DialectOps, ctx: SqlContext) {
+  let query = d.kysely.selectFrom(sql`${sql.id('customers')}`.as('c'));
+  for (const j of ctx.joins ?? []) {
+    query = query.leftJoin(sql`(${j.query})`.as(j.alias), (join) => join.on(sql`${sql.id(j.alias, 'customer_id')} = ${sql.id('c', 'id')}` as RawBuilder<any>));
+  }
+  return query;
 }
 
 /** `select customer_id, <outputs>`: the rows of `trait_<name>` as of `as_of`. */
 export function compileTraitQuery(plan: TraitPlan, dialect: SqlDialect, options: SqlCompileOptions): CompiledQuery {
   const d = DIALECTS[dialect];
   const ctx = rootContext(d, options);
+  // The value is compiled before the query is assembled: compiling collects the aggregate joins.
   const perCustomer = (value: Sql) =>
-    d.kysely
-      .selectFrom(sql`${sql.id('customers')}`.as('c'))
+    fromCustomers(d, ctx)
       .select([sql.id('c', 'id').as('customer_id'), (value as RawBuilder<any>).as('value')])
       .orderBy(sql.id('c', 'id'));
   switch (plan.kind) {

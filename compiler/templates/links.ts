@@ -34,9 +34,10 @@ export function trackLinks(input: TrackingInput): string {
       const source = originals[Number(single[1])] ?? '';
       const m = /^\{\{(-?)([\s\S]*?)(-?)\}\}$/.exec(source);
       if (!m) return whole;
-      const domains = JSON.stringify(utm.domains);
+      // Single-quoted, so the template source stays a well-formed double-quoted attribute.
+      const domains = `[${utm.domains.map(singleQuoted).join(', ')}]`;
       input.replaced.add(Number(single[1]));
-      originals.push(`{{${m[1]} (${m[2]!.trim()}) | track_link(${JSON.stringify(utm.query)}, ${domains}) ${m[3]}}}`);
+      originals.push(`{{${m[1]} (${m[2]!.trim()}) | track_link(${singleQuoted(utm.query)}, ${domains}) ${m[3]}}}`);
       return `${open}${prefix}${originals.length - 1}X${close}`;
     }
     const literal = /^https?:\/\/([^/?#]*)/i.exec(href);
@@ -56,6 +57,10 @@ export function trackLinks(input: TrackingInput): string {
   });
 }
 
+function singleQuoted(s: string): string {
+  return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
 /** The query string of a template's utm settings, in a fixed order. */
 export function utmQuery(settings: { source?: string; medium?: string; campaign?: string; content?: string; term?: string }, templateName: string): string {
   const pairs: Array<[string, string | undefined]> = [
@@ -67,6 +72,6 @@ export function utmQuery(settings: { source?: string; medium?: string; campaign?
   ];
   return pairs
     .filter((p): p is [string, string] => p[1] !== undefined)
-    .map(([k, v]) => `${k}=${encodeURIComponent(v)}`)
+    .map(([k, v]) => `${k}=${encodeURIComponent(v).replace(/'/g, '%27')}`)
     .join('&');
 }

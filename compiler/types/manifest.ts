@@ -61,6 +61,20 @@ export interface ManifestDefinition<Compiled = unknown> {
   dependents: DefinitionKey[];
   /** The kind emitter's output; absent when the kind has nothing to compile. */
   compiled?: Compiled;
+  /**
+   * sha256 of the canonical JSON of `compiled` (with it, or absent). Changes when what the
+   * definition compiles to changes even though its YAML did not: an edited `.mjml` file, or a
+   * segment it includes that changed.
+   */
+  compiledHash?: ContentHash;
+}
+
+/** The Workspace definition's compiled block. */
+export interface CompiledWorkspace {
+  /** The database URL written in herald.yaml (`sqlite:path` or `postgres://…`); flags and HERALD_DATABASE_URL override it at run time. */
+  database: string;
+  /** The workspace's IANA time zone (schedules, quiet hours and dates without a zone). */
+  timezone: string;
 }
 
 export interface ManifestGraph {

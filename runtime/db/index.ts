@@ -5,3 +5,5 @@ export { parseDatabaseUrl, redactUrl, DatabaseUrlError, type DatabaseLocation } 
 export { migrate, SchemaVersionError, type MigrateResult } from './migrate.ts';
 export { syncSchema, traitTableName, SchemaSyncError, type SyncResult, type TraitTableSpec } from './sync.ts';
 export { STORAGE_OF_FIELD, storageOfField, sqlTypeName, type StorageType } from './column-types.ts';
+export { runCompiled, quoteIdent } from './compiled.ts';
+export { registerSqliteFunctions, SQLITE_FUNCTIONS } from './sqlite-functions.ts';

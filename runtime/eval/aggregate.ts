@@ -16,23 +16,19 @@ export interface CompiledAggregate {
   predicate?: PredicateFn;
 }
 
-type Bounds = (ctx: EvalContext) => [low: number, lowInclusive: boolean, high: number];
+/**
+ * Window bounds for one evaluation: events with low <= at <= high count. `within next` excludes
+ * as_of itself; event times are whole milliseconds, so that is low = as_of + 1.
+ */
+interface Window {
+  low(ctx: EvalContext): number;
+  high(ctx: EvalContext): number;
+}
 
 export function compileAggregate(expr: AggregateExpr, env: EvalEnv): CompiledAggregate {
   const type = expr.event;
-  const bounds = windowBounds(expr);
+  const { low, high } = windowOf(expr);
   const filter = expr.where ? compilePredicate(expr.where, { schema: env.schema, scope: { kind: 'event', event: type } }) : undefined;
-
-  /** Calls `visit` for every event of the type inside the window that passes the filter. */
-  const each = (ctx: EvalContext, visit: (e: EventRecord) => void): void => {
-    const [low, lowInclusive, high] = bounds(ctx);
-    for (const e of eventsOfType(ctx, type)) {
-      const at = e.at;
-      if (at > high || at < low || (!lowInclusive && at === low)) continue;
-      if (filter && !filter(ctx, e)) continue;
-      visit(e);
-    }
-  };
 
   const propertyReader = (name: string) => {
     const t = eventPropertyType(env.schema, type, name);
@@ -41,22 +37,28 @@ export function compileAggregate(expr: AggregateExpr, env: EvalEnv): CompiledAgg
     return (e: EventRecord) => read(e[name]);
   };
 
+  // Each aggregate is its own loop (no per-evaluation closures or allocations: this is the hot path).
   switch (expr.fn) {
     case 'count':
       return {
         value: (ctx) => {
+          const lo = low(ctx);
+          const hi = high(ctx);
           let n = 0;
-          each(ctx, () => n++);
+          for (const e of eventsOfType(ctx, type)) {
+            const at = e.at;
+            if (at >= lo && at <= hi && (!filter || filter(ctx, e))) n++;
+          }
           return n;
         },
       };
     case 'exists': {
       const predicate: PredicateFn = (ctx) => {
-        const [low, lowInclusive, high] = bounds(ctx);
+        const lo = low(ctx);
+        const hi = high(ctx);
         for (const e of eventsOfType(ctx, type)) {
           const at = e.at;
-          if (at > high || at < low || (!lowInclusive && at === low)) continue;
-          if (!filter || filter(ctx, e)) return true;
+          if (at >= lo && at <= hi && (!filter || filter(ctx, e))) return true;
         }
         return false;
       };
@@ -68,16 +70,26 @@ export function compileAggregate(expr: AggregateExpr, env: EvalEnv): CompiledAgg
       const avg = expr.fn === 'avg';
       return {
         value: (ctx) => {
+          const lo = low(ctx);
+          const hi = high(ctx);
+          // Kahan-Babuska-Neumaier summation, as SQLite's sum()/avg() do (3.43+): the same result
+          // for the same values, and order hardly matters (PostgreSQL's plain float sum may still
+          // differ in the last bit for values that are not exactly representable).
           let sum = 0;
+          let err = 0;
           let n = 0;
-          each(ctx, (e) => {
+          for (const e of eventsOfType(ctx, type)) {
+            const at = e.at;
+            if (at < lo || at > hi || (filter && !filter(ctx, e))) continue;
             const v = read(e) as number | null;
-            if (v !== null) {
-              sum += v;
-              n++;
-            }
-          });
-          return avg ? (n === 0 ? null : sum / n) : sum;
+            if (v === null) continue;
+            const t = sum + v;
+            err += Math.abs(sum) > Math.abs(v) ? sum - t + v : v - t + sum;
+            sum = t;
+            n++;
+          }
+          const total = sum + err;
+          return avg ? (n === 0 ? null : total / n) : total;
         },
       };
     }
@@ -87,11 +99,15 @@ export function compileAggregate(expr: AggregateExpr, env: EvalEnv): CompiledAgg
       const sign = expr.fn === 'min' ? -1 : 1;
       return {
         value: (ctx) => {
+          const lo = low(ctx);
+          const hi = high(ctx);
           let best: Value = null;
-          each(ctx, (e) => {
+          for (const e of eventsOfType(ctx, type)) {
+            const at = e.at;
+            if (at < lo || at > hi || (filter && !filter(ctx, e))) continue;
             const v = read(e);
             if (v !== null && (best === null || sign * compareValues(v, best) > 0)) best = v;
-          });
+          }
           return best;
         },
       };
@@ -102,10 +118,14 @@ export function compileAggregate(expr: AggregateExpr, env: EvalEnv): CompiledAgg
       const sign = expr.fn === 'first' ? -1 : 1;
       return {
         value: (ctx) => {
+          const lo = low(ctx);
+          const hi = high(ctx);
           let best: EventRecord | undefined;
-          each(ctx, (e) => {
+          for (const e of eventsOfType(ctx, type)) {
+            const at = e.at;
+            if (at < lo || at > hi || (filter && !filter(ctx, e))) continue;
             if (best === undefined || sign * compareEvents(e, best) > 0) best = e;
-          });
+          }
           return best === undefined ? null : read(best);
         },
       };
@@ -118,16 +138,17 @@ function compareEvents(a: EventRecord, b: EventRecord): number {
   return a.at !== b.at ? a.at - b.at : compareStrings(String(a.id), String(b.id));
 }
 
-function windowBounds(expr: AggregateExpr): Bounds {
+function windowOf(expr: AggregateExpr): Window {
   const window = expr.window;
-  if (!window) return (ctx) => [-Infinity, true, ctx.asOf];
+  if (!window) return { low: () => -Infinity, high: (ctx) => ctx.asOf };
   if (window.kind === 'past') {
     const ms = durationMs(window.duration.amount, window.duration.unit);
-    return (ctx) => [ctx.asOf - ms, true, ctx.asOf];
+    return { low: (ctx) => ctx.asOf - ms, high: (ctx) => ctx.asOf };
   }
   if (window.kind === 'next') {
     const ms = durationMs(window.duration.amount, window.duration.unit);
-    return (ctx) => [ctx.asOf, false, ctx.asOf + ms];
+    return { low: (ctx) => ctx.asOf + 1, high: (ctx) => ctx.asOf + ms };
   }
-  return (ctx) => [ctx.entryAt ?? Infinity, true, ctx.asOf];
+  // Outside a journey there is no entry: nothing is "since entry".
+  return { low: (ctx) => ctx.entryAt ?? Infinity, high: (ctx) => ctx.asOf };
 }

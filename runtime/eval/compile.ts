@@ -5,9 +5,8 @@
  * code point.
  */
 import type { BinaryExpr, Expr } from '../../compiler/types/ast.ts';
-import type { RuleValueType } from '../../compiler/types/compiled-sql.ts';
 import { durationMs, resolvePath, timestampMs, type PathScope, type RuleSchema } from '../../compiler/types/rule-paths.ts';
-import type { PredicateFn, ValueFn } from './context.ts';
+import type { EvalContext, EventRecord, PredicateFn, ValueFn } from './context.ts';
 import { compareValues, reader, toNumber, type Value } from './values.ts';
 import { compileAggregate } from './aggregate.ts';
 import { compileCall } from './functions.ts';
@@ -153,10 +152,12 @@ function compilePath(segments: string[], env: EvalEnv): ValueFn {
   }
 }
 
+type NumberFn = (c: EvalContext, e: EventRecord | undefined) => number | null;
+
 /** Numbers as numbers (in row mode source cells are text: `Quantity * UnitPrice`). */
-function numeric(fn: ValueFn, env: EvalEnv): (c: Parameters<ValueFn>[0], e: Parameters<ValueFn>[1]) => number | null {
+function numeric(fn: ValueFn, env: EvalEnv): NumberFn {
   if (env.scope.kind === 'row') return (c, e) => toNumber(fn(c, e));
-  return fn as (c: Parameters<ValueFn>[0], e: Parameters<ValueFn>[1]) => number | null;
+  return fn as NumberFn;
 }
 
 function compileArithmetic(expr: BinaryExpr, env: EvalEnv): ValueFn {
@@ -216,35 +217,106 @@ function compileLogicOrComparison(expr: BinaryExpr, env: EvalEnv): PredicateFn {
   const coerce = env.scope.kind === 'row' && (isNumberLiteral(expr.left) || isNumberLiteral(expr.right));
   const left: ValueFn = coerce ? (c, e) => toNumber(l(c, e)) : l;
   const right: ValueFn = coerce ? (c, e) => toNumber(r(c, e)) : r;
+  const literal = literalValue(expr.right);
   switch (expr.op) {
     case '=':
+      if (literal !== undefined) return (c, e) => literal !== null && left(c, e) === literal;
       return (c, e) => {
         const a = left(c, e);
         return a !== null && a === right(c, e);
       };
     case '!=':
+      if (literal !== undefined) return (c, e) => !(literal !== null && left(c, e) === literal);
       return (c, e) => {
         const a = left(c, e);
         return !(a !== null && a === right(c, e));
       };
-    default: {
-      const test = ORDER_TESTS[expr.op]!;
+    default:
+      return orderComparison(expr.op, left, right, typeof literal === 'number' ? literal : undefined);
+  }
+}
+
+/** The value of a literal operand (compiled once), or undefined when the operand is not a literal. */
+function literalValue(expr: Expr): Value | undefined {
+  switch (expr.kind) {
+    case 'number':
+    case 'string':
+    case 'boolean':
+      return expr.value;
+    case 'null':
+      return null;
+    case 'duration':
+      return durationMs(expr.amount, expr.unit);
+    case 'timestamp':
+      return timestampMs(expr.value, expr.dateOnly);
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * `< <= > >=`, false when either side is missing. Numbers (the usual case) compare directly;
+ * strings go through compareStrings (code-point order); one closure per operator, no dispatch.
+ */
+function orderComparison(op: string, left: ValueFn, right: ValueFn, k: number | undefined): PredicateFn {
+  if (k !== undefined) {
+    // `x > 90`: a number on the right means a number on the left (type-checked).
+    switch (op) {
+      case '<':
+        return (c, e) => {
+          const a = left(c, e);
+          return a !== null && (a as number) < k;
+        };
+      case '<=':
+        return (c, e) => {
+          const a = left(c, e);
+          return a !== null && (a as number) <= k;
+        };
+      case '>':
+        return (c, e) => {
+          const a = left(c, e);
+          return a !== null && (a as number) > k;
+        };
+      default:
+        return (c, e) => {
+          const a = left(c, e);
+          return a !== null && (a as number) >= k;
+        };
+    }
+  }
+  const order = (a: Exclude<Value, null>, b: Exclude<Value, null>) =>
+    typeof a === 'number' && typeof b === 'number' ? a - b : compareValues(a, b);
+  switch (op) {
+    case '<':
       return (c, e) => {
         const a = left(c, e);
         if (a === null) return false;
         const b = right(c, e);
-        return b !== null && test(compareValues(a, b));
+        return b !== null && order(a, b) < 0;
       };
-    }
+    case '<=':
+      return (c, e) => {
+        const a = left(c, e);
+        if (a === null) return false;
+        const b = right(c, e);
+        return b !== null && order(a, b) <= 0;
+      };
+    case '>':
+      return (c, e) => {
+        const a = left(c, e);
+        if (a === null) return false;
+        const b = right(c, e);
+        return b !== null && order(a, b) > 0;
+      };
+    default:
+      return (c, e) => {
+        const a = left(c, e);
+        if (a === null) return false;
+        const b = right(c, e);
+        return b !== null && order(a, b) >= 0;
+      };
   }
 }
-
-const ORDER_TESTS: Record<string, (order: number) => boolean> = {
-  '<': (o) => o < 0,
-  '<=': (o) => o <= 0,
-  '>': (o) => o > 0,
-  '>=': (o) => o >= 0,
-};
 
 function isNumberLiteral(expr: Expr): boolean {
   return expr.kind === 'number';
@@ -274,4 +346,3 @@ function compileIn(expr: Extract<Expr, { kind: 'in' }>, env: EvalEnv): Predicate
   };
 }
 
-export type { RuleValueType };

@@ -4,15 +4,15 @@
  */
 import type { Expr } from '../../compiler/types/ast.ts';
 import type { PathScope, RuleSchema } from '../../compiler/types/rule-paths.ts';
-import type { EvalContext } from './context.ts';
+import type { EvalContext, EventRecord } from './context.ts';
 import { compilePredicate, compileValue } from './compile.ts';
 import type { Value } from './values.ts';
 
 export interface CompiledRule {
-  /** True when the rule holds (a missing or false value is false). */
-  test(ctx: EvalContext): boolean;
+  /** True when the rule holds (a missing or false value is false). `event`: for event-scope rules. */
+  test(ctx: EvalContext, event?: EventRecord): boolean;
   /** The rule's value (for traits and mappings). */
-  value(ctx: EvalContext): Value;
+  value(ctx: EvalContext, event?: EventRecord): Value;
 }
 
 export function compileRule(expr: Expr, schema: RuleSchema, scope: PathScope = { kind: 'customer' }): CompiledRule {
@@ -20,8 +20,8 @@ export function compileRule(expr: Expr, schema: RuleSchema, scope: PathScope = {
   const predicate = compilePredicate(expr, env);
   let valueFn: ReturnType<typeof compileValue> | undefined;
   return {
-    test: (ctx) => predicate(ctx, undefined),
-    value: (ctx) => (valueFn ??= compileValue(expr, env))(ctx, undefined),
+    test: (ctx, event) => predicate(ctx, event),
+    value: (ctx, event) => (valueFn ??= compileValue(expr, env))(ctx, event),
   };
 }
 

@@ -23,12 +23,21 @@ export class Identity {
     return this.aliases.get(id) ?? id;
   }
 
-  /** The id a mapped customer row belongs to, merging by e-mail when enabled. */
-  async canonicalFor(tx: StoreTx, customer: Row): Promise<string> {
+  /**
+   * The id a mapped customer row belongs to, merging by e-mail when enabled. Synchronous unless
+   * the database must be asked about an e-mail seen for the first time.
+   */
+  canonicalFor(tx: StoreTx, customer: Row): string | Promise<string> {
     const id = this.resolve(customer.id as string);
     const field = this.emailField;
     const email = field ? customer[field] : undefined;
     if (!field || typeof email !== 'string') return id;
+    const owner = this.byEmail.get(email);
+    if (owner === id) return id;
+    return this.merge(tx, customer, id, field, email);
+  }
+
+  private async merge(tx: StoreTx, customer: Row, id: string, field: string, email: string): Promise<string> {
     let owner = this.byEmail.get(email);
     if (owner === undefined) {
       owner = (await tx.customerByEmail(field, email)) ?? id;

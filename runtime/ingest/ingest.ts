@@ -12,6 +12,7 @@ import { ensureIngestTables, openStore, type IngestStore } from './store/index.t
 import { summarize, type FileSummary, type IngestSummary } from './summary.ts';
 import { Identity } from './identity.ts';
 import { forgottenHashes } from './forget.ts';
+import { WriteCache } from './write-cache.ts';
 
 export interface IngestOptions {
   db: Database;
@@ -47,6 +48,7 @@ export async function ingestSources(options: IngestOptions): Promise<IngestSumma
   await ensureIngestTables(db);
   const store = openStore(db, dataModel);
   const forgotten = await forgottenHashes(db);
+  const cache = new WriteCache();
   const files: FileSummary[] = [];
   const anomalies: Anomaly[] = [];
   const emailField = dataModel.customers.mergeByEmail
@@ -66,7 +68,7 @@ export async function ingestSources(options: IngestOptions): Promise<IngestSumma
       const absPath = join(root, path);
       const bytes = statSync(absPath).size;
       options.onProgress?.({ kind: 'file-start', source: source.name, path, index, total: matched.files.length, bytes });
-      const summary = await ingestFile(store, { source, dataModel, path, absPath, bytes, mapRow, emailField, forgotten, now, anomalies, onProgress: options.onProgress });
+      const summary = await ingestFile(store, { source, dataModel, path, absPath, bytes, mapRow, emailField, forgotten, cache, now, anomalies, onProgress: options.onProgress });
       files.push(summary);
       options.onProgress?.({ kind: 'file-end', file: summary });
     }
@@ -83,6 +85,7 @@ interface FileJob {
   mapRow: ReturnType<typeof compileRowMapper>;
   emailField: string | undefined;
   forgotten: ReadonlySet<string>;
+  cache: WriteCache;
   now: () => number;
   anomalies: Anomaly[];
   onProgress: IngestOptions['onProgress'];
@@ -116,6 +119,7 @@ async function ingestFile(store: IngestStore, job: FileJob): Promise<FileSummary
         mapRow: job.mapRow,
         identity,
         forgotten: job.forgotten,
+        cache: job.cache,
         now: job.now(),
         onRows: (rows) => job.onProgress?.({ kind: 'rows', source: source.name, path, rows }),
       });
@@ -145,6 +149,8 @@ async function ingestFile(store: IngestStore, job: FileJob): Promise<FileSummary
       ...(status === 'empty' ? { message: 'the file is empty (not even a header)' } : {}),
     };
   } catch (e) {
+    // The rollback undid this file's writes: forget what they were.
+    job.cache.clear();
     return emptySummary(source.name, path, 'failed', (e as Error).message);
   }
 }

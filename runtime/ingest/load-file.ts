@@ -1,13 +1,14 @@
 import type { DataModel } from '../../compiler/types/data-model.ts';
 import type { RuleBlock, SourceBlock } from './spec.ts';
 import type { RawRecord } from './read/record.ts';
-import { readCsv } from './read/csv.ts';
-import { readJsonl } from './read/jsonl.ts';
+import { readCsvBatches } from './read/csv.ts';
+import { readJsonlBatches } from './read/jsonl.ts';
 import type { MapOutcome } from './map-row.ts';
 import type { FileStats } from './monitor.ts';
 import type { RejectRow, Row, StoreTx } from './store/types.ts';
 import { Identity } from './identity.ts';
 import { customerHash } from './forget.ts';
+import type { WriteCache } from './write-cache.ts';
 
 /** Rows per flush: big enough to amortize statements, small enough to keep memory flat. */
 export const BATCH_ROWS = 2_000;
@@ -30,6 +31,8 @@ export interface LoadFileInput {
   eventSource: string;
   mapRow: (row: Record<string, unknown>) => MapOutcome;
   identity: Identity;
+  /** Customers and items this run already wrote, to skip rows that change nothing. */
+  cache: WriteCache;
   /** Hashes of forgotten customer ids (runtime/ingest/forget.ts): their rows are not loaded again. */
   forgotten: ReadonlySet<string>;
   /** The load's clock reading, stored as customers.updated_at. */
@@ -51,7 +54,10 @@ export async function loadFile(tx: StoreTx, input: LoadFileInput): Promise<FileL
 
   let customers = new Map<string, Row>();
   let items = new Map<string, Row>();
-  let events: Array<{ row: Row; record: RawRecord; country: unknown }> = [];
+  // Parallel arrays (row, its record, its country): no wrapper object per event.
+  let events: Row[] = [];
+  let eventRecords: RawRecord[] = [];
+  let eventCountries: unknown[] = [];
   let rejects: RejectRow[] = [];
 
   const isForgotten = (id: unknown) => input.forgotten.size > 0 && typeof id === 'string' && input.forgotten.has(customerHash(id));
@@ -74,32 +80,45 @@ export async function loadFile(tx: StoreTx, input: LoadFileInput): Promise<FileL
     if (typeof country === 'string') stats.countries[country] = (stats.countries[country] ?? 0) + 1;
   };
 
-  const flush = async () => {
-    if (customers.size > 0) await tx.upsertCustomers([...customers.values()]);
-    if (events.length > 0) {
-      const inserted = await tx.insertEvents(events.map((e) => e.row));
-      inserted.forEach((isNew, i) => {
-        const e = events[i]!;
-        if (isNew) {
-          result.eventsInserted++;
-          accept(e.row.customer_id, e.row.type as string, e.country);
-        } else {
-          addReject(e.record, 'duplicate_event', `an event with the same key (${String(e.row.id)}) is already loaded`, e.row.customer_id as string);
-        }
-      });
+  const changed = (table: string, rows: Iterable<Row>, ignore: string) => {
+    const out: Row[] = [];
+    for (const row of rows) {
+      if (input.cache.unchanged(table, row, ignore)) continue;
+      input.cache.written(table, row, ignore);
+      out.push(row);
     }
-    if (items.size > 0) await tx.upsertItems([...items.values()]);
+    return out;
+  };
+  const flush = async () => {
+    const customerRows = changed('customers', customers.values(), 'updated_at');
+    if (customerRows.length > 0) await tx.upsertCustomers(customerRows);
+    if (events.length > 0) {
+      const inserted = await tx.insertEvents(events);
+      for (let i = 0; i < inserted.length; i++) {
+        const row = events[i]!;
+        if (inserted[i]) {
+          result.eventsInserted++;
+          accept(row.customer_id, row.type as string, eventCountries[i]);
+        } else {
+          addReject(eventRecords[i]!, 'duplicate_event', `an event with the same key (${String(row.id)}) is already loaded`, row.customer_id as string);
+        }
+      }
+    }
+    const itemRows = changed('items', items.values(), '');
+    if (itemRows.length > 0) await tx.upsertItems(itemRows);
     if (rejects.length > 0) await tx.insertRejects(rejects);
     customers = new Map();
     items = new Map();
     events = [];
+    eventRecords = [];
+    eventCountries = [];
     rejects = [];
   };
 
   const onHeader = (columns: string[]) => checkHeader(source, columns);
-  const records = source.format === 'csv' ? readCsv(input.absPath, { ...source.csv, onHeader }) : readJsonl(input.absPath, source.csv.encoding);
+  const batches = source.format === 'csv' ? readCsvBatches(input.absPath, { ...source.csv, onHeader }) : readJsonlBatches(input.absPath, source.csv.encoding);
   let pending = 0;
-  for await (const record of records) {
+  for await (const batch of batches) for (const record of batch) {
     stats.rows++;
     pending++;
     if (!record.fields) {
@@ -113,7 +132,8 @@ export async function loadFile(tx: StoreTx, input: LoadFileInput): Promise<FileL
       } else {
         const { customer, event, item } = outcome.mapped;
         if (customer) {
-          const id = await input.identity.canonicalFor(tx, customer);
+          const canonical = input.identity.canonicalFor(tx, customer);
+          const id = typeof canonical === 'string' ? canonical : await canonical;
           customer.id = id;
           customer.updated_at = input.now;
           mergeInto(customers, id, customer);
@@ -124,7 +144,12 @@ export async function loadFile(tx: StoreTx, input: LoadFileInput): Promise<FileL
           if (!customers.has(event.customer_id as string)) customers.set(event.customer_id as string, { id: event.customer_id, updated_at: input.now });
         }
         if (item) mergeInto(items, item.id as string, item);
-        if (event) events.push({ row: { ...event, source: input.eventSource }, record, country: customer?.country });
+        if (event) {
+          event.source = input.eventSource;
+          events.push(event);
+          eventRecords.push(record);
+          eventCountries.push(customer?.country);
+        }
         else accept(customer?.id, undefined, customer?.country);
       }
     }
@@ -196,7 +221,10 @@ function mergeInto(map: Map<string, Row>, id: string, row: Row): void {
     map.set(id, { ...row });
     return;
   }
-  for (const [k, v] of Object.entries(row)) if (v !== null && v !== undefined) before[k] = v;
+  for (const k in row) {
+    const v = row[k];
+    if (v !== null && v !== undefined) before[k] = v;
+  }
 }
 
 /**

@@ -59,6 +59,8 @@ export function checkLoad(source: string, file: string, current: FileStats, hist
   check('reject_rate', rate(current.rejected, current.rows), past.map((s) => rate(s.rejected, s.rows)), 'reject rate');
   const types = new Set([...Object.keys(current.events), ...past.flatMap((s) => Object.keys(s.events))]);
   for (const type of [...types].sort()) {
+    // A type with a handful of events a day swings by chance; only watch types with volume.
+    if (median_(past.map((s) => s.events[type] ?? 0)) < MIN_TYPE_VOLUME) continue;
     check(`events.${type}`, current.events[type] ?? 0, past.map((s) => s.events[type] ?? 0), `${type} events`);
     check(
       `events_per_customer.${type}`,
@@ -73,6 +75,9 @@ export function checkLoad(source: string, file: string, current: FileStats, hist
   }
   return out;
 }
+
+/** Median events of a type per load below which the type's volume is not watched. */
+const MIN_TYPE_VOLUME = 50;
 
 function robust(value: number, values: number[]): { median: number; mad: number; score: number } | undefined {
   if (values.length === 0) return undefined;

@@ -18,6 +18,11 @@ export interface ScoreOutcome {
   distribution: Record<string, number>;
   /** PSI of these scores against the training scores (propensity and regression). */
   psi?: number;
+  /**
+   * The drift report behind `psi`: per bin of the training scores' deciles, the share of training
+   * rows and of the newest scores in it.
+   */
+  drift?: Array<{ upTo: number | null; training: number; newest: number }>;
   recommendations?: number;
   problems: ModelProblem[];
 }
@@ -80,15 +85,17 @@ export async function scoreModel(spec: ModelJobSpec, source: FeatureSource, stor
     const clusters = assign(a.model as KMeansModel, x);
     const names = spec.clusters?.names;
     clusters.forEach((c, i) => {
-      rows.push({ customerId: snap.customerIds[i]!, score: null, tier: names?.[c] ?? null, cluster: c + 1 });
-      const key = names?.[c] ?? `cluster_${c + 1}`;
-      distribution[key] = (distribution[key] ?? 0) + 1;
+      // The cluster's name doubles as its tier, so tier(model) in rules reads it.
+      const name = names?.[c] ?? `cluster_${c + 1}`;
+      rows.push({ customerId: snap.customerIds[i]!, score: null, tier: name, cluster: c + 1 });
+      distribution[name] = (distribution[name] ?? 0) + 1;
     });
     await store.writeScores(spec.name, active.version, rows);
     return { ...base, customers: rows.length, distribution };
   }
   const scores = predictDense(a.model as DenseModel, x, cols);
   const tiers = assignTiers(scores, spec.tiers);
+  for (const t of spec.tiers) distribution[t.name] = 0; // top tier first in the output
   scores.forEach((s, i) => {
     rows.push({ customerId: snap.customerIds[i]!, score: s, tier: tiers[i] ?? null, cluster: null });
     const key = tiers[i] ?? 'none';
@@ -96,11 +103,15 @@ export async function scoreModel(spec: ModelJobSpec, source: FeatureSource, stor
   });
   await store.writeScores(spec.name, active.version, rows);
   let drift: number | undefined;
+  let bins: ScoreOutcome['drift'];
   if (a.scoreDistribution && scores.length > 0) {
-    drift = psiFromShares(a.scoreDistribution.shares, binShares(scores, a.scoreDistribution.edges));
+    const { edges, shares } = a.scoreDistribution;
+    const newest = binShares(scores, edges);
+    bins = shares.map((training, b) => ({ upTo: edges[b] ?? null, training, newest: newest[b]! }));
+    drift = psiFromShares(shares, newest);
     if (drift > DRIFT_PSI) {
       problems.push(problem(spec.name, 'HL579', 'warning', `the scores of model ${spec.name} drifted from training (PSI ${drift.toFixed(3)} > ${DRIFT_PSI})`, `retrain with \`herald train --model ${spec.name}\``));
     }
   }
-  return { ...base, customers: rows.length, distribution, ...(drift !== undefined ? { psi: drift } : {}) };
+  return { ...base, customers: rows.length, distribution, ...(drift !== undefined ? { psi: drift, drift: bins } : {}) };
 }

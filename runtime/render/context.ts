@@ -41,7 +41,16 @@ export function buildRenderContext(input: RenderInput): RenderContext {
   return ctx;
 }
 
+/** The record itself when it has no blank values (the usual case: no copy), else a copy without them. */
 function withoutBlanks(record: Record<string, unknown>): Record<string, unknown> {
+  let clean = true;
+  for (const k in record) {
+    if (isMissing(record[k])) {
+      clean = false;
+      break;
+    }
+  }
+  if (clean) return record;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(record)) if (!isMissing(v)) out[k] = v;
   return out;

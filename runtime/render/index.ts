@@ -8,3 +8,5 @@ export { readSampleData, SampleDataError, type SampleData } from './sample-data.
 export { sampleRenderInput, messageToken, PREVIEW_LINKS, type LinkSettings } from './preview.ts';
 export { setRuleEvaluator, type RuleEvaluator } from './rule-seam.ts';
 export { MissingValueError } from './missing.ts';
+export { databaseRenderInput } from './from-database.ts';
+export { writeRecipientEmail, type DryRunOptions, type DryRunOutcome } from './dry-run.ts';

@@ -5,6 +5,7 @@ import { parseRules } from '../../compiler/1-load/rules.ts';
 import { sortDiagnostics, type Diagnostic } from '../../compiler/diagnostics/diagnostic.ts';
 import { analyzeSegment } from '../../compiler/3-analyze/kinds/segment.ts';
 import { analyzeTrait } from '../../compiler/3-analyze/kinds/trait.ts';
+import { dslCodes } from '../../compiler/diagnostics/catalogue/dsl.ts';
 import { definitionsOf, documentsOf, fakeContext, summarize } from './support.ts';
 
 /**
@@ -42,4 +43,22 @@ describe('rule DSL fixtures', () => {
       expect(actual).toEqual(JSON.parse(readFileSync(expectedFile, 'utf8')));
     });
   }
+});
+
+describe('rule DSL catalogue', () => {
+  it('every code has a fixture asserting its message and position', () => {
+    const seen = new Set<string>();
+    for (const name of readdirSync(ROOT)) {
+      const file = join(ROOT, name, 'expected.json');
+      if (existsSync(file)) for (const d of JSON.parse(readFileSync(file, 'utf8')) as Array<{ code: string }>) seen.add(d.code);
+    }
+    expect(dslCodes.map((c) => c.code).filter((code) => !seen.has(code))).toEqual([]);
+  });
+
+  it('every code has a title and a long explanation', () => {
+    for (const entry of dslCodes) {
+      expect(entry.title.length, entry.code).toBeGreaterThan(5);
+      expect(entry.explanation.length, entry.code).toBeGreaterThan(80);
+    }
+  });
 });

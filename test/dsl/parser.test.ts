@@ -3,6 +3,8 @@ import fc from 'fast-check';
 import { parseRule } from '../../compiler/dsl/parse.ts';
 import { printRule } from '../../compiler/dsl/print.ts';
 import { stripSpans } from '../../compiler/dsl/strip-spans.ts';
+import { tokenize } from '../../compiler/dsl/lexer.ts';
+import { MAX_TREE_DEPTH } from '../../compiler/dsl/depth.ts';
 import { MAX_NESTING } from '../../compiler/dsl/grammar.ts';
 import type { Expr } from '../../compiler/types/ast.ts';
 import { arbitraryExpr } from './arbitrary.ts';
@@ -182,17 +184,24 @@ describe('limits', () => {
   });
 
   it('parses a 10,000-token rule', () => {
-    const parts: string[] = [];
-    for (let i = 0; i < 1250; i++) parts.push(`x${i} = ${i}`);
-    const text = parts.join(' or ') + ' and ' + Array.from({ length: 400 }, (_, i) => `v${i}`).join(' + ') + ' > 0';
-    const tokens = text.split(/\s+/).length;
-    expect(tokens).toBeGreaterThanOrEqual(5000);
-    const result = parseRule(text);
-    expect(result.ok).toBe(true);
-    // Left-associative chains stay loops in the parser, so long rules cost no stack.
-    const long = Array.from({ length: 5000 }, (_, i) => `a${i}`).join(' + ');
-    expect(parseRule(long).ok).toBe(true);
-    expect(printRule(ast(long))).toBe(long);
+    const terms = Array.from({ length: 1112 }, (_, i) => `count(purchase within ${i + 1}d) >= ${i}`);
+    const text = terms.join(' or ');
+    expect(tokenize(text).tokens.length).toBeGreaterThanOrEqual(10_000);
+    const parsed = ast(text);
+    expect(parsed.span).toEqual({ start: 0, end: text.length });
+    expect(printRule(parsed)).toBe(text);
+    // The balanced `or` chain stays shallow enough for JSON and structured cloning.
+    expect(JSON.parse(JSON.stringify(parsed))).toEqual(parsed);
+    expect(structuredClone(parsed)).toEqual(parsed);
+  });
+
+  it(`refuses an expression tree deeper than ${MAX_TREE_DEPTH} levels (a long arithmetic chain)`, () => {
+    const sum = (n: number) => Array.from({ length: n }, (_, i) => `a${i}`).join(' + ');
+    const fine = ast(sum(MAX_TREE_DEPTH));
+    expect(printRule(fine)).toBe(sum(MAX_TREE_DEPTH));
+    expect(JSON.parse(JSON.stringify(stripSpans(fine)))).toEqual(stripSpans(fine));
+    const [error] = errorsOf(sum(10_000));
+    expect(error).toMatchObject({ code: 'HL135', message: `the rule's expression is more than ${MAX_TREE_DEPTH} levels deep` });
   });
 });
 
@@ -211,7 +220,6 @@ describe('syntax errors', () => {
     ['x = "abc', 'unterminated string: the closing `"` is missing', [4, 8]],
     ['x = "abc\\"', 'unterminated string: the closing `"` is missing', [4, 10]],
     ['a # b', 'unexpected character `#`', [2, 3]],
-    ['x is 5', 'expected `null` or `not null` after `is`, found `5`', [5, 6]],
     ['x not 5', 'expected `in` or `between` after `not`, found `5`', [6, 7]],
     ['x between 1', 'expected `and` after `1`, found the end of the rule', [11, 11]],
     ['a.', 'expected a name after `.`, found the end of the rule', [2, 2]],
@@ -220,6 +228,13 @@ describe('syntax errors', () => {
     ['[1, 2', 'expected `]` after `2`, found the end of the rule', [5, 5]],
     ['a < b < c', 'unexpected `<`: comparisons do not chain', [6, 7]],
     ['and', 'expected an expression at the start of the rule, found `and`', [0, 3]],
+    ['count()', '`count` takes an event type, e.g. count(purchase within 30d)', [0, 7]],
+    ['x > sum(1 + 2)', '`sum` takes an event type, e.g. sum(purchase.amount within 30d)', [4, 14]],
+    ['last(2)', '`last` takes an event type, e.g. last(purchase).at', [0, 7]],
+    ['count(', 'expected an argument or `)` after `(`, found the end of the rule', [6, 6]],
+    ['count(5', 'expected `)` after `5`, found the end of the rule', [7, 7]],
+    ['count(.', 'expected an argument or `)` after `(`, found `.`', [6, 7]],
+    ['x is 5', 'expected `null` or `not null` after `is`, found `5`', [5, 6]],
   ];
   for (const [text, message, [start, end]] of cases) {
     it(JSON.stringify(text), () => {

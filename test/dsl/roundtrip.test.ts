@@ -4,6 +4,8 @@ import { parseRule } from '../../compiler/dsl/parse.ts';
 import { printRule } from '../../compiler/dsl/print.ts';
 import { stripSpans } from '../../compiler/dsl/strip-spans.ts';
 import { arbitraryExpr } from './arbitrary.ts';
+import { canonical } from './canonical.ts';
+import { LEFT_NESTED_CHAIN } from '../../compiler/dsl/parser-helpers.ts';
 
 function parseOk(text: string) {
   const result = parseRule(text);
@@ -12,13 +14,37 @@ function parseOk(text: string) {
 }
 
 describe('print/parse round trip', () => {
-  it('parse(print(ast)) equals ast, spans aside', () => {
+  it('parse(print(ast)) equals ast, spans aside (and/or chains regrouped the parser\'s way)', () => {
     fc.assert(
       fc.property(arbitraryExpr, (ast) => {
-        expect(stripSpans(parseOk(printRule(ast)))).toEqual(stripSpans(ast));
+        expect(stripSpans(parseOk(printRule(ast)))).toEqual(stripSpans(canonical(ast)));
       }),
       { numRuns: 3000 },
     );
+  });
+
+  it('parse(print(ast)) equals ast exactly for every AST the parser produces', () => {
+    fc.assert(
+      fc.property(arbitraryExpr, (generated) => {
+        const parsed = parseOk(printRule(generated));
+        expect(stripSpans(parseOk(printRule(parsed)))).toEqual(stripSpans(parsed));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('prints and/or chains flat and regroups long ones into a shallow tree', () => {
+    const operands = Array.from({ length: 5000 }, (_, i) => `x${i} = ${i}`);
+    const text = operands.join(' or ');
+    const parsed = parseOk(text);
+    expect(printRule(parsed)).toBe(text);
+    let depth = 0;
+    for (let e = parsed; e.kind === 'binary' && e.op === 'or'; e = e.left) depth++;
+    expect(depth).toBeLessThanOrEqual(LEFT_NESTED_CHAIN + Math.ceil(Math.log2(5000)));
+    // Short chains keep the natural left nesting: (a and b) and c.
+    expect(stripSpans(parseOk('a and b and c'))).toEqual(stripSpans(parseOk('(a and b) and c')));
+    expect(printRule(parseOk('a and (b and c)'))).toBe('a and b and c');
+    expect(printRule(parseOk('a or (b and c)'))).toBe('a or b and c');
   });
 
   it('printing is a fixed point', () => {
@@ -47,6 +73,7 @@ describe('print/parse round trip', () => {
     const cases: Array<[string, string]> = [
       ['(a and b) or c', 'a and b or c'],
       ['a and (b or c)', 'a and (b or c)'],
+      ['a or (b or c)', 'a or b or c'],
       ['(a + b) * c', '(a + b) * c'],
       ['a + (b * c)', 'a + b * c'],
       ['a - (b - c)', 'a - (b - c)'],

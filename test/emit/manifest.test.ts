@@ -95,7 +95,10 @@ describe('kind emitters', () => {
     });
     expect(diagnostics).toEqual([]);
     expect(manifest.definitions['Segment/base'].compiled).toEqual({ params: ['as_of'], sql: 'select base' });
+    expect(manifest.definitions['Segment/base'].compiledHash).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(manifest.definitions['Segment/base'].compiledHash).not.toBe(manifest.definitions['Segment/narrower'].compiledHash);
     expect(manifest.definitions['Template/hello'].compiled).toBeUndefined();
+    expect(manifest.definitions['Template/hello'].compiledHash).toBeUndefined();
     expect([...files.keys()]).toEqual(['manifest.json', 'sql/sqlite/segments/base.sql', 'sql/sqlite/segments/narrower.sql']);
     expect(Object.keys(manifest.files)).toEqual(['sql/sqlite/segments/base.sql', 'sql/sqlite/segments/narrower.sql']);
     expect(validateManifest(JSON.parse(files.get('manifest.json')!))).toBe(true);

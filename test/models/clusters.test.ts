@@ -89,3 +89,24 @@ describe('k-means', () => {
     expect(rows.every((r) => ['one', 'two', 'three', 'four'].includes(r.tier!))).toBe(true);
   });
 });
+
+describe('clusters on skewed features', () => {
+  it('a few extreme customers do not take a cluster of their own', async () => {
+    // Two groups by spend (log-normal, around 20 and 150) and a handful of customers spending thousands of times more.
+    const rng = seededRng(12);
+    const customers: CustomerRecord[] = Array.from({ length: 400 }, (_, i) => ({
+      id: `c${String(i).padStart(3, '0')}`,
+      visits: i < 200 ? 1 + rng.int(4) : 3 + rng.int(4),
+      spend: Math.exp((i < 200 ? 3 : 5) + rng.normal() * 0.5) * (i % 100 === 0 ? 5000 : 1),
+    }));
+    const source = new InMemoryFeatureSource(
+      { customers, events: [{ customer_id: 'c000', type: 'purchase', at: 0 }] },
+      { names: ['visits', 'spend'], features: [(c) => c.visits, (c) => c.spend], horizonMs: 0 },
+    );
+    const spec = compileModelSpec('shoppers', { type: 'clusters', features: { visits: 'visits', spend: 'spend' }, clusters: { k: 2 } });
+    const trained = await trainModel(spec, source, tempStore(), { asOf: new Date(1000) });
+    const sizes = (trained.version.artifact.model as { sizes: number[] }).sizes;
+    expect(Math.min(...sizes)).toBeGreaterThan(150);
+    expect(trained.version.artifact.preprocessor!.logged).toEqual([1]);
+  });
+});

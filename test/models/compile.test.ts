@@ -110,3 +110,24 @@ describe('Model compile', () => {
     expect(diagnostics(dir).some((d) => d.code.startsWith('HL2') && /epochs/.test(d.message))).toBe(true);
   });
 });
+
+describe('rules reading a model', () => {
+  it('warns when score() reads a model that writes no score', () => {
+    const dir = workspaceWith(
+      model(`type: recommendations\ninteractions: { purchase: 1 }\nalgorithm: item_cosine\nevaluation: { min_lift_over_baseline: 1.2 }`, 'next_items') +
+        `---\napiVersion: herald/v1\nkind: Segment\nmetadata: { name: keen }\nspec:\n  where: score(next_items) > 0.5\n`,
+    );
+    expect(diagnostics(dir)).toContainEqual(
+      expect.objectContaining({ code: 'HL441', line: 14, column: 10, message: 'score(next_items) reads a recommendations model, which writes no score' }),
+    );
+  });
+});
+
+describe('evaluation cut-off', () => {
+  it('is normalized to a UTC instant (no zone means UTC)', () => {
+    const job = (cutoff: string) => compileModelSpec('m', { type: 'clusters', features: { f: 'x' }, evaluation: { cutoff } }).evaluation.cutoff;
+    expect(job('2011-09-01')).toBe('2011-09-01T00:00:00.000Z');
+    expect(job('2011-09-01T12:30')).toBe('2011-09-01T12:30:00.000Z');
+    expect(job('2011-09-01T12:30+01:00')).toBe('2011-09-01T11:30:00.000Z');
+  });
+});

@@ -114,6 +114,11 @@ describe('scoring', () => {
     const later = await scoreModel(repurchaseSpec(), source(), store, new Date(END + 365 * DAY));
     expect(later.psi).toBeGreaterThan(0.25);
     expect(later.problems.map((p) => p.code)).toContain('HL579');
+    // The drift report: ten bins of the training deciles, shares summing to 1 on both sides.
+    expect(later.drift).toHaveLength(10);
+    expect(later.drift!.reduce((s, b) => s + b.newest, 0)).toBeCloseTo(1, 9);
+    expect(later.drift!.reduce((s, b) => s + b.training, 0)).toBeCloseTo(1, 9);
+    expect(later.drift![0]!.newest).toBeGreaterThan(later.drift![0]!.training); // scores collapsed into the lowest bin
   });
 
   it('warns when the spec changed since the active version was trained', async () => {
@@ -121,5 +126,17 @@ describe('scoring', () => {
     await trainModel(repurchaseSpec(), source(), store, { asOf });
     const outcome = await scoreModel(repurchaseSpec({ training: { epochs: 30, seed: 7 } }), source(), store, asOf);
     expect(outcome.problems.map((p) => p.code)).toContain('HL577');
+  });
+});
+
+describe('rules reading a model', () => {
+  it('requireTrained names the model never trained and says to run herald train', async () => {
+    const { requireTrained } = await import('../../runtime/models/require-trained.ts');
+    const store = tempStore();
+    await trainModel(repurchaseSpec(), source(), store, { asOf });
+    await expect(requireTrained(store, ['repurchase_90d'])).resolves.toBeUndefined();
+    await expect(requireTrained(store, ['repurchase_90d', 'churn'])).rejects.toMatchObject({
+      problem: { code: 'HL572', message: 'rules read score(churn) or tier(churn), but model churn has never been trained', help: 'run `herald train --model churn`, then `herald score --model churn`' },
+    });
   });
 });

@@ -33,6 +33,7 @@ describe('recommendations', () => {
       expect(metrics.precision_at_k!).toBeGreaterThan(baseline.metrics.precision_at_k! * 1.2);
       expect(metrics.ndcg_at_k!).toBeGreaterThan(baseline.metrics.ndcg_at_k!);
       expect(outcome.status).toBe('activated');
+      expect(outcome.version.reports).toContain('next_items/v1/ranking.svg');
     });
   }
 

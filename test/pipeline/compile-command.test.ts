@@ -71,6 +71,21 @@ apiVersion: 'herald/v1'
     expect(readFileSync(join(dir, 'build', 'manifest.json'), 'utf8')).toBe(first);
   });
 
+  it('changes a template\'s compiledHash and generated_from, not its hash, when only its .mjml file changes', async () => {
+    const dir = quickstartCopy();
+    await runCli(['compile', '.'], dir);
+    const before = JSON.parse(readFileSync(join(dir, 'build', 'manifest.json'), 'utf8'));
+    const mjml = join(dir, 'templates', 'welcome.mjml');
+    writeFileSync(mjml, readFileSync(mjml, 'utf8').replace('Have a look', 'Take a look'));
+    expect((await runCli(['compile', '.'], dir)).code).toBe(0);
+    const after = JSON.parse(readFileSync(join(dir, 'build', 'manifest.json'), 'utf8'));
+    const [b, a] = [before.definitions['Template/welcome'], after.definitions['Template/welcome']];
+    expect(a.hash).toBe(b.hash);
+    expect(a.compiledHash).not.toBe(b.compiledHash);
+    expect(after.metadata.generated_from).not.toBe(before.metadata.generated_from);
+    expect(after.definitions['Template/thank_you'].compiledHash).toBe(before.definitions['Template/thank_you'].compiledHash);
+  });
+
   it('leaves the previous build untouched when the workspace has errors, and leaves no temporary folders', async () => {
     const dir = quickstartCopy();
     await runCli(['compile', '.'], dir);
@@ -138,5 +153,14 @@ apiVersion: 'herald/v1'
     expect(existsSync(join(empty, 'build'))).toBe(false);
     expect((await runCli(['compile', '.', '--format', 'yaml'], empty)).code).toBe(2);
     expect((await runCli(['compile', 'a', 'b'], empty)).code).toBe(2);
+  });
+});
+
+describe('the Workspace in the manifest', () => {
+  it('carries the database and time zone as its compiled block', async () => {
+    const dir = quickstartCopy();
+    expect((await runCli(['compile', '.'], dir)).code).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(dir, 'build', 'manifest.json'), 'utf8'));
+    expect(manifest.definitions['Workspace/quickstart'].compiled).toEqual({ database: 'sqlite:.herald/quickstart.db', timezone: 'Europe/London' });
   });
 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compileTemplateFile, SHOWCASE } from '../templates/helpers.ts';
 import { stopMjmlWorker } from '../../compiler/templates/index.ts';
-import { buildMime, loadTemplate, readSampleData, renderEmail, sampleRenderInput, writeEmailFiles } from '../../runtime/render/index.ts';
+import { buildMime, loadTemplate, readSampleData, renderEmail, sampleRenderInput, writeEmailFiles, writeRecipientEmail } from '../../runtime/render/index.ts';
 
 afterAll(() => stopMjmlWorker());
 
@@ -67,5 +67,19 @@ describe('MIME messages', () => {
     expect(readFileSync(paths.text, 'utf8')).toBe(email.text);
     expect(readFileSync(paths.eml).equals(mime)).toBe(true);
     expect(() => writeEmailFiles(dir, '../escape', email, mime)).toThrow(/unsafe/);
+  });
+
+  it('writes a dry-run recipient byte-identically across runs, and records why one cannot be sent', async () => {
+    const compiled = compileTemplateFile(SHOWCASE, 'templates/cart_reminder.yaml').compiled!;
+    const sample = readSampleData(`${SHOWCASE}/data/sample.yaml`);
+    const template = loadTemplate(compiled);
+    const input = sampleRenderInput(compiled, sample, 'c_1001')!;
+    const options = { name: 'cart_recovery.remind.c_1001', from: 'Shop <news@shop.example>', date: new Date('2026-03-08T09:00:00Z'), boundary: 'dry' };
+    const a = await writeRecipientEmail(template, input, { ...options, dir: mkdtempSync(join(tmpdir(), 'herald-dry-')) });
+    const b = await writeRecipientEmail(template, input, { ...options, dir: mkdtempSync(join(tmpdir(), 'herald-dry-')) });
+    if (!a.ok || !b.ok) throw new Error('not written');
+    expect(readFileSync(a.files.eml).equals(readFileSync(b.files.eml))).toBe(true);
+    const noEmail = await writeRecipientEmail(template, { ...input, customer: { id: 'x' } }, { ...options, dir: tmpdir() });
+    expect(noEmail).toEqual({ ok: false, reason: 'the customer has no email address' });
   });
 });

@@ -4,19 +4,32 @@
  * customers (and materialize exactly the same trait values). Many rules are checked per generated
  * database so thousands of rule cases run in a sensible time.
  *
- * HERALD_AGREEMENT_RUNS scales the number of generated databases (default 25 per dialect).
+ * HERALD_AGREEMENT_RUNS scales the number of generated databases (default 40 per dialect).
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Expr } from '../../compiler/types/ast.ts';
+import { printRule } from '../../compiler/dsl/print.ts';
 import type { Database } from '../../runtime/db/database.ts';
 import { openDatabase } from '../../runtime/db/open.ts';
 import { createPostgresDatabase } from '../support/postgres.ts';
 import { dataArb, modelArb, ruleArb, traitsArb, type GenData, type GenModel } from './agreement/generators.ts';
 import { evaluatorSide, loadDatabase, materializeTraitsSql, membersJs, membersSql } from './agreement/harness.ts';
 
-const RUNS = Number(process.env.HERALD_AGREEMENT_RUNS ?? 25);
+const RUNS = Number(process.env.HERALD_AGREEMENT_RUNS ?? 40);
 const RULES_PER_DATABASE = 60;
+
+/** A failing rule as people read it (and the segments it may use). */
+function describeRule(rule: Expr, segments: Record<string, Expr>): string {
+  const print = (e: Expr) => {
+    try {
+      return printRule(e);
+    } catch {
+      return JSON.stringify(e);
+    }
+  };
+  return `${print(rule)}   [s1: ${print(segments.s1!)}; s2: ${print(segments.s2!)}]`;
+}
 
 interface Scenario {
   model: GenModel;
@@ -76,7 +89,7 @@ function agreementSuite(dialect: 'sqlite' | 'postgres') {
           const expected = membersJs(js.schema, segments, rules, js.contexts);
           const actual = await membersSql(db, js.schema, segments, rules);
           rules.forEach((rule, i) => {
-            expect(actual[i], `rule ${i}: ${JSON.stringify(rule)}`).toEqual(expected[i]);
+            expect(actual[i], `rule ${i}: ${describeRule(rule, segments)}`).toEqual(expected[i]);
             tally.rules++;
             if (expected[i]!.length > 0 && expected[i]!.length < data.customers.length) tally.discriminating++;
           });

@@ -10,17 +10,16 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sql } from 'kysely';
 import type { Expr } from '../../compiler/types/ast.ts';
 import { SQL_DIALECTS, type TraitPlan } from '../../compiler/types/compiled-sql.ts';
-import { compileSegmentQuery, compileTraitQuery } from '../../compiler/sql/index.ts';
+import { compileSegmentQuery, compileTraitQuery, traitOutputs } from '../../compiler/sql/index.ts';
 import { sqlFile } from '../../compiler/sql/sql-file.ts';
 import type { Database } from '../../runtime/db/database.ts';
 import { openDatabase } from '../../runtime/db/open.ts';
 import { createSegmentSet } from '../../runtime/eval/segments.ts';
 import { createPostgresDatabase } from '../support/postgres.ts';
 import { evaluatorSide, loadDatabase, materializeTraitsSql, runQuery, schemaOf } from './agreement/harness.ts';
-import { data, dataModel, rule, scores, segments, traits } from './golden/model.ts';
+import { data, dataModel, rule, segments, traits } from './golden/model.ts';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/sql');
 const UPDATE = process.env.UPDATE_SNAPSHOTS === '1';
@@ -88,22 +87,19 @@ describe('golden SQL', () => {
 /** Every fixture's result with the JavaScript evaluator (the reference the databases must match). */
 function evaluatorResults(): Map<string, unknown> {
   const js = evaluatorSide(model, data);
-  const contexts = js.contexts.map((ctx) => ({ ...ctx, scores: scoresOf(String(ctx.customer.id), 'score'), tiers: scoresOf(String(ctx.customer.id), 'tier') }));
+  const contexts = js.contexts;
   const out = new Map<string, unknown>();
   for (const c of cases) {
     if (c.segment) {
       const set = createSegmentSet({ ...segments, __case: c.segment }, schema);
       out.set(c.name, contexts.filter((ctx) => set.isMember('__case', { ...ctx })).map((ctx) => ctx.customer.id).sort());
     } else {
-      const rows = c.trait!.kind === 'rfm' ? evaluatorSide({ dataModel, traits: [c.trait!] }, data).traits.get(c.trait!.name)! : evaluatorSide({ dataModel, traits: [c.trait!] }, data).traits.get(c.trait!.name)!;
+      const withCase = { dataModel, traits: [...traits.filter((t) => t.name !== c.trait!.name), c.trait!] };
+      const rows = evaluatorSide(withCase, data).traits.get(c.trait!.name)!;
       out.set(c.name, Object.fromEntries([...rows].sort(([a], [b]) => (a < b ? -1 : 1))));
     }
   }
   return out;
-}
-
-function scoresOf(customer: string, column: 'score' | 'tier'): Record<string, any> {
-  return Object.fromEntries(scores.filter((s) => s.customer_id === customer).map((s) => [s.model, s[column]]));
 }
 
 describe('golden results (JavaScript evaluator)', () => {
@@ -126,10 +122,6 @@ for (const dialect of SQL_DIALECTS) {
       }
       await loadDatabase(db, model, data, true);
       await materializeTraitsSql(db, model);
-      // score()/tier() read the model runtime's table; created here as that runtime would.
-      const real = dialect === 'postgres' ? sql`double precision` : sql`real`;
-      await sql`create table if not exists model_scores (model text not null, customer_id text not null, score ${real}, tier text, primary key (model, customer_id))`.execute(db.kysely);
-      await db.kysely.insertInto('model_scores').values(scores).execute();
     });
     afterAll(async () => {
       await db?.close();
@@ -143,7 +135,7 @@ for (const dialect of SQL_DIALECTS) {
         if (c.segment) {
           expect(rows.map((r) => String(r.customer_id)).sort()).toEqual(expected);
         } else {
-          const outputs = schema.traits[c.trait!.name] ?? [];
+          const outputs = traitOutputs(c.trait!, schema);
           const byCustomer = Object.fromEntries(
             rows
               .map((r) => [String(r.customer_id), Object.fromEntries(outputs.map((o) => [o.name, o.type === 'number' ? (r[o.name] === null ? null : Number(r[o.name])) : r[o.name]]))] as const)

@@ -23,7 +23,12 @@ const START_TIMEOUT_MS = 90_000;
  * made reachable for it. The cluster uses UTF-8 with the built-in Unicode locale, so lower()/upper()
  * fold all of Unicode and ordering is by code point.
  */
-export async function startPostgresCluster(): Promise<PostgresCluster> {
+export interface ClusterOptions {
+  /** More initdb flags (tests of the failure path pass an invalid one). */
+  extraInitdbFlags?: string[];
+}
+
+export async function startPostgresCluster(options: ClusterOptions = {}): Promise<PostgresCluster> {
   const root = await mkdtemp(join(tmpdir(), 'herald-pg-'));
   const asRoot = userInfo().uid === 0;
   // mkdtemp makes the folder 0700; the `postgres` user must be able to enter it when run as root.
@@ -42,7 +47,7 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
     authMethod: 'scram-sha-256',
     persistent: false,
     createPostgresUser: asRoot,
-    initdbFlags: ['--encoding=UTF8', '--locale-provider=builtin', '--builtin-locale=PG_UNICODE_FAST', '--no-sync'],
+    initdbFlags: ['--encoding=UTF8', '--locale-provider=builtin', '--builtin-locale=PG_UNICODE_FAST', '--no-sync', ...(options.extraInitdbFlags ?? [])],
     postgresFlags: [
       '-c', 'listen_addresses=127.0.0.1',
       '-c', "unix_socket_directories=",

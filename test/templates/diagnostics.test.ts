@@ -159,4 +159,21 @@ describe('template diagnostics', () => {
     });
     expect(only(compileTemplateFile(root, 't.yaml').diagnostics, 'HL351').message).toBe('partial p.mjml includes itself (t.mjml -> p.mjml -> p.mjml)');
   });
+
+  it('reports nunjucks that MJML would repeat (a block tag in <mj-title>)', () => {
+    const mjml = `<mjml>\n<mj-head><mj-title>{% if customer.first_name %}Hi{% endif %}</mj-title></mj-head>\n<mj-body>${section('<mj-text>x</mj-text>')}\n${FOOTER}</mj-body>\n</mjml>\n`;
+    const root = workspace({ 't.mjml': mjml, 't.yaml': templateYaml('t', { subject: 'Hi', mjml: 't.mjml' }) });
+    const ds = compileTemplateFile(root, 't.yaml').diagnostics.filter((d) => d.code === 'HL422');
+    expect(ds.map((d) => [d.message, at(d)])).toEqual([
+      ['MJML repeated {% if customer.first_name %}', 't.mjml:2:20'],
+      ['MJML repeated {% endif %}', 't.mjml:2:50'],
+    ]);
+  });
+
+  it('reports MJML that cannot be processed at all', () => {
+    const root = workspace({ 't.mjml': '<mjml>\n</mjml>\n', 't.yaml': templateYaml('t', { subject: 'Hi', mjml: 't.mjml', category: 'transactional' }) });
+    const d = only(compileTemplateFile(root, 't.yaml').diagnostics, 'HL424');
+    expect(d.message).toMatch(/^MJML failed: Malformed MJML/);
+    expect(at(d)).toBe('t.mjml:1:1');
+  });
 });

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SchemaRegistry, shippedSchemas } from '../../compiler/2-validate/index.ts';
+import { SchemaRegistry, shippedSchemas, validate } from '../../compiler/2-validate/index.ts';
 import { kindSchemaId, SCHEMA_BASE_URI } from '../../compiler/2-validate/schema-registry.ts';
 import { SCHEMAS_DIR } from '../../compiler/schema/files.ts';
+import { load } from '../../compiler/1-load/index.ts';
 import { FIELD_TYPES } from '../../compiler/types/data-model.ts';
 import { KINDS } from '../../compiler/types/definition.ts';
 import { API_VERSIONS } from '../../compiler/version.ts';
@@ -79,5 +80,13 @@ describe('schemas', () => {
     const v = registry.validator(kindSchemaId('Segment'));
     expect(v).not.toBeInstanceOf(Error);
     expect((v as Exclude<typeof v, Error>)({ where: 'true', uses: 'x' })).toBe(true);
+  });
+
+  it("the flagship workspace's herald.yaml is valid and its data model normalized", () => {
+    const validated = validate(load(join(SCHEMAS_DIR, '..', 'campaigns')));
+    expect(validated.diagnostics.filter((d) => d.file === 'herald.yaml')).toEqual([]);
+    expect(validated.dataModel?.customers.fields.email).toEqual({ type: 'email', pii: true });
+    expect(validated.dataModel?.customers.fields.country).toEqual({ type: 'string' });
+    expect(Object.keys(validated.dataModel?.events ?? {})).toContain('purchase');
   });
 });

@@ -14,6 +14,10 @@ import { BOOLEAN, NUMBER } from '../rules/types.ts';
 export interface ModelFacts {
   features: Record<string, Expr>;
   label?: Expr;
+  /** Traits the rules read (features then see the traits as of the cut-off). */
+  traits: string[];
+  /** The rules' value types, by feature name (`label` for the label). */
+  types: Record<string, 'number' | 'boolean' | 'timestamp' | 'string'>;
 }
 
 /** Which bars each type checks. */
@@ -40,7 +44,7 @@ export const analyzeModel: KindAnalyzer = (def, ctx) => {
     ctx.report(diag(code, message, { file, ...(range ? { range } : {}), ...(help ? { help } : {}) }));
   };
   const type = spec.type;
-  const facts: ModelFacts = { features: {} };
+  const facts: ModelFacts = { features: {}, traits: [], types: {} };
 
   if (spec.algorithm !== undefined && type !== 'clusters' && !ALGORITHMS_BY_TYPE[type].includes(spec.algorithm)) {
     const allowed = ALGORITHMS_BY_TYPE[type];
@@ -79,6 +83,7 @@ export const analyzeModel: KindAnalyzer = (def, ctx) => {
   if (type === 'recommendations' && !Object.keys(spec.evaluation ?? {}).some((k) => BARS[type].includes(k))) {
     report('HL440', `model ${def.name} has no evaluation bar, so every trained version is activated`, ['type'], 'add one, e.g. evaluation: { min_lift_over_baseline: 1.5 }');
   }
+  facts.traits.sort();
   return facts;
 };
 
@@ -88,11 +93,15 @@ function checkRules(def: Definition, ctx: AnalyzeContext, type: ModelType, facts
     const checked = checkRule(site, site.scope, env);
     if (!checked) continue;
     const [, field, name] = site.path;
+    for (const use of checked.uses) if (use.kind === 'Trait' && !facts.traits.includes(use.name)) facts.traits.push(use.name);
+    const valueType = checked.type.kind;
+    const stored = valueType === 'boolean' || valueType === 'timestamp' || valueType === 'string' ? valueType : 'number';
     if (field === 'label') {
       if (type === 'propensity' || type === 'regression') {
         expectRuleType(checked, type === 'propensity' ? BOOLEAN : NUMBER, env, `the label of a ${type} model`);
       }
       facts.label = checked.ast;
+      facts.types.label = stored;
     } else if (field === 'features' && typeof name === 'string') {
       const kind = checked.type.kind;
       if (kind === 'string' || kind === 'list' || kind === 'duration') {
@@ -105,6 +114,7 @@ function checkRules(def: Definition, ctx: AnalyzeContext, type: ModelType, facts
         );
       }
       facts.features[name] = checked.ast;
+      facts.types[name] = stored;
     }
   }
 }
@@ -145,7 +155,8 @@ function checkRecommendations(spec: RawModelSpec, type: ModelType, ctx: AnalyzeC
       report('HL377', `event ${event} has no property ${itemProperty} to read the item from`, spec.interactions ? ['interactions', event] : ['type'], 'set item_property to the property that holds the item id', true);
     }
   }
-  const usesContent = spec.algorithm === 'content' || ((spec.algorithm ?? 'hybrid') === 'hybrid' && ((spec.hybrid?.content ?? (spec.hybrid ? 0 : 0.2)) > 0));
+  // The default blend leaves content out when there are no item_features; asking for it needs them.
+  const usesContent = spec.algorithm === 'content' || ((spec.algorithm ?? 'hybrid') === 'hybrid' && (spec.hybrid?.content ?? 0) > 0);
   if (usesContent && !spec.item_features?.length) {
     report('HL376', 'content-based recommendations need item_features', spec.algorithm ? ['algorithm'] : ['type'], 'e.g. item_features: [category, price]');
   }

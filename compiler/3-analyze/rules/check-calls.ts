@@ -21,11 +21,11 @@ export function checkCall(state: CheckState, expr: CallExpr): RuleType {
     case 'if': {
       if (!arity(state, expr, 3, 3)) return UNKNOWN;
       expectBoolean(state, expr.args[0]!, 'the condition of `if`');
-      return sameTypes(state, expr, expr.args.slice(1), 'the two branches of `if`');
+      return sameTypes(state, expr.args.slice(1), 'the two branches of `if`');
     }
     case 'coalesce':
       if (!arity(state, expr, 2, Infinity)) return UNKNOWN;
-      return sameTypes(state, expr, expr.args, 'the arguments of `coalesce`');
+      return sameTypes(state, expr.args, 'the arguments of `coalesce`');
     case 'days_since':
       if (!arity(state, expr, 1, 1)) return UNKNOWN;
       argument(state, expr, 0, TIMESTAMP);
@@ -68,7 +68,7 @@ function argument(state: CheckState, expr: CallExpr, index: number, expected: Ru
   state.error('HL327', `\`${expr.name}\` needs ${describeType(expected)}, but this is ${describeType(t)}`, arg.span, help);
 }
 
-function sameTypes(state: CheckState, expr: CallExpr, args: readonly Expr[], what: string): RuleType {
+function sameTypes(state: CheckState, args: readonly Expr[], what: string): RuleType {
   let result: RuleType | undefined;
   for (const arg of args) {
     const t = state.check(arg);

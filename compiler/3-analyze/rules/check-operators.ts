@@ -42,8 +42,6 @@ export function checkUnary(state: CheckState, expr: UnaryExpr): RuleType {
   return UNKNOWN;
 }
 
-const COMPARISONS = new Set(['=', '!=', '<', '<=', '>', '>=']);
-
 /** Operators that chain left-associatively, by the class they chain with. */
 function chainClass(op: string): string | undefined {
   if (op === 'and' || op === 'or') return op;
@@ -55,8 +53,8 @@ function chainClass(op: string): string | undefined {
 export function checkBinary(state: CheckState, expr: BinaryExpr): RuleType {
   const chain = chainClass(expr.op);
   if (chain === undefined) return comparison(state, expr, state.check(expr.left), state.check(expr.right));
-  // A chain `a + b + c + ...` is a left spine thousands deep in a long rule: walk it in a loop so
-  // checking costs no stack per term.
+  // A chain `a + b + c + ...` is a left spine as deep as it is long: walk it in a loop so checking
+  // costs no stack per term.
   const spine: BinaryExpr[] = [];
   let node: Expr = expr;
   while (node.kind === 'binary' && chainClass(node.op) === chain) {

@@ -90,6 +90,9 @@ function customerName(state: CheckState, expr: PathExpr): RuleType {
   for (const [name, outs] of traits) for (const o of outs) candidates.push(o.output === '' ? name : `${name}.${o.output}`);
   const written = expr.segments.join('.');
   let help = didYouMean(suggest(written, candidates));
+  if (help === undefined && first === 'customer' && second !== undefined && fields[second] !== undefined) {
+    help = `rules name customer fields directly: write \`${expr.segments.slice(1).join('.')}\``;
+  }
   if (help === undefined && state.env.dataModel.events[first] !== undefined) {
     help = `\`${first}\` is an event type: use an aggregate such as count(${first}) or last(${first}).at`;
   }

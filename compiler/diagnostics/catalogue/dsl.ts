@@ -63,8 +63,10 @@ export const dslCodes: CodeEntry[] = [
     severity: 'error',
     explanation:
       'A rule may nest at most 64 levels (parentheses, lists, function arguments, aggregates and ' +
-      'prefix `not`/`-` each open a level). Such a rule is unreadable anyway: move parts of it into ' +
-      'traits or segments and refer to them by name.',
+      'prefix `not`/`-` each open a level), and its expression tree may be at most 500 levels deep ' +
+      '(a chain of `+ - * /` adds one level per term; long `and`/`or` chains do not count, they are ' +
+      'balanced). Such a rule is unreadable anyway: move parts of it into traits or segments and ' +
+      'refer to them by name.',
   },
   {
     code: 'HL137',

@@ -80,6 +80,13 @@ export const modelsCodes: CodeEntry[] = [
       'Without a bar (e.g. `evaluation: {min_auc: 0.7}`) every trained version is activated, however poor. The report still compares the model with its baseline.',
   },
   {
+    code: 'HL441',
+    title: 'score() or tier() of a model that has no such value',
+    severity: 'warning',
+    explanation:
+      'score(m) reads the probability or prediction of a propensity or regression model; tier(m) reads its tier, or the cluster name of a clusters model. A recommendations model writes items (model_recommendations), not scores, and a clusters model writes no score, so the rule would see a missing value for every customer.',
+  },
+  {
     code: 'HL570',
     title: 'too few rows to train or evaluate',
     severity: 'error',

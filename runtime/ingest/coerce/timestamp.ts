@@ -149,9 +149,14 @@ export function zoneOffsets(timezone: string): (naiveLocalMs: number) => number 
     const hour = Math.floor(naive / 3_600_000);
     let offset = cache.get(hour);
     if (offset === undefined) {
-      const first = offsetAt(naive);
-      const second = offsetAt(naive - first);
-      offset = first === second ? first : Math.max(first, second);
+      // The offsets in force a day before and a day after; near a transition they differ.
+      const before = offsetAt(naive - 86_400_000);
+      const after = offsetAt(naive + 86_400_000);
+      const fits = (o: number) => offsetAt(naive - o) === o;
+      if (before === after || (fits(before) && !fits(after))) offset = before;
+      else if (fits(after) && !fits(before)) offset = after;
+      else if (fits(before) && fits(after)) offset = Math.max(before, after); // twice: the earlier instant
+      else offset = before; // in the gap: read with the offset before it, as clocks would show it after
       cache.set(hour, offset);
     }
     return offset;

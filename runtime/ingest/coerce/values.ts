@@ -4,6 +4,14 @@ import type { TimestampParser } from './timestamp.ts';
 /** A value converted to its data-model type, or why it could not be. */
 export type Coerced = { ok: true; value: unknown } | { ok: false; reason: string; detail: string };
 
+/** Why a value could not be converted (the only allocation coercion makes, and only on failure). */
+export class Invalid {
+  constructor(
+    readonly reason: string,
+    readonly detail: string,
+  ) {}
+}
+
 const ID = /^[A-Za-z0-9][A-Za-z0-9_.:@+\-]{0,127}$/;
 const INTEGRAL_FLOAT = /^(-?\d+)\.0+$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -17,57 +25,63 @@ const FALSE = new Set(['false', 'f', 'no', 'n', '0']);
  * trimmed and lower-cased. null stays null (missing).
  */
 export function coerce(value: unknown, type: FieldType, parseTimestamp: TimestampParser): Coerced {
-  if (value === null || value === undefined) return { ok: true, value: null };
+  const v = coerceValue(value, type, parseTimestamp);
+  return v instanceof Invalid ? { ok: false, reason: v.reason, detail: v.detail } : { ok: true, value: v };
+}
+
+/** As `coerce`, returning the converted value itself or an `Invalid` (the hot path of ingestion). */
+export function coerceValue(value: unknown, type: FieldType, parseTimestamp: TimestampParser): unknown {
+  if (value === null || value === undefined) return null;
   switch (type) {
     case 'id':
       return coerceId(value);
     case 'string': {
       const text = typeof value === 'string' ? value.trim() : String(value);
-      return { ok: true, value: text === '' ? null : text };
+      return text === '' ? null : text;
     }
     case 'email': {
       const text = String(value).trim().toLowerCase();
-      if (text === '') return { ok: true, value: null };
-      return EMAIL.test(text) ? { ok: true, value: text } : fail('invalid_email', `"${text}" is not an email address`);
+      if (text === '') return null;
+      return EMAIL.test(text) ? text : fail('invalid_email', `"${text}" is not an email address`);
     }
     case 'number':
     case 'integer': {
       const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value.trim()) : NaN;
       if (!Number.isFinite(n)) return fail('invalid_number', `"${String(value)}" is not a number`);
       if (type === 'integer' && !Number.isInteger(n)) return fail('invalid_number', `"${String(value)}" is not a whole number`);
-      return { ok: true, value: n };
+      return n;
     }
     case 'boolean': {
-      if (typeof value === 'boolean') return { ok: true, value };
+      if (typeof value === 'boolean') return value;
       const text = String(value).trim().toLowerCase();
-      if (TRUE.has(text)) return { ok: true, value: true };
-      if (FALSE.has(text)) return { ok: true, value: false };
+      if (TRUE.has(text)) return true;
+      if (FALSE.has(text)) return false;
       return fail('invalid_boolean', `"${String(value)}" is not true or false`);
     }
     case 'timestamp':
     case 'date': {
       // Numbers are epoch milliseconds already (what the DSL's timestamp arithmetic yields).
-      if (typeof value === 'number') return Number.isFinite(value) ? { ok: true, value: Math.trunc(value) } : fail('invalid_timestamp', `${value} is not a time`);
+      if (typeof value === 'number') return Number.isFinite(value) ? Math.trunc(value) : fail('invalid_timestamp', `${value} is not a time`);
       const ms = parseTimestamp(String(value).trim());
       if (ms === null) return fail('invalid_timestamp', `"${String(value)}" is not a date or time this source understands`);
-      return { ok: true, value: type === 'date' ? Math.floor(ms / 86_400_000) * 86_400_000 : ms };
+      return type === 'date' ? Math.floor(ms / 86_400_000) * 86_400_000 : ms;
     }
   }
 }
 
-function coerceId(value: unknown): Coerced {
+function coerceId(value: unknown): unknown {
   if (typeof value === 'number') {
-    return Number.isInteger(value) ? { ok: true, value: String(value) } : fail('invalid_id', `${value} is not an id (it has a fraction)`);
+    return Number.isInteger(value) ? String(value) : fail('invalid_id', `${value} is not an id (it has a fraction)`);
   }
   const text = String(value).trim();
-  if (text === '') return { ok: true, value: null };
+  if (text === '') return null;
   const integral = INTEGRAL_FLOAT.exec(text);
-  if (integral) return { ok: true, value: integral[1] };
+  if (integral) return integral[1];
   if (!ID.test(text)) return fail('invalid_id', `"${text}" is not an id (letters, digits and _ . : @ + - only)`);
   if (/^-?\d+\.\d+$/.test(text)) return fail('invalid_id', `"${text}" is not an id (it has a fraction)`);
-  return { ok: true, value: text };
+  return text;
 }
 
-function fail(reason: string, detail: string): Coerced {
-  return { ok: false, reason, detail };
+function fail(reason: string, detail: string): Invalid {
+  return new Invalid(reason, detail);
 }

@@ -27,7 +27,12 @@ const CHUNK_BYTES = 1 << 20;
  * with where and why instead of stopping the file: a record whose bytes are not valid UTF-8, an
  * unterminated quote at the end of the file, the wrong number of fields.
  */
-export async function* readCsv(path: string, options: CsvOptions): AsyncGenerator<RawRecord, { columns: string[] | null }> {
+export async function* readCsv(path: string, options: CsvOptions): AsyncGenerator<RawRecord> {
+  for await (const batch of readCsvBatches(path, options)) yield* batch;
+}
+
+/** As readCsv, one array of records per chunk read: the loader's loop stays synchronous within a chunk. */
+export async function* readCsvBatches(path: string, options: CsvOptions): AsyncGenerator<RawRecord[]> {
   const delimiter = options.delimiter;
   let columns: string[] | null = options.header ? null : (options.columns ?? null);
   let pending: Buffer = Buffer.alloc(0);
@@ -46,6 +51,7 @@ export async function* readCsv(path: string, options: CsvOptions): AsyncGenerato
       first = false;
     }
     let start = 0;
+    const batch: RawRecord[] = [];
     for (;;) {
       const end = findRecordEnd(buf, start);
       if (end < 0) break;
@@ -59,8 +65,9 @@ export async function* readCsv(path: string, options: CsvOptions): AsyncGenerato
         options.onHeader?.(columns);
         continue;
       }
-      if (out) yield out;
+      if (out) batch.push(out);
     }
+    if (batch.length > 0) yield batch;
     pending = buf.subarray(start);
     if (pending.length > 0) pending = Buffer.from(pending); // detach from the big chunk so it can be freed
   }
@@ -69,17 +76,16 @@ export async function* readCsv(path: string, options: CsvOptions): AsyncGenerato
     const unterminated = quoteOpenAtEnd(pending, 0, pending.length);
     const record = decodeRecord(pending, 0, trimCr(pending, 0, pending.length), options.encoding, line);
     if (unterminated && record.text !== undefined) {
-      yield { line, raw: record.text, fields: null, problem: { reason: 'unterminated_quote', detail: 'the file ends inside a quoted field (truncated last line?)' } };
+      yield [{ line, raw: record.text, fields: null, problem: { reason: 'unterminated_quote', detail: 'the file ends inside a quoted field (truncated last line?)' } }];
     } else {
       const out = finishRecord(record, delimiter, columns);
       if (out === 'header') {
         columns = headerColumns(record.text!, delimiter);
         options.onHeader?.(columns);
       }
-      else if (out) yield out;
+      else if (out) yield [out];
     }
   }
-  return { columns };
 }
 
 interface Decoded {

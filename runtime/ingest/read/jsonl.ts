@@ -7,6 +7,23 @@ import type { RawRecord, SourceRow } from './record.ts';
  * JSON object becomes a record with a problem (rejected with its line), never a crash.
  */
 export async function* readJsonl(path: string, encoding: 'utf8' | 'latin1'): AsyncGenerator<RawRecord> {
+  for await (const batch of readJsonlBatches(path, encoding)) yield* batch;
+}
+
+/** As readJsonl, in arrays of up to 1,000 records. */
+export async function* readJsonlBatches(path: string, encoding: 'utf8' | 'latin1'): AsyncGenerator<RawRecord[]> {
+  let batch: RawRecord[] = [];
+  for await (const record of jsonlRecords(path, encoding)) {
+    batch.push(record);
+    if (batch.length >= 1000) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
+}
+
+async function* jsonlRecords(path: string, encoding: 'utf8' | 'latin1'): AsyncGenerator<RawRecord> {
   const lines = createInterface({ input: createReadStream(path, { encoding }), crlfDelay: Infinity });
   let line = 0;
   for await (let text of lines) {

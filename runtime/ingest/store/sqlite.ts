@@ -21,7 +21,14 @@ export function sqliteStore(db: Database, model: DataModel): IngestStore {
     item: prepared(upsertQuery(k, 'items', cols.items, cols.itemFields)),
     reject: prepared(insertRejectsQuery(k, 1)),
   };
-  const order = (row: Row, columns: string[]) => columns.map((c) => toSqlite(row[c]));
+  // One parameter array per table, refilled for every row: no garbage per statement.
+  const buffers = new Map<string[], unknown[]>();
+  const order = (row: Row, columns: string[]) => {
+    let params = buffers.get(columns);
+    if (!params) buffers.set(columns, (params = new Array(columns.length)));
+    for (let i = 0; i < columns.length; i++) params[i] = toSqlite(row[columns[i]!]);
+    return params;
+  };
   const run = (q: CompiledQuery) => raw.prepare(q.sql).run(...(q.parameters as unknown[]));
 
   const tx: StoreTx = {

@@ -15,6 +15,13 @@ export interface ItemFactors {
   alpha: number;
 }
 
+/** A sparse matrix in compressed rows: row r's entries are idx/val[start[r] .. start[r+1]). */
+interface Csr {
+  start: Int32Array;
+  idx: Int32Array;
+  val: Float64Array;
+}
+
 export function fitAls(
   histories: readonly History[],
   items: number,
@@ -27,19 +34,12 @@ export function fitAls(
   const x = new Float64Array(users * f);
   const y = new Float64Array(items * f);
   for (let i = 0; i < y.length; i++) y[i] = rng.normal() * 0.01;
-  // Item columns: per item, (user, strength).
-  const cols: Array<Array<[number, number]>> = Array.from({ length: items }, () => []);
-  const rows: Array<Array<[number, number]>> = histories.map((h, u) => {
-    const row: Array<[number, number]> = [];
-    for (const [item, w] of h) {
-      row.push([item, strength(w)]);
-      cols[item]!.push([u, strength(w)]);
-    }
-    return row;
-  });
+  const rows = toCsr(histories);
+  const cols = transpose(rows, items);
+  const scratch = new Scratch(f);
   for (let iter = 0; iter < opts.iterations; iter++) {
-    solveSide(rows, y, x, f, opts.lambda, alpha);
-    solveSide(cols, x, y, f, opts.lambda, alpha);
+    solveSide(rows, y, x, f, opts.lambda, alpha, scratch);
+    solveSide(cols, x, y, f, opts.lambda, alpha, scratch);
   }
   return { factors: f, y: Array.from(y), lambda: opts.lambda, alpha };
 }
@@ -55,28 +55,87 @@ export function scoreAls(model: ItemFactors, userFactors: Float64Array, out: Flo
 }
 
 /** Gram matrix of fixed item factors, shared by every fold-in of one scoring run. */
-export function gram(fixed: Float64Array | number[], f: number): Float64Array {
+export function gram(fixed: ArrayLike<number>, f: number): Float64Array {
   const n = fixed.length / f;
   const g = new Float64Array(f * f);
-  for (let i = 0; i < n; i++) for (let a = 0; a < f; a++) for (let b = 0; b < f; b++) g[a * f + b]! += fixed[i * f + a]! * fixed[i * f + b]!;
+  for (let i = 0; i < n; i++) {
+    for (let a = 0; a < f; a++) {
+      const va = fixed[i * f + a]!;
+      for (let b = a; b < f; b++) g[a * f + b]! += va * fixed[i * f + b]!;
+    }
+  }
+  for (let a = 0; a < f; a++) for (let b = 0; b < a; b++) g[a * f + b] = g[b * f + a]!;
   return g;
 }
 
+/** A customer's factors from their history against fixed item factors. */
 export function foldInWithGram(model: ItemFactors, yty: Float64Array, history: History): Float64Array {
-  const row: Array<[number, number]> = [...history].map(([item, w]) => [item, strength(w)]);
+  const idx = new Int32Array(history.size);
+  const val = new Float64Array(history.size);
+  let k = 0;
+  for (const [item, w] of history) {
+    idx[k] = item;
+    val[k++] = strength(w);
+  }
   const out = new Float64Array(model.factors);
-  solveOne(row, model.y, yty, model.factors, model.lambda, model.alpha, out, 0);
+  solveOne(idx, val, 0, k, model.y, yty, model.factors, model.lambda, model.alpha, out, 0, new Scratch(model.factors));
   return out;
 }
 
-function solveSide(lists: Array<Array<[number, number]>>, fixed: Float64Array, target: Float64Array, f: number, lambda: number, alpha: number) {
-  const g = gram(fixed, f);
-  for (let u = 0; u < lists.length; u++) solveOne(lists[u]!, fixed, g, f, lambda, alpha, target, u * f);
+class Scratch {
+  readonly a: Float64Array;
+  readonly rhs: Float64Array;
+  constructor(f: number) {
+    this.a = new Float64Array(f * f);
+    this.rhs = new Float64Array(f);
+  }
 }
 
-/** Solves (YᵀY + Yᵀ(C−I)Y + λI) x = Yᵀ C p for one row, by Cholesky. */
+function toCsr(histories: readonly History[]): Csr {
+  let n = 0;
+  for (const h of histories) n += h.size;
+  const start = new Int32Array(histories.length + 1);
+  const idx = new Int32Array(n);
+  const val = new Float64Array(n);
+  let k = 0;
+  histories.forEach((h, r) => {
+    for (const [item, w] of h) {
+      idx[k] = item;
+      val[k++] = strength(w);
+    }
+    start[r + 1] = k;
+  });
+  return { start, idx, val };
+}
+
+function transpose(m: Csr, columns: number): Csr {
+  const start = new Int32Array(columns + 1);
+  for (const c of m.idx) start[c + 1]!++;
+  for (let c = 0; c < columns; c++) start[c + 1]! += start[c]!;
+  const fill = start.slice(0, columns);
+  const idx = new Int32Array(m.idx.length);
+  const val = new Float64Array(m.idx.length);
+  for (let r = 0; r + 1 < m.start.length; r++) {
+    for (let k = m.start[r]!; k < m.start[r + 1]!; k++) {
+      const at = fill[m.idx[k]!]!++;
+      idx[at] = r;
+      val[at] = m.val[k]!;
+    }
+  }
+  return { start, idx, val };
+}
+
+function solveSide(m: Csr, fixed: Float64Array, target: Float64Array, f: number, lambda: number, alpha: number, scratch: Scratch) {
+  const g = gram(fixed, f);
+  for (let r = 0; r + 1 < m.start.length; r++) solveOne(m.idx, m.val, m.start[r]!, m.start[r + 1]!, fixed, g, f, lambda, alpha, target, r * f, scratch);
+}
+
+/** Solves (YᵀY + Yᵀ(C−I)Y + λI) x = Yᵀ C p for one row, by Cholesky (upper triangle accumulated, then mirrored). */
 function solveOne(
-  list: ReadonlyArray<[number, number]>,
+  idx: Int32Array,
+  val: Float64Array,
+  from: number,
+  to: number,
   fixed: ArrayLike<number>,
   g: Float64Array,
   f: number,
@@ -84,18 +143,24 @@ function solveOne(
   alpha: number,
   target: Float64Array,
   offset: number,
+  scratch: Scratch,
 ) {
-  const a = Float64Array.from(g);
-  const rhs = new Float64Array(f);
+  const a = scratch.a;
+  const rhs = scratch.rhs;
+  a.set(g);
+  rhs.fill(0);
   for (let d = 0; d < f; d++) a[d * f + d]! += lambda;
-  for (const [j, s] of list) {
-    const c = 1 + alpha * s;
+  for (let k = from; k < to; k++) {
+    const base = idx[k]! * f;
+    const c = 1 + alpha * val[k]!;
     for (let p = 0; p < f; p++) {
-      const yp = fixed[j * f + p]!;
+      const yp = fixed[base + p]!;
       rhs[p]! += c * yp;
-      for (let q = 0; q < f; q++) a[p * f + q]! += (c - 1) * yp * fixed[j * f + q]!;
+      const s = (c - 1) * yp;
+      for (let q = p; q < f; q++) a[p * f + q]! += s * fixed[base + q]!;
     }
   }
+  for (let p = 0; p < f; p++) for (let q = 0; q < p; q++) a[p * f + q] = a[q * f + p]!;
   choleskySolve(a, rhs, f);
   for (let d = 0; d < f; d++) target[offset + d] = rhs[d]!;
 }

@@ -12,34 +12,68 @@ export interface ItemNeighbours {
 }
 
 export function fitItemCosine(histories: Iterable<History>, items: number, neighbours = 50): ItemNeighbours {
-  const norms = new Float64Array(items);
-  const rows: Array<Array<[number, number]>> = [];
+  // Customer rows and item columns in compressed form (typed arrays: tens of millions of visits).
+  const rowItems: number[] = [];
+  const rowWeights: number[] = [];
+  const rowStart: number[] = [0];
   for (const h of histories) {
-    const row: Array<[number, number]> = [];
     for (const [item, w] of h) {
-      const s = strength(w);
-      row.push([item, s]);
-      norms[item]! += s * s;
+      rowItems.push(item);
+      rowWeights.push(strength(w));
     }
-    rows.push(row);
+    rowStart.push(rowItems.length);
   }
-  // Co-occurrence dot products, accumulated per item in a sparse map.
-  const dots: Array<Map<number, number>> = Array.from({ length: items }, () => new Map());
-  for (const row of rows) {
-    for (const [i, wi] of row) {
-      const m = dots[i]!;
-      for (const [j, wj] of row) if (j !== i) m.set(j, (m.get(j) ?? 0) + wi * wj);
+  const ri = Int32Array.from(rowItems);
+  const rw = Float64Array.from(rowWeights);
+  const rs = Int32Array.from(rowStart);
+  const users = rs.length - 1;
+  const colCount = new Int32Array(items + 1);
+  for (const i of ri) colCount[i + 1]!++;
+  for (let i = 0; i < items; i++) colCount[i + 1]! += colCount[i]!;
+  const colUsers = new Int32Array(ri.length);
+  const colWeights = new Float64Array(ri.length);
+  const fill = colCount.slice(0, items);
+  const norms = new Float64Array(items);
+  for (let u = 0; u < users; u++) {
+    for (let k = rs[u]!; k < rs[u + 1]!; k++) {
+      const i = ri[k]!;
+      const at = fill[i]!++;
+      colUsers[at] = u;
+      colWeights[at] = rw[k]!;
+      norms[i]! += rw[k]! * rw[k]!;
     }
   }
+  const acc = new Float64Array(items);
+  const touched = new Int32Array(items);
   const index: number[][] = [];
   const sim: number[][] = [];
   for (let i = 0; i < items; i++) {
-    const ranked = [...dots[i]!]
-      .map(([j, d]) => [j, d / Math.sqrt(norms[i]! * norms[j]!)] as const)
-      .sort((a, b) => b[1] - a[1] || a[0] - b[0])
-      .slice(0, neighbours);
-    index.push(ranked.map((r) => r[0]));
-    sim.push(ranked.map((r) => r[1]));
+    let nTouched = 0;
+    for (let c = colCount[i]!; c < colCount[i + 1]!; c++) {
+      const u = colUsers[c]!;
+      const wi = colWeights[c]!;
+      for (let k = rs[u]!; k < rs[u + 1]!; k++) {
+        const j = ri[k]!;
+        if (j === i) continue;
+        if (acc[j] === 0) touched[nTouched++] = j;
+        acc[j]! += wi * rw[k]!;
+      }
+    }
+    const sims = new Float64Array(nTouched);
+    for (let t = 0; t < nTouched; t++) {
+      const j = touched[t]!;
+      sims[t] = acc[j]! / Math.sqrt(norms[i]! * norms[j]!);
+      acc[j] = 0;
+    }
+    // Only the top `neighbours` are kept: find the threshold with a native numeric sort, then
+    // order just those (ties by item index, for determinism).
+    const threshold = nTouched > neighbours ? Float64Array.from(sims).sort()[nTouched - neighbours]! : -Infinity;
+    const ranked: Array<[number, number]> = [];
+    for (let t = 0; t < nTouched; t++) if (sims[t]! >= threshold) ranked.push([touched[t]!, sims[t]!]);
+    ranked.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+    const top = ranked.slice(0, neighbours);
+    index.push(top.map((r) => r[0]));
+    sim.push(top.map((r) => r[1]));
   }
   return { index, sim };
 }

@@ -1,6 +1,6 @@
 import type { CalibrationBin, LiftDecile } from '../metrics.ts';
 import type { EpochRecord } from '../train/dense.ts';
-import { barChart, lineChart } from './svg.ts';
+import { barChart, groupedBarChart, lineChart } from './svg.ts';
 
 export function rocPlot(model: Array<{ fpr: number; tpr: number }>, baseline: Array<{ fpr: number; tpr: number }> | undefined, aucValue: number, baselineAuc?: number): string {
   const series = [
@@ -45,4 +45,14 @@ export function kSearchPlot(search: Array<{ k: number; silhouette: number; inert
     xLabel: 'k (clusters)',
     yLabel: 'mean silhouette',
   });
+}
+
+export function rankingPlot(metrics: Record<string, number>, baseline: Record<string, number>, k: number): string {
+  const names = ['precision_at_k', 'recall_at_k', 'ndcg_at_k'];
+  const labels: Record<string, string> = { precision_at_k: `precision@${k}`, recall_at_k: `recall@${k}`, ndcg_at_k: `nDCG@${k}` };
+  return groupedBarChart(
+    names.map((n) => ({ label: labels[n]!, values: [metrics[n] ?? NaN, baseline[n] ?? NaN] })),
+    ['model', 'popularity'],
+    { title: 'Ranking quality on the window after the cut-off', xLabel: 'metric', yLabel: 'mean over customers' },
+  );
 }

@@ -4,7 +4,7 @@ import type { CalibrationBin, LiftDecile } from '../metrics.ts';
 import type { ModelProblem } from '../problems.ts';
 import type { EpochRecord } from '../train/dense.ts';
 import type { KSearchRecord } from '../train/kmeans.ts';
-import { calibrationPlot, epochsPlot, kSearchPlot, liftPlot, rocPlot } from './plots.ts';
+import { calibrationPlot, epochsPlot, kSearchPlot, liftPlot, rankingPlot, rocPlot } from './plots.ts';
 
 /** The evaluation report of one trained version: written as report.json, report.md and SVG plots. */
 export interface TrainReport {
@@ -46,6 +46,7 @@ export function renderReport(report: TrainReport, curves: ReportCurves): Map<str
   if (report.lift) plots.push(['lift.svg', liftPlot(report.lift)]);
   if (report.history && report.history.length > 0) plots.push(['epochs.svg', epochsPlot(report.history, report.type === 'propensity' ? 'log loss' : 'loss')]);
   if (report.kSearch && report.kSearch.length > 0) plots.push(['k-search.svg', kSearchPlot(report.kSearch)]);
+  if (report.type === 'recommendations') plots.push(['ranking.svg', rankingPlot(report.metrics, report.baseline.metrics, report.metrics.k ?? 10)]);
   for (const [name, svg] of plots) files.set(name, svg);
   files.set('report.json', `${JSON.stringify(report, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`);
   files.set('report.md', markdown(report, plots.map(([name]) => name)));

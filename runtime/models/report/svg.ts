@@ -65,6 +65,28 @@ export function barChart(bars: ReadonlyArray<{ label: string; value: number }>, 
   return frame({ ...o }, undefined, yd, body.join('\n'), '');
 }
 
+/** Bars side by side per group (e.g. a metric for the model and for its baseline), with a legend. */
+export function groupedBarChart(groups: ReadonlyArray<{ label: string; values: number[] }>, seriesNames: readonly string[], o: ChartOptions): string {
+  const all = groups.flatMap((g) => g.values).filter(Number.isFinite);
+  const yd = o.yDomain ?? niceDomain([0, ...all]);
+  const sy = scale(yd, H - M.bottom, M.top);
+  const band = (W - M.left - M.right) / Math.max(1, groups.length);
+  const barWidth = (band * 0.7) / Math.max(1, seriesNames.length);
+  const body: string[] = [];
+  groups.forEach((g, i) => {
+    const x0 = M.left + i * band + band * 0.15;
+    g.values.forEach((v, k) => {
+      if (!Number.isFinite(v)) return;
+      const x = x0 + k * barWidth;
+      body.push(
+        `<rect x="${r(x)}" y="${r(sy(Math.max(0, v)))}" width="${r(barWidth - 2)}" height="${r(Math.abs(sy(0) - sy(v)))}" fill="${PALETTE[k % PALETTE.length]}" rx="2"><title>${esc(seriesNames[k] ?? '')} ${esc(g.label)}: ${v.toFixed(4)}</title></rect>`,
+      );
+    });
+    body.push(`<text x="${r(x0 + band * 0.35)}" y="${H - M.bottom + 18}" text-anchor="middle" font-size="12" fill="#374151" ${FONT}>${esc(g.label)}</text>`);
+  });
+  return frame(o, undefined, yd, body.join('\n'), legend(seriesNames.map((name) => ({ name, points: [] })), o.legend ?? 'top-left'));
+}
+
 function frame(o: ChartOptions, xd: [number, number] | undefined, yd: [number, number], body: string, legendSvg: string): string {
   const sy = scale(yd, H - M.bottom, M.top);
   const parts = [

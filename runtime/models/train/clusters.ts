@@ -25,7 +25,7 @@ export async function trainClusters(spec: ModelJobSpec, source: FeatureSource, a
   if (snap.customerIds.length < MIN_TRAIN_ROWS) {
     fail(spec.name, 'HL570', `model ${spec.name} has ${snap.customerIds.length} customers; clustering needs at least ${MIN_TRAIN_ROWS}`);
   }
-  const { prep, issues } = fitPreprocessor(names, snap.x);
+  const { prep, issues } = fitPreprocessor(names, snap.x, { logSkewed: true });
   const problems = issuesToProblems(spec.name, issues);
   const x = transform(prep, snap.x);
   const dims = prep.outputs.length;

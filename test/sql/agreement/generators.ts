@@ -98,6 +98,8 @@ const maybe = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: null, freq: 4 }
 export interface GenData {
   customers: Array<Record<string, unknown> & { id: string }>;
   events: EventRecord[];
+  /** Rows of model_scores for the model `churn` (score()/tier()); optional in hand-written data. */
+  scores?: Array<{ model: string; customer_id: string; score: number | null; tier: string | null }>;
 }
 
 export function dataArb(model: GenModel): fc.Arbitrary<GenData> {
@@ -114,20 +116,30 @@ export function dataArb(model: GenModel): fc.Arbitrary<GenData> {
       }),
     );
   return fc
-    .array(fc.record({ fields: customer, events: fc.array(event, { maxLength: 6 }), sameTime: fc.boolean() }), { minLength: 1, maxLength: 14 })
+    .array(
+      fc.record({
+        fields: customer,
+        events: fc.array(event, { maxLength: 6 }),
+        sameTime: fc.boolean(),
+        score: fc.option(fc.record({ score: maybe(numberArb), tier: maybe(fc.constantFrom('high', 'low')) }), { nil: undefined }),
+      }),
+      { minLength: 1, maxLength: 14 },
+    )
     .map((rows) => {
       const customers: GenData['customers'] = [];
       const events: EventRecord[] = [];
+      const scores: NonNullable<GenData['scores']> = [];
       rows.forEach((row, i) => {
         const id = `c${String(i).padStart(2, '0')}`;
         customers.push({ id, ...row.fields });
+        if (row.score) scores.push({ model: 'churn', customer_id: id, ...row.score });
         row.events.forEach((e, j) => {
           // Some histories put every event at the same instant, so first/last must break ties by id.
           const at = row.sameTime && row.events.length > 1 ? row.events[0]!.at : e.at;
           events.push({ id: `${id}${e.idTail}#${j}`, customer_id: id, type: e.type, at, ...e.props });
         });
       });
-      return { customers, events };
+      return { customers, events, scores };
     });
 }
 
@@ -146,18 +158,31 @@ export function traitsArb(model: GenModel): fc.Arbitrary<TraitPlan[]> {
       windowMs: window * DAY,
       cutPoints: { recency, frequency, monetary },
     }));
-  const noTraits = { ...model, traits: [] };
-  const computed = numExpr(noTraits, 1).map((expression): TraitPlan => ({ kind: 'expression', name: 'calc', expression, type: 'number' }));
-  const lifecycle = fc
-    .array(boolExpr(noTraits, 1), { minLength: 1, maxLength: 3 })
-    .chain((whens) => fc.record({ whens: fc.constant(whens), otherwise: fc.option(fc.constantFrom('dormant', 'other'), { nil: null }) }))
-    .map(({ whens, otherwise }): TraitPlan => ({ kind: 'lifecycle', name: 'stage', stages: whens.map((when, i) => ({ name: `stage_${i}`, when })), else: otherwise }));
-  return fc.record({ rfm: fc.option(rfm, { nil: undefined }), computed: fc.option(computed, { nil: undefined }), lifecycle: fc.option(lifecycle, { nil: undefined }) }).map((t) =>
-    [t.rfm, t.computed, t.lifecycle].filter((x): x is TraitPlan => x !== undefined),
-  );
+  // Expression and lifecycle traits may read the rfm trait (traits reading traits, in order).
+  return fc.option(rfm, { nil: undefined }).chain((rfmPlan) => {
+    const withRfm: GenModel = { ...model, traits: rfmPlan ? [rfmPlan] : [] };
+    const computed = numExpr(withRfm, 1).map((expression): TraitPlan => ({ kind: 'expression', name: 'calc', expression, type: 'number' }));
+    const lifecycle = fc
+      .record({ whens: fc.array(boolExpr(withRfm, 1), { minLength: 1, maxLength: 3 }), otherwise: fc.option(fc.constantFrom('dormant', 'other'), { nil: null }) })
+      .map(({ whens, otherwise }): TraitPlan => ({ kind: 'lifecycle', name: 'stage', stages: whens.map((when, i) => ({ name: `stage_${i}`, when })), else: otherwise }));
+    return fc
+      .record({ computed: fc.option(computed, { nil: undefined }), lifecycle: fc.option(lifecycle, { nil: undefined }) })
+      .map((t) => [rfmPlan, t.computed, t.lifecycle].filter((x): x is TraitPlan => x !== undefined));
+  });
 }
 
 // ---- rules ----
+
+/** Arbitraries are built once per model, kind, depth and scope (building them eagerly is exponential). */
+const built = new WeakMap<GenModel, Map<string, fc.Arbitrary<Expr>>>();
+function memo(model: GenModel, kind: string, depth: number, scope: Scope, make: () => fc.Arbitrary<Expr>): fc.Arbitrary<Expr> {
+  let byKey = built.get(model);
+  if (!byKey) built.set(model, (byKey = new Map()));
+  const key = `${kind}:${depth}:${scope.event ?? ''}:${scope.segments.join(',')}`;
+  let arb = byKey.get(key);
+  if (!arb) byKey.set(key, (arb = make()));
+  return arb;
+}
 
 type Scope = { event?: string; segments: string[] };
 
@@ -178,6 +203,8 @@ const pathArb = (paths: string[][]): fc.Arbitrary<Expr>[] => (paths.length ? [fc
 const windowArb: fc.Arbitrary<EventWindow | undefined> = fc.oneof(
   fc.constant(undefined),
   fc.constantFrom<[number, DurationUnit]>([1, 'd'], [7, 'd'], [30, 'd'], [365, 'd'], [2, 'w'], [48, 'h']).map(([n, u]) => b.past(n, u)),
+  // `within next` (model labels): same meaning in every backend, so it is generated too.
+  fc.constantFrom<[number, DurationUnit]>([1, 'd'], [90, 'd']).map(([n, u]) => b.next(n, u)),
 );
 
 function aggregateArb(model: GenModel, scope: Scope, depth: number, fns: AggregateFn[]): fc.Arbitrary<Expr> {
@@ -202,6 +229,10 @@ function aggregateArb(model: GenModel, scope: Scope, depth: number, fns: Aggrega
 }
 
 export function numExpr(model: GenModel, depth: number, scope: Scope = { segments: [] }): fc.Arbitrary<Expr> {
+  return memo(model, 'numExpr', depth, scope, () => numExprUncached(model, depth, scope));
+}
+
+function numExprUncached(model: GenModel, depth: number, scope: Scope): fc.Arbitrary<Expr> {
   const leaves = [numberArb.map(b.num), ...pathArb(fieldsOf(model, scope, ['number', 'integer']))];
   if (depth <= 0) return fc.oneof(...leaves);
   const sub = () => numExpr(model, depth - 1, scope);
@@ -215,6 +246,7 @@ export function numExpr(model: GenModel, depth: number, scope: Scope = { segment
     fc.tuple(boolExpr(model, depth - 1, scope), sub(), sub()).map(([c, x, y]) => b.call('if', c, x, y)),
     tsExpr(model, depth - 1, scope).map((t) => b.call('days_since', t)),
   ];
+  if (!scope.event) options.push(fc.constant(b.call('score', b.path('churn'))));
   if (!scope.event) {
     options.push(
       aggregateArb(model, scope, depth - 1, ['count', 'sum', 'avg']),
@@ -232,6 +264,10 @@ function isNumericAggregate(model: GenModel, a: Expr): boolean {
 }
 
 export function strExpr(model: GenModel, depth: number, scope: Scope = { segments: [] }): fc.Arbitrary<Expr> {
+  return memo(model, 'strExpr', depth, scope, () => strExprUncached(model, depth, scope));
+}
+
+function strExprUncached(model: GenModel, depth: number, scope: Scope): fc.Arbitrary<Expr> {
   const leaves = [stringArb.map(b.str), ...pathArb(fieldsOf(model, scope, ['string']))];
   if (depth <= 0) return fc.oneof(...leaves);
   const sub = () => strExpr(model, depth - 1, scope);
@@ -253,6 +289,10 @@ export function strExpr(model: GenModel, depth: number, scope: Scope = { segment
 }
 
 export function tsExpr(model: GenModel, depth: number, scope: Scope = { segments: [] }): fc.Arbitrary<Expr> {
+  return memo(model, 'tsExpr', depth, scope, () => tsExprUncached(model, depth, scope));
+}
+
+function tsExprUncached(model: GenModel, depth: number, scope: Scope): fc.Arbitrary<Expr> {
   const literal = instantArb.map((ms) => b.ts(new Date(ms).toISOString()));
   const leaves = [literal, ...pathArb(fieldsOf(model, scope, ['timestamp']))];
   if (scope.event) leaves.push(fc.constant(b.path('at')));
@@ -269,6 +309,10 @@ export function tsExpr(model: GenModel, depth: number, scope: Scope = { segments
 const COMPARE = fc.constantFrom('=', '!=', '<', '<=', '>', '>=' as const);
 
 export function boolExpr(model: GenModel, depth: number, scope: Scope = { segments: [] }): fc.Arbitrary<Expr> {
+  return memo(model, 'boolExpr', depth, scope, () => boolExprUncached(model, depth, scope));
+}
+
+function boolExprUncached(model: GenModel, depth: number, scope: Scope): fc.Arbitrary<Expr> {
   const d = Math.max(depth - 1, 0);
   const num = () => numExpr(model, d, scope);
   const str = () => strExpr(model, d, scope);
@@ -282,7 +326,7 @@ export function boolExpr(model: GenModel, depth: number, scope: Scope = { segmen
     fc.record({ v: str(), items: fc.array(fc.oneof(stringArb.map(b.str), fc.constant(b.nul())), { maxLength: 3 }), neg: fc.boolean() }).map(({ v, items, neg }) => b.isIn(v, items, neg)),
     fc.record({ v: num(), items: fc.array(numberArb.map(b.num), { maxLength: 3 }), neg: fc.boolean() }).map(({ v, items, neg }) => b.isIn(v, items, neg)),
     fc.record({ v: num(), lo: num(), hi: num(), neg: fc.boolean() }).map(({ v, lo, hi, neg }) => b.between(v, lo, hi, neg)),
-    fc.record({ v: fc.oneof(num(), str(), tsExpr(model, d, scope)), neg: fc.boolean() }).map(({ v, neg }) => b.isNull(v, neg)),
+    fc.record({ v: fc.oneof(num(), str(), tsExpr(model, d, scope), ...pathArb(fieldsOf(model, scope, ['boolean']))), neg: fc.boolean() }).map(({ v, neg }) => b.isNull(v, neg)),
     fc.record({ v: str(), p: str(), op: fc.boolean() }).map(({ v, p, op }) => (op ? b.startsWith(v, p) : b.contains(v, p))),
     ...pathArb(fieldsOf(model, scope, ['boolean'])),
   ];
@@ -295,6 +339,7 @@ export function boolExpr(model: GenModel, depth: number, scope: Scope = { segmen
       fc.tuple(sub(), sub()).map(([l, r]) => b.and(l, r)),
       fc.tuple(sub(), sub()).map(([l, r]) => b.or(l, r)),
       fc.record({ op: fc.constantFrom('=', '!=' as const), l: sub(), r: sub() }).map(({ op, l, r }) => b.bin(op, l, r)),
+      fc.tuple(sub(), sub(), sub()).map(([c, x, y]) => b.call('if', c, x, y)),
     );
   }
   return fc.oneof({ depthSize: 'small' }, ...options);

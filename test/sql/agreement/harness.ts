@@ -29,7 +29,14 @@ export function schemaOf(model: RuleModel): RuleSchema {
 /** Prepares a database for one generated model (columns are only ever added) and loads the data. */
 export async function loadDatabase(db: Database, model: RuleModel, data: GenData, first: boolean): Promise<void> {
   // Migrations include the herald_lower/herald_upper functions PostgreSQL needs.
-  if (first) await migrate(db);
+  if (first) {
+    await migrate(db);
+    // score()/tier() read the model runtime's table; created here as that runtime would.
+    const real = db.dialect === 'postgres' ? 'double precision' : 'real';
+    await sql
+      .raw(`create table if not exists model_scores (model text not null, customer_id text not null, score ${real}, tier text, primary key (model, customer_id))`)
+      .execute(db.kysely);
+  }
   const schema = schemaOf(model);
   const traitSpecs = model.traits.map((t) => ({
     name: t.name,
@@ -38,6 +45,8 @@ export async function loadDatabase(db: Database, model: RuleModel, data: GenData
   await syncSchema(db, model.dataModel, traitSpecs);
   const k = db.kysely;
   await k.deleteFrom('events').execute();
+  await k.deleteFrom('model_scores').execute();
+  if (data.scores?.length) await k.insertInto('model_scores').values(data.scores).execute();
   await k.deleteFrom('customers').execute();
   const store = (v: unknown) => (db.dialect === 'sqlite' && typeof v === 'boolean' ? (v ? 1 : 0) : v);
   const rows = (items: Array<Record<string, unknown>>) => items.map((r) => Object.fromEntries(Object.entries(r).map(([k2, v]) => [k2, store(v)])));
@@ -96,6 +105,8 @@ export function evaluatorSide(model: RuleModel, data: GenData) {
       asOf: AS_OF,
       customer: c,
       events: eventsBy.get(c.id),
+      scores: Object.fromEntries((data.scores ?? []).filter((s) => s.customer_id === c.id).map((s) => [s.model, s.score])),
+      tiers: Object.fromEntries((data.scores ?? []).filter((s) => s.customer_id === c.id).map((s) => [s.model, s.tier])),
       traits: Object.fromEntries([...traitRows].map(([name, rows]) => [name, rows.get(c.id)])),
     }));
   for (const plan of model.traits) {
@@ -104,7 +115,7 @@ export function evaluatorSide(model: RuleModel, data: GenData) {
     } else {
       const fn = compileCustomerTrait(plan, schema);
       const rows = new Map<string, TraitRow>();
-      for (const ctx of contexts(new Map())) rows.set(String(ctx.customer.id), positiveZero(fn(ctx)));
+      for (const ctx of contexts(traits)) rows.set(String(ctx.customer.id), positiveZero(fn(ctx)));
       traits.set(plan.name, rows);
     }
   }

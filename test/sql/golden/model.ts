@@ -57,7 +57,7 @@ export const segments: Record<string, Expr> = {
 };
 
 /** Model scores for score()/tier() (the model_scores table). */
-export const scores = [
+const scores = [
   { model: 'repurchase', customer_id: 'c1', score: 0.9, tier: 'high' },
   { model: 'repurchase', customer_id: 'c2', score: 0.4, tier: 'medium' },
 ];
@@ -88,4 +88,5 @@ export const data: GenData = {
     { id: 'e12', customer_id: 'c5', type: 'purchase', at: at(366), amount: 30, item_id: 'C', quantity: 1 },
     { id: 'e13', customer_id: 'c6', type: 'page_view', at: at(3), item_id: 'Q' },
   ],
+  scores,
 };

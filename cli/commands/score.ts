@@ -1,0 +1,75 @@
+import type { Command } from '../command.ts';
+import { EXIT_ERRORS, EXIT_OK, UsageError } from '../command.ts';
+import { oneOf, parseCommandArgs } from '../args.ts';
+import { openWorkspace, parseAsOf, runRuntimeCommand } from '../workspace-runtime.ts';
+import { SqlFeatureSource } from '../../runtime/models/features/sql.ts';
+import { ModelError, type ModelProblem } from '../../runtime/models/problems.ts';
+import { scoreModel, type ScoreOutcome } from '../../runtime/models/score-model.ts';
+import { DatabaseModelStore } from '../../runtime/models/store/db-store.ts';
+import { ensureModelTables } from '../../runtime/models/store/ensure-tables.ts';
+import { join } from 'node:path';
+import { printProblem, REPORTS_DIR, selectModels } from './train.ts';
+
+const FORMATS = ['pretty', 'json'] as const;
+const USAGE = 'herald score [dir] [--model NAME] [--as-of TIME] [--db URL] [--format pretty|json]';
+
+/**
+ * `herald score`: scores every customer with each model's active version as of a time, writing
+ * model_scores (scores, tiers, clusters) and model_recommendations, and reports drift of the
+ * score distribution against training. A model never trained (or never activated) is an error
+ * that says to run `herald train`.
+ */
+export const scoreCommand: Command = {
+  name: 'score',
+  summary: 'write scores, tiers, clusters and recommendations',
+  usage:
+    `${USAGE}\n\n` +
+    '  --model NAME     score only this model\n' +
+    '  --as-of TIME     features as of this instant (default: the latest event)\n' +
+    '  --db URL         sqlite:path or postgres://… (default: HERALD_DATABASE_URL, then herald.yaml)\n' +
+    '  --format FORMAT  pretty (default) or json',
+  async run(argv, io) {
+    const { values, positionals } = parseCommandArgs(argv, { model: { type: 'string' } });
+    if (positionals.length > 1) throw new UsageError(`expected at most one workspace dir, got ${positionals.length}`);
+    const format = oneOf('format', values.format, FORMATS, 'pretty');
+    const asOfFlag = values['as-of'] === undefined ? undefined : parseAsOf(values['as-of']);
+    return runRuntimeCommand('score', io, async () => {
+      const opened = await openWorkspace({ dir: positionals[0] ?? '.', db: values.db, io });
+      if (typeof opened === 'number') return opened;
+      try {
+        const jobs = selectModels(opened.manifest, values.model);
+        await ensureModelTables(opened.db);
+        const store = new DatabaseModelStore(opened.db, join(opened.dir, REPORTS_DIR));
+        const results: Array<{ model: string; outcome?: ScoreOutcome; error?: ModelProblem }> = [];
+        for (const job of jobs) {
+          const source = new SqlFeatureSource(opened.db, opened.manifest, job);
+          try {
+            const asOf = new Date(asOfFlag ?? (await source.dataEnd())?.getTime() ?? Date.now());
+            results.push({ model: job.name, outcome: await scoreModel(job, source, store, asOf) });
+          } catch (e) {
+            if (!(e instanceof ModelError)) throw e;
+            results.push({ model: job.name, error: e.problem });
+          }
+        }
+        if (format === 'json') {
+          io.stdout.write(`${JSON.stringify({ version: 1, models: results.map((r) => (r.error ? { model: r.model, status: 'error', error: r.error } : { status: 'scored', ...r.outcome })) }, null, 2)}\n`);
+        } else {
+          for (const r of results) {
+            if (r.error) {
+              printProblem(io, r.error);
+              continue;
+            }
+            const o = r.outcome!;
+            for (const p of o.problems) printProblem(io, p);
+            const dist = Object.entries(o.distribution).map(([k, n]) => `${k} ${n}`).join(', ');
+            const extra = o.recommendations !== undefined ? `, ${o.recommendations} recommendations` : o.psi !== undefined ? `, PSI vs training ${o.psi.toFixed(3)}` : '';
+            io.stdout.write(`${o.model} v${o.version}: ${o.customers} customers (${dist})${extra}\n`);
+          }
+        }
+        return results.some((r) => r.error) ? EXIT_ERRORS : EXIT_OK;
+      } finally {
+        await opened.db.close();
+      }
+    });
+  },
+};

@@ -1,0 +1,143 @@
+import { join } from 'node:path';
+import type { Command, CliIO } from '../command.ts';
+import { EXIT_ERRORS, EXIT_OK, UsageError } from '../command.ts';
+import { oneOf, parseCommandArgs } from '../args.ts';
+import { openWorkspace, parseAsOf, runRuntimeCommand } from '../workspace-runtime.ts';
+import { suggest } from '../../compiler/diagnostics/suggest.ts';
+import type { ModelJobSpec } from '../../compiler/models/job-spec.ts';
+import type { Manifest } from '../../compiler/types/manifest.ts';
+import { fmt } from '../../runtime/models/bar.ts';
+import { SqlFeatureSource } from '../../runtime/models/features/sql.ts';
+import { ModelError, type ModelProblem } from '../../runtime/models/problems.ts';
+import { DatabaseModelStore } from '../../runtime/models/store/db-store.ts';
+import { ensureModelTables } from '../../runtime/models/store/ensure-tables.ts';
+import { trainModel, type TrainOutcome } from '../../runtime/models/train-model.ts';
+
+const FORMATS = ['pretty', 'json'] as const;
+const USAGE = 'herald train [dir] [--model NAME] [--as-of TIME] [--force] [--db URL] [--format pretty|json]';
+
+/** Where report files go, under the workspace (git-ignored with the rest of .herald/). */
+export const REPORTS_DIR = join('.herald', 'models');
+
+/**
+ * `herald train`: compiles the workspace, and for each model (or `--model NAME`) fits a new
+ * version when its spec or the data changed, evaluates it on held-out data beside a simple
+ * baseline, writes the report, and activates it only when it meets its bar. Exit 1 when a model
+ * could not be trained or did not meet its bar.
+ */
+export const trainCommand: Command = {
+  name: 'train',
+  summary: 'train models and write evaluation reports',
+  usage:
+    `${USAGE}\n\n` +
+    '  --model NAME     train only this model\n' +
+    '  --as-of TIME     use the data up to this instant (default: the latest event)\n' +
+    '  --force          train even when neither the spec nor the data changed\n' +
+    '  --db URL         sqlite:path or postgres://… (default: HERALD_DATABASE_URL, then herald.yaml)\n' +
+    '  --format FORMAT  pretty (default) or json',
+  async run(argv, io) {
+    const { values, positionals } = parseCommandArgs(argv, { model: { type: 'string' }, force: { type: 'boolean' } });
+    if (positionals.length > 1) throw new UsageError(`expected at most one workspace dir, got ${positionals.length}`);
+    const format = oneOf('format', values.format, FORMATS, 'pretty');
+    const asOf = values['as-of'] === undefined ? undefined : new Date(parseAsOf(values['as-of']));
+    return runRuntimeCommand('train', io, async () => {
+      const opened = await openWorkspace({ dir: positionals[0] ?? '.', db: values.db, io });
+      if (typeof opened === 'number') return opened;
+      try {
+        const jobs = selectModels(opened.manifest, values.model);
+        await ensureModelTables(opened.db);
+        const store = new DatabaseModelStore(opened.db, join(opened.dir, REPORTS_DIR));
+        const results: Array<{ job: ModelJobSpec; outcome?: TrainOutcome; error?: ModelProblem }> = [];
+        for (const job of jobs) {
+          if (format === 'pretty' && io.stderr.isTTY) io.stderr.write(`training ${job.name}…\n`);
+          try {
+            const outcome = await trainModel(job, new SqlFeatureSource(opened.db, opened.manifest, job), store, {
+              ...(asOf ? { asOf } : {}),
+              force: values.force === true,
+            });
+            results.push({ job, outcome });
+          } catch (e) {
+            if (!(e instanceof ModelError)) throw e;
+            results.push({ job, error: e.problem });
+          }
+        }
+        if (format === 'json') io.stdout.write(`${JSON.stringify(trainDocument(results, store.root), null, 2)}\n`);
+        else for (const r of results) printResult(io, r, REPORTS_DIR);
+        const failed = results.some((r) => r.error || r.outcome?.status === 'rejected');
+        return failed ? EXIT_ERRORS : EXIT_OK;
+      } finally {
+        await opened.db.close();
+      }
+    });
+  },
+};
+
+/** Every model's training job, or the one `--model` names (did-you-mean for a typo). */
+export function selectModels(manifest: Manifest, name: string | undefined): ModelJobSpec[] {
+  const all = Object.values(manifest.definitions)
+    .filter((d) => d.kind === 'Model' && d.compiled !== undefined)
+    .map((d) => d.compiled as ModelJobSpec)
+    .sort((a, b) => (a.name < b.name ? -1 : 1));
+  if (name === undefined) {
+    if (all.length === 0) throw new UsageError('this workspace has no models');
+    return all;
+  }
+  const found = all.find((j) => j.name === name);
+  if (found) return [found];
+  const hint = suggest(name, all.map((j) => j.name));
+  throw new UsageError(`no model "${name}" in this workspace${hint ? `; did you mean "${hint}"?` : ''}`);
+}
+
+/** `severity[code]: message` and its help, as diagnostics print. */
+export function printProblem(io: CliIO, p: ModelProblem): void {
+  io.stderr.write(`${p.severity}[${p.code}]: ${p.message}\n`);
+  if (p.help) io.stderr.write(`  help: ${p.help}\n`);
+}
+
+function printResult(io: CliIO, r: { job: ModelJobSpec; outcome?: TrainOutcome; error?: ModelProblem }, reportsDir: string): void {
+  if (r.error) {
+    printProblem(io, r.error);
+    return;
+  }
+  const o = r.outcome!;
+  const v = o.version;
+  if (o.status === 'unchanged') {
+    io.stdout.write(`${r.job.name}: unchanged since v${v.version} (same spec and data); --force retrains\n`);
+    return;
+  }
+  for (const p of o.problems) printProblem(io, p);
+  const metric = Object.entries(v.metrics)
+    .filter(([k]) => !['k', 'customers', 'positive_rate', 'inertia'].includes(k))
+    .map(([k, value]) => `${k} ${Number.isFinite(value) ? fmt(value) : 'n/a'}${v.baseline.metrics[k] !== undefined ? ` (baseline ${fmt(v.baseline.metrics[k]!)})` : ''}`)
+    .join(', ');
+  const report = join(reportsDir, r.job.name, `v${v.version}`, 'report.md');
+  if (o.status === 'activated') {
+    io.stdout.write(`${r.job.name} v${v.version}: activated. ${metric}\n  report: ${report}\n`);
+  } else {
+    io.stderr.write(`error[HL576]: ${r.job.name} v${v.version} is not activated: ${v.reasons.join('; ')}\n  report: ${report}\n`);
+  }
+}
+
+function trainDocument(results: Array<{ job: ModelJobSpec; outcome?: TrainOutcome; error?: ModelProblem }>, root: string) {
+  const clean = (o: Record<string, number>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, Number.isFinite(v) ? v : null]));
+  return {
+    version: 1,
+    reports_root: root,
+    models: results.map(({ job, outcome, error }) =>
+      error
+        ? { model: job.name, status: 'error', error: { code: error.code, message: error.message, help: error.help ?? null } }
+        : {
+            model: job.name,
+            status: outcome!.status,
+            version: outcome!.version.version,
+            cutoff: outcome!.version.cutoff,
+            as_of: outcome!.version.asOf,
+            metrics: clean(outcome!.version.metrics),
+            baseline: { name: outcome!.version.baseline.name, metrics: clean(outcome!.version.baseline.metrics) },
+            reasons: outcome!.version.reasons,
+            reports: outcome!.version.reports,
+            problems: outcome!.status === 'unchanged' ? [] : outcome!.problems,
+          },
+    ),
+  };
+}

@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { forEachDialect } from '../support/postgres.ts';
+import { runPipeline } from '../../compiler/index.ts';
+import { stopMjmlWorker, type CompiledTemplate } from '../../compiler/templates/index.ts';
+import type { Manifest } from '../../compiler/types/manifest.ts';
+import { migrate } from '../../runtime/db/migrate.ts';
+import { syncSchema } from '../../runtime/db/sync.ts';
+import type { Database } from '../../runtime/db/database.ts';
+import { databaseRenderInput, loadTemplate, renderEmail } from '../../runtime/render/index.ts';
+import { SHOWCASE } from '../templates/helpers.ts';
+
+let manifest: Manifest;
+beforeAll(() => {
+  const result = runPipeline(SHOWCASE, { emit: true });
+  if (!result.emitted) throw new Error(JSON.stringify(result.diagnostics.filter((d) => d.severity === 'error')));
+  manifest = result.emitted.manifest as Manifest;
+});
+afterAll(() => stopMjmlWorker());
+
+const T = Date.UTC(2026, 2, 10);
+const HOUR = 3_600_000;
+const template = (name: string) => manifest.definitions[`Template/${name}`]!.compiled as CompiledTemplate;
+
+forEachDialect('rendering from the database', (ctx) => {
+  let db: Database;
+  beforeAll(async () => {
+    db = await ctx.fresh();
+    await migrate(db);
+    await syncSchema(db, manifest.dataModel, []);
+    const yes = ctx.dialect === 'sqlite' ? 1 : true;
+    await db.kysely.insertInto('customers').values([
+      { id: 'c1', email: 'ada@example.test', first_name: 'Ada', locale: 'en-GB', timezone: 'Europe/London', email_consent: yes },
+      { id: 'c2', email: 'nameless@example.test', email_consent: yes },
+    ]).execute();
+    await db.kysely.insertInto('items').values([
+      { id: 'i1', name: 'Lantern', price: 3.39, url: 'https://shop.example/p/i1', image_url: 'https://shop.example/img/i1.png' },
+      { id: 'i2', name: 'Bunting', price: 4.95, url: 'https://shop.example/p/i2' },
+      { id: 'i3', name: 'Cakestand', price: 12.75 },
+      { id: 'i4', name: 'Later', price: 1 },
+    ]).execute();
+    let n = 0;
+    const event = (customer: string, type: string, at: number, props: Record<string, unknown>) => ({ id: `e${n++}`, customer_id: customer, type, at, ...props });
+    await db.kysely.insertInto('events').values([
+      event('c2', 'purchase', T - 50 * HOUR, { item_id: 'i1', quantity: 10, amount: 33.9 }),
+      event('c2', 'purchase', T - 40 * HOUR, { item_id: 'i2', quantity: 5, amount: 24.75 }),
+      event('c1', 'purchase', T - 30 * HOUR, { item_id: 'i3', quantity: 7, amount: 89.25 }),
+      event('c2', 'purchase', T + 10 * HOUR, { item_id: 'i4', quantity: 99, amount: 99 }),
+      event('c1', 'added_to_cart', T - 2 * HOUR, { item_id: 'i2', price: 4.95 }),
+    ]).execute();
+    await db.kysely.insertInto('segment_memberships').values([
+      { segment: 'vip', customer_id: 'c1', entered_at: T - 100 * HOUR, exited_at: null },
+      { segment: 'lapsed', customer_id: 'c1', entered_at: T - 100 * HOUR, exited_at: T - 1 * HOUR },
+    ]).execute();
+  });
+
+  it('reads the customer, segments, cart and popular items as of a time', async () => {
+    const input = await databaseRenderInput(db, manifest, template('recommendations'), 'c1', T);
+    expect(input.customer).toMatchObject({ id: 'c1', first_name: 'Ada' });
+    expect(input.segments).toEqual(['vip']);
+    // Most purchased up to T, leaving out what c1 bought (i3) until the others run out; i4 is in the future.
+    expect(input.recommendations!.map((i) => i.id)).toEqual(['i1', 'i2', 'i3']);
+    expect(input.recommendations![0]).toEqual({ id: 'i1', name: 'Lantern', price: 3.39, url: 'https://shop.example/p/i1', image_url: 'https://shop.example/img/i1.png' });
+    expect(input.journey!.entry!.items!.map((i) => i.id)).toEqual(['i2']);
+  });
+
+  it('renders the showcase emails for database customers', async () => {
+    const cart = renderEmail(loadTemplate(template('cart_reminder')), await databaseRenderInput(db, manifest, template('cart_reminder'), 'c1', T));
+    expect(cart.ok && cart.email.subject).toBe('Ada, you left something behind');
+    expect(cart.ok && cart.email.text).toContain('Bunting\n\n£4.95');
+    const recs = renderEmail(loadTemplate(template('recommendations')), await databaseRenderInput(db, manifest, template('recommendations'), 'c2', T));
+    expect(recs.ok && recs.email.subject).toBe("Hello, six gifts we think you'll love");
+    expect(recs.ok && recs.email.html).toContain('src="https://shop.example/img/placeholder.png"');
+  });
+});
