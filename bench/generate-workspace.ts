@@ -43,6 +43,7 @@ spec:
       first_name: { type: string, pii: true }
       country: string
       signup_at: timestamp
+      timezone: string
       email_consent: boolean
       lifetime_value: number
   events:

@@ -6,7 +6,8 @@ export function notBuilt(name: string, summary: string, usage: string): Command 
   return {
     name,
     summary,
-    usage,
+    // `herald <name> --help` prints the usage: it must say the command does not exist yet.
+    usage: `${usage}\n\n(not built yet)`,
     async run(argv, io) {
       if (argv.includes('--help') || argv.includes('-h')) {
         io.stdout.write(`${usage}\n\n(not built yet)\n`);

@@ -79,10 +79,11 @@ export interface OpenedWorkspace {
  * Compiles the workspace and opens its database with the schema migrated and synced to the
  * manifest's data model. Returns an exit code instead when the workspace has errors (already printed).
  */
-export async function openWorkspace(options: { dir: string; db?: string; io: CliIO }): Promise<OpenedWorkspace | number> {
+export async function openWorkspace(options: { dir: string; db?: string; io: CliIO; manifest?: Manifest }): Promise<OpenedWorkspace | number> {
   const { io } = options;
   const dir = resolve(io.cwd, options.dir);
-  const manifest = await obtainManifest({ kind: 'compile', compile: () => compileWorkspace(dir, io) });
+  // A caller that compiled already (the main job, which also writes build/) passes its manifest.
+  const manifest = options.manifest ?? (await obtainManifest({ kind: 'compile', compile: () => compileWorkspace(dir, io) }));
   if (!manifest) {
     io.stderr.write('the workspace has errors (above); fix them and run again\n');
     return EXIT_ERRORS;
@@ -136,20 +137,26 @@ function knownFailure(e: unknown): CommandFailure | undefined {
 function describeDatabaseError(e: unknown, url: string): unknown {
   const known = knownFailure(e);
   if (known) return known;
-  const code = (e as { code?: string }).code;
-  const where = redactUrl(url);
-  const reasons: Record<string, string> = {
-    ECONNREFUSED: 'nothing is listening there (is the server running?)',
-    ENOTFOUND: 'the host name does not resolve',
-    '28P01': 'the password was rejected',
-    '28000': 'the role may not connect',
-    '3D000': 'the database does not exist',
-    SQLITE_CANTOPEN: 'the file cannot be opened',
-    SQLITE_READONLY: 'the file is read-only',
-    SQLITE_NOTADB: 'the file is not a SQLite database',
-  };
-  if (code && reasons[code]) return new CommandFailure(`cannot use database ${where}: ${reasons[code]}`, EXIT_USAGE);
+  const reason = databaseErrorReason(e);
+  if (reason) return new CommandFailure(`cannot use database ${redactUrl(url)}: ${reason}`, EXIT_USAGE);
   return e;
+}
+
+const DATABASE_ERROR_REASONS: Record<string, string> = {
+  ECONNREFUSED: 'nothing is listening there (is the server running?)',
+  ENOTFOUND: 'the host name does not resolve',
+  '28P01': 'the password was rejected',
+  '28000': 'the role may not connect',
+  '3D000': 'the database does not exist',
+  SQLITE_CANTOPEN: 'the file cannot be opened',
+  SQLITE_READONLY: 'the file is read-only',
+  SQLITE_NOTADB: 'the file is not a SQLite database',
+};
+
+/** Why a database could not be opened or reached, in plain words; undefined for other errors. */
+export function databaseErrorReason(e: unknown): string | undefined {
+  const code = (e as { code?: string }).code;
+  return code ? DATABASE_ERROR_REASONS[code] : undefined;
 }
 
 

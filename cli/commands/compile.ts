@@ -68,7 +68,7 @@ function checkOutDir(workspace: string, outDir: string): void {
 }
 
 /** Writes every file into a fresh folder beside `outDir`, then swaps it in with renames. */
-function writeBuildAtomically(outDir: string, files: ReadonlyMap<string, string>): void {
+export function writeBuildAtomically(outDir: string, files: ReadonlyMap<string, string>): void {
   const parent = dirname(outDir);
   mkdirSync(parent, { recursive: true });
   const staging = mkdtempSync(join(parent, `.${basename(outDir)}.tmp-`));

@@ -10,6 +10,8 @@ import { explainCodeCommand } from './explain-code.ts';
 import { compileCommand } from './compile.ts';
 import { segmentsCommand } from './segments.ts';
 import { explainCommand } from './explain.ts';
+import { pipelineCommand } from './pipeline.ts';
+import { planCommand } from './plan.ts';
 
 /**
  * The command table. Each command lives in its own module under `cli/commands/`; a command that is
@@ -28,12 +30,12 @@ export const commands: Command[] = [
   notBuilt('run', 'execute journeys and campaigns up to a time', 'herald run [dir] --until TIME [--dry-run]'),
   notBuilt('report', 'sends, suppressions, engagement and experiment results', 'herald report [dir]'),
   notBuilt('test', "run the workspace's Test documents on a simulated clock", 'herald test [dir]'),
-  notBuilt('plan', 'what a change does, for a pull request', 'herald plan --base REF [dir] [--format markdown|json|pretty]'),
+  planCommand,
   notBuilt('dev', 'watch mode with a live preview server', 'herald dev [dir] [--port N]'),
   notBuilt('init', 'create a new workspace', 'herald init [dir]'),
   notBuilt('new', 'add one definition to a workspace', 'herald new <kind> <name> [dir]'),
   explainCodeCommand,
-  notBuilt('pipeline', 'run the whole flagship job end to end (npm start)', 'herald pipeline [dir]'),
+  pipelineCommand,
 ];
 
 export function findCommand(name: string): Command | undefined {

@@ -1,4 +1,7 @@
-import type { Command } from '../command.ts';
+import type { Command, CliIO } from '../command.ts';
+import type { ModelJobSpec } from '../../compiler/models/job-spec.ts';
+import type { Manifest } from '../../compiler/types/manifest.ts';
+import type { Database } from '../../runtime/db/database.ts';
 import { EXIT_ERRORS, EXIT_OK, UsageError } from '../command.ts';
 import { oneOf, parseCommandArgs } from '../args.ts';
 import { openWorkspace, parseAsOf, runRuntimeCommand } from '../workspace-runtime.ts';
@@ -38,33 +41,11 @@ export const scoreCommand: Command = {
       if (typeof opened === 'number') return opened;
       try {
         const jobs = selectModels(opened.manifest, values.model);
-        await ensureModelTables(opened.db);
-        const store = new DatabaseModelStore(opened.db, join(opened.dir, REPORTS_DIR));
-        const results: Array<{ model: string; outcome?: ScoreOutcome; error?: ModelProblem }> = [];
-        for (const job of jobs) {
-          const source = new SqlFeatureSource(opened.db, opened.manifest, job);
-          try {
-            const asOf = new Date(asOfFlag ?? (await source.dataEnd())?.getTime() ?? Date.now());
-            results.push({ model: job.name, outcome: await scoreModel(job, source, store, asOf) });
-          } catch (e) {
-            if (!(e instanceof ModelError)) throw e;
-            results.push({ model: job.name, error: e.problem });
-          }
-        }
+        const results = await scoreJobs(opened, jobs, asOfFlag);
         if (format === 'json') {
           io.stdout.write(`${JSON.stringify({ version: 1, models: results.map((r) => (r.error ? { model: r.model, status: 'error', error: r.error } : { status: 'scored', ...r.outcome })) }, null, 2)}\n`);
         } else {
-          for (const r of results) {
-            if (r.error) {
-              printProblem(io, r.error);
-              continue;
-            }
-            const o = r.outcome!;
-            for (const p of o.problems) printProblem(io, p);
-            const dist = Object.entries(o.distribution).map(([k, n]) => `${k} ${n}`).join(', ');
-            const extra = o.recommendations !== undefined ? `, ${o.recommendations} recommendations` : o.psi !== undefined ? `, PSI vs training ${o.psi.toFixed(3)}` : '';
-            io.stdout.write(`${o.model} v${o.version}: ${o.customers} customers (${dist})${extra}\n`);
-          }
+          for (const r of results) printScoreResult(io, r);
         }
         return results.some((r) => r.error) ? EXIT_ERRORS : EXIT_OK;
       } finally {
@@ -73,3 +54,43 @@ export const scoreCommand: Command = {
     });
   },
 };
+
+export interface ScoreResult {
+  model: string;
+  outcome?: ScoreOutcome;
+  error?: ModelProblem;
+}
+
+/**
+ * Scores every customer with each job's active version as of `asOf` (default: the latest event).
+ * A model that cannot be scored (never trained, never activated) is a result with its problem.
+ */
+export async function scoreJobs(opened: { db: Database; manifest: Manifest; dir: string }, jobs: ModelJobSpec[], asOf?: number): Promise<ScoreResult[]> {
+  await ensureModelTables(opened.db);
+  const store = new DatabaseModelStore(opened.db, join(opened.dir, REPORTS_DIR));
+  const results: ScoreResult[] = [];
+  for (const job of jobs) {
+    const source = new SqlFeatureSource(opened.db, opened.manifest, job);
+    try {
+      const at = new Date(asOf ?? (await source.dataEnd())?.getTime() ?? Date.now());
+      results.push({ model: job.name, outcome: await scoreModel(job, source, store, at) });
+    } catch (e) {
+      if (!(e instanceof ModelError)) throw e;
+      results.push({ model: job.name, error: e.problem });
+    }
+  }
+  return results;
+}
+
+/** One model's scores as `herald score` prints them: customers by tier, and drift or recommendations. */
+export function printScoreResult(io: CliIO, r: ScoreResult): void {
+  if (r.error) {
+    printProblem(io, r.error);
+    return;
+  }
+  const o = r.outcome!;
+  for (const p of o.problems) printProblem(io, p);
+  const dist = Object.entries(o.distribution).map(([k, n]) => `${k} ${n}`).join(', ');
+  const extra = o.recommendations !== undefined ? `, ${o.recommendations} recommendations` : o.psi !== undefined ? `, PSI vs training ${o.psi.toFixed(3)}` : '';
+  io.stdout.write(`${o.model} v${o.version}: ${o.customers} customers (${dist})${extra}\n`);
+}

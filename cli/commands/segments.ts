@@ -66,6 +66,14 @@ function printTable(io: CliIO, result: MaterializeResult, database: string): voi
     io.stdout.write('no segments in this workspace\n');
     return;
   }
+  for (const l of segmentTableLines(result)) io.stdout.write(`${l}\n`);
+  if (result.traits.length > 0) {
+    io.stdout.write(`traits rebuilt: ${result.traits.map((t) => `${t.trait} (${t.rows})`).join(', ')}\n`);
+  }
+}
+
+/** The table of members, entered and exited per segment (a header line, then one line each). */
+export function segmentTableLines(result: MaterializeResult): string[] {
   const header = ['segment', 'members', 'entered', 'exited', 'since'];
   const rows = result.segments.map((s) => [
     s.segment,
@@ -77,9 +85,5 @@ function printTable(io: CliIO, result: MaterializeResult, database: string): voi
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) =>
     cells.map((c, i) => (i === 0 || i === cells.length - 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
-  io.stdout.write(`${line(header)}\n`);
-  for (const r of rows) io.stdout.write(`${line(r)}\n`);
-  if (result.traits.length > 0) {
-    io.stdout.write(`traits rebuilt: ${result.traits.map((t) => `${t.trait} (${t.rows})`).join(', ')}\n`);
-  }
+  return [line(header), ...rows.map(line)];
 }

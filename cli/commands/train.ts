@@ -6,6 +6,7 @@ import { openWorkspace, parseAsOf, runRuntimeCommand } from '../workspace-runtim
 import { suggest } from '../../compiler/diagnostics/suggest.ts';
 import type { ModelJobSpec } from '../../compiler/models/job-spec.ts';
 import type { Manifest } from '../../compiler/types/manifest.ts';
+import type { Database } from '../../runtime/db/database.ts';
 import { fmt } from '../../runtime/models/bar.ts';
 import { SqlFeatureSource } from '../../runtime/models/features/sql.ts';
 import { ModelError, type ModelProblem } from '../../runtime/models/problems.ts';
@@ -45,23 +46,15 @@ export const trainCommand: Command = {
       if (typeof opened === 'number') return opened;
       try {
         const jobs = selectModels(opened.manifest, values.model);
-        await ensureModelTables(opened.db);
-        const store = new DatabaseModelStore(opened.db, join(opened.dir, REPORTS_DIR));
-        const results: Array<{ job: ModelJobSpec; outcome?: TrainOutcome; error?: ModelProblem }> = [];
-        for (const job of jobs) {
-          if (format === 'pretty' && io.stderr.isTTY) io.stderr.write(`training ${job.name}…\n`);
-          try {
-            const outcome = await trainModel(job, new SqlFeatureSource(opened.db, opened.manifest, job), store, {
-              ...(asOf ? { asOf } : {}),
-              force: values.force === true,
-            });
-            results.push({ job, outcome });
-          } catch (e) {
-            if (!(e instanceof ModelError)) throw e;
-            results.push({ job, error: e.problem });
-          }
-        }
-        if (format === 'json') io.stdout.write(`${JSON.stringify(trainDocument(results, store.root), null, 2)}\n`);
+        const results = await trainJobs(opened, jobs, {
+          ...(asOf ? { asOf } : {}),
+          force: values.force === true,
+          around: async (job, work) => {
+            if (format === 'pretty' && io.stderr.isTTY) io.stderr.write(`training ${job.name}…\n`);
+            return work();
+          },
+        });
+        if (format === 'json') io.stdout.write(`${JSON.stringify(trainDocument(results, join(opened.dir, REPORTS_DIR)), null, 2)}\n`);
         else for (const r of results) printResult(io, r, REPORTS_DIR);
         const failed = results.some((r) => r.error || r.outcome?.status === 'rejected');
         return failed ? EXIT_ERRORS : EXIT_OK;
@@ -71,6 +64,41 @@ export const trainCommand: Command = {
     });
   },
 };
+
+export interface TrainResult {
+  job: ModelJobSpec;
+  outcome?: TrainOutcome;
+  error?: ModelProblem;
+}
+
+/**
+ * Trains the jobs in order against the workspace's database (model tables created if needed,
+ * reports under REPORTS_DIR). A model that cannot be trained is a result with its problem, not
+ * an exception; `around` wraps each model's training (progress display).
+ */
+export async function trainJobs(
+  opened: { db: Database; manifest: Manifest; dir: string },
+  jobs: ModelJobSpec[],
+  options: { asOf?: Date; force?: boolean; around?: (job: ModelJobSpec, work: () => Promise<TrainOutcome>) => Promise<TrainOutcome> } = {},
+): Promise<TrainResult[]> {
+  await ensureModelTables(opened.db);
+  const store = new DatabaseModelStore(opened.db, join(opened.dir, REPORTS_DIR));
+  const results: TrainResult[] = [];
+  for (const job of jobs) {
+    const work = () =>
+      trainModel(job, new SqlFeatureSource(opened.db, opened.manifest, job), store, {
+        ...(options.asOf ? { asOf: options.asOf } : {}),
+        force: options.force === true,
+      });
+    try {
+      results.push({ job, outcome: await (options.around ? options.around(job, work) : work()) });
+    } catch (e) {
+      if (!(e instanceof ModelError)) throw e;
+      results.push({ job, error: e.problem });
+    }
+  }
+  return results;
+}
 
 /** Every model's training job, or the one `--model` names (did-you-mean for a typo). */
 export function selectModels(manifest: Manifest, name: string | undefined): ModelJobSpec[] {
@@ -94,7 +122,8 @@ export function printProblem(io: CliIO, p: ModelProblem): void {
   if (p.help) io.stderr.write(`  help: ${p.help}\n`);
 }
 
-function printResult(io: CliIO, r: { job: ModelJobSpec; outcome?: TrainOutcome; error?: ModelProblem }, reportsDir: string): void {
+/** One model's result as `herald train` prints it: metrics beside the baseline's, and the report's path. */
+export function printResult(io: CliIO, r: TrainResult, reportsDir: string): void {
   if (r.error) {
     printProblem(io, r.error);
     return;

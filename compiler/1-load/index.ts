@@ -3,9 +3,9 @@ import { resolve, join } from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
 import { diag } from '../diagnostics/make.ts';
 import { discoverYamlFiles } from './discover.ts';
-import { fileTooLarge, MAX_FILE_BYTES, parseFileBytes, type LoadedDocument } from './parse-file.ts';
+import { fileTooLarge, MAX_FILE_BYTES, parseFileBytes, type LoadedDocument, type ParsedFile } from './parse-file.ts';
 import type { SourceFile } from './source-file.ts';
-import { parseRules, type RuleSite } from './rules.ts';
+import { parseRules, type ParsedRules, type RuleSite } from './rules.ts';
 
 export type { LoadedDocument } from './parse-file.ts';
 export type { SourceFile } from './source-file.ts';
@@ -23,8 +23,20 @@ export interface LoadResult {
 
 export const WORKSPACE_FILE = 'herald.yaml';
 
+/**
+ * The two pure steps of loading, replaceable so an incremental build (compiler/incremental) can
+ * return an earlier result for a file whose bytes did not change. A replacement must return what
+ * the default would.
+ */
+export interface LoadHooks {
+  /** Decodes and parses one file (default: parseFileBytes). */
+  parseFile?: (path: string, absPath: string, bytes: Uint8Array) => ParsedFile;
+  /** Finds and parses the rule strings of documents, in order (default: parseRules). */
+  parseRules?: (documents: readonly LoadedDocument[]) => ParsedRules;
+}
+
 /** Phase 1 entry. Reads from disk; never throws for bad input. */
-export function load(workspaceDir: string): LoadResult {
+export function load(workspaceDir: string, hooks: LoadHooks = {}): LoadResult {
   const root = resolve(workspaceDir);
   const result: LoadResult = { root, files: [], documents: [], rules: [], diagnostics: [] };
   if (!existsSync(root) || !statSync(root).isDirectory()) {
@@ -65,12 +77,12 @@ export function load(workspaceDir: string): LoadResult {
       result.diagnostics.push(diag('HL110', `cannot read ${rel}: ${why}`, { file: rel }));
       continue;
     }
-    const parsed = parseFileBytes(rel, abs, bytes);
+    const parsed = (hooks.parseFile ?? parseFileBytes)(rel, abs, bytes);
     if (parsed.file) result.files.push(parsed.file);
     result.documents.push(...parsed.documents);
     result.diagnostics.push(...parsed.diagnostics);
   }
-  const rules = parseRules(result.documents);
+  const rules = (hooks.parseRules ?? parseRules)(result.documents);
   result.rules = rules.rules;
   result.diagnostics.push(...rules.diagnostics);
   return result;

@@ -7,7 +7,8 @@ import type { Kind } from '../types/definition.ts';
 import type { KindEmitter } from './context.ts';
 import { prettyCanonicalJson } from './canonical-json.ts';
 import { MANIFEST_FILE } from './build-files.ts';
-import { buildManifest } from './manifest.ts';
+import { buildManifest, type BuiltManifest } from './manifest.ts';
+import type { ContentHash } from '../types/manifest.ts';
 
 export interface EmitResult {
   /** The manifest object (written as build/manifest.json). */
@@ -27,6 +28,8 @@ export interface EmitOptions {
   specSchemaOf?: SpecSchemaOf;
   /** The kind emitters (default: kinds/index.ts); a kind missing here compiles to nothing. Tests pass their own. */
   kindEmitters?: Partial<Record<Kind, KindEmitter>>;
+  /** Hashes a `compiled` block (default hashJson); an incremental build remembers the hash of a block it reuses. */
+  hashCompiled?: (compiled: unknown) => ContentHash;
 }
 
 /**
@@ -34,9 +37,14 @@ export interface EmitOptions {
  * other build files. Pure: no clock, no disk; the caller writes `files` to build/.
  */
 export function emit(_loaded: LoadResult, validated: ValidateResult, analyzed: AnalyzeResult, options: EmitOptions = {}): EmitResult {
-  const { manifest, buildFiles, diagnostics } = buildManifest(validated, analyzed, options);
+  const built = buildManifest(validated, analyzed, options);
+  return { manifest: built.manifest, files: buildFileMap(built), diagnostics: built.diagnostics };
+}
+
+/** Every file of build/: manifest.json, then the kind emitters' files sorted by path. */
+export function buildFileMap(built: Pick<BuiltManifest, 'manifest' | 'buildFiles'>): Map<string, string> {
   const files = new Map<string, string>();
-  files.set(MANIFEST_FILE, prettyCanonicalJson(manifest));
-  for (const path of [...buildFiles.keys()].sort()) files.set(path, buildFiles.get(path)!);
-  return { manifest, files, diagnostics };
+  files.set(MANIFEST_FILE, prettyCanonicalJson(built.manifest));
+  for (const path of [...built.buildFiles.keys()].sort()) files.set(path, built.buildFiles.get(path)!);
+  return files;
 }

@@ -9,7 +9,7 @@ import { type Definition, type DefinitionKey } from '../types/definition.ts';
 import type { ContentHash, Manifest, ManifestDefinition, ManifestDefinitionMetadata } from '../types/manifest.ts';
 import { HERALD_VERSION, MANIFEST_VERSION } from '../version.ts';
 import { BuildFiles } from './build-files.ts';
-import { firstNonJsonPath, hashJson, sha256, sortKeysDeep } from './canonical-json.ts';
+import { canonicalJson, firstNonJsonPath, hashJson, sha256, sortKeysDeep } from './canonical-json.ts';
 import type { EmitContext, KindEmitter } from './context.ts';
 import { kindEmitters } from './kinds/index.ts';
 import { applyDefaults } from './normalize.ts';
@@ -54,7 +54,7 @@ export function buildManifest(validated: ValidateResult, analyzed: AnalyzeResult
     // Stored as returned: serialization sorts keys, so sorting here would be done twice.
     if (compiled !== undefined) {
       entry.compiled = compiled;
-      entry.compiledHash = hashJson(compiled) as ContentHash;
+      entry.compiledHash = options.hashCompiled ? options.hashCompiled(compiled) : (hashJson(compiled) as ContentHash);
     }
     current = undefined;
     definitions[key] = entry;
@@ -91,9 +91,7 @@ function normalizedDefinition(def: Definition, specSchemaOf: SpecSchemaOf): Mani
   const spec = applyDefaults(specSchemaOf(def.kind), def.spec) as Record<string, unknown>;
   const metadata = sortKeysDeep(def.metadata) as ManifestDefinitionMetadata;
   const sortedSpec = sortKeysDeep(spec) as Record<string, unknown>;
-  // Every part is already key-sorted and the outer keys are written in sorted order, so plain
-  // JSON.stringify is the canonical JSON here (one sort instead of two on the largest part).
-  const hash = sha256(JSON.stringify({ apiVersion: def.apiVersion, kind: def.kind, metadata, spec: sortedSpec })) as ContentHash;
+  const hash = sha256(canonicalJson({ apiVersion: def.apiVersion, kind: def.kind, metadata, spec })) as ContentHash;
   return {
     kind: def.kind,
     name: def.name,

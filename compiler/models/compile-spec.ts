@@ -5,17 +5,18 @@ import type { ModelAlgorithm, ModelJobSpec, ModelType, Recommender } from './job
 export interface RawModelSpec {
   type: ModelType;
   label?: string;
+  population?: string;
   features?: Record<string, string>;
   algorithm?: ModelAlgorithm;
   hybrid?: Partial<Record<Recommender, number>>;
   tiers?: Record<string, number>;
-  clusters?: { k?: number; k_range?: [number, number]; selection?: 'silhouette' | 'elbow'; names?: string[] };
+  clusters?: { k?: number; k_range?: [number, number]; selection?: 'silhouette' | 'elbow'; names?: string[]; order_by?: string };
   interactions?: Record<string, number>;
   item_property?: string;
   item_features?: string[];
   k?: number;
   exclude_seen?: boolean;
-  evaluation?: Record<string, unknown> & { holdout?: number; split?: 'random' | 'time'; cutoff?: string };
+  evaluation?: Record<string, unknown> & { holdout?: number; split?: 'random' | 'time'; cutoff?: string; reference?: string[]; window?: string };
   training?: {
     epochs?: number;
     learning_rate?: number;
@@ -65,6 +66,7 @@ const BAR_KEYS = [
   'min_ndcg_at_k',
   'min_silhouette',
   'min_lift_over_baseline',
+  'max_gap_to_reference',
 ] as const;
 
 const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 } as const;
@@ -79,6 +81,12 @@ export function labelHorizonMs(label: string): number {
     longest = Math.max(longest, Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS]);
   }
   return longest;
+}
+
+/** A DSL duration literal (`30d`, `2w`, `48h`) in ms; undefined when the text is not one. */
+export function durationMs(text: string): number | undefined {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$/.exec(text);
+  return m ? Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS] : undefined;
 }
 
 /** Fills in every default and computes the spec hash. Pure: no clock, no randomness. */
@@ -104,6 +112,8 @@ export function compileModelSpec(name: string, raw: RawModelSpec): ModelJobSpec 
       holdout: evaluation.holdout ?? 0.2,
       split: evaluation.split ?? 'random',
       ...(evaluation.cutoff !== undefined ? { cutoff: normalizeInstant(evaluation.cutoff) } : {}),
+      ...(evaluation.reference?.length ? { reference: evaluation.reference } : {}),
+      ...(evaluation.window !== undefined && durationMs(evaluation.window) !== undefined ? { windowMs: durationMs(evaluation.window) } : {}),
       bar,
     },
     training: {
@@ -119,6 +129,7 @@ export function compileModelSpec(name: string, raw: RawModelSpec): ModelJobSpec 
     retrain: raw.retrain ?? 'on_change',
   };
   if (raw.label !== undefined) spec.label = { name: 'label', rule: raw.label, horizonMs: labelHorizonMs(raw.label) };
+  if (raw.population !== undefined) spec.population = { name: 'population', rule: raw.population };
   if (type === 'clusters') {
     const c = raw.clusters ?? {};
     spec.clusters = {
@@ -126,6 +137,7 @@ export function compileModelSpec(name: string, raw: RawModelSpec): ModelJobSpec 
       ...(c.k_range !== undefined ? { kRange: c.k_range } : c.k === undefined ? { kRange: [2, 8] as [number, number] } : {}),
       selection: c.selection ?? 'silhouette',
       ...(c.names !== undefined ? { names: c.names } : {}),
+      ...(c.order_by !== undefined ? { orderBy: c.order_by } : {}),
     };
   }
   if (type === 'recommendations') {

@@ -41,6 +41,8 @@ export interface EvaluationBar {
   min_ndcg_at_k?: number;
   min_silhouette?: number;
   min_lift_over_baseline?: number;
+  /** How far the primary metric may fall behind the reference model's (AUC points; relative RMSE). */
+  max_gap_to_reference?: number;
 }
 
 export interface ModelJobSpec {
@@ -53,9 +55,21 @@ export interface ModelJobSpec {
     /** The longest `within next` window of the label, in milliseconds: the gap between cut-off and data end. */
     horizonMs: number;
   };
+  /**
+   * Which customers the model learns from and scores: a boolean rule as of the cut-off (e.g.
+   * `exists(purchase within 3650d)` for a repurchase model). Absent: every customer.
+   */
+  population?: FeatureSpec;
   /** Top first. Fractions sum to 1. */
   tiers: Array<{ name: string; fraction: number }>;
-  clusters?: { k?: number; kRange?: [number, number]; selection: 'silhouette' | 'elbow'; names?: string[] };
+  clusters?: {
+    k?: number;
+    kRange?: [number, number];
+    selection: 'silhouette' | 'elbow';
+    names?: string[];
+    /** Clusters are numbered by this feature's mean, highest first (default: by size, largest first). */
+    orderBy?: string;
+  };
   recommendations?: {
     interactions: Record<string, number>;
     itemProperty: string;
@@ -70,6 +84,13 @@ export interface ModelJobSpec {
     split: 'random' | 'time';
     /** ISO instant, when the spec fixes it. */
     cutoff?: string;
+    /**
+     * Features of a plain reference model (logistic or linear regression on just these), fitted and
+     * measured on the same split and reported beside the model, e.g. recency, frequency, monetary.
+     */
+    reference?: string[];
+    /** Recommendations: the window after the cut-off whose interactions are the ground truth. */
+    windowMs?: number;
     bar: EvaluationBar;
   };
   training: {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface MatchedFiles {
@@ -83,4 +83,24 @@ export async function sha256File(path: string): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
   return hash.digest('hex');
+}
+
+/**
+ * Files up to this size are read once into memory, hashed and parsed from that one buffer
+ * (most feeds are daily files of a few hundred KB); bigger files are streamed twice, so memory
+ * stays bounded by this size, never by the file's.
+ */
+export const WHOLE_FILE_BYTES = 16 << 20;
+
+export interface FileContent {
+  sha256: string;
+  /** The bytes, when the file is small enough to hold (else readers stream the path). */
+  bytes?: Buffer;
+}
+
+/** The content hash of a file, with its bytes when it is at most WHOLE_FILE_BYTES. */
+export async function readForIngest(path: string, size: number): Promise<FileContent> {
+  if (size > WHOLE_FILE_BYTES) return { sha256: await sha256File(path) };
+  const bytes = readFileSync(path);
+  return { sha256: createHash('sha256').update(bytes).digest('hex'), bytes };
 }

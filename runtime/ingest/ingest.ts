@@ -5,10 +5,11 @@ import type { Database } from '../db/database.ts';
 import type { SourceBlock } from './spec.ts';
 import type { RowRuleCompiler } from './row-rules.ts';
 import { compileRowMapper } from './map-row.ts';
-import { matchFiles, sha256File } from './files.ts';
+import { matchFiles, readForIngest, type FileContent } from './files.ts';
 import { loadFile } from './load-file.ts';
 import { checkLoad, type Anomaly, type FileStats } from './monitor.ts';
 import { ensureIngestTables, openStore, type IngestStore } from './store/index.ts';
+import { RecentLoads } from './recent-loads.ts';
 import { summarize, type FileSummary, type IngestSummary } from './summary.ts';
 import { Identity } from './identity.ts';
 import { forgottenHashes } from './forget.ts';
@@ -59,6 +60,7 @@ export async function ingestSources(options: IngestOptions): Promise<IngestSumma
     if (options.only && !options.only.includes(source.name)) continue;
     const mapRow = compileRowMapper(source, dataModel, options.compileRule);
     const matched = matchFiles(root, source.files);
+    const recent = new RecentLoads(source.monitor.window + 1, await store.history(source.name, source.monitor.window + 1));
     for (const pattern of matched.missing) {
       files.push(emptySummary(source.name, pattern, 'missing', 'no file matches this pattern'));
     }
@@ -68,7 +70,7 @@ export async function ingestSources(options: IngestOptions): Promise<IngestSumma
       const absPath = join(root, path);
       const bytes = statSync(absPath).size;
       options.onProgress?.({ kind: 'file-start', source: source.name, path, index, total: matched.files.length, bytes });
-      const summary = await ingestFile(store, { source, dataModel, path, absPath, bytes, mapRow, emailField, forgotten, cache, now, anomalies, onProgress: options.onProgress });
+      const summary = await ingestFile(store, { source, dataModel, path, absPath, bytes, mapRow, emailField, forgotten, cache, now, anomalies, recent, onProgress: options.onProgress });
       files.push(summary);
       options.onProgress?.({ kind: 'file-end', file: summary });
     }
@@ -88,24 +90,25 @@ interface FileJob {
   cache: WriteCache;
   now: () => number;
   anomalies: Anomaly[];
+  /** The source's latest loads by path, kept in step with the database during the run. */
+  recent: RecentLoads;
   onProgress: IngestOptions['onProgress'];
 }
 
 async function ingestFile(store: IngestStore, job: FileJob): Promise<FileSummary> {
   const { source, path } = job;
-  let sha256: string;
+  let content: FileContent;
   try {
-    sha256 = await sha256File(job.absPath);
+    content = await readForIngest(job.absPath, job.bytes);
   } catch (e) {
     return emptySummary(source.name, path, 'failed', `cannot read: ${(e as Error).message}`);
   }
+  const { sha256 } = content;
   const before = await store.fileRecord(source.name, path);
   if (before && before.sha256 === sha256) {
     return emptySummary(source.name, path, 'skipped', `unchanged since it was loaded (${before.rows} rows)`);
   }
-  const history = (await store.history(source.name, source.monitor.window + 1))
-    .filter((h) => h.path !== path)
-    .map((h) => JSON.parse(h.stats) as FileStats);
+  const history: FileStats[] = job.recent.statsExcept(path);
   try {
     const load = await store.inTransaction(async (tx) => {
       if (before) await tx.unloadFile(source.name, path, eventSourceOf(source.name, path));
@@ -115,6 +118,7 @@ async function ingestFile(store: IngestStore, job: FileJob): Promise<FileSummary
         model: job.dataModel,
         path,
         absPath: job.absPath,
+        ...(content.bytes ? { bytes: content.bytes } : {}),
         eventSource: eventSourceOf(source.name, path),
         mapRow: job.mapRow,
         identity,
@@ -123,7 +127,7 @@ async function ingestFile(store: IngestStore, job: FileJob): Promise<FileSummary
         now: job.now(),
         onRows: (rows) => job.onProgress?.({ kind: 'rows', source: source.name, path, rows }),
       });
-      await tx.recordFile({
+      const record = {
         source: source.name,
         path,
         sha256,
@@ -132,9 +136,11 @@ async function ingestFile(store: IngestStore, job: FileJob): Promise<FileSummary
         rejected: result.stats.rejected,
         stats: JSON.stringify(result.stats),
         loaded_at: job.now(),
-      });
-      return result;
+      };
+      await tx.recordFile(record);
+      return { ...result, record };
     });
+    job.recent.add(load.record, load.stats);
     job.anomalies.push(...checkLoad(source.name, path, load.stats, history, source.monitor));
     const status = job.bytes === 0 ? 'empty' : before ? 'reloaded' : 'loaded';
     return {

@@ -27,6 +27,8 @@ export interface LoadFileInput {
   /** Path relative to the workspace (what is recorded), and on disk. */
   path: string;
   absPath: string;
+  /** The file's bytes when they were read whole (small files): parsed from memory, not re-read. */
+  bytes?: Buffer;
   /** The `events.source` value of this file's events: `<source>:<path>`. */
   eventSource: string;
   mapRow: (row: Record<string, unknown>) => MapOutcome;
@@ -116,7 +118,7 @@ export async function loadFile(tx: StoreTx, input: LoadFileInput): Promise<FileL
   };
 
   const onHeader = (columns: string[]) => checkHeader(source, columns);
-  const batches = source.format === 'csv' ? readCsvBatches(input.absPath, { ...source.csv, onHeader }) : readJsonlBatches(input.absPath, source.csv.encoding);
+  const batches = source.format === 'csv' ? readCsvBatches(input.bytes ?? input.absPath, { ...source.csv, onHeader }) : readJsonlBatches(input.absPath, source.csv.encoding);
   let pending = 0;
   for await (const batch of batches) for (const record of batch) {
     stats.rows++;

@@ -22,8 +22,25 @@ export type MapOutcome =
 interface Target {
   field: string;
   fn: RowFn;
-  type: FieldType;
-  standardizer?: Standardizer;
+  /** The mapped value to its stored form (coerced, standardized), or an Invalid. */
+  convert: (value: unknown) => unknown;
+}
+
+/**
+ * Coercion and standardization for one target, remembering its last input: consecutive lines of
+ * an export repeat most values (an invoice's customer, time and country on every line), and both
+ * steps are pure functions of the value.
+ */
+function converter(type: FieldType, parseTimestamp: ReturnType<typeof makeTimestampParser>, standardizer: Standardizer | undefined): (value: unknown) => unknown {
+  let lastIn: unknown = {};
+  let lastOut: unknown;
+  return (value) => {
+    if (value === lastIn) return lastOut;
+    const coerced = coerceValue(value, type, parseTimestamp);
+    lastIn = value;
+    lastOut = standardizer && !(coerced instanceof Invalid) ? standardize(coerced, standardizer) : coerced;
+    return lastOut;
+  };
 }
 
 /**
@@ -39,8 +56,7 @@ export function compileRowMapper(source: SourceBlock, model: DataModel, compile:
     Object.entries(block ?? {}).map(([field, rule]) => ({
       field,
       fn: compile(rule),
-      type: field === 'id' ? 'id' : (fields[field]?.type ?? 'string'),
-      standardizer: source.standardize[`${prefix}.${field}`],
+      convert: converter(field === 'id' ? 'id' : (fields[field]?.type ?? 'string'), parseTimestamp, source.standardize[`${prefix}.${field}`]),
     }));
   const customers = source.customers ? targets(source.customers, model.customers.fields, 'customers') : undefined;
   const items = source.items ? targets(source.items, model.items.fields, 'items') : undefined;
@@ -48,12 +64,19 @@ export function compileRowMapper(source: SourceBlock, model: DataModel, compile:
     ? {
         type: compile(source.events.type),
         customerId: compile(source.events.customer_id),
+        toId: converter('id', parseTimestamp, undefined),
         at: compile(source.events.at),
+        toTimestamp: converter('timestamp', parseTimestamp, undefined),
         properties: Object.entries(source.events.properties).map(([field, rule]) => ({
           field,
           fn: compile(rule),
-          standardizer: source.standardize[`events.${field}`],
           label: `events.properties.${field}`,
+          // The property's type depends on the event type the row resolves to.
+          convertFor: Object.fromEntries(
+            Object.entries(model.events)
+              .filter(([, props]) => props[field] !== undefined)
+              .map(([type, props]) => [type, converter(props[field]!.type, parseTimestamp, source.standardize[`events.${field}`])]),
+          ) as Record<string, (value: unknown) => unknown>,
         })),
       }
     : undefined;
@@ -70,7 +93,7 @@ export function compileRowMapper(source: SourceBlock, model: DataModel, compile:
       const mapped: MappedRow = {};
       if (customers) {
         stage = 'customers';
-        const customer = mapTargets(customers, row, parseTimestamp, 'customers');
+        const customer = mapTargets(customers, row, 'customers');
         if ('reason' in customer) return reject(customer.reason, customer.detail, row, customerIdFn);
         if (customer.row.id === null) return reject('missing_customer_id', 'customers.id is empty', row, customerIdFn);
         mapped.customer = customer.row;
@@ -81,20 +104,20 @@ export function compileRowMapper(source: SourceBlock, model: DataModel, compile:
         if (typeof type !== 'string' || type === '') return reject('missing_event_type', 'events.type is empty', row, customerIdFn);
         const props = model.events[type];
         if (!props) return reject('unknown_event_type', `events.type is "${type}", which the data model does not declare`, row, customerIdFn);
-        const customerId = coerceValue(events.customerId(row), 'id', parseTimestamp);
+        const customerId = events.toId(events.customerId(row));
         if (customerId instanceof Invalid) return reject(customerId.reason, `events.customer_id: ${customerId.detail}`, row, customerIdFn);
         if (customerId === null) return reject('missing_customer_id', 'events.customer_id is empty', row, customerIdFn);
-        const at = coerceValue(events.at(row), 'timestamp', parseTimestamp);
+        const at = events.toTimestamp(events.at(row));
         if (at instanceof Invalid) return reject(at.reason, `events.at: ${at.detail}`, row, customerIdFn);
         if (at === null) return reject('missing_timestamp', 'events.at is empty', row, customerIdFn);
         const event: Row = { type, customer_id: customerId, at };
         for (const p of events.properties) {
-          const def = props[p.field];
+          const convert = p.convertFor[type];
           // The mapping serves every event type; a property the resolved type lacks stays empty.
-          if (!def) continue;
-          const value = coerceValue(p.fn(row), def.type, parseTimestamp);
+          if (!convert) continue;
+          const value = convert(p.fn(row));
           if (value instanceof Invalid) return reject(value.reason, `${p.label}: ${value.detail}`, row, customerIdFn);
-          event[p.field] = p.standardizer ? standardize(value, p.standardizer) : value;
+          event[p.field] = value;
         }
         stage = 'event_id';
         event.id = eventKey ? keyOf(eventKey(row)) : defaultEventId(source.name, event, propertyNames);
@@ -106,7 +129,7 @@ export function compileRowMapper(source: SourceBlock, model: DataModel, compile:
       }
       if (items) {
         stage = 'items';
-        const item = mapTargets(items, row, parseTimestamp, 'items');
+        const item = mapTargets(items, row, 'items');
         if ('reason' in item) return reject(item.reason, item.detail, row, customerIdFn);
         if (item.row.id !== null) mapped.item = item.row;
       }
@@ -117,17 +140,12 @@ export function compileRowMapper(source: SourceBlock, model: DataModel, compile:
   };
 }
 
-function mapTargets(
-  targets: Target[],
-  row: SourceRow,
-  parseTimestamp: ReturnType<typeof makeTimestampParser>,
-  prefix: string,
-): { row: Row } | { reason: string; detail: string } {
+function mapTargets(targets: Target[], row: SourceRow, prefix: string): { row: Row } | { reason: string; detail: string } {
   const out: Row = {};
   for (const t of targets) {
-    const value = coerceValue(t.fn(row), t.type, parseTimestamp);
+    const value = t.convert(t.fn(row));
     if (value instanceof Invalid) return { reason: value.reason, detail: `${prefix}.${t.field}: ${value.detail}` };
-    out[t.field] = t.standardizer ? standardize(value, t.standardizer) : value;
+    out[t.field] = value;
   }
   return { row: out };
 }

@@ -32,8 +32,28 @@ export function liftOverBaseline(type: ModelType, metrics: Record<string, number
   return b > 0 ? m / b : undefined;
 }
 
+/**
+ * How far the model's primary metric falls behind the reference model's: AUC points for
+ * propensity, the fraction by which RMSE is worse for regression (negative: the model is better).
+ */
+export function gapToReference(type: ModelType, metrics: Record<string, number>, reference: Record<string, number>): number | undefined {
+  const { metric } = PRIMARY_METRIC[type];
+  const m = metrics[metric];
+  const r = reference[metric];
+  if (m === undefined || r === undefined || !Number.isFinite(m) || !Number.isFinite(r)) return undefined;
+  if (type === 'propensity') return r - m;
+  if (type === 'regression') return r > 0 ? m / r - 1 : undefined;
+  return undefined;
+}
+
 /** Why a version fails its bar; empty when it passes. Each reason names the metric, its value and the bar. */
-export function checkBar(type: ModelType, bar: EvaluationBar, metrics: Record<string, number>, baseline: Record<string, number>): string[] {
+export function checkBar(
+  type: ModelType,
+  bar: EvaluationBar,
+  metrics: Record<string, number>,
+  baseline: Record<string, number>,
+  reference?: Record<string, number>,
+): string[] {
   const reasons: string[] = [];
   for (const { key, metric, min } of CHECKS) {
     const limit = bar[key];
@@ -51,6 +71,16 @@ export function checkBar(type: ModelType, bar: EvaluationBar, metrics: Record<st
       reasons.push(
         `the lift over the baseline is ${lift === undefined ? 'not measurable' : `${fmt(lift)}x`}, below min_lift_over_baseline: ${bar.min_lift_over_baseline}`,
       );
+    }
+  }
+  if (bar.max_gap_to_reference !== undefined) {
+    const gap = reference ? gapToReference(type, metrics, reference) : undefined;
+    const unit = type === 'propensity' ? ' AUC points' : '';
+    if (gap === undefined) {
+      reasons.push(`the gap to the reference model could not be measured (bar max_gap_to_reference: ${bar.max_gap_to_reference})`);
+    } else if (gap > bar.max_gap_to_reference) {
+      const shown = type === 'regression' ? `${(gap * 100).toFixed(1)}% worse RMSE` : `${fmt(gap)}${unit} behind`;
+      reasons.push(`the model is ${shown} than the reference model, beyond max_gap_to_reference: ${bar.max_gap_to_reference}`);
     }
   }
   return reasons;

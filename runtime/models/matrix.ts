@@ -27,6 +27,15 @@ export function takeRows(m: Matrix, indices: ArrayLike<number>): Matrix {
   return out;
 }
 
+/** The columns at `indices`, in that order. */
+export function takeColumns(m: Matrix, indices: readonly number[]): Matrix {
+  const out = matrix(m.rows, indices.length);
+  for (let i = 0; i < m.rows; i++) {
+    for (let j = 0; j < indices.length; j++) out.data[i * indices.length + j] = m.data[i * m.cols + indices[j]!]!;
+  }
+  return out;
+}
+
 export function takeValues(values: Float64Array, indices: ArrayLike<number>): Float64Array {
   const out = new Float64Array(indices.length);
   for (let i = 0; i < indices.length; i++) out[i] = values[indices[i]!]!;

@@ -145,6 +145,24 @@ export function r2(actual: Nums, predicted: Nums): number {
   return ssTot === 0 ? (ssRes === 0 ? 1 : 0) : 1 - ssRes / ssTot;
 }
 
+/**
+ * The share of the total actual value held by the top `fraction` of rows by predicted value (ties
+ * by position): how much of next quarter's spend the top tier really holds. NaN when the total is 0.
+ */
+export function topShare(actual: Nums, predicted: Nums, fraction = 0.2): number {
+  const n = actual.length;
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => predicted[b]! - predicted[a]! || a - b);
+  const top = Math.round(n * fraction);
+  let total = 0;
+  let held = 0;
+  for (let r = 0; r < n; r++) {
+    const v = actual[order[r]!]!;
+    total += v;
+    if (r < top) held += v;
+  }
+  return total !== 0 ? held / total : NaN;
+}
+
 export function meanOf(values: Nums): number {
   let sum = 0;
   for (let i = 0; i < values.length; i++) sum += values[i]!;

@@ -45,6 +45,7 @@ export async function trainModel(spec: ModelJobSpec, source: FeatureSource, stor
     artifact: ModelVersion['artifact'];
     metrics: Record<string, number>;
     baseline: ModelVersion['baseline'];
+    reference?: ModelVersion['reference'];
     problems: ModelProblem[];
     rows: TrainReport['rows'];
   };
@@ -55,7 +56,11 @@ export async function trainModel(spec: ModelJobSpec, source: FeatureSource, stor
     case 'regression': {
       const r = await trainSupervised(spec, source, cutoff);
       result = r;
-      curves = { ...(r.curves.roc ? { roc: r.curves.roc } : {}), ...(r.curves.baselineRoc ? { baselineRoc: r.curves.baselineRoc } : {}) };
+      curves = {
+        ...(r.curves.roc ? { roc: r.curves.roc } : {}),
+        ...(r.curves.baselineRoc ? { baselineRoc: r.curves.baselineRoc } : {}),
+        ...(r.curves.referenceRoc ? { referenceRoc: r.curves.referenceRoc } : {}),
+      };
       extra.history = r.curves.history;
       if (r.curves.calibration) extra.calibration = r.curves.calibration;
       if (r.curves.lift) extra.lift = r.curves.lift;
@@ -73,7 +78,7 @@ export async function trainModel(spec: ModelJobSpec, source: FeatureSource, stor
       result = await trainRecommendations(spec, source, cutoff, dataEnd);
       break;
   }
-  const reasons = checkBar(spec.type, spec.evaluation.bar, result.metrics, result.baseline.metrics);
+  const reasons = checkBar(spec.type, spec.evaluation.bar, result.metrics, result.baseline.metrics, result.reference?.metrics);
   const passed = reasons.length === 0;
   const createdAt = (options.now?.() ?? new Date()).toISOString();
   const lift = liftOverBaseline(spec.type, result.metrics, result.baseline.metrics);
@@ -88,6 +93,7 @@ export async function trainModel(spec: ModelJobSpec, source: FeatureSource, stor
       asOf: dataEnd.toISOString(),
       metrics: result.metrics,
       baseline: result.baseline,
+      ...(result.reference ? { reference: result.reference } : {}),
       passed,
       reasons,
       artifact: result.artifact,
@@ -105,6 +111,7 @@ export async function trainModel(spec: ModelJobSpec, source: FeatureSource, stor
         rows: result.rows,
         metrics: result.metrics,
         baseline: result.baseline,
+        ...(result.reference ? { reference: result.reference } : {}),
         ...(lift !== undefined ? { liftOverBaseline: lift } : {}),
         bar: spec.evaluation.bar,
         passed,

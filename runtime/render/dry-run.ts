@@ -1,7 +1,7 @@
 import type { RenderInput } from './context.ts';
 import { writeEmailFiles, type WrittenEmail } from './files.ts';
 import { buildMime } from './mime.ts';
-import { renderEmail, type LoadedTemplate } from './renderer.ts';
+import { renderEmail, type LoadedTemplate, type RenderedEmail } from './renderer.ts';
 
 /**
  * One recipient rendered and written as `<name>.html`, `.txt` and `.eml`: what `herald run
@@ -21,7 +21,7 @@ export interface DryRunOptions {
   timeZone?: string;
 }
 
-export type DryRunOutcome = { ok: true; files: WrittenEmail } | { ok: false; reason: string };
+export type DryRunOutcome = { ok: true; files: WrittenEmail; email: RenderedEmail } | { ok: false; reason: string };
 
 export async function writeRecipientEmail(template: LoadedTemplate, input: RenderInput, options: DryRunOptions): Promise<DryRunOutcome> {
   const outcome = renderEmail(template, input, options.timeZone ? { timeZone: options.timeZone } : {});
@@ -38,5 +38,5 @@ export async function writeRecipientEmail(template: LoadedTemplate, input: Rende
     ...(compiled.category === 'marketing' ? { unsubscribeUrl: input.unsubscribe_url } : {}),
     ...(options.boundary ? { boundary: options.boundary } : {}),
   });
-  return { ok: true, files: writeEmailFiles(options.dir, options.name, outcome.email, mime) };
+  return { ok: true, files: writeEmailFiles(options.dir, options.name, outcome.email, mime), email: outcome.email };
 }

@@ -76,7 +76,7 @@ async function popularFromDatabase(
   return chosen.map((id) => items.get(id)).filter((i): i is Record<string, unknown> => i !== undefined);
 }
 
-async function itemsById(db: Database, manifest: Manifest, ids: string[]): Promise<Map<string, Record<string, unknown>>> {
+export async function itemsById(db: Database, manifest: Manifest, ids: string[]): Promise<Map<string, Record<string, unknown>>> {
   const out = new Map<string, Record<string, unknown>>();
   if (ids.length === 0) return out;
   const columns = ['id', ...Object.keys(manifest.dataModel.items.fields)];

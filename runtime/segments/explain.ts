@@ -5,7 +5,7 @@ import type { EvalContext } from '../eval/context.ts';
 import { evaluate, evaluateValue } from '../eval/rule.ts';
 import { createSegmentSet } from '../eval/segments.ts';
 import type { Database } from '../db/database.ts';
-import { segmentsOf } from '../manifest.ts';
+import { segmentsOf, traitsOf } from '../manifest.ts';
 import { loadCustomer, ruleSchemaOf, storedMembership } from './customer-context.ts';
 
 /** A value shown in an explanation: masked when it is personal data and not asked for. */
@@ -86,8 +86,19 @@ interface Masking {
   showPii: boolean;
 }
 
+/**
+ * The names whose values are personal data: customer fields marked pii, and traits computed from
+ * them (a trait `domain: lower(email)` shows as much as the email). Traits come in dependency
+ * order, so a trait built on such a trait is caught too.
+ */
 function piiFields(manifest: Manifest): Set<string> {
-  return new Set(Object.entries(manifest.dataModel.customers.fields).filter(([, f]) => f.pii).map(([name]) => name));
+  const pii = new Set(Object.entries(manifest.dataModel.customers.fields).filter(([, f]) => f.pii).map(([name]) => name));
+  for (const trait of traitsOf(manifest)) {
+    const plan = trait.compiled.plan;
+    const rules = plan.kind === 'expression' ? [plan.expression] : plan.kind === 'lifecycle' ? plan.stages.map((s) => s.when) : [];
+    if (rules.some((r) => readsPii(r, pii))) pii.add(trait.name);
+  }
+  return pii;
 }
 
 /** Explains one clause (exported for tests of the clause structure). */

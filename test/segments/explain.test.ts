@@ -13,8 +13,13 @@ import { DAY, T0, dataModel } from './fixtures.ts';
 
 const manifest = buildManifest({
   dataModel,
-  traits: [{ name: 'spend', computed: 'sum(purchase.amount within 365d)' }],
+  traits: [
+    { name: 'spend', computed: 'sum(purchase.amount within 365d)' },
+    { name: 'greeting', computed: 'lower(first_name)' },
+    { name: 'loud_greeting', computed: 'upper(greeting)' },
+  ],
   segments: {
+    greeted: 'loud_greeting = "ADA" and spend > 0',
     recent: 'exists(purchase within 30d)',
     example_mail: 'email contains "@example.test" and email_consent',
     vip: 'spend >= 100 and (country = "UK" or country = "FR") and not in_segment(recent)',
@@ -68,6 +73,15 @@ forEachDialect('explain', (ctx) => {
       { text: 'email_consent', holds: true, values: [true] },
     ]);
     expect(JSON.stringify(masked)).not.toContain('ada@');
+    // Traits computed from personal data are personal data too, however many steps away.
+    const greeted = masked.segments.find((s) => s.segment === 'greeted')!;
+    expect(greeted.member).toBe(true);
+    expect(leaves(greeted.rule)).toEqual([
+      { text: 'loud_greeting = "ADA"', holds: true, values: ['MASKED'] },
+      { text: 'spend > 0', holds: true, values: [130] },
+    ]);
+    const shownValues = JSON.stringify(masked.segments.map((s) => leaves(s.rule).map((l) => l.values)));
+    expect(shownValues).not.toMatch(/ada/i);
     const shown = await explainCustomer(db, manifest, 'c1', { asOf: T0 + 60 * DAY, showPii: true });
     expect(leaves(shown.segments.find((s) => s.segment === 'example_mail')!.rule)[0]!.values).toEqual(['ada@example.test']);
   });

@@ -14,6 +14,7 @@ import { BOOLEAN, NUMBER } from '../rules/types.ts';
 export interface ModelFacts {
   features: Record<string, Expr>;
   label?: Expr;
+  population?: Expr;
   /** Traits the rules read (features then see the traits as of the cut-off). */
   traits: string[];
   /** The rules' value types, by feature name (`label` for the label). */
@@ -22,8 +23,8 @@ export interface ModelFacts {
 
 /** Which bars each type checks. */
 const BARS: Record<ModelType, readonly string[]> = {
-  propensity: ['min_auc', 'max_log_loss', 'max_brier', 'min_lift_over_baseline'],
-  regression: ['max_rmse', 'max_mae', 'min_r2', 'min_lift_over_baseline'],
+  propensity: ['min_auc', 'max_log_loss', 'max_brier', 'min_lift_over_baseline', 'max_gap_to_reference'],
+  regression: ['max_rmse', 'max_mae', 'min_r2', 'min_lift_over_baseline', 'max_gap_to_reference'],
   clusters: ['min_silhouette'],
   recommendations: ['min_precision_at_k', 'min_recall_at_k', 'min_ndcg_at_k', 'min_lift_over_baseline'],
 };
@@ -72,6 +73,7 @@ export const analyzeModel: KindAnalyzer = (def, ctx) => {
   }
   checkClusters(spec, type, report);
   checkRecommendations(spec, type, ctx, report);
+  checkEvaluation(spec, type, report);
   for (const key of Object.keys(spec.evaluation ?? {})) {
     if (key.startsWith('min_') || key.startsWith('max_')) {
       if (!BARS[type].includes(key)) report('HL378', `${key} is not checked for a ${type} model`, ['evaluation', key], `bars for ${type}: ${BARS[type].join(', ')}`, true);
@@ -96,7 +98,10 @@ function checkRules(def: Definition, ctx: AnalyzeContext, type: ModelType, facts
     for (const use of checked.uses) if (use.kind === 'Trait' && !facts.traits.includes(use.name)) facts.traits.push(use.name);
     const valueType = checked.type.kind;
     const stored = valueType === 'boolean' || valueType === 'timestamp' || valueType === 'string' ? valueType : 'number';
-    if (field === 'label') {
+    if (field === 'population') {
+      expectRuleType(checked, BOOLEAN, env, 'the population of a model');
+      facts.population = checked.ast;
+    } else if (field === 'label') {
       if (type === 'propensity' || type === 'regression') {
         expectRuleType(checked, type === 'propensity' ? BOOLEAN : NUMBER, env, `the label of a ${type} model`);
       }
@@ -130,9 +135,36 @@ function checkClusters(spec: RawModelSpec, type: ModelType, report: Report): voi
   }
   if (c.k !== undefined && c.k_range !== undefined) report('HL375', 'give either k or k_range, not both', ['clusters', 'k_range'], undefined, true);
   if (c.k_range && c.k_range[0]! > c.k_range[1]!) report('HL375', `k_range [${c.k_range.join(', ')}] runs backwards`, ['clusters', 'k_range'], `write [${c.k_range[1]}, ${c.k_range[0]}]`);
+  if (c.order_by !== undefined && !Object.keys(spec.features ?? {}).includes(c.order_by)) {
+    const hint = suggest(c.order_by, Object.keys(spec.features ?? {}));
+    report('HL375', `order_by names "${c.order_by}", which is not a feature of this model`, ['clusters', 'order_by'], hint ? `did you mean "${hint}"?` : 'name one of the features');
+  }
   const maxK = c.k ?? c.k_range?.[1] ?? 8;
   if (c.names && c.names.length < maxK) {
     report('HL375', `${c.names.length} cluster names for up to ${maxK} clusters`, ['clusters', 'names'], `give ${maxK} names, largest cluster first`);
+  }
+}
+
+/** The reference model's features must be the model's own; its bar needs it; a window is for recommendations. */
+function checkEvaluation(spec: RawModelSpec, type: ModelType, report: Report): void {
+  const e = spec.evaluation ?? {};
+  const features = Object.keys(spec.features ?? {});
+  if (e.reference !== undefined) {
+    if (type !== 'propensity' && type !== 'regression') {
+      report('HL378', `a reference model is only fitted for propensity and regression models`, ['evaluation', 'reference'], 'remove it', true);
+    } else {
+      e.reference.forEach((name, i) => {
+        if (features.includes(name)) return;
+        const hint = suggest(name, features);
+        report('HL375', `reference feature "${name}" is not a feature of this model`, ['evaluation', 'reference', i], hint ? `did you mean "${hint}"?` : `features: ${features.join(', ') || 'none'}`);
+      });
+    }
+  }
+  if (e.max_gap_to_reference !== undefined && e.reference === undefined && (type === 'propensity' || type === 'regression')) {
+    report('HL375', 'max_gap_to_reference needs a reference model to compare with', ['evaluation', 'max_gap_to_reference'], 'add e.g. reference: [recency, frequency, monetary]', true);
+  }
+  if (e.window !== undefined && type !== 'recommendations') {
+    report('HL378', `evaluation.window is only used by recommendations models (the label's \`within next\` window sets it for ${type})`, ['evaluation', 'window'], 'remove it', true);
   }
 }
 

@@ -28,15 +28,30 @@ export function ruleEnvironment(
   from: Definition,
   extra: { event?: string; sourceColumns?: readonly string[] } = {},
 ): RuleEnvironment {
-  const traits = new Map<string, readonly TraitOutput[]>();
-  for (const def of ctx.byKind('Trait')) traits.set(def.name, traitOutputs(def));
   const env: RuleEnvironment = {
     dataModel: ctx.dataModel,
-    traits,
+    traits: traitsOf(ctx),
     report: (d) => ctx.report(d),
     reference: (kind, name, range) => ctx.reference(from, kind, name, range) !== undefined,
   };
   if (extra.event !== undefined) env.event = extra.event;
   if (extra.sourceColumns !== undefined) env.sourceColumns = extra.sourceColumns;
   return env;
+}
+
+const traitsByContext = new WeakMap<AnalyzeContext, ReadonlyMap<string, readonly TraitOutput[]>>();
+
+/**
+ * The workspace's traits and their outputs, built once per analyze run: every rule needs them, and
+ * rebuilding them per rule would make analysis quadratic in the size of the workspace.
+ */
+function traitsOf(ctx: AnalyzeContext): ReadonlyMap<string, readonly TraitOutput[]> {
+  let traits = traitsByContext.get(ctx);
+  if (!traits) {
+    const built = new Map<string, readonly TraitOutput[]>();
+    for (const def of ctx.byKind('Trait')) built.set(def.name, traitOutputs(def));
+    traits = built;
+    traitsByContext.set(ctx, traits);
+  }
+  return traits;
 }

@@ -1,4 +1,8 @@
 import type { KindEmitter } from '../context.ts';
+import { definitionKey } from '../../types/definition.ts';
+import type { CompiledCampaign } from '../../types/journey.ts';
+import type { CampaignFacts } from '../../3-analyze/kinds/campaign.ts';
 
-/** The compiled block of a Campaign definition in the manifest. */
-export const emitCampaign: KindEmitter = () => undefined;
+/** The compiled block of a Campaign: audience, variants and templates, send time, throttle. */
+export const emitCampaign: KindEmitter = (def, ctx): CompiledCampaign | undefined =>
+  ctx.factsOf<CampaignFacts>(definitionKey('Campaign', def.name))?.compiled;

@@ -44,6 +44,10 @@ export const emitModel: KindEmitter = (def, ctx) => {
       job.label.ast = stripSpans(facts.label);
       job.label.sql = compile('label', facts.label, facts.types.label ?? 'number');
     }
+    if (job.population && facts?.population) {
+      job.population.ast = stripSpans(facts.population);
+      job.population.sql = compile('population', facts.population, 'boolean');
+    }
   } catch (e) {
     ctx.report(backendFailure(def, e));
   }

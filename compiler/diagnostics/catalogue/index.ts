@@ -10,14 +10,16 @@ import { sourcesCodes } from './sources.ts';
 import { planCodes } from './plan.ts';
 import { emitCodes } from './emit.ts';
 import { runtimeCodes } from './runtime.ts';
+import { deliveryCodes } from './delivery.ts';
+import { devCodes } from './dev.ts';
 
 export type { CodeEntry } from './types.ts';
 
 /**
  * Every diagnostic code Herald can emit, with its long explanation. Code ranges per area:
- * HL10x–12x load, HL13x–14x rule DSL syntax, HL2xx schema validation, HL30x–31x names and graph,
+ * HL10x–12x load, HL13x–14x rule DSL syntax, HL2xx schema validation, HL30x–31x names and graph (HL315–HL319 delivery settings),
  * HL32x–34x rule types, HL35x templates, HL36x journeys, HL37x models, HL38x sources, HL39x plan,
- * HL40x–41x emit, HL42x MJML, HL43x journey emit, HL44x model emit, HL45x plan emit, HL5xx runtime.
+ * HL40x–41x emit, HL42x MJML, HL43x journey emit, HL44x model emit, HL45x plan emit, HL5xx runtime (HL530–HL549 delivery, HL56x `herald dev`).
  */
 export const catalogue: ReadonlyMap<string, CodeEntry> = (() => {
   const all = [
@@ -32,6 +34,8 @@ export const catalogue: ReadonlyMap<string, CodeEntry> = (() => {
     ...planCodes,
     ...emitCodes,
     ...runtimeCodes,
+    ...deliveryCodes,
+    ...devCodes,
   ];
   const map = new Map<string, CodeEntry>();
   for (const entry of all) {

@@ -39,10 +39,10 @@ export const modelsCodes: CodeEntry[] = [
   },
   {
     code: 'HL375',
-    title: 'invalid cluster settings',
+    title: 'invalid cluster or evaluation settings',
     severity: 'error',
     explanation:
-      'A clusters model takes either a fixed `k` or a `k_range: [low, high]` (low <= high) searched by silhouette or elbow, not both. Cluster `names`, when given, need one name per cluster of the largest k.',
+      'A clusters model takes either a fixed `k` or a `k_range: [low, high]` (low <= high) searched by silhouette or elbow, not both. Cluster `names`, when given, need one name per cluster of the largest k, and `order_by` must name one of the features. An evaluation `reference` lists features of the model itself (the reference model is fitted on just those), and `max_gap_to_reference` needs a `reference` to compare with.',
   },
   {
     code: 'HL376',

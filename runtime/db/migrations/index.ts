@@ -2,8 +2,10 @@ import type { Migration } from './types.ts';
 import { coreTables } from './001_core.ts';
 import { caseFunctions } from './002_case_functions.ts';
 import { modelTables } from './003_models.ts';
+import { journeyTables } from './004_journeys.ts';
+import { deliveryTables } from './005_delivery.ts';
 
 export type { Migration } from './types.ts';
 
 /** Every migration, in version order. Append new ones; never edit or reorder released ones. */
-export const MIGRATIONS: readonly Migration[] = [coreTables, caseFunctions, modelTables];
+export const MIGRATIONS: readonly Migration[] = [coreTables, caseFunctions, modelTables, journeyTables, deliveryTables];

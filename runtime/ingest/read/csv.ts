@@ -27,20 +27,26 @@ const CHUNK_BYTES = 1 << 20;
  * with where and why instead of stopping the file: a record whose bytes are not valid UTF-8, an
  * unterminated quote at the end of the file, the wrong number of fields.
  */
-export async function* readCsv(path: string, options: CsvOptions): AsyncGenerator<RawRecord> {
-  for await (const batch of readCsvBatches(path, options)) yield* batch;
+export async function* readCsv(input: CsvInput, options: CsvOptions): AsyncGenerator<RawRecord> {
+  for await (const batch of readCsvBatches(input, options)) yield* batch;
 }
 
-/** As readCsv, one array of records per chunk read: the loader's loop stays synchronous within a chunk. */
-export async function* readCsvBatches(path: string, options: CsvOptions): AsyncGenerator<RawRecord[]> {
+/** A file's path (streamed), or its bytes already in memory. */
+export type CsvInput = string | Buffer;
+
+/** Records per yielded array: the loader's loop stays synchronous within one. */
+const BATCH_RECORDS = 4_000;
+
+/** As readCsv, in arrays of records (at most one chunk's worth each). */
+export async function* readCsvBatches(input: CsvInput, options: CsvOptions): AsyncGenerator<RawRecord[]> {
   const delimiter = options.delimiter;
   let columns: string[] | null = options.header ? null : (options.columns ?? null);
   let pending: Buffer = Buffer.alloc(0);
   let line = 1;
   let first = true;
 
-  const stream = createReadStream(path, { highWaterMark: CHUNK_BYTES });
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
+  const chunks: AsyncIterable<Buffer> | Iterable<Buffer> = typeof input === 'string' ? (createReadStream(input, { highWaterMark: CHUNK_BYTES }) as AsyncIterable<Buffer>) : [input];
+  for await (const chunk of chunks) {
     let buf = pending.length > 0 ? Buffer.concat([pending, chunk]) : chunk;
     if (first) {
       if (buf.length < 3 && buf.length > 0 && isBomPrefix(buf)) {
@@ -51,11 +57,13 @@ export async function* readCsvBatches(path: string, options: CsvOptions): AsyncG
       first = false;
     }
     let start = 0;
-    const batch: RawRecord[] = [];
+    let batch: RawRecord[] = [];
+    const quotes = new QuoteFinder(buf);
     for (;;) {
-      const end = findRecordEnd(buf, start);
+      const end = findRecordEnd(buf, start, quotes);
       if (end < 0) break;
-      const lines = countNewlines(buf, start, end) + 1;
+      // A record spans several physical lines only when a quoted field holds a newline.
+      const lines = quotes.next(start) < end ? countNewlines(buf, start, end) + 1 : 1;
       const record = decodeRecord(buf, start, trimCr(buf, start, end), options.encoding, line);
       line += lines;
       start = end + 1;
@@ -66,6 +74,10 @@ export async function* readCsvBatches(path: string, options: CsvOptions): AsyncG
         continue;
       }
       if (out) batch.push(out);
+      if (batch.length >= BATCH_RECORDS) {
+        yield batch;
+        batch = [];
+      }
     }
     if (batch.length > 0) yield batch;
     pending = buf.subarray(start);
@@ -126,12 +138,31 @@ function decodeRecord(buf: Buffer, start: number, end: number, encoding: CsvOpti
   return { line, text, raw: text };
 }
 
+/**
+ * The next quote at or after a position, remembered: most lines have no quote, and searching
+ * afresh from every line would scan ahead to the next quoted line each time (quadratic in the
+ * distance between quotes).
+ */
+class QuoteFinder {
+  private at = -2;
+
+  constructor(private readonly buf: Buffer) {}
+
+  /** Index of the first quote at or after `from`, or buf.length when there is none. */
+  next(from: number): number {
+    if (this.at >= from || this.at === this.buf.length) return this.at;
+    const q = this.buf.indexOf(QUOTE, from);
+    this.at = q < 0 ? this.buf.length : q;
+    return this.at;
+  }
+}
+
 /** Index of the newline that ends the record starting at `start`, or -1 when it is not in `buf` yet. */
-function findRecordEnd(buf: Buffer, start: number): number {
+function findRecordEnd(buf: Buffer, start: number, quotes: QuoteFinder): number {
   const nl = buf.indexOf(NL, start);
   if (nl < 0) return -1;
-  const q = buf.indexOf(QUOTE, start);
-  if (q < 0 || q > nl) return nl; // the common case: no quotes on this line
+  const q = quotes.next(start);
+  if (q > nl) return nl; // the common case: no quotes on this line
   let inQuotes = false;
   for (let i = start; i < buf.length; i++) {
     const b = buf[i]!;

@@ -18,10 +18,12 @@ export function compileFeatures(job: ModelJobSpec, schema: RuleSchema): Compiled
     return (customer, events, asOf) => rule.value({ asOf: asOf.getTime(), customer, events: events as unknown as EvalEvent[] });
   };
   const label = job.label ? fn('the label', job.label.ast) : undefined;
+  const population = job.population ? fn('the population', job.population.ast) : undefined;
   return {
     names: job.features.map((f) => f.name),
     features: job.features.map((f) => fn(`feature ${f.name}`, f.ast)),
     ...(label ? { label } : {}),
+    ...(population ? { population } : {}),
     horizonMs: job.label?.horizonMs ?? 0,
   };
 }

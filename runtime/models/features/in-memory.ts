@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
 import { matrix, toNumber } from '../matrix.ts';
 import type { Interaction, ItemInfo } from '../recommend/data.ts';
-import type { CustomerRecord, EventRecord, FeatureSource, ItemRecord, RowFunction, Snapshot } from './source.ts';
+import type { CustomerRecord, EventRecord, FeatureSource, ItemRecord, RowFunction, Snapshot, SnapshotOptions } from './source.ts';
 
 export interface CompiledFeatures {
   names: string[];
   features: RowFunction[];
   label?: RowFunction;
+  /** Which customers belong to the model (true: in); absent: everyone. */
+  population?: RowFunction;
   /** The label's look-ahead window in ms: label functions see events up to asOf + horizon. */
   horizonMs: number;
 }
@@ -37,18 +39,27 @@ export class InMemoryFeatureSource implements FeatureSource {
     this.itemRecords = [...(data.items ?? [])];
   }
 
-  async snapshot(asOf: Date, options: { label: boolean; customerIds?: readonly string[] }): Promise<Snapshot> {
+  async snapshot(asOf: Date, options: SnapshotOptions): Promise<Snapshot> {
     const wanted = options.customerIds ? new Set(options.customerIds) : undefined;
-    const customers = wanted ? this.customers.filter((c) => wanted.has(c.id)) : this.customers;
-    const { names, features, label } = this.compiled;
+    const { names, features, label, population } = this.compiled;
+    const cut = asOf.getTime();
+    const pastOf = (c: CustomerRecord) => {
+      const events = this.eventsByCustomer.get(c.id) ?? [];
+      return events.slice(0, upperBound(events, cut));
+    };
+    const customers = this.customers.filter((c) => {
+      if (wanted && !wanted.has(c.id)) return false;
+      const past = pastOf(c);
+      if (options.knownOnly && past.length === 0) return false;
+      return !population || population(c, past, asOf) === true;
+    });
     const x = matrix(customers.length, names.length);
     const labels = options.label ? new Float64Array(customers.length) : undefined;
     const stringFeatures = new Set<string>();
-    const cut = asOf.getTime();
     const labelEnd = cut + this.compiled.horizonMs;
     customers.forEach((c, i) => {
       const events = this.eventsByCustomer.get(c.id) ?? [];
-      const past = events.slice(0, upperBound(events, cut));
+      const past = pastOf(c);
       features.forEach((fn, j) => {
         const v = toNumber(fn(c, past, asOf));
         if (v === 'string') stringFeatures.add(names[j]!);

@@ -8,8 +8,13 @@ import type { Interaction, ItemInfo } from '../recommend/data.ts';
  * evaluator) and SQL over the database (feature queries compiled from the same rules).
  */
 export interface FeatureSource {
-  /** One row per customer (ordered by id): features as of `asOf` (NaN = missing), and the label when asked. */
-  snapshot(asOf: Date, options: { label: boolean; customerIds?: readonly string[] }): Promise<Snapshot>;
+  /**
+   * One row per customer of the model's population (ordered by id): features as of `asOf` (NaN =
+   * missing), and the label when asked. `knownOnly` (training and evaluation snapshots) also leaves
+   * out customers with no event at or before `asOf`: the customers table holds everyone ever seen,
+   * and a customer who first appears after a cut-off must not be in that cut-off's snapshot.
+   */
+  snapshot(asOf: Date, options: SnapshotOptions): Promise<Snapshot>;
   /** Interactions with `from < at <= to` (from undefined: since the beginning), weighted by event type. */
   interactions(weights: Readonly<Record<string, number>>, itemProperty: string, to: Date, from?: Date): Promise<Interaction[]>;
   items(): Promise<ItemInfo[]>;
@@ -17,6 +22,12 @@ export interface FeatureSource {
   dataEnd(): Promise<Date | undefined>;
   /** Changes whenever the data changes: a model is retrained only when this or its spec hash moves. */
   fingerprint(): Promise<string>;
+}
+
+export interface SnapshotOptions {
+  label: boolean;
+  customerIds?: readonly string[];
+  knownOnly?: boolean;
 }
 
 export interface Snapshot {

@@ -8,7 +8,7 @@ import { traitsOf } from '../../manifest.ts';
 import { materializeTraits } from '../../segments/traits.ts';
 import { matrix, toNumber } from '../matrix.ts';
 import type { Interaction, ItemInfo } from '../recommend/data.ts';
-import type { FeatureSource, Snapshot } from './source.ts';
+import type { FeatureSource, Snapshot, SnapshotOptions } from './source.ts';
 
 /**
  * Features and labels from the database: each is the SQL the Model emitter compiled (one query
@@ -24,30 +24,37 @@ export class SqlFeatureSource implements FeatureSource {
     private readonly spec: ModelJobSpec,
   ) {}
 
-  async snapshot(asOf: Date, options: { label: boolean; customerIds?: readonly string[] }): Promise<Snapshot> {
+  async snapshot(asOf: Date, options: SnapshotOptions): Promise<Snapshot> {
     const names = this.spec.features.map((f) => f.name);
-    const queries: CompiledQuery[] = this.spec.features.map((f) => {
-      if (!f.sql) throw new Error(`feature ${f.name} of model ${this.spec.name} has no compiled SQL; run \`herald compile\``);
-      return f.sql[this.db.dialect];
-    });
-    if (options.label) {
-      if (!this.spec.label?.sql) throw new Error(`model ${this.spec.name} has no compiled label`);
-      queries.push(this.spec.label.sql[this.db.dialect]);
-    }
+    const compiled = (what: string, f: { sql?: Record<string, CompiledQuery> } | undefined): CompiledQuery => {
+      const q = f?.sql?.[this.db.dialect];
+      if (!q) throw new Error(`${what} of model ${this.spec.name} has no compiled SQL; run \`herald compile\``);
+      return q;
+    };
+    const queries: CompiledQuery[] = this.spec.features.map((f) => compiled(`feature ${f.name}`, f));
+    if (options.label) queries.push(compiled('the label', this.spec.label));
+    const population = this.spec.population ? compiled('the population', this.spec.population) : undefined;
+    const at = asOf.getTime();
     const run = async (executor: Executor) => {
       const columns: Array<Map<string, unknown>> = [];
       let ids: string[] | undefined;
       for (const q of queries) {
-        const { rows } = await runCompiled<{ customer_id: string; value: unknown }>(executor, this.db.dialect, q, { as_of: asOf.getTime() });
+        const { rows } = await runCompiled<{ customer_id: string; value: unknown }>(executor, this.db.dialect, q, { as_of: at });
         ids ??= rows.map((r) => String(r.customer_id));
         columns.push(new Map(rows.map((r) => [String(r.customer_id), r.value])));
       }
       if (!ids) ids = (await executor.selectFrom('customers').select('id').orderBy('id').execute()).map((r) => String(r.id));
-      return { ids, columns };
+      let members: Set<string> | undefined;
+      if (population) {
+        const { rows } = await runCompiled<{ customer_id: string; value: unknown }>(executor, this.db.dialect, population, { as_of: at });
+        members = new Set(rows.filter((r) => isTrue(r.value)).map((r) => String(r.customer_id)));
+      }
+      return { ids, columns, members };
     };
-    const { ids: allIds, columns } = this.spec.traits?.length ? await this.withTraitsAsOf(asOf.getTime(), run) : await run(this.db.kysely);
+    const { ids: allIds, columns, members } = this.spec.traits?.length ? await this.withTraitsAsOf(at, run) : await run(this.db.kysely);
     const wanted = options.customerIds ? new Set(options.customerIds) : undefined;
-    const ids = wanted ? allIds.filter((id) => wanted.has(id)) : allIds;
+    const known = options.knownOnly ? await this.customersWithEventsBy(at) : undefined;
+    const ids = allIds.filter((id) => (!wanted || wanted.has(id)) && (!members || members.has(id)) && (!known || known.has(id)));
     const x = matrix(ids.length, names.length);
     const stringFeatures = new Set<string>();
     const labels = options.label ? new Float64Array(ids.length) : undefined;
@@ -84,6 +91,11 @@ export class SqlFeatureSource implements FeatureSource {
     return rows.map(({ id, ...attributes }) => ({ id: String(id), attributes }));
   }
 
+  private async customersWithEventsBy(at: number): Promise<Set<string>> {
+    const rows = await this.db.kysely.selectFrom('events').select('customer_id').distinct().where('at', '<=', at).execute();
+    return new Set(rows.map((r) => String(r.customer_id)));
+  }
+
   async dataEnd(): Promise<Date | undefined> {
     const row = await this.db.kysely.selectFrom('events').select((eb) => eb.fn.max('at').as('at')).executeTakeFirst();
     return row?.at === null || row?.at === undefined ? undefined : new Date(Number(row.at));
@@ -117,6 +129,11 @@ export class SqlFeatureSource implements FeatureSource {
 }
 
 const ROLLBACK = Symbol('rollback');
+
+/** A boolean rule's value: SQLite returns 1/0, PostgreSQL true/false. */
+function isTrue(raw: unknown): boolean {
+  return raw === true || raw === 1 || raw === '1' || raw === 't';
+}
 
 /** Numbers may arrive as text (PostgreSQL returns bigint and numeric so); the type checker already rejected text features. */
 function decode(raw: unknown): unknown {

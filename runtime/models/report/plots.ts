@@ -2,10 +2,14 @@ import type { CalibrationBin, LiftDecile } from '../metrics.ts';
 import type { EpochRecord } from '../train/dense.ts';
 import { barChart, groupedBarChart, lineChart } from './svg.ts';
 
-export function rocPlot(model: Array<{ fpr: number; tpr: number }>, baseline: Array<{ fpr: number; tpr: number }> | undefined, aucValue: number, baselineAuc?: number): string {
+type Roc = ReadonlyArray<{ fpr: number; tpr: number }>;
+
+/** The model's ROC curve beside its comparisons (best single feature, reference model) and a coin toss. */
+export function rocPlot(model: Roc, aucValue: number, others: ReadonlyArray<{ name: string; points: Roc; auc: number }> = []): string {
+  const colors = ['#ea580c', '#16a34a'];
   const series = [
     { name: `model (AUC ${aucValue.toFixed(3)})`, points: model.map((p) => ({ x: p.fpr, y: p.tpr })) },
-    ...(baseline ? [{ name: `baseline (AUC ${(baselineAuc ?? NaN).toFixed(3)})`, points: baseline.map((p) => ({ x: p.fpr, y: p.tpr })), color: '#ea580c' }] : []),
+    ...others.map((o, i) => ({ name: `${o.name} (AUC ${o.auc.toFixed(3)})`, points: o.points.map((p) => ({ x: p.fpr, y: p.tpr })), color: colors[i % colors.length]! })),
     { name: 'random', points: [{ x: 0, y: 0 }, { x: 1, y: 1 }], color: '#9ca3af', dashed: true },
   ];
   return lineChart(series, { title: 'ROC curve (holdout)', xLabel: 'false positive rate', yLabel: 'true positive rate', xDomain: [0, 1], yDomain: [0, 1], legend: 'bottom-right' });

@@ -19,6 +19,7 @@ export interface TrainReport {
   rows: { train: number; holdout: number; positiveRate?: number };
   metrics: Record<string, number>;
   baseline: { name: string; metrics: Record<string, number> };
+  reference?: { name: string; metrics: Record<string, number> };
   liftOverBaseline?: number;
   bar: EvaluationBar;
   passed: boolean;
@@ -35,13 +36,20 @@ export interface TrainReport {
 export interface ReportCurves {
   roc?: Array<{ fpr: number; tpr: number }>;
   baselineRoc?: Array<{ fpr: number; tpr: number }>;
+  referenceRoc?: Array<{ fpr: number; tpr: number }>;
 }
 
 /** Every report file of a version, by file name. */
 export function renderReport(report: TrainReport, curves: ReportCurves): Map<string, string> {
   const files = new Map<string, string>();
   const plots: Array<[string, string]> = [];
-  if (curves.roc) plots.push(['roc.svg', rocPlot(curves.roc, curves.baselineRoc, report.metrics.auc ?? NaN, report.baseline.metrics.auc)]);
+  if (curves.roc) {
+    const others = [
+      ...(curves.baselineRoc ? [{ name: 'best single feature', points: curves.baselineRoc, auc: report.baseline.metrics.auc ?? NaN }] : []),
+      ...(curves.referenceRoc && report.reference ? [{ name: 'reference model', points: curves.referenceRoc, auc: report.reference.metrics.auc ?? NaN }] : []),
+    ];
+    plots.push(['roc.svg', rocPlot(curves.roc, report.metrics.auc ?? NaN, others)]);
+  }
   if (report.calibration) plots.push(['calibration.svg', calibrationPlot(report.calibration)]);
   if (report.lift) plots.push(['lift.svg', liftPlot(report.lift)]);
   if (report.history && report.history.length > 0) plots.push(['epochs.svg', epochsPlot(report.history, report.type === 'propensity' ? 'log loss' : 'loss')]);
@@ -58,12 +66,15 @@ function markdown(r: TrainReport, plots: string[]): string {
   lines.push(`# ${r.model} v${r.version}`, '');
   lines.push(`${r.type} model (${r.algorithm.replace(/_/g, ' ')}), features as of ${r.cutoff}, data to ${r.asOf}, ${r.split} split.`, '');
   lines.push(r.passed ? '**Activated**: the evaluation bar is met.' : `**Not activated**: ${r.reasons.join('; ')}.`, '');
-  lines.push('## Holdout metrics', '', '| metric | model | baseline |', '| --- | ---: | ---: |');
+  const ref = r.reference;
+  lines.push('## Holdout metrics', '', `| metric | model | baseline |${ref ? ' reference |' : ''}`, `| --- | ---: | ---: |${ref ? ' ---: |' : ''}`);
   for (const [name, value] of Object.entries(r.metrics)) {
     const b = r.baseline.metrics[name];
-    lines.push(`| ${name.replace(/_/g, ' ')} | ${show(value)} | ${b === undefined ? '' : show(b)} |`);
+    const f = ref?.metrics[name];
+    lines.push(`| ${name.replace(/_/g, ' ')} | ${show(value)} | ${b === undefined ? '' : show(b)} |${ref ? ` ${f === undefined ? '' : show(f)} |` : ''}`);
   }
   lines.push('', `Baseline: ${r.baseline.name}.`);
+  if (ref) lines.push(`Reference: ${ref.name}, fitted and measured on the same split.`);
   if (r.liftOverBaseline !== undefined) lines.push(`Lift over the baseline: ${r.liftOverBaseline.toFixed(2)}x.`);
   lines.push('', `Rows: ${r.rows.train} training, ${r.rows.holdout} holdout${r.rows.positiveRate !== undefined ? `, ${(r.rows.positiveRate * 100).toFixed(1)}% positive in training` : ''}.`);
   const bar = Object.entries(r.bar);

@@ -42,7 +42,8 @@ export class DatabaseModelStore implements ModelStore {
           as_of: Date.parse(full.asOf),
           passed: this.db.dialect === 'sqlite' ? (full.passed ? 1 : 0) : full.passed,
           metrics: json(full.metrics),
-          baseline: json(full.baseline),
+          // The reference model's figures ride in the baseline document (one column for both).
+          baseline: json(full.reference ? { ...full.baseline, reference: full.reference } : full.baseline),
           reasons: json(full.reasons),
           reports: json(full.reports),
           artifact: JSON.stringify(full.artifact),
@@ -119,7 +120,8 @@ function json(value: unknown): string {
 
 function decodeVersion(r: Record<string, unknown>): ModelVersion {
   const nanFor = (o: Record<string, number | null>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, v === null ? NaN : v]));
-  const baseline = JSON.parse(String(r.baseline)) as { name: string; metrics: Record<string, number | null> };
+  type Figures = { name: string; metrics: Record<string, number | null> };
+  const baseline = JSON.parse(String(r.baseline)) as Figures & { reference?: Figures };
   return {
     model: String(r.model),
     version: Number(r.version),
@@ -131,6 +133,7 @@ function decodeVersion(r: Record<string, unknown>): ModelVersion {
     passed: r.passed === true || r.passed === 1,
     metrics: nanFor(JSON.parse(String(r.metrics))),
     baseline: { name: baseline.name, metrics: nanFor(baseline.metrics) },
+    ...(baseline.reference ? { reference: { name: baseline.reference.name, metrics: nanFor(baseline.reference.metrics) } } : {}),
     reasons: JSON.parse(String(r.reasons)) as string[],
     reports: JSON.parse(String(r.reports)) as string[],
     artifact: JSON.parse(String(r.artifact)) as ModelVersion['artifact'],

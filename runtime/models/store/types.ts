@@ -13,6 +13,8 @@ export interface ModelVersion {
   asOf: string;
   metrics: Record<string, number>;
   baseline: { name: string; metrics: Record<string, number> };
+  /** The plain reference model on the same split (`evaluation.reference`), when the spec asks for one. */
+  reference?: { name: string; metrics: Record<string, number> };
   passed: boolean;
   /** Why the bar was not met (empty when passed). */
   reasons: string[];

@@ -19,7 +19,7 @@ export interface ClustersResult {
 
 /** k-means over standardized features as of the cut-off; k fixed or searched. */
 export async function trainClusters(spec: ModelJobSpec, source: FeatureSource, asOf: Date): Promise<ClustersResult> {
-  const snap = await source.snapshot(asOf, { label: false });
+  const snap = await source.snapshot(asOf, { label: false, knownOnly: true });
   const names = snap.names;
   if (snap.stringFeatures.length > 0) fail(spec.name, 'HL575', `feature "${snap.stringFeatures[0]}" of model ${spec.name} is text, not a number`);
   if (snap.customerIds.length < MIN_TRAIN_ROWS) {

@@ -1,37 +1,48 @@
 import type { ModelJobSpec } from '../../../compiler/models/job-spec.ts';
 import type { FeatureSource, Snapshot } from '../features/source.ts';
-import { takeRows, takeValues, type Matrix } from '../matrix.ts';
-import { auc, binShares, brier, calibration, liftByDecile, logLoss, mae, meanOf, quantileEdges, r2, rmse, rocCurve, type CalibrationBin, type LiftDecile } from '../metrics.ts';
-import { fitPreprocessor, transform, type DataIssue } from '../preprocess.ts';
+import { takeColumns, takeRows, takeValues, type Matrix } from '../matrix.ts';
+import { binShares, meanOf, quantileEdges, type CalibrationBin, type LiftDecile } from '../metrics.ts';
+import type { DataIssue } from '../preprocess.ts';
 import { fail, problem, type ModelProblem } from '../problems.ts';
 import { hashUniform, seededRng } from '../rng.ts';
-import { coefficients, predictDense, trainDense, type EpochRecord } from './dense.ts';
+import { coefficients, type EpochRecord } from './dense.ts';
+import { fitDense } from './fit-dense.ts';
+import { propensityEvaluation, regressionEvaluation } from './supervised-evaluation.ts';
 import type { ModelArtifact } from '../artifact.ts';
 
 export const MIN_TRAIN_ROWS = 20;
 export const MIN_HOLDOUT_ROWS = 10;
+
+type Roc = Array<{ fpr: number; tpr: number }>;
 
 /** What a supervised run hands to the report and the store. */
 export interface SupervisedResult {
   artifact: ModelArtifact;
   metrics: Record<string, number>;
   baseline: { name: string; metrics: Record<string, number> };
+  /** The plain reference model (`evaluation.reference`), measured on the same split. */
+  reference?: { name: string; metrics: Record<string, number> };
   problems: ModelProblem[];
   rows: { train: number; holdout: number; positiveRate?: number };
   curves: {
     history: EpochRecord[];
-    roc?: Array<{ fpr: number; tpr: number }>;
-    baselineRoc?: Array<{ fpr: number; tpr: number }>;
+    roc?: Roc;
+    baselineRoc?: Roc;
+    referenceRoc?: Roc;
     calibration?: CalibrationBin[];
     lift?: LiftDecile[];
   };
   coefficients?: Array<{ feature: string; weight: number }>;
 }
 
+/** Logistic/linear defaults, for a reference model beside a neural network. */
+const PLAIN = { epochs: 60, learningRate: 0.05 };
+
 /**
- * Propensity and regression: snapshot(s) at the cut-off, a customer holdout (hashed by id and
- * seed, so it does not depend on row order), preprocessing fitted on training rows only, a
- * TensorFlow.js fit, and holdout metrics beside the best simple baseline on the same rows.
+ * Propensity and regression: snapshot(s) at the cut-off (features as of it, the label from the
+ * window after it), a customer holdout (hashed by id and seed, so it does not depend on row
+ * order), preprocessing fitted on training rows only, a TensorFlow.js fit, and holdout metrics
+ * beside the best simple baseline and the plain reference model on the same rows.
  */
 export async function trainSupervised(spec: ModelJobSpec, source: FeatureSource, cutoff: Date): Promise<SupervisedResult> {
   const problems: ModelProblem[] = [];
@@ -41,12 +52,12 @@ export async function trainSupervised(spec: ModelJobSpec, source: FeatureSource,
   let test: Snapshot;
   if (spec.evaluation.split === 'time') {
     // Out-of-time: learn on the window before the cut-off, evaluate held-out customers after it.
-    const earlier = await source.snapshot(new Date(cutoff.getTime() - Math.max(horizon, 1)), { label: true });
-    const later = await source.snapshot(cutoff, { label: true });
+    const earlier = await source.snapshot(new Date(cutoff.getTime() - Math.max(horizon, 1)), { label: true, knownOnly: true });
+    const later = await source.snapshot(cutoff, { label: true, knownOnly: true });
     train = subset(earlier, (id) => !isHoldout(id));
     test = subset(later, isHoldout);
   } else {
-    const snap = await source.snapshot(cutoff, { label: true });
+    const snap = await source.snapshot(cutoff, { label: true, knownOnly: true });
     train = subset(snap, (id) => !isHoldout(id));
     test = subset(snap, isHoldout);
   }
@@ -62,107 +73,67 @@ export async function trainSupervised(spec: ModelJobSpec, source: FeatureSource,
       'load more data, or lower evaluation.holdout',
     );
   }
-  const yTrain = checkLabels(spec, train.labels!);
+  const yTrainAll = checkLabels(spec, train.labels!);
   const yTest = checkLabels(spec, test.labels!);
   if (spec.type === 'propensity' && new Set(yTest).size < 2) {
     fail(spec.name, 'HL570', `the holdout of model ${spec.name} has only one label class, so AUC cannot be measured`, 'load more data, or raise evaluation.holdout');
   }
 
   const names = train.names;
-  let trainX: Matrix = train.x;
-  let trainY = yTrain;
-  if (spec.training.maxRows !== undefined && trainX.rows > spec.training.maxRows) {
-    const rng = seededRng(spec.training.seed ^ 0x2545f491);
-    const idx = Array.from({ length: trainX.rows }, (_, i) => i);
-    for (let i = 0; i < spec.training.maxRows; i++) {
-      const j = i + rng.int(idx.length - i);
-      [idx[i], idx[j]] = [idx[j]!, idx[i]!];
-    }
-    const keep = idx.slice(0, spec.training.maxRows).sort((a, b) => a - b);
-    trainX = takeRows(trainX, keep);
-    trainY = takeValues(trainY, keep);
-  }
-  const { prep, issues } = fitPreprocessor(names, trainX);
-  problems.push(...issuesToProblems(spec.name, issues));
-  const xTrain = transform(prep, trainX);
-  const xTest = transform(prep, test.x);
-  const cols = prep.outputs.length;
+  const { x: trainX, y: trainY } = sample(spec, train.x, yTrainAll);
   const nn = spec.algorithm === 'neural_network';
-  const { model, history } = trainDense(xTrain, cols, Float32Array.from(trainY), {
-    output: spec.type === 'propensity' ? 'sigmoid' : 'linear',
+  const fitted = fitDense(spec, names, trainX, trainY, {
     hidden: nn ? spec.training.hiddenUnits : [],
     epochs: spec.training.epochs,
     learningRate: spec.training.learningRate,
-    batchSize: spec.training.batchSize,
-    seed: spec.training.seed,
-    l2: spec.training.l2,
-    validation: { x: xTest, y: Float32Array.from(yTest) },
+    validation: { x: test.x, y: yTest },
   });
-  const predicted = predictDense(model, xTest, cols);
-  const trainScores = predictDense(model, xTrain, cols);
+  problems.push(...issuesToProblems(spec.name, fitted.issues));
+  const predicted = fitted.predict(test.x);
+  const trainScores = fitted.predict(trainX);
   const edges = quantileEdges(trainScores, 10);
-  const artifact: ModelArtifact = { features: names, preprocessor: prep, model, scoreDistribution: { edges, shares: binShares(trainScores, edges) } };
-  const coef = coefficients(model, prep.outputs);
-  const evaluation = spec.type === 'propensity' ? propensityEvaluation(yTrain, yTest, predicted, test.x, names) : regressionEvaluation(yTrain, yTest, predicted);
+  const artifact: ModelArtifact = { features: names, preprocessor: fitted.prep, model: fitted.model, scoreDistribution: { edges, shares: binShares(trainScores, edges) } };
+  const evaluate = spec.type === 'propensity' ? propensityEvaluation : regressionEvaluation;
+  const evaluation = evaluate({
+    names,
+    train: { x: trainX, y: trainY },
+    test: { x: test.x, y: yTest },
+    predicted,
+    ...(spec.evaluation.reference ? { reference: { features: spec.evaluation.reference, predicted: fitReference(spec, names, trainX, trainY, test.x) } } : {}),
+  });
+  const coef = coefficients(fitted.model, fitted.prep.outputs);
   return {
     artifact,
     metrics: evaluation.metrics,
     baseline: evaluation.baseline,
+    ...(evaluation.reference ? { reference: evaluation.reference } : {}),
     problems,
     rows: { train: trainY.length, holdout: yTest.length, ...(spec.type === 'propensity' ? { positiveRate: meanOf(trainY) } : {}) },
-    curves: { history, ...evaluation.curves },
+    curves: { history: fitted.history, ...evaluation.curves },
     ...(coef ? { coefficients: coef } : {}),
   };
 }
 
-function propensityEvaluation(yTrain: Float64Array, y: Float64Array, p: Float64Array, rawTest: Matrix, names: string[]) {
-  const prior = meanOf(yTrain);
-  const priorP = new Float64Array(y.length).fill(prior);
-  // The best single feature by AUC, in whichever direction ranks better; missing values rank lowest.
-  let best = { name: 'none', auc: 0.5, scores: priorP as Float64Array };
-  names.forEach((name, j) => {
-    const col = new Float64Array(y.length);
-    for (let i = 0; i < y.length; i++) {
-      const v = rawTest.data[i * rawTest.cols + j]!;
-      col[i] = Number.isFinite(v) ? v : -Number.MAX_VALUE;
-    }
-    const a = auc(y, col);
-    const flipped = 1 - a;
-    if (Number.isFinite(a) && Math.max(a, flipped) > best.auc) {
-      const scores = a >= flipped ? col : col.map((v) => -v);
-      best = { name: `${name} (${a >= flipped ? 'higher' : 'lower'} is likelier)`, auc: Math.max(a, flipped), scores };
-    }
-  });
-  return {
-    metrics: { auc: auc(y, p), log_loss: logLoss(y, p), brier: brier(y, p), positive_rate: meanOf(y) },
-    baseline: {
-      name: `best single feature: ${best.name}; base rate ${prior.toFixed(3)} for log loss and Brier`,
-      metrics: { auc: best.auc, log_loss: logLoss(y, priorP), brier: brier(y, priorP) },
-    },
-    curves: {
-      roc: thin(rocCurve(y, p)),
-      baselineRoc: thin(rocCurve(y, best.scores)),
-      calibration: calibration(y, p, 10),
-      lift: liftByDecile(y, p, 10),
-    },
-  };
+/** The plain logistic/linear regression on just the reference features: its holdout predictions. */
+function fitReference(spec: ModelJobSpec, names: readonly string[], x: Matrix, y: Float64Array, testX: Matrix): Float64Array {
+  const features = spec.evaluation.reference!;
+  const columns = features.map((f) => names.indexOf(f));
+  const plain = spec.algorithm === 'neural_network' ? PLAIN : { epochs: spec.training.epochs, learningRate: spec.training.learningRate };
+  return fitDense(spec, features, takeColumns(x, columns), y, { hidden: [], ...plain }).predict(takeColumns(testX, columns));
 }
 
-function regressionEvaluation(yTrain: Float64Array, y: Float64Array, p: Float64Array) {
-  const mean = meanOf(yTrain);
-  const meanP = new Float64Array(y.length).fill(mean);
-  return {
-    metrics: { rmse: rmse(y, p), mae: mae(y, p), r2: r2(y, p) },
-    baseline: { name: `the training mean (${mean.toFixed(3)})`, metrics: { rmse: rmse(y, meanP), mae: mae(y, meanP), r2: r2(y, meanP) } },
-    curves: {},
-  };
-}
-
-/** Fewer points for plots: at most ~200 along the curve, ends kept. */
-function thin<T>(points: T[], max = 200): T[] {
-  if (points.length <= max) return points;
-  const step = (points.length - 1) / (max - 1);
-  return Array.from({ length: max }, (_, i) => points[Math.round(i * step)]!);
+/** At most `training.max_rows` training rows, drawn with the seed (the holdout is never sampled). */
+function sample(spec: ModelJobSpec, x: Matrix, y: Float64Array): { x: Matrix; y: Float64Array } {
+  const max = spec.training.maxRows;
+  if (max === undefined || x.rows <= max) return { x, y };
+  const rng = seededRng(spec.training.seed ^ 0x2545f491);
+  const idx = Array.from({ length: x.rows }, (_, i) => i);
+  for (let i = 0; i < max; i++) {
+    const j = i + rng.int(idx.length - i);
+    [idx[i], idx[j]] = [idx[j]!, idx[i]!];
+  }
+  const keep = idx.slice(0, max).sort((a, b) => a - b);
+  return { x: takeRows(x, keep), y: takeValues(y, keep) };
 }
 
 function subset(snap: Snapshot, keep: (id: string) => boolean): Snapshot {

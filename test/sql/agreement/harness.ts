@@ -28,15 +28,9 @@ export function schemaOf(model: RuleModel): RuleSchema {
 
 /** Prepares a database for one generated model (columns are only ever added) and loads the data. */
 export async function loadDatabase(db: Database, model: RuleModel, data: GenData, first: boolean): Promise<void> {
-  // Migrations include the herald_lower/herald_upper functions PostgreSQL needs.
-  if (first) {
-    await migrate(db);
-    // score()/tier() read the model runtime's table; created here as that runtime would.
-    const real = db.dialect === 'postgres' ? 'double precision' : 'real';
-    await sql
-      .raw(`create table if not exists model_scores (model text not null, customer_id text not null, score ${real}, tier text, primary key (model, customer_id))`)
-      .execute(db.kysely);
-  }
+  // Migrations include the herald_lower/herald_upper functions PostgreSQL needs, and the model
+  // runtime's model_scores table that score()/tier() read.
+  if (first) await migrate(db);
   const schema = schemaOf(model);
   const traitSpecs = model.traits.map((t) => ({
     name: t.name,
@@ -46,7 +40,7 @@ export async function loadDatabase(db: Database, model: RuleModel, data: GenData
   const k = db.kysely;
   await k.deleteFrom('events').execute();
   await k.deleteFrom('model_scores').execute();
-  if (data.scores?.length) await k.insertInto('model_scores').values(data.scores).execute();
+  if (data.scores?.length) await k.insertInto('model_scores').values(data.scores.map((s) => ({ ...s, version: 1 }))).execute();
   await k.deleteFrom('customers').execute();
   const store = (v: unknown) => (db.dialect === 'sqlite' && typeof v === 'boolean' ? (v ? 1 : 0) : v);
   const rows = (items: Array<Record<string, unknown>>) => items.map((r) => Object.fromEntries(Object.entries(r).map(([k2, v]) => [k2, store(v)])));

@@ -1,0 +1,122 @@
+import { resolve } from 'node:path';
+import type { Command } from '../command.ts';
+import { EXIT_ERRORS, EXIT_OK, UsageError } from '../command.ts';
+import { oneOf, parseCommandArgs } from '../args.ts';
+import { parseAsOf, printDiagnostics, runRuntimeCommand } from '../workspace-runtime.ts';
+import { wantsColor } from '../../compiler/diagnostics/format/index.ts';
+import { writePlanFiles } from '../plan/artifacts.ts';
+import { buildPlan } from '../plan/build-plan.ts';
+import { DATA_MODES } from '../plan/data/open-data.ts';
+import { PlanInputError } from '../plan/errors.ts';
+import { DEFAULT_CHROMIUM } from '../plan/evidence/screenshots.ts';
+import { planMarkdown } from '../plan/format/markdown.ts';
+import { planPretty } from '../plan/format/pretty.ts';
+import { DEFAULT_PLAN_OPTIONS, type PlanOptions } from '../plan/options.ts';
+
+const FORMATS = ['pretty', 'markdown', 'json'] as const;
+
+/** `--detailed-exitcode`: the plan has changes (as `terraform plan -detailed-exitcode`). */
+export const EXIT_CHANGES = 3;
+
+const USAGE = `herald plan [dir] --base REF [--db URL] [--as-of TIME] [--format pretty|markdown|json]
+                 [--out DIR] [--detailed-exitcode] [--data auto|database|sample|none]
+                 [--max-audience-change PCT] [--max-first-day-sends N] [--full-plan-url URL]
+
+What a change does: compiles the workspace at the base ref (read from git, the working tree is
+not touched) and in the working tree, and shows what changes for customers: definitions added,
+changed, removed or renamed and what uses them, audience sizes before and after with who enters
+and leaves, consent and suppressions, rendered emails before and after, and risks to look at.
+
+  --base REF                 the commit to compare with: a branch, tag, origin/main, HEAD~1, a hash
+  --db URL                   count audiences here (default: HERALD_DATABASE_URL, then herald.yaml)
+  --data MODE                auto (default): the database when it exists and holds customers, else
+                             the workspace's sample data (its Sources loaded into a throwaway SQLite
+                             file); database; sample; none (definitions only)
+  --as-of TIME               evaluate as of this instant (default: now; on sample data, its latest event)
+  --format FORMAT            pretty (default), markdown (a pull-request comment) or json
+  --out DIR                  write plan.json, plan.md (full), comment.md and screenshots/ into DIR
+  --detailed-exitcode        exit 0 when nothing changes, 3 when something does, 1 on errors
+  --max-audience-change PCT  flag a segment growing or shrinking by more than PCT percent (default 20)
+  --max-first-day-sends N    flag a journey or campaign emailing more than N on its first day (default 10000)
+  --full-plan-url URL        where the full plan is, named when the comment had to be shortened
+
+Personal data is never shown: customers are counted, or shown as masked ids, and rendered evidence
+uses placeholders for personal fields. Nothing is written to the database.`;
+
+export const planCommand: Command = {
+  name: 'plan',
+  summary: 'what a change does, for a pull request',
+  usage: USAGE,
+  async run(argv, io) {
+    const { values, positionals } = parseCommandArgs(argv, {
+      base: { type: 'string' },
+      out: { type: 'string' },
+      'detailed-exitcode': { type: 'boolean' },
+      data: { type: 'string' },
+      'max-audience-change': { type: 'string' },
+      'max-first-day-sends': { type: 'string' },
+      'full-plan-url': { type: 'string' },
+    });
+    if (positionals.length > 1) throw new UsageError(`expected at most one workspace dir, got ${positionals.length}`);
+    if (values.base === undefined || values.base.trim() === '') throw new UsageError('--base REF is required: the commit to compare the working tree with (e.g. --base origin/main)');
+    const format = oneOf('format', values.format, FORMATS, 'pretty');
+    const dataMode = oneOf('data', values.data, DATA_MODES, 'auto');
+    const asOf = values['as-of'] === undefined ? undefined : parseAsOf(values['as-of']);
+    const options: PlanOptions = {
+      ...DEFAULT_PLAN_OPTIONS,
+      maxAudienceChange: percentFlag('max-audience-change', values['max-audience-change'], DEFAULT_PLAN_OPTIONS.maxAudienceChange),
+      maxFirstDaySends: countFlag('max-first-day-sends', values['max-first-day-sends'], DEFAULT_PLAN_OPTIONS.maxFirstDaySends),
+    };
+    const outDir = values.out === undefined ? undefined : resolve(io.cwd, values.out);
+    const markdownOptions = values['full-plan-url'] ? { fullPlan: values['full-plan-url'] } : {};
+
+    return runRuntimeCommand('plan', io, async () => {
+      let outcome;
+      try {
+        outcome = await buildPlan({
+          headDir: resolve(io.cwd, positionals[0] ?? '.'),
+          baseRef: values.base!,
+          ...(asOf !== undefined ? { asOf } : {}),
+          ...(values.db !== undefined ? { dbFlag: values.db } : {}),
+          dataMode,
+          env: io.env,
+          options,
+          ...(outDir ? { outDir } : {}),
+          chromium: io.env.HERALD_CHROMIUM || DEFAULT_CHROMIUM,
+        });
+      } catch (e) {
+        if (!(e instanceof PlanInputError)) throw e;
+        io.stderr.write(`error[${e.code}]: ${e.message}\n${e.help ? `  help: ${e.help}\n` : ''}`);
+        return EXIT_ERRORS;
+      }
+      if (outcome.kind === 'head-errors') {
+        printDiagnostics(io, outcome.head.diagnostics);
+        io.stderr.write('error[HL394]: the working tree does not compile (errors above): there is no plan to show until it does\n');
+        return EXIT_ERRORS;
+      }
+      const doc = outcome.document;
+      if (format === 'json') io.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+      else if (format === 'markdown') io.stdout.write(planMarkdown(doc, markdownOptions));
+      else io.stdout.write(planPretty(doc, { color: wantsColor(io.stdout, io.env) }));
+      if (outDir) {
+        const written = writePlanFiles(outDir, doc, markdownOptions);
+        io.stderr.write(`plan written to ${written.json}, ${written.markdown} and ${written.comment}\n`);
+      }
+      return values['detailed-exitcode'] && doc.changes ? EXIT_CHANGES : EXIT_OK;
+    });
+  },
+};
+
+function percentFlag(flag: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value.trim().replace(/%$/, ''));
+  if (!Number.isFinite(n) || n < 0) throw new UsageError(`--${flag} must be a percentage such as 20 (got "${value}")`);
+  return n / 100;
+}
+
+function countFlag(flag: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value.trim().replace(/[,_]/g, ''));
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${flag} must be a whole number of customers (got "${value}")`);
+  return n;
+}

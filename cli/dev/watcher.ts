@@ -1,0 +1,63 @@
+import { relative, sep } from 'node:path';
+import { watch, type FSWatcher } from 'chokidar';
+import { ALWAYS_IGNORED } from '../../compiler/1-load/ignore.ts';
+import { ChangeBatcher } from './debounce.ts';
+
+export interface WorkspaceWatcher {
+  /** Whether the operating system's file events are used (false: polling, after running out of watches). */
+  readonly native: boolean;
+  close(): Promise<void>;
+}
+
+export interface WatchOptions {
+  /** Called with the workspace-relative paths (forward slashes) that changed, once per quiet period. */
+  onChange(paths: string[]): void;
+  /** A problem worth telling the user about; watching goes on. */
+  onProblem(message: string, code?: string): void;
+  quietMs?: number;
+}
+
+/**
+ * Watches every file of the workspace except the folders the compiler never reads (build output,
+ * dependencies, runtime state): YAML, MJML, layouts, partials and sample data all affect the
+ * preview. New files, changes, deletions and renames (an unlink and an add) are all changes.
+ * When the system runs out of file watches, it falls back to polling and says so (HL562).
+ */
+export async function watchWorkspace(root: string, options: WatchOptions): Promise<WorkspaceWatcher> {
+  const toRelative = (abs: string) => relative(root, abs).split(sep).join('/');
+  const ignored = (abs: string) => toRelative(abs).split('/').some((part) => ALWAYS_IGNORED.has(part));
+  const batcher = new ChangeBatcher(options.onChange, options.quietMs);
+  let watcher: FSWatcher | undefined;
+  let native = true;
+
+  const start = (polling: boolean) =>
+    new Promise<FSWatcher>((resolveReady) => {
+      const w = watch(root, { ignoreInitial: true, ignored, usePolling: polling, interval: 250, persistent: true });
+      w.on('all', (_event, path) => {
+        const rel = toRelative(path);
+        if (rel !== '') batcher.add(rel);
+      });
+      w.on('error', (error) => {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (!polling && (code === 'ENOSPC' || code === 'EMFILE')) {
+          native = false;
+          options.onProblem(`the system allows no more file watches (${code}); polling the workspace for changes instead`, 'HL562');
+          void w.close().then(() => start(true)).then((p) => (watcher = p));
+          return;
+        }
+        options.onProblem(`file watcher: ${(error as Error).message}`);
+      });
+      w.on('ready', () => resolveReady(w));
+    });
+
+  watcher = await start(false);
+  return {
+    get native() {
+      return native;
+    },
+    async close() {
+      batcher.cancel();
+      await watcher?.close();
+    },
+  };
+}

@@ -1,0 +1,130 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CompiledTemplate } from '../../../compiler/templates/contract.ts';
+import type { Manifest } from '../../../compiler/types/manifest.ts';
+import type { Database } from '../../../runtime/db/database.ts';
+import { databaseRenderInput, loadTemplate, readSampleData, renderEmail, sampleRenderInput, type RenderedEmail, type RenderInput, type SampleData } from '../../../runtime/render/index.ts';
+import type { TemplateSample } from '../document.ts';
+import { firstLine } from '../data/audiences.ts';
+import { maskId } from '../data/mask.ts';
+import { unifiedDiff } from './text-diff.ts';
+
+/** One side of a template: its compiled block and the workspace it was compiled from. */
+export interface TemplateSide {
+  compiled: CompiledTemplate;
+  manifest: Manifest;
+  /** The workspace folder (sample data paths are relative to it). */
+  root: string;
+}
+
+/** A rendered email of one side, kept for screenshots. */
+export interface RenderedSide {
+  customer: string;
+  side: 'base' | 'head';
+  email: RenderedEmail;
+  unsubscribe: boolean;
+}
+
+export interface TemplateEvidence {
+  samples: TemplateSample[];
+  rendered: RenderedSide[];
+}
+
+/**
+ * Renders a template before and after for a few customers: the template's `sample_customers`
+ * from its `sample_data` file when it has them, else customers from the plan's database (the
+ * first ones by id, or the sample customers named). Personal fields (pii in the data model) are
+ * replaced by placeholders such as `[first_name]` before rendering, and customer ids are masked,
+ * so the evidence shows what changes without showing anyone's data.
+ */
+export async function renderTemplateEvidence(
+  sides: { base?: TemplateSide; head?: TemplateSide },
+  options: { limit: number; asOf: number; db?: Database },
+): Promise<TemplateEvidence> {
+  const ids = await chooseCustomers(sides, options);
+  const evidence: TemplateEvidence = { samples: [], rendered: [] };
+  for (const id of ids) {
+    const before = sides.base ? await renderSide(sides.base, id, options) : undefined;
+    const after = sides.head ? await renderSide(sides.head, id, options) : undefined;
+    const customer = maskId(id);
+    const sample: TemplateSample = {
+      customer,
+      source: after?.source ?? before?.source ?? 'sample_data',
+      subject: { before: before?.email?.subject ?? null, after: after?.email?.subject ?? null },
+      preheader: { before: before?.email?.preheader ?? null, after: after?.email?.preheader ?? null },
+      text_diff: unifiedDiff(before?.email?.text ?? '', after?.email?.text ?? ''),
+      html_changed: (before?.email?.html ?? '') !== (after?.email?.html ?? ''),
+    };
+    const errors: NonNullable<TemplateSample['errors']> = {};
+    if (before?.error) errors.base = before.error;
+    if (after?.error) errors.head = after.error;
+    if (errors.base || errors.head) sample.errors = errors;
+    evidence.samples.push(sample);
+    for (const [side, r] of [['base', before], ['head', after]] as const) {
+      if (r?.email) evidence.rendered.push({ customer, side, email: r.email, unsubscribe: r.unsubscribe });
+    }
+  }
+  return evidence;
+}
+
+async function chooseCustomers(sides: { base?: TemplateSide; head?: TemplateSide }, options: { limit: number; db?: Database }): Promise<string[]> {
+  const named = [...new Set([...(sides.head?.compiled.sample_customers ?? []), ...(sides.base?.compiled.sample_customers ?? [])])];
+  if (named.length > 0) return named.slice(0, options.limit);
+  if (!options.db) return [];
+  const rows = await options.db.kysely.selectFrom('customers').select('id').orderBy('id').limit(options.limit).execute();
+  return rows.map((r) => String(r.id));
+}
+
+interface SideRender {
+  source: TemplateSample['source'];
+  email?: RenderedEmail;
+  unsubscribe: boolean;
+  error?: string;
+}
+
+async function renderSide(side: TemplateSide, id: string, options: { asOf: number; db?: Database }): Promise<SideRender> {
+  const sample = sampleData(side);
+  let input: RenderInput | undefined;
+  let source: TemplateSample['source'] = 'sample_data';
+  if (sample) input = sampleRenderInput(side.compiled, sample, id);
+  if (!input && options.db) {
+    source = 'database';
+    try {
+      input = await databaseRenderInput(options.db, side.manifest, side.compiled, id, options.asOf);
+    } catch (e) {
+      return { source, unsubscribe: false, error: `the customer could not be read (${firstLine(e)})` };
+    }
+  }
+  if (!input) return { source, unsubscribe: false, error: 'the customer is not in the sample data' };
+  const masked = maskPersonalFields(input, side.manifest);
+  const timeZone = side.manifest.definitions[`Workspace/${side.manifest.metadata.workspace}`]?.spec.timezone;
+  const outcome = renderEmail(loadTemplate(side.compiled), masked, typeof timeZone === 'string' ? { timeZone } : {});
+  if (!outcome.ok) return { source, unsubscribe: false, error: outcome.reason };
+  return { source, email: outcome.email, unsubscribe: outcome.email.html.includes(masked.unsubscribe_url) };
+}
+
+const sampleCache = new WeakMap<TemplateSide, SampleData | null>();
+
+function sampleData(side: TemplateSide): SampleData | undefined {
+  if (!sampleCache.has(side)) {
+    const path = side.compiled.sample_data ? join(side.root, side.compiled.sample_data) : undefined;
+    let data: SampleData | null = null;
+    try {
+      if (path && existsSync(path)) data = readSampleData(path);
+    } catch {
+      data = null; // unreadable sample data: the database (if any) is used instead
+    }
+    sampleCache.set(side, data);
+  }
+  return sampleCache.get(side) ?? undefined;
+}
+
+/** The render input with every personal customer field replaced by `[field]`. */
+function maskPersonalFields(input: RenderInput, manifest: Manifest): RenderInput {
+  const customer = { ...input.customer };
+  for (const [name, f] of Object.entries(manifest.dataModel.customers.fields)) {
+    if (f.pii && customer[name] !== undefined && customer[name] !== null) customer[name] = f.type === 'email' ? 'customer@example.invalid' : `[${name}]`;
+  }
+  if (customer.id !== undefined) customer.id = maskId(String(customer.id));
+  return { ...input, customer };
+}

@@ -1,0 +1,44 @@
+import type { ChangeKind, DataSummary, PlanDocument, Reach } from '../document.ts';
+import { shortCommit } from '../git/repository.ts';
+import { formatCount, formatSigned } from './numbers.ts';
+
+/** Shared wording of the markdown and pretty views (the JSON document is the source of both). */
+
+export const CHANGE_SYMBOL: Record<ChangeKind | 'unchanged', string> = {
+  added: '+',
+  changed: '~',
+  removed: '-',
+  renamed: '→',
+  moved: '↷',
+  affected: '·',
+  unchanged: '=',
+};
+
+/** "base origin/main (3f2a…) → working tree, as of …". */
+export function comparisonLine(doc: PlanDocument): string {
+  const moved = doc.moved ? ` (workspace moved from ${doc.moved.from} to ${doc.moved.to})` : '';
+  return `${doc.base.ref} (${shortCommit(doc.base.commit)}) → working tree${moved}, as of ${doc.as_of}`;
+}
+
+export function dataLine(data: DataSummary): string {
+  if (data.source === 'none') return `data: none${data.reason ? ` (${data.reason})` : ''}`;
+  const customers = data.customers === null ? '' : `, ${formatCount(data.customers)} customers`;
+  return `data: ${data.description}${customers}${data.reason && data.source === 'sample' ? ` (${data.reason})` : ''}`;
+}
+
+/** "+120" / "-3" / "0", or "–" without data. */
+export function deltaText(before: number | null, after: number | null): string {
+  return before === null || after === null ? '–' : formatSigned(after - before);
+}
+
+/** Reachable customers of a side, e.g. "812 (41 no consent, 2 suppressed)". */
+export function reachText(r: Reach | null): string {
+  if (!r) return '–';
+  const gaps = [r.no_email ? `${formatCount(r.no_email)} no email` : '', r.no_consent ? `${formatCount(r.no_consent)} no consent` : '', r.suppressed ? `${formatCount(r.suppressed)} suppressed` : ''].filter(Boolean);
+  return `${formatCount(r.reachable)}${gaps.length > 0 ? ` (${gaps.join(', ')})` : ''}`;
+}
+
+export function beforeAfter(before: string | null, after: string | null): string {
+  if (before === after) return before ?? '–';
+  return `${before ?? '–'} → ${after ?? '–'}`;
+}

@@ -1,0 +1,93 @@
+import type { Definition } from '../types/definition.ts';
+import type { AnalyzeContext, DocPath } from './context.ts';
+import { diag } from '../diagnostics/make.ts';
+
+/**
+ * Checks of the Workspace's `delivery` block that its schema cannot express (HL315–HL319): sender
+ * addresses, that the consent and address fields exist with usable types, that quiet hours cover
+ * some time, that real (smtp) delivery has an unsubscribe base when marketing email exists, and
+ * that the conversion event of `herald report` is declared. Settings left to their defaults are
+ * only checked where a default cannot work (no address field at all).
+ */
+interface DeliveryBlock {
+  from?: string;
+  reply_to?: string;
+  unsubscribe_url?: string;
+  consent_field?: string;
+  email_field?: string;
+  quiet_hours?: { start: string; end: string };
+  transport?: { type: string };
+  report?: { conversion_event?: string };
+}
+
+export function analyzeDeliverySettings(def: Definition, ctx: AnalyzeContext): void {
+  const delivery = (def.spec as { delivery?: DeliveryBlock }).delivery;
+  if (!delivery || typeof delivery !== 'object') return;
+  const at = (path: string[]) => ({ file: def.file, range: ctx.rangeOf(def, ['spec', 'delivery', ...path] as DocPath) });
+  const fields = ctx.dataModel.customers.fields;
+  const smtp = delivery.transport?.type === 'smtp';
+
+  for (const key of ['from', 'reply_to'] as const) {
+    const value = delivery[key];
+    if (value !== undefined && !isMailbox(value)) {
+      ctx.report(diag('HL315', `delivery.${key} "${value}" is not an email address`, { ...at([key]), help: 'write `news@acme.example` or `Acme Shop <news@acme.example>`' }));
+    }
+  }
+  if (smtp && delivery.from === undefined) {
+    ctx.report(diag('HL315', 'the smtp transport needs a sender: delivery.from is not set', { ...at(['transport']), help: 'add `from: Acme Shop <news@acme.example>` under delivery' }));
+  }
+
+  if (delivery.consent_field !== undefined) {
+    const f = fields[delivery.consent_field];
+    if (!f || f.type !== 'boolean') {
+      const booleans = Object.entries(fields).filter(([, x]) => x.type === 'boolean').map(([n]) => n);
+      ctx.report(
+        diag('HL316', f ? `consent field "${delivery.consent_field}" is ${f.type}, not boolean` : `consent field "${delivery.consent_field}" is not a customer field`, {
+          ...at(['consent_field']),
+          help: booleans.length > 0 ? `boolean customer fields: ${booleans.join(', ')}` : 'declare a boolean customer field, e.g. `email_consent: boolean`',
+        }),
+      );
+    }
+  }
+  const emailField = delivery.email_field ?? (fields.email ? 'email' : singleEmailField(fields));
+  const f = emailField !== undefined ? fields[emailField] : undefined;
+  if (emailField === undefined) {
+    ctx.report(diag('HL316', 'no customer field holds the address to send to', { ...at([]), help: 'declare `email: { type: email, pii: true }` under customers.fields, or set delivery.email_field' }));
+  } else if (!f || (f.type !== 'email' && f.type !== 'string')) {
+    ctx.report(diag('HL316', f ? `address field "${emailField}" is ${f.type}, not email` : `address field "${emailField}" is not a customer field`, { ...at(delivery.email_field !== undefined ? ['email_field'] : []) }));
+  }
+
+  const quiet = delivery.quiet_hours;
+  if (quiet && quiet.start === quiet.end) {
+    ctx.report(diag('HL317', `quiet hours start and end at ${quiet.start}: the window is empty`, { ...at(['quiet_hours']), help: 'give different times, e.g. start: "21:00" and end: "08:00", or remove quiet_hours' }));
+  }
+
+  if (smtp && delivery.unsubscribe_url === undefined) {
+    const marketing = ctx.byKind('Template').filter((t) => (t.spec as { category?: string }).category !== 'transactional');
+    if (marketing.length > 0) {
+      ctx.report(
+        diag('HL318', `the smtp transport sends marketing email (${marketing.length} template${marketing.length === 1 ? '' : 's'}) but delivery.unsubscribe_url is not set`, {
+          ...at(['transport']),
+          help: 'add `unsubscribe_url: https://…/unsubscribe` under delivery: each email links to `<base>/<token>`',
+        }),
+      );
+    }
+  }
+
+  const conversion = delivery.report?.conversion_event;
+  if (conversion !== undefined && ctx.dataModel.events[conversion] === undefined) {
+    ctx.report(diag('HL319', `conversion event "${conversion}" is not declared under events`, { ...at(['report', 'conversion_event']), help: `declared events: ${Object.keys(ctx.dataModel.events).sort().join(', ')}` }));
+  }
+}
+
+function singleEmailField(fields: Record<string, { type: string }>): string | undefined {
+  const typed = Object.entries(fields).filter(([, f]) => f.type === 'email');
+  return typed.length === 1 ? typed[0]![0] : undefined;
+}
+
+/** `addr@domain` or `Display Name <addr@domain>`. */
+export function isMailbox(value: string): boolean {
+  const m = /^(?:[^<>]*<([^<>\s]+)>|([^<>\s]+))$/.exec(value.trim());
+  const address = m?.[1] ?? m?.[2];
+  return address !== undefined && /^[^\s@"]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$/.test(address);
+}

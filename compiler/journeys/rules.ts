@@ -1,0 +1,78 @@
+/**
+ * Journey, campaign and entry rules: type-checked in their scope (phase 3's checker), and turned
+ * into the compiled form the runtime evaluates, with what each rule reads so a run loads only that.
+ */
+import type { AnalyzeContext, DocPath } from '../3-analyze/context.ts';
+import { checkRule, expectRuleType } from '../3-analyze/rules/check.ts';
+import { ruleEnvironment } from '../3-analyze/rules/environment.ts';
+import { ruleSiteAt } from '../3-analyze/rules/sites.ts';
+import type { CheckedRule } from '../3-analyze/rules/facts.ts';
+import type { RuleType } from '../3-analyze/rules/types.ts';
+import { stripSpans } from '../dsl/strip-spans.ts';
+import type { Expr } from '../types/ast.ts';
+import type { Definition } from '../types/definition.ts';
+import type { CompiledJourneyRule } from '../types/journey.ts';
+
+export interface RuleCheck {
+  /** The checked rule: absent when the field holds no rule string or it did not parse. */
+  rule?: CheckedRule;
+  /** The compiled form; absent when the rule has errors (already reported). */
+  compiled?: CompiledJourneyRule;
+}
+
+/**
+ * Checks the rule at `path` (its scope comes from the schema's `x-herald-rule`). `expected`, when
+ * given, is the type the place needs (`where` must be boolean); `event` is the event type an
+ * event-scope rule reads. `place` names the place in a type error.
+ */
+export function checkJourneyRule(
+  ctx: AnalyzeContext,
+  def: Definition,
+  path: DocPath,
+  options: { expected?: RuleType; event?: string; place: string },
+): RuleCheck {
+  const site = ruleSiteAt(def, path);
+  if (!site) return {};
+  const env = ruleEnvironment(ctx, def, options.event !== undefined ? { event: options.event } : {});
+  const rule = checkRule(site, site.scope, env);
+  if (!rule) return {};
+  if (!rule.ok) return { rule };
+  if (options.expected && !expectRuleType(rule, options.expected, env, options.place)) return { rule };
+  return { rule, compiled: compileRule(rule) };
+}
+
+/** The compiled form of a checked rule. */
+export function compileRule(rule: CheckedRule): CompiledJourneyRule {
+  return {
+    ast: stripSpans(rule.ast) as Expr,
+    events: eventsRead(rule.ast),
+    traits: rule.uses.some((u) => u.kind === 'Trait'),
+    segments: rule.uses.some((u) => u.kind === 'Segment'),
+    models: rule.uses.some((u) => u.kind === 'Model'),
+  };
+}
+
+/** A rule that is a constant (an `update` value written as a YAML number or boolean). */
+export function literalRule(value: number | boolean): CompiledJourneyRule {
+  const span = { start: 0, end: 0 };
+  const ast: Expr = typeof value === 'number' ? { kind: 'number', value, span } : { kind: 'boolean', value, span };
+  return { ast: stripSpans(ast) as Expr, events: [], traits: false, segments: false, models: false };
+}
+
+/** Event types the rule's aggregates read, sorted. */
+export function eventsRead(expr: Expr): string[] {
+  const found = new Set<string>();
+  const stack: unknown[] = [expr];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (Array.isArray(node)) {
+      stack.push(...node);
+      continue;
+    }
+    if (typeof node !== 'object' || node === null) continue;
+    const n = node as { kind?: string; event?: unknown };
+    if (n.kind === 'aggregate' && typeof n.event === 'string') found.add(n.event);
+    for (const value of Object.values(node)) if (typeof value === 'object' && value !== null) stack.push(value);
+  }
+  return [...found].sort();
+}

@@ -1,0 +1,116 @@
+/**
+ * Wall-clock arithmetic in a customer's time zone: which local day an instant falls on (frequency
+ * caps count per local day), the local time of day (quiet hours), and the next instant a local
+ * time of day comes round (the end of quiet hours). Daylight-saving changes are handled the way
+ * Temporal's `compatible` disambiguation does: a local time that does not exist (clocks jump
+ * forward) is read with the offset from before the jump, so 01:30 on the day London skips from
+ * 01:00 to 02:00 is 02:30; a local time that exists twice (clocks go back) is the earlier one. A
+ * day may be 23 or 25 hours long.
+ */
+const MINUTE = 60_000;
+const DAY = 86_400_000;
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+/** True when the Intl database knows the zone (customer data may hold anything). */
+export function isKnownTimeZone(timeZone: string): boolean {
+  if (formatters.has(timeZone)) return true;
+  try {
+    formatter(timeZone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The customer's zone when it is a real one, else the fallback (the workspace's). */
+export function zoneOr(candidate: unknown, fallback: string): string {
+  return typeof candidate === 'string' && candidate !== '' && isKnownTimeZone(candidate) ? candidate : fallback;
+}
+
+interface LocalParts {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+}
+
+function localParts(ms: number, timeZone: string): LocalParts {
+  const out: Record<string, number> = {};
+  for (const p of formatter(timeZone).formatToParts(ms)) if (p.type !== 'literal') out[p.type] = Number(p.value);
+  return out as unknown as LocalParts;
+}
+
+/** The zone's offset from UTC at an instant, in milliseconds (local = utc + offset). */
+function offsetAt(ms: number, timeZone: string): number {
+  const p = localParts(ms, timeZone);
+  const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
+  return asUtc - Math.floor(ms / 1000) * 1000;
+}
+
+/**
+ * The instant a local wall-clock time names (`local` is that time written as if it were UTC).
+ * Of two instants (clocks going back) the earlier; in a gap (clocks going forward) the time read
+ * with the offset in force before the gap.
+ */
+function instantOfLocal(local: number, timeZone: string): number {
+  // The offsets in force half a day either side: a zone changes offset at most once in that span.
+  const before = offsetAt(local - HALF_DAY, timeZone);
+  const after = offsetAt(local + HALF_DAY, timeZone);
+  const valid = [local - before, local - after].filter((t) => offsetAt(t, timeZone) === local - t);
+  if (valid.length > 0) return Math.min(...valid);
+  // In a gap: read with the offset from before it.
+  return local - before;
+}
+
+const HALF_DAY = DAY / 2;
+
+/** Minutes since local midnight (0..1439) at an instant. */
+export function localMinuteOfDay(ms: number, timeZone: string): number {
+  const p = localParts(ms, timeZone);
+  return p.hour * 60 + p.minute;
+}
+
+/** `[start, end)` of the local calendar day containing the instant. */
+export function localDayBounds(ms: number, timeZone: string): [number, number] {
+  const p = localParts(ms, timeZone);
+  const midnight = Date.UTC(p.year, p.month - 1, p.day);
+  return [instantOfLocal(midnight, timeZone), instantOfLocal(midnight + DAY, timeZone)];
+}
+
+/** The local calendar day of an instant, `YYYY-MM-DD`. */
+export function localDate(ms: number, timeZone: string): string {
+  const p = localParts(ms, timeZone);
+  return `${p.year}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`;
+}
+
+/** The first instant at or after `ms` whose local time of day is `minuteOfDay`. */
+export function nextLocalTime(ms: number, timeZone: string, minuteOfDay: number): number {
+  const p = localParts(ms, timeZone);
+  const midnight = Date.UTC(p.year, p.month - 1, p.day);
+  for (let day = 0; day < 3; day++) {
+    const at = instantOfLocal(midnight + day * DAY + minuteOfDay * MINUTE, timeZone);
+    if (at >= ms) return at;
+  }
+  throw new Error(`internal: no local ${minuteOfDay} min after ${new Date(ms).toISOString()} in ${timeZone}`);
+}

@@ -1,0 +1,61 @@
+import type { CompiledTemplate } from '../../compiler/templates/contract.ts';
+import { buildMime } from '../render/mime.ts';
+import type { RenderInput } from '../render/context.ts';
+import { loadTemplate, renderEmail, type LoadedTemplate } from '../render/renderer.ts';
+import type { ClaimedSend } from './claim.ts';
+import type { DeliverySettings } from './settings.ts';
+import type { OutgoingMessage } from './types.ts';
+
+/**
+ * Turns a claimed send and its render input into the message a transport hands on: the template
+ * rendered for the recipient, wrapped in MIME with the Message-ID derived from the idempotency
+ * key, the send's instant as its Date, and a multipart boundary derived from the key, so the
+ * same send always produces the same bytes (the file transport's rewrite after a crash is
+ * identical, and a test can compare runs byte for byte).
+ */
+export type Composed = { ok: true; message: OutgoingMessage } | { ok: false; reason: string };
+
+export class MessageComposer {
+  /** Each template is compiled once per worker run. */
+  private readonly loaded = new Map<string, LoadedTemplate>();
+
+  constructor(
+    private readonly templates: ReadonlyMap<string, CompiledTemplate>,
+    private readonly settings: DeliverySettings,
+  ) {}
+
+  async compose(send: ClaimedSend, input: RenderInput, now: number): Promise<Composed> {
+    const template = this.template(send.template);
+    const compiled = template.compiled;
+    const to = this.settings.emailField ? input.customer[this.settings.emailField] : undefined;
+    if (typeof to !== 'string' || to.trim() === '') return { ok: false, reason: 'the customer has no email address' };
+    const outcome = renderEmail(template, input, { timeZone: this.settings.timeZone });
+    if (!outcome.ok) return outcome;
+    const replyTo = compiled.reply_to ?? this.settings.replyTo;
+    const from = compiled.from ?? this.settings.from;
+    const mime = await buildMime(outcome.email, {
+      from,
+      to,
+      ...(replyTo ? { replyTo } : {}),
+      messageId: send.messageId,
+      date: new Date(now),
+      ...(compiled.category === 'marketing' ? { unsubscribeUrl: input.unsubscribe_url } : {}),
+      boundary: `herald-${send.key}`,
+    });
+    return {
+      ok: true,
+      message: { idempotencyKey: send.key, messageId: send.messageId, from, to, subject: outcome.email.subject, html: outcome.email.html, text: outcome.email.text, mime: mime.toString('utf8') },
+    };
+  }
+
+  private template(name: string): LoadedTemplate {
+    let t = this.loaded.get(name);
+    if (!t) {
+      const compiled = this.templates.get(name);
+      if (!compiled) throw new Error(`internal: template ${name} was claimed but is not in the manifest`);
+      t = loadTemplate(compiled);
+      this.loaded.set(name, t);
+    }
+    return t;
+  }
+}

@@ -1,0 +1,43 @@
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { isSendKey } from '../keys.ts';
+import type { OutgoingMessage, Transport } from '../types.ts';
+
+/**
+ * The dry-run transport: each send becomes `<key>.html`, `<key>.txt` and `<key>.eml` under `dir`.
+ * Files are named by the idempotency key and written atomically (a temporary file renamed into
+ * place), so a send made twice (a crash after writing and before recording) leaves one complete
+ * set of files, never a torn or a second one: this transport is idempotent, and says so.
+ * Temporaries live in `dir/.partial/`: a process killed mid-write leaves its partial file there,
+ * never among the output.
+ */
+export class FileTransport implements Transport {
+  readonly name = 'file';
+  /** Writing the same key again replaces the same files with the same bytes. */
+  readonly idempotent = true;
+  private made = false;
+
+  constructor(readonly dir: string) {}
+
+  async send(message: OutgoingMessage): Promise<{ accepted: true; response: string }> {
+    if (!isSendKey(message.idempotencyKey)) throw new Error(`internal: "${message.idempotencyKey}" is not an idempotency key`);
+    if (!this.made) {
+      mkdirSync(join(this.dir, PARTIAL), { recursive: true });
+      this.made = true;
+    }
+    const stem = join(this.dir, message.idempotencyKey);
+    // The .eml last: its presence means the other two are complete.
+    writeAtomically(`${stem}.html`, message.html);
+    writeAtomically(`${stem}.txt`, message.text);
+    writeAtomically(`${stem}.eml`, message.mime);
+    return { accepted: true, response: `written ${message.idempotencyKey}.eml` };
+  }
+}
+
+const PARTIAL = '.partial';
+
+function writeAtomically(path: string, content: string): void {
+  const temporary = join(path, '..', PARTIAL, `${basename(path)}.${process.pid}`);
+  writeFileSync(temporary, content);
+  renameSync(temporary, path);
+}

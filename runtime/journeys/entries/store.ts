@@ -1,0 +1,135 @@
+/**
+ * Journey entries in the database: claiming the due ones, saving positions, history and wake-ups.
+ * Every write is keyed (entry id, history sequence), so re-applying the same decision after a
+ * crash and a re-run lands on the same rows.
+ */
+import { createHash } from 'node:crypto';
+import type { Dialect, Executor } from '../../db/database.ts';
+import type { Entry, EntryData, HistoryRow } from '../types.ts';
+
+const CHUNK = 300;
+
+/** The deterministic id of an entry: the same journey, customer and entry key is the same entry. */
+export function entryId(journey: string, customerId: string, key: string): string {
+  return createHash('sha256').update(`herald-entry-v1\u0000${journey}\u0000${customerId}\u0000${key}`).digest('hex').slice(0, 24);
+}
+
+/**
+ * Takes up to `limit` active entries due by `horizon`, earliest first. On PostgreSQL the rows are
+ * locked FOR UPDATE SKIP LOCKED until the caller's transaction ends: parallel workers never take
+ * the same entry (a worker skips what another holds and takes the next ones).
+ */
+export async function claimDue(db: Executor, dialect: Dialect, horizon: number, limit: number): Promise<Entry[]> {
+  let q = db
+    .selectFrom('journey_entries')
+    .selectAll()
+    .where('status', '=', 'active')
+    .where('due_at', '<=', horizon)
+    .orderBy('due_at')
+    .orderBy('id')
+    .limit(limit);
+  if (dialect === 'postgres') q = q.forUpdate().skipLocked();
+  return (await q.execute()).map(entryOf);
+}
+
+/** Inserts new entries; an entry that already exists (same id) is left as it is. Returns the ids inserted. */
+export async function insertEntries(db: Executor, entries: readonly Entry[]): Promise<Set<string>> {
+  const inserted = new Set<string>();
+  for (let i = 0; i < entries.length; i += CHUNK) {
+    const part = entries.slice(i, i + CHUNK);
+    const rows = await db
+      .insertInto('journey_entries')
+      .values(part.map(rowOf))
+      .onConflict((oc) => oc.column('id').doNothing())
+      .returning('id')
+      .execute();
+    for (const r of rows) inserted.add(String(r.id));
+  }
+  return inserted;
+}
+
+/** Saves entries' new positions (they exist). */
+export async function saveEntries(db: Executor, entries: readonly Entry[]): Promise<void> {
+  for (let i = 0; i < entries.length; i += CHUNK) {
+    await db
+      .insertInto('journey_entries')
+      .values(entries.slice(i, i + CHUNK).map(rowOf))
+      .onConflict((oc) =>
+        oc.column('id').doUpdateSet((eb) => ({
+          status: eb.ref('excluded.status'),
+          step: eb.ref('excluded.step'),
+          phase: eb.ref('excluded.phase'),
+          step_at: eb.ref('excluded.step_at'),
+          due_at: eb.ref('excluded.due_at'),
+          state: eb.ref('excluded.state'),
+          seq: eb.ref('excluded.seq'),
+          exited_at: eb.ref('excluded.exited_at'),
+          exit_reason: eb.ref('excluded.exit_reason'),
+        })),
+      )
+      .execute();
+  }
+}
+
+export async function insertHistory(db: Executor, rows: readonly HistoryRow[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += CHUNK * 2) {
+    await db
+      .insertInto('journey_history')
+      .values(rows.slice(i, i + CHUNK * 2).map((h) => ({ entry_id: h.entryId, seq: h.seq, at: h.at, step: h.step, action: h.action, detail: h.detail ?? null })))
+      .onConflict((oc) => oc.columns(['entry_id', 'seq']).doNothing())
+      .execute();
+  }
+}
+
+/** Replaces the wake-ups of these entries: `wakes` holds the event types of those parked in a `wait_for`. */
+export async function replaceWakes(db: Executor, entries: ReadonlyArray<{ entry: Entry; wakes?: readonly string[] }>): Promise<void> {
+  const ids = entries.map((e) => e.entry.id);
+  for (let i = 0; i < ids.length; i += CHUNK * 2) await db.deleteFrom('journey_wakes').where('entry_id', 'in', ids.slice(i, i + CHUNK * 2)).execute();
+  const rows = entries.flatMap(({ entry, wakes }) =>
+    entry.status === 'active' && entry.phase === 'waiting' && entry.dueAt !== null
+      ? (wakes ?? []).map((type) => ({ entry_id: entry.id, customer_id: entry.customerId, event_type: type, after: entry.stepAt, until: entry.dueAt }))
+      : [],
+  );
+  for (let i = 0; i < rows.length; i += CHUNK) await db.insertInto('journey_wakes').values(rows.slice(i, i + CHUNK)).execute();
+}
+
+function rowOf(e: Entry): Record<string, unknown> {
+  return {
+    id: e.id,
+    journey: e.journey,
+    version: e.version,
+    customer_id: e.customerId,
+    entry_key: e.entryKey,
+    entered_at: e.enteredAt,
+    status: e.status,
+    step: e.step,
+    phase: e.phase,
+    step_at: e.stepAt,
+    due_at: e.dueAt,
+    state: JSON.stringify(e.data),
+    seq: e.seq,
+    exited_at: e.exitedAt ?? null,
+    exit_reason: e.exitReason ?? null,
+  };
+}
+
+export function entryOf(row: Record<string, unknown>): Entry {
+  const e: Entry = {
+    id: String(row.id),
+    journey: String(row.journey),
+    version: String(row.version),
+    customerId: String(row.customer_id),
+    entryKey: String(row.entry_key),
+    enteredAt: Number(row.entered_at),
+    status: row.status as Entry['status'],
+    step: String(row.step),
+    phase: row.phase as Entry['phase'],
+    stepAt: Number(row.step_at),
+    dueAt: row.due_at === null || row.due_at === undefined ? null : Number(row.due_at),
+    data: JSON.parse(String(row.state)) as EntryData,
+    seq: Number(row.seq),
+  };
+  if (row.exited_at !== null && row.exited_at !== undefined) e.exitedAt = Number(row.exited_at);
+  if (row.exit_reason !== null && row.exit_reason !== undefined) e.exitReason = row.exit_reason as Entry['exitReason'];
+  return e;
+}

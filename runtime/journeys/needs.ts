@@ -1,0 +1,37 @@
+/** What a journey's rules read, so a batch loads only that (compiled rules list their reads). */
+import type { CompiledJourney, CompiledJourneyRule } from '../../compiler/types/journey.ts';
+import type { DataNeeds } from './customers.ts';
+
+const cache = new WeakMap<CompiledJourney, DataNeeds>();
+
+export function journeyNeeds(journey: CompiledJourney): DataNeeds {
+  let needs = cache.get(journey);
+  if (needs) return needs;
+  const rules: CompiledJourneyRule[] = [];
+  const events = new Set<string>();
+  if (journey.exitWhen) rules.push(journey.exitWhen);
+  for (const step of Object.values(journey.steps)) {
+    if (step.kind === 'wait' && step.until) rules.push(step.until);
+    if (step.kind === 'wait_for') {
+      if (step.event !== undefined) events.add(step.event);
+      if (step.rule) rules.push(step.rule);
+    }
+    if (step.kind === 'branch') rules.push(...step.cases.map((c) => c.when));
+    if (step.kind === 'update') rules.push(...step.set.map((s) => s.value));
+  }
+  needs = rules.reduce<DataNeeds>((acc, r) => mergeNeeds(acc, ruleNeeds(r)), { events, traits: false, models: false });
+  cache.set(journey, needs);
+  return needs;
+}
+
+export function ruleNeeds(rule: CompiledJourneyRule): DataNeeds {
+  return { events: rule.segments ? 'all' : new Set(rule.events), traits: rule.traits || rule.segments, models: rule.models || rule.segments };
+}
+
+export function mergeNeeds(a: DataNeeds, b: DataNeeds): DataNeeds {
+  return {
+    events: a.events === 'all' || b.events === 'all' ? 'all' : new Set([...a.events, ...b.events]),
+    traits: a.traits || b.traits,
+    models: a.models || b.models,
+  };
+}

@@ -1,0 +1,37 @@
+/** The outbox requests a journey's decisions become: sends and recorded holdouts. */
+import type { CompiledJourney } from '../../compiler/types/journey.ts';
+import { sendKey } from '../delivery/keys.ts';
+import type { SendRequest } from '../delivery/types.ts';
+import { HOLDOUT } from './assign.ts';
+import type { Effects, Entry } from './types.ts';
+
+export function sendRequestOf(entry: Entry, journey: CompiledJourney, send: Effects['sends'][number]): SendRequest {
+  const request: SendRequest = {
+    idempotencyKey: sendKey({ kind: 'journey', name: entry.journey, version: entry.version, customerId: entry.customerId, entryId: entry.id, step: send.visitKey }),
+    origin: { kind: 'journey', name: entry.journey, version: entry.version, step: send.step },
+    customerId: entry.customerId,
+    entryId: entry.id,
+    template: send.template,
+    dueAt: send.at,
+    journey: { name: entry.journey, step: send.step, entry: entry.data.entry },
+  };
+  if (entry.data.variant) {
+    request.origin.experiment = entry.data.variant.experiment;
+    request.origin.variant = entry.data.variant.variant;
+  }
+  if (journey.rateLimitPerHour !== undefined) request.perHourLimit = journey.rateLimitPerHour;
+  if (journey.quietHours !== undefined) request.quietHours = journey.quietHours;
+  if (send.expiresAt !== undefined) request.expiresAt = send.expiresAt;
+  return request;
+}
+
+export function holdoutRequestOf(entry: Entry, holdout: Effects['holdouts'][number]): SendRequest {
+  return {
+    idempotencyKey: sendKey({ kind: 'journey', name: entry.journey, version: entry.version, customerId: entry.customerId, entryId: entry.id, step: holdout.visitKey }),
+    origin: { kind: 'journey', name: entry.journey, version: entry.version, step: holdout.step, experiment: holdout.experiment, variant: HOLDOUT },
+    customerId: entry.customerId,
+    entryId: entry.id,
+    template: holdout.template,
+    dueAt: holdout.at,
+  };
+}
