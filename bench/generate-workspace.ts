@@ -6,6 +6,7 @@
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { seededRng } from '../runtime/models/rng.ts';
 
 export interface GenerateOptions {
   /** How many definitions besides the Workspace. */
@@ -56,21 +57,10 @@ spec:
 
 const COUNTRIES = ['United Kingdom', 'France', 'Germany', 'EIRE', 'Spain', 'Netherlands'];
 
-/** A small deterministic generator (mulberry32): the same options give the same files. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function generateWorkspace(dir: string, options: GenerateOptions): GeneratedWorkspace {
   const perFile = options.perFile ?? 25;
-  const rand = random(options.seed ?? 1);
+  const rand = seededRng(options.seed ?? 1).next;
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)]!;
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });

@@ -24,7 +24,7 @@ export interface SuiteResult {
   node: string;
   platform: string;
   cases: CaseResult[];
-  targets: Array<{ description: string; passed: boolean }>;
+  targets: Array<{ description: string; passed: boolean; detail?: string }>;
 }
 
 export function median(values: readonly number[]): number {
@@ -33,7 +33,12 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-/** Runs one suite: before, then per case warmup + measured runs (setup and teardown untimed), then after. */
+/**
+ * Runs one suite: before, then per case warmup + measured runs (setup and teardown untimed), then
+ * after. Consecutive cases of the same `group` are measured interleaved (one run of each in turn,
+ * the order reversed every round), so a load that comes and goes on the machine affects both
+ * sides of a comparison alike instead of whichever case happened to run at the time.
+ */
 export async function measureSuite(
   suite: BenchSuite,
   options: { runs?: number; onCase?: (name: string) => void } = {},
@@ -43,34 +48,7 @@ export async function measureSuite(
   const cases: CaseResult[] = [];
   await suite.before?.();
   try {
-    for (const c of suite.cases) {
-      options.onCase?.(c.name);
-      const times: number[] = [];
-      try {
-        for (let i = 0; i < warmup + runs; i++) {
-          await c.setup?.();
-          const start = performance.now();
-          await c.run();
-          const elapsed = performance.now() - start;
-          await c.teardown?.();
-          if (i >= warmup) times.push(elapsed);
-        }
-      } catch (e) {
-        // One broken case must not hide the others' figures; its targets fail.
-        cases.push({ name: c.name, baseline: c.baseline === true, runs: times.length, median: NaN, min: NaN, max: NaN, error: (e as Error).message });
-        continue;
-      }
-      const m = median(times);
-      cases.push({
-        name: c.name,
-        baseline: c.baseline === true,
-        runs,
-        median: m,
-        min: Math.min(...times),
-        max: Math.max(...times),
-        ...(c.units !== undefined ? { units: c.units, unitName: c.unitName ?? 'units', throughput: c.units / (m / 1000) } : {}),
-      });
-    }
+    for (const block of blocks(suite.cases)) cases.push(...(await measureBlock(block, warmup, runs, options.onCase)));
   } finally {
     await suite.after?.();
   }
@@ -79,14 +57,67 @@ export async function measureSuite(
   const medians = Object.fromEntries(cases.filter((c) => c.error === undefined).map((c) => [c.name, c.median]));
   const targets = (suite.targets ?? []).map((t) => {
     let passed = false;
+    let detail: string | undefined;
     try {
       passed = t.check(medians) === true;
+      detail = t.detail?.(medians);
     } catch {
       passed = false; // a target that cannot be evaluated (a missing case) has not been met
     }
-    return { description: t.description, passed };
+    return { description: t.description, passed, ...(detail !== undefined ? { detail } : {}) };
   });
   return { suite: suite.name, node: process.version, platform: `${process.platform}-${process.arch}`, cases, targets };
+}
+
+type Case = BenchSuite['cases'][number];
+
+/** The cases in order, consecutive cases of one group together. */
+function blocks(cases: readonly Case[]): Case[][] {
+  const out: Case[][] = [];
+  for (const c of cases) {
+    const last = out[out.length - 1];
+    if (last && c.group !== undefined && last[0]!.group === c.group) last.push(c);
+    else out.push([c]);
+  }
+  return out;
+}
+
+async function measureBlock(block: readonly Case[], warmup: number, runs: number, onCase?: (name: string) => void): Promise<CaseResult[]> {
+  const times = block.map(() => [] as number[]);
+  const errors: Array<string | undefined> = block.map(() => undefined);
+  for (const c of block) onCase?.(c.name);
+  for (let i = 0; i < warmup + runs; i++) {
+    const order = block.map((_, k) => k);
+    if (i % 2 === 1) order.reverse();
+    for (const k of order) {
+      if (errors[k] !== undefined) continue;
+      const c = block[k]!;
+      try {
+        await c.setup?.();
+        const start = performance.now();
+        await c.run();
+        const elapsed = performance.now() - start;
+        await c.teardown?.();
+        if (i >= warmup) times[k]!.push(elapsed);
+      } catch (e) {
+        // One broken case must not hide the others' figures; its targets fail.
+        errors[k] = (e as Error).message;
+      }
+    }
+  }
+  return block.map((c, k): CaseResult => {
+    const base = { name: c.name, baseline: c.baseline === true };
+    if (errors[k] !== undefined) return { ...base, runs: times[k]!.length, median: NaN, min: NaN, max: NaN, error: errors[k] };
+    const m = median(times[k]!);
+    return {
+      ...base,
+      runs,
+      median: m,
+      min: Math.min(...times[k]!),
+      max: Math.max(...times[k]!),
+      ...(c.units !== undefined ? { units: c.units, unitName: c.unitName ?? 'units', throughput: c.units / (m / 1000) } : {}),
+    };
+  });
 }
 
 function ms(value: number): string {

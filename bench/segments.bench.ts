@@ -26,6 +26,10 @@ import { startPostgresCluster, type PostgresCluster } from '../test/support/post
 const DAY = 86_400_000;
 const AS_OF = Date.UTC(2011, 11, 10);
 
+function ms(value: number): string {
+  return value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${value.toFixed(1)} ms`;
+}
+
 function scale(): { customers: number; events: number } {
   const s = process.env.HERALD_BENCH_SCALE ?? 'small';
   if (s === 'full') return { customers: 1_000_000, events: 10_000_000 };
@@ -119,13 +123,17 @@ function cases(): BenchCase[] {
   const out: BenchCase[] = [];
   for (const dialect of dialects) {
     for (const p of PAIRS) {
+      // A pair is measured turn about (see BenchCase.group): the ratio is what the target is on.
+      const group = `${dialect} ${p.name}`;
       out.push({
         name: `${dialect} ${p.name} hand-written`,
+        group,
         baseline: out.length === 0,
         run: async () => void (await ids(open.get(dialect)!, handQuery(p.hand, dialect))),
       });
       out.push({
         name: `${dialect} ${p.name} herald`,
+        group,
         run: async () => void (await ids(open.get(dialect)!, compiled.get(p.name)!.compiled.sql[dialect])),
       });
     }
@@ -146,11 +154,16 @@ const suite: BenchSuite = {
     if (sqliteDir) rmSync(sqliteDir, { recursive: true, force: true });
   },
   cases: cases(),
+  // The issue's target is on SQLite; PostgreSQL's ratios are reported beside it, as figures.
   targets: dialects.flatMap((d) =>
-    PAIRS.map((p) => ({
-      description: `${d} ${p.name}: Herald query within 1.5x of the hand-written one`,
-      check: (m: Record<string, number>) => m[`${d} ${p.name} herald`]! <= 1.5 * m[`${d} ${p.name} hand-written`]!,
-    })),
+    PAIRS.map((p) => {
+      const ratio = (m: Record<string, number>) => m[`${d} ${p.name} herald`]! / m[`${d} ${p.name} hand-written`]!;
+      return {
+        description: `${d} ${p.name}: Herald query within 1.5x of the hand-written one`,
+        check: (m: Record<string, number>) => ratio(m) <= 1.5,
+        detail: (m: Record<string, number>) => `${ratio(m).toFixed(2)}x: ${ms(m[`${d} ${p.name} herald`]!)} vs ${ms(m[`${d} ${p.name} hand-written`]!)}`,
+      };
+    }),
   ),
 };
 

@@ -10,6 +10,11 @@ export interface BenchCase {
   /** Units of work one run performs (rules parsed, rows inserted…), for throughput figures. */
   units?: number;
   unitName?: string;
+  /**
+   * Cases compared with each other (a query and its hand-written twin) share a group: listed next
+   * to each other, they are measured turn about, so changing machine load hits both alike.
+   */
+  group?: string;
   /** Runs once per measured run, untimed. */
   setup?: () => Promise<void> | void;
   /** The timed work. */
@@ -28,5 +33,10 @@ export interface BenchSuite {
   after?: () => Promise<void> | void;
   cases: BenchCase[];
   /** Targets to check against medians, printed as pass/fail lines (never asserted in tests). */
-  targets?: Array<{ description: string; check: (medians: Record<string, number>) => boolean }>;
+  targets?: Array<{
+    description: string;
+    check: (medians: Record<string, number>) => boolean;
+    /** The measured figure the target is about (e.g. "1.12x"), printed beside pass/fail. */
+    detail?: (medians: Record<string, number>) => string;
+  }>;
 }

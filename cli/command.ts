@@ -13,6 +13,8 @@ export interface Command {
 export interface CliIO {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  /** Where interactive prompts read answers (`init`, `new`); absent or not a TTY: never ask. */
+  stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
   cwd: string;
   env: NodeJS.ProcessEnv;
 }

@@ -12,6 +12,8 @@ import type { Database } from '../runtime/db/database.ts';
 import { ManifestError, obtainManifest, traitTableSpecs } from '../runtime/manifest.ts';
 import { MaterializeError } from '../runtime/segments/materialize.ts';
 import { UnknownCustomerError } from '../runtime/segments/customer-context.ts';
+import { ModelError } from '../runtime/models/problems.ts';
+import { DeliveryError } from '../runtime/delivery/problems.ts';
 
 
 /**
@@ -129,6 +131,9 @@ export async function runRuntimeCommand(name: string, io: CliIO, body: () => Pro
 function knownFailure(e: unknown): CommandFailure | undefined {
   if (e instanceof SchemaSyncError || e instanceof SchemaVersionError || e instanceof MaterializeError || e instanceof ManifestError || e instanceof UnknownCustomerError) {
     return new CommandFailure(e.message, EXIT_ERRORS);
+  }
+  if (e instanceof DeliveryError || e instanceof ModelError) {
+    return new CommandFailure(`error[${e.problem.code}]: ${e.message}${e.problem.help ? `\n  help: ${e.problem.help}` : ''}`, EXIT_ERRORS);
   }
   return undefined;
 }

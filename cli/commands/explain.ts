@@ -127,7 +127,8 @@ function printClause(io: CliIO, c: ExplainedClause, depth: number): void {
   io.stdout.write(`${pad}${mark} ${text}${values.length > 0 ? `    [${values.join('; ')}]` : ''}\n`);
 }
 
-function shownText(shown: ShownValue): string {
+/** A value an explanation shows, as text (`***` when masked, `missing` for no value). */
+export function shownText(shown: ShownValue): string {
   if (shown.masked) return MASK;
   const v = shown.value;
   if (v === null || v === undefined) return 'missing';

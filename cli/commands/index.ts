@@ -10,8 +10,13 @@ import { explainCodeCommand } from './explain-code.ts';
 import { compileCommand } from './compile.ts';
 import { segmentsCommand } from './segments.ts';
 import { explainCommand } from './explain.ts';
+import { reportCommand } from './report.ts';
+import { engagementCommand } from './engagement.ts';
+import { runCommand } from './run.ts';
+import { testCommand } from './test.ts';
 import { pipelineCommand } from './pipeline.ts';
 import { planCommand } from './plan.ts';
+import { devCommand } from './dev.ts';
 
 /**
  * The command table. Each command lives in its own module under `cli/commands/`; a command that is
@@ -27,11 +32,12 @@ export const commands: Command[] = [
   trainCommand,
   scoreCommand,
   renderCommand,
-  notBuilt('run', 'execute journeys and campaigns up to a time', 'herald run [dir] --until TIME [--dry-run]'),
-  notBuilt('report', 'sends, suppressions, engagement and experiment results', 'herald report [dir]'),
-  notBuilt('test', "run the workspace's Test documents on a simulated clock", 'herald test [dir]'),
+  runCommand,
+  reportCommand,
+  engagementCommand,
+  testCommand,
   planCommand,
-  notBuilt('dev', 'watch mode with a live preview server', 'herald dev [dir] [--port N]'),
+  devCommand,
   notBuilt('init', 'create a new workspace', 'herald init [dir]'),
   notBuilt('new', 'add one definition to a workspace', 'herald new <kind> <name> [dir]'),
   explainCodeCommand,

@@ -7,8 +7,8 @@ import { runPipeline } from '../../compiler/index.ts';
 import type { Diagnostic } from '../../compiler/diagnostics/diagnostic.ts';
 import { suggest } from '../../compiler/diagnostics/suggest.ts';
 import { formatDiagnostics, wantsColor } from '../../compiler/diagnostics/format/index.ts';
-import { buildTemplate, checkTemplate, prepareTemplate, type CompiledTemplate, type TemplateNames } from '../../compiler/templates/index.ts';
-import type { TemplateSpec } from '../../compiler/templates/spec.ts';
+import { buildTemplate, type CompiledTemplate } from '../../compiler/templates/index.ts';
+import type { TemplateFacts } from '../../compiler/3-analyze/kinds/template.ts';
 import type { LoadedDocument } from '../../compiler/1-load/index.ts';
 import { buildMime, databaseRenderInput, loadTemplate, readSampleData, renderEmail, sampleRenderInput, SampleDataError, writeEmailFiles, type RenderedEmail, type RenderInput } from '../../runtime/render/index.ts';
 import { openWorkspace, parseAsOf, runRuntimeCommand } from '../workspace-runtime.ts';
@@ -61,7 +61,9 @@ export const renderCommand: Command = {
       throw new UsageError(`no template "${templateName}" in ${dirArg ?? '.'}${hint ? `; did you mean "${hint}"?` : ''}`);
     }
 
-    const compiled = compile(doc, pipeline.loaded.documents, pipeline.loaded.root, io);
+    const facts = pipeline.analyzed?.facts.get(`Template/${templateName}`) as TemplateFacts | undefined;
+    if (!facts) throw new Error(`internal: template ${templateName} was analyzed without facts`);
+    const compiled = build(facts, pipeline.diagnostics, io);
     if (!compiled) return EXIT_ERRORS;
 
     const samplePath = values.sample ? resolve(io.cwd, values.sample) : compiled.sample_data ? join(pipeline.loaded.root, compiled.sample_data) : undefined;
@@ -105,7 +107,7 @@ async function renderFromDatabase(templateName: string, customerId: string, dirA
     const compiled = definition.compiled as CompiledTemplate;
     const input = await databaseRenderInput(opened.db, opened.manifest, compiled, customerId, asOf);
     const timeZone = Object.values(opened.manifest.definitions).find((d) => d.kind === 'Workspace')?.spec.timezone;
-    const outcome = renderEmail(loadTemplate(compiled), input, typeof timeZone === 'string' ? { timeZone } : {});
+    const outcome = renderEmail(loadTemplate(compiled), input, { asOf, ...(typeof timeZone === 'string' ? { timeZone } : {}) });
     if (!outcome.ok) {
       io.stderr.write(`herald render: ${templateName} cannot be rendered for ${customerId}: ${outcome.reason}\n`);
       return EXIT_ERRORS;
@@ -142,34 +144,16 @@ async function output(email: RenderedEmail, compiled: CompiledTemplate, input: R
   return EXIT_OK;
 }
 
-/** Compiles one template (phase 3 checks, then MJML once), printing its diagnostics. */
-function compile(doc: LoadedDocument, documents: LoadedDocument[], root: string, io: CliIO): CompiledTemplate | undefined {
-  const value = doc.value as { spec: TemplateSpec };
-  const prepared = prepareTemplate({ name: nameOf(doc), spec: value.spec, root, yamlFile: doc.file, doc: doc.yaml, specPath: ['spec'] });
-  const check = checkTemplate(prepared, namesFrom(documents));
-  const diagnostics = [...prepared.diagnostics, ...check.diagnostics];
-  const sources = new Map([...prepared.sources].map(([path, file]) => [path, file.text]));
-  if (!diagnostics.some((d) => d.severity === 'error')) {
-    const built = buildTemplate(prepared, check.variables);
-    diagnostics.push(...built.diagnostics);
-    printDiagnostics(io, diagnostics, sources);
-    return diagnostics.some((d) => d.severity === 'error') ? undefined : built.compiled;
-  }
-  printDiagnostics(io, diagnostics, sources);
-  return undefined;
-}
-
-/** Names templates may read, straight from the documents (the Workspace's data model and definition names). */
-function namesFrom(documents: LoadedDocument[]): TemplateNames {
-  const ws = documents.find((d) => kindOf(d) === 'Workspace')?.value as { spec?: { customers?: { fields?: object }; items?: { fields?: object } } } | undefined;
-  const of = (kind: string) => documents.filter((d) => kindOf(d) === kind).map(nameOf);
-  return {
-    customerFields: Object.keys(ws?.spec?.customers?.fields ?? {}),
-    itemFields: Object.keys(ws?.spec?.items?.fields ?? {}),
-    traits: of('Trait'),
-    models: of('Model'),
-    segments: of('Segment'),
-  };
+/**
+ * Compiles one template from its analysis (phase 3 checked it with the rest of the workspace):
+ * MJML runs once. Prints the template's warnings and any build diagnostics.
+ */
+function build(facts: TemplateFacts, analysis: readonly Diagnostic[], io: CliIO): CompiledTemplate | undefined {
+  const files = new Set(facts.prepared.files);
+  const built = buildTemplate(facts.prepared, facts.variables);
+  const diagnostics = [...analysis.filter((d) => d.file !== undefined && files.has(d.file)), ...built.diagnostics];
+  printDiagnostics(io, diagnostics, new Map([...facts.prepared.sources].map(([path, file]) => [path, file.text])));
+  return diagnostics.some((d) => d.severity === 'error') ? undefined : built.compiled;
 }
 
 function workspaceTimeZone(documents: LoadedDocument[]): string | undefined {

@@ -8,8 +8,8 @@ import { openWorkspace, parseAsOf, runRuntimeCommand } from '../workspace-runtim
 import { SqlFeatureSource } from '../../runtime/models/features/sql.ts';
 import { ModelError, type ModelProblem } from '../../runtime/models/problems.ts';
 import { scoreModel, type ScoreOutcome } from '../../runtime/models/score-model.ts';
+import { driftVerdict } from '../../runtime/models/report/drift.ts';
 import { DatabaseModelStore } from '../../runtime/models/store/db-store.ts';
-import { ensureModelTables } from '../../runtime/models/store/ensure-tables.ts';
 import { join } from 'node:path';
 import { printProblem, REPORTS_DIR, selectModels } from './train.ts';
 
@@ -66,7 +66,6 @@ export interface ScoreResult {
  * A model that cannot be scored (never trained, never activated) is a result with its problem.
  */
 export async function scoreJobs(opened: { db: Database; manifest: Manifest; dir: string }, jobs: ModelJobSpec[], asOf?: number): Promise<ScoreResult[]> {
-  await ensureModelTables(opened.db);
   const store = new DatabaseModelStore(opened.db, join(opened.dir, REPORTS_DIR));
   const results: ScoreResult[] = [];
   for (const job of jobs) {
@@ -91,6 +90,8 @@ export function printScoreResult(io: CliIO, r: ScoreResult): void {
   const o = r.outcome!;
   for (const p of o.problems) printProblem(io, p);
   const dist = Object.entries(o.distribution).map(([k, n]) => `${k} ${n}`).join(', ');
-  const extra = o.recommendations !== undefined ? `, ${o.recommendations} recommendations` : o.psi !== undefined ? `, PSI vs training ${o.psi.toFixed(3)}` : '';
+  const extra = o.recommendations !== undefined ? `, ${o.recommendations} recommendations` : o.psi !== undefined ? `, PSI vs training ${o.psi.toFixed(3)} (${driftVerdict(o.psi).split(':')[0]})` : '';
   io.stdout.write(`${o.model} v${o.version}: ${o.customers} customers (${dist})${extra}\n`);
+  const drift = o.driftReport?.find((p) => p.endsWith('.md'));
+  if (drift) io.stdout.write(`  drift report: ${join(REPORTS_DIR, drift)}\n`);
 }

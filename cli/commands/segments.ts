@@ -3,6 +3,8 @@ import { EXIT_OK, UsageError } from '../command.ts';
 import { oneOf, parseCommandArgs } from '../args.ts';
 import { openWorkspace, parseAsOf, runRuntimeCommand } from '../workspace-runtime.ts';
 import { materialize, type MaterializeResult } from '../../runtime/segments/materialize.ts';
+import { requireModelsForRules } from '../../runtime/models/require-trained.ts';
+import type { Database } from '../../runtime/db/database.ts';
 
 const FORMATS = ['pretty', 'json'] as const;
 const USAGE = 'herald segments [dir] [--db URL] [--as-of TIME] [--format pretty|json]';
@@ -32,9 +34,14 @@ export const segmentsCommand: Command = {
       const opened = await openWorkspace({ dir: positionals[0] ?? '.', db: values.db, io });
       if (typeof opened === 'number') return opened;
       try {
+        await requireModelsForRules(opened.db.kysely, opened.manifest);
         const result = await materialize(opened.db, opened.manifest, asOf);
         if (format === 'json') io.stdout.write(`${JSON.stringify(segmentsDocument(result, opened.db.description), null, 2)}\n`);
         else printTable(io, result, opened.db.description);
+        // Empty segments everywhere usually mean nothing was loaded yet: say what to do.
+        if (result.segments.every((s) => s.members === 0) && (await customerCount(opened.db)) === 0) {
+          io.stderr.write(`note: the database has no customers yet; load them with \`herald ingest\` first\n`);
+        }
         return EXIT_OK;
       } finally {
         await opened.db.close();
@@ -42,6 +49,11 @@ export const segmentsCommand: Command = {
     });
   },
 };
+
+async function customerCount(db: Database): Promise<number> {
+  const row = await db.kysely.selectFrom('customers').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
 
 /** The versioned JSON document of `herald segments --format json`. */
 export function segmentsDocument(result: MaterializeResult, database: string) {

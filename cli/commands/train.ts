@@ -7,11 +7,11 @@ import { suggest } from '../../compiler/diagnostics/suggest.ts';
 import type { ModelJobSpec } from '../../compiler/models/job-spec.ts';
 import type { Manifest } from '../../compiler/types/manifest.ts';
 import type { Database } from '../../runtime/db/database.ts';
-import { fmt } from '../../runtime/models/bar.ts';
+import { liftOverBaseline } from '../../runtime/models/bar.ts';
+import { metricsTable } from '../../runtime/models/report/summary.ts';
 import { SqlFeatureSource } from '../../runtime/models/features/sql.ts';
 import { ModelError, type ModelProblem } from '../../runtime/models/problems.ts';
 import { DatabaseModelStore } from '../../runtime/models/store/db-store.ts';
-import { ensureModelTables } from '../../runtime/models/store/ensure-tables.ts';
 import { trainModel, type TrainOutcome } from '../../runtime/models/train-model.ts';
 
 const FORMATS = ['pretty', 'json'] as const;
@@ -81,7 +81,6 @@ export async function trainJobs(
   jobs: ModelJobSpec[],
   options: { asOf?: Date; force?: boolean; around?: (job: ModelJobSpec, work: () => Promise<TrainOutcome>) => Promise<TrainOutcome> } = {},
 ): Promise<TrainResult[]> {
-  await ensureModelTables(opened.db);
   const store = new DatabaseModelStore(opened.db, join(opened.dir, REPORTS_DIR));
   const results: TrainResult[] = [];
   for (const job of jobs) {
@@ -122,7 +121,10 @@ export function printProblem(io: CliIO, p: ModelProblem): void {
   if (p.help) io.stderr.write(`  help: ${p.help}\n`);
 }
 
-/** One model's result as `herald train` prints it: metrics beside the baseline's, and the report's path. */
+/**
+ * One model's result as `herald train` prints it: whether it is used, its holdout metrics beside
+ * the baseline's and the reference model's, what those are, and where the report is.
+ */
 export function printResult(io: CliIO, r: TrainResult, reportsDir: string): void {
   if (r.error) {
     printProblem(io, r.error);
@@ -130,19 +132,28 @@ export function printResult(io: CliIO, r: TrainResult, reportsDir: string): void
   }
   const o = r.outcome!;
   const v = o.version;
+  const report = join(reportsDir, r.job.name, `v${v.version}`, 'report.md');
+  const table = metricsTable(r.job.type, v).map((l) => `  ${l}`);
+  const lift = liftOverBaseline(r.job.type, v.metrics, v.baseline.metrics);
+  const bar = r.job.evaluation.bar.min_lift_over_baseline;
+  const notes = [
+    `  baseline: ${v.baseline.name}`,
+    ...(v.reference ? [`  reference: ${v.reference.name}`] : []),
+    ...(lift !== undefined ? [`  lift over the baseline: ${lift.toFixed(2)}x${r.job.type === 'propensity' ? ' in AUC above 0.5' : r.job.type === 'regression' ? ' in RMSE' : ''}${bar !== undefined ? ` (bar: ${bar}x)` : ''}`] : []),
+    `  report: ${report}`,
+  ];
   if (o.status === 'unchanged') {
-    io.stdout.write(`${r.job.name}: unchanged since v${v.version} (same spec and data); --force retrains\n`);
+    const used = v.passed ? 'in use' : 'not in use';
+    io.stdout.write(`${r.job.name} v${v.version}: unchanged (same spec and data; --force retrains), ${used}\n${[...table, ...notes].join('\n')}\n`);
     return;
   }
   for (const p of o.problems) printProblem(io, p);
-  const metric = Object.entries(v.metrics)
-    .filter(([k]) => !['k', 'customers', 'positive_rate', 'inertia'].includes(k))
-    .map(([k, value]) => `${k} ${Number.isFinite(value) ? fmt(value) : 'n/a'}${v.baseline.metrics[k] !== undefined ? ` (baseline ${fmt(v.baseline.metrics[k]!)})` : ''}`)
-    .join(', ');
-  const report = join(reportsDir, r.job.name, `v${v.version}`, 'report.md');
+  const rows = o.report.rows;
+  const about = `${r.job.type}, ${r.job.algorithm.replace(/_/g, ' ')}; ${rows.train} training and ${rows.holdout} held-out ${r.job.type === 'recommendations' ? 'customers' : 'rows'}; cut-off ${v.cutoff.slice(0, 10)}`;
   if (o.status === 'activated') {
-    io.stdout.write(`${r.job.name} v${v.version}: activated. ${metric}\n  report: ${report}\n`);
+    io.stdout.write(`${r.job.name} v${v.version}: activated (${about})\n${[...table, ...notes].join('\n')}\n`);
   } else {
+    io.stdout.write(`${r.job.name} v${v.version}: not activated (${about})\n${[...table, ...notes].join('\n')}\n`);
     io.stderr.write(`error[HL576]: ${r.job.name} v${v.version} is not activated: ${v.reasons.join('; ')}\n  report: ${report}\n`);
   }
 }
@@ -163,6 +174,8 @@ function trainDocument(results: Array<{ job: ModelJobSpec; outcome?: TrainOutcom
             as_of: outcome!.version.asOf,
             metrics: clean(outcome!.version.metrics),
             baseline: { name: outcome!.version.baseline.name, metrics: clean(outcome!.version.baseline.metrics) },
+            reference: outcome!.version.reference ? { name: outcome!.version.reference.name, metrics: clean(outcome!.version.reference.metrics) } : null,
+            active: outcome!.version.passed,
             reasons: outcome!.version.reasons,
             reports: outcome!.version.reports,
             problems: outcome!.status === 'unchanged' ? [] : outcome!.problems,

@@ -16,7 +16,8 @@ import { diffManifests } from './diff/definitions.ts';
 import { unchangedFiles } from './diff/unchanged-files.ts';
 import type { DefinitionChange, PlanDocument, PlanNote, TemplateImpact } from './document.ts';
 import { PLAN_VERSION } from './document.ts';
-import { renderTemplateEvidence, type TemplateEvidence } from './evidence/render-samples.ts';
+import { renderTemplateEvidence, type EvidenceOptions, type TemplateEvidence } from './evidence/render-samples.ts';
+import { renderInputCache } from '../../runtime/render/from-database.ts';
 import { takeScreenshots, type ShotRequest } from './evidence/screenshots.ts';
 import { exportTree } from './git/export-tree.ts';
 import { locateBaseWorkspace } from './git/locate-workspace.ts';
@@ -89,7 +90,8 @@ export async function buildPlan(request: PlanRequest): Promise<PlanOutcome> {
     const toRender = templateChanges(changes).slice(0, request.options.maxRenderedTemplates);
     const evidence = new Map<string, TemplateEvidence>();
     const render = async (db?: Database) => {
-      for (const c of toRender) evidence.set(c.name, await renderTemplate(c, base, head, { asOf, limit: request.options.samplesPerTemplate, ...(db ? { db } : {}) }));
+      const cache = renderInputCache();
+      for (const c of toRender) evidence.set(c.name, await renderTemplate(c, base, head, { asOf, limit: request.options.samplesPerTemplate, cache, ...(db ? { db } : {}) }));
     };
     let measured: Measurements | undefined;
     if (data.db) {
@@ -106,7 +108,7 @@ export async function buildPlan(request: PlanRequest): Promise<PlanOutcome> {
       notes.push(...measured.notes);
     } else await render();
     const skippedTemplates = templateChanges(changes).length - toRender.length;
-    if (skippedTemplates > 0) notes.push({ code: 'HL451', severity: 'info', message: `${skippedTemplates} more changed templates were not rendered (the plan renders at most ${request.options.maxRenderedTemplates})` });
+    if (skippedTemplates > 0) notes.push({ code: 'HL451', severity: 'info', message: `${skippedTemplates} more changed template${skippedTemplates === 1 ? ' was' : 's were'} not rendered (the plan renders at most ${request.options.maxRenderedTemplates})` });
 
     const templates = templateChanges(changes).map((c) => templateImpact(c, baseManifest, headManifest, evidence.get(c.name)));
     for (const t of templates) {
@@ -214,7 +216,7 @@ function plannedModels(changes: readonly DefinitionChange[], head: Manifest): Pl
   return out;
 }
 
-async function renderTemplate(c: DefinitionChange, base: CompiledSide | undefined, head: CompiledSide, options: { asOf: number; limit: number; db?: Database }): Promise<TemplateEvidence> {
+async function renderTemplate(c: DefinitionChange, base: CompiledSide | undefined, head: CompiledSide, options: EvidenceOptions): Promise<TemplateEvidence> {
   const side = (s: CompiledSide | undefined, name: string | undefined) => {
     const compiled = compiledTemplate(s?.manifest, name);
     return compiled && s?.manifest ? { compiled, manifest: s.manifest, root: s.root } : undefined;

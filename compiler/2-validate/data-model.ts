@@ -10,6 +10,7 @@ import {
   type FieldDef,
   type FieldType,
 } from '../types/data-model.ts';
+import { EMAIL_EVENT_TYPES } from '../types/email-events.ts';
 
 /** A field as written in herald.yaml: the shorthand `country: string` or the full `{ type, pii, description }`. */
 type WrittenField = string | { type: string; pii?: boolean; description?: string };
@@ -53,6 +54,11 @@ export function normalizeDataModel(spec: Record<string, unknown>, doc: LoadedDoc
   const events: Record<string, Record<string, FieldDef>> = {};
   for (const [name, props] of Object.entries(s.events ?? {})) {
     events[name] = fields(props, BUILTIN_EVENT_FIELDS, ['spec', 'events', name], 'event');
+  }
+  // Email engagement events exist in every workspace (delivery records and ingests them); a
+  // workspace that declares one of the names itself keeps its own definition.
+  for (const [name, props] of Object.entries(EMAIL_EVENT_TYPES)) {
+    if (!Object.prototype.hasOwnProperty.call(events, name)) events[name] = structuredClone(props) as Record<string, FieldDef>;
   }
   const dataModel: DataModel = {
     customers: {

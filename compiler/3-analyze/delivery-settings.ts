@@ -1,6 +1,7 @@
 import type { Definition } from '../types/definition.ts';
 import type { AnalyzeContext, DocPath } from './context.ts';
 import { diag } from '../diagnostics/make.ts';
+import { mailboxAddress } from '../types/mailbox.ts';
 
 /**
  * Checks of the Workspace's `delivery` block that its schema cannot express (HL315–HL319): sender
@@ -23,13 +24,13 @@ interface DeliveryBlock {
 export function analyzeDeliverySettings(def: Definition, ctx: AnalyzeContext): void {
   const delivery = (def.spec as { delivery?: DeliveryBlock }).delivery;
   if (!delivery || typeof delivery !== 'object') return;
-  const at = (path: string[]) => ({ file: def.file, range: ctx.rangeOf(def, ['spec', 'delivery', ...path] as DocPath) });
+  const at = (path: string[]) => ({ file: def.doc.file.path, range: ctx.rangeOf(def, ['spec', 'delivery', ...path] as DocPath) });
   const fields = ctx.dataModel.customers.fields;
   const smtp = delivery.transport?.type === 'smtp';
 
   for (const key of ['from', 'reply_to'] as const) {
     const value = delivery[key];
-    if (value !== undefined && !isMailbox(value)) {
+    if (value !== undefined && mailboxAddress(value) === undefined) {
       ctx.report(diag('HL315', `delivery.${key} "${value}" is not an email address`, { ...at([key]), help: 'write `news@acme.example` or `Acme Shop <news@acme.example>`' }));
     }
   }
@@ -83,11 +84,4 @@ export function analyzeDeliverySettings(def: Definition, ctx: AnalyzeContext): v
 function singleEmailField(fields: Record<string, { type: string }>): string | undefined {
   const typed = Object.entries(fields).filter(([, f]) => f.type === 'email');
   return typed.length === 1 ? typed[0]![0] : undefined;
-}
-
-/** `addr@domain` or `Display Name <addr@domain>`. */
-export function isMailbox(value: string): boolean {
-  const m = /^(?:[^<>]*<([^<>\s]+)>|([^<>\s]+))$/.exec(value.trim());
-  const address = m?.[1] ?? m?.[2];
-  return address !== undefined && /^[^\s@"]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$/.test(address);
 }

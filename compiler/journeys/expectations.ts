@@ -105,7 +105,8 @@ export function analyzeExpectations(
         }
       }
       if (m.variant !== undefined && !vocabulary.variants.has(m.variant)) {
-        fail('HL432', `"${m.variant}" is no variant of the ${def.spec.journey !== undefined ? 'journey' : 'campaign'} under test`, [...mp, 'variant'], didYouMean(m.variant, vocabulary.variants) ?? listing('the variants are', vocabulary.variants));
+        const target = def.spec.journey !== undefined ? 'journey' : 'campaign';
+        fail('HL432', `"${m.variant}" is no variant of the ${target} under test`, [...mp, 'variant'], vocabulary.variants.size === 0 ? `the ${target} under test has no split` : didYouMean(m.variant, vocabulary.variants) ?? listing('the variants are', vocabulary.variants));
       }
       if (m.step !== undefined && !vocabulary.steps?.has(m.step)) {
         fail('HL432', vocabulary.steps ? `"${m.step}" is not a send step of the journey under test` : 'a campaign has no steps', [...mp, 'step'], vocabulary.steps ? didYouMean(m.step, vocabulary.steps) ?? listing('its send steps are', vocabulary.steps) : undefined);
@@ -117,5 +118,5 @@ export function analyzeExpectations(
 }
 
 function listing(lead: string, names: ReadonlySet<string>): string {
-  return names.size === 0 ? `${lead.replace(/ (are|sends)$/, '')}: none` : `${lead} ${[...names].sort().join(', ')}`;
+  return `${lead} ${[...names].sort().join(', ') || 'nothing'}`;
 }

@@ -62,9 +62,9 @@ export function analyzeStep(ctx: AnalyzeContext, def: Definition, name: string, 
   for (const key of ROUTING_KEYS) {
     if (step[key] === undefined || ROUTING[kind].includes(key)) continue;
     ok = false;
-    reportAt(ctx, def, 'HL369', `\`${key}\` has no meaning on a \`${kind}\` step`, [...at, key], {
+    reportAt(ctx, def, 'HL369', `\`${key}\` has no meaning on ${kind === 'exit' || kind === 'update' ? 'an' : 'a'} \`${kind}\` step`, [...at, key], {
       key: true,
-      help: ROUTING[kind].length ? `a \`${kind}\` step goes on with ${ROUTING[kind].filter((k) => k !== 'expires_after').map((k) => `\`${k}\``).join(' and ')}` : 'an `exit` step ends the journey',
+      help: ROUTING[kind].length ? `${kind === 'update' ? 'an' : 'a'} \`${kind}\` step goes on with ${ROUTING[kind].filter((k) => k !== 'expires_after').map((k) => `\`${k}\``).join(' and ')}` : 'an `exit` step ends the journey',
     });
   }
   const edges: GraphStep['edges'] = [];

@@ -18,7 +18,7 @@ export function checkTemplateNeeds(ctx: AnalyzeContext, def: Definition, templat
   if (!read) return true;
   const what = sender.kind === 'campaign' ? `campaign "${def.name}" is a broadcast` : `journey "${def.name}" starts on ${sender.entry === 'segment' ? 'a segment entry' : 'a schedule'}`;
   reportAt(ctx, def, 'HL365', `template "${template}" reads journey.entry (the event that started the journey), but ${what}: there is no entry event`, path, {
-    help: 'use a template that does not read journey.entry, or start the journey on an event',
+    help: sender.kind === 'campaign' ? 'send a template that does not read journey.entry' : 'use a template that does not read journey.entry, or start the journey on an event',
   });
   return false;
 }

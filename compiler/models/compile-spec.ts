@@ -26,6 +26,7 @@ export interface RawModelSpec {
     l2?: number;
     factors?: number;
     max_rows?: number;
+    target?: 'raw' | 'log';
   };
   retrain?: 'on_change' | 'always';
 }
@@ -125,6 +126,7 @@ export function compileModelSpec(name: string, raw: RawModelSpec): ModelJobSpec 
       l2: t.l2 ?? (type === 'recommendations' ? 0.1 : 0.0001),
       factors: t.factors ?? 16,
       ...(t.max_rows !== undefined ? { maxRows: t.max_rows } : {}),
+      ...(type === 'regression' ? { target: t.target ?? 'raw' } : {}),
     },
     retrain: raw.retrain ?? 'on_change',
   };

@@ -102,6 +102,8 @@ export interface ModelJobSpec {
     l2: number;
     factors: number;
     maxRows?: number;
+    /** Regression: fit the label as it is, or log(1 + label) scaled back to units. */
+    target?: 'raw' | 'log';
   };
   retrain: 'on_change' | 'always';
   /** Traits the features or label read: rebuilt as of the cut-off before the feature queries run. */

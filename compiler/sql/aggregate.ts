@@ -29,8 +29,6 @@ export function compileAggregate(expr: AggregateExpr, ctx: SqlContext): Compiled
   const at = sql.id(e, 'at');
   const grouped = ctx.joins !== undefined && ctx.scope.kind === 'customer';
   const conditions: Sql[] = [sql`${sql.id(e, 'type')} = ${d.string(expr.event)}`];
-  // Correlated: this customer's events; grouped: everyone's, grouped by customer_id below.
-  if (!grouped) conditions.unshift(sql`${sql.id(e, 'customer_id')} = ${sql.id(ctx.customerAlias, 'id')}`);
   const window = expr.window;
   if (!window) conditions.push(sql`${at} <= ${asOf(ctx)}`);
   else if (window.kind === 'past') {
@@ -46,7 +44,10 @@ export function compileAggregate(expr: AggregateExpr, ctx: SqlContext): Compiled
     const inner: SqlContext = { ...ctx, scope: { kind: 'event', event: expr.event }, eventAlias: e, joins: undefined };
     conditions.push(compilePredicate(expr.where, inner));
   }
-  const from = sql`from ${sql.id('events')} as ${sql.id(e)} where ${sql.join(conditions, sql` and `)}`;
+  // Correlated: this customer's events; grouped: everyone's, grouped by customer_id below.
+  const thisCustomer = sql`${sql.id(e, 'customer_id')} = ${sql.id(ctx.customerAlias, 'id')}`;
+  const correlated = sql`from ${sql.id('events')} as ${sql.id(e)} where ${sql.join([thisCustomer, ...conditions], sql` and `)}`;
+  const from = grouped ? sql`from ${sql.id('events')} as ${sql.id(e)} where ${sql.join(conditions, sql` and `)}` : correlated;
 
   const propertyOf = (name: string | undefined, what: string): { ref: Sql; type: RuleValueType } => {
     if (!name) throw new Error(`${expr.fn}(${expr.event}) needs ${what}`);
@@ -70,8 +71,9 @@ export function compileAggregate(expr: AggregateExpr, ctx: SqlContext): Compiled
     case 'count':
       return perCustomer(sql`count(*)`, 'number', sql`0`);
     case 'exists':
-      if (!grouped) return { sql: sql`exists (select 1 ${from})`, predicate: true, type: 'boolean' };
-      return { sql: sql`${sql.id(join(ctx, sql`select distinct ${sql.id(e, 'customer_id')} as ${sql.id('customer_id')} ${from}`), 'customer_id')} is not null`, predicate: true, type: 'boolean' };
+      // A correlated EXISTS in both shapes: PostgreSQL plans it as a semi-join (an anti-join
+      // under `not`), choosing hashing or the index by itself, and no grouping is needed.
+      return { sql: sql`exists (select 1 ${correlated})`, predicate: true, type: 'boolean' };
     case 'sum': {
       const p = propertyOf(expr.property, 'a property (`purchase.amount`)');
       return perCustomer(sql`sum(${d.toDouble(p.ref)})`, 'number', sql`0`);

@@ -12,6 +12,7 @@ import { freshAlias, type SqlContext } from './context.ts';
 import { typeOf } from './types.ts';
 import { compileAggregate } from './aggregate.ts';
 import { compileCall } from './functions.ts';
+import { boundInstant, daysSinceBound } from './days-since-bound.ts';
 
 type Sql = RawBuilder<unknown>;
 
@@ -144,6 +145,8 @@ function compileBinary(expr: BinaryExpr, ctx: SqlContext): Compiled {
     const r = compilePredicate(expr.right, ctx);
     return predicate(expr.op === 'and' ? sql`(${l} and ${r})` : sql`(${l} or ${r})`);
   }
+  const bound = daysSinceBound(expr, ctx);
+  if (bound) return predicate(comparison(bound.op, compileExpr(bound.instant, ctx), boundInstant(bound, ctx), ctx));
   const left = compileExpr(expr.left, ctx);
   const right = compileExpr(expr.right, ctx);
   if (COMPARISONS.has(expr.op)) return predicate(comparison(expr.op, left, right, ctx));

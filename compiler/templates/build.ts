@@ -89,6 +89,10 @@ export function buildTemplate(prepared: PreparedTemplate, variables: string[] = 
   if (spec.from) compiled.from = spec.from;
   if (spec.reply_to) compiled.reply_to = spec.reply_to;
   if (utm) compiled.utm = utm;
+  if (prepared.rules && prepared.ruleSchema) {
+    compiled.rules = prepared.rules;
+    compiled.rule_schema = prepared.ruleSchema;
+  }
   if (spec.sample_data) compiled.sample_data = posixJoin(prepared.input.yamlFile.path, spec.sample_data);
   return { compiled, diagnostics };
 }

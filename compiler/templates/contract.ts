@@ -3,6 +3,8 @@
  * globals templates may use, and the compiled block a Template gets in the manifest. The runtime
  * imports this file (types and constants only), never the compiler's phases.
  */
+import type { Expr } from '../types/ast.ts';
+import type { RuleSchema } from '../types/rule-paths.ts';
 
 /** Top-level names of the render context (DESIGN.md, "Render"). */
 export const CONTEXT_ROOTS = [
@@ -60,6 +62,16 @@ export interface UtmParameters {
   domains: string[];
 }
 
+/** A `rule("…")` condition of a template, parsed and checked at compile time. */
+export interface TemplateRule {
+  /** The rule as written (the key the template's `rule()` call looks it up by). */
+  text: string;
+  ast: Expr;
+  /** Customer fields and traits it reads. */
+  fields: string[];
+  traits: string[];
+}
+
 /** The `compiled` block of a Template in the manifest. */
 export interface CompiledTemplate {
   name: string;
@@ -87,4 +99,7 @@ export interface CompiledTemplate {
   files: string[];
   /** Size of the compiled HTML in bytes (Gmail clips messages over 102 KB). */
   html_bytes: number;
+  /** Its `rule("…")` conditions, and the part of the rule schema they read (absent when none). */
+  rules?: TemplateRule[];
+  rule_schema?: RuleSchema;
 }

@@ -7,6 +7,8 @@ import { assemble } from './assemble.ts';
 import { MappedText, type Origin } from './source-map.ts';
 import { isInlineMjml, type TemplateSpec } from './spec.ts';
 import { mappedYamlString } from './yaml-string.ts';
+import type { TemplateRule } from './contract.ts';
+import type { RuleSchema } from '../types/rule-paths.ts';
 
 /** One Template definition, as the compiler's template steps need it. */
 export interface TemplateInput {
@@ -31,6 +33,9 @@ export interface PreparedTemplate {
   files: string[];
   sources: Map<string, SourceFile>;
   diagnostics: Diagnostic[];
+  /** Set by checkTemplate: the template's checked `rule("…")` conditions and what they read. */
+  rules?: TemplateRule[];
+  ruleSchema?: RuleSchema;
 }
 
 export function prepareTemplate(input: TemplateInput): PreparedTemplate {

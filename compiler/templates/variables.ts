@@ -1,4 +1,5 @@
 import { suggest } from '../diagnostics/suggest.ts';
+import type { RuleSchema } from '../types/rule-paths.ts';
 import {
   BLOCKED_NAMES,
   CONTEXT_ROOTS,
@@ -20,6 +21,8 @@ export interface TemplateNames {
   traits: readonly string[];
   models: readonly string[];
   segments: readonly string[];
+  /** What `rule("…")` conditions may read; without it, a template using rule() is an error. */
+  ruleSchema?: RuleSchema;
 }
 
 export interface VariableProblem {

@@ -1,6 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { Manifest } from '../../compiler/types/manifest.ts';
 import { DURATION_MS } from '../../compiler/types/rule-paths.ts';
+import { mailboxAddress } from '../../compiler/types/mailbox.ts';
 
 /**
  * The Workspace's `delivery` block (schemas/workspace/delivery.schema.json) as the runtime uses
@@ -83,11 +84,7 @@ export function timeOfDayToMinutes(text: string): number | undefined {
 }
 
 /** The address part of `Name <addr@domain>` or `addr@domain`; undefined when it is neither. */
-export function addressOf(mailbox: string): string | undefined {
-  const angle = /<([^<>\s]+@[^<>\s]+)>\s*$/.exec(mailbox);
-  const bare = angle ? angle[1]! : mailbox.trim();
-  return /^[^\s@<>"]+@[A-Za-z0-9.-]+\.[A-Za-z0-9-]+$|^[^\s@<>"]+@[A-Za-z0-9-]+$/.test(bare) ? bare : undefined;
-}
+export const addressOf = mailboxAddress;
 
 /** The customer field to send to: the configured one, else `email`, else the only field of type email. */
 export function emailFieldOf(fields: Manifest['dataModel']['customers']['fields'], configured?: string): string | undefined {

@@ -56,7 +56,7 @@ async function record(ctx: RunContext, c: RuntimeCampaign, status: 'missed', at:
     .execute();
   if (inserted.length === 0) return;
   ctx.tally.campaigns.push({ name: c.name, status, at, recipients });
-  ctx.tally.problem({ code: 'HL516', severity: 'warning', campaign: c.name, message: `campaign ${c.name} was due at ${new Date(at).toISOString()}, before this database's run clock reached it; it was not sent (rename it to send it now)` });
+  ctx.tally.problem({ code: 'HL515', severity: 'warning', campaign: c.name, message: `campaign ${c.name} was due at ${new Date(at).toISOString()}, before this database's run clock reached it; it was not sent (rename it to send it now)` });
 }
 
 async function launch(ctx: RunContext, c: RuntimeCampaign, at: number): Promise<void> {

@@ -112,6 +112,7 @@ export function advance(entry: Entry, journey: CompiledJourney, rules: JourneyRu
         const visitKey = visit(name);
         const send: Effects['sends'][number] = { at: t, step: name, visitKey, template: step.template };
         if (step.expiresAfterMs !== undefined) send.expiresAt = t + step.expiresAfterMs;
+        if (entry.data.variant) send.variant = { ...entry.data.variant };
         fx.sends.push(send);
         log(t, name, 'send', step.template);
         return go(step.next, t);

@@ -1,8 +1,9 @@
 /**
- * The next instant after `t` at which anything can happen: an event a journey reads, an entry
- * falling due, a queued message becoming sendable, a campaign launch, a schedule occurrence or a
- * segment refresh. The run jumps from one to the next (never slower than its resolution), so a
- * quiet stretch costs nothing and, with resolution 0, every message goes out at its exact time.
+ * What is next on the clock after `t`: the first event of each type a journey reads, the first
+ * entry falling due, the first queued message becoming sendable, campaign launches, schedule
+ * occurrences and segment refreshes. The run jumps from one instant to the next (never slower than
+ * its resolution), so a quiet stretch costs nothing and, with resolution 0, every message goes out
+ * at its exact time; and a slice skips the work that has nothing to do in it.
  */
 import { OUTBOX } from '../delivery/outbox.ts';
 import { launchInstant } from './campaigns.ts';
@@ -10,27 +11,47 @@ import type { RunContext } from './context.ts';
 import type { SegmentClock } from './segments.ts';
 import { occurrencesIn } from './times.ts';
 
-export async function nextInstant(ctx: RunContext, segments: SegmentClock, eventTypes: readonly string[], t: number, until: number): Promise<number | undefined> {
+export interface Upcoming {
+  /** Event type → its first event after t (absent: none up to until). */
+  events: Map<string, number>;
+  /** The first active entry due after t. */
+  due?: number;
+  /** The first queued message sendable after t. */
+  outbox?: number;
+  /** The earliest of everything. */
+  next?: number;
+}
+
+export async function upcoming(ctx: RunContext, segments: SegmentClock, eventTypes: readonly string[], t: number, until: number): Promise<Upcoming> {
   const k = ctx.db.kysely;
+  const num = (v: unknown) => (v !== null && v !== undefined && Number.isFinite(Number(v)) ? Number(v) : undefined);
+  const result: Upcoming = { events: new Map() };
   const candidates: number[] = [];
-  const add = (v: unknown) => {
-    if (v !== null && v !== undefined && Number.isFinite(Number(v))) candidates.push(Number(v));
-  };
   // One indexed lookup per type: the events index is (type, at).
   for (const type of eventTypes) {
-    add((await k.selectFrom('events').select((eb) => eb.fn.min('at').as('at')).where('type', '=', type).where('at', '>', t).where('at', '<=', until).executeTakeFirst())?.at);
+    const row = await k.selectFrom('events').select((eb) => eb.fn.min('at').as('at')).where('type', '=', type).where('at', '>', t).where('at', '<=', until).executeTakeFirst();
+    const at = num(row?.at);
+    if (at !== undefined) {
+      result.events.set(type, at);
+      candidates.push(at);
+    }
   }
-  add((await k.selectFrom('journey_entries').select((eb) => eb.fn.min('due_at').as('at')).where('status', '=', 'active').where('due_at', '>', t).executeTakeFirst())?.at);
-  add((await k.selectFrom(OUTBOX).select((eb) => eb.fn.min('next_attempt_at').as('at')).where('status', '=', 'queued').where('next_attempt_at', '>', t).executeTakeFirst())?.at);
+  const due = num((await k.selectFrom('journey_entries').select((eb) => eb.fn.min('due_at').as('at')).where('status', '=', 'active').where('due_at', '>', t).executeTakeFirst())?.at);
+  if (due !== undefined) candidates.push((result.due = due));
+  const outbox = num((await k.selectFrom(OUTBOX).select((eb) => eb.fn.min('next_attempt_at').as('at')).where('status', '=', 'queued').where('next_attempt_at', '>', t).executeTakeFirst())?.at);
+  if (outbox !== undefined) candidates.push((result.outbox = outbox));
   for (const c of ctx.campaigns) {
     const at = launchInstant(c);
-    if (at > t) add(at);
+    if (at > t) candidates.push(at);
   }
   for (const j of ctx.journeys) {
     const entry = j.compiled.entry;
-    if (entry.kind === 'schedule') add(occurrencesIn(entry, j.compiled.timezone, t, until)[0]);
+    const first = entry.kind === 'schedule' ? occurrencesIn(entry, j.compiled.timezone, t, until)[0] : undefined;
+    if (first !== undefined) candidates.push(first);
   }
-  add(segments.nextTick(t));
-  const next = Math.min(...candidates.filter((c) => c > t));
-  return Number.isFinite(next) ? next : undefined;
+  const tick = segments.nextTick(t);
+  if (tick !== undefined) candidates.push(tick);
+  const next = Math.min(...candidates);
+  if (Number.isFinite(next)) result.next = next;
+  return result;
 }

@@ -24,7 +24,7 @@ import { advanceClock, readClock, RunBackInTimeError, startClock } from './clock
 import { RunContext, type RunOptions, type RunSummary } from './context.ts';
 import { runDueSteps } from './due.ts';
 import { createEntries } from './entries/create.ts';
-import { nextInstant } from './next-instant.ts';
+import { upcoming, type Upcoming } from './next-instant.ts';
 import { stopRemovedJourneys } from './removed.ts';
 import { SegmentClock } from './segments.ts';
 import { registerVersions } from './versions.ts';
@@ -46,11 +46,14 @@ export async function runJourneys(db: Database, manifest: Manifest, options: Run
   const resolution = Math.max(0, options.resolutionMs ?? 60_000);
   if (!options.only) await stopRemovedJourneys(ctx, start);
 
+  const watched = [...new Set([...entryTypes, ...wakeTypes])];
   let t = start;
+  let first = true;
   while (t < options.until && !options.signal?.aborted) {
-    const next = (await nextInstant(ctx, segments, [...new Set([...entryTypes, ...wakeTypes])], t, options.until)) ?? options.until;
-    const s = Math.min(options.until, Math.max(t + resolution, next));
-    await runSlice(ctx, segments, wakeTypes, t, s);
+    const ahead = await upcoming(ctx, segments, watched, t, options.until);
+    const s = Math.min(options.until, Math.max(t + resolution, ahead.next ?? options.until));
+    await runSlice(ctx, segments, { wakeTypes, ahead, first }, t, s);
+    first = false;
     await advanceClock(db.kysely, s);
     ctx.tally.slices++;
     t = s;
@@ -61,13 +64,35 @@ export async function runJourneys(db: Database, manifest: Manifest, options: Run
   return ctx.tally.summary(start, options.until);
 }
 
-async function runSlice(ctx: RunContext, segments: SegmentClock, wakeTypes: readonly string[], t: number, s: number): Promise<void> {
-  for (const tick of segments.ticks(t, s)) await segments.ensure(ctx.db, segments.entrySegments, tick);
-  for (const journey of ctx.journeys) await createEntries(ctx, segments, journey, t, s);
+/**
+ * One slice (t, s]. Work with nothing to do in the slice is skipped (what is upcoming says so): a
+ * journey whose entry events all come later, wake-ups without events, steps when nothing falls
+ * due, delivery when nothing was queued and nothing becomes sendable. The first slice of a run
+ * does everything (it may resume what a stopped run left).
+ */
+async function runSlice(ctx: RunContext, segments: SegmentClock, state: { wakeTypes: readonly string[]; ahead: Upcoming; first: boolean }, t: number, s: number): Promise<void> {
+  const { ahead, first } = state;
+  const inSlice = (at: number | undefined) => at !== undefined && at <= s;
+  const ticks = segments.ticks(t, s);
+  for (const tick of ticks) await segments.ensure(ctx.db, segments.entrySegments, tick);
+  let created = 0;
+  for (const journey of ctx.journeys) {
+    const entry = journey.compiled.entry;
+    const idle = entry.kind === 'event' ? !inSlice(ahead.events.get(entry.event)) : entry.kind === 'segment' ? ticks.length === 0 : false;
+    if (first || !idle) created += await createEntries(ctx, segments, journey, t, s);
+  }
   await launchCampaigns(ctx, segments, t, s);
-  await wakeEntries(ctx.db, wakeTypes, t, s);
-  await runDueSteps(ctx, s);
-  await deliver(ctx, s);
+  const woken = first || state.wakeTypes.some((type) => inSlice(ahead.events.get(type))) ? await wakeEntries(ctx.db, state.wakeTypes, t, s) : 0;
+  const queuedBefore = queuedCount(ctx);
+  if (first || created > 0 || woken > 0 || inSlice(ahead.due)) await runDueSteps(ctx, s);
+  if (first || queuedCount(ctx) > queuedBefore || inSlice(ahead.outbox)) await deliver(ctx, s);
+}
+
+function queuedCount(ctx: RunContext): number {
+  let n = 0;
+  for (const templates of Object.values(ctx.tally.queued)) for (const c of Object.values(templates)) n += c;
+  for (const c of Object.values(ctx.tally.holdouts)) n += c;
+  return n;
 }
 
 async function deliver(ctx: RunContext, now: number): Promise<void> {

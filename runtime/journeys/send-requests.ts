@@ -15,9 +15,9 @@ export function sendRequestOf(entry: Entry, journey: CompiledJourney, send: Effe
     dueAt: send.at,
     journey: { name: entry.journey, step: send.step, entry: entry.data.entry },
   };
-  if (entry.data.variant) {
-    request.origin.experiment = entry.data.variant.experiment;
-    request.origin.variant = entry.data.variant.variant;
+  if (send.variant) {
+    request.origin.experiment = send.variant.experiment;
+    request.origin.variant = send.variant.variant;
   }
   if (journey.rateLimitPerHour !== undefined) request.perHourLimit = journey.rateLimitPerHour;
   if (journey.quietHours !== undefined) request.quietHours = journey.quietHours;

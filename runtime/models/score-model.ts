@@ -7,6 +7,7 @@ import { fail, problem, type ModelProblem } from './problems.ts';
 import { RecommenderScorer, type RecommenderModel } from './recommend/model.ts';
 import type { ModelStore, RecommendationRow, ScoreRow } from './store/types.ts';
 import { assignTiers } from './tiers.ts';
+import { renderDriftReport, type DriftBin } from './report/drift.ts';
 import { predictDense, type DenseModel } from './train/dense.ts';
 import { assign, type KMeansModel } from './train/kmeans.ts';
 
@@ -22,7 +23,9 @@ export interface ScoreOutcome {
    * The drift report behind `psi`: per bin of the training scores' deciles, the share of training
    * rows and of the newest scores in it.
    */
-  drift?: Array<{ upTo: number | null; training: number; newest: number }>;
+  drift?: DriftBin[];
+  /** The drift report's files (relative to the store root). */
+  driftReport?: string[];
   recommendations?: number;
   problems: ModelProblem[];
 }
@@ -84,6 +87,7 @@ export async function scoreModel(spec: ModelJobSpec, source: FeatureSource, stor
   if (a.model.kind === 'kmeans') {
     const clusters = assign(a.model as KMeansModel, x);
     const names = spec.clusters?.names;
+    for (let c = 0; c < (a.model as KMeansModel).k; c++) distribution[names?.[c] ?? `cluster_${c + 1}`] = 0; // in cluster order
     clusters.forEach((c, i) => {
       // The cluster's name doubles as its tier, so tier(model) in rules reads it.
       const name = names?.[c] ?? `cluster_${c + 1}`;
@@ -102,16 +106,15 @@ export async function scoreModel(spec: ModelJobSpec, source: FeatureSource, stor
     distribution[key] = (distribution[key] ?? 0) + 1;
   });
   await store.writeScores(spec.name, active.version, rows);
-  let drift: number | undefined;
-  let bins: ScoreOutcome['drift'];
-  if (a.scoreDistribution && scores.length > 0) {
-    const { edges, shares } = a.scoreDistribution;
-    const newest = binShares(scores, edges);
-    bins = shares.map((training, b) => ({ upTo: edges[b] ?? null, training, newest: newest[b]! }));
-    drift = psiFromShares(shares, newest);
-    if (drift > DRIFT_PSI) {
-      problems.push(problem(spec.name, 'HL579', 'warning', `the scores of model ${spec.name} drifted from training (PSI ${drift.toFixed(3)} > ${DRIFT_PSI})`, `retrain with \`herald train --model ${spec.name}\``));
-    }
+  if (!a.scoreDistribution || scores.length === 0) return { ...base, customers: rows.length, distribution };
+  const { edges, shares } = a.scoreDistribution;
+  const newest = binShares(scores, edges);
+  const bins: DriftBin[] = shares.map((training, b) => ({ upTo: edges[b] ?? null, training, newest: newest[b]! }));
+  const psi = psiFromShares(shares, newest);
+  if (psi > DRIFT_PSI) {
+    problems.push(problem(spec.name, 'HL579', 'warning', `the scores of model ${spec.name} drifted from training (PSI ${psi.toFixed(3)} > ${DRIFT_PSI})`, `retrain with \`herald train --model ${spec.name}\``));
   }
-  return { ...base, customers: rows.length, distribution, ...(drift !== undefined ? { psi: drift, drift: bins } : {}) };
+  const report = renderDriftReport({ model: spec.name, version: active.version, asOf: asOf.toISOString(), customers: rows.length, psi, bins });
+  const driftReport = await store.writeReports(spec.name, active.version, report);
+  return { ...base, customers: rows.length, distribution, psi, drift: bins, driftReport };
 }

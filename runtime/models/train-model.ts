@@ -6,7 +6,7 @@ import { fail, type ModelProblem } from './problems.ts';
 import { renderReport, type ReportCurves, type TrainReport } from './report/report.ts';
 import type { ModelStore, ModelVersion } from './store/types.ts';
 import { trainClusters } from './train/clusters.ts';
-import { DEFAULT_WINDOW_MS, trainRecommendations } from './train/recommendations.ts';
+import { recommendationWindowMs, trainRecommendations } from './train/recommendations.ts';
 import { trainSupervised } from './train/supervised.ts';
 
 export interface TrainOptions {
@@ -39,7 +39,7 @@ export async function trainModel(spec: ModelJobSpec, source: FeatureSource, stor
   const horizon = spec.label?.horizonMs ?? 0;
   const cutoff = spec.evaluation.cutoff
     ? new Date(spec.evaluation.cutoff)
-    : new Date(dataEnd.getTime() - (spec.type === 'recommendations' ? horizon || DEFAULT_WINDOW_MS : spec.type === 'clusters' ? 0 : horizon));
+    : new Date(dataEnd.getTime() - (spec.type === 'recommendations' ? recommendationWindowMs(spec) : spec.type === 'clusters' ? 0 : horizon));
 
   let result: {
     artifact: ModelVersion['artifact'];

@@ -1,7 +1,7 @@
 import nunjucks from 'nunjucks';
 import { HERALD_FILTER_FUNCTIONS } from './filters.ts';
 import { isMissing, MissingValueError } from './missing.ts';
-import { evaluateRule } from './rule-seam.ts';
+import { evaluateTemplateRule } from './template-rules.ts';
 import { hardenNunjucks } from './sandbox.ts';
 import { speedUpEscape, speedUpFrames } from './fast-frame.ts';
 
@@ -51,7 +51,7 @@ function make(options: nunjucks.ConfigureOptions): nunjucks.Environment {
     };
   }
   env.addGlobal('rule', function rule(this: { ctx: Record<string, unknown> }, expression: string) {
-    return evaluateRule(String(expression), this.ctx);
+    return evaluateTemplateRule(String(expression), this.ctx);
   });
   return env;
 }

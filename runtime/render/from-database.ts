@@ -4,12 +4,15 @@ import type { CompiledTemplate } from '../../compiler/templates/contract.ts';
 import { loadCustomer } from '../segments/customer-context.ts';
 import type { RenderInput } from './context.ts';
 import { messageToken, PREVIEW_LINKS, type LinkSettings } from './preview.ts';
+import { openCartItemIds } from './cart.ts';
+import { freshFirst } from './popularity.ts';
 
 /**
  * The render input for one customer from the database, as of an instant: their fields, traits
- * and segment memberships, the popularity fallback for `recommendations` (most purchased items
- * up to `asOf`, leaving out what the customer bought), and their cart as `journey.entry.items`
- * for previews of journey emails. Scores and tiers are filled by the models work when it stores them.
+ * and segment memberships, model scores and tiers (as last scored), `recommendations` from the
+ * template's recommendations model when it has scored the customer, else the popularity fallback
+ * (most purchased items up to `asOf`, leaving out what the customer bought), and their open
+ * basket (runtime/render/cart.ts) as `journey.entry.items` for previews of journey emails.
  */
 export async function databaseRenderInput(
   db: Database,
@@ -18,6 +21,7 @@ export async function databaseRenderInput(
   customerId: string,
   asOf: number,
   links: LinkSettings = PREVIEW_LINKS,
+  cache?: RenderInputCache,
 ): Promise<RenderInput> {
   const loaded = await loadCustomer(db, manifest, customerId, asOf);
   const k = db.kysely;
@@ -30,14 +34,18 @@ export async function databaseRenderInput(
     .orderBy('segment')
     .execute();
   const events = loaded.context.events ?? [];
-  const recommendations = await popularFromDatabase(db, manifest, compiled.recommendations.count, customerId, asOf, events);
-  const cartIds = events.filter((e) => e.type === 'added_to_cart' && e.at <= asOf && e.item_id != null).map((e) => String(e.item_id));
+  const scored = await scoresOf(db, customerId);
+  const modelled = compiled.recommendations.model ? await modelRecommendations(db, manifest, compiled.recommendations.model, customerId, compiled.recommendations.count) : [];
+  const recommendations = modelled.length > 0 ? modelled : await popularFromDatabase(db, manifest, compiled.recommendations.count, asOf, events, cache);
+  const cartIds = openCartItemIds(events, asOf);
   const cart = await itemsById(db, manifest, cartIds);
   const token = messageToken(compiled.name, customerId);
   return {
     customer: loaded.context.customer as Record<string, unknown>,
     traits: (loaded.context.traits ?? {}) as Record<string, unknown>,
     segments: memberships.map((m) => String(m.segment)),
+    scores: scored.scores,
+    tiers: scored.tiers,
     recommendations,
     journey: { name: 'preview', step: compiled.name, entry: { event: 'added_to_cart', items: cartIds.map((id) => cart.get(id)).filter((i): i is Record<string, unknown> => i !== undefined) } },
     unsubscribe_url: `${links.baseUrl}/unsubscribe/${token}`,
@@ -46,34 +54,95 @@ export async function databaseRenderInput(
   };
 }
 
-/** Most purchased items (by quantity when purchases have one, else by count) up to `asOf`. */
+/** The customer's score and tier per model, as `herald score` last wrote them. */
+async function scoresOf(db: Database, customerId: string): Promise<{ scores: Record<string, number>; tiers: Record<string, string> }> {
+  const rows = await db.kysely.selectFrom('model_scores').select(['model', 'score', 'tier']).where('customer_id', '=', customerId).orderBy('model').execute();
+  const out = { scores: {} as Record<string, number>, tiers: {} as Record<string, string> };
+  for (const r of rows) {
+    if (r.score !== null && r.score !== undefined) out.scores[String(r.model)] = Number(r.score);
+    if (r.tier !== null && r.tier !== undefined) out.tiers[String(r.model)] = String(r.tier);
+  }
+  return out;
+}
+
+/** The model's recommended items for the customer, best first (none when it has not scored them). */
+async function modelRecommendations(db: Database, manifest: Manifest, model: string, customerId: string, count: number): Promise<Array<Record<string, unknown>>> {
+  const rows = await db.kysely
+    .selectFrom('model_recommendations')
+    .select(['item_id', 'score'])
+    .where('model', '=', model)
+    .where('customer_id', '=', customerId)
+    .orderBy('rank')
+    .limit(count)
+    .execute();
+  const items = await itemsById(db, manifest, rows.map((r) => String(r.item_id)));
+  return rows
+    .map((r) => {
+      const item = items.get(String(r.item_id));
+      return item ? { ...item, ...(r.score !== null && r.score !== undefined ? { score: Number(r.score) } : {}) } : undefined;
+    })
+    .filter((i): i is Record<string, unknown> => i !== undefined);
+}
+
+/**
+ * What rendering many customers from one database state can share: the popularity ranking (a
+ * scan of every purchase) by instant. Create one per batch of renders, not per process: it does
+ * not notice later loads.
+ */
+export interface RenderInputCache {
+  /** By instant: the ranking's depth and the ranked ids. */
+  popular: Map<number, { depth: number; ids: Promise<string[]> }>;
+}
+
+export function renderInputCache(): RenderInputCache {
+  return { popular: new Map() };
+}
+
+/** How deep the shared ranking goes: enough for any template after leaving out what a customer bought. */
+const POPULAR_DEPTH = 200;
+
+/** The popularity fallback (runtime/render/popularity.ts's ranking) over purchases up to `asOf`. */
 async function popularFromDatabase(
   db: Database,
   manifest: Manifest,
   count: number,
-  customerId: string,
   asOf: number,
-  events: ReadonlyArray<{ type: string; item_id?: unknown }>,
+  events: ReadonlyArray<{ type: string; item_id?: unknown; at?: unknown }>,
+  cache: RenderInputCache | undefined,
 ): Promise<Array<Record<string, unknown>>> {
+  const bought = new Set(events.filter((e) => e.type === 'purchase' && e.item_id != null && Number(e.at) <= asOf).map((e) => String(e.item_id)));
+  const depth = Math.max(POPULAR_DEPTH, count + bought.size);
+  let ranked: string[];
+  if (cache) {
+    let entry = cache.popular.get(asOf);
+    // A customer who bought more than the ranking holds needs a deeper one (kept for the rest).
+    if (!entry || entry.depth < depth) cache.popular.set(asOf, (entry = { depth, ids: popularItemIds(db, manifest, asOf, depth) }));
+    ranked = await entry.ids;
+  } else {
+    ranked = await popularItemIds(db, manifest, asOf, count + bought.size);
+  }
+  const chosen = freshFirst(ranked, bought, count);
+  const items = await itemsById(db, manifest, chosen);
+  return chosen.map((id) => items.get(id)).filter((i): i is Record<string, unknown> => i !== undefined);
+}
+
+/** The `limit` most popular item ids up to `asOf`: by distinct buyers, then units, then id. */
+export async function popularItemIds(db: Database, manifest: Manifest, asOf: number, limit: number): Promise<string[]> {
   const purchase = manifest.dataModel.events.purchase;
   if (!purchase || !purchase.item_id) return [];
-  const bought = new Set(events.filter((e) => e.type === 'purchase' && e.item_id != null).map((e) => String(e.item_id)));
   const rows = await db.kysely
     .selectFrom('events')
-    .select((eb) => ['item_id', (purchase.quantity ? eb.fn.sum('quantity') : eb.fn.countAll()).as('n')])
+    .select((eb) => ['item_id', eb.fn.count('customer_id').distinct().as('buyers'), (purchase.quantity ? eb.fn.sum('quantity') : eb.fn.countAll()).as('units')])
     .where('type', '=', 'purchase')
     .where('at', '<=', asOf)
     .where('item_id', 'is not', null)
     .groupBy('item_id')
-    .orderBy('n', 'desc')
+    .orderBy('buyers', 'desc')
+    .orderBy('units', 'desc')
     .orderBy('item_id')
-    .limit(count + bought.size)
+    .limit(limit)
     .execute();
-  const ranked = rows.map((r) => String(r.item_id));
-  const fresh = ranked.filter((id) => !bought.has(id));
-  const chosen = (fresh.length >= count ? fresh : [...fresh, ...ranked.filter((id) => bought.has(id))]).slice(0, count);
-  const items = await itemsById(db, manifest, chosen);
-  return chosen.map((id) => items.get(id)).filter((i): i is Record<string, unknown> => i !== undefined);
+  return rows.map((r) => String(r.item_id));
 }
 
 export async function itemsById(db: Database, manifest: Manifest, ids: string[]): Promise<Map<string, Record<string, unknown>>> {

@@ -1,7 +1,8 @@
 /**
  * The fallback for `recommendations` until a recommendations model has scored the customer: the
- * most purchased items (by quantity, else by number of purchases), ties broken by item id so the
- * result is stable. Items the customer already bought are left out when others are available.
+ * items the most customers bought, then by units bought, then by id, so one wholesale order of
+ * 80,000 paper birds does not make them everyone's favourite. Items the customer already bought
+ * are left out when others are available.
  */
 export interface PurchaseLike {
   customer?: string;
@@ -12,6 +13,24 @@ export interface PurchaseLike {
   properties?: Record<string, unknown>;
 }
 
+/** One item's popularity: distinct buyers, then units. */
+export interface Popularity {
+  id: string;
+  buyers: number;
+  units: number;
+}
+
+/** Most popular first (the ranking both the sample-data and the database fallback use). */
+export function byPopularity(a: Popularity, b: Popularity): number {
+  return b.buyers - a.buyers || b.units - a.units || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+/** The ranked ids with what the customer bought moved behind everything they have not. */
+export function freshFirst(ranked: readonly string[], bought: ReadonlySet<string>, count: number): string[] {
+  const fresh = ranked.filter((id) => !bought.has(id));
+  return (fresh.length >= count ? fresh : [...fresh, ...ranked.filter((id) => bought.has(id))]).slice(0, count);
+}
+
 export function popularItems(
   events: readonly PurchaseLike[],
   items: ReadonlyArray<Record<string, unknown>>,
@@ -19,7 +38,7 @@ export function popularItems(
   options: { excludeBoughtBy?: string; purchaseEvent?: string } = {},
 ): Array<Record<string, unknown>> {
   const purchase = options.purchaseEvent ?? 'purchase';
-  const totals = new Map<string, number>();
+  const stats = new Map<string, { buyers: Set<string>; units: number }>();
   const boughtByCustomer = new Set<string>();
   for (const e of events) {
     if ((e.type ?? purchase) !== purchase) continue;
@@ -27,17 +46,20 @@ export function popularItems(
     const id = props.item_id;
     if (id === undefined || id === null) continue;
     const q = Number(props.quantity);
-    totals.set(String(id), (totals.get(String(id)) ?? 0) + (Number.isFinite(q) && q > 0 ? q : 1));
-    if (options.excludeBoughtBy !== undefined && (e.customer ?? e.customer_id) === options.excludeBoughtBy) boughtByCustomer.add(String(id));
+    const who = String(e.customer ?? e.customer_id ?? '');
+    const s = stats.get(String(id)) ?? { buyers: new Set<string>(), units: 0 };
+    s.buyers.add(who);
+    s.units += Number.isFinite(q) && q > 0 ? q : 1;
+    stats.set(String(id), s);
+    if (options.excludeBoughtBy !== undefined && who === options.excludeBoughtBy) boughtByCustomer.add(String(id));
   }
   const byId = new Map(items.map((i) => [String(i.id), i]));
-  const ranked = [...totals.entries()]
+  const ranked = [...stats.entries()]
     .filter(([id]) => byId.has(id))
-    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-    .map(([id]) => byId.get(id)!);
-  const fresh = ranked.filter((i) => !boughtByCustomer.has(String(i.id)));
-  const chosen = fresh.length >= count ? fresh : [...fresh, ...ranked.filter((i) => boughtByCustomer.has(String(i.id)))];
-  return chosen.slice(0, count);
+    .map(([id, s]) => ({ id, buyers: s.buyers.size, units: s.units }))
+    .sort(byPopularity)
+    .map((p) => p.id);
+  return freshFirst(ranked, boughtByCustomer, count).map((id) => byId.get(id)!);
 }
 
 /** The SQL a database-backed fallback runs (events keyed by customer_id, item ids in properties). */

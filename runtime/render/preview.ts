@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { CompiledTemplate } from '../../compiler/templates/contract.ts';
 import type { RenderInput } from './context.ts';
 import { popularItems } from './popularity.ts';
+import { openCartItemIds } from './cart.ts';
 import type { SampleData } from './sample-data.ts';
 
 /** Where unsubscribe and preference links point when no delivery configuration says otherwise. */
@@ -22,18 +23,18 @@ export function messageToken(template: string, customerId: string, salt = ''): s
 /**
  * The render input for one customer of the sample data: their record, traits, segments, scores,
  * recommendations (the listed ones, else the popularity fallback) and, for previews of journey
- * emails, an entry whose items are the customer's cart.
+ * emails, an entry whose items are the customer's open basket (as of `asOf`; default: all events).
  */
-export function sampleRenderInput(compiled: CompiledTemplate, sample: SampleData, customerId: string, links: LinkSettings = PREVIEW_LINKS): RenderInput | undefined {
+export function sampleRenderInput(compiled: CompiledTemplate, sample: SampleData, customerId: string, links: LinkSettings = PREVIEW_LINKS, asOf = Number.MAX_SAFE_INTEGER): RenderInput | undefined {
   const customer = sample.customers.find((c) => String(c.id) === customerId);
   if (!customer) return undefined;
   const itemsById = new Map(sample.items.map((i) => [String(i.id), i]));
   const listed = sample.recommendations[customerId]?.map((id) => itemsById.get(String(id))).filter((i): i is Record<string, unknown> => i !== undefined);
   const recommendations = listed && listed.length > 0 ? listed.slice(0, compiled.recommendations.count) : popularItems(sample.events, sample.items, compiled.recommendations.count, { excludeBoughtBy: customerId });
-  const cart = sample.events
-    .filter((e) => (e.customer ?? e.customer_id) === customerId && e.type === 'added_to_cart')
-    .map((e) => itemsById.get(String((e.properties ?? (e as Record<string, unknown>)).item_id)))
-    .filter((i): i is Record<string, unknown> => i !== undefined);
+  const mine = sample.events
+    .filter((e) => (e.customer ?? e.customer_id) === customerId)
+    .map((e) => ({ type: e.type, at: (e as { at?: unknown }).at, item_id: (e.properties ?? (e as Record<string, unknown>)).item_id }));
+  const cart = openCartItemIds(mine, asOf).map((id) => itemsById.get(id)).filter((i): i is Record<string, unknown> => i !== undefined);
   const token = messageToken(compiled.name, customerId);
   return {
     customer,

@@ -4,6 +4,8 @@ import { buildRenderContext, type RenderContext, type RenderInput } from './cont
 import { environments } from './environment.ts';
 import { MissingValueError } from './missing.ts';
 import { withSettings, type FormatSettings } from './settings.ts';
+import { compileTemplateRules } from './template-rules.ts';
+import type { CompiledRule } from '../eval/rule.ts';
 
 /**
  * Per-recipient rendering: only compiled nunjucks runs here (MJML ran once, at build time). A
@@ -11,6 +13,8 @@ import { withSettings, type FormatSettings } from './settings.ts';
  */
 export interface LoadedTemplate {
   compiled: CompiledTemplate;
+  /** Its `rule("…")` conditions, compiled for the evaluator. */
+  rules: ReadonlyMap<string, CompiledRule>;
   subject: nunjucks.Template;
   preheader?: nunjucks.Template;
   html: nunjucks.Template;
@@ -29,6 +33,8 @@ export type RenderOutcome = { ok: true; email: RenderedEmail } | { ok: false; re
 export interface RenderOptions {
   /** Fallback time zone when neither customer nor template has one (the workspace's). */
   timeZone?: string;
+  /** The instant `rule()` conditions are evaluated as of (the send's; default now). */
+  asOf?: number;
 }
 
 export function loadTemplate(compiled: CompiledTemplate): LoadedTemplate {
@@ -36,6 +42,7 @@ export function loadTemplate(compiled: CompiledTemplate): LoadedTemplate {
   const make = (src: string, which: string, e: nunjucks.Environment) => compileNunjucks(src, e, `${compiled.name}:${which}`);
   const loaded: LoadedTemplate = {
     compiled,
+    rules: compileTemplateRules(compiled),
     subject: make(compiled.subject, 'subject', env.text),
     html: make(compiled.html, 'html', env.html),
     text: make(compiled.text, 'text', env.text),
@@ -66,7 +73,7 @@ function compileNunjucks(src: string, env: nunjucks.Environment, name: string): 
 /** Renders one email. Never throws for data problems: a failed recipient gets a reason instead. */
 export function renderEmail(template: LoadedTemplate, input: RenderInput | RenderContext, options: RenderOptions = {}): RenderOutcome {
   const ctx = buildRenderContext(input);
-  const settings = formatSettings(template.compiled, ctx, options);
+  const settings = formatSettings(template, ctx, options);
   let part = 'subject';
   try {
     return withSettings(settings, () => {
@@ -87,10 +94,13 @@ export function renderEmail(template: LoadedTemplate, input: RenderInput | Rende
   }
 }
 
-function formatSettings(compiled: CompiledTemplate, ctx: RenderContext, options: RenderOptions): FormatSettings {
+function formatSettings(template: LoadedTemplate, ctx: RenderContext, options: RenderOptions): FormatSettings {
+  const compiled = template.compiled;
   const locale = typeof ctx.customer.locale === 'string' ? ctx.customer.locale : compiled.locale;
   const timeZone = typeof ctx.customer.timezone === 'string' ? ctx.customer.timezone : (compiled.timezone ?? options.timeZone ?? 'UTC');
-  return { locale, timeZone, currency: compiled.currency };
+  const settings: FormatSettings = { locale, timeZone, currency: compiled.currency };
+  if (template.rules.size > 0) settings.rules = { compiled: template.rules, asOf: options.asOf ?? Date.now() };
+  return settings;
 }
 
 function oneLine(s: string): string {

@@ -1,11 +1,15 @@
+import type { CompiledRule } from '../eval/rule.ts';
+
 /**
- * Formatting settings of the render in progress (locale, time zone, currency). Rendering is
+ * Settings of the render in progress (locale, time zone, currency, rule conditions). Rendering is
  * synchronous, so filters read them from here instead of threading them through every call.
  */
 export interface FormatSettings {
   locale: string;
   timeZone: string;
   currency: string;
+  /** The template's compiled `rule()` conditions and the instant they are evaluated as of. */
+  rules?: { compiled: ReadonlyMap<string, CompiledRule>; asOf: number };
 }
 
 let current: FormatSettings = { locale: 'en-GB', timeZone: 'UTC', currency: 'GBP' };

@@ -9,7 +9,6 @@ import type { Manifest } from '../../compiler/types/manifest.ts';
 import { openDatabase } from '../../runtime/db/open.ts';
 import { syncSchema } from '../../runtime/db/sync.ts';
 import { migrate } from '../../runtime/db/migrate.ts';
-import { ensureModelTables } from '../../runtime/models/store/ensure-tables.ts';
 import { generateShop } from './support/generate.ts';
 
 async function herald(args: string[]) {
@@ -38,7 +37,6 @@ describe('herald train / herald score', () => {
     const database = openDatabase(db);
     try {
       await migrate(database);
-      await ensureModelTables(database);
       await syncSchema(database, manifest.dataModel);
       await database.kysely.insertInto('customers').values(shop.customers.map((c) => ({ id: c.id, country: c.country, email: `${c.id}@example.test` }))).execute();
       for (let i = 0; i < shop.events.length; i += 500) {

@@ -12,7 +12,6 @@ import { SqlFeatureSource } from '../../runtime/models/features/sql.ts';
 import { scoreModel } from '../../runtime/models/score-model.ts';
 import { DatabaseModelStore } from '../../runtime/models/store/db-store.ts';
 import { migrate } from '../../runtime/db/migrate.ts';
-import { ensureModelTables } from '../../runtime/models/store/ensure-tables.ts';
 import { trainModel } from '../../runtime/models/train-model.ts';
 import { forEachDialect } from '../support/postgres.ts';
 import { DAY, END, generateShop, rfmFeatures } from './support/generate.ts';
@@ -24,7 +23,6 @@ const asOf = new Date(END);
 
 async function load(db: Database, events = shop.events) {
   await migrate(db);
-  await ensureModelTables(db);
   await syncSchema(db, manifest.dataModel);
   await db.kysely.insertInto('customers').values(shop.customers.map((c) => ({ id: c.id, country: c.country }))).execute();
   for (let i = 0; i < events.length; i += 500) {

@@ -62,4 +62,33 @@ describe('bench measurement', () => {
     ]);
     expect(formatTable(result)).toContain('base (baseline)');
   });
+
+  it('measures the cases of a group turn about, reversing the order each round', async () => {
+    const calls: string[] = [];
+    const result = await measureSuite({
+      name: 'pairs',
+      runs: 3,
+      warmup: 1,
+      cases: [
+        { name: 'alone', run: () => void calls.push('alone') },
+        { name: 'hand', group: 'q', baseline: true, run: () => void calls.push('hand') },
+        { name: 'herald', group: 'q', run: () => void calls.push('herald') },
+        {
+          name: 'broken',
+          group: 'q',
+          run: () => {
+            calls.push('broken');
+            throw new Error('no such table');
+          },
+        },
+      ],
+    });
+    expect(calls).toEqual(['alone', 'alone', 'alone', 'alone', 'hand', 'herald', 'broken', 'herald', 'hand', 'hand', 'herald', 'herald', 'hand']);
+    expect(result.cases.map((c) => [c.name, c.runs, c.error])).toEqual([
+      ['alone', 3, undefined],
+      ['hand', 3, undefined],
+      ['herald', 3, undefined],
+      ['broken', 0, 'no such table'],
+    ]);
+  });
 });

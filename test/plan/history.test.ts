@@ -71,6 +71,7 @@ forEachDialect('herald plan on a scripted history', (ctx) => {
     const campaign = doc.campaigns.find((c) => c.name === 'thank_big_spenders')!;
     expect(campaign.recipients.after).toBe(expected.reachable);
     expect(doc.risks.map((r) => [r.code, r.definition])).toContainEqual(['HL550', 'Segment/big_spenders']);
+    expect(doc.notes.map((n) => n.code)).toContain('HL558'); // a campaign changed: no forecast without a simulation
 
     const markdown = await runCli(['plan', repo.dir, '--base', 'HEAD', '--db', url, '--as-of', AS_OF, '--format', 'markdown'], repo.root, QUIET_ENV);
     expect(markdown.code).toBe(0);

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { compileTemplateFile, mjmlDoc, SHOWCASE, SHOWCASE_TEMPLATES, templateYaml, workspace } from '../templates/helpers.ts';
 import { stopMjmlWorker, type CompiledTemplate } from '../../compiler/templates/index.ts';
-import { loadTemplate, popularItems, readSampleData, renderEmail, sampleRenderInput, setRuleEvaluator, type RenderInput } from '../../runtime/render/index.ts';
+import { loadTemplate, popularItems, readSampleData, renderEmail, sampleRenderInput, type RenderInput } from '../../runtime/render/index.ts';
 
 afterAll(() => stopMjmlWorker());
 
@@ -85,17 +85,25 @@ describe('rendering one recipient', () => {
     expect(fr.ok && fr.email.html.replace(/\u202f|\u00a0/g, ' ')).toBe('6 janvier 2026 à 08:30 | 1 234,50 £GB | 1 234,50 € | 26 %');
   });
 
-  it('evaluates rule() through the registered evaluator', () => {
-    const t = loadTemplate(raw('{% if rule("country = \\"UK\\"") %}uk{% else %}other{% endif %}'));
-    const noEvaluator = renderEmail(t, { ...base, customer: { id: 'c1' } });
-    expect(noEvaluator.ok).toBe(false);
-    setRuleEvaluator((expr, ctx) => expr === 'country = "UK"' && (ctx.customer as { country?: string }).country === 'UK');
-    try {
-      expect(renderEmail(t, { ...base, customer: { id: 'c1', country: 'UK' } })).toMatchObject({ ok: true, email: { html: 'uk' } });
-      expect(renderEmail(t, { ...base, customer: { id: 'c1', country: 'FR' } })).toMatchObject({ ok: true, email: { html: 'other' } });
-    } finally {
-      setRuleEvaluator(undefined);
-    }
+  it('evaluates rule() conditions with the rule evaluator, as of the render instant', () => {
+    const t = loadTemplate(
+      compiledBody(section('<mj-text>{% if rule("country = \\"United Kingdom\\" and rfm.monetary >= 4") %}uk-top{% elif rule("days_since(signup_at) <= 7 or tier(repurchase_90d) = \\"high\\"") %}new-or-likely{% elif rule("in_segment(vip)") %}vip{% else %}other{% endif %}</mj-text>')),
+    );
+    expect(t.compiled.rules?.map((r) => r.text)).toHaveLength(3);
+    const asOf = Date.UTC(2026, 2, 10);
+    const render = (customer: Record<string, unknown>, extra: Partial<RenderInput> = {}) => {
+      const r = renderEmail(t, { ...base, customer: { id: 'c1', ...customer }, ...extra }, { asOf });
+      if (!r.ok) throw new Error(r.reason);
+      return /<div[^>]*>(uk-top|new-or-likely|vip|other)<\/div>/.exec(r.email.html)?.[1];
+    };
+    expect(render({ country: 'United Kingdom' }, { traits: { rfm: { monetary: 5 } } })).toBe('uk-top');
+    expect(render({ country: 'United Kingdom' }, { traits: { rfm: { monetary: 3 } } })).toBe('other');
+    // Two-valued logic: a missing trait is false, not an error.
+    expect(render({ country: 'United Kingdom' })).toBe('other');
+    expect(render({ signup_at: asOf - 3 * 86_400_000 })).toBe('new-or-likely');
+    expect(render({ signup_at: asOf - 30 * 86_400_000 })).toBe('other');
+    expect(render({}, { tiers: { repurchase_90d: 'high' } })).toBe('new-or-likely');
+    expect(render({}, { segments: ['vip'] })).toBe('vip');
   });
 
   it('never throws and never prints "undefined" for valid sample data (fast-check)', () => {
@@ -144,17 +152,20 @@ describe('the template sandbox', () => {
 });
 
 describe('popularity fallback', () => {
-  it('ranks items by quantity bought, skips what the customer has, ties by id', () => {
-    const items = ['a', 'b', 'c', 'd'].map((id) => ({ id, name: id.toUpperCase() }));
+  it('ranks items by customers who bought them, then units, skips what the customer has, ties by id', () => {
+    const items = ['a', 'b', 'c', 'd', 'e'].map((id) => ({ id, name: id.toUpperCase() }));
     const events = [
       { customer: 'x', type: 'purchase', item_id: 'b', quantity: 5 },
       { customer: 'y', type: 'purchase', item_id: 'c', quantity: 5 },
       { customer: 'y', type: 'purchase', item_id: 'a', quantity: 9 },
+      // One wholesale order does not outrank items many customers bought.
+      { customer: 'w', type: 'purchase', item_id: 'e', quantity: 80_000 },
+      { customer: 'x', type: 'purchase', item_id: 'c', quantity: 1 },
       { customer: 'y', type: 'page_view', item_id: 'd' },
       { customer: 'z', type: 'purchase', item_id: 'gone', quantity: 99 },
     ];
-    expect(popularItems(events, items, 3).map((i) => i.id)).toEqual(['a', 'b', 'c']);
-    expect(popularItems(events, items, 2, { excludeBoughtBy: 'y' }).map((i) => i.id)).toEqual(['b', 'a']);
+    expect(popularItems(events, items, 4).map((i) => i.id)).toEqual(['c', 'e', 'a', 'b']);
+    expect(popularItems(events, items, 3, { excludeBoughtBy: 'y' }).map((i) => i.id)).toEqual(['e', 'b', 'c']);
   });
 
   it('fills recommendations for a sample customer with no model', () => {

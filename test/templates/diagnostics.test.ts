@@ -56,6 +56,24 @@ describe('template diagnostics', () => {
     expect(at(d)).toBe('t.yaml:5:16');
   });
 
+  it('checks rule() conditions when the template compiles, at their place in the .mjml file', () => {
+    const cases: Array<[string, string, RegExp]> = [
+      ['rfm.monetry >= 4', 't.mjml:5:13', /`rfm.monetry` is neither a customer field nor a trait/],
+      ['count(purchase within 30d) > 2', 't.mjml:5:13', /reads events, which a template's context does not hold/],
+      ['in_segment(vipp)', 't.mjml:5:24', /needs the name of a segment of this workspace, not "vipp"/],
+      ['country = ', 't.mjml:5:13', /^rule\("country = "\): /],
+    ];
+    for (const [rule, where, message] of cases) {
+      const body = section(`\n<mj-text>\n{% if rule("${rule}") %}yes{% endif %}</mj-text>`);
+      const root = workspace({ 't.mjml': mjmlDoc(body), 't.yaml': templateYaml('t', { subject: 'Hi', mjml: 't.mjml' }) });
+      const d = only(compileTemplateFile(root, 't.yaml').diagnostics, 'HL349');
+      expect(d.message, rule).toMatch(message);
+      if (!rule.endsWith('= ')) expect(at(d), rule).toBe(where);
+    }
+    const dynamic = workspace({ 't.mjml': mjmlDoc(section('<mj-text>{% if rule(customer.country) %}x{% endif %}</mj-text>')), 't.yaml': templateYaml('t', { subject: 'Hi', mjml: 't.mjml' }) });
+    expect(only(compileTemplateFile(dynamic, 't.yaml').diagnostics, 'HL349').message).toBe('rule() takes one rule written as a string literal');
+  });
+
   it('reports an unknown filter with a suggestion', () => {
     const root = workspace({ 't.mjml': mjmlDoc(section('<mj-text>{{ customer.first_name | uper }}</mj-text>')), 't.yaml': templateYaml('t', { subject: 'Hi', mjml: 't.mjml' }) });
     const d = only(compileTemplateFile(root, 't.yaml').diagnostics, 'HL354');

@@ -4,9 +4,13 @@ import { dirname, join, resolve } from 'node:path';
 import { parseText } from '../../compiler/1-load/parse-file.ts';
 import { buildTemplate, checkTemplate, prepareTemplate, type CompiledTemplate, type TemplateNames } from '../../compiler/templates/index.ts';
 import type { Diagnostic } from '../../compiler/diagnostics/diagnostic.ts';
+import type { FieldType } from '../../compiler/types/data-model.ts';
+import type { TraitOutput } from '../../compiler/types/compiled-sql.ts';
 
 export const SHOWCASE = resolve('examples/templates-showcase');
 export const SHOWCASE_TEMPLATES = ['welcome', 'cart_reminder', 'recommendations'];
+
+const field = (type: FieldType, pii = false) => ({ type, ...(pii ? { pii } : {}) });
 
 export const SHOWCASE_NAMES: TemplateNames = {
   customerFields: ['email', 'first_name', 'country', 'locale', 'timezone', 'signup_at', 'email_consent'],
@@ -14,6 +18,25 @@ export const SHOWCASE_NAMES: TemplateNames = {
   traits: ['rfm'],
   models: ['repurchase_90d'],
   segments: ['vip', 'lapsed_high_value'],
+  ruleSchema: {
+    dataModel: {
+      customers: {
+        fields: {
+          email: field('email', true),
+          first_name: field('string', true),
+          country: field('string'),
+          locale: field('string'),
+          timezone: field('string'),
+          signup_at: field('timestamp'),
+          email_consent: field('boolean'),
+        },
+        mergeByEmail: false,
+      },
+      events: { purchase: { amount: field('number') } },
+      items: { fields: {} },
+    },
+    traits: { rfm: [...['recency', 'frequency', 'monetary', 'total'].map((name): TraitOutput => ({ name, type: 'number' })), { name: 'score', type: 'string' }] },
+  },
 };
 
 export interface CompileOutcome {

@@ -10,4 +10,5 @@ import { renderStep } from './render.ts';
  * exports a PipelineStep, added here; it reads the workspace and database from the context the
  * compile step fills (ctx.manifest, ctx.db, ctx.asOf()) and prints through ctx.out.
  */
-export const PIPELINE_STEPS: readonly PipelineStep[] = [compileStep, ingestStep, segmentsStep, modelsStep, renderStep];
+// Models before segments: segments may read score() and tier(), which `herald score` writes.
+export const PIPELINE_STEPS: readonly PipelineStep[] = [compileStep, ingestStep, modelsStep, segmentsStep, renderStep];

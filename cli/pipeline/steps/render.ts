@@ -4,7 +4,7 @@ import { EXIT_ERRORS, EXIT_OK } from '../../command.ts';
 import type { CompiledTemplate } from '../../../compiler/templates/contract.ts';
 import type { Manifest } from '../../../compiler/types/manifest.ts';
 import type { Database } from '../../../runtime/db/database.ts';
-import { databaseRenderInput, loadTemplate, writeRecipientEmail } from '../../../runtime/render/index.ts';
+import { databaseRenderInput, loadTemplate, renderInputCache, writeRecipientEmail } from '../../../runtime/render/index.ts';
 import { maskId } from '../../plan/data/mask.ts';
 import { maskPersonalText } from '../mask.ts';
 import type { PipelineStep } from '../step.ts';
@@ -32,12 +32,13 @@ export const renderStep: PipelineStep = {
     const dir = join(ctx.outDir, SAMPLES_DIR);
     rmSync(dir, { recursive: true, force: true });
     const timeZone = ctx.manifest.definitions[`Workspace/${ctx.manifest.metadata.workspace}`]?.spec.timezone;
+    const cache = renderInputCache();
     let written = 0;
     let failed = 0;
     for (const compiled of templatesOf(ctx.manifest)) {
       const template = loadTemplate(compiled);
       for (const id of await sampleCustomers(ctx.db, compiled, SAMPLES_PER_TEMPLATE)) {
-        const input = await databaseRenderInput(ctx.db, ctx.manifest, compiled, id, asOf);
+        const input = await databaseRenderInput(ctx.db, ctx.manifest, compiled, id, asOf, undefined, cache);
         const outcome = await writeRecipientEmail(template, input, {
           dir,
           name: `${compiled.name}.${id}`.replace(/[^A-Za-z0-9._-]/g, '_'),

@@ -55,16 +55,19 @@ export function diffManifests(base: Manifest, head: Manifest, options: DiffOptio
   // base's dependents of removed (or renamed-away) ones that still exist in the head.
   const seeds = out.filter((c) => c.change !== 'moved' && c.change !== 'removed').map((c) => c.key);
   const baseSeeds = out.filter((c) => c.change === 'removed' || c.change === 'renamed').map((c) => (c.change === 'renamed' ? `${c.kind}/${c.renamed_from}` : c.key));
-  const downstream = downstreamOf(head, seeds, base, baseSeeds);
-  const direct = new Set(out.map((c) => c.key));
-
+  // A definition whose compiled result changed though its YAML did not is `affected` when a change
+  // reaches it (a segment it includes), else changed for a reason of its own (an edited .mjml file),
+  // and then it is a seed as well.
+  const reached = downstreamOf(head, seeds, base, baseSeeds);
+  const ownChange = compiledOnly.filter((h) => !reached.has(`${h.kind}/${h.name}`));
+  const downstream = ownChange.length === 0 ? reached : downstreamOf(head, [...seeds, ...ownChange.map((h) => `${h.kind}/${h.name}`)], base, baseSeeds);
   for (const h of compiledOnly) {
-    const via = downstream.get(`${h.kind}/${h.name}`);
-    if (via) out.push({ ...entry(h, 'affected', []), via });
-    else out.push(entry(h, 'changed', compiledReasons(h, options)));
+    const via = reached.get(`${h.kind}/${h.name}`);
+    out.push(via ? { ...entry(h, 'affected', []), via } : entry(h, 'changed', compiledReasons(h, options)));
   }
+  const direct = new Set(out.map((c) => c.key));
   for (const [key, via] of downstream) {
-    if (direct.has(key) || compiledOnly.some((d) => `${d.kind}/${d.name}` === key)) continue;
+    if (direct.has(key)) continue;
     const h = head.definitions[key as DefinitionKey];
     if (h) out.push({ ...entry(h, 'affected', []), via });
   }

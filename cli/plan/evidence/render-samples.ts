@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import type { CompiledTemplate } from '../../../compiler/templates/contract.ts';
 import type { Manifest } from '../../../compiler/types/manifest.ts';
 import type { Database } from '../../../runtime/db/database.ts';
-import { databaseRenderInput, loadTemplate, readSampleData, renderEmail, sampleRenderInput, type RenderedEmail, type RenderInput, type SampleData } from '../../../runtime/render/index.ts';
+import { databaseRenderInput, type RenderInputCache } from '../../../runtime/render/from-database.ts';
+import { loadTemplate, readSampleData, renderEmail, sampleRenderInput, type RenderedEmail, type RenderInput, type SampleData } from '../../../runtime/render/index.ts';
 import type { TemplateSample } from '../document.ts';
 import { firstLine } from '../data/audiences.ts';
 import { maskId } from '../data/mask.ts';
@@ -37,10 +38,15 @@ export interface TemplateEvidence {
  * replaced by placeholders such as `[first_name]` before rendering, and customer ids are masked,
  * so the evidence shows what changes without showing anyone's data.
  */
-export async function renderTemplateEvidence(
-  sides: { base?: TemplateSide; head?: TemplateSide },
-  options: { limit: number; asOf: number; db?: Database },
-): Promise<TemplateEvidence> {
+export interface EvidenceOptions {
+  limit: number;
+  asOf: number;
+  db?: Database;
+  /** Shared by every render of one plan: the popularity ranking is one scan of the purchases. */
+  cache?: RenderInputCache;
+}
+
+export async function renderTemplateEvidence(sides: { base?: TemplateSide; head?: TemplateSide }, options: EvidenceOptions): Promise<TemplateEvidence> {
   const ids = await chooseCustomers(sides, options);
   const evidence: TemplateEvidence = { samples: [], rendered: [] };
   for (const id of ids) {
@@ -82,7 +88,7 @@ interface SideRender {
   error?: string;
 }
 
-async function renderSide(side: TemplateSide, id: string, options: { asOf: number; db?: Database }): Promise<SideRender> {
+async function renderSide(side: TemplateSide, id: string, options: EvidenceOptions): Promise<SideRender> {
   const sample = sampleData(side);
   let input: RenderInput | undefined;
   let source: TemplateSample['source'] = 'sample_data';
@@ -90,7 +96,7 @@ async function renderSide(side: TemplateSide, id: string, options: { asOf: numbe
   if (!input && options.db) {
     source = 'database';
     try {
-      input = await databaseRenderInput(options.db, side.manifest, side.compiled, id, options.asOf);
+      input = await databaseRenderInput(options.db, side.manifest, side.compiled, id, options.asOf, undefined, options.cache);
     } catch (e) {
       return { source, unsubscribe: false, error: `the customer could not be read (${firstLine(e)})` };
     }

@@ -163,6 +163,9 @@ function checkEvaluation(spec: RawModelSpec, type: ModelType, report: Report): v
   if (e.max_gap_to_reference !== undefined && e.reference === undefined && (type === 'propensity' || type === 'regression')) {
     report('HL375', 'max_gap_to_reference needs a reference model to compare with', ['evaluation', 'max_gap_to_reference'], 'add e.g. reference: [recency, frequency, monetary]', true);
   }
+  if (spec.training?.target !== undefined && type !== 'regression') {
+    report('HL378', 'training.target is only used by regression models', ['training', 'target'], 'remove it', true);
+  }
   if (e.window !== undefined && type !== 'recommendations') {
     report('HL378', `evaluation.window is only used by recommendations models (the label's \`within next\` window sets it for ${type})`, ['evaluation', 'window'], 'remove it', true);
   }

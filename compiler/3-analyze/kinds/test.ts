@@ -49,7 +49,7 @@ export const analyzeTest: KindAnalyzer = (def, ctx): TestFacts => {
   }
   if (start === undefined && target.kind === 'journey' && spec.start === undefined && given) {
     ok = false;
-    reportAt(ctx, def, 'HL433', 'the test has no `start` and no given event to start the clock at', ['spec'], { key: false, help: 'add `start: 2026-01-01T00:00Z`' });
+    reportAt(ctx, def, 'HL433', 'the test has no `start` and no given event to start the clock at', ['spec'], { key: true, help: 'add `start: 2026-01-01T00:00Z`' });
   }
   if (start !== undefined && until !== undefined && until <= start) {
     ok = false;

@@ -147,9 +147,9 @@ export const journeysCodes: CodeEntry[] = [
   },
   {
     code: 'HL515',
-    title: 'test failed',
-    severity: 'error',
+    title: 'campaign missed',
+    severity: 'warning',
     explanation:
-      'A Test\'s expectation did not hold: the message shows what was expected and what was sent or suppressed instead, and points at the expectation in its file. Run `herald test --format json` for every message the test produced.',
+      'The campaign\'s send time had already passed when this database\'s run clock reached it (the campaign was added after its time, or the first run started later), so it was not sent: a new database, or a campaign written in the past, never sends last month\'s newsletter by surprise. It is recorded as missed and stays so. To send it after all, give it a new name and a send time after the clock.',
   },
 ];

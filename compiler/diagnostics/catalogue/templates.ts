@@ -1,7 +1,14 @@
 import type { CodeEntry } from './types.ts';
 
-/** Codes HL35x (template analysis) and HL42x (MJML compilation). */
+/** Codes HL349 and HL35x (template analysis) and HL42x (MJML compilation). */
 export const templatesCodes: CodeEntry[] = [
+  {
+    code: 'HL349',
+    title: 'invalid rule() in a template',
+    severity: 'error',
+    explanation:
+      'A template can show content on a rule-DSL condition: `{% if rule("rfm.monetary >= 4 and in_segment(\"vip\")") %}`. The rule is checked when the template compiles: it must parse, name customer fields and traits of the workspace, and use `score()`, `tier()` and `in_segment()` with the names of its models and segments. A template has no events in its context, so event aggregates (`count(purchase within 30d)`) cannot be used there: compute them in a Trait and read the trait. The argument of `rule()` must be a string literal, so that it can be checked.',
+  },
   {
     code: 'HL350',
     title: 'unknown template variable',

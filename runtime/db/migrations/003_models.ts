@@ -5,8 +5,8 @@ import { columnType } from '../column-types.ts';
  * The model store (runtime/models/store/db-store.ts): every trained version with its metrics and
  * weights, the active version per model, and the latest scores and recommendations per customer.
  * JSON documents (metrics, weights) are stored as text so both dialects read them the same way.
- * Every statement is `if not exists`: the tables may already exist from before this migration was
- * registered (runtime/models/store/ensure-tables.ts creates them then).
+ * Every statement is `if not exists`, so a database whose tables were made before this migration
+ * was registered migrates without error.
  */
 export const modelTables: Migration = {
   version: 3,

@@ -1,78 +1,124 @@
 import { strength, type History, type ItemIndex, type ItemInfo } from './data.ts';
 
 /**
- * Content-based similarity from item attributes: strings one-hot encoded, numbers standardized,
- * each item vector unit-normalized. A customer's profile is the strength-weighted sum of their
- * items' vectors; an item's score is its cosine with the profile. Items nobody interacted with
- * score like any other, which is how a new item gets recommended.
+ * Content-based similarity from item attributes. Each listed field becomes part of an item vector:
+ * numbers standardized (clipped at ±3 standard deviations), strings with few distinct values
+ * one-hot encoded as categories, and strings that are mostly unique per item (names,
+ * descriptions) as their words, weighted by rarity (tf-idf). Each field's part is scaled to unit
+ * length so every field counts the same, then the whole vector is. A customer's profile is the
+ * strength-weighted sum of their items' vectors; an item's score is its cosine with the profile.
+ * Items nobody interacted with score like any other, which is how a new item gets recommended.
+ * Vectors are sparse: a catalogue's word vocabulary runs to thousands of columns.
  */
 export interface ContentModel {
   dims: number;
-  /** Row-major items × dims, unit length (zero for an item without attributes). */
-  vectors: number[];
-  /** Column names, for reports: `category=gifts`, `price`. */
+  /** Column names, for reports: `category=gifts`, `price`, `name:heart`. */
   columns: string[];
+  /** Per item (in index order): the non-zero columns of its unit vector, and their values. */
+  cols: number[][];
+  vals: number[][];
 }
+
+/** A string field is read as words when at least this share of its values are distinct. */
+const TEXT_DISTINCT_SHARE = 0.5;
+const MIN_WORD_LENGTH = 3;
+
+type Encoder = (attributes: Record<string, unknown>) => Map<number, number>;
 
 export function fitContent(items: readonly ItemInfo[], index: ItemIndex, fields: readonly string[]): ContentModel {
   const attrs = new Map(items.map((i) => [i.id, i.attributes ?? {}]));
   const columns: string[] = [];
-  const encoders: Array<(a: Record<string, unknown>, out: Float64Array, at: number) => number> = [];
-  for (const field of fields) {
-    const values = [...attrs.values()].map((a) => a[field]).filter((v) => v !== null && v !== undefined);
-    if (values.length > 0 && values.every((v) => typeof v === 'number' && Number.isFinite(v))) {
-      const nums = values as number[];
-      const mean = nums.reduce((s, v) => s + v, 0) / nums.length;
-      const std = Math.sqrt(nums.reduce((s, v) => s + (v - mean) ** 2, 0) / Math.max(1, nums.length - 1)) || 1;
-      columns.push(field);
-      encoders.push((a, out, at) => {
-        const v = a[field];
-        out[at] = typeof v === 'number' && Number.isFinite(v) ? (v - mean) / std : 0;
-        return 1;
-      });
-    } else {
-      const categories = [...new Set(values.map((v) => String(v)))].sort();
-      const pos = new Map(categories.map((c, i) => [c, i]));
-      columns.push(...categories.map((c) => `${field}=${c}`));
-      encoders.push((a, out, at) => {
-        const v = a[field];
-        const p = v === null || v === undefined ? undefined : pos.get(String(v));
-        if (p !== undefined) out[at + p] = 1;
-        return categories.length;
-      });
-    }
-  }
-  const dims = columns.length;
-  const vectors = new Float64Array(index.ids.length * dims);
-  index.ids.forEach((id, i) => {
+  const encoders: Encoder[] = fields.map((field) => encoderFor(field, [...attrs.values()], columns));
+  const cols: number[][] = [];
+  const vals: number[][] = [];
+  for (const id of index.ids) {
     const a = attrs.get(id) ?? {};
-    const row = new Float64Array(dims);
-    let at = 0;
-    for (const enc of encoders) at += enc(a, row, at);
-    let norm = 0;
-    for (const v of row) norm += v * v;
-    norm = Math.sqrt(norm);
-    if (norm > 0) for (let d = 0; d < dims; d++) vectors[i * dims + d] = row[d]! / norm;
-  });
-  return { dims, vectors: Array.from(vectors), columns };
+    const row = new Map<number, number>();
+    for (const encode of encoders) {
+      const part = encode(a);
+      const norm = Math.sqrt([...part.values()].reduce((s, v) => s + v * v, 0));
+      if (norm > 0) for (const [c, v] of part) row.set(c, v / norm);
+    }
+    const norm = Math.sqrt([...row.values()].reduce((s, v) => s + v * v, 0));
+    const entries = [...row.entries()].filter(([, v]) => v !== 0).sort((x, y) => x[0] - y[0]);
+    cols.push(entries.map(([c]) => c));
+    vals.push(entries.map(([, v]) => v / (norm || 1)));
+  }
+  return { dims: columns.length, columns, cols, vals };
+}
+
+function encoderFor(field: string, all: ReadonlyArray<Record<string, unknown>>, columns: string[]): Encoder {
+  const values = all.map((a) => a[field]).filter((v) => v !== null && v !== undefined);
+  if (values.length > 0 && values.every((v) => typeof v === 'number' && Number.isFinite(v))) {
+    const nums = values as number[];
+    const mean = nums.reduce((s, v) => s + v, 0) / nums.length;
+    const std = Math.sqrt(nums.reduce((s, v) => s + (v - mean) ** 2, 0) / Math.max(1, nums.length - 1)) || 1;
+    const column = columns.push(field) - 1;
+    return (a) => {
+      const v = a[field];
+      return new Map(typeof v === 'number' && Number.isFinite(v) ? [[column, Math.max(-3, Math.min(3, (v - mean) / std))]] : []);
+    };
+  }
+  const texts = values.map((v) => String(v));
+  if (new Set(texts).size >= TEXT_DISTINCT_SHARE * texts.length && texts.length >= 10) return wordEncoder(field, texts, columns);
+  const categories = [...new Set(texts)].sort();
+  const base = columns.length;
+  columns.push(...categories.map((c) => `${field}=${c}`));
+  const pos = new Map(categories.map((c, i) => [c, base + i]));
+  return (a) => {
+    const v = a[field];
+    const p = v === null || v === undefined ? undefined : pos.get(String(v));
+    return new Map(p === undefined ? [] : [[p, 1]]);
+  };
+}
+
+/** Words of a text field, weighted by inverse document frequency; words in one item only or in most items carry no similarity. */
+function wordEncoder(field: string, texts: readonly string[], columns: string[]): Encoder {
+  const df = new Map<string, number>();
+  for (const t of texts) for (const w of new Set(words(t))) df.set(w, (df.get(w) ?? 0) + 1);
+  const n = texts.length;
+  const vocabulary = [...df.entries()].filter(([, d]) => d >= 2 && d <= n / 2).map(([w]) => w).sort();
+  const base = columns.length;
+  columns.push(...vocabulary.map((w) => `${field}:${w}`));
+  const pos = new Map(vocabulary.map((w, i) => [w, base + i]));
+  const idf = new Map(vocabulary.map((w) => [w, Math.log(n / df.get(w)!)]));
+  return (a) => {
+    const v = a[field];
+    const out = new Map<number, number>();
+    if (v === null || v === undefined) return out;
+    for (const w of words(String(v))) {
+      const p = pos.get(w);
+      if (p !== undefined) out.set(p, (out.get(p) ?? 0) + idf.get(w)!);
+    }
+    return out;
+  };
+}
+
+function words(text: string): string[] {
+  return text
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((w) => w.length >= MIN_WORD_LENGTH && !/^\d+$/.test(w));
 }
 
 export function scoreContent(model: ContentModel, history: History, out: Float64Array): void {
-  const { dims, vectors } = model;
-  if (dims === 0) return;
-  const profile = new Float64Array(dims);
+  if (model.dims === 0) return;
+  const profile = new Float64Array(model.dims);
   for (const [item, w] of history) {
     const s = strength(w);
-    for (let d = 0; d < dims; d++) profile[d]! += s * vectors[item * dims + d]!;
+    const c = model.cols[item]!;
+    const v = model.vals[item]!;
+    for (let k = 0; k < c.length; k++) profile[c[k]!]! += s * v[k]!;
   }
   let norm = 0;
   for (const v of profile) norm += v * v;
   norm = Math.sqrt(norm);
   if (norm === 0) return;
-  const items = vectors.length / dims;
-  for (let j = 0; j < items; j++) {
+  for (let j = 0; j < model.cols.length; j++) {
+    const c = model.cols[j]!;
+    const v = model.vals[j]!;
     let s = 0;
-    for (let d = 0; d < dims; d++) s += profile[d]! * vectors[j * dims + d]!;
+    for (let k = 0; k < c.length; k++) s += profile[c[k]!]! * v[k]!;
     out[j]! += s / norm;
   }
 }

@@ -64,7 +64,7 @@ export function renderReport(report: TrainReport, curves: ReportCurves): Map<str
 function markdown(r: TrainReport, plots: string[]): string {
   const lines: string[] = [];
   lines.push(`# ${r.model} v${r.version}`, '');
-  lines.push(`${r.type} model (${r.algorithm.replace(/_/g, ' ')}), features as of ${r.cutoff}, data to ${r.asOf}, ${r.split} split.`, '');
+  lines.push(`${r.type} model (${r.algorithm.replace(/_/g, ' ')}), data to ${r.asOf}. ${splitDescription(r)}`, '');
   lines.push(r.passed ? '**Activated**: the evaluation bar is met.' : `**Not activated**: ${r.reasons.join('; ')}.`, '');
   const ref = r.reference;
   lines.push('## Holdout metrics', '', `| metric | model | baseline |${ref ? ' reference |' : ''}`, `| --- | ---: | ---: |${ref ? ' ---: |' : ''}`);
@@ -101,6 +101,21 @@ function markdown(r: TrainReport, plots: string[]): string {
     for (const p of plots) lines.push(`![${p.replace('.svg', '')}](${p})`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** How the version was measured, in words. */
+function splitDescription(r: TrainReport): string {
+  const cut = r.cutoff;
+  switch (r.type) {
+    case 'clusters':
+      return `Features as of ${cut}; every customer is clustered (there is no holdout).`;
+    case 'recommendations':
+      return `Time split: learned from interactions up to ${cut}, judged on what held-out customers interacted with after it.`;
+    default:
+      return r.split === 'time'
+        ? `Out-of-time split: trained on the cut-off one label window before ${cut}, judged on held-out customers as of ${cut}.`
+        : `Time split: features as of ${cut}, the label from the window after it; held-out customers are judged on it.`;
+  }
 }
 
 function show(v: number): string {

@@ -21,14 +21,7 @@ export class DatabaseModelStore implements ModelStore {
     return this.db.transaction(async (trx) => {
       const row = await trx.selectFrom('model_versions').select((eb) => eb.fn.max('version').as('v')).where('model', '=', version.model).executeTakeFirst();
       const number = Number(row?.v ?? 0) + 1;
-      const paths: string[] = [];
-      for (const [name, content] of reports(number)) {
-        const file = join(this.root, version.model, `v${number}`, name);
-        mkdirSync(join(file, '..'), { recursive: true });
-        writeFileSync(`${file}.tmp`, content);
-        renameSync(`${file}.tmp`, file);
-        paths.push(`${version.model}/v${number}/${name}`);
-      }
+      const paths = await this.writeReports(version.model, number, reports(number));
       const full: ModelVersion = { ...version, version: number, reports: paths };
       await trx
         .insertInto('model_versions')
@@ -51,6 +44,19 @@ export class DatabaseModelStore implements ModelStore {
         .execute();
       return full;
     });
+  }
+
+  /** Report files live on disk beside the database, under `root`/<model>/v<N>/. */
+  async writeReports(model: string, version: number, files: ReadonlyMap<string, string>): Promise<string[]> {
+    const paths: string[] = [];
+    for (const [name, content] of files) {
+      const file = join(this.root, model, `v${version}`, name);
+      mkdirSync(join(file, '..'), { recursive: true });
+      writeFileSync(`${file}.tmp`, content);
+      renameSync(`${file}.tmp`, file);
+      paths.push(`${model}/v${version}/${name}`);
+    }
+    return paths;
   }
 
   async versions(model: string): Promise<ModelVersion[]> {

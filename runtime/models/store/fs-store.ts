@@ -83,6 +83,11 @@ export class FileModelStore implements ModelStore {
     }));
   }
 
+  async writeReports(model: string, version: number, files: ReadonlyMap<string, string>): Promise<string[]> {
+    for (const [name, content] of files) atomicWrite(join(this.versionDir(model, version), name), content);
+    return [...files.keys()].map((name) => `${model}/v${version}/${name}`);
+  }
+
   private versionDir(model: string, version: number): string {
     return join(this.root, model, `v${version}`);
   }

@@ -57,6 +57,8 @@ export interface ModelStore {
   readScores(model: string): Promise<Array<ScoreRow & { version: number }>>;
   writeRecommendations(model: string, version: number, rows: readonly RecommendationRow[]): Promise<void>;
   readRecommendations(model: string): Promise<Array<RecommendationRow & { version: number }>>;
+  /** Writes (or replaces) report files of a stored version, e.g. the drift report of a scoring run; returns their paths. */
+  writeReports(model: string, version: number, files: ReadonlyMap<string, string>): Promise<string[]>;
   /** The folder report paths are relative to (for messages). */
   readonly root: string;
 }

@@ -3,7 +3,8 @@ import type { ModelArtifact } from '../artifact.ts';
 import type { FeatureSource } from '../features/source.ts';
 import { fitPreprocessor, transform } from '../preprocess.ts';
 import { fail, type ModelProblem } from '../problems.ts';
-import { kmeans, searchK, silhouette, type KSearchRecord } from './kmeans.ts';
+import { kmeans, renumber, searchK, silhouette, type KMeansModel, type KSearchRecord } from './kmeans.ts';
+import type { Matrix } from '../matrix.ts';
 import { issuesToProblems, MIN_TRAIN_ROWS } from './supervised.ts';
 
 export interface ClustersResult {
@@ -31,7 +32,8 @@ export async function trainClusters(spec: ModelJobSpec, source: FeatureSource, a
   const dims = prep.outputs.length;
   const c = spec.clusters!;
   const seed = spec.training.seed;
-  const run = c.k !== undefined ? { ...kmeans(x, dims, c.k, seed), search: [] as KSearchRecord[] } : searchK(x, dims, c.kRange!, c.selection, seed);
+  const found = c.k !== undefined ? { ...kmeans(x, dims, c.k, seed), search: [] as KSearchRecord[] } : searchK(x, dims, c.kRange!, c.selection, seed);
+  const run = c.orderBy !== undefined ? { ...found, ...orderByFeature(found, snap.x, names.indexOf(c.orderBy)) } : found;
   const sil = c.k !== undefined ? silhouette(x, dims, run.assignment, c.k, seed) : run.search.find((r) => r.k === run.model.k)!.silhouette;
   const profiles = run.model.sizes.map((size, cluster) => {
     const means: Record<string, number> = {};
@@ -58,4 +60,19 @@ export async function trainClusters(spec: ModelJobSpec, source: FeatureSource, a
     search: run.search,
     profiles,
   };
+}
+
+/** Clusters renumbered by their members' mean of one raw feature, highest first (missing values left out). */
+function orderByFeature(run: { model: KMeansModel; assignment: Int32Array }, raw: Matrix, column: number) {
+  const sums = new Float64Array(run.model.k);
+  const counts = new Float64Array(run.model.k);
+  run.assignment.forEach((c, i) => {
+    const v = raw.data[i * raw.cols + column]!;
+    if (!Number.isFinite(v)) return;
+    sums[c]! += v;
+    counts[c]!++;
+  });
+  const mean = (c: number) => (counts[c]! > 0 ? sums[c]! / counts[c]! : -Infinity);
+  const order = Array.from({ length: run.model.k }, (_, c) => c).sort((a, b) => mean(b) - mean(a) || a - b);
+  return renumber(run.model, run.assignment, order);
 }

@@ -21,7 +21,16 @@ export interface DenseModel {
   output: 'sigmoid' | 'linear';
   layers: DenseLayer[];
   /** Regression targets are standardized for training; predictions are scaled back. */
-  target?: { mean: number; std: number };
+  target?: {
+    mean: number;
+    std: number;
+    /**
+     * Fitted on log(1 + y): predictions are exp(v) - 1, kept within [0, the largest training
+     * label] and multiplied by `scale` (least squares on the training rows), which undoes the
+     * log's pull towards the typical customer so predicted totals add up.
+     */
+    log?: { scale: number; max: number };
+  };
 }
 
 export interface DenseOptions {
@@ -32,6 +41,8 @@ export interface DenseOptions {
   batchSize: number;
   seed: number;
   l2: number;
+  /** Regression: fit log(1 + y) (y below 0 counts as 0); for long-tailed amounts such as spend. */
+  logTarget?: boolean;
   /** Rows to report a per-epoch loss on (e.g. the holdout), beside the training loss. */
   validation?: { x: Float32Array; y: Float32Array };
 }
@@ -46,11 +57,13 @@ export function trainDense(x: Float32Array, cols: number, y: Float32Array, opts:
   const rows = y.length;
   const rng = seededRng(opts.seed);
   let target: DenseModel['target'];
-  let yTrain = y;
-  let yVal = opts.validation?.y;
+  const log = opts.output === 'linear' && opts.logTarget === true;
+  const toFit = (v: Float32Array) => (log ? v.map((t) => Math.log1p(Math.max(0, t))) : v);
+  let yTrain = toFit(y);
+  let yVal = opts.validation ? toFit(opts.validation.y) : undefined;
   if (opts.output === 'linear') {
-    target = standardizer(y);
-    yTrain = scale(y, target);
+    target = standardizer(yTrain);
+    yTrain = scale(yTrain, target);
     if (yVal) yVal = scale(yVal, target);
   }
   const sizes = [cols, ...opts.hidden, 1];
@@ -91,7 +104,9 @@ export function trainDense(x: Float32Array, cols: number, y: Float32Array, opts:
       w: Array.from(v.w.dataSync()),
       b: Array.from(v.b.dataSync()),
     }));
-    return { model: { kind: 'dense', output: opts.output, layers, ...(target ? { target } : {}) }, history };
+    const model: DenseModel = { kind: 'dense', output: opts.output, layers, ...(target ? { target } : {}) };
+    if (log && model.target) model.target.log = logScale(model, x, cols, y);
+    return { model, history };
   } finally {
     tf.dispose([xAll, yAll, ...(xVal ? [xVal] : []), ...(yValT ? [yValT] : []), ...trainable]);
     optimizer.dispose();
@@ -117,7 +132,7 @@ export function predictDense(model: DenseModel, x: Float32Array, cols: number, b
       const data = values.dataSync();
       values.dispose();
       for (let i = 0; i < data.length; i++) {
-        out[start + i] = model.target ? data[i]! * model.target.std + model.target.mean : data[i]!;
+        out[start + i] = model.target ? fromTarget(data[i]!, model.target) : data[i]!;
       }
     }
   } finally {
@@ -165,6 +180,26 @@ function lossOf(out: tf.Tensor, y: tf.Tensor, output: 'sigmoid' | 'linear', vars
 
 function scalarLoss(vars: LayerVars[], x: tf.Tensor, y: tf.Tensor, output: 'sigmoid' | 'linear'): number {
   return tf.tidy(() => lossOf(forward(vars, x, output), y, output, vars, 0).dataSync()[0]!);
+}
+
+/** A prediction in the label's units. */
+function fromTarget(v: number, t: NonNullable<DenseModel['target']>): number {
+  const z = v * t.std + t.mean;
+  return t.log ? t.log.scale * Math.min(t.log.max, Math.max(0, Math.expm1(z))) : z;
+}
+
+/** The log target's back-transform: the clip and the least-squares scale on the training rows. */
+function logScale(model: DenseModel, x: Float32Array, cols: number, y: Float32Array): { scale: number; max: number } {
+  let max = 0;
+  for (const v of y) max = Math.max(max, v);
+  const unscaled = predictDense({ ...model, target: { ...model.target!, log: { scale: 1, max } } }, x, cols);
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < y.length; i++) {
+    num += unscaled[i]! * y[i]!;
+    den += unscaled[i]! * unscaled[i]!;
+  }
+  return { scale: den > 0 && num > 0 ? num / den : 1, max };
 }
 
 function standardizer(y: Float32Array): { mean: number; std: number } {

@@ -35,6 +35,7 @@ export function fitDense(
     batchSize: spec.training.batchSize,
     seed: spec.training.seed,
     l2: spec.training.l2,
+    logTarget: spec.training.target === 'log',
     ...(validation ? { validation } : {}),
   });
   return { prep, issues, model, history, predict: (rows) => predictDense(model, transform(prep, rows), cols) };

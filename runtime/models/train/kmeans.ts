@@ -179,6 +179,14 @@ function dist2(a: ArrayLike<number>, ao: number, b: ArrayLike<number>, bo: numbe
   return s;
 }
 
+/** The same clustering with clusters renumbered: new cluster i is old cluster `order[i]`. */
+export function renumber(model: KMeansModel, assignment: Int32Array, order: readonly number[]): { model: KMeansModel; assignment: Int32Array } {
+  const newIndex = new Int32Array(model.k);
+  order.forEach((old, i) => (newIndex[old] = i));
+  const centroids = order.flatMap((old) => model.centroids.slice(old * model.dims, (old + 1) * model.dims));
+  return { model: { ...model, centroids, sizes: order.map((old) => model.sizes[old]!) }, assignment: assignment.map((c) => newIndex[c]!) };
+}
+
 function renumberBySize(run: { centroids: Float64Array; assignment: Int32Array; inertia: number }, k: number, dims: number) {
   const sizes = new Array<number>(k).fill(0);
   for (const c of run.assignment) sizes[c]!++;

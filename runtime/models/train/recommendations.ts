@@ -3,6 +3,7 @@ import type { ModelArtifact } from '../artifact.ts';
 import type { FeatureSource } from '../features/source.ts';
 import { rankingMetrics } from '../metrics.ts';
 import { fail, problem, type ModelProblem } from '../problems.ts';
+import { hashUniform } from '../rng.ts';
 import { fitRecommender, RecommenderScorer, type RecommenderModel } from '../recommend/model.ts';
 import type { Interaction } from '../recommend/data.ts';
 
@@ -17,14 +18,22 @@ export interface RecommendationsResult {
 /** The default window after the cut-off whose interactions are the ground truth. */
 export const DEFAULT_WINDOW_MS = 30 * 86_400_000;
 
+/** `evaluation.window`, else the label's look-ahead, else 30 days. */
+export function recommendationWindowMs(spec: ModelJobSpec): number {
+  return spec.evaluation.windowMs ?? (spec.label?.horizonMs || DEFAULT_WINDOW_MS);
+}
+
 /**
- * Time split: the recommender learns from interactions up to the cut-off and is judged on what
- * each customer interacted with in the window after it, beside popularity on the same customers.
+ * Time split with held-out customers: the recommender learns from the other customers'
+ * interactions up to the cut-off, and is judged on what each held-out customer interacted with in
+ * the window after it (given their own history up to the cut-off), beside popularity on the same
+ * customers.
  * The stored model is then refitted on everything up to `asOf`, so scoring uses all the data.
  */
 export async function trainRecommendations(spec: ModelJobSpec, source: FeatureSource, cutoff: Date, asOf: Date): Promise<RecommendationsResult> {
   const r = spec.recommendations!;
-  const windowMs = spec.label?.horizonMs || DEFAULT_WINDOW_MS;
+  const windowMs = recommendationWindowMs(spec);
+  const isHoldout = (customer: string) => hashUniform(customer, spec.training.seed) < spec.evaluation.holdout;
   const past = await source.interactions(r.interactions, r.itemProperty, cutoff);
   const future = await source.interactions(r.interactions, r.itemProperty, new Date(cutoff.getTime() + windowMs), cutoff);
   const items = await source.items();
@@ -39,17 +48,24 @@ export async function trainRecommendations(spec: ModelJobSpec, source: FeatureSo
     lambda: spec.training.l2,
     seed: spec.training.seed,
   };
-  const evalModel = fitRecommender(past, items, opts);
+  // Held-out customers take no part in fitting: their past is only the history they are scored from.
+  const evalModel = fitRecommender(past.filter((i) => !isHoldout(i.customerId)), items, opts);
   const scorer = new RecommenderScorer(evalModel);
   const pastByCustomer = groupBy(past);
   const truth = new Map<string, Set<string>>();
   for (const [customer, list] of groupBy(future)) {
+    if (!isHoldout(customer)) continue;
     const seen = new Set((pastByCustomer.get(customer) ?? []).map((i) => i.itemId));
     const relevant = new Set(list.map((i) => i.itemId).filter((id) => !(r.excludeSeen && seen.has(id))));
     if (relevant.size > 0) truth.set(customer, relevant);
   }
   if (truth.size === 0) {
-    fail(spec.name, 'HL570', `no customer of model ${spec.name} interacted with a new item in the ${windowMs / 86_400_000} days after the cut-off`, 'move evaluation.cutoff earlier');
+    fail(
+      spec.name,
+      'HL570',
+      `no held-out customer of model ${spec.name} interacted with a new item in the ${windowMs / 86_400_000} days after the cut-off`,
+      'load more data, raise evaluation.holdout, or move evaluation.cutoff earlier',
+    );
   }
   const lists = new Map<string, string[]>();
   const popular = new Map<string, string[]>();

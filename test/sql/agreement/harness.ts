@@ -3,7 +3,7 @@
  * evaluator, and the compiled SQL on a real database (SQLite or PostgreSQL, through the runtime's
  * database layer: migrations, data-model sync, then the compiled queries).
  */
-import { CompiledQuery as KyselyQuery, sql } from 'kysely';
+import { CompiledQuery as KyselyQuery } from 'kysely';
 import type { Expr } from '../../../compiler/types/ast.ts';
 import { bindParameters, type CompiledQuery, type SqlDialect } from '../../../compiler/types/compiled-sql.ts';
 import type { RuleSchema } from '../../../compiler/types/rule-paths.ts';

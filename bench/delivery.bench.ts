@@ -1,0 +1,168 @@
+/**
+ * Delivery throughput: queued sends drained by the worker through the file transport, claims,
+ * gates, rendering from the database, MIME, atomic file writes and outcome recording included.
+ * Baseline (same run): rendering and building the MIME of the same emails with no database and
+ * no files, which is the floor delivery adds its work to. A plain write of the same bytes shows
+ * what the files alone cost. Target: >= 2,000 sends/s on SQLite; PostgreSQL is reported too.
+ * HERALD_BENCH_DIALECTS = sqlite,postgres (default both). PostgreSQL is a throwaway embedded server.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { sql } from 'kysely';
+import type { BenchCase, BenchSuite } from './types.ts';
+import { runPipeline } from '../compiler/index.ts';
+import { stopMjmlWorker, type CompiledTemplate } from '../compiler/templates/index.ts';
+import type { Manifest } from '../compiler/types/manifest.ts';
+import type { Database, Dialect } from '../runtime/db/database.ts';
+import { openDatabase } from '../runtime/db/open.ts';
+import { migrate } from '../runtime/db/migrate.ts';
+import { syncSchema } from '../runtime/db/sync.ts';
+import { buildMime, loadTemplate, renderEmail, type LoadedTemplate, type RenderInput } from '../runtime/render/index.ts';
+import { deliverDue, enqueue, FileTransport, sendKey, type SendRequest } from '../runtime/delivery/index.ts';
+import { startPostgresCluster, type PostgresCluster } from '../test/support/postgres-cluster.ts';
+
+const SENDS = Number(process.env.HERALD_BENCH_SENDS ?? 5_000);
+const NOW = Date.UTC(2026, 2, 10, 12);
+const ROOT = resolve('examples/templates-showcase');
+const dialects = (process.env.HERALD_BENCH_DIALECTS ?? 'sqlite,postgres').split(',').map((d) => d.trim()) as Dialect[];
+
+let manifest: Manifest;
+let welcome: LoadedTemplate;
+let inputs: RenderInput[] = [];
+let mimes: string[] = [];
+let requests: SendRequest[] = [];
+let cluster: PostgresCluster | undefined;
+const databases = new Map<Dialect, Database>();
+const scratch = mkdtempSync(join(tmpdir(), 'herald-bench-delivery-'));
+let outDir = '';
+let sink = 0;
+
+const customerId = (i: number) => `c${String(i).padStart(6, '0')}`;
+
+async function before(): Promise<void> {
+  const result = runPipeline(ROOT, { emit: true });
+  stopMjmlWorker();
+  if (!result.emitted) throw new Error('the showcase workspace does not compile');
+  manifest = result.emitted.manifest as Manifest;
+  const compiled = manifest.definitions['Template/welcome']!.compiled as CompiledTemplate;
+  welcome = loadTemplate(compiled);
+  inputs = Array.from({ length: SENDS }, (_, i) => ({
+    customer: { id: customerId(i), email: `${customerId(i)}@example.test`, first_name: `Name${i}`, signup_at: NOW - i * 60_000, email_consent: true },
+    unsubscribe_url: `https://shop.example/u/${i}`,
+    preferences_url: `https://shop.example/p/${i}`,
+    message_id: `${i}@shop.example`,
+  }));
+  requests = Array.from({ length: SENDS }, (_, i) => {
+    const identity = { kind: 'journey' as const, name: 'onboarding', version: 'v1', customerId: customerId(i), entryId: 'e1', step: 'welcome' };
+    return { idempotencyKey: sendKey(identity), origin: { kind: 'journey', name: 'onboarding', version: 'v1', step: 'welcome' }, customerId: customerId(i), entryId: 'e1', template: 'welcome', dueAt: NOW };
+  });
+  for (const dialect of dialects) databases.set(dialect, await openFor(dialect));
+}
+
+async function openFor(dialect: Dialect): Promise<Database> {
+  let url = `sqlite:${join(scratch, 'bench.db')}`;
+  if (dialect === 'postgres') {
+    cluster = await startPostgresCluster();
+    const admin = openDatabase(cluster.url);
+    await sql`create database herald_bench_delivery`.execute(admin.kysely);
+    await admin.close();
+    url = cluster.url.replace(/\/postgres$/, '/herald_bench_delivery');
+  }
+  const db = openDatabase(url);
+  await migrate(db);
+  await syncSchema(db, manifest.dataModel);
+  const yes = dialect === 'sqlite' ? 1 : true;
+  for (let i = 0; i < SENDS; i += 500) {
+    const rows = Array.from({ length: Math.min(500, SENDS - i) }, (_, k) => {
+      const n = i + k;
+      return { id: customerId(n), email: `${customerId(n)}@example.test`, first_name: `Name${n}`, signup_at: NOW - n * 60_000, email_consent: yes, timezone: 'Europe/London' };
+    });
+    await db.kysely.insertInto('customers').values(rows).execute();
+  }
+  return db;
+}
+
+/** Untimed: an empty outbox with every send queued again, and an empty output folder. */
+async function requeue(db: Database): Promise<void> {
+  await db.kysely.deleteFrom('delivery_outbox').execute();
+  await db.kysely.deleteFrom('events').where('type', '=', 'email_sent').execute();
+  await enqueue(db.kysely, requests);
+  outDir = join(scratch, `out-${Date.now()}`);
+}
+
+function deliverCase(dialect: Dialect): BenchCase {
+  return {
+    name: `${dialect}: deliverDue, file transport (${SENDS} sends)`,
+    units: SENDS,
+    unitName: 'sends',
+    setup: () => requeue(databases.get(dialect)!),
+    async run() {
+      const summary = await deliverDue(databases.get(dialect)!, { now: NOW, manifest, transport: new FileTransport(outDir), workerId: 'bench', batchSize: 500 });
+      if (summary.sent !== SENDS) throw new Error(`sent ${summary.sent} of ${SENDS}: ${JSON.stringify(summary)}`);
+      sink += summary.sent;
+    },
+    teardown: () => rmSync(outDir, { recursive: true, force: true }),
+  };
+}
+
+const RENDER = `render + MIME only (${SENDS} emails)`;
+const WRITE = `plain write of the same bytes (${SENDS} x 3 files)`;
+const SQLITE = `sqlite: deliverDue, file transport (${SENDS} sends)`;
+
+const suite: BenchSuite = {
+  name: 'delivery',
+  runs: 5,
+  warmup: 1,
+  before,
+  cases: [
+    {
+      name: RENDER,
+      baseline: true,
+      units: SENDS,
+      unitName: 'emails',
+      async run() {
+        mimes = [];
+        for (const [i, input] of inputs.entries()) {
+          const r = renderEmail(welcome, input, { timeZone: 'Europe/London' });
+          if (!r.ok) throw new Error(r.reason);
+          const mime = await buildMime(r.email, { from: 'Shop <news@shop.example>', to: String(input.customer.email), messageId: input.message_id, date: new Date(NOW), unsubscribeUrl: input.unsubscribe_url, boundary: `b${i}` });
+          mimes.push(mime.toString('utf8'));
+          sink += r.email.html.length;
+        }
+      },
+    },
+    {
+      name: WRITE,
+      units: SENDS,
+      unitName: 'sends',
+      setup: () => {
+        outDir = join(scratch, `plain-${Date.now()}`);
+        mkdirSync(outDir, { recursive: true });
+      },
+      run() {
+        for (const [i, mime] of mimes.entries()) {
+          writeFileSync(join(outDir, `${i}.html`), mime);
+          writeFileSync(join(outDir, `${i}.txt`), mime);
+          writeFileSync(join(outDir, `${i}.eml`), mime);
+        }
+      },
+      teardown: () => rmSync(outDir, { recursive: true, force: true }),
+    },
+    ...dialects.map(deliverCase),
+  ],
+  targets: [
+    {
+      description: '>= 2,000 sends/s on SQLite through the file transport, rendering included',
+      check: (medians) => medians[SQLITE] !== undefined && SENDS / (medians[SQLITE] / 1000) >= 2_000,
+    },
+  ],
+  async after() {
+    for (const db of databases.values()) await db.close();
+    await cluster?.stop();
+    rmSync(scratch, { recursive: true, force: true });
+    if (sink === 0) throw new Error('nothing was delivered');
+  },
+};
+
+export default suite;

@@ -1,0 +1,48 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Command } from '../command.ts';
+import { EXIT_ERRORS, EXIT_OK, UsageError } from '../command.ts';
+import { oneOf, parseCommandArgs } from '../args.ts';
+import { openWorkspace, runRuntimeCommand } from '../workspace-runtime.ts';
+import { ingestEngagementFile } from '../../runtime/delivery/engagement.ts';
+
+const FORMATS = ['pretty', 'json'] as const;
+const USAGE = `herald engagement <file.jsonl> [dir] [--db URL] [--format pretty|json]
+
+Imports a mail provider's engagement log: one JSON object per line with "event" (delivered,
+opened, clicked, bounced, unsubscribed or complained), "message_id" (the Message-ID Herald sent)
+and "at" (an ISO timestamp with a zone), plus "url" for clicks and "bounce_type" (hard or soft)
+for bounces. Each becomes an email_<event> event of the customer the message went to, with its
+template, journey and variant; unsubscribes, complaints and hard bounces also suppress the
+customer from then on. Importing the same log again changes nothing.`;
+
+export const engagementCommand: Command = {
+  name: 'engagement',
+  summary: 'import email engagement (opens, clicks, bounces, unsubscribes)',
+  usage: USAGE,
+  async run(argv, io) {
+    const { values, positionals } = parseCommandArgs(argv, {});
+    const [file, dir, ...extra] = positionals;
+    if (!file) throw new UsageError('name the engagement log to import, e.g. `herald engagement webhooks.jsonl`');
+    if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
+    const format = oneOf('format', values.format, FORMATS, 'pretty');
+    const path = resolve(io.cwd, file);
+    if (!existsSync(path)) throw new UsageError(`${file} does not exist`);
+    return runRuntimeCommand('engagement', io, async () => {
+      const opened = await openWorkspace({ dir: dir ?? '.', db: values.db, io });
+      if (typeof opened === 'number') return opened;
+      try {
+        const result = await ingestEngagementFile(opened.db, opened.manifest, path, file);
+        if (format === 'json') {
+          io.stdout.write(`${JSON.stringify({ version: 1, file, ...result }, null, 2)}\n`);
+        } else {
+          for (const p of result.problems) io.stderr.write(`${p.where ? `${p.where}: ` : ''}${p.severity}[${p.code}]: ${p.message}\n`);
+          io.stdout.write(`${file}: ${result.loaded} event${result.loaded === 1 ? '' : 's'} loaded, ${result.duplicates} already loaded, ${result.skipped} skipped; ${result.suppressed} customer${result.suppressed === 1 ? '' : 's'} newly suppressed\n`);
+        }
+        return result.problems.some((p) => p.severity === 'error') ? EXIT_ERRORS : EXIT_OK;
+      } finally {
+        await opened.db.close();
+      }
+    });
+  },
+};

@@ -1,0 +1,179 @@
+import type { Command, CliIO } from '../command.ts';
+import { EXIT_OK, UsageError } from '../command.ts';
+import { oneOf, parseCommandArgs } from '../args.ts';
+import { openWorkspace, parseAsOf, runRuntimeCommand } from '../workspace-runtime.ts';
+import { deliverySettingsOf, durationToMs } from '../../runtime/delivery/settings.ts';
+import { collectReport, type Comparison, type DeliveryReport, type GroupReport } from '../../runtime/delivery/report/collect.ts';
+import { DELIVERY_CODES } from '../../runtime/delivery/problems.ts';
+
+const FORMATS = ['pretty', 'json'] as const;
+const USAGE = `herald report [dir] [--db URL] [--since TIME] [--until TIME] [--conversion-window DURATION] [--format pretty|json]
+
+Per journey and campaign, and per experiment variant: sends, suppressions by reason, failures,
+delivered, opened, clicked, click conversions (the conversion event within the window after a
+click) and converted (within the window after the send, or after the instant a holdout's send
+was due). Each variant is compared with the holdout, and variants with each other, by a
+two-proportion z-test on the converted rate.
+
+  --since TIME                sends due at or after TIME (2026-03-01 or 2026-03-01T09:00Z)
+  --until TIME                sends due before TIME
+  --conversion-window D       e.g. 3d (default: delivery.report.conversion_window, else 7d)
+  --format FORMAT             pretty (default) or json`;
+
+/** The JSON document's version: bump on a breaking change to its shape. */
+export const REPORT_JSON_VERSION = 1;
+
+export const reportCommand: Command = {
+  name: 'report',
+  summary: 'sends, suppressions, engagement and experiment results',
+  usage: USAGE,
+  async run(argv, io) {
+    const { values, positionals } = parseCommandArgs(argv, { since: { type: 'string' }, until: { type: 'string' }, 'conversion-window': { type: 'string' } });
+    if (positionals.length > 1) throw new UsageError(`expected at most one workspace dir, got ${positionals.length}`);
+    const format = oneOf('format', values.format, FORMATS, 'pretty');
+    const since = values.since !== undefined ? parseAsOf(values.since, Date.now, 'since') : undefined;
+    const until = values.until !== undefined ? parseAsOf(values.until, Date.now, 'until') : undefined;
+    if (since !== undefined && until !== undefined && until <= since) throw new UsageError('--until must be later than --since');
+    const windowFlag = values['conversion-window'];
+    const windowMs = windowFlag !== undefined ? durationToMs(windowFlag) : undefined;
+    if (windowFlag !== undefined && (windowMs === undefined || windowMs <= 0)) throw new UsageError(`--conversion-window "${windowFlag}" is not a duration: use e.g. 12h, 3d or 2w`);
+    return runRuntimeCommand('report', io, async () => {
+      const opened = await openWorkspace({ dir: positionals[0] ?? '.', db: values.db, io });
+      if (typeof opened === 'number') return opened;
+      try {
+        const settings = deliverySettingsOf(opened.manifest, opened.dir);
+        const report = await collectReport(opened.db.kysely, opened.manifest, {
+          ...(since !== undefined ? { since } : {}),
+          ...(until !== undefined ? { until } : {}),
+          conversionEvent: settings.report.conversionEvent,
+          conversionWindowMs: windowMs ?? settings.report.conversionWindowMs,
+        });
+        if (format === 'json') io.stdout.write(`${JSON.stringify(reportDocument(report, opened.db.description), null, 2)}\n`);
+        else printReport(io, report, opened.db.description);
+        return EXIT_OK;
+      } finally {
+        await opened.db.close();
+      }
+    });
+  },
+};
+
+/** The versioned JSON document of `herald report --format json`. */
+export function reportDocument(report: DeliveryReport, database: string) {
+  const o = report.options;
+  return {
+    version: REPORT_JSON_VERSION,
+    database,
+    since: o.since === undefined ? null : new Date(o.since).toISOString(),
+    until: o.until === undefined ? null : new Date(o.until).toISOString(),
+    conversion: { event: o.conversionEvent, window_ms: o.conversionWindowMs, tracked: report.conversionTracked },
+    origins: report.origins.map((origin) => ({
+      kind: origin.kind,
+      name: origin.name,
+      groups: origin.groups.map((g) => ({
+        experiment: g.experiment ?? null,
+        variant: g.variant,
+        holdout: g.holdout,
+        assigned: g.assigned,
+        sent: g.sent,
+        pending: g.pending,
+        failed: g.failed,
+        suppressed: g.suppressed,
+        delivered: g.delivered,
+        opened: g.opened,
+        clicked: g.clicked,
+        click_conversions: g.conversions,
+        converted: g.converted,
+      })),
+      comparisons: origin.comparisons.map((c) => ({
+        experiment: c.experiment ?? null,
+        a: c.a,
+        b: c.b,
+        converted_a: c.xA,
+        assigned_a: c.nA,
+        converted_b: c.xB,
+        assigned_b: c.nB,
+        rate_a: c.test.rateA,
+        rate_b: c.test.rateB,
+        ...(c.test.ok
+          ? { difference: c.test.difference, ci95: c.test.ci95, z: c.test.z, p: c.test.p }
+          : { difference: c.test.rateA - c.test.rateB, ci95: null, z: null, p: null, note: { code: DELIVERY_CODES.smallSample, message: c.test.reason } }),
+      })),
+    })),
+  };
+}
+
+function printReport(io: CliIO, report: DeliveryReport, database: string): void {
+  const o = report.options;
+  const span = o.since === undefined && o.until === undefined ? 'all sends' : `sends due ${o.since === undefined ? '…' : iso(o.since)} to ${o.until === undefined ? '…' : iso(o.until)}`;
+  io.stdout.write(`delivery report for ${database}: ${span}; conversion = ${o.conversionEvent} within ${duration(o.conversionWindowMs)}\n`);
+  if (!report.conversionTracked) io.stdout.write(`  (no "${o.conversionEvent}" events in the data model: conversions are not counted)\n`);
+  if (report.origins.length === 0) {
+    io.stdout.write('no sends recorded\n');
+    return;
+  }
+  for (const origin of report.origins) {
+    io.stdout.write(`\n${origin.kind} ${origin.name}\n`);
+    const header = ['group', 'assigned', 'sent', 'failed', 'delivered', 'opened', 'clicked', 'click conv.', 'converted', 'suppressed'];
+    const rows = origin.groups.map((g) => [
+      groupName(g),
+      String(g.assigned),
+      String(g.sent),
+      String(g.failed),
+      withRate(g.delivered, g.sent),
+      withRate(g.opened, g.sent),
+      withRate(g.clicked, g.sent),
+      withRate(g.conversions, g.clicked),
+      withRate(g.converted, g.assigned),
+      Object.entries(g.suppressed).sort(([a], [b]) => (a < b ? -1 : 1)).map(([r, n]) => `${r} ${n}`).join(', ') || '-',
+    ]);
+    io.stdout.write(table(header, rows));
+    for (const c of origin.comparisons) io.stdout.write(`  ${comparisonLine(c)}\n`);
+  }
+}
+
+function comparisonLine(c: Comparison): string {
+  const head = `${c.experiment ? `${c.experiment}: ` : ''}${c.a} vs ${c.b}: converted ${pct(c.test.rateA)} (${c.xA}/${c.nA}) vs ${pct(c.test.rateB)} (${c.xB}/${c.nB})`;
+  if (!c.test.ok) return `${head}; no test: ${c.test.reason} [${DELIVERY_CODES.smallSample}]`;
+  const t = c.test;
+  const verdict = t.p < 0.05 ? 'significant at 5%' : 'not significant at 5%';
+  return `${head}; difference ${points(t.difference)} (95% CI ${points(t.ci95[0])} to ${points(t.ci95[1])}), z = ${t.z.toFixed(2)}, p = ${pValue(t.p)}, ${verdict}`;
+}
+
+function groupName(g: GroupReport): string {
+  return g.experiment ? `${g.experiment}/${g.variant}` : g.variant;
+}
+
+function withRate(n: number, of: number): string {
+  return of > 0 ? `${n} (${pct(n / of)})` : String(n);
+}
+
+function pct(rate: number): string {
+  return `${(rate * 100).toFixed(1)}%`;
+}
+
+/** A difference of rates in percentage points, signed. */
+function points(d: number): string {
+  const v = (d * 100).toFixed(1);
+  return `${d >= 0 ? '+' : ''}${v} pts`;
+}
+
+function pValue(p: number): string {
+  return p < 0.0001 ? '< 0.0001' : p.toFixed(4);
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+function duration(ms: number): string {
+  const units: Array<[string, number]> = [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000]];
+  for (const [u, size] of units) if (ms % size === 0) return `${ms / size}${u}`;
+  return `${ms}ms`;
+}
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => `  ${cells.map((c, i) => (i === 0 || i === cells.length - 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd()}\n`;
+  return line(header) + rows.map(line).join('');
+}

@@ -1,0 +1,94 @@
+import { resolve, join } from 'node:path';
+import type { Command } from '../command.ts';
+import { EXIT_ERRORS, EXIT_OK, UsageError } from '../command.ts';
+import { oneOf, parseCommandArgs } from '../args.ts';
+import { CommandFailure, openWorkspace, parseAsOf, runRuntimeCommand } from '../workspace-runtime.ts';
+import { parseDurationFlag } from '../journeys/flags.ts';
+import { printRunSummary, runDocument } from '../journeys/run-output.ts';
+import { runJourneys, RunBackInTimeError } from '../../runtime/journeys/index.ts';
+import { deliverySettingsOf } from '../../runtime/delivery/settings.ts';
+import { createTransport } from '../../runtime/delivery/transports/index.ts';
+import { DeliveryError } from '../../runtime/delivery/problems.ts';
+
+const USAGE = `herald run [dir] --until TIME [--from TIME] [--dry-run] [--db URL] [--worker-id ID]
+           [--resolution DURATION] [--segment-refresh DURATION] [--format pretty|json]
+
+Runs journeys and campaigns from where the database's run clock stands up to --until: entries
+from events and segment entries in time order, then every step that is due, then the delivery
+worker for the messages that are due. Re-running a window sends nothing twice; a run killed at any
+point and started again finishes what the uninterrupted run would have sent.
+
+  --until TIME              run up to this instant: 2011-12-09, 2011-12-09T12:00Z or now (required)
+  --from TIME               where the clock starts on a database that has never run journeys
+                            (default: --until, so history is not replayed)
+  --dry-run                 send through the file transport: .eml, .html and .txt under <dir>/out/
+  --db URL                  sqlite:path, sqlite::memory: or postgres://… (default: HERALD_DATABASE_URL, then herald.yaml)
+  --worker-id ID            this worker's name (parallel workers on PostgreSQL; a restarted worker
+                            should reuse its name to resume its claims)
+  --resolution DURATION     the shortest slice of the clock (default 1m; 0s: every instant exactly)
+  --segment-refresh DURATION how often segments are re-materialized on the clock (default 1d)
+  --format FORMAT           pretty (default) or json`;
+
+const FORMATS = ['pretty', 'json'] as const;
+
+/** `herald run`: advances journeys and campaigns up to a time. */
+export const runCommand: Command = {
+  name: 'run',
+  summary: 'execute journeys and campaigns up to a time',
+  usage: USAGE,
+  async run(argv, io) {
+    const { values, positionals } = parseCommandArgs(argv, {
+      until: { type: 'string' },
+      from: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      'worker-id': { type: 'string' },
+      resolution: { type: 'string' },
+      'segment-refresh': { type: 'string' },
+    });
+    if (positionals.length > 1) throw new UsageError(`expected at most one workspace dir, got ${positionals.length}`);
+    if (values.until === undefined) throw new UsageError('--until TIME is required, e.g. --until 2011-12-09 or --until now');
+    const until = parseAsOf(values.until, Date.now, 'until');
+    const from = values.from !== undefined ? parseAsOf(values.from, Date.now, 'from') : undefined;
+    if (from !== undefined && from > until) throw new UsageError('--from must not be after --until');
+    const format = oneOf('format', values.format, FORMATS, 'pretty');
+    const resolutionMs = values.resolution !== undefined ? parseDurationFlag('resolution', values.resolution, { zero: true }) : undefined;
+    const segmentRefreshMs = values['segment-refresh'] !== undefined ? parseDurationFlag('segment-refresh', values['segment-refresh']) : undefined;
+    return runRuntimeCommand('run', io, async () => {
+      const opened = await openWorkspace({ dir: positionals[0] ?? '.', db: values.db, io });
+      if (typeof opened === 'number') return opened;
+      try {
+        const settings = deliverySettingsOf(opened.manifest);
+        let transport;
+        try {
+          transport = createTransport(settings, io.env, values['dry-run'] ? { dryRunDir: join(resolve(opened.dir), 'out') } : {});
+        } catch (e) {
+          if (e instanceof DeliveryError) throw new CommandFailure(`${e.message}${e.problem.help ? `\n  help: ${e.problem.help}` : ''}`, EXIT_ERRORS);
+          throw e;
+        }
+        const tty = io.stderr.isTTY === true && format === 'pretty';
+        try {
+          const summary = await runJourneys(opened.db, opened.manifest, {
+            until,
+            transport,
+            workerId: values['worker-id'] ?? `worker-${process.pid}`,
+            ...(from !== undefined ? { from } : {}),
+            ...(resolutionMs !== undefined ? { resolutionMs } : {}),
+            ...(segmentRefreshMs !== undefined ? { segmentRefreshMs } : {}),
+            ...(tty ? { onSlice: ({ at }) => io.stderr.write(`\r  running… ${new Date(at).toISOString()}`) } : {}),
+          });
+          if (tty) io.stderr.write('\r\x1b[K');
+          if (format === 'json') io.stdout.write(`${JSON.stringify(runDocument(summary, opened.db.description, values['dry-run'] === true), null, 2)}\n`);
+          else printRunSummary(io, summary, opened.db.description, values['dry-run'] ? join(resolve(opened.dir), 'out') : undefined);
+          return summary.problems.some((p) => p.severity === 'error') ? EXIT_ERRORS : EXIT_OK;
+        } catch (e) {
+          if (e instanceof RunBackInTimeError) throw new CommandFailure(`${e.message} [${e.code}]`, EXIT_ERRORS);
+          throw e;
+        } finally {
+          await transport.close?.();
+        }
+      } finally {
+        await opened.db.close();
+      }
+    });
+  },
+};

@@ -1,0 +1,221 @@
+import { existsSync } from 'node:fs';
+import { sql } from 'kysely';
+import { canonicalJson } from '../../compiler/4-emit/canonical-json.ts';
+import type { CompiledTemplate } from '../../compiler/templates/contract.ts';
+import type { Manifest } from '../../compiler/types/manifest.ts';
+import type { Database } from '../../runtime/db/database.ts';
+import { migrate } from '../../runtime/db/migrate.ts';
+import { openDatabase } from '../../runtime/db/open.ts';
+import { syncSchema } from '../../runtime/db/sync.ts';
+import { parseDatabaseUrl, redactUrl } from '../../runtime/db/url.ts';
+import { segmentsOf, traitsOf, traitTableSpecs } from '../../runtime/manifest.ts';
+import { databaseRenderInput, type RenderInput } from '../../runtime/render/index.ts';
+import { lastMaterializedAt } from '../../runtime/segments/customer-context.ts';
+import { explainCustomer, type CustomerExplanation } from '../../runtime/segments/explain.ts';
+import { materializeSegment } from '../../runtime/segments/memberships.ts';
+import { materializeTraits } from '../../runtime/segments/traits.ts';
+import { chooseDatabase } from '../workspace-runtime.ts';
+
+/** How many members a segment page shows. */
+export const MEMBER_SAMPLE = 5;
+
+/** A segment's live size and a few of its members, their personal fields masked. */
+export interface SegmentCount {
+  members: number;
+  sample: Array<Record<string, unknown>>;
+}
+
+export interface LiveCounts {
+  asOf: number;
+  segments: Map<string, SegmentCount>;
+  /** Why counting failed, when it did (HL564). */
+  problem?: string;
+}
+
+export const MASKED = '***';
+
+/** A journey's entries in the preview database: where active ones are, and why finished ones left. */
+export interface JourneyCounts {
+  entered: number;
+  atStep: Map<string, number>;
+  exited: Map<string, number>;
+}
+
+/**
+ * The database `herald dev` previews with: live segment counts and members, explanations and
+ * templates rendered for real customers. Used only when one is configured (`--db`,
+ * HERALD_DATABASE_URL, a PostgreSQL `database` in herald.yaml) or the workspace's SQLite file
+ * exists: the preview never creates a database. Counting never changes stored data: traits and
+ * memberships are computed in a transaction that is rolled back.
+ */
+export class PreviewDatabase {
+  private db: Database | undefined;
+  private opening: Promise<Database> | undefined;
+  private syncedFor: string | undefined;
+  private counts: { key: string; value: Promise<LiveCounts> } | undefined;
+  /** The last problem opening or syncing it (HL560), shown on the pages. */
+  problem: string | undefined;
+
+  constructor(
+    readonly url: string,
+    private readonly root: string,
+    private readonly fixedAsOf?: number,
+  ) {}
+
+  get description(): string {
+    return redactUrl(this.url);
+  }
+
+  /**
+   * The preview database for a workspace, or undefined when none is configured or exists yet.
+   * A bad URL (from --db or herald.yaml) is reported by the caller.
+   */
+  static choose(flag: string | undefined, env: NodeJS.ProcessEnv, manifest: Manifest | undefined, root: string, asOf?: number): PreviewDatabase | undefined {
+    if (!manifest) return flag ? new PreviewDatabase(flag, root, asOf) : env.HERALD_DATABASE_URL ? new PreviewDatabase(env.HERALD_DATABASE_URL, root, asOf) : undefined;
+    const choice = chooseDatabase(flag, env, manifest);
+    if (choice.origin === '--db' || choice.origin === 'HERALD_DATABASE_URL') return new PreviewDatabase(choice.url, root, asOf);
+    let location;
+    try {
+      location = parseDatabaseUrl(choice.url, root);
+    } catch {
+      return new PreviewDatabase(choice.url, root, asOf); // opening reports the bad URL (HL560)
+    }
+    if (location.dialect === 'postgres') return new PreviewDatabase(choice.url, root, asOf);
+    if (location.path !== ':memory:' && existsSync(location.path)) return new PreviewDatabase(choice.url, root, asOf);
+    return undefined;
+  }
+
+  /** The database with its schema brought up to the manifest's data model; undefined (with `problem` set) when that fails. */
+  async ready(manifest: Manifest): Promise<Database | undefined> {
+    try {
+      const db = await this.open();
+      const schemaKey = canonicalJson([manifest.dataModel, traitTableSpecs(manifest)]);
+      if (this.syncedFor !== schemaKey) {
+        await syncSchema(db, manifest.dataModel, traitTableSpecs(manifest));
+        this.syncedFor = schemaKey;
+      }
+      this.problem = undefined;
+      return db;
+    } catch (e) {
+      this.problem = `cannot use the preview database ${this.description}: ${(e as Error).message}`;
+      return undefined;
+    }
+  }
+
+  /** The instant previews are computed as of: --as-of, else the last `herald segments` run, else now. */
+  async asOf(db: Database): Promise<number> {
+    if (this.fixedAsOf !== undefined) return this.fixedAsOf;
+    return (await lastMaterializedAt(db.kysely)) ?? Date.now();
+  }
+
+  /** Every segment's live count and member sample, remembered per manifest and instant. */
+  async liveCounts(manifest: Manifest): Promise<LiveCounts | undefined> {
+    const db = await this.ready(manifest);
+    if (!db) return undefined;
+    const asOf = await this.asOf(db);
+    const key = `${manifest.metadata.generated_from}@${asOf}`;
+    if (this.counts?.key !== key) this.counts = { key, value: countSegments(db, manifest, asOf) };
+    return this.counts.value;
+  }
+
+  async explain(manifest: Manifest, customerId: string, segment: string): Promise<CustomerExplanation | undefined> {
+    const db = await this.ready(manifest);
+    if (!db) return undefined;
+    return explainCustomer(db, manifest, customerId, { asOf: await this.asOf(db), segments: [segment] });
+  }
+
+  async renderInput(manifest: Manifest, compiled: CompiledTemplate, customerId: string): Promise<RenderInput | undefined> {
+    const db = await this.ready(manifest);
+    if (!db) return undefined;
+    return databaseRenderInput(db, manifest, compiled, customerId, await this.asOf(db));
+  }
+
+  /** How many entries of a journey are at each step now, and how many left, by reason. */
+  async journeyCounts(manifest: Manifest, journey: string): Promise<JourneyCounts | undefined> {
+    const db = await this.ready(manifest);
+    if (!db) return undefined;
+    const rows = await db.kysely
+      .selectFrom('journey_entries')
+      .select(['status', 'step', 'exit_reason', (eb) => eb.fn.countAll().as('n')])
+      .where('journey', '=', journey)
+      .groupBy(['status', 'step', 'exit_reason'])
+      .execute();
+    const counts: JourneyCounts = { entered: 0, atStep: new Map(), exited: new Map() };
+    for (const row of rows) {
+      const n = Number(row.n);
+      counts.entered += n;
+      if (row.status === 'active') counts.atStep.set(String(row.step), (counts.atStep.get(String(row.step)) ?? 0) + n);
+      else counts.exited.set(String(row.exit_reason ?? 'completed'), (counts.exited.get(String(row.exit_reason ?? 'completed')) ?? 0) + n);
+    }
+    return counts;
+  }
+
+  /** Whether a customer with this id is in the database. */
+  async hasCustomer(manifest: Manifest, customerId: string): Promise<boolean> {
+    const db = await this.ready(manifest);
+    if (!db) return false;
+    const row = await db.kysely.selectFrom('customers').select('id').where('id', '=', customerId).executeTakeFirst();
+    return row !== undefined;
+  }
+
+  async close(): Promise<void> {
+    const db = this.db ?? (await this.opening?.catch(() => undefined));
+    this.db = undefined;
+    this.opening = undefined;
+    await db?.close().catch(() => undefined);
+  }
+
+  private async open(): Promise<Database> {
+    if (this.db) return this.db;
+    this.opening ??= (async () => {
+      const db = openDatabase(this.url, { baseDir: this.root });
+      try {
+        await migrate(db);
+      } catch (e) {
+        await db.close().catch(() => undefined);
+        throw e;
+      }
+      this.db = db;
+      return db;
+    })();
+    try {
+      return await this.opening;
+    } catch (e) {
+      this.opening = undefined;
+      throw e;
+    }
+  }
+}
+
+const ROLLBACK = Symbol('rollback');
+
+/** Materializes traits and segments as of `asOf` in a transaction, reads counts and samples, and rolls back. */
+async function countSegments(db: Database, manifest: Manifest, asOf: number): Promise<LiveCounts> {
+  const segments = new Map<string, SegmentCount>();
+  const pii = new Set(Object.entries(manifest.dataModel.customers.fields).filter(([, f]) => f.pii).map(([name]) => name));
+  try {
+    await db.transaction(async (trx) => {
+      await materializeTraits(trx, db.dialect, traitsOf(manifest), asOf);
+      for (const segment of segmentsOf(manifest)) {
+        const run = await materializeSegment(trx, db.dialect, segment, asOf, undefined);
+        const members = await sql<{ customer_id: string }>`
+          select customer_id from segment_memberships
+          where segment = ${segment.name} and exited_at is null
+          order by customer_id limit ${MEMBER_SAMPLE}`.execute(trx);
+        const ids = members.rows.map((r) => String(r.customer_id));
+        const rows = ids.length === 0 ? [] : await trx.selectFrom('customers').selectAll().where('id', 'in', ids).orderBy('id').execute();
+        segments.set(segment.name, { members: run.members, sample: rows.map((row) => masked(row, pii)) });
+      }
+      throw ROLLBACK;
+    });
+  } catch (e) {
+    if (e !== ROLLBACK) return { asOf, segments, problem: (e as Error).message };
+  }
+  return { asOf, segments };
+}
+
+function masked(row: Record<string, unknown>, pii: ReadonlySet<string>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(row)) out[k] = pii.has(k) && v !== null && v !== undefined ? MASKED : v;
+  return out;
+}

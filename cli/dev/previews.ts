@@ -1,0 +1,101 @@
+import { join } from 'node:path';
+import type { CompiledTemplate } from '../../compiler/templates/contract.ts';
+import type { Manifest } from '../../compiler/types/manifest.ts';
+import { loadTemplate, readSampleData, renderEmail, sampleRenderInput, type LoadedTemplate, type RenderedEmail, type RenderInput, type SampleData } from '../../runtime/render/index.ts';
+import { UnknownCustomerError } from '../../runtime/segments/customer-context.ts';
+import { maskPersonalText } from '../pipeline/mask.ts';
+import type { PreviewDatabase } from './database.ts';
+
+export type PreviewSource = 'sample data' | 'database';
+
+export type EmailPreview =
+  | { ok: true; customer: string; source: PreviewSource; email: RenderedEmail; masked: boolean }
+  | { ok: false; customer: string; reason: string };
+
+export interface PreviewOptions {
+  /** Show personal data of database customers instead of masking it. */
+  showPii?: boolean;
+}
+
+/**
+ * Templates rendered for preview customers. A customer comes from the template's sample data when
+ * it is there, else from the preview database; a database customer's personal data (pii fields)
+ * is masked in the email unless asked for, since it is a real person's. Compiled nunjucks is kept
+ * per compiled block, so a rebuild that did not touch a template renders it without recompiling.
+ */
+export class TemplatePreviews {
+  private readonly loaded = new WeakMap<CompiledTemplate, LoadedTemplate>();
+
+  constructor(
+    private readonly root: string,
+    private readonly database: PreviewDatabase | undefined,
+  ) {}
+
+  templateOf(manifest: Manifest, name: string): CompiledTemplate | undefined {
+    return manifest.definitions[`Template/${name}`]?.compiled as CompiledTemplate | undefined;
+  }
+
+  /** The customers a template page shows by default: its `sample_customers`, else the first few of its sample data. */
+  defaultCustomers(compiled: CompiledTemplate): string[] {
+    if (compiled.sample_customers.length > 0) return compiled.sample_customers;
+    const sample = this.sample(compiled);
+    return sample && !('error' in sample) ? sample.customers.slice(0, 2).map((c) => String(c.id)) : [];
+  }
+
+  async render(manifest: Manifest, compiled: CompiledTemplate, customerId: string, options: PreviewOptions = {}): Promise<EmailPreview> {
+    const found = await this.input(manifest, compiled, customerId);
+    if ('reason' in found) return { ok: false, customer: customerId, reason: found.reason };
+    let template = this.loaded.get(compiled);
+    if (!template) {
+      template = loadTemplate(compiled);
+      this.loaded.set(compiled, template);
+    }
+    const timeZone = workspaceTimeZone(manifest);
+    const outcome = renderEmail(template, found.input, timeZone ? { timeZone } : {});
+    if (!outcome.ok) return { ok: false, customer: customerId, reason: outcome.reason };
+    const mask = found.source === 'database' && options.showPii !== true;
+    const email = mask ? maskEmail(outcome.email, found.input.customer, manifest) : outcome.email;
+    return { ok: true, customer: customerId, source: found.source, email, masked: mask };
+  }
+
+  private async input(manifest: Manifest, compiled: CompiledTemplate, customerId: string): Promise<{ input: RenderInput; source: PreviewSource } | { reason: string }> {
+    const sample = this.sample(compiled);
+    if (sample && !('error' in sample)) {
+      const input = sampleRenderInput(compiled, sample, customerId);
+      if (input) return { input, source: 'sample data' };
+    }
+    if (this.database) {
+      try {
+        const input = await this.database.renderInput(manifest, compiled, customerId);
+        if (input) return { input, source: 'database' };
+      } catch (e) {
+        if (!(e instanceof UnknownCustomerError)) return { reason: `the preview database failed: ${(e as Error).message}` };
+      }
+    }
+    if (sample && 'error' in sample) return { reason: sample.error };
+    const where = [compiled.sample_data ? `the sample data (${compiled.sample_data})` : undefined, this.database ? 'the preview database' : undefined].filter(Boolean);
+    return { reason: where.length > 0 ? `no customer "${customerId}" in ${where.join(' or ')}` : `template ${compiled.name} has no sample_data and no database is configured (--db)` };
+  }
+
+  /** The sample data, read on every render: it is small, and edits to it show at once. */
+  private sample(compiled: CompiledTemplate): SampleData | { error: string } | undefined {
+    if (!compiled.sample_data) return undefined;
+    try {
+      return readSampleData(join(this.root, compiled.sample_data));
+    } catch (e) {
+      return { error: (e as Error).message };
+    }
+  }
+}
+
+function maskEmail(email: RenderedEmail, customer: Record<string, unknown>, manifest: Manifest): RenderedEmail {
+  const mask = (text: string) => maskPersonalText(text, customer, manifest.dataModel);
+  const out: RenderedEmail = { subject: mask(email.subject), html: mask(email.html), text: mask(email.text) };
+  if (email.preheader !== undefined) out.preheader = mask(email.preheader);
+  return out;
+}
+
+export function workspaceTimeZone(manifest: Manifest): string | undefined {
+  const tz = Object.values(manifest.definitions).find((d) => d.kind === 'Workspace')?.spec.timezone;
+  return typeof tz === 'string' ? tz : undefined;
+}

@@ -1,0 +1,9 @@
+/**
+ * Journeys and campaigns at run time: durable state machines in the database, advanced on a real
+ * or simulated clock, sending through the delivery outbox. See runner.ts for a run's order of
+ * work, versions.ts for how journey versions are kept, simulate.ts for runs that leave no trace.
+ */
+export { runJourneys, RunBackInTimeError, type RunOptions, type RunSummary } from './runner.ts';
+export { journeysOf, campaignsOf, versionOf, type RuntimeJourney, type RuntimeCampaign } from './versions.ts';
+export { assignVariant, bucketOf, HOLDOUT } from './assign.ts';
+export type { Entry, EntryContext, ExitReason, JourneyProblem } from './types.ts';
