@@ -4,7 +4,7 @@
  * workspace's YAML files and nothing else, the floor any compile stands on.
  * Targets: compiling 1,000 definitions under 2 s; 10,000 at most 12x the 1,000 time (linear).
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
@@ -38,6 +38,9 @@ const suite: BenchSuite = {
   before() {
     generateWorkspace(small, { definitions: 1_000 });
     generateWorkspace(large, { definitions: 10_000 });
+  },
+  after() {
+    rmSync(root, { recursive: true, force: true });
   },
   cases: [
     { name: 'parse yaml 1k', baseline: true, units: 1_000, unitName: 'defs', run: () => parseOnly(small) },

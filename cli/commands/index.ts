@@ -17,6 +17,8 @@ import { testCommand } from './test.ts';
 import { pipelineCommand } from './pipeline.ts';
 import { planCommand } from './plan.ts';
 import { devCommand } from './dev.ts';
+import { initCommand } from './init.ts';
+import { newCommand } from './new.ts';
 
 /**
  * The command table. Each command lives in its own module under `cli/commands/`; a command that is
@@ -38,8 +40,8 @@ export const commands: Command[] = [
   testCommand,
   planCommand,
   devCommand,
-  notBuilt('init', 'create a new workspace', 'herald init [dir]'),
-  notBuilt('new', 'add one definition to a workspace', 'herald new <kind> <name> [dir]'),
+  initCommand,
+  newCommand,
   explainCodeCommand,
   pipelineCommand,
 ];

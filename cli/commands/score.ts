@@ -11,7 +11,7 @@ import { scoreModel, type ScoreOutcome } from '../../runtime/models/score-model.
 import { driftVerdict } from '../../runtime/models/report/drift.ts';
 import { DatabaseModelStore } from '../../runtime/models/store/db-store.ts';
 import { join } from 'node:path';
-import { printProblem, REPORTS_DIR, selectModels } from './train.ts';
+import { printProblem, REPORTS_DIR, selectModels, warnAboutUntrainedReads } from './train.ts';
 
 const FORMATS = ['pretty', 'json'] as const;
 const USAGE = 'herald score [dir] [--model NAME] [--as-of TIME] [--db URL] [--format pretty|json]';
@@ -46,6 +46,7 @@ export const scoreCommand: Command = {
           io.stdout.write(`${JSON.stringify({ version: 1, models: results.map((r) => (r.error ? { model: r.model, status: 'error', error: r.error } : { status: 'scored', ...r.outcome })) }, null, 2)}\n`);
         } else {
           for (const r of results) printScoreResult(io, r);
+          await warnAboutUntrainedReads(io, opened.db.kysely, opened.manifest);
         }
         return results.some((r) => r.error) ? EXIT_ERRORS : EXIT_OK;
       } finally {

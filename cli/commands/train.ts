@@ -6,7 +6,8 @@ import { openWorkspace, parseAsOf, runRuntimeCommand } from '../workspace-runtim
 import { suggest } from '../../compiler/diagnostics/suggest.ts';
 import type { ModelJobSpec } from '../../compiler/models/job-spec.ts';
 import type { Manifest } from '../../compiler/types/manifest.ts';
-import type { Database } from '../../runtime/db/database.ts';
+import type { Database, Executor } from '../../runtime/db/database.ts';
+import { describeReaders, untrainedRuleReads } from '../../runtime/models/require-trained.ts';
 import { liftOverBaseline } from '../../runtime/models/bar.ts';
 import { metricsTable } from '../../runtime/models/report/summary.ts';
 import { SqlFeatureSource } from '../../runtime/models/features/sql.ts';
@@ -56,6 +57,7 @@ export const trainCommand: Command = {
         });
         if (format === 'json') io.stdout.write(`${JSON.stringify(trainDocument(results, join(opened.dir, REPORTS_DIR)), null, 2)}\n`);
         else for (const r of results) printResult(io, r, REPORTS_DIR);
+        await warnAboutUntrainedReads(io, opened.db.kysely, opened.manifest);
         const failed = results.some((r) => r.error || r.outcome?.status === 'rejected');
         return failed ? EXIT_ERRORS : EXIT_OK;
       } finally {
@@ -97,6 +99,19 @@ export async function trainJobs(
     }
   }
   return results;
+}
+
+/** HL442 for each model that rules read but that has no active version (after this run). */
+export async function warnAboutUntrainedReads(io: CliIO, db: Executor, manifest: Manifest): Promise<void> {
+  for (const read of await untrainedRuleReads(db, manifest)) {
+    printProblem(io, {
+      code: 'HL442',
+      severity: 'warning',
+      model: read.model,
+      message: `${describeReaders(read)}, but model ${read.model} has no active version, so \`herald segments\` stops until it has one`,
+      help: read.versions ? `its report says why the bar was not met` : `run \`herald train --model ${read.model}\``,
+    });
+  }
 }
 
 /** Every model's training job, or the one `--model` names (did-you-mean for a typo). */

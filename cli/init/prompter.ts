@@ -12,6 +12,10 @@ interface Question<T> {
   given: string | undefined;
   /** What --yes (and Enter at the prompt) takes. Without one, a non-interactive run must pass the flag. */
   default?: T;
+  /** Without a terminal, take the default without --yes (details with a sensible default). */
+  optional?: boolean;
+  /** How a missing answer is named when it is a positional argument (`<name>`) rather than --flag. */
+  argument?: string;
 }
 
 /**
@@ -22,7 +26,8 @@ interface Question<T> {
  */
 export class Prompter {
   readonly interactive: boolean;
-  private readonly missing: string[] = [];
+  /** What a run without a terminal lacked, and whether --yes would have answered it. */
+  private readonly missing = new Map<string, boolean>();
 
   constructor(
     private readonly io: CliIO,
@@ -32,7 +37,7 @@ export class Prompter {
   }
 
   async text(q: Question<string> & { check?: Check }): Promise<string> {
-    if (q.given !== undefined) return this.checked(q.flag, q.given, q.check);
+    if (q.given !== undefined) return this.checked(q.argument ?? `--${q.flag}`, q.given, q.check);
     const fallback = this.fallback(q);
     if (fallback !== undefined) return fallback;
     return input({ message: q.message, ...(q.default !== undefined ? { default: q.default } : {}), ...(q.check ? { validate: q.check } : {}) }, this.context());
@@ -53,7 +58,7 @@ export class Prompter {
     if (q.given !== undefined) return q.given;
     if (!this.interactive) {
       if (this.acceptDefaults && q.default !== undefined) return q.default;
-      this.missing.push(`--${q.flag}`);
+      this.missing.set(`--${q.flag}`, q.default !== undefined);
       return q.default ?? false;
     }
     return confirm({ message: q.message, ...(q.default !== undefined ? { default: q.default } : {}) }, this.context());
@@ -61,25 +66,24 @@ export class Prompter {
 
   /** Throws the usage error naming every flag a non-interactive run lacked (call before writing anything). */
   finish(): void {
-    if (this.missing.length === 0) return;
-    const flags = [...new Set(this.missing)];
-    throw new UsageError(
-      `missing ${flags.join(', ')}: there is no terminal to ask on (stdin is not a TTY), so pass ${flags.length === 1 ? 'it' : 'them'}` +
-        ', or --yes to take the defaults',
-    );
+    if (this.missing.size === 0) return;
+    const names = [...this.missing.keys()];
+    const defaulted = names.filter((n) => this.missing.get(n));
+    const yes = defaulted.length === 0 ? '' : defaulted.length === names.length ? ', or --yes to take the defaults' : `, or --yes to take the defaults for ${defaulted.join(', ')}`;
+    throw new UsageError(`missing ${names.join(', ')}: there is no terminal to ask on (stdin is not a TTY), so give ${names.length === 1 ? 'it' : 'them'}${yes}`);
   }
 
   private fallback<T>(q: Question<T>): T | undefined {
     if (this.interactive) return undefined;
-    if (this.acceptDefaults && q.default !== undefined) return q.default;
-    this.missing.push(`--${q.flag}`);
+    if ((this.acceptDefaults || q.optional) && q.default !== undefined) return q.default;
+    this.missing.set(q.argument ?? `--${q.flag}`, q.default !== undefined);
     // A stand-in so the remaining questions are still visited (and their missing flags named).
     return (q.default ?? '') as T;
   }
 
-  private checked(flag: string, value: string, check: Check | undefined): string {
+  private checked(label: string, value: string, check: Check | undefined): string {
     const verdict = check ? check(value) : true;
-    if (verdict !== true) throw new UsageError(`--${flag}: ${verdict}`);
+    if (verdict !== true) throw new UsageError(`${label}: ${verdict}`);
     return value;
   }
 

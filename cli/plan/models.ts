@@ -1,7 +1,8 @@
 import type { ModelJobSpec } from '../../compiler/models/job-spec.ts';
 import { fmt, PRIMARY_METRIC } from '../../runtime/models/bar.ts';
 import type { ModelStore, ModelVersion } from '../../runtime/models/store/types.ts';
-import type { ChangeKind, ModelImpact, ModelVersionSummary } from './document.ts';
+import type { Manifest } from '../../compiler/types/manifest.ts';
+import type { ChangeKind, DefinitionChange, ModelImpact, ModelVersionSummary } from './document.ts';
 
 export interface PlannedModel {
   name: string;
@@ -53,4 +54,20 @@ function metricOf(v: ModelVersion): string {
 function summary(v: ModelVersion, metric: string): ModelVersionSummary {
   const value = v.metrics[metric];
   return { version: v.version, metric, value: value === undefined || !Number.isFinite(value) ? null : value, passed: v.passed };
+}
+
+/** Models in the change, and every other model of the head (a newer version may be waiting for it). */
+export function plannedModels(changes: readonly DefinitionChange[], head: Manifest): PlannedModel[] {
+  const out: PlannedModel[] = [];
+  const inChange = new Set<string>();
+  for (const c of changes) {
+    if (c.kind !== 'Model' || c.change === 'moved') continue;
+    inChange.add(c.name);
+    const job = head.definitions[`Model/${c.name}` as keyof Manifest['definitions']]?.compiled as ModelJobSpec | undefined;
+    out.push({ name: c.name, change: c.change, ...(job ? { job } : {}) });
+  }
+  for (const d of Object.values(head.definitions)) {
+    if (d.kind === 'Model' && !inChange.has(d.name) && d.compiled) out.push({ name: d.name, change: 'unchanged', job: d.compiled as ModelJobSpec });
+  }
+  return out;
 }

@@ -11,8 +11,8 @@ export interface Targets {
 
 /**
  * The segments whose audiences the plan counts: every segment in the change (with its base
- * version under its old name when renamed), and the audiences of the campaigns in the change
- * (both the base's and the head's audience, which may be other, unchanged segments).
+ * version under its old name when renamed), and the audiences of the campaigns and journeys in
+ * the change (both the base's and the head's, which may be other, unchanged segments).
  */
 export function audienceTargets(changes: readonly DefinitionChange[], base: Manifest | undefined, head: Manifest): Targets {
   const baseSegments = new Map<string, RuntimeSegment>(base ? segmentsOf(base).map((s) => [s.name, s]) : []);
@@ -34,10 +34,9 @@ export function audienceTargets(changes: readonly DefinitionChange[], base: Mani
     add(c.name, c.change === 'added' ? undefined : (c.renamed_from ?? c.name));
   }
   for (const c of changes) {
-    if (c.kind !== 'Campaign' || c.change === 'moved') continue;
-    const before = specOf(base, 'Campaign', c.renamed_from ?? c.name)?.audience;
-    const after = specOf(head, 'Campaign', c.name)?.audience;
-    for (const name of new Set([before, after])) if (typeof name === 'string') add(name, name);
+    if ((c.kind !== 'Campaign' && c.kind !== 'Journey') || c.change === 'moved') continue;
+    const names = [audienceOf(specOf(base, c.kind, c.renamed_from ?? c.name)), audienceOf(specOf(head, c.kind, c.name))].flat();
+    for (const name of new Set(names)) add(name, name);
   }
   return { targets: [...byName.values()], shown };
 }
@@ -45,4 +44,11 @@ export function audienceTargets(changes: readonly DefinitionChange[], base: Mani
 /** A definition's normalized spec in one manifest, if it is there. */
 export function specOf(manifest: Manifest | undefined, kind: string, name: string): Record<string, unknown> | undefined {
   return manifest?.definitions[`${kind}/${name}` as keyof Manifest['definitions']]?.spec;
+}
+
+/** The segments a campaign sends to, or a journey enters from (`entry.segment`, a schedule's `entry.audience`). */
+function audienceOf(spec: Record<string, unknown> | undefined): string[] {
+  if (!spec) return [];
+  const entry = (spec.entry ?? {}) as Record<string, unknown>;
+  return [spec.audience, entry.segment, entry.audience].filter((v): v is string => typeof v === 'string');
 }

@@ -1,7 +1,8 @@
 import { parseAllDocuments, isDocument, isScalar, visit, type Document } from 'yaml';
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
 import { diag } from '../diagnostics/make.ts';
-import { makeSourceFile, rangeAt, type SourceFile } from './source-file.ts';
+import { makeSourceFile, positionAt, rangeAt, type SourceFile } from './source-file.ts';
+import { missingCloser, unclosedOpener } from './unclosed.ts';
 
 /** Definition files are small; anything bigger is data in the wrong place (and would stall the parser). */
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;
@@ -98,6 +99,11 @@ export function parseText(path: string, absPath: string, text: string): ParsedFi
       const help = code === 'HL104' ? 'indent with spaces' : code === 'HL105' ? 'remove or rename one of the two keys' : undefined;
       let message = cleanYamlMessage(error.message);
       let stop = end;
+      const unclosed = code === 'HL103' ? unclosedAt(text, file, error.code, message, start) : undefined;
+      if (unclosed) {
+        diagnostics.push(diag('HL103', unclosed.message, { file: path, range: unclosed.range, notes: unclosed.notes, help: unclosed.help }));
+        continue;
+      }
       if (code === 'HL105') {
         // Name the key and underline all of it (the parser marks only its first character).
         const key = /^(?:"[^"\n]*"|'[^'\n]*'|[^:,{}[\]\n]*?)(?=\s*:)/.exec(text.slice(start, start + 200))?.[0];
@@ -131,6 +137,21 @@ export function parseText(path: string, absPath: string, text: string): ParsedFi
     documents.push({ file, index, yaml: doc, value });
   });
   return { file, documents, diagnostics };
+}
+
+/** An unclosed `[`, `{` or quote, reported at its opener (the parser only notices it later). */
+function unclosedAt(text: string, file: SourceFile, code: string, message: string, at: number) {
+  const closer = missingCloser(code, message);
+  const opener = closer ? unclosedOpener(text, at, closer) : undefined;
+  if (!closer || !opener) return undefined;
+  const where = positionAt(file, at);
+  const what = opener.char === '[' ? 'flow sequence' : opener.char === '{' ? 'flow mapping' : 'quoted string';
+  return {
+    message: `this \`${opener.char}\` is never closed: the ${what} must end with \`${closer}\``,
+    range: rangeAt(file, opener.offset, opener.offset + 1),
+    notes: [`the YAML parser gave up at ${where.line}:${where.column}: ${message}`],
+    help: `add the missing \`${closer}\``,
+  };
 }
 
 /** A document with nothing in it: only comments, or an extra `---`. (An explicit `~` or `null` is not empty.) */

@@ -2,6 +2,7 @@ import type { Definition } from '../types/definition.ts';
 import type { AnalyzeContext, DocPath } from './context.ts';
 import { diag } from '../diagnostics/make.ts';
 import { mailboxAddress } from '../types/mailbox.ts';
+import { suggest } from '../diagnostics/suggest.ts';
 
 /**
  * Checks of the Workspace's `delivery` block that its schema cannot express (HL315–HL319): sender
@@ -77,7 +78,8 @@ export function analyzeDeliverySettings(def: Definition, ctx: AnalyzeContext): v
 
   const conversion = delivery.report?.conversion_event;
   if (conversion !== undefined && ctx.dataModel.events[conversion] === undefined) {
-    ctx.report(diag('HL319', `conversion event "${conversion}" is not declared under events`, { ...at(['report', 'conversion_event']), help: `declared events: ${Object.keys(ctx.dataModel.events).sort().join(', ')}` }));
+    const hint = suggest(conversion, Object.keys(ctx.dataModel.events));
+    ctx.report(diag('HL319', `conversion event "${conversion}" is not declared under events`, { ...at(['report', 'conversion_event']), help: hint ? `did you mean "${hint}"?` : 'declare it under events in herald.yaml, or name a declared event' }));
   }
 }
 

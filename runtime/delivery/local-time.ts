@@ -7,6 +7,8 @@
  * 01:00 to 02:00 is 02:30; a local time that exists twice (clocks go back) is the earlier one. A
  * day may be 23 or 25 hours long.
  */
+import { isKnownTimezone, zoneOffsets } from '../ingest/coerce/timestamp.ts';
+
 const MINUTE = 60_000;
 const DAY = 86_400_000;
 
@@ -32,13 +34,7 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
 
 /** True when the Intl database knows the zone (customer data may hold anything). */
 export function isKnownTimeZone(timeZone: string): boolean {
-  if (formatters.has(timeZone)) return true;
-  try {
-    formatter(timeZone);
-    return true;
-  } catch {
-    return false;
-  }
+  return formatters.has(timeZone) || isKnownTimezone(timeZone);
 }
 
 /** The customer's zone when it is a real one, else the fallback (the workspace's). */
@@ -61,29 +57,18 @@ function localParts(ms: number, timeZone: string): LocalParts {
   return out as unknown as LocalParts;
 }
 
-/** The zone's offset from UTC at an instant, in milliseconds (local = utc + offset). */
-function offsetAt(ms: number, timeZone: string): number {
-  const p = localParts(ms, timeZone);
-  const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
-  return asUtc - Math.floor(ms / 1000) * 1000;
-}
+const offsetsByZone = new Map<string, (naiveLocalMs: number) => number>();
 
 /**
- * The instant a local wall-clock time names (`local` is that time written as if it were UTC).
- * Of two instants (clocks going back) the earlier; in a gap (clocks going forward) the time read
- * with the offset in force before the gap.
+ * The instant a local wall-clock time names (`local` is that time written as if it were UTC),
+ * with ingest's reading of daylight-saving changes (runtime/ingest/coerce/timestamp.ts): of two
+ * instants the earlier; in a gap, the offset in force before it.
  */
 function instantOfLocal(local: number, timeZone: string): number {
-  // The offsets in force half a day either side: a zone changes offset at most once in that span.
-  const before = offsetAt(local - HALF_DAY, timeZone);
-  const after = offsetAt(local + HALF_DAY, timeZone);
-  const valid = [local - before, local - after].filter((t) => offsetAt(t, timeZone) === local - t);
-  if (valid.length > 0) return Math.min(...valid);
-  // In a gap: read with the offset from before it.
-  return local - before;
+  let offsets = offsetsByZone.get(timeZone);
+  if (!offsets) offsetsByZone.set(timeZone, (offsets = zoneOffsets(timeZone)));
+  return local - offsets(local);
 }
-
-const HALF_DAY = DAY / 2;
 
 /** Minutes since local midnight (0..1439) at an instant. */
 export function localMinuteOfDay(ms: number, timeZone: string): number {

@@ -1,15 +1,15 @@
 import type { CompiledTemplate } from '../../compiler/templates/contract.ts';
-import { buildMime } from '../render/mime.ts';
 import type { RenderInput } from '../render/context.ts';
 import { loadTemplate, renderEmail, type LoadedTemplate } from '../render/renderer.ts';
 import type { ClaimedSend } from './claim.ts';
+import { composeMime } from './mime.ts';
 import type { DeliverySettings } from './settings.ts';
 import type { OutgoingMessage } from './types.ts';
 
 /**
  * Turns a claimed send and its render input into the message a transport hands on: the template
- * rendered for the recipient, wrapped in MIME with the Message-ID derived from the idempotency
- * key, the send's instant as its Date, and a multipart boundary derived from the key, so the
+ * rendered for the recipient, wrapped in MIME (mime.ts) with the Message-ID derived from the
+ * idempotency key, the send's instant as its Date, and a multipart boundary derived from the key, so the
  * same send always produces the same bytes (the file transport's rewrite after a crash is
  * identical, and a test can compare runs byte for byte).
  */
@@ -24,7 +24,7 @@ export class MessageComposer {
     private readonly settings: DeliverySettings,
   ) {}
 
-  async compose(send: ClaimedSend, input: RenderInput, now: number): Promise<Composed> {
+  compose(send: ClaimedSend, input: RenderInput, now: number): Composed {
     const template = this.template(send.template);
     const compiled = template.compiled;
     const to = this.settings.emailField ? input.customer[this.settings.emailField] : undefined;
@@ -33,7 +33,7 @@ export class MessageComposer {
     if (!outcome.ok) return outcome;
     const replyTo = compiled.reply_to ?? this.settings.replyTo;
     const from = compiled.from ?? this.settings.from;
-    const mime = await buildMime(outcome.email, {
+    const mime = composeMime(outcome.email, {
       from,
       to,
       ...(replyTo ? { replyTo } : {}),
@@ -44,7 +44,7 @@ export class MessageComposer {
     });
     return {
       ok: true,
-      message: { idempotencyKey: send.key, messageId: send.messageId, from, to, subject: outcome.email.subject, html: outcome.email.html, text: outcome.email.text, mime: mime.toString('utf8') },
+      message: { idempotencyKey: send.key, messageId: send.messageId, from, to, subject: outcome.email.subject, html: outcome.email.html, text: outcome.email.text, mime },
     };
   }
 

@@ -17,20 +17,37 @@ export interface SentOutcome {
   response?: string;
 }
 
-/** Marks sends as sent, and records an `email_sent` event for each where the data model has one. */
+/**
+ * Marks sends as sent, and records an `email_sent` event for each where the data model has one.
+ * Sends with the same response (the file transport's are all alike) share one UPDATE. Returns the
+ * keys whose claim this worker no longer held (their rows are left to the worker that holds them).
+ */
 export async function recordSent(db: Database, manifest: Manifest, items: readonly SentOutcome[], now: number, workerId: string): Promise<string[]> {
   if (items.length === 0) return [];
   const withEvents = manifest.dataModel.events.email_sent?.message_id !== undefined;
   return db.transaction(async (trx) => {
-    const lost: string[] = [];
+    const byResponse = new Map<string, string[]>();
     for (const { send, response } of items) {
-      const result = await owned(trx.updateTable(OUTBOX), send.key, workerId)
-        .set((eb) => ({ status: 'sent', sent_at: now, attempts: eb('attempts', '+', 1), claimed_by: null, claimed_at: null, reason: null, detail: response ? clip(response) : null }))
-        .executeTakeFirst();
-      if (Number(result.numUpdatedRows) === 0) lost.push(send.key);
+      const detail = response ? clip(response) : '';
+      byResponse.set(detail, [...(byResponse.get(detail) ?? []), send.key]);
     }
+    const done = new Set<string>();
+    for (const [detail, keys] of byResponse) {
+      for (let i = 0; i < keys.length; i += 500) {
+        const rows = await trx
+          .updateTable(OUTBOX)
+          .set((eb) => ({ status: 'sent', sent_at: now, attempts: eb('attempts', '+', 1), claimed_by: null, claimed_at: null, reason: null, detail: detail === '' ? null : detail }))
+          .where('idempotency_key', 'in', keys.slice(i, i + 500))
+          .where('status', '=', 'sending')
+          .where('claimed_by', '=', workerId)
+          .returning('idempotency_key')
+          .execute();
+        for (const r of rows) done.add(String(r.idempotency_key));
+      }
+    }
+    const lost = items.map((i) => i.send.key).filter((k) => !done.has(k));
     if (withEvents) {
-      const events = items.filter((i) => !lost.includes(i.send.key)).map(({ send }) => sentEvent(send, now));
+      const events = items.filter((i) => done.has(i.send.key)).map(({ send }) => sentEvent(send, now));
       for (let i = 0; i < events.length; i += 400) {
         await trx.insertInto('events').values(events.slice(i, i + 400)).onConflict((oc) => oc.column('id').doNothing()).execute();
       }

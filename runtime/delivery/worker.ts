@@ -128,7 +128,7 @@ async function sendBatch(
       }
       let composed;
       try {
-        composed = await composer.compose(send, inputs.get(send.key)!, o.now);
+        composed = composer.compose(send, inputs.get(send.key)!, o.now);
       } catch (e) {
         composed = { ok: false as const, reason: `the message could not be built: ${(e as Error).message}` };
       }

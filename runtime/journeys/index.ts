@@ -7,3 +7,7 @@ export { runJourneys, RunBackInTimeError, type RunOptions, type RunSummary } fro
 export { journeysOf, campaignsOf, versionOf, type RuntimeJourney, type RuntimeCampaign } from './versions.ts';
 export { assignVariant, bucketOf, HOLDOUT } from './assign.ts';
 export type { Entry, EntryContext, ExitReason, JourneyProblem } from './types.ts';
+export { journeyDiagram, type DiagramOptions } from './diagram.ts';
+export { simulate, type Forecast, type SimulateOptions } from './simulate.ts';
+export { CapturingTransport, DiscardingTransport } from './transports.ts';
+export { runTest, spanOf, type TestResult } from './tests/run-test.ts';

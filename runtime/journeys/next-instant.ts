@@ -16,7 +16,7 @@ export interface Upcoming {
   events: Map<string, number>;
   /** The first active entry due after t. */
   due?: number;
-  /** The first queued message sendable after t. */
+  /** The first queued (or claimed, unsent) message sendable after t. */
   outbox?: number;
   /** The earliest of everything. */
   next?: number;
@@ -38,7 +38,8 @@ export async function upcoming(ctx: RunContext, segments: SegmentClock, eventTyp
   }
   const due = num((await k.selectFrom('journey_entries').select((eb) => eb.fn.min('due_at').as('at')).where('status', '=', 'active').where('due_at', '>', t).executeTakeFirst())?.at);
   if (due !== undefined) candidates.push((result.due = due));
-  const outbox = num((await k.selectFrom(OUTBOX).select((eb) => eb.fn.min('next_attempt_at').as('at')).where('status', '=', 'queued').where('next_attempt_at', '>', t).executeTakeFirst())?.at);
+  // `sending` too: a worker killed while sending left its claims, due at their own time.
+  const outbox = num((await k.selectFrom(OUTBOX).select((eb) => eb.fn.min('next_attempt_at').as('at')).where('status', 'in', ['queued', 'sending']).where('next_attempt_at', '>', t).executeTakeFirst())?.at);
   if (outbox !== undefined) candidates.push((result.outbox = outbox));
   for (const c of ctx.campaigns) {
     const at = launchInstant(c);

@@ -79,8 +79,8 @@ export function checkBar(
     if (gap === undefined) {
       reasons.push(`the gap to the reference model could not be measured (bar max_gap_to_reference: ${bar.max_gap_to_reference})`);
     } else if (gap > bar.max_gap_to_reference) {
-      const shown = type === 'regression' ? `${(gap * 100).toFixed(1)}% worse RMSE` : `${fmt(gap)}${unit} behind`;
-      reasons.push(`the model is ${shown} than the reference model, beyond max_gap_to_reference: ${bar.max_gap_to_reference}`);
+      const shown = type === 'regression' ? `has ${(gap * 100).toFixed(1)}% higher RMSE than` : `is ${fmt(gap)}${unit} behind`;
+      reasons.push(`the model ${shown} the reference model, beyond max_gap_to_reference: ${bar.max_gap_to_reference}`);
     }
   }
   return reasons;

@@ -34,9 +34,10 @@ export interface ScoreOutcome {
 export const DRIFT_PSI = 0.25;
 
 /**
- * Scores every customer with the model's active version as of `asOf`: scores and tiers
- * (propensity, regression), cluster ids (clusters) or top-k items (recommendations), written to
- * the store. A model without an active version is an error that says to run `herald train`.
+ * Scores the model's customers with its active version as of `asOf`: scores and tiers
+ * (propensity, regression) and cluster ids (clusters) for every customer of its population with
+ * an event by then, top-k items (recommendations, cold start included) for every customer;
+ * written to the store. A model without an active version is an error that says to run `herald train`.
  */
 export async function scoreModel(spec: ModelJobSpec, source: FeatureSource, store: ModelStore, asOf: Date): Promise<ScoreOutcome> {
   await initBackend();
@@ -76,7 +77,10 @@ export async function scoreModel(spec: ModelJobSpec, source: FeatureSource, stor
     await store.writeRecommendations(spec.name, active.version, rows);
     return { ...base, customers: snap.customerIds.length, distribution: { with_history: snap.customerIds.length - cold, cold_start: cold }, recommendations: rows.length };
   }
-  const snap = await source.snapshot(asOf, { label: false });
+  // The population the model was trained on: customers known by then (an event at or before
+  // `asOf`). One with no events at all was never a training row, so it gets no score (score() is
+  // missing for it) rather than the score of an average customer.
+  const snap = await source.snapshot(asOf, { label: false, knownOnly: true });
   if (snap.names.join(',') !== a.features.join(',')) {
     fail(spec.name, 'HL577', `model ${spec.name} v${active.version} was trained on features ${a.features.join(', ')} but the spec now has ${snap.names.join(', ')}`, `run \`herald train --model ${spec.name}\``);
   }

@@ -2,13 +2,16 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { forEachDialect } from '../support/postgres.ts';
+import { Writable } from 'node:stream';
+import { dialectContext, forEachDialect } from '../support/postgres.ts';
+import { openDatabase } from '../../runtime/db/open.ts';
+import { engagementCommand } from '../../cli/commands/engagement.ts';
 import type { Manifest } from '../../compiler/types/manifest.ts';
 import type { Database } from '../../runtime/db/database.ts';
 import { materialize } from '../../runtime/segments/materialize.ts';
 import { deliverDue, enqueue, FileTransport, listDeliveries, suppressionsAt } from '../../runtime/delivery/index.ts';
 import { ingestEngagementFile, parseEngagementLine } from '../../runtime/delivery/engagement.ts';
-import { addCustomers, compileShop, HOUR, journeySend, MINUTE, prepare, T0 } from './helpers.ts';
+import { addCustomers, compileShop, HOUR, journeySend, MINUTE, prepare, SHOP, T0 } from './helpers.ts';
 
 let manifest: Manifest;
 beforeAll(() => {
@@ -100,5 +103,27 @@ forEachDialect('engagement', (ctx) => {
     expect(await members('clicked_welcome')).toEqual(['e1']);
     // e1..e4 got the welcome email at T0 and e3 another at T0+1h: only e5 (never sent to) is left.
     expect(await members('not_emailed_lately')).toEqual(['e5']);
+  });
+});
+
+describe('herald engagement [sqlite]', () => {
+  const ctx = dialectContext('sqlite');
+  it('imports a log, prints counts and problems by line, and exits 1 on invalid lines', async () => {
+    const url = await ctx.freshUrl();
+    const db = await prepare(openDatabase(url), manifest);
+    await addCustomers(db, [{ id: 'cli1' }]);
+    const s = journeySend('cli1', { entry: 'cli' });
+    await enqueue(db.kysely, [s]);
+    await deliverDue(db, { now: T0, manifest, transport: new FileTransport(mkdtempSync(join(tmpdir(), 'herald-eng-'))), workerId: 'cli' });
+    await db.close();
+    const dir = mkdtempSync(join(tmpdir(), 'herald-log-'));
+    writeFileSync(join(dir, 'hooks.jsonl'), `${JSON.stringify({ event: 'opened', message_id: `${s.idempotencyKey}@shop.example`, at: '2026-03-10T13:00:00Z' })}\n{"event":"opened"}\n`);
+    let stdout = '';
+    let stderr = '';
+    const sink = (append: (t: string) => void) => new Writable({ write(chunk, _e, done) { append(String(chunk)); done(); } });
+    const code = await engagementCommand.run(['hooks.jsonl', SHOP, '--db', url], { stdout: sink((t) => (stdout += t)), stderr: sink((t) => (stderr += t)), cwd: dir, env: {} });
+    expect(code).toBe(1);
+    expect(stdout).toBe('hooks.jsonl: 1 event loaded, 0 already loaded, 1 skipped; 0 customers newly suppressed\n');
+    expect(stderr).toContain('hooks.jsonl:2: error[HL537]: "message_id" is missing');
   });
 });

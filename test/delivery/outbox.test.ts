@@ -85,7 +85,7 @@ forEachDialect('outbox', (ctx) => {
     const first = await deliverDue(db, { now: T0, manifest, transport, workerId: 'w1' });
     expect(first.sent).toBe(3); // c1/k1, c2/k1, c1/k2
     expect(first.suppressed).toEqual({ render_failed: 1 });
-    const files = readdirSync(dir).sort();
+    const files = readdirSync(dir).filter((f) => !f.startsWith('.')).sort();
     const sent = await listDeliveries(db.kysely, { status: 'sent' });
     expect(files).toEqual(sent.flatMap((r) => [`${r.idempotencyKey}.eml`, `${r.idempotencyKey}.html`, `${r.idempotencyKey}.txt`]).sort());
     for (const r of sent) {
@@ -113,7 +113,9 @@ forEachDialect('outbox', (ctx) => {
     expect(again.sent).toBe(0);
     const due = await deliverDue(db, { now: T0 + 2 * HOUR, manifest, transport, workerId: 'w1' });
     expect(due.sent).toBe(1);
-    expect(readdirSync(dir)).toHaveLength(3 * 4);
+    expect(readdirSync(dir).filter((f) => !f.startsWith('.'))).toHaveLength(3 * 4);
+    // Nothing half-written is left behind.
+    expect(readdirSync(join(dir, '.partial'))).toEqual([]);
   });
 
   it('fails a send whose template is gone, with the reason', async () => {

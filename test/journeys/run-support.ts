@@ -6,7 +6,7 @@ import { syncSchema } from '../../runtime/db/sync.ts';
 import { listDeliveries } from '../../runtime/delivery/outbox.ts';
 import { traitTableSpecs } from '../../runtime/manifest.ts';
 import { runJourneys, type RunOptions } from '../../runtime/journeys/index.ts';
-import { CapturingTransport } from '../../runtime/journeys/tests/capture.ts';
+import { CapturingTransport } from '../../runtime/journeys/transports.ts';
 import { loadGiven } from '../../runtime/journeys/tests/given.ts';
 
 export type Given = CompiledTest['given'];

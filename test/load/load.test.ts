@@ -97,7 +97,8 @@ describe('parseFileBytes', () => {
 
   it('a UTF-8 byte order mark does not shift columns', () => {
     const r = parseFileBytes('f.yaml', '/f.yaml', new Uint8Array([0xef, 0xbb, 0xbf, ...Buffer.from('a: [1\n')]));
-    expect(r.diagnostics[0]?.range?.start.line).toBe(2);
+    // The unclosed `[` is reported where it opens: line 1, column 4 (the mark takes no column).
+    expect([r.diagnostics[0]?.range?.start.line, r.diagnostics[0]?.range?.start.column]).toEqual([1, 4]);
     expect(parse('\ufeffa: 1\n').documents[0]?.value).toEqual({ a: 1 });
   });
 
@@ -120,5 +121,12 @@ describe('parseFileBytes', () => {
   it('CRLF line endings keep line numbers right', () => {
     const r = parse('a: 1\r\nb: 2\r\nc: [\r\n');
     expect(r.diagnostics[0]?.range?.start.line).toBeGreaterThanOrEqual(3);
+  });
+
+  it('points an unclosed bracket or quote at where it opens, skipping comments and quoted text', () => {
+    const at = (text: string) => parse(text).diagnostics.map((d) => [d.code, `${d.range?.start.line}:${d.range?.start.column}`, d.message]);
+    expect(at('a:\n  include: [x, "]", y\nb: 1\n')).toEqual([['HL103', '2:12', 'this `[` is never closed: the flow sequence must end with `]`']]);
+    expect(at('# a [ in a comment\na: { b: [1, 2], c: 3\nd: 4\n')).toEqual([['HL103', '2:4', 'this `{` is never closed: the flow mapping must end with `}`']]);
+    expect(at("a: it's fine\nb: 'open\nc: 1\n")[0]?.slice(0, 2)).toEqual(['HL103', '2:4']);
   });
 });

@@ -9,7 +9,7 @@ import type { Manifest } from '../../compiler/types/manifest.ts';
 import { openDatabase } from '../../runtime/db/open.ts';
 import { syncSchema } from '../../runtime/db/sync.ts';
 import { migrate } from '../../runtime/db/migrate.ts';
-import { generateShop } from './support/generate.ts';
+import { DAY, generateShop } from './support/generate.ts';
 
 async function herald(args: string[]) {
   let stdout = '';
@@ -25,6 +25,8 @@ async function herald(args: string[]) {
   return { code, stdout, stderr };
 }
 
+const shop = generateShop({ customers: 200, seed: 9 });
+
 describe('herald train / herald score', () => {
   let dir = '';
   let db = '';
@@ -33,7 +35,6 @@ describe('herald train / herald score', () => {
     cpSync(join(import.meta.dirname, 'fixtures', 'shop'), dir, { recursive: true });
     db = `sqlite:${join(dir, '.herald', 'shop.db')}`;
     const manifest = runPipeline(dir, { emit: true }).emitted!.manifest as Manifest;
-    const shop = generateShop({ customers: 200, seed: 9 });
     const database = openDatabase(db);
     try {
       await migrate(database);
@@ -52,30 +53,62 @@ describe('herald train / herald score', () => {
   });
   afterAll(() => dir && rmSync(dir, { recursive: true, force: true }));
 
-  it('score before train says to run herald train (exit 1)', async () => {
+  /** The day `days` after the last event (cut-offs are the data's end less the label or evaluation window). */
+  const day = (days: number) => new Date(Math.max(...shop.events.map((e) => e.at)) + days * DAY).toISOString().slice(0, 10);
+  /** `  label  model  baseline…` rows of the train table, as numbers. */
+  const row = (stdout: string, label: string) => {
+    const line = stdout.split('\n').find((l) => l.trimStart().startsWith(`${label} `));
+    return line?.trim().split(/\s{2,}/).slice(1).map(Number);
+  };
+
+  it('before training: score and segments stop with HL572 and say to run herald train (exit 1)', async () => {
     const r = await herald(['score', dir, '--db', db, '--model', 'repurchase_90d']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('error[HL572]: model repurchase_90d has never been trained');
     expect(r.stderr).toContain('help: run `herald train --model repurchase_90d`');
+    expect(r.stderr).toContain('warning[HL442]: segment likely_buyers reads score(repurchase_90d) or tier(repurchase_90d), but model repurchase_90d has no active version');
+    const s = await herald(['segments', dir, '--db', db, '--as-of', '2025-01-01']);
+    expect(s.code).toBe(1);
+    expect(s.stderr).toContain('error[HL572]: segment likely_buyers reads score(repurchase_90d) or tier(repurchase_90d), but model repurchase_90d has never been trained');
+    expect(s.stderr).toContain('help: run `herald train --model repurchase_90d`, then `herald score --model repurchase_90d`');
+    expect(s.stderr).not.toContain('    at '); // no stack trace
   });
 
-  it('trains every model, writes reports, then reports them unchanged', async () => {
+  it('trains every model, prints metrics beside the baselines, writes reports, then reports them unchanged', async () => {
     const r = await herald(['train', dir, '--db', db]);
     expect(r.stderr).not.toContain('internal error');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^next_items v1: activated\. precision_at_k [\d.]+ \(baseline [\d.]+\)/m);
-    expect(r.stdout).toMatch(/^repurchase_90d v1: activated\. auc [\d.]+ \(baseline [\d.]+\)/m);
+    expect(r.stdout).toMatch(new RegExp(`^next_items v1: activated \\(recommendations, hybrid; \\d+ training and \\d+ held-out customers; cut-off ${day(-30)}\\)$`, 'm'));
+    expect(r.stdout).toMatch(new RegExp(`^repurchase_90d v1: activated \\(propensity, logistic; \\d+ training and \\d+ held-out rows; cut-off ${day(-90)}\\)$`, 'm'));
+    const [precision, popularity] = row(r.stdout, 'precision@5')!;
+    expect(precision).toBeGreaterThan(popularity! * 1.2);
+    const [auc, single] = row(r.stdout, 'AUC')!;
+    expect(auc).toBeGreaterThan(0.6);
+    expect(single).toBeGreaterThan(0.5);
+    expect(r.stdout).toMatch(/^ {2}lift over the baseline: [\d.]+x \(bar: 1\.2x\)$/m);
+    expect(r.stdout).toContain('  report: .herald/models/repurchase_90d/v1/report.md');
     expect(existsSync(join(dir, '.herald/models/repurchase_90d/v1/report.md'))).toBe(true);
+    expect(r.stderr).not.toContain('HL442');
     const again = await herald(['train', dir, '--db', db, '--model', 'repurchase_90d', '--format', 'json']);
-    expect(JSON.parse(again.stdout).models[0]).toMatchObject({ model: 'repurchase_90d', status: 'unchanged', version: 1 });
+    expect(JSON.parse(again.stdout).models[0]).toMatchObject({ model: 'repurchase_90d', status: 'unchanged', version: 1, active: true });
+    const pretty = await herald(['train', dir, '--db', db, '--model', 'repurchase_90d']);
+    expect(pretty.stdout).toMatch(/^repurchase_90d v1: unchanged \(same spec and data; --force retrains\), in use$/m);
+    expect(row(pretty.stdout, 'AUC')).toEqual([auc, single]);
   });
 
-  it('scores, printing the tier distribution and drift, and never a customer', async () => {
+  it('scores, printing the tier distribution and drift, and never a customer; segments then read the tiers', async () => {
     const r = await herald(['score', dir, '--db', db]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^repurchase_90d v1: 200 customers \(high 40, medium 60, low 100\), PSI vs training [\d.]+$/m);
+    const known = new Set(shop.events.map((e) => e.customer_id)).size;
+    const high = Math.round(0.2 * known);
+    const medium = Math.round(0.5 * known) - high;
+    expect(r.stdout).toMatch(new RegExp(`^repurchase_90d v1: ${known} customers \\(high ${high}, medium ${medium}, low ${known - high - medium}\\), PSI vs training [\\d.]+ \\((stable|a moderate shift|drifted)\\)$`, 'm'));
+    expect(r.stdout).toContain('  drift report: .herald/models/repurchase_90d/v1/drift.md');
     expect(r.stdout).toMatch(/^next_items v1: 200 customers \(with_history \d+, cold_start \d+\), 1000 recommendations$/m);
     expect(r.stdout + r.stderr).not.toMatch(/c0\d{4}|@example\.test/);
+    const s = await herald(['segments', dir, '--db', db, '--as-of', '2025-01-01', '--format', 'json']);
+    expect(s.code).toBe(0);
+    expect(JSON.parse(s.stdout).segments).toContainEqual(expect.objectContaining({ segment: 'likely_buyers', members: high }));
   });
 
   it('a bar that is not met: exit 1, the reason, the previous version stays active', async () => {

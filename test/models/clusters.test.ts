@@ -67,7 +67,7 @@ describe('k-means', () => {
     const { x, truth } = planted(centres, 30, 0.8, 4);
     const customers: CustomerRecord[] = truth.map((_, i) => ({ id: `c${String(i).padStart(3, '0')}`, a: x[i * 2]!, b: x[i * 2 + 1]! }));
     const source = new InMemoryFeatureSource(
-      { customers, events: [{ customer_id: 'c000', type: 'purchase', at: 0 }] },
+      { customers, events: customers.map((c) => ({ customer_id: c.id, type: 'purchase', at: 0 })) },
       { names: ['a', 'b'], features: [(c) => c.a, (c) => c.b], horizonMs: 0 },
     );
     const spec = compileModelSpec('shape', {
@@ -100,7 +100,7 @@ describe('clusters on skewed features', () => {
       spend: Math.exp((i < 200 ? 3 : 5) + rng.normal() * 0.5) * (i % 100 === 0 ? 5000 : 1),
     }));
     const source = new InMemoryFeatureSource(
-      { customers, events: [{ customer_id: 'c000', type: 'purchase', at: 0 }] },
+      { customers, events: customers.map((c) => ({ customer_id: c.id, type: 'purchase', at: 0 })) },
       { names: ['visits', 'spend'], features: [(c) => c.visits, (c) => c.spend], horizonMs: 0 },
     );
     const spec = compileModelSpec('shoppers', { type: 'clusters', features: { visits: 'visits', spend: 'spend' }, clusters: { k: 2 } });
@@ -108,5 +108,38 @@ describe('clusters on skewed features', () => {
     const sizes = (trained.version.artifact.model as { sizes: number[] }).sizes;
     expect(Math.min(...sizes)).toBeGreaterThan(150);
     expect(trained.version.artifact.preprocessor!.logged).toEqual([1]);
+  });
+});
+
+describe('cluster order', () => {
+  it('order_by numbers clusters by a feature, highest mean first, so names keep their meaning', async () => {
+    // Three groups by spend; the biggest group spends least, so by size the order would differ.
+    const rng = seededRng(31);
+    const groups = [
+      { n: 30, spend: 900 },
+      { n: 60, spend: 300 },
+      { n: 120, spend: 20 },
+    ];
+    const customers: CustomerRecord[] = [];
+    groups.forEach((g, k) => {
+      for (let i = 0; i < g.n; i++) customers.push({ id: `c${k}_${String(i).padStart(3, '0')}`, spend: g.spend * (1 + 0.1 * rng.normal()), visits: 5 + k + 0.1 * rng.normal() });
+    });
+    const source = new InMemoryFeatureSource(
+      { customers, events: customers.map((c) => ({ customer_id: c.id, type: 'purchase', at: 0 })) },
+      { names: ['spend', 'visits'], features: [(c) => c.spend, (c) => c.visits], horizonMs: 0 },
+    );
+    const spec = compileModelSpec('spenders', {
+      type: 'clusters',
+      features: { spend: 'spend', visits: 'visits' },
+      clusters: { k: 3, order_by: 'spend', names: ['big', 'middle', 'small'] },
+    });
+    const store = tempStore();
+    const trained = await trainModel(spec, source, store, { asOf: new Date(1000) });
+    expect((trained.version.artifact.model as { sizes: number[] }).sizes).toEqual([30, 60, 120]);
+    const scored = await scoreModel(spec, source, store, new Date(1000));
+    expect(scored.distribution).toEqual({ big: 30, middle: 60, small: 120 });
+    const rows = await store.readScores('spenders');
+    expect(rows.filter((r) => r.customerId.startsWith('c0_')).every((r) => r.tier === 'big' && r.cluster === 1)).toBe(true);
+    expect(rows.filter((r) => r.customerId.startsWith('c2_')).every((r) => r.tier === 'small' && r.cluster === 3)).toBe(true);
   });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runPipeline } from '../../compiler/index.ts';
-import { compileModelSpec, labelHorizonMs } from '../../compiler/models/compile-spec.ts';
+import { compileModelSpec, durationMs, labelHorizonMs } from '../../compiler/models/compile-spec.ts';
 import type { ModelJobSpec } from '../../compiler/models/job-spec.ts';
 
 const FIXTURE = join(import.meta.dirname, 'fixtures', 'shop');
@@ -129,5 +129,70 @@ describe('evaluation cut-off', () => {
     expect(job('2011-09-01')).toBe('2011-09-01T00:00:00.000Z');
     expect(job('2011-09-01T12:30')).toBe('2011-09-01T12:30:00.000Z');
     expect(job('2011-09-01T12:30+01:00')).toBe('2011-09-01T11:30:00.000Z');
+  });
+});
+
+describe('population, reference model, log target, cluster order and recommendation window', () => {
+  it('compiles the population rule to SQL and an AST, and fills in the new settings', () => {
+    const dir = workspaceWith(
+      model(
+        `type: regression\npopulation: exists(purchase within 3650d)\nlabel: sum(purchase.amount within next 30d)\nfeatures: { f: count(purchase within 30d), g: sum(purchase.amount within 30d) }\nevaluation: { reference: [f], max_gap_to_reference: 0.1, max_rmse: 10 }\ntraining: { target: log }`,
+      ),
+    );
+    const result = runPipeline(dir, { emit: true });
+    expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const job = (result.emitted!.manifest as { definitions: Record<string, { compiled: ModelJobSpec }> }).definitions['Model/m']!.compiled;
+    expect(job.population).toMatchObject({ name: 'population', rule: 'exists(purchase within 3650d)', ast: { kind: 'aggregate', fn: 'exists' } });
+    expect(job.population!.sql!.sqlite.sql).toMatch(/select/i);
+    expect(job.population!.sql!.postgres.sql).toMatch(/select/i);
+    expect(job.evaluation).toMatchObject({ reference: ['f'], bar: { max_gap_to_reference: 0.1, max_rmse: 10 } });
+    expect(job.training.target).toBe('log');
+    expect(result.emitted!.files.has('sql/sqlite/models/m/population.sql')).toBe(true);
+  });
+
+  it('reads the recommendation window as a duration and orders clusters by a feature', () => {
+    const rec = compileModelSpec('r', { type: 'recommendations', evaluation: { window: '2w' } });
+    expect(rec.evaluation.windowMs).toBe(14 * 86_400_000);
+    expect(durationMs('48h')).toBe(48 * 3_600_000);
+    expect(durationMs('soon')).toBeUndefined();
+    const clusters = compileModelSpec('c', { type: 'clusters', features: { f: 'x' }, clusters: { k: 3, order_by: 'f' } });
+    expect(clusters.clusters).toMatchObject({ k: 3, orderBy: 'f' });
+    expect(compileModelSpec('p', { type: 'propensity', features: { f: 'x' } }).training.target).toBeUndefined();
+  });
+
+  it('reports a population that is not true/false', () => {
+    const dir = workspaceWith(model(`type: propensity\npopulation: count(purchase within 30d)\nlabel: exists(purchase within next 30d)\nfeatures: { f: count(purchase within 30d) }\nevaluation: { min_auc: 0.6 }`));
+    expect(diagnostics(dir)).toContainEqual(
+      expect.objectContaining({ code: 'HL332', line: 6, column: 15, message: 'the population of a model must be a boolean, but this rule is a number' }),
+    );
+  });
+
+  it('reports a reference feature the model does not have, with a suggestion, and a gap bar without a reference', () => {
+    const dir = workspaceWith(
+      model(`type: propensity\nlabel: exists(purchase within next 30d)\nfeatures: { recency: days_since(last(purchase).at) }\nevaluation: { reference: [recncy], min_auc: 0.6 }`) +
+        '---\n' +
+        model(`type: propensity\nlabel: exists(purchase within next 30d)\nfeatures: { recency: days_since(last(purchase).at) }\nevaluation: { max_gap_to_reference: 0.01 }`, 'n'),
+    );
+    const found = diagnostics(dir).filter((d) => d.code === 'HL375');
+    expect(found).toContainEqual({ code: 'HL375', line: 8, column: 29, message: 'reference feature "recncy" is not a feature of this model', help: 'did you mean "recency"?' });
+    expect(found).toContainEqual({
+      code: 'HL375',
+      line: 17,
+      column: 17,
+      message: 'max_gap_to_reference needs a reference model to compare with',
+      help: 'add e.g. reference: [recency, frequency, monetary]',
+    });
+  });
+
+  it('reports an order_by that is not a feature, and settings of another model type', () => {
+    const dir = workspaceWith(
+      model(`type: clusters\nfeatures: { spend: sum(purchase.amount within 30d) }\nclusters: { k: 2, order_by: spnd }\nevaluation: { min_silhouette: 0.2 }`) +
+        '---\n' +
+        model(`type: propensity\nlabel: exists(purchase within next 30d)\nfeatures: { f: count(purchase within 30d) }\nevaluation: { window: 30d, min_auc: 0.6 }\ntraining: { target: log }`, 'n'),
+    );
+    const found = diagnostics(dir);
+    expect(found).toContainEqual({ code: 'HL375', line: 7, column: 31, message: 'order_by names "spnd", which is not a feature of this model', help: 'did you mean "spend"?' });
+    expect(found).toContainEqual(expect.objectContaining({ code: 'HL378', line: 18, column: 15, message: 'training.target is only used by regression models' }));
+    expect(found).toContainEqual(expect.objectContaining({ code: 'HL378', line: 17, column: 17, message: expect.stringMatching(/^evaluation\.window is only used by recommendations models/) }));
   });
 });

@@ -3,6 +3,7 @@ import { InMemoryFeatureSource, type CompiledFeatures } from '../../runtime/mode
 import { fromRows } from '../../runtime/models/matrix.ts';
 import { fitPreprocessor, transform } from '../../runtime/models/preprocess.ts';
 import { assignTiers } from '../../runtime/models/tiers.ts';
+import { scoreModel } from '../../runtime/models/score-model.ts';
 import { trainModel } from '../../runtime/models/train-model.ts';
 import { DAY, END, generateShop, repurchaseSpec, rfmFeatures } from './support/generate.ts';
 import { tempStore } from './support/store.ts';
@@ -42,6 +43,39 @@ describe('point-in-time features', () => {
     await source.snapshot(new Date(100), { label: true });
     expect(Math.max(...seen)).toBe(100);
     expect(Math.max(...seenByLabel)).toBe(110);
+  });
+});
+
+describe('who is in a snapshot', () => {
+  const cutoff = new Date(END - 90 * DAY);
+  const firstSeen = new Map<string, number>();
+  for (const e of shop.events) firstSeen.set(e.customer_id, Math.min(firstSeen.get(e.customer_id) ?? Infinity, e.at));
+
+  it('a training snapshot leaves out customers not seen by the cut-off; scoring as of now has them', async () => {
+    const source = new InMemoryFeatureSource(shop, rfmFeatures());
+    const training = await source.snapshot(cutoff, { label: true, knownOnly: true });
+    const later = [...firstSeen].filter(([, at]) => at > cutoff.getTime()).map(([id]) => id);
+    expect(later.length).toBeGreaterThan(0);
+    for (const id of later) expect(training.customerIds).not.toContain(id);
+    expect(training.customerIds).toEqual([...firstSeen].filter(([, at]) => at <= cutoff.getTime()).map(([id]) => id).sort());
+    const now = await source.snapshot(asOf, { label: false, knownOnly: true });
+    for (const id of later) expect(now.customerIds).toContain(id);
+  });
+
+  it('the population rule picks the customers, as of the snapshot', async () => {
+    const features: CompiledFeatures = { ...rfmFeatures(), population: (_c, events) => events.some((e) => e.type === 'purchase' && (e.amount as number) > 90) };
+    const snap = await new InMemoryFeatureSource(shop, features).snapshot(cutoff, { label: true });
+    const bigSpenders = new Set(shop.events.filter((e) => e.at <= cutoff.getTime() && e.amount > 90).map((e) => e.customer_id));
+    expect(snap.customerIds).toEqual([...bigSpenders].sort());
+  });
+
+  it('a customer with no events at all gets no score, rather than an average one', async () => {
+    const withNewcomer = { ...shop, customers: [...shop.customers, { id: 'zz_newcomer', country: 'France' }] };
+    const store = tempStore();
+    await trainModel(repurchaseSpec(), new InMemoryFeatureSource(withNewcomer, rfmFeatures()), store, { asOf });
+    const scored = await scoreModel(repurchaseSpec(), new InMemoryFeatureSource(withNewcomer, rfmFeatures()), store, asOf);
+    expect(scored.customers).toBe(firstSeen.size);
+    expect((await store.readScores('repurchase_90d')).map((r) => r.customerId)).not.toContain('zz_newcomer');
   });
 });
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -10,6 +10,9 @@ import { syncSchema } from '../../runtime/db/sync.ts';
 import { InMemoryFeatureSource } from '../../runtime/models/features/in-memory.ts';
 import { SqlFeatureSource } from '../../runtime/models/features/sql.ts';
 import { scoreModel } from '../../runtime/models/score-model.ts';
+import { requireModelsForRules, untrainedRuleReads } from '../../runtime/models/require-trained.ts';
+import { customerModelOutputs } from '../../runtime/models/store/customer-outputs.ts';
+import type { EventRecord } from '../../runtime/models/features/source.ts';
 import { DatabaseModelStore } from '../../runtime/models/store/db-store.ts';
 import { migrate } from '../../runtime/db/migrate.ts';
 import { trainModel } from '../../runtime/models/train-model.ts';
@@ -17,6 +20,22 @@ import { forEachDialect } from '../support/postgres.ts';
 import { DAY, END, generateShop, rfmFeatures } from './support/generate.ts';
 
 const manifest = runPipeline(join(import.meta.dirname, 'fixtures', 'shop'), { emit: true }).emitted!.manifest as Manifest;
+
+/** The fixture's repurchase model with a population rule: customers who bought something over 90 before. */
+function populationJob(): ModelJobSpec {
+  const dir = mkdtempSync(join(tmpdir(), 'herald-model-population-'));
+  try {
+    cpSync(join(import.meta.dirname, 'fixtures', 'shop', 'herald.yaml'), join(dir, 'herald.yaml'));
+    writeFileSync(
+      join(dir, 'models.yaml'),
+      readFileSync(join(import.meta.dirname, 'fixtures', 'shop', 'models.yaml'), 'utf8').replace('  type: propensity\n', '  type: propensity\n  population: exists(purchase where amount > 90 within 3650d)\n'),
+    );
+    const built = runPipeline(dir, { emit: true }).emitted!.manifest as Manifest;
+    return built.definitions['Model/repurchase_90d']!.compiled as ModelJobSpec;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 const job = (name: string) => manifest.definitions[`Model/${name}`]!.compiled as ModelJobSpec;
 const shop = generateShop({ customers: 250, seed: 3 });
 const asOf = new Date(END);
@@ -71,6 +90,17 @@ forEachDialect('models on the database', (ctx) => {
     }
   });
 
+  it('rules reading a model that was never trained stop with HL572, naming who reads it', async () => {
+    expect(await untrainedRuleReads(db.kysely, manifest)).toEqual([{ model: 'repurchase_90d', readers: ['Segment/likely_buyers'], versions: 0 }]);
+    await expect(requireModelsForRules(db.kysely, manifest)).rejects.toMatchObject({
+      problem: {
+        code: 'HL572',
+        message: 'segment likely_buyers reads score(repurchase_90d) or tier(repurchase_90d), but model repurchase_90d has never been trained',
+        help: 'run `herald train --model repurchase_90d`, then `herald score --model repurchase_90d`',
+      },
+    });
+  });
+
   it('trains and scores through the database store: versions, active pointer, model_scores', async () => {
     const store = new DatabaseModelStore(db, reports);
     const spec = job('repurchase_90d');
@@ -80,13 +110,37 @@ forEachDialect('models on the database', (ctx) => {
     expect((await store.active('repurchase_90d'))?.version).toBe(1);
     expect((await trainModel(spec, source, store, { asOf })).status).toBe('unchanged');
     const scored = await scoreModel(spec, source, store, asOf);
-    expect(scored.customers).toBe(250);
+    // Customers with no event by then are not scored (the model never saw such a customer).
+    const known = new Set(shop.events.filter((e) => e.at <= asOf.getTime()).map((e) => e.customer_id)).size;
+    expect(scored.customers).toBe(known);
     const rows = await db.kysely.selectFrom('model_scores').select(['customer_id', 'score', 'tier', 'version']).where('model', '=', 'repurchase_90d').execute();
-    expect(rows).toHaveLength(250);
-    expect(rows.filter((r) => r.tier === 'high')).toHaveLength(50);
+    expect(rows).toHaveLength(known);
+    expect(rows.filter((r) => r.tier === 'high')).toHaveLength(Math.round(0.2 * known));
     const reread = await store.get('repurchase_90d', 1);
     expect(reread?.artifact).toEqual(trained.version.artifact);
     expect(reread?.reports).toContain('repurchase_90d/v1/report.md');
+    await expect(requireModelsForRules(db.kysely, manifest)).resolves.toBeUndefined();
+  });
+
+  it('a reference model and its metrics survive the round trip through the store', async () => {
+    const store = new DatabaseModelStore(db, reports);
+    const spec = { ...job('repurchase_90d'), name: 'with_reference', evaluation: { ...job('repurchase_90d').evaluation, reference: ['recency', 'frequency'] } };
+    const trained = await trainModel(spec, new SqlFeatureSource(db, manifest, spec), store, { asOf });
+    expect(trained.version.reference?.name).toBe('logistic regression on recency, frequency only');
+    expect((await store.get('with_reference', 1))?.reference).toEqual(trained.version.reference);
+    expect((await store.get('with_reference', 1))?.baseline).toEqual(trained.version.baseline);
+  });
+
+  it('training snapshots leave out customers first seen after the cut-off, and the population rule picks the rest, as in memory', async () => {
+    const spec = populationJob();
+    const cutoff = new Date(END - 120 * DAY);
+    const fromSql = await new SqlFeatureSource(db, manifest, spec).snapshot(cutoff, { label: true, knownOnly: true });
+    const bigSpender = (_c: unknown, events: readonly EventRecord[]) => events.some((e) => e.type === 'purchase' && (e.amount as number) > 90);
+    const inMemory = await new InMemoryFeatureSource(shop, { ...rfmFeatures(), population: bigSpender }).snapshot(cutoff, { label: true, knownOnly: true });
+    expect(fromSql.customerIds.length).toBeGreaterThan(20);
+    expect(fromSql.customerIds.length).toBeLessThan(new Set(shop.events.filter((e) => e.at <= cutoff.getTime()).map((e) => e.customer_id)).size);
+    expect(fromSql.customerIds).toEqual(inMemory.customerIds);
+    expect(Array.from(fromSql.labels!)).toEqual(Array.from(inMemory.labels!));
   });
 
   it('recommends from the events table and writes model_recommendations', async () => {
@@ -99,5 +153,17 @@ forEachDialect('models on the database', (ctx) => {
     await scoreModel(spec, source, store, asOf);
     const rows = await db.kysely.selectFrom('model_recommendations').selectAll().where('model', '=', 'next_items').execute();
     expect(rows).toHaveLength(250 * 5);
+  });
+
+  it("gives the render context one customer's scores, tiers and recommended items", async () => {
+    const scored = await db.kysely.selectFrom('model_scores').select(['customer_id', 'score', 'tier']).where('model', '=', 'repurchase_90d').orderBy('customer_id').executeTakeFirstOrThrow();
+    const customer = String(scored.customer_id);
+    const outputs = await customerModelOutputs(db.kysely, customer);
+    expect(outputs.scores.repurchase_90d).toBeCloseTo(Number(scored.score), 12);
+    expect(outputs.tiers.repurchase_90d).toBe(scored.tier);
+    const recs = await db.kysely.selectFrom('model_recommendations').select('item_id').where('customer_id', '=', customer).where('model', '=', 'next_items').orderBy('rank').execute();
+    expect(outputs.recommendations.next_items).toEqual(recs.map((r) => r.item_id));
+    expect((await customerModelOutputs(db.kysely, customer, { limit: 2 })).recommendations.next_items).toEqual(recs.slice(0, 2).map((r) => r.item_id));
+    expect(await customerModelOutputs(db.kysely, 'nobody')).toEqual({ scores: {}, tiers: {}, recommendations: {} });
   });
 });

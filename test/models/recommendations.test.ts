@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { compileModelSpec, type RawModelSpec } from '../../compiler/models/compile-spec.ts';
 import { InMemoryFeatureSource } from '../../runtime/models/features/in-memory.ts';
-import { fitRecommender, RecommenderScorer } from '../../runtime/models/recommend/model.ts';
+import { buildItemIndex, fitRecommender, RecommenderScorer } from '../../runtime/models/recommend/model.ts';
+import { fitContent, scoreContent } from '../../runtime/models/recommend/content.ts';
+import { hashUniform } from '../../runtime/models/rng.ts';
 import { scoreModel } from '../../runtime/models/score-model.ts';
 import { trainModel } from '../../runtime/models/train-model.ts';
 import { END, generateShop } from './support/generate.ts';
@@ -58,6 +60,46 @@ describe('recommendations', () => {
     const forA = scorer.recommend(scorer.history([{ itemId: 'x1', weight: 1 }]), 2, true);
     expect(forA.map((r) => r.itemId)).toEqual(['x2', 'x3']);
     expect(forA[1]!.source).toBe('model');
+  });
+
+  it('is judged on held-out customers only, who took no part in fitting', async () => {
+    const spec = recSpec({ algorithm: 'item_cosine', evaluation: { holdout: 0.3 } });
+    const outcome = await trainModel(spec, source(), tempStore(), { asOf });
+    if (outcome.status === 'unchanged') throw new Error('unreachable');
+    const cutoff = new Date(outcome.version.cutoff).getTime();
+    const held = (id: string) => hashUniform(id, spec.training.seed) < 0.3;
+    const seenBefore = new Map<string, Set<string>>();
+    for (const e of shop.events) if (e.at <= cutoff) (seenBefore.get(e.customer_id) ?? seenBefore.set(e.customer_id, new Set()).get(e.customer_id)!).add(String(e.item_id));
+    const judged = new Set(
+      shop.events.filter((e) => e.at > cutoff && e.at <= cutoff + 30 * 86_400_000 && held(e.customer_id) && !seenBefore.get(e.customer_id)?.has(String(e.item_id))).map((e) => e.customer_id),
+    );
+    expect(judged.size).toBeGreaterThan(10);
+    expect(outcome.version.metrics.customers).toBe(judged.size);
+    expect(outcome.report.rows.holdout).toBe(judged.size);
+    // The training side is every other customer with a purchase before the cut-off.
+    expect(outcome.report.rows.train).toBe([...seenBefore.keys()].length);
+  });
+
+  it('content similarity reads a name as its words: items sharing rare words are alike', () => {
+    const items = [
+      { id: 'a', attributes: { name: 'RED HEART T-LIGHT HOLDER', price: 2.5 } },
+      { id: 'b', attributes: { name: 'WHITE HEART T-LIGHT HOLDER', price: 2.6 } },
+      { id: 'c', attributes: { name: 'RED RETROSPOT MUG', price: 2.5 } },
+      { id: 'd', attributes: { name: 'JUMBO BAG VINTAGE', price: 2.5 } },
+      ...Array.from({ length: 12 }, (_, i) => ({ id: `z${i}`, attributes: { name: `FILLER ITEM ${String.fromCharCode(65 + i)}XX NUMBER${i}`, price: 1 + i } })),
+    ];
+    const index = buildItemIndex(items, []);
+    const model = fitContent(items, index, ['name', 'price']);
+    expect(model.columns).toContain('name:heart');
+    expect(model.columns).toContain('name:holder');
+    expect(model.columns).not.toContain('name:jumbo'); // in one item only: no similarity to carry
+    const scores = new Float64Array(index.ids.length);
+    scoreContent(model, new Map([[index.byId.get('a')!, 1]]), scores);
+    const score = (id: string) => scores[index.byId.get(id)!]!;
+    expect(score('b')).toBeGreaterThan(score('c'));
+    expect(score('c')).toBeGreaterThan(score('d'));
+    // Sparse: an item's vector holds only its own words and its price.
+    expect(model.cols[index.byId.get('a')!]!.length).toBeLessThanOrEqual(6);
   });
 
   it('is deterministic for a seed', async () => {

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -12,7 +12,8 @@ import { runCli } from './run-cli.ts';
  */
 const ROOT = join(import.meta.dirname, '..', '..');
 const EXAMPLES = join(ROOT, 'examples');
-const examples = readdirSync(EXAMPLES).filter((name) => statSync(join(EXAMPLES, name)).isDirectory());
+// Every example workspace (a folder with a herald.yaml; others hold, e.g., a CI workflow to copy).
+const examples = readdirSync(EXAMPLES).filter((name) => existsSync(join(EXAMPLES, name, 'herald.yaml')));
 
 describe('herald --help', () => {
   it('lists every command of the table', async () => {

@@ -34,7 +34,7 @@ describe('herald plan with bad input', () => {
     const dir = mkdtempSync(join(tmpdir(), 'herald-plan-nogit-'));
     try {
       writeFileSync(join(dir, 'herald.yaml'), 'apiVersion: herald/v1\nkind: Workspace\nmetadata: { name: lone }\nspec: { customers: { fields: {} } }\n');
-      const run = await runCli(['plan', dir, '--base', 'main'], dir, { ...QUIET_ENV, GIT_CEILING_DIRECTORIES: tmpdir() });
+      const run = await runCli(['plan', dir, '--base', 'main'], dir, QUIET_ENV);
       expect(run.code).toBe(1);
       expect(run.stderr).toContain('error[HL395]:');
       expect(run.stderr).toContain('is not inside a git repository');
@@ -111,7 +111,7 @@ describe('herald plan with bad input', () => {
     expect(doc.base.path).toBeNull();
     expect(doc.notes.map((n) => n.code)).toContain('HL393');
     expect(doc.definitions.every((d) => d.change === 'added')).toBe(true);
-    expect(doc.definitions.length).toBe(13); // the Workspace, 2 Sources, 5 Segments, a Trait, 2 Templates, 2 Campaigns
+    expect(doc.definitions.length).toBe(14); // the Workspace, 2 Sources, 5 Segments, a Trait, 2 Templates, 2 Campaigns, a Journey
   });
 
   it('an unreachable database: definitions only, and the plan says why', async () => {

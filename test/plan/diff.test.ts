@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, write
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import fc from 'fast-check';
-import { Document, isMap, isSeq, parseAllDocuments, visit } from 'yaml';
+import { Document, isMap, isScalar, isSeq, parseAllDocuments, visit } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileSide } from '../../cli/plan/compile-side.ts';
 import { diffManifests } from '../../cli/plan/diff/definitions.ts';
@@ -53,10 +53,11 @@ describe('the semantic diff by content hash', () => {
     expect(changes).toEqual([{ key: 'Segment/uk', kind: 'Segment', name: 'uk', change: 'moved', file: 'segments/uk.yaml', base_file: 'segments/markets.yaml', details: ['moved from segments/markets.yaml'] }]);
   });
 
-  it('an edited .mjml file changes the template (its YAML did not) and affects the campaign sending it', () => {
+  it('an edited .mjml file changes the template (its YAML did not) and affects the campaign and journey sending it', () => {
     const changes = diffAfter((dir) => edit(dir, 'templates/thank_you.mjml', (t) => replaceOnce(t, 'Thank you for being', 'Thanks for being')));
     expect(changes.map((c) => [c.key, c.change, c.details, c.via])).toEqual([
       ['Campaign/thank_big_spenders', 'affected', [], ['Template/thank_you']],
+      ['Journey/cart_recovery', 'affected', [], ['Template/thank_you']],
       ['Template/thank_you', 'changed', ['templates/thank_you.mjml changed'], undefined],
     ]);
   });
@@ -117,15 +118,20 @@ function listYaml(root: string, dir = root): string[] {
   });
 }
 
-/** The same documents written another way: keys shuffled, another indentation and style, comments added. */
+/** The same documents written another way: keys shuffled (where order means nothing), another indentation and style, comments added. */
 function reformat(text: string, o: { seed: number; indent: number; flow: boolean; quoteAll: boolean }): string {
   let state = o.seed;
   const next = () => (state = (state * 1103515245 + 12345) % 2 ** 31);
   const docs = parseAllDocuments(text).map((parsed) => {
     const doc = new Document((parsed as Document).toJS());
+    // Journey steps keep their order: the first step is where a journey starts.
+    const ordered = new WeakSet<object>();
     visit(doc, {
+      Pair(_key, pair) {
+        if (isScalar(pair.key) && pair.key.value === 'steps' && pair.value && typeof pair.value === 'object') ordered.add(pair.value);
+      },
       Map(_key, node) {
-        node.items.sort(() => (next() % 2 === 0 ? -1 : 1));
+        if (!ordered.has(node)) node.items.sort(() => (next() % 2 === 0 ? -1 : 1));
         node.flow = o.flow && node.items.every((i) => !isMap(i.value) && !isSeq(i.value));
       },
       Scalar(_key, node) {

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { forEachDialect } from '../support/postgres.ts';
 import { runCli } from '../pipeline/run-cli.ts';
@@ -73,19 +75,21 @@ forEachDialect('herald plan on a scripted history', (ctx) => {
     expect(doc.risks.map((r) => [r.code, r.definition])).toContainEqual(['HL550', 'Segment/big_spenders']);
     expect(doc.notes.map((n) => n.code)).toContain('HL558'); // a campaign changed: no forecast without a simulation
 
-    const markdown = await runCli(['plan', repo.dir, '--base', 'HEAD', '--db', url, '--as-of', AS_OF, '--format', 'markdown'], repo.root, QUIET_ENV);
-    expect(markdown.code).toBe(0);
-    expect(markdown.stdout.startsWith(`${COMMENT_MARKER}\n`)).toBe(true);
-    expect(markdown.stdout).toContain(`**${doc.summary.line}**`);
-    expect(markdown.stdout).toContain(`| \`big_spenders\` | changed | ${expected.before} | ${expected.after} | -${expected.before - expected.after} | 0 | ${expected.left} |`);
-    expect(markdown.stdout).toMatch(/<details><summary>All 3 definition changes<\/summary>/);
-
-    const pretty = await runCli(['plan', repo.dir, '--base', 'HEAD', '--db', url, '--as-of', AS_OF], repo.root, QUIET_ENV);
+    // Pretty on stdout, and the markdown comment written with --out, from one more run.
+    const out = join(repo.root, 'artifact');
+    const pretty = await runCli(['plan', repo.dir, '--base', 'HEAD', '--db', url, '--as-of', AS_OF, '--out', out], repo.root, QUIET_ENV);
     expect(pretty.code).toBe(0);
+    const markdown = readFileSync(join(out, 'comment.md'), 'utf8');
+    expect(markdown.startsWith(`${COMMENT_MARKER}\n`)).toBe(true);
+    expect(markdown).toContain(`**${doc.summary.line}**`);
+    expect(markdown).toContain(`| \`big_spenders\` | changed | ${expected.before} | ${expected.after} | -${expected.before - expected.after} | 0 | ${expected.left} |`);
+    expect(markdown).toMatch(/<details><summary>All 3 definition changes<\/summary>/);
+    expect(JSON.parse(readFileSync(join(out, 'plan.json'), 'utf8'))).toEqual(doc);
+
     expect(pretty.stdout).toContain(doc.summary.line);
     expect(pretty.stdout).toMatch(new RegExp(`~ big_spenders\\s+${expected.before}\\s+${expected.after}\\s+-${expected.before - expected.after}\\s+\\+0\\s+-${expected.left}`));
     expect(pretty.stdout).toContain('warning[HL550] big_spenders shrinks');
-    for (const out of [JSON.stringify(doc), markdown.stdout, pretty.stdout]) expectNoPersonalData(out);
+    for (const text of [JSON.stringify(doc), markdown, pretty.stdout]) expectNoPersonalData(text);
     repo.commit('big spenders: over 200');
   });
 
@@ -142,6 +146,22 @@ forEachDialect('herald plan on a scripted history', (ctx) => {
     expect(doc.unchanged_files).toEqual(['segments/markets.yaml']);
     expect(doc.summary.line).toBe('No changes (1 file edited without effect)');
     repo.commit('markets, reformatted');
+  });
+
+  it('a journey step added: the journey changed, the new and changed steps named', async () => {
+    repo.edit('journeys.yaml', (t) =>
+      replaceOnce(t, '    remind: { send: thank_you, next: exit }\n', '    remind: { send: thank_you, next: wait_more }\n    wait_more: { wait_for: { event: purchase, timeout: 48h }, on_event: exit, on_timeout: nudge }\n    nudge: { send: welcome, next: exit }\n'),
+    );
+    const out = join(repo.root, 'journey-artifact');
+    const { doc, run } = await planJson([repo.dir, '--base', 'HEAD', '--db', url, '--as-of', AS_OF, '--detailed-exitcode', '--out', out], repo.root);
+    expect(run.code).toBe(3);
+    expect(doc.definitions.map((d) => [d.key, d.change, d.details])).toEqual([['Journey/cart_recovery', 'changed', ['spec.steps.nudge', 'spec.steps.remind', 'spec.steps.wait_more']]]);
+    expect(doc.journeys).toEqual([expect.objectContaining({ name: 'cart_recovery', change: 'changed', steps: { added: ['nudge', 'wait_more'], changed: ['remind'], removed: [] } })]);
+    expect(doc.summary.line).toBe('1 journey changed');
+    const markdown = readFileSync(join(out, 'comment.md'), 'utf8');
+    expect(markdown).toContain('<code>cart_recovery</code>: changed (steps: 2 added, 1 changed)');
+    expect(markdown).toContain('- steps added: `nudge`, `wait_more`');
+    repo.commit('cart recovery: a nudge two days later');
   });
 
   it('leaves the database exactly as it was', async () => {

@@ -7,7 +7,8 @@ import { buildTemplate, checkTemplate, prepareTemplate, type CompiledTemplate } 
 import { SHOWCASE_NAMES } from '../templates/helpers.ts';
 import { buildRenderContext, type RenderInput } from '../../runtime/render/index.ts';
 import { HERALD_FILTER_FUNCTIONS } from '../../runtime/render/filters.ts';
-import { withSettings } from '../../runtime/render/settings.ts';
+import { withSettings, type FormatSettings } from '../../runtime/render/settings.ts';
+import { evaluateTemplateRule } from '../../runtime/render/template-rules.ts';
 
 export interface TwoWays {
   compiled: CompiledTemplate;
@@ -35,11 +36,17 @@ export function compileBothWays(root: string, rel: string, options: { utm: boole
 
 let referenceEnv: nunjucks.Environment | undefined;
 
-/** The slow way: nunjucks over the MJML source for this recipient, then MJML on the result. */
-export async function renderPerRecipient(mjmlSource: string, input: RenderInput, settings = { locale: 'en-GB', timeZone: 'UTC', currency: 'GBP' }): Promise<string> {
+/**
+ * The slow way: nunjucks over the MJML source for this recipient, then MJML on the result. With
+ * `rules` (a compiled template's rule() conditions) those evaluate as the renderer does.
+ */
+export async function renderPerRecipient(mjmlSource: string, input: RenderInput, settings: FormatSettings = { locale: 'en-GB', timeZone: 'UTC', currency: 'GBP' }): Promise<string> {
   referenceEnv ??= (() => {
     const env = new nunjucks.Environment([], { autoescape: true });
     for (const [name, fn] of Object.entries(HERALD_FILTER_FUNCTIONS)) env.addFilter(name, fn as (...args: unknown[]) => unknown);
+    env.addGlobal('rule', function rule(this: { ctx: Record<string, unknown> }, expression: string) {
+      return evaluateTemplateRule(expression, this.ctx);
+    });
     return env;
   })();
   const ctx = buildRenderContext(input);

@@ -35,7 +35,7 @@ export const compileStep: PipelineStep = {
     if (typeof opened === 'number') return { exitCode: opened, stop: true };
     ctx.provide(opened.manifest, opened.db);
     ctx.out.line(`database: ${opened.db.description}`);
-    return { exitCode: EXIT_OK, note: `${Object.keys(manifest.definitions).length} definitions` };
+    return { exitCode: EXIT_OK, note: plural(Object.values(manifest.definitions).filter((d) => d.kind !== 'Workspace').length, 'definition') };
   },
 };
 

@@ -28,7 +28,8 @@ export const ingestStep: PipelineStep = {
     });
     ctx.out.line(formatSummary(summary));
     ctx.out.line(await databaseTotals(ctx.db));
-    return { exitCode: summary.incomplete ? EXIT_ERRORS : EXIT_OK, note: `${count(summary.totals.rows)} rows read` };
+    const files = summary.totals.files;
+    return { exitCode: summary.incomplete ? EXIT_ERRORS : EXIT_OK, note: `${plural(files.loaded + files.reloaded, 'file')} loaded, ${count(files.skipped)} unchanged` };
   },
 };
 

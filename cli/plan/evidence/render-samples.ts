@@ -96,7 +96,7 @@ async function renderSide(side: TemplateSide, id: string, options: EvidenceOptio
   if (!input && options.db) {
     source = 'database';
     try {
-      input = await databaseRenderInput(options.db, side.manifest, side.compiled, id, options.asOf, undefined, options.cache);
+      input = await databaseRenderInput(options.db, side.manifest, side.compiled, id, options.asOf, undefined, readsRecommendations(side.compiled) ? options.cache : NO_RECOMMENDATIONS(options.asOf));
     } catch (e) {
       return { source, unsubscribe: false, error: `the customer could not be read (${firstLine(e)})` };
     }
@@ -108,6 +108,16 @@ async function renderSide(side: TemplateSide, id: string, options: EvidenceOptio
   if (!outcome.ok) return { source, unsubscribe: false, error: outcome.reason };
   return { source, email: outcome.email, unsubscribe: outcome.email.html.includes(masked.unsubscribe_url) };
 }
+
+/**
+ * A template that never reads `recommendations` renders the same without them: its renders get a
+ * cache whose popularity ranking is already known to be empty, so no scan of the purchases runs.
+ */
+function readsRecommendations(compiled: CompiledTemplate): boolean {
+  return compiled.variables.some((v) => v === 'recommendations' || v.startsWith('recommendations.') || v.startsWith('recommendations['));
+}
+
+const NO_RECOMMENDATIONS = (asOf: number): RenderInputCache => ({ popular: new Map([[asOf, { depth: Infinity, ids: Promise.resolve([]) }]]) });
 
 const sampleCache = new WeakMap<TemplateSide, SampleData | null>();
 

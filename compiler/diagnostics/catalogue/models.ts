@@ -1,6 +1,6 @@
 import type { CodeEntry } from './types.ts';
 
-/** Codes HL37x (model analysis), HL44x (model emit) and HL570–HL589 (training and scoring at run time). */
+/** Codes HL37x (model analysis), HL44x (model emit and model use) and HL570–HL589 (training and scoring at run time). */
 export const modelsCodes: CodeEntry[] = [
   {
     code: 'HL370',
@@ -85,6 +85,13 @@ export const modelsCodes: CodeEntry[] = [
     severity: 'warning',
     explanation:
       'score(m) reads the probability or prediction of a propensity or regression model; tier(m) reads its tier, or the cluster name of a clusters model. A recommendations model writes items (model_recommendations), not scores, and a clusters model writes no score, so the rule would see a missing value for every customer.',
+  },
+  {
+    code: 'HL442',
+    title: 'rules read a model that has no active version',
+    severity: 'warning',
+    explanation:
+      'A segment, trait, journey or campaign calls score(m) or tier(m), but model m has never been trained, or none of its versions met its evaluation bar. Until it has an active version, `herald segments` (and everything else that evaluates those rules) stops with error HL572 rather than quietly matching nobody. Run `herald train` and `herald score`; if the bar was not met, the report under .herald/models/ says why.',
   },
   {
     code: 'HL570',

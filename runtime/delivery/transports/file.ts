@@ -30,7 +30,7 @@ export class FileTransport implements Transport {
     writeAtomically(`${stem}.html`, message.html);
     writeAtomically(`${stem}.txt`, message.text);
     writeAtomically(`${stem}.eml`, message.mime);
-    return { accepted: true, response: `written ${message.idempotencyKey}.eml` };
+    return { accepted: true, response: 'written' };
   }
 }
 

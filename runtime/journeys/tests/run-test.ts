@@ -16,7 +16,7 @@ import { launchInstant } from '../campaigns.ts';
 import { runJourneys } from '../runner.ts';
 import type { JourneyProblem } from '../types.ts';
 import { campaignsOf } from '../versions.ts';
-import { CapturingTransport } from './capture.ts';
+import { CapturingTransport } from '../transports.ts';
 import { checkExpectation, type ExpectationFailure } from './expectations.ts';
 import { loadGiven } from './given.ts';
 

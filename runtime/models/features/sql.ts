@@ -6,6 +6,7 @@ import { runCompiled } from '../../db/compiled.ts';
 import type { Database, Executor } from '../../db/database.ts';
 import { traitsOf } from '../../manifest.ts';
 import { materializeTraits } from '../../segments/traits.ts';
+import { toBoolean } from '../../eval/values.ts';
 import { matrix, toNumber } from '../matrix.ts';
 import type { Interaction, ItemInfo } from '../recommend/data.ts';
 import type { FeatureSource, Snapshot, SnapshotOptions } from './source.ts';
@@ -47,7 +48,7 @@ export class SqlFeatureSource implements FeatureSource {
       let members: Set<string> | undefined;
       if (population) {
         const { rows } = await runCompiled<{ customer_id: string; value: unknown }>(executor, this.db.dialect, population, { as_of: at });
-        members = new Set(rows.filter((r) => isTrue(r.value)).map((r) => String(r.customer_id)));
+        members = new Set(rows.filter((r) => toBoolean(r.value) === true).map((r) => String(r.customer_id)));
       }
       return { ids, columns, members };
     };
@@ -129,11 +130,6 @@ export class SqlFeatureSource implements FeatureSource {
 }
 
 const ROLLBACK = Symbol('rollback');
-
-/** A boolean rule's value: SQLite returns 1/0, PostgreSQL true/false. */
-function isTrue(raw: unknown): boolean {
-  return raw === true || raw === 1 || raw === '1' || raw === 't';
-}
 
 /** Numbers may arrive as text (PostgreSQL returns bigint and numeric so); the type checker already rejected text features. */
 function decode(raw: unknown): unknown {
