@@ -65,7 +65,7 @@ function changeTenFiles(): void {
   };
   for (const part of [2, 5, 8, 11, 14, 17, 20]) edit(`segments/part_${String(part).padStart(4, '0')}.yaml`, /\) >= (\d)/, (_m, n) => `) >= ${Number(n) + 1}`);
   edit('templates/part_0000.yaml', /news for you/, () => 'news picked for you');
-  edit('campaigns/part_0001.yaml', /send_at: 2011-12-01T09:00 local/, () => 'send_at: 2011-12-02T09:00 local');
+  edit('campaigns/part_0001.yaml', /send_at: 2011-12-01T09:00 local/, () => 'send_at: 2011-12-12T09:00 local');
   edit('traits/part_0002.yaml', /within (\d+)d/, (_m, n) => `within ${Number(n) + 30}d`);
 }
 

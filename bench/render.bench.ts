@@ -1,11 +1,16 @@
 /**
  * Email rendering: a typical personalized email (subject, HTML and text, six recommended
  * products, the showcase's recommendations template) rendered from the template compiled once,
- * against the baseline of running nunjucks and then MJML for every recipient.
- * Targets: >= 20,000 emails/s on one core, and >= 500x faster per email than MJML per recipient.
+ * against the baseline of running nunjucks and then MJML for every recipient. And, in a process
+ * of its own, one million recipients streamed from a SQLite database and rendered, with that
+ * process's peak memory.
+ * Targets: >= 20,000 emails/s on one core, >= 500x faster per email than MJML per recipient, and
+ * the million streamed with peak RSS under 512 MB. HERALD_BENCH_STREAM_CUSTOMERS sets the million.
  */
-import { resolve } from 'node:path';
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import mjml2html from 'mjml';
 import nunjucks from 'nunjucks';
 import type { BenchSuite } from './types.ts';
@@ -51,7 +56,27 @@ function medianCpu(caseName: string): number {
 const SLOW = `MJML per recipient (${SLOW_EMAILS} emails)`;
 const FAST = `compiled once (${FAST_EMAILS} emails)`;
 
+const STREAM_CUSTOMERS = Number(process.env.HERALD_BENCH_STREAM_CUSTOMERS ?? 1_000_000);
+let streamed: { customers: number; rendered: number; failed: number; ms: number; cpuMs: number; maxRssMb: number } | undefined;
+
+/** The million recipients, streamed from a database in a process of its own (its memory alone). */
+function streamFromDatabase(): void {
+  const work = mkdtempSync(join(tmpdir(), 'herald-bench-render-'));
+  try {
+    process.stderr.write(`  rendering ${STREAM_CUSTOMERS.toLocaleString('en-GB')} recipients streamed from SQLite in a process of its own…\n`);
+    const out = execFileSync(process.execPath, [resolve('bin/run-ts.js'), resolve('scripts/render-stream-once.ts'), String(STREAM_CUSTOMERS), join(work, 'stream.db')], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    streamed = JSON.parse(out.trim().split('\n').pop()!);
+    const s = streamed!;
+    process.stdout.write(
+      `  streamed from the database: ${s.rendered.toLocaleString('en-GB')} emails in ${(s.ms / 1000).toFixed(1)} s (${Math.round(s.rendered / (s.cpuMs / 1000)).toLocaleString('en-GB')} emails/s per core of CPU, database reads included), peak RSS ${s.maxRssMb} MB\n`,
+    );
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
 function setup(): void {
+  streamFromDatabase();
   const rel = 'templates/recommendations.yaml';
   const doc = parseText(rel, resolve(ROOT, rel), readFileSync(resolve(ROOT, rel), 'utf8')).documents[0]!;
   const value = doc.value as { metadata: { name: string }; spec: never };
@@ -135,6 +160,10 @@ const suite: BenchSuite = {
     {
       description: '>= 500x less CPU per email than MJML per recipient',
       check: () => medianCpu(SLOW) / medianCpu(FAST) >= 500,
+    },
+    {
+      description: `${STREAM_CUSTOMERS.toLocaleString('en-GB')} recipients streamed from the database, every one rendered, peak RSS under 512 MB`,
+      check: () => streamed !== undefined && streamed.rendered === STREAM_CUSTOMERS && streamed.failed === 0 && streamed.maxRssMb < 512,
     },
   ],
   after() {

@@ -151,7 +151,9 @@ async function output(email: RenderedEmail, compiled: CompiledTemplate, input: R
 function build(facts: TemplateFacts, analysis: readonly Diagnostic[], io: CliIO): CompiledTemplate | undefined {
   const files = new Set(facts.prepared.files);
   const built = buildTemplate(facts.prepared, facts.variables);
-  const diagnostics = [...analysis.filter((d) => d.file !== undefined && files.has(d.file)), ...built.diagnostics];
+  // The template's own checks (HL349, HL35x), not workspace-wide ones such as "unused".
+  const own = analysis.filter((d) => d.file !== undefined && files.has(d.file) && /^HL3(49|5\d)$/.test(d.code));
+  const diagnostics = [...own, ...built.diagnostics];
   printDiagnostics(io, diagnostics, new Map([...facts.prepared.sources].map(([path, file]) => [path, file.text])));
   return diagnostics.some((d) => d.severity === 'error') ? undefined : built.compiled;
 }

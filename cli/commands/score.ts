@@ -11,7 +11,7 @@ import { scoreModel, type ScoreOutcome } from '../../runtime/models/score-model.
 import { driftVerdict } from '../../runtime/models/report/drift.ts';
 import { DatabaseModelStore } from '../../runtime/models/store/db-store.ts';
 import { join } from 'node:path';
-import { printProblem, REPORTS_DIR, selectModels, warnAboutUntrainedReads } from './train.ts';
+import { printProblem, REPORTS_DIR, reportsPath, selectModels, warnAboutUntrainedReads } from './train.ts';
 
 const FORMATS = ['pretty', 'json'] as const;
 const USAGE = 'herald score [dir] [--model NAME] [--as-of TIME] [--db URL] [--format pretty|json]';
@@ -45,7 +45,7 @@ export const scoreCommand: Command = {
         if (format === 'json') {
           io.stdout.write(`${JSON.stringify({ version: 1, models: results.map((r) => (r.error ? { model: r.model, status: 'error', error: r.error } : { status: 'scored', ...r.outcome })) }, null, 2)}\n`);
         } else {
-          for (const r of results) printScoreResult(io, r);
+          for (const r of results) printScoreResult(io, r, reportsPath(io, opened.dir));
           await warnAboutUntrainedReads(io, opened.db.kysely, opened.manifest);
         }
         return results.some((r) => r.error) ? EXIT_ERRORS : EXIT_OK;
@@ -83,7 +83,7 @@ export async function scoreJobs(opened: { db: Database; manifest: Manifest; dir:
 }
 
 /** One model's scores as `herald score` prints them: customers by tier, and drift or recommendations. */
-export function printScoreResult(io: CliIO, r: ScoreResult): void {
+export function printScoreResult(io: CliIO, r: ScoreResult, reportsDir = REPORTS_DIR): void {
   if (r.error) {
     printProblem(io, r.error);
     return;
@@ -94,5 +94,5 @@ export function printScoreResult(io: CliIO, r: ScoreResult): void {
   const extra = o.recommendations !== undefined ? `, ${o.recommendations} recommendations` : o.psi !== undefined ? `, PSI vs training ${o.psi.toFixed(3)} (${driftVerdict(o.psi).split(':')[0]})` : '';
   io.stdout.write(`${o.model} v${o.version}: ${o.customers} customers (${dist})${extra}\n`);
   const drift = o.driftReport?.find((p) => p.endsWith('.md'));
-  if (drift) io.stdout.write(`  drift report: ${join(REPORTS_DIR, drift)}\n`);
+  if (drift) io.stdout.write(`  drift report: ${join(reportsDir, drift)}\n`);
 }

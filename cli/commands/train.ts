@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import type { Command, CliIO } from '../command.ts';
 import { EXIT_ERRORS, EXIT_OK, UsageError } from '../command.ts';
 import { oneOf, parseCommandArgs } from '../args.ts';
@@ -20,6 +20,11 @@ const USAGE = 'herald train [dir] [--model NAME] [--as-of TIME] [--force] [--db 
 
 /** Where report files go, under the workspace (git-ignored with the rest of .herald/). */
 export const REPORTS_DIR = join('.herald', 'models');
+
+/** The reports folder of the workspace in `dir`, as a path from the current directory (for messages). */
+export function reportsPath(io: CliIO, dir: string): string {
+  return relative(io.cwd, join(dir, REPORTS_DIR)) || '.';
+}
 
 /**
  * `herald train`: compiles the workspace, and for each model (or `--model NAME`) fits a new
@@ -56,7 +61,7 @@ export const trainCommand: Command = {
           },
         });
         if (format === 'json') io.stdout.write(`${JSON.stringify(trainDocument(results, join(opened.dir, REPORTS_DIR)), null, 2)}\n`);
-        else for (const r of results) printResult(io, r, REPORTS_DIR);
+        else for (const r of results) printResult(io, r, reportsPath(io, opened.dir));
         await warnAboutUntrainedReads(io, opened.db.kysely, opened.manifest);
         const failed = results.some((r) => r.error || r.outcome?.status === 'rejected');
         return failed ? EXIT_ERRORS : EXIT_OK;

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
 import { CLIENT_JS } from './assets/client.ts';
 import { STYLE_CSS } from './assets/style.ts';
 import type { PreviewDatabase } from './database.ts';
@@ -93,7 +95,7 @@ export class DevServer {
 
   private page(res: ServerResponse, page: Page, fragment: boolean): void {
     const workspace = this.options.session.manifest?.metadata.workspace ?? 'herald';
-    send(res, page.status ?? 200, 'text/html', fragment ? page.body.value : layout(page, this.options.session.current, workspace));
+    send(res, page.status ?? 200, 'text/html', fragment ? page.body.value : layout(page, this.options.session.current, workspace, { mermaid: HAS_MERMAID }));
   }
 
   /** One rendered email, for an iframe of the template page. */
@@ -109,9 +111,21 @@ export class DevServer {
   private asset(res: ServerResponse, name: string | undefined): void {
     if (name === 'client.js') return send(res, 200, 'text/javascript', CLIENT_JS);
     if (name === 'style.css') return send(res, 200, 'text/css', STYLE_CSS);
+    if (name === 'mermaid.js' && MERMAID) return send(res, 200, 'text/javascript', readFileSync(MERMAID, 'utf8'));
     send(res, 404, 'text/plain', 'no such asset\n');
   }
 }
+
+/** The mermaid package's browser bundle, when it is installed (it is optional: no CDN is ever used). */
+const MERMAID = (() => {
+  try {
+    return createRequire(import.meta.url).resolve('mermaid/dist/mermaid.min.js');
+  } catch {
+    return undefined;
+  }
+})();
+
+export const HAS_MERMAID = MERMAID !== undefined;
 
 function send(res: ServerResponse, status: number, type: string, body: string): void {
   res.writeHead(status, { 'Content-Type': `${type}; charset=utf-8`, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });

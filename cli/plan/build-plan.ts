@@ -8,6 +8,7 @@ import { renderInputCache } from '../../runtime/render/from-database.ts';
 import { materialize } from '../../runtime/segments/materialize.ts';
 import { compileSide, sideErrors, type CompiledSide } from './compile-side.ts';
 import { firstLine } from './data/audiences.ts';
+import { forecastSends, type ForecastResult } from './data/forecast.ts';
 import { measure, type Measurements } from './data/measure.ts';
 import { openPlanData, type DataMode, type PlanData } from './data/open-data.ts';
 import { latestEventAt } from './data/sample-database.ts';
@@ -78,6 +79,7 @@ export async function buildPlan(request: PlanRequest): Promise<PlanOutcome> {
       evidence = await renderChangedTemplates(toRender, base.side, head, { asOf, limit: request.options.samplesPerTemplate, cache: renderInputCache(), ...(db ? { db } : {}) });
     };
     let measured: Measurements | undefined;
+    let forecast: ForecastResult = { forecast: null, notes: [] };
     if (data.db) {
       measured = await measure(data.db, {
         ...(baseManifest ? { base: baseManifest } : {}),
@@ -87,7 +89,10 @@ export async function buildPlan(request: PlanRequest): Promise<PlanOutcome> {
         asOf,
         models: plannedModels(changes, headManifest),
         headRoot: request.headDir,
-        alsoInSession: render,
+        alsoInSession: async (session) => {
+          await render(session);
+          forecast = await forecastSends(session, headManifest, changes, asOf, request.options.forecastDays);
+        },
       });
       notes.push(...measured.notes);
     } else await render();
@@ -101,8 +106,9 @@ export async function buildPlan(request: PlanRequest): Promise<PlanOutcome> {
     const campaigns = campaignImpacts(changes, baseManifest, headManifest, measured?.audiences);
     const journeys = journeyImpacts(changes, baseManifest, headManifest);
     const models = measured?.models ?? [];
-    if (journeys.length > 0 || campaigns.length > 0) notes.push({ code: 'HL558', severity: 'info', message: 'no send forecast: journeys and campaigns are not simulated by this version of Herald' });
-    const risks = findRisks({ segments, campaigns, templates, models, forecast: null }, request.options);
+    notes.push(...forecast.notes);
+    if (!data.db && (journeys.length > 0 || campaigns.length > 0)) notes.push({ code: 'HL558', severity: 'info', message: 'no send forecast: there is no data to simulate the journeys and campaigns on' });
+    const risks = findRisks({ segments, campaigns, templates, models, forecast: forecast.forecast }, request.options);
     const unchanged = base.side ? unchangedFiles(base.side.loaded, head.loaded, changes) : [];
 
     const document: PlanDocument = {
@@ -128,7 +134,7 @@ export async function buildPlan(request: PlanRequest): Promise<PlanOutcome> {
       journeys,
       templates,
       models,
-      forecast: null,
+      forecast: forecast.forecast,
       risks,
       notes,
     };

@@ -212,6 +212,7 @@ export interface Forecast {
   until: string;
   total: number;
   days: Array<{ date: string; sends: number }>;
+  /** `first_day`: sends on its first day of sending in the window (a journey's first day live, a campaign's launch). */
   by_origin: Array<{ kind: 'journey' | 'campaign'; name: string; sends: number; first_day: number }>;
   by_template: Array<{ template: string; sends: number }>;
   suppressed: Record<string, number>;

@@ -1,5 +1,8 @@
 import type { CompiledTemplate } from '../../compiler/templates/contract.ts';
 import type { Manifest } from '../../compiler/types/manifest.ts';
+import type { CompiledJourney } from '../../compiler/types/journey.ts';
+import { printRule } from '../../compiler/dsl/print.ts';
+import { journeyDiagram } from '../../runtime/journeys/diagram.ts';
 import type { MeasuredAudience } from './data/measure.ts';
 import type { CampaignImpact, DefinitionChange, JourneyImpact, SegmentImpact, TemplateImpact } from './document.ts';
 import { journeyStepChanges } from './diff/journey-steps.ts';
@@ -58,18 +61,24 @@ export function campaignImpacts(changes: readonly DefinitionChange[], base: Mani
     });
 }
 
+/**
+ * A journey's steps added, changed and removed, and a Mermaid flowchart of it (the head's version,
+ * or the base's when it was removed) with the added and changed steps marked.
+ */
 export function journeyImpacts(changes: readonly DefinitionChange[], base: Manifest | undefined, head: Manifest): JourneyImpact[] {
   return changes
     .filter((c) => c.kind === 'Journey' && c.change !== 'moved')
     .map((c) => {
       const n = names(c);
-      return {
-        name: c.name,
-        change: c.change,
-        steps: journeyStepChanges(n.base ? specOf(base, 'Journey', n.base) : undefined, n.head ? specOf(head, 'Journey', n.head) : undefined),
-        diagram: null,
-      };
+      const steps = journeyStepChanges(n.base ? specOf(base, 'Journey', n.base) : undefined, n.head ? specOf(head, 'Journey', n.head) : undefined);
+      const compiled = (n.head ? compiledOf<CompiledJourney>(head, 'Journey', n.head) : undefined) ?? (n.base ? compiledOf<CompiledJourney>(base, 'Journey', n.base) : undefined);
+      const marked = c.change === 'added' || c.change === 'removed' ? [] : [...steps.added, ...steps.changed];
+      return { name: c.name, change: c.change, steps, diagram: compiled ? journeyDiagram(compiled, { changed: marked, describeRule: printRule }) : null };
     });
+}
+
+function compiledOf<C>(manifest: Manifest | undefined, kind: string, name: string): C | undefined {
+  return manifest?.definitions[`${kind}/${name}` as keyof Manifest['definitions']]?.compiled as C | undefined;
 }
 
 /** The template changes to render, direct changes first. */
@@ -79,8 +88,7 @@ export function templateChanges(changes: readonly DefinitionChange[]): Definitio
 }
 
 export function compiledTemplate(manifest: Manifest | undefined, name: string | undefined): CompiledTemplate | undefined {
-  if (!manifest || !name) return undefined;
-  return manifest.definitions[`Template/${name}` as keyof Manifest['definitions']]?.compiled as CompiledTemplate | undefined;
+  return name ? compiledOf<CompiledTemplate>(manifest, 'Template', name) : undefined;
 }
 
 /**

@@ -20,16 +20,17 @@ export class BuildFiles {
   constructor(private readonly diagnostics: Diagnostic[]) {}
 
   write(owner: Definition, ownerName: string, path: string, content: string): void {
-    const at = { file: owner.doc.file.path, range: rangeOfPath(owner.doc, ['metadata', 'name']) };
+    // Where a problem is reported; worked out only when there is one.
+    const at = () => ({ file: owner.doc.file.path, range: rangeOfPath(owner.doc, ['metadata', 'name']) });
     if (!SAFE_PATH.test(path) || path === MANIFEST_FILE) {
-      this.diagnostics.push(diag('HL402', `${ownerName} asked to write build file "${path}", which is not a plain relative path inside build/`, at));
+      this.diagnostics.push(diag('HL402', `${ownerName} asked to write build file "${path}", which is not a plain relative path inside build/`, at()));
       return;
     }
     const existing = this.files.get(path);
     if (existing !== undefined && existing !== content) {
       this.diagnostics.push(
         diag('HL403', `${ownerName} and ${this.owners.get(path)} both write build file "${path}" with different contents`, {
-          ...at,
+          ...at(),
           help: 'rename one of the definitions',
         }),
       );

@@ -1,82 +1,21 @@
 import { createHash } from 'node:crypto';
 
 /**
- * Canonical JSON: object keys sorted (by UTF-16 code units), no insignificant whitespace, `undefined`
- * properties dropped. Two values that mean the same serialize to the same bytes, whatever order
- * their keys were written in: the basis of content hashes and of byte-identical manifests.
- * Exactly `JSON.stringify(sortKeysDeep(value))`, written in one pass without copying the value
- * (manifests of large workspaces run to tens of megabytes).
+ * Canonical JSON: no insignificant whitespace, `undefined` properties dropped, and every object's
+ * keys in one fixed order whatever order they were written in: the basis of content hashes and of
+ * byte-identical manifests. The order is the one JavaScript gives a key-sorted copy: keys that look
+ * like array indexes ("0", "10") first, in numeric order, then the others by UTF-16 code units.
+ * (Serializing a sorted copy natively is several times faster than any hand-written walk, and
+ * manifests of large workspaces run to tens of megabytes.)
  */
 export function canonicalJson(value: unknown): string {
-  const out: string[] = [];
-  writeCanonical(value, out, undefined);
-  return out.join('');
+  // JSON.stringify(undefined) is undefined, not text; a canonical text needs one.
+  return JSON.stringify(sortKeysDeep(value)) ?? 'null';
 }
 
 /** Canonical JSON indented by two spaces with a final newline: what build/manifest.json holds. */
 export function prettyCanonicalJson(value: unknown): string {
-  const out: string[] = [];
-  writeCanonical(value, out, '\n');
-  out.push('\n');
-  return out.join('');
-}
-
-/**
- * Appends `value` as JSON.stringify would write its key-sorted copy: `newline` undefined writes
- * compact JSON, else the line break plus the current indentation (two spaces a level).
- */
-function writeCanonical(value: unknown, out: string[], newline: string | undefined): void {
-  if (value === null) {
-    out.push('null');
-    return;
-  }
-  switch (typeof value) {
-    case 'string':
-    case 'number':
-    case 'boolean':
-    case 'bigint': // throws, as JSON.stringify does
-      out.push(JSON.stringify(value));
-      return;
-    case 'object':
-      break;
-    default:
-      // undefined, functions and symbols: only reached inside lists, where JSON writes null.
-      out.push('null');
-      return;
-  }
-  const inner = newline === undefined ? undefined : `${newline}  `;
-  if (Array.isArray(value)) {
-    if (value.length === 0) {
-      out.push('[]');
-      return;
-    }
-    out.push('[');
-    for (let i = 0; i < value.length; i++) {
-      if (i > 0) out.push(',');
-      if (inner !== undefined) out.push(inner);
-      writeCanonical(value[i], out, inner);
-    }
-    if (newline !== undefined) out.push(newline);
-    out.push(']');
-    return;
-  }
-  const record = value as Record<string, unknown>;
-  let first = true;
-  for (const key of Object.keys(record).sort()) {
-    const v = record[key];
-    if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
-    out.push(first ? '{' : ',');
-    first = false;
-    if (inner !== undefined) out.push(inner);
-    out.push(JSON.stringify(key), inner === undefined ? ':' : ': ');
-    writeCanonical(v, out, inner);
-  }
-  if (first) {
-    out.push('{}');
-    return;
-  }
-  if (newline !== undefined) out.push(newline);
-  out.push('}');
+  return `${JSON.stringify(sortKeysDeep(value), null, 2) ?? 'null'}\n`;
 }
 
 /** `sha256:<hex>` of a string's UTF-8 bytes. */
@@ -89,11 +28,7 @@ export function hashJson(value: unknown): string {
   return sha256(canonicalJson(value));
 }
 
-/**
- * A copy with every object's keys inserted in sorted order, for values kept in memory (the
- * manifest object). Serialize with canonicalJson, not JSON.stringify of this copy: JavaScript
- * objects list integer-like keys ("10", "9") first whatever the insertion order.
- */
+/** A copy with every object's keys inserted in sorted order (see canonicalJson for the order). */
 export function sortKeysDeep(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeysDeep);
   if (typeof value !== 'object' || value === null) return value;

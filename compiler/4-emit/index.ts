@@ -8,7 +8,8 @@ import type { KindEmitter } from './context.ts';
 import { prettyCanonicalJson } from './canonical-json.ts';
 import { MANIFEST_FILE } from './build-files.ts';
 import { buildManifest, type BuiltManifest } from './manifest.ts';
-import type { ContentHash } from '../types/manifest.ts';
+import type { ContentHash, ManifestDefinition } from '../types/manifest.ts';
+import type { Definition } from '../types/definition.ts';
 
 export interface EmitResult {
   /** The manifest object (written as build/manifest.json). */
@@ -28,8 +29,21 @@ export interface EmitOptions {
   specSchemaOf?: SpecSchemaOf;
   /** The kind emitters (default: kinds/index.ts); a kind missing here compiles to nothing. Tests pass their own. */
   kindEmitters?: Partial<Record<Kind, KindEmitter>>;
-  /** Hashes a `compiled` block (default hashJson); an incremental build remembers the hash of a block it reuses. */
-  hashCompiled?: (compiled: unknown) => ContentHash;
+  /** What an incremental build (compiler/incremental) already knows about what it reuses. */
+  reuse?: EmitReuse;
+}
+
+/**
+ * Results an incremental build remembers from earlier builds. Each must return exactly what the
+ * phase would compute itself.
+ */
+export interface EmitReuse {
+  /** The normalized entry of a definition (spec with defaults, content hash); `compute` makes it. */
+  normalized(def: Definition, compute: () => ManifestDefinition): ManifestDefinition;
+  /** The content hash of a `compiled` block (hashJson). */
+  compiledHash(compiled: unknown): ContentHash;
+  /** Whether a `compiled` block is one already checked to be plain JSON when it was made. */
+  checkedJson(compiled: unknown): boolean;
 }
 
 /**

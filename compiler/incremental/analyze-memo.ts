@@ -3,6 +3,7 @@ import type { AnalyzeContext, DocPath, KindAnalyzer } from '../3-analyze/context
 import { canonicalJson } from '../4-emit/canonical-json.ts';
 import type { Diagnostic, Range } from '../diagnostics/diagnostic.ts';
 import { definitionKey, type Definition, type DefinitionKey, type Kind } from '../types/definition.ts';
+import { deepEqual } from './deep-equal.ts';
 import { filesReadBy, type FileSnapshot, type FilesRead } from './files-read.ts';
 import { keyOf, makeWorld, readsStillHold, RecordedDefinitions, Recorder, type Reads, type World } from './recorder.ts';
 import type { BuildStats } from './stats.ts';
@@ -58,8 +59,10 @@ export function memoizedAnalyzers(
       }
       const recorder = new Recorder(world);
       const effects: AnalyzeEffect[] = [];
-      const facts = analyzer(def, recordingContext(ctx, recorder, effects));
-      recorder.close(facts);
+      const fresh = analyzer(def, recordingContext(ctx, recorder, effects));
+      recorder.close(fresh);
+      // The same facts as before hand on the same object, so what reads them is reused.
+      const facts = earlier && earlier.analyzer === analyzer && deepEqual(earlier.facts, fresh) ? earlier.facts : fresh;
       const record: AnalysisRecord = { analyzer, reads: recorder.reads, effects, facts };
       const files = filesReadBy(def, facts);
       if (files) record.files = files;
@@ -110,7 +113,9 @@ function recordingContext(ctx: AnalyzeContext, recorder: Recorder, effects: Anal
     },
     reference(from, kind, name, at) {
       const source = recorder.unwrap(from);
-      effects.push({ reference: { from: keyOf(source), kind, name, at } });
+      // Kept as the range it resolves to (a function of the document), so a replay need not find it again.
+      const range = Array.isArray(at) ? ctx.rangeOf(source, at as DocPath) : at;
+      effects.push({ reference: { from: keyOf(source), kind, name, at: range ?? at } });
       const target = ctx.reference(source, kind, name, at);
       recorder.present(definitionKey(kind, name), target !== undefined);
       return recorder.wrap(target);

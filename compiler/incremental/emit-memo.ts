@@ -1,9 +1,9 @@
 import type { LoadedDocument } from '../1-load/parse-file.ts';
 import type { EmitContext, KindEmitter } from '../4-emit/context.ts';
-import { canonicalJson, hashJson } from '../4-emit/canonical-json.ts';
+import { canonicalJson } from '../4-emit/canonical-json.ts';
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
 import type { DefinitionKey, Kind } from '../types/definition.ts';
-import type { ContentHash } from '../types/manifest.ts';
+import { deepEqual } from './deep-equal.ts';
 import { keyOf, makeWorld, readsStillHold, RecordedDefinitions, Recorder, type Reads, type World } from './recorder.ts';
 import type { BuildStats } from './stats.ts';
 
@@ -48,8 +48,9 @@ export function memoizedEmitters(emitters: Partial<Record<Kind, KindEmitter>>, c
       }
       const recorder = new Recorder(world);
       const effects: EmitEffect[] = [];
-      const compiled = emitter(def, recordingContext(ctx, recorder, effects));
-      recorder.close(compiled);
+      const fresh = emitter(def, recordingContext(ctx, recorder, effects));
+      recorder.close(fresh);
+      const compiled = earlier && earlier.emitter === emitter && deepEqual(earlier.compiled, fresh) ? earlier.compiled : fresh;
       cache.set(def.doc, { emitter, reads: recorder.reads, effects, compiled });
       stats.emitted.ran++;
       const key = keyOf(def);
@@ -80,18 +81,5 @@ function recordingContext(ctx: EmitContext, recorder: Recorder, effects: EmitEff
       effects.push({ write: { path, content } });
       ctx.writeFile(path, content);
     },
-  };
-}
-
-/** hashJson, remembered per compiled block: a reused block is the same object, so its hash is too. */
-export function rememberedHashes(cache: WeakMap<object, ContentHash>): (compiled: unknown) => ContentHash {
-  return (compiled) => {
-    if (typeof compiled !== 'object' || compiled === null) return hashJson(compiled) as ContentHash;
-    let hash = cache.get(compiled);
-    if (hash === undefined) {
-      hash = hashJson(compiled) as ContentHash;
-      cache.set(compiled, hash);
-    }
-    return hash;
   };
 }

@@ -10,9 +10,9 @@ import { kindEmitters as defaultEmitters } from '../4-emit/kinds/index.ts';
 import { buildManifest, type BuiltManifest } from '../4-emit/manifest.ts';
 import { PHASES, runPipeline, type PipelinePhases, type PipelineResult } from '../index.ts';
 import type { Kind } from '../types/definition.ts';
-import type { ContentHash } from '../types/manifest.ts';
 import { memoizedAnalyzers, type AnalysisCache } from './analyze-memo.ts';
-import { memoizedEmitters, rememberedHashes, type EmitCache } from './emit-memo.ts';
+import { memoizedEmitters, type EmitCache } from './emit-memo.ts';
+import { RememberedEmit } from './emit-reuse.ts';
 import { FileCache } from './file-cache.ts';
 import { FileSnapshot } from './files-read.ts';
 import { emptyStats, type BuildStats } from './stats.ts';
@@ -41,7 +41,8 @@ export interface IncrementalBuild extends PipelineResult {
  * - analyze and emit run each kind analyzer and emitter only for definitions whose document
  *   changed or whose recorded reads of other definitions, facts, the data model or template files
  *   no longer hold (analyze-memo.ts, emit-memo.ts); the rest replay their recorded output;
- * - build files (manifest.json above all) are serialized only when asked for.
+ * - the manifest entries, content hashes and JSON checks of reused blocks are remembered
+ *   (emit-reuse.ts), and build files (manifest.json above all) are serialized only when asked for.
  * A build's result equals a full build's (runPipeline) of the same files, byte for byte.
  */
 export class IncrementalCompiler {
@@ -49,7 +50,7 @@ export class IncrementalCompiler {
   private readonly fileCache = new FileCache();
   private readonly analyses: AnalysisCache = new WeakMap();
   private readonly emits: EmitCache = new WeakMap();
-  private readonly hashes = new WeakMap<object, ContentHash>();
+  private readonly reuse = new RememberedEmit();
 
   constructor(workspaceDir: string, private readonly options: IncrementalOptions = {}) {
     this.root = resolve(workspaceDir);
@@ -62,12 +63,11 @@ export class IncrementalCompiler {
     const scope = { stats, files: new FileSnapshot(this.root) };
     const analyzers = memoizedAnalyzers(this.options.kindAnalyzers ?? defaultAnalyzers, this.analyses, scope);
     const emitters = memoizedEmitters(this.options.kindEmitters ?? defaultEmitters, this.emits, stats);
-    const hashCompiled = rememberedHashes(this.hashes);
     const phases: PipelinePhases = {
       load: (dir) => load(dir, this.fileCache.hooks(stats, seen)),
       validate: PHASES.validate,
       analyze: (loaded, validated, options) => analyze(loaded, validated, { ...options, kindAnalyzers: analyzers }),
-      emit: (_loaded, validated, analyzed, options) => lazyFiles(buildManifest(validated, analyzed, { ...options, kindEmitters: emitters, hashCompiled })),
+      emit: (_loaded, validated, analyzed, options) => lazyFiles(buildManifest(validated, analyzed, { ...options, kindEmitters: emitters, reuse: this.reuse })),
     };
     const generatedAt = this.options.generatedAt;
     const result = runPipeline(this.root, { emit: this.options.emit ?? true, ...(generatedAt !== undefined ? { generatedAt } : {}) }, phases);

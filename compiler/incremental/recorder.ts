@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { LoadedDocument } from '../1-load/parse-file.ts';
 import { definitionKey, type Definition, type DefinitionKey, type Kind } from '../types/definition.ts';
 
@@ -40,11 +41,11 @@ export interface World {
   byKind?: (kind: Kind) => readonly Definition[];
   /** Canonical JSON of the data model. */
   dataModelJson(): string;
-  /** The keys of a list (`*` or a kind), joined: memoized per build, since many recordings compare it. */
+  /** A digest of the keys of a list (`*` or a kind): memoized per build, since many recordings compare it. */
   listKeys(list: string): string;
-  /** The identities of a list's documents, joined: memoized per build. */
+  /** A digest of the identities of a list's documents: memoized per build. */
   listDocuments(list: string): string;
-  /** The keys of a kind's definitions with the identities of their facts, joined: memoized per build. */
+  /** A digest of the keys of a kind's definitions with the identities of their facts: memoized per build. */
   kindFacts(kind: string): string;
   /** How many definitions of a kind there are. */
   kindSize(kind: string): number;
@@ -76,6 +77,14 @@ function objectId(value: unknown): number {
   return id;
 }
 
+/**
+ * Signatures are compared by many recordings per build; a digest keeps each comparison short
+ * (the key list of a large workspace runs to tens of kilobytes).
+ */
+function digestOf(text: string): string {
+  return createHash('sha256').update(text).digest('base64');
+}
+
 export function kindOfKey(key: DefinitionKey): string {
   return key.slice(0, key.indexOf('/'));
 }
@@ -105,28 +114,28 @@ export function makeWorld(parts: Pick<World, 'definitions' | 'factsOf' | 'byKind
     ...parts,
     dataModelJson: () => (model ??= parts.dataModelJson()),
     listKeys(list) {
-      let joined = keys.get(list);
-      if (joined === undefined) {
-        joined = joinKeys(members(list));
-        keys.set(list, joined);
+      let digest = keys.get(list);
+      if (digest === undefined) {
+        digest = digestOf(joinKeys(members(list)));
+        keys.set(list, digest);
       }
-      return joined;
+      return digest;
     },
     listDocuments(list) {
-      let joined = docs.get(list);
-      if (joined === undefined) {
-        joined = [...members(list)].map((d) => objectId(d.doc)).join(',');
-        docs.set(list, joined);
+      let digest = docs.get(list);
+      if (digest === undefined) {
+        digest = digestOf([...members(list)].map((d) => objectId(d.doc)).join(','));
+        docs.set(list, digest);
       }
-      return joined;
+      return digest;
     },
     kindFacts(kind) {
-      let joined = facts.get(kind);
-      if (joined === undefined) {
-        joined = keysOfKind(kind).map((key) => `${key}=${objectId(parts.factsOf(key))}`).join(',');
-        facts.set(kind, joined);
+      let digest = facts.get(kind);
+      if (digest === undefined) {
+        digest = digestOf(keysOfKind(kind).map((key) => `${key}=${objectId(parts.factsOf(key))}`).join(','));
+        facts.set(kind, digest);
       }
-      return joined;
+      return digest;
     },
     kindSize: (kind) => keysOfKind(kind).length,
   };

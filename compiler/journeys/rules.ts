@@ -12,6 +12,7 @@ import { stripSpans } from '../dsl/strip-spans.ts';
 import type { Expr } from '../types/ast.ts';
 import type { Definition } from '../types/definition.ts';
 import type { CompiledJourneyRule } from '../types/journey.ts';
+import { durationMs } from '../types/rule-paths.ts';
 
 export interface RuleCheck {
   /** The checked rule: absent when the field holds no rule string or it did not parse. */
@@ -43,11 +44,16 @@ export function checkJourneyRule(
 
 /** The compiled form of a checked rule. */
 export function compileRule(rule: CheckedRule): CompiledJourneyRule {
+  const segments = rule.uses.some((u) => u.kind === 'Segment');
+  const windows = windowsRead(rule.ast);
   return {
     ast: stripSpans(rule.ast) as Expr,
     events: eventsRead(rule.ast),
+    // A segment's own rule may read any event, any distance back.
+    lookbackMs: segments ? null : windows.lookbackMs,
+    sinceEntry: windows.sinceEntry,
     traits: rule.uses.some((u) => u.kind === 'Trait'),
-    segments: rule.uses.some((u) => u.kind === 'Segment'),
+    segments,
     models: rule.uses.some((u) => u.kind === 'Model'),
   };
 }
@@ -56,12 +62,24 @@ export function compileRule(rule: CheckedRule): CompiledJourneyRule {
 export function literalRule(value: number | boolean): CompiledJourneyRule {
   const span = { start: 0, end: 0 };
   const ast: Expr = typeof value === 'number' ? { kind: 'number', value, span } : { kind: 'boolean', value, span };
-  return { ast: stripSpans(ast) as Expr, events: [], traits: false, segments: false, models: false };
+  return { ast: stripSpans(ast) as Expr, events: [], lookbackMs: 0, sinceEntry: false, traits: false, segments: false, models: false };
 }
 
-/** Event types the rule's aggregates read, sorted. */
-export function eventsRead(expr: Expr): string[] {
-  const found = new Set<string>();
+/** The longest past window of the rule's aggregates (null: one has none), and whether one is `since_entry`. */
+export function windowsRead(expr: Expr): { lookbackMs: number | null; sinceEntry: boolean } {
+  let lookbackMs: number | null = 0;
+  let sinceEntry = false;
+  for (const node of nodesOf(expr)) {
+    if (node.kind !== 'aggregate') continue;
+    const w = node.window;
+    if (w?.kind === 'since_entry') sinceEntry = true;
+    else if (w?.kind === 'past') lookbackMs = lookbackMs === null ? null : Math.max(lookbackMs, durationMs(w.duration.amount, w.duration.unit));
+    else if (w?.kind !== 'next') lookbackMs = null;
+  }
+  return { lookbackMs, sinceEntry };
+}
+
+function* nodesOf(expr: Expr): Generator<Extract<Expr, { kind: 'aggregate' }> | Expr> {
   const stack: unknown[] = [expr];
   while (stack.length > 0) {
     const node = stack.pop();
@@ -70,9 +88,14 @@ export function eventsRead(expr: Expr): string[] {
       continue;
     }
     if (typeof node !== 'object' || node === null) continue;
-    const n = node as { kind?: string; event?: unknown };
-    if (n.kind === 'aggregate' && typeof n.event === 'string') found.add(n.event);
+    if (typeof (node as { kind?: unknown }).kind === 'string') yield node as Expr;
     for (const value of Object.values(node)) if (typeof value === 'object' && value !== null) stack.push(value);
   }
+}
+
+/** Event types the rule's aggregates read, sorted. */
+export function eventsRead(expr: Expr): string[] {
+  const found = new Set<string>();
+  for (const node of nodesOf(expr)) if (node.kind === 'aggregate') found.add(node.event);
   return [...found].sort();
 }

@@ -72,6 +72,14 @@ export function compileExpr(expr: Expr, ctx: SqlContext): Compiled {
     case 'in':
       return compileIn(expr, ctx);
     case 'between': {
+      // `days_since(t) between a and b` as two bounds on t itself (see days-since-bound.ts).
+      const lowBound = daysSinceBound({ kind: 'binary', op: '>=', left: expr.value, right: expr.low, span: expr.span }, ctx);
+      const highBound = daysSinceBound({ kind: 'binary', op: '<=', left: expr.value, right: expr.high, span: expr.span }, ctx);
+      if (lowBound && highBound) {
+        const t = compileExpr(lowBound.instant, ctx);
+        const inside = sql`${comparison(lowBound.op, t, boundInstant(lowBound, ctx), ctx)} and ${comparison(highBound.op, t, boundInstant(highBound, ctx), ctx)}`;
+        return predicate(expr.negated ? sql`not (${inside})` : sql`(${inside})`);
+      }
       const v = compileExpr(expr.value, ctx);
       const low = compileExpr(expr.low, ctx);
       const high = compileExpr(expr.high, ctx);

@@ -17,6 +17,13 @@ export interface CompiledJourneyRule {
   ast: Expr;
   /** Event types the rule's aggregates read (sorted): the data a run must load, and what wakes a `wait_for` rule. */
   events: string[];
+  /**
+   * How far back before its evaluation instant the rule reads events (the longest `within`
+   * window); null when an aggregate has no window (it reads everything). `within since_entry`
+   * windows read back to the entry instead: `sinceEntry`.
+   */
+  lookbackMs: number | null;
+  sinceEntry: boolean;
   /** Whether it reads traits, segments (`in_segment`) or model scores: more data to load. */
   traits: boolean;
   segments: boolean;

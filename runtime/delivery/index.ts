@@ -11,3 +11,9 @@ export { deliverySettingsOf, normalizeDelivery, type DeliverySettings, type Tran
 export { addSuppression, removeSuppression, suppressionsAt, type Suppression, type SuppressionListReason } from './suppressions.ts';
 export { FileTransport, SmtpTransport, createTransport, type SmtpOptions } from './transports/index.ts';
 export { DeliveryError, DELIVERY_CODES, type DeliveryProblem } from './problems.ts';
+export { ingestEngagement, ingestEngagementFile, parseEngagementLine, ENGAGEMENT_KINDS, type EngagementKind, type EngagementRecord, type EngagementResult } from './engagement.ts';
+export { collectReport, type DeliveryReport, type OriginReport, type GroupReport, type Comparison, type ReportOptions } from './report/collect.ts';
+export { twoProportionTest, normalCdf, type ProportionOutcome } from './report/stats.ts';
+export { writeTransaction } from './write-transaction.ts';
+export { localDayBounds, localMinuteOfDay, localDate, nextLocalTime, zoneOr, isKnownTimeZone } from './local-time.ts';
+export { composeMime } from './mime.ts';

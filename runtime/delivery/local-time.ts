@@ -34,8 +34,16 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
 
 /** True when the Intl database knows the zone (customer data may hold anything). */
 export function isKnownTimeZone(timeZone: string): boolean {
-  return formatters.has(timeZone) || isKnownTimezone(timeZone);
+  let known = knownZones.get(timeZone);
+  if (known === undefined) {
+    known = isKnownTimezone(timeZone);
+    // Customer data may hold any string: remember a bounded number of answers.
+    if (knownZones.size < 10_000) knownZones.set(timeZone, known);
+  }
+  return known;
 }
+
+const knownZones = new Map<string, boolean>();
 
 /** The customer's zone when it is a real one, else the fallback (the workspace's). */
 export function zoneOr(candidate: unknown, fallback: string): string {

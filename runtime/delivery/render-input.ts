@@ -175,10 +175,15 @@ export class RenderInputLoader {
 /** How many popular items are ranked: enough to fill any template after leaving out what a customer bought. */
 const POPULAR_DEPTH = 200;
 
-/** Which optional parts of the render context a template reads. */
+const needsCache = new WeakMap<CompiledTemplate, Set<string>>();
+
+/** Which optional parts of the render context a template reads (worked out once per template). */
 function needsOf(template: CompiledTemplate | undefined): Set<string> {
+  if (!template) return new Set();
+  const cached = needsCache.get(template);
+  if (cached) return cached;
   const needs = new Set<string>();
-  if (!template) return needs;
+  needsCache.set(template, needs);
   for (const v of template.variables) needs.add(v.split('.')[0]!);
   // A rule() condition may read traits and segments whatever the variables list says.
   if (/\brule\s*\(/.test(template.html) || /\brule\s*\(/.test(template.subject)) {

@@ -12,9 +12,9 @@ import type { SendRequest } from '../delivery/types.ts';
 import { writeTransaction } from '../delivery/write-transaction.ts';
 import { assignVariant, HOLDOUT } from './assign.ts';
 import type { RunContext } from './context.ts';
-import { loadCustomers } from './customers.ts';
+import { loadCustomers, NO_NEEDS } from './customers.ts';
 import { membersAt } from './entries/sources.ts';
-import { ruleNeeds } from './needs.ts';
+import { earliestRead, ruleNeeds } from './needs.ts';
 import type { SegmentClock } from './segments.ts';
 import { earliestInstantOf, instantOf } from './times.ts';
 import type { RuntimeCampaign } from './versions.ts';
@@ -71,8 +71,8 @@ async function launch(ctx: RunContext, c: RuntimeCampaign, at: number): Promise<
       .execute();
     if (claimed.length === 0) return undefined;
     const members = await membersAt(trx, compiled.audience, at);
-    const needs = compiled.when ? ruleNeeds(compiled.when) : { events: new Set<string>(), traits: false, models: false };
-    const customers = await loadCustomers(trx, ctx.manifest, members, needs, at);
+    const needs = compiled.when ? ruleNeeds(compiled.when) : NO_NEEDS;
+    const customers = await loadCustomers(trx, ctx.manifest, members, needs, at, earliestRead(needs, at));
     const sends: SendRequest[] = [];
     const holdouts: SendRequest[] = [];
     for (const id of members) {

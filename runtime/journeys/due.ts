@@ -11,10 +11,10 @@ import { enqueue, recordSuppressed } from '../delivery/outbox.ts';
 import { writeTransaction } from '../delivery/write-transaction.ts';
 import type { SendRequest } from '../delivery/types.ts';
 import type { RunContext } from './context.ts';
-import { loadCustomers, type CustomerData, type DataNeeds } from './customers.ts';
+import { loadCustomers, NO_NEEDS, type CustomerData, type DataNeeds } from './customers.ts';
 import { claimDue, insertHistory, replaceWakes, saveEntries } from './entries/store.ts';
 import { advance, emptyEffects } from './machine.ts';
-import { journeyNeeds, mergeNeeds } from './needs.ts';
+import { earliestRead, journeyNeeds, mergeNeeds } from './needs.ts';
 import { holdoutRequestOf, sendRequestOf } from './send-requests.ts';
 import type { Effects, Entry } from './types.ts';
 
@@ -34,13 +34,17 @@ async function runBatch(ctx: RunContext, trx: Executor, horizon: number): Promis
   const entries = await claimDue(trx, ctx.db.dialect, horizon, ctx.batchSize);
   if (entries.length === 0) return 0;
   const compiled = new Map<Entry, CompiledJourney | undefined>();
-  let needs: DataNeeds = { events: new Set(), traits: false, models: false };
+  let needs: DataNeeds = NO_NEEDS;
+  let since = Infinity;
   for (const e of entries) {
     const c = await ctx.versions.get(trx, e.journey, e.version);
     compiled.set(e, c);
-    if (c) needs = mergeNeeds(needs, journeyNeeds(c));
+    if (!c) continue;
+    const own = journeyNeeds(c);
+    needs = mergeNeeds(needs, own);
+    since = Math.min(since, earliestRead(own, Math.min(e.stepAt, e.dueAt ?? e.stepAt), e.enteredAt));
   }
-  const customers = await loadCustomers(trx, ctx.manifest, entries.map((e) => e.customerId), needs, horizon);
+  const customers = await loadCustomers(trx, ctx.manifest, entries.map((e) => e.customerId), needs, horizon, since);
   const requests: SendRequest[] = [];
   const holdouts: SendRequest[] = [];
   const updates: Array<{ customerId: string; field: string; value: unknown }> = [];

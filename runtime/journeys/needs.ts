@@ -19,19 +19,38 @@ export function journeyNeeds(journey: CompiledJourney): DataNeeds {
     if (step.kind === 'branch') rules.push(...step.cases.map((c) => c.when));
     if (step.kind === 'update') rules.push(...step.set.map((s) => s.value));
   }
-  needs = rules.reduce<DataNeeds>((acc, r) => mergeNeeds(acc, ruleNeeds(r)), { events, traits: false, models: false });
+  // A wait_for an event reads the events after the step started: no further back than the step.
+  needs = rules.reduce<DataNeeds>((acc, r) => mergeNeeds(acc, ruleNeeds(r)), { events, lookbackMs: 0, sinceEntry: false, traits: false, models: false });
   cache.set(journey, needs);
   return needs;
 }
 
 export function ruleNeeds(rule: CompiledJourneyRule): DataNeeds {
-  return { events: rule.segments ? 'all' : new Set(rule.events), traits: rule.traits || rule.segments, models: rule.models || rule.segments };
+  return {
+    events: rule.segments ? 'all' : new Set(rule.events),
+    lookbackMs: rule.lookbackMs,
+    sinceEntry: rule.sinceEntry,
+    traits: rule.traits || rule.segments,
+    models: rule.models || rule.segments,
+  };
 }
 
 export function mergeNeeds(a: DataNeeds, b: DataNeeds): DataNeeds {
   return {
     events: a.events === 'all' || b.events === 'all' ? 'all' : new Set([...a.events, ...b.events]),
+    lookbackMs: a.lookbackMs === null || b.lookbackMs === null ? null : Math.max(a.lookbackMs, b.lookbackMs),
+    sinceEntry: a.sinceEntry || b.sinceEntry,
     traits: a.traits || b.traits,
     models: a.models || b.models,
   };
+}
+
+/**
+ * The earliest event instant rules may read for evaluations at or after `from` (an entry's next
+ * step, an entry instant, a launch): `from` less the lookback, or the entry for since_entry rules.
+ */
+export function earliestRead(needs: DataNeeds, from: number, enteredAt?: number): number {
+  let since = needs.lookbackMs === null ? -Infinity : from - needs.lookbackMs;
+  if (needs.sinceEntry && enteredAt !== undefined) since = Math.min(since, enteredAt);
+  return since;
 }

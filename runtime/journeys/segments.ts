@@ -58,6 +58,7 @@ export class SegmentClock {
     const stale = segments.filter((s) => (this.lastRun.get(s) ?? -Infinity) < at);
     if (stale.length === 0) return;
     const all = segmentsOf(this.ctx.manifest);
+    // Every trait, not only those the segments read: journey rules and templates read them too.
     await materialize(db, { traits: traitsOf(this.ctx.manifest), segments: all.filter((s) => stale.includes(s.name)) }, at);
     for (const s of stale) this.lastRun.set(s, at);
   }

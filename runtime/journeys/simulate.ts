@@ -88,7 +88,12 @@ async function inRolledBackTransaction(db: Database, manifest: Manifest, options
   return forecast!;
 }
 
-async function simulateOn(db: Database, manifest: Manifest, options: SimulateOptions): Promise<Forecast> {
+/**
+ * The simulation on `db` as it is, leaving the isolation to the caller: `herald plan` runs it
+ * inside its own session that is rolled back (on SQLite too, with no copy of the file to make).
+ */
+export async function simulateOn(db: Database, manifest: Manifest, options: SimulateOptions): Promise<Forecast> {
+  await rewindSegments(db, options.from);
   // The simulation starts at `from` (or where the database's clock already is, if later).
   const clock = await readClock(db.kysely);
   if (clock && clock.until < options.from) await db.kysely.updateTable('journey_run_clock').set({ until: options.from }).execute();
@@ -106,6 +111,18 @@ async function simulateOn(db: Database, manifest: Manifest, options: SimulateOpt
   const records = (await listDeliveries(db.kysely)).filter((r) => !before.has(r.idempotencyKey));
   const zone = options.timeZone ?? workspaceZone(manifest);
   return tally(records, options, zone, run);
+}
+
+/**
+ * Segment memberships as they stood at `from` (in the scratch copy only): the simulation then
+ * materializes them forward on its own clock, so segment entries and campaign audiences inside the
+ * window are as they would have been, even when the database was materialized later.
+ */
+async function rewindSegments(db: Database, from: number): Promise<void> {
+  const k = db.kysely;
+  await k.deleteFrom('segment_memberships').where('entered_at', '>', from).execute();
+  await k.updateTable('segment_memberships').set({ exited_at: null }).where('exited_at', '>', from).execute();
+  await k.deleteFrom('segment_runs').where('as_of', '>', from).execute();
 }
 
 function tally(records: readonly DeliveryRecord[], options: SimulateOptions, zone: string, run: RunSummary): Forecast {

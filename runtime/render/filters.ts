@@ -83,16 +83,21 @@ export function initialFilter(value: unknown): string {
   return s === '' ? s : [...s][0]!.toLocaleUpperCase();
 }
 
-/** Tracked URLs by settings, then URL: product links repeat across recipients. */
-const trackedUrls = new Map<string, Map<string, string>>();
+/**
+ * Tracked URLs by query, then tracked domains, then URL: product links repeat across recipients.
+ * The keys are the template's own string constants, so no key is built per call.
+ */
+const trackedUrls = new Map<string, Map<string, Map<string, string>>>();
 const MAX_TRACKED = 10_000;
 
 /** `track_link(query, domains)`: appends the UTM query to an http(s) link on a tracked host. */
 export function trackLinkFilter(value: unknown, query: string, domains: string[] = []): string {
   const url = typeof value === 'string' ? value : String(value);
-  const settings = domains.length === 0 ? query : `${query}\u0000${domains.length === 1 ? domains[0] : domains.join(',')}`;
-  let byUrl = trackedUrls.get(settings);
-  if (!byUrl) trackedUrls.set(settings, (byUrl = new Map()));
+  let byDomains = trackedUrls.get(query);
+  if (!byDomains) trackedUrls.set(query, (byDomains = new Map()));
+  const domainKey = domains.length === 0 ? '' : domains.length === 1 ? domains[0]! : domains.join(',');
+  let byUrl = byDomains.get(domainKey);
+  if (!byUrl) byDomains.set(domainKey, (byUrl = new Map()));
   let tracked = byUrl.get(url);
   if (tracked === undefined) {
     tracked = trackUrl(url, query, domains);

@@ -6,6 +6,7 @@ import type { RenderInput } from './context.ts';
 import { messageToken, PREVIEW_LINKS, type LinkSettings } from './preview.ts';
 import { openCartItemIds } from './cart.ts';
 import { freshFirst } from './popularity.ts';
+import { scoresByCustomer, segmentsByCustomer } from './batch-reads.ts';
 
 /**
  * The render input for one customer from the database, as of an instant: their fields, traits
@@ -24,17 +25,9 @@ export async function databaseRenderInput(
   cache?: RenderInputCache,
 ): Promise<RenderInput> {
   const loaded = await loadCustomer(db, manifest, customerId, asOf);
-  const k = db.kysely;
-  const memberships = await k
-    .selectFrom('segment_memberships')
-    .select('segment')
-    .where('customer_id', '=', customerId)
-    .where('entered_at', '<=', asOf)
-    .where((eb) => eb.or([eb('exited_at', 'is', null), eb('exited_at', '>', asOf)]))
-    .orderBy('segment')
-    .execute();
+  const segments = (await segmentsByCustomer(db, [customerId], asOf)).get(customerId) ?? [];
   const events = loaded.context.events ?? [];
-  const scored = await scoresOf(db, customerId);
+  const scored = (await scoresByCustomer(db, [customerId])).get(customerId) ?? { scores: {}, tiers: {} };
   const modelled = compiled.recommendations.model ? await modelRecommendations(db, manifest, compiled.recommendations.model, customerId, compiled.recommendations.count) : [];
   const recommendations = modelled.length > 0 ? modelled : await popularFromDatabase(db, manifest, compiled.recommendations.count, asOf, events, cache);
   const cartIds = openCartItemIds(events, asOf);
@@ -43,7 +36,7 @@ export async function databaseRenderInput(
   return {
     customer: loaded.context.customer as Record<string, unknown>,
     traits: (loaded.context.traits ?? {}) as Record<string, unknown>,
-    segments: memberships.map((m) => String(m.segment)),
+    segments,
     scores: scored.scores,
     tiers: scored.tiers,
     recommendations,
@@ -52,17 +45,6 @@ export async function databaseRenderInput(
     preferences_url: `${links.baseUrl}/preferences/${token}`,
     message_id: `${token}@${links.messageDomain}`,
   };
-}
-
-/** The customer's score and tier per model, as `herald score` last wrote them. */
-async function scoresOf(db: Database, customerId: string): Promise<{ scores: Record<string, number>; tiers: Record<string, string> }> {
-  const rows = await db.kysely.selectFrom('model_scores').select(['model', 'score', 'tier']).where('customer_id', '=', customerId).orderBy('model').execute();
-  const out = { scores: {} as Record<string, number>, tiers: {} as Record<string, string> };
-  for (const r of rows) {
-    if (r.score !== null && r.score !== undefined) out.scores[String(r.model)] = Number(r.score);
-    if (r.tier !== null && r.tier !== undefined) out.tiers[String(r.model)] = String(r.tier);
-  }
-  return out;
 }
 
 /** The model's recommended items for the customer, best first (none when it has not scored them). */

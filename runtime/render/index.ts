@@ -9,3 +9,4 @@ export { sampleRenderInput, messageToken, PREVIEW_LINKS, type LinkSettings } fro
 export { MissingValueError } from './missing.ts';
 export { databaseRenderInput, renderInputCache, popularItemIds, type RenderInputCache } from './from-database.ts';
 export { writeRecipientEmail, type DryRunOptions, type DryRunOutcome } from './dry-run.ts';
+export { renderAllCustomers, STREAM_PAGE, type StreamOptions, type StreamedEmail } from './stream.ts';

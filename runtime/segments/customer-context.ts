@@ -6,6 +6,7 @@ import type { Database, Executor } from '../db/database.ts';
 import { traitTableName } from '../db/sync.ts';
 import { traitsOf } from '../manifest.ts';
 import { materializeTraits } from './traits.ts';
+import { modelOutputsByCustomer } from '../models/store/customer-outputs.ts';
 
 /** The customer id names no customer in the database. */
 export class UnknownCustomerError extends Error {
@@ -51,7 +52,10 @@ export async function loadCustomer(db: Database, manifest: Manifest, customerId:
   const traits = (await lastMaterializedAt(db.kysely)) === asOf
     ? await readTraits(db.kysely, manifest, customerId)
     : await recomputeTraits(db, manifest, customerId, asOf);
-  return { context: { asOf, customer, traits, events }, traitsAsOf: asOf };
+  // score() and tier() read what the last `herald score` wrote, as the segment SQL does.
+  const models = Object.values(manifest.definitions).some((d) => d.kind === 'Model');
+  const outputs = models ? ((await modelOutputsByCustomer(db.kysely, [customerId])).get(customerId) ?? { scores: {}, tiers: {} }) : undefined;
+  return { context: { asOf, customer, traits, events, ...(outputs ? { scores: outputs.scores, tiers: outputs.tiers } : {}) }, traitsAsOf: asOf };
 }
 
 async function loadEvents(db: Executor, manifest: Manifest, customerId: string): Promise<EventRecord[]> {

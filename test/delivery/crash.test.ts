@@ -23,11 +23,12 @@ interface ChildRun {
   out: string;
 }
 
-/** Runs the worker in a child process; with `killAfter`, SIGKILLs it once it reports that many sends. */
+/** Runs the worker in a child process; with `killAfter`, it stops after that many sends and is SIGKILLed there. */
 function runWorker(url: string, dir: string, workerId: string, options: { killAfter?: number; leaseMs?: number } = {}): Promise<ChildRun> {
   return new Promise((done, fail) => {
     const args = [resolve('bin/run-ts.js'), resolve('test/delivery/support/deliver-child.ts'), manifestPath, url, dir, workerId, ...(options.leaseMs !== undefined ? [String(options.leaseMs)] : [])];
-    const child = spawn(process.execPath, args, { env: { ...process.env, DELIVER_AT: String(T0) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const env = { ...process.env, DELIVER_AT: String(T0), ...(options.killAfter !== undefined ? { STOP_AFTER: String(options.killAfter) } : {}) };
+    const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     let sent = 0;

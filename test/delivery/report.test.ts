@@ -158,6 +158,17 @@ forEachDialect('herald report', (ctx) => {
     expect([ten.converted, ten.click_conversions]).toEqual([30, 30]);
   });
 
+  it('declines a test for groups too small, and says why [HL539]', async () => {
+    const tiny = (variant: string) => ({ kind: 'campaign' as const, name: 'tiny', version: 'v1', experiment: 'subject', variant });
+    await addCustomers(db, ids('t', 5).map((id) => ({ id })));
+    await enqueue(db.kysely, ids('t', 3).map((id) => journeySend(id, { name: 'tiny', entry: 'x', origin: tiny('short') })));
+    for (const id of ['t3', 't4']) await recordSuppressed(db.kysely, journeySend(id, { name: 'tiny', entry: 'x', origin: tiny('holdout') }), 'holdout');
+    const doc = JSON.parse((await cli(['--format', 'json'])).stdout);
+    const [c] = doc.origins.find((o: { name: string }) => o.name === 'tiny').comparisons;
+    expect(c).toMatchObject({ a: 'short', b: 'holdout', assigned_a: 3, assigned_b: 2, p: null, z: null, note: { code: 'HL539' } });
+    expect((await cli([])).stdout).toContain('subject: short vs holdout: converted 0.0% (0/3) vs 0.0% (0/2); no test: fewer than 5 successes or failures in a group [HL539]');
+  });
+
   it('rejects bad flags plainly', async () => {
     await expect(cli(['--since', 'yesterday'])).rejects.toThrow(/--since "yesterday" is not a time/);
     await expect(cli(['--conversion-window', 'a week'])).rejects.toThrow(/not a duration/);

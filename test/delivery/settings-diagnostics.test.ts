@@ -7,11 +7,11 @@ import { stopMjmlWorker } from '../../compiler/templates/index.ts';
 import { deliveryCodes } from '../../compiler/diagnostics/catalogue/delivery.ts';
 
 /**
- * Fixture folders for the delivery settings' checks: test/delivery/fixtures/diagnostics/<case>/
+ * Fixture folders for the delivery settings' checks: test/fixtures/delivery-settings/<case>/
  * workspace/ and expected.json (the errors and the HL31x diagnostics of a full analysis).
  * `UPDATE_SNAPSHOTS=1` rewrites expected.json.
  */
-const FIXTURES = join(import.meta.dirname, 'fixtures', 'diagnostics');
+const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'delivery-settings');
 const update = process.env.UPDATE_SNAPSHOTS === '1';
 afterAll(() => stopMjmlWorker());
 

@@ -117,6 +117,8 @@ forEachDialect('herald dev with a preview database', (ctx) => {
     expect(page.body).toContain('2 entries in the preview database; left: purchase 1');
     expect(page.body).toMatch(/data-step="wait_more">[\s\S]*?<span class="pill step-count">1 here now<\/span>/);
     expect(page.body).toMatch(/data-step="remind">[\s\S]*?<span class="pill step-count">0 here now<\/span>/);
+    // The flowchart carries the counts too.
+    expect(page.body).toContain('wait_more: wait for purchase, up to 2d (1)');
   });
 });
 

@@ -77,6 +77,7 @@ describe('herald dev server', () => {
     const journey = await get(`${dev.url}journeys/cart_recovery`);
     expect(journey.body).toContain('data-step="remind"');
     expect(journey.body).toContain('send <a href="/templates/offer">offer</a>');
+    expect(journey.body).toMatch(/<pre class="mermaid">flowchart TD\n  entry_\(\[&quot;on added_to_cart \(once per 1w\)&quot;\]\) --&gt; s_wait_1h/);
     const segment = await get(`${dev.url}segments/big_spenders`);
     expect(segment.body).toContain('spend_90d &gt; 100 and rfm.monetary &gt;= 4');
     expect(segment.body).toContain('No preview database');

@@ -17,13 +17,11 @@ const FIXTURES = join(TEST_ROOT, 'fixtures');
  * the code that reports them. Each range is skipped with a printed note, never silently.
  */
 const IN_PROGRESS: Array<{ area: string; from: number; to: number }> = [
-  { area: 'delivery', from: 315, to: 319 },
   { area: 'journeys', from: 360, to: 369 },
   { area: 'plan', from: 390, to: 399 },
   { area: 'journeys (emit)', from: 430, to: 439 },
   { area: 'journeys (runtime)', from: 510, to: 529 },
   { area: 'plan (emit)', from: 450, to: 459 },
-  { area: 'delivery (runtime)', from: 530, to: 549 },
   { area: 'plan (runtime)', from: 550, to: 559 },
   { area: 'dev mode', from: 560, to: 569 },
 ];
@@ -32,11 +30,7 @@ const IN_PROGRESS: Array<{ area: string; from: number; to: number }> = [
  * Codes of finished areas that no test produces yet. Each is printed on every run; the test fails
  * when one becomes covered, so the list only shrinks. Add nothing here: write the fixture instead.
  */
-const NOT_YET_COVERED: ReadonlyMap<string, string> = new Map([
-  ['HL580', 'models: a constant feature while training'],
-  ['HL581', 'models: a label that is not true/false or not finite'],
-  ['HL583', 'models: recommendations with customers or items without interactions'],
-]);
+const NOT_YET_COVERED: ReadonlyMap<string, string> = new Map([]);
 
 function* filesUnder(dir: string): Generator<string> {
   for (const name of readdirSync(dir)) {

@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { PassThrough, Writable } from 'node:stream';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { initCommand } from '../../cli/commands/init.ts';
 import { HAS_SCRIPT, KEY, Terminal } from './terminal.ts';
 import { REPO, scratch } from './support.ts';
 
@@ -68,17 +70,21 @@ describe.skipIf(!HAS_SCRIPT)('herald init and herald new on a terminal', () => {
     expect(yaml).toContain('description: Spring promotion');
     expect(yaml).toContain('subject: Spring is here');
   });
+});
 
+describe('herald init in-process on a terminal-like stream', () => {
   it('Ctrl-C at a prompt cancels and writes nothing', async () => {
-    const term = new Terminal([process.execPath, HERALD, 'init', 'never'], tmp.dir);
-    try {
-      await term.waitFor('Workspace name');
-      term.type(KEY.ctrlC);
-      await term.waitFor('cancelled; nothing was written');
-      expect(await term.exitCode()).toBe(2);
-    } finally {
-      term.kill();
-    }
+    const input = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => undefined });
+    let shown = '';
+    const output = Object.assign(new Writable({ write: (chunk, _e, done) => ((shown += String(chunk)), done()) }), { isTTY: true, columns: 120, rows: 40 });
+    const errors: string[] = [];
+    const stderr = new Writable({ write: (chunk, _e, done) => (errors.push(String(chunk)), done()) });
+    const run = initCommand.run(['never'], { stdin: input, stdout: output, stderr, cwd: tmp.dir, env: {} });
+    for (let i = 0; i < 200 && !shown.includes('Workspace name'); i++) await new Promise((r) => setTimeout(r, 10));
+    expect(shown).toContain('Workspace name');
+    input.write(KEY.ctrlC);
+    expect(await run).toBe(2);
+    expect(errors.join('')).toContain('cancelled; nothing was written');
     expect(existsSync(join(tmp.dir, 'never'))).toBe(false);
   });
 });

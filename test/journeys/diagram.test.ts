@@ -33,7 +33,7 @@ const cart = journeys.cart!;
 describe('journey diagrams', () => {
   it('draw every step and every route, starting from the entry', () => {
     const d = journeyDiagram(cart);
-    expect(d.startsWith('flowchart TD\n  entry_(["on added_to_cart (once per 7d)"]) --> s_wait_1h\n')).toBe(true);
+    expect(d.startsWith('flowchart TD\n  entry_(["on added_to_cart (once per 1w)"]) --> s_wait_1h\n')).toBe(true);
     for (const [name, step] of Object.entries(cart.steps)) {
       expect(d).toContain(`  s_${name}`);
       for (const target of targetsOf(step)) expect(d).toMatch(new RegExp(`s_${name} (-- "[^"]*" )?--> ${target === 'exit' ? 'exit_' : `s_${target}`}\\n`));

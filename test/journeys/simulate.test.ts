@@ -4,7 +4,7 @@ import { forEachDialect } from '../support/postgres.ts';
 import type { Database } from '../../runtime/db/database.ts';
 import { simulate } from '../../runtime/journeys/index.ts';
 import { compileOrThrow, fixtureWorkspace } from './support.ts';
-import { at, outbox, prepare, run } from './run-support.ts';
+import { at, outbox, prepare, run, type Given } from './run-support.ts';
 
 const JOURNEY = `
 apiVersion: herald/v1
@@ -26,7 +26,7 @@ spec: { audience: buyers, template: welcome, send_at: "2026-01-08T09:00" }
 `;
 const manifest = compileOrThrow(fixtureWorkspace({ 'journeys.yaml': JOURNEY }));
 const customers = Array.from({ length: 12 }, (_, i) => ({ id: `m${i}`, email: `m${i}@example.test`, email_consent: i !== 5 }));
-const events = customers.flatMap((c, i) => [
+const events = customers.flatMap((c, i): Given['events'] => [
   { customer: c.id, type: 'purchase', at: at('2026-01-02T10:00Z') + i * 60_000, properties: { item_id: 'A', amount: 5 } },
   { customer: c.id, type: 'added_to_cart', at: at('2026-01-05T10:00Z') + i * 7_200_000, properties: { item_id: 'A', price: 5 } },
 ]);

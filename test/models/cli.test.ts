@@ -1,6 +1,6 @@
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.ts';
@@ -86,7 +86,7 @@ describe('herald train / herald score', () => {
     expect(auc).toBeGreaterThan(0.6);
     expect(single).toBeGreaterThan(0.5);
     expect(r.stdout).toMatch(/^ {2}lift over the baseline: [\d.]+x \(bar: 1\.2x\)$/m);
-    expect(r.stdout).toContain('  report: .herald/models/repurchase_90d/v1/report.md');
+    expect(r.stdout).toContain(`  report: ${relative(process.cwd(), join(dir, '.herald/models/repurchase_90d/v1/report.md'))}`);
     expect(existsSync(join(dir, '.herald/models/repurchase_90d/v1/report.md'))).toBe(true);
     expect(r.stderr).not.toContain('HL442');
     const again = await herald(['train', dir, '--db', db, '--model', 'repurchase_90d', '--format', 'json']);
@@ -103,12 +103,21 @@ describe('herald train / herald score', () => {
     const high = Math.round(0.2 * known);
     const medium = Math.round(0.5 * known) - high;
     expect(r.stdout).toMatch(new RegExp(`^repurchase_90d v1: ${known} customers \\(high ${high}, medium ${medium}, low ${known - high - medium}\\), PSI vs training [\\d.]+ \\((stable|a moderate shift|drifted)\\)$`, 'm'));
-    expect(r.stdout).toContain('  drift report: .herald/models/repurchase_90d/v1/drift.md');
+    expect(r.stdout).toContain(`  drift report: ${relative(process.cwd(), join(dir, '.herald/models/repurchase_90d/v1/drift.md'))}`);
     expect(r.stdout).toMatch(/^next_items v1: 200 customers \(with_history \d+, cold_start \d+\), 1000 recommendations$/m);
     expect(r.stdout + r.stderr).not.toMatch(/c0\d{4}|@example\.test/);
     const s = await herald(['segments', dir, '--db', db, '--as-of', '2025-01-01', '--format', 'json']);
     expect(s.code).toBe(0);
     expect(JSON.parse(s.stdout).segments).toContainEqual(expect.objectContaining({ segment: 'likely_buyers', members: high }));
+    // explain evaluates the rule in JavaScript on the stored tiers, and agrees with the SQL.
+    const database = openDatabase(db);
+    const tiers = await database.kysely.selectFrom('model_scores').select(['customer_id', 'tier']).where('model', '=', 'repurchase_90d').orderBy('customer_id').execute();
+    await database.close();
+    for (const pick of [tiers.find((t) => t.tier === 'high')!, tiers.find((t) => t.tier === 'low')!]) {
+      const e = await herald(['explain', String(pick.customer_id), dir, '--db', db, '--as-of', '2025-01-01']);
+      expect(e.stdout).toContain(`likely_buyers: ${pick.tier === 'high' ? 'IN' : 'OUT'}`);
+      expect(e.stdout).toContain(`tier(repurchase_90d) = "${pick.tier}"`);
+    }
   });
 
   it('a bar that is not met: exit 1, the reason, the previous version stays active', async () => {

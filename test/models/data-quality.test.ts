@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { compileModelSpec } from '../../compiler/models/compile-spec.ts';
 import { InMemoryFeatureSource, type CompiledFeatures } from '../../runtime/models/features/in-memory.ts';
 import { fromRows } from '../../runtime/models/matrix.ts';
 import { fitPreprocessor, transform } from '../../runtime/models/preprocess.ts';
@@ -65,7 +66,7 @@ describe('who is in a snapshot', () => {
   it('the population rule picks the customers, as of the snapshot', async () => {
     const features: CompiledFeatures = { ...rfmFeatures(), population: (_c, events) => events.some((e) => e.type === 'purchase' && (e.amount as number) > 90) };
     const snap = await new InMemoryFeatureSource(shop, features).snapshot(cutoff, { label: true });
-    const bigSpenders = new Set(shop.events.filter((e) => e.at <= cutoff.getTime() && e.amount > 90).map((e) => e.customer_id));
+    const bigSpenders = new Set(shop.events.filter((e) => e.at <= cutoff.getTime() && (e.amount as number) > 90).map((e) => e.customer_id));
     expect(snap.customerIds).toEqual([...bigSpenders].sort());
   });
 
@@ -135,6 +136,23 @@ describe('bad training input', () => {
     const codes = outcome.problems.map((p) => `${p.code} ${p.message}`);
     expect(codes.some((c) => c.startsWith('HL574 feature "extra"') && c.includes('flagged in "extra_missing"'))).toBe(true);
     expect(Number.isFinite(outcome.version.metrics.auc)).toBe(true);
+  });
+
+  it('a constant feature: a warning, and training goes on', async () => {
+    const outcome = await trainModel(repurchaseSpec(), new InMemoryFeatureSource(shop, withFeature(() => 3)), tempStore(), { asOf });
+    if (outcome.status === 'unchanged') throw new Error('unreachable');
+    expect(outcome.problems).toContainEqual({ code: 'HL580', severity: 'warning', model: 'repurchase_90d', message: 'feature "extra" of model repurchase_90d is 3 for every training customer' });
+    expect(Number.isFinite(outcome.version.metrics.auc)).toBe(true);
+  });
+
+  it('a propensity label that is not true/false, and a regression label that is missing', async () => {
+    const counted = { ...rfmFeatures(), label: () => 2 };
+    const err = await trainModel(repurchaseSpec(), new InMemoryFeatureSource(shop, counted), tempStore(), { asOf }).catch((e) => e);
+    expect(err.problem).toMatchObject({ code: 'HL581', message: 'the label of model repurchase_90d must be true/false, but a value is 2', help: 'use exists(...) or a comparison' });
+    const value = compileModelSpec('value', { type: 'regression', label: 'sum(purchase.amount within next 90d)', features: { recency: 'r', frequency: 'f', monetary: 'm', country_uk: 'c' } });
+    const missing = { ...rfmFeatures(), label: (c: { id: string }) => (c.id.endsWith('5') ? null : 1 + c.id.length) };
+    const err2 = await trainModel(value, new InMemoryFeatureSource(shop, missing), tempStore(), { asOf }).catch((e) => e);
+    expect(err2.problem).toMatchObject({ code: 'HL581', message: expect.stringMatching(/^the label of model value is missing or not finite for \d+ of \d+ customers$/), help: 'wrap it in if(x is null, 0, x)' });
   });
 
   it('a text feature', async () => {

@@ -11,7 +11,7 @@ import { InMemoryFeatureSource } from '../../runtime/models/features/in-memory.t
 import { SqlFeatureSource } from '../../runtime/models/features/sql.ts';
 import { scoreModel } from '../../runtime/models/score-model.ts';
 import { requireModelsForRules, untrainedRuleReads } from '../../runtime/models/require-trained.ts';
-import { customerModelOutputs } from '../../runtime/models/store/customer-outputs.ts';
+import { modelOutputsByCustomer } from '../../runtime/models/store/customer-outputs.ts';
 import type { EventRecord } from '../../runtime/models/features/source.ts';
 import { DatabaseModelStore } from '../../runtime/models/store/db-store.ts';
 import { migrate } from '../../runtime/db/migrate.ts';
@@ -155,15 +155,15 @@ forEachDialect('models on the database', (ctx) => {
     expect(rows).toHaveLength(250 * 5);
   });
 
-  it("gives the render context one customer's scores, tiers and recommended items", async () => {
-    const scored = await db.kysely.selectFrom('model_scores').select(['customer_id', 'score', 'tier']).where('model', '=', 'repurchase_90d').orderBy('customer_id').executeTakeFirstOrThrow();
-    const customer = String(scored.customer_id);
-    const outputs = await customerModelOutputs(db.kysely, customer);
-    expect(outputs.scores.repurchase_90d).toBeCloseTo(Number(scored.score), 12);
-    expect(outputs.tiers.repurchase_90d).toBe(scored.tier);
-    const recs = await db.kysely.selectFrom('model_recommendations').select('item_id').where('customer_id', '=', customer).where('model', '=', 'next_items').orderBy('rank').execute();
-    expect(outputs.recommendations.next_items).toEqual(recs.map((r) => r.item_id));
-    expect((await customerModelOutputs(db.kysely, customer, { limit: 2 })).recommendations.next_items).toEqual(recs.slice(0, 2).map((r) => r.item_id));
-    expect(await customerModelOutputs(db.kysely, 'nobody')).toEqual({ scores: {}, tiers: {}, recommendations: {} });
+  it("reads customers' scores and tiers back for the evaluator and templates, one query for many", async () => {
+    const stored = await db.kysely.selectFrom('model_scores').select(['customer_id', 'score', 'tier']).where('model', '=', 'repurchase_90d').orderBy('customer_id').limit(3).execute();
+    const ids = stored.map((r) => String(r.customer_id));
+    const outputs = await modelOutputsByCustomer(db.kysely, [...ids, 'nobody']);
+    expect([...outputs.keys()].sort()).toEqual(ids);
+    for (const r of stored) {
+      expect(outputs.get(String(r.customer_id))!.scores.repurchase_90d).toBeCloseTo(Number(r.score), 12);
+      expect(outputs.get(String(r.customer_id))!.tiers.repurchase_90d).toBe(r.tier);
+    }
+    expect(await modelOutputsByCustomer(db.kysely, [])).toEqual(new Map());
   });
 });

@@ -37,7 +37,7 @@ describe('propensity training', () => {
     expect(svg).toContain('ROC curve');
     const md = readFileSync(join(store.root, 'repurchase_90d/v1/report.md'), 'utf8');
     expect(md).toContain('**Activated**');
-    expect(md).toContain('| auc |');
+    expect(md).toContain('| AUC |');
     const json = JSON.parse(readFileSync(join(store.root, 'repurchase_90d/v1/report.json'), 'utf8'));
     expect(json.calibration).toHaveLength(10);
     expect((await store.active('repurchase_90d'))?.version).toBe(1);

@@ -77,7 +77,7 @@ describe('recommendations', () => {
     expect(outcome.version.metrics.customers).toBe(judged.size);
     expect(outcome.report.rows.holdout).toBe(judged.size);
     // The training side is every other customer with a purchase before the cut-off.
-    expect(outcome.report.rows.train).toBe([...seenBefore.keys()].length);
+    expect(outcome.report.rows.train).toBe([...seenBefore.keys()].filter((id) => !held(id)).length);
   });
 
   it('content similarity reads a name as its words: items sharing rare words are alike', () => {
@@ -119,6 +119,19 @@ describe('recommendations', () => {
     expect(rows.length).toBe(scored.customers * 5);
     const newcomer = rows.filter((r) => r.customerId === 'newcomer');
     expect(newcomer.map((r) => r.rank)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('says how many evaluated customers and catalog items had no interactions', async () => {
+    const extra = { ...shop, items: [...shop.items, { id: 'unsold_1', category: 'cat0', price: 9 }, { id: 'unsold_2', category: 'cat1', price: 19 }] };
+    const outcome = await trainModel(recSpec({ algorithm: 'hybrid' }), new InMemoryFeatureSource(extra, noFeatures), tempStore(), { asOf });
+    if (outcome.status === 'unchanged') throw new Error('unreachable');
+    const cutoff = new Date(outcome.version.cutoff).getTime();
+    const touched = new Set(shop.events.filter((e) => e.at <= cutoff).map((e) => String(e.item_id)));
+    const untouched = extra.items.filter((i) => !touched.has(i.id)).length;
+    expect(untouched).toBeGreaterThanOrEqual(2);
+    const note = outcome.problems.find((p) => p.code === 'HL583')!;
+    expect(note).toMatchObject({ severity: 'info', model: 'next_items' });
+    expect(note.message).toMatch(new RegExp(`^\\d+ evaluated customers had no interactions \\(they get popular items\\); ${untouched} catalog items had none \\(recommendable through content similarity\\)$`));
   });
 
   it('fails clearly when there are no interactions', async () => {

@@ -134,7 +134,7 @@ describe('herald plan with bad input', () => {
     expect(doc.data.source).toBe('sample');
     expect(doc.data.reason).toContain('does not exist yet');
     expect(doc.data.customers).toBe(60);
-    expect(doc.as_of).toBe('2026-02-27T18:00:00.000Z');
+    expect(doc.as_of).toBe('2026-03-03T12:00:00.000Z'); // the last add-to-cart in data/events.csv
     expect(doc.notes.map((n) => n.code)).toContain('HL557');
     const s = doc.segments.find((x) => x.name === 'big_spenders')!;
     expect(s.before).toBeGreaterThan(s.after!);

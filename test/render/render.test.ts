@@ -172,6 +172,7 @@ describe('popularity fallback', () => {
     const sample = readSampleData(`${SHOWCASE}/data/sample.yaml`);
     const compiled = compileTemplateFile(SHOWCASE, 'templates/recommendations.yaml').compiled!;
     const input = sampleRenderInput(compiled, sample, 'c_1003')!;
-    expect(input.recommendations!.map((i) => i.id)).toEqual(['84879', '85123A', '47566', '22423', '85099B', '71053']);
+    // 85123A has two buyers; then by units. c_1003's own purchases (85099B, 71053) come last.
+    expect(input.recommendations!.map((i) => i.id)).toEqual(['85123A', '84879', '47566', '22423', '85099B', '71053']);
   });
 });

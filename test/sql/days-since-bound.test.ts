@@ -1,5 +1,5 @@
 /**
- * `days_since(t) <op> N` is compiled as a comparison of t with a bound instant (see
+ * `days_since(t) <op> N` (and `between`) is compiled as a comparison of t with a bound instant (see
  * compiler/sql/days-since-bound.ts). Near the boundary, a millisecond either way decides
  * membership: customers are placed at every millisecond around as_of - N days, for fractional,
  * negative and awkward N, and SQLite, PostgreSQL and the evaluator must agree on each of them.
@@ -40,7 +40,11 @@ function customersAround(limits: readonly number[]): GenData['customers'] {
 }
 
 function rulesFor(limits: readonly number[]) {
-  return limits.flatMap((n) => OPS.flatMap((op) => [`days_since(signup_at) ${op} ${n}`, `${n} ${op} days_since(signup_at)`]));
+  const compared = limits.flatMap((n) => OPS.flatMap((op) => [`days_since(signup_at) ${op} ${n}`, `${n} ${op} days_since(signup_at)`]));
+  const between = limits.flatMap((n, i) =>
+    limits.slice(i).flatMap((m) => [`days_since(signup_at) between ${n} and ${m}`, `days_since(signup_at) not between ${m} and ${n}`]),
+  );
+  return [...compared, ...between];
 }
 
 describe('days_since bound', () => {

@@ -51,6 +51,13 @@ export const CLIENT_JS = String.raw`(() => {
     };
   }
 
+  // Journey flowcharts are drawn when the page has mermaid (served from node_modules when installed).
+  window.heraldRenderDiagrams = () => {
+    if (window.mermaid) window.mermaid.run({ querySelector: 'pre.mermaid:not([data-processed])' }).catch(() => undefined);
+  };
+  if (window.mermaid) window.mermaid.initialize({ startOnLoad: false, securityLevel: 'strict' });
+  window.heraldRenderDiagrams();
+
   document.addEventListener('click', (event) => {
     const target = event.target;
     if (target instanceof Element && target.closest('[data-dismiss-overlay]')) overlay().hidden = true;

@@ -35,6 +35,8 @@ ul.clauses { list-style: none; padding-left: 18px; }
 .step { background: #fff; border: 1px solid var(--line); border-left: 4px solid var(--accent); border-radius: 6px; padding: 8px 12px; }
 .step.exit { border-left-color: var(--muted); }
 .step .kind { font-size: 12px; text-transform: uppercase; color: var(--muted); margin-left: 6px; }
+pre.mermaid[data-processed] { background: #fff; border: 1px solid var(--line); }
+pre.mermaid[data-processed] + .mermaid-note { display: none; }
 #herald-overlay { position: fixed; inset: 0; background: rgba(20, 24, 31, 0.72); z-index: 20; overflow: auto; padding: 40px; }
 #herald-overlay[hidden] { display: none; }
 #herald-overlay .panel { max-width: 1000px; margin: 0 auto; background: #fff; border-top: 6px solid var(--bad); border-radius: 8px; padding: 18px 22px; }

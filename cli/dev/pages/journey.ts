@@ -1,6 +1,7 @@
 import { printRule } from '../../../compiler/dsl/print.ts';
 import { DURATION_MS } from '../../../compiler/types/rule-paths.ts';
 import { EXIT, targetsOf, type CompiledJourney, type CompiledJourneyRule, type CompiledStep } from '../../../compiler/types/journey.ts';
+import { journeyDiagram } from '../../../runtime/journeys/diagram.ts';
 import type { JourneyCounts } from '../database.ts';
 import { graphLinks, notFound, type PageContext } from './context.ts';
 import type { Page } from './layout.ts';
@@ -34,7 +35,10 @@ ${problem ? html`<p class="bad">HL560: ${problem}</p>` : ''}
 ${counts ? html`<p>${counts.entered} entries in the preview database${counts.exited.size > 0 ? html`; left: ${[...counts.exited].map(([r, n], i) => html`${i > 0 ? ', ' : ''}${r} ${n}`)}` : ''}</p>` : ''}
 <div class="card"><strong>entry</strong> ${entryText(journey)}${journey.exitWhen ? html`<br><strong>exit when</strong> <code>${rule(journey.exitWhen)}</code>` : ''}</div>
 <div class="steps journey-diagram">${stepOrder(journey).map((step) => stepCard(step, journey.steps[step]!, counts))}
-<div class="step exit" id="step-exit"><strong>exit</strong></div></div>`,
+<div class="step exit" id="step-exit"><strong>exit</strong></div></div>
+<h2>Flowchart</h2>
+<pre class="mermaid">${journeyDiagram(journey, { describeRule: printRule, ...(counts ? { counts: Object.fromEntries(counts.atStep) } : {}) })}</pre>
+<p class="muted mermaid-note">The journey as Mermaid source: install the <code>mermaid</code> package next to herald to see it drawn here.</p>`,
   };
 }
 

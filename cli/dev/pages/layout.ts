@@ -16,7 +16,7 @@ export function statusLine(build: DevBuild): string {
   return build.ok ? `${when}: ok${build.diagnostics.length > 0 ? ` (${summaryLine(build.diagnostics)})` : ''}` : `${when}: ${summaryLine(build.diagnostics)}`;
 }
 
-export function layout(page: Page, build: DevBuild, workspace: string): string {
+export function layout(page: Page, build: DevBuild, workspace: string, options: { mermaid?: boolean } = {}): string {
   const overlay = overlayMarkup(build);
   return html`<!doctype html>
 <html lang="en">
@@ -34,7 +34,8 @@ export function layout(page: Page, build: DevBuild, workspace: string): string {
 </header>
 <main id="herald-main">${page.body}</main>
 <div id="herald-overlay"${overlay === '' ? raw(' hidden') : ''}>${raw(overlay)}</div>
-<script src="/assets/client.js"></script>
+${options.mermaid ? html`<script src="/assets/mermaid.js"></script>
+` : ''}<script src="/assets/client.js"></script>
 </body>
 </html>
 `.value;

@@ -6,7 +6,7 @@
 import type { Manifest } from '../../../compiler/types/manifest.ts';
 import type { Executor } from '../../db/database.ts';
 import { loadCustomers } from '../customers.ts';
-import { ruleNeeds } from '../needs.ts';
+import { earliestRead, ruleNeeds } from '../needs.ts';
 import type { JourneyRules } from '../rules.ts';
 import type { Entry, EntryContext, HistoryRow } from '../types.ts';
 import type { RuntimeJourney } from '../versions.ts';
@@ -39,7 +39,8 @@ export async function admit(db: Executor, manifest: Manifest, journey: RuntimeJo
   const sorted = [...candidates].sort((a, b) => a.at - b.at || (a.customerId < b.customerId ? -1 : a.customerId > b.customerId ? 1 : a.key < b.key ? -1 : 1));
   const customers = [...new Set(sorted.map((c) => c.customerId))];
   const past = await pastEntries(db, journey.name, customers);
-  const data = entry.when ? await loadCustomers(db, manifest, customers, ruleNeeds(entry.when), horizon) : undefined;
+  const needs = entry.when ? ruleNeeds(entry.when) : undefined;
+  const data = needs ? await loadCustomers(db, manifest, customers, needs, horizon, earliestRead(needs, sorted[0]!.at)) : undefined;
   for (const c of sorted) {
     const id = entryId(journey.name, c.customerId, c.key);
     const p = past.get(c.customerId) ?? { ids: new Set<string>(), active: 0, ever: false };

@@ -1,5 +1,6 @@
 import type { EvaluationBar, ModelJobSpec } from '../../../compiler/models/job-spec.ts';
 import { fmt } from '../bar.ts';
+import { metricLabel } from './summary.ts';
 import type { CalibrationBin, LiftDecile } from '../metrics.ts';
 import type { ModelProblem } from '../problems.ts';
 import type { EpochRecord } from '../train/dense.ts';
@@ -71,7 +72,7 @@ function markdown(r: TrainReport, plots: string[]): string {
   for (const [name, value] of Object.entries(r.metrics)) {
     const b = r.baseline.metrics[name];
     const f = ref?.metrics[name];
-    lines.push(`| ${name.replace(/_/g, ' ')} | ${show(value)} | ${b === undefined ? '' : show(b)} |${ref ? ` ${f === undefined ? '' : show(f)} |` : ''}`);
+    lines.push(`| ${metricLabel(name, r.metrics.k ?? 10)} | ${show(value)} | ${b === undefined ? '' : show(b)} |${ref ? ` ${f === undefined ? '' : show(f)} |` : ''}`);
   }
   lines.push('', `Baseline: ${r.baseline.name}.`);
   if (ref) lines.push(`Reference: ${ref.name}, fitted and measured on the same split.`);

@@ -29,7 +29,7 @@ const METRIC_LABEL: Record<string, string> = {
  * aligned table a person reads at a glance: one row per metric, one column per contender.
  */
 export function metricsTable(type: ModelType, version: Pick<ModelVersion, 'metrics' | 'baseline' | 'reference'>, k = version.metrics.k ?? 10): string[] {
-  const label = (m: string) => (METRIC_LABEL[m] ?? m).replace('_at_k', '@k').replace('@k', `@${k}`).replace(/_/g, ' ');
+  const label = (m: string) => metricLabel(m, k);
   const heads = ['', 'model', BASELINE_HEADING[type], ...(version.reference ? ['reference'] : [])];
   const rows = Object.entries(version.metrics)
     .filter(([m]) => !NOT_COMPARED.has(m))
@@ -37,6 +37,11 @@ export function metricsTable(type: ModelType, version: Pick<ModelVersion, 'metri
   const widths = heads.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
   return [line(heads), ...rows.map(line)];
+}
+
+/** A metric's name as people write it: `AUC`, `precision@10`, `R²`. */
+export function metricLabel(metric: string, k: number): string {
+  return (METRIC_LABEL[metric] ?? metric).replace('_at_k', '@k').replace('@k', `@${k}`).replace(/_/g, ' ');
 }
 
 function show(v: number | undefined): string {

@@ -49,7 +49,8 @@ export async function trainRecommendations(spec: ModelJobSpec, source: FeatureSo
     seed: spec.training.seed,
   };
   // Held-out customers take no part in fitting: their past is only the history they are scored from.
-  const evalModel = fitRecommender(past.filter((i) => !isHoldout(i.customerId)), items, opts);
+  const fitted = past.filter((i) => !isHoldout(i.customerId));
+  const evalModel = fitRecommender(fitted, items, opts);
   const scorer = new RecommenderScorer(evalModel);
   const pastByCustomer = groupBy(past);
   const truth = new Map<string, Set<string>>();
@@ -96,7 +97,7 @@ export async function trainRecommendations(spec: ModelJobSpec, source: FeatureSo
     metrics: { precision_at_k: m.precision_at_k, recall_at_k: m.recall_at_k, ndcg_at_k: m.ndcg_at_k, k: r.k, customers: m.customers },
     baseline: { name: 'popularity', metrics: { precision_at_k: b.precision_at_k, recall_at_k: b.recall_at_k, ndcg_at_k: b.ndcg_at_k } },
     problems,
-    rows: { train: pastByCustomer.size, holdout: truth.size },
+    rows: { train: new Set(fitted.map((i) => i.customerId)).size, holdout: truth.size },
   };
 }
 

@@ -1,8 +1,9 @@
 /**
  * A delivery worker in its own process, for the crash test: delivers everything due at T0 from
  * the database at argv[3] with the manifest at argv[2] into the file transport's dir argv[4],
- * as worker argv[5], and prints `SENT <key>` after each message the transport accepted (the
- * parent kills it with SIGKILL after some of them) and `DONE <sent>` at the end.
+ * as worker argv[5], and prints `SENT <key>` after each message the transport accepted and
+ * `DONE <sent>` at the end. With STOP_AFTER=N it stops dead after the N-th message (mid-batch:
+ * that message's files are written, its outcome not yet recorded) and waits to be killed.
  */
 import { readFileSync } from 'node:fs';
 import { openDatabase } from '../../../runtime/db/open.ts';
@@ -20,9 +21,12 @@ const transport = {
   async send(message: OutgoingMessage) {
     const result = await files.send(message);
     process.stdout.write(`SENT ${message.idempotencyKey}\n`);
+    if (++sent === stopAfter) await new Promise(() => undefined);
     return result;
   },
 };
+const stopAfter = process.env.STOP_AFTER ? Number(process.env.STOP_AFTER) : undefined;
+let sent = 0;
 const settings = deliverySettingsOf(manifest);
 if (leaseMs) settings.leaseMs = Number(leaseMs);
 const T0 = Number(process.env.DELIVER_AT);
