@@ -20,7 +20,8 @@ export const EXIT_CHANGES = 3;
 
 const USAGE = `herald plan [dir] --base REF [--db URL] [--as-of TIME] [--format pretty|markdown|json]
                  [--out DIR] [--detailed-exitcode] [--data auto|database|sample|none]
-                 [--max-audience-change PCT] [--max-first-day-sends N] [--full-plan-url URL]
+                 [--max-audience-change PCT] [--max-first-day-sends N] [--forecast-days N]
+                 [--full-plan-url URL]
 
 What a change does: compiles the workspace at the base ref (read from git, the working tree is
 not touched) and in the working tree, and shows what changes for customers: definitions added,
@@ -38,6 +39,7 @@ and leaves, consent and suppressions, rendered emails before and after, and risk
   --detailed-exitcode        exit 0 when nothing changes, 3 when something does, 1 on errors
   --max-audience-change PCT  flag a segment growing or shrinking by more than PCT percent (default 20)
   --max-first-day-sends N    flag a journey or campaign emailing more than N on its first day (default 10000)
+  --forecast-days N          simulate the changed journeys and campaigns for N days (default 7; 0: no forecast)
   --full-plan-url URL        where the full plan is, named when the comment had to be shortened
 
 Personal data is never shown: customers are counted, or shown as masked ids, and rendered evidence
@@ -56,6 +58,7 @@ export const planCommand: Command = {
       'max-audience-change': { type: 'string' },
       'max-first-day-sends': { type: 'string' },
       'full-plan-url': { type: 'string' },
+      'forecast-days': { type: 'string' },
     });
     if (positionals.length > 1) throw new UsageError(`expected at most one workspace dir, got ${positionals.length}`);
     if (values.base === undefined || values.base.trim() === '') throw new UsageError('--base REF is required: the commit to compare the working tree with (e.g. --base origin/main)');
@@ -66,6 +69,7 @@ export const planCommand: Command = {
       ...DEFAULT_PLAN_OPTIONS,
       maxAudienceChange: percentFlag('max-audience-change', values['max-audience-change'], DEFAULT_PLAN_OPTIONS.maxAudienceChange),
       maxFirstDaySends: countFlag('max-first-day-sends', values['max-first-day-sends'], DEFAULT_PLAN_OPTIONS.maxFirstDaySends),
+      forecastDays: countFlag('forecast-days', values['forecast-days'], DEFAULT_PLAN_OPTIONS.forecastDays),
     };
     const outDir = values.out === undefined ? undefined : resolve(io.cwd, values.out);
     const markdownOptions = values['full-plan-url'] ? { fullPlan: values['full-plan-url'] } : {};
@@ -117,6 +121,6 @@ function percentFlag(flag: string, value: string | undefined, fallback: number):
 function countFlag(flag: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   const n = Number(value.trim().replace(/[,_]/g, ''));
-  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${flag} must be a whole number of customers (got "${value}")`);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${flag} must be a whole number (got "${value}")`);
   return n;
 }

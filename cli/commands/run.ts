@@ -11,7 +11,7 @@ import { createTransport } from '../../runtime/delivery/transports/index.ts';
 import { DeliveryError } from '../../runtime/delivery/problems.ts';
 
 const USAGE = `herald run [dir] --until TIME [--from TIME] [--dry-run] [--db URL] [--worker-id ID]
-           [--resolution DURATION] [--segment-refresh DURATION] [--format pretty|json]
+           [--resolution DURATION] [--segment-refresh DURATION] [--skip-delivery] [--format pretty|json]
 
 Runs journeys and campaigns from where the database's run clock stands up to --until: entries
 from events and segment entries in time order, then every step that is due, then the delivery
@@ -27,6 +27,7 @@ point and started again finishes what the uninterrupted run would have sent.
                             should reuse its name to resume its claims)
   --resolution DURATION     the shortest slice of the clock (default 1m; 0s: every instant exactly)
   --segment-refresh DURATION how often segments are re-materialized on the clock (default 1d)
+  --skip-delivery           leave due messages queued in the outbox for separate delivery workers
   --format FORMAT           pretty (default) or json`;
 
 const FORMATS = ['pretty', 'json'] as const;
@@ -44,6 +45,7 @@ export const runCommand: Command = {
       'worker-id': { type: 'string' },
       resolution: { type: 'string' },
       'segment-refresh': { type: 'string' },
+      'skip-delivery': { type: 'boolean' },
     });
     if (positionals.length > 1) throw new UsageError(`expected at most one workspace dir, got ${positionals.length}`);
     if (values.until === undefined) throw new UsageError('--until TIME is required, e.g. --until 2011-12-09 or --until now');
@@ -74,6 +76,7 @@ export const runCommand: Command = {
             ...(from !== undefined ? { from } : {}),
             ...(resolutionMs !== undefined ? { resolutionMs } : {}),
             ...(segmentRefreshMs !== undefined ? { segmentRefreshMs } : {}),
+            ...(values['skip-delivery'] ? { deliver: false } : {}),
             ...(tty ? { onSlice: ({ at }) => io.stderr.write(`\r  running… ${new Date(at).toISOString()}`) } : {}),
           });
           if (tty) io.stderr.write('\r\x1b[K');

@@ -187,6 +187,25 @@ export class PreviewDatabase {
   }
 }
 
+/**
+ * The preview database, looked for again after each good build until there is one: a workspace's
+ * SQLite file appears with its first `herald ingest`, and a preview that is already running
+ * starts using it.
+ */
+export class PreviewDatabaseSlot {
+  private current: PreviewDatabase | undefined;
+
+  constructor(private readonly choose: (manifest: Manifest | undefined) => PreviewDatabase | undefined) {}
+
+  get(manifest: Manifest | undefined): PreviewDatabase | undefined {
+    return (this.current ??= this.choose(manifest));
+  }
+
+  async close(): Promise<void> {
+    await this.current?.close();
+  }
+}
+
 const ROLLBACK = Symbol('rollback');
 
 /** Materializes traits and segments as of `asOf` in a transaction, reads counts and samples, and rolls back. */

@@ -28,7 +28,7 @@ export class TemplatePreviews {
 
   constructor(
     private readonly root: string,
-    private readonly database: PreviewDatabase | undefined,
+    private readonly databaseFor: (manifest: Manifest) => PreviewDatabase | undefined = () => undefined,
   ) {}
 
   templateOf(manifest: Manifest, name: string): CompiledTemplate | undefined {
@@ -60,20 +60,21 @@ export class TemplatePreviews {
 
   private async input(manifest: Manifest, compiled: CompiledTemplate, customerId: string): Promise<{ input: RenderInput; source: PreviewSource } | { reason: string }> {
     const sample = this.sample(compiled);
+    const database = this.databaseFor(manifest);
     if (sample && !('error' in sample)) {
       const input = sampleRenderInput(compiled, sample, customerId);
       if (input) return { input, source: 'sample data' };
     }
-    if (this.database) {
+    if (database) {
       try {
-        const input = await this.database.renderInput(manifest, compiled, customerId);
+        const input = await database.renderInput(manifest, compiled, customerId);
         if (input) return { input, source: 'database' };
       } catch (e) {
         if (!(e instanceof UnknownCustomerError)) return { reason: `the preview database failed: ${(e as Error).message}` };
       }
     }
     if (sample && 'error' in sample) return { reason: sample.error };
-    const where = [compiled.sample_data ? `the sample data (${compiled.sample_data})` : undefined, this.database ? 'the preview database' : undefined].filter(Boolean);
+    const where = [compiled.sample_data ? `the sample data (${compiled.sample_data})` : undefined, database ? 'the preview database' : undefined].filter(Boolean);
     return { reason: where.length > 0 ? `no customer "${customerId}" in ${where.join(' or ')}` : `template ${compiled.name} has no sample_data and no database is configured (--db)` };
   }
 

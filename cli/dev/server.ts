@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { CLIENT_JS } from './assets/client.ts';
 import { STYLE_CSS } from './assets/style.ts';
 import type { PreviewDatabase } from './database.ts';
+import type { Manifest } from '../../compiler/types/manifest.ts';
 import { BuildEvents } from './events.ts';
 import { html } from './html.ts';
 import { listenOnFreePort } from './listen.ts';
@@ -18,7 +19,8 @@ import type { DevSession } from './session.ts';
 
 export interface DevServerOptions {
   session: DevSession;
-  database?: PreviewDatabase;
+  /** The preview database for a manifest, if there is one. */
+  database?: (manifest: Manifest | undefined) => PreviewDatabase | undefined;
   host: string;
   port: number;
   /** Internal errors of a request (the server keeps serving). */
@@ -37,7 +39,7 @@ export class DevServer {
   port = 0;
 
   constructor(private readonly options: DevServerOptions) {
-    this.previews = new TemplatePreviews(options.session.root, options.database);
+    this.previews = new TemplatePreviews(options.session.root, (manifest) => options.database?.(manifest));
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((e: Error) => {
         options.onError?.(e);
@@ -82,10 +84,11 @@ export class DevServer {
       return this.page(res, { title: 'no build yet', body: html`<h1>Nothing to preview yet</h1><p>The workspace has errors (shown above); the preview appears with the first build that has none.</p>`, status: 503 }, fragment);
     }
     const ctx: PageContext = { build: session.current, manifest, manifestBuildId: session.manifestBuildId!, previews: this.previews, query: url.searchParams };
-    if (this.options.database) ctx.database = this.options.database;
+    const database = this.options.database?.(manifest);
+    if (database) ctx.database = database;
 
     const [section, name, sub] = parts;
-    if (section === undefined) return this.page(res, overviewPage(ctx), fragment);
+    if (section === undefined) return this.page(res, await overviewPage(ctx), fragment);
     if (section === 'templates' && name !== undefined && sub === 'email') return this.email(res, ctx, name);
     if (section === 'templates' && name !== undefined && sub === undefined) return this.page(res, await templatePage(ctx, name), fragment);
     if (section === 'segments' && name !== undefined && sub === undefined) return this.page(res, await segmentPage(ctx, name), fragment);

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { stopMjmlWorker } from '../../compiler/templates/index.ts';
-import { PreviewDatabase } from './database.ts';
+import { PreviewDatabase, PreviewDatabaseSlot } from './database.ts';
 import { DevServer } from './server.ts';
 import { DevSession, type DevBuild } from './session.ts';
 import { watchWorkspace, type WorkspaceWatcher } from './watcher.ts';
@@ -26,7 +26,8 @@ export interface DevHandle {
   session: DevSession;
   server: DevServer;
   watcher: WorkspaceWatcher;
-  database?: PreviewDatabase;
+  /** The preview database in use, if there is one yet. */
+  readonly database: PreviewDatabase | undefined;
   close(): Promise<void>;
 }
 
@@ -39,14 +40,14 @@ export async function startDev(options: DevOptions): Promise<DevHandle> {
   const session = new DevSession(root);
   const first = session.rebuild([]);
   options.log(describeBuild(first));
-  const database = PreviewDatabase.choose(options.db, options.env, session.manifest, root, options.asOf);
-  const server = new DevServer({ session, host: options.host, port: options.port, ...(database ? { database } : {}), onError: (e) => options.log(`internal error serving a page: ${e.stack ?? e.message}`) });
+  const database = new PreviewDatabaseSlot((manifest) => PreviewDatabase.choose(options.db, options.env, manifest, root, options.asOf));
+  const server = new DevServer({ session, host: options.host, port: options.port, database: (manifest) => database.get(manifest), onError: (e) => options.log(`internal error serving a page: ${e.stack ?? e.message}`) });
   let listening;
   try {
     listening = await server.listen();
   } catch (e) {
     await server.close().catch(() => undefined);
-    await database?.close();
+    await database.close();
     throw e;
   }
   if (listening.port !== options.port && options.port !== 0) options.log(`port ${options.port} is in use; serving on ${listening.port} instead`);
@@ -60,11 +61,13 @@ export async function startDev(options: DevOptions): Promise<DevHandle> {
     session,
     server,
     watcher,
-    ...(database ? { database } : {}),
+    get database() {
+      return database.get(session.manifest);
+    },
     async close() {
       await watcher.close();
       await server.close();
-      await database?.close();
+      await database.close();
       stopMjmlWorker();
     },
   };

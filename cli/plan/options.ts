@@ -8,7 +8,7 @@ export interface PlanOptions {
   samplesPerTemplate: number;
   /** Changed templates rendered (a huge change lists the rest without rendering them). */
   maxRenderedTemplates: number;
-  /** Days of simulated sends in the forecast. */
+  /** Days of simulated sends in the forecast (0: no forecast). */
   forecastDays: number;
 }
 

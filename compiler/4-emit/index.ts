@@ -44,6 +44,8 @@ export interface EmitReuse {
   compiledHash(compiled: unknown): ContentHash;
   /** Whether a `compiled` block is one already checked to be plain JSON when it was made. */
   checkedJson(compiled: unknown): boolean;
+  /** The content hash of a build file (sha256). */
+  fileHash(path: string, content: string): ContentHash;
 }
 
 /**

@@ -67,7 +67,10 @@ export function buildManifest(validated: ValidateResult, analyzed: AnalyzeResult
   const edges: Array<[DefinitionKey, DefinitionKey]> = [];
   for (const from of sortedKeys) for (const to of analyzed.dependencies.get(from) ?? []) edges.push([from, to]);
   const files: Record<string, ContentHash> = {};
-  for (const path of [...build.files.keys()].sort()) files[path] = sha256(build.files.get(path)!) as ContentHash;
+  for (const path of [...build.files.keys()].sort()) {
+    const content = build.files.get(path)!;
+    files[path] = options.reuse ? options.reuse.fileHash(path, content) : (sha256(content) as ContentHash);
+  }
 
   hashes.sort(([a], [b]) => (a < b ? -1 : 1));
   const generatedFrom = hashJson({ definitions: hashes, dataModel, files }) as ContentHash;

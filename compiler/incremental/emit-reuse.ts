@@ -1,17 +1,19 @@
 import type { LoadedDocument } from '../1-load/parse-file.ts';
-import { hashJson } from '../4-emit/canonical-json.ts';
+import { hashJson, sha256 } from '../4-emit/canonical-json.ts';
 import type { EmitReuse } from '../4-emit/index.ts';
 import type { ContentHash, ManifestDefinition } from '../types/manifest.ts';
 
 /**
  * What the emit phase computes per definition besides its compiled block, remembered between
  * builds (4-emit's EmitReuse): the normalized entry of an unchanged document, the hash of a
- * compiled block, and that a block was checked to be plain JSON. A reused block is the same
+ * compiled block, that a block was checked to be plain JSON, and the hashes of build files. A reused block is the same
  * object as before (emit-memo.ts), so identity is what these go by.
  */
 export class RememberedEmit implements EmitReuse {
   private readonly entries = new WeakMap<LoadedDocument, ManifestDefinition>();
   private readonly hashes = new WeakMap<object, ContentHash>();
+  /** The latest content and hash per build file path written (so about the size of one build). */
+  private readonly files = new Map<string, { content: string; hash: ContentHash }>();
 
   normalized(def: { doc: LoadedDocument }, compute: () => ManifestDefinition): ManifestDefinition {
     let entry = this.entries.get(def.doc);
@@ -31,6 +33,15 @@ export class RememberedEmit implements EmitReuse {
       hash = hashJson(compiled) as ContentHash;
       this.hashes.set(compiled, hash);
     }
+    return hash;
+  }
+
+  /** A reused emitter writes the very same string again, so comparing is cheap where hashing is not. */
+  fileHash(path: string, content: string): ContentHash {
+    const known = this.files.get(path);
+    if (known && known.content === content) return known.hash;
+    const hash = sha256(content) as ContentHash;
+    this.files.set(path, { content, hash });
     return hash;
   }
 

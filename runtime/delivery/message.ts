@@ -29,7 +29,7 @@ export class MessageComposer {
     const compiled = template.compiled;
     const to = this.settings.emailField ? input.customer[this.settings.emailField] : undefined;
     if (typeof to !== 'string' || to.trim() === '') return { ok: false, reason: 'the customer has no email address' };
-    const outcome = renderEmail(template, input, { timeZone: this.settings.timeZone });
+    const outcome = renderEmail(template, input, { timeZone: this.settings.timeZone, asOf: now });
     if (!outcome.ok) return outcome;
     const replyTo = compiled.reply_to ?? this.settings.replyTo;
     const from = compiled.from ?? this.settings.from;

@@ -44,7 +44,7 @@ export type ProgressEvent =
  * be migrated and synced with the data model first (runtime/db migrate + syncSchema).
  */
 export async function ingestSources(options: IngestOptions): Promise<IngestSummary> {
-  const { db, root, dataModel } = options;
+  const { db, dataModel } = options;
   const now = options.now ?? Date.now;
   await ensureIngestTables(db);
   const store = openStore(db, dataModel);
@@ -56,6 +56,26 @@ export async function ingestSources(options: IngestOptions): Promise<IngestSumma
     ? Object.entries(dataModel.customers.fields).find(([, f]) => f.type === 'email')?.[0]
     : undefined;
 
+  try {
+    await loadSources(options, store, { files, anomalies, forgotten, cache, emailField, now });
+  } finally {
+    await store.finish();
+  }
+  return summarize(files, anomalies);
+}
+
+interface RunState {
+  files: FileSummary[];
+  anomalies: Anomaly[];
+  forgotten: ReadonlySet<string>;
+  cache: WriteCache;
+  emailField: string | undefined;
+  now: () => number;
+}
+
+async function loadSources(options: IngestOptions, store: IngestStore, run: RunState): Promise<void> {
+  const { root, dataModel } = options;
+  const { files, anomalies, forgotten, cache, emailField, now } = run;
   for (const source of options.sources) {
     if (options.only && !options.only.includes(source.name)) continue;
     const mapRow = compileRowMapper(source, dataModel, options.compileRule);
@@ -75,7 +95,6 @@ export async function ingestSources(options: IngestOptions): Promise<IngestSumma
       options.onProgress?.({ kind: 'file-end', file: summary });
     }
   }
-  return summarize(files, anomalies);
 }
 
 interface FileJob {

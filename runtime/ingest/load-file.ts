@@ -82,17 +82,8 @@ export async function loadFile(tx: StoreTx, input: LoadFileInput): Promise<FileL
     if (typeof country === 'string') stats.countries[country] = (stats.countries[country] ?? 0) + 1;
   };
 
-  const changed = (table: string, rows: Iterable<Row>, ignore: string) => {
-    const out: Row[] = [];
-    for (const row of rows) {
-      if (input.cache.unchanged(table, row, ignore)) continue;
-      input.cache.written(table, row, ignore);
-      out.push(row);
-    }
-    return out;
-  };
   const flush = async () => {
-    const customerRows = changed('customers', customers.values(), 'updated_at');
+    const customerRows = input.cache.changed('customers', customers.values(), 'updated_at');
     if (customerRows.length > 0) await tx.upsertCustomers(customerRows);
     if (events.length > 0) {
       const inserted = await tx.insertEvents(events);
@@ -106,7 +97,7 @@ export async function loadFile(tx: StoreTx, input: LoadFileInput): Promise<FileL
         }
       }
     }
-    const itemRows = changed('items', items.values(), '');
+    const itemRows = input.cache.changed('items', items.values(), '');
     if (itemRows.length > 0) await tx.upsertItems(itemRows);
     if (rejects.length > 0) await tx.insertRejects(rejects);
     customers = new Map();

@@ -1,8 +1,6 @@
 import type { RuleBlock } from './spec.ts';
 import type { SourceRow } from './read/record.ts';
-import { compileValue } from '../eval/compile.ts';
-import type { EvalContext } from '../eval/context.ts';
-import type { RuleSchema } from '../../compiler/types/rule-paths.ts';
+import { compileRowMapping } from '../eval/rule.ts';
 
 /** A mapping or reject rule compiled to a function of one raw source row. */
 export type RowFn = (row: SourceRow) => unknown;
@@ -25,27 +23,6 @@ export function holds(value: unknown): boolean {
  */
 export const compileRowRule: RowRuleCompiler = (rule) => {
   if (!rule.ast) throw new Error(`internal: the source rule "${rule.text}" reached the runtime without its parsed form`);
-  const fn = compileValue(rule.ast, { schema: NO_SCHEMA, scope: { kind: 'row' } });
-  return (row) => fn(contextOf(row), undefined);
+  const fn = compileRowMapping(rule.ast);
+  return (row) => fn(row);
 };
-
-/** Row mode reads only the row's columns: no data model, no traits. */
-const NO_SCHEMA: RuleSchema = {
-  dataModel: { customers: { fields: {}, mergeByEmail: false }, events: {}, items: { fields: {} } },
-  traits: {},
-};
-
-let lastRow: SourceRow | undefined;
-let lastContext: EvalContext | undefined;
-
-/**
- * The evaluator context of a row, made once for all of that row's rules (a Source has a dozen or
- * so, and half a million rows make that many short-lived objects otherwise).
- */
-function contextOf(row: SourceRow): EvalContext {
-  if (row !== lastRow || !lastContext) {
-    lastRow = row;
-    lastContext = { asOf: 0, customer: row };
-  }
-  return lastContext;
-}

@@ -19,34 +19,43 @@ export class WriteCache {
     return known;
   }
 
-  /** True when upserting `row` into `table` would change nothing this run has written. */
-  unchanged(table: string, row: Row, ignore: string): boolean {
-    const before = this.table(table).get(row.id as string);
-    if (!before) return false;
-    for (const k in row) {
-      const v = row[k];
-      if (k === ignore || v === null || v === undefined) continue;
-      if (before[k] !== v) return false;
-    }
-    return true;
-  }
-
-  /** Records that `row` was written (merged with what was written before). */
-  written(table: string, row: Row, ignore: string): void {
+  /**
+   * The rows of `rows` that would change something, each recorded as written. `ignore` is a
+   * column that changes on every write without meaning a change (customers.updated_at).
+   */
+  changed(table: string, rows: Iterable<Row>, ignore: string): Row[] {
     const known = this.table(table);
-    const key = row.id as string;
-    const before = known.get(key);
-    if (!before && ++this.size > MAX_ENTRIES) this.clear();
-    const merged: Row = before ?? {};
-    for (const k in row) {
-      const v = row[k];
-      if (k !== ignore && v !== null && v !== undefined) merged[k] = v;
+    const out: Row[] = [];
+    for (const row of rows) {
+      const key = row.id as string;
+      const before = known.get(key);
+      if (before && covers(before, row, ignore)) continue;
+      if (!before && ++this.size > MAX_ENTRIES) this.clear();
+      const merged: Row = before ?? {};
+      for (const k of Object.keys(row)) {
+        const v = row[k];
+        if (k !== ignore && v !== null && v !== undefined) merged[k] = v;
+      }
+      this.table(table).set(key, merged);
+      out.push(row);
     }
-    this.table(table).set(key, merged);
+    return out;
   }
 
   clear(): void {
     this.tables.clear();
     this.size = 0;
   }
+}
+
+/** Whether every non-null value of `row` (but `ignore`) is already what `before` holds. */
+function covers(before: Row, row: Row, ignore: string): boolean {
+  const keys = Object.keys(row);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    const v = row[k];
+    if (k === ignore || v === null || v === undefined) continue;
+    if (before[k] !== v) return false;
+  }
+  return true;
 }

@@ -28,6 +28,11 @@ export interface RunOptions {
   materializeSegments?: boolean;
   /** Run only these journeys and campaigns (a Test runs its target alone). Default: all of them. */
   only?: { journeys: readonly string[]; campaigns: readonly string[] };
+  /**
+   * Run the delivery worker for what is due (default true). False leaves the messages queued in
+   * the outbox for separate delivery workers (`herald run --skip-delivery`).
+   */
+  deliver?: boolean;
   /** Entries per transaction (default 500). */
   batchSize?: number;
   /** Called after each slice (progress on a TTY). */

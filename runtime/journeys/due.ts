@@ -24,8 +24,9 @@ export async function runDueSteps(ctx: RunContext, horizon: number): Promise<num
   for (;;) {
     if (ctx.options.signal?.aborted) break;
     const n = await writeTransaction(ctx.db, (trx) => runBatch(ctx, trx, horizon));
-    if (n === 0) break;
     total += n;
+    // A short batch took everything due (parallel workers' skipped rows are theirs to run).
+    if (n < ctx.batchSize) break;
   }
   return total;
 }
@@ -67,9 +68,10 @@ async function runBatch(ctx: RunContext, trx: Executor, horizon: number): Promis
     for (const p of fx.problems) ctx.tally.problem(p);
     if (entry.status === 'done') ctx.tally.exit(entry.journey, entry.exitReason ?? 'completed');
   }
-  await saveEntries(trx, entries);
-  await insertHistory(trx, history);
-  await replaceWakes(trx, wakes);
+  const sqlite = ctx.db.sqlite;
+  await saveEntries(trx, entries, sqlite);
+  await insertHistory(trx, history, sqlite);
+  await replaceWakes(trx, wakes, sqlite);
   if (requests.length > 0) await enqueue(trx, requests);
   for (const h of holdouts) await recordSuppressed(trx, h, 'holdout');
   await applyUpdates(ctx, trx, updates);

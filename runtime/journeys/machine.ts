@@ -65,7 +65,7 @@ export function advance(entry: Entry, journey: CompiledJourney, rules: JourneyRu
     }
     try {
       if (entry.phase === 'ready') {
-        log(t, name, 'step');
+        // Every step logs what it decided (wait, event, timeout, branch, split, send, update, exit).
         if (journey.exitWhen && rules.holds(journey.exitWhen, customer, t, entry.enteredAt)) {
           exit(t, 'exit_when');
           break;

@@ -1,3 +1,5 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it, describe } from 'vitest';
 import { runPipeline } from '../../compiler/index.ts';
 import { migrate } from '../../runtime/db/migrate.ts';
@@ -75,6 +77,8 @@ forEachDialect('herald dev with a preview database', (ctx) => {
       expect(page.body).not.toContain(c.first_name);
     }
     expect(page.body).toContain('***');
+    const home = await get(dev.url);
+    expect(home.body).toMatch(/big_spenders<\/a>.*?<span class="segment-count">1 member<\/span>/s);
     const big = await get(`${dev.url}segments/big_spenders`);
     expect(big.body).toContain('<strong class="member-count">1</strong>');
     // Counting ran in a transaction that was rolled back.
@@ -138,5 +142,25 @@ describe('herald dev with an unreachable database', () => {
     expect(page.status).toBe(200);
     expect(page.body).toContain('HL560: cannot use the preview database postgres://herald@127.0.0.1:1/nothing');
     expect((await get(`${dev.url}templates/welcome`)).body).toContain('Welcome, Ada!');
+  });
+});
+
+describe('herald dev and the workspace database', () => {
+  const shop = copyShop('herald-dev-later-');
+  let dev: Awaited<ReturnType<typeof startTestDev>>;
+  beforeAll(async () => {
+    dev = await startTestDev(shop.dir, { asOf: AS_OF });
+  });
+  afterAll(async () => {
+    await dev?.close();
+    shop.dispose();
+  });
+
+  it('never creates one, and starts using it once it exists (after a first ingest)', async () => {
+    expect((await get(`${dev.url}segments/reachable`)).body).toContain('No preview database');
+    expect(existsSync(join(shop.dir, '.herald'))).toBe(false);
+    mkdirSync(join(shop.dir, '.herald'));
+    await seed(`sqlite:${join(shop.dir, '.herald', 'dev_shop.db')}`, shop.dir);
+    expect((await get(`${dev.url}segments/reachable`)).body).toContain('<strong class="member-count">2</strong>');
   });
 });

@@ -20,7 +20,7 @@ const IN_PROGRESS: Array<{ area: string; from: number; to: number }> = [
   { area: 'journeys', from: 360, to: 369 },
   { area: 'plan', from: 390, to: 399 },
   { area: 'journeys (emit)', from: 430, to: 439 },
-  { area: 'journeys (runtime)', from: 510, to: 529 },
+  { area: 'journeys (runtime)', from: 500, to: 529 },
   { area: 'plan (emit)', from: 450, to: 459 },
   { area: 'plan (runtime)', from: 550, to: 559 },
   { area: 'dev mode', from: 560, to: 569 },

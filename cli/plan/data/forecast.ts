@@ -7,6 +7,7 @@ import { simulateOn, type Forecast as Simulated } from '../../../runtime/journey
 import type { DefinitionChange, Forecast, PlanNote } from '../document.ts';
 import { firstLine } from './audiences.ts';
 import { inSavepoint } from './session.ts';
+import { manifestFor } from '../upstream.ts';
 
 const DAY = 86_400_000;
 const BEFORE = 'herald_plan_outbox_before';
@@ -25,7 +26,7 @@ export interface ForecastResult {
  */
 export async function forecastSends(session: Database, head: Manifest, changes: readonly DefinitionChange[], asOf: number, days: number): Promise<ForecastResult> {
   const only = { journeys: namesOf(changes, head, 'Journey'), campaigns: namesOf(changes, head, 'Campaign') };
-  if (only.journeys.length === 0 && only.campaigns.length === 0) return { forecast: null, notes: [] };
+  if (days <= 0 || (only.journeys.length === 0 && only.campaigns.length === 0)) return { forecast: null, notes: [] };
   const trx = session.kysely as Transaction<any>;
   const from = asOf;
   const until = asOf + days * DAY;
@@ -33,14 +34,24 @@ export async function forecastSends(session: Database, head: Manifest, changes: 
   try {
     return await inSavepoint(trx, async () => {
       await sql`create temp table ${sql.table(BEFORE)} as select idempotency_key from ${sql.table(OUTBOX)}`.execute(trx);
-      const simulated = await simulateOn(session, head, { from, until, only, timeZone: zone });
+      // Only what the simulated journeys and campaigns use: the run then rebuilds just their traits.
+      const used = manifestFor(head, [...only.journeys.map((n) => `Journey/${n}`), ...only.campaigns.map((n) => `Campaign/${n}`)]);
+      const simulated = await simulateOn(session, used, { from, until, only, timeZone: zone });
       const firstDay = await firstDaySends(trx, zone);
-      const notes = simulated.run.problems.slice(0, 5).map((p): PlanNote => ({ code: 'HL558', severity: p.severity === 'error' ? 'warning' : p.severity, message: `send forecast: ${p.message}` }));
-      return { forecast: toForecast(simulated, firstDay, zone), notes };
+      return { forecast: toForecast(simulated, firstDay, zone), notes: problemNotes(simulated) };
     });
   } catch (e) {
     return { forecast: null, notes: [{ code: 'HL558', severity: 'warning', message: `the send forecast could not be simulated: ${firstLine(e)}` }] };
   }
+}
+
+/** What the simulated run reported (a campaign due before the window, a template that failed): the first few, and how many more. */
+function problemNotes(s: Simulated): PlanNote[] {
+  const shown = 3;
+  const notes = s.run.problems.slice(0, shown).map((p): PlanNote => ({ code: 'HL558', severity: p.severity === 'error' ? 'warning' : p.severity, message: `send forecast: ${p.message}` }));
+  const more = s.run.problems.length - shown;
+  if (more > 0) notes.push({ code: 'HL558', severity: 'info', message: `send forecast: ${more} more problem${more === 1 ? '' : 's'} of the same run` });
+  return notes;
 }
 
 function namesOf(changes: readonly DefinitionChange[], head: Manifest, kind: 'Journey' | 'Campaign'): string[] {

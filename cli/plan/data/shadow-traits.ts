@@ -1,5 +1,6 @@
 import { sql, type Transaction } from 'kysely';
-import type { DefinitionKey, Manifest } from '../../../compiler/types/manifest.ts';
+import type { Manifest } from '../../../compiler/types/manifest.ts';
+import { upstreamOf } from '../upstream.ts';
 import type { Dialect } from '../../../runtime/db/database.ts';
 import { columnType, storageOfField } from '../../../runtime/db/column-types.ts';
 import { traitTableName } from '../../../runtime/db/sync.ts';
@@ -11,17 +12,8 @@ import { materializeTraits } from '../../../runtime/segments/traits.ts';
  * (`in_segment` inlines a segment's rule, `lifecycle` reads `rfm`), in dependency order.
  */
 export function traitsNeeded(manifest: Manifest, keys: readonly string[]): RuntimeTrait[] {
-  const seen = new Set<string>();
-  const queue = [...keys];
-  while (queue.length > 0) {
-    const key = queue.pop()!;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    const d = manifest.definitions[key as DefinitionKey];
-    if (!d) continue;
-    for (const dep of d.dependsOn) if (dep.startsWith('Trait/') || dep.startsWith('Segment/')) queue.push(dep);
-  }
-  return traitsOf(manifest).filter((t) => seen.has(`Trait/${t.name}`));
+  const used = upstreamOf(manifest, keys);
+  return traitsOf(manifest).filter((t) => used.has(`Trait/${t.name}`));
 }
 
 /**

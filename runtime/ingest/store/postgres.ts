@@ -88,6 +88,7 @@ export function postgresStore(db: Database, model: DataModel): IngestStore {
     inTransaction(fn) {
       return db.transaction((trx) => fn(txFor(trx)));
     },
+    async finish() {},
   };
 }
 

@@ -34,6 +34,8 @@ export interface IngestStore {
   history(source: string, limit: number): Promise<FileRecord[]>;
   /** Runs `fn` in one transaction: a file is loaded entirely or not at all. */
   inTransaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  /** Called once when the run is over (loaded or not): undoes what the store set up for it. */
+  finish(): Promise<void>;
 }
 
 export interface StoreTx {

@@ -28,8 +28,8 @@ export async function createEntries(ctx: RunContext, segments: SegmentClock, jou
     let created = 0;
     const add = async (candidates: Candidate[]) => {
       const admitted = await admit(trx, ctx.manifest, journey, ctx.rules, candidates, to);
-      const inserted = await insertEntries(trx, admitted.entries);
-      await insertHistory(trx, admitted.history.filter((h) => inserted.has(h.entryId)));
+      const inserted = await insertEntries(trx, admitted.entries, db.sqlite);
+      await insertHistory(trx, admitted.history.filter((h) => inserted.has(h.entryId)), db.sqlite);
       created += inserted.size;
     };
     if (entry.kind === 'event') {

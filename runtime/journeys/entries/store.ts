@@ -4,8 +4,18 @@
  * crash and a re-run lands on the same rows.
  */
 import { createHash } from 'node:crypto';
+import type BetterSqlite3 from 'better-sqlite3';
 import type { Dialect, Executor } from '../../db/database.ts';
 import type { Entry, EntryData, HistoryRow } from '../types.ts';
+import { bulkWrite, type BulkTable } from './bulk.ts';
+
+/** The raw SQLite handle for fast bulk writes (on the transaction's own connection), when there is one. */
+export type SqliteHandle = BetterSqlite3.Database | undefined;
+
+const ENTRY_COLUMNS = ['id', 'journey', 'version', 'customer_id', 'entry_key', 'entered_at', 'status', 'step', 'phase', 'step_at', 'due_at', 'state', 'seq', 'exited_at', 'exit_reason'] as const;
+const ENTRIES: BulkTable = { table: 'journey_entries', columns: ENTRY_COLUMNS, key: ['id'], update: ['status', 'step', 'phase', 'step_at', 'due_at', 'state', 'seq', 'exited_at', 'exit_reason'] };
+const HISTORY: BulkTable = { table: 'journey_history', columns: ['entry_id', 'seq', 'at', 'step', 'action', 'detail'], key: ['entry_id', 'seq'] };
+const WAKES: BulkTable = { table: 'journey_wakes', columns: ['entry_id', 'customer_id', 'event_type', 'after', 'until'], key: ['entry_id', 'event_type'], update: ['after', 'until'] };
 
 const CHUNK = 300;
 
@@ -33,8 +43,16 @@ export async function claimDue(db: Executor, dialect: Dialect, horizon: number, 
 }
 
 /** Inserts new entries; an entry that already exists (same id) is left as it is. Returns the ids inserted. */
-export async function insertEntries(db: Executor, entries: readonly Entry[]): Promise<Set<string>> {
+export async function insertEntries(db: Executor, entries: readonly Entry[], sqlite?: SqliteHandle): Promise<Set<string>> {
   const inserted = new Set<string>();
+  if (sqlite) {
+    const stmt = sqlite.prepare(`insert into journey_entries (${ENTRY_COLUMNS.join(', ')}) values (${ENTRY_COLUMNS.map(() => '?').join(', ')}) on conflict (id) do nothing`);
+    for (const e of entries) {
+      const row = rowOf(e);
+      if (stmt.run(ENTRY_COLUMNS.map((c) => row[c] ?? null)).changes === 1) inserted.add(e.id);
+    }
+    return inserted;
+  }
   for (let i = 0; i < entries.length; i += CHUNK) {
     const part = entries.slice(i, i + CHUNK);
     const rows = await db
@@ -49,40 +67,16 @@ export async function insertEntries(db: Executor, entries: readonly Entry[]): Pr
 }
 
 /** Saves entries' new positions (they exist). */
-export async function saveEntries(db: Executor, entries: readonly Entry[]): Promise<void> {
-  for (let i = 0; i < entries.length; i += CHUNK) {
-    await db
-      .insertInto('journey_entries')
-      .values(entries.slice(i, i + CHUNK).map(rowOf))
-      .onConflict((oc) =>
-        oc.column('id').doUpdateSet((eb) => ({
-          status: eb.ref('excluded.status'),
-          step: eb.ref('excluded.step'),
-          phase: eb.ref('excluded.phase'),
-          step_at: eb.ref('excluded.step_at'),
-          due_at: eb.ref('excluded.due_at'),
-          state: eb.ref('excluded.state'),
-          seq: eb.ref('excluded.seq'),
-          exited_at: eb.ref('excluded.exited_at'),
-          exit_reason: eb.ref('excluded.exit_reason'),
-        })),
-      )
-      .execute();
-  }
+export async function saveEntries(db: Executor, entries: readonly Entry[], sqlite?: SqliteHandle): Promise<void> {
+  await bulkWrite(db, sqlite, ENTRIES, entries.map(rowOf));
 }
 
-export async function insertHistory(db: Executor, rows: readonly HistoryRow[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += CHUNK * 2) {
-    await db
-      .insertInto('journey_history')
-      .values(rows.slice(i, i + CHUNK * 2).map((h) => ({ entry_id: h.entryId, seq: h.seq, at: h.at, step: h.step, action: h.action, detail: h.detail ?? null })))
-      .onConflict((oc) => oc.columns(['entry_id', 'seq']).doNothing())
-      .execute();
-  }
+export async function insertHistory(db: Executor, rows: readonly HistoryRow[], sqlite?: SqliteHandle): Promise<void> {
+  await bulkWrite(db, sqlite, HISTORY, rows.map((h) => ({ entry_id: h.entryId, seq: h.seq, at: h.at, step: h.step, action: h.action, detail: h.detail ?? null })));
 }
 
 /** Replaces the wake-ups of these entries: `wakes` holds the event types of those parked in a `wait_for`. */
-export async function replaceWakes(db: Executor, entries: ReadonlyArray<{ entry: Entry; wakes?: readonly string[] }>): Promise<void> {
+export async function replaceWakes(db: Executor, entries: ReadonlyArray<{ entry: Entry; wakes?: readonly string[] }>, sqlite?: SqliteHandle): Promise<void> {
   const ids = entries.map((e) => e.entry.id);
   for (let i = 0; i < ids.length; i += CHUNK * 2) await db.deleteFrom('journey_wakes').where('entry_id', 'in', ids.slice(i, i + CHUNK * 2)).execute();
   const rows = entries.flatMap(({ entry, wakes }) =>
@@ -90,7 +84,7 @@ export async function replaceWakes(db: Executor, entries: ReadonlyArray<{ entry:
       ? (wakes ?? []).map((type) => ({ entry_id: entry.id, customer_id: entry.customerId, event_type: type, after: entry.stepAt, until: entry.dueAt }))
       : [],
   );
-  for (let i = 0; i < rows.length; i += CHUNK) await db.insertInto('journey_wakes').values(rows.slice(i, i + CHUNK)).execute();
+  await bulkWrite(db, sqlite, WAKES, rows);
 }
 
 function rowOf(e: Entry): Record<string, unknown> {

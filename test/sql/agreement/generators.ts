@@ -67,7 +67,7 @@ export const stringArb = fc.array(fc.constantFrom(...CHARS), { maxLength: 4 }).m
 
 /** Exactly representable numbers (sums in any order are exact) with boundaries. */
 export const numberArb = fc.oneof(
-  fc.constantFrom(0, 1, -1, 0.5, -0.25, 2, 100, 1e6, -1e6, 1e-3),
+  fc.constantFrom(0, 1, -1, 0.5, -0.25, 2, 100, 1e6, -1e6, 2 ** -10),
   fc.integer({ min: -50, max: 50 }).map((n) => n / 4),
 );
 const integerArb = fc.oneof(fc.constantFrom(0, 1, -1, 1_000_000), fc.integer({ min: -20, max: 20 }));
