@@ -123,7 +123,9 @@ function printClause(io: CliIO, c: ExplainedClause, depth: number): void {
     return;
   }
   const text = printRule(c.expr);
-  const values = (c.operands ?? []).map((o) => `${printRule(o.expr)} = ${shownText(o.shown)}`);
+  // "is", not "=": the clause itself is usually a comparison, and `lifecycle = "lapsed"` beside
+  // `[lifecycle = "active"]` would read as two rules.
+  const values = (c.operands ?? []).map((o) => `${printRule(o.expr)} is ${shownText(o.shown)}`);
   io.stdout.write(`${pad}${mark} ${text}${values.length > 0 ? `    [${values.join('; ')}]` : ''}\n`);
 }
 

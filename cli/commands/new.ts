@@ -22,8 +22,10 @@ with sensible content for the workspace's data model. Kinds: ${kindNames().join(
 Asks on a terminal for what the flags do not say; without one it never asks (kind and name are
 then required; details take their defaults).
 
-${NEW_DEFINITIONS.map((d) => `  ${d.kind}: ${Object.entries(d.flags).map(([f, what]) => `--${f} (${what})`).join('; ')}`).join('\n')}
-  every kind: --description TEXT; --schema PATH|URL (editor schema, default: what herald.yaml points at)`;
+${NEW_DEFINITIONS.map((d) => `  ${d.kind}\n${Object.entries(d.flags).map(([f, what]) => `    --${f}: ${what}`).join('\n')}`).join('\n')}
+  every kind
+    --description: one line saying what it is for
+    --schema: where the file points editors (a path or URL); default: what herald.yaml points at`;
 
 export const newCommand: Command = {
   name: 'new',

@@ -26,7 +26,8 @@ const USAGE = `herald plan [dir] --base REF [--db URL] [--as-of TIME] [--format 
 What a change does: compiles the workspace at the base ref (read from git, the working tree is
 not touched) and in the working tree, and shows what changes for customers: definitions added,
 changed, removed or renamed and what uses them, audience sizes before and after with who enters
-and leaves, consent and suppressions, rendered emails before and after, and risks to look at.
+and leaves, consent and suppressions, rendered emails before and after, journey diagrams with the
+changed steps marked, a simulated week of sends, and risks to look at.
 
   --base REF                 the commit to compare with: a branch, tag, origin/main, HEAD~1, a hash
   --db URL                   count audiences here (default: HERALD_DATABASE_URL, then herald.yaml)
@@ -87,6 +88,8 @@ export const planCommand: Command = {
           options,
           ...(outDir ? { outDir } : {}),
           chromium: io.env.HERALD_CHROMIUM || DEFAULT_CHROMIUM,
+          // Progress on a terminal only: in CI, stderr stays for what went wrong.
+          ...(io.stderr.isTTY ? { onProgress: (step: string) => io.stderr.write(`herald plan: ${step}…\n`) } : {}),
         });
       } catch (e) {
         if (!(e instanceof PlanInputError)) throw e;

@@ -7,7 +7,7 @@ import type { Database } from '../../runtime/db/database.ts';
 import { renderInputCache } from '../../runtime/render/from-database.ts';
 import { materialize } from '../../runtime/segments/materialize.ts';
 import { compileSide, sideErrors, type CompiledSide } from './compile-side.ts';
-import { firstLine } from './data/audiences.ts';
+import { firstLine } from './errors.ts';
 import { forecastSends, type ForecastResult } from './data/forecast.ts';
 import { measure, type Measurements } from './data/measure.ts';
 import { openPlanData, type DataMode, type PlanData } from './data/open-data.ts';
@@ -41,6 +41,8 @@ export interface PlanRequest {
   outDir?: string;
   chromium: string;
   now?: () => number;
+  /** Told what the plan is doing, step by step (the command shows it on a terminal). */
+  onProgress?: (step: string) => void;
 }
 
 export type PlanOutcome = { kind: 'plan'; document: PlanDocument } | { kind: 'head-errors'; head: CompiledSide };
@@ -53,20 +55,28 @@ export type PlanOutcome = { kind: 'plan'; document: PlanDocument } | { kind: 'he
  * compile still gives a plan of the head.
  */
 export async function buildPlan(request: PlanRequest): Promise<PlanOutcome> {
+  const progress = request.onProgress ?? (() => undefined);
   const repo = openRepository(request.headDir);
   const commit = resolveCommit(repo, request.baseRef);
+  progress('compiling the working tree');
   const head = compileSide(request.headDir);
   if (!head.manifest) return { kind: 'head-errors', head };
   const headManifest = head.manifest;
   const tmp = mkdtempSync(join(tmpdir(), 'herald-plan-'));
   let data: PlanData | undefined;
   try {
+    progress(`reading and compiling ${request.baseRef}`);
     const base = await readBase(repo, commit, request.baseRef, headManifest.metadata.workspace, tmp);
     const notes: PlanNote[] = [...base.notes];
     const baseManifest = base.side?.manifest;
     const changes = diffSides(base.side, head, headManifest);
 
-    data = await openPlanData({ mode: request.dataMode, ...(request.dbFlag !== undefined ? { flag: request.dbFlag } : {}), env: request.env, head: headManifest, headRoot: request.headDir, tmpDir: tmp });
+    const anyChange = changes.some((c) => c.change !== 'moved');
+    if (anyChange) progress('opening the data');
+    // Nothing to count when nothing changes: no database is opened, no sample data loaded.
+    data = anyChange
+      ? await openPlanData({ mode: request.dataMode, ...(request.dbFlag !== undefined ? { flag: request.dbFlag } : {}), env: request.env, head: headManifest, headRoot: request.headDir, tmpDir: tmp })
+      : { source: 'none', description: 'not needed: nothing changes', notes: [] };
     notes.push(...data.notes);
     const asOf = await chooseAsOf(request, data, notes);
     if (data.source === 'sample' && data.db) await materializeSample(data.db, headManifest, asOf, notes);
@@ -78,6 +88,7 @@ export async function buildPlan(request: PlanRequest): Promise<PlanOutcome> {
     const render = async (db?: Database) => {
       evidence = await renderChangedTemplates(toRender, base.side, head, { asOf, limit: request.options.samplesPerTemplate, cache: renderInputCache(), ...(db ? { db } : {}) });
     };
+    progress('counting audiences, rendering templates, simulating sends');
     let measured: Measurements | undefined;
     let forecast: ForecastResult = { forecast: null, notes: [] };
     if (data.db) {
@@ -101,6 +112,7 @@ export async function buildPlan(request: PlanRequest): Promise<PlanOutcome> {
 
     const templates = changedTemplates.map((c) => templateImpact(c, baseManifest, headManifest, evidence.get(c.name)));
     notes.push(...renderFailures(templates));
+    if (request.outDir && evidence.size > 0) progress('taking screenshots');
     await addScreenshots(templates, evidence, request.outDir, request.chromium, notes);
     const segments = segmentImpacts(changes, measured?.audiences);
     const campaigns = campaignImpacts(changes, baseManifest, headManifest, measured?.audiences);
@@ -118,7 +130,7 @@ export async function buildPlan(request: PlanRequest): Promise<PlanOutcome> {
       base: baseSummary(request.baseRef, commit, base),
       head: { ref: 'working tree', path: displayPath(repo.prefix), compiled: true, warnings: head.diagnostics.filter((d) => d.severity === 'warning').length },
       as_of: new Date(asOf).toISOString(),
-      changes: changes.some((c) => c.change !== 'moved'),
+      changes: anyChange,
       summary: summarize(changes, segments, unchanged),
       definitions: changes,
       unchanged_files: unchanged,

@@ -12,3 +12,8 @@ export class PlanInputError extends Error {
     this.name = 'PlanInputError';
   }
 }
+
+/** The first line of an error's message: what a plan note shows of a failure it carries on past. */
+export function firstLine(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).split('\n')[0]!.trim();
+}

@@ -1,5 +1,6 @@
 import type { Range } from '../diagnostics/diagnostic.ts';
 import type { DefinitionKey } from '../types/definition.ts';
+import { stronglyConnected } from './strongly-connected.ts';
 
 /** Where a reference was written: the diagnostic location of a dependency edge. */
 export interface ReferenceSite {
@@ -92,48 +93,7 @@ export class DependencyGraph {
   }
 
   private stronglyConnected(): DefinitionKey[][] {
-    const index = new Map<DefinitionKey, number>();
-    const low = new Map<DefinitionKey, number>();
-    const onStack = new Set<DefinitionKey>();
-    const stack: DefinitionKey[] = [];
-    const components: DefinitionKey[][] = [];
-    let next = 0;
-    for (const root of this.sortedNodes()) {
-      if (index.has(root)) continue;
-      const work: Array<{ node: DefinitionKey; edges: DefinitionKey[]; i: number }> = [];
-      const enter = (node: DefinitionKey) => {
-        index.set(node, next);
-        low.set(node, next);
-        next++;
-        stack.push(node);
-        onStack.add(node);
-        work.push({ node, edges: this.dependenciesOf(node), i: 0 });
-      };
-      enter(root);
-      while (work.length > 0) {
-        const frame = work[work.length - 1]!;
-        if (frame.i < frame.edges.length) {
-          const target = frame.edges[frame.i++]!;
-          if (!index.has(target)) enter(target);
-          else if (onStack.has(target)) low.set(frame.node, Math.min(low.get(frame.node)!, index.get(target)!));
-          continue;
-        }
-        work.pop();
-        const parent = work[work.length - 1];
-        if (parent) low.set(parent.node, Math.min(low.get(parent.node)!, low.get(frame.node)!));
-        if (low.get(frame.node) === index.get(frame.node)) {
-          const component: DefinitionKey[] = [];
-          let member: DefinitionKey;
-          do {
-            member = stack.pop()!;
-            onStack.delete(member);
-            component.push(member);
-          } while (member !== frame.node);
-          components.push(component);
-        }
-      }
-    }
-    return components;
+    return stronglyConnected(this.sortedNodes(), (node) => this.dependenciesOf(node));
   }
 
   /** Breadth-first search inside one component for the shortest path from `start` back to itself. */

@@ -1,6 +1,5 @@
 import type { LoadedDocument } from '../1-load/parse-file.ts';
 import type { AnalyzeContext, DocPath, KindAnalyzer } from '../3-analyze/context.ts';
-import { canonicalJson } from '../4-emit/canonical-json.ts';
 import type { Diagnostic, Range } from '../diagnostics/diagnostic.ts';
 import { definitionKey, type Definition, type DefinitionKey, type Kind } from '../types/definition.ts';
 import { deepEqual } from './deep-equal.ts';
@@ -43,7 +42,7 @@ export function memoizedAnalyzers(
   const worldOf = (ctx: AnalyzeContext) => {
     let world = worlds.get(ctx);
     if (!world) {
-      world = makeWorld({ definitions: ctx.definitions, factsOf: ctx.factsOf, byKind: ctx.byKind, dataModelJson: () => canonicalJson(ctx.dataModel) });
+      world = makeWorld({ definitions: ctx.definitions, factsOf: ctx.factsOf, byKind: ctx.byKind, dataModel: ctx.dataModel });
       worlds.set(ctx, world);
     }
     return world;

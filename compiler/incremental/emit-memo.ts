@@ -1,6 +1,5 @@
 import type { LoadedDocument } from '../1-load/parse-file.ts';
 import type { EmitContext, KindEmitter } from '../4-emit/context.ts';
-import { canonicalJson } from '../4-emit/canonical-json.ts';
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
 import type { DefinitionKey, Kind } from '../types/definition.ts';
 import { deepEqual } from './deep-equal.ts';
@@ -28,7 +27,7 @@ export function memoizedEmitters(emitters: Partial<Record<Kind, KindEmitter>>, c
   const worldOf = (ctx: EmitContext) => {
     let world = worlds.get(ctx);
     if (!world) {
-      world = makeWorld({ definitions: ctx.definitions, factsOf: ctx.factsOf, dataModelJson: () => canonicalJson(ctx.dataModel) });
+      world = makeWorld({ definitions: ctx.definitions, factsOf: ctx.factsOf, dataModel: ctx.dataModel });
       worlds.set(ctx, world);
     }
     return world;

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { LoadedDocument } from '../1-load/parse-file.ts';
+import { canonicalJson } from '../4-emit/canonical-json.ts';
+import type { DataModel } from '../types/data-model.ts';
 import { definitionKey, type Definition, type DefinitionKey, type Kind } from '../types/definition.ts';
 
 /**
@@ -77,6 +79,29 @@ function objectId(value: unknown): number {
   return id;
 }
 
+const modelJson = new WeakMap<LoadedDocument, string>();
+
+/**
+ * The data model's canonical JSON. The model is a function of the Workspace document alone (phase 2
+ * normalizes it from that document), so it is worked out again only when that document changes.
+ */
+function dataModelJson(definitions: ReadonlyMap<DefinitionKey, Definition>, dataModel: DataModel): string {
+  let workspace: LoadedDocument | undefined;
+  for (const [key, def] of definitions) {
+    if (key.startsWith('Workspace/')) {
+      workspace = def.doc;
+      break;
+    }
+  }
+  if (!workspace) return canonicalJson(dataModel);
+  let json = modelJson.get(workspace);
+  if (json === undefined) {
+    json = canonicalJson(dataModel);
+    modelJson.set(workspace, json);
+  }
+  return json;
+}
+
 /**
  * Signatures are compared by many recordings per build; a digest keeps each comparison short
  * (the key list of a large workspace runs to tens of kilobytes).
@@ -90,7 +115,7 @@ export function kindOfKey(key: DefinitionKey): string {
 }
 
 /** Builds the per-build World for a context; the list signatures are memoized. */
-export function makeWorld(parts: Pick<World, 'definitions' | 'factsOf' | 'byKind'> & { dataModelJson: () => string }): World {
+export function makeWorld(parts: Pick<World, 'definitions' | 'factsOf' | 'byKind'> & { dataModel: DataModel }): World {
   const keys = new Map<string, string>();
   const docs = new Map<string, string>();
   const facts = new Map<string, string>();
@@ -112,7 +137,7 @@ export function makeWorld(parts: Pick<World, 'definitions' | 'factsOf' | 'byKind
     list === ALL_DEFINITIONS ? parts.definitions.values() : (parts.byKind?.(list as Kind) ?? []);
   return {
     ...parts,
-    dataModelJson: () => (model ??= parts.dataModelJson()),
+    dataModelJson: () => (model ??= dataModelJson(parts.definitions, parts.dataModel)),
     listKeys(list) {
       let digest = keys.get(list);
       if (digest === undefined) {
@@ -141,15 +166,16 @@ export function makeWorld(parts: Pick<World, 'definitions' | 'factsOf' | 'byKind
   };
 }
 
-/** Whether every read of a recording would read the same in `world`. */
+/** Whether every read of a recording would read the same in `world`. Runs for every definition on every build. */
 export function readsStillHold(reads: Reads, world: World): boolean {
   if (reads.dataModel !== undefined && reads.dataModel !== world.dataModelJson()) return false;
-  for (const [key, existed] of reads.presence) if (world.definitions.has(key) !== existed) return false;
-  for (const [key, doc] of reads.content) if (world.definitions.get(key)?.doc !== doc) return false;
-  for (const [list, keys] of reads.lists) if (world.listKeys(list) !== keys) return false;
-  for (const [list, docs] of reads.listContent) if (world.listDocuments(list) !== docs) return false;
-  for (const [kind, facts] of reads.kindFacts) if (world.kindFacts(kind) !== facts) return false;
-  for (const [key, facts] of reads.facts) if (world.factsOf(key) !== facts) return false;
+  // Most maps are empty: test the size first rather than allocate an iterator for nothing.
+  if (reads.presence.size > 0) for (const [key, existed] of reads.presence) if (world.definitions.has(key) !== existed) return false;
+  if (reads.content.size > 0) for (const [key, doc] of reads.content) if (world.definitions.get(key)?.doc !== doc) return false;
+  if (reads.lists.size > 0) for (const [list, keys] of reads.lists) if (world.listKeys(list) !== keys) return false;
+  if (reads.listContent.size > 0) for (const [list, docs] of reads.listContent) if (world.listDocuments(list) !== docs) return false;
+  if (reads.kindFacts.size > 0) for (const [kind, facts] of reads.kindFacts) if (world.kindFacts(kind) !== facts) return false;
+  if (reads.facts.size > 0) for (const [key, facts] of reads.facts) if (world.factsOf(key) !== facts) return false;
   return true;
 }
 

@@ -4,6 +4,7 @@
  * turns them into diagnostics at the YAML nodes).
  */
 import { EXIT } from '../types/journey.ts';
+import { stronglyConnected } from '../3-analyze/strongly-connected.ts';
 
 export interface GraphStep {
   name: string;
@@ -50,8 +51,9 @@ export function checkGraph(steps: readonly GraphStep[], start: string): GraphPro
   const canEnd = reach(exits, (n) => previous.get(n) ?? []);
 
   const byOrder = (a: string, b: string) => order.get(a)! - order.get(b)!;
-  for (const component of stronglyConnected([...reachable], (n) => next.get(n) ?? [])) {
-    const members = [...component].sort(byOrder);
+  for (const list of stronglyConnected([...reachable], (n) => next.get(n) ?? [])) {
+    const component = new Set(list);
+    const members = list.sort(byOrder);
     const loops = members.length > 1 || (next.get(members[0]!) ?? []).includes(members[0]!);
     // A trap: a set of steps none of which can end, with no way out to a step that can.
     if (!canEnd.has(members[0]!) && members.every((m) => (next.get(m) ?? []).every((t) => component.has(t)))) {
@@ -74,53 +76,4 @@ function reach(from: readonly string[], edges: (n: string) => readonly string[])
     }
   }
   return seen;
-}
-
-/** Tarjan's algorithm (iterative): the strongly connected components of the graph. */
-function stronglyConnected(nodes: readonly string[], edges: (n: string) => readonly string[]): Array<Set<string>> {
-  const index = new Map<string, number>();
-  const low = new Map<string, number>();
-  const onStack = new Set<string>();
-  const stack: string[] = [];
-  const components: Array<Set<string>> = [];
-  let counter = 0;
-  for (const root of nodes) {
-    if (index.has(root)) continue;
-    const work: Array<{ node: string; i: number }> = [{ node: root, i: 0 }];
-    index.set(root, counter);
-    low.set(root, counter++);
-    stack.push(root);
-    onStack.add(root);
-    while (work.length > 0) {
-      const frame = work[work.length - 1]!;
-      const targets = edges(frame.node);
-      if (frame.i < targets.length) {
-        const t = targets[frame.i++]!;
-        if (!index.has(t)) {
-          index.set(t, counter);
-          low.set(t, counter++);
-          stack.push(t);
-          onStack.add(t);
-          work.push({ node: t, i: 0 });
-        } else if (onStack.has(t)) {
-          low.set(frame.node, Math.min(low.get(frame.node)!, index.get(t)!));
-        }
-        continue;
-      }
-      work.pop();
-      const parent = work[work.length - 1];
-      if (parent) low.set(parent.node, Math.min(low.get(parent.node)!, low.get(frame.node)!));
-      if (low.get(frame.node) === index.get(frame.node)) {
-        const component = new Set<string>();
-        let member: string;
-        do {
-          member = stack.pop()!;
-          onStack.delete(member);
-          component.add(member);
-        } while (member !== frame.node);
-        components.push(component);
-      }
-    }
-  }
-  return components;
 }

@@ -12,12 +12,14 @@
  *
  * Two shapes with that meaning, per dialect (DialectOps.groupedAggregates): a correlated subquery
  * per customer, or a derived table grouped by customer_id left-joined to the customers row.
+ * `exists` is a correlated EXISTS in both: PostgreSQL turns it into a semi-join (an anti-join under
+ * `not`) by itself, which beats grouping every matching event first.
  */
 import { sql, type RawBuilder } from 'kysely';
 import type { AggregateExpr } from '../types/ast.ts';
 import { durationMs, eventPropertyType } from '../types/rule-paths.ts';
 import { asOf, freshAlias, type SqlContext } from './context.ts';
-import { compilePredicate, type Compiled } from './expr.ts';
+import { compileFilter, type Compiled } from './expr.ts';
 import type { RuleValueType } from '../types/compiled-sql.ts';
 
 type Sql = RawBuilder<unknown>;
@@ -42,7 +44,7 @@ export function compileAggregate(expr: AggregateExpr, ctx: SqlContext): Compiled
   }
   if (expr.where) {
     const inner: SqlContext = { ...ctx, scope: { kind: 'event', event: expr.event }, eventAlias: e, joins: undefined };
-    conditions.push(compilePredicate(expr.where, inner));
+    conditions.push(compileFilter(expr.where, inner));
   }
   // Correlated: this customer's events; grouped: everyone's, grouped by customer_id below.
   const thisCustomer = sql`${sql.id(e, 'customer_id')} = ${sql.id(ctx.customerAlias, 'id')}`;

@@ -25,6 +25,11 @@ export interface SqlContext {
   customerAlias: string;
   /** Alias of the event row, inside an aggregate's `where`. */
   eventAlias?: string;
+  /**
+   * The expression being compiled sits in a filter position (WHERE, CASE WHEN), where NULL counts
+   * as false: its top comparisons may leave out their two-valued guards (see compileFilter).
+   */
+  filter?: boolean;
   /** Segments being inlined (a cycle would never terminate; the analyzer reports it first). */
   inlining: readonly string[];
   /** Shared alias counter so nested subqueries never shadow each other. */
@@ -40,14 +45,6 @@ export interface SqlContext {
 export interface AggregateJoin {
   alias: string;
   query: RawBuilder<unknown>;
-}
-
-/** The joins as SQL text for a hand-assembled query (subqueries of in_segment). */
-export function joinClauses(joins: readonly AggregateJoin[], customerAlias: string): RawBuilder<unknown> {
-  return sql.join(
-    joins.map((j) => sql`left join (${j.query}) as ${sql.id(j.alias)} on ${sql.id(j.alias, 'customer_id')} = ${sql.id(customerAlias, 'id')}`),
-    sql` `,
-  );
 }
 
 export function freshAlias(ctx: SqlContext, prefix: string): string {

@@ -45,7 +45,23 @@ export function asPredicate(c: Compiled, ctx: SqlContext): Sql {
   return c.predicate ? c.sql : ctx.dialect.truthy(c.sql);
 }
 
-export function compileExpr(expr: Expr, ctx: SqlContext): Compiled {
+/**
+ * The expression as a filter: a condition that only decides whether a row is kept or a branch
+ * taken (WHERE, CASE WHEN), where NULL counts as false. Under `and`/`or` alone SQL's three-valued
+ * result is true exactly when the two-valued one is (and/or are monotone, and a missing comparison
+ * is false in both), so the guards that keep a predicate two-valued can be left out of the
+ * comparisons at the top: the database sees plain `price > 100`, which it can estimate and serve
+ * from an index. Whatever sits under `not`, or is used as a value, keeps its guards.
+ */
+export function compileFilter(expr: Expr, ctx: SqlContext): Sql {
+  const c = compileExpr(expr, { ...ctx, filter: true });
+  return c.predicate ? c.sql : sql`${c.sql} = ${ctx.dialect.constant(true)}`;
+}
+
+export function compileExpr(expr: Expr, context: SqlContext): Compiled {
+  // A filter position applies to this node only (and to and/or operands, passed on explicitly).
+  const filter = context.filter === true;
+  const ctx = filter ? { ...context, filter: false } : context;
   const d = ctx.dialect;
   switch (expr.kind) {
     case 'number':
@@ -68,22 +84,24 @@ export function compileExpr(expr: Expr, ctx: SqlContext): Compiled {
       if (expr.op === 'not') return predicate(sql`not (${compilePredicate(expr.operand, ctx)})`);
       return value(sql`(- ${compileValue(expr.operand, ctx)})`, typeOf(expr, ctx.scope, ctx.options.schema));
     case 'binary':
-      return compileBinary(expr, ctx);
+      return compileBinary(expr, ctx, filter);
     case 'in':
-      return compileIn(expr, ctx);
+      return compileIn(expr, ctx, filter);
     case 'between': {
       // `days_since(t) between a and b` as two bounds on t itself (see days-since-bound.ts).
       const lowBound = daysSinceBound({ kind: 'binary', op: '>=', left: expr.value, right: expr.low, span: expr.span }, ctx);
       const highBound = daysSinceBound({ kind: 'binary', op: '<=', left: expr.value, right: expr.high, span: expr.span }, ctx);
       if (lowBound && highBound) {
         const t = compileExpr(lowBound.instant, ctx);
-        const inside = sql`${comparison(lowBound.op, t, boundInstant(lowBound, ctx), ctx)} and ${comparison(highBound.op, t, boundInstant(highBound, ctx), ctx)}`;
+        const guard = !filter || expr.negated;
+        const inside = sql`${comparison(lowBound.op, t, boundInstant(lowBound, ctx), ctx, guard)} and ${comparison(highBound.op, t, boundInstant(highBound, ctx), ctx, guard)}`;
         return predicate(expr.negated ? sql`not (${inside})` : sql`(${inside})`);
       }
       const v = compileExpr(expr.value, ctx);
       const low = compileExpr(expr.low, ctx);
       const high = compileExpr(expr.high, ctx);
-      const inside = sql`${comparison('>=', v, low, ctx)} and ${comparison('<=', v, high, ctx)}`;
+      const guard = !filter || expr.negated;
+      const inside = sql`${comparison('>=', v, low, ctx, guard)} and ${comparison('<=', v, high, ctx, guard)}`;
       return predicate(expr.negated ? sql`not (${inside})` : sql`(${inside})`);
     }
     case 'is_null': {
@@ -97,10 +115,10 @@ export function compileExpr(expr: Expr, ctx: SqlContext): Compiled {
       const p = compileValue(expr.pattern, ctx);
       // Literal matching (no LIKE, so `%` and `_` in the pattern are plain characters).
       const match = expr.op === 'contains' ? d.contains(v, p) : sql`substr(${v}, 1, length(${p})) = ${p}`;
-      return predicate(d.orFalse(match));
+      return predicate(filter ? match : d.orFalse(match));
     }
     case 'call':
-      return compileCall(expr, ctx);
+      return compileCall(expr, ctx, filter);
     case 'aggregate':
       return compileAggregate(expr, ctx);
   }
@@ -147,17 +165,18 @@ function eventFieldType(ctx: SqlContext, property: string): string | undefined {
 
 const COMPARISONS = new Set(['=', '!=', '<', '<=', '>', '>=']);
 
-function compileBinary(expr: BinaryExpr, ctx: SqlContext): Compiled {
+function compileBinary(expr: BinaryExpr, ctx: SqlContext, filter: boolean): Compiled {
   if (expr.op === 'and' || expr.op === 'or') {
-    const l = compilePredicate(expr.left, ctx);
-    const r = compilePredicate(expr.right, ctx);
+    const side = filter ? compileFilter : compilePredicate;
+    const l = side(expr.left, ctx);
+    const r = side(expr.right, ctx);
     return predicate(expr.op === 'and' ? sql`(${l} and ${r})` : sql`(${l} or ${r})`);
   }
   const bound = daysSinceBound(expr, ctx);
-  if (bound) return predicate(comparison(bound.op, compileExpr(bound.instant, ctx), boundInstant(bound, ctx), ctx));
+  if (bound) return predicate(comparison(bound.op, compileExpr(bound.instant, ctx), boundInstant(bound, ctx), ctx, !filter));
   const left = compileExpr(expr.left, ctx);
   const right = compileExpr(expr.right, ctx);
-  if (COMPARISONS.has(expr.op)) return predicate(comparison(expr.op, left, right, ctx));
+  if (COMPARISONS.has(expr.op)) return predicate(comparison(expr.op, left, right, ctx, !filter));
   const [l, r] = [operand(left), operand(right)];
   const type = typeOf(expr, ctx.scope, ctx.options.schema);
   switch (expr.op) {
@@ -176,36 +195,42 @@ function compileBinary(expr: BinaryExpr, ctx: SqlContext): Compiled {
   }
 }
 
-/** A two-valued comparison: false when either side is missing; `!=` is `not =`. */
-export function comparison(op: string, left: Compiled, right: Compiled, ctx: SqlContext): Sql {
+/**
+ * A two-valued comparison: false when either side is missing; `!=` is `not =`. With `guard` false
+ * (a filter position, see compileFilter) the comparison may be NULL where it is false.
+ */
+export function comparison(op: string, left: Compiled, right: Compiled, ctx: SqlContext, guard = true): Sql {
   const d = ctx.dialect;
   if (left.type === 'null' || right.type === 'null') return op === '!=' ? d.constant(true) : d.constant(false);
   const strings = left.type === 'string' || right.type === 'string';
   const l = strings && op !== '=' && op !== '!=' ? d.ordered(operand(left)) : operand(left);
   const r = operand(right);
+  const guarded = (p: Sql) => (guard ? d.orFalse(p) : p);
   switch (op) {
     case '=':
-      return d.orFalse(sql`${l} = ${r}`);
+      return guarded(sql`${l} = ${r}`);
     case '!=':
+      // Holds for a missing side: never without its guard.
       return sql`not ${d.orFalse(sql`${l} = ${r}`)}`;
     case '<':
-      return d.orFalse(sql`${l} < ${r}`);
+      return guarded(sql`${l} < ${r}`);
     case '<=':
-      return d.orFalse(sql`${l} <= ${r}`);
+      return guarded(sql`${l} <= ${r}`);
     case '>':
-      return d.orFalse(sql`${l} > ${r}`);
+      return guarded(sql`${l} > ${r}`);
     case '>=':
-      return d.orFalse(sql`${l} >= ${r}`);
+      return guarded(sql`${l} >= ${r}`);
     default:
       throw new Error(`unknown comparison \`${op}\``);
   }
 }
 
-function compileIn(expr: Extract<Expr, { kind: 'in' }>, ctx: SqlContext): Compiled {
+function compileIn(expr: Extract<Expr, { kind: 'in' }>, ctx: SqlContext, filter: boolean): Compiled {
   if (expr.list.kind !== 'list') throw new Error('`in` takes a list literal');
   // Null items can never match, so they are dropped at compile time.
   const items = expr.list.items.filter((i) => i.kind !== 'null').map((i) => compileValue(i, ctx));
   const v = compileValue(expr.value, ctx);
-  const member = items.length === 0 ? ctx.dialect.constant(false) : ctx.dialect.orFalse(sql`${v} in (${sql.join(items)})`);
+  const test = sql`${v} in (${sql.join(items)})`;
+  const member = items.length === 0 ? ctx.dialect.constant(false) : filter && !expr.negated ? test : ctx.dialect.orFalse(test);
   return predicate(expr.negated ? sql`not ${member}` : member);
 }

@@ -5,13 +5,13 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { CallExpr } from '../types/ast.ts';
 import { MS_PER_DAY } from '../types/rule-paths.ts';
-import { asOf, freshAlias, joinClauses, type SqlContext } from './context.ts';
-import { compileExpr, compilePredicate, compileValue, type Compiled } from './expr.ts';
+import { asOf, freshAlias, type SqlContext } from './context.ts';
+import { compileExpr, compileFilter, compilePredicate, compileValue, type Compiled } from './expr.ts';
 import { typeOf } from './types.ts';
 
 type Sql = RawBuilder<unknown>;
 
-export function compileCall(expr: CallExpr, ctx: SqlContext): Compiled {
+export function compileCall(expr: CallExpr, ctx: SqlContext, filter = false): Compiled {
   const d = ctx.dialect;
   const args = expr.args;
   const type = () => typeOf(expr, ctx.scope, ctx.options.schema);
@@ -34,12 +34,12 @@ export function compileCall(expr: CallExpr, ctx: SqlContext): Compiled {
       const [c, a, b] = args;
       const then = compileExpr(a!, ctx);
       const otherwise = compileExpr(b!, ctx);
-      const result = sql`(case when ${compilePredicate(c!, ctx)} then ${paren(then)} else ${paren(otherwise)} end)`;
+      const result = sql`(case when ${compileFilter(c!, ctx)} then ${paren(then)} else ${paren(otherwise)} end)`;
       // Both branches predicates: the result is one too (never missing).
       return { sql: result, predicate: then.predicate && otherwise.predicate, type: type() };
     }
     case 'in_segment':
-      return inSegment(expr, ctx);
+      return inSegment(expr, ctx, filter);
     case 'score':
     case 'tier':
       return value(modelOutput(expr, ctx));
@@ -84,21 +84,15 @@ function roundHalfAwayFromZero(args: Sql[], ctx: SqlContext): Sql {
  * `in_segment(x)`: the customer is in x's own query (x's rule inlined as a subquery keyed by
  * customer id), so a segment query never depends on stored memberships and is right for any as_of.
  */
-function inSegment(expr: CallExpr, ctx: SqlContext): Compiled {
+function inSegment(expr: CallExpr, ctx: SqlContext, filter: boolean): Compiled {
   const arg = expr.args[0];
   const name = arg?.kind === 'path' ? arg.segments.join('.') : arg?.kind === 'string' ? arg.value : undefined;
   if (!name) throw new Error('in_segment() takes a segment name');
   if (ctx.inlining.includes(name)) throw new Error(`segments depend on each other in a cycle: ${[...ctx.inlining, name].join(' -> ')}`);
   const rule = ctx.options.segmentRule?.(name);
   if (!rule) throw new Error(`unknown segment \`${name}\``);
-  const c = freshAlias(ctx, 'c');
-  const inner: SqlContext = { ...ctx, scope: { kind: 'customer' }, customerAlias: c, eventAlias: undefined, inlining: [...ctx.inlining, name] };
-  inner.joins = ctx.dialect.groupedAggregates ? [] : undefined;
-  const where = compilePredicate(rule, inner);
-  const joins = inner.joins?.length ? sql` ${joinClauses(inner.joins, c)}` : sql``;
-  return {
-    sql: sql`${sql.id(ctx.customerAlias, 'id')} in (select ${sql.id(c, 'id')} from ${sql.id('customers')} as ${sql.id(c)}${joins} where ${where})`,
-    predicate: true,
-    type: 'boolean',
-  };
+  // The other segment's rule, inlined for the same customer row: its aggregates join the current
+  // query like the rule's own, so `in_segment(s) and x` costs what writing s's rule there would.
+  const inner: SqlContext = { ...ctx, scope: { kind: 'customer' }, eventAlias: undefined, inlining: [...ctx.inlining, name] };
+  return { sql: sql`(${(filter ? compileFilter : compilePredicate)(rule, inner)})`, predicate: true, type: 'boolean' };
 }

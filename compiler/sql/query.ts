@@ -7,7 +7,7 @@ import type { Expr } from '../types/ast.ts';
 import type { CompiledQuery, SqlDialect, SqlParameter, TraitPlan } from '../types/compiled-sql.ts';
 import { AS_OF_MARKER, rootContext, type SqlCompileOptions, type SqlContext } from './context.ts';
 import { DIALECTS, type DialectOps } from './dialect.ts';
-import { compilePredicate, compileValue } from './expr.ts';
+import { compileFilter, compileValue } from './expr.ts';
 import { rfmQuery } from './rfm.ts';
 
 type Sql = RawBuilder<unknown>;
@@ -16,7 +16,7 @@ type Sql = RawBuilder<unknown>;
 export function compileSegmentQuery(rule: Expr, dialect: SqlDialect, options: SqlCompileOptions): CompiledQuery {
   const d = DIALECTS[dialect];
   const ctx = rootContext(d, options);
-  const where = compilePredicate(rule, ctx);
+  const where = compileFilter(rule, ctx);
   const query = fromCustomers(d, ctx)
     .select(sql.id('c', 'id').as('customer_id'))
     .where(where as RawBuilder<any>);
@@ -46,7 +46,7 @@ export function compileTraitQuery(plan: TraitPlan, dialect: SqlDialect, options:
       return finish(perCustomer(compileValue(plan.expression, ctx)));
     case 'lifecycle': {
       // Ordered stages: the first that matches wins; otherwise `else` (or missing).
-      const whens = plan.stages.map((s) => sql`when ${compilePredicate(s.when, ctx)} then ${d.string(s.name)}`);
+      const whens = plan.stages.map((s) => sql`when ${compileFilter(s.when, ctx)} then ${d.string(s.name)}`);
       const otherwise = plan.else == null ? sql`null` : d.string(plan.else);
       const value = whens.length === 0 ? otherwise : sql`(case ${sql.join(whens, sql` `)} else ${otherwise} end)`;
       return finish(perCustomer(value));

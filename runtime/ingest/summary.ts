@@ -48,8 +48,9 @@ export function summarize(files: FileSummary[], anomalies: Anomaly[]): IngestSum
   return { version: 1, files, totals, anomalies, incomplete: statuses.failed + statuses.missing > 0 };
 }
 
-/** A human summary: a few lines, rejects by reason, flagged loads. */
-export function formatSummary(summary: IngestSummary): string {
+/** A human summary: a few lines, rejects by reason, flagged loads (the first `maxAnomalies`). */
+export function formatSummary(summary: IngestSummary, options: { maxAnomalies?: number } = {}): string {
+  const shown = options.maxAnomalies ?? 20;
   const t = summary.totals;
   const lines: string[] = [];
   const f = t.files;
@@ -68,8 +69,8 @@ export function formatSummary(summary: IngestSummary): string {
   }
   if (summary.anomalies.length > 0) {
     lines.push(`flagged loads (far from the recent norm): ${summary.anomalies.length}`);
-    for (const a of summary.anomalies.slice(0, 20)) lines.push(`  ${a.file}: ${a.message}`);
-    if (summary.anomalies.length > 20) lines.push(`  … ${summary.anomalies.length - 20} more (--format json lists all)`);
+    for (const a of summary.anomalies.slice(0, shown)) lines.push(`  ${a.file}: ${a.message}`);
+    if (summary.anomalies.length > shown) lines.push(`  … ${summary.anomalies.length - shown} more (\`herald ingest --format json\` lists all)`);
   }
   if (t.rejected > 0) lines.push('rejected rows are kept with their line and reason in the ingest_rejects table');
   return lines.join('\n');

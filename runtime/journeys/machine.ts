@@ -41,11 +41,12 @@ export function advance(entry: Entry, journey: CompiledJourney, rules: JourneyRu
     entry.stepAt = at;
     entry.dueAt = at;
   };
-  const park = (step: string, since: number, dueAt: number) => {
+  // Parking is not logged: the entry row holds where it waits and until when, and the history
+  // records how the wait ended (event, timeout, or the next step's decision).
+  const park = (since: number, dueAt: number) => {
     entry.phase = 'waiting';
     entry.stepAt = since;
     entry.dueAt = dueAt;
-    log(since, step, 'wait', new Date(dueAt).toISOString());
   };
 
   let turns = 0;
@@ -65,7 +66,7 @@ export function advance(entry: Entry, journey: CompiledJourney, rules: JourneyRu
     }
     try {
       if (entry.phase === 'ready') {
-        // Every step logs what it decided (wait, event, timeout, branch, split, send, update, exit).
+        // Every step logs what it decided (event, timeout, branch, split, send, update, exit).
         if (journey.exitWhen && rules.holds(journey.exitWhen, customer, t, entry.enteredAt)) {
           exit(t, 'exit_when');
           break;
@@ -86,7 +87,7 @@ export function advance(entry: Entry, journey: CompiledJourney, rules: JourneyRu
       case 'wait': {
         const end = waitEnd(step, journey, rules, customer, t, entry.enteredAt);
         if (end <= t) return go(step.next, t);
-        return park(name, t, end);
+        return park(t, end);
       }
       case 'wait_for':
         return waitFor(name, step, t);
@@ -152,8 +153,7 @@ export function advance(entry: Entry, journey: CompiledJourney, rules: JourneyRu
       log(outcome.at, name, 'timeout');
       return go(step.onTimeout, outcome.at);
     }
-    if (entry.phase !== 'waiting' || entry.stepAt !== since || entry.dueAt !== outcome.dueAt) park(name, since, outcome.dueAt);
-    else entry.dueAt = outcome.dueAt;
+    park(since, outcome.dueAt);
     fx.wakes = outcome.wakes;
   }
 

@@ -31,9 +31,6 @@ import { registerVersions } from './versions.ts';
 import { wakeEntries } from './wakes.ts';
 
 export type { RunOptions, RunSummary } from './context.ts';
-
-/** Slices between writes of the run clock. */
-const CLOCK_EVERY = 16;
 export { RunBackInTimeError } from './clock.ts';
 
 export async function runJourneys(db: Database, manifest: Manifest, options: RunOptions): Promise<RunSummary> {
@@ -58,13 +55,12 @@ export async function runJourneys(db: Database, manifest: Manifest, options: Run
     await runSlice(ctx, segments, { wakeTypes, ahead, first }, t, s);
     first = false;
     ctx.tally.slices++;
-    // The clock is where a restarted run resumes; re-running a few slices decides nothing twice,
-    // so it need not be written after every one.
-    if (ctx.tally.slices % CLOCK_EVERY === 0) await advanceClock(db.kysely, s);
+    // The clock is where a restarted run resumes: written after every slice, so a run killed in a
+    // slice resumes with the same slice, and messages it had claimed go out at their own instant.
+    await advanceClock(db.kysely, s);
     t = s;
     options.onSlice?.({ at: s, until: options.until, summary: ctx.tally.summary(start, options.until) });
   }
-  if (t > start) await advanceClock(db.kysely, t);
   // Messages left over at the end (retries, a window already run): the worker sends what is due.
   if (!options.signal?.aborted) await deliver(ctx, options.until);
   return ctx.tally.summary(start, options.until);

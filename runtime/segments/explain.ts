@@ -91,7 +91,7 @@ interface Masking {
  * them (a trait `domain: lower(email)` shows as much as the email). Traits come in dependency
  * order, so a trait built on such a trait is caught too.
  */
-function piiFields(manifest: Manifest): Set<string> {
+export function piiFields(manifest: Manifest): Set<string> {
   const pii = new Set(Object.entries(manifest.dataModel.customers.fields).filter(([, f]) => f.pii).map(([name]) => name));
   for (const trait of traitsOf(manifest)) {
     const plan = trait.compiled.plan;

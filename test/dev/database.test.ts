@@ -164,3 +164,33 @@ describe('herald dev and the workspace database', () => {
     expect((await get(`${dev.url}segments/reachable`)).body).toContain('<strong class="member-count">2</strong>');
   });
 });
+
+describe('herald dev when counting fails', () => {
+  const shop = copyShop('herald-dev-countfail-');
+  let dev: Awaited<ReturnType<typeof startTestDev>>;
+  let url: string;
+  beforeAll(async () => {
+    url = `sqlite:${join(shop.dir, 'preview.db')}`;
+    await seed(url, shop.dir);
+    dev = await startTestDev(shop.dir, { db: url, asOf: AS_OF });
+  });
+  afterAll(async () => {
+    await dev?.close();
+    shop.dispose();
+  });
+
+  it('says why on the page (HL564) and keeps serving', async () => {
+    // The schema is brought up to date once; a table removed behind the preview's back makes counting fail.
+    expect((await get(`${dev.url}templates/welcome?customer=d_1`)).status).toBe(200);
+    const db = openDatabase(url, { baseDir: shop.dir });
+    try {
+      await db.kysely.schema.dropTable('trait_spend_90d').execute();
+    } finally {
+      await db.close();
+    }
+    const page = await get(`${dev.url}segments/big_spenders`);
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('HL564: counting failed:');
+    expect(page.body).toContain('trait_spend_90d');
+  });
+});

@@ -69,7 +69,7 @@ describe('herald dev server', () => {
     const dark = await get(`${dev.url}templates/welcome/email?customer=c_1&mode=dark`);
     expect(dark.body).toContain('invert(1)');
     const typed = await get(`${dev.url}templates/welcome?customer=nobody`);
-    expect(typed.body).toContain('no customer &quot;nobody&quot; in the sample data');
+    expect(typed.body).toContain('HL561: cannot preview for this customer: no customer &quot;nobody&quot; in the sample data');
     expect((await get(`${dev.url}templates/welcome/email?customer=nobody`)).status).toBe(422);
     const missing = await get(`${dev.url}templates/nope`);
     expect(missing.status).toBe(404);

@@ -23,7 +23,6 @@ const IN_PROGRESS: Array<{ area: string; from: number; to: number }> = [
   { area: 'journeys (runtime)', from: 500, to: 529 },
   { area: 'plan (emit)', from: 450, to: 459 },
   { area: 'plan (runtime)', from: 550, to: 559 },
-  { area: 'dev mode', from: 560, to: 569 },
 ];
 
 /**

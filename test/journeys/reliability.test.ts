@@ -12,6 +12,7 @@ import { runJourneys } from '../../runtime/journeys/index.ts';
 import { dialectContext, forEachDialect } from '../support/postgres.ts';
 import { REPO, compileOrThrow, fixtureWorkspace } from './support.ts';
 import { at, prepare } from './run-support.ts';
+import { cartJourneyYaml } from './cart-journey.ts';
 
 /**
  * Crash safety. A `herald run` worker process is killed with SIGKILL at random moments, again and
@@ -23,26 +24,7 @@ const KILLS = Number(process.env.HERALD_KILL_POINTS ?? 8);
 const FROM = '2026-01-05T00:00:00Z';
 const UNTIL = '2026-01-16T00:00:00Z';
 
-const JOURNEYS = `
-apiVersion: herald/v1
-kind: Journey
-metadata: { name: cart }
-spec:
-  entry: { event: added_to_cart }
-  exit_when: exists(purchase within since_entry)
-  steps:
-    wait_1h: { wait: 1h, next: remind }
-    remind: { send: cart_reminder, next: watch }
-    watch:
-      wait_for: { event: purchase, timeout: 24h }
-      on_event: exit
-      on_timeout: offer
-    offer:
-      split: { name: offer_test, variants: { a: 45, b: 45 }, holdout: 10 }
-      next: { a: send_a, b: send_b }
-    send_a: { send: offer, next: exit }
-    send_b: { send: welcome, next: exit }
-`;
+const JOURNEYS = cartJourneyYaml({ timeout: '24h', split: [45, 45, 10] });
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));

@@ -3,27 +3,9 @@ import { forEachDialect } from '../support/postgres.ts';
 import { RunBackInTimeError } from '../../runtime/journeys/index.ts';
 import { compileOrThrow, fixtureWorkspace } from './support.ts';
 import { at, outbox, prepare, run } from './run-support.ts';
+import { cartJourneyYaml } from './cart-journey.ts';
 
-const CART = `
-apiVersion: herald/v1
-kind: Journey
-metadata: { name: cart }
-spec:
-  entry: { event: added_to_cart, once_per: 7d }
-  exit_when: exists(purchase within since_entry)
-  steps:
-    wait_1h: { wait: 1h, next: remind }
-    remind: { send: cart_reminder, next: watch }
-    watch:
-      wait_for: { event: purchase, timeout: 48h }
-      on_event: exit
-      on_timeout: offer
-    offer:
-      split: { name: offer_test, variants: { a: 50, b: 40 }, holdout: 10 }
-      next: { a: send_a, b: send_b }
-    send_a: { send: offer, next: exit }
-    send_b: { send: welcome, next: exit }
-`;
+const CART = cartJourneyYaml({ oncePer: '7d', split: [50, 40, 10] });
 
 const customers = Array.from({ length: 30 }, (_, i) => ({ id: `c${i}`, email: `c${i}@example.test`, email_consent: i % 7 !== 3, timezone: 'Europe/London' }));
 const events = customers.flatMap((c, i) => {

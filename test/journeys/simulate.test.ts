@@ -5,19 +5,9 @@ import type { Database } from '../../runtime/db/database.ts';
 import { simulate } from '../../runtime/journeys/index.ts';
 import { compileOrThrow, fixtureWorkspace } from './support.ts';
 import { at, outbox, prepare, run, type Given } from './run-support.ts';
+import { cartJourneyYaml } from './cart-journey.ts';
 
-const JOURNEY = `
-apiVersion: herald/v1
-kind: Journey
-metadata: { name: cart }
-spec:
-  entry: { event: added_to_cart }
-  exit_when: exists(purchase within since_entry)
-  steps:
-    wait_1h: { wait: 1h, next: remind }
-    remind: { send: cart_reminder, next: watch }
-    watch: { wait_for: { event: purchase, timeout: 24h }, on_event: exit, on_timeout: offer }
-    offer: { send: offer, next: exit }
+const JOURNEY = `${cartJourneyYaml({ timeout: '24h' })}
 ---
 apiVersion: herald/v1
 kind: Campaign

@@ -152,6 +152,7 @@ forEachDialect('herald plan on a scripted history', (ctx) => {
     expect(doc.definitions).toEqual([]);
     expect(doc.unchanged_files).toEqual(['segments/markets.yaml']);
     expect(doc.summary.line).toBe('No changes (1 file edited without effect)');
+    expect(doc.data).toMatchObject({ source: 'none', description: 'not needed: nothing changes' });
     repo.commit('markets, reformatted');
   });
 
@@ -186,7 +187,7 @@ forEachDialect('herald plan on a scripted history', (ctx) => {
     const markdown = readFileSync(join(out, 'comment.md'), 'utf8');
     expect(markdown).toContain('<code>cart_recovery</code>: changed (steps: 2 added, 1 changed)');
     expect(markdown).toContain('- steps added: `nudge`, `wait_more`');
-    expect(markdown).toContain(`\`\`\`mermaid\n${diagram}`);
+    expect(markdown).toContain(`\`\`\`mermaid\n${diagram.trimEnd()}\n\`\`\``);
     repo.commit('cart recovery: a nudge two days later');
   });
 

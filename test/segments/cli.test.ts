@@ -50,7 +50,7 @@ forEachDialect('herald segments and herald explain', (ctx) => {
     expect(explained.stdout).toContain('as of 2026-02-10T00:00:00.000Z');
     expect(explained.stdout).toMatch(/recent_buyers: OUT/);
     expect(explained.stdout).toMatch(/example_mail: IN/);
-    expect(explained.stdout).toContain('email = ***');
+    expect(explained.stdout).toContain('email is ***');
     expect(explained.stdout).not.toContain('ada@example.test');
 
     const shown = await herald(['explain', 'c1', dir, '--db', url, '--show-pii', '--format', 'json']);

@@ -15,7 +15,7 @@ function tomorrowNine(now: number): string {
 export const newCampaign: NewDefinition = {
   kind: 'Campaign',
   folder: 'campaigns',
-  flags: { audience: 'the segment it goes to (default: the first one)', template: 'the template it sends (default: the first one)', 'send-at': 'when, e.g. 2026-02-01T09:00 local (default: tomorrow 09:00 local)' },
+  flags: { audience: 'the segment it goes to; default: the first one', template: 'the template it sends; default: the first one', 'send-at': 'when, e.g. "2026-02-01T09:00 local"; default: tomorrow 09:00 local' },
   async ask(prompter, info, flags) {
     const segments = namesOf(info, 'Segment');
     const templates = namesOf(info, 'Template');

@@ -5,7 +5,7 @@ import { likelyEvent, namesOf } from './workspace-info.ts';
 export const newJourney: NewDefinition = {
   kind: 'Journey',
   folder: 'journeys',
-  flags: { event: 'the event that starts it (default: added_to_cart, else the first event type)', template: 'the template it sends (default: the first one)' },
+  flags: { event: 'the event that starts it; default: added_to_cart, else the first event type', template: 'the template it sends; default: the first one' },
   async ask(prompter, info, flags) {
     const events = Object.keys(info.dataModel?.events ?? {});
     if (events.length === 0) throw new UsageError('a journey starts on an event, and herald.yaml declares no `events`');

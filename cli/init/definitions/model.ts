@@ -5,7 +5,7 @@ import { amountOf, likelyEvent } from './workspace-info.ts';
 export const newModel: NewDefinition = {
   kind: 'Model',
   folder: 'models',
-  flags: { event: 'the event it predicts (default: purchase, else the first event type)' },
+  flags: { event: 'the event it predicts; default: purchase, else the first event type' },
   async ask(prompter, info, flags) {
     const events = Object.keys(info.dataModel?.events ?? {});
     if (events.length === 0) throw new UsageError('a model learns from events, and herald.yaml declares no `events`');

@@ -4,7 +4,7 @@ import { customerField, likelyEvent, yamlString } from './workspace-info.ts';
 export const newSegment: NewDefinition = {
   kind: 'Segment',
   folder: 'segments',
-  flags: { where: 'the rule members satisfy (default: consented, with an event in the last 90 days)' },
+  flags: { where: 'the rule members satisfy; default: consented, with an event in the last 90 days' },
   async ask(prompter, info, flags) {
     const consent = customerField(info, 'email_consent')?.type === 'boolean' ? 'email_consent' : undefined;
     const event = likelyEvent(info);

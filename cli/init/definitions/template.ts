@@ -4,7 +4,7 @@ import { customerField, yamlString } from './workspace-info.ts';
 export const newTemplate: NewDefinition = {
   kind: 'Template',
   folder: 'templates',
-  flags: { subject: 'the subject line (nunjucks; default: a greeting)' },
+  flags: { subject: 'the subject line, nunjucks allowed; default: a greeting' },
   async ask(prompter, info, flags) {
     const greeting = customerField(info, 'first_name') ? "Hello {{ customer.first_name | default('there') }}" : 'News for you';
     return { subject: await prompter.text({ flag: 'subject', message: 'Subject line', given: flags.subject, default: greeting, optional: true }) };

@@ -23,7 +23,7 @@ const UNTIL = '2026-01-19T10:00Z';
 export const newTest: NewDefinition = {
   kind: 'Test',
   folder: 'tests',
-  flags: { journey: 'the journey it tests (default: the first one)', campaign: 'or the campaign it tests' },
+  flags: { journey: 'the journey it tests; default: the first one', campaign: 'or the campaign it tests' },
   async ask(prompter, info, flags) {
     if (flags.journey !== undefined && flags.campaign !== undefined) throw new UsageError('give --journey or --campaign, not both');
     const options = [
@@ -49,7 +49,7 @@ export const newTest: NewDefinition = {
 
 function testYaml(name: string, d: Record<string, string>, info: WorkspaceInfo, expect: string[]): string {
   const [kind, target] = d.target!.split('/') as ['journey' | 'campaign', string];
-  const journey = kind === 'journey' ? (info.manifest?.definitions[`Journey/${target}`]?.compiled as CompiledJourney | undefined) : undefined;
+  const journey = kind === 'journey' ? (info.manifest()?.definitions[`Journey/${target}`]?.compiled as CompiledJourney | undefined) : undefined;
   const entryEvent = journey?.entry.kind === 'event' ? journey.entry.event : undefined;
   const consent = customerField(info, 'email_consent')?.type === 'boolean';
   const customers = ['t1', ...(consent ? ['t2'] : [])].map((id) => `      - ${flow(customerOf(id, info, id === 't1'))}`);

@@ -6,7 +6,7 @@ const TYPES = ['number', 'string', 'boolean', 'timestamp'] as const;
 export const newTrait: NewDefinition = {
   kind: 'Trait',
   folder: 'traits',
-  flags: { expression: 'the rule computing the value (default: a 90-day total or count)', type: `its type: ${TYPES.join(', ')} (default number)` },
+  flags: { expression: 'the rule computing the value; default: a 90-day total or count', type: `its type, one of ${TYPES.join(', ')}; default number` },
   async ask(prompter, info, flags) {
     const event = likelyEvent(info);
     const amount = event ? amountOf(info, event) : undefined;

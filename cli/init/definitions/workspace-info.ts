@@ -12,8 +12,8 @@ export interface WorkspaceInfo {
   dataModel?: DataModel;
   /** Names in use per kind, with the file that has each (documents that fail validation count too). */
   names: Map<Kind, Map<string, string>>;
-  /** The compiled workspace, when it has no errors (journeys' shapes, for test skeletons). */
-  manifest?: Manifest;
+  /** The compiled workspace, when it has no errors (journeys' shapes, for tests); compiled on first use. */
+  manifest(): Manifest | undefined;
   /** templates/layouts/base.mjml, when the workspace has that layout. */
   layout?: string;
   /** data/sample.yaml and its first customers' ids, when the workspace has preview data there. */
@@ -21,7 +21,7 @@ export interface WorkspaceInfo {
 }
 
 export function inspectWorkspace(root: string): WorkspaceInfo {
-  const result = runPipeline(root, { emit: true });
+  const result = runPipeline(root, { emit: false });
   const names = new Map<Kind, Map<string, string>>(KINDS.map((k) => [k, new Map()]));
   for (const doc of result.loaded.documents) {
     const value = doc.value as { kind?: unknown; metadata?: { name?: unknown } } | null;
@@ -29,9 +29,9 @@ export function inspectWorkspace(root: string): WorkspaceInfo {
     const name = value?.metadata?.name;
     if (typeof kind === 'string' && typeof name === 'string' && names.has(kind as Kind)) names.get(kind as Kind)!.set(name, doc.file.path);
   }
-  const info: WorkspaceInfo = { root, names };
+  let compiled: { manifest: Manifest | undefined } | undefined;
+  const info: WorkspaceInfo = { root, names, manifest: () => (compiled ??= { manifest: runPipeline(root, { emit: true }).emitted?.manifest }).manifest };
   if (result.validated?.dataModel) info.dataModel = result.validated.dataModel;
-  if (result.emitted) info.manifest = result.emitted.manifest;
   if (existsSync(join(root, 'templates', 'layouts', 'base.mjml'))) info.layout = 'layouts/base.mjml';
   const samplePath = join(root, 'data', 'sample.yaml');
   if (existsSync(samplePath)) {

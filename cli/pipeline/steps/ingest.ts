@@ -26,7 +26,7 @@ export const ingestStep: PipelineStep = {
         ctx.out.progress(`ingest ${e.source} ${e.path}${rows > 0 ? `: ${count(rows)} rows` : ''}`);
       },
     });
-    ctx.out.line(formatSummary(summary));
+    ctx.out.line(formatSummary(summary, { maxAnomalies: 5 }));
     ctx.out.line(await databaseTotals(ctx.db));
     const files = summary.totals.files;
     return { exitCode: summary.incomplete ? EXIT_ERRORS : EXIT_OK, note: `${plural(files.loaded + files.reloaded, 'file')} loaded, ${count(files.skipped)} unchanged` };

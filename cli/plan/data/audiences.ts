@@ -6,6 +6,7 @@ import type { RuntimeSegment, RuntimeTrait } from '../../../runtime/manifest.ts'
 import { inSavepoint } from './session.ts';
 import { rebuildTraitCopies, traitsNeeded } from './shadow-traits.ts';
 import { maskId } from './mask.ts';
+import { firstLine } from '../errors.ts';
 
 /** A segment to count on both sides; a side is absent when the segment does not exist there. */
 export interface AudienceTarget {
@@ -156,8 +157,4 @@ async function sampleMissing(trx: Transaction<any>, a: number, b: number): Promi
     where x.run = ${a} and not exists (select 1 from ${sql.table(MEMBERS)} y where y.run = ${b} and y.customer_id = x.customer_id)
     order by x.customer_id limit ${SAMPLE}`.execute(trx);
   return rows.map((r) => maskId(String(r.customer_id)));
-}
-
-export function firstLine(e: unknown): string {
-  return (e instanceof Error ? e.message : String(e)).split('\n')[0]!.trim();
 }

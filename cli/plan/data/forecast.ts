@@ -5,7 +5,7 @@ import { localDate } from '../../../runtime/delivery/local-time.ts';
 import { OUTBOX } from '../../../runtime/delivery/outbox.ts';
 import { simulateOn, type Forecast as Simulated } from '../../../runtime/journeys/simulate.ts';
 import type { DefinitionChange, Forecast, PlanNote } from '../document.ts';
-import { firstLine } from './audiences.ts';
+import { firstLine } from '../errors.ts';
 import { inSavepoint } from './session.ts';
 import { manifestFor } from '../upstream.ts';
 

@@ -7,7 +7,8 @@ import { lastMaterializedAt } from '../../../runtime/segments/customer-context.t
 import { REPORTS_DIR } from '../../commands/train.ts';
 import type { ModelImpact, PlanNote, Reach, SegmentImpact } from '../document.ts';
 import { modelImpacts, type PlannedModel } from '../models.ts';
-import { countAudiences, firstLine, type Audience, type AudienceTarget } from './audiences.ts';
+import { countAudiences, type Audience, type AudienceTarget } from './audiences.ts';
+import { firstLine } from '../errors.ts';
 import { overlapOf } from './overlap.ts';
 import { prepareSchema } from './prepare-schema.ts';
 import { prepareReach, reachOf, type ReachRules } from './reach.ts';

@@ -7,7 +7,7 @@ import { DatabaseUrlError, parseDatabaseUrl, redactUrl } from '../../../runtime/
 import { UsageError } from '../../command.ts';
 import { chooseDatabase, databaseErrorReason } from '../../workspace-runtime.ts';
 import type { DataSourceKind, PlanNote } from '../document.ts';
-import { firstLine } from './audiences.ts';
+import { firstLine } from '../errors.ts';
 import { openSampleDatabase } from './sample-database.ts';
 
 /** `--data`: where audiences are counted. `auto` picks the configured database, else the sample data. */

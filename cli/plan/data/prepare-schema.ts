@@ -4,7 +4,7 @@ import type { Database } from '../../../runtime/db/database.ts';
 import { migrate } from '../../../runtime/db/migrate.ts';
 import { SchemaSyncError, syncSchema, type TraitTableSpec } from '../../../runtime/db/sync.ts';
 import type { PlanNote } from '../document.ts';
-import { firstLine } from './audiences.ts';
+import { firstLine } from '../errors.ts';
 
 /**
  * Inside the plan's session: brings the schema up to date for both sides' data models, so a

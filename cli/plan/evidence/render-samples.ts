@@ -5,8 +5,9 @@ import type { Manifest } from '../../../compiler/types/manifest.ts';
 import type { Database } from '../../../runtime/db/database.ts';
 import { databaseRenderInput, type RenderInputCache } from '../../../runtime/render/from-database.ts';
 import { loadTemplate, readSampleData, renderEmail, sampleRenderInput, type RenderedEmail, type RenderInput, type SampleData } from '../../../runtime/render/index.ts';
+import { piiFields } from '../../../runtime/segments/explain.ts';
 import type { TemplateSample } from '../document.ts';
-import { firstLine } from '../data/audiences.ts';
+import { firstLine } from '../errors.ts';
 import { maskId } from '../data/mask.ts';
 import { unifiedDiff } from './text-diff.ts';
 
@@ -135,12 +136,22 @@ function sampleData(side: TemplateSide): SampleData | undefined {
   return sampleCache.get(side) ?? undefined;
 }
 
-/** The render input with every personal customer field replaced by `[field]`. */
+/**
+ * The render input with personal data replaced by placeholders: customer fields marked pii become
+ * `[field]` (an address `customer@example.invalid`), and so do traits computed from them
+ * (`[trait]`, or `[trait.output]` per output), as `herald explain` masks them.
+ */
 function maskPersonalFields(input: RenderInput, manifest: Manifest): RenderInput {
+  const personal = piiFields(manifest);
   const customer = { ...input.customer };
   for (const [name, f] of Object.entries(manifest.dataModel.customers.fields)) {
-    if (f.pii && customer[name] !== undefined && customer[name] !== null) customer[name] = f.type === 'email' ? 'customer@example.invalid' : `[${name}]`;
+    if (personal.has(name) && customer[name] !== undefined && customer[name] !== null) customer[name] = f.type === 'email' ? 'customer@example.invalid' : `[${name}]`;
   }
   if (customer.id !== undefined) customer.id = maskId(String(customer.id));
-  return { ...input, customer };
+  const traits = { ...(input.traits ?? {}) };
+  for (const [name, value] of Object.entries(traits)) {
+    if (!personal.has(name) || value === null || value === undefined) continue;
+    traits[name] = typeof value === 'object' ? Object.fromEntries(Object.keys(value).map((k) => [k, `[${name}.${k}]`])) : `[${name}]`;
+  }
+  return { ...input, customer, traits };
 }

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Screenshot } from '../document.ts';
-import { firstLine } from '../data/audiences.ts';
+import { firstLine } from '../errors.ts';
 
 /** Debian's Chromium; HERALD_CHROMIUM points elsewhere. */
 export const DEFAULT_CHROMIUM = '/usr/bin/chromium';

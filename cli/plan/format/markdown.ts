@@ -127,7 +127,7 @@ function journeys(doc: PlanDocument, d: Detail, out: string[]): void {
     for (const [label, list] of [['added', j.steps.added], ['changed', j.steps.changed], ['removed', j.steps.removed]] as const) {
       if (list.length > 0) out.push(`- steps ${label}: ${list.map((s) => `\`${s}\``).join(', ')}`);
     }
-    if (j.diagram) out.push('', fence('mermaid', j.diagram));
+    if (j.diagram) out.push('', fence('mermaid', j.diagram.trimEnd()));
     out.push('', '</details>');
   }
 }
@@ -166,7 +166,7 @@ function models(doc: PlanDocument, d: Detail, out: string[]): void {
 function forecast(doc: PlanDocument, d: Detail, out: string[]): void {
   const f = doc.forecast;
   if (!f) return;
-  out.push('', `#### Send forecast, ${f.from.slice(0, 10)} to ${f.until.slice(0, 10)}: ${formatCount(f.total)} emails`, '');
+  out.push('', `#### Send forecast, ${f.days[0]?.date ?? f.from.slice(0, 10)} to ${f.days.at(-1)?.date ?? f.until.slice(0, 10)}: ${formatCount(f.total)} emails`, '');
   out.push(...table(f.days.map((x) => x.date.slice(5)), [f.days.map((x) => formatCount(x.sends))], 1));
   if (f.by_origin.length > 0) out.push('', ...table(['from', 'sends', 'first day'], f.by_origin.map((o) => [`${o.kind} \`${o.name}\``, formatCount(o.sends), formatCount(o.first_day)]), d.rows));
   const suppressed = Object.entries(f.suppressed).filter(([, n]) => n > 0);

@@ -60,7 +60,8 @@ export function planPretty(doc: PlanDocument, options: { color?: boolean } = {})
   }
   if (doc.forecast) {
     const f = doc.forecast;
-    out.push('', paint('bold', `send forecast ${f.from.slice(0, 10)} to ${f.until.slice(0, 10)}: ${formatCount(f.total)} emails`));
+    out.push('', paint('bold', `send forecast ${f.days[0]?.date ?? f.from.slice(0, 10)} to ${f.days.at(-1)?.date ?? f.until.slice(0, 10)}: ${formatCount(f.total)} emails`));
+    for (const o of f.by_origin) out.push(`  ${o.kind} ${o.name}: ${formatCount(o.sends)} (first day ${formatCount(o.first_day)})`);
     out.push(`  ${f.days.map((d) => `${d.date.slice(5)} ${formatCount(d.sends)}`).join('  ')}`);
   }
   const others = doc.definitions.filter((c) => c.kind !== 'Segment' && c.kind !== 'Template' && c.kind !== 'Journey' && c.kind !== 'Campaign');
