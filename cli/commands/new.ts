@@ -90,15 +90,17 @@ async function create(spec: NewDefinition, name: string, details: Record<string,
     return fail(`the new ${spec.kind.toLowerCase()} does not validate (above)`);
   }
   let note: string | undefined;
-  try {
-    note = await spec.afterWrite?.({ root, name, details, info, schema });
-  } catch (e) {
-    return fail(`could not finish the ${spec.kind.toLowerCase()}: ${(e as Error).message}`);
-  }
-  errors = errorsIn();
-  if (errors.length > 0) {
-    printDiagnostics(io, errors);
-    return fail(`the new ${spec.kind.toLowerCase()} does not validate (above)`);
+  if (spec.afterWrite) {
+    try {
+      note = await spec.afterWrite({ root, name, details, info, schema });
+    } catch (e) {
+      return fail(`could not finish the ${spec.kind.toLowerCase()}: ${(e as Error).message}`);
+    }
+    errors = errorsIn();
+    if (errors.length > 0) {
+      printDiagnostics(io, errors);
+      return fail(`the new ${spec.kind.toLowerCase()} does not validate (above)`);
+    }
   }
   io.stdout.write(`added ${spec.kind} ${name} to ${shown}: ${written.join(', ')}${note ? `\n${note}` : ''}\n`);
   return EXIT_OK;

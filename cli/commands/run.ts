@@ -81,7 +81,7 @@ export const runCommand: Command = {
           });
           if (tty) io.stderr.write('\r\x1b[K');
           if (format === 'json') io.stdout.write(`${JSON.stringify(runDocument(summary, opened.db.description, values['dry-run'] === true), null, 2)}\n`);
-          else printRunSummary(io, summary, opened.db.description, values['dry-run'] ? join(resolve(opened.dir), 'out') : undefined);
+          else printRunSummary(io, summary, opened.db.description, values['dry-run'] ? join(resolve(opened.dir), 'out') : undefined, opened.manifest);
           return summary.problems.some((p) => p.severity === 'error') ? EXIT_ERRORS : EXIT_OK;
         } catch (e) {
           if (e instanceof RunBackInTimeError) throw new CommandFailure(`${e.message} [${e.code}]`, EXIT_ERRORS);

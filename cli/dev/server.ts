@@ -108,7 +108,9 @@ export class DevServer {
     if (!compiled) return send(res, 404, 'text/plain', `no template "${name}"\n`);
     const preview = await this.previews.render(ctx.manifest, compiled, customer, { showPii: ctx.query.get('pii') === 'show' });
     if (!preview.ok) return send(res, 422, 'text/html', html`<p style="font-family:sans-serif;color:#b3261e">Cannot preview for ${customer}: ${preview.reason}</p>`.value);
-    send(res, 200, 'text/html', emailDocument(preview.email, ctx.query.get('mode')));
+    const mode = ctx.query.get('mode');
+    if (mode === 'source') return send(res, 200, 'text/plain', preview.email.html);
+    send(res, 200, 'text/html', emailDocument(preview.email, mode));
   }
 
   private asset(res: ServerResponse, name: string | undefined): void {

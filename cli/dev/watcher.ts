@@ -1,4 +1,4 @@
-import { relative, sep } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { ALWAYS_IGNORED } from '../../compiler/1-load/ignore.ts';
 import { ChangeBatcher } from './debounce.ts';
@@ -35,9 +35,18 @@ export async function watchWorkspace(root: string, options: WatchOptions): Promi
   const start = (polling: boolean) =>
     new Promise<FSWatcher>((resolveReady) => {
       const w = (options.watch ?? watch)(root, { ignoreInitial: true, ignored, usePolling: polling, interval: 250, persistent: true });
-      w.on('all', (_event, path) => {
-        const rel = toRelative(path);
-        if (rel !== '') batcher.add(rel);
+      const note = (abs: string) => {
+        const rel = toRelative(abs);
+        if (rel !== '' && !rel.startsWith('..') && !ignored(abs)) batcher.add(rel);
+      };
+      w.on('all', (_event, path) => note(path));
+      // The operating system's own events too: chokidar folds quick sequences (a temporary file
+      // renamed over the original) into one event or, now and then, none; a rebuild reads every
+      // file again anyway, so any sign of a change is enough.
+      w.on('raw', (_event, path, details) => {
+        const watched = (details as { watchedPath?: string } | undefined)?.watchedPath;
+        if (typeof watched !== 'string' || typeof path !== 'string' || path === '') return;
+        note(watched.endsWith(`${sep}${path}`) ? watched : join(watched, path));
       });
       w.on('error', (error) => {
         const code = (error as NodeJS.ErrnoException).code;

@@ -1,5 +1,6 @@
 /** How `herald run` (and the journeys step of `herald pipeline`) prints a run's summary. */
 import type { CliIO } from '../command.ts';
+import type { Manifest } from '../../compiler/types/manifest.ts';
 import type { RunSummary } from '../../runtime/journeys/index.ts';
 
 /** The JSON document's version: bump on a breaking change to its shape. */
@@ -23,7 +24,17 @@ export function runDocument(summary: RunSummary, database: string, dryRun: boole
   };
 }
 
-export function printRunSummary(io: CliIO, s: RunSummary, database: string, outDir?: string): void {
+/**
+ * A run's problem as a diagnostic line: `file: severity[code]: message`, the file being the
+ * journey's or campaign's definition when the manifest still has it.
+ */
+export function problemLine(p: RunSummary['problems'][number], manifest?: Manifest): string {
+  const key = p.journey !== undefined ? `Journey/${p.journey}` : p.campaign !== undefined ? `Campaign/${p.campaign}` : undefined;
+  const file = key ? manifest?.definitions[key as keyof Manifest['definitions']]?.file : undefined;
+  return `${file ? `${file}: ` : ''}${p.severity}[${p.code}]: ${p.message}`;
+}
+
+export function printRunSummary(io: CliIO, s: RunSummary, database: string, outDir?: string, manifest?: Manifest): void {
   const w = (line: string) => io.stdout.write(`${line}\n`);
   w(`ran journeys and campaigns from ${iso(s.from)} to ${iso(s.until)} in ${database}`);
   const entered = Object.entries(s.entered);
@@ -46,7 +57,7 @@ export function printRunSummary(io: CliIO, s: RunSummary, database: string, outD
   const total = suppressed.reduce((a, [, n]) => a + n, 0);
   w(`delivery: ${d.sent} sent, ${total} suppressed${total ? ` (${suppressed.map(([r, n]) => `${r} ${n}`).join(', ')})` : ''}, ${d.delayed} delayed, ${d.retrying} to retry, ${d.failed} failed`);
   if (outDir && d.sent > 0) w(`emails written to ${outDir}`);
-  for (const p of s.problems) io.stderr.write(`${p.severity}[${p.code}]: ${p.message}\n`);
+  for (const p of s.problems) io.stderr.write(`${problemLine(p, manifest)}\n`);
 }
 
 function iso(ms: number): string {

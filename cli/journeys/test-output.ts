@@ -2,6 +2,7 @@
 import type { CliIO } from '../command.ts';
 import type { TestResult } from '../../runtime/journeys/tests/run-test.ts';
 import { describeRecord } from '../../runtime/journeys/tests/expectations.ts';
+import { problemLine } from './run-output.ts';
 
 export interface Location {
   file: string;
@@ -38,7 +39,7 @@ export function printTestResults(io: CliIO, results: readonly LocatedResult[], f
       w(`        ${at(failureAt(failure.index))}  expect[${failure.index}]`);
       for (const line of failure.message.split('\n')) w(`        ${line}`);
     }
-    for (const p of r.problems) w(`        ${p.severity}[${p.code}]: ${p.message}`);
+    for (const p of r.problems) w(`        ${problemLine(p)}`);
   }
   const failed = results.filter((r) => !r.result.passed).length;
   w('');

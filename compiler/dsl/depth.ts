@@ -1,4 +1,5 @@
 import type { Expr } from '../types/ast.ts';
+import { childExprs } from './children.ts';
 
 /**
  * The deepest expression tree a rule may have. Syntax nesting is capped at MAX_NESTING, but an
@@ -14,32 +15,7 @@ export function tooDeep(root: Expr, max = MAX_TREE_DEPTH): Expr | undefined {
   while (stack.length > 0) {
     const [node, depth] = stack.pop()!;
     if (depth > max) return node;
-    for (const child of children(node)) stack.push([child, depth + 1]);
+    for (const child of childExprs(node)) stack.push([child, depth + 1]);
   }
   return undefined;
-}
-
-function children(e: Expr): Expr[] {
-  switch (e.kind) {
-    case 'binary':
-      return [e.left, e.right];
-    case 'unary':
-      return [e.operand];
-    case 'in':
-      return [e.value, e.list];
-    case 'between':
-      return [e.value, e.low, e.high];
-    case 'is_null':
-      return [e.value];
-    case 'string_match':
-      return [e.value, e.pattern];
-    case 'list':
-      return e.items;
-    case 'call':
-      return e.args;
-    case 'aggregate':
-      return e.where ? [e.where] : [];
-    default:
-      return [];
-  }
 }

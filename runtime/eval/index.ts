@@ -8,4 +8,3 @@ export { compareStrings } from './values.ts';
 export { compileRule, evaluate, evaluateValue, compileRowMapping, type CompiledRule } from './rule.ts';
 export { createSegmentSet, type SegmentSet } from './segments.ts';
 export { compileCustomerTrait, computeRfm, type TraitRow } from './traits.ts';
-export { explainRule, type ExplainedClause, type ExplainedOperand } from './explain.ts';

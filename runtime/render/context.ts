@@ -18,7 +18,8 @@ export type RenderInput = Partial<RenderContext> & Pick<RenderContext, 'customer
 
 /**
  * Builds the context a template sees. Blank values are dropped so they count as missing (a
- * `default` applies, or the recipient fails with a reason) rather than printing "Hi ,".
+ * `default` applies, or the recipient fails with a reason) rather than printing "Hi ,", and text
+ * loses surrounding white space ("Ada " greets as "Ada", in the subject as in the body).
  */
 export function buildRenderContext(input: RenderInput): RenderContext {
   const ctx: RenderContext = {
@@ -41,17 +42,30 @@ export function buildRenderContext(input: RenderInput): RenderContext {
   return ctx;
 }
 
-/** The record itself when it has no blank values (the usual case: no copy), else a copy without them. */
+/** The record itself when it is clean (the usual case: no copy), else a copy without blank values and with text trimmed. */
 function withoutBlanks(record: Record<string, unknown>): Record<string, unknown> {
   let clean = true;
   for (const k in record) {
-    if (isMissing(record[k])) {
+    const v = record[k];
+    if (isMissing(v) || (typeof v === 'string' && hasOuterSpace(v))) {
       clean = false;
       break;
     }
   }
   if (clean) return record;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(record)) if (!isMissing(v)) out[k] = v;
+  for (const [k, v] of Object.entries(record)) if (!isMissing(v)) out[k] = typeof v === 'string' ? v.trim() : v;
   return out;
+}
+
+/** Whether trim() would change the string: looks at its first and last character only. */
+function hasOuterSpace(s: string): boolean {
+  return s.length > 0 && (isSpace(s.charCodeAt(0)) || isSpace(s.charCodeAt(s.length - 1)));
+}
+
+/** The characters String.prototype.trim removes (ASCII controls and space, and Unicode spaces). */
+function isSpace(c: number): boolean {
+  if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
+  if (c < 0xa0) return false;
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
 }

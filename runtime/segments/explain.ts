@@ -1,4 +1,5 @@
 import type { Expr } from '../../compiler/types/ast.ts';
+import { childExprs } from '../../compiler/dsl/children.ts';
 import type { Manifest } from '../../compiler/types/manifest.ts';
 import { resolvePath, type RuleSchema } from '../../compiler/types/rule-paths.ts';
 import type { EvalContext } from '../eval/context.ts';
@@ -163,31 +164,9 @@ function explainOperand(expr: Expr, ctx: EvalContext, schema: RuleSchema, maskin
 export function readsPii(expr: Expr, pii: ReadonlySet<string>): boolean {
   if (pii.size === 0) return false;
   if (expr.kind === 'path') return expr.segments.length === 1 && pii.has(expr.segments[0]!);
-  return childrenOf(expr).some((c) => readsPii(c, pii));
-}
-
-function childrenOf(expr: Expr): Expr[] {
-  switch (expr.kind) {
-    case 'unary':
-      return [expr.operand];
-    case 'binary':
-      return [expr.left, expr.right];
-    case 'in':
-      return [expr.value, expr.list];
-    case 'between':
-      return [expr.value, expr.low, expr.high];
-    case 'is_null':
-      return [expr.value];
-    case 'string_match':
-      return [expr.value, expr.pattern];
-    case 'call':
-      return expr.args;
-    case 'list':
-      return expr.items;
-    default:
-      // Aggregates read event properties, never customer fields.
-      return [];
-  }
+  // An aggregate's `where` reads event properties, never customer fields.
+  if (expr.kind === 'aggregate') return false;
+  return childExprs(expr).some((c) => readsPii(c, pii));
 }
 
 function isTimestamp(expr: Expr, schema: RuleSchema): boolean {

@@ -66,6 +66,9 @@ describe('herald dev server', () => {
     expect(fragment.body).not.toContain('<html');
     const email = await get(`${dev.url}templates/welcome/email?customer=c_1`);
     expect(email.body).toContain('Hello Ada, welcome aboard.');
+    const source = await fetch(`${dev.url}templates/welcome/email?customer=c_1&mode=source`);
+    expect(source.headers.get('content-type')).toContain('text/plain');
+    expect(await source.text()).toContain('Hello Ada, welcome aboard.');
     const dark = await get(`${dev.url}templates/welcome/email?customer=c_1&mode=dark`);
     expect(dark.body).toContain('invert(1)');
     const typed = await get(`${dev.url}templates/welcome?customer=nobody`);

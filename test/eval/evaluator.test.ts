@@ -6,7 +6,7 @@ import type { RuleSchema } from '../../compiler/types/rule-paths.ts';
 import type { EvalContext, EventRecord } from '../../runtime/eval/context.ts';
 import { compileRowMapping, compileRule, evaluate, evaluateValue } from '../../runtime/eval/rule.ts';
 import { createSegmentSet } from '../../runtime/eval/segments.ts';
-import { explainRule } from '../../runtime/eval/explain.ts';
+import { explainClause } from '../../runtime/segments/explain.ts';
 import { compareStrings } from '../../runtime/eval/values.ts';
 import * as b from '../support/ast-builders.ts';
 
@@ -207,10 +207,10 @@ describe('row mode (source mappings)', () => {
 describe('explain', () => {
   it('splits a rule into clauses with the values they compared', () => {
     const c = ctx({ country: 'UK', ltv: 5 }, [{ at: AS_OF - DAY, amount: 3 }]);
-    const explained = explainRule(r('country = "UK" and ltv > 10 and count(purchase within 7d) >= 1'), c, schema);
+    const explained = explainClause(r('country = "UK" and ltv > 10 and count(purchase within 7d) >= 1'), c, schema, { pii: new Set(), showPii: false });
     expect(explained.holds).toBe(false);
     expect(explained.connective).toBe('and');
     expect(explained.children!.map((ch) => ch.holds)).toEqual([true, false, true]);
-    expect(explained.children!.map((ch) => ch.operands!.map((o) => o.value))).toEqual([['UK'], [5], [1]]);
+    expect(explained.children!.map((ch) => ch.operands!.map((o) => (o.shown.masked ? 'MASKED' : o.shown.value)))).toEqual([['UK'], [5], [1]]);
   });
 });

@@ -37,6 +37,18 @@ forEachDialect('herald run', (ctx) => {
   });
 });
 
+describe('herald run problems', () => {
+  it('are printed at the definition they concern (HL515: a campaign whose time had passed)', async () => {
+    const dir = workspaceFrom(join(REPO, 'examples', 'ab-subject-test'));
+    const r = await runCli(['run', dir, '--db', `sqlite:${join(dir, 'run.db')}`, '--from', '2026-02-10', '--until', '2026-02-11'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('campaign spring_collection: missed (due 2026-02-02T20:00:00.000Z, before the clock reached it)');
+    expect(r.stderr).toBe(
+      "campaigns.yaml: warning[HL515]: campaign spring_collection was due at 2026-02-02T20:00:00.000Z, before this database's run clock reached it; it was not sent (rename it to send it now)\n",
+    );
+  });
+});
+
 describe('herald run usage', () => {
   it('explains a missing or malformed flag without a stack trace (exit 2)', async () => {
     const missing = await runCli(['run', CART], REPO);

@@ -30,6 +30,17 @@ describe('example workspaces', () => {
     expect(withTests).toEqual(expect.arrayContaining(['ab-subject-test', 'cart-abandonment', 'lifecycle-transitions', 'onboarding', 'win-back']));
   });
 
+  it('the flagship workspace: every Test in campaigns/tests passes', async () => {
+    const manifest = compileOrThrow(join(REPO, 'campaigns'));
+    const tests = Object.values(manifest.definitions).filter((d) => d.kind === 'Test');
+    expect(tests.map((t) => t.file).every((f) => f.startsWith('tests/'))).toBe(true);
+    expect(new Set(tests.map((t) => (t.compiled as CompiledTest).target.name))).toEqual(new Set(['cart_recovery', 'welcome_series', 'win_back', 'december_newsletter']));
+    for (const t of tests) {
+      const result = await runTest(manifest, t.compiled as CompiledTest);
+      expect(result.failures.map((f) => `${t.name} expect[${f.index}]\n${f.message}`)).toEqual([]);
+    }
+  });
+
   for (const name of withTests) {
     it(`${name}: every Test passes`, async () => {
       const manifest = manifestOf(name);

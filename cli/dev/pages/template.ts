@@ -52,6 +52,7 @@ function previewCard(template: string, preview: EmailPreview, version: string, s
     <div class="frame mobile"><span class="muted">phone, 375 px</span><iframe title="phone" src="${src('light')}" loading="lazy"></iframe></div>
     <div class="frame dark"><span class="muted">dark mode</span><iframe title="dark mode" src="${src('dark')}" loading="lazy"></iframe></div>
   </div>
+  <p><a href="${src('light')}" target="_blank">open the HTML</a> · <a href="${src('source')}" target="_blank">HTML source</a></p>
   <h3>Plain text</h3>
   <pre class="text-part">${preview.email.text}</pre>
 </section>`;

@@ -1,5 +1,5 @@
 import { EXIT_ERRORS, EXIT_OK } from '../../command.ts';
-import { table } from '../../journeys/run-output.ts';
+import { problemLine, table } from '../../journeys/run-output.ts';
 import { simulate, type Forecast } from '../../../runtime/journeys/index.ts';
 import type { PipelineStep } from '../step.ts';
 import { count, plural } from '../text.ts';
@@ -27,7 +27,7 @@ export const journeysStep: PipelineStep = {
     const forecast = await simulate(ctx.db, ctx.manifest, { from, until, resolutionMs: RESOLUTION_MS });
     for (const line of forecastLines(forecast)) ctx.out.line(line);
     const errors = forecast.run.problems.filter((p) => p.severity === 'error');
-    for (const p of forecast.run.problems) ctx.out.problem(`${p.severity}[${p.code}]: ${p.message}`);
+    for (const p of forecast.run.problems) ctx.out.problem(problemLine(p, ctx.manifest));
     return { exitCode: errors.length > 0 ? EXIT_ERRORS : EXIT_OK, note: `${plural(forecast.sent, 'email')} in ${SIMULATED_DAYS} days` };
   },
 };

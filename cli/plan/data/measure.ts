@@ -38,7 +38,7 @@ export interface MeasureRequest {
   models: readonly PlannedModel[];
   /** The workspace folder (model report paths are relative to .herald/models under it). */
   headRoot: string;
-  /** More work in the same session (rendering templates for database customers). */
+  /** More work in the same session, after the counts: rendering templates for database customers, the simulated week of sends. */
   alsoInSession?: (session: Database) => Promise<void>;
 }
 

@@ -1,5 +1,6 @@
 import type { BetweenExpr, BinaryExpr, Expr, InExpr, IsNullExpr, ListLiteral, StringMatchExpr, UnaryExpr } from '../../types/ast.ts';
 import type { CheckState } from './state.ts';
+import { durationMs, MS_PER_DAY } from '../../types/rule-paths.ts';
 import {
   BOOLEAN,
   DURATION,
@@ -111,7 +112,15 @@ function mismatchHelp(expr: BinaryExpr, left: RuleType, right: RuleType): string
     return `to compare with the text "${number.value}", quote it`;
   }
   const kinds = new Set([left.kind, right.kind]);
-  if (kinds.has('duration') && kinds.has('number')) return 'write the number as a duration, e.g. 90d, or use days_since(...) for a number of days';
+  if (kinds.has('duration') && kinds.has('number')) {
+    // `days_since(t) > 90d`: the number side already counts days, so the literal wants no unit.
+    const duration = [expr.left, expr.right].find((e) => e.kind === 'duration');
+    if (duration && duration.kind === 'duration') {
+      const days = durationMs(duration.amount, duration.unit) / MS_PER_DAY;
+      return `the other side is a plain number (days_since gives days): write ${Number(days.toFixed(6))} instead of ${duration.amount}${duration.unit}`;
+    }
+    return 'write the number as a duration, e.g. 90d, or use days_since(...) for a number of days';
+  }
   if (kinds.has('timestamp') && kinds.has('number')) return 'use days_since(t) for the number of days since a time';
   if (kinds.has('timestamp') && kinds.has('string')) return 'write the time unquoted: 2011-12-09 or 2011-12-09T12:00Z';
   return undefined;

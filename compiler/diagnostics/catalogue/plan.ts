@@ -119,10 +119,10 @@ export const planCodes: CodeEntry[] = [
   },
   {
     code: 'HL558',
-    title: 'no send forecast',
+    title: 'send forecast missing or incomplete',
     severity: 'info',
     explanation:
-      'The send forecast simulates a week of the journeys and campaigns in the change on the plan\'s data, without leaving a trace, applying consent, suppressions, frequency caps and quiet hours. It is missing when there is no data to simulate on, or when the simulation failed (the message says why).',
+      'The send forecast simulates a week (`--forecast-days`) of the journeys and campaigns in the change, as the head defines them, on the plan\'s data: the real entries, steps, outbox and delivery gates (consent, suppressions, frequency caps, quiet hours) on a simulated clock, inside the plan\'s session that is rolled back, so nothing is sent and nothing stays. It is missing when there is no data to simulate on or the simulation failed (the message says why); the simulated run\'s own problems are passed on under this code too, such as a campaign whose send time lies before the window (it would not be sent; rename it to send it again).',
   },
   {
     code: 'HL559',

@@ -42,7 +42,7 @@ export async function admit(db: Executor, manifest: Manifest, journey: RuntimeJo
   const needs = entry.when ? ruleNeeds(entry.when) : undefined;
   const data = needs ? await loadCustomers(db, manifest, customers, needs, horizon, earliestRead(needs, sorted[0]!.at)) : undefined;
   for (const c of sorted) {
-    const id = entryId(journey.name, c.customerId, c.key);
+    const id = entryId(journey.name, c.customerId, c.key, c.at);
     const p = past.get(c.customerId) ?? { ids: new Set<string>(), active: 0, ever: false };
     if (p.ids.has(id)) continue;
     if (entry.reentry === 'never' && p.ever) continue;

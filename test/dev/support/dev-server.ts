@@ -18,12 +18,14 @@ export async function startTestDev(dir: string, options: { db?: string; port?: n
 
 /** Resolves with the first build after now that satisfies `test` (default: any), or rejects after `ms`. */
 export function nextBuild(handle: DevHandle, test: (b: DevBuild) => boolean = () => true, ms = 15_000): Promise<DevBuild> {
+  const seen: string[] = [];
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       off();
-      reject(new Error(`no matching build within ${ms} ms (latest: #${handle.session.current.id}, ok=${handle.session.current.ok})`));
+      reject(new Error(`no matching build within ${ms} ms; builds meanwhile: ${seen.join('; ') || 'none'} (latest: #${handle.session.current.id})`));
     }, ms);
     const off = handle.session.onBuild((b) => {
+      seen.push(`#${b.id} ok=${b.ok} after ${b.cause.join(', ')}`);
       if (!test(b)) return;
       clearTimeout(timer);
       off();
