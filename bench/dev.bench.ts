@@ -8,7 +8,10 @@
  * - save to served preview: from writing the MJML file to the template page, with the new text,
  *   served by a running `herald dev` (watcher, its quiet period, rebuild, render, HTTP).
  * Targets: save to served preview under 150 ms; an incremental rebuild at least 10x faster than a
- * full one.
+ * full one. On a shared machine wall time also counts the time other processes hold the cores, so
+ * the targets are checked on CPU time too (the table's wall-clock medians are printed as usual):
+ * the ratio of the CPU medians, and the latency an unloaded machine would see, the quiet period
+ * before a rebuild plus the CPU time from the save to the served page. Both figures are printed.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +20,7 @@ import { runPipeline } from '../compiler/index.ts';
 import { IncrementalCompiler } from '../compiler/incremental/index.ts';
 import { stopMjmlWorker } from '../compiler/templates/index.ts';
 import { startDev, type DevHandle } from '../cli/dev/start.ts';
+import { QUIET_MS } from '../cli/dev/debounce.ts';
 import { generateWorkspace } from './generate-workspace.ts';
 import type { BenchSuite } from './types.ts';
 
@@ -25,6 +29,27 @@ const MJML = join(dir, 'templates', 'bench_email.mjml');
 let compiler: IncrementalCompiler;
 let dev: DevHandle | undefined;
 let edits = 0;
+
+/** CPU milliseconds of each measured run, by case (the process's, worker threads included). */
+const cpu = new Map<string, number[]>();
+
+async function timedCpu(name: string, work: () => Promise<void> | void): Promise<void> {
+  const start = process.cpuUsage();
+  await work();
+  const used = process.cpuUsage(start);
+  cpu.set(name, [...(cpu.get(name) ?? []), (used.user + used.system) / 1000]);
+}
+
+function medianCpu(name: string): number {
+  // The first entries are the warmup runs.
+  const values = (cpu.get(name) ?? []).slice(2).sort((a, b) => a - b);
+  return values.length === 0 ? Infinity : values[values.length >> 1]!;
+}
+
+const ONE = 'incremental rebuild, one template saved';
+const NONE = 'incremental rebuild, nothing changed';
+const SERVED = 'save to served preview';
+const FULL = 'full rebuild';
 
 /** The template's body with a fresh marker, so every save really changes it. */
 function saveTemplate(): string {
@@ -41,7 +66,8 @@ function check(result: ReturnType<typeof runPipeline>): void {
 const suite: BenchSuite = {
   name: 'dev',
   runs: 7,
-  warmup: 1,
+  // Two untimed runs: the first builds after the workspace was generated are still warming up.
+  warmup: 2,
   before() {
     generateWorkspace(dir, { definitions: 999 });
     mkdirSync(join(dir, 'data'), { recursive: true });
@@ -54,39 +80,36 @@ const suite: BenchSuite = {
     saveTemplate();
     compiler = new IncrementalCompiler(dir);
     check(compiler.build());
+    // Warm the incremental path before anything is timed, whichever case comes first.
+    for (let i = 0; i < 3; i++) {
+      saveTemplate();
+      check(compiler.build());
+    }
   },
   async after() {
     await dev?.close();
     stopMjmlWorker();
+    const line = (name: string) => `    ${name.padEnd(40)} ${medianCpu(name).toFixed(1)} ms CPU`;
+    process.stdout.write(`  CPU time medians:\n${[ONE, NONE, SERVED, FULL].map(line).join('\n')}\n`);
+    process.stdout.write(`  full / incremental on CPU time: ${(medianCpu(FULL) / medianCpu(ONE)).toFixed(1)}x; save to served on an unloaded machine: ${QUIET_MS} ms quiet period + ${medianCpu(SERVED).toFixed(1)} ms CPU = ${(QUIET_MS + medianCpu(SERVED)).toFixed(1)} ms\n`);
   },
+  // The full rebuild goes last: the garbage it leaves would otherwise be collected during the cases after it.
   cases: [
     {
-      name: 'full rebuild',
-      baseline: true,
-      units: 1000,
-      unitName: 'defs',
+      name: NONE,
+      run: () => timedCpu(NONE, () => check(compiler.build())),
+    },
+    {
+      name: ONE,
       setup: () => void saveTemplate(),
-      run: () => {
-        const result = runPipeline(dir, { emit: true });
-        check(result);
-        void result.emitted!.files;
-      },
+      run: () => timedCpu(ONE, () => check(compiler.build())),
     },
     {
-      name: 'incremental rebuild, one template saved',
-      setup: () => void saveTemplate(),
-      run: () => check(compiler.build()),
-    },
-    {
-      name: 'incremental rebuild, nothing changed',
-      run: () => check(compiler.build()),
-    },
-    {
-      name: 'save to served preview',
+      name: SERVED,
       async setup() {
         dev ??= await startDev({ dir, host: '127.0.0.1', port: 0, env: {}, log: () => undefined });
       },
-      async run() {
+      run: () => timedCpu(SERVED, async () => {
         const session = dev!.session;
         const rebuilt = new Promise<void>((resolve) => {
           const off = session.onBuild((b) => {
@@ -100,12 +123,32 @@ const suite: BenchSuite = {
         await rebuilt;
         const page = await (await fetch(`${dev!.url}templates/bench_email`, { headers: { 'X-Herald-Fragment': '1' } })).text();
         if (!page.includes(marker)) throw new Error(`the preview does not show "${marker}" after the rebuild`);
+      }),
+    },
+    {
+      name: FULL,
+      baseline: true,
+      units: 1000,
+      unitName: 'defs',
+      async setup() {
+        // The preview's watcher would rebuild beside the timed work.
+        await dev?.close();
+        dev = undefined;
+        saveTemplate();
       },
+      run: () =>
+        timedCpu(FULL, () => {
+          const result = runPipeline(dir, { emit: true });
+          check(result);
+          void result.emitted!.files;
+        }),
     },
   ],
   targets: [
-    { description: 'save to served preview under 150 ms (1,000 definitions)', check: (m) => m['save to served preview']! < 150 },
-    { description: 'incremental rebuild at least 10x faster than a full one', check: (m) => m['full rebuild']! / m['incremental rebuild, one template saved']! >= 10 },
+    { description: 'save to served preview under 150 ms (1,000 definitions; wall-clock median)', check: (m) => m[SERVED]! < 150 },
+    { description: 'save to served preview under 150 ms (quiet period + CPU time)', check: () => QUIET_MS + medianCpu(SERVED) < 150 },
+    { description: 'incremental rebuild at least 10x faster than a full one (wall-clock medians)', check: (m) => m[FULL]! / m[ONE]! >= 10 },
+    { description: 'incremental rebuild at least 10x faster than a full one (CPU time)', check: () => medianCpu(FULL) / medianCpu(ONE) >= 10 },
   ],
 };
 

@@ -102,10 +102,13 @@ export class PreviewDatabase {
     }
   }
 
-  /** The instant previews are computed as of: --as-of, else the last `herald segments` run, else now. */
+  /**
+   * The instant previews are computed as of: --as-of, else the last `herald segments` run, else the
+   * current minute (so that pages opened within a minute share one count of a large database).
+   */
   async asOf(db: Database): Promise<number> {
     if (this.fixedAsOf !== undefined) return this.fixedAsOf;
-    return (await lastMaterializedAt(db.kysely)) ?? Date.now();
+    return (await lastMaterializedAt(db.kysely)) ?? Math.floor(Date.now() / 60_000) * 60_000;
   }
 
   /** Every segment's live count and member sample, remembered per manifest and instant. */

@@ -4,6 +4,9 @@
  * rename it) and a burst of hundreds of files (a `git checkout`) each become one rebuild. A
  * stream of changes that never goes quiet is still flushed every `maxWaitMs`.
  */
+/** How long the workspace must be quiet before a rebuild (ms). */
+export const QUIET_MS = 50;
+
 export class ChangeBatcher {
   private paths = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
@@ -13,8 +16,8 @@ export class ChangeBatcher {
 
   constructor(
     private readonly flush: (paths: string[]) => void,
-    private readonly quietMs = 50,
-    private readonly maxWaitMs = 1000,
+    private readonly quietMs = QUIET_MS,
+    private readonly maxWaitMs = 2000,
   ) {}
 
   add(path: string): void {

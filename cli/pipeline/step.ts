@@ -5,7 +5,7 @@ import type { PipelineContext } from './context.ts';
  * prints its own result lines through `ctx.out` and returns how it went.
  */
 export interface PipelineStep {
-  /** Short name, shown in the heading and accepted by `--only`/`--skip`. */
+  /** Short name, shown in the heading and accepted by `--skip`. */
   name: string;
   /** What it does, one line (for `herald pipeline --help`). */
   summary: string;

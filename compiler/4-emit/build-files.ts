@@ -20,17 +20,15 @@ export class BuildFiles {
   constructor(private readonly diagnostics: Diagnostic[]) {}
 
   write(owner: Definition, ownerName: string, path: string, content: string): void {
-    // Where a problem is reported; worked out only when there is one.
-    const at = () => ({ file: owner.doc.file.path, range: rangeOfPath(owner.doc, ['metadata', 'name']) });
     if (!SAFE_PATH.test(path) || path === MANIFEST_FILE) {
-      this.diagnostics.push(diag('HL402', `${ownerName} asked to write build file "${path}", which is not a plain relative path inside build/`, at()));
+      this.diagnostics.push(diag('HL402', `${ownerName} asked to write build file "${path}", which is not a plain relative path inside build/`, problemAt(owner)));
       return;
     }
     const existing = this.files.get(path);
     if (existing !== undefined && existing !== content) {
       this.diagnostics.push(
         diag('HL403', `${ownerName} and ${this.owners.get(path)} both write build file "${path}" with different contents`, {
-          ...at(),
+          ...problemAt(owner),
           help: 'rename one of the definitions',
         }),
       );
@@ -39,4 +37,9 @@ export class BuildFiles {
     this.files.set(path, content);
     if (!this.owners.has(path)) this.owners.set(path, ownerName);
   }
+}
+
+/** Where a problem with a definition's build files is reported: its name. Worked out only when there is one. */
+function problemAt(owner: Definition): { file: string; range: ReturnType<typeof rangeOfPath> } {
+  return { file: owner.doc.file.path, range: rangeOfPath(owner.doc, ['metadata', 'name']) };
 }

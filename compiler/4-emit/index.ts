@@ -39,7 +39,7 @@ export interface EmitOptions {
  */
 export interface EmitReuse {
   /** The normalized entry of a definition (spec with defaults, content hash); `compute` makes it. */
-  normalized(def: Definition, compute: () => ManifestDefinition): ManifestDefinition;
+  normalized(def: Definition, compute: (def: Definition) => ManifestDefinition): ManifestDefinition;
   /** The content hash of a `compiled` block (hashJson). */
   compiledHash(compiled: unknown): ContentHash;
   /** Whether a `compiled` block is one already checked to be plain JSON when it was made. */

@@ -39,6 +39,8 @@ export function buildManifest(validated: ValidateResult, analyzed: AnalyzeResult
     },
   };
 
+  const specSchemaOf = options.specSchemaOf ?? defaultSpecSchema;
+  const normalize = (def: Definition) => normalizedDefinition(def, specSchemaOf);
   const definitions: Record<DefinitionKey, ManifestDefinition> = {};
   // Per definition: its content hash and its compiled block's hash, the inputs of generated_from.
   const hashes: Array<[DefinitionKey, ContentHash, ContentHash | null]> = [];
@@ -47,8 +49,7 @@ export function buildManifest(validated: ValidateResult, analyzed: AnalyzeResult
     if (!def) continue;
     const label = `${def.kind} ${def.name}`;
     current = { def, label };
-    const normalize = () => normalizedDefinition(def, options.specSchemaOf ?? defaultSpecSchema);
-    const entry = options.reuse ? options.reuse.normalized(def, normalize) : normalize();
+    const entry = options.reuse ? options.reuse.normalized(def, normalize) : normalize(def);
     entry.dependsOn = [...(analyzed.dependencies.get(key) ?? [])];
     entry.dependents = [...(analyzed.dependents.get(key) ?? [])];
     const compiled = runEmitter((options.kindEmitters ?? kindEmitters)[def.kind], def, label, ctx, diagnostics, options.reuse);
@@ -121,22 +122,25 @@ function runEmitter(
   reuse?: EmitReuse,
 ): unknown {
   if (!emitter) return undefined;
-  // Where a problem is reported; worked out only when there is one.
-  const at = () => ({ file: def.doc.file.path, range: rangeOfPath(def.doc, ['metadata', 'name']) });
   let compiled: unknown;
   try {
     compiled = emitter(def, ctx);
   } catch (e) {
     diagnostics.push(
-      diag('HL401', `internal error while compiling ${label}: ${(e as Error).message}`, { ...at(), notes: [(e as Error).stack ?? String(e)] }),
+      diag('HL401', `internal error while compiling ${label}: ${(e as Error).message}`, { ...problemAt(def), notes: [(e as Error).stack ?? String(e)] }),
     );
     return undefined;
   }
   if (compiled === undefined) return undefined;
   const bad = reuse?.checkedJson(compiled) ? undefined : firstNonJsonPath(compiled);
   if (bad) {
-    diagnostics.push(diag('HL404', `the compiled form of ${label} is not plain JSON at ${bad}`, at()));
+    diagnostics.push(diag('HL404', `the compiled form of ${label} is not plain JSON at ${bad}`, problemAt(def)));
     return undefined;
   }
   return compiled;
+}
+
+/** Where a problem with a definition's output is reported: its name. Worked out only when there is one. */
+function problemAt(def: Definition): { file: string; range: ReturnType<typeof rangeOfPath> } {
+  return { file: def.doc.file.path, range: rangeOfPath(def.doc, ['metadata', 'name']) };
 }

@@ -1,6 +1,7 @@
 import type { LoadedDocument } from '../1-load/parse-file.ts';
 import { hashJson, sha256 } from '../4-emit/canonical-json.ts';
 import type { EmitReuse } from '../4-emit/index.ts';
+import type { Definition } from '../types/definition.ts';
 import type { ContentHash, ManifestDefinition } from '../types/manifest.ts';
 
 /**
@@ -15,10 +16,10 @@ export class RememberedEmit implements EmitReuse {
   /** The latest content and hash per build file path written (so about the size of one build). */
   private readonly files = new Map<string, { content: string; hash: ContentHash }>();
 
-  normalized(def: { doc: LoadedDocument }, compute: () => ManifestDefinition): ManifestDefinition {
+  normalized(def: Definition, compute: (def: Definition) => ManifestDefinition): ManifestDefinition {
     let entry = this.entries.get(def.doc);
     if (!entry) {
-      entry = compute();
+      entry = compute(def);
       this.entries.set(def.doc, entry);
     }
     // The phase fills in the graph and the compiled block on the entry it gets: hand out a copy.

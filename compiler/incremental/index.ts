@@ -40,7 +40,9 @@ export interface IncrementalBuild extends PipelineResult {
  * - validate runs in full (it is cheap);
  * - analyze and emit run each kind analyzer and emitter only for definitions whose document
  *   changed or whose recorded reads of other definitions, facts, the data model or template files
- *   no longer hold (analyze-memo.ts, emit-memo.ts); the rest replay their recorded output;
+ *   no longer hold (analyze-memo.ts, emit-memo.ts); the rest replay their recorded output. A
+ *   result computed again that equals the previous one is handed on as that same object
+ *   (deep-equal.ts), so what reads it is reused in turn;
  * - the manifest entries, content hashes and JSON checks of reused blocks are remembered
  *   (emit-reuse.ts), and build files (manifest.json above all) are serialized only when asked for.
  * A build's result equals a full build's (runPipeline) of the same files, byte for byte.

@@ -4,6 +4,7 @@
  * field updates) is written in the claim's transaction. A crash loses the whole batch's decisions
  * or keeps them all; a re-run redoes them identically (keys are deterministic).
  */
+import { sql } from 'kysely';
 import type { CompiledJourney } from '../../compiler/types/journey.ts';
 import { fieldValueType } from '../../compiler/types/rule-paths.ts';
 import type { Executor } from '../db/database.ts';
@@ -16,14 +17,36 @@ import { claimDue, insertHistory, replaceWakes, saveEntries } from './entries/st
 import { advance, emptyEffects } from './machine.ts';
 import { earliestRead, journeyNeeds, mergeNeeds } from './needs.ts';
 import { holdoutRequestOf, sendRequestOf } from './send-requests.ts';
+import { wakeEntries } from './wakes.ts';
 import type { Effects, Entry } from './types.ts';
 
-/** Runs every entry due by `horizon`; returns how many were advanced. */
-export async function runDueSteps(ctx: RunContext, horizon: number): Promise<number> {
+/** An arbitrary fixed advisory-lock key shared by every Herald worker ("HWAK"). */
+const WAKE_LOCK = 0x4857414b;
+
+/**
+ * Runs every entry due by `horizon`; returns how many were advanced. With `wake`, the entries
+ * waiting for the slice's events are woken first (wakes.ts): on SQLite in the first batch's own
+ * transaction (one commit fewer per slice), on PostgreSQL in a transaction of its own that
+ * parallel workers take in turn (their wake-ups touch the same rows).
+ */
+export async function runDueSteps(ctx: RunContext, horizon: number, wake?: { types: readonly string[]; from: number }): Promise<number> {
   let total = 0;
+  let pending = wake;
+  if (pending && ctx.db.dialect === 'postgres') {
+    const { types, from } = pending;
+    await writeTransaction(ctx.db, async (trx) => {
+      await sql`select pg_advisory_xact_lock(${WAKE_LOCK})`.execute(trx);
+      await wakeEntries(trx, types, from, horizon);
+    });
+    pending = undefined;
+  }
   for (;;) {
     if (ctx.options.signal?.aborted) break;
-    const n = await writeTransaction(ctx.db, (trx) => runBatch(ctx, trx, horizon));
+    const n = await writeTransaction(ctx.db, async (trx) => {
+      if (pending) await wakeEntries(trx, pending.types, pending.from, horizon);
+      pending = undefined;
+      return runBatch(ctx, trx, horizon);
+    });
     total += n;
     // A short batch took everything due (parallel workers' skipped rows are theirs to run).
     if (n < ctx.batchSize) break;

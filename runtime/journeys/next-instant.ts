@@ -14,9 +14,9 @@ import { occurrencesIn } from './times.ts';
 export interface Upcoming {
   /** Event type → its first event after t (absent: none up to until). */
   events: Map<string, number>;
-  /** The first active entry due after t. */
+  /** The earliest due time of an active entry (at or before t: overdue, e.g. left by a stopped worker). */
   due?: number;
-  /** The first queued (or claimed, unsent) message sendable after t. */
+  /** The earliest queued (or claimed, unsent) message's next attempt, overdue ones included. */
   outbox?: number;
   /** The earliest of everything. */
   next?: number;
@@ -36,11 +36,21 @@ export async function upcoming(ctx: RunContext, segments: SegmentClock, eventTyp
       candidates.push(at);
     }
   }
-  const due = num((await k.selectFrom('journey_entries').select((eb) => eb.fn.min('due_at').as('at')).where('status', '=', 'active').where('due_at', '>', t).executeTakeFirst())?.at);
-  if (due !== undefined) candidates.push((result.due = due));
+  const due = num((await k.selectFrom('journey_entries').select((eb) => eb.fn.min('due_at').as('at')).where('status', '=', 'active').executeTakeFirst())?.at);
+  if (due !== undefined) result.due = due;
+  // The next one after t, as a slice boundary (an overdue one is run in the coming slice anyway).
+  const dueNext = due !== undefined && due > t ? due : num((await k.selectFrom('journey_entries').select((eb) => eb.fn.min('due_at').as('at')).where('status', '=', 'active').where('due_at', '>', t).executeTakeFirst())?.at);
+  if (dueNext !== undefined) candidates.push(dueNext);
   // `sending` too: a worker killed while sending left its claims, due at their own time.
-  const outbox = num((await k.selectFrom(OUTBOX).select((eb) => eb.fn.min('next_attempt_at').as('at')).where('status', 'in', ['queued', 'sending']).where('next_attempt_at', '>', t).executeTakeFirst())?.at);
-  if (outbox !== undefined) candidates.push((result.outbox = outbox));
+  const sendable = (after?: number) => {
+    let q = k.selectFrom(OUTBOX).select((eb) => eb.fn.min('next_attempt_at').as('at')).where('status', 'in', ['queued', 'sending']);
+    if (after !== undefined) q = q.where('next_attempt_at', '>', after);
+    return q.executeTakeFirst().then((r) => num(r?.at));
+  };
+  const outbox = await sendable();
+  if (outbox !== undefined) result.outbox = outbox;
+  const outboxNext = outbox !== undefined && outbox > t ? outbox : await sendable(t);
+  if (outboxNext !== undefined) candidates.push(outboxNext);
   for (const c of ctx.campaigns) {
     const at = launchInstant(c);
     if (at > t) candidates.push(at);

@@ -37,7 +37,7 @@ export const renderStep: PipelineStep = {
     let failed = 0;
     for (const compiled of templatesOf(ctx.manifest)) {
       const template = loadTemplate(compiled);
-      for (const id of await sampleCustomers(ctx.db, compiled, SAMPLES_PER_TEMPLATE)) {
+      for (const id of await sampleCustomers(ctx.db, ctx.manifest, compiled, SAMPLES_PER_TEMPLATE)) {
         const input = await databaseRenderInput(ctx.db, ctx.manifest, compiled, id, asOf, undefined, cache);
         const outcome = await writeRecipientEmail(template, input, {
           dir,
@@ -70,13 +70,14 @@ function templatesOf(manifest: Manifest): CompiledTemplate[] {
     .sort((a, b) => (a.name < b.name ? -1 : 1));
 }
 
-/** The template's sample customers that are in the database, topped up with the first customers by id. */
-async function sampleCustomers(db: Database, compiled: CompiledTemplate, limit: number): Promise<string[]> {
+/** The template's sample customers that are in the database, topped up with the first customers (by id) who have an email address. */
+async function sampleCustomers(db: Database, manifest: Manifest, compiled: CompiledTemplate, limit: number): Promise<string[]> {
   const k = db.kysely;
   const named = compiled.sample_customers.length === 0 ? [] : (await k.selectFrom('customers').select('id').where('id', 'in', compiled.sample_customers).execute()).map((r) => String(r.id));
   const chosen = compiled.sample_customers.filter((id) => named.includes(id)).slice(0, limit);
-  if (chosen.length < limit) {
-    const more = await k.selectFrom('customers').select('id').orderBy('id').limit(limit + chosen.length).execute();
+  const email = Object.entries(manifest.dataModel.customers.fields).find(([, f]) => f.type === 'email')?.[0];
+  if (chosen.length < limit && email) {
+    const more = await k.selectFrom('customers').select('id').where(email, 'is not', null).orderBy('id').limit(limit + chosen.length).execute();
     for (const r of more) if (chosen.length < limit && !chosen.includes(String(r.id))) chosen.push(String(r.id));
   }
   return chosen;

@@ -116,8 +116,12 @@ function mismatchHelp(expr: BinaryExpr, left: RuleType, right: RuleType): string
     // `days_since(t) > 90d`: the number side already counts days, so the literal wants no unit.
     const duration = [expr.left, expr.right].find((e) => e.kind === 'duration');
     if (duration && duration.kind === 'duration') {
-      const days = durationMs(duration.amount, duration.unit) / MS_PER_DAY;
-      return `the other side is a plain number (days_since gives days): write ${Number(days.toFixed(6))} instead of ${duration.amount}${duration.unit}`;
+      const days = Number((durationMs(duration.amount, duration.unit) / MS_PER_DAY).toFixed(6));
+      const other = duration === expr.left ? expr.right : expr.left;
+      const written = `${duration.amount}${duration.unit}`;
+      return other.kind === 'call' && other.name === 'days_since'
+        ? `days_since(...) is a number of days: write ${days} instead of ${written}`
+        : `the other side is a number, not a duration: write a number (${written} is ${days} days)`;
     }
     return 'write the number as a duration, e.g. 90d, or use days_since(...) for a number of days';
   }
