@@ -13,7 +13,7 @@
  * the ratio of the CPU medians, and the latency an unloaded machine would see, the quiet period
  * before a rebuild plus the CPU time from the save to the served page. Both figures are printed.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runPipeline } from '../compiler/index.ts';
@@ -22,6 +22,7 @@ import { stopMjmlWorker } from '../compiler/templates/index.ts';
 import { startDev, type DevHandle } from '../cli/dev/start.ts';
 import { QUIET_MS } from '../cli/dev/debounce.ts';
 import { generateWorkspace } from './generate-workspace.ts';
+import { CpuTimes } from './cpu-time.ts';
 import type { BenchSuite } from './types.ts';
 
 const dir = join(tmpdir(), `herald-bench-dev-${process.pid}`);
@@ -30,21 +31,10 @@ let compiler: IncrementalCompiler;
 let dev: DevHandle | undefined;
 let edits = 0;
 
-/** CPU milliseconds of each measured run, by case (the process's, worker threads included). */
-const cpu = new Map<string, number[]>();
-
-async function timedCpu(name: string, work: () => Promise<void> | void): Promise<void> {
-  const start = process.cpuUsage();
-  await work();
-  const used = process.cpuUsage(start);
-  cpu.set(name, [...(cpu.get(name) ?? []), (used.user + used.system) / 1000]);
-}
-
-function medianCpu(name: string): number {
-  // The first entries are the warmup runs.
-  const values = (cpu.get(name) ?? []).slice(2).sort((a, b) => a - b);
-  return values.length === 0 ? Infinity : values[values.length >> 1]!;
-}
+const WARMUP = 2;
+const cpu = new CpuTimes();
+const timedCpu = (name: string, work: () => Promise<void> | void) => cpu.time(name, work);
+const medianCpu = (name: string) => cpu.median(name, WARMUP);
 
 const ONE = 'incremental rebuild, one template saved';
 const NONE = 'incremental rebuild, nothing changed';
@@ -67,7 +57,7 @@ const suite: BenchSuite = {
   name: 'dev',
   runs: 7,
   // Two untimed runs: the first builds after the workspace was generated are still warming up.
-  warmup: 2,
+  warmup: WARMUP,
   before() {
     generateWorkspace(dir, { definitions: 999 });
     mkdirSync(join(dir, 'data'), { recursive: true });
@@ -89,6 +79,7 @@ const suite: BenchSuite = {
   async after() {
     await dev?.close();
     stopMjmlWorker();
+    rmSync(dir, { recursive: true, force: true });
     const line = (name: string) => `    ${name.padEnd(40)} ${medianCpu(name).toFixed(1)} ms CPU`;
     process.stdout.write(`  CPU time medians:\n${[ONE, NONE, SERVED, FULL].map(line).join('\n')}\n`);
     process.stdout.write(`  full / incremental on CPU time: ${(medianCpu(FULL) / medianCpu(ONE)).toFixed(1)}x; save to served on an unloaded machine: ${QUIET_MS} ms quiet period + ${medianCpu(SERVED).toFixed(1)} ms CPU = ${(QUIET_MS + medianCpu(SERVED)).toFixed(1)} ms\n`);
