@@ -83,6 +83,14 @@ function pick<T>(list: readonly T[], ...parts: Array<string | number>): T {
   return list[Math.floor(unit(...parts) * list.length)]!;
 }
 
+/**
+ * A first name, or none for one profile in thirty (people skip optional fields at sign-up), so
+ * the templates' defaults meet real gaps.
+ */
+function firstName(id: string): string {
+  return unit('no-name', id) < 1 / 30 ? '' : pick(FIRST_NAMES, 'name', id);
+}
+
 /** `YYYY-MM-DD HH:mm:ss` in UTC (the enrichment files say so with a Z-free layout and timezone UTC). */
 function stamp(ms: number): string {
   return new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
@@ -142,7 +150,7 @@ for (const c of [...customers.values()].sort((a, b) => (a.id < b.id ? -1 : 1))) 
   // Signed up between the same day and 90 days before the first order.
   const signup = c.first - Math.floor(unit('signup', c.id) * 90 * DAY);
   const consent = unit('consent', c.id) < 0.85;
-  profileLines.push([c.id, pick(FIRST_NAMES, 'name', c.id), `${c.id}@example.test`, consent, timezone, locale, stamp(signup)].map(csvField).join(','));
+  profileLines.push([c.id, firstName(c.id), `${c.id}@example.test`, consent, timezone, locale, stamp(signup)].map(csvField).join(','));
   for (const [invoice, lines] of [...c.invoices.entries()].sort()) {
     const at = lines[0]!.at;
     // Before buying: two product views and the add to cart of one of the products bought.
@@ -167,7 +175,7 @@ for (const id of prospects) {
   const signup = END - Math.floor(unit('signup', id) * 60 * DAY);
   const country = unit('country', id) < 0.8 ? 'United Kingdom' : pick(['France', 'Germany', 'EIRE', 'Netherlands'], 'country-of', id);
   const [timezone, locale] = PLACES[country]!;
-  profileLines.push([id, pick(FIRST_NAMES, 'name', id), `${id.toLowerCase()}@example.test`, unit('consent', id) < 0.9, timezone, locale, stamp(signup)].map(csvField).join(','));
+  profileLines.push([id, firstName(id), `${id.toLowerCase()}@example.test`, unit('consent', id) < 0.9, timezone, locale, stamp(signup)].map(csvField).join(','));
   const views = 1 + Math.floor(unit('views', id) * 4);
   for (let k = 0; k < views; k++) {
     const at = signup + Math.floor(unit('prospect-view', id, k) * 3 * DAY);

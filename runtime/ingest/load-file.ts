@@ -58,23 +58,27 @@ export async function loadFile(tx: StoreTx, input: LoadFileInput): Promise<FileL
   let items = new Map<string, Row>();
   // Parallel arrays (row, its record, its country): no wrapper object per event.
   let events: Row[] = [];
-  let eventRecords: RawRecord[] = [];
+  // Of each event's record only its line and (masked) text are kept until the flush, for the
+  // duplicate_event reject: the parsed fields can go at once instead of outliving the batch.
+  let eventLines: number[] = [];
+  let eventRaws: Array<string | null> = [];
   let eventCountries: unknown[] = [];
   let rejects: RejectRow[] = [];
 
   const isForgotten = (id: unknown) => input.forgotten.size > 0 && typeof id === 'string' && input.forgotten.has(customerHash(id));
-  const addReject = (record: RawRecord, reason: string, detail: string, customerId: string | null) => {
+  const addRejectAt = (line: number, raw: string | null, reason: string, detail: string, customerId: string | null) => {
     if (isForgotten(customerId)) {
       // Nothing of an erased customer is kept, not even in the rejects table.
-      rejects.push({ source: source.name, file: input.path, line: record.line, reason: 'forgotten_customer', detail: null, raw: null, customer_id: null });
+      rejects.push({ source: source.name, file: input.path, line, reason: 'forgotten_customer', detail: null, raw: null, customer_id: null });
       result.rejectedByReason.forgotten_customer = (result.rejectedByReason.forgotten_customer ?? 0) + 1;
       stats.rejected++;
       return;
     }
-    rejects.push({ source: source.name, file: input.path, line: record.line, reason, detail, raw: mask(record), customer_id: customerId });
+    rejects.push({ source: source.name, file: input.path, line, reason, detail, raw, customer_id: customerId });
     result.rejectedByReason[reason] = (result.rejectedByReason[reason] ?? 0) + 1;
     stats.rejected++;
   };
+  const addReject = (record: RawRecord, reason: string, detail: string, customerId: string | null) => addRejectAt(record.line, mask(record), reason, detail, customerId);
   const accept = (customerId: unknown, type: string | undefined, country: unknown) => {
     result.accepted++;
     if (typeof customerId === 'string') seenCustomers.add(customerId);
@@ -93,7 +97,7 @@ export async function loadFile(tx: StoreTx, input: LoadFileInput): Promise<FileL
           result.eventsInserted++;
           accept(row.customer_id, row.type as string, eventCountries[i]);
         } else {
-          addReject(eventRecords[i]!, 'duplicate_event', `an event with the same key (${String(row.id)}) is already loaded`, row.customer_id as string);
+          addRejectAt(eventLines[i]!, eventRaws[i]!, 'duplicate_event', `an event with the same key (${String(row.id)}) is already loaded`, row.customer_id as string);
         }
       }
     }
@@ -103,7 +107,8 @@ export async function loadFile(tx: StoreTx, input: LoadFileInput): Promise<FileL
     customers = new Map();
     items = new Map();
     events = [];
-    eventRecords = [];
+    eventLines = [];
+    eventRaws = [];
     eventCountries = [];
     rejects = [];
   };
@@ -140,7 +145,8 @@ export async function loadFile(tx: StoreTx, input: LoadFileInput): Promise<FileL
         if (event) {
           event.source = input.eventSource;
           events.push(event);
-          eventRecords.push(record);
+          eventLines.push(record.line);
+          eventRaws.push(mask(record));
           eventCountries.push(customer?.country);
         }
         else accept(customer?.id, undefined, customer?.country);
