@@ -59,7 +59,7 @@ export const runCommand: Command = {
       const opened = await openWorkspace({ dir: positionals[0] ?? '.', db: values.db, io });
       if (typeof opened === 'number') return opened;
       try {
-        const settings = deliverySettingsOf(opened.manifest);
+        const settings = deliverySettingsOf(opened.manifest, opened.dir);
         let transport;
         try {
           transport = createTransport(settings, io.env, values['dry-run'] ? { dryRunDir: join(resolve(opened.dir), 'out') } : {});

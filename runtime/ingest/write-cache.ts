@@ -32,7 +32,7 @@ export class WriteCache {
       if (before && covers(before, row, ignore)) continue;
       if (!before && ++this.size > MAX_ENTRIES) this.clear();
       const merged: Row = before ?? {};
-      for (const k of Object.keys(row)) {
+      for (const k in row) {
         const v = row[k];
         if (k !== ignore && v !== null && v !== undefined) merged[k] = v;
       }
@@ -50,9 +50,7 @@ export class WriteCache {
 
 /** Whether every non-null value of `row` (but `ignore`) is already what `before` holds. */
 function covers(before: Row, row: Row, ignore: string): boolean {
-  const keys = Object.keys(row);
-  for (let i = 0; i < keys.length; i++) {
-    const k = keys[i]!;
+  for (const k in row) {
     const v = row[k];
     if (k === ignore || v === null || v === undefined) continue;
     if (before[k] !== v) return false;

@@ -31,7 +31,7 @@ describe('journey, campaign and test diagnostics', () => {
 
   it('every compile-time journey code has a fixture, and every code a long explanation', () => {
     const covered = new Set(cases.map((c) => c.slice(0, 5)));
-    const compileTime = journeysCodes.filter((c) => c.code < 'HL500').map((c) => c.code);
+    const compileTime = journeysCodes.filter((c) => Number(c.code.slice(2)) < 500).map((c) => c.code);
     expect(compileTime.filter((c) => !covered.has(c))).toEqual([]);
     for (const entry of journeysCodes) expect(entry.explanation.length, entry.code).toBeGreaterThan(120);
   });

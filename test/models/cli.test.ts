@@ -116,7 +116,7 @@ describe('herald train / herald score', () => {
     for (const pick of [tiers.find((t) => t.tier === 'high')!, tiers.find((t) => t.tier === 'low')!]) {
       const e = await herald(['explain', String(pick.customer_id), dir, '--db', db, '--as-of', '2025-01-01']);
       expect(e.stdout).toContain(`likely_buyers: ${pick.tier === 'high' ? 'IN' : 'OUT'}`);
-      expect(e.stdout).toContain(`tier(repurchase_90d) = "${pick.tier}"`);
+      expect(e.stdout).toContain(`[tier(repurchase_90d) is "${pick.tier}"]`);
     }
   });
 
