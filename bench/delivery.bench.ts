@@ -25,7 +25,7 @@ import { openDatabase } from '../runtime/db/open.ts';
 import { migrate } from '../runtime/db/migrate.ts';
 import { syncSchema } from '../runtime/db/sync.ts';
 import { loadTemplate, renderEmail, type LoadedTemplate, type RenderInput } from '../runtime/render/index.ts';
-import { composeMime } from '../runtime/delivery/mime.ts';
+import { composeMime } from '../runtime/render/mime.ts';
 import { deliverDue, enqueue, FileTransport, sendKey, type SendRequest } from '../runtime/delivery/index.ts';
 import { startPostgresCluster, type PostgresCluster } from '../test/support/postgres-cluster.ts';
 

@@ -10,7 +10,7 @@ import { formatDiagnostics, wantsColor } from '../../compiler/diagnostics/format
 import { buildTemplate, type CompiledTemplate } from '../../compiler/templates/index.ts';
 import type { TemplateFacts } from '../../compiler/3-analyze/kinds/template.ts';
 import type { LoadedDocument } from '../../compiler/1-load/index.ts';
-import { buildMime, databaseRenderInput, loadTemplate, readSampleData, renderEmail, sampleRenderInput, SampleDataError, writeEmailFiles, type RenderedEmail, type RenderInput } from '../../runtime/render/index.ts';
+import { composeTemplateMime, databaseRenderInput, loadTemplate, readSampleData, renderEmail, sampleRenderInput, SampleDataError, writeEmailFiles, type RenderedEmail, type RenderInput } from '../../runtime/render/index.ts';
 import { openWorkspace, parseAsOf, runRuntimeCommand } from '../workspace-runtime.ts';
 
 const USAGE = `herald render <template> --customer ID [dir] [--part html|text|subject|mime] [--out DIR]
@@ -122,13 +122,10 @@ async function renderFromDatabase(templateName: string, customerId: string, dirA
 async function output(email: RenderedEmail, compiled: CompiledTemplate, input: RenderInput, templateName: string, customerId: string, part: (typeof PARTS)[number], out: string | undefined, io: CliIO): Promise<number> {
   const mime =
     part === 'mime' || out !== undefined
-      ? await buildMime(email, {
-          from: compiled.from ?? 'Herald preview <preview@herald.invalid>',
+      ? composeTemplateMime(email, compiled, input, {
+          from: 'Herald preview <preview@herald.invalid>',
           to: typeof input.customer.email === 'string' ? input.customer.email : 'preview@herald.invalid',
-          ...(compiled.reply_to ? { replyTo: compiled.reply_to } : {}),
-          messageId: input.message_id,
           date: new Date(),
-          ...(compiled.category === 'marketing' ? { unsubscribeUrl: input.unsubscribe_url } : {}),
         })
       : undefined;
   if (out !== undefined) {

@@ -16,4 +16,4 @@ export { collectReport, type DeliveryReport, type OriginReport, type GroupReport
 export { twoProportionTest, normalCdf, type ProportionOutcome } from './report/stats.ts';
 export { writeTransaction } from './write-transaction.ts';
 export { localDayBounds, localMinuteOfDay, localDate, nextLocalTime, zoneOr, isKnownTimeZone } from './local-time.ts';
-export { composeMime } from './mime.ts';
+export { composeMime } from '../render/mime.ts';

@@ -2,13 +2,13 @@ import type { CompiledTemplate } from '../../compiler/templates/contract.ts';
 import type { RenderInput } from '../render/context.ts';
 import { loadTemplate, renderEmail, type LoadedTemplate } from '../render/renderer.ts';
 import type { ClaimedSend } from './claim.ts';
-import { composeMime } from './mime.ts';
+import { composeTemplateMime } from '../render/mime.ts';
 import type { DeliverySettings } from './settings.ts';
 import type { OutgoingMessage } from './types.ts';
 
 /**
  * Turns a claimed send and its render input into the message a transport hands on: the template
- * rendered for the recipient, wrapped in MIME (mime.ts) with the Message-ID derived from the
+ * rendered for the recipient, wrapped in MIME (render/mime.ts) with the Message-ID derived from the
  * idempotency key, the send's instant as its Date, and a multipart boundary derived from the key, so the
  * same send always produces the same bytes (the file transport's rewrite after a crash is
  * identical, and a test can compare runs byte for byte).
@@ -31,15 +31,13 @@ export class MessageComposer {
     if (typeof to !== 'string' || to.trim() === '') return { ok: false, reason: 'the customer has no email address' };
     const outcome = renderEmail(template, input, { timeZone: this.settings.timeZone, asOf: now });
     if (!outcome.ok) return outcome;
-    const replyTo = compiled.reply_to ?? this.settings.replyTo;
     const from = compiled.from ?? this.settings.from;
-    const mime = composeMime(outcome.email, {
+    const mime = composeTemplateMime(outcome.email, compiled, input, {
       from,
       to,
-      ...(replyTo ? { replyTo } : {}),
+      ...(this.settings.replyTo ? { replyTo: this.settings.replyTo } : {}),
       messageId: send.messageId,
       date: new Date(now),
-      ...(compiled.category === 'marketing' ? { unsubscribeUrl: input.unsubscribe_url } : {}),
       boundary: `herald-${send.key}`,
     });
     return {

@@ -1,6 +1,6 @@
 import type { RenderInput } from './context.ts';
 import { writeEmailFiles, type WrittenEmail } from './files.ts';
-import { buildMime } from './mime.ts';
+import { composeTemplateMime } from './mime.ts';
 import { renderEmail, type LoadedTemplate, type RenderedEmail } from './renderer.ts';
 
 /**
@@ -29,13 +29,10 @@ export async function writeRecipientEmail(template: LoadedTemplate, input: Rende
   const compiled = template.compiled;
   const to = typeof input.customer.email === 'string' ? input.customer.email : undefined;
   if (!to) return { ok: false, reason: 'the customer has no email address' };
-  const mime = await buildMime(outcome.email, {
-    from: compiled.from ?? options.from,
+  const mime = composeTemplateMime(outcome.email, compiled, input, {
+    from: options.from,
     to,
-    ...(compiled.reply_to ? { replyTo: compiled.reply_to } : {}),
-    messageId: input.message_id,
     date: options.date,
-    ...(compiled.category === 'marketing' ? { unsubscribeUrl: input.unsubscribe_url } : {}),
     ...(options.boundary ? { boundary: options.boundary } : {}),
   });
   return { ok: true, files: writeEmailFiles(options.dir, options.name, outcome.email, mime), email: outcome.email };

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { composeMime, encodeWords, quotedPrintable, rfc5322Date } from '../../runtime/delivery/mime.ts';
+import { composeMime, encodeWords, quotedPrintable, rfc5322Date } from '../../runtime/render/mime.ts';
 
 /** Quoted-printable decoding written from RFC 2045 §6.7, independent of the encoder. */
 function decodeQp(body: string): string {
