@@ -62,13 +62,17 @@ export interface DatabaseChoice {
 
 /** The workspace's `database` setting (default `sqlite:.herald/<workspace>.db`). */
 export function chooseDatabase(flag: string | undefined, env: NodeJS.ProcessEnv, manifest: Manifest): DatabaseChoice {
+  const workspace = Object.values(manifest.definitions).find((d) => d.kind === 'Workspace');
+  return chooseDatabaseOf(flag, env, workspace?.spec.database, manifest.metadata.workspace);
+}
+
+/** As chooseDatabase, from the Workspace's `database` value and name (before a manifest exists). */
+export function chooseDatabaseOf(flag: string | undefined, env: NodeJS.ProcessEnv, configured: unknown, workspaceName: string): DatabaseChoice {
   if (flag !== undefined && flag !== '') return { url: flag, origin: '--db' };
   const fromEnv = env.HERALD_DATABASE_URL;
   if (fromEnv) return { url: fromEnv, origin: 'HERALD_DATABASE_URL' };
-  const workspace = Object.values(manifest.definitions).find((d) => d.kind === 'Workspace');
-  const configured = workspace?.spec.database;
   if (typeof configured === 'string' && configured !== '') return { url: configured, origin: 'herald.yaml' };
-  return { url: `sqlite:.herald/${manifest.metadata.workspace || 'herald'}.db`, origin: 'default' };
+  return { url: `sqlite:.herald/${workspaceName || 'herald'}.db`, origin: 'default' };
 }
 
 export interface OpenedWorkspace {

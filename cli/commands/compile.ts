@@ -6,7 +6,7 @@ import { oneOf, parseCommandArgs } from '../args.ts';
 import { runPipeline } from '../../compiler/index.ts';
 import { hasErrors } from '../../compiler/diagnostics/diagnostic.ts';
 import { FORMATS } from '../../compiler/diagnostics/format/index.ts';
-import { printDiagnostics, sourcesOf } from './validate.ts';
+import { printDiagnostics, sourcesOf, withModelWarnings } from './validate.ts';
 
 const USAGE = 'herald compile [dir] [--out DIR] [--format pretty|json|github|sarif]';
 /** Codes that mean "that is not a workspace": a usage problem, as in `validate`. */
@@ -33,7 +33,7 @@ export const compileCommand: Command = {
     const result = runPipeline(dir, { emit: true, generatedAt });
     const ok = !hasErrors(result.diagnostics) && result.emitted !== undefined;
     if (ok) writeBuildAtomically(outDir, result.emitted!.files);
-    printDiagnostics(result.diagnostics, { format, io, root: result.loaded.root, sources: sourcesOf(result) });
+    printDiagnostics(await withModelWarnings(result, io.env), { format, io, root: result.loaded.root, sources: sourcesOf(result) });
     if (result.diagnostics.some((d) => NOT_A_WORKSPACE.has(d.code))) return EXIT_USAGE;
     // The status line goes to stdout only in pretty format, so json, github and sarif stay parseable.
     const status = format === 'pretty' ? io.stdout : io.stderr;

@@ -1,7 +1,8 @@
 import { appendFileSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { runPipeline, type PipelineResult } from '../../compiler/index.ts';
-import { hasErrors, type Diagnostic } from '../../compiler/diagnostics/diagnostic.ts';
+import { hasErrors, sortDiagnostics, type Diagnostic } from '../../compiler/diagnostics/diagnostic.ts';
+import { untrainedModelWarnings } from '../model-readiness.ts';
 import { FORMATS, formatDiagnostics, wantsColor, type FormatName } from '../../compiler/diagnostics/format/index.ts';
 import { oneOf, parseCommandArgs } from '../args.ts';
 import { EXIT_ERRORS, EXIT_OK, EXIT_USAGE, UsageError, type CliIO, type Command } from '../command.ts';
@@ -25,11 +26,19 @@ export const validateCommand: Command = {
     if (positionals.length > 1) throw new UsageError(`expected at most one workspace folder, got ${positionals.length}`);
     const dir = resolve(io.cwd, positionals[0] ?? '.');
     const result = runPipeline(dir, { emit: false });
-    printDiagnostics(result.diagnostics, { format, io, root: result.loaded.root, sources: sourcesOf(result) });
+    const diagnostics = await withModelWarnings(result, io.env);
+    printDiagnostics(diagnostics, { format, io, root: result.loaded.root, sources: sourcesOf(result) });
     if (result.diagnostics.some((d) => NOT_A_WORKSPACE.has(d.code))) return EXIT_USAGE;
     return hasErrors(result.diagnostics) ? EXIT_ERRORS : EXIT_OK;
   },
 };
+
+/** The pipeline's diagnostics and, when it found no errors, HL442 for models the database has not trained. */
+export async function withModelWarnings(result: PipelineResult, env: NodeJS.ProcessEnv): Promise<Diagnostic[]> {
+  if (hasErrors(result.diagnostics)) return result.diagnostics;
+  const warnings = await untrainedModelWarnings(result, env);
+  return warnings.length === 0 ? result.diagnostics : sortDiagnostics([...result.diagnostics, ...warnings]);
+}
 
 export function sourcesOf(result: PipelineResult): Map<string, string> {
   return new Map(result.loaded.files.map((f) => [f.path, f.text]));

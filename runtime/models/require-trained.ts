@@ -11,11 +11,17 @@ const RULE_KINDS = new Set(['Segment', 'Trait', 'Journey', 'Campaign']);
  * read it (`Segment/likely_repurchasers`), from the manifest's dependency graph.
  */
 export function modelsReadByRules(manifest: Manifest): Map<string, string[]> {
+  return modelReadersOf(Object.values(manifest.definitions).map((d) => [`${d.kind}/${d.name}`, d.dependents] as const));
+}
+
+/** The same from dependency edges (definition key → the definitions that use it), before a manifest exists. */
+export function modelReadersOf(dependents: Iterable<readonly [string, readonly string[]]>): Map<string, string[]> {
   const out = new Map<string, string[]>();
-  for (const def of Object.values(manifest.definitions)) {
-    if (def.kind !== 'Model') continue;
-    const readers = def.dependents.filter((key) => RULE_KINDS.has(key.split('/')[0]!));
-    if (readers.length > 0) out.set(def.name, readers);
+  for (const [key, users] of dependents) {
+    const [kind, name] = key.split('/') as [string, string];
+    if (kind !== 'Model') continue;
+    const readers = users.filter((k) => RULE_KINDS.has(k.split('/')[0]!));
+    if (readers.length > 0) out.set(name, readers);
   }
   return out;
 }
@@ -29,7 +35,11 @@ export interface UntrainedRead {
 
 /** Models read by rules that have no active version in the database's model store. */
 export async function untrainedRuleReads(db: Executor, manifest: Manifest): Promise<UntrainedRead[]> {
-  const reads = modelsReadByRules(manifest);
+  return untrainedReads(db, modelsReadByRules(manifest));
+}
+
+/** Of the models rules read (model → readers), those without an active version in the store. */
+export async function untrainedReads(db: Executor, reads: ReadonlyMap<string, string[]>): Promise<UntrainedRead[]> {
   if (reads.size === 0) return [];
   const names = [...reads.keys()];
   const active = new Set((await db.selectFrom('model_active').select('model').where('model', 'in', names).execute()).map((r) => String(r.model)));

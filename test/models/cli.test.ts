@@ -11,7 +11,7 @@ import { syncSchema } from '../../runtime/db/sync.ts';
 import { migrate } from '../../runtime/db/migrate.ts';
 import { DAY, generateShop } from './support/generate.ts';
 
-async function herald(args: string[]) {
+async function herald(args: string[], env: NodeJS.ProcessEnv = {}) {
   let stdout = '';
   let stderr = '';
   const sink = (write: (s: string) => void) =>
@@ -21,7 +21,7 @@ async function herald(args: string[]) {
         done();
       },
     });
-  const code = await main(args, { stdout: sink((s) => (stdout += s)), stderr: sink((s) => (stderr += s)), cwd: process.cwd(), env: {} });
+  const code = await main(args, { stdout: sink((s) => (stdout += s)), stderr: sink((s) => (stderr += s)), cwd: process.cwd(), env });
   return { code, stdout, stderr };
 }
 
@@ -74,6 +74,22 @@ describe('herald train / herald score', () => {
     expect(s.stderr).not.toContain('    at '); // no stack trace
   });
 
+  it('before training: validate and compile warn (HL442) at the segment that reads the model, where the database exists', async () => {
+    for (const command of ['validate', 'compile']) {
+      const v = await herald([command, dir], { HERALD_DATABASE_URL: db });
+      expect(v.code).toBe(0);
+      expect(v.stdout).toMatch(/segments\.yaml:3:\d+/);
+      expect(v.stdout).toContain('warning[HL442]: segment likely_buyers reads score(repurchase_90d) or tier(repurchase_90d), but model repurchase_90d has never been trained');
+      expect(v.stdout).toContain('run `herald train --model repurchase_90d`');
+    }
+    const json = JSON.parse((await herald(['validate', dir, '--format', 'json'], { HERALD_DATABASE_URL: db })).stdout);
+    expect(JSON.stringify(json)).toContain('"HL442"');
+    // Without a database (the workspace's default file does not exist) there is nothing to compare with.
+    const none = await herald(['validate', dir]);
+    expect(none.code).toBe(0);
+    expect(none.stdout).not.toContain('HL442');
+  });
+
   it('trains every model, prints metrics beside the baselines, writes reports, then reports them unchanged', async () => {
     const r = await herald(['train', dir, '--db', db]);
     expect(r.stderr).not.toContain('internal error');
@@ -89,6 +105,7 @@ describe('herald train / herald score', () => {
     expect(r.stdout).toContain(`  report: ${relative(process.cwd(), join(dir, '.herald/models/repurchase_90d/v1/report.md'))}`);
     expect(existsSync(join(dir, '.herald/models/repurchase_90d/v1/report.md'))).toBe(true);
     expect(r.stderr).not.toContain('HL442');
+    expect((await herald(['validate', dir], { HERALD_DATABASE_URL: db })).stdout).not.toContain('HL442');
     const again = await herald(['train', dir, '--db', db, '--model', 'repurchase_90d', '--format', 'json']);
     expect(JSON.parse(again.stdout).models[0]).toMatchObject({ model: 'repurchase_90d', status: 'unchanged', version: 1, active: true });
     const pretty = await herald(['train', dir, '--db', db, '--model', 'repurchase_90d']);

@@ -91,7 +91,7 @@ export const modelsCodes: CodeEntry[] = [
     title: 'rules read a model that has no active version',
     severity: 'warning',
     explanation:
-      'A segment, trait, journey or campaign calls score(m) or tier(m), but model m has never been trained, or none of its versions met its evaluation bar. Until it has an active version, `herald segments` (and everything else that evaluates those rules) stops with error HL572 rather than quietly matching nobody. Run `herald train` and `herald score`; if the bar was not met, the report under .herald/models/ says why.',
+      'A segment, trait, journey or campaign calls score(m) or tier(m), but model m has never been trained, or none of its versions met its evaluation bar. Until it has an active version, `herald segments` (and everything else that evaluates those rules) stops with error HL572 rather than quietly matching nobody. `herald validate` and `herald compile` report it at the definition that reads the model whenever the workspace\'s database exists (they never create one), and `herald train` and `herald score` after their run. Run `herald train` and `herald score`; if the bar was not met, the report under .herald/models/ says why.',
   },
   {
     code: 'HL570',

@@ -1,0 +1,83 @@
+import { existsSync } from 'node:fs';
+import type { PipelineResult } from '../compiler/index.ts';
+import type { Diagnostic } from '../compiler/diagnostics/diagnostic.ts';
+import { rangeOfPath } from '../compiler/1-load/positions.ts';
+import type { DefinitionKey } from '../compiler/types/definition.ts';
+import { openDatabase } from '../runtime/db/open.ts';
+import { parseDatabaseUrl, redactUrl } from '../runtime/db/url.ts';
+import { modelReadersOf, untrainedReads, type UntrainedRead } from '../runtime/models/require-trained.ts';
+import { chooseDatabaseOf } from './workspace-runtime.ts';
+
+/** How long validate waits for a database server before leaving the check out. */
+const CONNECT_TIMEOUT_MS = 3_000;
+
+/**
+ * HL442 at compile time: a rule reads `score(m)` or `tier(m)` but the workspace's database has no
+ * active version of model m, so `herald segments` would stop with HL572. The model store lives in
+ * the database, so this is checked only where one is configured and already exists (a SQLite file
+ * on disk, or a PostgreSQL server that answers within a few seconds): validate and compile never
+ * create a database, and without one (a fresh CI checkout) there is nothing to compare with.
+ * Each warning points at the definition that reads the model.
+ */
+export async function untrainedModelWarnings(result: PipelineResult, env: NodeJS.ProcessEnv): Promise<Diagnostic[]> {
+  const analyzed = result.analyzed;
+  if (!analyzed) return [];
+  const reads = modelReadersOf(analyzed.dependents);
+  if (reads.size === 0) return [];
+  const workspace = result.validated?.workspace;
+  const choice = chooseDatabaseOf(undefined, env, workspace?.spec.database, workspace?.name ?? '');
+  let location;
+  try {
+    location = parseDatabaseUrl(choice.url, result.loaded.root);
+  } catch {
+    return []; // a bad URL is reported by the commands that use the database
+  }
+  if (location.dialect === 'sqlite' && (location.path === ':memory:' || !existsSync(location.path))) return [];
+  const untrained = await withDatabase(choice.url, result.loaded.root, reads);
+  if (!untrained) return [];
+  const where = redactUrl(choice.url);
+  const out: Diagnostic[] = [];
+  for (const read of untrained) {
+    for (const key of read.readers) {
+      const def = analyzed.definitions.get(key as DefinitionKey);
+      if (!def) continue;
+      out.push({
+        code: 'HL442',
+        severity: 'warning',
+        message: `${def.kind.toLowerCase()} ${def.name} reads score(${read.model}) or tier(${read.model}), but ${
+          read.versions ? `none of the ${read.versions} trained versions of model ${read.model} met its evaluation bar` : `model ${read.model} has never been trained`
+        } in ${where}`,
+        file: def.doc.file.path,
+        range: rangeOfPath(def.doc, ['metadata', 'name']),
+        help: read.versions ? `its report under .herald/models/${read.model}/ says why the bar was not met` : `run \`herald train --model ${read.model}\`, then \`herald score --model ${read.model}\``,
+      });
+    }
+  }
+  return out;
+}
+
+/** The untrained reads, or undefined when the database cannot be asked in time. */
+async function withDatabase(url: string, baseDir: string, reads: ReadonlyMap<string, string[]>): Promise<UntrainedRead[] | undefined> {
+  const db = openDatabase(url, { baseDir, maxConnections: 1 });
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), CONNECT_TIMEOUT_MS);
+  });
+  const ask = (async () => {
+    try {
+      return await untrainedReads(db.kysely, reads);
+    } catch (e) {
+      // A database without Herald's model tables has never trained anything; anything else
+      // (no server, no permission) leaves the check out rather than failing a validation.
+      return /model_active|model_versions|no such table|does not exist/i.test((e as Error).message)
+        ? [...reads].map(([model, readers]) => ({ model, readers, versions: 0 }))
+        : undefined;
+    }
+  })();
+  try {
+    return await Promise.race([ask, timeout]);
+  } finally {
+    clearTimeout(timer);
+    void db.close().catch(() => undefined);
+  }
+}
