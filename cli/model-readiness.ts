@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import type { PipelineResult } from '../compiler/index.ts';
 import type { Diagnostic } from '../compiler/diagnostics/diagnostic.ts';
-import { rangeOfPath } from '../compiler/1-load/positions.ts';
-import type { DefinitionKey } from '../compiler/types/definition.ts';
+import { ruleRange } from '../compiler/1-load/rules.ts';
+import { modelReads } from '../compiler/models/model-reads.ts';
 import { openDatabase } from '../runtime/db/open.ts';
 import { parseDatabaseUrl, redactUrl } from '../runtime/db/url.ts';
 import { modelReadersOf, untrainedReads, type UntrainedRead } from '../runtime/models/require-trained.ts';
@@ -17,7 +17,7 @@ const CONNECT_TIMEOUT_MS = 3_000;
  * the database, so this is checked only where one is configured and already exists (a SQLite file
  * on disk, or a PostgreSQL server that answers within a few seconds): validate and compile never
  * create a database, and without one (a fresh CI checkout) there is nothing to compare with.
- * Each warning points at the definition that reads the model.
+ * Each warning points at the call in the rule that reads the model.
  */
 export async function untrainedModelWarnings(result: PipelineResult, env: NodeJS.ProcessEnv): Promise<Diagnostic[]> {
   const analyzed = result.analyzed;
@@ -36,22 +36,23 @@ export async function untrainedModelWarnings(result: PipelineResult, env: NodeJS
   const untrained = await withDatabase(choice.url, result.loaded.root, reads);
   if (!untrained) return [];
   const where = redactUrl(choice.url);
+  const missing = new Map(untrained.map((u) => [u.model, u.versions]));
+  const owners = new Map([...analyzed.definitions.values()].map((d) => [d.doc, d]));
   const out: Diagnostic[] = [];
-  for (const read of untrained) {
-    for (const key of read.readers) {
-      const def = analyzed.definitions.get(key as DefinitionKey);
-      if (!def) continue;
-      out.push({
-        code: 'HL442',
-        severity: 'warning',
-        message: `${def.kind.toLowerCase()} ${def.name} reads score(${read.model}) or tier(${read.model}), but ${
-          read.versions ? `none of the ${read.versions} trained versions of model ${read.model} met its evaluation bar` : `model ${read.model} has never been trained`
-        } in ${where}`,
-        file: def.doc.file.path,
-        range: rangeOfPath(def.doc, ['metadata', 'name']),
-        help: read.versions ? `its report under .herald/models/${read.model}/ says why the bar was not met` : `run \`herald train --model ${read.model}\`, then \`herald score --model ${read.model}\``,
-      });
-    }
+  for (const read of modelReads(analyzed.definitions)) {
+    const versions = missing.get(read.model);
+    const def = owners.get(read.site.doc);
+    if (versions === undefined || !def) continue;
+    out.push({
+      code: 'HL442',
+      severity: 'warning',
+      message: `${def.kind.toLowerCase()} ${def.name} reads ${read.fn}(${read.model}), but ${
+        versions ? `none of the ${versions} trained versions of model ${read.model} met its evaluation bar` : `model ${read.model} has never been trained`
+      } in ${where}`,
+      file: read.site.doc.file.path,
+      range: ruleRange(read.site, read.call.span),
+      help: versions ? `its report under .herald/models/${read.model}/ says why the bar was not met` : `run \`herald train --model ${read.model}\`, then \`herald score --model ${read.model}\``,
+    });
   }
   return out;
 }

@@ -123,10 +123,17 @@ function printClause(io: CliIO, c: ExplainedClause, depth: number): void {
     return;
   }
   const text = printRule(c.expr);
-  // "is", not "=": the clause itself is usually a comparison, and `lifecycle = "lapsed"` beside
-  // `[lifecycle = "active"]` would read as two rules.
-  const values = (c.operands ?? []).map((o) => `${printRule(o.expr)} is ${shownText(o.shown)}`);
+  const values = operandValues(c);
   io.stdout.write(`${pad}${mark} ${text}${values.length > 0 ? `    [${values.join('; ')}]` : ''}\n`);
+}
+
+/**
+ * What a clause's operands were for the customer (`lifecycle is "lapsed"`), for the terminal and
+ * the dev preview alike. "is", not "=": the clause itself is usually a comparison, and
+ * `lifecycle = "lapsed"` beside `[lifecycle = "active"]` would read as two rules.
+ */
+export function operandValues(c: ExplainedClause): string[] {
+  return (c.operands ?? []).map((o) => `${printRule(o.expr)} is ${shownText(o.shown)}`);
 }
 
 /** A value an explanation shows, as text (`***` when masked, `missing` for no value). */

@@ -1,4 +1,5 @@
 import type { JsonSchema } from '../schema/files.ts';
+import { resolveRef } from '../schema/walk.ts';
 
 /**
  * Applies the JSON Schema `default`s a definition left out, so the manifest (and the content
@@ -9,7 +10,7 @@ import type { JsonSchema } from '../schema/files.ts';
  */
 export function applyDefaults(schema: JsonSchema | undefined, value: unknown, root: JsonSchema | undefined = schema, depth = 0): unknown {
   if (!schema || !root || depth > 64) return value;
-  const s = resolveLocalRef(root, schema);
+  const s = resolveRef(root, schema);
   let out = value;
   for (const sub of Array.isArray(s.allOf) ? (s.allOf as JsonSchema[]) : []) out = applyDefaults(sub, out, root, depth + 1);
   if (Array.isArray(out)) {
@@ -35,17 +36,4 @@ export function applyDefaults(schema: JsonSchema | undefined, value: unknown, ro
     else if (additional) result[key] = applyDefaults(additional, v, root, depth + 1);
   }
   return result;
-}
-
-function resolveLocalRef(root: JsonSchema, schema: JsonSchema): JsonSchema {
-  let s = schema;
-  for (let i = 0; i < 16 && typeof s.$ref === 'string' && s.$ref.startsWith('#/'); i++) {
-    let target: unknown = root;
-    for (const part of s.$ref.slice(2).split('/')) {
-      target = (target as Record<string, unknown> | undefined)?.[part.replace(/~1/g, '/').replace(/~0/g, '~')];
-    }
-    if (typeof target !== 'object' || target === null) break;
-    s = target as JsonSchema;
-  }
-  return s;
 }

@@ -1,6 +1,7 @@
 import type { Expr, CallExpr } from '../types/ast.ts';
 import type { Definition } from '../types/definition.ts';
 import { findRuleSites, type RuleSite } from '../1-load/rules.ts';
+import { childExprs } from '../dsl/children.ts';
 
 /** One `score(m)` / `tier(m)` call in some definition's rule. */
 export interface ModelRead {
@@ -33,30 +34,5 @@ function visit(expr: Expr, site: RuleSite, out: ModelRead[]): void {
     const model = arg.kind === 'path' && arg.segments.length === 1 ? arg.segments[0] : arg.kind === 'string' ? arg.value : undefined;
     if (model !== undefined) out.push({ fn: expr.name, model, site, call: expr });
   }
-  for (const child of children(expr)) visit(child, site, out);
-}
-
-function children(expr: Expr): Expr[] {
-  switch (expr.kind) {
-    case 'list':
-      return expr.items;
-    case 'unary':
-      return [expr.operand];
-    case 'binary':
-      return [expr.left, expr.right];
-    case 'in':
-      return [expr.value, expr.list];
-    case 'between':
-      return [expr.value, expr.low, expr.high];
-    case 'is_null':
-      return [expr.value];
-    case 'string_match':
-      return [expr.value, expr.pattern];
-    case 'call':
-      return expr.args;
-    case 'aggregate':
-      return expr.where ? [expr.where] : [];
-    default:
-      return [];
-  }
+  for (const child of childExprs(expr)) visit(child, site, out);
 }

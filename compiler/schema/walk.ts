@@ -78,7 +78,8 @@ function visit(
   }
 }
 
-function resolveRef(root: JsonSchema, schema: JsonSchema): JsonSchema {
+/** A local `$ref` (`#/definitions/…`, JSON Pointer escapes) followed to its target, up to 16 hops. */
+export function resolveRef(root: JsonSchema, schema: JsonSchema): JsonSchema {
   let s = schema;
   for (let i = 0; i < 16 && typeof s.$ref === 'string' && s.$ref.startsWith('#/'); i++) {
     let target: unknown = root;

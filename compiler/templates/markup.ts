@@ -1,4 +1,4 @@
-import { ENDING_TAGS } from './protect.ts';
+import { ENDING_TAGS, tagEnd } from './protect.ts';
 
 /** A markup tag of MJML source (after nunjucks was swapped for tokens, so no `<` hides in values). */
 export interface MarkupTag {
@@ -77,16 +77,4 @@ export function attribute(source: string, name: string): string | undefined {
   const m = re.exec(source);
   if (!m) return undefined;
   return m[2] ?? m[3] ?? m[4] ?? '';
-}
-
-function tagEnd(text: string, from: number): number {
-  let quote: string | undefined;
-  for (let i = from; i < text.length; i++) {
-    const c = text[i]!;
-    if (quote) {
-      if (c === quote) quote = undefined;
-    } else if (c === '"' || c === "'") quote = c;
-    else if (c === '>') return i + 1;
-  }
-  return text.length;
 }

@@ -132,7 +132,7 @@ function classify(flat: string, tokenAt: number[]): Context[] {
 }
 
 /** End (exclusive) of a markup tag starting after `<`, skipping quoted attribute values. */
-function tagEnd(text: string, from: number): number {
+export function tagEnd(text: string, from: number): number {
   let quote: string | undefined;
   for (let i = from; i < text.length; i++) {
     const c = text[i]!;

@@ -7,7 +7,7 @@
  * 01:00 to 02:00 is 02:30; a local time that exists twice (clocks go back) is the earlier one. A
  * day may be 23 or 25 hours long.
  */
-import { isKnownTimezone, zoneOffsets } from '../ingest/coerce/timestamp.ts';
+import { isKnownTimezone, wallClockInstant } from '../time/zones.ts';
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
@@ -65,19 +65,6 @@ function localParts(ms: number, timeZone: string): LocalParts {
   return out as unknown as LocalParts;
 }
 
-const offsetsByZone = new Map<string, (naiveLocalMs: number) => number>();
-
-/**
- * The instant a local wall-clock time names (`local` is that time written as if it were UTC),
- * with ingest's reading of daylight-saving changes (runtime/ingest/coerce/timestamp.ts): of two
- * instants the earlier; in a gap, the offset in force before it.
- */
-function instantOfLocal(local: number, timeZone: string): number {
-  let offsets = offsetsByZone.get(timeZone);
-  if (!offsets) offsetsByZone.set(timeZone, (offsets = zoneOffsets(timeZone)));
-  return local - offsets(local);
-}
-
 /** Minutes since local midnight (0..1439) at an instant. */
 export function localMinuteOfDay(ms: number, timeZone: string): number {
   const p = localParts(ms, timeZone);
@@ -88,7 +75,7 @@ export function localMinuteOfDay(ms: number, timeZone: string): number {
 export function localDayBounds(ms: number, timeZone: string): [number, number] {
   const p = localParts(ms, timeZone);
   const midnight = Date.UTC(p.year, p.month - 1, p.day);
-  return [instantOfLocal(midnight, timeZone), instantOfLocal(midnight + DAY, timeZone)];
+  return [wallClockInstant(midnight, timeZone), wallClockInstant(midnight + DAY, timeZone)];
 }
 
 /** The local calendar day of an instant, `YYYY-MM-DD`. */
@@ -102,7 +89,7 @@ export function nextLocalTime(ms: number, timeZone: string, minuteOfDay: number)
   const p = localParts(ms, timeZone);
   const midnight = Date.UTC(p.year, p.month - 1, p.day);
   for (let day = 0; day < 3; day++) {
-    const at = instantOfLocal(midnight + day * DAY + minuteOfDay * MINUTE, timeZone);
+    const at = wallClockInstant(midnight + day * DAY + minuteOfDay * MINUTE, timeZone);
     if (at >= ms) return at;
   }
   throw new Error(`internal: no local ${minuteOfDay} min after ${new Date(ms).toISOString()} in ${timeZone}`);

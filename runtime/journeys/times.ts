@@ -4,16 +4,9 @@
  * a campaign's launch.
  */
 import type { CompiledEntry, CompiledTime } from '../../compiler/types/journey.ts';
-import { zoneOffsets } from '../ingest/coerce/timestamp.ts';
+import { wallClockInstant } from '../time/zones.ts';
 
-const offsetsByZone = new Map<string, (naive: number) => number>();
-
-/** The instant a wall-clock time names in a zone (DST included: see zoneOffsets). */
-export function wallClockInstant(wallClock: number, zone: string): number {
-  let offsets = offsetsByZone.get(zone);
-  if (!offsets) offsetsByZone.set(zone, (offsets = zoneOffsets(zone)));
-  return wallClock - offsets(wallClock);
-}
+export { wallClockInstant };
 
 /** The instant of a time: `zone` is the workspace's, or for a per-customer time the customer's. */
 export function instantOf(time: CompiledTime, zone: string): number {

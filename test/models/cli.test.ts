@@ -78,8 +78,8 @@ describe('herald train / herald score', () => {
     for (const command of ['validate', 'compile']) {
       const v = await herald([command, dir], { HERALD_DATABASE_URL: db });
       expect(v.code).toBe(0);
-      expect(v.stdout).toMatch(/segments\.yaml:3:\d+/);
-      expect(v.stdout).toContain('warning[HL442]: segment likely_buyers reads score(repurchase_90d) or tier(repurchase_90d), but model repurchase_90d has never been trained');
+      expect(v.stdout).toContain('segments.yaml:5:10');
+      expect(v.stdout).toContain('warning[HL442]: segment likely_buyers reads tier(repurchase_90d), but model repurchase_90d has never been trained');
       expect(v.stdout).toContain('run `herald train --model repurchase_90d`');
     }
     const json = JSON.parse((await herald(['validate', dir, '--format', 'json'], { HERALD_DATABASE_URL: db })).stdout);

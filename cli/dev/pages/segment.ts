@@ -1,7 +1,7 @@
 import { printRule } from '../../../compiler/dsl/print.ts';
 import { UnknownCustomerError } from '../../../runtime/segments/customer-context.ts';
 import type { ExplainedClause } from '../../../runtime/segments/explain.ts';
-import { shownText } from '../../commands/explain.ts';
+import { operandValues } from '../../commands/explain.ts';
 import { MASKED } from '../database.ts';
 import { graphLinks, iso, notFound, type PageContext } from './context.ts';
 import type { Page } from './layout.ts';
@@ -71,6 +71,6 @@ function clause(c: ExplainedClause): Html {
     const label = c.connective === 'and' ? 'all of' : c.connective === 'or' ? 'any of' : 'not';
     return html`<li>${mark} ${label}<ul class="clauses">${c.children.map(clause)}</ul></li>`;
   }
-  const values = (c.operands ?? []).map((o) => `${printRule(o.expr)} = ${shownText(o.shown)}`);
+  const values = operandValues(c);
   return html`<li>${mark} <code>${printRule(c.expr)}</code>${values.length > 0 ? html` <span class="muted">[${values.join('; ')}]</span>` : ''}</li>`;
 }

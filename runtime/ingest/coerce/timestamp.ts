@@ -7,6 +7,8 @@
  * e.g. `M/D/YYYY H:mm` for `12/1/2010 8:26`. A timestamp without an offset is local time in the
  * source's time zone (IANA name, e.g. Europe/London), DST included.
  */
+import { zoneOffsets } from '../../time/zones.ts';
+
 export interface TimestampParser {
   (text: string): number | null;
 }
@@ -121,54 +123,3 @@ function validParts(p: Parts): boolean {
   return p.day <= daysInMonth;
 }
 
-/**
- * The offset (ms) to subtract from a naive local time to get UTC, in an IANA zone. Computed with
- * Intl once per local hour and cached. A local time that occurs twice (the hour the clocks go
- * back) is read as the earlier of the two instants.
- */
-export function zoneOffsets(timezone: string): (naiveLocalMs: number) => number {
-  if (timezone === 'UTC' || timezone === 'Etc/UTC') return () => 0;
-  const format = new Intl.DateTimeFormat('en-US', {
-    timeZone: timezone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-  });
-  const offsetAt = (utcMs: number): number => {
-    const f: Record<string, number> = {};
-    for (const p of format.formatToParts(new Date(utcMs))) if (p.type !== 'literal') f[p.type] = Number(p.value);
-    const local = Date.UTC(f.year!, f.month! - 1, f.day!, f.hour!, f.minute!, f.second!);
-    return local - Math.floor(utcMs / 1000) * 1000;
-  };
-  const cache = new Map<number, number>();
-  return (naive: number) => {
-    const hour = Math.floor(naive / 3_600_000);
-    let offset = cache.get(hour);
-    if (offset === undefined) {
-      // The offsets in force a day before and a day after; near a transition they differ.
-      const before = offsetAt(naive - 86_400_000);
-      const after = offsetAt(naive + 86_400_000);
-      const fits = (o: number) => offsetAt(naive - o) === o;
-      if (before === after || (fits(before) && !fits(after))) offset = before;
-      else if (fits(after) && !fits(before)) offset = after;
-      else if (fits(before) && fits(after)) offset = Math.max(before, after); // twice: the earlier instant
-      else offset = before; // in the gap: read with the offset before it, as clocks would show it after
-      cache.set(hour, offset);
-    }
-    return offset;
-  };
-}
-
-/** True when `name` is a time zone this runtime knows. */
-export function isKnownTimezone(name: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: name });
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -1,0 +1,66 @@
+/**
+ * Time zones: the offsets of an IANA zone, and wall-clock times read as instants there. One
+ * reading of daylight-saving changes for the whole runtime (ingest, journeys, delivery): a local
+ * time that occurs twice is the earlier instant; one in a gap is read with the offset before it.
+ */
+
+/**
+ * The offset (ms) to subtract from a naive local time to get UTC, in an IANA zone. Computed with
+ * Intl once per local hour and cached. A local time that occurs twice (the hour the clocks go
+ * back) is read as the earlier of the two instants.
+ */
+export function zoneOffsets(timezone: string): (naiveLocalMs: number) => number {
+  if (timezone === 'UTC' || timezone === 'Etc/UTC') return () => 0;
+  const format = new Intl.DateTimeFormat('en-US', {
+    timeZone: timezone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+  });
+  const offsetAt = (utcMs: number): number => {
+    const f: Record<string, number> = {};
+    for (const p of format.formatToParts(new Date(utcMs))) if (p.type !== 'literal') f[p.type] = Number(p.value);
+    const local = Date.UTC(f.year!, f.month! - 1, f.day!, f.hour!, f.minute!, f.second!);
+    return local - Math.floor(utcMs / 1000) * 1000;
+  };
+  const cache = new Map<number, number>();
+  return (naive: number) => {
+    const hour = Math.floor(naive / 3_600_000);
+    let offset = cache.get(hour);
+    if (offset === undefined) {
+      // The offsets in force a day before and a day after; near a transition they differ.
+      const before = offsetAt(naive - 86_400_000);
+      const after = offsetAt(naive + 86_400_000);
+      const fits = (o: number) => offsetAt(naive - o) === o;
+      if (before === after || (fits(before) && !fits(after))) offset = before;
+      else if (fits(after) && !fits(before)) offset = after;
+      else if (fits(before) && fits(after)) offset = Math.max(before, after); // twice: the earlier instant
+      else offset = before; // in the gap: read with the offset before it, as clocks would show it after
+      cache.set(hour, offset);
+    }
+    return offset;
+  };
+}
+
+/** True when `name` is a time zone this runtime knows. */
+export function isKnownTimezone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const offsetsByZone = new Map<string, (naive: number) => number>();
+
+/** The instant a wall-clock time (written as if it were UTC) names in a zone, DST included. */
+export function wallClockInstant(wallClock: number, zone: string): number {
+  let offsets = offsetsByZone.get(zone);
+  if (!offsets) offsetsByZone.set(zone, (offsets = zoneOffsets(zone)));
+  return wallClock - offsets(wallClock);
+}
