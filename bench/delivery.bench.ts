@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { sql } from 'kysely';
 import type { BenchCase, BenchSuite } from './types.ts';
+import { CpuTimes } from './cpu-time.ts';
 import { runPipeline } from '../compiler/index.ts';
 import { stopMjmlWorker, type CompiledTemplate } from '../compiler/templates/index.ts';
 import type { Manifest } from '../compiler/types/manifest.ts';
@@ -115,20 +116,11 @@ function deliverCase(dialect: Dialect): BenchCase {
   };
 }
 
-/** CPU microseconds per send of each measured run, by dialect (the first entry is the warmup). */
-const cpuPerSend = new Map<string, number[]>();
-
-async function timedCpu(key: string, work: () => Promise<void>): Promise<void> {
-  const start = process.cpuUsage();
-  await work();
-  const used = process.cpuUsage(start);
-  cpuPerSend.set(key, [...(cpuPerSend.get(key) ?? []), (used.user + used.system) / SENDS]);
-}
-
-function medianCpu(key: string): number {
-  const values = (cpuPerSend.get(key) ?? []).slice(1).sort((a, b) => a - b);
-  return values.length === 0 ? Infinity : values[values.length >> 1]!;
-}
+/** CPU time per send of each measured run, by dialect (the first run is the warmup). */
+const cpu = new CpuTimes();
+const timedCpu = (key: string, work: () => Promise<void>) => cpu.time(key, work, SENDS);
+/** Median CPU microseconds per send. */
+const medianCpu = (key: string) => cpu.median(key, 1) * 1000;
 
 const RENDER = `render + MIME only (${SENDS} emails)`;
 const WRITE = `plain write of the same bytes (${SENDS} x 3 files)`;

@@ -11,6 +11,7 @@ import { syncSchema } from '../runtime/db/sync.ts';
 import type { Database } from '../runtime/db/database.ts';
 import { ensureIngestTables, ingestWorkspace } from '../runtime/ingest/index.ts';
 import type { BenchSuite } from './types.ts';
+import { CpuTimes } from './cpu-time.ts';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
@@ -78,19 +79,9 @@ const collectGarbage = runInNewContext('gc') as () => void;
  * CPU time of each measured run, by case: on a shared machine wall time also counts the time other
  * processes hold the cores or the disk, so the CPU medians are printed beside the table.
  */
-const cpuMs = new Map<string, number[]>();
-
-async function timedCpu(name: string, work: () => Promise<unknown> | unknown): Promise<void> {
-  const start = process.cpuUsage();
-  await work();
-  const used = process.cpuUsage(start);
-  cpuMs.set(name, [...(cpuMs.get(name) ?? []), (used.user + used.system) / 1000]);
-}
-
-function medianCpu(name: string): number {
-  const values = [...(cpuMs.get(name) ?? [])].sort((a, b) => a - b);
-  return values.length === 0 ? NaN : values[values.length >> 1]!;
-}
+const cpu = new CpuTimes();
+const timedCpu = (name: string, work: () => Promise<unknown> | unknown) => cpu.time(name, work);
+const medianCpu = (name: string) => cpu.median(name);
 
 const BASELINE = 'baseline: prepared inserts of the same rows (one transaction)';
 const INGEST = 'herald ingest: 305 files into SQLite';

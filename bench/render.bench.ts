@@ -13,6 +13,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import mjml2html from 'mjml';
 import nunjucks from 'nunjucks';
+import { CpuTimes } from './cpu-time.ts';
 import type { BenchSuite } from './types.ts';
 import { parseText } from '../compiler/1-load/parse-file.ts';
 import { buildTemplate, checkTemplate, prepareTemplate, stopMjmlWorker, type CompiledTemplate } from '../compiler/templates/index.ts';
@@ -36,22 +37,10 @@ let sink = 0;
  * shared machine wall time also counts the time other processes hold the core, so the targets
  * are checked on CPU time (the table's wall-clock medians are printed as usual).
  */
-const cpuPerEmail = new Map<string, number[]>();
-
-async function timedCpu(caseName: string, emails: number, work: () => Promise<void> | void): Promise<void> {
-  const start = process.cpuUsage();
-  await work();
-  const used = process.cpuUsage(start);
-  const list = cpuPerEmail.get(caseName) ?? [];
-  list.push((used.user + used.system) / emails);
-  cpuPerEmail.set(caseName, list);
-}
-
-function medianCpu(caseName: string): number {
-  // The first entry is the warmup run.
-  const values = (cpuPerEmail.get(caseName) ?? []).slice(1).sort((a, b) => a - b);
-  return values.length === 0 ? Infinity : values[values.length >> 1]!;
-}
+const cpu = new CpuTimes();
+const timedCpu = (caseName: string, emails: number, work: () => Promise<void> | void) => cpu.time(caseName, work, emails);
+/** Median CPU microseconds per email; the first run is the warmup. */
+const medianCpu = (caseName: string) => cpu.median(caseName, 1) * 1000;
 
 const SLOW = `MJML per recipient (${SLOW_EMAILS} emails)`;
 const FAST = `compiled once (${FAST_EMAILS} emails)`;

@@ -1,7 +1,7 @@
 import type { Database } from '../db/database.ts';
 import type { Manifest } from '../../compiler/types/manifest.ts';
 import type { CompiledTemplate } from '../../compiler/templates/contract.ts';
-import { itemsById, popularItemIds } from '../render/from-database.ts';
+import { itemsById, modelRecommendationsByCustomer, popularItemIds } from '../render/from-database.ts';
 import { freshFirst } from '../render/popularity.ts';
 import { purchasedItemsByCustomer, scoresByCustomer, segmentsByCustomer, traitsByCustomer, type ScoresAndTiers } from '../render/batch-reads.ts';
 import type { RenderInput } from '../render/context.ts';
@@ -58,34 +58,26 @@ export class RenderInputLoader {
 
   /** Per send: its template's model's recommendations, else popular items the customer has not bought. */
   private async recommendations(sends: readonly ClaimedSend[], templates: ReadonlyMap<string, CompiledTemplate>): Promise<Map<string, Array<Record<string, unknown>>>> {
-    const byKey = new Map<string, string[]>();
+    const out = new Map<string, Array<Record<string, unknown>>>();
     const wanting = sends.filter((s) => needsOf(templates.get(s.template)).has('recommendations'));
-    const modelled = wanting.filter((s) => templates.get(s.template)!.recommendations.model);
-    for (const model of new Set(modelled.map((s) => templates.get(s.template)!.recommendations.model!))) {
-      const forModel = modelled.filter((s) => templates.get(s.template)!.recommendations.model === model);
-      const rows = await this.db.kysely
-        .selectFrom('model_recommendations')
-        .select(['customer_id', 'item_id'])
-        .where('model', '=', model)
-        .where('customer_id', 'in', [...new Set(forModel.map((s) => s.customerId))])
-        .orderBy('customer_id')
-        .orderBy('rank')
-        .execute();
-      const perCustomer = new Map<string, string[]>();
-      for (const r of rows) perCustomer.set(String(r.customer_id), [...(perCustomer.get(String(r.customer_id)) ?? []), String(r.item_id)]);
-      for (const s of forModel) byKey.set(s.key, (perCustomer.get(s.customerId) ?? []).slice(0, templates.get(s.template)!.recommendations.count));
+    const settingsOf = (s: ClaimedSend) => templates.get(s.template)!.recommendations;
+    const modelled = wanting.filter((s) => settingsOf(s).model);
+    for (const model of new Set(modelled.map((s) => settingsOf(s).model!))) {
+      const forModel = modelled.filter((s) => settingsOf(s).model === model);
+      const most = Math.max(...forModel.map((s) => settingsOf(s).count));
+      const perCustomer = await modelRecommendationsByCustomer(this.db, this.manifest, model, [...new Set(forModel.map((s) => s.customerId))], most);
+      for (const s of forModel) out.set(s.key, (perCustomer.get(s.customerId) ?? []).slice(0, settingsOf(s).count));
     }
     // The popularity fallback, as previews compute it: for a template without a model, and for a
     // customer the model has nothing for.
-    const fallback = wanting.filter((s) => (byKey.get(s.key) ?? []).length === 0);
+    const fallback = wanting.filter((s) => (out.get(s.key) ?? []).length === 0);
     if (fallback.length > 0) {
       const ranking = await (this.popular ??= popularItemIds(this.db, this.manifest, this.now, POPULAR_DEPTH));
       const bought = await purchasedItemsByCustomer(this.db, [...new Set(fallback.map((s) => s.customerId))], this.now);
-      for (const s of fallback) byKey.set(s.key, freshFirst(ranking, bought.get(s.customerId) ?? new Set(), templates.get(s.template)!.recommendations.count));
+      const chosen = new Map(fallback.map((s) => [s.key, freshFirst(ranking, bought.get(s.customerId) ?? new Set(), settingsOf(s).count)]));
+      const items = await itemsById(this.db, this.manifest, [...new Set([...chosen.values()].flat())]);
+      for (const [key, ids] of chosen) out.set(key, ids.map((id) => items.get(id)).filter((i): i is Record<string, unknown> => i !== undefined));
     }
-    const items = await itemsById(this.db, this.manifest, [...new Set([...byKey.values()].flat())]);
-    const out = new Map<string, Array<Record<string, unknown>>>();
-    for (const [key, ids] of byKey) out.set(key, ids.map((id) => items.get(id)).filter((i): i is Record<string, unknown> => i !== undefined));
     return out;
   }
 }

@@ -28,7 +28,9 @@ export async function databaseRenderInput(
   const segments = (await segmentsByCustomer(db, [customerId], asOf)).get(customerId) ?? [];
   const events = loaded.context.events ?? [];
   const scored = (await scoresByCustomer(db, [customerId])).get(customerId) ?? { scores: {}, tiers: {} };
-  const modelled = compiled.recommendations.model ? await modelRecommendations(db, manifest, compiled.recommendations.model, customerId, compiled.recommendations.count) : [];
+  const modelled = compiled.recommendations.model
+    ? ((await modelRecommendationsByCustomer(db, manifest, compiled.recommendations.model, [customerId], compiled.recommendations.count)).get(customerId) ?? [])
+    : [];
   const recommendations = modelled.length > 0 ? modelled : await popularFromDatabase(db, manifest, compiled.recommendations.count, asOf, events, cache);
   const cartIds = openCartItemIds(events, asOf);
   const cart = await itemsById(db, manifest, cartIds);
@@ -47,23 +49,33 @@ export async function databaseRenderInput(
   };
 }
 
-/** The model's recommended items for the customer, best first (none when it has not scored them). */
-async function modelRecommendations(db: Database, manifest: Manifest, model: string, customerId: string, count: number): Promise<Array<Record<string, unknown>>> {
+/**
+ * Each customer's items recommended by a model, best first, at most `count`, with the model's
+ * score on each item (`item.score`): one query for all the customers. Previews and delivery both
+ * read recommendations here, so an email shows the same items in either. A customer the model
+ * has not scored is absent.
+ */
+export async function modelRecommendationsByCustomer(db: Database, manifest: Manifest, model: string, ids: readonly string[], count: number): Promise<Map<string, Array<Record<string, unknown>>>> {
+  const out = new Map<string, Array<Record<string, unknown>>>();
+  if (ids.length === 0 || count <= 0) return out;
   const rows = await db.kysely
     .selectFrom('model_recommendations')
-    .select(['item_id', 'score'])
+    .select(['customer_id', 'item_id', 'score'])
     .where('model', '=', model)
-    .where('customer_id', '=', customerId)
+    .where('customer_id', 'in', [...ids])
+    .orderBy('customer_id')
     .orderBy('rank')
-    .limit(count)
     .execute();
-  const items = await itemsById(db, manifest, rows.map((r) => String(r.item_id)));
-  return rows
-    .map((r) => {
-      const item = items.get(String(r.item_id));
-      return item ? { ...item, ...(r.score !== null && r.score !== undefined ? { score: Number(r.score) } : {}) } : undefined;
-    })
-    .filter((i): i is Record<string, unknown> => i !== undefined);
+  const items = await itemsById(db, manifest, [...new Set(rows.map((r) => String(r.item_id)))]);
+  for (const r of rows) {
+    const id = String(r.customer_id);
+    const list = out.get(id) ?? [];
+    const item = items.get(String(r.item_id));
+    if (!item || list.length >= count) continue;
+    list.push({ ...item, ...(r.score !== null && r.score !== undefined ? { score: Number(r.score) } : {}) });
+    out.set(id, list);
+  }
+  return out;
 }
 
 /**

@@ -6,6 +6,8 @@ import { forEachDialect } from '../support/postgres.ts';
 import type { Manifest } from '../../compiler/types/manifest.ts';
 import type { Database } from '../../runtime/db/database.ts';
 import { deliverDue, enqueue, FileTransport, listDeliveries } from '../../runtime/delivery/index.ts';
+import { databaseRenderInput, loadTemplate, renderEmail } from '../../runtime/render/index.ts';
+import type { CompiledTemplate } from '../../compiler/templates/contract.ts';
 import { addCustomers, compileShop, HOUR, journeySend, prepare, T0 } from './helpers.ts';
 
 let manifest: Manifest;
@@ -43,5 +45,29 @@ forEachDialect('rendering at send time', (ctx) => {
     expect(listed(text('buyer'))).toEqual([2, 3, 4, 5, 6, 7]);
     const records = await listDeliveries(db.kysely, { keys: sends.map((s) => s.idempotencyKey) });
     expect(records.every((r) => r.status === 'sent')).toBe(true);
+  });
+
+  it('shows the same products as the preview, from a model and from the popularity fallback', async () => {
+    // The same template reading a recommendations model that has scored `buyer` only.
+    const withModel = structuredClone(manifest);
+    const template = withModel.definitions['Template/recommendations']!.compiled as CompiledTemplate;
+    template.recommendations = { ...template.recommendations, model: 'next_items' };
+    await db.kysely
+      .insertInto('model_recommendations')
+      .values([7, 6, 5].map((item, rank) => ({ model: 'next_items', customer_id: 'buyer', rank: rank + 1, item_id: `i${item}`, score: 1 - rank / 10, version: 1 })))
+      .execute();
+    const dir = mkdtempSync(join(tmpdir(), 'herald-recs-model-'));
+    const sends = ['buyer', 'new'].map((id) => journeySend(id, { entry: 'm', template: 'recommendations' }));
+    await enqueue(db.kysely, sends);
+    const summary = await deliverDue(db, { now: T0, manifest: withModel, transport: new FileTransport(dir), workerId: 'm' });
+    expect(summary.sent).toBe(2);
+    const listed = (t: string) => [...new Set([...t.matchAll(/Item number (\d)/g)].map((m) => Number(m[1])))];
+    for (const [id, expected] of [['buyer', [7, 6, 5]], ['new', [0, 1, 2, 3, 4, 5]]] as const) {
+      const delivered = readFileSync(join(dir, `${sends.find((s) => s.customerId === id)!.idempotencyKey}.txt`), 'utf8');
+      const preview = renderEmail(loadTemplate(template), await databaseRenderInput(db, withModel, template, id, T0), { asOf: T0 });
+      if (!preview.ok) throw new Error(preview.reason);
+      expect(listed(delivered)).toEqual(expected);
+      expect(listed(preview.email.text)).toEqual(expected);
+    }
   });
 });
