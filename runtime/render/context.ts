@@ -1,4 +1,4 @@
-import { isMissing } from './missing.ts';
+import { hasOuterSpace, isMissing } from './missing.ts';
 
 /** The render context (contract, DESIGN.md "Render"). */
 export interface RenderContext {
@@ -47,7 +47,8 @@ function withoutBlanks(record: Record<string, unknown>): Record<string, unknown>
   let clean = true;
   for (const k in record) {
     const v = record[k];
-    if (isMissing(v) || (typeof v === 'string' && hasOuterSpace(v))) {
+    // A string with no space at either end is neither blank nor in need of a trim.
+    if (v === undefined || v === null || (typeof v === 'string' && (v.length === 0 || hasOuterSpace(v)))) {
       clean = false;
       break;
     }
@@ -56,16 +57,4 @@ function withoutBlanks(record: Record<string, unknown>): Record<string, unknown>
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(record)) if (!isMissing(v)) out[k] = typeof v === 'string' ? v.trim() : v;
   return out;
-}
-
-/** Whether trim() would change the string: looks at its first and last character only. */
-function hasOuterSpace(s: string): boolean {
-  return s.length > 0 && (isSpace(s.charCodeAt(0)) || isSpace(s.charCodeAt(s.length - 1)));
-}
-
-/** The characters String.prototype.trim removes (ASCII controls and space, and Unicode spaces). */
-function isSpace(c: number): boolean {
-  if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
-  if (c < 0xa0) return false;
-  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
 }

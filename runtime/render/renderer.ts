@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import nunjucks from 'nunjucks';
 import type { CompiledTemplate } from '../../compiler/templates/contract.ts';
 import { buildRenderContext, type RenderContext, type RenderInput } from './context.ts';
@@ -19,6 +20,8 @@ export interface LoadedTemplate {
   preheader?: nunjucks.Template;
   html: nunjucks.Template;
   text: nunjucks.Template;
+  /** Subject, preheader and text in one template, parted by PART_MARK (see renderTextParts). */
+  textParts: nunjucks.Template;
 }
 
 export interface RenderedEmail {
@@ -46,9 +49,29 @@ export function loadTemplate(compiled: CompiledTemplate): LoadedTemplate {
     subject: make(compiled.subject, 'subject', env.text),
     html: make(compiled.html, 'html', env.html),
     text: make(compiled.text, 'text', env.text),
+    textParts: make([compiled.subject, ...(compiled.preheader !== undefined ? [compiled.preheader] : []), compiled.text].join(PART_MARK), 'text parts', env.text),
   };
   if (compiled.preheader !== undefined) loaded.preheader = make(compiled.preheader, 'preheader', env.text);
   return loaded;
+}
+
+/**
+ * Separates the parts of the combined text template. Random per process, so no template or
+ * customer value can contain it by design; and if one ever did, the parts would not split into
+ * the expected number, and the parts are rendered one by one instead.
+ */
+const PART_MARK = `\u0000herald-part-${randomBytes(12).toString('hex')}\u0000`;
+
+/**
+ * Subject, preheader and text rendered by one template call rather than three: each nunjucks
+ * render pays for a fresh context and frame, a large share of rendering a subject line. The
+ * parts are complete templates on their own (the compiler checked each), so joining them cannot
+ * change what any of them means. Undefined when the output does not part as expected.
+ */
+function renderTextParts(template: LoadedTemplate, ctx: RenderContext): { subject: string; preheader?: string; text: string } | undefined {
+  const parts = template.textParts.render(ctx as unknown as object).split(PART_MARK);
+  if (template.preheader) return parts.length === 3 ? { subject: parts[0]!, preheader: parts[1]!, text: parts[2]! } : undefined;
+  return parts.length === 2 ? { subject: parts[0]!, text: parts[1]! } : undefined;
 }
 
 interface NunjucksCompiler {
@@ -77,15 +100,21 @@ export function renderEmail(template: LoadedTemplate, input: RenderInput | Rende
   let part = 'subject';
   try {
     return withSettings(settings, () => {
-      const subject = oneLine(template.subject.render(ctx as unknown as object));
+      let parts: ReturnType<typeof renderTextParts>;
+      try {
+        parts = renderTextParts(template, ctx);
+      } catch {
+        parts = undefined; // rendered part by part below, which says which part failed and where
+      }
+      const subject = oneLine(parts ? parts.subject : template.subject.render(ctx as unknown as object));
       part = 'html';
       const html = template.html.render(ctx as unknown as object);
       part = 'text';
-      const text = tidyText(template.text.render(ctx as unknown as object));
+      const text = tidyText(parts ? parts.text : template.text.render(ctx as unknown as object));
       const email: RenderedEmail = { subject, html, text };
       if (template.preheader) {
         part = 'preheader';
-        email.preheader = oneLine(template.preheader.render(ctx as unknown as object));
+        email.preheader = oneLine(parts ? parts.preheader! : template.preheader.render(ctx as unknown as object));
       }
       return { ok: true as const, email };
     });
