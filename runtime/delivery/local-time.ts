@@ -7,30 +7,10 @@
  * 01:00 to 02:00 is 02:30; a local time that exists twice (clocks go back) is the earlier one. A
  * day may be 23 or 25 hours long.
  */
-import { isKnownTimezone, wallClockInstant } from '../time/zones.ts';
+import { isKnownTimezone, wallClockInstant, wallClockParts } from '../time/zones.ts';
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-GB', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
 
 /** True when the Intl database knows the zone (customer data may hold anything). */
 export function isKnownTimeZone(timeZone: string): boolean {
@@ -50,43 +30,28 @@ export function zoneOr(candidate: unknown, fallback: string): string {
   return typeof candidate === 'string' && candidate !== '' && isKnownTimeZone(candidate) ? candidate : fallback;
 }
 
-interface LocalParts {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
-}
-
-function localParts(ms: number, timeZone: string): LocalParts {
-  const out: Record<string, number> = {};
-  for (const p of formatter(timeZone).formatToParts(ms)) if (p.type !== 'literal') out[p.type] = Number(p.value);
-  return out as unknown as LocalParts;
-}
-
 /** Minutes since local midnight (0..1439) at an instant. */
 export function localMinuteOfDay(ms: number, timeZone: string): number {
-  const p = localParts(ms, timeZone);
+  const p = wallClockParts(ms, timeZone);
   return p.hour * 60 + p.minute;
 }
 
 /** `[start, end)` of the local calendar day containing the instant. */
 export function localDayBounds(ms: number, timeZone: string): [number, number] {
-  const p = localParts(ms, timeZone);
+  const p = wallClockParts(ms, timeZone);
   const midnight = Date.UTC(p.year, p.month - 1, p.day);
   return [wallClockInstant(midnight, timeZone), wallClockInstant(midnight + DAY, timeZone)];
 }
 
 /** The local calendar day of an instant, `YYYY-MM-DD`. */
 export function localDate(ms: number, timeZone: string): string {
-  const p = localParts(ms, timeZone);
+  const p = wallClockParts(ms, timeZone);
   return `${p.year}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`;
 }
 
 /** The first instant at or after `ms` whose local time of day is `minuteOfDay`. */
 export function nextLocalTime(ms: number, timeZone: string, minuteOfDay: number): number {
-  const p = localParts(ms, timeZone);
+  const p = wallClockParts(ms, timeZone);
   const midnight = Date.UTC(p.year, p.month - 1, p.day);
   for (let day = 0; day < 3; day++) {
     const at = wallClockInstant(midnight + day * DAY + minuteOfDay * MINUTE, timeZone);

@@ -4,6 +4,29 @@
  * time that occurs twice is the earlier instant; one in a gap is read with the offset before it.
  */
 
+export interface WallClockParts {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** The wall-clock reading of an instant in a zone (month 1–12, hour 0–23). */
+export function wallClockParts(ms: number, timeZone: string): WallClockParts {
+  let format = formatters.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+    formatters.set(timeZone, format);
+  }
+  const out: Record<string, number> = {};
+  for (const p of format.formatToParts(ms)) if (p.type !== 'literal') out[p.type] = Number(p.value);
+  return out as unknown as WallClockParts;
+}
+
 /**
  * The offset (ms) to subtract from a naive local time to get UTC, in an IANA zone. Computed with
  * Intl once per local hour and cached. A local time that occurs twice (the hour the clocks go
@@ -11,21 +34,9 @@
  */
 export function zoneOffsets(timezone: string): (naiveLocalMs: number) => number {
   if (timezone === 'UTC' || timezone === 'Etc/UTC') return () => 0;
-  const format = new Intl.DateTimeFormat('en-US', {
-    timeZone: timezone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-  });
   const offsetAt = (utcMs: number): number => {
-    const f: Record<string, number> = {};
-    for (const p of format.formatToParts(new Date(utcMs))) if (p.type !== 'literal') f[p.type] = Number(p.value);
-    const local = Date.UTC(f.year!, f.month! - 1, f.day!, f.hour!, f.minute!, f.second!);
-    return local - Math.floor(utcMs / 1000) * 1000;
+    const f = wallClockParts(Math.floor(utcMs / 1000) * 1000, timezone);
+    return Date.UTC(f.year, f.month - 1, f.day, f.hour, f.minute, f.second) - Math.floor(utcMs / 1000) * 1000;
   };
   const cache = new Map<number, number>();
   return (naive: number) => {

@@ -7,7 +7,7 @@
  * e.g. `M/D/YYYY H:mm` for `12/1/2010 8:26`. A timestamp without an offset is local time in the
  * source's time zone (IANA name, e.g. Europe/London), DST included.
  */
-import { zoneOffsets } from '../../time/zones.ts';
+import { zoneOffsets, type WallClockParts } from '../../time/zones.ts';
 
 export interface TimestampParser {
   (text: string): number | null;
@@ -27,13 +27,7 @@ const TOKENS: Record<string, { pattern: string; part: keyof Parts }> = {
   ss: { pattern: '(\\d{2})', part: 'second' },
 };
 
-interface Parts {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
+interface Parts extends WallClockParts {
   ms: number;
   /** Offset from UTC in minutes, when the text says; otherwise the source time zone applies. */
   offset?: number;
