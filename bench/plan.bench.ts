@@ -116,7 +116,7 @@ const suite: BenchSuite = {
   after() {
     if (last) {
       const s = last.summary;
-      process.stderr.write(`  last plan: ${s.line}; ${last.segments.length} segments counted, ${last.templates.length} templates rendered, ${last.forecast?.total ?? 0} sends forecast, ${last.risks.length} risks\n`);
+      process.stderr.write(`  last plan: ${s.line}; ${last.segments.length} segments counted, ${last.templates.length} template${last.templates.length === 1 ? '' : 's'} rendered, ${last.forecast?.total ?? 0} sends forecast, ${last.risks.length} risks\n`);
     }
     rmSync(root, { recursive: true, force: true });
   },
