@@ -5,6 +5,7 @@ import type { CompiledTemplate } from '../../../compiler/templates/contract.ts';
 import type { Manifest } from '../../../compiler/types/manifest.ts';
 import type { Database } from '../../../runtime/db/database.ts';
 import { databaseRenderInput, loadTemplate, renderInputCache, writeRecipientEmail } from '../../../runtime/render/index.ts';
+import { deliverySettingsOf } from '../../../runtime/delivery/settings.ts';
 import { maskId } from '../../plan/data/mask.ts';
 import { maskPersonalText } from '../mask.ts';
 import type { PipelineStep } from '../step.ts';
@@ -33,6 +34,8 @@ export const renderStep: PipelineStep = {
     rmSync(dir, { recursive: true, force: true });
     const timeZone = ctx.manifest.definitions[`Workspace/${ctx.manifest.metadata.workspace}`]?.spec.timezone;
     const cache = renderInputCache();
+    // The sender a dry run writes: the template's own, else the workspace's delivery `from`.
+    const from = deliverySettingsOf(ctx.manifest, ctx.dir).from;
     let written = 0;
     let failed = 0;
     for (const compiled of templatesOf(ctx.manifest)) {
@@ -42,7 +45,7 @@ export const renderStep: PipelineStep = {
         const outcome = await writeRecipientEmail(template, input, {
           dir,
           name: `${compiled.name}.${id}`.replace(/[^A-Za-z0-9._-]/g, '_'),
-          from: compiled.from ?? 'Herald preview <preview@herald.invalid>',
+          from,
           date: new Date(asOf),
           boundary: `herald-${input.message_id}`,
           ...(typeof timeZone === 'string' ? { timeZone } : {}),
