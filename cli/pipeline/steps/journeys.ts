@@ -53,5 +53,7 @@ export function forecastLines(f: Forecast): string[] {
     lines.push(`suppressed: ${suppressed.map(([r, n]) => `${r} ${count(n)}`).join(', ')}`);
     for (const [origin, reasons] of Object.entries(f.suppressedByOrigin).sort()) lines.push(`  ${origin.replace(':', ' ')}: ${Object.entries(reasons).map(([r, n]) => `${r} ${count(n)}`).join(', ')}`);
   }
+  // Quiet hours and rate limits hold a send back rather than drop it: it goes out later (and is counted above).
+  if (f.run.delivery.delayed > 0) lines.push(`held back to a later time (quiet hours, rate limits): ${count(f.run.delivery.delayed)}`);
   return lines;
 }

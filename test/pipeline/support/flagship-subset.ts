@@ -8,12 +8,13 @@ export const CAMPAIGNS = join(import.meta.dirname, '..', '..', '..', 'campaigns'
 /**
  * The flagship workspace (definitions, templates, preview data) over the first `days` daily files
  * of the Online Retail data and the enrichment of its first month, in a throwaway folder: the
- * main job runs on it in seconds. Segments on model scores are left out (see below).
+ * main job runs on it in seconds, journeys and the newsletter included. Segments on model scores
+ * are left out (see below).
  */
 export function flagshipSubset(days: number): string {
   const dir = mkdtempSync(join(tmpdir(), 'herald-main-job-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  for (const entry of ['herald.yaml', '.heraldignore', 'sources', 'traits', 'templates', 'models', join('data', 'samples')]) {
+  for (const entry of ['herald.yaml', '.heraldignore', 'sources', 'traits', 'templates', 'models', 'journeys', 'broadcasts', join('data', 'samples')]) {
     cpSync(join(CAMPAIGNS, entry), join(dir, entry), { recursive: true });
   }
   // Segments on model scores need trained models, which a few days of data cannot give.
