@@ -8,7 +8,7 @@ import { writePlanFiles } from '../plan/artifacts.ts';
 import { buildPlan } from '../plan/build-plan.ts';
 import { DATA_MODES } from '../plan/data/open-data.ts';
 import { PlanInputError } from '../plan/errors.ts';
-import { DEFAULT_CHROMIUM } from '../plan/evidence/screenshots.ts';
+import { DEFAULT_CHROMIUM } from '../browser.ts';
 import { planMarkdown } from '../plan/format/markdown.ts';
 import { planPretty } from '../plan/format/pretty.ts';
 import { DEFAULT_PLAN_OPTIONS, type PlanOptions } from '../plan/options.ts';

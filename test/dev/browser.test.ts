@@ -1,7 +1,9 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../../cli/browser.ts';
+import { CHROMIUM } from '../support/outside-programs.ts';
 import { copyShop } from './support/workspace.ts';
 import { nextBuild, startTestDev } from './support/dev-server.ts';
 
@@ -10,24 +12,16 @@ import { nextBuild, startTestDev } from './support/dev-server.ts';
  * on disk, and the page shows the new email, then the error overlay, then the fixed email, without
  * ever navigating. CI must have Chromium (.ci/run installs it); elsewhere the test says why it skipped.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-if (!available && !process.env.CI) console.warn(`dev-mode browser test skipped: ${CHROMIUM} is missing (apt-get install -y chromium)`);
 
 let browser: Browser | undefined;
 const shop = copyShop('herald-dev-browser-');
 let dev: Awaited<ReturnType<typeof startTestDev>> | undefined;
 
 beforeAll(async () => {
-  if (!available) {
-    if (process.env.CI) throw new Error(`${CHROMIUM} is missing: CI must install chromium`);
-    return;
-  }
+  if (CHROMIUM.skip) return;
+  CHROMIUM.require();
   dev = await startTestDev(shop.dir);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
@@ -48,7 +42,7 @@ async function emailText(page: Page): Promise<string> {
   return (await page.frameLocator('.preview[data-customer="c_1"] .frame.desktop iframe').locator('body').textContent()) ?? '';
 }
 
-describe.skipIf(!available && !process.env.CI)('herald dev in a browser', () => {
+describe.skipIf(CHROMIUM.skip)(CHROMIUM.title('herald dev in a browser'), () => {
   it('shows edits, then the error overlay, then the fix, without reloading the page', async () => {
     const page = await browser!.newPage({ viewport: { width: 1400, height: 1000 } });
     let navigations = 0;

@@ -3,23 +3,20 @@ import { PassThrough, Writable } from 'node:stream';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initCommand } from '../../cli/commands/init.ts';
-import { HAS_SCRIPT, KEY, Terminal } from './terminal.ts';
+import { KEY, Terminal } from './terminal.ts';
+import { SCRIPT } from '../support/outside-programs.ts';
 import { REPO, scratch } from './support.ts';
 
 /**
  * The wizards' real prompts (@inquirer/prompts) driven on a pseudo-terminal, as a person would:
  * wrong answers first (shown the reason under the prompt), then right ones, arrow keys for choices.
  */
-if (!HAS_SCRIPT && !process.env.CI) console.warn('interactive prompt tests skipped: `script` (util-linux) is not installed, so no pseudo-terminal can be made');
-
 const tmp = scratch('herald-prompts-');
 afterAll(() => tmp.dispose());
 const HERALD = join(REPO, 'bin', 'herald.js');
 
-describe.skipIf(!HAS_SCRIPT && !process.env.CI)('herald init and herald new on a terminal', () => {
-  beforeAll(() => {
-    if (!HAS_SCRIPT) throw new Error('`script` (util-linux) is missing: CI must install it (.ci/run does)');
-  });
+describe.skipIf(SCRIPT.skip)(SCRIPT.title('herald init and herald new on a terminal'), () => {
+  beforeAll(() => SCRIPT.require());
 
   it('herald init asks each question, rejects bad answers with the reason, and creates the workspace', async () => {
     const term = new Terminal([process.execPath, HERALD, 'init', 'corner'], tmp.dir);

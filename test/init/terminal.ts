@@ -1,7 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-
-/** Whether util-linux `script` (which runs a command on a pseudo-terminal) is installed. */
-export const HAS_SCRIPT = spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0;
+import { spawn, type ChildProcess } from 'node:child_process';
 
 export const KEY = { enter: '\r', down: '\u001b[B', backspace: '\u007f', ctrlC: '\u0003' } as const;
 

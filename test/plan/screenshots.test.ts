@@ -1,7 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEFAULT_CHROMIUM, DEVICES } from '../../cli/plan/evidence/screenshots.ts';
+import { DEVICES } from '../../cli/plan/evidence/screenshots.ts';
+import { DEFAULT_CHROMIUM } from '../../cli/browser.ts';
+import { CHROMIUM } from '../support/outside-programs.ts';
 import { createRepo, replaceOnce, type TestRepo } from './support/repo.ts';
 import { planJson, QUIET_ENV } from './support/plan-run.ts';
 
@@ -9,8 +11,6 @@ import { planJson, QUIET_ENV } from './support/plan-run.ts';
  * Screenshots of a changed template, before and after, at desktop and phone widths, in the real
  * Chromium. CI must have it (the test fails there without it); elsewhere it is skipped with a reason.
  */
-const available = existsSync(DEFAULT_CHROMIUM);
-if (!available && !process.env.CI) console.warn(`plan screenshot test skipped: ${DEFAULT_CHROMIUM} is missing (apt-get install -y chromium)`);
 
 const repos: TestRepo[] = [];
 afterAll(() => repos.forEach((r) => r.remove()));
@@ -30,8 +30,8 @@ function pngSize(path: string): { width: number; height: number } {
 }
 
 describe('rendered evidence as screenshots', () => {
-  it.skipIf(!available && !process.env.CI)('writes desktop and mobile PNGs of the base and the head into --out', async () => {
-    if (!available) throw new Error(`${DEFAULT_CHROMIUM} is missing: CI must install chromium`);
+  it.skipIf(CHROMIUM.skip)(CHROMIUM.title('writes desktop and mobile PNGs of the base and the head into --out'), async () => {
+    CHROMIUM.require();
     const r = changedTemplate();
     const out = join(r.root, 'artifact');
     const { doc } = await planJson([r.dir, '--base', 'HEAD', '--data', 'none', '--out', out], r.root, { ...QUIET_ENV, HERALD_CHROMIUM: DEFAULT_CHROMIUM });

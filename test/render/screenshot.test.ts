@@ -1,7 +1,8 @@
-import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../../cli/browser.ts';
+import { CHROMIUM } from '../support/outside-programs.ts';
 import { compileTemplates, recipientsOf, templateWorkspaces } from '../templates/workspaces.ts';
 import { stopMjmlWorker } from '../../compiler/templates/index.ts';
 import { loadTemplate, renderEmail } from '../../runtime/render/index.ts';
@@ -14,23 +15,15 @@ import { layoutProblems } from './support/layout-check.ts';
  * text, a visible unsubscribe link. A deliberately broken email shows that the check can fail.
  * CI must have Chromium (the test fails there without it); locally it is skipped with a reason.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-if (!available && !process.env.CI) console.warn(`screenshot tests skipped: ${CHROMIUM} is missing (apt-get install -y chromium)`);
 
 let browser: Browser | undefined;
 /** One page for every check (a page per email costs more than the check itself). */
 let page: Page | undefined;
 
 beforeAll(async () => {
-  if (!available) {
-    if (process.env.CI) throw new Error(`${CHROMIUM} is missing: CI must install chromium`);
-    return;
-  }
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  if (CHROMIUM.skip) return;
+  CHROMIUM.require();
+  browser = await launchChromium();
   page = await browser.newPage();
   // Emails are checked offline: remote images fail fast instead of being fetched.
   await page.route('**/*', (route) => (route.request().url().startsWith('data:') ? route.continue() : route.abort()));
@@ -41,7 +34,7 @@ afterAll(async () => {
   stopMjmlWorker();
 });
 
-describe.skipIf(!available && !process.env.CI)('every template in a browser', () => {
+describe.skipIf(CHROMIUM.skip)(CHROMIUM.title('every template in a browser'), () => {
   it('finds what is wrong with a broken email', async () => {
     const html = [
       '<!doctype html><html><body>',

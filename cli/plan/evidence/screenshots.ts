@@ -2,9 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Screenshot } from '../document.ts';
 import { firstLine } from '../errors.ts';
-
-/** Debian's Chromium; HERALD_CHROMIUM points elsewhere. */
-export const DEFAULT_CHROMIUM = '/usr/bin/chromium';
+import { launchChromium } from '../../browser.ts';
 
 export const DEVICES = [
   { device: 'desktop', width: 800, height: 900 },
@@ -34,13 +32,9 @@ export async function takeScreenshots(requests: readonly ShotRequest[], outDir: 
   const result: ShotResult = { screenshots: new Map() };
   if (requests.length === 0) return result;
   if (!existsSync(executablePath)) return { ...result, skipped: `no browser at ${executablePath} (install chromium, or set HERALD_CHROMIUM)` };
-  const { chromium } = await import('playwright-core');
   let browser;
   try {
-    browser = await chromium.launch({
-      executablePath,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium(executablePath);
   } catch (e) {
     return { ...result, skipped: `the browser did not start (${firstLine(e)})` };
   }
