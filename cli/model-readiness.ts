@@ -5,7 +5,7 @@ import { ruleRange } from '../compiler/1-load/rules.ts';
 import { modelReads } from '../compiler/models/model-reads.ts';
 import { openDatabase } from '../runtime/db/open.ts';
 import { parseDatabaseUrl, redactUrl } from '../runtime/db/url.ts';
-import { modelReadersOf, untrainedReads, type UntrainedRead } from '../runtime/models/require-trained.ts';
+import { untrainedModels } from '../runtime/models/require-trained.ts';
 import { chooseDatabaseOf } from './workspace-runtime.ts';
 
 /** How long validate waits for a database server before leaving the check out. */
@@ -22,8 +22,8 @@ const CONNECT_TIMEOUT_MS = 3_000;
 export async function untrainedModelWarnings(result: PipelineResult, env: NodeJS.ProcessEnv): Promise<Diagnostic[]> {
   const analyzed = result.analyzed;
   if (!analyzed) return [];
-  const reads = modelReadersOf(analyzed.dependents);
-  if (reads.size === 0) return [];
+  const reads = modelReads(analyzed.definitions);
+  if (reads.length === 0) return [];
   const workspace = result.validated?.workspace;
   const choice = chooseDatabaseOf(undefined, env, workspace?.spec.database, workspace?.name ?? '');
   let location;
@@ -33,13 +33,13 @@ export async function untrainedModelWarnings(result: PipelineResult, env: NodeJS
     return []; // a bad URL is reported by the commands that use the database
   }
   if (location.dialect === 'sqlite' && (location.path === ':memory:' || !existsSync(location.path))) return [];
-  const untrained = await withDatabase(choice.url, result.loaded.root, reads);
+  const untrained = await withDatabase(choice.url, result.loaded.root, reads.map((r) => r.model));
   if (!untrained) return [];
   const where = redactUrl(choice.url);
   const missing = new Map(untrained.map((u) => [u.model, u.versions]));
   const owners = new Map([...analyzed.definitions.values()].map((d) => [d.doc, d]));
   const out: Diagnostic[] = [];
-  for (const read of modelReads(analyzed.definitions)) {
+  for (const read of reads) {
     const versions = missing.get(read.model);
     const def = owners.get(read.site.doc);
     if (versions === undefined || !def) continue;
@@ -58,7 +58,7 @@ export async function untrainedModelWarnings(result: PipelineResult, env: NodeJS
 }
 
 /** The untrained reads, or undefined when the database cannot be asked in time. */
-async function withDatabase(url: string, baseDir: string, reads: ReadonlyMap<string, string[]>): Promise<UntrainedRead[] | undefined> {
+async function withDatabase(url: string, baseDir: string, models: string[]): Promise<Array<{ model: string; versions: number }> | undefined> {
   const db = openDatabase(url, { baseDir, maxConnections: 1 });
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<undefined>((resolve) => {
@@ -66,12 +66,12 @@ async function withDatabase(url: string, baseDir: string, reads: ReadonlyMap<str
   });
   const ask = (async () => {
     try {
-      return await untrainedReads(db.kysely, reads);
+      return await untrainedModels(db.kysely, models);
     } catch (e) {
       // A database without Herald's model tables has never trained anything; anything else
       // (no server, no permission) leaves the check out rather than failing a validation.
       return /model_active|model_versions|no such table|does not exist/i.test((e as Error).message)
-        ? [...reads].map(([model, readers]) => ({ model, readers, versions: 0 }))
+        ? [...new Set(models)].map((model) => ({ model, versions: 0 }))
         : undefined;
     }
   })();

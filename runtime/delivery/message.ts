@@ -36,7 +36,6 @@ export class MessageComposer {
       from,
       to,
       ...(this.settings.replyTo ? { replyTo: this.settings.replyTo } : {}),
-      messageId: send.messageId,
       date: new Date(now),
       boundary: `herald-${send.key}`,
     });

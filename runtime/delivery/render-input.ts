@@ -64,7 +64,7 @@ export class RenderInputLoader {
     const modelled = wanting.filter((s) => settingsOf(s).model);
     for (const model of new Set(modelled.map((s) => settingsOf(s).model!))) {
       const forModel = modelled.filter((s) => settingsOf(s).model === model);
-      const most = Math.max(...forModel.map((s) => settingsOf(s).count));
+      const most = forModel.reduce((n, s) => Math.max(n, settingsOf(s).count), 0);
       const perCustomer = await modelRecommendationsByCustomer(this.db, this.manifest, model, [...new Set(forModel.map((s) => s.customerId))], most);
       for (const s of forModel) out.set(s.key, (perCustomer.get(s.customerId) ?? []).slice(0, settingsOf(s).count));
     }

@@ -11,17 +11,11 @@ const RULE_KINDS = new Set(['Segment', 'Trait', 'Journey', 'Campaign']);
  * read it (`Segment/likely_repurchasers`), from the manifest's dependency graph.
  */
 export function modelsReadByRules(manifest: Manifest): Map<string, string[]> {
-  return modelReadersOf(Object.values(manifest.definitions).map((d) => [`${d.kind}/${d.name}`, d.dependents] as const));
-}
-
-/** The same from dependency edges (definition key → the definitions that use it), before a manifest exists. */
-export function modelReadersOf(dependents: Iterable<readonly [string, readonly string[]]>): Map<string, string[]> {
   const out = new Map<string, string[]>();
-  for (const [key, users] of dependents) {
-    const [kind, name] = key.split('/') as [string, string];
-    if (kind !== 'Model') continue;
-    const readers = users.filter((k) => RULE_KINDS.has(k.split('/')[0]!));
-    if (readers.length > 0) out.set(name, readers);
+  for (const def of Object.values(manifest.definitions)) {
+    if (def.kind !== 'Model') continue;
+    const readers = def.dependents.filter((key) => RULE_KINDS.has(key.split('/')[0]!));
+    if (readers.length > 0) out.set(def.name, readers);
   }
   return out;
 }
@@ -35,19 +29,20 @@ export interface UntrainedRead {
 
 /** Models read by rules that have no active version in the database's model store. */
 export async function untrainedRuleReads(db: Executor, manifest: Manifest): Promise<UntrainedRead[]> {
-  return untrainedReads(db, modelsReadByRules(manifest));
+  const reads = modelsReadByRules(manifest);
+  return (await untrainedModels(db, reads.keys())).map((u) => ({ ...u, readers: reads.get(u.model)! }));
 }
 
-/** Of the models rules read (model → readers), those without an active version in the store. */
-export async function untrainedReads(db: Executor, reads: ReadonlyMap<string, string[]>): Promise<UntrainedRead[]> {
-  if (reads.size === 0) return [];
-  const names = [...reads.keys()];
+/** Of the given models, those without an active version in the store, with how many versions each has. */
+export async function untrainedModels(db: Executor, models: Iterable<string>): Promise<Array<{ model: string; versions: number }>> {
+  const names = [...new Set(models)];
+  if (names.length === 0) return [];
   const active = new Set((await db.selectFrom('model_active').select('model').where('model', 'in', names).execute()).map((r) => String(r.model)));
   const missing = names.filter((m) => !active.has(m)).sort();
   if (missing.length === 0) return [];
   const counts = await db.selectFrom('model_versions').select(['model', (eb) => eb.fn.countAll().as('n')]).where('model', 'in', missing).groupBy('model').execute();
   const versions = new Map(counts.map((r) => [String(r.model), Number(r.n)]));
-  return missing.map((model) => ({ model, readers: reads.get(model)!, versions: versions.get(model) ?? 0 }));
+  return missing.map((model) => ({ model, versions: versions.get(model) ?? 0 }));
 }
 
 /** `segment likely_repurchasers and journey winback read score(m) or tier(m)` */

@@ -29,14 +29,14 @@ export function composeTemplateMime(
   email: RenderedEmail,
   template: Pick<CompiledTemplate, 'from' | 'reply_to' | 'category'>,
   input: Pick<RenderInput, 'message_id' | 'unsubscribe_url'>,
-  envelope: { from: string; to: string; replyTo?: string; date: Date; messageId?: string; boundary?: string },
+  envelope: { from: string; to: string; replyTo?: string; date: Date; boundary?: string },
 ): string {
   const replyTo = template.reply_to ?? envelope.replyTo;
   return composeMime(email, {
     from: template.from ?? envelope.from,
     to: envelope.to,
     ...(replyTo ? { replyTo } : {}),
-    messageId: envelope.messageId ?? input.message_id,
+    messageId: input.message_id,
     date: envelope.date,
     ...(template.category === 'marketing' ? { unsubscribeUrl: input.unsubscribe_url } : {}),
     ...(envelope.boundary ? { boundary: envelope.boundary } : {}),
