@@ -89,6 +89,13 @@ export interface CompiledTemplate {
   from?: string;
   reply_to?: string;
   utm?: UtmParameters;
+  /** The subscription topic its email belongs to (a workspace `topics` name). */
+  topic?: string;
+  /**
+   * Click and open tracking. `links` maps each tracked link's id (a short digest of its URL) to
+   * the URL as the compiled HTML has it: the redirect reads its target here, never from a request.
+   */
+  tracking?: { clicks: boolean; opens: boolean; links: Record<string, string> };
   sample_customers: string[];
   /** Workspace-relative path of the template's sample data file. */
   sample_data?: string;

@@ -1,0 +1,30 @@
+import { deliverySettingsOf } from '../delivery/settings.ts';
+import type { ServeContext, ServeFeature, ServeFeatureFactory } from '../serve/extension.ts';
+import { linkRoutes } from './link-routes.ts';
+import { serveSecret, type LinkSecret } from './secret.ts';
+import { LinkSigner } from './tokens.ts';
+import { trackingRoutes } from './tracking-routes.ts';
+
+/**
+ * The recipient's side of `herald serve`: one-click unsubscribe, the unsubscribe and preferences
+ * pages, and click and open tracking, at the paths of the workspace's configured link bases.
+ * Links are checked with `HERALD_SECRET` (serveSecret: a dry run gets a throwaway one, shared with
+ * the server's delivery worker in the same process, so the links it sends work).
+ */
+export interface RecipientOptions {
+  /** Overrides the environment's secret (tests). */
+  secret?: LinkSecret;
+}
+
+export function createRecipientFeature(context: ServeContext, options: RecipientOptions = {}): ServeFeature {
+  const secret = options.secret ?? serveSecret(context.env, context.dryRun).secret;
+  const signer = new LinkSigner(secret);
+  const settings = deliverySettingsOf(context.manifest, context.dir);
+  const shared = { db: context.db, manifest: context.manifest, settings, signer, now: () => context.now() };
+  return {
+    name: 'recipient',
+    routes: [...linkRoutes({ ...shared, wake: () => context.wake() }), ...trackingRoutes(shared)],
+  };
+}
+
+export const recipientFeature: ServeFeatureFactory = (context) => createRecipientFeature(context);
