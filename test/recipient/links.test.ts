@@ -6,6 +6,7 @@ import { forEachDialect } from '../support/postgres.ts';
 import type { Manifest } from '../../compiler/types/manifest.ts';
 import type { Database } from '../../runtime/db/database.ts';
 import { deliverDue, enqueue, FileTransport } from '../../runtime/delivery/index.ts';
+import { collectReport } from '../../runtime/delivery/report/collect.ts';
 import { createRecipientFeature } from '../../runtime/recipient/feature.ts';
 import { LinkSigner } from '../../runtime/recipient/tokens.ts';
 import type { LinkSecret } from '../../runtime/recipient/secret.ts';
@@ -205,5 +206,14 @@ forEachDialect('recipient links', (ctx) => {
     clock.now = T0 + DAY;
     const rotated = createRecipientFeature(context, { secret: { keys: [Buffer.from('n'.repeat(40)), SECRET.keys[0]!], throwaway: false } }).routes;
     expect((await dispatch(rotated, 'GET', unsubscribeOf(4))).status).toBe(200);
+  });
+
+  it('feeds herald report with people\'s opens and clicks and the unsubscribes', async () => {
+    clock.now = T0 + 2 * DAY;
+    // A link scanner (by its user agent) is the only one to click in r2's message.
+    expect((await dispatch(routes, 'GET', clicksOf(1)[0]!, { headers: { 'user-agent': 'Mimecast URL protect' } })).status).toBe(302);
+    const report = await collectReport(db.kysely, manifest, { conversionEvent: 'purchase', conversionWindowMs: DAY });
+    const news = report.origins.find((o) => o.name === 'news')!;
+    expect(news.groups[0]).toMatchObject({ sent: 5, opened: 1, clicked: 1, unsubscribed: 3 });
   });
 });
