@@ -47,7 +47,9 @@ export class LinkSigner {
     if (token.length !== TOKEN_LENGTH || !TOKEN_PATTERN.test(token)) return undefined;
     const messageKey = token.slice(1, 33);
     const given = Buffer.from(token.slice(33), 'base64url');
-    if (given.length !== MAC_BYTES) return undefined;
+    // The last base64 character carries 4 unused bits: only the canonical spelling is accepted, so
+    // one message's link has exactly one token.
+    if (given.length !== MAC_BYTES || given.toString('base64url') !== token.slice(33)) return undefined;
     let ok = false;
     // Every key is tried (no early exit), so the time taken does not say which key matched.
     for (const key of this.secret.keys) if (timingSafeEqual(given, mac(key, purpose, messageKey, linkId))) ok = true;
