@@ -37,7 +37,7 @@ async function load(name: string, paths: readonly string[]): Promise<void> {
   const before = (await ask<{ cpuMs: number }>('cpu')).cpuMs;
   const result = await autocannon({ url: `http://127.0.0.1:${port}`, connections: 32, pipelining: 4, amount: REQUESTS, requests: paths.map((path) => ({ method: 'GET', path })) });
   const after = (await ask<{ cpuMs: number }>('cpu')).cpuMs;
-  const answered = Object.values(result.statusCodeStats ?? {}).reduce((n, s) => n + (s as { count: number }).count, 0);
+  const answered = Object.values(result.statusCodeStats ?? {}).reduce((n, s) => n + s.count, 0);
   const expected = name === 'forged' ? '404' : '302';
   if (result.errors > 0 || result.timeouts > 0 || Object.keys(result.statusCodeStats ?? {}).some((code) => code !== expected)) {
     throw new Error(`${name}: expected only ${expected} answers, got ${JSON.stringify(result.statusCodeStats)}, ${result.errors} errors`);

@@ -1,4 +1,4 @@
-import { deliverySettingsOf } from '../delivery/settings.ts';
+import { deliverySettingsOf, type DeliverySettings } from '../delivery/settings.ts';
 import type { ServeContext, ServeFeature, ServeFeatureFactory } from '../serve/extension.ts';
 import { linkRoutes } from './link-routes.ts';
 import { serveSecret, type LinkSecret } from './secret.ts';
@@ -14,12 +14,27 @@ import { trackingRoutes } from './tracking-routes.ts';
 export interface RecipientOptions {
   /** Overrides the environment's secret (tests). */
   secret?: LinkSecret;
+  /** Overrides the workspace's delivery settings (a dry run serving its links itself: see `localLinkSettings`). */
+  settings?: DeliverySettings;
+}
+
+/**
+ * The delivery settings with every link base moved to another origin, paths kept: under
+ * `herald serve --dry-run` the emails the server writes link to the server itself, so a link
+ * opened in a browser reaches it.
+ */
+export function localLinkSettings(settings: DeliverySettings, origin: string): DeliverySettings {
+  const move = (url: string) => {
+    const u = new URL(url);
+    return `${origin.replace(/\/+$/, '')}${u.pathname.replace(/\/+$/, '')}`;
+  };
+  return { ...settings, unsubscribeUrl: move(settings.unsubscribeUrl), preferencesUrl: move(settings.preferencesUrl), trackingUrl: move(settings.trackingUrl) };
 }
 
 export function createRecipientFeature(context: ServeContext, options: RecipientOptions = {}): ServeFeature {
   const secret = options.secret ?? serveSecret(context.env, context.dryRun).secret;
   const signer = new LinkSigner(secret);
-  const settings = deliverySettingsOf(context.manifest, context.dir);
+  const settings = options.settings ?? deliverySettingsOf(context.manifest, context.dir);
   const shared = { db: context.db, manifest: context.manifest, settings, signer, now: () => context.now() };
   return {
     name: 'recipient',
