@@ -1,4 +1,5 @@
 /** What every part of a run shares: the database, the manifest, compiled rules and versions, options. */
+import type { DeliverySettings } from '../delivery/settings.ts';
 import type { LinkSigner } from '../recipient/tokens.ts';
 import type { Manifest } from '../../compiler/types/manifest.ts';
 import type { Database } from '../db/database.ts';
@@ -17,6 +18,8 @@ export interface RunOptions {
   transport: Transport;
   /** Signs the links of sent messages (default: HERALD_SECRET, else a throwaway key; see runtime/recipient/secret.ts). */
   signer?: LinkSigner;
+  /** The delivery worker's settings (default: the workspace's `delivery` block). */
+  deliverySettings?: DeliverySettings;
   /** Unique among live workers; a restarted worker reuses it to resume its delivery claims. */
   workerId?: string;
   /**

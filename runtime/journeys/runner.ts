@@ -130,6 +130,7 @@ async function deliver(ctx: RunContext, now: number): Promise<void> {
   if (ctx.options.wallClock) options.wallClock = ctx.options.wallClock;
   if (ctx.options.signal) options.signal = ctx.options.signal;
   if (ctx.options.signer) options.signer = ctx.options.signer;
+  if (ctx.options.deliverySettings) options.settings = ctx.options.deliverySettings;
   const summary = await deliverDue(ctx.db, options);
   const d = ctx.tally.delivery;
   d.sent += summary.sent;

@@ -1,7 +1,7 @@
 import { deliverySettingsOf, type DeliverySettings } from '../delivery/settings.ts';
 import type { ServeContext, ServeFeature, ServeFeatureFactory } from '../serve/extension.ts';
 import { linkRoutes } from './link-routes.ts';
-import { serveSecret, type LinkSecret } from './secret.ts';
+import { SecretError, serveSecret, type LinkSecret } from './secret.ts';
 import { LinkSigner } from './tokens.ts';
 import { trackingRoutes } from './tracking-routes.ts';
 
@@ -32,7 +32,7 @@ export function localLinkSettings(settings: DeliverySettings, origin: string): D
 }
 
 export function createRecipientFeature(context: ServeContext, options: RecipientOptions = {}): ServeFeature {
-  const secret = options.secret ?? serveSecret(context.env, context.dryRun).secret;
+  const secret = options.secret ?? secretOf(context);
   const signer = new LinkSigner(secret);
   const settings = options.settings ?? deliverySettingsOf(context.manifest, context.dir);
   const shared = { db: context.db, manifest: context.manifest, settings, signer, now: () => context.now() };
@@ -40,6 +40,21 @@ export function createRecipientFeature(context: ServeContext, options: Recipient
     name: 'recipient',
     routes: [...linkRoutes({ ...shared, wake: () => context.wake() }), ...trackingRoutes(shared)],
   };
+}
+
+/**
+ * The command refuses to start without HERALD_SECRET outside a dry run (cli/commands/serve.ts); a
+ * server started in code without one uses the process's throwaway secret, as its worker does, and
+ * says so.
+ */
+function secretOf(context: ServeContext): LinkSecret {
+  try {
+    return serveSecret(context.env, context.dryRun).secret;
+  } catch (e) {
+    if (!(e instanceof SecretError)) throw e;
+    context.log.warn('HERALD_SECRET is not set: links are checked with a throwaway secret for this process');
+    return serveSecret(context.env, true).secret;
+  }
 }
 
 export const recipientFeature: ServeFeatureFactory = (context) => createRecipientFeature(context);

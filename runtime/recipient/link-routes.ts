@@ -105,7 +105,8 @@ async function postUnsubscribe(ctx: LinkRouteContext, request: ServeRequest, mes
 }
 
 async function getUnsubscribe(ctx: LinkRouteContext, message: SentMessage, now: number): Promise<ServeResponse> {
-  const preferences = `${ctx.settings.preferencesUrl}/${ctx.signer.sign('preferences', message.key)}`;
+  // A path, not a URL: right behind the public host and on a dry-run server reached directly.
+  const preferences = `${pathOf(ctx.settings.preferencesUrl)}/${ctx.signer.sign('preferences', message.key)}`;
   return unsubscribePage(formToken(ctx.signer, message.key, now), await isUnsubscribed(ctx.db.kysely, message.customerId), preferences);
 }
 
