@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import nunjucks from 'nunjucks';
-import type { CompiledTemplate } from '../../compiler/templates/contract.ts';
+import type { CompiledTemplate } from '../../compiler/contract/template.ts';
 import { buildRenderContext, type RenderContext, type RenderInput } from './context.ts';
 import { environments } from './environment.ts';
 import { MissingValueError } from './missing.ts';
