@@ -1,4 +1,3 @@
-import type { CompiledTemplate } from '../../compiler/contract/template.ts';
 import type { Manifest } from '../../compiler/contract/manifest.ts';
 import { fieldValueType } from '../../compiler/contract/core/rule-paths.ts';
 import type { Database } from '../db/database.ts';
