@@ -1,4 +1,4 @@
-import type { Definition } from '../types/definition.ts';
+import type { Definition } from '../1-load/definition.ts';
 import type { AnalyzeContext } from './context.ts';
 import { diag } from '../diagnostics/make.ts';
 import { suggest } from '../diagnostics/suggest.ts';

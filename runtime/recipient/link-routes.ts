@@ -1,5 +1,5 @@
 import type { Database } from '../db/database.ts';
-import type { Manifest } from '../../compiler/types/manifest.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
 import type { DeliverySettings } from '../delivery/settings.ts';
 import type { Route, ServeRequest, ServeResponse } from '../serve/extension.ts';
 import { checkFormToken, formToken, sameOrigin } from './csrf.ts';

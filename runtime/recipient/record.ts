@@ -1,6 +1,6 @@
 import type { Database, Executor } from '../db/database.ts';
-import type { Manifest } from '../../compiler/types/manifest.ts';
-import type { EmailEventType } from '../../compiler/types/email-events.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
+import type { EmailEventType } from '../../compiler/contract/email-events.ts';
 import { addSuppression, LIFTED, SUPPRESSIONS } from '../delivery/suppressions.ts';
 import { TOPIC_OPTOUTS } from '../delivery/gate-state.ts';
 import type { SentMessage } from './messages.ts';

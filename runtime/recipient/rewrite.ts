@@ -1,11 +1,10 @@
-import type { CompiledTemplate } from '../../compiler/templates/contract.ts';
-import { decodeHref } from '../../compiler/templates/tracked-links.ts';
+import { decodeHref, type CompiledTemplate } from '../../compiler/contract/template.ts';
 import type { RenderedEmail } from '../render/renderer.ts';
 import type { LinkSigner } from './tokens.ts';
 
 /**
  * Click and open tracking applied to one rendered email: each link of the template's tracked-link
- * table (compiled/templates/tracked-links.ts) becomes `<tracking>/c/<token>/<link id>`, in the HTML
+ * table (compiler/3-analyze/templates/tracked-links.ts) becomes `<tracking>/c/<token>/<link id>`, in the HTML
  * and in the text part, and the HTML gets a 1×1 pixel `<tracking>/o/<token>` before `</body>`.
  * Only links the compiled template had are rewritten, so the redirect (click.ts) can only ever
  * send a reader to one of them. Templates without `tracking` come back unchanged.

@@ -1,4 +1,4 @@
-import type { Manifest } from '../../compiler/types/manifest.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
 
 /** The Workspace's subscription topics (`topics:` in herald.yaml), in the order written. */
 export interface Topic {

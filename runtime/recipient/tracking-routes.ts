@@ -1,6 +1,6 @@
 import type { Database } from '../db/database.ts';
-import type { Manifest } from '../../compiler/types/manifest.ts';
-import type { CompiledTemplate } from '../../compiler/templates/contract.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
+import type { CompiledTemplate } from '../../compiler/contract/template.ts';
 import type { DeliverySettings } from '../delivery/settings.ts';
 import type { Route, ServeRequest, ServeResponse } from '../serve/extension.ts';
 import { findSentMessage, type MessageLookup } from './messages.ts';

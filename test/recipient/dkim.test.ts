@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialectContext } from '../support/postgres.ts';
 import { verifyDkim } from '../support/dkim-verify.ts';
-import type { Manifest } from '../../compiler/types/manifest.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
 import type { Database } from '../../runtime/db/database.ts';
 import { deliverDue, enqueue, SmtpTransport } from '../../runtime/delivery/index.ts';
 import { DeliveryError } from '../../runtime/delivery/problems.ts';

@@ -1,5 +1,5 @@
 import type { Route, ServeContext, ServeRequest, ServeResponse } from '../../runtime/serve/extension.ts';
-import type { Manifest } from '../../compiler/types/manifest.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
 import type { Database } from '../../runtime/db/database.ts';
 
 /**

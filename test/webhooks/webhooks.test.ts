@@ -6,7 +6,7 @@ import { Writable } from 'node:stream';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { forEachDialect } from '../support/postgres.ts';
 import { engagementCommand } from '../../cli/commands/engagement.ts';
-import type { Manifest } from '../../compiler/types/manifest.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
 import type { Database } from '../../runtime/db/database.ts';
 import { deliverDue, enqueue, FileTransport } from '../../runtime/delivery/index.ts';
 import { openDatabase } from '../../runtime/db/open.ts';
