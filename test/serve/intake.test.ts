@@ -13,6 +13,22 @@ import { cartWorkspace, compileAt, memoryLog, openMigrated, post, waitFor, type 
  * Event intake and the scheduler in one process, on SQLite and PostgreSQL: a real Segment client
  * (@segment/analytics-node) and plain HTTP against the server, a real SMTP server for delivery.
  */
+/** A segment read from purchases and a journey starting on entering it. */
+const VIP = `apiVersion: herald/v1
+kind: Segment
+metadata: { name: big_spenders }
+spec:
+  where: sum(purchase.amount within 30d) > 100
+---
+apiVersion: herald/v1
+kind: Journey
+metadata: { name: vip_thanks }
+spec:
+  entry: { segment: big_spenders }
+  steps:
+    wait_a_day: { wait: 1d, next: exit }
+`;
+
 forEachDialect('herald serve', (ctx) => {
   let ws: ServeWorkspace;
   let smtp: SmtpHarness;
@@ -27,6 +43,7 @@ forEachDialect('herald serve', (ctx) => {
       sendFirst: true,
       delivery: ['unsubscribe_url: https://shop.example/unsubscribe', `transport: { type: smtp, host: 127.0.0.1, port: ${smtp.port}, secure: false }`],
       server: ['rate_limit: { per_second: 5, burst: 40 }', 'tick: 1s'],
+      files: { 'vip.yaml': VIP },
     });
     const manifest = compileAt(ws.dir);
     db = await openMigrated(await ctx.freshUrl(), manifest);
@@ -153,6 +170,25 @@ forEachDialect('herald serve', (ctx) => {
     expect(limited?.status).toBe(429);
     expect(Number(limited!.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect((await post(base, '/v1/track', { userId: 'rate_2', event: 'purchase', properties: { item_id: 'A', amount: 1 } }, 'k1')).status).toBe(200);
+  });
+
+  it('starts segment-entry journeys within seconds: touched customers are re-evaluated for the segments reading their events', async () => {
+    const big = { type: 'track', userId: 'vip_1', event: 'purchase', properties: { item_id: 'A', amount: 150 }, messageId: 'vip-1' };
+    const small = { type: 'track', userId: 'vip_2', event: 'purchase', properties: { item_id: 'A', amount: 5 }, messageId: 'vip-2' };
+    expect((await post(base, '/v1/batch', { batch: [big, small] })).status).toBe(200);
+    const entry = await waitFor('vip_1 entering vip_thanks', () => db.kysely.selectFrom('journey_entries').selectAll().where('journey', '=', 'vip_thanks').where('customer_id', '=', 'vip_1').executeTakeFirst(), 10_000);
+    expect(entry.status).toBe('active');
+    const members = await db.kysely.selectFrom('segment_memberships').select('customer_id').where('segment', '=', 'big_spenders').where('exited_at', 'is', null).execute();
+    expect(members.map((m) => m.customer_id)).toEqual(['vip_1']);
+  });
+
+  it('takes an event timed before the run clock (a late batch) into its journey', async () => {
+    const clock = Number((await db.kysely.selectFrom('journey_run_clock').select('until').executeTakeFirstOrThrow()).until);
+    const at = new Date(clock - 30_000).toISOString();
+    const late = { userId: 'late_1', event: 'added_to_cart', properties: { item_id: 'A', price: 1 }, timestamp: at, messageId: 'late-1' };
+    expect((await post(base, '/v1/track', late)).status).toBe(200);
+    const entry = await waitFor('late_1 entering cart_recovery', () => db.kysely.selectFrom('journey_entries').selectAll().where('journey', '=', 'cart_recovery').where('customer_id', '=', 'late_1').executeTakeFirst(), 10_000);
+    expect(Number(entry.entered_at)).toBe(Date.parse(at));
   });
 
   it('reports health and readiness', async () => {

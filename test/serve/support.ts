@@ -21,7 +21,7 @@ export interface ServeWorkspace {
  * A copy of examples/cart-abandonment for `herald serve` tests: `sendFirst` removes the journey's
  * first wait (its first step sends), `delivery` and `server` lines are added to herald.yaml.
  */
-export function cartWorkspace(options: { sendFirst?: boolean; delivery?: string[]; server?: string[] } = {}): ServeWorkspace {
+export function cartWorkspace(options: { sendFirst?: boolean; delivery?: string[]; server?: string[]; files?: Record<string, string> } = {}): ServeWorkspace {
   const dir = mkdtempSync(join(tmpdir(), 'herald-serve-'));
   cpSync(join(REPO, 'examples', 'cart-abandonment'), dir, { recursive: true });
   if (options.sendFirst) {
@@ -34,6 +34,7 @@ export function cartWorkspace(options: { sendFirst?: boolean; delivery?: string[
   text = text.replace('    from: Gift Shop <hello@shop.example>\n', `    from: Gift Shop <hello@shop.example>\n${delivery.map((l) => `    ${l}\n`).join('')}`);
   if (options.server) text = text.replace('  timezone: Europe/London\n', `  timezone: Europe/London\n  server:\n${options.server.map((l) => `    ${l}\n`).join('')}`);
   writeFileSync(yaml, text);
+  for (const [name, content] of Object.entries(options.files ?? {})) writeFileSync(join(dir, name), content);
   return { dir, dispose: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
