@@ -51,7 +51,7 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
   const scheduler =
     options.role === 'api'
       ? undefined
-      : new Scheduler({ db: options.db, manifest: options.manifest, transport: options.transport, workerId: options.workerId, log: options.log, metrics, tickMs: settings.tickMs, segmentRefreshMs: settings.segmentRefreshMs, now });
+      : new Scheduler({ db: options.db, manifest: options.manifest, transport: options.transport, workerId: options.workerId, log: options.log, metrics, tickMs: settings.tickMs, segmentRefreshMs: settings.segmentRefreshMs, lateWindowMs: settings.lateWindowMs, now });
   const http = new HttpServer({ host: options.host ?? settings.host, port: options.port ?? settings.port, log: options.log, metrics, rateLimit: settings.rateLimit });
   const timers: NodeJS.Timeout[] = [];
   const running = new Set<Promise<void>>();

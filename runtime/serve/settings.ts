@@ -21,6 +21,8 @@ export interface ServerSettings {
   segmentRefreshMs: number;
   /** How long a stop waits for work in flight before giving up (ms). */
   drainTimeoutMs: number;
+  /** Events timed up to this long before the run clock still start and wake journeys (ms). */
+  lateWindowMs: number;
 }
 
 export interface WrittenServer {
@@ -32,6 +34,7 @@ export interface WrittenServer {
   tick?: string;
   segment_refresh?: string;
   drain_timeout?: string;
+  late_events?: string;
 }
 
 export const SERVER_DEFAULTS = {
@@ -44,6 +47,7 @@ export const SERVER_DEFAULTS = {
   tick: '1s',
   segmentRefresh: '1d',
   drainTimeout: '30s',
+  lateEvents: '1h',
 } as const;
 
 export function serverSettingsOf(manifest: Manifest): ServerSettings {
@@ -63,5 +67,6 @@ export function normalizeServer(s: WrittenServer): ServerSettings {
     tickMs: ms(s.tick, SERVER_DEFAULTS.tick),
     segmentRefreshMs: ms(s.segment_refresh, SERVER_DEFAULTS.segmentRefresh),
     drainTimeoutMs: ms(s.drain_timeout, SERVER_DEFAULTS.drainTimeout),
+    lateWindowMs: ms(s.late_events, SERVER_DEFAULTS.lateEvents),
   };
 }

@@ -57,7 +57,9 @@ export class IntakeWriter {
     if (rows.length === 0) return Promise.resolve([]);
     return new Promise((resolve, reject) => {
       this.queue.push({ rows, resolve, reject });
-      this.writing ??= this.drain().finally(() => (this.writing = undefined));
+      // Requests whose bodies are already read join this commit: on SQLite a commit runs
+      // synchronously, so without a turn of the event loop first every group would be one request.
+      this.writing ??= new Promise<void>((r) => setImmediate(r)).then(() => this.drain()).finally(() => (this.writing = undefined));
     });
   }
 

@@ -16,6 +16,9 @@ import type { Metrics } from '../metrics.ts';
 import { dropTouches, reactToTouches, takeTouches } from './touches.ts';
 import { SchedulerMetrics } from './scheduler-metrics.ts';
 
+/** The least time between two passes when events keep waking the scheduler. */
+const WOKEN_GAP_MS = 20;
+
 export interface SchedulerOptions {
   db: Database;
   manifest: Manifest;
@@ -25,6 +28,8 @@ export interface SchedulerOptions {
   metrics: Metrics;
   tickMs: number;
   segmentRefreshMs: number;
+  /** Events timed longer than this before the run clock are history: stored, but they start no journey. */
+  lateWindowMs: number;
   /** The real clock (tests may inject another). */
   now?: () => number;
 }
@@ -81,7 +86,13 @@ export class Scheduler {
         this.options.log.error('scheduler pass failed; retrying on the next tick', { error: e });
       }
       this.passes++;
-      if (this.woken || this.abort.signal.aborted) continue;
+      if (this.abort.signal.aborted) continue;
+      if (this.woken) {
+        // Woken during the pass: run again shortly, gathering what arrives meanwhile into one pass
+        // (a pass per request would hold the database for intake's commits under load).
+        await new Promise((resolve) => setTimeout(resolve, WOKEN_GAP_MS));
+        continue;
+      }
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, this.options.tickMs);
         this.wakeUp = () => {
@@ -97,7 +108,7 @@ export class Scheduler {
     const { db } = this.options;
     const started = Date.now();
     const touches = await takeTouches(db);
-    const reaction = await reactToTouches(db, this.manifest, touches, until);
+    const reaction = await reactToTouches(db, this.manifest, touches, until, this.options.lateWindowMs);
     let summary: RunSummary;
     try {
       summary = await runJourneys(db, this.manifest, {
@@ -106,6 +117,7 @@ export class Scheduler {
         workerId: this.options.workerId,
         segmentRefreshMs: this.options.segmentRefreshMs,
         signal: this.abort.signal,
+        largerCache: false,
       });
     } catch (e) {
       // Another replica's clock is ahead of ours: its run covered this instant already.

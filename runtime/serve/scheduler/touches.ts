@@ -4,7 +4,8 @@
  *
  * - Events timed at or before the run clock (a sender's batch that waited a few seconds, a
  *   client whose clock is behind) would never be seen by the engine, which reads events by time
- *   slice. For their types, the journeys they start get their entry cursor moved back to just
+ *   slice. Those within the late window (`server.late_events`, default 1h) are taken in; older
+ *   ones are history (a backfill): stored for segments and rules, but they start no journey. For their types, the journeys they start get their entry cursor moved back to just
  *   before the earliest of them, and the entries waiting for them are woken (the engine's own
  *   wakes.ts over that window). Both are idempotent: entries are keyed by their event, and a woken
  *   entry whose event does not count parks again.
@@ -44,14 +45,15 @@ export async function dropTouches(db: Database, touches: readonly Touch[]): Prom
 }
 
 /** Makes the engine see late events and fresh segment entries; `asOf` is the instant the coming run goes up to. */
-export async function reactToTouches(db: Database, manifest: Manifest, touches: readonly Touch[], asOf: number): Promise<{ late: number; segmentEntries: number }> {
+export async function reactToTouches(db: Database, manifest: Manifest, touches: readonly Touch[], asOf: number, lateWindowMs: number): Promise<{ late: number; segmentEntries: number }> {
   if (touches.length === 0) return { late: 0, segmentEntries: 0 };
   const clock = await readClock(db.kysely);
   let late = 0;
   if (clock) {
     const earliest = new Map<string, number>();
     for (const t of touches) {
-      if (t.at > clock.until) continue;
+      // Older than the window: history (a backfill), not replayed, as `herald run` does not replay before its start.
+      if (t.at > clock.until || t.at < clock.until - lateWindowMs) continue;
       late++;
       earliest.set(t.type, Math.min(earliest.get(t.type) ?? Infinity, t.at));
     }
