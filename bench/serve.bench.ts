@@ -7,15 +7,16 @@
  *   the same event rows, committed every 100 rows, in the same run;
  * - event-to-send latency (p50, p99) for a journey whose first step is a send (file transport):
  *   from posting the event to the .eml file existing;
- * - peak memory (RSS) under a sustained 1,000 events/s (HERALD_BENCH_SERVE_SECONDS, default 10 s;
- *   the target is stated for 60 s: run with HERALD_BENCH_SERVE_SECONDS=60).
+ * - peak memory (the kernel's high-water mark of resident memory) of `herald serve` as its own
+ *   process under a sustained 1,000 events/s (HERALD_BENCH_SERVE_SECONDS, default 10 s; the
+ *   target is stated for 60 s: run with HERALD_BENCH_SERVE_SECONDS=60).
  *
  * Targets: batches >= 20,000 events/s on SQLite, single calls >= 2,000/s, within 3x of the plain
  * insert; latency p50 <= 200 ms and p99 <= 1 s; peak RSS <= 300 MB. HERALD_BENCH_DIALECTS =
  * sqlite,postgres (default both); files under HERALD_BENCH_DIR (default the system temp folder, a
  * disk, since durability is the point).
  */
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
@@ -28,7 +29,7 @@ import { FileTransport } from '../runtime/delivery/index.ts';
 import { startServe, type RunningServe } from '../runtime/serve/serve.ts';
 import { HTTP_EVENT_SOURCE, messageEventId } from '../runtime/serve/intake/messages.ts';
 import { startPostgresCluster, type PostgresCluster } from '../test/support/postgres-cluster.ts';
-import { cartWorkspace, compileAt, memoryLog, openMigrated, type ServeWorkspace } from '../test/serve/support.ts';
+import { cartWorkspace, compileAt, memoryLog, openMigrated, spawnServe, type ServeWorkspace } from '../test/serve/support.ts';
 
 const BATCHES = Number(process.env.HERALD_BENCH_SERVE_BATCHES ?? 200);
 const SINGLES = Number(process.env.HERALD_BENCH_SERVE_SINGLES ?? 2_000);
@@ -44,9 +45,9 @@ let cluster: PostgresCluster | undefined;
 const servers = new Map<Dialect, { db: Database; running: RunningServe; base: string; out: string }>();
 let round = 0;
 let bodies: string[] = [];
-const latencies: number[] = [];
+const latencies = new Map<Dialect, number[]>();
 let peakRss = 0;
-let peakHeap = 0;
+let sustainedRate = 0;
 
 async function before(): Promise<void> {
   ws = cartWorkspace({ sendFirst: true, server: ['rate_limit: { per_second: 1000000, burst: 1000000 }'] });
@@ -117,10 +118,10 @@ function singleCase(dialect: Dialect): BenchCase {
 }
 
 /** The baseline: the same event rows with a plain prepared insert, one commit per 100 rows. */
-function plainCase(dialect: Dialect, rows: number, group: string): BenchCase {
+function plainCase(dialect: Dialect, rows: number, group: string, commitEvery: number): BenchCase {
   let prepared: Array<Record<string, unknown>> = [];
   return {
-    name: `${dialect}: plain prepared insert of the same rows, commit per 100 (${rows} rows)`,
+    name: `${dialect}: plain prepared insert of the same rows, ${commitEvery === 1 ? 'commit per row' : `commit per ${commitEvery}`} (${rows} rows)`,
     group,
     baseline: dialect === 'sqlite' && group.startsWith('batch'),
     units: rows,
@@ -140,14 +141,14 @@ function plainCase(dialect: Dialect, rows: number, group: string): BenchCase {
         const commit = raw.transaction((slice: Array<Record<string, unknown>>) => {
           for (const r of slice) stmt.run(r.id, r.customer_id, r.type, r.at, r.source, r.item_id, r.amount);
         });
-        for (let i = 0; i < prepared.length; i += 100) {
+        for (let i = 0; i < prepared.length; i += commitEvery) {
           // One commit at a time on the shared connection, as the server's own writes take it.
-          await db.kysely.connection().execute(async () => commit(prepared.slice(i, i + 100)));
+          await db.kysely.connection().execute(async () => commit(prepared.slice(i, i + commitEvery)));
         }
         return;
       }
-      for (let i = 0; i < prepared.length; i += 100) {
-        await db.transaction((trx) => trx.insertInto('events').values(prepared.slice(i, i + 100)).onConflict((oc) => oc.column('id').doNothing()).execute());
+      for (let i = 0; i < prepared.length; i += commitEvery) {
+        await db.transaction((trx) => trx.insertInto('events').values(prepared.slice(i, i + commitEvery)).onConflict((oc) => oc.column('id').doNothing()).execute());
       }
     },
   };
@@ -177,36 +178,41 @@ function latencyCase(dialect: Dialect): BenchCase {
           if (performance.now() - started > 10_000) throw new Error('no email within 10 s');
           await new Promise((r) => setTimeout(r, 2));
         }
-        latencies.push(performance.now() - started);
+        latencies.set(dialect, [...(latencies.get(dialect) ?? []), performance.now() - started]);
       }
     },
   };
 }
 
-/** A sustained 1,000 events/s (10 batches of 100 a second) for SECONDS; RSS sampled every 100 ms. */
-async function sustained(dialect: Dialect): Promise<void> {
-  const { base } = servers.get(dialect)!;
-  const sampler = setInterval(() => {
-    const m = process.memoryUsage();
-    peakRss = Math.max(peakRss, m.rss);
-    peakHeap = Math.max(peakHeap, m.heapUsed);
-  }, 100);
+/**
+ * A sustained 1,000 events/s (10 batches of 100 a second) for SECONDS against `herald serve` as
+ * its own process (the CLI, SQLite, a fresh workspace): its peak resident memory is the kernel's
+ * high-water mark (VmHWM), so nothing of this process or the client is counted.
+ */
+async function sustained(): Promise<void> {
+  const own = cartWorkspace({ sendFirst: true, server: ['rate_limit: { per_second: 1000000, burst: 1000000 }'] });
+  const server = await spawnServe([own.dir, '--port', '0', '--dry-run'], { HERALD_WRITE_KEY: 'bench' });
   const tag = `m${round++}`;
   const started = performance.now();
   try {
     for (let tick = 0; tick < SECONDS * 10; tick++) {
       const body = JSON.stringify({ batch: Array.from({ length: 100 }, (_, k) => message(tag, tick * 100 + k)) });
-      await postAll(base, '/v1/batch', [body], 1);
+      await postAll(server.base, '/v1/batch', [body], 1);
       const wait = started + (tick + 1) * 100 - performance.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     }
+    const status = readFileSync(`/proc/${server.child.pid}/status`, 'utf8');
+    peakRss = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? NaN) * 1024;
+    sustainedRate = (SECONDS * 1000) / ((performance.now() - started) / 1000);
   } finally {
-    clearInterval(sampler);
+    server.child.kill('SIGTERM');
+    await server.exited;
+    own.dispose();
   }
 }
 
-const percentile = (p: number) => {
-  const sorted = [...latencies].sort((a, b) => a - b);
+const percentile = (p: number, dialect: Dialect) => {
+  const sorted = [...(latencies.get(dialect) ?? [])].sort((a, b) => a - b);
   return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 };
 let medians: Record<string, number> = {};
@@ -217,7 +223,7 @@ const suite: BenchSuite = {
   runs: 3,
   warmup: 1,
   before,
-  cases: dialects.flatMap((d) => [plainCase(d, BATCHES * 100, `batch-${d}`), batchCase(d), plainCase(d, SINGLES, `single-${d}`), singleCase(d), latencyCase(d)]),
+  cases: dialects.flatMap((d) => [plainCase(d, BATCHES * 100, `batch-${d}`, 100), batchCase(d), plainCase(d, SINGLES, `single-${d}`, 1), singleCase(d), latencyCase(d)]),
   targets: [
     {
       description: '>= 20,000 events/s in batches of 100 on SQLite',
@@ -231,22 +237,27 @@ const suite: BenchSuite = {
     },
     {
       description: 'batches within 3x of a plain prepared insert of the same rows (SQLite)',
-      check: (m) => m[batchCase('sqlite').name]! / m[plainCase('sqlite', BATCHES * 100, 'batch-sqlite').name]! <= 3,
-      detail: (m) => `${(m[batchCase('sqlite').name]! / m[plainCase('sqlite', BATCHES * 100, 'batch-sqlite').name]!).toFixed(2)}x`,
+      check: (m) => m[batchCase('sqlite').name]! / m[plainCase('sqlite', BATCHES * 100, 'batch-sqlite', 100).name]! <= 3,
+      detail: (m) => `${(m[batchCase('sqlite').name]! / m[plainCase('sqlite', BATCHES * 100, 'batch-sqlite', 100).name]!).toFixed(2)}x`,
     },
     {
-      description: 'event-to-send latency p50 <= 200 ms, p99 <= 1 s (file transport, all dialects)',
-      check: () => percentile(50) <= 200 && percentile(99) <= 1000,
-      detail: () => `p50 ${percentile(50).toFixed(0)} ms, p99 ${percentile(99).toFixed(0)} ms over ${latencies.length} events`,
+      description: 'single calls within 3x of a plain prepared insert committing each row (SQLite)',
+      check: (m) => m[singleCase('sqlite').name]! / m[plainCase('sqlite', SINGLES, 'single-sqlite', 1).name]! <= 3,
+      detail: (m) => `${(m[singleCase('sqlite').name]! / m[plainCase('sqlite', SINGLES, 'single-sqlite', 1).name]!).toFixed(2)}x`,
     },
+    ...dialects.map((d) => ({
+      description: `event-to-send latency p50 <= 200 ms, p99 <= 1 s (file transport, ${d})`,
+      check: () => percentile(50, d) <= 200 && percentile(99, d) <= 1000,
+      detail: () => `p50 ${percentile(50, d).toFixed(0)} ms, p99 ${percentile(99, d).toFixed(0)} ms over ${latencies.get(d)?.length ?? 0} events`,
+    })),
     {
-      description: `peak RSS <= 300 MB under 1,000 events/s (${SECONDS} s, server and client in one process)`,
+      description: `peak RSS of herald serve <= 300 MB under 1,000 events/s for ${SECONDS} s (SQLite, its own process)`,
       check: () => peakRss <= 300 * 1024 * 1024,
-      detail: () => `${(peakRss / 1048576).toFixed(0)} MB RSS, ${(peakHeap / 1048576).toFixed(0)} MB heap`,
+      detail: () => `${(peakRss / 1048576).toFixed(0)} MB peak RSS, ${Math.round(sustainedRate).toLocaleString('en-GB')} events/s held`,
     },
   ],
   async after() {
-    await sustained(dialects[0]!);
+    await sustained();
     for (const { running, db } of servers.values()) {
       await running.stop();
       await db.close();
