@@ -7,8 +7,8 @@ import { Agent, request } from 'node:http';
 export function poster(base: string, auth: string, connections: number): (path: string, body: string) => Promise<{ status: number; text: string }> {
   const url = new URL(base);
   const agent = new Agent({ keepAlive: true, maxSockets: connections });
-  return (path, body) =>
-    new Promise((resolve, reject) => {
+  const once = (path: string, body: string) =>
+    new Promise<{ status: number; text: string }>((resolve, reject) => {
       const req = request(
         { host: url.hostname, port: url.port, path, method: 'POST', agent, headers: { 'content-type': 'application/json', authorization: auth, 'content-length': Buffer.byteLength(body) } },
         (res) => {
@@ -21,4 +21,7 @@ export function poster(base: string, auth: string, connections: number): (path: 
       req.on('error', reject);
       req.end(body);
     });
+  // A kept-alive connection the server closed as idle just as it was reused: sent again (every
+  // message carries its messageId, so a repeat stores nothing twice).
+  return (path, body) => once(path, body).catch((e: NodeJS.ErrnoException) => (e.code === 'ECONNRESET' ? once(path, body) : Promise.reject(e)));
 }

@@ -11,6 +11,7 @@ import { traitTableSpecs } from '../../runtime/manifest.ts';
 import { jsonLogger } from '../../runtime/serve/log.ts';
 import { startServe, type ServeRole } from '../../runtime/serve/serve.ts';
 import { serverSettingsOf } from '../../runtime/serve/settings.ts';
+import { stopMjmlWorker } from '../../compiler/templates/index.ts';
 
 const USAGE = `herald serve [dir] [--port 4410] [--host 127.0.0.1] [--db URL] [--dry-run] [--role all|api|worker]
              [--worker-id ID]
@@ -57,6 +58,8 @@ export const serveCommand: Command = {
     return runRuntimeCommand('serve', io, async () => {
       const opened = await openWorkspace({ dir: positionals[0] ?? '.', db: values.db, io });
       if (typeof opened === 'number') return opened;
+      // Templates are compiled: the MJML worker thread (and its memory) is not needed while serving.
+      stopMjmlWorker();
       const log = jsonLogger((line) => io.stdout.write(line));
       let transport;
       try {
@@ -87,6 +90,7 @@ export const serveCommand: Command = {
         io.stderr.write(`herald serve: listening on http://${host ?? running.settings.host}:${running.port} (${role}, ${opened.db.description})\n`);
         await untilStopped(async () => {
           const manifest = compileWorkspace(opened.dir, io);
+          stopMjmlWorker();
           if (!manifest) {
             log.error('reload refused: the workspace has errors (printed on stderr); still serving the previous version');
             return;
