@@ -2,7 +2,7 @@ import { resolve, join } from 'node:path';
 import type { Command } from '../command.ts';
 import { EXIT_ERRORS, EXIT_OK, EXIT_USAGE, UsageError } from '../command.ts';
 import { oneOf, parseCommandArgs } from '../args.ts';
-import { CommandFailure, compileWorkspace, openWorkspace, runRuntimeCommand } from '../workspace-runtime.ts';
+import { chooseDatabase, CommandFailure, compileWorkspace, openWorkspace, runRuntimeCommand } from '../workspace-runtime.ts';
 import { deliverySettingsOf } from '../../runtime/delivery/settings.ts';
 import { createTransport } from '../../runtime/delivery/transports/index.ts';
 import { DeliveryError } from '../../runtime/delivery/problems.ts';
@@ -86,6 +86,7 @@ export const serveCommand: Command = {
           workerId: values['worker-id'] ?? `worker-${process.pid}`,
           ...(port !== undefined ? { port } : {}),
           ...(host !== undefined ? { host } : {}),
+          ...(opened.db.dialect === 'postgres' ? { listenUrl: chooseDatabase(values.db, io.env, opened.manifest).url } : {}),
         });
         io.stderr.write(`herald serve: listening on http://${host ?? running.settings.host}:${running.port} (${role}, ${opened.db.description})\n`);
         await untilStopped(async () => {

@@ -12,6 +12,7 @@ import { HttpServer } from './http/server.ts';
 import { Metrics } from './metrics.ts';
 import { operations } from './ops.ts';
 import { Scheduler } from './scheduler/scheduler.ts';
+import { listenForWakes } from './scheduler/pg-wake.ts';
 import { serverSettingsOf, type ServerSettings } from './settings.ts';
 
 export type ServeRole = 'all' | 'api' | 'worker';
@@ -31,6 +32,8 @@ export interface ServeOptions {
   host?: string;
   features?: readonly ServeFeatureFactory[];
   now?: () => number;
+  /** PostgreSQL: the database URL, so the scheduler hears of events taken by other processes at once. */
+  listenUrl?: string;
 }
 
 export interface RunningServe {
@@ -84,6 +87,7 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
   await mount(options.manifest);
   const port = await http.listen();
   scheduler?.start();
+  const stopListening = scheduler && options.listenUrl ? listenForWakes(options.listenUrl, () => scheduler.wake(), options.log) : undefined;
   options.log.info('herald serve started', { role: options.role, port, host: options.host ?? settings.host, worker: options.workerId, database: options.db.description });
 
   return {
@@ -102,6 +106,7 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
     async stop() {
       const drained = (async () => {
         await http.close();
+        await stopListening?.();
         for (const t of timers.splice(0)) clearInterval(t);
         await scheduler?.stop();
         await Promise.all(running);

@@ -96,7 +96,7 @@ export async function spawnServe(args: string[], env: NodeJS.ProcessEnv): Promis
   child.stdout!.on('data', (d) => (out += String(d)));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const base = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`herald serve did not start: ${out}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`herald serve did not start: ${out}`)), 120_000);
     child.stderr!.on('data', (d) => {
       out += String(d);
       const m = /listening on (http:\/\/\S+)/.exec(out);

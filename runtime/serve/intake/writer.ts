@@ -6,6 +6,7 @@ import { Identity } from '../../ingest/identity.ts';
 import type { MappedRow } from '../../ingest/map-row.ts';
 import { collectCustomer, isForgottenId, placeRow } from '../../ingest/place-row.ts';
 import { ensureIngestTables, openStore, type IngestStore, type Row, type StoreTx } from '../../ingest/store/index.ts';
+import { notifyWake } from '../scheduler/pg-wake.ts';
 
 /** What became of one accepted message: stored, already stored (a retry), or dropped (an erased customer). */
 export type WriteOutcome = 'stored' | 'duplicate' | 'forgotten';
@@ -74,6 +75,9 @@ export class IntakeWriter {
       this.queue = [];
       try {
         const outcomes = await this.commit(group.flatMap((p) => p.rows));
+        // Schedulers in other processes (PostgreSQL replicas) hear of the events at once; a lost
+        // notification only delays them to their next tick, so its failure fails no request.
+        await notifyWake(this.db).catch(() => undefined);
         let i = 0;
         for (const p of group) {
           p.resolve(outcomes.slice(i, i + p.rows.length));
