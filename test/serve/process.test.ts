@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../runtime/db/open.ts';
 import { createPostgresDatabase } from '../support/postgres.ts';
+import { messageEventId } from '../../runtime/serve/intake/messages.ts';
 import { cartWorkspace, post, spawnServe, waitFor, type ServeWorkspace } from './support.ts';
 
 /**
@@ -29,7 +30,7 @@ describe('herald serve as a process [sqlite]', { timeout: 180_000 }, () => {
     })),
   });
 
-  it('loses no acknowledged event when killed mid-stream, and stores none twice when the client retries', async () => {
+  it('loses no acknowledged event when killed mid-stream, stores none twice when the client retries, and drains on SIGTERM', async () => {
     const first = await spawnServe([ws.dir, '--port', '0', '--dry-run'], ENV);
     const acknowledged = new Set<number>();
     const unacknowledged = new Set<number>();
@@ -61,7 +62,6 @@ describe('herald serve as a process [sqlite]', { timeout: 180_000 }, () => {
     const db = openDatabase(dbUrl);
     try {
       const ids = new Set((await db.kysely.selectFrom('events').select('id').where('source', '=', 'http').execute()).map((r) => String(r.id)));
-      const { messageEventId } = await import('../../runtime/serve/intake/messages.ts');
       for (const b of acknowledged) for (let i = 0; i < 40; i++) expect(ids.has(messageEventId(`kill-${b}-${i}`))).toBe(true);
     } finally {
       await db.close();
@@ -79,32 +79,27 @@ describe('herald serve as a process [sqlite]', { timeout: 180_000 }, () => {
       } finally {
         await check.close();
       }
-    } finally {
+      // SIGTERM while batches are in flight: whatever was answered 200 is stored, then it exits 0.
+      const inFlight = Array.from({ length: 8 }, (_, k) => post(second.base, '/v1/batch', batchOf(1000 + k)).catch(() => undefined));
+      await new Promise((r) => setTimeout(r, 5));
       second.child.kill('SIGTERM');
+      const answers = await Promise.all(inFlight);
       expect(await second.exited).toBe(0);
-    }
-  });
-
-  it('drains on SIGTERM: requests in flight are answered and stored, then it exits 0', async () => {
-    const server = await spawnServe([ws.dir, '--port', '0', '--dry-run'], ENV);
-    const inFlight = Array.from({ length: 8 }, (_, k) => post(server.base, '/v1/batch', batchOf(1000 + k)).catch(() => undefined));
-    await new Promise((r) => setTimeout(r, 5));
-    server.child.kill('SIGTERM');
-    const answers = await Promise.all(inFlight);
-    expect(await server.exited).toBe(0);
-    expect(server.output()).toContain('"msg":"herald serve stopped"');
-    const db = openDatabase(dbUrl);
-    try {
-      const { messageEventId } = await import('../../runtime/serve/intake/messages.ts');
-      const ids = new Set((await db.kysely.selectFrom('events').select('id').where('source', '=', 'http').execute()).map((r) => String(r.id)));
-      answers.forEach((a, k) => {
-        if (a?.status === 200) for (let i = 0; i < 40; i++) expect(ids.has(messageEventId(`kill-${1000 + k}-${i}`))).toBe(true);
-      });
-      // No claim is left held by the stopped worker.
-      const held = await db.kysely.selectFrom('delivery_outbox').select('idempotency_key').where('status', '=', 'sending').execute();
-      expect(held).toEqual([]);
+      expect(second.output()).toContain('"msg":"herald serve stopped"');
+      const after = openDatabase(dbUrl);
+      try {
+        const ids = new Set((await after.kysely.selectFrom('events').select('id').where('source', '=', 'http').execute()).map((r) => String(r.id)));
+        answers.forEach((a, k) => {
+          if (a?.status === 200) for (let i = 0; i < 40; i++) expect(ids.has(messageEventId(`kill-${1000 + k}-${i}`))).toBe(true);
+        });
+        // No claim is left held by the stopped worker.
+        expect(await after.kysely.selectFrom('delivery_outbox').select('idempotency_key').where('status', '=', 'sending').execute()).toEqual([]);
+      } finally {
+        await after.close();
+      }
     } finally {
-      await db.close();
+      if (second.child.exitCode === null) second.child.kill('SIGTERM');
+      await second.exited;
     }
   });
 
