@@ -22,7 +22,7 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import type { BenchCase, BenchSuite } from './types.ts';
 import { poster } from './serve-client.ts';
-import type { Manifest } from '../compiler/types/manifest.ts';
+import type { Manifest } from '../compiler/contract/manifest.ts';
 import type { Database, Dialect } from '../runtime/db/database.ts';
 import { openDatabase } from '../runtime/db/open.ts';
 import { FileTransport } from '../runtime/delivery/index.ts';
@@ -63,14 +63,33 @@ async function before(): Promise<void> {
     }
     const db = await openMigrated(url, manifest);
     const out = join(scratch, `out-${dialect}`);
-    const running = await startServe({ dir: ws.dir, manifest, db, env: { HERALD_WRITE_KEY: 'bench' }, transport: new FileTransport(out), log: memoryLog().log, role: 'all', dryRun: true, workerId: `bench-${dialect}`, port: 0, host: '127.0.0.1' });
+    const running = await startServe({
+      dir: ws.dir,
+      manifest,
+      db,
+      env: { HERALD_WRITE_KEY: 'bench' },
+      transport: new FileTransport(out),
+      log: memoryLog().log,
+      role: 'all',
+      dryRun: true,
+      workerId: `bench-${dialect}`,
+      port: 0,
+      host: '127.0.0.1',
+    });
     servers.set(dialect, { db, running, base: `http://127.0.0.1:${running.port}`, out });
   }
 }
 
 /** One purchase message; `tag` makes its messageId unique to the run. */
 function message(tag: string, i: number): Record<string, unknown> {
-  return { type: 'track', userId: `c${i % 1000}`, event: 'purchase', properties: { item_id: `I${i % 50}`, amount: (i % 97) + 0.5 }, messageId: `${tag}-${i}`, timestamp: new Date().toISOString() };
+  return {
+    type: 'track',
+    userId: `c${i % 1000}`,
+    event: 'purchase',
+    properties: { item_id: `I${i % 50}`, amount: (i % 97) + 0.5 },
+    messageId: `${tag}-${i}`,
+    timestamp: new Date().toISOString(),
+  };
 }
 
 const clients = new Map<string, ReturnType<typeof poster>>();
@@ -97,7 +116,9 @@ function batchCase(dialect: Dialect): BenchCase {
     unitName: 'events',
     setup: () => {
       const tag = `b${round++}`;
-      bodies = Array.from({ length: BATCHES }, (_, b) => JSON.stringify({ batch: Array.from({ length: 100 }, (_, k) => message(tag, b * 100 + k)) }));
+      bodies = Array.from({ length: BATCHES }, (_, b) =>
+        JSON.stringify({ batch: Array.from({ length: 100 }, (_, k) => message(tag, b * 100 + k)) }),
+      );
     },
     run: () => postAll(servers.get(dialect)!.base, '/v1/batch', bodies, 4),
   };
@@ -129,15 +150,30 @@ function plainCase(dialect: Dialect, rows: number, group: string, commitEvery: n
     setup: () => {
       const tag = `p${round++}`;
       prepared = Array.from({ length: rows }, (_, i) => {
-        const m = message(tag, i) as { userId: string; messageId: string; timestamp: string; properties: { item_id: string; amount: number } };
-        return { id: messageEventId(m.messageId), customer_id: m.userId, type: 'purchase', at: Date.parse(m.timestamp), source: HTTP_EVENT_SOURCE, item_id: m.properties.item_id, amount: m.properties.amount };
+        const m = message(tag, i) as {
+          userId: string;
+          messageId: string;
+          timestamp: string;
+          properties: { item_id: string; amount: number };
+        };
+        return {
+          id: messageEventId(m.messageId),
+          customer_id: m.userId,
+          type: 'purchase',
+          at: Date.parse(m.timestamp),
+          source: HTTP_EVENT_SOURCE,
+          item_id: m.properties.item_id,
+          amount: m.properties.amount,
+        };
       });
     },
     async run() {
       const db = servers.get(dialect)!.db;
       if (db.sqlite) {
         const raw = db.sqlite;
-        const stmt = raw.prepare('insert into events (id, customer_id, type, at, source, item_id, amount) values (?, ?, ?, ?, ?, ?, ?) on conflict (id) do nothing');
+        const stmt = raw.prepare(
+          'insert into events (id, customer_id, type, at, source, item_id, amount) values (?, ?, ?, ?, ?, ?, ?) on conflict (id) do nothing',
+        );
         const commit = raw.transaction((slice: Array<Record<string, unknown>>) => {
           for (const r of slice) stmt.run(r.id, r.customer_id, r.type, r.at, r.source, r.item_id, r.amount);
         });
@@ -148,7 +184,13 @@ function plainCase(dialect: Dialect, rows: number, group: string, commitEvery: n
         return;
       }
       for (let i = 0; i < prepared.length; i += commitEvery) {
-        await db.transaction((trx) => trx.insertInto('events').values(prepared.slice(i, i + commitEvery)).onConflict((oc) => oc.column('id').doNothing()).execute());
+        await db.transaction((trx) =>
+          trx
+            .insertInto('events')
+            .values(prepared.slice(i, i + commitEvery))
+            .onConflict((oc) => oc.column('id').doNothing())
+            .execute(),
+        );
       }
     },
   };
@@ -162,10 +204,22 @@ function latencyCase(dialect: Dialect): BenchCase {
     async setup() {
       const { base } = servers.get(dialect)!;
       const tag = `l${round++}`;
-      const identify = Array.from({ length: LATENCY_SAMPLES }, (_, i) => ({ type: 'identify', userId: `${tag}_${i}`, traits: { email: `${tag}_${i}@example.test`, email_consent: true }, messageId: `${tag}-i${i}` }));
+      const identify = Array.from({ length: LATENCY_SAMPLES }, (_, i) => ({
+        type: 'identify',
+        userId: `${tag}_${i}`,
+        traits: { email: `${tag}_${i}@example.test`, email_consent: true },
+        messageId: `${tag}-i${i}`,
+      }));
       bodies = [JSON.stringify({ batch: identify })];
       await postAll(base, '/v1/batch', bodies, 1);
-      bodies = Array.from({ length: LATENCY_SAMPLES }, (_, i) => JSON.stringify({ userId: `${tag}_${i}`, event: 'added_to_cart', properties: { item_id: 'A', price: 1 }, messageId: `${tag}-t${i}` }));
+      bodies = Array.from({ length: LATENCY_SAMPLES }, (_, i) =>
+        JSON.stringify({
+          userId: `${tag}_${i}`,
+          event: 'added_to_cart',
+          properties: { item_id: 'A', price: 1 },
+          messageId: `${tag}-t${i}`,
+        }),
+      );
     },
     async run() {
       const { base, out } = servers.get(dialect)!;
@@ -223,12 +277,18 @@ const suite: BenchSuite = {
   runs: 3,
   warmup: 1,
   before,
-  cases: dialects.flatMap((d) => [plainCase(d, BATCHES * 100, `batch-${d}`, 100), batchCase(d), plainCase(d, SINGLES, `single-${d}`, 1), singleCase(d), latencyCase(d)]),
+  cases: dialects.flatMap((d) => [
+    plainCase(d, BATCHES * 100, `batch-${d}`, 100),
+    batchCase(d),
+    plainCase(d, SINGLES, `single-${d}`, 1),
+    singleCase(d),
+    latencyCase(d),
+  ]),
   targets: [
     {
       description: '>= 20,000 events/s in batches of 100 on SQLite',
       check: (m) => ((medians = m), rate(batchCase('sqlite').name, BATCHES * 100) >= 20_000),
-      detail: (m) => `${Math.round(BATCHES * 100 / (m[batchCase('sqlite').name]! / 1000)).toLocaleString('en-GB')} events/s`,
+      detail: (m) => `${Math.round((BATCHES * 100) / (m[batchCase('sqlite').name]! / 1000)).toLocaleString('en-GB')} events/s`,
     },
     {
       description: '>= 2,000 single calls/s on SQLite',
@@ -248,7 +308,8 @@ const suite: BenchSuite = {
     ...dialects.map((d) => ({
       description: `event-to-send latency p50 <= 200 ms, p99 <= 1 s (file transport, ${d})`,
       check: () => percentile(50, d) <= 200 && percentile(99, d) <= 1000,
-      detail: () => `p50 ${percentile(50, d).toFixed(0)} ms, p99 ${percentile(99, d).toFixed(0)} ms over ${latencies.get(d)?.length ?? 0} events`,
+      detail: () =>
+        `p50 ${percentile(50, d).toFixed(0)} ms, p99 ${percentile(99, d).toFixed(0)} ms over ${latencies.get(d)?.length ?? 0} events`,
     })),
     {
       description: `peak RSS of herald serve <= 300 MB under 1,000 events/s for ${SECONDS} s (SQLite, its own process)`,

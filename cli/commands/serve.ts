@@ -11,7 +11,7 @@ import { traitTableSpecs } from '../../runtime/manifest.ts';
 import { jsonLogger } from '../../runtime/serve/log.ts';
 import { startServe, type ServeRole } from '../../runtime/serve/serve.ts';
 import { serverSettingsOf } from '../../runtime/serve/settings.ts';
-import { stopMjmlWorker } from '../../compiler/templates/index.ts';
+import { stopMjmlWorker } from '../../compiler/3-analyze/templates/index.ts';
 
 const USAGE = `herald serve [dir] [--port 4410] [--host 127.0.0.1] [--db URL] [--dry-run] [--role all|api|worker]
              [--worker-id ID]
@@ -65,13 +65,22 @@ export const serveCommand: Command = {
       try {
         const settings = serverSettingsOf(opened.manifest);
         if (role !== 'worker' && !(io.env[settings.writeKeyEnv] ?? '').split(',').some((k) => k.trim() !== '')) {
-          throw new CommandFailure(`${settings.writeKeyEnv} is not set: event intake needs at least one write key (comma-separated for rotation), e.g. ${settings.writeKeyEnv}=$(openssl rand -hex 24)`, EXIT_USAGE);
+          throw new CommandFailure(
+            `${settings.writeKeyEnv} is not set: event intake needs at least one write key (comma-separated for rotation), e.g. ${settings.writeKeyEnv}=$(openssl rand -hex 24)`,
+            EXIT_USAGE,
+          );
         }
-        if (opened.db.dialect === 'sqlite' && role !== 'all') log.warn('on SQLite one process should do everything (--role all); split roles on PostgreSQL');
+        if (opened.db.dialect === 'sqlite' && role !== 'all')
+          log.warn('on SQLite one process should do everything (--role all); split roles on PostgreSQL');
         try {
-          transport = createTransport(deliverySettingsOf(opened.manifest, opened.dir), io.env, values['dry-run'] ? { dryRunDir: join(resolve(opened.dir), 'out') } : {});
+          transport = createTransport(
+            deliverySettingsOf(opened.manifest, opened.dir),
+            io.env,
+            values['dry-run'] ? { dryRunDir: join(resolve(opened.dir), 'out') } : {},
+          );
         } catch (e) {
-          if (e instanceof DeliveryError) throw new CommandFailure(`${e.message}${e.problem.help ? `\n  help: ${e.problem.help}` : ''}`, EXIT_ERRORS);
+          if (e instanceof DeliveryError)
+            throw new CommandFailure(`${e.message}${e.problem.help ? `\n  help: ${e.problem.help}` : ''}`, EXIT_ERRORS);
           throw e;
         }
         const running = await startServe({
@@ -88,7 +97,9 @@ export const serveCommand: Command = {
           ...(host !== undefined ? { host } : {}),
           ...(opened.db.dialect === 'postgres' ? { listenUrl: chooseDatabase(values.db, io.env, opened.manifest).url } : {}),
         });
-        io.stderr.write(`herald serve: listening on http://${host ?? running.settings.host}:${running.port} (${role}, ${opened.db.description})\n`);
+        io.stderr.write(
+          `herald serve: listening on http://${host ?? running.settings.host}:${running.port} (${role}, ${opened.db.description})\n`,
+        );
         await untilStopped(async () => {
           const manifest = compileWorkspace(opened.dir, io);
           stopMjmlWorker();

@@ -33,7 +33,13 @@ export class Metrics implements MetricsRegistry {
   }
 
   histogram(name: string, help: string, buckets: readonly number[], labelNames: readonly string[] = []) {
-    const f = this.family(name, help, 'histogram', labelNames, [...buckets].sort((a, b) => a - b));
+    const f = this.family(
+      name,
+      help,
+      'histogram',
+      labelNames,
+      [...buckets].sort((a, b) => a - b),
+    );
     return {
       observe: (value: number, labels?: Labels) => {
         const s = this.series(f, labels);

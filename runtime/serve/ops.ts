@@ -22,9 +22,13 @@ export function operations(metrics: Metrics): (context: ServeContext) => ServeFe
         async handle() {
           try {
             await sql`select 1`.execute(context.db.kysely);
-            const row = await context.db.kysely.selectFrom('herald_migrations').select((eb) => eb.fn.max('version').as('v')).executeTakeFirst();
+            const row = await context.db.kysely
+              .selectFrom('herald_migrations')
+              .select((eb) => eb.fn.max('version').as('v'))
+              .executeTakeFirst();
             const version = Number(row?.v ?? 0);
-            if (version !== newest) return json(503, { status: 'not_ready', reason: `database schema version ${version}, this Herald needs ${newest}` });
+            if (version !== newest)
+              return json(503, { status: 'not_ready', reason: `database schema version ${version}, this Herald needs ${newest}` });
             return json(200, { status: 'ready', schema: version });
           } catch (e) {
             context.log.warn('readiness check: the database does not answer', { error: e });
@@ -36,7 +40,11 @@ export function operations(metrics: Metrics): (context: ServeContext) => ServeFe
         method: 'GET',
         path: '/metrics',
         rateLimit: false,
-        handle: async () => ({ status: 200, headers: { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' }, body: metrics.render() }),
+        handle: async () => ({
+          status: 200,
+          headers: { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' },
+          body: metrics.render(),
+        }),
       },
     ],
   });

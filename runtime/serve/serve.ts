@@ -3,7 +3,7 @@
  * the engine on the real clock, the features' periodic tasks, reload and graceful stop. The CLI
  * (cli/commands/serve.ts) opens the workspace and the transport and hands them in.
  */
-import type { Manifest } from '../../compiler/types/manifest.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
 import type { Database } from '../db/database.ts';
 import type { Transport } from '../delivery/types.ts';
 import type { PeriodicTask, Route, ServeContext, ServeFeatureFactory, ServeLogger } from './extension.ts';
@@ -54,8 +54,25 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
   const scheduler =
     options.role === 'api'
       ? undefined
-      : new Scheduler({ db: options.db, manifest: options.manifest, transport: options.transport, workerId: options.workerId, log: options.log, metrics, tickMs: settings.tickMs, segmentRefreshMs: settings.segmentRefreshMs, lateWindowMs: settings.lateWindowMs, now });
-  const http = new HttpServer({ host: options.host ?? settings.host, port: options.port ?? settings.port, log: options.log, metrics, rateLimit: settings.rateLimit });
+      : new Scheduler({
+          db: options.db,
+          manifest: options.manifest,
+          transport: options.transport,
+          workerId: options.workerId,
+          log: options.log,
+          metrics,
+          tickMs: settings.tickMs,
+          segmentRefreshMs: settings.segmentRefreshMs,
+          lateWindowMs: settings.lateWindowMs,
+          now,
+        });
+  const http = new HttpServer({
+    host: options.host ?? settings.host,
+    port: options.port ?? settings.port,
+    log: options.log,
+    metrics,
+    rateLimit: settings.rateLimit,
+  });
   const timers: NodeJS.Timeout[] = [];
   const running = new Set<Promise<void>>();
 
@@ -88,7 +105,13 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
   const port = await http.listen();
   scheduler?.start();
   const stopListening = scheduler && options.listenUrl ? listenForWakes(options.listenUrl, () => scheduler.wake(), options.log) : undefined;
-  options.log.info('herald serve started', { role: options.role, port, host: options.host ?? settings.host, worker: options.workerId, database: options.db.description });
+  options.log.info('herald serve started', {
+    role: options.role,
+    port,
+    host: options.host ?? settings.host,
+    worker: options.workerId,
+    database: options.db.description,
+  });
 
   return {
     port,
@@ -115,7 +138,8 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
       const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), settings.drainTimeoutMs)));
       const outcome = await Promise.race([drained.then(() => 'drained' as const), late]);
       clearTimeout(timer);
-      if (outcome === 'late') options.log.warn('stopped before work in flight finished (drain_timeout); claims left are taken over when their lease ends');
+      if (outcome === 'late')
+        options.log.warn('stopped before work in flight finished (drain_timeout); claims left are taken over when their lease ends');
       else options.log.info('herald serve stopped');
     },
   };

@@ -1,4 +1,4 @@
-import type { Manifest } from '../../compiler/types/manifest.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
 import { durationToMs } from '../delivery/settings.ts';
 
 /**

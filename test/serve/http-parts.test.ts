@@ -11,7 +11,12 @@ const route = (method: Route['method'], path: string): Route => ({ method, path,
 
 describe('the serve HTTP parts', () => {
   it('routes literals before parameters, takes the rest with *name, and says which methods a path allows', () => {
-    const router = new Router([route('POST', '/v1/:kind'), route('POST', '/v1/batch'), route('GET', '/u/*token'), route('GET', '/v1/customers/:id/scores')]);
+    const router = new Router([
+      route('POST', '/v1/:kind'),
+      route('POST', '/v1/batch'),
+      route('GET', '/u/*token'),
+      route('GET', '/v1/customers/:id/scores'),
+    ]);
     const batch = router.match('POST', '/v1/batch');
     expect(batch && 'route' in batch && batch.route.path).toBe('/v1/batch');
     const kind = router.match('POST', '/v1/track');
@@ -27,18 +32,23 @@ describe('the serve HTTP parts', () => {
 
   it('never lets more requests through than the burst plus the rate over any span of time', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 50 }), fc.integer({ min: 1, max: 20 }), fc.array(fc.integer({ min: 0, max: 400 }), { minLength: 1, maxLength: 200 }), (perSecond, burst, gaps) => {
-        let t = 0;
-        const limiter = new RateLimiter({ perSecond, burst }, () => t);
-        let passed = 0;
-        for (const gap of gaps) {
-          t += gap;
-          const wait = limiter.take('k');
-          if (wait === 0) passed++;
-          else expect(wait).toBeGreaterThanOrEqual(1);
-        }
-        expect(passed).toBeLessThanOrEqual(burst + Math.floor((t / 1000) * perSecond) + 1);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 50 }),
+        fc.integer({ min: 1, max: 20 }),
+        fc.array(fc.integer({ min: 0, max: 400 }), { minLength: 1, maxLength: 200 }),
+        (perSecond, burst, gaps) => {
+          let t = 0;
+          const limiter = new RateLimiter({ perSecond, burst }, () => t);
+          let passed = 0;
+          for (const gap of gaps) {
+            t += gap;
+            const wait = limiter.take('k');
+            if (wait === 0) passed++;
+            else expect(wait).toBeGreaterThanOrEqual(1);
+          }
+          expect(passed).toBeLessThanOrEqual(burst + Math.floor((t / 1000) * perSecond) + 1);
+        },
+      ),
     );
   });
 
@@ -70,8 +80,14 @@ describe('the serve HTTP parts', () => {
 
   it('writes JSON log lines with addresses masked', () => {
     const lines: string[] = [];
-    const log = jsonLogger((l) => lines.push(l), () => new Date(0));
-    log.error('failed for ada@example.com', { error: new Error('550 <ada@example.com>: no such user'), customer: maskId('ada@example.com') });
+    const log = jsonLogger(
+      (l) => lines.push(l),
+      () => new Date(0),
+    );
+    log.error('failed for ada@example.com', {
+      error: new Error('550 <ada@example.com>: no such user'),
+      customer: maskId('ada@example.com'),
+    });
     const record = JSON.parse(lines[0]!);
     expect(record).toMatchObject({ level: 'error', time: '1970-01-01T00:00:00.000Z' });
     expect(lines[0]).not.toContain('ada@example.com');

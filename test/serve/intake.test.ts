@@ -41,14 +41,29 @@ forEachDialect('herald serve', (ctx) => {
     smtp = await startSmtp();
     ws = cartWorkspace({
       sendFirst: true,
-      delivery: ['unsubscribe_url: https://shop.example/unsubscribe', `transport: { type: smtp, host: 127.0.0.1, port: ${smtp.port}, secure: false }`],
+      delivery: [
+        'unsubscribe_url: https://shop.example/unsubscribe',
+        `transport: { type: smtp, host: 127.0.0.1, port: ${smtp.port}, secure: false }`,
+      ],
       server: ['rate_limit: { per_second: 5, burst: 40 }', 'tick: 1s'],
       files: { 'vip.yaml': VIP },
     });
     const manifest = compileAt(ws.dir);
     db = await openMigrated(await ctx.freshUrl(), manifest);
     const transport = createTransport(deliverySettingsOf(manifest, ws.dir), {}, {});
-    running = await startServe({ dir: ws.dir, manifest, db, env: { HERALD_WRITE_KEY: 'k1, k2,k3' }, transport, log: logged.log, role: 'all', dryRun: false, workerId: 'test-worker', port: 0, host: '127.0.0.1' });
+    running = await startServe({
+      dir: ws.dir,
+      manifest,
+      db,
+      env: { HERALD_WRITE_KEY: 'k1, k2,k3' },
+      transport,
+      log: logged.log,
+      role: 'all',
+      dryRun: false,
+      workerId: 'test-worker',
+      port: 0,
+      host: '127.0.0.1',
+    });
     base = `http://127.0.0.1:${running.port}`;
   });
 
@@ -59,7 +74,8 @@ forEachDialect('herald serve', (ctx) => {
     ws?.dispose();
   });
 
-  const events = async (customer: string) => db.kysely.selectFrom('events').selectAll().where('customer_id', '=', customer).orderBy('at').execute();
+  const events = async (customer: string) =>
+    db.kysely.selectFrom('events').selectAll().where('customer_id', '=', customer).orderBy('at').execute();
 
   it('takes identify and track from @segment/analytics-node and sends the journey email on the real clock', async () => {
     const analytics = new Analytics({ writeKey: 'k2', host: base, flushInterval: 50, maxRetries: 2 });
@@ -94,8 +110,21 @@ forEachDialect('herald serve', (ctx) => {
   it('stores a retried call or batch once (messageId), and a page call as page_view', async () => {
     const batch = {
       batch: [
-        { type: 'track', userId: 'dup_1', event: 'purchase', properties: { item_id: 'A', amount: 3 }, messageId: 'dup-m1', timestamp: '2026-01-02T10:00:00Z' },
-        { type: 'page', userId: 'dup_1', name: 'Home', properties: { item_id: 'B', url: 'https://shop.example/b', title: 'B' }, messageId: 'dup-m2' },
+        {
+          type: 'track',
+          userId: 'dup_1',
+          event: 'purchase',
+          properties: { item_id: 'A', amount: 3 },
+          messageId: 'dup-m1',
+          timestamp: '2026-01-02T10:00:00Z',
+        },
+        {
+          type: 'page',
+          userId: 'dup_1',
+          name: 'Home',
+          properties: { item_id: 'B', url: 'https://shop.example/b', title: 'B' },
+          messageId: 'dup-m2',
+        },
       ],
     };
     expect((await post(base, '/v1/batch', batch)).status).toBe(200);
@@ -108,7 +137,11 @@ forEachDialect('herald serve', (ctx) => {
     // A gzip body (as some sources send) is read the same way.
     const gz = await fetch(`${base}/v1/track`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip', authorization: `Basic ${Buffer.from('k1:').toString('base64')}` },
+      headers: {
+        'content-type': 'application/json',
+        'content-encoding': 'gzip',
+        authorization: `Basic ${Buffer.from('k1:').toString('base64')}`,
+      },
       body: gzipSync(JSON.stringify({ userId: 'dup_1', event: 'purchase', properties: { item_id: 'C', amount: 1 }, messageId: 'dup-m3' })),
     });
     expect(gz.status).toBe(200);
@@ -137,7 +170,9 @@ forEachDialect('herald serve', (ctx) => {
     expect(badTrait.body).toMatchObject({ error: 'invalid_email' });
     const anonymous = await post(base, '/v1/track', { anonymousId: 'a-1', event: 'purchase' });
     expect(anonymous.body.error).toBe('missing_user_id');
-    const tooBig = await post(base, '/v1/batch', { batch: [{ type: 'track', userId: 'bad_1', event: 'purchase', properties: { item_id: 'x'.repeat(520 * 1024) } }] });
+    const tooBig = await post(base, '/v1/batch', {
+      batch: [{ type: 'track', userId: 'bad_1', event: 'purchase', properties: { item_id: 'x'.repeat(520 * 1024) } }],
+    });
     expect(tooBig.status).toBe(413);
     expect(await events('bad_1')).toHaveLength(0);
     expect(await db.kysely.selectFrom('customers').select('id').where('id', '=', 'bad_1').executeTakeFirst()).toBeUndefined();
@@ -152,7 +187,10 @@ forEachDialect('herald serve', (ctx) => {
     });
     expect(mixed.status).toBe(400);
     expect(mixed.body.stored).toBe(2);
-    expect(mixed.body.errors.map((e: { index: number; messageId: string }) => [e.index, e.messageId])).toEqual([[1, 'mix-2'], [2, 'mix-3']]);
+    expect(mixed.body.errors.map((e: { index: number; messageId: string }) => [e.index, e.messageId])).toEqual([
+      [1, 'mix-2'],
+      [2, 'mix-3'],
+    ]);
     expect(mixed.body.errors[0].message).toContain('"nope"');
     expect((await events('mix_1')).map((e) => e.type).sort()).toEqual(['added_to_cart', 'purchase']);
     const metrics = await (await fetch(`${base}/metrics`)).text();
@@ -169,16 +207,33 @@ forEachDialect('herald serve', (ctx) => {
     }
     expect(limited?.status).toBe(429);
     expect(Number(limited!.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-    expect((await post(base, '/v1/track', { userId: 'rate_2', event: 'purchase', properties: { item_id: 'A', amount: 1 } }, 'k1')).status).toBe(200);
+    expect(
+      (await post(base, '/v1/track', { userId: 'rate_2', event: 'purchase', properties: { item_id: 'A', amount: 1 } }, 'k1')).status,
+    ).toBe(200);
   });
 
   it('starts segment-entry journeys within seconds: touched customers are re-evaluated for the segments reading their events', async () => {
     const big = { type: 'track', userId: 'vip_1', event: 'purchase', properties: { item_id: 'A', amount: 150 }, messageId: 'vip-1' };
     const small = { type: 'track', userId: 'vip_2', event: 'purchase', properties: { item_id: 'A', amount: 5 }, messageId: 'vip-2' };
     expect((await post(base, '/v1/batch', { batch: [big, small] })).status).toBe(200);
-    const entry = await waitFor('vip_1 entering vip_thanks', () => db.kysely.selectFrom('journey_entries').selectAll().where('journey', '=', 'vip_thanks').where('customer_id', '=', 'vip_1').executeTakeFirst(), 10_000);
+    const entry = await waitFor(
+      'vip_1 entering vip_thanks',
+      () =>
+        db.kysely
+          .selectFrom('journey_entries')
+          .selectAll()
+          .where('journey', '=', 'vip_thanks')
+          .where('customer_id', '=', 'vip_1')
+          .executeTakeFirst(),
+      10_000,
+    );
     expect(entry.status).toBe('active');
-    const members = await db.kysely.selectFrom('segment_memberships').select('customer_id').where('segment', '=', 'big_spenders').where('exited_at', 'is', null).execute();
+    const members = await db.kysely
+      .selectFrom('segment_memberships')
+      .select('customer_id')
+      .where('segment', '=', 'big_spenders')
+      .where('exited_at', 'is', null)
+      .execute();
     expect(members.map((m) => m.customer_id)).toEqual(['vip_1']);
   });
 
@@ -187,7 +242,17 @@ forEachDialect('herald serve', (ctx) => {
     const at = new Date(clock - 30_000).toISOString();
     const late = { userId: 'late_1', event: 'added_to_cart', properties: { item_id: 'A', price: 1 }, timestamp: at, messageId: 'late-1' };
     expect((await post(base, '/v1/track', late)).status).toBe(200);
-    const entry = await waitFor('late_1 entering cart_recovery', () => db.kysely.selectFrom('journey_entries').selectAll().where('journey', '=', 'cart_recovery').where('customer_id', '=', 'late_1').executeTakeFirst(), 10_000);
+    const entry = await waitFor(
+      'late_1 entering cart_recovery',
+      () =>
+        db.kysely
+          .selectFrom('journey_entries')
+          .selectAll()
+          .where('journey', '=', 'cart_recovery')
+          .where('customer_id', '=', 'late_1')
+          .executeTakeFirst(),
+      10_000,
+    );
     expect(Number(entry.entered_at)).toBe(Date.parse(at));
   });
 

@@ -61,7 +61,9 @@ describe('herald serve as a process [sqlite]', { timeout: 180_000 }, () => {
     // Every acknowledged batch is there, whole, before anything is retried.
     const db = openDatabase(dbUrl);
     try {
-      const ids = new Set((await db.kysely.selectFrom('events').select('id').where('source', '=', 'http').execute()).map((r) => String(r.id)));
+      const ids = new Set(
+        (await db.kysely.selectFrom('events').select('id').where('source', '=', 'http').execute()).map((r) => String(r.id)),
+      );
       for (const b of acknowledged) for (let i = 0; i < 40; i++) expect(ids.has(messageEventId(`kill-${b}-${i}`))).toBe(true);
     } finally {
       await db.close();
@@ -70,11 +72,20 @@ describe('herald serve as a process [sqlite]', { timeout: 180_000 }, () => {
     // The client retries what was not acknowledged (and, to be sure, some that were) on a restarted server.
     const second = await spawnServe([ws.dir, '--port', '0', '--dry-run'], ENV);
     try {
-      for (const b of [...unacknowledged, ...[...acknowledged].slice(0, 5)]) expect((await post(second.base, '/v1/batch', batchOf(b))).status).toBe(200);
+      for (const b of [...unacknowledged, ...[...acknowledged].slice(0, 5)])
+        expect((await post(second.base, '/v1/batch', batchOf(b))).status).toBe(200);
       const sent = new Set([...acknowledged, ...unacknowledged]);
       const check = openDatabase(dbUrl);
       try {
-        const n = Number((await check.kysely.selectFrom('events').select((eb) => eb.fn.countAll().as('n')).where('source', '=', 'http').executeTakeFirstOrThrow()).n);
+        const n = Number(
+          (
+            await check.kysely
+              .selectFrom('events')
+              .select((eb) => eb.fn.countAll().as('n'))
+              .where('source', '=', 'http')
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
         expect(n).toBe(sent.size * 40);
       } finally {
         await check.close();
@@ -88,12 +99,16 @@ describe('herald serve as a process [sqlite]', { timeout: 180_000 }, () => {
       expect(second.output()).toContain('"msg":"herald serve stopped"');
       const after = openDatabase(dbUrl);
       try {
-        const ids = new Set((await after.kysely.selectFrom('events').select('id').where('source', '=', 'http').execute()).map((r) => String(r.id)));
+        const ids = new Set(
+          (await after.kysely.selectFrom('events').select('id').where('source', '=', 'http').execute()).map((r) => String(r.id)),
+        );
         answers.forEach((a, k) => {
           if (a?.status === 200) for (let i = 0; i < 40; i++) expect(ids.has(messageEventId(`kill-${1000 + k}-${i}`))).toBe(true);
         });
         // No claim is left held by the stopped worker.
-        expect(await after.kysely.selectFrom('delivery_outbox').select('idempotency_key').where('status', '=', 'sending').execute()).toEqual([]);
+        expect(
+          await after.kysely.selectFrom('delivery_outbox').select('idempotency_key').where('status', '=', 'sending').execute(),
+        ).toEqual([]);
       } finally {
         await after.close();
       }
@@ -107,8 +122,12 @@ describe('herald serve as a process [sqlite]', { timeout: 180_000 }, () => {
     const before = await spawnServe([ws.dir, '--port', '0', '--dry-run'], ENV);
     const db = openDatabase(dbUrl);
     try {
-      expect((await post(before.base, '/v1/track', { userId: 'v_1', event: 'added_to_cart', properties: { item_id: 'A', price: 1 } })).status).toBe(200);
-      const first = await waitFor('v_1 entering cart_recovery', () => db.kysely.selectFrom('journey_entries').selectAll().where('customer_id', '=', 'v_1').executeTakeFirst());
+      expect(
+        (await post(before.base, '/v1/track', { userId: 'v_1', event: 'added_to_cart', properties: { item_id: 'A', price: 1 } })).status,
+      ).toBe(200);
+      const first = await waitFor('v_1 entering cart_recovery', () =>
+        db.kysely.selectFrom('journey_entries').selectAll().where('customer_id', '=', 'v_1').executeTakeFirst(),
+      );
       before.child.kill('SIGTERM');
       expect(await before.exited).toBe(0);
 
@@ -116,8 +135,12 @@ describe('herald serve as a process [sqlite]', { timeout: 180_000 }, () => {
       writeFileSync(path, readFileSync(path, 'utf8').replace('wait_1h: { wait: 1h, next: remind }', 'wait_1h: { wait: 2h, next: remind }'));
       const after = await spawnServe([ws.dir, '--port', '0', '--dry-run'], ENV);
       try {
-        expect((await post(after.base, '/v1/track', { userId: 'v_2', event: 'added_to_cart', properties: { item_id: 'A', price: 1 } })).status).toBe(200);
-        const second = await waitFor('v_2 entering cart_recovery', () => db.kysely.selectFrom('journey_entries').selectAll().where('customer_id', '=', 'v_2').executeTakeFirst());
+        expect(
+          (await post(after.base, '/v1/track', { userId: 'v_2', event: 'added_to_cart', properties: { item_id: 'A', price: 1 } })).status,
+        ).toBe(200);
+        const second = await waitFor('v_2 entering cart_recovery', () =>
+          db.kysely.selectFrom('journey_entries').selectAll().where('customer_id', '=', 'v_2').executeTakeFirst(),
+        );
         const v1 = await db.kysely.selectFrom('journey_entries').selectAll().where('customer_id', '=', 'v_1').executeTakeFirstOrThrow();
         expect(v1.version).toBe(first.version);
         expect(v1.status).toBe('active');
@@ -141,8 +164,14 @@ describe('herald serve replicas [postgres]', { timeout: 180_000 }, () => {
 
   it('an API replica and two worker replicas on one database send every message once, woken at once', async () => {
     const created = await createPostgresDatabase();
-    const roles = [['--role', 'api'], ['--role', 'worker', '--worker-id', 'worker-1'], ['--role', 'worker', '--worker-id', 'worker-2']];
-    const replicas = await Promise.all(workspaces.map((w, i) => spawnServe([w.dir, '--port', '0', '--dry-run', '--db', created.url, ...roles[i]!], ENV)));
+    const roles = [
+      ['--role', 'api'],
+      ['--role', 'worker', '--worker-id', 'worker-1'],
+      ['--role', 'worker', '--worker-id', 'worker-2'],
+    ];
+    const replicas = await Promise.all(
+      workspaces.map((w, i) => spawnServe([w.dir, '--port', '0', '--dry-run', '--db', created.url, ...roles[i]!], ENV)),
+    );
     // Both workers have made their first pass (they claim work from then on).
     await new Promise((r) => setTimeout(r, 1_000));
     const db = openDatabase(created.url);
@@ -158,17 +187,27 @@ describe('herald serve replicas [postgres]', { timeout: 180_000 }, () => {
           }).then((r) => expect(r.status).toBe(200)),
         ),
       );
-      await waitFor('every reminder sent', async () => {
-        const rows = await db.kysely.selectFrom('delivery_outbox').select('status').execute();
-        return rows.length === customers && rows.every((r) => r.status === 'sent') ? true : undefined;
-      }, 20_000).catch(async (e) => {
-        const rows = await db.kysely.selectFrom('delivery_outbox').select(['status', (eb) => eb.fn.countAll().as('n')]).groupBy('status').execute();
+      await waitFor(
+        'every reminder sent',
+        async () => {
+          const rows = await db.kysely.selectFrom('delivery_outbox').select('status').execute();
+          return rows.length === customers && rows.every((r) => r.status === 'sent') ? true : undefined;
+        },
+        20_000,
+      ).catch(async (e) => {
+        const rows = await db.kysely
+          .selectFrom('delivery_outbox')
+          .select(['status', (eb) => eb.fn.countAll().as('n')])
+          .groupBy('status')
+          .execute();
         throw new Error(`${(e as Error).message}: outbox ${JSON.stringify(rows)}; logs:\n${replicas.map((r) => r.output()).join('\n')}`);
       });
       // The API replica answers /v1 but runs no scheduler; a worker answers operations only.
       expect((await fetch(`${replicas[1]!.base}/v1/track`, { method: 'POST' })).status).toBe(404);
       expect((await fetch(`${replicas[1]!.base}/readyz`)).status).toBe(200);
-      const files = workspaces.flatMap((w) => (existsSync(join(w.dir, 'out')) ? readdirSync(join(w.dir, 'out')).filter((f) => f.endsWith('.eml')) : []));
+      const files = workspaces.flatMap((w) =>
+        existsSync(join(w.dir, 'out')) ? readdirSync(join(w.dir, 'out')).filter((f) => f.endsWith('.eml')) : [],
+      );
       expect(existsSync(join(workspaces[0]!.dir, 'out'))).toBe(false);
       expect(files).toHaveLength(customers);
       expect(new Set(files).size).toBe(customers);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { runPipeline } from '../../compiler/index.ts';
-import type { Manifest } from '../../compiler/types/manifest.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
 import type { Database } from '../../runtime/db/database.ts';
 import { migrate } from '../../runtime/db/migrate.ts';
 import { openDatabase } from '../../runtime/db/open.ts';
@@ -21,7 +21,9 @@ export interface ServeWorkspace {
  * A copy of examples/cart-abandonment for `herald serve` tests: `sendFirst` removes the journey's
  * first wait (its first step sends), `delivery` and `server` lines are added to herald.yaml.
  */
-export function cartWorkspace(options: { sendFirst?: boolean; delivery?: string[]; server?: string[]; files?: Record<string, string> } = {}): ServeWorkspace {
+export function cartWorkspace(
+  options: { sendFirst?: boolean; delivery?: string[]; server?: string[]; files?: Record<string, string> } = {},
+): ServeWorkspace {
   const dir = mkdtempSync(join(tmpdir(), 'herald-serve-'));
   cpSync(join(REPO, 'examples', 'cart-abandonment'), dir, { recursive: true });
   if (options.sendFirst) {
@@ -31,8 +33,15 @@ export function cartWorkspace(options: { sendFirst?: boolean; delivery?: string[
   const yaml = join(dir, 'herald.yaml');
   let text = readFileSync(yaml, 'utf8');
   const delivery = options.delivery ?? [];
-  text = text.replace('    from: Gift Shop <hello@shop.example>\n', `    from: Gift Shop <hello@shop.example>\n${delivery.map((l) => `    ${l}\n`).join('')}`);
-  if (options.server) text = text.replace('  timezone: Europe/London\n', `  timezone: Europe/London\n  server:\n${options.server.map((l) => `    ${l}\n`).join('')}`);
+  text = text.replace(
+    '    from: Gift Shop <hello@shop.example>\n',
+    `    from: Gift Shop <hello@shop.example>\n${delivery.map((l) => `    ${l}\n`).join('')}`,
+  );
+  if (options.server)
+    text = text.replace(
+      '  timezone: Europe/London\n',
+      `  timezone: Europe/London\n  server:\n${options.server.map((l) => `    ${l}\n`).join('')}`,
+    );
   writeFileSync(yaml, text);
   for (const [name, content] of Object.entries(options.files ?? {})) writeFileSync(join(dir, name), content);
   return { dir, dispose: () => rmSync(dir, { recursive: true, force: true }) };
@@ -41,7 +50,8 @@ export function cartWorkspace(options: { sendFirst?: boolean; delivery?: string[
 export function compileAt(dir: string): Manifest {
   const result = runPipeline(dir, { emit: true });
   const errors = result.diagnostics.filter((d) => d.severity === 'error');
-  if (errors.length > 0 || !result.emitted) throw new Error(`workspace has errors: ${errors.map((d) => `${d.code} ${d.message}`).join('; ')}`);
+  if (errors.length > 0 || !result.emitted)
+    throw new Error(`workspace has errors: ${errors.map((d) => `${d.code} ${d.message}`).join('; ')}`);
   return result.emitted.manifest;
 }
 
@@ -55,7 +65,8 @@ export async function openMigrated(url: string, manifest: Manifest, baseDir?: st
 /** A silent logger that keeps its lines (tests look for what was logged). */
 export function memoryLog(): { lines: string[]; log: import('../../runtime/serve/extension.ts').ServeLogger } {
   const lines: string[] = [];
-  const push = (level: string) => (msg: string, fields?: Record<string, unknown>) => void lines.push(JSON.stringify({ level, msg, ...fields }));
+  const push = (level: string) => (msg: string, fields?: Record<string, unknown>) =>
+    void lines.push(JSON.stringify({ level, msg, ...fields }));
   return { lines, log: { info: push('info'), warn: push('warn'), error: push('error') } };
 }
 
@@ -63,7 +74,13 @@ export function basic(key: string): string {
   return `Basic ${Buffer.from(`${key}:`).toString('base64')}`;
 }
 
-export async function post(base: string, path: string, body: unknown, key = 'k1', headers: Record<string, string> = {}): Promise<{ status: number; body: any; headers: Headers }> {
+export async function post(
+  base: string,
+  path: string,
+  body: unknown,
+  key = 'k1',
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: any; headers: Headers }> {
   const res = await fetch(`${base}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: basic(key), ...headers },
@@ -90,8 +107,14 @@ export async function waitFor<T>(what: string, fn: () => Promise<T | undefined> 
 }
 
 /** `herald serve` as a real process; resolves once it listens, with its URL. */
-export async function spawnServe(args: string[], env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; base: string; output: () => string; exited: Promise<number | null> }> {
-  const child = spawn(process.execPath, [join(REPO, 'bin/herald.js'), 'serve', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+export async function spawnServe(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ child: ChildProcess; base: string; output: () => string; exited: Promise<number | null> }> {
+  const child = spawn(process.execPath, [join(REPO, 'bin/herald.js'), 'serve', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
   let out = '';
   child.stdout!.on('data', (d) => (out += String(d)));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));

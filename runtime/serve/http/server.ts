@@ -39,8 +39,16 @@ export class HttpServer {
 
   constructor(private readonly options: HttpServerOptions) {
     this.limiter = new RateLimiter(options.rateLimit);
-    this.requests = options.metrics.counter('herald_http_requests_total', 'HTTP requests answered, by route and status.', ['route', 'status']);
-    this.seconds = options.metrics.histogram('herald_http_request_seconds', 'Time to answer an HTTP request, by route.', [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], ['route']);
+    this.requests = options.metrics.counter('herald_http_requests_total', 'HTTP requests answered, by route and status.', [
+      'route',
+      'status',
+    ]);
+    this.seconds = options.metrics.histogram(
+      'herald_http_request_seconds',
+      'Time to answer an HTTP request, by route.',
+      [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      ['route'],
+    );
     this.server = createServer({ keepAliveTimeout: 5_000 }, (req, res) => void this.serve(req, res));
   }
 
@@ -90,7 +98,14 @@ export class HttpServer {
   }
 
   private async answer(req: IncomingMessage): Promise<{ response: ServeResponse; route?: string }> {
-    if (this.draining) return { response: json(503, { error: 'shutting_down', message: 'the server is shutting down; retry on another replica' }, { 'Retry-After': '1' }) };
+    if (this.draining)
+      return {
+        response: json(
+          503,
+          { error: 'shutting_down', message: 'the server is shutting down; retry on another replica' },
+          { 'Retry-After': '1' },
+        ),
+      };
     let url: URL;
     try {
       url = new URL(req.url ?? '/', 'http://herald.invalid');
@@ -100,17 +115,30 @@ export class HttpServer {
     const method = req.method ?? 'GET';
     const found = this.router.match(method, url.pathname);
     if (!found) return { response: json(404, { error: 'not_found', message: `no route for ${method} ${url.pathname}` }) };
-    if ('allowed' in found) return { response: json(405, { error: 'method_not_allowed', message: `${url.pathname} takes ${found.allowed.join(', ')}` }, { Allow: found.allowed.join(', ') }) };
+    if ('allowed' in found)
+      return {
+        response: json(
+          405,
+          { error: 'method_not_allowed', message: `${url.pathname} takes ${found.allowed.join(', ')}` },
+          { Allow: found.allowed.join(', ') },
+        ),
+      };
     const { route, params } = found;
     const label = route.path;
     if (route.rateLimit !== false) {
       const wait = this.limiter.take(rateKey(req));
-      if (wait > 0) return { route: label, response: json(429, { error: 'rate_limited', message: `too many requests; retry in ${wait} s` }, { 'Retry-After': String(wait) }) };
+      if (wait > 0)
+        return {
+          route: label,
+          response: json(429, { error: 'rate_limited', message: `too many requests; retry in ${wait} s` }, { 'Retry-After': String(wait) }),
+        };
     }
     const limit = route.bodyLimit ?? DEFAULT_BODY_LIMIT;
     const body = await readBody(req, limit);
-    if (body === 'too_large') return { route: label, response: json(413, { error: 'payload_too_large', message: `the body is larger than ${limit} bytes` }) };
-    if (body === 'bad_encoding') return { route: label, response: json(400, { error: 'bad_request', message: 'the body is not valid gzip' }) };
+    if (body === 'too_large')
+      return { route: label, response: json(413, { error: 'payload_too_large', message: `the body is larger than ${limit} bytes` }) };
+    if (body === 'bad_encoding')
+      return { route: label, response: json(400, { error: 'bad_request', message: 'the body is not valid gzip' }) };
     const request: ServeRequest = {
       method,
       path: url.pathname,

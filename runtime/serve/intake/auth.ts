@@ -14,7 +14,12 @@ export class WriteKeys {
   }
 
   static fromEnv(env: NodeJS.ProcessEnv, variable: string): WriteKeys {
-    return new WriteKeys((env[variable] ?? '').split(',').map((k) => k.trim()).filter((k) => k !== ''));
+    return new WriteKeys(
+      (env[variable] ?? '')
+        .split(',')
+        .map((k) => k.trim())
+        .filter((k) => k !== ''),
+    );
   }
 
   get size(): number {

@@ -31,7 +31,11 @@ export async function eventIntake(context: ServeContext): Promise<ServeFeature> 
   const mapper = new MessageMapper(context.manifest.dataModel, timezone, () => context.now().getTime());
   const writer = await IntakeWriter.open(context.db, context.manifest.dataModel, () => Date.now());
   const accepted = context.metrics.counter('herald_events_accepted_total', 'Messages committed by event intake, by call type.', ['type']);
-  const duplicates = context.metrics.counter('herald_events_duplicate_total', 'Messages already stored (a retried call or batch), not stored again.', ['type']);
+  const duplicates = context.metrics.counter(
+    'herald_events_duplicate_total',
+    'Messages already stored (a retried call or batch), not stored again.',
+    ['type'],
+  );
   const rejected = context.metrics.counter('herald_events_rejected_total', 'Messages refused by event intake, by reason.', ['reason']);
 
   const refuse = (status: number, reason: string, message: string, headers?: Record<string, string>): ServeResponse => {
@@ -40,8 +44,16 @@ export async function eventIntake(context: ServeContext): Promise<ServeFeature> 
   };
 
   async function handle(kind: MessageKind | 'batch', request: ServeRequest): Promise<ServeResponse> {
-    if (keys.size === 0) return json(503, { success: false, error: 'no_write_key', message: `event intake is closed: ${settings.writeKeyEnv} is not set on the server` });
-    if (!keys.accepts(request.headers)) return refuse(401, 'unauthorized', 'missing or wrong write key (send it as the HTTP Basic user name)', { 'WWW-Authenticate': 'Basic realm="herald"' });
+    if (keys.size === 0)
+      return json(503, {
+        success: false,
+        error: 'no_write_key',
+        message: `event intake is closed: ${settings.writeKeyEnv} is not set on the server`,
+      });
+    if (!keys.accepts(request.headers))
+      return refuse(401, 'unauthorized', 'missing or wrong write key (send it as the HTTP Basic user name)', {
+        'WWW-Authenticate': 'Basic realm="herald"',
+      });
     let body: unknown;
     try {
       body = JSON.parse(request.body.toString('utf8'));
@@ -52,7 +64,8 @@ export async function eventIntake(context: ServeContext): Promise<ServeFeature> 
     if (kind === 'batch') {
       const batch = (body as { batch?: unknown } | null)?.batch;
       if (!Array.isArray(batch)) return refuse(400, 'invalid_batch', 'a batch body is {"batch": [...]}');
-      if (batch.length > MAX_BATCH) return refuse(400, 'invalid_batch', `a batch holds at most ${MAX_BATCH} messages, this one ${batch.length}`);
+      if (batch.length > MAX_BATCH)
+        return refuse(400, 'invalid_batch', `a batch holds at most ${MAX_BATCH} messages, this one ${batch.length}`);
       for (const m of batch) items.push({ kind: kindOf(m), message: m });
     } else items.push({ kind, message: body });
 
@@ -64,7 +77,9 @@ export async function eventIntake(context: ServeContext): Promise<ServeFeature> 
       const outcome = item.kind === ('unsupported' as MessageKind) ? undefined : mapper.map(item.kind, item.message);
       if (!outcome || !outcome.ok) {
         const reason = outcome ? outcome.reason : 'unsupported_type';
-        const message = outcome ? outcome.message : `type "${String((item.message as { type?: unknown })?.type)}" is not taken (track, identify and page are)`;
+        const message = outcome
+          ? outcome.message
+          : `type "${String((item.message as { type?: unknown })?.type)}" is not taken (track, identify and page are)`;
         rejected.inc({ reason });
         errors.push({ index, ...(messageId !== undefined ? { messageId } : {}), reason, message });
         return;
@@ -93,10 +108,21 @@ export async function eventIntake(context: ServeContext): Promise<ServeFeature> 
     if (stored > 0) context.wake();
     if (errors.length === 0) return json(200, { success: true });
     if (kind !== 'batch') return json(400, { success: false, error: errors[0]!.reason, message: errors[0]!.message });
-    return json(400, { success: false, error: 'invalid_messages', message: `${errors.length} of ${items.length} messages were refused; the others are stored`, stored: rows.length, errors });
+    return json(400, {
+      success: false,
+      error: 'invalid_messages',
+      message: `${errors.length} of ${items.length} messages were refused; the others are stored`,
+      stored: rows.length,
+      errors,
+    });
   }
 
-  const route = (path: string, kind: MessageKind | 'batch'): Route => ({ method: 'POST', path, bodyLimit: settings.bodyLimit, handle: (r) => handle(kind, r) });
+  const route = (path: string, kind: MessageKind | 'batch'): Route => ({
+    method: 'POST',
+    path,
+    bodyLimit: settings.bodyLimit,
+    handle: (r) => handle(kind, r),
+  });
   return {
     name: 'event-intake',
     routes: [route('/v1/track', 'track'), route('/v1/identify', 'identify'), route('/v1/page', 'page'), route('/v1/batch', 'batch')],

@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto';
-import type { DataModel, FieldDef } from '../../../compiler/types/data-model.ts';
+import type { DataModel, FieldDef } from '../../../compiler/contract/data-model.ts';
 import { coerceValue, Invalid } from '../../ingest/coerce/values.ts';
 import { makeTimestampParser, type TimestampParser } from '../../ingest/coerce/timestamp.ts';
 import { defaultEventId, type MappedRow } from '../../ingest/map-row.ts';
@@ -45,15 +45,25 @@ export class MessageMapper {
   }
 
   map(kind: MessageKind, message: unknown): MessageOutcome {
-    if (typeof message !== 'object' || message === null || Array.isArray(message)) return bad('invalid_message', 'a message must be a JSON object');
+    if (typeof message !== 'object' || message === null || Array.isArray(message))
+      return bad('invalid_message', 'a message must be a JSON object');
     const m = message as Record<string, unknown>;
     const id = coerceValue(m.userId, 'id', this.parseTimestamp);
     if (id instanceof Invalid) return bad(id.reason, `userId: ${id.detail}`);
     if (id === null) {
-      return bad('missing_user_id', m.anonymousId !== undefined ? 'userId is missing: Herald keeps customers by userId, so anonymous calls are not stored' : 'userId is missing');
+      return bad(
+        'missing_user_id',
+        m.anonymousId !== undefined
+          ? 'userId is missing: Herald keeps customers by userId, so anonymous calls are not stored'
+          : 'userId is missing',
+      );
     }
     const messageId = m.messageId;
-    if (messageId !== undefined && messageId !== null && (typeof messageId !== 'string' || messageId.length === 0 || messageId.length > MAX_MESSAGE_ID)) {
+    if (
+      messageId !== undefined &&
+      messageId !== null &&
+      (typeof messageId !== 'string' || messageId.length === 0 || messageId.length > MAX_MESSAGE_ID)
+    ) {
       return bad('invalid_message_id', `messageId must be a string of 1 to ${MAX_MESSAGE_ID} characters`);
     }
     if (kind === 'identify') return this.identify(id as string, m);
@@ -79,12 +89,18 @@ export class MessageMapper {
   private event(kind: 'track' | 'page', id: string, m: Record<string, unknown>, messageId: string | undefined): MessageOutcome {
     let type: string;
     if (kind === 'page') {
-      if (!this.takesPages) return bad('unknown_event_type', 'page calls are stored as page_view events, which the data model does not declare');
+      if (!this.takesPages)
+        return bad('unknown_event_type', 'page calls are stored as page_view events, which the data model does not declare');
       type = 'page_view';
     } else {
-      if (typeof m.event !== 'string' || m.event.trim() === '') return bad('missing_event_type', 'event is missing: a track call names its event type');
+      if (typeof m.event !== 'string' || m.event.trim() === '')
+        return bad('missing_event_type', 'event is missing: a track call names its event type');
       type = m.event;
-      if (!Object.hasOwn(this.model.events, type)) return bad('unknown_event_type', `event "${type}" is not an event type of the data model${hint(type, Object.keys(this.model.events))}`);
+      if (!Object.hasOwn(this.model.events, type))
+        return bad(
+          'unknown_event_type',
+          `event "${type}" is not an event type of the data model${hint(type, Object.keys(this.model.events))}`,
+        );
     }
     const props = this.model.events[type]!;
     const properties = objectOf(m.properties, 'properties');
@@ -104,7 +120,8 @@ export class MessageMapper {
     }
     // A retried call or batch carries the same messageId: the same event id, stored once. Without
     // one, the event's content is its key, as for a file line (ingest's default event id).
-    event.id = messageId !== undefined ? messageEventId(messageId) : defaultEventId(HTTP_EVENT_SOURCE, event, this.propertyNames.get(type)!);
+    event.id =
+      messageId !== undefined ? messageEventId(messageId) : defaultEventId(HTTP_EVENT_SOURCE, event, this.propertyNames.get(type)!);
     event.source = HTTP_EVENT_SOURCE;
     return { ok: true, mapped: { event } };
   }

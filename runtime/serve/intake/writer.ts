@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { DataModel } from '../../../compiler/types/data-model.ts';
+import type { DataModel } from '../../../compiler/contract/data-model.ts';
 import type { Database } from '../../db/database.ts';
 import { forgottenHashes } from '../../ingest/forget.ts';
 import { Identity } from '../../ingest/identity.ts';
@@ -45,7 +45,9 @@ export class IntakeWriter {
     private readonly wallClock: () => number,
   ) {
     this.store = openStore(db, model);
-    this.emailField = model.customers.mergeByEmail ? Object.entries(model.customers.fields).find(([, f]) => f.type === 'email')?.[0] : undefined;
+    this.emailField = model.customers.mergeByEmail
+      ? Object.entries(model.customers.fields).find(([, f]) => f.type === 'email')?.[0]
+      : undefined;
   }
 
   static async open(db: Database, model: DataModel, wallClock: () => number = Date.now): Promise<IntakeWriter> {

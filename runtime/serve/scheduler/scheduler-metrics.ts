@@ -23,14 +23,25 @@ export class SchedulerMetrics {
   private readonly passSeconds;
   private readonly claims;
 
-  constructor(metrics: Metrics, private readonly db: Database) {
+  constructor(
+    metrics: Metrics,
+    private readonly db: Database,
+  ) {
     this.entered = metrics.counter('herald_journey_entries_total', 'Journey entries created, by journey.', ['journey']);
     this.sends = metrics.counter('herald_sends_total', 'Messages handed to the transport.');
     this.suppressed = metrics.counter('herald_suppressions_total', 'Sends suppressed by a gate, by reason.', ['reason']);
     this.outbox = metrics.gauge('herald_outbox_messages', 'Outbox rows by status.', ['status']);
-    this.latency = metrics.histogram('herald_event_to_send_seconds', 'From an event committed by intake to a message sent because of it.', LATENCY_BUCKETS);
+    this.latency = metrics.histogram(
+      'herald_event_to_send_seconds',
+      'From an event committed by intake to a message sent because of it.',
+      LATENCY_BUCKETS,
+    );
     this.passes = metrics.counter('herald_scheduler_passes_total', 'Scheduler passes (engine runs up to now).');
-    this.passSeconds = metrics.histogram('herald_scheduler_pass_seconds', 'Time of one scheduler pass.', [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5]);
+    this.passSeconds = metrics.histogram(
+      'herald_scheduler_pass_seconds',
+      'Time of one scheduler pass.',
+      [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5],
+    );
     this.claims = metrics.counter('herald_worker_claims_total', 'Outbox rows claimed by this worker, by outcome.', ['outcome']);
   }
 
@@ -52,7 +63,11 @@ export class SchedulerMetrics {
     if (d.delayed > 0) this.claims.inc({ outcome: 'delayed' }, d.delayed);
     if (d.retrying > 0) this.claims.inc({ outcome: 'retrying' }, d.retrying);
     if (d.failed > 0) this.claims.inc({ outcome: 'failed' }, d.failed);
-    const rows = await this.db.kysely.selectFrom(OUTBOX).select(['status', (eb) => eb.fn.countAll().as('n')]).groupBy('status').execute();
+    const rows = await this.db.kysely
+      .selectFrom(OUTBOX)
+      .select(['status', (eb) => eb.fn.countAll().as('n')])
+      .groupBy('status')
+      .execute();
     for (const status of ['queued', 'sending', 'sent', 'suppressed', 'failed']) this.outbox.set(0, { status });
     for (const r of rows) this.outbox.set(Number(r.n), { status: String(r.status) });
     if (d.sent > 0 && touches.length > 0) await this.observeLatency(touches, started, ended);

@@ -7,7 +7,7 @@
  * exactly those of `herald run`, and replicas on PostgreSQL share the work as parallel `herald
  * run` workers do (FOR UPDATE SKIP LOCKED claims, per-journey cursor locks, advisory locks).
  */
-import type { Manifest } from '../../../compiler/types/manifest.ts';
+import type { Manifest } from '../../../compiler/contract/manifest.ts';
 import type { Database } from '../../db/database.ts';
 import type { Transport } from '../../delivery/types.ts';
 import { runJourneys, RunBackInTimeError, type RunSummary } from '../../journeys/index.ts';

@@ -6,8 +6,8 @@
  * Traits are read as the last full refresh left them (segment_refresh rebuilds them).
  */
 import { sql, type Transaction } from 'kysely';
-import type { Expr } from '../../../compiler/types/ast.ts';
-import type { Manifest } from '../../../compiler/types/manifest.ts';
+import type { Expr } from '../../../compiler/contract/core/ast.ts';
+import type { Manifest } from '../../../compiler/contract/manifest.ts';
 import type { Database } from '../../db/database.ts';
 import { runCompiled } from '../../db/compiled.ts';
 import { segmentsOf, type RuntimeSegment } from '../../manifest.ts';
@@ -18,7 +18,9 @@ const TOUCHED = 'herald_touched_now';
 const NOW = 'herald_touched_members';
 
 export async function reevaluateSegments(db: Database, manifest: Manifest, touches: readonly Touch[], asOf: number): Promise<number> {
-  const entrySegments = new Set(journeysOf(manifest).flatMap((j) => (j.compiled.entry.kind === 'segment' ? [j.compiled.entry.segment] : [])));
+  const entrySegments = new Set(
+    journeysOf(manifest).flatMap((j) => (j.compiled.entry.kind === 'segment' ? [j.compiled.entry.segment] : [])),
+  );
   if (entrySegments.size === 0) return 0;
   const all = segmentsOf(manifest);
   const byName = new Map(all.map((s) => [s.name, s]));
@@ -33,19 +35,34 @@ export async function reevaluateSegments(db: Database, manifest: Manifest, touch
   return entered;
 }
 
-async function evaluateFor(trx: Transaction<any>, dialect: Database['dialect'], segment: RuntimeSegment, customers: string[], asOf: number): Promise<number> {
+async function evaluateFor(
+  trx: Transaction<any>,
+  dialect: Database['dialect'],
+  segment: RuntimeSegment,
+  customers: string[],
+  asOf: number,
+): Promise<number> {
   const tail = dialect === 'postgres' ? sql` on commit drop` : sql``;
   await sql`create temp table if not exists ${sql.table(TOUCHED)} (customer_id text primary key)${tail}`.execute(trx);
   await sql`create temp table if not exists ${sql.table(NOW)} (customer_id text primary key)${tail}`.execute(trx);
   await sql`delete from ${sql.table(TOUCHED)}`.execute(trx);
   await sql`delete from ${sql.table(NOW)}`.execute(trx);
   for (let i = 0; i < customers.length; i += 500) {
-    await trx.insertInto(TOUCHED).values(customers.slice(i, i + 500).map((customer_id) => ({ customer_id }))).execute();
+    await trx
+      .insertInto(TOUCHED)
+      .values(customers.slice(i, i + 500).map((customer_id) => ({ customer_id })))
+      .execute();
   }
-  await runCompiled(trx, dialect, segment.compiled.sql[dialect], { as_of: asOf }, {
-    prefix: `insert into ${NOW} (customer_id) select distinct customer_id from (`,
-    suffix: `) as herald_segment where customer_id in (select customer_id from ${TOUCHED})`,
-  });
+  await runCompiled(
+    trx,
+    dialect,
+    segment.compiled.sql[dialect],
+    { as_of: asOf },
+    {
+      prefix: `insert into ${NOW} (customer_id) select distinct customer_id from (`,
+      suffix: `) as herald_segment where customer_id in (select customer_id from ${TOUCHED})`,
+    },
+  );
   const name = segment.name;
   // The same diff as a full materialization (runtime/segments/memberships.ts), over the touched customers only.
   await sql`
@@ -62,7 +79,9 @@ async function evaluateFor(trx: Transaction<any>, dialect: Database['dialect'], 
     insert into segment_memberships (segment, customer_id, entered_at, exited_at)
     select ${name}, n.customer_id, ${asOf}, null from ${sql.table(NOW)} n
     where not exists (select 1 from segment_memberships m
-                      where m.segment = ${name} and m.customer_id = n.customer_id and (m.exited_at is null or m.entered_at = ${asOf}))`.execute(trx);
+                      where m.segment = ${name} and m.customer_id = n.customer_id and (m.exited_at is null or m.entered_at = ${asOf}))`.execute(
+    trx,
+  );
   return Number(opened.numAffectedRows ?? 0n);
 }
 

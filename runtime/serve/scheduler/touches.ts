@@ -13,7 +13,7 @@
  *   events (segments-now.ts), so segment-entry journeys start within seconds.
  */
 import { sql } from 'kysely';
-import type { Manifest } from '../../../compiler/types/manifest.ts';
+import type { Manifest } from '../../../compiler/contract/manifest.ts';
 import type { Database } from '../../db/database.ts';
 import { writeTransaction } from '../../delivery/write-transaction.ts';
 import { readClock } from '../../journeys/clock.ts';
@@ -35,17 +35,36 @@ const TAKE = 5_000;
 
 export async function takeTouches(db: Database): Promise<Touch[]> {
   const rows = await db.kysely.selectFrom('serve_touches').selectAll().orderBy('received_at').limit(TAKE).execute();
-  return rows.map((r) => ({ id: String(r.id), customerId: String(r.customer_id), type: String(r.type), at: Number(r.at), receivedAt: Number(r.received_at) }));
+  return rows.map((r) => ({
+    id: String(r.id),
+    customerId: String(r.customer_id),
+    type: String(r.type),
+    at: Number(r.at),
+    receivedAt: Number(r.received_at),
+  }));
 }
 
 export async function dropTouches(db: Database, touches: readonly Touch[]): Promise<void> {
   for (let i = 0; i < touches.length; i += 500) {
-    await db.kysely.deleteFrom('serve_touches').where('id', 'in', touches.slice(i, i + 500).map((t) => t.id)).execute();
+    await db.kysely
+      .deleteFrom('serve_touches')
+      .where(
+        'id',
+        'in',
+        touches.slice(i, i + 500).map((t) => t.id),
+      )
+      .execute();
   }
 }
 
 /** Makes the engine see late events and fresh segment entries; `asOf` is the instant the coming run goes up to. */
-export async function reactToTouches(db: Database, manifest: Manifest, touches: readonly Touch[], asOf: number, lateWindowMs: number): Promise<{ late: number; segmentEntries: number }> {
+export async function reactToTouches(
+  db: Database,
+  manifest: Manifest,
+  touches: readonly Touch[],
+  asOf: number,
+  lateWindowMs: number,
+): Promise<{ late: number; segmentEntries: number }> {
   if (touches.length === 0) return { late: 0, segmentEntries: 0 };
   const clock = await readClock(db.kysely);
   let late = 0;
@@ -69,7 +88,12 @@ async function reopenLate(db: Database, manifest: Manifest, earliest: Map<string
     if (entry.kind !== 'event') continue;
     const at = earliest.get(entry.event);
     if (at === undefined) continue;
-    await db.kysely.updateTable('journey_cursors').set({ entries_until: at - 1 }).where('journey', '=', journey.name).where('entries_until', '>=', at).execute();
+    await db.kysely
+      .updateTable('journey_cursors')
+      .set({ entries_until: at - 1 })
+      .where('journey', '=', journey.name)
+      .where('entries_until', '>=', at)
+      .execute();
   }
   const from = Math.min(...earliest.values()) - 1;
   await writeTransaction(db, async (trx) => {
