@@ -6,6 +6,7 @@ import { chooseDatabase, CommandFailure, compileWorkspace, openWorkspace, runRun
 import { deliverySettingsOf } from '../../runtime/delivery/settings.ts';
 import { createTransport } from '../../runtime/delivery/transports/index.ts';
 import { DeliveryError } from '../../runtime/delivery/problems.ts';
+import type { Transport } from '../../runtime/delivery/types.ts';
 import { syncSchema } from '../../runtime/db/sync.ts';
 import { traitTableSpecs } from '../../runtime/manifest.ts';
 import { jsonLogger } from '../../runtime/serve/log.ts';
@@ -61,7 +62,7 @@ export const serveCommand: Command = {
       // Templates are compiled: the MJML worker thread (and its memory) is not needed while serving.
       stopMjmlWorker();
       const log = jsonLogger((line) => io.stdout.write(line));
-      let transport;
+      let transport: Transport | undefined;
       try {
         const settings = serverSettingsOf(opened.manifest);
         if (role !== 'worker' && !(io.env[settings.writeKeyEnv] ?? '').split(',').some((k) => k.trim() !== '')) {
@@ -83,20 +84,26 @@ export const serveCommand: Command = {
             throw new CommandFailure(`${e.message}${e.problem.help ? `\n  help: ${e.problem.help}` : ''}`, EXIT_ERRORS);
           throw e;
         }
-        const running = await startServe({
-          dir: opened.dir,
-          manifest: opened.manifest,
-          db: opened.db,
-          env: io.env,
-          transport,
-          log,
-          role,
-          dryRun: values['dry-run'] === true,
-          workerId: values['worker-id'] ?? `worker-${process.pid}`,
-          ...(port !== undefined ? { port } : {}),
-          ...(host !== undefined ? { host } : {}),
-          ...(opened.db.dialect === 'postgres' ? { listenUrl: chooseDatabase(values.db, io.env, opened.manifest).url } : {}),
-        });
+        const sender = transport;
+        const running = await listening(
+          () =>
+            startServe({
+              dir: opened.dir,
+              manifest: opened.manifest,
+              db: opened.db,
+              env: io.env,
+              transport: sender,
+              log,
+              role,
+              dryRun: values['dry-run'] === true,
+              workerId: values['worker-id'] ?? `worker-${process.pid}`,
+              ...(port !== undefined ? { port } : {}),
+              ...(host !== undefined ? { host } : {}),
+              ...(opened.db.dialect === 'postgres' ? { listenUrl: chooseDatabase(values.db, io.env, opened.manifest).url } : {}),
+            }),
+          host ?? settings.host,
+          port ?? settings.port,
+        );
         io.stderr.write(
           `herald serve: listening on http://${host ?? running.settings.host}:${running.port} (${role}, ${opened.db.description})\n`,
         );
@@ -119,6 +126,26 @@ export const serveCommand: Command = {
     });
   },
 };
+
+/** Starts the server; a port in use or not allowed is a plain message (exit 2), not an internal error. */
+async function listening<T>(start: () => Promise<T>, host: string, port: number): Promise<T> {
+  try {
+    return await start();
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE')
+      throw new CommandFailure(
+        `cannot listen on ${host}:${port}: the port is in use (another herald serve?); choose one with --port`,
+        EXIT_USAGE,
+      );
+    if (code === 'EACCES' || code === 'EADDRNOTAVAIL')
+      throw new CommandFailure(
+        `cannot listen on ${host}:${port}: ${code === 'EACCES' ? 'not allowed (ports below 1024 need privileges)' : 'no such address on this machine'}`,
+        EXIT_USAGE,
+      );
+    throw e;
+  }
+}
 
 /** Resolves on SIGTERM or SIGINT; runs `reload` on every SIGHUP meanwhile (one at a time). */
 function untilStopped(reload: () => Promise<void>, log: ReturnType<typeof jsonLogger>): Promise<void> {
