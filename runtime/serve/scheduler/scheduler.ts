@@ -42,6 +42,7 @@ export class Scheduler {
   private loop: Promise<void> | undefined;
   private readonly stats: SchedulerMetrics;
   private passes = 0;
+  private warnedAhead = -Infinity;
 
   constructor(private readonly options: SchedulerOptions) {
     this.manifest = options.manifest;
@@ -120,8 +121,17 @@ export class Scheduler {
         largerCache: false,
       });
     } catch (e) {
-      // Another replica's clock is ahead of ours: its run covered this instant already.
-      if (e instanceof RunBackInTimeError) return;
+      // Another replica's clock is ahead of ours (its run covered this instant already), or a
+      // `herald run --until` went past now: nothing runs until the real clock catches up.
+      if (e instanceof RunBackInTimeError) {
+        if (e.clock - until > 60_000 && Date.now() - this.warnedAhead > 600_000) {
+          this.warnedAhead = Date.now();
+          this.options.log.warn('the run clock is ahead of the real clock; journeys wait until it catches up', {
+            clock: new Date(e.clock).toISOString(),
+          });
+        }
+        return;
+      }
       throw e;
     }
     if (touches.length > 0) await dropTouches(db, touches);
