@@ -112,7 +112,7 @@ export async function eventIntake(context: ServeContext): Promise<ServeFeature> 
       success: false,
       error: 'invalid_messages',
       message: `${errors.length} of ${items.length} messages were refused; the others are stored`,
-      stored: rows.length,
+      stored: outcomes.filter((o) => o !== 'forgotten').length,
       errors,
     });
   }
