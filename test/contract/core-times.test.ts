@@ -1,0 +1,42 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { parseDuration, parseTimeOfDay } from '../../compiler/contract/core/durations.ts';
+import { offsetInstant, parseDateTime, utcInstant } from '../../compiler/contract/core/instants.ts';
+import { isTimeZone } from '../../compiler/contract/core/zones.ts';
+
+describe('the language core: one reading of times, durations and zones', () => {
+  it('reads every ISO instant as Date does, and a time without an offset as UTC', () => {
+    fc.assert(
+      fc.property(fc.date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('2999-12-31T23:59:59Z'), noInvalidDate: true }), (d) => {
+        const iso = d.toISOString();
+        expect(utcInstant(iso)).toBe(d.getTime());
+        expect(utcInstant(iso.slice(0, -1))).toBe(d.getTime());
+        expect(utcInstant(iso.replace('T', ' '))).toBe(d.getTime());
+        expect(offsetInstant(iso.slice(0, -1))).toBeUndefined();
+      }),
+    );
+  });
+
+  it('applies offsets, and refuses moments that do not exist', () => {
+    expect(utcInstant('2011-12-09T12:00+01:00')).toBe(Date.UTC(2011, 11, 9, 11));
+    expect(utcInstant('2011-12-09T12:00:00-0530')).toBe(Date.UTC(2011, 11, 9, 17, 30));
+    expect(utcInstant('2011-12-09')).toBe(Date.UTC(2011, 11, 9));
+    expect(parseDateTime('2011-12-09')?.dateOnly).toBe(true);
+    for (const bad of ['2011-02-30', '2011-12-09T24:00', '2011-12-09T12:60', '09/12/2011', 'now', '']) expect(utcInstant(bad)).toBeUndefined();
+  });
+
+  it('reads durations and times of day with one grammar', () => {
+    expect(parseDuration('90s')).toBe(90_000);
+    expect(parseDuration('1.5h')).toBe(5_400_000);
+    expect(parseDuration(' 2w ')).toBe(1_209_600_000);
+    expect(parseDuration('a week')).toBeUndefined();
+    expect(parseTimeOfDay('08:05')).toBe(485);
+    expect(parseTimeOfDay('24:00')).toBeUndefined();
+  });
+
+  it('knows real time zones and nothing else', () => {
+    expect(isTimeZone('Europe/London')).toBe(true);
+    expect(isTimeZone('UTC')).toBe(true);
+    for (const bad of ['Europe/Londn', '', ' UTC', 'not a zone']) expect(isTimeZone(bad)).toBe(false);
+  });
+});
