@@ -16,6 +16,7 @@ import { UnknownCustomerError } from '../runtime/segments/customer-context.ts';
 import { ModelError } from '../runtime/models/problems.ts';
 import { DeliveryError } from '../runtime/delivery/problems.ts';
 import { utcInstant } from '../compiler/contract/core/instants.ts';
+import { printDiagnostics } from './print-diagnostics.ts';
 
 
 /**
@@ -35,26 +36,11 @@ export class CommandFailure extends Error {
 /** Compiles the workspace in `dir`; prints diagnostics to stderr; undefined when it has errors. */
 export function compileWorkspace(dir: string, io: CliIO): Manifest | undefined {
   const result = runPipeline(dir, { emit: true });
-  printDiagnostics(io, result.diagnostics);
+  printDiagnostics(result.diagnostics, { format: 'brief', io, to: 'stderr' });
   if (hasErrors(result.diagnostics) || !result.emitted) return undefined;
   return result.emitted.manifest;
 }
 
-/**
- * Errors in full (`file:line:col severity[code]: message`, notes, help: the compile command's
- * layout); warnings only counted, since a runtime command is not where definitions are reviewed.
- */
-export function printDiagnostics(io: CliIO, diagnostics: readonly Diagnostic[]): void {
-  for (const d of diagnostics) {
-    if (d.severity !== 'error') continue;
-    const where = d.file ? `${d.file}${d.range ? `:${d.range.start.line}:${d.range.start.column}` : ''}: ` : '';
-    io.stderr.write(`${where}${d.severity}[${d.code}]: ${d.message}\n`);
-    for (const note of d.notes ?? []) io.stderr.write(`  note: ${note.split('\n')[0]}\n`);
-    if (d.help) io.stderr.write(`  help: ${d.help}\n`);
-  }
-  const warnings = diagnostics.filter((d) => d.severity === 'warning').length;
-  if (warnings > 0) io.stderr.write(`${warnings} warning${warnings === 1 ? '' : 's'} in the workspace (\`herald validate\` shows them)\n`);
-}
 
 export interface DatabaseChoice {
   url: string;

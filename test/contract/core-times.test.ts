@@ -26,12 +26,9 @@ describe('the language core: one reading of times, durations and zones', () => {
   });
 
   it('reads durations and times of day with one grammar', () => {
-    expect(parseDuration('90s')).toBe(90_000);
-    expect(parseDuration('1.5h')).toBe(5_400_000);
-    expect(parseDuration(' 2w ')).toBe(1_209_600_000);
-    expect(parseDuration('a week')).toBeUndefined();
-    expect(parseTimeOfDay('08:05')).toBe(485);
-    expect(parseTimeOfDay('24:00')).toBeUndefined();
+    const read = ['48h', '0.5d', ' 15m ', '3w', 'soon', '15 minutes'].map(parseDuration);
+    expect(read).toEqual([172_800_000, 43_200_000, 900_000, 1_814_400_000, undefined, undefined]);
+    expect(['00:00', '23:59', '9:30', '12:60'].map(parseTimeOfDay)).toEqual([0, 1439, undefined, undefined]);
   });
 
   it('knows real time zones and nothing else', () => {
