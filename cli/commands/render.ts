@@ -6,7 +6,6 @@ import { oneOf, parseCommandArgs } from '../args.ts';
 import { runPipeline } from '../../compiler/index.ts';
 import type { Diagnostic } from '../../compiler/diagnostics/diagnostic.ts';
 import { suggest } from '../../compiler/diagnostics/suggest.ts';
-import { formatDiagnostics, wantsColor } from '../../compiler/diagnostics/format/index.ts';
 import { buildTemplate, type CompiledTemplate } from '../../compiler/3-analyze/templates/index.ts';
 import type { TemplateFacts } from '../../compiler/3-analyze/kinds/template.ts';
 import type { LoadedDocument } from '../../compiler/1-load/index.ts';

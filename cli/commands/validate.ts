@@ -5,7 +5,7 @@ import { untrainedModelWarnings } from '../model-readiness.ts';
 import { FORMATS } from '../../compiler/diagnostics/format/index.ts';
 import { printDiagnostics } from '../print-diagnostics.ts';
 import { oneOf, parseCommandArgs } from '../args.ts';
-import { EXIT_ERRORS, EXIT_OK, EXIT_USAGE, UsageError, type CliIO, type Command } from '../command.ts';
+import { EXIT_ERRORS, EXIT_OK, EXIT_USAGE, UsageError, type Command } from '../command.ts';
 
 const USAGE = `herald validate [dir] [--format pretty|json|github|sarif]
 
