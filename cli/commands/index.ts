@@ -22,6 +22,7 @@ export const commands: readonly CommandEntry[] = [
   { name: 'score', load: async () => (await import('./score.ts')).scoreCommand },
   { name: 'render', load: async () => (await import('./render.ts')).renderCommand },
   { name: 'run', load: async () => (await import('./run.ts')).runCommand },
+  { name: 'serve', load: async () => (await import('./serve.ts')).serveCommand },
   { name: 'report', load: async () => (await import('./report.ts')).reportCommand },
   { name: 'engagement', load: async () => (await import('./engagement.ts')).engagementCommand },
   { name: 'test', load: async () => (await import('./test.ts')).testCommand },
