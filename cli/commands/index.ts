@@ -12,6 +12,7 @@ import { segmentsCommand } from './segments.ts';
 import { explainCommand } from './explain.ts';
 import { reportCommand } from './report.ts';
 import { engagementCommand } from './engagement.ts';
+import { simulateEngagementCommand } from './simulate-engagement.ts';
 import { runCommand } from './run.ts';
 import { testCommand } from './test.ts';
 import { pipelineCommand } from './pipeline.ts';
@@ -37,6 +38,7 @@ export const commands: Command[] = [
   runCommand,
   reportCommand,
   engagementCommand,
+  simulateEngagementCommand,
   testCommand,
   planCommand,
   devCommand,
