@@ -86,7 +86,9 @@ export function retrainTasks(ctx: ServeContext, onCheck?: (check: RetrainCheck) 
         if (running) return;
         running = true;
         try {
-          onCheck?.(await check(now));
+          // Not `onCheck?.(await check(now))`: an optional call skips its arguments when there is no callback.
+          const result = await check(now);
+          onCheck?.(result);
         } finally {
           running = false;
         }
