@@ -58,7 +58,15 @@ export interface Scope {
   comparisons: number;
 }
 
-export function incrementality(data: InsightData, options: IncrementalityOptions): Scope[] {
+export function incrementality(data: InsightData, given: IncrementalityOptions): Scope[] {
+  // Membership is a hash per customer, asked several times per touch: once per customer is enough.
+  const known = new Map<string, boolean>();
+  const inControl = (id: string) => {
+    let v = known.get(id);
+    if (v === undefined) known.set(id, (v = given.inControl(id)));
+    return v;
+  };
+  const options = { ...given, inControl };
   const conversions = conversionsByCustomer(data.conversions);
   const scopes: Scope[] = [];
   const byOrigin = groupBy(data.touches, (t) => `${t.originKind}\u0000${t.originName}`);
@@ -151,7 +159,8 @@ function firstPerCustomer(touches: readonly Touch[]): Touch[] {
     const seen = first.get(t.customerId);
     if (!seen || t.at < seen.at || (t.at === seen.at && t.key < seen.key)) first.set(t.customerId, t);
   }
-  return [...first.values()].sort((a, b) => (a.customerId < b.customerId ? -1 : 1));
+  // No order needed: the bootstrap sorts what it resamples, so the result does not depend on it.
+  return [...first.values()];
 }
 
 /** Whether the customer converted in (at, at + window], and the revenue of those conversions. */

@@ -102,8 +102,9 @@ interface Sparse {
   nonZero: Float64Array;
 }
 
+/** Sorted, so the same values give the same resamples whatever order the customers came in. */
 function sparse(values: Float64Array): Sparse {
-  return { n: values.length, nonZero: values.filter((v) => v !== 0) };
+  return { n: values.length, nonZero: values.filter((v) => v !== 0).sort() };
 }
 
 /** The mean of n draws with replacement: how many draws hit a non-zero value (binomial), then which. */
@@ -117,13 +118,16 @@ function resampledMean(s: Sparse, rng: Rng): number {
 }
 
 /**
- * A binomial draw: by counting Bernoulli trials when n is small, else by the waiting-time method
- * (geometric gaps between successes), which costs O(np) and is exact.
+ * A binomial draw: by the waiting-time method (geometric gaps between successes), which is exact
+ * and costs O(np); past a variance of 1,000 by the normal approximation, whose error there is far
+ * below what a bootstrap percentile can tell apart.
  */
 export function binomial(n: number, p: number, rng: Rng): number {
   if (p <= 0) return 0;
   if (p >= 1) return n;
   if (p > 0.5) return n - binomial(n, 1 - p, rng);
+  const variance = n * p * (1 - p);
+  if (variance > 1000) return Math.min(n, Math.max(0, Math.round(n * p + Math.sqrt(variance) * rng.normal())));
   const logQ = Math.log(1 - p);
   let count = 0;
   let position = 0;
