@@ -1,4 +1,4 @@
-import type { Manifest } from '../../compiler/types/manifest.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
 import type { Database } from '../../runtime/db/database.ts';
 import { deliverySettingsOf } from '../../runtime/delivery/settings.ts';
 import { baseRateFromDatabase, experimentsOf, planExperiment, type ExperimentPlan } from '../../runtime/insights/planning.ts';

@@ -1,6 +1,6 @@
 import { diag } from '../../compiler/diagnostics/make.ts';
 import type { Diagnostic } from '../../compiler/diagnostics/diagnostic.ts';
-import type { Manifest } from '../../compiler/types/manifest.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
 import { experimentsOf, planExperiment, type ExperimentPlan, type ExperimentSpec } from '../../runtime/insights/planning.ts';
 
 /**

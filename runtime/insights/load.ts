@@ -1,5 +1,5 @@
 import type { Executor } from '../db/database.ts';
-import type { Manifest } from '../../compiler/types/manifest.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
 import { keyOfMessageId } from '../delivery/keys.ts';
 import { OUTBOX } from '../delivery/outbox.ts';
 import { GLOBAL_CONTROL_REASON } from './control-group.ts';

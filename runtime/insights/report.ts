@@ -1,5 +1,5 @@
 import type { Executor } from '../db/database.ts';
-import type { Manifest } from '../../compiler/types/manifest.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
 import type { ReportSettings } from '../delivery/settings.ts';
 import { attribute, type Attribution, type AttributionTotals } from './attribution.ts';
 import { inGlobalControl } from './control-group.ts';

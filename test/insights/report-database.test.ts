@@ -10,7 +10,7 @@ import { launchChromium } from '../../cli/browser.ts';
 import type { Command } from '../../cli/command.ts';
 import { reportCommand } from '../../cli/commands/report.ts';
 import { simulateEngagementCommand } from '../../cli/commands/simulate-engagement.ts';
-import type { Manifest } from '../../compiler/types/manifest.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
 import type { Database } from '../../runtime/db/database.ts';
 import { openDatabase } from '../../runtime/db/open.ts';
 import { deliverDue, enqueue, FileTransport, recordSuppressed } from '../../runtime/delivery/index.ts';

@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.ts';
 import { runPipeline } from '../../compiler/index.ts';
-import type { Manifest } from '../../compiler/types/manifest.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
 import type { Database } from '../../runtime/db/database.ts';
 import { migrate } from '../../runtime/db/migrate.ts';
 import { openDatabase } from '../../runtime/db/open.ts';
@@ -139,7 +139,7 @@ describe('model endpoints', () => {
     expect((await call(routes, path, { id }, { k: '0' })).json().error).toMatch(/k must be a whole number from 1 to 100/);
     expect((await call(routes, path, { id }, { k: 'lots' })).status).toBe(400);
     const unknown = await call(routes, path, { id }, { model: 'next_item' });
-    expect([unknown.status, unknown.json().error]).toEqual([404, 'no recommendations model "next_item"; did you mean "next_items"?']);
+    expect([unknown.status, unknown.json().error]).toEqual([404, 'no recommendations model "next_item"; the workspace has next_items']);
     expect((await call(routes, '/v1/customers/nobody/scores', { id: 'nobody' })).status).toBe(404);
     const off = await modelsAndInsights(context(manifest, new Date(END), {}));
     const closed = await call(off.routes, path, { id });

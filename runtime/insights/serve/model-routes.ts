@@ -1,6 +1,5 @@
-import type { Manifest } from '../../../compiler/types/manifest.ts';
-import type { ModelJobSpec } from '../../../compiler/models/job-spec.ts';
-import { suggest } from '../../../compiler/diagnostics/suggest.ts';
+import type { Manifest } from '../../../compiler/contract/manifest.ts';
+import type { ModelJobSpec } from '../../../compiler/contract/model-job.ts';
 import { modelOutputsByCustomer } from '../../models/store/customer-outputs.ts';
 import { modelRecommendationsByCustomer, popularRecommendationsFor, renderInputCache } from '../../render/from-database.ts';
 import type { Route, ServeContext } from '../../serve/extension.ts';
@@ -44,10 +43,7 @@ export function modelRoutes(ctx: ServeContext): Route[] {
         const named = request.query.get('model');
         const model = named ?? (recommenders.length === 1 ? recommenders[0] : undefined);
         if (model === undefined) return json(400, { error: recommenders.length === 0 ? 'this workspace has no recommendations model' : `name the model: ?model= one of ${recommenders.join(', ')}` });
-        if (!recommenders.includes(model)) {
-          const hint = suggest(model, recommenders);
-          return json(404, { error: `no recommendations model "${model.slice(0, 64)}"${hint ? `; did you mean "${hint}"?` : ''}`, models: recommenders });
-        }
+        if (!recommenders.includes(model)) return json(404, { error: `no recommendations model "${model.slice(0, 64)}"; the workspace has ${recommenders.join(', ') || 'none'}`, models: recommenders });
         if (!(await customerExists(id))) return json(404, { error: 'no such customer' });
         const count = Number(k);
         const modelled = (await modelRecommendationsByCustomer(ctx.db, ctx.manifest, model, [id], count)).get(id) ?? [];

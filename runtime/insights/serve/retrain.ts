@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { ModelJobSpec } from '../../../compiler/models/job-spec.ts';
+import type { ModelJobSpec } from '../../../compiler/contract/model-job.ts';
 import { SqlFeatureSource } from '../../models/features/sql.ts';
 import { ModelError } from '../../models/problems.ts';
 import { scoreModel } from '../../models/score-model.ts';

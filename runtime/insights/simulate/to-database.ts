@@ -1,5 +1,5 @@
 import type { Database } from '../../db/database.ts';
-import type { Manifest } from '../../../compiler/types/manifest.ts';
+import type { Manifest } from '../../../compiler/contract/manifest.ts';
 import { ingestEngagement, type EngagementRecord } from '../../delivery/engagement.ts';
 import { groupBy } from '../data.ts';
 import { loadInsightData } from '../load.ts';
