@@ -42,7 +42,13 @@ async function before(): Promise<void> {
   const ws = join(scratch, 'shop');
   cpSync(resolve('test/delivery/fixtures/shop'), ws, { recursive: true });
   const yaml = readFileSync(join(ws, 'herald.yaml'), 'utf8');
-  writeFileSync(join(ws, 'herald.yaml'), yaml.replace('    preferences_url: https://shop.example/email/preferences\n', '    preferences_url: https://shop.example/email/preferences\n    global_control: 5\n    report: { revenue: amount, cost_per_email: 0.01 }\n'));
+  writeFileSync(
+    join(ws, 'herald.yaml'),
+    yaml.replace(
+      '    preferences_url: https://shop.example/email/preferences\n',
+      '    preferences_url: https://shop.example/email/preferences\n    global_control: 5\n    report: { revenue: amount, cost_per_email: 0.01 }\n',
+    ),
+  );
   const result = runPipeline(ws, { emit: true });
   stopMjmlWorker();
   if (!result.emitted) throw new Error('the shop workspace does not compile');
@@ -53,24 +59,62 @@ async function before(): Promise<void> {
   const raw = db.sqlite!;
 
   const touches = simulatedMonth({ customers: RECIPIENTS, scopes: DEMO_SCOPES, globalControl: 5 });
-  const sim = simulateRecipients(touches, { seed: 1, windowMs: 7 * DAY, effects: { ten_percent: { uplift: 0.03, revenueEffect: 0.1, clickRate: 0.15 }, gift_guide: { uplift: 0.02, revenueEffect: 0, clickRate: 0.1 }, last_order_dates: { uplift: 0.01, revenueEffect: 0.2, clickRate: 0.1 } } });
-  const outbox = raw.prepare(`INSERT INTO delivery_outbox (idempotency_key, message_id, origin_kind, origin_name, origin_version, step, variant, experiment, customer_id, template, due_at, next_attempt_at, status, attempts, sent_at, reason)
+  const sim = simulateRecipients(touches, {
+    seed: 1,
+    windowMs: 7 * DAY,
+    effects: {
+      ten_percent: { uplift: 0.03, revenueEffect: 0.1, clickRate: 0.15 },
+      gift_guide: { uplift: 0.02, revenueEffect: 0, clickRate: 0.1 },
+      last_order_dates: { uplift: 0.01, revenueEffect: 0.2, clickRate: 0.1 },
+    },
+  });
+  const outbox =
+    raw.prepare(`INSERT INTO delivery_outbox (idempotency_key, message_id, origin_kind, origin_name, origin_version, step, variant, experiment, customer_id, template, due_at, next_attempt_at, status, attempts, sent_at, reason)
     VALUES (?, ?, ?, ?, 'v1', NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const customer = raw.prepare('INSERT INTO customers (id, email, email_consent) VALUES (?, ?, 1)');
-  const event = raw.prepare('INSERT INTO events (id, customer_id, type, at, source, message_id, template, journey, variant, amount) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+  const event = raw.prepare(
+    'INSERT INTO events (id, customer_id, type, at, source, message_id, template, journey, variant, amount) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  );
   raw.transaction(() => {
     for (const t of touches) {
       customer.run(t.customerId, `${t.customerId}@example.test`);
       const status = t.sent ? 'sent' : 'suppressed';
       const reason = t.holdout ? 'holdout' : t.globalControl ? 'global_control' : t.sent ? null : 'frequency_cap';
-      outbox.run(t.key, messageIdFor(t.key, 'shop.example'), t.originKind, t.originName, t.holdout ? 'holdout' : t.variant, t.experiment ?? null, t.customerId, t.template, t.at, t.at, status, t.sent ? 1 : 0, t.sent ? t.at : null, reason);
+      outbox.run(
+        t.key,
+        messageIdFor(t.key, 'shop.example'),
+        t.originKind,
+        t.originName,
+        t.holdout ? 'holdout' : t.variant,
+        t.experiment ?? null,
+        t.customerId,
+        t.template,
+        t.at,
+        t.at,
+        status,
+        t.sent ? 1 : 0,
+        t.sent ? t.at : null,
+        reason,
+      );
     }
     // Engagement: one delivery per message sent, the simulated first open and click, and repeated
     // opens and clicks (people open an email several times) up to ENGAGEMENT events in all.
     const rng = seededRng(2);
     const sent = touches.filter((t) => t.sent);
     let n = 0;
-    const add = (type: string, t: (typeof touches)[number], at: number) => event.run(`eng${n++}`, t.customerId, type, Math.round(at), 'engagement', messageIdFor(t.key, 'shop.example'), t.template, t.originName, t.variant, null);
+    const add = (type: string, t: (typeof touches)[number], at: number) =>
+      event.run(
+        `eng${n++}`,
+        t.customerId,
+        type,
+        Math.round(at),
+        'engagement',
+        messageIdFor(t.key, 'shop.example'),
+        t.template,
+        t.originName,
+        t.variant,
+        null,
+      );
     for (const t of sent) add('email_delivered', t, t.at + 60_000);
     for (const t of sent) {
       const e = sim.engagement.get(t.key);
@@ -84,7 +128,9 @@ async function before(): Promise<void> {
     for (const p of sim.purchases) event.run(`buy${p.id}`, p.customerId, 'purchase', p.at, 'simulated', null, null, null, null, p.revenue);
   })();
   raw.exec('ANALYZE');
-  process.stderr.write(`  ${touches.length.toLocaleString('en-GB')} recipients, ${ENGAGEMENT.toLocaleString('en-GB')} engagement events, ${sim.purchases.length.toLocaleString('en-GB')} purchases\n`);
+  process.stderr.write(
+    `  ${touches.length.toLocaleString('en-GB')} recipients, ${ENGAGEMENT.toLocaleString('en-GB')} engagement events, ${sim.purchases.length.toLocaleString('en-GB')} purchases\n`,
+  );
 }
 
 const settings = () => deliverySettingsOf(manifest);
@@ -119,8 +165,14 @@ const suite: BenchSuite = {
       run: () =>
         cpu.time('report', async () => {
           const s = settings();
-          const counts = await collectReport(db.kysely, manifest, { conversionEvent: s.report.conversionEvent, conversionWindowMs: s.report.conversionWindowMs });
-          const insights = await collectInsights(db.kysely, manifest, { settings: s.report, ...(s.globalControl !== undefined ? { globalControl: s.globalControl } : {}) });
+          const counts = await collectReport(db.kysely, manifest, {
+            conversionEvent: s.report.conversionEvent,
+            conversionWindowMs: s.report.conversionWindowMs,
+          });
+          const insights = await collectInsights(db.kysely, manifest, {
+            settings: s.report,
+            ...(s.globalControl !== undefined ? { globalControl: s.globalControl } : {}),
+          });
           sink += counts.origins.length + insights.incrementality.length;
         }),
     },
@@ -129,7 +181,8 @@ const suite: BenchSuite = {
     {
       description: 'the report on 100,000 recipients and 1,000,000 engagement events under 10 s of CPU (SQLite)',
       check: () => cpu.median('report', 1) < 10_000,
-      detail: (m) => `${(cpu.median('report', 1) / 1000).toFixed(2)} s CPU (reading alone ${(cpu.median('read', 1) / 1000).toFixed(2)} s CPU); wall ${((m[REPORT] ?? NaN) / 1000).toFixed(2)} s`,
+      detail: (m) =>
+        `${(cpu.median('report', 1) / 1000).toFixed(2)} s CPU (reading alone ${(cpu.median('read', 1) / 1000).toFixed(2)} s CPU); wall ${((m[REPORT] ?? NaN) / 1000).toFixed(2)} s`,
     },
   ],
 };

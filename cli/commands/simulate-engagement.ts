@@ -56,9 +56,14 @@ export const simulateEngagementCommand: Command = {
           io.stdout.write(`${JSON.stringify({ version: 1, seed, ...summary }, null, 2)}\n`);
           return EXIT_OK;
         }
-        io.stdout.write(`simulated (seed ${seed}) for ${summary.messages} messages sent: ${summary.opened} opened, ${summary.clicked} clicked, ${summary.purchases} purchases worth ${money(summary.revenue)}; ${summary.loaded} events stored\n`);
+        io.stdout.write(
+          `simulated (seed ${seed}) for ${summary.messages} messages sent: ${summary.opened} opened, ${summary.clicked} clicked, ${summary.purchases} purchases worth ${money(summary.revenue)}; ${summary.loaded} events stored\n`,
+        );
         if (summary.truth.length > 0) io.stdout.write('true effects (what `herald report` should find):\n');
-        for (const t of summary.truth) io.stdout.write(`  ${t.scope} ${t.variant}: conversion uplift ${points(t.true_conversion_uplift)}, revenue per recipient ${money(t.true_revenue_per_recipient, true)}\n`);
+        for (const t of summary.truth)
+          io.stdout.write(
+            `  ${t.scope} ${t.variant}: conversion uplift ${points(t.true_conversion_uplift)}, revenue per recipient ${money(t.true_revenue_per_recipient, true)}\n`,
+          );
         return EXIT_OK;
       } finally {
         await opened.db.close();
@@ -74,7 +79,8 @@ function parseEffect(text: string): [string, VariantEffect] {
   if (!m) throw new UsageError(`--effect "${text}" is not VARIANT=UPLIFT[:REVENUE], e.g. ten_percent=0.03:0.1`);
   const uplift = Number(m[2]);
   const revenueEffect = m[3] === undefined ? 0 : Number(m[3]);
-  if (uplift < -0.5 || uplift > 0.5) throw new UsageError(`--effect "${text}": the uplift is a change of a probability, between -0.5 and 0.5`);
+  if (uplift < -0.5 || uplift > 0.5)
+    throw new UsageError(`--effect "${text}": the uplift is a change of a probability, between -0.5 and 0.5`);
   if (revenueEffect <= -1) throw new UsageError(`--effect "${text}": the revenue effect must be above -1 (orders cannot cost the shop)`);
   return [m[1]!, { uplift, revenueEffect, clickRate: DEFAULT_EFFECT.clickRate }];
 }

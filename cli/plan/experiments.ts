@@ -27,31 +27,63 @@ export interface PlannedExperiment {
   detectable: boolean;
 }
 
-export async function planExperiments(o: { head: Manifest; headDir: string; changes: readonly DefinitionChange[]; campaigns: readonly CampaignImpact[]; forecast: Forecast | null; db?: Database; asOf: number }): Promise<{ experiments: PlannedExperiment[]; notes: PlanNote[] }> {
-  const changed = new Set(o.changes.filter((c) => c.change === 'added' || c.change === 'changed' || c.change === 'renamed').map((c) => `${c.kind}/${c.name}`));
+export async function planExperiments(o: {
+  head: Manifest;
+  headDir: string;
+  changes: readonly DefinitionChange[];
+  campaigns: readonly CampaignImpact[];
+  forecast: Forecast | null;
+  db?: Database;
+  asOf: number;
+}): Promise<{ experiments: PlannedExperiment[]; notes: PlanNote[] }> {
+  const changed = new Set(
+    o.changes.filter((c) => c.change === 'added' || c.change === 'changed' || c.change === 'renamed').map((c) => `${c.kind}/${c.name}`),
+  );
   const specs = experimentsOf(o.head).filter((s) => changed.has(`${s.kind === 'journey' ? 'Journey' : 'Campaign'}/${s.name}`));
   const experiments: PlannedExperiment[] = [];
   const notes: PlanNote[] = [];
   if (specs.length === 0) return { experiments, notes };
   const report = deliverySettingsOf(o.head, o.headDir).report;
-  const measured = o.db ? await baseRateFromDatabase(o.db.kysely, report.conversionEvent, report.conversionWindowMs, o.asOf).catch(() => undefined) : undefined;
+  const measured = o.db
+    ? await baseRateFromDatabase(o.db.kysely, report.conversionEvent, report.conversionWindowMs, o.asOf).catch(() => undefined)
+    : undefined;
   for (const spec of specs) {
-    const audience = spec.expectedAudience !== undefined ? { value: spec.expectedAudience, from: 'declared' as const } : audienceFromData(spec, o.campaigns, o.forecast);
-    const rate = spec.baseRate !== undefined ? { value: spec.baseRate, from: 'declared' as const } : measured !== undefined && measured > 0 ? { value: measured, from: 'data' as const } : undefined;
+    const audience =
+      spec.expectedAudience !== undefined
+        ? { value: spec.expectedAudience, from: 'declared' as const }
+        : audienceFromData(spec, o.campaigns, o.forecast);
+    const rate =
+      spec.baseRate !== undefined
+        ? { value: spec.baseRate, from: 'declared' as const }
+        : measured !== undefined && measured > 0
+          ? { value: measured, from: 'data' as const }
+          : undefined;
     if (!audience || !rate) {
-      notes.push({ code: 'HL397', severity: 'info', message: `experiment "${spec.experiment}" (${spec.kind} ${spec.name}) is not planned: ${!audience ? 'no audience (declare expected_audience on the split, or plan with data)' : 'no base rate (declare base_rate on the split, or plan with data)'}` });
+      notes.push({
+        code: 'HL397',
+        severity: 'info',
+        message: `experiment "${spec.experiment}" (${spec.kind} ${spec.name}) is not planned: ${!audience ? 'no audience (declare expected_audience on the split, or plan with data)' : 'no base rate (declare base_rate on the split, or plan with data)'}`,
+      });
       continue;
     }
     const p = planExperiment(spec, audience, rate);
     experiments.push(documentOf(p));
     if (!p.detectable) {
-      notes.push({ code: 'HL397', severity: 'warning', message: `experiment "${p.experiment}" (${p.kind} ${p.name}) can detect ${Number.isFinite(p.minimumDetectableEffect) ? `${(p.minimumDetectableEffect * 100).toFixed(1)} points` : 'nothing'} at 80% power with ${p.audience.toLocaleString('en-GB')} customers at a base rate of ${(p.baseRate * 100).toFixed(1)}%, not the ${(p.minimumEffect! * 100).toFixed(1)} points of minimum_effect` });
+      notes.push({
+        code: 'HL397',
+        severity: 'warning',
+        message: `experiment "${p.experiment}" (${p.kind} ${p.name}) can detect ${Number.isFinite(p.minimumDetectableEffect) ? `${(p.minimumDetectableEffect * 100).toFixed(1)} points` : 'nothing'} at 80% power with ${p.audience.toLocaleString('en-GB')} customers at a base rate of ${(p.baseRate * 100).toFixed(1)}%, not the ${(p.minimumEffect! * 100).toFixed(1)} points of minimum_effect`,
+      });
     }
   }
   return { experiments, notes };
 }
 
-function audienceFromData(spec: ReturnType<typeof experimentsOf>[number], campaigns: readonly CampaignImpact[], forecast: Forecast | null): { value: number; from: 'data' } | undefined {
+function audienceFromData(
+  spec: ReturnType<typeof experimentsOf>[number],
+  campaigns: readonly CampaignImpact[],
+  forecast: Forecast | null,
+): { value: number; from: 'data' } | undefined {
   if (spec.kind === 'campaign') {
     const n = campaigns.find((c) => c.name === spec.name)?.recipients.after;
     return n ? { value: n, from: 'data' } : undefined;

@@ -8,11 +8,14 @@ export function insightsLines(r: InsightsReport): string[] {
   const lines = [`attribution: ${a.model.replace('_', ' ')} within ${days(a.windowMs)}`];
   const credited = a.total.conversions - a.unattributed.conversions;
   const valued = r.revenueTracked;
-  lines.push(`  ${count(a.total.conversions)} conversions${valued ? ` worth ${money(a.total.revenue)}` : ''} by customers reached; ${count(credited, 2)}${valued ? ` worth ${money(a.total.revenue - a.unattributed.revenue)}` : ''} credited to messages, ${count(a.unattributed.conversions)} to none`);
+  lines.push(
+    `  ${count(a.total.conversions)} conversions${valued ? ` worth ${money(a.total.revenue)}` : ''} by customers reached; ${count(credited, 2)}${valued ? ` worth ${money(a.total.revenue - a.unattributed.revenue)}` : ''} credited to messages, ${count(a.unattributed.conversions)} to none`,
+  );
   const rows = r.credited.map((c) => [c.kind, c.name, count(c.sent), count(c.conversions, 2), ...(valued ? [money(c.revenue)] : [])]);
   if (rows.length > 0) lines.push(...table(['by', 'name', 'sent', 'conversions', ...(valued ? ['revenue'] : [])], rows));
   lines.push('', 'incremental effect (95% intervals; Bonferroni-corrected for A/B/n; revenue by bootstrap over customers):');
-  if (r.incrementality.every((s) => s.effects.length === 0)) lines.push('  no journey, campaign or experiment has a holdout or a global control group in this span');
+  if (r.incrementality.every((s) => s.effects.length === 0))
+    lines.push('  no journey, campaign or experiment has a holdout or a global control group in this span');
   for (const s of r.incrementality) for (const e of s.effects) lines.push(...effectLines(s, e, valued));
   return lines;
 }
@@ -28,7 +31,9 @@ function effectLines(s: Scope, e: Effect, valued: boolean): string[] {
   ];
   if (valued) {
     const rv = e.revenuePerRecipient;
-    out.push(`    revenue per recipient ${money(rv.estimate, true)} ${interval(rv.low, rv.high, (v) => money(v, true))}; incremental revenue ${money(e.incrementalRevenue.estimate, true)} ${interval(e.incrementalRevenue.low, e.incrementalRevenue.high, (v) => money(v, true))}${e.roi ? `; ROI ${pct(e.roi.estimate, 0)} ${interval(e.roi.low, e.roi.high, (v) => pct(v, 0))} on ${money(e.roi.cost)} of email` : ''}`);
+    out.push(
+      `    revenue per recipient ${money(rv.estimate, true)} ${interval(rv.low, rv.high, (v) => money(v, true))}; incremental revenue ${money(e.incrementalRevenue.estimate, true)} ${interval(e.incrementalRevenue.low, e.incrementalRevenue.high, (v) => money(v, true))}${e.roi ? `; ROI ${pct(e.roi.estimate, 0)} ${interval(e.roi.low, e.roi.high, (v) => pct(v, 0))} on ${money(e.roi.cost)} of email` : ''}`,
+    );
   }
   return out;
 }
@@ -43,7 +48,16 @@ export function insightsJson(r: InsightsReport, trace: boolean) {
       total: a.total,
       unattributed: a.unattributed,
       credited: r.credited,
-      ...(trace ? { credits: a.credits.map((c) => ({ conversion_event_id: c.conversionId, message_key: c.messageKey, weight: c.weight, revenue: c.revenue })) } : {}),
+      ...(trace
+        ? {
+            credits: a.credits.map((c) => ({
+              conversion_event_id: c.conversionId,
+              message_key: c.messageKey,
+              weight: c.weight,
+              revenue: c.revenue,
+            })),
+          }
+        : {}),
     },
     incrementality: r.incrementality.map((s) => ({
       kind: s.kind,
@@ -70,6 +84,10 @@ function days(ms: number): string {
 
 function table(header: string[], rows: string[][]): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => `  ${cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd()}`;
+  const line = (cells: string[]) =>
+    `  ${cells
+      .map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+      .join('  ')
+      .trimEnd()}`;
   return [line(header), ...rows.map(line)];
 }

@@ -83,7 +83,12 @@ function instant(t: Touch, model: AttributionModel): number {
 }
 
 /** The touches in `[at − window, at)` and their shares under the model. */
-function sharesOf(history: { touches: Touch[]; times: Float64Array } | undefined, c: Conversion, model: AttributionModel, windowMs: number): Array<[Touch, number]> {
+function sharesOf(
+  history: { touches: Touch[]; times: Float64Array } | undefined,
+  c: Conversion,
+  model: AttributionModel,
+  windowMs: number,
+): Array<[Touch, number]> {
   if (!history) return [];
   // Strictly before the conversion: the first index with time >= at, by the upper bound of at − ε.
   const end = lowerBound(history.times, c.at);
@@ -100,7 +105,11 @@ function sharesOf(history: { touches: Touch[]; times: Float64Array } | undefined
       return inWindow.map((t) => [t, 1 / n]);
     case 'position_based':
       if (n === 1) return [[inWindow[0]!, 1]];
-      if (n === 2) return [[inWindow[0]!, 0.5], [inWindow[1]!, 0.5]];
+      if (n === 2)
+        return [
+          [inWindow[0]!, 0.5],
+          [inWindow[1]!, 0.5],
+        ];
       return inWindow.map((t, i) => [t, i === 0 || i === n - 1 ? 0.4 : 0.2 / (n - 2)]);
   }
 }
@@ -116,4 +125,3 @@ function lowerBound(sorted: Float64Array, value: number): number {
   }
   return lo;
 }
-

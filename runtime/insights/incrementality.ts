@@ -90,7 +90,12 @@ export function incrementality(data: InsightData, given: IncrementalityOptions):
 }
 
 /** Everyone the scope reached (any variant) against its customers in the global control group. */
-function wholeAgainstControl(scope: Pick<Scope, 'kind' | 'name'>, touches: readonly Touch[], conversions: Map<string, Conversion[]>, options: IncrementalityOptions): Scope | undefined {
+function wholeAgainstControl(
+  scope: Pick<Scope, 'kind' | 'name'>,
+  touches: readonly Touch[],
+  conversions: Map<string, Conversion[]>,
+  options: IncrementalityOptions,
+): Scope | undefined {
   const first = firstPerCustomer(touches);
   if (!first.some((t) => options.inControl(t.customerId))) return undefined;
   const arms = groupBy(first, (t) => (options.inControl(t.customerId) ? 'global_control' : 'all'));
@@ -124,9 +129,15 @@ function compare(
       x += converted[i]!;
       r += revenue[i]!;
     }
-    outcomes.set(variant, { arm: { variant, control: variant === control, recipients: firsts.length, sent, converted: x, revenue: r }, converted, revenue });
+    outcomes.set(variant, {
+      arm: { variant, control: variant === control, recipients: firsts.length, sent, converted: x, revenue: r },
+      converted,
+      revenue,
+    });
   }
-  const arms = [...outcomes.values()].map((o) => o.arm).sort((a, b) => (a.control !== b.control ? (a.control ? 1 : -1) : a.variant < b.variant ? -1 : 1));
+  const arms = [...outcomes.values()]
+    .map((o) => o.arm)
+    .sort((a, b) => (a.control !== b.control ? (a.control ? 1 : -1) : a.variant < b.variant ? -1 : 1));
   const treatedArms = arms.filter((a) => !a.control);
   // A/B/n: more than two variants compared with one control is a family of tests.
   const comparisons = treatedArms.length > 2 ? treatedArms.length : 1;
@@ -135,16 +146,41 @@ function compare(
   if (base && base.arm.recipients > 0) {
     for (const arm of treatedArms) {
       const treated = outcomes.get(arm.variant)!;
-      const conversion = rateDifference(arm.converted, arm.recipients, base.arm.converted, base.arm.recipients, 1 - CONFIDENCE, comparisons)!;
+      const conversion = rateDifference(
+        arm.converted,
+        arm.recipients,
+        base.arm.converted,
+        base.arm.recipients,
+        1 - CONFIDENCE,
+        comparisons,
+      )!;
       const rng = seededRng(seedOf(`${scope.kind}/${scope.name}/${scope.experiment ?? ''}/${arm.variant}`));
       const perRecipient = meanDifference(treated.revenue, base.revenue, rng, 1 - CONFIDENCE, comparisons, options.resamples)!;
       const n = arm.recipients;
-      const incrementalRevenue = { ...perRecipient, estimate: perRecipient.estimate * n, low: perRecipient.low * n, high: perRecipient.high * n };
-      const effect: Effect = { variant: arm.variant, against: control, conversion, revenuePerRecipient: perRecipient, incrementalRevenue, significant: conversion.low > 0 || conversion.high < 0 };
+      const incrementalRevenue = {
+        ...perRecipient,
+        estimate: perRecipient.estimate * n,
+        low: perRecipient.low * n,
+        high: perRecipient.high * n,
+      };
+      const effect: Effect = {
+        variant: arm.variant,
+        against: control,
+        conversion,
+        revenuePerRecipient: perRecipient,
+        incrementalRevenue,
+        significant: conversion.low > 0 || conversion.high < 0,
+      };
       if (options.costPerEmail !== undefined && options.costPerEmail > 0 && arm.sent > 0) {
         const cost = arm.sent * options.costPerEmail;
         const roi = (v: number) => (v - cost) / cost;
-        effect.roi = { estimate: roi(incrementalRevenue.estimate), low: roi(incrementalRevenue.low), high: roi(incrementalRevenue.high), confidence: perRecipient.confidence, cost };
+        effect.roi = {
+          estimate: roi(incrementalRevenue.estimate),
+          low: roi(incrementalRevenue.low),
+          high: roi(incrementalRevenue.high),
+          confidence: perRecipient.confidence,
+          cost,
+        };
       }
       effects.push(effect);
     }

@@ -22,7 +22,21 @@ export interface LoadOptions {
 }
 
 export async function loadInsightData(db: Executor, manifest: Manifest, options: LoadOptions): Promise<InsightData> {
-  let q = db.selectFrom(OUTBOX).select(['idempotency_key', 'origin_kind', 'origin_name', 'experiment', 'variant', 'customer_id', 'template', 'status', 'reason', 'due_at', 'sent_at']);
+  let q = db
+    .selectFrom(OUTBOX)
+    .select([
+      'idempotency_key',
+      'origin_kind',
+      'origin_name',
+      'experiment',
+      'variant',
+      'customer_id',
+      'template',
+      'status',
+      'reason',
+      'due_at',
+      'sent_at',
+    ]);
   if (options.since !== undefined) q = q.where('due_at', '>=', options.since);
   if (options.until !== undefined) q = q.where('due_at', '<', options.until);
   const touches: Touch[] = [];
@@ -50,14 +64,25 @@ export async function loadInsightData(db: Executor, manifest: Manifest, options:
   }
   if (touches.length === 0) return { touches, conversions: [] };
   await readEngagement(db, manifest, byKey, earliest);
-  const conversions = await readConversions(db, manifest, options, new Set(touches.map((t) => t.customerId)), earliest - (options.lookbackMs ?? 0));
+  const conversions = await readConversions(
+    db,
+    manifest,
+    options,
+    new Set(touches.map((t) => t.customerId)),
+    earliest - (options.lookbackMs ?? 0),
+  );
   return { touches, conversions };
 }
 
 async function readEngagement(db: Executor, manifest: Manifest, byKey: Map<string, Touch>, from: number): Promise<void> {
   const types = (['email_opened', 'email_clicked'] as const).filter((t) => manifest.dataModel.events[t]?.message_id !== undefined);
   if (types.length === 0) return;
-  const rows = await db.selectFrom('events').select(['type', 'message_id', 'at']).where('type', 'in', [...types]).where('at', '>=', from).execute();
+  const rows = await db
+    .selectFrom('events')
+    .select(['type', 'message_id', 'at'])
+    .where('type', 'in', [...types])
+    .where('at', '>=', from)
+    .execute();
   for (const e of rows) {
     const key = keyOfMessageId(String(e.message_id ?? ''));
     const t = key ? byKey.get(key) : undefined;
@@ -69,12 +94,25 @@ async function readEngagement(db: Executor, manifest: Manifest, byKey: Map<strin
   }
 }
 
-async function readConversions(db: Executor, manifest: Manifest, options: LoadOptions, customers: ReadonlySet<string>, from: number): Promise<Conversion[]> {
+async function readConversions(
+  db: Executor,
+  manifest: Manifest,
+  options: LoadOptions,
+  customers: ReadonlySet<string>,
+  from: number,
+): Promise<Conversion[]> {
   const declared = manifest.dataModel.events[options.conversionEvent];
   if (!declared) return [];
-  const revenue = options.revenueProperty !== undefined && declared[options.revenueProperty]?.type === 'number' ? options.revenueProperty : undefined;
+  const revenue =
+    options.revenueProperty !== undefined && declared[options.revenueProperty]?.type === 'number' ? options.revenueProperty : undefined;
   const columns = ['id', 'customer_id', 'at', ...(revenue ? [revenue] : [])];
-  const rows = await db.selectFrom('events').select(columns as never).where('type', '=', options.conversionEvent).where('at', '>=', from).orderBy('at').execute();
+  const rows = await db
+    .selectFrom('events')
+    .select(columns as never)
+    .where('type', '=', options.conversionEvent)
+    .where('at', '>=', from)
+    .orderBy('at')
+    .execute();
   const out: Conversion[] = [];
   for (const r of rows as Array<Record<string, unknown>>) {
     const customerId = String(r.customer_id);

@@ -78,7 +78,13 @@ export function experimentsOf(manifest: Manifest): ExperimentSpec[] {
   return out.sort((a, b) => (`${a.kind}/${a.name}/${a.experiment}` < `${b.kind}/${b.name}/${b.experiment}` ? -1 : 1));
 }
 
-function specOf(split: SplitSpec, kind: ExperimentSpec['kind'], name: string, path: string[], templates: Record<string, string>): ExperimentSpec | undefined {
+function specOf(
+  split: SplitSpec,
+  kind: ExperimentSpec['kind'],
+  name: string,
+  path: string[],
+  templates: Record<string, string>,
+): ExperimentSpec | undefined {
   if (!split.name || !split.variants) return undefined;
   const s: ExperimentSpec = { kind, name, experiment: split.name, variants: split.variants, holdout: split.holdout ?? 0, path, templates };
   if (split.minimum_effect !== undefined) s.minimumEffect = split.minimum_effect;
@@ -87,14 +93,19 @@ function specOf(split: SplitSpec, kind: ExperimentSpec['kind'], name: string, pa
   return s;
 }
 
-export function planExperiment(spec: ExperimentSpec, audience: { value: number; from: 'declared' | 'data' }, baseRate: { value: number; from: 'declared' | 'data' }): ExperimentPlan {
+export function planExperiment(
+  spec: ExperimentSpec,
+  audience: { value: number; from: 'declared' | 'data' },
+  baseRate: { value: number; from: 'declared' | 'data' },
+): ExperimentPlan {
   const arms = Object.values(spec.variants).map((w) => (audience.value * w) / 100);
   const holdout = (audience.value * spec.holdout) / 100;
   const pairs: Array<[number, number]> = [];
   if (spec.holdout > 0) for (const n of arms) pairs.push([n, holdout]);
   else for (let i = 0; i < arms.length; i++) for (let j = i + 1; j < arms.length; j++) pairs.push([arms[i]!, arms[j]!]);
   const comparisons = arms.length > 2 ? pairs.length : 1;
-  const mde = pairs.length === 0 ? Infinity : Math.max(...pairs.map(([a, b]) => minimumDetectableEffect(baseRate.value, a, b, 0.05, comparisons)));
+  const mde =
+    pairs.length === 0 ? Infinity : Math.max(...pairs.map(([a, b]) => minimumDetectableEffect(baseRate.value, a, b, 0.05, comparisons)));
   return {
     kind: spec.kind,
     name: spec.name,
@@ -113,8 +124,13 @@ export function planExperiment(spec: ExperimentSpec, audience: { value: number; 
 
 /** One line for a person: "cart_offer_test (journey cart_recovery): detects ±2.9 pts at 80% power …". */
 export function planLine(p: ExperimentPlan): string {
-  const mde = Number.isFinite(p.minimumDetectableEffect) ? `${(p.minimumDetectableEffect * 100).toFixed(1)} pts` : 'nothing (an arm is empty)';
-  const want = p.minimumEffect !== undefined ? `; wants ${(p.minimumEffect * 100).toFixed(1)} pts: ${p.detectable ? 'detectable' : 'NOT detectable'}` : '';
+  const mde = Number.isFinite(p.minimumDetectableEffect)
+    ? `${(p.minimumDetectableEffect * 100).toFixed(1)} pts`
+    : 'nothing (an arm is empty)';
+  const want =
+    p.minimumEffect !== undefined
+      ? `; wants ${(p.minimumEffect * 100).toFixed(1)} pts: ${p.detectable ? 'detectable' : 'NOT detectable'}`
+      : '';
   return `${p.experiment} (${p.kind} ${p.name}): smallest detectable effect ${mde} at 80% power for ${p.audience.toLocaleString('en-GB')} customers (${p.audienceFrom}) at a base rate of ${(p.baseRate * 100).toFixed(1)}% (${p.baseRateFrom})${p.comparisons > 1 ? `, Bonferroni over ${p.comparisons} comparisons` : ''}${want}`;
 }
 
@@ -123,7 +139,10 @@ export function planLine(p: ExperimentPlan): string {
  * before `asOf` (what a holdout would be expected to do).
  */
 export async function baseRateFromDatabase(db: Executor, event: string, windowMs: number, asOf: number): Promise<number | undefined> {
-  const customers = await db.selectFrom('customers').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
+  const customers = await db
+    .selectFrom('customers')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .executeTakeFirst();
   const n = Number(customers?.n ?? 0);
   if (n === 0) return undefined;
   const converted = await db

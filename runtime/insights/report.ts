@@ -50,11 +50,22 @@ export async function collectInsights(db: Executor, manifest: Manifest, options:
     ...(s.revenueProperty ? { revenueProperty: s.revenueProperty } : {}),
   });
   const segmentsAt = options.segments ? await segmentsAtFromDatabase(db, [...new Set(data.touches.map((t) => t.customerId))]) : undefined;
-  return insightsOf(data, { ...options, revenueTracked: s.revenueProperty !== undefined && manifest.dataModel.events[s.conversionEvent]?.[s.revenueProperty] !== undefined }, segmentsAt);
+  return insightsOf(
+    data,
+    {
+      ...options,
+      revenueTracked: s.revenueProperty !== undefined && manifest.dataModel.events[s.conversionEvent]?.[s.revenueProperty] !== undefined,
+    },
+    segmentsAt,
+  );
 }
 
 /** The same report from data already in memory (the simulator's, or what `collectInsights` read). */
-export function insightsOf(data: InsightData, options: InsightsOptions & { revenueTracked?: boolean }, segmentsAt?: SegmentsAt): InsightsReport {
+export function insightsOf(
+  data: InsightData,
+  options: InsightsOptions & { revenueTracked?: boolean },
+  segmentsAt?: SegmentsAt,
+): InsightsReport {
   const s = options.settings;
   const attribution = attribute(data, s.attribution.model, s.attribution.windowMs);
   const scopes = incrementality(data, {
@@ -63,7 +74,13 @@ export function insightsOf(data: InsightData, options: InsightsOptions & { reven
     ...(s.costPerEmail !== undefined ? { costPerEmail: s.costPerEmail } : {}),
     ...(options.resamples !== undefined ? { resamples: options.resamples } : {}),
   });
-  return { attribution, credited: creditRows(data, attribution), incrementality: scopes, series: kpiSeries(data, attribution, segmentsAt), revenueTracked: options.revenueTracked ?? true };
+  return {
+    attribution,
+    credited: creditRows(data, attribution),
+    incrementality: scopes,
+    series: kpiSeries(data, attribution, segmentsAt),
+    revenueTracked: options.revenueTracked ?? true,
+  };
 }
 
 function creditRows(data: InsightData, a: Attribution): CreditRow[] {

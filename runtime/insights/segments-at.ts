@@ -11,7 +11,11 @@ export async function segmentsAtFromDatabase(db: Executor, customerIds: readonly
   const spans = new Map<string, Array<{ segment: string; from: number; to: number }>>();
   for (let i = 0; i < customerIds.length; i += 5000) {
     const chunk = customerIds.slice(i, i + 5000);
-    const rows = await db.selectFrom('segment_memberships').select(['segment', 'customer_id', 'entered_at', 'exited_at']).where('customer_id', 'in', chunk).execute();
+    const rows = await db
+      .selectFrom('segment_memberships')
+      .select(['segment', 'customer_id', 'entered_at', 'exited_at'])
+      .where('customer_id', 'in', chunk)
+      .execute();
     for (const r of rows) {
       const id = String(r.customer_id);
       const list = spans.get(id) ?? [];
@@ -19,5 +23,8 @@ export async function segmentsAtFromDatabase(db: Executor, customerIds: readonly
       spans.set(id, list);
     }
   }
-  return (customerId, at) => [...new Set((spans.get(customerId) ?? []).filter((s) => (s.from <= at || s.to === Infinity) && at < s.to).map((s) => s.segment))].sort();
+  return (customerId, at) =>
+    [
+      ...new Set((spans.get(customerId) ?? []).filter((s) => (s.from <= at || s.to === Infinity) && at < s.to).map((s) => s.segment)),
+    ].sort();
 }

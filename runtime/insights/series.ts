@@ -44,7 +44,10 @@ export function kpiSeries(data: InsightData, attribution: Attribution, segmentsA
     for (const [name, value] of Object.entries(delta) as Array<[keyof Kpis, number]>) k[name] += value;
   };
   const keysOf = (t: Touch, at: number): Array<[Dimension, string]> => {
-    const out: Array<[Dimension, string]> = [[t.originKind, t.originName], ['template', t.template]];
+    const out: Array<[Dimension, string]> = [
+      [t.originKind, t.originName],
+      ['template', t.template],
+    ];
     if (t.experiment !== undefined) out.push(['variant', `${t.experiment}/${t.variant}`]);
     if (segmentsAt) for (const s of segmentsAt(t.customerId, at)) out.push(['segment', s]);
     return out;
@@ -65,7 +68,16 @@ export function kpiSeries(data: InsightData, attribution: Attribution, segmentsA
   for (const [id, days] of table) {
     const [dimension, key] = id.split('\u0000') as [Dimension, string];
     const list = [...days].sort(([a], [b]) => (a < b ? -1 : 1)).map(([day, k]) => ({ day, ...k }));
-    const total = list.reduce((s, d) => ({ sent: s.sent + d.sent, opened: s.opened + d.opened, clicked: s.clicked + d.clicked, conversions: s.conversions + d.conversions, revenue: s.revenue + d.revenue }), { sent: 0, opened: 0, clicked: 0, conversions: 0, revenue: 0 });
+    const total = list.reduce(
+      (s, d) => ({
+        sent: s.sent + d.sent,
+        opened: s.opened + d.opened,
+        clicked: s.clicked + d.clicked,
+        conversions: s.conversions + d.conversions,
+        revenue: s.revenue + d.revenue,
+      }),
+      { sent: 0, opened: 0, clicked: 0, conversions: 0, revenue: 0 },
+    );
     out.push({ dimension, key, days: list, total });
   }
   return out.sort((a, b) => DIMENSIONS.indexOf(a.dimension) - DIMENSIONS.indexOf(b.dimension) || (a.key < b.key ? -1 : 1));

@@ -21,12 +21,18 @@ export function normalQuantile(p: number): number {
   const low = 0.02425;
   if (p < low) {
     const q = Math.sqrt(-2 * Math.log(p));
-    return (((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) / ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1);
+    return (
+      (((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) /
+      ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1)
+    );
   }
   if (p > 1 - low) return -normalQuantile(1 - p);
   const q = p - 0.5;
   const r = q * q;
-  return ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) / (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1);
+  return (
+    ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) /
+    (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1)
+  );
 }
 
 /**
@@ -58,7 +64,14 @@ export interface RateDifference extends Interval {
  * The difference of two conversion rates x₁/n₁ − x₂/n₂ with a Wald interval (unpooled standard
  * error) at `1 − alpha`. Undefined when either group is empty.
  */
-export function rateDifference(x1: number, n1: number, x2: number, n2: number, alpha = 1 - CONFIDENCE, comparisons = 1): RateDifference | undefined {
+export function rateDifference(
+  x1: number,
+  n1: number,
+  x2: number,
+  n2: number,
+  alpha = 1 - CONFIDENCE,
+  comparisons = 1,
+): RateDifference | undefined {
   if (n1 === 0 || n2 === 0) return undefined;
   const a = correctedAlpha(alpha, comparisons);
   const p1 = x1 / n1;
@@ -73,7 +86,15 @@ export function rateDifference(x1: number, n1: number, x2: number, n2: number, a
   const estimate = p1 - p2;
   const seTest = Math.sqrt((p1 * (1 - p1)) / n1 + (p2 * (1 - p2)) / n2);
   const raw = seTest > 0 ? 2 * (1 - normalCdf(Math.abs(estimate) / seTest)) : estimate === 0 ? 1 : 0;
-  return { estimate, low: centre - z * se, high: centre + z * se, confidence: 1 - a, rateTreated: p1, rateControl: p2, p: Math.min(1, raw * Math.max(1, comparisons)) };
+  return {
+    estimate,
+    low: centre - z * se,
+    high: centre + z * se,
+    confidence: 1 - a,
+    rateTreated: p1,
+    rateControl: p2,
+    p: Math.min(1, raw * Math.max(1, comparisons)),
+  };
 }
 
 /** Resamples of the bootstrap: enough for stable 2.5% and 97.5% percentiles. */
@@ -86,7 +107,14 @@ export const BOOTSTRAP_RESAMPLES = 1000;
  * percentiles of the resampled differences. Mostly-zero values (most recipients buy nothing)
  * are resampled as "how many non-zero draws" first, which is exact and much faster.
  */
-export function meanDifference(treated: Float64Array, control: Float64Array, rng: Rng, alpha = 1 - CONFIDENCE, comparisons = 1, resamples = BOOTSTRAP_RESAMPLES): Interval | undefined {
+export function meanDifference(
+  treated: Float64Array,
+  control: Float64Array,
+  rng: Rng,
+  alpha = 1 - CONFIDENCE,
+  comparisons = 1,
+  resamples = BOOTSTRAP_RESAMPLES,
+): Interval | undefined {
   if (treated.length === 0 || control.length === 0) return undefined;
   const a = correctedAlpha(alpha, comparisons);
   const t = sparse(treated);
@@ -160,7 +188,14 @@ export const POWER = 0.8;
  * against n₂ recipients at base rate p, two-sided `alpha` (corrected for the comparisons) and 80%
  * power: (z₁₋α/₂ + z_power) √(p(1 − p)(1/n₁ + 1/n₂)). Infinity when a group is empty.
  */
-export function minimumDetectableEffect(baseRate: number, n1: number, n2: number, alpha = 1 - CONFIDENCE, comparisons = 1, power = POWER): number {
+export function minimumDetectableEffect(
+  baseRate: number,
+  n1: number,
+  n2: number,
+  alpha = 1 - CONFIDENCE,
+  comparisons = 1,
+  power = POWER,
+): number {
   if (n1 <= 0 || n2 <= 0) return Infinity;
   const p = Math.min(Math.max(baseRate, 1e-6), 1 - 1e-6);
   const z = normalQuantile(1 - correctedAlpha(alpha, comparisons) / 2) + normalQuantile(power);

@@ -17,7 +17,10 @@ describe('minimum detectable effect', () => {
     expect(normalQuantile(0.8)).toBeCloseTo(0.841621, 6);
     expect(minimumDetectableEffect(0.05, 1000, 1000)).toBeCloseTo((1.959964 + 0.841621) * Math.sqrt(0.05 * 0.95 * 0.002), 5);
     // Bonferroni over 3 comparisons: z at 1 − 0.05/6.
-    expect(minimumDetectableEffect(0.05, 1000, 1000, 0.05, 3)).toBeCloseTo((normalQuantile(1 - 0.05 / 6) + 0.841621) * Math.sqrt(0.05 * 0.95 * 0.002), 5);
+    expect(minimumDetectableEffect(0.05, 1000, 1000, 0.05, 3)).toBeCloseTo(
+      (normalQuantile(1 - 0.05 / 6) + 0.841621) * Math.sqrt(0.05 * 0.95 * 0.002),
+      5,
+    );
   });
 
   it('has about 80% power: a true effect of that size is found in about 80% of simulated tests', () => {
@@ -36,12 +39,25 @@ describe('minimum detectable effect', () => {
   });
 
   it('plans a split by its least powered comparison, corrected for A/B/n', () => {
-    const spec: ExperimentSpec = { kind: 'campaign', name: 'c', experiment: 'x', variants: { a: 30, b: 30, c: 30 }, holdout: 10, minimumEffect: 0.02, path: [], templates: {} };
+    const spec: ExperimentSpec = {
+      kind: 'campaign',
+      name: 'c',
+      experiment: 'x',
+      variants: { a: 30, b: 30, c: 30 },
+      holdout: 10,
+      minimumEffect: 0.02,
+      path: [],
+      templates: {},
+    };
     const plan = planExperiment(spec, { value: 10_000, from: 'declared' }, { value: 0.05, from: 'declared' });
     expect(plan.comparisons).toBe(3);
     expect(plan.minimumDetectableEffect).toBeCloseTo(minimumDetectableEffect(0.05, 3000, 1000, 0.05, 3), 12);
     expect(plan.detectable).toBe(false);
-    const two = planExperiment({ ...spec, variants: { a: 45, b: 45 } }, { value: 100_000, from: 'declared' }, { value: 0.05, from: 'declared' });
+    const two = planExperiment(
+      { ...spec, variants: { a: 45, b: 45 } },
+      { value: 100_000, from: 'declared' },
+      { value: 0.05, from: 'declared' },
+    );
     expect(two.comparisons).toBe(1);
     expect(two.detectable).toBe(true);
   });
@@ -60,10 +76,15 @@ describe('planning in herald test and herald plan', () => {
     writeFileSync(join(ws, 'campaigns.yaml'), withPlanning('    minimum_effect: 0.01\n    expected_audience: 2000\n    base_rate: 0.05\n'));
     const run = await runCli(['test', ws], dir, { PATH: process.env.PATH });
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toMatch(/experiment spring_subject \(campaign spring_collection\): smallest detectable effect 4\.8 pts at 80% power for 2,000 customers \(declared\) at a base rate of 5\.0% \(declared\); wants 1\.0 pts: NOT detectable/);
+    expect(run.stdout).toMatch(
+      /experiment spring_subject \(campaign spring_collection\): smallest detectable effect 4\.8 pts at 80% power for 2,000 customers \(declared\) at a base rate of 5\.0% \(declared\); wants 1\.0 pts: NOT detectable/,
+    );
     expect(run.stderr).toMatch(/campaigns\.yaml:19:21: warning\[HL397\]: experiment "spring_subject" can detect 4\.8 points at 80% power/);
 
-    writeFileSync(join(ws, 'campaigns.yaml'), withPlanning('    minimum_effect: 0.01\n    expected_audience: 200000\n    base_rate: 0.05\n'));
+    writeFileSync(
+      join(ws, 'campaigns.yaml'),
+      withPlanning('    minimum_effect: 0.01\n    expected_audience: 200000\n    base_rate: 0.05\n'),
+    );
     const big = await runCli(['test', ws, '--format', 'json'], dir, { PATH: process.env.PATH });
     expect(JSON.parse(big.stdout).experiments[0]).toMatchObject({ experiment: 'spring_subject', detectable: true, audience: 200000 });
     expect(big.stderr).not.toContain('HL397');
@@ -75,7 +96,16 @@ describe('planning in herald test and herald plan', () => {
     const { doc } = await planJson(['ab', '--base', 'main', '--data', 'sample'], repo.root);
     expect(doc.experiments).toHaveLength(1);
     const x = doc.experiments![0]!;
-    expect(x).toMatchObject({ kind: 'campaign', name: 'spring_collection', experiment: 'spring_subject', audience_from: 'data', base_rate: 0.04, base_rate_from: 'declared', detectable: false, minimum_effect: 0.02 });
+    expect(x).toMatchObject({
+      kind: 'campaign',
+      name: 'spring_collection',
+      experiment: 'spring_subject',
+      audience_from: 'data',
+      base_rate: 0.04,
+      base_rate_from: 'declared',
+      detectable: false,
+      minimum_effect: 0.02,
+    });
     expect(x.audience).toBeGreaterThan(0);
     expect(x.minimum_detectable_effect).toBeCloseTo(minimumDetectableEffect(0.04, (x.audience * 45) / 100, (x.audience * 10) / 100), 9);
     expect(doc.notes.some((n) => n.code === 'HL397' && n.severity === 'warning')).toBe(true);

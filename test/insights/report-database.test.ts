@@ -32,21 +32,38 @@ cpSync(SHOP, shop, { recursive: true });
 const yaml = readFileSync(join(shop, 'herald.yaml'), 'utf8');
 writeFileSync(
   join(shop, 'herald.yaml'),
-  yaml.replace('    preferences_url: https://shop.example/email/preferences\n', `    preferences_url: https://shop.example/email/preferences\n    global_control: ${GLOBAL_CONTROL}\n    report: { revenue: amount, cost_per_email: 0.01, attribution: { model: linear, window: 5d } }\n`),
+  yaml.replace(
+    '    preferences_url: https://shop.example/email/preferences\n',
+    `    preferences_url: https://shop.example/email/preferences\n    global_control: ${GLOBAL_CONTROL}\n    report: { revenue: amount, cost_per_email: 0.01, attribution: { model: linear, window: 5d } }\n`,
+  ),
 );
 let manifest: Manifest;
 beforeAll(() => {
   manifest = compileShop(shop);
 });
 
-const VARIANTS = [{ name: 'free_shipping', weight: 45 }, { name: 'ten_percent', weight: 45 }];
+const VARIANTS = [
+  { name: 'free_shipping', weight: 45 },
+  { name: 'ten_percent', weight: 45 },
+];
 const ids = Array.from({ length: 500 }, (_, i) => `k${i}`);
 
 async function cli(command: Command, url: string, args: string[]) {
   let stdout = '';
   let stderr = '';
-  const sink = (append: (s: string) => void) => new Writable({ write(chunk, _e, done) { append(String(chunk)); done(); } });
-  const code = await command.run([shop, '--db', url, ...args], { stdout: sink((s) => (stdout += s)), stderr: sink((s) => (stderr += s)), cwd: dir, env: {} });
+  const sink = (append: (s: string) => void) =>
+    new Writable({
+      write(chunk, _e, done) {
+        append(String(chunk));
+        done();
+      },
+    });
+  const code = await command.run([shop, '--db', url, ...args], {
+    stdout: sink((s) => (stdout += s)),
+    stderr: sink((s) => (stderr += s)),
+    cwd: dir,
+    env: {},
+  });
   return { code, stdout, stderr };
 }
 
@@ -59,15 +76,32 @@ forEachDialect('simulate-engagement and the report on a database', (ctx) => {
   beforeAll(async () => {
     url = await ctx.freshUrl();
     db = await prepare(openDatabase(url), manifest);
-    await addCustomers(db, ids.map((id) => ({ id })));
-    const origin = (variant: string) => ({ kind: 'journey' as const, name: 'cart', version: 'v1', step: `offer_${variant}`, experiment: 'offer', variant });
+    await addCustomers(
+      db,
+      ids.map((id) => ({ id })),
+    );
+    const origin = (variant: string) => ({
+      kind: 'journey' as const,
+      name: 'cart',
+      version: 'v1',
+      step: `offer_${variant}`,
+      experiment: 'offer',
+      variant,
+    });
     for (const [i, id] of ids.entries()) {
       const variant = assignVariant('offer', id, VARIANTS);
-      const send = journeySend(id, { name: 'cart', step: `offer_${variant ?? 'holdout'}`, entry: 'x', origin: origin(variant ?? 'holdout'), dueAt: T0 + (i % 5) * DAY });
+      const send = journeySend(id, {
+        name: 'cart',
+        step: `offer_${variant ?? 'holdout'}`,
+        entry: 'x',
+        origin: origin(variant ?? 'holdout'),
+        dueAt: T0 + (i % 5) * DAY,
+      });
       if (variant) await enqueue(db.kysely, [send]);
       else await recordSuppressed(db.kysely, send, 'holdout');
     }
-    for (let d = 0; d < 5; d++) await deliverDue(db, { now: T0 + d * DAY, manifest, transport: new FileTransport(join(dir, `out-${ctx.dialect}`)), workerId: 'w' });
+    for (let d = 0; d < 5; d++)
+      await deliverDue(db, { now: T0 + d * DAY, manifest, transport: new FileTransport(join(dir, `out-${ctx.dialect}`)), workerId: 'w' });
   }, 120_000);
 
   afterAll(async () => {
@@ -83,18 +117,44 @@ forEachDialect('simulate-engagement and the report on a database', (ctx) => {
   });
 
   it('simulates engagement once per seed and reports attribution that reconciles, traced to messages', async () => {
-    const sim = await cli(simulateEngagementCommand, url, ['--seed', '7', '--effect', 'ten_percent=0.15:0.2', '--effect', 'free_shipping=0', '--format', 'json']);
+    const sim = await cli(simulateEngagementCommand, url, [
+      '--seed',
+      '7',
+      '--effect',
+      'ten_percent=0.15:0.2',
+      '--effect',
+      'free_shipping=0',
+      '--format',
+      'json',
+    ]);
     expect(sim.code, sim.stderr).toBe(0);
     const summary = JSON.parse(sim.stdout);
     expect(summary.purchases).toBeGreaterThan(20);
     expect(summary.truth.map((t: { variant: string }) => t.variant)).toEqual(['free_shipping', 'ten_percent']);
-    const again = JSON.parse((await cli(simulateEngagementCommand, url, ['--seed', '7', '--effect', 'ten_percent=0.15:0.2', '--effect', 'free_shipping=0', '--format', 'json'])).stdout);
+    const again = JSON.parse(
+      (
+        await cli(simulateEngagementCommand, url, [
+          '--seed',
+          '7',
+          '--effect',
+          'ten_percent=0.15:0.2',
+          '--effect',
+          'free_shipping=0',
+          '--format',
+          'json',
+        ])
+      ).stdout,
+    );
     expect(again.loaded).toBe(0);
 
     const r = await cli(reportCommand, url, ['--format', 'json', '--trace']);
     expect(r.code, r.stderr).toBe(0);
     const doc = JSON.parse(r.stdout);
-    const purchases = await db.kysely.selectFrom('events').select(['id', 'customer_id', 'at', 'amount']).where('type', '=', 'purchase').execute();
+    const purchases = await db.kysely
+      .selectFrom('events')
+      .select(['id', 'customer_id', 'at', 'amount'])
+      .where('type', '=', 'purchase')
+      .execute();
     const revenue = purchases.reduce((s, p) => s + Number(p.amount), 0);
     expect(doc.attribution.model).toBe('linear');
     expect(doc.attribution.window_ms).toBe(5 * DAY);
@@ -104,7 +164,12 @@ forEachDialect('simulate-engagement and the report on a database', (ctx) => {
     const weight = credits.reduce((s, c) => s + c.weight, 0);
     expect(weight + doc.attribution.unattributed.conversions).toBeCloseTo(purchases.length, 6);
     // Traceable: each credit's event and message exist, belong to one customer, and the message went out first.
-    const outbox = new Map((await db.kysely.selectFrom('delivery_outbox').select(['idempotency_key', 'customer_id', 'status', 'sent_at']).execute()).map((o) => [String(o.idempotency_key), o]));
+    const outbox = new Map(
+      (await db.kysely.selectFrom('delivery_outbox').select(['idempotency_key', 'customer_id', 'status', 'sent_at']).execute()).map((o) => [
+        String(o.idempotency_key),
+        o,
+      ]),
+    );
     const events = new Map(purchases.map((p) => [String(p.id), p]));
     expect(credits.length).toBeGreaterThan(10);
     for (const c of credits) {
@@ -119,7 +184,11 @@ forEachDialect('simulate-engagement and the report on a database', (ctx) => {
     const ten = offer.effects.find((e: { variant: string }) => e.variant === 'ten_percent');
     expect(ten.conversion.low).toBeLessThan(ten.conversion.high);
     expect(ten.roi.cost).toBeCloseTo(offer.arms.find((a: { variant: string }) => a.variant === 'ten_percent').sent * 0.01, 9);
-    expect(doc.incrementality.some((s: { kind: string; effects: Array<{ against: string }> }) => s.kind === 'workspace' && s.effects[0]!.against === 'global_control')).toBe(true);
+    expect(
+      doc.incrementality.some(
+        (s: { kind: string; effects: Array<{ against: string }> }) => s.kind === 'workspace' && s.effects[0]!.against === 'global_control',
+      ),
+    ).toBe(true);
 
     const pretty = await cli(reportCommand, url, []);
     expect(pretty.stdout).toContain('attribution: linear within 5d');
@@ -137,7 +206,8 @@ forEachDialect('simulate-engagement and the report on a database', (ctx) => {
     const html = readFileSync(file, 'utf8');
     expect(html).not.toMatch(/<script|<link|src=|url\(|@import/i);
     expect(html).not.toMatch(/k\d+@example\.test|Name k\d/);
-    for (const section of ['incrementality', 'journey', 'campaign', 'template', 'variant', 'segment', 'attribution']) expect(html).toContain(`<section id="${section}">`);
+    for (const section of ['incrementality', 'journey', 'campaign', 'template', 'variant', 'segment', 'attribution'])
+      expect(html).toContain(`<section id="${section}">`);
     dashboards.push(file);
   });
 });

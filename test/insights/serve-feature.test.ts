@@ -30,7 +30,10 @@ class Metrics implements MetricsRegistry {
   readonly values = new Map<string, number>();
   private key = (name: string, labels?: Record<string, string>) => `${name}${labels ? JSON.stringify(labels) : ''}`;
   counter(name: string) {
-    return { inc: (labels?: Record<string, string>, by = 1) => this.values.set(this.key(name, labels), (this.values.get(this.key(name, labels)) ?? 0) + by) };
+    return {
+      inc: (labels?: Record<string, string>, by = 1) =>
+        this.values.set(this.key(name, labels), (this.values.get(this.key(name, labels)) ?? 0) + by),
+    };
   }
   gauge(name: string) {
     return { set: (value: number, labels?: Record<string, string>) => this.values.set(this.key(name, labels), value) };
@@ -48,21 +51,54 @@ function compile(extra: (yaml: string) => string = (y) => y): Manifest {
   return result.emitted.manifest as Manifest;
 }
 
-const SCHEDULE = (yaml: string) => yaml.replace('  training: { epochs: 20, seed: 7 }\n', '  training: { epochs: 20, seed: 7 }\n  retrain: { every: 7d, when_drift_psi_above: 0.2 }\n');
+const SCHEDULE = (yaml: string) =>
+  yaml.replace(
+    '  training: { epochs: 20, seed: 7 }\n',
+    '  training: { epochs: 20, seed: 7 }\n  retrain: { every: 7d, when_drift_psi_above: 0.2 }\n',
+  );
 let db: Database;
 let manifest: Manifest;
 const logs: string[] = [];
 
-function context(m: Manifest, now: Date, env: NodeJS.ProcessEnv = { HERALD_READ_KEY: `${READ}, read-key-2`, HERALD_ADMIN_KEY: ADMIN }, metrics = new Metrics()): ServeContext {
-  const log = (level: string) => (message: string, fields?: Record<string, unknown>) => logs.push(JSON.stringify({ level, message, ...fields }));
-  return { dir, manifest: m, db, env, now: () => now, log: { info: log('info'), warn: log('warn'), error: log('error') }, metrics, dryRun: true, wake: () => undefined };
+function context(
+  m: Manifest,
+  now: Date,
+  env: NodeJS.ProcessEnv = { HERALD_READ_KEY: `${READ}, read-key-2`, HERALD_ADMIN_KEY: ADMIN },
+  metrics = new Metrics(),
+): ServeContext {
+  const log = (level: string) => (message: string, fields?: Record<string, unknown>) =>
+    logs.push(JSON.stringify({ level, message, ...fields }));
+  return {
+    dir,
+    manifest: m,
+    db,
+    env,
+    now: () => now,
+    log: { info: log('info'), warn: log('warn'), error: log('error') },
+    metrics,
+    dryRun: true,
+    wake: () => undefined,
+  };
 }
 
 function request(path: string, query: Record<string, string> = {}, key?: string): ServeRequest {
-  return { method: 'GET', path, query: new URLSearchParams(query), headers: key ? { authorization: `Bearer ${key}` } : {}, body: Buffer.alloc(0), remoteAddress: '127.0.0.1' };
+  return {
+    method: 'GET',
+    path,
+    query: new URLSearchParams(query),
+    headers: key ? { authorization: `Bearer ${key}` } : {},
+    body: Buffer.alloc(0),
+    remoteAddress: '127.0.0.1',
+  };
 }
 
-async function call(routes: Route[], path: string, params: Record<string, string>, query: Record<string, string> = {}, key: string | null = READ) {
+async function call(
+  routes: Route[],
+  path: string,
+  params: Record<string, string>,
+  query: Record<string, string> = {},
+  key: string | null = READ,
+) {
   const pattern = path.replace(/\/v1\/customers\/[^/]+\//, '/v1/customers/:id/');
   const route = routes.find((r) => r.path === pattern)!;
   const res = await route.handle(request(path, query, key ?? undefined), params);
@@ -75,13 +111,29 @@ beforeAll(async () => {
   db = openDatabase(url);
   await migrate(db);
   await syncSchema(db, manifest.dataModel);
-  await db.kysely.insertInto('customers').values(shop.customers.map((c) => ({ id: c.id, country: c.country, email: `${c.id}@example.test` }))).execute();
+  await db.kysely
+    .insertInto('customers')
+    .values(shop.customers.map((c) => ({ id: c.id, country: c.country, email: `${c.id}@example.test` })))
+    .execute();
   for (let i = 0; i < shop.events.length; i += 500) {
-    await db.kysely.insertInto('events').values(shop.events.slice(i, i + 500).map((e, k) => ({ id: `e${i + k}`, customer_id: e.customer_id, type: e.type, at: e.at, item_id: e.item_id, amount: e.amount }))).execute();
+    await db.kysely
+      .insertInto('events')
+      .values(
+        shop.events
+          .slice(i, i + 500)
+          .map((e, k) => ({ id: `e${i + k}`, customer_id: e.customer_id, type: e.type, at: e.at, item_id: e.item_id, amount: e.amount })),
+      )
+      .execute();
   }
-  await db.kysely.insertInto('items').values(shop.items.map((it) => ({ id: it.id, category: it.category, price: it.price }))).execute();
+  await db.kysely
+    .insertInto('items')
+    .values(shop.items.map((it) => ({ id: it.id, category: it.category, price: it.price })))
+    .execute();
   const sink = new Writable({ write: (_c, _e, done) => done() });
-  for (const command of [['train', dir, '--db', url, '--as-of', new Date(END).toISOString()], ['score', dir, '--db', url, '--as-of', new Date(END).toISOString()]]) {
+  for (const command of [
+    ['train', dir, '--db', url, '--as-of', new Date(END).toISOString()],
+    ['score', dir, '--db', url, '--as-of', new Date(END).toISOString()],
+  ]) {
     const code = await main(command, { stdout: sink, stderr: sink, cwd: dir, env: {} });
     if (code !== 0) throw new Error(`${command[0]} exited ${code}`);
   }
@@ -143,7 +195,10 @@ describe('model endpoints', () => {
     expect((await call(routes, '/v1/customers/nobody/scores', { id: 'nobody' })).status).toBe(404);
     const off = await modelsAndInsights(context(manifest, new Date(END), {}));
     const closed = await call(off.routes, path, { id });
-    expect([closed.status, closed.json().error]).toEqual([503, 'this endpoint is off: set HERALD_READ_KEY in the server\'s environment to enable it']);
+    expect([closed.status, closed.json().error]).toEqual([
+      503,
+      "this endpoint is off: set HERALD_READ_KEY in the server's environment to enable it",
+    ]);
   });
 });
 
@@ -171,7 +226,12 @@ describe('scheduled retraining', () => {
     expect(tasks!.map((t) => t.name)).toEqual(['retrain repurchase_90d']);
     expect(tasks![0]!.everyMs).toBe(3_600_000);
     await tasks![0]!.run(new Date(END));
-    const trained = await db.kysely.selectFrom('model_versions').select('created_at').where('model', '=', 'repurchase_90d').where('version', '=', 1).executeTakeFirst();
+    const trained = await db.kysely
+      .selectFrom('model_versions')
+      .select('created_at')
+      .where('model', '=', 'repurchase_90d')
+      .where('version', '=', 1)
+      .executeTakeFirst();
     expect(metrics.values.get(key('herald_model_last_training_timestamp_seconds', model))).toBe(Number(trained!.created_at) / 1000);
     expect(metrics.values.get(key('herald_model_drift_psi', model))).toBeGreaterThan(0);
     expect(metrics.values.get(key('herald_model_active_version', model))).toBe(1);
@@ -184,13 +244,20 @@ describe('scheduled retraining', () => {
     await tasks![0]!.run(new Date(END));
     expect(metrics.values.get(key('herald_model_retrains_total', { ...model, reason: 'drift', outcome: 'activated' }))).toBe(1);
     expect(metrics.values.get(key('herald_model_active_version', model))).toBe(2);
-    const scores = await db.kysely.selectFrom('model_scores').select('version').where('model', '=', 'repurchase_90d').limit(1).executeTakeFirst();
+    const scores = await db.kysely
+      .selectFrom('model_scores')
+      .select('version')
+      .where('model', '=', 'repurchase_90d')
+      .limit(1)
+      .executeTakeFirst();
     expect(Number(scores!.version)).toBe(2);
   });
 
   it('retrains when the schedule is due, and keeps the active version when the new one misses its bar', async () => {
     // The same model with a bar no version can meet: the retrained version is stored, not used.
-    const strict = compile((y) => threshold(0.9)(y).replace('evaluation: { holdout: 0.2, min_auc: 0.6 }', 'evaluation: { holdout: 0.2, min_auc: 0.999 }'));
+    const strict = compile((y) =>
+      threshold(0.9)(y).replace('evaluation: { holdout: 0.2, min_auc: 0.6 }', 'evaluation: { holdout: 0.2, min_auc: 0.999 }'),
+    );
     const metrics = new Metrics();
     const { tasks } = await modelsAndInsights(context(strict, new Date(END), undefined, metrics));
     // Every version so far was trained at the end of the data; eight days later the weekly schedule is due.
@@ -202,7 +269,16 @@ describe('scheduled retraining', () => {
     expect(metrics.values.get(key('herald_model_last_training_timestamp_seconds', model))).toBe(due.getTime() / 1000);
     const active = await db.kysely.selectFrom('model_active').select('version').where('model', '=', 'repurchase_90d').executeTakeFirst();
     expect(Number(active!.version)).toBe(2);
-    const versions = await db.kysely.selectFrom('model_versions').select(['version', 'passed']).where('model', '=', 'repurchase_90d').orderBy('version').execute();
-    expect(versions.map((v) => [Number(v.version), Boolean(v.passed)])).toEqual([[1, true], [2, true], [3, false]]);
+    const versions = await db.kysely
+      .selectFrom('model_versions')
+      .select(['version', 'passed'])
+      .where('model', '=', 'repurchase_90d')
+      .orderBy('version')
+      .execute();
+    expect(versions.map((v) => [Number(v.version), Boolean(v.passed)])).toEqual([
+      [1, true],
+      [2, true],
+      [3, false],
+    ]);
   });
 });

@@ -30,7 +30,12 @@ function run(seed: number) {
   const touches = simulatedMonth({ customers: 8000, scopes: DEMO_SCOPES, globalControl: GLOBAL_CONTROL, population: seed });
   const sim = simulateRecipients(touches, { seed, windowMs: WINDOW, effects: EFFECTS });
   const data: InsightData = { touches: withEngagement(touches, sim.engagement), conversions: sim.purchases };
-  const scopes = incrementality(data, { windowMs: WINDOW, inControl: (id) => inGlobalControl(id, GLOBAL_CONTROL), costPerEmail: 0.01, resamples: 600 });
+  const scopes = incrementality(data, {
+    windowMs: WINDOW,
+    inControl: (id) => inGlobalControl(id, GLOBAL_CONTROL),
+    costPerEmail: 0.01,
+    resamples: 600,
+  });
   return { touches, sim, data, scopes };
 }
 
@@ -55,7 +60,8 @@ describe('the report against a recipient simulator with known truth', () => {
           const truth = trueEffect(customers, EFFECTS[e.variant]);
           tally.total++;
           if (e.conversion.low <= truth.conversion && truth.conversion <= e.conversion.high) tally.conversion++;
-          if (e.revenuePerRecipient.low <= truth.revenuePerRecipient && truth.revenuePerRecipient <= e.revenuePerRecipient.high) tally.revenue++;
+          if (e.revenuePerRecipient.low <= truth.revenuePerRecipient && truth.revenuePerRecipient <= e.revenuePerRecipient.high)
+            tally.revenue++;
         }
       }
     }
@@ -64,7 +70,9 @@ describe('the report against a recipient simulator with known truth', () => {
     expect(tally.conversion / tally.total).toBeGreaterThanOrEqual(0.9);
     expect(tally.revenue / tally.total).toBeGreaterThanOrEqual(0.9);
     // And not trivially, by intervals so wide they say nothing: the real uplifts are found most of the time.
-    const detected = runs.flatMap((r) => r.scopes.flatMap((s) => s.effects.filter((e) => !NULL_VARIANTS.has(e.variant) && s.experiment !== undefined))).filter((e) => e.significant).length;
+    const detected = runs
+      .flatMap((r) => r.scopes.flatMap((s) => s.effects.filter((e) => !NULL_VARIANTS.has(e.variant) && s.experiment !== undefined)))
+      .filter((e) => e.significant).length;
     expect(detected / (SEEDS * 3)).toBeGreaterThan(0.5);
   });
 
@@ -88,7 +96,11 @@ describe('the report against a recipient simulator with known truth', () => {
     const whole = scopes.find((s) => s.kind === 'workspace')!;
     expect(whole.arms.map((a) => a.variant)).toEqual(['all', 'global_control']);
     expect(whole.effects[0]!.roi).toBeDefined();
-    expect(scopes.filter((s) => s.experiment === undefined).map((s) => `${s.kind}/${s.name}`)).toEqual(['campaign/december_newsletter', 'journey/cart_recovery', 'workspace/all journeys and campaigns']);
+    expect(scopes.filter((s) => s.experiment === undefined).map((s) => `${s.kind}/${s.name}`)).toEqual([
+      'campaign/december_newsletter',
+      'journey/cart_recovery',
+      'workspace/all journeys and campaigns',
+    ]);
   });
 
   it('attribution totals reconcile with the simulated purchases under every model', () => {

@@ -29,17 +29,26 @@ export function lineChart(title: string, labels: readonly string[], series: read
   for (const tick of [0, 0.5, 1]) {
     const v = max * tick;
     parts.push(`<line x1="${PAD.left}" x2="${W - PAD.right}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" stroke="#e5e7eb"/>`);
-    parts.push(`<text x="${PAD.left - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end" font-size="11" fill="#4b5563">${escapeHtml(format(v))}</text>`);
+    parts.push(
+      `<text x="${PAD.left - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end" font-size="11" fill="#4b5563">${escapeHtml(format(v))}</text>`,
+    );
   }
   const every = Math.max(1, Math.ceil(labels.length / 8));
   labels.forEach((label, i) => {
-    if (i % every === 0 || i === labels.length - 1) parts.push(`<text x="${x(i).toFixed(1)}" y="${H - PAD.bottom + 16}" text-anchor="middle" font-size="11" fill="#4b5563">${escapeHtml(label.slice(5))}</text>`);
+    if (i % every === 0 || i === labels.length - 1)
+      parts.push(
+        `<text x="${x(i).toFixed(1)}" y="${H - PAD.bottom + 16}" text-anchor="middle" font-size="11" fill="#4b5563">${escapeHtml(label.slice(5))}</text>`,
+      );
   });
   series.forEach((s, k) => {
     const colour = PALETTE[k % PALETTE.length]!;
     const points = s.values.map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(' ');
-    parts.push(`<polyline class="series" data-series="${escapeHtml(s.name)}" fill="none" stroke="${colour}" stroke-width="2" points="${points}"/>`);
-    parts.push(`<rect x="${PAD.left + (k % 4) * 150}" y="${H - 14 - Math.floor(k / 4) * 0}" width="10" height="3" fill="${colour}"/><text x="${PAD.left + (k % 4) * 150 + 14}" y="${H - 10}" font-size="11" fill="#111827">${escapeHtml(truncate(s.name, 22))}</text>`);
+    parts.push(
+      `<polyline class="series" data-series="${escapeHtml(s.name)}" fill="none" stroke="${colour}" stroke-width="2" points="${points}"/>`,
+    );
+    parts.push(
+      `<rect x="${PAD.left + (k % 4) * 150}" y="${H - 14 - Math.floor(k / 4) * 0}" width="10" height="3" fill="${colour}"/><text x="${PAD.left + (k % 4) * 150 + 14}" y="${H - 10}" font-size="11" fill="#111827">${escapeHtml(truncate(s.name, 22))}</text>`,
+    );
   });
   return `<svg class="chart" viewBox="0 0 ${W} ${H}" width="100%" role="img" aria-label="${escapeHtml(title)}" xmlns="http://www.w3.org/2000/svg"><title>${escapeHtml(title)}</title>${parts.join('')}</svg>`;
 }
@@ -60,15 +69,23 @@ export function intervalChart(title: string, rows: readonly IntervalRow[], forma
   const hi = Math.max(0, ...rows.map((r) => r.high));
   const span = hi - lo || 1;
   const x = (v: number) => labelW + ((v - lo) / span) * (W - labelW - PAD.right);
-  const parts = [`<line x1="${x(0).toFixed(1)}" x2="${x(0).toFixed(1)}" y1="${PAD.top - 4}" y2="${h - 24}" stroke="#6b7280" stroke-dasharray="3 3"/>`];
+  const parts = [
+    `<line x1="${x(0).toFixed(1)}" x2="${x(0).toFixed(1)}" y1="${PAD.top - 4}" y2="${h - 24}" stroke="#6b7280" stroke-dasharray="3 3"/>`,
+  ];
   rows.forEach((r, i) => {
     const cy = PAD.top + i * rowH + rowH / 2;
     const colour = r.low > 0 ? '#16a34a' : r.high < 0 ? '#dc2626' : '#6b7280';
-    parts.push(`<text x="${labelW - 8}" y="${cy + 4}" text-anchor="end" font-size="11" fill="#111827">${escapeHtml(truncate(r.label, 38))}</text>`);
-    parts.push(`<line class="interval" x1="${x(r.low).toFixed(1)}" x2="${x(r.high).toFixed(1)}" y1="${cy}" y2="${cy}" stroke="${colour}" stroke-width="3"/>`);
+    parts.push(
+      `<text x="${labelW - 8}" y="${cy + 4}" text-anchor="end" font-size="11" fill="#111827">${escapeHtml(truncate(r.label, 38))}</text>`,
+    );
+    parts.push(
+      `<line class="interval" x1="${x(r.low).toFixed(1)}" x2="${x(r.high).toFixed(1)}" y1="${cy}" y2="${cy}" stroke="${colour}" stroke-width="3"/>`,
+    );
     parts.push(`<circle cx="${x(r.estimate).toFixed(1)}" cy="${cy}" r="4" fill="${colour}"/>`);
   });
-  parts.push(`<text x="${x(lo).toFixed(1)}" y="${h - 8}" font-size="11" fill="#4b5563">${escapeHtml(format(lo))}</text><text x="${x(hi).toFixed(1)}" y="${h - 8}" text-anchor="end" font-size="11" fill="#4b5563">${escapeHtml(format(hi))}</text>`);
+  parts.push(
+    `<text x="${x(lo).toFixed(1)}" y="${h - 8}" font-size="11" fill="#4b5563">${escapeHtml(format(lo))}</text><text x="${x(hi).toFixed(1)}" y="${h - 8}" text-anchor="end" font-size="11" fill="#4b5563">${escapeHtml(format(hi))}</text>`,
+  );
   return `<svg class="chart" viewBox="0 0 ${W} ${h}" width="100%" role="img" aria-label="${escapeHtml(title)}" xmlns="http://www.w3.org/2000/svg"><title>${escapeHtml(title)}</title>${parts.join('')}</svg>`;
 }
 

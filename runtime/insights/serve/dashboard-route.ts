@@ -23,13 +23,32 @@ export function dashboardRoute(ctx: ServeContext): Route {
       const refused = keys.check(request.headers);
       if (refused) return refused;
       const daysText = request.query.get('days') ?? '30';
-      if (!/^\d{1,4}$/.test(daysText) || Number(daysText) < 1) return json(400, { error: `days must be a whole number from 1 to 9999 (got "${daysText.slice(0, 20)}")` });
+      if (!/^\d{1,4}$/.test(daysText) || Number(daysText) < 1)
+        return json(400, { error: `days must be a whole number from 1 to 9999 (got "${daysText.slice(0, 20)}")` });
       const now = ctx.now().getTime();
       const since = now - Number(daysText) * DAY;
       const settings = deliverySettingsOf(ctx.manifest, ctx.dir);
-      const report = await collectInsights(ctx.db.kysely, ctx.manifest, { since, settings: settings.report, ...(settings.globalControl !== undefined ? { globalControl: settings.globalControl } : {}), segments: true });
-      const html = dashboardHtml(report, { workspace: ctx.manifest.metadata.workspace, database: ctx.db.description, span: `sends due in the last ${daysText} days`, generatedAt: ctx.now() });
-      return { status: 200, headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src data:", 'cache-control': 'no-store' }, body: html };
+      const report = await collectInsights(ctx.db.kysely, ctx.manifest, {
+        since,
+        settings: settings.report,
+        ...(settings.globalControl !== undefined ? { globalControl: settings.globalControl } : {}),
+        segments: true,
+      });
+      const html = dashboardHtml(report, {
+        workspace: ctx.manifest.metadata.workspace,
+        database: ctx.db.description,
+        span: `sends due in the last ${daysText} days`,
+        generatedAt: ctx.now(),
+      });
+      return {
+        status: 200,
+        headers: {
+          'content-type': 'text/html; charset=utf-8',
+          'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src data:",
+          'cache-control': 'no-store',
+        },
+        body: html,
+      };
     },
   };
 }

@@ -11,12 +11,21 @@ import type { ServeResponse } from '../../serve/extension.ts';
 export class AccessKeys {
   private readonly hashes: Buffer[];
 
-  constructor(readonly variable: string, keys: readonly string[]) {
+  constructor(
+    readonly variable: string,
+    keys: readonly string[],
+  ) {
     this.hashes = keys.map(digest);
   }
 
   static fromEnv(env: NodeJS.ProcessEnv, variable: string): AccessKeys {
-    return new AccessKeys(variable, (env[variable] ?? '').split(',').map((k) => k.trim()).filter((k) => k !== ''));
+    return new AccessKeys(
+      variable,
+      (env[variable] ?? '')
+        .split(',')
+        .map((k) => k.trim())
+        .filter((k) => k !== ''),
+    );
   }
 
   get configured(): boolean {
@@ -25,9 +34,14 @@ export class AccessKeys {
 
   /** Undefined when the request may go on; else the response that refuses it. */
   check(headers: IncomingHttpHeaders): ServeResponse | undefined {
-    if (!this.configured) return json(503, { error: `this endpoint is off: set ${this.variable} in the server's environment to enable it` });
+    if (!this.configured)
+      return json(503, { error: `this endpoint is off: set ${this.variable} in the server's environment to enable it` });
     const given = keyOf(headers.authorization);
-    if (given === undefined) return { ...json(401, { error: `authenticate with "Authorization: Bearer <key>" (the key in ${this.variable})` }), headers: { 'content-type': 'application/json', 'www-authenticate': 'Bearer' } };
+    if (given === undefined)
+      return {
+        ...json(401, { error: `authenticate with "Authorization: Bearer <key>" (the key in ${this.variable})` }),
+        headers: { 'content-type': 'application/json', 'www-authenticate': 'Bearer' },
+      };
     const hash = digest(given);
     let ok = false;
     for (const h of this.hashes) ok = timingSafeEqual(h, hash) || ok;

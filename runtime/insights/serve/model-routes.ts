@@ -20,14 +20,19 @@ const POPULAR_TTL_MS = 60_000;
 export function modelRoutes(ctx: ServeContext): Route[] {
   const keys = AccessKeys.fromEnv(ctx.env, READ_KEY_VARIABLE);
   const recommenders = recommendationModels(ctx.manifest);
-  const requests = ctx.metrics.counter('herald_model_requests_total', 'Model endpoint answers, by endpoint and where the answer came from', ['endpoint', 'source']);
+  const requests = ctx.metrics.counter(
+    'herald_model_requests_total',
+    'Model endpoint answers, by endpoint and where the answer came from',
+    ['endpoint', 'source'],
+  );
   let cache = { made: 0, value: renderInputCache() };
   const sharedCache = () => {
     const now = ctx.now().getTime();
     if (now - cache.made > POPULAR_TTL_MS) cache = { made: now, value: renderInputCache() };
     return cache.value;
   };
-  const customerExists = async (id: string) => (await ctx.db.kysely.selectFrom('customers').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
+  const customerExists = async (id: string) =>
+    (await ctx.db.kysely.selectFrom('customers').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
 
   return [
     {
@@ -39,16 +44,30 @@ export function modelRoutes(ctx: ServeContext): Route[] {
         if (refused) return refused;
         const id = params.id ?? '';
         const k = request.query.get('k') ?? '10';
-        if (!/^\d{1,3}$/.test(k) || Number(k) < 1 || Number(k) > MAX_K) return json(400, { error: `k must be a whole number from 1 to ${MAX_K} (got "${k.slice(0, 20)}")` });
+        if (!/^\d{1,3}$/.test(k) || Number(k) < 1 || Number(k) > MAX_K)
+          return json(400, { error: `k must be a whole number from 1 to ${MAX_K} (got "${k.slice(0, 20)}")` });
         const named = request.query.get('model');
         const model = named ?? (recommenders.length === 1 ? recommenders[0] : undefined);
-        if (model === undefined) return json(400, { error: recommenders.length === 0 ? 'this workspace has no recommendations model' : `name the model: ?model= one of ${recommenders.join(', ')}` });
-        if (!recommenders.includes(model)) return json(404, { error: `no recommendations model "${model.slice(0, 64)}"; the workspace has ${recommenders.join(', ') || 'none'}`, models: recommenders });
+        if (model === undefined)
+          return json(400, {
+            error:
+              recommenders.length === 0
+                ? 'this workspace has no recommendations model'
+                : `name the model: ?model= one of ${recommenders.join(', ')}`,
+          });
+        if (!recommenders.includes(model))
+          return json(404, {
+            error: `no recommendations model "${model.slice(0, 64)}"; the workspace has ${recommenders.join(', ') || 'none'}`,
+            models: recommenders,
+          });
         if (!(await customerExists(id))) return json(404, { error: 'no such customer' });
         const count = Number(k);
         const modelled = (await modelRecommendationsByCustomer(ctx.db, ctx.manifest, model, [id], count)).get(id) ?? [];
         const source = modelled.length > 0 ? 'model' : 'popularity';
-        const items = modelled.length > 0 ? modelled : await popularRecommendationsFor(ctx.db, ctx.manifest, id, count, ctx.now().getTime(), sharedCache());
+        const items =
+          modelled.length > 0
+            ? modelled
+            : await popularRecommendationsFor(ctx.db, ctx.manifest, id, count, ctx.now().getTime(), sharedCache());
         const version = source === 'model' ? await activeVersion(ctx, model) : null;
         requests.inc({ endpoint: 'recommendations', source });
         ctx.log.info('recommendations served', { customer: maskCustomerId(id), model, source, items: items.length });
@@ -81,6 +100,11 @@ function recommendationModels(manifest: Manifest): string[] {
 }
 
 async function activeVersion(ctx: ServeContext, model: string): Promise<number | null> {
-  const row = await ctx.db.kysely.selectFrom('model_recommendations').select('version').where('model', '=', model).limit(1).executeTakeFirst();
+  const row = await ctx.db.kysely
+    .selectFrom('model_recommendations')
+    .select('version')
+    .where('model', '=', model)
+    .limit(1)
+    .executeTakeFirst();
   return row?.version != null ? Number(row.version) : null;
 }

@@ -25,7 +25,12 @@ const MIN_CHECK_MS = 60_000;
 export interface RetrainCheck {
   model: string;
   psi?: number;
-  retrained?: { reason: 'schedule' | 'drift' | 'first'; outcome: 'activated' | 'rejected' | 'unchanged' | 'failed'; version?: number; message?: string };
+  retrained?: {
+    reason: 'schedule' | 'drift' | 'first';
+    outcome: 'activated' | 'rejected' | 'unchanged' | 'failed';
+    version?: number;
+    message?: string;
+  };
 }
 
 export function retrainTasks(ctx: ServeContext, onCheck?: (check: RetrainCheck) => void): PeriodicTask[] {
@@ -35,9 +40,17 @@ export function retrainTasks(ctx: ServeContext, onCheck?: (check: RetrainCheck) 
   if (jobs.length === 0) return [];
   const store = new DatabaseModelStore(ctx.db, join(ctx.dir, MODEL_REPORTS_DIR));
   const drift = ctx.metrics.gauge('herald_model_drift_psi', 'PSI of the latest scores against the training scores, by model', ['model']);
-  const lastTraining = ctx.metrics.gauge('herald_model_last_training_timestamp_seconds', 'When the latest version of the model was trained (Unix seconds)', ['model']);
+  const lastTraining = ctx.metrics.gauge(
+    'herald_model_last_training_timestamp_seconds',
+    'When the latest version of the model was trained (Unix seconds)',
+    ['model'],
+  );
   const activeVersion = ctx.metrics.gauge('herald_model_active_version', 'The version of the model in use', ['model']);
-  const retrains = ctx.metrics.counter('herald_model_retrains_total', 'Scheduled retrainings, by model, reason and outcome', ['model', 'reason', 'outcome']);
+  const retrains = ctx.metrics.counter('herald_model_retrains_total', 'Scheduled retrainings, by model, reason and outcome', [
+    'model',
+    'reason',
+    'outcome',
+  ]);
 
   return jobs.map((job) => {
     const schedule = job.schedule!;
@@ -57,7 +70,14 @@ export function retrainTasks(ctx: ServeContext, onCheck?: (check: RetrainCheck) 
           drift.set(scored.psi, { model: job.name });
         }
       }
-      const reason = latest === undefined ? 'first' : now.getTime() - latest >= schedule.everyMs ? 'schedule' : schedule.driftPsiAbove !== undefined && (result.psi ?? 0) > schedule.driftPsiAbove ? 'drift' : undefined;
+      const reason =
+        latest === undefined
+          ? 'first'
+          : now.getTime() - latest >= schedule.everyMs
+            ? 'schedule'
+            : schedule.driftPsiAbove !== undefined && (result.psi ?? 0) > schedule.driftPsiAbove
+              ? 'drift'
+              : undefined;
       if (!reason) return result;
       try {
         const outcome = await trainModel(job, source, store, { asOf: now, force: reason === 'drift', now: () => now });
@@ -69,7 +89,12 @@ export function retrainTasks(ctx: ServeContext, onCheck?: (check: RetrainCheck) 
           if (rescored.psi !== undefined) drift.set(rescored.psi, { model: job.name });
         }
         const log = outcome.status === 'rejected' ? ctx.log.warn : ctx.log.info;
-        log.call(ctx.log, `model ${job.name} retrained (${reason}): ${outcome.status}`, { model: job.name, version: outcome.version.version, reason, ...(result.psi !== undefined ? { psi: result.psi } : {}) });
+        log.call(ctx.log, `model ${job.name} retrained (${reason}): ${outcome.status}`, {
+          model: job.name,
+          version: outcome.version.version,
+          reason,
+          ...(result.psi !== undefined ? { psi: result.psi } : {}),
+        });
       } catch (e) {
         if (!(e instanceof ModelError)) throw e;
         result.retrained = { reason, outcome: 'failed', message: e.problem.message };

@@ -124,7 +124,10 @@ function orderValue(mean: number, rng: Rng): number {
 }
 
 /** The true effect of a variant over an experiment's customers (both arms), from the simulation's parameters. */
-export function trueEffect(customerIds: readonly string[], effect: VariantEffect | undefined): { conversion: number; revenuePerRecipient: number } {
+export function trueEffect(
+  customerIds: readonly string[],
+  effect: VariantEffect | undefined,
+): { conversion: number; revenuePerRecipient: number } {
   if (!effect || customerIds.length === 0) return { conversion: 0, revenuePerRecipient: 0 };
   let revenue = 0;
   for (const id of customerIds) {

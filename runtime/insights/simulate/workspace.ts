@@ -48,7 +48,9 @@ export function simulatedMonth(settings: WorkspaceSettings): Touch[] {
   for (let i = 0; i < settings.customers; i++) {
     const customerId = customerIdOf(i, settings.population);
     const scope = settings.scopes[i % settings.scopes.length]!;
-    const variants = Object.entries(scope.variants).sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, weight]) => ({ name, weight }));
+    const variants = Object.entries(scope.variants)
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([name, weight]) => ({ name, weight }));
     const variant = assignVariant(scope.experiment, customerId, variants);
     const control = inGlobalControl(customerId, settings.globalControl);
     const holdout = variant === undefined;
@@ -73,6 +75,18 @@ export function simulatedMonth(settings: WorkspaceSettings): Touch[] {
 
 /** The flagship's two experiments in miniature: a two-offer test with a holdout, and an A/B/n subject test. */
 export const DEMO_SCOPES: readonly SimulatedScope[] = [
-  { kind: 'journey', name: 'cart_recovery', template: 'cart_offer', experiment: 'cart_offer_test', variants: { ten_percent: 45, free_shipping: 45 } },
-  { kind: 'campaign', name: 'december_newsletter', template: 'december_news', experiment: 'subject_test', variants: { gift_guide: 30, last_order_dates: 30, plain: 30 } },
+  {
+    kind: 'journey',
+    name: 'cart_recovery',
+    template: 'cart_offer',
+    experiment: 'cart_offer_test',
+    variants: { ten_percent: 45, free_shipping: 45 },
+  },
+  {
+    kind: 'campaign',
+    name: 'december_newsletter',
+    template: 'december_news',
+    experiment: 'subject_test',
+    variants: { gift_guide: 30, last_order_dates: 30, plain: 30 },
+  },
 ];
