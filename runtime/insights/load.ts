@@ -79,9 +79,13 @@ async function readEngagement(db: Executor, manifest: Manifest, byKey: Map<strin
   if (types.length === 0) return;
   const rows = await db
     .selectFrom('events')
-    .select(['type', 'message_id', 'at'])
+    .select(['type', 'message_id'])
+    // The first instant of each kind per message, grouped in the database: a message opened ten
+    // times is one row here, not ten through the driver.
+    .select((eb) => eb.fn.min('at').as('at'))
     .where('type', 'in', [...types])
     .where('at', '>=', from)
+    .groupBy(['message_id', 'type'])
     .execute();
   for (const e of rows) {
     const key = keyOfMessageId(String(e.message_id ?? ''));

@@ -174,7 +174,15 @@ async function engagementByKey(db: Executor, manifest: Manifest, rows: readonly 
   if (types.length === 0 || rows.length === 0) return out;
   const keys = new Set(rows.map((r) => r.key));
   const from = earliest(rows);
-  const events = await db.selectFrom('events').select(['type', 'message_id', 'at']).where('type', 'in', types).where('at', '>=', from).execute();
+  // The first instant per message and kind, grouped in the database (a message opened ten times is one row).
+  const events = await db
+    .selectFrom('events')
+    .select(['type', 'message_id'])
+    .select((eb) => eb.fn.min('at').as('at'))
+    .where('type', 'in', types)
+    .where('at', '>=', from)
+    .groupBy(['message_id', 'type'])
+    .execute();
   for (const e of events) {
     const key = keyOfMessageId(String(e.message_id ?? ''));
     if (!key || !keys.has(key)) continue;

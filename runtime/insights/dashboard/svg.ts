@@ -37,7 +37,7 @@ export function lineChart(title: string, labels: readonly string[], series: read
   labels.forEach((label, i) => {
     if (i % every === 0 || i === labels.length - 1)
       parts.push(
-        `<text x="${x(i).toFixed(1)}" y="${H - PAD.bottom + 16}" text-anchor="middle" font-size="11" fill="#4b5563">${escapeHtml(label.slice(5))}</text>`,
+        `<text x="${x(i).toFixed(1)}" y="${H - PAD.bottom + 16}" text-anchor="${i === labels.length - 1 && labels.length > 1 ? 'end' : 'middle'}" font-size="11" fill="#4b5563">${escapeHtml(label.slice(5))}</text>`,
       );
   });
   series.forEach((s, k) => {
