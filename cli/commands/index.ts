@@ -13,6 +13,7 @@ import { reportCommand } from './report.ts';
 import { engagementCommand } from './engagement.ts';
 import { simulateEngagementCommand } from './simulate-engagement.ts';
 import { runCommand } from './run.ts';
+import { serveCommand } from './serve.ts';
 import { testCommand } from './test.ts';
 import { pipelineCommand } from './pipeline.ts';
 import { planCommand } from './plan.ts';
@@ -34,6 +35,7 @@ export const commands: Command[] = [
   scoreCommand,
   renderCommand,
   runCommand,
+  serveCommand,
   reportCommand,
   engagementCommand,
   simulateEngagementCommand,

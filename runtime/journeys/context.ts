@@ -39,6 +39,11 @@ export interface RunOptions {
   onSlice?: (progress: { at: number; until: number; summary: Readonly<RunSummary> }) => void;
   /** The wall clock, for delivery claim leases (default Date.now). */
   wallClock?: () => number;
+  /**
+   * Give SQLite a larger page cache while the run lasts (default true: a long run over many
+   * customers). `herald serve` runs short passes all the time and keeps the connection's cache.
+   */
+  largerCache?: boolean;
   /** Aborting stops the run after the current batch (the clock stays where it got to). */
   signal?: AbortSignal;
 }

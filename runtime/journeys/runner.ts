@@ -33,7 +33,7 @@ export type { RunOptions, RunSummary } from './context.ts';
 export { RunBackInTimeError } from './clock.ts';
 
 export async function runJourneys(db: Database, manifest: Manifest, options: RunOptions): Promise<RunSummary> {
-  const restore = largerCache(db);
+  const restore = options.largerCache === false ? () => undefined : largerCache(db);
   try {
     return await run(db, manifest, options);
   } finally {
