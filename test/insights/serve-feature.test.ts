@@ -13,6 +13,9 @@ import { syncSchema } from '../../runtime/db/sync.ts';
 import { modelRecommendationsByCustomer } from '../../runtime/render/from-database.ts';
 import type { MetricsRegistry, Route, ServeContext, ServeRequest } from '../../runtime/serve/extension.ts';
 import { modelsAndInsights } from '../../runtime/insights/serve/feature.ts';
+import { startServe, type RunningServe } from '../../runtime/serve/serve.ts';
+import { createTransport } from '../../runtime/delivery/transports/index.ts';
+import { deliverySettingsOf } from '../../runtime/delivery/settings.ts';
 import { DAY, END, generateShop } from '../models/support/generate.ts';
 
 /**
@@ -281,4 +284,63 @@ describe('scheduled retraining', () => {
       [3, false],
     ]);
   });
+});
+
+describe('against a running herald serve (real HTTP)', () => {
+  let running: RunningServe | undefined;
+  let base = '';
+  const now = END + 8 * DAY;
+
+  beforeAll(async () => {
+    // A schedule checked every three seconds (0.05m), every version so far trained at the end of the data.
+    const quick = compile((y) => SCHEDULE(y).replace('retrain: { every: 7d, when_drift_psi_above: 0.2 }', 'retrain: { every: 0.05m, when_drift_psi_above: 0.9 }'));
+    await db.kysely.updateTable('model_versions').set({ created_at: END }).where('model', '=', 'repurchase_90d').execute();
+    running = await startServe({
+      dir,
+      manifest: quick,
+      db,
+      env: { HERALD_READ_KEY: READ, HERALD_ADMIN_KEY: ADMIN, HERALD_WRITE_KEY: 'w' },
+      transport: createTransport(deliverySettingsOf(quick, dir), {}, {}),
+      log: { info: () => undefined, warn: () => undefined, error: (m) => logs.push(m) },
+      role: 'all',
+      dryRun: true,
+      workerId: 'insights-test',
+      port: 0,
+      host: '127.0.0.1',
+      now: () => now,
+    });
+    base = `http://127.0.0.1:${running.port}`;
+  }, 60_000);
+
+  afterAll(async () => {
+    await running?.stop();
+  });
+
+  it('answers the model endpoints over HTTP with the read key', async () => {
+    const id = shop.customers[2]!.id;
+    const ok = await fetch(`${base}/v1/customers/${id}/recommendations?k=2`, { headers: { authorization: `Bearer ${READ}` } });
+    expect(ok.status).toBe(200);
+    const body = (await ok.json()) as { items: unknown[]; source: string };
+    expect(body.items).toHaveLength(2);
+    expect((await fetch(`${base}/v1/customers/${id}/scores`)).status).toBe(401);
+    const scores = await fetch(`${base}/v1/customers/${id}/scores`, { headers: { authorization: `Bearer ${READ}` } });
+    expect(Object.keys(((await scores.json()) as { scores: object }).scores)).toContain('repurchase_90d');
+    const page = await fetch(`${base}/admin/report`, { headers: { authorization: `Bearer ${ADMIN}` } });
+    expect([page.status, page.headers.get('content-type')]).toEqual([200, 'text/html; charset=utf-8']);
+  });
+
+  it('retrains on its schedule and shows drift and the last training in /metrics', async () => {
+    const deadline = Date.now() + 60_000;
+    let metrics = '';
+    while (Date.now() < deadline) {
+      metrics = await (await fetch(`${base}/metrics`)).text();
+      if (/herald_model_retrains_total\{[^}]*outcome="activated"[^}]*\} 1/.test(metrics)) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(metrics).toMatch(/herald_model_retrains_total\{[^}]*model="repurchase_90d"[^}]*reason="schedule"[^}]*\} 1/);
+    expect(metrics).toMatch(/herald_model_drift_psi\{model="repurchase_90d"\} \d/);
+    expect(metrics).toContain(`herald_model_last_training_timestamp_seconds{model="repurchase_90d"} ${now / 1000}`);
+    const active = await db.kysely.selectFrom('model_active').select('version').where('model', '=', 'repurchase_90d').executeTakeFirst();
+    expect(Number(active!.version)).toBeGreaterThan(2);
+  }, 90_000);
 });

@@ -20,7 +20,7 @@ import type { PeriodicTask, ServeContext } from '../../serve/extension.ts';
 export const MODEL_REPORTS_DIR = join('.herald', 'models');
 /** The longest time between two checks of a schedule; shorter schedules are checked as often as they say. */
 const MAX_CHECK_MS = 3_600_000;
-const MIN_CHECK_MS = 60_000;
+const MIN_CHECK_MS = 1_000;
 
 export interface RetrainCheck {
   model: string;
