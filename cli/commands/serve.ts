@@ -14,6 +14,7 @@ import { startServe, type ServeRole } from '../../runtime/serve/serve.ts';
 import { serverSettingsOf } from '../../runtime/serve/settings.ts';
 import { stopMjmlWorker } from '../../compiler/3-analyze/templates/index.ts';
 
+import { SecretError, serveSecret } from '../../runtime/recipient/secret.ts';
 const USAGE = `herald serve [dir] [--port 4410] [--host 127.0.0.1] [--db URL] [--dry-run] [--role all|api|worker]
              [--worker-id ID]
 
@@ -70,6 +71,17 @@ export const serveCommand: Command = {
             `${settings.writeKeyEnv} is not set: event intake needs at least one write key (comma-separated for rotation), e.g. ${settings.writeKeyEnv}=$(openssl rand -hex 24)`,
             EXIT_USAGE,
           );
+        }
+        // Every unsubscribe, preferences and tracking link is signed and checked with HERALD_SECRET.
+        try {
+          const { warning } = serveSecret(io.env, values['dry-run'] === true);
+          if (warning) {
+            io.stderr.write(`herald serve: warning: ${warning}\n`);
+            log.warn(warning);
+          }
+        } catch (e) {
+          if (e instanceof SecretError) throw new CommandFailure(`${e.message}\n  help: ${e.help}`, EXIT_USAGE);
+          throw e;
         }
         if (opened.db.dialect === 'sqlite' && role !== 'all')
           log.warn('on SQLite one process should do everything (--role all); split roles on PostgreSQL');

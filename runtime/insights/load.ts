@@ -77,16 +77,19 @@ export async function loadInsightData(db: Executor, manifest: Manifest, options:
 async function readEngagement(db: Executor, manifest: Manifest, byKey: Map<string, Touch>, from: number): Promise<void> {
   const types = (['email_opened', 'email_clicked'] as const).filter((t) => manifest.dataModel.events[t]?.message_id !== undefined);
   if (types.length === 0) return;
-  const rows = await db
+  let query = db
     .selectFrom('events')
     .select(['type', 'message_id'])
     // The first instant of each kind per message, grouped in the database: a message opened ten
     // times is one row here, not ten through the driver.
     .select((eb) => eb.fn.min('at').as('at'))
     .where('type', 'in', [...types])
-    .where('at', '>=', from)
-    .groupBy(['message_id', 'type'])
-    .execute();
+    .where('at', '>=', from);
+  // Opens and clicks a machine made (a privacy proxy, a link scanner) are not a reader's, as in the delivery counts.
+  if (manifest.dataModel.events.email_opened?.machine !== undefined || manifest.dataModel.events.email_clicked?.machine !== undefined) {
+    query = query.where((eb) => eb.or([eb('machine', 'is', null), eb.not(eb.ref('machine'))]));
+  }
+  const rows = await query.groupBy(['message_id', 'type']).execute();
   for (const e of rows) {
     const key = keyOfMessageId(String(e.message_id ?? ''));
     const t = key ? byKey.get(key) : undefined;

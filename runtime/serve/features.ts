@@ -1,5 +1,7 @@
 import type { ServeFeatureFactory } from './extension.ts';
 import { eventIntake } from './intake/feature.ts';
+import { recipientFeature } from '../recipient/feature.ts';
+import { webhooksFeature } from '../webhooks/feature.ts';
 import { modelsAndInsights } from '../insights/serve/feature.ts';
 
 /**
@@ -7,4 +9,4 @@ import { modelsAndInsights } from '../insights/serve/feature.ts';
  * comes first; a feature is added with one line here. Operations endpoints (/healthz, /readyz,
  * /metrics) are the server's own and always mounted.
  */
-export const SERVE_FEATURES: ServeFeatureFactory[] = [eventIntake, modelsAndInsights];
+export const SERVE_FEATURES: ServeFeatureFactory[] = [eventIntake, recipientFeature, webhooksFeature, modelsAndInsights];

@@ -14,6 +14,11 @@ import { operations } from './ops.ts';
 import { Scheduler } from './scheduler/scheduler.ts';
 import { listenForWakes } from './scheduler/pg-wake.ts';
 import { serverSettingsOf, type ServerSettings } from './settings.ts';
+import type { RunOptions } from '../journeys/context.ts';
+import { deliverySettingsOf } from '../delivery/settings.ts';
+import { localLinkSettings } from '../recipient/feature.ts';
+import { serveSecret, type LinkSecret } from '../recipient/secret.ts';
+import { LinkSigner } from '../recipient/tokens.ts';
 
 export type ServeRole = 'all' | 'api' | 'worker';
 
@@ -51,6 +56,8 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
   const metrics = new Metrics();
   let settings = serverSettingsOf(options.manifest);
   const now = options.now ?? Date.now;
+  // The links the worker signs are the ones the recipient routes verify (runtime/recipient/).
+  const links = recipientLinks(options);
   const scheduler =
     options.role === 'api'
       ? undefined
@@ -65,6 +72,7 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
           segmentRefreshMs: settings.segmentRefreshMs,
           lateWindowMs: settings.lateWindowMs,
           now,
+          links: links.run,
         });
   const http = new HttpServer({
     host: options.host ?? settings.host,
@@ -103,6 +111,7 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
 
   await mount(options.manifest);
   const port = await http.listen();
+  links.listening(options.manifest, port);
   scheduler?.start();
   const stopListening = scheduler && options.listenUrl ? listenForWakes(options.listenUrl, () => scheduler.wake(), options.log) : undefined;
   options.log.info('herald serve started', {
@@ -123,6 +132,7 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
     async reload(manifest) {
       settings = serverSettingsOf(manifest);
       await mount(manifest);
+      links.listening(manifest, port);
       scheduler?.setManifest(manifest);
       options.log.info('workspace reloaded', { workspace: manifest.metadata.workspace });
     },
@@ -141,6 +151,30 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
       if (outcome === 'late')
         options.log.warn('stopped before work in flight finished (drain_timeout); claims left are taken over when their lease ends');
       else options.log.info('herald serve stopped');
+    },
+  };
+}
+
+/**
+ * How the scheduler's worker signs links, with the secret the recipient routes check (the CLI has
+ * already refused to start without one outside a dry run). Under `--dry-run` the emails written
+ * link to this server itself, so a link opened from a dry-run email in a browser reaches it.
+ */
+function recipientLinks(options: ServeOptions): { run: Pick<RunOptions, 'signer' | 'deliverySettings'>; listening(manifest: Manifest, port: number): void } {
+  let secret: LinkSecret;
+  try {
+    secret = serveSecret(options.env, options.dryRun).secret;
+  } catch {
+    secret = serveSecret(options.env, true).secret;
+    options.log.warn('HERALD_SECRET is not set: links are signed with a throwaway secret for this process');
+  }
+  const run: Pick<RunOptions, 'signer' | 'deliverySettings'> = { signer: new LinkSigner(secret) };
+  return {
+    run,
+    listening(manifest, port) {
+      if (!options.dryRun) return;
+      const host = !options.host || options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
+      run.deliverySettings = localLinkSettings(deliverySettingsOf(manifest, options.dir), `http://${host.includes(':') ? `[${host}]` : host}:${port}`);
     },
   };
 }

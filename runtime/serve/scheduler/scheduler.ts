@@ -11,6 +11,7 @@ import type { Manifest } from '../../../compiler/contract/manifest.ts';
 import type { Database } from '../../db/database.ts';
 import type { Transport } from '../../delivery/types.ts';
 import { runJourneys, RunBackInTimeError, type RunSummary } from '../../journeys/index.ts';
+import type { RunOptions } from '../../journeys/context.ts';
 import type { ServeLogger } from '../extension.ts';
 import type { Metrics } from '../metrics.ts';
 import { dropTouches, reactToTouches, takeTouches } from './touches.ts';
@@ -32,6 +33,8 @@ export interface SchedulerOptions {
   lateWindowMs: number;
   /** The real clock (tests may inject another). */
   now?: () => number;
+  /** How sent messages' links are signed and where they point (runtime/recipient/). */
+  links?: Pick<RunOptions, 'signer' | 'deliverySettings'>;
 }
 
 export class Scheduler {
@@ -119,6 +122,7 @@ export class Scheduler {
         segmentRefreshMs: this.options.segmentRefreshMs,
         signal: this.abort.signal,
         largerCache: false,
+        ...this.options.links,
       });
     } catch (e) {
       // Another replica's clock is ahead of ours (its run covered this instant already), or a
