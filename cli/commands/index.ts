@@ -25,6 +25,7 @@ export const commands: readonly CommandEntry[] = [
   { name: 'serve', load: async () => (await import('./serve.ts')).serveCommand },
   { name: 'report', load: async () => (await import('./report.ts')).reportCommand },
   { name: 'engagement', load: async () => (await import('./engagement.ts')).engagementCommand },
+  { name: 'simulate-engagement', load: async () => (await import('./simulate-engagement.ts')).simulateEngagementCommand },
   { name: 'test', load: async () => (await import('./test.ts')).testCommand },
   { name: 'plan', load: async () => (await import('./plan.ts')).planCommand },
   { name: 'dev', load: async () => (await import('./dev.ts')).devCommand },

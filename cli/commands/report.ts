@@ -6,9 +6,12 @@ import { deliverySettingsOf } from '../../runtime/delivery/settings.ts';
 import { parseDuration } from '../../compiler/contract/core/durations.ts';
 import { collectReport, type Comparison, type DeliveryReport, type GroupReport } from '../../runtime/delivery/report/collect.ts';
 import { DELIVERY_CODES } from '../../runtime/delivery/problems.ts';
+import { collectInsights, type InsightsReport } from '../../runtime/insights/report.ts';
+import { insightsJson, insightsLines } from '../report/insights-output.ts';
+import { writeDashboard } from '../report/dashboard.ts';
 
-const FORMATS = ['pretty', 'json'] as const;
-const USAGE = `herald report [dir] [--db URL] [--since TIME] [--until TIME] [--conversion-window DURATION] [--format pretty|json]
+const FORMATS = ['pretty', 'json', 'html'] as const;
+const USAGE = `herald report [dir] [--db URL] [--since TIME] [--until TIME] [--conversion-window DURATION] [--format pretty|json|html] [--out DIR] [--trace]
 
 Per journey and campaign, and per experiment variant: sends, suppressions by reason, failures,
 delivered, opened and clicked (people only: machine opens and link scanners are left out),
@@ -17,10 +20,18 @@ click) and converted (within the window after the send, or after the instant a h
 was due). Each variant is compared with the holdout, and variants with each other, by a
 two-proportion z-test on the converted rate.
 
+Then attribution (delivery.report.attribution: last_click, first_touch, linear or position_based,
+within its window), and the incremental effect of every experiment against its holdout and of
+every journey, campaign and the whole programme against the global control group
+(delivery.global_control): conversion uplift and revenue per recipient with 95% intervals, and
+the ROI when delivery.report.cost_per_email is set.
+
   --since TIME                sends due at or after TIME (2026-03-01 or 2026-03-01T09:00Z)
   --until TIME                sends due before TIME
   --conversion-window D       e.g. 3d (default: delivery.report.conversion_window, else 7d)
-  --format FORMAT             pretty (default) or json`;
+  --format FORMAT             pretty (default), json, or html (the dashboard: SVG charts, no network)
+  --out DIR                   where --format html writes index.html (default report/)
+  --trace                     with --format json: every credit (conversion event id, message, share)`;
 
 /** The JSON document's version: bump on a breaking change to its shape. */
 export const REPORT_JSON_VERSION = 1;
@@ -30,7 +41,7 @@ export const reportCommand: Command = {
   summary: 'sends, suppressions, engagement and experiment results',
   usage: USAGE,
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs(argv, { since: { type: 'string' }, until: { type: 'string' }, 'conversion-window': { type: 'string' } });
+    const { values, positionals } = parseCommandArgs(argv, { since: { type: 'string' }, until: { type: 'string' }, 'conversion-window': { type: 'string' }, out: { type: 'string' }, trace: { type: 'boolean' } });
     if (positionals.length > 1) throw new UsageError(`expected at most one workspace dir, got ${positionals.length}`);
     const format = oneOf('format', values.format, FORMATS, 'pretty');
     const since = values.since !== undefined ? parseAsOf(values.since, Date.now, 'since') : undefined;
@@ -39,6 +50,8 @@ export const reportCommand: Command = {
     const windowFlag = values['conversion-window'];
     const windowMs = windowFlag !== undefined ? parseDuration(windowFlag) : undefined;
     if (windowFlag !== undefined && (windowMs === undefined || windowMs <= 0)) throw new UsageError(`--conversion-window "${windowFlag}" is not a duration: use e.g. 12h, 3d or 2w`);
+    if (values.out !== undefined && format !== 'html') throw new UsageError('--out goes with --format html');
+    if (values.trace && format !== 'json') throw new UsageError('--trace goes with --format json');
     return runRuntimeCommand('report', io, async () => {
       const opened = await openWorkspace({ dir: positionals[0] ?? '.', db: values.db, io });
       if (typeof opened === 'number') return opened;
@@ -50,8 +63,18 @@ export const reportCommand: Command = {
           conversionEvent: settings.report.conversionEvent,
           conversionWindowMs: windowMs ?? settings.report.conversionWindowMs,
         });
-        if (format === 'json') io.stdout.write(`${JSON.stringify(reportDocument(report, opened.db.description), null, 2)}\n`);
-        else printReport(io, report, opened.db.description);
+        const insights = await collectInsights(opened.db.kysely, opened.manifest, {
+          ...(since !== undefined ? { since } : {}),
+          ...(until !== undefined ? { until } : {}),
+          settings: { ...settings.report, ...(windowMs !== undefined ? { conversionWindowMs: windowMs } : {}) },
+          ...(settings.globalControl !== undefined ? { globalControl: settings.globalControl } : {}),
+          segments: format === 'html',
+        });
+        if (format === 'html') {
+          const path = await writeDashboard(io, insights, { dir: opened.dir, out: values.out ?? 'report', workspace: opened.manifest.metadata.workspace, database: opened.db.description, span: spanOf(report) });
+          io.stdout.write(`dashboard written to ${path}\n`);
+        } else if (format === 'json') io.stdout.write(`${JSON.stringify({ ...reportDocument(report, opened.db.description), ...insightsJson(insights, values.trace === true) }, null, 2)}\n`);
+        else printReport(io, report, opened.db.description, insights);
         return EXIT_OK;
       } finally {
         await opened.db.close();
@@ -106,9 +129,15 @@ export function reportDocument(report: DeliveryReport, database: string) {
   };
 }
 
-function printReport(io: CliIO, report: DeliveryReport, database: string): void {
+/** Which sends the report covers, in words. */
+function spanOf(report: DeliveryReport): string {
   const o = report.options;
-  const span = o.since === undefined && o.until === undefined ? 'all sends' : `sends due ${o.since === undefined ? '…' : iso(o.since)} to ${o.until === undefined ? '…' : iso(o.until)}`;
+  return o.since === undefined && o.until === undefined ? 'all sends' : `sends due ${o.since === undefined ? '…' : iso(o.since)} to ${o.until === undefined ? '…' : iso(o.until)}`;
+}
+
+function printReport(io: CliIO, report: DeliveryReport, database: string, insights: InsightsReport): void {
+  const o = report.options;
+  const span = spanOf(report);
   io.stdout.write(`delivery report for ${database}: ${span}; conversion = ${o.conversionEvent} within ${duration(o.conversionWindowMs)}\n`);
   if (!report.conversionTracked) io.stdout.write(`  (no "${o.conversionEvent}" events in the data model: conversions are not counted)\n`);
   if (report.origins.length === 0) {
@@ -134,6 +163,7 @@ function printReport(io: CliIO, report: DeliveryReport, database: string): void 
     io.stdout.write(table(header, rows));
     for (const c of origin.comparisons) io.stdout.write(`  ${comparisonLine(c)}\n`);
   }
+  io.stdout.write(`\n${insightsLines(insights).join('\n')}\n`);
 }
 
 function comparisonLine(c: Comparison): string {

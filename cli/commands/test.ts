@@ -10,12 +10,16 @@ import { hasErrors } from '../../compiler/diagnostics/diagnostic.ts';
 import { rangeOfPath } from '../../compiler/1-load/positions.ts';
 import type { CompiledTest } from '../../compiler/contract/journey.ts';
 import { runTest } from '../../runtime/journeys/tests/run-test.ts';
+import { planLine } from '../../runtime/insights/planning.ts';
+import { declaredExperimentPlans } from '../report/experiment-plans.ts';
 
 const USAGE = `herald test [dir] [--format pretty|json|junit] [--filter TEXT]
 
 Runs the workspace's Test documents: each on a fresh, throwaway database holding only its given
 customers and events, its journey or campaign on a simulated clock through the real outbox, and
 checks what was sent, when, to whom, and what was suppressed and why. Exit code 1 when a test fails.
+Splits with a minimum_effect are planned from their expected_audience and base_rate: the smallest
+effect each can detect at 80% power, and warning HL397 when that is larger than minimum_effect.
 
   --format FORMAT   pretty (default), json, or junit (JUnit XML for CI test reports)
   --filter TEXT     only the tests whose name contains TEXT`;
@@ -56,9 +60,19 @@ export const testCommand: Command = {
       }
       // In the order they are written: by file, then by line.
       results.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.where.line - b.where.line));
-      if (format === 'json') io.stdout.write(`${JSON.stringify(testJson(results), null, 2)}\n`);
+      const experiments = declaredExperimentPlans(manifest, (spec, key) => {
+        const def = manifest.definitions[`${spec.kind === 'journey' ? 'Journey' : 'Campaign'}/${spec.name}`]!;
+        const doc = pipeline.analyzed?.definitions.get(`${def.kind}/${def.name}`)?.doc;
+        return { file: display(def.file), ...(doc ? { range: rangeOfPath(doc, [...spec.path, key]) } : {}) };
+      });
+      if (format === 'json') io.stdout.write(`${JSON.stringify({ ...testJson(results), experiments: experiments.plans }, null, 2)}\n`);
       else if (format === 'junit') io.stdout.write(testJunit(results));
-      else printTestResults(io, results, values.filter);
+      else {
+        printTestResults(io, results, values.filter);
+        for (const plan of experiments.plans) io.stdout.write(`experiment ${planLine(plan)}\n`);
+        for (const line of experiments.missing) io.stdout.write(`experiment ${line}\n`);
+      }
+      for (const d of experiments.diagnostics) io.stderr.write(`${d.file}${d.range ? `:${d.range.start.line}:${d.range.start.column}` : ''}: ${d.severity}[${d.code}]: ${d.message}\n  help: ${d.help}\n`);
       return results.every((r) => r.result.passed) ? EXIT_OK : EXIT_ERRORS;
     });
   },

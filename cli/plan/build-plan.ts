@@ -26,6 +26,7 @@ import { displayPath, readBase, type BaseRead } from './read-base.ts';
 import { findRisks } from './risks.ts';
 import { summarize } from './summary.ts';
 import { audienceTargets } from './targets.ts';
+import { planExperiments } from './experiments.ts';
 
 export interface PlanRequest {
   /** The head workspace folder (absolute): the working tree. */
@@ -120,6 +121,8 @@ export async function buildPlan(request: PlanRequest): Promise<PlanOutcome> {
     const models = measured?.models ?? [];
     notes.push(...forecast.notes);
     if (!data.db && (journeys.length > 0 || campaigns.length > 0)) notes.push({ code: 'HL558', severity: 'info', message: 'no send forecast: there is no data to simulate the journeys and campaigns on' });
+    const planned = await planExperiments({ head: headManifest, headDir: request.headDir, changes, campaigns, forecast: forecast.forecast, ...(data.db ? { db: data.db } : {}), asOf });
+    notes.push(...planned.notes);
     const risks = findRisks({ segments, campaigns, templates, models, forecast: forecast.forecast }, request.options);
     const unchanged = base.side ? unchangedFiles(base.side.loaded, head.loaded, changes) : [];
 
@@ -147,6 +150,7 @@ export async function buildPlan(request: PlanRequest): Promise<PlanOutcome> {
       templates,
       models,
       forecast: forecast.forecast,
+      ...(planned.experiments.length > 0 ? { experiments: planned.experiments } : {}),
       risks,
       notes,
     };

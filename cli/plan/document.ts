@@ -8,6 +8,7 @@
  * replaced by placeholders.
  */
 import type { Kind } from '../../compiler/contract/manifest.ts';
+import type { PlannedExperiment } from './experiments.ts';
 
 export const PLAN_VERSION = 1;
 
@@ -38,6 +39,8 @@ export interface PlanDocument {
   templates: TemplateImpact[];
   models: ModelImpact[];
   forecast: Forecast | null;
+  /** Splits the change adds or alters: the smallest effect each can detect (cli/plan/experiments.ts). */
+  experiments?: PlannedExperiment[];
   risks: Risk[];
   notes: PlanNote[];
 }

@@ -19,7 +19,7 @@ interface DeliveryBlock {
   email_field?: string;
   quiet_hours?: { start: string; end: string };
   transport?: { type: string };
-  report?: { conversion_event?: string };
+  report?: { conversion_event?: string; revenue?: string };
 }
 
 export function analyzeDeliverySettings(def: Definition, ctx: AnalyzeContext): void {
@@ -80,6 +80,16 @@ export function analyzeDeliverySettings(def: Definition, ctx: AnalyzeContext): v
   if (conversion !== undefined && ctx.dataModel.events[conversion] === undefined) {
     const hint = suggest(conversion, Object.keys(ctx.dataModel.events));
     ctx.report(diag('HL319', `conversion event "${conversion}" is not declared under events`, { ...at(['report', 'conversion_event']), help: hint ? `did you mean "${hint}"?` : 'declare it under events in herald.yaml, or name a declared event' }));
+  }
+
+  // The revenue `herald report` values conversions by: a number property of the conversion event.
+  const revenue = delivery.report?.revenue;
+  const event = ctx.dataModel.events[conversion ?? 'purchase'];
+  if (revenue !== undefined && event !== undefined && event[revenue]?.type !== 'number') {
+    const numbers = Object.entries(event).filter(([, p]) => p.type === 'number').map(([name]) => name);
+    const hint = suggest(revenue, numbers);
+    const what = event[revenue] ? `is ${event[revenue]!.type}, not number` : 'is not a property of it';
+    ctx.report(diag('HL396', `revenue property "${revenue}" of conversion event "${conversion ?? 'purchase'}" ${what}`, { ...at(['report', 'revenue']), help: hint ? `did you mean "${hint}"?` : numbers.length > 0 ? `number properties of the event: ${numbers.join(', ')}` : 'declare a number property (e.g. amount: number) on the event' }));
   }
 }
 

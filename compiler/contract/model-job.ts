@@ -106,6 +106,12 @@ export interface ModelJobSpec {
     target?: 'raw' | 'log';
   };
   retrain: 'on_change' | 'always';
+  /**
+   * `retrain: { every, when_drift_psi_above }`: `herald serve` retrains when the last training is
+   * `everyMs` old, or sooner when the scores' PSI against training exceeds `driftPsiAbove`.
+   * Not part of the hash.
+   */
+  schedule?: { everyMs: number; driftPsiAbove?: number };
   /** Traits the features or label read: rebuilt as of the cut-off before the feature queries run. */
   traits?: string[];
   /** sha256 of this block without `hash`: a new version is trained only when it (or the data) changes. */

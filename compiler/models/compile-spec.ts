@@ -31,7 +31,7 @@ export interface RawModelSpec {
     max_rows?: number;
     target?: 'raw' | 'log';
   };
-  retrain?: 'on_change' | 'always';
+  retrain?: 'on_change' | 'always' | { every: string; when_drift_psi_above?: number };
 }
 
 export const DEFAULT_ALGORITHM: Record<ModelType, ModelAlgorithm> = {
@@ -124,7 +124,7 @@ export function compileModelSpec(name: string, raw: RawModelSpec): ModelJobSpec 
       ...(t.max_rows !== undefined ? { maxRows: t.max_rows } : {}),
       ...(type === 'regression' ? { target: t.target ?? 'raw' } : {}),
     },
-    retrain: raw.retrain ?? 'on_change',
+    retrain: typeof raw.retrain === 'string' ? raw.retrain : 'on_change',
   };
   if (raw.label !== undefined) spec.label = { name: 'label', rule: raw.label, horizonMs: labelHorizonMs(raw.label) };
   if (raw.population !== undefined) spec.population = { name: 'population', rule: raw.population };
@@ -152,7 +152,16 @@ export function compileModelSpec(name: string, raw: RawModelSpec): ModelJobSpec 
       weights: Object.fromEntries(Object.entries(weights).filter(([, w]) => (w ?? 0) > 0)),
     };
   }
-  return { ...spec, hash: specHash(spec) };
+  // The schedule says when to retrain, not what the model is: it stays out of the spec hash, so
+  // changing it never makes a trained version stale.
+  const schedule = typeof raw.retrain === 'object' && raw.retrain !== null ? scheduleOf(raw.retrain) : undefined;
+  return { ...spec, hash: specHash(spec), ...(schedule ? { schedule } : {}) };
+}
+
+function scheduleOf(r: { every: string; when_drift_psi_above?: number }): ModelJobSpec['schedule'] {
+  const everyMs = parseDuration(r.every);
+  if (everyMs === undefined || everyMs <= 0) return undefined;
+  return { everyMs, ...(r.when_drift_psi_above !== undefined ? { driftPsiAbove: r.when_drift_psi_above } : {}) };
 }
 
 /**

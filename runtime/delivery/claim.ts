@@ -82,6 +82,7 @@ export async function claimBatch(db: Database, o: ClaimOptions): Promise<ClaimOu
       const decision = decide(
         {
           now: o.now,
+          customerId: b.customerId,
           category: template.category,
           ...(customer ? { customer: { consent: customer[o.settings.consentField] === true, timeZone: zone, ...(typeof email === 'string' && email.trim() !== '' ? { email } : {}) } } : {}),
           suppressions: state.suppressions.get(b.customerId) ?? [],

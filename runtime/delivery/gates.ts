@@ -3,6 +3,7 @@ import type { Suppression } from './suppressions.ts';
 import { STOPS_TRANSACTIONAL } from './suppressions.ts';
 import type { SuppressionReason } from './types.ts';
 import { localMinuteOfDay, nextLocalTime } from './local-time.ts';
+import { GLOBAL_CONTROL_REASON, inGlobalControl } from '../insights/control-group.ts';
 
 /**
  * The gates every send passes, as a pure function of what the worker read for it: consent, the
@@ -17,6 +18,8 @@ import { localMinuteOfDay, nextLocalTime } from './local-time.ts';
  */
 export interface GateFacts {
   now: number;
+  /** For the workspace's global control group (a hash of the id decides membership). */
+  customerId?: string;
   category: 'marketing' | 'transactional';
   /** Undefined when the customer is not in the database (deleted, or forgotten). */
   customer?: { email?: string; consent: boolean; timeZone: string };
@@ -44,6 +47,9 @@ const HOUR = 3_600_000;
 export function decide(f: GateFacts, settings: DeliverySettings): GateDecision {
   const marketing = f.category === 'marketing';
   if (!f.customer) return { action: 'suppress', reason: 'no_email', detail: 'the customer is not in the database' };
+  // The global control group is held back from every marketing email, so the programme's effect
+  // can be measured against it (runtime/insights/control-group.ts).
+  if (marketing && f.customerId !== undefined && inGlobalControl(f.customerId, settings.globalControl)) return { action: 'suppress', reason: GLOBAL_CONTROL_REASON, detail: `in the global control group (${settings.globalControl}%)` };
   if (!f.customer.email) return { action: 'suppress', reason: 'no_email', detail: `the customer has no ${settings.emailField ?? 'email'} address` };
   if (marketing && !f.customer.consent) return { action: 'suppress', reason: 'no_consent', detail: `${settings.consentField} is not true` };
   const blocking = f.suppressions.find((s) => marketing || STOPS_TRANSACTIONAL.has(s.reason));

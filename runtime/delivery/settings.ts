@@ -34,7 +34,19 @@ export interface DeliverySettings {
   transport: TransportSettings;
   /** The workspace's zone: for customers without a (valid) `timezone` field. */
   timeZone: string;
-  report: { conversionEvent: string; conversionWindowMs: number };
+  report: ReportSettings;
+  /** Percent of customers in the workspace-wide control group (runtime/insights/control-group.ts). */
+  globalControl?: number;
+}
+
+/** How `herald report` counts, credits and values conversions. */
+export interface ReportSettings {
+  conversionEvent: string;
+  conversionWindowMs: number;
+  attribution: { model: 'last_click' | 'first_touch' | 'linear' | 'position_based'; windowMs: number };
+  /** The conversion event's number property holding its revenue. */
+  revenueProperty?: string;
+  costPerEmail?: number;
 }
 
 export type TransportSettings =
@@ -59,7 +71,8 @@ export interface WrittenDelivery {
   retry?: { max_attempts?: number; backoff?: string; max_backoff?: string };
   claim_lease?: string;
   transport?: { type: 'file'; dir?: string } | { type: 'smtp'; host: string; port?: number; secure?: boolean; auth?: { user_env: string; pass_env: string }; timeout?: string };
-  report?: { conversion_event?: string; conversion_window?: string };
+  report?: { conversion_event?: string; conversion_window?: string; attribution?: { model?: ReportSettings['attribution']['model']; window?: string }; revenue?: string; cost_per_email?: number };
+  global_control?: number;
 }
 
 /** Defaults of the schema, in one place for the runtime (a test checks the schema agrees). */
@@ -75,11 +88,24 @@ export const DELIVERY_DEFAULTS = {
   quietHoursAction: 'delay',
   conversionEvent: 'purchase',
   conversionWindow: '7d',
+  attributionModel: 'last_click',
   linkLifetime: '400d',
   /** Where links point when no base is configured: a reserved domain that can never resolve. */
   linkBase: 'https://links.herald.invalid',
 } as const;
 
+
+function reportSettingsOf(r: WrittenDelivery['report'], ms: (text: string | undefined, fallback: string) => number): ReportSettings {
+  const conversionWindow = r?.conversion_window ?? DELIVERY_DEFAULTS.conversionWindow;
+  const out: ReportSettings = {
+    conversionEvent: r?.conversion_event ?? DELIVERY_DEFAULTS.conversionEvent,
+    conversionWindowMs: ms(conversionWindow, DELIVERY_DEFAULTS.conversionWindow),
+    attribution: { model: r?.attribution?.model ?? DELIVERY_DEFAULTS.attributionModel, windowMs: ms(r?.attribution?.window, conversionWindow) },
+  };
+  if (r?.revenue) out.revenueProperty = r.revenue;
+  if (r?.cost_per_email !== undefined) out.costPerEmail = r.cost_per_email;
+  return out;
+}
 
 
 /** The address part of `Name <addr@domain>` or `addr@domain`; undefined when it is neither. */
@@ -134,11 +160,9 @@ export function normalizeDelivery(
     leaseMs: ms(d.claim_lease, DELIVERY_DEFAULTS.claimLease),
     transport: transportOf(d.transport, context.baseDir, ms),
     timeZone: context.timeZone,
-    report: {
-      conversionEvent: d.report?.conversion_event ?? DELIVERY_DEFAULTS.conversionEvent,
-      conversionWindowMs: ms(d.report?.conversion_window, DELIVERY_DEFAULTS.conversionWindow),
-    },
+    report: reportSettingsOf(d.report, ms),
   };
+  if (d.global_control !== undefined && d.global_control > 0) settings.globalControl = d.global_control;
   const emailField = emailFieldOf(context.customerFields, d.email_field);
   if (emailField) settings.emailField = emailField;
   if (d.reply_to) settings.replyTo = d.reply_to;

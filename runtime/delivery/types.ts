@@ -62,7 +62,8 @@ export type SuppressionReason =
   | 'rate_limit'          // only when a send could never go within its window; a rate limit normally delays
   | 'render_failed'       // the customer's data could not fill the template (the reason says which value)
   | 'no_email'
-  | 'holdout';            // recorded by journeys/campaigns for experiment holdouts: nothing is sent
+  | 'holdout'             // recorded by journeys/campaigns for experiment holdouts: nothing is sent
+  | 'global_control';     // the workspace's global control group (delivery.global_control): nothing is sent
 
 /** One outbox row as read back (reports, `Test` expectations, plan forecasts). */
 export interface DeliveryRecord {

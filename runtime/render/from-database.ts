@@ -6,7 +6,7 @@ import type { RenderInput } from './context.ts';
 import { previewLinks, PREVIEW_LINKS, type LinkSettings } from './preview.ts';
 import { openCartItemIds } from './cart.ts';
 import { freshFirst } from './popularity.ts';
-import { scoresByCustomer, segmentsByCustomer } from './batch-reads.ts';
+import { purchasedItemsByCustomer, scoresByCustomer, segmentsByCustomer } from './batch-reads.ts';
 
 /**
  * The render input for one customer from the database, as of an instant: their fields, traits
@@ -73,6 +73,17 @@ export async function modelRecommendationsByCustomer(db: Database, manifest: Man
     out.set(id, list);
   }
   return out;
+}
+
+/**
+ * The popularity fallback for one customer, as templates get it when no model has scored them:
+ * the most purchased items up to `asOf`, leaving out what the customer bought (for the model
+ * endpoints of `herald serve`, which answer what a template would show).
+ */
+export async function popularRecommendationsFor(db: Database, manifest: Manifest, customerId: string, count: number, asOf: number, cache?: RenderInputCache): Promise<Array<Record<string, unknown>>> {
+  const bought = (await purchasedItemsByCustomer(db, [customerId], asOf)).get(customerId) ?? new Set<string>();
+  const events = [...bought].map((id) => ({ type: 'purchase', item_id: id, at: asOf }));
+  return popularFromDatabase(db, manifest, count, asOf, events, cache);
 }
 
 /**

@@ -42,3 +42,10 @@ export function beforeAfter(before: string | null, after: string | null): string
   if (before === after) return before ?? '–';
   return `${before ?? '–'} → ${after ?? '–'}`;
 }
+
+/** One experiment's plan: its smallest detectable effect, from what, and whether it meets minimum_effect. */
+export function experimentLine(x: NonNullable<PlanDocument['experiments']>[number]): string {
+  const mde = x.minimum_detectable_effect === null ? 'nothing (an arm is empty)' : `${(x.minimum_detectable_effect * 100).toFixed(1)} pts`;
+  const want = x.minimum_effect !== null ? `; minimum_effect ${(x.minimum_effect * 100).toFixed(1)} pts ${x.detectable ? 'can be detected' : 'cannot be detected'}` : '';
+  return `${x.experiment} (${x.kind} ${x.name}): detects ${mde} with ${formatCount(x.audience)} customers (${x.audience_from}) at a base rate of ${(x.base_rate * 100).toFixed(1)}% (${x.base_rate_from})${x.comparisons > 1 ? `, Bonferroni over ${x.comparisons} comparisons` : ''}${want}`;
+}

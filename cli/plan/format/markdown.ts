@@ -1,6 +1,6 @@
 import { HERALD_VERSION } from '../../../compiler/contract/version.ts';
 import type { PlanDocument, PlanNote, Risk, TemplateImpact } from '../document.ts';
-import { beforeAfter, CHANGE_SYMBOL, comparisonLine, dataLine, deltaText, reachText } from './labels.ts';
+import { beforeAfter, CHANGE_SYMBOL, comparisonLine, dataLine, deltaText, experimentLine, reachText } from './labels.ts';
 import { formatCount, formatMaybe, formatPercent } from './numbers.ts';
 
 /** The first line of every plan comment: the GitHub workflow finds its own comment by it, to update it. */
@@ -61,6 +61,7 @@ function render(doc: PlanDocument, d: Detail, shortened: string | undefined): st
   segments(doc, d, out);
   campaigns(doc, d, out);
   journeys(doc, d, out);
+  if (doc.experiments && doc.experiments.length > 0) out.push('', `#### Experiments (80% power, two-sided 5%)`, '', ...doc.experiments.map((x) => `- ${esc(experimentLine(x))}`));
   templates(doc, d, out);
   models(doc, d, out);
   forecast(doc, d, out);

@@ -1,5 +1,5 @@
 import type { PlanDocument } from '../document.ts';
-import { beforeAfter, CHANGE_SYMBOL, comparisonLine, dataLine, deltaText, reachText } from './labels.ts';
+import { beforeAfter, CHANGE_SYMBOL, comparisonLine, dataLine, deltaText, experimentLine, reachText } from './labels.ts';
 import { formatCount, formatMaybe } from './numbers.ts';
 
 type Painter = (style: keyof typeof STYLES, text: string) => string;
@@ -63,6 +63,10 @@ export function planPretty(doc: PlanDocument, options: { color?: boolean } = {})
     out.push('', paint('bold', `send forecast ${f.days[0]?.date ?? f.from.slice(0, 10)} to ${f.days.at(-1)?.date ?? f.until.slice(0, 10)}: ${formatCount(f.total)} emails`));
     for (const o of f.by_origin) out.push(`  ${o.kind} ${o.name}: ${formatCount(o.sends)} (first day ${formatCount(o.first_day)})`);
     out.push(`  ${f.days.map((d) => `${d.date.slice(5)} ${formatCount(d.sends)}`).join('  ')}`);
+  }
+  if (doc.experiments && doc.experiments.length > 0) {
+    out.push('', paint('bold', 'experiments (80% power, two-sided 5%)'));
+    for (const x of doc.experiments) out.push(`  ${experimentLine(x)}`);
   }
   const others = doc.definitions.filter((c) => c.kind !== 'Segment' && c.kind !== 'Template' && c.kind !== 'Journey' && c.kind !== 'Campaign');
   if (others.length > 0) {

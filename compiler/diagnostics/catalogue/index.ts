@@ -12,13 +12,14 @@ import { emitCodes } from './emit.ts';
 import { runtimeCodes } from './runtime.ts';
 import { deliveryCodes } from './delivery.ts';
 import { devCodes } from './dev.ts';
+import { insightsCodes } from './insights.ts';
 
 export type { CodeEntry } from './types.ts';
 
 /**
  * Every diagnostic code Herald can emit, with its long explanation. Code ranges per area:
  * HL10x–12x load, HL13x–14x rule DSL syntax, HL2xx schema validation, HL30x–31x names and graph (HL315–HL319 delivery settings),
- * HL32x–34x rule types, HL35x templates, HL36x journeys, HL37x models, HL38x sources, HL39x plan,
+ * HL32x–34x rule types, HL35x templates, HL36x journeys, HL37x models, HL38x sources, HL39x plan (HL396–HL397 report settings and experiment planning),
  * HL40x–41x emit, HL42x MJML, HL43x journey emit, HL44x model emit, HL45x plan emit, HL5xx runtime (HL530–HL549 delivery, HL56x `herald dev`).
  */
 export const catalogue: ReadonlyMap<string, CodeEntry> = (() => {
@@ -36,6 +37,7 @@ export const catalogue: ReadonlyMap<string, CodeEntry> = (() => {
     ...runtimeCodes,
     ...deliveryCodes,
     ...devCodes,
+    ...insightsCodes,
   ];
   const map = new Map<string, CodeEntry>();
   for (const entry of all) {

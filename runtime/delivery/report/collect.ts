@@ -177,12 +177,18 @@ async function engagementByKey(db: Executor, manifest: Manifest, rows: readonly 
   if (types.length === 0 || rows.length === 0) return out;
   const keys = new Set(rows.map((r) => r.key));
   const from = earliest(rows);
-  let query = db.selectFrom('events').select(['type', 'message_id', 'at']).where('type', 'in', types).where('at', '>=', from);
+  // The first instant per message and kind, grouped in the database (a message opened ten times is one row).
+  let query = db
+    .selectFrom('events')
+    .select(['type', 'message_id'])
+    .select((eb) => eb.fn.min('at').as('at'))
+    .where('type', 'in', types)
+    .where('at', '>=', from);
   // Opens and clicks a machine made (a privacy proxy, a link scanner) are not a reader's.
   if (manifest.dataModel.events.email_opened?.machine !== undefined || manifest.dataModel.events.email_clicked?.machine !== undefined) {
     query = query.where((eb) => eb.or([eb('machine', 'is', null), eb.not(eb.ref('machine'))]));
   }
-  const events = await query.execute();
+  const events = await query.groupBy(['message_id', 'type']).execute();
   for (const e of events) {
     const key = keyOfMessageId(String(e.message_id ?? ''));
     if (!key || !keys.has(key)) continue;

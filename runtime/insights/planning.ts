@@ -1,0 +1,156 @@
+import type { Executor } from '../db/database.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
+import { minimumDetectableEffect, POWER } from './stats.ts';
+
+/**
+ * Experiment planning for `herald plan` and `herald test`: how small an effect a split can detect
+ * at 80% power and a two-sided 5% level, for the audience it is expected to see and the base
+ * conversion rate, and whether that is small enough for the effect the team says it wants
+ * (`split.minimum_effect`). The smallest detectable effect is that of the split's least powered
+ * comparison (each variant against the holdout, or the variants pairwise when there is none),
+ * Bonferroni-corrected when more than two variants are compared.
+ */
+export interface ExperimentSpec {
+  kind: 'journey' | 'campaign';
+  /** The journey or campaign. */
+  name: string;
+  experiment: string;
+  variants: Record<string, number>;
+  holdout: number;
+  minimumEffect?: number;
+  expectedAudience?: number;
+  baseRate?: number;
+  /** Where the split is in its document, for diagnostics. */
+  path: string[];
+  /** The journey's send steps' templates after each variant (journeys only; for the forecast). */
+  templates: Record<string, string>;
+}
+
+export interface ExperimentPlan {
+  kind: 'journey' | 'campaign';
+  name: string;
+  experiment: string;
+  audience: number;
+  /** Where the audience came from: the split's `expected_audience`, or the data. */
+  audienceFrom: 'declared' | 'data';
+  baseRate: number;
+  baseRateFrom: 'declared' | 'data';
+  comparisons: number;
+  power: number;
+  /** The smallest absolute change of the conversion rate the split detects (its least powered comparison). */
+  minimumDetectableEffect: number;
+  minimumEffect?: number;
+  /** False when `minimum_effect` is set and smaller than what the split can detect. */
+  detectable: boolean;
+}
+
+interface SplitSpec {
+  name?: string;
+  variants?: Record<string, number>;
+  holdout?: number;
+  minimum_effect?: number;
+  expected_audience?: number;
+  base_rate?: number;
+}
+
+/** Every split of the workspace's journeys and campaigns, as written. */
+export function experimentsOf(manifest: Manifest): ExperimentSpec[] {
+  const out: ExperimentSpec[] = [];
+  for (const def of Object.values(manifest.definitions)) {
+    const spec = def.spec as Record<string, unknown>;
+    if (def.kind === 'Campaign' && spec.split) {
+      const templates = (spec.templates ?? {}) as Record<string, string>;
+      const s = specOf(spec.split as SplitSpec, 'campaign', def.name, ['spec', 'split'], templates);
+      if (s) out.push(s);
+    }
+    if (def.kind === 'Journey') {
+      const steps = (spec.steps ?? {}) as Record<string, { split?: SplitSpec; next?: unknown; send?: string }>;
+      for (const [step, body] of Object.entries(steps)) {
+        if (!body.split) continue;
+        const next = (body.next ?? {}) as Record<string, string>;
+        const templates: Record<string, string> = {};
+        for (const [variant, target] of Object.entries(next)) if (steps[target]?.send) templates[variant] = steps[target]!.send!;
+        const s = specOf(body.split, 'journey', def.name, ['spec', 'steps', step, 'split'], templates);
+        if (s) out.push(s);
+      }
+    }
+  }
+  return out.sort((a, b) => (`${a.kind}/${a.name}/${a.experiment}` < `${b.kind}/${b.name}/${b.experiment}` ? -1 : 1));
+}
+
+function specOf(
+  split: SplitSpec,
+  kind: ExperimentSpec['kind'],
+  name: string,
+  path: string[],
+  templates: Record<string, string>,
+): ExperimentSpec | undefined {
+  if (!split.name || !split.variants) return undefined;
+  const s: ExperimentSpec = { kind, name, experiment: split.name, variants: split.variants, holdout: split.holdout ?? 0, path, templates };
+  if (split.minimum_effect !== undefined) s.minimumEffect = split.minimum_effect;
+  if (split.expected_audience !== undefined) s.expectedAudience = split.expected_audience;
+  if (split.base_rate !== undefined) s.baseRate = split.base_rate;
+  return s;
+}
+
+export function planExperiment(
+  spec: ExperimentSpec,
+  audience: { value: number; from: 'declared' | 'data' },
+  baseRate: { value: number; from: 'declared' | 'data' },
+): ExperimentPlan {
+  const arms = Object.values(spec.variants).map((w) => (audience.value * w) / 100);
+  const holdout = (audience.value * spec.holdout) / 100;
+  const pairs: Array<[number, number]> = [];
+  if (spec.holdout > 0) for (const n of arms) pairs.push([n, holdout]);
+  else for (let i = 0; i < arms.length; i++) for (let j = i + 1; j < arms.length; j++) pairs.push([arms[i]!, arms[j]!]);
+  const comparisons = arms.length > 2 ? pairs.length : 1;
+  const mde =
+    pairs.length === 0 ? Infinity : Math.max(...pairs.map(([a, b]) => minimumDetectableEffect(baseRate.value, a, b, 0.05, comparisons)));
+  return {
+    kind: spec.kind,
+    name: spec.name,
+    experiment: spec.experiment,
+    audience: Math.round(audience.value),
+    audienceFrom: audience.from,
+    baseRate: baseRate.value,
+    baseRateFrom: baseRate.from,
+    comparisons,
+    power: POWER,
+    minimumDetectableEffect: mde,
+    ...(spec.minimumEffect !== undefined ? { minimumEffect: spec.minimumEffect } : {}),
+    detectable: spec.minimumEffect === undefined || mde <= spec.minimumEffect,
+  };
+}
+
+/** One line for a person: "cart_offer_test (journey cart_recovery): detects ±2.9 pts at 80% power …". */
+export function planLine(p: ExperimentPlan): string {
+  const mde = Number.isFinite(p.minimumDetectableEffect)
+    ? `${(p.minimumDetectableEffect * 100).toFixed(1)} pts`
+    : 'nothing (an arm is empty)';
+  const want =
+    p.minimumEffect !== undefined
+      ? `; wants ${(p.minimumEffect * 100).toFixed(1)} pts: ${p.detectable ? 'detectable' : 'NOT detectable'}`
+      : '';
+  return `${p.experiment} (${p.kind} ${p.name}): smallest detectable effect ${mde} at 80% power for ${p.audience.toLocaleString('en-GB')} customers (${p.audienceFrom}) at a base rate of ${(p.baseRate * 100).toFixed(1)}% (${p.baseRateFrom})${p.comparisons > 1 ? `, Bonferroni over ${p.comparisons} comparisons` : ''}${want}`;
+}
+
+/**
+ * The base rate from the data: the share of customers with a conversion event in the window
+ * before `asOf` (what a holdout would be expected to do).
+ */
+export async function baseRateFromDatabase(db: Executor, event: string, windowMs: number, asOf: number): Promise<number | undefined> {
+  const customers = await db
+    .selectFrom('customers')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .executeTakeFirst();
+  const n = Number(customers?.n ?? 0);
+  if (n === 0) return undefined;
+  const converted = await db
+    .selectFrom('events')
+    .select((eb) => eb.fn.count('customer_id').distinct().as('n'))
+    .where('type', '=', event)
+    .where('at', '>=', asOf - windowMs)
+    .where('at', '<=', asOf)
+    .executeTakeFirst();
+  return Number(converted?.n ?? 0) / n;
+}
