@@ -3,23 +3,21 @@
  * the manifest (plain JSON), written by compiler/4-emit/kinds/model.ts and read by runtime/models.
  * Everything here has its default filled in, so the runtime never re-derives spec defaults.
  */
-import type { CompiledQuery, SqlDialect } from "../types/compiled-sql.ts";
+import type { CompiledQuery, SqlDialect } from '../types/compiled-sql.ts';
 
-export type ModelType =
-  "propensity" | "regression" | "clusters" | "recommendations";
+export type ModelType = 'propensity' | 'regression' | 'clusters' | 'recommendations';
 export type ModelAlgorithm =
-  | "logistic"
-  | "linear"
-  | "neural_network"
-  | "kmeans"
-  | "item_cosine"
-  | "matrix_factorization"
-  | "content"
-  | "hybrid"
-  | "popularity"
-  | "ease";
-export type Recommender =
-  "item_cosine" | "matrix_factorization" | "content" | "popularity" | "ease";
+  | 'logistic'
+  | 'linear'
+  | 'neural_network'
+  | 'kmeans'
+  | 'item_cosine'
+  | 'matrix_factorization'
+  | 'content'
+  | 'hybrid'
+  | 'popularity'
+  | 'ease';
+export type Recommender = 'item_cosine' | 'matrix_factorization' | 'content' | 'popularity' | 'ease';
 
 export interface FeatureSpec {
   name: string;
@@ -68,7 +66,7 @@ export interface ModelJobSpec {
   clusters?: {
     k?: number;
     kRange?: [number, number];
-    selection: "silhouette" | "elbow";
+    selection: 'silhouette' | 'elbow';
     names?: string[];
     /** Clusters are numbered by this feature's mean, highest first (default: by size, largest first). */
     orderBy?: string;
@@ -84,7 +82,7 @@ export interface ModelJobSpec {
   };
   evaluation: {
     holdout: number;
-    split: "random" | "time";
+    split: 'random' | 'time';
     /** ISO instant, when the spec fixes it. */
     cutoff?: string;
     /**
@@ -110,13 +108,13 @@ export interface ModelJobSpec {
     factors: number;
     maxRows?: number;
     /** Regression: fit the label as it is, or log(1 + label) scaled back to units. */
-    target?: "raw" | "log";
+    target?: 'raw' | 'log';
     /** Regression: least squares, or Huber (robust to a few extreme customers). */
-    loss?: "squared" | "huber";
+    loss?: 'squared' | 'huber';
     /** Recommendations: interactions count half as much every this many milliseconds of age. */
     halfLifeMs?: number;
   };
-  retrain: "on_change" | "always";
+  retrain: 'on_change' | 'always';
   /** Traits the features or label read: rebuilt as of the cut-off before the feature queries run. */
   traits?: string[];
   /** sha256 of this block without `hash`: a new version is trained only when it (or the data) changes. */

@@ -1,7 +1,7 @@
-import type { Preprocessor } from "./preprocess.ts";
-import type { DenseModel } from "./train/dense.ts";
-import type { KMeansModel } from "./train/kmeans.ts";
-import type { RecommenderModel } from "./recommend/model.ts";
+import type { Preprocessor } from './preprocess.ts';
+import type { DenseModel } from './train/dense.ts';
+import type { KMeansModel } from './train/kmeans.ts';
+import type { RecommenderModel } from './recommend/model.ts';
 
 /** Everything needed to score with a stored version: weights, normalization, and the training score distribution. */
 export interface ModelArtifact {

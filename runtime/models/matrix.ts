@@ -5,11 +5,7 @@ export interface Matrix {
   data: Float64Array;
 }
 
-export function matrix(
-  rows: number,
-  cols: number,
-  data?: Float64Array,
-): Matrix {
+export function matrix(rows: number, cols: number, data?: Float64Array): Matrix {
   return { rows, cols, data: data ?? new Float64Array(rows * cols) };
 }
 
@@ -35,16 +31,12 @@ export function takeRows(m: Matrix, indices: ArrayLike<number>): Matrix {
 export function takeColumns(m: Matrix, indices: readonly number[]): Matrix {
   const out = matrix(m.rows, indices.length);
   for (let i = 0; i < m.rows; i++) {
-    for (let j = 0; j < indices.length; j++)
-      out.data[i * indices.length + j] = m.data[i * m.cols + indices[j]!]!;
+    for (let j = 0; j < indices.length; j++) out.data[i * indices.length + j] = m.data[i * m.cols + indices[j]!]!;
   }
   return out;
 }
 
-export function takeValues(
-  values: Float64Array,
-  indices: ArrayLike<number>,
-): Float64Array {
+export function takeValues(values: Float64Array, indices: ArrayLike<number>): Float64Array {
   const out = new Float64Array(indices.length);
   for (let i = 0; i < indices.length; i++) out[i] = values[indices[i]!]!;
   return out;
@@ -62,11 +54,11 @@ const DAY_MS = 86_400_000;
  * A feature value as a number: booleans 0/1, timestamps as days since 1970, missing as NaN.
  * Strings cannot be a model input; the caller reports them.
  */
-export function toNumber(value: unknown): number | "string" {
+export function toNumber(value: unknown): number | 'string' {
   if (value === null || value === undefined) return NaN;
-  if (typeof value === "number") return value;
-  if (typeof value === "boolean") return value ? 1 : 0;
-  if (typeof value === "bigint") return Number(value);
+  if (typeof value === 'number') return value;
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  if (typeof value === 'bigint') return Number(value);
   if (value instanceof Date) return value.getTime() / DAY_MS;
-  return "string";
+  return 'string';
 }

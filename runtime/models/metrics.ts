@@ -7,9 +7,7 @@ type Nums = ArrayLike<number>;
 /** ROC AUC by ranks (Mann-Whitney U); tied scores share their average rank. NaN when a class is absent. */
 export function auc(labels: Nums, scores: Nums): number {
   const n = labels.length;
-  const order = Array.from({ length: n }, (_, i) => i).sort(
-    (a, b) => scores[a]! - scores[b]!,
-  );
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[a]! - scores[b]!);
   let positives = 0;
   let rankSum = 0;
   let i = 0;
@@ -27,9 +25,7 @@ export function auc(labels: Nums, scores: Nums): number {
   }
   const negatives = n - positives;
   if (positives === 0 || negatives === 0) return NaN;
-  return (
-    (rankSum - (positives * (positives + 1)) / 2) / (positives * negatives)
-  );
+  return (rankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
 }
 
 const EPS = 1e-15;
@@ -59,11 +55,7 @@ export interface CalibrationBin {
 }
 
 /** Reliability diagram data: `bins` equal-width bins over [0, 1]; empty bins are kept with count 0. */
-export function calibration(
-  labels: Nums,
-  probs: Nums,
-  bins = 10,
-): CalibrationBin[] {
+export function calibration(labels: Nums, probs: Nums, bins = 10): CalibrationBin[] {
   const count = new Array<number>(bins).fill(0);
   const sumP = new Array<number>(bins).fill(0);
   const sumY = new Array<number>(bins).fill(0);
@@ -84,14 +76,9 @@ export function calibration(
 }
 
 /** ROC curve points (false positive rate, true positive rate), from (0,0) to (1,1), one per distinct score. */
-export function rocCurve(
-  labels: Nums,
-  scores: Nums,
-): Array<{ fpr: number; tpr: number }> {
+export function rocCurve(labels: Nums, scores: Nums): Array<{ fpr: number; tpr: number }> {
   const n = labels.length;
-  const order = Array.from({ length: n }, (_, i) => i).sort(
-    (a, b) => scores[b]! - scores[a]!,
-  );
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[b]! - scores[a]!);
   let p = 0;
   for (let i = 0; i < n; i++) p += labels[i] === 1 ? 1 : 0;
   const negatives = n - p;
@@ -102,8 +89,7 @@ export function rocCurve(
     if (labels[order[i]!] === 1) tp++;
     else fp++;
     const last = i === n - 1 || scores[order[i + 1]!] !== scores[order[i]!];
-    if (last)
-      points.push({ fpr: negatives ? fp / negatives : 0, tpr: p ? tp / p : 0 });
+    if (last) points.push({ fpr: negatives ? fp / negatives : 0, tpr: p ? tp / p : 0 });
   }
   return points;
 }
@@ -117,15 +103,9 @@ export interface LiftDecile {
 }
 
 /** Lift by decile of score, highest scores in decile 1. */
-export function liftByDecile(
-  labels: Nums,
-  scores: Nums,
-  groups = 10,
-): LiftDecile[] {
+export function liftByDecile(labels: Nums, scores: Nums, groups = 10): LiftDecile[] {
   const n = labels.length;
-  const order = Array.from({ length: n }, (_, i) => i).sort(
-    (a, b) => scores[b]! - scores[a]! || a - b,
-  );
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[b]! - scores[a]! || a - b);
   let total = 0;
   for (let i = 0; i < n; i++) total += labels[i]!;
   const overall = n ? total / n : 0;
@@ -137,27 +117,20 @@ export function liftByDecile(
     for (let i = from; i < to; i++) pos += labels[order[i]!]!;
     const count = to - from;
     const rate = count ? pos / count : 0;
-    out.push({
-      decile: g + 1,
-      count,
-      rate,
-      lift: overall > 0 ? rate / overall : 0,
-    });
+    out.push({ decile: g + 1, count, rate, lift: overall > 0 ? rate / overall : 0 });
   }
   return out;
 }
 
 export function rmse(actual: Nums, predicted: Nums): number {
   let sum = 0;
-  for (let i = 0; i < actual.length; i++)
-    sum += (actual[i]! - predicted[i]!) ** 2;
+  for (let i = 0; i < actual.length; i++) sum += (actual[i]! - predicted[i]!) ** 2;
   return Math.sqrt(sum / actual.length);
 }
 
 export function mae(actual: Nums, predicted: Nums): number {
   let sum = 0;
-  for (let i = 0; i < actual.length; i++)
-    sum += Math.abs(actual[i]! - predicted[i]!);
+  for (let i = 0; i < actual.length; i++) sum += Math.abs(actual[i]! - predicted[i]!);
   return sum / actual.length;
 }
 
@@ -176,15 +149,9 @@ export function r2(actual: Nums, predicted: Nums): number {
  * The share of the total actual value held by the top `fraction` of rows by predicted value (ties
  * by position): how much of next quarter's spend the top tier really holds. NaN when the total is 0.
  */
-export function topShare(
-  actual: Nums,
-  predicted: Nums,
-  fraction = 0.2,
-): number {
+export function topShare(actual: Nums, predicted: Nums, fraction = 0.2): number {
   const n = actual.length;
-  const order = Array.from({ length: n }, (_, i) => i).sort(
-    (a, b) => predicted[b]! - predicted[a]! || a - b,
-  );
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => predicted[b]! - predicted[a]! || a - b);
   const top = Math.round(n * fraction);
   let total = 0;
   let held = 0;
@@ -203,21 +170,13 @@ export function meanOf(values: Nums): number {
 }
 
 /** Ranking metrics of one list against the set of relevant items. */
-export function precisionAtK(
-  recommended: readonly string[],
-  relevant: ReadonlySet<string>,
-  k: number,
-): number {
+export function precisionAtK(recommended: readonly string[], relevant: ReadonlySet<string>, k: number): number {
   let hits = 0;
   for (const item of recommended.slice(0, k)) if (relevant.has(item)) hits++;
   return hits / k;
 }
 
-export function recallAtK(
-  recommended: readonly string[],
-  relevant: ReadonlySet<string>,
-  k: number,
-): number {
+export function recallAtK(recommended: readonly string[], relevant: ReadonlySet<string>, k: number): number {
   if (relevant.size === 0) return NaN;
   let hits = 0;
   for (const item of recommended.slice(0, k)) if (relevant.has(item)) hits++;
@@ -225,19 +184,14 @@ export function recallAtK(
 }
 
 /** Binary-relevance nDCG@k: DCG over the ideal DCG of min(k, |relevant|) hits. */
-export function ndcgAtK(
-  recommended: readonly string[],
-  relevant: ReadonlySet<string>,
-  k: number,
-): number {
+export function ndcgAtK(recommended: readonly string[], relevant: ReadonlySet<string>, k: number): number {
   if (relevant.size === 0) return NaN;
   let dcg = 0;
   recommended.slice(0, k).forEach((item, i) => {
     if (relevant.has(item)) dcg += 1 / Math.log2(i + 2);
   });
   let ideal = 0;
-  for (let i = 0; i < Math.min(k, relevant.size); i++)
-    ideal += 1 / Math.log2(i + 2);
+  for (let i = 0; i < Math.min(k, relevant.size); i++) ideal += 1 / Math.log2(i + 2);
   return dcg / ideal;
 }
 
@@ -246,12 +200,7 @@ export function rankingMetrics(
   lists: ReadonlyMap<string, readonly string[]>,
   truth: ReadonlyMap<string, ReadonlySet<string>>,
   k: number,
-): {
-  precision_at_k: number;
-  recall_at_k: number;
-  ndcg_at_k: number;
-  customers: number;
-} {
+): { precision_at_k: number; recall_at_k: number; ndcg_at_k: number; customers: number } {
   let p = 0;
   let r = 0;
   let g = 0;
@@ -264,33 +213,19 @@ export function rankingMetrics(
     g += ndcgAtK(recs, relevant, k);
     n++;
   }
-  return n
-    ? {
-        precision_at_k: p / n,
-        recall_at_k: r / n,
-        ndcg_at_k: g / n,
-        customers: n,
-      }
-    : { precision_at_k: NaN, recall_at_k: NaN, ndcg_at_k: NaN, customers: 0 };
+  return n ? { precision_at_k: p / n, recall_at_k: r / n, ndcg_at_k: g / n, customers: n } : { precision_at_k: NaN, recall_at_k: NaN, ndcg_at_k: NaN, customers: 0 };
 }
 
 /**
  * Population stability index of `actual` against `expected`, over the expected distribution's
  * quantile bins (`edges`, from `quantileEdges`). < 0.1 stable, 0.1–0.25 some shift, > 0.25 drift.
  */
-export function psi(
-  expected: Nums,
-  actual: Nums,
-  edges: readonly number[],
-): number {
+export function psi(expected: Nums, actual: Nums, edges: readonly number[]): number {
   return psiFromShares(binShares(expected, edges), binShares(actual, edges));
 }
 
 /** PSI from per-bin shares (a stored model keeps its training shares, not its training scores). */
-export function psiFromShares(
-  expected: readonly number[],
-  actual: readonly number[],
-): number {
+export function psiFromShares(expected: readonly number[], actual: readonly number[]): number {
   let sum = 0;
   for (let b = 0; b < expected.length; b++) {
     // Empty bins are floored so one empty bin does not make the index infinite.
@@ -305,12 +240,7 @@ export function psiFromShares(
 export function quantileEdges(values: Nums, bins = 10): number[] {
   const sorted = Float64Array.from(values as ArrayLike<number>).sort();
   const edges: number[] = [];
-  for (let b = 1; b < bins; b++)
-    edges.push(
-      sorted[
-        Math.min(sorted.length - 1, Math.floor((b * sorted.length) / bins))
-      ] ?? 0,
-    );
+  for (let b = 1; b < bins; b++) edges.push(sorted[Math.min(sorted.length - 1, Math.floor((b * sorted.length) / bins))] ?? 0);
   return edges;
 }
 

@@ -1,4 +1,4 @@
-import type { Matrix } from "./matrix.ts";
+import type { Matrix } from './matrix.ts';
 
 /**
  * Normalization learned on the training rows and stored with the model: each input is centred and
@@ -19,25 +19,15 @@ export interface Preprocessor {
 }
 
 export type DataIssue =
-  | { kind: "always_missing"; feature: string }
-  | { kind: "constant"; feature: string; value: number }
-  | {
-      kind: "non_finite";
-      feature: string;
-      count: number;
-      nan: number;
-      infinite: number;
-    };
+  | { kind: 'always_missing'; feature: string }
+  | { kind: 'constant'; feature: string; value: number }
+  | { kind: 'non_finite'; feature: string; count: number; nan: number; infinite: number };
 
 /**
  * `logSkewed` (clusters): a non-negative input with skewness above 2 (spend, counts) is read as
  * log(1 + v), so a handful of extreme customers do not become clusters of their own.
  */
-export function fitPreprocessor(
-  names: readonly string[],
-  x: Matrix,
-  options: { logSkewed?: boolean } = {},
-): { prep: Preprocessor; issues: DataIssue[] } {
+export function fitPreprocessor(names: readonly string[], x: Matrix, options: { logSkewed?: boolean } = {}): { prep: Preprocessor; issues: DataIssue[] } {
   const logged = options.logSkewed ? skewedColumns(x) : [];
   if (logged.length > 0) x = logColumns(x, logged);
   const issues: DataIssue[] = [];
@@ -66,17 +56,10 @@ export function fitPreprocessor(
     }
     const std = n > 1 ? Math.sqrt(ss / (n - 1)) : 0;
     const name = names[j]!;
-    if (n === 0) issues.push({ kind: "always_missing", feature: name });
-    else if (std === 0)
-      issues.push({ kind: "constant", feature: name, value: mean });
+    if (n === 0) issues.push({ kind: 'always_missing', feature: name });
+    else if (std === 0) issues.push({ kind: 'constant', feature: name, value: mean });
     if (nan + infinite > 0 && n > 0) {
-      issues.push({
-        kind: "non_finite",
-        feature: name,
-        count: nan + infinite,
-        nan,
-        infinite,
-      });
+      issues.push({ kind: 'non_finite', feature: name, count: nan + infinite, nan, infinite });
       flagged.push(j);
     }
     means.push(mean);
@@ -84,24 +67,13 @@ export function fitPreprocessor(
     stds.push(std > 0 ? std : 1);
   }
   const outputs = [...names, ...flagged.map((j) => `${names[j]}_missing`)];
-  return {
-    prep: {
-      inputs: [...names],
-      means,
-      stds,
-      flagged,
-      outputs,
-      ...(logged.length ? { logged } : {}),
-    },
-    issues,
-  };
+  return { prep: { inputs: [...names], means, stds, flagged, outputs, ...(logged.length ? { logged } : {}) }, issues };
 }
 
 /** The model's input matrix (float32, row-major, `outputs.length` columns). */
 export function transform(prep: Preprocessor, x: Matrix): Float32Array {
   const inCols = prep.inputs.length;
-  if (x.cols !== inCols)
-    throw new Error(`expected ${inCols} feature columns, got ${x.cols}`);
+  if (x.cols !== inCols) throw new Error(`expected ${inCols} feature columns, got ${x.cols}`);
   if (prep.logged?.length) x = logColumns(x, prep.logged);
   const outCols = prep.outputs.length;
   const out = new Float32Array(x.rows * outCols);
@@ -110,14 +82,10 @@ export function transform(prep: Preprocessor, x: Matrix): Float32Array {
     const dst = i * outCols;
     for (let j = 0; j < inCols; j++) {
       const v = x.data[src + j]!;
-      out[dst + j] = Number.isFinite(v)
-        ? (v - prep.means[j]!) / prep.stds[j]!
-        : 0;
+      out[dst + j] = Number.isFinite(v) ? (v - prep.means[j]!) / prep.stds[j]! : 0;
     }
     for (let f = 0; f < prep.flagged.length; f++) {
-      out[dst + inCols + f] = Number.isFinite(x.data[src + prep.flagged[f]!]!)
-        ? 0
-        : 1;
+      out[dst + inCols + f] = Number.isFinite(x.data[src + prep.flagged[f]!]!) ? 0 : 1;
     }
   }
   return out;

@@ -4,7 +4,7 @@
  */
 export interface ModelProblem {
   code: string;
-  severity: "error" | "warning" | "info";
+  severity: 'error' | 'warning' | 'info';
   model: string;
   message: string;
   help?: string;
@@ -14,31 +14,14 @@ export interface ModelProblem {
 export class ModelError extends Error {
   constructor(readonly problem: ModelProblem) {
     super(problem.message);
-    this.name = "ModelError";
+    this.name = 'ModelError';
   }
 }
 
-export function fail(
-  model: string,
-  code: string,
-  message: string,
-  help?: string,
-): never {
-  throw new ModelError({
-    code,
-    severity: "error",
-    model,
-    message,
-    ...(help ? { help } : {}),
-  });
+export function fail(model: string, code: string, message: string, help?: string): never {
+  throw new ModelError({ code, severity: 'error', model, message, ...(help ? { help } : {}) });
 }
 
-export function problem(
-  model: string,
-  code: string,
-  severity: ModelProblem["severity"],
-  message: string,
-  help?: string,
-): ModelProblem {
+export function problem(model: string, code: string, severity: ModelProblem['severity'], message: string, help?: string): ModelProblem {
   return { code, severity, model, message, ...(help ? { help } : {}) };
 }

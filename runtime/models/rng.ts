@@ -32,10 +32,7 @@ export function seededRng(seed: number): Rng {
 }
 
 /** Fisher-Yates in place; returns the array. */
-export function shuffleInPlace<T>(
-  items: T[] | Int32Array,
-  rng: Rng,
-): typeof items {
+export function shuffleInPlace<T>(items: T[] | Int32Array, rng: Rng): typeof items {
   for (let i = items.length - 1; i > 0; i--) {
     const j = rng.int(i + 1);
     const tmp = items[i]!;

@@ -1,5 +1,5 @@
-import { bootstrapOverFolds, type Estimate } from "./bootstrap.ts";
-import type { Fold, FoldPlan } from "./folds.ts";
+import { bootstrapOverFolds, type Estimate } from './bootstrap.ts';
+import type { Fold, FoldPlan } from './folds.ts';
 
 /**
  * A model's backtest: the same metrics for the model and each baseline, as means over the
@@ -7,25 +7,12 @@ import type { Fold, FoldPlan } from "./folds.ts";
  * reads), plus each fold's own figures. Written into the report and printed by `herald train`.
  */
 export interface Backtest {
-  folds: Array<{
-    index: number;
-    cutoff: string;
-    testEnd: string;
-    final: boolean;
-    train: number;
-    test: number;
-  }>;
+  folds: Array<{ index: number; cutoff: string; testEnd: string; final: boolean; train: number; test: number }>;
   /** The model first, then the baselines. */
   contenders: ContenderResult[];
   metrics: string[];
   /** How each fold's model was tuned (L2 strength by cross-validation, blend weights on a validation window). */
-  tuning?: Array<{
-    fold: number;
-    choice: string;
-    tried?: Array<{ setting: string; loss: number }>;
-    iterations?: number;
-    converged?: boolean;
-  }>;
+  tuning?: Array<{ fold: number; choice: string; tried?: Array<{ setting: string; loss: number }>; iterations?: number; converged?: boolean }>;
 }
 
 export interface ContenderResult {
@@ -40,11 +27,7 @@ export interface ContenderResult {
  * Measures a contender on fold `fold` (0-based over backtest folds then the final fold) for the
  * given rows (with repeats, for the bootstrap); NaN when the metric does not apply to it.
  */
-export type Measure = (
-  metric: string,
-  fold: number,
-  rows: Int32Array,
-) => number;
+export type Measure = (metric: string, fold: number, rows: Int32Array) => number;
 
 export interface Contender {
   name: string;
@@ -81,41 +64,21 @@ export function summarizeBacktest(
       const final: Record<string, Estimate> = {};
       for (const m of metrics) {
         if (!c.metrics.includes(m)) continue;
-        backtest[m] = bootstrapOverFolds(
-          backtestSizes,
-          (f, rows) => c.measure(m, f, rows),
-          replicates,
-        );
-        final[m] = bootstrapOverFolds(
-          [sizes[nb]!],
-          (_f, rows) => c.measure(m, nb, rows),
-          replicates,
-        );
+        backtest[m] = bootstrapOverFolds(backtestSizes, (f, rows) => c.measure(m, f, rows), replicates);
+        final[m] = bootstrapOverFolds([sizes[nb]!], (_f, rows) => c.measure(m, nb, rows), replicates);
       }
       const perFold = folds.map((_f, i) => {
         const all = Int32Array.from({ length: sizes[i]! }, (_, r) => r);
-        return Object.fromEntries(
-          metrics
-            .filter((m) => c.metrics.includes(m))
-            .map((m) => [m, c.measure(m, i, all)]),
-        );
+        return Object.fromEntries(metrics.filter((m) => c.metrics.includes(m)).map((m) => [m, c.measure(m, i, all)]));
       });
-      return {
-        name: c.name,
-        description: c.description,
-        backtest,
-        final,
-        perFold,
-      };
+      return { name: c.name, description: c.description, backtest, final, perFold };
     }),
   };
 }
 
 /** The means of a contender's backtest estimates: what the bar reads. */
 export function backtestMeans(c: ContenderResult): Record<string, number> {
-  return Object.fromEntries(
-    Object.entries(c.backtest).map(([m, e]) => [m, e.mean]),
-  );
+  return Object.fromEntries(Object.entries(c.backtest).map(([m, e]) => [m, e.mean]));
 }
 
 /** Values of `values` at `rows` (with repeats). */

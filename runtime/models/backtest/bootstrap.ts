@@ -1,4 +1,4 @@
-import { seededRng } from "../rng.ts";
+import { seededRng } from '../rng.ts';
 
 /** A metric's mean over the folds and its 95% interval. */
 export interface Estimate {
@@ -13,12 +13,7 @@ export interface Estimate {
  * a large fold cannot stand in for a small one) and averages the folds' metrics.
  * `metric(fold, rows)` measures fold `fold` on the given row indices (repeats allowed).
  */
-export function bootstrapOverFolds(
-  sizes: readonly number[],
-  metric: (fold: number, rows: Int32Array) => number,
-  replicates = 200,
-  seed = 7,
-): Estimate {
+export function bootstrapOverFolds(sizes: readonly number[], metric: (fold: number, rows: Int32Array) => number, replicates = 200, seed = 7): Estimate {
   const all = sizes.map((n) => Int32Array.from({ length: n }, (_, i) => i));
   const mean = average(sizes.map((_, f) => metric(f, all[f]!)));
   const rng = seededRng(seed);
@@ -39,9 +34,7 @@ export function bootstrapOverFolds(
 
 function average(values: readonly number[]): number {
   const finite = values.filter(Number.isFinite);
-  return finite.length
-    ? finite.reduce((a, b) => a + b, 0) / finite.length
-    : NaN;
+  return finite.length ? finite.reduce((a, b) => a + b, 0) / finite.length : NaN;
 }
 
 function quantile(sorted: readonly number[], q: number): number {

@@ -25,43 +25,18 @@ export interface FoldPlan {
  * `count` backtest folds `stepMs` apart, the latest ending where the final fold begins. The
  * final fold's test window is the last `windowMs` of the data.
  */
-export function temporalFolds(
-  dataEnd: number,
-  windowMs: number,
-  count: number,
-  stepMs: number,
-): FoldPlan {
-  if (
-    !(windowMs > 0) ||
-    !(stepMs > 0) ||
-    !Number.isInteger(count) ||
-    count < 1
-  ) {
-    throw new RangeError(
-      `folds need a positive window and step and at least one fold (window ${windowMs}, step ${stepMs}, count ${count})`,
-    );
+export function temporalFolds(dataEnd: number, windowMs: number, count: number, stepMs: number): FoldPlan {
+  if (!(windowMs > 0) || !(stepMs > 0) || !Number.isInteger(count) || count < 1) {
+    throw new RangeError(`folds need a positive window and step and at least one fold (window ${windowMs}, step ${stepMs}, count ${count})`);
   }
   const finalCutoff = dataEnd - windowMs;
   const backtest: Fold[] = [];
   for (let i = count; i >= 1; i--) {
     // The latest backtest fold's window ends at the final cut-off; earlier ones step back from it.
     const testEnd = finalCutoff - (i - 1) * stepMs;
-    backtest.push({
-      index: count - i + 1,
-      cutoff: testEnd - windowMs,
-      testEnd,
-      final: false,
-    });
+    backtest.push({ index: count - i + 1, cutoff: testEnd - windowMs, testEnd, final: false });
   }
-  return {
-    backtest,
-    final: {
-      index: count + 1,
-      cutoff: finalCutoff,
-      testEnd: dataEnd,
-      final: true,
-    },
-  };
+  return { backtest, final: { index: count + 1, cutoff: finalCutoff, testEnd: dataEnd, final: true } };
 }
 
 /** What a fold's learner may read: nothing after its cut-off. */

@@ -1,15 +1,7 @@
-import { createHash } from "node:crypto";
-import { matrix, toNumber } from "../matrix.ts";
-import type { Interaction, ItemInfo } from "../recommend/data.ts";
-import type {
-  CustomerRecord,
-  EventRecord,
-  FeatureSource,
-  ItemRecord,
-  RowFunction,
-  Snapshot,
-  SnapshotOptions,
-} from "./source.ts";
+import { createHash } from 'node:crypto';
+import { matrix, toNumber } from '../matrix.ts';
+import type { Interaction, ItemInfo } from '../recommend/data.ts';
+import type { CustomerRecord, EventRecord, FeatureSource, ItemRecord, RowFunction, Snapshot, SnapshotOptions } from './source.ts';
 
 export interface CompiledFeatures {
   names: string[];
@@ -34,16 +26,10 @@ export class InMemoryFeatureSource implements FeatureSource {
   private readonly itemRecords: ItemRecord[];
 
   constructor(
-    data: {
-      customers: readonly CustomerRecord[];
-      events: readonly EventRecord[];
-      items?: readonly ItemRecord[];
-    },
+    data: { customers: readonly CustomerRecord[]; events: readonly EventRecord[]; items?: readonly ItemRecord[] },
     private readonly compiled: CompiledFeatures,
   ) {
-    this.customers = [...data.customers].sort((a, b) =>
-      a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
-    );
+    this.customers = [...data.customers].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     this.allEvents = [...data.events].sort((a, b) => a.at - b.at);
     for (const e of this.allEvents) {
       let list = this.eventsByCustomer.get(e.customer_id);
@@ -54,9 +40,7 @@ export class InMemoryFeatureSource implements FeatureSource {
   }
 
   async snapshot(asOf: Date, options: SnapshotOptions): Promise<Snapshot> {
-    const wanted = options.customerIds
-      ? new Set(options.customerIds)
-      : undefined;
+    const wanted = options.customerIds ? new Set(options.customerIds) : undefined;
     const { names, features, label, population } = this.compiled;
     const cut = asOf.getTime();
     const pastOf = (c: CustomerRecord) => {
@@ -70,9 +54,7 @@ export class InMemoryFeatureSource implements FeatureSource {
       return !population || population(c, past, asOf) === true;
     });
     const x = matrix(customers.length, names.length);
-    const labels = options.label
-      ? new Float64Array(customers.length)
-      : undefined;
+    const labels = options.label ? new Float64Array(customers.length) : undefined;
     const stringFeatures = new Set<string>();
     const labelEnd = cut + this.compiled.horizonMs;
     customers.forEach((c, i) => {
@@ -80,32 +62,19 @@ export class InMemoryFeatureSource implements FeatureSource {
       const past = pastOf(c);
       features.forEach((fn, j) => {
         const v = toNumber(fn(c, past, asOf));
-        if (v === "string") stringFeatures.add(names[j]!);
-        x.data[i * names.length + j] = v === "string" ? NaN : v;
+        if (v === 'string') stringFeatures.add(names[j]!);
+        x.data[i * names.length + j] = v === 'string' ? NaN : v;
       });
       if (labels) {
-        if (!label) throw new Error("this model has no label");
-        const v = toNumber(
-          label(c, events.slice(0, upperBound(events, labelEnd)), asOf),
-        );
-        labels[i] = v === "string" ? NaN : v;
+        if (!label) throw new Error('this model has no label');
+        const v = toNumber(label(c, events.slice(0, upperBound(events, labelEnd)), asOf));
+        labels[i] = v === 'string' ? NaN : v;
       }
     });
-    return {
-      names: [...names],
-      customerIds: customers.map((c) => c.id),
-      x,
-      ...(labels ? { labels } : {}),
-      stringFeatures: [...stringFeatures],
-    };
+    return { names: [...names], customerIds: customers.map((c) => c.id), x, ...(labels ? { labels } : {}), stringFeatures: [...stringFeatures] };
   }
 
-  async interactions(
-    weights: Readonly<Record<string, number>>,
-    itemProperty: string,
-    to: Date,
-    from?: Date,
-  ): Promise<Interaction[]> {
+  async interactions(weights: Readonly<Record<string, number>>, itemProperty: string, to: Date, from?: Date): Promise<Interaction[]> {
     const out: Interaction[] = [];
     const lo = from?.getTime() ?? -Infinity;
     const hi = to.getTime();
@@ -114,21 +83,13 @@ export class InMemoryFeatureSource implements FeatureSource {
       const w = weights[e.type];
       const item = e[itemProperty];
       if (w === undefined || item === null || item === undefined) continue;
-      out.push({
-        customerId: e.customer_id,
-        itemId: String(item),
-        weight: w,
-        at: e.at,
-      });
+      out.push({ customerId: e.customer_id, itemId: String(item), weight: w, at: e.at });
     }
     return out;
   }
 
   async items(): Promise<ItemInfo[]> {
-    return this.itemRecords.map(({ id, ...attributes }) => ({
-      id,
-      attributes,
-    }));
+    return this.itemRecords.map(({ id, ...attributes }) => ({ id, attributes }));
   }
 
   async dataEnd(): Promise<Date | undefined> {
@@ -137,14 +98,12 @@ export class InMemoryFeatureSource implements FeatureSource {
   }
 
   async fingerprint(): Promise<string> {
-    const h = createHash("sha256");
-    h.update(
-      `${this.customers.length}|${this.allEvents.length}|${this.itemRecords.length}`,
-    );
+    const h = createHash('sha256');
+    h.update(`${this.customers.length}|${this.allEvents.length}|${this.itemRecords.length}`);
     for (const c of this.customers) h.update(JSON.stringify(c));
     for (const e of this.allEvents) h.update(JSON.stringify(e));
     for (const it of this.itemRecords) h.update(JSON.stringify(it));
-    return h.digest("hex");
+    return h.digest('hex');
   }
 }
 

@@ -1,5 +1,5 @@
-import type { Matrix } from "../matrix.ts";
-import type { Interaction, ItemInfo } from "../recommend/data.ts";
+import type { Matrix } from '../matrix.ts';
+import type { Interaction, ItemInfo } from '../recommend/data.ts';
 
 /**
  * Where training and scoring get their data: the seam between the model machinery and the
@@ -16,12 +16,7 @@ export interface FeatureSource {
    */
   snapshot(asOf: Date, options: SnapshotOptions): Promise<Snapshot>;
   /** Interactions with `from < at <= to` (from undefined: since the beginning), weighted by event type. */
-  interactions(
-    weights: Readonly<Record<string, number>>,
-    itemProperty: string,
-    to: Date,
-    from?: Date,
-  ): Promise<Interaction[]>;
+  interactions(weights: Readonly<Record<string, number>>, itemProperty: string, to: Date, from?: Date): Promise<Interaction[]>;
   items(): Promise<ItemInfo[]>;
   /** The latest event time (the default as-of of a training run). */
   dataEnd(): Promise<Date | undefined>;
@@ -47,11 +42,7 @@ export interface Snapshot {
 }
 
 /** A feature or label compiled to a function over one customer's (point-in-time) record. */
-export type RowFunction = (
-  customer: CustomerRecord,
-  events: readonly EventRecord[],
-  asOf: Date,
-) => unknown;
+export type RowFunction = (customer: CustomerRecord, events: readonly EventRecord[], asOf: Date) => unknown;
 
 export interface CustomerRecord {
   id: string;

@@ -1,5 +1,5 @@
-import { seededRng } from "../rng.ts";
-import { strength, type History } from "./data.ts";
+import { seededRng } from '../rng.ts';
+import { strength, type History } from './data.ts';
 
 /**
  * Implicit-feedback matrix factorization by alternating least squares (Hu, Koren & Volinsky 2008):
@@ -25,13 +25,7 @@ interface Csr {
 export function fitAls(
   histories: readonly History[],
   items: number,
-  opts: {
-    factors: number;
-    iterations: number;
-    lambda: number;
-    alpha?: number;
-    seed: number;
-  },
+  opts: { factors: number; iterations: number; lambda: number; alpha?: number; seed: number },
 ): ItemFactors {
   const f = opts.factors;
   const alpha = opts.alpha ?? 10;
@@ -50,11 +44,7 @@ export function fitAls(
   return { factors: f, y: Array.from(y), lambda: opts.lambda, alpha };
 }
 
-export function scoreAls(
-  model: ItemFactors,
-  userFactors: Float64Array,
-  out: Float64Array,
-): void {
+export function scoreAls(model: ItemFactors, userFactors: Float64Array, out: Float64Array): void {
   const f = model.factors;
   const items = model.y.length / f;
   for (let j = 0; j < items; j++) {
@@ -74,17 +64,12 @@ export function gram(fixed: ArrayLike<number>, f: number): Float64Array {
       for (let b = a; b < f; b++) g[a * f + b]! += va * fixed[i * f + b]!;
     }
   }
-  for (let a = 0; a < f; a++)
-    for (let b = 0; b < a; b++) g[a * f + b] = g[b * f + a]!;
+  for (let a = 0; a < f; a++) for (let b = 0; b < a; b++) g[a * f + b] = g[b * f + a]!;
   return g;
 }
 
 /** A customer's factors from their history against fixed item factors. */
-export function foldInWithGram(
-  model: ItemFactors,
-  yty: Float64Array,
-  history: History,
-): Float64Array {
+export function foldInWithGram(model: ItemFactors, yty: Float64Array, history: History): Float64Array {
   const idx = new Int32Array(history.size);
   const val = new Float64Array(history.size);
   let k = 0;
@@ -93,20 +78,7 @@ export function foldInWithGram(
     val[k++] = strength(w);
   }
   const out = new Float64Array(model.factors);
-  solveOne(
-    idx,
-    val,
-    0,
-    k,
-    model.y,
-    yty,
-    model.factors,
-    model.lambda,
-    model.alpha,
-    out,
-    0,
-    new Scratch(model.factors),
-  );
+  solveOne(idx, val, 0, k, model.y, yty, model.factors, model.lambda, model.alpha, out, 0, new Scratch(model.factors));
   return out;
 }
 
@@ -153,31 +125,9 @@ function transpose(m: Csr, columns: number): Csr {
   return { start, idx, val };
 }
 
-function solveSide(
-  m: Csr,
-  fixed: Float64Array,
-  target: Float64Array,
-  f: number,
-  lambda: number,
-  alpha: number,
-  scratch: Scratch,
-) {
+function solveSide(m: Csr, fixed: Float64Array, target: Float64Array, f: number, lambda: number, alpha: number, scratch: Scratch) {
   const g = gram(fixed, f);
-  for (let r = 0; r + 1 < m.start.length; r++)
-    solveOne(
-      m.idx,
-      m.val,
-      m.start[r]!,
-      m.start[r + 1]!,
-      fixed,
-      g,
-      f,
-      lambda,
-      alpha,
-      target,
-      r * f,
-      scratch,
-    );
+  for (let r = 0; r + 1 < m.start.length; r++) solveOne(m.idx, m.val, m.start[r]!, m.start[r + 1]!, fixed, g, f, lambda, alpha, target, r * f, scratch);
 }
 
 /** Solves (YᵀY + Yᵀ(C−I)Y + λI) x = Yᵀ C p for one row, by Cholesky (upper triangle accumulated, then mirrored). */
@@ -210,8 +160,7 @@ function solveOne(
       for (let q = p; q < f; q++) a[p * f + q]! += s * fixed[base + q]!;
     }
   }
-  for (let p = 0; p < f; p++)
-    for (let q = 0; q < p; q++) a[p * f + q] = a[q * f + p]!;
+  for (let p = 0; p < f; p++) for (let q = 0; q < p; q++) a[p * f + q] = a[q * f + p]!;
   choleskySolve(a, rhs, f);
   for (let d = 0; d < f; d++) target[offset + d] = rhs[d]!;
 }

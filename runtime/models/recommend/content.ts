@@ -1,9 +1,4 @@
-import {
-  strength,
-  type History,
-  type ItemIndex,
-  type ItemInfo,
-} from "./data.ts";
+import { strength, type History, type ItemIndex, type ItemInfo } from './data.ts';
 
 /**
  * Content-based similarity from item attributes. Each listed field becomes part of an item vector:
@@ -30,16 +25,10 @@ const MIN_WORD_LENGTH = 3;
 
 type Encoder = (attributes: Record<string, unknown>) => Map<number, number>;
 
-export function fitContent(
-  items: readonly ItemInfo[],
-  index: ItemIndex,
-  fields: readonly string[],
-): ContentModel {
+export function fitContent(items: readonly ItemInfo[], index: ItemIndex, fields: readonly string[]): ContentModel {
   const attrs = new Map(items.map((i) => [i.id, i.attributes ?? {}]));
   const columns: string[] = [];
-  const encoders: Encoder[] = fields.map((field) =>
-    encoderFor(field, [...attrs.values()], columns),
-  );
+  const encoders: Encoder[] = fields.map((field) => encoderFor(field, [...attrs.values()], columns));
   const cols: number[][] = [];
   const vals: number[][] = [];
   for (const id of index.ids) {
@@ -51,50 +40,27 @@ export function fitContent(
       if (norm > 0) for (const [c, v] of part) row.set(c, v / norm);
     }
     const norm = Math.sqrt([...row.values()].reduce((s, v) => s + v * v, 0));
-    const entries = [...row.entries()]
-      .filter(([, v]) => v !== 0)
-      .sort((x, y) => x[0] - y[0]);
+    const entries = [...row.entries()].filter(([, v]) => v !== 0).sort((x, y) => x[0] - y[0]);
     cols.push(entries.map(([c]) => c));
     vals.push(entries.map(([, v]) => v / (norm || 1)));
   }
   return { dims: columns.length, columns, cols, vals };
 }
 
-function encoderFor(
-  field: string,
-  all: ReadonlyArray<Record<string, unknown>>,
-  columns: string[],
-): Encoder {
-  const values = all
-    .map((a) => a[field])
-    .filter((v) => v !== null && v !== undefined);
-  if (
-    values.length > 0 &&
-    values.every((v) => typeof v === "number" && Number.isFinite(v))
-  ) {
+function encoderFor(field: string, all: ReadonlyArray<Record<string, unknown>>, columns: string[]): Encoder {
+  const values = all.map((a) => a[field]).filter((v) => v !== null && v !== undefined);
+  if (values.length > 0 && values.every((v) => typeof v === 'number' && Number.isFinite(v))) {
     const nums = values as number[];
     const mean = nums.reduce((s, v) => s + v, 0) / nums.length;
-    const std =
-      Math.sqrt(
-        nums.reduce((s, v) => s + (v - mean) ** 2, 0) /
-          Math.max(1, nums.length - 1),
-      ) || 1;
+    const std = Math.sqrt(nums.reduce((s, v) => s + (v - mean) ** 2, 0) / Math.max(1, nums.length - 1)) || 1;
     const column = columns.push(field) - 1;
     return (a) => {
       const v = a[field];
-      return new Map(
-        typeof v === "number" && Number.isFinite(v)
-          ? [[column, Math.max(-3, Math.min(3, (v - mean) / std))]]
-          : [],
-      );
+      return new Map(typeof v === 'number' && Number.isFinite(v) ? [[column, Math.max(-3, Math.min(3, (v - mean) / std))]] : []);
     };
   }
   const texts = values.map((v) => String(v));
-  if (
-    new Set(texts).size >= TEXT_DISTINCT_SHARE * texts.length &&
-    texts.length >= 10
-  )
-    return wordEncoder(field, texts, columns);
+  if (new Set(texts).size >= TEXT_DISTINCT_SHARE * texts.length && texts.length >= 10) return wordEncoder(field, texts, columns);
   const categories = [...new Set(texts)].sort();
   const base = columns.length;
   columns.push(...categories.map((c) => `${field}=${c}`));
@@ -107,19 +73,11 @@ function encoderFor(
 }
 
 /** Words of a text field, weighted by inverse document frequency; words in one item only or in most items carry no similarity. */
-function wordEncoder(
-  field: string,
-  texts: readonly string[],
-  columns: string[],
-): Encoder {
+function wordEncoder(field: string, texts: readonly string[], columns: string[]): Encoder {
   const df = new Map<string, number>();
-  for (const t of texts)
-    for (const w of new Set(words(t))) df.set(w, (df.get(w) ?? 0) + 1);
+  for (const t of texts) for (const w of new Set(words(t))) df.set(w, (df.get(w) ?? 0) + 1);
   const n = texts.length;
-  const vocabulary = [...df.entries()]
-    .filter(([, d]) => d >= 2 && d <= n / 2)
-    .map(([w]) => w)
-    .sort();
+  const vocabulary = [...df.entries()].filter(([, d]) => d >= 2 && d <= n / 2).map(([w]) => w).sort();
   const base = columns.length;
   columns.push(...vocabulary.map((w) => `${field}:${w}`));
   const pos = new Map(vocabulary.map((w, i) => [w, base + i]));
@@ -143,11 +101,7 @@ function words(text: string): string[] {
     .filter((w) => w.length >= MIN_WORD_LENGTH && !/^\d+$/.test(w));
 }
 
-export function scoreContent(
-  model: ContentModel,
-  history: History,
-  out: Float64Array,
-): void {
+export function scoreContent(model: ContentModel, history: History, out: Float64Array): void {
   if (model.dims === 0) return;
   const profile = new Float64Array(model.dims);
   for (const [item, w] of history) {

@@ -24,23 +24,12 @@ export interface ItemIndex {
 /** item index → summed weight. */
 export type History = Map<number, number>;
 
-export function buildItemIndex(
-  items: readonly ItemInfo[],
-  interactions: readonly Interaction[],
-): ItemIndex {
-  const ids = [
-    ...new Set([
-      ...items.map((i) => i.id),
-      ...interactions.map((i) => i.itemId),
-    ]),
-  ].sort();
+export function buildItemIndex(items: readonly ItemInfo[], interactions: readonly Interaction[]): ItemIndex {
+  const ids = [...new Set([...items.map((i) => i.id), ...interactions.map((i) => i.itemId)])].sort();
   return { ids, byId: new Map(ids.map((id, i) => [id, i])) };
 }
 
-export function buildHistories(
-  interactions: readonly Interaction[],
-  index: ItemIndex,
-): Map<string, History> {
+export function buildHistories(interactions: readonly Interaction[], index: ItemIndex): Map<string, History> {
   const out = new Map<string, History>();
   for (const it of interactions) {
     const item = index.byId.get(it.itemId);

@@ -1,5 +1,5 @@
-import { strength, type History } from "./data.ts";
-import type { ItemNeighbours } from "./item-cosine.ts";
+import { strength, type History } from './data.ts';
+import type { ItemNeighbours } from './item-cosine.ts';
 
 /**
  * EASE (Steck, 2019): item-item weights B in closed form, B = I − P·diag(1/diag(P)) with
@@ -14,17 +14,9 @@ export interface EaseOptions {
   neighbours: number;
 }
 
-export const DEFAULT_EASE: EaseOptions = {
-  lambda: 200,
-  maxItems: 700,
-  neighbours: 100,
-};
+export const DEFAULT_EASE: EaseOptions = { lambda: 200, maxItems: 700, neighbours: 100 };
 
-export function fitEase(
-  histories: Iterable<History>,
-  items: number,
-  opts: EaseOptions = DEFAULT_EASE,
-): ItemNeighbours {
+export function fitEase(histories: Iterable<History>, items: number, opts: EaseOptions = DEFAULT_EASE): ItemNeighbours {
   const list = [...histories];
   const buyers = new Float64Array(items);
   for (const h of list) for (const i of h.keys()) buyers[i]!++;
@@ -52,8 +44,7 @@ export function fitEase(
     }
     for (let a = 0; a < cols.length; a++) {
       const row = cols[a]! * n;
-      for (let b = 0; b < cols.length; b++)
-        g[row + cols[b]!]! += vals[a]! * vals[b]!;
+      for (let b = 0; b < cols.length; b++) g[row + cols[b]!]! += vals[a]! * vals[b]!;
     }
   }
   for (let k = 0; k < n; k++) g[k * n + k]! += opts.lambda;
@@ -63,15 +54,10 @@ export function fitEase(
   const row = new Float64Array(n);
   for (let a = 0; a < n; a++) {
     // Row a of B: B[a][b] = −P[a][b] / P[b][b] (P is symmetric).
-    for (let b = 0; b < n; b++)
-      row[b] = a === b ? -Infinity : -g[a * n + b]! / g[b * n + b]!;
-    const threshold =
-      n > opts.neighbours
-        ? Float64Array.from(row).sort()[n - opts.neighbours]!
-        : -Infinity;
+    for (let b = 0; b < n; b++) row[b] = a === b ? -Infinity : -g[a * n + b]! / g[b * n + b]!;
+    const threshold = n > opts.neighbours ? Float64Array.from(row).sort()[n - opts.neighbours]! : -Infinity;
     const ranked: Array<[number, number]> = [];
-    for (let b = 0; b < n; b++)
-      if (row[b]! >= threshold && row[b]! > 0) ranked.push([kept[b]!, row[b]!]);
+    for (let b = 0; b < n; b++) if (row[b]! >= threshold && row[b]! > 0) ranked.push([kept[b]!, row[b]!]);
     ranked.sort((x, y) => y[1] - x[1] || x[0] - y[0]);
     const top = ranked.slice(0, opts.neighbours);
     index[kept[a]!] = top.map((r) => r[0]);

@@ -1,4 +1,4 @@
-import { strength, type History } from "./data.ts";
+import { strength, type History } from './data.ts';
 
 /**
  * Item-item collaborative filtering: cosine similarity between items' customer vectors, keeping
@@ -11,11 +11,7 @@ export interface ItemNeighbours {
   sim: number[][];
 }
 
-export function fitItemCosine(
-  histories: Iterable<History>,
-  items: number,
-  neighbours = 50,
-): ItemNeighbours {
+export function fitItemCosine(histories: Iterable<History>, items: number, neighbours = 50): ItemNeighbours {
   // Customer rows and item columns in compressed form (typed arrays: tens of millions of visits).
   const rowItems: number[] = [];
   const rowWeights: number[] = [];
@@ -71,13 +67,9 @@ export function fitItemCosine(
     }
     // Only the top `neighbours` are kept: find the threshold with a native numeric sort, then
     // order just those (ties by item index, for determinism).
-    const threshold =
-      nTouched > neighbours
-        ? Float64Array.from(sims).sort()[nTouched - neighbours]!
-        : -Infinity;
+    const threshold = nTouched > neighbours ? Float64Array.from(sims).sort()[nTouched - neighbours]! : -Infinity;
     const ranked: Array<[number, number]> = [];
-    for (let t = 0; t < nTouched; t++)
-      if (sims[t]! >= threshold) ranked.push([touched[t]!, sims[t]!]);
+    for (let t = 0; t < nTouched; t++) if (sims[t]! >= threshold) ranked.push([touched[t]!, sims[t]!]);
     ranked.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
     const top = ranked.slice(0, neighbours);
     index.push(top.map((r) => r[0]));
@@ -86,11 +78,7 @@ export function fitItemCosine(
   return { index, sim };
 }
 
-export function scoreItemCosine(
-  model: ItemNeighbours,
-  history: History,
-  out: Float64Array,
-): void {
+export function scoreItemCosine(model: ItemNeighbours, history: History, out: Float64Array): void {
   for (const [i, w] of history) {
     const s = strength(w);
     const idx = model.index[i];

@@ -1,34 +1,17 @@
-import type { Recommender } from "../../../compiler/models/job-spec.ts";
-import {
-  fitAls,
-  foldInWithGram,
-  gram,
-  scoreAls,
-  type ItemFactors,
-} from "./als.ts";
-import { fitContent, scoreContent, type ContentModel } from "./content.ts";
-import {
-  buildHistories,
-  buildItemIndex,
-  type History,
-  type Interaction,
-  type ItemIndex,
-  type ItemInfo,
-} from "./data.ts";
-import {
-  fitItemCosine,
-  scoreItemCosine,
-  type ItemNeighbours,
-} from "./item-cosine.ts";
-import { fitPopularity } from "./popularity.ts";
-import { fitEase } from "./ease.ts";
+import type { Recommender } from '../../../compiler/models/job-spec.ts';
+import { fitAls, foldInWithGram, gram, scoreAls, type ItemFactors } from './als.ts';
+import { fitContent, scoreContent, type ContentModel } from './content.ts';
+import { buildHistories, buildItemIndex, type History, type Interaction, type ItemIndex, type ItemInfo } from './data.ts';
+import { fitItemCosine, scoreItemCosine, type ItemNeighbours } from './item-cosine.ts';
+import { fitPopularity } from './popularity.ts';
+import { fitEase } from './ease.ts';
 
 /**
  * A recommender: item-side parameters of each blended component. Customer-side state is their
  * history at scoring time, so scoring always uses the newest interactions.
  */
 export interface RecommenderModel {
-  kind: "recommender";
+  kind: 'recommender';
   items: string[];
   weights: Partial<Record<Recommender, number>>;
   popularity: number[];
@@ -52,34 +35,19 @@ export interface Recommendation {
   itemId: string;
   score: number;
   /** Which path produced it: the blended model, or popularity for a customer with no history. */
-  source: "model" | "popularity";
+  source: 'model' | 'popularity';
 }
 
-export function fitRecommender(
-  interactions: readonly Interaction[],
-  items: readonly ItemInfo[],
-  opts: RecommenderOptions,
-): RecommenderModel {
+export function fitRecommender(interactions: readonly Interaction[], items: readonly ItemInfo[], opts: RecommenderOptions): RecommenderModel {
   const index = buildItemIndex(items, interactions);
   const histories = [...buildHistories(interactions, index).values()];
   const n = index.ids.length;
-  const model: RecommenderModel = {
-    kind: "recommender",
-    items: index.ids,
-    weights: opts.weights,
-    popularity: fitPopularity(histories, n),
-  };
+  const model: RecommenderModel = { kind: 'recommender', items: index.ids, weights: opts.weights, popularity: fitPopularity(histories, n) };
   if (opts.weights.item_cosine) model.itemCosine = fitItemCosine(histories, n);
   if (opts.weights.matrix_factorization) {
-    model.factors = fitAls(histories, n, {
-      factors: opts.factors,
-      iterations: opts.iterations,
-      lambda: opts.lambda,
-      seed: opts.seed,
-    });
+    model.factors = fitAls(histories, n, { factors: opts.factors, iterations: opts.iterations, lambda: opts.lambda, seed: opts.seed });
   }
-  if (opts.weights.content)
-    model.content = fitContent(items, index, opts.itemFeatures);
+  if (opts.weights.content) model.content = fitContent(items, index, opts.itemFeatures);
   if (opts.weights.ease) model.ease = fitEase(histories, n);
   return model;
 }
@@ -91,10 +59,7 @@ export class RecommenderScorer {
   private readonly popularOrder: number[];
 
   constructor(private readonly model: RecommenderModel) {
-    this.index = {
-      ids: model.items,
-      byId: new Map(model.items.map((id, i) => [id, i])),
-    };
+    this.index = { ids: model.items, byId: new Map(model.items.map((id, i) => [id, i])) };
     if (model.factors) this.yty = gram(model.factors.y, model.factors.factors);
     this.popularOrder = model.popularity
       .map((p, i) => [p, i] as const)
@@ -113,9 +78,7 @@ export class RecommenderScorer {
   }
 
   /** Each fitted component's scores for a customer, scaled to 0..1 (what the blend adds up). */
-  components(
-    history: History,
-  ): Array<{ name: Recommender; scores: Float64Array }> {
+  components(history: History): Array<{ name: Recommender; scores: Float64Array }> {
     const n = this.model.items.length;
     const m = this.model;
     const out: Array<{ name: Recommender; scores: Float64Array }> = [];
@@ -126,23 +89,15 @@ export class RecommenderScorer {
       minMaxInto(part, scaled, 1);
       out.push({ name, scores: scaled });
     };
-    if (m.itemCosine)
-      add("item_cosine", (o) => scoreItemCosine(m.itemCosine!, history, o));
-    if (m.factors && this.yty)
-      add("matrix_factorization", (o) =>
-        scoreAls(m.factors!, foldInWithGram(m.factors!, this.yty!, history), o),
-      );
-    if (m.content) add("content", (o) => scoreContent(m.content!, history, o));
-    if (m.ease) add("ease", (o) => scoreItemCosine(m.ease!, history, o));
-    add("popularity", (o) => m.popularity.forEach((p, i) => (o[i] = p)));
+    if (m.itemCosine) add('item_cosine', (o) => scoreItemCosine(m.itemCosine!, history, o));
+    if (m.factors && this.yty) add('matrix_factorization', (o) => scoreAls(m.factors!, foldInWithGram(m.factors!, this.yty!, history), o));
+    if (m.content) add('content', (o) => scoreContent(m.content!, history, o));
+    if (m.ease) add('ease', (o) => scoreItemCosine(m.ease!, history, o));
+    add('popularity', (o) => m.popularity.forEach((p, i) => (o[i] = p)));
     return out;
   }
 
-  recommend(
-    history: History,
-    k: number,
-    excludeSeen: boolean,
-  ): Recommendation[] {
+  recommend(history: History, k: number, excludeSeen: boolean): Recommendation[] {
     if (history.size === 0) return this.popular(history, k, false);
     const n = this.model.items.length;
     const blended = new Float64Array(n);
@@ -152,13 +107,7 @@ export class RecommenderScorer {
       if (w) for (let i = 0; i < n; i++) blended[i]! += w * c.scores[i]!;
     }
     const top = topK(blended, k, excludeSeen ? history : undefined);
-    const recs: Recommendation[] = top
-      .filter((i) => blended[i]! > 0)
-      .map((i) => ({
-        itemId: m.items[i]!,
-        score: blended[i]!,
-        source: "model",
-      }));
+    const recs: Recommendation[] = top.filter((i) => blended[i]! > 0).map((i) => ({ itemId: m.items[i]!, score: blended[i]!, source: 'model' }));
     // Too little signal to fill the list: top up with popular items.
     if (recs.length < k) {
       const taken = new Set(recs.map((r) => r.itemId));
@@ -176,22 +125,14 @@ export class RecommenderScorer {
     for (const i of this.popularOrder) {
       if (out.length >= k) break;
       if (excludeSeen && history.has(i)) continue;
-      out.push({
-        itemId: this.model.items[i]!,
-        score: this.model.popularity[i]!,
-        source: "popularity",
-      });
+      out.push({ itemId: this.model.items[i]!, score: this.model.popularity[i]!, source: 'popularity' });
     }
     return out;
   }
 }
 
 /** Adds `weight × (v − min) / (max − min)` of `part` into `into`: components on one 0..1 scale. */
-function minMaxInto(
-  part: Float64Array,
-  into: Float64Array,
-  weight: number,
-): void {
+function minMaxInto(part: Float64Array, into: Float64Array, weight: number): void {
   let min = Infinity;
   let max = -Infinity;
   for (const v of part) {
@@ -200,16 +141,11 @@ function minMaxInto(
   }
   if (!(max > min)) return;
   const span = max - min;
-  for (let i = 0; i < part.length; i++)
-    into[i]! += (weight * (part[i]! - min)) / span;
+  for (let i = 0; i < part.length; i++) into[i]! += (weight * (part[i]! - min)) / span;
 }
 
 /** Indices of the k largest values (ties by index), skipping `exclude`d ones. */
-export function topK(
-  values: Float64Array,
-  k: number,
-  exclude?: History,
-): number[] {
+export function topK(values: Float64Array, k: number, exclude?: History): number[] {
   const best: number[] = [];
   for (let i = 0; i < values.length; i++) {
     if (exclude?.has(i)) continue;

@@ -1,18 +1,6 @@
-import {
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  readdirSync,
-  renameSync,
-  writeFileSync,
-} from "node:fs";
-import { join } from "node:path";
-import type {
-  ModelStore,
-  ModelVersion,
-  RecommendationRow,
-  ScoreRow,
-} from "./types.ts";
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ModelStore, ModelVersion, RecommendationRow, ScoreRow } from './types.ts';
 
 /**
  * The model store on the file system: <root>/<model>/v<N>/model.json and its reports,
@@ -22,10 +10,7 @@ import type {
 export class FileModelStore implements ModelStore {
   constructor(readonly root: string) {}
 
-  async save(
-    version: Omit<ModelVersion, "version" | "reports">,
-    reports: (version: number) => ReadonlyMap<string, string>,
-  ): Promise<ModelVersion> {
+  async save(version: Omit<ModelVersion, 'version' | 'reports'>, reports: (version: number) => ReadonlyMap<string, string>): Promise<ModelVersion> {
     const existing = await this.versions(version.model);
     const number = (existing.at(-1)?.version ?? 0) + 1;
     const paths: string[] = [];
@@ -35,10 +20,7 @@ export class FileModelStore implements ModelStore {
     }
     const full: ModelVersion = { ...version, version: number, reports: paths };
     // model.json last: a version without it is not listed, so a crash mid-way leaves no half version.
-    atomicWrite(
-      join(this.versionDir(version.model, number), "model.json"),
-      JSON.stringify(full),
-    );
+    atomicWrite(join(this.versionDir(version.model, number), 'model.json'), JSON.stringify(full));
     return full;
   }
 
@@ -46,96 +28,53 @@ export class FileModelStore implements ModelStore {
     const dir = join(this.root, model);
     if (!existsSync(dir)) return [];
     return readdirSync(dir)
-      .filter(
-        (name) =>
-          /^v\d+$/.test(name) && existsSync(join(dir, name, "model.json")),
-      )
+      .filter((name) => /^v\d+$/.test(name) && existsSync(join(dir, name, 'model.json')))
       .map((name) => Number(name.slice(1)))
       .sort((a, b) => a - b)
-      .map(
-        (n) =>
-          JSON.parse(
-            readFileSync(join(dir, `v${n}`, "model.json"), "utf8"),
-          ) as ModelVersion,
-      );
+      .map((n) => JSON.parse(readFileSync(join(dir, `v${n}`, 'model.json'), 'utf8')) as ModelVersion);
   }
 
   async get(model: string, version: number): Promise<ModelVersion | undefined> {
-    const file = join(this.versionDir(model, version), "model.json");
-    return existsSync(file)
-      ? (JSON.parse(readFileSync(file, "utf8")) as ModelVersion)
-      : undefined;
+    const file = join(this.versionDir(model, version), 'model.json');
+    return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as ModelVersion) : undefined;
   }
 
   async active(model: string): Promise<ModelVersion | undefined> {
-    const file = join(this.root, model, "active.json");
+    const file = join(this.root, model, 'active.json');
     if (!existsSync(file)) return undefined;
-    const { version } = JSON.parse(readFileSync(file, "utf8")) as {
-      version: number;
-    };
+    const { version } = JSON.parse(readFileSync(file, 'utf8')) as { version: number };
     return this.get(model, version);
   }
 
   async activate(model: string, version: number): Promise<void> {
-    if (!(await this.get(model, version)))
-      throw new Error(`model ${model} has no version ${version}`);
-    atomicWrite(
-      join(this.root, model, "active.json"),
-      JSON.stringify({ version }),
-    );
+    if (!(await this.get(model, version))) throw new Error(`model ${model} has no version ${version}`);
+    atomicWrite(join(this.root, model, 'active.json'), JSON.stringify({ version }));
   }
 
-  async writeScores(
-    model: string,
-    version: number,
-    rows: readonly ScoreRow[],
-  ): Promise<void> {
-    const lines = ["customer_id,score,tier,cluster,version"];
-    for (const r of rows)
-      lines.push(
-        [
-          csv(r.customerId),
-          r.score ?? "",
-          r.tier ?? "",
-          r.cluster ?? "",
-          version,
-        ].join(","),
-      );
-    atomicWrite(join(this.root, model, "scores.csv"), `${lines.join("\n")}\n`);
+  async writeScores(model: string, version: number, rows: readonly ScoreRow[]): Promise<void> {
+    const lines = ['customer_id,score,tier,cluster,version'];
+    for (const r of rows) lines.push([csv(r.customerId), r.score ?? '', r.tier ?? '', r.cluster ?? '', version].join(','));
+    atomicWrite(join(this.root, model, 'scores.csv'), `${lines.join('\n')}\n`);
   }
 
-  async readScores(
-    model: string,
-  ): Promise<Array<ScoreRow & { version: number }>> {
-    return readCsv(join(this.root, model, "scores.csv")).map((c) => ({
+  async readScores(model: string): Promise<Array<ScoreRow & { version: number }>> {
+    return readCsv(join(this.root, model, 'scores.csv')).map((c) => ({
       customerId: c[0]!,
-      score: c[1] === "" ? null : Number(c[1]),
-      tier: c[2] === "" ? null : c[2]!,
-      cluster: c[3] === "" ? null : Number(c[3]),
+      score: c[1] === '' ? null : Number(c[1]),
+      tier: c[2] === '' ? null : c[2]!,
+      cluster: c[3] === '' ? null : Number(c[3]),
       version: Number(c[4]),
     }));
   }
 
-  async writeRecommendations(
-    model: string,
-    version: number,
-    rows: readonly RecommendationRow[],
-  ): Promise<void> {
-    const lines = ["customer_id,rank,item_id,score,version"];
-    for (const r of rows)
-      lines.push(
-        [csv(r.customerId), r.rank, csv(r.itemId), r.score, version].join(","),
-      );
-    atomicWrite(
-      join(this.root, model, "recommendations.csv"),
-      `${lines.join("\n")}\n`,
-    );
+  async writeRecommendations(model: string, version: number, rows: readonly RecommendationRow[]): Promise<void> {
+    const lines = ['customer_id,rank,item_id,score,version'];
+    for (const r of rows) lines.push([csv(r.customerId), r.rank, csv(r.itemId), r.score, version].join(','));
+    atomicWrite(join(this.root, model, 'recommendations.csv'), `${lines.join('\n')}\n`);
   }
 
-  async readRecommendations(
-    model: string,
-  ): Promise<Array<RecommendationRow & { version: number }>> {
-    return readCsv(join(this.root, model, "recommendations.csv")).map((c) => ({
+  async readRecommendations(model: string): Promise<Array<RecommendationRow & { version: number }>> {
+    return readCsv(join(this.root, model, 'recommendations.csv')).map((c) => ({
       customerId: c[0]!,
       rank: Number(c[1]),
       itemId: c[2]!,
@@ -144,13 +83,8 @@ export class FileModelStore implements ModelStore {
     }));
   }
 
-  async writeReports(
-    model: string,
-    version: number,
-    files: ReadonlyMap<string, string>,
-  ): Promise<string[]> {
-    for (const [name, content] of files)
-      atomicWrite(join(this.versionDir(model, version), name), content);
+  async writeReports(model: string, version: number, files: ReadonlyMap<string, string>): Promise<string[]> {
+    for (const [name, content] of files) atomicWrite(join(this.versionDir(model, version), name), content);
     return [...files.keys()].map((name) => `${model}/v${version}/${name}`);
   }
 
@@ -160,7 +94,7 @@ export class FileModelStore implements ModelStore {
 }
 
 function atomicWrite(file: string, content: string): void {
-  mkdirSync(join(file, ".."), { recursive: true });
+  mkdirSync(join(file, '..'), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, content);
   renameSync(tmp, file);
@@ -173,10 +107,10 @@ function csv(value: string): string {
 
 function readCsv(file: string): string[][] {
   if (!existsSync(file)) return [];
-  const text = readFileSync(file, "utf8");
+  const text = readFileSync(file, 'utf8');
   const rows: string[][] = [];
   let row: string[] = [];
-  let cell = "";
+  let cell = '';
   let quoted = false;
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]!;
@@ -187,14 +121,14 @@ function readCsv(file: string): string[][] {
       } else if (ch === '"') quoted = false;
       else cell += ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === ",") {
+    else if (ch === ',') {
       row.push(cell);
-      cell = "";
-    } else if (ch === "\n") {
+      cell = '';
+    } else if (ch === '\n') {
       row.push(cell);
       rows.push(row);
       row = [];
-      cell = "";
+      cell = '';
     } else cell += ch;
   }
   return rows.slice(1);

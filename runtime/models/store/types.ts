@@ -1,4 +1,4 @@
-import type { ModelArtifact } from "../artifact.ts";
+import type { ModelArtifact } from '../artifact.ts';
 
 /** One trained version of a model, as stored. */
 export interface ModelVersion {
@@ -47,35 +47,18 @@ export interface ModelStore {
    * Stores a new version, numbered after the latest, with its report files (rendered once the
    * number is known, since reports name it) and returns it. Does not activate it.
    */
-  save(
-    version: Omit<ModelVersion, "version" | "reports">,
-    reports: (version: number) => ReadonlyMap<string, string>,
-  ): Promise<ModelVersion>;
+  save(version: Omit<ModelVersion, 'version' | 'reports'>, reports: (version: number) => ReadonlyMap<string, string>): Promise<ModelVersion>;
   versions(model: string): Promise<ModelVersion[]>;
   get(model: string, version: number): Promise<ModelVersion | undefined>;
   active(model: string): Promise<ModelVersion | undefined>;
   activate(model: string, version: number): Promise<void>;
   /** Replaces the model's scores with these (one row per customer). */
-  writeScores(
-    model: string,
-    version: number,
-    rows: readonly ScoreRow[],
-  ): Promise<void>;
+  writeScores(model: string, version: number, rows: readonly ScoreRow[]): Promise<void>;
   readScores(model: string): Promise<Array<ScoreRow & { version: number }>>;
-  writeRecommendations(
-    model: string,
-    version: number,
-    rows: readonly RecommendationRow[],
-  ): Promise<void>;
-  readRecommendations(
-    model: string,
-  ): Promise<Array<RecommendationRow & { version: number }>>;
+  writeRecommendations(model: string, version: number, rows: readonly RecommendationRow[]): Promise<void>;
+  readRecommendations(model: string): Promise<Array<RecommendationRow & { version: number }>>;
   /** Writes (or replaces) report files of a stored version, e.g. the drift report of a scoring run; returns their paths. */
-  writeReports(
-    model: string,
-    version: number,
-    files: ReadonlyMap<string, string>,
-  ): Promise<string[]>;
+  writeReports(model: string, version: number, files: ReadonlyMap<string, string>): Promise<string[]>;
   /** The folder report paths are relative to (for messages). */
   readonly root: string;
 }

@@ -1,19 +1,9 @@
-import type { ModelJobSpec } from "../../../compiler/models/job-spec.ts";
-import { takeRows, takeValues, type Matrix } from "../matrix.ts";
-import {
-  fitPreprocessor,
-  transform,
-  type DataIssue,
-  type Preprocessor,
-} from "../preprocess.ts";
-import { seededRng, shuffleInPlace } from "../rng.ts";
-import {
-  predictDense,
-  trainDense,
-  type DenseModel,
-  type EpochRecord,
-} from "./dense.ts";
-import { fitLinear } from "./linear-models.ts";
+import type { ModelJobSpec } from '../../../compiler/models/job-spec.ts';
+import { takeRows, takeValues, type Matrix } from '../matrix.ts';
+import { fitPreprocessor, transform, type DataIssue, type Preprocessor } from '../preprocess.ts';
+import { seededRng, shuffleInPlace } from '../rng.ts';
+import { predictDense, trainDense, type DenseModel, type EpochRecord } from './dense.ts';
+import { fitLinear } from './linear-models.ts';
 
 export interface FittedDense {
   prep: Preprocessor;
@@ -27,7 +17,7 @@ export interface FittedDense {
 }
 
 export interface FitTuning {
-  method: "irls" | "adam";
+  method: 'irls' | 'adam';
   l2: number;
   cv?: Array<{ l2: number; loss: number }>;
   iterations: number;
@@ -49,78 +39,41 @@ export function fitDense(
   names: readonly string[],
   x: Matrix,
   y: Float64Array,
-  options: {
-    hidden: number[];
-    epochs: number;
-    learningRate: number;
-    l2?: number;
-    robust?: boolean;
-    logTarget?: boolean;
-  },
+  options: { hidden: number[]; epochs: number; learningRate: number; l2?: number; robust?: boolean; logTarget?: boolean },
 ): FittedDense {
   const { prep, issues } = fitPreprocessor(names, x, { logSkewed: true });
   const cols = prep.outputs.length;
-  const output = spec.type === "propensity" ? "sigmoid" : "linear";
-  const logTarget = options.logTarget ?? spec.training.target === "log";
-  const predict = (model: DenseModel) => (rows: Matrix) =>
-    predictDense(model, transform(prep, rows), cols);
+  const output = spec.type === 'propensity' ? 'sigmoid' : 'linear';
+  const logTarget = options.logTarget ?? spec.training.target === 'log';
+  const predict = (model: DenseModel) => (rows: Matrix) => predictDense(model, transform(prep, rows), cols);
   if (options.hidden.length === 0) {
     const fit = fitLinear(transform(prep, x), cols, y, {
       output,
       logTarget,
-      robust: options.robust ?? spec.training.loss === "huber",
+      robust: options.robust ?? spec.training.loss === 'huber',
       ...(options.l2 !== undefined ? { l2: options.l2 } : {}),
       seed: spec.training.seed,
     });
-    const tuning: FitTuning = {
-      method: "irls",
-      l2: fit.l2,
-      iterations: fit.iterations,
-      converged: fit.converged,
-      ...(fit.cv ? { cv: fit.cv } : {}),
-    };
-    return {
-      prep,
-      issues,
-      model: fit.model,
-      history: [],
-      tuning,
-      predict: predict(fit.model),
-    };
+    const tuning: FitTuning = { method: 'irls', l2: fit.l2, iterations: fit.iterations, converged: fit.converged, ...(fit.cv ? { cv: fit.cv } : {}) };
+    return { prep, issues, model: fit.model, history: [], tuning, predict: predict(fit.model) };
   }
   // A fifth of the training rows (seeded) decides when to stop.
-  const order = shuffleInPlace(
-    Int32Array.from({ length: y.length }, (_, i) => i),
-    seededRng(spec.training.seed ^ 0x1b873593),
-  ) as Int32Array;
+  const order = shuffleInPlace(Int32Array.from({ length: y.length }, (_, i) => i), seededRng(spec.training.seed ^ 0x1b873593)) as Int32Array;
   const cut = Math.max(1, Math.floor(y.length / 5));
   const valid = Array.from(order.subarray(0, cut)).sort((a, b) => a - b);
   const train = Array.from(order.subarray(cut)).sort((a, b) => a - b);
-  const { model, history } = trainDense(
-    transform(prep, takeRows(x, train)),
-    cols,
-    Float32Array.from(takeValues(y, train)),
-    {
-      output,
-      hidden: options.hidden,
-      epochs: options.epochs,
-      learningRate: options.learningRate,
-      batchSize: spec.training.batchSize,
-      seed: spec.training.seed,
-      l2: options.l2 ?? spec.training.l2,
-      logTarget,
-      validation: {
-        x: transform(prep, takeRows(x, valid)),
-        y: Float32Array.from(takeValues(y, valid)),
-      },
-      patience: PATIENCE,
-    },
-  );
-  const tuning: FitTuning = {
-    method: "adam",
+  const { model, history } = trainDense(transform(prep, takeRows(x, train)), cols, Float32Array.from(takeValues(y, train)), {
+    output,
+    hidden: options.hidden,
+    epochs: options.epochs,
+    learningRate: options.learningRate,
+    batchSize: spec.training.batchSize,
+    seed: spec.training.seed,
     l2: options.l2 ?? spec.training.l2,
-    iterations: history.length,
-    converged: history.length < options.epochs,
-  };
+    logTarget,
+    validation: { x: transform(prep, takeRows(x, valid)), y: Float32Array.from(takeValues(y, valid)) },
+    patience: PATIENCE,
+  });
+  const tuning: FitTuning = { method: 'adam', l2: options.l2 ?? spec.training.l2, iterations: history.length, converged: history.length < options.epochs };
   return { prep, issues, model, history, tuning, predict: predict(model) };
 }

@@ -1,4 +1,4 @@
-import { tf } from "../backend.ts";
+import { tf } from '../backend.ts';
 
 /**
  * Generalized linear models fitted to convergence by iteratively reweighted least squares, with
@@ -18,7 +18,7 @@ export interface GlmFit {
 }
 
 export interface GlmOptions {
-  family: "logistic" | "huber" | "gaussian";
+  family: 'logistic' | 'huber' | 'gaussian';
   l2: number;
   maxIterations?: number;
   /** Huber: the residual beyond which the loss is linear (default 1.345 robust standard deviations). */
@@ -27,12 +27,7 @@ export interface GlmOptions {
 
 const TOLERANCE = 1e-9;
 
-export function fitGlm(
-  x: Float32Array,
-  cols: number,
-  y: Float32Array | Float64Array,
-  opts: GlmOptions,
-): GlmFit {
+export function fitGlm(x: Float32Array, cols: number, y: Float32Array | Float64Array, opts: GlmOptions): GlmFit {
   const rows = y.length;
   const d = cols + 1;
   const design = new Float32Array(rows * d);
@@ -55,35 +50,27 @@ export function fitGlm(
     t.dispose();
     return out;
   };
-  const eta = (b: Float64Array): Float64Array =>
-    read(() => tf.matMul(X, tf.tensor2d(Float32Array.from(b), [d, 1])));
+  const eta = (b: Float64Array): Float64Array => read(() => tf.matMul(X, tf.tensor2d(Float32Array.from(b), [d, 1])));
   const yv = Float64Array.from(y);
   try {
     let linear = eta(beta);
-    let objective =
-      opts.family === "logistic"
-        ? logisticObjective(linear, yv) + penalty(beta)
-        : NaN;
+    let objective = opts.family === 'logistic' ? logisticObjective(linear, yv) + penalty(beta) : NaN;
     let delta = opts.delta;
     for (let iteration = 1; iteration <= maxIterations; iteration++) {
       // Per-row weights and working responses of this iteration.
       const weights = new Float64Array(rows);
       const work = new Float64Array(rows);
-      if (opts.family === "logistic") {
+      if (opts.family === 'logistic') {
         for (let i = 0; i < rows; i++) {
           const p = sigmoid(linear[i]!);
           weights[i] = Math.max(p * (1 - p), 1e-10);
           work[i] = yv[i]! - p; // the gradient's residual; the Newton step solves H·step = Xᵀ(y − p)/n − 2λw
         }
       } else {
-        if (opts.family === "huber" && delta === undefined)
-          delta = 1.345 * robustScale(yv.map((v, i) => v - linear[i]!));
+        if (opts.family === 'huber' && delta === undefined) delta = 1.345 * robustScale(yv.map((v, i) => v - linear[i]!));
         for (let i = 0; i < rows; i++) {
           const r = yv[i]! - linear[i]!;
-          weights[i] =
-            opts.family === "huber" && Math.abs(r) > delta!
-              ? delta! / Math.abs(r)
-              : 1;
+          weights[i] = opts.family === 'huber' && Math.abs(r) > delta! ? delta! / Math.abs(r) : 1;
           work[i] = yv[i]!;
         }
       }
@@ -91,12 +78,7 @@ export function fitGlm(
       const xtwx = read(() => tf.matMul(tf.mul(X, wcol), X, true, false));
       const xtv = read(() => {
         const v = tf.tensor2d(Float32Array.from(work), [rows, 1]);
-        return tf.matMul(
-          X,
-          opts.family === "logistic" ? v : tf.mul(wcol, v),
-          true,
-          false,
-        );
+        return tf.matMul(X, opts.family === 'logistic' ? v : tf.mul(wcol, v), true, false);
       });
       wcol.dispose();
       for (let k = 0; k < d * d; k++) xtwx[k]! /= rows;
@@ -104,10 +86,8 @@ export function fitGlm(
       for (let j = 0; j < cols; j++) xtwx[j * d + j]! += 2 * opts.l2 + 1e-10;
       xtwx[cols * d + cols]! += 1e-10;
       let next: Float64Array;
-      if (opts.family === "logistic") {
-        const grad = xtv.map((g: number, j: number) =>
-          j < cols ? g - 2 * opts.l2 * beta[j]! : g,
-        );
+      if (opts.family === 'logistic') {
+        const grad = xtv.map((g: number, j: number) => (j < cols ? g - 2 * opts.l2 * beta[j]! : g));
         const step = solveSpd(xtwx, grad, d);
         // Step halving: Newton overshoots when the start is far off; the objective must fall.
         let t = 1;
@@ -120,8 +100,7 @@ export function fitGlm(
             linear = nextLinear;
             objective = o;
             beta.set(next);
-            if (change < TOLERANCE && maxAbs(step) * t < 1e-6)
-              return finish(iteration, true);
+            if (change < TOLERANCE && maxAbs(step) * t < 1e-6) return finish(iteration, true);
             break;
           }
           t /= 2;
@@ -131,24 +110,14 @@ export function fitGlm(
         const moved = maxAbs(next.map((v, j) => v - beta[j]!));
         beta.set(next);
         linear = eta(beta);
-        if (moved < 1e-7 || opts.family === "gaussian")
-          return finish(iteration, true);
+        if (moved < 1e-7 || opts.family === 'gaussian') return finish(iteration, true);
       }
     }
     return finish(maxIterations, false);
 
     function finish(iterations: number, converged: boolean): GlmFit {
-      const obj =
-        opts.family === "logistic"
-          ? objective
-          : regressionObjective(linear, yv, opts.family, delta) + penalty(beta);
-      return {
-        w: Array.from(beta.subarray(0, cols)),
-        b: beta[cols]!,
-        iterations,
-        converged,
-        objective: obj,
-      };
+      const obj = opts.family === 'logistic' ? objective : regressionObjective(linear, yv, opts.family, delta) + penalty(beta);
+      return { w: Array.from(beta.subarray(0, cols)), b: beta[cols]!, iterations, converged, objective: obj };
     }
   } finally {
     tf.dispose([X, Y]);
@@ -169,17 +138,11 @@ function logisticObjective(linear: Float64Array, y: Float64Array): number {
   return s / y.length;
 }
 
-function regressionObjective(
-  linear: Float64Array,
-  y: Float64Array,
-  family: "huber" | "gaussian",
-  delta = Infinity,
-): number {
+function regressionObjective(linear: Float64Array, y: Float64Array, family: 'huber' | 'gaussian', delta = Infinity): number {
   let s = 0;
   for (let i = 0; i < y.length; i++) {
     const r = Math.abs(y[i]! - linear[i]!);
-    s +=
-      family === "huber" && r > delta ? delta * (r - delta / 2) : (r * r) / 2;
+    s += family === 'huber' && r > delta ? delta * (r - delta / 2) : (r * r) / 2;
   }
   return s / y.length;
 }
@@ -198,11 +161,7 @@ function maxAbs(v: ArrayLike<number>): number {
 }
 
 /** Solves A·x = b for a symmetric positive definite A (row-major n × n) by Cholesky. */
-export function solveSpd(
-  a: Float64Array,
-  b: Float64Array,
-  n: number,
-): Float64Array {
+export function solveSpd(a: Float64Array, b: Float64Array, n: number): Float64Array {
   const l = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j <= i; j++) {
