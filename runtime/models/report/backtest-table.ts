@@ -9,10 +9,10 @@ export function showEstimate(e: Estimate | undefined): string {
   return Number.isFinite(e.low) ? `${f(e.mean)} [${f(e.low)}, ${f(e.high)}]` : f(e.mean);
 }
 
-/** The backtest as aligned text lines: one row per contender, one column per metric (mean [95% interval]). */
+/** The backtest as aligned text lines: one row per metric, one column per contender (mean [95% interval]). */
 export function backtestLines(b: Backtest, k: number, which: 'backtest' | 'final'): string[] {
-  const heads = ['', ...b.metrics.map((m) => metricLabel(m, k))];
-  const rows = b.contenders.map((c) => [c.name, ...b.metrics.map((m) => showEstimate(c[which][m]))]);
+  const heads = ['', ...b.contenders.map((c) => c.name)];
+  const rows = b.metrics.map((m) => [metricLabel(m, k), ...b.contenders.map((c) => showEstimate(c[which][m]))]);
   const widths = heads.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
   return [line(heads), ...rows.map(line)];
