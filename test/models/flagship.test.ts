@@ -29,9 +29,9 @@ describe('the flagship models', () => {
     expect(j.features.every((f) => f.sql?.sqlite && f.sql.postgres)).toBe(true);
   });
 
-  it('value_90d: a log-target Huber regression on net spend (refunds netted) with the 20/30/50 tiers', () => {
+  it('value_90d: a Huber regression on net spend (refunds netted) with the 20/30/50 tiers', () => {
     const j = job('value_90d');
-    expect(j).toMatchObject({ type: 'regression', training: { target: 'log', loss: 'huber' }, tiers: [{ name: 'high', fraction: 0.2 }, { name: 'medium', fraction: 0.3 }, { name: 'low', fraction: 0.5 }] });
+    expect(j).toMatchObject({ type: 'regression', training: { target: 'raw', loss: 'huber' }, tiers: [{ name: 'high', fraction: 0.2 }, { name: 'medium', fraction: 0.3 }, { name: 'low', fraction: 0.5 }] });
     expect(j.label!.rule).toContain('refund.amount within next 90d');
     expect(j.features.find((f) => f.name === 'monetary')!.rule).toContain('refund.amount');
   });
