@@ -38,8 +38,3 @@ export function temporalFolds(dataEnd: number, windowMs: number, count: number, 
   }
   return { backtest, final: { index: count + 1, cutoff: finalCutoff, testEnd: dataEnd, final: true } };
 }
-
-/** What a fold's learner may read: nothing after its cut-off. */
-export function trainingRange(fold: Fold): { to: number } {
-  return { to: fold.cutoff };
-}
