@@ -16,7 +16,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { wallClockInstant } from '../runtime/time/zones.ts';
+import { wallClockInstant } from '../compiler/contract/core/zones.ts';
 
 const SEED = 'herald-online-retail-v1';
 const workspace = resolve(process.argv[2] ?? 'campaigns');

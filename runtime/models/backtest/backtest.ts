@@ -12,7 +12,13 @@ export interface Backtest {
   contenders: ContenderResult[];
   metrics: string[];
   /** How each fold's model was tuned (L2 strength by cross-validation, blend weights on a validation window). */
-  tuning?: Array<{ fold: number; choice: string; tried?: Array<{ setting: string; loss: number }>; iterations?: number; converged?: boolean }>;
+  tuning?: Array<{
+    fold: number;
+    choice: string;
+    tried?: Array<{ setting: string; loss: number }>;
+    iterations?: number;
+    converged?: boolean;
+  }>;
 }
 
 export interface ContenderResult {

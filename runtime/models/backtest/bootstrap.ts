@@ -13,7 +13,12 @@ export interface Estimate {
  * a large fold cannot stand in for a small one) and averages the folds' metrics.
  * `metric(fold, rows)` measures fold `fold` on the given row indices (repeats allowed).
  */
-export function bootstrapOverFolds(sizes: readonly number[], metric: (fold: number, rows: Int32Array) => number, replicates = 200, seed = 7): Estimate {
+export function bootstrapOverFolds(
+  sizes: readonly number[],
+  metric: (fold: number, rows: Int32Array) => number,
+  replicates = 200,
+  seed = 7,
+): Estimate {
   const all = sizes.map((n) => Int32Array.from({ length: n }, (_, i) => i));
   const mean = average(sizes.map((_, f) => metric(f, all[f]!)));
   const rng = seededRng(seed);

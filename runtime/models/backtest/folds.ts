@@ -27,7 +27,9 @@ export interface FoldPlan {
  */
 export function temporalFolds(dataEnd: number, windowMs: number, count: number, stepMs: number): FoldPlan {
   if (!(windowMs > 0) || !(stepMs > 0) || !Number.isInteger(count) || count < 1) {
-    throw new RangeError(`folds need a positive window and step and at least one fold (window ${windowMs}, step ${stepMs}, count ${count})`);
+    throw new RangeError(
+      `folds need a positive window and step and at least one fold (window ${windowMs}, step ${stepMs}, count ${count})`,
+    );
   }
   const finalCutoff = dataEnd - windowMs;
   const backtest: Fold[] = [];

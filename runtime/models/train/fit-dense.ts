@@ -1,4 +1,4 @@
-import type { ModelJobSpec } from '../../../compiler/models/job-spec.ts';
+import type { ModelJobSpec } from '../../../compiler/contract/model-job.ts';
 import { takeRows, takeValues, type Matrix } from '../matrix.ts';
 import { fitPreprocessor, transform, type DataIssue, type Preprocessor } from '../preprocess.ts';
 import { seededRng, shuffleInPlace } from '../rng.ts';

@@ -37,7 +37,10 @@ export function fitLinear(x: Float32Array, cols: number, y: Float64Array, opts: 
   let l2 = opts.l2;
   if (l2 === undefined) {
     const k = opts.cvFolds ?? 5;
-    const order = shuffleInPlace(Int32Array.from({ length: y.length }, (_, i) => i), seededRng(opts.seed ^ 0x5bd1e995)) as Int32Array;
+    const order = shuffleInPlace(
+      Int32Array.from({ length: y.length }, (_, i) => i),
+      seededRng(opts.seed ^ 0x5bd1e995),
+    ) as Int32Array;
     cv = L2_GRID.map((candidate) => {
       let loss = 0;
       for (let f = 0; f < k; f++) {

@@ -1,4 +1,4 @@
-import type { ModelJobSpec, Recommender } from '../../../compiler/models/job-spec.ts';
+import type { ModelJobSpec, Recommender } from '../../../compiler/contract/model-job.ts';
 import type { ModelArtifact } from '../artifact.ts';
 import { at, backtestMeans, summarizeBacktest, type Backtest, type Contender } from '../backtest/backtest.ts';
 import { temporalFolds } from '../backtest/folds.ts';

@@ -1,4 +1,4 @@
-import type { ModelJobSpec } from '../../../compiler/models/job-spec.ts';
+import type { ModelJobSpec } from '../../../compiler/contract/model-job.ts';
 import type { ModelArtifact } from '../artifact.ts';
 import { at, backtestMeans, summarizeBacktest, type Backtest, type Contender } from '../backtest/backtest.ts';
 import { temporalFolds, type Fold } from '../backtest/folds.ts';
