@@ -12,6 +12,7 @@ import { explainCommand } from './explain.ts';
 import { reportCommand } from './report.ts';
 import { engagementCommand } from './engagement.ts';
 import { runCommand } from './run.ts';
+import { serveCommand } from './serve.ts';
 import { testCommand } from './test.ts';
 import { pipelineCommand } from './pipeline.ts';
 import { planCommand } from './plan.ts';
@@ -33,6 +34,7 @@ export const commands: Command[] = [
   scoreCommand,
   renderCommand,
   runCommand,
+  serveCommand,
   reportCommand,
   engagementCommand,
   testCommand,
