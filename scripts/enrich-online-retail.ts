@@ -16,6 +16,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
+import { wallClockInstant } from '../compiler/contract/core/zones.ts';
 
 const SEED = 'herald-online-retail-v1';
 const workspace = resolve(process.argv[2] ?? 'campaigns');
@@ -70,6 +71,7 @@ const PLACES: Record<string, [string, string]> = {
   'Saudi Arabia': ['Asia/Riyadh', 'ar-SA'],
 };
 
+const LONDON = 'Europe/London';
 const DAY = 86_400_000;
 const MINUTE = 60_000;
 
@@ -115,9 +117,9 @@ const catalogue = new Map<string, number>();
 for (const file of readdirSync(sourceDir).filter((f) => f.endsWith('.csv')).sort()) {
   const rows = parse(readFileSync(join(sourceDir, file)), { columns: true, bom: true }) as Array<Record<string, string>>;
   for (const r of rows) {
-    // Naive London times; the enrichment only needs them to the minute, so read them as UTC
-    // (London is UTC in winter, one hour ahead in summer: browsing lands up to an hour earlier).
-    const at = Date.parse(`${r.InvoiceDate!.replace(' ', 'T')}Z`);
+    // Naive London wall-clock times (the source reads them with timezone Europe/London): the
+    // instant they name, so from April to October a cart lands before its purchase, not after.
+    const at = wallClockInstant(Date.parse(`${r.InvoiceDate!.replace(' ', 'T')}Z`), LONDON);
     if (!/^\d/.test(r.StockCode!) || Number(r.UnitPrice) <= 0) continue; // products only
     catalogue.set(r.StockCode!, Number(r.UnitPrice));
     if (r.CustomerID === '' || r.InvoiceNo!.startsWith('C') || Number(r.Quantity) <= 0) continue;
@@ -132,7 +134,8 @@ for (const file of readdirSync(sourceDir).filter((f) => f.endsWith('.csv')).sort
   }
 }
 
-const END = Date.UTC(2011, 11, 9, 12, 50);
+/** The last invoice of the data (London time; GMT in December). */
+const END = wallClockInstant(Date.UTC(2011, 11, 9, 12, 50), LONDON);
 const products = [...catalogue.keys()].sort();
 
 // Prospects: signed up in the last 60 days of the data, browsed, never bought.

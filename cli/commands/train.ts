@@ -10,6 +10,7 @@ import type { Database, Executor } from '../../runtime/db/database.ts';
 import { describeReaders, untrainedRuleReads } from '../../runtime/models/require-trained.ts';
 import { liftOverBaseline } from '../../runtime/models/bar.ts';
 import { metricsTable } from '../../runtime/models/report/summary.ts';
+import { backtestLines } from '../../runtime/models/report/backtest-table.ts';
 import { SqlFeatureSource } from '../../runtime/models/features/sql.ts';
 import { ModelError, type ModelProblem } from '../../runtime/models/problems.ts';
 import { DatabaseModelStore } from '../../runtime/models/store/db-store.ts';
@@ -168,6 +169,14 @@ export function printResult(io: CliIO, r: TrainResult, reportsDir: string): void
     return;
   }
   for (const p of o.problems) printProblem(io, p);
+  const backtest = o.report.backtest;
+  const k = v.metrics.k ?? 10;
+  if (backtest) {
+    table.length = 0;
+    const folds = backtest.folds.filter((f) => !f.final).length;
+    table.push(`  backtest, mean [95% interval] over ${folds} temporal folds:`, ...backtestLines(backtest, k, 'backtest').map((l) => `    ${l}`));
+    table.push(`  final test fold (cut-off ${backtest.folds.at(-1)!.cutoff.slice(0, 10)}, read by no bar):`, ...backtestLines(backtest, k, 'final').map((l) => `    ${l}`));
+  }
   const rows = o.report.rows;
   const about = `${r.job.type}, ${r.job.algorithm.replace(/_/g, ' ')}; ${rows.train} training and ${rows.holdout} held-out ${r.job.type === 'recommendations' ? 'customers' : 'rows'}; cut-off ${v.cutoff.slice(0, 10)}`;
   if (o.status === 'activated') {
@@ -197,6 +206,7 @@ function trainDocument(results: Array<{ job: ModelJobSpec; outcome?: TrainOutcom
             reference: outcome!.version.reference ? { name: outcome!.version.reference.name, metrics: clean(outcome!.version.reference.metrics) } : null,
             active: outcome!.version.passed,
             reasons: outcome!.version.reasons,
+            backtest: outcome!.status === 'unchanged' ? null : (outcome!.report.backtest ?? null),
             reports: outcome!.version.reports,
             problems: outcome!.status === 'unchanged' ? [] : outcome!.problems,
           },

@@ -15,8 +15,9 @@ export type ModelAlgorithm =
   | 'matrix_factorization'
   | 'content'
   | 'hybrid'
-  | 'popularity';
-export type Recommender = 'item_cosine' | 'matrix_factorization' | 'content' | 'popularity';
+  | 'popularity'
+  | 'ease';
+export type Recommender = 'item_cosine' | 'matrix_factorization' | 'content' | 'popularity' | 'ease';
 
 export interface FeatureSpec {
   name: string;
@@ -91,6 +92,10 @@ export interface ModelJobSpec {
     reference?: string[];
     /** Recommendations: the window after the cut-off whose interactions are the ground truth. */
     windowMs?: number;
+    /** Backtest folds (rolling cut-offs before the final test fold). */
+    folds: number;
+    /** How far apart the backtest folds' cut-offs are, in milliseconds. */
+    foldStepMs: number;
     bar: EvaluationBar;
   };
   training: {
@@ -104,6 +109,10 @@ export interface ModelJobSpec {
     maxRows?: number;
     /** Regression: fit the label as it is, or log(1 + label) scaled back to units. */
     target?: 'raw' | 'log';
+    /** Regression: least squares, or Huber (robust to a few extreme customers). */
+    loss?: 'squared' | 'huber';
+    /** Recommendations: interactions count half as much every this many milliseconds of age. */
+    halfLifeMs?: number;
   };
   retrain: 'on_change' | 'always';
   /**

@@ -19,7 +19,7 @@ export interface RawModelSpec {
   item_features?: string[];
   k?: number;
   exclude_seen?: boolean;
-  evaluation?: Record<string, unknown> & { holdout?: number; split?: 'random' | 'time'; cutoff?: string; reference?: string[]; window?: string };
+  evaluation?: Record<string, unknown> & { holdout?: number; split?: 'random' | 'time'; cutoff?: string; reference?: string[]; window?: string; folds?: number; fold_step?: string };
   training?: {
     epochs?: number;
     learning_rate?: number;
@@ -30,6 +30,8 @@ export interface RawModelSpec {
     factors?: number;
     max_rows?: number;
     target?: 'raw' | 'log';
+    loss?: 'squared' | 'huber';
+    half_life?: string;
   };
   retrain?: 'on_change' | 'always' | { every: string; when_drift_psi_above?: number };
 }
@@ -46,7 +48,7 @@ export const ALGORITHMS_BY_TYPE: Record<ModelType, readonly ModelAlgorithm[]> = 
   propensity: ['logistic', 'neural_network'],
   regression: ['linear', 'neural_network'],
   clusters: ['kmeans'],
-  recommendations: ['item_cosine', 'matrix_factorization', 'content', 'hybrid', 'popularity'],
+  recommendations: ['item_cosine', 'matrix_factorization', 'content', 'hybrid', 'popularity', 'ease'],
 };
 
 /** The default blend; content takes part only when the spec lists `item_features` to compare. */
@@ -111,6 +113,8 @@ export function compileModelSpec(name: string, raw: RawModelSpec): ModelJobSpec 
       ...(evaluation.cutoff !== undefined ? { cutoff: normalizeInstant(evaluation.cutoff) } : {}),
       ...(evaluation.reference?.length ? { reference: evaluation.reference } : {}),
       ...(evaluation.window !== undefined && parseDuration(evaluation.window) !== undefined ? { windowMs: parseDuration(evaluation.window) } : {}),
+      folds: evaluation.folds ?? 3,
+      foldStepMs: (evaluation.fold_step !== undefined ? parseDuration(evaluation.fold_step) : undefined) ?? 30 * 86_400_000,
       bar,
     },
     training: {
@@ -122,7 +126,8 @@ export function compileModelSpec(name: string, raw: RawModelSpec): ModelJobSpec 
       l2: t.l2 ?? (type === 'recommendations' ? 0.1 : 0.0001),
       factors: t.factors ?? 16,
       ...(t.max_rows !== undefined ? { maxRows: t.max_rows } : {}),
-      ...(type === 'regression' ? { target: t.target ?? 'raw' } : {}),
+      ...(type === 'regression' ? { target: t.target ?? 'raw', loss: t.loss ?? 'squared' } : {}),
+      ...(type === 'recommendations' && t.half_life !== undefined && parseDuration(t.half_life) !== undefined ? { halfLifeMs: parseDuration(t.half_life) } : {}),
     },
     retrain: typeof raw.retrain === 'string' ? raw.retrain : 'on_change',
   };

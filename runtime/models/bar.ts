@@ -43,6 +43,7 @@ export function gapToReference(type: ModelType, metrics: Record<string, number>,
   if (m === undefined || r === undefined || !Number.isFinite(m) || !Number.isFinite(r)) return undefined;
   if (type === 'propensity') return r - m;
   if (type === 'regression') return r > 0 ? m / r - 1 : undefined;
+  if (type === 'recommendations') return r > 0 ? 1 - m / r : undefined; // the fraction of the reference's precision@k missing
   return undefined;
 }
 
@@ -60,7 +61,7 @@ export function checkBar(
     if (limit === undefined) continue;
     const value = metrics[metric];
     if (value === undefined || !Number.isFinite(value)) {
-      reasons.push(`${metric} could not be measured on the holdout (bar ${key}: ${limit})`);
+      reasons.push(`${metric} could not be measured on the backtest (bar ${key}: ${limit})`);
     } else if (min ? value < limit : value > limit) {
       reasons.push(`${metric} ${fmt(value)} is ${min ? 'below' : 'above'} the bar ${key}: ${limit}`);
     }
@@ -75,7 +76,7 @@ export function checkBar(
   }
   if (bar.max_gap_to_reference !== undefined) {
     const gap = reference ? gapToReference(type, metrics, reference) : undefined;
-    const unit = type === 'propensity' ? ' AUC points' : '';
+    const unit = type === 'propensity' ? ' AUC points' : type === 'recommendations' ? ' (fraction of its precision@k)' : '';
     if (gap === undefined) {
       reasons.push(`the gap to the reference model could not be measured (bar max_gap_to_reference: ${bar.max_gap_to_reference})`);
     } else if (gap > bar.max_gap_to_reference) {

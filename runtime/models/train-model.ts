@@ -54,7 +54,7 @@ export async function trainModel(spec: ModelJobSpec, source: FeatureSource, stor
   switch (spec.type) {
     case 'propensity':
     case 'regression': {
-      const r = await trainSupervised(spec, source, cutoff);
+      const r = await trainSupervised(spec, source, dataEnd);
       result = r;
       curves = {
         ...(r.curves.roc ? { roc: r.curves.roc } : {}),
@@ -65,6 +65,7 @@ export async function trainModel(spec: ModelJobSpec, source: FeatureSource, stor
       if (r.curves.calibration) extra.calibration = r.curves.calibration;
       if (r.curves.lift) extra.lift = r.curves.lift;
       if (r.coefficients) extra.coefficients = r.coefficients;
+      extra.backtest = r.backtest;
       break;
     }
     case 'clusters': {
@@ -74,9 +75,12 @@ export async function trainModel(spec: ModelJobSpec, source: FeatureSource, stor
       extra.clusters = r.profiles;
       break;
     }
-    case 'recommendations':
-      result = await trainRecommendations(spec, source, cutoff, dataEnd);
+    case 'recommendations': {
+      const r = await trainRecommendations(spec, source, dataEnd);
+      result = r;
+      extra.backtest = r.backtest;
       break;
+    }
   }
   const reasons = checkBar(spec.type, spec.evaluation.bar, result.metrics, result.baseline.metrics, result.reference?.metrics);
   const passed = reasons.length === 0;
@@ -107,7 +111,7 @@ export async function trainModel(spec: ModelJobSpec, source: FeatureSource, stor
         specHash: spec.hash,
         cutoff: cutoff.toISOString(),
         asOf: dataEnd.toISOString(),
-        split: spec.type === 'recommendations' ? 'time' : spec.evaluation.split,
+        split: spec.type === 'clusters' ? spec.evaluation.split : 'time',
         rows: result.rows,
         metrics: result.metrics,
         baseline: result.baseline,

@@ -40,7 +40,7 @@ describe('Model compile', () => {
     expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     const manifest = result.emitted!.manifest as { definitions: Record<string, { compiled: ModelJobSpec }> };
     const job = manifest.definitions['Model/repurchase_90d']!.compiled;
-    expect(job).toMatchObject({ type: 'propensity', algorithm: 'logistic', evaluation: { holdout: 0.2, split: 'random', bar: { min_auc: 0.6 } } });
+    expect(job).toMatchObject({ type: 'propensity', algorithm: 'logistic', evaluation: { folds: 3, foldStepMs: 30 * 86_400_000, bar: { min_auc: 0.5 } } });
     expect(job.label).toMatchObject({ rule: 'exists(purchase within next 90d)', horizonMs: 90 * 86_400_000, ast: { kind: 'aggregate', fn: 'exists' } });
     expect(job.features.map((f) => f.name)).toEqual(['recency', 'frequency', 'monetary', 'country_uk']);
     expect(job.features[1]!.ast).toEqual({ kind: 'aggregate', fn: 'count', event: 'purchase', window: { kind: 'past', duration: { kind: 'duration', amount: 365, unit: 'd' } } });

@@ -121,7 +121,7 @@ describe('bad training input', () => {
     const tiny = { ...shop, customers: shop.customers.slice(0, 12) };
     const err = await trainModel(repurchaseSpec(), new InMemoryFeatureSource(tiny, rfmFeatures()), tempStore(), { asOf }).catch((e) => e);
     expect(err.problem.code).toBe('HL570');
-    expect(err.problem.message).toMatch(/training rows and \d+ holdout rows; it needs at least 20 and 10/);
+    expect(err.problem.message).toMatch(/training rows and \d+ test rows; it needs at least 20 and 10/);
   });
 
   it('a feature always missing', async () => {

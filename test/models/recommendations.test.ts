@@ -31,9 +31,14 @@ describe('recommendations', () => {
       const outcome = await trainModel(recSpec({ algorithm, evaluation: { min_lift_over_baseline: 1.2 } }), source(), tempStore(), { asOf });
       if (outcome.status === 'unchanged') throw new Error('unreachable');
       const { metrics, baseline } = outcome.version;
-      expect(baseline.name).toBe('popularity');
+      expect(baseline.name).toBe('the most bought items in the 30 days before the cut-off');
       expect(metrics.precision_at_k!).toBeGreaterThan(baseline.metrics.precision_at_k! * 1.2);
       expect(metrics.ndcg_at_k!).toBeGreaterThan(baseline.metrics.ndcg_at_k!);
+      // All-time popularity, EASE and item-kNN sit beside it in the same backtest.
+      const names = outcome.report.backtest!.contenders.map((c) => c.name);
+      expect(names).toEqual(expect.arrayContaining(['model', 'EASE', 'item-kNN', 'recent popularity', 'popularity']));
+      const allTime = outcome.report.backtest!.contenders.find((c) => c.name === 'popularity')!;
+      expect(metrics.precision_at_k!).toBeGreaterThan(allTime.backtest.precision_at_k!.mean);
       expect(outcome.status).toBe('activated');
       expect(outcome.version.reports).toContain('next_items/v1/ranking.svg');
     });
@@ -62,22 +67,25 @@ describe('recommendations', () => {
     expect(forA[1]!.source).toBe('model');
   });
 
-  it('is judged on held-out customers only, who took no part in fitting', async () => {
-    const spec = recSpec({ algorithm: 'item_cosine', evaluation: { holdout: 0.3 } });
+  it('is judged fold by fold on who bought a new item in the window after each cut-off, learning only from before it', async () => {
+    const spec = recSpec({ algorithm: 'item_cosine' });
     const outcome = await trainModel(spec, source(), tempStore(), { asOf });
     if (outcome.status === 'unchanged') throw new Error('unreachable');
-    const cutoff = new Date(outcome.version.cutoff).getTime();
-    const held = (id: string) => hashUniform(id, spec.training.seed) < 0.3;
-    const seenBefore = new Map<string, Set<string>>();
-    for (const e of shop.events) if (e.at <= cutoff) (seenBefore.get(e.customer_id) ?? seenBefore.set(e.customer_id, new Set()).get(e.customer_id)!).add(String(e.item_id));
-    const judged = new Set(
-      shop.events.filter((e) => e.at > cutoff && e.at <= cutoff + 30 * 86_400_000 && held(e.customer_id) && !seenBefore.get(e.customer_id)?.has(String(e.item_id))).map((e) => e.customer_id),
-    );
-    expect(judged.size).toBeGreaterThan(10);
-    expect(outcome.version.metrics.customers).toBe(judged.size);
-    expect(outcome.report.rows.holdout).toBe(judged.size);
-    // The training side is every other customer with a purchase before the cut-off.
-    expect(outcome.report.rows.train).toBe([...seenBefore.keys()].filter((id) => !held(id)).length);
+    const folds = outcome.report.backtest!.folds;
+    expect(folds).toHaveLength(4);
+    expect(folds.at(-1)!.cutoff).toBe(outcome.version.cutoff);
+    for (const fold of folds) {
+      const cutoff = Date.parse(fold.cutoff);
+      const seenBefore = new Map<string, Set<string>>();
+      for (const e of shop.events) if (e.at <= cutoff) (seenBefore.get(e.customer_id) ?? seenBefore.set(e.customer_id, new Set()).get(e.customer_id)!).add(String(e.item_id));
+      const judged = new Set(
+        shop.events.filter((e) => e.at > cutoff && e.at <= cutoff + 30 * 86_400_000 && !seenBefore.get(e.customer_id)?.has(String(e.item_id))).map((e) => e.customer_id),
+      );
+      expect(judged.size).toBeGreaterThan(10);
+      expect(fold.test).toBe(judged.size);
+      // The learner is every customer with a purchase at or before the cut-off, and no one else.
+      expect(fold.train).toBe(seenBefore.size);
+    }
   });
 
   it('content similarity reads a name as its words: items sharing rare words are alike', () => {
@@ -121,17 +129,21 @@ describe('recommendations', () => {
     expect(newcomer.map((r) => r.rank)).toEqual([1, 2, 3, 4, 5]);
   });
 
-  it('says how many evaluated customers and catalog items had no interactions', async () => {
+  it('says how many judged customers had no history, and which items the point-in-time catalogue leaves out', async () => {
     const extra = { ...shop, items: [...shop.items, { id: 'unsold_1', category: 'cat0', price: 9 }, { id: 'unsold_2', category: 'cat1', price: 19 }] };
     const outcome = await trainModel(recSpec({ algorithm: 'hybrid' }), new InMemoryFeatureSource(extra, noFeatures), tempStore(), { asOf });
     if (outcome.status === 'unchanged') throw new Error('unreachable');
     const cutoff = new Date(outcome.version.cutoff).getTime();
-    const touched = new Set(shop.events.filter((e) => e.at <= cutoff).map((e) => String(e.item_id)));
-    const untouched = extra.items.filter((i) => !touched.has(i.id)).length;
-    expect(untouched).toBeGreaterThanOrEqual(2);
+    const before = new Set(shop.events.filter((e) => e.at <= cutoff).map((e) => String(e.item_id)));
+    const ever = new Set(shop.events.map((e) => String(e.item_id)));
+    const later = [...ever].filter((id) => !before.has(id)).length;
+    const never = extra.items.filter((i) => !ever.has(i.id)).length;
+    expect(never).toBeGreaterThanOrEqual(2);
     const note = outcome.problems.find((p) => p.code === 'HL583')!;
     expect(note).toMatchObject({ severity: 'info', model: 'next_items' });
-    expect(note.message).toMatch(new RegExp(`^\\d+ evaluated customers had no interactions \\(they get popular items\\); ${untouched} catalog items had none \\(recommendable through content similarity\\)$`));
+    expect(note.message).toMatch(
+      new RegExp(`^\\d+ customers judged in the final fold had no interactions before its cut-off \\(they get popular items\\); its catalogue leaves out ${later} items first bought after the cut-off; ${never} catalog items were never bought \\(recommendable through content similarity\\)$`),
+    );
   });
 
   it('fails clearly when there are no interactions', async () => {

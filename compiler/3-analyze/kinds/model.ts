@@ -26,7 +26,7 @@ const BARS: Record<ModelType, readonly string[]> = {
   propensity: ['min_auc', 'max_log_loss', 'max_brier', 'min_lift_over_baseline', 'max_gap_to_reference'],
   regression: ['max_rmse', 'max_mae', 'min_r2', 'min_lift_over_baseline', 'max_gap_to_reference'],
   clusters: ['min_silhouette'],
-  recommendations: ['min_precision_at_k', 'min_recall_at_k', 'min_ndcg_at_k', 'min_lift_over_baseline'],
+  recommendations: ['min_precision_at_k', 'min_recall_at_k', 'min_ndcg_at_k', 'min_lift_over_baseline', 'max_gap_to_reference'],
 };
 
 const RECOMMENDATION_ONLY = ['interactions', 'item_features', 'item_property', 'k', 'exclude_seen', 'hybrid'] as const;

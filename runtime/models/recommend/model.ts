@@ -4,6 +4,7 @@ import { fitContent, scoreContent, type ContentModel } from './content.ts';
 import { buildHistories, buildItemIndex, type History, type Interaction, type ItemIndex, type ItemInfo } from './data.ts';
 import { fitItemCosine, scoreItemCosine, type ItemNeighbours } from './item-cosine.ts';
 import { fitPopularity } from './popularity.ts';
+import { fitEase } from './ease.ts';
 
 /**
  * A recommender: item-side parameters of each blended component. Customer-side state is their
@@ -17,6 +18,8 @@ export interface RecommenderModel {
   itemCosine?: ItemNeighbours;
   factors?: ItemFactors;
   content?: ContentModel;
+  /** EASE item-item weights, kept sparse like item-cosine neighbours. */
+  ease?: ItemNeighbours;
 }
 
 export interface RecommenderOptions {
@@ -45,6 +48,7 @@ export function fitRecommender(interactions: readonly Interaction[], items: read
     model.factors = fitAls(histories, n, { factors: opts.factors, iterations: opts.iterations, lambda: opts.lambda, seed: opts.seed });
   }
   if (opts.weights.content) model.content = fitContent(items, index, opts.itemFeatures);
+  if (opts.weights.ease) model.ease = fitEase(histories, n);
   return model;
 }
 
@@ -73,25 +77,35 @@ export class RecommenderScorer {
     return h;
   }
 
+  /** Each fitted component's scores for a customer, scaled to 0..1 (what the blend adds up). */
+  components(history: History): Array<{ name: Recommender; scores: Float64Array }> {
+    const n = this.model.items.length;
+    const m = this.model;
+    const out: Array<{ name: Recommender; scores: Float64Array }> = [];
+    const add = (name: Recommender, fill: (out: Float64Array) => void) => {
+      const part = new Float64Array(n);
+      fill(part);
+      const scaled = new Float64Array(n);
+      minMaxInto(part, scaled, 1);
+      out.push({ name, scores: scaled });
+    };
+    if (m.itemCosine) add('item_cosine', (o) => scoreItemCosine(m.itemCosine!, history, o));
+    if (m.factors && this.yty) add('matrix_factorization', (o) => scoreAls(m.factors!, foldInWithGram(m.factors!, this.yty!, history), o));
+    if (m.content) add('content', (o) => scoreContent(m.content!, history, o));
+    if (m.ease) add('ease', (o) => scoreItemCosine(m.ease!, history, o));
+    add('popularity', (o) => m.popularity.forEach((p, i) => (o[i] = p)));
+    return out;
+  }
+
   recommend(history: History, k: number, excludeSeen: boolean): Recommendation[] {
     if (history.size === 0) return this.popular(history, k, false);
     const n = this.model.items.length;
     const blended = new Float64Array(n);
-    const part = new Float64Array(n);
-    const add = (weight: number | undefined, fill: (out: Float64Array) => void) => {
-      if (!weight) return;
-      part.fill(0);
-      fill(part);
-      minMaxInto(part, blended, weight);
-    };
     const m = this.model;
-    add(m.weights.item_cosine, (out) => m.itemCosine && scoreItemCosine(m.itemCosine, history, out));
-    add(m.weights.matrix_factorization, (out) => {
-      if (!m.factors || !this.yty) return;
-      scoreAls(m.factors, foldInWithGram(m.factors, this.yty, history), out);
-    });
-    add(m.weights.content, (out) => m.content && scoreContent(m.content, history, out));
-    add(m.weights.popularity, (out) => m.popularity.forEach((p, i) => (out[i] = p)));
+    for (const c of this.components(history)) {
+      const w = m.weights[c.name];
+      if (w) for (let i = 0; i < n; i++) blended[i]! += w * c.scores[i]!;
+    }
     const top = topK(blended, k, excludeSeen ? history : undefined);
     const recs: Recommendation[] = top.filter((i) => blended[i]! > 0).map((i) => ({ itemId: m.items[i]!, score: blended[i]!, source: 'model' }));
     // Too little signal to fill the list: top up with popular items.
@@ -131,7 +145,7 @@ function minMaxInto(part: Float64Array, into: Float64Array, weight: number): voi
 }
 
 /** Indices of the k largest values (ties by index), skipping `exclude`d ones. */
-function topK(values: Float64Array, k: number, exclude?: History): number[] {
+export function topK(values: Float64Array, k: number, exclude?: History): number[] {
   const best: number[] = [];
   for (let i = 0; i < values.length; i++) {
     if (exclude?.has(i)) continue;

@@ -3,6 +3,8 @@ import { fmt } from '../bar.ts';
 import { metricLabel } from './summary.ts';
 import type { CalibrationBin, LiftDecile } from '../metrics.ts';
 import type { ModelProblem } from '../problems.ts';
+import type { Backtest } from '../backtest/backtest.ts';
+import { backtestMarkdown } from './backtest-table.ts';
 import type { EpochRecord } from '../train/dense.ts';
 import type { KSearchRecord } from '../train/kmeans.ts';
 import { calibrationPlot, epochsPlot, kSearchPlot, liftPlot, rankingPlot, rocPlot } from './plots.ts';
@@ -32,6 +34,8 @@ export interface TrainReport {
   history?: EpochRecord[];
   kSearch?: KSearchRecord[];
   clusters?: Array<{ cluster: number; name: string; size: number; means: Record<string, number> }>;
+  /** Temporal folds: the model beside every baseline, with intervals, and the final test fold. */
+  backtest?: Backtest;
 }
 
 export interface ReportCurves {
@@ -67,8 +71,9 @@ function markdown(r: TrainReport, plots: string[]): string {
   lines.push(`# ${r.model} v${r.version}`, '');
   lines.push(`${r.type} model (${r.algorithm.replace(/_/g, ' ')}), data to ${r.asOf}. ${splitDescription(r)}`, '');
   lines.push(r.passed ? '**Activated**: the evaluation bar is met.' : `**Not activated**: ${r.reasons.join('; ')}.`, '');
+  if (r.backtest) lines.push(...backtestMarkdown(r.backtest, r.metrics.k ?? 10), '');
   const ref = r.reference;
-  lines.push('## Holdout metrics', '', `| metric | model | baseline |${ref ? ' reference |' : ''}`, `| --- | ---: | ---: |${ref ? ' ---: |' : ''}`);
+  lines.push(r.backtest ? '## Backtest means (what the bar reads)' : '## Holdout metrics', '', `| metric | model | baseline |${ref ? ' reference |' : ''}`, `| --- | ---: | ---: |${ref ? ' ---: |' : ''}`);
   for (const [name, value] of Object.entries(r.metrics)) {
     const b = r.baseline.metrics[name];
     const f = ref?.metrics[name];
@@ -83,6 +88,10 @@ function markdown(r: TrainReport, plots: string[]): string {
   if (r.problems.length) {
     lines.push('', '## Data checks', '');
     for (const p of r.problems) lines.push(`- ${p.severity} ${p.code}: ${p.message}`);
+  }
+  if (r.calibration) {
+    lines.push('', '## Reliability (backtest folds pooled)', '', '| predicted | customers | mean predicted | observed |', '| --- | ---: | ---: | ---: |');
+    for (const b of r.calibration) if (b.count > 0) lines.push(`| ${b.low.toFixed(1)}–${b.high.toFixed(1)} | ${b.count} | ${b.meanPredicted.toFixed(3)} | ${b.observedRate.toFixed(3)} |`);
   }
   if (r.coefficients) {
     lines.push('', '## Weights (standardized inputs)', '', '| input | weight |', '| --- | ---: |');
@@ -111,11 +120,9 @@ function splitDescription(r: TrainReport): string {
     case 'clusters':
       return `Features as of ${cut}; every customer is clustered (there is no holdout).`;
     case 'recommendations':
-      return `Time split: learned from interactions up to ${cut}, judged on what held-out customers interacted with after it.`;
+      return `Backtest over temporal folds: each fold learns from interactions up to its cut-off and is judged on what customers bought in the window after it; the final test fold starts at ${cut}.`;
     default:
-      return r.split === 'time'
-        ? `Out-of-time split: trained on the cut-off one label window before ${cut}, judged on held-out customers as of ${cut}.`
-        : `Time split: features as of ${cut}, the label from the window after it; held-out customers are judged on it.`;
+      return `Backtest over temporal folds: each fold learns from the snapshot one label window before its cut-off and is judged on every customer as of the cut-off; the final test fold starts at ${cut}, and the stored model learns from it.`;
   }
 }
 

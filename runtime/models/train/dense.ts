@@ -43,8 +43,10 @@ export interface DenseOptions {
   l2: number;
   /** Regression: fit log(1 + y) (y below 0 counts as 0); for long-tailed amounts such as spend. */
   logTarget?: boolean;
-  /** Rows to report a per-epoch loss on (e.g. the holdout), beside the training loss. */
+  /** Rows to report a per-epoch loss on (a validation split of the training rows), beside the training loss. */
   validation?: { x: Float32Array; y: Float32Array };
+  /** Early stopping: stop after this many epochs without a better validation loss, keeping the best weights. */
+  patience?: number;
 }
 
 export interface EpochRecord {
@@ -77,6 +79,8 @@ export function trainDense(x: Float32Array, cols: number, y: Float32Array, opts:
   const order = Int32Array.from({ length: rows }, (_, i) => i);
   const batch = Math.max(1, Math.min(opts.batchSize, rows));
   const trainable = vars.flatMap((v) => [v.w, v.b]);
+  let best: { loss: number; weights: Array<{ w: number[]; b: number[] }> } | undefined;
+  let sinceBest = 0;
   try {
     for (let epoch = 1; epoch <= opts.epochs; epoch++) {
       shuffleInPlace(order, rng);
@@ -96,13 +100,19 @@ export function trainDense(x: Float32Array, cols: number, y: Float32Array, opts:
       const record: EpochRecord = { epoch, loss: scalarLoss(vars, xAll, yAll, opts.output) };
       if (xVal && yValT) record.validationLoss = scalarLoss(vars, xVal, yValT, opts.output);
       history.push(record);
+      if (opts.patience !== undefined && record.validationLoss !== undefined) {
+        if (!best || record.validationLoss < best.loss - 1e-7) {
+          best = { loss: record.validationLoss, weights: vars.map((v) => ({ w: Array.from(v.w.dataSync()), b: Array.from(v.b.dataSync()) })) };
+          sinceBest = 0;
+        } else if (++sinceBest >= opts.patience) break;
+      }
     }
     const layers: DenseLayer[] = vars.map((v, i) => ({
       inputs: sizes[i]!,
       units: sizes[i + 1]!,
       activation: i < vars.length - 1 ? 'relu' : 'linear',
-      w: Array.from(v.w.dataSync()),
-      b: Array.from(v.b.dataSync()),
+      w: best ? best.weights[i]!.w : Array.from(v.w.dataSync()),
+      b: best ? best.weights[i]!.b : Array.from(v.b.dataSync()),
     }));
     const model: DenseModel = { kind: 'dense', output: opts.output, layers, ...(target ? { target } : {}) };
     if (log && model.target) model.target.log = logScale(model, x, cols, y);
@@ -189,7 +199,7 @@ function fromTarget(v: number, t: NonNullable<DenseModel['target']>): number {
 }
 
 /** The log target's back-transform: the clip and the least-squares scale on the training rows. */
-function logScale(model: DenseModel, x: Float32Array, cols: number, y: Float32Array): { scale: number; max: number } {
+export function logScale(model: DenseModel, x: Float32Array, cols: number, y: Float32Array): { scale: number; max: number } {
   let max = 0;
   for (const v of y) max = Math.max(max, v);
   const unscaled = predictDense({ ...model, target: { ...model.target!, log: { scale: 1, max } } }, x, cols);
