@@ -1,4 +1,5 @@
 /** What every part of a run shares: the database, the manifest, compiled rules and versions, options. */
+import { defaultWorkerId } from '../delivery/liveness.ts';
 import type { Manifest } from '../../compiler/types/manifest.ts';
 import type { Database } from '../db/database.ts';
 import type { Transport } from '../delivery/types.ts';
@@ -84,6 +85,6 @@ export class RunContext {
   }
 
   get workerId(): string {
-    return this.options.workerId ?? `worker-${process.pid}`;
+    return this.options.workerId ?? defaultWorkerId();
   }
 }
