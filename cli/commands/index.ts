@@ -1,5 +1,4 @@
 import type { Command } from '../command.ts';
-import { notBuilt } from '../not-built.ts';
 import { trainCommand } from './train.ts';
 import { scoreCommand } from './score.ts';
 import { renderCommand } from './render.ts';
@@ -21,8 +20,7 @@ import { initCommand } from './init.ts';
 import { newCommand } from './new.ts';
 
 /**
- * The command table. Each command lives in its own module under `cli/commands/`; a command that is
- * not built yet is registered with `notBuilt` so `herald --help` always shows the whole design.
+ * The command table. Each command lives in its own module under `cli/commands/`.
  */
 export const commands: Command[] = [
   validateCommand,

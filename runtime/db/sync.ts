@@ -1,5 +1,5 @@
 import type { Transaction } from 'kysely';
-import type { DataModel } from '../../compiler/types/data-model.ts';
+import type { DataModel } from '../../compiler/contract/data-model.ts';
 import type { Database, Dialect } from './database.ts';
 import { columnType, storageOfField, type StorageType } from './column-types.ts';
 

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Database, Executor } from '../db/database.ts';
-import type { Manifest } from '../../compiler/types/manifest.ts';
-import type { CompiledTemplate } from '../../compiler/templates/contract.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
+import type { CompiledTemplate } from '../../compiler/contract/template.ts';
 import { decide, type GateDecision } from './gates.ts';
 import { customerZone, loadBatchState, originKeyOf, sendsOnLocalDay, type BatchRow } from './gate-state.ts';
 import { OUTBOX } from './outbox.ts';

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Database } from '../db/database.ts';
-import type { Manifest } from '../../compiler/types/manifest.ts';
-import type { EmailEventType } from '../../compiler/types/email-events.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
+import type { EmailEventType } from '../../compiler/contract/email-events.ts';
 import { keyOfMessageId } from './keys.ts';
 import { OUTBOX } from './outbox.ts';
 import { DELIVERY_CODES, type DeliveryProblem } from './problems.ts';

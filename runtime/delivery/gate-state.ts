@@ -1,7 +1,7 @@
 import type { Executor } from '../db/database.ts';
-import type { Manifest } from '../../compiler/types/manifest.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
 import { decode } from '../segments/customer-context.ts';
-import { fieldValueType } from '../../compiler/types/rule-paths.ts';
+import { fieldValueType } from '../../compiler/contract/core/rule-paths.ts';
 import { localDayBounds, zoneOr } from './local-time.ts';
 import { OUTBOX } from './outbox.ts';
 import type { DeliverySettings } from './settings.ts';

@@ -1,4 +1,4 @@
-import type { CompiledTemplate } from '../../compiler/templates/contract.ts';
+import type { CompiledTemplate } from '../../compiler/contract/template.ts';
 import type { RenderInput } from '../render/context.ts';
 import { loadTemplate, renderEmail, type LoadedTemplate } from '../render/renderer.ts';
 import type { ClaimedSend } from './claim.ts';

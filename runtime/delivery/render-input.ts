@@ -1,6 +1,6 @@
 import type { Database } from '../db/database.ts';
-import type { Manifest } from '../../compiler/types/manifest.ts';
-import type { CompiledTemplate } from '../../compiler/templates/contract.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
+import type { CompiledTemplate } from '../../compiler/contract/template.ts';
 import { itemsById, modelRecommendationsByCustomer, popularItemIds } from '../render/from-database.ts';
 import { freshFirst } from '../render/popularity.ts';
 import { purchasedItemsByCustomer, scoresByCustomer, segmentsByCustomer, traitsByCustomer, type ScoresAndTiers } from '../render/batch-reads.ts';

@@ -1,7 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
-import type { Manifest } from '../../compiler/types/manifest.ts';
-import { DURATION_MS } from '../../compiler/types/rule-paths.ts';
-import { mailboxAddress } from '../../compiler/types/mailbox.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
+import { DURATION_MS } from '../../compiler/contract/core/rule-paths.ts';
+import { mailboxAddress } from '../../compiler/contract/mailbox.ts';
 
 /**
  * The Workspace's `delivery` block (schemas/workspace/delivery.schema.json) as the runtime uses

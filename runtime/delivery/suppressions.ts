@@ -1,6 +1,6 @@
 import type { Executor } from '../db/database.ts';
-import type { Manifest } from '../../compiler/types/manifest.ts';
-import { SUPPRESSING_EMAIL_EVENTS } from '../../compiler/types/email-events.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
+import { SUPPRESSING_EMAIL_EVENTS } from '../../compiler/contract/email-events.ts';
 
 /**
  * The suppression list: customers who may not be emailed from an instant on. It has two sources,

@@ -1,6 +1,6 @@
 import type { Database } from '../db/database.ts';
-import type { Manifest } from '../../compiler/types/manifest.ts';
-import type { CompiledTemplate } from '../../compiler/templates/contract.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
+import type { CompiledTemplate } from '../../compiler/contract/template.ts';
 import { claimBatch, type ClaimedSend } from './claim.ts';
 import { MessageComposer } from './message.ts';
 import { DELIVERY_CODES, type DeliveryProblem } from './problems.ts';

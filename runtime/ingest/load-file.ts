@@ -1,5 +1,5 @@
-import type { DataModel } from '../../compiler/types/data-model.ts';
-import type { RuleBlock, SourceBlock } from './spec.ts';
+import type { DataModel } from '../../compiler/contract/data-model.ts';
+import type { RuleBlock, SourceBlock } from '../../compiler/contract/source.ts';
 import type { RawRecord } from './read/record.ts';
 import { readCsvBatches } from './read/csv.ts';
 import { readJsonlBatches } from './read/jsonl.ts';

@@ -1,6 +1,6 @@
 /** What every part of a run shares: the database, the manifest, compiled rules and versions, options. */
 import { defaultWorkerId } from '../delivery/liveness.ts';
-import type { Manifest } from '../../compiler/types/manifest.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
 import type { Database } from '../db/database.ts';
 import type { Transport } from '../delivery/types.ts';
 import { JourneyRules } from './rules.ts';

@@ -5,8 +5,8 @@
  * or keeps them all; a re-run redoes them identically (keys are deterministic).
  */
 import { sql } from 'kysely';
-import type { CompiledJourney } from '../../compiler/types/journey.ts';
-import { fieldValueType } from '../../compiler/types/rule-paths.ts';
+import type { CompiledJourney } from '../../compiler/contract/journey.ts';
+import { fieldValueType } from '../../compiler/contract/core/rule-paths.ts';
 import type { Executor } from '../db/database.ts';
 import { enqueue, recordSuppressed } from '../delivery/outbox.ts';
 import { writeTransaction } from '../delivery/write-transaction.ts';

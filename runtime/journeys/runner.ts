@@ -15,8 +15,8 @@
  * sends. On PostgreSQL several workers may run at once: entries are claimed FOR UPDATE SKIP LOCKED,
  * entry creation is serialized per journey, and the outbox's own claims keep sends apart.
  */
-import type { CompiledJourney } from '../../compiler/types/journey.ts';
-import type { Manifest } from '../../compiler/types/manifest.ts';
+import type { CompiledJourney } from '../../compiler/contract/journey.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
 import type { Database } from '../db/database.ts';
 import { deliverDue } from '../delivery/worker.ts';
 import { launchCampaigns } from './campaigns.ts';

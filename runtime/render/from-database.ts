@@ -1,6 +1,6 @@
 import type { Database } from '../db/database.ts';
-import type { Manifest } from '../../compiler/types/manifest.ts';
-import type { CompiledTemplate } from '../../compiler/templates/contract.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
+import type { CompiledTemplate } from '../../compiler/contract/template.ts';
 import { loadCustomer } from '../segments/customer-context.ts';
 import type { RenderInput } from './context.ts';
 import { messageToken, PREVIEW_LINKS, type LinkSettings } from './preview.ts';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { CompiledTemplate } from '../../compiler/templates/contract.ts';
+import type { CompiledTemplate } from '../../compiler/contract/template.ts';
 import type { RenderInput } from './context.ts';
 import { popularItems } from './popularity.ts';
 import { openCartItemIds } from './cart.ts';

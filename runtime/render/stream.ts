@@ -1,6 +1,5 @@
-import type { CompiledTemplate } from '../../compiler/templates/contract.ts';
-import type { Manifest } from '../../compiler/types/manifest.ts';
-import { fieldValueType } from '../../compiler/types/rule-paths.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
+import { fieldValueType } from '../../compiler/contract/core/rule-paths.ts';
 import type { Database } from '../db/database.ts';
 import { decode } from '../segments/customer-context.ts';
 import type { RenderInput } from './context.ts';

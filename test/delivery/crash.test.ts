@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
 import { forEachDialect } from '../support/postgres.ts';
-import type { Manifest } from '../../compiler/types/manifest.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
 import { openDatabase } from '../../runtime/db/open.ts';
 import { deliverDue, enqueue, FileTransport, listDeliveries } from '../../runtime/delivery/index.ts';
 import { addCustomers, compileShop, journeySend, prepare, T0 } from './helpers.ts';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { forEachDialect } from '../support/postgres.ts';
-import type { Manifest } from '../../compiler/types/manifest.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
 import type { Database } from '../../runtime/db/database.ts';
 import { deliverDue, enqueue, FileTransport, listDeliveries, recordSuppressed, sendKey, SendRequestError } from '../../runtime/delivery/index.ts';
 import { addCustomers, compileShop, HOUR, journeySend, prepare, T0 } from './helpers.ts';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { forEachDialect } from '../support/postgres.ts';
-import type { Manifest } from '../../compiler/types/manifest.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
 import type { Database } from '../../runtime/db/database.ts';
 import { openDatabase } from '../../runtime/db/open.ts';
 import { deliverDue, enqueue, FileTransport, listDeliveries, recordSuppressed, type SendRequest } from '../../runtime/delivery/index.ts';

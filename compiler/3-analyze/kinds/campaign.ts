@@ -1,11 +1,11 @@
 import type { KindAnalyzer } from '../context.ts';
 import { BOOLEAN } from '../rules/types.ts';
-import type { CompiledCampaign } from '../../types/journey.ts';
-import { reportAt } from '../../journeys/report.ts';
-import { checkJourneyRule } from '../../journeys/rules.ts';
-import { checkSplitWeights, checkVariantTargets } from '../../journeys/split.ts';
-import { checkTemplateNeeds, checkTimezoneField, customerTimezoneField } from '../../journeys/template-needs.ts';
-import { durationMs, parseTime } from '../../journeys/times.ts';
+import type { CompiledCampaign } from '../../contract/journey.ts';
+import { reportAt } from '../journeys/report.ts';
+import { checkJourneyRule } from '../journeys/rules.ts';
+import { checkSplitWeights, checkVariantTargets } from '../journeys/split.ts';
+import { checkTemplateNeeds, checkTimezoneField, customerTimezoneField } from '../journeys/template-needs.ts';
+import { durationMs, parseTime } from '../journeys/times.ts';
 import { workspaceTimezone } from './journey.ts';
 
 interface CampaignSpec {

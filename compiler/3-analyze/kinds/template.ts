@@ -1,6 +1,6 @@
 import type { AnalyzeContext, KindAnalyzer } from '../context.ts';
-import { checkTemplate, prepareTemplate, type PreparedTemplate, type TemplateNames } from '../../templates/index.ts';
-import { templateInput, templateNames } from '../../templates/from-definition.ts';
+import { checkTemplate, prepareTemplate, type PreparedTemplate, type TemplateNames } from '../templates/index.ts';
+import { templateInput, templateNames } from '../templates/from-definition.ts';
 
 /** What the template emitter needs from analysis: the gathered sources and the variables read. */
 export interface TemplateFacts {

@@ -1,5 +1,5 @@
 import type { Executor } from '../../db/database.ts';
-import type { Manifest } from '../../../compiler/types/manifest.ts';
+import type { Manifest } from '../../../compiler/contract/manifest.ts';
 import { keyOfMessageId } from '../keys.ts';
 import { OUTBOX } from '../outbox.ts';
 import { twoProportionTest, type ProportionOutcome } from './stats.ts';

@@ -1,5 +1,5 @@
 import type { Transaction } from 'kysely';
-import type { DataModel } from '../../../compiler/types/data-model.ts';
+import type { DataModel } from '../../../compiler/contract/data-model.ts';
 import type { Database } from '../../db/database.ts';
 import { upsertBuilder, REJECT_COLUMNS } from './queries.ts';
 import { tableColumns, type FileRecord, type IngestStore, type Row, type StoreTx } from './types.ts';

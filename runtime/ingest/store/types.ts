@@ -1,4 +1,4 @@
-import type { DataModel } from '../../../compiler/types/data-model.ts';
+import type { DataModel } from '../../../compiler/contract/data-model.ts';
 
 export type Row = Record<string, unknown>;
 

@@ -13,7 +13,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Transport } from '../../../runtime/delivery/types.ts';
 import { defaultWorkerId } from '../../../runtime/delivery/liveness.ts';
-import type { Manifest } from '../../../compiler/types/manifest.ts';
+import type { Manifest } from '../../../compiler/contract/manifest.ts';
 import { openDatabase } from '../../../runtime/db/open.ts';
 import { FileTransport } from '../../../runtime/delivery/transports/file.ts';
 import { runJourneys } from '../../../runtime/journeys/index.ts';
