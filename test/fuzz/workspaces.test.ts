@@ -14,7 +14,7 @@ import { runMutants, type Verdict } from './support/run-mutants.ts';
  * Mutants run in one child process, in-process through the CLI's `main`, for speed; the parent
  * kills the child when one mutant runs past the bound (a hang), records it, and goes on with the
  * next in a new child. HERALD_FUZZ_RUNS (default 200), HERALD_FUZZ_SEED (default: a fixed seed),
- * HERALD_FUZZ_BOUND_MS (default 10 s per mutant); a finding prints its seed and index, and
+ * HERALD_FUZZ_BOUND_MS (default 10 s of CPU per mutant, see support/run-mutants.ts); a finding prints its seed and index, and
  * `node bin/run-ts.js test/fuzz/support/make-mutant.ts <seed> <index> <dir>` rebuilds it.
  */
 const RUNS = Number(process.env.HERALD_FUZZ_RUNS ?? 200);

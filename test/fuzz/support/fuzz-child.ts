@@ -32,7 +32,7 @@ for (let i = Number(fromText); i < Number(toText); i++) {
   mkdirSync(dir, { recursive: true });
   const mutant = makeMutant(dir, seed, i);
   process.stdout.write(`START ${i} ${JSON.stringify(mutant)}\n`);
-  const format = random(seed ^ (i * 7919))() < 0.67 ? 'json' : 'pretty';
+  const format = random(seed ^ (i * 7919))() < 0.75 ? 'json' : 'pretty';
   const argv = format === 'json' ? ['validate', dir, '--format', 'json'] : ['compile', dir];
   const out = collector();
   const err = collector();

@@ -1,11 +1,30 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
  * Runs mutants [0, runs) in child processes (test/fuzz/support/fuzz-child.ts), each mutant
  * in-process there; kills a child whose current mutant runs past the bound and goes on with the
  * next mutant in a new child. Used by the CI fuzz test and by long-run.ts.
+ *
+ * The bound is on the CPU time the child spends on one mutant (read from /proc), so a machine
+ * busy with other work does not turn a slow mutant into a false hang; a mutant that waits without
+ * using the CPU is killed after WALL_FACTOR times the bound of wall-clock time.
  */
+const WALL_FACTOR = 6;
+
+/** CPU milliseconds a process has used (user + system), or undefined where /proc cannot tell. */
+function cpuMs(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // Fields 14 and 15 of stat (utime, stime), in clock ticks of 1/100 s on Linux.
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
 const REPO = join(import.meta.dirname, '..', '..', '..');
 
 export interface RunOptions {
@@ -46,13 +65,19 @@ function runChild(o: RunOptions, from: number, to: number): Promise<{ verdicts: 
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const verdicts: Verdict[] = [];
-    let current: { i: number; at: number; mutant: { base?: string; mutations?: string[] } } | undefined;
+    let current: { i: number; at: number; cpu: number | undefined; mutant: { base?: string; mutations?: string[] } } | undefined;
     let buffer = '';
     let err = '';
     let hung: Verdict | undefined;
     const watchdog = setInterval(() => {
-      if (current && Date.now() - current.at > o.boundMs) {
-        hung = { i: current.i, ...current.mutant, ms: Date.now() - current.at, problems: [`ran past the bound of ${o.boundMs} ms (killed)`] };
+      if (!current || hung) return;
+      const wall = Date.now() - current.at;
+      const cpuNow = cpuMs(child.pid);
+      const cpu = cpuNow !== undefined && current.cpu !== undefined ? cpuNow - current.cpu : undefined;
+      const over = cpu !== undefined ? cpu > o.boundMs || wall > o.boundMs * WALL_FACTOR : wall > o.boundMs;
+      if (over) {
+        const spent = cpu !== undefined ? `${cpu} ms of CPU in ${wall} ms` : `${wall} ms`;
+        hung = { i: current.i, ...current.mutant, ms: wall, problems: [`ran past the bound of ${o.boundMs} ms (${spent}; killed)`] };
         child.kill('SIGKILL');
       }
     }, 250);
@@ -63,7 +88,7 @@ function runChild(o: RunOptions, from: number, to: number): Promise<{ verdicts: 
         const line = buffer.slice(0, nl);
         buffer = buffer.slice(nl + 1);
         const start = /^START (\d+) (.*)$/.exec(line);
-        if (start) current = { i: Number(start[1]), at: Date.now(), mutant: JSON.parse(start[2]!) };
+        if (start) current = { i: Number(start[1]), at: Date.now(), cpu: cpuMs(child.pid), mutant: JSON.parse(start[2]!) };
         else if (line.startsWith('{')) {
           const verdict = JSON.parse(line) as Verdict;
           verdicts.push(verdict);
