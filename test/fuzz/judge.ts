@@ -30,9 +30,7 @@ export function judge(o: Outcome): string[] {
 }
 
 function unlocated(o: Outcome): string[] {
-  if (o.format === 'pretty') {
-    return /^\s*--> \S+:\d+:\d+/m.test(o.stdout + o.stderr) || /^\S+:\d+:\d+: error\[HL\d+\]/m.test(o.stdout + o.stderr) ? [] : [`exit 1 without a located diagnostic: ${(o.stdout + o.stderr).slice(0, 300)}`];
-  }
+  if (o.format === 'pretty') return unlocatedPretty(`${o.stdout}\n${o.stderr}`);
   let doc: { diagnostics?: Array<{ code: string; severity: string; message: string; file?: string; range?: { start?: { line?: number } } }> };
   try {
     doc = JSON.parse(o.stdout);
@@ -45,6 +43,21 @@ function unlocated(o: Outcome): string[] {
   return errors
     .filter((d) => !d.file || (!WHOLE_FILE_CODES.includes(d.code) && !(Number(d.range?.start?.line) >= 1)))
     .map((d) => `diagnostic without a position: ${d.code} ${d.file ?? '(no file)'} ${d.message.slice(0, 120)}`);
+}
+
+/** The pretty printer's errors: each `error[HLnnn]: …` line is followed by ` --> file:line:col`. */
+function unlocatedPretty(text: string): string[] {
+  const lines = text.split('\n');
+  const problems: string[] = [];
+  let errors = 0;
+  for (const [i, line] of lines.entries()) {
+    const m = /^error\[(HL\d+)\]: (.*)$/.exec(line);
+    if (!m) continue;
+    errors++;
+    const at = /^\s*--> (\S+?)(:\d+:\d+)?$/.exec(lines[i + 1] ?? '');
+    if (!at || (!at[2] && !WHOLE_FILE_CODES.includes(m[1]!))) problems.push(`diagnostic without a position: ${m[1]} ${m[2]!.slice(0, 120)}`);
+  }
+  return errors === 0 ? [`exit 1 without an error diagnostic: ${text.slice(0, 300)}`] : problems;
 }
 
 function excerpt(text: string, pattern: RegExp): string {
