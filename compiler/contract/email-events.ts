@@ -14,13 +14,20 @@ const MESSAGE_PROPERTIES: Record<string, FieldDef> = {
   variant: { type: 'string', description: 'The experiment variant, when the send followed a split.' },
 };
 
+/** Set on opens and clicks a machine made (a privacy proxy fetching images, a link scanner): not a person's. */
+const MACHINE: FieldDef = { type: 'boolean', description: 'True when a machine made it (Apple Mail Privacy Protection, a link scanner), not the recipient.' };
+
+/** On (un)subscribes from the preferences page: the topic left or joined; absent for all email. */
+const TOPIC: FieldDef = { type: 'string', description: 'The subscription topic left or joined; absent when it concerns all email.' };
+
 export const EMAIL_EVENT_TYPES = {
   email_sent: MESSAGE_PROPERTIES,
   email_delivered: MESSAGE_PROPERTIES,
-  email_opened: MESSAGE_PROPERTIES,
-  email_clicked: { ...MESSAGE_PROPERTIES, url: { type: 'string', description: 'The link that was clicked.' } },
+  email_opened: { ...MESSAGE_PROPERTIES, machine: MACHINE },
+  email_clicked: { ...MESSAGE_PROPERTIES, url: { type: 'string', description: 'The link that was clicked.' }, machine: MACHINE },
   email_bounced: { ...MESSAGE_PROPERTIES, bounce_type: { type: 'string', description: 'hard (the address does not exist; suppressed from then on) or soft (a full mailbox; not suppressed).' } },
-  email_unsubscribed: MESSAGE_PROPERTIES,
+  email_unsubscribed: { ...MESSAGE_PROPERTIES, topic: TOPIC },
+  email_resubscribed: { ...MESSAGE_PROPERTIES, topic: TOPIC },
   email_complained: MESSAGE_PROPERTIES,
 } as const satisfies Record<string, Record<string, FieldDef>>;
 

@@ -133,6 +133,8 @@ export interface CompiledCampaign {
   throttlePerHour?: number;
   quietHours?: 'delay' | 'skip';
   expiresAfterMs?: number;
+  /** The subscription topic of its email (wins over the template's). */
+  topic?: string;
 }
 
 /** A Test's compiled block: its given data as stored values and its expectations. */

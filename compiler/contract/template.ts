@@ -89,6 +89,13 @@ export interface CompiledTemplate {
   from?: string;
   reply_to?: string;
   utm?: UtmParameters;
+  /** The subscription topic its email belongs to (a workspace `topics` name). */
+  topic?: string;
+  /**
+   * Click and open tracking. `links` maps each tracked link's id (a short digest of its URL) to
+   * the URL as the compiled HTML has it: the redirect reads its target here, never from a request.
+   */
+  tracking?: { clicks: boolean; opens: boolean; links: Record<string, string> };
   sample_customers: string[];
   /** Workspace-relative path of the template's sample data file. */
   sample_data?: string;
@@ -102,4 +109,13 @@ export interface CompiledTemplate {
   /** Its `rule("…")` conditions, and the part of the rule schema they read (absent when none). */
   rules?: TemplateRule[];
   rule_schema?: RuleSchema;
+}
+
+/**
+ * An href as a browser reads it: the entities MJML and authors write in attributes decoded. The
+ * compiler keys tracked links (`tracking.links`) by the decoded URL and the renderer's rewrite
+ * compares decoded hrefs with them, so both sides must decode alike.
+ */
+export function decodeHref(value: string): string {
+  return value.replace(/&amp;/g, '&').replace(/&#38;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'");
 }

@@ -10,6 +10,9 @@ import { deliverySettingsOf, type DeliverySettings } from './settings.ts';
 import { stoppedLocalWorkers } from './liveness.ts';
 import { OUTBOX } from './outbox.ts';
 import type { SuppressionReason, Transport } from './types.ts';
+import { LinkSigner } from '../recipient/tokens.ts';
+import { previewSecret } from '../recipient/secret.ts';
+import { dkimSignerOf, type DkimSigner } from '../recipient/dkim.ts';
 
 /**
  * The delivery worker: `deliverDue` drains what is due at `now`, batch by batch:
@@ -50,6 +53,14 @@ export interface DeliverOptions {
   wallClock?: () => number;
   /** Aborting pauses the worker: it stops and releases its unsent claims. */
   signal?: AbortSignal;
+  /**
+   * Signs the unsubscribe, preferences and tracking links of every message (runtime/recipient/).
+   * Default: `HERALD_SECRET`, else a throwaway key for this process (links that no server will
+   * accept: commands that really send require the secret before they get here).
+   */
+  signer?: LinkSigner;
+  /** The environment DKIM's private key is read from (default process.env). */
+  env?: NodeJS.ProcessEnv;
   /** Called after each batch with the running totals. */
   onBatch?: (summary: Readonly<DeliverySummary>) => void;
 }
@@ -74,8 +85,10 @@ export interface DeliverySummary {
 export async function deliverDue(db: Database, options: DeliverOptions): Promise<DeliverySummary> {
   const settings = options.settings ?? deliverySettingsOf(options.manifest);
   const templates = templatesOf(options.manifest);
-  const composer = new MessageComposer(templates, settings);
-  const loader = new RenderInputLoader(db, options.manifest, settings, options.now);
+  const signer = options.signer ?? new LinkSigner(previewSecret());
+  const composer = new MessageComposer(templates, settings, signer);
+  const dkim = dkimSignerOf(settings, options.env ?? process.env);
+  const loader = new RenderInputLoader(db, options.manifest, settings, options.now, signer);
   const wallClock = options.wallClock ?? Date.now;
   const batchSize = options.batchSize ?? 200;
   const summary: DeliverySummary = { sent: 0, suppressed: {}, delayed: 0, retrying: 0, failed: 0, recovered: 0, recoveredFrom: [], released: 0, problems: [] };
@@ -104,7 +117,7 @@ export async function deliverDue(db: Database, options: DeliverOptions): Promise
     for (const s of claim.suppressed) summary.suppressed[s.reason] = (summary.suppressed[s.reason] ?? 0) + 1;
     for (const f of claim.failed) tally.add(DELIVERY_CODES.missingTemplate, f.reason);
     summary.failed += claim.failed.length;
-    await sendBatch(db, options, settings, composer, await loader.inputsFor(claim.sends, templates), claim.sends, summary, tally);
+    await sendBatch(db, options, settings, composer, dkim, await loader.inputsFor(claim.sends, templates), claim.sends, summary, tally);
     options.onBatch?.(summary);
   }
   summary.problems = tally.problems(summary);
@@ -122,6 +135,7 @@ async function sendBatch(
   o: DeliverOptions,
   settings: DeliverySettings,
   composer: MessageComposer,
+  dkim: DkimSigner | undefined,
   inputs: Awaited<ReturnType<RenderInputLoader['inputsFor']>>,
   sends: readonly ClaimedSend[],
   summary: DeliverySummary,
@@ -143,6 +157,7 @@ async function sendBatch(
       let composed;
       try {
         composed = composer.compose(send, inputs.get(send.key)!, o.now);
+        if (composed.ok && dkim) composed.message.mime = await dkim.sign(composed.message.mime);
       } catch (e) {
         composed = { ok: false as const, reason: `the message could not be built: ${(e as Error).message}` };
       }

@@ -21,7 +21,7 @@ import { wakeEntries } from './wakes.ts';
 import type { Effects, Entry } from './types.ts';
 
 /** An arbitrary fixed advisory-lock key shared by every Herald worker ("HWAK"). */
-const WAKE_LOCK = 0x4857414b;
+export const WAKE_LOCK = 0x4857414b;
 
 /**
  * Runs every entry due by `horizon`; returns how many were advanced. With `wake`, the entries

@@ -10,6 +10,9 @@ import { deliverDue, enqueue, FileTransport, listDeliveries } from '../../runtim
 import { addCustomers, compileShop, journeySend, prepare, T0 } from './helpers.ts';
 
 const CUSTOMERS = 150;
+// Links are signed with HERALD_SECRET (runtime/recipient/tokens.ts): the killed worker, the one
+// that resumes and the uninterrupted reference run share it, as the processes of a deployment do.
+process.env.HERALD_SECRET ??= 'crash-test-secret-0123456789abcdef-0123456789';
 let manifestPath: string;
 let manifest: Manifest;
 beforeAll(() => {

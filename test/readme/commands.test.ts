@@ -25,14 +25,20 @@ function excluded(argv: readonly string[]): string | undefined {
   const [program, sub, third] = argv;
   if (program === 'npm' && sub === 'ci') return 'installs the dependencies: this test runs on the installed tree';
   if (program === 'npm' && sub === 'test') return 'the test suite itself';
-  if (program === 'npm' && sub === 'run') return 'benchmarks run with `npm run bench`, not in the test suite';
+  if (program === 'npm' && sub === 'run' && third === 'bench') return 'a benchmark: benchmarks run with `npm run bench`, apart from the tests';
+  if (program === 'npm' && sub === 'run') return "one of CI's checks (typecheck, lint, format), which .ci/run runs beside the tests";
+  if (program === 'export') return "sets a secret or a database URL in the reader's shell; the commands that need them are not run here";
+  if (program === 'docker') return 'builds and starts a container image: Docker is not part of the test machine';
+  if (program === 'curl' || program === 'sed' || program === 'cp' || program === 'ls') {
+    return 'a step of the `herald serve` walkthrough around a server that runs until stopped: the serve tests send these requests to a real server';
+  }
   const herald = heraldArgs(argv);
   if (!herald) return undefined;
+  if (herald[0] === 'serve') return 'a server that runs until stopped: the serve tests start it and drive it over HTTP';
   if (herald[0] === 'dev') return 'a server that runs until stopped: test/dev starts it and drives it in Chromium';
   if (herald[0] === 'plan') return 'needs a git clone with an origin/main branch: test/plan runs plan on real repositories';
   if (herald[0] === 'train' || herald[0] === 'score') return MODELS_REASON;
   if (herald[0] === 'init' && !herald.includes('--name')) return 'the wizard asks on a terminal; the next README line, its non-interactive form, runs';
-  void third;
   return undefined;
 }
 

@@ -17,7 +17,7 @@ export function readmeCommands(path: string): ReadmeCommand[] {
   const lines = readFileSync(path, 'utf8').split('\n');
   const commands: ReadmeCommand[] = [];
   let inBlock = false;
-  let pending: { line: number; text: string } | undefined;
+  let pending: { line: number; text: string; open: boolean } | undefined;
   for (const [i, raw] of lines.entries()) {
     if (/^```sh\s*$/.test(raw)) {
       inBlock = true;
@@ -30,16 +30,32 @@ export function readmeCommands(path: string): ReadmeCommand[] {
     if (!inBlock) continue;
     const text = stripComment(raw).trim();
     if (text === '') continue;
-    const joined = pending ? `${pending.text} ${text}` : text;
+    const joined = pending ? `${pending.text}${pending.open ? '\n' : ' '}${text}` : text;
     const line = pending?.line ?? i + 1;
     if (joined.endsWith('\\')) {
-      pending = { line, text: joined.slice(0, -1).trim() };
+      pending = { line, text: joined.slice(0, -1).trim(), open: false };
+      continue;
+    }
+    // A quoted argument may span lines (a JSON body): the command goes on until the quote closes.
+    if (openQuote(joined)) {
+      pending = { line, text: joined, open: true };
       continue;
     }
     pending = undefined;
     for (const part of joined.split(/\s+&&\s+/)) commands.push({ line, text: part.trim(), argv: words(part) });
   }
   return commands;
+}
+
+/** Whether a quote is left open at the end of the text. */
+function openQuote(text: string): boolean {
+  let quote: string | undefined;
+  for (const c of text) {
+    if (quote) {
+      if (c === quote) quote = undefined;
+    } else if (c === '"' || c === "'") quote = c;
+  }
+  return quote !== undefined;
 }
 
 /** Drops a `# comment` that is not inside quotes. */

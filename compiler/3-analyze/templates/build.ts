@@ -2,6 +2,7 @@ import type { Diagnostic } from '../../diagnostics/diagnostic.ts';
 import type { CompiledTemplate } from '../../contract/template.ts';
 import { htmlToText } from './html-text.ts';
 import { trackLinks, utmQuery } from './links.ts';
+import { trackedLinks } from './tracked-links.ts';
 import { checkBalance } from './markup.ts';
 import { mjmlSync } from './mjml-sync.ts';
 import { parseWithPosition } from './syntax.ts';
@@ -89,6 +90,10 @@ export function buildTemplate(prepared: PreparedTemplate, variables: string[] = 
   if (spec.from) compiled.from = spec.from;
   if (spec.reply_to) compiled.reply_to = spec.reply_to;
   if (utm) compiled.utm = utm;
+  if (spec.topic) compiled.topic = spec.topic;
+  if (spec.tracking && (spec.tracking.clicks || spec.tracking.opens)) {
+    compiled.tracking = { clicks: spec.tracking.clicks === true, opens: spec.tracking.opens === true, links: spec.tracking.clicks ? trackedLinks(restoredHtml.html) : {} };
+  }
   if (prepared.rules && prepared.ruleSchema) {
     compiled.rules = prepared.rules;
     compiled.rule_schema = prepared.ruleSchema;

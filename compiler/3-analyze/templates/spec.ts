@@ -12,6 +12,8 @@ export interface TemplateSpec {
   currency?: string;
   timezone?: string;
   utm?: UtmSettings;
+  topic?: string;
+  tracking?: { clicks?: boolean; opens?: boolean };
   sample_customers?: string[];
   sample_data?: string;
   recommendations?: { model?: string; count?: number };

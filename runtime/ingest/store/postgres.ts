@@ -67,6 +67,9 @@ export function postgresStore(db: Database, model: DataModel): IngestStore {
       const rows = await trx.selectFrom('herald_customer_aliases').selectAll().execute();
       return new Map(rows.map((r) => [r.alias as string, r.customer_id as string]));
     },
+    async appendRows(table, columns, rows) {
+      for (const slice of slices(rows, columns.length)) await trx.insertInto(table).values(slice.map((r) => pick(r, columns))).execute();
+    },
     async addAlias(alias, customerId) {
       await trx
         .insertInto('herald_customer_aliases')
