@@ -15,6 +15,7 @@ import { MaterializeError } from '../runtime/segments/materialize.ts';
 import { UnknownCustomerError } from '../runtime/segments/customer-context.ts';
 import { ModelError } from '../runtime/models/problems.ts';
 import { DeliveryError } from '../runtime/delivery/problems.ts';
+import { IngestBusyError } from '../runtime/ingest/lock.ts';
 import { utcInstant } from '../compiler/contract/core/instants.ts';
 import { printDiagnostics } from './print-diagnostics.ts';
 
@@ -124,6 +125,8 @@ function knownFailure(e: unknown): CommandFailure | undefined {
   if (e instanceof SchemaSyncError || e instanceof SchemaVersionError || e instanceof MaterializeError || e instanceof ManifestError || e instanceof UnknownCustomerError) {
     return new CommandFailure(e.message, EXIT_ERRORS);
   }
+  // The database is in use: like an unreachable one, a matter of the environment, not the definitions.
+  if (e instanceof IngestBusyError) return new CommandFailure(e.message, EXIT_USAGE);
   if (e instanceof DeliveryError || e instanceof ModelError) {
     return new CommandFailure(`error[${e.problem.code}]: ${e.message}${e.problem.help ? `\n  help: ${e.problem.help}` : ''}`, EXIT_ERRORS);
   }

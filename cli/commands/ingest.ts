@@ -79,6 +79,8 @@ function progressPrinter(io: CliIO): { onEvent: (e: ProgressEvent) => void; done
       } else if (e.kind === 'rows') {
         rows += e.rows;
         if (tty) io.stderr.write(`\r\x1b[K${current}: ${rows.toLocaleString('en-US')} rows`);
+      } else if (e.kind === 'waiting') {
+        io.stderr.write(`${tty && drawn ? '\r\x1b[K' : ''}waiting for another ingest of ${e.source} to finish\n`);
       } else if (!tty && e.file.status !== 'skipped') {
         const f = e.file;
         io.stderr.write(`${f.status} ${f.source} ${f.path}: ${f.rows} rows, ${f.accepted} loaded, ${f.rejected} rejected${f.message ? ` (${f.message})` : ''}\n`);

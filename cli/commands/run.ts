@@ -1,3 +1,4 @@
+import { defaultWorkerId } from '../../runtime/delivery/liveness.ts';
 import { resolve, join } from 'node:path';
 import type { CliIO, Command } from '../command.ts';
 import { EXIT_ERRORS, EXIT_OK, UsageError } from '../command.ts';
@@ -25,8 +26,9 @@ point and started again finishes what the uninterrupted run would have sent.
                             (default: --until, so history is not replayed)
   --dry-run                 send through the file transport: .eml, .html and .txt under <dir>/out/
   --db URL                  sqlite:path, sqlite::memory: or postgres://… (default: HERALD_DATABASE_URL, then herald.yaml)
-  --worker-id ID            this worker's name (parallel workers on PostgreSQL; a restarted worker
-                            should reuse its name to resume its claims)
+  --worker-id ID            this worker's name (parallel workers on PostgreSQL; default <host>:<pid>: a
+                            run restarted on the same machine resumes a stopped run's claims at once;
+                            with a chosen name, reuse it after a restart to do the same)
   --resolution DURATION     the shortest slice of the clock (default 1m; 0s: every instant exactly)
   --segment-refresh DURATION how often segments are re-materialized on the clock (default 1d)
   --skip-delivery           leave due messages queued in the outbox for separate delivery workers
@@ -76,7 +78,7 @@ export const runCommand: Command = {
             until,
             transport,
             signer,
-            workerId: values['worker-id'] ?? `worker-${process.pid}`,
+            workerId: values['worker-id'] ?? defaultWorkerId(),
             ...(from !== undefined ? { from } : {}),
             ...(resolutionMs !== undefined ? { resolutionMs } : {}),
             ...(segmentRefreshMs !== undefined ? { segmentRefreshMs } : {}),

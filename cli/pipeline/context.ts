@@ -3,6 +3,7 @@ import type { Manifest } from '../../compiler/contract/manifest.ts';
 import type { Database } from '../../runtime/db/database.ts';
 import { defaultAsOf } from './as-of.ts';
 import type { Reporter } from './reporter.ts';
+import { openTimeTravel, type TimeTravel } from './time-travel.ts';
 
 /** What the command line asked for. */
 export interface PipelineFlags {
@@ -20,6 +21,7 @@ export interface PipelineFlags {
 export class PipelineContext {
   private compiled?: { manifest: Manifest; db: Database };
   private asOfValue?: Promise<number>;
+  private timeTravel?: TimeTravel;
 
   constructor(
     readonly io: CliIO,
@@ -35,8 +37,30 @@ export class PipelineContext {
     return this.need().manifest;
   }
 
+  /** The database the steps use: under `--as-of`, after ingest, a scratch copy (time-travel.ts). */
   get db(): Database {
-    return this.need().db;
+    return this.timeTravel?.db ?? this.need().db;
+  }
+
+  /** Whether the job already works on a scratch copy. */
+  get isolated(): boolean {
+    return this.timeTravel !== undefined;
+  }
+
+  /** Where files written beside the database go (model reports): the workspace, or a scratch folder under `--as-of`. */
+  get dataDir(): string {
+    return this.timeTravel?.dir ?? this.dir;
+  }
+
+  /**
+   * Called before a step that evaluates as of the job's instant: with `--as-of`, the first such
+   * step moves the rest of the job onto a scratch copy of the database, so looking at another
+   * instant never rewrites the timeline. Without it, nothing happens.
+   */
+  async enterAsOf(): Promise<boolean> {
+    if (this.flags.asOf === undefined) return false;
+    if (!this.timeTravel) this.timeTravel = await openTimeTravel(this.need().db, this.flags.asOf);
+    return true;
   }
 
   /** Set once by the compile step. */
@@ -54,7 +78,12 @@ export class PipelineContext {
   }
 
   async close(): Promise<void> {
-    await this.compiled?.db.close();
+    try {
+      await this.timeTravel?.close();
+    } finally {
+      this.timeTravel = undefined;
+      await this.compiled?.db.close();
+    }
   }
 
   private need(): { manifest: Manifest; db: Database } {

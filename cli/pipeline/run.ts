@@ -27,6 +27,9 @@ export async function runSteps(ctx: PipelineContext, steps: readonly PipelineSte
       reports.push({ step: step.name, status: 'skipped', exitCode: EXIT_OK, ms: 0 });
       continue;
     }
+    if (step.evaluatesAsOf && !ctx.isolated && (await ctx.enterAsOf())) {
+      ctx.out.line(`--as-of: from here on the job works on ${ctx.db.description}; the database's own timeline is left as it was`);
+    }
     const start = clock();
     const outcome = await step.run(ctx);
     const ms = clock() - start;

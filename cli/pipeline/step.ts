@@ -11,6 +11,8 @@ export interface PipelineStep {
   summary: string;
   /** Why the step has nothing to do in this workspace (shown as skipped), or undefined to run it. */
   skipReason?(ctx: PipelineContext): string | undefined;
+  /** The step evaluates as of the job's instant: under `--as-of` it runs on a scratch copy (time-travel.ts). */
+  evaluatesAsOf?: boolean;
   run(ctx: PipelineContext): Promise<StepOutcome>;
 }
 

@@ -39,7 +39,10 @@ export function parseFileBytes(path: string, absPath: string, bytes: Uint8Array)
   if (bytes.byteLength > MAX_FILE_BYTES) return { documents: [], diagnostics: [fileTooLarge(path, bytes.byteLength)] };
   const nul = bytes.indexOf(0);
   if (nul !== -1) {
-    return { documents: [], diagnostics: [diag('HL107', `${path} looks binary (NUL byte at byte ${nul})`, { file: path })] };
+    // Located at the NUL byte, like a bad UTF-8 byte: a text file with one stray NUL is a common slip.
+    const at = new TextDecoder('utf-8').decode(bytes.subarray(0, nul)).length;
+    const file = makeSourceFile(path, absPath, new TextDecoder('utf-8').decode(bytes).replace(/\0/g, '\ufffd'));
+    return { file, documents: [], diagnostics: [diag('HL107', `${path} looks binary (NUL byte at byte ${nul})`, { file: path, range: rangeAt(file, at, at + 1) })] };
   }
   let text: string;
   try {

@@ -7,7 +7,7 @@ import { KINDS, type Kind, type Metadata } from '../contract/definition.ts';
 import type { Definition } from '../1-load/definition.ts';
 import { API_VERSIONS } from '../contract/version.ts';
 import { schemaProblems } from './collapse.ts';
-import type { Problem } from './problems.ts';
+import type { Problem, ValuePath } from './problems.ts';
 import { ENVELOPE_ID, kindSchemaId, type SchemaRegistry } from './schema-registry.ts';
 import { problemToDiagnostic } from './to-diagnostic.ts';
 import { describeValue, quote } from './wording.ts';
@@ -15,6 +15,12 @@ import { describeValue, quote } from './wording.ts';
 export interface DocumentResult {
   definition?: Definition;
   diagnostics: Diagnostic[];
+  /**
+   * For a document with errors whose kind and spec are readable: where its errors are (the value
+   * path of each problem, down to the key it names). A later step that needs only part of the
+   * document (the Workspace's data model) uses that part when no error touches it.
+   */
+  partial?: { definition: Definition; errorPaths: ValuePath[] };
 }
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -44,11 +50,15 @@ export function validateDocument(doc: LoadedDocument, registry: SchemaRegistry):
     };
   }
   const diagnostics: Diagnostic[] = [];
+  const errorPaths: ValuePath[] = [];
   const envelope = registry.validator(ENVELOPE_ID);
   if (envelope instanceof Error) {
     return { diagnostics: [diag('HL219', `the envelope schema cannot be used: ${envelope.message}`, { file, range: rangeOfPath(doc, []) })] };
   }
-  for (const problem of schemaProblems(registry, envelope, value, [])) diagnostics.push(envelopeDiagnostic(problem, doc));
+  for (const problem of schemaProblems(registry, envelope, value, [])) {
+    diagnostics.push(envelopeDiagnostic(problem, doc));
+    errorPaths.push(problemPath(problem));
+  }
 
   const kind = value.kind;
   const apiVersionUsable = value.apiVersion === undefined || (API_VERSIONS as readonly unknown[]).includes(value.apiVersion);
@@ -57,17 +67,33 @@ export function validateDocument(doc: LoadedDocument, registry: SchemaRegistry):
     const spec = registry.validator(kindSchemaId(kind));
     if (spec instanceof Error) {
       diagnostics.push(diag('HL219', `${kind} documents cannot be checked: ${spec.message}`, { file, range: rangeOfPath(doc, ['kind']) }));
+      errorPaths.push([]);
     } else {
-      for (const problem of schemaProblems(registry, spec, value.spec, ['spec'])) diagnostics.push(problemToDiagnostic(problem, doc));
+      for (const problem of schemaProblems(registry, spec, value.spec, ['spec'])) {
+        diagnostics.push(problemToDiagnostic(problem, doc));
+        errorPaths.push(problemPath(problem));
+      }
     }
   }
   const unique = dedupe(diagnostics);
-  if (unique.some((d) => d.severity === 'error') || !isKind(kind)) return { diagnostics: unique };
-  const metadata = value.metadata as unknown as Metadata;
-  return {
-    definition: { apiVersion: String(value.apiVersion), kind, name: metadata.name, metadata, spec: value.spec as Record<string, unknown>, doc },
-    diagnostics: unique,
-  };
+  if (!isKind(kind)) return { diagnostics: unique };
+  const metadata = (isPlainObject(value.metadata) ? value.metadata : {}) as unknown as Metadata;
+  const definition: Definition = { apiVersion: String(value.apiVersion), kind, name: metadata.name, metadata, spec: value.spec as Record<string, unknown>, doc };
+  if (unique.some((d) => d.severity === 'error')) {
+    // The spec was checked only when it is a mapping of a known version; otherwise nothing in it can be trusted.
+    const specChecked = apiVersionUsable && isPlainObject(value.spec);
+    return { diagnostics: unique, ...(specChecked ? { partial: { definition, errorPaths } } : {}) };
+  }
+  return { definition, diagnostics: unique };
+}
+
+/** The value path a problem is about, down to the key it names (a missing, unknown or dependent key). */
+function problemPath(problem: Problem): ValuePath {
+  if (problem.kind === 'required') return [...problem.path, problem.missing];
+  if (problem.kind === 'unknown-key') return [...problem.path, problem.key];
+  if (problem.kind === 'property-name') return [...problem.path, problem.name];
+  if (problem.kind === 'dependency') return [...problem.path, problem.property];
+  return problem.path;
 }
 
 /** The envelope's own codes for its top-level keys; everything else is worded generically. */

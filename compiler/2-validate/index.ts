@@ -6,6 +6,7 @@ import { validateDocument } from './document.ts';
 import type { ValidateResult } from './result.ts';
 import { shippedSchemas, type SchemaRegistry } from './schema-registry.ts';
 import { checkWorkspacePlacement } from './workspace.ts';
+import type { ValuePath } from './problems.ts';
 
 export type { ValidateResult } from './result.ts';
 export { SchemaRegistry, shippedSchemas, readSchemaOverrides } from './schema-registry.ts';
@@ -25,12 +26,15 @@ export function validate(loaded: LoadResult, options: ValidateOptions = {}): Val
   const registry = options.schemas ?? shippedSchemas();
   const diagnostics: Diagnostic[] = [];
   const definitions: Definition[] = [];
+  let partialWorkspace: { definition: Definition; errorPaths: ValuePath[] } | undefined;
   const placement = checkWorkspacePlacement(loaded);
   diagnostics.push(...placement.diagnostics);
   for (const doc of loaded.documents) {
     const checked = validateDocument(doc, registry);
     diagnostics.push(...checked.diagnostics);
-    if (checked.definition && !placement.misplaced.has(doc)) definitions.push(checked.definition);
+    if (placement.misplaced.has(doc)) continue;
+    if (checked.definition) definitions.push(checked.definition);
+    else if (checked.partial?.definition.kind === 'Workspace' && !partialWorkspace) partialWorkspace = checked.partial;
   }
   const result: ValidateResult = { definitions, diagnostics };
   const workspace = definitions.find((d) => d.kind === 'Workspace');
@@ -43,6 +47,29 @@ export function validate(loaded: LoadResult, options: ValidateOptions = {}): Val
     } else {
       definitions.splice(definitions.indexOf(workspace), 1);
     }
+  } else if (partialWorkspace && !partialWorkspace.errorPaths.some(touchesDataModel)) {
+    // herald.yaml has errors (a bad metadata.name, a delivery block), but none in its data model:
+    // every rule elsewhere can still be type-checked against it, so those errors are not hidden.
+    // The Workspace itself stays invalid: nothing is emitted and nothing may reference it.
+    const model = normalizeDataModel(partialWorkspace.definition.spec, partialWorkspace.definition.doc);
+    diagnostics.push(...model.diagnostics);
+    if (model.diagnostics.length === 0) result.dataModel = model.dataModel;
   }
   return result;
+}
+
+/** The parts of the Workspace spec the data model is made of. */
+const DATA_MODEL_PATHS: readonly ValuePath[] = [
+  ['spec', 'customers'],
+  ['spec', 'events'],
+  ['spec', 'items'],
+];
+
+/** Whether an error at `path` lies inside the data model or above it (the spec itself, the document). */
+function touchesDataModel(path: ValuePath): boolean {
+  return DATA_MODEL_PATHS.some((root) => {
+    const n = Math.min(root.length, path.length);
+    for (let i = 0; i < n; i++) if (root[i] !== path[i]) return false;
+    return true;
+  });
 }

@@ -6,7 +6,10 @@ import type { DataModel } from '../contract/data-model.ts';
 export interface ValidateResult {
   /** The Workspace document (herald.yaml), when it is valid. */
   workspace?: Definition;
-  /** Its data model, normalized. Present whenever `workspace` is. */
+  /**
+   * Its data model, normalized. Present whenever `workspace` is, and also when herald.yaml has
+   * errors none of which lie in the data model (`customers`, `events`, `items`).
+   */
   dataModel?: DataModel;
   definitions: Definition[];
   diagnostics: Diagnostic[];

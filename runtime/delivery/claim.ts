@@ -43,8 +43,10 @@ export interface ClaimOutcome {
   delayed: Array<{ key: string; until: number; reason: string }>;
   /** Sends that cannot be made at all (their template is not in the manifest). */
   failed: Array<{ key: string; reason: string }>;
-  /** Rows taken over from a claim whose worker stopped (lease expired, or this worker's own). */
+  /** Rows taken over from a claim whose worker stopped (lease expired, this worker's own, or a stopped local worker's). */
   recovered: number;
+  /** The workers whose claims were taken over, sorted. */
+  recoveredFrom: string[];
 }
 
 export interface ClaimOptions {
@@ -57,12 +59,16 @@ export interface ClaimOptions {
   limit: number;
   /** Also take this worker's own `sending` rows at once: a restarted worker resumes what it left. */
   recoverOwn: boolean;
+  /** Also take these workers' `sending` rows at once: they are known to have stopped (liveness.ts). */
+  recoverFrom?: readonly string[];
 }
 
 export async function claimBatch(db: Database, o: ClaimOptions): Promise<ClaimOutcome> {
   return writeTransaction(db, async (trx) => {
     const rows = await dueRows(trx, db.dialect, o);
-    const outcome: ClaimOutcome = { sends: [], suppressed: [], delayed: [], failed: [], recovered: rows.filter((r) => r.status === 'sending').length };
+    const resumed = rows.filter((r) => r.status === 'sending');
+    const recoveredFrom = [...new Set(resumed.map((r) => String(r.claimed_by)))].sort();
+    const outcome: ClaimOutcome = { sends: [], suppressed: [], delayed: [], failed: [], recovered: resumed.length, recoveredFrom };
     if (rows.length === 0) return outcome;
     const batch: BatchRow[] = rows.map((r) => ({ key: String(r.idempotency_key), customerId: String(r.customer_id), originKey: originKeyOf(String(r.origin_kind), String(r.origin_name)) }));
     if (db.dialect === 'postgres') await lockSubjects(trx, batch);
@@ -117,7 +123,9 @@ async function dueRows(trx: Executor, dialect: Database['dialect'], o: ClaimOpti
       .where('status', '=', 'sending')
       .where((eb) => {
         const expired = eb('claimed_at', '<', o.wallClock - o.settings.leaseMs);
-        return o.recoverOwn ? eb.or([expired, eb('claimed_by', '=', o.workerId)]) : expired;
+        if (!o.recoverOwn) return expired;
+        const stopped = o.recoverFrom?.length ? [eb('claimed_by', 'in', [...o.recoverFrom])] : [];
+        return eb.or([expired, eb('claimed_by', '=', o.workerId), ...stopped]);
       })
       .orderBy('next_attempt_at')
       .orderBy('idempotency_key')

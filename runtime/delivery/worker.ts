@@ -7,6 +7,8 @@ import { DELIVERY_CODES, type DeliveryProblem } from './problems.ts';
 import { recordRenderFailed, recordSent, recordTransportError, releaseClaims, type SentOutcome } from './record.ts';
 import { RenderInputLoader } from './render-input.ts';
 import { deliverySettingsOf, type DeliverySettings } from './settings.ts';
+import { stoppedLocalWorkers } from './liveness.ts';
+import { OUTBOX } from './outbox.ts';
 import type { SuppressionReason, Transport } from './types.ts';
 import { LinkSigner } from '../recipient/tokens.ts';
 import { previewSecret } from '../recipient/secret.ts';
@@ -22,8 +24,9 @@ import { dkimSignerOf, type DkimSigner } from '../recipient/dkim.ts';
  *
  * Why nothing is lost or sent twice:
  * - A send exists only as an outbox row, inserted with the journey step that caused it (outbox.ts).
- * - A crash before step 3 leaves the row `sending`; it is claimed again once its lease expires
- *   (at once by a worker restarted with the same `workerId`), so it is never lost.
+ * - A crash before step 3 leaves the row `sending`; it is claimed again once its lease expires,
+ *   at once by a worker restarted with the same `workerId`, or, with the default `<host>:<pid>`
+ *   ids, by any worker on the same machine that sees the claim's process is gone (liveness.ts).
  * - A crash between 3 and 4 is the one duplicate window: the message went out but is not recorded.
  *   The file transport is idempotent (files named by key, written atomically: the rewrite is the
  *   same files). For SMTP the re-sent message carries the same Message-ID, derived from the
@@ -72,6 +75,8 @@ export interface DeliverySummary {
   failed: number;
   /** Claims resumed from a stopped worker. */
   recovered: number;
+  /** The stopped workers they were resumed from. */
+  recoveredFrom: string[];
   /** Claimed but handed back by a pause. */
   released: number;
   problems: DeliveryProblem[];
@@ -86,10 +91,11 @@ export async function deliverDue(db: Database, options: DeliverOptions): Promise
   const loader = new RenderInputLoader(db, options.manifest, settings, options.now, signer);
   const wallClock = options.wallClock ?? Date.now;
   const batchSize = options.batchSize ?? 200;
-  const summary: DeliverySummary = { sent: 0, suppressed: {}, delayed: 0, retrying: 0, failed: 0, recovered: 0, released: 0, problems: [] };
+  const summary: DeliverySummary = { sent: 0, suppressed: {}, delayed: 0, retrying: 0, failed: 0, recovered: 0, recoveredFrom: [], released: 0, problems: [] };
   const tally = new Tally();
   let claimed = 0;
   let first = true;
+  const recoverFrom = await stoppedClaimants(db, options.workerId);
   while (!options.signal?.aborted && (options.limit === undefined || claimed < options.limit)) {
     const claim = await claimBatch(db, {
       manifest: options.manifest,
@@ -99,12 +105,14 @@ export async function deliverDue(db: Database, options: DeliverOptions): Promise
       wallClock: wallClock(),
       limit: Math.min(batchSize, options.limit === undefined ? Infinity : options.limit - claimed),
       recoverOwn: first,
+      recoverFrom,
     });
     first = false;
     const taken = claim.sends.length + claim.suppressed.length + claim.delayed.length + claim.failed.length;
     if (taken === 0) break;
     claimed += taken;
     summary.recovered += claim.recovered;
+    for (const w of claim.recoveredFrom) if (!summary.recoveredFrom.includes(w)) summary.recoveredFrom.push(w);
     summary.delayed += claim.delayed.length;
     for (const s of claim.suppressed) summary.suppressed[s.reason] = (summary.suppressed[s.reason] ?? 0) + 1;
     for (const f of claim.failed) tally.add(DELIVERY_CODES.missingTemplate, f.reason);
@@ -114,6 +122,12 @@ export async function deliverDue(db: Database, options: DeliverOptions): Promise
   }
   summary.problems = tally.problems(summary);
   return summary;
+}
+
+/** Workers on this machine that hold `sending` claims and are no longer running (see liveness.ts). */
+async function stoppedClaimants(db: Database, self: string): Promise<string[]> {
+  const rows = await db.kysely.selectFrom(OUTBOX).select('claimed_by').distinct().where('status', '=', 'sending').where('claimed_by', 'is not', null).execute();
+  return stoppedLocalWorkers(rows.map((r) => String(r.claimed_by)), self);
 }
 
 async function sendBatch(
@@ -195,7 +209,9 @@ class Tally {
   problems(summary: DeliverySummary): DeliveryProblem[] {
     const out: DeliveryProblem[] = [];
     if (summary.recovered > 0) {
-      out.push({ code: DELIVERY_CODES.recovered, severity: 'info', message: `resumed ${summary.recovered} send${summary.recovered === 1 ? '' : 's'} claimed by a worker that stopped` });
+      const from = summary.recoveredFrom.sort();
+      const workers = `${from.length === 1 ? 'worker' : 'workers'} ${from.slice(0, 3).join(', ')}${from.length > 3 ? ', …' : ''}`;
+      out.push({ code: DELIVERY_CODES.recovered, severity: 'info', message: `resumed ${summary.recovered} send${summary.recovered === 1 ? '' : 's'} claimed by ${workers}, which stopped` });
     }
     const plural = (n: number) => (n === 1 ? '1 send' : `${n} sends`);
     for (const [code, byReason] of this.counts) {

@@ -1,5 +1,6 @@
 /** Ingestion: Sources loaded into the database incrementally, validated, de-duplicated, watched. */
 export { ingestSources, eventSourceOf, type IngestOptions, type ProgressEvent } from './ingest.ts';
+export { IngestBusyError } from './lock.ts';
 export { ingestWorkspace, type WorkspaceIngestOptions } from './workspace.ts';
 export { forgetCustomer, type ForgetResult } from './forget.ts';
 export { formatSummary, type IngestSummary, type FileSummary, type FileStatus } from './summary.ts';

@@ -14,6 +14,7 @@ import { summarize, type FileSummary, type IngestSummary } from './summary.ts';
 import { Identity } from './identity.ts';
 import { forgottenHashes } from './forget.ts';
 import { WriteCache } from './write-cache.ts';
+import { acquireIngestLock, type IngestLock } from './lock.ts';
 
 export interface IngestOptions {
   db: Database;
@@ -34,7 +35,9 @@ export interface IngestOptions {
 export type ProgressEvent =
   | { kind: 'file-start'; source: string; path: string; index: number; total: number; bytes: number }
   | { kind: 'rows'; source: string; path: string; rows: number }
-  | { kind: 'file-end'; file: FileSummary };
+  | { kind: 'file-end'; file: FileSummary }
+  /** PostgreSQL: another ingest is loading this Source; this one waits for it (see lock.ts). */
+  | { kind: 'waiting'; source: string };
 
 /**
  * Loads every Source of a workspace into the database, file by file, each file in its own
@@ -44,8 +47,19 @@ export type ProgressEvent =
  * be migrated and synced with the data model first (runtime/db migrate + syncSchema).
  */
 export async function ingestSources(options: IngestOptions): Promise<IngestSummary> {
-  const { db, dataModel } = options;
+  const { db } = options;
   const now = options.now ?? Date.now;
+  // Before anything is read: what is loaded already is decided under the lock (lock.ts).
+  const lock = await acquireIngestLock(db, (source) => options.onProgress?.({ kind: 'waiting', source }));
+  try {
+    return await ingestLocked(options, lock, now);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function ingestLocked(options: IngestOptions, lock: IngestLock, now: () => number): Promise<IngestSummary> {
+  const { db, dataModel } = options;
   await ensureIngestTables(db);
   const store = openStore(db, dataModel);
   const forgotten = await forgottenHashes(db);
@@ -57,7 +71,7 @@ export async function ingestSources(options: IngestOptions): Promise<IngestSumma
     : undefined;
 
   try {
-    await loadSources(options, store, { files, anomalies, forgotten, cache, emailField, now });
+    await loadSources(options, store, lock, { files, anomalies, forgotten, cache, emailField, now });
   } finally {
     await store.finish();
   }
@@ -73,27 +87,31 @@ interface RunState {
   now: () => number;
 }
 
-async function loadSources(options: IngestOptions, store: IngestStore, run: RunState): Promise<void> {
-  const { root, dataModel } = options;
-  const { files, anomalies, forgotten, cache, emailField, now } = run;
+async function loadSources(options: IngestOptions, store: IngestStore, lock: IngestLock, run: RunState): Promise<void> {
   for (const source of options.sources) {
     if (options.only && !options.only.includes(source.name)) continue;
-    const mapRow = compileRowMapper(source, dataModel, options.compileRule);
-    const matched = matchFiles(root, source.files);
-    const recent = new RecentLoads(source.monitor.window + 1, await store.history(source.name, source.monitor.window + 1));
-    for (const pattern of matched.missing) {
-      files.push(emptySummary(source.name, pattern, 'missing', 'no file matches this pattern'));
-    }
-    let index = 0;
-    for (const path of matched.files) {
-      index++;
-      const absPath = join(root, path);
-      const bytes = statSync(absPath).size;
-      options.onProgress?.({ kind: 'file-start', source: source.name, path, index, total: matched.files.length, bytes });
-      const summary = await ingestFile(store, { source, dataModel, path, absPath, bytes, mapRow, emailField, forgotten, cache, now, anomalies, recent, onProgress: options.onProgress });
-      files.push(summary);
-      options.onProgress?.({ kind: 'file-end', file: summary });
-    }
+    await lock.forSource(source.name, () => loadSource(options, store, source, run));
+  }
+}
+
+async function loadSource(options: IngestOptions, store: IngestStore, source: SourceBlock, run: RunState): Promise<void> {
+  const { root, dataModel } = options;
+  const { files, anomalies, forgotten, cache, emailField, now } = run;
+  const mapRow = compileRowMapper(source, dataModel, options.compileRule);
+  const matched = matchFiles(root, source.files);
+  const recent = new RecentLoads(source.monitor.window + 1, await store.history(source.name, source.monitor.window + 1));
+  for (const pattern of matched.missing) {
+    files.push(emptySummary(source.name, pattern, 'missing', 'no file matches this pattern'));
+  }
+  let index = 0;
+  for (const path of matched.files) {
+    index++;
+    const absPath = join(root, path);
+    const bytes = statSync(absPath).size;
+    options.onProgress?.({ kind: 'file-start', source: source.name, path, index, total: matched.files.length, bytes });
+    const summary = await ingestFile(store, { source, dataModel, path, absPath, bytes, mapRow, emailField, forgotten, cache, now, anomalies, recent, onProgress: options.onProgress });
+    files.push(summary);
+    options.onProgress?.({ kind: 'file-end', file: summary });
   }
 }
 

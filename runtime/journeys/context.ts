@@ -1,4 +1,5 @@
 /** What every part of a run shares: the database, the manifest, compiled rules and versions, options. */
+import { defaultWorkerId } from '../delivery/liveness.ts';
 import type { DeliverySettings } from '../delivery/settings.ts';
 import type { LinkSigner } from '../recipient/tokens.ts';
 import type { Manifest } from '../../compiler/contract/manifest.ts';
@@ -95,6 +96,6 @@ export class RunContext {
   }
 
   get workerId(): string {
-    return this.options.workerId ?? `worker-${process.pid}`;
+    return this.options.workerId ?? defaultWorkerId();
   }
 }

@@ -20,6 +20,7 @@ import { readClock, startClock } from './clock.ts';
 import type { RunOptions, RunSummary } from './context.ts';
 import { runJourneys } from './runner.ts';
 import { DiscardingTransport } from './transports.ts';
+import { rewindSegments } from '../segments/rewind.ts';
 
 export interface SimulateOptions {
   from: number;
@@ -118,13 +119,6 @@ export async function simulateOn(db: Database, manifest: Manifest, options: Simu
  * materializes them forward on its own clock, so segment entries and campaign audiences inside the
  * window are as they would have been, even when the database was materialized later.
  */
-async function rewindSegments(db: Database, from: number): Promise<void> {
-  const k = db.kysely;
-  await k.deleteFrom('segment_memberships').where('entered_at', '>', from).execute();
-  await k.updateTable('segment_memberships').set({ exited_at: null }).where('exited_at', '>', from).execute();
-  await k.deleteFrom('segment_runs').where('as_of', '>', from).execute();
-}
-
 function tally(records: readonly DeliveryRecord[], options: SimulateOptions, zone: string, run: RunSummary): Forecast {
   const f: Forecast = { from: options.from, until: options.until, sent: 0, byDay: {}, byOrigin: {}, byTemplate: {}, byOriginTemplate: {}, suppressed: {}, suppressedByOrigin: {}, run };
   const add = (m: Record<string, number>, k: string) => (m[k] = (m[k] ?? 0) + 1);

@@ -43,9 +43,9 @@ describe('load', () => {
     ]);
   });
 
-  it('HL107: a binary file is reported without a position', () => {
+  it('HL107: a binary file is reported at its first NUL byte', () => {
     expect(brief(workspace({ 'herald.yaml': WORKSPACE, 'logo.yaml': new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x00, 0x01]) }))).toEqual([
-      { code: 'HL107', file: 'logo.yaml', at: undefined, message: 'logo.yaml looks binary (NUL byte at byte 4)' },
+      { code: 'HL107', file: 'logo.yaml', at: '1:5', message: 'logo.yaml looks binary (NUL byte at byte 4)' },
     ]);
   });
 

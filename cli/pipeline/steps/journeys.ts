@@ -19,6 +19,7 @@ const DAY = 86_400_000;
 export const journeysStep: PipelineStep = {
   name: 'journeys',
   summary: `simulate the last ${SIMULATED_DAYS} days of journeys and campaigns (dry run)`,
+  evaluatesAsOf: true,
   skipReason: (ctx) => (Object.values(ctx.manifest.definitions).some((d) => d.kind === 'Journey' || d.kind === 'Campaign') ? undefined : 'the workspace has no journeys or campaigns'),
   async run(ctx) {
     const until = await ctx.asOf();

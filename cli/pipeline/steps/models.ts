@@ -12,12 +12,13 @@ import { plural } from '../text.ts';
 export const modelsStep: PipelineStep = {
   name: 'models',
   summary: 'train models (metrics beside baselines), then score every customer',
+  evaluatesAsOf: true,
   skipReason: (ctx) => (Object.values(ctx.manifest.definitions).some((d) => d.kind === 'Model' && d.compiled !== undefined) ? undefined : 'the workspace has no models'),
   async run(ctx) {
     const asOf = await ctx.asOf();
     const jobs = selectModels(ctx.manifest, undefined);
     const io = ctx.out.asIO();
-    const opened = { db: ctx.db, manifest: ctx.manifest, dir: ctx.dir };
+    const opened = { db: ctx.db, manifest: ctx.manifest, dir: ctx.dataDir };
     const trained = await trainJobs(opened, jobs, {
       asOf: new Date(asOf),
       around: (job, work) => ctx.out.timed(`training ${job.name} (${job.type})…`, work),

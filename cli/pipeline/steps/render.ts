@@ -26,6 +26,7 @@ export const SAMPLES_DIR = 'samples';
 export const renderStep: PipelineStep = {
   name: 'render',
   summary: 'render sample emails for real customers into out/samples/',
+  evaluatesAsOf: true,
   skipReason: (ctx) => (templatesOf(ctx.manifest).length > 0 ? undefined : 'the workspace has no templates'),
   async run(ctx) {
     const asOf = await ctx.asOf();

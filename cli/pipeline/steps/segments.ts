@@ -9,6 +9,7 @@ import { plural } from '../text.ts';
 export const segmentsStep: PipelineStep = {
   name: 'segments',
   summary: 'rebuild traits and materialize segments as of the end of the data',
+  evaluatesAsOf: true,
   skipReason: (ctx) =>
     Object.values(ctx.manifest.definitions).some((d) => d.kind === 'Segment' || d.kind === 'Trait') ? undefined : 'the workspace has no traits or segments',
   async run(ctx) {

@@ -24,6 +24,35 @@ export async function withRolledBackSession<T>(db: Database, fn: (session: Datab
   return result!.value;
 }
 
+/**
+ * As withRolledBackSession, for work that spans several calls (the main job's steps under
+ * `--as-of`): the session stays open until `end()`, which rolls everything back.
+ */
+export async function openRolledBackSession(db: Database): Promise<{ session: Database; end(): Promise<void> }> {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let opened!: (session: Database) => void;
+  const ready = new Promise<Database>((resolve) => (opened = resolve));
+  const finished = db
+    .transaction(async (trx) => {
+      opened(sessionDatabase(db, trx));
+      await released;
+      throw ROLLBACK;
+    })
+    .catch((e) => {
+      if (e !== ROLLBACK) throw e;
+    });
+  // A failure to begin (a lost connection) surfaces here rather than as a session that never opens.
+  const session = await Promise.race([ready, finished.then(() => Promise.reject(new Error('the session ended before it opened')))]);
+  return {
+    session,
+    async end() {
+      release();
+      await finished;
+    },
+  };
+}
+
 function sessionDatabase(db: Database, trx: Transaction<any>): Database {
   const session: Database = {
     dialect: db.dialect,

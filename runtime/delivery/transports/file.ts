@@ -1,6 +1,7 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { isSendKey } from '../keys.ts';
+import { processIsAlive } from '../liveness.ts';
 import type { OutgoingMessage, Transport } from '../types.ts';
 
 /**
@@ -8,8 +9,9 @@ import type { OutgoingMessage, Transport } from '../types.ts';
  * Files are named by the idempotency key and written atomically (a temporary file renamed into
  * place), so a send made twice (a crash after writing and before recording) leaves one complete
  * set of files, never a torn or a second one: this transport is idempotent, and says so.
- * Temporaries live in `dir/.partial/`: a process killed mid-write leaves its partial file there,
- * never among the output.
+ * Temporaries live in `dir/.partial/`, named with the writing process's pid: a process killed
+ * mid-write leaves its partial file there, never among the output, and the next transport to
+ * write into `dir` removes the partial files of processes that are gone.
  */
 export class FileTransport implements Transport {
   readonly name = 'file';
@@ -23,6 +25,7 @@ export class FileTransport implements Transport {
     if (!isSendKey(message.idempotencyKey)) throw new Error(`internal: "${message.idempotencyKey}" is not an idempotency key`);
     if (!this.made) {
       mkdirSync(join(this.dir, PARTIAL), { recursive: true });
+      removeStalePartials(join(this.dir, PARTIAL));
       this.made = true;
     }
     const stem = join(this.dir, message.idempotencyKey);
@@ -40,4 +43,12 @@ function writeAtomically(path: string, content: string): void {
   const temporary = join(path, '..', PARTIAL, `${basename(path)}.${process.pid}`);
   writeFileSync(temporary, content);
   renameSync(temporary, path);
+}
+
+/** Deletes the temporaries (`<name>.<pid>`) of processes that no longer run: what a kill left. */
+function removeStalePartials(folder: string): void {
+  for (const name of readdirSync(folder)) {
+    const pid = /\.(\d+)$/.exec(name)?.[1];
+    if (pid !== undefined && !processIsAlive(Number(pid))) rmSync(join(folder, name), { force: true });
+  }
 }

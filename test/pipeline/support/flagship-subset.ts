@@ -11,7 +11,16 @@ export const CAMPAIGNS = join(import.meta.dirname, '..', '..', '..', 'campaigns'
  * main job runs on it in seconds, journeys and the newsletter included. Segments on model scores
  * are left out (see below).
  */
-export function flagshipSubset(days: number): string {
+export interface SubsetOptions {
+  /** Take the last `days` daily files (the end of the data) instead of the first. */
+  fromEnd?: boolean;
+  /** Also these daily files (e.g. the days a documented customer id appears on). */
+  extraFiles?: readonly string[];
+  /** The months of generated browsing to copy (default: the first, 2010-12). */
+  browsing?: readonly string[];
+}
+
+export function flagshipSubset(days: number, options: SubsetOptions = {}): string {
   const dir = mkdtempSync(join(tmpdir(), 'herald-main-job-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   for (const entry of ['herald.yaml', '.heraldignore', 'sources', 'traits', 'templates', 'models', 'journeys', 'broadcasts', join('data', 'samples')]) {
@@ -24,9 +33,13 @@ export function flagshipSubset(days: number): string {
   }
   const retail = join(CAMPAIGNS, 'data', 'online-retail');
   mkdirSync(join(dir, 'data', 'online-retail'), { recursive: true });
-  for (const f of readdirSync(retail).filter((f) => f.endsWith('.csv')).sort().slice(0, days)) cpSync(join(retail, f), join(dir, 'data', 'online-retail', f));
+  const daily = readdirSync(retail).filter((f) => f.endsWith('.csv')).sort();
+  const chosen = new Set([...(options.fromEnd ? daily.slice(-days) : daily.slice(0, days)), ...(options.extraFiles ?? [])]);
+  for (const f of chosen) cpSync(join(retail, f), join(dir, 'data', 'online-retail', f));
   mkdirSync(join(dir, 'data', 'enrichment', 'browsing'), { recursive: true });
   cpSync(join(CAMPAIGNS, 'data', 'enrichment', 'customers.csv'), join(dir, 'data', 'enrichment', 'customers.csv'));
-  cpSync(join(CAMPAIGNS, 'data', 'enrichment', 'browsing', '2010-12.csv'), join(dir, 'data', 'enrichment', 'browsing', '2010-12.csv'));
+  for (const month of options.browsing ?? ['2010-12']) {
+    cpSync(join(CAMPAIGNS, 'data', 'enrichment', 'browsing', `${month}.csv`), join(dir, 'data', 'enrichment', 'browsing', `${month}.csv`));
+  }
   return dir;
 }
