@@ -93,6 +93,10 @@ export function buildTemplate(prepared: PreparedTemplate, variables: string[] = 
     compiled.rules = prepared.rules;
     compiled.rule_schema = prepared.ruleSchema;
   }
+  compiled.language = prepared.language;
+  if (prepared.translations && prepared.translations.messages[prepared.translations.default]) {
+    compiled.translations = { default: prepared.translations.default, messages: prepared.translations.messages };
+  }
   if (spec.sample_data) compiled.sample_data = posixJoin(prepared.input.yamlFile.path, spec.sample_data);
   return { compiled, diagnostics };
 }
