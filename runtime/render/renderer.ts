@@ -142,9 +142,10 @@ function oneLine(s: string): string {
   return /\s\s|[\t\n\r]/.test(s) ? s.replace(/\s+/g, ' ').trim() : s.trim();
 }
 
-/** Blank lines left by loops and conditionals collapse to one. */
+/** Blank lines left by loops and conditionals collapse to one; lines lose the spaces tags left at their ends. */
 function tidyText(s: string): string {
-  const tidy = s.includes('\n\n\n') || /\n[ \t]+\n/.test(s) ? s.replace(/\n(?:[ \t]*\n){2,}/g, '\n\n') : s;
+  const trimmed = /^[ \t]|[ \t]$/m.test(s) ? s.replace(/^[ \t]+|[ \t]+$/gm, '') : s;
+  const tidy = trimmed.includes('\n\n\n') ? trimmed.replace(/\n{3,}/g, '\n\n') : trimmed;
   return tidy.trim() + '\n';
 }
 
