@@ -84,14 +84,12 @@ export function translate(key: unknown, ...rest: unknown[]): string {
   });
 }
 
-/** The HTML's `<html lang dir>` set to the email's language (MJML writes `lang="und" dir="auto"`). */
+/**
+ * The HTML's `lang` and `dir` set to the email's language: MJML writes `lang="und" dir="auto"` on
+ * `<html>` and on the body's article wrapper, which screen readers and translators read.
+ */
 export function withHtmlLanguage(html: string, lang: string, dir: 'ltr' | 'rtl'): string {
-  const open = html.indexOf('<html');
-  if (open === -1) return html;
-  const close = html.indexOf('>', open);
-  if (close === -1) return html;
-  let tag = html.slice(open, close);
-  tag = /\slang="[^"]*"/.test(tag) ? tag.replace(/\slang="[^"]*"/, ` lang="${lang}"`) : `${tag} lang="${lang}"`;
-  tag = /\sdir="[^"]*"/.test(tag) ? tag.replace(/\sdir="[^"]*"/, ` dir="${dir}"`) : `${tag} dir="${dir}"`;
-  return html.slice(0, open) + tag + html.slice(close);
+  return html.replace(UNDETERMINED, `lang="${lang}" dir="${dir}"`);
 }
+
+const UNDETERMINED = /lang="und" dir="auto"/g;
