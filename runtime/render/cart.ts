@@ -21,6 +21,8 @@ export const CART_PREVIEW_ITEMS = 6;
 /** One line of an open basket: the item's id and what the add-to-cart event said of it. */
 export interface CartLine {
   id: string;
+  /** The id as the event spelled it (data loaded before ids were normalised may keep it). */
+  raw: string;
   price?: unknown;
   name?: unknown;
 }
@@ -38,7 +40,7 @@ export function openCartLines(events: readonly CartEvent[], asOf: number, option
     const id = normalizeItemId(e.item_id)!;
     if (seen.has(id)) continue;
     seen.add(id);
-    const line: CartLine = { id };
+    const line: CartLine = { id, raw: String(e.item_id).trim() };
     if (e.price !== undefined && e.price !== null) line.price = e.price;
     if (e.name !== undefined && e.name !== null) line.name = e.name;
     lines.push(line);
@@ -57,7 +59,7 @@ export function openCartItemIds(events: readonly CartEvent[], asOf: number, opti
  * empty because a product code never reached the catalogue.
  */
 export function basketItem(line: CartLine, catalogue: ReadonlyMap<string, Record<string, unknown>>): Record<string, unknown> {
-  const known = catalogue.get(line.id);
+  const known = catalogue.get(line.id) ?? catalogue.get(line.raw);
   if (known) return known;
   const item: Record<string, unknown> = { id: line.id };
   if (line.price !== undefined) item.price = line.price;

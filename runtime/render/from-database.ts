@@ -34,7 +34,7 @@ export async function databaseRenderInput(
     : [];
   const recommendations = modelled.length > 0 ? modelled : await popularFromDatabase(db, manifest, compiled.recommendations.count, asOf, events, cache);
   const cartLines = openCartLines(events, asOf);
-  const cart = await itemsById(db, manifest, cartLines.map((l) => l.id));
+  const cart = await itemsById(db, manifest, cartLines.map((l) => l.raw));
   const token = messageToken(compiled.name, customerId);
   return {
     customer: loaded.context.customer as Record<string, unknown>,

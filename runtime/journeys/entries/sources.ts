@@ -55,7 +55,7 @@ function contextOf(manifest: Manifest, e: EventRecord, items: Map<string, Record
   if (items) {
     // An item the catalogue lacks still shows what the event knows of it (id, price, name).
     const id = normalizeItemId(e[ITEM_ID_PROPERTY]);
-    context.items = id === undefined ? [] : [basketItem({ id, ...(e.price != null ? { price: e.price } : {}), ...(e.name != null ? { name: e.name } : {}) }, items)];
+    context.items = id === undefined ? [] : [basketItem({ id, raw: id, ...(e.price != null ? { price: e.price } : {}), ...(e.name != null ? { name: e.name } : {}) }, items)];
   }
   return context;
 }
