@@ -14,7 +14,7 @@ export async function templatePage(ctx: PageContext, name: string): Promise<Page
   const compiled = def?.compiled as CompiledTemplate | undefined;
   if (!def || !compiled) return notFound('Template', name, ctx.manifest);
   const typed = ctx.query.get('customer')?.trim();
-  const customers = typed ? [typed] : ctx.previews.defaultCustomers(compiled);
+  const customers = typed ? [typed] : await ctx.previews.defaultCustomers(compiled, ctx.manifest);
   const showPii = ctx.query.get('pii') === 'show';
   const previews = await Promise.all(customers.map((c) => ctx.previews.render(ctx.manifest, compiled, c, { showPii })));
   const version = (def.compiledHash ?? '').slice(7, 19);
@@ -29,7 +29,7 @@ ${graphLinks(def)}
   <button type="submit">Preview</button>
   ${typed ? html`<a href="${path('templates', name)}">sample customers</a>` : ''}
 </form>
-${customers.length === 0 ? html`<p class="muted">No preview customers: add <code>sample_customers</code> and <code>sample_data</code> to the template, or type a customer id.</p>` : ''}
+${customers.length === 0 ? html`<p class="muted">No preview customers: the workspace has no data files, Test customers or sample data; add <code>sample_customers</code> and <code>sample_data</code> to the template, or type a customer id.</p>` : ''}
 ${previews.map((p) => previewCard(name, p, version, showPii))}`,
   };
 }
