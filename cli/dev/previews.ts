@@ -9,12 +9,14 @@ import type { PreviewDatabase } from './database.ts';
 export type PreviewSource = 'sample data' | 'test data' | 'database';
 
 export type EmailPreview =
-  | { ok: true; customer: string; source: PreviewSource; email: RenderedEmail; masked: boolean }
+  | { ok: true; customer: string; source: PreviewSource; email: RenderedEmail; masked: boolean; language?: string }
   | { ok: false; customer: string; reason: string };
 
 export interface PreviewOptions {
   /** Show personal data of database customers instead of masking it. */
   showPii?: boolean;
+  /** Render in this language of the template's translations, whatever the customer's locale. */
+  language?: string;
 }
 
 /**
@@ -54,6 +56,10 @@ export class TemplatePreviews {
   async render(manifest: Manifest, compiled: CompiledTemplate, customerId: string, options: PreviewOptions = {}): Promise<EmailPreview> {
     const found = await this.input(manifest, compiled, customerId);
     if ('reason' in found) return { ok: false, customer: customerId, reason: found.reason };
+    const language = options.language;
+    if (language !== undefined && compiled.translations?.messages[language] !== undefined) {
+      found.input = { ...found.input, customer: { ...found.input.customer, locale: language } };
+    }
     let template = this.loaded.get(compiled);
     if (!template) {
       template = loadTemplate(compiled);
@@ -64,7 +70,7 @@ export class TemplatePreviews {
     if (!outcome.ok) return { ok: false, customer: customerId, reason: outcome.reason };
     const mask = found.source === 'database' && options.showPii !== true;
     const email = mask ? maskEmail(outcome.email, found.input.customer, manifest) : outcome.email;
-    return { ok: true, customer: customerId, source: found.source, email, masked: mask };
+    return { ok: true, customer: customerId, source: found.source, email, masked: mask, ...(language !== undefined && compiled.translations?.messages[language] !== undefined ? { language } : {}) };
   }
 
   private async input(manifest: Manifest, compiled: CompiledTemplate, customerId: string): Promise<{ input: RenderInput; source: PreviewSource } | { reason: string }> {

@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -67,6 +67,28 @@ describe('herald dev examples/quickstart', () => {
         expect(page.body).not.toContain('cannot preview');
         expect(previewsIn(page.body).length).toBeGreaterThan(0);
       }
+    } finally {
+      await dev.close();
+    }
+  }, 60_000);
+
+  it('shows a translated template once more in each of its languages, with lang set from it', async () => {
+    const dir = copyQuickstart();
+    const yaml = join(dir, 'templates', 'welcome.yaml');
+    writeFileSync(yaml, readFileSync(yaml, 'utf8').replace('  mjml: welcome.mjml', '  mjml: welcome.mjml\n  translations: translations'));
+    const mjml = join(dir, 'templates', 'welcome.mjml');
+    writeFileSync(mjml, readFileSync(mjml, 'utf8').replace('We are glad you are here. Have a look at what is new this week.', "{{ t('glad') }}"));
+    mkdirSync(join(dir, 'templates', 'translations'));
+    writeFileSync(join(dir, 'templates', 'translations', 'en.yaml'), 'glad: We are glad you are here.\n');
+    writeFileSync(join(dir, 'templates', 'translations', 'de.yaml'), 'glad: Schön, dass Sie da sind.\n');
+    const dev = await startTestDev(dir);
+    try {
+      const page = await get(`${dev.url}templates/welcome`);
+      expect([...page.body.matchAll(/data-language="([a-z-]+)"/g)].map((m) => m[1])).toEqual(['de', 'en']);
+      const customer = previewsIn(page.body)[0]!;
+      const german = await get(`${dev.url}templates/welcome/email?customer=${customer}&lang=de`);
+      expect(german.body).toContain('Schön, dass Sie da sind.');
+      expect(german.body).toMatch(/<html lang="de" dir="ltr"/);
     } finally {
       await dev.close();
     }
