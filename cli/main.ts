@@ -2,7 +2,7 @@ import type { CliIO } from './command.ts';
 import { EXIT_USAGE, UsageError } from './command.ts';
 import { commands, findCommand } from './commands/index.ts';
 import { suggest } from '../compiler/diagnostics/suggest.ts';
-import { HERALD_VERSION } from '../compiler/version.ts';
+import { HERALD_VERSION } from '../compiler/contract/version.ts';
 
 function helpText(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

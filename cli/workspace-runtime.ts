@@ -3,7 +3,7 @@ import type { CliIO } from './command.ts';
 import { EXIT_ERRORS, EXIT_USAGE, UsageError } from './command.ts';
 import { runPipeline } from '../compiler/index.ts';
 import { hasErrors, type Diagnostic } from '../compiler/diagnostics/diagnostic.ts';
-import type { Manifest } from '../compiler/types/manifest.ts';
+import type { Manifest } from '../compiler/contract/manifest.ts';
 import { openDatabase } from '../runtime/db/open.ts';
 import { migrate, SchemaVersionError } from '../runtime/db/migrate.ts';
 import { syncSchema, SchemaSyncError } from '../runtime/db/sync.ts';

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Manifest, ManifestDefinition } from '../compiler/types/manifest.ts';
-import type { CompiledSegment, CompiledTrait } from '../compiler/types/compiled-sql.ts';
+import type { Manifest, ManifestDefinition } from '../compiler/contract/manifest.ts';
+import type { CompiledSegment, CompiledTrait } from '../compiler/contract/compiled-sql.ts';
 import type { TraitTableSpec } from './db/sync.ts';
 
 /**

@@ -1,5 +1,4 @@
 import type { Command } from '../command.ts';
-import { notBuilt } from '../not-built.ts';
 import { trainCommand } from './train.ts';
 import { scoreCommand } from './score.ts';
 import { renderCommand } from './render.ts';
@@ -13,6 +12,7 @@ import { explainCommand } from './explain.ts';
 import { reportCommand } from './report.ts';
 import { engagementCommand } from './engagement.ts';
 import { runCommand } from './run.ts';
+import { serveCommand } from './serve.ts';
 import { testCommand } from './test.ts';
 import { pipelineCommand } from './pipeline.ts';
 import { planCommand } from './plan.ts';
@@ -21,8 +21,7 @@ import { initCommand } from './init.ts';
 import { newCommand } from './new.ts';
 
 /**
- * The command table. Each command lives in its own module under `cli/commands/`; a command that is
- * not built yet is registered with `notBuilt` so `herald --help` always shows the whole design.
+ * The command table. Each command lives in its own module under `cli/commands/`.
  */
 export const commands: Command[] = [
   validateCommand,
@@ -35,6 +34,7 @@ export const commands: Command[] = [
   scoreCommand,
   renderCommand,
   runCommand,
+  serveCommand,
   reportCommand,
   engagementCommand,
   testCommand,

@@ -7,7 +7,7 @@ import { runPipeline } from '../../compiler/index.ts';
 import type { Diagnostic } from '../../compiler/diagnostics/diagnostic.ts';
 import { suggest } from '../../compiler/diagnostics/suggest.ts';
 import { formatDiagnostics, wantsColor } from '../../compiler/diagnostics/format/index.ts';
-import { buildTemplate, type CompiledTemplate } from '../../compiler/templates/index.ts';
+import { buildTemplate, type CompiledTemplate } from '../../compiler/3-analyze/templates/index.ts';
 import type { TemplateFacts } from '../../compiler/3-analyze/kinds/template.ts';
 import type { LoadedDocument } from '../../compiler/1-load/index.ts';
 import { composeTemplateMime, databaseRenderInput, loadTemplate, readSampleData, renderEmail, sampleRenderInput, SampleDataError, writeEmailFiles, type RenderedEmail, type RenderInput } from '../../runtime/render/index.ts';

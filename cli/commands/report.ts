@@ -10,7 +10,8 @@ const FORMATS = ['pretty', 'json'] as const;
 const USAGE = `herald report [dir] [--db URL] [--since TIME] [--until TIME] [--conversion-window DURATION] [--format pretty|json]
 
 Per journey and campaign, and per experiment variant: sends, suppressions by reason, failures,
-delivered, opened, clicked, click conversions (the conversion event within the window after a
+delivered, opened and clicked (people only: machine opens and link scanners are left out),
+unsubscribed, click conversions (the conversion event within the window after a
 click) and converted (within the window after the send, or after the instant a holdout's send
 was due). Each variant is compared with the holdout, and variants with each other, by a
 two-proportion z-test on the converted rate.
@@ -82,6 +83,7 @@ export function reportDocument(report: DeliveryReport, database: string) {
         delivered: g.delivered,
         opened: g.opened,
         clicked: g.clicked,
+        unsubscribed: g.unsubscribed,
         click_conversions: g.conversions,
         converted: g.converted,
       })),
@@ -114,7 +116,7 @@ function printReport(io: CliIO, report: DeliveryReport, database: string): void 
   }
   for (const origin of report.origins) {
     io.stdout.write(`\n${origin.kind} ${origin.name}\n`);
-    const header = ['group', 'assigned', 'sent', 'failed', 'delivered', 'opened', 'clicked', 'click conv.', 'converted', 'suppressed'];
+    const header = ['group', 'assigned', 'sent', 'failed', 'delivered', 'opened', 'clicked', 'click conv.', 'converted', 'unsub.', 'suppressed'];
     const rows = origin.groups.map((g) => [
       groupName(g),
       String(g.assigned),
@@ -125,6 +127,7 @@ function printReport(io: CliIO, report: DeliveryReport, database: string): void 
       withRate(g.clicked, g.sent),
       withRate(g.conversions, g.clicked),
       withRate(g.converted, g.assigned),
+      withRate(g.unsubscribed, g.sent),
       Object.entries(g.suppressed).sort(([a], [b]) => (a < b ? -1 : 1)).map(([r, n]) => `${r} ${n}`).join(', ') || '-',
     ]);
     io.stdout.write(table(header, rows));

@@ -7,7 +7,7 @@ import { printTestResults, testJson, testJunit, type LocatedResult } from '../jo
 import { runPipeline } from '../../compiler/index.ts';
 import { hasErrors } from '../../compiler/diagnostics/diagnostic.ts';
 import { rangeOfPath } from '../../compiler/1-load/positions.ts';
-import type { CompiledTest } from '../../compiler/types/journey.ts';
+import type { CompiledTest } from '../../compiler/contract/journey.ts';
 import { runTest } from '../../runtime/journeys/tests/run-test.ts';
 
 const USAGE = `herald test [dir] [--format pretty|json|junit] [--filter TEXT]

@@ -1,5 +1,5 @@
 import { UsageError } from '../command.ts';
-import { durationMs } from '../../compiler/journeys/times.ts';
+import { durationMs } from '../../compiler/3-analyze/journeys/times.ts';
 
 /** A duration flag (`--resolution 15m`) in milliseconds; a usage error names the flag otherwise. */
 export function parseDurationFlag(flag: string, value: string, options: { zero?: boolean } = {}): number {

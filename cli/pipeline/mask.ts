@@ -1,4 +1,4 @@
-import type { DataModel } from '../../compiler/types/data-model.ts';
+import type { DataModel } from '../../compiler/contract/data-model.ts';
 
 /**
  * Text about one customer made fit to print: every value of their personal fields (`pii: true`

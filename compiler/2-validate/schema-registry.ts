@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Ajv, type AnySchemaObject, type ValidateFunction } from 'ajv';
 import formatsModule, { type FormatsPlugin } from 'ajv-formats';
 import { SCHEMAS_DIR } from '../schema/files.ts';
-import type { Kind } from '../types/definition.ts';
+import type { Kind } from '../contract/definition.ts';
 import { isTimeZone } from './time-zone.ts';
 
 // ajv-formats is CommonJS; depending on the loader its plugin is the module or its `default`.

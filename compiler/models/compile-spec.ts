@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ModelAlgorithm, ModelJobSpec, ModelType, Recommender } from './job-spec.ts';
+import type { ModelAlgorithm, ModelJobSpec, ModelType, Recommender } from '../contract/model-job.ts';
 
 /** A Model spec as written (after schema validation). */
 export interface RawModelSpec {

@@ -5,9 +5,9 @@
  * `is null` sees missing. Values are bound parameters; identifiers come only from the data model.
  */
 import { sql, type RawBuilder } from 'kysely';
-import type { BinaryExpr, Expr } from '../types/ast.ts';
-import type { RuleValueType } from '../types/compiled-sql.ts';
-import { durationMs, resolvePath, timestampMs } from '../types/rule-paths.ts';
+import type { BinaryExpr, Expr } from '../contract/core/ast.ts';
+import type { RuleValueType } from '../contract/compiled-sql.ts';
+import { durationMs, resolvePath, timestampMs } from '../contract/core/rule-paths.ts';
 import { freshAlias, type SqlContext } from './context.ts';
 import { typeOf } from './types.ts';
 import { compileAggregate } from './aggregate.ts';

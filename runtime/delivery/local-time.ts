@@ -7,7 +7,7 @@
  * 01:00 to 02:00 is 02:30; a local time that exists twice (clocks go back) is the earlier one. A
  * day may be 23 or 25 hours long.
  */
-import { isKnownTimezone, wallClockInstant, wallClockParts } from '../time/zones.ts';
+import { isKnownTimezone, wallClockInstant, wallClockParts } from '../../compiler/contract/core/zones.ts';
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;

@@ -1,7 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
-import type { Manifest } from '../../compiler/types/manifest.ts';
-import { DURATION_MS } from '../../compiler/types/rule-paths.ts';
-import { mailboxAddress } from '../../compiler/types/mailbox.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
+import { DURATION_MS } from '../../compiler/contract/core/rule-paths.ts';
+import { mailboxAddress } from '../../compiler/contract/mailbox.ts';
 
 /**
  * The Workspace's `delivery` block (schemas/workspace/delivery.schema.json) as the runtime uses
@@ -17,6 +17,12 @@ export interface DeliverySettings {
   /** Bases of the per-message links: `<base>/<token>`. */
   unsubscribeUrl: string;
   preferencesUrl: string;
+  /** Base of click and open tracking links: `<base>/c/<token>/<link>`, `<base>/o/<token>`. */
+  trackingUrl: string;
+  /** How long after its send a message's links work. */
+  linkLifetimeMs: number;
+  /** DKIM signing, when configured: the key is read from the environment variable named. */
+  dkim?: { domain: string; selector: string; privateKeyEnv: string };
   consentField: string;
   /** The customer field holding the address; undefined when the data model has none. */
   emailField?: string;
@@ -42,6 +48,9 @@ export interface WrittenDelivery {
   message_id_domain?: string;
   unsubscribe_url?: string;
   preferences_url?: string;
+  tracking_url?: string;
+  link_lifetime?: string;
+  dkim?: { domain: string; selector: string; private_key_env: string };
   consent_field?: string;
   email_field?: string;
   frequency_cap?: { per_day: number };
@@ -66,6 +75,7 @@ export const DELIVERY_DEFAULTS = {
   quietHoursAction: 'delay',
   conversionEvent: 'purchase',
   conversionWindow: '7d',
+  linkLifetime: '400d',
   /** Where links point when no base is configured: a reserved domain that can never resolve. */
   linkBase: 'https://links.herald.invalid',
 } as const;
@@ -124,6 +134,8 @@ export function normalizeDelivery(
     messageDomain: d.message_id_domain ?? addressOf(from)?.split('@')[1] ?? 'herald.invalid',
     unsubscribeUrl,
     preferencesUrl: trimSlash(d.preferences_url ?? (d.unsubscribe_url ? unsubscribeUrl : `${DELIVERY_DEFAULTS.linkBase}/preferences`)),
+    trackingUrl: trimSlash(d.tracking_url ?? `${new URL(unsubscribeUrl).origin}/t`),
+    linkLifetimeMs: ms(d.link_lifetime, DELIVERY_DEFAULTS.linkLifetime),
     consentField: d.consent_field ?? DELIVERY_DEFAULTS.consentField,
     retry: {
       maxAttempts: d.retry?.max_attempts ?? DELIVERY_DEFAULTS.maxAttempts,
@@ -150,6 +162,7 @@ export function normalizeDelivery(
     }
   }
   if (d.rate_limit) settings.defaultPerHour = d.rate_limit.per_hour;
+  if (d.dkim) settings.dkim = { domain: d.dkim.domain, selector: d.dkim.selector, privateKeyEnv: d.dkim.private_key_env };
   return settings;
 }
 

@@ -4,8 +4,8 @@
  * is `not =`, `in` never matches a missing value, division by zero is missing, strings compare by
  * code point.
  */
-import type { BinaryExpr, Expr } from '../../compiler/types/ast.ts';
-import { durationMs, resolvePath, timestampMs, type PathScope, type RuleSchema } from '../../compiler/types/rule-paths.ts';
+import type { BinaryExpr, Expr } from '../../compiler/contract/core/ast.ts';
+import { durationMs, resolvePath, timestampMs, type PathScope, type RuleSchema } from '../../compiler/contract/core/rule-paths.ts';
 import type { EvalContext, EventRecord, PredicateFn, ValueFn } from './context.ts';
 import { compareValues, reader, toNumber, type Value } from './values.ts';
 import { compileAggregate } from './aggregate.ts';

@@ -1,9 +1,9 @@
 import type { Database } from '../db/database.ts';
-import type { Manifest } from '../../compiler/types/manifest.ts';
-import type { CompiledTemplate } from '../../compiler/templates/contract.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
+import type { CompiledTemplate } from '../../compiler/contract/template.ts';
 import { loadCustomer } from '../segments/customer-context.ts';
 import type { RenderInput } from './context.ts';
-import { messageToken, PREVIEW_LINKS, type LinkSettings } from './preview.ts';
+import { previewLinks, PREVIEW_LINKS, type LinkSettings } from './preview.ts';
 import { basketItem, openCartLines } from './cart.ts';
 import { itemIdLookupKeys, normalizeItemId } from '../ingest/coerce/item-id.ts';
 import { freshFirst } from './popularity.ts';
@@ -35,7 +35,6 @@ export async function databaseRenderInput(
   const recommendations = modelled.length > 0 ? modelled : await popularFromDatabase(db, manifest, compiled.recommendations.count, asOf, events, cache);
   const cartLines = openCartLines(events, asOf);
   const cart = await itemsById(db, manifest, cartLines.map((l) => l.raw));
-  const token = messageToken(compiled.name, customerId);
   return {
     customer: loaded.context.customer as Record<string, unknown>,
     traits: (loaded.context.traits ?? {}) as Record<string, unknown>,
@@ -44,9 +43,7 @@ export async function databaseRenderInput(
     tiers: scored.tiers,
     recommendations,
     journey: { name: 'preview', step: compiled.name, entry: { event: 'added_to_cart', items: cartLines.map((l) => basketItem(l, cart)) } },
-    unsubscribe_url: `${links.baseUrl}/unsubscribe/${token}`,
-    preferences_url: `${links.baseUrl}/preferences/${token}`,
-    message_id: `${token}@${links.messageDomain}`,
+    ...previewLinks(compiled.name, customerId, links),
   };
 }
 

@@ -1,5 +1,5 @@
-import type { CompiledTemplate } from '../../compiler/templates/contract.ts';
-import { baseLanguage, chooseLanguage, isLanguageTag, textDirection } from '../../compiler/templates/languages.ts';
+import type { CompiledTemplate } from '../../compiler/contract/template.ts';
+import { baseLanguage, chooseLanguage, isLanguageTag, textDirection } from '../../compiler/contract/languages.ts';
 import { currentSettings } from './settings.ts';
 import { MissingValueError } from './missing.ts';
 

@@ -1,7 +1,7 @@
-import type { Expr } from '../../compiler/types/ast.ts';
-import { childExprs } from '../../compiler/dsl/children.ts';
-import type { Manifest } from '../../compiler/types/manifest.ts';
-import { resolvePath, type RuleSchema } from '../../compiler/types/rule-paths.ts';
+import type { Expr } from '../../compiler/contract/core/ast.ts';
+import { childExprs } from '../../compiler/contract/core/children.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
+import { resolvePath, type RuleSchema } from '../../compiler/contract/core/rule-paths.ts';
 import type { EvalContext } from '../eval/context.ts';
 import { evaluate, evaluateValue } from '../eval/rule.ts';
 import { createSegmentSet } from '../eval/segments.ts';

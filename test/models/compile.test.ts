@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runPipeline } from '../../compiler/index.ts';
 import { compileModelSpec, durationMs, labelHorizonMs } from '../../compiler/models/compile-spec.ts';
-import type { ModelJobSpec } from '../../compiler/models/job-spec.ts';
+import type { ModelJobSpec } from '../../compiler/contract/model-job.ts';
 
 const FIXTURE = join(import.meta.dirname, 'fixtures', 'shop');
 const dirs: string[] = [];

@@ -3,15 +3,15 @@ import { join } from 'node:path';
 import mjml2html from 'mjml';
 import nunjucks from 'nunjucks';
 import { parseText } from '../../compiler/1-load/parse-file.ts';
-import { buildTemplate, checkTemplate, prepareTemplate, type CompiledTemplate } from '../../compiler/templates/index.ts';
+import { buildTemplate, checkTemplate, prepareTemplate, type CompiledTemplate } from '../../compiler/3-analyze/templates/index.ts';
 import { SHOWCASE_NAMES } from '../templates/helpers.ts';
 import { buildRenderContext, type RenderInput } from '../../runtime/render/index.ts';
 import { HERALD_FILTER_FUNCTIONS } from '../../runtime/render/filters.ts';
 import { withSettings, type FormatSettings } from '../../runtime/render/settings.ts';
 import { evaluateTemplateRule } from '../../runtime/render/template-rules.ts';
 import { translate, withHtmlLanguage } from '../../runtime/render/translate.ts';
-import { finishHtml } from '../../compiler/templates/html-finish.ts';
-import { textDirection } from '../../compiler/templates/languages.ts';
+import { finishHtml } from '../../compiler/3-analyze/templates/html-finish.ts';
+import { textDirection } from '../../compiler/contract/languages.ts';
 
 export interface TwoWays {
   compiled: CompiledTemplate;
@@ -56,7 +56,7 @@ export async function renderPerRecipient(mjmlSource: string, input: RenderInput,
   const ctx = buildRenderContext(input);
   const mjml = withSettings(settings, () => referenceEnv!.renderString(mjmlSource, ctx as unknown as object));
   const result = await mjml2html(mjml, { validationLevel: 'soft' });
-  // What the build does to MJML's HTML (compiler/templates/html-finish.ts), and the language the
+  // What the build does to MJML's HTML (compiler/3-analyze/templates/html-finish.ts), and the language the
   // renderer sets (runtime/render/translate.ts): both are tested on their own.
   return withHtmlLanguage(finishHtml(result.html), settings.locale, textDirection(settings.language ?? settings.locale));
 }

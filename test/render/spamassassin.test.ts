@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stopMjmlWorker } from '../../compiler/templates/index.ts';
+import { stopMjmlWorker } from '../../compiler/3-analyze/templates/index.ts';
 import { composeMime, loadTemplate, renderEmail } from '../../runtime/render/index.ts';
 import { SPAMASSASSIN } from '../support/outside-programs.ts';
 import { compileTemplates, recipientsOf } from '../templates/workspaces.ts';
@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
  * SpamAssassin's offline rules (`spamassassin -t -L`: no network tests, no Bayes history) on one
  * email of each flagship template, in each language the flagship writes: the score must be 0,
  * with no rule firing that adds points. The hidden preheader used to score HTML_FONT_LOW_CONTRAST
- * on every email (compiler/templates/html-finish.ts). Rules that need the network (DNS block lists,
+ * on every email (compiler/3-analyze/templates/html-finish.ts). Rules that need the network (DNS block lists,
  * Razor, Pyzor) and the envelope a relay adds (NO_RECEIVED, NO_RELAYS: zero points) are out of scope.
  */
 afterAll(() => stopMjmlWorker());

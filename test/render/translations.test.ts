@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { compileTemplateFile, mjmlDoc, templateYaml, workspace } from '../templates/helpers.ts';
-import { stopMjmlWorker, type CompiledTemplate } from '../../compiler/templates/index.ts';
-import { chooseLanguage } from '../../compiler/templates/languages.ts';
+import { stopMjmlWorker, type CompiledTemplate } from '../../compiler/3-analyze/templates/index.ts';
+import { chooseLanguage } from '../../compiler/contract/languages.ts';
 import { loadTemplate, renderEmail, type RenderInput } from '../../runtime/render/index.ts';
 
 afterAll(() => stopMjmlWorker());

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { EXIT_ERRORS, EXIT_OK } from '../../command.ts';
 import { runPipeline } from '../../../compiler/index.ts';
 import { hasErrors } from '../../../compiler/diagnostics/diagnostic.ts';
-import type { Manifest } from '../../../compiler/types/manifest.ts';
+import type { Manifest } from '../../../compiler/contract/manifest.ts';
 import { writeBuildAtomically } from '../../commands/compile.ts';
 import { openWorkspace, printDiagnostics } from '../../workspace-runtime.ts';
 import type { PipelineStep } from '../step.ts';

@@ -1,8 +1,8 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXIT_ERRORS, EXIT_OK } from '../../command.ts';
-import type { CompiledTemplate } from '../../../compiler/templates/contract.ts';
-import type { Manifest } from '../../../compiler/types/manifest.ts';
+import type { CompiledTemplate } from '../../../compiler/contract/template.ts';
+import type { Manifest } from '../../../compiler/contract/manifest.ts';
 import type { Database } from '../../../runtime/db/database.ts';
 import { databaseRenderInput, loadTemplate, renderInputCache, writeRecipientEmail } from '../../../runtime/render/index.ts';
 import { deliverySettingsOf } from '../../../runtime/delivery/settings.ts';

@@ -1,5 +1,5 @@
 import { sql, type Transaction } from 'kysely';
-import type { Manifest } from '../../../compiler/types/manifest.ts';
+import type { Manifest } from '../../../compiler/contract/manifest.ts';
 import type { Database, Dialect } from '../../../runtime/db/database.ts';
 import { runCompiled } from '../../../runtime/db/compiled.ts';
 import type { RuntimeSegment, RuntimeTrait } from '../../../runtime/manifest.ts';

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CompiledTemplate } from '../../../compiler/templates/contract.ts';
-import type { Manifest } from '../../../compiler/types/manifest.ts';
+import type { CompiledTemplate } from '../../../compiler/contract/template.ts';
+import type { Manifest } from '../../../compiler/contract/manifest.ts';
 import type { Database } from '../../../runtime/db/database.ts';
 import { databaseRenderInput, type RenderInputCache } from '../../../runtime/render/from-database.ts';
 import { loadTemplate, readSampleData, renderEmail, sampleRenderInput, type RenderedEmail, type RenderInput, type SampleData } from '../../../runtime/render/index.ts';

@@ -1,5 +1,5 @@
-import type { Expr } from '../../types/ast.ts';
-import type { Definition } from '../../types/definition.ts';
+import type { Expr } from '../../contract/core/ast.ts';
+import type { Definition } from '../../1-load/definition.ts';
 import { diag } from '../../diagnostics/make.ts';
 import { suggest } from '../../diagnostics/suggest.ts';
 import { findRuleSites, ruleRange, type RuleSite } from '../../1-load/rules.ts';

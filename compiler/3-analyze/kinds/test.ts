@@ -1,10 +1,10 @@
 import type { KindAnalyzer } from '../context.ts';
-import { definitionKey } from '../../types/definition.ts';
-import type { CompiledTest } from '../../types/journey.ts';
-import { analyzeGiven, type RawGiven } from '../../journeys/given.ts';
-import { analyzeExpectations, vocabularyOf, type RawExpectation } from '../../journeys/expectations.ts';
-import { reportAt } from '../../journeys/report.ts';
-import { durationMs, parseInstant } from '../../journeys/times.ts';
+import { definitionKey } from '../../contract/definition.ts';
+import type { CompiledTest } from '../../contract/journey.ts';
+import { analyzeGiven, type RawGiven } from '../journeys/given.ts';
+import { analyzeExpectations, vocabularyOf, type RawExpectation } from '../journeys/expectations.ts';
+import { reportAt } from '../journeys/report.ts';
+import { durationMs, parseInstant } from '../journeys/times.ts';
 import type { JourneyFacts } from './journey.ts';
 import type { CampaignFacts } from './campaign.ts';
 
