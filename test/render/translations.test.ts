@@ -69,3 +69,26 @@ describe('translated templates', () => {
     );
   });
 });
+
+describe('template checks for translations and empty lists (fixture folders under test/fixtures/templates)', () => {
+  const codesOf = (name: string) => compileTemplateFile(`test/fixtures/templates/${name}/input`, 'template.yaml').diagnostics.map((d) => `${d.code} ${d.file}:${d.range?.start.line}`);
+
+  it('reports catalogue problems, missing keys and placeholders where they are written', () => {
+    expect(codesOf('translations').sort()).toEqual(
+      [
+        'HL345 template.yaml:9',
+        'HL346 translations/de.yaml:1',
+        'HL346 translations/de.yaml:3',
+        'HL346 translations/fr.yaml:1',
+        'HL347 template.yaml:5',
+        'HL347 translations/de.yaml:2',
+        'HL348 translations/fr.yaml:1',
+        'HL348 translations/not-a-language!.yaml:1',
+      ].sort(),
+    );
+  });
+
+  it('warns about loops over context lists that say nothing when empty', () => {
+    expect(codesOf('empty-list')).toEqual(['HL344 template.yaml:9', 'HL344 template.yaml:12']);
+  });
+});
