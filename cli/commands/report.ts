@@ -2,7 +2,8 @@ import type { Command, CliIO } from '../command.ts';
 import { EXIT_OK, UsageError } from '../command.ts';
 import { oneOf, parseCommandArgs } from '../args.ts';
 import { openWorkspace, parseAsOf, runRuntimeCommand } from '../workspace-runtime.ts';
-import { deliverySettingsOf, durationToMs } from '../../runtime/delivery/settings.ts';
+import { deliverySettingsOf } from '../../runtime/delivery/settings.ts';
+import { parseDuration } from '../../compiler/contract/core/durations.ts';
 import { collectReport, type Comparison, type DeliveryReport, type GroupReport } from '../../runtime/delivery/report/collect.ts';
 import { DELIVERY_CODES } from '../../runtime/delivery/problems.ts';
 
@@ -36,7 +37,7 @@ export const reportCommand: Command = {
     const until = values.until !== undefined ? parseAsOf(values.until, Date.now, 'until') : undefined;
     if (since !== undefined && until !== undefined && until <= since) throw new UsageError('--until must be later than --since');
     const windowFlag = values['conversion-window'];
-    const windowMs = windowFlag !== undefined ? durationToMs(windowFlag) : undefined;
+    const windowMs = windowFlag !== undefined ? parseDuration(windowFlag) : undefined;
     if (windowFlag !== undefined && (windowMs === undefined || windowMs <= 0)) throw new UsageError(`--conversion-window "${windowFlag}" is not a duration: use e.g. 12h, 3d or 2w`);
     return runRuntimeCommand('report', io, async () => {
       const opened = await openWorkspace({ dir: positionals[0] ?? '.', db: values.db, io });

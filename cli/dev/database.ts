@@ -20,6 +20,7 @@ import { manifestSources } from '../../runtime/ingest/workspace.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { maskFields, personalFields } from '../../compiler/contract/personal-data.ts';
 
 /** How many members a segment page shows. */
 export const MEMBER_SAMPLE = 5;
@@ -37,7 +38,6 @@ export interface LiveCounts {
   problem?: string;
 }
 
-export const MASKED = '***';
 
 /** A journey's entries in the preview database: where active ones are, and why finished ones left. */
 export interface JourneyCounts {
@@ -247,7 +247,7 @@ const ROLLBACK = Symbol('rollback');
 /** Materializes traits and segments as of `asOf` in a transaction, reads counts and samples, and rolls back. */
 async function countSegments(db: Database, manifest: Manifest, asOf: number): Promise<LiveCounts> {
   const segments = new Map<string, SegmentCount>();
-  const pii = new Set(Object.entries(manifest.dataModel.customers.fields).filter(([, f]) => f.pii).map(([name]) => name));
+  const pii = personalFields(manifest.dataModel);
   try {
     await db.transaction(async (trx) => {
       await materializeTraits(trx, db.dialect, traitsOf(manifest), asOf);
@@ -259,7 +259,7 @@ async function countSegments(db: Database, manifest: Manifest, asOf: number): Pr
           order by customer_id limit ${MEMBER_SAMPLE}`.execute(trx);
         const ids = members.rows.map((r) => String(r.customer_id));
         const rows = ids.length === 0 ? [] : await trx.selectFrom('customers').selectAll().where('id', 'in', ids).orderBy('id').execute();
-        segments.set(segment.name, { members: run.members, sample: rows.map((row) => masked(row, pii)) });
+        segments.set(segment.name, { members: run.members, sample: rows.map((row) => maskFields(row, pii)) });
       }
       throw ROLLBACK;
     });
@@ -269,8 +269,3 @@ async function countSegments(db: Database, manifest: Manifest, asOf: number): Pr
   return { asOf, segments };
 }
 
-function masked(row: Record<string, unknown>, pii: ReadonlySet<string>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(row)) out[k] = pii.has(k) && v !== null && v !== undefined ? MASKED : v;
-  return out;
-}

@@ -8,6 +8,7 @@ import { OUTBOX } from './outbox.ts';
 import { DELIVERY_CODES, type DeliveryProblem } from './problems.ts';
 import { addSuppression, type SuppressionListReason } from './suppressions.ts';
 import { parseProviderFile, type Provider } from '../webhooks/providers.ts';
+import { offsetInstant } from '../../compiler/contract/core/instants.ts';
 
 /**
  * Engagement reported by a mail provider (a webhook log): delivered, opened, clicked, bounced,
@@ -73,9 +74,7 @@ export function parseEngagementLine(line: string): EngagementRecord | { error: s
 
 function instantOf(raw: unknown): number | undefined {
   if (typeof raw === 'number' && Number.isFinite(raw)) return raw;
-  if (typeof raw !== 'string' || !/(Z|[+-]\d\d:?\d\d)$/i.test(raw.trim())) return undefined;
-  const ms = Date.parse(raw);
-  return Number.isNaN(ms) ? undefined : ms;
+  return typeof raw === 'string' ? offsetInstant(raw) : undefined;
 }
 
 /** Imports a JSON-lines engagement log. Problems name the file and line, never a customer. */

@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { Manifest } from '../../compiler/contract/manifest.ts';
-import { DURATION_MS } from '../../compiler/contract/core/rule-paths.ts';
+import { parseDuration, parseTimeOfDay } from '../../compiler/contract/core/durations.ts';
 import { mailboxAddress } from '../../compiler/contract/mailbox.ts';
 
 /**
@@ -80,18 +80,7 @@ export const DELIVERY_DEFAULTS = {
   linkBase: 'https://links.herald.invalid',
 } as const;
 
-/** `90s`, `5m`, `1.5h`, `7d`, `2w` in milliseconds; undefined for anything else. */
-export function durationToMs(text: string): number | undefined {
-  const m = /^(\d+(?:\.\d+)?)(s|m|h|d|w)$/.exec(text.trim());
-  if (!m) return undefined;
-  return Math.round(Number(m[1]) * DURATION_MS[m[2] as keyof typeof DURATION_MS]);
-}
 
-/** `HH:MM` as minutes since midnight; undefined for anything else. */
-export function timeOfDayToMinutes(text: string): number | undefined {
-  const m = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(text.trim());
-  return m ? Number(m[1]) * 60 + Number(m[2]) : undefined;
-}
 
 /** The address part of `Name <addr@domain>` or `addr@domain`; undefined when it is neither. */
 export const addressOf = mailboxAddress;
@@ -126,7 +115,7 @@ export function normalizeDelivery(
   d: WrittenDelivery,
   context: { timeZone: string; customerFields: Manifest['dataModel']['customers']['fields']; baseDir: string },
 ): DeliverySettings {
-  const ms = (text: string | undefined, fallback: string) => durationToMs(text ?? fallback) ?? durationToMs(fallback)!;
+  const ms = (text: string | undefined, fallback: string) => parseDuration(text ?? fallback) ?? parseDuration(fallback)!;
   const from = d.from ?? DELIVERY_DEFAULTS.from;
   const unsubscribeUrl = trimSlash(d.unsubscribe_url ?? `${DELIVERY_DEFAULTS.linkBase}/unsubscribe`);
   const settings: DeliverySettings = {
@@ -155,8 +144,8 @@ export function normalizeDelivery(
   if (d.reply_to) settings.replyTo = d.reply_to;
   if (d.frequency_cap) settings.frequencyCap = { perDay: d.frequency_cap.per_day };
   if (d.quiet_hours) {
-    const start = timeOfDayToMinutes(d.quiet_hours.start);
-    const end = timeOfDayToMinutes(d.quiet_hours.end);
+    const start = parseTimeOfDay(d.quiet_hours.start);
+    const end = parseTimeOfDay(d.quiet_hours.end);
     if (start !== undefined && end !== undefined && start !== end) {
       settings.quietHours = { start, end, action: d.quiet_hours.action ?? DELIVERY_DEFAULTS.quietHoursAction };
     }

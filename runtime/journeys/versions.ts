@@ -8,7 +8,7 @@
 import type { CompiledCampaign, CompiledJourney } from '../../compiler/contract/journey.ts';
 import type { Manifest, ManifestDefinition } from '../../compiler/contract/manifest.ts';
 import type { Executor } from '../db/database.ts';
-import { ManifestError } from '../manifest.ts';
+import { ManifestError } from '../../compiler/contract/read-manifest.ts';
 
 export interface RuntimeJourney {
   name: string;

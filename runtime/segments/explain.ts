@@ -8,6 +8,7 @@ import { createSegmentSet } from '../eval/segments.ts';
 import type { Database } from '../db/database.ts';
 import { segmentsOf, traitsOf } from '../manifest.ts';
 import { loadCustomer, ruleSchemaOf, storedMembership } from './customer-context.ts';
+import { personalFields } from '../../compiler/contract/personal-data.ts';
 
 /** A value shown in an explanation: masked when it is personal data and not asked for. */
 export type ShownValue =
@@ -93,7 +94,7 @@ interface Masking {
  * order, so a trait built on such a trait is caught too.
  */
 export function piiFields(manifest: Manifest): Set<string> {
-  const pii = new Set(Object.entries(manifest.dataModel.customers.fields).filter(([, f]) => f.pii).map(([name]) => name));
+  const pii = personalFields(manifest.dataModel);
   for (const trait of traitsOf(manifest)) {
     const plan = trait.compiled.plan;
     const rules = plan.kind === 'expression' ? [plan.expression] : plan.kind === 'lifecycle' ? plan.stages.map((s) => s.when) : [];

@@ -25,12 +25,3 @@ function replacer(_key: string, value: unknown): unknown {
   return value;
 }
 
-/**
- * A customer id in a log line: its first characters and a short hash, enough to follow one
- * customer through the logs without writing the id (which may be an e-mail address) itself.
- */
-export function maskId(id: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193) >>> 0;
-  return `${id.slice(0, 2)}…${h.toString(16).padStart(8, '0')}`;
-}

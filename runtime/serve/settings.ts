@@ -1,5 +1,5 @@
 import type { Manifest } from '../../compiler/contract/manifest.ts';
-import { durationToMs } from '../delivery/settings.ts';
+import { parseDuration } from '../../compiler/contract/core/durations.ts';
 
 /**
  * The Workspace's `server` block (schemas/workspace/server.schema.json) as `herald serve` uses it,
@@ -56,7 +56,7 @@ export function serverSettingsOf(manifest: Manifest): ServerSettings {
 }
 
 export function normalizeServer(s: WrittenServer): ServerSettings {
-  const ms = (text: string | undefined, fallback: string) => durationToMs(text ?? fallback) ?? durationToMs(fallback)!;
+  const ms = (text: string | undefined, fallback: string) => parseDuration(text ?? fallback) ?? parseDuration(fallback)!;
   const perSecond = s.rate_limit?.per_second ?? SERVER_DEFAULTS.perSecond;
   return {
     port: s.port ?? SERVER_DEFAULTS.port,

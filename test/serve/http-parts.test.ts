@@ -4,7 +4,8 @@ import { Router } from '../../runtime/serve/http/router.ts';
 import { RateLimiter } from '../../runtime/serve/http/rate-limit.ts';
 import { Metrics } from '../../runtime/serve/metrics.ts';
 import { WriteKeys } from '../../runtime/serve/intake/auth.ts';
-import { jsonLogger, maskId } from '../../runtime/serve/log.ts';
+import { jsonLogger } from '../../runtime/serve/log.ts';
+import { maskId } from '../../compiler/contract/personal-data.ts';
 import type { Route } from '../../runtime/serve/extension.ts';
 
 const route = (method: Route['method'], path: string): Route => ({ method, path, handle: async () => ({ status: 200 }) });

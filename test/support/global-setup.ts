@@ -1,5 +1,6 @@
 import type { TestProject } from 'vitest/node';
 import { startPostgresCluster, type PostgresCluster } from './postgres-cluster.ts';
+import { ensureBuilt } from './built-cli.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -16,6 +17,9 @@ declare module 'vitest' {
  * role must be allowed to CREATE DATABASE.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // Tests that spawn the shipped `herald` (bin/herald.js runs dist/) need dist/ to match the
+  // sources: built once here, before any test file starts, so no two files build it at once.
+  ensureBuilt();
   const external = process.env.HERALD_TEST_POSTGRES_URL;
   if (external) {
     project.provide('heraldPostgres', { url: external });

@@ -8,7 +8,7 @@ import { loadTemplate, readSampleData, renderEmail, sampleRenderInput, type Rend
 import { piiFields } from '../../../runtime/segments/explain.ts';
 import type { TemplateSample } from '../document.ts';
 import { firstLine } from '../errors.ts';
-import { maskId } from '../data/mask.ts';
+import { maskId } from '../../../compiler/contract/personal-data.ts';
 import { unifiedDiff } from './text-diff.ts';
 
 /** One side of a template: its compiled block and the workspace it was compiled from. */

@@ -5,7 +5,8 @@ import type { Definition } from '../../1-load/definition.ts';
 import type { CompiledEntry, CompiledJourneyRule, Reentry } from '../../contract/journey.ts';
 import { checkJourneyRule } from './rules.ts';
 import { checkEventType, reportAt } from './report.ts';
-import { durationMs, parseTime } from './times.ts';
+import { parseTime } from './times.ts';
+import { parseDuration } from '../../contract/core/durations.ts';
 
 export interface RawEntry {
   event?: string;
@@ -34,7 +35,7 @@ export function analyzeEntry(ctx: AnalyzeContext, def: Definition, entry: RawEnt
   const when = entry.when !== undefined ? rule('when', 'the entry `when`', { boolean: true }) : undefined;
   const common: { when?: CompiledJourneyRule; oncePerMs?: number; reentry: Reentry } = { reentry: entry.reentry ?? 'after_exit' };
   if (when) common.when = when;
-  const oncePer = entry.once_per !== undefined ? durationMs(entry.once_per) : undefined;
+  const oncePer = entry.once_per !== undefined ? parseDuration(entry.once_per) : undefined;
   if (oncePer !== undefined) common.oncePerMs = oncePer;
 
   let compiled: CompiledEntry | undefined;
@@ -59,7 +60,7 @@ export function analyzeEntry(ctx: AnalyzeContext, def: Definition, entry: RawEnt
       }
     }
     if (starting) {
-      const c: Extract<CompiledEntry, { kind: 'schedule' }> = { kind: 'schedule', starting, everyMs: durationMs(s.every) ?? 0, ...common };
+      const c: Extract<CompiledEntry, { kind: 'schedule' }> = { kind: 'schedule', starting, everyMs: parseDuration(s.every) ?? 0, ...common };
       if (ending) c.ending = ending;
       if (entry.audience !== undefined) c.audience = entry.audience;
       compiled = c;

@@ -3,7 +3,7 @@ import type { AnalyzeContext, DocPath } from '../context.ts';
 import type { Definition } from '../../1-load/definition.ts';
 import type { CompiledCampaign, CompiledExpectation, CompiledJourney } from '../../contract/journey.ts';
 import { didYouMean, reportAt } from './report.ts';
-import { parseInstant } from './times.ts';
+import { offsetInstant } from '../../contract/core/instants.ts';
 
 export interface RawExpectation {
   at?: string;
@@ -73,7 +73,7 @@ export function analyzeExpectations(
     const e: CompiledExpectation = { index, kind, match: {} };
     for (const key of ['at', 'after'] as const) {
       if (raw[key] === undefined) continue;
-      const t = parseInstant(raw[key]!);
+      const t = offsetInstant(raw[key]!);
       if (t === undefined) fail('HL430', `"${raw[key]}" is not a real instant`, [...at, key]);
       else e[key] = t;
     }
@@ -85,7 +85,7 @@ export function analyzeExpectations(
       e.match.customer = id;
     }
     if (m.sent_at !== undefined) {
-      const t = parseInstant(m.sent_at);
+      const t = offsetInstant(m.sent_at);
       if (t === undefined) fail('HL430', `"${m.sent_at}" is not a real instant`, [...mp, 'sent_at']);
       else e.match.sentAt = t;
     }

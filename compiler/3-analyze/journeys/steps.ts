@@ -10,7 +10,7 @@ import type { GraphStep } from './graph.ts';
 import { checkJourneyRule, literalRule } from './rules.ts';
 import { checkEventType, didYouMean, reportAt } from './report.ts';
 import { checkSplitWeights, checkVariantTargets } from './split.ts';
-import { durationMs, minuteOfDay } from './times.ts';
+import { parseDuration, parseTimeOfDay } from '../../contract/core/durations.ts';
 
 /** A step as written (the schema has checked the shapes). */
 export interface RawStep {
@@ -92,9 +92,9 @@ export function analyzeStep(ctx: AnalyzeContext, def: Definition, name: string, 
       const next = nextName();
       edge(next, [...at, 'next']);
       const w = typeof step.wait === 'string' ? { for: step.wait } : step.wait!;
-      const forMs = w.for !== undefined ? durationMs(w.for) : undefined;
+      const forMs = w.for !== undefined ? parseDuration(w.for) : undefined;
       const until = w.until !== undefined ? rule([...at, 'wait', 'until'], TIMESTAMP, `the \`until\` of step \`${name}\``) : undefined;
-      const atMinute = w.at !== undefined ? minuteOfDay(w.at) : undefined;
+      const atMinute = w.at !== undefined ? parseTimeOfDay(w.at) : undefined;
       waits = (forMs ?? 0) > 0;
       if (next !== undefined) {
         compiled = { kind: 'wait', next };
@@ -108,7 +108,7 @@ export function analyzeStep(ctx: AnalyzeContext, def: Definition, name: string, 
       const w = step.wait_for!;
       edge(step.on_event, [...at, 'on_event']);
       edge(step.on_timeout, [...at, 'on_timeout']);
-      const timeoutMs = durationMs(w.timeout) ?? 0;
+      const timeoutMs = parseDuration(w.timeout) ?? 0;
       const c: Extract<CompiledStep, { kind: 'wait_for' }> = { kind: 'wait_for', timeoutMs, onEvent: step.on_event ?? '', onTimeout: step.on_timeout ?? '' };
       if (w.event !== undefined) {
         if (checkEventType(ctx, def, w.event, [...at, 'wait_for', 'event'])) {
@@ -159,7 +159,7 @@ export function analyzeStep(ctx: AnalyzeContext, def: Definition, name: string, 
       edge(next, [...at, 'next']);
       if (next !== undefined) {
         compiled = { kind: 'send', template: step.send!, next };
-        const expires = step.expires_after !== undefined ? durationMs(step.expires_after) : undefined;
+        const expires = step.expires_after !== undefined ? parseDuration(step.expires_after) : undefined;
         if (expires !== undefined) compiled.expiresAfterMs = expires;
       }
       break;

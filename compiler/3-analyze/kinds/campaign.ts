@@ -5,7 +5,8 @@ import { reportAt } from '../journeys/report.ts';
 import { checkJourneyRule } from '../journeys/rules.ts';
 import { checkSplitWeights, checkVariantTargets } from '../journeys/split.ts';
 import { checkTemplateNeeds, checkTimezoneField, customerTimezoneField } from '../journeys/template-needs.ts';
-import { durationMs, parseTime } from '../journeys/times.ts';
+import { parseTime } from '../journeys/times.ts';
+import { parseDuration } from '../../contract/core/durations.ts';
 import { workspaceTimezone } from './journey.ts';
 import { checkTopic } from '../topics.ts';
 
@@ -78,7 +79,7 @@ export const analyzeCampaign: KindAnalyzer = (def, ctx): CampaignFacts => {
   if (spec.throttle) compiled.throttlePerHour = spec.throttle.per_hour;
   if (spec.topic) compiled.topic = spec.topic;
   if (spec.quiet_hours) compiled.quietHours = spec.quiet_hours;
-  const expires = spec.expires_after !== undefined ? durationMs(spec.expires_after) : undefined;
+  const expires = spec.expires_after !== undefined ? parseDuration(spec.expires_after) : undefined;
   if (expires !== undefined) compiled.expiresAfterMs = expires;
   return { compiled };
 };

@@ -4,7 +4,8 @@ import { diag } from '../../diagnostics/make.ts';
 import { suggest } from '../../diagnostics/suggest.ts';
 import { findRuleSites, ruleRange, type RuleSite } from '../../1-load/rules.ts';
 import type { AnalyzeContext, KindAnalyzer } from '../context.ts';
-import { isTimeZone, suggestTimeZone } from '../../2-validate/time-zone.ts';
+import { suggestTimeZone } from '../../2-validate/time-zone.ts';
+import { isTimeZone } from '../../contract/core/zones.ts';
 
 /** What the Source emitter needs: every rule of the definition, parsed, by its path in the spec. */
 export interface SourceFacts {

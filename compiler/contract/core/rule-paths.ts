@@ -84,15 +84,3 @@ export function durationMs(amount: number, unit: keyof typeof DURATION_MS): numb
   return Math.round(amount * DURATION_MS[unit]);
 }
 
-/**
- * A timestamp literal as epoch milliseconds. A date without a time is midnight UTC, and a time
- * without an offset is UTC (the workspace time zone applies to schedules, not to rule literals, so
- * a rule means the same on every machine).
- */
-export function timestampMs(text: string, dateOnly: boolean): number {
-  // Without an offset a time is UTC too (Date.parse would read it in the machine's zone).
-  const zoned = dateOnly ? `${text}T00:00:00Z` : /(Z|[+-]\d\d(:?\d\d)?)$/i.test(text) ? text : `${text}Z`;
-  const ms = Date.parse(zoned);
-  if (Number.isNaN(ms)) throw new Error(`invalid timestamp literal \`${text}\``);
-  return ms;
-}

@@ -57,14 +57,24 @@ export function zoneOffsets(timezone: string): (naiveLocalMs: number) => number 
   };
 }
 
-/** True when `name` is a time zone this runtime knows. */
-export function isKnownTimezone(name: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: name });
-    return true;
-  } catch {
-    return false;
+const knownZones = new Map<string, boolean>();
+
+/**
+ * True for a time zone the Intl database knows (IANA names and their links, and UTC). Definitions
+ * and customer data may hold any string: answers are remembered, up to a bound.
+ */
+export function isTimeZone(name: string): boolean {
+  let known = knownZones.get(name);
+  if (known === undefined) {
+    try {
+      new Intl.DateTimeFormat('en-GB', { timeZone: name });
+      known = name.trim() === name && name !== '';
+    } catch {
+      known = false;
+    }
+    if (knownZones.size < 10_000) knownZones.set(name, known);
   }
+  return known;
 }
 
 const offsetsByZone = new Map<string, (naive: number) => number>();
