@@ -15,6 +15,11 @@ import { explainCustomer, type CustomerExplanation } from '../../runtime/segment
 import { materializeSegment } from '../../runtime/segments/memberships.ts';
 import { materializeTraits } from '../../runtime/segments/traits.ts';
 import { chooseDatabase } from '../workspace-runtime.ts';
+import { latestEventAt, openSampleDatabase } from '../plan/data/sample-database.ts';
+import { manifestSources } from '../../runtime/ingest/workspace.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { maskFields, personalFields } from '../../compiler/contract/personal-data.ts';
 
 /** How many members a segment page shows. */
@@ -56,14 +61,27 @@ export class PreviewDatabase {
   /** The last problem opening or syncing it (HL560), shown on the pages. */
   problem: string | undefined;
 
+  /** Set for the throwaway database loaded from the workspace's own data files: its folder. */
+  private tmpDir: string | undefined;
+
   constructor(
     readonly url: string,
     private readonly root: string,
     private readonly fixedAsOf?: number,
+    /** Load the workspace's data files into a throwaway database (as `herald plan` does) instead of opening `url`. */
+    private readonly fromWorkspaceFiles = false,
   ) {}
 
   get description(): string {
-    return redactUrl(this.url);
+    return this.fromWorkspaceFiles ? "the workspace's data files (a throwaway database)" : redactUrl(this.url);
+  }
+
+  /** The first customers by id, for template pages that have no preview customers of their own. */
+  async firstCustomers(manifest: Manifest, count: number): Promise<string[]> {
+    const db = await this.ready(manifest);
+    if (!db) return [];
+    const rows = await db.kysely.selectFrom('customers').select('id').orderBy('id').limit(count).execute();
+    return rows.map((r) => String(r.id));
   }
 
   /**
@@ -82,13 +100,15 @@ export class PreviewDatabase {
     }
     if (location.dialect === 'postgres') return new PreviewDatabase(choice.url, root, asOf);
     if (location.path !== ':memory:' && existsSync(location.path)) return new PreviewDatabase(choice.url, root, asOf);
+    // No database yet: the workspace's own data files, loaded once into a throwaway one.
+    if (manifestSources(manifest).length > 0) return new PreviewDatabase('sqlite::memory:', root, asOf, true);
     return undefined;
   }
 
   /** The database with its schema brought up to the manifest's data model; undefined (with `problem` set) when that fails. */
   async ready(manifest: Manifest): Promise<Database | undefined> {
     try {
-      const db = await this.open();
+      const db = await this.open(manifest);
       const schemaKey = canonicalJson([manifest.dataModel, traitTableSpecs(manifest)]);
       if (this.syncedFor !== schemaKey) {
         await syncSchema(db, manifest.dataModel, traitTableSpecs(manifest));
@@ -108,6 +128,8 @@ export class PreviewDatabase {
    */
   async asOf(db: Database): Promise<number> {
     if (this.fixedAsOf !== undefined) return this.fixedAsOf;
+    // Static data files: "now" is their last event, so recent-activity rules see what they hold.
+    if (this.fromWorkspaceFiles) return (await latestEventAt(db)) ?? Math.floor(Date.now() / 60_000) * 60_000;
     return (await lastMaterializedAt(db.kysely)) ?? Math.floor(Date.now() / 60_000) * 60_000;
   }
 
@@ -166,10 +188,21 @@ export class PreviewDatabase {
     this.db = undefined;
     this.opening = undefined;
     await db?.close().catch(() => undefined);
+    if (this.tmpDir) rmSync(this.tmpDir, { recursive: true, force: true });
+    this.tmpDir = undefined;
   }
 
-  private async open(): Promise<Database> {
+  private async open(manifest: Manifest): Promise<Database> {
     if (this.db) return this.db;
+    if (this.fromWorkspaceFiles) {
+      this.opening ??= (async () => {
+        this.tmpDir ??= mkdtempSync(join(tmpdir(), 'herald-dev-'));
+        const sample = await openSampleDatabase(manifest, this.root, this.tmpDir);
+        if (!sample) throw new Error('the workspace has no Source to load data files from');
+        this.db = sample.db;
+        return sample.db;
+      })();
+    }
     this.opening ??= (async () => {
       const db = openDatabase(this.url, { baseDir: this.root });
       try {

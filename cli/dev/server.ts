@@ -106,7 +106,7 @@ export class DevServer {
     const compiled = this.previews.templateOf(ctx.manifest, name);
     const customer = ctx.query.get('customer') ?? '';
     if (!compiled) return send(res, 404, 'text/plain', `no template "${name}"\n`);
-    const preview = await this.previews.render(ctx.manifest, compiled, customer, { showPii: ctx.query.get('pii') === 'show' });
+    const preview = await this.previews.render(ctx.manifest, compiled, customer, { showPii: ctx.query.get('pii') === 'show', ...(ctx.query.get('lang') ? { language: ctx.query.get('lang')! } : {}) });
     if (!preview.ok) return send(res, 422, 'text/html', html`<p style="font-family:sans-serif;color:#b3261e">Cannot preview for ${customer}: ${preview.reason}</p>`.value);
     const mode = ctx.query.get('mode');
     if (mode === 'source') return send(res, 200, 'text/plain', preview.email.html);

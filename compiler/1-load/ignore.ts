@@ -9,8 +9,11 @@ export interface IgnoreRule {
   regex: RegExp;
 }
 
-/** Folders never worth walking: dependencies, build output, VCS metadata, runtime state. */
-export const ALWAYS_IGNORED = new Set(['node_modules', '.git', 'build', 'out', '.herald']);
+/**
+ * Folders never worth walking: dependencies, build output, VCS metadata, runtime state, and
+ * message catalogues (`translations/<language>.yaml`, read by the Templates that name them).
+ */
+export const ALWAYS_IGNORED = new Set(['node_modules', '.git', 'build', 'out', '.herald', 'translations']);
 
 export function parseIgnoreFile(text: string): IgnoreRule[] {
   const rules: IgnoreRule[] = [];

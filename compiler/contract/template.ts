@@ -31,8 +31,19 @@ export const RECOMMENDATION_EXTRA_FIELDS = ['id', 'score'] as const;
 /** Filters Herald adds to nunjucks' built-in ones (see runtime/render/filters.ts). */
 export const HERALD_FILTERS = ['default', 'd', 'date', 'currency', 'number', 'percent', 'track_link', 'initial'] as const;
 
-/** Global functions available in templates. `rule("…")` evaluates a rule-DSL condition for the recipient. */
-export const HERALD_GLOBALS = ['range', 'cycler', 'joiner', 'rule'] as const;
+/**
+ * Global functions available in templates. `rule("…")` evaluates a rule-DSL condition for the
+ * recipient; `t("key", name=value)` is the message `key` in the recipient's language.
+ */
+export const HERALD_GLOBALS = ['range', 'cycler', 'joiner', 'rule', 't'] as const;
+
+/** A template's message catalogues (compiler/3-analyze/templates/translations.ts). */
+export interface TemplateTranslations {
+  /** The template's own language: the fallback for every message. */
+  default: string;
+  /** By language tag, then message key: the message, `{name}` placeholders intact. */
+  messages: Record<string, Record<string, string>>;
+}
 
 /** Names a template may never read: the classic ways out of a template sandbox. */
 export const BLOCKED_NAMES = new Set([
@@ -109,6 +120,10 @@ export interface CompiledTemplate {
   /** Its `rule("…")` conditions, and the part of the rule schema they read (absent when none). */
   rules?: TemplateRule[];
   rule_schema?: RuleSchema;
+  /** The template's own language (`language`, else the language of `locale`). */
+  language?: string;
+  /** Its message catalogues, when it has translations. */
+  translations?: TemplateTranslations;
 }
 
 /**

@@ -8,6 +8,7 @@ import { makeTimestampParser } from './coerce/timestamp.ts';
 import { standardize } from './coerce/standardize.ts';
 import type { Standardizer } from '../../compiler/contract/source.ts';
 import type { Row } from './store/types.ts';
+import { ITEM_ID_PROPERTY, normalizeItemId } from './coerce/item-id.ts';
 
 /** What one source row becomes: a customer, an event, an item (each optional). */
 export interface MappedRow {
@@ -44,6 +45,15 @@ function converter(type: FieldType, parseTimestamp: ReturnType<typeof makeTimest
   };
 }
 
+/** Item ids (items' `id`, events' `item_id`) in their one spelling (coerce/item-id.ts), after coercion. */
+function itemIds(applies: boolean, convert: (value: unknown) => unknown): (value: unknown) => unknown {
+  if (!applies) return convert;
+  return (value) => {
+    const out = convert(value);
+    return typeof out === 'string' ? (normalizeItemId(out) ?? null) : out;
+  };
+}
+
 /**
  * Compiles a Source's mappings once into a function from a raw row to the rows to store, or to a
  * reject with its reason. Order of checks: `reject_when` rules (first match wins), then each
@@ -57,7 +67,7 @@ export function compileRowMapper(source: SourceBlock, model: DataModel, compile:
     Object.entries(block ?? {}).map(([field, rule]) => ({
       field,
       fn: compile(rule),
-      convert: converter(field === 'id' ? 'id' : (fields[field]?.type ?? 'string'), parseTimestamp, source.standardize[`${prefix}.${field}`]),
+      convert: itemIds(prefix === 'items' && field === 'id', converter(field === 'id' ? 'id' : (fields[field]?.type ?? 'string'), parseTimestamp, source.standardize[`${prefix}.${field}`])),
     }));
   const customers = source.customers ? targets(source.customers, model.customers.fields, 'customers') : undefined;
   const items = source.items ? targets(source.items, model.items.fields, 'items') : undefined;
@@ -76,7 +86,7 @@ export function compileRowMapper(source: SourceBlock, model: DataModel, compile:
           convertFor: Object.fromEntries(
             Object.entries(model.events)
               .filter(([, props]) => props[field] !== undefined)
-              .map(([type, props]) => [type, converter(props[field]!.type, parseTimestamp, source.standardize[`events.${field}`])]),
+              .map(([type, props]) => [type, itemIds(field === ITEM_ID_PROPERTY, converter(props[field]!.type, parseTimestamp, source.standardize[`events.${field}`]))]),
           ) as Record<string, (value: unknown) => unknown>,
         })),
       }

@@ -2,6 +2,7 @@ import nunjucks from 'nunjucks';
 import { HERALD_FILTER_FUNCTIONS } from './filters.ts';
 import { isMissing, MissingValueError } from './missing.ts';
 import { evaluateTemplateRule } from './template-rules.ts';
+import { translate } from './translate.ts';
 import { hardenNunjucks } from './sandbox.ts';
 import { speedUpEscape, speedUpFrames } from './fast-frame.ts';
 
@@ -53,6 +54,7 @@ function make(options: nunjucks.ConfigureOptions): nunjucks.Environment {
   env.addGlobal('rule', function rule(this: { ctx: Record<string, unknown> }, expression: string) {
     return evaluateTemplateRule(String(expression), this.ctx);
   });
+  env.addGlobal('t', translate);
   return env;
 }
 

@@ -4,7 +4,8 @@ import type { CompiledTemplate } from '../../compiler/contract/template.ts';
 import { loadCustomer } from '../segments/customer-context.ts';
 import type { RenderInput } from './context.ts';
 import { previewLinks, PREVIEW_LINKS, type LinkSettings } from './preview.ts';
-import { openCartItemIds } from './cart.ts';
+import { basketItem, openCartLines } from './cart.ts';
+import { itemIdLookupKeys, normalizeItemId } from '../ingest/coerce/item-id.ts';
 import { freshFirst } from './popularity.ts';
 import { purchasedItemsByCustomer, scoresByCustomer, segmentsByCustomer } from './batch-reads.ts';
 
@@ -32,8 +33,8 @@ export async function databaseRenderInput(
     ? ((await modelRecommendationsByCustomer(db, manifest, compiled.recommendations.model, [customerId], compiled.recommendations.count)).get(customerId) ?? [])
     : [];
   const recommendations = modelled.length > 0 ? modelled : await popularFromDatabase(db, manifest, compiled.recommendations.count, asOf, events, cache);
-  const cartIds = openCartItemIds(events, asOf);
-  const cart = await itemsById(db, manifest, cartIds);
+  const cartLines = openCartLines(events, asOf);
+  const cart = await itemsById(db, manifest, cartLines.map((l) => l.raw));
   return {
     customer: loaded.context.customer as Record<string, unknown>,
     traits: (loaded.context.traits ?? {}) as Record<string, unknown>,
@@ -41,7 +42,7 @@ export async function databaseRenderInput(
     scores: scored.scores,
     tiers: scored.tiers,
     recommendations,
-    journey: { name: 'preview', step: compiled.name, entry: { event: 'added_to_cart', items: cartIds.map((id) => cart.get(id)).filter((i): i is Record<string, unknown> => i !== undefined) } },
+    journey: { name: 'preview', step: compiled.name, entry: { event: 'added_to_cart', items: cartLines.map((l) => basketItem(l, cart)) } },
     ...previewLinks(compiled.name, customerId, links),
   };
 }
@@ -151,7 +152,7 @@ export async function itemsById(db: Database, manifest: Manifest, ids: string[])
   const out = new Map<string, Record<string, unknown>>();
   if (ids.length === 0) return out;
   const columns = ['id', ...Object.keys(manifest.dataModel.items.fields)];
-  const rows = await db.kysely.selectFrom('items').select(columns).where('id', 'in', [...new Set(ids)]).execute();
+  const rows = await db.kysely.selectFrom('items').select(columns).where('id', 'in', itemIdLookupKeys(ids)).execute();
   for (const row of rows) {
     const item: Record<string, unknown> = {};
     for (const c of columns) {
@@ -160,7 +161,10 @@ export async function itemsById(db: Database, manifest: Manifest, ids: string[])
       // Drivers return numeric columns as strings on PostgreSQL (bigint, numeric).
       item[c] = c !== 'id' && manifest.dataModel.items.fields[c]?.type === 'number' && typeof v === 'string' ? Number(v) : v;
     }
+    // Under the stored id and its normal form: callers ask with either (ingest/coerce/item-id.ts).
     out.set(String(row.id), item);
+    const normal = normalizeItemId(row.id);
+    if (normal !== undefined && !out.has(normal)) out.set(normal, item);
   }
   return out;
 }

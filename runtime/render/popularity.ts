@@ -1,3 +1,6 @@
+import { normalizeItemId } from '../ingest/coerce/item-id.ts';
+import { catalogueById } from './cart.ts';
+
 /**
  * The fallback for `recommendations` until a recommendations model has scored the customer: the
  * items the most customers bought, then by units bought, then by id, so one wholesale order of
@@ -43,17 +46,17 @@ export function popularItems(
   for (const e of events) {
     if ((e.type ?? purchase) !== purchase) continue;
     const props = e.properties ?? (e as Record<string, unknown>);
-    const id = props.item_id;
-    if (id === undefined || id === null) continue;
+    const id = normalizeItemId(props.item_id);
+    if (id === undefined) continue;
     const q = Number(props.quantity);
     const who = String(e.customer ?? e.customer_id ?? '');
-    const s = stats.get(String(id)) ?? { buyers: new Set<string>(), units: 0 };
+    const s = stats.get(id) ?? { buyers: new Set<string>(), units: 0 };
     s.buyers.add(who);
     s.units += Number.isFinite(q) && q > 0 ? q : 1;
-    stats.set(String(id), s);
-    if (options.excludeBoughtBy !== undefined && who === options.excludeBoughtBy) boughtByCustomer.add(String(id));
+    stats.set(id, s);
+    if (options.excludeBoughtBy !== undefined && who === options.excludeBoughtBy) boughtByCustomer.add(id);
   }
-  const byId = new Map(items.map((i) => [String(i.id), i]));
+  const byId = catalogueById(items);
   const ranked = [...stats.entries()]
     .filter(([id]) => byId.has(id))
     .map(([id, s]) => ({ id, buyers: s.buyers.size, units: s.units }))

@@ -1,7 +1,8 @@
 import type { CompiledTemplate } from '../../compiler/contract/template.ts';
 import type { RenderInput } from './context.ts';
 import { popularItems } from './popularity.ts';
-import { openCartItemIds } from './cart.ts';
+import { basketItem, catalogueById, openCartLines } from './cart.ts';
+import { normalizeItemId } from '../ingest/coerce/item-id.ts';
 import type { SampleData } from './sample-data.ts';
 import { LinkSigner } from '../recipient/tokens.ts';
 import { previewSecret } from '../recipient/secret.ts';
@@ -47,13 +48,16 @@ export function previewLinks(template: string, customerId: string, links: LinkSe
 export function sampleRenderInput(compiled: CompiledTemplate, sample: SampleData, customerId: string, links: LinkSettings = PREVIEW_LINKS, asOf = Number.MAX_SAFE_INTEGER): RenderInput | undefined {
   const customer = sample.customers.find((c) => String(c.id) === customerId);
   if (!customer) return undefined;
-  const itemsById = new Map(sample.items.map((i) => [String(i.id), i]));
-  const listed = sample.recommendations[customerId]?.map((id) => itemsById.get(String(id))).filter((i): i is Record<string, unknown> => i !== undefined);
+  const itemsById = catalogueById(sample.items);
+  const listed = sample.recommendations[customerId]?.map((id) => itemsById.get(normalizeItemId(id) ?? '')).filter((i): i is Record<string, unknown> => i !== undefined);
   const recommendations = listed && listed.length > 0 ? listed.slice(0, compiled.recommendations.count) : popularItems(sample.events, sample.items, compiled.recommendations.count, { excludeBoughtBy: customerId });
   const mine = sample.events
     .filter((e) => (e.customer ?? e.customer_id) === customerId)
-    .map((e) => ({ type: e.type, at: (e as { at?: unknown }).at, item_id: (e.properties ?? (e as Record<string, unknown>)).item_id }));
-  const cart = openCartItemIds(mine, asOf).map((id) => itemsById.get(id)).filter((i): i is Record<string, unknown> => i !== undefined);
+    .map((e) => {
+      const props = e.properties ?? (e as Record<string, unknown>);
+      return { type: e.type, at: (e as { at?: unknown }).at, item_id: props.item_id, price: props.price, name: props.name };
+    });
+  const cart = openCartLines(mine, asOf).map((line) => basketItem(line, itemsById));
   return {
     customer,
     traits: sample.traits[customerId] ?? {},

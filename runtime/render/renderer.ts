@@ -6,6 +6,7 @@ import { environments } from './environment.ts';
 import { MissingValueError } from './missing.ts';
 import { withSettings, type FormatSettings } from './settings.ts';
 import { compileTemplateRules } from './template-rules.ts';
+import { emailLanguage, withHtmlLanguage } from './translate.ts';
 import type { CompiledRule } from '../eval/rule.ts';
 
 /**
@@ -108,7 +109,7 @@ export function renderEmail(template: LoadedTemplate, input: RenderInput | Rende
       }
       const subject = oneLine(parts ? parts.subject : template.subject.render(ctx as unknown as object));
       part = 'html';
-      const html = template.html.render(ctx as unknown as object);
+      const html = withHtmlLanguage(template.html.render(ctx as unknown as object), settings.locale, settings.dir ?? 'ltr');
       part = 'text';
       const text = tidyText(parts ? parts.text : template.text.render(ctx as unknown as object));
       const email: RenderedEmail = { subject, html, text };
@@ -123,11 +124,16 @@ export function renderEmail(template: LoadedTemplate, input: RenderInput | Rende
   }
 }
 
-function formatSettings(template: LoadedTemplate, ctx: RenderContext, options: RenderOptions): FormatSettings {
+/**
+ * The customer's locale picks the email's language among the template's (translate.ts); dates
+ * and money follow the language actually used.
+ */
+function formatSettings(template: LoadedTemplate, ctx: RenderContext, options: RenderOptions): FormatSettings & { dir?: 'ltr' | 'rtl' } {
   const compiled = template.compiled;
-  const locale = typeof ctx.customer.locale === 'string' ? ctx.customer.locale : compiled.locale;
+  const language = emailLanguage(compiled, ctx.customer.locale);
   const timeZone = typeof ctx.customer.timezone === 'string' ? ctx.customer.timezone : (compiled.timezone ?? options.timeZone ?? 'UTC');
-  const settings: FormatSettings = { locale, timeZone, currency: compiled.currency };
+  const settings: FormatSettings & { dir?: 'ltr' | 'rtl' } = { locale: language.locale, timeZone, currency: compiled.currency, language: language.language, dir: language.dir };
+  if (language.messages) settings.messages = language.messages;
   if (template.rules.size > 0) settings.rules = { compiled: template.rules, asOf: options.asOf ?? Date.now() };
   return settings;
 }
@@ -136,9 +142,10 @@ function oneLine(s: string): string {
   return /\s\s|[\t\n\r]/.test(s) ? s.replace(/\s+/g, ' ').trim() : s.trim();
 }
 
-/** Blank lines left by loops and conditionals collapse to one. */
+/** Blank lines left by loops and conditionals collapse to one; lines lose the spaces tags left at their ends. */
 function tidyText(s: string): string {
-  const tidy = s.includes('\n\n\n') || /\n[ \t]+\n/.test(s) ? s.replace(/\n(?:[ \t]*\n){2,}/g, '\n\n') : s;
+  const trimmed = /^[ \t]|[ \t]$/m.test(s) ? s.replace(/^[ \t]+|[ \t]+$/gm, '') : s;
+  const tidy = trimmed.includes('\n\n\n') ? trimmed.replace(/\n{3,}/g, '\n\n') : trimmed;
   return tidy.trim() + '\n';
 }
 

@@ -10,6 +10,10 @@ export interface FormatSettings {
   currency: string;
   /** The template's compiled `rule()` conditions and the instant they are evaluated as of. */
   rules?: { compiled: ReadonlyMap<string, CompiledRule>; asOf: number };
+  /** The language the email is written in (a catalogue's tag, or the template's own language). */
+  language?: string;
+  /** Message catalogues to read `t()` from, the chosen language's first, then its fallbacks. */
+  messages?: ReadonlyArray<Readonly<Record<string, string>>>;
 }
 
 let current: FormatSettings = { locale: 'en-GB', timeZone: 'UTC', currency: 'GBP' };

@@ -3,6 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { bodyOf, cssRules, normalizeHtml, renderPerRecipient } from './helpers.ts';
 import { compileTemplates, recipientsOf, templateWorkspaces, type WorkspaceTemplate } from '../templates/workspaces.ts';
+import { emailLanguage } from '../../runtime/render/translate.ts';
 import { loadTemplate, renderEmail, type LoadedTemplate, type RenderInput } from '../../runtime/render/index.ts';
 import { stopMjmlWorker } from '../../compiler/3-analyze/templates/index.ts';
 
@@ -20,9 +21,10 @@ async function expectSame(t: WorkspaceTemplate, loaded: LoadedTemplate, input: R
   const fast = renderEmail(loaded, input, { timeZone: workspaceZone, asOf: AS_OF });
   if (!fast.ok) throw new Error(fast.reason);
   const compiled = t.compiled;
-  const locale = typeof input.customer.locale === 'string' ? input.customer.locale : compiled.locale;
+  const language = emailLanguage(compiled, input.customer.locale);
+  const locale = language.locale;
   const timeZone = typeof input.customer.timezone === 'string' ? input.customer.timezone : (compiled.timezone ?? workspaceZone);
-  const settings = { locale, timeZone, currency: compiled.currency, ...(loaded.rules.size > 0 ? { rules: { compiled: loaded.rules, asOf: AS_OF } } : {}) };
+  const settings = { locale, timeZone, currency: compiled.currency, language: language.language, ...(language.messages ? { messages: language.messages } : {}), ...(loaded.rules.size > 0 ? { rules: { compiled: loaded.rules, asOf: AS_OF } } : {}) };
   const slow = await renderPerRecipient(t.mjmlSource, input, settings);
   // Tracking parameters are added to links after MJML, at build time (tested on their own).
   const untracked = (html: string) => html.replace(/(\?|&amp;|&)utm_[a-z]+=[^&"#<\s]*/g, '');

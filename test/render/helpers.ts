@@ -9,6 +9,9 @@ import { buildRenderContext, type RenderInput } from '../../runtime/render/index
 import { HERALD_FILTER_FUNCTIONS } from '../../runtime/render/filters.ts';
 import { withSettings, type FormatSettings } from '../../runtime/render/settings.ts';
 import { evaluateTemplateRule } from '../../runtime/render/template-rules.ts';
+import { translate, withHtmlLanguage } from '../../runtime/render/translate.ts';
+import { finishHtml } from '../../compiler/3-analyze/templates/html-finish.ts';
+import { textDirection } from '../../compiler/contract/languages.ts';
 
 export interface TwoWays {
   compiled: CompiledTemplate;
@@ -44,6 +47,7 @@ export async function renderPerRecipient(mjmlSource: string, input: RenderInput,
   referenceEnv ??= (() => {
     const env = new nunjucks.Environment([], { autoescape: true });
     for (const [name, fn] of Object.entries(HERALD_FILTER_FUNCTIONS)) env.addFilter(name, fn as (...args: unknown[]) => unknown);
+    env.addGlobal('t', translate);
     env.addGlobal('rule', function rule(this: { ctx: Record<string, unknown> }, expression: string) {
       return evaluateTemplateRule(expression, this.ctx);
     });
@@ -52,7 +56,9 @@ export async function renderPerRecipient(mjmlSource: string, input: RenderInput,
   const ctx = buildRenderContext(input);
   const mjml = withSettings(settings, () => referenceEnv!.renderString(mjmlSource, ctx as unknown as object));
   const result = await mjml2html(mjml, { validationLevel: 'soft' });
-  return result.html;
+  // What the build does to MJML's HTML (compiler/3-analyze/templates/html-finish.ts), and the language the
+  // renderer sets (runtime/render/translate.ts): both are tested on their own.
+  return withHtmlLanguage(finishHtml(result.html), settings.locale, textDirection(settings.language ?? settings.locale));
 }
 
 /**

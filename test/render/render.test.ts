@@ -77,12 +77,19 @@ describe('rendering one recipient', () => {
     expect(r).toEqual({ ok: true, email: expect.objectContaining({ html: '<p></p>' }) });
   });
 
-  it('formats dates and money in the customer locale and time zone', () => {
-    const t = loadTemplate(raw('{{ customer.signup_at | date("datetime") }} | {{ 1234.5 | currency }} | {{ 1234.5 | currency("EUR") }} | {{ 0.256 | percent }}'));
+  it("formats dates and money in the customer's locale when the email is in their language, and in their time zone", () => {
+    const source = '{{ customer.signup_at | date("datetime") }} | {{ 1234.5 | currency }} | {{ 1234.5 | currency("EUR") }} | {{ 0.256 | percent }}';
+    const t = loadTemplate(raw(source));
     const uk = renderEmail(t, { ...base, customer: { id: 'c1', signup_at: '2026-01-05T23:30:00Z', locale: 'en-GB', timezone: 'Europe/London' } });
     const fr = renderEmail(t, { ...base, customer: { id: 'c2', signup_at: '2026-01-05T23:30:00Z', locale: 'fr-FR', timezone: 'Asia/Tokyo' } });
     expect(uk.ok && uk.email.html).toBe('5 January 2026 at 23:30 | £1,234.50 | €1,234.50 | 26%');
-    expect(fr.ok && fr.email.html.replace(/\u202f|\u00a0/g, ' ')).toBe('6 janvier 2026 à 08:30 | 1 234,50 £GB | 1 234,50 € | 26 %');
+    // An English email reads English dates and money, in the customer's time zone.
+    expect(fr.ok && fr.email.html).toBe('6 January 2026 at 08:30 | £1,234.50 | €1,234.50 | 26%');
+    const french = loadTemplate({ ...raw(source), locale: 'fr-FR' });
+    const frFr = renderEmail(french, { ...base, customer: { id: 'c2', signup_at: '2026-01-05T23:30:00Z', locale: 'fr-CA', timezone: 'Asia/Tokyo' } });
+    expect(frFr.ok && frFr.email.html.replace(/\u202f|\u00a0/g, ' ')).toBe(
+      `6 janvier 2026 à 08 h 30 | ${new Intl.NumberFormat('fr-CA', { style: 'currency', currency: 'GBP' }).format(1234.5).replace(/\u202f|\u00a0/g, ' ')} | ${new Intl.NumberFormat('fr-CA', { style: 'currency', currency: 'EUR' }).format(1234.5).replace(/\u202f|\u00a0/g, ' ')} | 26 %`,
+    );
   });
 
   it('evaluates rule() conditions with the rule evaluator, as of the render instant', () => {

@@ -40,3 +40,6 @@ export const CHROMIUM = outsideProgram(DEFAULT_CHROMIUM, existsSync(DEFAULT_CHRO
 
 /** util-linux `script`, which runs a command on a pseudo-terminal, for the interactive prompt tests. */
 export const SCRIPT = outsideProgram('`script` (util-linux)', spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0, 'apt-get install -y bsdutils');
+
+/** Debian's SpamAssassin, for the test that scores a sample of flagship emails offline (`-t -L`). */
+export const SPAMASSASSIN = outsideProgram('spamassassin', spawnSync('spamassassin', ['--version'], { encoding: 'utf8' }).status === 0, 'apt-get install -y spamassassin');

@@ -4,7 +4,8 @@ import { runPipeline } from '../../compiler/index.ts';
 import type { TemplateFacts } from '../../compiler/3-analyze/kinds/template.ts';
 import type { CompiledTemplate } from '../../compiler/3-analyze/templates/index.ts';
 import type { Manifest } from '../../compiler/contract/manifest.ts';
-import { readSampleData, sampleRenderInput, PREVIEW_LINKS, messageToken, type RenderInput, type SampleData } from '../../runtime/render/index.ts';
+import { previewLinks } from '../../runtime/render/preview.ts';
+import { readSampleData, sampleRenderInput, PREVIEW_LINKS, type RenderInput, type SampleData } from '../../runtime/render/index.ts';
 
 /** The flagship workspace and every example that has templates: what "every template" means in tests. */
 export function templateWorkspaces(): string[] {
@@ -70,16 +71,11 @@ export function recipientsOf(t: WorkspaceTemplate): Array<{ id: string; input: R
   if (t.sample && t.compiled.sample_customers.length > 0) {
     return t.compiled.sample_customers.map((id) => ({ id, input: sampleRenderInput(t.compiled, t.sample!, id)! })).filter((r) => r.input !== undefined);
   }
-  const token = messageToken(t.compiled.name, 'preview');
   return [
     {
       id: 'preview',
-      input: {
-        customer: { id: 'preview', first_name: 'Alex', email: 'alex@example.test' },
-        unsubscribe_url: `${PREVIEW_LINKS.baseUrl}/unsubscribe/${token}`,
-        preferences_url: `${PREVIEW_LINKS.baseUrl}/preferences/${token}`,
-        message_id: `${token}@${PREVIEW_LINKS.messageDomain}`,
-      },
+      // The links a preview gets (as `herald render` makes them), so both render the same email.
+      input: { customer: { id: 'preview', first_name: 'Alex', email: 'alex@example.test' }, ...previewLinks(t.compiled.name, 'preview', PREVIEW_LINKS) },
     },
   ];
 }

@@ -14,9 +14,14 @@ export async function templatePage(ctx: PageContext, name: string): Promise<Page
   const compiled = def?.compiled as CompiledTemplate | undefined;
   if (!def || !compiled) return notFound('Template', name, ctx.manifest);
   const typed = ctx.query.get('customer')?.trim();
-  const customers = typed ? [typed] : ctx.previews.defaultCustomers(compiled);
+  const customers = typed ? [typed] : await ctx.previews.defaultCustomers(compiled, ctx.manifest);
   const showPii = ctx.query.get('pii') === 'show';
   const previews = await Promise.all(customers.map((c) => ctx.previews.render(ctx.manifest, compiled, c, { showPii })));
+  // A translated template: the first customer once more in each of its languages.
+  const languages = compiled.translations ? Object.keys(compiled.translations.messages).sort() : [];
+  if (customers.length > 0) {
+    for (const language of languages) previews.push(await ctx.previews.render(ctx.manifest, compiled, customers[0]!, { showPii, language }));
+  }
   const version = (def.compiledHash ?? '').slice(7, 19);
   return {
     title: `template ${name}`,
@@ -29,7 +34,7 @@ ${graphLinks(def)}
   <button type="submit">Preview</button>
   ${typed ? html`<a href="${path('templates', name)}">sample customers</a>` : ''}
 </form>
-${customers.length === 0 ? html`<p class="muted">No preview customers: add <code>sample_customers</code> and <code>sample_data</code> to the template, or type a customer id.</p>` : ''}
+${customers.length === 0 ? html`<p class="muted">No preview customers: the workspace has no data files, Test customers or sample data; add <code>sample_customers</code> and <code>sample_data</code> to the template, or type a customer id.</p>` : ''}
 ${previews.map((p) => previewCard(name, p, version, showPii))}`,
   };
 }
@@ -40,12 +45,13 @@ function previewCard(template: string, preview: EmailPreview, version: string, s
   }
   const src = (mode: string) => {
     const params = new URLSearchParams({ customer: preview.customer, v: version });
+    if (preview.language) params.set('lang', preview.language);
     if (mode !== 'light') params.set('mode', mode);
     if (showPii) params.set('pii', 'show');
     return `${path('templates', template, 'email')}?${params}`;
   };
-  return html`<section class="card preview" data-customer="${preview.customer}">
-  <h2>${preview.customer} <span class="muted">from the ${preview.source}${preview.masked ? ', personal data masked' : ''}</span></h2>
+  return html`<section class="card preview" data-customer="${preview.customer}"${preview.language ? html` data-language="${preview.language}"` : ''}>
+  <h2>${preview.customer}${preview.language ? html` in ${preview.language}` : ''} <span class="muted">from the ${preview.source}${preview.masked ? ', personal data masked' : ''}</span></h2>
   ${envelope(preview.email)}
   <div class="grid">
     <div class="frame desktop"><span class="muted">desktop</span><iframe title="desktop" src="${src('light')}" loading="lazy"></iframe></div>

@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../../diagnostics/diagnostic.ts';
 import type { CompiledTemplate } from '../../contract/template.ts';
 import { htmlToText } from './html-text.ts';
+import { finishHtml } from './html-finish.ts';
 import { trackLinks, utmQuery } from './links.ts';
 import { trackedLinks } from './tracked-links.ts';
 import { checkBalance } from './markup.ts';
@@ -48,13 +49,15 @@ export function buildTemplate(prepared: PreparedTemplate, variables: string[] = 
     return { diagnostics };
   }
 
-  let html = result.html;
+  let html = finishHtml(result.html);
   const utm = spec.utm ? { query: utmQuery(spec.utm, prepared.input.name), domains: spec.utm.domains ?? [] } : undefined;
   if (utm) {
     p.replacedTokens = new Set();
     html = trackLinks({ html, utm, prefix: p.prefix, originals: p.originals, replaced: p.replacedTokens });
   }
-  const text = htmlToText(html);
+  // Links compare by their source: each `{{ item.id }}` is its own token in the protected HTML.
+  const tokens = new RegExp(`${p.prefix}(\\d+)X`, 'g');
+  const text = htmlToText(html, (href) => href.replace(tokens, (m, i: string) => p.originals[Number(i)] ?? m));
   const restoredHtml = restore(html, p);
   const restoredText = restore(text, p).html;
   for (const i of restoredHtml.lost.concat(restoredHtml.duplicated)) {
@@ -97,6 +100,10 @@ export function buildTemplate(prepared: PreparedTemplate, variables: string[] = 
   if (prepared.rules && prepared.ruleSchema) {
     compiled.rules = prepared.rules;
     compiled.rule_schema = prepared.ruleSchema;
+  }
+  compiled.language = prepared.language;
+  if (prepared.translations && prepared.translations.messages[prepared.translations.default]) {
+    compiled.translations = { default: prepared.translations.default, messages: prepared.translations.messages };
   }
   if (spec.sample_data) compiled.sample_data = posixJoin(prepared.input.yamlFile.path, spec.sample_data);
   return { compiled, diagnostics };

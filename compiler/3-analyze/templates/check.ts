@@ -8,6 +8,8 @@ import { offsetOfLine } from './source-map.ts';
 import { checkVariables, type TemplateNames } from './variables.ts';
 import { checkRuleCall, findRuleCalls, ruleSchemaFor } from './template-rules.ts';
 import type { TemplateRule } from '../../contract/template.ts';
+import { checkEmptyLists } from './empty-lists.ts';
+import { checkTranslationCalls } from './translation-calls.ts';
 
 export type { TemplateNames } from './variables.ts';
 
@@ -43,6 +45,12 @@ export function checkTemplate(prepared: PreparedTemplate, names: TemplateNames):
       diagnostics.push(diagAt(prepared, mapped, p.code, p.message, offsetOfLine(src, p.line + 1, p.column), p.length, p.help));
     }
     for (const v of report.paths) variables.add(v);
+    for (const p of checkTranslationCalls(parsed.ast!, prepared.translations)) {
+      diagnostics.push(diagAt(prepared, mapped, p.code, p.message, offsetOfLine(src, p.node.lineno + 1, p.node.colno), p.length, p.help));
+    }
+    for (const p of checkEmptyLists(parsed.ast!)) {
+      diagnostics.push(diagAt(prepared, mapped, p.code, p.message, offsetOfLine(src, p.line + 1, p.column), p.length, p.help));
+    }
     const found = findRuleCalls(parsed.ast!);
     const problems = [...found.problems];
     for (const call of found.calls) {

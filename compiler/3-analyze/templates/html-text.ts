@@ -5,7 +5,7 @@
  */
 const BLOCK_END = /<\/(p|div|tr|table|h[1-6]|li|ul|ol|blockquote|section|article|header|footer)\s*>|<br\s*\/?>|<hr\b[^>]*>/gi;
 
-export function htmlToText(html: string): string {
+export function htmlToText(html: string, canonical: (s: string) => string = (s) => s): string {
   let s = html;
   const body = /<body\b[^>]*>([\s\S]*)<\/body>/i.exec(s);
   if (body) s = body[1]!;
@@ -13,9 +13,19 @@ export function htmlToText(html: string): string {
   s = s.replace(/<(style|script|head|title)\b[\s\S]*?<\/\1\s*>/gi, '');
   // Hidden text (the preheader) belongs in the inbox preview, not in the text part.
   s = s.replace(/<div\b[^>]*display:\s*none[^>]*>[\s\S]*?<\/div>/gi, '');
+  // Line breaks in the markup are not line breaks in the text: only blocks and <br> are.
+  s = s.replace(/\s+/g, ' ');
+  // A linked picture whose target a text link also names (a product's picture and its name) would
+  // print the product twice: the text part keeps the text link only.
+  const textLinked = new Set<string>();
+  for (const m of s.matchAll(/<a\b([^>]*)>([\s\S]*?)<\/a\s*>/gi)) {
+    const href = /\shref\s*=\s*"([^"]*)"/i.exec(` ${m[1]}`)?.[1];
+    if (href && inlineText(m[2]!) !== '') textLinked.add(canonical(href));
+  }
   s = s.replace(/<a\b([^>]*)>([\s\S]*?)<\/a\s*>/gi, (_m, attrs: string, inner: string) => {
     const href = /\shref\s*=\s*"([^"]*)"/i.exec(` ${attrs}`)?.[1] ?? '';
     let label = inlineText(inner);
+    if (label === '' && textLinked.has(canonical(href))) return '';
     if (label === '') label = /\salt\s*=\s*"([^"]*)"/i.exec(inner)?.[1]?.trim() ?? '';
     if (href === '' || href.startsWith('#')) return label;
     const url = href.replace(/^mailto:/i, '');

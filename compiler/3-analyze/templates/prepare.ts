@@ -9,6 +9,8 @@ import { isInlineMjml, type TemplateSpec } from './spec.ts';
 import { mappedYamlString } from './yaml-string.ts';
 import type { TemplateRule } from '../../contract/template.ts';
 import type { RuleSchema } from '../../contract/core/rule-paths.ts';
+import { loadTranslations, type LoadedTranslations } from './translations.ts';
+import { baseLanguage } from '../../contract/languages.ts';
 
 /** One Template definition, as the compiler's template steps need it. */
 export interface TemplateInput {
@@ -36,6 +38,10 @@ export interface PreparedTemplate {
   /** Set by checkTemplate: the template's checked `rule("…")` conditions and what they read. */
   rules?: TemplateRule[];
   ruleSchema?: RuleSchema;
+  /** The language the template is written in (`language`, else the language of `locale`). */
+  language: string;
+  /** Its message catalogues, when `translations` names a folder. */
+  translations?: LoadedTranslations;
 }
 
 export function prepareTemplate(input: TemplateInput): PreparedTemplate {
@@ -67,8 +73,23 @@ export function prepareTemplate(input: TemplateInput): PreparedTemplate {
     files: [...new Set([yamlPath, ...assembled.files])].sort(),
     sources,
     diagnostics: [],
+    language: input.spec.language ?? baseLanguage(input.spec.locale ?? 'en-GB'),
   };
   if (input.spec.preheader !== undefined) prepared.preheader = specString('preheader');
+  if (input.spec.translations !== undefined) {
+    const path = [...input.specPath, 'translations'];
+    const translations = loadTranslations({
+      root: input.root,
+      yamlPath,
+      folder: input.spec.translations,
+      language: prepared.language,
+      namedAt: { file: input.yamlFile, offset: valueOffset(input, path), length: input.spec.translations.length },
+    });
+    prepared.translations = translations;
+    prepared.diagnostics.push(...translations.diagnostics);
+    for (const [language, where] of translations.positions) if (language) sources.set(where.file.path, where.file);
+    prepared.files = [...new Set([...prepared.files, ...translations.files])].sort();
+  }
   for (const p of assembled.problems) {
     const details: { file: string; range: ReturnType<typeof rangeAt>; help?: string } = { file: p.file, range: rangeIn(prepared, { file: p.file, offset: p.offset }, p.length) };
     if (p.help) details.help = p.help;

@@ -9,6 +9,10 @@ export interface TemplateSpec {
   from?: string;
   reply_to?: string;
   locale?: string;
+  /** The language the template is written in (default: the language of `locale`). */
+  language?: string;
+  /** A folder (relative to the YAML file) of message catalogues, one `<language>.yaml` each. */
+  translations?: string;
   currency?: string;
   timezone?: string;
   utm?: UtmSettings;

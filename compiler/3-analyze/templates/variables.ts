@@ -50,7 +50,7 @@ const ROOTS = new Set<string>(CONTEXT_ROOTS);
 const SCALAR_ROOTS = new Set(['unsubscribe_url', 'preferences_url', 'message_id']);
 const LOADING_TAGS: Record<string, string> = { Include: 'include', Extends: 'extends', Import: 'import', FromImport: 'from' };
 
-interface Part {
+export interface Part {
   name: string | number;
   node: NjNode;
 }
@@ -262,7 +262,7 @@ function lookupLocal(scopes: Array<Map<string, LocalKind>>, name: string): Local
 }
 
 /** `a.b[0].c` as parts, when every member is a literal; undefined for dynamic members. */
-function chainOf(node: NjNode): Part[] | undefined {
+export function chainOf(node: NjNode): Part[] | undefined {
   if (node.typename === 'Symbol') return [{ name: String(node.value), node }];
   if (node.typename !== 'LookupVal') return undefined;
   const val = node.val as NjNode;

@@ -1,7 +1,42 @@
 import type { CodeEntry } from './types.ts';
 
-/** Codes HL349 and HL35x (template analysis) and HL42x (MJML compilation). */
+/** Codes HL344–HL349 and HL35x (template analysis) and HL42x (MJML compilation). */
 export const templatesCodes: CodeEntry[] = [
+  {
+    code: 'HL344',
+    title: 'loop without an empty case',
+    severity: 'warning',
+    explanation:
+      'A template loops over a list from the render context (`journey.entry.items`, `recommendations`, a list trait) and says nothing when the list is empty, so the email can promise a basket or a selection and show none. Say what an empty list shows with the loop\'s `{% else %}` branch (`{% for item in journey.entry.items %}…{% else %}Your basket is saved.{% endfor %}`), or put the block, with the sentence that announces it, inside `{% if journey.entry.items %}…{% endif %}`.',
+  },
+  {
+    code: 'HL345',
+    title: 'unknown message key',
+    severity: 'error',
+    explanation:
+      "A template calls `t('key')` for a message its translations do not have in the template's own language (the fallback for every other language), or calls `t()` in a template without `translations`. The key must be a string literal, so it can be checked: `{{ t('cart.heading', name=customer.first_name) }}`. Add the message to `<translations>/<language>.yaml`, or fix the key (the message suggests the closest one).",
+  },
+  {
+    code: 'HL346',
+    title: 'translation missing in a language',
+    severity: 'warning',
+    explanation:
+      "A language's catalogue lacks a message the template's own language has (customers of that language would read that sentence in the fallback language), or has a message the template's own language does not (it is never shown). Translate the message in the named file, or remove the stray one.",
+  },
+  {
+    code: 'HL347',
+    title: 'message placeholder mismatch',
+    severity: 'error',
+    explanation:
+      "A message names a placeholder (`{name}`) that the call does not pass (`t('greeting')` for `Hello {name}`), or a translation names a placeholder its message in the template's own language does not have. The placeholder would be printed as written. Pass it, `{{ t('greeting', name=customer.first_name | default('there')) }}`, or correct the translation.",
+  },
+  {
+    code: 'HL348',
+    title: 'translation catalogue problem',
+    severity: 'error',
+    explanation:
+      "The template's `translations` folder is missing or outside the workspace, lacks the catalogue of the template's own language (`language`, else the language of `locale`), or a catalogue is not a YAML mapping of message keys to text, or its file is not named after a language (`de.yaml`, `pt-BR.yaml`).",
+  },
   {
     code: 'HL349',
     title: 'invalid rule() in a template',

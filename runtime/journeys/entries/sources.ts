@@ -12,6 +12,8 @@ import { chunks, eventDecoder } from '../customers.ts';
 import type { JourneyRules } from '../rules.ts';
 import { occurrencesIn } from '../times.ts';
 import type { Candidate } from './admit.ts';
+import { basketItem } from '../../render/cart.ts';
+import { ITEM_ID_PROPERTY, itemIdLookupKeys, normalizeItemId } from '../../ingest/coerce/item-id.ts';
 
 const PAGE = 2000;
 
@@ -34,7 +36,7 @@ export async function* eventCandidates(db: Executor, manifest: Manifest, rules: 
     const events = rows.map(decodeEvent);
     after = { at: events[events.length - 1]!.at, id: events[events.length - 1]!.id };
     const accepted = entry.where ? events.filter((e) => rules.eventHolds(entry.where!, e)) : events;
-    const items = withItems ? await itemsById(db, manifest, accepted.map((e) => e.item_id).filter((v): v is string => typeof v === 'string')) : undefined;
+    const items = withItems ? await itemsById(db, manifest, accepted.map((e) => e[ITEM_ID_PROPERTY])) : undefined;
     yield accepted.map((e) => ({ customerId: String(e.customer_id), key: keyOf(rules, entry, e), at: e.at, context: contextOf(manifest, e, items) }));
     if (rows.length < PAGE) return;
   }
@@ -51,20 +53,23 @@ function contextOf(manifest: Manifest, e: EventRecord, items: Map<string, Record
   for (const prop of Object.keys(manifest.dataModel.events[e.type] ?? {})) if (e[prop] !== null && e[prop] !== undefined) properties[prop] = e[prop];
   const context: Candidate['context'] = { event: e.type, at: new Date(e.at).toISOString(), properties };
   if (items) {
-    const item = typeof e.item_id === 'string' ? items.get(e.item_id) : undefined;
-    context.items = item ? [item] : [];
+    // An item the catalogue lacks still shows what the event knows of it (id, price, name).
+    const id = normalizeItemId(e[ITEM_ID_PROPERTY]);
+    context.items = id === undefined ? [] : [basketItem({ id, raw: id, ...(e.price != null ? { price: e.price } : {}), ...(e.name != null ? { name: e.name } : {}) }, items)];
   }
   return context;
 }
 
-async function itemsById(db: Executor, manifest: Manifest, ids: string[]): Promise<Map<string, Record<string, unknown>>> {
+/** Catalogue items by normalised id (ingest/coerce/item-id.ts). */
+async function itemsById(db: Executor, manifest: Manifest, ids: unknown[]): Promise<Map<string, Record<string, unknown>>> {
   const out = new Map<string, Record<string, unknown>>();
   const fields = Object.entries(manifest.dataModel.items.fields).map(([name, f]) => [name, fieldValueType(f.type)] as const);
-  for (const part of chunks([...new Set(ids)])) {
+  for (const part of chunks(itemIdLookupKeys(ids))) {
     for (const row of await db.selectFrom('items').selectAll().where('id', 'in', part).execute()) {
       const item: Record<string, unknown> = { id: String(row.id) };
       for (const [name, type] of fields) item[name] = decode(row[name], type);
-      out.set(String(row.id), item);
+      const id = normalizeItemId(row.id) ?? String(row.id);
+      if (!out.has(id)) out.set(id, item);
     }
   }
   return out;

@@ -52,7 +52,8 @@ export async function layoutProblems(page: Page, html: string, unsubscribeUrl: s
     const u = facts.unsubscribe;
     if (!u) problems.push(`${at}: no link to the unsubscribe URL`);
     else {
-      if (!/unsubscribe/i.test(u.text)) problems.push(`${at}: the unsubscribe link reads "${u.text}"`);
+      // The word in the languages templates here are written in (English, German, French).
+      if (!/unsubscribe|abmelden|désabonner/i.test(u.text)) problems.push(`${at}: the unsubscribe link reads "${u.text}"`);
       if (u.width <= 0 || u.height <= 0 || u.visibility !== 'visible' || u.display === 'none' || u.opacity <= 0) problems.push(`${at}: the unsubscribe link is not visible`);
       if (u.left < 0 || u.right > width) problems.push(`${at}: the unsubscribe link is off the screen`);
     }

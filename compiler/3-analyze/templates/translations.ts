@@ -1,0 +1,168 @@
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { posix, resolve, sep } from 'node:path';
+import { isMap, isScalar, parseDocument, type Node } from 'yaml';
+import type { Diagnostic } from '../../diagnostics/diagnostic.ts';
+import { diag } from '../../diagnostics/make.ts';
+import { makeSourceFile, rangeAt, type SourceFile } from '../../1-load/source-file.ts';
+import type { TemplateTranslations } from '../../contract/template.ts';
+import { baseLanguage, isLanguageTag } from '../../contract/languages.ts';
+
+/**
+ * A template's message catalogues: `spec.translations` names a folder (relative to the YAML file)
+ * holding one `<language>.yaml` per language (`en.yaml`, `de.yaml`, `pt-BR.yaml`), each a mapping
+ * of keys to messages (nested mappings give dotted keys: `cart: { heading: … }` is `cart.heading`).
+ * Messages name their placeholders in braces: `Hello {name}`. The template's own language (its
+ * `language`, else the language of its `locale`) must have a catalogue: it is the fallback for
+ * every key another language lacks. Several templates may share one folder.
+ */
+export interface LoadedTranslations extends TemplateTranslations {
+  /** Where each message is written, for diagnostics: by language, then key. */
+  positions: Map<string, { file: SourceFile; keys: Map<string, { start: number; end: number }> }>;
+  /** Workspace-relative catalogue files read. */
+  files: string[];
+  diagnostics: Diagnostic[];
+}
+
+/** `{name}` placeholders of a message, in order of first use. */
+export function placeholdersOf(message: string): string[] {
+  return [...new Set([...message.matchAll(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g)].map((m) => m[1]!))];
+}
+
+export function loadTranslations(options: { root: string; yamlPath: string; folder: string; language: string; namedAt: { file: SourceFile; offset: number; length: number } }): LoadedTranslations {
+  const out: LoadedTranslations = { default: options.language, messages: {}, positions: new Map(), files: [], diagnostics: [] };
+  const at = (message: string, help?: string) =>
+    out.diagnostics.push(diag('HL348', message, { file: options.namedAt.file.path, range: rangeAt(options.namedAt.file, options.namedAt.offset, options.namedAt.offset + options.namedAt.length), ...(help ? { help } : {}) }));
+  const rel = posix.normalize(posix.join(posix.dirname(options.yamlPath), options.folder));
+  const root = realOrSelf(options.root);
+  const abs = resolve(options.root, rel);
+  if (!existsSync(abs) || !statSync(abs).isDirectory()) {
+    at(`translations folder ${rel} does not exist`, `create ${rel}/${options.language}.yaml with the template's messages`);
+    return out;
+  }
+  const real = realOrSelf(abs);
+  if (real !== root && !real.startsWith(root + sep)) {
+    at(`translations folder ${rel} is outside the workspace`);
+    return out;
+  }
+  for (const name of readdirSync(abs).sort()) {
+    const m = /^(.+)\.ya?ml$/.exec(name);
+    if (!m) continue;
+    const path = posix.join(rel, name);
+    const fileAbs = resolve(abs, name);
+    const fileReal = realOrSelf(fileAbs);
+    if (!fileReal.startsWith(root + sep)) {
+      at(`translation file ${path} is outside the workspace (a link)`);
+      continue;
+    }
+    let text = readFileSync(fileReal, 'utf8');
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    const file = makeSourceFile(path, fileAbs, text);
+    out.files.push(path);
+    const problem = (message: string, start: number, end: number, help?: string) =>
+      out.diagnostics.push(diag('HL348', message, { file: path, range: rangeAt(file, start, end), ...(help ? { help } : {}) }));
+    const language = m[1]!;
+    if (!isLanguageTag(language)) {
+      problem(`${name} is not named after a language`, 0, 0, 'name catalogues by BCP 47 language tag: en.yaml, de.yaml, pt-BR.yaml');
+      continue;
+    }
+    const doc = parseDocument(text, { uniqueKeys: true });
+    if (doc.errors.length > 0) {
+      const e = doc.errors[0]!;
+      problem(`${path} is not valid YAML: ${e.message.split('\n')[0]}`, e.pos[0], e.pos[1]);
+      continue;
+    }
+    const messages: Record<string, string> = Object.create(null);
+    const keys = new Map<string, { start: number; end: number }>();
+    const walk = (node: Node | null | undefined, prefix: string): void => {
+      if (node === null || node === undefined) return;
+      if (!isMap(node)) {
+        const r = node.range ?? [0, 0];
+        problem(`${prefix ? `"${prefix}"` : path} must be a mapping of message keys`, r[0], r[1], 'e.g. cart: { heading: "Your basket" }');
+        return;
+      }
+      for (const pair of node.items) {
+        const keyNode = pair.key as Node | null;
+        const key = isScalar(keyNode) ? String(keyNode.value) : '';
+        const kr = keyNode?.range ?? [0, 0];
+        if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(key)) {
+          problem(`"${key}" is not a message key (letters, digits, _ and -)`, kr[0], kr[1]);
+          continue;
+        }
+        const full = prefix ? `${prefix}.${key}` : key;
+        const value = pair.value as Node | null;
+        if (isScalar(value) && (typeof value.value === 'string' || typeof value.value === 'number')) {
+          messages[full] = String(value.value);
+          const vr = value.range ?? kr;
+          keys.set(full, { start: vr[0], end: vr[1] });
+        } else if (isMap(value)) {
+          walk(value, full);
+        } else {
+          const vr = (value as Node | null)?.range ?? kr;
+          problem(`message "${full}" must be text`, vr[0], vr[1]);
+        }
+      }
+    };
+    if (doc.contents !== null) walk(doc.contents as Node, '');
+    out.messages[language] = messages;
+    out.positions.set(language, { file, keys });
+  }
+  if (!out.messages[options.language]) {
+    const base = baseLanguage(options.language);
+    if (base !== options.language && out.messages[base]) out.default = base;
+    else at(`translations folder ${rel} has no ${options.language}.yaml, the template's own language`, 'the template language (spec.language, or the language of spec.locale) is the fallback for every message');
+  }
+  checkLanguagesAgree(out);
+  return out;
+}
+
+/**
+ * Every language should have every key the template's own language has (a missing one falls
+ * back to it, so a German email would show an English sentence: a warning), and no placeholder
+ * the default message lacks (it would print as written: an error, HL347).
+ */
+function checkLanguagesAgree(out: LoadedTranslations): void {
+  const base = out.messages[out.default];
+  if (!base) return;
+  for (const [language, messages] of Object.entries(out.messages)) {
+    if (language === out.default) continue;
+    const where = out.positions.get(language)!;
+    const missing = Object.keys(base).filter((k) => messages[k] === undefined);
+    if (missing.length > 0) {
+      out.diagnostics.push(
+        diag('HL346', `${language} lacks ${missing.length === 1 ? 'message' : `${missing.length} messages`} ${missing.slice(0, 5).map((k) => `"${k}"`).join(', ')}${missing.length > 5 ? ', …' : ''}: ${out.default} is shown instead`, {
+          file: where.file.path,
+          range: rangeAt(where.file, 0, 0),
+          help: `translate ${missing.length === 1 ? 'it' : 'them'} in ${where.file.path}`,
+        }),
+      );
+    }
+    for (const [key, message] of Object.entries(messages)) {
+      const pos = where.keys.get(key)!;
+      if (base[key] === undefined) {
+        out.diagnostics.push(diag('HL346', `"${key}" is not a message of ${out.default}, the template's own language`, { file: where.file.path, range: rangeAt(where.file, pos.start, pos.end), help: `add it to the ${out.default} catalogue, or remove it here` }));
+        continue;
+      }
+      const allowed = new Set(placeholdersOf(base[key]));
+      for (const p of placeholdersOf(message)) {
+        if (!allowed.has(p)) {
+          const offset = pos.start + Math.max(0, where.file.text.slice(pos.start, pos.end).indexOf(`{${p}}`));
+          out.diagnostics.push(
+            diag('HL347', `placeholder {${p}} of "${key}" (${language}) is not in the ${out.default} message`, {
+              file: where.file.path,
+              range: rangeAt(where.file, offset, offset + p.length + 2),
+              help: allowed.size > 0 ? `its placeholders are ${[...allowed].map((a) => `{${a}}`).join(', ')}` : 'the message has no placeholders',
+            }),
+          );
+        }
+      }
+    }
+  }
+}
+
+function realOrSelf(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
