@@ -1,5 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { isRefused, readWorkspaceText } from '../../compiler/files/workspace-files.ts';
 import type { Command, CliIO } from '../command.ts';
 import { EXIT_ERRORS, EXIT_OK, UsageError } from '../command.ts';
 import { oneOf, parseCommandArgs } from '../args.ts';
@@ -50,7 +51,11 @@ export const renderCommand: Command = {
     if (errors.length > 0) {
       const sources = new Map(pipeline.loaded.files.map((f) => [f.path, f.text]));
       // Template errors point into .mjml layouts and partials, which phase 1 does not load.
-      for (const d of errors) if (d.file && !sources.has(d.file) && existsSync(join(pipeline.loaded.root, d.file))) sources.set(d.file, readFileSync(join(pipeline.loaded.root, d.file), 'utf8'));
+      for (const d of errors) {
+        if (!d.file || sources.has(d.file)) continue;
+        const read = readWorkspaceText(pipeline.loaded.root, d.file);
+        if (!isRefused(read)) sources.set(d.file, read.value);
+      }
       printDiagnostics(io, errors, sources);
       return EXIT_ERRORS;
     }
@@ -71,7 +76,7 @@ export const renderCommand: Command = {
     if (!existsSync(samplePath)) throw new UsageError(`sample data ${samplePath} does not exist`);
     let sample;
     try {
-      sample = readSampleData(samplePath);
+      sample = readSampleData(samplePath, values.sample ? undefined : pipeline.loaded.root);
     } catch (e) {
       if (e instanceof SampleDataError) {
         io.stderr.write(`herald render: ${e.message}\n`);

@@ -84,6 +84,7 @@ async function loadSources(options: IngestOptions, store: IngestStore, run: RunS
     for (const pattern of matched.missing) {
       files.push(emptySummary(source.name, pattern, 'missing', 'no file matches this pattern'));
     }
+    for (const { path, message } of matched.refused) files.push(emptySummary(source.name, path, 'failed', message));
     let index = 0;
     for (const path of matched.files) {
       index++;
