@@ -74,8 +74,8 @@ export function load(workspaceDir: string, hooks: LoadHooks = {}): LoadResult {
         }
         result.diagnostics.push(fileTooLarge(rel, size));
       } else {
-        const why = read.refusal === 'missing' ? `cannot read ${rel}: it is a broken link or vanished while loading` : read.message.startsWith('cannot read') ? read.message : `cannot read ${read.message}`;
-        result.diagnostics.push(diag('HL110', why, { file: rel }));
+        const why = read.refusal === 'missing' ? 'it is a broken link or vanished while loading' : read.why;
+        result.diagnostics.push(diag('HL110', `cannot read ${rel}: ${why}`, { file: rel }));
       }
       continue;
     }

@@ -15,6 +15,8 @@ export interface Refused {
   refusal: Refusal;
   /** A sentence naming the path and why, for a diagnostic or usage error. */
   message: string;
+  /** Why alone, for a message that names the path itself ("cannot read x: <why>"). */
+  why: string;
 }
 
 export interface ReadOk<T> {
@@ -50,13 +52,21 @@ function inside(realRootPath: string, realPath: string): boolean {
   return realPath === realRootPath || realPath.startsWith(realRootPath.endsWith(sep) ? realRootPath : realRootPath + sep);
 }
 
+function refused(refusal: Refusal, message: string, why: string): Refused {
+  return { refusal, message, why };
+}
+
+const NOT_REGULAR = 'it is not a regular file (a device, pipe or socket)';
+const IS_FOLDER = 'it is a folder, not a file';
+
 function errnoRefusal(shown: string, e: unknown): Refused {
   const code = (e as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT' || code === 'ENOTDIR') return { refusal: 'missing', message: `file ${shown} does not exist` };
-  if (code === 'ELOOP') return { refusal: 'loop', message: `${shown} is a symbolic link loop` };
-  if (code === 'EACCES' || code === 'EPERM') return { refusal: 'permission', message: `cannot read ${shown}: permission denied` };
-  if (code === 'EISDIR') return { refusal: 'directory', message: `${shown} is a folder, not a file` };
-  return { refusal: 'unreadable', message: `cannot read ${shown}: ${code ?? (e as Error).message}` };
+  if (code === 'ENOENT' || code === 'ENOTDIR') return refused('missing', `file ${shown} does not exist`, 'it does not exist (or is a broken link)');
+  if (code === 'ELOOP') return refused('loop', `${shown} is a symbolic link loop`, 'it is a symbolic link loop');
+  if (code === 'EACCES' || code === 'EPERM') return refused('permission', `cannot read ${shown}: permission denied`, 'permission denied');
+  if (code === 'EISDIR') return refused('directory', `${shown} is a folder, not a file`, IS_FOLDER);
+  const why = code ?? (e as Error).message;
+  return refused('unreadable', `cannot read ${shown}: ${why}`, why);
 }
 
 /**
@@ -81,13 +91,13 @@ export function resolveWorkspaceFile(root: string, path: string, shown: string =
   } catch (e) {
     return errnoRefusal(shown, e);
   }
-  if (st.isDirectory()) return { refusal: 'directory', message: `${shown} is a folder, not a file` };
-  if (!st.isFile()) return { refusal: 'not-regular', message: `${shown} is not a regular file (a device, pipe or socket)` };
+  if (st.isDirectory()) return refused('directory', `${shown} is a folder, not a file`, IS_FOLDER);
+  if (!st.isFile()) return refused('not-regular', `${shown} is not a regular file (a device, pipe or socket)`, NOT_REGULAR);
   return { value: real, abs: real };
 }
 
 function outside(shown: string): Refused {
-  return { refusal: 'outside', message: `${shown} is outside the workspace (a path or link that leads out of it is not read)` };
+  return refused('outside', `${shown} is outside the workspace (a path or link that leads out of it is not read)`, 'it resolves outside the workspace (a path or link that leads out of it is not read)');
 }
 
 /** Reads a workspace file's bytes; refuses (never throws) for anything but a regular file inside the root. */
@@ -104,9 +114,9 @@ export function readWorkspaceBytes(root: string, path: string, options: { shown?
   }
   try {
     const st = fstatSync(fd);
-    if (!st.isFile()) return { refusal: 'not-regular', message: `${shown} is not a regular file (a device, pipe or socket)` };
+    if (!st.isFile()) return refused('not-regular', `${shown} is not a regular file (a device, pipe or socket)`, NOT_REGULAR);
     if (options.maxBytes !== undefined && st.size > options.maxBytes) {
-      return { refusal: 'too-large', message: `${shown} is ${st.size} bytes; the limit is ${options.maxBytes}` };
+      return refused('too-large', `${shown} is ${st.size} bytes; the limit is ${options.maxBytes}`, `it is ${st.size} bytes; the limit is ${options.maxBytes}`);
     }
     const buf = Buffer.allocUnsafe(st.size);
     let at = 0;
