@@ -11,7 +11,7 @@ import { formatDiagnostics, wantsColor } from '../../compiler/diagnostics/format
 import { buildTemplate, type CompiledTemplate } from '../../compiler/templates/index.ts';
 import type { TemplateFacts } from '../../compiler/3-analyze/kinds/template.ts';
 import type { LoadedDocument } from '../../compiler/1-load/index.ts';
-import { composeTemplateMime, databaseRenderInput, loadTemplate, readSampleData, renderEmail, sampleRenderInput, SampleDataError, writeEmailFiles, type RenderedEmail, type RenderInput } from '../../runtime/render/index.ts';
+import { composeTemplateMime, HeaderError, databaseRenderInput, loadTemplate, readSampleData, renderEmail, sampleRenderInput, SampleDataError, writeEmailFiles, type RenderedEmail, type RenderInput } from '../../runtime/render/index.ts';
 import { openWorkspace, parseAsOf, runRuntimeCommand } from '../workspace-runtime.ts';
 
 const USAGE = `herald render <template> --customer ID [dir] [--part html|text|subject|mime] [--out DIR]
@@ -125,14 +125,21 @@ async function renderFromDatabase(templateName: string, customerId: string, dirA
 
 /** Prints the asked part, or writes the .html/.txt/.eml files with --out. */
 async function output(email: RenderedEmail, compiled: CompiledTemplate, input: RenderInput, templateName: string, customerId: string, part: (typeof PARTS)[number], out: string | undefined, io: CliIO): Promise<number> {
-  const mime =
-    part === 'mime' || out !== undefined
-      ? composeTemplateMime(email, compiled, input, {
-          from: 'Herald preview <preview@herald.invalid>',
-          to: typeof input.customer.email === 'string' ? input.customer.email : 'preview@herald.invalid',
-          date: new Date(),
-        })
-      : undefined;
+  let mime: string | undefined;
+  try {
+    mime =
+      part === 'mime' || out !== undefined
+        ? composeTemplateMime(email, compiled, input, {
+            from: 'Herald preview <preview@herald.invalid>',
+            to: typeof input.customer.email === 'string' ? input.customer.email : 'preview@herald.invalid',
+            date: new Date(),
+          })
+        : undefined;
+  } catch (e) {
+    if (!(e instanceof HeaderError)) throw e;
+    io.stderr.write(`herald render: customer ${customerId}: ${e.message}\n`);
+    return EXIT_ERRORS;
+  }
   if (out !== undefined) {
     const stem = `${templateName}.${customerId}`.replace(/[^A-Za-z0-9._-]/g, '_');
     const written = writeEmailFiles(resolve(io.cwd, out), stem, email, mime!);
