@@ -7,6 +7,7 @@ import { isRefused, readWorkspaceBytes } from '../files/workspace-files.ts';
 import { fileTooLarge, MAX_FILE_BYTES, parseFileBytes, type LoadedDocument, type ParsedFile } from './parse-file.ts';
 import type { SourceFile } from './source-file.ts';
 import { parseRules, type ParsedRules, type RuleSite } from './rules.ts';
+import { append } from '../util/append.ts';
 
 export type { LoadedDocument } from './parse-file.ts';
 export type { SourceFile } from './source-file.ts';
@@ -82,11 +83,11 @@ export function load(workspaceDir: string, hooks: LoadHooks = {}): LoadResult {
     const bytes: Uint8Array = read.value;
     const parsed = (hooks.parseFile ?? parseFileBytes)(rel, abs, bytes);
     if (parsed.file) result.files.push(parsed.file);
-    result.documents.push(...parsed.documents);
-    result.diagnostics.push(...parsed.diagnostics);
+    append(result.documents, parsed.documents);
+    append(result.diagnostics, parsed.diagnostics);
   }
   const rules = (hooks.parseRules ?? parseRules)(result.documents);
   result.rules = rules.rules;
-  result.diagnostics.push(...rules.diagnostics);
+  append(result.diagnostics, rules.diagnostics);
   return result;
 }

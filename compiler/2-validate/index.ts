@@ -6,6 +6,7 @@ import { validateDocument } from './document.ts';
 import type { ValidateResult } from './result.ts';
 import { shippedSchemas, type SchemaRegistry } from './schema-registry.ts';
 import { checkWorkspacePlacement } from './workspace.ts';
+import { append } from '../util/append.ts';
 
 export type { ValidateResult } from './result.ts';
 export { SchemaRegistry, shippedSchemas, readSchemaOverrides } from './schema-registry.ts';
@@ -26,17 +27,17 @@ export function validate(loaded: LoadResult, options: ValidateOptions = {}): Val
   const diagnostics: Diagnostic[] = [];
   const definitions: Definition[] = [];
   const placement = checkWorkspacePlacement(loaded);
-  diagnostics.push(...placement.diagnostics);
+  append(diagnostics, placement.diagnostics);
   for (const doc of loaded.documents) {
     const checked = validateDocument(doc, registry);
-    diagnostics.push(...checked.diagnostics);
+    append(diagnostics, checked.diagnostics);
     if (checked.definition && !placement.misplaced.has(doc)) definitions.push(checked.definition);
   }
   const result: ValidateResult = { definitions, diagnostics };
   const workspace = definitions.find((d) => d.kind === 'Workspace');
   if (workspace) {
     const model = normalizeDataModel(workspace.spec, workspace.doc);
-    diagnostics.push(...model.diagnostics);
+    append(diagnostics, model.diagnostics);
     if (model.diagnostics.length === 0) {
       result.workspace = workspace;
       result.dataModel = model.dataModel;

@@ -8,6 +8,7 @@ import { offsetOfLine } from './source-map.ts';
 import { checkVariables, type TemplateNames } from './variables.ts';
 import { checkRuleCall, findRuleCalls, ruleSchemaFor } from './template-rules.ts';
 import type { TemplateRule } from './contract.ts';
+import { append } from '../util/append.ts';
 
 export type { TemplateNames } from './variables.ts';
 
@@ -51,7 +52,7 @@ export function checkTemplate(prepared: PreparedTemplate, names: TemplateNames):
         continue;
       }
       const checked = checkRuleCall(call, names.ruleSchema, names);
-      problems.push(...checked.problems);
+      append(problems, checked.problems);
       if (checked.rule && !rules.some((r) => r.text === checked.rule!.text)) rules.push(checked.rule);
     }
     for (const p of problems) {
