@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runPipeline } from '../compiler/index.ts';
 import { IncrementalCompiler } from '../compiler/incremental/index.ts';
-import { stopMjmlWorker } from '../compiler/templates/index.ts';
+import { stopMjmlWorker } from '../compiler/3-analyze/templates/index.ts';
 import { startDev, type DevHandle } from '../cli/dev/start.ts';
 import { QUIET_MS } from '../cli/dev/debounce.ts';
 import { generateWorkspace } from './generate-workspace.ts';

@@ -3,7 +3,7 @@ import type { BenchSuite } from './types.ts';
 import { parseRule } from '../compiler/dsl/parse.ts';
 import { tokenize } from '../compiler/dsl/lexer.ts';
 import { printRule } from '../compiler/dsl/print.ts';
-import type { Expr } from '../compiler/types/ast.ts';
+import type { Expr } from '../compiler/contract/core/ast.ts';
 
 /**
  * Rule DSL parsing throughput. Target: at least 20,000 typical rules per second on one core.

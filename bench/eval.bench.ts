@@ -6,8 +6,8 @@
  * Target: >= 1,000,000 evaluations/s for the compiled rule.
  */
 import { parseRule } from '../compiler/dsl/parse.ts';
-import type { Expr } from '../compiler/types/ast.ts';
-import type { RuleSchema } from '../compiler/types/rule-paths.ts';
+import type { Expr } from '../compiler/contract/core/ast.ts';
+import type { RuleSchema } from '../compiler/contract/core/rule-paths.ts';
 import type { EvalContext, EventRecord } from '../runtime/eval/context.ts';
 import { eventsOfType } from '../runtime/eval/context.ts';
 import { compileRule } from '../runtime/eval/rule.ts';

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import type { BenchCase, BenchSuite } from './types.ts';
-import type { Manifest } from '../compiler/types/manifest.ts';
+import type { Manifest } from '../compiler/contract/manifest.ts';
 import type { Database, Dialect } from '../runtime/db/database.ts';
 import { openDatabase } from '../runtime/db/open.ts';
 import { migrate } from '../runtime/db/migrate.ts';

@@ -14,7 +14,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runPipeline } from '../compiler/index.ts';
-import type { Manifest } from '../compiler/types/manifest.ts';
+import type { Manifest } from '../compiler/contract/manifest.ts';
 import { buildPlan } from '../cli/plan/build-plan.ts';
 import { DEFAULT_PLAN_OPTIONS } from '../cli/plan/options.ts';
 import type { PlanDocument } from '../cli/plan/document.ts';

@@ -16,7 +16,7 @@ import nunjucks from 'nunjucks';
 import { CpuTimes } from './cpu-time.ts';
 import type { BenchSuite } from './types.ts';
 import { parseText } from '../compiler/1-load/parse-file.ts';
-import { buildTemplate, checkTemplate, prepareTemplate, stopMjmlWorker, type CompiledTemplate } from '../compiler/templates/index.ts';
+import { buildTemplate, checkTemplate, prepareTemplate, stopMjmlWorker, type CompiledTemplate } from '../compiler/3-analyze/templates/index.ts';
 import { buildRenderContext, loadTemplate, readSampleData, renderEmail, sampleRenderInput, type LoadedTemplate, type RenderInput } from '../runtime/render/index.ts';
 import { HERALD_FILTER_FUNCTIONS } from '../runtime/render/filters.ts';
 import { withSettings } from '../runtime/render/settings.ts';

@@ -1,7 +1,10 @@
 #!/usr/bin/env node
-// Thin entry: registers the TypeScript loader and hands over to the CLI.
-import { register } from 'tsx/esm/api';
-
-register();
-const { main } = await import('../cli/main.ts');
-process.exitCode = await main(process.argv.slice(2));
+// The `herald` command: runs the compiled CLI in dist/ (built by `npm run build`, which `npm ci`
+// and `npm pack` run through `prepare`). No TypeScript loader at run time.
+try {
+  await import('../dist/cli/bin.js');
+} catch (e) {
+  if (e?.code !== 'ERR_MODULE_NOT_FOUND' || !String(e.message).includes('dist/cli/bin.js')) throw e;
+  process.stderr.write('herald: dist/ is missing; run `npm run build` in the Herald checkout first\n');
+  process.exitCode = 2;
+}

@@ -1,12 +1,13 @@
 import type { CliIO } from './command.ts';
 import { EXIT_USAGE, UsageError } from './command.ts';
-import { commands, findCommand } from './commands/index.ts';
+import { commands, findCommand, loadAllCommands } from './commands/index.ts';
 import { suggest } from '../compiler/diagnostics/suggest.ts';
-import { HERALD_VERSION } from '../compiler/version.ts';
+import { HERALD_VERSION } from '../compiler/contract/version.ts';
 
-function helpText(): string {
-  const width = Math.max(...commands.map((c) => c.name.length));
-  const lines = commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
+async function helpText(): Promise<string> {
+  const all = await loadAllCommands();
+  const width = Math.max(...all.map((c) => c.name.length));
+  const lines = all.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
   return [
     'herald: campaigns as code (segments, models, templates and journeys compiled from YAML)',
     '',
@@ -24,19 +25,20 @@ function helpText(): string {
 export async function main(argv: string[], io: CliIO = defaultIO()): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    io.stdout.write(`${helpText()}\n`);
+    io.stdout.write(`${await helpText()}\n`);
     return name === undefined ? EXIT_USAGE : 0;
   }
   if (name === '--version' || name === '-v') {
     io.stdout.write(`${HERALD_VERSION}\n`);
     return 0;
   }
-  const command = findCommand(name);
-  if (!command) {
+  const entry = findCommand(name);
+  if (!entry) {
     const hint = suggest(name, commands.map((c) => c.name));
     io.stderr.write(`herald: unknown command "${name}"${hint ? `; did you mean "${hint}"?` : ''}\nrun \`herald --help\` for the list\n`);
     return EXIT_USAGE;
   }
+  const command = await entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
     io.stdout.write(`${command.usage}\n\n${command.summary}\n`);
     return 0;

@@ -3,10 +3,6 @@ import type { PipelineResult } from '../compiler/index.ts';
 import type { Diagnostic } from '../compiler/diagnostics/diagnostic.ts';
 import { ruleRange } from '../compiler/1-load/rules.ts';
 import { modelReads } from '../compiler/models/model-reads.ts';
-import { openDatabase } from '../runtime/db/open.ts';
-import { parseDatabaseUrl, redactUrl } from '../runtime/db/url.ts';
-import { untrainedModels } from '../runtime/models/require-trained.ts';
-import { chooseDatabaseOf } from './workspace-runtime.ts';
 
 /** How long validate waits for a database server before leaving the check out. */
 const CONNECT_TIMEOUT_MS = 3_000;
@@ -24,6 +20,8 @@ export async function untrainedModelWarnings(result: PipelineResult, env: NodeJS
   if (!analyzed) return [];
   const reads = modelReads(analyzed.definitions);
   if (reads.length === 0) return [];
+  // The database modules (and their drivers) load only when a rule reads a model.
+  const [{ chooseDatabaseOf }, { parseDatabaseUrl, redactUrl }] = await Promise.all([import('./workspace-runtime.ts'), import('../runtime/db/url.ts')]);
   const workspace = result.validated?.workspace;
   const choice = chooseDatabaseOf(undefined, env, workspace?.spec.database, workspace?.name ?? '');
   let location;
@@ -59,6 +57,7 @@ export async function untrainedModelWarnings(result: PipelineResult, env: NodeJS
 
 /** The untrained reads, or undefined when the database cannot be asked in time. */
 async function withDatabase(url: string, baseDir: string, models: string[]): Promise<Array<{ model: string; versions: number }> | undefined> {
+  const [{ openDatabase }, { untrainedModels }] = await Promise.all([import('../runtime/db/open.ts'), import('../runtime/models/require-trained.ts')]);
   const db = openDatabase(url, { baseDir, maxConnections: 1 });
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<undefined>((resolve) => {

@@ -2,18 +2,21 @@ import { resolve } from 'node:path';
 import type { CliIO } from './command.ts';
 import { EXIT_ERRORS, EXIT_USAGE, UsageError } from './command.ts';
 import { runPipeline } from '../compiler/index.ts';
-import { hasErrors, type Diagnostic } from '../compiler/diagnostics/diagnostic.ts';
-import type { Manifest } from '../compiler/types/manifest.ts';
+import { hasErrors } from '../compiler/diagnostics/diagnostic.ts';
+import type { Manifest } from '../compiler/contract/manifest.ts';
 import { openDatabase } from '../runtime/db/open.ts';
 import { migrate, SchemaVersionError } from '../runtime/db/migrate.ts';
 import { syncSchema, SchemaSyncError } from '../runtime/db/sync.ts';
 import { DatabaseUrlError, redactUrl } from '../runtime/db/url.ts';
 import type { Database } from '../runtime/db/database.ts';
-import { ManifestError, obtainManifest, traitTableSpecs } from '../runtime/manifest.ts';
+import { obtainManifest, traitTableSpecs } from '../runtime/manifest.ts';
+import { ManifestError } from '../compiler/contract/read-manifest.ts';
 import { MaterializeError } from '../runtime/segments/materialize.ts';
 import { UnknownCustomerError } from '../runtime/segments/customer-context.ts';
 import { ModelError } from '../runtime/models/problems.ts';
 import { DeliveryError } from '../runtime/delivery/problems.ts';
+import { utcInstant } from '../compiler/contract/core/instants.ts';
+import { printDiagnostics } from './print-diagnostics.ts';
 
 
 /**
@@ -33,26 +36,11 @@ export class CommandFailure extends Error {
 /** Compiles the workspace in `dir`; prints diagnostics to stderr; undefined when it has errors. */
 export function compileWorkspace(dir: string, io: CliIO): Manifest | undefined {
   const result = runPipeline(dir, { emit: true });
-  printDiagnostics(io, result.diagnostics);
+  printDiagnostics(result.diagnostics, { format: 'brief', io, to: 'stderr' });
   if (hasErrors(result.diagnostics) || !result.emitted) return undefined;
   return result.emitted.manifest;
 }
 
-/**
- * Errors in full (`file:line:col severity[code]: message`, notes, help: the compile command's
- * layout); warnings only counted, since a runtime command is not where definitions are reviewed.
- */
-export function printDiagnostics(io: CliIO, diagnostics: readonly Diagnostic[]): void {
-  for (const d of diagnostics) {
-    if (d.severity !== 'error') continue;
-    const where = d.file ? `${d.file}${d.range ? `:${d.range.start.line}:${d.range.start.column}` : ''}: ` : '';
-    io.stderr.write(`${where}${d.severity}[${d.code}]: ${d.message}\n`);
-    for (const note of d.notes ?? []) io.stderr.write(`  note: ${note.split('\n')[0]}\n`);
-    if (d.help) io.stderr.write(`  help: ${d.help}\n`);
-  }
-  const warnings = diagnostics.filter((d) => d.severity === 'warning').length;
-  if (warnings > 0) io.stderr.write(`${warnings} warning${warnings === 1 ? '' : 's'} in the workspace (\`herald validate\` shows them)\n`);
-}
 
 export interface DatabaseChoice {
   url: string;
@@ -169,8 +157,6 @@ export function databaseErrorReason(e: unknown): string | undefined {
 }
 
 
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,3})?)?(Z|[+-]\d{2}:?\d{2})?$/i;
 
 /**
  * `--as-of` as epoch milliseconds: `now`, an ISO date (`2011-12-09`: midnight UTC, as date literals
@@ -183,25 +169,7 @@ export function parseAsOf(value: string | undefined, now: () => number = Date.no
   const text = value.trim();
   const bad = () =>
     new UsageError(`--${flag} "${value}" is not a time: use an ISO date (2011-12-09), a timestamp (2011-12-09T12:00Z) or "now"`);
-  const date = DATE.exec(text);
-  const ts = date ? undefined : TIMESTAMP.exec(text);
-  const parts = date ?? ts;
-  if (!parts) throw bad();
-  const [y, mo, d] = [Number(parts[1]), Number(parts[2]), Number(parts[3])];
-  const [h, mi, s] = ts ? [Number(ts[4]), Number(ts[5]), Number(ts[6] ?? 0)] : [0, 0, 0];
-  const ms = ts?.[7] ? Math.round(Number(ts[7]) * 1000) : 0;
-  const utc = Date.UTC(y, mo - 1, d, h, mi, s, ms);
-  const check = new Date(utc);
-  // Date.UTC rolls 2011-02-30 over into March: reject instead of guessing.
-  if (check.getUTCFullYear() !== y || check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d || h > 23 || mi > 59 || s > 59) {
-    throw bad();
-  }
-  return utc - zoneOffsetMs(ts?.[8]);
-}
-
-function zoneOffsetMs(zone: string | undefined): number {
-  if (!zone || zone.toUpperCase() === 'Z') return 0;
-  const sign = zone.startsWith('-') ? -1 : 1;
-  const digits = zone.slice(1).replace(':', '');
-  return sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4))) * 60_000;
+  const ms = utcInstant(text);
+  if (ms === undefined) throw bad();
+  return ms;
 }

@@ -1,8 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Manifest, ManifestDefinition } from '../compiler/types/manifest.ts';
-import type { CompiledSegment, CompiledTrait } from '../compiler/types/compiled-sql.ts';
+import type { Manifest, ManifestDefinition } from '../compiler/contract/manifest.ts';
+import type { CompiledSegment, CompiledTrait } from '../compiler/contract/compiled-sql.ts';
 import type { TraitTableSpec } from './db/sync.ts';
+import { loadManifestFile, ManifestError } from '../compiler/contract/read-manifest.ts';
 
 /**
  * How the runtime gets its manifest: from a build folder (`build/manifest.json`, written by
@@ -13,13 +13,6 @@ export type ManifestSource =
   | { kind: 'build'; dir: string }
   | { kind: 'compile'; compile: () => Promise<Manifest | undefined> | Manifest | undefined };
 
-/** The manifest could not be read: a missing or damaged build folder. */
-export class ManifestError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ManifestError';
-  }
-}
 
 /** Loads the manifest; `undefined` when an in-process compile reported errors (already printed by it). */
 export async function obtainManifest(source: ManifestSource): Promise<Manifest | undefined> {
@@ -27,25 +20,6 @@ export async function obtainManifest(source: ManifestSource): Promise<Manifest |
   return loadManifestFile(join(source.dir, 'manifest.json'));
 }
 
-export async function loadManifestFile(path: string): Promise<Manifest> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch {
-    throw new ManifestError(`no manifest at ${path}; run \`herald compile\` first`);
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (e) {
-    throw new ManifestError(`${path} is not valid JSON (${(e as Error).message}); run \`herald compile\` again`);
-  }
-  const m = parsed as Partial<Manifest>;
-  if (!m || typeof m !== 'object' || !m.metadata || !m.dataModel || !m.definitions || !m.graph) {
-    throw new ManifestError(`${path} is not a Herald manifest (metadata, dataModel, definitions or graph missing)`);
-  }
-  return m as Manifest;
-}
 
 /** A compiled segment with its name, in dependency order. */
 export interface RuntimeSegment {

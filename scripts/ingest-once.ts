@@ -6,7 +6,7 @@
  *   node bin/run-ts.js scripts/ingest-once.ts <build/manifest.json> <workspace dir> <db file> [source]
  */
 import { rmSync } from 'node:fs';
-import { loadManifestFile } from '../runtime/manifest.ts';
+import { loadManifestFile } from '../compiler/contract/read-manifest.ts';
 import { openDatabase } from '../runtime/db/open.ts';
 import { migrate } from '../runtime/db/migrate.ts';
 import { syncSchema } from '../runtime/db/sync.ts';

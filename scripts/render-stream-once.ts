@@ -9,8 +9,8 @@
 import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { runPipeline } from '../compiler/index.ts';
-import { stopMjmlWorker, type CompiledTemplate } from '../compiler/templates/index.ts';
-import type { Manifest } from '../compiler/types/manifest.ts';
+import { stopMjmlWorker, type CompiledTemplate } from '../compiler/3-analyze/templates/index.ts';
+import type { Manifest } from '../compiler/contract/manifest.ts';
 import { openDatabase } from '../runtime/db/open.ts';
 import { migrate } from '../runtime/db/migrate.ts';
 import { syncSchema } from '../runtime/db/sync.ts';

@@ -6,7 +6,8 @@ import { oneOf, parseCommandArgs } from '../args.ts';
 import { runPipeline } from '../../compiler/index.ts';
 import { hasErrors } from '../../compiler/diagnostics/diagnostic.ts';
 import { FORMATS } from '../../compiler/diagnostics/format/index.ts';
-import { printDiagnostics, sourcesOf, withModelWarnings } from './validate.ts';
+import { sourcesOf, withModelWarnings } from './validate.ts';
+import { printDiagnostics } from '../print-diagnostics.ts';
 
 const USAGE = 'herald compile [dir] [--out DIR] [--format pretty|json|github|sarif]';
 /** Codes that mean "that is not a workspace": a usage problem, as in `validate`. */

@@ -4,24 +4,32 @@ import type { Command } from '../command.ts';
 import { EXIT_ERRORS, EXIT_OK, UsageError } from '../command.ts';
 import { oneOf, parseCommandArgs } from '../args.ts';
 import { openWorkspace, runRuntimeCommand } from '../workspace-runtime.ts';
-import { ingestEngagementFile } from '../../runtime/delivery/engagement.ts';
+import { ingestEngagementFile, ingestProviderFile } from '../../runtime/delivery/engagement.ts';
+import { isProvider, PROVIDERS } from '../../runtime/webhooks/providers.ts';
 
 const FORMATS = ['pretty', 'json'] as const;
-const USAGE = `herald engagement <file.jsonl> [dir] [--db URL] [--format pretty|json]
+const USAGE = `herald engagement <file> [dir] [--provider ses|sendgrid|postmark|mailgun] [--db URL] [--format pretty|json]
 
 Imports a mail provider's engagement log: one JSON object per line with "event" (delivered,
 opened, clicked, bounced, unsubscribed or complained), "message_id" (the Message-ID Herald sent)
 and "at" (an ISO timestamp with a zone), plus "url" for clicks and "bounce_type" (hard or soft)
 for bounces. Each becomes an email_<event> event of the customer the message went to, with its
 template, journey and variant; unsubscribes, complaints and hard bounces also suppress the
-customer from then on. Importing the same log again changes nothing.`;
+customer from then on. Importing the same log again changes nothing.
+
+  --provider NAME   read the file in a provider's own webhook format instead (what herald serve
+                    takes at POST /webhooks/NAME): ses (SES notifications, bare or in SNS
+                    envelopes), sendgrid (Event Webhook batches), postmark, mailgun; one JSON
+                    document or one per line`;
 
 export const engagementCommand: Command = {
   name: 'engagement',
   summary: 'import email engagement (opens, clicks, bounces, unsubscribes)',
   usage: USAGE,
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs(argv, {});
+    const { values, positionals } = parseCommandArgs(argv, { provider: { type: 'string' } });
+    const provider = values.provider;
+    if (provider !== undefined && !isProvider(provider)) throw new UsageError(`--provider must be one of ${PROVIDERS.join(', ')} (got "${provider}")`);
     const [file, dir, ...extra] = positionals;
     if (!file) throw new UsageError('name the engagement log to import, e.g. `herald engagement webhooks.jsonl`');
     if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
@@ -34,7 +42,7 @@ export const engagementCommand: Command = {
       const opened = await openWorkspace({ dir: dir ?? '.', db: values.db, io });
       if (typeof opened === 'number') return opened;
       try {
-        const result = await ingestEngagementFile(opened.db, opened.manifest, path, file);
+        const result = provider !== undefined && isProvider(provider) ? await ingestProviderFile(opened.db, opened.manifest, provider, path, file) : await ingestEngagementFile(opened.db, opened.manifest, path, file);
         if (format === 'json') {
           io.stdout.write(`${JSON.stringify({ version: 1, file, ...result }, null, 2)}\n`);
         } else {

@@ -1,51 +1,44 @@
 import type { Command } from '../command.ts';
-import { notBuilt } from '../not-built.ts';
-import { trainCommand } from './train.ts';
-import { scoreCommand } from './score.ts';
-import { renderCommand } from './render.ts';
-import { ingestCommand } from './ingest.ts';
-import { forgetCommand } from './forget.ts';
-import { validateCommand } from './validate.ts';
-import { explainCodeCommand } from './explain-code.ts';
-import { compileCommand } from './compile.ts';
-import { segmentsCommand } from './segments.ts';
-import { explainCommand } from './explain.ts';
-import { reportCommand } from './report.ts';
-import { engagementCommand } from './engagement.ts';
-import { runCommand } from './run.ts';
-import { testCommand } from './test.ts';
-import { pipelineCommand } from './pipeline.ts';
-import { planCommand } from './plan.ts';
-import { devCommand } from './dev.ts';
-import { initCommand } from './init.ts';
-import { newCommand } from './new.ts';
+
+/** A row of the command table: the name, and how to load the command's module when it runs. */
+export interface CommandEntry {
+  name: string;
+  load: () => Promise<Command>;
+}
 
 /**
- * The command table. Each command lives in its own module under `cli/commands/`; a command that is
- * not built yet is registered with `notBuilt` so `herald --help` always shows the whole design.
+ * The command table. Each command lives in its own module under `cli/commands/` and is loaded
+ * only when it runs, so `herald --version` or `herald validate` never pay for TensorFlow.js,
+ * MJML, chokidar or a browser that other commands use.
  */
-export const commands: Command[] = [
-  validateCommand,
-  compileCommand,
-  ingestCommand,
-  segmentsCommand,
-  explainCommand,
-  forgetCommand,
-  trainCommand,
-  scoreCommand,
-  renderCommand,
-  runCommand,
-  reportCommand,
-  engagementCommand,
-  testCommand,
-  planCommand,
-  devCommand,
-  initCommand,
-  newCommand,
-  explainCodeCommand,
-  pipelineCommand,
+export const commands: readonly CommandEntry[] = [
+  { name: 'validate', load: async () => (await import('./validate.ts')).validateCommand },
+  { name: 'compile', load: async () => (await import('./compile.ts')).compileCommand },
+  { name: 'ingest', load: async () => (await import('./ingest.ts')).ingestCommand },
+  { name: 'segments', load: async () => (await import('./segments.ts')).segmentsCommand },
+  { name: 'explain', load: async () => (await import('./explain.ts')).explainCommand },
+  { name: 'forget', load: async () => (await import('./forget.ts')).forgetCommand },
+  { name: 'train', load: async () => (await import('./train.ts')).trainCommand },
+  { name: 'score', load: async () => (await import('./score.ts')).scoreCommand },
+  { name: 'render', load: async () => (await import('./render.ts')).renderCommand },
+  { name: 'run', load: async () => (await import('./run.ts')).runCommand },
+  { name: 'serve', load: async () => (await import('./serve.ts')).serveCommand },
+  { name: 'report', load: async () => (await import('./report.ts')).reportCommand },
+  { name: 'engagement', load: async () => (await import('./engagement.ts')).engagementCommand },
+  { name: 'test', load: async () => (await import('./test.ts')).testCommand },
+  { name: 'plan', load: async () => (await import('./plan.ts')).planCommand },
+  { name: 'dev', load: async () => (await import('./dev.ts')).devCommand },
+  { name: 'init', load: async () => (await import('./init.ts')).initCommand },
+  { name: 'new', load: async () => (await import('./new.ts')).newCommand },
+  { name: 'explain-code', load: async () => (await import('./explain-code.ts')).explainCodeCommand },
+  { name: 'pipeline', load: async () => (await import('./pipeline.ts')).pipelineCommand },
 ];
 
-export function findCommand(name: string): Command | undefined {
+export function findCommand(name: string): CommandEntry | undefined {
   return commands.find((c) => c.name === name);
+}
+
+/** Loads every command (for `herald --help`, which lists them all). */
+export function loadAllCommands(): Promise<Command[]> {
+  return Promise.all(commands.map((c) => c.load()));
 }

@@ -10,7 +10,7 @@ import { STARTER_PACKS } from '../init/packs.ts';
 import { isPromptCancelled, Prompter } from '../init/prompter.ts';
 import { schemaLocation } from '../init/schema-header.ts';
 import { askInit } from '../init/wizard.ts';
-import { printDiagnostics } from '../workspace-runtime.ts';
+import { printDiagnostics } from '../print-diagnostics.ts';
 
 const USAGE = `herald init [dir] [--name NAME] [--database sqlite|postgres://…] [--timezone ZONE]
             [--starter ${STARTER_PACKS.map((p) => p.id).join('|')}] [--schema PATH|URL] [--force] [--yes]
@@ -61,7 +61,7 @@ export const initCommand: Command = {
       // The promise of a starter pack: it validates as created.
       const check = runPipeline(dir, { emit: false });
       if (hasErrors(check.diagnostics)) {
-        printDiagnostics(io, check.diagnostics);
+        printDiagnostics(check.diagnostics, { format: 'brief', io, to: 'stderr' });
         removeFiles(dir, written);
         io.stderr.write('herald init: the new workspace does not validate (above); nothing was kept\n');
         return EXIT_ERRORS;

@@ -11,7 +11,7 @@ import { inspectWorkspace, type WorkspaceInfo } from '../init/definitions/worksp
 import { displayPath, removeFiles, writeNewFiles } from '../init/files.ts';
 import { isPromptCancelled, Prompter, type Check } from '../init/prompter.ts';
 import { schemaLocation } from '../init/schema-header.ts';
-import { printDiagnostics } from '../workspace-runtime.ts';
+import { printDiagnostics } from '../print-diagnostics.ts';
 
 const DETAIL_FLAGS = [...new Set(NEW_DEFINITIONS.flatMap((d) => Object.keys(d.flags)))].sort();
 
@@ -86,7 +86,7 @@ async function create(spec: NewDefinition, name: string, details: Record<string,
   const errorsIn = () => runPipeline(root, { emit: false }).diagnostics.filter((d) => d.severity === 'error' && d.file !== undefined && written.includes(d.file));
   let errors = errorsIn();
   if (errors.length > 0) {
-    printDiagnostics(io, errors);
+    printDiagnostics(errors, { format: 'brief', io, to: 'stderr' });
     return fail(`the new ${spec.kind.toLowerCase()} does not validate (above)`);
   }
   let note: string | undefined;
@@ -98,7 +98,7 @@ async function create(spec: NewDefinition, name: string, details: Record<string,
     }
     errors = errorsIn();
     if (errors.length > 0) {
-      printDiagnostics(io, errors);
+      printDiagnostics(errors, { format: 'brief', io, to: 'stderr' });
       return fail(`the new ${spec.kind.toLowerCase()} does not validate (above)`);
     }
   }

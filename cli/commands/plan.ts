@@ -2,7 +2,8 @@ import { resolve } from 'node:path';
 import type { Command } from '../command.ts';
 import { EXIT_ERRORS, EXIT_OK, UsageError } from '../command.ts';
 import { oneOf, parseCommandArgs } from '../args.ts';
-import { parseAsOf, printDiagnostics, runRuntimeCommand } from '../workspace-runtime.ts';
+import { parseAsOf, runRuntimeCommand } from '../workspace-runtime.ts';
+import { printDiagnostics } from '../print-diagnostics.ts';
 import { wantsColor } from '../../compiler/diagnostics/format/index.ts';
 import { writePlanFiles } from '../plan/artifacts.ts';
 import { buildPlan } from '../plan/build-plan.ts';
@@ -97,7 +98,7 @@ export const planCommand: Command = {
         return EXIT_ERRORS;
       }
       if (outcome.kind === 'head-errors') {
-        printDiagnostics(io, outcome.head.diagnostics);
+        printDiagnostics(outcome.head.diagnostics, { format: 'brief', io, to: 'stderr' });
         io.stderr.write('error[HL394]: the working tree does not compile (errors above): there is no plan to show until it does\n');
         return EXIT_ERRORS;
       }

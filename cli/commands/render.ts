@@ -7,12 +7,12 @@ import { oneOf, parseCommandArgs } from '../args.ts';
 import { runPipeline } from '../../compiler/index.ts';
 import type { Diagnostic } from '../../compiler/diagnostics/diagnostic.ts';
 import { suggest } from '../../compiler/diagnostics/suggest.ts';
-import { formatDiagnostics, wantsColor } from '../../compiler/diagnostics/format/index.ts';
-import { buildTemplate, type CompiledTemplate } from '../../compiler/templates/index.ts';
+import { buildTemplate, type CompiledTemplate } from '../../compiler/3-analyze/templates/index.ts';
 import type { TemplateFacts } from '../../compiler/3-analyze/kinds/template.ts';
 import type { LoadedDocument } from '../../compiler/1-load/index.ts';
 import { composeTemplateMime, HeaderError, databaseRenderInput, loadTemplate, readSampleData, renderEmail, sampleRenderInput, SampleDataError, writeEmailFiles, type RenderedEmail, type RenderInput } from '../../runtime/render/index.ts';
 import { openWorkspace, parseAsOf, runRuntimeCommand } from '../workspace-runtime.ts';
+import { printDiagnostics } from '../print-diagnostics.ts';
 
 const USAGE = `herald render <template> --customer ID [dir] [--part html|text|subject|mime] [--out DIR]
                      [--db URL [--as-of TIME] | --sample FILE]
@@ -56,7 +56,8 @@ export const renderCommand: Command = {
         const read = readWorkspaceText(pipeline.loaded.root, d.file);
         if (!isRefused(read)) sources.set(d.file, read.value);
       }
-      printDiagnostics(io, errors, sources);
+      // Diagnostics go to stderr, so that stdout holds only the rendered part.
+      printDiagnostics(errors, { format: 'pretty', io, sources, to: 'stderr' });
       return EXIT_ERRORS;
     }
     const templates = pipeline.loaded.documents.filter((d) => kindOf(d) === 'Template');
@@ -163,7 +164,7 @@ function build(facts: TemplateFacts, analysis: readonly Diagnostic[], io: CliIO)
   // The template's own checks (HL349, HL35x), not workspace-wide ones such as "unused".
   const own = analysis.filter((d) => d.file !== undefined && files.has(d.file) && /^HL3(49|5\d)$/.test(d.code));
   const diagnostics = [...own, ...built.diagnostics];
-  printDiagnostics(io, diagnostics, new Map([...facts.prepared.sources].map(([path, file]) => [path, file.text])));
+  if (diagnostics.length > 0) printDiagnostics(diagnostics, { format: 'pretty', io, sources: new Map([...facts.prepared.sources].map(([path, file]) => [path, file.text])), to: 'stderr' });
   return diagnostics.some((d) => d.severity === 'error') ? undefined : built.compiled;
 }
 
@@ -180,8 +181,3 @@ function nameOf(d: LoadedDocument): string {
   return String((d.value as { metadata?: { name?: unknown } } | null)?.metadata?.name ?? '');
 }
 
-/** Diagnostics go to stderr, so that stdout holds only the rendered part. */
-function printDiagnostics(io: CliIO, diagnostics: Diagnostic[], sources: ReadonlyMap<string, string>): void {
-  if (diagnostics.length === 0) return;
-  io.stderr.write(formatDiagnostics('pretty', diagnostics, { sources, color: wantsColor(io.stderr, io.env) }).text);
-}

@@ -2,7 +2,8 @@ import type { Command, CliIO } from '../command.ts';
 import { EXIT_OK, UsageError } from '../command.ts';
 import { oneOf, parseCommandArgs } from '../args.ts';
 import { openWorkspace, parseAsOf, runRuntimeCommand } from '../workspace-runtime.ts';
-import { deliverySettingsOf, durationToMs } from '../../runtime/delivery/settings.ts';
+import { deliverySettingsOf } from '../../runtime/delivery/settings.ts';
+import { parseDuration } from '../../compiler/contract/core/durations.ts';
 import { collectReport, type Comparison, type DeliveryReport, type GroupReport } from '../../runtime/delivery/report/collect.ts';
 import { DELIVERY_CODES } from '../../runtime/delivery/problems.ts';
 
@@ -10,7 +11,8 @@ const FORMATS = ['pretty', 'json'] as const;
 const USAGE = `herald report [dir] [--db URL] [--since TIME] [--until TIME] [--conversion-window DURATION] [--format pretty|json]
 
 Per journey and campaign, and per experiment variant: sends, suppressions by reason, failures,
-delivered, opened, clicked, click conversions (the conversion event within the window after a
+delivered, opened and clicked (people only: machine opens and link scanners are left out),
+unsubscribed, click conversions (the conversion event within the window after a
 click) and converted (within the window after the send, or after the instant a holdout's send
 was due). Each variant is compared with the holdout, and variants with each other, by a
 two-proportion z-test on the converted rate.
@@ -35,7 +37,7 @@ export const reportCommand: Command = {
     const until = values.until !== undefined ? parseAsOf(values.until, Date.now, 'until') : undefined;
     if (since !== undefined && until !== undefined && until <= since) throw new UsageError('--until must be later than --since');
     const windowFlag = values['conversion-window'];
-    const windowMs = windowFlag !== undefined ? durationToMs(windowFlag) : undefined;
+    const windowMs = windowFlag !== undefined ? parseDuration(windowFlag) : undefined;
     if (windowFlag !== undefined && (windowMs === undefined || windowMs <= 0)) throw new UsageError(`--conversion-window "${windowFlag}" is not a duration: use e.g. 12h, 3d or 2w`);
     return runRuntimeCommand('report', io, async () => {
       const opened = await openWorkspace({ dir: positionals[0] ?? '.', db: values.db, io });
@@ -82,6 +84,7 @@ export function reportDocument(report: DeliveryReport, database: string) {
         delivered: g.delivered,
         opened: g.opened,
         clicked: g.clicked,
+        unsubscribed: g.unsubscribed,
         click_conversions: g.conversions,
         converted: g.converted,
       })),
@@ -114,7 +117,7 @@ function printReport(io: CliIO, report: DeliveryReport, database: string): void 
   }
   for (const origin of report.origins) {
     io.stdout.write(`\n${origin.kind} ${origin.name}\n`);
-    const header = ['group', 'assigned', 'sent', 'failed', 'delivered', 'opened', 'clicked', 'click conv.', 'converted', 'suppressed'];
+    const header = ['group', 'assigned', 'sent', 'failed', 'delivered', 'opened', 'clicked', 'click conv.', 'converted', 'unsub.', 'suppressed'];
     const rows = origin.groups.map((g) => [
       groupName(g),
       String(g.assigned),
@@ -125,6 +128,7 @@ function printReport(io: CliIO, report: DeliveryReport, database: string): void 
       withRate(g.clicked, g.sent),
       withRate(g.conversions, g.clicked),
       withRate(g.converted, g.assigned),
+      withRate(g.unsubscribed, g.sent),
       Object.entries(g.suppressed).sort(([a], [b]) => (a < b ? -1 : 1)).map(([r, n]) => `${r} ${n}`).join(', ') || '-',
     ]);
     io.stdout.write(table(header, rows));

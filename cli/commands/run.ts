@@ -1,5 +1,5 @@
 import { resolve, join } from 'node:path';
-import type { Command } from '../command.ts';
+import type { CliIO, Command } from '../command.ts';
 import { EXIT_ERRORS, EXIT_OK, UsageError } from '../command.ts';
 import { oneOf, parseCommandArgs } from '../args.ts';
 import { CommandFailure, openWorkspace, parseAsOf, runRuntimeCommand } from '../workspace-runtime.ts';
@@ -9,6 +9,8 @@ import { runJourneys, RunBackInTimeError } from '../../runtime/journeys/index.ts
 import { deliverySettingsOf } from '../../runtime/delivery/settings.ts';
 import { createTransport } from '../../runtime/delivery/transports/index.ts';
 import { DeliveryError } from '../../runtime/delivery/problems.ts';
+import { LinkSigner } from '../../runtime/recipient/tokens.ts';
+import { previewSecret, SECRET_ENV, SecretError, secretFromEnv, type LinkSecret } from '../../runtime/recipient/secret.ts';
 
 const USAGE = `herald run [dir] --until TIME [--from TIME] [--dry-run] [--db URL] [--worker-id ID]
            [--resolution DURATION] [--segment-refresh DURATION] [--skip-delivery] [--format pretty|json]
@@ -60,6 +62,7 @@ export const runCommand: Command = {
       if (typeof opened === 'number') return opened;
       try {
         const settings = deliverySettingsOf(opened.manifest, opened.dir);
+        const signer = runSigner(io, settings.transport.type === 'smtp' && !values['dry-run']);
         let transport;
         try {
           transport = createTransport(settings, io.env, values['dry-run'] ? { dryRunDir: join(resolve(opened.dir), 'out') } : {});
@@ -72,6 +75,7 @@ export const runCommand: Command = {
           const summary = await runJourneys(opened.db, opened.manifest, {
             until,
             transport,
+            signer,
             workerId: values['worker-id'] ?? `worker-${process.pid}`,
             ...(from !== undefined ? { from } : {}),
             ...(resolutionMs !== undefined ? { resolutionMs } : {}),
@@ -95,3 +99,22 @@ export const runCommand: Command = {
     });
   },
 };
+
+/**
+ * The key the run signs its links with: HERALD_SECRET. Real sending refuses to start without it
+ * (links nobody can verify would leave recipients unable to unsubscribe); a dry run or the file
+ * transport uses a throwaway key for the process (its files are for reading, not for serving).
+ */
+function runSigner(io: CliIO, sending: boolean): LinkSigner {
+  let secret: LinkSecret | undefined;
+  try {
+    secret = secretFromEnv(io.env);
+  } catch (e) {
+    if (e instanceof SecretError) throw new CommandFailure(`${e.message}\n  help: ${e.help}`, EXIT_ERRORS);
+    throw e;
+  }
+  if (!secret && sending) {
+    throw new CommandFailure(`${SECRET_ENV} is not set: every email's unsubscribe and preferences links are signed with it, and herald serve checks them with it\n  help: set ${SECRET_ENV} to a random value of at least 32 characters (the same one herald serve runs with), or use --dry-run`, EXIT_ERRORS);
+  }
+  return new LinkSigner(secret ?? previewSecret(io.env));
+}

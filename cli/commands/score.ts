@@ -1,6 +1,6 @@
 import type { Command, CliIO } from '../command.ts';
-import type { ModelJobSpec } from '../../compiler/models/job-spec.ts';
-import type { Manifest } from '../../compiler/types/manifest.ts';
+import type { ModelJobSpec } from '../../compiler/contract/model-job.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
 import type { Database } from '../../runtime/db/database.ts';
 import { EXIT_ERRORS, EXIT_OK, UsageError } from '../command.ts';
 import { oneOf, parseCommandArgs } from '../args.ts';

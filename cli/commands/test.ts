@@ -2,12 +2,13 @@ import { join, relative, resolve, sep } from 'node:path';
 import type { Command } from '../command.ts';
 import { EXIT_ERRORS, EXIT_OK, UsageError } from '../command.ts';
 import { oneOf, parseCommandArgs } from '../args.ts';
-import { printDiagnostics, runRuntimeCommand } from '../workspace-runtime.ts';
+import { runRuntimeCommand } from '../workspace-runtime.ts';
+import { printDiagnostics } from '../print-diagnostics.ts';
 import { printTestResults, testJson, testJunit, type LocatedResult } from '../journeys/test-output.ts';
 import { runPipeline } from '../../compiler/index.ts';
 import { hasErrors } from '../../compiler/diagnostics/diagnostic.ts';
 import { rangeOfPath } from '../../compiler/1-load/positions.ts';
-import type { CompiledTest } from '../../compiler/types/journey.ts';
+import type { CompiledTest } from '../../compiler/contract/journey.ts';
 import { runTest } from '../../runtime/journeys/tests/run-test.ts';
 
 const USAGE = `herald test [dir] [--format pretty|json|junit] [--filter TEXT]
@@ -33,7 +34,7 @@ export const testCommand: Command = {
     return runRuntimeCommand('test', io, async () => {
       const dir = resolve(io.cwd, positionals[0] ?? '.');
       const pipeline = runPipeline(dir, { emit: true });
-      printDiagnostics(io, pipeline.diagnostics);
+      printDiagnostics(pipeline.diagnostics, { format: 'brief', io, to: 'stderr' });
       if (hasErrors(pipeline.diagnostics) || !pipeline.emitted) {
         io.stderr.write('the workspace has errors (above); fix them and run again\n');
         return EXIT_ERRORS;

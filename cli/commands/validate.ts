@@ -1,11 +1,11 @@
-import { appendFileSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
+import { resolve } from 'node:path';
 import { runPipeline, type PipelineResult } from '../../compiler/index.ts';
 import { hasErrors, sortDiagnostics, type Diagnostic } from '../../compiler/diagnostics/diagnostic.ts';
 import { untrainedModelWarnings } from '../model-readiness.ts';
-import { FORMATS, formatDiagnostics, wantsColor, type FormatName } from '../../compiler/diagnostics/format/index.ts';
+import { FORMATS } from '../../compiler/diagnostics/format/index.ts';
+import { printDiagnostics } from '../print-diagnostics.ts';
 import { oneOf, parseCommandArgs } from '../args.ts';
-import { EXIT_ERRORS, EXIT_OK, EXIT_USAGE, UsageError, type CliIO, type Command } from '../command.ts';
+import { EXIT_ERRORS, EXIT_OK, EXIT_USAGE, UsageError, type Command } from '../command.ts';
 
 const USAGE = `herald validate [dir] [--format pretty|json|github|sarif]
 
@@ -44,38 +44,4 @@ export function sourcesOf(result: PipelineResult): Map<string, string> {
   return new Map(result.loaded.files.map((f) => [f.path, f.text]));
 }
 
-export interface PrintOptions {
-  format: FormatName;
-  io: CliIO;
-  /** The workspace root, which diagnostics' file paths are relative to. */
-  root: string;
-  sources: ReadonlyMap<string, string>;
-}
 
-/**
- * Prints diagnostics in the chosen format (for any command that reports them). Paths are shown
- * relative to the current directory, or for `github` and `sarif` to the repository checkout (GITHUB_WORKSPACE),
- * which is what annotations need. The github format's overflow goes to $GITHUB_STEP_SUMMARY.
- */
-export function printDiagnostics(diagnostics: readonly Diagnostic[], options: PrintOptions): void {
-  const { format, io, root } = options;
-  const base = (format === 'github' || format === 'sarif') && io.env.GITHUB_WORKSPACE ? io.env.GITHUB_WORKSPACE : io.cwd;
-  const displayPath = (file: string) => {
-    const rel = relative(base, join(root, file));
-    return (rel === '' ? file : rel).split(sep).join('/');
-  };
-  const out = formatDiagnostics(format, diagnostics, { sources: options.sources, displayPath, color: format === 'pretty' && wantsColor(io.stdout, io.env) });
-  io.stdout.write(out.text);
-  if (out.stepSummary !== undefined) {
-    const summaryFile = io.env.GITHUB_STEP_SUMMARY;
-    if (summaryFile) {
-      try {
-        appendFileSync(summaryFile, `${out.stepSummary}\n`);
-        return;
-      } catch (e) {
-        io.stderr.write(`herald: cannot append to GITHUB_STEP_SUMMARY (${(e as Error).message}); printing the rest here\n`);
-      }
-    }
-    io.stdout.write(out.stepSummary);
-  }
-}

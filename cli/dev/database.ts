@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { sql } from 'kysely';
 import { canonicalJson } from '../../compiler/4-emit/canonical-json.ts';
-import type { CompiledTemplate } from '../../compiler/templates/contract.ts';
-import type { Manifest } from '../../compiler/types/manifest.ts';
+import type { CompiledTemplate } from '../../compiler/contract/template.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
 import type { Database } from '../../runtime/db/database.ts';
 import { migrate } from '../../runtime/db/migrate.ts';
 import { openDatabase } from '../../runtime/db/open.ts';
@@ -15,6 +15,7 @@ import { explainCustomer, type CustomerExplanation } from '../../runtime/segment
 import { materializeSegment } from '../../runtime/segments/memberships.ts';
 import { materializeTraits } from '../../runtime/segments/traits.ts';
 import { chooseDatabase } from '../workspace-runtime.ts';
+import { maskFields, personalFields } from '../../compiler/contract/personal-data.ts';
 
 /** How many members a segment page shows. */
 export const MEMBER_SAMPLE = 5;
@@ -32,7 +33,6 @@ export interface LiveCounts {
   problem?: string;
 }
 
-export const MASKED = '***';
 
 /** A journey's entries in the preview database: where active ones are, and why finished ones left. */
 export interface JourneyCounts {
@@ -214,7 +214,7 @@ const ROLLBACK = Symbol('rollback');
 /** Materializes traits and segments as of `asOf` in a transaction, reads counts and samples, and rolls back. */
 async function countSegments(db: Database, manifest: Manifest, asOf: number): Promise<LiveCounts> {
   const segments = new Map<string, SegmentCount>();
-  const pii = new Set(Object.entries(manifest.dataModel.customers.fields).filter(([, f]) => f.pii).map(([name]) => name));
+  const pii = personalFields(manifest.dataModel);
   try {
     await db.transaction(async (trx) => {
       await materializeTraits(trx, db.dialect, traitsOf(manifest), asOf);
@@ -226,7 +226,7 @@ async function countSegments(db: Database, manifest: Manifest, asOf: number): Pr
           order by customer_id limit ${MEMBER_SAMPLE}`.execute(trx);
         const ids = members.rows.map((r) => String(r.customer_id));
         const rows = ids.length === 0 ? [] : await trx.selectFrom('customers').selectAll().where('id', 'in', ids).orderBy('id').execute();
-        segments.set(segment.name, { members: run.members, sample: rows.map((row) => masked(row, pii)) });
+        segments.set(segment.name, { members: run.members, sample: rows.map((row) => maskFields(row, pii)) });
       }
       throw ROLLBACK;
     });
@@ -236,8 +236,3 @@ async function countSegments(db: Database, manifest: Manifest, asOf: number): Pr
   return { asOf, segments };
 }
 
-function masked(row: Record<string, unknown>, pii: ReadonlySet<string>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(row)) out[k] = pii.has(k) && v !== null && v !== undefined ? MASKED : v;
-  return out;
-}

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
-import type { CompiledTemplate } from '../../compiler/templates/contract.ts';
-import type { Manifest } from '../../compiler/types/manifest.ts';
+import type { CompiledTemplate } from '../../compiler/contract/template.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
 import { loadTemplate, readSampleData, renderEmail, sampleRenderInput, type LoadedTemplate, type RenderedEmail, type RenderInput, type SampleData } from '../../runtime/render/index.ts';
 import { UnknownCustomerError } from '../../runtime/segments/customer-context.ts';
-import { maskPersonalText } from '../pipeline/mask.ts';
+import { maskPersonalText } from '../../compiler/contract/personal-data.ts';
 import type { PreviewDatabase } from './database.ts';
 
 export type PreviewSource = 'sample data' | 'database';

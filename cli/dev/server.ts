@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { CLIENT_JS } from './assets/client.ts';
 import { STYLE_CSS } from './assets/style.ts';
 import type { PreviewDatabase } from './database.ts';
-import type { Manifest } from '../../compiler/types/manifest.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
 import { BuildEvents } from './events.ts';
 import { html } from './html.ts';
 import { listenOnFreePort } from './listen.ts';

@@ -2,7 +2,7 @@ import { isRefused, readWorkspaceText } from '../../compiler/files/workspace-fil
 import { IncrementalCompiler, type BuildStats } from '../../compiler/incremental/index.ts';
 import { hasErrors, type Diagnostic } from '../../compiler/diagnostics/diagnostic.ts';
 import { diag } from '../../compiler/diagnostics/make.ts';
-import type { DefinitionKey, Manifest } from '../../compiler/types/manifest.ts';
+import type { DefinitionKey, Manifest } from '../../compiler/contract/manifest.ts';
 
 /** One rebuild as the preview site shows it. */
 export interface DevBuild {

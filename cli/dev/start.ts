@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { stopMjmlWorker } from '../../compiler/templates/index.ts';
+import { stopMjmlWorker } from '../../compiler/3-analyze/templates/index.ts';
 import { PreviewDatabase, PreviewDatabaseSlot } from './database.ts';
 import { DevServer } from './server.ts';
 import { DevSession, type DevBuild } from './session.ts';

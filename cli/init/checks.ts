@@ -1,4 +1,5 @@
-import { isTimeZone, suggestTimeZone } from '../../compiler/2-validate/time-zone.ts';
+import { suggestTimeZone } from '../../compiler/2-validate/time-zone.ts';
+import { isTimeZone } from '../../compiler/contract/core/zones.ts';
 import { DatabaseUrlError, parseDatabaseUrl } from '../../runtime/db/url.ts';
 import type { Check } from './prompter.ts';
 

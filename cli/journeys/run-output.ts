@@ -1,6 +1,6 @@
 /** How `herald run` (and the journeys step of `herald pipeline`) prints a run's summary. */
 import type { CliIO } from '../command.ts';
-import type { Manifest } from '../../compiler/types/manifest.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
 import type { RunSummary } from '../../runtime/journeys/index.ts';
 
 /** The JSON document's version: bump on a breaking change to its shape. */

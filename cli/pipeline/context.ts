@@ -1,5 +1,5 @@
 import type { CliIO } from '../command.ts';
-import type { Manifest } from '../../compiler/types/manifest.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
 import type { Database } from '../../runtime/db/database.ts';
 import { defaultAsOf } from './as-of.ts';
 import type { Reporter } from './reporter.ts';

@@ -1,8 +1,8 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Manifest } from '../../compiler/types/manifest.ts';
-import { HERALD_VERSION } from '../../compiler/version.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
+import { HERALD_VERSION } from '../../compiler/contract/version.ts';
 import type { Database } from '../../runtime/db/database.ts';
 import { renderInputCache } from '../../runtime/render/from-database.ts';
 import { materialize } from '../../runtime/segments/materialize.ts';

@@ -1,7 +1,7 @@
 import { runPipeline } from '../../compiler/index.ts';
 import type { LoadResult } from '../../compiler/1-load/index.ts';
 import { hasErrors, type Diagnostic } from '../../compiler/diagnostics/diagnostic.ts';
-import type { Manifest } from '../../compiler/types/manifest.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
 import type { SideDiagnostic } from './document.ts';
 
 /** One side of the plan (base or head) compiled: the manifest when it compiles, the diagnostics either way. */

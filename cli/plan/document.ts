@@ -7,7 +7,7 @@
  * rendered evidence uses the workspace's sample data, or database customers with personal fields
  * replaced by placeholders.
  */
-import type { Kind } from '../../compiler/types/manifest.ts';
+import type { Kind } from '../../compiler/contract/manifest.ts';
 
 export const PLAN_VERSION = 1;
 

@@ -1,6 +1,6 @@
-import type { CompiledTemplate } from '../../compiler/templates/contract.ts';
-import type { Manifest } from '../../compiler/types/manifest.ts';
-import type { CompiledJourney } from '../../compiler/types/journey.ts';
+import type { CompiledTemplate } from '../../compiler/contract/template.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
+import type { CompiledJourney } from '../../compiler/contract/journey.ts';
 import { printRule } from '../../compiler/dsl/print.ts';
 import { journeyDiagram } from '../../runtime/journeys/diagram.ts';
 import type { MeasuredAudience } from './data/measure.ts';

@@ -1,7 +1,7 @@
-import type { ModelJobSpec } from '../../compiler/models/job-spec.ts';
+import type { ModelJobSpec } from '../../compiler/contract/model-job.ts';
 import { fmt, PRIMARY_METRIC } from '../../runtime/models/bar.ts';
 import type { ModelStore, ModelVersion } from '../../runtime/models/store/types.ts';
-import type { Manifest } from '../../compiler/types/manifest.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
 import type { ChangeKind, DefinitionChange, ModelImpact, ModelVersionSummary } from './document.ts';
 
 export interface PlannedModel {

@@ -1,4 +1,4 @@
-import type { Manifest } from '../../compiler/types/manifest.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
 import { segmentsOf, type RuntimeSegment } from '../../runtime/manifest.ts';
 import type { AudienceTarget } from './data/audiences.ts';
 import type { DefinitionChange } from './document.ts';

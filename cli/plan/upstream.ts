@@ -1,4 +1,4 @@
-import type { DefinitionKey, Manifest } from '../../compiler/types/manifest.ts';
+import type { DefinitionKey, Manifest } from '../../compiler/contract/manifest.ts';
 
 /** The keys given and everything they use, directly or through others (`dependsOn`, followed to the end). */
 export function upstreamOf(manifest: Manifest, keys: readonly string[]): Set<string> {

@@ -20,7 +20,8 @@ export interface RangeOfPathOptions {
 export function rangeOfPath(doc: LoadedDocument, path: ValuePath, options: RangeOfPathOptions = {}): Range {
   const { offsets } = locate(doc.yaml, path, options.key === true);
   const text = doc.file.text;
-  let [start, end] = offsets;
+  const start = offsets[0];
+  let end = offsets[1];
   // Block collections end after their trailing newline; stop the range at the last visible character.
   while (end > start && /\s/.test(text[end - 1] ?? '')) end--;
   return rangeAt(doc.file, start, end);

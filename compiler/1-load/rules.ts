@@ -1,8 +1,8 @@
 import { isScalar } from 'yaml';
 import type { Diagnostic, Range } from '../diagnostics/diagnostic.ts';
 import { diag } from '../diagnostics/make.ts';
-import type { Expr, Span } from '../types/ast.ts';
-import { KINDS, type Kind } from '../types/definition.ts';
+import type { Expr, Span } from '../contract/core/ast.ts';
+import { KINDS, type Kind } from '../contract/definition.ts';
 import { kindSpecSchema } from '../schema/files.ts';
 import { findMarked } from '../schema/walk.ts';
 import { parseRule, type RuleSyntaxError } from '../dsl/parse.ts';

@@ -9,8 +9,8 @@ import {
   type DataModel,
   type FieldDef,
   type FieldType,
-} from '../types/data-model.ts';
-import { EMAIL_EVENT_TYPES } from '../types/email-events.ts';
+} from '../contract/data-model.ts';
+import { EMAIL_EVENT_TYPES } from '../contract/email-events.ts';
 
 /** A field as written in herald.yaml: the shorthand `country: string` or the full `{ type, pii, description }`. */
 type WrittenField = string | { type: string; pii?: boolean; description?: string };

@@ -1,6 +1,6 @@
 import type { LoadResult } from '../1-load/index.ts';
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
-import type { Definition } from '../types/definition.ts';
+import type { Definition } from '../1-load/definition.ts';
 import { normalizeDataModel } from './data-model.ts';
 import { validateDocument } from './document.ts';
 import type { ValidateResult } from './result.ts';

@@ -1,6 +1,6 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
-import type { Definition } from '../types/definition.ts';
-import type { DataModel } from '../types/data-model.ts';
+import type { Definition } from '../1-load/definition.ts';
+import type { DataModel } from '../contract/data-model.ts';
 
 /** What phase 2 hands on: schema-valid definitions (invalid documents are dropped with diagnostics). */
 export interface ValidateResult {

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { Ajv, type AnySchemaObject, type ValidateFunction } from 'ajv';
 import formatsModule, { type FormatsPlugin } from 'ajv-formats';
 import { SCHEMAS_DIR } from '../schema/files.ts';
-import type { Kind } from '../types/definition.ts';
-import { isTimeZone } from './time-zone.ts';
+import type { Kind } from '../contract/definition.ts';
+import { isTimeZone } from '../contract/core/zones.ts';
 
 // ajv-formats is CommonJS; depending on the loader its plugin is the module or its `default`.
 const addFormats = ((formatsModule as unknown as { default?: FormatsPlugin }).default ?? formatsModule) as unknown as FormatsPlugin;

@@ -1,8 +1,9 @@
 import type { Diagnostic, Range } from '../diagnostics/diagnostic.ts';
 import { diag } from '../diagnostics/make.ts';
 import { suggest } from '../diagnostics/suggest.ts';
-import { KINDS, definitionKey, type Definition, type DefinitionKey, type Kind } from '../types/definition.ts';
-import type { DataModel } from '../types/data-model.ts';
+import { KINDS, definitionKey, type DefinitionKey, type Kind } from '../contract/definition.ts';
+import type { Definition } from '../1-load/definition.ts';
+import type { DataModel } from '../contract/data-model.ts';
 import type { AnalyzeContext, DocPath } from './context.ts';
 import { describeKey } from './describe.ts';
 import { DependencyGraph } from './graph.ts';

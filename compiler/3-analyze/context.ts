@@ -1,6 +1,7 @@
 import type { Diagnostic, Range } from '../diagnostics/diagnostic.ts';
-import type { Definition, DefinitionKey, Kind } from '../types/definition.ts';
-import type { DataModel } from '../types/data-model.ts';
+import type { DefinitionKey, Kind } from '../contract/definition.ts';
+import type { Definition } from '../1-load/definition.ts';
+import type { DataModel } from '../contract/data-model.ts';
 
 /** A path into a document's value, e.g. `['spec', 'steps', 'remind', 'send']`. */
 export type DocPath = ReadonlyArray<string | number>;

@@ -1,7 +1,7 @@
-import type { Definition } from '../types/definition.ts';
+import type { Definition } from '../1-load/definition.ts';
 import type { AnalyzeContext, DocPath } from './context.ts';
 import { diag } from '../diagnostics/make.ts';
-import { mailboxAddress } from '../types/mailbox.ts';
+import { mailboxAddress } from '../contract/mailbox.ts';
 import { suggest } from '../diagnostics/suggest.ts';
 
 /**

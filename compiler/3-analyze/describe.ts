@@ -1,5 +1,5 @@
 import type { Range } from '../diagnostics/diagnostic.ts';
-import type { DefinitionKey } from '../types/definition.ts';
+import type { DefinitionKey } from '../contract/definition.ts';
 
 /** `Segment/vip` -> `segment vip`: how messages name a definition. */
 export function describeKey(key: DefinitionKey): string {

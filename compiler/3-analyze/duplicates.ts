@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
 import { diag } from '../diagnostics/make.ts';
-import { definitionKey, type Definition, type DefinitionKey } from '../types/definition.ts';
+import { definitionKey, type DefinitionKey } from '../contract/definition.ts';
+import type { Definition } from '../1-load/definition.ts';
 import { describeKey, describeLocation } from './describe.ts';
 import { rangeOfPath } from '../1-load/positions.ts';
 

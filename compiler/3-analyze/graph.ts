@@ -1,5 +1,5 @@
 import type { Range } from '../diagnostics/diagnostic.ts';
-import type { DefinitionKey } from '../types/definition.ts';
+import type { DefinitionKey } from '../contract/definition.ts';
 import { stronglyConnected } from './strongly-connected.ts';
 
 /** Where a reference was written: the diagnostic location of a dependency edge. */

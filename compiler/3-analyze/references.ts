@@ -1,6 +1,7 @@
 import { kindSpecSchema, type JsonSchema } from '../schema/files.ts';
 import { findMarked } from '../schema/walk.ts';
-import { KINDS, type Definition, type Kind } from '../types/definition.ts';
+import { KINDS, type Kind } from '../contract/definition.ts';
+import type { Definition } from '../1-load/definition.ts';
 import type { AnalyzeContext } from './context.ts';
 
 /** Reads a kind's spec schema; injectable so tests can analyze against schemas of their own. */

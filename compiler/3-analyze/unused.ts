@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
 import { diag } from '../diagnostics/make.ts';
-import type { Definition, DefinitionKey } from '../types/definition.ts';
+import type { DefinitionKey } from '../contract/definition.ts';
+import type { Definition } from '../1-load/definition.ts';
 import { describeKey } from './describe.ts';
 import type { DependencyGraph } from './graph.ts';
 import { rangeOfPath } from '../1-load/positions.ts';

@@ -1,6 +1,6 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
 import { diag } from '../diagnostics/make.ts';
-import type { Definition } from '../types/definition.ts';
+import type { Definition } from '../1-load/definition.ts';
 import { rangeOfPath } from '../1-load/positions.ts';
 
 export const MANIFEST_FILE = 'manifest.json';

@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
-import type { Definition, DefinitionKey } from '../types/definition.ts';
-import type { DataModel } from '../types/data-model.ts';
+import type { DefinitionKey } from '../contract/definition.ts';
+import type { Definition } from '../1-load/definition.ts';
+import type { DataModel } from '../contract/data-model.ts';
 
 export interface EmitContext {
   dataModel: DataModel;

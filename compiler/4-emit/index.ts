@@ -2,14 +2,14 @@ import type { LoadResult } from '../1-load/index.ts';
 import type { ValidateResult } from '../2-validate/index.ts';
 import type { AnalyzeResult, SpecSchemaOf } from '../3-analyze/index.ts';
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
-import type { Manifest } from '../types/manifest.ts';
-import type { Kind } from '../types/definition.ts';
+import type { Manifest } from '../contract/manifest.ts';
+import type { Kind } from '../contract/definition.ts';
 import type { KindEmitter } from './context.ts';
 import { prettyCanonicalJson } from './canonical-json.ts';
 import { MANIFEST_FILE } from './build-files.ts';
 import { buildManifest, type BuiltManifest } from './manifest.ts';
-import type { ContentHash, ManifestDefinition } from '../types/manifest.ts';
-import type { Definition } from '../types/definition.ts';
+import type { ContentHash, ManifestDefinition } from '../contract/manifest.ts';
+import type { Definition } from '../1-load/definition.ts';
 
 export interface EmitResult {
   /** The manifest object (written as build/manifest.json). */

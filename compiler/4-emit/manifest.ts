@@ -4,10 +4,11 @@ import type { Diagnostic } from '../diagnostics/diagnostic.ts';
 import { diag } from '../diagnostics/make.ts';
 import { rangeOfPath } from '../1-load/positions.ts';
 import { defaultSpecSchema, type SpecSchemaOf } from '../3-analyze/references.ts';
-import type { DataModel } from '../types/data-model.ts';
-import { type Definition, type DefinitionKey } from '../types/definition.ts';
-import type { ContentHash, Manifest, ManifestDefinition, ManifestDefinitionMetadata } from '../types/manifest.ts';
-import { HERALD_VERSION, MANIFEST_VERSION } from '../version.ts';
+import type { DataModel } from '../contract/data-model.ts';
+import { type DefinitionKey } from '../contract/definition.ts';
+import type { Definition } from '../1-load/definition.ts';
+import type { ContentHash, Manifest, ManifestDefinition, ManifestDefinitionMetadata } from '../contract/manifest.ts';
+import { HERALD_VERSION, MANIFEST_VERSION } from '../contract/version.ts';
 import { BuildFiles } from './build-files.ts';
 import { firstNonJsonPath, hashJson, sha256, sortKeysDeep } from './canonical-json.ts';
 import type { EmitContext, KindEmitter } from './context.ts';
@@ -23,7 +24,7 @@ export interface BuiltManifest {
   diagnostics: Diagnostic[];
 }
 
-/** Runs the kind emitters in dependency order and assembles the manifest (see compiler/types/manifest.ts). */
+/** Runs the kind emitters in dependency order and assembles the manifest (see compiler/contract/manifest.ts). */
 export function buildManifest(validated: ValidateResult, analyzed: AnalyzeResult, options: EmitOptions): BuiltManifest {
   const diagnostics: Diagnostic[] = [];
   const build = new BuildFiles(diagnostics);

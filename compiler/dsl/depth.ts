@@ -1,5 +1,5 @@
-import type { Expr } from '../types/ast.ts';
-import { childExprs } from './children.ts';
+import type { Expr } from '../contract/core/ast.ts';
+import { childExprs } from '../contract/core/children.ts';
 
 /**
  * The deepest expression tree a rule may have. Syntax nesting is capped at MAX_NESTING, but an

@@ -1,5 +1,5 @@
 import { EOF, type IRecognitionException, type IToken } from 'chevrotain';
-import type { Expr } from '../types/ast.ts';
+import type { Expr } from '../contract/core/ast.ts';
 import { tokenize } from './lexer.ts';
 import { RuleParser } from './parser.ts';
 import { unpack } from './parse-errors.ts';

@@ -1,5 +1,5 @@
 import type { IOrAlt, IToken, ManySepMethodOpts } from 'chevrotain';
-import type { BinaryOp, DurationLiteral, EventWindow, Expr, Span } from '../types/ast.ts';
+import type { BinaryOp, DurationLiteral, EventWindow, Expr, Span } from '../contract/core/ast.ts';
 import { Comma } from './tokens.ts';
 
 /** Small pieces the grammar (parser.ts) builds nodes and alternatives with. */

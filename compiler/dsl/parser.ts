@@ -1,5 +1,5 @@
 import { EmbeddedActionsParser, type IOrAlt, type IToken } from 'chevrotain';
-import type { AggregateExpr, AggregateFn, BinaryOp, DurationLiteral, DurationUnit, Expr } from '../types/ast.ts';
+import type { AggregateExpr, AggregateFn, BinaryOp, DurationLiteral, DurationUnit, Expr } from '../contract/core/ast.ts';
 import * as T from './tokens.ts';
 import { AGGREGATE_FN_SET, MAX_NESTING, aggregateExample } from './grammar.ts';
 import { checkTimestamp, decodeNumber, decodeQuotedIdentifier, decodeString, type Decoded } from './literals.ts';

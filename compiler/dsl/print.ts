@@ -1,4 +1,4 @@
-import type { AggregateExpr, DurationLiteral, EventWindow, Expr } from '../types/ast.ts';
+import type { AggregateExpr, DurationLiteral, EventWindow, Expr } from '../contract/core/ast.ts';
 import { PRECEDENCE } from './grammar.ts';
 import { RESERVED_WORDS } from './tokens.ts';
 

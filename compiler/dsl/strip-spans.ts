@@ -1,4 +1,4 @@
-import type { Expr } from '../types/ast.ts';
+import type { Expr } from '../contract/core/ast.ts';
 
 const SPAN_KEYS = new Set(['span', 'nameSpan', 'eventSpan', 'propertySpan', 'fieldSpan']);
 

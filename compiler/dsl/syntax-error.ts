@@ -1,4 +1,4 @@
-import type { Span } from '../types/ast.ts';
+import type { Span } from '../contract/core/ast.ts';
 
 /** A problem found while lexing or parsing a rule; spans are offsets in the rule's own text. */
 export interface RuleSyntaxError {

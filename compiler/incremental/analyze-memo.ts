@@ -1,7 +1,8 @@
 import type { LoadedDocument } from '../1-load/parse-file.ts';
 import type { AnalyzeContext, DocPath, KindAnalyzer } from '../3-analyze/context.ts';
 import type { Diagnostic, Range } from '../diagnostics/diagnostic.ts';
-import { definitionKey, type Definition, type DefinitionKey, type Kind } from '../types/definition.ts';
+import { definitionKey, type DefinitionKey, type Kind } from '../contract/definition.ts';
+import type { Definition } from '../1-load/definition.ts';
 import { deepEqual } from './deep-equal.ts';
 import { filesReadBy, type FileSnapshot, type FilesRead } from './files-read.ts';
 import { keyOf, makeWorld, readsStillHold, RecordedDefinitions, Recorder, type Reads, type World } from './recorder.ts';

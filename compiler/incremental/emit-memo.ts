@@ -1,7 +1,7 @@
 import type { LoadedDocument } from '../1-load/parse-file.ts';
 import type { EmitContext, KindEmitter } from '../4-emit/context.ts';
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
-import type { DefinitionKey, Kind } from '../types/definition.ts';
+import type { DefinitionKey, Kind } from '../contract/definition.ts';
 import { deepEqual } from './deep-equal.ts';
 import { keyOf, makeWorld, readsStillHold, RecordedDefinitions, Recorder, type Reads, type World } from './recorder.ts';
 import type { BuildStats } from './stats.ts';

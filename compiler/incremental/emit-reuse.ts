@@ -1,8 +1,8 @@
 import type { LoadedDocument } from '../1-load/parse-file.ts';
 import { hashJson, sha256 } from '../4-emit/canonical-json.ts';
 import type { EmitReuse } from '../4-emit/index.ts';
-import type { Definition } from '../types/definition.ts';
-import type { ContentHash, ManifestDefinition } from '../types/manifest.ts';
+import type { Definition } from '../1-load/definition.ts';
+import type { ContentHash, ManifestDefinition } from '../contract/manifest.ts';
 
 /**
  * What the emit phase computes per definition besides its compiled block, remembered between

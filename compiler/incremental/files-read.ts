@@ -1,10 +1,10 @@
 import { isRefused, readWorkspaceText } from '../files/workspace-files.ts';
 import type { TemplateFacts } from '../3-analyze/kinds/template.ts';
-import type { Definition } from '../types/definition.ts';
+import type { Definition } from '../1-load/definition.ts';
 
 /**
  * Workspace files other than YAML that a kind analyzer read. Only templates read any (their MJML,
- * layout and partials, gathered by compiler/templates/assemble.ts); a kind that starts reading
+ * layout and partials, gathered by compiler/3-analyze/templates/assemble.ts); a kind that starts reading
  * files must be added here, or its analysis would be reused after those files change.
  */
 export interface FilesRead {

@@ -9,7 +9,7 @@ import type { KindEmitter } from '../4-emit/context.ts';
 import { kindEmitters as defaultEmitters } from '../4-emit/kinds/index.ts';
 import { buildManifest, type BuiltManifest } from '../4-emit/manifest.ts';
 import { PHASES, runPipeline, type PipelinePhases, type PipelineResult } from '../index.ts';
-import type { Kind } from '../types/definition.ts';
+import type { Kind } from '../contract/definition.ts';
 import { memoizedAnalyzers, type AnalysisCache } from './analyze-memo.ts';
 import { memoizedEmitters, type EmitCache } from './emit-memo.ts';
 import { RememberedEmit } from './emit-reuse.ts';

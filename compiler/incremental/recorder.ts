@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { LoadedDocument } from '../1-load/parse-file.ts';
 import { canonicalJson } from '../4-emit/canonical-json.ts';
-import type { DataModel } from '../types/data-model.ts';
-import { definitionKey, type Definition, type DefinitionKey, type Kind } from '../types/definition.ts';
+import type { DataModel } from '../contract/data-model.ts';
+import { definitionKey, type DefinitionKey, type Kind } from '../contract/definition.ts';
+import type { Definition } from '../1-load/definition.ts';
 
 /**
  * What one kind analyzer or emitter call read from the rest of the workspace, so that a later

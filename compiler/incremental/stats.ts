@@ -1,4 +1,4 @@
-import type { DefinitionKey } from '../types/definition.ts';
+import type { DefinitionKey } from '../contract/definition.ts';
 
 /** What one incremental build recomputed and what it reused. */
 export interface BuildStats {

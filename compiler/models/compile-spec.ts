@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { ModelAlgorithm, ModelJobSpec, ModelType, Recommender } from './job-spec.ts';
+import { parseDuration } from '../contract/core/durations.ts';
+import { utcInstant } from '../contract/core/instants.ts';
+import { DURATION_MS } from '../contract/core/rule-paths.ts';
+import type { ModelAlgorithm, ModelJobSpec, ModelType, Recommender } from '../contract/model-job.ts';
 
 /** A Model spec as written (after schema validation). */
 export interface RawModelSpec {
@@ -70,8 +73,6 @@ const BAR_KEYS = [
   'max_gap_to_reference',
 ] as const;
 
-const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 } as const;
-
 /**
  * The longest `within next <duration>` window in a label, in ms (0 when there is none). Read from
  * the text so it works before and after the rule parser: the syntax is fixed by the DSL contract.
@@ -79,16 +80,11 @@ const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 7 * 86_40
 export function labelHorizonMs(label: string): number {
   let longest = 0;
   for (const m of label.matchAll(/\bwithin\s+next\s+(\d+(?:\.\d+)?)\s*([smhdw])\b/g)) {
-    longest = Math.max(longest, Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS]);
+    longest = Math.max(longest, Number(m[1]) * DURATION_MS[m[2] as keyof typeof DURATION_MS]);
   }
   return longest;
 }
 
-/** A DSL duration literal (`30d`, `2w`, `48h`) in ms; undefined when the text is not one. */
-export function durationMs(text: string): number | undefined {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$/.exec(text);
-  return m ? Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS] : undefined;
-}
 
 /** Fills in every default and computes the spec hash. Pure: no clock, no randomness. */
 export function compileModelSpec(name: string, raw: RawModelSpec): ModelJobSpec {
@@ -114,7 +110,7 @@ export function compileModelSpec(name: string, raw: RawModelSpec): ModelJobSpec 
       split: evaluation.split ?? 'random',
       ...(evaluation.cutoff !== undefined ? { cutoff: normalizeInstant(evaluation.cutoff) } : {}),
       ...(evaluation.reference?.length ? { reference: evaluation.reference } : {}),
-      ...(evaluation.window !== undefined && durationMs(evaluation.window) !== undefined ? { windowMs: durationMs(evaluation.window) } : {}),
+      ...(evaluation.window !== undefined && parseDuration(evaluation.window) !== undefined ? { windowMs: parseDuration(evaluation.window) } : {}),
       bar,
     },
     training: {
@@ -161,13 +157,11 @@ export function compileModelSpec(name: string, raw: RawModelSpec): ModelJobSpec 
 
 /**
  * An ISO instant in UTC. A time without a zone is UTC, as everywhere in Herald (rules, --as-of),
- * so the cut-off means the same on every machine.
+ * so the cut-off means the same on every machine; text that is not a time is kept for the schema's error.
  */
 export function normalizeInstant(text: string): string {
-  const t = text.trim().replace(' ', 'T');
-  const withZone = /^\d{4}-\d{2}-\d{2}$/.test(t) || /(Z|[+-]\d{2}:?\d{2})$/i.test(t) ? t : `${t}Z`;
-  const ms = Date.parse(withZone);
-  return Number.isNaN(ms) ? text : new Date(ms).toISOString();
+  const ms = utcInstant(text);
+  return ms === undefined ? text : new Date(ms).toISOString();
 }
 
 /** sha256 over canonical JSON (object keys sorted): the same spec always hashes the same. */

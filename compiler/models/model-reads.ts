@@ -1,7 +1,7 @@
-import type { Expr, CallExpr } from '../types/ast.ts';
-import type { Definition } from '../types/definition.ts';
+import type { Expr, CallExpr } from '../contract/core/ast.ts';
+import type { Definition } from '../1-load/definition.ts';
 import { findRuleSites, type RuleSite } from '../1-load/rules.ts';
-import { childExprs } from '../dsl/children.ts';
+import { childExprs } from '../contract/core/children.ts';
 
 /** One `score(m)` / `tier(m)` call in some definition's rule. */
 export interface ModelRead {

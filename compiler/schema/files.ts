@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Kind } from '../types/definition.ts';
+import type { Kind } from '../contract/definition.ts';
 
 /** The folder of JSON Schemas shipped with Herald: the single source for the CLI, tests and editors. */
 export const SCHEMAS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'schemas');

@@ -16,11 +16,11 @@
  * `not`) by itself, which beats grouping every matching event first.
  */
 import { sql, type RawBuilder } from 'kysely';
-import type { AggregateExpr } from '../types/ast.ts';
-import { durationMs, eventPropertyType } from '../types/rule-paths.ts';
+import type { AggregateExpr } from '../contract/core/ast.ts';
+import { durationMs, eventPropertyType } from '../contract/core/rule-paths.ts';
 import { asOf, freshAlias, type SqlContext } from './context.ts';
 import { compileFilter, type Compiled } from './expr.ts';
-import type { RuleValueType } from '../types/compiled-sql.ts';
+import type { RuleValueType } from '../contract/compiled-sql.ts';
 
 type Sql = RawBuilder<unknown>;
 

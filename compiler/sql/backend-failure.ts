@@ -5,7 +5,7 @@
  */
 import { diag } from '../diagnostics/make.ts';
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
-import type { Definition } from '../types/definition.ts';
+import type { Definition } from '../1-load/definition.ts';
 
 export function backendFailure(def: Definition, error: unknown): Diagnostic {
   const reason = error instanceof Error ? error.message : String(error);

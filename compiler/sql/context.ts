@@ -4,8 +4,8 @@
  * `in_segment` may inline.
  */
 import { sql, type RawBuilder } from 'kysely';
-import type { Expr } from '../types/ast.ts';
-import type { PathScope, RuleSchema } from '../types/rule-paths.ts';
+import type { Expr } from '../contract/core/ast.ts';
+import type { PathScope, RuleSchema } from '../contract/core/rule-paths.ts';
 import type { DialectOps } from './dialect.ts';
 
 /** Stands in for the `as_of` run-time parameter in Kysely's parameter list until compile() names it. */

@@ -13,8 +13,8 @@
  * written instead.
  */
 import { sql } from 'kysely';
-import type { BinaryExpr, Expr } from '../types/ast.ts';
-import { MS_PER_DAY, resolvePath } from '../types/rule-paths.ts';
+import type { BinaryExpr, Expr } from '../contract/core/ast.ts';
+import { MS_PER_DAY, resolvePath } from '../contract/core/rule-paths.ts';
 import { asOf, type SqlContext } from './context.ts';
 import type { Compiled } from './expr.ts';
 

@@ -15,7 +15,7 @@ import {
   sql,
   type RawBuilder,
 } from 'kysely';
-import type { SqlDialect } from '../types/compiled-sql.ts';
+import type { SqlDialect } from '../contract/compiled-sql.ts';
 
 type Sql = RawBuilder<unknown>;
 

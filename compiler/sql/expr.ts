@@ -5,14 +5,15 @@
  * `is null` sees missing. Values are bound parameters; identifiers come only from the data model.
  */
 import { sql, type RawBuilder } from 'kysely';
-import type { BinaryExpr, Expr } from '../types/ast.ts';
-import type { RuleValueType } from '../types/compiled-sql.ts';
-import { durationMs, resolvePath, timestampMs } from '../types/rule-paths.ts';
+import type { BinaryExpr, Expr } from '../contract/core/ast.ts';
+import type { RuleValueType } from '../contract/compiled-sql.ts';
+import { durationMs, resolvePath } from '../contract/core/rule-paths.ts';
 import { freshAlias, type SqlContext } from './context.ts';
 import { typeOf } from './types.ts';
 import { compileAggregate } from './aggregate.ts';
 import { compileCall } from './functions.ts';
 import { boundInstant, daysSinceBound } from './days-since-bound.ts';
+import { timestampLiteralMs } from '../contract/core/instants.ts';
 
 type Sql = RawBuilder<unknown>;
 
@@ -75,7 +76,7 @@ export function compileExpr(expr: Expr, context: SqlContext): Compiled {
     case 'duration':
       return value(d.millis(durationMs(expr.amount, expr.unit)), 'duration');
     case 'timestamp':
-      return value(d.millis(timestampMs(expr.value, expr.dateOnly)), 'timestamp');
+      return value(d.millis(timestampLiteralMs(expr.value)), 'timestamp');
     case 'list':
       throw new Error('a list is only allowed after `in`');
     case 'path':

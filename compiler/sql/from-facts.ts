@@ -3,10 +3,10 @@
  * the rule schema (data model + trait outputs), a segment's membership rule with include/exclude
  * folded in, and a trait's plan.
  */
-import type { Expr } from '../types/ast.ts';
-import type { DataModel } from '../types/data-model.ts';
-import type { RuleValueType, TraitOutput, TraitPlan } from '../types/compiled-sql.ts';
-import { durationMs, type RuleSchema } from '../types/rule-paths.ts';
+import type { Expr } from '../contract/core/ast.ts';
+import type { DataModel } from '../contract/data-model.ts';
+import type { RuleValueType, TraitOutput, TraitPlan } from '../contract/compiled-sql.ts';
+import { durationMs, type RuleSchema } from '../contract/core/rule-paths.ts';
 import type { RuleType, SegmentFacts, TraitFacts } from '../3-analyze/rules/facts.ts';
 
 /** A trait output as a table column: a single-valued trait's output ('') is the column `value`. */

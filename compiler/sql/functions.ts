@@ -3,8 +3,8 @@
  * (runtime/eval/functions.ts): a missing argument gives a missing result unless said otherwise.
  */
 import { sql, type RawBuilder } from 'kysely';
-import type { CallExpr } from '../types/ast.ts';
-import { MS_PER_DAY } from '../types/rule-paths.ts';
+import type { CallExpr } from '../contract/core/ast.ts';
+import { MS_PER_DAY } from '../contract/core/rule-paths.ts';
 import { asOf, freshAlias, type SqlContext } from './context.ts';
 import { compileExpr, compileFilter, compilePredicate, compileValue, type Compiled } from './expr.ts';
 import { typeOf } from './types.ts';

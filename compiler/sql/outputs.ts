@@ -1,6 +1,6 @@
 /** The output columns of a trait table, from its plan. */
-import type { TraitOutput, TraitPlan } from '../types/compiled-sql.ts';
-import type { RuleSchema } from '../types/rule-paths.ts';
+import type { TraitOutput, TraitPlan } from '../contract/compiled-sql.ts';
+import type { RuleSchema } from '../contract/core/rule-paths.ts';
 import { typeOf } from './types.ts';
 import { RFM_OUTPUTS } from './rfm.ts';
 

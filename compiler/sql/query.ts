@@ -3,8 +3,8 @@
  * parameter, compiled per dialect to SQL text plus parameter descriptors.
  */
 import { sql, type Compilable, type RawBuilder } from 'kysely';
-import type { Expr } from '../types/ast.ts';
-import type { CompiledQuery, SqlDialect, SqlParameter, TraitPlan } from '../types/compiled-sql.ts';
+import type { Expr } from '../contract/core/ast.ts';
+import type { CompiledQuery, SqlDialect, SqlParameter, TraitPlan } from '../contract/compiled-sql.ts';
 import { AS_OF_MARKER, rootContext, type SqlCompileOptions, type SqlContext } from './context.ts';
 import { DIALECTS, type DialectOps } from './dialect.ts';
 import { compileFilter, compileValue } from './expr.ts';

@@ -13,8 +13,8 @@
  * the last event's time, so more recent = higher. Monetary sums the amount (missing counts 0).
  */
 import { sql, type RawBuilder, type SelectQueryBuilder } from 'kysely';
-import type { TraitPlan } from '../types/compiled-sql.ts';
-import { MS_PER_DAY } from '../types/rule-paths.ts';
+import type { TraitPlan } from '../contract/compiled-sql.ts';
+import { MS_PER_DAY } from '../contract/core/rule-paths.ts';
 import { asOf, type SqlContext } from './context.ts';
 
 type Sql = RawBuilder<unknown>;

@@ -1,5 +1,5 @@
 /** A compiled query as a readable .sql build file: a header naming its parameters, then the SQL. */
-import type { CompiledQuery } from '../types/compiled-sql.ts';
+import type { CompiledQuery } from '../contract/compiled-sql.ts';
 
 export function sqlFile(title: string, query: CompiledQuery): string {
   const params = query.parameters.map((p, i) => `--   ${i + 1}: ${'name' in p ? `:${p.name} (run-time input, epoch ms)` : JSON.stringify(p.value)}`);

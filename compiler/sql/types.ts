@@ -3,9 +3,9 @@
  * which literal casts PostgreSQL needs, when strings need a collation. The rule has already been
  * type-checked, so this only reads types off the tree (and the data model for paths).
  */
-import type { Expr } from '../types/ast.ts';
-import type { RuleValueType } from '../types/compiled-sql.ts';
-import { eventPropertyType, resolvePath, type PathScope, type RuleSchema } from '../types/rule-paths.ts';
+import type { Expr } from '../contract/core/ast.ts';
+import type { RuleValueType } from '../contract/compiled-sql.ts';
+import { eventPropertyType, resolvePath, type PathScope, type RuleSchema } from '../contract/core/rule-paths.ts';
 
 export function typeOf(expr: Expr, scope: PathScope, schema: RuleSchema): RuleValueType {
   switch (expr.kind) {

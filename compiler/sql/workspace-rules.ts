@@ -2,10 +2,11 @@
  * The rules of a whole workspace as the emitters need them: the rule schema built from every
  * Trait's facts, and every Segment's membership rule (for `in_segment`, which inlines it).
  */
-import type { Expr } from '../types/ast.ts';
-import type { DataModel } from '../types/data-model.ts';
-import { definitionKey, type Definition, type DefinitionKey } from '../types/definition.ts';
-import type { RuleSchema } from '../types/rule-paths.ts';
+import type { Expr } from '../contract/core/ast.ts';
+import type { DataModel } from '../contract/data-model.ts';
+import { definitionKey, type DefinitionKey } from '../contract/definition.ts';
+import type { Definition } from '../1-load/definition.ts';
+import type { RuleSchema } from '../contract/core/rule-paths.ts';
 import type { SegmentFacts, TraitFacts } from '../3-analyze/rules/facts.ts';
 import { ruleSchemaOf, segmentRuleOf } from './from-facts.ts';
 

@@ -8,8 +8,8 @@ import type { Dialect } from './database.ts';
 export type StorageType = 'text' | 'double' | 'bigint' | 'boolean';
 
 /**
- * Data-model field types (compiler/types/data-model.ts FieldType) and rule value types (trait
- * outputs, compiler/types/compiled-sql.ts RuleValueType) to their storage.
+ * Data-model field types (compiler/contract/data-model.ts FieldType) and rule value types (trait
+ * outputs, compiler/contract/compiled-sql.ts RuleValueType) to their storage.
  */
 export const STORAGE_OF_FIELD: Readonly<Record<string, StorageType>> = {
   string: 'text',

@@ -1,5 +1,5 @@
 import { CompiledQuery as KyselyQuery } from 'kysely';
-import { bindParameters, type CompiledQuery, type SqlRunInputs } from '../../compiler/types/compiled-sql.ts';
+import { bindParameters, type CompiledQuery, type SqlRunInputs } from '../../compiler/contract/compiled-sql.ts';
 import type { Dialect, Executor } from './database.ts';
 
 /**

@@ -1,5 +1,5 @@
-import type { Transaction } from 'kysely';
-import type { DataModel } from '../../compiler/types/data-model.ts';
+import { sql, type Transaction } from 'kysely';
+import type { DataModel } from '../../compiler/contract/data-model.ts';
 import type { Database, Dialect } from './database.ts';
 import { columnType, storageOfField, type StorageType } from './column-types.ts';
 
@@ -26,6 +26,9 @@ export class SchemaSyncError extends Error {
     this.name = 'SchemaSyncError';
   }
 }
+
+/** An arbitrary fixed advisory-lock key shared by every Herald process ("HSYN"). */
+const SYNC_LOCK_KEY = 0x4853594e;
 
 /** Columns of the core tables that data-model names may not reuse. */
 const RESERVED: Record<string, readonly string[]> = {
@@ -56,6 +59,9 @@ export function traitTableName(trait: string): string {
 export async function syncSchema(db: Database, model: DataModel, traits: readonly TraitTableSpec[] = []): Promise<SyncResult> {
   const wanted = wantedColumns(model);
   return db.transaction(async (trx) => {
+    // Replicas starting together on PostgreSQL (`herald serve`, parallel workers) sync in turn:
+    // the second finds the columns the first added instead of adding them again.
+    if (db.dialect === 'postgres') await sql`select pg_advisory_xact_lock(${SYNC_LOCK_KEY})`.execute(trx);
     const recorded = await recordedColumns(trx);
     const result: SyncResult = { addedColumns: [], traitTables: [], droppedTraitTables: [] };
     for (const w of wanted) {

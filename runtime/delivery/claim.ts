@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Database, Executor } from '../db/database.ts';
-import type { Manifest } from '../../compiler/types/manifest.ts';
-import type { CompiledTemplate } from '../../compiler/templates/contract.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
+import type { CompiledTemplate } from '../../compiler/contract/template.ts';
 import { decide, type GateDecision } from './gates.ts';
 import { customerZone, loadBatchState, originKeyOf, sendsOnLocalDay, type BatchRow } from './gate-state.ts';
 import { OUTBOX } from './outbox.ts';
@@ -85,6 +85,7 @@ export async function claimBatch(db: Database, o: ClaimOptions): Promise<ClaimOu
           category: template.category,
           ...(customer ? { customer: { consent: customer[o.settings.consentField] === true, timeZone: zone, ...(typeof email === 'string' && email.trim() !== '' ? { email } : {}) } } : {}),
           suppressions: state.suppressions.get(b.customerId) ?? [],
+          ...topicFacts(o.manifest, row, template, state.topicOptOuts.get(b.customerId)),
           sentToday: sendsOnLocalDay(state.customerSends.get(b.customerId), o.now, zone),
           originSendsLastHour: state.originSends.get(b.originKey) ?? [],
           ...(row.per_hour_limit != null ? { perHourLimit: Number(row.per_hour_limit) } : {}),
@@ -210,6 +211,13 @@ function claimedSend(row: Record<string, unknown>, messageId: string, customer: 
   if (row.entry_id != null) send.entryId = String(row.entry_id);
   if (row.journey_context != null) send.journey = JSON.parse(String(row.journey_context));
   return send;
+}
+
+/** The email's subscription topic (a campaign's wins over its template's) and the topics the customer left. */
+function topicFacts(manifest: Manifest, row: Record<string, unknown>, template: CompiledTemplate, optOuts: Array<{ topic: string; at: number }> | undefined): { topic?: string; topicOptOuts?: Array<{ topic: string; at: number }> } {
+  const campaign = row.origin_kind === 'campaign' ? (manifest.definitions[`Campaign/${String(row.origin_name)}`]?.compiled as { topic?: string } | undefined) : undefined;
+  const topic = campaign?.topic ?? template.topic;
+  return topic === undefined ? {} : { topic, ...(optOuts ? { topicOptOuts: optOuts } : {}) };
 }
 
 function pushTo(map: Map<string, number[]>, key: string, value: number): void {

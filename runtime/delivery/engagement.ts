@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Database } from '../db/database.ts';
-import type { Manifest } from '../../compiler/types/manifest.ts';
-import type { EmailEventType } from '../../compiler/types/email-events.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
+import type { EmailEventType } from '../../compiler/contract/email-events.ts';
 import { keyOfMessageId } from './keys.ts';
 import { OUTBOX } from './outbox.ts';
 import { DELIVERY_CODES, type DeliveryProblem } from './problems.ts';
 import { addSuppression, type SuppressionListReason } from './suppressions.ts';
+import { parseProviderFile, type Provider } from '../webhooks/providers.ts';
+import { offsetInstant } from '../../compiler/contract/core/instants.ts';
 
 /**
  * Engagement reported by a mail provider (a webhook log): delivered, opened, clicked, bounced,
@@ -72,9 +74,7 @@ export function parseEngagementLine(line: string): EngagementRecord | { error: s
 
 function instantOf(raw: unknown): number | undefined {
   if (typeof raw === 'number' && Number.isFinite(raw)) return raw;
-  if (typeof raw !== 'string' || !/(Z|[+-]\d\d:?\d\d)$/i.test(raw.trim())) return undefined;
-  const ms = Date.parse(raw);
-  return Number.isNaN(ms) ? undefined : ms;
+  return typeof raw === 'string' ? offsetInstant(raw) : undefined;
 }
 
 /** Imports a JSON-lines engagement log. Problems name the file and line, never a customer. */
@@ -90,6 +90,14 @@ export async function ingestEngagementFile(db: Database, manifest: Manifest, pat
     else records.push({ where, record: parsed });
   });
   const result = await ingestEngagement(db, manifest, records);
+  return { ...result, skipped: result.skipped + problems.length, problems: [...problems, ...result.problems] };
+}
+
+/** Imports a file in a mail provider's own webhook format (runtime/webhooks/providers.ts). */
+export async function ingestProviderFile(db: Database, manifest: Manifest, provider: Provider, path: string, label = path): Promise<EngagementResult> {
+  const parsed = parseProviderFile(provider, await readFile(path, 'utf8'));
+  const problems: DeliveryProblem[] = parsed.problems.map((message) => ({ code: DELIVERY_CODES.badEngagementLine, severity: 'error', where: label, message }));
+  const result = await ingestEngagement(db, manifest, parsed.records.map((record) => ({ where: label, record })));
   return { ...result, skipped: result.skipped + problems.length, problems: [...problems, ...result.problems] };
 }
 

@@ -1,11 +1,14 @@
 import type { Executor } from '../db/database.ts';
-import type { Manifest } from '../../compiler/types/manifest.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
 import { decode } from '../segments/customer-context.ts';
-import { fieldValueType } from '../../compiler/types/rule-paths.ts';
+import { fieldValueType } from '../../compiler/contract/core/rule-paths.ts';
 import { localDayBounds, zoneOr } from './local-time.ts';
 import { OUTBOX } from './outbox.ts';
 import type { DeliverySettings } from './settings.ts';
 import { suppressionsAt, type Suppression } from './suppressions.ts';
+
+/** Subscription topics customers left (migration 007). */
+export const TOPIC_OPTOUTS = 'recipient_topic_optouts';
 
 /**
  * What the gates need for one batch of claimed sends, read in a handful of queries: the
@@ -18,6 +21,8 @@ export interface BatchState {
   /** Customer rows by id, decoded to evaluator values (booleans, numbers). */
   customers: Map<string, Record<string, unknown>>;
   suppressions: Map<string, Suppression[]>;
+  /** Per customer: the subscription topics left (runtime/recipient/topics.ts). */
+  topicOptOuts: Map<string, Array<{ topic: string; at: number }>>;
   /** Per customer: the instants of sends made or decided (outside this batch) around `now`. */
   customerSends: Map<string, number[]>;
   /** Per origin (`kind/name`): the instants of sends in `(now - 1h, now]` outside this batch, ascending. */
@@ -40,7 +45,7 @@ export function originKeyOf(kind: string, name: string): string {
 export async function loadBatchState(db: Executor, manifest: Manifest, settings: DeliverySettings, rows: readonly BatchRow[], now: number): Promise<BatchState> {
   const ids = [...new Set(rows.map((r) => r.customerId))];
   const keys = rows.map((r) => r.key);
-  const state: BatchState = { customers: new Map(), suppressions: new Map(), customerSends: new Map(), originSends: new Map() };
+  const state: BatchState = { customers: new Map(), suppressions: new Map(), topicOptOuts: new Map(), customerSends: new Map(), originSends: new Map() };
   if (ids.length === 0) return state;
 
   const fields = manifest.dataModel.customers.fields;
@@ -50,6 +55,11 @@ export async function loadBatchState(db: Executor, manifest: Manifest, settings:
     state.customers.set(String(row.id), customer);
   }
   state.suppressions = await suppressionsAt(db, manifest, now, ids);
+  for (const o of await db.selectFrom(TOPIC_OPTOUTS).select(['customer_id', 'topic', 'at']).where('customer_id', 'in', ids).execute()) {
+    const list = state.topicOptOuts.get(String(o.customer_id)) ?? [];
+    list.push({ topic: String(o.topic), at: Number(o.at) });
+    state.topicOptOuts.set(String(o.customer_id), list);
+  }
 
   // A local day is at most 26 hours from any instant in it: one query covers every customer's day.
   const sends = await db

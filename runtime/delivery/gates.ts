@@ -6,7 +6,7 @@ import { localMinuteOfDay, nextLocalTime } from './local-time.ts';
 
 /**
  * The gates every send passes, as a pure function of what the worker read for it: consent, the
- * suppression list, quiet hours, the origin's rate limit and the customer's frequency cap, in that
+ * suppression list, the subscription topics the customer left, quiet hours, the origin's rate limit and the customer's frequency cap, in that
  * order. Consent and suppression come first because they are final whatever the time; quiet hours
  * and rate limits only move a send later; the frequency cap is judged last, at the instant the
  * send really goes, because a delayed send may land on another local day.
@@ -21,6 +21,10 @@ export interface GateFacts {
   /** Undefined when the customer is not in the database (deleted, or forgotten). */
   customer?: { email?: string; consent: boolean; timeZone: string };
   suppressions: readonly Suppression[];
+  /** The subscription topic of the email (campaign's, else template's); absent: none. */
+  topic?: string;
+  /** Topics the customer left, and since when. */
+  topicOptOuts?: ReadonlyArray<{ topic: string; at: number }>;
   /** This customer's sends already made or decided on their local day of `now`. */
   sentToday: number;
   /** The origin's sends in the hour up to `now`, ascending. */
@@ -44,6 +48,8 @@ export function decide(f: GateFacts, settings: DeliverySettings): GateDecision {
   if (marketing && !f.customer.consent) return { action: 'suppress', reason: 'no_consent', detail: `${settings.consentField} is not true` };
   const blocking = f.suppressions.find((s) => marketing || STOPS_TRANSACTIONAL.has(s.reason));
   if (blocking) return { action: 'suppress', reason: 'suppressed', detail: `${blocking.reason} since ${new Date(blocking.at).toISOString()}` };
+  const left = marketing && f.topic !== undefined ? f.topicOptOuts?.find((o) => o.topic === f.topic && o.at <= f.now) : undefined;
+  if (left) return { action: 'suppress', reason: 'suppressed', detail: `left topic ${left.topic} since ${new Date(left.at).toISOString()}` };
 
   if (marketing && settings.quietHours && inWindow(localMinuteOfDay(f.now, f.customer.timeZone), settings.quietHours.start, settings.quietHours.end)) {
     const action = f.quietHoursAction ?? settings.quietHours.action;

@@ -15,5 +15,5 @@ export { ingestEngagement, ingestEngagementFile, parseEngagementLine, ENGAGEMENT
 export { collectReport, type DeliveryReport, type OriginReport, type GroupReport, type Comparison, type ReportOptions } from './report/collect.ts';
 export { twoProportionTest, normalCdf, type ProportionOutcome } from './report/stats.ts';
 export { writeTransaction } from './write-transaction.ts';
-export { localDayBounds, localMinuteOfDay, localDate, nextLocalTime, zoneOr, isKnownTimeZone } from './local-time.ts';
+export { localDayBounds, localMinuteOfDay, localDate, nextLocalTime, zoneOr } from './local-time.ts';
 export { composeMime } from '../render/mime.ts';

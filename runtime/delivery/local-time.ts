@@ -7,27 +7,14 @@
  * 01:00 to 02:00 is 02:30; a local time that exists twice (clocks go back) is the earlier one. A
  * day may be 23 or 25 hours long.
  */
-import { isKnownTimezone, wallClockInstant, wallClockParts } from '../time/zones.ts';
+import { isTimeZone, wallClockInstant, wallClockParts } from '../../compiler/contract/core/zones.ts';
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
 
-/** True when the Intl database knows the zone (customer data may hold anything). */
-export function isKnownTimeZone(timeZone: string): boolean {
-  let known = knownZones.get(timeZone);
-  if (known === undefined) {
-    known = isKnownTimezone(timeZone);
-    // Customer data may hold any string: remember a bounded number of answers.
-    if (knownZones.size < 10_000) knownZones.set(timeZone, known);
-  }
-  return known;
-}
-
-const knownZones = new Map<string, boolean>();
-
 /** The customer's zone when it is a real one, else the fallback (the workspace's). */
 export function zoneOr(candidate: unknown, fallback: string): string {
-  return typeof candidate === 'string' && candidate !== '' && isKnownTimeZone(candidate) ? candidate : fallback;
+  return typeof candidate === 'string' && candidate !== '' && isTimeZone(candidate) ? candidate : fallback;
 }
 
 /** Minutes since local midnight (0..1439) at an instant. */

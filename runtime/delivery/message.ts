@@ -1,10 +1,12 @@
-import type { CompiledTemplate } from '../../compiler/templates/contract.ts';
+import type { CompiledTemplate } from '../../compiler/contract/template.ts';
 import type { RenderInput } from '../render/context.ts';
 import { loadTemplate, renderEmail, type LoadedTemplate } from '../render/renderer.ts';
 import type { ClaimedSend } from './claim.ts';
 import { composeTemplateMime, HeaderError } from '../render/mime.ts';
 import type { DeliverySettings } from './settings.ts';
 import type { OutgoingMessage } from './types.ts';
+import type { LinkSigner } from '../recipient/tokens.ts';
+import { applyTracking } from '../recipient/rewrite.ts';
 
 /**
  * Turns a claimed send and its render input into the message a transport hands on: the template
@@ -22,6 +24,7 @@ export class MessageComposer {
   constructor(
     private readonly templates: ReadonlyMap<string, CompiledTemplate>,
     private readonly settings: DeliverySettings,
+    private readonly signer: LinkSigner,
   ) {}
 
   compose(send: ClaimedSend, input: RenderInput, now: number): Composed {
@@ -31,10 +34,11 @@ export class MessageComposer {
     if (typeof to !== 'string' || to.trim() === '') return { ok: false, reason: 'the customer has no email address' };
     const outcome = renderEmail(template, input, { timeZone: this.settings.timeZone, asOf: now });
     if (!outcome.ok) return outcome;
+    const email = applyTracking(outcome.email, compiled, this.signer, send.key, this.settings.trackingUrl);
     const from = compiled.from ?? this.settings.from;
     let mime: string;
     try {
-      mime = composeTemplateMime(outcome.email, compiled, input, {
+      mime = composeTemplateMime(email, compiled, input, {
         from,
         to,
         ...(this.settings.replyTo ? { replyTo: this.settings.replyTo } : {}),
@@ -48,7 +52,7 @@ export class MessageComposer {
     }
     return {
       ok: true,
-      message: { idempotencyKey: send.key, messageId: send.messageId, from, to, subject: outcome.email.subject, html: outcome.email.html, text: outcome.email.text, mime },
+      message: { idempotencyKey: send.key, messageId: send.messageId, from, to, subject: email.subject, html: email.html, text: email.text, mime },
     };
   }
 

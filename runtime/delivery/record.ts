@@ -1,5 +1,5 @@
 import type { Database, Executor } from '../db/database.ts';
-import type { Manifest } from '../../compiler/types/manifest.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
 import type { ClaimedSend } from './claim.ts';
 import { OUTBOX } from './outbox.ts';
 import type { DeliverySettings } from './settings.ts';

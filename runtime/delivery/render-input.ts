@@ -1,12 +1,13 @@
 import type { Database } from '../db/database.ts';
-import type { Manifest } from '../../compiler/types/manifest.ts';
-import type { CompiledTemplate } from '../../compiler/templates/contract.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
+import type { CompiledTemplate } from '../../compiler/contract/template.ts';
 import { itemsById, modelRecommendationsByCustomer, popularItemIds } from '../render/from-database.ts';
 import { freshFirst } from '../render/popularity.ts';
 import { purchasedItemsByCustomer, scoresByCustomer, segmentsByCustomer, traitsByCustomer, type ScoresAndTiers } from '../render/batch-reads.ts';
 import type { RenderInput } from '../render/context.ts';
 import type { ClaimedSend } from './claim.ts';
 import type { DeliverySettings } from './settings.ts';
+import { messageLinks, type LinkSigner } from '../recipient/tokens.ts';
 
 /**
  * Render inputs for a batch of sends, from the database as it is when they go out: the customer
@@ -26,6 +27,7 @@ export class RenderInputLoader {
     private readonly manifest: Manifest,
     private readonly settings: DeliverySettings,
     private readonly now: number,
+    private readonly signer: LinkSigner,
   ) {}
 
   async inputsFor(sends: readonly ClaimedSend[], templates: ReadonlyMap<string, CompiledTemplate>): Promise<Map<string, RenderInput>> {
@@ -47,8 +49,7 @@ export class RenderInputLoader {
         tiers: scores.get(s.customerId)?.tiers ?? {},
         recommendations: recommendations.get(s.key) ?? [],
         journey: (s.journey as RenderInput['journey']) ?? { name: s.origin.name, step: s.origin.step ?? '' },
-        unsubscribe_url: `${this.settings.unsubscribeUrl}/${s.key}`,
-        preferences_url: `${this.settings.preferencesUrl}/${s.key}`,
+        ...messageLinks(this.signer, s.key, this.settings),
         message_id: s.messageId,
       };
       out.set(s.key, input);

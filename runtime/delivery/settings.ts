@@ -1,7 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
-import type { Manifest } from '../../compiler/types/manifest.ts';
-import { DURATION_MS } from '../../compiler/types/rule-paths.ts';
-import { mailboxAddress } from '../../compiler/types/mailbox.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
+import { parseDuration, parseTimeOfDay } from '../../compiler/contract/core/durations.ts';
+import { mailboxAddress } from '../../compiler/contract/mailbox.ts';
 
 /**
  * The Workspace's `delivery` block (schemas/workspace/delivery.schema.json) as the runtime uses
@@ -17,6 +17,12 @@ export interface DeliverySettings {
   /** Bases of the per-message links: `<base>/<token>`. */
   unsubscribeUrl: string;
   preferencesUrl: string;
+  /** Base of click and open tracking links: `<base>/c/<token>/<link>`, `<base>/o/<token>`. */
+  trackingUrl: string;
+  /** How long after its send a message's links work. */
+  linkLifetimeMs: number;
+  /** DKIM signing, when configured: the key is read from the environment variable named. */
+  dkim?: { domain: string; selector: string; privateKeyEnv: string };
   consentField: string;
   /** The customer field holding the address; undefined when the data model has none. */
   emailField?: string;
@@ -42,6 +48,9 @@ export interface WrittenDelivery {
   message_id_domain?: string;
   unsubscribe_url?: string;
   preferences_url?: string;
+  tracking_url?: string;
+  link_lifetime?: string;
+  dkim?: { domain: string; selector: string; private_key_env: string };
   consent_field?: string;
   email_field?: string;
   frequency_cap?: { per_day: number };
@@ -66,22 +75,12 @@ export const DELIVERY_DEFAULTS = {
   quietHoursAction: 'delay',
   conversionEvent: 'purchase',
   conversionWindow: '7d',
+  linkLifetime: '400d',
   /** Where links point when no base is configured: a reserved domain that can never resolve. */
   linkBase: 'https://links.herald.invalid',
 } as const;
 
-/** `90s`, `5m`, `1.5h`, `7d`, `2w` in milliseconds; undefined for anything else. */
-export function durationToMs(text: string): number | undefined {
-  const m = /^(\d+(?:\.\d+)?)(s|m|h|d|w)$/.exec(text.trim());
-  if (!m) return undefined;
-  return Math.round(Number(m[1]) * DURATION_MS[m[2] as keyof typeof DURATION_MS]);
-}
 
-/** `HH:MM` as minutes since midnight; undefined for anything else. */
-export function timeOfDayToMinutes(text: string): number | undefined {
-  const m = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(text.trim());
-  return m ? Number(m[1]) * 60 + Number(m[2]) : undefined;
-}
 
 /** The address part of `Name <addr@domain>` or `addr@domain`; undefined when it is neither. */
 export const addressOf = mailboxAddress;
@@ -116,7 +115,7 @@ export function normalizeDelivery(
   d: WrittenDelivery,
   context: { timeZone: string; customerFields: Manifest['dataModel']['customers']['fields']; baseDir: string },
 ): DeliverySettings {
-  const ms = (text: string | undefined, fallback: string) => durationToMs(text ?? fallback) ?? durationToMs(fallback)!;
+  const ms = (text: string | undefined, fallback: string) => parseDuration(text ?? fallback) ?? parseDuration(fallback)!;
   const from = d.from ?? DELIVERY_DEFAULTS.from;
   const unsubscribeUrl = trimSlash(d.unsubscribe_url ?? `${DELIVERY_DEFAULTS.linkBase}/unsubscribe`);
   const settings: DeliverySettings = {
@@ -124,6 +123,8 @@ export function normalizeDelivery(
     messageDomain: d.message_id_domain ?? addressOf(from)?.split('@')[1] ?? 'herald.invalid',
     unsubscribeUrl,
     preferencesUrl: trimSlash(d.preferences_url ?? (d.unsubscribe_url ? unsubscribeUrl : `${DELIVERY_DEFAULTS.linkBase}/preferences`)),
+    trackingUrl: trimSlash(d.tracking_url ?? `${new URL(unsubscribeUrl).origin}/t`),
+    linkLifetimeMs: ms(d.link_lifetime, DELIVERY_DEFAULTS.linkLifetime),
     consentField: d.consent_field ?? DELIVERY_DEFAULTS.consentField,
     retry: {
       maxAttempts: d.retry?.max_attempts ?? DELIVERY_DEFAULTS.maxAttempts,
@@ -143,13 +144,14 @@ export function normalizeDelivery(
   if (d.reply_to) settings.replyTo = d.reply_to;
   if (d.frequency_cap) settings.frequencyCap = { perDay: d.frequency_cap.per_day };
   if (d.quiet_hours) {
-    const start = timeOfDayToMinutes(d.quiet_hours.start);
-    const end = timeOfDayToMinutes(d.quiet_hours.end);
+    const start = parseTimeOfDay(d.quiet_hours.start);
+    const end = parseTimeOfDay(d.quiet_hours.end);
     if (start !== undefined && end !== undefined && start !== end) {
       settings.quietHours = { start, end, action: d.quiet_hours.action ?? DELIVERY_DEFAULTS.quietHoursAction };
     }
   }
   if (d.rate_limit) settings.defaultPerHour = d.rate_limit.per_hour;
+  if (d.dkim) settings.dkim = { domain: d.dkim.domain, selector: d.dkim.selector, privateKeyEnv: d.dkim.private_key_env };
   return settings;
 }
 

@@ -1,6 +1,6 @@
 import type { Executor } from '../db/database.ts';
-import type { Manifest } from '../../compiler/types/manifest.ts';
-import { SUPPRESSING_EMAIL_EVENTS } from '../../compiler/types/email-events.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
+import { SUPPRESSING_EMAIL_EVENTS } from '../../compiler/contract/email-events.ts';
 
 /**
  * The suppression list: customers who may not be emailed from an instant on. It has two sources,
@@ -50,7 +50,7 @@ export async function removeSuppression(db: Executor, customerId: string, at: nu
 }
 
 /** The list row that records a re-subscription: events before its instant no longer suppress. */
-const LIFTED = 'lifted';
+export const LIFTED = 'lifted';
 
 /**
  * Every suppression in force at `asOf` for the given customers (all customers when omitted),
@@ -80,6 +80,8 @@ export async function suppressionsAt(db: Executor, manifest: Manifest, asOf: num
       .where('type', 'in', types)
       .where('at', '<=', asOf);
     if (softAware) q = q.where((eb) => eb.or([eb('type', '!=', 'email_bounced'), eb('bounce_type', 'is', null), eb('bounce_type', '!=', 'soft')]));
+    // Leaving one subscription topic is an unsubscribe from that topic only (the gates read it).
+    if (manifest.dataModel.events.email_unsubscribed?.topic !== undefined) q = q.where((eb) => eb.or([eb('type', '!=', 'email_unsubscribed'), eb('topic', 'is', null)]));
     if (customerIds) q = q.where('customer_id', 'in', [...customerIds]);
     for (const r of await q.groupBy(['customer_id', 'type']).execute()) {
       const customerId = String(r.customer_id);

@@ -1,6 +1,6 @@
 import type { Database } from '../db/database.ts';
-import type { Manifest } from '../../compiler/types/manifest.ts';
-import type { CompiledTemplate } from '../../compiler/templates/contract.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
+import type { CompiledTemplate } from '../../compiler/contract/template.ts';
 import { claimBatch, type ClaimedSend } from './claim.ts';
 import { MessageComposer } from './message.ts';
 import { DELIVERY_CODES, type DeliveryProblem } from './problems.ts';
@@ -8,6 +8,9 @@ import { recordRenderFailed, recordSent, recordTransportError, releaseClaims, ty
 import { RenderInputLoader } from './render-input.ts';
 import { deliverySettingsOf, type DeliverySettings } from './settings.ts';
 import type { SuppressionReason, Transport } from './types.ts';
+import { LinkSigner } from '../recipient/tokens.ts';
+import { previewSecret } from '../recipient/secret.ts';
+import { dkimSignerOf, type DkimSigner } from '../recipient/dkim.ts';
 
 /**
  * The delivery worker: `deliverDue` drains what is due at `now`, batch by batch:
@@ -47,6 +50,14 @@ export interface DeliverOptions {
   wallClock?: () => number;
   /** Aborting pauses the worker: it stops and releases its unsent claims. */
   signal?: AbortSignal;
+  /**
+   * Signs the unsubscribe, preferences and tracking links of every message (runtime/recipient/).
+   * Default: `HERALD_SECRET`, else a throwaway key for this process (links that no server will
+   * accept: commands that really send require the secret before they get here).
+   */
+  signer?: LinkSigner;
+  /** The environment DKIM's private key is read from (default process.env). */
+  env?: NodeJS.ProcessEnv;
   /** Called after each batch with the running totals. */
   onBatch?: (summary: Readonly<DeliverySummary>) => void;
 }
@@ -69,8 +80,10 @@ export interface DeliverySummary {
 export async function deliverDue(db: Database, options: DeliverOptions): Promise<DeliverySummary> {
   const settings = options.settings ?? deliverySettingsOf(options.manifest);
   const templates = templatesOf(options.manifest);
-  const composer = new MessageComposer(templates, settings);
-  const loader = new RenderInputLoader(db, options.manifest, settings, options.now);
+  const signer = options.signer ?? new LinkSigner(previewSecret());
+  const composer = new MessageComposer(templates, settings, signer);
+  const dkim = dkimSignerOf(settings, options.env ?? process.env);
+  const loader = new RenderInputLoader(db, options.manifest, settings, options.now, signer);
   const wallClock = options.wallClock ?? Date.now;
   const batchSize = options.batchSize ?? 200;
   const summary: DeliverySummary = { sent: 0, suppressed: {}, delayed: 0, retrying: 0, failed: 0, recovered: 0, released: 0, problems: [] };
@@ -96,7 +109,7 @@ export async function deliverDue(db: Database, options: DeliverOptions): Promise
     for (const s of claim.suppressed) summary.suppressed[s.reason] = (summary.suppressed[s.reason] ?? 0) + 1;
     for (const f of claim.failed) tally.add(DELIVERY_CODES.missingTemplate, f.reason);
     summary.failed += claim.failed.length;
-    await sendBatch(db, options, settings, composer, await loader.inputsFor(claim.sends, templates), claim.sends, summary, tally);
+    await sendBatch(db, options, settings, composer, dkim, await loader.inputsFor(claim.sends, templates), claim.sends, summary, tally);
     options.onBatch?.(summary);
   }
   summary.problems = tally.problems(summary);
@@ -108,6 +121,7 @@ async function sendBatch(
   o: DeliverOptions,
   settings: DeliverySettings,
   composer: MessageComposer,
+  dkim: DkimSigner | undefined,
   inputs: Awaited<ReturnType<RenderInputLoader['inputsFor']>>,
   sends: readonly ClaimedSend[],
   summary: DeliverySummary,
@@ -129,6 +143,7 @@ async function sendBatch(
       let composed;
       try {
         composed = composer.compose(send, inputs.get(send.key)!, o.now);
+        if (composed.ok && dkim) composed.message.mime = await dkim.sign(composed.message.mime);
       } catch (e) {
         composed = { ok: false as const, reason: `the message could not be built: ${(e as Error).message}` };
       }

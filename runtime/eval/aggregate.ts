@@ -4,8 +4,8 @@
  * windows are inclusive as documented there, count of none is 0, exists false, sum of none 0,
  * avg/min/max of none missing, missing property values skipped, first/last by (at, id).
  */
-import type { AggregateExpr } from '../../compiler/types/ast.ts';
-import { durationMs, eventPropertyType } from '../../compiler/types/rule-paths.ts';
+import type { AggregateExpr } from '../../compiler/contract/core/ast.ts';
+import { durationMs, eventPropertyType } from '../../compiler/contract/core/rule-paths.ts';
 import { eventsOfType, type EvalContext, type EventRecord, type PredicateFn, type ValueFn } from './context.ts';
 import { compilePredicate, type EvalEnv } from './compile.ts';
 import { compareStrings, compareValues, reader, type Value } from './values.ts';

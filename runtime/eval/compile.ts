@@ -4,12 +4,13 @@
  * is `not =`, `in` never matches a missing value, division by zero is missing, strings compare by
  * code point.
  */
-import type { BinaryExpr, Expr } from '../../compiler/types/ast.ts';
-import { durationMs, resolvePath, timestampMs, type PathScope, type RuleSchema } from '../../compiler/types/rule-paths.ts';
+import type { BinaryExpr, Expr } from '../../compiler/contract/core/ast.ts';
+import { durationMs, resolvePath, type PathScope, type RuleSchema } from '../../compiler/contract/core/rule-paths.ts';
 import type { EvalContext, EventRecord, PredicateFn, ValueFn } from './context.ts';
 import { compareValues, reader, toNumber, type Value } from './values.ts';
 import { compileAggregate } from './aggregate.ts';
 import { compileCall } from './functions.ts';
+import { timestampLiteralMs } from '../../compiler/contract/core/instants.ts';
 
 export interface EvalEnv {
   schema: RuleSchema;
@@ -32,7 +33,7 @@ export function compileValue(expr: Expr, env: EvalEnv): ValueFn {
       return () => v;
     }
     case 'timestamp': {
-      const v = timestampMs(expr.value, expr.dateOnly);
+      const v = timestampLiteralMs(expr.value);
       return () => v;
     }
     case 'list':
@@ -248,7 +249,7 @@ function literalValue(expr: Expr): Value | undefined {
     case 'duration':
       return durationMs(expr.amount, expr.unit);
     case 'timestamp':
-      return timestampMs(expr.value, expr.dateOnly);
+      return timestampLiteralMs(expr.value);
     default:
       return undefined;
   }

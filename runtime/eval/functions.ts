@@ -1,8 +1,8 @@
 /**
  * Rule functions in the evaluator, with the SQL backend's meaning (compiler/sql/functions.ts).
  */
-import type { CallExpr } from '../../compiler/types/ast.ts';
-import { MS_PER_DAY } from '../../compiler/types/rule-paths.ts';
+import type { CallExpr } from '../../compiler/contract/core/ast.ts';
+import { MS_PER_DAY } from '../../compiler/contract/core/rule-paths.ts';
 import type { PredicateFn, ValueFn } from './context.ts';
 import { compilePredicate, compileValue, type EvalEnv } from './compile.ts';
 import { toNumber } from './values.ts';

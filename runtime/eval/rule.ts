@@ -2,8 +2,8 @@
  * A rule compiled once for the evaluator, and a cache so callers holding only an AST (from the
  * manifest) compile each rule once per process.
  */
-import type { Expr } from '../../compiler/types/ast.ts';
-import type { PathScope, RuleSchema } from '../../compiler/types/rule-paths.ts';
+import type { Expr } from '../../compiler/contract/core/ast.ts';
+import type { PathScope, RuleSchema } from '../../compiler/contract/core/rule-paths.ts';
 import type { EvalContext, EventRecord } from './context.ts';
 import { compilePredicate, compileValue } from './compile.ts';
 import type { Value } from './values.ts';

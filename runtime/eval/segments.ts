@@ -2,8 +2,8 @@
  * Segment membership in the evaluator: every segment's rule compiled once, `in_segment(x)`
  * answered by evaluating x's rule on the same customer (memoized per context), as the SQL does.
  */
-import type { Expr } from '../../compiler/types/ast.ts';
-import type { RuleSchema } from '../../compiler/types/rule-paths.ts';
+import type { Expr } from '../../compiler/contract/core/ast.ts';
+import type { RuleSchema } from '../../compiler/contract/core/rule-paths.ts';
 import type { EvalContext } from './context.ts';
 import { compileRule, type CompiledRule } from './rule.ts';
 

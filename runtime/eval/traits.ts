@@ -2,12 +2,12 @@
  * Trait values in the evaluator (previews, explain, tests), with the SQL backend's meaning
  * (compiler/sql/query.ts and rfm.ts).
  */
-import type { TraitPlan } from '../../compiler/types/compiled-sql.ts';
-import type { RuleSchema } from '../../compiler/types/rule-paths.ts';
+import type { TraitPlan } from '../../compiler/contract/compiled-sql.ts';
+import type { RuleSchema } from '../../compiler/contract/core/rule-paths.ts';
 import type { EvalContext, EventRecord } from './context.ts';
 import { compileRule } from './rule.ts';
 import { compareStrings, toNumber, type Value } from './values.ts';
-import { MS_PER_DAY } from '../../compiler/types/rule-paths.ts';
+import { MS_PER_DAY } from '../../compiler/contract/core/rule-paths.ts';
 
 export type TraitRow = Record<string, Value>;
 

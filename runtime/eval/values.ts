@@ -5,7 +5,7 @@
  * COLLATE "C" use. (Plain `<` on JS strings compares UTF-16 code units, which puts characters
  * above U+FFFF before U+E000..U+FFFF; compareStrings fixes that up.)
  */
-import type { RuleValueType } from '../../compiler/types/compiled-sql.ts';
+import type { RuleValueType } from '../../compiler/contract/compiled-sql.ts';
 
 /** Timestamps and durations are milliseconds; missing is null. */
 export type Value = number | string | boolean | null;

@@ -1,8 +1,8 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DataModel } from '../../compiler/types/data-model.ts';
+import type { DataModel } from '../../compiler/contract/data-model.ts';
 import type { Database } from '../db/database.ts';
-import type { SourceBlock } from './spec.ts';
+import type { SourceBlock } from '../../compiler/contract/source.ts';
 import type { RowRuleCompiler } from './row-rules.ts';
 import { compileRowMapper } from './map-row.ts';
 import { matchFiles, readForIngest, type FileContent } from './files.ts';

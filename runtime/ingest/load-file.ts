@@ -1,5 +1,5 @@
-import type { DataModel } from '../../compiler/types/data-model.ts';
-import type { RuleBlock, SourceBlock } from './spec.ts';
+import type { DataModel } from '../../compiler/contract/data-model.ts';
+import type { RuleBlock, SourceBlock } from '../../compiler/contract/source.ts';
 import type { RawRecord } from './read/record.ts';
 import { readCsvBatches } from './read/csv.ts';
 import { readJsonlBatches } from './read/jsonl.ts';
@@ -7,7 +7,7 @@ import type { MapOutcome } from './map-row.ts';
 import type { FileStats } from './monitor.ts';
 import type { RejectRow, Row, StoreTx } from './store/types.ts';
 import { Identity } from './identity.ts';
-import { customerHash } from './forget.ts';
+import { collectCustomer, isForgottenId, mergeInto, placeRow } from './place-row.ts';
 import type { WriteCache } from './write-cache.ts';
 
 /** Rows per flush: big enough to amortize statements, small enough to keep memory flat. */
@@ -65,7 +65,7 @@ export async function loadFile(tx: StoreTx, input: LoadFileInput): Promise<FileL
   let eventCountries: unknown[] = [];
   let rejects: RejectRow[] = [];
 
-  const isForgotten = (id: unknown) => input.forgotten.size > 0 && typeof id === 'string' && input.forgotten.has(customerHash(id));
+  const isForgotten = (id: unknown) => isForgottenId(input.forgotten, id);
   const addRejectAt = (line: number, raw: string | null, reason: string, detail: string, customerId: string | null) => {
     if (isForgotten(customerId)) {
       // Nothing of an erased customer is kept, not even in the rejects table.
@@ -129,18 +129,10 @@ export async function loadFile(tx: StoreTx, input: LoadFileInput): Promise<FileL
         addReject(record, 'forgotten_customer', '', (outcome.mapped.customer?.id ?? outcome.mapped.event?.customer_id) as string);
       } else {
         const { customer, event, item } = outcome.mapped;
-        if (customer) {
-          const canonical = input.identity.canonicalFor(tx, customer);
-          const id = typeof canonical === 'string' ? canonical : await canonical;
-          customer.id = id;
-          customer.updated_at = input.now;
-          mergeInto(customers, id, customer);
-          if (event) event.customer_id = id;
-        } else if (event) {
-          event.customer_id = input.identity.resolve(event.customer_id as string);
-          // An event's customer always exists, even when this source maps no profile fields.
-          if (!customers.has(event.customer_id as string)) customers.set(event.customer_id as string, { id: event.customer_id, updated_at: input.now });
-        }
+        const placed = placeRow(tx, input.identity, outcome.mapped, input.now);
+        const id = typeof placed === 'object' ? await placed : placed;
+        // An event's customer always exists, even when this source maps no profile fields.
+        if (id !== undefined) collectCustomer(customers, id, customer, input.now);
         if (item) mergeInto(items, item.id as string, item);
         if (event) {
           event.source = input.eventSource;
@@ -211,19 +203,6 @@ export function referencedColumns(source: SourceBlock): string[] {
   cached = [...out].sort();
   columnsCache.set(source, cached);
   return cached;
-}
-
-/** Later rows of a batch update earlier ones field by field; a missing value never erases a known one. */
-function mergeInto(map: Map<string, Row>, id: string, row: Row): void {
-  const before = map.get(id);
-  if (!before) {
-    map.set(id, { ...row });
-    return;
-  }
-  for (const k in row) {
-    const v = row[k];
-    if (v !== null && v !== undefined) before[k] = v;
-  }
 }
 
 /**

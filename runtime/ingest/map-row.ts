@@ -1,11 +1,12 @@
 import { hash } from 'node:crypto';
-import type { DataModel, FieldDef, FieldType } from '../../compiler/types/data-model.ts';
-import type { SourceBlock, RuleBlock } from './spec.ts';
+import type { DataModel, FieldDef, FieldType } from '../../compiler/contract/data-model.ts';
+import type { SourceBlock, RuleBlock } from '../../compiler/contract/source.ts';
 import type { SourceRow } from './read/record.ts';
 import { holds, type RowFn, type RowRuleCompiler } from './row-rules.ts';
 import { coerceValue, Invalid, withoutValue } from './coerce/values.ts';
 import { makeTimestampParser } from './coerce/timestamp.ts';
-import { standardize, type Standardizer } from './coerce/standardize.ts';
+import { standardize } from './coerce/standardize.ts';
+import type { Standardizer } from '../../compiler/contract/source.ts';
 import type { Row } from './store/types.ts';
 
 /** What one source row becomes: a customer, an event, an item (each optional). */

@@ -1,4 +1,4 @@
-import type { MonitorSettings } from './spec.ts';
+import type { MonitorSettings } from '../../compiler/contract/source.ts';
 
 /** What each load records about itself, so later loads can be compared with the norm. */
 export interface FileStats {

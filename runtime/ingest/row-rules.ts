@@ -1,4 +1,4 @@
-import type { RuleBlock } from './spec.ts';
+import type { RuleBlock } from '../../compiler/contract/source.ts';
 import type { SourceRow } from './read/record.ts';
 import { compileRowMapping } from '../eval/rule.ts';
 

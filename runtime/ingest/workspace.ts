@@ -1,8 +1,8 @@
-import type { Manifest } from '../../compiler/types/manifest.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
 import type { Database } from '../db/database.ts';
 import { ingestSources, type IngestOptions } from './ingest.ts';
 import { compileRowRule } from './row-rules.ts';
-import type { SourceBlock } from './spec.ts';
+import type { SourceBlock } from '../../compiler/contract/source.ts';
 import type { IngestSummary } from './summary.ts';
 
 export interface WorkspaceIngestOptions {

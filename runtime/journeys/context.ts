@@ -1,5 +1,7 @@
 /** What every part of a run shares: the database, the manifest, compiled rules and versions, options. */
-import type { Manifest } from '../../compiler/types/manifest.ts';
+import type { DeliverySettings } from '../delivery/settings.ts';
+import type { LinkSigner } from '../recipient/tokens.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
 import type { Database } from '../db/database.ts';
 import type { Transport } from '../delivery/types.ts';
 import { JourneyRules } from './rules.ts';
@@ -14,6 +16,10 @@ export interface RunOptions {
   from?: number;
   /** The delivery worker's transport (`file` for dry runs, a capturing one for tests and forecasts). */
   transport: Transport;
+  /** Signs the links of sent messages (default: HERALD_SECRET, else a throwaway key; see runtime/recipient/secret.ts). */
+  signer?: LinkSigner;
+  /** The delivery worker's settings (default: the workspace's `delivery` block). */
+  deliverySettings?: DeliverySettings;
   /** Unique among live workers; a restarted worker reuses it to resume its delivery claims. */
   workerId?: string;
   /**
@@ -39,6 +45,11 @@ export interface RunOptions {
   onSlice?: (progress: { at: number; until: number; summary: Readonly<RunSummary> }) => void;
   /** The wall clock, for delivery claim leases (default Date.now). */
   wallClock?: () => number;
+  /**
+   * Give SQLite a larger page cache while the run lasts (default true: a long run over many
+   * customers). `herald serve` runs short passes all the time and keeps the connection's cache.
+   */
+  largerCache?: boolean;
   /** Aborting stops the run after the current batch (the clock stays where it got to). */
   signal?: AbortSignal;
 }

@@ -3,8 +3,8 @@
  * the events the journey's rules read (up to the run's horizon), trait values and model scores.
  * Values are decoded to what the rule evaluator expects.
  */
-import type { Manifest } from '../../compiler/types/manifest.ts';
-import { fieldValueType } from '../../compiler/types/rule-paths.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
+import { fieldValueType } from '../../compiler/contract/core/rule-paths.ts';
 import type { Executor } from '../db/database.ts';
 import { traitTableName } from '../db/sync.ts';
 import type { EventRecord } from '../eval/context.ts';

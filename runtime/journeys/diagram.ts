@@ -4,8 +4,8 @@
  * so `herald plan` can draw the journey before and after a change (marking the changed steps) and
  * `herald dev` can redraw it on every save, with how many customers are at each step if given.
  */
-import type { Expr } from '../../compiler/types/ast.ts';
-import { EXIT, type CompiledEntry, type CompiledJourney, type CompiledStep } from '../../compiler/types/journey.ts';
+import type { Expr } from '../../compiler/contract/core/ast.ts';
+import { EXIT, type CompiledEntry, type CompiledJourney, type CompiledStep } from '../../compiler/contract/journey.ts';
 
 export interface DiagramOptions {
   /** Customers at (or through) each step, shown in its box. */

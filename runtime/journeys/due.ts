@@ -5,8 +5,8 @@
  * or keeps them all; a re-run redoes them identically (keys are deterministic).
  */
 import { sql } from 'kysely';
-import type { CompiledJourney } from '../../compiler/types/journey.ts';
-import { fieldValueType } from '../../compiler/types/rule-paths.ts';
+import type { CompiledJourney } from '../../compiler/contract/journey.ts';
+import { fieldValueType } from '../../compiler/contract/core/rule-paths.ts';
 import type { Executor } from '../db/database.ts';
 import { enqueue, recordSuppressed } from '../delivery/outbox.ts';
 import { writeTransaction } from '../delivery/write-transaction.ts';
@@ -21,7 +21,7 @@ import { wakeEntries } from './wakes.ts';
 import type { Effects, Entry } from './types.ts';
 
 /** An arbitrary fixed advisory-lock key shared by every Herald worker ("HWAK"). */
-const WAKE_LOCK = 0x4857414b;
+export const WAKE_LOCK = 0x4857414b;
 
 /**
  * Runs every entry due by `horizon`; returns how many were advanced. With `wake`, the entries

@@ -6,7 +6,7 @@
  * Every step runs at its own instant (the time the customer reached it), never at the wall
  * clock: rules see the customer's events up to that instant, sends are due at it.
  */
-import { EXIT, type CompiledJourney, type CompiledStep } from '../../compiler/types/journey.ts';
+import { EXIT, type CompiledJourney, type CompiledStep } from '../../compiler/contract/journey.ts';
 import { assignVariant, HOLDOUT } from './assign.ts';
 import type { CustomerData } from './customers.ts';
 import type { JourneyRules } from './rules.ts';

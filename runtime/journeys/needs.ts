@@ -1,5 +1,5 @@
 /** What a journey's rules read, so a batch loads only that (compiled rules list their reads). */
-import type { CompiledJourney, CompiledJourneyRule } from '../../compiler/types/journey.ts';
+import type { CompiledJourney, CompiledJourneyRule } from '../../compiler/contract/journey.ts';
 import type { DataNeeds } from './customers.ts';
 
 const cache = new WeakMap<CompiledJourney, DataNeeds>();

@@ -3,10 +3,10 @@
  * object), evaluated per customer as of the step's instant, with `within since_entry` measured
  * from the entry and `in_segment` answered by the segments' own rules.
  */
-import type { Expr } from '../../compiler/types/ast.ts';
-import type { CompiledJourneyRule } from '../../compiler/types/journey.ts';
-import type { Manifest } from '../../compiler/types/manifest.ts';
-import type { RuleSchema } from '../../compiler/types/rule-paths.ts';
+import type { Expr } from '../../compiler/contract/core/ast.ts';
+import type { CompiledJourneyRule } from '../../compiler/contract/journey.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
+import type { RuleSchema } from '../../compiler/contract/core/rule-paths.ts';
 import type { EvalContext, EventRecord } from '../eval/context.ts';
 import { compileRule, type CompiledRule } from '../eval/rule.ts';
 import { createSegmentSet, type SegmentSet } from '../eval/segments.ts';

@@ -15,8 +15,8 @@
  * sends. On PostgreSQL several workers may run at once: entries are claimed FOR UPDATE SKIP LOCKED,
  * entry creation is serialized per journey, and the outbox's own claims keep sends apart.
  */
-import type { CompiledJourney } from '../../compiler/types/journey.ts';
-import type { Manifest } from '../../compiler/types/manifest.ts';
+import type { CompiledJourney } from '../../compiler/contract/journey.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
 import type { Database } from '../db/database.ts';
 import { deliverDue } from '../delivery/worker.ts';
 import { launchCampaigns } from './campaigns.ts';
@@ -34,7 +34,7 @@ export type { RunOptions, RunSummary } from './context.ts';
 export { RunBackInTimeError } from './clock.ts';
 
 export async function runJourneys(db: Database, manifest: Manifest, options: RunOptions): Promise<RunSummary> {
-  const restore = largerCache(db);
+  const restore = options.largerCache === false ? () => undefined : largerCache(db);
   try {
     return await run(db, manifest, options);
   } finally {
@@ -131,6 +131,8 @@ async function deliver(ctx: RunContext, now: number): Promise<void> {
   const options: Parameters<typeof deliverDue>[1] = { now, manifest: ctx.manifest, transport: ctx.options.transport, workerId: ctx.workerId };
   if (ctx.options.wallClock) options.wallClock = ctx.options.wallClock;
   if (ctx.options.signal) options.signal = ctx.options.signal;
+  if (ctx.options.signer) options.signer = ctx.options.signer;
+  if (ctx.options.deliverySettings) options.settings = ctx.options.deliverySettings;
   const summary = await deliverDue(ctx.db, options);
   const d = ctx.tally.delivery;
   d.sent += summary.sent;

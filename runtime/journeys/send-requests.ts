@@ -1,5 +1,5 @@
 /** The outbox requests a journey's decisions become: sends and recorded holdouts. */
-import type { CompiledJourney } from '../../compiler/types/journey.ts';
+import type { CompiledJourney } from '../../compiler/contract/journey.ts';
 import { sendKey } from '../delivery/keys.ts';
 import type { SendRequest } from '../delivery/types.ts';
 import { HOLDOUT } from './assign.ts';

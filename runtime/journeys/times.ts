@@ -1,10 +1,10 @@
 /**
- * Times as the compiler left them (compiler/types/journey.ts `CompiledTime`) resolved to
+ * Times as the compiler left them (compiler/contract/journey.ts `CompiledTime`) resolved to
  * instants: a wall-clock time in the workspace's or a customer's zone, schedule occurrences, and
  * a campaign's launch.
  */
-import type { CompiledEntry, CompiledTime } from '../../compiler/types/journey.ts';
-import { wallClockInstant } from '../time/zones.ts';
+import type { CompiledEntry, CompiledTime } from '../../compiler/contract/journey.ts';
+import { wallClockInstant } from '../../compiler/contract/core/zones.ts';
 
 export { wallClockInstant };
 

@@ -1,6 +1,6 @@
 /**
  * The journey runtime's own types: an entry as stored and as the state machine sees it, and what
- * advancing an entry produces. The compiled journey itself is compiler/types/journey.ts.
+ * advancing an entry produces. The compiled journey itself is compiler/contract/journey.ts.
  */
 
 /** The render context's `journey.entry`: the event (or segment entry, or schedule) that started it. */

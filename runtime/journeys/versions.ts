@@ -5,10 +5,10 @@
  * runs on the version it entered with: customers inside a journey finish it as it was when they
  * entered, and only new entries take the new version.
  */
-import type { CompiledCampaign, CompiledJourney } from '../../compiler/types/journey.ts';
-import type { Manifest, ManifestDefinition } from '../../compiler/types/manifest.ts';
+import type { CompiledCampaign, CompiledJourney } from '../../compiler/contract/journey.ts';
+import type { Manifest, ManifestDefinition } from '../../compiler/contract/manifest.ts';
 import type { Executor } from '../db/database.ts';
-import { ManifestError } from '../manifest.ts';
+import { ManifestError } from '../../compiler/contract/read-manifest.ts';
 
 export interface RuntimeJourney {
   name: string;

@@ -4,7 +4,7 @@
  * the run was sliced (a customer who buys an hour into a 48-hour wait goes `on_event` at that
  * hour, even when the run covers the whole two days at once).
  */
-import type { CompiledJourney, CompiledStep } from '../../compiler/types/journey.ts';
+import type { CompiledJourney, CompiledStep } from '../../compiler/contract/journey.ts';
 import { nextLocalTime, zoneOr } from '../delivery/local-time.ts';
 import type { CustomerData } from './customers.ts';
 import type { JourneyRules } from './rules.ts';

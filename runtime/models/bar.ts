@@ -1,4 +1,4 @@
-import type { EvaluationBar, ModelType } from '../../compiler/models/job-spec.ts';
+import type { EvaluationBar, ModelType } from '../../compiler/contract/model-job.ts';
 
 /** The metric that ranks a model type against its baseline, and whether higher is better. */
 export const PRIMARY_METRIC: Record<ModelType, { metric: string; higherIsBetter: boolean }> = {

@@ -1,4 +1,4 @@
-import type { Manifest } from '../../compiler/types/manifest.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
 import type { Executor } from '../db/database.ts';
 import type { ModelStore } from './store/types.ts';
 import { fail } from './problems.ts';

@@ -1,4 +1,4 @@
-import type { ModelJobSpec } from '../../compiler/models/job-spec.ts';
+import type { ModelJobSpec } from '../../compiler/contract/model-job.ts';
 import { initBackend } from './backend.ts';
 import type { FeatureSource } from './features/source.ts';
 import { binShares, psiFromShares } from './metrics.ts';

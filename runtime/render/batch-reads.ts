@@ -1,4 +1,4 @@
-import type { Manifest } from '../../compiler/types/manifest.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
 import type { Database } from '../db/database.ts';
 import { traitTableName } from '../db/sync.ts';
 import { traitsOf } from '../manifest.ts';

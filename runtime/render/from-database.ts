@@ -1,9 +1,9 @@
 import type { Database } from '../db/database.ts';
-import type { Manifest } from '../../compiler/types/manifest.ts';
-import type { CompiledTemplate } from '../../compiler/templates/contract.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
+import type { CompiledTemplate } from '../../compiler/contract/template.ts';
 import { loadCustomer } from '../segments/customer-context.ts';
 import type { RenderInput } from './context.ts';
-import { messageToken, PREVIEW_LINKS, type LinkSettings } from './preview.ts';
+import { previewLinks, PREVIEW_LINKS, type LinkSettings } from './preview.ts';
 import { openCartItemIds } from './cart.ts';
 import { freshFirst } from './popularity.ts';
 import { scoresByCustomer, segmentsByCustomer } from './batch-reads.ts';
@@ -34,7 +34,6 @@ export async function databaseRenderInput(
   const recommendations = modelled.length > 0 ? modelled : await popularFromDatabase(db, manifest, compiled.recommendations.count, asOf, events, cache);
   const cartIds = openCartItemIds(events, asOf);
   const cart = await itemsById(db, manifest, cartIds);
-  const token = messageToken(compiled.name, customerId);
   return {
     customer: loaded.context.customer as Record<string, unknown>,
     traits: (loaded.context.traits ?? {}) as Record<string, unknown>,
@@ -43,9 +42,7 @@ export async function databaseRenderInput(
     tiers: scored.tiers,
     recommendations,
     journey: { name: 'preview', step: compiled.name, entry: { event: 'added_to_cart', items: cartIds.map((id) => cart.get(id)).filter((i): i is Record<string, unknown> => i !== undefined) } },
-    unsubscribe_url: `${links.baseUrl}/unsubscribe/${token}`,
-    preferences_url: `${links.baseUrl}/preferences/${token}`,
-    message_id: `${token}@${links.messageDomain}`,
+    ...previewLinks(compiled.name, customerId, links),
   };
 }
 

@@ -5,7 +5,7 @@ export { composeMime, composeTemplateMime, HeaderError, type MimeOptions } from 
 export { writeEmailFiles, type WrittenEmail } from './files.ts';
 export { popularItems, type PopularItemsSource } from './popularity.ts';
 export { readSampleData, SampleDataError, type SampleData } from './sample-data.ts';
-export { sampleRenderInput, messageToken, PREVIEW_LINKS, type LinkSettings } from './preview.ts';
+export { sampleRenderInput, messageToken, previewLinks, PREVIEW_LINKS, type LinkSettings } from './preview.ts';
 export { MissingValueError } from './missing.ts';
 export { databaseRenderInput, renderInputCache, popularItemIds, type RenderInputCache } from './from-database.ts';
 export { writeRecipientEmail, type DryRunOptions, type DryRunOutcome } from './dry-run.ts';

@@ -1,4 +1,4 @@
-import type { CompiledTemplate } from '../../compiler/templates/contract.ts';
+import type { CompiledTemplate } from '../../compiler/contract/template.ts';
 import type { RenderInput } from './context.ts';
 import type { RenderedEmail } from './renderer.ts';
 import { checkHeaderText, HeaderError, parseMailbox } from './headers.ts';

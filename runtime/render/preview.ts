@@ -1,9 +1,10 @@
-import { createHash } from 'node:crypto';
-import type { CompiledTemplate } from '../../compiler/templates/contract.ts';
+import type { CompiledTemplate } from '../../compiler/contract/template.ts';
 import type { RenderInput } from './context.ts';
 import { popularItems } from './popularity.ts';
 import { openCartItemIds } from './cart.ts';
 import type { SampleData } from './sample-data.ts';
+import { LinkSigner } from '../recipient/tokens.ts';
+import { previewSecret } from '../recipient/secret.ts';
 
 /** Where unsubscribe and preference links point when no delivery configuration says otherwise. */
 export interface LinkSettings {
@@ -15,9 +16,27 @@ export interface LinkSettings {
 
 export const PREVIEW_LINKS: LinkSettings = { baseUrl: 'https://preview.herald.invalid', messageDomain: 'preview.herald.invalid' };
 
-/** A stable, unguessable-enough token per message, so links and Message-ID never show an email address. */
-export function messageToken(template: string, customerId: string, salt = ''): string {
-  return createHash('sha256').update(`${salt}\u0000${template}\u0000${customerId}`).digest('hex').slice(0, 20);
+let signer: LinkSigner | undefined;
+
+/**
+ * A stable message key per template and customer for renders that are not sends, keyed by the
+ * link secret (runtime/recipient/tokens.ts), so links and Message-ID never show an email address
+ * and cannot be computed from a template name and a customer id.
+ */
+export function messageToken(template: string, customerId: string): string {
+  signer ??= new LinkSigner(previewSecret());
+  return signer.previewKey(template, customerId);
+}
+
+/** The links and Message-ID of a preview render: signed with the code sent messages use. */
+export function previewLinks(template: string, customerId: string, links: LinkSettings): Pick<RenderInput, 'unsubscribe_url' | 'preferences_url' | 'message_id'> {
+  signer ??= new LinkSigner(previewSecret());
+  const key = messageToken(template, customerId);
+  return {
+    unsubscribe_url: `${links.baseUrl}/unsubscribe/${signer.sign('unsubscribe', key)}`,
+    preferences_url: `${links.baseUrl}/preferences/${signer.sign('preferences', key)}`,
+    message_id: `${key}@${links.messageDomain}`,
+  };
 }
 
 /**
@@ -35,7 +54,6 @@ export function sampleRenderInput(compiled: CompiledTemplate, sample: SampleData
     .filter((e) => (e.customer ?? e.customer_id) === customerId)
     .map((e) => ({ type: e.type, at: (e as { at?: unknown }).at, item_id: (e.properties ?? (e as Record<string, unknown>)).item_id }));
   const cart = openCartItemIds(mine, asOf).map((id) => itemsById.get(id)).filter((i): i is Record<string, unknown> => i !== undefined);
-  const token = messageToken(compiled.name, customerId);
   return {
     customer,
     traits: sample.traits[customerId] ?? {},
@@ -44,8 +62,6 @@ export function sampleRenderInput(compiled: CompiledTemplate, sample: SampleData
     tiers: sample.tiers[customerId] ?? {},
     recommendations,
     journey: { name: 'preview', step: compiled.name, entry: { event: 'added_to_cart', items: cart } },
-    unsubscribe_url: `${links.baseUrl}/unsubscribe/${token}`,
-    preferences_url: `${links.baseUrl}/preferences/${token}`,
-    message_id: `${token}@${links.messageDomain}`,
+    ...previewLinks(compiled.name, customerId, links),
   };
 }

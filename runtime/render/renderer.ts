@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import nunjucks from 'nunjucks';
-import type { CompiledTemplate } from '../../compiler/templates/contract.ts';
+import type { CompiledTemplate } from '../../compiler/contract/template.ts';
 import { buildRenderContext, type RenderContext, type RenderInput } from './context.ts';
 import { environments } from './environment.ts';
 import { MissingValueError } from './missing.ts';
@@ -89,7 +89,7 @@ function compileNunjucks(src: string, env: nunjucks.Environment, name: string): 
   let code = compiler.compile(src, e.asyncFilters, e.extensionsList, name, e.opts);
   if (!code.includes('contextOrFrameLookup(context, frame, "loop")')) code = code.replace(/^frame\.set\("loop\.[a-z0-9]+", [^;\n]*\);\n/gm, '');
   // The same step nunjucks' Template performs for string sources.
-  const props = new Function(code)() as object; // eslint-disable-line no-new-func
+  const props = new Function(code)() as object;
   return new nunjucks.Template({ type: 'code', obj: props } as unknown as string, env, name, true);
 }
 

@@ -1,5 +1,5 @@
 import nunjucks from 'nunjucks';
-import { BLOCKED_NAMES } from '../../compiler/templates/contract.ts';
+import { BLOCKED_NAMES } from '../../compiler/contract/template.ts';
 
 /**
  * The template sandbox. Compiled nunjucks reaches values only through its runtime's

@@ -1,13 +1,12 @@
-import type { CompiledTemplate } from '../../compiler/templates/contract.ts';
-import type { Manifest } from '../../compiler/types/manifest.ts';
-import { fieldValueType } from '../../compiler/types/rule-paths.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
+import { fieldValueType } from '../../compiler/contract/core/rule-paths.ts';
 import type { Database } from '../db/database.ts';
 import { decode } from '../segments/customer-context.ts';
 import type { RenderInput } from './context.ts';
 import { itemsById, popularItemIds } from './from-database.ts';
 import { freshFirst } from './popularity.ts';
 import { purchasedItemsByCustomer, scoresByCustomer, segmentsByCustomer, traitsByCustomer, type ScoresAndTiers } from './batch-reads.ts';
-import { messageToken, PREVIEW_LINKS, type LinkSettings } from './preview.ts';
+import { previewLinks, PREVIEW_LINKS, type LinkSettings } from './preview.ts';
 import { renderEmail, type LoadedTemplate, type RenderOutcome } from './renderer.ts';
 
 /** Customers read per page: one query per kind of data per page, never one per recipient. */
@@ -57,7 +56,6 @@ export async function* renderAllCustomers(db: Database, manifest: Manifest, temp
       const id = String(row.id);
       const customer: Record<string, unknown> = { id };
       for (const [name, f] of fields) customer[name] = decode(row[name], fieldValueType(f.type));
-      const token = messageToken(compiled.name, id);
       const picks = reads.has('recommendations') ? freshFirst(ranking, bought.get(id) ?? new Set(), compiled.recommendations.count) : [];
       const input: RenderInput = {
         customer,
@@ -66,9 +64,7 @@ export async function* renderAllCustomers(db: Database, manifest: Manifest, temp
         scores: scores.get(id)?.scores ?? {},
         tiers: scores.get(id)?.tiers ?? {},
         recommendations: picks.map((i) => rankedItems.get(i)).filter((i): i is Record<string, unknown> => i !== undefined),
-        unsubscribe_url: `${links.baseUrl}/unsubscribe/${token}`,
-        preferences_url: `${links.baseUrl}/preferences/${token}`,
-        message_id: `${token}@${links.messageDomain}`,
+        ...previewLinks(compiled.name, id, links),
       };
       yield { customerId: id, outcome: renderEmail(template, input, { asOf: options.asOf, ...(options.timeZone ? { timeZone: options.timeZone } : {}) }) };
     }

@@ -1,4 +1,4 @@
-import type { CompiledTemplate } from '../../compiler/templates/contract.ts';
+import type { CompiledTemplate } from '../../compiler/contract/template.ts';
 import { compileRule, type CompiledRule } from '../eval/rule.ts';
 import type { EvalContext } from '../eval/context.ts';
 import { MissingValueError } from './missing.ts';

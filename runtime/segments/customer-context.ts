@@ -1,6 +1,6 @@
-import type { Manifest } from '../../compiler/types/manifest.ts';
-import type { RuleSchema } from '../../compiler/types/rule-paths.ts';
-import { fieldValueType } from '../../compiler/types/rule-paths.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
+import type { RuleSchema } from '../../compiler/contract/core/rule-paths.ts';
+import { fieldValueType } from '../../compiler/contract/core/rule-paths.ts';
 import type { EvalContext, EventRecord } from '../eval/context.ts';
 import type { Database, Executor } from '../db/database.ts';
 import { traitTableName } from '../db/sync.ts';

@@ -1,13 +1,14 @@
-import type { Expr } from '../../compiler/types/ast.ts';
-import { childExprs } from '../../compiler/dsl/children.ts';
-import type { Manifest } from '../../compiler/types/manifest.ts';
-import { resolvePath, type RuleSchema } from '../../compiler/types/rule-paths.ts';
+import type { Expr } from '../../compiler/contract/core/ast.ts';
+import { childExprs } from '../../compiler/contract/core/children.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
+import { resolvePath, type RuleSchema } from '../../compiler/contract/core/rule-paths.ts';
 import type { EvalContext } from '../eval/context.ts';
 import { evaluate, evaluateValue } from '../eval/rule.ts';
 import { createSegmentSet } from '../eval/segments.ts';
 import type { Database } from '../db/database.ts';
 import { segmentsOf, traitsOf } from '../manifest.ts';
 import { loadCustomer, ruleSchemaOf, storedMembership } from './customer-context.ts';
+import { personalFields } from '../../compiler/contract/personal-data.ts';
 
 /** A value shown in an explanation: masked when it is personal data and not asked for. */
 export type ShownValue =
@@ -93,7 +94,7 @@ interface Masking {
  * order, so a trait built on such a trait is caught too.
  */
 export function piiFields(manifest: Manifest): Set<string> {
-  const pii = new Set(Object.entries(manifest.dataModel.customers.fields).filter(([, f]) => f.pii).map(([name]) => name));
+  const pii = personalFields(manifest.dataModel);
   for (const trait of traitsOf(manifest)) {
     const plan = trait.compiled.plan;
     const rules = plan.kind === 'expression' ? [plan.expression] : plan.kind === 'lifecycle' ? plan.stages.map((s) => s.when) : [];

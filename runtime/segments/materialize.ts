@@ -1,5 +1,5 @@
 import type { Database } from '../db/database.ts';
-import type { Manifest } from '../../compiler/types/manifest.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
 import { segmentsOf, traitsOf, type RuntimeSegment, type RuntimeTrait } from '../manifest.ts';
 import { materializeTraits, type TraitRunResult } from './traits.ts';
 import { materializeSegment, type SegmentRunResult } from './memberships.ts';

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Manifest } from '../../compiler/types/manifest.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
 import type { Database } from '../db/database.ts';
 
 /**
@@ -37,6 +37,8 @@ export interface Route {
   path: string;
   /** The most bytes of body this route accepts; the server answers 413 above it (default 500 KB). */
   bodyLimit?: number;
+  /** False exempts the route from the server's rate limit (health checks, metrics scrapes). Default true. */
+  rateLimit?: boolean;
   handle(request: ServeRequest, params: Record<string, string>): Promise<ServeResponse>;
 }
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DependencyGraph } from '../../compiler/3-analyze/graph.ts';
-import type { DefinitionKey } from '../../compiler/types/definition.ts';
+import type { DefinitionKey } from '../../compiler/contract/definition.ts';
 
 const key = (i: number) => `Segment/s${i}` as DefinitionKey;
 const site = { file: 'x.yaml' };

@@ -5,8 +5,9 @@ import { load, type LoadResult } from '../../compiler/1-load/index.ts';
 import type { Diagnostic } from '../../compiler/diagnostics/diagnostic.ts';
 import type { ValidateResult } from '../../compiler/2-validate/index.ts';
 import type { JsonSchema } from '../../compiler/schema/files.ts';
-import type { DataModel } from '../../compiler/types/data-model.ts';
-import { KINDS, type Definition, type Kind } from '../../compiler/types/definition.ts';
+import type { DataModel } from '../../compiler/contract/data-model.ts';
+import { KINDS, type Kind } from '../../compiler/contract/definition.ts';
+import type { Definition } from '../../compiler/1-load/definition.ts';
 
 /** Writes `files` (relative path -> text) into a fresh temporary workspace and returns its path. */
 export function writeWorkspace(files: Record<string, string>): string {

@@ -8,9 +8,9 @@
 import { CompiledQuery as KyselyQuery, sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { compileSegmentQuery, compileTraitQuery } from '../../compiler/sql/index.ts';
-import { bindParameters, type CompiledQuery, type TraitPlan } from '../../compiler/types/compiled-sql.ts';
-import type { DataModel } from '../../compiler/types/data-model.ts';
-import type { RuleSchema } from '../../compiler/types/rule-paths.ts';
+import { bindParameters, type CompiledQuery, type TraitPlan } from '../../compiler/contract/compiled-sql.ts';
+import type { DataModel } from '../../compiler/contract/data-model.ts';
+import type { RuleSchema } from '../../compiler/contract/core/rule-paths.ts';
 import { parseRule } from '../../compiler/dsl/parse.ts';
 import type { Database } from '../../runtime/db/database.ts';
 import { migrate } from '../../runtime/db/migrate.ts';

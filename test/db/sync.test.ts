@@ -3,7 +3,7 @@ import { forEachDialect } from '../support/postgres.ts';
 import { migrate } from '../../runtime/db/migrate.ts';
 import { syncSchema, SchemaSyncError } from '../../runtime/db/sync.ts';
 import type { Database } from '../../runtime/db/database.ts';
-import type { DataModel } from '../../compiler/types/data-model.ts';
+import type { DataModel } from '../../compiler/contract/data-model.ts';
 
 function model(overrides: Partial<DataModel> = {}): DataModel {
   return {

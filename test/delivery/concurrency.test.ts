@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dialectContext } from '../support/postgres.ts';
-import type { Manifest } from '../../compiler/types/manifest.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
 import { openDatabase } from '../../runtime/db/open.ts';
 import { deliverDue, enqueue, listDeliveries, type OutgoingMessage, type Transport } from '../../runtime/delivery/index.ts';
 import { addCustomers, compileShop, journeySend, prepare, settingsWith, T0 } from './helpers.ts';

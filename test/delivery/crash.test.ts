@@ -4,12 +4,15 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
 import { forEachDialect } from '../support/postgres.ts';
-import type { Manifest } from '../../compiler/types/manifest.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
 import { openDatabase } from '../../runtime/db/open.ts';
 import { deliverDue, enqueue, FileTransport, listDeliveries } from '../../runtime/delivery/index.ts';
 import { addCustomers, compileShop, journeySend, prepare, T0 } from './helpers.ts';
 
 const CUSTOMERS = 150;
+// Links are signed with HERALD_SECRET (runtime/recipient/tokens.ts): the killed worker, the one
+// that resumes and the uninterrupted reference run share it, as the processes of a deployment do.
+process.env.HERALD_SECRET ??= 'crash-test-secret-0123456789abcdef-0123456789';
 let manifestPath: string;
 let manifest: Manifest;
 beforeAll(() => {

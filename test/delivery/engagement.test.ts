@@ -6,7 +6,7 @@ import { Writable } from 'node:stream';
 import { dialectContext, forEachDialect } from '../support/postgres.ts';
 import { openDatabase } from '../../runtime/db/open.ts';
 import { engagementCommand } from '../../cli/commands/engagement.ts';
-import type { Manifest } from '../../compiler/types/manifest.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
 import type { Database } from '../../runtime/db/database.ts';
 import { materialize } from '../../runtime/segments/materialize.ts';
 import { deliverDue, enqueue, FileTransport, listDeliveries, suppressionsAt } from '../../runtime/delivery/index.ts';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
 import { forEachDialect } from '../support/postgres.ts';
-import type { Manifest } from '../../compiler/types/manifest.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
 import type { Database } from '../../runtime/db/database.ts';
 import { addSuppression, deliverDue, enqueue, FileTransport, listDeliveries, removeSuppression, type DeliverySettings, type SendRequest } from '../../runtime/delivery/index.ts';
 import { addCustomers, compileShop, HOUR, journeySend, MINUTE, prepare, settingsWith, T0 } from './helpers.ts';

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { runPipeline } from '../../compiler/index.ts';
-import { stopMjmlWorker } from '../../compiler/templates/index.ts';
-import type { Manifest } from '../../compiler/types/manifest.ts';
+import { stopMjmlWorker } from '../../compiler/3-analyze/templates/index.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
 import type { Database } from '../../runtime/db/database.ts';
 import { migrate } from '../../runtime/db/migrate.ts';
 import { syncSchema } from '../../runtime/db/sync.ts';

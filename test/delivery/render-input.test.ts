@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
 import { forEachDialect } from '../support/postgres.ts';
-import type { Manifest } from '../../compiler/types/manifest.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
 import type { Database } from '../../runtime/db/database.ts';
 import { deliverDue, enqueue, FileTransport, listDeliveries } from '../../runtime/delivery/index.ts';
 import { databaseRenderInput, loadTemplate, renderEmail } from '../../runtime/render/index.ts';
-import type { CompiledTemplate } from '../../compiler/templates/contract.ts';
+import type { CompiledTemplate } from '../../compiler/contract/template.ts';
 import { addCustomers, compileShop, HOUR, journeySend, prepare, T0 } from './helpers.ts';
 
 let manifest: Manifest;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { forEachDialect } from '../support/postgres.ts';
-import type { Manifest } from '../../compiler/types/manifest.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
 import type { Database } from '../../runtime/db/database.ts';
 import { openDatabase } from '../../runtime/db/open.ts';
 import { deliverDue, enqueue, FileTransport, listDeliveries, recordSuppressed, type SendRequest } from '../../runtime/delivery/index.ts';
@@ -142,7 +142,7 @@ forEachDialect('herald report', (ctx) => {
     if (process.env.SHOW_REPORT) process.stdout.write(r.stdout);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('journey cart');
-    expect(r.stdout).toMatch(/offer\/ten_percent\s+203\s+200\s+0\s+200 \(100\.0%\)\s+150 \(75\.0%\)\s+60 \(30\.0%\)\s+30 \(50\.0%\)\s+40 \(19\.7%\)\s+no_consent 3/);
+    expect(r.stdout).toMatch(/offer\/ten_percent\s+203\s+200\s+0\s+200 \(100\.0%\)\s+150 \(75\.0%\)\s+60 \(30\.0%\)\s+30 \(50\.0%\)\s+40 \(19\.7%\)\s+0 \(0\.0%\)\s+no_consent 3/);
     const want = expectedTest(40, 203, 8, 100);
     expect(r.stdout).toContain(`offer: ten_percent vs holdout: converted 19.7% (40/203) vs 8.0% (8/100); difference +11.7 pts (95% CI +${(want.ci95[0] * 100).toFixed(1)} pts to +${(want.ci95[1] * 100).toFixed(1)} pts), z = ${want.z.toFixed(2)}, p = ${want.p.toFixed(4)}, significant at 5%`);
     // No personal data in the report.

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runPipeline } from '../../compiler/index.ts';
 import { sortDiagnostics, type Diagnostic } from '../../compiler/diagnostics/diagnostic.ts';
-import { stopMjmlWorker } from '../../compiler/templates/index.ts';
+import { stopMjmlWorker } from '../../compiler/3-analyze/templates/index.ts';
 import { deliveryCodes } from '../../compiler/diagnostics/catalogue/delivery.ts';
 
 /**

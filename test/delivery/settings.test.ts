@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SCHEMAS_DIR } from '../../compiler/schema/files.ts';
-import { DELIVERY_DEFAULTS, durationToMs, normalizeDelivery, timeOfDayToMinutes } from '../../runtime/delivery/settings.ts';
+import { DELIVERY_DEFAULTS, normalizeDelivery } from '../../runtime/delivery/settings.ts';
+import { parseDuration, parseTimeOfDay } from '../../compiler/contract/core/durations.ts';
 import { isSendKey, keyOfMessageId, messageIdFor, sendKey } from '../../runtime/delivery/keys.ts';
 import { outcomeText } from '../../runtime/delivery/redact.ts';
 
@@ -64,12 +65,12 @@ describe('delivery settings', () => {
   });
 
   it('parses durations and times of day, refusing anything else', () => {
-    expect(durationToMs('90s')).toBe(90_000);
-    expect(durationToMs('1.5h')).toBe(5_400_000);
-    expect(durationToMs('2w')).toBe(1_209_600_000);
-    expect(durationToMs('a week')).toBeUndefined();
-    expect(timeOfDayToMinutes('08:05')).toBe(485);
-    expect(timeOfDayToMinutes('24:00')).toBeUndefined();
+    expect(parseDuration('90s')).toBe(90_000);
+    expect(parseDuration('1.5h')).toBe(5_400_000);
+    expect(parseDuration('2w')).toBe(1_209_600_000);
+    expect(parseDuration('a week')).toBeUndefined();
+    expect(parseTimeOfDay('08:05')).toBe(485);
+    expect(parseTimeOfDay('24:00')).toBeUndefined();
   });
 });
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { forEachDialect } from '../support/postgres.ts';
-import type { Manifest } from '../../compiler/types/manifest.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
 import type { Database } from '../../runtime/db/database.ts';
 import { deliverDue, enqueue, listDeliveries, SmtpTransport, type SendRequest } from '../../runtime/delivery/index.ts';
 import { addCustomers, compileShop, journeySend, MINUTE, prepare, settingsWith, T0 } from './helpers.ts';

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runPipeline, type PipelineResult } from '../../compiler/index.ts';
 import { IncrementalCompiler } from '../../compiler/incremental/index.ts';
-import { mjmlRunCount, stopMjmlWorker } from '../../compiler/templates/index.ts';
+import { mjmlRunCount, stopMjmlWorker } from '../../compiler/3-analyze/templates/index.ts';
 import { copyShop, SHOP_FIXTURE } from './support/workspace.ts';
 
 afterAll(() => stopMjmlWorker());

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { AggregateExpr, BinaryOp, DurationLiteral, EventWindow, Expr } from '../../compiler/types/ast.ts';
+import type { AggregateExpr, BinaryOp, DurationLiteral, EventWindow, Expr } from '../../compiler/contract/core/ast.ts';
 
 /** Random well-formed ASTs (spans zeroed), for the printer/parser round-trip properties. */
 const span = { start: 0, end: 0 };

@@ -1,4 +1,4 @@
-import type { Expr } from '../../compiler/types/ast.ts';
+import type { Expr } from '../../compiler/contract/core/ast.ts';
 import { associate } from '../../compiler/dsl/parser-helpers.ts';
 
 /**

@@ -6,7 +6,7 @@ import type { RuleEnvironment } from '../../compiler/3-analyze/rules/environment
 import { formatType, BOOLEAN } from '../../compiler/3-analyze/rules/types.ts';
 import { RFM_OUTPUTS } from '../../compiler/3-analyze/rules/trait-outputs.ts';
 import type { RuleScope } from '../../compiler/dsl/scope.ts';
-import type { Expr } from '../../compiler/types/ast.ts';
+import type { Expr } from '../../compiler/contract/core/ast.ts';
 import { analyzeSegment } from '../../compiler/3-analyze/kinds/segment.ts';
 import { analyzeTrait } from '../../compiler/3-analyze/kinds/trait.ts';
 import type { SegmentFacts, TraitFacts } from '../../compiler/3-analyze/rules/facts.ts';

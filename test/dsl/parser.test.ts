@@ -6,7 +6,7 @@ import { stripSpans } from '../../compiler/dsl/strip-spans.ts';
 import { tokenize } from '../../compiler/dsl/lexer.ts';
 import { MAX_TREE_DEPTH } from '../../compiler/dsl/depth.ts';
 import { MAX_NESTING } from '../../compiler/dsl/grammar.ts';
-import type { Expr } from '../../compiler/types/ast.ts';
+import type { Expr } from '../../compiler/contract/core/ast.ts';
 import { arbitraryExpr } from './arbitrary.ts';
 
 function ast(text: string): Expr {

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { Document, Scalar } from 'yaml';
 import { parseRules, ruleRange, type RuleSite } from '../../compiler/1-load/rules.ts';
 import { printRule } from '../../compiler/dsl/print.ts';
-import type { Expr } from '../../compiler/types/ast.ts';
+import type { Expr } from '../../compiler/contract/core/ast.ts';
 import { arbitraryExpr } from './arbitrary.ts';
 import { documentsOf } from './support.ts';
 

@@ -8,8 +8,9 @@ import { rangeAt } from '../../compiler/1-load/source-file.ts';
 import type { Diagnostic } from '../../compiler/diagnostics/diagnostic.ts';
 import { suggest } from '../../compiler/diagnostics/suggest.ts';
 import type { AnalyzeContext } from '../../compiler/3-analyze/context.ts';
-import type { DataModel } from '../../compiler/types/data-model.ts';
-import { definitionKey, type Definition, type DefinitionKey, type Kind } from '../../compiler/types/definition.ts';
+import type { DataModel } from '../../compiler/contract/data-model.ts';
+import { definitionKey, type DefinitionKey, type Kind } from '../../compiler/contract/definition.ts';
+import type { Definition } from '../../compiler/1-load/definition.ts';
 
 export const DATA_MODEL: DataModel = {
   customers: {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { SCHEMAS_DIR } from '../../compiler/schema/files.ts';
-import { HERALD_VERSION, MANIFEST_VERSION } from '../../compiler/version.ts';
+import { HERALD_VERSION, MANIFEST_VERSION } from '../../compiler/contract/version.ts';
 import { emitWorkspace, SHOP, SHOP_REFORMATTED } from './support.ts';
 
 const manifestSchema = JSON.parse(readFileSync(join(SCHEMAS_DIR, 'manifest.schema.json'), 'utf8'));

@@ -2,7 +2,7 @@ import { load } from '../../compiler/1-load/index.ts';
 import { analyze } from '../../compiler/3-analyze/index.ts';
 import { emit, type EmitResult } from '../../compiler/4-emit/index.ts';
 import type { KindEmitter } from '../../compiler/4-emit/context.ts';
-import type { Kind } from '../../compiler/types/definition.ts';
+import type { Kind } from '../../compiler/contract/definition.ts';
 import { testSchemaOf, trustingValidate, writeWorkspace } from '../analyze/support.ts';
 
 /**

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseRule } from '../../compiler/dsl/parse.ts';
-import type { Expr } from '../../compiler/types/ast.ts';
-import type { RuleSchema } from '../../compiler/types/rule-paths.ts';
+import type { Expr } from '../../compiler/contract/core/ast.ts';
+import type { RuleSchema } from '../../compiler/contract/core/rule-paths.ts';
 import type { EvalContext, EventRecord } from '../../runtime/eval/context.ts';
 import { compileRowMapping, compileRule, evaluate, evaluateValue } from '../../runtime/eval/rule.ts';
 import { createSegmentSet } from '../../runtime/eval/segments.ts';

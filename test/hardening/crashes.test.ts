@@ -7,7 +7,7 @@ import { main } from '../../cli/main.ts';
 import { load } from '../../compiler/1-load/index.ts';
 import { runPipeline } from '../../compiler/index.ts';
 import { codeFrame } from '../../compiler/diagnostics/format/code-frame.ts';
-import { stopMjmlWorker } from '../../compiler/templates/index.ts';
+import { stopMjmlWorker } from '../../compiler/3-analyze/templates/index.ts';
 
 const QUICKSTART = join(import.meta.dirname, '../../examples/quickstart');
 const base = mkdtempSync(join(tmpdir(), 'herald-crashes-'));

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect } from 'vitest';
 import { runPipeline } from '../../compiler/index.ts';
-import type { Manifest } from '../../compiler/types/manifest.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
 import { openDatabase } from '../../runtime/db/open.ts';
 import { migrate } from '../../runtime/db/migrate.ts';
 import { syncSchema } from '../../runtime/db/sync.ts';

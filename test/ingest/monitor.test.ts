@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkLoad, distance, type FileStats } from '../../runtime/ingest/monitor.ts';
-import { DEFAULT_MONITOR } from '../../runtime/ingest/spec.ts';
+import { DEFAULT_MONITOR } from '../../compiler/contract/source.ts';
 
 /** A steady feed: ~1000 rows a day, ~5% rejected, 900 purchases by ~60 customers, mostly UK. */
 function day(i: number, over: Partial<FileStats> = {}): FileStats {

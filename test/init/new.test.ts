@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stopMjmlWorker } from '../../compiler/templates/index.ts';
+import { stopMjmlWorker } from '../../compiler/3-analyze/templates/index.ts';
 import { yamlString } from '../../cli/init/definitions/workspace-info.ts';
 import { runCli } from '../pipeline/run-cli.ts';
 import { REPO, schemaOf, scratch } from './support.ts';

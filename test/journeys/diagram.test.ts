@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { targetsOf } from '../../compiler/types/journey.ts';
+import { targetsOf } from '../../compiler/contract/journey.ts';
 import { printRule } from '../../compiler/dsl/print.ts';
 import { journeyDiagram } from '../../runtime/journeys/index.ts';
 import { compileJourneys } from './machine-support.ts';

@@ -1,8 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CompiledTest } from '../../compiler/types/journey.ts';
-import type { Manifest } from '../../compiler/types/manifest.ts';
+import type { CompiledTest } from '../../compiler/contract/journey.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
 import { openDatabase } from '../../runtime/db/open.ts';
 import { ingestWorkspace } from '../../runtime/ingest/index.ts';
 import { runTest } from '../../runtime/journeys/tests/run-test.ts';

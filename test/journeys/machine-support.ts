@@ -1,5 +1,5 @@
-import type { CompiledJourney } from '../../compiler/types/journey.ts';
-import type { Manifest } from '../../compiler/types/manifest.ts';
+import type { CompiledJourney } from '../../compiler/contract/journey.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
 import type { EventRecord } from '../../runtime/eval/context.ts';
 import type { CustomerData } from '../../runtime/journeys/customers.ts';
 import { advance } from '../../runtime/journeys/machine.ts';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { CompiledJourney } from '../../compiler/types/journey.ts';
+import type { CompiledJourney } from '../../compiler/contract/journey.ts';
 import { advance, STEP_LIMIT } from '../../runtime/journeys/machine.ts';
 import { bucketOf } from '../../runtime/journeys/assign.ts';
 import { DAY, HOUR, T0, advanceThrough, compileJourneys, customer, newEntry } from './machine-support.ts';

@@ -21,6 +21,9 @@ import { cartJourneyYaml } from './cart-journey.ts';
  * per dialect (default 8; run hundreds locally: HERALD_KILL_POINTS=300).
  */
 const KILLS = Number(process.env.HERALD_KILL_POINTS ?? 8);
+// Links are signed with HERALD_SECRET (runtime/recipient/tokens.ts): every run process shares it,
+// as a deployment's do, so killed and uninterrupted runs write the same bytes.
+process.env.HERALD_SECRET ??= 'reliability-test-secret-0123456789abcdef-01234';
 const FROM = '2026-01-05T00:00:00Z';
 const UNTIL = '2026-01-16T00:00:00Z';
 

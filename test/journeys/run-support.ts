@@ -1,5 +1,5 @@
-import type { CompiledTest } from '../../compiler/types/journey.ts';
-import type { Manifest } from '../../compiler/types/manifest.ts';
+import type { CompiledTest } from '../../compiler/contract/journey.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
 import type { Database } from '../../runtime/db/database.ts';
 import { migrate } from '../../runtime/db/migrate.ts';
 import { syncSchema } from '../../runtime/db/sync.ts';

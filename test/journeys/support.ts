@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { runPipeline } from '../../compiler/index.ts';
 import type { Diagnostic } from '../../compiler/diagnostics/diagnostic.ts';
-import type { Manifest } from '../../compiler/types/manifest.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
 
 export const REPO = join(import.meta.dirname, '..', '..');
 export const FIXTURES = join(REPO, 'test', 'fixtures', 'journeys');

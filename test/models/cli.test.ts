@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.ts';
 import { runPipeline } from '../../compiler/index.ts';
-import type { Manifest } from '../../compiler/types/manifest.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
 import { openDatabase } from '../../runtime/db/open.ts';
 import { syncSchema } from '../../runtime/db/sync.ts';
 import { migrate } from '../../runtime/db/migrate.ts';

@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runPipeline } from '../../compiler/index.ts';
-import { compileModelSpec, durationMs, labelHorizonMs } from '../../compiler/models/compile-spec.ts';
-import type { ModelJobSpec } from '../../compiler/models/job-spec.ts';
+import { compileModelSpec, labelHorizonMs } from '../../compiler/models/compile-spec.ts';
+import { parseDuration } from '../../compiler/contract/core/durations.ts';
+import type { ModelJobSpec } from '../../compiler/contract/model-job.ts';
 
 const FIXTURE = join(import.meta.dirname, 'fixtures', 'shop');
 const dirs: string[] = [];
@@ -153,8 +154,8 @@ describe('population, reference model, log target, cluster order and recommendat
   it('reads the recommendation window as a duration and orders clusters by a feature', () => {
     const rec = compileModelSpec('r', { type: 'recommendations', evaluation: { window: '2w' } });
     expect(rec.evaluation.windowMs).toBe(14 * 86_400_000);
-    expect(durationMs('48h')).toBe(48 * 3_600_000);
-    expect(durationMs('soon')).toBeUndefined();
+    expect(parseDuration('48h')).toBe(48 * 3_600_000);
+    expect(parseDuration('soon')).toBeUndefined();
     const clusters = compileModelSpec('c', { type: 'clusters', features: { f: 'x' }, clusters: { k: 3, order_by: 'f' } });
     expect(clusters.clusters).toMatchObject({ k: 3, orderBy: 'f' });
     expect(compileModelSpec('p', { type: 'propensity', features: { f: 'x' } }).training.target).toBeUndefined();

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runPipeline } from '../../compiler/index.ts';
-import type { ModelJobSpec } from '../../compiler/models/job-spec.ts';
-import type { Manifest } from '../../compiler/types/manifest.ts';
+import type { ModelJobSpec } from '../../compiler/contract/model-job.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
 import { modelsReadByRules } from '../../runtime/models/require-trained.ts';
 
 /**

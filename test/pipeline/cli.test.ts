@@ -3,8 +3,9 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { commands } from '../../cli/commands/index.ts';
+import { commands, loadAllCommands } from '../../cli/commands/index.ts';
 import { runCli } from './run-cli.ts';
+import { ensureBuilt } from '../support/built-cli.ts';
 
 /**
  * The command line as a whole: every command answers --help, the exit codes of the design
@@ -19,7 +20,7 @@ describe('herald --help', () => {
   it('lists every command of the table', async () => {
     const r = await runCli(['--help'], ROOT);
     expect(r.code).toBe(0);
-    for (const c of commands) expect(r.stdout).toMatch(new RegExp(`^  ${c.name} +${escape(c.summary)}$`, 'm'));
+    for (const c of await loadAllCommands()) expect(r.stdout).toMatch(new RegExp(`^  ${c.name} +${escape(c.summary)}$`, 'm'));
     expect(r.stdout).toContain('exit codes: 0 ok, 1 the definitions or data have errors, 2 usage or internal error');
   });
 
@@ -87,6 +88,7 @@ describe('shipped workspaces', () => {
   });
 
   it('the bin entry runs as a real process: 0 clean, 1 errors, 2 no workspace', async () => {
+    ensureBuilt();
     const exec = promisify(execFile);
     const herald = async (...args: string[]) => {
       try {
@@ -109,7 +111,7 @@ describe('shipped workspaces', () => {
     expect(missing.code).toBe(2);
     expect(missing.stdout).toContain('HL101');
     expect(missing.stdout).not.toMatch(/\n\s+at /);
-  }, 60_000);
+  }, 180_000);
 });
 
 function escape(text: string): string {

@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileSide } from '../../cli/plan/compile-side.ts';
 import { diffManifests } from '../../cli/plan/diff/definitions.ts';
 import { journeyStepChanges } from '../../cli/plan/diff/journey-steps.ts';
-import { stopMjmlWorker } from '../../compiler/templates/index.ts';
-import type { Manifest } from '../../compiler/types/manifest.ts';
+import { stopMjmlWorker } from '../../compiler/3-analyze/templates/index.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
 import { replaceOnce, SHOP } from './support/repo.ts';
 
 let base: Manifest;

@@ -6,7 +6,7 @@ import { compileSide } from '../../cli/plan/compile-side.ts';
 import { compiledTemplate } from '../../cli/plan/impacts.ts';
 import { renderTemplateEvidence } from '../../cli/plan/evidence/render-samples.ts';
 import { unifiedDiff } from '../../cli/plan/evidence/text-diff.ts';
-import { stopMjmlWorker } from '../../compiler/templates/index.ts';
+import { stopMjmlWorker } from '../../compiler/3-analyze/templates/index.ts';
 import { SHOP } from './support/repo.ts';
 
 const dirs: string[] = [];

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { forEachDialect } from '../support/postgres.ts';
 import { runCli } from '../pipeline/run-cli.ts';
 import { compileSide } from '../../cli/plan/compile-side.ts';
-import type { ModelJobSpec } from '../../compiler/models/job-spec.ts';
+import type { ModelJobSpec } from '../../compiler/contract/model-job.ts';
 import { openDatabase } from '../../runtime/db/open.ts';
 import { DatabaseModelStore } from '../../runtime/models/store/db-store.ts';
 import type { ModelVersion } from '../../runtime/models/store/types.ts';

@@ -31,13 +31,13 @@ describe('the GitHub Actions workflow example', () => {
     expect(checkout.with?.['fetch-depth']).toBe(0);
   });
 
-  it('runs only real herald commands with flags they accept: validate with annotations, test, plan', () => {
+  it('runs only real herald commands with flags they accept: validate with annotations, test, plan', async () => {
     const invocations = steps
       .flatMap((s) => (s.run ?? '').replace(/\\\n\s*/g, ' ').split('\n'))
       .flatMap((line) => [...line.matchAll(/\bherald\s+([a-z-]+)([^\n]*)/g)].map((m) => ({ command: m[1]!, rest: m[2]! })));
     expect(invocations.map((i) => i.command)).toEqual(['validate', 'test', 'plan']);
     for (const { command, rest } of invocations) {
-      const found = commands.find((c) => c.name === command);
+      const found = await commands.find((c) => c.name === command)?.load();
       expect(found, `herald ${command} is a command`).toBeDefined();
       for (const flag of rest.match(/--[a-z-]+/g) ?? []) expect(found!.usage, `herald ${command} accepts ${flag}`).toContain(flag);
     }

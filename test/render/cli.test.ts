@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.ts';
-import { stopMjmlWorker } from '../../compiler/templates/index.ts';
+import { stopMjmlWorker } from '../../compiler/3-analyze/templates/index.ts';
 import { SHOWCASE } from '../templates/helpers.ts';
 import { openDatabase } from '../../runtime/db/open.ts';
 import { migrate } from '../../runtime/db/migrate.ts';
 import { syncSchema } from '../../runtime/db/sync.ts';
 import { runPipeline } from '../../compiler/index.ts';
-import type { Manifest } from '../../compiler/types/manifest.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
 
 afterAll(() => stopMjmlWorker());
 

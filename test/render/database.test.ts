@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { forEachDialect } from '../support/postgres.ts';
 import { runPipeline } from '../../compiler/index.ts';
-import { stopMjmlWorker, type CompiledTemplate } from '../../compiler/templates/index.ts';
-import type { Manifest } from '../../compiler/types/manifest.ts';
+import { stopMjmlWorker, type CompiledTemplate } from '../../compiler/3-analyze/templates/index.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
 import { migrate } from '../../runtime/db/migrate.ts';
 import { syncSchema } from '../../runtime/db/sync.ts';
 import type { Database } from '../../runtime/db/database.ts';

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { bodyOf, cssRules, normalizeHtml, renderPerRecipient } from './helpers.ts';
 import { compileTemplates, recipientsOf, templateWorkspaces, type WorkspaceTemplate } from '../templates/workspaces.ts';
 import { loadTemplate, renderEmail, type LoadedTemplate, type RenderInput } from '../../runtime/render/index.ts';
-import { stopMjmlWorker } from '../../compiler/templates/index.ts';
+import { stopMjmlWorker } from '../../compiler/3-analyze/templates/index.ts';
 
 /**
  * Compiling MJML once, keeping the nunjucks in its HTML, gives the same email as running nunjucks

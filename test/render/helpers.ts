@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import mjml2html from 'mjml';
 import nunjucks from 'nunjucks';
 import { parseText } from '../../compiler/1-load/parse-file.ts';
-import { buildTemplate, checkTemplate, prepareTemplate, type CompiledTemplate } from '../../compiler/templates/index.ts';
+import { buildTemplate, checkTemplate, prepareTemplate, type CompiledTemplate } from '../../compiler/3-analyze/templates/index.ts';
 import { SHOWCASE_NAMES } from '../templates/helpers.ts';
 import { buildRenderContext, type RenderInput } from '../../runtime/render/index.ts';
 import { HERALD_FILTER_FUNCTIONS } from '../../runtime/render/filters.ts';

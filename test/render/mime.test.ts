@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compileTemplateFile, SHOWCASE } from '../templates/helpers.ts';
-import { stopMjmlWorker } from '../../compiler/templates/index.ts';
+import { stopMjmlWorker } from '../../compiler/3-analyze/templates/index.ts';
 import { composeMime, loadTemplate, readSampleData, renderEmail, sampleRenderInput, writeEmailFiles, writeRecipientEmail } from '../../runtime/render/index.ts';
 
 afterAll(() => stopMjmlWorker());

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { compileTemplateFile, mjmlDoc, SHOWCASE, SHOWCASE_TEMPLATES, templateYaml, workspace } from '../templates/helpers.ts';
-import { stopMjmlWorker, type CompiledTemplate } from '../../compiler/templates/index.ts';
+import { stopMjmlWorker, type CompiledTemplate } from '../../compiler/3-analyze/templates/index.ts';
 import { loadTemplate, popularItems, readSampleData, renderEmail, sampleRenderInput, type RenderInput } from '../../runtime/render/index.ts';
 
 afterAll(() => stopMjmlWorker());

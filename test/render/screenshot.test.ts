@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../../cli/browser.ts';
 import { CHROMIUM } from '../support/outside-programs.ts';
 import { compileTemplates, recipientsOf, templateWorkspaces } from '../templates/workspaces.ts';
-import { stopMjmlWorker } from '../../compiler/templates/index.ts';
+import { stopMjmlWorker } from '../../compiler/3-analyze/templates/index.ts';
 import { loadTemplate, renderEmail } from '../../runtime/render/index.ts';
 import { layoutProblems } from './support/layout-check.ts';
 

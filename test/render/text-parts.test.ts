@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { stopMjmlWorker } from '../../compiler/templates/index.ts';
+import { stopMjmlWorker } from '../../compiler/3-analyze/templates/index.ts';
 import { buildRenderContext, loadTemplate, renderEmail, type LoadedTemplate, type RenderInput } from '../../runtime/render/index.ts';
 import { withSettings } from '../../runtime/render/settings.ts';
 import { compileTemplateFile, mjmlDoc, templateYaml, workspace } from '../templates/helpers.ts';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { parseAsOf, chooseDatabase } from '../../cli/workspace-runtime.ts';
 import { UsageError } from '../../cli/command.ts';
-import type { Manifest } from '../../compiler/types/manifest.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
 import { herald, workspace, HERALD_YAML } from './cli-helpers.ts';
 
 describe('--as-of', () => {

@@ -1,5 +1,5 @@
-import type { CompiledQuery, CompiledSegment, CompiledTrait, SqlParameter } from '../../compiler/types/compiled-sql.ts';
-import type { DataModel } from '../../compiler/types/data-model.ts';
+import type { CompiledQuery, CompiledSegment, CompiledTrait, SqlParameter } from '../../compiler/contract/compiled-sql.ts';
+import type { DataModel } from '../../compiler/contract/data-model.ts';
 import type { Dialect } from '../../runtime/db/database.ts';
 import type { RuntimeSegment, RuntimeTrait } from '../../runtime/manifest.ts';
 

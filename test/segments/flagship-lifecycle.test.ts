@@ -9,8 +9,8 @@
 import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
 import { runPipeline } from '../../compiler/index.ts';
-import type { Manifest } from '../../compiler/types/manifest.ts';
-import type { TraitPlan } from '../../compiler/types/compiled-sql.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
+import type { TraitPlan } from '../../compiler/contract/compiled-sql.ts';
 import { migrate } from '../../runtime/db/migrate.ts';
 import { syncSchema } from '../../runtime/db/sync.ts';
 import { compileCustomerTrait } from '../../runtime/eval/traits.ts';

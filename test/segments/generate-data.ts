@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { DataModel } from '../../compiler/types/data-model.ts';
+import type { DataModel } from '../../compiler/contract/data-model.ts';
 import type { Database } from '../../runtime/db/database.ts';
 import { seededRng } from '../../runtime/models/rng.ts';
 

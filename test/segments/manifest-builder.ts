@@ -1,10 +1,10 @@
 import { parseRule } from '../../compiler/dsl/parse.ts';
 import { compileSegmentQuery, compileTraitQuery, traitOutputs } from '../../compiler/sql/index.ts';
-import type { Expr } from '../../compiler/types/ast.ts';
-import type { CompiledSegment, CompiledTrait, TraitPlan } from '../../compiler/types/compiled-sql.ts';
-import type { DataModel } from '../../compiler/types/data-model.ts';
-import type { DefinitionKey, Manifest, ManifestDefinition } from '../../compiler/types/manifest.ts';
-import type { RuleSchema } from '../../compiler/types/rule-paths.ts';
+import type { Expr } from '../../compiler/contract/core/ast.ts';
+import type { CompiledSegment, CompiledTrait, TraitPlan } from '../../compiler/contract/compiled-sql.ts';
+import type { DataModel } from '../../compiler/contract/data-model.ts';
+import type { DefinitionKey, Manifest, ManifestDefinition } from '../../compiler/contract/manifest.ts';
+import type { RuleSchema } from '../../compiler/contract/core/rule-paths.ts';
 import { typeOf } from '../../compiler/sql/types.ts';
 
 /**

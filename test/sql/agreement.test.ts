@@ -8,7 +8,7 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Expr } from '../../compiler/types/ast.ts';
+import type { Expr } from '../../compiler/contract/core/ast.ts';
 import { printRule } from '../../compiler/dsl/print.ts';
 import type { Database } from '../../runtime/db/database.ts';
 import { openDatabase } from '../../runtime/db/open.ts';

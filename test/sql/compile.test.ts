@@ -5,9 +5,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compileSegmentQuery } from '../../compiler/sql/index.ts';
-import { SQL_DIALECTS } from '../../compiler/types/compiled-sql.ts';
-import type { RuleSchema } from '../../compiler/types/rule-paths.ts';
-import { bindParameters } from '../../compiler/types/compiled-sql.ts';
+import { SQL_DIALECTS } from '../../compiler/contract/compiled-sql.ts';
+import type { RuleSchema } from '../../compiler/contract/core/rule-paths.ts';
+import { bindParameters } from '../../compiler/contract/compiled-sql.ts';
 import { openDatabase } from '../../runtime/db/open.ts';
 import { migrate } from '../../runtime/db/migrate.ts';
 import { syncSchema } from '../../runtime/db/sync.ts';

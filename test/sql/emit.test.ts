@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runPipeline } from '../../compiler/index.ts';
-import type { CompiledSegment, CompiledTrait } from '../../compiler/types/compiled-sql.ts';
+import type { CompiledSegment, CompiledTrait } from '../../compiler/contract/compiled-sql.ts';
 import { openDatabase } from '../../runtime/db/open.ts';
 import { createSegmentSet } from '../../runtime/eval/segments.ts';
 import { evaluatorSide, loadDatabase, materializeTraitsSql, runQuery } from './agreement/harness.ts';

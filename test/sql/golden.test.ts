@@ -10,8 +10,8 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Expr } from '../../compiler/types/ast.ts';
-import { SQL_DIALECTS, type TraitPlan } from '../../compiler/types/compiled-sql.ts';
+import type { Expr } from '../../compiler/contract/core/ast.ts';
+import { SQL_DIALECTS, type TraitPlan } from '../../compiler/contract/compiled-sql.ts';
 import { compileSegmentQuery, compileTraitQuery, traitOutputs } from '../../compiler/sql/index.ts';
 import { sqlFile } from '../../compiler/sql/sql-file.ts';
 import type { Database } from '../../runtime/db/database.ts';

@@ -1,7 +1,7 @@
 /**
  * Tiny builders for rule ASTs in tests (spans are irrelevant to the backends, so they are zero).
  */
-import type { AggregateExpr, AggregateFn, BinaryOp, DurationUnit, EventWindow, Expr } from '../../compiler/types/ast.ts';
+import type { AggregateExpr, AggregateFn, BinaryOp, DurationUnit, EventWindow, Expr } from '../../compiler/contract/core/ast.ts';
 
 const span = { start: 0, end: 0 };
 

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { compileTemplateFile, mjmlDoc, SHOWCASE, SHOWCASE_TEMPLATES, templateYaml, workspace } from './helpers.ts';
-import { mjmlRunCount, stopMjmlWorker } from '../../compiler/templates/index.ts';
+import { mjmlRunCount, stopMjmlWorker } from '../../compiler/3-analyze/templates/index.ts';
 
 afterAll(() => stopMjmlWorker());
 

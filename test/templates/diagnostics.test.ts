@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { compileTemplateFile, FOOTER, mjmlDoc, templateYaml, workspace } from './helpers.ts';
-import { stopMjmlWorker } from '../../compiler/templates/index.ts';
+import { stopMjmlWorker } from '../../compiler/3-analyze/templates/index.ts';
 import type { Diagnostic } from '../../compiler/diagnostics/diagnostic.ts';
 
 afterAll(() => stopMjmlWorker());

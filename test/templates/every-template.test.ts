@@ -4,7 +4,7 @@ import { join, relative } from 'node:path';
 import { stringify } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runPipeline } from '../../compiler/index.ts';
-import { mjmlRunCount, stopMjmlWorker } from '../../compiler/templates/index.ts';
+import { mjmlRunCount, stopMjmlWorker } from '../../compiler/3-analyze/templates/index.ts';
 import { loadTemplate, writeRecipientEmail } from '../../runtime/render/index.ts';
 import { runCli } from '../pipeline/run-cli.ts';
 import { compileTemplates, recipientsOf, templateWorkspaces } from './workspaces.ts';

@@ -2,10 +2,10 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseText } from '../../compiler/1-load/parse-file.ts';
-import { buildTemplate, checkTemplate, prepareTemplate, type CompiledTemplate, type TemplateNames } from '../../compiler/templates/index.ts';
+import { buildTemplate, checkTemplate, prepareTemplate, type CompiledTemplate, type TemplateNames } from '../../compiler/3-analyze/templates/index.ts';
 import type { Diagnostic } from '../../compiler/diagnostics/diagnostic.ts';
-import type { FieldType } from '../../compiler/types/data-model.ts';
-import type { TraitOutput } from '../../compiler/types/compiled-sql.ts';
+import type { FieldType } from '../../compiler/contract/data-model.ts';
+import type { TraitOutput } from '../../compiler/contract/compiled-sql.ts';
 
 export const SHOWCASE = resolve('examples/templates-showcase');
 export const SHOWCASE_TEMPLATES = ['welcome', 'cart_reminder', 'recommendations'];

@@ -2,8 +2,8 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { runPipeline } from '../../compiler/index.ts';
 import type { TemplateFacts } from '../../compiler/3-analyze/kinds/template.ts';
-import type { CompiledTemplate } from '../../compiler/templates/index.ts';
-import type { Manifest } from '../../compiler/types/manifest.ts';
+import type { CompiledTemplate } from '../../compiler/3-analyze/templates/index.ts';
+import type { Manifest } from '../../compiler/contract/manifest.ts';
 import { readSampleData, sampleRenderInput, PREVIEW_LINKS, messageToken, type RenderInput, type SampleData } from '../../runtime/render/index.ts';
 
 /** The flagship workspace and every example that has templates: what "every template" means in tests. */

@@ -5,9 +5,9 @@ import { SchemaRegistry, shippedSchemas, validate } from '../../compiler/2-valid
 import { kindSchemaId, SCHEMA_BASE_URI } from '../../compiler/2-validate/schema-registry.ts';
 import { SCHEMAS_DIR } from '../../compiler/schema/files.ts';
 import { load } from '../../compiler/1-load/index.ts';
-import { FIELD_TYPES } from '../../compiler/types/data-model.ts';
-import { KINDS } from '../../compiler/types/definition.ts';
-import { API_VERSIONS } from '../../compiler/version.ts';
+import { FIELD_TYPES } from '../../compiler/contract/data-model.ts';
+import { KINDS } from '../../compiler/contract/definition.ts';
+import { API_VERSIONS } from '../../compiler/contract/version.ts';
 
 type Schema = Record<string, any>;
 const read = (rel: string): Schema => JSON.parse(readFileSync(join(SCHEMAS_DIR, rel), 'utf8'));

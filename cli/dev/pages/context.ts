@@ -1,4 +1,4 @@
-import type { DefinitionKey, Manifest, ManifestDefinition } from '../../../compiler/types/manifest.ts';
+import type { DefinitionKey, Manifest, ManifestDefinition } from '../../../compiler/contract/manifest.ts';
 import type { PreviewDatabase } from '../database.ts';
 import type { TemplatePreviews } from '../previews.ts';
 import type { DevBuild } from '../session.ts';

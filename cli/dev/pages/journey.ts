@@ -1,6 +1,6 @@
 import { printRule } from '../../../compiler/dsl/print.ts';
-import { DURATION_MS } from '../../../compiler/types/rule-paths.ts';
-import { EXIT, targetsOf, type CompiledJourney, type CompiledJourneyRule, type CompiledStep } from '../../../compiler/types/journey.ts';
+import { DURATION_MS } from '../../../compiler/contract/core/rule-paths.ts';
+import { EXIT, targetsOf, type CompiledJourney, type CompiledJourneyRule, type CompiledStep } from '../../../compiler/contract/journey.ts';
 import { journeyDiagram } from '../../../runtime/journeys/diagram.ts';
 import type { JourneyCounts } from '../database.ts';
 import { graphLinks, notFound, type PageContext } from './context.ts';

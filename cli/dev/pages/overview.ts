@@ -1,4 +1,4 @@
-import { KINDS } from '../../../compiler/types/definition.ts';
+import { KINDS } from '../../../compiler/contract/definition.ts';
 import { diagnosticBlocks } from './overlay.ts';
 import { definitionsOf, type PageContext } from './context.ts';
 import type { Page } from './layout.ts';

@@ -2,7 +2,7 @@ import { printRule } from '../../../compiler/dsl/print.ts';
 import { UnknownCustomerError } from '../../../runtime/segments/customer-context.ts';
 import type { ExplainedClause } from '../../../runtime/segments/explain.ts';
 import { operandValues } from '../../commands/explain.ts';
-import { MASKED } from '../database.ts';
+import { MASKED } from '../../../compiler/contract/personal-data.ts';
 import { graphLinks, iso, notFound, type PageContext } from './context.ts';
 import type { Page } from './layout.ts';
 import { html, path, type Html } from '../html.ts';

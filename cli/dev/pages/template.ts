@@ -1,4 +1,4 @@
-import type { CompiledTemplate } from '../../../compiler/templates/contract.ts';
+import type { CompiledTemplate } from '../../../compiler/contract/template.ts';
 import type { RenderedEmail } from '../../../runtime/render/index.ts';
 import type { EmailPreview } from '../previews.ts';
 import { graphLinks, notFound, type PageContext } from './context.ts';

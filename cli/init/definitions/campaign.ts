@@ -1,4 +1,4 @@
-import { parseTime } from '../../../compiler/journeys/times.ts';
+import { parseTime } from '../../../compiler/3-analyze/journeys/times.ts';
 import { UsageError } from '../../command.ts';
 import type { Check } from '../prompter.ts';
 import { envelope, type NewDefinition } from './kind.ts';

@@ -1,4 +1,4 @@
-import type { Kind } from '../../../compiler/types/definition.ts';
+import type { Kind } from '../../../compiler/contract/definition.ts';
 import { newCampaign } from './campaign.ts';
 import { newJourney } from './journey.ts';
 import type { NewDefinition } from './kind.ts';

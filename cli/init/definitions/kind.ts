@@ -1,4 +1,4 @@
-import type { Kind } from '../../../compiler/types/definition.ts';
+import type { Kind } from '../../../compiler/contract/definition.ts';
 import type { NewFile } from '../files.ts';
 import type { Prompter } from '../prompter.ts';
 import { yamlString, type WorkspaceInfo } from './workspace-info.ts';

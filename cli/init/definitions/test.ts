@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runPipeline } from '../../../compiler/index.ts';
-import type { CompiledJourney, CompiledTest } from '../../../compiler/types/journey.ts';
-import type { FieldDef } from '../../../compiler/types/data-model.ts';
+import type { CompiledJourney, CompiledTest } from '../../../compiler/contract/journey.ts';
+import type { FieldDef } from '../../../compiler/contract/data-model.ts';
 import { runTest } from '../../../runtime/journeys/tests/run-test.ts';
 import type { DeliveryRecord } from '../../../runtime/delivery/types.ts';
 import { UsageError } from '../../command.ts';

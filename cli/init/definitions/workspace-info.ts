@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { runPipeline } from '../../../compiler/index.ts';
-import { KINDS, type Kind } from '../../../compiler/types/definition.ts';
-import type { DataModel, FieldDef } from '../../../compiler/types/data-model.ts';
-import type { Manifest } from '../../../compiler/types/manifest.ts';
+import { KINDS, type Kind } from '../../../compiler/contract/definition.ts';
+import type { DataModel, FieldDef } from '../../../compiler/contract/data-model.ts';
+import type { Manifest } from '../../../compiler/contract/manifest.ts';
 import { readSampleData } from '../../../runtime/render/index.ts';
 
 /** What `herald new` knows about the workspace it adds to, for sensible defaults and name checks. */

@@ -2,9 +2,10 @@ import { join } from 'node:path';
 import { EXIT_ERRORS, EXIT_OK } from '../../command.ts';
 import { runPipeline } from '../../../compiler/index.ts';
 import { hasErrors } from '../../../compiler/diagnostics/diagnostic.ts';
-import type { Manifest } from '../../../compiler/types/manifest.ts';
+import type { Manifest } from '../../../compiler/contract/manifest.ts';
 import { writeBuildAtomically } from '../../commands/compile.ts';
-import { openWorkspace, printDiagnostics } from '../../workspace-runtime.ts';
+import { openWorkspace } from '../../workspace-runtime.ts';
+import { printDiagnostics } from '../../print-diagnostics.ts';
 import type { PipelineStep } from '../step.ts';
 import { plural, shownPath } from '../text.ts';
 
@@ -19,7 +20,7 @@ export const compileStep: PipelineStep = {
     const result = runPipeline(ctx.dir, { emit: true });
     const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
     const warnings = result.diagnostics.filter((d) => d.severity === 'warning').length;
-    printDiagnostics(ctx.io, result.diagnostics);
+    printDiagnostics(result.diagnostics, { format: 'brief', io: ctx.io, to: 'stderr' });
     const files = result.loaded.files.length;
     if (hasErrors(result.diagnostics) || !result.emitted) {
       ctx.out.line(`${files} files: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}; nothing else runs until they are fixed`);

@@ -1,13 +1,12 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXIT_ERRORS, EXIT_OK } from '../../command.ts';
-import type { CompiledTemplate } from '../../../compiler/templates/contract.ts';
-import type { Manifest } from '../../../compiler/types/manifest.ts';
+import type { CompiledTemplate } from '../../../compiler/contract/template.ts';
+import type { Manifest } from '../../../compiler/contract/manifest.ts';
 import type { Database } from '../../../runtime/db/database.ts';
 import { databaseRenderInput, loadTemplate, renderInputCache, writeRecipientEmail } from '../../../runtime/render/index.ts';
 import { deliverySettingsOf } from '../../../runtime/delivery/settings.ts';
-import { maskId } from '../../plan/data/mask.ts';
-import { maskPersonalText } from '../mask.ts';
+import { maskId, maskPersonalText } from '../../../compiler/contract/personal-data.ts';
 import type { PipelineStep } from '../step.ts';
 import { plural, shownPath } from '../text.ts';
 

@@ -1,11 +1,11 @@
 import { sql, type Transaction } from 'kysely';
-import type { Manifest } from '../../../compiler/types/manifest.ts';
+import type { Manifest } from '../../../compiler/contract/manifest.ts';
 import type { Database, Dialect } from '../../../runtime/db/database.ts';
 import { runCompiled } from '../../../runtime/db/compiled.ts';
 import type { RuntimeSegment, RuntimeTrait } from '../../../runtime/manifest.ts';
 import { inSavepoint } from './session.ts';
 import { rebuildTraitCopies, traitsNeeded } from './shadow-traits.ts';
-import { maskId } from './mask.ts';
+import { maskId } from '../../../compiler/contract/personal-data.ts';
 import { firstLine } from '../errors.ts';
 
 /** A segment to count on both sides; a side is absent when the segment does not exist there. */

@@ -1,5 +1,5 @@
 import { sql, type Transaction } from 'kysely';
-import type { Manifest } from '../../../compiler/types/manifest.ts';
+import type { Manifest } from '../../../compiler/contract/manifest.ts';
 import type { Database } from '../../../runtime/db/database.ts';
 import { localDate } from '../../../runtime/delivery/local-time.ts';
 import { OUTBOX } from '../../../runtime/delivery/outbox.ts';

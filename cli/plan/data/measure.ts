@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Transaction } from 'kysely';
-import type { Manifest } from '../../../compiler/types/manifest.ts';
+import type { Manifest } from '../../../compiler/contract/manifest.ts';
 import type { Database } from '../../../runtime/db/database.ts';
 import { DatabaseModelStore } from '../../../runtime/models/store/db-store.ts';
 import { lastMaterializedAt } from '../../../runtime/segments/customer-context.ts';

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { sql } from 'kysely';
-import type { Manifest } from '../../../compiler/types/manifest.ts';
+import type { Manifest } from '../../../compiler/contract/manifest.ts';
 import type { Database } from '../../../runtime/db/database.ts';
 import { openDatabase } from '../../../runtime/db/open.ts';
 import { DatabaseUrlError, parseDatabaseUrl, redactUrl } from '../../../runtime/db/url.ts';

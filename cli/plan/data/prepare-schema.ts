@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { DataModel, Manifest } from '../../../compiler/types/manifest.ts';
+import type { DataModel, Manifest } from '../../../compiler/contract/manifest.ts';
 import type { Database } from '../../../runtime/db/database.ts';
 import { migrate } from '../../../runtime/db/migrate.ts';
 import { SchemaSyncError, syncSchema, type TraitTableSpec } from '../../../runtime/db/sync.ts';

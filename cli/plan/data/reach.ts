@@ -1,5 +1,5 @@
 import { sql, type Transaction } from 'kysely';
-import type { Manifest } from '../../../compiler/types/manifest.ts';
+import type { Manifest } from '../../../compiler/contract/manifest.ts';
 import type { Dialect } from '../../../runtime/db/database.ts';
 import { deliverySettingsOf } from '../../../runtime/delivery/settings.ts';
 import { suppressionsAt } from '../../../runtime/delivery/suppressions.ts';

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { Manifest } from '../../../compiler/types/manifest.ts';
+import type { Manifest } from '../../../compiler/contract/manifest.ts';
 import type { Database } from '../../../runtime/db/database.ts';
 import { openDatabase } from '../../../runtime/db/open.ts';
 import { migrate } from '../../../runtime/db/migrate.ts';

@@ -1,5 +1,5 @@
 import { hashJson } from '../../../compiler/4-emit/canonical-json.ts';
-import type { DefinitionKey, Manifest, ManifestDefinition } from '../../../compiler/types/manifest.ts';
+import type { DefinitionKey, Manifest, ManifestDefinition } from '../../../compiler/contract/manifest.ts';
 import type { DefinitionChange } from '../document.ts';
 import { differingPaths } from './paths.ts';
 import { downstreamOf } from './downstream.ts';

@@ -1,6 +1,6 @@
 import { canonicalJson } from '../../../compiler/4-emit/canonical-json.ts';
 import type { LoadResult } from '../../../compiler/1-load/index.ts';
-import type { Kind, Manifest } from '../../../compiler/types/manifest.ts';
+import type { Kind, Manifest } from '../../../compiler/contract/manifest.ts';
 import type { DefinitionChange } from '../document.ts';
 import { differingPaths } from './paths.ts';
 import { downstreamOf } from './downstream.ts';

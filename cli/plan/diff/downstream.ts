@@ -1,4 +1,4 @@
-import type { DefinitionKey, Manifest } from '../../../compiler/types/manifest.ts';
+import type { DefinitionKey, Manifest } from '../../../compiler/contract/manifest.ts';
 
 /** At most this many causes are kept per affected definition (a huge change would list hundreds). */
 const MAX_VIA = 5;

@@ -1,14 +1,14 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CompiledTemplate } from '../../../compiler/templates/contract.ts';
-import type { Manifest } from '../../../compiler/types/manifest.ts';
+import type { CompiledTemplate } from '../../../compiler/contract/template.ts';
+import type { Manifest } from '../../../compiler/contract/manifest.ts';
 import type { Database } from '../../../runtime/db/database.ts';
 import { databaseRenderInput, type RenderInputCache } from '../../../runtime/render/from-database.ts';
 import { loadTemplate, readSampleData, renderEmail, sampleRenderInput, type RenderedEmail, type RenderInput, type SampleData } from '../../../runtime/render/index.ts';
 import { piiFields } from '../../../runtime/segments/explain.ts';
 import type { TemplateSample } from '../document.ts';
 import { firstLine } from '../errors.ts';
-import { maskId } from '../data/mask.ts';
+import { maskId } from '../../../compiler/contract/personal-data.ts';
 import { unifiedDiff } from './text-diff.ts';
 
 /** One side of a template: its compiled block and the workspace it was compiled from. */

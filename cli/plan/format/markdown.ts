@@ -1,4 +1,4 @@
-import { HERALD_VERSION } from '../../../compiler/version.ts';
+import { HERALD_VERSION } from '../../../compiler/contract/version.ts';
 import type { PlanDocument, PlanNote, Risk, TemplateImpact } from '../document.ts';
 import { beforeAfter, CHANGE_SYMBOL, comparisonLine, dataLine, deltaText, reachText } from './labels.ts';
 import { formatCount, formatMaybe, formatPercent } from './numbers.ts';

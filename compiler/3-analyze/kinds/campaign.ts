@@ -1,12 +1,14 @@
 import type { KindAnalyzer } from '../context.ts';
 import { BOOLEAN } from '../rules/types.ts';
-import type { CompiledCampaign } from '../../types/journey.ts';
-import { reportAt } from '../../journeys/report.ts';
-import { checkJourneyRule } from '../../journeys/rules.ts';
-import { checkSplitWeights, checkVariantTargets } from '../../journeys/split.ts';
-import { checkTemplateNeeds, checkTimezoneField, customerTimezoneField } from '../../journeys/template-needs.ts';
-import { durationMs, parseTime } from '../../journeys/times.ts';
+import type { CompiledCampaign } from '../../contract/journey.ts';
+import { reportAt } from '../journeys/report.ts';
+import { checkJourneyRule } from '../journeys/rules.ts';
+import { checkSplitWeights, checkVariantTargets } from '../journeys/split.ts';
+import { checkTemplateNeeds, checkTimezoneField, customerTimezoneField } from '../journeys/template-needs.ts';
+import { parseTime } from '../journeys/times.ts';
+import { parseDuration } from '../../contract/core/durations.ts';
 import { workspaceTimezone } from './journey.ts';
+import { checkTopic } from '../topics.ts';
 
 interface CampaignSpec {
   audience: string;
@@ -18,6 +20,7 @@ interface CampaignSpec {
   throttle?: { per_hour: number };
   quiet_hours?: 'delay' | 'skip';
   expires_after?: string;
+  topic?: string;
 }
 
 /** What the Campaign emitter needs: the compiled broadcast, when the campaign has no errors. */
@@ -33,6 +36,7 @@ export interface CampaignFacts {
 export const analyzeCampaign: KindAnalyzer = (def, ctx): CampaignFacts => {
   const spec = def.spec as unknown as CampaignSpec;
   let ok = true;
+  checkTopic(def, ctx);
   const sendAt = parseTime(spec.send_at);
   if (!sendAt) {
     ok = false;
@@ -73,8 +77,9 @@ export const analyzeCampaign: KindAnalyzer = (def, ctx): CampaignFacts => {
   const zoneField = customerTimezoneField(ctx);
   if (zoneField !== undefined) compiled.timezoneField = zoneField;
   if (spec.throttle) compiled.throttlePerHour = spec.throttle.per_hour;
+  if (spec.topic) compiled.topic = spec.topic;
   if (spec.quiet_hours) compiled.quietHours = spec.quiet_hours;
-  const expires = spec.expires_after !== undefined ? durationMs(spec.expires_after) : undefined;
+  const expires = spec.expires_after !== undefined ? parseDuration(spec.expires_after) : undefined;
   if (expires !== undefined) compiled.expiresAfterMs = expires;
   return { compiled };
 };

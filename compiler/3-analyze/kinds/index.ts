@@ -1,4 +1,4 @@
-import type { Kind } from '../../types/definition.ts';
+import type { Kind } from '../../contract/definition.ts';
 import type { KindAnalyzer } from '../context.ts';
 import { analyzeWorkspace } from './workspace.ts';
 import { analyzeSource } from './source.ts';

@@ -1,14 +1,14 @@
 import type { AnalyzeContext, KindAnalyzer } from '../context.ts';
 import { BOOLEAN } from '../rules/types.ts';
-import type { Definition } from '../../types/definition.ts';
-import { EXIT, type CompiledJourney, type CompiledStep } from '../../types/journey.ts';
-import { analyzeEntry, type RawEntry } from '../../journeys/entry.ts';
-import { checkGraph, type GraphProblem } from '../../journeys/graph.ts';
-import { didYouMean, reportAt } from '../../journeys/report.ts';
-import { checkJourneyRule } from '../../journeys/rules.ts';
-import { analyzeStep, type AnalyzedStep, type RawStep } from '../../journeys/steps.ts';
-import { checkTemplateNeeds, checkTimezoneField, customerTimezoneField } from '../../journeys/template-needs.ts';
-import { firstSendFrom } from '../../journeys/walk.ts';
+import type { Definition } from '../../1-load/definition.ts';
+import { EXIT, type CompiledJourney, type CompiledStep } from '../../contract/journey.ts';
+import { analyzeEntry, type RawEntry } from '../journeys/entry.ts';
+import { checkGraph, type GraphProblem } from '../journeys/graph.ts';
+import { didYouMean, reportAt } from '../journeys/report.ts';
+import { checkJourneyRule } from '../journeys/rules.ts';
+import { analyzeStep, type AnalyzedStep, type RawStep } from '../journeys/steps.ts';
+import { checkTemplateNeeds, checkTimezoneField, customerTimezoneField } from '../journeys/template-needs.ts';
+import { firstSendFrom } from '../journeys/walk.ts';
 
 interface JourneySpec {
   entry: RawEntry;

@@ -1,11 +1,11 @@
-import type { Expr } from '../../types/ast.ts';
+import type { Expr } from '../../contract/core/ast.ts';
 import { diag } from '../../diagnostics/make.ts';
 import { suggest } from '../../diagnostics/suggest.ts';
 import { findRuleSites, ruleRange } from '../../1-load/rules.ts';
 import { ALGORITHMS_BY_TYPE, labelHorizonMs, type RawModelSpec } from '../../models/compile-spec.ts';
-import type { ModelType } from '../../models/job-spec.ts';
+import type { ModelType } from '../../contract/model-job.ts';
 import type { AnalyzeContext, DocPath, KindAnalyzer } from '../context.ts';
-import type { Definition } from '../../types/definition.ts';
+import type { Definition } from '../../1-load/definition.ts';
 import { checkRule, expectRuleType } from '../rules/check.ts';
 import { ruleEnvironment } from '../rules/environment.ts';
 import { BOOLEAN, NUMBER } from '../rules/types.ts';

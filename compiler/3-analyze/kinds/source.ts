@@ -1,10 +1,11 @@
-import type { Expr } from '../../types/ast.ts';
-import type { Definition } from '../../types/definition.ts';
+import type { Expr } from '../../contract/core/ast.ts';
+import type { Definition } from '../../1-load/definition.ts';
 import { diag } from '../../diagnostics/make.ts';
 import { suggest } from '../../diagnostics/suggest.ts';
 import { findRuleSites, ruleRange, type RuleSite } from '../../1-load/rules.ts';
 import type { AnalyzeContext, KindAnalyzer } from '../context.ts';
-import { isTimeZone, suggestTimeZone } from '../../2-validate/time-zone.ts';
+import { suggestTimeZone } from '../../2-validate/time-zone.ts';
+import { isTimeZone } from '../../contract/core/zones.ts';
 import { append } from '../../util/append.ts';
 
 /** What the Source emitter needs: every rule of the definition, parsed, by its path in the spec. */

@@ -1,6 +1,7 @@
 import type { AnalyzeContext, KindAnalyzer } from '../context.ts';
-import { checkTemplate, prepareTemplate, type PreparedTemplate, type TemplateNames } from '../../templates/index.ts';
-import { templateInput, templateNames } from '../../templates/from-definition.ts';
+import { checkTemplate, prepareTemplate, type PreparedTemplate, type TemplateNames } from '../templates/index.ts';
+import { templateInput, templateNames } from '../templates/from-definition.ts';
+import { checkTopic } from '../topics.ts';
 
 /** What the template emitter needs from analysis: the gathered sources and the variables read. */
 export interface TemplateFacts {
@@ -18,6 +19,7 @@ export const analyzeTemplate: KindAnalyzer = (def, ctx): TemplateFacts => {
   for (const d of prepared.diagnostics) ctx.report(d);
   const model = (def.spec as { recommendations?: { model?: unknown } }).recommendations?.model;
   if (typeof model === 'string') ctx.reference(def, 'Model', model, ['spec', 'recommendations', 'model']);
+  checkTopic(def, ctx);
   const check = checkTemplate(prepared, namesOf(ctx));
   for (const d of check.diagnostics) ctx.report(d);
   return { prepared, variables: check.variables };

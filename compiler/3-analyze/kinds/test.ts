@@ -1,10 +1,11 @@
 import type { KindAnalyzer } from '../context.ts';
-import { definitionKey } from '../../types/definition.ts';
-import type { CompiledTest } from '../../types/journey.ts';
-import { analyzeGiven, type RawGiven } from '../../journeys/given.ts';
-import { analyzeExpectations, vocabularyOf, type RawExpectation } from '../../journeys/expectations.ts';
-import { reportAt } from '../../journeys/report.ts';
-import { durationMs, parseInstant } from '../../journeys/times.ts';
+import { definitionKey } from '../../contract/definition.ts';
+import type { CompiledTest } from '../../contract/journey.ts';
+import { analyzeGiven, type RawGiven } from '../journeys/given.ts';
+import { analyzeExpectations, vocabularyOf, type RawExpectation } from '../journeys/expectations.ts';
+import { reportAt } from '../journeys/report.ts';
+import { parseDuration } from '../../contract/core/durations.ts';
+import { offsetInstant } from '../../contract/core/instants.ts';
 import type { JourneyFacts } from './journey.ts';
 import type { CampaignFacts } from './campaign.ts';
 
@@ -39,10 +40,10 @@ export const analyzeTest: KindAnalyzer = (def, ctx): TestFacts => {
   const expect = analyzeExpectations(ctx, def, spec.expect, ids, compiledTarget ? vocabularyOf(compiledTarget) : undefined);
 
   let ok = given !== undefined && expect !== undefined;
-  const start = spec.start !== undefined ? parseInstant(spec.start) : given?.events.reduce<number | undefined>((m, e) => (m === undefined || e.at < m ? e.at : m), undefined);
-  const until = spec.until !== undefined ? parseInstant(spec.until) : expect?.reduce<number | undefined>((m, e) => (e.at !== undefined && (m === undefined || e.at > m) ? e.at : m), undefined);
+  const start = spec.start !== undefined ? offsetInstant(spec.start) : given?.events.reduce<number | undefined>((m, e) => (m === undefined || e.at < m ? e.at : m), undefined);
+  const until = spec.until !== undefined ? offsetInstant(spec.until) : expect?.reduce<number | undefined>((m, e) => (e.at !== undefined && (m === undefined || e.at > m) ? e.at : m), undefined);
   for (const key of ['start', 'until'] as const) {
-    if (spec[key] !== undefined && parseInstant(spec[key]!) === undefined) {
+    if (spec[key] !== undefined && offsetInstant(spec[key]!) === undefined) {
       ok = false;
       reportAt(ctx, def, 'HL430', `"${spec[key]}" is not a real instant`, ['spec', key]);
     }
@@ -56,7 +57,7 @@ export const analyzeTest: KindAnalyzer = (def, ctx): TestFacts => {
     reportAt(ctx, def, 'HL433', `the test ends (${new Date(until).toISOString()}) before it starts (${new Date(start).toISOString()})`, spec.until !== undefined ? ['spec', 'until'] : ['spec', 'expect']);
   }
   if (!ok || !given || !expect) return {};
-  const compiled: CompiledTest = { name: def.name, target, given, expect, segmentRefreshMs: durationMs(spec.segment_refresh ?? '1h') ?? 3_600_000 };
+  const compiled: CompiledTest = { name: def.name, target, given, expect, segmentRefreshMs: parseDuration(spec.segment_refresh ?? '1h') ?? 3_600_000 };
   if (start !== undefined) compiled.start = start;
   if (until !== undefined) compiled.until = until;
   return { compiled };

@@ -1,9 +1,9 @@
 import { diag } from '../../diagnostics/make.ts';
 import { suggest } from '../../diagnostics/suggest.ts';
-import { BUILTIN_CUSTOMER_FIELDS } from '../../types/data-model.ts';
-import type { DurationLiteral } from '../../types/ast.ts';
+import { BUILTIN_CUSTOMER_FIELDS } from '../../contract/data-model.ts';
+import type { DurationLiteral } from '../../contract/core/ast.ts';
 import { parseRule } from '../../dsl/parse.ts';
-import type { Definition } from '../../types/definition.ts';
+import type { Definition } from '../../1-load/definition.ts';
 import type { AnalyzeContext, DocPath, KindAnalyzer } from '../context.ts';
 import { checkRule, expectRuleType } from '../rules/check.ts';
 import { ruleEnvironment, type RuleEnvironment } from '../rules/environment.ts';

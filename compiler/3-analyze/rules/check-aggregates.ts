@@ -1,4 +1,4 @@
-import type { AggregateExpr } from '../../types/ast.ts';
+import type { AggregateExpr } from '../../contract/core/ast.ts';
 import { suggest } from '../../diagnostics/suggest.ts';
 import { didYouMean, type CheckState } from './state.ts';
 import { expectBoolean } from './check-operators.ts';

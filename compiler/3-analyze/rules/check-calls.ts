@@ -1,4 +1,4 @@
-import type { CallExpr, Expr } from '../../types/ast.ts';
+import type { CallExpr, Expr } from '../../contract/core/ast.ts';
 import { suggest } from '../../diagnostics/suggest.ts';
 import { AGGREGATE_FNS } from '../../dsl/grammar.ts';
 import { didYouMean, type CheckState } from './state.ts';

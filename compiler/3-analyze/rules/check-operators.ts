@@ -1,6 +1,6 @@
-import type { BetweenExpr, BinaryExpr, Expr, InExpr, IsNullExpr, ListLiteral, StringMatchExpr, UnaryExpr } from '../../types/ast.ts';
+import type { BetweenExpr, BinaryExpr, Expr, InExpr, IsNullExpr, ListLiteral, StringMatchExpr, UnaryExpr } from '../../contract/core/ast.ts';
 import type { CheckState } from './state.ts';
-import { durationMs, MS_PER_DAY } from '../../types/rule-paths.ts';
+import { durationMs, MS_PER_DAY } from '../../contract/core/rule-paths.ts';
 import {
   BOOLEAN,
   DURATION,

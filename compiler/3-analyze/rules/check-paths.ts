@@ -1,5 +1,5 @@
-import type { PathExpr } from '../../types/ast.ts';
-import { BUILTIN_CUSTOMER_FIELDS, BUILTIN_EVENT_FIELDS, type FieldDef } from '../../types/data-model.ts';
+import type { PathExpr } from '../../contract/core/ast.ts';
+import { BUILTIN_CUSTOMER_FIELDS, BUILTIN_EVENT_FIELDS, type FieldDef } from '../../contract/data-model.ts';
 import { suggest } from '../../diagnostics/suggest.ts';
 import { printRule } from '../../dsl/print.ts';
 import { didYouMean, type CheckState } from './state.ts';

@@ -1,4 +1,4 @@
-import type { Expr } from '../../types/ast.ts';
+import type { Expr } from '../../contract/core/ast.ts';
 import type { RuleScope } from '../../dsl/scope.ts';
 import type { RuleSite } from '../../1-load/rules.ts';
 import type { CheckedRule } from './facts.ts';

@@ -1,6 +1,7 @@
 import type { Diagnostic, Range } from '../../diagnostics/diagnostic.ts';
-import type { DataModel } from '../../types/data-model.ts';
-import type { Definition, Kind } from '../../types/definition.ts';
+import type { DataModel } from '../../contract/data-model.ts';
+import type { Kind } from '../../contract/definition.ts';
+import type { Definition } from '../../1-load/definition.ts';
 import type { AnalyzeContext } from '../context.ts';
 import type { TraitOutput } from './facts.ts';
 import { traitOutputs } from './trait-outputs.ts';

@@ -2,7 +2,7 @@
  * What the rule type checker and the Trait/Segment analyzers hand to the emit phase (SQL) and the
  * JavaScript evaluator. Import these types from here.
  */
-import type { DurationLiteral, Expr, PathExpr } from '../../types/ast.ts';
+import type { DurationLiteral, Expr, PathExpr } from '../../contract/core/ast.ts';
 import type { RuleScope } from '../../dsl/scope.ts';
 import type { RuleSite } from '../../1-load/rules.ts';
 import type { RuleType } from './types.ts';

@@ -1,6 +1,6 @@
 import { findRuleSites, type RuleSite } from '../../1-load/rules.ts';
 import type { LoadedDocument } from '../../1-load/parse-file.ts';
-import type { Definition } from '../../types/definition.ts';
+import type { Definition } from '../../1-load/definition.ts';
 import type { DocPath } from '../context.ts';
 
 const byDocument = new WeakMap<LoadedDocument, RuleSite[]>();

@@ -1,9 +1,9 @@
-import type { Expr, PathExpr, Span } from '../../types/ast.ts';
+import type { Expr, PathExpr, Span } from '../../contract/core/ast.ts';
 import type { RuleScope } from '../../dsl/scope.ts';
 import { diag } from '../../diagnostics/make.ts';
 import type { Range } from '../../diagnostics/diagnostic.ts';
 import { ruleRange, type RuleSite } from '../../1-load/rules.ts';
-import type { Kind } from '../../types/definition.ts';
+import type { Kind } from '../../contract/definition.ts';
 import type { PathTarget } from './facts.ts';
 import type { RuleEnvironment } from './environment.ts';
 import type { RuleType } from './types.ts';

@@ -1,4 +1,4 @@
-import type { Definition } from '../../types/definition.ts';
+import type { Definition } from '../../1-load/definition.ts';
 import type { TraitOutput } from './facts.ts';
 import { BOOLEAN, NUMBER, STRING, TIMESTAMP, UNKNOWN, type RuleType } from './types.ts';
 

@@ -1,4 +1,4 @@
-import type { FieldType } from '../../types/data-model.ts';
+import type { FieldType } from '../../contract/data-model.ts';
 
 /**
  * The types of rule values. `unknown` is what an erroneous sub-expression (already reported) or a

@@ -1,6 +1,6 @@
 import type { KindEmitter } from '../context.ts';
-import { definitionKey } from '../../types/definition.ts';
-import type { CompiledCampaign } from '../../types/journey.ts';
+import { definitionKey } from '../../contract/definition.ts';
+import type { CompiledCampaign } from '../../contract/journey.ts';
 import type { CampaignFacts } from '../../3-analyze/kinds/campaign.ts';
 
 /** The compiled block of a Campaign: audience, variants and templates, send time, throttle. */

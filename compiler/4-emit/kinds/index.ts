@@ -1,4 +1,4 @@
-import type { Kind } from '../../types/definition.ts';
+import type { Kind } from '../../contract/definition.ts';
 import type { KindEmitter } from '../context.ts';
 import { emitWorkspace } from './workspace.ts';
 import { emitSource } from './source.ts';

@@ -1,10 +1,10 @@
 import type { KindEmitter } from '../context.ts';
-import type { Expr } from '../../types/ast.ts';
-import { definitionKey } from '../../types/definition.ts';
-import { SQL_DIALECTS, type CompiledQuery, type SqlDialect } from '../../types/compiled-sql.ts';
+import type { Expr } from '../../contract/core/ast.ts';
+import { definitionKey } from '../../contract/definition.ts';
+import { SQL_DIALECTS, type CompiledQuery, type SqlDialect } from '../../contract/compiled-sql.ts';
 import { stripSpans } from '../../dsl/strip-spans.ts';
 import { compileModelSpec, type RawModelSpec } from '../../models/compile-spec.ts';
-import type { ModelJobSpec } from '../../models/job-spec.ts';
+import type { ModelJobSpec } from '../../contract/model-job.ts';
 import type { ModelFacts } from '../../3-analyze/kinds/model.ts';
 import { compileTraitQuery } from '../../sql/query.ts';
 import { workspaceRules } from '../../sql/workspace-rules.ts';
@@ -15,7 +15,7 @@ import { ruleRange } from '../../1-load/rules.ts';
 import { modelReads } from '../../models/model-reads.ts';
 
 /**
- * The compiled block of a Model: its training job (compiler/models/job-spec.ts) with every default
+ * The compiled block of a Model: its training job (compiler/contract/model-job.ts) with every default
  * filled in, and each feature and the label with its rule AST (for the JavaScript evaluator) and
  * its per-customer SQL as of the `as_of` parameter (for training and scoring on the database).
  * Also writes build/models/<name>.json and build/sql/<dialect>/models/<name>/<feature>.sql.

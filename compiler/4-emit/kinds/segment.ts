@@ -1,6 +1,6 @@
 import type { KindEmitter } from '../context.ts';
-import { definitionKey } from '../../types/definition.ts';
-import { SQL_DIALECTS, type CompiledQuery, type CompiledSegment, type SqlDialect } from '../../types/compiled-sql.ts';
+import { definitionKey } from '../../contract/definition.ts';
+import { SQL_DIALECTS, type CompiledQuery, type CompiledSegment, type SqlDialect } from '../../contract/compiled-sql.ts';
 import type { SegmentFacts } from '../../3-analyze/rules/facts.ts';
 import { compileSegmentQuery } from '../../sql/query.ts';
 import { segmentRuleOf } from '../../sql/from-facts.ts';

@@ -1,9 +1,9 @@
-import type { Expr } from '../../types/ast.ts';
-import type { DataModel } from '../../types/data-model.ts';
+import type { Expr } from '../../contract/core/ast.ts';
+import type { DataModel } from '../../contract/data-model.ts';
 import type { KindEmitter } from '../context.ts';
-import { definitionKey } from '../../types/definition.ts';
+import { definitionKey } from '../../contract/definition.ts';
 import type { SourceFacts } from '../../3-analyze/kinds/source.ts';
-import type { RuleBlock, SourceBlock } from '../../../runtime/ingest/spec.ts';
+import type { RuleBlock, SourceBlock } from '../../contract/source.ts';
 
 interface SourceSpec {
   format?: 'csv' | 'jsonl';

@@ -1,7 +1,7 @@
 import type { KindEmitter } from '../context.ts';
-import { definitionKey } from '../../types/definition.ts';
-import { buildTemplate, prepareTemplate } from '../../templates/index.ts';
-import { templateInput } from '../../templates/from-definition.ts';
+import { definitionKey } from '../../contract/definition.ts';
+import { buildTemplate, prepareTemplate } from '../../3-analyze/templates/index.ts';
+import { templateInput } from '../../3-analyze/templates/from-definition.ts';
 import type { TemplateFacts } from '../../3-analyze/kinds/template.ts';
 
 /**

@@ -1,6 +1,6 @@
 import type { KindEmitter } from '../context.ts';
-import { definitionKey } from '../../types/definition.ts';
-import { SQL_DIALECTS, type CompiledQuery, type CompiledTrait, type SqlDialect } from '../../types/compiled-sql.ts';
+import { definitionKey } from '../../contract/definition.ts';
+import { SQL_DIALECTS, type CompiledQuery, type CompiledTrait, type SqlDialect } from '../../contract/compiled-sql.ts';
 import type { TraitFacts } from '../../3-analyze/rules/facts.ts';
 import { compileTraitQuery } from '../../sql/query.ts';
 import { traitOutputsOf, traitPlanOf } from '../../sql/from-facts.ts';

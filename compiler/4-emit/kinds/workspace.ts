@@ -1,4 +1,4 @@
-import type { CompiledWorkspace } from '../../types/manifest.ts';
+import type { CompiledWorkspace } from '../../contract/manifest.ts';
 import type { KindEmitter } from '../context.ts';
 
 /**

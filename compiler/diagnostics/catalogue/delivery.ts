@@ -1,7 +1,14 @@
 import type { CodeEntry } from './types.ts';
 
-/** Codes HL315–HL319 (the Workspace's delivery settings) and HL530–HL549 (delivery at run time). */
+/** Codes HL313 (subscription topics), HL315–HL319 (the Workspace's delivery settings) and HL530–HL549 (delivery at run time). */
 export const deliveryCodes: CodeEntry[] = [
+  {
+    code: 'HL313',
+    title: 'unknown subscription topic',
+    severity: 'error',
+    explanation:
+      'A Template or Campaign names the subscription `topic` its email belongs to, and the Workspace declares the topics under `topics:` (each with a `title` the preferences page shows). A customer who leaves a topic gets no email of it; one who leaves all email gets none. A topic that is not declared could never be left, so it is refused. Declare it, or fix the name.',
+  },
   {
     code: 'HL315',
     title: 'invalid sender address',

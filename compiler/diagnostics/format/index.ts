@@ -3,6 +3,7 @@ import { formatGithub } from './github.ts';
 import { formatJson } from './json.ts';
 import { formatPretty } from './pretty.ts';
 import { formatSarif } from './sarif.ts';
+import { formatBrief } from './brief.ts';
 import type { FormatContext, FormatOutput, Formatter } from './types.ts';
 
 export type { FormatContext, FormatOutput, Formatter } from './types.ts';
@@ -10,8 +11,11 @@ export { summaryLine, countDiagnostics } from './summary.ts';
 
 export const FORMATS = ['pretty', 'json', 'github', 'sarif'] as const;
 export type FormatName = (typeof FORMATS)[number];
+/** The user-facing formats, and `brief`: the layout runtime commands report a workspace's errors in. */
+export type LayoutName = FormatName | 'brief';
 
-const formatters: Record<FormatName, Formatter> = {
+const formatters: Record<LayoutName, Formatter> = {
+  brief: formatBrief,
   pretty: formatPretty,
   json: formatJson,
   github: formatGithub,
@@ -19,7 +23,7 @@ const formatters: Record<FormatName, Formatter> = {
 };
 
 /** Renders diagnostics in one of the output formats (pure: the caller writes the text where it belongs). */
-export function formatDiagnostics(format: FormatName, diagnostics: readonly Diagnostic[], context: FormatContext = {}): FormatOutput {
+export function formatDiagnostics(format: LayoutName, diagnostics: readonly Diagnostic[], context: FormatContext = {}): FormatOutput {
   return formatters[format](diagnostics, context);
 }
 

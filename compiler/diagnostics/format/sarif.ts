@@ -1,6 +1,6 @@
 import { catalogue } from '../catalogue/index.ts';
 import type { Diagnostic } from '../diagnostic.ts';
-import { HERALD_VERSION } from '../../version.ts';
+import { HERALD_VERSION } from '../../contract/version.ts';
 import { shownPath, type Formatter } from './types.ts';
 
 const LEVEL = { error: 'error', warning: 'warning', info: 'note' } as const;

@@ -1,5 +1,5 @@
 import type { Executor } from '../../db/database.ts';
-import type { Manifest } from '../../../compiler/types/manifest.ts';
+import type { Manifest } from '../../../compiler/contract/manifest.ts';
 import { keyOfMessageId } from '../keys.ts';
 import { OUTBOX } from '../outbox.ts';
 import { twoProportionTest, type ProportionOutcome } from './stats.ts';
@@ -36,6 +36,8 @@ export interface GroupReport {
   delivered: number;
   opened: number;
   clicked: number;
+  /** Messages through which the recipient unsubscribed (from all email or a topic). */
+  unsubscribed: number;
   conversions: number;
   converted: number;
 }
@@ -79,7 +81,7 @@ interface Row {
   reference: number;
 }
 
-const ENGAGEMENT = { email_delivered: 'delivered', email_opened: 'opened', email_clicked: 'clicked' } as const;
+const ENGAGEMENT = { email_delivered: 'delivered', email_opened: 'opened', email_clicked: 'clicked', email_unsubscribed: 'unsubscribed' } as const;
 
 export async function collectReport(db: Executor, manifest: Manifest, options: ReportOptions): Promise<DeliveryReport> {
   let q = db.selectFrom(OUTBOX).select(['idempotency_key', 'origin_kind', 'origin_name', 'experiment', 'variant', 'customer_id', 'status', 'reason', 'due_at', 'sent_at']);
@@ -112,7 +114,7 @@ export async function collectReport(db: Executor, manifest: Manifest, options: R
     const groupKey = `${r.experiment ?? ''}\u0000${r.variant}`;
     let g = groups.get(groupKey);
     if (!g) {
-      g = { ...(r.experiment ? { experiment: r.experiment } : {}), variant: r.variant, holdout: r.holdout, assigned: 0, sent: 0, pending: 0, failed: 0, suppressed: {}, delivered: 0, opened: 0, clicked: 0, conversions: 0, converted: 0 };
+      g = { ...(r.experiment ? { experiment: r.experiment } : {}), variant: r.variant, holdout: r.holdout, assigned: 0, sent: 0, pending: 0, failed: 0, suppressed: {}, delivered: 0, opened: 0, clicked: 0, unsubscribed: 0, conversions: 0, converted: 0 };
       groups.set(groupKey, g);
     }
     g.assigned++;
@@ -123,6 +125,7 @@ export async function collectReport(db: Executor, manifest: Manifest, options: R
     const seen = engagement.get(r.key);
     if (seen?.delivered !== undefined) g.delivered++;
     if (seen?.opened !== undefined) g.opened++;
+    if (seen?.unsubscribed !== undefined) g.unsubscribed++;
     const times = conversions.get(r.customerId);
     if (seen?.clicked !== undefined) {
       g.clicked++;
@@ -168,13 +171,18 @@ function groupOrder(a: GroupReport, b: GroupReport): number {
 }
 
 /** Per message key: the first instant of each engagement kind. */
-async function engagementByKey(db: Executor, manifest: Manifest, rows: readonly Row[]): Promise<Map<string, Partial<Record<'delivered' | 'opened' | 'clicked', number>>>> {
-  const out = new Map<string, Partial<Record<'delivered' | 'opened' | 'clicked', number>>>();
+async function engagementByKey(db: Executor, manifest: Manifest, rows: readonly Row[]): Promise<Map<string, Partial<Record<'delivered' | 'opened' | 'clicked' | 'unsubscribed', number>>>> {
+  const out = new Map<string, Partial<Record<'delivered' | 'opened' | 'clicked' | 'unsubscribed', number>>>();
   const types = (Object.keys(ENGAGEMENT) as Array<keyof typeof ENGAGEMENT>).filter((t) => manifest.dataModel.events[t]?.message_id !== undefined);
   if (types.length === 0 || rows.length === 0) return out;
   const keys = new Set(rows.map((r) => r.key));
   const from = earliest(rows);
-  const events = await db.selectFrom('events').select(['type', 'message_id', 'at']).where('type', 'in', types).where('at', '>=', from).execute();
+  let query = db.selectFrom('events').select(['type', 'message_id', 'at']).where('type', 'in', types).where('at', '>=', from);
+  // Opens and clicks a machine made (a privacy proxy, a link scanner) are not a reader's.
+  if (manifest.dataModel.events.email_opened?.machine !== undefined || manifest.dataModel.events.email_clicked?.machine !== undefined) {
+    query = query.where((eb) => eb.or([eb('machine', 'is', null), eb.not(eb.ref('machine'))]));
+  }
+  const events = await query.execute();
   for (const e of events) {
     const key = keyOfMessageId(String(e.message_id ?? ''));
     if (!key || !keys.has(key)) continue;

@@ -1,9 +1,4 @@
-/**
- * Standardizers a Source may apply to a mapped value (`standardize: { country: country }`), after
- * type coercion. Strings are always trimmed and emails always lower-cased; these are the extras.
- */
-export const STANDARDIZERS = ['country', 'lower', 'upper', 'title'] as const;
-export type Standardizer = (typeof STANDARDIZERS)[number];
+import type { Standardizer } from '../../../compiler/contract/source.ts';
 
 /**
  * One spelling per country: ISO 3166 alpha-2/alpha-3 codes and the variants real exports use map

@@ -7,7 +7,7 @@
  * e.g. `M/D/YYYY H:mm` for `12/1/2010 8:26`. A timestamp without an offset is local time in the
  * source's time zone (IANA name, e.g. Europe/London), DST included.
  */
-import { zoneOffsets, type WallClockParts } from '../../time/zones.ts';
+import { zoneOffsets, type WallClockParts } from '../../../compiler/contract/core/zones.ts';
 
 export interface TimestampParser {
   (text: string): number | null;

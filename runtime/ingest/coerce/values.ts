@@ -1,4 +1,4 @@
-import type { FieldType } from '../../../compiler/types/data-model.ts';
+import type { FieldType } from '../../../compiler/contract/data-model.ts';
 import type { TimestampParser } from './timestamp.ts';
 
 /** A value converted to its data-model type, or why it could not be. */

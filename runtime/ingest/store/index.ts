@@ -1,4 +1,4 @@
-import type { DataModel } from '../../../compiler/types/data-model.ts';
+import type { DataModel } from '../../../compiler/contract/data-model.ts';
 import type { Database } from '../../db/database.ts';
 import { postgresStore } from './postgres.ts';
 import { sqliteStore } from './sqlite.ts';

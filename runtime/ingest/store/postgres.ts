@@ -1,5 +1,5 @@
 import type { Transaction } from 'kysely';
-import type { DataModel } from '../../../compiler/types/data-model.ts';
+import type { DataModel } from '../../../compiler/contract/data-model.ts';
 import type { Database } from '../../db/database.ts';
 import { upsertBuilder, REJECT_COLUMNS } from './queries.ts';
 import { tableColumns, type FileRecord, type IngestStore, type Row, type StoreTx } from './types.ts';
@@ -66,6 +66,9 @@ export function postgresStore(db: Database, model: DataModel): IngestStore {
     async aliases() {
       const rows = await trx.selectFrom('herald_customer_aliases').selectAll().execute();
       return new Map(rows.map((r) => [r.alias as string, r.customer_id as string]));
+    },
+    async appendRows(table, columns, rows) {
+      for (const slice of slices(rows, columns.length)) await trx.insertInto(table).values(slice.map((r) => pick(r, columns))).execute();
     },
     async addAlias(alias, customerId) {
       await trx

@@ -1,6 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { CompiledQuery, Kysely } from 'kysely';
-import type { DataModel } from '../../../compiler/types/data-model.ts';
+import type { DataModel } from '../../../compiler/contract/data-model.ts';
 import type { Database } from '../../db/database.ts';
 import { upsertQuery, insertEventsQuery, insertRejectsQuery } from './queries.ts';
 import { tableColumns, type FileRecord, type IngestStore, type RejectRow, type Row, type StoreTx } from './types.ts';
@@ -30,6 +30,7 @@ export function sqliteStore(db: Database, model: DataModel): IngestStore {
     return params;
   };
   const run = (q: CompiledQuery) => raw.prepare(q.sql).run(...(q.parameters as unknown[]));
+  const appendStatements = new Map<string, BetterSqlite3.Statement>();
 
   const tx: StoreTx = {
     async unloadFile(source, path, eventSource) {
@@ -72,6 +73,12 @@ export function sqliteStore(db: Database, model: DataModel): IngestStore {
       const rows = raw.prepare(k.selectFrom('herald_customer_aliases').selectAll().compile().sql).all() as Array<{ alias: string; customer_id: string }>;
       return new Map(rows.map((r) => [r.alias, r.customer_id]));
     },
+    async appendRows(table, columns, rows) {
+      const key = `${table}\u0000${columns.join('\u0000')}`;
+      let stmt = appendStatements.get(key);
+      if (!stmt) appendStatements.set(key, (stmt = prepared(k.insertInto(table).values(Object.fromEntries(columns.map((c) => [c, null]))).compile())));
+      for (const r of rows) stmt.run(order(r, columns as string[]));
+    },
     async addAlias(alias, customerId) {
       const q = k
         .insertInto('herald_customer_aliases')
@@ -104,18 +111,22 @@ export function sqliteStore(db: Database, model: DataModel): IngestStore {
     async history(source, limit) {
       return historyQuery(raw, k, source, limit);
     },
-    async inTransaction(fn) {
+    inTransaction(fn) {
       // better-sqlite3 is synchronous; the file is read asynchronously between statements, so the
-      // transaction is opened and closed by hand rather than with db.transaction().
-      raw.exec('BEGIN IMMEDIATE');
-      try {
-        const result = await fn(tx);
-        raw.exec('COMMIT');
-        return result;
-      } catch (e) {
-        if (raw.inTransaction) raw.exec('ROLLBACK');
-        throw e;
-      }
+      // transaction is opened and closed by hand rather than with db.transaction(). It holds
+      // Kysely's connection meanwhile: another part of the process (the scheduler of `herald
+      // serve`) waits for it instead of running its statements inside this transaction.
+      return k.connection().execute(async () => {
+        raw.exec('BEGIN IMMEDIATE');
+        try {
+          const result = await fn(tx);
+          raw.exec('COMMIT');
+          return result;
+        } catch (e) {
+          if (raw.inTransaction) raw.exec('ROLLBACK');
+          throw e;
+        }
+      });
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { DataModel } from '../../../compiler/types/data-model.ts';
+import type { DataModel } from '../../../compiler/contract/data-model.ts';
 
 export type Row = Record<string, unknown>;
 
@@ -53,6 +53,8 @@ export interface StoreTx {
   /** Every alias → customer id recorded by earlier merges. */
   aliases(): Promise<Map<string, string>>;
   addAlias(alias: string, customerId: string): Promise<void>;
+  /** Plain inserts into a bookkeeping table written in the same transaction (`herald serve`'s touches). */
+  appendRows(table: string, columns: readonly string[], rows: Row[]): Promise<void>;
 }
 
 /** The columns ingestion writes, in a fixed order, all taken from the data model. */

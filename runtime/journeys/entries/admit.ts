@@ -3,7 +3,7 @@
  * the entry `when` rule, decided in time order over a batch of candidates, against the entries
  * already stored. Admitted candidates become new entries at the journey's start step.
  */
-import type { Manifest } from '../../../compiler/types/manifest.ts';
+import type { Manifest } from '../../../compiler/contract/manifest.ts';
 import type { Executor } from '../../db/database.ts';
 import { loadCustomers } from '../customers.ts';
 import { earliestRead, ruleNeeds } from '../needs.ts';

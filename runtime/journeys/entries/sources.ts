@@ -2,9 +2,9 @@
  * Where entries come from, per slice of the run's clock: events of the entry type, new segment
  * memberships, and schedule occurrences. Each produces candidates in time order; `admit` decides.
  */
-import type { CompiledEntry } from '../../../compiler/types/journey.ts';
-import type { Manifest } from '../../../compiler/types/manifest.ts';
-import { fieldValueType } from '../../../compiler/types/rule-paths.ts';
+import type { CompiledEntry } from '../../../compiler/contract/journey.ts';
+import type { Manifest } from '../../../compiler/contract/manifest.ts';
+import { fieldValueType } from '../../../compiler/contract/core/rule-paths.ts';
 import type { Executor } from '../../db/database.ts';
 import type { EventRecord } from '../../eval/context.ts';
 import { decode } from '../../segments/customer-context.ts';

@@ -3,7 +3,7 @@
  * expected and what happened instead, like a diff: `-` the expectation, `+` the messages of the
  * same customer (or of everyone, when the expectation names none).
  */
-import type { CompiledExpectation } from '../../../compiler/types/journey.ts';
+import type { CompiledExpectation } from '../../../compiler/contract/journey.ts';
 import type { DeliveryRecord } from '../../delivery/types.ts';
 
 export interface ExpectationFailure {

@@ -1,6 +1,6 @@
 /** A Test's `given` data written into its fresh database, as ingest would have stored it. */
-import type { CompiledTest } from '../../../compiler/types/journey.ts';
-import type { Manifest } from '../../../compiler/types/manifest.ts';
+import type { CompiledTest } from '../../../compiler/contract/journey.ts';
+import type { Manifest } from '../../../compiler/contract/manifest.ts';
 import type { Database } from '../../db/database.ts';
 import { storageOfField } from '../../db/column-types.ts';
 import { addSuppression } from '../../delivery/suppressions.ts';

@@ -4,8 +4,8 @@
  * clock from `start` to `until` (every instant exactly: resolution 0), through the real outbox,
  * gates and rendering with a capturing transport; then every expectation checked.
  */
-import type { CompiledTest } from '../../../compiler/types/journey.ts';
-import type { Manifest } from '../../../compiler/types/manifest.ts';
+import type { CompiledTest } from '../../../compiler/contract/journey.ts';
+import type { Manifest } from '../../../compiler/contract/manifest.ts';
 import { migrate } from '../../db/migrate.ts';
 import { openDatabase } from '../../db/open.ts';
 import { syncSchema } from '../../db/sync.ts';

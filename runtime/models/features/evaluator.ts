@@ -1,6 +1,6 @@
-import type { ModelJobSpec } from '../../../compiler/models/job-spec.ts';
-import type { Expr } from '../../../compiler/types/ast.ts';
-import type { RuleSchema } from '../../../compiler/types/rule-paths.ts';
+import type { ModelJobSpec } from '../../../compiler/contract/model-job.ts';
+import type { Expr } from '../../../compiler/contract/core/ast.ts';
+import type { RuleSchema } from '../../../compiler/contract/core/rule-paths.ts';
 import type { EventRecord as EvalEvent } from '../../eval/context.ts';
 import { compileRule } from '../../eval/rule.ts';
 import type { CompiledFeatures } from './in-memory.ts';

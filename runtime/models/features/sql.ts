@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { ModelJobSpec } from '../../../compiler/models/job-spec.ts';
-import type { Manifest } from '../../../compiler/types/manifest.ts';
-import type { CompiledQuery } from '../../../compiler/types/compiled-sql.ts';
+import type { ModelJobSpec } from '../../../compiler/contract/model-job.ts';
+import type { Manifest } from '../../../compiler/contract/manifest.ts';
+import type { CompiledQuery } from '../../../compiler/contract/compiled-sql.ts';
 import { runCompiled } from '../../db/compiled.ts';
 import type { Database, Executor } from '../../db/database.ts';
 import { traitsOf } from '../../manifest.ts';

@@ -1,4 +1,4 @@
-import type { Recommender } from '../../../compiler/models/job-spec.ts';
+import type { Recommender } from '../../../compiler/contract/model-job.ts';
 import { fitAls, foldInWithGram, gram, scoreAls, type ItemFactors } from './als.ts';
 import { fitContent, scoreContent, type ContentModel } from './content.ts';
 import { buildHistories, buildItemIndex, type History, type Interaction, type ItemIndex, type ItemInfo } from './data.ts';

@@ -1,4 +1,4 @@
-import type { EvaluationBar, ModelJobSpec } from '../../../compiler/models/job-spec.ts';
+import type { EvaluationBar, ModelJobSpec } from '../../../compiler/contract/model-job.ts';
 import { fmt } from '../bar.ts';
 import { metricLabel } from './summary.ts';
 import type { CalibrationBin, LiftDecile } from '../metrics.ts';

@@ -1,4 +1,4 @@
-import type { ModelType } from '../../../compiler/models/job-spec.ts';
+import type { ModelType } from '../../../compiler/contract/model-job.ts';
 import { fmt } from '../bar.ts';
 import type { ModelVersion } from '../store/types.ts';
 

@@ -1,4 +1,4 @@
-import type { ModelJobSpec } from '../../../compiler/models/job-spec.ts';
+import type { ModelJobSpec } from '../../../compiler/contract/model-job.ts';
 import type { Matrix } from '../matrix.ts';
 import { fitPreprocessor, transform, type DataIssue, type Preprocessor } from '../preprocess.ts';
 import { predictDense, trainDense, type DenseModel, type EpochRecord } from './dense.ts';

@@ -1,4 +1,4 @@
-import type { ModelJobSpec } from '../../../compiler/models/job-spec.ts';
+import type { ModelJobSpec } from '../../../compiler/contract/model-job.ts';
 import type { ModelArtifact } from '../artifact.ts';
 import type { FeatureSource } from '../features/source.ts';
 import { rankingMetrics } from '../metrics.ts';

@@ -1,4 +1,4 @@
-import type { ModelJobSpec } from '../../../compiler/models/job-spec.ts';
+import type { ModelJobSpec } from '../../../compiler/contract/model-job.ts';
 import type { FeatureSource, Snapshot } from '../features/source.ts';
 import { takeColumns, takeRows, takeValues, type Matrix } from '../matrix.ts';
 import { binShares, meanOf, quantileEdges, type CalibrationBin, type LiftDecile } from '../metrics.ts';

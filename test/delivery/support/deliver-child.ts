@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { openDatabase } from '../../../runtime/db/open.ts';
 import { deliverDue, FileTransport, deliverySettingsOf } from '../../../runtime/delivery/index.ts';
 import type { OutgoingMessage } from '../../../runtime/delivery/types.ts';
-import type { Manifest } from '../../../compiler/types/manifest.ts';
+import type { Manifest } from '../../../compiler/contract/manifest.ts';
 
 const [manifestPath, url, dir, workerId, leaseMs] = process.argv.slice(2) as [string, string, string, string, string | undefined];
 const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Manifest;

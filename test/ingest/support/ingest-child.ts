@@ -5,7 +5,7 @@
  * parent can SIGKILL it in the middle of the file.
  */
 import { join } from 'node:path';
-import { loadManifestFile } from '../../../runtime/manifest.ts';
+import { loadManifestFile } from '../../../compiler/contract/read-manifest.ts';
 import { openDatabase } from '../../../runtime/db/open.ts';
 import { migrate } from '../../../runtime/db/migrate.ts';
 import { syncSchema } from '../../../runtime/db/sync.ts';

@@ -4,7 +4,7 @@
  * through the file transport into argv[6], as worker argv[7]. Prints READY once the database is open, SLICE per slice, DONE.
  */
 import { readFileSync } from 'node:fs';
-import type { Manifest } from '../../../compiler/types/manifest.ts';
+import type { Manifest } from '../../../compiler/contract/manifest.ts';
 import { openDatabase } from '../../../runtime/db/open.ts';
 import { FileTransport } from '../../../runtime/delivery/transports/file.ts';
 import { runJourneys } from '../../../runtime/journeys/index.ts';

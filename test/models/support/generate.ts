@@ -1,5 +1,5 @@
 import { compileModelSpec, type RawModelSpec } from '../../../compiler/models/compile-spec.ts';
-import type { ModelJobSpec } from '../../../compiler/models/job-spec.ts';
+import type { ModelJobSpec } from '../../../compiler/contract/model-job.ts';
 import type { CompiledFeatures } from '../../../runtime/models/features/in-memory.ts';
 import type { CustomerRecord, EventRecord, ItemRecord, RowFunction } from '../../../runtime/models/features/source.ts';
 import { seededRng } from '../../../runtime/models/rng.ts';

@@ -7,9 +7,9 @@
  * one database can be re-used across generated models: columns only ever get added.
  */
 import fc from 'fast-check';
-import type { DataModel, FieldType } from '../../../compiler/types/data-model.ts';
-import type { AggregateFn, DurationUnit, EventWindow, Expr } from '../../../compiler/types/ast.ts';
-import type { TraitPlan } from '../../../compiler/types/compiled-sql.ts';
+import type { DataModel, FieldType } from '../../../compiler/contract/data-model.ts';
+import type { AggregateFn, DurationUnit, EventWindow, Expr } from '../../../compiler/contract/core/ast.ts';
+import type { TraitPlan } from '../../../compiler/contract/compiled-sql.ts';
 import type { EventRecord } from '../../../runtime/eval/context.ts';
 import * as b from '../../support/ast-builders.ts';
 

@@ -4,9 +4,9 @@
  * database layer: migrations, data-model sync, then the compiled queries).
  */
 import { CompiledQuery as KyselyQuery } from 'kysely';
-import type { Expr } from '../../../compiler/types/ast.ts';
-import { bindParameters, type CompiledQuery, type SqlDialect } from '../../../compiler/types/compiled-sql.ts';
-import type { RuleSchema } from '../../../compiler/types/rule-paths.ts';
+import type { Expr } from '../../../compiler/contract/core/ast.ts';
+import { bindParameters, type CompiledQuery, type SqlDialect } from '../../../compiler/contract/compiled-sql.ts';
+import type { RuleSchema } from '../../../compiler/contract/core/rule-paths.ts';
 import { compileSegmentQuery, compileTraitQuery, traitOutputs } from '../../../compiler/sql/index.ts';
 import type { Database } from '../../../runtime/db/database.ts';
 import { migrate } from '../../../runtime/db/migrate.ts';

@@ -1,9 +1,9 @@
 /**
  * The data model, traits, segments and data every golden SQL fixture is compiled against and run on.
  */
-import type { DataModel } from '../../../compiler/types/data-model.ts';
-import type { Expr } from '../../../compiler/types/ast.ts';
-import type { TraitPlan } from '../../../compiler/types/compiled-sql.ts';
+import type { DataModel } from '../../../compiler/contract/data-model.ts';
+import type { Expr } from '../../../compiler/contract/core/ast.ts';
+import type { TraitPlan } from '../../../compiler/contract/compiled-sql.ts';
 import { parseRule } from '../../../compiler/dsl/parse.ts';
 import type { GenData } from '../agreement/generators.ts';
 

@@ -1,0 +1,35 @@
+import type { Definition } from '../1-load/definition.ts';
+import type { AnalyzeContext } from './context.ts';
+import { diag } from '../diagnostics/make.ts';
+import { suggest } from '../diagnostics/suggest.ts';
+
+/**
+ * Subscription topics: the Workspace declares them (`topics:`), a Template or Campaign names one
+ * (`topic:`), and the name must be declared (HL313), since the preferences page lists declared
+ * topics only and a customer could never leave an undeclared one.
+ */
+export function declaredTopics(ctx: AnalyzeContext): string[] {
+  const workspace = ctx.byKind('Workspace')[0];
+  const topics = (workspace?.spec as { topics?: Record<string, unknown> } | undefined)?.topics;
+  return topics && typeof topics === 'object' ? Object.keys(topics) : [];
+}
+
+export function checkTopic(def: Definition, ctx: AnalyzeContext): void {
+  const topic = (def.spec as { topic?: unknown }).topic;
+  if (typeof topic !== 'string') return;
+  const declared = declaredTopics(ctx);
+  if (declared.includes(topic)) return;
+  const near = suggest(topic, declared);
+  ctx.report(
+    diag('HL313', `${def.kind.toLowerCase()} "${def.name}" names topic "${topic}", which the workspace does not declare`, {
+      file: def.doc.file.path,
+      ...rangeOf(def, ctx),
+      help: near ? `did you mean "${near}"?` : declared.length > 0 ? `declared topics: ${declared.join(', ')}` : 'declare it under `topics:` in herald.yaml, e.g. `topics: { newsletter: { title: Weekly newsletter } }`',
+    }),
+  );
+}
+
+function rangeOf(def: Definition, ctx: AnalyzeContext): { range?: NonNullable<ReturnType<AnalyzeContext['rangeOf']>> } {
+  const range = ctx.rangeOf(def, ['spec', 'topic']);
+  return range ? { range } : {};
+}

@@ -1,0 +1,48 @@
+import { createPrivateKey } from 'node:crypto';
+import DKIM from 'nodemailer/lib/dkim';
+import { DELIVERY_CODES, DeliveryError } from '../delivery/problems.ts';
+import type { DeliverySettings } from '../delivery/settings.ts';
+
+/**
+ * DKIM signing (RFC 6376) of every message, with nodemailer's signer (relaxed/relaxed, rsa-sha256).
+ * The signed headers include List-Unsubscribe and List-Unsubscribe-Post, as RFC 8058 §4 asks: a
+ * receiver honours one-click unsubscribe only when those headers are covered by a valid signature.
+ * The private key is read from the environment variable the settings name, never from YAML.
+ */
+export const DKIM_SIGNED_HEADERS = ['From', 'To', 'Subject', 'Date', 'Message-ID', 'Reply-To', 'MIME-Version', 'Content-Type', 'List-Unsubscribe', 'List-Unsubscribe-Post'];
+
+export interface DkimSigner {
+  sign(mime: string): Promise<string>;
+}
+
+/** The signer the settings ask for, or undefined; a missing or unusable key stops the run first, naming the variable. */
+export function dkimSignerOf(settings: DeliverySettings, env: NodeJS.ProcessEnv): DkimSigner | undefined {
+  const dkim = settings.dkim;
+  if (!dkim) return undefined;
+  const pem = env[dkim.privateKeyEnv];
+  const refuse = (why: string) =>
+    new DeliveryError({
+      code: DELIVERY_CODES.settings,
+      severity: 'error',
+      message: `delivery.dkim reads its private key from ${dkim.privateKeyEnv}, which ${why}`,
+      help: `set ${dkim.privateKeyEnv} to the PEM RSA private key whose public key is published at ${dkim.selector}._domainkey.${dkim.domain}`,
+    });
+  if (!pem || pem.trim() === '') throw refuse('is not set');
+  // Environments often carry a PEM on one line with literal \n.
+  const text = pem.includes('\\n') && !pem.includes('\n') ? pem.replace(/\\n/g, '\n') : pem;
+  try {
+    const key = createPrivateKey(text);
+    if (key.asymmetricKeyType !== 'rsa') throw refuse(`holds a ${key.asymmetricKeyType ?? 'non-RSA'} key; DKIM here signs with RSA`);
+  } catch (e) {
+    if (e instanceof DeliveryError) throw e;
+    throw refuse('does not hold a PEM private key');
+  }
+  const signer = new DKIM({ domainName: dkim.domain, keySelector: dkim.selector, privateKey: text, headerFieldNames: DKIM_SIGNED_HEADERS.join(':') });
+  return {
+    async sign(mime: string): Promise<string> {
+      const chunks: Buffer[] = [];
+      for await (const chunk of signer.sign(mime)) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+      return Buffer.concat(chunks).toString('utf8');
+    },
+  };
+}
