@@ -65,7 +65,7 @@ async function before(): Promise<void> {
   }));
   requests = Array.from({ length: SENDS }, (_, i) => {
     const identity = { kind: 'journey' as const, name: 'onboarding', version: 'v1', customerId: customerId(i), entryId: 'e1', step: 'welcome' };
-    return { idempotencyKey: sendKey(identity), origin: { kind: 'journey', name: 'onboarding', version: 'v1', step: 'welcome' }, customerId: customerId(i), entryId: 'e1', template: 'welcome', dueAt: NOW };
+    return { idempotencyKey: sendKey(identity, Buffer.alloc(32, 7)), origin: { kind: 'journey', name: 'onboarding', version: 'v1', step: 'welcome' }, customerId: customerId(i), entryId: 'e1', template: 'welcome', dueAt: NOW };
   });
   for (const dialect of dialects) databases.set(dialect, await openFor(dialect));
 }

@@ -3,6 +3,7 @@ import { validate, type ValidateResult } from './2-validate/index.ts';
 import { analyze, type AnalyzeOptions, type AnalyzeResult } from './3-analyze/index.ts';
 import { emit, type EmitOptions, type EmitResult } from './4-emit/index.ts';
 import { hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics/diagnostic.ts';
+import { append } from './util/append.ts';
 
 export interface PipelineResult {
   loaded: LoadResult;
@@ -52,12 +53,12 @@ export function runPipeline(workspaceDir: string, options: PipelineOptions, phas
   const result: PipelineResult = { loaded, diagnostics: [...loaded.diagnostics] };
   if (loaded.diagnostics.some((d) => FATAL_LOAD_CODES.has(d.code))) return finish(result);
   result.validated = phases.validate(loaded);
-  result.diagnostics.push(...result.validated.diagnostics);
+  append(result.diagnostics, result.validated.diagnostics);
   result.analyzed = phases.analyze(loaded, result.validated, { earlierDiagnostics: loaded.diagnostics });
-  result.diagnostics.push(...result.analyzed.diagnostics);
+  append(result.diagnostics, result.analyzed.diagnostics);
   if (!options.emit || hasErrors(result.diagnostics)) return finish(result);
   result.emitted = phases.emit(loaded, result.validated, result.analyzed, options);
-  result.diagnostics.push(...result.emitted.diagnostics);
+  append(result.diagnostics, result.emitted.diagnostics);
   if (hasErrors(result.emitted.diagnostics)) delete result.emitted;
   return finish(result);
 }

@@ -63,7 +63,7 @@ export const devCommand: Command = {
       }
       throw e;
     }
-    log(`preview at ${handle.url}${handle.database ? ` (database ${handle.database.description})` : ''}`);
+    log(`preview at ${handle.startUrl}${handle.database ? ` (database ${handle.database.description})` : ''}`);
     log(`watching ${dir} for changes; Ctrl-C stops`);
     await untilStopped();
     await handle.close();

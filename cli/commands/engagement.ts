@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from '../command.ts';
 import { EXIT_ERRORS, EXIT_OK, UsageError } from '../command.ts';
@@ -36,6 +36,8 @@ export const engagementCommand: Command = {
     const format = oneOf('format', values.format, FORMATS, 'pretty');
     const path = resolve(io.cwd, file);
     if (!existsSync(path)) throw new UsageError(`${file} does not exist`);
+    const st = statSync(path);
+    if (!st.isFile()) throw new UsageError(`${file} is ${st.isDirectory() ? 'a folder' : 'not a regular file'}; name an engagement log (JSON lines)`);
     return runRuntimeCommand('engagement', io, async () => {
       const opened = await openWorkspace({ dir: dir ?? '.', db: values.db, io });
       if (typeof opened === 'number') return opened;

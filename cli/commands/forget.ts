@@ -3,8 +3,10 @@ import { EXIT_ERRORS, EXIT_OK, UsageError } from '../command.ts';
 import { oneOf, parseCommandArgs } from '../args.ts';
 import { openWorkspace, runRuntimeCommand } from '../workspace-runtime.ts';
 import { forgetCustomer } from '../../runtime/ingest/index.ts';
+import { forgetFiles } from '../../runtime/delivery/forget-files.ts';
+import { join, resolve } from 'node:path';
 
-const USAGE = 'herald forget <customer> [dir] [--db URL] [--format pretty|json]';
+const USAGE = 'herald forget <customer> [dir] [--db URL] [--out DIR] [--format pretty|json]';
 
 /**
  * `herald forget <customer>`: the right to erasure. Deletes the customer's profile and every row
@@ -17,10 +19,11 @@ export const forgetCommand: Command = {
   usage:
     `${USAGE}\n\n` +
     '  --db URL         sqlite:path, sqlite::memory: or postgres://… (default: HERALD_DATABASE_URL, then herald.yaml)\n' +
+    '  --out DIR        where dry runs and the pipeline wrote emails (default: <dir>/out); their files for the customer are deleted too\n' +
     '  --format FORMAT  pretty (default) or json\n\n' +
     'exit codes: 0 erased, 1 no such customer',
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs(argv, {});
+    const { values, positionals } = parseCommandArgs(argv, { out: { type: 'string' } });
     const [customer, dir, ...extra] = positionals;
     if (customer === undefined || customer.trim() === '') throw new UsageError('name the customer id to forget: herald forget <customer> [dir]');
     if (extra.length > 0) throw new UsageError(`expected a customer id and at most one workspace dir, got ${positionals.length} arguments`);
@@ -35,6 +38,10 @@ export const forgetCommand: Command = {
           io.stderr.write(`herald forget: no customer "${customer}" in ${opened.db.description}\n`);
           return EXIT_ERRORS;
         }
+        // Files written about the customer (dry-run sends, sample emails) go too: erasure reaches everything Herald wrote.
+        const outDir = values.out !== undefined ? resolve(io.cwd, values.out) : join(resolve(io.cwd, opened.dir), 'out');
+        const files = forgetFiles(outDir, result.customerIds, result.sendKeys);
+        if (files.length > 0) result.deleted.files = files.length;
         if (format === 'json') {
           io.stdout.write(`${JSON.stringify({ version: 1, customer_hash: result.customerHash, ids: result.ids, deleted: result.deleted }, null, 2)}\n`);
         } else {

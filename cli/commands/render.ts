@@ -1,5 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { isRefused, readWorkspaceText } from '../../compiler/files/workspace-files.ts';
 import type { Command, CliIO } from '../command.ts';
 import { EXIT_ERRORS, EXIT_OK, UsageError } from '../command.ts';
 import { oneOf, parseCommandArgs } from '../args.ts';
@@ -9,7 +10,7 @@ import { suggest } from '../../compiler/diagnostics/suggest.ts';
 import { buildTemplate, type CompiledTemplate } from '../../compiler/3-analyze/templates/index.ts';
 import type { TemplateFacts } from '../../compiler/3-analyze/kinds/template.ts';
 import type { LoadedDocument } from '../../compiler/1-load/index.ts';
-import { composeTemplateMime, databaseRenderInput, loadTemplate, readSampleData, renderEmail, sampleRenderInput, SampleDataError, writeEmailFiles, type RenderedEmail, type RenderInput } from '../../runtime/render/index.ts';
+import { composeTemplateMime, HeaderError, databaseRenderInput, loadTemplate, readSampleData, renderEmail, sampleRenderInput, SampleDataError, writeEmailFiles, type RenderedEmail, type RenderInput } from '../../runtime/render/index.ts';
 import { openWorkspace, parseAsOf, runRuntimeCommand } from '../workspace-runtime.ts';
 import { printDiagnostics } from '../print-diagnostics.ts';
 
@@ -50,7 +51,11 @@ export const renderCommand: Command = {
     if (errors.length > 0) {
       const sources = new Map(pipeline.loaded.files.map((f) => [f.path, f.text]));
       // Template errors point into .mjml layouts and partials, which phase 1 does not load.
-      for (const d of errors) if (d.file && !sources.has(d.file) && existsSync(join(pipeline.loaded.root, d.file))) sources.set(d.file, readFileSync(join(pipeline.loaded.root, d.file), 'utf8'));
+      for (const d of errors) {
+        if (!d.file || sources.has(d.file)) continue;
+        const read = readWorkspaceText(pipeline.loaded.root, d.file);
+        if (!isRefused(read)) sources.set(d.file, read.value);
+      }
       // Diagnostics go to stderr, so that stdout holds only the rendered part.
       printDiagnostics(errors, { format: 'pretty', io, sources, to: 'stderr' });
       return EXIT_ERRORS;
@@ -72,7 +77,7 @@ export const renderCommand: Command = {
     if (!existsSync(samplePath)) throw new UsageError(`sample data ${samplePath} does not exist`);
     let sample;
     try {
-      sample = readSampleData(samplePath);
+      sample = readSampleData(samplePath, values.sample ? undefined : pipeline.loaded.root);
     } catch (e) {
       if (e instanceof SampleDataError) {
         io.stderr.write(`herald render: ${e.message}\n`);
@@ -121,14 +126,21 @@ async function renderFromDatabase(templateName: string, customerId: string, dirA
 
 /** Prints the asked part, or writes the .html/.txt/.eml files with --out. */
 async function output(email: RenderedEmail, compiled: CompiledTemplate, input: RenderInput, templateName: string, customerId: string, part: (typeof PARTS)[number], out: string | undefined, io: CliIO): Promise<number> {
-  const mime =
-    part === 'mime' || out !== undefined
-      ? composeTemplateMime(email, compiled, input, {
-          from: 'Herald preview <preview@herald.invalid>',
-          to: typeof input.customer.email === 'string' ? input.customer.email : 'preview@herald.invalid',
-          date: new Date(),
-        })
-      : undefined;
+  let mime: string | undefined;
+  try {
+    mime =
+      part === 'mime' || out !== undefined
+        ? composeTemplateMime(email, compiled, input, {
+            from: 'Herald preview <preview@herald.invalid>',
+            to: typeof input.customer.email === 'string' ? input.customer.email : 'preview@herald.invalid',
+            date: new Date(),
+          })
+        : undefined;
+  } catch (e) {
+    if (!(e instanceof HeaderError)) throw e;
+    io.stderr.write(`herald render: customer ${customerId}: ${e.message}\n`);
+    return EXIT_ERRORS;
+  }
   if (out !== undefined) {
     const stem = `${templateName}.${customerId}`.replace(/[^A-Za-z0-9._-]/g, '_');
     const written = writeEmailFiles(resolve(io.cwd, out), stem, email, mime!);

@@ -102,7 +102,7 @@ export class TemplatePreviews {
   private sample(compiled: CompiledTemplate): SampleData | { error: string } | undefined {
     if (!compiled.sample_data) return undefined;
     try {
-      return readSampleData(join(this.root, compiled.sample_data));
+      return readSampleData(join(this.root, compiled.sample_data), this.root);
     } catch (e) {
       return { error: (e as Error).message };
     }

@@ -16,6 +16,7 @@ import { segmentPage } from './pages/segment.ts';
 import { emailDocument, templatePage } from './pages/template.ts';
 import { TemplatePreviews } from './previews.ts';
 import type { DevSession } from './session.ts';
+import { SessionGuard } from './guard.ts';
 
 export interface DevServerOptions {
   session: DevSession;
@@ -36,9 +37,12 @@ export class DevServer {
   readonly previews: TemplatePreviews;
   private readonly server: Server;
   private readonly unsubscribe: () => void;
+  /** Host names and the per-session token: what a DNS-rebinding page or another local user lacks. */
+  readonly guard: SessionGuard;
   port = 0;
 
   constructor(private readonly options: DevServerOptions) {
+    this.guard = new SessionGuard(options.host);
     this.previews = new TemplatePreviews(options.session.root, (manifest) => options.database?.(manifest));
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((e: Error) => {
@@ -51,10 +55,13 @@ export class DevServer {
   }
 
   /** Starts listening; the port is the asked one or, when that is taken, the next free one. */
-  async listen(): Promise<{ url: string; port: number }> {
+  async listen(): Promise<{ url: string; port: number; startUrl: string }> {
     this.port = await listenOnFreePort(this.server, this.options.host, this.options.port);
+    this.guard.port = this.port;
     const host = this.options.host.includes(':') ? `[${this.options.host}]` : this.options.host;
-    return { url: `http://${host}:${this.port}/`, port: this.port };
+    const url = `http://${host}:${this.port}/`;
+    // The address to open: it carries the session's token once (kept as a cookie), for personal data.
+    return { url, port: this.port, startUrl: `${url}?token=${this.guard.token}` };
   }
 
   async close(): Promise<void> {
@@ -65,7 +72,14 @@ export class DevServer {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const hostProblem = this.guard.checkHost(req.headers.host);
+    if (hostProblem) return send(res, 421, 'text/plain', `${hostProblem}\n`);
     const url = new URL(req.url ?? '/', 'http://localhost');
+    const access = this.guard.access(url.searchParams.get('token'), req.headers.cookie);
+    if (access.setCookie) res.setHeader('Set-Cookie', access.setCookie);
+    if (url.searchParams.get('pii') === 'show' && !access.authorized) {
+      return send(res, 403, 'text/plain', 'personal data is shown only with this session\'s token: open the address `herald dev` printed (it ends in ?token=…)\n');
+    }
     let parts: string[];
     try {
       parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
@@ -133,6 +147,6 @@ const MERMAID = (() => {
 export const HAS_MERMAID = MERMAID !== undefined;
 
 function send(res: ServerResponse, status: number, type: string, body: string): void {
-  res.writeHead(status, { 'Content-Type': `${type}; charset=utf-8`, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
+  res.writeHead(status, { 'Content-Type': `${type}; charset=utf-8`, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer' });
   res.end(body);
 }

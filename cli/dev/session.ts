@@ -1,5 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { isRefused, readWorkspaceText } from '../../compiler/files/workspace-files.ts';
 import { IncrementalCompiler, type BuildStats } from '../../compiler/incremental/index.ts';
 import { hasErrors, type Diagnostic } from '../../compiler/diagnostics/diagnostic.ts';
 import { diag } from '../../compiler/diagnostics/make.ts';
@@ -114,12 +113,9 @@ function changes(before: Manifest | undefined, after: Manifest): { changed: Defi
 function withReferencedFiles(sources: Map<string, string>, diagnostics: readonly Diagnostic[], root: string): Map<string, string> {
   for (const d of diagnostics) {
     if (!d.file || sources.has(d.file)) continue;
-    const abs = join(root, d.file);
-    try {
-      if (existsSync(abs)) sources.set(d.file, readFileSync(abs, 'utf8'));
-    } catch {
-      // Unreadable: the diagnostic is shown without a code frame.
-    }
+    // Through the workspace reader: a diagnostic about a link to /proc/self/environ must not print its content.
+    const read = readWorkspaceText(root, d.file);
+    if (!isRefused(read)) sources.set(d.file, read.value);
   }
   return sources;
 }

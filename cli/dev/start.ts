@@ -22,6 +22,8 @@ export interface DevOptions {
 
 export interface DevHandle {
   url: string;
+  /** `url` with the session's token, which personal data needs: the address to print and open. */
+  startUrl: string;
   port: number;
   session: DevSession;
   server: DevServer;

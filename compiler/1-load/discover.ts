@@ -1,6 +1,12 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { walkWorkspace, readWorkspaceText, isRefused, type SkippedEntry } from '../files/workspace-files.ts';
 import { ALWAYS_IGNORED, isIgnored, parseIgnoreFile, type IgnoreRule } from './ignore.ts';
+
+export interface Discovered {
+  /** Workspace-relative paths of the definition files, sorted. */
+  files: string[];
+  /** Folder links not followed: out of the workspace, or back into it (a loop). */
+  skipped: SkippedEntry[];
+}
 
 /**
  * Finds every `*.yaml` / `*.yml` under the root, in a stable (sorted) order, honouring `.heraldignore`.
@@ -8,32 +14,20 @@ import { ALWAYS_IGNORED, isIgnored, parseIgnoreFile, type IgnoreRule } from './i
  * reports what it cannot read instead of skipping it silently.
  */
 export function discoverYamlFiles(root: string): string[] {
-  const ignoreFile = join(root, '.heraldignore');
-  const rules: IgnoreRule[] = existsSync(ignoreFile) ? parseIgnoreFile(readFileSync(ignoreFile, 'utf8')) : [];
-  const found: string[] = [];
-  walk(root, '', rules, found);
-  return found.sort();
+  return discoverWorkspace(root).files;
 }
 
-function walk(abs: string, rel: string, rules: IgnoreRule[], found: string[]): void {
-  const entries = readdirSync(abs, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
-  for (const entry of entries) {
-    const relPath = rel === '' ? entry.name : `${rel}/${entry.name}`;
-    const absPath = join(abs, entry.name);
-    let isDir = entry.isDirectory();
-    if (entry.isSymbolicLink()) {
-      try {
-        isDir = statSync(absPath).isDirectory();
-      } catch {
-        // A broken link named like a definition file is reported by the loader (it cannot be read).
-        isDir = false;
-      }
-    }
-    if (isDir) {
-      if (ALWAYS_IGNORED.has(entry.name) || isIgnored(rules, relPath, true)) continue;
-      walk(absPath, relPath, rules, found);
-    } else if (/\.ya?ml$/i.test(entry.name) && !isIgnored(rules, relPath, false)) {
-      found.push(relPath);
-    }
-  }
+export function discoverWorkspace(root: string): Discovered {
+  const ignore = readWorkspaceText(root, '.heraldignore');
+  const rules: IgnoreRule[] = isRefused(ignore) ? [] : parseIgnoreFile(ignore.value);
+  const found: string[] = [];
+  const skipped: SkippedEntry[] = [];
+  walkWorkspace(root, {
+    enterDir: (rel, name) => !(ALWAYS_IGNORED.has(name) || isIgnored(rules, rel, true)),
+    file: (rel, name) => {
+      if (/\.ya?ml$/i.test(name) && !isIgnored(rules, rel, false)) found.push(rel);
+    },
+    skipped: (entry) => skipped.push(entry),
+  });
+  return { files: found.sort(), skipped };
 }

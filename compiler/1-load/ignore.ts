@@ -1,3 +1,5 @@
+import { compileGlob, GlobError, type CompiledGlob } from '../files/glob.ts';
+
 /**
  * `.heraldignore`: gitignore syntax (the subset people actually use): `#` comments, blank lines,
  * `*`, `?`, `**`, a trailing `/` for folders only, a leading `/` to anchor at the root, and `!` to
@@ -6,7 +8,7 @@
 export interface IgnoreRule {
   negate: boolean;
   dirOnly: boolean;
-  regex: RegExp;
+  glob: CompiledGlob;
 }
 
 /**
@@ -32,36 +34,17 @@ export function parseIgnoreFile(text: string): IgnoreRule[] {
     }
     const anchored = line.startsWith('/') || line.slice(0, -1).includes('/');
     if (line.startsWith('/')) line = line.slice(1);
-    const body = globToRegex(line);
-    rules.push({ negate, dirOnly, regex: new RegExp(anchored ? `^${body}$` : `(^|/)${body}$`) });
+    let glob: CompiledGlob;
+    try {
+      // gitignore's `*` matches dot-files too; an unanchored pattern matches at any depth.
+      glob = compileGlob(anchored ? line : `**/${line}`, { dot: true });
+    } catch (e) {
+      if (e instanceof GlobError) continue; // a pattern too costly to match ignores nothing
+      throw e;
+    }
+    rules.push({ negate, dirOnly, glob });
   }
   return rules;
-}
-
-function globToRegex(glob: string): string {
-  let out = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!;
-    if (c === '*') {
-      if (glob[i + 1] === '*') {
-        // `**/` matches any number of folders, `**` at the end matches everything below.
-        if (glob[i + 2] === '/') {
-          out += '(?:.*/)?';
-          i += 2;
-        } else {
-          out += '.*';
-          i += 1;
-        }
-      } else {
-        out += '[^/]*';
-      }
-    } else if (c === '?') {
-      out += '[^/]';
-    } else {
-      out += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-    }
-  }
-  return out;
 }
 
 /** True when `relPath` (forward slashes, relative to the root) is ignored. */
@@ -69,7 +52,7 @@ export function isIgnored(rules: readonly IgnoreRule[], relPath: string, isDir: 
   let ignored = false;
   for (const rule of rules) {
     if (rule.dirOnly && !isDir) continue;
-    if (rule.regex.test(relPath)) ignored = !rule.negate;
+    if (rule.glob.matches(relPath)) ignored = !rule.negate;
   }
   return ignored;
 }

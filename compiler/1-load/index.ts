@@ -1,11 +1,13 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { resolve, join } from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
 import { diag } from '../diagnostics/make.ts';
-import { discoverYamlFiles } from './discover.ts';
+import { discoverWorkspace } from './discover.ts';
+import { isRefused, readWorkspaceBytes } from '../files/workspace-files.ts';
 import { fileTooLarge, MAX_FILE_BYTES, parseFileBytes, type LoadedDocument, type ParsedFile } from './parse-file.ts';
 import type { SourceFile } from './source-file.ts';
 import { parseRules, type ParsedRules, type RuleSite } from './rules.ts';
+import { append } from '../util/append.ts';
 
 export type { LoadedDocument } from './parse-file.ts';
 export type { SourceFile } from './source-file.ts';
@@ -55,35 +57,37 @@ export function load(workspaceDir: string, hooks: LoadHooks = {}): LoadResult {
     );
     return result;
   }
-  for (const rel of discoverYamlFiles(root)) {
+  const discovered = discoverWorkspace(root);
+  for (const skipped of discovered.skipped) {
+    result.diagnostics.push(diag('HL112', skipped.message, { file: skipped.path, help: 'a workspace is read from inside its folder only; replace the link with the files it should hold' }));
+  }
+  for (const rel of discovered.files) {
     const abs = join(root, rel);
-    let bytes: Uint8Array;
-    try {
-      const stat = statSync(abs);
-      if (!stat.isFile()) {
-        result.diagnostics.push(diag('HL110', `cannot read ${rel}: it is not a regular file`, { file: rel }));
-        continue;
-      }
-      const size = stat.size;
-      // An oversized file is reported without reading it: no point holding 50 MB to say no.
-      if (size > MAX_FILE_BYTES) {
+    // An oversized file is reported without reading it: no point holding 50 MB to say no.
+    const read = readWorkspaceBytes(root, rel, { maxBytes: MAX_FILE_BYTES });
+    if (isRefused(read)) {
+      if (read.refusal === 'too-large') {
+        let size = 0;
+        try {
+          size = statSync(abs).size;
+        } catch {
+          // Vanished meanwhile; the size is only for the message.
+        }
         result.diagnostics.push(fileTooLarge(rel, size));
-        continue;
+      } else {
+        const why = read.refusal === 'missing' ? 'it is a broken link or vanished while loading' : read.why;
+        result.diagnostics.push(diag('HL110', `cannot read ${rel}: ${why}`, { file: rel }));
       }
-      bytes = readFileSync(abs);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      const why = code === 'ENOENT' ? 'it is a broken link or vanished while loading' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
-      result.diagnostics.push(diag('HL110', `cannot read ${rel}: ${why}`, { file: rel }));
       continue;
     }
+    const bytes: Uint8Array = read.value;
     const parsed = (hooks.parseFile ?? parseFileBytes)(rel, abs, bytes);
     if (parsed.file) result.files.push(parsed.file);
-    result.documents.push(...parsed.documents);
-    result.diagnostics.push(...parsed.diagnostics);
+    append(result.documents, parsed.documents);
+    append(result.diagnostics, parsed.diagnostics);
   }
   const rules = (hooks.parseRules ?? parseRules)(result.documents);
   result.rules = rules.rules;
-  result.diagnostics.push(...rules.diagnostics);
+  append(result.diagnostics, rules.diagnostics);
   return result;
 }

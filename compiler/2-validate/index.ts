@@ -7,6 +7,7 @@ import type { ValidateResult } from './result.ts';
 import { shippedSchemas, type SchemaRegistry } from './schema-registry.ts';
 import { checkWorkspacePlacement } from './workspace.ts';
 import type { ValuePath } from './problems.ts';
+import { append } from '../util/append.ts';
 
 export type { ValidateResult } from './result.ts';
 export { SchemaRegistry, shippedSchemas, readSchemaOverrides } from './schema-registry.ts';
@@ -28,10 +29,10 @@ export function validate(loaded: LoadResult, options: ValidateOptions = {}): Val
   const definitions: Definition[] = [];
   let partialWorkspace: { definition: Definition; errorPaths: ValuePath[] } | undefined;
   const placement = checkWorkspacePlacement(loaded);
-  diagnostics.push(...placement.diagnostics);
+  append(diagnostics, placement.diagnostics);
   for (const doc of loaded.documents) {
     const checked = validateDocument(doc, registry);
-    diagnostics.push(...checked.diagnostics);
+    append(diagnostics, checked.diagnostics);
     if (placement.misplaced.has(doc)) continue;
     if (checked.definition) definitions.push(checked.definition);
     else if (checked.partial?.definition.kind === 'Workspace' && !partialWorkspace) partialWorkspace = checked.partial;
@@ -40,7 +41,7 @@ export function validate(loaded: LoadResult, options: ValidateOptions = {}): Val
   const workspace = definitions.find((d) => d.kind === 'Workspace');
   if (workspace) {
     const model = normalizeDataModel(workspace.spec, workspace.doc);
-    diagnostics.push(...model.diagnostics);
+    append(diagnostics, model.diagnostics);
     if (model.diagnostics.length === 0) {
       result.workspace = workspace;
       result.dataModel = model.dataModel;

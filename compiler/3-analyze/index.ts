@@ -15,6 +15,7 @@ import { defaultSpecSchema, resolveMarkedReferences, type SpecSchemaOf } from '.
 
 export type { SpecSchemaOf } from './references.ts';
 import { reportUnused } from './unused.ts';
+import { append } from '../util/append.ts';
 
 export interface AnalyzeResult {
   /** The valid definitions, one per `Kind/name` (a duplicate's later copies are left out). */
@@ -50,7 +51,7 @@ export function analyze(loaded: LoadResult, validated: ValidateResult, options: 
   if (validated.workspace && !all.includes(validated.workspace)) all.push(validated.workspace);
   const unique = uniqueDefinitions(all);
   const { ctx, graph, facts, diagnostics } = buildContext(unique.definitions, invalidKeys(loaded, unique.definitions), validated.dataModel);
-  diagnostics.push(...unique.diagnostics);
+  append(diagnostics, unique.diagnostics);
 
   // References the schemas mark (`x-herald-ref`), kind by kind in KINDS order, names sorted.
   for (const kind of KINDS) for (const def of ctx.byKind(kind)) resolveMarkedReferences(def, ctx, specSchemaOf);
@@ -76,9 +77,9 @@ export function analyze(loaded: LoadResult, validated: ValidateResult, options: 
     }
   }
 
-  diagnostics.push(...reportCycles(graph));
+  append(diagnostics, reportCycles(graph));
   if (!hasErrors(options.earlierDiagnostics ?? []) && !hasErrors(validated.diagnostics) && !hasErrors(diagnostics)) {
-    diagnostics.push(...reportUnused(unique.definitions, graph));
+    append(diagnostics, reportUnused(unique.definitions, graph));
   }
 
   const dependencies = new Map<DefinitionKey, DefinitionKey[]>();

@@ -3,6 +3,7 @@ import { parseFileBytes, type LoadedDocument, type ParsedFile } from '../1-load/
 import { parseRules, type ParsedRules } from '../1-load/rules.ts';
 import type { SourceFile } from '../1-load/source-file.ts';
 import type { BuildStats } from './stats.ts';
+import { append } from '../util/append.ts';
 
 interface CachedFile {
   bytes: Uint8Array;
@@ -54,8 +55,8 @@ export class FileCache {
         parsed = parseRules(documents.slice(start, end));
         this.rules.set(file, parsed);
       }
-      out.rules.push(...parsed.rules);
-      out.diagnostics.push(...parsed.diagnostics);
+      append(out.rules, parsed.rules);
+      append(out.diagnostics, parsed.diagnostics);
       start = end;
     }
     return out;

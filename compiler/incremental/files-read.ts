@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { isRefused, readWorkspaceText } from '../files/workspace-files.ts';
 import type { TemplateFacts } from '../3-analyze/kinds/template.ts';
 import type { Definition } from '../1-load/definition.ts';
 
@@ -36,13 +35,9 @@ export class FileSnapshot {
   text(path: string): string | null {
     let text = this.texts.get(path);
     if (text === undefined) {
-      try {
-        text = readFileSync(join(this.root, path), 'utf8');
-        // As the template assembler reads it.
-        if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-      } catch {
-        text = null;
-      }
+      // As the template assembler reads it (the same reader, so the same refusals).
+      const read = readWorkspaceText(this.root, path);
+      text = isRefused(read) ? null : read.value;
       this.texts.set(path, text);
     }
     return text;

@@ -1,10 +1,10 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import type { Database } from './database.ts';
-import { parseDatabaseUrl, redactUrl, type DatabaseLocation } from './url.ts';
+import { DatabaseUrlError, parseDatabaseUrl, redactUrl, type DatabaseLocation } from './url.ts';
 import { registerSqliteFunctions } from './sqlite-functions.ts';
 
 export interface OpenOptions {
@@ -27,7 +27,12 @@ export function openLocation(location: DatabaseLocation, options: OpenOptions = 
 }
 
 function openSqlite(path: string, description: string): Database {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  if (path !== ':memory:') {
+    // A SQLite database is a regular file: /dev/null or a folder would fail deep inside SQLite.
+    const st = statSync(path, { throwIfNoEntry: false });
+    if (st && !st.isFile()) throw new DatabaseUrlError(`${path} is ${st.isDirectory() ? 'a folder' : 'not a regular file (a device, pipe or socket)'}; a SQLite database is a file`);
+    mkdirSync(dirname(path), { recursive: true });
+  }
   const raw = new BetterSqlite3(path);
   // WAL lets readers (explain, plan) run while segments materialize; NORMAL sync is durable
   // across application crashes in WAL mode and much faster than FULL.

@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 
 /**
  * Idempotency keys and Message-IDs. The key is the identity of a send: the same journey, version,
  * customer, entry and step (or campaign, version and customer) always give the same key, on every
  * machine and in every run, so inserting a send twice, re-running a window or retrying after a crash
- * all land on the one outbox row. The key is a hash: it is safe in file names and headers and never
+ * all land on the one outbox row. The key is a keyed hash: it is safe in file names and headers and never
  * shows a customer id or address to a mail server or a recipient.
  */
 export interface SendIdentity {
@@ -23,11 +23,15 @@ export interface SendIdentity {
 /** Key format version, part of the hashed input: a change of format can never collide with old keys. */
 const KEY_FORMAT = 'herald-send-v1';
 
-/** 32 lowercase hex digits (128 bits of sha256). */
-export function sendKey(identity: SendIdentity): string {
+/**
+ * 32 lowercase hex digits (128 bits of HMAC-SHA-256). Keyed by the database's id key
+ * (runtime/db/id-key.ts): a bare hash of a customer id could be matched to the customer by hashing
+ * guessed ids, so a key would keep linking a forgotten customer to their sends.
+ */
+export function sendKey(identity: SendIdentity, idKey: Uint8Array): string {
   // NUL separators: no field value can make two different identities hash the same input.
   const input = [KEY_FORMAT, identity.kind, identity.name, identity.version, identity.customerId, identity.entryId ?? '', identity.step ?? ''].join('\u0000');
-  return createHash('sha256').update(input).digest('hex').slice(0, 32);
+  return createHmac('sha256', idKey).update(input).digest('hex').slice(0, 32);
 }
 
 /** What a key looks like; anything else is refused before it reaches a file name or a header. */

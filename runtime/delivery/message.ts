@@ -2,7 +2,7 @@ import type { CompiledTemplate } from '../../compiler/contract/template.ts';
 import type { RenderInput } from '../render/context.ts';
 import { loadTemplate, renderEmail, type LoadedTemplate } from '../render/renderer.ts';
 import type { ClaimedSend } from './claim.ts';
-import { composeTemplateMime } from '../render/mime.ts';
+import { composeTemplateMime, HeaderError } from '../render/mime.ts';
 import type { DeliverySettings } from './settings.ts';
 import type { OutgoingMessage } from './types.ts';
 import type { LinkSigner } from '../recipient/tokens.ts';
@@ -36,13 +36,20 @@ export class MessageComposer {
     if (!outcome.ok) return outcome;
     const email = applyTracking(outcome.email, compiled, this.signer, send.key, this.settings.trackingUrl);
     const from = compiled.from ?? this.settings.from;
-    const mime = composeTemplateMime(email, compiled, input, {
-      from,
-      to,
-      ...(this.settings.replyTo ? { replyTo: this.settings.replyTo } : {}),
-      date: new Date(now),
-      boundary: `herald-${send.key}`,
-    });
+    let mime: string;
+    try {
+      mime = composeTemplateMime(email, compiled, input, {
+        from,
+        to,
+        ...(this.settings.replyTo ? { replyTo: this.settings.replyTo } : {}),
+        date: new Date(now),
+        boundary: `herald-${send.key}`,
+      });
+    } catch (e) {
+      // Customer data that would break a header (a line break in an address) fails this send, with why.
+      if (e instanceof HeaderError) return { ok: false, reason: e.message };
+      throw e;
+    }
     return {
       ok: true,
       message: { idempotencyKey: send.key, messageId: send.messageId, from, to, subject: email.subject, html: email.html, text: email.text, mime },

@@ -1,81 +1,67 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { createReadStream, readFileSync } from 'node:fs';
+import { isRefused, resolveWorkspaceFile, walkWorkspace } from '../../compiler/files/workspace-files.ts';
+import { compileGlob, GlobError, hasWildcards, type CompiledGlob } from '../../compiler/files/glob.ts';
 
 export interface MatchedFiles {
   /** Paths relative to the root, forward slashes, sorted: the load order. */
   files: string[];
   /** Patterns without wildcards that name a file that is not there, and patterns that match nothing. */
   missing: string[];
+  /** Files a pattern names that are not read: outside the workspace (through a link), not regular, a loop. */
+  refused: Array<{ path: string; message: string }>;
 }
 
 /**
- * Expands a Source's `files` globs relative to the workspace root: `*` and `?` within one path
- * segment, `**` across segments. Files load in sorted path order (daily files named by date load
- * in date order), each once even if several patterns match it.
+ * Expands a Source's `files` globs relative to the workspace root with the project's one glob
+ * engine (compiler/files/glob.ts): `*` and `?` within one path segment, `**` across segments.
+ * Files load in sorted path order (daily files named by date load in date order), each once even if
+ * several patterns match it. Every file is checked by the workspace reader before it is listed.
  */
 export function matchFiles(root: string, patterns: readonly string[]): MatchedFiles {
   const found = new Set<string>();
   const missing: string[] = [];
+  const refused = new Map<string, string>();
+  const admit = (rel: string): boolean => {
+    const check = resolveWorkspaceFile(root, rel);
+    if (isRefused(check)) {
+      if (check.refusal !== 'missing') refused.set(rel, check.message);
+      return false;
+    }
+    found.add(rel);
+    return true;
+  };
   for (const pattern of patterns) {
     const clean = pattern.replace(/\\/g, '/').replace(/^\.\//, '');
-    const before = found.size;
-    if (!/[*?[]/.test(clean)) {
-      const abs = join(root, clean);
-      if (existsSync(abs) && statSync(abs).isFile()) found.add(clean);
-      else missing.push(pattern);
+    if (!hasWildcards(clean)) {
+      if (!admit(clean) && !refused.has(clean)) missing.push(pattern);
       continue;
     }
-    walk(root, '', clean.split('/').filter((s) => s !== ''), found);
-    if (found.size === before && ![...found].some((f) => segmentsMatch(clean, f))) missing.push(pattern);
+    let glob: CompiledGlob;
+    try {
+      glob = compileGlob(clean);
+    } catch (e) {
+      if (!(e instanceof GlobError)) throw e;
+      refused.set(pattern, e.message);
+      continue;
+    }
+    let matchedAny = false;
+    walkWorkspace(
+      root,
+      {
+        enterDir: (rel) => glob.mayEnter(rel),
+        file: (rel) => {
+          if (glob.matches(rel)) {
+            matchedAny = true;
+            admit(rel);
+          }
+        },
+      },
+      glob.base,
+    );
+    if (!matchedAny) missing.push(pattern);
   }
-  return { files: [...found].sort(), missing };
-}
-
-function walk(root: string, rel: string, segments: string[], found: Set<string>): void {
-  if (segments.length === 0) return;
-  const [head, ...rest] = segments as [string, ...string[]];
-  const abs = rel === '' ? root : join(root, rel);
-  let entries: Array<{ name: string; dir: boolean }>;
-  try {
-    entries = readdirSync(abs, { withFileTypes: true }).map((e) => ({ name: e.name, dir: e.isDirectory() }));
-  } catch {
-    return;
-  }
-  if (head === '**') {
-    walk(root, rel, rest, found); // zero folders
-    for (const e of entries) if (e.dir) walk(root, joinRel(rel, e.name), segments, found);
-    return;
-  }
-  const re = segmentRegex(head);
-  for (const e of entries) {
-    if (!re.test(e.name)) continue;
-    const next = joinRel(rel, e.name);
-    if (rest.length === 0) {
-      if (!e.dir) found.add(next);
-    } else if (e.dir) walk(root, next, rest, found);
-  }
-}
-
-function segmentsMatch(pattern: string, path: string): boolean {
-  const p = pattern.split('/');
-  const f = path.split('/');
-  return p.length === f.length && p.every((s, i) => segmentRegex(s).test(f[i]!));
-}
-
-function joinRel(rel: string, name: string): string {
-  return rel === '' ? name : `${rel}/${name}`;
-}
-
-function segmentRegex(segment: string): RegExp {
-  let out = '';
-  for (const c of segment) {
-    if (c === '*') out += '[^/]*';
-    else if (c === '?') out += '[^/]';
-    else out += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  // Dot-files are only matched by a pattern that starts with a dot, as in shells.
-  return new RegExp(segment.startsWith('.') ? `^${out}$` : `^(?!\\.)${out}$`);
+  return { files: [...found].sort(), missing, refused: [...refused].map(([path, message]) => ({ path, message })) };
 }
 
 /** The SHA-256 of a file's content, streamed. */

@@ -9,6 +9,10 @@ export interface ForgetResult {
   deleted: Record<string, number>;
   /** The audit row's hash of the customer id. */
   customerHash: string;
+  /** Every id erased (the customer and the ids merged into it), for erasing files named by them. */
+  customerIds: string[];
+  /** The idempotency keys of their sends, read before the outbox rows went: dry-run files are named by them. */
+  sendKeys: string[];
 }
 
 /** The audit log keeps this instead of the id: it proves an erasure without holding the data. */
@@ -35,6 +39,9 @@ export async function forgetCustomer(db: Database, customerId: string, now: () =
     const aliasRows = await trx.selectFrom('herald_customer_aliases').select('alias').where('customer_id', '=', customerId).execute();
     const ids = [customerId, ...aliasRows.map((r) => r.alias as string)];
     const deleted: Record<string, number> = {};
+    const sendKeys = withCustomer.includes('delivery_outbox')
+      ? (await trx.selectFrom('delivery_outbox').select('idempotency_key').where('customer_id', 'in', ids).execute()).map((r) => String(r.idempotency_key))
+      : [];
     for (const table of withCustomer) {
       const r = await trx.deleteFrom(table).where('customer_id', 'in', ids).executeTakeFirst();
       const n = Number(r.numDeletedRows);
@@ -52,7 +59,7 @@ export async function forgetCustomer(db: Database, customerId: string, now: () =
     for (const hash of hashes) {
       await trx.insertInto('herald_forget_log').values({ customer_hash: hash, forgotten_at: now(), counts: JSON.stringify(deleted) }).execute();
     }
-    return { ids: ids.length, deleted, customerHash: hashes[0]! };
+    return { ids: ids.length, deleted, customerHash: hashes[0]!, customerIds: ids, sendKeys };
   });
 }
 

@@ -103,6 +103,7 @@ async function loadSource(options: IngestOptions, store: IngestStore, source: So
   for (const pattern of matched.missing) {
     files.push(emptySummary(source.name, pattern, 'missing', 'no file matches this pattern'));
   }
+  for (const { path, message } of matched.refused) files.push(emptySummary(source.name, path, 'failed', message));
   let index = 0;
   for (const path of matched.files) {
     index++;

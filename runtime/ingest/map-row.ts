@@ -3,7 +3,7 @@ import type { DataModel, FieldDef, FieldType } from '../../compiler/contract/dat
 import type { SourceBlock, RuleBlock } from '../../compiler/contract/source.ts';
 import type { SourceRow } from './read/record.ts';
 import { holds, type RowFn, type RowRuleCompiler } from './row-rules.ts';
-import { coerceValue, Invalid } from './coerce/values.ts';
+import { coerceValue, Invalid, withoutValue } from './coerce/values.ts';
 import { makeTimestampParser } from './coerce/timestamp.ts';
 import { standardize } from './coerce/standardize.ts';
 import type { Standardizer } from '../../compiler/contract/source.ts';
@@ -33,12 +33,15 @@ interface Target {
  * an export repeat most values (an invoice's customer, time and country on every line), and both
  * steps are pure functions of the value.
  */
-function converter(type: FieldType, parseTimestamp: ReturnType<typeof makeTimestampParser>, standardizer: Standardizer | undefined): (value: unknown) => unknown {
+function converter(type: FieldType, parseTimestamp: ReturnType<typeof makeTimestampParser>, standardizer: Standardizer | undefined, def?: FieldDef): (value: unknown) => unknown {
   let lastIn: unknown = {};
   let lastOut: unknown;
+  // A reject's reason is stored and printed: a personal field's value (an email, `pii: true`) is left out of it.
+  const personal = type === 'email' || def?.pii === true;
   return (value) => {
     if (value === lastIn) return lastOut;
-    const coerced = coerceValue(value, type, parseTimestamp);
+    let coerced = coerceValue(value, type, parseTimestamp);
+    if (personal && coerced instanceof Invalid) coerced = withoutValue(coerced);
     lastIn = value;
     lastOut = standardizer && !(coerced instanceof Invalid) ? standardize(coerced, standardizer) : coerced;
     return lastOut;
@@ -67,7 +70,7 @@ export function compileRowMapper(source: SourceBlock, model: DataModel, compile:
     Object.entries(block ?? {}).map(([field, rule]) => ({
       field,
       fn: compile(rule),
-      convert: itemIds(prefix === 'items' && field === 'id', converter(field === 'id' ? 'id' : (fields[field]?.type ?? 'string'), parseTimestamp, source.standardize[`${prefix}.${field}`])),
+      convert: itemIds(prefix === 'items' && field === 'id', converter(field === 'id' ? 'id' : (fields[field]?.type ?? 'string'), parseTimestamp, source.standardize[`${prefix}.${field}`], fields[field])),
     }));
   const customers = source.customers ? targets(source.customers, model.customers.fields, 'customers') : undefined;
   const items = source.items ? targets(source.items, model.items.fields, 'items') : undefined;
@@ -86,7 +89,7 @@ export function compileRowMapper(source: SourceBlock, model: DataModel, compile:
           convertFor: Object.fromEntries(
             Object.entries(model.events)
               .filter(([, props]) => props[field] !== undefined)
-              .map(([type, props]) => [type, itemIds(field === ITEM_ID_PROPERTY, converter(props[field]!.type, parseTimestamp, source.standardize[`events.${field}`]))]),
+              .map(([type, props]) => [type, itemIds(field === ITEM_ID_PROPERTY, converter(props[field]!.type, parseTimestamp, source.standardize[`events.${field}`], props[field]))]),
           ) as Record<string, (value: unknown) => unknown>,
         })),
       }

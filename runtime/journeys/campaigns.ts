@@ -84,7 +84,7 @@ async function launch(ctx: RunContext, c: RuntimeCampaign, at: number): Promise<
       const dueAt = Math.max(at, instantOf(compiled.sendAt, zone));
       const template = compiled.variants.find((v) => v.name === variant)?.template ?? compiled.variants[0]!.template;
       const request: SendRequest = {
-        idempotencyKey: sendKey({ kind: 'campaign', name: c.name, version: c.version, customerId: id }),
+        idempotencyKey: sendKey({ kind: 'campaign', name: c.name, version: c.version, customerId: id }, ctx.idKey),
         origin: { kind: 'campaign', name: c.name, version: c.version },
         customerId: id,
         template,

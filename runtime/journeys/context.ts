@@ -77,6 +77,8 @@ export class RunContext {
   readonly rules: JourneyRules;
   readonly versions: VersionStore;
   readonly tally: RunTally;
+  /** The database's id key (runtime/db/id-key.ts), loaded when the run starts. */
+  idKey: Buffer = Buffer.alloc(0);
 
   constructor(
     readonly db: Database,

@@ -80,11 +80,11 @@ async function runBatch(ctx: RunContext, trx: Executor, horizon: number): Promis
     history.push(...fx.history);
     wakes.push(fx.wakes ? { entry, wakes: fx.wakes } : { entry });
     for (const s of fx.sends) {
-      requests.push(sendRequestOf(entry, journey!, s));
+      requests.push(sendRequestOf(entry, journey!, s, ctx.idKey));
       ctx.tally.queue(`journey:${entry.journey}`, s.template);
     }
     for (const h of fx.holdouts) {
-      holdouts.push(holdoutRequestOf(entry, h));
+      holdouts.push(holdoutRequestOf(entry, h, ctx.idKey));
       ctx.tally.holdout(`journey:${entry.journey}`);
     }
     for (const u of fx.updates) updates.push({ customerId: entry.customerId, field: u.field, value: u.value });

@@ -28,6 +28,7 @@ import { upcoming, type Upcoming } from './next-instant.ts';
 import { stopRemovedJourneys } from './removed.ts';
 import { SegmentClock } from './segments.ts';
 import { registerVersions } from './versions.ts';
+import { loadIdKey } from '../db/id-key.ts';
 
 export type { RunOptions, RunSummary } from './context.ts';
 export { RunBackInTimeError } from './clock.ts';
@@ -62,6 +63,7 @@ function largerCache(db: Database): () => void {
 
 async function run(db: Database, manifest: Manifest, options: RunOptions): Promise<RunSummary> {
   const ctx = new RunContext(db, manifest, options);
+  ctx.idKey = await loadIdKey(db.kysely);
   const existing = await readClock(db.kysely);
   if (existing && options.until < existing.until) throw new RunBackInTimeError(options.until, existing.until);
   const clock = existing ?? (await startClock(db.kysely, Math.min(options.from ?? options.until, options.until)));

@@ -5,9 +5,9 @@ import type { SendRequest } from '../delivery/types.ts';
 import { HOLDOUT } from './assign.ts';
 import type { Effects, Entry } from './types.ts';
 
-export function sendRequestOf(entry: Entry, journey: CompiledJourney, send: Effects['sends'][number]): SendRequest {
+export function sendRequestOf(entry: Entry, journey: CompiledJourney, send: Effects['sends'][number], idKey: Uint8Array): SendRequest {
   const request: SendRequest = {
-    idempotencyKey: sendKey({ kind: 'journey', name: entry.journey, version: entry.version, customerId: entry.customerId, entryId: entry.id, step: send.visitKey }),
+    idempotencyKey: sendKey({ kind: 'journey', name: entry.journey, version: entry.version, customerId: entry.customerId, entryId: entry.id, step: send.visitKey }, idKey),
     origin: { kind: 'journey', name: entry.journey, version: entry.version, step: send.step },
     customerId: entry.customerId,
     entryId: entry.id,
@@ -25,9 +25,9 @@ export function sendRequestOf(entry: Entry, journey: CompiledJourney, send: Effe
   return request;
 }
 
-export function holdoutRequestOf(entry: Entry, holdout: Effects['holdouts'][number]): SendRequest {
+export function holdoutRequestOf(entry: Entry, holdout: Effects['holdouts'][number], idKey: Uint8Array): SendRequest {
   return {
-    idempotencyKey: sendKey({ kind: 'journey', name: entry.journey, version: entry.version, customerId: entry.customerId, entryId: entry.id, step: holdout.visitKey }),
+    idempotencyKey: sendKey({ kind: 'journey', name: entry.journey, version: entry.version, customerId: entry.customerId, entryId: entry.id, step: holdout.visitKey }, idKey),
     origin: { kind: 'journey', name: entry.journey, version: entry.version, step: holdout.step, experiment: holdout.experiment, variant: HOLDOUT },
     customerId: entry.customerId,
     entryId: entry.id,

@@ -1,6 +1,6 @@
 import type { RenderInput } from './context.ts';
 import { writeEmailFiles, type WrittenEmail } from './files.ts';
-import { composeTemplateMime } from './mime.ts';
+import { composeTemplateMime, HeaderError } from './mime.ts';
 import { renderEmail, type LoadedTemplate, type RenderedEmail } from './renderer.ts';
 
 /**
@@ -29,11 +29,17 @@ export async function writeRecipientEmail(template: LoadedTemplate, input: Rende
   const compiled = template.compiled;
   const to = typeof input.customer.email === 'string' ? input.customer.email : undefined;
   if (!to) return { ok: false, reason: 'the customer has no email address' };
-  const mime = composeTemplateMime(outcome.email, compiled, input, {
-    from: options.from,
-    to,
-    date: options.date,
-    ...(options.boundary ? { boundary: options.boundary } : {}),
-  });
+  let mime: string;
+  try {
+    mime = composeTemplateMime(outcome.email, compiled, input, {
+      from: options.from,
+      to,
+      date: options.date,
+      ...(options.boundary ? { boundary: options.boundary } : {}),
+    });
+  } catch (e) {
+    if (e instanceof HeaderError) return { ok: false, reason: e.message };
+    throw e;
+  }
   return { ok: true, files: writeEmailFiles(options.dir, options.name, outcome.email, mime), email: outcome.email };
 }

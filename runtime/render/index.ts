@@ -1,7 +1,7 @@
 /** Per-recipient email rendering: compiled nunjucks, sandboxed, plus MIME and preview helpers. */
 export { loadTemplate, renderEmail, type LoadedTemplate, type RenderedEmail, type RenderOutcome, type RenderOptions } from './renderer.ts';
 export { buildRenderContext, type RenderContext, type RenderInput } from './context.ts';
-export { composeMime, composeTemplateMime, type MimeOptions } from './mime.ts';
+export { composeMime, composeTemplateMime, HeaderError, type MimeOptions } from './mime.ts';
 export { writeEmailFiles, type WrittenEmail } from './files.ts';
 export { popularItems, type PopularItemsSource } from './popularity.ts';
 export { readSampleData, SampleDataError, type SampleData } from './sample-data.ts';

@@ -1,6 +1,9 @@
 import type { CompiledTemplate } from '../../compiler/contract/template.ts';
 import type { RenderInput } from './context.ts';
 import type { RenderedEmail } from './renderer.ts';
+import { checkHeaderText, HeaderError, parseMailbox } from './headers.ts';
+
+export { HeaderError } from './headers.ts';
 
 /**
  * What the message of one email carries besides its content. The same inputs give the same bytes,
@@ -55,15 +58,18 @@ export function composeTemplateMime(
 export function composeMime(email: RenderedEmail, options: MimeOptions): string {
   const boundary = `=_${options.boundary ?? `herald-${options.messageId.replace(/[^A-Za-z0-9]/g, '')}`}`;
   const headers: Array<[string, string]> = [
-    ['From', mailbox(options.from)],
-    ['To', mailbox(options.to)],
+    ['From', mailbox('From', options.from)],
+    ['To', mailbox('To', options.to)],
   ];
-  if (options.replyTo) headers.push(['Reply-To', mailbox(options.replyTo)]);
-  headers.push(['Subject', encodeWords(email.subject)], ['Message-ID', `<${options.messageId}>`], ['Date', rfc5322Date(options.date)], ['MIME-Version', '1.0']);
+  if (options.replyTo) headers.push(['Reply-To', mailbox('Reply-To', options.replyTo)]);
+  headers.push(['Subject', encodeWords(checkHeaderText('Subject', email.subject))], ['Message-ID', `<${checkMessageId(options.messageId)}>`], ['Date', rfc5322Date(options.date)], ['MIME-Version', '1.0']);
   if (options.unsubscribeUrl) {
-    headers.push(['List-Unsubscribe', `<${options.unsubscribeUrl}>`], ['List-Unsubscribe-Post', 'List-Unsubscribe=One-Click']);
+    headers.push(['List-Unsubscribe', `<${checkHeaderText('List-Unsubscribe', options.unsubscribeUrl)}>`], ['List-Unsubscribe-Post', 'List-Unsubscribe=One-Click']);
   }
-  for (const [name, value] of Object.entries(options.headers ?? {})) headers.push([name, encodeWords(value)]);
+  for (const [name, value] of Object.entries(options.headers ?? {})) {
+    if (!/^[!-9;-~]+$/.test(name)) throw new HeaderError('a header name holds a character a header name may not');
+    headers.push([name, encodeWords(checkHeaderText(name, value))]);
+  }
   headers.push(['Content-Type', `multipart/alternative; boundary="${boundary}"`]);
 
   let out = '';
@@ -152,12 +158,20 @@ export function encodeWords(value: string): string {
   return words.map((w) => `=?UTF-8?B?${Buffer.from(w, 'utf8').toString('base64')}?=`).join(' ');
 }
 
-/** `Name <addr>` with the name quoted or encoded as needed; a bare address as it is. */
-function mailbox(value: string): string {
-  const m = /^\s*(.*?)\s*<([^<>]+)>\s*$/.exec(value);
-  if (!m) return value.trim();
-  const [, name, address] = m as unknown as [string, string, string];
-  if (name === '') return `<${address}>`;
+/** A Message-ID is derived from keys, but is a header value like any other. */
+function checkMessageId(id: string): string {
+  checkHeaderText('Message-ID', id);
+  if (/[<>\s]/.test(id)) throw new HeaderError('the Message-ID holds a space or angle bracket');
+  return id;
+}
+
+/**
+ * `Name <addr>` with the name quoted or encoded as needed; a bare address as it is. Refuses line
+ * breaks and anything but one valid address (headers.ts), so customer data cannot add a header.
+ */
+function mailbox(header: string, value: string): string {
+  const { name, address } = parseMailbox(header, value);
+  if (name === '') return value.includes('<') ? `<${address}>` : address;
   const unquoted = name.replace(/^"(.*)"$/, '$1');
   if (!/^[\x20-\x7e]*$/.test(unquoted)) return `${encodeWords(unquoted)} <${address}>`;
   return /^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~ ]*$/.test(unquoted) ? `${unquoted} <${address}>` : `"${unquoted.replace(/(["\\])/g, '\\$1')}" <${address}>`;

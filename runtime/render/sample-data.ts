@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { readWorkspaceTextOrThrow } from '../../compiler/files/workspace-files.ts';
 import { parse } from 'yaml';
 import type { PurchaseLike } from './popularity.ts';
 
@@ -20,12 +21,16 @@ export interface SampleData {
 
 export class SampleDataError extends Error {}
 
-export function readSampleData(path: string): SampleData {
+/**
+ * Reads sample data named by a workspace (`root` is the workspace: the file must resolve inside it
+ * and be a regular file), or a file given on the command line (checked against its own folder).
+ */
+export function readSampleData(path: string, root: string = dirname(resolve(path))): SampleData {
   let raw: unknown;
   try {
-    raw = parse(readFileSync(path, 'utf8'));
+    raw = parse(readWorkspaceTextOrThrow(root, resolve(path), path));
   } catch (e) {
-    throw new SampleDataError(`cannot read sample data ${path}: ${(e as Error).message.split('\n')[0]}`);
+    throw new SampleDataError(`cannot read sample data: ${(e as Error).message.split('\n')[0]}`);
   }
   if (typeof raw !== 'object' || raw === null || !Array.isArray((raw as SampleData).customers)) {
     throw new SampleDataError(`sample data ${path} needs a "customers" list`);

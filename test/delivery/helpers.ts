@@ -10,6 +10,9 @@ import { sendKey } from '../../runtime/delivery/keys.ts';
 import type { SendRequest } from '../../runtime/delivery/types.ts';
 import type { WrittenDelivery } from '../../runtime/delivery/settings.ts';
 
+/** A fixed id key for send keys built outside a run (a run reads its database's own). */
+export const TEST_ID_KEY = Buffer.alloc(32, 7);
+
 export const SHOP = resolve('test/delivery/fixtures/shop');
 export const T0 = Date.UTC(2026, 2, 10, 12, 0); // a Tuesday, 12:00 in London (GMT)
 export const HOUR = 3_600_000;
@@ -59,7 +62,7 @@ export function journeySend(customerId: string, overrides: Partial<SendRequest> 
   const entry = overrides.entry ?? `${customerId}:1`;
   const { name: _n, step: _s, entry: _e, ...rest } = overrides;
   return {
-    idempotencyKey: sendKey({ kind: 'journey', name, version: 'v1', customerId, entryId: entry, step }),
+    idempotencyKey: sendKey({ kind: 'journey', name, version: 'v1', customerId, entryId: entry, step }, TEST_ID_KEY),
     origin: { kind: 'journey', name, version: 'v1', step },
     customerId,
     entryId: entry,

@@ -13,16 +13,20 @@ beforeAll(() => {
   manifest = compileShop();
 });
 
+const K = Buffer.alloc(32, 1);
+
 describe('sendKey', () => {
   it('is deterministic and differs in every part of the identity', () => {
     const base = { kind: 'journey' as const, name: 'cart', version: 'v1', customerId: 'c1', entryId: 'e1', step: 'remind' };
-    expect(sendKey(base)).toBe(sendKey({ ...base }));
-    expect(sendKey(base)).toMatch(/^[0-9a-f]{32}$/);
+    expect(sendKey(base, K)).toBe(sendKey({ ...base }, K));
+    expect(sendKey(base, K)).toMatch(/^[0-9a-f]{32}$/);
     const variants = [{ name: 'cart2' }, { version: 'v2' }, { customerId: 'c2' }, { entryId: 'e2' }, { step: 'offer' }, { kind: 'campaign' as const }];
-    const keys = new Set([sendKey(base), ...variants.map((v) => sendKey({ ...base, ...v }))]);
+    // Keyed: another database's key gives other keys for the same identity (no bare hash of a customer id).
+    expect(sendKey(base, Buffer.alloc(32, 2))).not.toBe(sendKey(base, K));
+    const keys = new Set([sendKey(base, K), ...variants.map((v) => sendKey({ ...base, ...v }, K))]);
     expect(keys.size).toBe(variants.length + 1);
     // Field boundaries are part of the hash input: moving text across them changes the key.
-    expect(sendKey({ ...base, name: 'ab', version: 'c' })).not.toBe(sendKey({ ...base, name: 'a', version: 'bc' }));
+    expect(sendKey({ ...base, name: 'ab', version: 'c' }, K)).not.toBe(sendKey({ ...base, name: 'a', version: 'bc' }, K));
   });
 });
 

@@ -76,7 +76,7 @@ describe('delivery settings', () => {
 
 describe('Message-IDs and outcome texts', () => {
   it('a Message-ID leads back to its key, with or without brackets', () => {
-    const key = sendKey({ kind: 'campaign', name: 'december', version: 'v1', customerId: 'c1' });
+    const key = sendKey({ kind: 'campaign', name: 'december', version: 'v1', customerId: 'c1' }, Buffer.alloc(32, 7));
     expect(isSendKey(key)).toBe(true);
     expect(keyOfMessageId(`<${messageIdFor(key, 'shop.example')}>`)).toBe(key);
     expect(keyOfMessageId('CAF1234@mail.gmail.com')).toBeUndefined();

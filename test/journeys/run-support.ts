@@ -14,6 +14,9 @@ export type Given = CompiledTest['given'];
 /** Migrates and syncs a fresh database for the manifest, and loads customers and events into it. */
 export async function prepare(db: Database, manifest: Manifest, given: Partial<Given> = {}): Promise<void> {
   await migrate(db);
+  // One id key for every database of a test: runs in different databases are compared row for row
+  // (each real database has its own random key, so their send keys differ by design).
+  await db.kysely.updateTable('herald_keys').set({ value: '7'.repeat(64) }).where('name', '=', 'ids').execute();
   await syncSchema(db, manifest.dataModel, traitTableSpecs(manifest));
   await loadGiven(db, manifest, { customers: given.customers ?? [], events: given.events ?? [], unsubscribed: given.unsubscribed ?? [] }, 0);
 }

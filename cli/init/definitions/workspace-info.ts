@@ -36,7 +36,7 @@ export function inspectWorkspace(root: string): WorkspaceInfo {
   const samplePath = join(root, 'data', 'sample.yaml');
   if (existsSync(samplePath)) {
     try {
-      info.sample = { path: 'data/sample.yaml', customers: readSampleData(samplePath).customers.slice(0, 2).map((c) => String(c.id)) };
+      info.sample = { path: 'data/sample.yaml', customers: readSampleData(samplePath, root).customers.slice(0, 2).map((c) => String(c.id)) };
     } catch {
       // Unreadable preview data is left out of new templates.
     }

@@ -127,7 +127,7 @@ function sampleData(side: TemplateSide): SampleData | undefined {
     const path = side.compiled.sample_data ? join(side.root, side.compiled.sample_data) : undefined;
     let data: SampleData | null = null;
     try {
-      if (path && existsSync(path)) data = readSampleData(path);
+      if (path && existsSync(path)) data = readSampleData(path, side.root);
     } catch {
       data = null; // unreadable sample data: the database (if any) is used instead
     }

@@ -6,6 +6,7 @@ import { findRuleSites, ruleRange, type RuleSite } from '../../1-load/rules.ts';
 import type { AnalyzeContext, KindAnalyzer } from '../context.ts';
 import { suggestTimeZone } from '../../2-validate/time-zone.ts';
 import { isTimeZone } from '../../contract/core/zones.ts';
+import { append } from '../../util/append.ts';
 
 /** What the Source emitter needs: every rule of the definition, parsed, by its path in the spec. */
 export interface SourceFacts {
@@ -200,7 +201,7 @@ function walk(expr: Expr, visit: (e: Expr) => boolean): void {
   const children: Expr[] = [];
   switch (expr.kind) {
     case 'list':
-      children.push(...expr.items);
+      append(children, expr.items);
       break;
     case 'unary':
       children.push(expr.operand);
@@ -221,7 +222,7 @@ function walk(expr: Expr, visit: (e: Expr) => boolean): void {
       children.push(expr.value, expr.pattern);
       break;
     case 'call':
-      children.push(...expr.args);
+      append(children, expr.args);
       break;
     case 'aggregate':
       if (expr.where) children.push(expr.where);

@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { posix, resolve, sep } from 'node:path';
+import { posix } from 'node:path';
+import { isRefused, readWorkspaceText } from '../../files/workspace-files.ts';
 import { MappedText } from './source-map.ts';
 
 /**
@@ -123,19 +123,17 @@ function unwrapFragment(text: string): { text: string; offset: number } {
   return { text: m[1]!, offset: text.indexOf(m[1]!) };
 }
 
+/** Templates are small; a bigger file is data (or /dev/zero behind a link), not MJML. */
+const MAX_TEMPLATE_FILE_BYTES = 5 * 1024 * 1024;
+
 function readWorkspaceFile(root: string, rel: string, state: Assembled, where: { file: string; offset: number; length: number }): string | undefined {
-  const abs = resolve(root, rel);
-  if (abs !== root && !abs.startsWith(root + sep)) {
-    state.problems.push({ ...where, code: 'HL351', message: `${rel} is outside the workspace` });
-    return undefined;
-  }
-  if (!existsSync(abs)) {
-    state.problems.push({ ...where, code: 'HL351', message: `file ${rel} does not exist` });
+  // Resolves real paths: a link to /etc or /proc/self/environ, a folder, a device or a loop is refused here.
+  const read = readWorkspaceText(root, rel, { maxBytes: MAX_TEMPLATE_FILE_BYTES });
+  if (isRefused(read)) {
+    state.problems.push({ ...where, code: 'HL351', message: read.message });
     return undefined;
   }
   if (!state.files.includes(rel)) state.files.push(rel);
-  let text = readFileSync(abs, 'utf8');
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  state.texts.set(rel, text);
-  return text;
+  state.texts.set(rel, read.value);
+  return read.value;
 }

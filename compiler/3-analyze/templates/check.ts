@@ -10,6 +10,7 @@ import { checkRuleCall, findRuleCalls, ruleSchemaFor } from './template-rules.ts
 import type { TemplateRule } from '../../contract/template.ts';
 import { checkEmptyLists } from './empty-lists.ts';
 import { checkTranslationCalls } from './translation-calls.ts';
+import { append } from '../../util/append.ts';
 
 export type { TemplateNames } from './variables.ts';
 
@@ -59,7 +60,7 @@ export function checkTemplate(prepared: PreparedTemplate, names: TemplateNames):
         continue;
       }
       const checked = checkRuleCall(call, names.ruleSchema, names);
-      problems.push(...checked.problems);
+      append(problems, checked.problems);
       if (checked.rule && !rules.some((r) => r.text === checked.rule!.text)) rules.push(checked.rule);
     }
     for (const p of problems) {

@@ -80,7 +80,21 @@ export const loadCodes: CodeEntry[] = [
     code: 'HL110',
     title: 'unreadable file',
     severity: 'error',
-    explanation: 'The file could not be read (permissions, or it vanished while loading).',
+    explanation:
+      'The file could not be read: permissions, it vanished while loading, it is not a regular file ' +
+      '(a device such as /dev/zero, a pipe or a socket), or it is a link that resolves outside the ' +
+      'workspace. A workspace is read from inside its folder only, so a link to /etc or /proc never ' +
+      'puts the content of another file into a plan or an email.',
+  },
+  {
+    code: 'HL112',
+    title: 'folder link not followed',
+    severity: 'warning',
+    explanation:
+      'A symbolic link to a folder leads outside the workspace (such as `ln -s / root`), or back into a ' +
+      'folder already read (a loop such as `ln -s . loop`). Herald reads each real folder of the ' +
+      'workspace once and nothing outside it, so the link is skipped. Replace it with the files it ' +
+      'should hold, or list it in .heraldignore.',
   },
   {
     code: 'HL111',

@@ -15,7 +15,7 @@ const MAX_LINE = 160;
  * Tabs are expanded so the underline stays aligned.
  */
 export function codeFrame(text: string, range: Range, style: FrameStyle = PLAIN): string[] {
-  const lines = text.split('\n');
+  const lines = linesOf(text);
   const lineNo = Math.min(Math.max(range.start.line, 1), lines.length);
   const raw = (lines[lineNo - 1] ?? '').replace(/\r$/, '');
   const startCol = Math.max(1, range.start.column);
@@ -25,6 +25,20 @@ export function codeFrame(text: string, range: Range, style: FrameStyle = PLAIN)
   const pad = ' '.repeat(width);
   const underline = ' '.repeat(from) + '^'.repeat(Math.max(1, to - from)) + (range.end.line > range.start.line ? ' ...' : '');
   return [`${style.gutter(`${pad} |`)}`, `${style.gutter(`${lineNo} |`)} ${shown}`, `${style.gutter(`${pad} |`)} ${style.marker(underline)}`];
+}
+
+/**
+ * The lines of the last file framed: diagnostics come grouped by file, and splitting the whole
+ * file for each of them made 60,000 diagnostics in one file take minutes.
+ */
+let lastText: string | undefined;
+let lastLines: string[] = [];
+function linesOf(text: string): string[] {
+  if (text !== lastText) {
+    lastText = text;
+    lastLines = text.split('\n');
+  }
+  return lastLines;
 }
 
 /** Expands tabs and, for very long lines, keeps a window around the range; returns display columns. */

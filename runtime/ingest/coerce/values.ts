@@ -8,8 +8,19 @@ export type Coerced = { ok: true; value: unknown } | { ok: false; reason: string
 export class Invalid {
   constructor(
     readonly reason: string,
+    /** The value as read, quoted, then what it is not: `"zed" is not an email address`. */
     readonly detail: string,
+    /** The same without the value (`a value of 3 characters is not an email address`), for personal fields. */
+    readonly masked: string = detail,
   ) {}
+}
+
+/**
+ * Reasons are stored with the reject and printed by ingest reports: for a personal field (an
+ * email, or `pii: true`) the value itself must not be in them, only its shape.
+ */
+export function withoutValue(invalid: Invalid): Invalid {
+  return new Invalid(invalid.reason, invalid.masked, invalid.masked);
 }
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9_.:@+\-]{0,127}$/;
@@ -42,13 +53,13 @@ export function coerceValue(value: unknown, type: FieldType, parseTimestamp: Tim
     case 'email': {
       const text = String(value).trim().toLowerCase();
       if (text === '') return null;
-      return EMAIL.test(text) ? text : fail('invalid_email', `"${text}" is not an email address`);
+      return EMAIL.test(text) ? text : fail('invalid_email', text, 'is not an email address');
     }
     case 'number':
     case 'integer': {
       const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value.trim()) : NaN;
-      if (!Number.isFinite(n)) return fail('invalid_number', `"${String(value)}" is not a number`);
-      if (type === 'integer' && !Number.isInteger(n)) return fail('invalid_number', `"${String(value)}" is not a whole number`);
+      if (!Number.isFinite(n)) return fail('invalid_number', String(value), 'is not a number');
+      if (type === 'integer' && !Number.isInteger(n)) return fail('invalid_number', String(value), 'is not a whole number');
       return n;
     }
     case 'boolean': {
@@ -56,14 +67,14 @@ export function coerceValue(value: unknown, type: FieldType, parseTimestamp: Tim
       const text = String(value).trim().toLowerCase();
       if (TRUE.has(text)) return true;
       if (FALSE.has(text)) return false;
-      return fail('invalid_boolean', `"${String(value)}" is not true or false`);
+      return fail('invalid_boolean', String(value), 'is not true or false');
     }
     case 'timestamp':
     case 'date': {
       // Numbers are epoch milliseconds already (what the DSL's timestamp arithmetic yields).
-      if (typeof value === 'number') return Number.isFinite(value) ? Math.trunc(value) : fail('invalid_timestamp', `${value} is not a time`);
+      if (typeof value === 'number') return Number.isFinite(value) ? Math.trunc(value) : fail('invalid_timestamp', value, 'is not a time');
       const ms = parseTimestamp(String(value).trim());
-      if (ms === null) return fail('invalid_timestamp', `"${String(value)}" is not a date or time this source understands`);
+      if (ms === null) return fail('invalid_timestamp', String(value), 'is not a date or time this source understands');
       return type === 'date' ? Math.floor(ms / 86_400_000) * 86_400_000 : ms;
     }
   }
@@ -71,17 +82,18 @@ export function coerceValue(value: unknown, type: FieldType, parseTimestamp: Tim
 
 function coerceId(value: unknown): unknown {
   if (typeof value === 'number') {
-    return Number.isInteger(value) ? String(value) : fail('invalid_id', `${value} is not an id (it has a fraction)`);
+    return Number.isInteger(value) ? String(value) : fail('invalid_id', value, 'is not an id (it has a fraction)');
   }
   const text = String(value).trim();
   if (text === '') return null;
   const integral = INTEGRAL_FLOAT.exec(text);
   if (integral) return integral[1];
-  if (!ID.test(text)) return fail('invalid_id', `"${text}" is not an id (letters, digits and _ . : @ + - only)`);
-  if (/^-?\d+\.\d+$/.test(text)) return fail('invalid_id', `"${text}" is not an id (it has a fraction)`);
+  if (!ID.test(text)) return fail('invalid_id', text, 'is not an id (letters, digits and _ . : @ + - only)');
+  if (/^-?\d+\.\d+$/.test(text)) return fail('invalid_id', text, 'is not an id (it has a fraction)');
   return text;
 }
 
-function fail(reason: string, detail: string): Invalid {
-  return new Invalid(reason, detail);
+function fail(reason: string, value: unknown, claim: string): Invalid {
+  const text = String(value);
+  return new Invalid(reason, typeof value === 'number' ? `${text} ${claim}` : `"${text}" ${claim}`, `a value of ${[...text].length} characters ${claim}`);
 }

@@ -32,7 +32,7 @@ interface Past {
   ever: boolean;
 }
 
-export async function admit(db: Executor, manifest: Manifest, journey: RuntimeJourney, rules: JourneyRules, candidates: readonly Candidate[], horizon: number): Promise<Admitted> {
+export async function admit(db: Executor, manifest: Manifest, journey: RuntimeJourney, rules: JourneyRules, candidates: readonly Candidate[], horizon: number, idKey: Uint8Array): Promise<Admitted> {
   const out: Admitted = { entries: [], history: [] };
   if (candidates.length === 0) return out;
   const entry = journey.compiled.entry;
@@ -42,7 +42,7 @@ export async function admit(db: Executor, manifest: Manifest, journey: RuntimeJo
   const needs = entry.when ? ruleNeeds(entry.when) : undefined;
   const data = needs ? await loadCustomers(db, manifest, customers, needs, horizon, earliestRead(needs, sorted[0]!.at)) : undefined;
   for (const c of sorted) {
-    const id = entryId(journey.name, c.customerId, c.key, c.at);
+    const id = entryId(journey.name, c.customerId, c.key, c.at, idKey);
     const p = past.get(c.customerId) ?? { ids: new Set<string>(), active: 0, ever: false };
     if (p.ids.has(id)) continue;
     if (entry.reentry === 'never' && p.ever) continue;

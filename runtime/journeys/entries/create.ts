@@ -27,7 +27,7 @@ export async function createEntries(ctx: RunContext, segments: SegmentClock, jou
     if (cursor >= to) return 0;
     let created = 0;
     const add = async (candidates: Candidate[]) => {
-      const admitted = await admit(trx, ctx.manifest, journey, ctx.rules, candidates, to);
+      const admitted = await admit(trx, ctx.manifest, journey, ctx.rules, candidates, to, ctx.idKey);
       const inserted = await insertEntries(trx, admitted.entries, db.sqlite);
       await insertHistory(trx, admitted.history.filter((h) => inserted.has(h.entryId)), db.sqlite);
       created += inserted.size;

@@ -3,7 +3,7 @@
  * Every write is keyed (entry id, history sequence), so re-applying the same decision after a
  * crash and a re-run lands on the same rows.
  */
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Dialect, Executor } from '../../db/database.ts';
 import type { Entry, EntryData, HistoryRow } from '../types.ts';
@@ -25,9 +25,10 @@ const CHUNK = 300;
  * advanced together sit together in the id indexes of entries and history, and a run writes a
  * few index pages per batch instead of one per row.
  */
-export function entryId(journey: string, customerId: string, key: string, enteredAt: number): string {
+export function entryId(journey: string, customerId: string, key: string, enteredAt: number, idKey: Uint8Array): string {
   const time = Math.max(0, Math.floor(enteredAt)).toString(36).padStart(9, '0');
-  return `${time}${createHash('sha256').update(`herald-entry-v1\u0000${journey}\u0000${customerId}\u0000${key}`).digest('hex').slice(0, 15)}`;
+  // Keyed (the database's id key): history rows carry this id, and must not link back to the customer once forgotten.
+  return `${time}${createHmac('sha256', idKey).update(`herald-entry-v1\u0000${journey}\u0000${customerId}\u0000${key}`).digest('hex').slice(0, 15)}`;
 }
 
 /**
