@@ -63,7 +63,9 @@ export function basketItem(line: CartLine, catalogue: ReadonlyMap<string, Record
   if (known) return known;
   const item: Record<string, unknown> = { id: line.id };
   if (line.price !== undefined) item.price = line.price;
-  if (line.name !== undefined) item.name = line.name;
+  // A template reads `item.name` as a catalogue field that is always there; the product code is
+  // the one name the event is sure to know, so it stands in rather than failing the render.
+  item.name = line.name !== undefined ? line.name : line.raw;
   return item;
 }
 
