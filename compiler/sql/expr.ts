@@ -14,6 +14,7 @@ import { compileAggregate } from './aggregate.ts';
 import { compileCall } from './functions.ts';
 import { boundInstant, daysSinceBound } from './days-since-bound.ts';
 import { timestampLiteralMs } from '../contract/core/instants.ts';
+import { own } from '../contract/core/own.ts';
 
 type Sql = RawBuilder<unknown>;
 
@@ -156,12 +157,12 @@ function readColumn(ctx: SqlContext, alias: string, column: string, type: RuleVa
 }
 
 function customerFieldType(ctx: SqlContext, field: string): string | undefined {
-  return ctx.options.schema.dataModel.customers.fields[field]?.type;
+  return own(ctx.options.schema.dataModel.customers.fields, field)?.type;
 }
 
 function eventFieldType(ctx: SqlContext, property: string): string | undefined {
   if (ctx.scope.kind !== 'event') return undefined;
-  return ctx.options.schema.dataModel.events[ctx.scope.event]?.[property]?.type;
+  return own(own(ctx.options.schema.dataModel.events, ctx.scope.event), property)?.type;
 }
 
 const COMPARISONS = new Set(['=', '!=', '<', '<=', '>', '>=']);
