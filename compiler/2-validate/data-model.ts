@@ -11,6 +11,7 @@ import {
   type FieldType,
 } from '../contract/data-model.ts';
 import { EMAIL_EVENT_TYPES } from '../contract/email-events.ts';
+import { nameTable } from '../contract/core/own.ts';
 
 /** A field as written in herald.yaml: the shorthand `country: string` or the full `{ type, pii, description }`. */
 type WrittenField = string | { type: string; pii?: boolean; description?: string };
@@ -35,7 +36,7 @@ export function normalizeDataModel(spec: Record<string, unknown>, doc: LoadedDoc
   const s = spec as WorkspaceSpec;
   const diagnostics: Diagnostic[] = [];
   const fields = (written: Record<string, WrittenField> | null | undefined, builtins: Record<string, FieldDef>, path: string[], what: string) => {
-    const out: Record<string, FieldDef> = {};
+    const out = nameTable<FieldDef>();
     for (const [name, field] of Object.entries(written ?? {})) {
       if (Object.prototype.hasOwnProperty.call(builtins, name)) {
         diagnostics.push(
@@ -51,7 +52,7 @@ export function normalizeDataModel(spec: Record<string, unknown>, doc: LoadedDoc
     }
     return out;
   };
-  const events: Record<string, Record<string, FieldDef>> = {};
+  const events = nameTable<Record<string, FieldDef>>();
   for (const [name, props] of Object.entries(s.events ?? {})) {
     events[name] = fields(props, BUILTIN_EVENT_FIELDS, ['spec', 'events', name], 'event');
   }

@@ -3,6 +3,7 @@ import type { AnalyzeContext, DocPath } from './context.ts';
 import { diag } from '../diagnostics/make.ts';
 import { mailboxAddress } from '../contract/mailbox.ts';
 import { suggest } from '../diagnostics/suggest.ts';
+import { own } from '../contract/core/own.ts';
 
 /**
  * Checks of the Workspace's `delivery` block that its schema cannot express (HL315–HL319): sender
@@ -40,7 +41,7 @@ export function analyzeDeliverySettings(def: Definition, ctx: AnalyzeContext): v
   }
 
   if (delivery.consent_field !== undefined) {
-    const f = fields[delivery.consent_field];
+    const f = own(fields, delivery.consent_field);
     if (!f || f.type !== 'boolean') {
       const booleans = Object.entries(fields).filter(([, x]) => x.type === 'boolean').map(([n]) => n);
       ctx.report(
@@ -52,7 +53,7 @@ export function analyzeDeliverySettings(def: Definition, ctx: AnalyzeContext): v
     }
   }
   const emailField = delivery.email_field ?? (fields.email ? 'email' : singleEmailField(fields));
-  const f = emailField !== undefined ? fields[emailField] : undefined;
+  const f = emailField !== undefined ? own(fields, emailField) : undefined;
   if (emailField === undefined) {
     ctx.report(diag('HL316', 'no customer field holds the address to send to', { ...at([]), help: 'declare `email: { type: email, pii: true }` under customers.fields, or set delivery.email_field' }));
   } else if (!f || (f.type !== 'email' && f.type !== 'string')) {
@@ -77,14 +78,14 @@ export function analyzeDeliverySettings(def: Definition, ctx: AnalyzeContext): v
   }
 
   const conversion = delivery.report?.conversion_event;
-  if (conversion !== undefined && ctx.dataModel.events[conversion] === undefined) {
+  if (conversion !== undefined && own(ctx.dataModel.events, conversion) === undefined) {
     const hint = suggest(conversion, Object.keys(ctx.dataModel.events));
     ctx.report(diag('HL319', `conversion event "${conversion}" is not declared under events`, { ...at(['report', 'conversion_event']), help: hint ? `did you mean "${hint}"?` : 'declare it under events in herald.yaml, or name a declared event' }));
   }
 
   // The revenue `herald report` values conversions by: a number property of the conversion event.
   const revenue = delivery.report?.revenue;
-  const event = ctx.dataModel.events[conversion ?? 'purchase'];
+  const event = own(ctx.dataModel.events, conversion ?? 'purchase');
   if (revenue !== undefined && event !== undefined && event[revenue]?.type !== 'number') {
     const numbers = Object.entries(event).filter(([, p]) => p.type === 'number').map(([name]) => name);
     const hint = suggest(revenue, numbers);

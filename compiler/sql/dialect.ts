@@ -15,7 +15,7 @@ import {
   sql,
   type RawBuilder,
 } from 'kysely';
-import type { SqlDialect } from '../contract/compiled-sql.ts';
+import type { RuleValueType, SqlDialect } from '../contract/compiled-sql.ts';
 
 type Sql = RawBuilder<unknown>;
 
@@ -51,6 +51,11 @@ export interface DialectOps {
   contains(value: Sql, pattern: Sql): Sql;
   lower(value: Sql): Sql;
   upper(value: Sql): Sql;
+  /**
+   * `value in (…)` over a JSON array bound as one parameter (large literal lists): the items are
+   * non-null literals of `type`, so as with a written list a NULL value gives NULL, never true.
+   */
+  inJsonList(value: Sql, json: string, type: RuleValueType): Sql;
 }
 
 function compileOnly(kind: SqlDialect): Kysely<any> {
@@ -94,6 +99,8 @@ const sqlite: DialectOps = {
   contains: (v, p) => sql`instr(${v}, ${p}) > 0`,
   lower: (v) => sql`herald_lower(${v})`,
   upper: (v) => sql`herald_upper(${v})`,
+  // json_each yields JSON true/false as 1/0, numbers as numbers and strings as text: SQLite's own forms.
+  inJsonList: (v, json) => sql`${v} in (select value from json_each(${json}))`,
 };
 
 /**
@@ -118,6 +125,17 @@ const postgres: DialectOps = {
   contains: (v, p) => sql`strpos(${v}, ${p}) > 0`,
   lower: (v) => sql`herald_lower(${v})`,
   upper: (v) => sql`herald_upper(${v})`,
+  inJsonList: (v, json, type) =>
+    sql`${v} in (select cast(item as ${sql.raw(POSTGRES_ITEM_TYPES[type] ?? 'text')}) from jsonb_array_elements_text(cast(${json} as jsonb)) as items(item))`,
+};
+
+/** The PostgreSQL type each rule type's bound literals carry (as in `number`, `millis`, `string`, `boolean`). */
+const POSTGRES_ITEM_TYPES: Partial<Record<RuleValueType, string>> = {
+  number: 'double precision',
+  timestamp: 'bigint',
+  duration: 'bigint',
+  string: 'text',
+  boolean: 'boolean',
 };
 
 export const DIALECTS: Readonly<Record<SqlDialect, DialectOps>> = { sqlite, postgres };

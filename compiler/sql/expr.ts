@@ -14,6 +14,7 @@ import { compileAggregate } from './aggregate.ts';
 import { compileCall } from './functions.ts';
 import { boundInstant, daysSinceBound } from './days-since-bound.ts';
 import { timestampLiteralMs } from '../contract/core/instants.ts';
+import { own } from '../contract/core/own.ts';
 
 type Sql = RawBuilder<unknown>;
 
@@ -156,12 +157,12 @@ function readColumn(ctx: SqlContext, alias: string, column: string, type: RuleVa
 }
 
 function customerFieldType(ctx: SqlContext, field: string): string | undefined {
-  return ctx.options.schema.dataModel.customers.fields[field]?.type;
+  return own(ctx.options.schema.dataModel.customers.fields, field)?.type;
 }
 
 function eventFieldType(ctx: SqlContext, property: string): string | undefined {
   if (ctx.scope.kind !== 'event') return undefined;
-  return ctx.options.schema.dataModel.events[ctx.scope.event]?.[property]?.type;
+  return own(own(ctx.options.schema.dataModel.events, ctx.scope.event), property)?.type;
 }
 
 const COMPARISONS = new Set(['=', '!=', '<', '<=', '>', '>=']);
@@ -229,9 +230,49 @@ export function comparison(op: string, left: Compiled, right: Compiled, ctx: Sql
 function compileIn(expr: Extract<Expr, { kind: 'in' }>, ctx: SqlContext, filter: boolean): Compiled {
   if (expr.list.kind !== 'list') throw new Error('`in` takes a list literal');
   // Null items can never match, so they are dropped at compile time.
-  const items = expr.list.items.filter((i) => i.kind !== 'null').map((i) => compileValue(i, ctx));
+  const written = expr.list.items.filter((i) => i.kind !== 'null');
   const v = compileValue(expr.value, ctx);
-  const test = sql`${v} in (${sql.join(items)})`;
-  const member = items.length === 0 ? ctx.dialect.constant(false) : filter && !expr.negated ? test : ctx.dialect.orFalse(test);
+  const literals = written.length > BOUND_LIST_LIMIT ? literalList(written) : undefined;
+  const test = literals
+    ? ctx.dialect.inJsonList(v, JSON.stringify(literals.values), literals.type)
+    : sql`${v} in (${sql.join(written.map((i) => compileValue(i, ctx)))})`;
+  const member = written.length === 0 ? ctx.dialect.constant(false) : filter && !expr.negated ? test : ctx.dialect.orFalse(test);
   return predicate(expr.negated ? sql`not ${member}` : member);
+}
+
+/**
+ * Past this many items a literal `in` list is bound as one JSON array parameter instead of one
+ * parameter per item: SQLite refuses more than 32,766 variables per statement, PostgreSQL 65,535.
+ */
+const BOUND_LIST_LIMIT = 100;
+
+/** The items as plain values of one type, when every item is a literal of that type (else undefined). */
+function literalList(items: readonly Expr[]): { values: Array<string | number | boolean>; type: RuleValueType } | undefined {
+  const values: Array<string | number | boolean> = [];
+  let type: RuleValueType | undefined;
+  for (const item of items) {
+    let itemType: RuleValueType;
+    switch (item.kind) {
+      case 'number':
+        values.push(item.value), (itemType = 'number');
+        break;
+      case 'string':
+        values.push(item.value), (itemType = 'string');
+        break;
+      case 'boolean':
+        values.push(item.value), (itemType = 'boolean');
+        break;
+      case 'timestamp':
+        values.push(timestampLiteralMs(item.value)), (itemType = 'timestamp');
+        break;
+      case 'duration':
+        values.push(durationMs(item.amount, item.unit)), (itemType = 'duration');
+        break;
+      default:
+        return undefined;
+    }
+    if (type !== undefined && type !== itemType) return undefined;
+    type = itemType;
+  }
+  return type === undefined ? undefined : { values, type };
 }

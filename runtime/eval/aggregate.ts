@@ -9,6 +9,7 @@ import { durationMs, eventPropertyType } from '../../compiler/contract/core/rule
 import { eventsOfType, type EvalContext, type EventRecord, type PredicateFn, type ValueFn } from './context.ts';
 import { compilePredicate, type EvalEnv } from './compile.ts';
 import { compareStrings, compareValues, reader, type Value } from './values.ts';
+import { own } from '../../compiler/contract/core/own.ts';
 
 export interface CompiledAggregate {
   value: ValueFn;
@@ -34,7 +35,7 @@ export function compileAggregate(expr: AggregateExpr, env: EvalEnv): CompiledAgg
     const t = eventPropertyType(env.schema, type, name);
     if (!t) throw new Error(`\`${name}\` is not a property of event \`${type}\``);
     const read = reader(t);
-    return (e: EventRecord) => read(e[name]);
+    return (e: EventRecord) => read(own(e, name));
   };
 
   // Each aggregate is its own loop (no per-evaluation closures or allocations: this is the hot path).

@@ -11,6 +11,7 @@ import { compareValues, reader, toNumber, type Value } from './values.ts';
 import { compileAggregate } from './aggregate.ts';
 import { compileCall } from './functions.ts';
 import { timestampLiteralMs } from '../../compiler/contract/core/instants.ts';
+import { own } from '../../compiler/contract/core/own.ts';
 
 export interface EvalEnv {
   schema: RuleSchema;
@@ -130,12 +131,12 @@ function compilePath(segments: string[], env: EvalEnv): ValueFn {
     case 'customer': {
       const read = reader(resolved.type);
       const field = resolved.field;
-      return (c) => read(c.customer[field]);
+      return (c) => read(own(c.customer, field));
     }
     case 'trait': {
       const read = reader(resolved.type);
       const { trait, output } = resolved;
-      return (c) => read(c.traits?.[trait]?.[output]);
+      return (c) => read(own(own(c.traits, trait), output));
     }
     case 'event': {
       const read = reader(resolved.type);
@@ -146,7 +147,7 @@ function compilePath(segments: string[], env: EvalEnv): ValueFn {
       // Raw source rows: an empty cell is missing.
       const column = resolved.column;
       return (c) => {
-        const raw = c.customer[column];
+        const raw = own(c.customer, column);
         return raw === undefined || raw === null || raw === '' ? null : (raw as Value);
       };
     }

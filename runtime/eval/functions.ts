@@ -6,6 +6,7 @@ import { MS_PER_DAY } from '../../compiler/contract/core/rule-paths.ts';
 import type { PredicateFn, ValueFn } from './context.ts';
 import { compilePredicate, compileValue, type EvalEnv } from './compile.ts';
 import { toNumber } from './values.ts';
+import { own } from '../../compiler/contract/core/own.ts';
 
 export interface CompiledCall {
   value: ValueFn;
@@ -99,8 +100,8 @@ export function compileCall(expr: CallExpr, env: EvalEnv): CompiledCall {
       const model = a?.kind === 'path' ? a.segments.join('.') : a?.kind === 'string' ? a.value : undefined;
       if (!model) throw new Error(`${expr.name}() takes a model name`);
       return expr.name === 'score'
-        ? { value: (c) => toNumber(c.scores?.[model]) }
-        : { value: (c) => c.tiers?.[model] ?? null };
+        ? { value: (c) => toNumber(own(c.scores, model)) }
+        : { value: (c) => own(c.tiers, model) ?? null };
     }
     default:
       throw new Error(`unknown function \`${expr.name}\``);

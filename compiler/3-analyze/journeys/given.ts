@@ -8,6 +8,7 @@ import type { Definition } from '../../1-load/definition.ts';
 import type { CompiledTest } from '../../contract/journey.ts';
 import { checkEventType, didYouMean, reportAt } from './report.ts';
 import { parseTime } from './times.ts';
+import { own } from '../../contract/core/own.ts';
 
 type Scalar = string | number | boolean | null;
 
@@ -34,7 +35,7 @@ export function analyzeGiven(ctx: AnalyzeContext, def: Definition, given: RawGiv
     const row: Record<string, Scalar> = { id };
     for (const [name, value] of Object.entries(raw)) {
       if (name === 'id') continue;
-      const field = fields[name];
+      const field = own(fields, name);
       if (!field) {
         fail(`unknown customer field "${name}"`, [...at, name], { key: true, help: didYouMean(name, Object.keys(fields)) ?? 'declare it under `customers.fields` in herald.yaml' });
         continue;

@@ -11,6 +11,7 @@ import { checkJourneyRule, literalRule } from './rules.ts';
 import { checkEventType, didYouMean, reportAt } from './report.ts';
 import { checkSplitWeights, checkVariantTargets } from './split.ts';
 import { parseDuration, parseTimeOfDay } from '../../contract/core/durations.ts';
+import { own } from '../../contract/core/own.ts';
 
 /** A step as written (the schema has checked the shapes). */
 export interface RawStep {
@@ -188,7 +189,7 @@ function updates(ctx: AnalyzeContext, def: Definition, step: string, values: Rec
   let ok = true;
   for (const [field, value] of Object.entries(values)) {
     const path: DocPath = ['spec', 'steps', step, 'update', field];
-    const declared = fields[field];
+    const declared = own(fields, field);
     if (field === 'id' || !declared) {
       ok = false;
       reportAt(ctx, def, 'HL368', field === 'id' ? 'a customer\'s `id` cannot be updated' : `unknown customer field "${field}"`, path, {

@@ -9,6 +9,7 @@ import { checkJourneyRule } from '../journeys/rules.ts';
 import { analyzeStep, type AnalyzedStep, type RawStep } from '../journeys/steps.ts';
 import { checkTemplateNeeds, checkTimezoneField, customerTimezoneField } from '../journeys/template-needs.ts';
 import { firstSendFrom } from '../journeys/walk.ts';
+import { own } from '../../contract/core/own.ts';
 
 interface JourneySpec {
   entry: RawEntry;
@@ -125,5 +126,5 @@ export function workspaceTimezone(ctx: AnalyzeContext): string {
 }
 
 function entryHasItems(ctx: AnalyzeContext, entry: CompiledJourney['entry']): boolean {
-  return entry.kind === 'event' && ctx.dataModel.events[entry.event]?.item_id !== undefined;
+  return entry.kind === 'event' && own(ctx.dataModel.events, entry.event)?.item_id !== undefined;
 }

@@ -9,6 +9,7 @@ import type { Definition } from '../../1-load/definition.ts';
 import { checkRule, expectRuleType } from '../rules/check.ts';
 import { ruleEnvironment } from '../rules/environment.ts';
 import { BOOLEAN, NUMBER } from '../rules/types.ts';
+import { own } from '../../contract/core/own.ts';
 
 /** What the Model emitter needs: the type-checked rules' ASTs by feature name, and the label's. */
 export interface ModelFacts {
@@ -182,7 +183,7 @@ function checkRecommendations(spec: RawModelSpec, type: ModelType, ctx: AnalyzeC
   const itemProperty = spec.item_property ?? 'item_id';
   const events = Object.keys(model.events);
   for (const event of Object.keys(spec.interactions ?? { purchase: 1 })) {
-    const props = model.events[event];
+    const props = own(model.events, event);
     if (!props) {
       const hint = suggest(event, events);
       report('HL377', `"${event}" is not an event of the data model`, ['interactions', event], hint ? `did you mean "${hint}"?` : `known events: ${events.join(', ') || 'none'}`, true);

@@ -11,6 +11,7 @@ import { ruleSiteAt } from '../rules/sites.ts';
 import { traitOutputs } from '../rules/trait-outputs.ts';
 import type { CheckedRule, LifecycleTraitFacts, RfmTraitFacts, TraitFacts } from '../rules/facts.ts';
 import { fieldRuleType, type RuleType } from '../rules/types.ts';
+import { own } from '../../contract/core/own.ts';
 
 interface TraitSpec {
   type?: string;
@@ -56,12 +57,12 @@ const DEFAULT_WINDOW: DurationLiteral = { kind: 'duration', amount: 365, unit: '
 
 function rfm(def: Definition, ctx: AnalyzeContext, config: NonNullable<TraitSpec['rfm']>, outputs: RfmTraitFacts['outputs']): RfmTraitFacts {
   const events = ctx.dataModel.events;
-  const properties = events[config.event];
+  const properties = own(events, config.event);
   if (properties === undefined) {
     const close = suggestName(config.event, Object.keys(events));
     report(ctx, def, 'HL342', `unknown event type \`${config.event}\``, ['spec', 'rfm', 'event'], close);
   } else {
-    const amount = properties[config.amount];
+    const amount = own(properties, config.amount);
     const amountType: RuleType | undefined = amount ? fieldRuleType(amount.type) : undefined;
     if (amountType === undefined) {
       report(ctx, def, 'HL342', `\`${config.event}\` events have no property \`${config.amount}\``, ['spec', 'rfm', 'amount'], suggestName(config.amount, Object.keys(properties)));

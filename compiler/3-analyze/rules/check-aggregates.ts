@@ -5,6 +5,7 @@ import { expectBoolean } from './check-operators.ts';
 import { eventProperties } from './check-paths.ts';
 import { scopeWords } from './check-calls.ts';
 import { BOOLEAN, NUMBER, UNKNOWN, describeType, fieldRuleType, type RuleType } from './types.ts';
+import { own } from '../../contract/core/own.ts';
 
 /**
  * `count(ev ...)`, `exists(ev ...)`: number / boolean, no property.
@@ -34,7 +35,7 @@ export function checkAggregate(state: CheckState, expr: AggregateExpr): RuleType
     }
   }
   const read = (name: string, span: AggregateExpr['eventSpan']): RuleType => {
-    const field = properties[name];
+    const field = own(properties, name);
     if (field !== undefined) return fieldRuleType(field.type);
     state.error('HL324', `\`${expr.event}\` events have no property \`${name}\``, span, didYouMean(suggest(name, Object.keys(properties))));
     return UNKNOWN;

@@ -4,6 +4,7 @@ import { suggest } from '../../diagnostics/suggest.ts';
 import { printRule } from '../../dsl/print.ts';
 import { didYouMean, type CheckState } from './state.ts';
 import { fieldRuleType, UNKNOWN, type RuleType } from './types.ts';
+import { own } from '../../contract/core/own.ts';
 
 /** Resolves a path to a customer field, a trait (output), an event property or a source column. */
 export function checkPath(state: CheckState, expr: PathExpr): RuleType {
@@ -13,7 +14,7 @@ export function checkPath(state: CheckState, expr: PathExpr): RuleType {
 }
 
 export function eventProperties(state: CheckState, event: string): Record<string, FieldDef> | undefined {
-  const declared = state.env.dataModel.events[event];
+  const declared = own(state.env.dataModel.events, event);
   return declared === undefined ? undefined : { ...BUILTIN_EVENT_FIELDS, ...declared };
 }
 
@@ -23,7 +24,7 @@ function eventProperty(state: CheckState, expr: PathExpr): RuleType {
   const properties = eventProperties(state, event);
   if (properties === undefined) return UNKNOWN;
   const [name] = expr.segments;
-  const field = properties[name!];
+  const field = own(properties, name!);
   if (field === undefined || expr.segments.length > 1) {
     if (field !== undefined) {
       state.error('HL324', `event property \`${name}\` has no \`.${expr.segments[1]}\``, expr.span);
@@ -57,7 +58,7 @@ function customerName(state: CheckState, expr: PathExpr): RuleType {
   const { dataModel, traits } = state.env;
   const fields = { ...BUILTIN_CUSTOMER_FIELDS, ...dataModel.customers.fields };
   const [first, second] = expr.segments as [string, string | undefined];
-  const field = fields[first];
+  const field = own(fields, first);
   if (field !== undefined) {
     if (second !== undefined) {
       state.error('HL322', `customer field \`${first}\` has no \`.${second}\``, expr.span);
@@ -90,10 +91,10 @@ function customerName(state: CheckState, expr: PathExpr): RuleType {
   for (const [name, outs] of traits) for (const o of outs) candidates.push(o.output === '' ? name : `${name}.${o.output}`);
   const written = expr.segments.join('.');
   let help = didYouMean(suggest(written, candidates));
-  if (help === undefined && first === 'customer' && second !== undefined && fields[second] !== undefined) {
+  if (help === undefined && first === 'customer' && second !== undefined && own(fields, second) !== undefined) {
     help = `rules name customer fields directly: write \`${expr.segments.slice(1).join('.')}\``;
   }
-  if (help === undefined && state.env.dataModel.events[first] !== undefined) {
+  if (help === undefined && own(state.env.dataModel.events, first) !== undefined) {
     help = `\`${first}\` is an event type: use an aggregate such as count(${first}) or last(${first}).at`;
   }
   const what = expr.segments.length > 1 ? 'trait' : 'customer field or trait';

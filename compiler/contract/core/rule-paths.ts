@@ -5,6 +5,7 @@
  */
 import type { DataModel, FieldType } from '../data-model.ts';
 import type { RuleValueType, TraitOutput } from '../compiled-sql.ts';
+import { own } from './own.ts';
 
 /** The names rules may read: the data model and the traits' output columns. */
 export interface RuleSchema {
@@ -42,8 +43,8 @@ const EVENT_BUILTINS: Record<string, RuleValueType> = { id: 'string', type: 'str
 
 /** The type of property `name` of event type `event` (built-ins included), or undefined. */
 export function eventPropertyType(schema: RuleSchema, event: string, name: string): RuleValueType | undefined {
-  if (name in EVENT_BUILTINS) return EVENT_BUILTINS[name];
-  const def = schema.dataModel.events[event]?.[name];
+  if (Object.hasOwn(EVENT_BUILTINS, name)) return EVENT_BUILTINS[name];
+  const def = own(own(schema.dataModel.events, event), name);
   return def ? fieldValueType(def.type) : undefined;
 }
 
@@ -57,9 +58,9 @@ export function resolvePath(segments: readonly string[], scope: PathScope, schem
   }
   const [head, second] = segments;
   if (segments.length === 1 && head === 'id') return { kind: 'customer', field: 'id', type: 'string' };
-  const field = segments.length === 1 ? schema.dataModel.customers.fields[head!] : undefined;
+  const field = segments.length === 1 ? own(schema.dataModel.customers.fields, head!) : undefined;
   if (field) return { kind: 'customer', field: head!, type: fieldValueType(field.type) };
-  const outputs = schema.traits[head!];
+  const outputs = own(schema.traits, head!);
   if (outputs && segments.length <= 2) {
     const wanted = second ?? (outputs.length === 1 ? outputs[0]!.name : 'value');
     const output = outputs.find((o) => o.name === wanted);

@@ -1,0 +1,13 @@
+/**
+ * Name lookups keyed by names a user wrote (fields, traits, event types, segments). A plain `obj[name]`
+ * finds `toString`, `constructor` or `__proto__` on Object.prototype, which would make those names
+ * look declared; these read and write own properties only, so such names are ordinary names.
+ */
+export function own<T>(record: Readonly<Record<string, T>> | undefined, name: string): T | undefined {
+  return record !== undefined && Object.hasOwn(record, name) ? record[name] : undefined;
+}
+
+/** An empty record without a prototype, safe to fill with user-chosen keys (`__proto__` included). */
+export function nameTable<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
+}
