@@ -10,6 +10,7 @@ import {
   RECOMMENDATION_EXTRA_FIELDS,
 } from '../../contract/template.ts';
 import { builtinFilterNames, childrenOf, isNode, type NjNode } from './nunjucks-ast.ts';
+import { MAX_RANGE_ITERATIONS, rangeLength } from './range-bound.ts';
 
 /**
  * Checks what a template reads against what the render context will hold, by walking nunjucks'
@@ -26,7 +27,7 @@ export interface TemplateNames {
 }
 
 export interface VariableProblem {
-  code: 'HL350' | 'HL352' | 'HL354' | 'HL358' | 'HL359';
+  code: 'HL350' | 'HL352' | 'HL354' | 'HL358' | 'HL359' | 'HL425';
   message: string;
   /** 0-based line and column in the parsed text. */
   line: number;
@@ -148,7 +149,13 @@ export function checkVariables(ast: NjNode, names: TemplateNames): VariableRepor
       case 'LookupVal': {
         const parts = chainOf(node);
         if (parts) return checkPath(parts, scopes);
-        // A dynamic member (`x[key]`): check both sides on their own.
+        // A member of something that is not a context path (`"".constructor`, `cycler().next`,
+        // `x[key]`): a blocked name is refused whatever it is read from; then both sides are checked.
+        const val = node.val as NjNode;
+        if (val.typename === 'Literal' && typeof val.value === 'string' && BLOCKED_NAMES.has(val.value)) {
+          problem('HL358', val, `"${val.value}" cannot be used in a template`, val.value.length, 'templates only read the render context');
+          return;
+        }
         visit(node.target as NjNode, scopes);
         visit(node.val as NjNode, scopes);
         return;
@@ -223,6 +230,13 @@ export function checkVariables(ast: NjNode, names: TemplateNames): VariableRepor
         return;
       }
       case 'FunCall': {
+        const callee = node.name as NjNode;
+        if (callee.typename === 'Symbol' && callee.value === 'range' && lookupLocal(scopes, 'range') === undefined) {
+          const count = rangeLength(childrenOf(node.args as NjNode));
+          if (count !== undefined && count > MAX_RANGE_ITERATIONS) {
+            problem('HL425', callee, `range() yields ${count} values; a template loop may run at most ${MAX_RANGE_ITERATIONS} times`, 'range'.length, 'loop over the list itself, or a bounded range');
+          }
+        }
         visit(node.name as NjNode, scopes);
         for (const arg of childrenOf(node.args as NjNode)) {
           if (arg.typename === 'KeywordArgs') for (const pair of childrenOf(arg)) visit(pair.value as NjNode, scopes);
