@@ -5,6 +5,9 @@ import { Writable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.ts';
 import { stopMjmlWorker } from '../../compiler/3-analyze/templates/index.ts';
+import { loadTemplate, renderEmail, type RenderInput } from '../../runtime/render/index.ts';
+import { MAX_RENDERED_EMAIL_CHARS } from '../../runtime/render/output-cap.ts';
+import { compileTemplateFile, mjmlDoc, templateYaml, workspace } from '../templates/helpers.ts';
 
 const QUICKSTART = join(import.meta.dirname, '../../examples/quickstart');
 const base = mkdtempSync(join(tmpdir(), 'herald-sandbox-'));
@@ -52,5 +55,26 @@ describe('template sandbox escapes and unbounded loops fail validate, located', 
     const run = await herald(['validate', quickstartWith('{% for i in range(1, 10) %}{{ i }}{% endfor %} {{ "abc".length }}')]);
     expect(run.out).not.toMatch(/HL358|HL425/);
     expect(run.code).toBe(0);
+  }, 30_000);
+});
+
+describe('render caps the size of each email', () => {
+  const body = '<mj-section><mj-column><mj-text>{% for r in recommendations %}<p>Item {{ r.id }}: a line of product copy to pad it out.</p>{% endfor %}<a href="{{ unsubscribe_url }}">Unsubscribe</a></mj-text></mj-column></mj-section>';
+  const root = workspace({ 't.yaml': templateYaml('t', { subject: 'Your picks', mjml: mjmlDoc(body) }) });
+  const out = compileTemplateFile(root, 't.yaml');
+  const base: Omit<RenderInput, 'customer' | 'recommendations'> = { unsubscribe_url: 'https://u.example/unsub/t1', preferences_url: 'https://u.example/prefs/t1', message_id: 'm1@u.example' };
+  const items = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `p${i}`, score: 1 }));
+
+  it('a loop over a huge list from the data fails that recipient with the size reason', () => {
+    if (!out.compiled) throw new Error(JSON.stringify(out.diagnostics));
+    const template = loadTemplate(out.compiled);
+    // About 60 characters per item: a million items would be 60 MB of HTML (and as much text).
+    const huge = renderEmail(template, { ...base, customer: { id: 'c1' }, recommendations: items(1_000_000) });
+    expect(huge.ok).toBe(false);
+    if (!huge.ok) expect(huge.reason).toMatch(/email is larger than 2 MB: a loop renders far more than one email can hold.*\((html|text)/);
+    // The same template with an ordinary list still renders.
+    const small = renderEmail(template, { ...base, customer: { id: 'c2' }, recommendations: items(20) });
+    expect(small.ok).toBe(true);
+    if (small.ok) expect(small.email.html.length).toBeLessThan(MAX_RENDERED_EMAIL_CHARS);
   }, 30_000);
 });
