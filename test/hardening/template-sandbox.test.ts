@@ -58,6 +58,32 @@ describe('template sandbox escapes and unbounded loops fail validate, located', 
   }, 30_000);
 });
 
+describe('the diagnostics point at the offending name', () => {
+  const located = (text: string, code: string) => {
+    const mjml = mjmlDoc(`<mj-section><mj-column><mj-text>${text}</mj-text></mj-column></mj-section>`);
+    const root = workspace({ 't.mjml': mjml, 't.yaml': templateYaml('t', { subject: 'Hi', mjml: 't.mjml' }) });
+    const ds = compileTemplateFile(root, 't.yaml').diagnostics.filter((d) => d.code === code);
+    return { ds, lines: mjml.split('\n') };
+  };
+
+  it('HL358 at each blocked member, whatever it is read from', () => {
+    const { ds, lines } = located('{{ "".constructor.constructor("return process")() }} {{ cycler().next.__proto__ }}', 'HL358');
+    expect(ds.map((d) => d.message)).toEqual(['"constructor" cannot be used in a template', '"__proto__" cannot be used in a template']);
+    const line = lines.findIndex((l) => l.includes('cycler()'));
+    expect(ds.map((d) => [d.file, d.range?.start.line, d.range?.start.column])).toEqual([
+      ['t.mjml', line + 1, lines[line]!.lastIndexOf('constructor') + 1],
+      ['t.mjml', line + 1, lines[line]!.indexOf('__proto__') + 1],
+    ]);
+  });
+
+  it('HL425 at a range() over 10,000 values, and not at one of 10,000', () => {
+    const { ds, lines } = located('{% for i in range(0, 10000000) %}x{% endfor %}{% for i in range(10000) %}y{% endfor %}', 'HL425');
+    expect(ds.map((d) => d.message)).toEqual(['range() yields 10000000 values; a template loop may run at most 10000 times']);
+    const line = lines.findIndex((l) => l.includes('range('));
+    expect([ds[0]!.file, ds[0]!.range?.start.line, ds[0]!.range?.start.column]).toEqual(['t.mjml', line + 1, lines[line]!.indexOf('range') + 1]);
+  });
+});
+
 describe('render caps the size of each email', () => {
   const body = '<mj-section><mj-column><mj-text>{% for r in recommendations %}<p>Item {{ r.id }}: a line of product copy to pad it out.</p>{% endfor %}<a href="{{ unsubscribe_url }}">Unsubscribe</a></mj-text></mj-column></mj-section>';
   const root = workspace({ 't.yaml': templateYaml('t', { subject: 'Your picks', mjml: mjmlDoc(body) }) });
