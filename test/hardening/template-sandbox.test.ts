@@ -82,6 +82,11 @@ describe('the diagnostics point at the offending name', () => {
     const line = lines.findIndex((l) => l.includes('range('));
     expect([ds[0]!.file, ds[0]!.range?.start.line, ds[0]!.range?.start.column]).toEqual(['t.mjml', line + 1, lines[line]!.indexOf('range') + 1]);
   });
+
+  it('HL425 at a range() whose enclosing range() loops multiply past 10,000 iterations', () => {
+    const { ds } = located('{% for i in range(100) %}{% for j in range(50) %}{% for k in range(1, 4) %}.{% endfor %}{% endfor %}{% endfor %}', 'HL425');
+    expect(ds.map((d) => d.message)).toEqual(['range() yields 3 inside loops over 5000 values, 15000 iterations in all; a template loop may run at most 10000 times']);
+  });
 });
 
 describe('render caps the size of each email', () => {

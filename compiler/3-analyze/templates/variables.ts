@@ -143,6 +143,8 @@ export function checkVariables(ast: NjNode, names: TemplateNames): VariableRepor
     return path === 'recommendations' || path === 'journey.entry.items' ? 'item' : 'any';
   };
 
+  /** How many times the code being visited runs, from the enclosing `range()` loops with constant bounds. */
+  let enclosingRanges = 1;
   const visit = (node: NjNode, scopes: Array<Map<string, LocalKind>>): void => {
     switch (node.typename) {
       case 'Symbol':
@@ -203,7 +205,14 @@ export function checkVariables(ast: NjNode, names: TemplateNames): VariableRepor
         const target = node.name as NjNode;
         if (target.typename === 'Symbol') inner.set(String(target.value), kindOfIterable(node.arr as NjNode));
         else for (const s of childrenOf(target)) if (s.typename === 'Symbol') inner.set(String(s.value), 'any');
+        // Nested range() loops multiply: range(1000) inside range(1000) is a million iterations.
+        const outer = enclosingRanges;
+        const arr = node.arr as NjNode;
+        const count = arr.typename === 'FunCall' && (arr.name as NjNode).typename === 'Symbol' && (arr.name as NjNode).value === 'range' ? rangeLength(childrenOf(arr.args as NjNode)) : undefined;
+        // A loop already reported stays out of the product, so its body is not reported again.
+        if (count !== undefined && outer * count <= MAX_RANGE_ITERATIONS) enclosingRanges = outer * Math.max(count, 1);
         visit(node.body as NjNode, [...scopes, inner]);
+        enclosingRanges = outer;
         if (isNode(node.else_)) visit(node.else_, scopes);
         return;
       }
@@ -233,8 +242,9 @@ export function checkVariables(ast: NjNode, names: TemplateNames): VariableRepor
         const callee = node.name as NjNode;
         if (callee.typename === 'Symbol' && callee.value === 'range' && lookupLocal(scopes, 'range') === undefined) {
           const count = rangeLength(childrenOf(node.args as NjNode));
-          if (count !== undefined && count > MAX_RANGE_ITERATIONS) {
-            problem('HL425', callee, `range() yields ${count} values; a template loop may run at most ${MAX_RANGE_ITERATIONS} times`, 'range'.length, 'loop over the list itself, or a bounded range');
+          if (count !== undefined && count * enclosingRanges > MAX_RANGE_ITERATIONS) {
+            const nested = enclosingRanges > 1 ? ` inside loops over ${enclosingRanges} values, ${count * enclosingRanges} iterations in all` : ' values';
+            problem('HL425', callee, `range() yields ${count}${nested}; a template loop may run at most ${MAX_RANGE_ITERATIONS} times`, 'range'.length, 'loop over the list itself, or a bounded range');
           }
         }
         visit(node.name as NjNode, scopes);

@@ -152,6 +152,6 @@ export const templatesCodes: CodeEntry[] = [
     title: 'loop too long',
     severity: 'error',
     explanation:
-      'A template calls `range()` with bounds written in the template that yield more than 10,000 values (`{% for i in range(0, 10000000) %}`). Every recipient would get an email of megabytes or gigabytes, and rendering would stall the run. Loop over the list itself (`recommendations`, `journey.entry.items`), or use a range of at most 10,000 values. Render time also caps each email\'s HTML, for loops whose length is only known from the data.',
+      'A template calls `range()` with bounds written in the template that yield more than 10,000 values (`{% for i in range(0, 10000000) %}`), or nested `range()` loops that run more than 10,000 times in all. Every recipient would get an email of megabytes or gigabytes, and rendering would stall the run. Loop over the list itself (`recommendations`, `journey.entry.items`), or use a range of at most 10,000 values. Render time also caps each email\'s HTML, for loops whose length is only known from the data.',
   },
 ];
