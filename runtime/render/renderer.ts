@@ -4,6 +4,7 @@ import type { CompiledTemplate } from '../../compiler/contract/template.ts';
 import { buildRenderContext, type RenderContext, type RenderInput } from './context.ts';
 import { environments } from './environment.ts';
 import { MissingValueError } from './missing.ts';
+import { capOutput } from './output-cap.ts';
 import { withSettings, type FormatSettings } from './settings.ts';
 import { compileTemplateRules } from './template-rules.ts';
 import { emailLanguage, withHtmlLanguage } from './translate.ts';
@@ -82,13 +83,15 @@ interface NunjucksCompiler {
 /**
  * Compiles nunjucks source to a Template once. A `for` loop sets seven `loop.*` variables per
  * iteration; when the template never reads `loop`, those assignments are dropped from the
- * generated code (they are a large share of a product loop's cost, and unobservable).
+ * generated code (they are a large share of a product loop's cost, and unobservable). Every
+ * output buffer is capped (output-cap.ts), so a runaway loop fails one recipient, not the run.
  */
 function compileNunjucks(src: string, env: nunjucks.Environment, name: string): nunjucks.Template {
   const e = env as unknown as { asyncFilters: unknown; extensionsList: unknown; opts: unknown };
   const compiler = (nunjucks as unknown as { compiler: NunjucksCompiler }).compiler;
   let code = compiler.compile(src, e.asyncFilters, e.extensionsList, name, e.opts);
   if (!code.includes('contextOrFrameLookup(context, frame, "loop")')) code = code.replace(/^frame\.set\("loop\.[a-z0-9]+", [^;\n]*\);\n/gm, '');
+  code = capOutput(code);
   // The same step nunjucks' Template performs for string sources.
   const props = new Function(code)() as object;
   return new nunjucks.Template({ type: 'code', obj: props } as unknown as string, env, name, true);

@@ -10,6 +10,7 @@ import {
   RECOMMENDATION_EXTRA_FIELDS,
 } from '../../contract/template.ts';
 import { builtinFilterNames, childrenOf, isNode, type NjNode } from './nunjucks-ast.ts';
+import { MAX_RANGE_ITERATIONS, rangeLength } from './range-bound.ts';
 
 /**
  * Checks what a template reads against what the render context will hold, by walking nunjucks'
@@ -26,7 +27,7 @@ export interface TemplateNames {
 }
 
 export interface VariableProblem {
-  code: 'HL350' | 'HL352' | 'HL354' | 'HL358' | 'HL359';
+  code: 'HL350' | 'HL352' | 'HL354' | 'HL358' | 'HL359' | 'HL425';
   message: string;
   /** 0-based line and column in the parsed text. */
   line: number;
@@ -142,13 +143,21 @@ export function checkVariables(ast: NjNode, names: TemplateNames): VariableRepor
     return path === 'recommendations' || path === 'journey.entry.items' ? 'item' : 'any';
   };
 
+  /** How many times the code being visited runs, from the enclosing `range()` loops with constant bounds. */
+  let enclosingRanges = 1;
   const visit = (node: NjNode, scopes: Array<Map<string, LocalKind>>): void => {
     switch (node.typename) {
       case 'Symbol':
       case 'LookupVal': {
         const parts = chainOf(node);
         if (parts) return checkPath(parts, scopes);
-        // A dynamic member (`x[key]`): check both sides on their own.
+        // A member of something that is not a context path (`"".constructor`, `cycler().next`,
+        // `x[key]`): a blocked name is refused whatever it is read from; then both sides are checked.
+        const val = node.val as NjNode;
+        if (val.typename === 'Literal' && typeof val.value === 'string' && BLOCKED_NAMES.has(val.value)) {
+          problem('HL358', val, `"${val.value}" cannot be used in a template`, val.value.length, 'templates only read the render context');
+          return;
+        }
         visit(node.target as NjNode, scopes);
         visit(node.val as NjNode, scopes);
         return;
@@ -196,7 +205,14 @@ export function checkVariables(ast: NjNode, names: TemplateNames): VariableRepor
         const target = node.name as NjNode;
         if (target.typename === 'Symbol') inner.set(String(target.value), kindOfIterable(node.arr as NjNode));
         else for (const s of childrenOf(target)) if (s.typename === 'Symbol') inner.set(String(s.value), 'any');
+        // Nested range() loops multiply: range(1000) inside range(1000) is a million iterations.
+        const outer = enclosingRanges;
+        const arr = node.arr as NjNode;
+        const count = arr.typename === 'FunCall' && (arr.name as NjNode).typename === 'Symbol' && (arr.name as NjNode).value === 'range' ? rangeLength(childrenOf(arr.args as NjNode)) : undefined;
+        // A loop already reported stays out of the product, so its body is not reported again.
+        if (count !== undefined && outer * count <= MAX_RANGE_ITERATIONS) enclosingRanges = outer * Math.max(count, 1);
         visit(node.body as NjNode, [...scopes, inner]);
+        enclosingRanges = outer;
         if (isNode(node.else_)) visit(node.else_, scopes);
         return;
       }
@@ -223,6 +239,14 @@ export function checkVariables(ast: NjNode, names: TemplateNames): VariableRepor
         return;
       }
       case 'FunCall': {
+        const callee = node.name as NjNode;
+        if (callee.typename === 'Symbol' && callee.value === 'range' && lookupLocal(scopes, 'range') === undefined) {
+          const count = rangeLength(childrenOf(node.args as NjNode));
+          if (count !== undefined && count * enclosingRanges > MAX_RANGE_ITERATIONS) {
+            const nested = enclosingRanges > 1 ? ` inside loops over ${enclosingRanges} values, ${count * enclosingRanges} iterations in all` : ' values';
+            problem('HL425', callee, `range() yields ${count}${nested}; a template loop may run at most ${MAX_RANGE_ITERATIONS} times`, 'range'.length, 'loop over the list itself, or a bounded range');
+          }
+        }
         visit(node.name as NjNode, scopes);
         for (const arg of childrenOf(node.args as NjNode)) {
           if (arg.typename === 'KeywordArgs') for (const pair of childrenOf(arg)) visit(pair.value as NjNode, scopes);

@@ -1,6 +1,6 @@
 import type { CodeEntry } from './types.ts';
 
-/** Codes HL344–HL349 and HL35x (template analysis) and HL42x (MJML compilation). */
+/** Codes HL344–HL349 and HL35x (template analysis) and HL42x (MJML compilation, HL425 loop bounds). */
 export const templatesCodes: CodeEntry[] = [
   {
     code: 'HL344',
@@ -146,5 +146,12 @@ export const templatesCodes: CodeEntry[] = [
     title: 'MJML failed',
     severity: 'error',
     explanation: 'MJML could not process the template at all, usually because it is not an `<mjml>` document with an `<mj-body>` (or, with a layout, because the layout is not).',
+  },
+  {
+    code: 'HL425',
+    title: 'loop too long',
+    severity: 'error',
+    explanation:
+      'A template calls `range()` with bounds written in the template that yield more than 10,000 values (`{% for i in range(0, 10000000) %}`), or nested `range()` loops that run more than 10,000 times in all. Every recipient would get an email of megabytes or gigabytes, and rendering would stall the run. Loop over the list itself (`recommendations`, `journey.entry.items`), or use a range of at most 10,000 values. Render time also caps each email\'s HTML, for loops whose length is only known from the data.',
   },
 ];
