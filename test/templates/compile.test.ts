@@ -75,7 +75,7 @@ describe('compiling templates once', () => {
 
   it('puts the preheader in the HTML as hidden text and the subject in <title>', () => {
     const out = compileTemplateFile(SHOWCASE, 'templates/cart_reminder.yaml');
-    expect(out.compiled!.html).toMatch(/<div style="display:none;[^"]*">Your basket is waiting<\/div>/);
+    expect(out.compiled!.html).toMatch(/<div style="display:none;[^"]*mso-hide:all;[^"]*">Your basket is waiting(&#847;&zwnj;&nbsp;)+[^<]*<\/div>/);
     expect(out.compiled!.html).toContain("<title>{{ customer.first_name | default('Hi') }}, you left something behind</title>");
   });
 
