@@ -16,6 +16,9 @@ mkdirSync(join(root, 'dist'), { recursive: true });
 cpSync(join(root, 'schemas'), join(root, 'dist', 'schemas'), { recursive: true });
 const worker = join('compiler', '3-analyze', 'templates', 'mjml-worker.mjs');
 cpSync(join(root, worker), join(root, 'dist', worker));
+// The starter packs `herald init` copies into a new workspace (templates, data, YAML).
+const packs = join('cli', 'init', 'packs');
+cpSync(join(root, packs), join(root, 'dist', packs), { recursive: true });
 
 // chevrotain's ESM build pulls in lodash-es, several hundred small modules whose loading took
 // most of a `herald validate` start. One pre-bundled file instead (the same code, linked once).
