@@ -3,7 +3,8 @@ import { isSendKey } from '../delivery/keys.ts';
 import type { LinkSecret } from './secret.ts';
 
 /**
- * Per-message link tokens: `1<key><mac>`, where `1` is the format version, `<key>` the send's
+ * Per-message link tokens: `k<key><mac>`, where `k` is the format version (a letter: a digit `1`
+ * before 32 hex digits reads as a Bitcoin address to spam filters, SpamAssassin's PDS_BTC_ID), `<key>` the send's
  * idempotency key (32 hex digits: a hash that never shows a customer id or address) and `<mac>`
  * the first 128 bits of HMAC-SHA256 under the link secret over the format, the link's purpose
  * (unsubscribe, preferences, click, open), the key and, for a click, the link's id, in base64url.
@@ -15,12 +16,12 @@ import type { LinkSecret } from './secret.ts';
  */
 export type LinkPurpose = 'unsubscribe' | 'preferences' | 'click' | 'open' | 'form';
 
-export const TOKEN_VERSION = '1';
+export const TOKEN_VERSION = 'k';
 const MAC_BYTES = 16;
 /** 16 bytes of base64url without padding. */
 const MAC_CHARS = 22;
 export const TOKEN_LENGTH = 1 + 32 + MAC_CHARS;
-const TOKEN_PATTERN = /^1[0-9a-f]{32}[A-Za-z0-9_-]{22}$/;
+const TOKEN_PATTERN = /^k[0-9a-f]{32}[A-Za-z0-9_-]{22}$/;
 /** Link ids (and a form token's hour) are short of the link's URL (compiler/templates/tracked-links.ts). */
 export const LINK_ID_PATTERN = /^[0-9a-f]{1,16}$/;
 
