@@ -100,7 +100,7 @@ forEachDialect('outbox', (ctx) => {
       const eml = readFileSync(join(dir, `${r.idempotencyKey}.eml`), 'utf8').replace(/\r\n[ \t]+/g, ' ');
       expect(eml).toContain(`Message-ID: <${r.messageId}>`);
       // The link's token is format 1, the message's key, and its signature (runtime/recipient/tokens.ts).
-      expect(eml).toMatch(new RegExp(`List-Unsubscribe: <https://shop\\.example/email/unsubscribe/1${r.idempotencyKey}[A-Za-z0-9_-]{22}>`));
+      expect(eml).toMatch(new RegExp(`List-Unsubscribe: <https://shop\\.example/email/unsubscribe/k${r.idempotencyKey}[A-Za-z0-9_-]{22}>`));
       expect(eml).toContain('From: Hedgerow Gifts <news@shop.example>');
       expect(eml).toContain(`To: ${r.customerId}@example.test`);
       expect(readFileSync(join(dir, `${r.idempotencyKey}.html`), 'utf8')).toContain(`Hello Name ${r.customerId}`);
