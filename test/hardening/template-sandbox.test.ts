@@ -102,7 +102,7 @@ describe('render caps the size of each email', () => {
     // About 60 characters per item: a million items would be 60 MB of HTML (and as much text).
     const huge = renderEmail(template, { ...base, customer: { id: 'c1' }, recommendations: items(1_000_000) });
     expect(huge.ok).toBe(false);
-    if (!huge.ok) expect(huge.reason).toMatch(/email is larger than 2 MB: a loop renders far more than one email can hold.*\((html|text)/);
+    if (!huge.ok) expect(huge.reason).toMatch(/email is larger than 8 MB: a loop renders far more than one email can hold.*\((html|text)/);
     // The same template with an ordinary list still renders.
     const small = renderEmail(template, { ...base, customer: { id: 'c2' }, recommendations: items(20) });
     expect(small.ok).toBe(true);
