@@ -254,19 +254,24 @@ function literalList(items: readonly Expr[]): { values: Array<string | number | 
     let itemType: RuleValueType;
     switch (item.kind) {
       case 'number':
-        values.push(item.value), (itemType = 'number');
+        values.push(item.value);
+        itemType = 'number';
         break;
       case 'string':
-        values.push(item.value), (itemType = 'string');
+        values.push(item.value);
+        itemType = 'string';
         break;
       case 'boolean':
-        values.push(item.value), (itemType = 'boolean');
+        values.push(item.value);
+        itemType = 'boolean';
         break;
       case 'timestamp':
-        values.push(timestampLiteralMs(item.value)), (itemType = 'timestamp');
+        values.push(timestampLiteralMs(item.value));
+        itemType = 'timestamp';
         break;
       case 'duration':
-        values.push(durationMs(item.amount, item.unit)), (itemType = 'duration');
+        values.push(durationMs(item.amount, item.unit));
+        itemType = 'duration';
         break;
       default:
         return undefined;

@@ -3,7 +3,6 @@ import { compileModelSpec, type RawModelSpec } from '../../compiler/models/compi
 import { InMemoryFeatureSource } from '../../runtime/models/features/in-memory.ts';
 import { buildItemIndex, fitRecommender, RecommenderScorer } from '../../runtime/models/recommend/model.ts';
 import { fitContent, scoreContent } from '../../runtime/models/recommend/content.ts';
-import { hashUniform } from '../../runtime/models/rng.ts';
 import { scoreModel } from '../../runtime/models/score-model.ts';
 import { trainModel } from '../../runtime/models/train-model.ts';
 import { END, generateShop } from './support/generate.ts';
