@@ -81,7 +81,8 @@ async function readEngagement(db: Executor, manifest: Manifest, byKey: Map<strin
     .selectFrom('events')
     .select(['type', 'message_id'])
     // The first instant of each kind per message, grouped in the database: a message opened ten
-    // times is one row here, not ten through the driver.
+    // times is one row here, not ten through the driver; the events_engagement index answers it
+    // without reading the table (runtime/db/migrations/015_engagement_index.ts).
     .select((eb) => eb.fn.min('at').as('at'))
     .where('type', 'in', [...types])
     .where('at', '>=', from);
@@ -89,7 +90,7 @@ async function readEngagement(db: Executor, manifest: Manifest, byKey: Map<strin
   if (manifest.dataModel.events.email_opened?.machine !== undefined || manifest.dataModel.events.email_clicked?.machine !== undefined) {
     query = query.where((eb) => eb.or([eb('machine', 'is', null), eb.not(eb.ref('machine'))]));
   }
-  const rows = await query.groupBy(['message_id', 'type']).execute();
+  const rows = await query.groupBy(['type', 'message_id']).execute();
   for (const e of rows) {
     const key = keyOfMessageId(String(e.message_id ?? ''));
     const t = key ? byKey.get(key) : undefined;

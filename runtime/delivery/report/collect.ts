@@ -177,7 +177,8 @@ async function engagementByKey(db: Executor, manifest: Manifest, rows: readonly 
   if (types.length === 0 || rows.length === 0) return out;
   const keys = new Set(rows.map((r) => r.key));
   const from = earliest(rows);
-  // The first instant per message and kind, grouped in the database (a message opened ten times is one row).
+  // The first instant per message and kind, grouped in the database (a message opened ten times is
+  // one row), from the events_engagement index alone (runtime/db/migrations/015_engagement_index.ts).
   let query = db
     .selectFrom('events')
     .select(['type', 'message_id'])
@@ -188,7 +189,7 @@ async function engagementByKey(db: Executor, manifest: Manifest, rows: readonly 
   if (manifest.dataModel.events.email_opened?.machine !== undefined || manifest.dataModel.events.email_clicked?.machine !== undefined) {
     query = query.where((eb) => eb.or([eb('machine', 'is', null), eb.not(eb.ref('machine'))]));
   }
-  const events = await query.groupBy(['message_id', 'type']).execute();
+  const events = await query.groupBy(['type', 'message_id']).execute();
   for (const e of events) {
     const key = keyOfMessageId(String(e.message_id ?? ''));
     if (!key || !keys.has(key)) continue;
