@@ -166,7 +166,7 @@ describe('item features as of each cut-off, for cold items and customers', () =>
         fc.integer({ min: 0, max: 100 }),
         fc.array(fc.record({ item: fc.constantFrom('a', 'b', 'c', 'd'), day: fc.integer({ min: 1, max: 50 }), value: fc.double({ min: 0.1, max: 1e6, noNaN: true }) }), { maxLength: 20 }),
         (past, cutoffDay, future) => {
-          const obs = (list: typeof past, shift: number) => list.map((o) => ({ itemId: o.item, at: (o.day + shift) * DAY, value: o.value }));
+          const obs = (list: ReadonlyArray<{ item: string; day: number; value: number }>, shift: number) => list.map((o) => ({ itemId: o.item, at: (o.day + shift) * DAY, value: o.value }));
           const before = obs(past, 0).sort((x, y) => x.at - y.at);
           const cutoff = cutoffDay * DAY;
           const known = valuesAsOf(before, cutoff);

@@ -28,9 +28,9 @@ export interface PureSvdOptions {
   seed: number;
 }
 
-export const DEFAULT_PURE_SVD: PureSvdOptions = { rank: 64, iterations: 3, oversample: 16, seed: 11 };
+export const DEFAULT_PURE_SVD: PureSvdOptions = { rank: 64, iterations: 3, oversample: 8, seed: 11 };
 /** The ranks tried on the validation window (the top r factors of the one fit). */
-export const PURE_SVD_RANKS = [8, 16, 32, 64] as const;
+export const PURE_SVD_RANKS = [16, 32, 64] as const;
 
 /** The sparse customer × item matrix in compressed rows, strengths as values. */
 interface SparseRows {

@@ -21,7 +21,7 @@ export interface SliceRun {
 
 /** The slice metrics of a contender whose top-k lists per fold are `lists(fold)`; NaN where a slice is empty. */
 export function sliceMeasures(runs: readonly SliceRun[], lists: (fold: number) => string[][], k: number): (metric: string, fold: number, rows: Int32Array) => number {
-  const cache = new Map<number, { little: Float64Array; precision: Float64Array; newBought: Float64Array; newHit: Float64Array }>();
+  const cache = new Map<number, { little: Float64Array; littlePrecision: Float64Array; newBought: Float64Array; newHit: Float64Array }>();
   const perFold = (fold: number) => {
     let c = cache.get(fold);
     if (c) return c;
@@ -37,9 +37,10 @@ export function sliceMeasures(runs: readonly SliceRun[], lists: (fold: number) =
         if (top.has(id)) newHit[i]!++;
       }
     });
+    const little = Float64Array.from(run.historySize, (n) => (n <= LITTLE_HISTORY ? 1 : 0));
     c = {
-      little: Float64Array.from(run.historySize, (n) => (n <= LITTLE_HISTORY ? 1 : 0)),
-      precision: Float64Array.from(run.truth, (t, i) => precisionAtK(l[i]!, t, k)),
+      little,
+      littlePrecision: Float64Array.from(run.truth, (t, i) => (little[i] ? precisionAtK(l[i]!, t, k) : 0)),
       newBought,
       newHit,
     };
@@ -59,7 +60,7 @@ export function sliceMeasures(runs: readonly SliceRun[], lists: (fold: number) =
       }
       return sd > 0 ? sn / sd : NaN;
     };
-    if (metric === 'precision_at_k_little_history') return ratio(c.precision.map((p, i) => p * c.little[i]!), c.little);
+    if (metric === 'precision_at_k_little_history') return ratio(c.littlePrecision, c.little);
     if (metric === 'new_item_recall') return ratio(c.newHit, c.newBought);
     return NaN;
   };

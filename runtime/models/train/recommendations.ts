@@ -170,7 +170,7 @@ export async function trainRecommendations(spec: ModelJobSpec, source: FeatureSo
   for (const fold of folds) {
     const test = runAt(fold.cutoff);
     const validation = runAt(fold.cutoff - windowMs);
-    const weights = hybridParts.length > 1 ? tuneWeights(validation, hybridParts, r.k) : { weights: r.weights, precision: NaN, tried: 0 };
+    const weights = hybridParts.length > 1 ? tuneWeights(validation, hybridParts, r.k, withoutContent ? 'content' : undefined) : { weights: r.weights, precision: NaN, tried: 0 };
     const rank = tuneRank(validation, r.k);
     const window = `${new Date(fold.cutoff - windowMs).toISOString().slice(0, 10)}–${new Date(fold.cutoff).toISOString().slice(0, 10)}`;
     tuning.push({
@@ -181,7 +181,7 @@ export async function trainRecommendations(spec: ModelJobSpec, source: FeatureSo
     modelLists.push(test.candidates.map((c) => blend(c, weights.weights, r.k)));
     svdLists.push(test.svd.get(rank.rank)!);
     if (withoutContent) {
-      const w = tuneWeights(validation, withoutContent, r.k).weights;
+      const w = weights.without!;
       withoutContentLists.push(test.candidates.map((c) => blend(c, w, r.k)));
     }
   }
@@ -270,9 +270,20 @@ function tuneRank(run: CutoffRun, k: number): { rank: number; precision: number 
   return best;
 }
 
-/** The blend with the best precision@k (then nDCG) on a validation run, over a grid on the simplex. */
-function tuneWeights(run: CutoffRun, parts: Recommender[], k: number): { weights: Partial<Record<Recommender, number>>; precision: number; tried: number } {
-  let best = { weights: {} as Partial<Record<Recommender, number>>, precision: -1, ndcg: -1 };
+/**
+ * The blend with the best precision@k (then nDCG) on a validation run, over a grid on the simplex;
+ * with `leaveOut`, also the best blend that gives that part no weight (the same grid's face).
+ */
+function tuneWeights(
+  run: CutoffRun,
+  parts: Recommender[],
+  k: number,
+  leaveOut?: Recommender,
+): { weights: Partial<Record<Recommender, number>>; precision: number; tried: number; without?: Partial<Record<Recommender, number>> } {
+  type Best = { weights: Partial<Record<Recommender, number>>; precision: number; ndcg: number };
+  const better = (p: number, n: number, b: Best) => p > b.precision + 1e-12 || (Math.abs(p - b.precision) <= 1e-12 && n > b.ndcg);
+  let best: Best = { weights: {}, precision: -1, ndcg: -1 };
+  let bestWithout: Best = { weights: {}, precision: -1, ndcg: -1 };
   const steps = Math.round(1 / WEIGHT_STEP);
   let tried = 0;
   const grid = (i: number, left: number, acc: number[]) => {
@@ -289,13 +300,14 @@ function tuneWeights(run: CutoffRun, parts: Recommender[], k: number): { weights
       });
       p /= Math.max(1, run.candidates.length);
       n /= Math.max(1, run.candidates.length);
-      if (p > best.precision + 1e-12 || (Math.abs(p - best.precision) <= 1e-12 && n > best.ndcg)) best = { weights, precision: p, ndcg: n };
+      if (better(p, n, best)) best = { weights, precision: p, ndcg: n };
+      if (leaveOut && !weights[leaveOut] && better(p, n, bestWithout)) bestWithout = { weights, precision: p, ndcg: n };
       return;
     }
     for (let v = 0; v <= left; v++) grid(i + 1, left - v, [...acc, v]);
   };
   grid(0, steps, []);
-  return { weights: best.weights, precision: best.precision, tried };
+  return { weights: best.weights, precision: best.precision, tried, ...(leaveOut ? { without: bestWithout.weights } : {}) };
 }
 
 function describeWeights(w: Partial<Record<string, number>>): string {
