@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Migration } from './types.ts';
 import { columnType, storageOfField } from '../column-types.ts';
 
@@ -28,6 +29,13 @@ export const engagementIndex: Migration = {
       await trx.schema.alterTable('events').addColumn(column, columnType(dialect, storage)).execute();
       await trx.insertInto('herald_columns').values({ table_name: 'events', column_name: column, field_type: fieldType, storage }).execute();
     }
-    await trx.schema.createIndex('events_engagement').ifNotExists().on('events').columns(['type', 'message_id', 'at', 'machine']).execute();
+    // Partial: purchases, page views and other events without a message cost it nothing on ingest.
+    await trx.schema
+      .createIndex('events_engagement')
+      .ifNotExists()
+      .on('events')
+      .columns(['type', 'message_id', 'at', 'machine'])
+      .where(sql.ref('message_id'), 'is not', null)
+      .execute();
   },
 };

@@ -95,6 +95,7 @@ async function firstEngagement(db: Executor, manifest: Manifest, keys: ReadonlyS
     .select(['type', 'message_id'])
     .select((eb) => eb.fn.min('at').as('at'))
     .where('type', 'in', [...types])
+    .where('message_id', 'is not', null) // what the partial index holds (a row without one names no message)
     .where('at', '>=', from);
   // Opens and clicks a machine made (a privacy proxy, a link scanner) are not a reader's.
   if (manifest.dataModel.events.email_opened?.machine !== undefined || manifest.dataModel.events.email_clicked?.machine !== undefined) {
