@@ -75,7 +75,11 @@ export class SchedulerMetrics {
     if (late > 0) this.late.inc(undefined, late);
     if (d.sent > 0 && touches.length > 0) await this.observeLatency(touches, started, ended);
     const moved =
-      d.sent + d.delayed + d.retrying + d.failed + Object.values(d.suppressed).reduce((a, n) => a + (n ?? 0), 0) +
+      d.sent +
+      d.delayed +
+      d.retrying +
+      d.failed +
+      Object.values(d.suppressed).reduce((a, n) => a + (n ?? 0), 0) +
       Object.values(summary.entered).reduce((a, n) => a + n, 0);
     if (moved === 0 && ended - this.outboxCountedAt < OUTBOX_COUNT_MS) return;
     this.outboxCountedAt = ended;
