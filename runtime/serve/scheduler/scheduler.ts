@@ -102,11 +102,11 @@ export class Scheduler {
       if (this.woken) {
         // Woken during the pass: run again shortly, gathering what arrives meanwhile into one pass
         // (a pass per request would hold the database for intake's commits under load). While
-        // intake is busy (several commits during one pass) the gap is as long as the pass took,
-        // so passes never take more than half of the database's time from intake; an event that
-        // comes alone is taken after the short gap.
+        // intake is busy (several commits during one pass) the gap is twice as long as the pass
+        // took, so passes never take more than a third of the database's time from intake; an
+        // event that comes alone is taken after the short gap.
         const busy = this.wakes >= BUSY_WAKES;
-        const gap = busy ? Math.max(WOKEN_GAP_MS, Math.min(performance.now() - started, MAX_WOKEN_GAP_MS)) : WOKEN_GAP_MS;
+        const gap = busy ? Math.max(WOKEN_GAP_MS, Math.min(2 * (performance.now() - started), MAX_WOKEN_GAP_MS)) : WOKEN_GAP_MS;
         await new Promise((resolve) => setTimeout(resolve, gap));
         continue;
       }
