@@ -11,6 +11,12 @@ import type { SentMessage } from '../../runtime/recipient/messages.ts';
 import { LinkSigner } from '../../runtime/recipient/tokens.ts';
 import { materialize } from '../../runtime/segments/materialize.ts';
 import { explainCustomer } from '../../runtime/segments/explain.ts';
+import { parseRule } from '../../compiler/dsl/parse.ts';
+import { compileRule as compileJourneyRule } from '../../compiler/3-analyze/journeys/rules.ts';
+import type { CheckedRule } from '../../compiler/3-analyze/rules/facts.ts';
+import { loadCustomers } from '../../runtime/journeys/customers.ts';
+import { earliestRead, ruleNeeds } from '../../runtime/journeys/needs.ts';
+import { JourneyRules } from '../../runtime/journeys/rules.ts';
 import { addCustomers, compileShop, journeySend, MINUTE, prepare, T0 } from '../delivery/helpers.ts';
 
 /**
@@ -71,6 +77,18 @@ forEachDialect('subscribed() agrees with the delivery gates', (ctx) => {
       const want = expected[id as keyof typeof expected];
       expect(verdicts, id).toEqual({ sql: want, evaluator: want, gates: want });
     }
+  });
+
+  it('journey and campaign conditions: the compiled rule asks for the rows and unsubscribe events, and holds as the gates do', async () => {
+    const now = T0 + MINUTE;
+    const parsed = parseRule('subscribed("newsletter")');
+    if (!parsed.ok) throw new Error('does not parse');
+    const compiled = compileJourneyRule({ ast: parsed.ast, uses: [] } as unknown as CheckedRule);
+    expect(compiled).toMatchObject({ events: ['email_unsubscribed'], lookbackMs: null, subscriptions: true });
+    const needs = ruleNeeds(compiled);
+    const customers = await loadCustomers(db.kysely, manifest, ids, needs, now, earliestRead(needs, now));
+    const rules = new JourneyRules(manifest);
+    for (const id of ids) expect(rules.holds(compiled, customers.get(id)!, now), id).toBe(expected[id as keyof typeof expected]);
   });
 
   it('reads the rows as of the instant: before anyone left, everyone is subscribed', async () => {
