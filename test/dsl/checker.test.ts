@@ -28,7 +28,7 @@ function env(extra: Partial<RuleEnvironment> = {}) {
       ['rfm', RFM_OUTPUTS],
       ['lifecycle', [{ output: '', type: { kind: 'string' } }]],
     ]),
-    topics: ['newsletter', 'offers'],
+    topics: () => ['newsletter', 'offers'],
     report: (d) => diagnostics.push(d),
     reference: (kind, name) => {
       references.push(`${kind}/${name}`);
@@ -138,7 +138,7 @@ describe('subscribed("topic")', () => {
     const line = `  where: ${JSON.stringify(rule)}`;
     const { start, end } = diagnostics[0]!.range!;
     expect(line.slice(start.column - 1, end.column - 1)).toBe('\\"ofers\\"');
-    expect(check('subscribed("offers")', 'customer', { topics: [] }).diagnostics.map((d) => d.help)).toEqual(['declare it under `topics:` in herald.yaml, e.g. `topics: { newsletter: { title: Weekly newsletter } }`']);
+    expect(check('subscribed("offers")', 'customer', { topics: () => [] }).diagnostics.map((d) => d.help)).toEqual(['declare it under `topics:` in herald.yaml, e.g. `topics: { newsletter: { title: Weekly newsletter } }`']);
   });
 
   it('refuses an expression as the topic, a wrong argument count, and event or row scopes', () => {

@@ -129,7 +129,7 @@ function subscribedCall(state: CheckState, expr: CallExpr): RuleType {
     return BOOLEAN;
   }
   state.types.set(arg, STRING);
-  const declared = state.env.topics;
+  const declared = state.env.topics();
   if (!declared.includes(topic)) state.error('HL313', `\`subscribed\` names topic "${topic}", which the workspace does not declare`, arg.span, unknownTopicHelp(topic, declared));
   return BOOLEAN;
 }

@@ -16,8 +16,11 @@ export interface RuleEnvironment {
   event?: string;
   /** In "source-row" scope: the row's columns, when known at compile time (else any name is a column). */
   sourceColumns?: readonly string[];
-  /** The Workspace's subscription topics, which `subscribed("topic")` may name. */
-  topics: readonly string[];
+  /**
+   * The Workspace's subscription topics, which `subscribed("topic")` may name. Read only for rules
+   * that call it: reading the Workspace makes a cached analysis depend on all of herald.yaml.
+   */
+  topics(): readonly string[];
   report(diagnostic: Diagnostic): void;
   /**
    * Resolves a definition the rule names (a trait, `in_segment(x)`, `score(m)`): declares the
@@ -35,7 +38,7 @@ export function ruleEnvironment(
   const env: RuleEnvironment = {
     dataModel: ctx.dataModel,
     traits: traitsOf(ctx),
-    topics: declaredTopics(ctx),
+    topics: () => declaredTopics(ctx),
     report: (d) => ctx.report(d),
     reference: (kind, name, range) => ctx.reference(from, kind, name, range) !== undefined,
   };
