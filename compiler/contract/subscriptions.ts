@@ -25,6 +25,8 @@ export const UNSUBSCRIBED_REASON = 'unsubscribed';
 export const LIFTED_REASON = 'lifted';
 /** The event type of unsubscribes (with `topic` when one topic was left). */
 export const UNSUBSCRIBE_EVENT = 'email_unsubscribed';
+/** The event type of re-subscriptions, which come with the rows a re-subscription changes. */
+export const RESUBSCRIBE_EVENT = 'email_resubscribed';
 
 /** One customer's subscription rows, as the evaluator reads them (epoch milliseconds). */
 export interface SubscriptionRows {
