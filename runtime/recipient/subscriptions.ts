@@ -13,7 +13,7 @@ const CHUNK = 500;
 /** Rows by customer id; a customer without rows has none in the map (subscribed to everything). */
 export async function subscriptionRowsByCustomer(db: Executor, ids: readonly string[]): Promise<Map<string, SubscriptionRows>> {
   const out = new Map<string, SubscriptionRows>();
-  const entry = (id: string): { -readonly [K in keyof SubscriptionRows]: SubscriptionRows[K] } => {
+  const entry = (id: string): SubscriptionRows => {
     let rows = out.get(id);
     if (!rows) out.set(id, (rows = {}));
     return rows;
@@ -29,9 +29,7 @@ export async function subscriptionRowsByCustomer(db: Executor, ids: readonly str
     const left = await db.selectFrom(TOPIC_OPTOUTS_TABLE).select(['customer_id', 'topic', 'at']).where('customer_id', 'in', part).execute();
     for (const r of left) {
       const rows = entry(String(r.customer_id));
-      const topics = (rows.topicsLeft ?? nameTable<number>()) as Record<string, number>;
-      topics[String(r.topic)] = Number(r.at);
-      rows.topicsLeft = topics;
+      rows.topicsLeft = Object.assign(rows.topicsLeft ?? nameTable<number>(), { [String(r.topic)]: Number(r.at) });
     }
   }
   return out;
