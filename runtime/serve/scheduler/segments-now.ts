@@ -17,6 +17,7 @@ import { segmentsOf, traitsOf, type RuntimeSegment, type RuntimeTrait } from '..
 import { journeysOf } from '../../journeys/versions.ts';
 import { materializeTraits } from '../../segments/traits.ts';
 import { PROFILE_TOUCH, type Touch } from './touches.ts';
+import { RESUBSCRIBE_EVENT, UNSUBSCRIBE_EVENT } from '../../../compiler/contract/subscriptions.ts';
 
 const TOUCHED = 'herald_touched_now';
 const NOW = 'herald_touched_members';
@@ -144,6 +145,8 @@ function eventsRead(segment: RuntimeSegment, byName: Map<string, RuntimeSegment>
     const n = node as Partial<Expr> & { kind?: string; event?: string; name?: string; args?: unknown[] };
     if (n.kind === 'aggregate' && typeof n.event === 'string') out.add(n.event);
     if (n.kind === 'call' && (n.name === 'score' || n.name === 'tier')) all = true;
+    // subscribed(): an unsubscribe or re-subscription arriving as an event changes the answer.
+    if (n.kind === 'call' && n.name === 'subscribed') out.add(UNSUBSCRIBE_EVENT).add(RESUBSCRIBE_EVENT);
     if (n.kind === 'call' && n.name === 'in_segment') {
       const arg = n.args?.[0] as { kind?: string; value?: unknown } | undefined;
       const other = arg?.kind === 'string' && typeof arg.value === 'string' ? byName.get(arg.value) : undefined;
