@@ -1,3 +1,7 @@
+import { EXIT_USAGE, HeraldError } from '../compiler/contract/errors.ts';
+
+export { EXIT_ERRORS, EXIT_OK, EXIT_USAGE } from '../compiler/contract/errors.ts';
+
 /** The shape every command module exports; `cli/commands/index.ts` is the table of them. */
 export interface Command {
   name: string;
@@ -20,13 +24,8 @@ export interface CliIO {
 }
 
 /** A user mistake on the command line: printed without a stack trace, exit code 2. */
-export class UsageError extends Error {
+export class UsageError extends HeraldError {
   constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
+    super(message, EXIT_USAGE);
   }
 }
-
-export const EXIT_OK = 0;
-export const EXIT_ERRORS = 1;
-export const EXIT_USAGE = 2;
