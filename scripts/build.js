@@ -20,18 +20,28 @@ cpSync(join(root, worker), join(root, 'dist', worker));
 const packs = join('cli', 'init', 'packs');
 cpSync(join(root, packs), join(root, 'dist', packs), { recursive: true });
 
-// chevrotain's ESM build pulls in lodash-es, and kysely's is several hundred small modules: their
-// loading took most of a `herald validate` start. One pre-bundled file each instead (the same code,
-// linked once), and every import of the package in dist/ points at it, so there is one copy.
+// chevrotain's ESM build pulls in lodash-es, kysely's is several hundred small modules, and yaml's
+// (CommonJS) some eighty files: their loading took most of a `herald validate` start. One
+// pre-bundled file each instead (the same code, linked once), and every import of the package in
+// dist/ points at it, so there is one copy.
 const esbuild = await import('esbuild');
-const VENDORED = ['chevrotain', 'kysely'];
+const require = createRequire(import.meta.url);
+/** yaml is CommonJS: an ESM entry that names its exports, and a `require` for its own use of node:process. */
+function commonJsEntry(name) {
+  const names = Object.keys(require(name)).filter((n) => n !== 'default' && n !== '__esModule');
+  return {
+    stdin: { contents: `import cjs from '${name}';\nexport const { ${names.join(', ')} } = cjs;\nexport default cjs;\n`, resolveDir: root, loader: 'js' },
+    banner: { js: "import { createRequire as __heraldRequire } from 'node:module';\nconst require = __heraldRequire(import.meta.url);" },
+  };
+}
+const VENDORED = { chevrotain: { entryPoints: ['chevrotain'] }, kysely: { entryPoints: ['kysely'] }, yaml: commonJsEntry('yaml') };
 function jsFiles(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? jsFiles(join(dir, e.name)) : e.name.endsWith('.js') ? [join(dir, e.name)] : []));
 }
 const compiled = ['cli', 'compiler', 'runtime'].flatMap((dir) => jsFiles(join(root, 'dist', dir)));
-for (const name of VENDORED) {
+for (const [name, entry] of Object.entries(VENDORED)) {
   const vendor = join(root, 'dist', 'vendor', `${name}.js`);
-  await esbuild.build({ entryPoints: [name], bundle: true, format: 'esm', platform: 'node', outfile: vendor, logLevel: 'warning', absWorkingDir: root });
+  await esbuild.build({ ...entry, bundle: true, format: 'esm', platform: 'node', outfile: vendor, logLevel: 'warning', absWorkingDir: root });
   for (const file of compiled) {
     const text = readFileSync(file, 'utf8');
     if (!text.includes(`from '${name}'`)) continue;
