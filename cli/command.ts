@@ -1,4 +1,5 @@
 import { EXIT_USAGE, HeraldError } from '../compiler/contract/errors.ts';
+import type { OptionTable } from './options.ts';
 
 export { EXIT_ERRORS, EXIT_OK, EXIT_USAGE } from '../compiler/contract/errors.ts';
 
@@ -7,8 +8,10 @@ export interface Command {
   name: string;
   /** One line for `herald --help`. */
   summary: string;
-  /** Full usage text for `herald <name> --help`. */
+  /** Full usage text for `herald <name> --help`, generated from `options`. */
   usage: string;
+  /** The options it accepts (besides --help), from which its parser and its usage text are made. */
+  options: OptionTable;
   /** Returns the process exit code: 0 ok, 1 definitions or data have errors, 2 usage or internal error. */
   run(argv: string[], io: CliIO): Promise<number>;
 }

@@ -32,6 +32,7 @@ export const compileCommand: Command = {
   name: 'compile',
   summary: 'compile a workspace into build/ (manifest, SQL, templates, jobs)',
   usage: USAGE,
+  options: OPTIONS,
   async run(argv, io) {
     const { values, positionals } = parseOptions(argv, OPTIONS);
     if (positionals.length > 1) throw new UsageError(`expected at most one workspace dir, got ${positionals.length}`);

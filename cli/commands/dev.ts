@@ -32,6 +32,7 @@ export const devCommand: Command = {
   name: 'dev',
   summary: 'watch mode with a live preview server',
   usage: USAGE,
+  options: OPTIONS,
   async run(argv, io) {
     const { values, positionals } = parseOptions(argv, OPTIONS);
     if (positionals.length > 1) throw new UsageError(`expected at most one workspace dir, got ${positionals.length}`);

@@ -31,6 +31,7 @@ export const engagementCommand: Command = {
   name: 'engagement',
   summary: 'import email engagement (opens, clicks, bounces, unsubscribes)',
   usage: USAGE,
+  options: OPTIONS,
   async run(argv, io) {
     const { values, positionals } = parseOptions(argv, OPTIONS);
     const provider = values.provider;

@@ -36,6 +36,7 @@ export const explainCodeCommand: Command = {
   name: 'explain-code',
   summary: 'print the long explanation of a diagnostic code',
   usage: USAGE,
+  options: OPTIONS,
   async run(argv, io) {
     const { values, positionals } = parseOptions(argv, OPTIONS);
     if (values.list) {

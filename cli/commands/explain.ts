@@ -37,6 +37,7 @@ export const explainCommand: Command = {
   name: 'explain',
   summary: 'why a customer is in or out of each segment',
   usage: USAGE,
+  options: OPTIONS,
   async run(argv, io) {
     const { values, positionals } = parseOptions(argv, OPTIONS);
     const [customerId, dir, ...extra] = positionals;

@@ -31,6 +31,7 @@ export const forgetCommand: Command = {
   name: 'forget',
   summary: "erase a customer's personal data and events",
   usage: USAGE,
+  options: OPTIONS,
   async run(argv, io) {
     const { values, positionals } = parseOptions(argv, OPTIONS);
     const [customer, dir, ...extra] = positionals;

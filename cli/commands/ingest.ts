@@ -30,6 +30,7 @@ export const ingestCommand: Command = {
   name: 'ingest',
   summary: 'load sources into the database',
   usage: USAGE,
+  options: OPTIONS,
   async run(argv, io) {
     const { values, positionals } = parseOptions(argv, OPTIONS);
     if (positionals.length > 1) throw new UsageError(`expected at most one workspace dir, got ${positionals.length}`);

@@ -34,6 +34,7 @@ export const initCommand: Command = {
   name: 'init',
   summary: 'create a new workspace',
   usage: USAGE,
+  options: OPTIONS,
   async run(argv, io) {
     const { values, positionals } = parseOptions(argv, OPTIONS);
     if (positionals.length > 1) throw new UsageError(`expected at most one folder, got ${positionals.length}`);

@@ -39,6 +39,7 @@ export const newCommand: Command = {
   name: 'new',
   summary: 'add one definition to a workspace',
   usage: USAGE,
+  options: OPTIONS,
   async run(argv, io) {
     const { values, positionals } = parseOptions(argv, OPTIONS);
     const [kindArg, nameArg, dirArg, ...extra] = positionals;

@@ -33,6 +33,7 @@ export const pipelineCommand: Command = {
   name: 'pipeline',
   summary: 'run the whole job end to end: compile, ingest, segments, models, sample emails (npm start)',
   usage: USAGE,
+  options: OPTIONS,
   async run(argv, io) {
     const { values, positionals } = parseOptions(argv, OPTIONS);
     if (positionals.length > 1) throw new UsageError(`expected at most one workspace dir, got ${positionals.length}`);

@@ -30,7 +30,7 @@ const OPTIONS = {
   'detailed-exitcode': { description: 'exit 0 when nothing changes, 3 when something does, 1 on errors' },
   'max-audience-change': { arg: 'PCT', description: 'flag a segment growing or shrinking by more than PCT percent', default: '20' },
   'max-first-day-sends': { arg: 'N', description: 'flag a journey or campaign emailing more than N on its first day', default: '10000' },
-  'forecast-days': { arg: 'N', description: 'simulate the changed journeys and campaigns for N days (0: no forecast)', default: '7' },
+  'forecast-days': { arg: 'N', description: 'simulate the changed journeys and campaigns for N days; 0: no forecast', default: '7' },
   'full-plan-url': { arg: 'URL', description: 'where the full plan is, named when the comment had to be shortened' },
 } as const satisfies OptionTable;
 
@@ -51,6 +51,7 @@ export const planCommand: Command = {
   name: 'plan',
   summary: 'what a change does, for a pull request',
   usage: USAGE,
+  options: OPTIONS,
   async run(argv, io) {
     const { values, positionals } = parseOptions(argv, OPTIONS);
     if (positionals.length > 1) throw new UsageError(`expected at most one workspace dir, got ${positionals.length}`);

@@ -39,6 +39,7 @@ export const renderCommand: Command = {
   name: 'render',
   summary: 'render one personalized email',
   usage: USAGE,
+  options: OPTIONS,
   async run(argv, io) {
     const { values, positionals } = parseOptions(argv, OPTIONS);
     const [templateName, dirArg, ...extra] = positionals;

@@ -47,6 +47,7 @@ export const reportCommand: Command = {
   name: 'report',
   summary: 'sends, suppressions, engagement and experiment results',
   usage: USAGE,
+  options: OPTIONS,
   async run(argv, io) {
     const { values, positionals } = parseOptions(argv, OPTIONS);
     if (positionals.length > 1) throw new UsageError(`expected at most one workspace dir, got ${positionals.length}`);

@@ -21,7 +21,7 @@ const OPTIONS = {
   'dry-run': { description: 'send through the file transport: .eml, .html and .txt under <dir>/out/' },
   db: DB_OPTION,
   'worker-id': { arg: 'ID', description: "this worker's name (parallel workers on PostgreSQL): a run restarted on the same machine resumes a stopped run's claims at once; with a chosen name, reuse it after a restart to do the same", default: '<host>:<pid>' },
-  resolution: { arg: 'DURATION', description: 'the shortest slice of the clock (0s: every instant exactly)', default: '1m' },
+  resolution: { arg: 'DURATION', description: 'the shortest slice of the clock; 0s: every instant exactly', default: '1m' },
   'segment-refresh': { arg: 'DURATION', description: 'how often segments are re-materialized on the clock', default: '1d' },
   'skip-delivery': { description: 'leave due messages queued in the outbox for separate delivery workers' },
   format: { values: FORMATS, description: 'how the summary is printed', default: 'pretty' },
@@ -43,6 +43,7 @@ export const runCommand: Command = {
   name: 'run',
   summary: 'execute journeys and campaigns up to a time',
   usage: USAGE,
+  options: OPTIONS,
   async run(argv, io) {
     const { values, positionals } = parseOptions(argv, OPTIONS);
     if (positionals.length > 1) throw new UsageError(`expected at most one workspace dir, got ${positionals.length}`);

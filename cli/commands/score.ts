@@ -40,6 +40,7 @@ export const scoreCommand: Command = {
   name: 'score',
   summary: 'write scores, tiers, clusters and recommendations',
   usage: USAGE,
+  options: OPTIONS,
   async run(argv, io) {
     const { values, positionals } = parseOptions(argv, OPTIONS);
     if (positionals.length > 1) throw new UsageError(`expected at most one workspace dir, got ${positionals.length}`);

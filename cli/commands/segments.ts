@@ -34,6 +34,7 @@ export const segmentsCommand: Command = {
   name: 'segments',
   summary: 'materialize segments as of a time and print counts',
   usage: USAGE,
+  options: OPTIONS,
   async run(argv, io) {
     const { values, positionals } = parseOptions(argv, OPTIONS);
     if (positionals.length > 1) throw new UsageError(`expected at most one workspace dir, got ${positionals.length}`);

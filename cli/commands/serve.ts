@@ -18,7 +18,7 @@ import { stopMjmlWorker } from '../../compiler/3-analyze/templates/index.ts';
 import { SecretError, serveSecret } from '../../runtime/recipient/secret.ts';
 const ROLES = ['all', 'api', 'worker'] as const;
 const OPTIONS = {
-  port: { arg: 'PORT', description: 'where to listen (0: any free port)', default: 'herald.yaml server.port, else 4410' },
+  port: { arg: 'PORT', description: 'where to listen; 0: any free port', default: 'herald.yaml server.port, else 4410' },
   host: { arg: 'HOST', description: 'the address to listen on', default: 'server.host, else 127.0.0.1' },
   db: DB_OPTION,
   'dry-run': { description: 'send through the file transport into <dir>/out/, as `herald run --dry-run`' },
@@ -44,6 +44,7 @@ export const serveCommand: Command = {
   name: 'serve',
   summary: 'run intake, journeys and delivery on the real clock (HTTP)',
   usage: USAGE,
+  options: OPTIONS,
   async run(argv, io) {
     const { values, positionals } = parseOptions(argv, OPTIONS);
     if (positionals.length > 1) throw new UsageError(`expected at most one workspace dir, got ${positionals.length}`);

@@ -32,6 +32,7 @@ export const simulateEngagementCommand: Command = {
   name: 'simulate-engagement',
   summary: 'simulate opens, clicks and purchases with a known effect (demos)',
   usage: USAGE,
+  options: OPTIONS,
   async run(argv, io) {
     const { values, positionals } = parseOptions(argv, OPTIONS);
     if (positionals.length > 1) throw new UsageError(`expected at most one workspace dir, got ${positionals.length}`);

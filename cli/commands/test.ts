@@ -37,6 +37,7 @@ export const testCommand: Command = {
   name: 'test',
   summary: "run the workspace's Test documents on a simulated clock",
   usage: USAGE,
+  options: OPTIONS,
   async run(argv, io) {
     const { values, positionals } = parseOptions(argv, OPTIONS);
     if (positionals.length > 1) throw new UsageError(`expected at most one workspace dir, got ${positionals.length}`);

@@ -53,6 +53,7 @@ export const trainCommand: Command = {
   name: 'train',
   summary: 'train models and write evaluation reports',
   usage: USAGE,
+  options: OPTIONS,
   async run(argv, io) {
     const { values, positionals } = parseOptions(argv, OPTIONS);
     if (positionals.length > 1) throw new UsageError(`expected at most one workspace dir, got ${positionals.length}`);

@@ -28,6 +28,7 @@ export const validateCommand: Command = {
   name: 'validate',
   summary: 'load, validate and analyze a workspace',
   usage: USAGE,
+  options: OPTIONS,
   async run(argv, io) {
     const { values, positionals } = parseOptions(argv, OPTIONS);
     const format = oneOf('format', values.format, FORMATS, 'pretty');

@@ -10,6 +10,7 @@ import { runCli } from './run-cli.ts';
 import { ensureBuilt } from '../support/built-cli.ts';
 import { exitCodeOf } from '../../cli/failure.ts';
 import { UsageError } from '../../cli/command.ts';
+import { parseOptions } from '../../cli/options.ts';
 import { HeraldError } from '../../compiler/contract/errors.ts';
 
 /**
@@ -33,6 +34,18 @@ describe('herald --help', () => {
     const r = await runCli([], ROOT);
     expect(r.code).toBe(2);
     expect(r.stdout).toContain('usage: herald <command>');
+  });
+
+  it("each command's help and parser come from one option table: every option listed, every one accepted", async () => {
+    for (const c of await loadAllCommands()) {
+      for (const [name, def] of Object.entries(c.options)) {
+        if (!def.hidden) expect(c.usage, `herald ${c.name} --help lists --${name}`).toMatch(new RegExp(`^  (-\\w, )?--${name}\\b`, 'm'));
+        const takesValue = def.arg !== undefined || def.values !== undefined;
+        const parsed = parseOptions([`--${name}`, ...(takesValue ? [def.values?.[0] ?? 'x'] : [])], c.options);
+        expect((parsed.values as Record<string, unknown>)[name], `herald ${c.name} accepts --${name}`).toEqual(takesValue ? (def.multiple ? [def.values?.[0] ?? 'x'] : (def.values?.[0] ?? 'x')) : true);
+      }
+      expect(() => parseOptions(['--no-such-option'], c.options)).toThrow(UsageError);
+    }
   });
 
   for (const c of commands) {
