@@ -115,10 +115,8 @@ export function compiledSchema(): { definitions: Record<string, Schema>; byKind:
     const objects = rest.filter((t) => t.flags & ts.TypeFlags.Object && !checker.isArrayType(t));
     const tagged = objects.length === rest.length && rest.length > 1 && rest.every((t) => isLiteralProperty(t, 'kind'));
     if (tagged && parts.length === 0)
-      return { type: 'object', required: ['kind'], discriminator: { propertyName: 'kind' }, oneOf: rest.map((t) => convert(t)) };
+      return { type: 'object', discriminator: { propertyName: 'kind' }, oneOf: rest.map((t) => convert(t)) };
     for (const t of rest) parts.push(convert(t));
-    const simple = parts.every((p) => Object.keys(p).length === 1 && typeof p.type === 'string');
-    if (simple && parts.length > 1) return { type: parts.map((p) => p.type as string) };
     return parts.length === 1 ? parts[0]! : { anyOf: parts };
   };
 
