@@ -1,4 +1,4 @@
-import type { Diagnostic, Range } from './diagnostic.ts';
+import type { Diagnostic, DiagnosticCode, Range } from './diagnostic.ts';
 import { lookupCode } from './catalogue/index.ts';
 
 export interface DiagnosticDetails {
@@ -11,7 +11,7 @@ export interface DiagnosticDetails {
 }
 
 /** Builds a diagnostic whose severity comes from the catalogue; an unknown code is a bug, so it throws. */
-export function diag(code: string, message: string, details: DiagnosticDetails = {}): Diagnostic {
+export function diag(code: DiagnosticCode, message: string, details: DiagnosticDetails = {}): Diagnostic {
   const entry = lookupCode(code);
   if (!entry) throw new Error(`internal: diagnostic code ${code} is not in the catalogue`);
   const d: Diagnostic = { code, severity: details.severity ?? entry.severity, message };
