@@ -1,5 +1,5 @@
 import type { Diagnostic, DiagnosticCode, Range } from './diagnostic.ts';
-import { lookupCode } from './catalogue/index.ts';
+import { lookupCode, messageOf, type CodeWithMessage, type MessageParams } from './catalogue/index.ts';
 
 export interface DiagnosticDetails {
   file?: string;
@@ -20,4 +20,9 @@ export function diag(code: DiagnosticCode, message: string, details: DiagnosticD
   if (details.notes !== undefined && details.notes.length > 0) d.notes = details.notes;
   if (details.help !== undefined) d.help = details.help;
   return d;
+}
+
+/** Builds a diagnostic whose message the catalogue words from typed parameters. */
+export function diagnostic<C extends CodeWithMessage>(code: C, params: MessageParams<C>, details: DiagnosticDetails = {}): Diagnostic {
+  return diag(code, messageOf(code, params), details);
 }
