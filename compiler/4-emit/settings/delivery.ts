@@ -1,4 +1,4 @@
-import type { DataModel } from '../../contract/data-model.ts';
+import { emailFieldOf, type DataModel } from '../../contract/data-model.ts';
 import type { DeliverySettings, ReportSettings, TransportSettings } from '../../contract/workspace-settings.ts';
 import { parseDuration, parseTimeOfDay } from '../../contract/core/durations.ts';
 import { mailboxAddress } from '../../contract/mailbox.ts';
@@ -53,14 +53,6 @@ export const DELIVERY_DEFAULTS = {
 } as const;
 
 type Milliseconds = (text: string | undefined, fallback: string) => number;
-
-/** The customer field to send to: the configured one, else `email`, else the only field of type email. */
-export function emailFieldOf(fields: DataModel['customers']['fields'], configured?: string): string | undefined {
-  if (configured) return configured;
-  if (fields.email) return 'email';
-  const typed = Object.entries(fields).filter(([, f]) => f.type === 'email');
-  return typed.length === 1 ? typed[0]![0] : undefined;
-}
 
 /** The delivery block with every default applied, durations in ms and times of day in minutes. */
 export function normalizeDelivery(

@@ -10,7 +10,7 @@ import { sourcesCodes } from './sources.ts';
 import { planCodes } from './plan.ts';
 import { emitCodes, emitMessages } from './emit.ts';
 import { runtimeCodes } from './runtime.ts';
-import { deliveryCodes } from './delivery.ts';
+import { deliveryCodes, deliverySettingsMessages } from './delivery.ts';
 import { devCodes } from './dev.ts';
 import { insightsCodes } from './insights.ts';
 
@@ -55,7 +55,7 @@ export function lookupCode(code: string): CodeEntry | undefined {
  * The message functions of the catalogue, by code: a code listed here has its text built from
  * typed parameters (`diagnostic()` in compiler/diagnostics/make.ts).
  */
-export const messages = { ...loadMessages, ...emitMessages, ...modelMessages };
+export const messages = { ...loadMessages, ...deliverySettingsMessages, ...emitMessages, ...modelMessages };
 export type CodeWithMessage = keyof typeof messages;
 export type MessageParams<C extends CodeWithMessage> = Parameters<(typeof messages)[C]>[0];
 
