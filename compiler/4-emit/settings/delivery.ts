@@ -22,7 +22,7 @@ export interface WrittenDelivery {
   claim_lease?: string;
   transport?:
     | { type: 'file'; dir?: string }
-    | { type: 'smtp'; host: string; port?: number; secure?: boolean; auth?: { user_env: string; pass_env: string }; timeout?: string };
+    | { type: 'smtp'; host: string; port?: number; secure?: boolean; auth?: { user_env: string; pass_env: string }; timeout?: string; provider?: 'postmark' };
   report?: {
     conversion_event?: string;
     conversion_window?: string;
@@ -124,9 +124,19 @@ function transportOf(t: WrittenDelivery['transport'], ms: Milliseconds): Transpo
       timeoutMs: ms(t.timeout, DELIVERY_DEFAULTS.smtpTimeout),
     };
     if (t.auth) out.auth = { userEnv: t.auth.user_env, passEnv: t.auth.pass_env };
+    const provider = smtpProvider(t.host, t.provider);
+    if (provider) out.provider = provider;
     return out;
   }
   return { type: 'file', dir: t?.dir ?? DELIVERY_DEFAULTS.fileDir };
+}
+
+/** Postmark's SMTP servers (smtp.postmarkapp.com, smtp-broadcasts.postmarkapp.com). */
+const POSTMARK_HOST = /(^|\.)postmarkapp\.com$/i;
+
+/** The provider the transport hands messages to, as written or known from its host (runtime/delivery/provider-headers.ts adds its headers). */
+export function smtpProvider(host: string, written: 'postmark' | undefined): 'postmark' | undefined {
+  return written ?? (POSTMARK_HOST.test(host) ? 'postmark' : undefined);
 }
 
 function trimSlash(url: string): string {
