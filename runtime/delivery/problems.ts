@@ -1,4 +1,5 @@
 import { lineRange, type Diagnostic, type DiagnosticCode } from '../../compiler/contract/diagnostic.ts';
+import { EXIT_ERRORS, HeraldError } from '../../compiler/contract/errors.ts';
 
 /**
  * Findings of a delivery run or an engagement import, with codes from the diagnostics catalogue
@@ -33,9 +34,8 @@ export const DELIVERY_CODES = {
 } as const satisfies Record<string, DiagnosticCode>;
 
 /** A run that cannot start: carries the problem that says why (the CLI prints it, exit 1). */
-export class DeliveryError extends Error {
+export class DeliveryError extends HeraldError {
   constructor(readonly problem: DeliveryProblem) {
-    super(problem.message);
-    this.name = 'DeliveryError';
+    super(problem.message, EXIT_ERRORS, { code: problem.code, ...(problem.help ? { help: problem.help } : {}) });
   }
 }
