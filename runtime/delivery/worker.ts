@@ -13,6 +13,7 @@ import type { SuppressionReason, Transport } from './types.ts';
 import { LinkSigner } from '../recipient/tokens.ts';
 import { previewSecret } from '../recipient/secret.ts';
 import { dkimSignerOf, type DkimSigner } from '../recipient/dkim.ts';
+import type { DiagnosticCode } from '../../compiler/contract/diagnostic.ts';
 
 /**
  * The delivery worker: `deliverDue` drains what is due at `now`, batch by batch:
@@ -198,9 +199,9 @@ function templatesOf(manifest: Manifest): Map<string, CompiledTemplate> {
 
 /** Problems of a run, grouped: one line per code and distinct reason, with how many sends it concerns. */
 class Tally {
-  private readonly counts = new Map<string, Map<string, number>>();
+  private readonly counts = new Map<DiagnosticCode, Map<string, number>>();
 
-  add(code: string, reason: string): void {
+  add(code: DiagnosticCode, reason: string): void {
     const byReason = this.counts.get(code) ?? new Map<string, number>();
     byReason.set(reason, (byReason.get(reason) ?? 0) + 1);
     this.counts.set(code, byReason);

@@ -1,3 +1,4 @@
+import { maskFields } from '../../compiler/contract/personal-data.ts';
 import type { DataModel } from '../../compiler/contract/data-model.ts';
 import type { RuleBlock, SourceBlock } from '../../compiler/contract/source.ts';
 import type { RawRecord } from './read/record.ts';
@@ -215,8 +216,6 @@ function rawMasker(piiColumns: readonly string[]): (record: RawRecord) => string
   const pii = new Set(piiColumns);
   return (record) => {
     if (!record.fields) return `[withheld: ${record.raw.length} characters; the source holds personal data]`;
-    const masked: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(record.fields)) masked[k] = pii.has(k) && v !== null ? '***' : v;
-    return JSON.stringify(masked);
+    return JSON.stringify(maskFields(record.fields, pii));
   };
 }

@@ -6,6 +6,7 @@
  * it runs inside one transaction that is rolled back. `herald plan` forecasts a week of sends with
  * it, and the flagship's main job a month.
  */
+import { workspaceSettings } from '../workspace-settings.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -140,6 +141,5 @@ function tally(records: readonly DeliveryRecord[], options: SimulateOptions, zon
 }
 
 function workspaceZone(manifest: Manifest): string {
-  const ws = Object.values(manifest.definitions).find((d) => d.kind === 'Workspace');
-  return typeof ws?.spec.timezone === 'string' ? ws.spec.timezone : 'UTC';
+  return workspaceSettings(manifest).timezone;
 }
