@@ -1,5 +1,7 @@
 import type { CliIO } from './command.ts';
 import { EXIT_INTERNAL, HeraldError } from '../compiler/contract/errors.ts';
+import type { Diagnostic } from '../compiler/contract/diagnostic.ts';
+import { diagnosticLines } from '../compiler/diagnostics/format/lines.ts';
 
 /**
  * The one place an error becomes an exit code. A user-facing `HeraldError` is explained in words
@@ -20,7 +22,18 @@ export function reportFailure(command: string, e: unknown, io: CliIO): number | 
   return e.exitCode;
 }
 
-/** `error[CODE]: message` (the code where the error has one), then `  help: ...` on its own line. */
+/**
+ * `error[CODE]: message`, then `  help: ...` on its own line: an error with a code is printed as the
+ * diagnostic it is, by the diagnostics printer's line layout; one without a code as its message.
+ */
 export function describeFailure(e: HeraldError): string {
-  return `${e.code ? `error[${e.code}]: ` : ''}${e.message}${e.help ? `\n  help: ${e.help}` : ''}`;
+  const d = failureDiagnostic(e);
+  if (d) return diagnosticLines(d, {}).replace(/\n$/, '');
+  return `${e.message}${e.help ? `\n  help: ${e.help}` : ''}`;
+}
+
+/** A user-facing error with a code as a diagnostic (severity error), for the one printer. */
+export function failureDiagnostic(e: HeraldError): Diagnostic | undefined {
+  if (e.code === undefined) return undefined;
+  return { code: e.code, severity: 'error', message: e.message, ...(e.help ? { help: e.help } : {}) };
 }

@@ -10,6 +10,7 @@ import { writePlanFiles } from '../plan/artifacts.ts';
 import { buildPlan } from '../plan/build-plan.ts';
 import { DATA_MODES } from '../plan/data/open-data.ts';
 import { PlanInputError } from '../plan/errors.ts';
+import { failureDiagnostic } from '../failure.ts';
 import { DEFAULT_CHROMIUM } from '../browser.ts';
 import { planMarkdown } from '../plan/format/markdown.ts';
 import { planPretty } from '../plan/format/pretty.ts';
@@ -86,7 +87,8 @@ export const planCommand: Command = {
         });
       } catch (e) {
         if (!(e instanceof PlanInputError)) throw e;
-        io.stderr.write(`error[${e.code}]: ${e.message}\n${e.help ? `  help: ${e.help}\n` : ''}`);
+        const failure = failureDiagnostic(e);
+        printDiagnostics(failure ? [failure] : [], { format: 'lines', io, to: 'stderr' });
         return EXIT_ERRORS;
       }
       if (outcome.kind === 'head-errors') {

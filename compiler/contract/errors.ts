@@ -1,3 +1,5 @@
+import type { DiagnosticCode } from './diagnostic-codes.ts';
+
 /**
  * The exit codes of every Herald command, and the one base class of the errors a user can act on.
  * A `HeraldError` is explained to the user in words (its message, and its diagnostic code and help
@@ -13,7 +15,7 @@ export const EXIT_INTERNAL = 2;
 
 export interface HeraldErrorOptions {
   /** The diagnostic code the message is about (`HL512`), printed as `error[HL512]: ...`. */
-  code?: string;
+  code?: DiagnosticCode;
   /** What to do about it, printed on its own line. */
   help?: string;
   /** False for an error Herald raises but that means a bug in Herald: printed with its stack trace. */
@@ -22,7 +24,7 @@ export interface HeraldErrorOptions {
 }
 
 export class HeraldError extends Error {
-  readonly code: string | undefined;
+  readonly code: DiagnosticCode | undefined;
   readonly help: string | undefined;
   readonly userFacing: boolean;
 
