@@ -1,6 +1,7 @@
 import { Lexer, type IToken } from 'chevrotain';
 import { ALL_TOKENS, MistakenOperator, UnterminatedIdentifier, UnterminatedString } from './tokens.ts';
 import type { RuleSyntaxError } from './syntax-error.ts';
+import { ruleSyntaxMessages } from '../contract/messages/rule-syntax.ts';
 
 /** One lexer for the process: Chevrotain lexers are stateless between calls and costly to build. */
 const lexer = new Lexer(ALL_TOKENS, {
@@ -36,7 +37,7 @@ export function tokenize(text: string): Lexed {
     const first = String.fromCodePoint(ch.codePointAt(0)!);
     const error: RuleSyntaxError = {
       code: 'HL130',
-      message: `unexpected character ${quoteChar(first)}`,
+      message: ruleSyntaxMessages.HL130({ char: first }),
       span: { start: e.offset, end: e.offset + first.length },
     };
     if (first === "'") error.help = 'strings are written in double quotes: "like this"';
@@ -48,20 +49,20 @@ export function tokenize(text: string): Lexed {
     if (t.tokenType === UnterminatedString) {
       errors.push({
         code: 'HL131',
-        message: 'unterminated string: the closing `"` is missing',
+        message: ruleSyntaxMessages.HL131({ unterminated: 'string' }),
         span: { start: t.startOffset, end: t.startOffset + t.image.length },
         help: 'close the string with `"` on the same line (write \\" for a quote inside it)',
       });
     } else if (t.tokenType === UnterminatedIdentifier) {
       errors.push({
         code: 'HL131',
-        message: 'unterminated quoted name: the closing backtick is missing',
+        message: ruleSyntaxMessages.HL131({ unterminated: 'quoted name' }),
         span: { start: t.startOffset, end: t.startOffset + t.image.length },
       });
     } else if (t.tokenType === MistakenOperator) {
       errors.push({
         code: 'HL133',
-        message: `unknown operator \`${t.image}\``,
+        message: ruleSyntaxMessages.HL133({ operator: t.image }),
         span: { start: t.startOffset, end: t.startOffset + t.image.length },
         help: OPERATOR_FIXES[t.image]!,
       });
@@ -69,11 +70,4 @@ export function tokenize(text: string): Lexed {
   }
   errors.sort((a, b) => a.span.start - b.span.start);
   return { tokens: result.tokens, errors };
-}
-
-function quoteChar(ch: string): string {
-  if (ch === '`') return "'`'";
-  const code = ch.codePointAt(0)!;
-  if (code < 0x20 || code === 0x7f) return `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
-  return '`' + ch + '`';
 }

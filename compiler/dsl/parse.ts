@@ -6,6 +6,7 @@ import { unpack } from './parse-errors.ts';
 import { MAX_NESTING } from './grammar.ts';
 import { MAX_TREE_DEPTH, tooDeep } from './depth.ts';
 import { NestingTooDeep, type RuleSyntaxError } from './syntax-error.ts';
+import { ruleSyntaxMessages } from '../contract/messages/rule-syntax.ts';
 
 export type { RuleSyntaxError } from './syntax-error.ts';
 
@@ -26,7 +27,7 @@ function sharedParser(): RuleParser {
  */
 export function parseRule(text: string): ParseResult {
   if (text.trim() === '') {
-    return { ok: false, errors: [{ code: 'HL137', message: 'the rule is empty', span: { start: 0, end: text.length } }] };
+    return { ok: false, errors: [{ code: 'HL137', message: ruleSyntaxMessages.HL137({}), span: { start: 0, end: text.length } }] };
   }
   const lexed = tokenize(text);
   if (lexed.errors.length > 0) return { ok: false, errors: lexed.errors };
@@ -44,7 +45,7 @@ export function parseRule(text: string): ParseResult {
         errors: [
           {
             code: 'HL135',
-            message: `the rule nests deeper than ${MAX_NESTING} levels`,
+            message: ruleSyntaxMessages.HL135({ nestingLevels: MAX_NESTING }),
             span: { start: e.offset, end: e.offset + 1 },
             help: 'split it into traits or segments and refer to them by name',
           },
@@ -63,7 +64,7 @@ export function parseRule(text: string): ParseResult {
       errors: [
         {
           code: 'HL135',
-          message: `the rule's expression is more than ${MAX_TREE_DEPTH} levels deep`,
+          message: ruleSyntaxMessages.HL135({ expressionLevels: MAX_TREE_DEPTH }),
           span: deep.span,
           help: 'a chain of `+ - * /` adds a level per term: sum fewer terms at once, or split the rule into traits',
         },
@@ -85,7 +86,7 @@ function syntaxError(e: IRecognitionException, text: string): RuleSyntaxError {
   } else {
     span = { start: token.startOffset, end: token.startOffset + token.image.length };
   }
-  const error: RuleSyntaxError = { code: 'HL134', message, span };
+  const error: RuleSyntaxError = { code: 'HL134', message: ruleSyntaxMessages.HL134({ parser: message }), span };
   if (help !== undefined) error.help = help;
   return error;
 }

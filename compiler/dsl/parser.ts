@@ -4,6 +4,7 @@ import * as T from './tokens.ts';
 import { AGGREGATE_FN_SET, MAX_NESTING, aggregateExample } from './grammar.ts';
 import { checkTimestamp, decodeNumber, decodeQuotedIdentifier, decodeString, type Decoded } from './literals.ts';
 import { NestingTooDeep, type RuleSyntaxError } from './syntax-error.ts';
+import { ruleSyntaxMessages } from '../contract/messages/rule-syntax.ts';
 import { errorMessages } from './parse-errors.ts';
 import { alt, associate, binary, commaSeparated, eventWindow, gatedAlt, join, path, tokenSpan, withTail } from './parser-helpers.ts';
 import type { ComparisonTail, Name, WindowTail } from './parser-helpers.ts';
@@ -63,7 +64,7 @@ export class RuleParser extends EmbeddedActionsParser {
     if (result.ok) return result.value;
     const error: RuleSyntaxError = {
       code: 'HL132',
-      message: result.message,
+      message: ruleSyntaxMessages.HL132({ literal: result.message }),
       span: { start: token.startOffset + result.at, end: token.startOffset + result.at + Math.max(1, result.length) },
     };
     if (result.help !== undefined) error.help = result.help;
@@ -288,7 +289,7 @@ export class RuleParser extends EmbeddedActionsParser {
         // `count()`, `sum(1 + 2)`: an aggregate name whose parentheses do not start with an event type.
         this.deferredErrors.push({
           code: 'HL134',
-          message: `\`${first.name}\` takes an event type, e.g. ${aggregateExample(first.name)}`,
+          message: ruleSyntaxMessages.HL134({ aggregate: first.name, example: aggregateExample(first.name) }),
           span: join(first.span, tokenSpan(tail.close)),
         });
       }

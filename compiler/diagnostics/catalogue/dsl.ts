@@ -237,3 +237,6 @@ export const dslCodes: CodeEntry[] = [
     explanation: 'Fixed RFM cut points (`quintiles`) must be four strictly ascending numbers, e.g. [14, 30, 90, 180].',
   },
 ];
+
+/** Messages of the rule syntax codes HL13x (in the contract, where the rule parser can reach them). */
+export { ruleSyntaxMessages } from '../../contract/messages/rule-syntax.ts';

@@ -1,6 +1,6 @@
 import type { CodeEntry } from './types.ts';
 import { loadCodes, loadMessages } from './load.ts';
-import { dslCodes } from './dsl.ts';
+import { dslCodes, ruleSyntaxMessages } from './dsl.ts';
 import { validateCodes } from './validate.ts';
 import { analyzeCodes } from './analyze.ts';
 import { templatesCodes } from './templates.ts';
@@ -55,7 +55,13 @@ export function lookupCode(code: string): CodeEntry | undefined {
  * The message functions of the catalogue, by code: a code listed here has its text built from
  * typed parameters (`diagnostic()` in compiler/diagnostics/make.ts).
  */
-export const messages = { ...loadMessages, ...deliverySettingsMessages, ...emitMessages, ...modelMessages };
+export const messages = {
+  ...loadMessages,
+  ...ruleSyntaxMessages,
+  ...deliverySettingsMessages,
+  ...emitMessages,
+  ...modelMessages,
+};
 export type CodeWithMessage = keyof typeof messages;
 export type MessageParams<C extends CodeWithMessage> = Parameters<(typeof messages)[C]>[0];
 
