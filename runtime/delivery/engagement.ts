@@ -9,6 +9,7 @@ import { DELIVERY_CODES, problemAt, type DeliveryProblem } from './problems.ts';
 import { addSuppression, type SuppressionListReason } from './suppressions.ts';
 import { parseProviderFile, type Provider } from '../webhooks/providers.ts';
 import { offsetInstant } from '../../compiler/contract/core/instants.ts';
+import { deliveryRunMessages } from '../../compiler/contract/messages/delivery-run.ts';
 
 /**
  * Engagement reported by a mail provider (a webhook log): delivered, opened, clicked, bounced,
@@ -86,7 +87,7 @@ export async function ingestEngagementFile(db: Database, manifest: Manifest, pat
     if (line.trim() === '') return;
     const parsed = parseEngagementLine(line);
     const where = `${label}:${i + 1}`;
-    if ('error' in parsed) problems.push(problemAt(where, { code: DELIVERY_CODES.badEngagementLine, severity: 'error', message: parsed.error }));
+    if ('error' in parsed) problems.push(problemAt(where, { code: DELIVERY_CODES.badEngagementLine, severity: 'error', message: deliveryRunMessages.HL537({ line: parsed.error }) }));
     else records.push({ where, record: parsed });
   });
   const result = await ingestEngagement(db, manifest, records);
@@ -96,7 +97,7 @@ export async function ingestEngagementFile(db: Database, manifest: Manifest, pat
 /** Imports a file in a mail provider's own webhook format (runtime/webhooks/providers.ts). */
 export async function ingestProviderFile(db: Database, manifest: Manifest, provider: Provider, path: string, label = path): Promise<EngagementResult> {
   const parsed = parseProviderFile(provider, await readFile(path, 'utf8'));
-  const problems: DeliveryProblem[] = parsed.problems.map((message) => problemAt(label, { code: DELIVERY_CODES.badEngagementLine, severity: 'error', message }));
+  const problems: DeliveryProblem[] = parsed.problems.map((message) => problemAt(label, { code: DELIVERY_CODES.badEngagementLine, severity: 'error', message: deliveryRunMessages.HL537({ line: message }) }));
   const result = await ingestEngagement(db, manifest, parsed.records.map((record) => ({ where: label, record })));
   return { ...result, skipped: result.skipped + problems.length, problems: [...problems, ...result.problems] };
 }
@@ -114,7 +115,7 @@ export async function ingestEngagement(db: Database, manifest: Manifest, records
         const row = key ? byKey.get(key) : undefined;
         if (!row) {
           result.skipped++;
-          result.problems.push(problemAt(where, { code: DELIVERY_CODES.unknownMessage, severity: 'warning', message: `no message <${record.messageId}> in this outbox; the ${record.event} record is skipped` }));
+          result.problems.push(problemAt(where, { code: DELIVERY_CODES.unknownMessage, severity: 'warning', message: deliveryRunMessages.HL538({ messageId: record.messageId, event: record.event }) }));
           continue;
         }
         const type: EmailEventType = `email_${record.event}`;

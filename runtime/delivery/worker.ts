@@ -13,7 +13,7 @@ import type { SuppressionReason, Transport } from './types.ts';
 import { LinkSigner } from '../recipient/tokens.ts';
 import { previewSecret } from '../recipient/secret.ts';
 import { dkimSignerOf, type DkimSigner } from '../recipient/dkim.ts';
-import type { DiagnosticCode } from '../../compiler/contract/diagnostic.ts';
+import { deliveryRunMessages } from '../../compiler/contract/messages/delivery-run.ts';
 
 /**
  * The delivery worker: `deliverDue` drains what is due at `now`, batch by batch:
@@ -198,10 +198,12 @@ function templatesOf(manifest: Manifest): Map<string, CompiledTemplate> {
 }
 
 /** Problems of a run, grouped: one line per code and distinct reason, with how many sends it concerns. */
-class Tally {
-  private readonly counts = new Map<DiagnosticCode, Map<string, number>>();
+type TalliedCode = 'HL531' | 'HL532' | 'HL533' | 'HL535' | 'HL536';
 
-  add(code: DiagnosticCode, reason: string): void {
+class Tally {
+  private readonly counts = new Map<TalliedCode, Map<string, number>>();
+
+  add(code: TalliedCode, reason: string): void {
     const byReason = this.counts.get(code) ?? new Map<string, number>();
     byReason.set(reason, (byReason.get(reason) ?? 0) + 1);
     this.counts.set(code, byReason);
@@ -210,20 +212,16 @@ class Tally {
   problems(summary: DeliverySummary): DeliveryProblem[] {
     const out: DeliveryProblem[] = [];
     if (summary.recovered > 0) {
-      const from = summary.recoveredFrom.sort();
-      const workers = `${from.length === 1 ? 'worker' : 'workers'} ${from.slice(0, 3).join(', ')}${from.length > 3 ? ', …' : ''}`;
-      out.push({ code: DELIVERY_CODES.recovered, severity: 'info', message: `resumed ${summary.recovered} send${summary.recovered === 1 ? '' : 's'} claimed by ${workers}, which stopped` });
+      out.push({ code: DELIVERY_CODES.recovered, severity: 'info', message: deliveryRunMessages.HL534({ recovered: summary.recovered, workers: summary.recoveredFrom.sort() }) });
     }
-    const plural = (n: number) => (n === 1 ? '1 send' : `${n} sends`);
     for (const [code, byReason] of this.counts) {
       if (code === DELIVERY_CODES.claimLost) {
-        out.push({ code, severity: 'warning', message: `${plural(byReason.size)} outlived their claim and were taken over by another worker (${[...byReason.keys()].slice(0, 3).join(', ')}${byReason.size > 3 ? ', …' : ''}); they may have gone out twice`, help: 'raise delivery.claim_lease well above the transport timeout' });
+        out.push({ code, severity: 'warning', message: deliveryRunMessages.HL535({ keys: [...byReason.keys()] }), help: 'raise delivery.claim_lease well above the transport timeout' });
         continue;
       }
       for (const [reason, n] of byReason) {
         const severity = code === DELIVERY_CODES.missingTemplate ? 'error' : 'warning';
-        const what = code === DELIVERY_CODES.renderFailed ? 'suppressed, render failed' : code === DELIVERY_CODES.missingTemplate ? 'failed' : code === DELIVERY_CODES.permanentFailure ? 'rejected permanently' : 'failed after retries';
-        out.push({ code, severity, message: `${plural(n)} ${what}: ${reason}` });
+        out.push({ code, severity, message: deliveryRunMessages[code]({ sends: n, reason }) });
       }
     }
     return out;

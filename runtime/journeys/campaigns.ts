@@ -19,6 +19,7 @@ import type { SegmentClock } from './segments.ts';
 import { earliestInstantOf, instantOf } from './times.ts';
 import type { RuntimeCampaign } from './versions.ts';
 import { customerZone } from './waits.ts';
+import { journeyRunMessages } from '../../compiler/contract/messages/journeys-run.ts';
 
 /** When a campaign launches. */
 export function launchInstant(c: RuntimeCampaign): number {
@@ -56,7 +57,7 @@ async function record(ctx: RunContext, c: RuntimeCampaign, status: 'missed', at:
     .execute();
   if (inserted.length === 0) return;
   ctx.tally.campaigns.push({ name: c.name, status, at, recipients });
-  ctx.tally.problem({ code: 'HL515', severity: 'warning', campaign: c.name, message: `campaign ${c.name} was due at ${new Date(at).toISOString()}, before this database's run clock reached it; it was not sent (rename it to send it now)` });
+  ctx.tally.problem({ code: 'HL515', severity: 'warning', campaign: c.name, message: journeyRunMessages.HL515({ campaign: c.name, dueAt: at }) });
 }
 
 async function launch(ctx: RunContext, c: RuntimeCampaign, at: number): Promise<void> {

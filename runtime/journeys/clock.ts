@@ -6,6 +6,7 @@
 import { sql } from 'kysely';
 import type { Executor } from '../db/database.ts';
 import { EXIT_ERRORS, HeraldError } from '../../compiler/contract/errors.ts';
+import { journeyRunMessages } from '../../compiler/contract/messages/journeys-run.ts';
 
 const CLOCK = 'default';
 
@@ -13,7 +14,7 @@ const CLOCK = 'default';
 export class RunBackInTimeError extends HeraldError {
   declare readonly code: 'HL512';
   constructor(readonly until: number, readonly clock: number) {
-    super(`journeys in this database have already run up to ${new Date(clock).toISOString()}, after --until ${new Date(until).toISOString()}; run with a later --until (or a fresh database)`, EXIT_ERRORS, { code: 'HL512' });
+    super(journeyRunMessages.HL512({ until, clock }), EXIT_ERRORS, { code: 'HL512' });
   }
 }
 

@@ -19,6 +19,7 @@ import { earliestRead, journeyNeeds, mergeNeeds } from './needs.ts';
 import { holdoutRequestOf, sendRequestOf } from './send-requests.ts';
 import { wakeEntries } from './wakes.ts';
 import type { Effects, Entry } from './types.ts';
+import { journeyRunMessages } from '../../compiler/contract/messages/journeys-run.ts';
 
 /** An arbitrary fixed advisory-lock key shared by every Herald worker ("HWAK"). */
 export const WAKE_LOCK = 0x4857414b;
@@ -109,7 +110,7 @@ function customerOf(customers: Map<string, CustomerData>, id: string): CustomerD
 /** An entry whose version is not stored (a damaged database): it leaves, with the reason recorded. */
 function missingVersion(entry: Entry, at: number): Effects {
   const fx = emptyEffects();
-  fx.problems.push({ code: 'HL511', severity: 'error', journey: entry.journey, message: `journey ${entry.journey} version ${entry.version} is not stored in the database; its entries were ended` });
+  fx.problems.push({ code: 'HL511', severity: 'error', journey: entry.journey, message: journeyRunMessages.HL511({ journey: entry.journey, version: entry.version, unstored: true }) });
   entry.status = 'done';
   entry.dueAt = null;
   entry.exitedAt = at;

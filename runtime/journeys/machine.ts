@@ -12,6 +12,7 @@ import type { CustomerData } from './customers.ts';
 import type { JourneyRules } from './rules.ts';
 import type { Effects, Entry, ExitReason } from './types.ts';
 import { resolveWaitFor, waitEnd } from './waits.ts';
+import { journeyRunMessages } from '../../compiler/contract/messages/journeys-run.ts';
 
 /** More steps than this in one advance means a loop in which no time passes (HL510). */
 export const STEP_LIMIT = 1000;
@@ -53,14 +54,14 @@ export function advance(entry: Entry, journey: CompiledJourney, rules: JourneyRu
   while (entry.status === 'active' && entry.dueAt !== null && entry.dueAt <= horizon) {
     const t = entry.dueAt;
     if (++turns > STEP_LIMIT) {
-      fx.problems.push({ code: 'HL510', severity: 'error', journey: journey.name, message: `journey ${journey.name}: a customer went through ${STEP_LIMIT} steps at ${new Date(t).toISOString()} without time passing (at step ${entry.step}); they were taken out of the journey` });
+      fx.problems.push({ code: 'HL510', severity: 'error', journey: journey.name, message: journeyRunMessages.HL510({ journey: journey.name, steps: STEP_LIMIT, at: t, step: entry.step }) });
       exit(t, 'step_limit');
       break;
     }
     const name = entry.step;
     const step = journey.steps[name];
     if (!step) {
-      fx.problems.push({ code: 'HL511', severity: 'error', journey: journey.name, message: `journey ${journey.name} version ${entry.version} has no step "${name}"` });
+      fx.problems.push({ code: 'HL511', severity: 'error', journey: journey.name, message: journeyRunMessages.HL511({ journey: journey.name, version: entry.version, missingStep: name }) });
       exit(t, 'error', `no step ${name}`);
       break;
     }
@@ -76,7 +77,7 @@ export function advance(entry: Entry, journey: CompiledJourney, rules: JourneyRu
         resume(name, step, t);
       }
     } catch (e) {
-      fx.problems.push({ code: 'HL511', severity: 'error', journey: journey.name, message: `journey ${journey.name}, step ${name}: ${(e as Error).message}` });
+      fx.problems.push({ code: 'HL511', severity: 'error', journey: journey.name, message: journeyRunMessages.HL511({ journey: journey.name, step: name, failed: (e as Error).message }) });
       exit(t, 'error', (e as Error).message);
     }
   }
@@ -122,7 +123,7 @@ export function advance(entry: Entry, journey: CompiledJourney, rules: JourneyRu
         for (const { field, value } of step.set) {
           const v = rules.value(value, customer, t, entry.enteredAt);
           if (v === null || (typeof v === 'number' && !Number.isFinite(v))) {
-            fx.problems.push({ code: 'HL514', severity: 'error', journey: journey.name, message: `journey ${journey.name}, step ${name}: the new value of ${field} is missing; the field was left unchanged` });
+            fx.problems.push({ code: 'HL514', severity: 'error', journey: journey.name, message: journeyRunMessages.HL514({ journey: journey.name, step: name, field }) });
             continue;
           }
           customer.fields[field] = v;

@@ -7,6 +7,7 @@ import { writeTransaction } from '../delivery/write-transaction.ts';
 import type { RunContext } from './context.ts';
 import { entryOf, insertHistory, replaceWakes, saveEntries } from './entries/store.ts';
 import { journeysOf } from './versions.ts';
+import { journeyRunMessages } from '../../compiler/contract/messages/journeys-run.ts';
 
 export async function stopRemovedJourneys(ctx: RunContext, at: number): Promise<void> {
   const defined = journeysOf(ctx.manifest).map((j) => j.name);
@@ -35,7 +36,7 @@ export async function stopRemovedJourneys(ctx: RunContext, at: number): Promise<
       ctx.tally.exit(e.journey, 'journey_removed');
     }
     for (const [journey, n] of byJourney) {
-      ctx.tally.problem({ code: 'HL513', severity: 'warning', journey, message: `journey ${journey} is no longer in the workspace: ${n} customer${n === 1 ? '' : 's'} inside it left (exit reason journey_removed)` });
+      ctx.tally.problem({ code: 'HL513', severity: 'warning', journey, message: journeyRunMessages.HL513({ journey, left: n }) });
     }
   }
 }

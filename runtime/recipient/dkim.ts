@@ -3,6 +3,7 @@ import DKIM from 'nodemailer/lib/dkim';
 import { DELIVERY_CODES, DeliveryError } from '../delivery/problems.ts';
 import type { DeliverySettings } from '../delivery/settings.ts';
 import { signEd25519 } from './dkim-ed25519.ts';
+import { deliveryRunMessages } from '../../compiler/contract/messages/delivery-run.ts';
 
 /**
  * DKIM signing (RFC 6376) of every message, relaxed/relaxed: an RSA key signs `rsa-sha256` with
@@ -27,7 +28,7 @@ export function dkimSignerOf(settings: DeliverySettings, env: NodeJS.ProcessEnv)
     new DeliveryError({
       code: DELIVERY_CODES.settings,
       severity: 'error',
-      message: `delivery.dkim reads its private key from ${dkim.privateKeyEnv}, which ${why}`,
+      message: deliveryRunMessages.HL530({ dkimKeyEnv: dkim.privateKeyEnv, why }),
       help: `set ${dkim.privateKeyEnv} to the PEM private key (RSA, or Ed25519 for ed25519-sha256) whose public key is published at ${dkim.selector}._domainkey.${dkim.domain}`,
     });
   if (!pem || pem.trim() === '') throw refuse('is not set');

@@ -9,7 +9,7 @@ import { modelMessages, modelsCodes } from './models.ts';
 import { sourcesCodes } from './sources.ts';
 import { planCodes } from './plan.ts';
 import { emitCodes, emitMessages } from './emit.ts';
-import { runtimeCodes } from './runtime.ts';
+import { runtimeCodes, runtimeMessages } from './runtime.ts';
 import { deliveryCodes, deliverySettingsMessages } from './delivery.ts';
 import { devCodes } from './dev.ts';
 import { insightsCodes } from './insights.ts';
@@ -61,6 +61,7 @@ export const messages = {
   ...deliverySettingsMessages,
   ...emitMessages,
   ...modelMessages,
+  ...runtimeMessages,
 };
 export type CodeWithMessage = keyof typeof messages;
 export type MessageParams<C extends CodeWithMessage> = Parameters<(typeof messages)[C]>[0];

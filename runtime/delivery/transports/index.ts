@@ -3,6 +3,7 @@ import type { DeliverySettings } from '../settings.ts';
 import type { Transport } from '../types.ts';
 import { FileTransport } from './file.ts';
 import { SmtpTransport } from './smtp.ts';
+import { deliveryRunMessages } from '../../../compiler/contract/messages/delivery-run.ts';
 
 export { FileTransport } from './file.ts';
 export { SmtpTransport, type SmtpOptions } from './smtp.ts';
@@ -23,7 +24,7 @@ export function createTransport(settings: DeliverySettings, env: NodeJS.ProcessE
       throw new DeliveryError({
         code: DELIVERY_CODES.settings,
         severity: 'error',
-        message: `the smtp transport reads its credentials from ${missing.join(' and ')}, which ${missing.length === 1 ? 'is' : 'are'} not set`,
+        message: deliveryRunMessages.HL530({ smtpCredentialsUnset: missing }),
         help: `set ${missing.join(' and ')} in the environment of the process that sends, or run with --dry-run to write files instead`,
       });
     }
