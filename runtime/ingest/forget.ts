@@ -1,5 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { Database } from '../db/database.ts';
+import { loadIdKey } from '../db/id-key.ts';
+import { forgetHash } from './forgotten.ts';
 import { ensureIngestTables } from './store/tables.ts';
 
 export interface ForgetResult {
@@ -7,7 +8,7 @@ export interface ForgetResult {
   ids: number;
   /** Rows deleted per table. */
   deleted: Record<string, number>;
-  /** The audit row's hash of the customer id. */
+  /** The audit row's keyed hash of the customer id (forgotten.ts). */
   customerHash: string;
   /** Every id erased (the customer and the ids merged into it), for erasing files named by them. */
   customerIds: string[];
@@ -15,21 +16,17 @@ export interface ForgetResult {
   sendKeys: string[];
 }
 
-/** The audit log keeps this instead of the id: it proves an erasure without holding the data. */
-export function customerHash(id: string): string {
-  return createHash('sha256').update(`herald-forget:${id}`).digest('hex');
-}
-
 /**
  * Erases a customer everywhere, in one transaction: every row of every table with a `customer_id`
  * column (events, memberships, traits, scores, journey state, rejects, whatever later features add)
  * for the customer and the ids merged into it, the profile, and the aliases. Writes one audit row
- * (hash of the id, time, counts per table) and nothing of the data itself. Later loads reject the
+ * (an HMAC of the id under the database's key, time, counts per table) and nothing of the data itself. Later loads reject the
  * customer's rows as `forgotten_customer`, so a reloaded file does not bring them back.
  * Returns undefined when no such customer (nor any row of theirs) exists.
  */
 export async function forgetCustomer(db: Database, customerId: string, now: () => number = Date.now): Promise<ForgetResult | undefined> {
   await ensureIngestTables(db);
+  const idKey = await loadIdKey(db.kysely);
   const tables = await db.kysely.introspection.getTables();
   const withCustomer = tables
     .filter((t) => !t.isView && t.columns.some((c) => c.name === 'customer_id') && t.name !== 'herald_customer_aliases')
@@ -55,16 +52,10 @@ export async function forgetCustomer(db: Database, customerId: string, now: () =
     );
     if (aliases > 0) deleted.herald_customer_aliases = aliases;
     if (Object.keys(deleted).length === 0) return undefined;
-    const hashes = ids.map(customerHash);
+    const hashes = ids.map((id) => forgetHash(id, idKey));
     for (const hash of hashes) {
       await trx.insertInto('herald_forget_log').values({ customer_hash: hash, forgotten_at: now(), counts: JSON.stringify(deleted) }).execute();
     }
     return { ids: ids.length, deleted, customerHash: hashes[0]!, customerIds: ids, sendKeys };
   });
-}
-
-/** Hashes of every forgotten customer id: their rows are rejected by later loads. */
-export async function forgottenHashes(db: Database): Promise<Set<string>> {
-  const rows = await db.kysely.selectFrom('herald_forget_log').select('customer_hash').execute();
-  return new Set(rows.map((r) => r.customer_hash as string));
 }

@@ -7,7 +7,8 @@ import type { MapOutcome } from './map-row.ts';
 import type { FileStats } from './monitor.ts';
 import type { RejectRow, Row, StoreTx } from './store/types.ts';
 import { Identity } from './identity.ts';
-import { collectCustomer, isForgottenId, mergeInto, placeRow } from './place-row.ts';
+import { collectCustomer, mergeInto, placeRow } from './place-row.ts';
+import type { ForgottenCustomers } from './forgotten.ts';
 import type { WriteCache } from './write-cache.ts';
 
 /** Rows per flush: big enough to amortize statements, small enough to keep memory flat. */
@@ -35,8 +36,8 @@ export interface LoadFileInput {
   identity: Identity;
   /** Customers and items this run already wrote, to skip rows that change nothing. */
   cache: WriteCache;
-  /** Hashes of forgotten customer ids (runtime/ingest/forget.ts): their rows are not loaded again. */
-  forgotten: ReadonlySet<string>;
+  /** Customers erased by `herald forget` (forgotten.ts): their rows are not loaded again. */
+  forgotten: ForgottenCustomers;
   /** The load's clock reading, stored as customers.updated_at. */
   now: number;
   onRows?: (rows: number) => void;
@@ -65,7 +66,7 @@ export async function loadFile(tx: StoreTx, input: LoadFileInput): Promise<FileL
   let eventCountries: unknown[] = [];
   let rejects: RejectRow[] = [];
 
-  const isForgotten = (id: unknown) => isForgottenId(input.forgotten, id);
+  const isForgotten = (id: unknown) => input.forgotten.has(id);
   const addRejectAt = (line: number, raw: string | null, reason: string, detail: string, customerId: string | null) => {
     if (isForgotten(customerId)) {
       // Nothing of an erased customer is kept, not even in the rejects table.

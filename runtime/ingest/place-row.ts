@@ -1,5 +1,4 @@
 import type { Identity } from './identity.ts';
-import { customerHash } from './forget.ts';
 import type { MappedRow } from './map-row.ts';
 import type { Row, StoreTx } from './store/types.ts';
 
@@ -51,9 +50,4 @@ export function mergeInto(map: Map<string, Row>, id: string, row: Row): void {
     const v = row[k];
     if (v !== null && v !== undefined) before[k] = v;
   }
-}
-
-/** Whether an id belongs to a customer erased by `herald forget` (their rows are never loaded again). */
-export function isForgottenId(forgotten: ReadonlySet<string>, id: unknown): boolean {
-  return forgotten.size > 0 && typeof id === 'string' && forgotten.has(customerHash(id));
 }

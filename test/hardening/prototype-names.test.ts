@@ -1,32 +1,13 @@
 // Names that Object.prototype carries (`toString`, `__proto__`, `constructor`, `hasOwnProperty`) are
 // ordinary names in rules: unknown ones get the usual located diagnostic, declared ones work.
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync, appendFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../cli/main.ts';
 import { stopMjmlWorker } from '../../compiler/3-analyze/templates/index.ts';
+import { workspaceCopies } from '../support/workspace-copies.ts';
 
-const QUICKSTART = join(import.meta.dirname, '../../examples/quickstart');
-const base = mkdtempSync(join(tmpdir(), 'herald-proto-names-'));
-afterAll(() => {
-  stopMjmlWorker();
-  rmSync(base, { recursive: true, force: true });
-});
-let n = 0;
-function quickstart(): string {
-  const root = join(base, `ws${n++}`);
-  cpSync(QUICKSTART, root, { recursive: true });
-  return root;
-}
-
-async function herald(args: string[]) {
-  let text = '';
-  const sink = () => new Writable({ write: (c, _e, done) => ((text += c.toString()), done()) });
-  const code = await main(args, { stdout: sink(), stderr: sink(), cwd: base, env: {} });
-  return { code, text };
-}
+const { copy: quickstart, herald } = workspaceCopies('proto-names');
+afterAll(() => stopMjmlWorker());
 
 function addSegment(root: string, where: string): void {
   appendFileSync(join(root, 'segments.yaml'), `---\napiVersion: herald/v1\nkind: Segment\nmetadata:\n  name: probe\nspec:\n  where: '${where}'\n`);
