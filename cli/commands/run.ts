@@ -26,7 +26,7 @@ point and started again finishes what the uninterrupted run would have sent.
                             (default: --until, so history is not replayed)
   --dry-run                 send through the file transport: .eml, .html and .txt under <dir>/out/
   --db URL                  sqlite:path, sqlite::memory: or postgres://… (default: HERALD_DATABASE_URL, then herald.yaml)
-  --worker-id ID            this worker's name (parallel workers on PostgreSQL; default <host>:<pid>: a
+  --worker-id ID            this worker's name (parallel workers on PostgreSQL; default <host>:<pid>@<start>: a
                             run restarted on the same machine resumes a stopped run's claims at once;
                             with a chosen name, reuse it after a restart to do the same)
   --resolution DURATION     the shortest slice of the clock (default 1m; 0s: every instant exactly)
