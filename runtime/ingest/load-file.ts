@@ -10,6 +10,7 @@ import { Identity } from './identity.ts';
 import { collectCustomer, mergeInto, placeRow } from './place-row.ts';
 import type { ForgottenCustomers } from './forgotten.ts';
 import type { WriteCache } from './write-cache.ts';
+import { addCount, nameTable } from '../../compiler/contract/core/own.ts';
 
 /** Rows per flush: big enough to amortize statements, small enough to keep memory flat. */
 export const BATCH_ROWS = 2_000;
@@ -50,8 +51,9 @@ export interface LoadFileInput {
  */
 export async function loadFile(tx: StoreTx, input: LoadFileInput): Promise<FileLoad> {
   const { source } = input;
-  const stats: FileStats = { rows: 0, rejected: 0, events: {}, customers: 0, countries: {} };
-  const result: FileLoad = { stats, accepted: 0, rejectedByReason: {}, eventsInserted: 0 };
+  // Keyed by user names (event types, reject reasons) and by data (countries): maps without prototype.
+  const stats: FileStats = { rows: 0, rejected: 0, events: nameTable(), customers: 0, countries: nameTable() };
+  const result: FileLoad = { stats, accepted: 0, rejectedByReason: nameTable(), eventsInserted: 0 };
   const seenCustomers = new Set<string>();
   const mask = rawMasker(source.piiColumns);
 
@@ -71,20 +73,20 @@ export async function loadFile(tx: StoreTx, input: LoadFileInput): Promise<FileL
     if (isForgotten(customerId)) {
       // Nothing of an erased customer is kept, not even in the rejects table.
       rejects.push({ source: source.name, file: input.path, line, reason: 'forgotten_customer', detail: null, raw: null, customer_id: null });
-      result.rejectedByReason.forgotten_customer = (result.rejectedByReason.forgotten_customer ?? 0) + 1;
+      addCount(result.rejectedByReason, 'forgotten_customer');
       stats.rejected++;
       return;
     }
     rejects.push({ source: source.name, file: input.path, line, reason, detail, raw, customer_id: customerId });
-    result.rejectedByReason[reason] = (result.rejectedByReason[reason] ?? 0) + 1;
+    addCount(result.rejectedByReason, reason);
     stats.rejected++;
   };
   const addReject = (record: RawRecord, reason: string, detail: string, customerId: string | null) => addRejectAt(record.line, mask(record), reason, detail, customerId);
   const accept = (customerId: unknown, type: string | undefined, country: unknown) => {
     result.accepted++;
     if (typeof customerId === 'string') seenCustomers.add(customerId);
-    if (type !== undefined) stats.events[type] = (stats.events[type] ?? 0) + 1;
-    if (typeof country === 'string') stats.countries[country] = (stats.countries[country] ?? 0) + 1;
+    if (type !== undefined) addCount(stats.events, type);
+    if (typeof country === 'string') addCount(stats.countries, country);
   };
 
   const flush = async () => {
@@ -216,7 +218,7 @@ function rawMasker(piiColumns: readonly string[]): (record: RawRecord) => string
   const pii = new Set(piiColumns);
   return (record) => {
     if (!record.fields) return `[withheld: ${record.raw.length} characters; the source holds personal data]`;
-    const masked: Record<string, unknown> = {};
+    const masked = nameTable<unknown>();
     for (const [k, v] of Object.entries(record.fields)) masked[k] = pii.has(k) && v !== null ? '***' : v;
     return JSON.stringify(masked);
   };

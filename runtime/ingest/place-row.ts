@@ -1,6 +1,7 @@
 import type { Identity } from './identity.ts';
 import type { MappedRow } from './map-row.ts';
 import type { Row, StoreTx } from './store/types.ts';
+import { nameTable } from '../../compiler/contract/core/own.ts';
 
 /**
  * Where an accepted row lands, the same for every way data comes in (files through `herald ingest`,
@@ -43,7 +44,7 @@ export function collectCustomer(customers: Map<string, Row>, id: string, profile
 export function mergeInto(map: Map<string, Row>, id: string, row: Row): void {
   const before = map.get(id);
   if (!before) {
-    map.set(id, { ...row });
+    map.set(id, Object.assign(nameTable(), row));
     return;
   }
   for (const k in row) {

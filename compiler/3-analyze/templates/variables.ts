@@ -85,9 +85,19 @@ export function checkVariables(ast: NjNode, names: TemplateNames): VariableRepor
     }
   };
 
+  /** A name the workspace declares at this place of a context path (`customer.constructor` for a field so named). */
+  const declared = (parts: Part[], i: number, scopes: Array<Map<string, LocalKind>>): boolean => {
+    const root = parts[0]!.name;
+    const name = parts[i]!.name;
+    if (i !== 1 || typeof name !== 'string' || lookupLocal(scopes, String(root)) !== undefined) return false;
+    if (root === 'customer') return names.customerFields.includes(name);
+    if (root === 'traits') return names.traits.includes(name);
+    return (root === 'scores' || root === 'tiers') && names.models.includes(name);
+  };
+
   const checkPath = (parts: Part[], scopes: Array<Map<string, LocalKind>>) => {
-    for (const p of parts) {
-      if (typeof p.name === 'string' && BLOCKED_NAMES.has(p.name)) {
+    for (const [i, p] of parts.entries()) {
+      if (typeof p.name === 'string' && BLOCKED_NAMES.has(p.name) && !declared(parts, i, scopes)) {
         problem('HL358', p.node, `"${p.name}" cannot be used in a template`, p.name.length, 'templates only read the render context');
         return;
       }

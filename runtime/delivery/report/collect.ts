@@ -2,6 +2,7 @@ import type { Executor } from '../../db/database.ts';
 import type { Manifest } from '../../../compiler/contract/manifest.ts';
 import { keyOfMessageId } from '../keys.ts';
 import { OUTBOX } from '../outbox.ts';
+import { own } from '../../../compiler/contract/core/own.ts';
 import { twoProportionTest, type ProportionOutcome } from './stats.ts';
 
 /**
@@ -102,7 +103,7 @@ export async function collectReport(db: Executor, manifest: Manifest, options: R
       reference: r.status === 'sent' && r.sent_at != null ? Number(r.sent_at) : Number(r.due_at),
     };
   });
-  const tracked = manifest.dataModel.events[options.conversionEvent] !== undefined;
+  const tracked = own(manifest.dataModel.events, options.conversionEvent) !== undefined;
   const engagement = await engagementByKey(db, manifest, rows);
   const conversions = tracked ? await conversionTimes(db, options, rows) : new Map<string, number[]>();
 
@@ -173,7 +174,7 @@ function groupOrder(a: GroupReport, b: GroupReport): number {
 /** Per message key: the first instant of each engagement kind. */
 async function engagementByKey(db: Executor, manifest: Manifest, rows: readonly Row[]): Promise<Map<string, Partial<Record<'delivered' | 'opened' | 'clicked' | 'unsubscribed', number>>>> {
   const out = new Map<string, Partial<Record<'delivered' | 'opened' | 'clicked' | 'unsubscribed', number>>>();
-  const types = (Object.keys(ENGAGEMENT) as Array<keyof typeof ENGAGEMENT>).filter((t) => manifest.dataModel.events[t]?.message_id !== undefined);
+  const types = (Object.keys(ENGAGEMENT) as Array<keyof typeof ENGAGEMENT>).filter((t) => own(manifest.dataModel.events, t)?.message_id !== undefined);
   if (types.length === 0 || rows.length === 0) return out;
   const keys = new Set(rows.map((r) => r.key));
   const from = earliest(rows);
