@@ -3,6 +3,7 @@ import type { Manifest } from '../../compiler/contract/manifest.ts';
 import { keyOfMessageId } from '../delivery/keys.ts';
 import { OUTBOX } from '../delivery/outbox.ts';
 import { GLOBAL_CONTROL_REASON } from './control-group.ts';
+import { own } from '../../compiler/contract/core/own.ts';
 import type { Conversion, InsightData, Touch } from './data.ts';
 
 /**
@@ -75,7 +76,7 @@ export async function loadInsightData(db: Executor, manifest: Manifest, options:
 }
 
 async function readEngagement(db: Executor, manifest: Manifest, byKey: Map<string, Touch>, from: number): Promise<void> {
-  const types = (['email_opened', 'email_clicked'] as const).filter((t) => manifest.dataModel.events[t]?.message_id !== undefined);
+  const types = (['email_opened', 'email_clicked'] as const).filter((t) => own(manifest.dataModel.events, t)?.message_id !== undefined);
   if (types.length === 0) return;
   let query = db
     .selectFrom('events')
@@ -108,10 +109,10 @@ async function readConversions(
   customers: ReadonlySet<string>,
   from: number,
 ): Promise<Conversion[]> {
-  const declared = manifest.dataModel.events[options.conversionEvent];
+  const declared = own(manifest.dataModel.events, options.conversionEvent);
   if (!declared) return [];
   const revenue =
-    options.revenueProperty !== undefined && declared[options.revenueProperty]?.type === 'number' ? options.revenueProperty : undefined;
+    options.revenueProperty !== undefined && own(declared, options.revenueProperty)?.type === 'number' ? options.revenueProperty : undefined;
   const columns = ['id', 'customer_id', 'at', ...(revenue ? [revenue] : [])];
   const rows = await db
     .selectFrom('events')

@@ -7,6 +7,7 @@ import type { InsightData } from './data.ts';
 import { incrementality, type Scope } from './incrementality.ts';
 import { loadInsightData } from './load.ts';
 import { kpiSeries, type SegmentsAt, type Series } from './series.ts';
+import { own } from '../../compiler/contract/core/own.ts';
 import { segmentsAtFromDatabase } from './segments-at.ts';
 
 /**
@@ -54,7 +55,7 @@ export async function collectInsights(db: Executor, manifest: Manifest, options:
     data,
     {
       ...options,
-      revenueTracked: s.revenueProperty !== undefined && manifest.dataModel.events[s.conversionEvent]?.[s.revenueProperty] !== undefined,
+      revenueTracked: s.revenueProperty !== undefined && own(own(manifest.dataModel.events, s.conversionEvent), s.revenueProperty) !== undefined,
     },
     segmentsAt,
   );
