@@ -112,6 +112,27 @@ spec:
     </mj-column></mj-section></mj-body></mjml>
 `;
 
+describe('prototype names the naming rules refuse', () => {
+  // `constructor` is snake_case and works (below); the others are refused where they are written.
+  it.each(['toString', '__proto__', 'hasOwnProperty'])('a field, event type, topic, journey, step and source named %s are located HL209s', async (name) => {
+    const root = quickstart();
+    const yaml = join(root, 'herald.yaml');
+    writeFileSync(
+      yaml,
+      readFileSync(yaml, 'utf8')
+        .replace('      email_consent: boolean\n', `      email_consent: boolean\n      ${name}: string\n`)
+        .replace('    page_view: { item_id: string }\n', `    page_view: { item_id: string }\n    ${name}: { amount: number }\n  topics:\n    ${name}: { title: T }\n`),
+    );
+    writeFileSync(join(root, 'journeys.yaml'), `apiVersion: herald/v1\nkind: Journey\nmetadata: { name: ${name} }\nspec:\n  entry: { event: purchase }\n  steps:\n    ${name}: { send: welcome, next: exit }\n`);
+    appendFileSync(join(root, 'sources.yaml'), `---\napiVersion: herald/v1\nkind: Source\nmetadata: { name: ${name} }\nspec:\n  files: data/purchases.csv\n  events: { type: '"purchase"', customer_id: customer, at: at }\n`);
+    const run = await herald(['validate', root]);
+    expect(run.text).not.toMatch(/internal error|TypeError|    at /);
+    expect(run.code).toBe(1);
+    const located = [...run.text.matchAll(/error\[HL209\]: .*\n\s+--> (\S+)/g)].map((m) => m[1]!.replace(/^(.*\/)?ws\d+\//, ''));
+    expect(located).toEqual(['herald.yaml:25:7', 'herald.yaml:29:5', 'herald.yaml:31:5', 'journeys.yaml:3:19', 'journeys.yaml:7:5', 'sources.yaml:25:19']);
+  }, 30_000);
+});
+
 forEachDialect('prototype names through ingest, journeys and delivery', (ctx) => {
   it('columns, event types, a field, a source, a journey, a step, a template and a topic so named work like any other', async () => {
     const root = prototypeNamedWorkspace();
