@@ -32,7 +32,7 @@ export async function forgetCustomer(db: Database, customerId: string, now: () =
     .filter((t) => !t.isView && t.columns.some((c) => c.name === 'customer_id') && t.name !== 'herald_customer_aliases')
     .map((t) => t.name)
     .sort();
-  return db.transaction(async (trx) => {
+  const result = await db.transaction(async (trx) => {
     const aliasRows = await trx.selectFrom('herald_customer_aliases').select('alias').where('customer_id', '=', customerId).execute();
     const ids = [customerId, ...aliasRows.map((r) => r.alias as string)];
     const deleted: Record<string, number> = {};
@@ -58,4 +58,8 @@ export async function forgetCustomer(db: Database, customerId: string, now: () =
     }
     return { ids: ids.length, deleted, customerHash: hashes[0]!, customerIds: ids, sendKeys };
   });
+  // SQLite zeroes what a delete frees (secure_delete, runtime/db/open.ts), but the WAL still holds
+  // the pages as they were: emptied now, so only the zeroed pages remain.
+  if (result && db.sqlite) db.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+  return result;
 }
