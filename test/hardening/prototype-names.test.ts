@@ -139,6 +139,10 @@ forEachDialect('prototype names through ingest, journeys and delivery', (ctx) =>
     const db = await ctx.freshUrl();
     const validate = await herald(['validate', root]);
     expect(validate.text).toContain('0 errors');
+    // The workspace's Tests load customers that leave the `constructor` field empty.
+    const tests = await herald(['test', root]);
+    expect(tests.text).not.toMatch(/internal error|TypeError|    at /);
+    expect(tests.text).toContain('tests: 2 passed, 0 failed');
 
     const ingest = await herald(['ingest', root, '--db', db, '--format', 'json']);
     expect(ingest.text).not.toMatch(/internal error|TypeError|    at /);
