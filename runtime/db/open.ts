@@ -6,6 +6,7 @@ import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import type { Database } from './database.ts';
 import { DatabaseUrlError, parseDatabaseUrl, redactUrl, type DatabaseLocation } from './url.ts';
 import { registerSqliteFunctions } from './sqlite-functions.ts';
+import { cachingStatements } from './statement-cache.ts';
 
 export interface OpenOptions {
   /** The directory a relative `sqlite:` path is resolved against (the workspace). */
@@ -46,7 +47,7 @@ function openSqlite(path: string, description: string): Database {
   // forget` erases (and values a reload replaced) does not linger in the database file.
   raw.pragma('secure_delete = ON');
   registerSqliteFunctions(raw);
-  const kysely = new Kysely<any>({ dialect: new SqliteDialect({ database: raw }) });
+  const kysely = new Kysely<any>({ dialect: new SqliteDialect({ database: cachingStatements(raw) }) });
   return {
     dialect: 'sqlite',
     kysely,
