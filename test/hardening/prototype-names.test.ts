@@ -1,6 +1,6 @@
 // Names that Object.prototype carries (`toString`, `__proto__`, `constructor`, `hasOwnProperty`) are
 // ordinary names in rules: unknown ones get the usual located diagnostic, declared ones work.
-import { appendFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stopMjmlWorker } from '../../compiler/3-analyze/templates/index.ts';
@@ -72,6 +72,8 @@ function prototypeNamedWorkspace(): string {
   writeFileSync(join(root, 'data', 'ctor.csv'), CTOR_CSV);
   writeFileSync(join(root, 'journeys.yaml'), JOURNEY);
   writeFileSync(join(root, 'templates', 'constructor.yaml'), TEMPLATE);
+  mkdirSync(join(root, 'templates', 'translations'));
+  writeFileSync(join(root, 'templates', 'translations', 'en.yaml'), 'constructor: "Made for {name}"\nhasOwnProperty: Yours to keep\n');
   return root;
 }
 const SOURCE = `---
@@ -105,9 +107,10 @@ metadata: { name: constructor }
 spec:
   subject: "Hi {{ customer.constructor }}"
   topic: constructor
+  translations: translations
   mjml: |
     <mjml><mj-body><mj-section><mj-column>
-      <mj-text>Field {{ customer.constructor }}</mj-text>
+      <mj-text>Field {{ customer.constructor }}. {{ t('constructor', name=customer.constructor) }}. {{ t('hasOwnProperty') }}.</mj-text>
       <mj-text><a href="{{ unsubscribe_url }}">Unsubscribe</a></mj-text>
     </mj-column></mj-section></mj-body></mjml>
 `;
@@ -182,5 +185,7 @@ forEachDialect('prototype names through ingest, journeys and delivery', (ctx) =>
       .filter((s) => s?.startsWith('Hi '))
       .sort();
     expect(subjects).toEqual(['Hi ctor-1', 'Hi ctor-2']);
+    const bodies = readdirSync(join(root, 'out')).filter((f) => f.endsWith('.txt')).map((f) => readFileSync(join(root, 'out', f), 'utf8'));
+    expect(bodies.filter((b) => b.includes('Field ctor-1. Made for ctor-1. Yours to keep.'))).toHaveLength(1);
   }, 120_000);
 });
