@@ -115,6 +115,22 @@ spec:
     </mj-column></mj-section></mj-body></mjml>
 `;
 
+describe('prototype names in templates', () => {
+  it('a declared customer or item field named constructor is read; an undeclared one stays refused', async () => {
+    const root = quickstart();
+    const yaml = join(root, 'herald.yaml');
+    writeFileSync(yaml, readFileSync(yaml, 'utf8').replace('      email_consent: boolean\n', '      email_consent: boolean\n      constructor: string\n').replace('fields: { name: string, price: number }', 'fields: { name: string, price: number, constructor: string }'));
+    const mjml = join(root, 'templates', 'welcome.mjml');
+    const body = '{{ customer.constructor }}{% for item in recommendations %}{{ item.constructor }}{{ recommendations[0].constructor }}{% endfor %}';
+    writeFileSync(mjml, readFileSync(mjml, 'utf8').replace('We are glad you are here.', body));
+    expect((await herald(['validate', root])).text).not.toContain('error[');
+    writeFileSync(mjml, readFileSync(mjml, 'utf8').replace(body, '{{ journey.entry.properties.constructor }} {{ customer.toString }}'));
+    const refused = await herald(['validate', root]);
+    expect(refused.text).toContain('error[HL358]: "constructor" cannot be used in a template');
+    expect(refused.text).toContain('error[HL350]: unknown customer field "toString"');
+  }, 30_000);
+});
+
 describe('prototype names the naming rules refuse', () => {
   // `constructor` is snake_case and works (below); the others are refused where they are written.
   it.each(['toString', '__proto__', 'hasOwnProperty'])('a field, event type, topic, journey, step and source named %s are located HL209s', async (name) => {
