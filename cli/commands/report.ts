@@ -5,6 +5,7 @@ import { DB_OPTION, parseOptions, usageText, type OptionTable } from '../options
 import { openWorkspace, parseAsOf, runRuntimeCommand } from '../workspace-runtime.ts';
 import { deliverySettingsOf } from '../../runtime/delivery/settings.ts';
 import { parseDuration } from '../../compiler/contract/core/durations.ts';
+import { sendReads } from '../../runtime/delivery/report/sends.ts';
 import { collectReport, type Comparison, type DeliveryReport, type GroupReport } from '../../runtime/delivery/report/collect.ts';
 import { DELIVERY_CODES } from '../../runtime/delivery/problems.ts';
 import { collectInsights, type InsightsReport } from '../../runtime/insights/report.ts';
@@ -65,19 +66,21 @@ export const reportCommand: Command = {
       if (typeof opened === 'number') return opened;
       try {
         const settings = deliverySettingsOf(opened.manifest, opened.dir);
+        // The counts and the insights start from the same sends and engagement: read once.
+        const reads = sendReads(opened.db.kysely, opened.manifest);
         const report = await collectReport(opened.db.kysely, opened.manifest, {
           ...(since !== undefined ? { since } : {}),
           ...(until !== undefined ? { until } : {}),
           conversionEvent: settings.report.conversionEvent,
           conversionWindowMs: windowMs ?? settings.report.conversionWindowMs,
-        });
+        }, reads);
         const insights = await collectInsights(opened.db.kysely, opened.manifest, {
           ...(since !== undefined ? { since } : {}),
           ...(until !== undefined ? { until } : {}),
           settings: { ...settings.report, ...(windowMs !== undefined ? { conversionWindowMs: windowMs } : {}) },
           ...(settings.globalControl !== undefined ? { globalControl: settings.globalControl } : {}),
           segments: format === 'html',
-        });
+        }, reads);
         if (format === 'html') {
           const path = await writeDashboard(io, insights, { dir: opened.dir, out: values.out ?? 'report', workspace: opened.manifest.metadata.workspace, database: opened.db.description, span: spanOf(report) });
           io.stdout.write(`dashboard written to ${path}\n`);
