@@ -16,3 +16,11 @@ export function nameTable<T>(): Record<string, T> {
 export function addCount(record: Record<string, number>, name: string, n = 1): void {
   record[name] = (own(record, name) ?? 0) + n;
 }
+
+/**
+ * A record's entries in key order. A bare `Object.entries(r).sort()` compares entries as strings,
+ * which throws when a value is a `nameTable()` (no prototype, so no `toString`).
+ */
+export function sortedEntries<T>(record: Readonly<Record<string, T>>): Array<[string, T]> {
+  return Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
