@@ -1,21 +1,28 @@
 /**
  * A long fuzz run outside the test runner: `node bin/run-ts.js test/fuzz/support/long-run.ts
- * <runs> [seed] [bound ms]`. Prints a progress line every 500 mutants, every failure as it comes,
- * and the totals at the end (the figure the README gives).
+ * <runs> [seed] [bound ms]` (HERALD_FUZZ_ONLY=3,17 re-runs only those mutants). Prints a progress
+ * line every 500 mutants, every failure as it comes, and the totals at the end (the figure the
+ * README gives): mutants, failures, hangs, wall time, rate, CPU time and the machine's load.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { runMutants, type Verdict } from './run-mutants.ts';
+import { cpus, loadavg } from 'node:os';
+import { rmSync } from 'node:fs';
+import { makeScratch, runMutants, type Verdict } from './run-mutants.ts';
 
 const runs = Number(process.argv[2] ?? 10_000);
 const seed = Number(process.argv[3] ?? Date.now() % 1_000_000_007);
 const boundMs = Number(process.argv[4] ?? 10_000);
-const scratch = mkdtempSync(join(tmpdir(), 'herald-fuzz-long-'));
+const only = process.env.HERALD_FUZZ_ONLY?.split(',').map(Number);
+const scratch = makeScratch();
 const started = Date.now();
+const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
 let done = 0;
 let failed = 0;
 let slowest = 0;
+const progress = () => {
+  const s = (Date.now() - started) / 1000;
+  return `${done} mutants, ${failed} failed, slowest ${slowest} ms, ${Math.round(s)} s, ${Math.round((done / s) * 60)} mutants/min, load ${load()}`;
+};
+process.stdout.write(`seed ${seed}, ${only ? `mutants ${only.join(',')}` : `${runs} mutants`}, bound ${boundMs} ms of CPU, ${cpus().length} cores, load ${load()}, started ${new Date(started).toISOString()}\n`);
 const report = (v: Verdict) => {
   done++;
   slowest = Math.max(slowest, v.ms);
@@ -23,12 +30,17 @@ const report = (v: Verdict) => {
     failed++;
     process.stdout.write(`FAIL seed ${seed} #${v.i} ${v.base ?? ''} [${(v.mutations ?? []).join('; ')}] ${v.command ?? ''}: ${v.problems.join(' | ').slice(0, 400)}\n`);
   }
-  if (done % 500 === 0) process.stdout.write(`${done} mutants, ${failed} failed, slowest ${slowest} ms, ${Math.round((Date.now() - started) / 1000)} s\n`);
+  if (done % 500 === 0) process.stdout.write(`${progress()}\n`);
 };
 try {
-  const verdicts = await runMutants({ seed, runs, boundMs, scratch, onVerdict: report });
+  const verdicts = await runMutants({ seed, runs, boundMs, scratch, only, onVerdict: report });
   const hangs = verdicts.filter((v) => v.problems.some((p) => p.startsWith('ran past the bound'))).length;
-  process.stdout.write(`TOTAL seed ${seed}: ${verdicts.length} mutants, ${failed} failed (${hangs} past the ${boundMs} ms bound), slowest ${slowest} ms, ${Math.round((Date.now() - started) / 1000)} s\n`);
+  const cpu = process.cpuUsage();
+  process.stdout.write(`${progress()}\n`);
+  process.stdout.write(
+    `TOTAL seed ${seed}: ${verdicts.length} mutants, ${failed} failed (${hangs} past the ${boundMs} ms bound), slowest ${slowest} ms, ` +
+      `${Math.round((Date.now() - started) / 1000)} s, this process's CPU ${Math.round((cpu.user + cpu.system) / 1e6)} s, finished ${new Date().toISOString()}\n`,
+  );
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }
