@@ -18,14 +18,23 @@ const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
 let done = 0;
 let failed = 0;
 let slowest = 0;
+let slowestAt = -1;
+let cpuMs = 0;
+let mostCpu = 0;
+let mostCpuAt = -1;
+const exits: Record<string, number> = {};
 const progress = () => {
   const s = (Date.now() - started) / 1000;
-  return `${done} mutants, ${failed} failed, slowest ${slowest} ms, ${Math.round(s)} s, ${Math.round((done / s) * 60)} mutants/min, load ${load()}`;
+  return `${done} mutants, ${failed} failed, slowest ${slowest} ms (#${slowestAt}), ${Math.round(s)} s, ${Math.round((done / s) * 60)} mutants/min, load ${load()}`;
 };
 process.stdout.write(`seed ${seed}, ${only ? `mutants ${only.join(',')}` : `${runs} mutants`}, bound ${boundMs} ms of CPU, ${cpus().length} cores, load ${load()}, started ${new Date(started).toISOString()}\n`);
 const report = (v: Verdict) => {
   done++;
-  slowest = Math.max(slowest, v.ms);
+  if (v.ms > slowest) [slowest, slowestAt] = [v.ms, v.i];
+  cpuMs += v.cpuMs ?? 0;
+  if ((v.cpuMs ?? 0) > mostCpu) [mostCpu, mostCpuAt] = [v.cpuMs!, v.i];
+  const exit = String(v.code ?? 'killed');
+  exits[exit] = (exits[exit] ?? 0) + 1;
   if (v.problems.length > 0) {
     failed++;
     process.stdout.write(`FAIL seed ${seed} #${v.i} ${v.base ?? ''} [${(v.mutations ?? []).join('; ')}] ${v.command ?? ''}: ${v.problems.join(' | ').slice(0, 400)}\n`);
@@ -36,10 +45,11 @@ try {
   const verdicts = await runMutants({ seed, runs, boundMs, scratch, only, onVerdict: report });
   const hangs = verdicts.filter((v) => v.problems.some((p) => p.startsWith('ran past the bound'))).length;
   const cpu = process.cpuUsage();
-  process.stdout.write(`${progress()}\n`);
+  if (done % 500 !== 0) process.stdout.write(`${progress()}\n`);
   process.stdout.write(
-    `TOTAL seed ${seed}: ${verdicts.length} mutants, ${failed} failed (${hangs} past the ${boundMs} ms bound), slowest ${slowest} ms, ` +
-      `${Math.round((Date.now() - started) / 1000)} s, this process's CPU ${Math.round((cpu.user + cpu.system) / 1e6)} s, finished ${new Date().toISOString()}\n`,
+    `TOTAL seed ${seed}: ${verdicts.length} mutants, ${failed} failed (${hangs} past the ${boundMs} ms bound), slowest ${slowest} ms (#${slowestAt}), exits ${JSON.stringify(exits)}, ` +
+      `${Math.round((Date.now() - started) / 1000)} s; CPU: the CLI's ${Math.round(cpuMs / 1000)} s (most on one mutant ${mostCpu} ms, #${mostCpuAt}), ` +
+      `making and judging the mutants ${Math.round((cpu.user + cpu.system) / 1e6)} s; finished ${new Date().toISOString()}\n`,
   );
 } finally {
   rmSync(scratch, { recursive: true, force: true });

@@ -49,7 +49,10 @@ export interface Verdict {
   mutations?: string[];
   command?: string;
   code?: number;
+  /** Wall-clock milliseconds the CLI took. */
   ms: number;
+  /** CPU milliseconds the child used on this mutant (from /proc; absent where it cannot tell). */
+  cpuMs?: number;
   problems: string[];
 }
 
@@ -99,7 +102,7 @@ export async function runMutants(o: RunOptions): Promise<Verdict[]> {
       if (!child.alive) child = new FuzzChild(cli);
     }
   } finally {
-    child.kill();
+    child.close();
     if (finished) rmSync(finished, { recursive: true, force: true });
     if (next) rmSync(next.dir, { recursive: true, force: true });
   }
@@ -137,7 +140,9 @@ async function runOne(child: FuzzChild, job: Job, o: RunOptions): Promise<Verdic
   }
   const stderr = stray ? `${answer.stderr}\n${stray}` : answer.stderr;
   const problems = judge({ code: answer.code, stdout: answer.stdout, stderr, format: job.format });
-  return { ...about, code: answer.code, ms: answer.ms, problems };
+  const cpuNow = child.cpuMs();
+  const cpuMs = cpuNow !== undefined && cpuAtStart !== undefined ? cpuNow - cpuAtStart : undefined;
+  return { ...about, code: answer.code, ms: answer.ms, cpuMs, problems };
 }
 
 interface Answer {
@@ -213,6 +218,12 @@ class FuzzChild {
     } catch {
       return undefined;
     }
+  }
+
+  /** Lets an idle child end by itself (it exits when the IPC channel closes). */
+  close(): void {
+    if (this.alive && this.proc.connected) this.proc.disconnect();
+    else this.kill();
   }
 
   kill(): void {
