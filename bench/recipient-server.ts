@@ -87,9 +87,16 @@ const server = createServer((req, res) => {
     () => res.writeHead(500).end(),
   );
 });
+/** The same click path with one character of the token's MAC changed (after the version letter and the 32-digit key). */
+function forge(path: string): string {
+  const forged = path.replace(/\/c\/([A-Za-z0-9]{33})(.)/, (_m, head: string, c: string) => `/c/${head}${c === 'A' ? 'B' : 'A'}`);
+  if (forged === path) throw new Error(`the bench cannot forge ${path}: the token format changed`);
+  return forged;
+}
+
 server.listen(0, '127.0.0.1', () => {
   const address = server.address();
-  process.send!({ port: typeof address === 'object' && address ? address.port : 0, clickPaths, forged: clickPaths.map((p) => p.replace(/\/1([0-9a-f])/, (_m, c: string) => `/1${c === '0' ? '1' : '0'}`)) });
+  process.send!({ port: typeof address === 'object' && address ? address.port : 0, clickPaths, forged: clickPaths.map(forge) });
 });
 process.on('message', (m) => {
   if (m === 'cpu') {

@@ -16,6 +16,13 @@ import type { BenchSuite } from './types.ts';
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const RESULTS_DIR = join(BENCH_DIR, 'results');
 
+/**
+ * Suites that run with another when it is named: `npm run bench -- serve` measures all of
+ * `herald serve`, so it also runs the recipient suite (token verification and click redirects
+ * over HTTP), which lives in its own file with its own server process.
+ */
+const RUNS_WITH: ReadonlyMap<string, readonly string[]> = new Map([['serve', ['recipient']]]);
+
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
     args: process.argv.slice(2),
@@ -31,6 +38,8 @@ async function main(): Promise<number> {
     process.stderr.write(`--runs must be a positive whole number (got "${values.runs}")\n`);
     return 2;
   }
+  // A suite named here also runs the suites listed with it (see RUNS_WITH).
+  positionals.push(...positionals.flatMap((p) => RUNS_WITH.get(p) ?? []).filter((p) => !positionals.includes(p)));
   const all = readdirSync(BENCH_DIR)
     .filter((f) => f.endsWith('.bench.ts'))
     .sort();

@@ -19,14 +19,20 @@ export function checkTopic(def: Definition, ctx: AnalyzeContext): void {
   if (typeof topic !== 'string') return;
   const declared = declaredTopics(ctx);
   if (declared.includes(topic)) return;
-  const near = suggest(topic, declared);
   ctx.report(
     diag('HL313', `${def.kind.toLowerCase()} "${def.name}" names topic "${topic}", which the workspace does not declare`, {
       file: def.doc.file.path,
       ...rangeOf(def, ctx),
-      help: near ? `did you mean "${near}"?` : declared.length > 0 ? `declared topics: ${declared.join(', ')}` : 'declare it under `topics:` in herald.yaml, e.g. `topics: { newsletter: { title: Weekly newsletter } }`',
+      help: unknownTopicHelp(topic, declared),
     }),
   );
+}
+
+/** HL313's help: the nearest declared topic, else the declared ones, else how to declare one. */
+export function unknownTopicHelp(topic: string, declared: readonly string[]): string {
+  const near = suggest(topic, declared);
+  if (near) return `did you mean "${near}"?`;
+  return declared.length > 0 ? `declared topics: ${declared.join(', ')}` : 'declare it under `topics:` in herald.yaml, e.g. `topics: { newsletter: { title: Weekly newsletter } }`';
 }
 
 function rangeOf(def: Definition, ctx: AnalyzeContext): { range?: NonNullable<ReturnType<AnalyzeContext['rangeOf']>> } {

@@ -28,6 +28,8 @@ export interface CompiledJourneyRule {
   traits: boolean;
   segments: boolean;
   models: boolean;
+  /** Whether it reads subscriptions (`subscribed("topic")`): the opt-out and suppression rows too. */
+  subscriptions?: boolean;
 }
 
 export type CompiledEntry =

@@ -8,6 +8,7 @@ import { MS_PER_DAY } from '../contract/core/rule-paths.ts';
 import { asOf, freshAlias, type SqlContext } from './context.ts';
 import { compileExpr, compileFilter, compilePredicate, compileValue, type Compiled } from './expr.ts';
 import { typeOf } from './types.ts';
+import { subscribed } from './subscribed.ts';
 
 type Sql = RawBuilder<unknown>;
 
@@ -43,6 +44,8 @@ export function compileCall(expr: CallExpr, ctx: SqlContext, filter = false): Co
     case 'score':
     case 'tier':
       return value(modelOutput(expr, ctx));
+    case 'subscribed':
+      return subscribed(expr, ctx);
     default:
       throw new Error(`unknown function \`${expr.name}\``);
   }

@@ -37,7 +37,7 @@ export function typeOf(expr: Expr, scope: PathScope, schema: RuleSchema): RuleVa
     case 'string_match':
       return 'boolean';
     case 'call':
-      // in_segment/score/tier take a definition name, not a value.
+      // in_segment/score/tier/subscribed take a name, not a value.
       if (NAME_ARGUMENT.has(expr.name)) return callType(expr.name, []);
       return callType(expr.name, expr.args.map((a) => typeOf(a, scope, schema)));
     case 'aggregate':
@@ -45,7 +45,7 @@ export function typeOf(expr: Expr, scope: PathScope, schema: RuleSchema): RuleVa
   }
 }
 
-const NAME_ARGUMENT = new Set(['in_segment', 'score', 'tier']);
+const NAME_ARGUMENT = new Set(['in_segment', 'score', 'tier', 'subscribed']);
 
 function binaryType(op: string, left: RuleValueType, right: RuleValueType): RuleValueType {
   switch (op) {
@@ -78,6 +78,7 @@ function callType(name: string, args: RuleValueType[]): RuleValueType {
     case 'tier':
       return 'string';
     case 'in_segment':
+    case 'subscribed':
       return 'boolean';
     case 'if':
       return firstKnown(args.slice(1));

@@ -6,9 +6,10 @@ import { localDayBounds, zoneOr } from './local-time.ts';
 import { OUTBOX } from './outbox.ts';
 import type { DeliverySettings } from './settings.ts';
 import { suppressionsAt, type Suppression } from './suppressions.ts';
+import { TOPIC_OPTOUTS_TABLE } from '../../compiler/contract/subscriptions.ts';
 
 /** Subscription topics customers left (migration 007). */
-export const TOPIC_OPTOUTS = 'recipient_topic_optouts';
+export const TOPIC_OPTOUTS = TOPIC_OPTOUTS_TABLE;
 
 /**
  * What the gates need for one batch of claimed sends, read in a handful of queries: the

@@ -7,6 +7,7 @@ import type { DeliverySettings } from './settings.ts';
 import type { OutgoingMessage } from './types.ts';
 import type { LinkSigner } from '../recipient/tokens.ts';
 import { applyTracking } from '../recipient/rewrite.ts';
+import { providerHeaders } from './provider-headers.ts';
 
 /**
  * Turns a claimed send and its render input into the message a transport hands on: the template
@@ -36,6 +37,7 @@ export class MessageComposer {
     if (!outcome.ok) return outcome;
     const email = applyTracking(outcome.email, compiled, this.signer, send.key, this.settings.trackingUrl);
     const from = compiled.from ?? this.settings.from;
+    const headers = providerHeaders(this.settings.transport, send.messageId);
     let mime: string;
     try {
       mime = composeTemplateMime(email, compiled, input, {
@@ -44,6 +46,7 @@ export class MessageComposer {
         ...(this.settings.replyTo ? { replyTo: this.settings.replyTo } : {}),
         date: new Date(now),
         boundary: `herald-${send.key}`,
+        ...(headers ? { headers } : {}),
       });
     } catch (e) {
       // Customer data that would break a header (a line break in an address) fails this send, with why.

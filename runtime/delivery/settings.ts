@@ -1,3 +1,4 @@
+import { smtpProvider } from './provider-headers.ts';
 import { isAbsolute, resolve } from 'node:path';
 import type { Manifest } from '../../compiler/contract/manifest.ts';
 import { parseDuration, parseTimeOfDay } from '../../compiler/contract/core/durations.ts';
@@ -51,7 +52,7 @@ export interface ReportSettings {
 
 export type TransportSettings =
   | { type: 'file'; dir: string }
-  | { type: 'smtp'; host: string; port: number; secure: boolean; auth?: { userEnv: string; passEnv: string }; timeoutMs: number };
+  | { type: 'smtp'; host: string; port: number; secure: boolean; auth?: { userEnv: string; passEnv: string }; timeoutMs: number; provider?: 'postmark' };
 
 /** The delivery block as written (snake_case), after schema validation. */
 export interface WrittenDelivery {
@@ -70,7 +71,7 @@ export interface WrittenDelivery {
   rate_limit?: { per_hour: number };
   retry?: { max_attempts?: number; backoff?: string; max_backoff?: string };
   claim_lease?: string;
-  transport?: { type: 'file'; dir?: string } | { type: 'smtp'; host: string; port?: number; secure?: boolean; auth?: { user_env: string; pass_env: string }; timeout?: string };
+  transport?: { type: 'file'; dir?: string } | { type: 'smtp'; host: string; port?: number; secure?: boolean; auth?: { user_env: string; pass_env: string }; timeout?: string; provider?: 'postmark' };
   report?: { conversion_event?: string; conversion_window?: string; attribution?: { model?: ReportSettings['attribution']['model']; window?: string }; revenue?: string; cost_per_email?: number };
   global_control?: number;
 }
@@ -184,6 +185,8 @@ function transportOf(t: WrittenDelivery['transport'], baseDir: string, ms: (text
     const secure = t.secure ?? false;
     const out: TransportSettings = { type: 'smtp', host: t.host, port: t.port ?? (secure ? 465 : 587), secure, timeoutMs: ms(t.timeout, DELIVERY_DEFAULTS.smtpTimeout) };
     if (t.auth) out.auth = { userEnv: t.auth.user_env, passEnv: t.auth.pass_env };
+    const provider = smtpProvider(t.host, t.provider);
+    if (provider) out.provider = provider;
     return out;
   }
   const dir = t?.dir ?? DELIVERY_DEFAULTS.fileDir;

@@ -1,6 +1,7 @@
 import type { Executor } from '../db/database.ts';
 import type { Manifest } from '../../compiler/contract/manifest.ts';
 import { SUPPRESSING_EMAIL_EVENTS } from '../../compiler/contract/email-events.ts';
+import { LIFTED_REASON, SUPPRESSIONS_TABLE } from '../../compiler/contract/subscriptions.ts';
 
 /**
  * The suppression list: customers who may not be emailed from an instant on. It has two sources,
@@ -9,7 +10,7 @@ import { SUPPRESSING_EMAIL_EVENTS } from '../../compiler/contract/email-events.t
  * `email_complained`, hard `email_bounced`), so events loaded by any Source suppress as well.
  * Checked when a send goes out, never when it is queued: an unsubscribe stops sends already queued.
  */
-export const SUPPRESSIONS = 'delivery_suppressions';
+export const SUPPRESSIONS = SUPPRESSIONS_TABLE;
 
 export type SuppressionListReason = 'unsubscribed' | 'bounced' | 'complained' | 'manual';
 
@@ -50,7 +51,7 @@ export async function removeSuppression(db: Executor, customerId: string, at: nu
 }
 
 /** The list row that records a re-subscription: events before its instant no longer suppress. */
-export const LIFTED = 'lifted';
+export const LIFTED = LIFTED_REASON;
 
 /**
  * Every suppression in force at `asOf` for the given customers (all customers when omitted),

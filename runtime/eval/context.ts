@@ -2,6 +2,7 @@
  * What the evaluator reads for one customer (or, in row mode, one raw source row).
  */
 import type { Value } from './values.ts';
+import type { SubscriptionRows } from '../../compiler/contract/subscriptions.ts';
 
 /** One event as stored (the events table row): properties are flat columns. */
 export interface EventRecord {
@@ -26,6 +27,8 @@ export interface EvalContext {
   /** Model scores and tiers by model name. */
   scores?: Readonly<Record<string, number | null | undefined>>;
   tiers?: Readonly<Record<string, string | null | undefined>>;
+  /** The customer's subscription rows, for `subscribed("topic")`; absent: none (subscribed to every topic). */
+  subscriptions?: SubscriptionRows;
   /** Journey entry instant (epoch ms), for `within since_entry`. */
   entryAt?: number;
   /** Cache the evaluator fills in (events by type, segment results); leave unset. */

@@ -7,10 +7,12 @@ import type { PredicateFn, ValueFn } from './context.ts';
 import { compilePredicate, compileValue, type EvalEnv } from './compile.ts';
 import { toNumber } from './values.ts';
 import { own } from '../../compiler/contract/core/own.ts';
+import { isSubscribed } from './subscribed.ts';
+import { nameArgument } from '../../compiler/contract/core/name-argument.ts';
 
 export interface CompiledCall {
   value: ValueFn;
-  /** Set for functions that are predicates (in_segment). */
+  /** Set for functions that are predicates (in_segment, subscribed). */
   predicate?: PredicateFn;
 }
 
@@ -102,6 +104,12 @@ export function compileCall(expr: CallExpr, env: EvalEnv): CompiledCall {
       return expr.name === 'score'
         ? { value: (c) => toNumber(own(c.scores, model)) }
         : { value: (c) => own(c.tiers, model) ?? null };
+    }
+    case 'subscribed': {
+      const topic = nameArgument(args[0]);
+      if (topic === undefined) throw new Error('subscribed() takes a topic name');
+      const predicate: PredicateFn = (c) => isSubscribed(c, topic);
+      return { value: predicate, predicate };
     }
     default:
       throw new Error(`unknown function \`${expr.name}\``);

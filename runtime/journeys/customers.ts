@@ -1,6 +1,7 @@
 /**
  * Customer data for a batch of entries, loaded in a few queries (not one per customer): fields,
- * the events the journey's rules read (up to the run's horizon), trait values and model scores.
+ * the events the journey's rules read (up to the run's horizon), trait values, model scores and
+ * subscription rows.
  * Values are decoded to what the rule evaluator expects.
  */
 import type { Manifest } from '../../compiler/contract/manifest.ts';
@@ -10,6 +11,8 @@ import { traitTableName } from '../db/sync.ts';
 import type { EventRecord } from '../eval/context.ts';
 import { traitsOf } from '../manifest.ts';
 import { decode } from '../segments/customer-context.ts';
+import { subscriptionRowsByCustomer } from '../recipient/subscriptions.ts';
+import type { SubscriptionRows } from '../../compiler/contract/subscriptions.ts';
 
 export interface CustomerData {
   id: string;
@@ -22,6 +25,8 @@ export interface CustomerData {
   traits: Record<string, Record<string, unknown> | undefined>;
   scores: Record<string, number | null>;
   tiers: Record<string, string | null>;
+  /** For `subscribed("topic")`, when a rule reads subscriptions. */
+  subscriptions?: SubscriptionRows;
 }
 
 /** What a batch needs loaded. `events: 'all'` when a rule reads segments (their rules may read anything). */
@@ -33,6 +38,8 @@ export interface DataNeeds {
   sinceEntry: boolean;
   traits: boolean;
   models: boolean;
+  /** The subscription rows (`subscribed("topic")`). */
+  subscriptions?: boolean;
 }
 
 /** No data beyond the customer's row. */
@@ -60,6 +67,7 @@ export async function loadCustomers(db: Executor, manifest: Manifest, ids: reado
   if (wanted === undefined || wanted.length > 0) await loadEvents(db, manifest, out, wanted, since, horizon);
   if (needs.traits) await loadTraits(db, manifest, out);
   if (needs.models) await loadScores(db, out);
+  if (needs.subscriptions) for (const [id, rows] of await subscriptionRowsByCustomer(db, [...out.keys()])) out.get(id)!.subscriptions = rows;
   return out;
 }
 

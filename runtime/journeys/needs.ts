@@ -32,6 +32,7 @@ export function ruleNeeds(rule: CompiledJourneyRule): DataNeeds {
     sinceEntry: rule.sinceEntry,
     traits: rule.traits || rule.segments,
     models: rule.models || rule.segments,
+    subscriptions: rule.subscriptions === true || rule.segments,
   };
 }
 
@@ -42,6 +43,7 @@ export function mergeNeeds(a: DataNeeds, b: DataNeeds): DataNeeds {
     sinceEntry: a.sinceEntry || b.sinceEntry,
     traits: a.traits || b.traits,
     models: a.models || b.models,
+    subscriptions: a.subscriptions === true || b.subscriptions === true,
   };
 }
 

@@ -38,6 +38,7 @@ export class JourneyRules {
       inSegment: this.segments.isMember,
       cache: { byType: customer.byType },
     };
+    if (customer.subscriptions) ctx.subscriptions = customer.subscriptions;
     if (entryAt !== undefined) ctx.entryAt = entryAt;
     return ctx;
   }

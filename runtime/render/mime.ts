@@ -32,7 +32,7 @@ export function composeTemplateMime(
   email: RenderedEmail,
   template: Pick<CompiledTemplate, 'from' | 'reply_to' | 'category'>,
   input: Pick<RenderInput, 'message_id' | 'unsubscribe_url'>,
-  envelope: { from: string; to: string; replyTo?: string; date: Date; boundary?: string },
+  envelope: { from: string; to: string; replyTo?: string; date: Date; boundary?: string; headers?: Record<string, string> },
 ): string {
   const replyTo = template.reply_to ?? envelope.replyTo;
   return composeMime(email, {
@@ -43,6 +43,7 @@ export function composeTemplateMime(
     date: envelope.date,
     ...(template.category === 'marketing' ? { unsubscribeUrl: input.unsubscribe_url } : {}),
     ...(envelope.boundary ? { boundary: envelope.boundary } : {}),
+    ...(envelope.headers ? { headers: envelope.headers } : {}),
   });
 }
 

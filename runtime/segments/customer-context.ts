@@ -7,6 +7,7 @@ import { traitTableName } from '../db/sync.ts';
 import { traitsOf } from '../manifest.ts';
 import { materializeTraits } from './traits.ts';
 import { modelOutputsByCustomer } from '../models/store/customer-outputs.ts';
+import { subscriptionRowsByCustomer } from '../recipient/subscriptions.ts';
 
 /** The customer id names no customer in the database. */
 export class UnknownCustomerError extends Error {
@@ -55,7 +56,8 @@ export async function loadCustomer(db: Database, manifest: Manifest, customerId:
   // score() and tier() read what the last `herald score` wrote, as the segment SQL does.
   const models = Object.values(manifest.definitions).some((d) => d.kind === 'Model');
   const outputs = models ? ((await modelOutputsByCustomer(db.kysely, [customerId])).get(customerId) ?? { scores: {}, tiers: {} }) : undefined;
-  return { context: { asOf, customer, traits, events, ...(outputs ? { scores: outputs.scores, tiers: outputs.tiers } : {}) }, traitsAsOf: asOf };
+  const subscriptions = (await subscriptionRowsByCustomer(db.kysely, [customerId])).get(customerId);
+  return { context: { asOf, customer, traits, events, ...(outputs ? { scores: outputs.scores, tiers: outputs.tiers } : {}), ...(subscriptions ? { subscriptions } : {}) }, traitsAsOf: asOf };
 }
 
 async function loadEvents(db: Executor, manifest: Manifest, customerId: string): Promise<EventRecord[]> {

@@ -1,12 +1,14 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { EngagementRecord } from '../delivery/engagement.ts';
+import { POSTMARK_METADATA_KEY } from '../delivery/provider-headers.ts';
 import { bareMessageId, header, instant, isObject, type ProviderRecords, type Verdict, type WebhookRequest } from './types.ts';
 
 /**
  * Postmark webhooks: one JSON object per request with `RecordType` (Delivery, Bounce,
  * SpamComplaint, Open, Click, SubscriptionChange). Postmark names messages by its own MessageID,
  * so Herald reads the Message-ID it sent from the message's metadata (`Metadata.message_id`,
- * which Postmark echoes from the `X-PM-Metadata-message_id` header). Postmark does not sign
+ * which Postmark echoes from the `X-PM-Metadata-message_id` header delivery adds on the Postmark
+ * path: runtime/delivery/provider-headers.ts). Postmark does not sign
  * webhooks: the URL is protected by HTTP basic auth (credentials in the environment), compared
  * in constant time.
  */
@@ -30,7 +32,7 @@ export function parsePostmark(payload: unknown): ProviderRecords {
       return;
     }
     const metadata = isObject(e.Metadata) ? e.Metadata : {};
-    const messageId = bareMessageId(metadata.message_id);
+    const messageId = bareMessageId(metadata[POSTMARK_METADATA_KEY]);
     const mapped = map(e);
     if (!mapped) {
       out.ignored++;

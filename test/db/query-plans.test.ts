@@ -20,7 +20,7 @@ import { forEachDialect } from '../support/postgres.ts';
 const DAY = 86_400_000;
 const dataModel: DataModel = {
   customers: { fields: { country: { type: 'string' }, email_consent: { type: 'boolean' }, signup_at: { type: 'timestamp' } }, mergeByEmail: false },
-  events: { purchase: { amount: { type: 'number' } }, added_to_cart: { price: { type: 'number' } }, page_view: {} },
+  events: { purchase: { amount: { type: 'number' } }, added_to_cart: { price: { type: 'number' } }, page_view: {}, email_unsubscribed: { topic: { type: 'string' } } },
   items: { fields: {} },
 };
 const schema: RuleSchema = { dataModel, traits: {} };
@@ -33,6 +33,7 @@ const RULES = [
   'exists(added_to_cart where price > 100 within 7d) and not exists(purchase within 7d)',
   'days_since(first(purchase).at) <= 60',
   'not exists(purchase)',
+  'subscribed("offers") and exists(purchase within 30d)',
 ];
 
 const TRAITS: TraitPlan[] = [
@@ -78,6 +79,24 @@ forEachDialect('query plans', (ctx) => {
       expect(fullScans, `${text}\n${lines.join('\n')}`).toEqual([]);
       expect(lines.join('\n'), text).toMatch(/events_customer_type_at|events_type_at/);
     }
+    await db.close();
+  });
+
+  it('subscribed() reads the suppression list and topic opt-outs by their keys, never the whole table', async () => {
+    const db = await prepared();
+    const lines = await plan(db, compileSegmentQuery(rule('subscribed("offers")'), db.dialect, { schema }));
+    const text = lines.join('\n');
+    if (db.dialect === 'sqlite') {
+      const reads = lines.filter((l) => /\b(SCAN|SEARCH) [uol]\d+\b/.test(l));
+      expect(reads.length, text).toBe(3);
+      expect(reads.filter((l) => /\bSCAN\b/.test(l)), text).toEqual([]);
+    } else {
+      expect(text).toMatch(/delivery_suppressions/);
+      expect(text).toMatch(/recipient_topic_optouts/);
+      expect(text).not.toMatch(/Seq Scan on (delivery_suppressions|recipient_topic_optouts)\b/);
+    }
+    // Unsubscribe events per customer, or (PostgreSQL's anti-join) one type's through events_type_at.
+    expect(text).toMatch(/events_customer_type_at|events_type_at/);
     await db.close();
   });
 

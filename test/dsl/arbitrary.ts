@@ -12,7 +12,7 @@ const oddName = fc.oneof(
 );
 const name = fc.oneof({ weight: 4, arbitrary: plainName }, { weight: 1, arbitrary: oddName });
 
-const functionNames = fc.constantFrom('if', 'days_since', 'lower', 'upper', 'coalesce', 'abs', 'round', 'score', 'tier', 'in_segment');
+const functionNames = fc.constantFrom('if', 'days_since', 'lower', 'upper', 'coalesce', 'abs', 'round', 'score', 'tier', 'in_segment', 'subscribed');
 
 const duration: fc.Arbitrary<DurationLiteral> = fc.record({
   kind: fc.constant('duration' as const),

@@ -28,6 +28,7 @@ function env(extra: Partial<RuleEnvironment> = {}) {
       ['rfm', RFM_OUTPUTS],
       ['lifecycle', [{ output: '', type: { kind: 'string' } }]],
     ]),
+    topics: () => ['newsletter', 'offers'],
     report: (d) => diagnostics.push(d),
     reference: (kind, name) => {
       references.push(`${kind}/${name}`);
@@ -78,6 +79,8 @@ describe('types of expressions', () => {
     ['score(churn)', 'number'],
     ['tier(churn)', 'string'],
     ['in_segment(vip)', 'boolean'],
+    ['subscribed("offers")', 'boolean'],
+    ['subscribed(newsletter) and not subscribed("offers")', 'boolean'],
     ['round(3.14159, 2)', 'number'],
     ['-30d', 'duration'],
     ['id', 'string'],
@@ -123,6 +126,29 @@ describe('typed facts', () => {
     expect(checked.type).toEqual(BOOLEAN);
     const sum = Array.from({ length: 450 }, () => 'rfm.total').join(' + ');
     expect(typeOf(sum)).toBe('number');
+  });
+});
+
+describe('subscribed("topic")', () => {
+  it('names a declared topic: an unknown one is HL313 at the argument, with the nearest topic', () => {
+    const rule = 'email_consent and subscribed("ofers")';
+    const { diagnostics } = check(rule);
+    expect(diagnostics.map((d) => [d.code, d.message, d.help])).toEqual([['HL313', '`subscribed` names topic "ofers", which the workspace does not declare', 'did you mean "offers"?']]);
+    // The range is the argument's as the YAML line writes it (a quoted scalar: `\"ofers\"`).
+    const line = `  where: ${JSON.stringify(rule)}`;
+    const { start, end } = diagnostics[0]!.range!;
+    expect(line.slice(start.column - 1, end.column - 1)).toBe('\\"ofers\\"');
+    expect(check('subscribed("offers")', 'customer', { topics: () => [] }).diagnostics.map((d) => d.help)).toEqual(['declare it under `topics:` in herald.yaml, e.g. `topics: { newsletter: { title: Weekly newsletter } }`']);
+  });
+
+  it('refuses an expression as the topic, a wrong argument count, and event or row scopes', () => {
+    expect(check('subscribed(42)').diagnostics.map((d) => [d.code, d.message])).toEqual([['HL334', '`subscribed` takes the name of a subscription topic, not a number']]);
+    expect(check('subscribed(lower("offers"))').codes).toEqual(['HL334']);
+    expect(check('subscribed("offers", "newsletter")').codes).toEqual(['HL326']);
+    expect(check('subscribed("offers") > 1').codes).toEqual(['HL320']);
+    expect(check('subscribed("offers")', 'event', { event: 'added_to_cart' }).codes).toEqual(['HL329']);
+    expect(check('exists(purchase where subscribed("offers"))').codes).toEqual(['HL329']);
+    expect(check('subscribed("offers")', 'source-row').codes).toEqual(['HL329']);
   });
 });
 

@@ -5,6 +5,8 @@ import { temporalFolds } from '../../runtime/models/backtest/folds.ts';
 import { checkBar, gapToReference } from '../../runtime/models/bar.ts';
 import { initBackend } from '../../runtime/models/backend.ts';
 import { fitEase, invertSpdInPlace } from '../../runtime/models/recommend/ease.ts';
+import { fitPureSvd, scorePureSvd, symmetricEigen } from '../../runtime/models/recommend/pure-svd.ts';
+import { seededRng } from '../../runtime/models/rng.ts';
 import { fitGlm } from '../../runtime/models/train/irls.ts';
 import { fitLinear } from '../../runtime/models/train/linear-models.ts';
 import { predictDense } from '../../runtime/models/train/dense.ts';
@@ -100,6 +102,57 @@ describe('EASE', () => {
         for (let k = 0; k < 3; k++) s += a[i * 3 + k]! * inv[k * 3 + j]!;
         expect(s).toBeCloseTo(i === j ? 1 : 0, 10);
       }
+  });
+});
+
+describe('PureSVD', () => {
+  // 60 customers × 12 items, built from three planted tastes: near rank 3 plus a little noise.
+  const rng = seededRng(4);
+  const histories = Array.from({ length: 60 }, (_, u) => {
+    const h = new Map<number, number>();
+    for (let i = 0; i < 12; i++) if (Math.floor(i / 4) === u % 3 ? rng.next() < 0.8 : rng.next() < 0.05) h.set(i, 1 + rng.int(3));
+    return h;
+  });
+  const dense = histories.map((h) => Float64Array.from({ length: 12 }, (_, i) => (h.has(i) ? Math.log1p(h.get(i)!) : 0)));
+
+  it('finds the top singular values and orthonormal item factors of the customer × item matrix', () => {
+    // Exact: the eigenvalues of XᵀX are the squared singular values.
+    const xtx = new Float64Array(144);
+    for (const row of dense) for (let a = 0; a < 12; a++) for (let b = 0; b < 12; b++) xtx[a * 12 + b]! += row[a]! * row[b]!;
+    const exact = [...symmetricEigen(Float64Array.from(xtx), 12).values].sort((a, b) => b - a).map((v) => Math.sqrt(Math.max(0, v)));
+    const model = fitPureSvd(histories, 12, { rank: 4, iterations: 20, oversample: 4, seed: 1 });
+    expect(model.rank).toBe(4);
+    for (let k = 0; k < 4; k++) expect(model.singular[k]).toBeCloseTo(exact[k]!, 6);
+    for (let a = 0; a < 4; a++)
+      for (let b = 0; b < 4; b++) {
+        let dot = 0;
+        for (let i = 0; i < 12; i++) dot += model.v[i * 4 + a]! * model.v[i * 4 + b]!;
+        expect(dot).toBeCloseTo(a === b ? 1 : 0, 8);
+      }
+  });
+
+  it('scores a customer by projecting onto the top factors, one vector per rank asked', () => {
+    const model = fitPureSvd(histories, 12, { rank: 3, iterations: 6, oversample: 4, seed: 1 });
+    const [r1, r3] = scorePureSvd(model, histories[0]!, [1, 3]);
+    const row = dense[0]!;
+    for (const [scores, r] of [
+      [r1!, 1],
+      [r3!, 3],
+    ] as const) {
+      for (let i = 0; i < 12; i++) {
+        let s = 0;
+        for (let k = 0; k < r; k++) {
+          let p = 0;
+          for (let j = 0; j < 12; j++) p += row[j]! * model.v[j * 3 + k]!;
+          s += p * model.v[i * 3 + k]!;
+        }
+        expect(scores[i]).toBeCloseTo(s, 10);
+      }
+    }
+    // Customer 0 likes items 0–3: at rank 3 the unseen ones among them outscore every other item.
+    const unseen = [0, 1, 2, 3].filter((i) => !histories[0]!.has(i));
+    const others = Array.from({ length: 12 }, (_, i) => i).filter((i) => i >= 4 && !histories[0]!.has(i));
+    for (const i of unseen) expect(r3![i]!).toBeGreaterThan(Math.max(...others.map((o) => r3![o]!)));
   });
 });
 

@@ -96,9 +96,11 @@ describe('herald train / herald score', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(new RegExp(`^next_items v1: activated \\(recommendations, hybrid; \\d+ training and \\d+ held-out customers; cut-off ${day(-30)}\\)$`, 'm'));
     expect(r.stdout).toMatch(new RegExp(`^repurchase_90d v1: activated \\(propensity, logistic; \\d+ training and \\d+ held-out rows; cut-off ${day(-90)}\\)$`, 'm'));
-    // Backtest columns: the model, then EASE, item-kNN, recent and all-time popularity.
-    expect(r.stdout).toMatch(/^ {4}\s+model\s+EASE\s+item-kNN\s+recent popularity\s+popularity$/m);
-    const [precision, , , recent, popularity] = row(r.stdout, 'precision@5')!;
+    // Backtest columns: the model, then EASE, PureSVD, item-kNN, recent and all-time popularity.
+    expect(r.stdout).toMatch(/^ {4}\s+model\s+EASE\s+PureSVD\s+item-kNN\s+recent popularity\s+popularity$/m);
+    const [precision, , , , recent, popularity] = row(r.stdout, 'precision@5')!;
+    // Customers with little history and new items are rows of their own.
+    expect(row(r.stdout, 'precision@5, ≤ 3 items before')).toHaveLength(6);
     expect(precision).toBeGreaterThan(recent! * 1.2);
     expect(precision).toBeGreaterThan(popularity!);
     const [auc, plain, single] = row(r.stdout, 'AUC')!;

@@ -155,6 +155,18 @@ forEachDialect('models on the database', (ctx) => {
     expect(rows).toHaveLength(250 * 5);
   });
 
+  it('reads an item attribute off the events up to a cut-off, as in memory, and nothing for a property the events lack', async () => {
+    const source = new SqlFeatureSource(db, manifest, job('next_items'));
+    const cutoff = new Date(END - 100 * DAY);
+    const fromDb = await source.itemObservations(['purchase'], 'item_id', 'amount', cutoff);
+    const inMemory = await new InMemoryFeatureSource(shop, rfmFeatures()).itemObservations(['purchase'], 'item_id', 'amount', cutoff);
+    expect(fromDb.length).toBeGreaterThan(100);
+    expect(fromDb.map((o) => [o.itemId, o.at])).toEqual(inMemory.map((o) => [o.itemId, o.at]));
+    fromDb.forEach((o, i) => expect(o.value).toBeCloseTo(inMemory[i]!.value, 9));
+    expect(fromDb.every((o) => o.at <= cutoff.getTime())).toBe(true);
+    expect(await source.itemObservations(['purchase'], 'item_id', 'price', cutoff)).toEqual([]);
+  });
+
   it("reads customers' scores and tiers back for the evaluator and templates, one query for many", async () => {
     const stored = await db.kysely.selectFrom('model_scores').select(['customer_id', 'score', 'tier']).where('model', '=', 'repurchase_90d').orderBy('customer_id').limit(3).execute();
     const ids = stored.map((r) => String(r.customer_id));

@@ -70,7 +70,7 @@ describe('golden SQL', () => {
     const text = cases.map((c) => (c.segment ? JSON.stringify(c.segment) : JSON.stringify(c.trait))).join('\n');
     for (const op of ['"="', '"!="', '"<"', '"<="', '">"', '">="', '"+"', '"-"', '"*"', '"/"', '"and"', '"or"', '"not"']) expect(text, op).toContain(`"op":${op}`);
     for (const kind of ['"in"', '"between"', '"is_null"', '"string_match"', '"aggregate"', '"timestamp"', '"duration"']) expect(text, kind).toContain(`"kind":${kind}`);
-    for (const fn of ['if', 'coalesce', 'days_since', 'lower', 'upper', 'abs', 'round', 'score', 'tier', 'in_segment']) expect(text, fn).toContain(`"name":"${fn}"`);
+    for (const fn of ['if', 'coalesce', 'days_since', 'lower', 'upper', 'abs', 'round', 'score', 'tier', 'in_segment', 'subscribed']) expect(text, fn).toContain(`"name":"${fn}"`);
     for (const fn of ['count', 'exists', 'sum', 'avg', 'min', 'max', 'first', 'last']) expect(text, fn).toContain(`"fn":"${fn}"`);
     for (const kind of ['rfm', 'lifecycle', 'expression']) expect(text, kind).toContain(`"kind":"${kind}"`);
   });

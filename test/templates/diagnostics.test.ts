@@ -61,6 +61,7 @@ describe('template diagnostics', () => {
       ['rfm.monetry >= 4', 't.mjml:5:13', /`rfm.monetry` is neither a customer field nor a trait/],
       ['count(purchase within 30d) > 2', 't.mjml:5:13', /reads events, which a template's context does not hold/],
       ['in_segment(vipp)', 't.mjml:5:24', /needs the name of a segment of this workspace, not "vipp"/],
+      ['subscribed(offers)', 't.mjml:5:13', /subscribed\(\) reads the customer's subscriptions, which a template's context does not hold/],
       ['country = ', 't.mjml:5:13', /^rule\("country = "\): /],
     ];
     for (const [rule, where, message] of cases) {

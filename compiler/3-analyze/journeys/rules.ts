@@ -2,6 +2,7 @@
  * Journey, campaign and entry rules: type-checked in their scope (phase 3's checker), and turned
  * into the compiled form the runtime evaluates, with what each rule reads so a run loads only that.
  */
+import { UNSUBSCRIBE_EVENT } from '../../contract/subscriptions.ts';
 import type { AnalyzeContext, DocPath } from '../context.ts';
 import { checkRule, expectRuleType } from '../rules/check.ts';
 import { ruleEnvironment } from '../rules/environment.ts';
@@ -46,15 +47,23 @@ export function checkJourneyRule(
 export function compileRule(rule: CheckedRule): CompiledJourneyRule {
   const segments = rule.uses.some((u) => u.kind === 'Segment');
   const windows = windowsRead(rule.ast);
+  // subscribed() reads unsubscribe events of any age (compiler/contract/subscriptions.ts).
+  const subscriptions = [...nodesOf(rule.ast)].some((n) => n.kind === 'call' && n.name === 'subscribed');
+  const events = eventsRead(rule.ast);
+  if (subscriptions && !events.includes(UNSUBSCRIBE_EVENT)) {
+    events.push(UNSUBSCRIBE_EVENT);
+    events.sort();
+  }
   return {
     ast: stripSpans(rule.ast) as Expr,
-    events: eventsRead(rule.ast),
+    events,
     // A segment's own rule may read any event, any distance back.
-    lookbackMs: segments ? null : windows.lookbackMs,
+    lookbackMs: segments || subscriptions ? null : windows.lookbackMs,
     sinceEntry: windows.sinceEntry,
     traits: rule.uses.some((u) => u.kind === 'Trait'),
     segments,
     models: rule.uses.some((u) => u.kind === 'Model'),
+    ...(subscriptions ? { subscriptions } : {}),
   };
 }
 

@@ -30,7 +30,7 @@ interface SourceSpec {
 }
 
 /** Functions that need a customer or a clock, which a raw row being loaded does not have. */
-const NOT_OVER_A_ROW = new Set(['days_since', 'score', 'tier', 'in_segment']);
+const NOT_OVER_A_ROW = new Set(['days_since', 'score', 'tier', 'in_segment', 'subscribed']);
 
 /**
  * Checks a Source against the data model: mapped targets exist (did-you-mean), literal event

@@ -3,6 +3,8 @@ import { suggest } from '../../diagnostics/suggest.ts';
 import { AGGREGATE_FNS } from '../../dsl/grammar.ts';
 import { didYouMean, type CheckState } from './state.ts';
 import { expectBoolean } from './check-operators.ts';
+import { unknownTopicHelp } from '../topics.ts';
+import { nameArgument } from '../../contract/core/name-argument.ts';
 import { FUNCTION_FORMS, FUNCTION_NAMES, REFERENCE_FUNCTIONS, type FunctionName } from './functions.ts';
 import { BOOLEAN, NUMBER, STRING, TIMESTAMP, UNKNOWN, describeType, unify, type RuleType } from './types.ts';
 
@@ -44,6 +46,8 @@ export function checkCall(state: CheckState, expr: CallExpr): RuleType {
       argument(state, expr, 0, NUMBER);
       if (expr.args.length === 2) argument(state, expr, 1, NUMBER);
       return NUMBER;
+    case 'subscribed':
+      return subscribedCall(state, expr);
   }
   return UNKNOWN;
 }
@@ -95,9 +99,7 @@ function referenceCall(state: CheckState, expr: CallExpr, name: FunctionName, ki
     return UNKNOWN;
   }
   const arg = expr.args[0]!;
-  let target: string | undefined;
-  if (arg.kind === 'path' && arg.segments.length === 1) target = arg.segments[0];
-  else if (arg.kind === 'string') target = arg.value;
+  const target = nameArgument(arg);
   if (target === undefined) {
     state.check(arg);
     state.error('HL334', `\`${name}\` takes the name of a ${kind}`, arg.span, `write ${FUNCTION_FORMS[name]}`);
@@ -107,6 +109,29 @@ function referenceCall(state: CheckState, expr: CallExpr, name: FunctionName, ki
   state.types.set(arg, STRING);
   state.reference(kind, target, arg.span);
   return result;
+}
+
+/**
+ * `subscribed("offers")`: the argument names one of the Workspace's topics (HL313 otherwise, as
+ * for a template's `topic:`), written as a string or bare like a segment's name.
+ */
+function subscribedCall(state: CheckState, expr: CallExpr): RuleType {
+  if (!arity(state, expr, 1, 1)) return UNKNOWN;
+  if (!state.customerScope) {
+    state.error('HL329', `\`subscribed\` is not available here: this rule sees ${scopeWords(state)}`, expr.span);
+    return UNKNOWN;
+  }
+  const arg = expr.args[0]!;
+  const topic = nameArgument(arg);
+  if (topic === undefined) {
+    const t = state.check(arg);
+    state.error('HL334', `\`subscribed\` takes the name of a subscription topic, not ${describeType(t)}`, arg.span, `write ${FUNCTION_FORMS.subscribed}`);
+    return BOOLEAN;
+  }
+  state.types.set(arg, STRING);
+  const declared = state.env.topics();
+  if (!declared.includes(topic)) state.error('HL313', `\`subscribed\` names topic "${topic}", which the workspace does not declare`, arg.span, unknownTopicHelp(topic, declared));
+  return BOOLEAN;
 }
 
 export function scopeWords(state: CheckState): string {

@@ -5,6 +5,7 @@ import type { Definition } from '../../1-load/definition.ts';
 import type { AnalyzeContext } from '../context.ts';
 import type { TraitOutput } from './facts.ts';
 import { traitOutputs } from './trait-outputs.ts';
+import { declaredTopics } from '../topics.ts';
 
 /** Everything the type checker needs to know about the rule's surroundings. */
 export interface RuleEnvironment {
@@ -15,6 +16,11 @@ export interface RuleEnvironment {
   event?: string;
   /** In "source-row" scope: the row's columns, when known at compile time (else any name is a column). */
   sourceColumns?: readonly string[];
+  /**
+   * The Workspace's subscription topics, which `subscribed("topic")` may name. Read only for rules
+   * that call it: reading the Workspace makes a cached analysis depend on all of herald.yaml.
+   */
+  topics(): readonly string[];
   report(diagnostic: Diagnostic): void;
   /**
    * Resolves a definition the rule names (a trait, `in_segment(x)`, `score(m)`): declares the
@@ -32,6 +38,7 @@ export function ruleEnvironment(
   const env: RuleEnvironment = {
     dataModel: ctx.dataModel,
     traits: traitsOf(ctx),
+    topics: () => declaredTopics(ctx),
     report: (d) => ctx.report(d),
     reference: (kind, name, range) => ctx.reference(from, kind, name, range) !== undefined,
   };

@@ -11,8 +11,10 @@
  * - score(model)           the model's latest score for the customer (number, 0..1 for propensity)
  * - tier(model)            the model's tier for the customer (string: high/medium/low...)
  * - in_segment(segment)    whether the customer is a member of the segment (true/false)
+ * - subscribed("topic")    whether the customer receives the topic's email: neither left it nor
+ *                          all marketing email (compiler/contract/subscriptions.ts; true/false)
  */
-export const FUNCTION_NAMES = ['if', 'coalesce', 'days_since', 'lower', 'upper', 'abs', 'round', 'score', 'tier', 'in_segment'] as const;
+export const FUNCTION_NAMES = ['if', 'coalesce', 'days_since', 'lower', 'upper', 'abs', 'round', 'score', 'tier', 'in_segment', 'subscribed'] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
 /** Functions whose argument names a definition rather than computing a value. */
@@ -34,4 +36,5 @@ export const FUNCTION_FORMS: Readonly<Record<FunctionName, string>> = {
   score: 'score(model)',
   tier: 'tier(model)',
   in_segment: 'in_segment(segment)',
+  subscribed: 'subscribed("topic")',
 };

@@ -84,6 +84,10 @@ export function checkRuleCall(call: RuleCall, schema: RuleSchema, names: RuleNam
         problem(`unknown function \`${e.name}\``, hint ? `did you mean "${hint}"?` : undefined);
         return false;
       }
+      if (e.name === 'subscribed') {
+        problem('subscribed() reads the customer\'s subscriptions, which a template\'s context does not hold', 'a template with a `topic:` only goes to customers subscribed to it; test subscriptions in the journey or segment that sends it');
+        return false;
+      }
       const ref = e.name === 'in_segment' ? names.segments : e.name === 'score' || e.name === 'tier' ? names.models : undefined;
       if (ref) {
         const arg = e.args[0];

@@ -7,7 +7,7 @@ export const deliveryCodes: CodeEntry[] = [
     title: 'unknown subscription topic',
     severity: 'error',
     explanation:
-      'A Template or Campaign names the subscription `topic` its email belongs to, and the Workspace declares the topics under `topics:` (each with a `title` the preferences page shows). A customer who leaves a topic gets no email of it; one who leaves all email gets none. A topic that is not declared could never be left, so it is refused. Declare it, or fix the name.',
+      'A Template or Campaign names the subscription `topic` its email belongs to, and the Workspace declares the topics under `topics:` (each with a `title` the preferences page shows). A customer who leaves a topic gets no email of it; one who leaves all email gets none. Rules read a subscription with `subscribed("newsletter")`. A topic that is not declared could never be left, so naming one (in `topic:` or in `subscribed(...)`) is refused. Declare it, or fix the name.',
   },
   {
     code: 'HL315',

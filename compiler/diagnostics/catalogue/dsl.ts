@@ -202,8 +202,9 @@ export const dslCodes: CodeEntry[] = [
     title: 'argument must be a name',
     severity: 'error',
     explanation:
-      '`in_segment(...)`, `score(...)` and `tier(...)` take the name of a Segment or Model, written bare ' +
-      '(`in_segment(vip)`) or as a string (`in_segment("vip")`), not an expression.',
+      '`in_segment(...)`, `score(...)` and `tier(...)` take the name of a Segment or Model, and ' +
+      '`subscribed(...)` the name of a subscription topic, written bare (`in_segment(vip)`) or as a ' +
+      'string (`subscribed("newsletter")`), not an expression.',
   },
   {
     code: 'HL340',

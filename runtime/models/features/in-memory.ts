@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { matrix, toNumber } from '../matrix.ts';
 import type { Interaction, ItemInfo } from '../recommend/data.ts';
+import type { ItemObservation } from '../recommend/point-in-time.ts';
 import type { CustomerRecord, EventRecord, FeatureSource, ItemRecord, RowFunction, Snapshot, SnapshotOptions } from './source.ts';
 
 export interface CompiledFeatures {
@@ -90,6 +91,18 @@ export class InMemoryFeatureSource implements FeatureSource {
 
   async items(): Promise<ItemInfo[]> {
     return this.itemRecords.map(({ id, ...attributes }) => ({ id, attributes }));
+  }
+
+  async itemObservations(types: readonly string[], itemProperty: string, property: string, to: Date): Promise<ItemObservation[]> {
+    const wanted = new Set(types);
+    const out: ItemObservation[] = [];
+    for (const e of this.allEvents) {
+      if (e.at > to.getTime()) break;
+      const item = e[itemProperty];
+      const value = e[property];
+      if (wanted.has(e.type) && item !== null && item !== undefined && typeof value === 'number' && Number.isFinite(value)) out.push({ itemId: String(item), at: e.at, value });
+    }
+    return out;
   }
 
   async dataEnd(): Promise<Date | undefined> {

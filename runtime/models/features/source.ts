@@ -1,5 +1,6 @@
 import type { Matrix } from '../matrix.ts';
 import type { Interaction, ItemInfo } from '../recommend/data.ts';
+import type { ItemObservation } from '../recommend/point-in-time.ts';
 
 /**
  * Where training and scoring get their data: the seam between the model machinery and the
@@ -17,7 +18,14 @@ export interface FeatureSource {
   snapshot(asOf: Date, options: SnapshotOptions): Promise<Snapshot>;
   /** Interactions with `from < at <= to` (from undefined: since the beginning), weighted by event type. */
   interactions(weights: Readonly<Record<string, number>>, itemProperty: string, to: Date, from?: Date): Promise<Interaction[]>;
+  /** The catalogue as loaded (its attributes are the latest loaded: see recommend/point-in-time.ts). */
   items(): Promise<ItemInfo[]>;
+  /**
+   * The numeric `property` (e.g. the unit price) of every event of `types` naming an item, with
+   * `at <= to`, oldest first: how an item's attribute looked at each moment. Empty when those
+   * events have no such property.
+   */
+  itemObservations(types: readonly string[], itemProperty: string, property: string, to: Date): Promise<ItemObservation[]>;
   /** The latest event time (the default as-of of a training run). */
   dataEnd(): Promise<Date | undefined>;
   /** Changes whenever the data changes: a model is retrained only when this or its spec hash moves. */

@@ -9,6 +9,7 @@ import { materializeTraits } from '../../segments/traits.ts';
 import { toBoolean } from '../../eval/values.ts';
 import { matrix, toNumber } from '../matrix.ts';
 import type { Interaction, ItemInfo } from '../recommend/data.ts';
+import type { ItemObservation } from '../recommend/point-in-time.ts';
 import type { FeatureSource, Snapshot, SnapshotOptions } from './source.ts';
 
 /**
@@ -90,6 +91,29 @@ export class SqlFeatureSource implements FeatureSource {
   async items(): Promise<ItemInfo[]> {
     const rows = await this.db.kysely.selectFrom('items').selectAll().orderBy('id').execute();
     return rows.map(({ id, ...attributes }) => ({ id: String(id), attributes }));
+  }
+
+  async itemObservations(types: readonly string[], itemProperty: string, property: string, to: Date): Promise<ItemObservation[]> {
+    const events = this.manifest.dataModel.events;
+    const numeric = (t: string) => ['number', 'integer'].includes(events[t]?.[property]?.type ?? '');
+    const withIt = types.filter((t) => t in events && numeric(t));
+    if (withIt.length === 0) return [];
+    const rows = await this.db.kysely
+      .selectFrom('events')
+      .select(['at', `${itemProperty} as item`, `${property} as value`])
+      .where('type', 'in', withIt)
+      .where('at', '<=', to.getTime())
+      .where(itemProperty, 'is not', null)
+      .where(property, 'is not', null)
+      .orderBy('at')
+      .orderBy('id')
+      .execute();
+    const out: ItemObservation[] = [];
+    for (const r of rows) {
+      const value = Number(r.value);
+      if (Number.isFinite(value)) out.push({ itemId: String(r.item), at: Number(r.at), value });
+    }
+    return out;
   }
 
   private async customersWithEventsBy(at: number): Promise<Set<string>> {

@@ -2,7 +2,8 @@ import { strength, type History, type ItemIndex, type ItemInfo } from './data.ts
 
 /**
  * Content-based similarity from item attributes. Each listed field becomes part of an item vector:
- * numbers standardized (clipped at ±3 standard deviations), strings with few distinct values
+ * numbers as bands (quintiles over the catalogue, e.g. price bands; an item also leans half onto the
+ * neighbouring bands, so £2 and £2.50 are alike across a band edge), strings with few distinct values
  * one-hot encoded as categories, and strings that are mostly unique per item (names,
  * descriptions) as their words, weighted by rarity (tf-idf). Each field's part is scaled to unit
  * length so every field counts the same, then the whole vector is. A customer's profile is the
@@ -49,16 +50,7 @@ export function fitContent(items: readonly ItemInfo[], index: ItemIndex, fields:
 
 function encoderFor(field: string, all: ReadonlyArray<Record<string, unknown>>, columns: string[]): Encoder {
   const values = all.map((a) => a[field]).filter((v) => v !== null && v !== undefined);
-  if (values.length > 0 && values.every((v) => typeof v === 'number' && Number.isFinite(v))) {
-    const nums = values as number[];
-    const mean = nums.reduce((s, v) => s + v, 0) / nums.length;
-    const std = Math.sqrt(nums.reduce((s, v) => s + (v - mean) ** 2, 0) / Math.max(1, nums.length - 1)) || 1;
-    const column = columns.push(field) - 1;
-    return (a) => {
-      const v = a[field];
-      return new Map(typeof v === 'number' && Number.isFinite(v) ? [[column, Math.max(-3, Math.min(3, (v - mean) / std))]] : []);
-    };
-  }
+  if (values.length > 0 && values.every((v) => typeof v === 'number' && Number.isFinite(v))) return bandEncoder(field, values as number[], columns);
   const texts = values.map((v) => String(v));
   if (new Set(texts).size >= TEXT_DISTINCT_SHARE * texts.length && texts.length >= 10) return wordEncoder(field, texts, columns);
   const categories = [...new Set(texts)].sort();
@@ -69,6 +61,32 @@ function encoderFor(field: string, all: ReadonlyArray<Record<string, unknown>>, 
     const v = a[field];
     const p = v === null || v === undefined ? undefined : pos.get(String(v));
     return new Map(p === undefined ? [] : [[p, 1]]);
+  };
+}
+
+/** Numbers per band of the catalogue's quantiles. */
+export const BANDS = 5;
+
+/** A number as its band (1) and the neighbouring bands (0.5): price bands, where a cheap item is like cheap items. */
+function bandEncoder(field: string, nums: readonly number[], columns: string[]): Encoder {
+  const sorted = [...nums].sort((a, b) => a - b);
+  const edges: number[] = [];
+  for (let b = 1; b < BANDS; b++) {
+    const e = sorted[Math.min(sorted.length - 1, Math.floor((b * sorted.length) / BANDS))]!;
+    if (edges.length === 0 || e > edges.at(-1)!) edges.push(e);
+  }
+  const base = columns.length;
+  const bands = edges.length + 1;
+  for (let b = 0; b < bands; b++) columns.push(`${field} band ${b + 1}${b < edges.length ? ` (< ${edges[b]})` : ''}`);
+  return (a) => {
+    const v = a[field];
+    if (typeof v !== 'number' || !Number.isFinite(v)) return new Map();
+    let b = 0;
+    while (b < edges.length && v >= edges[b]!) b++;
+    const out = new Map([[base + b, 1]]);
+    if (b > 0) out.set(base + b - 1, 0.5);
+    if (b < bands - 1) out.set(base + b + 1, 0.5);
+    return out;
   };
 }
 

@@ -22,6 +22,8 @@ const METRIC_LABEL: Record<string, string> = {
   top_20_share: 'top-20% share',
   silhouette: 'silhouette',
   ndcg_at_k: 'nDCG@k',
+  precision_at_k_little_history: 'precision@k, ≤ 3 items before',
+  new_item_recall: 'new-item recall',
 };
 
 /**

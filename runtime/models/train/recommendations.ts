@@ -5,8 +5,11 @@ import { temporalFolds } from '../backtest/folds.ts';
 import type { FeatureSource } from '../features/source.ts';
 import { ndcgAtK, precisionAtK, recallAtK } from '../metrics.ts';
 import { fail, problem, type ModelProblem } from '../problems.ts';
-import type { Interaction, ItemInfo } from '../recommend/data.ts';
+import { buildHistories, type Interaction, type ItemInfo } from '../recommend/data.ts';
 import { fitRecommender, RecommenderScorer, topK, type RecommenderModel } from '../recommend/model.ts';
+import { catalogueAsOf, type ItemObservation } from '../recommend/point-in-time.ts';
+import { fitPureSvd, PURE_SVD_RANKS, scorePureSvd } from '../recommend/pure-svd.ts';
+import { sliceMeasures, SLICE_METRICS } from './recommendation-slices.ts';
 
 export interface RecommendationsResult {
   artifact: ModelArtifact;
@@ -20,7 +23,7 @@ export interface RecommendationsResult {
 
 /** The default window after the cut-off whose interactions are the ground truth. */
 export const DEFAULT_WINDOW_MS = 30 * 86_400_000;
-const METRICS = ['precision_at_k', 'recall_at_k', 'ndcg_at_k'] as const;
+const METRICS = ['precision_at_k', 'recall_at_k', 'ndcg_at_k', ...SLICE_METRICS] as const;
 /** Candidates per component kept for blending (the blend's top k lies among them). */
 const CANDIDATES = 100;
 /** Blend weights are tried on this grid over the simplex. */
@@ -39,6 +42,12 @@ interface CutoffRun {
   /** Per customer: candidate item ids and each component's 0..1 score for them. */
   candidates: Array<{ items: string[]; scores: Map<Recommender, Float64Array> }>;
   lists: Map<string, string[][]>;
+  /** PureSVD's top k per customer at each rank tried. */
+  svd: Map<number, string[][]>;
+  /** Per judged customer: distinct items before the cut-off. */
+  historySize: Int32Array;
+  /** Items first bought in the window before the cut-off: new to the catalogue, few interactions. */
+  newItems: Set<string>;
   trainCustomers: number;
   itemsFirstSoldLater: number;
   /** Judged customers with no interaction before the cut-off. */
@@ -62,6 +71,12 @@ export async function trainRecommendations(spec: ModelJobSpec, source: FeatureSo
   const catalogue = await source.items();
   const firstSold = new Map<string, number>();
   for (const it of all) if (it.at !== undefined && it.at < (firstSold.get(it.itemId) ?? Infinity)) firstSold.set(it.itemId, it.at);
+  // Item attributes the events also carry (the unit price on a purchase line) are read as of each cut-off.
+  const observed = new Map<string, ItemObservation[]>();
+  for (const field of r.itemFeatures) {
+    const list = await source.itemObservations(Object.keys(r.interactions), r.itemProperty, field, dataEnd);
+    if (list.length > 0) observed.set(field, list);
+  }
   const components = [...new Set<Recommender>([...(Object.keys(r.weights) as Recommender[]), 'ease', 'item_cosine'])];
   const fitWeights = Object.fromEntries(components.map((c) => [c, 1])) as Partial<Record<Recommender, number>>;
   const opts = (weights: Partial<Record<Recommender, number>>) => ({
@@ -74,8 +89,13 @@ export async function trainRecommendations(spec: ModelJobSpec, source: FeatureSo
   });
   const pastOf = (cutoff: number) => decay(all.filter((i) => (i.at ?? 0) <= cutoff), cutoff, spec.training.halfLifeMs);
   // The catalogue as of a cut-off: items first bought after it did not exist yet (items never
-  // bought are kept: content similarity can recommend them).
-  const itemsAt = (cutoff: number): ItemInfo[] => catalogue.filter((i) => (firstSold.get(i.id) ?? -Infinity) <= cutoff);
+  // bought are kept: content similarity can recommend them), prices as they were then.
+  const catalogues = new Map<number, ItemInfo[]>();
+  const itemsAt = (cutoff: number): ItemInfo[] => {
+    let items = catalogues.get(cutoff);
+    if (!items) catalogues.set(cutoff, (items = catalogueAsOf(catalogue, firstSold, observed, cutoff, cutoff >= dataEnd.getTime())));
+    return items;
+  };
 
   const runs = new Map<number, CutoffRun>();
   const runAt = (cutoff: number): CutoffRun => {
@@ -103,29 +123,37 @@ export async function trainRecommendations(spec: ModelJobSpec, source: FeatureSo
     for (const i of all) if ((i.at ?? 0) > cutoff - windowMs && (i.at ?? 0) <= cutoff) (recent.get(i.itemId) ?? recent.set(i.itemId, new Set()).get(i.itemId)!).add(i.customerId);
     const recentOrder = [...recent.entries()].sort((a, b) => b[1].size - a[1].size || (a[0] < b[0] ? -1 : 1)).map((e) => e[0]);
     const lists = new Map<string, string[][]>([['popularity', []], ['recent popularity', []]]);
+    const svdModel = fitPureSvd(buildHistories(past, scorer.index).values(), model.items.length);
+    const svd = new Map<number, string[][]>(PURE_SVD_RANKS.map((rank) => [rank, []]));
     const candidates: CutoffRun['candidates'] = [];
-    for (const customer of customers) {
+    const historySize = new Int32Array(customers.length);
+    customers.forEach((customer, ci) => {
       const history = scorer.history(pastBy.get(customer) ?? []);
+      historySize[ci] = history.size;
       const excluded = r.excludeSeen ? history : undefined;
-      lists.get('popularity')!.push(scorer.popular(history, r.k, r.excludeSeen).map((x) => x.itemId));
+      const popular = scorer.popular(history, r.k, r.excludeSeen).map((x) => x.itemId);
+      lists.get('popularity')!.push(popular);
       const seenIds = new Set([...history.keys()].map((i) => model.items[i]!));
       lists.get('recent popularity')!.push(recentOrder.filter((id) => !(r.excludeSeen && seenIds.has(id))).slice(0, r.k));
       if (history.size === 0) {
         // No history: every component answers with popularity.
+        for (const l of svd.values()) l.push(popular);
         const pop = scorer.popular(history, CANDIDATES, false);
         candidates.push({ items: pop.map((p) => p.itemId), scores: new Map(components.map((c) => [c, Float64Array.from(pop, (_p, i) => 1 - i / pop.length)])) });
-        continue;
+        return;
       }
+      scorePureSvd(svdModel, history, PURE_SVD_RANKS).forEach((scores, i) => svd.get(PURE_SVD_RANKS[i]!)!.push(topK(scores, r.k, excluded).map((j) => model.items[j]!)));
       const parts = scorer.components(history);
       const pool = new Set<number>();
       for (const p of parts) if (components.includes(p.name)) for (const i of topK(p.scores, CANDIDATES, excluded)) pool.add(i);
       const ids = [...pool].sort((a, b) => a - b);
       candidates.push({ items: ids.map((i) => model.items[i]!), scores: new Map(parts.filter((p) => components.includes(p.name)).map((p) => [p.name, Float64Array.from(ids, (i) => p.scores[i]!)])) });
-    }
+    });
     const trainCustomers = pastBy.size;
     const itemsFirstSoldLater = catalogue.length - itemsAt(cutoff).length;
     const cold = customers.filter((c) => !pastBy.has(c)).length;
-    run = { cutoff, customers, truth, candidates, lists, trainCustomers, itemsFirstSoldLater, cold };
+    const newItems = new Set([...firstSold].filter(([, t]) => t > cutoff - windowMs && t <= cutoff).map(([id]) => id));
+    run = { cutoff, customers, truth, candidates, lists, svd, historySize, newItems, trainCustomers, itemsFirstSoldLater, cold };
     runs.set(cutoff, run);
     return run;
   };
@@ -135,19 +163,36 @@ export async function trainRecommendations(spec: ModelJobSpec, source: FeatureSo
   const tuning: NonNullable<Backtest['tuning']> = [];
   const foldRuns: CutoffRun[] = [];
   const modelLists: string[][][] = [];
+  // The hybrid without its content part, its weights fitted the same way: what item features add.
+  const withoutContent = hybridParts.includes('content') && hybridParts.length > 2 ? hybridParts.filter((p) => p !== 'content') : undefined;
+  const withoutContentLists: string[][][] = [];
+  const svdLists: string[][][] = [];
   for (const fold of folds) {
     const test = runAt(fold.cutoff);
-    const weights = hybridParts.length > 1 ? tuneWeights(runAt(fold.cutoff - windowMs), hybridParts, r.k) : { weights: r.weights, precision: NaN, tried: 0 };
-    tuning.push({ fold: fold.index, choice: `weights ${describeWeights(weights.weights)}${hybridParts.length > 1 ? ` (fitted on ${new Date(fold.cutoff - windowMs).toISOString().slice(0, 10)}–${new Date(fold.cutoff).toISOString().slice(0, 10)}, ${weights.tried} blends tried, precision@${r.k} ${weights.precision.toFixed(4)})` : ''}` });
+    const validation = runAt(fold.cutoff - windowMs);
+    const weights = hybridParts.length > 1 ? tuneWeights(validation, hybridParts, r.k, withoutContent ? 'content' : undefined) : { weights: r.weights, precision: NaN, tried: 0 };
+    const rank = tuneRank(validation, r.k);
+    const window = `${new Date(fold.cutoff - windowMs).toISOString().slice(0, 10)}–${new Date(fold.cutoff).toISOString().slice(0, 10)}`;
+    tuning.push({
+      fold: fold.index,
+      choice: `weights ${describeWeights(weights.weights)}${hybridParts.length > 1 ? ` (fitted on ${window}, ${weights.tried} blends tried, precision@${r.k} ${weights.precision.toFixed(4)})` : ''}; PureSVD rank ${rank.rank} (of ${PURE_SVD_RANKS.join('/')}, chosen on ${window}, precision@${r.k} ${rank.precision.toFixed(4)})`,
+    });
     foldRuns.push(test);
     modelLists.push(test.candidates.map((c) => blend(c, weights.weights, r.k)));
+    svdLists.push(test.svd.get(rank.rank)!);
+    if (withoutContent) {
+      const w = weights.without!;
+      withoutContentLists.push(test.candidates.map((c) => blend(c, w, r.k)));
+    }
   }
   if (foldRuns.some((f) => f.customers.length === 0)) {
     fail(spec.name, 'HL570', `a fold of model ${spec.name} has no customer who bought a new item in the ${windowMs / 86_400_000} days after its cut-off`, 'load more data, or lower evaluation.folds');
   }
   const perCustomer = (lists: (fold: number) => string[][]) => {
     const cache = new Map<number, Record<string, Float64Array>>();
+    const slices = sliceMeasures(foldRuns, lists, r.k);
     return (metric: string, fold: number, rows: Int32Array) => {
+      if ((SLICE_METRICS as readonly string[]).includes(metric)) return slices(metric, fold, rows);
       let m = cache.get(fold);
       if (!m) {
         const run = foldRuns[fold]!;
@@ -166,7 +211,9 @@ export async function trainRecommendations(spec: ModelJobSpec, source: FeatureSo
   const single = (name: Recommender) => (fold: number) => foldRuns[fold]!.candidates.map((c) => blend(c, { [name]: 1 }, r.k));
   const contenders: Contender[] = [
     { name: 'model', description: `the model (${spec.algorithm.replace(/_/g, ' ')})`, measure: perCustomer((f) => modelLists[f]!), metrics: METRICS },
+    ...(withoutContent ? [{ name: 'without content', description: `the hybrid without its content part (${withoutContent.join(', ')}; weights fitted the same way)`, measure: perCustomer((f) => withoutContentLists[f]!), metrics: METRICS }] : []),
     { name: 'EASE', description: 'EASE (closed form, the 700 most bought items)', measure: perCustomer(single('ease')), metrics: METRICS },
+    { name: 'PureSVD', description: 'PureSVD (truncated SVD of the customer × item matrix, rank chosen on the window before the cut-off)', measure: perCustomer((f) => svdLists[f]!), metrics: METRICS },
     { name: 'item-kNN', description: 'item-item cosine neighbours', measure: perCustomer(single('item_cosine')), metrics: METRICS },
     ...(components.includes('matrix_factorization') ? [{ name: 'ALS', description: 'implicit-feedback matrix factorization', measure: perCustomer(single('matrix_factorization')), metrics: METRICS }] : []),
     { name: 'recent popularity', description: `the most bought items in the ${windowMs / 86_400_000} days before the cut-off`, measure: perCustomer((f) => foldRuns[f]!.lists.get('recent popularity')!), metrics: METRICS },
@@ -179,7 +226,7 @@ export async function trainRecommendations(spec: ModelJobSpec, source: FeatureSo
   const finalWeights = hybridParts.length > 1 ? tuneWeights(runAt(plan.final.cutoff), hybridParts, r.k).weights : r.weights;
   const finalModel: RecommenderModel = fitRecommender(pastOf(dataEnd.getTime()), itemsAt(dataEnd.getTime()), opts(finalWeights));
   const [model, ...others] = backtest.contenders;
-  const classics = others.filter((c) => c.name === 'EASE' || c.name === 'item-kNN' || c.name === 'ALS');
+  const classics = others.filter((c) => ['EASE', 'PureSVD', 'item-kNN', 'ALS'].includes(c.name));
   const bestClassic = classics.reduce((a, b) => ((b.backtest.precision_at_k?.mean ?? 0) > (a.backtest.precision_at_k?.mean ?? 0) ? b : a));
   const recent = others.find((c) => c.name === 'recent popularity')!;
   const finalRun = foldRuns.at(-1)!;
@@ -213,9 +260,30 @@ function blend(c: CutoffRun['candidates'][number], weights: Partial<Record<Recom
   return topK(total, k).map((i) => c.items[i]!);
 }
 
-/** The blend with the best precision@k (then nDCG) on a validation run, over a grid on the simplex. */
-function tuneWeights(run: CutoffRun, parts: Recommender[], k: number): { weights: Partial<Record<Recommender, number>>; precision: number; tried: number } {
-  let best = { weights: {} as Partial<Record<Recommender, number>>, precision: -1, ndcg: -1 };
+/** The PureSVD rank with the best precision@k on a validation run (ties: the smaller rank). */
+function tuneRank(run: CutoffRun, k: number): { rank: number; precision: number } {
+  let best = { rank: PURE_SVD_RANKS[0] as number, precision: -1 };
+  for (const [rank, lists] of run.svd) {
+    const p = run.truth.reduce((s, t, i) => s + precisionAtK(lists[i]!, t, k), 0) / Math.max(1, run.truth.length);
+    if (p > best.precision + 1e-12) best = { rank, precision: p };
+  }
+  return best;
+}
+
+/**
+ * The blend with the best precision@k (then nDCG) on a validation run, over a grid on the simplex;
+ * with `leaveOut`, also the best blend that gives that part no weight (the same grid's face).
+ */
+function tuneWeights(
+  run: CutoffRun,
+  parts: Recommender[],
+  k: number,
+  leaveOut?: Recommender,
+): { weights: Partial<Record<Recommender, number>>; precision: number; tried: number; without?: Partial<Record<Recommender, number>> } {
+  type Best = { weights: Partial<Record<Recommender, number>>; precision: number; ndcg: number };
+  const better = (p: number, n: number, b: Best) => p > b.precision + 1e-12 || (Math.abs(p - b.precision) <= 1e-12 && n > b.ndcg);
+  let best: Best = { weights: {}, precision: -1, ndcg: -1 };
+  let bestWithout: Best = { weights: {}, precision: -1, ndcg: -1 };
   const steps = Math.round(1 / WEIGHT_STEP);
   let tried = 0;
   const grid = (i: number, left: number, acc: number[]) => {
@@ -232,13 +300,14 @@ function tuneWeights(run: CutoffRun, parts: Recommender[], k: number): { weights
       });
       p /= Math.max(1, run.candidates.length);
       n /= Math.max(1, run.candidates.length);
-      if (p > best.precision + 1e-12 || (Math.abs(p - best.precision) <= 1e-12 && n > best.ndcg)) best = { weights, precision: p, ndcg: n };
+      if (better(p, n, best)) best = { weights, precision: p, ndcg: n };
+      if (leaveOut && !weights[leaveOut] && better(p, n, bestWithout)) bestWithout = { weights, precision: p, ndcg: n };
       return;
     }
     for (let v = 0; v <= left; v++) grid(i + 1, left - v, [...acc, v]);
   };
   grid(0, steps, []);
-  return { weights: best.weights, precision: best.precision, tried };
+  return { weights: best.weights, precision: best.precision, tried, ...(leaveOut ? { without: bestWithout.weights } : {}) };
 }
 
 function describeWeights(w: Partial<Record<string, number>>): string {

@@ -13,6 +13,7 @@ import { runCompiled } from '../../db/compiled.ts';
 import { segmentsOf, type RuntimeSegment } from '../../manifest.ts';
 import { journeysOf } from '../../journeys/versions.ts';
 import type { Touch } from './touches.ts';
+import { RESUBSCRIBE_EVENT, UNSUBSCRIBE_EVENT } from '../../../compiler/contract/subscriptions.ts';
 
 const TOUCHED = 'herald_touched_now';
 const NOW = 'herald_touched_members';
@@ -98,6 +99,8 @@ function eventsRead(segment: RuntimeSegment, byName: Map<string, RuntimeSegment>
     const n = node as Partial<Expr> & { kind?: string; event?: string; name?: string; args?: unknown[] };
     if (n.kind === 'aggregate' && typeof n.event === 'string') out.add(n.event);
     if (n.kind === 'call' && (n.name === 'score' || n.name === 'tier')) all = true;
+    // subscribed(): an unsubscribe or re-subscription arriving as an event changes the answer.
+    if (n.kind === 'call' && n.name === 'subscribed') out.add(UNSUBSCRIBE_EVENT).add(RESUBSCRIBE_EVENT);
     if (n.kind === 'call' && n.name === 'in_segment') {
       const arg = n.args?.[0] as { kind?: string; value?: unknown } | undefined;
       const other = arg?.kind === 'string' && typeof arg.value === 'string' ? byName.get(arg.value) : undefined;

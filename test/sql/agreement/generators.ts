@@ -42,8 +42,10 @@ export const modelArb: fc.Arbitrary<GenModel> = fc
       maxLength: 3,
       selector: (e) => e.name,
     }),
+    // email_unsubscribed (which subscribed() reads) declared with its `topic`, without it, or not at all.
+    unsubscribes: fc.constantFrom('with-topic', 'without-topic', 'none'),
   })
-  .map(({ fields, events }) => {
+  .map(({ fields, events, unsubscribes }) => {
     const customerFields = fields.map((f) => ({ name: `${f.prefix}_${f.index}`, type: PREFIX[f.prefix]! }));
     const eventDefs: GenModel['events'] = {};
     for (const e of events) {
@@ -56,6 +58,7 @@ export const modelArb: fc.Arbitrary<GenModel> = fc
       events: Object.fromEntries(Object.entries(eventDefs).map(([name, props]) => [name, Object.fromEntries(props.map((p) => [p.name, { type: p.type }]))])),
       items: { fields: {} },
     };
+    if (unsubscribes !== 'none') dataModel.events.email_unsubscribed = unsubscribes === 'with-topic' ? { topic: { type: 'string' } } : {};
     return { dataModel, customerFields, events: eventDefs, traits: [] };
   });
 
@@ -95,9 +98,15 @@ function valueArb(type: FieldType): fc.Arbitrary<unknown> {
 
 const maybe = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: null, freq: 4 });
 
+/** The workspace topics subscribed() names in generated rules and data (`gone` has no rows). */
+export const TOPICS = ['news', 'offers', 'gone'];
+
 export interface GenData {
   customers: Array<Record<string, unknown> & { id: string }>;
   events: EventRecord[];
+  /** Rows of the suppression list (`unsubscribed` and `lifted`, what subscribed() reads) and topic opt-outs. */
+  suppressions?: Array<{ customer_id: string; reason: 'unsubscribed' | 'lifted'; at: number }>;
+  optouts?: Array<{ customer_id: string; topic: string; at: number }>;
   /** Rows of model_scores for the model `churn` (score()/tier()); optional in hand-written data. */
   scores?: Array<{ model: string; customer_id: string; score: number | null; tier: string | null }>;
 }
@@ -122,6 +131,7 @@ export function dataArb(model: GenModel): fc.Arbitrary<GenData> {
         events: fc.array(event, { maxLength: 6 }),
         sameTime: fc.boolean(),
         score: fc.option(fc.record({ score: maybe(numberArb), tier: maybe(fc.constantFrom('high', 'low')) }), { nil: undefined }),
+        subscription: subscriptionArb,
       }),
       { minLength: 1, maxLength: 14 },
     )
@@ -129,19 +139,44 @@ export function dataArb(model: GenModel): fc.Arbitrary<GenData> {
       const customers: GenData['customers'] = [];
       const events: EventRecord[] = [];
       const scores: NonNullable<GenData['scores']> = [];
+      const suppressions: NonNullable<GenData['suppressions']> = [];
+      const optouts: NonNullable<GenData['optouts']> = [];
+      const unsubscribes = model.dataModel.events.email_unsubscribed;
       rows.forEach((row, i) => {
         const id = `c${String(i).padStart(2, '0')}`;
         customers.push({ id, ...row.fields });
         if (row.score) scores.push({ model: 'churn', customer_id: id, ...row.score });
+        const sub = row.subscription;
+        if (sub.unsubscribedAt !== null) suppressions.push({ customer_id: id, reason: 'unsubscribed', at: sub.unsubscribedAt });
+        if (sub.liftedAt !== null) suppressions.push({ customer_id: id, reason: 'lifted', at: sub.liftedAt });
+        for (const o of sub.left) optouts.push({ customer_id: id, ...o });
+        if (unsubscribes) {
+          sub.events.forEach((e, j) => {
+            const topic = unsubscribes.topic !== undefined && e.topic !== null ? { topic: e.topic } : {};
+            events.push({ id: `${id}u#${j}`, customer_id: id, type: 'email_unsubscribed', at: e.at, ...topic });
+          });
+        }
         row.events.forEach((e, j) => {
           // Some histories put every event at the same instant, so first/last must break ties by id.
           const at = row.sameTime && row.events.length > 1 ? row.events[0]!.at : e.at;
           events.push({ id: `${id}${e.idTail}#${j}`, customer_id: id, type: e.type, at, ...e.props });
         });
       });
-      return { customers, events, scores };
+      return { customers, events, scores, suppressions, optouts };
     });
 }
+
+/**
+ * One customer's subscription rows and unsubscribe events, at instants that meet each other often
+ * (an unsubscribe at the very instant of a re-subscription, anything at as_of or just after it).
+ */
+const subscriptionInstant = fc.oneof(fc.constantFrom(AS_OF - DAY, AS_OF - 1, AS_OF, AS_OF + 1), instantArb);
+const subscriptionArb = fc.record({
+  unsubscribedAt: fc.option(subscriptionInstant, { nil: null, freq: 2 }),
+  liftedAt: fc.option(subscriptionInstant, { nil: null, freq: 2 }),
+  left: fc.uniqueArray(fc.record({ topic: fc.constantFrom('news', 'offers'), at: subscriptionInstant }), { maxLength: 2, selector: (o) => o.topic }),
+  events: fc.array(fc.record({ at: subscriptionInstant, topic: fc.option(fc.constantFrom('news', 'offers'), { nil: null }) }), { maxLength: 2 }),
+});
 
 // ---- traits ----
 
@@ -332,6 +367,7 @@ function boolExprUncached(model: GenModel, depth: number, scope: Scope): fc.Arbi
   ];
   if (!scope.event) options.push(aggregateArb(model, scope, d, ['exists']));
   if (!scope.event && scope.segments.length) options.push(fc.constantFrom(...scope.segments).map((s) => b.call('in_segment', b.path(s))));
+  if (!scope.event) options.push(fc.record({ topic: fc.constantFrom(...TOPICS), bare: fc.boolean() }).map(({ topic, bare }) => b.call('subscribed', bare ? b.path(topic) : b.str(topic))));
   if (depth > 0) {
     const sub = () => boolExpr(model, depth - 1, scope);
     options.push(

@@ -15,6 +15,7 @@ import type { EvalContext, EventRecord } from '../../../runtime/eval/context.ts'
 import { createSegmentSet } from '../../../runtime/eval/segments.ts';
 import { compileCustomerTrait, computeRfm, type TraitRow } from '../../../runtime/eval/traits.ts';
 import { toNumber } from '../../../runtime/eval/values.ts';
+import type { SubscriptionRows } from '../../../compiler/contract/subscriptions.ts';
 import { AS_OF, type GenData, type GenModel } from './generators.ts';
 
 /** What the harness needs of a model: the data model and the traits. */
@@ -41,6 +42,10 @@ export async function loadDatabase(db: Database, model: RuleModel, data: GenData
   await k.deleteFrom('events').execute();
   await k.deleteFrom('model_scores').execute();
   if (data.scores?.length) await k.insertInto('model_scores').values(data.scores.map((s) => ({ ...s, version: 1 }))).execute();
+  await k.deleteFrom('delivery_suppressions').execute();
+  await k.deleteFrom('recipient_topic_optouts').execute();
+  if (data.suppressions?.length) await k.insertInto('delivery_suppressions').values(data.suppressions).execute();
+  if (data.optouts?.length) await k.insertInto('recipient_topic_optouts').values(data.optouts).execute();
   await k.deleteFrom('customers').execute();
   const store = (v: unknown) => (db.dialect === 'sqlite' && typeof v === 'boolean' ? (v ? 1 : 0) : v);
   const rows = (items: Array<Record<string, unknown>>) => items.map((r) => Object.fromEntries(Object.entries(r).map(([k2, v]) => [k2, store(v)])));
@@ -102,6 +107,7 @@ export function evaluatorSide(model: RuleModel, data: GenData) {
       scores: Object.fromEntries((data.scores ?? []).filter((s) => s.customer_id === c.id).map((s) => [s.model, s.score])),
       tiers: Object.fromEntries((data.scores ?? []).filter((s) => s.customer_id === c.id).map((s) => [s.model, s.tier])),
       traits: Object.fromEntries([...traitRows].map(([name, rows]) => [name, rows.get(c.id)])),
+      subscriptions: subscriptionsOf(data, c.id),
     }));
   for (const plan of model.traits) {
     if (plan.kind === 'rfm') {
@@ -114,6 +120,18 @@ export function evaluatorSide(model: RuleModel, data: GenData) {
     }
   }
   return { schema, traits, contexts: contexts(traits) };
+}
+
+/** The evaluator's view of a customer's subscription rows (as runtime/recipient/subscriptions.ts reads them). */
+function subscriptionsOf(data: GenData, id: string): SubscriptionRows {
+  const rows: { unsubscribedAt?: number; liftedAt?: number; topicsLeft?: Record<string, number> } = {};
+  for (const s of data.suppressions ?? []) {
+    if (s.customer_id !== id) continue;
+    if (s.reason === 'unsubscribed') rows.unsubscribedAt = s.at;
+    else rows.liftedAt = s.at;
+  }
+  for (const o of data.optouts ?? []) if (o.customer_id === id) rows.topicsLeft = { ...rows.topicsLeft, [o.topic]: o.at };
+  return rows;
 }
 
 /** Members of each rule by the evaluator. */

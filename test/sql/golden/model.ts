@@ -27,6 +27,7 @@ export const dataModel: DataModel = {
     purchase: { amount: { type: 'number' }, item_id: { type: 'string' }, quantity: { type: 'integer' } },
     added_to_cart: { price: { type: 'number' }, item_id: { type: 'string' } },
     page_view: { item_id: { type: 'string' } },
+    email_unsubscribed: { topic: { type: 'string' } },
   },
   items: { fields: {} },
 };
@@ -87,6 +88,20 @@ export const data: GenData = {
     { id: 'e11', customer_id: 'c5', type: 'purchase', at: at(365), amount: 12, item_id: 'C', quantity: 1 },
     { id: 'e12', customer_id: 'c5', type: 'purchase', at: at(366), amount: 30, item_id: 'C', quantity: 1 },
     { id: 'e13', customer_id: 'c6', type: 'page_view', at: at(3), item_id: 'Q' },
+    // subscribed(): an unsubscribe from all email (c3), one before a re-subscription (c4), one topic only (c5).
+    { id: 'e14', customer_id: 'c3', type: 'email_unsubscribed', at: at(4), topic: null },
+    { id: 'e15', customer_id: 'c4', type: 'email_unsubscribed', at: at(10), topic: null },
+    { id: 'e16', customer_id: 'c5', type: 'email_unsubscribed', at: at(1), topic: 'newsletter' },
   ],
   scores,
+  // subscribed(): c2 left all email, c4 re-subscribed, c1 left offers, c6 leaves offers only after as_of.
+  suppressions: [
+    { customer_id: 'c2', reason: 'unsubscribed', at: at(3) },
+    { customer_id: 'c4', reason: 'lifted', at: at(2) },
+  ],
+  optouts: [
+    { customer_id: 'c1', topic: 'offers', at: at(1) },
+    { customer_id: 'c5', topic: 'newsletter', at: at(1) },
+    { customer_id: 'c6', topic: 'offers', at: at(-1) },
+  ],
 };
