@@ -33,6 +33,12 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
+/** The p-th percentile (0-100) of samples, nearest rank; NaN without samples. */
+export function percentileOf(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
 /**
  * Runs one suite: before, then per case warmup + measured runs (setup and teardown untimed), then
  * after. Consecutive cases of the same `group` are measured interleaved (one run of each in turn,

@@ -23,6 +23,7 @@ import { migrate } from '../runtime/db/migrate.ts';
 import { syncSchema } from '../runtime/db/sync.ts';
 import { messageIdFor } from '../runtime/delivery/keys.ts';
 import { collectReport } from '../runtime/delivery/report/collect.ts';
+import { sendReads } from '../runtime/delivery/report/sends.ts';
 import { deliverySettingsOf } from '../runtime/delivery/settings.ts';
 import { seededRng } from '../runtime/models/rng.ts';
 import { loadInsightData } from '../runtime/insights/load.ts';
@@ -165,14 +166,10 @@ const suite: BenchSuite = {
       run: () =>
         cpu.time('report', async () => {
           const s = settings();
-          const counts = await collectReport(db.kysely, manifest, {
-            conversionEvent: s.report.conversionEvent,
-            conversionWindowMs: s.report.conversionWindowMs,
-          });
-          const insights = await collectInsights(db.kysely, manifest, {
-            settings: s.report,
-            ...(s.globalControl !== undefined ? { globalControl: s.globalControl } : {}),
-          });
+          // As the command does: the counts and the insights share one read of the sends.
+          const reads = sendReads(db.kysely, manifest);
+          const counts = await collectReport(db.kysely, manifest, { conversionEvent: s.report.conversionEvent, conversionWindowMs: s.report.conversionWindowMs }, reads);
+          const insights = await collectInsights(db.kysely, manifest, { settings: s.report, ...(s.globalControl !== undefined ? { globalControl: s.globalControl } : {}) }, reads);
           sink += counts.origins.length + insights.incrementality.length;
         }),
     },

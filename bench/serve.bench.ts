@@ -21,6 +21,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import type { BenchCase, BenchSuite } from './types.ts';
+import { percentileOf } from './measure.ts';
 import { poster } from './serve-client.ts';
 import type { Manifest } from '../compiler/contract/manifest.ts';
 import type { Database, Dialect } from '../runtime/db/database.ts';
@@ -265,10 +266,7 @@ async function sustained(): Promise<void> {
   }
 }
 
-const percentile = (p: number, dialect: Dialect) => {
-  const sorted = [...(latencies.get(dialect) ?? [])].sort((a, b) => a - b);
-  return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-};
+const percentile = (p: number, dialect: Dialect) => percentileOf(latencies.get(dialect) ?? [], p);
 let medians: Record<string, number> = {};
 const rate = (name: string, units: number) => units / (medians[name]! / 1000);
 

@@ -1,10 +1,17 @@
+import { EXIT_USAGE, HeraldError } from '../compiler/contract/errors.ts';
+import type { OptionTable } from './options.ts';
+
+export { EXIT_ERRORS, EXIT_OK, EXIT_USAGE } from '../compiler/contract/errors.ts';
+
 /** The shape every command module exports; `cli/commands/index.ts` is the table of them. */
 export interface Command {
   name: string;
   /** One line for `herald --help`. */
   summary: string;
-  /** Full usage text for `herald <name> --help`. */
+  /** Full usage text for `herald <name> --help`, generated from `options`. */
   usage: string;
+  /** The options it accepts (besides --help), from which its parser and its usage text are made. */
+  options: OptionTable;
   /** Returns the process exit code: 0 ok, 1 definitions or data have errors, 2 usage or internal error. */
   run(argv: string[], io: CliIO): Promise<number>;
 }
@@ -20,13 +27,8 @@ export interface CliIO {
 }
 
 /** A user mistake on the command line: printed without a stack trace, exit code 2. */
-export class UsageError extends Error {
+export class UsageError extends HeraldError {
   constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
+    super(message, EXIT_USAGE);
   }
 }
-
-export const EXIT_OK = 0;
-export const EXIT_ERRORS = 1;
-export const EXIT_USAGE = 2;

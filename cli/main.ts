@@ -1,5 +1,6 @@
 import type { CliIO } from './command.ts';
-import { EXIT_USAGE, UsageError } from './command.ts';
+import { EXIT_USAGE } from './command.ts';
+import { exitCodeOf } from './failure.ts';
 import { commands, findCommand, loadAllCommands } from './commands/index.ts';
 import { suggest } from '../compiler/diagnostics/suggest.ts';
 import { HERALD_VERSION } from '../compiler/contract/version.ts';
@@ -38,21 +39,15 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
     io.stderr.write(`herald: unknown command "${name}"${hint ? `; did you mean "${hint}"?` : ''}\nrun \`herald --help\` for the list\n`);
     return EXIT_USAGE;
   }
-  const command = await entry.load();
-  if (rest.includes('--help') || rest.includes('-h')) {
-    io.stdout.write(`${command.usage}\n\n${command.summary}\n`);
-    return 0;
-  }
   try {
+    const command = await entry.load();
+    if (rest.includes('--help') || rest.includes('-h')) {
+      io.stdout.write(`${command.usage}\n\n${command.summary}\n`);
+      return 0;
+    }
     return await command.run(rest, io);
   } catch (e) {
-    if (e instanceof UsageError) {
-      io.stderr.write(`herald ${name}: ${e.message}\n`);
-      return EXIT_USAGE;
-    }
-    // Internal errors are the only place a stack trace is printed.
-    io.stderr.write(`herald ${name}: internal error\n${(e as Error).stack ?? String(e)}\n`);
-    return EXIT_USAGE;
+    return exitCodeOf(name, e, io);
   }
 }
 

@@ -3,6 +3,7 @@ import type { PipelineResult } from '../compiler/index.ts';
 import type { Diagnostic } from '../compiler/diagnostics/diagnostic.ts';
 import { ruleRange } from '../compiler/1-load/rules.ts';
 import { modelReads } from '../compiler/models/model-reads.ts';
+import { chooseDatabaseOf } from './database-choice.ts';
 
 /** How long validate waits for a database server before leaving the check out. */
 const CONNECT_TIMEOUT_MS = 3_000;
@@ -21,7 +22,7 @@ export async function untrainedModelWarnings(result: PipelineResult, env: NodeJS
   const reads = modelReads(analyzed.definitions);
   if (reads.length === 0) return [];
   // The database modules (and their drivers) load only when a rule reads a model.
-  const [{ chooseDatabaseOf }, { parseDatabaseUrl, redactUrl }] = await Promise.all([import('./workspace-runtime.ts'), import('../runtime/db/url.ts')]);
+  const { parseDatabaseUrl, redactUrl } = await import('../runtime/db/url.ts');
   const workspace = result.validated?.workspace;
   const choice = chooseDatabaseOf(undefined, env, workspace?.spec.database, workspace?.name ?? '');
   let location;

@@ -5,19 +5,16 @@ import { runPipeline } from '../compiler/index.ts';
 import { hasErrors } from '../compiler/diagnostics/diagnostic.ts';
 import type { Manifest } from '../compiler/contract/manifest.ts';
 import { openDatabase } from '../runtime/db/open.ts';
-import { migrate, SchemaVersionError } from '../runtime/db/migrate.ts';
-import { syncSchema, SchemaSyncError } from '../runtime/db/sync.ts';
+import { migrate } from '../runtime/db/migrate.ts';
+import { syncSchema } from '../runtime/db/sync.ts';
 import { DatabaseUrlError, redactUrl } from '../runtime/db/url.ts';
 import type { Database } from '../runtime/db/database.ts';
 import { obtainManifest, traitTableSpecs } from '../runtime/manifest.ts';
-import { ManifestError } from '../compiler/contract/read-manifest.ts';
-import { MaterializeError } from '../runtime/segments/materialize.ts';
-import { UnknownCustomerError } from '../runtime/segments/customer-context.ts';
-import { ModelError } from '../runtime/models/problems.ts';
-import { DeliveryError } from '../runtime/delivery/problems.ts';
-import { IngestBusyError } from '../runtime/ingest/lock.ts';
 import { utcInstant } from '../compiler/contract/core/instants.ts';
 import { printDiagnostics } from './print-diagnostics.ts';
+import { chooseDatabase } from './database-choice.ts';
+import { reportFailure } from './failure.ts';
+import { HeraldError } from '../compiler/contract/errors.ts';
 
 
 /**
@@ -27,10 +24,9 @@ import { printDiagnostics } from './print-diagnostics.ts';
  */
 
 /** A failure already explained to the user: the command exits with `exitCode`, printing `message`. */
-export class CommandFailure extends Error {
-  constructor(message: string, readonly exitCode: number) {
-    super(message);
-    this.name = 'CommandFailure';
+export class CommandFailure extends HeraldError {
+  constructor(message: string, exitCode: number) {
+    super(message, exitCode);
   }
 }
 
@@ -43,26 +39,7 @@ export function compileWorkspace(dir: string, io: CliIO): Manifest | undefined {
 }
 
 
-export interface DatabaseChoice {
-  url: string;
-  /** Where the URL came from, for messages: `--db`, `HERALD_DATABASE_URL` or `herald.yaml`. */
-  origin: '--db' | 'HERALD_DATABASE_URL' | 'herald.yaml' | 'default';
-}
-
-/** The workspace's `database` setting (default `sqlite:.herald/<workspace>.db`). */
-export function chooseDatabase(flag: string | undefined, env: NodeJS.ProcessEnv, manifest: Manifest): DatabaseChoice {
-  const workspace = Object.values(manifest.definitions).find((d) => d.kind === 'Workspace');
-  return chooseDatabaseOf(flag, env, workspace?.spec.database, manifest.metadata.workspace);
-}
-
-/** As chooseDatabase, from the Workspace's `database` value and name (before a manifest exists). */
-export function chooseDatabaseOf(flag: string | undefined, env: NodeJS.ProcessEnv, configured: unknown, workspaceName: string): DatabaseChoice {
-  if (flag !== undefined && flag !== '') return { url: flag, origin: '--db' };
-  const fromEnv = env.HERALD_DATABASE_URL;
-  if (fromEnv) return { url: fromEnv, origin: 'HERALD_DATABASE_URL' };
-  if (typeof configured === 'string' && configured !== '') return { url: configured, origin: 'herald.yaml' };
-  return { url: `sqlite:.herald/${workspaceName || 'herald'}.db`, origin: 'default' };
-}
+export { chooseDatabase, chooseDatabaseOf, type DatabaseChoice } from './database-choice.ts';
 
 export interface OpenedWorkspace {
   dir: string;
@@ -106,37 +83,23 @@ export async function openWorkspace(options: { dir: string; db?: string; io: Cli
 }
 
 /**
- * Runs a runtime command body, turning the runtime's typed errors into messages and exit codes:
- * 1 for definitions or data that cannot work (schema conflicts, a run back in time), 2 for an
- * unreachable database. Anything else is a bug and reaches the CLI's internal-error handler.
+ * Runs a runtime command body, turning the runtime's typed errors (each a `HeraldError` with its
+ * exit code: 1 for definitions or data that cannot work, 2 for an unreachable or busy database)
+ * into messages. Anything else is a bug and reaches the CLI's internal-error handler.
  */
 export async function runRuntimeCommand(name: string, io: CliIO, body: () => Promise<number>): Promise<number> {
   try {
     return await body();
   } catch (e) {
-    const failure = e instanceof CommandFailure ? e : knownFailure(e);
-    if (!failure) throw e;
-    io.stderr.write(`herald ${name}: ${failure.message}\n`);
-    return failure.exitCode;
+    const exitCode = reportFailure(name, e, io);
+    if (exitCode === undefined) throw e;
+    return exitCode;
   }
-}
-
-function knownFailure(e: unknown): CommandFailure | undefined {
-  if (e instanceof SchemaSyncError || e instanceof SchemaVersionError || e instanceof MaterializeError || e instanceof ManifestError || e instanceof UnknownCustomerError) {
-    return new CommandFailure(e.message, EXIT_ERRORS);
-  }
-  // The database is in use: like an unreachable one, a matter of the environment, not the definitions.
-  if (e instanceof IngestBusyError) return new CommandFailure(e.message, EXIT_USAGE);
-  if (e instanceof DeliveryError || e instanceof ModelError) {
-    return new CommandFailure(`error[${e.problem.code}]: ${e.message}${e.problem.help ? `\n  help: ${e.problem.help}` : ''}`, EXIT_ERRORS);
-  }
-  return undefined;
 }
 
 /** Connection problems explained plainly (the URL with its password redacted). */
 function describeDatabaseError(e: unknown, url: string): unknown {
-  const known = knownFailure(e);
-  if (known) return known;
+  if (e instanceof HeraldError) return e;
   const reason = databaseErrorReason(e);
   if (reason) return new CommandFailure(`cannot use database ${redactUrl(url)}: ${reason}`, EXIT_USAGE);
   return e;

@@ -2,14 +2,24 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, st
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { Command } from '../command.ts';
 import { EXIT_ERRORS, EXIT_OK, EXIT_USAGE, UsageError } from '../command.ts';
-import { oneOf, parseCommandArgs } from '../args.ts';
+import { oneOf } from '../args.ts';
+import { parseOptions, usageText, type OptionTable } from '../options.ts';
 import { runPipeline } from '../../compiler/index.ts';
 import { hasErrors } from '../../compiler/diagnostics/diagnostic.ts';
 import { FORMATS } from '../../compiler/diagnostics/format/index.ts';
 import { sourcesOf, withModelWarnings } from './validate.ts';
 import { printDiagnostics } from '../print-diagnostics.ts';
 
-const USAGE = 'herald compile [dir] [--out DIR] [--format pretty|json|github|sarif]';
+const OPTIONS = {
+  out: { arg: 'DIR', description: 'where to write the build; replaced as a whole', default: '<dir>/build' },
+  format: { values: FORMATS, description: 'how diagnostics are printed', default: 'pretty' },
+} as const satisfies OptionTable;
+const USAGE = usageText({
+  name: 'compile',
+  args: '[dir]',
+  options: OPTIONS,
+  about: 'Loads, validates, analyzes and emits the workspace in dir (default: the current directory) into its build\nfolder: the manifest, SQL, templates and jobs. A failed compile leaves the previous build as it was.',
+});
 /** Codes that mean "that is not a workspace": a usage problem, as in `validate`. */
 const NOT_A_WORKSPACE = new Set(['HL101', 'HL102']);
 
@@ -21,9 +31,10 @@ const NOT_A_WORKSPACE = new Set(['HL101', 'HL102']);
 export const compileCommand: Command = {
   name: 'compile',
   summary: 'compile a workspace into build/ (manifest, SQL, templates, jobs)',
-  usage: `${USAGE}\n\n  --out DIR        where to write the build (default <dir>/build); replaced as a whole\n  --format FORMAT  how diagnostics are printed: pretty (default), json, github or sarif`,
+  usage: USAGE,
+  options: OPTIONS,
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs(argv, { out: { type: 'string' } });
+    const { values, positionals } = parseOptions(argv, OPTIONS);
     if (positionals.length > 1) throw new UsageError(`expected at most one workspace dir, got ${positionals.length}`);
     const format = oneOf('format', values.format, FORMATS, 'pretty');
     const dir = resolve(io.cwd, positionals[0] ?? '.');

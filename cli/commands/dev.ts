@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { WORKSPACE_FILE } from '../../compiler/1-load/index.ts';
 import { parseDatabaseUrl, DatabaseUrlError } from '../../runtime/db/url.ts';
-import { parseCommandArgs } from '../args.ts';
+import { parseOptions, usageText, type OptionTable } from '../options.ts';
 import { EXIT_OK, EXIT_USAGE, UsageError, type Command } from '../command.ts';
 import { PortsInUseError } from '../dev/listen.ts';
 import { startDev } from '../dev/start.ts';
@@ -10,28 +10,31 @@ import { parseAsOf } from '../workspace-runtime.ts';
 
 export const DEFAULT_PORT = 4400;
 
-const USAGE = `herald dev [dir] [--port N] [--host ADDRESS] [--db URL] [--as-of TIME]
+const OPTIONS = {
+  port: { arg: 'N', description: 'port to serve on; the next free one when it is taken', default: String(DEFAULT_PORT) },
+  host: { arg: 'ADDRESS', description: 'address to listen on', default: '127.0.0.1: this machine only' },
+  db: { arg: 'URL', description: 'preview database for live counts, explanations and real customers', default: "HERALD_DATABASE_URL, else herald.yaml's database when it exists" },
+  'as-of': { arg: 'TIME', description: 'compute counts and previews as of this instant', default: 'the last `herald segments` run, else now' },
+} as const satisfies OptionTable;
 
-Watches the workspace and serves a live preview at http://127.0.0.1:${DEFAULT_PORT}/: every template
+const USAGE = usageText({
+  name: 'dev',
+  args: '[dir]',
+  options: OPTIONS,
+  about: `Watches the workspace and serves a live preview at http://127.0.0.1:${DEFAULT_PORT}/: every template
 for its sample customers (desktop, phone and dark mode, HTML and plain text), every segment with
 its live count and members, every journey as a diagram, and the diagnostics of a broken save as
-an overlay. Each save rebuilds only what it affects; open pages update without a reload.
-
-  --port N         port to serve on (default ${DEFAULT_PORT}; the next free one when it is taken)
-  --host ADDRESS   address to listen on (default 127.0.0.1: this machine only)
-  --db URL         preview database for live counts, explanations and real customers
-                   (default: HERALD_DATABASE_URL, else herald.yaml's database when it exists)
-  --as-of TIME     compute counts and previews as of this instant (default: the last
-                   \`herald segments\` run, else now)
-
-Stops on Ctrl-C.`;
+an overlay. Each save rebuilds only what it affects; open pages update without a reload.`,
+  footer: `Stops on Ctrl-C.`,
+});
 
 export const devCommand: Command = {
   name: 'dev',
   summary: 'watch mode with a live preview server',
   usage: USAGE,
+  options: OPTIONS,
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs(argv, { port: { type: 'string' }, host: { type: 'string' } });
+    const { values, positionals } = parseOptions(argv, OPTIONS);
     if (positionals.length > 1) throw new UsageError(`expected at most one workspace dir, got ${positionals.length}`);
     const dir = resolve(io.cwd, positionals[0] ?? '.');
     if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`workspace ${positionals[0] ?? '.'} does not exist or is not a folder`);

@@ -2,32 +2,38 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from '../command.ts';
 import { EXIT_ERRORS, EXIT_OK, UsageError } from '../command.ts';
-import { oneOf, parseCommandArgs } from '../args.ts';
+import { oneOf } from '../args.ts';
+import { DB_OPTION, parseOptions, usageText, type OptionTable } from '../options.ts';
 import { openWorkspace, runRuntimeCommand } from '../workspace-runtime.ts';
 import { ingestEngagementFile, ingestProviderFile } from '../../runtime/delivery/engagement.ts';
 import { isProvider, PROVIDERS } from '../../runtime/webhooks/providers.ts';
 
 const FORMATS = ['pretty', 'json'] as const;
-const USAGE = `herald engagement <file> [dir] [--provider ses|sendgrid|postmark|mailgun] [--db URL] [--format pretty|json]
+const OPTIONS = {
+  provider: { values: PROVIDERS, arg: 'NAME', description: "read the file in a provider's own webhook format instead (what herald serve takes at POST /webhooks/NAME): ses (SES notifications, bare or in SNS envelopes), sendgrid (Event Webhook batches), postmark, mailgun; one JSON document or one per line" },
+  db: DB_OPTION,
+  format: { values: FORMATS, description: 'how the summary is printed', default: 'pretty' },
+} as const satisfies OptionTable;
 
-Imports a mail provider's engagement log: one JSON object per line with "event" (delivered,
+const USAGE = usageText({
+  name: 'engagement',
+  args: '<file> [dir]',
+  options: OPTIONS,
+  about: `Imports a mail provider's engagement log: one JSON object per line with "event" (delivered,
 opened, clicked, bounced, unsubscribed or complained), "message_id" (the Message-ID Herald sent)
 and "at" (an ISO timestamp with a zone), plus "url" for clicks and "bounce_type" (hard or soft)
 for bounces. Each becomes an email_<event> event of the customer the message went to, with its
 template, journey and variant; unsubscribes, complaints and hard bounces also suppress the
-customer from then on. Importing the same log again changes nothing.
-
-  --provider NAME   read the file in a provider's own webhook format instead (what herald serve
-                    takes at POST /webhooks/NAME): ses (SES notifications, bare or in SNS
-                    envelopes), sendgrid (Event Webhook batches), postmark, mailgun; one JSON
-                    document or one per line`;
+customer from then on. Importing the same log again changes nothing.`,
+});
 
 export const engagementCommand: Command = {
   name: 'engagement',
   summary: 'import email engagement (opens, clicks, bounces, unsubscribes)',
   usage: USAGE,
+  options: OPTIONS,
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs(argv, { provider: { type: 'string' } });
+    const { values, positionals } = parseOptions(argv, OPTIONS);
     const provider = values.provider;
     if (provider !== undefined && !isProvider(provider)) throw new UsageError(`--provider must be one of ${PROVIDERS.join(', ')} (got "${provider}")`);
     const [file, dir, ...extra] = positionals;

@@ -1,12 +1,18 @@
 import { catalogue, lookupCode } from '../../compiler/diagnostics/catalogue/index.ts';
 import { suggest } from '../../compiler/diagnostics/suggest.ts';
-import { parseCommandArgs } from '../args.ts';
+import { parseOptions, usageText, type OptionTable } from '../options.ts';
 import { EXIT_OK, EXIT_USAGE, UsageError, type Command } from '../command.ts';
 
-const USAGE = `herald explain-code <HLnnn>
-herald explain-code --list
+const OPTIONS = {
+  list: { description: 'list every code with its title' },
+} as const satisfies OptionTable;
 
-Prints the long explanation of a diagnostic code, or lists every code with its title.`;
+const USAGE = usageText({
+  name: 'explain-code',
+  args: '<HLnnn>',
+  options: OPTIONS,
+  about: `Prints the long explanation of a diagnostic code, or lists every code with its title.`,
+});
 
 const WIDTH = 88;
 
@@ -30,8 +36,9 @@ export const explainCodeCommand: Command = {
   name: 'explain-code',
   summary: 'print the long explanation of a diagnostic code',
   usage: USAGE,
+  options: OPTIONS,
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs(argv, { list: { type: 'boolean' } });
+    const { values, positionals } = parseOptions(argv, OPTIONS);
     if (values.list) {
       const entries = [...catalogue.values()].sort((a, b) => (a.code < b.code ? -1 : 1));
       for (const e of entries) io.stdout.write(`${e.code}  ${e.severity.padEnd(7)}  ${e.title}\n`);

@@ -1,13 +1,28 @@
 import type { Command, CliIO } from '../command.ts';
 import { EXIT_OK, UsageError } from '../command.ts';
-import { oneOf, parseCommandArgs } from '../args.ts';
+import { oneOf } from '../args.ts';
+import { DB_OPTION, parseOptions, usageText, type OptionTable } from '../options.ts';
 import { openWorkspace, parseAsOf, runRuntimeCommand } from '../workspace-runtime.ts';
 import { printRule } from '../../compiler/dsl/print.ts';
 import { explainCustomer, type CustomerExplanation, type ExplainedClause, type ShownValue } from '../../runtime/segments/explain.ts';
 import { lastMaterializedAt } from '../../runtime/segments/customer-context.ts';
 
 const FORMATS = ['pretty', 'json'] as const;
-const USAGE = 'herald explain <customer> [dir] [--db URL] [--as-of TIME] [--segment NAME] [--show-pii] [--format pretty|json]';
+const OPTIONS = {
+  db: DB_OPTION,
+  'as-of': { arg: 'TIME', description: 'evaluate as of this instant', default: 'the last `herald segments` run, else now' },
+  segment: { arg: 'NAME', description: 'only this segment (repeatable)', multiple: true },
+  'show-pii': { description: 'show personal data (fields marked pii) instead of masking it' },
+  format: { values: ['pretty', 'json'], description: 'how the explanation is printed', default: 'pretty' },
+} as const satisfies OptionTable;
+
+const USAGE = usageText({
+  name: 'explain',
+  args: '<customer> [dir]',
+  options: OPTIONS,
+  about: `Why a customer is in or out of each segment, clause by clause with the values the rule saw.
+Personal data (fields marked pii) is masked unless --show-pii.`,
+});
 
 /** The JSON document's version: bump on a breaking change to its shape. */
 export const EXPLAIN_JSON_VERSION = 1;
@@ -21,20 +36,12 @@ const MASK = '***';
 export const explainCommand: Command = {
   name: 'explain',
   summary: 'why a customer is in or out of each segment',
-  usage:
-    `${USAGE}\n\n` +
-    '  --as-of TIME     evaluate as of this instant (default: the last `herald segments` run, else now)\n' +
-    '  --segment NAME   only this segment (repeatable)\n' +
-    '  --show-pii       show personal data (fields marked pii) instead of masking it\n' +
-    '  --db URL         sqlite:path or postgres://… (default: HERALD_DATABASE_URL, then herald.yaml)\n' +
-    '  --format FORMAT  pretty (default) or json',
+  usage: USAGE,
+  options: OPTIONS,
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs(argv, {
-      'show-pii': { type: 'boolean' },
-      segment: { type: 'string', multiple: true },
-    });
+    const { values, positionals } = parseOptions(argv, OPTIONS);
     const [customerId, dir, ...extra] = positionals;
-    if (customerId === undefined || customerId === '') throw new UsageError('which customer? usage: ' + USAGE);
+    if (customerId === undefined || customerId === '') throw new UsageError('which customer? usage: ' + USAGE.split('\n')[0]);
     if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
     const format = oneOf('format', values.format, FORMATS, 'pretty');
     const flagAsOf = values['as-of'] === undefined ? undefined : parseAsOf(values['as-of']);

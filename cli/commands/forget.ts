@@ -1,12 +1,26 @@
 import type { Command } from '../command.ts';
 import { EXIT_ERRORS, EXIT_OK, UsageError } from '../command.ts';
-import { oneOf, parseCommandArgs } from '../args.ts';
+import { oneOf } from '../args.ts';
+import { DB_OPTION, parseOptions, usageText, type OptionTable } from '../options.ts';
 import { openWorkspace, runRuntimeCommand } from '../workspace-runtime.ts';
 import { forgetCustomer } from '../../runtime/ingest/index.ts';
 import { forgetFiles } from '../../runtime/delivery/forget-files.ts';
 import { join, resolve } from 'node:path';
 
-const USAGE = 'herald forget <customer> [dir] [--db URL] [--out DIR] [--format pretty|json]';
+const OPTIONS = {
+  db: DB_OPTION,
+  out: { arg: 'DIR', description: 'where dry runs and the pipeline wrote emails; their files for the customer are deleted too', default: '<dir>/out' },
+  format: { values: ['pretty', 'json'], description: 'how the result is printed', default: 'pretty' },
+} as const satisfies OptionTable;
+
+const USAGE = usageText({
+  name: 'forget',
+  args: '<customer> [dir]',
+  options: OPTIONS,
+  about: `Erases a customer: their profile and every row keyed by them (events, memberships, traits, scores,
+journey state, rejected rows), with an audit row that holds no personal data.`,
+  footer: `exit codes: 0 erased, 1 no such customer`,
+});
 
 /**
  * `herald forget <customer>`: the right to erasure. Deletes the customer's profile and every row
@@ -16,14 +30,10 @@ const USAGE = 'herald forget <customer> [dir] [--db URL] [--out DIR] [--format p
 export const forgetCommand: Command = {
   name: 'forget',
   summary: "erase a customer's personal data and events",
-  usage:
-    `${USAGE}\n\n` +
-    '  --db URL         sqlite:path, sqlite::memory: or postgres://… (default: HERALD_DATABASE_URL, then herald.yaml)\n' +
-    '  --out DIR        where dry runs and the pipeline wrote emails (default: <dir>/out); their files for the customer are deleted too\n' +
-    '  --format FORMAT  pretty (default) or json\n\n' +
-    'exit codes: 0 erased, 1 no such customer',
+  usage: USAGE,
+  options: OPTIONS,
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs(argv, { out: { type: 'string' } });
+    const { values, positionals } = parseOptions(argv, OPTIONS);
     const [customer, dir, ...extra] = positionals;
     if (customer === undefined || customer.trim() === '') throw new UsageError('name the customer id to forget: herald forget <customer> [dir]');
     if (extra.length > 0) throw new UsageError(`expected a customer id and at most one workspace dir, got ${positionals.length} arguments`);

@@ -1,11 +1,25 @@
 import type { Command, CliIO } from '../command.ts';
 import { EXIT_ERRORS, EXIT_OK, UsageError } from '../command.ts';
-import { oneOf, parseCommandArgs } from '../args.ts';
+import { oneOf } from '../args.ts';
+import { DB_OPTION, parseOptions, usageText, type OptionTable } from '../options.ts';
 import { openWorkspace, runRuntimeCommand } from '../workspace-runtime.ts';
 import { ingestWorkspace, formatSummary, type IngestSummary, type ProgressEvent } from '../../runtime/ingest/index.ts';
 
 const FORMATS = ['pretty', 'json'] as const;
-const USAGE = 'herald ingest [dir] [--db URL] [--source NAME] [--format pretty|json]';
+const OPTIONS = {
+  db: DB_OPTION,
+  source: { arg: 'NAME', description: 'load only this Source (repeatable)', multiple: true },
+  format: { values: ['pretty', 'json'], description: 'how the summary is printed (json: with flagged loads)', default: 'pretty' },
+} as const satisfies OptionTable;
+
+const USAGE = usageText({
+  name: 'ingest',
+  args: '[dir]',
+  options: OPTIONS,
+  about: `Loads every Source of the workspace. Files already loaded (same content) are skipped; changed
+files are reloaded in place.`,
+  footer: `exit codes: 0 loaded (rejected rows are normal and listed), 1 a file is missing or failed, or the workspace has errors`,
+});
 
 /**
  * `herald ingest`: loads every Source of the workspace. Files already loaded (same content) are
@@ -15,14 +29,10 @@ const USAGE = 'herald ingest [dir] [--db URL] [--source NAME] [--format pretty|j
 export const ingestCommand: Command = {
   name: 'ingest',
   summary: 'load sources into the database',
-  usage:
-    `${USAGE}\n\n` +
-    '  --db URL         sqlite:path, sqlite::memory: or postgres://… (default: HERALD_DATABASE_URL, then herald.yaml)\n' +
-    '  --source NAME    load only this Source (repeatable)\n' +
-    '  --format FORMAT  pretty (default) or json (the summary, with flagged loads)\n\n' +
-    'exit codes: 0 loaded (rejected rows are normal and listed), 1 a file is missing or failed, or the workspace has errors',
+  usage: USAGE,
+  options: OPTIONS,
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs(argv, { source: { type: 'string', multiple: true } });
+    const { values, positionals } = parseOptions(argv, OPTIONS);
     if (positionals.length > 1) throw new UsageError(`expected at most one workspace dir, got ${positionals.length}`);
     const format = oneOf('format', values.format, FORMATS, 'pretty');
     return runRuntimeCommand('ingest', io, async () => {

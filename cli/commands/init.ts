@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { runPipeline } from '../../compiler/index.ts';
 import { hasErrors } from '../../compiler/diagnostics/diagnostic.ts';
 import { summaryLine } from '../../compiler/diagnostics/format/index.ts';
-import { parseCommandArgs } from '../args.ts';
+import { parseOptions, usageText, type OptionTable } from '../options.ts';
 import { EXIT_ERRORS, EXIT_OK, EXIT_USAGE, UsageError, type Command } from '../command.ts';
 import { displayPath, removeFiles, writeNewFiles } from '../init/files.ts';
 import { STARTER_PACKS } from '../init/packs.ts';
@@ -12,35 +12,31 @@ import { schemaLocation } from '../init/schema-header.ts';
 import { askInit } from '../init/wizard.ts';
 import { printDiagnostics } from '../print-diagnostics.ts';
 
-const USAGE = `herald init [dir] [--name NAME] [--database sqlite|postgres://…] [--timezone ZONE]
-            [--starter ${STARTER_PACKS.map((p) => p.id).join('|')}] [--schema PATH|URL] [--force] [--yes]
+const OPTIONS = {
+  name: { arg: 'NAME', description: "the workspace's name, snake_case", default: "from the folder's name" },
+  database: { arg: 'DB', description: 'sqlite (an embedded file, .herald/<name>.db) or a PostgreSQL URL (postgres://…)', default: 'sqlite' },
+  timezone: { arg: 'ZONE', description: 'IANA time zone for schedules and dates without a zone', default: "this machine's" },
+  starter: { values: STARTER_PACKS.map((p) => p.id), arg: 'PACK', description: STARTER_PACKS.map((p) => `${p.id}: ${p.title}`).join('; '), default: 'ecommerce' },
+  schema: { arg: 'PATH|URL', description: 'where files point editors for autocomplete', default: "node_modules/herald when herald is a dependency of the project, else this herald's schemas" },
+  force: { description: 'write into a folder that is not empty (existing files are never overwritten)' },
+  yes: { short: 'y', description: 'take the default for every question no flag answers' },
+} as const satisfies OptionTable;
 
-Creates a workspace in dir (default: the current folder), asking on a terminal for what the flags
-do not say. Without a terminal (CI) it never asks: pass the flags, or --yes to take the defaults.
-
-  --name NAME        the workspace's name, snake_case (default: from the folder's name)
-  --database DB      sqlite (default: an embedded file, .herald/<name>.db) or a PostgreSQL URL
-  --timezone ZONE    IANA time zone for schedules and dates without a zone (default: this machine's)
-  --starter PACK     ${STARTER_PACKS.map((p) => `${p.id}: ${p.title}`).join('; ')} (default ecommerce)
-  --schema PATH|URL  where files point editors for autocomplete (default: node_modules/herald when
-                     herald is a dependency of the project, else this herald's schemas)
-  --force            write into a folder that is not empty (existing files are never overwritten)
-  --yes              take the default for every question no flag answers`;
+const USAGE = usageText({
+  name: 'init',
+  args: '[dir]',
+  options: OPTIONS,
+  about: `Creates a workspace in dir (default: the current folder), asking on a terminal for what the flags
+do not say. Without a terminal (CI) it never asks: pass the flags, or --yes to take the defaults.`,
+});
 
 export const initCommand: Command = {
   name: 'init',
   summary: 'create a new workspace',
   usage: USAGE,
+  options: OPTIONS,
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs(argv, {
-      name: { type: 'string' },
-      database: { type: 'string' },
-      timezone: { type: 'string' },
-      starter: { type: 'string' },
-      schema: { type: 'string' },
-      force: { type: 'boolean' },
-      yes: { type: 'boolean', short: 'y' },
-    });
+    const { values, positionals } = parseOptions(argv, OPTIONS);
     if (positionals.length > 1) throw new UsageError(`expected at most one folder, got ${positionals.length}`);
     const dir = resolve(io.cwd, positionals[0] ?? '.');
     const shown = displayPath(io.cwd, dir);

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { WORKSPACE_FILE } from '../../compiler/1-load/index.ts';
 import { runPipeline } from '../../compiler/index.ts';
 import { suggest } from '../../compiler/diagnostics/suggest.ts';
-import { parseCommandArgs } from '../args.ts';
+import { parseOptions, usageText, type OptionTable } from '../options.ts';
 import { EXIT_ERRORS, EXIT_OK, EXIT_USAGE, UsageError, type Command } from '../command.ts';
 import { checkName } from '../init/checks.ts';
 import { NEW_DEFINITIONS, findNewDefinition, kindNames, type NewDefinition } from '../init/definitions/index.ts';
@@ -15,29 +15,33 @@ import { printDiagnostics } from '../print-diagnostics.ts';
 
 const DETAIL_FLAGS = [...new Set(NEW_DEFINITIONS.flatMap((d) => Object.keys(d.flags)))].sort();
 
-const USAGE = `herald new <kind> <name> [dir] [--description TEXT] [kind flags] [--yes]
+const OPTIONS = {
+  description: { arg: 'TEXT', description: 'one line saying what the definition is for' },
+  schema: { arg: 'PATH|URL', description: 'where the file points editors', default: 'what herald.yaml points at' },
+  yes: { short: 'y', description: 'take the default for every question no flag answers' },
+  // Each kind's own flags, listed per kind below the options.
+  ...Object.fromEntries(DETAIL_FLAGS.map((f) => [f, { arg: 'VALUE', description: f, hidden: true }])),
+} as const satisfies OptionTable;
 
-Adds one definition to the workspace in dir (default: the current folder), in <kind folder>/<name>.yaml,
+const USAGE = usageText({
+  name: 'new',
+  args: '<kind> <name> [dir] [kind flags]',
+  options: OPTIONS,
+  about: `Adds one definition to the workspace in dir (default: the current folder), in <kind folder>/<name>.yaml,
 with sensible content for the workspace's data model. Kinds: ${kindNames().join(', ')}.
 Asks on a terminal for what the flags do not say; without one it never asks (kind and name are
-then required; details take their defaults).
-
-${NEW_DEFINITIONS.map((d) => `  ${d.kind}\n${Object.entries(d.flags).map(([f, what]) => `    --${f}: ${what}`).join('\n')}`).join('\n')}
-  every kind
-    --description: one line saying what it is for
-    --schema: where the file points editors (a path or URL); default: what herald.yaml points at`;
+then required; details take their defaults).`,
+  footer: `the flags of each kind:
+${NEW_DEFINITIONS.map((d) => `  ${d.kind}\n${Object.entries(d.flags).map(([f, what]) => `    --${f}: ${what}`).join('\n')}`).join('\n')}`,
+});
 
 export const newCommand: Command = {
   name: 'new',
   summary: 'add one definition to a workspace',
   usage: USAGE,
+  options: OPTIONS,
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs(argv, {
-      description: { type: 'string' },
-      schema: { type: 'string' },
-      yes: { type: 'boolean', short: 'y' },
-      ...Object.fromEntries(DETAIL_FLAGS.map((f) => [f, { type: 'string' as const }])),
-    });
+    const { values, positionals } = parseOptions(argv, OPTIONS);
     const [kindArg, nameArg, dirArg, ...extra] = positionals;
     if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
     const root = resolve(io.cwd, dirArg ?? '.');

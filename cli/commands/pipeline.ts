@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { Command } from '../command.ts';
 import { UsageError } from '../command.ts';
-import { parseCommandArgs } from '../args.ts';
+import { DB_OPTION, parseOptions, usageText, type OptionTable } from '../options.ts';
 import { parseAsOf, runRuntimeCommand } from '../workspace-runtime.ts';
 import { suggest } from '../../compiler/diagnostics/suggest.ts';
 import { PipelineContext } from '../pipeline/context.ts';
@@ -10,27 +10,32 @@ import { runSteps } from '../pipeline/run.ts';
 import { PIPELINE_STEPS } from '../pipeline/steps/index.ts';
 import { shownPath } from '../pipeline/text.ts';
 
-const USAGE = `herald pipeline [dir] [--db URL] [--as-of TIME] [--out DIR] [--skip STEP]
+const OPTIONS = {
+  db: DB_OPTION,
+  'as-of': { arg: 'TIME', description: 'evaluate as of this instant', default: 'the first midnight after the latest event' },
+  out: { arg: 'DIR', description: 'where sample emails go', default: 'out' },
+  skip: { arg: 'STEP', description: 'leave a step out (repeatable)', multiple: true },
+} as const satisfies OptionTable;
 
-The main job (\`npm start\` runs it on campaigns/): every step of a workspace end to end.
-${PIPELINE_STEPS.map((s, i) => `  ${i + 1}. ${s.name.padEnd(9)} ${s.summary}`).join('\n')}
-
-  --db URL       sqlite:path or postgres://… (default: HERALD_DATABASE_URL, then herald.yaml)
-  --as-of TIME   evaluate as of this instant (default: the first midnight after the latest event)
-  --out DIR      where sample emails go (default: out)
-  --skip STEP    leave a step out (repeatable)
-
-Run again, it reuses what is loaded: unchanged files are skipped and unchanged models are not
+const USAGE = usageText({
+  name: 'pipeline',
+  args: '[dir]',
+  options: OPTIONS,
+  about: `The main job (\`npm start\` runs it on campaigns/): every step of a workspace end to end.
+${PIPELINE_STEPS.map((s, i) => `  ${i + 1}. ${s.name.padEnd(9)} ${s.summary}`).join('\n')}`,
+  footer: `Run again, it reuses what is loaded: unchanged files are skipped and unchanged models are not
 retrained; the counts are printed every time. Progress is drawn on a terminal; with CI=true or
 no terminal the output is plain lines.
-exit codes: 0 ok, 1 a step found errors in the definitions or data, 2 usage or internal error`;
+exit codes: 0 ok, 1 a step found errors in the definitions or data, 2 usage or internal error`,
+});
 
 export const pipelineCommand: Command = {
   name: 'pipeline',
   summary: 'run the whole job end to end: compile, ingest, segments, models, sample emails (npm start)',
   usage: USAGE,
+  options: OPTIONS,
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs(argv, { out: { type: 'string' }, skip: { type: 'string', multiple: true } });
+    const { values, positionals } = parseOptions(argv, OPTIONS);
     if (positionals.length > 1) throw new UsageError(`expected at most one workspace dir, got ${positionals.length}`);
     const skip = (values.skip as string[] | undefined) ?? [];
     for (const name of skip) {

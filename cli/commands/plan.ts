@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import type { Command } from '../command.ts';
 import { EXIT_ERRORS, EXIT_OK, UsageError } from '../command.ts';
-import { oneOf, parseCommandArgs } from '../args.ts';
+import { oneOf } from '../args.ts';
+import { parseOptions, usageText, type OptionTable } from '../options.ts';
 import { parseAsOf, runRuntimeCommand } from '../workspace-runtime.ts';
 import { printDiagnostics } from '../print-diagnostics.ts';
 import { wantsColor } from '../../compiler/diagnostics/format/index.ts';
@@ -19,49 +20,40 @@ const FORMATS = ['pretty', 'markdown', 'json'] as const;
 /** `--detailed-exitcode`: the plan has changes (as `terraform plan -detailed-exitcode`). */
 export const EXIT_CHANGES = 3;
 
-const USAGE = `herald plan [dir] --base REF [--db URL] [--as-of TIME] [--format pretty|markdown|json]
-                 [--out DIR] [--detailed-exitcode] [--data auto|database|sample|none]
-                 [--max-audience-change PCT] [--max-first-day-sends N] [--forecast-days N]
-                 [--full-plan-url URL]
+const OPTIONS = {
+  base: { arg: 'REF', description: 'the commit to compare with: a branch, tag, origin/main, HEAD~1, a hash', required: true },
+  db: { arg: 'URL', description: 'count audiences here', default: 'HERALD_DATABASE_URL, then herald.yaml' },
+  data: { values: DATA_MODES, arg: 'MODE', description: "auto: the database when it exists and holds customers, else the workspace's sample data (its Sources loaded into a throwaway SQLite file); database; sample; none (definitions only)", default: 'auto' },
+  'as-of': { arg: 'TIME', description: 'evaluate as of this instant', default: 'now; on sample data, its latest event' },
+  format: { values: FORMATS, description: 'how the plan is printed (markdown: a pull-request comment)', default: 'pretty' },
+  out: { arg: 'DIR', description: 'write plan.json, plan.md (full), comment.md and screenshots/ into DIR' },
+  'detailed-exitcode': { description: 'exit 0 when nothing changes, 3 when something does, 1 on errors' },
+  'max-audience-change': { arg: 'PCT', description: 'flag a segment growing or shrinking by more than PCT percent', default: '20' },
+  'max-first-day-sends': { arg: 'N', description: 'flag a journey or campaign emailing more than N on its first day', default: '10000' },
+  'forecast-days': { arg: 'N', description: 'simulate the changed journeys and campaigns for N days; 0: no forecast', default: '7' },
+  'full-plan-url': { arg: 'URL', description: 'where the full plan is, named when the comment had to be shortened' },
+} as const satisfies OptionTable;
 
-What a change does: compiles the workspace at the base ref (read from git, the working tree is
+const USAGE = usageText({
+  name: 'plan',
+  args: '[dir]',
+  options: OPTIONS,
+  about: `What a change does: compiles the workspace at the base ref (read from git, the working tree is
 not touched) and in the working tree, and shows what changes for customers: definitions added,
 changed, removed or renamed and what uses them, audience sizes before and after with who enters
 and leaves, consent and suppressions, rendered emails before and after, journey diagrams with the
-changed steps marked, a simulated week of sends, and risks to look at.
-
-  --base REF                 the commit to compare with: a branch, tag, origin/main, HEAD~1, a hash
-  --db URL                   count audiences here (default: HERALD_DATABASE_URL, then herald.yaml)
-  --data MODE                auto (default): the database when it exists and holds customers, else
-                             the workspace's sample data (its Sources loaded into a throwaway SQLite
-                             file); database; sample; none (definitions only)
-  --as-of TIME               evaluate as of this instant (default: now; on sample data, its latest event)
-  --format FORMAT            pretty (default), markdown (a pull-request comment) or json
-  --out DIR                  write plan.json, plan.md (full), comment.md and screenshots/ into DIR
-  --detailed-exitcode        exit 0 when nothing changes, 3 when something does, 1 on errors
-  --max-audience-change PCT  flag a segment growing or shrinking by more than PCT percent (default 20)
-  --max-first-day-sends N    flag a journey or campaign emailing more than N on its first day (default 10000)
-  --forecast-days N          simulate the changed journeys and campaigns for N days (default 7; 0: no forecast)
-  --full-plan-url URL        where the full plan is, named when the comment had to be shortened
-
-Personal data is never shown: customers are counted, or shown as masked ids, and rendered evidence
-uses placeholders for personal fields. Nothing is written to the database.`;
+changed steps marked, a simulated week of sends, and risks to look at.`,
+  footer: `Personal data is never shown: customers are counted, or shown as masked ids, and rendered evidence
+uses placeholders for personal fields. Nothing is written to the database.`,
+});
 
 export const planCommand: Command = {
   name: 'plan',
   summary: 'what a change does, for a pull request',
   usage: USAGE,
+  options: OPTIONS,
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs(argv, {
-      base: { type: 'string' },
-      out: { type: 'string' },
-      'detailed-exitcode': { type: 'boolean' },
-      data: { type: 'string' },
-      'max-audience-change': { type: 'string' },
-      'max-first-day-sends': { type: 'string' },
-      'full-plan-url': { type: 'string' },
-      'forecast-days': { type: 'string' },
-    });
+    const { values, positionals } = parseOptions(argv, OPTIONS);
     if (positionals.length > 1) throw new UsageError(`expected at most one workspace dir, got ${positionals.length}`);
     if (values.base === undefined || values.base.trim() === '') throw new UsageError('--base REF is required: the commit to compare the working tree with (e.g. --base origin/main)');
     const format = oneOf('format', values.format, FORMATS, 'pretty');

@@ -3,7 +3,8 @@ import { join, resolve } from 'node:path';
 import { isRefused, readWorkspaceText } from '../../compiler/files/workspace-files.ts';
 import type { Command, CliIO } from '../command.ts';
 import { EXIT_ERRORS, EXIT_OK, UsageError } from '../command.ts';
-import { oneOf, parseCommandArgs } from '../args.ts';
+import { oneOf } from '../args.ts';
+import { DB_OPTION, parseOptions, usageText, type OptionTable } from '../options.ts';
 import { runPipeline } from '../../compiler/index.ts';
 import type { Diagnostic } from '../../compiler/diagnostics/diagnostic.ts';
 import { suggest } from '../../compiler/diagnostics/suggest.ts';
@@ -14,27 +15,33 @@ import { composeTemplateMime, HeaderError, databaseRenderInput, loadTemplate, re
 import { openWorkspace, parseAsOf, runRuntimeCommand } from '../workspace-runtime.ts';
 import { printDiagnostics } from '../print-diagnostics.ts';
 
-const USAGE = `herald render <template> --customer ID [dir] [--part html|text|subject|mime] [--out DIR]
-                     [--db URL [--as-of TIME] | --sample FILE]
-
-Renders one personalized email for one customer. With --db (or HERALD_DATABASE_URL) the customer,
-traits, segments and recommendations come from the database as of --as-of (default now);
-otherwise from --sample FILE or the template's sample_data. --out writes
-<template>.<customer>.html, .txt and .eml into DIR instead of printing a part.`;
-
 const PARTS = ['html', 'text', 'subject', 'mime'] as const;
+const OPTIONS = {
+  customer: { arg: 'ID', description: 'the customer to render for', required: true },
+  part: { values: PARTS, description: 'which part to print', default: 'html' },
+  out: { arg: 'DIR', description: 'write <template>.<customer>.html, .txt and .eml into DIR instead of printing a part' },
+  db: DB_OPTION,
+  'as-of': { arg: 'TIME', description: 'with --db: the customer, traits and segments as of this instant', default: 'now' },
+  sample: { arg: 'FILE', description: "sample data to render from instead of the template's sample_data" },
+} as const satisfies OptionTable;
+
+const USAGE = usageText({
+  name: 'render',
+  args: '<template> [dir]',
+  options: OPTIONS,
+  about: `Renders one personalized email for one customer. With --db (or HERALD_DATABASE_URL) the customer,
+traits, segments and recommendations come from the database as of --as-of; otherwise from
+--sample FILE or the template's sample_data.`,
+});
+
 
 export const renderCommand: Command = {
   name: 'render',
   summary: 'render one personalized email',
   usage: USAGE,
+  options: OPTIONS,
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs(argv, {
-      customer: { type: 'string' },
-      part: { type: 'string' },
-      sample: { type: 'string' },
-      out: { type: 'string' },
-    });
+    const { values, positionals } = parseOptions(argv, OPTIONS);
     const [templateName, dirArg, ...extra] = positionals;
     if (!templateName) throw new UsageError('name the template to render, e.g. `herald render cart_reminder --customer c_1001`');
     if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);

@@ -1,9 +1,11 @@
 import type { Command, CliIO } from '../command.ts';
 import { EXIT_OK, UsageError } from '../command.ts';
-import { oneOf, parseCommandArgs } from '../args.ts';
+import { oneOf } from '../args.ts';
+import { DB_OPTION, parseOptions, usageText, type OptionTable } from '../options.ts';
 import { openWorkspace, parseAsOf, runRuntimeCommand } from '../workspace-runtime.ts';
 import { deliverySettingsOf } from '../../runtime/delivery/settings.ts';
 import { parseDuration } from '../../compiler/contract/core/durations.ts';
+import { sendReads } from '../../runtime/delivery/report/sends.ts';
 import { collectReport, type Comparison, type DeliveryReport, type GroupReport } from '../../runtime/delivery/report/collect.ts';
 import { DELIVERY_CODES } from '../../runtime/delivery/problems.ts';
 import { collectInsights, type InsightsReport } from '../../runtime/insights/report.ts';
@@ -11,9 +13,21 @@ import { insightsJson, insightsLines } from '../report/insights-output.ts';
 import { writeDashboard } from '../report/dashboard.ts';
 
 const FORMATS = ['pretty', 'json', 'html'] as const;
-const USAGE = `herald report [dir] [--db URL] [--since TIME] [--until TIME] [--conversion-window DURATION] [--format pretty|json|html] [--out DIR] [--trace]
+const OPTIONS = {
+  db: DB_OPTION,
+  since: { arg: 'TIME', description: 'sends due at or after TIME (2026-03-01 or 2026-03-01T09:00Z)' },
+  until: { arg: 'TIME', description: 'sends due before TIME' },
+  'conversion-window': { arg: 'DURATION', description: 'e.g. 3d', default: 'delivery.report.conversion_window, else 7d' },
+  format: { values: FORMATS, description: 'how the report is printed (html: the dashboard, SVG charts, no network)', default: 'pretty' },
+  out: { arg: 'DIR', description: 'where --format html writes index.html', default: 'report/' },
+  trace: { description: 'with --format json: every credit (conversion event id, message, share)' },
+} as const satisfies OptionTable;
 
-Per journey and campaign, and per experiment variant: sends, suppressions by reason, failures,
+const USAGE = usageText({
+  name: 'report',
+  args: '[dir]',
+  options: OPTIONS,
+  about: `Per journey and campaign, and per experiment variant: sends, suppressions by reason, failures,
 delivered, opened and clicked (people only: machine opens and link scanners are left out),
 unsubscribed, click conversions (the conversion event within the window after a
 click) and converted (within the window after the send, or after the instant a holdout's send
@@ -24,14 +38,8 @@ Then attribution (delivery.report.attribution: last_click, first_touch, linear o
 within its window), and the incremental effect of every experiment against its holdout and of
 every journey, campaign and the whole programme against the global control group
 (delivery.global_control): conversion uplift and revenue per recipient with 95% intervals, and
-the ROI when delivery.report.cost_per_email is set.
-
-  --since TIME                sends due at or after TIME (2026-03-01 or 2026-03-01T09:00Z)
-  --until TIME                sends due before TIME
-  --conversion-window D       e.g. 3d (default: delivery.report.conversion_window, else 7d)
-  --format FORMAT             pretty (default), json, or html (the dashboard: SVG charts, no network)
-  --out DIR                   where --format html writes index.html (default report/)
-  --trace                     with --format json: every credit (conversion event id, message, share)`;
+the ROI when delivery.report.cost_per_email is set.`,
+});
 
 /** The JSON document's version: bump on a breaking change to its shape. */
 export const REPORT_JSON_VERSION = 1;
@@ -40,8 +48,9 @@ export const reportCommand: Command = {
   name: 'report',
   summary: 'sends, suppressions, engagement and experiment results',
   usage: USAGE,
+  options: OPTIONS,
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs(argv, { since: { type: 'string' }, until: { type: 'string' }, 'conversion-window': { type: 'string' }, out: { type: 'string' }, trace: { type: 'boolean' } });
+    const { values, positionals } = parseOptions(argv, OPTIONS);
     if (positionals.length > 1) throw new UsageError(`expected at most one workspace dir, got ${positionals.length}`);
     const format = oneOf('format', values.format, FORMATS, 'pretty');
     const since = values.since !== undefined ? parseAsOf(values.since, Date.now, 'since') : undefined;
@@ -57,19 +66,21 @@ export const reportCommand: Command = {
       if (typeof opened === 'number') return opened;
       try {
         const settings = deliverySettingsOf(opened.manifest, opened.dir);
+        // The counts and the insights start from the same sends and engagement: read once.
+        const reads = sendReads(opened.db.kysely, opened.manifest);
         const report = await collectReport(opened.db.kysely, opened.manifest, {
           ...(since !== undefined ? { since } : {}),
           ...(until !== undefined ? { until } : {}),
           conversionEvent: settings.report.conversionEvent,
           conversionWindowMs: windowMs ?? settings.report.conversionWindowMs,
-        });
+        }, reads);
         const insights = await collectInsights(opened.db.kysely, opened.manifest, {
           ...(since !== undefined ? { since } : {}),
           ...(until !== undefined ? { until } : {}),
           settings: { ...settings.report, ...(windowMs !== undefined ? { conversionWindowMs: windowMs } : {}) },
           ...(settings.globalControl !== undefined ? { globalControl: settings.globalControl } : {}),
           segments: format === 'html',
-        });
+        }, reads);
         if (format === 'html') {
           const path = await writeDashboard(io, insights, { dir: opened.dir, out: values.out ?? 'report', workspace: opened.manifest.metadata.workspace, database: opened.db.description, span: spanOf(report) });
           io.stdout.write(`dashboard written to ${path}\n`);

@@ -2,7 +2,8 @@ import { defaultWorkerId } from '../../runtime/delivery/liveness.ts';
 import { resolve, join } from 'node:path';
 import type { CliIO, Command } from '../command.ts';
 import { EXIT_ERRORS, EXIT_OK, UsageError } from '../command.ts';
-import { oneOf, parseCommandArgs } from '../args.ts';
+import { oneOf } from '../args.ts';
+import { DB_OPTION, parseOptions, usageText, type OptionTable } from '../options.ts';
 import { CommandFailure, openWorkspace, parseAsOf, runRuntimeCommand } from '../workspace-runtime.ts';
 import { parseDurationFlag } from '../journeys/flags.ts';
 import { printRunSummary, runDocument } from '../journeys/run-output.ts';
@@ -13,44 +14,38 @@ import { DeliveryError } from '../../runtime/delivery/problems.ts';
 import { LinkSigner } from '../../runtime/recipient/tokens.ts';
 import { previewSecret, SECRET_ENV, SecretError, secretFromEnv, type LinkSecret } from '../../runtime/recipient/secret.ts';
 
-const USAGE = `herald run [dir] --until TIME [--from TIME] [--dry-run] [--db URL] [--worker-id ID]
-           [--resolution DURATION] [--segment-refresh DURATION] [--skip-delivery] [--format pretty|json]
+const FORMATS = ['pretty', 'json'] as const;
+const OPTIONS = {
+  until: { arg: 'TIME', description: 'run up to this instant: 2011-12-09, 2011-12-09T12:00Z or now', required: true },
+  from: { arg: 'TIME', description: 'where the clock starts on a database that has never run journeys', default: '--until, so history is not replayed' },
+  'dry-run': { description: 'send through the file transport: .eml, .html and .txt under <dir>/out/' },
+  db: DB_OPTION,
+  'worker-id': { arg: 'ID', description: "this worker's name (parallel workers on PostgreSQL): a run restarted on the same machine resumes a stopped run's claims at once; with a chosen name, reuse it after a restart to do the same", default: '<host>:<pid>' },
+  resolution: { arg: 'DURATION', description: 'the shortest slice of the clock; 0s: every instant exactly', default: '1m' },
+  'segment-refresh': { arg: 'DURATION', description: 'how often segments are re-materialized on the clock', default: '1d' },
+  'skip-delivery': { description: 'leave due messages queued in the outbox for separate delivery workers' },
+  format: { values: FORMATS, description: 'how the summary is printed', default: 'pretty' },
+} as const satisfies OptionTable;
 
-Runs journeys and campaigns from where the database's run clock stands up to --until: entries
+const USAGE = usageText({
+  name: 'run',
+  args: '[dir]',
+  options: OPTIONS,
+  about: `Runs journeys and campaigns from where the database's run clock stands up to --until: entries
 from events and segment entries in time order, then every step that is due, then the delivery
 worker for the messages that are due. Re-running a window sends nothing twice; a run killed at any
-point and started again finishes what the uninterrupted run would have sent.
+point and started again finishes what the uninterrupted run would have sent.`,
+});
 
-  --until TIME              run up to this instant: 2011-12-09, 2011-12-09T12:00Z or now (required)
-  --from TIME               where the clock starts on a database that has never run journeys
-                            (default: --until, so history is not replayed)
-  --dry-run                 send through the file transport: .eml, .html and .txt under <dir>/out/
-  --db URL                  sqlite:path, sqlite::memory: or postgres://… (default: HERALD_DATABASE_URL, then herald.yaml)
-  --worker-id ID            this worker's name (parallel workers on PostgreSQL; default <host>:<pid>: a
-                            run restarted on the same machine resumes a stopped run's claims at once;
-                            with a chosen name, reuse it after a restart to do the same)
-  --resolution DURATION     the shortest slice of the clock (default 1m; 0s: every instant exactly)
-  --segment-refresh DURATION how often segments are re-materialized on the clock (default 1d)
-  --skip-delivery           leave due messages queued in the outbox for separate delivery workers
-  --format FORMAT           pretty (default) or json`;
-
-const FORMATS = ['pretty', 'json'] as const;
 
 /** `herald run`: advances journeys and campaigns up to a time. */
 export const runCommand: Command = {
   name: 'run',
   summary: 'execute journeys and campaigns up to a time',
   usage: USAGE,
+  options: OPTIONS,
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs(argv, {
-      until: { type: 'string' },
-      from: { type: 'string' },
-      'dry-run': { type: 'boolean' },
-      'worker-id': { type: 'string' },
-      resolution: { type: 'string' },
-      'segment-refresh': { type: 'string' },
-      'skip-delivery': { type: 'boolean' },
-    });
+    const { values, positionals } = parseOptions(argv, OPTIONS);
     if (positionals.length > 1) throw new UsageError(`expected at most one workspace dir, got ${positionals.length}`);
     if (values.until === undefined) throw new UsageError('--until TIME is required, e.g. --until 2011-12-09 or --until now');
     const until = parseAsOf(values.until, Date.now, 'until');

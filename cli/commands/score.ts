@@ -3,7 +3,8 @@ import type { ModelJobSpec } from '../../compiler/contract/model-job.ts';
 import type { Manifest } from '../../compiler/contract/manifest.ts';
 import type { Database } from '../../runtime/db/database.ts';
 import { EXIT_ERRORS, EXIT_OK, UsageError } from '../command.ts';
-import { oneOf, parseCommandArgs } from '../args.ts';
+import { oneOf } from '../args.ts';
+import { DB_OPTION, parseOptions, usageText, type OptionTable } from '../options.ts';
 import { openWorkspace, parseAsOf, runRuntimeCommand } from '../workspace-runtime.ts';
 import { SqlFeatureSource } from '../../runtime/models/features/sql.ts';
 import { ModelError, type ModelProblem } from '../../runtime/models/problems.ts';
@@ -14,7 +15,20 @@ import { join } from 'node:path';
 import { printProblem, REPORTS_DIR, reportsPath, selectModels, warnAboutUntrainedReads } from './train.ts';
 
 const FORMATS = ['pretty', 'json'] as const;
-const USAGE = 'herald score [dir] [--model NAME] [--as-of TIME] [--db URL] [--format pretty|json]';
+const OPTIONS = {
+  model: { arg: 'NAME', description: 'score only this model' },
+  'as-of': { arg: 'TIME', description: 'features as of this instant', default: 'the latest event' },
+  db: DB_OPTION,
+  format: { values: ['pretty', 'json'], description: 'how the results are printed', default: 'pretty' },
+} as const satisfies OptionTable;
+
+const USAGE = usageText({
+  name: 'score',
+  args: '[dir]',
+  options: OPTIONS,
+  about: `Scores every customer with each model's active version as of a time (scores, tiers, clusters and
+recommendations), and reports drift of the score distribution against training.`,
+});
 
 /**
  * `herald score`: scores every customer with each model's active version as of a time, writing
@@ -25,14 +39,10 @@ const USAGE = 'herald score [dir] [--model NAME] [--as-of TIME] [--db URL] [--fo
 export const scoreCommand: Command = {
   name: 'score',
   summary: 'write scores, tiers, clusters and recommendations',
-  usage:
-    `${USAGE}\n\n` +
-    '  --model NAME     score only this model\n' +
-    '  --as-of TIME     features as of this instant (default: the latest event)\n' +
-    '  --db URL         sqlite:path or postgres://… (default: HERALD_DATABASE_URL, then herald.yaml)\n' +
-    '  --format FORMAT  pretty (default) or json',
+  usage: USAGE,
+  options: OPTIONS,
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs(argv, { model: { type: 'string' } });
+    const { values, positionals } = parseOptions(argv, OPTIONS);
     if (positionals.length > 1) throw new UsageError(`expected at most one workspace dir, got ${positionals.length}`);
     const format = oneOf('format', values.format, FORMATS, 'pretty');
     const asOfFlag = values['as-of'] === undefined ? undefined : parseAsOf(values['as-of']);

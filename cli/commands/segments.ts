@@ -1,13 +1,26 @@
 import type { Command, CliIO } from '../command.ts';
 import { EXIT_OK, UsageError } from '../command.ts';
-import { oneOf, parseCommandArgs } from '../args.ts';
+import { oneOf } from '../args.ts';
+import { DB_OPTION, parseOptions, usageText, type OptionTable } from '../options.ts';
 import { openWorkspace, parseAsOf, runRuntimeCommand } from '../workspace-runtime.ts';
 import { materialize, type MaterializeResult } from '../../runtime/segments/materialize.ts';
 import { requireModelsForRules } from '../../runtime/models/require-trained.ts';
 import type { Database } from '../../runtime/db/database.ts';
 
 const FORMATS = ['pretty', 'json'] as const;
-const USAGE = 'herald segments [dir] [--db URL] [--as-of TIME] [--format pretty|json]';
+const OPTIONS = {
+  db: DB_OPTION,
+  'as-of': { arg: 'TIME', description: 'evaluate as of this instant: 2011-12-09, 2011-12-09T12:00Z or now', default: 'now' },
+  format: { values: ['pretty', 'json'], description: 'how the counts are printed', default: 'pretty' },
+} as const satisfies OptionTable;
+
+const USAGE = usageText({
+  name: 'segments',
+  args: '[dir]',
+  options: OPTIONS,
+  about: `Rebuilds the traits and materializes every segment as of a time, and prints members, entered
+and exited since the previous run.`,
+});
 
 /** The JSON document's version: bump on a breaking change to its shape. */
 export const SEGMENTS_JSON_VERSION = 1;
@@ -20,13 +33,10 @@ export const SEGMENTS_JSON_VERSION = 1;
 export const segmentsCommand: Command = {
   name: 'segments',
   summary: 'materialize segments as of a time and print counts',
-  usage:
-    `${USAGE}\n\n` +
-    '  --db URL         sqlite:path, sqlite::memory: or postgres://… (default: HERALD_DATABASE_URL, then herald.yaml)\n' +
-    '  --as-of TIME     evaluate as of this instant: 2011-12-09, 2011-12-09T12:00Z or now (default now)\n' +
-    '  --format FORMAT  pretty (default) or json',
+  usage: USAGE,
+  options: OPTIONS,
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs(argv, {});
+    const { values, positionals } = parseOptions(argv, OPTIONS);
     if (positionals.length > 1) throw new UsageError(`expected at most one workspace dir, got ${positionals.length}`);
     const format = oneOf('format', values.format, FORMATS, 'pretty');
     const asOf = parseAsOf(values['as-of']);

@@ -1,7 +1,8 @@
 import { resolve, join } from 'node:path';
 import type { Command } from '../command.ts';
 import { EXIT_ERRORS, EXIT_OK, EXIT_USAGE, UsageError } from '../command.ts';
-import { oneOf, parseCommandArgs } from '../args.ts';
+import { oneOf } from '../args.ts';
+import { DB_OPTION, parseOptions, usageText, type OptionTable } from '../options.ts';
 import { chooseDatabase, CommandFailure, compileWorkspace, openWorkspace, runRuntimeCommand } from '../workspace-runtime.ts';
 import { deliverySettingsOf } from '../../runtime/delivery/settings.ts';
 import { createTransport } from '../../runtime/delivery/transports/index.ts';
@@ -15,40 +16,37 @@ import { serverSettingsOf } from '../../runtime/serve/settings.ts';
 import { stopMjmlWorker } from '../../compiler/3-analyze/templates/index.ts';
 
 import { SecretError, serveSecret } from '../../runtime/recipient/secret.ts';
-const USAGE = `herald serve [dir] [--port 4410] [--host 127.0.0.1] [--db URL] [--dry-run] [--role all|api|worker]
-             [--worker-id ID]
+const ROLES = ['all', 'api', 'worker'] as const;
+const OPTIONS = {
+  port: { arg: 'PORT', description: 'where to listen; 0: any free port', default: 'herald.yaml server.port, else 4410' },
+  host: { arg: 'HOST', description: 'the address to listen on', default: 'server.host, else 127.0.0.1' },
+  db: DB_OPTION,
+  'dry-run': { description: 'send through the file transport into <dir>/out/, as `herald run --dry-run`' },
+  role: { values: ROLES, description: 'all: intake and scheduler; api: intake only; worker: scheduler and delivery only. On PostgreSQL any number of replicas of any role run together', default: 'all' },
+  'worker-id': { arg: 'ID', description: "this worker's name; a restarted worker reusing its name resumes its delivery claims at once", default: 'worker-<pid>' },
+} as const satisfies OptionTable;
 
-The always-on runtime: event intake over HTTP (the Segment Tracking API: POST /v1/track,
+const USAGE = usageText({
+  name: 'serve',
+  args: '[dir]',
+  options: OPTIONS,
+  about: `The always-on runtime: event intake over HTTP (the Segment Tracking API: POST /v1/track,
 /v1/identify, /v1/page, /v1/batch, authenticated with a key from HERALD_WRITE_KEY as the Basic
 user name), and the journeys, campaigns and delivery of \`herald run\` on the real clock: an event
 starts its journeys within a second, due steps run when they fall due. GET /healthz, /readyz and
 /metrics (Prometheus) for operations; logs are JSON lines on stdout. SIGTERM (or Ctrl-C) stops
-gracefully; SIGHUP reloads the workspace (running entries keep their journey version).
+gracefully; SIGHUP reloads the workspace (running entries keep their journey version).`,
+});
 
-  --port PORT        where to listen (default: herald.yaml server.port, else 4410; 0: any free port)
-  --host HOST        the address to listen on (default: server.host, else 127.0.0.1)
-  --db URL           sqlite:path or postgres://… (default: HERALD_DATABASE_URL, then herald.yaml)
-  --dry-run          send through the file transport into <dir>/out/, as \`herald run --dry-run\`
-  --role ROLE        all (default): intake and scheduler; api: intake only; worker: scheduler and
-                     delivery only. On PostgreSQL any number of replicas of any role run together.
-  --worker-id ID     this worker's name (default worker-<pid>); a restarted worker reusing its
-                     name resumes its delivery claims at once`;
-
-const ROLES = ['all', 'api', 'worker'] as const;
 
 /** `herald serve`: HTTP intake, scheduler and delivery on the real clock. */
 export const serveCommand: Command = {
   name: 'serve',
   summary: 'run intake, journeys and delivery on the real clock (HTTP)',
   usage: USAGE,
+  options: OPTIONS,
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs(argv, {
-      port: { type: 'string' },
-      host: { type: 'string' },
-      'dry-run': { type: 'boolean' },
-      role: { type: 'string' },
-      'worker-id': { type: 'string' },
-    });
+    const { values, positionals } = parseOptions(argv, OPTIONS);
     if (positionals.length > 1) throw new UsageError(`expected at most one workspace dir, got ${positionals.length}`);
     const role: ServeRole = oneOf('role', values.role, ROLES, 'all');
     let port: number | undefined;

@@ -1,6 +1,7 @@
 import type { Command } from '../command.ts';
 import { EXIT_OK, UsageError } from '../command.ts';
-import { oneOf, parseCommandArgs } from '../args.ts';
+import { oneOf } from '../args.ts';
+import { DB_OPTION, parseOptions, usageText, type OptionTable } from '../options.ts';
 import { openWorkspace, runRuntimeCommand } from '../workspace-runtime.ts';
 import { deliverySettingsOf } from '../../runtime/delivery/settings.ts';
 import { simulateIntoDatabase } from '../../runtime/insights/simulate/to-database.ts';
@@ -8,27 +9,32 @@ import type { VariantEffect } from '../../runtime/insights/simulate/recipients.t
 import { money, points } from '../../runtime/insights/format.ts';
 
 const FORMATS = ['pretty', 'json'] as const;
-const USAGE = `herald simulate-engagement [dir] [--db URL] [--seed N] [--effect VARIANT=UPLIFT[:REVENUE]]... [--format pretty|json]
+const OPTIONS = {
+  db: DB_OPTION,
+  seed: { arg: 'N', description: "the simulation's seed", default: '1' },
+  effect: { arg: 'VARIANT=UPLIFT[:REV]', multiple: true, description: "a variant's true effect: UPLIFT added to the chance to buy within the conversion window (0.03 = 3 points), REV the relative change of order value (0.1 = 10% larger); repeatable. Use 0 for a null variant", default: '0.02:0 for every variant and for sends without a split' },
+  format: { values: FORMATS, description: 'how the true effects are printed', default: 'pretty' },
+} as const satisfies OptionTable;
 
-For demos and tests of \`herald report\`: simulates how the recipients of what the outbox holds
+const USAGE = usageText({
+  name: 'simulate-engagement',
+  args: '[dir]',
+  options: OPTIONS,
+  about: `For demos and tests of \`herald report\`: simulates how the recipients of what the outbox holds
 (after \`herald run\`) open, click and buy, with chances that depend on the customer (rare,
 regular or loyal buyers) and on the variant they received, and stores the opens and clicks as
 engagement events and the purchases as conversion events (delivery.report.conversion_event,
 valued in delivery.report.revenue). Prints the true effect of each variant, for comparison
-with the report. The same seed adds nothing a second time.
-
-  --seed N                      the simulation's seed (default 1)
-  --effect VARIANT=UPLIFT[:REV] a variant's true effect: UPLIFT added to the chance to buy within
-                                the conversion window (0.03 = 3 points), REV the relative change of
-                                order value (0.1 = 10% larger); repeatable. Default for every
-                                variant (and sends without a split): 0.02:0. Use 0 for a null variant.`;
+with the report. The same seed adds nothing a second time.`,
+});
 
 export const simulateEngagementCommand: Command = {
   name: 'simulate-engagement',
   summary: 'simulate opens, clicks and purchases with a known effect (demos)',
   usage: USAGE,
+  options: OPTIONS,
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs(argv, { seed: { type: 'string' }, effect: { type: 'string', multiple: true } });
+    const { values, positionals } = parseOptions(argv, OPTIONS);
     if (positionals.length > 1) throw new UsageError(`expected at most one workspace dir, got ${positionals.length}`);
     const format = oneOf('format', values.format, FORMATS, 'pretty');
     const seed = values.seed === undefined ? 1 : Number(values.seed);

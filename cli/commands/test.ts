@@ -1,7 +1,8 @@
 import { join, relative, resolve, sep } from 'node:path';
 import type { Command } from '../command.ts';
 import { EXIT_ERRORS, EXIT_OK, UsageError } from '../command.ts';
-import { oneOf, parseCommandArgs } from '../args.ts';
+import { oneOf } from '../args.ts';
+import { parseOptions, usageText, type OptionTable } from '../options.ts';
 import { runRuntimeCommand } from '../workspace-runtime.ts';
 import { printDiagnostics } from '../print-diagnostics.ts';
 import { printTestResults, testJson, testJunit, type LocatedResult } from '../journeys/test-output.ts';
@@ -13,26 +14,32 @@ import { runTest } from '../../runtime/journeys/tests/run-test.ts';
 import { planLine } from '../../runtime/insights/planning.ts';
 import { declaredExperimentPlans } from '../report/experiment-plans.ts';
 
-const USAGE = `herald test [dir] [--format pretty|json|junit] [--filter TEXT]
+const FORMATS = ['pretty', 'json', 'junit'] as const;
+const OPTIONS = {
+  format: { values: FORMATS, description: 'how results are printed (junit: JUnit XML for CI test reports)', default: 'pretty' },
+  filter: { arg: 'TEXT', description: 'only the tests whose name contains TEXT' },
+} as const satisfies OptionTable;
 
-Runs the workspace's Test documents: each on a fresh, throwaway database holding only its given
+const USAGE = usageText({
+  name: 'test',
+  args: '[dir]',
+  options: OPTIONS,
+  about: `Runs the workspace's Test documents: each on a fresh, throwaway database holding only its given
 customers and events, its journey or campaign on a simulated clock through the real outbox, and
 checks what was sent, when, to whom, and what was suppressed and why. Exit code 1 when a test fails.
 Splits with a minimum_effect are planned from their expected_audience and base_rate: the smallest
-effect each can detect at 80% power, and warning HL397 when that is larger than minimum_effect.
+effect each can detect at 80% power, and warning HL397 when that is larger than minimum_effect.`,
+});
 
-  --format FORMAT   pretty (default), json, or junit (JUnit XML for CI test reports)
-  --filter TEXT     only the tests whose name contains TEXT`;
-
-const FORMATS = ['pretty', 'json', 'junit'] as const;
 
 /** `herald test`: time-travel tests of journeys and campaigns. */
 export const testCommand: Command = {
   name: 'test',
   summary: "run the workspace's Test documents on a simulated clock",
   usage: USAGE,
+  options: OPTIONS,
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs(argv, { filter: { type: 'string' } });
+    const { values, positionals } = parseOptions(argv, OPTIONS);
     if (positionals.length > 1) throw new UsageError(`expected at most one workspace dir, got ${positionals.length}`);
     const format = oneOf('format', values.format, FORMATS, 'pretty');
     return runRuntimeCommand('test', io, async () => {

@@ -1,7 +1,8 @@
 import { join, relative } from 'node:path';
 import type { Command, CliIO } from '../command.ts';
 import { EXIT_ERRORS, EXIT_OK, UsageError } from '../command.ts';
-import { oneOf, parseCommandArgs } from '../args.ts';
+import { oneOf } from '../args.ts';
+import { DB_OPTION, parseOptions, usageText, type OptionTable } from '../options.ts';
 import { openWorkspace, parseAsOf, runRuntimeCommand } from '../workspace-runtime.ts';
 import { suggest } from '../../compiler/diagnostics/suggest.ts';
 import type { ModelJobSpec } from '../../compiler/contract/model-job.ts';
@@ -17,7 +18,22 @@ import { DatabaseModelStore } from '../../runtime/models/store/db-store.ts';
 import { trainModel, type TrainOutcome } from '../../runtime/models/train-model.ts';
 
 const FORMATS = ['pretty', 'json'] as const;
-const USAGE = 'herald train [dir] [--model NAME] [--as-of TIME] [--force] [--db URL] [--format pretty|json]';
+const OPTIONS = {
+  model: { arg: 'NAME', description: 'train only this model' },
+  'as-of': { arg: 'TIME', description: 'use the data up to this instant', default: 'the latest event' },
+  force: { description: 'train even when neither the spec nor the data changed' },
+  db: DB_OPTION,
+  format: { values: ['pretty', 'json'], description: 'how the results are printed', default: 'pretty' },
+} as const satisfies OptionTable;
+
+const USAGE = usageText({
+  name: 'train',
+  args: '[dir]',
+  options: OPTIONS,
+  about: `Fits a new version of each model whose spec or data changed, evaluates it on held-out data beside
+a simple baseline, writes its report, and activates it only when it meets its bar. Exit 1 when a
+model could not be trained or did not meet its bar.`,
+});
 
 /** Where report files go, under the workspace (git-ignored with the rest of .herald/). */
 export const REPORTS_DIR = join('.herald', 'models');
@@ -36,15 +52,10 @@ export function reportsPath(io: CliIO, dir: string): string {
 export const trainCommand: Command = {
   name: 'train',
   summary: 'train models and write evaluation reports',
-  usage:
-    `${USAGE}\n\n` +
-    '  --model NAME     train only this model\n' +
-    '  --as-of TIME     use the data up to this instant (default: the latest event)\n' +
-    '  --force          train even when neither the spec nor the data changed\n' +
-    '  --db URL         sqlite:path or postgres://… (default: HERALD_DATABASE_URL, then herald.yaml)\n' +
-    '  --format FORMAT  pretty (default) or json',
+  usage: USAGE,
+  options: OPTIONS,
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs(argv, { model: { type: 'string' }, force: { type: 'boolean' } });
+    const { values, positionals } = parseOptions(argv, OPTIONS);
     if (positionals.length > 1) throw new UsageError(`expected at most one workspace dir, got ${positionals.length}`);
     const format = oneOf('format', values.format, FORMATS, 'pretty');
     const asOf = values['as-of'] === undefined ? undefined : new Date(parseAsOf(values['as-of']));

@@ -4,14 +4,22 @@ import { hasErrors, sortDiagnostics, type Diagnostic } from '../../compiler/diag
 import { untrainedModelWarnings } from '../model-readiness.ts';
 import { FORMATS } from '../../compiler/diagnostics/format/index.ts';
 import { printDiagnostics } from '../print-diagnostics.ts';
-import { oneOf, parseCommandArgs } from '../args.ts';
+import { oneOf } from '../args.ts';
+import { parseOptions, usageText, type OptionTable } from '../options.ts';
 import { EXIT_ERRORS, EXIT_OK, EXIT_USAGE, UsageError, type Command } from '../command.ts';
 
-const USAGE = `herald validate [dir] [--format pretty|json|github|sarif]
+const OPTIONS = {
+  format: { values: FORMATS, description: 'how diagnostics are printed', default: 'pretty' },
+} as const satisfies OptionTable;
 
-Loads, validates and analyzes the workspace in dir (default: the current directory) and prints
+const USAGE = usageText({
+  name: 'validate',
+  args: '[dir]',
+  options: OPTIONS,
+  about: `Loads, validates and analyzes the workspace in dir (default: the current directory) and prints
 every diagnostic. Exit code 0 when there are no errors (warnings allowed), 1 when the definitions
-have errors, 2 for a usage error or a workspace that cannot be found.`;
+have errors, 2 for a usage error or a workspace that cannot be found.`,
+});
 
 /** Codes that mean "that is not a workspace": a usage problem rather than a problem in definitions. */
 const NOT_A_WORKSPACE = new Set(['HL101', 'HL102']);
@@ -20,8 +28,9 @@ export const validateCommand: Command = {
   name: 'validate',
   summary: 'load, validate and analyze a workspace',
   usage: USAGE,
+  options: OPTIONS,
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs(argv, {});
+    const { values, positionals } = parseOptions(argv, OPTIONS);
     const format = oneOf('format', values.format, FORMATS, 'pretty');
     if (positionals.length > 1) throw new UsageError(`expected at most one workspace folder, got ${positionals.length}`);
     const dir = resolve(io.cwd, positionals[0] ?? '.');

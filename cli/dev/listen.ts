@@ -1,12 +1,12 @@
 import type { Server } from 'node:http';
+import { EXIT_USAGE, HeraldError } from '../../compiler/contract/errors.ts';
 
 /** How many ports after the asked one are tried when it is taken. */
 export const PORT_TRIES = 20;
 
-export class PortsInUseError extends Error {
+export class PortsInUseError extends HeraldError {
   constructor(readonly host: string, readonly first: number, readonly last: number) {
-    super(`ports ${first} to ${last} on ${host} are all in use; pass --port with a free one`);
-    this.name = 'PortsInUseError';
+    super(`ports ${first} to ${last} on ${host} are all in use; pass --port with a free one`, EXIT_USAGE);
   }
 }
 

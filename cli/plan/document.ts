@@ -171,6 +171,8 @@ export interface TemplateSample {
   html_changed: boolean;
   /** Why a side could not be rendered. */
   errors?: { base?: string; head?: string };
+  /** Set on a translated template's extra samples: the first customer rendered in this language. */
+  language?: string;
 }
 
 export interface Screenshot {

@@ -1,7 +1,7 @@
 import type { ErrorObject } from 'ajv';
 import { suggest } from '../diagnostics/suggest.ts';
 import { pointerToPath, problemFromError, type Expectation, type Problem, type ValuePath } from './problems.ts';
-import type { SchemaRegistry, Validator } from './schema-registry.ts';
+import type { Schemas, Validator } from './schema-ids.ts';
 
 /**
  * Validates `data` and returns one problem per real mistake. ajv (allErrors) reports every failing
@@ -11,12 +11,12 @@ import type { SchemaRegistry, Validator } from './schema-registry.ts';
  * the branch whose shape fits best is kept, and when no branch fits even the value's type, one
  * "expected X or Y" problem replaces them all.
  */
-export function schemaProblems(registry: SchemaRegistry, validate: Validator, data: unknown, base: ValuePath): Problem[] {
+export function schemaProblems(registry: Schemas, validate: Validator, data: unknown, base: ValuePath): Problem[] {
   if (validate(data)) return [];
   return collapse(registry, [...(validate.errors ?? [])], base);
 }
 
-function collapse(registry: SchemaRegistry, errors: ErrorObject[], base: ValuePath): Problem[] {
+function collapse(registry: Schemas, errors: ErrorObject[], base: ValuePath): Problem[] {
   // Combinator errors follow their branches' errors, so walk backwards and skip what a combinator consumed.
   const chunks: Problem[][] = [];
   let i = errors.length - 1;
@@ -51,7 +51,7 @@ interface Collapsed {
   consumed: number;
 }
 
-function alternatives(registry: SchemaRegistry, errors: ErrorObject[], at: number, base: ValuePath): Collapsed {
+function alternatives(registry: Schemas, errors: ErrorObject[], at: number, base: ValuePath): Collapsed {
   const error = errors[at]!;
   const path = pointerToPath(error.instancePath, base);
   const branches = error.schema;
@@ -153,7 +153,7 @@ function bestBranch(candidates: Problem[][], path: ValuePath, value: unknown): P
   return candidates[best]!;
 }
 
-function propertyName(registry: SchemaRegistry, errors: ErrorObject[], at: number, base: ValuePath): Collapsed {
+function propertyName(registry: Schemas, errors: ErrorObject[], at: number, base: ValuePath): Collapsed {
   const error = errors[at]!;
   const path = pointerToPath(error.instancePath, base);
   const name = String((error.params as { propertyName?: unknown }).propertyName);
@@ -170,7 +170,7 @@ function propertyName(registry: SchemaRegistry, errors: ErrorObject[], at: numbe
 }
 
 /** `contains` reports why each entry failed, then itself; only "no entry matches" is the problem. */
-function contains(registry: SchemaRegistry, errors: ErrorObject[], at: number, base: ValuePath): Collapsed {
+function contains(registry: Schemas, errors: ErrorObject[], at: number, base: ValuePath): Collapsed {
   const error = errors[at]!;
   const path = pointerToPath(error.instancePath, base);
   const pointer = registry.pointerOf(error.schema);

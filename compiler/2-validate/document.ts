@@ -8,7 +8,7 @@ import type { Definition } from '../1-load/definition.ts';
 import { API_VERSIONS } from '../contract/version.ts';
 import { schemaProblems } from './collapse.ts';
 import type { Problem, ValuePath } from './problems.ts';
-import { ENVELOPE_ID, kindSchemaId, type SchemaRegistry } from './schema-registry.ts';
+import { ENVELOPE_ID, kindSchemaId, type Schemas } from './schema-ids.ts';
 import { problemToDiagnostic } from './to-diagnostic.ts';
 import { describeValue, quote } from './wording.ts';
 
@@ -36,7 +36,7 @@ export function isKind(value: unknown): value is Kind {
  * schema), then the spec against schemas/kinds/<kind>.schema.json. A document with any error is
  * dropped; the diagnostics say why.
  */
-export function validateDocument(doc: LoadedDocument, registry: SchemaRegistry): DocumentResult {
+export function validateDocument(doc: LoadedDocument, registry: Schemas): DocumentResult {
   const file = doc.file.path;
   const value = doc.value;
   if (!isPlainObject(value)) {

@@ -4,17 +4,19 @@ import type { Definition } from '../1-load/definition.ts';
 import { normalizeDataModel } from './data-model.ts';
 import { validateDocument } from './document.ts';
 import type { ValidateResult } from './result.ts';
-import { shippedSchemas, type SchemaRegistry } from './schema-registry.ts';
+import { shippedSchemas } from './shipped-schemas.ts';
+import type { Schemas } from './schema-ids.ts';
 import { checkWorkspacePlacement } from './workspace.ts';
 import type { ValuePath } from './problems.ts';
 import { append } from '../util/append.ts';
 
 export type { ValidateResult } from './result.ts';
-export { SchemaRegistry, shippedSchemas, readSchemaOverrides } from './schema-registry.ts';
+export { shippedSchemas } from './shipped-schemas.ts';
+export type { Schemas } from './schema-ids.ts';
 
 export interface ValidateOptions {
   /** The schemas to check against; the ones shipped in schemas/ by default (tests pass others). */
-  schemas?: SchemaRegistry;
+  schemas?: Schemas;
 }
 
 /**

@@ -1,47 +1,38 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { Ajv, type AnySchemaObject, type ValidateFunction } from 'ajv';
+import { Ajv, type AnySchemaObject, type CodeOptions } from 'ajv';
 import formatsModule, { type FormatsPlugin } from 'ajv-formats';
 import { SCHEMAS_DIR } from '../schema/files.ts';
-import type { Kind } from '../contract/definition.ts';
-import { isTimeZone } from '../contract/core/zones.ts';
+import { HERALD_FORMATS } from './schema-formats.ts';
+import { indexPointers, SCHEMA_BASE_URI, type Schemas, type Validator } from './schema-ids.ts';
+
+export { ENVELOPE_ID, kindSchemaId, SCHEMA_BASE_URI, type Schemas, type Validator } from './schema-ids.ts';
 
 // ajv-formats is CommonJS; depending on the loader its plugin is the module or its `default`.
 const addFormats = ((formatsModule as unknown as { default?: FormatsPlugin }).default ?? formatsModule) as unknown as FormatsPlugin;
 
-/** Where every schema file is published; `$id`s and relative `$ref`s resolve against it. */
-export const SCHEMA_BASE_URI = 'https://herald.dev/schemas/';
-export const ENVELOPE_ID = `${SCHEMA_BASE_URI}envelope.schema.json`;
-
-export function kindSchemaId(kind: Kind): string {
-  return `${SCHEMA_BASE_URI}kinds/${kind.toLowerCase()}.schema.json`;
-}
-
 /** Annotation keywords editors and Herald read; ajv must accept them in strict mode and ignore them. */
 const ANNOTATION_KEYWORDS = ['x-herald-rule', 'x-herald-ref', 'markdownDescription', 'defaultSnippets', 'deprecationMessage', 'errorMessage', 'doNotSuggest'];
-
-/** Custom string formats Herald's schemas may use (besides ajv-formats' date, date-time, email, uri, ...). */
-const HERALD_FORMATS: Record<string, (value: string) => boolean> = {
-  'iana-time-zone': isTimeZone,
-};
-
-export type Validator = ValidateFunction;
 
 /**
  * Every JSON Schema under a schemas folder, loaded into one ajv instance (so `$ref`s across files
  * resolve), with compiled validators cached. The folder is read at run time: the schema files are
  * the single source shared by the CLI, the tests and editors.
  */
-export class SchemaRegistry {
+export class SchemaRegistry implements Schemas {
   readonly ajv: Ajv;
+  /** Every schema registered, by id (for the build-time compiler of standalone validators). */
+  readonly roots = new Map<string, AnySchemaObject>();
   /** Problems reading or registering a file, by schema id; reported when a kind needs that schema. */
-  private readonly brokenFiles = new Map<string, string>();
+  readonly brokenFiles = new Map<string, string>();
   private readonly compiled = new Map<string, Validator | Error>();
   /** Every object and array inside every schema → `id#/json/pointer`, to re-validate a branch of anyOf/oneOf in context. */
   private readonly pointers = new WeakMap<object, string>();
 
-  constructor(readonly dir: string = SCHEMAS_DIR, overrides: ReadonlyMap<string, AnySchemaObject> = new Map()) {
+  /** `code`: ajv's code options; `{ source: true, ... }` keeps each validator's source for standalone code. */
+  constructor(readonly dir: string = SCHEMAS_DIR, overrides: ReadonlyMap<string, AnySchemaObject> = new Map(), code?: CodeOptions) {
     this.ajv = new Ajv({
+      ...(code ? { code } : {}),
       allErrors: true,
       verbose: true,
       strict: true,
@@ -52,7 +43,7 @@ export class SchemaRegistry {
       allowUnionTypes: true,
     });
     addFormats(this.ajv);
-    for (const [name, check] of Object.entries(HERALD_FORMATS)) this.ajv.addFormat(name, { type: 'string', validate: check });
+    for (const [name, format] of Object.entries(HERALD_FORMATS)) this.ajv.addFormat(name, format);
     const files = new Map<string, AnySchemaObject>();
     for (const rel of listSchemaFiles(dir)) {
       try {
@@ -72,6 +63,7 @@ export class SchemaRegistry {
       try {
         this.ajv.addSchema(withId);
         indexPointers(withId, `${id}#`, this.pointers);
+        this.roots.set(id, withId);
       } catch (e) {
         this.brokenFiles.set(id, `${rel}: ${(e as Error).message}`);
       }
@@ -102,14 +94,6 @@ export class SchemaRegistry {
   pointerOf(schemaPart: unknown): string | undefined {
     return typeof schemaPart === 'object' && schemaPart !== null ? this.pointers.get(schemaPart) : undefined;
   }
-}
-
-let defaultRegistry: SchemaRegistry | undefined;
-
-/** The registry of the schemas shipped with Herald, built once per process. */
-export function shippedSchemas(): SchemaRegistry {
-  defaultRegistry ??= new SchemaRegistry();
-  return defaultRegistry;
 }
 
 /** Reads a folder of schema overrides (tests): `<dir>/**\/*.schema.json`, keyed like the shipped files. */
@@ -146,17 +130,5 @@ function collectExtensionKeywords(node: unknown, into: Set<string>, depth = 0): 
     if (key.startsWith('x-')) into.add(key);
     // `properties` and the like are maps of names, not keywords; their values are schemas again.
     collectExtensionKeywords(value, into, depth + 1);
-  }
-}
-
-function indexPointers(node: unknown, pointer: string, into: WeakMap<object, string>, depth = 0): void {
-  if (depth > 64 || typeof node !== 'object' || node === null) return;
-  if (!into.has(node)) into.set(node, pointer);
-  if (Array.isArray(node)) {
-    node.forEach((item, i) => indexPointers(item, `${pointer}/${i}`, into, depth + 1));
-    return;
-  }
-  for (const [key, value] of Object.entries(node)) {
-    indexPointers(value, `${pointer}/${encodeURIComponent(key.replace(/~/g, '~0').replace(/\//g, '~1'))}`, into, depth + 1);
   }
 }

@@ -9,12 +9,12 @@ import { readFile } from 'node:fs/promises';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { Manifest } from './manifest.ts';
 import { MANIFEST_VERSION } from './version.ts';
+import { EXIT_ERRORS, HeraldError } from './errors.ts';
 
 /** The manifest could not be read: a missing, damaged or incompatible build folder. */
-export class ManifestError extends Error {
+export class ManifestError extends HeraldError {
   constructor(message: string) {
-    super(message);
-    this.name = 'ManifestError';
+    super(message, EXIT_ERRORS);
   }
 }
 

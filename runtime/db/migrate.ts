@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Database } from './database.ts';
 import { MIGRATIONS, type Migration } from './migrations/index.ts';
+import { EXIT_ERRORS, HeraldError } from '../../compiler/contract/errors.ts';
 
 export interface MigrateResult {
   /** Versions applied by this call (empty when the database was up to date). */
@@ -10,10 +11,9 @@ export interface MigrateResult {
 }
 
 /** The database was migrated by a newer Herald: running older code against it could corrupt it. */
-export class SchemaVersionError extends Error {
+export class SchemaVersionError extends HeraldError {
   constructor(message: string) {
-    super(message);
-    this.name = 'SchemaVersionError';
+    super(message, EXIT_ERRORS);
   }
 }
 

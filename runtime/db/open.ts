@@ -6,6 +6,7 @@ import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import type { Database } from './database.ts';
 import { DatabaseUrlError, parseDatabaseUrl, redactUrl, type DatabaseLocation } from './url.ts';
 import { registerSqliteFunctions } from './sqlite-functions.ts';
+import { cachingStatements } from './statement-cache.ts';
 
 export interface OpenOptions {
   /** The directory a relative `sqlite:` path is resolved against (the workspace). */
@@ -43,7 +44,7 @@ function openSqlite(path: string, description: string): Database {
   raw.pragma('temp_store = MEMORY');
   raw.pragma('cache_size = -65536'); // 64 MiB page cache
   registerSqliteFunctions(raw);
-  const kysely = new Kysely<any>({ dialect: new SqliteDialect({ database: raw }) });
+  const kysely = new Kysely<any>({ dialect: new SqliteDialect({ database: cachingStatements(raw) }) });
   return {
     dialect: 'sqlite',
     kysely,

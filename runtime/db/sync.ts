@@ -2,6 +2,7 @@ import { sql, type Transaction } from 'kysely';
 import type { DataModel } from '../../compiler/contract/data-model.ts';
 import type { Database, Dialect } from './database.ts';
 import { columnType, storageOfField, type StorageType } from './column-types.ts';
+import { EXIT_ERRORS, HeraldError } from '../../compiler/contract/errors.ts';
 
 /** The output columns of one trait's table `trait_<name>` (besides `customer_id`). */
 export interface TraitTableSpec {
@@ -20,10 +21,9 @@ export interface SyncResult {
 }
 
 /** The data model asks for something the stored schema cannot become without losing data. */
-export class SchemaSyncError extends Error {
+export class SchemaSyncError extends HeraldError {
   constructor(message: string) {
-    super(message);
-    this.name = 'SchemaSyncError';
+    super(message, EXIT_ERRORS);
   }
 }
 

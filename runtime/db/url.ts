@@ -1,4 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
+import { EXIT_ERRORS, HeraldError } from '../../compiler/contract/errors.ts';
 
 /** Where a database lives, parsed from a URL (`sqlite:path`, `sqlite::memory:`, `postgres://…`). */
 export type DatabaseLocation =
@@ -6,10 +7,9 @@ export type DatabaseLocation =
   | { dialect: 'postgres'; url: string };
 
 /** A database URL Herald cannot use: a user mistake, reported without a stack trace. */
-export class DatabaseUrlError extends Error {
+export class DatabaseUrlError extends HeraldError {
   constructor(message: string) {
-    super(message);
-    this.name = 'DatabaseUrlError';
+    super(message, EXIT_ERRORS);
   }
 }
 

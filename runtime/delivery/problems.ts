@@ -1,3 +1,5 @@
+import { EXIT_ERRORS, HeraldError } from '../../compiler/contract/errors.ts';
+
 /**
  * Findings of a delivery run or an engagement import, with codes from the diagnostics catalogue
  * (HL530–HL549, compiler/diagnostics/catalogue/delivery.ts). Messages never contain personal
@@ -27,9 +29,8 @@ export const DELIVERY_CODES = {
 } as const;
 
 /** A run that cannot start: carries the problem that says why (the CLI prints it, exit 1). */
-export class DeliveryError extends Error {
+export class DeliveryError extends HeraldError {
   constructor(readonly problem: DeliveryProblem) {
-    super(problem.message);
-    this.name = 'DeliveryError';
+    super(problem.message, EXIT_ERRORS, { code: problem.code, ...(problem.help ? { help: problem.help } : {}) });
   }
 }

@@ -1,6 +1,7 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { sql } from 'kysely';
 import type { Database } from '../db/database.ts';
+import { EXIT_USAGE, HeraldError } from '../../compiler/contract/errors.ts';
 
 /**
  * Two ingests of the same files at once must not interleave: each decides "not loaded yet" for a
@@ -23,11 +24,13 @@ export interface IngestLock {
   release(): Promise<void>;
 }
 
-/** Another ingest holds the lock (SQLite): nothing was read or written. */
-export class IngestBusyError extends Error {
+/**
+ * Another ingest holds the lock (SQLite): nothing was read or written. Exit 2: the database is in
+ * use, like an unreachable one a matter of the environment, not the definitions.
+ */
+export class IngestBusyError extends HeraldError {
   constructor(readonly database: string) {
-    super(`another ingest is running on ${database}; wait for it to finish and run again (nothing was loaded)`);
-    this.name = 'IngestBusyError';
+    super(`another ingest is running on ${database}; wait for it to finish and run again (nothing was loaded)`, EXIT_USAGE);
   }
 }
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { seededRng } from '../models/rng.ts';
 import { groupBy, type Conversion, type InsightData, type Touch } from './data.ts';
-import { CONFIDENCE, meanDifference, rateDifference, type Interval, type RateDifference } from './stats.ts';
+import { meanDifference, rateDifference, type Interval, type RateDifference } from './stats.ts';
 
 /**
  * Incrementality: what a journey, a campaign or an experiment's variant caused, measured against
@@ -146,16 +146,9 @@ function compare(
   if (base && base.arm.recipients > 0) {
     for (const arm of treatedArms) {
       const treated = outcomes.get(arm.variant)!;
-      const conversion = rateDifference(
-        arm.converted,
-        arm.recipients,
-        base.arm.converted,
-        base.arm.recipients,
-        1 - CONFIDENCE,
-        comparisons,
-      )!;
+      const conversion = rateDifference(arm.converted, arm.recipients, base.arm.converted, base.arm.recipients, { comparisons })!;
       const rng = seededRng(seedOf(`${scope.kind}/${scope.name}/${scope.experiment ?? ''}/${arm.variant}`));
-      const perRecipient = meanDifference(treated.revenue, base.revenue, rng, 1 - CONFIDENCE, comparisons, options.resamples)!;
+      const perRecipient = meanDifference(treated.revenue, base.revenue, rng, { comparisons }, options.resamples)!;
       const n = arm.recipients;
       const incrementalRevenue = {
         ...perRecipient,

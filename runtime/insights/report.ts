@@ -6,6 +6,7 @@ import { inGlobalControl } from './control-group.ts';
 import type { InsightData } from './data.ts';
 import { incrementality, type Scope } from './incrementality.ts';
 import { loadInsightData } from './load.ts';
+import { sendReads, type SendReads } from '../delivery/report/sends.ts';
 import { kpiSeries, type SegmentsAt, type Series } from './series.ts';
 import { segmentsAtFromDatabase } from './segments-at.ts';
 
@@ -41,14 +42,14 @@ export interface InsightsReport {
   revenueTracked: boolean;
 }
 
-export async function collectInsights(db: Executor, manifest: Manifest, options: InsightsOptions): Promise<InsightsReport> {
+export async function collectInsights(db: Executor, manifest: Manifest, options: InsightsOptions, reads: SendReads = sendReads(db, manifest)): Promise<InsightsReport> {
   const s = options.settings;
   const data = await loadInsightData(db, manifest, {
     ...(options.since !== undefined ? { since: options.since } : {}),
     ...(options.until !== undefined ? { until: options.until } : {}),
     conversionEvent: s.conversionEvent,
     ...(s.revenueProperty ? { revenueProperty: s.revenueProperty } : {}),
-  });
+  }, reads);
   const segmentsAt = options.segments ? await segmentsAtFromDatabase(db, [...new Set(data.touches.map((t) => t.customerId))]) : undefined;
   return insightsOf(
     data,

@@ -45,6 +45,18 @@ export function correctedAlpha(alpha: number, comparisons: number): number {
   return comparisons > 1 ? alpha / comparisons : alpha;
 }
 
+/** The level one comparison is tested at: a family-wide `alpha` (default 5%) shared by `comparisons` tests (default 1). */
+export interface TestLevel {
+  alpha?: number;
+  comparisons?: number;
+}
+
+/** A test level's per-comparison alpha (Bonferroni-corrected) and its two-sided critical value z₁₋α/₂. */
+export function criticalValue(level: TestLevel = {}): { alpha: number; z: number } {
+  const alpha = correctedAlpha(level.alpha ?? 1 - CONFIDENCE, level.comparisons ?? 1);
+  return { alpha, z: normalQuantile(1 - alpha / 2) };
+}
+
 export interface Interval {
   estimate: number;
   low: number;
@@ -64,16 +76,9 @@ export interface RateDifference extends Interval {
  * The difference of two conversion rates x₁/n₁ − x₂/n₂ with a Wald interval (unpooled standard
  * error) at `1 − alpha`. Undefined when either group is empty.
  */
-export function rateDifference(
-  x1: number,
-  n1: number,
-  x2: number,
-  n2: number,
-  alpha = 1 - CONFIDENCE,
-  comparisons = 1,
-): RateDifference | undefined {
+export function rateDifference(x1: number, n1: number, x2: number, n2: number, level: TestLevel = {}): RateDifference | undefined {
   if (n1 === 0 || n2 === 0) return undefined;
-  const a = correctedAlpha(alpha, comparisons);
+  const { alpha: a, z } = criticalValue(level);
   const p1 = x1 / n1;
   const p2 = x2 / n2;
   // Agresti-Caffo: one success and one failure added to each group keeps the interval honest when
@@ -81,7 +86,6 @@ export function rateDifference(
   const q1 = (x1 + 1) / (n1 + 2);
   const q2 = (x2 + 1) / (n2 + 2);
   const se = Math.sqrt((q1 * (1 - q1)) / (n1 + 2) + (q2 * (1 - q2)) / (n2 + 2));
-  const z = normalQuantile(1 - a / 2);
   const centre = q1 - q2;
   const estimate = p1 - p2;
   const seTest = Math.sqrt((p1 * (1 - p1)) / n1 + (p2 * (1 - p2)) / n2);
@@ -93,7 +97,7 @@ export function rateDifference(
     confidence: 1 - a,
     rateTreated: p1,
     rateControl: p2,
-    p: Math.min(1, raw * Math.max(1, comparisons)),
+    p: Math.min(1, raw * Math.max(1, level.comparisons ?? 1)),
   };
 }
 
@@ -107,16 +111,9 @@ export const BOOTSTRAP_RESAMPLES = 1000;
  * percentiles of the resampled differences. Mostly-zero values (most recipients buy nothing)
  * are resampled as "how many non-zero draws" first, which is exact and much faster.
  */
-export function meanDifference(
-  treated: Float64Array,
-  control: Float64Array,
-  rng: Rng,
-  alpha = 1 - CONFIDENCE,
-  comparisons = 1,
-  resamples = BOOTSTRAP_RESAMPLES,
-): Interval | undefined {
+export function meanDifference(treated: Float64Array, control: Float64Array, rng: Rng, level: TestLevel = {}, resamples = BOOTSTRAP_RESAMPLES): Interval | undefined {
   if (treated.length === 0 || control.length === 0) return undefined;
-  const a = correctedAlpha(alpha, comparisons);
+  const a = criticalValue(level).alpha;
   const t = sparse(treated);
   const c = sparse(control);
   const diffs = new Float64Array(resamples);
@@ -188,16 +185,9 @@ export const POWER = 0.8;
  * against n₂ recipients at base rate p, two-sided `alpha` (corrected for the comparisons) and 80%
  * power: (z₁₋α/₂ + z_power) √(p(1 − p)(1/n₁ + 1/n₂)). Infinity when a group is empty.
  */
-export function minimumDetectableEffect(
-  baseRate: number,
-  n1: number,
-  n2: number,
-  alpha = 1 - CONFIDENCE,
-  comparisons = 1,
-  power = POWER,
-): number {
+export function minimumDetectableEffect(baseRate: number, n1: number, n2: number, level: TestLevel = {}, power = POWER): number {
   if (n1 <= 0 || n2 <= 0) return Infinity;
   const p = Math.min(Math.max(baseRate, 1e-6), 1 - 1e-6);
-  const z = normalQuantile(1 - correctedAlpha(alpha, comparisons) / 2) + normalQuantile(power);
+  const z = criticalValue(level).z + normalQuantile(power);
   return z * Math.sqrt(p * (1 - p) * (1 / n1 + 1 / n2));
 }

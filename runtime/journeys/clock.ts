@@ -5,15 +5,15 @@
  */
 import { sql } from 'kysely';
 import type { Executor } from '../db/database.ts';
+import { EXIT_ERRORS, HeraldError } from '../../compiler/contract/errors.ts';
 
 const CLOCK = 'default';
 
 /** A run asked to go back before the clock (HL512): what has happened cannot be decided again. */
-export class RunBackInTimeError extends Error {
-  readonly code = 'HL512';
+export class RunBackInTimeError extends HeraldError {
+  declare readonly code: 'HL512';
   constructor(readonly until: number, readonly clock: number) {
-    super(`journeys in this database have already run up to ${new Date(clock).toISOString()}, after --until ${new Date(until).toISOString()}; run with a later --until (or a fresh database)`);
-    this.name = 'RunBackInTimeError';
+    super(`journeys in this database have already run up to ${new Date(clock).toISOString()}, after --until ${new Date(until).toISOString()}; run with a later --until (or a fresh database)`, EXIT_ERRORS, { code: 'HL512' });
   }
 }
 

@@ -1,3 +1,5 @@
+import { EXIT_ERRORS, HeraldError } from '../../compiler/contract/errors.ts';
+
 /**
  * A finding of a training or scoring run. Codes are in the diagnostics catalogue (HL570–HL589);
  * the CLI prints them like any diagnostic. Messages never contain customer data.
@@ -11,10 +13,9 @@ export interface ModelProblem {
 }
 
 /** A run that cannot go on: carries the problem that says why. */
-export class ModelError extends Error {
+export class ModelError extends HeraldError {
   constructor(readonly problem: ModelProblem) {
-    super(problem.message);
-    this.name = 'ModelError';
+    super(problem.message, EXIT_ERRORS, { code: problem.code, ...(problem.help ? { help: problem.help } : {}) });
   }
 }
 

@@ -7,13 +7,13 @@ import { traitTableName } from '../db/sync.ts';
 import { traitsOf } from '../manifest.ts';
 import { materializeTraits } from './traits.ts';
 import { modelOutputsByCustomer } from '../models/store/customer-outputs.ts';
+import { EXIT_ERRORS, HeraldError } from '../../compiler/contract/errors.ts';
 import { subscriptionRowsByCustomer } from '../recipient/subscriptions.ts';
 
 /** The customer id names no customer in the database. */
-export class UnknownCustomerError extends Error {
+export class UnknownCustomerError extends HeraldError {
   constructor(readonly customerId: string) {
-    super(`no customer "${customerId}" in the database`);
-    this.name = 'UnknownCustomerError';
+    super(`no customer "${customerId}" in the database`, EXIT_ERRORS);
   }
 }
 

@@ -3,6 +3,7 @@ import type { Manifest } from '../../compiler/contract/manifest.ts';
 import { segmentsOf, traitsOf, type RuntimeSegment, type RuntimeTrait } from '../manifest.ts';
 import { materializeTraits, type TraitRunResult } from './traits.ts';
 import { materializeSegment, type SegmentRunResult } from './memberships.ts';
+import { EXIT_ERRORS, HeraldError } from '../../compiler/contract/errors.ts';
 
 export interface MaterializeResult {
   /** The instant everything was evaluated as of (epoch milliseconds). */
@@ -12,10 +13,9 @@ export interface MaterializeResult {
 }
 
 /** A run that would corrupt the stored memberships (e.g. going back before the last run). */
-export class MaterializeError extends Error {
+export class MaterializeError extends HeraldError {
   constructor(message: string) {
-    super(message);
-    this.name = 'MaterializeError';
+    super(message, EXIT_ERRORS);
   }
 }
 

@@ -39,7 +39,7 @@ forEachDialect('migrations', (ctx) => {
       db.dialect === 'sqlite'
         ? (await sql<{ name: string }>`select name from sqlite_master where type = 'index'`.execute(db.kysely)).rows.map((r) => r.name)
         : (await sql<{ name: string }>`select indexname as name from pg_indexes where schemaname = current_schema()`.execute(db.kysely)).rows.map((r) => r.name);
-    expect(indexes).toEqual(expect.arrayContaining(['events_customer_type_at', 'events_type_at', 'segment_memberships_open']));
+    expect(indexes).toEqual(expect.arrayContaining(['events_customer_type_at', 'events_type_at', 'events_engagement', 'segment_memberships_open']));
   });
 
   it('enforces the memberships key (segment, customer_id, entered_at)', async () => {

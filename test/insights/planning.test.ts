@@ -17,7 +17,7 @@ describe('minimum detectable effect', () => {
     expect(normalQuantile(0.8)).toBeCloseTo(0.841621, 6);
     expect(minimumDetectableEffect(0.05, 1000, 1000)).toBeCloseTo((1.959964 + 0.841621) * Math.sqrt(0.05 * 0.95 * 0.002), 5);
     // Bonferroni over 3 comparisons: z at 1 − 0.05/6.
-    expect(minimumDetectableEffect(0.05, 1000, 1000, 0.05, 3)).toBeCloseTo(
+    expect(minimumDetectableEffect(0.05, 1000, 1000, { alpha: 0.05, comparisons: 3 })).toBeCloseTo(
       (normalQuantile(1 - 0.05 / 6) + 0.841621) * Math.sqrt(0.05 * 0.95 * 0.002),
       5,
     );
@@ -51,7 +51,7 @@ describe('minimum detectable effect', () => {
     };
     const plan = planExperiment(spec, { value: 10_000, from: 'declared' }, { value: 0.05, from: 'declared' });
     expect(plan.comparisons).toBe(3);
-    expect(plan.minimumDetectableEffect).toBeCloseTo(minimumDetectableEffect(0.05, 3000, 1000, 0.05, 3), 12);
+    expect(plan.minimumDetectableEffect).toBeCloseTo(minimumDetectableEffect(0.05, 3000, 1000, { alpha: 0.05, comparisons: 3 }), 12);
     expect(plan.detectable).toBe(false);
     const two = planExperiment(
       { ...spec, variants: { a: 45, b: 45 } },

@@ -117,34 +117,14 @@ forEachDialect('simulate-engagement and the report on a database', (ctx) => {
   });
 
   it('simulates engagement once per seed and reports attribution that reconciles, traced to messages', async () => {
-    const sim = await cli(simulateEngagementCommand, url, [
-      '--seed',
-      '7',
-      '--effect',
-      'ten_percent=0.15:0.2',
-      '--effect',
-      'free_shipping=0',
-      '--format',
-      'json',
-    ]);
+    // The same seed twice: the second run adds nothing.
+    const simulate = () => cli(simulateEngagementCommand, url, ['--seed', '7', '--effect', 'ten_percent=0.15:0.2', '--effect', 'free_shipping=0', '--format', 'json']);
+    const sim = await simulate();
     expect(sim.code, sim.stderr).toBe(0);
     const summary = JSON.parse(sim.stdout);
     expect(summary.purchases).toBeGreaterThan(20);
     expect(summary.truth.map((t: { variant: string }) => t.variant)).toEqual(['free_shipping', 'ten_percent']);
-    const again = JSON.parse(
-      (
-        await cli(simulateEngagementCommand, url, [
-          '--seed',
-          '7',
-          '--effect',
-          'ten_percent=0.15:0.2',
-          '--effect',
-          'free_shipping=0',
-          '--format',
-          'json',
-        ])
-      ).stdout,
-    );
+    const again = JSON.parse((await simulate()).stdout);
     expect(again.loaded).toBe(0);
 
     const r = await cli(reportCommand, url, ['--format', 'json', '--trace']);

@@ -22,6 +22,8 @@ describe('the packed package', () => {
     const files = (packed[0].files as Array<{ path: string }>).map((f) => f.path);
     expect(files).toContain('dist/cli/bin.js');
     expect(files).toContain('dist/schemas/manifest.schema.json');
+    // The schemas' validators, compiled at build time: herald validate never compiles them at start.
+    expect(files).toContain('dist/compiler/2-validate/precompiled-schemas.cjs');
     expect(files.filter((f) => f.endsWith('.ts'))).toEqual([]);
     expect(files.some((f) => f.startsWith('test/') || f.startsWith('bench/'))).toBe(false);
 
@@ -30,6 +32,9 @@ describe('the packed package', () => {
     mkdirSync(installed, { recursive: true });
     execFileSync('tar', ['-xzf', join(work, packed[0].filename), '-C', installed, '--strip-components=1']);
     const pkg = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8'));
+    // Only its dependencies are installed beside it: no TypeScript loader or bundler among them.
+    expect(Object.keys(pkg.dependencies)).not.toContain('tsx');
+    expect(Object.keys(pkg.dependencies)).not.toContain('esbuild');
     for (const dep of Object.keys(pkg.dependencies)) {
       const target = join(project, 'node_modules', dep);
       mkdirSync(join(target, '..'), { recursive: true });

@@ -1,11 +1,17 @@
-import { execFile } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { execFile, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { commands, loadAllCommands } from '../../cli/commands/index.ts';
 import { runCli } from './run-cli.ts';
 import { ensureBuilt } from '../support/built-cli.ts';
+import { exitCodeOf } from '../../cli/failure.ts';
+import { UsageError } from '../../cli/command.ts';
+import { parseOptions } from '../../cli/options.ts';
+import { HeraldError } from '../../compiler/contract/errors.ts';
 
 /**
  * The command line as a whole: every command answers --help, the exit codes of the design
@@ -30,6 +36,18 @@ describe('herald --help', () => {
     expect(r.stdout).toContain('usage: herald <command>');
   });
 
+  it("each command's help and parser come from one option table: every option listed, every one accepted", async () => {
+    for (const c of await loadAllCommands()) {
+      for (const [name, def] of Object.entries(c.options)) {
+        if (!def.hidden) expect(c.usage, `herald ${c.name} --help lists --${name}`).toMatch(new RegExp(`^  (-\\w, )?--${name}\\b`, 'm'));
+        const takesValue = def.arg !== undefined || def.values !== undefined;
+        const parsed = parseOptions([`--${name}`, ...(takesValue ? [def.values?.[0] ?? 'x'] : [])], c.options);
+        expect((parsed.values as Record<string, unknown>)[name], `herald ${c.name} accepts --${name}`).toEqual(takesValue ? (def.multiple ? [def.values?.[0] ?? 'x'] : (def.values?.[0] ?? 'x')) : true);
+      }
+      expect(() => parseOptions(['--no-such-option'], c.options)).toThrow(UsageError);
+    }
+  });
+
   for (const c of commands) {
     it(`herald ${c.name} --help prints its usage and exits 0`, async () => {
       for (const flag of ['--help', '-h']) {
@@ -49,17 +67,48 @@ describe('exit codes', () => {
     expect(r.stderr).toContain('unknown command "valdate"; did you mean "validate"?');
   });
 
-  it('2 for a command that is not built yet, saying so', async () => {
-    let unbuilt = 0;
-    for (const c of commands) {
-      // Their own help says so; only those are run (the others would do real work here).
-      if (!(await runCli([c.name, '--help'], ROOT)).stdout.includes('(not built yet)')) continue;
-      unbuilt++;
-      const r = await runCli([c.name], ROOT);
-      expect(r.code, c.name).toBe(2);
-      expect(r.stderr, c.name).toContain(`herald ${c.name}: this command is not built yet`);
+  it('2 with a clear message and no stack trace when dist/ is missing or out of date', () => {
+    // bin/herald.js copied into a checkout of its own: first without dist/, then with a dist/
+    // built from older sources (its entry imports a module that was never built).
+    const checkout = mkdtempSync(join(tmpdir(), 'herald-unbuilt-'));
+    try {
+      mkdirSync(join(checkout, 'bin'));
+      copyFileSync(join(ROOT, 'bin', 'herald.js'), join(checkout, 'bin', 'herald.js'));
+      const run = () => spawnSync(process.execPath, [join(checkout, 'bin', 'herald.js'), 'validate', '.'], { cwd: checkout, encoding: 'utf8' });
+      const missing = run();
+      expect(missing.status).toBe(2);
+      expect(missing.stderr).toBe('herald: dist/ is missing; run `npm run build` in the Herald checkout first\n');
+      mkdirSync(join(checkout, 'dist', 'cli'), { recursive: true });
+      writeFileSync(join(checkout, 'dist', 'cli', 'bin.js'), "import './main.js';\n");
+      const stale = run();
+      expect(stale.status).toBe(2);
+      expect(stale.stderr).toBe('herald: dist/ is out of date (it lacks cli/main.js); run `npm run build` in the Herald checkout first\n');
+      // A missing package is not a build problem: that error is shown as it is.
+      writeFileSync(join(checkout, 'dist', 'cli', 'bin.js'), "import 'herald-no-such-package';\n");
+      expect(run().stderr).toContain("Cannot find package 'herald-no-such-package'");
+    } finally {
+      rmSync(checkout, { recursive: true, force: true });
     }
-    process.stdout.write(`commands not built yet: ${unbuilt} of ${commands.length}\n`);
+  });
+
+  it('maps a user-facing error to its own exit code and anything else to an internal error with its stack', () => {
+    const io = () => {
+      let text = '';
+      const stream = new Writable({ write: (chunk, _enc, done) => ((text += String(chunk)), done()) });
+      return { io: { stdout: stream, stderr: stream, cwd: ROOT, env: {} }, text: () => text };
+    };
+    const known = io();
+    expect(exitCodeOf('run', new HeraldError('journeys ran past --until', 1, { code: 'HL512', help: 'use a later --until' }), known.io)).toBe(1);
+    expect(known.text()).toBe('herald run: error[HL512]: journeys ran past --until\n  help: use a later --until\n');
+    const usage = io();
+    expect(exitCodeOf('validate', new UsageError('expected one folder'), usage.io)).toBe(2);
+    expect(usage.text()).toBe('herald validate: expected one folder\n');
+    const bug = io();
+    expect(exitCodeOf('render', new TypeError('x is undefined'), bug.io)).toBe(2);
+    expect(bug.text()).toMatch(/^herald render: internal error\nTypeError: x is undefined\n\s+at /);
+    const internal = io();
+    expect(exitCodeOf('plan', new HeraldError('a broken invariant', 1, { userFacing: false }), internal.io)).toBe(2);
+    expect(internal.text()).toMatch(/internal error\nHeraldError: a broken invariant\n\s+at /);
   });
 
   it('2 for an unknown option, naming it', async () => {

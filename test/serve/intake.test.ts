@@ -27,6 +27,25 @@ spec:
   entry: { segment: big_spenders }
   steps:
     wait_a_day: { wait: 1d, next: exit }
+---
+apiVersion: herald/v1
+kind: Trait
+metadata: { name: cart_total }
+spec: { type: number, expression: sum(added_to_cart.price within 30d) }
+---
+apiVersion: herald/v1
+kind: Segment
+metadata: { name: keen_and_consenting }
+spec:
+  where: cart_total > 50 and email_consent
+---
+apiVersion: herald/v1
+kind: Journey
+metadata: { name: keen_welcome }
+spec:
+  entry: { segment: keen_and_consenting }
+  steps:
+    wait_a_day: { wait: 1d, next: exit }
 `;
 
 forEachDialect('herald serve', (ctx) => {
@@ -235,6 +254,39 @@ forEachDialect('herald serve', (ctx) => {
       .where('exited_at', 'is', null)
       .execute();
     expect(members.map((m) => m.customer_id)).toEqual(['vip_1']);
+  });
+
+  it('re-evaluates a touched customer with current traits: a computed trait an event moved, a field an identify changed', async () => {
+    const entered = (customer: string) =>
+      db.kysely
+        .selectFrom('journey_entries')
+        .selectAll()
+        .where('journey', '=', 'keen_welcome')
+        .where('customer_id', '=', customer)
+        .executeTakeFirst();
+    const identify = (userId: string, messageId: string) => ({ type: 'identify', userId, traits: { email_consent: true }, messageId });
+    const cart = (userId: string, messageId: string) => ({
+      type: 'track',
+      userId,
+      event: 'added_to_cart',
+      properties: { item_id: 'A', price: 80 },
+      messageId,
+    });
+    // keen_1 consents first; then a cart moves the computed trait cart_total past 50.
+    // keen_2 fills a cart first (the trait moves, no consent yet); then an identify gives consent.
+    expect((await post(base, '/v1/batch', { batch: [identify('keen_1', 'keen-1a'), cart('keen_2', 'keen-2a')] })).status).toBe(200);
+    const trait = await waitFor('cart_total of keen_2 rebuilt as of now', async () => {
+      const row = await db.kysely.selectFrom('trait_cart_total').selectAll().where('customer_id', '=', 'keen_2').executeTakeFirst();
+      return row ? row : undefined;
+    });
+    expect(Number(trait.value)).toBe(80);
+    expect(await entered('keen_1')).toBeUndefined();
+    expect(await entered('keen_2')).toBeUndefined();
+    expect((await post(base, '/v1/batch', { batch: [cart('keen_1', 'keen-1b'), identify('keen_2', 'keen-2b')] })).status).toBe(200);
+    for (const customer of ['keen_1', 'keen_2']) {
+      const entry = await waitFor(`${customer} entering keen_welcome`, () => entered(customer), 10_000);
+      expect(entry.status).toBe('active');
+    }
   });
 
   it('takes an event timed before the run clock (a late batch) into its journey', async () => {

@@ -2,7 +2,8 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { load } from '../../compiler/1-load/index.ts';
-import { validate, SchemaRegistry, readSchemaOverrides } from '../../compiler/2-validate/index.ts';
+import { validate } from '../../compiler/2-validate/index.ts';
+import { SchemaRegistry, readSchemaOverrides } from '../../compiler/2-validate/schema-registry.ts';
 import { sortDiagnostics, type Diagnostic } from '../../compiler/diagnostics/diagnostic.ts';
 import { SCHEMAS_DIR } from '../../compiler/schema/files.ts';
 

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SchemaRegistry, shippedSchemas, validate } from '../../compiler/2-validate/index.ts';
-import { kindSchemaId, SCHEMA_BASE_URI } from '../../compiler/2-validate/schema-registry.ts';
+import { shippedSchemas, validate } from '../../compiler/2-validate/index.ts';
+import { kindSchemaId, SCHEMA_BASE_URI, SchemaRegistry } from '../../compiler/2-validate/schema-registry.ts';
 import { SCHEMAS_DIR } from '../../compiler/schema/files.ts';
 import { load } from '../../compiler/1-load/index.ts';
 import { FIELD_TYPES } from '../../compiler/contract/data-model.ts';

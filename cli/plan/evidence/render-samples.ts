@@ -53,25 +53,46 @@ export async function renderTemplateEvidence(sides: { base?: TemplateSide; head?
   for (const id of ids) {
     const before = sides.base ? await renderSide(sides.base, id, options) : undefined;
     const after = sides.head ? await renderSide(sides.head, id, options) : undefined;
-    const customer = maskId(id);
-    const sample: TemplateSample = {
-      customer,
-      source: after?.source ?? before?.source ?? 'sample_data',
-      subject: { before: before?.email?.subject ?? null, after: after?.email?.subject ?? null },
-      preheader: { before: before?.email?.preheader ?? null, after: after?.email?.preheader ?? null },
-      text_diff: unifiedDiff(before?.email?.text ?? '', after?.email?.text ?? ''),
-      html_changed: (before?.email?.html ?? '') !== (after?.email?.html ?? ''),
-    };
-    const errors: NonNullable<TemplateSample['errors']> = {};
-    if (before?.error) errors.base = before.error;
-    if (after?.error) errors.head = after.error;
-    if (errors.base || errors.head) sample.errors = errors;
+    const sample = compareSides(id, before, after);
     evidence.samples.push(sample);
     for (const [side, r] of [['base', before], ['head', after]] as const) {
-      if (r?.email) evidence.rendered.push({ customer, side, email: r.email, unsubscribe: r.unsubscribe });
+      if (r?.email) evidence.rendered.push({ customer: sample.customer, side, email: r.email, unsubscribe: r.unsubscribe });
+    }
+  }
+  // A translated template: the first customer once more in each of its languages, as `herald dev` shows it.
+  const first = ids[0];
+  if (first !== undefined) {
+    for (const language of templateLanguages(sides)) {
+      const before = sides.base ? await renderSide(sides.base, first, options, language) : undefined;
+      const after = sides.head ? await renderSide(sides.head, first, options, language) : undefined;
+      evidence.samples.push({ ...compareSides(first, before, after), language });
     }
   }
   return evidence;
+}
+
+/** The languages of either side's translations, sorted; none for a template without translations. */
+function templateLanguages(sides: { base?: TemplateSide; head?: TemplateSide }): string[] {
+  const all = new Set<string>();
+  for (const side of [sides.base, sides.head]) for (const l of Object.keys(side?.compiled.translations?.messages ?? {})) all.add(l);
+  return [...all].sort();
+}
+
+/** One customer's sample: both sides' subject and preheader, the text diff, why a side failed. */
+function compareSides(id: string, before: SideRender | undefined, after: SideRender | undefined): TemplateSample {
+  const sample: TemplateSample = {
+    customer: maskId(id),
+    source: after?.source ?? before?.source ?? 'sample_data',
+    subject: { before: before?.email?.subject ?? null, after: after?.email?.subject ?? null },
+    preheader: { before: before?.email?.preheader ?? null, after: after?.email?.preheader ?? null },
+    text_diff: unifiedDiff(before?.email?.text ?? '', after?.email?.text ?? ''),
+    html_changed: (before?.email?.html ?? '') !== (after?.email?.html ?? ''),
+  };
+  const errors: NonNullable<TemplateSample['errors']> = {};
+  if (before?.error) errors.base = before.error;
+  if (after?.error) errors.head = after.error;
+  if (errors.base || errors.head) sample.errors = errors;
+  return sample;
 }
 
 async function chooseCustomers(sides: { base?: TemplateSide; head?: TemplateSide }, options: { limit: number; db?: Database }): Promise<string[]> {
@@ -89,7 +110,12 @@ interface SideRender {
   error?: string;
 }
 
-async function renderSide(side: TemplateSide, id: string, options: EvidenceOptions): Promise<SideRender> {
+/**
+ * One side rendered for one customer; with `language`, in that language of the template's
+ * translations whatever the customer's locale (a side without that language renders in the
+ * language it falls back to, so the difference shows).
+ */
+async function renderSide(side: TemplateSide, id: string, options: EvidenceOptions, language?: string): Promise<SideRender> {
   const sample = sampleData(side);
   let input: RenderInput | undefined;
   let source: TemplateSample['source'] = 'sample_data';
@@ -103,6 +129,7 @@ async function renderSide(side: TemplateSide, id: string, options: EvidenceOptio
     }
   }
   if (!input) return { source, unsubscribe: false, error: 'the customer is not in the sample data' };
+  if (language !== undefined) input = { ...input, customer: { ...input.customer, locale: language } };
   const masked = maskPersonalFields(input, side.manifest);
   const timeZone = side.manifest.definitions[`Workspace/${side.manifest.metadata.workspace}`]?.spec.timezone;
   const outcome = renderEmail(loadTemplate(side.compiled), masked, typeof timeZone === 'string' ? { timeZone } : {});

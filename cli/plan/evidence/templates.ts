@@ -44,5 +44,5 @@ export async function addScreenshots(templates: TemplateImpact[], evidence: Read
 
 /** Notes for head renders that failed: sending would fail the same way. */
 export function renderFailures(templates: readonly TemplateImpact[]): PlanNote[] {
-  return templates.flatMap((t) => t.samples.filter((s) => s.errors?.head).map((s): PlanNote => ({ code: 'HL555', severity: 'warning', message: `${t.name} cannot be rendered for ${s.customer}: ${s.errors!.head}` })));
+  return templates.flatMap((t) => t.samples.filter((s) => s.errors?.head).map((s): PlanNote => ({ code: 'HL555', severity: 'warning', message: `${t.name} cannot be rendered for ${s.customer}${s.language ? ` in ${s.language}` : ''}: ${s.errors!.head}` })));
 }

@@ -1,4 +1,4 @@
-import type { ChangeKind, DataSummary, PlanDocument, Reach } from '../document.ts';
+import type { ChangeKind, DataSummary, PlanDocument, Reach, TemplateSample } from '../document.ts';
 import { shortCommit } from '../git/repository.ts';
 import { formatCount, formatSigned } from './numbers.ts';
 
@@ -41,6 +41,19 @@ export function reachText(r: Reach | null): string {
 export function beforeAfter(before: string | null, after: string | null): string {
   if (before === after) return before ?? '–';
   return `${before ?? '–'} → ${after ?? '–'}`;
+}
+
+/** The samples of a template's own customers, and its extra renders in each language of its translations. */
+export function splitLanguageSamples(samples: readonly TemplateSample[]): { customers: TemplateSample[]; languages: TemplateSample[] } {
+  return { customers: samples.filter((s) => s.language === undefined), languages: samples.filter((s) => s.language !== undefined) };
+}
+
+/** One language's render: `subject "…", preview "…"`, each before → after when it changed, or why it failed. */
+export function languageText(s: TemplateSample): string {
+  if (s.errors?.head) return `not rendered: ${s.errors.head}`;
+  const quoted = (text: string | null) => (text === null ? null : `"${text}"`);
+  const preview = s.preheader.before !== null || s.preheader.after !== null ? `, preview ${beforeAfter(quoted(s.preheader.before), quoted(s.preheader.after))}` : '';
+  return `subject ${beforeAfter(quoted(s.subject.before), quoted(s.subject.after))}${preview}`;
 }
 
 /** One experiment's plan: its smallest detectable effect, from what, and whether it meets minimum_effect. */

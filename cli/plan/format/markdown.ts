@@ -1,6 +1,6 @@
 import { HERALD_VERSION } from '../../../compiler/contract/version.ts';
 import type { PlanDocument, PlanNote, Risk, TemplateImpact } from '../document.ts';
-import { beforeAfter, CHANGE_SYMBOL, comparisonLine, dataLine, deltaText, experimentLine, reachText } from './labels.ts';
+import { beforeAfter, CHANGE_SYMBOL, comparisonLine, dataLine, deltaText, experimentLine, languageText, reachText, splitLanguageSamples } from './labels.ts';
 import { formatCount, formatMaybe, formatPercent } from './numbers.ts';
 
 /** The first line of every plan comment: the GitHub workflow finds its own comment by it, to update it. */
@@ -143,12 +143,18 @@ function templateBlock(t: TemplateImpact, d: Detail): string[] {
   const lines = [`<details><summary><code>${t.name}</code>: ${t.change}${t.category.before !== t.category.after && t.category.before && t.category.after ? ` (${t.category.before} → ${t.category.after})` : ''}</summary>`, ''];
   if (t.samples.length === 0) lines.push('_not rendered: no sample customers (give the template `sample_customers` and `sample_data`, or plan with a database)_');
   else {
-    lines.push(...table(['customer', 'subject before', 'subject after'], t.samples.map((s) => [`\`${s.customer}\``, esc(s.subject.before ?? '–'), esc(s.subject.after ?? '–')]), Infinity));
-    for (const s of t.samples) {
-      if (s.errors?.base) lines.push('', `- \`${s.customer}\` base not rendered: ${esc(s.errors.base)}`);
-      if (s.errors?.head) lines.push('', `- \`${s.customer}\` head not rendered: ${esc(s.errors.head)}`);
+    const { customers, languages } = splitLanguageSamples(t.samples);
+    lines.push(...table(['customer', 'subject before', 'subject after'], customers.map((s) => [`\`${s.customer}\``, esc(s.subject.before ?? '–'), esc(s.subject.after ?? '–')]), Infinity));
+    if (languages.length > 0) {
+      lines.push('', `In each language, for \`${languages[0]!.customer}\`:`, '');
+      lines.push(...table(['language', 'rendered'], languages.map((s) => [`\`${s.language}\``, esc(languageText(s))]), Infinity));
     }
-    const first = t.samples.find((s) => s.text_diff !== '');
+    for (const s of t.samples) {
+      const who = `\`${s.customer}\`${s.language ? ` in \`${s.language}\`` : ''}`;
+      if (s.errors?.base) lines.push('', `- ${who} base not rendered: ${esc(s.errors.base)}`);
+      if (s.errors?.head) lines.push('', `- ${who} head not rendered: ${esc(s.errors.head)}`);
+    }
+    const first = customers.find((s) => s.text_diff !== '');
     if (first && d.diffs) lines.push('', `Text part for \`${first.customer}\`:`, '', fence('diff', first.text_diff));
     else if (first) lines.push('', '_text diff in the full plan_');
     else if (t.samples.some((s) => s.html_changed)) lines.push('', '_the text part is the same; the HTML changed_');

@@ -1,5 +1,5 @@
 import type { PlanDocument } from '../document.ts';
-import { beforeAfter, CHANGE_SYMBOL, comparisonLine, dataLine, deltaText, experimentLine, reachText } from './labels.ts';
+import { beforeAfter, CHANGE_SYMBOL, comparisonLine, dataLine, deltaText, experimentLine, languageText, reachText, splitLanguageSamples } from './labels.ts';
 import { formatCount, formatMaybe } from './numbers.ts';
 
 type Painter = (style: keyof typeof STYLES, text: string) => string;
@@ -44,7 +44,9 @@ export function planPretty(doc: PlanDocument, options: { color?: boolean } = {})
     out.push('', paint('bold', 'templates'));
     for (const t of doc.templates) {
       out.push(paintChange(paint, t.change, `  ${CHANGE_SYMBOL[t.change]} ${t.name}`));
-      for (const s of t.samples) {
+      const { customers, languages } = splitLanguageSamples(t.samples);
+      for (const s of languages) out.push(`      ${s.language} (${s.customer}): ${languageText(s)}`);
+      for (const s of customers) {
         if (s.subject.before !== s.subject.after) out.push(`      ${s.customer} subject: ${s.subject.before ?? '–'} → ${s.subject.after ?? '–'}`);
         for (const line of s.text_diff.split('\n').filter((l) => l !== '').slice(0, 12)) {
           out.push(`      ${line.startsWith('+') ? paint('green', line) : line.startsWith('-') ? paint('red', line) : paint('dim', line)}`);

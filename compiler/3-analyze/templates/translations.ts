@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { posix, resolve, sep } from 'node:path';
-import { isMap, isScalar, parseDocument, type Node } from 'yaml';
+import { isMap, isScalar, parseDocument, type Document, type Node } from 'yaml';
 import type { Diagnostic } from '../../diagnostics/diagnostic.ts';
 import { diag } from '../../diagnostics/make.ts';
 import { makeSourceFile, rangeAt, type SourceFile } from '../../1-load/source-file.ts';
@@ -21,6 +21,21 @@ export interface LoadedTranslations extends TemplateTranslations {
   /** Workspace-relative catalogue files read. */
   files: string[];
   diagnostics: Diagnostic[];
+}
+
+/**
+ * Several templates usually share one folder of catalogues: each file is parsed once per content
+ * (the latest text per file is kept, so `herald dev` re-reads an edited catalogue). The parsed
+ * document is only read, never changed.
+ */
+const parsedCatalogues = new Map<string, { text: string; doc: Document.Parsed }>();
+
+function parsedCatalogue(path: string, text: string): Document.Parsed {
+  const cached = parsedCatalogues.get(path);
+  if (cached?.text === text) return cached.doc;
+  const doc = parseDocument(text, { uniqueKeys: true });
+  parsedCatalogues.set(path, { text, doc });
+  return doc;
 }
 
 /** `{name}` placeholders of a message, in order of first use. */
@@ -65,7 +80,7 @@ export function loadTranslations(options: { root: string; yamlPath: string; fold
       problem(`${name} is not named after a language`, 0, 0, 'name catalogues by BCP 47 language tag: en.yaml, de.yaml, pt-BR.yaml');
       continue;
     }
-    const doc = parseDocument(text, { uniqueKeys: true });
+    const doc = parsedCatalogue(fileReal, text);
     if (doc.errors.length > 0) {
       const e = doc.errors[0]!;
       problem(`${path} is not valid YAML: ${e.message.split('\n')[0]}`, e.pos[0], e.pos[1]);

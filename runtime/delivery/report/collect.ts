@@ -1,7 +1,6 @@
 import type { Executor } from '../../db/database.ts';
 import type { Manifest } from '../../../compiler/contract/manifest.ts';
-import { keyOfMessageId } from '../keys.ts';
-import { OUTBOX } from '../outbox.ts';
+import { referenceInstant, sendReads, type SendReads } from './sends.ts';
 import { twoProportionTest, type ProportionOutcome } from './stats.ts';
 
 /**
@@ -81,29 +80,24 @@ interface Row {
   reference: number;
 }
 
-const ENGAGEMENT = { email_delivered: 'delivered', email_opened: 'opened', email_clicked: 'clicked', email_unsubscribed: 'unsubscribed' } as const;
-
-export async function collectReport(db: Executor, manifest: Manifest, options: ReportOptions): Promise<DeliveryReport> {
-  let q = db.selectFrom(OUTBOX).select(['idempotency_key', 'origin_kind', 'origin_name', 'experiment', 'variant', 'customer_id', 'status', 'reason', 'due_at', 'sent_at']);
-  if (options.since !== undefined) q = q.where('due_at', '>=', options.since);
-  if (options.until !== undefined) q = q.where('due_at', '<', options.until);
-  const rows: Row[] = (await q.execute()).map((r) => {
+export async function collectReport(db: Executor, manifest: Manifest, options: ReportOptions, reads: SendReads = sendReads(db, manifest)): Promise<DeliveryReport> {
+  const sends = await reads({ since: options.since, until: options.until });
+  const rows: Row[] = sends.rows.map((r) => {
     const holdout = r.status === 'suppressed' && r.reason === 'holdout';
     return {
-      key: String(r.idempotency_key),
-      kind: r.origin_kind as Row['kind'],
-      name: String(r.origin_name),
-      ...(r.experiment != null ? { experiment: String(r.experiment) } : {}),
-      variant: holdout ? 'holdout' : r.variant != null ? String(r.variant) : 'all',
+      key: r.key,
+      kind: r.originKind,
+      name: r.originName,
+      ...(r.experiment !== undefined ? { experiment: r.experiment } : {}),
+      variant: holdout ? 'holdout' : (r.variant ?? 'all'),
       holdout,
-      customerId: String(r.customer_id),
-      status: String(r.status),
-      ...(r.reason != null ? { reason: String(r.reason) } : {}),
-      reference: r.status === 'sent' && r.sent_at != null ? Number(r.sent_at) : Number(r.due_at),
+      customerId: r.customerId,
+      status: r.status,
+      ...(r.reason !== undefined ? { reason: r.reason } : {}),
+      reference: referenceInstant(r),
     };
   });
   const tracked = manifest.dataModel.events[options.conversionEvent] !== undefined;
-  const engagement = await engagementByKey(db, manifest, rows);
   const conversions = tracked ? await conversionTimes(db, options, rows) : new Map<string, number[]>();
 
   const byOrigin = new Map<string, Map<string, GroupReport>>();
@@ -122,14 +116,14 @@ export async function collectReport(db: Executor, manifest: Manifest, options: R
     else if (r.status === 'failed') g.failed++;
     else if (r.status === 'suppressed') g.suppressed[r.reason ?? 'unknown'] = (g.suppressed[r.reason ?? 'unknown'] ?? 0) + 1;
     else g.pending++;
-    const seen = engagement.get(r.key);
-    if (seen?.delivered !== undefined) g.delivered++;
-    if (seen?.opened !== undefined) g.opened++;
-    if (seen?.unsubscribed !== undefined) g.unsubscribed++;
+    const seen = sends.engagement.get(r.key);
+    if (seen?.email_delivered !== undefined) g.delivered++;
+    if (seen?.email_opened !== undefined) g.opened++;
+    if (seen?.email_unsubscribed !== undefined) g.unsubscribed++;
     const times = conversions.get(r.customerId);
-    if (seen?.clicked !== undefined) {
+    if (seen?.email_clicked !== undefined) {
       g.clicked++;
-      if (convertedWithin(times, seen.clicked, options.conversionWindowMs)) g.conversions++;
+      if (convertedWithin(times, seen.email_clicked, options.conversionWindowMs)) g.conversions++;
     }
     if (convertedWithin(times, r.reference, options.conversionWindowMs)) g.converted++;
   }
@@ -168,37 +162,6 @@ function groupOrder(a: GroupReport, b: GroupReport): number {
   if (ea !== eb) return ea < eb ? -1 : 1;
   if (a.holdout !== b.holdout) return a.holdout ? 1 : -1;
   return a.variant < b.variant ? -1 : a.variant > b.variant ? 1 : 0;
-}
-
-/** Per message key: the first instant of each engagement kind. */
-async function engagementByKey(db: Executor, manifest: Manifest, rows: readonly Row[]): Promise<Map<string, Partial<Record<'delivered' | 'opened' | 'clicked' | 'unsubscribed', number>>>> {
-  const out = new Map<string, Partial<Record<'delivered' | 'opened' | 'clicked' | 'unsubscribed', number>>>();
-  const types = (Object.keys(ENGAGEMENT) as Array<keyof typeof ENGAGEMENT>).filter((t) => manifest.dataModel.events[t]?.message_id !== undefined);
-  if (types.length === 0 || rows.length === 0) return out;
-  const keys = new Set(rows.map((r) => r.key));
-  const from = earliest(rows);
-  // The first instant per message and kind, grouped in the database (a message opened ten times is one row).
-  let query = db
-    .selectFrom('events')
-    .select(['type', 'message_id'])
-    .select((eb) => eb.fn.min('at').as('at'))
-    .where('type', 'in', types)
-    .where('at', '>=', from);
-  // Opens and clicks a machine made (a privacy proxy, a link scanner) are not a reader's.
-  if (manifest.dataModel.events.email_opened?.machine !== undefined || manifest.dataModel.events.email_clicked?.machine !== undefined) {
-    query = query.where((eb) => eb.or([eb('machine', 'is', null), eb.not(eb.ref('machine'))]));
-  }
-  const events = await query.groupBy(['message_id', 'type']).execute();
-  for (const e of events) {
-    const key = keyOfMessageId(String(e.message_id ?? ''));
-    if (!key || !keys.has(key)) continue;
-    const kind = ENGAGEMENT[e.type as keyof typeof ENGAGEMENT];
-    const seen = out.get(key) ?? {};
-    const at = Number(e.at);
-    if (seen[kind] === undefined || at < seen[kind]!) seen[kind] = at;
-    out.set(key, seen);
-  }
-  return out;
 }
 
 /** Conversion instants per customer of the report, ascending, over the span the report can use. */

@@ -1,7 +1,7 @@
 import type { Transaction } from 'kysely';
 import type { DataModel } from '../../../compiler/contract/data-model.ts';
 import type { Database } from '../../db/database.ts';
-import { upsertBuilder, REJECT_COLUMNS } from './queries.ts';
+import { upsertBuilder, insertIgnoredBuilder, BARE_CUSTOMER, REJECT_COLUMNS } from './queries.ts';
 import { tableColumns, type FileRecord, type IngestStore, type Row, type StoreTx } from './types.ts';
 
 /** PostgreSQL allows 65,535 bound parameters per statement; stay well below. */
@@ -21,6 +21,11 @@ export function postgresStore(db: Database, model: DataModel): IngestStore {
     async upsertCustomers(rows) {
       for (const slice of slices(rows, cols.customers.length)) {
         await upsertBuilder(trx, 'customers', cols.customers, cols.customerFields, 'updated_at', slice.map((r) => pick(r, cols.customers))).execute();
+      }
+    },
+    async insertMissingCustomers(rows) {
+      for (const slice of slices(rows, BARE_CUSTOMER.length)) {
+        await insertIgnoredBuilder(trx, 'customers', slice.map((r) => pick(r, BARE_CUSTOMER))).execute();
       }
     },
     async insertEvents(rows) {

@@ -24,11 +24,26 @@ export function upsertBuilder(k: Kysely<any>, table: string, columns: string[], 
 }
 
 export function insertEventsQuery(k: Kysely<any>, columns: string[], rows: number) {
+  return insertIgnoredBuilder(
+    k,
+    'events',
+    Array.from({ length: rows }, () => placeholders(columns)),
+  ).compile();
+}
+
+/** The columns of a customer known only by id (an event's customer without a profile). */
+export const BARE_CUSTOMER = ['id', 'updated_at'];
+
+export function insertIgnoredQuery(k: Kysely<any>, table: string, columns: string[]) {
+  return insertIgnoredBuilder(k, table, [placeholders(columns)]).compile();
+}
+
+/** Inserts rows whose id is not stored yet; a stored row is left untouched. */
+export function insertIgnoredBuilder(k: Kysely<any>, table: string, rows: Array<Record<string, unknown>>) {
   return k
-    .insertInto('events')
-    .values(Array.from({ length: rows }, () => placeholders(columns)))
-    .onConflict((oc) => oc.column('id').doNothing())
-    .compile();
+    .insertInto(table)
+    .values(rows)
+    .onConflict((oc) => oc.column('id').doNothing());
 }
 
 export const REJECT_COLUMNS = ['source', 'file', 'line', 'reason', 'detail', 'raw', 'customer_id'] as const;

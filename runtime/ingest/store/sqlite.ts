@@ -2,7 +2,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { CompiledQuery, Kysely } from 'kysely';
 import type { DataModel } from '../../../compiler/contract/data-model.ts';
 import type { Database } from '../../db/database.ts';
-import { upsertQuery, insertEventsQuery, insertRejectsQuery } from './queries.ts';
+import { upsertQuery, insertEventsQuery, insertRejectsQuery, insertIgnoredQuery, BARE_CUSTOMER } from './queries.ts';
 import { tableColumns, type FileRecord, type IngestStore, type RejectRow, type Row, type StoreTx } from './types.ts';
 
 /**
@@ -17,6 +17,7 @@ export function sqliteStore(db: Database, model: DataModel): IngestStore {
   const prepared = (q: { sql: string }) => raw.prepare(q.sql);
   const stmts = {
     customer: prepared(upsertQuery(k, 'customers', cols.customers, cols.customerFields, 'updated_at')),
+    missingCustomer: prepared(insertIgnoredQuery(k, 'customers', BARE_CUSTOMER)),
     event: prepared(insertEventsQuery(k, cols.events, 1)),
     item: prepared(upsertQuery(k, 'items', cols.items, cols.itemFields)),
     reject: prepared(insertRejectsQuery(k, 1)),
@@ -41,6 +42,9 @@ export function sqliteStore(db: Database, model: DataModel): IngestStore {
       for (const r of rows) {
         stmts.customer.run(order(r, cols.customers));
       }
+    },
+    async insertMissingCustomers(rows) {
+      for (const r of rows) stmts.missingCustomer.run(order(r, BARE_CUSTOMER));
     },
     async insertEvents(rows) {
       const out: boolean[] = new Array(rows.length);

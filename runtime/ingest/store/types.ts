@@ -43,6 +43,8 @@ export interface StoreTx {
   unloadFile(source: string, path: string, eventSource: string): Promise<void>;
   /** Inserts or updates customers; a null value never overwrites a stored one. Ids are unique. */
   upsertCustomers(rows: Row[]): Promise<void>;
+  /** Inserts customers not stored yet (`id`, `updated_at`); a stored one is left as it is. */
+  insertMissingCustomers(rows: Row[]): Promise<void>;
   /** Inserts events; returns, per row, whether it was new (false: its id was already there). */
   insertEvents(rows: Row[]): Promise<boolean[]>;
   upsertItems(rows: Row[]): Promise<void>;

@@ -14,7 +14,10 @@ import { AccessKeys, json, maskCustomerId } from './keys.ts';
  */
 export const READ_KEY_VARIABLE = 'HERALD_READ_KEY';
 const MAX_K = 100;
-/** How long the popularity ranking is reused before it is read again. */
+/**
+ * How long the popularity ranking is reused before it is read again. A fallback answer is as of
+ * the ranking's instant (the customer's purchases up to then are left out): at most this old.
+ */
 const POPULAR_TTL_MS = 60_000;
 
 export function modelRoutes(ctx: ServeContext): Route[] {
@@ -25,11 +28,13 @@ export function modelRoutes(ctx: ServeContext): Route[] {
     'Model endpoint answers, by endpoint and where the answer came from',
     ['endpoint', 'source'],
   );
-  let cache = { made: 0, value: renderInputCache() };
-  const sharedCache = () => {
+  // The ranking is cached by its instant: every call in the next minute asks for that instant (a
+  // call asking as of its own millisecond would miss the cache and scan every purchase again).
+  let popular = { asOf: 0, cache: renderInputCache() };
+  const sharedPopularity = () => {
     const now = ctx.now().getTime();
-    if (now - cache.made > POPULAR_TTL_MS) cache = { made: now, value: renderInputCache() };
-    return cache.value;
+    if (now - popular.asOf > POPULAR_TTL_MS) popular = { asOf: now, cache: renderInputCache() };
+    return popular;
   };
   const customerExists = async (id: string) =>
     (await ctx.db.kysely.selectFrom('customers').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
@@ -64,10 +69,8 @@ export function modelRoutes(ctx: ServeContext): Route[] {
         const count = Number(k);
         const modelled = (await modelRecommendationsByCustomer(ctx.db, ctx.manifest, model, [id], count)).get(id) ?? [];
         const source = modelled.length > 0 ? 'model' : 'popularity';
-        const items =
-          modelled.length > 0
-            ? modelled
-            : await popularRecommendationsFor(ctx.db, ctx.manifest, id, count, ctx.now().getTime(), sharedCache());
+        const shared = sharedPopularity();
+        const items = modelled.length > 0 ? modelled : await popularRecommendationsFor(ctx.db, ctx.manifest, id, count, shared.asOf, shared.cache);
         const version = source === 'model' ? await activeVersion(ctx, model) : null;
         requests.inc({ endpoint: 'recommendations', source });
         ctx.log.info('recommendations served', { customer: maskCustomerId(id), model, source, items: items.length });

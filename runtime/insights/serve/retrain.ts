@@ -2,9 +2,7 @@ import { join } from 'node:path';
 import type { ModelJobSpec } from '../../../compiler/contract/model-job.ts';
 import { SqlFeatureSource } from '../../models/features/sql.ts';
 import { ModelError } from '../../models/problems.ts';
-import { scoreModel } from '../../models/score-model.ts';
 import { DatabaseModelStore } from '../../models/store/db-store.ts';
-import { trainModel } from '../../models/train-model.ts';
 import type { PeriodicTask, ServeContext } from '../../serve/extension.ts';
 
 /**
@@ -56,6 +54,12 @@ export function retrainTasks(ctx: ServeContext, onCheck?: (check: RetrainCheck) 
     const schedule = job.schedule!;
     let running = false;
     const check = async (now: Date): Promise<RetrainCheck> => {
+      // Scoring and training load TensorFlow.js (tens of megabytes): only when a check runs, so a
+      // server whose models are not due yet does not carry it.
+      const [{ scoreModel }, { trainModel }] = await Promise.all([
+        import('../../models/score-model.ts'),
+        import('../../models/train-model.ts'),
+      ]);
       const result: RetrainCheck = { model: job.name };
       const source = new SqlFeatureSource(ctx.db, ctx.manifest, job);
       const versions = await store.versions(job.name);

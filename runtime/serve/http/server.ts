@@ -165,12 +165,23 @@ export function json(status: number, body: unknown, headers: Record<string, stri
   return { status, headers: { 'Content-Type': 'application/json; charset=utf-8', ...headers }, body: JSON.stringify(body) };
 }
 
+/** Rate-limit keys of recent Authorization headers (a sender sends the same one with every call). */
+const rateKeys = new Map<string, string>();
+const MAX_RATE_KEYS = 1_000;
+
 /** Rate limits count per write key (the Basic user name, hashed) when one is sent, else per address. */
 function rateKey(req: IncomingMessage): string {
   const auth = req.headers.authorization;
   if (auth && /^basic /i.test(auth)) {
+    const known = rateKeys.get(auth);
+    if (known !== undefined) return known;
     const user = Buffer.from(auth.slice(6).trim(), 'base64').toString('utf8').split(':')[0] ?? '';
-    if (user !== '') return `key:${createHash('sha256').update(user).digest('base64url').slice(0, 16)}`;
+    if (user !== '') {
+      const key = `key:${createHash('sha256').update(user).digest('base64url').slice(0, 16)}`;
+      if (rateKeys.size >= MAX_RATE_KEYS) rateKeys.clear();
+      rateKeys.set(auth, key);
+      return key;
+    }
   }
   return `addr:${req.socket.remoteAddress ?? ''}`;
 }

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { DataModel } from '../../../compiler/contract/data-model.ts';
 import type { Database } from '../../db/database.ts';
 import { forgottenHashes } from '../../ingest/forget.ts';
@@ -7,6 +7,7 @@ import type { MappedRow } from '../../ingest/map-row.ts';
 import { collectCustomer, isForgottenId, placeRow } from '../../ingest/place-row.ts';
 import { ensureIngestTables, openStore, type IngestStore, type Row, type StoreTx } from '../../ingest/store/index.ts';
 import { notifyWake } from '../scheduler/pg-wake.ts';
+import { PROFILE_TOUCH } from '../scheduler/touches.ts';
 
 /** What became of one accepted message: stored, already stored (a retry), or dropped (an erased customer). */
 export type WriteOutcome = 'stored' | 'duplicate' | 'forgotten';
@@ -38,6 +39,9 @@ export class IntakeWriter {
   private forgotten: Set<string> = new Set();
   private forgottenAt = -Infinity;
   private readonly emailField: string | undefined;
+  /** Touch ids sort by time (new rows go at the end of the key's index, not all over it), then by process. */
+  private readonly process = randomBytes(6).toString('base64url');
+  private touches = 0;
 
   private constructor(
     private readonly db: Database,
@@ -101,6 +105,7 @@ export class IntakeWriter {
       const identity = await Identity.load(tx, this.emailField);
       const outcomes: WriteOutcome[] = new Array(rows.length).fill('stored');
       const customers = new Map<string, Row>();
+      const profiled = new Set<string>();
       const events: Row[] = [];
       const eventIndex: number[] = [];
       for (let i = 0; i < rows.length; i++) {
@@ -117,15 +122,24 @@ export class IntakeWriter {
           continue;
         }
         collectCustomer(customers, id, mapped.customer, now);
+        if (mapped.customer) profiled.add(id);
         if (mapped.event) {
           events.push(mapped.event);
           eventIndex.push(i);
         }
       }
-      if (customers.size > 0) await tx.upsertCustomers([...customers.values()]);
+      // A customer known only from events is inserted if new and otherwise left alone: rewriting
+      // every event's customer row doubled what a commit of events wrote.
+      const profiles: Row[] = [];
+      const bare: Row[] = [];
+      for (const [id, row] of customers) (profiled.has(id) ? profiles : bare).push(row);
+      if (profiles.length > 0) await tx.upsertCustomers(profiles);
+      if (bare.length > 0) await tx.insertMissingCustomers(bare);
+      // A changed profile is a touch too: the scheduler re-evaluates that customer's segments.
+      const touched = new Map<string, Row>();
+      for (const id of profiled) touched.set(`${id}\u0000${PROFILE_TOUCH}`, this.touch(id, PROFILE_TOUCH, now, now));
       if (events.length > 0) {
         const inserted = await tx.insertEvents(events);
-        const touched = new Map<string, Row>();
         for (let k = 0; k < events.length; k++) {
           if (!inserted[k]) {
             outcomes[eventIndex[k]!] = 'duplicate';
@@ -134,13 +148,18 @@ export class IntakeWriter {
           const e = events[k]!;
           const key = `${e.customer_id as string}\u0000${e.type as string}`;
           const before = touched.get(key);
-          if (!before) touched.set(key, { id: randomUUID(), customer_id: e.customer_id, type: e.type, at: e.at, received_at: now });
+          if (!before) touched.set(key, this.touch(e.customer_id as string, e.type as string, e.at as number, now));
           else if ((e.at as number) < (before.at as number)) before.at = e.at;
         }
-        if (touched.size > 0) await tx.appendRows('serve_touches', TOUCH_COLUMNS, [...touched.values()]);
       }
+      if (touched.size > 0) await tx.appendRows('serve_touches', TOUCH_COLUMNS, [...touched.values()]);
       return outcomes;
     });
+  }
+
+  private touch(customerId: string, type: string, at: number, now: number): Row {
+    const id = `${now.toString(36).padStart(9, '0')}.${(this.touches++ % 1_679_616).toString(36).padStart(4, '0')}.${this.process}`;
+    return { id, customer_id: customerId, type, at, received_at: now };
   }
 }
 

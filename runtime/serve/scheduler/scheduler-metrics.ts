@@ -7,6 +7,9 @@ import type { Touch } from './touches.ts';
 /** Seconds buckets of the event-to-send latency. */
 const LATENCY_BUCKETS = [0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 30, 60, 300];
 
+/** How often the outbox is counted by status: a count reads the whole table, too much for every pass. */
+const OUTBOX_COUNT_MS = 5_000;
+
 /**
  * What the scheduler reports at /metrics after each pass: entries, sends and suppressions by
  * reason, the outbox by status, passes, and the event-to-send latency: for each customer whose
@@ -22,6 +25,8 @@ export class SchedulerMetrics {
   private readonly passes;
   private readonly passSeconds;
   private readonly claims;
+  private readonly late;
+  private outboxCountedAt = -Infinity;
 
   constructor(
     metrics: Metrics,
@@ -43,9 +48,13 @@ export class SchedulerMetrics {
       [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5],
     );
     this.claims = metrics.counter('herald_worker_claims_total', 'Outbox rows claimed by this worker, by outcome.', ['outcome']);
+    this.late = metrics.counter(
+      'herald_late_events_total',
+      'Events timed before the run clock but within late_events, taken in by the scheduler.',
+    );
   }
 
-  async record(summary: RunSummary, touches: readonly Touch[], started: number): Promise<void> {
+  async record(summary: RunSummary, touches: readonly Touch[], started: number, late = 0): Promise<void> {
     const ended = Date.now();
     this.passes.inc();
     this.passSeconds.observe((ended - started) / 1000);
@@ -63,6 +72,17 @@ export class SchedulerMetrics {
     if (d.delayed > 0) this.claims.inc({ outcome: 'delayed' }, d.delayed);
     if (d.retrying > 0) this.claims.inc({ outcome: 'retrying' }, d.retrying);
     if (d.failed > 0) this.claims.inc({ outcome: 'failed' }, d.failed);
+    if (late > 0) this.late.inc(undefined, late);
+    if (d.sent > 0 && touches.length > 0) await this.observeLatency(touches, started, ended);
+    const moved =
+      d.sent +
+      d.delayed +
+      d.retrying +
+      d.failed +
+      Object.values(d.suppressed).reduce((a, n) => a + (n ?? 0), 0) +
+      Object.values(summary.entered).reduce((a, n) => a + n, 0);
+    if (moved === 0 && ended - this.outboxCountedAt < OUTBOX_COUNT_MS) return;
+    this.outboxCountedAt = ended;
     const rows = await this.db.kysely
       .selectFrom(OUTBOX)
       .select(['status', (eb) => eb.fn.countAll().as('n')])
@@ -70,7 +90,6 @@ export class SchedulerMetrics {
       .execute();
     for (const status of ['queued', 'sending', 'sent', 'suppressed', 'failed']) this.outbox.set(0, { status });
     for (const r of rows) this.outbox.set(Number(r.n), { status: String(r.status) });
-    if (d.sent > 0 && touches.length > 0) await this.observeLatency(touches, started, ended);
   }
 
   private async observeLatency(touches: readonly Touch[], started: number, ended: number): Promise<void> {

@@ -3,16 +3,20 @@
  * evaluated, as of now, for the segments that start journeys and read the touched event types,
  * with the segment's own compiled SQL restricted to those customers. Their memberships change as a
  * full materialization would change them (entered at now, or closed at now); nobody else's do.
- * Traits are read as the last full refresh left them (segment_refresh rebuilds them).
+ * A customer whose profile changed (an `identify`) is evaluated for every such segment, as any
+ * rule may read customer fields. The computed traits those segments read are rebuilt as of now
+ * for the customers evaluated first, so a rule sees the traits an event or a profile change just
+ * moved (everyone else's traits stay as the last full refresh, `segment_refresh`, left them).
  */
 import { sql, type Transaction } from 'kysely';
 import type { Expr } from '../../../compiler/contract/core/ast.ts';
 import type { Manifest } from '../../../compiler/contract/manifest.ts';
 import type { Database } from '../../db/database.ts';
 import { runCompiled } from '../../db/compiled.ts';
-import { segmentsOf, type RuntimeSegment } from '../../manifest.ts';
+import { segmentsOf, traitsOf, type RuntimeSegment, type RuntimeTrait } from '../../manifest.ts';
 import { journeysOf } from '../../journeys/versions.ts';
-import type { Touch } from './touches.ts';
+import { materializeTraits } from '../../segments/traits.ts';
+import { PROFILE_TOUCH, type Touch } from './touches.ts';
 import { RESUBSCRIBE_EVENT, UNSUBSCRIBE_EVENT } from '../../../compiler/contract/subscriptions.ts';
 
 const TOUCHED = 'herald_touched_now';
@@ -25,15 +29,46 @@ export async function reevaluateSegments(db: Database, manifest: Manifest, touch
   if (entrySegments.size === 0) return 0;
   const all = segmentsOf(manifest);
   const byName = new Map(all.map((s) => [s.name, s]));
-  const wanted = all.filter((s) => entrySegments.has(s.name));
-  let entered = 0;
-  for (const segment of wanted) {
-    const reads = eventsRead(segment, byName, new Set());
-    const customers = [...new Set(touches.filter((t) => reads === 'all' || reads.has(t.type)).map((t) => t.customerId))];
-    if (customers.length === 0) continue;
-    entered += await db.transaction((trx) => evaluateFor(trx, db.dialect, segment, customers, asOf));
+  const wanted = all
+    .filter((s) => entrySegments.has(s.name))
+    .map((segment) => {
+      const reads = eventsRead(segment, byName, new Set());
+      const touched = touches.filter((t) => t.type === PROFILE_TOUCH || reads === 'all' || reads.has(t.type));
+      return { segment, customers: [...new Set(touched.map((t) => t.customerId))] };
+    })
+    .filter((w) => w.customers.length > 0);
+  if (wanted.length === 0) return 0;
+  const traits = traitsRead(
+    wanted.map((w) => w.segment),
+    byName,
+    traitsOf(manifest),
+  );
+  return db.transaction(async (trx) => {
+    await touchedTables(trx, db.dialect);
+    if (traits.length > 0) {
+      await fillTouched(trx, [...new Set(wanted.flatMap((w) => w.customers))]);
+      await materializeTraits(trx, db.dialect, traits, asOf, TOUCHED);
+    }
+    let entered = 0;
+    for (const { segment, customers } of wanted) entered += await evaluateFor(trx, db.dialect, segment, customers, asOf);
+    return entered;
+  });
+}
+
+async function touchedTables(trx: Transaction<any>, dialect: Database['dialect']): Promise<void> {
+  const tail = dialect === 'postgres' ? sql` on commit drop` : sql``;
+  await sql`create temp table if not exists ${sql.table(TOUCHED)} (customer_id text primary key)${tail}`.execute(trx);
+  await sql`create temp table if not exists ${sql.table(NOW)} (customer_id text primary key)${tail}`.execute(trx);
+}
+
+async function fillTouched(trx: Transaction<any>, customers: string[]): Promise<void> {
+  await sql`delete from ${sql.table(TOUCHED)}`.execute(trx);
+  for (let i = 0; i < customers.length; i += 500) {
+    await trx
+      .insertInto(TOUCHED)
+      .values(customers.slice(i, i + 500).map((customer_id) => ({ customer_id })))
+      .execute();
   }
-  return entered;
 }
 
 async function evaluateFor(
@@ -43,17 +78,8 @@ async function evaluateFor(
   customers: string[],
   asOf: number,
 ): Promise<number> {
-  const tail = dialect === 'postgres' ? sql` on commit drop` : sql``;
-  await sql`create temp table if not exists ${sql.table(TOUCHED)} (customer_id text primary key)${tail}`.execute(trx);
-  await sql`create temp table if not exists ${sql.table(NOW)} (customer_id text primary key)${tail}`.execute(trx);
-  await sql`delete from ${sql.table(TOUCHED)}`.execute(trx);
+  await fillTouched(trx, customers);
   await sql`delete from ${sql.table(NOW)}`.execute(trx);
-  for (let i = 0; i < customers.length; i += 500) {
-    await trx
-      .insertInto(TOUCHED)
-      .values(customers.slice(i, i + 500).map((customer_id) => ({ customer_id })))
-      .execute();
-  }
   await runCompiled(
     trx,
     dialect,
@@ -84,6 +110,26 @@ async function evaluateFor(
     trx,
   );
   return Number(opened.numAffectedRows ?? 0n);
+}
+
+/** The traits the segments read, through the segments and traits they name, in the manifest's (dependency) order. */
+function traitsRead(segments: RuntimeSegment[], byName: Map<string, RuntimeSegment>, traits: RuntimeTrait[]): RuntimeTrait[] {
+  const traitByName = new Map(traits.map((t) => [t.name, t]));
+  const needed = new Set<string>();
+  const seen = new Set<string>();
+  const visit = (dependencies: readonly string[]): void => {
+    for (const d of dependencies) {
+      if (seen.has(d)) continue;
+      seen.add(d);
+      const [kind, name] = [d.slice(0, d.indexOf('/')), d.slice(d.indexOf('/') + 1)];
+      if (kind === 'Trait' && traitByName.has(name)) {
+        needed.add(name);
+        visit(traitByName.get(name)!.compiled.dependencies);
+      } else if (kind === 'Segment' && byName.has(name)) visit(byName.get(name)!.compiled.dependencies);
+    }
+  };
+  visit(segments.flatMap((s) => s.compiled.dependencies));
+  return traits.filter((t) => needed.has(t.name));
 }
 
 /** Event types a segment's rule reads, through the segments it names; 'all' when it reads traits or models. */

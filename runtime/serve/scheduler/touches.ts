@@ -30,6 +30,9 @@ export interface Touch {
   receivedAt: number;
 }
 
+/** The type of a touch that says a customer's profile changed (an `identify`); no event type starts with `$`. */
+export const PROFILE_TOUCH = '$profile';
+
 /** Touches per pass at most (a backlog is worked through over several passes). */
 const TAKE = 5_000;
 
@@ -71,6 +74,7 @@ export async function reactToTouches(
   if (clock) {
     const earliest = new Map<string, number>();
     for (const t of touches) {
+      if (t.type === PROFILE_TOUCH) continue;
       // Older than the window: history (a backfill), not replayed, as `herald run` does not replay before its start.
       if (t.at > clock.until || t.at < clock.until - lateWindowMs) continue;
       late++;
