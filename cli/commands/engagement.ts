@@ -7,6 +7,7 @@ import { DB_OPTION, parseOptions, usageText, type OptionTable } from '../options
 import { openWorkspace, runRuntimeCommand } from '../workspace-runtime.ts';
 import { ingestEngagementFile, ingestProviderFile } from '../../runtime/delivery/engagement.ts';
 import { isProvider, PROVIDERS } from '../../runtime/webhooks/providers.ts';
+import { printDiagnostics } from '../print-diagnostics.ts';
 
 const FORMATS = ['pretty', 'json'] as const;
 const OPTIONS = {
@@ -52,7 +53,7 @@ export const engagementCommand: Command = {
         if (format === 'json') {
           io.stdout.write(`${JSON.stringify({ version: 1, file, ...result }, null, 2)}\n`);
         } else {
-          for (const p of result.problems) io.stderr.write(`${p.where ? `${p.where}: ` : ''}${p.severity}[${p.code}]: ${p.message}\n`);
+          printDiagnostics(result.problems, { format: 'lines', io, to: 'stderr' });
           io.stdout.write(`${file}: ${result.loaded} event${result.loaded === 1 ? '' : 's'} loaded, ${result.duplicates} already loaded, ${result.skipped} skipped; ${result.suppressed} customer${result.suppressed === 1 ? '' : 's'} newly suppressed\n`);
         }
         return result.problems.some((p) => p.severity === 'error') ? EXIT_ERRORS : EXIT_OK;

@@ -1,3 +1,4 @@
+import { MASKED } from '../../compiler/contract/personal-data.ts';
 import type { Command, CliIO } from '../command.ts';
 import { EXIT_OK, UsageError } from '../command.ts';
 import { oneOf } from '../args.ts';
@@ -27,7 +28,6 @@ Personal data (fields marked pii) is masked unless --show-pii.`,
 /** The JSON document's version: bump on a breaking change to its shape. */
 export const EXPLAIN_JSON_VERSION = 1;
 
-const MASK = '***';
 
 /**
  * `herald explain <customer>`: why a customer is in or out of each segment, clause by clause with
@@ -98,7 +98,7 @@ function clauseDocument(c: ExplainedClause): ClauseDocument {
   if (c.connective) doc.connective = c.connective;
   if (c.children) doc.clauses = c.children.map(clauseDocument);
   if (c.operands) {
-    doc.values = c.operands.map((o) => ({ text: printRule(o.expr), value: o.shown.masked ? MASK : jsonValue(o.shown), masked: o.shown.masked === true }));
+    doc.values = c.operands.map((o) => ({ text: printRule(o.expr), value: o.shown.masked ? MASKED : jsonValue(o.shown), masked: o.shown.masked === true }));
   }
   return doc;
 }
@@ -145,7 +145,7 @@ export function operandValues(c: ExplainedClause): string[] {
 
 /** A value an explanation shows, as text (`***` when masked, `missing` for no value). */
 export function shownText(shown: ShownValue): string {
-  if (shown.masked) return MASK;
+  if (shown.masked) return MASKED;
   const v = shown.value;
   if (v === null || v === undefined) return 'missing';
   if (shown.timestamp && typeof v === 'number') return iso(v);

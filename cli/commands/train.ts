@@ -16,6 +16,7 @@ import { SqlFeatureSource } from '../../runtime/models/features/sql.ts';
 import { ModelError, type ModelProblem } from '../../runtime/models/problems.ts';
 import { DatabaseModelStore } from '../../runtime/models/store/db-store.ts';
 import { trainModel, type TrainOutcome } from '../../runtime/models/train-model.ts';
+import { printDiagnostics } from '../print-diagnostics.ts';
 
 const FORMATS = ['pretty', 'json'] as const;
 const OPTIONS = {
@@ -147,10 +148,9 @@ export function selectModels(manifest: Manifest, name: string | undefined): Mode
   throw new UsageError(`no model "${name}" in this workspace${hint ? `; did you mean "${hint}"?` : ''}`);
 }
 
-/** `severity[code]: message` and its help, as diagnostics print. */
+/** A model's problem (a diagnostic): `severity[code]: message` and its help, through the one printer. */
 export function printProblem(io: CliIO, p: ModelProblem): void {
-  io.stderr.write(`${p.severity}[${p.code}]: ${p.message}\n`);
-  if (p.help) io.stderr.write(`  help: ${p.help}\n`);
+  printDiagnostics([p], { format: 'lines', io, to: 'stderr' });
 }
 
 /**

@@ -2,6 +2,7 @@
 import type { CliIO } from '../command.ts';
 import type { Manifest } from '../../compiler/contract/manifest.ts';
 import type { RunSummary } from '../../runtime/journeys/index.ts';
+import { formatDiagnostics } from '../../compiler/diagnostics/format/index.ts';
 
 /** The JSON document's version: bump on a breaking change to its shape. */
 export const RUN_JSON_VERSION = 1;
@@ -31,7 +32,7 @@ export function runDocument(summary: RunSummary, database: string, dryRun: boole
 export function problemLine(p: RunSummary['problems'][number], manifest?: Manifest): string {
   const key = p.journey !== undefined ? `Journey/${p.journey}` : p.campaign !== undefined ? `Campaign/${p.campaign}` : undefined;
   const file = key ? manifest?.definitions[key as keyof Manifest['definitions']]?.file : undefined;
-  return `${file ? `${file}: ` : ''}${p.severity}[${p.code}]: ${p.message}`;
+  return formatDiagnostics('lines', [{ ...p, ...(file ? { file } : {}) }]).text.trimEnd();
 }
 
 export function printRunSummary(io: CliIO, s: RunSummary, database: string, outDir?: string, manifest?: Manifest): void {

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve, join } from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
-import { diag } from '../diagnostics/make.ts';
+import { diagnostic } from '../diagnostics/make.ts';
 import { discoverWorkspace } from './discover.ts';
 import { isRefused, readWorkspaceBytes } from '../files/workspace-files.ts';
 import { fileTooLarge, MAX_FILE_BYTES, parseFileBytes, type LoadedDocument, type ParsedFile } from './parse-file.ts';
@@ -43,7 +43,7 @@ export function load(workspaceDir: string, hooks: LoadHooks = {}): LoadResult {
   const result: LoadResult = { root, files: [], documents: [], rules: [], diagnostics: [] };
   if (!existsSync(root) || !statSync(root).isDirectory()) {
     result.diagnostics.push(
-      diag('HL101', `workspace ${workspaceDir} does not exist or is not a directory`, {
+      diagnostic('HL101', { dir: workspaceDir }, {
         help: 'pass the folder that holds herald.yaml',
       }),
     );
@@ -51,7 +51,7 @@ export function load(workspaceDir: string, hooks: LoadHooks = {}): LoadResult {
   }
   if (!existsSync(join(root, WORKSPACE_FILE))) {
     result.diagnostics.push(
-      diag('HL102', `no ${WORKSPACE_FILE} in ${workspaceDir}`, {
+      diagnostic('HL102', { file: WORKSPACE_FILE, dir: workspaceDir }, {
         help: existsSync(join(root, 'herald.yml')) ? 'rename herald.yml to herald.yaml' : 'create one with `herald init`',
       }),
     );
@@ -59,7 +59,7 @@ export function load(workspaceDir: string, hooks: LoadHooks = {}): LoadResult {
   }
   const discovered = discoverWorkspace(root);
   for (const skipped of discovered.skipped) {
-    result.diagnostics.push(diag('HL112', skipped.message, { file: skipped.path, help: 'a workspace is read from inside its folder only; replace the link with the files it should hold' }));
+    result.diagnostics.push(diagnostic('HL112', { reason: skipped.message }, { file: skipped.path, help: 'a workspace is read from inside its folder only; replace the link with the files it should hold' }));
   }
   for (const rel of discovered.files) {
     const abs = join(root, rel);
@@ -76,7 +76,7 @@ export function load(workspaceDir: string, hooks: LoadHooks = {}): LoadResult {
         result.diagnostics.push(fileTooLarge(rel, size));
       } else {
         const why = read.refusal === 'missing' ? 'it is a broken link or vanished while loading' : read.why;
-        result.diagnostics.push(diag('HL110', `cannot read ${rel}: ${why}`, { file: rel }));
+        result.diagnostics.push(diagnostic('HL110', { file: rel, why }, { file: rel }));
       }
       continue;
     }

@@ -1,6 +1,6 @@
 import { parseAllDocuments, isDocument, isScalar, visit, type Document } from 'yaml';
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
-import { diag } from '../diagnostics/make.ts';
+import { diagnostic } from '../diagnostics/make.ts';
 import { makeSourceFile, positionAt, rangeAt, type SourceFile } from './source-file.ts';
 import { missingCloser, unclosedOpener } from './unclosed.ts';
 
@@ -10,7 +10,7 @@ export const MAX_FILE_BYTES = 10 * 1024 * 1024;
 /** HL108, for the loader (which checks the size before reading) and for bytes handed over directly. */
 export function fileTooLarge(path: string, size: number): Diagnostic {
   const mb = (size / 1024 / 1024).toFixed(1);
-  return diag('HL108', `${path} is ${mb} MB; definition files are limited to ${MAX_FILE_BYTES / 1024 / 1024} MB`, {
+  return diagnostic('HL108', { file: path, mb, limitMb: MAX_FILE_BYTES / 1024 / 1024 }, {
     file: path,
     help: 'move data into a file a Source loads, or add this file to .heraldignore',
   });
@@ -42,7 +42,7 @@ export function parseFileBytes(path: string, absPath: string, bytes: Uint8Array)
     // Located at the NUL byte, like a bad UTF-8 byte: a text file with one stray NUL is a common slip.
     const at = new TextDecoder('utf-8').decode(bytes.subarray(0, nul)).length;
     const file = makeSourceFile(path, absPath, new TextDecoder('utf-8').decode(bytes).replace(/\0/g, '\ufffd'));
-    return { file, documents: [], diagnostics: [diag('HL107', `${path} looks binary (NUL byte at byte ${nul})`, { file: path, range: rangeAt(file, at, at + 1) })] };
+    return { file, documents: [], diagnostics: [diagnostic('HL107', { file: path, nulAt: nul }, { file: path, range: rangeAt(file, at, at + 1) })] };
   }
   let text: string;
   try {
@@ -56,7 +56,7 @@ export function parseFileBytes(path: string, absPath: string, bytes: Uint8Array)
       file,
       documents: [],
       diagnostics: [
-        diag('HL107', `invalid UTF-8 byte 0x${bytes[bad]!.toString(16).padStart(2, '0')} at byte ${bad}`, {
+        diagnostic('HL107', { badByte: bytes[bad]!, at: bad }, {
           file: path,
           range: rangeAt(file, prefix.length, prefix.length + 1),
           help: 're-save the file as UTF-8',
@@ -77,7 +77,7 @@ export function parseText(path: string, absPath: string, text: string): ParsedFi
   if (tooDeep !== undefined) {
     // The YAML parser's memory grows with nesting; refuse before parsing rather than after running out.
     diagnostics.push(
-      diag('HL103', `collections are nested more than ${MAX_NESTING} levels deep`, { file: path, range: rangeAt(file, tooDeep, tooDeep + 1) }),
+      diagnostic('HL103', { nestedDeeperThan: MAX_NESTING }, { file: path, range: rangeAt(file, tooDeep, tooDeep + 1) }),
     );
     return { file, documents, diagnostics };
   }
@@ -86,12 +86,12 @@ export function parseText(path: string, absPath: string, text: string): ParsedFi
     const parsed = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: true, strict: true });
     docs = Array.isArray(parsed) ? parsed : isDocument(parsed) ? [parsed] : [];
   } catch (e) {
-    diagnostics.push(diag('HL103', `the YAML parser gave up: ${(e as Error).message}`, { file: path, range: rangeAt(file, 0, 0) }));
+    diagnostics.push(diagnostic('HL103', { parserGaveUp: (e as Error).message }, { file: path, range: rangeAt(file, 0, 0) }));
     return { file, documents, diagnostics };
   }
 
   if (docs.every((d) => isEmptyDocument(d) && d.errors.length === 0)) {
-    diagnostics.push(diag('HL106', `${path} holds no YAML document`, { file: path, range: rangeAt(file, 0, 0) }));
+    diagnostics.push(diagnostic('HL106', { file: path }, { file: path, range: rangeAt(file, 0, 0) }));
     return { file, documents, diagnostics };
   }
 
@@ -100,31 +100,30 @@ export function parseText(path: string, absPath: string, text: string): ParsedFi
       const [start, end] = error.pos;
       const code = error.code === 'TAB_AS_INDENT' ? 'HL104' : error.code === 'DUPLICATE_KEY' ? 'HL105' : 'HL103';
       const help = code === 'HL104' ? 'indent with spaces' : code === 'HL105' ? 'remove or rename one of the two keys' : undefined;
-      let message = cleanYamlMessage(error.message);
-      let stop = end;
+      const message = cleanYamlMessage(error.message);
       const unclosed = code === 'HL103' ? unclosedAt(text, file, error.code, message, start) : undefined;
       if (unclosed) {
-        diagnostics.push(diag('HL103', unclosed.message, { file: path, range: unclosed.range, notes: unclosed.notes, help: unclosed.help }));
+        diagnostics.push(diagnostic('HL103', { yaml: unclosed.message }, { file: path, range: unclosed.range, notes: unclosed.notes, help: unclosed.help }));
         continue;
       }
       if (code === 'HL105') {
         // Name the key and underline all of it (the parser marks only its first character).
         const key = /^(?:"[^"\n]*"|'[^'\n]*'|[^:,{}[\]\n]*?)(?=\s*:)/.exec(text.slice(start, start + 200))?.[0];
         if (key) {
-          message = `duplicate key ${key.startsWith('"') || key.startsWith("'") ? key : JSON.stringify(key)}`;
-          stop = start + key.length;
+          diagnostics.push(diagnostic('HL105', { key }, { file: path, range: rangeAt(file, start, start + key.length), help: help! }));
+          continue;
         }
       }
-      diagnostics.push(diag(code, message, { file: path, range: rangeAt(file, start, stop), ...(help ? { help } : {}) }));
+      diagnostics.push(diagnostic(code, { yaml: message }, { file: path, range: rangeAt(file, start, end), ...(help ? { help } : {}) }));
     }
     for (const warning of doc.warnings) {
       const [start, end] = warning.pos;
-      diagnostics.push(diag('HL111', cleanYamlMessage(warning.message), { file: path, range: rangeAt(file, start, end) }));
+      diagnostics.push(diagnostic('HL111', { yaml: cleanYamlMessage(warning.message) }, { file: path, range: rangeAt(file, start, end) }));
     }
     if (doc.errors.length > 0) return;
     if (isEmptyDocument(doc)) {
       const at = doc.range[0];
-      diagnostics.push(diag('HL109', `document ${index + 1} of ${path} is empty`, { file: path, range: rangeAt(file, at, at) }));
+      diagnostics.push(diagnostic('HL109', { document: index + 1, file: path }, { file: path, range: rangeAt(file, at, at) }));
       return;
     }
     let value: unknown;
@@ -134,7 +133,7 @@ export function parseText(path: string, absPath: string, text: string): ParsedFi
     } catch (e) {
       const message = cleanYamlMessage((e as Error).message);
       const [start, end] = aliasRange(doc, message) ?? doc.contents?.range ?? [doc.range[0], doc.range[0]];
-      diagnostics.push(diag('HL103', message, { file: path, range: rangeAt(file, start, end) }));
+      diagnostics.push(diagnostic('HL103', { yaml: message }, { file: path, range: rangeAt(file, start, end) }));
       return;
     }
     documents.push({ file, index, yaml: doc, value });

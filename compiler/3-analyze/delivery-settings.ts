@@ -1,6 +1,7 @@
 import type { Definition } from '../1-load/definition.ts';
 import type { AnalyzeContext, DocPath } from './context.ts';
-import { diag } from '../diagnostics/make.ts';
+import { diag, diagnostic } from '../diagnostics/make.ts';
+import { emailFieldOf } from '../contract/data-model.ts';
 import { mailboxAddress } from '../contract/mailbox.ts';
 import { suggest } from '../diagnostics/suggest.ts';
 import { own } from '../contract/core/own.ts';
@@ -33,11 +34,11 @@ export function analyzeDeliverySettings(def: Definition, ctx: AnalyzeContext): v
   for (const key of ['from', 'reply_to'] as const) {
     const value = delivery[key];
     if (value !== undefined && mailboxAddress(value) === undefined) {
-      ctx.report(diag('HL315', `delivery.${key} "${value}" is not an email address`, { ...at([key]), help: 'write `news@acme.example` or `Acme Shop <news@acme.example>`' }));
+      ctx.report(diagnostic('HL315', { key, value }, { ...at([key]), help: 'write `news@acme.example` or `Acme Shop <news@acme.example>`' }));
     }
   }
   if (smtp && delivery.from === undefined) {
-    ctx.report(diag('HL315', 'the smtp transport needs a sender: delivery.from is not set', { ...at(['transport']), help: 'add `from: Acme Shop <news@acme.example>` under delivery' }));
+    ctx.report(diagnostic('HL315', { noSender: true }, { ...at(['transport']), help: 'add `from: Acme Shop <news@acme.example>` under delivery' }));
   }
 
   if (delivery.consent_field !== undefined) {
@@ -45,31 +46,31 @@ export function analyzeDeliverySettings(def: Definition, ctx: AnalyzeContext): v
     if (!f || f.type !== 'boolean') {
       const booleans = Object.entries(fields).filter(([, x]) => x.type === 'boolean').map(([n]) => n);
       ctx.report(
-        diag('HL316', f ? `consent field "${delivery.consent_field}" is ${f.type}, not boolean` : `consent field "${delivery.consent_field}" is not a customer field`, {
+        diagnostic('HL316', { role: 'consent', field: delivery.consent_field, wanted: 'boolean', ...(f ? { type: f.type } : {}) }, {
           ...at(['consent_field']),
           help: booleans.length > 0 ? `boolean customer fields: ${booleans.join(', ')}` : 'declare a boolean customer field, e.g. `email_consent: boolean`',
         }),
       );
     }
   }
-  const emailField = delivery.email_field ?? (fields.email ? 'email' : singleEmailField(fields));
+  const emailField = emailFieldOf(fields, delivery.email_field);
   const f = emailField !== undefined ? own(fields, emailField) : undefined;
   if (emailField === undefined) {
-    ctx.report(diag('HL316', 'no customer field holds the address to send to', { ...at([]), help: 'declare `email: { type: email, pii: true }` under customers.fields, or set delivery.email_field' }));
+    ctx.report(diagnostic('HL316', { noAddressField: true }, { ...at([]), help: 'declare `email: { type: email, pii: true }` under customers.fields, or set delivery.email_field' }));
   } else if (!f || (f.type !== 'email' && f.type !== 'string')) {
-    ctx.report(diag('HL316', f ? `address field "${emailField}" is ${f.type}, not email` : `address field "${emailField}" is not a customer field`, { ...at(delivery.email_field !== undefined ? ['email_field'] : []) }));
+    ctx.report(diagnostic('HL316', { role: 'address', field: emailField, wanted: 'email', ...(f ? { type: f.type } : {}) }, { ...at(delivery.email_field !== undefined ? ['email_field'] : []) }));
   }
 
   const quiet = delivery.quiet_hours;
   if (quiet && quiet.start === quiet.end) {
-    ctx.report(diag('HL317', `quiet hours start and end at ${quiet.start}: the window is empty`, { ...at(['quiet_hours']), help: 'give different times, e.g. start: "21:00" and end: "08:00", or remove quiet_hours' }));
+    ctx.report(diagnostic('HL317', { at: quiet.start }, { ...at(['quiet_hours']), help: 'give different times, e.g. start: "21:00" and end: "08:00", or remove quiet_hours' }));
   }
 
   if (smtp && delivery.unsubscribe_url === undefined) {
     const marketing = ctx.byKind('Template').filter((t) => (t.spec as { category?: string }).category !== 'transactional');
     if (marketing.length > 0) {
       ctx.report(
-        diag('HL318', `the smtp transport sends marketing email (${marketing.length} template${marketing.length === 1 ? '' : 's'}) but delivery.unsubscribe_url is not set`, {
+        diagnostic('HL318', { templates: marketing.length }, {
           ...at(['transport']),
           help: 'add `unsubscribe_url: https://…/unsubscribe` under delivery: each email links to `<base>/<token>`',
         }),
@@ -80,7 +81,7 @@ export function analyzeDeliverySettings(def: Definition, ctx: AnalyzeContext): v
   const conversion = delivery.report?.conversion_event;
   if (conversion !== undefined && own(ctx.dataModel.events, conversion) === undefined) {
     const hint = suggest(conversion, Object.keys(ctx.dataModel.events));
-    ctx.report(diag('HL319', `conversion event "${conversion}" is not declared under events`, { ...at(['report', 'conversion_event']), help: hint ? `did you mean "${hint}"?` : 'declare it under events in herald.yaml, or name a declared event' }));
+    ctx.report(diagnostic('HL319', { event: conversion }, { ...at(['report', 'conversion_event']), help: hint ? `did you mean "${hint}"?` : 'declare it under events in herald.yaml, or name a declared event' }));
   }
 
   // The revenue `herald report` values conversions by: a number property of the conversion event.
@@ -92,9 +93,4 @@ export function analyzeDeliverySettings(def: Definition, ctx: AnalyzeContext): v
     const what = event[revenue] ? `is ${event[revenue]!.type}, not number` : 'is not a property of it';
     ctx.report(diag('HL396', `revenue property "${revenue}" of conversion event "${conversion ?? 'purchase'}" ${what}`, { ...at(['report', 'revenue']), help: hint ? `did you mean "${hint}"?` : numbers.length > 0 ? `number properties of the event: ${numbers.join(', ')}` : 'declare a number property (e.g. amount: number) on the event' }));
   }
-}
-
-function singleEmailField(fields: Record<string, { type: string }>): string | undefined {
-  const typed = Object.entries(fields).filter(([, f]) => f.type === 'email');
-  return typed.length === 1 ? typed[0]![0] : undefined;
 }

@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
-import { diag } from '../diagnostics/make.ts';
+import { diagnostic } from '../diagnostics/make.ts';
 import type { Definition } from '../1-load/definition.ts';
 import { rangeOfPath } from '../1-load/positions.ts';
 
@@ -21,13 +21,13 @@ export class BuildFiles {
 
   write(owner: Definition, ownerName: string, path: string, content: string): void {
     if (!SAFE_PATH.test(path) || path === MANIFEST_FILE) {
-      this.diagnostics.push(diag('HL402', `${ownerName} asked to write build file "${path}", which is not a plain relative path inside build/`, problemAt(owner)));
+      this.diagnostics.push(diagnostic('HL402', { owner: ownerName, path }, problemAt(owner)));
       return;
     }
     const existing = this.files.get(path);
     if (existing !== undefined && existing !== content) {
       this.diagnostics.push(
-        diag('HL403', `${ownerName} and ${this.owners.get(path)} both write build file "${path}" with different contents`, {
+        diagnostic('HL403', { owner: ownerName, other: String(this.owners.get(path)), path }, {
           ...problemAt(owner),
           help: 'rename one of the definitions',
         }),

@@ -1,7 +1,7 @@
 import type { ValidateResult } from '../2-validate/index.ts';
 import type { AnalyzeResult } from '../3-analyze/index.ts';
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
-import { diag } from '../diagnostics/make.ts';
+import { diagnostic } from '../diagnostics/make.ts';
 import { rangeOfPath } from '../1-load/positions.ts';
 import { defaultSpecSchema, type SpecSchemaOf } from '../3-analyze/references.ts';
 import type { DataModel } from '../contract/data-model.ts';
@@ -128,14 +128,14 @@ function runEmitter(
     compiled = emitter(def, ctx);
   } catch (e) {
     diagnostics.push(
-      diag('HL401', `internal error while compiling ${label}: ${(e as Error).message}`, { ...problemAt(def), notes: [(e as Error).stack ?? String(e)] }),
+      diagnostic('HL401', { label, error: (e as Error).message }, { ...problemAt(def), notes: [(e as Error).stack ?? String(e)] }),
     );
     return undefined;
   }
   if (compiled === undefined) return undefined;
   const bad = reuse?.checkedJson(compiled) ? undefined : firstNonJsonPath(compiled);
   if (bad) {
-    diagnostics.push(diag('HL404', `the compiled form of ${label} is not plain JSON at ${bad}`, problemAt(def)));
+    diagnostics.push(diagnostic('HL404', { label, at: bad }, problemAt(def)));
     return undefined;
   }
   return compiled;

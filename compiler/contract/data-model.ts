@@ -32,3 +32,11 @@ export const BUILTIN_EVENT_FIELDS: Record<string, FieldDef> = {
   at: { type: 'timestamp' },
 };
 export const BUILTIN_ITEM_FIELDS: Record<string, FieldDef> = { id: { type: 'id' } };
+
+/** The customer field email is sent to: the configured one, else `email`, else the only field of type email. */
+export function emailFieldOf(fields: DataModel['customers']['fields'], configured?: string): string | undefined {
+  if (configured) return configured;
+  if (fields.email) return 'email';
+  const typed = Object.entries(fields).filter(([, f]) => f.type === 'email');
+  return typed.length === 1 ? typed[0]![0] : undefined;
+}

@@ -69,13 +69,7 @@ export interface ManifestDefinition<Compiled = unknown> {
   compiledHash?: ContentHash;
 }
 
-/** The Workspace definition's compiled block. */
-export interface CompiledWorkspace {
-  /** The database URL written in herald.yaml (`sqlite:path` or `postgres://…`); flags and HERALD_DATABASE_URL override it at run time. */
-  database: string;
-  /** The workspace's IANA time zone (schedules, quiet hours and dates without a zone). */
-  timezone: string;
-}
+export type { CompiledWorkspace } from './workspace-settings.ts';
 
 export interface ManifestGraph {
   /** Every definition in dependency order: a definition comes after everything it uses. */

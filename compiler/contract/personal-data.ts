@@ -1,6 +1,7 @@
 /**
  * Personal data, in one place: which fields are personal (`pii: true` in the data model), and how
- * every output that may show a customer (CLI, plans, the dev server, logs, serve) masks them.
+ * every output that may show a customer (CLI, plans, the dev server, logs, serve, delivery
+ * records) masks them.
  */
 import { createHash } from 'node:crypto';
 import type { DataModel } from './data-model.ts';
@@ -15,7 +16,8 @@ export function personalFields(model: DataModel): Set<string> {
 
 /** A row with every present personal value replaced by `***`. */
 export function maskFields(row: Record<string, unknown>, pii: ReadonlySet<string>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+  // Prototype-free: a column named `__proto__` is an ordinary name here too.
+  const out = Object.create(null) as Record<string, unknown>;
   for (const [k, v] of Object.entries(row)) out[k] = pii.has(k) && v !== null && v !== undefined ? MASKED : v;
   return out;
 }
@@ -51,6 +53,25 @@ export function maskPersonalText(text: string, customer: Record<string, unknown>
     if (escaped !== value) out = out.split(escaped).join(`[${field}]`);
   }
   return out;
+}
+
+/** An email address anywhere in a text (as mail servers quote recipients). */
+const ADDRESS = /[^\s<>()[\]{},;:"']+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*/g;
+
+/**
+ * Every email address in a text replaced by `<address>`. Mail servers like to quote the recipient
+ * (`550 5.1.1 <ada@example.com>: no such user`); delivery stores and `herald report` prints such
+ * texts, and serve logs them, so they pass through here first. Herald's own Message-IDs
+ * (`<key>@<domain>`) name no person and stay readable.
+ */
+export function redactAddresses(text: string): string {
+  return text.replace(ADDRESS, (match) => (/^[0-9a-f]{32}@/.test(match) ? match : '<address>'));
+}
+
+/** An outcome text (a transport error, a server response) fit to store: one line, addresses redacted, at most 500 characters. */
+export function outcomeText(text: string): string {
+  const line = redactAddresses(text.replace(/\s+/g, ' ').trim());
+  return line.length > 500 ? `${line.slice(0, 497)}...` : line;
 }
 
 function escapeHtml(s: string): string {

@@ -23,17 +23,29 @@ let validator: ValidateFunction | undefined;
 
 function manifestValidator(): ValidateFunction {
   if (!validator) {
-    const ajv = new Ajv({ allErrors: false, strict: false });
+    // `discriminator`: a rule AST node or a journey step with a wrong shape is checked against its
+    // own `kind`'s schema only, so the error names what is wrong with it rather than every other kind.
+    const ajv = new Ajv({ allErrors: false, strict: false, discriminator: true });
     validator = ajv.compile(JSON.parse(readFileSync(SCHEMA_URL, 'utf8')) as object);
   }
   return validator;
 }
 
-/** Where and why the first schema error is, in words (`/definitions/Segment~1x/compiled: must have required property 'sql'`). */
+/**
+ * Where and why the first schema error is, in words. A problem inside a definition names the
+ * definition and the path in it (`definition Segment/x, at compiled.sql.postgres: must have
+ * required property 'sql'`); anything else gives the JSON pointer (`/graph: ...`).
+ */
 function describe(error: ErrorObject): string {
-  const where = error.instancePath === '' ? 'the top level' : error.instancePath;
   const detail = error.params && 'allowedValues' in error.params ? ` (${(error.params.allowedValues as unknown[]).join(', ')})` : '';
-  return `${where}: ${error.message ?? 'is invalid'}${detail}`;
+  const tag = error.keyword === 'discriminator' ? (error.params as { tag?: string; tagValue?: unknown }) : undefined;
+  const why = tag ? `${tag.tag} ${JSON.stringify(tag.tagValue)} is not one this manifest format knows here` : `${error.message ?? 'is invalid'}${detail}`;
+  const parts = error.instancePath.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  if (parts[0] === 'definitions' && parts[1] !== undefined) {
+    const inside = parts.slice(2);
+    return `definition ${parts[1]}${inside.length ? `, at ${inside.join('.')}` : ''}: ${why}`;
+  }
+  return `${error.instancePath === '' ? 'the top level' : error.instancePath}: ${why}`;
 }
 
 /**

@@ -1,34 +1,10 @@
 /**
- * The one diagnostic model every phase, command and output format shares.
- * Lines and columns are 1-based (as editors and GitHub show them); offsets are 0-based UTF-16
- * indices into the file's text, which is what the `yaml` package reports.
+ * The diagnostic model (its types live in the contract, compiler/contract/diagnostic.ts, shared with
+ * the runtime) and what the compiler does with lists of diagnostics.
  */
-export type Severity = 'error' | 'warning' | 'info';
+import type { Diagnostic } from '../contract/diagnostic.ts';
 
-export interface Position {
-  line: number;
-  column: number;
-  offset: number;
-}
-
-export interface Range {
-  start: Position;
-  end: Position;
-}
-
-export interface Diagnostic {
-  /** Stable, phase-prefixed code from the catalogue (HL1xx load … HL5xx runtime). */
-  code: string;
-  severity: Severity;
-  message: string;
-  /** Path relative to the workspace root, with forward slashes. */
-  file?: string;
-  range?: Range;
-  /** Extra context lines ("defined here", "required by"). */
-  notes?: string[];
-  /** One actionable suggestion, e.g. `did you mean "first_name"?`. */
-  help?: string;
-}
+export type { Diagnostic, DiagnosticCode, Position, Range, Severity } from '../contract/diagnostic.ts';
 
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
   return diagnostics.some((d) => d.severity === 'error');

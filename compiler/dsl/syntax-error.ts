@@ -1,9 +1,10 @@
 import type { Span } from '../contract/core/ast.ts';
+import type { DiagnosticCode } from '../contract/diagnostic.ts';
 
 /** A problem found while lexing or parsing a rule; spans are offsets in the rule's own text. */
 export interface RuleSyntaxError {
   /** An HL13x–HL14x code from compiler/diagnostics/catalogue/dsl.ts. */
-  code: string;
+  code: DiagnosticCode;
   message: string;
   span: Span;
   help?: string;

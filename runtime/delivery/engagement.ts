@@ -5,9 +5,10 @@ import type { Manifest } from '../../compiler/contract/manifest.ts';
 import type { EmailEventType } from '../../compiler/contract/email-events.ts';
 import { keyOfMessageId } from './keys.ts';
 import { OUTBOX } from './outbox.ts';
-import { DELIVERY_CODES, type DeliveryProblem } from './problems.ts';
+import { DELIVERY_CODES, problemAt, type DeliveryProblem } from './problems.ts';
 import { addSuppression, type SuppressionListReason } from './suppressions.ts';
 import { parseProviderFile, type Provider } from '../webhooks/providers.ts';
+import { own } from '../../compiler/contract/core/own.ts';
 import { offsetInstant } from '../../compiler/contract/core/instants.ts';
 
 /**
@@ -86,7 +87,7 @@ export async function ingestEngagementFile(db: Database, manifest: Manifest, pat
     if (line.trim() === '') return;
     const parsed = parseEngagementLine(line);
     const where = `${label}:${i + 1}`;
-    if ('error' in parsed) problems.push({ code: DELIVERY_CODES.badEngagementLine, severity: 'error', where, message: parsed.error });
+    if ('error' in parsed) problems.push(problemAt(where, { code: DELIVERY_CODES.badEngagementLine, severity: 'error', message: parsed.error }));
     else records.push({ where, record: parsed });
   });
   const result = await ingestEngagement(db, manifest, records);
@@ -96,7 +97,7 @@ export async function ingestEngagementFile(db: Database, manifest: Manifest, pat
 /** Imports a file in a mail provider's own webhook format (runtime/webhooks/providers.ts). */
 export async function ingestProviderFile(db: Database, manifest: Manifest, provider: Provider, path: string, label = path): Promise<EngagementResult> {
   const parsed = parseProviderFile(provider, await readFile(path, 'utf8'));
-  const problems: DeliveryProblem[] = parsed.problems.map((message) => ({ code: DELIVERY_CODES.badEngagementLine, severity: 'error', where: label, message }));
+  const problems: DeliveryProblem[] = parsed.problems.map((message) => problemAt(label, { code: DELIVERY_CODES.badEngagementLine, severity: 'error', message }));
   const result = await ingestEngagement(db, manifest, parsed.records.map((record) => ({ where: label, record })));
   return { ...result, skipped: result.skipped + problems.length, problems: [...problems, ...result.problems] };
 }
@@ -114,18 +115,18 @@ export async function ingestEngagement(db: Database, manifest: Manifest, records
         const row = key ? byKey.get(key) : undefined;
         if (!row) {
           result.skipped++;
-          result.problems.push({ code: DELIVERY_CODES.unknownMessage, severity: 'warning', ...(where ? { where } : {}), message: `no message <${record.messageId}> in this outbox; the ${record.event} record is skipped` });
+          result.problems.push(problemAt(where, { code: DELIVERY_CODES.unknownMessage, severity: 'warning', message: `no message <${record.messageId}> in this outbox; the ${record.event} record is skipped` }));
           continue;
         }
         const type: EmailEventType = `email_${record.event}`;
-        const declared = manifest.dataModel.events[type];
+        const declared = own(manifest.dataModel.events, type);
         if (!declared) {
           result.skipped++;
           continue;
         }
         const props: Record<string, unknown> = { message_id: String(row.message_id), template: String(row.template), journey: String(row.origin_name), variant: row.variant ?? null, url: record.url ?? null, bounce_type: record.bounceType ?? null };
         const event: Record<string, unknown> = { id: eventId(type, key!, record), customer_id: String(row.customer_id), type, at: record.at, source: 'engagement' };
-        for (const [prop, value] of Object.entries(props)) if (declared[prop]) event[prop] = value;
+        for (const [prop, value] of Object.entries(props)) if (own(declared, prop)) event[prop] = value;
         const inserted = await trx.insertInto('events').values(event).onConflict((oc) => oc.column('id').doNothing()).executeTakeFirst();
         if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0) {
           result.duplicates++;

@@ -7,7 +7,7 @@ export { PermanentDeliveryError } from './types.ts';
 export { sendKey, messageIdFor, keyOfMessageId, isSendKey, type SendIdentity } from './keys.ts';
 export { enqueue, recordSuppressed, listDeliveries, SendRequestError, OUTBOX, type DeliveryFilter } from './outbox.ts';
 export { deliverDue, type DeliverOptions, type DeliverySummary } from './worker.ts';
-export { deliverySettingsOf, normalizeDelivery, type DeliverySettings, type TransportSettings } from './settings.ts';
+export { deliverySettingsOf, anchorDelivery, type DeliverySettings, type TransportSettings } from './settings.ts';
 export { addSuppression, removeSuppression, suppressionsAt, type Suppression, type SuppressionListReason } from './suppressions.ts';
 export { FileTransport, SmtpTransport, createTransport, type SmtpOptions } from './transports/index.ts';
 export { DeliveryError, DELIVERY_CODES, type DeliveryProblem } from './problems.ts';

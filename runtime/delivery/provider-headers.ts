@@ -9,14 +9,6 @@ import type { TransportSettings } from './settings.ts';
 export const POSTMARK_METADATA_KEY = 'message_id';
 export const POSTMARK_METADATA_HEADER = `X-PM-Metadata-${POSTMARK_METADATA_KEY}`;
 
-/** Postmark's SMTP servers (smtp.postmarkapp.com, smtp-broadcasts.postmarkapp.com). */
-const POSTMARK_HOST = /(^|\.)postmarkapp\.com$/i;
-
-/** The provider the transport hands messages to, as written or known from its host. */
-export function smtpProvider(host: string, written: 'postmark' | undefined): 'postmark' | undefined {
-  return written ?? (POSTMARK_HOST.test(host) ? 'postmark' : undefined);
-}
-
 /** Extra headers of one message (Message-ID without angle brackets); composed by the one header encoder. */
 export function providerHeaders(transport: TransportSettings, messageId: string): Record<string, string> | undefined {
   if (transport.type === 'smtp' && transport.provider === 'postmark') return { [POSTMARK_METADATA_HEADER]: messageId };

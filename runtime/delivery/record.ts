@@ -4,7 +4,7 @@ import type { ClaimedSend } from './claim.ts';
 import { OUTBOX } from './outbox.ts';
 import type { DeliverySettings } from './settings.ts';
 import { PermanentDeliveryError } from './types.ts';
-import { outcomeText as clip } from './redact.ts';
+import { outcomeText as clip } from '../../compiler/contract/personal-data.ts';
 
 /**
  * Recording what became of claimed sends. Every update is guarded by `status = 'sending' and

@@ -13,6 +13,7 @@ import type { SuppressionReason, Transport } from './types.ts';
 import { LinkSigner } from '../recipient/tokens.ts';
 import { previewSecret } from '../recipient/secret.ts';
 import { dkimSignerOf, type DkimSigner } from '../recipient/dkim.ts';
+import type { DiagnosticCode } from '../../compiler/contract/diagnostic.ts';
 
 /**
  * The delivery worker: `deliverDue` drains what is due at `now`, batch by batch:
@@ -25,7 +26,7 @@ import { dkimSignerOf, type DkimSigner } from '../recipient/dkim.ts';
  * Why nothing is lost or sent twice:
  * - A send exists only as an outbox row, inserted with the journey step that caused it (outbox.ts).
  * - A crash before step 3 leaves the row `sending`; it is claimed again once its lease expires,
- *   at once by a worker restarted with the same `workerId`, or, with the default `<host>:<pid>`
+ *   at once by a worker restarted with the same `workerId`, or, with the default `<host>:<pid>@<start>`
  *   ids, by any worker on the same machine that sees the claim's process is gone (liveness.ts).
  * - A crash between 3 and 4 is the one duplicate window: the message went out but is not recorded.
  *   The file transport is idempotent (files named by key, written atomically: the rewrite is the
@@ -198,9 +199,9 @@ function templatesOf(manifest: Manifest): Map<string, CompiledTemplate> {
 
 /** Problems of a run, grouped: one line per code and distinct reason, with how many sends it concerns. */
 class Tally {
-  private readonly counts = new Map<string, Map<string, number>>();
+  private readonly counts = new Map<DiagnosticCode, Map<string, number>>();
 
-  add(code: string, reason: string): void {
+  add(code: DiagnosticCode, reason: string): void {
     const byReason = this.counts.get(code) ?? new Map<string, number>();
     byReason.set(reason, (byReason.get(reason) ?? 0) + 1);
     this.counts.set(code, byReason);

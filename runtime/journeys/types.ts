@@ -1,3 +1,4 @@
+import type { Diagnostic } from '../../compiler/contract/diagnostic.ts';
 /**
  * The journey runtime's own types: an entry as stored and as the state machine sees it, and what
  * advancing an entry produces. The compiled journey itself is compiler/contract/journey.ts.
@@ -71,11 +72,8 @@ export interface Effects {
   problems: JourneyProblem[];
 }
 
-/** A problem found while running (never carries personal data). */
-export interface JourneyProblem {
-  code: string;
-  severity: 'error' | 'warning' | 'info';
-  message: string;
+/** A problem found while running (never carries personal data): a diagnostic, and what it concerns. */
+export interface JourneyProblem extends Diagnostic {
   journey?: string;
   campaign?: string;
 }

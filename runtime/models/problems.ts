@@ -2,14 +2,13 @@ import { EXIT_ERRORS, HeraldError } from '../../compiler/contract/errors.ts';
 
 /**
  * A finding of a training or scoring run. Codes are in the diagnostics catalogue (HL570–HL589);
- * the CLI prints them like any diagnostic. Messages never contain customer data.
+ * they are diagnostics, printed by the one printer. Messages never contain customer data.
  */
-export interface ModelProblem {
-  code: string;
-  severity: 'error' | 'warning' | 'info';
+import type { Diagnostic, DiagnosticCode } from '../../compiler/contract/diagnostic.ts';
+
+export interface ModelProblem extends Diagnostic {
+  /** The model it concerns. */
   model: string;
-  message: string;
-  help?: string;
 }
 
 /** A run that cannot go on: carries the problem that says why. */
@@ -19,10 +18,10 @@ export class ModelError extends HeraldError {
   }
 }
 
-export function fail(model: string, code: string, message: string, help?: string): never {
+export function fail(model: string, code: DiagnosticCode, message: string, help?: string): never {
   throw new ModelError({ code, severity: 'error', model, message, ...(help ? { help } : {}) });
 }
 
-export function problem(model: string, code: string, severity: ModelProblem['severity'], message: string, help?: string): ModelProblem {
+export function problem(model: string, code: DiagnosticCode, severity: ModelProblem['severity'], message: string, help?: string): ModelProblem {
   return { code, severity, model, message, ...(help ? { help } : {}) };
 }

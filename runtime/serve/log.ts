@@ -5,7 +5,7 @@ import type { ServeLogger } from './extension.ts';
  * no personal data in fields; as a second line of defence, e-mail addresses in any string are
  * replaced before a line is written (the same rule as delivery's outcome texts).
  */
-import { redactAddresses } from '../delivery/redact.ts';
+import { redactAddresses } from '../../compiler/contract/personal-data.ts';
 
 export function jsonLogger(write: (line: string) => void, now: () => Date = () => new Date()): ServeLogger {
   const emit = (level: string, message: string, fields?: Record<string, unknown>) => {

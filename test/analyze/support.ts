@@ -8,6 +8,7 @@ import type { JsonSchema } from '../../compiler/schema/files.ts';
 import type { DataModel } from '../../compiler/contract/data-model.ts';
 import { KINDS, type Kind } from '../../compiler/contract/definition.ts';
 import type { Definition } from '../../compiler/1-load/definition.ts';
+import type { DiagnosticCode } from '../../compiler/contract/diagnostic.ts';
 
 /** Writes `files` (relative path -> text) into a fresh temporary workspace and returns its path. */
 export function writeWorkspace(files: Record<string, string>): string {
@@ -37,7 +38,7 @@ export function trustingValidate(loaded: LoadResult, reject: string[] = []): Val
     const name = v.metadata?.name;
     if (typeof name !== 'string') continue;
     if (reject.includes(`${v.kind}/${name}`)) {
-      rejected.push({ code: 'TEST', severity: 'error', message: `${v.kind}/${name} rejected by the test`, file: doc.file.path });
+      rejected.push({ code: 'TEST' as DiagnosticCode, severity: 'error', message: `${v.kind}/${name} rejected by the test`, file: doc.file.path });
       continue;
     }
     const def: Definition = {

@@ -35,7 +35,7 @@ describe('the manifest reader', () => {
     const broken = JSON.parse(manifestText);
     delete broken.definitions['Segment/base'].hash;
     expect(() => checkManifest(broken, 'build/manifest.json')).toThrow(
-      /build\/manifest.json is not a valid Herald manifest: \/definitions\/Segment~1base: must have required property 'hash'/,
+      /build\/manifest.json is not a valid Herald manifest: definition Segment\/base: must have required property 'hash'/,
     );
   });
 

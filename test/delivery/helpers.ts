@@ -5,10 +5,11 @@ import type { Manifest } from '../../compiler/contract/manifest.ts';
 import type { Database } from '../../runtime/db/database.ts';
 import { migrate } from '../../runtime/db/migrate.ts';
 import { syncSchema } from '../../runtime/db/sync.ts';
-import { deliverySettingsOf, normalizeDelivery, type DeliverySettings } from '../../runtime/delivery/settings.ts';
+import { anchorDelivery, deliverySettingsOf, type DeliverySettings } from '../../runtime/delivery/settings.ts';
+import { normalizeDelivery } from '../../compiler/4-emit/settings/delivery.ts';
 import { sendKey } from '../../runtime/delivery/keys.ts';
 import type { SendRequest } from '../../runtime/delivery/types.ts';
-import type { WrittenDelivery } from '../../runtime/delivery/settings.ts';
+import type { WrittenDelivery } from '../../compiler/4-emit/settings/delivery.ts';
 
 /** A fixed id key for send keys built outside a run (a run reads its database's own). */
 export const TEST_ID_KEY = Buffer.alloc(32, 7);
@@ -76,5 +77,5 @@ export function journeySend(customerId: string, overrides: Partial<SendRequest> 
 export function settingsWith(manifest: Manifest, written: WrittenDelivery): DeliverySettings {
   const base = deliverySettingsOf(manifest);
   const spec = Object.values(manifest.definitions).find((d) => d.kind === 'Workspace')!.spec.delivery as WrittenDelivery;
-  return normalizeDelivery({ ...spec, ...written }, { timeZone: base.timeZone, customerFields: manifest.dataModel.customers.fields, baseDir: process.cwd() });
+  return anchorDelivery(normalizeDelivery({ ...spec, ...written }, { timeZone: base.timeZone, customerFields: manifest.dataModel.customers.fields }), process.cwd());
 }

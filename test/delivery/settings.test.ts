@@ -2,14 +2,17 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SCHEMAS_DIR } from '../../compiler/schema/files.ts';
-import { DELIVERY_DEFAULTS, normalizeDelivery } from '../../runtime/delivery/settings.ts';
+import { DELIVERY_DEFAULTS, normalizeDelivery as normalizeWritten, type WrittenDelivery } from '../../compiler/4-emit/settings/delivery.ts';
+import { anchorDelivery } from '../../runtime/delivery/settings.ts';
 import { parseDuration, parseTimeOfDay } from '../../compiler/contract/core/durations.ts';
 import { isSendKey, keyOfMessageId, messageIdFor, sendKey } from '../../runtime/delivery/keys.ts';
-import { outcomeText } from '../../runtime/delivery/redact.ts';
+import { outcomeText } from '../../compiler/contract/personal-data.ts';
 
 const schema = JSON.parse(readFileSync(join(SCHEMAS_DIR, 'workspace', 'delivery.schema.json'), 'utf8'));
 const fields = { email: { type: 'email' as const }, email_consent: { type: 'boolean' as const } };
 const context = { timeZone: 'Europe/London', customerFields: fields, baseDir: '/workspace' };
+/** What the compiler writes into the manifest, as the runtime reads it from a workspace in `baseDir`. */
+const normalizeDelivery = (written: WrittenDelivery, c: typeof context) => anchorDelivery(normalizeWritten(written, c), c.baseDir);
 
 describe('delivery settings', () => {
   it('the runtime defaults are the schema\'s defaults', () => {

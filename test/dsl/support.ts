@@ -11,6 +11,7 @@ import type { AnalyzeContext } from '../../compiler/3-analyze/context.ts';
 import type { DataModel } from '../../compiler/contract/data-model.ts';
 import { definitionKey, type DefinitionKey, type Kind } from '../../compiler/contract/definition.ts';
 import type { Definition } from '../../compiler/1-load/definition.ts';
+import type { DiagnosticCode } from '../../compiler/contract/diagnostic.ts';
 
 export const DATA_MODEL: DataModel = {
   customers: {
@@ -76,7 +77,7 @@ export function fakeContext(definitions: readonly Definition[], dataModel: DataM
       edges.push(`${from.kind}/${from.name} -> ${kind}/${name}${target ? '' : ' (unknown)'}`);
       if (!target) {
         const close = suggest(name, definitions.filter((d) => d.kind === kind).map((d) => d.name));
-        const d: Diagnostic = { code: 'REF', severity: 'error', message: `unknown ${kind} \`${name}\``, file: from.doc.file.path };
+        const d: Diagnostic = { code: 'REF' as DiagnosticCode, severity: 'error', message: `unknown ${kind} \`${name}\``, file: from.doc.file.path };
         if (range) d.range = range;
         if (close) d.help = `did you mean \`${close}\`?`;
         diagnostics.push(d);

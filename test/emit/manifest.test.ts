@@ -7,7 +7,7 @@ import { HERALD_VERSION, MANIFEST_VERSION } from '../../compiler/contract/versio
 import { emitWorkspace, SHOP, SHOP_REFORMATTED } from './support.ts';
 
 const manifestSchema = JSON.parse(readFileSync(join(SCHEMAS_DIR, 'manifest.schema.json'), 'utf8'));
-const validateManifest = new Ajv({ strict: true, allErrors: true }).compile(manifestSchema);
+const validateManifest = new Ajv({ strict: true, allErrors: true, discriminator: true }).compile(manifestSchema);
 
 describe('manifest', () => {
   it('is byte-identical across two compiles', () => {
@@ -85,16 +85,22 @@ describe('manifest', () => {
   });
 });
 
+/** A Segment's compiled block of the manifest's shape (the schema constrains each kind's). */
+function segmentBlock(sql: string) {
+  const query = { sql, parameters: [{ name: 'as_of' }] };
+  return { sql: { sqlite: query, postgres: query }, ast: { kind: 'boolean', value: true }, dependencies: [] };
+}
+
 describe('kind emitters', () => {
   it('put their compiled block and build files into the manifest', () => {
     const { manifest, files, diagnostics } = emitWorkspace(SHOP, {
       Segment: (def, ctx) => {
         ctx.writeFile(`sql/sqlite/segments/${def.name}.sql`, `select 1 -- ${def.name}\n`);
-        return { sql: `select ${def.name}`, params: ['as_of'] };
+        return segmentBlock(`select ${def.name}`);
       },
     });
     expect(diagnostics).toEqual([]);
-    expect(manifest.definitions['Segment/base'].compiled).toEqual({ params: ['as_of'], sql: 'select base' });
+    expect(manifest.definitions['Segment/base'].compiled).toEqual(segmentBlock('select base'));
     expect(manifest.definitions['Segment/base'].compiledHash).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(manifest.definitions['Segment/base'].compiledHash).not.toBe(manifest.definitions['Segment/narrower'].compiledHash);
     expect(manifest.definitions['Template/hello'].compiled).toBeUndefined();

@@ -7,7 +7,7 @@ import { SCHEMAS_DIR } from '../../compiler/schema/files.ts';
 import { runCli } from './run-cli.ts';
 
 const QUICKSTART = join(import.meta.dirname, '..', '..', 'examples', 'quickstart');
-const validateManifest = new Ajv({ strict: true, allErrors: true }).compile(
+const validateManifest = new Ajv({ strict: true, allErrors: true, discriminator: true }).compile(
   JSON.parse(readFileSync(join(SCHEMAS_DIR, 'manifest.schema.json'), 'utf8')),
 );
 

@@ -8,6 +8,7 @@ import type { DefinitionChange, Forecast, PlanNote } from '../document.ts';
 import { firstLine } from '../errors.ts';
 import { inSavepoint } from './session.ts';
 import { manifestFor } from '../upstream.ts';
+import { workspaceSettings } from '../../../runtime/workspace-settings.ts';
 
 const DAY = 86_400_000;
 const BEFORE = 'herald_plan_outbox_before';
@@ -103,6 +104,5 @@ function toForecast(s: Simulated, firstDay: ReadonlyMap<string, number>, zone: s
 }
 
 function timeZoneOf(manifest: Manifest): string {
-  const zone = Object.values(manifest.definitions).find((d) => d.kind === 'Workspace')?.spec.timezone;
-  return typeof zone === 'string' ? zone : 'UTC';
+  return workspaceSettings(manifest).timezone;
 }

@@ -4,6 +4,7 @@ import type { Definition } from '../../1-load/definition.ts';
 import type { CompiledCampaign, CompiledExpectation, CompiledJourney } from '../../contract/journey.ts';
 import { didYouMean, reportAt } from './report.ts';
 import { offsetInstant } from '../../contract/core/instants.ts';
+import type { DiagnosticCode } from '../../contract/diagnostic.ts';
 
 export interface RawExpectation {
   at?: string;
@@ -61,7 +62,7 @@ export function analyzeExpectations(
   vocabulary: SendVocabulary | undefined,
 ): CompiledExpectation[] | undefined {
   let ok = true;
-  const fail = (code: string, message: string, path: DocPath, help?: string) => {
+  const fail = (code: DiagnosticCode, message: string, path: DocPath, help?: string) => {
     ok = false;
     reportAt(ctx, def, code, message, path, help !== undefined ? { help } : {});
   };

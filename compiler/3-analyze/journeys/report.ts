@@ -2,6 +2,7 @@ import type { AnalyzeContext, DocPath } from '../context.ts';
 import { diag } from '../../diagnostics/make.ts';
 import { suggest } from '../../diagnostics/suggest.ts';
 import type { Definition } from '../../1-load/definition.ts';
+import type { DiagnosticCode } from '../../contract/diagnostic.ts';
 
 export interface ReportOptions {
   help?: string;
@@ -11,7 +12,7 @@ export interface ReportOptions {
 }
 
 /** Reports a diagnostic at the YAML node `path` of a definition. */
-export function reportAt(ctx: AnalyzeContext, def: Definition, code: string, message: string, path: DocPath, options: ReportOptions = {}): void {
+export function reportAt(ctx: AnalyzeContext, def: Definition, code: DiagnosticCode, message: string, path: DocPath, options: ReportOptions = {}): void {
   const details: Parameters<typeof diag>[2] = { file: def.doc.file.path };
   const range = ctx.rangeOf(def, path, options.key ? { key: true } : undefined);
   if (range) details.range = range;

@@ -10,6 +10,7 @@ import { checkRule, expectRuleType } from '../rules/check.ts';
 import { ruleEnvironment } from '../rules/environment.ts';
 import { BOOLEAN, NUMBER } from '../rules/types.ts';
 import { own } from '../../contract/core/own.ts';
+import type { DiagnosticCode } from '../../contract/diagnostic.ts';
 
 /** What the Model emitter needs: the type-checked rules' ASTs by feature name, and the label's. */
 export interface ModelFacts {
@@ -41,7 +42,7 @@ export const analyzeModel: KindAnalyzer = (def, ctx) => {
   const spec = def.spec as unknown as RawModelSpec;
   const file = def.doc.file.path;
   const at = (path: DocPath, key = false) => ctx.rangeOf(def, ['spec', ...path], { key });
-  const report = (code: string, message: string, path: DocPath, help?: string, key = false) => {
+  const report = (code: DiagnosticCode, message: string, path: DocPath, help?: string, key = false) => {
     const range = at(path, key);
     ctx.report(diag(code, message, { file, ...(range ? { range } : {}), ...(help ? { help } : {}) }));
   };
@@ -125,7 +126,7 @@ function checkRules(def: Definition, ctx: AnalyzeContext, type: ModelType, facts
   }
 }
 
-type Report = (code: string, message: string, path: DocPath, help?: string, key?: boolean) => void;
+type Report = (code: DiagnosticCode, message: string, path: DocPath, help?: string, key?: boolean) => void;
 
 function checkClusters(spec: RawModelSpec, type: ModelType, report: Report): void {
   const c = spec.clusters;

@@ -7,6 +7,7 @@ import type { AnalyzeContext, KindAnalyzer } from '../context.ts';
 import { suggestTimeZone } from '../../2-validate/time-zone.ts';
 import { isTimeZone } from '../../contract/core/zones.ts';
 import { append } from '../../util/append.ts';
+import type { DiagnosticCode } from '../../contract/diagnostic.ts';
 
 /** What the Source emitter needs: every rule of the definition, parsed, by its path in the spec. */
 export interface SourceFacts {
@@ -44,7 +45,7 @@ export const analyzeSource: KindAnalyzer = (def, ctx) => {
   const keyRange = (path: Array<string | number>) => ctx.rangeOf(def, ['spec', ...path], { key: true });
   const valueRange = (path: Array<string | number>) => ctx.rangeOf(def, ['spec', ...path]);
 
-  const checkTargets = (block: Record<string, string> | undefined, fields: string[], where: string, code: string, what: string) => {
+  const checkTargets = (block: Record<string, string> | undefined, fields: string[], where: string, code: DiagnosticCode, what: string) => {
     for (const field of Object.keys(block ?? {})) {
       if (field === 'id' || fields.includes(field)) continue;
       const hint = suggest(field, fields);

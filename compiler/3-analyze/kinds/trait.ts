@@ -12,6 +12,7 @@ import { traitOutputs } from '../rules/trait-outputs.ts';
 import type { CheckedRule, LifecycleTraitFacts, RfmTraitFacts, TraitFacts } from '../rules/facts.ts';
 import { fieldRuleType, type RuleType } from '../rules/types.ts';
 import { own } from '../../contract/core/own.ts';
+import type { DiagnosticCode } from '../../contract/diagnostic.ts';
 
 interface TraitSpec {
   type?: string;
@@ -45,7 +46,7 @@ function checked(def: Definition, path: DocPath, env: RuleEnvironment): CheckedR
   return site ? checkRule(site, site.scope, env) : undefined;
 }
 
-function report(ctx: AnalyzeContext, def: Definition, code: string, message: string, path: DocPath, help?: string): void {
+function report(ctx: AnalyzeContext, def: Definition, code: DiagnosticCode, message: string, path: DocPath, help?: string): void {
   const details: Parameters<typeof diag>[2] = { file: def.doc.file.path };
   const range = ctx.rangeOf(def, path);
   if (range) details.range = range;

@@ -7,6 +7,7 @@ import type { Kind } from '../../contract/definition.ts';
 import type { PathTarget } from './facts.ts';
 import type { RuleEnvironment } from './environment.ts';
 import type { RuleType } from './types.ts';
+import type { DiagnosticCode } from '../../contract/diagnostic.ts';
 
 export type Visit = (state: CheckState, expr: Expr) => RuleType;
 
@@ -38,7 +39,7 @@ export class CheckState {
     return ruleRange(this.site, span);
   }
 
-  error(code: string, message: string, span: Span, help?: string): void {
+  error(code: DiagnosticCode, message: string, span: Span, help?: string): void {
     this.errors++;
     const details: Parameters<typeof diag>[2] = { file: this.site.doc.file.path, range: this.range(span) };
     if (help !== undefined) details.help = help;

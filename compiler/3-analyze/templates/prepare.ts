@@ -11,6 +11,7 @@ import type { TemplateRule } from '../../contract/template.ts';
 import type { RuleSchema } from '../../contract/core/rule-paths.ts';
 import { loadTranslations, type LoadedTranslations } from './translations.ts';
 import { baseLanguage } from '../../contract/languages.ts';
+import type { DiagnosticCode } from '../../contract/diagnostic.ts';
 
 /** One Template definition, as the compiler's template steps need it. */
 export interface TemplateInput {
@@ -107,7 +108,7 @@ export function rangeIn(prepared: PreparedTemplate, origin: Origin, length: numb
 }
 
 /** A diagnostic at a mapped-text offset. */
-export function diagAt(prepared: PreparedTemplate, text: MappedText, code: string, message: string, offset: number, length: number, help?: string): Diagnostic {
+export function diagAt(prepared: PreparedTemplate, text: MappedText, code: DiagnosticCode, message: string, offset: number, length: number, help?: string): Diagnostic {
   const origin = text.locate(offset) ?? { file: prepared.input.yamlFile.path, offset: 0 };
   return diag(code, message, { file: origin.file, range: rangeIn(prepared, origin, length), ...(help ? { help } : {}) });
 }

@@ -10,7 +10,7 @@ import { compileTraitQuery } from '../../sql/query.ts';
 import { workspaceRules } from '../../sql/workspace-rules.ts';
 import { sqlFile } from '../../sql/sql-file.ts';
 import { backendFailure } from '../../sql/backend-failure.ts';
-import { diag } from '../../diagnostics/make.ts';
+import { diagnostic } from '../../diagnostics/make.ts';
 import { ruleRange } from '../../1-load/rules.ts';
 import { modelReads } from '../../models/model-reads.ts';
 
@@ -64,7 +64,7 @@ function warnAboutReads(name: string, job: ModelJobSpec, ctx: Parameters<KindEmi
       job.type === 'recommendations' || (read.fn === 'score' && job.type === 'clusters') || (read.fn === 'tier' && job.type === 'regression' && job.tiers.length === 0);
     if (!useless) continue;
     ctx.report(
-      diag('HL441', `${read.fn}(${name}) reads a ${job.type} model, which writes no ${read.fn === 'score' ? 'score' : 'tier'}`, {
+      diagnostic('HL441', { fn: read.fn, model: name, type: job.type }, {
         file: read.site.doc.file.path,
         range: ruleRange(read.site, read.call.span),
         help: job.type === 'recommendations' ? 'recommendations reach templates as `recommendations`, not through rules' : read.fn === 'score' ? `use tier(${name}) for the cluster name` : undefined,

@@ -11,3 +11,8 @@ export function own<T>(record: Readonly<Record<string, T>> | undefined, name: st
 export function nameTable<T>(): Record<string, T> {
   return Object.create(null) as Record<string, T>;
 }
+
+/** Adds `n` to the count kept under a user-chosen name in a record made by `nameTable()`. */
+export function addCount(record: Record<string, number>, name: string, n = 1): void {
+  record[name] = (own(record, name) ?? 0) + n;
+}

@@ -1,4 +1,4 @@
-import type { CodeEntry } from './types.ts';
+import type { CodeEntry, MessageTable } from './types.ts';
 
 /** Codes HL313 (subscription topics), HL315–HL319 (the Workspace's delivery settings) and HL530–HL549 (delivery at run time). */
 export const deliveryCodes: CodeEntry[] = [
@@ -115,3 +115,19 @@ export const deliveryCodes: CodeEntry[] = [
       "`herald report` compares each variant with the holdout (and variants with each other) with a two-proportion z-test. With fewer than 5 successes or 5 failures in either group the normal approximation behind the test is poor, so the p-value is not printed; collect more data first.",
   },
 ];
+
+/** Messages of the delivery-settings codes (HL315–HL319). A `field` is a customer field as written. */
+export const deliverySettingsMessages = {
+  HL315: (p: { key: string; value: string } | { noSender: true }) =>
+    'noSender' in p ? 'the smtp transport needs a sender: delivery.from is not set' : `delivery.${p.key} "${p.value}" is not an email address`,
+  HL316: (p: { role: 'consent' | 'address'; field: string; type?: string; wanted: 'boolean' | 'email' } | { noAddressField: true }) =>
+    'noAddressField' in p
+      ? 'no customer field holds the address to send to'
+      : p.type !== undefined
+        ? `${p.role} field "${p.field}" is ${p.type}, not ${p.wanted}`
+        : `${p.role} field "${p.field}" is not a customer field`,
+  HL317: (p: { at: string }) => `quiet hours start and end at ${p.at}: the window is empty`,
+  HL318: (p: { templates: number }) =>
+    `the smtp transport sends marketing email (${p.templates} template${p.templates === 1 ? '' : 's'}) but delivery.unsubscribe_url is not set`,
+  HL319: (p: { event: string }) => `conversion event "${p.event}" is not declared under events`,
+} satisfies MessageTable;

@@ -1,4 +1,4 @@
-import type { CodeEntry } from './types.ts';
+import type { CodeEntry, MessageTable } from './types.ts';
 
 /** Codes HL40x-HL41x: the generic part of phase 4 (manifest and build files). */
 export const emitCodes: CodeEntry[] = [
@@ -40,3 +40,12 @@ export const emitCodes: CodeEntry[] = [
       'Herald; the message names the definition and the path of the value.',
   },
 ];
+
+/** Messages of the emit codes. `label` names a definition as `Kind name`. */
+export const emitMessages = {
+  HL401: (p: { label: string; error: string } | { kind: string; name: string; sqlReason: string }) =>
+    'label' in p ? `internal error while compiling ${p.label}: ${p.error}` : `cannot compile ${p.kind.toLowerCase()} \`${p.name}\` to SQL: ${p.sqlReason}`,
+  HL402: (p: { owner: string; path: string }) => `${p.owner} asked to write build file "${p.path}", which is not a plain relative path inside build/`,
+  HL403: (p: { owner: string; other: string; path: string }) => `${p.owner} and ${p.other} both write build file "${p.path}" with different contents`,
+  HL404: (p: { label: string; at: string }) => `the compiled form of ${p.label} is not plain JSON at ${p.at}`,
+} satisfies MessageTable;

@@ -1,20 +1,20 @@
 import type { CodeEntry } from './types.ts';
-import { loadCodes } from './load.ts';
+import { loadCodes, loadMessages } from './load.ts';
 import { dslCodes } from './dsl.ts';
 import { validateCodes } from './validate.ts';
 import { analyzeCodes } from './analyze.ts';
 import { templatesCodes } from './templates.ts';
 import { journeysCodes } from './journeys.ts';
-import { modelsCodes } from './models.ts';
+import { modelMessages, modelsCodes } from './models.ts';
 import { sourcesCodes } from './sources.ts';
 import { planCodes } from './plan.ts';
-import { emitCodes } from './emit.ts';
+import { emitCodes, emitMessages } from './emit.ts';
 import { runtimeCodes } from './runtime.ts';
-import { deliveryCodes } from './delivery.ts';
+import { deliveryCodes, deliverySettingsMessages } from './delivery.ts';
 import { devCodes } from './dev.ts';
 import { insightsCodes } from './insights.ts';
 
-export type { CodeEntry } from './types.ts';
+export type { CodeEntry, MessageTable } from './types.ts';
 
 /**
  * Every diagnostic code Herald can emit, with its long explanation. Code ranges per area:
@@ -49,4 +49,17 @@ export const catalogue: ReadonlyMap<string, CodeEntry> = (() => {
 
 export function lookupCode(code: string): CodeEntry | undefined {
   return catalogue.get(code);
+}
+
+/**
+ * The message functions of the catalogue, by code: a code listed here has its text built from
+ * typed parameters (`diagnostic()` in compiler/diagnostics/make.ts).
+ */
+export const messages = { ...loadMessages, ...deliverySettingsMessages, ...emitMessages, ...modelMessages };
+export type CodeWithMessage = keyof typeof messages;
+export type MessageParams<C extends CodeWithMessage> = Parameters<(typeof messages)[C]>[0];
+
+/** The message of a code from its parameters. */
+export function messageOf<C extends CodeWithMessage>(code: C, params: MessageParams<C>): string {
+  return (messages[code] as (p: MessageParams<C>) => string)(params);
 }

@@ -1,4 +1,4 @@
-import type { CodeEntry } from './types.ts';
+import type { CodeEntry, MessageTable } from './types.ts';
 
 /** HL10x–HL12x: discovering and reading workspace files. (HL13x–HL14x belong to the rule DSL parser.) */
 export const loadCodes: CodeEntry[] = [
@@ -105,3 +105,22 @@ export const loadCodes: CodeEntry[] = [
       'tag. The message says what.',
   },
 ];
+
+/** Messages of the load codes. `yaml` is the YAML parser's own message, cleaned. */
+export const loadMessages = {
+  HL101: (p: { dir: string }) => `workspace ${p.dir} does not exist or is not a directory`,
+  HL102: (p: { file: string; dir: string }) => `no ${p.file} in ${p.dir}`,
+  HL103: (p: { yaml: string } | { nestedDeeperThan: number } | { parserGaveUp: string }) =>
+    'yaml' in p ? p.yaml : 'nestedDeeperThan' in p ? `collections are nested more than ${p.nestedDeeperThan} levels deep` : `the YAML parser gave up: ${p.parserGaveUp}`,
+  HL104: (p: { yaml: string }) => p.yaml,
+  HL105: (p: { yaml: string } | { key: string }) => ('yaml' in p ? p.yaml : `duplicate key ${p.key.startsWith('"') || p.key.startsWith("'") ? p.key : JSON.stringify(p.key)}`),
+  HL106: (p: { file: string }) => `${p.file} holds no YAML document`,
+  HL107: (p: { file: string; nulAt: number } | { badByte: number; at: number }) =>
+    'nulAt' in p ? `${p.file} looks binary (NUL byte at byte ${p.nulAt})` : `invalid UTF-8 byte 0x${p.badByte.toString(16).padStart(2, '0')} at byte ${p.at}`,
+  HL108: (p: { file: string; mb: string; limitMb: number }) => `${p.file} is ${p.mb} MB; definition files are limited to ${p.limitMb} MB`,
+  HL109: (p: { document: number; file: string }) => `document ${p.document} of ${p.file} is empty`,
+  HL110: (p: { file: string; why: string }) => `cannot read ${p.file}: ${p.why}`,
+  HL111: (p: { yaml: string }) => p.yaml,
+  /** `reason`: what file discovery says about the link it skipped. */
+  HL112: (p: { reason: string }) => p.reason,
+} satisfies MessageTable;

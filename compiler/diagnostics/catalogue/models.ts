@@ -1,4 +1,4 @@
-import type { CodeEntry } from './types.ts';
+import type { CodeEntry, MessageTable } from './types.ts';
 
 /** Codes HL37x (model analysis), HL44x (model emit and model use) and HL570–HL589 (training and scoring at run time). */
 export const modelsCodes: CodeEntry[] = [
@@ -190,3 +190,8 @@ export const modelsCodes: CodeEntry[] = [
       'Customers with no interactions get the most popular items (cold start). Items nobody interacted with can only be recommended through content similarity (`item_features`).',
   },
 ];
+
+/** Messages of the model codes raised by the compiler. */
+export const modelMessages = {
+  HL441: (p: { fn: 'score' | 'tier'; model: string; type: string }) => `${p.fn}(${p.model}) reads a ${p.type} model, which writes no ${p.fn}`,
+} satisfies MessageTable;

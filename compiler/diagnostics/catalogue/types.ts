@@ -7,3 +7,9 @@ export interface CodeEntry {
   severity: Severity;
   explanation: string;
 }
+
+/**
+ * A code's message, built from typed parameters: call sites pass the values, the catalogue words
+ * the text (`diagnostic('HL110', { file, why })`), so one code reads the same wherever it is raised.
+ */
+export type MessageTable = Record<string, (params: never) => string>;

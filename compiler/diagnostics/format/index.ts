@@ -4,18 +4,24 @@ import { formatJson } from './json.ts';
 import { formatPretty } from './pretty.ts';
 import { formatSarif } from './sarif.ts';
 import { formatBrief } from './brief.ts';
+import { formatLines } from './lines.ts';
 import type { FormatContext, FormatOutput, Formatter } from './types.ts';
 
 export type { FormatContext, FormatOutput, Formatter } from './types.ts';
 export { summaryLine, countDiagnostics } from './summary.ts';
+export { diagnosticLines } from './lines.ts';
 
 export const FORMATS = ['pretty', 'json', 'github', 'sarif'] as const;
 export type FormatName = (typeof FORMATS)[number];
-/** The user-facing formats, and `brief`: the layout runtime commands report a workspace's errors in. */
-export type LayoutName = FormatName | 'brief';
+/**
+ * The user-facing formats; `brief`, the layout runtime commands report a workspace's errors in;
+ * and `lines`, the layout of runtime findings (every one, in plain lines).
+ */
+export type LayoutName = FormatName | 'brief' | 'lines';
 
 const formatters: Record<LayoutName, Formatter> = {
   brief: formatBrief,
+  lines: formatLines,
   pretty: formatPretty,
   json: formatJson,
   github: formatGithub,

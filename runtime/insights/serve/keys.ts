@@ -64,10 +64,5 @@ export function json(status: number, body: unknown): ServeResponse {
   return { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
 }
 
-/**
- * A customer id in a log line: the first characters and a short hash, enough to follow one
- * customer through the logs without writing the id (which may be an email address).
- */
-export function maskCustomerId(id: string): string {
-  return `${[...id].slice(0, 2).join('')}…${createHash('sha256').update(id, 'utf8').digest('hex').slice(0, 6)}`;
-}
+/** A customer id in a log line: the personal-data module's masked id (first characters and a short hash). */
+export { maskId as maskCustomerId } from '../../../compiler/contract/personal-data.ts';

@@ -1,3 +1,4 @@
+import { workspaceSettings } from '../../workspace-settings.ts';
 import type { Route, ServeContext, ServeFeature, ServeRequest, ServeResponse } from '../extension.ts';
 import { json } from '../http/server.ts';
 import { serverSettingsOf } from '../settings.ts';
@@ -26,8 +27,7 @@ interface ItemError {
 export async function eventIntake(context: ServeContext): Promise<ServeFeature> {
   const settings = serverSettingsOf(context.manifest);
   const keys = WriteKeys.fromEnv(context.env, settings.writeKeyEnv);
-  const workspace = Object.values(context.manifest.definitions).find((d) => d.kind === 'Workspace');
-  const timezone = typeof workspace?.spec.timezone === 'string' ? workspace.spec.timezone : 'UTC';
+  const timezone = workspaceSettings(context.manifest).timezone;
   const mapper = new MessageMapper(context.manifest.dataModel, timezone, () => context.now().getTime());
   const writer = await IntakeWriter.open(context.db, context.manifest.dataModel, () => Date.now());
   const accepted = context.metrics.counter('herald_events_accepted_total', 'Messages committed by event intake, by call type.', ['type']);
