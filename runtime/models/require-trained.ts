@@ -2,6 +2,7 @@ import type { Manifest } from '../../compiler/contract/manifest.ts';
 import type { Executor } from '../db/database.ts';
 import type { ModelStore } from './store/types.ts';
 import { fail } from './problems.ts';
+import { modelRunMessages } from '../../compiler/contract/messages/models-run.ts';
 
 /** Kinds whose rules can call score() or tier(). */
 const RULE_KINDS = new Set(['Segment', 'Trait', 'Journey', 'Campaign']);
@@ -66,9 +67,7 @@ export async function requireModelsForRules(db: Executor, manifest: Manifest): P
   fail(
     first.model,
     'HL572',
-    first.versions
-      ? `${describeReaders(first)}, but none of the ${first.versions} trained versions of model ${first.model} met its evaluation bar`
-      : `${describeReaders(first)}, but model ${first.model} has never been trained`,
+    modelRunMessages.HL572({ model: first.model, readers: describeReaders(first), triedVersions: first.versions }),
     `run \`herald train --model ${first.model}\`, then \`herald score --model ${first.model}\`${first.versions ? '; its report says why the bar was not met' : ''}`,
   );
 }
@@ -85,9 +84,7 @@ export async function requireTrained(store: ModelStore, models: Iterable<string>
     fail(
       model,
       'HL572',
-      tried
-        ? `rules read score(${model}) or tier(${model}), but none of its ${tried} trained versions met the evaluation bar`
-        : `rules read score(${model}) or tier(${model}), but model ${model} has never been trained`,
+      modelRunMessages.HL572({ model, readByRules: true, triedVersions: tried }),
       `run \`herald train --model ${model}\`, then \`herald score --model ${model}\``,
     );
   }

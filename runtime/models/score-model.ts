@@ -10,6 +10,7 @@ import { assignTiers } from './tiers.ts';
 import { renderDriftReport, type DriftBin } from './report/drift.ts';
 import { predictDense, type DenseModel } from './train/dense.ts';
 import { assign, type KMeansModel } from './train/kmeans.ts';
+import { modelRunMessages } from '../../compiler/contract/messages/models-run.ts';
 
 export interface ScoreOutcome {
   model: string;
@@ -47,13 +48,13 @@ export async function scoreModel(spec: ModelJobSpec, source: FeatureSource, stor
     fail(
       spec.name,
       'HL572',
-      tried ? `model ${spec.name} has no active version: none of its ${tried} trained versions met the evaluation bar` : `model ${spec.name} has never been trained`,
+      modelRunMessages.HL572({ model: spec.name, triedVersions: tried }),
       `run \`herald train --model ${spec.name}\`${tried ? ' and read its report' : ''}`,
     );
   }
   const problems: ModelProblem[] = [];
   if (active.specHash !== spec.hash) {
-    problems.push(problem(spec.name, 'HL577', 'warning', `model ${spec.name} changed since v${active.version} was trained; scoring with v${active.version}`, `run \`herald train --model ${spec.name}\``));
+    problems.push(problem(spec.name, 'HL577', 'warning', modelRunMessages.HL577({ model: spec.name, version: active.version, changedSince: true }), `run \`herald train --model ${spec.name}\``));
   }
   const a = active.artifact;
   const base = { model: spec.name, version: active.version, problems };
@@ -82,7 +83,7 @@ export async function scoreModel(spec: ModelJobSpec, source: FeatureSource, stor
   // missing for it) rather than the score of an average customer.
   const snap = await source.snapshot(asOf, { label: false, knownOnly: true });
   if (snap.names.join(',') !== a.features.join(',')) {
-    fail(spec.name, 'HL577', `model ${spec.name} v${active.version} was trained on features ${a.features.join(', ')} but the spec now has ${snap.names.join(', ')}`, `run \`herald train --model ${spec.name}\``);
+    fail(spec.name, 'HL577', modelRunMessages.HL577({ model: spec.name, version: active.version, trainedOn: a.features, now: snap.names }), `run \`herald train --model ${spec.name}\``);
   }
   const x = transform(a.preprocessor!, snap.x);
   const cols = a.preprocessor!.outputs.length;
@@ -116,7 +117,7 @@ export async function scoreModel(spec: ModelJobSpec, source: FeatureSource, stor
   const bins: DriftBin[] = shares.map((training, b) => ({ upTo: edges[b] ?? null, training, newest: newest[b]! }));
   const psi = psiFromShares(shares, newest);
   if (psi > DRIFT_PSI) {
-    problems.push(problem(spec.name, 'HL579', 'warning', `the scores of model ${spec.name} drifted from training (PSI ${psi.toFixed(3)} > ${DRIFT_PSI})`, `retrain with \`herald train --model ${spec.name}\``));
+    problems.push(problem(spec.name, 'HL579', 'warning', modelRunMessages.HL579({ model: spec.name, psi, limit: DRIFT_PSI }), `retrain with \`herald train --model ${spec.name}\``));
   }
   const report = renderDriftReport({ model: spec.name, version: active.version, asOf: asOf.toISOString(), customers: rows.length, psi, bins });
   const driftReport = await store.writeReports(spec.name, active.version, report);

@@ -8,6 +8,7 @@ import type { ModelStore, ModelVersion } from './store/types.ts';
 import { trainClusters } from './train/clusters.ts';
 import { recommendationWindowMs, trainRecommendations } from './train/recommendations.ts';
 import { trainSupervised } from './train/supervised.ts';
+import { modelRunMessages } from '../../compiler/contract/messages/models-run.ts';
 
 export interface TrainOptions {
   /** The end of the data to use (default: the latest event). */
@@ -30,7 +31,7 @@ export type TrainOutcome =
 export async function trainModel(spec: ModelJobSpec, source: FeatureSource, store: ModelStore, options: TrainOptions = {}): Promise<TrainOutcome> {
   await initBackend();
   const dataEnd = options.asOf ?? (await source.dataEnd());
-  if (!dataEnd) fail(spec.name, 'HL578', `there are no events to train model ${spec.name} on`, 'run `herald ingest` first');
+  if (!dataEnd) fail(spec.name, 'HL578', modelRunMessages.HL578({ model: spec.name }), 'run `herald ingest` first');
   const fingerprint = `${await source.fingerprint()}@${dataEnd.toISOString()}`;
   const latest = (await store.versions(spec.name)).at(-1);
   if (!options.force && spec.retrain === 'on_change' && latest && latest.specHash === spec.hash && latest.dataFingerprint === fingerprint) {

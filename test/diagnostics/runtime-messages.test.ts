@@ -8,7 +8,7 @@ import { journeyRunMessages } from '../../compiler/contract/messages/journeys-ru
 
 const ROOT = join(import.meta.dirname, '..', '..');
 /** Runtime folders whose codes are worded by message functions in the contract. */
-const WORDED = ['runtime/journeys', 'runtime/delivery', 'runtime/recipient'];
+const WORDED = ['runtime/journeys', 'runtime/delivery', 'runtime/recipient', 'runtime/models'];
 
 function codesRaisedIn(dir: string): Set<string> {
   const codes = new Set<string>();
@@ -28,7 +28,7 @@ describe('runtime messages', () => {
     }
   });
 
-  it('every code the journey and delivery runtime raises has its message function', () => {
+  it('every code the journey, delivery and model runtime raises has its message function', () => {
     for (const dir of WORDED) {
       for (const code of codesRaisedIn(dir)) expect(Object.keys(runtimeMessages), `${dir} raises ${code}`).toContain(code);
     }

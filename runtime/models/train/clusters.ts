@@ -6,6 +6,7 @@ import { fail, type ModelProblem } from '../problems.ts';
 import { kmeans, renumber, searchK, silhouette, type KMeansModel, type KSearchRecord } from './kmeans.ts';
 import type { Matrix } from '../matrix.ts';
 import { issuesToProblems, MIN_TRAIN_ROWS } from './supervised.ts';
+import { modelRunMessages } from '../../../compiler/contract/messages/models-run.ts';
 
 export interface ClustersResult {
   artifact: ModelArtifact;
@@ -22,9 +23,9 @@ export interface ClustersResult {
 export async function trainClusters(spec: ModelJobSpec, source: FeatureSource, asOf: Date): Promise<ClustersResult> {
   const snap = await source.snapshot(asOf, { label: false, knownOnly: true });
   const names = snap.names;
-  if (snap.stringFeatures.length > 0) fail(spec.name, 'HL575', `feature "${snap.stringFeatures[0]}" of model ${spec.name} is text, not a number`);
+  if (snap.stringFeatures.length > 0) fail(spec.name, 'HL575', modelRunMessages.HL575({ model: spec.name, feature: snap.stringFeatures[0]! }));
   if (snap.customerIds.length < MIN_TRAIN_ROWS) {
-    fail(spec.name, 'HL570', `model ${spec.name} has ${snap.customerIds.length} customers; clustering needs at least ${MIN_TRAIN_ROWS}`);
+    fail(spec.name, 'HL570', modelRunMessages.HL570({ model: spec.name, customers: snap.customerIds.length, clusteringNeeds: MIN_TRAIN_ROWS }));
   }
   const { prep, issues } = fitPreprocessor(names, snap.x, { logSkewed: true });
   const problems = issuesToProblems(spec.name, issues);

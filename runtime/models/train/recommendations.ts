@@ -10,6 +10,7 @@ import { fitRecommender, RecommenderScorer, topK, type RecommenderModel } from '
 import { catalogueAsOf, type ItemObservation } from '../recommend/point-in-time.ts';
 import { fitPureSvd, PURE_SVD_RANKS, scorePureSvd } from '../recommend/pure-svd.ts';
 import { sliceMeasures, SLICE_METRICS } from './recommendation-slices.ts';
+import { modelRunMessages } from '../../../compiler/contract/messages/models-run.ts';
 
 export interface RecommendationsResult {
   artifact: ModelArtifact;
@@ -103,7 +104,7 @@ export async function trainRecommendations(spec: ModelJobSpec, source: FeatureSo
     if (run) return run;
     const past = pastOf(cutoff);
     if (past.length === 0) {
-      fail(spec.name, 'HL582', `model ${spec.name} found no ${Object.keys(r.interactions).join('/')} events with ${r.itemProperty} before the cut-off ${new Date(cutoff).toISOString()}`, 'lower evaluation.folds or evaluation.fold_step');
+      fail(spec.name, 'HL582', modelRunMessages.HL582({ model: spec.name, interactions: Object.keys(r.interactions), itemProperty: r.itemProperty, cutoff }), 'lower evaluation.folds or evaluation.fold_step');
     }
     const model = fitRecommender(past, itemsAt(cutoff), opts(fitWeights));
     const scorer = new RecommenderScorer(model);
@@ -186,7 +187,7 @@ export async function trainRecommendations(spec: ModelJobSpec, source: FeatureSo
     }
   }
   if (foldRuns.some((f) => f.customers.length === 0)) {
-    fail(spec.name, 'HL570', `a fold of model ${spec.name} has no customer who bought a new item in the ${windowMs / 86_400_000} days after its cut-off`, 'load more data, or lower evaluation.folds');
+    fail(spec.name, 'HL570', modelRunMessages.HL570({ model: spec.name, noNewPurchaseWithinDays: windowMs / 86_400_000 }), 'load more data, or lower evaluation.folds');
   }
   const perCustomer = (lists: (fold: number) => string[][]) => {
     const cache = new Map<number, Record<string, Float64Array>>();
@@ -236,7 +237,7 @@ export async function trainRecommendations(spec: ModelJobSpec, source: FeatureSo
       spec.name,
       'HL583',
       'info',
-      `${finalRun.cold} customers judged in the final fold had no interactions before its cut-off (they get popular items); its catalogue leaves out ${finalRun.itemsFirstSoldLater} items first bought after the cut-off; ${unsold} catalog items were never bought${r.weights.content ? ' (recommendable through content similarity)' : ''}`,
+      modelRunMessages.HL583({ cold: finalRun.cold, itemsFirstSoldLater: finalRun.itemsFirstSoldLater, unsold, content: Boolean(r.weights.content) }),
     ),
   ];
   return {

@@ -10,6 +10,7 @@ import { fail, problem, type ModelProblem } from '../problems.ts';
 import { coefficients, type EpochRecord } from './dense.ts';
 import { fitDense, type FittedDense } from './fit-dense.ts';
 import { bestSingleFeature, describeSingleFeature, singleFeatureScores } from './single-feature.ts';
+import { modelRunMessages } from '../../../compiler/contract/messages/models-run.ts';
 
 export const MIN_TRAIN_ROWS = 20;
 export const MIN_HOLDOUT_ROWS = 10;
@@ -55,7 +56,7 @@ interface FoldRun {
 export async function trainSupervised(spec: ModelJobSpec, source: FeatureSource, dataEnd: Date): Promise<SupervisedResult> {
   const problems: ModelProblem[] = [];
   const horizon = spec.label?.horizonMs ?? 0;
-  if (!(horizon > 0)) fail(spec.name, 'HL570', `model ${spec.name} needs a label that looks ahead (within next …) to be backtested`);
+  if (!(horizon > 0)) fail(spec.name, 'HL570', modelRunMessages.HL570({ model: spec.name, labelDoesNotLookAhead: true }));
   const plan = temporalFolds(dataEnd.getTime(), horizon, spec.evaluation.folds, spec.evaluation.foldStepMs);
   const snapshots = new Map<number, Promise<Snapshot>>();
   const snapshot = (ms: number) => {
@@ -96,7 +97,7 @@ export async function trainSupervised(spec: ModelJobSpec, source: FeatureSource,
   const edges = quantileEdges(latestScores, 10);
   const artifact: ModelArtifact = { features: latest.names, preprocessor: fitted.prep, model: fitted.model, scoreDistribution: { edges, shares: binShares(latestScores, edges) } };
   for (const t of tuning) {
-    if (t.converged === false && t.choice.includes('IRLS')) problems.push(problem(spec.name, 'HL580', 'warning', `the fit of fold ${t.fold} of model ${spec.name} did not converge`));
+    if (t.converged === false && t.choice.includes('IRLS')) problems.push(problem(spec.name, 'HL580', 'warning', modelRunMessages.HL580({ model: spec.name, fold: t.fold, notConverged: true })));
   }
 
   const [model, ...others] = backtest.contenders;
@@ -236,13 +237,13 @@ function pool(runs: FoldRun[]): { y: Float64Array; scores: Map<string, Float64Ar
 function checkRows(spec: ModelJobSpec, train: Snapshot, test: Snapshot, fold: Fold): void {
   if (train.stringFeatures.length > 0) {
     const f = train.stringFeatures[0]!;
-    fail(spec.name, 'HL575', `feature "${f}" of model ${spec.name} is text, not a number`, 'compare it instead, e.g. country = "United Kingdom"');
+    fail(spec.name, 'HL575', modelRunMessages.HL575({ model: spec.name, feature: f }), 'compare it instead, e.g. country = "United Kingdom"');
   }
   if (train.customerIds.length < MIN_TRAIN_ROWS || test.customerIds.length < MIN_HOLDOUT_ROWS) {
     fail(
       spec.name,
       'HL570',
-      `fold ${fold.index} of model ${spec.name} (cut-off ${new Date(fold.cutoff).toISOString().slice(0, 10)}) has ${train.customerIds.length} training rows and ${test.customerIds.length} test rows; it needs at least ${MIN_TRAIN_ROWS} and ${MIN_HOLDOUT_ROWS}`,
+      modelRunMessages.HL570({ model: spec.name, fold: fold.index, cutoff: fold.cutoff, trainRows: train.customerIds.length, testRows: test.customerIds.length, minTrain: MIN_TRAIN_ROWS, minTest: MIN_HOLDOUT_ROWS }),
       'load more data, or lower evaluation.folds or evaluation.fold_step',
     );
   }
@@ -252,17 +253,17 @@ function checkLabels(spec: ModelJobSpec, labels: Float64Array, test = false): Fl
   if (spec.type === 'propensity') {
     const out = labels.map((v) => (Number.isNaN(v) ? 0 : v)); // a missing label is "did not happen"
     const bad = out.find((v) => v !== 0 && v !== 1);
-    if (bad !== undefined) fail(spec.name, 'HL581', `the label of model ${spec.name} must be true/false, but a value is ${bad}`, 'use exists(...) or a comparison');
+    if (bad !== undefined) fail(spec.name, 'HL581', modelRunMessages.HL581({ model: spec.name, notBoolean: bad }), 'use exists(...) or a comparison');
     if (out.length > 0 && out.every((v) => v === out[0])) {
-      if (test) fail(spec.name, 'HL570', `a test fold of model ${spec.name} has only one label class, so AUC cannot be measured`, 'load more data, or lower evaluation.folds');
-      fail(spec.name, 'HL571', `the label of model ${spec.name} is ${out[0] === 1 ? 'true' : 'false'} for every training customer`, 'check the label rule and evaluation.cutoff against the data range');
+      if (test) fail(spec.name, 'HL570', modelRunMessages.HL570({ model: spec.name, oneLabelClassInTestFold: true }), 'load more data, or lower evaluation.folds');
+      fail(spec.name, 'HL571', modelRunMessages.HL571({ model: spec.name, label: out[0] === 1 ? 'true' : 'false' }), 'check the label rule and evaluation.cutoff against the data range');
     }
     return out;
   }
   const missing = labels.filter((v) => !Number.isFinite(v)).length;
-  if (missing > 0) fail(spec.name, 'HL581', `the label of model ${spec.name} is missing or not finite for ${missing} of ${labels.length} customers`, 'wrap it in if(x is null, 0, x)');
+  if (missing > 0) fail(spec.name, 'HL581', modelRunMessages.HL581({ model: spec.name, missing, of: labels.length }), 'wrap it in if(x is null, 0, x)');
   if (!test && labels.length > 0 && labels.every((v) => v === labels[0])) {
-    fail(spec.name, 'HL571', `the label of model ${spec.name} is ${labels[0]} for every training customer`, 'check the label rule and evaluation.cutoff');
+    fail(spec.name, 'HL571', modelRunMessages.HL571({ model: spec.name, label: labels[0]! }), 'check the label rule and evaluation.cutoff');
   }
   return labels;
 }
@@ -271,15 +272,15 @@ export function issuesToProblems(model: string, issues: readonly DataIssue[]): M
   return issues.map((issue) => {
     switch (issue.kind) {
       case 'always_missing':
-        return fail(model, 'HL573', `feature "${issue.feature}" of model ${model} is missing for every training customer`, 'fix its rule or remove it');
+        return fail(model, 'HL573', modelRunMessages.HL573({ model, feature: issue.feature }), 'fix its rule or remove it');
       case 'constant':
-        return problem(model, 'HL580', 'warning', `feature "${issue.feature}" of model ${model} is ${issue.value} for every training customer`);
+        return problem(model, 'HL580', 'warning', modelRunMessages.HL580({ model, feature: issue.feature, constant: issue.value }));
       case 'non_finite':
         return problem(
           model,
           'HL574',
           'warning',
-          `feature "${issue.feature}" of model ${model} is ${[issue.nan ? `missing (or NaN) for ${issue.nan}` : '', issue.infinite ? `infinite for ${issue.infinite}` : ''].filter(Boolean).join(' and ')} training customers; imputed with the mean and flagged in "${issue.feature}_missing"`,
+          modelRunMessages.HL574({ model, feature: issue.feature, nan: issue.nan, infinite: issue.infinite }),
         );
     }
   });
