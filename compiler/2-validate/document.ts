@@ -10,7 +10,7 @@ import { schemaProblems } from './collapse.ts';
 import type { Problem, ValuePath } from './problems.ts';
 import { ENVELOPE_ID, kindSchemaId, type Schemas } from './schema-ids.ts';
 import { problemToDiagnostic } from './to-diagnostic.ts';
-import { describeValue, quote } from './wording.ts';
+import { describeValue, quote } from '../diagnostics/wording.ts';
 
 export interface DocumentResult {
   definition?: Definition;

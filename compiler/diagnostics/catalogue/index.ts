@@ -1,7 +1,7 @@
 import type { CodeEntry } from './types.ts';
 import { loadCodes, loadMessages } from './load.ts';
 import { dslCodes, ruleSyntaxMessages } from './dsl.ts';
-import { validateCodes } from './validate.ts';
+import { schemaMessages, validateCodes } from './validate.ts';
 import { analyzeCodes } from './analyze.ts';
 import { templatesCodes } from './templates.ts';
 import { journeysCodes } from './journeys.ts';
@@ -58,6 +58,7 @@ export function lookupCode(code: string): CodeEntry | undefined {
 export const messages = {
   ...loadMessages,
   ...ruleSyntaxMessages,
+  ...schemaMessages,
   ...deliverySettingsMessages,
   ...emitMessages,
   ...modelMessages,

@@ -1,4 +1,5 @@
-import type { CodeEntry } from './types.ts';
+import type { CodeEntry, MessageTable } from './types.ts';
+import { describeValue, displayPath, orList, quote, typeWord } from '../wording.ts';
 
 /** HL20x–HL22x: the envelope and every kind's spec checked against the JSON Schemas in schemas/. */
 export const validateCodes: CodeEntry[] = [
@@ -179,3 +180,84 @@ export const validateCodes: CodeEntry[] = [
       'meaning would make rules ambiguous. Rename the field, or remove it and use the built-in one.',
   },
 ];
+
+type Path = readonly (string | number)[];
+
+const FORMAT_WORDS: Record<string, string> = {
+  'iana-time-zone': 'an IANA time zone (e.g. Europe/London)',
+  'date-time': 'an ISO 8601 date and time (e.g. 2026-01-01T10:00:00Z)',
+  date: 'an ISO 8601 date (e.g. 2026-01-01)',
+  time: 'an ISO 8601 time (e.g. 10:00:00Z)',
+  email: 'an email address',
+  uri: 'a URI',
+  'uri-reference': 'a URI reference',
+  hostname: 'a host name',
+  ipv4: 'an IPv4 address',
+  ipv6: 'an IPv6 address',
+  regex: 'a regular expression',
+  uuid: 'a UUID',
+  duration: 'an ISO 8601 duration (e.g. P1D)',
+};
+
+const COMPARISON_WORDS: Record<string, string> = { '<=': 'at most', '>=': 'at least', '<': 'less than', '>': 'more than' };
+
+function sizeWords(keyword: string, limit: number): string {
+  switch (keyword) {
+    case 'minLength':
+      return limit === 1 ? 'must not be empty' : `must be at least ${limit} characters long`;
+    case 'maxLength':
+      return `must be at most ${limit} characters long`;
+    case 'minItems':
+      return `must hold at least ${limit} ${limit === 1 ? 'entry' : 'entries'}`;
+    case 'maxItems':
+      return `must hold at most ${limit} ${limit === 1 ? 'entry' : 'entries'}`;
+    case 'minProperties':
+      return `must hold at least ${limit} ${limit === 1 ? 'key' : 'keys'}`;
+    default:
+      return `must hold at most ${limit} ${limit === 1 ? 'key' : 'keys'}`;
+  }
+}
+
+/** `path` is where in the document the value is (`spec.steps.remind`); the catalogue words it. */
+export const schemaMessages = {
+  HL205: (p: { path: Path; key: string }) => `unknown key "${p.key}" in ${displayPath(p.path)}`,
+  HL206: (p: { path: Path; oneOf: readonly string[] } | { path: Path; missing: string }) => {
+    const inWhat = p.path.length === 0 ? '' : ` in ${displayPath(p.path)}`;
+    return 'oneOf' in p ? `missing one of the keys ${orList(p.oneOf.map((k) => `"${k}"`))}${inWhat}` : `missing required key "${p.missing}"${inWhat}`;
+  },
+  /** `values`: the literal values also allowed beside the `types`. */
+  HL207: (p: { path: Path; values: readonly unknown[]; types: readonly string[]; value: unknown }) =>
+    `${displayPath(p.path)} must be ${p.values.length > 1 ? 'one of ' : ''}${orList([...p.values.map(quote), ...p.types.map(typeWord)])}, not ${describeValue(p.value)}`,
+  HL208: (p: { path: Path; value: unknown; allowed: readonly unknown[] } | { path: Path; value: unknown; values: readonly unknown[]; types: readonly string[] }) => {
+    const expected =
+      'allowed' in p
+        ? p.allowed.length === 1
+          ? quote(p.allowed[0])
+          : `one of ${p.allowed.map(quote).join(', ')}`
+        : `${p.values.length > 1 ? 'one of ' : ''}${orList([...p.values.map(quote), ...p.types.map(typeWord)])}`;
+    return `${displayPath(p.path)} ${quote(p.value)} is not allowed; expected ${expected}`;
+  },
+  /** `namePattern`: the pattern a key must match, when it is not snake_case. */
+  HL209: (p: { path: Path; value: string } | { path: Path; name: string; namePattern?: string }) =>
+    'value' in p
+      ? `${displayPath(p.path)} ${quote(p.value)} is not snake_case`
+      : `${quote(p.name)} is not a valid name in ${displayPath(p.path)}${p.namePattern === undefined ? '; names are snake_case' : ` (pattern ${p.namePattern})`}`,
+  HL210: (p: { path: Path; value: unknown; pattern: string } | { path: Path; value: unknown; format: string }) =>
+    'pattern' in p
+      ? `${displayPath(p.path)} ${quote(p.value)} does not have the expected form (pattern ${p.pattern})`
+      : `${displayPath(p.path)} ${quote(p.value)} is not ${FORMAT_WORDS[p.format] ?? `a valid ${p.format}`}`,
+  HL213: (p: { path: Path; comparison: string; limit: unknown; value: unknown }) =>
+    `${displayPath(p.path)} must be ${COMPARISON_WORDS[p.comparison] ?? p.comparison} ${String(p.limit)}, not ${String(p.value)}`,
+  HL214: (p: { path: Path; keyword: string; limit: number }) => `${displayPath(p.path)} ${sizeWords(p.keyword, p.limit)}`,
+  /** `first`, `second`: 0-based indices of the two equal entries. */
+  HL215: (p: { path: Path; first: number; second: number }) => `${displayPath(p.path)} holds the same entry twice (entries ${p.first + 1} and ${p.second + 1})`,
+  HL216: (p: { path: Path; all: readonly string[]; present: readonly string[] } | { path: Path; reason: 'not' | 'several' }) =>
+    'all' in p
+      ? `${displayPath(p.path)} must have only one of ${orList(p.all.map((k) => `"${k}"`))}, not ${p.present.map((k) => `"${k}"`).join(' and ')} together`
+      : p.reason === 'not'
+        ? `${displayPath(p.path)} has a shape that is not allowed here`
+        : `${displayPath(p.path)} matches more than one of the allowed shapes; it must match exactly one`,
+  HL217: (p: { path: Path; property: string; missing: string }) => `"${p.property}" in ${displayPath(p.path)} requires "${p.missing}"`,
+  /** `schema`: the schema validator's own words for a rule the cases above do not cover. */
+  HL218: (p: { path: Path; schema: string }) => `${displayPath(p.path)} ${p.schema}`,
+} satisfies MessageTable;

@@ -1,4 +1,10 @@
-import type { ValuePath } from './problems.ts';
+/**
+ * The words diagnostics use for paths, types and values: shared by the catalogue's message
+ * functions and the checks that build help texts.
+ */
+
+/** A place inside a document: keys and list indices from its root. */
+type ValuePath = readonly (string | number)[];
 
 /** `['spec', 'steps', 'remind', 'send']` → `spec.steps.remind.send`; `['spec', 'given', 0]` → `spec.given[0]`. */
 export function displayPath(path: readonly (string | number)[]): string {
