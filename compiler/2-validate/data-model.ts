@@ -1,7 +1,7 @@
 import type { LoadedDocument } from '../1-load/parse-file.ts';
 import { rangeOfPath } from '../1-load/positions.ts';
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
-import { diag } from '../diagnostics/make.ts';
+import { diagnostic } from '../diagnostics/make.ts';
 import {
   BUILTIN_CUSTOMER_FIELDS,
   BUILTIN_EVENT_FIELDS,
@@ -40,7 +40,7 @@ export function normalizeDataModel(spec: Record<string, unknown>, doc: LoadedDoc
     for (const [name, field] of Object.entries(written ?? {})) {
       if (Object.prototype.hasOwnProperty.call(builtins, name)) {
         diagnostics.push(
-          diag('HL220', `"${name}" is a built-in field of every ${what}; it cannot be declared again`, {
+          diagnostic('HL220', { name, what }, {
             file: doc.file.path,
             range: rangeOfPath(doc, [...path, name], { key: true }),
             help: `remove it (every ${what} has ${Object.keys(builtins).join(', ')}) or give the field another name`,

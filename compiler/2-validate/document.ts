@@ -1,7 +1,7 @@
 import type { LoadedDocument } from '../1-load/parse-file.ts';
 import { rangeOfPath } from '../1-load/positions.ts';
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
-import { diag } from '../diagnostics/make.ts';
+import { diagnostic } from '../diagnostics/make.ts';
 import { suggest } from '../diagnostics/suggest.ts';
 import { KINDS, type Kind, type Metadata } from '../contract/definition.ts';
 import type { Definition } from '../1-load/definition.ts';
@@ -10,7 +10,6 @@ import { schemaProblems } from './collapse.ts';
 import type { Problem, ValuePath } from './problems.ts';
 import { ENVELOPE_ID, kindSchemaId, type Schemas } from './schema-ids.ts';
 import { problemToDiagnostic } from './to-diagnostic.ts';
-import { describeValue, quote } from '../diagnostics/wording.ts';
 
 export interface DocumentResult {
   definition?: Definition;
@@ -42,7 +41,7 @@ export function validateDocument(doc: LoadedDocument, registry: Schemas): Docume
   if (!isPlainObject(value)) {
     return {
       diagnostics: [
-        diag('HL212', `document ${doc.index + 1} of ${file} is ${describeValue(value)}, not a mapping with apiVersion, kind, metadata and spec`, {
+        diagnostic('HL212', { document: doc.index + 1, file, value }, {
           file,
           range: rangeOfPath(doc, []),
         }),
@@ -53,7 +52,7 @@ export function validateDocument(doc: LoadedDocument, registry: Schemas): Docume
   const errorPaths: ValuePath[] = [];
   const envelope = registry.validator(ENVELOPE_ID);
   if (envelope instanceof Error) {
-    return { diagnostics: [diag('HL219', `the envelope schema cannot be used: ${envelope.message}`, { file, range: rangeOfPath(doc, []) })] };
+    return { diagnostics: [diagnostic('HL219', { schema: envelope.message }, { file, range: rangeOfPath(doc, []) })] };
   }
   for (const problem of schemaProblems(registry, envelope, value, [])) {
     diagnostics.push(envelopeDiagnostic(problem, doc));
@@ -66,7 +65,7 @@ export function validateDocument(doc: LoadedDocument, registry: Schemas): Docume
   if (isKind(kind) && apiVersionUsable && isPlainObject(value.spec)) {
     const spec = registry.validator(kindSchemaId(kind));
     if (spec instanceof Error) {
-      diagnostics.push(diag('HL219', `${kind} documents cannot be checked: ${spec.message}`, { file, range: rangeOfPath(doc, ['kind']) }));
+      diagnostics.push(diagnostic('HL219', { kind, schema: spec.message }, { file, range: rangeOfPath(doc, ['kind']) }));
       errorPaths.push([]);
     } else {
       for (const problem of schemaProblems(registry, spec, value.spec, ['spec'])) {
@@ -101,17 +100,16 @@ function envelopeDiagnostic(problem: Problem, doc: LoadedDocument): Diagnostic {
   const file = doc.file.path;
   const top = problem.path.length === 0;
   const field = problem.path.length === 1 ? problem.path[0] : undefined;
-  const supported = API_VERSIONS.join(', ');
   if (top && problem.kind === 'required' && problem.missing === 'apiVersion') {
-    return diag('HL201', 'missing apiVersion', { file, range: rangeOfPath(doc, [], { key: true }), help: `add \`apiVersion: ${API_VERSIONS[0]}\` at the top of the document` });
+    return diagnostic('HL201', {}, { file, range: rangeOfPath(doc, [], { key: true }), help: `add \`apiVersion: ${API_VERSIONS[0]}\` at the top of the document` });
   }
   if (top && problem.kind === 'required' && problem.missing === 'kind') {
-    return diag('HL203', 'missing kind', { file, range: rangeOfPath(doc, [], { key: true }), help: `add \`kind:\` with one of ${KINDS.join(', ')}` });
+    return diagnostic('HL203', {}, { file, range: rangeOfPath(doc, [], { key: true }), help: `add \`kind:\` with one of ${KINDS.join(', ')}` });
   }
   if (field === 'apiVersion' && problem.kind !== 'required') {
     const written = (doc.value as Record<string, unknown>).apiVersion;
     const hint = typeof written === 'string' ? suggest(written, API_VERSIONS) : undefined;
-    return diag('HL202', `unknown apiVersion ${quote(written)}; supported: ${supported}`, {
+    return diagnostic('HL202', { written, supported: API_VERSIONS }, {
       file,
       range: rangeOfPath(doc, ['apiVersion']),
       help: hint ? `did you mean "${hint}"?` : `use \`apiVersion: ${API_VERSIONS[API_VERSIONS.length - 1]}\``,
@@ -120,7 +118,7 @@ function envelopeDiagnostic(problem: Problem, doc: LoadedDocument): Diagnostic {
   if (field === 'kind' && problem.kind !== 'required') {
     const written = (doc.value as Record<string, unknown>).kind;
     const hint = typeof written === 'string' ? suggest(written, KINDS) : undefined;
-    return diag('HL204', `unknown kind ${quote(written)}`, {
+    return diagnostic('HL204', { written }, {
       file,
       range: rangeOfPath(doc, ['kind']),
       ...(hint ? { help: `did you mean "${hint}"?` } : {}),

@@ -3,7 +3,7 @@ import type { LoadedDocument } from '../1-load/parse-file.ts';
 import { rangeOfPath } from '../1-load/positions.ts';
 import { positionAt } from '../1-load/source-file.ts';
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
-import { diag } from '../diagnostics/make.ts';
+import { diagnostic } from '../diagnostics/make.ts';
 import { isKind, isPlainObject } from './document.ts';
 
 /**
@@ -19,7 +19,7 @@ export function checkWorkspacePlacement(loaded: LoadResult): { diagnostics: Diag
     if (doc.file.path === WORKSPACE_FILE) continue;
     misplaced.add(doc);
     diagnostics.push(
-      diag('HL211', `a Workspace document belongs in ${WORKSPACE_FILE}, not in ${doc.file.path}`, {
+      diagnostic('HL211', { workspaceFile: WORKSPACE_FILE, foundIn: doc.file.path }, {
         file: doc.file.path,
         range: rangeOfPath(doc, ['kind']),
         help: `a workspace has exactly one Workspace document, in ${WORKSPACE_FILE} at its root; move or remove this one`,
@@ -31,7 +31,7 @@ export function checkWorkspacePlacement(loaded: LoadResult): { diagnostics: Diag
     misplaced.add(doc);
     const at = first ? positionAt(first.file, rangeOfPath(first, ['kind']).start.offset) : undefined;
     diagnostics.push(
-      diag('HL211', `${WORKSPACE_FILE} holds more than one Workspace document`, {
+      diagnostic('HL211', { workspaceFile: WORKSPACE_FILE, documents: 'several' }, {
         file: doc.file.path,
         range: rangeOfPath(doc, ['kind']),
         ...(at ? { notes: [`the first one is at ${WORKSPACE_FILE}:${at.line}:${at.column}`] } : {}),
@@ -41,7 +41,7 @@ export function checkWorkspacePlacement(loaded: LoadResult): { diagnostics: Diag
   }
   if (inRoot.length === 0 && rootFileIsReadable(loaded)) {
     diagnostics.push(
-      diag('HL211', `${WORKSPACE_FILE} holds no Workspace document`, {
+      diagnostic('HL211', { workspaceFile: WORKSPACE_FILE, documents: 'none' }, {
         file: WORKSPACE_FILE,
         range: { start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } },
         help: 'add a document with `kind: Workspace` (database, timezone and the data model); `herald init` writes one',

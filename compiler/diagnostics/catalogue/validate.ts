@@ -260,4 +260,21 @@ export const schemaMessages = {
   HL217: (p: { path: Path; property: string; missing: string }) => `"${p.property}" in ${displayPath(p.path)} requires "${p.missing}"`,
   /** `schema`: the schema validator's own words for a rule the cases above do not cover. */
   HL218: (p: { path: Path; schema: string }) => `${displayPath(p.path)} ${p.schema}`,
+  HL201: (_p: Record<string, never>) => 'missing apiVersion',
+  HL202: (p: { written: unknown; supported: readonly string[] }) => `unknown apiVersion ${quote(p.written)}; supported: ${p.supported.join(', ')}`,
+  HL203: (_p: Record<string, never>) => 'missing kind',
+  HL204: (p: { written: unknown }) => `unknown kind ${quote(p.written)}`,
+  /** `document`: 1-based. */
+  HL212: (p: { document: number; file: string; value: unknown }) =>
+    `document ${p.document} of ${p.file} is ${describeValue(p.value)}, not a mapping with apiVersion, kind, metadata and spec`,
+  HL211: (p: { workspaceFile: string; foundIn: string } | { workspaceFile: string; documents: 'several' | 'none' }) =>
+    'foundIn' in p
+      ? `a Workspace document belongs in ${p.workspaceFile}, not in ${p.foundIn}`
+      : p.documents === 'several'
+        ? `${p.workspaceFile} holds more than one Workspace document`
+        : `${p.workspaceFile} holds no Workspace document`,
+  /** `schema`: why the JSON Schema could not be compiled (a bug in Herald's schemas). */
+  HL219: (p: { schema: string; kind?: string }) => (p.kind === undefined ? `the envelope schema cannot be used: ${p.schema}` : `${p.kind} documents cannot be checked: ${p.schema}`),
+  /** `what`: customer, item or event. */
+  HL220: (p: { name: string; what: string }) => `"${p.name}" is a built-in field of every ${p.what}; it cannot be declared again`,
 } satisfies MessageTable;
