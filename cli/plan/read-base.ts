@@ -4,6 +4,8 @@ import type { PlanNote } from './document.ts';
 import { exportTree } from './git/export-tree.ts';
 import { locateBaseWorkspace, type BaseWorkspace } from './git/locate-workspace.ts';
 import type { Repository } from './git/repository.ts';
+import { messageOf } from '../../compiler/diagnostics/catalogue/index.ts';
+import { shownPrefix } from '../../compiler/diagnostics/catalogue/plan.ts';
 
 export interface BaseRead {
   /** Where the workspace was at the base; undefined when the base has none. */
@@ -19,20 +21,18 @@ export interface BaseRead {
  */
 export async function readBase(repo: Repository, commit: string, baseRef: string, workspaceName: string, tmpDir: string): Promise<BaseRead> {
   const located = locateBaseWorkspace(repo, commit, workspaceName);
-  if (!located) return { notes: [{ code: 'HL393', severity: 'info', message: `the base (${baseRef}) has no Herald workspace: everything in the head is new` }] };
+  if (!located) return { notes: [{ code: 'HL393', severity: 'info', message: messageOf('HL393', { base: baseRef }) }] };
   const root = join(tmpDir, 'base');
   await exportTree(repo, commit, located.prefix, root);
   const side = compileSide(root);
   const notes: PlanNote[] = [];
-  if (located.moved) notes.push({ code: 'HL392', severity: 'info', message: `the workspace moved: ${displayPath(located.prefix)} at the base, ${displayPath(repo.prefix)} now; definitions are compared by kind and name` });
+  if (located.moved) notes.push({ code: 'HL392', severity: 'info', message: messageOf('HL392', { basePrefix: located.prefix, headPrefix: repo.prefix }) });
   if (!side.manifest) {
     const errors = side.diagnostics.filter((d) => d.severity === 'error').length;
-    notes.push({ code: 'HL391', severity: 'warning', message: `the base (${baseRef}) does not compile (${errors} error${errors === 1 ? '' : 's'}): changes are found by comparing the documents, and audiences are counted for the head only` });
+    notes.push({ code: 'HL391', severity: 'warning', message: messageOf('HL391', { base: baseRef, errors }) });
   }
   return { located, side, notes };
 }
 
-/** A repository-relative folder as the plan shows it: `.` for the root. */
-export function displayPath(prefix: string): string {
-  return prefix === '' ? '.' : prefix;
-}
+/** A repository-relative folder as the plan shows it: `.` for the root (worded by the catalogue). */
+export const displayPath = shownPrefix;

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { PlanInputError } from '../errors.ts';
+import { messageOf } from '../../../compiler/diagnostics/catalogue/index.ts';
 
 export interface GitResult {
   ok: boolean;
@@ -16,7 +17,7 @@ export function git(cwd: string, args: readonly string[], input?: string): GitRe
   const r = spawnSync('git', args, { cwd, env, input, maxBuffer: 1 << 30 });
   if (r.error) {
     const missing = (r.error as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new PlanInputError('HL395', missing ? 'git is not installed (plan reads the base from git)' : `git could not run: ${r.error.message}`);
+    throw new PlanInputError('HL395', messageOf('HL395', missing ? { gitMissing: true } : { gitCouldNotRun: r.error.message }));
   }
   return { ok: r.status === 0, stdout: r.stdout, stderr: r.stderr.toString('utf8').trim() };
 }
@@ -24,6 +25,6 @@ export function git(cwd: string, args: readonly string[], input?: string): GitRe
 /** git's stdout as text, or a PlanInputError with git's message. */
 export function gitText(cwd: string, args: readonly string[], what: string): string {
   const r = git(cwd, args);
-  if (!r.ok) throw new PlanInputError('HL395', `${what}: ${r.stderr || `git ${args[0]} failed`}`);
+  if (!r.ok) throw new PlanInputError('HL395', messageOf('HL395', { doing: what, gitSays: r.stderr || `git ${args[0]} failed` }));
   return r.stdout.toString('utf8');
 }

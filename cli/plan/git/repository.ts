@@ -2,6 +2,7 @@ import { realpathSync } from 'node:fs';
 import { relative, sep } from 'node:path';
 import { PlanInputError } from '../errors.ts';
 import { git, gitText } from './git.ts';
+import { messageOf } from '../../../compiler/diagnostics/catalogue/index.ts';
 
 /** The git repository a workspace lives in, and the workspace's folder inside it. */
 export interface Repository {
@@ -17,7 +18,7 @@ export function openRepository(dir: string): Repository {
   if (!r.ok) {
     throw new PlanInputError(
       'HL395',
-      `${dir} is not inside a git repository: plan compares the working tree with a commit`,
+      messageOf('HL395', { notARepository: dir }),
       'run it inside the repository clone (in CI, check the repository out first)',
     );
   }
@@ -32,13 +33,13 @@ export function openRepository(dir: string): Repository {
  * to fetch it.
  */
 export function resolveCommit(repo: Repository, ref: string): string {
-  if (ref.trim() === '' || ref.startsWith('-')) throw new PlanInputError('HL390', `"${ref}" is not a git ref`);
+  if (ref.trim() === '' || ref.startsWith('-')) throw new PlanInputError('HL390', messageOf('HL390', { notARef: ref }));
   const r = git(repo.root, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`]);
   if (!r.ok) {
     const shallow = gitText(repo.root, ['rev-parse', '--is-shallow-repository'], 'checking the clone').trim() === 'true';
     throw new PlanInputError(
       'HL390',
-      `the base ref "${ref}" does not exist in this repository${shallow ? ' (the clone is shallow)' : ''}`,
+      messageOf('HL390', { missingRef: ref, shallow }),
       `fetch it first (e.g. \`git fetch origin ${ref.replace(/^origin\//, '')}\`, or check out with fetch-depth: 0), or pass another --base`,
     );
   }

@@ -7,7 +7,7 @@ import { templatesCodes } from './templates.ts';
 import { journeysCodes } from './journeys.ts';
 import { modelMessages, modelsCodes } from './models.ts';
 import { sourcesCodes } from './sources.ts';
-import { planCodes } from './plan.ts';
+import { planCodes, planGitMessages } from './plan.ts';
 import { emitCodes, emitMessages } from './emit.ts';
 import { runtimeCodes, runtimeMessages } from './runtime.ts';
 import { deliveryCodes, deliverySettingsMessages } from './delivery.ts';
@@ -59,6 +59,7 @@ export const messages = {
   ...loadMessages,
   ...ruleSyntaxMessages,
   ...schemaMessages,
+  ...planGitMessages,
   ...deliverySettingsMessages,
   ...emitMessages,
   ...modelMessages,

@@ -1,4 +1,4 @@
-import type { CodeEntry } from './types.ts';
+import type { CodeEntry, MessageTable } from './types.ts';
 
 /**
  * Codes of `herald plan`: HL39x reading and compiling the two sides, HL45x the plan's output and
@@ -132,3 +132,29 @@ export const planCodes: CodeEntry[] = [
       'Loading the workspace\'s sample data for the plan (its Sources, from the files in the workspace) failed for some files, or its segments could not be materialized. The counts cover what loaded. `herald ingest --db sqlite:/tmp/check.db` shows the same problems in full.',
   },
 ];
+
+/** Messages of the plan codes about git and the base workspace (HL390–HL395). */
+export const planGitMessages = {
+  HL390: (p: { notARef: string } | { missingRef: string; shallow: boolean }) =>
+    'notARef' in p ? `"${p.notARef}" is not a git ref` : `the base ref "${p.missingRef}" does not exist in this repository${p.shallow ? ' (the clone is shallow)' : ''}`,
+  /** `base`: the ref as given; `prefix`: the workspace folder inside the repository ('' at its root). */
+  HL391: (p: { base: string; errors: number }) =>
+    `the base (${p.base}) does not compile (${p.errors} error${p.errors === 1 ? '' : 's'}): changes are found by comparing the documents, and audiences are counted for the head only`,
+  HL392: (p: { basePrefix: string; headPrefix: string }) =>
+    `the workspace moved: ${shownPrefix(p.basePrefix)} at the base, ${shownPrefix(p.headPrefix)} now; definitions are compared by kind and name`,
+  HL393: (p: { base: string }) => `the base (${p.base}) has no Herald workspace: everything in the head is new`,
+  /** `gitSays`: git's own message (or its exit status) when it failed. */
+  HL395: (p: { gitMissing: true } | { gitCouldNotRun: string } | { doing: string; gitSays: string } | { notARepository: string }) =>
+    'gitMissing' in p
+      ? 'git is not installed (plan reads the base from git)'
+      : 'gitCouldNotRun' in p
+        ? `git could not run: ${p.gitCouldNotRun}`
+        : 'doing' in p
+          ? `${p.doing}: ${p.gitSays}`
+          : `${p.notARepository} is not inside a git repository: plan compares the working tree with a commit`,
+} satisfies MessageTable;
+
+/** A repository-relative folder as the plan shows it: `.` for the root. */
+export function shownPrefix(prefix: string): string {
+  return prefix === '' ? '.' : prefix;
+}
