@@ -27,6 +27,7 @@ import { findRisks } from './risks.ts';
 import { summarize } from './summary.ts';
 import { audienceTargets } from './targets.ts';
 import { planExperiments } from './experiments.ts';
+import { messageOf } from '../../compiler/diagnostics/catalogue/index.ts';
 
 export interface PlanRequest {
   /** The head workspace folder (absolute): the working tree. */
@@ -109,7 +110,7 @@ export async function buildPlan(request: PlanRequest): Promise<PlanOutcome> {
       notes.push(...measured.notes);
     } else await render();
     const skipped = changedTemplates.length - toRender.length;
-    if (skipped > 0) notes.push({ code: 'HL451', severity: 'info', message: `${skipped} more changed template${skipped === 1 ? ' was' : 's were'} not rendered (the plan renders at most ${request.options.maxRenderedTemplates})` });
+    if (skipped > 0) notes.push({ code: 'HL451', severity: 'info', message: messageOf('HL451', { skipped, limit: request.options.maxRenderedTemplates }) });
 
     const templates = changedTemplates.map((c) => templateImpact(c, baseManifest, headManifest, evidence.get(c.name)));
     notes.push(...renderFailures(templates));
@@ -120,7 +121,7 @@ export async function buildPlan(request: PlanRequest): Promise<PlanOutcome> {
     const journeys = journeyImpacts(changes, baseManifest, headManifest);
     const models = measured?.models ?? [];
     notes.push(...forecast.notes);
-    if (!data.db && (journeys.length > 0 || campaigns.length > 0)) notes.push({ code: 'HL558', severity: 'info', message: 'no send forecast: there is no data to simulate the journeys and campaigns on' });
+    if (!data.db && (journeys.length > 0 || campaigns.length > 0)) notes.push({ code: 'HL558', severity: 'info', message: messageOf('HL558', { noData: true }) });
     const planned = await planExperiments({ head: headManifest, headDir: request.headDir, changes, campaigns, forecast: forecast.forecast, ...(data.db ? { db: data.db } : {}), asOf });
     notes.push(...planned.notes);
     const risks = findRisks({ segments, campaigns, templates, models, forecast: forecast.forecast }, request.options);
@@ -196,7 +197,7 @@ async function chooseAsOf(request: PlanRequest, data: PlanData, notes: PlanNote[
   if (data.source !== 'sample' || !data.db) return now;
   const latest = await latestEventAt(data.db);
   if (latest === undefined) return now;
-  notes.push({ code: 'HL557', severity: 'info', message: `as of the sample data's latest event (${new Date(latest).toISOString()}); pass --as-of to choose another instant` });
+  notes.push({ code: 'HL557', severity: 'info', message: messageOf('HL557', { latestEvent: latest }) });
   return latest;
 }
 
@@ -205,6 +206,6 @@ async function materializeSample(db: Database, head: Manifest, asOf: number, not
   try {
     await materialize(db, head, asOf);
   } catch (e) {
-    notes.push({ code: 'HL559', severity: 'warning', message: `the sample data's segments could not be materialized (${firstLine(e)}): overlaps are not shown` });
+    notes.push({ code: 'HL559', severity: 'warning', message: messageOf('HL559', { segmentsFailed: firstLine(e) }) });
   }
 }

@@ -9,6 +9,7 @@ import { firstLine } from '../errors.ts';
 import { inSavepoint } from './session.ts';
 import { manifestFor } from '../upstream.ts';
 import { workspaceSettings } from '../../../runtime/workspace-settings.ts';
+import { messageOf } from '../../../compiler/diagnostics/catalogue/index.ts';
 
 const DAY = 86_400_000;
 const BEFORE = 'herald_plan_outbox_before';
@@ -42,16 +43,16 @@ export async function forecastSends(session: Database, head: Manifest, changes: 
       return { forecast: toForecast(simulated, firstDay, zone), notes: problemNotes(simulated) };
     });
   } catch (e) {
-    return { forecast: null, notes: [{ code: 'HL558', severity: 'warning', message: `the send forecast could not be simulated: ${firstLine(e)}` }] };
+    return { forecast: null, notes: [{ code: 'HL558', severity: 'warning', message: messageOf('HL558', { simulationFailed: firstLine(e) }) }] };
   }
 }
 
 /** What the simulated run reported (a campaign due before the window, a template that failed): the first few, and how many more. */
 function problemNotes(s: Simulated): PlanNote[] {
   const shown = 3;
-  const notes = s.run.problems.slice(0, shown).map((p): PlanNote => ({ code: 'HL558', severity: p.severity === 'error' ? 'warning' : p.severity, message: `send forecast: ${p.message}` }));
+  const notes = s.run.problems.slice(0, shown).map((p): PlanNote => ({ code: 'HL558', severity: p.severity === 'error' ? 'warning' : p.severity, message: messageOf('HL558', { runSays: p.message }) }));
   const more = s.run.problems.length - shown;
-  if (more > 0) notes.push({ code: 'HL558', severity: 'info', message: `send forecast: ${more} more problem${more === 1 ? '' : 's'} of the same run` });
+  if (more > 0) notes.push({ code: 'HL558', severity: 'info', message: messageOf('HL558', { moreProblems: more }) });
   return notes;
 }
 

@@ -13,6 +13,7 @@ import { overlapOf } from './overlap.ts';
 import { prepareSchema } from './prepare-schema.ts';
 import { prepareReach, reachOf, type ReachRules } from './reach.ts';
 import { inSavepoint, withRolledBackSession } from './session.ts';
+import { messageOf } from '../../../compiler/diagnostics/catalogue/index.ts';
 
 export interface MeasuredAudience extends Audience {
   reach: { before: Reach | null; after: Reach | null };
@@ -58,7 +59,7 @@ export async function measure(db: Database, request: MeasureRequest): Promise<Me
     try {
       rules = await inSavepoint(trx, () => prepareReach(trx, request.head, request.asOf));
     } catch (e) {
-      notes.push({ code: 'HL556', severity: 'warning', message: `consent and suppressions could not be counted: ${firstLine(e)}` });
+      notes.push({ code: 'HL556', severity: 'warning', message: messageOf('HL556', { consentNotCounted: firstLine(e) }) });
     }
     const membershipsAsOf = await lastMaterializedAt(trx);
     const live = new Set(Object.values(request.head.definitions).filter((d) => d.kind === 'Segment').map((d) => d.name));

@@ -9,6 +9,7 @@ import { chooseDatabase, databaseErrorReason } from '../../workspace-runtime.ts'
 import type { DataSourceKind, PlanNote } from '../document.ts';
 import { firstLine } from '../errors.ts';
 import { openSampleDatabase } from './sample-database.ts';
+import { messageOf } from '../../../compiler/diagnostics/catalogue/index.ts';
 
 /** `--data`: where audiences are counted. `auto` picks the configured database, else the sample data. */
 export const DATA_MODES = ['auto', 'database', 'sample', 'none'] as const;
@@ -90,7 +91,7 @@ async function sample(options: OpenDataOptions, why: string): Promise<PlanData> 
     notes.push({
       code: 'HL559',
       severity: 'warning',
-      message: `sample data incomplete: ${failed.map((f) => `${f.path} ${f.status}${f.message ? ` (${f.message})` : ''}`).join('; ')}`,
+      message: messageOf('HL559', { incomplete: failed }),
     });
   }
   const t = opened.summary.totals;
@@ -107,12 +108,12 @@ function unreachable(why: string): PlanData {
   return none(why, 'HL554', 'warning');
 }
 
-function none(why: string, code: string, severity: PlanNote['severity']): PlanData {
+function none(why: string, code: 'HL554' | 'HL559', severity: PlanNote['severity']): PlanData {
   return {
     source: 'none',
     description: 'no data',
     reason: why,
-    notes: [{ code, severity, message: `${why}: the plan shows the definitions only, without audience numbers` }],
+    notes: [{ code, severity, message: code === 'HL554' ? messageOf('HL554', { why }) : messageOf('HL559', { withoutData: why }) }],
   };
 }
 

@@ -5,6 +5,7 @@ import { migrate } from '../../../runtime/db/migrate.ts';
 import { SchemaSyncError, syncSchema, type TraitTableSpec } from '../../../runtime/db/sync.ts';
 import type { PlanNote } from '../document.ts';
 import { firstLine } from '../errors.ts';
+import { messageOf } from '../../../compiler/diagnostics/catalogue/index.ts';
 
 /**
  * Inside the plan's session: brings the schema up to date for both sides' data models, so a
@@ -22,12 +23,12 @@ export async function prepareSchema(session: Database, head: Manifest, base: Man
       notes.push({
         code: 'HL556',
         severity: 'info',
-        message: `the database has no column yet for ${result.addedColumns.join(', ')}: no data was loaded for ${result.addedColumns.length === 1 ? 'it' : 'them'}, so rules read ${result.addedColumns.length === 1 ? 'it' : 'them'} as empty`,
+        message: messageOf('HL556', { newColumns: result.addedColumns }),
       });
     }
   } catch (e) {
     if (!(e instanceof SchemaSyncError)) throw e;
-    notes.push({ code: 'HL556', severity: 'warning', message: `the database cannot hold the head's data model (${firstLine(e)}); queries reading it may fail` });
+    notes.push({ code: 'HL556', severity: 'warning', message: messageOf('HL556', { cannotHoldModel: firstLine(e) }) });
   }
   return notes;
 }

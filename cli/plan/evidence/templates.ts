@@ -3,6 +3,7 @@ import type { DefinitionChange, PlanNote, TemplateImpact } from '../document.ts'
 import { compiledTemplate } from '../impacts.ts';
 import { renderTemplateEvidence, type EvidenceOptions, type TemplateEvidence } from './render-samples.ts';
 import { takeScreenshots, type ShotRequest } from './screenshots.ts';
+import { messageOf } from '../../../compiler/diagnostics/catalogue/index.ts';
 
 /** Renders each changed template's base and head version (the side a template is missing from is left out). */
 export async function renderChangedTemplates(changes: readonly DefinitionChange[], base: CompiledSide | undefined, head: CompiledSide, options: EvidenceOptions): Promise<Map<string, TemplateEvidence>> {
@@ -34,15 +35,15 @@ export async function addScreenshots(templates: TemplateImpact[], evidence: Read
   }
   if (requests.length === 0) return;
   if (!outDir) {
-    notes.push({ code: 'HL450', severity: 'info', message: 'no screenshots: pass --out DIR to write them (desktop and mobile, before and after)' });
+    notes.push({ code: 'HL450', severity: 'info', message: messageOf('HL450', { noOutDir: true }) });
     return;
   }
   const shots = await takeScreenshots(requests, outDir, chromium);
-  if (shots.skipped) notes.push({ code: 'HL450', severity: 'warning', message: `no screenshots: ${shots.skipped}` });
+  if (shots.skipped) notes.push({ code: 'HL450', severity: 'warning', message: messageOf('HL450', { skipped: shots.skipped }) });
   for (const r of requests) r.impact.screenshots.push(...(shots.screenshots.get(r) ?? []));
 }
 
 /** Notes for head renders that failed: sending would fail the same way. */
 export function renderFailures(templates: readonly TemplateImpact[]): PlanNote[] {
-  return templates.flatMap((t) => t.samples.filter((s) => s.errors?.head).map((s): PlanNote => ({ code: 'HL555', severity: 'warning', message: `${t.name} cannot be rendered for ${s.customer}${s.language ? ` in ${s.language}` : ''}: ${s.errors!.head}` })));
+  return templates.flatMap((t) => t.samples.filter((s) => s.errors?.head).map((s): PlanNote => ({ code: 'HL555', severity: 'warning', message: messageOf('HL555', { template: t.name, customer: s.customer, ...(s.language ? { language: s.language } : {}), error: s.errors!.head! }) })));
 }

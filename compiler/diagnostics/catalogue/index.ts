@@ -7,7 +7,7 @@ import { templatesCodes } from './templates.ts';
 import { journeysCodes } from './journeys.ts';
 import { modelMessages, modelsCodes } from './models.ts';
 import { sourcesCodes } from './sources.ts';
-import { planCodes, planGitMessages } from './plan.ts';
+import { planCodes, planGitMessages, planNoteMessages } from './plan.ts';
 import { emitCodes, emitMessages } from './emit.ts';
 import { runtimeCodes, runtimeMessages } from './runtime.ts';
 import { deliveryCodes, deliverySettingsMessages } from './delivery.ts';
@@ -60,6 +60,7 @@ export const messages = {
   ...ruleSyntaxMessages,
   ...schemaMessages,
   ...planGitMessages,
+  ...planNoteMessages,
   ...deliverySettingsMessages,
   ...emitMessages,
   ...modelMessages,

@@ -158,3 +158,44 @@ export const planGitMessages = {
 export function shownPrefix(prefix: string): string {
   return prefix === '' ? '.' : prefix;
 }
+
+const plural = (n: number, one: string, many: string) => (n === 1 ? one : many);
+const WITHOUT_DATA = ': the plan shows the definitions only, without audience numbers';
+
+/** Messages of the plan's notes about rendering, data and the send forecast (HL450–HL451, HL554–HL559). */
+export const planNoteMessages = {
+  HL450: (p: { noOutDir: true } | { skipped: string }) =>
+    'noOutDir' in p ? 'no screenshots: pass --out DIR to write them (desktop and mobile, before and after)' : `no screenshots: ${p.skipped}`,
+  HL451: (p: { skipped: number; limit: number }) =>
+    `${p.skipped} more changed template${plural(p.skipped, ' was', 's were')} not rendered (the plan renders at most ${p.limit})`,
+  /** `why`: why the plan has no data (no database configured, an unreachable one, no Source …). */
+  HL554: (p: { why: string }) => `${p.why}${WITHOUT_DATA}`,
+  /** `customer`: the sample customer's masked label. */
+  HL555: (p: { template: string; customer: string; language?: string; error: string }) =>
+    `${p.template} cannot be rendered for ${p.customer}${p.language ? ` in ${p.language}` : ''}: ${p.error}`,
+  HL556: (p: { newColumns: readonly string[] } | { cannotHoldModel: string } | { consentNotCounted: string }) => {
+    if ('newColumns' in p) {
+      const them = plural(p.newColumns.length, 'it', 'them');
+      return `the database has no column yet for ${p.newColumns.join(', ')}: no data was loaded for ${them}, so rules read ${them} as empty`;
+    }
+    return 'cannotHoldModel' in p
+      ? `the database cannot hold the head's data model (${p.cannotHoldModel}); queries reading it may fail`
+      : `consent and suppressions could not be counted: ${p.consentNotCounted}`;
+  },
+  HL557: (p: { latestEvent: number }) => `as of the sample data's latest event (${new Date(p.latestEvent).toISOString()}); pass --as-of to choose another instant`,
+  HL558: (p: { noData: true } | { simulationFailed: string } | { runSays: string } | { moreProblems: number }) =>
+    'noData' in p
+      ? 'no send forecast: there is no data to simulate the journeys and campaigns on'
+      : 'simulationFailed' in p
+        ? `the send forecast could not be simulated: ${p.simulationFailed}`
+        : 'runSays' in p
+          ? `send forecast: ${p.runSays}`
+          : `send forecast: ${p.moreProblems} more problem${plural(p.moreProblems, '', 's')} of the same run`,
+  /** `withoutData`: why the plan has no data, the sample data having failed to load. */
+  HL559: (p: { segmentsFailed: string } | { withoutData: string } | { incomplete: readonly { path: string; status: string; message?: string }[] }) =>
+    'segmentsFailed' in p
+      ? `the sample data's segments could not be materialized (${p.segmentsFailed}): overlaps are not shown`
+      : 'withoutData' in p
+        ? `${p.withoutData}${WITHOUT_DATA}`
+        : `sample data incomplete: ${p.incomplete.map((f) => `${f.path} ${f.status}${f.message ? ` (${f.message})` : ''}`).join('; ')}`,
+} satisfies MessageTable;
