@@ -1,7 +1,7 @@
 import { isRefused, readWorkspaceText } from '../../compiler/files/workspace-files.ts';
 import { IncrementalCompiler, type BuildStats } from '../../compiler/incremental/index.ts';
 import { hasErrors, type Diagnostic } from '../../compiler/diagnostics/diagnostic.ts';
-import { diag } from '../../compiler/diagnostics/make.ts';
+import { diagnostic } from '../../compiler/diagnostics/make.ts';
 import type { DefinitionKey, Manifest } from '../../compiler/contract/manifest.ts';
 
 /** One rebuild as the preview site shows it. */
@@ -83,7 +83,7 @@ export class DevSession {
       build = {
         id,
         ok: false,
-        diagnostics: [diag('HL563', `internal error while rebuilding: ${error.message}`, { notes: [error.stack ?? String(e)] })],
+        diagnostics: [diagnostic('HL563', { error: error.message }, { notes: [error.stack ?? String(e)] })],
         sources: new Map(),
         changed: [],
         removed: [],

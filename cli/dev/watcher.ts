@@ -2,6 +2,7 @@ import { join, relative, sep } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { ALWAYS_IGNORED } from '../../compiler/1-load/ignore.ts';
 import { ChangeBatcher } from './debounce.ts';
+import { messageOf } from '../../compiler/diagnostics/catalogue/index.ts';
 
 export interface WorkspaceWatcher {
   /** Whether the operating system's file events are used (false: polling, after running out of watches). */
@@ -52,7 +53,7 @@ export async function watchWorkspace(root: string, options: WatchOptions): Promi
         const code = (error as NodeJS.ErrnoException).code;
         if (!polling && (code === 'ENOSPC' || code === 'EMFILE')) {
           native = false;
-          options.onProblem(`the system allows no more file watches (${code}); polling the workspace for changes instead`, 'HL562');
+          options.onProblem(messageOf('HL562', { limit: code }), 'HL562');
           void w.close().then(() => start(true)).then((p) => (watcher = p));
           return;
         }

@@ -1,4 +1,4 @@
-import type { CodeEntry } from './types.ts';
+import type { CodeEntry, MessageTable } from './types.ts';
 
 /** Codes HL560–HL569: `herald dev`, the watcher and its preview site. */
 export const devCodes: CodeEntry[] = [
@@ -50,3 +50,10 @@ export const devCodes: CodeEntry[] = [
       'the message holds the database\'s own error. Running `herald ingest` first usually fixes it.',
   },
 ];
+
+/** Messages of the `herald dev` codes about watching and rebuilding (HL562, HL563). */
+export const devMessages = {
+  /** `limit`: the error code the system answered (ENOSPC, EMFILE). */
+  HL562: (p: { limit: string }) => `the system allows no more file watches (${p.limit}); polling the workspace for changes instead`,
+  HL563: (p: { error: string }) => `internal error while rebuilding: ${p.error}`,
+} satisfies MessageTable;

@@ -11,7 +11,7 @@ import { planCodes, planGitMessages, planNoteMessages } from './plan.ts';
 import { emitCodes, emitMessages } from './emit.ts';
 import { runtimeCodes, runtimeMessages } from './runtime.ts';
 import { deliveryCodes, deliverySettingsMessages } from './delivery.ts';
-import { devCodes } from './dev.ts';
+import { devCodes, devMessages } from './dev.ts';
 import { insightsCodes } from './insights.ts';
 
 export type { CodeEntry, MessageTable } from './types.ts';
@@ -61,6 +61,7 @@ export const messages = {
   ...schemaMessages,
   ...planGitMessages,
   ...planNoteMessages,
+  ...devMessages,
   ...deliverySettingsMessages,
   ...emitMessages,
   ...modelMessages,
