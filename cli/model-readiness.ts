@@ -4,6 +4,7 @@ import type { Diagnostic } from '../compiler/diagnostics/diagnostic.ts';
 import { ruleRange } from '../compiler/1-load/rules.ts';
 import { modelReads } from '../compiler/models/model-reads.ts';
 import { chooseDatabaseOf } from './database-choice.ts';
+import { messageOf } from '../compiler/diagnostics/catalogue/index.ts';
 
 /** How long validate waits for a database server before leaving the check out. */
 const CONNECT_TIMEOUT_MS = 3_000;
@@ -45,9 +46,7 @@ export async function untrainedModelWarnings(result: PipelineResult, env: NodeJS
     out.push({
       code: 'HL442',
       severity: 'warning',
-      message: `${def.kind.toLowerCase()} ${def.name} reads ${read.fn}(${read.model}), but ${
-        versions ? `none of the ${versions} trained versions of model ${read.model} met its evaluation bar` : `model ${read.model} has never been trained`
-      } in ${where}`,
+      message: messageOf('HL442', { definition: `${def.kind.toLowerCase()} ${def.name}`, fn: read.fn, model: read.model, triedVersions: versions, database: where }),
       file: read.site.doc.file.path,
       range: ruleRange(read.site, read.call.span),
       help: versions ? `its report under .herald/models/${read.model}/ says why the bar was not met` : `run \`herald train --model ${read.model}\`, then \`herald score --model ${read.model}\``,

@@ -17,6 +17,7 @@ import { ModelError, type ModelProblem } from '../../runtime/models/problems.ts'
 import { DatabaseModelStore } from '../../runtime/models/store/db-store.ts';
 import { trainModel, type TrainOutcome } from '../../runtime/models/train-model.ts';
 import { printDiagnostics } from '../print-diagnostics.ts';
+import { messageOf } from '../../compiler/diagnostics/catalogue/index.ts';
 
 const FORMATS = ['pretty', 'json'] as const;
 const OPTIONS = {
@@ -126,7 +127,7 @@ export async function warnAboutUntrainedReads(io: CliIO, db: Executor, manifest:
       code: 'HL442',
       severity: 'warning',
       model: read.model,
-      message: `${describeReaders(read)}, but model ${read.model} has no active version, so \`herald segments\` stops until it has one`,
+      message: messageOf('HL442', { readers: describeReaders(read), model: read.model }),
       help: read.versions ? `its report says why the bar was not met` : `run \`herald train --model ${read.model}\``,
     });
   }

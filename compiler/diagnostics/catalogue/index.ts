@@ -5,7 +5,7 @@ import { schemaMessages, validateCodes } from './validate.ts';
 import { analyzeCodes } from './analyze.ts';
 import { templatesCodes } from './templates.ts';
 import { journeysCodes } from './journeys.ts';
-import { modelMessages, modelsCodes } from './models.ts';
+import { modelMessages, modelsCodes, modelUseMessages } from './models.ts';
 import { sourcesCodes } from './sources.ts';
 import { planCodes, planGitMessages, planNoteMessages } from './plan.ts';
 import { emitCodes, emitMessages } from './emit.ts';
@@ -62,6 +62,7 @@ export const messages = {
   ...planGitMessages,
   ...planNoteMessages,
   ...devMessages,
+  ...modelUseMessages,
   ...deliverySettingsMessages,
   ...emitMessages,
   ...modelMessages,

@@ -195,3 +195,14 @@ export const modelsCodes: CodeEntry[] = [
 export const modelMessages = {
   HL441: (p: { fn: 'score' | 'tier'; model: string; type: string }) => `${p.fn}(${p.model}) reads a ${p.type} model, which writes no ${p.fn}`,
 } satisfies MessageTable;
+
+/** Messages of HL442, a rule that reads a model without an active version. */
+export const modelUseMessages = {
+  /** `readers`: who reads the model, worded by the runtime (`segment a and journey b read score(m) or tier(m)`). */
+  HL442: (p: { readers: string; model: string } | { definition: string; fn: string; model: string; triedVersions: number; database: string }) =>
+    'readers' in p
+      ? `${p.readers}, but model ${p.model} has no active version, so \`herald segments\` stops until it has one`
+      : `${p.definition} reads ${p.fn}(${p.model}), but ${
+          p.triedVersions ? `none of the ${p.triedVersions} trained versions of model ${p.model} met its evaluation bar` : `model ${p.model} has never been trained`
+        } in ${p.database}`,
+} satisfies MessageTable;
