@@ -16,6 +16,7 @@ import { defaultSpecSchema, resolveMarkedReferences, type SpecSchemaOf } from '.
 export type { SpecSchemaOf } from './references.ts';
 import { reportUnused } from './unused.ts';
 import { append } from '../util/append.ts';
+import { diagnostic } from '../diagnostics/make.ts';
 
 export interface AnalyzeResult {
   /** The valid definitions, one per `Kind/name` (a duplicate's later copies are left out). */
@@ -66,7 +67,7 @@ export function analyze(loaded: LoadResult, validated: ValidateResult, options: 
           if (result !== undefined) facts.set(key, result);
         } catch (e) {
           diagnostics.push(
-            diag('HL305', `internal error while analyzing ${describeKey(key)}: ${(e as Error).message}`, {
+            diagnostic('HL305', { describeKey: describeKey(key), message: (e as Error).message }, {
               file: def.doc.file.path,
               range: rangeOfPath(def.doc, ['metadata', 'name']),
               notes: [(e as Error).stack ?? String(e)],

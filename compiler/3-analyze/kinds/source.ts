@@ -8,6 +8,7 @@ import { suggestTimeZone } from '../../2-validate/time-zone.ts';
 import { isTimeZone } from '../../contract/core/zones.ts';
 import { append } from '../../util/append.ts';
 import type { DiagnosticCode } from '../../contract/diagnostic.ts';
+import { diagnostic } from '../../diagnostics/make.ts';
 
 /** What the Source emitter needs: every rule of the definition, parsed, by its path in the spec. */
 export interface SourceFacts {
@@ -65,7 +66,7 @@ export const analyzeSource: KindAnalyzer = (def, ctx) => {
     if (allProperties.includes(prop)) continue;
     const hint = suggest(prop, allProperties);
     ctx.report(
-      diag('HL382', `"${prop}" is not a property of any event type`, {
+      diagnostic('HL382', { prop }, {
         file,
         range: keyRange(['events', 'properties', prop]),
         help: hint ? `did you mean "${hint}"?` : `declare it under an event type in herald.yaml (known: ${allProperties.join(', ') || 'none'})`,
@@ -76,7 +77,7 @@ export const analyzeSource: KindAnalyzer = (def, ctx) => {
   if (spec.timezone !== undefined && !isTimeZone(spec.timezone)) {
     const hint = suggestTimeZone(spec.timezone);
     ctx.report(
-      diag('HL384', `"${spec.timezone}" is not a known time zone`, {
+      diagnostic('HL384', { form: 'not-known-time', timezone: spec.timezone }, {
         file,
         range: valueRange(['timezone']),
         help: hint ? `did you mean "${hint}"?` : 'use an IANA name such as Europe/London',
@@ -87,7 +88,7 @@ export const analyzeSource: KindAnalyzer = (def, ctx) => {
   const layout = spec.timestamp_format;
   if (layout !== undefined && !(layout.includes('YYYY') && layout.includes('M') && layout.includes('D'))) {
     ctx.report(
-      diag('HL384', `timestamp_format "${layout}" needs a year, a month and a day (YYYY, M or MM, D or DD)`, {
+      diagnostic('HL384', { form: 'timestamp-format-needs', layout }, {
         file,
         range: valueRange(['timestamp_format']),
         help: 'e.g. M/D/YYYY H:mm for 12/1/2010 8:26',
@@ -95,12 +96,12 @@ export const analyzeSource: KindAnalyzer = (def, ctx) => {
     );
   }
   if (spec.csv?.header === false && !(spec.csv.columns && spec.csv.columns.length > 0)) {
-    ctx.report(diag('HL386', 'csv.header is false but csv.columns is not given', { file, range: keyRange(['csv', 'header']), help: 'list the column names in file order under csv.columns' }));
+    ctx.report(diagnostic('HL386', {}, { file, range: keyRange(['csv', 'header']), help: 'list the column names in file order under csv.columns' }));
   }
   for (const [i, pattern] of (Array.isArray(spec.files) ? spec.files : spec.files ? [spec.files] : []).entries()) {
     if (pattern.startsWith('/') || /^[A-Za-z]:[\\/]/.test(pattern) || pattern.split(/[\\/]/).includes('..')) {
       ctx.report(
-        diag('HL388', `files pattern "${pattern}" points outside the workspace`, {
+        diagnostic('HL388', { pattern }, {
           file,
           range: valueRange(Array.isArray(spec.files) ? ['files', i] : ['files']),
           help: 'write a path relative to the workspace root, e.g. data/orders/*.csv',
@@ -124,7 +125,7 @@ export const analyzeSource: KindAnalyzer = (def, ctx) => {
   const eventCustomer = spec.events?.customer_id;
   if (customerId !== undefined && eventCustomer !== undefined && customerId.replace(/\s+/g, '') !== eventCustomer.replace(/\s+/g, '')) {
     ctx.report(
-      diag('HL389', 'customers.id and events.customer_id are different expressions', {
+      diagnostic('HL389', {}, {
         file,
         range: valueRange(['events', 'customer_id']),
         help: `use the same expression for both (customers.id is \`${customerId}\`)`,
@@ -145,7 +146,7 @@ function checkStandardize(def: Definition, spec: SourceSpec, ctx: AnalyzeContext
       if (mapped[target]?.includes(field)) continue;
       const hint = suggest(field, mapped[target] ?? []);
       ctx.report(
-        diag('HL385', `standardize.${target}.${field}: the Source does not map ${target === 'events' ? 'event property' : `${target.slice(0, -1)} field`} "${field}"`, {
+        diagnostic('HL385', { target, field, value: target === 'events' ? 'event property' : `${target.slice(0, -1)} field` }, {
           file: def.doc.file.path,
           range: ctx.rangeOf(def, ['spec', 'standardize', target, field], { key: true }),
           help: hint ? `did you mean "${hint}"?` : `map it under ${target === 'events' ? 'events.properties' : target}, or remove this line`,
@@ -161,7 +162,7 @@ function checkRowOnly(site: RuleSite, expr: Expr, ctx: AnalyzeContext): void {
     if (node.kind === 'aggregate' || (node.kind === 'call' && NOT_OVER_A_ROW.has(node.name))) {
       const name = node.kind === 'aggregate' ? `${node.fn}(...)` : `${node.name}(...)`;
       ctx.report(
-        diag('HL387', `${name} cannot be used in a Source: a mapping only reads its row`, {
+        diagnostic('HL387', { name }, {
           file: site.doc.file.path,
           range: ruleRange(site, node.span),
           help: 'compute it in a Trait or a Segment instead',
@@ -188,7 +189,7 @@ function checkEventTypes(site: RuleSite, expr: Expr, types: string[], ctx: Analy
     if (r.kind !== 'string' || types.includes(r.value)) continue;
     const hint = suggest(r.value, types);
     ctx.report(
-      diag('HL381', `"${r.value}" is not an event type of the data model`, {
+      diagnostic('HL381', { value: r.value }, {
         file: site.doc.file.path,
         range: ruleRange(site, r.span),
         help: hint ? `did you mean "${hint}"?` : `declare it under spec.events in herald.yaml (known: ${types.join(', ') || 'none'})`,

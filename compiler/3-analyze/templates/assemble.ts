@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import { isRefused, readWorkspaceText } from '../../files/workspace-files.ts';
 import { MappedText } from './source-map.ts';
+import { messageOf } from '../../diagnostics/catalogue/index.ts';
 
 /**
  * Assembles a template's MJML from its pieces before anything else looks at it: the layout (a full
@@ -100,11 +101,11 @@ function expand(root: string, src: MappedText, file: string, out: MappedText, st
     const where = { file: origin.file, offset: origin.offset, length: m[0].length };
     const rel = posix.normalize(posix.join(posix.dirname(file), m[2] ?? m[3] ?? ''));
     if (stack.includes(rel)) {
-      state.problems.push({ ...where, code: 'HL351', message: `partial ${rel} includes itself (${[...stack, rel].join(' -> ')})` });
+      state.problems.push({ ...where, code: 'HL351', message: messageOf('HL351', { form: 'partial-includes-itself', rel, value: [...stack, rel].join(' -> ') }) });
       continue;
     }
     if (stack.length > MAX_DEPTH) {
-      state.problems.push({ ...where, code: 'HL351', message: `partials nested more than ${MAX_DEPTH} deep` });
+      state.problems.push({ ...where, code: 'HL351', message: messageOf('HL351', { form: 'partials-nested-more', MAX_DEPTH }) });
       continue;
     }
     const content = readWorkspaceFile(root, rel, state, where);

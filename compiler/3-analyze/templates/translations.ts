@@ -6,6 +6,7 @@ import { diag } from '../../diagnostics/make.ts';
 import { makeSourceFile, rangeAt, type SourceFile } from '../../1-load/source-file.ts';
 import type { TemplateTranslations } from '../../contract/template.ts';
 import { baseLanguage, isLanguageTag } from '../../contract/languages.ts';
+import { diagnostic } from '../../diagnostics/make.ts';
 
 /**
  * A template's message catalogues: `spec.translations` names a folder (relative to the YAML file)
@@ -144,7 +145,7 @@ function checkLanguagesAgree(out: LoadedTranslations): void {
     const missing = Object.keys(base).filter((k) => messages[k] === undefined);
     if (missing.length > 0) {
       out.diagnostics.push(
-        diag('HL346', `${language} lacks ${missing.length === 1 ? 'message' : `${missing.length} messages`} ${missing.slice(0, 5).map((k) => `"${k}"`).join(', ')}${missing.length > 5 ? ', …' : ''}: ${out.default} is shown instead`, {
+        diagnostic('HL346', { form: 'lacks-shown-instead', language, value: missing.length === 1 ? 'message' : `${missing.length} messages`, missing: missing.slice(0, 5).map((k) => `"${k}"`).join(', '), value2: missing.length > 5 ? ', …' : '', default: out.default }, {
           file: where.file.path,
           range: rangeAt(where.file, 0, 0),
           help: `translate ${missing.length === 1 ? 'it' : 'them'} in ${where.file.path}`,
@@ -154,7 +155,7 @@ function checkLanguagesAgree(out: LoadedTranslations): void {
     for (const [key, message] of Object.entries(messages)) {
       const pos = where.keys.get(key)!;
       if (base[key] === undefined) {
-        out.diagnostics.push(diag('HL346', `"${key}" is not a message of ${out.default}, the template's own language`, { file: where.file.path, range: rangeAt(where.file, pos.start, pos.end), help: `add it to the ${out.default} catalogue, or remove it here` }));
+        out.diagnostics.push(diagnostic('HL346', { form: 'not-message-the', key, default: out.default }, { file: where.file.path, range: rangeAt(where.file, pos.start, pos.end), help: `add it to the ${out.default} catalogue, or remove it here` }));
         continue;
       }
       const allowed = new Set(placeholdersOf(base[key]));
@@ -162,7 +163,7 @@ function checkLanguagesAgree(out: LoadedTranslations): void {
         if (!allowed.has(p)) {
           const offset = pos.start + Math.max(0, where.file.text.slice(pos.start, pos.end).indexOf(`{${p}}`));
           out.diagnostics.push(
-            diag('HL347', `placeholder {${p}} of "${key}" (${language}) is not in the ${out.default} message`, {
+            diagnostic('HL347', { form: 'placeholder-not-the', p, key, language, default: out.default }, {
               file: where.file.path,
               range: rangeAt(where.file, offset, offset + p.length + 2),
               help: allowed.size > 0 ? `its placeholders are ${[...allowed].map((a) => `{${a}}`).join(', ')}` : 'the message has no placeholders',

@@ -1,18 +1,18 @@
 import type { CodeEntry } from './types.ts';
 import { loadCodes, loadMessages } from './load.ts';
-import { dslCodes } from './dsl.ts';
+import { dslCodes, dslAnalyzeMessages } from './dsl.ts';
 import { validateCodes } from './validate.ts';
-import { analyzeCodes } from './analyze.ts';
-import { templatesCodes } from './templates.ts';
-import { journeysCodes } from './journeys.ts';
-import { modelMessages, modelsCodes } from './models.ts';
-import { sourcesCodes } from './sources.ts';
+import { analyzeCodes, analyzeMessages } from './analyze.ts';
+import { templatesCodes, templatesAnalyzeMessages } from './templates.ts';
+import { journeysCodes, journeysAnalyzeMessages } from './journeys.ts';
+import { modelMessages, modelsCodes, modelsAnalyzeMessages } from './models.ts';
+import { sourcesCodes, sourcesAnalyzeMessages } from './sources.ts';
 import { planCodes } from './plan.ts';
 import { emitCodes, emitMessages } from './emit.ts';
 import { runtimeCodes } from './runtime.ts';
-import { deliveryCodes, deliverySettingsMessages } from './delivery.ts';
+import { deliveryCodes, deliverySettingsMessages, deliveryAnalyzeMessages } from './delivery.ts';
 import { devCodes } from './dev.ts';
-import { insightsCodes } from './insights.ts';
+import { insightsCodes, insightsAnalyzeMessages } from './insights.ts';
 
 export type { CodeEntry, MessageTable } from './types.ts';
 
@@ -55,9 +55,10 @@ export function lookupCode(code: string): CodeEntry | undefined {
  * The message functions of the catalogue, by code: a code listed here has its text built from
  * typed parameters (`diagnostic()` in compiler/diagnostics/make.ts).
  */
-export const messages = { ...loadMessages, ...deliverySettingsMessages, ...emitMessages, ...modelMessages };
+export const messages = { ...loadMessages, ...deliverySettingsMessages, ...emitMessages, ...modelMessages, ...analyzeMessages, ...deliveryAnalyzeMessages, ...dslAnalyzeMessages, ...journeysAnalyzeMessages, ...templatesAnalyzeMessages, ...sourcesAnalyzeMessages, ...modelsAnalyzeMessages, ...insightsAnalyzeMessages };
 export type CodeWithMessage = keyof typeof messages;
-export type MessageParams<C extends CodeWithMessage> = Parameters<(typeof messages)[C]>[0];
+/** The parameters of a code's message; a code whose message takes none gets an empty object. */
+export type MessageParams<C extends CodeWithMessage> = Parameters<(typeof messages)[C]> extends [infer P] ? P : Record<string, never>;
 
 /** The message of a code from its parameters. */
 export function messageOf<C extends CodeWithMessage>(code: C, params: MessageParams<C>): string {

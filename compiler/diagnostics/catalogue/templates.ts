@@ -1,4 +1,4 @@
-import type { CodeEntry } from './types.ts';
+import type { CodeEntry, MessageTable } from './types.ts';
 
 /** Codes HL344–HL349 and HL35x (template analysis) and HL42x (MJML compilation, HL425 loop bounds). */
 export const templatesCodes: CodeEntry[] = [
@@ -155,3 +155,71 @@ export const templatesCodes: CodeEntry[] = [
       'A template calls `range()` with bounds written in the template that yield more than 10,000 values (`{% for i in range(0, 10000000) %}`), or nested `range()` loops that run more than 10,000 times in all. Every recipient would get an email of megabytes or gigabytes, and rendering would stall the run. Loop over the list itself (`recommendations`, `journey.entry.items`), or use a range of at most 10,000 values. Render time also caps each email\'s HTML, for loops whose length is only known from the data.',
   },
 ];
+
+/** Messages of the templates codes raised while analyzing definitions (compiler/3-analyze). */
+export const templatesAnalyzeMessages = {
+  HL344: (p: { iterated: string }) => `the loop over ${p.iterated} shows nothing when ${p.iterated} is empty`,
+  HL345: (p: { form: 'takes-the-message' } | { form: 'template-without-translations'; value: string } | { form: 'message'; value: string; default: string }) => {
+    switch (p.form) {
+      case 'takes-the-message':
+        return 't() takes the message key as a string literal';
+      case 'template-without-translations':
+        return `t("${p.value}") in a template without translations`;
+      case 'message':
+        return `no message "${p.value}" in ${p.default}`;
+    }
+  },
+  HL346: (p: { form: 'lacks-shown-instead'; language: string; value: string; missing: string; value2: string; default: string } | { form: 'not-message-the'; key: string; default: string }) => {
+    switch (p.form) {
+      case 'lacks-shown-instead':
+        return `${p.language} lacks ${p.value} ${p.missing}${p.value2}: ${p.default} is shown instead`;
+      case 'not-message-the':
+        return `"${p.key}" is not a message of ${p.default}, the template's own language`;
+    }
+  },
+  HL347: (p: { form: 'placeholder-not-the'; p: string; key: string; language: string; default: string } | { form: 'needs-which-this'; value: string; p: string }) => {
+    switch (p.form) {
+      case 'placeholder-not-the':
+        return `placeholder {${p.p}} of "${p.key}" (${p.language}) is not in the ${p.default} message`;
+      case 'needs-which-this':
+        return `"${p.value}" needs {${p.p}}, which this call does not pass`;
+    }
+  },
+  HL350: (p: { form: 'unknown'; what: string; name: string } | { form: 'unknown-variable'; rootName: string } | { form: 'string-has'; rootName: string; name: string } | { form: 'unknown-segment'; value: string }) => {
+    switch (p.form) {
+      case 'unknown':
+        return `unknown ${p.what} "${p.name}"`;
+      case 'unknown-variable':
+        return `unknown variable "${p.rootName}"`;
+      case 'string-has':
+        return `${p.rootName} is a string; it has no "${p.name}"`;
+      case 'unknown-segment':
+        return `unknown segment "${p.value}"`;
+    }
+  },
+  HL351: (p: { form: 'partial-includes-itself'; rel: string; value: string } | { form: 'partials-nested-more'; MAX_DEPTH: number }) => {
+    switch (p.form) {
+      case 'partial-includes-itself':
+        return `partial ${p.rel} includes itself (${p.value})`;
+      case 'partials-nested-more':
+        return `partials nested more than ${p.MAX_DEPTH} deep`;
+    }
+  },
+  HL352: (p: { path: string }) => `${p.path} is not a list`,
+  HL354: (p: { filter: string }) => `unknown filter "${p.filter}"`,
+  HL355: () => 'marketing template has no unsubscribe link',
+  HL356: (p: { name: string }) => `<${p.name}> without alt text`,
+  HL357: (p: { name: string }) => `<${p.name}> without an href`,
+  HL358: (p: { name: string }) => `"${p.name}" cannot be used in a template`,
+  HL359: (p: { tag: string }) => `{% ${p.tag} %} is not available in templates`,
+  HL422: (p: { form: 'mjml'; value: string; originals: string } | { form: 'the-compiled-does'; what: string; message: string }) => {
+    switch (p.form) {
+      case 'mjml':
+        return `MJML ${p.value} ${p.originals}`;
+      case 'the-compiled-does':
+        return `the compiled ${p.what} does not parse: ${p.message}`;
+    }
+  },
+  HL423: (p: { value: string }) => `compiled HTML is ${p.value} KB; Gmail clips messages over 102 KB`,
+  HL425: (p: { count: number; nested: string; MAX_RANGE_ITERATIONS: number }) => `range() yields ${p.count}${p.nested}; a template loop may run at most ${p.MAX_RANGE_ITERATIONS} times`,
+} satisfies MessageTable;
