@@ -1,5 +1,4 @@
 import type { Diagnostic, Range } from '../diagnostics/diagnostic.ts';
-import { diag } from '../diagnostics/make.ts';
 import { suggest } from '../diagnostics/suggest.ts';
 import { KINDS, definitionKey, type DefinitionKey, type Kind } from '../contract/definition.ts';
 import type { Definition } from '../1-load/definition.ts';

@@ -1,5 +1,4 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
-import { diag } from '../diagnostics/make.ts';
 import { describeKey, describeLocation } from './describe.ts';
 import type { DependencyGraph } from './graph.ts';
 import { diagnostic } from '../diagnostics/make.ts';

@@ -1,6 +1,6 @@
 import type { Definition } from '../1-load/definition.ts';
 import type { AnalyzeContext, DocPath } from './context.ts';
-import { diag, diagnostic } from '../diagnostics/make.ts';
+import { diagnostic } from '../diagnostics/make.ts';
 import { emailFieldOf } from '../contract/data-model.ts';
 import { mailboxAddress } from '../contract/mailbox.ts';
 import { suggest } from '../diagnostics/suggest.ts';

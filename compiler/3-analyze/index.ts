@@ -1,7 +1,6 @@
 import type { LoadResult } from '../1-load/index.ts';
 import type { ValidateResult } from '../2-validate/index.ts';
 import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.ts';
-import { diag } from '../diagnostics/make.ts';
 import { KINDS, definitionKey, type DefinitionKey, type Kind } from '../contract/definition.ts';
 import type { Definition } from '../1-load/definition.ts';
 import { buildContext } from './build-context.ts';

@@ -1,6 +1,5 @@
 import type { Definition } from '../1-load/definition.ts';
 import type { AnalyzeContext } from './context.ts';
-import { diag } from '../diagnostics/make.ts';
 import { suggest } from '../diagnostics/suggest.ts';
 import { diagnostic } from '../diagnostics/make.ts';
 

@@ -1,5 +1,4 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
-import { diag } from '../diagnostics/make.ts';
 import type { DefinitionKey } from '../contract/definition.ts';
 import type { Definition } from '../1-load/definition.ts';
 import { describeKey } from './describe.ts';

@@ -1,13 +1,11 @@
 import type { Expr } from '../../contract/core/ast.ts';
 import type { Definition } from '../../1-load/definition.ts';
-import { diag } from '../../diagnostics/make.ts';
 import { suggest } from '../../diagnostics/suggest.ts';
 import { findRuleSites, ruleRange, type RuleSite } from '../../1-load/rules.ts';
 import type { AnalyzeContext, KindAnalyzer } from '../context.ts';
 import { suggestTimeZone } from '../../2-validate/time-zone.ts';
 import { isTimeZone } from '../../contract/core/zones.ts';
 import { append } from '../../util/append.ts';
-import type { DiagnosticCode } from '../../contract/diagnostic.ts';
 import { diagnostic } from '../../diagnostics/make.ts';
 
 /** What the Source emitter needs: every rule of the definition, parsed, by its path in the spec. */
@@ -46,12 +44,12 @@ export const analyzeSource: KindAnalyzer = (def, ctx) => {
   const keyRange = (path: Array<string | number>) => ctx.rangeOf(def, ['spec', ...path], { key: true });
   const valueRange = (path: Array<string | number>) => ctx.rangeOf(def, ['spec', ...path]);
 
-  const checkTargets = (block: Record<string, string> | undefined, fields: string[], where: string, code: DiagnosticCode, what: string) => {
+  const checkTargets = (block: Record<string, string> | undefined, fields: string[], where: string, code: 'HL380' | 'HL383') => {
     for (const field of Object.keys(block ?? {})) {
       if (field === 'id' || fields.includes(field)) continue;
       const hint = suggest(field, fields);
       ctx.report(
-        diag(code, `"${field}" is not ${what} of the data model`, {
+        diagnostic(code, { field }, {
           file,
           range: keyRange([where, field]),
           help: hint ? `did you mean "${hint}"?` : `declare it in herald.yaml first (known: ${fields.join(', ') || 'none'})`,
@@ -59,8 +57,8 @@ export const analyzeSource: KindAnalyzer = (def, ctx) => {
       );
     }
   };
-  checkTargets(spec.customers, Object.keys(model.customers.fields), 'customers', 'HL380', 'a customer field');
-  checkTargets(spec.items, Object.keys(model.items.fields), 'items', 'HL383', 'an item field');
+  checkTargets(spec.customers, Object.keys(model.customers.fields), 'customers', 'HL380');
+  checkTargets(spec.items, Object.keys(model.items.fields), 'items', 'HL383');
   const allProperties = [...new Set(Object.values(model.events).flatMap((p) => Object.keys(p)))].sort();
   for (const prop of Object.keys(spec.events?.properties ?? {})) {
     if (allProperties.includes(prop)) continue;

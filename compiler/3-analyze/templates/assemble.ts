@@ -73,7 +73,7 @@ export function assemble(input: AssembleInput): Assembled {
     const origin = expanded.locate(at) ?? { file: input.layout, offset: 0 };
     state.problems.push({
       code: 'HL351',
-      message: slots.length === 0 ? `layout ${input.layout} has no <herald-content /> slot` : `layout ${input.layout} has ${slots.length} <herald-content /> slots; a layout holds exactly one`,
+      message: messageOf('HL351', { form: 'layout-slots', layout: input.layout, slots: slots.length }),
       file: origin.file,
       offset: origin.offset,
       length: 0,
@@ -131,7 +131,7 @@ function readWorkspaceFile(root: string, rel: string, state: Assembled, where: {
   // Resolves real paths: a link to /etc or /proc/self/environ, a folder, a device or a loop is refused here.
   const read = readWorkspaceText(root, rel, { maxBytes: MAX_TEMPLATE_FILE_BYTES });
   if (isRefused(read)) {
-    state.problems.push({ ...where, code: 'HL351', message: read.message });
+    state.problems.push({ ...where, code: 'HL351', message: messageOf('HL351', { form: 'unreadable', reason: read.message }) });
     return undefined;
   }
   if (!state.files.includes(rel)) state.files.push(rel);

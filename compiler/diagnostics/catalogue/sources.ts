@@ -101,7 +101,9 @@ export const sourcesCodes: CodeEntry[] = [
 
 /** Messages of the sources codes raised while analyzing definitions (compiler/3-analyze). */
 export const sourcesAnalyzeMessages = {
+  HL380: (p: { field: string }) => `"${p.field}" is not a customer field of the data model`,
   HL381: (p: { value: string }) => `"${p.value}" is not an event type of the data model`,
+  HL383: (p: { field: string }) => `"${p.field}" is not an item field of the data model`,
   HL382: (p: { prop: string }) => `"${p.prop}" is not a property of any event type`,
   HL384: (p: { form: 'not-known-time'; timezone: string } | { form: 'timestamp-format-needs'; layout: string }) => {
     switch (p.form) {

@@ -158,6 +158,38 @@ export const templatesCodes: CodeEntry[] = [
 
 /** Messages of the templates codes raised while analyzing definitions (compiler/3-analyze). */
 export const templatesAnalyzeMessages = {
+  HL348: (
+    p:
+      | { form: 'no-folder' | 'folder-outside'; folder: string }
+      | { form: 'no-own-language'; folder: string; language: string }
+      | { form: 'file-outside'; file: string }
+      | { form: 'not-a-language'; name: string }
+      | { form: 'invalid-yaml'; file: string; yaml: string }
+      | { form: 'not-a-mapping'; prefix: string }
+      | { form: 'not-a-mapping'; file: string }
+      | { form: 'bad-key' | 'not-text'; key: string },
+  ) => {
+    switch (p.form) {
+      case 'no-folder':
+        return `translations folder ${p.folder} does not exist`;
+      case 'folder-outside':
+        return `translations folder ${p.folder} is outside the workspace`;
+      case 'no-own-language':
+        return `translations folder ${p.folder} has no ${p.language}.yaml, the template's own language`;
+      case 'file-outside':
+        return `translation file ${p.file} is outside the workspace (a link)`;
+      case 'not-a-language':
+        return `${p.name} is not named after a language`;
+      case 'invalid-yaml':
+        return `${p.file} is not valid YAML: ${p.yaml}`;
+      case 'not-a-mapping':
+        return `${'prefix' in p ? `"${p.prefix}"` : p.file} must be a mapping of message keys`;
+      case 'bad-key':
+        return `"${p.key}" is not a message key (letters, digits, _ and -)`;
+      case 'not-text':
+        return `message "${p.key}" must be text`;
+    }
+  },
   HL344: (p: { iterated: string }) => `the loop over ${p.iterated} shows nothing when ${p.iterated} is empty`,
   HL345: (p: { form: 'takes-the-message' } | { form: 'template-without-translations'; value: string } | { form: 'message'; value: string; default: string }) => {
     switch (p.form) {
@@ -197,8 +229,12 @@ export const templatesAnalyzeMessages = {
         return `unknown segment "${p.value}"`;
     }
   },
-  HL351: (p: { form: 'partial-includes-itself'; rel: string; value: string } | { form: 'partials-nested-more'; MAX_DEPTH: number }) => {
+  HL351: (p: { form: 'partial-includes-itself'; rel: string; value: string } | { form: 'partials-nested-more'; MAX_DEPTH: number } | { form: 'layout-slots'; layout: string; slots: number } | { form: 'unreadable'; reason: string }) => {
     switch (p.form) {
+      case 'layout-slots':
+        return p.slots === 0 ? `layout ${p.layout} has no <herald-content /> slot` : `layout ${p.layout} has ${p.slots} <herald-content /> slots; a layout holds exactly one`;
+      case 'unreadable':
+        return p.reason;
       case 'partial-includes-itself':
         return `partial ${p.rel} includes itself (${p.value})`;
       case 'partials-nested-more':
