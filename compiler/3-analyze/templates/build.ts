@@ -38,13 +38,13 @@ export function buildTemplate(prepared: PreparedTemplate, variables: string[] = 
 
   const result = mjmlSync(source.text);
   if (result.fatal || result.html === undefined) {
-    const message = result.errors.length > 0 ? undefined : `MJML failed: ${(result.fatal ?? 'no output').split('\n')[0]}`;
+    const message = result.errors.length > 0 ? undefined : messageOf('HL424', { fatal: (result.fatal ?? 'no output').split('\n')[0]! });
     for (const e of result.errors) {
       const lineStart = offsetOfLine(source.text, e.line);
       const lineEnd = source.text.indexOf('\n', lineStart);
       const line = source.text.slice(lineStart, lineEnd === -1 ? undefined : lineEnd);
       const col = e.tagName ? Math.max(0, line.indexOf(`<${e.tagName}`)) : 0;
-      diagnostics.push(diagAt(prepared, source, 'HL420', e.message, lineStart + col, e.tagName ? e.tagName.length + 1 : 0));
+      diagnostics.push(diagAt(prepared, source, 'HL420', messageOf('HL420', { mjml: e.message }), lineStart + col, e.tagName ? e.tagName.length + 1 : 0));
     }
     if (message) diagnostics.push(diagAt(prepared, source, 'HL424', message, 0, 0, 'a template is an <mjml> document with an <mj-body>'));
     return { diagnostics };

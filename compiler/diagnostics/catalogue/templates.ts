@@ -158,6 +158,39 @@ export const templatesCodes: CodeEntry[] = [
 
 /** Messages of the templates codes raised while analyzing definitions (compiler/3-analyze). */
 export const templatesAnalyzeMessages = {
+  HL353: (
+    p:
+      | { form: 'parser'; reason: string }
+      | { form: 'delimiter-open'; opener: string; closer: string }
+      | { form: 'closes-nothing' | 'block-open'; tag: string }
+      | { form: 'wrong-end'; tag: string; found: string },
+  ) => {
+    switch (p.form) {
+      case 'parser':
+        return p.reason;
+      case 'delimiter-open':
+        return `${p.opener} is never closed: expected ${p.closer}`;
+      case 'closes-nothing':
+        return `{% ${p.tag} %} closes nothing`;
+      case 'wrong-end':
+        return `{% ${p.tag} %} is closed by {% ${p.found} %}; expected {% end${p.tag} %}`;
+      case 'block-open':
+        return `{% ${p.tag} %} is never closed: expected {% end${p.tag} %}`;
+    }
+  },
+  /** The MJML library's own words for the problem. */
+  HL420: (p: { mjml: string }) => p.mjml,
+  HL421: (p: { form: 'never-opened' | 'never-closed'; tag: string } | { form: 'closed-by-other'; tag: string; found: string }) => {
+    switch (p.form) {
+      case 'never-opened':
+        return `</${p.tag}> closes an element that was never opened`;
+      case 'closed-by-other':
+        return `<${p.tag}> is not closed (found </${p.found}> first)`;
+      case 'never-closed':
+        return `<${p.tag}> is never closed`;
+    }
+  },
+  HL424: (p: { fatal: string }) => `MJML failed: ${p.fatal}`,
   HL348: (
     p:
       | { form: 'no-folder' | 'folder-outside'; folder: string }
