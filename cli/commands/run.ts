@@ -20,7 +20,7 @@ const OPTIONS = {
   from: { arg: 'TIME', description: 'where the clock starts on a database that has never run journeys', default: '--until, so history is not replayed' },
   'dry-run': { description: 'send through the file transport: .eml, .html and .txt under <dir>/out/' },
   db: DB_OPTION,
-  'worker-id': { arg: 'ID', description: "this worker's name (parallel workers on PostgreSQL): a run restarted on the same machine resumes a stopped run's claims at once; with a chosen name, reuse it after a restart to do the same", default: '<host>:<pid>' },
+  'worker-id': { arg: 'ID', description: "this worker's name (parallel workers on PostgreSQL): a run restarted on the same machine resumes a stopped run's claims at once; with a chosen name, reuse it after a restart to do the same", default: '<host>:<pid>@<start>' },
   resolution: { arg: 'DURATION', description: 'the shortest slice of the clock; 0s: every instant exactly', default: '1m' },
   'segment-refresh': { arg: 'DURATION', description: 'how often segments are re-materialized on the clock', default: '1d' },
   'skip-delivery': { description: 'leave due messages queued in the outbox for separate delivery workers' },

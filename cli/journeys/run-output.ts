@@ -3,6 +3,7 @@ import type { CliIO } from '../command.ts';
 import type { Manifest } from '../../compiler/contract/manifest.ts';
 import type { RunSummary } from '../../runtime/journeys/index.ts';
 import { formatDiagnostics } from '../../compiler/diagnostics/format/index.ts';
+import { sortedEntries } from '../../compiler/contract/core/own.ts';
 
 /** The JSON document's version: bump on a breaking change to its shape. */
 export const RUN_JSON_VERSION = 1;
@@ -42,8 +43,8 @@ export function printRunSummary(io: CliIO, s: RunSummary, database: string, outD
   if (entered.length > 0) w(`entered: ${entered.map(([j, n]) => `${j} ${n}`).join(', ')}`);
   for (const c of s.campaigns) w(`campaign ${c.name}: ${c.status === 'launched' ? `launched at ${iso(c.at)} to ${c.recipients} recipients` : `missed (due ${iso(c.at)}, before the clock reached it)`}`);
   const rows: string[][] = [];
-  for (const [origin, templates] of Object.entries(s.queued).sort()) {
-    for (const [template, n] of Object.entries(templates).sort()) rows.push([origin.replace(':', ' '), template, String(n)]);
+  for (const [origin, templates] of sortedEntries(s.queued)) {
+    for (const [template, n] of sortedEntries(templates)) rows.push([origin.replace(':', ' '), template, String(n)]);
   }
   if (rows.length > 0) {
     w('queued:');

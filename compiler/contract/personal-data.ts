@@ -16,7 +16,8 @@ export function personalFields(model: DataModel): Set<string> {
 
 /** A row with every present personal value replaced by `***`. */
 export function maskFields(row: Record<string, unknown>, pii: ReadonlySet<string>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+  // Prototype-free: a column named `__proto__` is an ordinary name here too.
+  const out = Object.create(null) as Record<string, unknown>;
   for (const [k, v] of Object.entries(row)) out[k] = pii.has(k) && v !== null && v !== undefined ? MASKED : v;
   return out;
 }

@@ -8,6 +8,7 @@ import { OUTBOX } from './outbox.ts';
 import { DELIVERY_CODES, problemAt, type DeliveryProblem } from './problems.ts';
 import { addSuppression, type SuppressionListReason } from './suppressions.ts';
 import { parseProviderFile, type Provider } from '../webhooks/providers.ts';
+import { own } from '../../compiler/contract/core/own.ts';
 import { offsetInstant } from '../../compiler/contract/core/instants.ts';
 
 /**
@@ -118,14 +119,14 @@ export async function ingestEngagement(db: Database, manifest: Manifest, records
           continue;
         }
         const type: EmailEventType = `email_${record.event}`;
-        const declared = manifest.dataModel.events[type];
+        const declared = own(manifest.dataModel.events, type);
         if (!declared) {
           result.skipped++;
           continue;
         }
         const props: Record<string, unknown> = { message_id: String(row.message_id), template: String(row.template), journey: String(row.origin_name), variant: row.variant ?? null, url: record.url ?? null, bounce_type: record.bounceType ?? null };
         const event: Record<string, unknown> = { id: eventId(type, key!, record), customer_id: String(row.customer_id), type, at: record.at, source: 'engagement' };
-        for (const [prop, value] of Object.entries(props)) if (declared[prop]) event[prop] = value;
+        for (const [prop, value] of Object.entries(props)) if (own(declared, prop)) event[prop] = value;
         const inserted = await trx.insertInto('events').values(event).onConflict((oc) => oc.column('id').doNothing()).executeTakeFirst();
         if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0) {
           result.duplicates++;

@@ -1,5 +1,6 @@
 import type { Executor } from '../db/database.ts';
 import type { Manifest } from '../../compiler/contract/manifest.ts';
+import { own } from '../../compiler/contract/core/own.ts';
 import { SUPPRESSING_EMAIL_EVENTS } from '../../compiler/contract/email-events.ts';
 import { LIFTED_REASON, SUPPRESSIONS_TABLE } from '../../compiler/contract/subscriptions.ts';
 
@@ -72,7 +73,7 @@ export async function suppressionsAt(db: Executor, manifest: Manifest, asOf: num
     if (r.reason === LIFTED) liftedAt.set(String(r.customer_id), Number(r.at));
     else add({ customerId: String(r.customer_id), reason: r.reason as SuppressionListReason, at: Number(r.at), ...(r.source != null ? { source: String(r.source) } : {}) });
   }
-  const types = SUPPRESSING_EMAIL_EVENTS.filter((t) => manifest.dataModel.events[t] !== undefined);
+  const types = SUPPRESSING_EMAIL_EVENTS.filter((t) => own(manifest.dataModel.events, t) !== undefined);
   if (types.length > 0) {
     const softAware = manifest.dataModel.events.email_bounced?.bounce_type !== undefined;
     let q = db

@@ -26,7 +26,7 @@ import type { DiagnosticCode } from '../../compiler/contract/diagnostic.ts';
  * Why nothing is lost or sent twice:
  * - A send exists only as an outbox row, inserted with the journey step that caused it (outbox.ts).
  * - A crash before step 3 leaves the row `sending`; it is claimed again once its lease expires,
- *   at once by a worker restarted with the same `workerId`, or, with the default `<host>:<pid>`
+ *   at once by a worker restarted with the same `workerId`, or, with the default `<host>:<pid>@<start>`
  *   ids, by any worker on the same machine that sees the claim's process is gone (liveness.ts).
  * - A crash between 3 and 4 is the one duplicate window: the message went out but is not recorded.
  *   The file transport is idempotent (files named by key, written atomically: the rewrite is the

@@ -1,5 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { Database } from '../db/database.ts';
+import { loadIdKey } from '../db/id-key.ts';
+import { forgetHash } from './forgotten.ts';
 import { ensureIngestTables } from './store/tables.ts';
 
 export interface ForgetResult {
@@ -7,7 +8,7 @@ export interface ForgetResult {
   ids: number;
   /** Rows deleted per table. */
   deleted: Record<string, number>;
-  /** The audit row's hash of the customer id. */
+  /** The audit row's keyed hash of the customer id (forgotten.ts). */
   customerHash: string;
   /** Every id erased (the customer and the ids merged into it), for erasing files named by them. */
   customerIds: string[];
@@ -15,27 +16,23 @@ export interface ForgetResult {
   sendKeys: string[];
 }
 
-/** The audit log keeps this instead of the id: it proves an erasure without holding the data. */
-export function customerHash(id: string): string {
-  return createHash('sha256').update(`herald-forget:${id}`).digest('hex');
-}
-
 /**
  * Erases a customer everywhere, in one transaction: every row of every table with a `customer_id`
  * column (events, memberships, traits, scores, journey state, rejects, whatever later features add)
  * for the customer and the ids merged into it, the profile, and the aliases. Writes one audit row
- * (hash of the id, time, counts per table) and nothing of the data itself. Later loads reject the
+ * (an HMAC of the id under the database's key, time, counts per table) and nothing of the data itself. Later loads reject the
  * customer's rows as `forgotten_customer`, so a reloaded file does not bring them back.
  * Returns undefined when no such customer (nor any row of theirs) exists.
  */
 export async function forgetCustomer(db: Database, customerId: string, now: () => number = Date.now): Promise<ForgetResult | undefined> {
   await ensureIngestTables(db);
+  const idKey = await loadIdKey(db.kysely);
   const tables = await db.kysely.introspection.getTables();
   const withCustomer = tables
     .filter((t) => !t.isView && t.columns.some((c) => c.name === 'customer_id') && t.name !== 'herald_customer_aliases')
     .map((t) => t.name)
     .sort();
-  return db.transaction(async (trx) => {
+  const result = await db.transaction(async (trx) => {
     const aliasRows = await trx.selectFrom('herald_customer_aliases').select('alias').where('customer_id', '=', customerId).execute();
     const ids = [customerId, ...aliasRows.map((r) => r.alias as string)];
     const deleted: Record<string, number> = {};
@@ -55,16 +52,14 @@ export async function forgetCustomer(db: Database, customerId: string, now: () =
     );
     if (aliases > 0) deleted.herald_customer_aliases = aliases;
     if (Object.keys(deleted).length === 0) return undefined;
-    const hashes = ids.map(customerHash);
+    const hashes = ids.map((id) => forgetHash(id, idKey));
     for (const hash of hashes) {
       await trx.insertInto('herald_forget_log').values({ customer_hash: hash, forgotten_at: now(), counts: JSON.stringify(deleted) }).execute();
     }
     return { ids: ids.length, deleted, customerHash: hashes[0]!, customerIds: ids, sendKeys };
   });
-}
-
-/** Hashes of every forgotten customer id: their rows are rejected by later loads. */
-export async function forgottenHashes(db: Database): Promise<Set<string>> {
-  const rows = await db.kysely.selectFrom('herald_forget_log').select('customer_hash').execute();
-  return new Set(rows.map((r) => r.customer_hash as string));
+  // SQLite zeroes what a delete frees (secure_delete, runtime/db/open.ts), but the WAL still holds
+  // the pages as they were: emptied now, so only the zeroed pages remain.
+  if (result && db.sqlite) db.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+  return result;
 }

@@ -12,7 +12,7 @@ import { ensureIngestTables, openStore, type IngestStore } from './store/index.t
 import { RecentLoads } from './recent-loads.ts';
 import { summarize, type FileSummary, type IngestSummary } from './summary.ts';
 import { Identity } from './identity.ts';
-import { forgottenHashes } from './forget.ts';
+import { ForgottenCustomers } from './forgotten.ts';
 import { WriteCache } from './write-cache.ts';
 import { acquireIngestLock, type IngestLock } from './lock.ts';
 
@@ -62,7 +62,7 @@ async function ingestLocked(options: IngestOptions, lock: IngestLock, now: () =>
   const { db, dataModel } = options;
   await ensureIngestTables(db);
   const store = openStore(db, dataModel);
-  const forgotten = await forgottenHashes(db);
+  const forgotten = await ForgottenCustomers.load(db);
   const cache = new WriteCache();
   const files: FileSummary[] = [];
   const anomalies: Anomaly[] = [];
@@ -81,7 +81,7 @@ async function ingestLocked(options: IngestOptions, lock: IngestLock, now: () =>
 interface RunState {
   files: FileSummary[];
   anomalies: Anomaly[];
-  forgotten: ReadonlySet<string>;
+  forgotten: ForgottenCustomers;
   cache: WriteCache;
   emailField: string | undefined;
   now: () => number;
@@ -124,7 +124,7 @@ interface FileJob {
   bytes: number;
   mapRow: ReturnType<typeof compileRowMapper>;
   emailField: string | undefined;
-  forgotten: ReadonlySet<string>;
+  forgotten: ForgottenCustomers;
   cache: WriteCache;
   now: () => number;
   anomalies: Anomaly[];

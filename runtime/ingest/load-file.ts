@@ -8,8 +8,10 @@ import type { MapOutcome } from './map-row.ts';
 import type { FileStats } from './monitor.ts';
 import type { RejectRow, Row, StoreTx } from './store/types.ts';
 import { Identity } from './identity.ts';
-import { collectCustomer, isForgottenId, mergeInto, placeRow } from './place-row.ts';
+import { collectCustomer, mergeInto, placeRow } from './place-row.ts';
+import type { ForgottenCustomers } from './forgotten.ts';
 import type { WriteCache } from './write-cache.ts';
+import { addCount, nameTable } from '../../compiler/contract/core/own.ts';
 
 /** Rows per flush: big enough to amortize statements, small enough to keep memory flat. */
 export const BATCH_ROWS = 2_000;
@@ -36,8 +38,8 @@ export interface LoadFileInput {
   identity: Identity;
   /** Customers and items this run already wrote, to skip rows that change nothing. */
   cache: WriteCache;
-  /** Hashes of forgotten customer ids (runtime/ingest/forget.ts): their rows are not loaded again. */
-  forgotten: ReadonlySet<string>;
+  /** Customers erased by `herald forget` (forgotten.ts): their rows are not loaded again. */
+  forgotten: ForgottenCustomers;
   /** The load's clock reading, stored as customers.updated_at. */
   now: number;
   onRows?: (rows: number) => void;
@@ -50,8 +52,9 @@ export interface LoadFileInput {
  */
 export async function loadFile(tx: StoreTx, input: LoadFileInput): Promise<FileLoad> {
   const { source } = input;
-  const stats: FileStats = { rows: 0, rejected: 0, events: {}, customers: 0, countries: {} };
-  const result: FileLoad = { stats, accepted: 0, rejectedByReason: {}, eventsInserted: 0 };
+  // Keyed by user names (event types, reject reasons) and by data (countries): maps without prototype.
+  const stats: FileStats = { rows: 0, rejected: 0, events: nameTable(), customers: 0, countries: nameTable() };
+  const result: FileLoad = { stats, accepted: 0, rejectedByReason: nameTable(), eventsInserted: 0 };
   const seenCustomers = new Set<string>();
   const mask = rawMasker(source.piiColumns);
 
@@ -66,25 +69,25 @@ export async function loadFile(tx: StoreTx, input: LoadFileInput): Promise<FileL
   let eventCountries: unknown[] = [];
   let rejects: RejectRow[] = [];
 
-  const isForgotten = (id: unknown) => isForgottenId(input.forgotten, id);
+  const isForgotten = (id: unknown) => input.forgotten.has(id);
   const addRejectAt = (line: number, raw: string | null, reason: string, detail: string, customerId: string | null) => {
     if (isForgotten(customerId)) {
       // Nothing of an erased customer is kept, not even in the rejects table.
       rejects.push({ source: source.name, file: input.path, line, reason: 'forgotten_customer', detail: null, raw: null, customer_id: null });
-      result.rejectedByReason.forgotten_customer = (result.rejectedByReason.forgotten_customer ?? 0) + 1;
+      addCount(result.rejectedByReason, 'forgotten_customer');
       stats.rejected++;
       return;
     }
     rejects.push({ source: source.name, file: input.path, line, reason, detail, raw, customer_id: customerId });
-    result.rejectedByReason[reason] = (result.rejectedByReason[reason] ?? 0) + 1;
+    addCount(result.rejectedByReason, reason);
     stats.rejected++;
   };
   const addReject = (record: RawRecord, reason: string, detail: string, customerId: string | null) => addRejectAt(record.line, mask(record), reason, detail, customerId);
   const accept = (customerId: unknown, type: string | undefined, country: unknown) => {
     result.accepted++;
     if (typeof customerId === 'string') seenCustomers.add(customerId);
-    if (type !== undefined) stats.events[type] = (stats.events[type] ?? 0) + 1;
-    if (typeof country === 'string') stats.countries[country] = (stats.countries[country] ?? 0) + 1;
+    if (type !== undefined) addCount(stats.events, type);
+    if (typeof country === 'string') addCount(stats.countries, country);
   };
 
   const flush = async () => {

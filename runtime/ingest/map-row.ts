@@ -9,6 +9,7 @@ import { standardize } from './coerce/standardize.ts';
 import type { Standardizer } from '../../compiler/contract/source.ts';
 import type { Row } from './store/types.ts';
 import { ITEM_ID_PROPERTY, normalizeItemId } from './coerce/item-id.ts';
+import { own, nameTable } from '../../compiler/contract/core/own.ts';
 
 /** What one source row becomes: a customer, an event, an item (each optional). */
 export interface MappedRow {
@@ -70,7 +71,7 @@ export function compileRowMapper(source: SourceBlock, model: DataModel, compile:
     Object.entries(block ?? {}).map(([field, rule]) => ({
       field,
       fn: compile(rule),
-      convert: itemIds(prefix === 'items' && field === 'id', converter(field === 'id' ? 'id' : (fields[field]?.type ?? 'string'), parseTimestamp, source.standardize[`${prefix}.${field}`], fields[field])),
+      convert: itemIds(prefix === 'items' && field === 'id', converter(field === 'id' ? 'id' : (own(fields, field)?.type ?? 'string'), parseTimestamp, own(source.standardize, `${prefix}.${field}`), own(fields, field))),
     }));
   const customers = source.customers ? targets(source.customers, model.customers.fields, 'customers') : undefined;
   const items = source.items ? targets(source.items, model.items.fields, 'items') : undefined;
@@ -86,11 +87,7 @@ export function compileRowMapper(source: SourceBlock, model: DataModel, compile:
           fn: compile(rule),
           label: `events.properties.${field}`,
           // The property's type depends on the event type the row resolves to.
-          convertFor: Object.fromEntries(
-            Object.entries(model.events)
-              .filter(([, props]) => props[field] !== undefined)
-              .map(([type, props]) => [type, itemIds(field === ITEM_ID_PROPERTY, converter(props[field]!.type, parseTimestamp, source.standardize[`events.${field}`], props[field]))]),
-          ) as Record<string, (value: unknown) => unknown>,
+          convertFor: convertersByType(model, field, (def) => itemIds(field === ITEM_ID_PROPERTY, converter(def.type, parseTimestamp, own(source.standardize, `events.${field}`), def))),
         })),
       }
     : undefined;
@@ -116,7 +113,7 @@ export function compileRowMapper(source: SourceBlock, model: DataModel, compile:
         stage = 'events';
         const type = events.type(row);
         if (typeof type !== 'string' || type === '') return reject('missing_event_type', 'events.type is empty', row, customerIdFn);
-        const props = model.events[type];
+        const props = own(model.events, type);
         if (!props) return reject('unknown_event_type', `events.type is "${type}", which the data model does not declare`, row, customerIdFn);
         const customerId = events.toId(events.customerId(row));
         if (customerId instanceof Invalid) return reject(customerId.reason, `events.customer_id: ${customerId.detail}`, row, customerIdFn);
@@ -124,9 +121,12 @@ export function compileRowMapper(source: SourceBlock, model: DataModel, compile:
         const at = events.toTimestamp(events.at(row));
         if (at instanceof Invalid) return reject(at.reason, `events.at: ${at.detail}`, row, customerIdFn);
         if (at === null) return reject('missing_timestamp', 'events.at is empty', row, customerIdFn);
-        const event: Row = { type, customer_id: customerId, at };
+        const event: Row = nameTable();
+        event.type = type;
+        event.customer_id = customerId;
+        event.at = at;
         for (const p of events.properties) {
-          const convert = p.convertFor[type];
+          const convert = own(p.convertFor, type);
           // The mapping serves every event type; a property the resolved type lacks stays empty.
           if (!convert) continue;
           const value = convert(p.fn(row));
@@ -154,8 +154,18 @@ export function compileRowMapper(source: SourceBlock, model: DataModel, compile:
   };
 }
 
+/** A property's converter per event type that declares it (a map without prototype: types are user names). */
+function convertersByType(model: DataModel, field: string, make: (def: FieldDef) => (value: unknown) => unknown): Record<string, (value: unknown) => unknown> {
+  const out = nameTable<(value: unknown) => unknown>();
+  for (const [type, props] of Object.entries(model.events)) {
+    const def = own(props, field);
+    if (def !== undefined) out[type] = make(def);
+  }
+  return out;
+}
+
 function mapTargets(targets: Target[], row: SourceRow, prefix: string): { row: Row } | { reason: string; detail: string } {
-  const out: Row = {};
+  const out: Row = nameTable();
   for (const t of targets) {
     const value = t.convert(t.fn(row));
     if (value instanceof Invalid) return { reason: value.reason, detail: `${prefix}.${t.field}: ${value.detail}` };

@@ -1,4 +1,5 @@
 import type { MonitorSettings } from '../../compiler/contract/source.ts';
+import { addCount, nameTable, own } from '../../compiler/contract/core/own.ts';
 
 /** What each load records about itself, so later loads can be compared with the norm. */
 export interface FileStats {
@@ -60,12 +61,14 @@ export function checkLoad(source: string, file: string, current: FileStats, hist
   const types = new Set([...Object.keys(current.events), ...past.flatMap((s) => Object.keys(s.events))]);
   for (const type of [...types].sort()) {
     // A type with a handful of events a day swings by chance; only watch types with volume.
-    if (median_(past.map((s) => s.events[type] ?? 0)) < MIN_TYPE_VOLUME) continue;
-    check(`events.${type}`, current.events[type] ?? 0, past.map((s) => s.events[type] ?? 0), `${type} events`);
+    // Stats of past loads come back from JSON: an event type is read as an own key only.
+    const count = (s: FileStats) => own(s.events, type) ?? 0;
+    if (median_(past.map(count)) < MIN_TYPE_VOLUME) continue;
+    check(`events.${type}`, count(current), past.map(count), `${type} events`);
     check(
       `events_per_customer.${type}`,
-      rate(current.events[type] ?? 0, current.customers),
-      past.map((s) => rate(s.events[type] ?? 0, s.customers)),
+      rate(count(current), current.customers),
+      past.map((s) => rate(count(s), s.customers)),
       `${type} events per customer`,
     );
   }
@@ -103,8 +106,8 @@ function rate(part: number, whole: number): number {
 }
 
 function pool(mixes: Array<Record<string, number>>): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const m of mixes) for (const [k, v] of Object.entries(m)) out[k] = (out[k] ?? 0) + v;
+  const out = nameTable<number>();
+  for (const m of mixes) for (const [k, v] of Object.entries(m)) addCount(out, k, v);
   return out;
 }
 
@@ -114,7 +117,7 @@ export function distance(a: Record<string, number>, b: Record<string, number>): 
   const tb = Object.values(b).reduce((s, v) => s + v, 0);
   if (ta === 0 || tb === 0) return 0;
   let d = 0;
-  for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) d += Math.abs((a[k] ?? 0) / ta - (b[k] ?? 0) / tb);
+  for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) d += Math.abs((own(a, k) ?? 0) / ta - (own(b, k) ?? 0) / tb);
   return d / 2;
 }
 

@@ -1,7 +1,7 @@
 import type { Identity } from './identity.ts';
-import { customerHash } from './forget.ts';
 import type { MappedRow } from './map-row.ts';
 import type { Row, StoreTx } from './store/types.ts';
+import { nameTable } from '../../compiler/contract/core/own.ts';
 
 /**
  * Where an accepted row lands, the same for every way data comes in (files through `herald ingest`,
@@ -44,16 +44,11 @@ export function collectCustomer(customers: Map<string, Row>, id: string, profile
 export function mergeInto(map: Map<string, Row>, id: string, row: Row): void {
   const before = map.get(id);
   if (!before) {
-    map.set(id, { ...row });
+    map.set(id, Object.assign(nameTable(), row));
     return;
   }
   for (const k in row) {
     const v = row[k];
     if (v !== null && v !== undefined) before[k] = v;
   }
-}
-
-/** Whether an id belongs to a customer erased by `herald forget` (their rows are never loaded again). */
-export function isForgottenId(forgotten: ReadonlySet<string>, id: unknown): boolean {
-  return forgotten.size > 0 && typeof id === 'string' && forgotten.has(customerHash(id));
 }

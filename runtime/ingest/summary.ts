@@ -1,4 +1,5 @@
 import type { Anomaly } from './monitor.ts';
+import { addCount, nameTable } from '../../compiler/contract/core/own.ts';
 
 export type FileStatus = 'loaded' | 'reloaded' | 'skipped' | 'empty' | 'missing' | 'failed';
 
@@ -35,14 +36,14 @@ export interface IngestSummary {
 
 export function summarize(files: FileSummary[], anomalies: Anomaly[]): IngestSummary {
   const statuses: Record<FileStatus, number> = { loaded: 0, reloaded: 0, skipped: 0, empty: 0, missing: 0, failed: 0 };
-  const totals = { files: statuses, rows: 0, accepted: 0, rejected: 0, eventsInserted: 0, rejectedByReason: {} as Record<string, number> };
+  const totals = { files: statuses, rows: 0, accepted: 0, rejected: 0, eventsInserted: 0, rejectedByReason: nameTable<number>() };
   for (const f of files) {
     statuses[f.status]++;
     totals.rows += f.rows;
     totals.accepted += f.accepted;
     totals.rejected += f.rejected;
     totals.eventsInserted += f.eventsInserted;
-    for (const [reason, n] of Object.entries(f.rejectedByReason)) totals.rejectedByReason[reason] = (totals.rejectedByReason[reason] ?? 0) + n;
+    for (const [reason, n] of Object.entries(f.rejectedByReason)) addCount(totals.rejectedByReason, reason, n);
   }
   totals.rejectedByReason = Object.fromEntries(Object.entries(totals.rejectedByReason).sort(([a], [b]) => (a < b ? -1 : 1)));
   return { version: 1, files, totals, anomalies, incomplete: statuses.failed + statuses.missing > 0 };

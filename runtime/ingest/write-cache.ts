@@ -1,4 +1,5 @@
 import type { Row } from './store/types.ts';
+import { nameTable } from '../../compiler/contract/core/own.ts';
 
 /** Entries kept before the cache starts over: bounded memory whatever the feed's size. */
 const MAX_ENTRIES = 200_000;
@@ -31,7 +32,7 @@ export class WriteCache {
       const before = known.get(key);
       if (before && covers(before, row, ignore)) continue;
       if (!before && ++this.size > MAX_ENTRIES) this.clear();
-      const merged: Row = before ?? {};
+      const merged: Row = before ?? nameTable();
       for (const k in row) {
         const v = row[k];
         if (k !== ignore && v !== null && v !== undefined) merged[k] = v;

@@ -2,6 +2,7 @@ import type { Executor } from '../db/database.ts';
 import type { Manifest } from '../../compiler/contract/manifest.ts';
 import { referenceInstant, sendReads, type SendReads } from '../delivery/report/sends.ts';
 import { GLOBAL_CONTROL_REASON } from './control-group.ts';
+import { own } from '../../compiler/contract/core/own.ts';
 import type { Conversion, InsightData, Touch } from './data.ts';
 
 /**
@@ -64,10 +65,10 @@ async function readConversions(
   customers: ReadonlySet<string>,
   from: number,
 ): Promise<Conversion[]> {
-  const declared = manifest.dataModel.events[options.conversionEvent];
+  const declared = own(manifest.dataModel.events, options.conversionEvent);
   if (!declared) return [];
   const revenue =
-    options.revenueProperty !== undefined && declared[options.revenueProperty]?.type === 'number' ? options.revenueProperty : undefined;
+    options.revenueProperty !== undefined && own(declared, options.revenueProperty)?.type === 'number' ? options.revenueProperty : undefined;
   const columns = ['id', 'customer_id', 'at', ...(revenue ? [revenue] : [])];
   const rows = await db
     .selectFrom('events')

@@ -8,6 +8,7 @@ import { incrementality, type Scope } from './incrementality.ts';
 import { loadInsightData } from './load.ts';
 import { sendReads, type SendReads } from '../delivery/report/sends.ts';
 import { kpiSeries, type SegmentsAt, type Series } from './series.ts';
+import { own } from '../../compiler/contract/core/own.ts';
 import { segmentsAtFromDatabase } from './segments-at.ts';
 
 /**
@@ -55,7 +56,7 @@ export async function collectInsights(db: Executor, manifest: Manifest, options:
     data,
     {
       ...options,
-      revenueTracked: s.revenueProperty !== undefined && manifest.dataModel.events[s.conversionEvent]?.[s.revenueProperty] !== undefined,
+      revenueTracked: s.revenueProperty !== undefined && own(own(manifest.dataModel.events, s.conversionEvent), s.revenueProperty) !== undefined,
     },
     segmentsAt,
   );

@@ -10,6 +10,7 @@ import type { Executor } from '../db/database.ts';
 import { traitTableName } from '../db/sync.ts';
 import type { EventRecord } from '../eval/context.ts';
 import { traitsOf } from '../manifest.ts';
+import { nameTable } from '../../compiler/contract/core/own.ts';
 import { decode } from '../segments/customer-context.ts';
 import { subscriptionRowsByCustomer } from '../recipient/subscriptions.ts';
 import type { SubscriptionRows } from '../../compiler/contract/subscriptions.ts';
@@ -58,9 +59,10 @@ export async function loadCustomers(db: Executor, manifest: Manifest, ids: reado
   for (const part of chunks(unique)) {
     const rows = await db.selectFrom('customers').selectAll().where('id', 'in', part).execute();
     for (const row of rows) {
-      const decoded: Record<string, unknown> = { id: String(row.id) };
+      const decoded = nameTable<unknown>();
+      decoded.id = String(row.id);
       for (const [name, type] of fields) decoded[name] = decode(row[name], type);
-      out.set(String(row.id), { id: String(row.id), fields: decoded, events: [], byType: new Map(), traits: {}, scores: {}, tiers: {} });
+      out.set(String(row.id), { id: String(row.id), fields: decoded, events: [], byType: new Map(), traits: nameTable(), scores: nameTable(), tiers: nameTable() });
     }
   }
   const wanted = needs.events === 'all' ? undefined : [...needs.events];

@@ -5,6 +5,7 @@
  * `herald dev` can redraw it on every save, with how many customers are at each step if given.
  */
 import type { Expr } from '../../compiler/contract/core/ast.ts';
+import { own } from '../../compiler/contract/core/own.ts';
 import { EXIT, type CompiledEntry, type CompiledJourney, type CompiledStep } from '../../compiler/contract/journey.ts';
 
 export interface DiagramOptions {
@@ -28,8 +29,8 @@ export function journeyDiagram(journey: CompiledJourney, options: DiagramOptions
     lines.push(`  ${id(from)} ${label ? `-- "${text(label)}" -->` : '-->'} ${id(to)}`);
   };
   for (const name of Object.keys(journey.steps).sort((a, b) => (a === journey.start ? -1 : b === journey.start ? 1 : a < b ? -1 : 1))) {
-    const step = journey.steps[name]!;
-    const count = options.counts?.[name];
+    const step = own(journey.steps, name)!;
+    const count = own(options.counts, name);
     const label = `${name}: ${stepLabel(step, options)}${count !== undefined ? ` (${count})` : ''}`;
     lines.push(`  ${id(name)}${shape(step, text(label))}`);
     routes(name, step, edge, options);
@@ -38,7 +39,7 @@ export function journeyDiagram(journey: CompiledJourney, options: DiagramOptions
   if (journey.exitWhen) lines.push(`  exit_when_>"${text(`leaves when ${rule(journey.exitWhen.ast, options, 'exit_when')}`)}"]`);
   if (changed.size > 0) {
     lines.push('  classDef changed fill:#fff3bf,stroke:#f08c00,stroke-width:2px');
-    for (const name of [...changed].filter((n) => journey.steps[n]).sort()) lines.push(`  class ${id(name)} changed`);
+    for (const name of [...changed].filter((n) => own(journey.steps, n)).sort()) lines.push(`  class ${id(name)} changed`);
   }
   return `${lines.join('\n')}\n`;
 }

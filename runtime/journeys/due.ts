@@ -18,6 +18,7 @@ import { advance, emptyEffects } from './machine.ts';
 import { earliestRead, journeyNeeds, mergeNeeds } from './needs.ts';
 import { holdoutRequestOf, sendRequestOf } from './send-requests.ts';
 import { wakeEntries } from './wakes.ts';
+import { own } from '../../compiler/contract/core/own.ts';
 import type { Effects, Entry } from './types.ts';
 
 /** An arbitrary fixed advisory-lock key shared by every Herald worker ("HWAK"). */
@@ -121,7 +122,8 @@ function missingVersion(entry: Entry, at: number): Effects {
 async function applyUpdates(ctx: RunContext, trx: Executor, updates: ReadonlyArray<{ customerId: string; field: string; value: unknown }>): Promise<void> {
   const fields = ctx.manifest.dataModel.customers.fields;
   for (const u of updates) {
-    const type = fields[u.field] ? fieldValueType(fields[u.field]!.type) : 'string';
+    const def = own(fields, u.field);
+    const type = def ? fieldValueType(def.type) : 'string';
     const stored = type === 'boolean' && ctx.db.dialect === 'sqlite' ? (u.value ? 1 : 0) : u.value;
     await trx.updateTable('customers').set({ [u.field]: stored }).where('id', '=', u.customerId).execute();
   }

@@ -11,6 +11,7 @@ import { assignVariant, HOLDOUT } from './assign.ts';
 import type { CustomerData } from './customers.ts';
 import type { JourneyRules } from './rules.ts';
 import type { Effects, Entry, ExitReason } from './types.ts';
+import { own } from '../../compiler/contract/core/own.ts';
 import { resolveWaitFor, waitEnd } from './waits.ts';
 
 /** More steps than this in one advance means a loop in which no time passes (HL510). */
@@ -58,7 +59,7 @@ export function advance(entry: Entry, journey: CompiledJourney, rules: JourneyRu
       break;
     }
     const name = entry.step;
-    const step = journey.steps[name];
+    const step = own(journey.steps, name);
     if (!step) {
       fx.problems.push({ code: 'HL511', severity: 'error', journey: journey.name, message: `journey ${journey.name} version ${entry.version} has no step "${name}"` });
       exit(t, 'error', `no step ${name}`);
@@ -97,7 +98,8 @@ export function advance(entry: Entry, journey: CompiledJourney, rules: JourneyRu
         return go(hit ? hit.next : step.else, t);
       }
       case 'split': {
-        const variant = entry.data.variants[step.experiment] ?? assignVariant(step.experiment, entry.customerId, step.variants) ?? HOLDOUT;
+        // Entry data comes back from JSON: experiment and step names are read as own keys only.
+        const variant = own(entry.data.variants, step.experiment) ?? assignVariant(step.experiment, entry.customerId, step.variants) ?? HOLDOUT;
         entry.data.variants[step.experiment] = variant;
         if (variant === HOLDOUT) {
           const visitKey = visit(name);
@@ -159,7 +161,7 @@ export function advance(entry: Entry, journey: CompiledJourney, rules: JourneyRu
 
   /** Counts a visit of a step; the key of the n-th visit's send is `step#n` (the first is `step`). */
   function visit(name: string): string {
-    const n = (entry.data.visits[name] ?? 0) + 1;
+    const n = (own(entry.data.visits, name) ?? 0) + 1;
     entry.data.visits[name] = n;
     return n === 1 ? name : `${name}#${n}`;
   }

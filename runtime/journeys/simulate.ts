@@ -21,6 +21,7 @@ import { readClock, startClock } from './clock.ts';
 import type { RunOptions, RunSummary } from './context.ts';
 import { runJourneys } from './runner.ts';
 import { DiscardingTransport } from './transports.ts';
+import { addCount, nameTable } from '../../compiler/contract/core/own.ts';
 import { rewindSegments } from '../segments/rewind.ts';
 
 export interface SimulateOptions {
@@ -121,8 +122,9 @@ export async function simulateOn(db: Database, manifest: Manifest, options: Simu
  * window are as they would have been, even when the database was materialized later.
  */
 function tally(records: readonly DeliveryRecord[], options: SimulateOptions, zone: string, run: RunSummary): Forecast {
-  const f: Forecast = { from: options.from, until: options.until, sent: 0, byDay: {}, byOrigin: {}, byTemplate: {}, byOriginTemplate: {}, suppressed: {}, suppressedByOrigin: {}, run };
-  const add = (m: Record<string, number>, k: string) => (m[k] = (m[k] ?? 0) + 1);
+  // Keyed by template and origin names (user-chosen): maps without prototype.
+  const f: Forecast = { from: options.from, until: options.until, sent: 0, byDay: nameTable(), byOrigin: nameTable(), byTemplate: nameTable(), byOriginTemplate: nameTable(), suppressed: nameTable(), suppressedByOrigin: nameTable(), run };
+  const add = (m: Record<string, number>, k: string) => addCount(m, k);
   for (const r of records) {
     const origin = `${r.origin.kind}:${r.origin.name}`;
     if (r.status === 'sent') {
@@ -130,11 +132,11 @@ function tally(records: readonly DeliveryRecord[], options: SimulateOptions, zon
       add(f.byDay, localDate(r.sentAt ?? r.dueAt, zone));
       add(f.byOrigin, origin);
       add(f.byTemplate, r.template);
-      add((f.byOriginTemplate[origin] ??= {}), r.template);
+      add((f.byOriginTemplate[origin] ??= nameTable()), r.template);
     } else if (r.status === 'suppressed') {
       const reason = r.reason ?? 'unknown';
       add(f.suppressed, reason);
-      add((f.suppressedByOrigin[origin] ??= {}), reason);
+      add((f.suppressedByOrigin[origin] ??= nameTable()), reason);
     }
   }
   return f;

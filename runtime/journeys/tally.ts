@@ -1,33 +1,36 @@
 import type { RunSummary } from './context.ts';
 import type { JourneyProblem } from './types.ts';
+import { addCount, nameTable } from '../../compiler/contract/core/own.ts';
 
-/** The running counts of a run, and its problems grouped (one line per distinct message). */
+/**
+ * The running counts of a run, and its problems grouped (one line per distinct message). Counts
+ * are keyed by journey, origin and template names, which users choose (`constructor` is one):
+ * maps without prototype.
+ */
 export class RunTally {
-  readonly entered: Record<string, number> = {};
-  readonly exited: Record<string, Record<string, number>> = {};
-  readonly queued: Record<string, Record<string, number>> = {};
-  readonly holdouts: Record<string, number> = {};
+  readonly entered = nameTable<number>();
+  readonly exited = nameTable<Record<string, number>>();
+  readonly queued = nameTable<Record<string, number>>();
+  readonly holdouts = nameTable<number>();
   readonly campaigns: RunSummary['campaigns'] = [];
   readonly delivery: RunSummary['delivery'] = { sent: 0, suppressed: {}, delayed: 0, retrying: 0, failed: 0 };
   private readonly problemCounts = new Map<string, { problem: JourneyProblem; n: number }>();
   slices = 0;
 
   enter(journey: string, n: number): void {
-    if (n > 0) this.entered[journey] = (this.entered[journey] ?? 0) + n;
+    if (n > 0) addCount(this.entered, journey, n);
   }
 
   exit(journey: string, reason: string): void {
-    const byReason = (this.exited[journey] ??= {});
-    byReason[reason] = (byReason[reason] ?? 0) + 1;
+    addCount((this.exited[journey] ??= nameTable()), reason);
   }
 
   queue(origin: string, template: string, n = 1): void {
-    const byTemplate = (this.queued[origin] ??= {});
-    byTemplate[template] = (byTemplate[template] ?? 0) + n;
+    addCount((this.queued[origin] ??= nameTable()), template, n);
   }
 
   holdout(origin: string, n = 1): void {
-    this.holdouts[origin] = (this.holdouts[origin] ?? 0) + n;
+    addCount(this.holdouts, origin, n);
   }
 
   problem(p: JourneyProblem): void {

@@ -7,6 +7,7 @@
 import type { CompiledJourney, CompiledStep } from '../../compiler/contract/journey.ts';
 import { nextLocalTime, zoneOr } from '../delivery/local-time.ts';
 import type { CustomerData } from './customers.ts';
+import { own } from '../../compiler/contract/core/own.ts';
 import type { JourneyRules } from './rules.ts';
 
 type Wait = Extract<CompiledStep, { kind: 'wait' }>;
@@ -28,7 +29,7 @@ export function waitEnd(step: Wait, journey: CompiledJourney, rules: JourneyRule
 }
 
 export function customerZone(journey: { timezone: string; timezoneField?: string }, customer: CustomerData): string {
-  return journey.timezoneField === undefined ? journey.timezone : zoneOr(customer.fields[journey.timezoneField], journey.timezone);
+  return journey.timezoneField === undefined ? journey.timezone : zoneOr(own(customer.fields, journey.timezoneField), journey.timezone);
 }
 
 export type WaitForOutcome =

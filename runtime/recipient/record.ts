@@ -3,6 +3,7 @@ import type { Manifest } from '../../compiler/contract/manifest.ts';
 import type { EmailEventType } from '../../compiler/contract/email-events.ts';
 import { addSuppression, LIFTED, SUPPRESSIONS } from '../delivery/suppressions.ts';
 import { TOPIC_OPTOUTS } from '../delivery/gate-state.ts';
+import { own } from '../../compiler/contract/core/own.ts';
 import type { SentMessage } from './messages.ts';
 
 /**
@@ -19,12 +20,12 @@ export interface ActionOutcome {
 
 /** Stores an email event of the message unless one with the same id exists; true when stored. */
 export async function recordMessageEvent(trx: Executor, manifest: Manifest, message: SentMessage, type: EmailEventType, id: string, at: number, extra: Record<string, unknown> = {}, dialect: Database['dialect'] = 'sqlite'): Promise<boolean> {
-  const declared = manifest.dataModel.events[type];
+  const declared = own(manifest.dataModel.events, type);
   if (!declared) return false;
   const props: Record<string, unknown> = { message_id: message.messageId, template: message.template, journey: message.origin, variant: message.variant, ...extra };
   const event: Record<string, unknown> = { id, customer_id: message.customerId, type, at, source: 'recipient' };
   for (const [prop, value] of Object.entries(props)) {
-    if (!declared[prop] || value === undefined) continue;
+    if (!own(declared, prop) || value === undefined) continue;
     event[prop] = typeof value === 'boolean' && dialect === 'sqlite' ? (value ? 1 : 0) : value;
   }
   const inserted = await trx.insertInto('events').values(event).onConflict((oc) => oc.column('id').doNothing()).executeTakeFirst();

@@ -1,3 +1,4 @@
+import { nameTable } from '../../compiler/contract/core/own.ts';
 import { hasOuterSpace, isMissing } from './missing.ts';
 
 /** The render context (contract, DESIGN.md "Render"). */
@@ -54,7 +55,7 @@ function withoutBlanks(record: Record<string, unknown>): Record<string, unknown>
     }
   }
   if (clean) return record;
-  const out: Record<string, unknown> = {};
+  const out = nameTable<unknown>();
   for (const [k, v] of Object.entries(record)) if (!isMissing(v)) out[k] = typeof v === 'string' ? v.trim() : v;
   return out;
 }

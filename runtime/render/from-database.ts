@@ -7,6 +7,7 @@ import { previewLinks, PREVIEW_LINKS, type LinkSettings } from './preview.ts';
 import { basketItem, openCartLines } from './cart.ts';
 import { itemIdLookupKeys, normalizeItemId } from '../ingest/coerce/item-id.ts';
 import { freshFirst } from './popularity.ts';
+import { own } from '../../compiler/contract/core/own.ts';
 import { purchasedItemsByCustomer, scoresByCustomer, segmentsByCustomer } from './batch-reads.ts';
 
 /**
@@ -159,7 +160,7 @@ export async function itemsById(db: Database, manifest: Manifest, ids: string[])
       const v = row[c];
       if (v === null || v === undefined) continue;
       // Drivers return numeric columns as strings on PostgreSQL (bigint, numeric).
-      item[c] = c !== 'id' && manifest.dataModel.items.fields[c]?.type === 'number' && typeof v === 'string' ? Number(v) : v;
+      item[c] = c !== 'id' && own(manifest.dataModel.items.fields, c)?.type === 'number' && typeof v === 'string' ? Number(v) : v;
     }
     // Under the stored id and its normal form: callers ask with either (ingest/coerce/item-id.ts).
     out.set(String(row.id), item);

@@ -5,6 +5,7 @@ import { basketItem, catalogueById, openCartLines } from './cart.ts';
 import { normalizeItemId } from '../ingest/coerce/item-id.ts';
 import type { SampleData } from './sample-data.ts';
 import { LinkSigner } from '../recipient/tokens.ts';
+import { own } from '../../compiler/contract/core/own.ts';
 import { previewSecret } from '../recipient/secret.ts';
 
 /** Where unsubscribe and preference links point when no delivery configuration says otherwise. */
@@ -49,7 +50,7 @@ export function sampleRenderInput(compiled: CompiledTemplate, sample: SampleData
   const customer = sample.customers.find((c) => String(c.id) === customerId);
   if (!customer) return undefined;
   const itemsById = catalogueById(sample.items);
-  const listed = sample.recommendations[customerId]?.map((id) => itemsById.get(normalizeItemId(id) ?? '')).filter((i): i is Record<string, unknown> => i !== undefined);
+  const listed = own(sample.recommendations, customerId)?.map((id) => itemsById.get(normalizeItemId(id) ?? '')).filter((i): i is Record<string, unknown> => i !== undefined);
   const recommendations = listed && listed.length > 0 ? listed.slice(0, compiled.recommendations.count) : popularItems(sample.events, sample.items, compiled.recommendations.count, { excludeBoughtBy: customerId });
   const mine = sample.events
     .filter((e) => (e.customer ?? e.customer_id) === customerId)
@@ -60,10 +61,10 @@ export function sampleRenderInput(compiled: CompiledTemplate, sample: SampleData
   const cart = openCartLines(mine, asOf).map((line) => basketItem(line, itemsById));
   return {
     customer,
-    traits: sample.traits[customerId] ?? {},
-    segments: sample.segments[customerId] ?? [],
-    scores: sample.scores[customerId] ?? {},
-    tiers: sample.tiers[customerId] ?? {},
+    traits: own(sample.traits, customerId) ?? {},
+    segments: own(sample.segments, customerId) ?? [],
+    scores: own(sample.scores, customerId) ?? {},
+    tiers: own(sample.tiers, customerId) ?? {},
     recommendations,
     journey: { name: 'preview', step: compiled.name, entry: { event: 'added_to_cart', items: cart } },
     ...previewLinks(compiled.name, customerId, links),

@@ -1,6 +1,7 @@
 import type { CompiledTemplate } from '../../compiler/contract/template.ts';
 import { baseLanguage, chooseLanguage, isLanguageTag, textDirection } from '../../compiler/contract/languages.ts';
 import { currentSettings } from './settings.ts';
+import { own } from '../../compiler/contract/core/own.ts';
 import { MissingValueError } from './missing.ts';
 
 /**
@@ -33,9 +34,9 @@ export function emailLanguage(compiled: CompiledTemplate, customerLocale: unknow
 }
 
 function chooseEmailLanguage(compiled: CompiledTemplate, customerLocale: string): EmailLanguage {
-  const own = compiled.translations?.default ?? compiled.language ?? baseLanguage(compiled.locale);
-  const available = compiled.translations ? Object.keys(compiled.translations.messages) : [own];
-  const language = chooseLanguage(customerLocale, available, own);
+  const fallback = compiled.translations?.default ?? compiled.language ?? baseLanguage(compiled.locale);
+  const available = compiled.translations ? Object.keys(compiled.translations.messages) : [fallback];
+  const language = chooseLanguage(customerLocale, available, fallback);
   const wanted = customerLocale.trim().replace(/_/g, '-');
   const locale = wanted !== '' && isLanguageTag(wanted) && baseLanguage(wanted) === baseLanguage(language) && isSupportedLocale(wanted)
     ? wanted
@@ -45,8 +46,8 @@ function chooseEmailLanguage(compiled: CompiledTemplate, customerLocale: string)
   const out: EmailLanguage = { language, locale, dir: textDirection(language) };
   if (compiled.translations) {
     const m = compiled.translations.messages;
-    const chain = [language, baseLanguage(language), compiled.translations.default].filter((l, i, all) => m[l] !== undefined && all.indexOf(l) === i);
-    out.messages = chain.map((l) => m[l]!);
+    const chain = [language, baseLanguage(language), compiled.translations.default].filter((l, i, all) => own(m, l) !== undefined && all.indexOf(l) === i);
+    out.messages = chain.map((l) => own(m, l)!);
   }
   return out;
 }
@@ -72,13 +73,14 @@ export function translate(key: unknown, ...rest: unknown[]): string {
   const chain = currentSettings().messages;
   const k = String(key);
   let message: string | undefined;
-  if (chain) for (const m of chain) if ((message = m[k]) !== undefined) break;
+  // Message keys are the catalogue's: `t('constructor')` finds a message so named, never Object's.
+  if (chain) for (const m of chain) if ((message = own(m, k)) !== undefined) break;
   if (message === undefined) throw new MissingValueError(`no message "${k}" in the template's translations`);
   const last = rest[rest.length - 1] as Record<string, unknown> | undefined;
   const values = last && typeof last === 'object' && (last as { __keywords?: boolean }).__keywords ? last : undefined;
   if (!message.includes('{')) return message;
   return message.replace(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (whole, name: string) => {
-    const v = values && Object.prototype.hasOwnProperty.call(values, name) ? values[name] : undefined;
+    const v = own(values as Record<string, unknown> | undefined, name);
     if (v === undefined || v === null || v === '') throw new MissingValueError(`missing value for {${name}} in message "${k}"`);
     return String(v);
   });

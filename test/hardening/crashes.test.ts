@@ -1,34 +1,14 @@
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../cli/main.ts';
 import { load } from '../../compiler/1-load/index.ts';
 import { runPipeline } from '../../compiler/index.ts';
 import { codeFrame } from '../../compiler/diagnostics/format/code-frame.ts';
 import { stopMjmlWorker } from '../../compiler/3-analyze/templates/index.ts';
+import { workspaceCopies } from '../support/workspace-copies.ts';
 
-const QUICKSTART = join(import.meta.dirname, '../../examples/quickstart');
-const base = mkdtempSync(join(tmpdir(), 'herald-crashes-'));
-afterAll(() => {
-  stopMjmlWorker();
-  rmSync(base, { recursive: true, force: true });
-});
-let n = 0;
-function quickstart(): string {
-  const root = join(base, `ws${n++}`);
-  cpSync(QUICKSTART, root, { recursive: true });
-  return root;
-}
-
-async function herald(args: string[]) {
-  let out = '';
-  let err = '';
-  const sink = (add: (s: string) => void) => new Writable({ write: (c, _e, done) => (add(c.toString()), done()) });
-  const code = await main(args, { stdout: sink((s) => (out += s)), stderr: sink((s) => (err += s)), cwd: base, env: {} });
-  return { code, out, err };
-}
+const { copy: quickstart, herald } = workspaceCopies('crashes');
+afterAll(() => stopMjmlWorker());
 
 describe('internal errors become located diagnostics or usage errors', () => {
   it('60,000 tiny YAML documents load with a diagnostic each, no RangeError', () => {

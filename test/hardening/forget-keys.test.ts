@@ -1,26 +1,13 @@
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import { afterAll, expect, it } from 'vitest';
-import { main } from '../../cli/main.ts';
+import { expect, it } from 'vitest';
 import { openDatabase } from '../../runtime/db/open.ts';
 import { forEachDialect } from '../support/postgres.ts';
+import { workspaceCopies } from '../support/workspace-copies.ts';
+import { ForgottenCustomers, forgetHash } from '../../runtime/ingest/forgotten.ts';
 
-const QUICKSTART = join(import.meta.dirname, '../../examples/quickstart');
-const dirs: string[] = [];
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-
-async function herald(args: string[]) {
-  let out = '';
-  let err = '';
-  const sink = (add: (s: string) => void) => new Writable({ write: (c, _e, done) => (add(c.toString()), done()) });
-  const code = await main(args, { stdout: sink((s) => (out += s)), stderr: sink((s) => (err += s)), cwd: process.cwd(), env: {} });
-  return { code, out, err };
-}
+const { copy, herald } = workspaceCopies('forget');
 
 function filesHolding(dir: string, text: string): string[] {
   const found: string[] = [];
@@ -46,14 +33,17 @@ async function ids(url: string): Promise<{ keys: string[]; entries: string[]; id
   }
 }
 
+async function audit(url: string): Promise<string[]> {
+  const db = openDatabase(url);
+  try {
+    return (await db.kysely.selectFrom('herald_forget_log').select('customer_hash').execute()).map((r) => String(r.customer_hash));
+  } finally {
+    await db.close();
+  }
+}
+
 forEachDialect('herald forget and keyed ids', (ctx) => {
   it('forget erases the dry-run files too, and ids derived from customer ids are keyed per database', async () => {
-    const copy = () => {
-      const dir = join(mkdtempSync(join(tmpdir(), 'herald-forget-')), 'ws');
-      dirs.push(join(dir, '..'));
-      cpSync(QUICKSTART, dir, { recursive: true });
-      return dir;
-    };
     const root = copy();
     const [a, b] = [await ctx.freshUrl(), await ctx.freshUrl()];
     for (const [db, dir] of [[a, root], [b, copy()]] as const) {
@@ -81,6 +71,29 @@ forEachDialect('herald forget and keyed ids', (ctx) => {
     expect(forgot.code).toBe(0);
     expect(JSON.parse(forgot.out).deleted.files).toBeGreaterThanOrEqual(3);
     expect(filesHolding(out, 'ben@example.test')).toEqual([]);
+    // Nor does the SQLite file keep the deleted rows' bytes in its free space or its WAL.
+    if (a.startsWith('sqlite:')) expect(readFileSync(a.slice('sqlite:'.length)).includes('ben@example.test')).toBe(false);
     expect(filesHolding(out, 'ada@example.test').length).toBeGreaterThan(0);
+
+    // The audit row is keyed too: neither a hash anyone can compute from the id, nor the value
+    // another database stores for the same customer.
+    expect((await herald(['forget', 'q02', root, '--db', b, '--format', 'json'])).code).toBe(0);
+    const [auditA, auditB] = [await audit(a), await audit(b)];
+    expect(auditA).toEqual([forgetHash('q02', Buffer.from(first.idKey, 'hex'))]);
+    expect(auditA[0]).toMatch(/^k1:[0-9a-f]{64}$/);
+    for (const guess of ['q02', 'herald-forget:q02']) expect(auditA[0]).not.toContain(createHash('sha256').update(guess).digest('hex'));
+    expect(auditB).toHaveLength(1);
+    expect(auditB[0]).not.toBe(auditA[0]);
+    expect(JSON.parse(forgot.out).customer_hash).toBe(auditA[0]);
+    // Audit rows written before ids were keyed (a bare hash) still keep their customer out.
+    const db = openDatabase(b);
+    try {
+      const legacy = createHash('sha256').update('herald-forget:q03').digest('hex');
+      await db.kysely.insertInto('herald_forget_log').values({ customer_hash: legacy, forgotten_at: 0, counts: '{}' }).execute();
+      const forgotten = await ForgottenCustomers.load(db);
+      expect([forgotten.has('q02'), forgotten.has('q03'), forgotten.has('q04')]).toEqual([true, true, false]);
+    } finally {
+      await db.close();
+    }
   }, 120_000);
 });

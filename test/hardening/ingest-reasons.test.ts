@@ -1,26 +1,13 @@
-import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import { afterAll, expect, it } from 'vitest';
-import { main } from '../../cli/main.ts';
+import { expect, it } from 'vitest';
 import { openDatabase } from '../../runtime/db/open.ts';
+import { workspaceCopies } from '../support/workspace-copies.ts';
 
-const QUICKSTART = join(import.meta.dirname, '../../examples/quickstart');
-const base = mkdtempSync(join(tmpdir(), 'herald-reasons-'));
-afterAll(() => rmSync(base, { recursive: true, force: true }));
-
-async function herald(args: string[]) {
-  let out = '';
-  let err = '';
-  const sink = (add: (s: string) => void) => new Writable({ write: (c, _e, done) => (add(c.toString()), done()) });
-  const code = await main(args, { stdout: sink((s) => (out += s)), stderr: sink((s) => (err += s)), cwd: process.cwd(), env: {} });
-  return { code, out, err };
-}
+const { base, copy, herald } = workspaceCopies('reasons');
 
 it("an ingest reject's reason never carries the value of a personal field", async () => {
-  const root = join(base, 'ws');
-  cpSync(QUICKSTART, root, { recursive: true });
+  const root = copy();
   // A personal number field, so a field marked pii (not only emails) is covered.
   const herald_yaml = join(root, 'herald.yaml');
   writeFileSync(herald_yaml, readFileSync(herald_yaml, 'utf8').replace(/(\n\s+)email_consent:/, '$1shoe_size: { type: number, pii: true }$1email_consent:'));

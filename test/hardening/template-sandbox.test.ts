@@ -1,9 +1,8 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../cli/main.ts';
+import { runHerald } from '../support/workspace-copies.ts';
 import { stopMjmlWorker } from '../../compiler/3-analyze/templates/index.ts';
 import { loadTemplate, renderEmail, type RenderInput } from '../../runtime/render/index.ts';
 import { MAX_RENDERED_EMAIL_CHARS } from '../../runtime/render/output-cap.ts';
@@ -28,10 +27,8 @@ function quickstartWith(body: string): string {
 }
 
 async function herald(args: string[]) {
-  let out = '';
-  const sink = new Writable({ write: (c, _e, done) => ((out += c.toString()), done()) });
-  const code = await main(args, { stdout: sink, stderr: sink, cwd: base, env: {} });
-  return { code, out };
+  const { code, text } = await runHerald(args, base);
+  return { code, out: text };
 }
 
 describe('template sandbox escapes and unbounded loops fail validate, located', () => {

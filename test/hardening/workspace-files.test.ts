@@ -1,7 +1,6 @@
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import fc from 'fast-check';
 import picomatch from 'picomatch';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -10,7 +9,7 @@ import { compileGlob, wildcardMatch } from '../../compiler/files/glob.ts';
 import { readWorkspaceText, isRefused } from '../../compiler/files/workspace-files.ts';
 import { matchFiles } from '../../runtime/ingest/files.ts';
 import { readSampleData, SampleDataError } from '../../runtime/render/sample-data.ts';
-import { main } from '../../cli/main.ts';
+import { runHerald } from '../support/workspace-copies.ts';
 
 const QUICKSTART = join(import.meta.dirname, '../../examples/quickstart');
 const dirs: string[] = [];
@@ -33,13 +32,7 @@ function quickstart(): { root: string; secret: string } {
   return { root, secret };
 }
 
-async function herald(args: string[]) {
-  let out = '';
-  let err = '';
-  const sink = (add: (s: string) => void) => new Writable({ write: (c, _e, done) => (add(c.toString()), done()) });
-  const code = await main(args, { stdout: sink((s) => (out += s)), stderr: sink((s) => (err += s)), cwd: process.cwd(), env: {} });
-  return { code, out, err };
-}
+const herald = (args: string[]) => runHerald(args, process.cwd());
 
 describe('one workspace file reader', () => {
   it('an mj-include through a link out of the workspace is refused at its place, and its content is never printed', async () => {

@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import { forgetCustomer, ingestWorkspace } from '../../runtime/ingest/index.ts';
-import { customerHash } from '../../runtime/ingest/forget.ts';
+import { forgetHash } from '../../runtime/ingest/forgotten.ts';
+import { loadIdKey } from '../../runtime/db/id-key.ts';
 import { compile, count, prepared, tempDir } from './helpers.ts';
 import { retailFiles, retailWorkspace } from './online-retail.ts';
 import { forEachDialect } from '../support/postgres.ts';
@@ -33,7 +34,7 @@ forEachDialect('forget', (ctx) => {
       expect(await count(db, 'events')).toBe(others);
       const audit = await k.selectFrom('herald_forget_log').selectAll().execute();
       expect(audit).toHaveLength(1);
-      expect(audit[0]!.customer_hash).toBe(customerHash(id));
+      expect(audit[0]!.customer_hash).toBe(forgetHash(id, await loadIdKey(k)));
       expect(Number(audit[0]!.forgotten_at)).toBe(42);
       expect(JSON.stringify(audit)).not.toContain(id);
 

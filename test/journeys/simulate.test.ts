@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { forEachDialect } from '../support/postgres.ts';
 import type { Database } from '../../runtime/db/database.ts';
 import { simulate } from '../../runtime/journeys/index.ts';
+import { forecastLines } from '../../cli/pipeline/steps/journeys.ts';
 import { compileOrThrow, fixtureWorkspace } from './support.ts';
 import { at, outbox, prepare, run, type Given } from './run-support.ts';
 import { cartJourneyYaml } from './cart-journey.ts';
@@ -50,6 +51,10 @@ forEachDialect('simulate', (ctx) => {
     expect(Object.values(forecast.byDay).reduce((a, b) => a + b, 0)).toBe(sent.length);
     expect(Object.keys(forecast.byDay).sort()[0]).toBe('2026-01-05');
     expect(forecast.byOriginTemplate['campaign:news']).toEqual({ welcome: 11 });
+    // The counts are prototype-free tables; the printed forecast sorts and shows them all.
+    const text = forecastLines(forecast).join('\n');
+    expect(text).toMatch(/campaign news\s+welcome\s+11/);
+    expect(text).toMatch(/suppressed: no_consent/);
   });
 });
 

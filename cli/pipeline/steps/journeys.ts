@@ -3,6 +3,7 @@ import { problemLine, table } from '../../journeys/run-output.ts';
 import { simulate, type Forecast } from '../../../runtime/journeys/index.ts';
 import type { PipelineStep } from '../step.ts';
 import { count, plural } from '../text.ts';
+import { sortedEntries } from '../../../compiler/contract/core/own.ts';
 
 /** How far back from the job's instant the simulated run starts. */
 export const SIMULATED_DAYS = 30;
@@ -41,9 +42,9 @@ export function forecastLines(f: Forecast): string[] {
   if (entered.length > 0) lines.push(`entered: ${entered.map(([j, n]) => `${j} ${count(n)}`).join(', ')}`);
   for (const c of f.run.campaigns) lines.push(`campaign ${c.name}: ${c.status === 'launched' ? `${plural(c.recipients, 'recipient')} from ${new Date(c.at).toISOString()}` : 'missed'}`);
   lines.push(`would send ${plural(f.sent, 'email')}:`);
-  const rows = Object.entries(f.byOriginTemplate).sort().flatMap(([origin, templates]) => Object.entries(templates).sort().map(([t, n]) => [origin.replace(':', ' '), t, String(n)]));
+  const rows = sortedEntries(f.byOriginTemplate).flatMap(([origin, templates]) => sortedEntries(templates).map(([t, n]) => [origin.replace(':', ' '), t, String(n)]));
   if (rows.length > 0) lines.push(...table([['from', 'template', 'emails'], ...rows]).map((l) => `  ${l}`));
-  const days = Object.entries(f.byDay).sort();
+  const days = sortedEntries(f.byDay);
   if (days.length > 0) {
     const most = Math.max(...days.map(([, n]) => n));
     lines.push('by day:');
@@ -52,7 +53,7 @@ export function forecastLines(f: Forecast): string[] {
   const suppressed = Object.entries(f.suppressed).sort((a, b) => b[1] - a[1]);
   if (suppressed.length > 0) {
     lines.push(`suppressed: ${suppressed.map(([r, n]) => `${r} ${count(n)}`).join(', ')}`);
-    for (const [origin, reasons] of Object.entries(f.suppressedByOrigin).sort()) lines.push(`  ${origin.replace(':', ' ')}: ${Object.entries(reasons).map(([r, n]) => `${r} ${count(n)}`).join(', ')}`);
+    for (const [origin, reasons] of sortedEntries(f.suppressedByOrigin)) lines.push(`  ${origin.replace(':', ' ')}: ${Object.entries(reasons).map(([r, n]) => `${r} ${count(n)}`).join(', ')}`);
   }
   // Quiet hours and rate limits hold a send back rather than drop it: it goes out later (and is counted above).
   if (f.run.delivery.delayed > 0) lines.push(`held back to a later time (quiet hours, rate limits): ${count(f.run.delivery.delayed)}`);

@@ -86,9 +86,24 @@ export function checkVariables(ast: NjNode, names: TemplateNames): VariableRepor
     }
   };
 
+  /** A name the workspace declares at this place of a context path (`customer.constructor` for a field so named). */
+  const declared = (parts: Part[], i: number, scopes: Array<Map<string, LocalKind>>): boolean => {
+    const root = String(parts[0]!.name);
+    const name = parts[i]!.name;
+    if (typeof name !== 'string') return false;
+    const local = lookupLocal(scopes, root);
+    if (local !== undefined) return local === 'item' && i === 1 && itemFields.has(name);
+    if (root === 'recommendations') return i === 2 && itemFields.has(name);
+    if (root === 'journey') return i === 4 && parts[1]?.name === 'entry' && parts[2]?.name === 'items' && itemFields.has(name);
+    if (i !== 1) return false;
+    if (root === 'customer') return names.customerFields.includes(name);
+    if (root === 'traits') return names.traits.includes(name);
+    return (root === 'scores' || root === 'tiers') && names.models.includes(name);
+  };
+
   const checkPath = (parts: Part[], scopes: Array<Map<string, LocalKind>>) => {
-    for (const p of parts) {
-      if (typeof p.name === 'string' && BLOCKED_NAMES.has(p.name)) {
+    for (const [i, p] of parts.entries()) {
+      if (typeof p.name === 'string' && BLOCKED_NAMES.has(p.name) && !declared(parts, i, scopes)) {
         problem('HL358', p.node, messageOf('HL358', { name: p.name }), p.name.length, 'templates only read the render context');
         return;
       }

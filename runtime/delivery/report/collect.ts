@@ -1,6 +1,7 @@
 import type { Executor } from '../../db/database.ts';
 import type { Manifest } from '../../../compiler/contract/manifest.ts';
 import { referenceInstant, sendReads, type SendReads } from './sends.ts';
+import { own } from '../../../compiler/contract/core/own.ts';
 import { twoProportionTest, type ProportionOutcome } from './stats.ts';
 
 /**
@@ -97,7 +98,7 @@ export async function collectReport(db: Executor, manifest: Manifest, options: R
       reference: referenceInstant(r),
     };
   });
-  const tracked = manifest.dataModel.events[options.conversionEvent] !== undefined;
+  const tracked = own(manifest.dataModel.events, options.conversionEvent) !== undefined;
   const conversions = tracked ? await conversionTimes(db, options, rows) : new Map<string, number[]>();
 
   const byOrigin = new Map<string, Map<string, GroupReport>>();

@@ -1,6 +1,7 @@
 import type { Executor } from '../../db/database.ts';
 import type { Manifest } from '../../../compiler/contract/manifest.ts';
 import { keyOfMessageId } from '../keys.ts';
+import { own } from '../../../compiler/contract/core/own.ts';
 import { OUTBOX } from '../outbox.ts';
 
 /**
@@ -86,7 +87,7 @@ export function referenceInstant(row: SendRow): number {
 
 async function firstEngagement(db: Executor, manifest: Manifest, keys: ReadonlySet<string>, from: number): Promise<Sends['engagement']> {
   const out: Sends['engagement'] = new Map();
-  const types = ENGAGEMENT_KINDS.filter((t) => manifest.dataModel.events[t]?.message_id !== undefined);
+  const types = ENGAGEMENT_KINDS.filter((t) => own(manifest.dataModel.events, t)?.message_id !== undefined);
   if (types.length === 0) return out;
   // The first instant per message and kind, grouped in the database (a message opened ten times is
   // one row), from the events_engagement index alone (runtime/db/migrations/015_engagement_index.ts).

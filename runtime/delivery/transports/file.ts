@@ -1,7 +1,7 @@
 import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { isSendKey } from '../keys.ts';
-import { processIsAlive } from '../liveness.ts';
+import { processTag, tagOfFileName, tagStopped } from '../liveness.ts';
 import type { OutgoingMessage, Transport } from '../types.ts';
 
 /**
@@ -9,7 +9,7 @@ import type { OutgoingMessage, Transport } from '../types.ts';
  * Files are named by the idempotency key and written atomically (a temporary file renamed into
  * place), so a send made twice (a crash after writing and before recording) leaves one complete
  * set of files, never a torn or a second one: this transport is idempotent, and says so.
- * Temporaries live in `dir/.partial/`, named with the writing process's pid: a process killed
+ * Temporaries live in `dir/.partial/`, named with the writing process's pid and instance: a process killed
  * mid-write leaves its partial file there, never among the output, and the next transport to
  * write into `dir` removes the partial files of processes that are gone.
  */
@@ -40,15 +40,15 @@ export class FileTransport implements Transport {
 const PARTIAL = '.partial';
 
 function writeAtomically(path: string, content: string): void {
-  const temporary = join(path, '..', PARTIAL, `${basename(path)}.${process.pid}`);
+  const temporary = join(path, '..', PARTIAL, `${basename(path)}.${processTag()}`);
   writeFileSync(temporary, content);
   renameSync(temporary, path);
 }
 
-/** Deletes the temporaries (`<name>.<pid>`) of processes that no longer run: what a kill left. */
+/** Deletes the temporaries (`<name>.<pid>@<instance>`) of processes that no longer run: what a kill left. */
 function removeStalePartials(folder: string): void {
   for (const name of readdirSync(folder)) {
-    const pid = /\.(\d+)$/.exec(name)?.[1];
-    if (pid !== undefined && !processIsAlive(Number(pid))) rmSync(join(folder, name), { force: true });
+    const tag = tagOfFileName(name);
+    if (tag !== undefined && tagStopped(tag)) rmSync(join(folder, name), { force: true });
   }
 }

@@ -39,7 +39,8 @@ export function standardize(value: unknown, how: Standardizer): unknown {
   switch (how) {
     case 'country': {
       const key = value.trim().toLowerCase();
-      if (key in COUNTRY_ALIASES) return COUNTRY_ALIASES[key];
+      // The key is data: `constructor` is a country name nobody wrote, not Object's.
+      if (Object.hasOwn(COUNTRY_ALIASES, key)) return COUNTRY_ALIASES[key];
       return value.trim();
     }
     case 'lower':

@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
 import type { RawRecord } from './record.ts';
+import { nameTable } from '../../../compiler/contract/core/own.ts';
 
 export interface CsvOptions {
   delimiter: string;
@@ -118,7 +119,8 @@ function finishRecord(record: Decoded, delimiter: string, columns: string[] | nu
     const detail = `expected ${columns.length} columns (${columns.join(', ')}), found ${split.fields.length}`;
     return { line: record.line, raw: text, fields: null, problem: { reason: 'column_count', detail } };
   }
-  const fields: Record<string, string | null> = {};
+  // Column names are the file's: `__proto__` or `constructor` are columns like any other.
+  const fields = nameTable<string | null>();
   for (let i = 0; i < columns.length; i++) fields[columns[i]!] = cleanValue(split.fields[i]!);
   return { line: record.line, raw: text, fields };
 }

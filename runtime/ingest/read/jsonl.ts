@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { RawRecord, SourceRow } from './record.ts';
+import { nameTable } from '../../../compiler/contract/core/own.ts';
 
 /**
  * Streams a JSON Lines file: one JSON object per line, blank lines skipped. A line that is not a
@@ -41,7 +42,7 @@ async function* jsonlRecords(path: string, encoding: 'utf8' | 'latin1'): AsyncGe
       yield { line, raw: text, fields: null, problem: { reason: 'invalid_json', detail: 'each line must be a JSON object' } };
       continue;
     }
-    const fields: SourceRow = {};
+    const fields: SourceRow = nameTable();
     for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
       fields[k] = typeof v === 'string' ? (v.trim() === '' ? null : v.trim()) : v;
     }

@@ -2,6 +2,7 @@ import type { Transaction } from 'kysely';
 import type { DataModel } from '../../../compiler/contract/data-model.ts';
 import type { Database } from '../../db/database.ts';
 import { upsertBuilder, insertIgnoredBuilder, BARE_CUSTOMER, REJECT_COLUMNS } from './queries.ts';
+import { own } from '../../../compiler/contract/core/own.ts';
 import { tableColumns, type FileRecord, type IngestStore, type Row, type StoreTx } from './types.ts';
 
 /** PostgreSQL allows 65,535 bound parameters per statement; stay well below. */
@@ -11,7 +12,7 @@ const MAX_PARAMS = 30_000;
 export function postgresStore(db: Database, model: DataModel): IngestStore {
   const k = db.kysely;
   const cols = tableColumns(model);
-  const pick = (row: Row, columns: readonly string[]) => Object.fromEntries(columns.map((c) => [c, row[c] ?? null]));
+  const pick = (row: Row, columns: readonly string[]) => Object.fromEntries(columns.map((c) => [c, own(row, c) ?? null]));
 
   const txFor = (trx: Transaction<any>): StoreTx => ({
     async unloadFile(source, path, eventSource) {

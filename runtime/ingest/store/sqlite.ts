@@ -3,6 +3,7 @@ import type { CompiledQuery, Kysely } from 'kysely';
 import type { DataModel } from '../../../compiler/contract/data-model.ts';
 import type { Database } from '../../db/database.ts';
 import { upsertQuery, insertEventsQuery, insertRejectsQuery, insertIgnoredQuery, BARE_CUSTOMER } from './queries.ts';
+import { own } from '../../../compiler/contract/core/own.ts';
 import { tableColumns, type FileRecord, type IngestStore, type RejectRow, type Row, type StoreTx } from './types.ts';
 
 /**
@@ -27,7 +28,8 @@ export function sqliteStore(db: Database, model: DataModel): IngestStore {
   const order = (row: Row, columns: string[]) => {
     let params = buffers.get(columns);
     if (!params) buffers.set(columns, (params = new Array(columns.length)));
-    for (let i = 0; i < columns.length; i++) params[i] = toSqlite(row[columns[i]!]);
+    // Own values only: a column named `constructor` the row lacks is empty, not Object.
+    for (let i = 0; i < columns.length; i++) params[i] = toSqlite(own(row, columns[i]!));
     return params;
   };
   const run = (q: CompiledQuery) => raw.prepare(q.sql).run(...(q.parameters as unknown[]));

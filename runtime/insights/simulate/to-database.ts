@@ -4,6 +4,7 @@ import { ingestEngagement, type EngagementRecord } from '../../delivery/engageme
 import { groupBy } from '../data.ts';
 import { loadInsightData } from '../load.ts';
 import { simulateRecipients, trueEffect, type SimulationSettings, type VariantEffect } from './recipients.ts';
+import { own } from '../../../compiler/contract/core/own.ts';
 import { inGlobalControl } from '../control-group.ts';
 
 /**
@@ -45,7 +46,7 @@ export interface SimulationSummary {
 const HOLDOUT_VARIANTS = new Set(['holdout']);
 
 export async function simulateIntoDatabase(db: Database, manifest: Manifest, o: DatabaseSimulation): Promise<SimulationSummary> {
-  if (!manifest.dataModel.events[o.conversionEvent])
+  if (!own(manifest.dataModel.events, o.conversionEvent))
     throw new Error(`the conversion event "${o.conversionEvent}" is not declared under events in herald.yaml`);
   const data = await loadInsightData(db.kysely, manifest, { conversionEvent: o.conversionEvent });
   const variants = new Set(data.touches.map((t) => t.variant).filter((v) => !HOLDOUT_VARIANTS.has(v)));
@@ -61,7 +62,7 @@ export async function simulateIntoDatabase(db: Database, manifest: Manifest, o: 
       records.push({ record: { event: 'clicked', messageId: key, at: Math.round(e.clicked), url: 'https://simulated.invalid/click' } });
   }
   const engagement = await ingestEngagement(db, manifest, records);
-  const declared = manifest.dataModel.events[o.conversionEvent]!;
+  const declared = own(manifest.dataModel.events, o.conversionEvent)!;
   const rows = sim.purchases.map((p) => {
     const row: Record<string, unknown> = {
       id: `simulated:${p.id}`,
@@ -70,7 +71,7 @@ export async function simulateIntoDatabase(db: Database, manifest: Manifest, o: 
       at: p.at,
       source: 'simulate-engagement',
     };
-    if (o.revenueProperty && declared[o.revenueProperty]) row[o.revenueProperty] = p.revenue;
+    if (o.revenueProperty && own(declared, o.revenueProperty)) row[o.revenueProperty] = p.revenue;
     return row;
   });
   let loaded = 0;

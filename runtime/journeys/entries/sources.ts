@@ -13,6 +13,7 @@ import type { JourneyRules } from '../rules.ts';
 import { occurrencesIn } from '../times.ts';
 import type { Candidate } from './admit.ts';
 import { basketItem } from '../../render/cart.ts';
+import { own, nameTable } from '../../../compiler/contract/core/own.ts';
 import { ITEM_ID_PROPERTY, itemIdLookupKeys, normalizeItemId } from '../../ingest/coerce/item-id.ts';
 
 const PAGE = 2000;
@@ -49,8 +50,8 @@ function keyOf(rules: JourneyRules, entry: EventEntry, e: EventRecord): string {
 }
 
 function contextOf(manifest: Manifest, e: EventRecord, items: Map<string, Record<string, unknown>> | undefined): Candidate['context'] {
-  const properties: Record<string, unknown> = {};
-  for (const prop of Object.keys(manifest.dataModel.events[e.type] ?? {})) if (e[prop] !== null && e[prop] !== undefined) properties[prop] = e[prop];
+  const properties = nameTable<unknown>();
+  for (const prop of Object.keys(own(manifest.dataModel.events, e.type) ?? {})) if (e[prop] !== null && e[prop] !== undefined) properties[prop] = e[prop];
   const context: Candidate['context'] = { event: e.type, at: new Date(e.at).toISOString(), properties };
   if (items) {
     // An item the catalogue lacks still shows what the event knows of it (id, price, name).

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { DataModel } from '../../../compiler/contract/data-model.ts';
 import type { Database } from '../../db/database.ts';
-import { forgottenHashes } from '../../ingest/forget.ts';
+import { ForgottenCustomers } from '../../ingest/forgotten.ts';
 import { Identity } from '../../ingest/identity.ts';
 import type { MappedRow } from '../../ingest/map-row.ts';
-import { collectCustomer, isForgottenId, placeRow } from '../../ingest/place-row.ts';
+import { collectCustomer, placeRow } from '../../ingest/place-row.ts';
 import { ensureIngestTables, openStore, type IngestStore, type Row, type StoreTx } from '../../ingest/store/index.ts';
 import { notifyWake } from '../scheduler/pg-wake.ts';
 import { PROFILE_TOUCH } from '../scheduler/touches.ts';
@@ -36,7 +36,7 @@ export class IntakeWriter {
   private readonly store: IngestStore;
   private queue: Pending[] = [];
   private writing: Promise<void> | undefined;
-  private forgotten: Set<string> = new Set();
+  private forgotten = ForgottenCustomers.none;
   private forgottenAt = -Infinity;
   private readonly emailField: string | undefined;
   /** Touch ids sort by time (new rows go at the end of the key's index, not all over it), then by process. */
@@ -98,7 +98,7 @@ export class IntakeWriter {
   private async commit(rows: MappedRow[]): Promise<WriteOutcome[]> {
     const now = this.wallClock();
     if (now - this.forgottenAt > FORGOTTEN_REFRESH_MS) {
-      this.forgotten = await forgottenHashes(this.db);
+      this.forgotten = await ForgottenCustomers.load(this.db);
       this.forgottenAt = now;
     }
     return this.store.inTransaction(async (tx) => {
@@ -110,14 +110,14 @@ export class IntakeWriter {
       const eventIndex: number[] = [];
       for (let i = 0; i < rows.length; i++) {
         const mapped = rows[i]!;
-        if (isForgottenId(this.forgotten, mapped.customer?.id ?? mapped.event?.customer_id)) {
+        if (this.forgotten.has(mapped.customer?.id ?? mapped.event?.customer_id)) {
           outcomes[i] = 'forgotten';
           continue;
         }
         const placed = placeRow(tx, identity, mapped, now);
         const id = typeof placed === 'object' ? await placed : placed;
         if (id === undefined) continue;
-        if (isForgottenId(this.forgotten, id)) {
+        if (this.forgotten.has(id)) {
           outcomes[i] = 'forgotten';
           continue;
         }

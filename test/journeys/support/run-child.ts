@@ -12,7 +12,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Transport } from '../../../runtime/delivery/types.ts';
-import { defaultWorkerId } from '../../../runtime/delivery/liveness.ts';
+import { defaultWorkerId, processTag } from '../../../runtime/delivery/liveness.ts';
 import type { Manifest } from '../../../compiler/contract/manifest.ts';
 import { openDatabase } from '../../../runtime/db/open.ts';
 import { FileTransport } from '../../../runtime/delivery/transports/file.ts';
@@ -31,7 +31,7 @@ const transport: Transport = {
   async send(message) {
     if (++handed === blockAt) {
       mkdirSync(join(out!, '.partial'), { recursive: true });
-      writeFileSync(join(out!, '.partial', `${message.idempotencyKey}.html.${process.pid}`), '');
+      writeFileSync(join(out!, '.partial', `${message.idempotencyKey}.html.${processTag()}`), '');
       process.stdout.write(`BLOCKED ${defaultWorkerId()}\n`);
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 60_000);
     }
