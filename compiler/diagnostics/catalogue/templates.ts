@@ -156,8 +156,39 @@ export const templatesCodes: CodeEntry[] = [
   },
 ];
 
+/** What is wrong with a rule("…") inside a template (HL349). */
+export type RuleInTemplateProblem =
+  | { form: 'not-a-literal' | 'no-data-model' | 'subscribed' }
+  | { form: 'syntax'; reason: string }
+  | { form: 'reads-events'; fn: string; event: string }
+  | { form: 'unknown-name' | 'unknown-function'; name: string }
+  | { form: 'needs-name'; fn: string; what: 'segment' | 'model'; value?: string };
+
+function ruleInTemplate(p: RuleInTemplateProblem): string {
+  switch (p.form) {
+    case 'not-a-literal':
+      return 'rule() takes one rule written as a string literal';
+    case 'no-data-model':
+      return 'rule() needs the workspace data model, which this compile does not have';
+    case 'subscribed':
+      return "subscribed() reads the customer's subscriptions, which a template's context does not hold";
+    case 'syntax':
+      return p.reason;
+    case 'reads-events':
+      return `${p.fn}(${p.event} …) reads events, which a template's context does not hold`;
+    case 'unknown-name':
+      return `\`${p.name}\` is neither a customer field nor a trait`;
+    case 'unknown-function':
+      return `unknown function \`${p.name}\``;
+    case 'needs-name':
+      return `${p.fn}() needs the name of a ${p.what} of this workspace${p.value === undefined ? '' : `, not "${p.value}"`}`;
+  }
+}
+
 /** Messages of the templates codes raised while analyzing definitions (compiler/3-analyze). */
 export const templatesAnalyzeMessages = {
+  /** `rule` is the rule's text once it was read from the call. */
+  HL349: (p: { rule?: string; problem: RuleInTemplateProblem }) => `${p.rule === undefined ? '' : `rule("${p.rule}"): `}${ruleInTemplate(p.problem)}`,
   HL353: (
     p:
       | { form: 'parser'; reason: string }
