@@ -85,7 +85,7 @@ function unknownReference(
       notes.push(`${describeKey(definitionKey(other, name))} exists, but a ${kind} is expected here`);
     }
   }
-  return diagnostic('HL302', { kind, name, describeKey: describeKey(definitionKey(from.kind, from.name)) }, {
+  return diagnostic('HL302', { kind, name, definition: describeKey(definitionKey(from.kind, from.name)) }, {
     file: from.doc.file.path,
     range,
     notes,

@@ -32,7 +32,7 @@ export function uniqueDefinitions(all: readonly Definition[]): UniqueDefinitions
     if (def.kind === 'Workspace') continue;
     const firstAt = describeLocation(first.doc.file.path, rangeOfPath(first.doc, ['metadata', 'name']));
     diagnostics.push(
-      diagnostic('HL301', { describeKey: describeKey(key) }, {
+      diagnostic('HL301', { definition: describeKey(key) }, {
         file: def.doc.file.path,
         range: rangeOfPath(def.doc, ['metadata', 'name']),
         notes: [`first defined at ${firstAt}`],

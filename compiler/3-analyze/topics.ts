@@ -20,7 +20,7 @@ export function checkTopic(def: Definition, ctx: AnalyzeContext): void {
   const declared = declaredTopics(ctx);
   if (declared.includes(topic)) return;
   ctx.report(
-    diagnostic('HL313', { form: 'names-topic-which', toLowerCase: def.kind.toLowerCase(), name: def.name, topic }, {
+    diagnostic('HL313', { form: 'names-topic-which', kind: def.kind.toLowerCase(), name: def.name, topic }, {
       file: def.doc.file.path,
       ...rangeOf(def, ctx),
       help: unknownTopicHelp(topic, declared),

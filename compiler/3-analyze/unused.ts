@@ -20,7 +20,7 @@ export function reportUnused(definitions: ReadonlyMap<DefinitionKey, Definition>
     if (users.length > 0) continue;
     const what = def.kind === 'Template' ? 'no journey or campaign sends it' : 'no journey, campaign, segment or rule uses it';
     diagnostics.push(
-      diagnostic('HL304', { describeKey: describeKey(key), what }, {
+      diagnostic('HL304', { definition: describeKey(key), what }, {
         file: def.doc.file.path,
         range: rangeOfPath(def.doc, ['metadata', 'name']),
         help:

@@ -193,7 +193,7 @@ export function checkIn(state: CheckState, expr: InExpr): RuleType {
     return BOOLEAN;
   }
   if (!sameType(value, list.element)) {
-    state.error('HL320', messageOf('HL320', { form: 'cannot-look-for', describeType: describeType(value), replace: describeType(list.element).replace(/^an? /, '') }), expr.span);
+    state.error('HL320', messageOf('HL320', { form: 'cannot-look-for', describeType: describeType(value), elementType: describeType(list.element).replace(/^an? /, '') }), expr.span);
   }
   return BOOLEAN;
 }
@@ -238,7 +238,7 @@ export function checkList(state: CheckState, expr: ListLiteral): RuleType {
       continue;
     }
     if (element.kind === 'unknown') element = t;
-    else if (!sameType(element, t)) state.error('HL331', messageOf('HL331', { form: 'list-holds-values', describeType: describeType(t), replace: describeType(element).replace(/^an? /, '') }), item.span);
+    else if (!sameType(element, t)) state.error('HL331', messageOf('HL331', { form: 'list-holds-values', describeType: describeType(t), elementType: describeType(element).replace(/^an? /, '') }), item.span);
   }
   return listOf(element);
 }

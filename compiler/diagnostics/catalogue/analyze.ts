@@ -64,9 +64,9 @@ export const analyzeCodes: CodeEntry[] = [
 
 /** Messages of the analyze codes raised while analyzing definitions (compiler/3-analyze). */
 export const analyzeMessages = {
-  HL301: (p: { describeKey: string }) => `${p.describeKey} is defined twice`,
-  HL302: (p: { kind: string; name: string; describeKey: string }) => `unknown ${p.kind} "${p.name}" referenced by ${p.describeKey}`,
+  HL301: (p: { definition: string }) => `${p.definition} is defined twice`,
+  HL302: (p: { kind: string; name: string; definition: string }) => `unknown ${p.kind} "${p.name}" referenced by ${p.definition}`,
   HL303: (p: { path: string }) => `reference cycle: ${p.path}`,
-  HL304: (p: { describeKey: string; what: string }) => `${p.describeKey} is unused: ${p.what}`,
-  HL305: (p: { describeKey: string; message: string }) => `internal error while analyzing ${p.describeKey}: ${p.message}`,
+  HL304: (p: { definition: string; what: string }) => `${p.definition} is unused: ${p.what}`,
+  HL305: (p: { definition: string; message: string }) => `internal error while analyzing ${p.definition}: ${p.message}`,
 } satisfies MessageTable;

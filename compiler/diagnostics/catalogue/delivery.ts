@@ -134,10 +134,10 @@ export const deliverySettingsMessages = {
 
 /** Messages of the delivery codes raised while analyzing definitions (compiler/3-analyze). */
 export const deliveryAnalyzeMessages = {
-  HL313: (p: { form: 'names-topic-which'; toLowerCase: string; name: string; topic: string } | { form: 'subscribed-names-topic'; topic: string }) => {
+  HL313: (p: { form: 'names-topic-which'; kind: string; name: string; topic: string } | { form: 'subscribed-names-topic'; topic: string }) => {
     switch (p.form) {
       case 'names-topic-which':
-        return `${p.toLowerCase} "${p.name}" names topic "${p.topic}", which the workspace does not declare`;
+        return `${p.kind} "${p.name}" names topic "${p.topic}", which the workspace does not declare`;
       case 'subscribed-names-topic':
         return `\`subscribed\` names topic "${p.topic}", which the workspace does not declare`;
     }

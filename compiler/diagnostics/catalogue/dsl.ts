@@ -240,7 +240,7 @@ export const dslCodes: CodeEntry[] = [
 
 /** Messages of the dsl codes raised while analyzing definitions (compiler/3-analyze). */
 export const dslAnalyzeMessages = {
-  HL320: (p: { form: 'cannot-negate'; describeType: string } | { form: 'cannot-compare-with'; describeType: string; describeType2: string } | { form: 'does-not-order'; op: string; formatPlural: string } | { form: 'lists-cannot-compared' } | { form: 'cannot-apply-and'; op: string; describeType: string; describeType2: string } | { form: 'cannot-look-for'; describeType: string; replace: string } | { form: 'between-does-not'; formatPlural: string } | { form: 'works-strings-but'; word: string; describeType: string }) => {
+  HL320: (p: { form: 'cannot-negate'; describeType: string } | { form: 'cannot-compare-with'; describeType: string; describeType2: string } | { form: 'does-not-order'; op: string; formatPlural: string } | { form: 'lists-cannot-compared' } | { form: 'cannot-apply-and'; op: string; describeType: string; describeType2: string } | { form: 'cannot-look-for'; describeType: string; elementType: string } | { form: 'between-does-not'; formatPlural: string } | { form: 'works-strings-but'; word: string; describeType: string }) => {
     switch (p.form) {
       case 'cannot-negate':
         return `cannot negate ${p.describeType}`;
@@ -253,7 +253,7 @@ export const dslAnalyzeMessages = {
       case 'cannot-apply-and':
         return `cannot apply \`${p.op}\` to ${p.describeType} and ${p.describeType2}`;
       case 'cannot-look-for':
-        return `cannot look for ${p.describeType} in a list of ${p.replace}s`;
+        return `cannot look for ${p.describeType} in a list of ${p.elementType}s`;
       case 'between-does-not':
         return `\`between\` does not order ${p.formatPlural}`;
       case 'works-strings-but':
@@ -336,7 +336,7 @@ export const dslAnalyzeMessages = {
         return `\`${p.fn}(${p.event})\` picks one event; say which property to read`;
     }
   },
-  HL331: (p: { form: 'needs-list-but'; value: string; describeType: string } | { form: 'lists-cannot-nested' } | { form: 'list-cannot-hold' } | { form: 'list-holds-values'; describeType: string; replace: string }) => {
+  HL331: (p: { form: 'needs-list-but'; value: string; describeType: string } | { form: 'lists-cannot-nested' } | { form: 'list-cannot-hold' } | { form: 'list-holds-values'; describeType: string; elementType: string }) => {
     switch (p.form) {
       case 'needs-list-but':
         return `\`${p.value}\` needs a list, but this is ${p.describeType}`;
@@ -345,7 +345,7 @@ export const dslAnalyzeMessages = {
       case 'list-cannot-hold':
         return 'a list cannot hold null';
       case 'list-holds-values':
-        return `a list holds values of one type: this is ${p.describeType}, the list holds ${p.replace}s`;
+        return `a list holds values of one type: this is ${p.describeType}, the list holds ${p.elementType}s`;
     }
   },
   HL332: (p: { place: string; describeType: string; describeType2: string }) => `${p.place} must be ${p.describeType}, but this rule is ${p.describeType2}`,
