@@ -1,5 +1,4 @@
 import type { Diagnostic, Range } from '../diagnostics/diagnostic.ts';
-import { diag } from '../diagnostics/make.ts';
 import { suggest } from '../diagnostics/suggest.ts';
 import { KINDS, definitionKey, type DefinitionKey, type Kind } from '../contract/definition.ts';
 import type { Definition } from '../1-load/definition.ts';
@@ -8,6 +7,7 @@ import type { AnalyzeContext, DocPath } from './context.ts';
 import { describeKey } from './describe.ts';
 import { DependencyGraph } from './graph.ts';
 import { rangeOfPath } from '../1-load/positions.ts';
+import { diagnostic } from '../diagnostics/make.ts';
 
 /** The mutable state behind an AnalyzeContext; only phase 3's own modules see it. */
 export interface AnalysisState {
@@ -85,7 +85,7 @@ function unknownReference(
       notes.push(`${describeKey(definitionKey(other, name))} exists, but a ${kind} is expected here`);
     }
   }
-  return diag('HL302', `unknown ${kind} "${name}" referenced by ${describeKey(definitionKey(from.kind, from.name))}`, {
+  return diagnostic('HL302', { kind, name, definition: describeKey(definitionKey(from.kind, from.name)) }, {
     file: from.doc.file.path,
     range,
     notes,

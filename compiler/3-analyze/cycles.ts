@@ -1,7 +1,7 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
-import { diag } from '../diagnostics/make.ts';
 import { describeKey, describeLocation } from './describe.ts';
 import type { DependencyGraph } from './graph.ts';
+import { diagnostic } from '../diagnostics/make.ts';
 
 /** One HL303 per cycle, at the reference that leaves the cycle's first definition. */
 export function reportCycles(graph: DependencyGraph): Diagnostic[] {
@@ -13,7 +13,7 @@ export function reportCycles(graph: DependencyGraph): Diagnostic[] {
       const site = graph.siteOf(cycle[i]!, cycle[i + 1]!);
       if (site) notes.push(`${describeKey(cycle[i]!)} refers to ${describeKey(cycle[i + 1]!)} at ${describeLocation(site.file, site.range)}`);
     }
-    return diag('HL303', `reference cycle: ${path}`, {
+    return diagnostic('HL303', { path }, {
       file: first?.file,
       range: first?.range,
       notes,

@@ -1,6 +1,6 @@
 import type { Definition } from '../1-load/definition.ts';
 import type { AnalyzeContext, DocPath } from './context.ts';
-import { diag, diagnostic } from '../diagnostics/make.ts';
+import { diagnostic } from '../diagnostics/make.ts';
 import { emailFieldOf } from '../contract/data-model.ts';
 import { mailboxAddress } from '../contract/mailbox.ts';
 import { suggest } from '../diagnostics/suggest.ts';
@@ -91,6 +91,6 @@ export function analyzeDeliverySettings(def: Definition, ctx: AnalyzeContext): v
     const numbers = Object.entries(event).filter(([, p]) => p.type === 'number').map(([name]) => name);
     const hint = suggest(revenue, numbers);
     const what = event[revenue] ? `is ${event[revenue]!.type}, not number` : 'is not a property of it';
-    ctx.report(diag('HL396', `revenue property "${revenue}" of conversion event "${conversion ?? 'purchase'}" ${what}`, { ...at(['report', 'revenue']), help: hint ? `did you mean "${hint}"?` : numbers.length > 0 ? `number properties of the event: ${numbers.join(', ')}` : 'declare a number property (e.g. amount: number) on the event' }));
+    ctx.report(diagnostic('HL396', { revenue, value: conversion ?? 'purchase', what }, { ...at(['report', 'revenue']), help: hint ? `did you mean "${hint}"?` : numbers.length > 0 ? `number properties of the event: ${numbers.join(', ')}` : 'declare a number property (e.g. amount: number) on the event' }));
   }
 }

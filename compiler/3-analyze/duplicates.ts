@@ -1,9 +1,9 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
-import { diag } from '../diagnostics/make.ts';
 import { definitionKey, type DefinitionKey } from '../contract/definition.ts';
 import type { Definition } from '../1-load/definition.ts';
 import { describeKey, describeLocation } from './describe.ts';
 import { rangeOfPath } from '../1-load/positions.ts';
+import { diagnostic } from '../diagnostics/make.ts';
 
 export interface UniqueDefinitions {
   /** One definition per `Kind/name`: the first in file order. */
@@ -32,7 +32,7 @@ export function uniqueDefinitions(all: readonly Definition[]): UniqueDefinitions
     if (def.kind === 'Workspace') continue;
     const firstAt = describeLocation(first.doc.file.path, rangeOfPath(first.doc, ['metadata', 'name']));
     diagnostics.push(
-      diag('HL301', `${describeKey(key)} is defined twice`, {
+      diagnostic('HL301', { definition: describeKey(key) }, {
         file: def.doc.file.path,
         range: rangeOfPath(def.doc, ['metadata', 'name']),
         notes: [`first defined at ${firstAt}`],

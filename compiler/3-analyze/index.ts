@@ -1,7 +1,6 @@
 import type { LoadResult } from '../1-load/index.ts';
 import type { ValidateResult } from '../2-validate/index.ts';
 import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.ts';
-import { diag } from '../diagnostics/make.ts';
 import { KINDS, definitionKey, type DefinitionKey, type Kind } from '../contract/definition.ts';
 import type { Definition } from '../1-load/definition.ts';
 import { buildContext } from './build-context.ts';
@@ -16,6 +15,7 @@ import { defaultSpecSchema, resolveMarkedReferences, type SpecSchemaOf } from '.
 export type { SpecSchemaOf } from './references.ts';
 import { reportUnused } from './unused.ts';
 import { append } from '../util/append.ts';
+import { diagnostic } from '../diagnostics/make.ts';
 
 export interface AnalyzeResult {
   /** The valid definitions, one per `Kind/name` (a duplicate's later copies are left out). */
@@ -66,7 +66,7 @@ export function analyze(loaded: LoadResult, validated: ValidateResult, options: 
           if (result !== undefined) facts.set(key, result);
         } catch (e) {
           diagnostics.push(
-            diag('HL305', `internal error while analyzing ${describeKey(key)}: ${(e as Error).message}`, {
+            diagnostic('HL305', { definition: describeKey(key), message: (e as Error).message }, {
               file: def.doc.file.path,
               range: rangeOfPath(def.doc, ['metadata', 'name']),
               notes: [(e as Error).stack ?? String(e)],

@@ -1,7 +1,7 @@
 import type { Definition } from '../1-load/definition.ts';
 import type { AnalyzeContext } from './context.ts';
-import { diag } from '../diagnostics/make.ts';
 import { suggest } from '../diagnostics/suggest.ts';
+import { diagnostic } from '../diagnostics/make.ts';
 
 /**
  * Subscription topics: the Workspace declares them (`topics:`), a Template or Campaign names one
@@ -20,7 +20,7 @@ export function checkTopic(def: Definition, ctx: AnalyzeContext): void {
   const declared = declaredTopics(ctx);
   if (declared.includes(topic)) return;
   ctx.report(
-    diag('HL313', `${def.kind.toLowerCase()} "${def.name}" names topic "${topic}", which the workspace does not declare`, {
+    diagnostic('HL313', { form: 'names-topic-which', kind: def.kind.toLowerCase(), name: def.name, topic }, {
       file: def.doc.file.path,
       ...rangeOf(def, ctx),
       help: unknownTopicHelp(topic, declared),

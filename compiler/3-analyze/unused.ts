@@ -1,10 +1,10 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
-import { diag } from '../diagnostics/make.ts';
 import type { DefinitionKey } from '../contract/definition.ts';
 import type { Definition } from '../1-load/definition.ts';
 import { describeKey } from './describe.ts';
 import type { DependencyGraph } from './graph.ts';
 import { rangeOfPath } from '../1-load/positions.ts';
+import { diagnostic } from '../diagnostics/make.ts';
 
 /**
  * Unused definitions (HL304, a warning). Only kinds whose sole purpose is to be used are checked:
@@ -20,7 +20,7 @@ export function reportUnused(definitions: ReadonlyMap<DefinitionKey, Definition>
     if (users.length > 0) continue;
     const what = def.kind === 'Template' ? 'no journey or campaign sends it' : 'no journey, campaign, segment or rule uses it';
     diagnostics.push(
-      diag('HL304', `${describeKey(key)} is unused: ${what}`, {
+      diagnostic('HL304', { definition: describeKey(key), what }, {
         file: def.doc.file.path,
         range: rangeOfPath(def.doc, ['metadata', 'name']),
         help:

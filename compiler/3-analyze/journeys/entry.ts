@@ -56,7 +56,7 @@ export function analyzeEntry(ctx: AnalyzeContext, def: Definition, entry: RawEnt
     for (const [key, value, parsed] of [['starting', s.starting, starting], ['ending', s.ending, ending]] as const) {
       if (value !== undefined && parsed === undefined) {
         ok = false;
-        reportAt(ctx, def, 'HL430', `"${value}" is not a real date and time`, ['spec', 'entry', 'schedule', key]);
+        reportAt(ctx, def, 'HL430', { form: 'not-real-date', value }, ['spec', 'entry', 'schedule', key]);
       }
     }
     if (starting) {

@@ -4,7 +4,7 @@ import type { Definition } from '../../1-load/definition.ts';
 import type { CompiledCampaign, CompiledExpectation, CompiledJourney } from '../../contract/journey.ts';
 import { didYouMean, reportAt } from './report.ts';
 import { offsetInstant } from '../../contract/core/instants.ts';
-import type { DiagnosticCode } from '../../contract/diagnostic.ts';
+import type { CodeWithMessage, MessageParams } from '../../diagnostics/catalogue/index.ts';
 
 export interface RawExpectation {
   at?: string;
@@ -62,9 +62,9 @@ export function analyzeExpectations(
   vocabulary: SendVocabulary | undefined,
 ): CompiledExpectation[] | undefined {
   let ok = true;
-  const fail = (code: DiagnosticCode, message: string, path: DocPath, help?: string) => {
+  const fail = <C extends CodeWithMessage>(code: C, params: MessageParams<C>, path: DocPath, help?: string) => {
     ok = false;
-    reportAt(ctx, def, code, message, path, help !== undefined ? { help } : {});
+    reportAt(ctx, def, code, params, path, help !== undefined ? { help } : {});
   };
   const out: CompiledExpectation[] = [];
   expect.forEach((raw, index) => {
@@ -75,23 +75,23 @@ export function analyzeExpectations(
     for (const key of ['at', 'after'] as const) {
       if (raw[key] === undefined) continue;
       const t = offsetInstant(raw[key]!);
-      if (t === undefined) fail('HL430', `"${raw[key]}" is not a real instant`, [...at, key]);
+      if (t === undefined) fail('HL430', { form: 'not-real-instant', raw: raw[key] }, [...at, key]);
       else e[key] = t;
     }
     if (raw.count !== undefined) e.count = raw.count;
     const mp: DocPath = [...at, kind];
     if (m.customer !== undefined) {
       const id = String(m.customer);
-      if (!customers.has(id)) fail('HL431', `"${id}" is not among the given customers`, [...mp, 'customer'], didYouMean(id, customers));
+      if (!customers.has(id)) fail('HL431', { form: 'not-given', id }, [...mp, 'customer'], didYouMean(id, customers));
       e.match.customer = id;
     }
     if (m.sent_at !== undefined) {
       const t = offsetInstant(m.sent_at);
-      if (t === undefined) fail('HL430', `"${m.sent_at}" is not a real instant`, [...mp, 'sent_at']);
+      if (t === undefined) fail('HL430', { form: 'not-real-instant', raw: m.sent_at }, [...mp, 'sent_at']);
       else e.match.sentAt = t;
     }
     if (m.reason !== undefined) {
-      if (kind !== 'suppressed') fail('HL432', '`reason` is only checked on `suppressed` expectations', [...mp, 'reason'], 'move it to a `suppressed` expectation');
+      if (kind !== 'suppressed') fail('HL432', { form: 'reason-only-checked' }, [...mp, 'reason'], 'move it to a `suppressed` expectation');
       e.match.reason = m.reason;
     }
     if (m.template !== undefined) e.match.template = m.template;
@@ -102,15 +102,15 @@ export function analyzeExpectations(
       const templates = [...(m.template !== undefined ? [[m.template, [...mp, 'template']] as const] : []), ...(m.template_in ?? []).map((t, i) => [t, [...mp, 'template_in', i]] as const)];
       for (const [template, path] of templates) {
         if (!vocabulary.templates.has(template) && ctx.lookup('Template', template)) {
-          fail('HL432', `template "${template}" is never sent by ${def.spec.journey !== undefined ? 'the journey' : 'the campaign'} under test`, path, listing('it sends', vocabulary.templates));
+          fail('HL432', { form: 'template-never-sent', template, target: def.spec.journey !== undefined ? 'journey' : 'campaign' }, path, listing('it sends', vocabulary.templates));
         }
       }
       if (m.variant !== undefined && !vocabulary.variants.has(m.variant)) {
         const target = def.spec.journey !== undefined ? 'journey' : 'campaign';
-        fail('HL432', `"${m.variant}" is no variant of the ${target} under test`, [...mp, 'variant'], vocabulary.variants.size === 0 ? `the ${target} under test has no split` : didYouMean(m.variant, vocabulary.variants) ?? listing('the variants are', vocabulary.variants));
+        fail('HL432', { form: 'variant-the-under', variant: m.variant, target }, [...mp, 'variant'], vocabulary.variants.size === 0 ? `the ${target} under test has no split` : didYouMean(m.variant, vocabulary.variants) ?? listing('the variants are', vocabulary.variants));
       }
       if (m.step !== undefined && !vocabulary.steps?.has(m.step)) {
-        fail('HL432', vocabulary.steps ? `"${m.step}" is not a send step of the journey under test` : 'a campaign has no steps', [...mp, 'step'], vocabulary.steps ? didYouMean(m.step, vocabulary.steps) ?? listing('its send steps are', vocabulary.steps) : undefined);
+        fail('HL432', vocabulary.steps ? { form: 'not-a-send-step', step: m.step } : { form: 'campaign-steps' }, [...mp, 'step'], vocabulary.steps ? didYouMean(m.step, vocabulary.steps) ?? listing('its send steps are', vocabulary.steps) : undefined);
       }
     }
     out.push(e);

@@ -9,6 +9,7 @@ import type { CompiledTest } from '../../contract/journey.ts';
 import { checkEventType, didYouMean, reportAt } from './report.ts';
 import { parseTime } from './times.ts';
 import { own } from '../../contract/core/own.ts';
+import type { MessageParams } from '../../diagnostics/catalogue/index.ts';
 
 type Scalar = string | number | boolean | null;
 
@@ -20,9 +21,9 @@ export interface RawGiven {
 
 export function analyzeGiven(ctx: AnalyzeContext, def: Definition, given: RawGiven): CompiledTest['given'] | undefined {
   let ok = true;
-  const fail = (message: string, path: DocPath, options: { key?: boolean; help?: string } = {}) => {
+  const fail = (params: MessageParams<'HL431'>, path: DocPath, options: { key?: boolean; help?: string } = {}) => {
     ok = false;
-    reportAt(ctx, def, 'HL431', message, path, options);
+    reportAt(ctx, def, 'HL431', params, path, options);
   };
   const fields = ctx.dataModel.customers.fields;
   const customers: CompiledTest['given']['customers'] = [];
@@ -30,18 +31,18 @@ export function analyzeGiven(ctx: AnalyzeContext, def: Definition, given: RawGiv
   (given.customers ?? []).forEach((raw, i) => {
     const at: DocPath = ['spec', 'given', 'customers', i];
     const id = String(raw.id);
-    if (ids.has(id)) fail(`customer "${id}" is given twice`, [...at, 'id']);
+    if (ids.has(id)) fail({ form: 'given-twice', id }, [...at, 'id']);
     ids.add(id);
     const row: Record<string, Scalar> = { id };
     for (const [name, value] of Object.entries(raw)) {
       if (name === 'id') continue;
       const field = own(fields, name);
       if (!field) {
-        fail(`unknown customer field "${name}"`, [...at, name], { key: true, help: didYouMean(name, Object.keys(fields)) ?? 'declare it under `customers.fields` in herald.yaml' });
+        fail({ form: 'unknown-field', name }, [...at, name], { key: true, help: didYouMean(name, Object.keys(fields)) ?? 'declare it under `customers.fields` in herald.yaml' });
         continue;
       }
       const stored = storedValue(field, value);
-      if (stored === undefined) fail(`"${name}" is a ${field.type} field; ${JSON.stringify(value)} is not ${article(field.type)}`, [...at, name], { help: hint(field) });
+      if (stored === undefined) fail({ form: 'field-type', name, type: field.type, value: JSON.stringify(value), article: article(field.type) }, [...at, name], { help: hint(field) });
       else row[name] = stored;
     }
     customers.push(row);
@@ -51,10 +52,10 @@ export function analyzeGiven(ctx: AnalyzeContext, def: Definition, given: RawGiv
   (given.events ?? []).forEach((raw, i) => {
     const at: DocPath = ['spec', 'given', 'events', i];
     const customer = String(raw.customer);
-    if (!ids.has(customer)) fail(`event for customer "${customer}", who is not among the given customers`, [...at, 'customer'], { help: didYouMean(customer, ids) });
+    if (!ids.has(customer)) fail({ form: 'event-customer', customer }, [...at, 'customer'], { help: didYouMean(customer, ids) });
     const type = String(raw.type);
     const instant = parseTime(String(raw.at));
-    if (instant?.kind !== 'instant') fail(`"${String(raw.at)}" is not a real instant`, [...at, 'at']);
+    if (instant?.kind !== 'instant') fail({ form: 'not-an-instant', at: String(raw.at) }, [...at, 'at']);
     if (!checkEventType(ctx, def, type, [...at, 'type'])) {
       ok = false;
       return;
@@ -65,11 +66,11 @@ export function analyzeGiven(ctx: AnalyzeContext, def: Definition, given: RawGiv
       if (name === 'customer' || name === 'type' || name === 'at') continue;
       const field = declared[name];
       if (!field) {
-        fail(`event "${type}" has no property "${name}"`, [...at, name], { key: true, help: didYouMean(name, Object.keys(declared)) ?? `its properties are ${Object.keys(declared).join(', ') || '(none)'}` });
+        fail({ form: 'unknown-property', type, name }, [...at, name], { key: true, help: didYouMean(name, Object.keys(declared)) ?? `its properties are ${Object.keys(declared).join(', ') || '(none)'}` });
         continue;
       }
       const stored = storedValue(field, value);
-      if (stored === undefined) fail(`property "${name}" of "${type}" is a ${field.type}; ${JSON.stringify(value)} is not ${article(field.type)}`, [...at, name], { help: hint(field) });
+      if (stored === undefined) fail({ form: 'property-type', name, type, fieldType: field.type, value: JSON.stringify(value), article: article(field.type) }, [...at, name], { help: hint(field) });
       else properties[name] = stored;
     }
     if (instant?.kind === 'instant') events.push({ customer, type, at: instant.at, properties });
@@ -78,7 +79,7 @@ export function analyzeGiven(ctx: AnalyzeContext, def: Definition, given: RawGiv
   const unsubscribed: string[] = [];
   (given.unsubscribed ?? []).forEach((raw, i) => {
     const id = String(raw);
-    if (!ids.has(id)) fail(`"${id}" is not among the given customers`, ['spec', 'given', 'unsubscribed', i], { help: didYouMean(id, ids) });
+    if (!ids.has(id)) fail({ form: 'not-given', id }, ['spec', 'given', 'unsubscribed', i], { help: didYouMean(id, ids) });
     else unsubscribed.push(id);
   });
   return ok ? { customers, events, unsubscribed } : undefined;

@@ -8,7 +8,7 @@ export function checkSplitWeights(ctx: AnalyzeContext, def: Definition, variants
   const total = Object.values(variants).reduce((a, b) => a + b, 0) + holdout;
   if (Math.abs(total - 100) < 1e-9) return true;
   const parts = [...Object.entries(variants).map(([v, w]) => `${v} ${w}`), ...(holdout ? [`holdout ${holdout}`] : [])];
-  reportAt(ctx, def, 'HL366', `the split's weights add up to ${round(total)}, not 100 (${parts.join(' + ')})`, [...at, 'variants'], {
+  reportAt(ctx, def, 'HL366', { round: round(total), parts: parts.join(' + ') }, [...at, 'variants'], {
     help: total < 100 ? `give the missing ${round(100 - total)} to a variant or to \`holdout\`` : `take ${round(total - 100)} off a variant or the holdout`,
   });
   return false;
@@ -23,12 +23,12 @@ export function checkVariantTargets(ctx: AnalyzeContext, def: Definition, varian
   for (const v of variants) {
     if (targets[v] !== undefined) continue;
     ok = false;
-    reportAt(ctx, def, 'HL367', `variant "${v}" has no ${what}`, at, { help: `add \`${v}: <${what}>\`` });
+    reportAt(ctx, def, 'HL367', { form: 'variant-has', v, what }, at, { help: `add \`${v}: <${what}>\`` });
   }
   for (const key of Object.keys(targets)) {
     if (variants.includes(key)) continue;
     ok = false;
-    reportAt(ctx, def, 'HL367', key === 'holdout' ? `the holdout receives nothing, so it has no ${what}` : `"${key}" is not a variant of the split`, [...at, key], {
+    reportAt(ctx, def, 'HL367', key === 'holdout' ? { form: 'holdout-target', what } : { form: 'not-a-variant', key }, [...at, key], {
       key: true,
       help: key === 'holdout' ? `remove \`holdout\` here` : didYouMean(key, variants) ?? `the variants are ${variants.join(', ')}`,
     });

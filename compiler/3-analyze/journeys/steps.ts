@@ -63,7 +63,7 @@ export function analyzeStep(ctx: AnalyzeContext, def: Definition, name: string, 
   for (const key of ROUTING_KEYS) {
     if (step[key] === undefined || ROUTING[kind].includes(key)) continue;
     ok = false;
-    reportAt(ctx, def, 'HL369', `\`${key}\` has no meaning on ${kind === 'exit' || kind === 'update' ? 'an' : 'a'} \`${kind}\` step`, [...at, key], {
+    reportAt(ctx, def, 'HL369', { form: 'has-meaning-step', key, value: kind === 'exit' || kind === 'update' ? 'an' : 'a', kind }, [...at, key], {
       key: true,
       help: ROUTING[kind].length ? `${kind === 'update' ? 'an' : 'a'} \`${kind}\` step goes on with ${ROUTING[kind].filter((k) => k !== 'expires_after').map((k) => `\`${k}\``).join(' and ')}` : 'an `exit` step ends the journey',
     });
@@ -76,7 +76,7 @@ export function analyzeStep(ctx: AnalyzeContext, def: Definition, name: string, 
     if (typeof step.next === 'string') return step.next;
     if (step.next !== undefined) {
       ok = false;
-      reportAt(ctx, def, 'HL369', `\`next\` of a \`${kind}\` step is one step name, not a map`, [...at, 'next'], { help: 'only a `split` maps its variants to steps' });
+      reportAt(ctx, def, 'HL369', { form: 'next-step-one', kind }, [...at, 'next'], { help: 'only a `split` maps its variants to steps' });
     }
     return undefined;
   };
@@ -144,7 +144,7 @@ export function analyzeStep(ctx: AnalyzeContext, def: Definition, name: string, 
       const targets = typeof step.next === 'object' ? step.next : undefined;
       if (typeof step.next === 'string') {
         ok = false;
-        reportAt(ctx, def, 'HL367', `after a split, \`next\` maps each variant to a step`, [...at, 'next'], {
+        reportAt(ctx, def, 'HL367', { form: 'after-split-next' }, [...at, 'next'], {
           help: `e.g. next: { ${Object.keys(s.variants).map((v) => `${v}: <step>`).join(', ')} }`,
         });
       } else if (targets && !checkVariantTargets(ctx, def, Object.keys(s.variants), targets, [...at, 'next'], 'step')) ok = false;
@@ -192,7 +192,7 @@ function updates(ctx: AnalyzeContext, def: Definition, step: string, values: Rec
     const declared = own(fields, field);
     if (field === 'id' || !declared) {
       ok = false;
-      reportAt(ctx, def, 'HL368', field === 'id' ? 'a customer\'s `id` cannot be updated' : `unknown customer field "${field}"`, path, {
+      reportAt(ctx, def, 'HL368', field === 'id' ? { form: 'id' } : { form: 'unknown-field', field }, path, {
         key: true,
         help: field === 'id' ? undefined : didYouMean(field, Object.keys(fields)) ?? 'declare the field under `customers.fields` in herald.yaml',
       });
@@ -208,7 +208,7 @@ function updates(ctx: AnalyzeContext, def: Definition, step: string, values: Rec
     const literal: RuleType = typeof value === 'number' ? NUMBER : BOOLEAN;
     if (!sameType(literal, type)) {
       ok = false;
-      reportAt(ctx, def, 'HL368', `\`${field}\` is a ${declared.type} field, but the value is ${typeof value === 'number' ? 'a number' : 'true/false'}`, path, {
+      reportAt(ctx, def, 'HL368', { form: 'wrong-type', field, type: declared.type, value: typeof value === 'number' ? 'a number' : 'true/false' }, path, {
         help: type.kind === 'string' ? `write text as a quoted rule: ${field}: '"${String(value)}"'` : undefined,
       });
       continue;

@@ -18,7 +18,7 @@ export function checkTemplateNeeds(ctx: AnalyzeContext, def: Definition, templat
   const read = facts.variables.find((v) => v === 'journey.entry' || v.startsWith('journey.entry.'));
   if (!read) return true;
   const what = sender.kind === 'campaign' ? `campaign "${def.name}" is a broadcast` : `journey "${def.name}" starts on ${sender.entry === 'segment' ? 'a segment entry' : 'a schedule'}`;
-  reportAt(ctx, def, 'HL365', `template "${template}" reads journey.entry (the event that started the journey), but ${what}: there is no entry event`, path, {
+  reportAt(ctx, def, 'HL365', { template, what }, path, {
     help: sender.kind === 'campaign' ? 'send a template that does not read journey.entry' : 'use a template that does not read journey.entry, or start the journey on an event',
   });
   return false;
@@ -27,7 +27,7 @@ export function checkTemplateNeeds(ctx: AnalyzeContext, def: Definition, templat
 /** HL434 (warning) when a time of day is read in customers' zones but the data model has no `timezone` field. */
 export function checkTimezoneField(ctx: AnalyzeContext, def: Definition, path: DocPath): void {
   if (customerTimezoneField(ctx) !== undefined) return;
-  reportAt(ctx, def, 'HL434', 'customers have no `timezone` field, so this time is read in the workspace\'s time zone for everyone', path, {
+  reportAt(ctx, def, 'HL434', {}, path, {
     help: 'add `timezone: string` under `customers.fields` in herald.yaml',
   });
 }

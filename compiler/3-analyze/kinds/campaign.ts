@@ -40,7 +40,7 @@ export const analyzeCampaign: KindAnalyzer = (def, ctx): CampaignFacts => {
   const sendAt = parseTime(spec.send_at);
   if (!sendAt) {
     ok = false;
-    reportAt(ctx, def, 'HL430', `"${spec.send_at}" is not a real date and time`, ['spec', 'send_at']);
+    reportAt(ctx, def, 'HL430', { form: 'not-real-date', value: spec.send_at }, ['spec', 'send_at']);
   } else if (sendAt.kind === 'local' && sendAt.perCustomer) {
     checkTimezoneField(ctx, def, ['spec', 'send_at']);
   }

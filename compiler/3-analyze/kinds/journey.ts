@@ -53,7 +53,7 @@ export const analyzeJourney: KindAnalyzer = (def, ctx): JourneyFacts => {
   const start = spec.start ?? names[0]!;
   if (spec.start !== undefined && !names.includes(spec.start)) {
     ok = false;
-    reportAt(ctx, def, 'HL360', `unknown step "${spec.start}"`, ['spec', 'start'], { help: didYouMean(spec.start, names) ?? `the steps are ${names.join(', ')}` });
+    reportAt(ctx, def, 'HL360', { start: spec.start }, ['spec', 'start'], { help: didYouMean(spec.start, names) ?? `the steps are ${names.join(', ')}` });
   }
   const problems = checkGraph(names.map((n) => analyzed.get(n)!.graph), start);
   for (const problem of problems) reportGraphProblem(ctx, def, problem, names);
@@ -91,24 +91,24 @@ export const analyzeJourney: KindAnalyzer = (def, ctx): JourneyFacts => {
 function reportGraphProblem(ctx: AnalyzeContext, def: Definition, problem: GraphProblem, names: string[]): void {
   switch (problem.kind) {
     case 'unknown_target':
-      reportAt(ctx, def, 'HL360', `unknown step "${problem.target}"`, problem.path, {
+      reportAt(ctx, def, 'HL360', { start: problem.target }, problem.path, {
         help: didYouMean(problem.target, [...names, EXIT]) ?? `the steps are ${names.join(', ')}, or \`exit\` to end the journey`,
       });
       return;
     case 'unreachable':
-      reportAt(ctx, def, 'HL361', `step "${problem.step}" is never reached from the start`, ['spec', 'steps', problem.step], {
+      reportAt(ctx, def, 'HL361', { step: problem.step }, ['spec', 'steps', problem.step], {
         key: true,
         help: 'link it from another step\'s `next`, or delete it',
       });
       return;
     case 'never_ends':
-      reportAt(ctx, def, 'HL362', `${describeSteps(problem.steps)} never reach \`exit\`: a customer there would stay in the journey for ever`, ['spec', 'steps', problem.steps[0]!], {
+      reportAt(ctx, def, 'HL362', { describeSteps: describeSteps(problem.steps) }, ['spec', 'steps', problem.steps[0]!], {
         key: true,
         help: 'give the loop a way out, e.g. an `on_timeout: exit`',
       });
       return;
     case 'loop_without_wait':
-      reportAt(ctx, def, 'HL363', `${describeSteps(problem.steps)} form a loop in which no time passes`, ['spec', 'steps', problem.steps[0]!], {
+      reportAt(ctx, def, 'HL363', { describeSteps: describeSteps(problem.steps) }, ['spec', 'steps', problem.steps[0]!], {
         key: true,
         help: 'put a `wait` with a duration, or a `wait_for` an event, in the loop',
       });

@@ -1,5 +1,4 @@
 import type { Expr } from '../../contract/core/ast.ts';
-import { diag } from '../../diagnostics/make.ts';
 import { suggest } from '../../diagnostics/suggest.ts';
 import { findRuleSites, ruleRange } from '../../1-load/rules.ts';
 import { ALGORITHMS_BY_TYPE, labelHorizonMs, type RawModelSpec } from '../../models/compile-spec.ts';
@@ -10,7 +9,8 @@ import { checkRule, expectRuleType } from '../rules/check.ts';
 import { ruleEnvironment } from '../rules/environment.ts';
 import { BOOLEAN, NUMBER } from '../rules/types.ts';
 import { own } from '../../contract/core/own.ts';
-import type { DiagnosticCode } from '../../contract/diagnostic.ts';
+import { diagnostic } from '../../diagnostics/make.ts';
+import type { CodeWithMessage, MessageParams } from '../../diagnostics/catalogue/index.ts';
 
 /** What the Model emitter needs: the type-checked rules' ASTs by feature name, and the label's. */
 export interface ModelFacts {
@@ -42,9 +42,9 @@ export const analyzeModel: KindAnalyzer = (def, ctx) => {
   const spec = def.spec as unknown as RawModelSpec;
   const file = def.doc.file.path;
   const at = (path: DocPath, key = false) => ctx.rangeOf(def, ['spec', ...path], { key });
-  const report = (code: DiagnosticCode, message: string, path: DocPath, help?: string, key = false) => {
+  const report = <C extends CodeWithMessage>(code: C, params: MessageParams<C>, path: DocPath, help?: string, key = false) => {
     const range = at(path, key);
-    ctx.report(diag(code, message, { file, ...(range ? { range } : {}), ...(help ? { help } : {}) }));
+    ctx.report(diagnostic(code, params, { file, ...(range ? { range } : {}), ...(help ? { help } : {}) }));
   };
   const type = spec.type;
   const facts: ModelFacts = { features: {}, traits: [], types: {} };
@@ -52,40 +52,40 @@ export const analyzeModel: KindAnalyzer = (def, ctx) => {
   if (spec.algorithm !== undefined && type !== 'clusters' && !ALGORITHMS_BY_TYPE[type].includes(spec.algorithm)) {
     const allowed = ALGORITHMS_BY_TYPE[type];
     const hint = suggest(spec.algorithm, allowed);
-    report('HL370', `algorithm ${spec.algorithm} does not fit a ${type} model`, ['algorithm'], hint ? `did you mean "${hint}"?` : `use one of ${allowed.join(', ')}`);
+    report('HL370', { algorithm: spec.algorithm, type }, ['algorithm'], hint ? `did you mean "${hint}"?` : `use one of ${allowed.join(', ')}`);
   }
   if (spec.algorithm !== undefined && type === 'clusters') {
-    report('HL378', 'clusters always use k-means; `algorithm` is ignored', ['algorithm'], 'remove it', true);
+    report('HL378', { form: 'clusters-always-use' }, ['algorithm'], 'remove it', true);
   }
 
   checkRules(def, ctx, type, facts);
   const needsLabel = type === 'propensity' || type === 'regression';
   if (needsLabel && spec.label === undefined) {
-    report('HL372', `a ${type} model needs a label`, ['type'], type === 'propensity' ? 'e.g. label: exists(purchase within next 90d)' : 'e.g. label: sum(purchase.amount within next 90d)');
+    report('HL372', { type }, ['type'], type === 'propensity' ? 'e.g. label: exists(purchase within next 90d)' : 'e.g. label: sum(purchase.amount within next 90d)');
   }
   if (needsLabel && spec.label !== undefined && labelHorizonMs(spec.label) === 0) {
-    report('HL374', 'the label has no `within next` window, so it looks at no future', ['label'], 'e.g. exists(purchase within next 90d)');
+    report('HL374', {}, ['label'], 'e.g. exists(purchase within next 90d)');
   }
   if (type !== 'recommendations' && Object.keys(spec.features ?? {}).length === 0) {
-    report('HL373', `a ${type} model needs features`, ['type'], 'e.g. features: { recency: days_since(last(purchase).at) }');
+    report('HL373', { type }, ['type'], 'e.g. features: { recency: days_since(last(purchase).at) }');
   }
   if (spec.tiers) {
     const sum = Object.values(spec.tiers).reduce((s, v) => s + v, 0);
-    if (Math.abs(sum - 1) > 1e-6) report('HL371', `tiers add up to ${Number(sum.toFixed(6))}, not 1`, ['tiers'], 'make the fractions sum to 1, e.g. {high: 0.2, medium: 0.3, low: 0.5}');
+    if (Math.abs(sum - 1) > 1e-6) report('HL371', { sum: Number(sum.toFixed(6)) }, ['tiers'], 'make the fractions sum to 1, e.g. {high: 0.2, medium: 0.3, low: 0.5}');
   }
   checkClusters(spec, type, report);
   checkRecommendations(spec, type, ctx, report);
   checkEvaluation(spec, type, report);
   for (const key of Object.keys(spec.evaluation ?? {})) {
     if (key.startsWith('min_') || key.startsWith('max_')) {
-      if (!BARS[type].includes(key)) report('HL378', `${key} is not checked for a ${type} model`, ['evaluation', key], `bars for ${type}: ${BARS[type].join(', ')}`, true);
+      if (!BARS[type].includes(key)) report('HL378', { form: 'not-checked-for', key, type }, ['evaluation', key], `bars for ${type}: ${BARS[type].join(', ')}`, true);
     }
   }
   if (type !== 'recommendations' && !Object.keys(spec.evaluation ?? {}).some((k) => BARS[type].includes(k))) {
-    report('HL440', `model ${def.name} has no evaluation bar, so every trained version is activated`, ['type'], `add one, e.g. evaluation: { ${BARS[type][0]}: ... }`);
+    report('HL440', { name: def.name }, ['type'], `add one, e.g. evaluation: { ${BARS[type][0]}: ... }`);
   }
   if (type === 'recommendations' && !Object.keys(spec.evaluation ?? {}).some((k) => BARS[type].includes(k))) {
-    report('HL440', `model ${def.name} has no evaluation bar, so every trained version is activated`, ['type'], 'add one, e.g. evaluation: { min_lift_over_baseline: 1.5 }');
+    report('HL440', { name: def.name }, ['type'], 'add one, e.g. evaluation: { min_lift_over_baseline: 1.5 }');
   }
   facts.traits.sort();
   return facts;
@@ -113,7 +113,7 @@ function checkRules(def: Definition, ctx: AnalyzeContext, type: ModelType, facts
       const kind = checked.type.kind;
       if (kind === 'string' || kind === 'list' || kind === 'duration') {
         ctx.report(
-          diag('HL379', `feature ${name} is ${kind === 'list' ? 'a list' : `a ${kind}`}, not a number`, {
+          diagnostic('HL379', { name, value: kind === 'list' ? 'a list' : `a ${kind}` }, {
             file: def.doc.file.path,
             range: ruleRange(site, checked.ast.span),
             help: kind === 'string' ? 'compare it instead, e.g. country = "United Kingdom"' : 'turn it into a number',
@@ -126,24 +126,24 @@ function checkRules(def: Definition, ctx: AnalyzeContext, type: ModelType, facts
   }
 }
 
-type Report = (code: DiagnosticCode, message: string, path: DocPath, help?: string, key?: boolean) => void;
+type Report = <C extends CodeWithMessage>(code: C, params: MessageParams<C>, path: DocPath, help?: string, key?: boolean) => void;
 
 function checkClusters(spec: RawModelSpec, type: ModelType, report: Report): void {
   const c = spec.clusters;
   if (!c) return;
   if (type !== 'clusters') {
-    report('HL378', `clusters settings are ignored by a ${type} model`, ['clusters'], 'remove them', true);
+    report('HL378', { form: 'clusters-settings-are', type }, ['clusters'], 'remove them', true);
     return;
   }
-  if (c.k !== undefined && c.k_range !== undefined) report('HL375', 'give either k or k_range, not both', ['clusters', 'k_range'], undefined, true);
-  if (c.k_range && c.k_range[0]! > c.k_range[1]!) report('HL375', `k_range [${c.k_range.join(', ')}] runs backwards`, ['clusters', 'k_range'], `write [${c.k_range[1]}, ${c.k_range[0]}]`);
+  if (c.k !== undefined && c.k_range !== undefined) report('HL375', { form: 'give-either-range' }, ['clusters', 'k_range'], undefined, true);
+  if (c.k_range && c.k_range[0]! > c.k_range[1]!) report('HL375', { form: 'range-runs-backwards', k_range: c.k_range.join(', ') }, ['clusters', 'k_range'], `write [${c.k_range[1]}, ${c.k_range[0]}]`);
   if (c.order_by !== undefined && !Object.keys(spec.features ?? {}).includes(c.order_by)) {
     const hint = suggest(c.order_by, Object.keys(spec.features ?? {}));
-    report('HL375', `order_by names "${c.order_by}", which is not a feature of this model`, ['clusters', 'order_by'], hint ? `did you mean "${hint}"?` : 'name one of the features');
+    report('HL375', { form: 'order-names-which', order_by: c.order_by }, ['clusters', 'order_by'], hint ? `did you mean "${hint}"?` : 'name one of the features');
   }
   const maxK = c.k ?? c.k_range?.[1] ?? 8;
   if (c.names && c.names.length < maxK) {
-    report('HL375', `${c.names.length} cluster names for up to ${maxK} clusters`, ['clusters', 'names'], `give ${maxK} names, largest cluster first`);
+    report('HL375', { form: 'cluster-names-for', length: c.names.length, maxK }, ['clusters', 'names'], `give ${maxK} names, largest cluster first`);
   }
 }
 
@@ -153,30 +153,30 @@ function checkEvaluation(spec: RawModelSpec, type: ModelType, report: Report): v
   const features = Object.keys(spec.features ?? {});
   if (e.reference !== undefined) {
     if (type !== 'propensity' && type !== 'regression') {
-      report('HL378', `a reference model is only fitted for propensity and regression models`, ['evaluation', 'reference'], 'remove it', true);
+      report('HL378', { form: 'reference-model-only' }, ['evaluation', 'reference'], 'remove it', true);
     } else {
       e.reference.forEach((name, i) => {
         if (features.includes(name)) return;
         const hint = suggest(name, features);
-        report('HL375', `reference feature "${name}" is not a feature of this model`, ['evaluation', 'reference', i], hint ? `did you mean "${hint}"?` : `features: ${features.join(', ') || 'none'}`);
+        report('HL375', { form: 'reference-feature-not', name }, ['evaluation', 'reference', i], hint ? `did you mean "${hint}"?` : `features: ${features.join(', ') || 'none'}`);
       });
     }
   }
   if (e.max_gap_to_reference !== undefined && e.reference === undefined && (type === 'propensity' || type === 'regression')) {
-    report('HL375', 'max_gap_to_reference needs a reference model to compare with', ['evaluation', 'max_gap_to_reference'], 'add e.g. reference: [recency, frequency, monetary]', true);
+    report('HL375', { form: 'max-gap-reference' }, ['evaluation', 'max_gap_to_reference'], 'add e.g. reference: [recency, frequency, monetary]', true);
   }
   if (spec.training?.target !== undefined && type !== 'regression') {
-    report('HL378', 'training.target is only used by regression models', ['training', 'target'], 'remove it', true);
+    report('HL378', { form: 'training-target-only' }, ['training', 'target'], 'remove it', true);
   }
   if (e.window !== undefined && type !== 'recommendations') {
-    report('HL378', `evaluation.window is only used by recommendations models (the label's \`within next\` window sets it for ${type})`, ['evaluation', 'window'], 'remove it', true);
+    report('HL378', { form: 'evaluation-window-only', type }, ['evaluation', 'window'], 'remove it', true);
   }
 }
 
 function checkRecommendations(spec: RawModelSpec, type: ModelType, ctx: AnalyzeContext, report: Report): void {
   if (type !== 'recommendations') {
     for (const key of RECOMMENDATION_ONLY) {
-      if (spec[key] !== undefined) report('HL378', `${key} is only used by recommendations models`, [key], 'remove it', true);
+      if (spec[key] !== undefined) report('HL378', { form: 'only-used-recommendations', key }, [key], 'remove it', true);
     }
     return;
   }
@@ -187,23 +187,23 @@ function checkRecommendations(spec: RawModelSpec, type: ModelType, ctx: AnalyzeC
     const props = own(model.events, event);
     if (!props) {
       const hint = suggest(event, events);
-      report('HL377', `"${event}" is not an event of the data model`, ['interactions', event], hint ? `did you mean "${hint}"?` : `known events: ${events.join(', ') || 'none'}`, true);
+      report('HL377', { form: 'not-event-the', event }, ['interactions', event], hint ? `did you mean "${hint}"?` : `known events: ${events.join(', ') || 'none'}`, true);
     } else if (!(itemProperty in props)) {
-      report('HL377', `event ${event} has no property ${itemProperty} to read the item from`, spec.interactions ? ['interactions', event] : ['type'], 'set item_property to the property that holds the item id', true);
+      report('HL377', { form: 'event-has-property', event, itemProperty }, spec.interactions ? ['interactions', event] : ['type'], 'set item_property to the property that holds the item id', true);
     }
   }
   // The default blend leaves content out when there are no item_features; asking for it needs them.
   const usesContent = spec.algorithm === 'content' || ((spec.algorithm ?? 'hybrid') === 'hybrid' && (spec.hybrid?.content ?? 0) > 0);
   if (usesContent && !spec.item_features?.length) {
-    report('HL376', 'content-based recommendations need item_features', spec.algorithm ? ['algorithm'] : ['type'], 'e.g. item_features: [category, price]');
+    report('HL376', { form: 'content-based-recommendations' }, spec.algorithm ? ['algorithm'] : ['type'], 'e.g. item_features: [category, price]');
   }
   const itemFields = Object.keys(model.items.fields);
   (spec.item_features ?? []).forEach((field, i) => {
     if (field === 'id' || itemFields.includes(field)) return;
     const hint = suggest(field, itemFields);
-    report('HL376', `"${field}" is not an item field of the data model`, ['item_features', i], hint ? `did you mean "${hint}"?` : `item fields: ${itemFields.join(', ') || 'none'}`);
+    report('HL376', { form: 'not-item-field', field }, ['item_features', i], hint ? `did you mean "${hint}"?` : `item fields: ${itemFields.join(', ') || 'none'}`);
   });
   if (spec.hybrid && spec.algorithm !== undefined && spec.algorithm !== 'hybrid') {
-    report('HL378', `hybrid weights are ignored with algorithm ${spec.algorithm}`, ['hybrid'], 'set algorithm: hybrid, or remove them', true);
+    report('HL378', { form: 'hybrid-weights-are', algorithm: spec.algorithm }, ['hybrid'], 'set algorithm: hybrid, or remove them', true);
   }
 }

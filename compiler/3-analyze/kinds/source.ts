@@ -1,13 +1,12 @@
 import type { Expr } from '../../contract/core/ast.ts';
 import type { Definition } from '../../1-load/definition.ts';
-import { diag } from '../../diagnostics/make.ts';
 import { suggest } from '../../diagnostics/suggest.ts';
 import { findRuleSites, ruleRange, type RuleSite } from '../../1-load/rules.ts';
 import type { AnalyzeContext, KindAnalyzer } from '../context.ts';
 import { suggestTimeZone } from '../../2-validate/time-zone.ts';
 import { isTimeZone } from '../../contract/core/zones.ts';
 import { append } from '../../util/append.ts';
-import type { DiagnosticCode } from '../../contract/diagnostic.ts';
+import { diagnostic } from '../../diagnostics/make.ts';
 
 /** What the Source emitter needs: every rule of the definition, parsed, by its path in the spec. */
 export interface SourceFacts {
@@ -45,12 +44,12 @@ export const analyzeSource: KindAnalyzer = (def, ctx) => {
   const keyRange = (path: Array<string | number>) => ctx.rangeOf(def, ['spec', ...path], { key: true });
   const valueRange = (path: Array<string | number>) => ctx.rangeOf(def, ['spec', ...path]);
 
-  const checkTargets = (block: Record<string, string> | undefined, fields: string[], where: string, code: DiagnosticCode, what: string) => {
+  const checkTargets = (block: Record<string, string> | undefined, fields: string[], where: string, code: 'HL380' | 'HL383') => {
     for (const field of Object.keys(block ?? {})) {
       if (field === 'id' || fields.includes(field)) continue;
       const hint = suggest(field, fields);
       ctx.report(
-        diag(code, `"${field}" is not ${what} of the data model`, {
+        diagnostic(code, { field }, {
           file,
           range: keyRange([where, field]),
           help: hint ? `did you mean "${hint}"?` : `declare it in herald.yaml first (known: ${fields.join(', ') || 'none'})`,
@@ -58,14 +57,14 @@ export const analyzeSource: KindAnalyzer = (def, ctx) => {
       );
     }
   };
-  checkTargets(spec.customers, Object.keys(model.customers.fields), 'customers', 'HL380', 'a customer field');
-  checkTargets(spec.items, Object.keys(model.items.fields), 'items', 'HL383', 'an item field');
+  checkTargets(spec.customers, Object.keys(model.customers.fields), 'customers', 'HL380');
+  checkTargets(spec.items, Object.keys(model.items.fields), 'items', 'HL383');
   const allProperties = [...new Set(Object.values(model.events).flatMap((p) => Object.keys(p)))].sort();
   for (const prop of Object.keys(spec.events?.properties ?? {})) {
     if (allProperties.includes(prop)) continue;
     const hint = suggest(prop, allProperties);
     ctx.report(
-      diag('HL382', `"${prop}" is not a property of any event type`, {
+      diagnostic('HL382', { prop }, {
         file,
         range: keyRange(['events', 'properties', prop]),
         help: hint ? `did you mean "${hint}"?` : `declare it under an event type in herald.yaml (known: ${allProperties.join(', ') || 'none'})`,
@@ -76,7 +75,7 @@ export const analyzeSource: KindAnalyzer = (def, ctx) => {
   if (spec.timezone !== undefined && !isTimeZone(spec.timezone)) {
     const hint = suggestTimeZone(spec.timezone);
     ctx.report(
-      diag('HL384', `"${spec.timezone}" is not a known time zone`, {
+      diagnostic('HL384', { form: 'not-known-time', timezone: spec.timezone }, {
         file,
         range: valueRange(['timezone']),
         help: hint ? `did you mean "${hint}"?` : 'use an IANA name such as Europe/London',
@@ -87,7 +86,7 @@ export const analyzeSource: KindAnalyzer = (def, ctx) => {
   const layout = spec.timestamp_format;
   if (layout !== undefined && !(layout.includes('YYYY') && layout.includes('M') && layout.includes('D'))) {
     ctx.report(
-      diag('HL384', `timestamp_format "${layout}" needs a year, a month and a day (YYYY, M or MM, D or DD)`, {
+      diagnostic('HL384', { form: 'timestamp-format-needs', layout }, {
         file,
         range: valueRange(['timestamp_format']),
         help: 'e.g. M/D/YYYY H:mm for 12/1/2010 8:26',
@@ -95,12 +94,12 @@ export const analyzeSource: KindAnalyzer = (def, ctx) => {
     );
   }
   if (spec.csv?.header === false && !(spec.csv.columns && spec.csv.columns.length > 0)) {
-    ctx.report(diag('HL386', 'csv.header is false but csv.columns is not given', { file, range: keyRange(['csv', 'header']), help: 'list the column names in file order under csv.columns' }));
+    ctx.report(diagnostic('HL386', {}, { file, range: keyRange(['csv', 'header']), help: 'list the column names in file order under csv.columns' }));
   }
   for (const [i, pattern] of (Array.isArray(spec.files) ? spec.files : spec.files ? [spec.files] : []).entries()) {
     if (pattern.startsWith('/') || /^[A-Za-z]:[\\/]/.test(pattern) || pattern.split(/[\\/]/).includes('..')) {
       ctx.report(
-        diag('HL388', `files pattern "${pattern}" points outside the workspace`, {
+        diagnostic('HL388', { pattern }, {
           file,
           range: valueRange(Array.isArray(spec.files) ? ['files', i] : ['files']),
           help: 'write a path relative to the workspace root, e.g. data/orders/*.csv',
@@ -124,7 +123,7 @@ export const analyzeSource: KindAnalyzer = (def, ctx) => {
   const eventCustomer = spec.events?.customer_id;
   if (customerId !== undefined && eventCustomer !== undefined && customerId.replace(/\s+/g, '') !== eventCustomer.replace(/\s+/g, '')) {
     ctx.report(
-      diag('HL389', 'customers.id and events.customer_id are different expressions', {
+      diagnostic('HL389', {}, {
         file,
         range: valueRange(['events', 'customer_id']),
         help: `use the same expression for both (customers.id is \`${customerId}\`)`,
@@ -145,7 +144,7 @@ function checkStandardize(def: Definition, spec: SourceSpec, ctx: AnalyzeContext
       if (mapped[target]?.includes(field)) continue;
       const hint = suggest(field, mapped[target] ?? []);
       ctx.report(
-        diag('HL385', `standardize.${target}.${field}: the Source does not map ${target === 'events' ? 'event property' : `${target.slice(0, -1)} field`} "${field}"`, {
+        diagnostic('HL385', { target, field, value: target === 'events' ? 'event property' : `${target.slice(0, -1)} field` }, {
           file: def.doc.file.path,
           range: ctx.rangeOf(def, ['spec', 'standardize', target, field], { key: true }),
           help: hint ? `did you mean "${hint}"?` : `map it under ${target === 'events' ? 'events.properties' : target}, or remove this line`,
@@ -161,7 +160,7 @@ function checkRowOnly(site: RuleSite, expr: Expr, ctx: AnalyzeContext): void {
     if (node.kind === 'aggregate' || (node.kind === 'call' && NOT_OVER_A_ROW.has(node.name))) {
       const name = node.kind === 'aggregate' ? `${node.fn}(...)` : `${node.name}(...)`;
       ctx.report(
-        diag('HL387', `${name} cannot be used in a Source: a mapping only reads its row`, {
+        diagnostic('HL387', { name }, {
           file: site.doc.file.path,
           range: ruleRange(site, node.span),
           help: 'compute it in a Trait or a Segment instead',
@@ -188,7 +187,7 @@ function checkEventTypes(site: RuleSite, expr: Expr, types: string[], ctx: Analy
     if (r.kind !== 'string' || types.includes(r.value)) continue;
     const hint = suggest(r.value, types);
     ctx.report(
-      diag('HL381', `"${r.value}" is not an event type of the data model`, {
+      diagnostic('HL381', { value: r.value }, {
         file: site.doc.file.path,
         range: ruleRange(site, r.span),
         help: hint ? `did you mean "${hint}"?` : `declare it under spec.events in herald.yaml (known: ${types.join(', ') || 'none'})`,

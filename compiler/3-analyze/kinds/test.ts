@@ -45,16 +45,16 @@ export const analyzeTest: KindAnalyzer = (def, ctx): TestFacts => {
   for (const key of ['start', 'until'] as const) {
     if (spec[key] !== undefined && offsetInstant(spec[key]!) === undefined) {
       ok = false;
-      reportAt(ctx, def, 'HL430', `"${spec[key]}" is not a real instant`, ['spec', key]);
+      reportAt(ctx, def, 'HL430', { form: 'not-real-instant', raw: spec[key] }, ['spec', key]);
     }
   }
   if (start === undefined && target.kind === 'journey' && spec.start === undefined && given) {
     ok = false;
-    reportAt(ctx, def, 'HL433', 'the test has no `start` and no given event to start the clock at', ['spec'], { key: true, help: 'add `start: 2026-01-01T00:00Z`' });
+    reportAt(ctx, def, 'HL433', { form: 'the-test-has' }, ['spec'], { key: true, help: 'add `start: 2026-01-01T00:00Z`' });
   }
   if (start !== undefined && until !== undefined && until <= start) {
     ok = false;
-    reportAt(ctx, def, 'HL433', `the test ends (${new Date(until).toISOString()}) before it starts (${new Date(start).toISOString()})`, spec.until !== undefined ? ['spec', 'until'] : ['spec', 'expect']);
+    reportAt(ctx, def, 'HL433', { form: 'the-test-ends', until: new Date(until).toISOString(), start: new Date(start).toISOString() }, spec.until !== undefined ? ['spec', 'until'] : ['spec', 'expect']);
   }
   if (!ok || !given || !expect) return {};
   const compiled: CompiledTest = { name: def.name, target, given, expect, segmentRefreshMs: parseDuration(spec.segment_refresh ?? '1h') ?? 3_600_000 };

@@ -1,4 +1,4 @@
-import { diag } from '../../diagnostics/make.ts';
+import { diagnostic, type DiagnosticDetails } from '../../diagnostics/make.ts';
 import { suggest } from '../../diagnostics/suggest.ts';
 import { BUILTIN_CUSTOMER_FIELDS } from '../../contract/data-model.ts';
 import type { DurationLiteral } from '../../contract/core/ast.ts';
@@ -12,7 +12,7 @@ import { traitOutputs } from '../rules/trait-outputs.ts';
 import type { CheckedRule, LifecycleTraitFacts, RfmTraitFacts, TraitFacts } from '../rules/facts.ts';
 import { fieldRuleType, type RuleType } from '../rules/types.ts';
 import { own } from '../../contract/core/own.ts';
-import type { DiagnosticCode } from '../../contract/diagnostic.ts';
+import type { CodeWithMessage, MessageParams } from '../../diagnostics/catalogue/index.ts';
 
 interface TraitSpec {
   type?: string;
@@ -26,7 +26,7 @@ export const analyzeTrait: KindAnalyzer = (def, ctx): TraitFacts | undefined => 
   const spec = def.spec as TraitSpec;
   const env = ruleEnvironment(ctx, def);
   if (Object.prototype.hasOwnProperty.call({ ...BUILTIN_CUSTOMER_FIELDS, ...ctx.dataModel.customers.fields }, def.name)) {
-    report(ctx, def, 'HL340', `trait \`${def.name}\` has the same name as a customer field, so rules could not tell them apart`, ['metadata', 'name'], 'rename the trait');
+    report(ctx, def, 'HL340', { name: def.name }, ['metadata', 'name'], 'rename the trait');
   }
   const outputs = traitOutputs(def);
   if (spec.expression !== undefined) {
@@ -46,12 +46,12 @@ function checked(def: Definition, path: DocPath, env: RuleEnvironment): CheckedR
   return site ? checkRule(site, site.scope, env) : undefined;
 }
 
-function report(ctx: AnalyzeContext, def: Definition, code: DiagnosticCode, message: string, path: DocPath, help?: string): void {
-  const details: Parameters<typeof diag>[2] = { file: def.doc.file.path };
+function report<C extends CodeWithMessage>(ctx: AnalyzeContext, def: Definition, code: C, params: MessageParams<C>, path: DocPath, help?: string): void {
+  const details: DiagnosticDetails = { file: def.doc.file.path };
   const range = ctx.rangeOf(def, path);
   if (range) details.range = range;
   if (help !== undefined) details.help = help;
-  ctx.report(diag(code, message, details));
+  ctx.report(diagnostic(code, params, details));
 }
 
 const DEFAULT_WINDOW: DurationLiteral = { kind: 'duration', amount: 365, unit: 'd', span: { start: 0, end: 4 } };
@@ -61,14 +61,14 @@ function rfm(def: Definition, ctx: AnalyzeContext, config: NonNullable<TraitSpec
   const properties = own(events, config.event);
   if (properties === undefined) {
     const close = suggestName(config.event, Object.keys(events));
-    report(ctx, def, 'HL342', `unknown event type \`${config.event}\``, ['spec', 'rfm', 'event'], close);
+    report(ctx, def, 'HL342', { form: 'unknown-event-type', event: config.event }, ['spec', 'rfm', 'event'], close);
   } else {
     const amount = own(properties, config.amount);
     const amountType: RuleType | undefined = amount ? fieldRuleType(amount.type) : undefined;
     if (amountType === undefined) {
-      report(ctx, def, 'HL342', `\`${config.event}\` events have no property \`${config.amount}\``, ['spec', 'rfm', 'amount'], suggestName(config.amount, Object.keys(properties)));
+      report(ctx, def, 'HL342', { form: 'events-have-property', event: config.event, amount: config.amount }, ['spec', 'rfm', 'amount'], suggestName(config.amount, Object.keys(properties)));
     } else if (amountType.kind !== 'number') {
-      report(ctx, def, 'HL342', `the RFM amount must be a number, but \`${config.event}.${config.amount}\` is a ${amountType.kind}`, ['spec', 'rfm', 'amount']);
+      report(ctx, def, 'HL342', { form: 'the-rfm-amount', event: config.event, amount: config.amount, kind: amountType.kind }, ['spec', 'rfm', 'amount']);
     }
   }
   let window = DEFAULT_WINDOW;
@@ -81,7 +81,7 @@ function rfm(def: Definition, ctx: AnalyzeContext, config: NonNullable<TraitSpec
     const points = config.quintiles?.[dimension];
     if (points === undefined) continue;
     if (points.some((p, i) => i > 0 && p <= points[i - 1]!)) {
-      report(ctx, def, 'HL343', `the ${dimension} cut points must be strictly ascending: [${points.join(', ')}]`, ['spec', 'rfm', 'quintiles', dimension]);
+      report(ctx, def, 'HL343', { dimension, points: points.join(', ') }, ['spec', 'rfm', 'quintiles', dimension]);
     }
     cutPoints[dimension] = [...points];
   }
@@ -105,7 +105,7 @@ function lifecycle(
   const stages: LifecycleTraitFacts['stages'] = [];
   config.stages.forEach((stage, i) => {
     if (seen.has(stage.name)) {
-      report(ctx, def, 'HL341', `lifecycle stage \`${stage.name}\` is defined twice`, ['spec', 'lifecycle', 'stages', i, 'name']);
+      report(ctx, def, 'HL341', { form: 'lifecycle-stage-defined', name: stage.name }, ['spec', 'lifecycle', 'stages', i, 'name']);
     }
     seen.add(stage.name);
     const when = checked(def, ['spec', 'lifecycle', 'stages', i, 'when'], env);
@@ -113,7 +113,7 @@ function lifecycle(
     stages.push(when ? { name: stage.name, when } : { name: stage.name });
   });
   if (seen.has(config.else)) {
-    report(ctx, def, 'HL341', `\`else: ${config.else}\` repeats a stage name; the stage would be unreachable as a fallback`, ['spec', 'lifecycle', 'else']);
+    report(ctx, def, 'HL341', { form: 'else-repeats-stage', else: config.else }, ['spec', 'lifecycle', 'else']);
   }
   return { kind: 'lifecycle', name: def.name, outputs, stages, else: config.else };
 }

@@ -7,13 +7,14 @@ import { unknownTopicHelp } from '../topics.ts';
 import { nameArgument } from '../../contract/core/name-argument.ts';
 import { FUNCTION_FORMS, FUNCTION_NAMES, REFERENCE_FUNCTIONS, type FunctionName } from './functions.ts';
 import { BOOLEAN, NUMBER, STRING, TIMESTAMP, UNKNOWN, describeType, unify, type RuleType } from './types.ts';
+import { messageOf } from '../../diagnostics/catalogue/index.ts';
 
 const KNOWN: ReadonlySet<string> = new Set(FUNCTION_NAMES);
 
 export function checkCall(state: CheckState, expr: CallExpr): RuleType {
   if (!KNOWN.has(expr.name)) {
     for (const arg of expr.args) state.check(arg);
-    state.error('HL325', `unknown function \`${expr.name}\``, expr.nameSpan, didYouMean(suggest(expr.name, [...FUNCTION_NAMES, ...AGGREGATE_FNS])));
+    state.error('HL325', messageOf('HL325', { name: expr.name }), expr.nameSpan, didYouMean(suggest(expr.name, [...FUNCTION_NAMES, ...AGGREGATE_FNS])));
     return UNKNOWN;
   }
   const name = expr.name as FunctionName;
@@ -58,7 +59,7 @@ function arity(state: CheckState, expr: CallExpr, min: number, max: number): boo
   if (n >= min && n <= max) return true;
   for (const arg of expr.args) state.check(arg);
   const expected = min === max ? `${min}` : max === Infinity ? `at least ${min}` : `${min} or ${max}`;
-  state.error('HL326', `\`${expr.name}\` takes ${expected} argument${min === 1 && max === 1 ? '' : 's'}, not ${n}`, expr.span, `write ${FUNCTION_FORMS[expr.name as FunctionName]}`);
+  state.error('HL326', messageOf('HL326', { name: expr.name, expected, value: min === 1 && max === 1 ? '' : 's', n }), expr.span, `write ${FUNCTION_FORMS[expr.name as FunctionName]}`);
   return false;
 }
 
@@ -69,7 +70,7 @@ function argument(state: CheckState, expr: CallExpr, index: number, expected: Ru
   let help: string | undefined;
   if (t.kind === 'duration' && expected.kind === 'number') help = 'divide by a unit to get a number, e.g. (t2 - t1) / 1d';
   if (t.kind === 'number' && expected.kind === 'timestamp') help = 'pass a time, e.g. last(purchase).at';
-  state.error('HL327', `\`${expr.name}\` needs ${describeType(expected)}, but this is ${describeType(t)}`, arg.span, help);
+  state.error('HL327', messageOf('HL327', { form: 'needs-but-this', name: expr.name, describeType: describeType(expected), describeType2: describeType(t) }), arg.span, help);
 }
 
 function sameTypes(state: CheckState, args: readonly Expr[], what: string): RuleType {
@@ -82,7 +83,7 @@ function sameTypes(state: CheckState, args: readonly Expr[], what: string): Rule
     }
     const joined = unify(result, t);
     if (joined === undefined) {
-      state.error('HL327', `${what} must have one type: ${describeType(result)} and ${describeType(t)}`, arg.span);
+      state.error('HL327', messageOf('HL327', { form: 'must-have-one', what, describeType: describeType(result), describeType2: describeType(t) }), arg.span);
       return UNKNOWN;
     }
     result = joined;
@@ -95,14 +96,14 @@ function referenceCall(state: CheckState, expr: CallExpr, name: FunctionName, ki
   if (!arity(state, expr, 1, 1)) return UNKNOWN;
   const result = name === 'in_segment' ? BOOLEAN : name === 'score' ? NUMBER : STRING;
   if (!state.customerScope) {
-    state.error('HL329', `\`${name}\` is not available here: this rule sees ${scopeWords(state)}`, expr.span);
+    state.error('HL329', messageOf('HL329', { form: 'not-available-here', name, scopeWords: scopeWords(state) }), expr.span);
     return UNKNOWN;
   }
   const arg = expr.args[0]!;
   const target = nameArgument(arg);
   if (target === undefined) {
     state.check(arg);
-    state.error('HL334', `\`${name}\` takes the name of a ${kind}`, arg.span, `write ${FUNCTION_FORMS[name]}`);
+    state.error('HL334', messageOf('HL334', { form: 'takes-the-name', name, kind }), arg.span, `write ${FUNCTION_FORMS[name]}`);
     return result;
   }
   // The argument is a name, not a value: it has no type of its own.
@@ -118,19 +119,19 @@ function referenceCall(state: CheckState, expr: CallExpr, name: FunctionName, ki
 function subscribedCall(state: CheckState, expr: CallExpr): RuleType {
   if (!arity(state, expr, 1, 1)) return UNKNOWN;
   if (!state.customerScope) {
-    state.error('HL329', `\`subscribed\` is not available here: this rule sees ${scopeWords(state)}`, expr.span);
+    state.error('HL329', messageOf('HL329', { form: 'subscribed-not-available', scopeWords: scopeWords(state) }), expr.span);
     return UNKNOWN;
   }
   const arg = expr.args[0]!;
   const topic = nameArgument(arg);
   if (topic === undefined) {
     const t = state.check(arg);
-    state.error('HL334', `\`subscribed\` takes the name of a subscription topic, not ${describeType(t)}`, arg.span, `write ${FUNCTION_FORMS.subscribed}`);
+    state.error('HL334', messageOf('HL334', { form: 'subscribed-takes-the', describeType: describeType(t) }), arg.span, `write ${FUNCTION_FORMS.subscribed}`);
     return BOOLEAN;
   }
   state.types.set(arg, STRING);
   const declared = state.env.topics();
-  if (!declared.includes(topic)) state.error('HL313', `\`subscribed\` names topic "${topic}", which the workspace does not declare`, arg.span, unknownTopicHelp(topic, declared));
+  if (!declared.includes(topic)) state.error('HL313', messageOf('HL313', { form: 'subscribed-names-topic', topic }), arg.span, unknownTopicHelp(topic, declared));
   return BOOLEAN;
 }
 

@@ -14,6 +14,7 @@ import {
   sameType,
   type RuleType,
 } from './types.ts';
+import { messageOf } from '../../diagnostics/catalogue/index.ts';
 
 /** Checks that `expr` is a boolean (conditions, `and`/`or`/`not` operands); reports HL321. */
 export function expectBoolean(state: CheckState, expr: Expr, role: string): void {
@@ -22,7 +23,7 @@ export function expectBoolean(state: CheckState, expr: Expr, role: string): void
 
 function requireBoolean(state: CheckState, expr: Expr, t: RuleType, role: string): void {
   if (t.kind !== 'boolean' && t.kind !== 'unknown') {
-    state.error('HL321', `${role} must be true or false, but this is ${describeType(t)}`, expr.span, conditionHelp(t));
+    state.error('HL321', messageOf('HL321', { role, describeType: describeType(t) }), expr.span, conditionHelp(t));
   }
 }
 
@@ -39,7 +40,7 @@ export function checkUnary(state: CheckState, expr: UnaryExpr): RuleType {
   }
   const t = state.check(expr.operand);
   if (t.kind === 'number' || t.kind === 'duration' || t.kind === 'unknown') return t;
-  state.error('HL320', `cannot negate ${describeType(t)}`, expr.span, 'unary `-` applies to numbers and durations');
+  state.error('HL320', messageOf('HL320', { form: 'cannot-negate', describeType: describeType(t) }), expr.span, 'unary `-` applies to numbers and durations');
   return UNKNOWN;
 }
 
@@ -81,19 +82,19 @@ export function checkBinary(state: CheckState, expr: BinaryExpr): RuleType {
 function comparison(state: CheckState, expr: BinaryExpr, left: RuleType, right: RuleType): RuleType {
   if (left.kind === 'null' || right.kind === 'null') {
     const fix = expr.op === '!=' ? 'is not null' : 'is null';
-    state.error('HL333', `\`${expr.op} null\` is never true`, expr.span, expr.op === '=' || expr.op === '!=' ? `use \`${fix}\`` : 'test for a missing value with `is null`');
+    state.error('HL333', messageOf('HL333', { form: 'null-never-true', op: expr.op }), expr.span, expr.op === '=' || expr.op === '!=' ? `use \`${fix}\`` : 'test for a missing value with `is null`');
     return BOOLEAN;
   }
   if (!sameType(left, right)) {
-    state.error('HL320', `cannot compare ${describeType(left)} with ${describeType(right)}`, expr.span, mismatchHelp(expr, left, right));
+    state.error('HL320', messageOf('HL320', { form: 'cannot-compare-with', describeType: describeType(left), describeType2: describeType(right) }), expr.span, mismatchHelp(expr, left, right));
     return BOOLEAN;
   }
   const ordered = expr.op !== '=' && expr.op !== '!=';
   const known = left.kind === 'unknown' ? right : left;
   if (ordered && !ORDERABLE.has(known.kind)) {
-    state.error('HL320', `\`${expr.op}\` does not order ${formatPlural(known)}`, expr.span, known.kind === 'boolean' ? 'booleans compare only with `=` and `!=`' : undefined);
+    state.error('HL320', messageOf('HL320', { form: 'does-not-order', op: expr.op, formatPlural: formatPlural(known) }), expr.span, known.kind === 'boolean' ? 'booleans compare only with `=` and `!=`' : undefined);
   } else if (known.kind === 'list') {
-    state.error('HL320', 'lists cannot be compared; use `in` to test membership', expr.span);
+    state.error('HL320', messageOf('HL320', { form: 'lists-cannot-compared' }), expr.span);
   }
   return BOOLEAN;
 }
@@ -143,7 +144,7 @@ function arithmetic(state: CheckState, expr: BinaryExpr, left: RuleType, right: 
   const op = expr.op;
   const result = arithmeticResult(op, l, r);
   if (result) return result;
-  state.error('HL320', `cannot apply \`${op}\` to ${describeType(left)} and ${describeType(right)}`, expr.span, arithmeticHelp(op, l, r));
+  state.error('HL320', messageOf('HL320', { form: 'cannot-apply-and', op, describeType: describeType(left), describeType2: describeType(right) }), expr.span, arithmeticHelp(op, l, r));
   return UNKNOWN;
 }
 
@@ -183,16 +184,16 @@ export function checkIn(state: CheckState, expr: InExpr): RuleType {
   const value = state.check(expr.value);
   const list = state.check(expr.list);
   if (value.kind === 'null') {
-    state.error('HL333', '`null in [...]` is never true', expr.value.span, 'use `is null`');
+    state.error('HL333', messageOf('HL333', { form: 'null-never-true-2' }), expr.value.span, 'use `is null`');
     return BOOLEAN;
   }
   if (list.kind === 'unknown') return BOOLEAN;
   if (list.kind !== 'list') {
-    state.error('HL331', `\`${expr.negated ? 'not in' : 'in'}\` needs a list, but this is ${describeType(list)}`, expr.list.span, 'write a list: x in ["a", "b"]');
+    state.error('HL331', messageOf('HL331', { form: 'needs-list-but', value: expr.negated ? 'not in' : 'in', describeType: describeType(list) }), expr.list.span, 'write a list: x in ["a", "b"]');
     return BOOLEAN;
   }
   if (!sameType(value, list.element)) {
-    state.error('HL320', `cannot look for ${describeType(value)} in a list of ${describeType(list.element).replace(/^an? /, '')}s`, expr.span);
+    state.error('HL320', messageOf('HL320', { form: 'cannot-look-for', describeType: describeType(value), elementType: describeType(list.element).replace(/^an? /, '') }), expr.span);
   }
   return BOOLEAN;
 }
@@ -202,11 +203,11 @@ export function checkBetween(state: CheckState, expr: BetweenExpr): RuleType {
   const low = state.check(expr.low);
   const high = state.check(expr.high);
   for (const [bound, t] of [[expr.low, low], [expr.high, high]] as const) {
-    if (t.kind === 'null') state.error('HL333', 'a `between` bound cannot be null', bound.span);
-    else if (!sameType(value, t)) state.error('HL320', `cannot compare ${describeType(value)} with ${describeType(t)}`, bound.span);
+    if (t.kind === 'null') state.error('HL333', messageOf('HL333', { form: 'between-bound-cannot' }), bound.span);
+    else if (!sameType(value, t)) state.error('HL320', messageOf('HL320', { form: 'cannot-compare-with', describeType: describeType(value), describeType2: describeType(t) }), bound.span);
   }
   const known = [value, low, high].find((t) => t.kind !== 'unknown');
-  if (known && !ORDERABLE.has(known.kind)) state.error('HL320', `\`between\` does not order ${formatPlural(known)}`, expr.span);
+  if (known && !ORDERABLE.has(known.kind)) state.error('HL320', messageOf('HL320', { form: 'between-does-not', formatPlural: formatPlural(known) }), expr.span);
   return BOOLEAN;
 }
 
@@ -219,7 +220,7 @@ export function checkStringMatch(state: CheckState, expr: StringMatchExpr): Rule
   const word = expr.op === 'starts_with' ? '`starts with`' : '`contains`';
   for (const operand of [expr.value, expr.pattern]) {
     const t = state.check(operand);
-    if (t.kind !== 'string' && t.kind !== 'unknown') state.error('HL320', `${word} works on strings, but this is ${describeType(t)}`, operand.span);
+    if (t.kind !== 'string' && t.kind !== 'unknown') state.error('HL320', messageOf('HL320', { form: 'works-strings-but', word, describeType: describeType(t) }), operand.span);
   }
   return BOOLEAN;
 }
@@ -229,15 +230,15 @@ export function checkList(state: CheckState, expr: ListLiteral): RuleType {
   for (const item of expr.items) {
     const t = state.check(item);
     if (t.kind === 'list') {
-      state.error('HL331', 'lists cannot be nested', item.span);
+      state.error('HL331', messageOf('HL331', { form: 'lists-cannot-nested' }), item.span);
       continue;
     }
     if (t.kind === 'null') {
-      state.error('HL331', 'a list cannot hold null', item.span, 'test for a missing value with `is null`');
+      state.error('HL331', messageOf('HL331', { form: 'list-cannot-hold' }), item.span, 'test for a missing value with `is null`');
       continue;
     }
     if (element.kind === 'unknown') element = t;
-    else if (!sameType(element, t)) state.error('HL331', `a list holds values of one type: this is ${describeType(t)}, the list holds ${describeType(element).replace(/^an? /, '')}s`, item.span);
+    else if (!sameType(element, t)) state.error('HL331', messageOf('HL331', { form: 'list-holds-values', describeType: describeType(t), elementType: describeType(element).replace(/^an? /, '') }), item.span);
   }
   return listOf(element);
 }

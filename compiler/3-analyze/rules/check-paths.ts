@@ -5,6 +5,7 @@ import { printRule } from '../../dsl/print.ts';
 import { didYouMean, type CheckState } from './state.ts';
 import { fieldRuleType, UNKNOWN, type RuleType } from './types.ts';
 import { own } from '../../contract/core/own.ts';
+import { messageOf } from '../../diagnostics/catalogue/index.ts';
 
 /** Resolves a path to a customer field, a trait (output), an event property or a source column. */
 export function checkPath(state: CheckState, expr: PathExpr): RuleType {
@@ -27,11 +28,11 @@ function eventProperty(state: CheckState, expr: PathExpr): RuleType {
   const field = own(properties, name!);
   if (field === undefined || expr.segments.length > 1) {
     if (field !== undefined) {
-      state.error('HL324', `event property \`${name}\` has no \`.${expr.segments[1]}\``, expr.span);
+      state.error('HL324', messageOf('HL324', { form: 'event-property-has', name, segments: expr.segments[1] }), expr.span);
       return UNKNOWN;
     }
     const hint = state.inFilter ? ` (inside \`where\`, names are properties of \`${event}\`)` : '';
-    state.error('HL324', `\`${event}\` events have no property \`${name}\`${hint}`, expr.span, didYouMean(suggest(name!, Object.keys(properties))));
+    state.error('HL324', messageOf('HL324', { form: 'events-have-property', event, name, hint }), expr.span, didYouMean(suggest(name!, Object.keys(properties))));
     return UNKNOWN;
   }
   state.targets.set(expr, { kind: 'event_property', event, property: name! });
@@ -42,11 +43,11 @@ function sourceColumn(state: CheckState, expr: PathExpr): RuleType {
   const column = expr.segments.join('.');
   const columns = state.env.sourceColumns;
   if (expr.segments.length > 1 && !(columns ?? []).includes(column)) {
-    state.error('HL322', `\`${printRule(expr)}\`: a source column is one name`, expr.span, 'quote a column name containing dots in backticks: `a.b`');
+    state.error('HL322', messageOf('HL322', { form: 'source-column-one', printRule: printRule(expr) }), expr.span, 'quote a column name containing dots in backticks: `a.b`');
     return UNKNOWN;
   }
   if (columns !== undefined && !columns.includes(column)) {
-    state.error('HL322', `the source has no column \`${column}\``, expr.span, didYouMean(suggest(column, columns)));
+    state.error('HL322', messageOf('HL322', { form: 'the-source-has', column }), expr.span, didYouMean(suggest(column, columns)));
     return UNKNOWN;
   }
   state.targets.set(expr, { kind: 'source_column', column });
@@ -61,7 +62,7 @@ function customerName(state: CheckState, expr: PathExpr): RuleType {
   const field = own(fields, first);
   if (field !== undefined) {
     if (second !== undefined) {
-      state.error('HL322', `customer field \`${first}\` has no \`.${second}\``, expr.span);
+      state.error('HL322', messageOf('HL322', { form: 'customer-field-has', first, second }), expr.span);
       return UNKNOWN;
     }
     state.targets.set(expr, { kind: 'customer_field', field: first });
@@ -74,12 +75,12 @@ function customerName(state: CheckState, expr: PathExpr): RuleType {
     if (output === undefined || expr.segments.length > 2) {
       const names = outputs.filter((o) => o.output !== '').map((o) => `${first}.${o.output}`);
       if (second === undefined) {
-        state.error('HL322', `trait \`${first}\` has several values; name one`, expr.span, `use one of ${names.map((n) => '`' + n + '`').join(', ')}`);
+        state.error('HL322', messageOf('HL322', { form: 'trait-has-several', first }), expr.span, `use one of ${names.map((n) => '`' + n + '`').join(', ')}`);
       } else if (names.length === 0) {
-        state.error('HL322', `trait \`${first}\` has a single value; write \`${first}\``, expr.span);
+        state.error('HL322', messageOf('HL322', { form: 'trait-has-single', first }), expr.span);
       } else {
         const close = suggest(second, outputs.map((o) => o.output));
-        state.error('HL322', `trait \`${first}\` has no value \`${expr.segments.slice(1).join('.')}\``, expr.span, didYouMean(close === undefined ? undefined : `${first}.${close}`) ?? `use one of ${names.map((n) => '`' + n + '`').join(', ')}`);
+        state.error('HL322', messageOf('HL322', { form: 'trait-has-value', first, segments: expr.segments.slice(1).join('.') }), expr.span, didYouMean(close === undefined ? undefined : `${first}.${close}`) ?? `use one of ${names.map((n) => '`' + n + '`').join(', ')}`);
       }
       return UNKNOWN;
     }
@@ -98,6 +99,6 @@ function customerName(state: CheckState, expr: PathExpr): RuleType {
     help = `\`${first}\` is an event type: use an aggregate such as count(${first}) or last(${first}).at`;
   }
   const what = expr.segments.length > 1 ? 'trait' : 'customer field or trait';
-  state.error('HL322', `unknown ${what} \`${written}\``, expr.span, help);
+  state.error('HL322', messageOf('HL322', { form: 'unknown', what, written }), expr.span, help);
   return UNKNOWN;
 }

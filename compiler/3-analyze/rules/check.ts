@@ -9,6 +9,7 @@ import { checkBetween, checkBinary, checkIn, checkIsNull, checkList, checkString
 import { checkCall } from './check-calls.ts';
 import { checkAggregate } from './check-aggregates.ts';
 import { BOOLEAN, DURATION, NULL, NUMBER, STRING, TIMESTAMP, describeType, sameType, type RuleType } from './types.ts';
+import { messageOf } from '../../diagnostics/catalogue/index.ts';
 
 /** One visitor per node kind. */
 function visit(state: CheckState, expr: Expr): RuleType {
@@ -70,6 +71,6 @@ export function expectRuleType(rule: CheckedRule, expected: RuleType, env: RuleE
   const state = new CheckState(rule.site, rule.scope, env, visit);
   let help: string | undefined;
   if (expected.kind === 'boolean' && rule.type.kind === 'number') help = 'compare it, e.g. `... > 0`';
-  state.error('HL332', `${place} must be ${describeType(expected)}, but this rule is ${describeType(rule.type)}`, rule.ast.span, help);
+  state.error('HL332', messageOf('HL332', { place, describeType: describeType(expected), describeType2: describeType(rule.type) }), rule.ast.span, help);
   return false;
 }

@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import { isRefused, readWorkspaceText } from '../../files/workspace-files.ts';
 import { MappedText } from './source-map.ts';
+import { messageOf } from '../../diagnostics/catalogue/index.ts';
 
 /**
  * Assembles a template's MJML from its pieces before anything else looks at it: the layout (a full
@@ -72,7 +73,7 @@ export function assemble(input: AssembleInput): Assembled {
     const origin = expanded.locate(at) ?? { file: input.layout, offset: 0 };
     state.problems.push({
       code: 'HL351',
-      message: slots.length === 0 ? `layout ${input.layout} has no <herald-content /> slot` : `layout ${input.layout} has ${slots.length} <herald-content /> slots; a layout holds exactly one`,
+      message: messageOf('HL351', { form: 'layout-slots', layout: input.layout, slots: slots.length }),
       file: origin.file,
       offset: origin.offset,
       length: 0,
@@ -100,11 +101,11 @@ function expand(root: string, src: MappedText, file: string, out: MappedText, st
     const where = { file: origin.file, offset: origin.offset, length: m[0].length };
     const rel = posix.normalize(posix.join(posix.dirname(file), m[2] ?? m[3] ?? ''));
     if (stack.includes(rel)) {
-      state.problems.push({ ...where, code: 'HL351', message: `partial ${rel} includes itself (${[...stack, rel].join(' -> ')})` });
+      state.problems.push({ ...where, code: 'HL351', message: messageOf('HL351', { form: 'partial-includes-itself', rel, value: [...stack, rel].join(' -> ') }) });
       continue;
     }
     if (stack.length > MAX_DEPTH) {
-      state.problems.push({ ...where, code: 'HL351', message: `partials nested more than ${MAX_DEPTH} deep` });
+      state.problems.push({ ...where, code: 'HL351', message: messageOf('HL351', { form: 'partials-nested-more', MAX_DEPTH }) });
       continue;
     }
     const content = readWorkspaceFile(root, rel, state, where);
@@ -130,7 +131,7 @@ function readWorkspaceFile(root: string, rel: string, state: Assembled, where: {
   // Resolves real paths: a link to /etc or /proc/self/environ, a folder, a device or a loop is refused here.
   const read = readWorkspaceText(root, rel, { maxBytes: MAX_TEMPLATE_FILE_BYTES });
   if (isRefused(read)) {
-    state.problems.push({ ...where, code: 'HL351', message: read.message });
+    state.problems.push({ ...where, code: 'HL351', message: messageOf('HL351', { form: 'unreadable', reason: read.message }) });
     return undefined;
   }
   if (!state.files.includes(rel)) state.files.push(rel);

@@ -10,6 +10,7 @@ import { parseWithPosition } from './syntax.ts';
 import { diagAt, type PreparedTemplate } from './prepare.ts';
 import { protect, restore, type Protected } from './protect.ts';
 import { MappedText, offsetOfLine } from './source-map.ts';
+import { messageOf } from '../../diagnostics/catalogue/index.ts';
 
 /** Gmail clips HTML over 102 KB (102 × 1024 bytes), hiding the rest of the message. */
 export const GMAIL_CLIP_BYTES = 102 * 1024;
@@ -37,13 +38,13 @@ export function buildTemplate(prepared: PreparedTemplate, variables: string[] = 
 
   const result = mjmlSync(source.text);
   if (result.fatal || result.html === undefined) {
-    const message = result.errors.length > 0 ? undefined : `MJML failed: ${(result.fatal ?? 'no output').split('\n')[0]}`;
+    const message = result.errors.length > 0 ? undefined : messageOf('HL424', { fatal: (result.fatal ?? 'no output').split('\n')[0]! });
     for (const e of result.errors) {
       const lineStart = offsetOfLine(source.text, e.line);
       const lineEnd = source.text.indexOf('\n', lineStart);
       const line = source.text.slice(lineStart, lineEnd === -1 ? undefined : lineEnd);
       const col = e.tagName ? Math.max(0, line.indexOf(`<${e.tagName}`)) : 0;
-      diagnostics.push(diagAt(prepared, source, 'HL420', e.message, lineStart + col, e.tagName ? e.tagName.length + 1 : 0));
+      diagnostics.push(diagAt(prepared, source, 'HL420', messageOf('HL420', { mjml: e.message }), lineStart + col, e.tagName ? e.tagName.length + 1 : 0));
     }
     if (message) diagnostics.push(diagAt(prepared, source, 'HL424', message, 0, 0, 'a template is an <mjml> document with an <mj-body>'));
     return { diagnostics };
@@ -64,15 +65,15 @@ export function buildTemplate(prepared: PreparedTemplate, variables: string[] = 
     const seg = p.segments[i];
     if (!seg) continue;
     const lost = restoredHtml.lost.includes(i);
-    diagnostics.push(diagAt(prepared, prepared.body, 'HL422', `MJML ${lost ? 'dropped' : 'repeated'} ${p.originals[i]}`, seg.start, seg.end - seg.start, 'move it into text or an attribute MJML keeps (href, src, alt)'));
+    diagnostics.push(diagAt(prepared, prepared.body, 'HL422', messageOf('HL422', { form: 'mjml', value: lost ? 'dropped' : 'repeated', originals: p.originals[i] }), seg.start, seg.end - seg.start, 'move it into text or an attribute MJML keeps (href, src, alt)'));
   }
   for (const [what, src] of [['HTML', restoredHtml.html], ['text', restoredText]] as const) {
     const parsed = parseWithPosition(src);
-    if (parsed.problem) diagnostics.push(diagAt(prepared, prepared.body, 'HL422', `the compiled ${what} does not parse: ${parsed.problem.message}`, 0, 0));
+    if (parsed.problem) diagnostics.push(diagAt(prepared, prepared.body, 'HL422', messageOf('HL422', { form: 'the-compiled-does', what, message: parsed.problem.message }), 0, 0));
   }
   const bytes = Buffer.byteLength(restoredHtml.html, 'utf8');
   if (bytes > GMAIL_CLIP_BYTES) {
-    diagnostics.push(diagAt(prepared, prepared.body, 'HL423', `compiled HTML is ${(bytes / 1024).toFixed(1)} KB; Gmail clips messages over 102 KB`, 0, 0));
+    diagnostics.push(diagAt(prepared, prepared.body, 'HL423', messageOf('HL423', { value: (bytes / 1024).toFixed(1) }), 0, 0));
   }
   const compiled: CompiledTemplate = {
     name: prepared.input.name,

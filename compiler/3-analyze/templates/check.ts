@@ -11,6 +11,7 @@ import type { TemplateRule } from '../../contract/template.ts';
 import { checkEmptyLists } from './empty-lists.ts';
 import { checkTranslationCalls } from './translation-calls.ts';
 import { append } from '../../util/append.ts';
+import { messageOf } from '../../diagnostics/catalogue/index.ts';
 
 export type { TemplateNames } from './variables.ts';
 
@@ -56,7 +57,7 @@ export function checkTemplate(prepared: PreparedTemplate, names: TemplateNames):
     const problems = [...found.problems];
     for (const call of found.calls) {
       if (!names.ruleSchema) {
-        problems.push({ message: 'rule() needs the workspace data model, which this compile does not have', node: call.node });
+        problems.push({ message: messageOf('HL349', { problem: { form: 'no-data-model' } }), node: call.node });
         continue;
       }
       const checked = checkRuleCall(call, names.ruleSchema, names);

@@ -1,5 +1,6 @@
 import type { Protected } from './protect.ts';
 import { attribute, scanTags } from './markup.ts';
+import { messageOf } from '../../diagnostics/catalogue/index.ts';
 
 /**
  * Deliverability and accessibility checks on a template's MJML: marketing email must carry an
@@ -34,17 +35,17 @@ export function checkCompliance(p: Protected, category: 'marketing' | 'transacti
     const href = attribute(tag.source, 'href');
     if (href !== undefined && UNSUBSCRIBE.test(original(href))) hasUnsubscribe = true;
     if (LINK_TAGS.has(tag.name) && (href === undefined || href.trim() === '')) {
-      problems.push({ code: 'HL357', message: `<${tag.name}> without an href`, start: tag.start, end: tag.end, help: 'add href="…", or use text instead of a link' });
+      problems.push({ code: 'HL357', message: messageOf('HL357', { name: tag.name }), start: tag.start, end: tag.end, help: 'add href="…", or use text instead of a link' });
     }
     if (IMAGE_TAGS.has(tag.name) && attribute(tag.source, 'alt') === undefined) {
-      problems.push({ code: 'HL356', message: `<${tag.name}> without alt text`, start: tag.start, end: tag.end, help: 'add alt="…" (alt="" for a decorative image)' });
+      problems.push({ code: 'HL356', message: messageOf('HL356', { name: tag.name }), start: tag.start, end: tag.end, help: 'add alt="…" (alt="" for a decorative image)' });
     }
   }
   if (category === 'marketing' && !hasUnsubscribe) {
     const at = bodyStart === -1 ? 0 : bodyStart;
     problems.push({
       code: 'HL355',
-      message: 'marketing template has no unsubscribe link',
+      message: messageOf('HL355', {}),
       start: at,
       end: at,
       help: 'add <a href="{{ unsubscribe_url }}">Unsubscribe</a> (e.g. in the footer), or set category: transactional',

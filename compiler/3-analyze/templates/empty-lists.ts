@@ -1,6 +1,7 @@
 import { CONTEXT_ROOTS } from '../../contract/template.ts';
 import { childrenOf, isNode, type NjNode } from './nunjucks-ast.ts';
 import { chainOf } from './variables.ts';
+import { messageOf } from '../../diagnostics/catalogue/index.ts';
 
 /**
  * HL344: a loop over a list from the render context (`recommendations`, `journey.entry.items`, a
@@ -40,7 +41,7 @@ export function checkEmptyLists(ast: NjNode): EmptyListProblem[] {
         const at = firstChain(node.arr as NjNode) ?? (node.arr as NjNode);
         problems.push({
           code: 'HL344',
-          message: `the loop over ${iterated} shows nothing when ${iterated} is empty`,
+          message: messageOf('HL344', { iterated }),
           line: at.lineno,
           column: at.colno,
           length: iterated.length,

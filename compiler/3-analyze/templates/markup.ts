@@ -1,4 +1,5 @@
 import { ENDING_TAGS, tagEnd } from './protect.ts';
+import { messageOf } from '../../diagnostics/catalogue/index.ts';
 
 /** A markup tag of MJML source (after nunjucks was swapped for tokens, so no `<` hides in values). */
 export interface MarkupTag {
@@ -61,14 +62,14 @@ export function checkBalance(text: string): MarkupProblem[] {
     }
     insideEnding = undefined;
     const top = stack[stack.length - 1];
-    if (!top) return [{ message: `</${tag.name}> closes an element that was never opened`, start: tag.start, end: tag.end }];
+    if (!top) return [{ message: messageOf('HL421', { form: 'never-opened', tag: tag.name }), start: tag.start, end: tag.end }];
     if (top.name !== tag.name) {
-      return [{ message: `<${top.name}> is not closed (found </${tag.name}> first)`, start: top.start, end: top.end }];
+      return [{ message: messageOf('HL421', { form: 'closed-by-other', tag: top.name, found: tag.name }), start: top.start, end: top.end }];
     }
     stack.pop();
   }
   const open = stack.pop();
-  return open ? [{ message: `<${open.name}> is never closed`, start: open.start, end: open.end }] : [];
+  return open ? [{ message: messageOf('HL421', { form: 'never-closed', tag: open.name }), start: open.start, end: open.end }] : [];
 }
 
 /** The value of an attribute in a tag's source, or undefined when absent. */

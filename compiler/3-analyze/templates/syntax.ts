@@ -1,5 +1,6 @@
 import { findNunjucksSegments } from './nunjucks-segments.ts';
 import { NunjucksSyntaxError, parseNunjucks, type NjNode } from './nunjucks-ast.ts';
+import { messageOf } from '../../diagnostics/catalogue/index.ts';
 
 /** A nunjucks syntax problem with its 0-based offset and length in the parsed text. */
 export interface SyntaxProblem {
@@ -23,7 +24,7 @@ export function parseWithPosition(src: string): { ast?: NjNode; problem?: Syntax
     if (unclosed) return { problem: unclosed };
     let offset = src.length;
     if (e.line !== undefined) offset = lineColumnOffset(src, e.line, e.column ?? 0);
-    return { problem: { message: e.message, offset, length: 1 } };
+    return { problem: { message: messageOf('HL353', { form: 'parser', reason: e.message }), offset, length: 1 } };
   }
 }
 
@@ -33,7 +34,7 @@ export function findUnclosed(src: string): SyntaxProblem | undefined {
   for (const s of findNunjucksSegments(src)) {
     if (!s.terminated) {
       const closer = s.kind === 'output' ? '}}' : s.kind === 'tag' ? '%}' : '#}';
-      return { message: `${src.slice(s.start, s.start + 2)} is never closed: expected ${closer}`, offset: s.start, length: 2 };
+      return { message: messageOf('HL353', { form: 'delimiter-open', opener: src.slice(s.start, s.start + 2), closer }), offset: s.start, length: 2 };
     }
     if (s.kind !== 'tag' || !s.tagName) continue;
     const name = s.tagName;
@@ -42,15 +43,15 @@ export function findUnclosed(src: string): SyntaxProblem | undefined {
     } else if (name.startsWith('end')) {
       const opened = name.slice(3);
       const top = stack[stack.length - 1];
-      if (!top) return { message: `{% ${name} %} closes nothing`, offset: s.start, length: s.end - s.start };
+      if (!top) return { message: messageOf('HL353', { form: 'closes-nothing', tag: name }), offset: s.start, length: s.end - s.start };
       if (top.name !== opened) {
-        return { message: `{% ${top.name} %} is closed by {% ${name} %}; expected {% end${top.name} %}`, offset: top.offset, length: top.length };
+        return { message: messageOf('HL353', { form: 'wrong-end', tag: top.name, found: name }), offset: top.offset, length: top.length };
       }
       stack.pop();
     }
   }
   const open = stack.pop();
-  if (open) return { message: `{% ${open.name} %} is never closed: expected {% end${open.name} %}`, offset: open.offset, length: open.length };
+  if (open) return { message: messageOf('HL353', { form: 'block-open', tag: open.name }), offset: open.offset, length: open.length };
   return undefined;
 }
 

@@ -6,6 +6,8 @@ import { FUNCTION_NAMES } from '../rules/functions.ts';
 import { suggest } from '../../diagnostics/suggest.ts';
 import type { TemplateRule } from '../../contract/template.ts';
 import { childrenOf, type NjNode } from './nunjucks-ast.ts';
+import { messageOf } from '../../diagnostics/catalogue/index.ts';
+import type { RuleInTemplateProblem } from '../../diagnostics/catalogue/templates.ts';
 
 /**
  * `{% if rule("rfm.monetary >= 4 and in_segment(\"vip\")") %}`: a rule-DSL condition in a
@@ -40,7 +42,7 @@ export function findRuleCalls(ast: NjNode): { calls: RuleCall[]; problems: RuleP
         const args = childrenOf(node.args as NjNode);
         const arg = args[0];
         if (args.length === 1 && arg?.typename === 'Literal' && typeof arg.value === 'string') calls.push({ text: arg.value, node: arg });
-        else problems.push({ message: 'rule() takes one rule written as a string literal', node: name, help: 'e.g. {% if rule("rfm.monetary >= 4") %}' });
+        else problems.push({ message: messageOf('HL349', { problem: { form: 'not-a-literal' } }), node: name, help: 'e.g. {% if rule("rfm.monetary >= 4") %}' });
       }
     }
     for (const child of childrenOf(node)) visit(child);
@@ -58,13 +60,13 @@ export interface RuleNames {
 /** Parses and checks one rule; returns its compiled form or what is wrong with it. */
 export function checkRuleCall(call: RuleCall, schema: RuleSchema, names: RuleNames): { rule?: TemplateRule; problems: RuleProblem[] } {
   const parsed = parseRule(call.text);
-  if (!parsed.ok) return { problems: parsed.errors.map((e) => ({ message: `rule("${call.text}"): ${e.message}`, node: call.node, at: e.span.start })) };
+  if (!parsed.ok) return { problems: parsed.errors.map((e) => ({ message: messageOf('HL349', { rule: call.text, problem: { form: 'syntax', reason: e.message } }), node: call.node, at: e.span.start })) };
   const problems: RuleProblem[] = [];
   const reads = { fields: new Set<string>(), traits: new Set<string>() };
   walk(parsed.ast, (e) => {
-    const problem = (message: string, help?: string, at = e.span.start) => problems.push({ message: `rule("${call.text}"): ${message}`, node: call.node, at, ...(help ? { help } : {}) });
+    const problem = (words: RuleInTemplateProblem, help?: string, at = e.span.start) => problems.push({ message: messageOf('HL349', { rule: call.text, problem: words }), node: call.node, at, ...(help ? { help } : {}) });
     if (e.kind === 'aggregate') {
-      problem(`${e.fn}(${e.event} …) reads events, which a template's context does not hold`, 'compute it in a Trait and read the trait here');
+      problem({ form: 'reads-events', fn: e.fn, event: e.event }, 'compute it in a Trait and read the trait here');
       return false;
     }
     if (e.kind === 'path') {
@@ -75,17 +77,17 @@ export function checkRuleCall(call: RuleCall, schema: RuleSchema, names: RuleNam
       } catch {
         const joined = e.segments.join('.');
         const hint = suggest(joined, [...Object.keys(schema.dataModel.customers.fields), ...Object.keys(schema.traits)]);
-        problem(`\`${joined}\` is neither a customer field nor a trait`, hint ? `did you mean "${hint}"?` : undefined);
+        problem({ form: 'unknown-name', name: joined }, hint ? `did you mean "${hint}"?` : undefined);
       }
     }
     if (e.kind === 'call') {
       if (!(FUNCTION_NAMES as readonly string[]).includes(e.name)) {
         const hint = suggest(e.name, FUNCTION_NAMES);
-        problem(`unknown function \`${e.name}\``, hint ? `did you mean "${hint}"?` : undefined);
+        problem({ form: 'unknown-function', name: e.name }, hint ? `did you mean "${hint}"?` : undefined);
         return false;
       }
       if (e.name === 'subscribed') {
-        problem('subscribed() reads the customer\'s subscriptions, which a template\'s context does not hold', 'a template with a `topic:` only goes to customers subscribed to it; test subscriptions in the journey or segment that sends it');
+        problem({ form: 'subscribed' }, 'a template with a `topic:` only goes to customers subscribed to it; test subscriptions in the journey or segment that sends it');
         return false;
       }
       const ref = e.name === 'in_segment' ? names.segments : e.name === 'score' || e.name === 'tier' ? names.models : undefined;
@@ -95,7 +97,7 @@ export function checkRuleCall(call: RuleCall, schema: RuleSchema, names: RuleNam
         if (value === undefined || !ref.includes(value)) {
           const what = e.name === 'in_segment' ? 'segment' : 'model';
           const hint = value === undefined ? undefined : suggest(value, ref);
-          problem(`${e.name}() needs the name of a ${what} of this workspace${value === undefined ? '' : `, not "${value}"`}`, hint ? `did you mean "${hint}"?` : undefined, arg?.span.start ?? e.span.start);
+          problem({ form: 'needs-name', fn: e.name, what, ...(value === undefined ? {} : { value }) }, hint ? `did you mean "${hint}"?` : undefined, arg?.span.start ?? e.span.start);
         }
         return false;
       }

@@ -2,10 +2,11 @@ import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'n
 import { posix, resolve, sep } from 'node:path';
 import { isMap, isScalar, parseDocument, type Document, type Node } from 'yaml';
 import type { Diagnostic } from '../../diagnostics/diagnostic.ts';
-import { diag } from '../../diagnostics/make.ts';
 import { makeSourceFile, rangeAt, type SourceFile } from '../../1-load/source-file.ts';
 import type { TemplateTranslations } from '../../contract/template.ts';
 import { baseLanguage, isLanguageTag } from '../../contract/languages.ts';
+import { diagnostic } from '../../diagnostics/make.ts';
+import type { MessageParams } from '../../diagnostics/catalogue/index.ts';
 
 /**
  * A template's message catalogues: `spec.translations` names a folder (relative to the YAML file)
@@ -45,18 +46,18 @@ export function placeholdersOf(message: string): string[] {
 
 export function loadTranslations(options: { root: string; yamlPath: string; folder: string; language: string; namedAt: { file: SourceFile; offset: number; length: number } }): LoadedTranslations {
   const out: LoadedTranslations = { default: options.language, messages: {}, positions: new Map(), files: [], diagnostics: [] };
-  const at = (message: string, help?: string) =>
-    out.diagnostics.push(diag('HL348', message, { file: options.namedAt.file.path, range: rangeAt(options.namedAt.file, options.namedAt.offset, options.namedAt.offset + options.namedAt.length), ...(help ? { help } : {}) }));
+  const at = (params: MessageParams<'HL348'>, help?: string) =>
+    out.diagnostics.push(diagnostic('HL348', params, { file: options.namedAt.file.path, range: rangeAt(options.namedAt.file, options.namedAt.offset, options.namedAt.offset + options.namedAt.length), ...(help ? { help } : {}) }));
   const rel = posix.normalize(posix.join(posix.dirname(options.yamlPath), options.folder));
   const root = realOrSelf(options.root);
   const abs = resolve(options.root, rel);
   if (!existsSync(abs) || !statSync(abs).isDirectory()) {
-    at(`translations folder ${rel} does not exist`, `create ${rel}/${options.language}.yaml with the template's messages`);
+    at({ form: 'no-folder', folder: rel }, `create ${rel}/${options.language}.yaml with the template's messages`);
     return out;
   }
   const real = realOrSelf(abs);
   if (real !== root && !real.startsWith(root + sep)) {
-    at(`translations folder ${rel} is outside the workspace`);
+    at({ form: 'folder-outside', folder: rel });
     return out;
   }
   for (const name of readdirSync(abs).sort()) {
@@ -66,24 +67,24 @@ export function loadTranslations(options: { root: string; yamlPath: string; fold
     const fileAbs = resolve(abs, name);
     const fileReal = realOrSelf(fileAbs);
     if (!fileReal.startsWith(root + sep)) {
-      at(`translation file ${path} is outside the workspace (a link)`);
+      at({ form: 'file-outside', file: path });
       continue;
     }
     let text = readFileSync(fileReal, 'utf8');
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     const file = makeSourceFile(path, fileAbs, text);
     out.files.push(path);
-    const problem = (message: string, start: number, end: number, help?: string) =>
-      out.diagnostics.push(diag('HL348', message, { file: path, range: rangeAt(file, start, end), ...(help ? { help } : {}) }));
+    const problem = (params: MessageParams<'HL348'>, start: number, end: number, help?: string) =>
+      out.diagnostics.push(diagnostic('HL348', params, { file: path, range: rangeAt(file, start, end), ...(help ? { help } : {}) }));
     const language = m[1]!;
     if (!isLanguageTag(language)) {
-      problem(`${name} is not named after a language`, 0, 0, 'name catalogues by BCP 47 language tag: en.yaml, de.yaml, pt-BR.yaml');
+      problem({ form: 'not-a-language', name }, 0, 0, 'name catalogues by BCP 47 language tag: en.yaml, de.yaml, pt-BR.yaml');
       continue;
     }
     const doc = parsedCatalogue(fileReal, text);
     if (doc.errors.length > 0) {
       const e = doc.errors[0]!;
-      problem(`${path} is not valid YAML: ${e.message.split('\n')[0]}`, e.pos[0], e.pos[1]);
+      problem({ form: 'invalid-yaml', file: path, yaml: e.message.split('\n')[0]! }, e.pos[0], e.pos[1]);
       continue;
     }
     const messages: Record<string, string> = Object.create(null);
@@ -92,7 +93,7 @@ export function loadTranslations(options: { root: string; yamlPath: string; fold
       if (node === null || node === undefined) return;
       if (!isMap(node)) {
         const r = node.range ?? [0, 0];
-        problem(`${prefix ? `"${prefix}"` : path} must be a mapping of message keys`, r[0], r[1], 'e.g. cart: { heading: "Your basket" }');
+        problem(prefix ? { form: 'not-a-mapping', prefix } : { form: 'not-a-mapping', file: path }, r[0], r[1], 'e.g. cart: { heading: "Your basket" }');
         return;
       }
       for (const pair of node.items) {
@@ -100,7 +101,7 @@ export function loadTranslations(options: { root: string; yamlPath: string; fold
         const key = isScalar(keyNode) ? String(keyNode.value) : '';
         const kr = keyNode?.range ?? [0, 0];
         if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(key)) {
-          problem(`"${key}" is not a message key (letters, digits, _ and -)`, kr[0], kr[1]);
+          problem({ form: 'bad-key', key }, kr[0], kr[1]);
           continue;
         }
         const full = prefix ? `${prefix}.${key}` : key;
@@ -113,7 +114,7 @@ export function loadTranslations(options: { root: string; yamlPath: string; fold
           walk(value, full);
         } else {
           const vr = (value as Node | null)?.range ?? kr;
-          problem(`message "${full}" must be text`, vr[0], vr[1]);
+          problem({ form: 'not-text', key: full }, vr[0], vr[1]);
         }
       }
     };
@@ -124,7 +125,7 @@ export function loadTranslations(options: { root: string; yamlPath: string; fold
   if (!out.messages[options.language]) {
     const base = baseLanguage(options.language);
     if (base !== options.language && out.messages[base]) out.default = base;
-    else at(`translations folder ${rel} has no ${options.language}.yaml, the template's own language`, 'the template language (spec.language, or the language of spec.locale) is the fallback for every message');
+    else at({ form: 'no-own-language', folder: rel, language: options.language }, 'the template language (spec.language, or the language of spec.locale) is the fallback for every message');
   }
   checkLanguagesAgree(out);
   return out;
@@ -144,7 +145,7 @@ function checkLanguagesAgree(out: LoadedTranslations): void {
     const missing = Object.keys(base).filter((k) => messages[k] === undefined);
     if (missing.length > 0) {
       out.diagnostics.push(
-        diag('HL346', `${language} lacks ${missing.length === 1 ? 'message' : `${missing.length} messages`} ${missing.slice(0, 5).map((k) => `"${k}"`).join(', ')}${missing.length > 5 ? ', …' : ''}: ${out.default} is shown instead`, {
+        diagnostic('HL346', { form: 'lacks-shown-instead', language, value: missing.length === 1 ? 'message' : `${missing.length} messages`, missing: missing.slice(0, 5).map((k) => `"${k}"`).join(', '), value2: missing.length > 5 ? ', …' : '', default: out.default }, {
           file: where.file.path,
           range: rangeAt(where.file, 0, 0),
           help: `translate ${missing.length === 1 ? 'it' : 'them'} in ${where.file.path}`,
@@ -154,7 +155,7 @@ function checkLanguagesAgree(out: LoadedTranslations): void {
     for (const [key, message] of Object.entries(messages)) {
       const pos = where.keys.get(key)!;
       if (base[key] === undefined) {
-        out.diagnostics.push(diag('HL346', `"${key}" is not a message of ${out.default}, the template's own language`, { file: where.file.path, range: rangeAt(where.file, pos.start, pos.end), help: `add it to the ${out.default} catalogue, or remove it here` }));
+        out.diagnostics.push(diagnostic('HL346', { form: 'not-message-the', key, default: out.default }, { file: where.file.path, range: rangeAt(where.file, pos.start, pos.end), help: `add it to the ${out.default} catalogue, or remove it here` }));
         continue;
       }
       const allowed = new Set(placeholdersOf(base[key]));
@@ -162,7 +163,7 @@ function checkLanguagesAgree(out: LoadedTranslations): void {
         if (!allowed.has(p)) {
           const offset = pos.start + Math.max(0, where.file.text.slice(pos.start, pos.end).indexOf(`{${p}}`));
           out.diagnostics.push(
-            diag('HL347', `placeholder {${p}} of "${key}" (${language}) is not in the ${out.default} message`, {
+            diagnostic('HL347', { form: 'placeholder-not-the', p, key, language, default: out.default }, {
               file: where.file.path,
               range: rangeAt(where.file, offset, offset + p.length + 2),
               help: allowed.size > 0 ? `its placeholders are ${[...allowed].map((a) => `{${a}}`).join(', ')}` : 'the message has no placeholders',

@@ -11,6 +11,7 @@ import {
 } from '../../contract/template.ts';
 import { builtinFilterNames, childrenOf, isNode, type NjNode } from './nunjucks-ast.ts';
 import { MAX_RANGE_ITERATIONS, rangeLength } from './range-bound.ts';
+import { messageOf } from '../../diagnostics/catalogue/index.ts';
 
 /**
  * Checks what a template reads against what the render context will hold, by walking nunjucks'
@@ -75,7 +76,7 @@ export function checkVariables(ast: NjNode, names: TemplateNames): VariableRepor
     const set = new Set(allowed);
     if (set.has(part.name)) return;
     const help = didYouMean(part.name, set) ?? hint;
-    problem('HL350', part.node, `unknown ${what} "${part.name}"`, part.name.length, help);
+    problem('HL350', part.node, messageOf('HL350', { form: 'unknown', what, name: part.name }), part.name.length, help);
   };
 
   const checkItem = (parts: Part[], from: number, owner: string) => {
@@ -103,7 +104,7 @@ export function checkVariables(ast: NjNode, names: TemplateNames): VariableRepor
   const checkPath = (parts: Part[], scopes: Array<Map<string, LocalKind>>) => {
     for (const [i, p] of parts.entries()) {
       if (typeof p.name === 'string' && BLOCKED_NAMES.has(p.name) && !declared(parts, i, scopes)) {
-        problem('HL358', p.node, `"${p.name}" cannot be used in a template`, p.name.length, 'templates only read the render context');
+        problem('HL358', p.node, messageOf('HL358', { name: p.name }), p.name.length, 'templates only read the render context');
         return;
       }
     }
@@ -117,7 +118,7 @@ export function checkVariables(ast: NjNode, names: TemplateNames): VariableRepor
     if (GLOBALS.has(rootName)) return;
     if (!ROOTS.has(rootName)) {
       const candidates = [...ROOTS, ...GLOBALS, ...scopes.flatMap((s) => [...s.keys()])];
-      problem('HL350', root.node, `unknown variable "${rootName}"`, rootName.length, didYouMean(rootName, candidates) ?? `the render context holds ${CONTEXT_ROOTS.join(', ')}`);
+      problem('HL350', root.node, messageOf('HL350', { form: 'unknown-variable', rootName }), rootName.length, didYouMean(rootName, candidates) ?? `the render context holds ${CONTEXT_ROOTS.join(', ')}`);
       return;
     }
     const second = parts[1];
@@ -145,7 +146,7 @@ export function checkVariables(ast: NjNode, names: TemplateNames): VariableRepor
         break;
       default:
         if (SCALAR_ROOTS.has(rootName) && second && typeof second.name === 'string' && !['length'].includes(second.name)) {
-          problem('HL350', second.node, `${rootName} is a string; it has no "${second.name}"`, second.name.length);
+          problem('HL350', second.node, messageOf('HL350', { form: 'string-has', rootName, name: second.name }), second.name.length);
         }
     }
   };
@@ -170,7 +171,7 @@ export function checkVariables(ast: NjNode, names: TemplateNames): VariableRepor
         // `x[key]`): a blocked name is refused whatever it is read from; then both sides are checked.
         const val = node.val as NjNode;
         if (val.typename === 'Literal' && typeof val.value === 'string' && BLOCKED_NAMES.has(val.value)) {
-          problem('HL358', val, `"${val.value}" cannot be used in a template`, val.value.length, 'templates only read the render context');
+          problem('HL358', val, messageOf('HL358', { name: val.value }), val.value.length, 'templates only read the render context');
           return;
         }
         visit(node.target as NjNode, scopes);
@@ -182,7 +183,7 @@ export function checkVariables(ast: NjNode, names: TemplateNames): VariableRepor
         const name = node.name as NjNode;
         const filter = String(name.value);
         if (!FILTERS.has(filter)) {
-          problem('HL354', name, `unknown filter "${filter}"`, filter.length, didYouMean(filter, FILTERS) ?? 'see `herald explain-code HL354` for the filters templates can use');
+          problem('HL354', name, messageOf('HL354', { filter }), filter.length, didYouMean(filter, FILTERS) ?? 'see `herald explain-code HL354` for the filters templates can use');
         }
         visit(node.args as NjNode, scopes);
         return;
@@ -200,7 +201,7 @@ export function checkVariables(ast: NjNode, names: TemplateNames): VariableRepor
         const right = node.right as NjNode;
         if (left.typename === 'Literal' && typeof left.value === 'string' && right.typename === 'Symbol' && right.value === 'segments' && !lookupLocal(scopes, 'segments')) {
           if (!names.segments.includes(left.value)) {
-            problem('HL350', left, `unknown segment "${left.value}"`, left.value.length + 2, didYouMean(left.value, names.segments) ?? 'segments holds the names of Segment definitions');
+            problem('HL350', left, messageOf('HL350', { form: 'unknown-segment', value: left.value }), left.value.length + 2, didYouMean(left.value, names.segments) ?? 'segments holds the names of Segment definitions');
           }
         }
         visit(left, scopes);
@@ -214,7 +215,7 @@ export function checkVariables(ast: NjNode, names: TemplateNames): VariableRepor
         const iterated = chainOf(node.arr as NjNode);
         if (iterated && lookupLocal(scopes, String(iterated[0]!.name)) === undefined && isScalarPath(iterated.map((p) => p.name))) {
           const path = iterated.map((p) => p.name).join('.');
-          problem('HL352', node.arr as NjNode, `${path} is not a list`, path.length, 'loop over recommendations, segments or journey.entry.items');
+          problem('HL352', node.arr as NjNode, messageOf('HL352', { path }), path.length, 'loop over recommendations, segments or journey.entry.items');
         }
         const inner = new Map<string, LocalKind>([['loop', 'any']]);
         const target = node.name as NjNode;
@@ -259,7 +260,7 @@ export function checkVariables(ast: NjNode, names: TemplateNames): VariableRepor
           const count = rangeLength(childrenOf(node.args as NjNode));
           if (count !== undefined && count * enclosingRanges > MAX_RANGE_ITERATIONS) {
             const nested = enclosingRanges > 1 ? ` inside loops over ${enclosingRanges} values, ${count * enclosingRanges} iterations in all` : ' values';
-            problem('HL425', callee, `range() yields ${count}${nested}; a template loop may run at most ${MAX_RANGE_ITERATIONS} times`, 'range'.length, 'loop over the list itself, or a bounded range');
+            problem('HL425', callee, messageOf('HL425', { count, nested, MAX_RANGE_ITERATIONS }), 'range'.length, 'loop over the list itself, or a bounded range');
           }
         }
         visit(node.name as NjNode, scopes);
@@ -272,7 +273,7 @@ export function checkVariables(ast: NjNode, names: TemplateNames): VariableRepor
       default:
         if (node.typename in LOADING_TAGS) {
           const tag = LOADING_TAGS[node.typename]!;
-          problem('HL359', node, `{% ${tag} %} is not available in templates`, tag.length, 'share markup with a layout or <mj-include path="…" />');
+          problem('HL359', node, messageOf('HL359', { tag }), tag.length, 'share markup with a layout or <mj-include path="…" />');
           return;
         }
         for (const child of childrenOf(node)) visit(child, scopes);

@@ -1,4 +1,4 @@
-import type { CodeEntry } from './types.ts';
+import type { CodeEntry, MessageTable } from './types.ts';
 
 /** Codes HL30x-HL31x: names, references and the dependency graph (phase 3, generic checks). */
 export const analyzeCodes: CodeEntry[] = [
@@ -61,3 +61,12 @@ export const analyzeCodes: CodeEntry[] = [
       'are still checked. Please report it with the definition that triggers it.',
   },
 ];
+
+/** Messages of the analyze codes raised while analyzing definitions (compiler/3-analyze). */
+export const analyzeMessages = {
+  HL301: (p: { definition: string }) => `${p.definition} is defined twice`,
+  HL302: (p: { kind: string; name: string; definition: string }) => `unknown ${p.kind} "${p.name}" referenced by ${p.definition}`,
+  HL303: (p: { path: string }) => `reference cycle: ${p.path}`,
+  HL304: (p: { definition: string; what: string }) => `${p.definition} is unused: ${p.what}`,
+  HL305: (p: { definition: string; message: string }) => `internal error while analyzing ${p.definition}: ${p.message}`,
+} satisfies MessageTable;

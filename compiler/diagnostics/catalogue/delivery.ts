@@ -131,3 +131,15 @@ export const deliverySettingsMessages = {
     `the smtp transport sends marketing email (${p.templates} template${p.templates === 1 ? '' : 's'}) but delivery.unsubscribe_url is not set`,
   HL319: (p: { event: string }) => `conversion event "${p.event}" is not declared under events`,
 } satisfies MessageTable;
+
+/** Messages of the delivery codes raised while analyzing definitions (compiler/3-analyze). */
+export const deliveryAnalyzeMessages = {
+  HL313: (p: { form: 'names-topic-which'; kind: string; name: string; topic: string } | { form: 'subscribed-names-topic'; topic: string }) => {
+    switch (p.form) {
+      case 'names-topic-which':
+        return `${p.kind} "${p.name}" names topic "${p.topic}", which the workspace does not declare`;
+      case 'subscribed-names-topic':
+        return `\`subscribed\` names topic "${p.topic}", which the workspace does not declare`;
+    }
+  },
+} satisfies MessageTable;

@@ -1,4 +1,4 @@
-import type { CodeEntry } from './types.ts';
+import type { CodeEntry, MessageTable } from './types.ts';
 
 /**
  * Codes HL13x–HL14x (rule syntax, phase 1) and HL32x–HL34x (rule types, traits and segments,
@@ -240,3 +240,154 @@ export const dslCodes: CodeEntry[] = [
 
 /** Messages of the rule syntax codes HL13x (in the contract, where the rule parser can reach them). */
 export { ruleSyntaxMessages } from '../../contract/messages/rule-syntax.ts';
+
+/** Messages of the dsl codes raised while analyzing definitions (compiler/3-analyze). */
+export const dslAnalyzeMessages = {
+  HL320: (p: { form: 'cannot-negate'; describeType: string } | { form: 'cannot-compare-with'; describeType: string; describeType2: string } | { form: 'does-not-order'; op: string; formatPlural: string } | { form: 'lists-cannot-compared' } | { form: 'cannot-apply-and'; op: string; describeType: string; describeType2: string } | { form: 'cannot-look-for'; describeType: string; elementType: string } | { form: 'between-does-not'; formatPlural: string } | { form: 'works-strings-but'; word: string; describeType: string }) => {
+    switch (p.form) {
+      case 'cannot-negate':
+        return `cannot negate ${p.describeType}`;
+      case 'cannot-compare-with':
+        return `cannot compare ${p.describeType} with ${p.describeType2}`;
+      case 'does-not-order':
+        return `\`${p.op}\` does not order ${p.formatPlural}`;
+      case 'lists-cannot-compared':
+        return 'lists cannot be compared; use `in` to test membership';
+      case 'cannot-apply-and':
+        return `cannot apply \`${p.op}\` to ${p.describeType} and ${p.describeType2}`;
+      case 'cannot-look-for':
+        return `cannot look for ${p.describeType} in a list of ${p.elementType}s`;
+      case 'between-does-not':
+        return `\`between\` does not order ${p.formatPlural}`;
+      case 'works-strings-but':
+        return `${p.word} works on strings, but this is ${p.describeType}`;
+    }
+  },
+  HL321: (p: { role: string; describeType: string }) => `${p.role} must be true or false, but this is ${p.describeType}`,
+  HL322: (p: { form: 'source-column-one'; printRule: string } | { form: 'the-source-has'; column: string } | { form: 'customer-field-has'; first: string; second: string } | { form: 'trait-has-several'; first: string } | { form: 'trait-has-single'; first: string } | { form: 'trait-has-value'; first: string; segments: string } | { form: 'unknown'; what: string; written: string }) => {
+    switch (p.form) {
+      case 'source-column-one':
+        return `\`${p.printRule}\`: a source column is one name`;
+      case 'the-source-has':
+        return `the source has no column \`${p.column}\``;
+      case 'customer-field-has':
+        return `customer field \`${p.first}\` has no \`.${p.second}\``;
+      case 'trait-has-several':
+        return `trait \`${p.first}\` has several values; name one`;
+      case 'trait-has-single':
+        return `trait \`${p.first}\` has a single value; write \`${p.first}\``;
+      case 'trait-has-value':
+        return `trait \`${p.first}\` has no value \`${p.segments}\``;
+      case 'unknown':
+        return `unknown ${p.what} \`${p.written}\``;
+    }
+  },
+  HL323: (p: { event: string }) => `unknown event type \`${p.event}\``,
+  HL324: (p: { form: 'event-property-has'; name: string; segments: string } | { form: 'events-have-property'; event: string; name: string; hint: string } | { form: 'events-have-property-2'; event: string; name: string }) => {
+    switch (p.form) {
+      case 'event-property-has':
+        return `event property \`${p.name}\` has no \`.${p.segments}\``;
+      case 'events-have-property':
+        return `\`${p.event}\` events have no property \`${p.name}\`${p.hint}`;
+      case 'events-have-property-2':
+        return `\`${p.event}\` events have no property \`${p.name}\``;
+    }
+  },
+  HL325: (p: { name: string }) => `unknown function \`${p.name}\``,
+  HL326: (p: { name: string; expected: string; value: string; n: number }) => `\`${p.name}\` takes ${p.expected} argument${p.value}, not ${p.n}`,
+  HL327: (p: { form: 'needs-but-this'; name: string; describeType: string; describeType2: string } | { form: 'must-have-one'; what: string; describeType: string; describeType2: string } | { form: 'needs-property-but'; fn: string; value: string; event: string; property: string; describeType: string } | { form: 'event-window-cannot' }) => {
+    switch (p.form) {
+      case 'needs-but-this':
+        return `\`${p.name}\` needs ${p.describeType}, but this is ${p.describeType2}`;
+      case 'must-have-one':
+        return `${p.what} must have one type: ${p.describeType} and ${p.describeType2}`;
+      case 'needs-property-but':
+        return `\`${p.fn}\` needs a ${p.value} property, but \`${p.event}.${p.property}\` is ${p.describeType}`;
+      case 'event-window-cannot':
+        return 'an event window cannot be empty';
+    }
+  },
+  HL328: (p: { form: 'within-next-looks' } | { form: 'within-since-entry' }) => {
+    switch (p.form) {
+      case 'within-next-looks':
+        return '`within next` looks into the future and is only allowed in a model label';
+      case 'within-since-entry':
+        return '`within since_entry` is only allowed in journey rules';
+    }
+  },
+  HL329: (p: { form: 'not-available-here'; name: string; scopeWords: string } | { form: 'subscribed-not-available'; scopeWords: string } | { form: 'aggregates-are-not'; scopeWords: string }) => {
+    switch (p.form) {
+      case 'not-available-here':
+        return `\`${p.name}\` is not available here: this rule sees ${p.scopeWords}`;
+      case 'subscribed-not-available':
+        return `\`subscribed\` is not available here: this rule sees ${p.scopeWords}`;
+      case 'aggregates-are-not':
+        return `aggregates are not available here: this rule sees ${p.scopeWords}`;
+    }
+  },
+  HL330: (p: { form: 'counts-events-and'; fn: string } | { form: 'can-only-follow'; field: string } | { form: 'needs-the-property'; fn: string } | { form: 'picks-one-event'; fn: string } | { form: 'picks-one-event-2'; fn: string; event: string }) => {
+    switch (p.form) {
+      case 'counts-events-and':
+        return `\`${p.fn}\` counts events and takes no property`;
+      case 'can-only-follow':
+        return `\`.${p.field}\` can only follow first(...) or last(...)`;
+      case 'needs-the-property':
+        return `\`${p.fn}\` needs the property to aggregate`;
+      case 'picks-one-event':
+        return `\`${p.fn}\` picks one event; read the property after the parentheses`;
+      case 'picks-one-event-2':
+        return `\`${p.fn}(${p.event})\` picks one event; say which property to read`;
+    }
+  },
+  HL331: (p: { form: 'needs-list-but'; value: string; describeType: string } | { form: 'lists-cannot-nested' } | { form: 'list-cannot-hold' } | { form: 'list-holds-values'; describeType: string; elementType: string }) => {
+    switch (p.form) {
+      case 'needs-list-but':
+        return `\`${p.value}\` needs a list, but this is ${p.describeType}`;
+      case 'lists-cannot-nested':
+        return 'lists cannot be nested';
+      case 'list-cannot-hold':
+        return 'a list cannot hold null';
+      case 'list-holds-values':
+        return `a list holds values of one type: this is ${p.describeType}, the list holds ${p.elementType}s`;
+    }
+  },
+  HL332: (p: { place: string; describeType: string; describeType2: string }) => `${p.place} must be ${p.describeType}, but this rule is ${p.describeType2}`,
+  HL333: (p: { form: 'null-never-true'; op: string } | { form: 'null-never-true-2' } | { form: 'between-bound-cannot' }) => {
+    switch (p.form) {
+      case 'null-never-true':
+        return `\`${p.op} null\` is never true`;
+      case 'null-never-true-2':
+        return '`null in [...]` is never true';
+      case 'between-bound-cannot':
+        return 'a `between` bound cannot be null';
+    }
+  },
+  HL334: (p: { form: 'takes-the-name'; name: string; kind: string } | { form: 'subscribed-takes-the'; describeType: string }) => {
+    switch (p.form) {
+      case 'takes-the-name':
+        return `\`${p.name}\` takes the name of a ${p.kind}`;
+      case 'subscribed-takes-the':
+        return `\`subscribed\` takes the name of a subscription topic, not ${p.describeType}`;
+    }
+  },
+  HL340: (p: { name: string }) => `trait \`${p.name}\` has the same name as a customer field, so rules could not tell them apart`,
+  HL341: (p: { form: 'lifecycle-stage-defined'; name: string } | { form: 'else-repeats-stage'; else: string }) => {
+    switch (p.form) {
+      case 'lifecycle-stage-defined':
+        return `lifecycle stage \`${p.name}\` is defined twice`;
+      case 'else-repeats-stage':
+        return `\`else: ${p.else}\` repeats a stage name; the stage would be unreachable as a fallback`;
+    }
+  },
+  HL342: (p: { form: 'unknown-event-type'; event: string } | { form: 'events-have-property'; event: string; amount: string } | { form: 'the-rfm-amount'; event: string; amount: string; kind: string }) => {
+    switch (p.form) {
+      case 'unknown-event-type':
+        return `unknown event type \`${p.event}\``;
+      case 'events-have-property':
+        return `\`${p.event}\` events have no property \`${p.amount}\``;
+      case 'the-rfm-amount':
+        return `the RFM amount must be a number, but \`${p.event}.${p.amount}\` is a ${p.kind}`;
+    }
+  },
+  HL343: (p: { dimension: string; points: string }) => `the ${p.dimension} cut points must be strictly ascending: [${p.points}]`,
+} satisfies MessageTable;

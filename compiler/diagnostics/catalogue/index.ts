@@ -1,18 +1,18 @@
 import type { CodeEntry } from './types.ts';
 import { loadCodes, loadMessages } from './load.ts';
-import { dslCodes, ruleSyntaxMessages } from './dsl.ts';
+import { dslCodes, dslAnalyzeMessages, ruleSyntaxMessages } from './dsl.ts';
 import { schemaMessages, validateCodes } from './validate.ts';
-import { analyzeCodes } from './analyze.ts';
-import { templatesCodes } from './templates.ts';
-import { journeysCodes } from './journeys.ts';
-import { modelMessages, modelsCodes, modelUseMessages } from './models.ts';
-import { sourcesCodes } from './sources.ts';
+import { analyzeCodes, analyzeMessages } from './analyze.ts';
+import { templatesCodes, templatesAnalyzeMessages } from './templates.ts';
+import { journeysCodes, journeysAnalyzeMessages } from './journeys.ts';
+import { modelMessages, modelsCodes, modelsAnalyzeMessages, modelUseMessages } from './models.ts';
+import { sourcesCodes, sourcesAnalyzeMessages } from './sources.ts';
 import { planCodes, planGitMessages, planNoteMessages } from './plan.ts';
 import { emitCodes, emitMessages } from './emit.ts';
 import { runtimeCodes, runtimeMessages } from './runtime.ts';
-import { deliveryCodes, deliverySettingsMessages } from './delivery.ts';
+import { deliveryCodes, deliverySettingsMessages, deliveryAnalyzeMessages } from './delivery.ts';
 import { devCodes, devMessages } from './dev.ts';
-import { insightsCodes } from './insights.ts';
+import { insightsCodes, insightsAnalyzeMessages } from './insights.ts';
 
 export type { CodeEntry, MessageTable } from './types.ts';
 
@@ -67,9 +67,18 @@ export const messages = {
   ...emitMessages,
   ...modelMessages,
   ...runtimeMessages,
+  ...analyzeMessages,
+  ...deliveryAnalyzeMessages,
+  ...dslAnalyzeMessages,
+  ...journeysAnalyzeMessages,
+  ...templatesAnalyzeMessages,
+  ...sourcesAnalyzeMessages,
+  ...modelsAnalyzeMessages,
+  ...insightsAnalyzeMessages,
 };
 export type CodeWithMessage = keyof typeof messages;
-export type MessageParams<C extends CodeWithMessage> = Parameters<(typeof messages)[C]>[0];
+/** The parameters of a code's message; a code whose message takes none gets an empty object. */
+export type MessageParams<C extends CodeWithMessage> = Parameters<(typeof messages)[C]> extends [infer P] ? P : Record<string, never>;
 
 /** The message of a code from its parameters. */
 export function messageOf<C extends CodeWithMessage>(code: C, params: MessageParams<C>): string {

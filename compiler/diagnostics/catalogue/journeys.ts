@@ -1,4 +1,4 @@
-import type { CodeEntry } from './types.ts';
+import type { CodeEntry, MessageTable } from './types.ts';
 
 /**
  * Codes HL360–HL369 (journey analysis), HL430–HL439 (campaigns and tests) and HL510–HL529
@@ -153,3 +153,105 @@ export const journeysCodes: CodeEntry[] = [
       'The campaign\'s send time had already passed when this database\'s run clock reached it (the campaign was added after its time, or the first run started later), so it was not sent: a new database, or a campaign written in the past, never sends last month\'s newsletter by surprise. It is recorded as missed and stays so. To send it after all, give it a new name and a send time after the clock.',
   },
 ];
+
+/** Messages of the journeys codes raised while analyzing definitions (compiler/3-analyze). */
+export const journeysAnalyzeMessages = {
+  HL360: (p: { start: string }) => `unknown step "${p.start}"`,
+  HL361: (p: { step: string }) => `step "${p.step}" is never reached from the start`,
+  HL362: (p: { describeSteps: string }) => `${p.describeSteps} never reach \`exit\`: a customer there would stay in the journey for ever`,
+  HL363: (p: { describeSteps: string }) => `${p.describeSteps} form a loop in which no time passes`,
+  HL364: (p: { event: string }) => `unknown event type "${p.event}"`,
+  HL365: (p: { template: string; what: string }) => `template "${p.template}" reads journey.entry (the event that started the journey), but ${p.what}: there is no entry event`,
+  HL366: (p: { round: string; parts: string }) => `the split's weights add up to ${p.round}, not 100 (${p.parts})`,
+  HL367: (p: { form: 'variant-has'; v: string; what: string } | { form: 'after-split-next' } | { form: 'holdout-target'; what: string } | { form: 'not-a-variant'; key: string }) => {
+    switch (p.form) {
+      case 'holdout-target':
+        return `the holdout receives nothing, so it has no ${p.what}`;
+      case 'not-a-variant':
+        return `"${p.key}" is not a variant of the split`;
+      case 'variant-has':
+        return `variant "${p.v}" has no ${p.what}`;
+      case 'after-split-next':
+        return `after a split, \`next\` maps each variant to a step`;
+    }
+  },
+  HL368: (p: { form: 'id' } | { form: 'unknown-field'; field: string } | { form: 'wrong-type'; field: string; type: string; value: string }) => {
+    switch (p.form) {
+      case 'id':
+        return 'a customer\'s `id` cannot be updated';
+      case 'unknown-field':
+        return `unknown customer field "${p.field}"`;
+      case 'wrong-type':
+        return `\`${p.field}\` is a ${p.type} field, but the value is ${p.value}`;
+    }
+  },
+  HL369: (p: { form: 'has-meaning-step'; key: string; value: string; kind: string } | { form: 'next-step-one'; kind: string }) => {
+    switch (p.form) {
+      case 'has-meaning-step':
+        return `\`${p.key}\` has no meaning on ${p.value} \`${p.kind}\` step`;
+      case 'next-step-one':
+        return `\`next\` of a \`${p.kind}\` step is one step name, not a map`;
+    }
+  },
+  HL430: (p: { form: 'not-real-date'; value: string } | { form: 'not-real-instant'; raw: string }) => {
+    switch (p.form) {
+      case 'not-real-date':
+        return `"${p.value}" is not a real date and time`;
+      case 'not-real-instant':
+        return `"${p.raw}" is not a real instant`;
+    }
+  },
+  HL431: (
+    p:
+      | { form: 'not-given'; id: string }
+      | { form: 'given-twice'; id: string }
+      | { form: 'unknown-field'; name: string }
+      | { form: 'field-type'; name: string; type: string; value: string; article: string }
+      | { form: 'event-customer'; customer: string }
+      | { form: 'not-an-instant'; at: string }
+      | { form: 'unknown-property'; type: string; name: string }
+      | { form: 'property-type'; name: string; type: string; fieldType: string; value: string; article: string },
+  ) => {
+    switch (p.form) {
+      case 'not-given':
+        return `"${p.id}" is not among the given customers`;
+      case 'given-twice':
+        return `customer "${p.id}" is given twice`;
+      case 'unknown-field':
+        return `unknown customer field "${p.name}"`;
+      case 'field-type':
+        return `"${p.name}" is a ${p.type} field; ${p.value} is not ${p.article}`;
+      case 'event-customer':
+        return `event for customer "${p.customer}", who is not among the given customers`;
+      case 'not-an-instant':
+        return `"${p.at}" is not a real instant`;
+      case 'unknown-property':
+        return `event "${p.type}" has no property "${p.name}"`;
+      case 'property-type':
+        return `property "${p.name}" of "${p.type}" is a ${p.fieldType}; ${p.value} is not ${p.article}`;
+    }
+  },
+  HL432: (p: { form: 'reason-only-checked' } | { form: 'template-never-sent'; template: string; target: 'journey' | 'campaign' } | { form: 'not-a-send-step'; step: string } | { form: 'campaign-steps' } | { form: 'variant-the-under'; variant: string; target: string }) => {
+    switch (p.form) {
+      case 'reason-only-checked':
+        return '`reason` is only checked on `suppressed` expectations';
+      case 'template-never-sent':
+        return `template "${p.template}" is never sent by the ${p.target} under test`;
+      case 'not-a-send-step':
+        return `"${p.step}" is not a send step of the journey under test`;
+      case 'campaign-steps':
+        return 'a campaign has no steps';
+      case 'variant-the-under':
+        return `"${p.variant}" is no variant of the ${p.target} under test`;
+    }
+  },
+  HL433: (p: { form: 'the-test-has' } | { form: 'the-test-ends'; until: string; start: string }) => {
+    switch (p.form) {
+      case 'the-test-has':
+        return 'the test has no `start` and no given event to start the clock at';
+      case 'the-test-ends':
+        return `the test ends (${p.until}) before it starts (${p.start})`;
+    }
+  },
+  HL434: () => 'customers have no `timezone` field, so this time is read in the workspace\'s time zone for everyone',
+} satisfies MessageTable;

@@ -206,3 +206,66 @@ export const modelUseMessages = {
           p.triedVersions ? `none of the ${p.triedVersions} trained versions of model ${p.model} met its evaluation bar` : `model ${p.model} has never been trained`
         } in ${p.database}`,
 } satisfies MessageTable;
+
+/** Messages of the models codes raised while analyzing definitions (compiler/3-analyze). */
+export const modelsAnalyzeMessages = {
+  HL370: (p: { algorithm: string; type: string }) => `algorithm ${p.algorithm} does not fit a ${p.type} model`,
+  HL371: (p: { sum: number }) => `tiers add up to ${p.sum}, not 1`,
+  HL372: (p: { type: string }) => `a ${p.type} model needs a label`,
+  HL373: (p: { type: string }) => `a ${p.type} model needs features`,
+  HL374: () => 'the label has no `within next` window, so it looks at no future',
+  HL375: (p: { form: 'give-either-range' } | { form: 'range-runs-backwards'; k_range: string } | { form: 'order-names-which'; order_by: string } | { form: 'cluster-names-for'; length: number; maxK: number } | { form: 'reference-feature-not'; name: string } | { form: 'max-gap-reference' }) => {
+    switch (p.form) {
+      case 'give-either-range':
+        return 'give either k or k_range, not both';
+      case 'range-runs-backwards':
+        return `k_range [${p.k_range}] runs backwards`;
+      case 'order-names-which':
+        return `order_by names "${p.order_by}", which is not a feature of this model`;
+      case 'cluster-names-for':
+        return `${p.length} cluster names for up to ${p.maxK} clusters`;
+      case 'reference-feature-not':
+        return `reference feature "${p.name}" is not a feature of this model`;
+      case 'max-gap-reference':
+        return 'max_gap_to_reference needs a reference model to compare with';
+    }
+  },
+  HL376: (p: { form: 'content-based-recommendations' } | { form: 'not-item-field'; field: string }) => {
+    switch (p.form) {
+      case 'content-based-recommendations':
+        return 'content-based recommendations need item_features';
+      case 'not-item-field':
+        return `"${p.field}" is not an item field of the data model`;
+    }
+  },
+  HL377: (p: { form: 'not-event-the'; event: string } | { form: 'event-has-property'; event: string; itemProperty: string }) => {
+    switch (p.form) {
+      case 'not-event-the':
+        return `"${p.event}" is not an event of the data model`;
+      case 'event-has-property':
+        return `event ${p.event} has no property ${p.itemProperty} to read the item from`;
+    }
+  },
+  HL378: (p: { form: 'clusters-always-use' } | { form: 'not-checked-for'; key: string; type: string } | { form: 'clusters-settings-are'; type: string } | { form: 'reference-model-only' } | { form: 'training-target-only' } | { form: 'evaluation-window-only'; type: string } | { form: 'only-used-recommendations'; key: string } | { form: 'hybrid-weights-are'; algorithm: string }) => {
+    switch (p.form) {
+      case 'clusters-always-use':
+        return 'clusters always use k-means; `algorithm` is ignored';
+      case 'not-checked-for':
+        return `${p.key} is not checked for a ${p.type} model`;
+      case 'clusters-settings-are':
+        return `clusters settings are ignored by a ${p.type} model`;
+      case 'reference-model-only':
+        return `a reference model is only fitted for propensity and regression models`;
+      case 'training-target-only':
+        return 'training.target is only used by regression models';
+      case 'evaluation-window-only':
+        return `evaluation.window is only used by recommendations models (the label's \`within next\` window sets it for ${p.type})`;
+      case 'only-used-recommendations':
+        return `${p.key} is only used by recommendations models`;
+      case 'hybrid-weights-are':
+        return `hybrid weights are ignored with algorithm ${p.algorithm}`;
+    }
+  },
+  HL379: (p: { name: string; value: string }) => `feature ${p.name} is ${p.value}, not a number`,
+  HL440: (p: { name: string }) => `model ${p.name} has no evaluation bar, so every trained version is activated`,
+} satisfies MessageTable;

@@ -1,4 +1,4 @@
-import type { CodeEntry } from './types.ts';
+import type { CodeEntry, MessageTable } from './types.ts';
 
 /** Codes HL38x: Source definitions (what ingestion loads and how). */
 export const sourcesCodes: CodeEntry[] = [
@@ -98,3 +98,24 @@ export const sourcesCodes: CodeEntry[] = [
       'be rejected as `conflicting_customer_id`).',
   },
 ];
+
+/** Messages of the sources codes raised while analyzing definitions (compiler/3-analyze). */
+export const sourcesAnalyzeMessages = {
+  HL380: (p: { field: string }) => `"${p.field}" is not a customer field of the data model`,
+  HL381: (p: { value: string }) => `"${p.value}" is not an event type of the data model`,
+  HL383: (p: { field: string }) => `"${p.field}" is not an item field of the data model`,
+  HL382: (p: { prop: string }) => `"${p.prop}" is not a property of any event type`,
+  HL384: (p: { form: 'not-known-time'; timezone: string } | { form: 'timestamp-format-needs'; layout: string }) => {
+    switch (p.form) {
+      case 'not-known-time':
+        return `"${p.timezone}" is not a known time zone`;
+      case 'timestamp-format-needs':
+        return `timestamp_format "${p.layout}" needs a year, a month and a day (YYYY, M or MM, D or DD)`;
+    }
+  },
+  HL385: (p: { target: string; field: string; value: string }) => `standardize.${p.target}.${p.field}: the Source does not map ${p.value} "${p.field}"`,
+  HL386: () => 'csv.header is false but csv.columns is not given',
+  HL387: (p: { name: string }) => `${p.name} cannot be used in a Source: a mapping only reads its row`,
+  HL388: (p: { pattern: string }) => `files pattern "${p.pattern}" points outside the workspace`,
+  HL389: () => 'customers.id and events.customer_id are different expressions',
+} satisfies MessageTable;

@@ -1,4 +1,4 @@
-import type { CodeEntry } from './types.ts';
+import type { CodeEntry, MessageTable } from './types.ts';
 
 /** Codes HL344–HL349 and HL35x (template analysis) and HL42x (MJML compilation, HL425 loop bounds). */
 export const templatesCodes: CodeEntry[] = [
@@ -155,3 +155,171 @@ export const templatesCodes: CodeEntry[] = [
       'A template calls `range()` with bounds written in the template that yield more than 10,000 values (`{% for i in range(0, 10000000) %}`), or nested `range()` loops that run more than 10,000 times in all. Every recipient would get an email of megabytes or gigabytes, and rendering would stall the run. Loop over the list itself (`recommendations`, `journey.entry.items`), or use a range of at most 10,000 values. Render time also caps each email\'s HTML, for loops whose length is only known from the data.',
   },
 ];
+
+/** What is wrong with a rule("…") inside a template (HL349). */
+export type RuleInTemplateProblem =
+  | { form: 'not-a-literal' | 'no-data-model' | 'subscribed' }
+  | { form: 'syntax'; reason: string }
+  | { form: 'reads-events'; fn: string; event: string }
+  | { form: 'unknown-name' | 'unknown-function'; name: string }
+  | { form: 'needs-name'; fn: string; what: 'segment' | 'model'; value?: string };
+
+function ruleInTemplate(p: RuleInTemplateProblem): string {
+  switch (p.form) {
+    case 'not-a-literal':
+      return 'rule() takes one rule written as a string literal';
+    case 'no-data-model':
+      return 'rule() needs the workspace data model, which this compile does not have';
+    case 'subscribed':
+      return "subscribed() reads the customer's subscriptions, which a template's context does not hold";
+    case 'syntax':
+      return p.reason;
+    case 'reads-events':
+      return `${p.fn}(${p.event} …) reads events, which a template's context does not hold`;
+    case 'unknown-name':
+      return `\`${p.name}\` is neither a customer field nor a trait`;
+    case 'unknown-function':
+      return `unknown function \`${p.name}\``;
+    case 'needs-name':
+      return `${p.fn}() needs the name of a ${p.what} of this workspace${p.value === undefined ? '' : `, not "${p.value}"`}`;
+  }
+}
+
+/** Messages of the templates codes raised while analyzing definitions (compiler/3-analyze). */
+export const templatesAnalyzeMessages = {
+  /** `rule` is the rule's text once it was read from the call. */
+  HL349: (p: { rule?: string; problem: RuleInTemplateProblem }) => `${p.rule === undefined ? '' : `rule("${p.rule}"): `}${ruleInTemplate(p.problem)}`,
+  HL353: (
+    p:
+      | { form: 'parser'; reason: string }
+      | { form: 'delimiter-open'; opener: string; closer: string }
+      | { form: 'closes-nothing' | 'block-open'; tag: string }
+      | { form: 'wrong-end'; tag: string; found: string },
+  ) => {
+    switch (p.form) {
+      case 'parser':
+        return p.reason;
+      case 'delimiter-open':
+        return `${p.opener} is never closed: expected ${p.closer}`;
+      case 'closes-nothing':
+        return `{% ${p.tag} %} closes nothing`;
+      case 'wrong-end':
+        return `{% ${p.tag} %} is closed by {% ${p.found} %}; expected {% end${p.tag} %}`;
+      case 'block-open':
+        return `{% ${p.tag} %} is never closed: expected {% end${p.tag} %}`;
+    }
+  },
+  /** The MJML library's own words for the problem. */
+  HL420: (p: { mjml: string }) => p.mjml,
+  HL421: (p: { form: 'never-opened' | 'never-closed'; tag: string } | { form: 'closed-by-other'; tag: string; found: string }) => {
+    switch (p.form) {
+      case 'never-opened':
+        return `</${p.tag}> closes an element that was never opened`;
+      case 'closed-by-other':
+        return `<${p.tag}> is not closed (found </${p.found}> first)`;
+      case 'never-closed':
+        return `<${p.tag}> is never closed`;
+    }
+  },
+  HL424: (p: { fatal: string }) => `MJML failed: ${p.fatal}`,
+  HL348: (
+    p:
+      | { form: 'no-folder' | 'folder-outside'; folder: string }
+      | { form: 'no-own-language'; folder: string; language: string }
+      | { form: 'file-outside'; file: string }
+      | { form: 'not-a-language'; name: string }
+      | { form: 'invalid-yaml'; file: string; yaml: string }
+      | { form: 'not-a-mapping'; prefix: string }
+      | { form: 'not-a-mapping'; file: string }
+      | { form: 'bad-key' | 'not-text'; key: string },
+  ) => {
+    switch (p.form) {
+      case 'no-folder':
+        return `translations folder ${p.folder} does not exist`;
+      case 'folder-outside':
+        return `translations folder ${p.folder} is outside the workspace`;
+      case 'no-own-language':
+        return `translations folder ${p.folder} has no ${p.language}.yaml, the template's own language`;
+      case 'file-outside':
+        return `translation file ${p.file} is outside the workspace (a link)`;
+      case 'not-a-language':
+        return `${p.name} is not named after a language`;
+      case 'invalid-yaml':
+        return `${p.file} is not valid YAML: ${p.yaml}`;
+      case 'not-a-mapping':
+        return `${'prefix' in p ? `"${p.prefix}"` : p.file} must be a mapping of message keys`;
+      case 'bad-key':
+        return `"${p.key}" is not a message key (letters, digits, _ and -)`;
+      case 'not-text':
+        return `message "${p.key}" must be text`;
+    }
+  },
+  HL344: (p: { iterated: string }) => `the loop over ${p.iterated} shows nothing when ${p.iterated} is empty`,
+  HL345: (p: { form: 'takes-the-message' } | { form: 'template-without-translations'; value: string } | { form: 'message'; value: string; default: string }) => {
+    switch (p.form) {
+      case 'takes-the-message':
+        return 't() takes the message key as a string literal';
+      case 'template-without-translations':
+        return `t("${p.value}") in a template without translations`;
+      case 'message':
+        return `no message "${p.value}" in ${p.default}`;
+    }
+  },
+  HL346: (p: { form: 'lacks-shown-instead'; language: string; value: string; missing: string; value2: string; default: string } | { form: 'not-message-the'; key: string; default: string }) => {
+    switch (p.form) {
+      case 'lacks-shown-instead':
+        return `${p.language} lacks ${p.value} ${p.missing}${p.value2}: ${p.default} is shown instead`;
+      case 'not-message-the':
+        return `"${p.key}" is not a message of ${p.default}, the template's own language`;
+    }
+  },
+  HL347: (p: { form: 'placeholder-not-the'; p: string; key: string; language: string; default: string } | { form: 'needs-which-this'; value: string; p: string }) => {
+    switch (p.form) {
+      case 'placeholder-not-the':
+        return `placeholder {${p.p}} of "${p.key}" (${p.language}) is not in the ${p.default} message`;
+      case 'needs-which-this':
+        return `"${p.value}" needs {${p.p}}, which this call does not pass`;
+    }
+  },
+  HL350: (p: { form: 'unknown'; what: string; name: string } | { form: 'unknown-variable'; rootName: string } | { form: 'string-has'; rootName: string; name: string } | { form: 'unknown-segment'; value: string }) => {
+    switch (p.form) {
+      case 'unknown':
+        return `unknown ${p.what} "${p.name}"`;
+      case 'unknown-variable':
+        return `unknown variable "${p.rootName}"`;
+      case 'string-has':
+        return `${p.rootName} is a string; it has no "${p.name}"`;
+      case 'unknown-segment':
+        return `unknown segment "${p.value}"`;
+    }
+  },
+  HL351: (p: { form: 'partial-includes-itself'; rel: string; value: string } | { form: 'partials-nested-more'; MAX_DEPTH: number } | { form: 'layout-slots'; layout: string; slots: number } | { form: 'unreadable'; reason: string }) => {
+    switch (p.form) {
+      case 'layout-slots':
+        return p.slots === 0 ? `layout ${p.layout} has no <herald-content /> slot` : `layout ${p.layout} has ${p.slots} <herald-content /> slots; a layout holds exactly one`;
+      case 'unreadable':
+        return p.reason;
+      case 'partial-includes-itself':
+        return `partial ${p.rel} includes itself (${p.value})`;
+      case 'partials-nested-more':
+        return `partials nested more than ${p.MAX_DEPTH} deep`;
+    }
+  },
+  HL352: (p: { path: string }) => `${p.path} is not a list`,
+  HL354: (p: { filter: string }) => `unknown filter "${p.filter}"`,
+  HL355: () => 'marketing template has no unsubscribe link',
+  HL356: (p: { name: string }) => `<${p.name}> without alt text`,
+  HL357: (p: { name: string }) => `<${p.name}> without an href`,
+  HL358: (p: { name: string }) => `"${p.name}" cannot be used in a template`,
+  HL359: (p: { tag: string }) => `{% ${p.tag} %} is not available in templates`,
+  HL422: (p: { form: 'mjml'; value: string; originals: string } | { form: 'the-compiled-does'; what: string; message: string }) => {
+    switch (p.form) {
+      case 'mjml':
+        return `MJML ${p.value} ${p.originals}`;
+      case 'the-compiled-does':
+        return `the compiled ${p.what} does not parse: ${p.message}`;
+    }
+  },
+  HL423: (p: { value: string }) => `compiled HTML is ${p.value} KB; Gmail clips messages over 102 KB`,
+  HL425: (p: { count: number; nested: string; MAX_RANGE_ITERATIONS: number }) => `range() yields ${p.count}${p.nested}; a template loop may run at most ${p.MAX_RANGE_ITERATIONS} times`,
+} satisfies MessageTable;
