@@ -3,6 +3,7 @@ import type { Database } from '../../runtime/db/database.ts';
 import { deliverySettingsOf } from '../../runtime/delivery/settings.ts';
 import { baseRateFromDatabase, experimentsOf, planExperiment, type ExperimentPlan } from '../../runtime/insights/planning.ts';
 import type { CampaignImpact, DefinitionChange, Forecast, PlanNote } from './document.ts';
+import { messageOf } from '../../compiler/diagnostics/catalogue/index.ts';
 
 /**
  * The plan's experiment planning: for each split of a journey or campaign the change adds or
@@ -62,7 +63,7 @@ export async function planExperiments(o: {
       notes.push({
         code: 'HL397',
         severity: 'info',
-        message: `experiment "${spec.experiment}" (${spec.kind} ${spec.name}) is not planned: ${!audience ? 'no audience (declare expected_audience on the split, or plan with data)' : 'no base rate (declare base_rate on the split, or plan with data)'}`,
+        message: messageOf('HL397', { experiment: spec.experiment, definition: `${spec.kind} ${spec.name}`, missing: !audience ? 'audience' : 'base rate' }),
       });
       continue;
     }
@@ -72,7 +73,7 @@ export async function planExperiments(o: {
       notes.push({
         code: 'HL397',
         severity: 'warning',
-        message: `experiment "${p.experiment}" (${p.kind} ${p.name}) can detect ${Number.isFinite(p.minimumDetectableEffect) ? `${(p.minimumDetectableEffect * 100).toFixed(1)} points` : 'nothing'} at 80% power with ${p.audience.toLocaleString('en-GB')} customers at a base rate of ${(p.baseRate * 100).toFixed(1)}%, not the ${(p.minimumEffect! * 100).toFixed(1)} points of minimum_effect`,
+        message: messageOf('HL397', { experiment: p.experiment, definition: `${p.kind} ${p.name}`, detectable: p.minimumDetectableEffect, audience: p.audience, baseRate: p.baseRate, minimumEffect: p.minimumEffect! }),
       });
     }
   }

@@ -1,4 +1,4 @@
-import { diag } from '../../compiler/diagnostics/make.ts';
+import { diagnostic } from '../../compiler/diagnostics/make.ts';
 import type { Diagnostic } from '../../compiler/diagnostics/diagnostic.ts';
 import type { Manifest } from '../../compiler/contract/manifest.ts';
 import { experimentsOf, planExperiment, type ExperimentPlan, type ExperimentSpec } from '../../runtime/insights/planning.ts';
@@ -35,12 +35,9 @@ export function declaredExperimentPlans(
 /** HL397 when the plan cannot detect the effect the split asks for. */
 export function underpowered(plan: ExperimentPlan, at: Pick<Diagnostic, 'file' | 'range'>): Diagnostic | undefined {
   if (plan.detectable || plan.minimumEffect === undefined) return undefined;
-  const mde = Number.isFinite(plan.minimumDetectableEffect)
-    ? `${(plan.minimumDetectableEffect * 100).toFixed(1)} points`
-    : 'no effect at all (an arm is empty)';
-  return diag(
+  return diagnostic(
     'HL397',
-    `experiment "${plan.experiment}" can detect ${mde} at 80% power with ${plan.audience.toLocaleString('en-GB')} customers at a base rate of ${(plan.baseRate * 100).toFixed(1)}%, not the ${(plan.minimumEffect * 100).toFixed(1)} points of minimum_effect`,
+    { experiment: plan.experiment, detectable: plan.minimumDetectableEffect, audience: plan.audience, baseRate: plan.baseRate, minimumEffect: plan.minimumEffect },
     {
       ...at,
       help:

@@ -7,7 +7,7 @@ import { templatesCodes, templatesAnalyzeMessages } from './templates.ts';
 import { journeysCodes, journeysAnalyzeMessages } from './journeys.ts';
 import { modelMessages, modelsCodes, modelsAnalyzeMessages, modelUseMessages } from './models.ts';
 import { sourcesCodes, sourcesAnalyzeMessages } from './sources.ts';
-import { planCodes, planGitMessages, planNoteMessages } from './plan.ts';
+import { experimentPlanMessages, planCodes, planGitMessages, planNoteMessages } from './plan.ts';
 import { emitCodes, emitMessages } from './emit.ts';
 import { runtimeCodes, runtimeMessages } from './runtime.ts';
 import { deliveryCodes, deliverySettingsMessages, deliveryAnalyzeMessages } from './delivery.ts';
@@ -61,6 +61,7 @@ export const messages = {
   ...schemaMessages,
   ...planGitMessages,
   ...planNoteMessages,
+  ...experimentPlanMessages,
   ...devMessages,
   ...modelUseMessages,
   ...deliverySettingsMessages,

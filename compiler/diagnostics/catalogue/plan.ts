@@ -199,3 +199,24 @@ export const planNoteMessages = {
         ? `${p.withoutData}${WITHOUT_DATA}`
         : `sample data incomplete: ${p.incomplete.map((f) => `${f.path} ${f.status}${f.message ? ` (${f.message})` : ''}`).join('; ')}`,
 } satisfies MessageTable;
+
+const points = (share: number) => `${(share * 100).toFixed(1)} points`;
+const percent = (share: number) => `${(share * 100).toFixed(1)}%`;
+
+/** Messages of HL397, an experiment too small to detect its minimum effect, or one that cannot be planned. */
+export const experimentPlanMessages = {
+  /** `definition`: `kind name` of the split, when the plan names it; `missing`: what planning lacks. */
+  HL397: (
+    p:
+      | { experiment: string; definition: string; missing: 'audience' | 'base rate' }
+      | { experiment: string; definition?: string; detectable: number; audience: number; baseRate: number; minimumEffect: number },
+  ) => {
+    const named = `experiment "${p.experiment}"${p.definition === undefined ? '' : ` (${p.definition})`}`;
+    if ('missing' in p) {
+      const declare = p.missing === 'audience' ? 'no audience (declare expected_audience on the split' : 'no base rate (declare base_rate on the split';
+      return `${named} is not planned: ${declare}, or plan with data)`;
+    }
+    const mde = Number.isFinite(p.detectable) ? points(p.detectable) : p.definition === undefined ? 'no effect at all (an arm is empty)' : 'nothing';
+    return `${named} can detect ${mde} at 80% power with ${p.audience.toLocaleString('en-GB')} customers at a base rate of ${percent(p.baseRate)}, not the ${points(p.minimumEffect)} of minimum_effect`;
+  },
+} satisfies MessageTable;
