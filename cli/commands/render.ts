@@ -14,6 +14,7 @@ import type { LoadedDocument } from '../../compiler/1-load/index.ts';
 import { composeTemplateMime, HeaderError, databaseRenderInput, loadTemplate, readSampleData, renderEmail, sampleRenderInput, SampleDataError, writeEmailFiles, type RenderedEmail, type RenderInput } from '../../runtime/render/index.ts';
 import { openWorkspace, parseAsOf, runRuntimeCommand } from '../workspace-runtime.ts';
 import { printDiagnostics } from '../print-diagnostics.ts';
+import { workspaceTimeZone as compiledTimeZone } from '../dev/previews.ts';
 
 const PARTS = ['html', 'text', 'subject', 'mime'] as const;
 const OPTIONS = {
@@ -119,8 +120,8 @@ async function renderFromDatabase(templateName: string, customerId: string, dirA
     }
     const compiled = definition.compiled as CompiledTemplate;
     const input = await databaseRenderInput(opened.db, opened.manifest, compiled, customerId, asOf);
-    const timeZone = Object.values(opened.manifest.definitions).find((d) => d.kind === 'Workspace')?.spec.timezone;
-    const outcome = renderEmail(loadTemplate(compiled), input, { asOf, ...(typeof timeZone === 'string' ? { timeZone } : {}) });
+    const timeZone = compiledTimeZone(opened.manifest);
+    const outcome = renderEmail(loadTemplate(compiled), input, { asOf, ...(timeZone !== undefined ? { timeZone } : {}) });
     if (!outcome.ok) {
       io.stderr.write(`herald render: ${templateName} cannot be rendered for ${customerId}: ${outcome.reason}\n`);
       return EXIT_ERRORS;

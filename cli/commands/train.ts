@@ -18,6 +18,8 @@ import { DatabaseModelStore } from '../../runtime/models/store/db-store.ts';
 import { trainModel, type TrainOutcome } from '../../runtime/models/train-model.ts';
 import { printDiagnostics } from '../print-diagnostics.ts';
 import { messageOf } from '../../compiler/diagnostics/catalogue/index.ts';
+import { diagnosticLines } from '../../compiler/diagnostics/format/lines.ts';
+import type { Diagnostic } from '../../compiler/contract/diagnostic.ts';
 
 const FORMATS = ['pretty', 'json'] as const;
 const OPTIONS = {
@@ -195,7 +197,9 @@ export function printResult(io: CliIO, r: TrainResult, reportsDir: string): void
     io.stdout.write(`${r.job.name} v${v.version}: activated (${about})\n${[...table, ...notes].join('\n')}\n`);
   } else {
     io.stdout.write(`${r.job.name} v${v.version}: not activated (${about})\n${[...table, ...notes].join('\n')}\n`);
-    io.stderr.write(`error[HL576]: ${r.job.name} v${v.version} is not activated: ${v.reasons.join('; ')}\n  report: ${report}\n`);
+    // The report's path follows the diagnostic on its own line, where a reader copies it from.
+    const notActivated: Diagnostic = { code: 'HL576', severity: 'error', message: messageOf('HL576', { model: r.job.name, version: v.version, reasons: v.reasons }) };
+    io.stderr.write(`${diagnosticLines(notActivated, {})}  report: ${report}\n`);
   }
 }
 

@@ -5,6 +5,7 @@ import { loadTemplate, readSampleData, renderEmail, sampleRenderInput, type Load
 import { UnknownCustomerError } from '../../runtime/segments/customer-context.ts';
 import { maskPersonalText } from '../../compiler/contract/personal-data.ts';
 import type { PreviewDatabase } from './database.ts';
+import type { CompiledWorkspace } from '../../compiler/contract/workspace-settings.ts';
 
 export type PreviewSource = 'sample data' | 'test data' | 'database';
 
@@ -145,7 +146,8 @@ function maskEmail(email: RenderedEmail, customer: Record<string, unknown>, mani
   return out;
 }
 
+/** The Workspace's compiled time zone (emit defaults it), or none when the manifest has no Workspace. */
 export function workspaceTimeZone(manifest: Manifest): string | undefined {
-  const tz = Object.values(manifest.definitions).find((d) => d.kind === 'Workspace')?.spec.timezone;
-  return typeof tz === 'string' ? tz : undefined;
+  const workspace = Object.values(manifest.definitions).find((d) => d.kind === 'Workspace');
+  return (workspace?.compiled as CompiledWorkspace | undefined)?.timezone;
 }

@@ -4,6 +4,7 @@ import { PreviewDatabase, PreviewDatabaseSlot } from './database.ts';
 import { DevServer } from './server.ts';
 import { DevSession, type DevBuild } from './session.ts';
 import { watchWorkspace, type WorkspaceWatcher } from './watcher.ts';
+import { diagnosticLines } from '../../compiler/diagnostics/format/lines.ts';
 
 export interface DevOptions {
   dir: string;
@@ -81,7 +82,8 @@ export function describeBuild(build: DevBuild): string {
   const head = `${cause} in ${Math.round(build.ms)} ms`;
   const errors = build.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0) {
-    const shown = errors.slice(0, 3).map((d) => `  ${d.file ?? ''}${d.range ? `:${d.range.start.line}:${d.range.start.column}` : ''} error[${d.code}]: ${d.message}`);
+    // The printer's own line for each, its first line only: the preview shows the rest.
+    const shown = errors.slice(0, 3).map((d) => `  ${diagnosticLines(d, {}).split('\n')[0]}`);
     return [`${head}: ${errors.length} error${errors.length === 1 ? '' : 's'} (the preview shows them and keeps the last good build)`, ...shown, ...(errors.length > 3 ? [`  … and ${errors.length - 3} more`] : [])].join('\n');
   }
   const changed = build.changed.length;

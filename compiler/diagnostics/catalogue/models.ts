@@ -207,6 +207,11 @@ export const modelUseMessages = {
         } in ${p.database}`,
 } satisfies MessageTable;
 
+/** Messages of HL576, a trained version that does not meet its bar (printed by `herald train`). */
+export const modelTrainMessages = {
+  HL576: (p: { model: string; version: number; reasons: readonly string[] }) => `${p.model} v${p.version} is not activated: ${p.reasons.join('; ')}`,
+} satisfies MessageTable;
+
 /** Messages of the models codes raised while analyzing definitions (compiler/3-analyze). */
 export const modelsAnalyzeMessages = {
   HL370: (p: { algorithm: string; type: string }) => `algorithm ${p.algorithm} does not fit a ${p.type} model`,

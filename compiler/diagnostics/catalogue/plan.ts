@@ -200,6 +200,23 @@ export const planNoteMessages = {
         : `sample data incomplete: ${p.incomplete.map((f) => `${f.path} ${f.status}${f.message ? ` (${f.message})` : ''}`).join('; ')}`,
 } satisfies MessageTable;
 
+/**
+ * Messages of the plan's risks (HL550–HL553). Figures arrive formatted (`before`, `by`, `limit`):
+ * the plan formats numbers and percentages one way for all its output.
+ */
+export const planRiskMessages = {
+  /** `by`: "by 40%" or "from none". */
+  HL550: (p: { segment: string; grows: boolean; by: string; before: string; after: string; threshold: string }) =>
+    `${p.segment} ${p.grows ? 'grows' : 'shrinks'} ${p.by} (${p.before} → ${p.after} customers), more than the ${p.threshold} threshold`,
+  HL551: (p: { name: string; sends: string; limit: string }) =>
+    `${p.name} would email ${p.sends} customers on its first day, more than the limit of ${p.limit}`,
+  HL552: (p: { template: string; lostLink: true; nowTransactional: boolean } | { template: string; nowTransactional: true }) =>
+    'lostLink' in p
+      ? `${p.template} no longer renders an unsubscribe link${p.nowTransactional ? ' (it is now transactional)' : ''}`
+      : `${p.template} changed from marketing to transactional: it no longer needs an unsubscribe link and is sent without consent`,
+  HL553: (p: { model: string; note: string }) => `${p.model}: the version trained for the new spec scores worse than the active one (${p.note})`,
+} satisfies MessageTable;
+
 const points = (share: number) => `${(share * 100).toFixed(1)} points`;
 const percent = (share: number) => `${(share * 100).toFixed(1)}%`;
 
