@@ -1,7 +1,16 @@
 import { join } from 'node:path';
 import type { CompiledTemplate } from '../../compiler/contract/template.ts';
 import type { Manifest } from '../../compiler/contract/manifest.ts';
-import { loadTemplate, readSampleData, renderEmail, sampleRenderInput, type LoadedTemplate, type RenderedEmail, type RenderInput, type SampleData } from '../../runtime/render/index.ts';
+import {
+  loadTemplate,
+  readSampleData,
+  renderEmail,
+  sampleRenderInput,
+  type LoadedTemplate,
+  type RenderedEmail,
+  type RenderInput,
+  type SampleData,
+} from '../../runtime/render/index.ts';
 import { UnknownCustomerError } from '../../runtime/segments/customer-context.ts';
 import { maskPersonalText } from '../../compiler/contract/personal-data.ts';
 import type { PreviewDatabase } from './database.ts';
@@ -71,10 +80,21 @@ export class TemplatePreviews {
     if (!outcome.ok) return { ok: false, customer: customerId, reason: outcome.reason };
     const mask = found.source === 'database' && options.showPii !== true;
     const email = mask ? maskEmail(outcome.email, found.input.customer, manifest) : outcome.email;
-    return { ok: true, customer: customerId, source: found.source, email, masked: mask, ...(language !== undefined && compiled.translations?.messages[language] !== undefined ? { language } : {}) };
+    return {
+      ok: true,
+      customer: customerId,
+      source: found.source,
+      email,
+      masked: mask,
+      ...(language !== undefined && compiled.translations?.messages[language] !== undefined ? { language } : {}),
+    };
   }
 
-  private async input(manifest: Manifest, compiled: CompiledTemplate, customerId: string): Promise<{ input: RenderInput; source: PreviewSource } | { reason: string }> {
+  private async input(
+    manifest: Manifest,
+    compiled: CompiledTemplate,
+    customerId: string,
+  ): Promise<{ input: RenderInput; source: PreviewSource } | { reason: string }> {
     const sample = this.sample(compiled);
     const database = this.databaseFor(manifest);
     if (sample && !('error' in sample)) {
@@ -95,8 +115,16 @@ export class TemplatePreviews {
       }
     }
     if (sample && 'error' in sample) return { reason: sample.error };
-    const where = [compiled.sample_data ? `the sample data (${compiled.sample_data})` : undefined, database ? 'the preview database' : undefined].filter(Boolean);
-    return { reason: where.length > 0 ? `no customer "${customerId}" in ${where.join(' or ')}` : `template ${compiled.name} has no sample_data and no database is configured (--db)` };
+    const where = [
+      compiled.sample_data ? `the sample data (${compiled.sample_data})` : undefined,
+      database ? 'the preview database' : undefined,
+    ].filter(Boolean);
+    return {
+      reason:
+        where.length > 0
+          ? `no customer "${customerId}" in ${where.join(' or ')}`
+          : `template ${compiled.name} has no sample_data and no database is configured (--db)`,
+    };
   }
 
   /** The sample data, read on every render: it is small, and edits to it show at once. */

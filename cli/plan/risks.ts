@@ -41,7 +41,8 @@ export function findRisks(inputs: RiskInputs, options: PlanOptions): Risk[] {
   const firstDay = new Map<string, number>();
   for (const o of inputs.forecast?.by_origin ?? []) firstDay.set(`${o.kind === 'journey' ? 'Journey' : 'Campaign'}/${o.name}`, o.first_day);
   // Without a forecast, a campaign's first day is its whole reachable audience.
-  for (const c of inputs.campaigns) if (!firstDay.has(`Campaign/${c.name}`) && c.recipients.after !== null) firstDay.set(`Campaign/${c.name}`, c.recipients.after);
+  for (const c of inputs.campaigns)
+    if (!firstDay.has(`Campaign/${c.name}`) && c.recipients.after !== null) firstDay.set(`Campaign/${c.name}`, c.recipients.after);
   for (const [key, sends] of [...firstDay].sort(([a], [b]) => (a < b ? -1 : 1))) {
     if (sends <= options.maxFirstDaySends) continue;
     risks.push({
@@ -54,14 +55,29 @@ export function findRisks(inputs: RiskInputs, options: PlanOptions): Risk[] {
   for (const t of inputs.templates) {
     const nowTransactional = t.category.before === 'marketing' && t.category.after === 'transactional';
     if (t.unsubscribe.before === true && t.unsubscribe.after === false) {
-      risks.push({ code: 'HL552', severity: 'error', definition: `Template/${t.name}`, message: messageOf('HL552', { template: t.name, lostLink: true, nowTransactional }) });
+      risks.push({
+        code: 'HL552',
+        severity: 'error',
+        definition: `Template/${t.name}`,
+        message: messageOf('HL552', { template: t.name, lostLink: true, nowTransactional }),
+      });
     } else if (nowTransactional) {
-      risks.push({ code: 'HL552', severity: 'warning', definition: `Template/${t.name}`, message: messageOf('HL552', { template: t.name, nowTransactional: true }) });
+      risks.push({
+        code: 'HL552',
+        severity: 'warning',
+        definition: `Template/${t.name}`,
+        message: messageOf('HL552', { template: t.name, nowTransactional: true }),
+      });
     }
   }
   for (const m of inputs.models) {
     if (m.worse !== true) continue;
-    risks.push({ code: 'HL553', severity: 'warning', definition: `Model/${m.name}`, message: messageOf('HL553', { model: m.name, note: m.note }) });
+    risks.push({
+      code: 'HL553',
+      severity: 'warning',
+      definition: `Model/${m.name}`,
+      message: messageOf('HL553', { model: m.name, note: m.note }),
+    });
   }
   return risks;
 }

@@ -50,6 +50,8 @@ describe('message functions of the catalogue', () => {
   it('build a message from typed parameters', () => {
     expect(messages.HL360({ start: 'welcome' })).toBe('unknown step "welcome"');
     expect(messages.HL431({ form: 'given-twice', id: 'c1' })).toBe('customer "c1" is given twice');
-    expect(messages.HL432({ form: 'template-never-sent', template: 'promo', target: 'campaign' })).toBe('template "promo" is never sent by the campaign under test');
+    expect(messages.HL432({ form: 'template-never-sent', template: 'promo', target: 'campaign' })).toBe(
+      'template "promo" is never sent by the campaign under test',
+    );
   });
 });
