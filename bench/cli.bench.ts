@@ -38,7 +38,8 @@ const suite: BenchSuite = {
   runs: 9,
   warmup: 1,
   before() {
-    if (!existsSync(join(ROOT, 'dist', 'cli', 'bin.js'))) execFileSync(process.execPath, [join(ROOT, 'scripts', 'build.js')], { cwd: ROOT, stdio: 'inherit' });
+    if (!existsSync(join(ROOT, 'dist', 'cli', 'bin.js')))
+      execFileSync(process.execPath, [join(ROOT, 'scripts', 'build.js')], { cwd: ROOT, stdio: 'inherit' });
   },
   cases: [
     { name: NODE, baseline: true, group: 'start', run: () => run(['-e', '0']) },

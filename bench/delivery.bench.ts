@@ -58,14 +58,34 @@ async function before(): Promise<void> {
   const compiled = manifest.definitions['Template/welcome']!.compiled as CompiledTemplate;
   welcome = loadTemplate(compiled);
   inputs = Array.from({ length: SENDS }, (_, i) => ({
-    customer: { id: customerId(i), email: `${customerId(i)}@example.test`, first_name: `Name${i}`, signup_at: NOW - i * 60_000, email_consent: true },
+    customer: {
+      id: customerId(i),
+      email: `${customerId(i)}@example.test`,
+      first_name: `Name${i}`,
+      signup_at: NOW - i * 60_000,
+      email_consent: true,
+    },
     unsubscribe_url: `https://shop.example/u/${i}`,
     preferences_url: `https://shop.example/p/${i}`,
     message_id: `${i}@shop.example`,
   }));
   requests = Array.from({ length: SENDS }, (_, i) => {
-    const identity = { kind: 'journey' as const, name: 'onboarding', version: 'v1', customerId: customerId(i), entryId: 'e1', step: 'welcome' };
-    return { idempotencyKey: sendKey(identity, Buffer.alloc(32, 7)), origin: { kind: 'journey', name: 'onboarding', version: 'v1', step: 'welcome' }, customerId: customerId(i), entryId: 'e1', template: 'welcome', dueAt: NOW };
+    const identity = {
+      kind: 'journey' as const,
+      name: 'onboarding',
+      version: 'v1',
+      customerId: customerId(i),
+      entryId: 'e1',
+      step: 'welcome',
+    };
+    return {
+      idempotencyKey: sendKey(identity, Buffer.alloc(32, 7)),
+      origin: { kind: 'journey', name: 'onboarding', version: 'v1', step: 'welcome' },
+      customerId: customerId(i),
+      entryId: 'e1',
+      template: 'welcome',
+      dueAt: NOW,
+    };
   });
   for (const dialect of dialects) databases.set(dialect, await openFor(dialect));
 }
@@ -86,7 +106,14 @@ async function openFor(dialect: Dialect): Promise<Database> {
   for (let i = 0; i < SENDS; i += 500) {
     const rows = Array.from({ length: Math.min(500, SENDS - i) }, (_, k) => {
       const n = i + k;
-      return { id: customerId(n), email: `${customerId(n)}@example.test`, first_name: `Name${n}`, signup_at: NOW - n * 60_000, email_consent: yes, timezone: 'Europe/London' };
+      return {
+        id: customerId(n),
+        email: `${customerId(n)}@example.test`,
+        first_name: `Name${n}`,
+        signup_at: NOW - n * 60_000,
+        email_consent: yes,
+        timezone: 'Europe/London',
+      };
     });
     await db.kysely.insertInto('customers').values(rows).execute();
   }
@@ -107,11 +134,18 @@ function deliverCase(dialect: Dialect): BenchCase {
     units: SENDS,
     unitName: 'sends',
     setup: () => requeue(databases.get(dialect)!),
-    run: () => timedCpu(dialect, async () => {
-      const summary = await deliverDue(databases.get(dialect)!, { now: NOW, manifest, transport: new FileTransport(outDir), workerId: 'bench', batchSize: 500 });
-      if (summary.sent !== SENDS) throw new Error(`sent ${summary.sent} of ${SENDS}: ${JSON.stringify(summary)}`);
-      sink += summary.sent;
-    }),
+    run: () =>
+      timedCpu(dialect, async () => {
+        const summary = await deliverDue(databases.get(dialect)!, {
+          now: NOW,
+          manifest,
+          transport: new FileTransport(outDir),
+          workerId: 'bench',
+          batchSize: 500,
+        });
+        if (summary.sent !== SENDS) throw new Error(`sent ${summary.sent} of ${SENDS}: ${JSON.stringify(summary)}`);
+        sink += summary.sent;
+      }),
     teardown: () => rmSync(outDir, { recursive: true, force: true }),
   };
 }
@@ -136,16 +170,24 @@ const suite: BenchSuite = {
       baseline: true,
       units: SENDS,
       unitName: 'emails',
-      run: () => timedCpu('render', async () => {
-        written = [];
-        for (const [i, input] of inputs.entries()) {
-          const r = renderEmail(welcome, input, { timeZone: 'Europe/London' });
-          if (!r.ok) throw new Error(r.reason);
-          const mime = composeMime(r.email, { from: 'Shop <news@shop.example>', to: String(input.customer.email), messageId: input.message_id, date: new Date(NOW), unsubscribeUrl: input.unsubscribe_url, boundary: `b${i}` });
-          if (written.length < 100) written.push({ html: r.email.html, text: r.email.text, mime });
-          sink += mime.length;
-        }
-      }),
+      run: () =>
+        timedCpu('render', async () => {
+          written = [];
+          for (const [i, input] of inputs.entries()) {
+            const r = renderEmail(welcome, input, { timeZone: 'Europe/London' });
+            if (!r.ok) throw new Error(r.reason);
+            const mime = composeMime(r.email, {
+              from: 'Shop <news@shop.example>',
+              to: String(input.customer.email),
+              messageId: input.message_id,
+              date: new Date(NOW),
+              unsubscribeUrl: input.unsubscribe_url,
+              boundary: `b${i}`,
+            });
+            if (written.length < 100) written.push({ html: r.email.html, text: r.email.text, mime });
+            sink += mime.length;
+          }
+        }),
     },
     {
       name: WRITE,
@@ -181,7 +223,9 @@ const suite: BenchSuite = {
     process.stdout.write(`  render + MIME: ${medianCpu('render').toFixed(0)} µs CPU per email\n`);
     for (const dialect of dialects) {
       const cpu = medianCpu(dialect);
-      process.stdout.write(`  ${dialect}: ${cpu.toFixed(0)} µs CPU per send in this process (${Math.round(1e6 / cpu).toLocaleString('en-GB')} sends/s per core)${dialect === 'postgres' ? '; the server\'s own work is not in this figure, see the wall-clock table' : ''}\n`);
+      process.stdout.write(
+        `  ${dialect}: ${cpu.toFixed(0)} µs CPU per send in this process (${Math.round(1e6 / cpu).toLocaleString('en-GB')} sends/s per core)${dialect === 'postgres' ? "; the server's own work is not in this figure, see the wall-clock table" : ''}\n`,
+      );
     }
     process.stdout.write(`  files under ${scratchRoot}\n`);
   },

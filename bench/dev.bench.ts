@@ -44,13 +44,17 @@ const FULL = 'full rebuild';
 /** The template's body with a fresh marker, so every save really changes it. */
 function saveTemplate(): string {
   const marker = `edit ${++edits}`;
-  writeFileSync(MJML, `<mjml><mj-body><mj-section><mj-column>\n  <mj-text>Hello {{ customer.first_name | default('there') }}, ${marker}.</mj-text>\n  <mj-text><a href="{{ unsubscribe_url }}">Unsubscribe</a></mj-text>\n</mj-column></mj-section></mj-body></mjml>\n`);
+  writeFileSync(
+    MJML,
+    `<mjml><mj-body><mj-section><mj-column>\n  <mj-text>Hello {{ customer.first_name | default('there') }}, ${marker}.</mj-text>\n  <mj-text><a href="{{ unsubscribe_url }}">Unsubscribe</a></mj-text>\n</mj-column></mj-section></mj-body></mjml>\n`,
+  );
   return marker;
 }
 
 function check(result: ReturnType<typeof runPipeline>): void {
   const errors = result.diagnostics.filter((d) => d.severity === 'error');
-  if (errors.length > 0) throw new Error(`the workspace has ${errors.length} errors; first: ${errors[0]!.file} ${errors[0]!.code} ${errors[0]!.message}`);
+  if (errors.length > 0)
+    throw new Error(`the workspace has ${errors.length} errors; first: ${errors[0]!.file} ${errors[0]!.code} ${errors[0]!.message}`);
 }
 
 const suite: BenchSuite = {
@@ -62,7 +66,10 @@ const suite: BenchSuite = {
     generateWorkspace(dir, { definitions: 999 });
     mkdirSync(join(dir, 'data'), { recursive: true });
     writeFileSync(join(dir, '.heraldignore'), 'data/\n');
-    writeFileSync(join(dir, 'data', 'sample.yaml'), 'customers:\n  - { id: c1, email: c1@example.test, first_name: Ada, email_consent: true }\nitems: []\n');
+    writeFileSync(
+      join(dir, 'data', 'sample.yaml'),
+      'customers:\n  - { id: c1, email: c1@example.test, first_name: Ada, email_consent: true }\nitems: []\n',
+    );
     writeFileSync(
       join(dir, 'templates', 'bench_email.yaml'),
       'apiVersion: herald/v1\nkind: Template\nmetadata: { name: bench_email }\nspec:\n  subject: Hello\n  mjml: bench_email.mjml\n  sample_data: ../data/sample.yaml\n  sample_customers: [c1]\n',
@@ -82,7 +89,9 @@ const suite: BenchSuite = {
     rmSync(dir, { recursive: true, force: true });
     const line = (name: string) => `    ${name.padEnd(40)} ${medianCpu(name).toFixed(1)} ms CPU`;
     process.stdout.write(`  CPU time medians:\n${[ONE, NONE, SERVED, FULL].map(line).join('\n')}\n`);
-    process.stdout.write(`  full / incremental on CPU time: ${(medianCpu(FULL) / medianCpu(ONE)).toFixed(1)}x; save to served on an unloaded machine: ${QUIET_MS} ms quiet period + ${medianCpu(SERVED).toFixed(1)} ms CPU = ${(QUIET_MS + medianCpu(SERVED)).toFixed(1)} ms\n`);
+    process.stdout.write(
+      `  full / incremental on CPU time: ${(medianCpu(FULL) / medianCpu(ONE)).toFixed(1)}x; save to served on an unloaded machine: ${QUIET_MS} ms quiet period + ${medianCpu(SERVED).toFixed(1)} ms CPU = ${(QUIET_MS + medianCpu(SERVED)).toFixed(1)} ms\n`,
+    );
   },
   // The full rebuild goes last: the garbage it leaves would otherwise be collected during the cases after it.
   cases: [
@@ -100,21 +109,22 @@ const suite: BenchSuite = {
       async setup() {
         dev ??= await startDev({ dir, host: '127.0.0.1', port: 0, env: {}, log: () => undefined });
       },
-      run: () => timedCpu(SERVED, async () => {
-        const session = dev!.session;
-        const rebuilt = new Promise<void>((resolve) => {
-          const off = session.onBuild((b) => {
-            if (b.cause.includes('templates/bench_email.mjml')) {
-              off();
-              resolve();
-            }
+      run: () =>
+        timedCpu(SERVED, async () => {
+          const session = dev!.session;
+          const rebuilt = new Promise<void>((resolve) => {
+            const off = session.onBuild((b) => {
+              if (b.cause.includes('templates/bench_email.mjml')) {
+                off();
+                resolve();
+              }
+            });
           });
-        });
-        const marker = saveTemplate();
-        await rebuilt;
-        const page = await (await fetch(`${dev!.url}templates/bench_email`, { headers: { 'X-Herald-Fragment': '1' } })).text();
-        if (!page.includes(marker)) throw new Error(`the preview does not show "${marker}" after the rebuild`);
-      }),
+          const marker = saveTemplate();
+          await rebuilt;
+          const page = await (await fetch(`${dev!.url}templates/bench_email`, { headers: { 'X-Herald-Fragment': '1' } })).text();
+          if (!page.includes(marker)) throw new Error(`the preview does not show "${marker}" after the rebuild`);
+        }),
     },
     {
       name: FULL,
@@ -139,7 +149,10 @@ const suite: BenchSuite = {
     { description: 'save to served preview under 150 ms (1,000 definitions; wall-clock median)', check: (m) => m[SERVED]! < 150 },
     { description: 'save to served preview under 150 ms (quiet period + CPU time)', check: () => QUIET_MS + medianCpu(SERVED) < 150 },
     { description: 'incremental rebuild at least 10x faster than a full one (wall-clock medians)', check: (m) => m[FULL]! / m[ONE]! >= 10 },
-    { description: 'incremental rebuild at least 10x faster than a full one (CPU time)', check: () => medianCpu(FULL) / medianCpu(ONE) >= 10 },
+    {
+      description: 'incremental rebuild at least 10x faster than a full one (CPU time)',
+      check: () => medianCpu(FULL) / medianCpu(ONE) >= 10,
+    },
   ],
 };
 

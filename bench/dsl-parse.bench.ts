@@ -99,7 +99,11 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     }
     times.sort((a, b) => a - b);
     const median = times[4]!;
-    console.log(`${c.name.padEnd(38)} ${median.toFixed(2).padStart(8)} ms  ${Math.round((c.units! / median) * 1000).toLocaleString('en-US').padStart(10)} ${c.unitName}/s`);
+    console.log(
+      `${c.name.padEnd(38)} ${median.toFixed(2).padStart(8)} ms  ${Math.round((c.units! / median) * 1000)
+        .toLocaleString('en-US')
+        .padStart(10)} ${c.unitName}/s`,
+    );
   }
   if (sink < 0) console.log(sink);
 }

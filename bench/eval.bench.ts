@@ -26,7 +26,13 @@ const FIELDS_RULE = 'country = "United Kingdom" and email_consent and age betwee
 const schema: RuleSchema = {
   dataModel: {
     customers: {
-      fields: { country: { type: 'string' }, email_consent: { type: 'boolean' }, age: { type: 'integer' }, city: { type: 'string' }, ltv: { type: 'number' } },
+      fields: {
+        country: { type: 'string' },
+        email_consent: { type: 'boolean' },
+        age: { type: 'integer' },
+        city: { type: 'string' },
+        ltv: { type: 'number' },
+      },
       mergeByEmail: false,
     },
     events: { purchase: { amount: { type: 'number' } } },
@@ -44,7 +50,7 @@ function parse(text: string): Expr {
 /** Deterministic pseudo-random numbers (no Math.random: the same data every run). */
 function lcg(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 let contexts: EvalContext[] = [];
@@ -58,7 +64,8 @@ function generate(): void {
   for (let i = 0; i < CUSTOMERS; i++) {
     const events: EventRecord[] = [];
     const n = Math.floor(rnd() * 8);
-    for (let j = 0; j < n; j++) events.push({ id: `e${i}_${j}`, type: 'purchase', at: AS_OF - Math.floor(rnd() * 500) * DAY, amount: Math.round(rnd() * 200) });
+    for (let j = 0; j < n; j++)
+      events.push({ id: `e${i}_${j}`, type: 'purchase', at: AS_OF - Math.floor(rnd() * 500) * DAY, amount: Math.round(rnd() * 200) });
     const ctx: EvalContext = {
       asOf: AS_OF,
       customer: {
@@ -98,7 +105,16 @@ function handWritten(ctx: EvalContext): boolean {
 
 function handWrittenFields(ctx: EvalContext): boolean {
   const c = ctx.customer as Record<string, any>;
-  return c.country === 'United Kingdom' && c.email_consent === true && c.age != null && c.age >= 25 && c.age <= 60 && !(c.city === 'London') && c.ltv != null && c.ltv > 100;
+  return (
+    c.country === 'United Kingdom' &&
+    c.email_consent === true &&
+    c.age != null &&
+    c.age >= 25 &&
+    c.age <= 60 &&
+    !(c.city === 'London') &&
+    c.ltv != null &&
+    c.ltv > 100
+  );
 }
 
 function loop(test: (ctx: EvalContext) => boolean): void {

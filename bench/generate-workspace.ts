@@ -28,8 +28,28 @@ export interface GeneratedWorkspace {
  * a template, so a larger share would time MJML rather than the compiler). A campaign always
  * comes after at least one segment and one template.
  */
-const PATTERN = ['Segment', 'Segment', 'Trait', 'Template', 'Segment', 'Campaign', 'Segment', 'Segment', 'Segment', 'Trait',
-  'Segment', 'Segment', 'Campaign', 'Segment', 'Segment', 'Segment', 'Segment', 'Trait', 'Segment', 'Campaign'] as const;
+const PATTERN = [
+  'Segment',
+  'Segment',
+  'Trait',
+  'Template',
+  'Segment',
+  'Campaign',
+  'Segment',
+  'Segment',
+  'Segment',
+  'Trait',
+  'Segment',
+  'Segment',
+  'Campaign',
+  'Segment',
+  'Segment',
+  'Segment',
+  'Segment',
+  'Trait',
+  'Segment',
+  'Campaign',
+] as const;
 
 const WORKSPACE = `apiVersion: herald/v1
 kind: Workspace
@@ -56,7 +76,6 @@ spec:
 `;
 
 const COUNTRIES = ['United Kingdom', 'France', 'Germany', 'EIRE', 'Spain', 'Netherlands'];
-
 
 export function generateWorkspace(dir: string, options: GenerateOptions): GeneratedWorkspace {
   const perFile = options.perFile ?? 25;
@@ -105,7 +124,10 @@ export function generateWorkspace(dir: string, options: GenerateOptions): Genera
     const folder = join(dir, `${kind.toLowerCase()}s`);
     mkdirSync(folder, { recursive: true });
     for (let start = 0; start < list.length; start += perFile) {
-      writeFileSync(join(folder, `part_${String(start / perFile).padStart(4, '0')}.yaml`), list.slice(start, start + perFile).join('---\n'));
+      writeFileSync(
+        join(folder, `part_${String(start / perFile).padStart(4, '0')}.yaml`),
+        list.slice(start, start + perFile).join('---\n'),
+      );
       files++;
     }
   }

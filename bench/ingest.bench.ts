@@ -60,7 +60,9 @@ function reconcile(raw: BetterSqlite3.Database): typeof README_FACTS {
   return {
     lines: one(`select count(*) from events where ${from}`) + one(`select count(*) from ingest_rejects where source = '${SOURCE}'`),
     customers: one(`select count(distinct customer_id) from events where ${from}`),
-    invoices: one(`select count(*) from (select invoice from events where ${from} union select ${invoice} from ingest_rejects where source = '${SOURCE}')`),
+    invoices: one(
+      `select count(*) from (select invoice from events where ${from} union select ${invoice} from ingest_rejects where source = '${SOURCE}')`,
+    ),
     withoutCustomer: one(`select count(*) from ingest_rejects where reason = 'missing_customer'`),
     cancellations:
       one(`select count(*) from events where ${from} and invoice like 'C%'`) +
@@ -101,11 +103,21 @@ const suite: BenchSuite = {
     await ingest(loaded);
     const raw = loaded.sqlite!;
     facts = reconcile(raw);
-    eventColumns = raw.prepare('select * from events limit 1').columns().map((c) => c.name);
+    eventColumns = raw
+      .prepare('select * from events limit 1')
+      .columns()
+      .map((c) => c.name);
     // Peak memory of a full ingest in a process of its own.
     const out = execFileSync(
       process.execPath,
-      [join(import.meta.dirname, '..', 'bin', 'run-ts.js'), join(import.meta.dirname, '..', 'scripts', 'ingest-once.ts'), join(work, 'manifest.json'), ROOT, join(work, 'child.db'), SOURCE],
+      [
+        join(import.meta.dirname, '..', 'bin', 'run-ts.js'),
+        join(import.meta.dirname, '..', 'scripts', 'ingest-once.ts'),
+        join(work, 'manifest.json'),
+        ROOT,
+        join(work, 'child.db'),
+        SOURCE,
+      ],
       { encoding: 'utf8' },
     );
     child = JSON.parse(out.trim().split('\n').pop()!);
@@ -117,7 +129,9 @@ const suite: BenchSuite = {
     rmSync(work, { recursive: true, force: true });
     const base = medianCpu(BASELINE);
     const ingest = medianCpu(INGEST);
-    process.stdout.write(`  CPU medians: baseline ${(base / 1000).toFixed(2)} s, herald ingest ${(ingest / 1000).toFixed(2)} s (${(ingest / base).toFixed(2)}x); in its own process ${((child?.cpuMs ?? NaN) / 1000).toFixed(2)} s CPU\n`);
+    process.stdout.write(
+      `  CPU medians: baseline ${(base / 1000).toFixed(2)} s, herald ingest ${(ingest / 1000).toFixed(2)} s (${(ingest / base).toFixed(2)}x); in its own process ${((child?.cpuMs ?? NaN) / 1000).toFixed(2)} s CPU\n`,
+    );
   },
   cases: [
     {
@@ -131,14 +145,21 @@ const suite: BenchSuite = {
         // make every garbage collection of the other cases scan them.
         const raw = loaded.sqlite!;
         eventRows = raw.prepare(`select * from events where source like '${SOURCE}:%'`).raw().all() as unknown[][];
-        rejectRows = raw.prepare(`select source, file, line, reason, detail, raw, customer_id from ingest_rejects where source = '${SOURCE}'`).raw().all() as unknown[][];
+        rejectRows = raw
+          .prepare(`select source, file, line, reason, detail, raw, customer_id from ingest_rejects where source = '${SOURCE}'`)
+          .raw()
+          .all() as unknown[][];
         collectGarbage();
       },
       run: () =>
         timedCpu(BASELINE, () => {
           const raw = fresh!.sqlite!;
-          const event = raw.prepare(`insert into events (${eventColumns.map((c) => `"${c}"`).join(', ')}) values (${eventColumns.map(() => '?').join(', ')})`);
-          const reject = raw.prepare('insert into ingest_rejects (source, file, line, reason, detail, raw, customer_id) values (?, ?, ?, ?, ?, ?, ?)');
+          const event = raw.prepare(
+            `insert into events (${eventColumns.map((c) => `"${c}"`).join(', ')}) values (${eventColumns.map(() => '?').join(', ')})`,
+          );
+          const reject = raw.prepare(
+            'insert into ingest_rejects (source, file, line, reason, detail, raw, customer_id) values (?, ?, ?, ?, ?, ?, ?)',
+          );
           raw.transaction(() => {
             for (const r of eventRows) event.run(r);
             for (const r of rejectRows) reject.run(r);
@@ -169,7 +190,8 @@ const suite: BenchSuite = {
       unitName: 'files',
       async run() {
         const summary = await ingest(loaded);
-        if (summary.totals.files.skipped !== 305) throw new Error(`expected 305 skipped files, got ${JSON.stringify(summary.totals.files)}`);
+        if (summary.totals.files.skipped !== 305)
+          throw new Error(`expected 305 skipped files, got ${JSON.stringify(summary.totals.files)}`);
       },
     },
   ],
@@ -179,7 +201,8 @@ const suite: BenchSuite = {
     { description: 're-ingest of unchanged files under 1 s', check: (m) => m['re-ingest of the unchanged files']! < 1_000 },
     { description: 'peak RSS of a full ingest (own process) under 300 MB', check: () => child !== undefined && child.maxRssMb < 300 },
     {
-      description: 'README facts reconciled (541,909 lines, 4,372 customers, 25,900 invoices, 135,080 without customer, 9,288 cancellations)',
+      description:
+        'README facts reconciled (541,909 lines, 4,372 customers, 25,900 invoices, 135,080 without customer, 9,288 cancellations)',
       check: () => JSON.stringify(facts) === JSON.stringify(README_FACTS),
     },
   ],

@@ -39,7 +39,9 @@ const RUNS = 5;
 const WARMUP = 1;
 const P99_TARGET_MS = 50;
 const KEY = 'bench-read-key';
-const scratch = mkdtempSync(join(process.env.HERALD_BENCH_DIR ?? (existsSync('/dev/shm') ? '/dev/shm' : tmpdir()), 'herald-bench-insights-'));
+const scratch = mkdtempSync(
+  join(process.env.HERALD_BENCH_DIR ?? (existsSync('/dev/shm') ? '/dev/shm' : tmpdir()), 'herald-bench-insights-'),
+);
 
 let db: Database;
 let running: RunningServe;
@@ -58,7 +60,9 @@ async function before(): Promise<void> {
   const rng = seededRng(11);
   const customer = raw.prepare('INSERT INTO customers (id, email, country) VALUES (?, ?, ?)');
   const item = raw.prepare('INSERT INTO items (id, category, price) VALUES (?, ?, ?)');
-  const recommendation = raw.prepare('INSERT INTO model_recommendations (model, customer_id, rank, item_id, score, version) VALUES (?, ?, ?, ?, ?, 1)');
+  const recommendation = raw.prepare(
+    'INSERT INTO model_recommendations (model, customer_id, rank, item_id, score, version) VALUES (?, ?, ?, ?, ?, 1)',
+  );
   const score = raw.prepare('INSERT INTO model_scores (model, customer_id, score, tier, cluster, version) VALUES (?, ?, ?, ?, NULL, 1)');
   const purchase = raw.prepare("INSERT INTO events (id, customer_id, type, at, item_id, amount) VALUES (?, ?, 'purchase', ?, ?, ?)");
   const ids = Array.from({ length: CUSTOMERS }, (_, i) => `c${i}`);
@@ -72,7 +76,8 @@ async function before(): Promise<void> {
       for (let rank = 1; rank <= 10; rank++) recommendation.run('next_items', id, rank, `I${rng.int(ITEMS)}`, 1 / rank);
     }
     // Purchases skewed towards the first items, so the popularity ranking has a head.
-    for (let i = 0; i < PURCHASES; i++) purchase.run(`p${i}`, ids[rng.int(CUSTOMERS)]!, Date.UTC(2026, 0, 1) + i * 60_000, `I${Math.floor(ITEMS * rng.next() ** 3)}`, 10);
+    for (let i = 0; i < PURCHASES; i++)
+      purchase.run(`p${i}`, ids[rng.int(CUSTOMERS)]!, Date.UTC(2026, 0, 1) + i * 60_000, `I${Math.floor(ITEMS * rng.next() ** 3)}`, 10);
   })();
   raw.exec('ANALYZE');
   const shuffled = [...ids].sort(() => rng.next() - 0.5);
@@ -92,7 +97,9 @@ async function before(): Promise<void> {
     host: '127.0.0.1',
   });
   get = getter(`http://127.0.0.1:${running.port}`, `Bearer ${KEY}`, CONCURRENCY);
-  process.stderr.write(`  ${CUSTOMERS.toLocaleString('en-GB')} customers, ${REQUESTS.toLocaleString('en-GB')} calls per run, ${CONCURRENCY} at a time\n`);
+  process.stderr.write(
+    `  ${CUSTOMERS.toLocaleString('en-GB')} customers, ${REQUESTS.toLocaleString('en-GB')} calls per run, ${CONCURRENCY} at a time\n`,
+  );
 }
 
 /** Per case: every measured call's latency (ms). */
@@ -174,10 +181,39 @@ const suite: BenchSuite = {
     rmSync(scratch, { recursive: true, force: true });
   },
   cases: [
-    { ...endpointCase(HEALTHZ, () => scored, () => '/healthz', true), group: 'http' },
-    { ...endpointCase(MODELLED, () => scored, (id) => `/v1/customers/${id}/recommendations?model=next_items&k=10`), group: 'http' },
-    { ...endpointCase(FALLBACK, () => unscored, (id) => `/v1/customers/${id}/recommendations?model=next_items&k=10`), group: 'http' },
-    { ...endpointCase(SCORES, () => scored, (id) => `/v1/customers/${id}/scores`), group: 'http' },
+    {
+      ...endpointCase(
+        HEALTHZ,
+        () => scored,
+        () => '/healthz',
+        true,
+      ),
+      group: 'http',
+    },
+    {
+      ...endpointCase(
+        MODELLED,
+        () => scored,
+        (id) => `/v1/customers/${id}/recommendations?model=next_items&k=10`,
+      ),
+      group: 'http',
+    },
+    {
+      ...endpointCase(
+        FALLBACK,
+        () => unscored,
+        (id) => `/v1/customers/${id}/recommendations?model=next_items&k=10`,
+      ),
+      group: 'http',
+    },
+    {
+      ...endpointCase(
+        SCORES,
+        () => scored,
+        (id) => `/v1/customers/${id}/scores`,
+      ),
+      group: 'http',
+    },
     preparedSelectCase(),
   ],
   targets: [

@@ -56,7 +56,7 @@ spec:
 /** Deterministic data: every customer adds to the basket in the first five days; a third buy, some at once. */
 function* rows() {
   let seed = 42;
-  const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  const rnd = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
   for (let i = 0; i < CUSTOMERS; i++) {
     const id = `c${i}`;
     const cart = FROM + Math.floor(rnd() * 5 * 86_400_000);
@@ -83,11 +83,20 @@ async function load(db: Database): Promise<void> {
   for (const r of rows()) {
     customers.push({ ...r.customer, email_consent: db.dialect === 'sqlite' ? 1 : true });
     events.push({ id: `a${r.customer.id}`, customer_id: r.customer.id, type: 'added_to_cart', at: r.cart, item_id: 'A1', price: 3 });
-    if (r.buys !== undefined) events.push({ id: `p${r.customer.id}`, customer_id: r.customer.id, type: 'purchase', at: r.buys, item_id: 'A1', amount: 3 });
+    if (r.buys !== undefined)
+      events.push({ id: `p${r.customer.id}`, customer_id: r.customer.id, type: 'purchase', at: r.buys, item_id: 'A1', amount: 3 });
   }
   await db.transaction(async (trx) => {
-    for (let i = 0; i < customers.length; i += 1000) await trx.insertInto('customers').values(customers.slice(i, i + 1000)).execute();
-    for (let i = 0; i < events.length; i += 1000) await trx.insertInto('events').values(events.slice(i, i + 1000)).execute();
+    for (let i = 0; i < customers.length; i += 1000)
+      await trx
+        .insertInto('customers')
+        .values(customers.slice(i, i + 1000))
+        .execute();
+    for (let i = 0; i < events.length; i += 1000)
+      await trx
+        .insertInto('events')
+        .values(events.slice(i, i + 1000))
+        .execute();
   });
 }
 
@@ -110,7 +119,12 @@ async function prepare(dialect: Dialect): Promise<Prepared> {
       return openDatabase(`sqlite:${to}`);
     };
     process.stderr.write(`  sqlite: loaded ${CUSTOMERS} customers in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
-    return { dialect, fresh: async () => copy(template), empty: async () => copy(schemaOnly), cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
+    return {
+      dialect,
+      fresh: async () => copy(template),
+      empty: async () => copy(schemaOnly),
+      cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+    };
   }
   const cluster: PostgresCluster = await startPostgresCluster();
   const admin = openDatabase(cluster.url);
@@ -153,7 +167,21 @@ async function insertStateRows(db: Database): Promise<void> {
   await db.transaction(async (trx) => {
     const batch: Array<Record<string, unknown>> = [];
     for (let i = 0; i < CUSTOMERS; i++) {
-      batch.push({ id: `e${i}`, journey: 'bench_cart', version: 'v1', customer_id: `c${i}`, entry_key: `k${i}`, entered_at: FROM, status: 'active', step: 'wait_1h', phase: 'ready', step_at: FROM, due_at: FROM, state: '{"visits":{},"variants":{}}', seq: 1 });
+      batch.push({
+        id: `e${i}`,
+        journey: 'bench_cart',
+        version: 'v1',
+        customer_id: `c${i}`,
+        entry_key: `k${i}`,
+        entered_at: FROM,
+        status: 'active',
+        step: 'wait_1h',
+        phase: 'ready',
+        step_at: FROM,
+        due_at: FROM,
+        state: '{"visits":{},"variants":{}}',
+        seq: 1,
+      });
       if (batch.length === 500) await trx.insertInto('journey_entries').values(batch.splice(0)).execute();
     }
     if (batch.length > 0) await trx.insertInto('journey_entries').values(batch).execute();
@@ -189,7 +217,17 @@ function cases(): BenchCase[] {
         db = await (await use(dialect)).fresh();
       },
       run: async () => {
-        last.set(dialect, await runJourneys(db!, manifest, { from: FROM, until: FROM + WEEK, transport: new DiscardingTransport(), resolutionMs: HOUR, deliver: false, batchSize: 1000 }));
+        last.set(
+          dialect,
+          await runJourneys(db!, manifest, {
+            from: FROM,
+            until: FROM + WEEK,
+            transport: new DiscardingTransport(),
+            resolutionMs: HOUR,
+            deliver: false,
+            batchSize: 1000,
+          }),
+        );
       },
       teardown: async () => {
         const s = last.get(dialect)!;
@@ -218,7 +256,8 @@ const suite: BenchSuite = {
         {
           description: `sqlite: ${CUSTOMERS} customers through a five-step journey over a simulated week in under 60 s`,
           check: (m: Record<string, number>) => m[`sqlite ${CUSTOMERS} customers, five-step journey, one week`]! < 60_000,
-          detail: (m: Record<string, number>) => `${(m[`sqlite ${CUSTOMERS} customers, five-step journey, one week`]! / 1000).toFixed(1)} s`,
+          detail: (m: Record<string, number>) =>
+            `${(m[`sqlite ${CUSTOMERS} customers, five-step journey, one week`]! / 1000).toFixed(1)} s`,
         },
       ]
     : [],

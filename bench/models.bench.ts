@@ -107,12 +107,16 @@ const suite: BenchSuite = {
     await syncSchema(db, manifest.dataModel, traitTableSpecs(manifest));
     const started = performance.now();
     const loaded = await ingestWorkspace({ db, manifest, root: ROOT });
-    process.stderr.write(`  loaded campaigns/ (${loaded.totals.eventsInserted} events) in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+    process.stderr.write(
+      `  loaded campaigns/ (${loaded.totals.eventsInserted} events) in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
+    );
     await initBackend('wasm');
     const trained = await trainModel(spec, source(), new FileModelStore(mkdtempSync(join(work, 'store-'))));
     artifact = trained.version.artifact;
     const m = trained.version.metrics;
-    process.stderr.write(`  ${MODEL}: AUC ${m.auc!.toFixed(4)} (best single feature ${trained.version.baseline.metrics.auc!.toFixed(4)}, RFM reference ${trained.version.reference?.metrics.auc?.toFixed(4)})\n`);
+    process.stderr.write(
+      `  ${MODEL}: AUC ${m.auc!.toFixed(4)} (best single feature ${trained.version.baseline.metrics.auc!.toFixed(4)}, RFM reference ${trained.version.reference?.metrics.auc?.toFixed(4)})\n`,
+    );
     // A million customers' raw feature rows, drawn with a seed from the real ones (as of now).
     const real = await source().snapshot((await source().dataEnd())!, { label: false, knownOnly: true });
     const rng = seededRng(99);
@@ -174,7 +178,9 @@ const suite: BenchSuite = {
       run: () =>
         cpu.time(ALL, async () => {
           const store = new FileModelStore(mkdtempSync(join(work, 'store-')));
-          const jobs = Object.values(manifest.definitions).filter((d) => d.kind === 'Model').map((d) => d.compiled as ModelJobSpec);
+          const jobs = Object.values(manifest.definitions)
+            .filter((d) => d.kind === 'Model')
+            .map((d) => d.compiled as ModelJobSpec);
           for (const job of jobs) await trainModel(job, new SqlFeatureSource(db, manifest, job), store, { force: true });
         }),
     },

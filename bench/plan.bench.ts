@@ -52,7 +52,16 @@ function compiled(dir: string): Manifest {
 }
 
 function git(...args: string[]): void {
-  execFileSync('git', args, { cwd: join(root, 'repo'), env: { ...process.env, GIT_AUTHOR_NAME: 'bench', GIT_AUTHOR_EMAIL: 'bench@example.test', GIT_COMMITTER_NAME: 'bench', GIT_COMMITTER_EMAIL: 'bench@example.test' } });
+  execFileSync('git', args, {
+    cwd: join(root, 'repo'),
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 'bench',
+      GIT_AUTHOR_EMAIL: 'bench@example.test',
+      GIT_COMMITTER_NAME: 'bench',
+      GIT_COMMITTER_EMAIL: 'bench@example.test',
+    },
+  });
 }
 
 /** One edit in each of ten files: a threshold raised, a subject, a send time, a trait window. */
@@ -64,7 +73,8 @@ function changeTenFiles(): void {
     if (next === text) throw new Error(`bench edit found nothing to change in ${path}`);
     writeFileSync(file, next);
   };
-  for (const part of [2, 5, 8, 11, 14, 17, 20]) edit(`segments/part_${String(part).padStart(4, '0')}.yaml`, /\) >= (\d)/, (_m, n) => `) >= ${Number(n) + 1}`);
+  for (const part of [2, 5, 8, 11, 14, 17, 20])
+    edit(`segments/part_${String(part).padStart(4, '0')}.yaml`, /\) >= (\d)/, (_m, n) => `) >= ${Number(n) + 1}`);
   edit('templates/part_0000.yaml', /news for you/, () => 'news picked for you');
   edit('campaigns/part_0001.yaml', /send_at: 2011-12-01T09:00 local/, () => 'send_at: 2011-12-12T09:00 local');
   edit('traits/part_0002.yaml', /within (\d+)d/, (_m, n) => `within ${Number(n) + 30}d`);
@@ -109,14 +119,18 @@ const suite: BenchSuite = {
     // Traits and memberships as a running workspace has them: the overlaps read the memberships.
     await materialize(db, base, AS_OF);
     await db.close();
-    process.stderr.write(`  ${n.toLocaleString('en-US')} customers loaded, ${traitsOf(base).length} traits and ${segmentsOf(base).length} segments materialized in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    process.stderr.write(
+      `  ${n.toLocaleString('en-US')} customers loaded, ${traitsOf(base).length} traits and ${segmentsOf(base).length} segments materialized in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+    );
     changeTenFiles();
     await exportTree(openRepository(workspace), 'HEAD', 'shop', baseCopy);
   },
   after() {
     if (last) {
       const s = last.summary;
-      process.stderr.write(`  last plan: ${s.line}; ${last.segments.length} segments counted, ${last.templates.length} template${last.templates.length === 1 ? '' : 's'} rendered, ${last.forecast?.total ?? 0} sends forecast, ${last.risks.length} risks\n`);
+      process.stderr.write(
+        `  last plan: ${s.line}; ${last.segments.length} segments counted, ${last.templates.length} template${last.templates.length === 1 ? '' : 's'} rendered, ${last.forecast?.total ?? 0} sends forecast, ${last.risks.length} risks\n`,
+      );
     }
     rmSync(root, { recursive: true, force: true });
   },
@@ -132,7 +146,12 @@ const suite: BenchSuite = {
     { name: 'herald plan without the forecast (--forecast-days 0)', run: () => plan(0) },
     { name: 'herald plan, 10 files changed, SQLite', run: () => plan(DEFAULT_PLAN_OPTIONS.forecastDays) },
   ],
-  targets: [{ description: 'a plan of 10 changed files on 1,000 definitions and 100,000 customers in under 15 s (SQLite)', check: (m) => m['herald plan, 10 files changed, SQLite']! < 15_000 }],
+  targets: [
+    {
+      description: 'a plan of 10 changed files on 1,000 definitions and 100,000 customers in under 15 s (SQLite)',
+      check: (m) => m['herald plan, 10 files changed, SQLite']! < 15_000,
+    },
+  ],
 };
 
 export default suite;

@@ -35,8 +35,18 @@ await migrate(db);
 await syncSchema(db, manifest.dataModel, []);
 const idKey = await loadIdKey(db.kysely);
 const ids = Array.from({ length: MESSAGES }, (_, i) => `b${i}`);
-await db.kysely.insertInto('customers').values(ids.map((id) => ({ id, email: `${id}@example.test`, first_name: 'B', email_consent: 1 }))).execute();
-const sends = ids.map((id) => ({ idempotencyKey: sendKey({ kind: 'journey', name: 'news', version: 'v1', customerId: id, entryId: id, step: 'issue' }, idKey), origin: { kind: 'journey' as const, name: 'news', version: 'v1', step: 'issue' }, customerId: id, entryId: id, template: 'newsletter', dueAt: NOW }));
+await db.kysely
+  .insertInto('customers')
+  .values(ids.map((id) => ({ id, email: `${id}@example.test`, first_name: 'B', email_consent: 1 })))
+  .execute();
+const sends = ids.map((id) => ({
+  idempotencyKey: sendKey({ kind: 'journey', name: 'news', version: 'v1', customerId: id, entryId: id, step: 'issue' }, idKey),
+  origin: { kind: 'journey' as const, name: 'news', version: 'v1', step: 'issue' },
+  customerId: id,
+  entryId: id,
+  template: 'newsletter',
+  dueAt: NOW,
+}));
 await enqueue(db.kysely, sends);
 const signer = new LinkSigner(SECRET);
 await deliverDue(db, { now: NOW, manifest, transport: new FileTransport(join(scratch, 'out')), workerId: 'bench', signer });
@@ -44,7 +54,17 @@ await deliverDue(db, { now: NOW, manifest, transport: new FileTransport(join(scr
 const quiet = { info() {}, warn() {}, error() {} };
 const metric = { inc() {}, set() {}, observe() {} };
 const feature = createRecipientFeature(
-  { dir: scratch, manifest, db, env: {}, now: () => new Date(NOW + 3_600_000), log: quiet, metrics: { counter: () => metric, gauge: () => metric, histogram: () => metric }, dryRun: false, wake() {} },
+  {
+    dir: scratch,
+    manifest,
+    db,
+    env: {},
+    now: () => new Date(NOW + 3_600_000),
+    log: quiet,
+    metrics: { counter: () => metric, gauge: () => metric, histogram: () => metric },
+    dryRun: false,
+    wake() {},
+  },
   { secret: SECRET },
 );
 const routes = feature.routes.filter((r) => r.path.startsWith('/t/'));
@@ -81,7 +101,14 @@ const server = createServer((req, res) => {
     res.writeHead(404).end();
     return;
   }
-  const request: ServeRequest = { method: req.method ?? 'GET', path: url, query: new URLSearchParams(), headers: req.headers, body: Buffer.alloc(0), remoteAddress: req.socket.remoteAddress ?? '' };
+  const request: ServeRequest = {
+    method: req.method ?? 'GET',
+    path: url,
+    query: new URLSearchParams(),
+    headers: req.headers,
+    body: Buffer.alloc(0),
+    remoteAddress: req.socket.remoteAddress ?? '',
+  };
   found.route.handle(request, found.params).then(
     (r) => res.writeHead(r.status, r.headers).end(r.body),
     () => res.writeHead(500).end(),

@@ -35,7 +35,13 @@ function ask<T>(message: string): Promise<T> {
 
 async function load(name: string, paths: readonly string[]): Promise<void> {
   const before = (await ask<{ cpuMs: number }>('cpu')).cpuMs;
-  const result = await autocannon({ url: `http://127.0.0.1:${port}`, connections: 32, pipelining: 4, amount: REQUESTS, requests: paths.map((path) => ({ method: 'GET', path })) });
+  const result = await autocannon({
+    url: `http://127.0.0.1:${port}`,
+    connections: 32,
+    pipelining: 4,
+    amount: REQUESTS,
+    requests: paths.map((path) => ({ method: 'GET', path })),
+  });
   const after = (await ask<{ cpuMs: number }>('cpu')).cpuMs;
   const answered = Object.values(result.statusCodeStats ?? {}).reduce((n, s) => n + s.count, 0);
   const expected = name === 'forged' ? '404' : '302';
@@ -56,7 +62,10 @@ const suite: BenchSuite = {
   name: 'recipient',
   runs: 5,
   async before() {
-    child = fork(resolve('bench/recipient-server.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    child = fork(resolve('bench/recipient-server.ts'), [], {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     const ready = await new Promise<{ port: number; clickPaths: string[]; forged: string[] }>((done, fail) => {
       child.once('message', (m) => done(m as never));
       child.once('exit', (code) => fail(new Error(`the bench server exited with ${code}`)));
@@ -69,8 +78,21 @@ const suite: BenchSuite = {
     process.stdout.write(`  server CPU medians: ${rates}\n`);
   },
   cases: [
-    { name: 'plain 302, no work', baseline: true, group: 'http', units: REQUESTS, unitName: 'requests', run: () => load('plain', ['/plain/x']) },
-    { name: 'click redirect (verify, look up, record, 302)', group: 'http', units: REQUESTS, unitName: 'requests', run: () => load('click', clickPaths) },
+    {
+      name: 'plain 302, no work',
+      baseline: true,
+      group: 'http',
+      units: REQUESTS,
+      unitName: 'requests',
+      run: () => load('plain', ['/plain/x']),
+    },
+    {
+      name: 'click redirect (verify, look up, record, 302)',
+      group: 'http',
+      units: REQUESTS,
+      unitName: 'requests',
+      run: () => load('click', clickPaths),
+    },
     { name: 'forged click token (404)', units: REQUESTS, unitName: 'requests', run: () => load('forged', forged) },
     {
       name: 'token verification alone',
@@ -85,7 +107,8 @@ const suite: BenchSuite = {
     {
       description: 'click redirects >= 20,000 per second of one core (server CPU time)',
       check: () => medianOf('click') >= 20_000,
-      detail: () => `${Math.round(medianOf('click')).toLocaleString('en')} req/CPU-s, plain 302 ${Math.round(medianOf('plain')).toLocaleString('en')}`,
+      detail: () =>
+        `${Math.round(medianOf('click')).toLocaleString('en')} req/CPU-s, plain 302 ${Math.round(medianOf('plain')).toLocaleString('en')}`,
     },
   ],
 };

@@ -16,8 +16,22 @@ import nunjucks from 'nunjucks';
 import { CpuTimes } from './cpu-time.ts';
 import type { BenchSuite } from './types.ts';
 import { parseText } from '../compiler/1-load/parse-file.ts';
-import { buildTemplate, checkTemplate, prepareTemplate, stopMjmlWorker, type CompiledTemplate } from '../compiler/3-analyze/templates/index.ts';
-import { buildRenderContext, loadTemplate, readSampleData, renderEmail, sampleRenderInput, type LoadedTemplate, type RenderInput } from '../runtime/render/index.ts';
+import {
+  buildTemplate,
+  checkTemplate,
+  prepareTemplate,
+  stopMjmlWorker,
+  type CompiledTemplate,
+} from '../compiler/3-analyze/templates/index.ts';
+import {
+  buildRenderContext,
+  loadTemplate,
+  readSampleData,
+  renderEmail,
+  sampleRenderInput,
+  type LoadedTemplate,
+  type RenderInput,
+} from '../runtime/render/index.ts';
 import { HERALD_FILTER_FUNCTIONS } from '../runtime/render/filters.ts';
 import { withSettings } from '../runtime/render/settings.ts';
 
@@ -52,8 +66,14 @@ let streamed: { customers: number; rendered: number; failed: number; ms: number;
 function streamFromDatabase(): void {
   const work = mkdtempSync(join(tmpdir(), 'herald-bench-render-'));
   try {
-    process.stderr.write(`  rendering ${STREAM_CUSTOMERS.toLocaleString('en-GB')} recipients streamed from SQLite in a process of its own…\n`);
-    const out = execFileSync(process.execPath, [resolve('bin/run-ts.js'), resolve('scripts/render-stream-once.ts'), String(STREAM_CUSTOMERS), join(work, 'stream.db')], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    process.stderr.write(
+      `  rendering ${STREAM_CUSTOMERS.toLocaleString('en-GB')} recipients streamed from SQLite in a process of its own…\n`,
+    );
+    const out = execFileSync(
+      process.execPath,
+      [resolve('bin/run-ts.js'), resolve('scripts/render-stream-once.ts'), String(STREAM_CUSTOMERS), join(work, 'stream.db')],
+      { encoding: 'utf8', maxBuffer: 1 << 20 },
+    );
     streamed = JSON.parse(out.trim().split('\n').pop()!);
     const s = streamed!;
     process.stdout.write(
@@ -69,8 +89,21 @@ function setup(): void {
   const rel = 'templates/recommendations.yaml';
   const doc = parseText(rel, resolve(ROOT, rel), readFileSync(resolve(ROOT, rel), 'utf8')).documents[0]!;
   const value = doc.value as { metadata: { name: string }; spec: never };
-  const prepared = prepareTemplate({ name: value.metadata.name, spec: value.spec, root: ROOT, yamlFile: doc.file, doc: doc.yaml, specPath: ['spec'] });
-  const names = { customerFields: ['email', 'first_name', 'country', 'locale', 'timezone', 'signup_at', 'email_consent'], itemFields: ['name', 'category', 'price', 'image_url', 'url'], traits: [], models: [], segments: [] };
+  const prepared = prepareTemplate({
+    name: value.metadata.name,
+    spec: value.spec,
+    root: ROOT,
+    yamlFile: doc.file,
+    doc: doc.yaml,
+    specPath: ['spec'],
+  });
+  const names = {
+    customerFields: ['email', 'first_name', 'country', 'locale', 'timezone', 'signup_at', 'email_consent'],
+    itemFields: ['name', 'category', 'price', 'image_url', 'url'],
+    traits: [],
+    models: [],
+    segments: [],
+  };
   const built = buildTemplate(prepared, checkTemplate(prepared, names).variables);
   stopMjmlWorker();
   if (!built.compiled) throw new Error('the showcase template does not compile');
@@ -81,11 +114,21 @@ function setup(): void {
   const sample = readSampleData(resolve(ROOT, 'data/sample.yaml'));
   // 1,000 distinct recipients: names, locales and six recommended products each.
   const base = sampleRenderInput(compiled, sample, 'c_1001')!;
-  const locales = [['en-GB', 'Europe/London'], ['fr-FR', 'Europe/Paris'], ['de-DE', 'Europe/Berlin'], ['en-US', 'America/New_York']];
+  const locales = [
+    ['en-GB', 'Europe/London'],
+    ['fr-FR', 'Europe/Paris'],
+    ['de-DE', 'Europe/Berlin'],
+    ['en-US', 'America/New_York'],
+  ];
   recipients = Array.from({ length: 1000 }, (_, i) => {
     const [locale, timezone] = locales[i % locales.length]!;
     const items = Array.from({ length: 6 }, (_, k) => sample.items[(i + k) % sample.items.length]!);
-    return { ...base, customer: { id: `c_${i}`, first_name: `Name${i}`, email: `c${i}@example.test`, locale, timezone }, recommendations: items, message_id: `m${i}@x` };
+    return {
+      ...base,
+      customer: { id: `c_${i}`, first_name: `Name${i}`, email: `c${i}@example.test`, locale, timezone },
+      recommendations: items,
+      message_id: `m${i}@x`,
+    };
   });
   referenceEnv = new nunjucks.Environment([], { autoescape: true });
   for (const [name, fn] of Object.entries(HERALD_FILTER_FUNCTIONS)) referenceEnv.addFilter(name, fn as (...args: unknown[]) => unknown);
@@ -102,18 +145,19 @@ const suite: BenchSuite = {
       baseline: true,
       units: SLOW_EMAILS,
       unitName: 'emails',
-      run: () => timedCpu(SLOW, SLOW_EMAILS, async () => {
-        for (let i = 0; i < SLOW_EMAILS; i++) {
-          const input = recipients[i]!;
-          const ctx = buildRenderContext(input);
-          const settings = { locale: String(input.customer.locale), timeZone: String(input.customer.timezone), currency: 'GBP' };
-          const mjml = withSettings(settings, () => referenceEnv.renderString(mjmlSource, ctx as unknown as object));
-          const html = (await mjml2html(mjml, { validationLevel: 'soft' })).html;
-          const subject = withSettings(settings, () => referenceEnv.renderString(compiled.subject, ctx as unknown as object));
-          const text = withSettings(settings, () => referenceEnv.renderString(compiled.text, ctx as unknown as object));
-          sink += html.length + subject.length + text.length;
-        }
-      }),
+      run: () =>
+        timedCpu(SLOW, SLOW_EMAILS, async () => {
+          for (let i = 0; i < SLOW_EMAILS; i++) {
+            const input = recipients[i]!;
+            const ctx = buildRenderContext(input);
+            const settings = { locale: String(input.customer.locale), timeZone: String(input.customer.timezone), currency: 'GBP' };
+            const mjml = withSettings(settings, () => referenceEnv.renderString(mjmlSource, ctx as unknown as object));
+            const html = (await mjml2html(mjml, { validationLevel: 'soft' })).html;
+            const subject = withSettings(settings, () => referenceEnv.renderString(compiled.subject, ctx as unknown as object));
+            const text = withSettings(settings, () => referenceEnv.renderString(compiled.text, ctx as unknown as object));
+            sink += html.length + subject.length + text.length;
+          }
+        }),
     },
     {
       // Same number of emails as the baseline, so the table's ratio column compares like with like.
@@ -132,13 +176,14 @@ const suite: BenchSuite = {
       name: FAST,
       units: FAST_EMAILS,
       unitName: 'emails',
-      run: () => timedCpu(FAST, FAST_EMAILS, () => {
-        for (let i = 0; i < FAST_EMAILS; i++) {
-          const r = renderEmail(loaded, recipients[i % recipients.length]!);
-          if (!r.ok) throw new Error(r.reason);
-          sink += r.email.html.length + r.email.text.length + r.email.subject.length;
-        }
-      }),
+      run: () =>
+        timedCpu(FAST, FAST_EMAILS, () => {
+          for (let i = 0; i < FAST_EMAILS; i++) {
+            const r = renderEmail(loaded, recipients[i % recipients.length]!);
+            if (!r.ok) throw new Error(r.reason);
+            sink += r.email.html.length + r.email.text.length + r.email.subject.length;
+          }
+        }),
     },
   ],
   targets: [
@@ -159,7 +204,9 @@ const suite: BenchSuite = {
     if (sink === 0) throw new Error('nothing was rendered');
     const fast = medianCpu(FAST);
     const slow = medianCpu(SLOW);
-    process.stdout.write(`  CPU per email: compiled once ${fast.toFixed(1)} µs (${Math.round(1e6 / fast).toLocaleString('en-GB')} emails/s per core), MJML per recipient ${(slow / 1000).toFixed(2)} ms; ${Math.round(slow / fast)}x\n`);
+    process.stdout.write(
+      `  CPU per email: compiled once ${fast.toFixed(1)} µs (${Math.round(1e6 / fast).toLocaleString('en-GB')} emails/s per core), MJML per recipient ${(slow / 1000).toFixed(2)} ms; ${Math.round(slow / fast)}x\n`,
+    );
   },
 };
 

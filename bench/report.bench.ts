@@ -168,8 +168,18 @@ const suite: BenchSuite = {
           const s = settings();
           // As the command does: the counts and the insights share one read of the sends.
           const reads = sendReads(db.kysely, manifest);
-          const counts = await collectReport(db.kysely, manifest, { conversionEvent: s.report.conversionEvent, conversionWindowMs: s.report.conversionWindowMs }, reads);
-          const insights = await collectInsights(db.kysely, manifest, { settings: s.report, ...(s.globalControl !== undefined ? { globalControl: s.globalControl } : {}) }, reads);
+          const counts = await collectReport(
+            db.kysely,
+            manifest,
+            { conversionEvent: s.report.conversionEvent, conversionWindowMs: s.report.conversionWindowMs },
+            reads,
+          );
+          const insights = await collectInsights(
+            db.kysely,
+            manifest,
+            { settings: s.report, ...(s.globalControl !== undefined ? { globalControl: s.globalControl } : {}) },
+            reads,
+          );
           sink += counts.origins.length + insights.incrementality.length;
         }),
     },

@@ -64,7 +64,8 @@ async function main(): Promise<number> {
     process.stdout.write(`\n${suite.name} (${file})\n`);
     const result = await measureSuite(suite, { runs: runsOverride, onCase: (name) => process.stderr.write(`  running ${name}…\n`) });
     process.stdout.write(`${formatTable(result)}\n`);
-    for (const t of result.targets) process.stdout.write(`  ${t.passed ? 'PASS' : 'FAIL'}  ${t.description}${t.detail ? ` (${t.detail})` : ''}\n`);
+    for (const t of result.targets)
+      process.stdout.write(`  ${t.passed ? 'PASS' : 'FAIL'}  ${t.description}${t.detail ? ` (${t.detail})` : ''}\n`);
     failed += result.targets.filter((t) => !t.passed).length;
     writeResult(result);
   }

@@ -24,7 +24,8 @@ function client(base: string, auth: string, connections: number): (method: 'GET'
     });
   // A kept-alive connection the server closed as idle just as it was reused: sent again (every
   // posted message carries its messageId, so a repeat stores nothing twice; a GET changes nothing).
-  return (method, path, body) => once(method, path, body).catch((e: NodeJS.ErrnoException) => (e.code === 'ECONNRESET' ? once(method, path, body) : Promise.reject(e)));
+  return (method, path, body) =>
+    once(method, path, body).catch((e: NodeJS.ErrnoException) => (e.code === 'ECONNRESET' ? once(method, path, body) : Promise.reject(e)));
 }
 
 export function poster(base: string, auth: string, connections: number): (path: string, body: string) => Promise<Answer> {

@@ -39,7 +39,10 @@ const suite: BenchSuite = {
     for (const size of SIZES) {
       const dir = join(root, `ws${size}`);
       generateWorkspace(dir, { definitions: size });
-      texts.set(size, yamlFiles(dir).map((f) => readFileSync(f, 'utf8')));
+      texts.set(
+        size,
+        yamlFiles(dir).map((f) => readFileSync(f, 'utf8')),
+      );
       loaded.set(`${size}`, load(dir));
     }
     // One segment in ten with a misspelt key.

@@ -17,7 +17,12 @@ export function chooseDatabase(flag: string | undefined, env: NodeJS.ProcessEnv,
 }
 
 /** As chooseDatabase, from the Workspace's `database` value and name (before a manifest exists). */
-export function chooseDatabaseOf(flag: string | undefined, env: NodeJS.ProcessEnv, configured: unknown, workspaceName: string): DatabaseChoice {
+export function chooseDatabaseOf(
+  flag: string | undefined,
+  env: NodeJS.ProcessEnv,
+  configured: unknown,
+  workspaceName: string,
+): DatabaseChoice {
   if (flag !== undefined && flag !== '') return { url: flag, origin: '--db' };
   const fromEnv = env.HERALD_DATABASE_URL;
   if (fromEnv) return { url: fromEnv, origin: 'HERALD_DATABASE_URL' };

@@ -35,7 +35,10 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
   }
   const entry = findCommand(name);
   if (!entry) {
-    const hint = suggest(name, commands.map((c) => c.name));
+    const hint = suggest(
+      name,
+      commands.map((c) => c.name),
+    );
     io.stderr.write(`herald: unknown command "${name}"${hint ? `; did you mean "${hint}"?` : ''}\nrun \`herald --help\` for the list\n`);
     return EXIT_USAGE;
   }

@@ -33,7 +33,11 @@ export async function untrainedModelWarnings(result: PipelineResult, env: NodeJS
     return []; // a bad URL is reported by the commands that use the database
   }
   if (location.dialect === 'sqlite' && (location.path === ':memory:' || !existsSync(location.path))) return [];
-  const untrained = await withDatabase(choice.url, result.loaded.root, reads.map((r) => r.model));
+  const untrained = await withDatabase(
+    choice.url,
+    result.loaded.root,
+    reads.map((r) => r.model),
+  );
   if (!untrained) return [];
   const where = redactUrl(choice.url);
   const missing = new Map(untrained.map((u) => [u.model, u.versions]));
@@ -46,18 +50,33 @@ export async function untrainedModelWarnings(result: PipelineResult, env: NodeJS
     out.push({
       code: 'HL442',
       severity: 'warning',
-      message: messageOf('HL442', { definition: `${def.kind.toLowerCase()} ${def.name}`, fn: read.fn, model: read.model, triedVersions: versions, database: where }),
+      message: messageOf('HL442', {
+        definition: `${def.kind.toLowerCase()} ${def.name}`,
+        fn: read.fn,
+        model: read.model,
+        triedVersions: versions,
+        database: where,
+      }),
       file: read.site.doc.file.path,
       range: ruleRange(read.site, read.call.span),
-      help: versions ? `its report under .herald/models/${read.model}/ says why the bar was not met` : `run \`herald train --model ${read.model}\`, then \`herald score --model ${read.model}\``,
+      help: versions
+        ? `its report under .herald/models/${read.model}/ says why the bar was not met`
+        : `run \`herald train --model ${read.model}\`, then \`herald score --model ${read.model}\``,
     });
   }
   return out;
 }
 
 /** The untrained reads, or undefined when the database cannot be asked in time. */
-async function withDatabase(url: string, baseDir: string, models: string[]): Promise<Array<{ model: string; versions: number }> | undefined> {
-  const [{ openDatabase }, { untrainedModels }] = await Promise.all([import('../runtime/db/open.ts'), import('../runtime/models/require-trained.ts')]);
+async function withDatabase(
+  url: string,
+  baseDir: string,
+  models: string[],
+): Promise<Array<{ model: string; versions: number }> | undefined> {
+  const [{ openDatabase }, { untrainedModels }] = await Promise.all([
+    import('../runtime/db/open.ts'),
+    import('../runtime/models/require-trained.ts'),
+  ]);
   const db = openDatabase(url, { baseDir, maxConnections: 1 });
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<undefined>((resolve) => {

@@ -33,7 +33,9 @@ export type OptionTable = Readonly<Record<string, OptionDef>>;
 const COMMON = ['db', 'as-of', 'format'] as const;
 
 type ValueOf<D> = D extends { arg: string } | { values: readonly string[] } ? (D extends { multiple: true } ? string[] : string) : boolean;
-export type OptionValues<T extends OptionTable> = { [K in keyof T]?: ValueOf<T[K]> } & { [K in (typeof COMMON)[number]]?: string } & { help?: boolean };
+export type OptionValues<T extends OptionTable> = { [K in keyof T]?: ValueOf<T[K]> } & { [K in (typeof COMMON)[number]]?: string } & {
+  help?: boolean;
+};
 
 export interface ParsedOptions<T extends OptionTable> {
   values: OptionValues<T>;
@@ -42,10 +44,16 @@ export interface ParsedOptions<T extends OptionTable> {
 
 /** The command line by the table (plus the common options and --help); mistakes become UsageError (exit 2, no stack trace). */
 export function parseOptions<T extends OptionTable>(argv: string[], table: T): ParsedOptions<T> {
-  const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }> = { help: { type: 'boolean', short: 'h' } };
+  const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }> = {
+    help: { type: 'boolean', short: 'h' },
+  };
   for (const name of COMMON) options[name] = { type: 'string' };
   for (const [name, def] of Object.entries(table)) {
-    options[name] = { type: def.arg !== undefined || def.values !== undefined ? 'string' : 'boolean', ...(def.multiple ? { multiple: true } : {}), ...(def.short ? { short: def.short } : {}) };
+    options[name] = {
+      type: def.arg !== undefined || def.values !== undefined ? 'string' : 'boolean',
+      ...(def.multiple ? { multiple: true } : {}),
+      ...(def.short ? { short: def.short } : {}),
+    };
   }
   try {
     const parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
@@ -123,4 +131,8 @@ function wrapWords(words: string[], indent: string): string {
 }
 
 /** `--db`, as every command that opens the database reads it. */
-export const DB_OPTION = { arg: 'URL', description: 'the database: sqlite:path, sqlite::memory: or postgres://…', default: 'HERALD_DATABASE_URL, then herald.yaml' } as const;
+export const DB_OPTION = {
+  arg: 'URL',
+  description: 'the database: sqlite:path, sqlite::memory: or postgres://…',
+  default: 'HERALD_DATABASE_URL, then herald.yaml',
+} as const;

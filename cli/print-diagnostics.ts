@@ -31,7 +31,11 @@ export function printDiagnostics(diagnostics: readonly Diagnostic[], options: Pr
           const rel = relative(base, join(root, file));
           return (rel === '' ? file : rel).split(sep).join('/');
         };
-  const out = formatDiagnostics(format, diagnostics, { sources: options.sources, displayPath, color: format === 'pretty' && wantsColor(stream, io.env) });
+  const out = formatDiagnostics(format, diagnostics, {
+    sources: options.sources,
+    displayPath,
+    color: format === 'pretty' && wantsColor(stream, io.env),
+  });
   stream.write(out.text);
   if (out.stepSummary !== undefined) {
     const summaryFile = io.env.GITHUB_STEP_SUMMARY;

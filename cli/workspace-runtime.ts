@@ -16,7 +16,6 @@ import { chooseDatabase } from './database-choice.ts';
 import { reportFailure } from './failure.ts';
 import { HeraldError } from '../compiler/contract/errors.ts';
 
-
 /**
  * The glue every runtime command shares: compile the workspace in-process, print its diagnostics,
  * open the database (`--db`, else HERALD_DATABASE_URL, else the workspace's `database`), bring its
@@ -38,7 +37,6 @@ export function compileWorkspace(dir: string, io: CliIO): Manifest | undefined {
   return result.emitted.manifest;
 }
 
-
 export { chooseDatabase, chooseDatabaseOf, type DatabaseChoice } from './database-choice.ts';
 
 export interface OpenedWorkspace {
@@ -51,7 +49,12 @@ export interface OpenedWorkspace {
  * Compiles the workspace and opens its database with the schema migrated and synced to the
  * manifest's data model. Returns an exit code instead when the workspace has errors (already printed).
  */
-export async function openWorkspace(options: { dir: string; db?: string; io: CliIO; manifest?: Manifest }): Promise<OpenedWorkspace | number> {
+export async function openWorkspace(options: {
+  dir: string;
+  db?: string;
+  io: CliIO;
+  manifest?: Manifest;
+}): Promise<OpenedWorkspace | number> {
   const { io } = options;
   const dir = resolve(io.cwd, options.dir);
   // A caller that compiled already (the main job, which also writes build/) passes its manifest.
@@ -121,8 +124,6 @@ export function databaseErrorReason(e: unknown): string | undefined {
   const code = (e as { code?: string }).code;
   return code ? DATABASE_ERROR_REASONS[code] : undefined;
 }
-
-
 
 /**
  * `--as-of` as epoch milliseconds: `now`, an ISO date (`2011-12-09`: midnight UTC, as date literals

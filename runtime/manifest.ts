@@ -10,16 +10,13 @@ import { loadManifestFile, ManifestError } from '../compiler/contract/read-manif
  * never imports compiler phases; the CLI is where the two meet.
  */
 export type ManifestSource =
-  | { kind: 'build'; dir: string }
-  | { kind: 'compile'; compile: () => Promise<Manifest | undefined> | Manifest | undefined };
-
+  { kind: 'build'; dir: string } | { kind: 'compile'; compile: () => Promise<Manifest | undefined> | Manifest | undefined };
 
 /** Loads the manifest; `undefined` when an in-process compile reported errors (already printed by it). */
 export async function obtainManifest(source: ManifestSource): Promise<Manifest | undefined> {
   if (source.kind === 'compile') return source.compile();
   return loadManifestFile(join(source.dir, 'manifest.json'));
 }
-
 
 /** A compiled segment with its name, in dependency order. */
 export interface RuntimeSegment {
@@ -35,7 +32,10 @@ export interface RuntimeTrait {
 }
 
 /** Definitions of one kind that carry a compiled block, in the manifest's dependency order. */
-function compiledOfKind<C>(manifest: Manifest, kind: 'Segment' | 'Trait'): Array<{ name: string; definition: ManifestDefinition<C>; compiled: C }> {
+function compiledOfKind<C>(
+  manifest: Manifest,
+  kind: 'Segment' | 'Trait',
+): Array<{ name: string; definition: ManifestDefinition<C>; compiled: C }> {
   const out: Array<{ name: string; definition: ManifestDefinition<C>; compiled: C }> = [];
   const seen = new Set<string>();
   const keys = [...manifest.graph.order, ...Object.keys(manifest.definitions)];
@@ -45,7 +45,9 @@ function compiledOfKind<C>(manifest: Manifest, kind: 'Segment' | 'Trait'): Array
     const def = manifest.definitions[key as keyof Manifest['definitions']] as ManifestDefinition<C> | undefined;
     if (!def || def.kind !== kind) continue;
     if (def.compiled === undefined || def.compiled === null) {
-      throw new ManifestError(`${kind.toLowerCase()} "${def.name}" has no compiled query in the manifest; compile it again with this version of Herald`);
+      throw new ManifestError(
+        `${kind.toLowerCase()} "${def.name}" has no compiled query in the manifest; compile it again with this version of Herald`,
+      );
     }
     out.push({ name: def.name, definition: def, compiled: def.compiled });
   }

@@ -30,18 +30,32 @@ const require = createRequire(import.meta.url);
 function commonJsEntry(name) {
   const names = Object.keys(require(name)).filter((n) => n !== 'default' && n !== '__esModule');
   return {
-    stdin: { contents: `import cjs from '${name}';\nexport const { ${names.join(', ')} } = cjs;\nexport default cjs;\n`, resolveDir: root, loader: 'js' },
+    stdin: {
+      contents: `import cjs from '${name}';\nexport const { ${names.join(', ')} } = cjs;\nexport default cjs;\n`,
+      resolveDir: root,
+      loader: 'js',
+    },
     banner: { js: "import { createRequire as __heraldRequire } from 'node:module';\nconst require = __heraldRequire(import.meta.url);" },
   };
 }
 const VENDORED = { chevrotain: { entryPoints: ['chevrotain'] }, kysely: { entryPoints: ['kysely'] }, yaml: commonJsEntry('yaml') };
 function jsFiles(dir) {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? jsFiles(join(dir, e.name)) : e.name.endsWith('.js') ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? jsFiles(join(dir, e.name)) : e.name.endsWith('.js') ? [join(dir, e.name)] : [],
+  );
 }
 const compiled = ['cli', 'compiler', 'runtime'].flatMap((dir) => jsFiles(join(root, 'dist', dir)));
 for (const [name, entry] of Object.entries(VENDORED)) {
   const vendor = join(root, 'dist', 'vendor', `${name}.js`);
-  await esbuild.build({ ...entry, bundle: true, format: 'esm', platform: 'node', outfile: vendor, logLevel: 'warning', absWorkingDir: root });
+  await esbuild.build({
+    ...entry,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    outfile: vendor,
+    logLevel: 'warning',
+    absWorkingDir: root,
+  });
   for (const file of compiled) {
     const text = readFileSync(file, 'utf8');
     if (!text.includes(`from '${name}'`)) continue;
@@ -55,7 +69,12 @@ for (const [name, entry] of Object.entries(VENDORED)) {
 // (which took most of a `herald validate`): compiler/2-validate/shipped-schemas.ts loads this file.
 const { precompiledSchemaSource } = await import(pathToFileURL(join(root, 'dist', 'compiler', '2-validate', 'precompile.js')).href);
 await esbuild.build({
-  stdin: { contents: precompiledSchemaSource(join(root, 'dist', 'schemas')), resolveDir: root, loader: 'js', sourcefile: 'precompiled-schemas.cjs' },
+  stdin: {
+    contents: precompiledSchemaSource(join(root, 'dist', 'schemas')),
+    resolveDir: root,
+    loader: 'js',
+    sourcefile: 'precompiled-schemas.cjs',
+  },
   bundle: true,
   minify: true,
   format: 'cjs',

@@ -24,12 +24,78 @@ const sourceDir = join(workspace, 'data', 'online-retail');
 const outDir = join(workspace, 'data', 'enrichment');
 
 const FIRST_NAMES = [
-  'Olivia', 'Amelia', 'Isla', 'Ava', 'Emily', 'Sophie', 'Grace', 'Lily', 'Freya', 'Ella', 'Chloe', 'Mia', 'Ruby', 'Evie',
-  'Jack', 'Oliver', 'Harry', 'George', 'Noah', 'Charlie', 'Jacob', 'Thomas', 'Oscar', 'William', 'James', 'Leo', 'Alfie', 'Henry',
-  'Margaret', 'Susan', 'Helen', 'Claire', 'Fiona', 'Aoife', 'Siobhan', 'Niamh', 'Sean', 'Liam', 'Conor', 'Ciaran',
-  'Camille', 'Léa', 'Chloé', 'Manon', 'Louis', 'Gabriel', 'Hugo', 'Arthur', 'Lukas', 'Jonas', 'Leon', 'Finn', 'Anna', 'Lena',
-  'Sofia', 'Lucía', 'Martina', 'Mateo', 'Pablo', 'Álvaro', 'Sanne', 'Daan', 'Noor', 'Ingrid', 'Sven', 'Astrid', 'Kenji', 'Yuki',
-  'Zoë', 'José', 'Renée', "D'Arcy",
+  'Olivia',
+  'Amelia',
+  'Isla',
+  'Ava',
+  'Emily',
+  'Sophie',
+  'Grace',
+  'Lily',
+  'Freya',
+  'Ella',
+  'Chloe',
+  'Mia',
+  'Ruby',
+  'Evie',
+  'Jack',
+  'Oliver',
+  'Harry',
+  'George',
+  'Noah',
+  'Charlie',
+  'Jacob',
+  'Thomas',
+  'Oscar',
+  'William',
+  'James',
+  'Leo',
+  'Alfie',
+  'Henry',
+  'Margaret',
+  'Susan',
+  'Helen',
+  'Claire',
+  'Fiona',
+  'Aoife',
+  'Siobhan',
+  'Niamh',
+  'Sean',
+  'Liam',
+  'Conor',
+  'Ciaran',
+  'Camille',
+  'Léa',
+  'Chloé',
+  'Manon',
+  'Louis',
+  'Gabriel',
+  'Hugo',
+  'Arthur',
+  'Lukas',
+  'Jonas',
+  'Leon',
+  'Finn',
+  'Anna',
+  'Lena',
+  'Sofia',
+  'Lucía',
+  'Martina',
+  'Mateo',
+  'Pablo',
+  'Álvaro',
+  'Sanne',
+  'Daan',
+  'Noor',
+  'Ingrid',
+  'Sven',
+  'Astrid',
+  'Kenji',
+  'Yuki',
+  'Zoë',
+  'José',
+  'Renée',
+  "D'Arcy",
 ];
 
 /** Country (as the data writes it) → time zone and locale. */
@@ -77,7 +143,9 @@ const MINUTE = 60_000;
 
 /** A number in [0, 1) fixed by the seed and the parts. */
 function unit(...parts: Array<string | number>): number {
-  const digest = createHash('sha256').update([SEED, ...parts].join('\u0001')).digest();
+  const digest = createHash('sha256')
+    .update([SEED, ...parts].join('\u0001'))
+    .digest();
   return digest.readUInt32BE(0) / 2 ** 32;
 }
 
@@ -114,7 +182,9 @@ interface Customer {
 
 const customers = new Map<string, Customer>();
 const catalogue = new Map<string, number>();
-for (const file of readdirSync(sourceDir).filter((f) => f.endsWith('.csv')).sort()) {
+for (const file of readdirSync(sourceDir)
+  .filter((f) => f.endsWith('.csv'))
+  .sort()) {
   const rows = parse(readFileSync(join(sourceDir, file)), { columns: true, bom: true }) as Array<Record<string, string>>;
   for (const r of rows) {
     // Naive London wall-clock times (the source reads them with timezone Europe/London): the
@@ -178,7 +248,11 @@ for (const id of prospects) {
   const signup = END - Math.floor(unit('signup', id) * 60 * DAY);
   const country = unit('country', id) < 0.8 ? 'United Kingdom' : pick(['France', 'Germany', 'EIRE', 'Netherlands'], 'country-of', id);
   const [timezone, locale] = PLACES[country]!;
-  profileLines.push([id, firstName(id), `${id.toLowerCase()}@example.test`, unit('consent', id) < 0.9, timezone, locale, stamp(signup)].map(csvField).join(','));
+  profileLines.push(
+    [id, firstName(id), `${id.toLowerCase()}@example.test`, unit('consent', id) < 0.9, timezone, locale, stamp(signup)]
+      .map(csvField)
+      .join(','),
+  );
   const views = 1 + Math.floor(unit('views', id) * 4);
   for (let k = 0; k < views; k++) {
     const at = signup + Math.floor(unit('prospect-view', id, k) * 3 * DAY);
@@ -205,4 +279,6 @@ for (const [month, list] of [...byMonth.entries()].sort()) {
   list.sort((a, b) => a.at - b.at || (a.line < b.line ? -1 : 1));
   writeFileSync(join(outDir, 'browsing', `${month}.csv`), `customer_id,type,at,item_id,price\n${list.map((e) => e.line).join('\n')}\n`);
 }
-process.stdout.write(`${profileLines.length - 1} profiles (${PROSPECTS} prospects), ${events.length} browsing events in ${byMonth.size} files under ${outDir}\n`);
+process.stdout.write(
+  `${profileLines.length - 1} profiles (${PROSPECTS} prospects), ${events.length} browsing events in ${byMonth.size} files under ${outDir}\n`,
+);

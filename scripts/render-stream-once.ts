@@ -34,9 +34,18 @@ const sample = readSampleData(resolve(root, 'data/sample.yaml'));
 const insertItem = raw.prepare('insert into items (id, name, category, price, image_url, url) values (?, ?, ?, ?, ?, ?)');
 for (const i of sample.items) insertItem.run(i.id, i.name, i.category ?? null, i.price, i.image_url ?? null, i.url ?? null);
 const names = ['Ada', 'Jean', 'Zoë', "D'Arcy", 'Sam', 'Aoife', 'Lukas', 'Renée'];
-const places = [['en-GB', 'Europe/London'], ['fr-FR', 'Europe/Paris'], ['de-DE', 'Europe/Berlin'], ['en-US', 'America/New_York']] as const;
-const insertCustomer = raw.prepare('insert into customers (id, email, first_name, locale, timezone, email_consent, updated_at) values (?, ?, ?, ?, ?, 1, 0)');
-const insertEvent = raw.prepare("insert into events (id, customer_id, type, at, item_id, quantity, amount) values (?, ?, 'purchase', ?, ?, ?, ?)");
+const places = [
+  ['en-GB', 'Europe/London'],
+  ['fr-FR', 'Europe/Paris'],
+  ['de-DE', 'Europe/Berlin'],
+  ['en-US', 'America/New_York'],
+] as const;
+const insertCustomer = raw.prepare(
+  'insert into customers (id, email, first_name, locale, timezone, email_consent, updated_at) values (?, ?, ?, ?, ?, 1, 0)',
+);
+const insertEvent = raw.prepare(
+  "insert into events (id, customer_id, type, at, item_id, quantity, amount) values (?, ?, 'purchase', ?, ?, ?, ?)",
+);
 const CHUNK = 100_000;
 for (let start = 0; start < customers; start += CHUNK) {
   raw.transaction(() => {

@@ -26,18 +26,36 @@ const db = openDatabase(chooseDatabase(undefined, process.env, manifest).url, { 
 const asOf = await defaultAsOf(db);
 const cache = renderInputCache();
 
-const templates = Object.values(manifest.definitions).filter((d) => d.kind === 'Template').map((d) => d.compiled as CompiledTemplate);
+const templates = Object.values(manifest.definitions)
+  .filter((d) => d.kind === 'Template')
+  .map((d) => d.compiled as CompiledTemplate);
 const customers = new Map<string, Record<string, unknown>>();
 const items = new Map<string, Record<string, unknown>>();
-const sample = { traits: {} as Record<string, unknown>, segments: {} as Record<string, string[]>, scores: {} as Record<string, unknown>, tiers: {} as Record<string, unknown>, recommendations: {} as Record<string, string[]> };
+const sample = {
+  traits: {} as Record<string, unknown>,
+  segments: {} as Record<string, string[]>,
+  scores: {} as Record<string, unknown>,
+  tiers: {} as Record<string, unknown>,
+  recommendations: {} as Record<string, string[]>,
+};
 const events: Array<Record<string, unknown>> = [];
-const timestampFields = Object.entries(manifest.dataModel.customers.fields).filter(([, f]) => f.type === 'timestamp' || f.type === 'date').map(([k]) => k);
+const timestampFields = Object.entries(manifest.dataModel.customers.fields)
+  .filter(([, f]) => f.type === 'timestamp' || f.type === 'date')
+  .map(([k]) => k);
 
 for (const template of templates) {
   for (const id of template.sample_customers) {
     if (customers.has(id)) continue;
     // Six recommendations, the most any flagship template shows (fewer are the first of these).
-    const input = await databaseRenderInput(db, manifest, { ...template, recommendations: { ...template.recommendations, count: 6 } }, id, asOf, undefined, cache);
+    const input = await databaseRenderInput(
+      db,
+      manifest,
+      { ...template, recommendations: { ...template.recommendations, count: 6 } },
+      id,
+      asOf,
+      undefined,
+      cache,
+    );
     const customer = { ...input.customer };
     for (const f of timestampFields) if (typeof customer[f] === 'number') customer[f] = new Date(customer[f] as number).toISOString();
     customers.set(id, customer);
@@ -49,7 +67,15 @@ for (const template of templates) {
     for (const item of [...(input.recommendations ?? []), ...(input.journey?.entry?.items ?? [])]) items.set(String(item.id), item);
     // The open basket as the cart events that made it (one per item, most recent last).
     const basket = input.journey?.entry?.items ?? [];
-    basket.reverse().forEach((item, i) => events.push({ customer: id, type: 'added_to_cart', at: new Date(asOf - (basket.length - i) * 3_600_000).toISOString(), item_id: String(item.id), price: item.price ?? null }));
+    basket.reverse().forEach((item, i) =>
+      events.push({
+        customer: id,
+        type: 'added_to_cart',
+        at: new Date(asOf - (basket.length - i) * 3_600_000).toISOString(),
+        item_id: String(item.id),
+        price: item.price ?? null,
+      }),
+    );
   }
 }
 await db.close();
@@ -63,5 +89,17 @@ const header = [
 ].join('\n');
 const out = join(workspace, 'data', 'samples');
 mkdirSync(out, { recursive: true });
-writeFileSync(join(out, 'templates.yaml'), header + stringify({ customers: [...customers.values()], items: [...items.values()].sort((a, b) => (String(a.id) < String(b.id) ? -1 : 1)), events, ...sample }, { lineWidth: 0 }));
+writeFileSync(
+  join(out, 'templates.yaml'),
+  header +
+    stringify(
+      {
+        customers: [...customers.values()],
+        items: [...items.values()].sort((a, b) => (String(a.id) < String(b.id) ? -1 : 1)),
+        events,
+        ...sample,
+      },
+      { lineWidth: 0 },
+    ),
+);
 process.stdout.write(`${customers.size} customers, ${items.size} items written to ${join(out, 'templates.yaml')}\n`);

@@ -18,7 +18,8 @@ const USAGE = usageText({
   name: 'compile',
   args: '[dir]',
   options: OPTIONS,
-  about: 'Loads, validates, analyzes and emits the workspace in dir (default: the current directory) into its build\nfolder: the manifest, SQL, templates and jobs. A failed compile leaves the previous build as it was.',
+  about:
+    'Loads, validates, analyzes and emits the workspace in dir (default: the current directory) into its build\nfolder: the manifest, SQL, templates and jobs. A failed compile leaves the previous build as it was.',
 });
 /** Codes that mean "that is not a workspace": a usage problem, as in `validate`. */
 const NOT_A_WORKSPACE = new Set(['HL101', 'HL102']);

@@ -13,8 +13,16 @@ export const DEFAULT_PORT = 4400;
 const OPTIONS = {
   port: { arg: 'N', description: 'port to serve on; the next free one when it is taken', default: String(DEFAULT_PORT) },
   host: { arg: 'ADDRESS', description: 'address to listen on', default: '127.0.0.1: this machine only' },
-  db: { arg: 'URL', description: 'preview database for live counts, explanations and real customers', default: "HERALD_DATABASE_URL, else herald.yaml's database when it exists" },
-  'as-of': { arg: 'TIME', description: 'compute counts and previews as of this instant', default: 'the last `herald segments` run, else now' },
+  db: {
+    arg: 'URL',
+    description: 'preview database for live counts, explanations and real customers',
+    default: "HERALD_DATABASE_URL, else herald.yaml's database when it exists",
+  },
+  'as-of': {
+    arg: 'TIME',
+    description: 'compute counts and previews as of this instant',
+    default: 'the last `herald segments` run, else now',
+  },
 } as const satisfies OptionTable;
 
 const USAGE = usageText({
@@ -37,8 +45,10 @@ export const devCommand: Command = {
     const { values, positionals } = parseOptions(argv, OPTIONS);
     if (positionals.length > 1) throw new UsageError(`expected at most one workspace dir, got ${positionals.length}`);
     const dir = resolve(io.cwd, positionals[0] ?? '.');
-    if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`workspace ${positionals[0] ?? '.'} does not exist or is not a folder`);
-    if (!existsSync(join(dir, WORKSPACE_FILE))) throw new UsageError(`no ${WORKSPACE_FILE} in ${positionals[0] ?? '.'}; create a workspace with \`herald init\``);
+    if (!existsSync(dir) || !statSync(dir).isDirectory())
+      throw new UsageError(`workspace ${positionals[0] ?? '.'} does not exist or is not a folder`);
+    if (!existsSync(join(dir, WORKSPACE_FILE)))
+      throw new UsageError(`no ${WORKSPACE_FILE} in ${positionals[0] ?? '.'}; create a workspace with \`herald init\``);
     const port = parsePort(values.port);
     const host = values.host ?? '127.0.0.1';
     if (values.db !== undefined) {
@@ -53,7 +63,15 @@ export const devCommand: Command = {
     const log = (line: string) => io.stdout.write(`${line}\n`);
     let handle;
     try {
-      handle = await startDev({ dir, host, port, env: io.env, log, ...(values.db !== undefined ? { db: values.db } : {}), ...(asOf !== undefined ? { asOf } : {}) });
+      handle = await startDev({
+        dir,
+        host,
+        port,
+        env: io.env,
+        log,
+        ...(values.db !== undefined ? { db: values.db } : {}),
+        ...(asOf !== undefined ? { asOf } : {}),
+      });
     } catch (e) {
       if (e instanceof PortsInUseError) {
         io.stderr.write(`herald dev: ${e.message}\n`);

@@ -50,7 +50,9 @@ export const explainCodeCommand: Command = {
     const entry = lookupCode(code);
     if (!entry) {
       const hint = suggest(code, catalogue.keys());
-      io.stderr.write(`herald explain-code: unknown code "${positionals[0]}"${hint ? `; did you mean ${hint}?` : ''}\nrun \`herald explain-code --list\` for every code\n`);
+      io.stderr.write(
+        `herald explain-code: unknown code "${positionals[0]}"${hint ? `; did you mean ${hint}?` : ''}\nrun \`herald explain-code --list\` for every code\n`,
+      );
       return EXIT_USAGE;
     }
     io.stdout.write(`${entry.code}: ${entry.title} (${entry.severity})\n\n${wrap(entry.explanation)}\n`);

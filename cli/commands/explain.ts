@@ -28,7 +28,6 @@ Personal data (fields marked pii) is masked unless --show-pii.`,
 /** The JSON document's version: bump on a breaking change to its shape. */
 export const EXPLAIN_JSON_VERSION = 1;
 
-
 /**
  * `herald explain <customer>`: why a customer is in or out of each segment, clause by clause with
  * the values the rule saw. Personal data (fields marked pii) is masked unless --show-pii.
@@ -51,13 +50,21 @@ export const explainCommand: Command = {
       try {
         const names = values.segment;
         if (names) {
-          const known = new Set(Object.values(opened.manifest.definitions).filter((d) => d.kind === 'Segment').map((d) => d.name));
+          const known = new Set(
+            Object.values(opened.manifest.definitions)
+              .filter((d) => d.kind === 'Segment')
+              .map((d) => d.name),
+          );
           const unknown = names.filter((n) => !known.has(n));
           if (unknown.length > 0) throw new UsageError(`--segment: no segment named ${unknown.map((n) => `"${n}"`).join(', ')}`);
         }
         const asOf = flagAsOf ?? (await lastMaterializedAt(opened.db.kysely)) ?? Date.now();
         const showPii = values['show-pii'] === true;
-        const explanation = await explainCustomer(opened.db, opened.manifest, customerId, { asOf, showPii, ...(names ? { segments: names } : {}) });
+        const explanation = await explainCustomer(opened.db, opened.manifest, customerId, {
+          asOf,
+          showPii,
+          ...(names ? { segments: names } : {}),
+        });
         if (format === 'json') io.stdout.write(`${JSON.stringify(explainDocument(explanation, showPii), null, 2)}\n`);
         else printExplanation(io, explanation, showPii);
         return EXIT_OK;
@@ -98,7 +105,11 @@ function clauseDocument(c: ExplainedClause): ClauseDocument {
   if (c.connective) doc.connective = c.connective;
   if (c.children) doc.clauses = c.children.map(clauseDocument);
   if (c.operands) {
-    doc.values = c.operands.map((o) => ({ text: printRule(o.expr), value: o.shown.masked ? MASKED : jsonValue(o.shown), masked: o.shown.masked === true }));
+    doc.values = c.operands.map((o) => ({
+      text: printRule(o.expr),
+      value: o.shown.masked ? MASKED : jsonValue(o.shown),
+      masked: o.shown.masked === true,
+    }));
   }
   return doc;
 }
@@ -114,7 +125,9 @@ function printExplanation(io: CliIO, e: CustomerExplanation, showPii: boolean): 
     const stored = s.stored ? `member since ${iso(s.stored.enteredAt)}` : 'not a stored member';
     io.stdout.write(`\n${s.segment}: ${s.member ? 'IN' : 'OUT'} (${stored})\n`);
     if (s.member !== (s.stored !== undefined)) {
-      io.stdout.write(`  note: the stored membership differs: the data changed since the last \`herald segments\` run at this time, or none ran\n`);
+      io.stdout.write(
+        `  note: the stored membership differs: the data changed since the last \`herald segments\` run at this time, or none ran\n`,
+      );
     }
     printClause(io, s.rule, 1);
   }

@@ -9,7 +9,11 @@ import { join, resolve } from 'node:path';
 
 const OPTIONS = {
   db: DB_OPTION,
-  out: { arg: 'DIR', description: 'where dry runs and the pipeline wrote emails; their files for the customer are deleted too', default: '<dir>/out' },
+  out: {
+    arg: 'DIR',
+    description: 'where dry runs and the pipeline wrote emails; their files for the customer are deleted too',
+    default: '<dir>/out',
+  },
   format: { values: ['pretty', 'json'], description: 'how the result is printed', default: 'pretty' },
 } as const satisfies OptionTable;
 
@@ -35,7 +39,8 @@ export const forgetCommand: Command = {
   async run(argv, io) {
     const { values, positionals } = parseOptions(argv, OPTIONS);
     const [customer, dir, ...extra] = positionals;
-    if (customer === undefined || customer.trim() === '') throw new UsageError('name the customer id to forget: herald forget <customer> [dir]');
+    if (customer === undefined || customer.trim() === '')
+      throw new UsageError('name the customer id to forget: herald forget <customer> [dir]');
     if (extra.length > 0) throw new UsageError(`expected a customer id and at most one workspace dir, got ${positionals.length} arguments`);
     const format = oneOf('format', values.format, ['pretty', 'json'] as const, 'pretty');
     return runRuntimeCommand('forget', io, async () => {
@@ -53,10 +58,16 @@ export const forgetCommand: Command = {
         const files = forgetFiles(outDir, result.customerIds, result.sendKeys);
         if (files.length > 0) result.deleted.files = files.length;
         if (format === 'json') {
-          io.stdout.write(`${JSON.stringify({ version: 1, customer_hash: result.customerHash, ids: result.ids, deleted: result.deleted }, null, 2)}\n`);
+          io.stdout.write(
+            `${JSON.stringify({ version: 1, customer_hash: result.customerHash, ids: result.ids, deleted: result.deleted }, null, 2)}\n`,
+          );
         } else {
-          const counts = Object.entries(result.deleted).map(([t, n]) => `${t} ${n}`).join(', ');
-          io.stdout.write(`forgot customer (${result.ids} id${result.ids === 1 ? '' : 's'}): deleted ${counts}\naudit: herald_forget_log ${result.customerHash.slice(0, 16)}…\n`);
+          const counts = Object.entries(result.deleted)
+            .map(([t, n]) => `${t} ${n}`)
+            .join(', ');
+          io.stdout.write(
+            `forgot customer (${result.ids} id${result.ids === 1 ? '' : 's'}): deleted ${counts}\naudit: herald_forget_log ${result.customerHash.slice(0, 16)}…\n`,
+          );
         }
         return EXIT_OK;
       } finally {

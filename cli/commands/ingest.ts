@@ -41,9 +41,12 @@ export const ingestCommand: Command = {
       try {
         const only = values.source as string[] | undefined;
         if (only) {
-          const known = Object.values(opened.manifest.definitions).filter((d) => d.kind === 'Source').map((d) => d.name);
+          const known = Object.values(opened.manifest.definitions)
+            .filter((d) => d.kind === 'Source')
+            .map((d) => d.name);
           const unknown = only.filter((s) => !known.includes(s));
-          if (unknown.length > 0) throw new UsageError(`--source ${unknown.join(', ')}: no such Source (known: ${known.join(', ') || 'none'})`);
+          if (unknown.length > 0)
+            throw new UsageError(`--source ${unknown.join(', ')}: no such Source (known: ${known.join(', ') || 'none'})`);
         }
         const progress = progressPrinter(io);
         const summary = await ingestWorkspace({
@@ -93,7 +96,9 @@ function progressPrinter(io: CliIO): { onEvent: (e: ProgressEvent) => void; done
         io.stderr.write(`${tty && drawn ? '\r\x1b[K' : ''}waiting for another ingest of ${e.source} to finish\n`);
       } else if (!tty && e.file.status !== 'skipped') {
         const f = e.file;
-        io.stderr.write(`${f.status} ${f.source} ${f.path}: ${f.rows} rows, ${f.accepted} loaded, ${f.rejected} rejected${f.message ? ` (${f.message})` : ''}\n`);
+        io.stderr.write(
+          `${f.status} ${f.source} ${f.path}: ${f.rows} rows, ${f.accepted} loaded, ${f.rejected} rejected${f.message ? ` (${f.message})` : ''}\n`,
+        );
       }
     },
     done() {

@@ -14,10 +14,23 @@ import { printDiagnostics } from '../print-diagnostics.ts';
 
 const OPTIONS = {
   name: { arg: 'NAME', description: "the workspace's name, snake_case", default: "from the folder's name" },
-  database: { arg: 'DB', description: 'sqlite (an embedded file, .herald/<name>.db) or a PostgreSQL URL (postgres://…)', default: 'sqlite' },
+  database: {
+    arg: 'DB',
+    description: 'sqlite (an embedded file, .herald/<name>.db) or a PostgreSQL URL (postgres://…)',
+    default: 'sqlite',
+  },
   timezone: { arg: 'ZONE', description: 'IANA time zone for schedules and dates without a zone', default: "this machine's" },
-  starter: { values: STARTER_PACKS.map((p) => p.id), arg: 'PACK', description: STARTER_PACKS.map((p) => `${p.id}: ${p.title}`).join('; '), default: 'ecommerce' },
-  schema: { arg: 'PATH|URL', description: 'where files point editors for autocomplete', default: "node_modules/herald when herald is a dependency of the project, else this herald's schemas" },
+  starter: {
+    values: STARTER_PACKS.map((p) => p.id),
+    arg: 'PACK',
+    description: STARTER_PACKS.map((p) => `${p.id}: ${p.title}`).join('; '),
+    default: 'ecommerce',
+  },
+  schema: {
+    arg: 'PATH|URL',
+    description: 'where files point editors for autocomplete',
+    default: "node_modules/herald when herald is a dependency of the project, else this herald's schemas",
+  },
   force: { description: 'write into a folder that is not empty (existing files are never overwritten)' },
   yes: { short: 'y', description: 'take the default for every question no flag answers' },
 } as const satisfies OptionTable;
@@ -41,13 +54,19 @@ export const initCommand: Command = {
     const dir = resolve(io.cwd, positionals[0] ?? '.');
     const shown = displayPath(io.cwd, dir);
     if (existsSync(dir) && !statSync(dir).isDirectory()) throw new UsageError(`${shown} exists and is not a folder`);
-    if (existsSync(join(dir, 'herald.yaml'))) throw new UsageError(`${shown} already holds a workspace (herald.yaml); add definitions with \`herald new\``);
+    if (existsSync(join(dir, 'herald.yaml')))
+      throw new UsageError(`${shown} already holds a workspace (herald.yaml); add definitions with \`herald new\``);
     const prompter = new Prompter(io, values.yes === true);
     try {
       const answers = await askInit(prompter, dir, values);
       const crowded = existsSync(dir) && readdirSync(dir).length > 0;
       if (crowded) {
-        const go = await prompter.yesNo({ flag: 'force', message: `${shown} is not empty; add the workspace files to it?`, given: values.force, default: false });
+        const go = await prompter.yesNo({
+          flag: 'force',
+          message: `${shown} is not empty; add the workspace files to it?`,
+          given: values.force,
+          default: false,
+        });
         prompter.finish();
         if (!go) throw new UsageError(`${shown} is not empty; pass --force to add the workspace to it`);
       }
@@ -62,8 +81,11 @@ export const initCommand: Command = {
         io.stderr.write('herald init: the new workspace does not validate (above); nothing was kept\n');
         return EXIT_ERRORS;
       }
-      io.stdout.write(`created workspace ${answers.name} in ${shown} (${answers.pack.title}, ${written.length} files; ${summaryLine(check.diagnostics)})\n`);
-      if (answers.passwordRemoved) io.stdout.write('the database password was left out of herald.yaml: set PGPASSWORD or HERALD_DATABASE_URL when running\n');
+      io.stdout.write(
+        `created workspace ${answers.name} in ${shown} (${answers.pack.title}, ${written.length} files; ${summaryLine(check.diagnostics)})\n`,
+      );
+      if (answers.passwordRemoved)
+        io.stdout.write('the database password was left out of herald.yaml: set PGPASSWORD or HERALD_DATABASE_URL when running\n');
       io.stdout.write(`\nnext:\n${shown === '.' ? '' : `  cd ${shown}\n`}${answers.pack.nextSteps.map((s) => `  ${s}\n`).join('')}`);
       return EXIT_OK;
     } catch (e) {

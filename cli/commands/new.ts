@@ -32,7 +32,12 @@ with sensible content for the workspace's data model. Kinds: ${kindNames().join(
 Asks on a terminal for what the flags do not say; without one it never asks (kind and name are
 then required; details take their defaults).`,
   footer: `the flags of each kind:
-${NEW_DEFINITIONS.map((d) => `  ${d.kind}\n${Object.entries(d.flags).map(([f, what]) => `    --${f}: ${what}`).join('\n')}`).join('\n')}`,
+${NEW_DEFINITIONS.map(
+  (d) =>
+    `  ${d.kind}\n${Object.entries(d.flags)
+      .map(([f, what]) => `    --${f}: ${what}`)
+      .join('\n')}`,
+).join('\n')}`,
 });
 
 export const newCommand: Command = {
@@ -47,7 +52,8 @@ export const newCommand: Command = {
     const root = resolve(io.cwd, dirArg ?? '.');
     const shown = displayPath(io.cwd, root);
     if (!existsSync(root) || !statSync(root).isDirectory()) throw new UsageError(`workspace ${shown} does not exist`);
-    if (!existsSync(join(root, WORKSPACE_FILE))) throw new UsageError(`no ${WORKSPACE_FILE} in ${shown}; create a workspace first with \`herald init\``);
+    if (!existsSync(join(root, WORKSPACE_FILE)))
+      throw new UsageError(`no ${WORKSPACE_FILE} in ${shown}; create a workspace first with \`herald init\``);
     const prompter = new Prompter(io, values.yes === true);
     try {
       const kindText = await prompter.choose({
@@ -62,8 +68,20 @@ export const newCommand: Command = {
       const spec = findNewDefinition(kindText)!;
       const info = inspectWorkspace(root);
       rejectForeignFlags(spec, values as Record<string, unknown>);
-      const name = await prompter.text({ flag: 'name', argument: '<name>', message: `Name of the ${spec.kind.toLowerCase()} (snake_case)`, given: nameArg, check: nameCheck(spec, info) });
-      const description = await prompter.text({ flag: 'description', message: 'Description (one line, optional)', given: values.description, default: '', optional: true });
+      const name = await prompter.text({
+        flag: 'name',
+        argument: '<name>',
+        message: `Name of the ${spec.kind.toLowerCase()} (snake_case)`,
+        given: nameArg,
+        check: nameCheck(spec, info),
+      });
+      const description = await prompter.text({
+        flag: 'description',
+        message: 'Description (one line, optional)',
+        given: values.description,
+        default: '',
+        optional: true,
+      });
       const details = await spec.ask(prompter, info, values as Record<string, string | undefined>);
       prompter.finish();
       if (description !== '') details.description = description;
@@ -79,7 +97,15 @@ export const newCommand: Command = {
 };
 
 /** Writes the files; keeps them only if the workspace still validates without new errors. */
-async function create(spec: NewDefinition, name: string, details: Record<string, string>, info: WorkspaceInfo, io: Parameters<Command['run']>[1], shown: string, schema: string): Promise<number> {
+async function create(
+  spec: NewDefinition,
+  name: string,
+  details: Record<string, string>,
+  info: WorkspaceInfo,
+  io: Parameters<Command['run']>[1],
+  shown: string,
+  schema: string,
+): Promise<number> {
   const root = info.root;
   const written = writeNewFiles(root, spec.files(name, details, info), schema);
   const fail = (message: string) => {
@@ -87,7 +113,10 @@ async function create(spec: NewDefinition, name: string, details: Record<string,
     io.stderr.write(`herald new: ${message}; nothing was added\n`);
     return EXIT_ERRORS;
   };
-  const errorsIn = () => runPipeline(root, { emit: false }).diagnostics.filter((d) => d.severity === 'error' && d.file !== undefined && written.includes(d.file));
+  const errorsIn = () =>
+    runPipeline(root, { emit: false }).diagnostics.filter(
+      (d) => d.severity === 'error' && d.file !== undefined && written.includes(d.file),
+    );
   let errors = errorsIn();
   if (errors.length > 0) {
     printDiagnostics(errors, { format: 'brief', io, to: 'stderr' });
@@ -131,7 +160,12 @@ function nameCheck(spec: NewDefinition, info: WorkspaceInfo): Check {
 function rejectForeignFlags(spec: NewDefinition, values: Record<string, unknown>): void {
   const foreign = DETAIL_FLAGS.filter((f) => values[f] !== undefined && !(f in spec.flags));
   if (foreign.length > 0) {
-    const own = Object.keys(spec.flags).map((f) => `--${f}`).join(', ') || 'none';
-    throw new UsageError(`${foreign.map((f) => `--${f}`).join(', ')} ${foreign.length === 1 ? 'is' : 'are'} not for a ${spec.kind} (its flags: ${own})`);
+    const own =
+      Object.keys(spec.flags)
+        .map((f) => `--${f}`)
+        .join(', ') || 'none';
+    throw new UsageError(
+      `${foreign.map((f) => `--${f}`).join(', ')} ${foreign.length === 1 ? 'is' : 'are'} not for a ${spec.kind} (its flags: ${own})`,
+    );
   }
 }

@@ -40,8 +40,13 @@ export const pipelineCommand: Command = {
     const skip = (values.skip as string[] | undefined) ?? [];
     for (const name of skip) {
       if (PIPELINE_STEPS.some((s) => s.name === name)) continue;
-      const hint = suggest(name, PIPELINE_STEPS.map((s) => s.name));
-      throw new UsageError(`--skip ${name}: no such step${hint ? `; did you mean "${hint}"?` : ''} (steps: ${PIPELINE_STEPS.map((s) => s.name).join(', ')})`);
+      const hint = suggest(
+        name,
+        PIPELINE_STEPS.map((s) => s.name),
+      );
+      throw new UsageError(
+        `--skip ${name}: no such step${hint ? `; did you mean "${hint}"?` : ''} (steps: ${PIPELINE_STEPS.map((s) => s.name).join(', ')})`,
+      );
     }
     if (skip.includes('compile')) throw new UsageError('--skip compile: every other step needs the compiled workspace');
     const flags = {
@@ -55,7 +60,10 @@ export const pipelineCommand: Command = {
       const start = Date.now();
       out.line(`herald pipeline: ${shownPath(io.cwd, dir)}`, false);
       try {
-        const { exitCode, reports } = await runSteps(ctx, PIPELINE_STEPS.filter((s) => !skip.includes(s.name)));
+        const { exitCode, reports } = await runSteps(
+          ctx,
+          PIPELINE_STEPS.filter((s) => !skip.includes(s.name)),
+        );
         const failed = reports.filter((r) => r.status === 'failed').map((r) => r.step);
         const notes = reports.filter((r) => r.note).map((r) => r.note);
         out.line(

@@ -24,7 +24,13 @@ export const EXIT_CHANGES = 3;
 const OPTIONS = {
   base: { arg: 'REF', description: 'the commit to compare with: a branch, tag, origin/main, HEAD~1, a hash', required: true },
   db: { arg: 'URL', description: 'count audiences here', default: 'HERALD_DATABASE_URL, then herald.yaml' },
-  data: { values: DATA_MODES, arg: 'MODE', description: "auto: the database when it exists and holds customers, else the workspace's sample data (its Sources loaded into a throwaway SQLite file); database; sample; none (definitions only)", default: 'auto' },
+  data: {
+    values: DATA_MODES,
+    arg: 'MODE',
+    description:
+      "auto: the database when it exists and holds customers, else the workspace's sample data (its Sources loaded into a throwaway SQLite file); database; sample; none (definitions only)",
+    default: 'auto',
+  },
   'as-of': { arg: 'TIME', description: 'evaluate as of this instant', default: 'now; on sample data, its latest event' },
   format: { values: FORMATS, description: 'how the plan is printed (markdown: a pull-request comment)', default: 'pretty' },
   out: { arg: 'DIR', description: 'write plan.json, plan.md (full), comment.md and screenshots/ into DIR' },
@@ -56,7 +62,8 @@ export const planCommand: Command = {
   async run(argv, io) {
     const { values, positionals } = parseOptions(argv, OPTIONS);
     if (positionals.length > 1) throw new UsageError(`expected at most one workspace dir, got ${positionals.length}`);
-    if (values.base === undefined || values.base.trim() === '') throw new UsageError('--base REF is required: the commit to compare the working tree with (e.g. --base origin/main)');
+    if (values.base === undefined || values.base.trim() === '')
+      throw new UsageError('--base REF is required: the commit to compare the working tree with (e.g. --base origin/main)');
     const format = oneOf('format', values.format, FORMATS, 'pretty');
     const dataMode = oneOf('data', values.data, DATA_MODES, 'auto');
     const asOf = values['as-of'] === undefined ? undefined : parseAsOf(values['as-of']);

@@ -11,9 +11,22 @@ import { suggest } from '../../compiler/diagnostics/suggest.ts';
 import { buildTemplate, type CompiledTemplate } from '../../compiler/3-analyze/templates/index.ts';
 import type { TemplateFacts } from '../../compiler/3-analyze/kinds/template.ts';
 import type { LoadedDocument } from '../../compiler/1-load/index.ts';
-import { composeTemplateMime, HeaderError, databaseRenderInput, loadTemplate, readSampleData, renderEmail, sampleRenderInput, SampleDataError, writeEmailFiles, type RenderedEmail, type RenderInput } from '../../runtime/render/index.ts';
+import {
+  composeTemplateMime,
+  HeaderError,
+  databaseRenderInput,
+  loadTemplate,
+  readSampleData,
+  renderEmail,
+  sampleRenderInput,
+  SampleDataError,
+  writeEmailFiles,
+  type RenderedEmail,
+  type RenderInput,
+} from '../../runtime/render/index.ts';
 import { openWorkspace, parseAsOf, runRuntimeCommand } from '../workspace-runtime.ts';
 import { printDiagnostics } from '../print-diagnostics.ts';
+import { workspaceTimeZone as compiledTimeZone } from '../dev/previews.ts';
 
 const PARTS = ['html', 'text', 'subject', 'mime'] as const;
 const OPTIONS = {
@@ -34,7 +47,6 @@ traits, segments and recommendations come from the database as of --as-of; other
 --sample FILE or the template's sample_data.`,
 });
 
-
 export const renderCommand: Command = {
   name: 'render',
   summary: 'render one personalized email',
@@ -50,7 +62,9 @@ export const renderCommand: Command = {
     const dir = resolve(io.cwd, dirArg ?? '.');
     if (values.sample === undefined && (values.db !== undefined || io.env.HERALD_DATABASE_URL)) {
       const asOf = parseAsOf(values['as-of']);
-      return runRuntimeCommand('render', io, () => renderFromDatabase(templateName, values.customer!, dirArg ?? '.', values.db, asOf, part, values.out, io));
+      return runRuntimeCommand('render', io, () =>
+        renderFromDatabase(templateName, values.customer!, dirArg ?? '.', values.db, asOf, part, values.out, io),
+      );
     }
 
     const pipeline = runPipeline(dir, { emit: false });
@@ -79,7 +93,11 @@ export const renderCommand: Command = {
     const compiled = build(facts, pipeline.diagnostics, io);
     if (!compiled) return EXIT_ERRORS;
 
-    const samplePath = values.sample ? resolve(io.cwd, values.sample) : compiled.sample_data ? join(pipeline.loaded.root, compiled.sample_data) : undefined;
+    const samplePath = values.sample
+      ? resolve(io.cwd, values.sample)
+      : compiled.sample_data
+        ? join(pipeline.loaded.root, compiled.sample_data)
+        : undefined;
     if (!samplePath) throw new UsageError(`template ${templateName} has no sample_data; pass --sample FILE`);
     if (!existsSync(samplePath)) throw new UsageError(`sample data ${samplePath} does not exist`);
     let sample;
@@ -107,20 +125,31 @@ export const renderCommand: Command = {
 };
 
 /** The same email from the database (`--db`, HERALD_DATABASE_URL), with the compiled manifest. */
-async function renderFromDatabase(templateName: string, customerId: string, dirArg: string, dbUrl: string | undefined, asOf: number, part: (typeof PARTS)[number], out: string | undefined, io: CliIO): Promise<number> {
+async function renderFromDatabase(
+  templateName: string,
+  customerId: string,
+  dirArg: string,
+  dbUrl: string | undefined,
+  asOf: number,
+  part: (typeof PARTS)[number],
+  out: string | undefined,
+  io: CliIO,
+): Promise<number> {
   const opened = await openWorkspace({ dir: dirArg, ...(dbUrl !== undefined ? { db: dbUrl } : {}), io });
   if (typeof opened === 'number') return opened;
   try {
     const definition = opened.manifest.definitions[`Template/${templateName}`];
     if (!definition) {
-      const names = Object.values(opened.manifest.definitions).filter((d) => d.kind === 'Template').map((d) => d.name);
+      const names = Object.values(opened.manifest.definitions)
+        .filter((d) => d.kind === 'Template')
+        .map((d) => d.name);
       const hint = suggest(templateName, names);
       throw new UsageError(`no template "${templateName}" in ${dirArg}${hint ? `; did you mean "${hint}"?` : ''}`);
     }
     const compiled = definition.compiled as CompiledTemplate;
     const input = await databaseRenderInput(opened.db, opened.manifest, compiled, customerId, asOf);
-    const timeZone = Object.values(opened.manifest.definitions).find((d) => d.kind === 'Workspace')?.spec.timezone;
-    const outcome = renderEmail(loadTemplate(compiled), input, { asOf, ...(typeof timeZone === 'string' ? { timeZone } : {}) });
+    const timeZone = compiledTimeZone(opened.manifest);
+    const outcome = renderEmail(loadTemplate(compiled), input, { asOf, ...(timeZone !== undefined ? { timeZone } : {}) });
     if (!outcome.ok) {
       io.stderr.write(`herald render: ${templateName} cannot be rendered for ${customerId}: ${outcome.reason}\n`);
       return EXIT_ERRORS;
@@ -132,7 +161,16 @@ async function renderFromDatabase(templateName: string, customerId: string, dirA
 }
 
 /** Prints the asked part, or writes the .html/.txt/.eml files with --out. */
-async function output(email: RenderedEmail, compiled: CompiledTemplate, input: RenderInput, templateName: string, customerId: string, part: (typeof PARTS)[number], out: string | undefined, io: CliIO): Promise<number> {
+async function output(
+  email: RenderedEmail,
+  compiled: CompiledTemplate,
+  input: RenderInput,
+  templateName: string,
+  customerId: string,
+  part: (typeof PARTS)[number],
+  out: string | undefined,
+  io: CliIO,
+): Promise<number> {
   let mime: string | undefined;
   try {
     mime =
@@ -171,7 +209,13 @@ function build(facts: TemplateFacts, analysis: readonly Diagnostic[], io: CliIO)
   // The template's own checks (HL349, HL35x), not workspace-wide ones such as "unused".
   const own = analysis.filter((d) => d.file !== undefined && files.has(d.file) && /^HL3(49|5\d)$/.test(d.code));
   const diagnostics = [...own, ...built.diagnostics];
-  if (diagnostics.length > 0) printDiagnostics(diagnostics, { format: 'pretty', io, sources: new Map([...facts.prepared.sources].map(([path, file]) => [path, file.text])), to: 'stderr' });
+  if (diagnostics.length > 0)
+    printDiagnostics(diagnostics, {
+      format: 'pretty',
+      io,
+      sources: new Map([...facts.prepared.sources].map(([path, file]) => [path, file.text])),
+      to: 'stderr',
+    });
   return diagnostics.some((d) => d.severity === 'error') ? undefined : built.compiled;
 }
 
@@ -187,4 +231,3 @@ function kindOf(d: LoadedDocument): unknown {
 function nameOf(d: LoadedDocument): string {
   return String((d.value as { metadata?: { name?: unknown } } | null)?.metadata?.name ?? '');
 }
-

@@ -58,7 +58,8 @@ export const reportCommand: Command = {
     if (since !== undefined && until !== undefined && until <= since) throw new UsageError('--until must be later than --since');
     const windowFlag = values['conversion-window'];
     const windowMs = windowFlag !== undefined ? parseDuration(windowFlag) : undefined;
-    if (windowFlag !== undefined && (windowMs === undefined || windowMs <= 0)) throw new UsageError(`--conversion-window "${windowFlag}" is not a duration: use e.g. 12h, 3d or 2w`);
+    if (windowFlag !== undefined && (windowMs === undefined || windowMs <= 0))
+      throw new UsageError(`--conversion-window "${windowFlag}" is not a duration: use e.g. 12h, 3d or 2w`);
     if (values.out !== undefined && format !== 'html') throw new UsageError('--out goes with --format html');
     if (values.trace && format !== 'json') throw new UsageError('--trace goes with --format json');
     return runRuntimeCommand('report', io, async () => {
@@ -68,23 +69,42 @@ export const reportCommand: Command = {
         const settings = deliverySettingsOf(opened.manifest, opened.dir);
         // The counts and the insights start from the same sends and engagement: read once.
         const reads = sendReads(opened.db.kysely, opened.manifest);
-        const report = await collectReport(opened.db.kysely, opened.manifest, {
-          ...(since !== undefined ? { since } : {}),
-          ...(until !== undefined ? { until } : {}),
-          conversionEvent: settings.report.conversionEvent,
-          conversionWindowMs: windowMs ?? settings.report.conversionWindowMs,
-        }, reads);
-        const insights = await collectInsights(opened.db.kysely, opened.manifest, {
-          ...(since !== undefined ? { since } : {}),
-          ...(until !== undefined ? { until } : {}),
-          settings: { ...settings.report, ...(windowMs !== undefined ? { conversionWindowMs: windowMs } : {}) },
-          ...(settings.globalControl !== undefined ? { globalControl: settings.globalControl } : {}),
-          segments: format === 'html',
-        }, reads);
+        const report = await collectReport(
+          opened.db.kysely,
+          opened.manifest,
+          {
+            ...(since !== undefined ? { since } : {}),
+            ...(until !== undefined ? { until } : {}),
+            conversionEvent: settings.report.conversionEvent,
+            conversionWindowMs: windowMs ?? settings.report.conversionWindowMs,
+          },
+          reads,
+        );
+        const insights = await collectInsights(
+          opened.db.kysely,
+          opened.manifest,
+          {
+            ...(since !== undefined ? { since } : {}),
+            ...(until !== undefined ? { until } : {}),
+            settings: { ...settings.report, ...(windowMs !== undefined ? { conversionWindowMs: windowMs } : {}) },
+            ...(settings.globalControl !== undefined ? { globalControl: settings.globalControl } : {}),
+            segments: format === 'html',
+          },
+          reads,
+        );
         if (format === 'html') {
-          const path = await writeDashboard(io, insights, { dir: opened.dir, out: values.out ?? 'report', workspace: opened.manifest.metadata.workspace, database: opened.db.description, span: spanOf(report) });
+          const path = await writeDashboard(io, insights, {
+            dir: opened.dir,
+            out: values.out ?? 'report',
+            workspace: opened.manifest.metadata.workspace,
+            database: opened.db.description,
+            span: spanOf(report),
+          });
           io.stdout.write(`dashboard written to ${path}\n`);
-        } else if (format === 'json') io.stdout.write(`${JSON.stringify({ ...reportDocument(report, opened.db.description), ...insightsJson(insights, values.trace === true) }, null, 2)}\n`);
+        } else if (format === 'json')
+          io.stdout.write(
+            `${JSON.stringify({ ...reportDocument(report, opened.db.description), ...insightsJson(insights, values.trace === true) }, null, 2)}\n`,
+          );
         else printReport(io, report, opened.db.description, insights);
         return EXIT_OK;
       } finally {
@@ -134,7 +154,13 @@ export function reportDocument(report: DeliveryReport, database: string) {
         rate_b: c.test.rateB,
         ...(c.test.ok
           ? { difference: c.test.difference, ci95: c.test.ci95, z: c.test.z, p: c.test.p }
-          : { difference: c.test.rateA - c.test.rateB, ci95: null, z: null, p: null, note: { code: DELIVERY_CODES.smallSample, message: c.test.reason } }),
+          : {
+              difference: c.test.rateA - c.test.rateB,
+              ci95: null,
+              z: null,
+              p: null,
+              note: { code: DELIVERY_CODES.smallSample, message: c.test.reason },
+            }),
       })),
     })),
   };
@@ -143,7 +169,9 @@ export function reportDocument(report: DeliveryReport, database: string) {
 /** Which sends the report covers, in words. */
 function spanOf(report: DeliveryReport): string {
   const o = report.options;
-  return o.since === undefined && o.until === undefined ? 'all sends' : `sends due ${o.since === undefined ? '…' : iso(o.since)} to ${o.until === undefined ? '…' : iso(o.until)}`;
+  return o.since === undefined && o.until === undefined
+    ? 'all sends'
+    : `sends due ${o.since === undefined ? '…' : iso(o.since)} to ${o.until === undefined ? '…' : iso(o.until)}`;
 }
 
 function printReport(io: CliIO, report: DeliveryReport, database: string, insights: InsightsReport): void {
@@ -157,7 +185,19 @@ function printReport(io: CliIO, report: DeliveryReport, database: string, insigh
   }
   for (const origin of report.origins) {
     io.stdout.write(`\n${origin.kind} ${origin.name}\n`);
-    const header = ['group', 'assigned', 'sent', 'failed', 'delivered', 'opened', 'clicked', 'click conv.', 'converted', 'unsub.', 'suppressed'];
+    const header = [
+      'group',
+      'assigned',
+      'sent',
+      'failed',
+      'delivered',
+      'opened',
+      'clicked',
+      'click conv.',
+      'converted',
+      'unsub.',
+      'suppressed',
+    ];
     const rows = origin.groups.map((g) => [
       groupName(g),
       String(g.assigned),
@@ -169,7 +209,10 @@ function printReport(io: CliIO, report: DeliveryReport, database: string, insigh
       withRate(g.conversions, g.clicked),
       withRate(g.converted, g.assigned),
       withRate(g.unsubscribed, g.sent),
-      Object.entries(g.suppressed).sort(([a], [b]) => (a < b ? -1 : 1)).map(([r, n]) => `${r} ${n}`).join(', ') || '-',
+      Object.entries(g.suppressed)
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([r, n]) => `${r} ${n}`)
+        .join(', ') || '-',
     ]);
     io.stdout.write(table(header, rows));
     for (const c of origin.comparisons) io.stdout.write(`  ${comparisonLine(c)}\n`);
@@ -212,13 +255,22 @@ function iso(ms: number): string {
 }
 
 function duration(ms: number): string {
-  const units: Array<[string, number]> = [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000]];
+  const units: Array<[string, number]> = [
+    ['d', 86_400_000],
+    ['h', 3_600_000],
+    ['m', 60_000],
+    ['s', 1000],
+  ];
   for (const [u, size] of units) if (ms % size === 0) return `${ms / size}${u}`;
   return `${ms}ms`;
 }
 
 function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => `  ${cells.map((c, i) => (i === 0 || i === cells.length - 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd()}\n`;
+  const line = (cells: string[]) =>
+    `  ${cells
+      .map((c, i) => (i === 0 || i === cells.length - 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+      .join('  ')
+      .trimEnd()}\n`;
   return line(header) + rows.map(line).join('');
 }

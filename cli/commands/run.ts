@@ -17,10 +17,19 @@ import { previewSecret, SECRET_ENV, SecretError, secretFromEnv, type LinkSecret 
 const FORMATS = ['pretty', 'json'] as const;
 const OPTIONS = {
   until: { arg: 'TIME', description: 'run up to this instant: 2011-12-09, 2011-12-09T12:00Z or now', required: true },
-  from: { arg: 'TIME', description: 'where the clock starts on a database that has never run journeys', default: '--until, so history is not replayed' },
+  from: {
+    arg: 'TIME',
+    description: 'where the clock starts on a database that has never run journeys',
+    default: '--until, so history is not replayed',
+  },
   'dry-run': { description: 'send through the file transport: .eml, .html and .txt under <dir>/out/' },
   db: DB_OPTION,
-  'worker-id': { arg: 'ID', description: "this worker's name (parallel workers on PostgreSQL): a run restarted on the same machine resumes a stopped run's claims at once; with a chosen name, reuse it after a restart to do the same", default: '<host>:<pid>@<start>' },
+  'worker-id': {
+    arg: 'ID',
+    description:
+      "this worker's name (parallel workers on PostgreSQL): a run restarted on the same machine resumes a stopped run's claims at once; with a chosen name, reuse it after a restart to do the same",
+    default: '<host>:<pid>@<start>',
+  },
   resolution: { arg: 'DURATION', description: 'the shortest slice of the clock; 0s: every instant exactly', default: '1m' },
   'segment-refresh': { arg: 'DURATION', description: 'how often segments are re-materialized on the clock', default: '1d' },
   'skip-delivery': { description: 'leave due messages queued in the outbox for separate delivery workers' },
@@ -37,7 +46,6 @@ worker for the messages that are due. Re-running a window sends nothing twice; a
 point and started again finishes what the uninterrupted run would have sent.`,
 });
 
-
 /** `herald run`: advances journeys and campaigns up to a time. */
 export const runCommand: Command = {
   name: 'run',
@@ -53,7 +61,8 @@ export const runCommand: Command = {
     if (from !== undefined && from > until) throw new UsageError('--from must not be after --until');
     const format = oneOf('format', values.format, FORMATS, 'pretty');
     const resolutionMs = values.resolution !== undefined ? parseDurationFlag('resolution', values.resolution, { zero: true }) : undefined;
-    const segmentRefreshMs = values['segment-refresh'] !== undefined ? parseDurationFlag('segment-refresh', values['segment-refresh']) : undefined;
+    const segmentRefreshMs =
+      values['segment-refresh'] !== undefined ? parseDurationFlag('segment-refresh', values['segment-refresh']) : undefined;
     return runRuntimeCommand('run', io, async () => {
       const opened = await openWorkspace({ dir: positionals[0] ?? '.', db: values.db, io });
       if (typeof opened === 'number') return opened;
@@ -64,7 +73,8 @@ export const runCommand: Command = {
         try {
           transport = createTransport(settings, io.env, values['dry-run'] ? { dryRunDir: join(resolve(opened.dir), 'out') } : {});
         } catch (e) {
-          if (e instanceof DeliveryError) throw new CommandFailure(`${e.message}${e.problem.help ? `\n  help: ${e.problem.help}` : ''}`, EXIT_ERRORS);
+          if (e instanceof DeliveryError)
+            throw new CommandFailure(`${e.message}${e.problem.help ? `\n  help: ${e.problem.help}` : ''}`, EXIT_ERRORS);
           throw e;
         }
         const tty = io.stderr.isTTY === true && format === 'pretty';
@@ -81,8 +91,16 @@ export const runCommand: Command = {
             ...(tty ? { onSlice: ({ at }) => io.stderr.write(`\r  running… ${new Date(at).toISOString()}`) } : {}),
           });
           if (tty) io.stderr.write('\r\x1b[K');
-          if (format === 'json') io.stdout.write(`${JSON.stringify(runDocument(summary, opened.db.description, values['dry-run'] === true), null, 2)}\n`);
-          else printRunSummary(io, summary, opened.db.description, values['dry-run'] ? join(resolve(opened.dir), 'out') : undefined, opened.manifest);
+          if (format === 'json')
+            io.stdout.write(`${JSON.stringify(runDocument(summary, opened.db.description, values['dry-run'] === true), null, 2)}\n`);
+          else
+            printRunSummary(
+              io,
+              summary,
+              opened.db.description,
+              values['dry-run'] ? join(resolve(opened.dir), 'out') : undefined,
+              opened.manifest,
+            );
           return summary.problems.some((p) => p.severity === 'error') ? EXIT_ERRORS : EXIT_OK;
         } catch (e) {
           if (e instanceof RunBackInTimeError) throw new CommandFailure(`${e.message} [${e.code}]`, EXIT_ERRORS);
@@ -111,7 +129,10 @@ function runSigner(io: CliIO, sending: boolean): LinkSigner {
     throw e;
   }
   if (!secret && sending) {
-    throw new CommandFailure(`${SECRET_ENV} is not set: every email's unsubscribe and preferences links are signed with it, and herald serve checks them with it\n  help: set ${SECRET_ENV} to a random value of at least 32 characters (the same one herald serve runs with), or use --dry-run`, EXIT_ERRORS);
+    throw new CommandFailure(
+      `${SECRET_ENV} is not set: every email's unsubscribe and preferences links are signed with it, and herald serve checks them with it\n  help: set ${SECRET_ENV} to a random value of at least 32 characters (the same one herald serve runs with), or use --dry-run`,
+      EXIT_ERRORS,
+    );
   }
   return new LinkSigner(secret ?? previewSecret(io.env));
 }

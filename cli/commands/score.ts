@@ -53,7 +53,9 @@ export const scoreCommand: Command = {
         const jobs = selectModels(opened.manifest, values.model);
         const results = await scoreJobs(opened, jobs, asOfFlag);
         if (format === 'json') {
-          io.stdout.write(`${JSON.stringify({ version: 1, models: results.map((r) => (r.error ? { model: r.model, status: 'error', error: r.error } : { status: 'scored', ...r.outcome })) }, null, 2)}\n`);
+          io.stdout.write(
+            `${JSON.stringify({ version: 1, models: results.map((r) => (r.error ? { model: r.model, status: 'error', error: r.error } : { status: 'scored', ...r.outcome })) }, null, 2)}\n`,
+          );
         } else {
           for (const r of results) printScoreResult(io, r, reportsPath(io, opened.dir));
           await warnAboutUntrainedReads(io, opened.db.kysely, opened.manifest);
@@ -76,7 +78,11 @@ export interface ScoreResult {
  * Scores every customer with each job's active version as of `asOf` (default: the latest event).
  * A model that cannot be scored (never trained, never activated) is a result with its problem.
  */
-export async function scoreJobs(opened: { db: Database; manifest: Manifest; dir: string }, jobs: ModelJobSpec[], asOf?: number): Promise<ScoreResult[]> {
+export async function scoreJobs(
+  opened: { db: Database; manifest: Manifest; dir: string },
+  jobs: ModelJobSpec[],
+  asOf?: number,
+): Promise<ScoreResult[]> {
   const store = new DatabaseModelStore(opened.db, join(opened.dir, REPORTS_DIR));
   const results: ScoreResult[] = [];
   for (const job of jobs) {
@@ -100,8 +106,15 @@ export function printScoreResult(io: CliIO, r: ScoreResult, reportsDir = REPORTS
   }
   const o = r.outcome!;
   for (const p of o.problems) printProblem(io, p);
-  const dist = Object.entries(o.distribution).map(([k, n]) => `${k} ${n}`).join(', ');
-  const extra = o.recommendations !== undefined ? `, ${o.recommendations} recommendations` : o.psi !== undefined ? `, PSI vs training ${o.psi.toFixed(3)} (${driftVerdict(o.psi).split(':')[0]})` : '';
+  const dist = Object.entries(o.distribution)
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ');
+  const extra =
+    o.recommendations !== undefined
+      ? `, ${o.recommendations} recommendations`
+      : o.psi !== undefined
+        ? `, PSI vs training ${o.psi.toFixed(3)} (${driftVerdict(o.psi).split(':')[0]})`
+        : '';
   io.stdout.write(`${o.model} v${o.version}: ${o.customers} customers (${dist})${extra}\n`);
   const drift = o.driftReport?.find((p) => p.endsWith('.md'));
   if (drift) io.stdout.write(`  drift report: ${join(reportsDir, drift)}\n`);

@@ -61,7 +61,10 @@ export const segmentsCommand: Command = {
 };
 
 async function customerCount(db: Database): Promise<number> {
-  const row = await db.kysely.selectFrom('customers').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
+  const row = await db.kysely
+    .selectFrom('customers')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .executeTakeFirst();
   return Number(row?.n ?? 0);
 }
 
@@ -106,6 +109,9 @@ export function segmentTableLines(result: MaterializeResult): string[] {
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) =>
-    cells.map((c, i) => (i === 0 || i === cells.length - 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
+    cells
+      .map((c, i) => (i === 0 || i === cells.length - 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [line(header), ...rows.map(line)];
 }

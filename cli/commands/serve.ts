@@ -22,8 +22,17 @@ const OPTIONS = {
   host: { arg: 'HOST', description: 'the address to listen on', default: 'server.host, else 127.0.0.1' },
   db: DB_OPTION,
   'dry-run': { description: 'send through the file transport into <dir>/out/, as `herald run --dry-run`' },
-  role: { values: ROLES, description: 'all: intake and scheduler; api: intake only; worker: scheduler and delivery only. On PostgreSQL any number of replicas of any role run together', default: 'all' },
-  'worker-id': { arg: 'ID', description: "this worker's name; a restarted worker reusing its name resumes its delivery claims at once", default: 'worker-<pid>' },
+  role: {
+    values: ROLES,
+    description:
+      'all: intake and scheduler; api: intake only; worker: scheduler and delivery only. On PostgreSQL any number of replicas of any role run together',
+    default: 'all',
+  },
+  'worker-id': {
+    arg: 'ID',
+    description: "this worker's name; a restarted worker reusing its name resumes its delivery claims at once",
+    default: 'worker-<pid>',
+  },
 } as const satisfies OptionTable;
 
 const USAGE = usageText({
@@ -37,7 +46,6 @@ starts its journeys within a second, due steps run when they fall due. GET /heal
 /metrics (Prometheus) for operations; logs are JSON lines on stdout. SIGTERM (or Ctrl-C) stops
 gracefully; SIGHUP reloads the workspace (running entries keep their journey version).`,
 });
-
 
 /** `herald serve`: HTTP intake, scheduler and delivery on the real clock. */
 export const serveCommand: Command = {

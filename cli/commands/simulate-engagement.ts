@@ -12,7 +12,13 @@ const FORMATS = ['pretty', 'json'] as const;
 const OPTIONS = {
   db: DB_OPTION,
   seed: { arg: 'N', description: "the simulation's seed", default: '1' },
-  effect: { arg: 'VARIANT=UPLIFT[:REV]', multiple: true, description: "a variant's true effect: UPLIFT added to the chance to buy within the conversion window (0.03 = 3 points), REV the relative change of order value (0.1 = 10% larger); repeatable. Use 0 for a null variant", default: '0.02:0 for every variant and for sends without a split' },
+  effect: {
+    arg: 'VARIANT=UPLIFT[:REV]',
+    multiple: true,
+    description:
+      "a variant's true effect: UPLIFT added to the chance to buy within the conversion window (0.03 = 3 points), REV the relative change of order value (0.1 = 10% larger); repeatable. Use 0 for a null variant",
+    default: '0.02:0 for every variant and for sends without a split',
+  },
   format: { values: FORMATS, description: 'how the true effects are printed', default: 'pretty' },
 } as const satisfies OptionTable;
 

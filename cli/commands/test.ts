@@ -31,7 +31,6 @@ Splits with a minimum_effect are planned from their expected_audience and base_r
 effect each can detect at 80% power, and warning HL397 when that is larger than minimum_effect.`,
 });
 
-
 /** `herald test`: time-travel tests of journeys and campaigns. */
 export const testCommand: Command = {
   name: 'test',
@@ -63,7 +62,12 @@ export const testCommand: Command = {
           const start = doc ? rangeOfPath(doc, path).start : undefined;
           return { file: display(def.file), line: start?.line ?? 1, column: start?.column ?? 1 };
         };
-        results.push({ result, file: display(def.file), where: at(['metadata', 'name']), failureAt: (index) => at(['spec', 'expect', index]) });
+        results.push({
+          result,
+          file: display(def.file),
+          where: at(['metadata', 'name']),
+          failureAt: (index) => at(['spec', 'expect', index]),
+        });
       }
       // In the order they are written: by file, then by line.
       results.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.where.line - b.where.line));
@@ -79,7 +83,10 @@ export const testCommand: Command = {
         for (const plan of experiments.plans) io.stdout.write(`experiment ${planLine(plan)}\n`);
         for (const line of experiments.missing) io.stdout.write(`experiment ${line}\n`);
       }
-      for (const d of experiments.diagnostics) io.stderr.write(`${d.file}${d.range ? `:${d.range.start.line}:${d.range.start.column}` : ''}: ${d.severity}[${d.code}]: ${d.message}\n  help: ${d.help}\n`);
+      for (const d of experiments.diagnostics)
+        io.stderr.write(
+          `${d.file}${d.range ? `:${d.range.start.line}:${d.range.start.column}` : ''}: ${d.severity}[${d.code}]: ${d.message}\n  help: ${d.help}\n`,
+        );
       return results.every((r) => r.result.passed) ? EXIT_OK : EXIT_ERRORS;
     });
   },

@@ -18,6 +18,8 @@ import { DatabaseModelStore } from '../../runtime/models/store/db-store.ts';
 import { trainModel, type TrainOutcome } from '../../runtime/models/train-model.ts';
 import { printDiagnostics } from '../print-diagnostics.ts';
 import { messageOf } from '../../compiler/diagnostics/catalogue/index.ts';
+import { diagnosticLines } from '../../compiler/diagnostics/format/lines.ts';
+import type { Diagnostic } from '../../compiler/contract/diagnostic.ts';
 
 const FORMATS = ['pretty', 'json'] as const;
 const OPTIONS = {
@@ -145,7 +147,10 @@ export function selectModels(manifest: Manifest, name: string | undefined): Mode
   }
   const found = all.find((j) => j.name === name);
   if (found) return [found];
-  const hint = suggest(name, all.map((j) => j.name));
+  const hint = suggest(
+    name,
+    all.map((j) => j.name),
+  );
   throw new UsageError(`no model "${name}" in this workspace${hint ? `; did you mean "${hint}"?` : ''}`);
 }
 
@@ -172,12 +177,18 @@ export function printResult(io: CliIO, r: TrainResult, reportsDir: string): void
   const notes = [
     `  baseline: ${v.baseline.name}`,
     ...(v.reference ? [`  reference: ${v.reference.name}`] : []),
-    ...(lift !== undefined ? [`  lift over the baseline: ${lift.toFixed(2)}x${r.job.type === 'propensity' ? ' in AUC above 0.5' : r.job.type === 'regression' ? ' in RMSE' : ''}${bar !== undefined ? ` (bar: ${bar}x)` : ''}`] : []),
+    ...(lift !== undefined
+      ? [
+          `  lift over the baseline: ${lift.toFixed(2)}x${r.job.type === 'propensity' ? ' in AUC above 0.5' : r.job.type === 'regression' ? ' in RMSE' : ''}${bar !== undefined ? ` (bar: ${bar}x)` : ''}`,
+        ]
+      : []),
     `  report: ${report}`,
   ];
   if (o.status === 'unchanged') {
     const used = v.passed ? 'in use' : 'not in use';
-    io.stdout.write(`${r.job.name} v${v.version}: unchanged (same spec and data; --force retrains), ${used}\n${[...table, ...notes].join('\n')}\n`);
+    io.stdout.write(
+      `${r.job.name} v${v.version}: unchanged (same spec and data; --force retrains), ${used}\n${[...table, ...notes].join('\n')}\n`,
+    );
     return;
   }
   for (const p of o.problems) printProblem(io, p);
@@ -186,8 +197,14 @@ export function printResult(io: CliIO, r: TrainResult, reportsDir: string): void
   if (backtest) {
     table.length = 0;
     const folds = backtest.folds.filter((f) => !f.final).length;
-    table.push(`  backtest, mean [95% interval] over ${folds} temporal folds:`, ...backtestLines(backtest, k, 'backtest').map((l) => `    ${l}`));
-    table.push(`  final test fold (cut-off ${backtest.folds.at(-1)!.cutoff.slice(0, 10)}, read by no bar):`, ...backtestLines(backtest, k, 'final').map((l) => `    ${l}`));
+    table.push(
+      `  backtest, mean [95% interval] over ${folds} temporal folds:`,
+      ...backtestLines(backtest, k, 'backtest').map((l) => `    ${l}`),
+    );
+    table.push(
+      `  final test fold (cut-off ${backtest.folds.at(-1)!.cutoff.slice(0, 10)}, read by no bar):`,
+      ...backtestLines(backtest, k, 'final').map((l) => `    ${l}`),
+    );
   }
   const rows = o.report.rows;
   const about = `${r.job.type}, ${r.job.algorithm.replace(/_/g, ' ')}; ${rows.train} training and ${rows.holdout} held-out ${r.job.type === 'recommendations' ? 'customers' : 'rows'}; cut-off ${v.cutoff.slice(0, 10)}`;
@@ -195,7 +212,13 @@ export function printResult(io: CliIO, r: TrainResult, reportsDir: string): void
     io.stdout.write(`${r.job.name} v${v.version}: activated (${about})\n${[...table, ...notes].join('\n')}\n`);
   } else {
     io.stdout.write(`${r.job.name} v${v.version}: not activated (${about})\n${[...table, ...notes].join('\n')}\n`);
-    io.stderr.write(`error[HL576]: ${r.job.name} v${v.version} is not activated: ${v.reasons.join('; ')}\n  report: ${report}\n`);
+    // The report's path follows the diagnostic on its own line, where a reader copies it from.
+    const notActivated: Diagnostic = {
+      code: 'HL576',
+      severity: 'error',
+      message: messageOf('HL576', { model: r.job.name, version: v.version, reasons: v.reasons }),
+    };
+    io.stderr.write(`${diagnosticLines(notActivated, {})}  report: ${report}\n`);
   }
 }
 
@@ -215,7 +238,9 @@ function trainDocument(results: Array<{ job: ModelJobSpec; outcome?: TrainOutcom
             as_of: outcome!.version.asOf,
             metrics: clean(outcome!.version.metrics),
             baseline: { name: outcome!.version.baseline.name, metrics: clean(outcome!.version.baseline.metrics) },
-            reference: outcome!.version.reference ? { name: outcome!.version.reference.name, metrics: clean(outcome!.version.reference.metrics) } : null,
+            reference: outcome!.version.reference
+              ? { name: outcome!.version.reference.name, metrics: clean(outcome!.version.reference.metrics) }
+              : null,
             active: outcome!.version.passed,
             reasons: outcome!.version.reasons,
             backtest: outcome!.status === 'unchanged' ? null : (outcome!.report.backtest ?? null),

@@ -52,5 +52,3 @@ export async function withModelWarnings(result: PipelineResult, env: NodeJS.Proc
 export function sourcesOf(result: PipelineResult): Map<string, string> {
   return new Map(result.loaded.files.map((f) => [f.path, f.text]));
 }
-
-

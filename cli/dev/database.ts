@@ -38,7 +38,6 @@ export interface LiveCounts {
   problem?: string;
 }
 
-
 /** A journey's entries in the preview database: where active ones are, and why finished ones left. */
 export interface JourneyCounts {
   entered: number;
@@ -88,8 +87,19 @@ export class PreviewDatabase {
    * The preview database for a workspace, or undefined when none is configured or exists yet.
    * A bad URL (from --db or herald.yaml) is reported by the caller.
    */
-  static choose(flag: string | undefined, env: NodeJS.ProcessEnv, manifest: Manifest | undefined, root: string, asOf?: number): PreviewDatabase | undefined {
-    if (!manifest) return flag ? new PreviewDatabase(flag, root, asOf) : env.HERALD_DATABASE_URL ? new PreviewDatabase(env.HERALD_DATABASE_URL, root, asOf) : undefined;
+  static choose(
+    flag: string | undefined,
+    env: NodeJS.ProcessEnv,
+    manifest: Manifest | undefined,
+    root: string,
+    asOf?: number,
+  ): PreviewDatabase | undefined {
+    if (!manifest)
+      return flag
+        ? new PreviewDatabase(flag, root, asOf)
+        : env.HERALD_DATABASE_URL
+          ? new PreviewDatabase(env.HERALD_DATABASE_URL, root, asOf)
+          : undefined;
     const choice = chooseDatabase(flag, env, manifest);
     if (choice.origin === '--db' || choice.origin === 'HERALD_DATABASE_URL') return new PreviewDatabase(choice.url, root, asOf);
     let location;
@@ -268,4 +278,3 @@ async function countSegments(db: Database, manifest: Manifest, asOf: number): Pr
   }
   return { asOf, segments };
 }
-

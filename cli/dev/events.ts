@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { overlayMarkup, } from './pages/overlay.ts';
+import { overlayMarkup } from './pages/overlay.ts';
 import { statusLine } from './pages/layout.ts';
 import type { DevBuild } from './session.ts';
 

@@ -5,7 +5,11 @@ import { EXIT_USAGE, HeraldError } from '../../compiler/contract/errors.ts';
 export const PORT_TRIES = 20;
 
 export class PortsInUseError extends HeraldError {
-  constructor(readonly host: string, readonly first: number, readonly last: number) {
+  constructor(
+    readonly host: string,
+    readonly first: number,
+    readonly last: number,
+  ) {
     super(`ports ${first} to ${last} on ${host} are all in use; pass --port with a free one`, EXIT_USAGE);
   }
 }

@@ -1,10 +1,20 @@
 import { join } from 'node:path';
 import type { CompiledTemplate } from '../../compiler/contract/template.ts';
 import type { Manifest } from '../../compiler/contract/manifest.ts';
-import { loadTemplate, readSampleData, renderEmail, sampleRenderInput, type LoadedTemplate, type RenderedEmail, type RenderInput, type SampleData } from '../../runtime/render/index.ts';
+import {
+  loadTemplate,
+  readSampleData,
+  renderEmail,
+  sampleRenderInput,
+  type LoadedTemplate,
+  type RenderedEmail,
+  type RenderInput,
+  type SampleData,
+} from '../../runtime/render/index.ts';
 import { UnknownCustomerError } from '../../runtime/segments/customer-context.ts';
 import { maskPersonalText } from '../../compiler/contract/personal-data.ts';
 import type { PreviewDatabase } from './database.ts';
+import type { CompiledWorkspace } from '../../compiler/contract/workspace-settings.ts';
 
 export type PreviewSource = 'sample data' | 'test data' | 'database';
 
@@ -70,10 +80,21 @@ export class TemplatePreviews {
     if (!outcome.ok) return { ok: false, customer: customerId, reason: outcome.reason };
     const mask = found.source === 'database' && options.showPii !== true;
     const email = mask ? maskEmail(outcome.email, found.input.customer, manifest) : outcome.email;
-    return { ok: true, customer: customerId, source: found.source, email, masked: mask, ...(language !== undefined && compiled.translations?.messages[language] !== undefined ? { language } : {}) };
+    return {
+      ok: true,
+      customer: customerId,
+      source: found.source,
+      email,
+      masked: mask,
+      ...(language !== undefined && compiled.translations?.messages[language] !== undefined ? { language } : {}),
+    };
   }
 
-  private async input(manifest: Manifest, compiled: CompiledTemplate, customerId: string): Promise<{ input: RenderInput; source: PreviewSource } | { reason: string }> {
+  private async input(
+    manifest: Manifest,
+    compiled: CompiledTemplate,
+    customerId: string,
+  ): Promise<{ input: RenderInput; source: PreviewSource } | { reason: string }> {
     const sample = this.sample(compiled);
     const database = this.databaseFor(manifest);
     if (sample && !('error' in sample)) {
@@ -94,8 +115,16 @@ export class TemplatePreviews {
       }
     }
     if (sample && 'error' in sample) return { reason: sample.error };
-    const where = [compiled.sample_data ? `the sample data (${compiled.sample_data})` : undefined, database ? 'the preview database' : undefined].filter(Boolean);
-    return { reason: where.length > 0 ? `no customer "${customerId}" in ${where.join(' or ')}` : `template ${compiled.name} has no sample_data and no database is configured (--db)` };
+    const where = [
+      compiled.sample_data ? `the sample data (${compiled.sample_data})` : undefined,
+      database ? 'the preview database' : undefined,
+    ].filter(Boolean);
+    return {
+      reason:
+        where.length > 0
+          ? `no customer "${customerId}" in ${where.join(' or ')}`
+          : `template ${compiled.name} has no sample_data and no database is configured (--db)`,
+    };
   }
 
   /** The sample data, read on every render: it is small, and edits to it show at once. */
@@ -145,7 +174,8 @@ function maskEmail(email: RenderedEmail, customer: Record<string, unknown>, mani
   return out;
 }
 
+/** The Workspace's compiled time zone (emit defaults it), or none when the manifest has no Workspace. */
 export function workspaceTimeZone(manifest: Manifest): string | undefined {
-  const tz = Object.values(manifest.definitions).find((d) => d.kind === 'Workspace')?.spec.timezone;
-  return typeof tz === 'string' ? tz : undefined;
+  const workspace = Object.values(manifest.definitions).find((d) => d.kind === 'Workspace');
+  return (workspace?.compiled as CompiledWorkspace | undefined)?.timezone;
 }

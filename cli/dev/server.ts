@@ -78,7 +78,12 @@ export class DevServer {
     const access = this.guard.access(url.searchParams.get('token'), req.headers.cookie);
     if (access.setCookie) res.setHeader('Set-Cookie', access.setCookie);
     if (url.searchParams.get('pii') === 'show' && !access.authorized) {
-      return send(res, 403, 'text/plain', 'personal data is shown only with this session\'s token: open the address `herald dev` printed (it ends in ?token=…)\n');
+      return send(
+        res,
+        403,
+        'text/plain',
+        "personal data is shown only with this session's token: open the address `herald dev` printed (it ends in ?token=…)\n",
+      );
     }
     let parts: string[];
     try {
@@ -95,9 +100,23 @@ export class DevServer {
     const manifest = session.manifest;
     const fragment = req.headers['x-herald-fragment'] === '1';
     if (!manifest) {
-      return this.page(res, { title: 'no build yet', body: html`<h1>Nothing to preview yet</h1><p>The workspace has errors (shown above); the preview appears with the first build that has none.</p>`, status: 503 }, fragment);
+      return this.page(
+        res,
+        {
+          title: 'no build yet',
+          body: html`<h1>Nothing to preview yet</h1><p>The workspace has errors (shown above); the preview appears with the first build that has none.</p>`,
+          status: 503,
+        },
+        fragment,
+      );
     }
-    const ctx: PageContext = { build: session.current, manifest, manifestBuildId: session.manifestBuildId!, previews: this.previews, query: url.searchParams };
+    const ctx: PageContext = {
+      build: session.current,
+      manifest,
+      manifestBuildId: session.manifestBuildId!,
+      previews: this.previews,
+      query: url.searchParams,
+    };
     const database = this.options.database?.(manifest);
     if (database) ctx.database = database;
 
@@ -107,12 +126,21 @@ export class DevServer {
     if (section === 'templates' && name !== undefined && sub === undefined) return this.page(res, await templatePage(ctx, name), fragment);
     if (section === 'segments' && name !== undefined && sub === undefined) return this.page(res, await segmentPage(ctx, name), fragment);
     if (section === 'journeys' && name !== undefined && sub === undefined) return this.page(res, await journeyPage(ctx, name), fragment);
-    return this.page(res, { title: 'not found', body: html`<h1>Not found</h1><p><a href="/">Back to the overview</a></p>`, status: 404 }, fragment);
+    return this.page(
+      res,
+      { title: 'not found', body: html`<h1>Not found</h1><p><a href="/">Back to the overview</a></p>`, status: 404 },
+      fragment,
+    );
   }
 
   private page(res: ServerResponse, page: Page, fragment: boolean): void {
     const workspace = this.options.session.manifest?.metadata.workspace ?? 'herald';
-    send(res, page.status ?? 200, 'text/html', fragment ? page.body.value : layout(page, this.options.session.current, workspace, { mermaid: HAS_MERMAID }));
+    send(
+      res,
+      page.status ?? 200,
+      'text/html',
+      fragment ? page.body.value : layout(page, this.options.session.current, workspace, { mermaid: HAS_MERMAID }),
+    );
   }
 
   /** One rendered email, for an iframe of the template page. */
@@ -120,8 +148,17 @@ export class DevServer {
     const compiled = this.previews.templateOf(ctx.manifest, name);
     const customer = ctx.query.get('customer') ?? '';
     if (!compiled) return send(res, 404, 'text/plain', `no template "${name}"\n`);
-    const preview = await this.previews.render(ctx.manifest, compiled, customer, { showPii: ctx.query.get('pii') === 'show', ...(ctx.query.get('lang') ? { language: ctx.query.get('lang')! } : {}) });
-    if (!preview.ok) return send(res, 422, 'text/html', html`<p style="font-family:sans-serif;color:#b3261e">Cannot preview for ${customer}: ${preview.reason}</p>`.value);
+    const preview = await this.previews.render(ctx.manifest, compiled, customer, {
+      showPii: ctx.query.get('pii') === 'show',
+      ...(ctx.query.get('lang') ? { language: ctx.query.get('lang')! } : {}),
+    });
+    if (!preview.ok)
+      return send(
+        res,
+        422,
+        'text/html',
+        html`<p style="font-family:sans-serif;color:#b3261e">Cannot preview for ${customer}: ${preview.reason}</p>`.value,
+      );
     const mode = ctx.query.get('mode');
     if (mode === 'source') return send(res, 200, 'text/plain', preview.email.html);
     send(res, 200, 'text/html', emailDocument(preview.email, mode));
@@ -147,6 +184,11 @@ const MERMAID = (() => {
 export const HAS_MERMAID = MERMAID !== undefined;
 
 function send(res: ServerResponse, status: number, type: string, body: string): void {
-  res.writeHead(status, { 'Content-Type': `${type}; charset=utf-8`, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer' });
+  res.writeHead(status, {
+    'Content-Type': `${type}; charset=utf-8`,
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+  });
   res.end(body);
 }

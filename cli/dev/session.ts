@@ -70,7 +70,17 @@ export class DevSession {
       const result = this.compiler.build();
       const ok = !hasErrors(result.diagnostics) && result.emitted !== undefined;
       const sources = new Map(result.loaded.files.map((f) => [f.path, f.text]));
-      build = { id, ok, diagnostics: result.diagnostics, sources: withReferencedFiles(sources, result.diagnostics, this.root), changed: [], removed: [], stats: result.stats, ms: 0, cause };
+      build = {
+        id,
+        ok,
+        diagnostics: result.diagnostics,
+        sources: withReferencedFiles(sources, result.diagnostics, this.root),
+        changed: [],
+        removed: [],
+        stats: result.stats,
+        ms: 0,
+        cause,
+      };
       if (ok) {
         const manifest = result.emitted!.manifest;
         const diff = changes(this.good?.manifest, manifest);

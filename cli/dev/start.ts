@@ -4,6 +4,7 @@ import { PreviewDatabase, PreviewDatabaseSlot } from './database.ts';
 import { DevServer } from './server.ts';
 import { DevSession, type DevBuild } from './session.ts';
 import { watchWorkspace, type WorkspaceWatcher } from './watcher.ts';
+import { diagnosticLines } from '../../compiler/diagnostics/format/lines.ts';
 
 export interface DevOptions {
   dir: string;
@@ -43,7 +44,13 @@ export async function startDev(options: DevOptions): Promise<DevHandle> {
   const first = session.rebuild([]);
   options.log(describeBuild(first));
   const database = new PreviewDatabaseSlot((manifest) => PreviewDatabase.choose(options.db, options.env, manifest, root, options.asOf));
-  const server = new DevServer({ session, host: options.host, port: options.port, database: (manifest) => database.get(manifest), onError: (e) => options.log(`internal error serving a page: ${e.stack ?? e.message}`) });
+  const server = new DevServer({
+    session,
+    host: options.host,
+    port: options.port,
+    database: (manifest) => database.get(manifest),
+    onError: (e) => options.log(`internal error serving a page: ${e.stack ?? e.message}`),
+  });
   let listening;
   try {
     listening = await server.listen();
@@ -52,7 +59,8 @@ export async function startDev(options: DevOptions): Promise<DevHandle> {
     await database.close();
     throw e;
   }
-  if (listening.port !== options.port && options.port !== 0) options.log(`port ${options.port} is in use; serving on ${listening.port} instead`);
+  if (listening.port !== options.port && options.port !== 0)
+    options.log(`port ${options.port} is in use; serving on ${listening.port} instead`);
   const watcher = await watchWorkspace(root, {
     onChange: (paths) => options.log(describeBuild(session.rebuild(paths))),
     onProblem: (message, code) => options.log(`${code ? `warning[${code}]: ` : ''}${message}`),
@@ -77,15 +85,26 @@ export async function startDev(options: DevOptions): Promise<DevHandle> {
 
 /** One log line per build: what changed, how long it took, and the first errors. */
 export function describeBuild(build: DevBuild): string {
-  const cause = build.cause.length === 0 ? 'built' : `rebuilt after ${build.cause.length === 1 ? build.cause[0] : `${build.cause.length} changes`}`;
+  const cause =
+    build.cause.length === 0 ? 'built' : `rebuilt after ${build.cause.length === 1 ? build.cause[0] : `${build.cause.length} changes`}`;
   const head = `${cause} in ${Math.round(build.ms)} ms`;
   const errors = build.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0) {
-    const shown = errors.slice(0, 3).map((d) => `  ${d.file ?? ''}${d.range ? `:${d.range.start.line}:${d.range.start.column}` : ''} error[${d.code}]: ${d.message}`);
-    return [`${head}: ${errors.length} error${errors.length === 1 ? '' : 's'} (the preview shows them and keeps the last good build)`, ...shown, ...(errors.length > 3 ? [`  … and ${errors.length - 3} more`] : [])].join('\n');
+    // The printer's own line for each, its first line only: the preview shows the rest.
+    const shown = errors.slice(0, 3).map((d) => `  ${diagnosticLines(d, {}).split('\n')[0]}`);
+    return [
+      `${head}: ${errors.length} error${errors.length === 1 ? '' : 's'} (the preview shows them and keeps the last good build)`,
+      ...shown,
+      ...(errors.length > 3 ? [`  … and ${errors.length - 3} more`] : []),
+    ].join('\n');
   }
   const changed = build.changed.length;
   const recompiled = build.stats?.recompiled.length ?? 0;
-  const what = build.cause.length === 0 ? `${changed} definitions` : changed === 0 ? 'nothing changed' : `${build.changed.slice(0, 5).join(', ')}${changed > 5 ? ` and ${changed - 5} more` : ''} changed`;
+  const what =
+    build.cause.length === 0
+      ? `${changed} definitions`
+      : changed === 0
+        ? 'nothing changed'
+        : `${build.changed.slice(0, 5).join(', ')}${changed > 5 ? ` and ${changed - 5} more` : ''} changed`;
   return `${head}: ${what} (${recompiled} recompiled)`;
 }

@@ -28,7 +28,10 @@ export interface WatchOptions {
  */
 export async function watchWorkspace(root: string, options: WatchOptions): Promise<WorkspaceWatcher> {
   const toRelative = (abs: string) => relative(root, abs).split(sep).join('/');
-  const ignored = (abs: string) => toRelative(abs).split('/').some((part) => ALWAYS_IGNORED.has(part));
+  const ignored = (abs: string) =>
+    toRelative(abs)
+      .split('/')
+      .some((part) => ALWAYS_IGNORED.has(part));
   const batcher = new ChangeBatcher(options.onChange, options.quietMs);
   let watcher: FSWatcher | undefined;
   let native = true;
@@ -54,7 +57,10 @@ export async function watchWorkspace(root: string, options: WatchOptions): Promi
         if (!polling && (code === 'ENOSPC' || code === 'EMFILE')) {
           native = false;
           options.onProblem(messageOf('HL562', { limit: code }), 'HL562');
-          void w.close().then(() => start(true)).then((p) => (watcher = p));
+          void w
+            .close()
+            .then(() => start(true))
+            .then((p) => (watcher = p));
           return;
         }
         options.onProblem(`file watcher: ${(error as Error).message}`);

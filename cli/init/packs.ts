@@ -44,7 +44,10 @@ function packFiles(folder: string, answers: WorkspaceAnswers): NewFile[] {
 }
 
 function fillWorkspace(text: string, answers: WorkspaceAnswers): string {
-  return text.replaceAll('%%NAME%%', answers.name).replaceAll('%%DATABASE%%', answers.database).replaceAll('%%TIMEZONE%%', answers.timezone);
+  return text
+    .replaceAll('%%NAME%%', answers.name)
+    .replaceAll('%%DATABASE%%', answers.database)
+    .replaceAll('%%TIMEZONE%%', answers.timezone);
 }
 
 const EMPTY_WORKSPACE = `# The workspace: where data lives, the time zone, and the data model every rule, template and
@@ -72,7 +75,8 @@ export const STARTER_PACKS: readonly StarterPack[] = [
   {
     id: 'ecommerce',
     title: 'e-commerce lifecycle',
-    description: 'sample shop data and sources, traits, segments, templates with a layout and partials, welcome and cart-recovery journeys, campaigns and tests',
+    description:
+      'sample shop data and sources, traits, segments, templates with a layout and partials, welcome and cart-recovery journeys, campaigns and tests',
     files: (answers) => packFiles('ecommerce', answers),
     nextSteps: [
       'herald validate',

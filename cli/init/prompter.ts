@@ -40,18 +40,27 @@ export class Prompter {
     if (q.given !== undefined) return this.checked(q.argument ?? `--${q.flag}`, q.given, q.check);
     const fallback = this.fallback(q);
     if (fallback !== undefined) return fallback;
-    return input({ message: q.message, ...(q.default !== undefined ? { default: q.default } : {}), ...(q.check ? { validate: q.check } : {}) }, this.context());
+    return input(
+      { message: q.message, ...(q.default !== undefined ? { default: q.default } : {}), ...(q.check ? { validate: q.check } : {}) },
+      this.context(),
+    );
   }
 
-  async choose<T extends string>(q: Question<T> & { choices: ReadonlyArray<{ value: T; name: string; description?: string }> }): Promise<T> {
+  async choose<T extends string>(
+    q: Question<T> & { choices: ReadonlyArray<{ value: T; name: string; description?: string }> },
+  ): Promise<T> {
     const values = q.choices.map((c) => c.value);
     if (q.given !== undefined) {
-      if (!(values as string[]).includes(q.given)) throw new UsageError(`--${q.flag} must be one of ${values.join(', ')} (got "${q.given}")`);
+      if (!(values as string[]).includes(q.given))
+        throw new UsageError(`--${q.flag} must be one of ${values.join(', ')} (got "${q.given}")`);
       return q.given as T;
     }
     const fallback = this.fallback(q);
     if (fallback !== undefined) return fallback;
-    return select({ message: q.message, choices: q.choices.map((c) => ({ ...c })), ...(q.default !== undefined ? { default: q.default } : {}) }, this.context());
+    return select(
+      { message: q.message, choices: q.choices.map((c) => ({ ...c })), ...(q.default !== undefined ? { default: q.default } : {}) },
+      this.context(),
+    );
   }
 
   async yesNo(q: Omit<Question<boolean>, 'given'> & { given: boolean | undefined }): Promise<boolean> {
@@ -69,8 +78,15 @@ export class Prompter {
     if (this.missing.size === 0) return;
     const names = [...this.missing.keys()];
     const defaulted = names.filter((n) => this.missing.get(n));
-    const yes = defaulted.length === 0 ? '' : defaulted.length === names.length ? ', or --yes to take the defaults' : `, or --yes to take the defaults for ${defaulted.join(', ')}`;
-    throw new UsageError(`missing ${names.join(', ')}: there is no terminal to ask on (stdin is not a TTY), so give ${names.length === 1 ? 'it' : 'them'}${yes}`);
+    const yes =
+      defaulted.length === 0
+        ? ''
+        : defaulted.length === names.length
+          ? ', or --yes to take the defaults'
+          : `, or --yes to take the defaults for ${defaulted.join(', ')}`;
+    throw new UsageError(
+      `missing ${names.join(', ')}: there is no terminal to ask on (stdin is not a TTY), so give ${names.length === 1 ? 'it' : 'them'}${yes}`,
+    );
   }
 
   private fallback<T>(q: Question<T>): T | undefined {

@@ -22,7 +22,13 @@ export interface InitAnswers extends WorkspaceAnswers {
  * PostgreSQL URL), --timezone and --starter.
  */
 export async function askInit(prompter: Prompter, dir: string, flags: InitFlags): Promise<InitAnswers> {
-  const name = await prompter.text({ flag: 'name', message: 'Workspace name (snake_case)', given: flags.name, default: toSnakeCase(basename(dir)) || 'shop', check: checkName });
+  const name = await prompter.text({
+    flag: 'name',
+    message: 'Workspace name (snake_case)',
+    given: flags.name,
+    default: toSnakeCase(basename(dir)) || 'shop',
+    check: checkName,
+  });
   const given = flags.database;
   const kind = await prompter.choose({
     flag: 'database',
@@ -30,7 +36,11 @@ export async function askInit(prompter: Prompter, dir: string, flags: InitFlags)
     given: given === undefined ? undefined : given === 'sqlite' ? 'sqlite' : 'postgres',
     default: 'sqlite',
     choices: [
-      { value: 'sqlite', name: 'Embedded SQLite', description: `a file in the workspace: .herald/${name || 'shop'}.db; nothing to install` },
+      {
+        value: 'sqlite',
+        name: 'Embedded SQLite',
+        description: `a file in the workspace: .herald/${name || 'shop'}.db; nothing to install`,
+      },
       { value: 'postgres', name: 'PostgreSQL', description: 'a server you give the URL of (postgres://user@host:5432/db)' },
     ],
   });
@@ -41,7 +51,13 @@ export async function askInit(prompter: Prompter, dir: string, flags: InitFlags)
     const url = await prompter.text({ flag: 'database', message: 'PostgreSQL URL', given, check: checkPostgresUrl });
     ({ url: database, removed: passwordRemoved } = withoutPassword(url));
   }
-  const timezone = await prompter.text({ flag: 'timezone', message: 'Time zone (IANA, for schedules and dates without a zone)', given: flags.timezone, default: systemTimeZone(), check: checkTimeZone });
+  const timezone = await prompter.text({
+    flag: 'timezone',
+    message: 'Time zone (IANA, for schedules and dates without a zone)',
+    given: flags.timezone,
+    default: systemTimeZone(),
+    check: checkTimeZone,
+  });
   const packId = await prompter.choose({
     flag: 'starter',
     message: 'Starter pack',

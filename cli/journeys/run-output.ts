@@ -20,7 +20,12 @@ export function runDocument(summary: RunSummary, database: string, dryRun: boole
     exited: summary.exited,
     queued: summary.queued,
     holdouts: summary.holdouts,
-    campaigns: summary.campaigns.map((c) => ({ name: c.name, status: c.status, at: new Date(c.at).toISOString(), recipients: c.recipients })),
+    campaigns: summary.campaigns.map((c) => ({
+      name: c.name,
+      status: c.status,
+      at: new Date(c.at).toISOString(),
+      recipients: c.recipients,
+    })),
     delivery: summary.delivery,
     problems: summary.problems,
   };
@@ -41,7 +46,10 @@ export function printRunSummary(io: CliIO, s: RunSummary, database: string, outD
   w(`ran journeys and campaigns from ${iso(s.from)} to ${iso(s.until)} in ${database}`);
   const entered = Object.entries(s.entered);
   if (entered.length > 0) w(`entered: ${entered.map(([j, n]) => `${j} ${n}`).join(', ')}`);
-  for (const c of s.campaigns) w(`campaign ${c.name}: ${c.status === 'launched' ? `launched at ${iso(c.at)} to ${c.recipients} recipients` : `missed (due ${iso(c.at)}, before the clock reached it)`}`);
+  for (const c of s.campaigns)
+    w(
+      `campaign ${c.name}: ${c.status === 'launched' ? `launched at ${iso(c.at)} to ${c.recipients} recipients` : `missed (due ${iso(c.at)}, before the clock reached it)`}`,
+    );
   const rows: string[][] = [];
   for (const [origin, templates] of sortedEntries(s.queued)) {
     for (const [template, n] of sortedEntries(templates)) rows.push([origin.replace(':', ' '), template, String(n)]);
@@ -53,11 +61,23 @@ export function printRunSummary(io: CliIO, s: RunSummary, database: string, outD
   const held = Object.entries(s.holdouts);
   if (held.length > 0) w(`held out (recorded, nothing sent): ${held.map(([o, n]) => `${o.replace(':', ' ')} ${n}`).join(', ')}`);
   const exited = Object.entries(s.exited);
-  if (exited.length > 0) w(`left: ${exited.map(([j, reasons]) => `${j} (${Object.entries(reasons).map(([r, n]) => `${r} ${n}`).join(', ')})`).join('; ')}`);
+  if (exited.length > 0)
+    w(
+      `left: ${exited
+        .map(
+          ([j, reasons]) =>
+            `${j} (${Object.entries(reasons)
+              .map(([r, n]) => `${r} ${n}`)
+              .join(', ')})`,
+        )
+        .join('; ')}`,
+    );
   const d = s.delivery;
   const suppressed = Object.entries(d.suppressed);
   const total = suppressed.reduce((a, [, n]) => a + n, 0);
-  w(`delivery: ${d.sent} sent, ${total} suppressed${total ? ` (${suppressed.map(([r, n]) => `${r} ${n}`).join(', ')})` : ''}, ${d.delayed} delayed, ${d.retrying} to retry, ${d.failed} failed`);
+  w(
+    `delivery: ${d.sent} sent, ${total} suppressed${total ? ` (${suppressed.map(([r, n]) => `${r} ${n}`).join(', ')})` : ''}, ${d.delayed} delayed, ${d.retrying} to retry, ${d.failed} failed`,
+  );
   if (outDir && d.sent > 0) w(`emails written to ${outDir}`);
   for (const p of s.problems) io.stderr.write(`${problemLine(p, manifest)}\n`);
 }
@@ -69,5 +89,10 @@ function iso(ms: number): string {
 /** Rows padded into columns (numbers right-aligned). */
 export function table(rows: string[][]): string[] {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => r.map((c, i) => (/^\d+$/.test(c) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd());
+  return rows.map((r) =>
+    r
+      .map((c, i) => (/^\d+$/.test(c) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd(),
+  );
 }

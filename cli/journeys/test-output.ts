@@ -77,14 +77,21 @@ export function testJunit(results: readonly LocatedResult[]): string {
   const failed = results.filter((r) => !r.result.passed).length;
   const seconds = (ms: number) => (ms / 1000).toFixed(3);
   const total = results.reduce((a, r) => a + r.result.durationMs, 0);
-  const lines = ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites name="herald test" tests="${results.length}" failures="${failed}" time="${seconds(total)}">`];
+  const lines = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="herald test" tests="${results.length}" failures="${failed}" time="${seconds(total)}">`,
+  ];
   const byFile = new Map<string, LocatedResult[]>();
   for (const r of results) byFile.set(r.file, [...(byFile.get(r.file) ?? []), r]);
   for (const [file, list] of byFile) {
     const f = list.filter((r) => !r.result.passed).length;
-    lines.push(`  <testsuite name="${xml(file)}" tests="${list.length}" failures="${f}" time="${seconds(list.reduce((a, r) => a + r.result.durationMs, 0))}">`);
+    lines.push(
+      `  <testsuite name="${xml(file)}" tests="${list.length}" failures="${f}" time="${seconds(list.reduce((a, r) => a + r.result.durationMs, 0))}">`,
+    );
     for (const { result: r, where, failureAt } of list) {
-      lines.push(`    <testcase name="${xml(r.name)}" classname="${xml(`${r.target.kind}.${r.target.name}`)}" file="${xml(where.file)}" line="${where.line}" time="${seconds(r.durationMs)}">`);
+      lines.push(
+        `    <testcase name="${xml(r.name)}" classname="${xml(`${r.target.kind}.${r.target.name}`)}" file="${xml(where.file)}" line="${where.line}" time="${seconds(r.durationMs)}">`,
+      );
       for (const failure of r.failures) {
         const l = failureAt(failure.index);
         lines.push(`      <failure message="${xml(`${at(l)} expect[${failure.index}]`)}">${xml(failure.message)}</failure>`);

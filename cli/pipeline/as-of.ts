@@ -9,7 +9,10 @@ const DAY_MS = 86_400_000;
  * clock says. With no events at all it is the wall clock's current day.
  */
 export async function defaultAsOf(db: Database, now: () => number = Date.now): Promise<number> {
-  const row = await db.kysely.selectFrom('events').select((eb) => eb.fn.max('at').as('at')).executeTakeFirst();
+  const row = await db.kysely
+    .selectFrom('events')
+    .select((eb) => eb.fn.max('at').as('at'))
+    .executeTakeFirst();
   const latest = row?.at === null || row?.at === undefined ? undefined : Number(row.at);
   return nextMidnight(latest ?? now());
 }

@@ -16,7 +16,11 @@ export interface StepReport {
  * the job goes on (later steps may still work, and the exit code says it failed) unless it asks
  * to stop; a step that does not apply says why. The exit code is the first failure's.
  */
-export async function runSteps(ctx: PipelineContext, steps: readonly PipelineStep[], clock: () => number = Date.now): Promise<{ exitCode: number; reports: StepReport[] }> {
+export async function runSteps(
+  ctx: PipelineContext,
+  steps: readonly PipelineStep[],
+  clock: () => number = Date.now,
+): Promise<{ exitCode: number; reports: StepReport[] }> {
   const reports: StepReport[] = [];
   let exitCode = EXIT_OK;
   for (const [i, step] of steps.entries()) {

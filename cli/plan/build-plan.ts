@@ -77,7 +77,14 @@ export async function buildPlan(request: PlanRequest): Promise<PlanOutcome> {
     if (anyChange) progress('opening the data');
     // Nothing to count when nothing changes: no database is opened, no sample data loaded.
     data = anyChange
-      ? await openPlanData({ mode: request.dataMode, ...(request.dbFlag !== undefined ? { flag: request.dbFlag } : {}), env: request.env, head: headManifest, headRoot: request.headDir, tmpDir: tmp })
+      ? await openPlanData({
+          mode: request.dataMode,
+          ...(request.dbFlag !== undefined ? { flag: request.dbFlag } : {}),
+          env: request.env,
+          head: headManifest,
+          headRoot: request.headDir,
+          tmpDir: tmp,
+        })
       : { source: 'none', description: 'not needed: nothing changes', notes: [] };
     notes.push(...data.notes);
     const asOf = await chooseAsOf(request, data, notes);
@@ -88,7 +95,12 @@ export async function buildPlan(request: PlanRequest): Promise<PlanOutcome> {
     const toRender = changedTemplates.slice(0, request.options.maxRenderedTemplates);
     let evidence = new Map<string, TemplateEvidence>();
     const render = async (db?: Database) => {
-      evidence = await renderChangedTemplates(toRender, base.side, head, { asOf, limit: request.options.samplesPerTemplate, cache: renderInputCache(), ...(db ? { db } : {}) });
+      evidence = await renderChangedTemplates(toRender, base.side, head, {
+        asOf,
+        limit: request.options.samplesPerTemplate,
+        cache: renderInputCache(),
+        ...(db ? { db } : {}),
+      });
     };
     progress('counting audiences, rendering templates, simulating sends');
     let measured: Measurements | undefined;
@@ -110,7 +122,12 @@ export async function buildPlan(request: PlanRequest): Promise<PlanOutcome> {
       notes.push(...measured.notes);
     } else await render();
     const skipped = changedTemplates.length - toRender.length;
-    if (skipped > 0) notes.push({ code: 'HL451', severity: 'info', message: messageOf('HL451', { skipped, limit: request.options.maxRenderedTemplates }) });
+    if (skipped > 0)
+      notes.push({
+        code: 'HL451',
+        severity: 'info',
+        message: messageOf('HL451', { skipped, limit: request.options.maxRenderedTemplates }),
+      });
 
     const templates = changedTemplates.map((c) => templateImpact(c, baseManifest, headManifest, evidence.get(c.name)));
     notes.push(...renderFailures(templates));
@@ -121,8 +138,17 @@ export async function buildPlan(request: PlanRequest): Promise<PlanOutcome> {
     const journeys = journeyImpacts(changes, baseManifest, headManifest);
     const models = measured?.models ?? [];
     notes.push(...forecast.notes);
-    if (!data.db && (journeys.length > 0 || campaigns.length > 0)) notes.push({ code: 'HL558', severity: 'info', message: messageOf('HL558', { noData: true }) });
-    const planned = await planExperiments({ head: headManifest, headDir: request.headDir, changes, campaigns, forecast: forecast.forecast, ...(data.db ? { db: data.db } : {}), asOf });
+    if (!data.db && (journeys.length > 0 || campaigns.length > 0))
+      notes.push({ code: 'HL558', severity: 'info', message: messageOf('HL558', { noData: true }) });
+    const planned = await planExperiments({
+      head: headManifest,
+      headDir: request.headDir,
+      changes,
+      campaigns,
+      forecast: forecast.forecast,
+      ...(data.db ? { db: data.db } : {}),
+      asOf,
+    });
     notes.push(...planned.notes);
     const risks = findRisks({ segments, campaigns, templates, models, forecast: forecast.forecast }, request.options);
     const unchanged = base.side ? unchangedFiles(base.side.loaded, head.loaded, changes) : [];
@@ -132,7 +158,12 @@ export async function buildPlan(request: PlanRequest): Promise<PlanOutcome> {
       herald_version: HERALD_VERSION,
       workspace: headManifest.metadata.workspace,
       base: baseSummary(request.baseRef, commit, base),
-      head: { ref: 'working tree', path: displayPath(repo.prefix), compiled: true, warnings: head.diagnostics.filter((d) => d.severity === 'warning').length },
+      head: {
+        ref: 'working tree',
+        path: displayPath(repo.prefix),
+        compiled: true,
+        warnings: head.diagnostics.filter((d) => d.severity === 'warning').length,
+      },
       as_of: new Date(asOf).toISOString(),
       changes: anyChange,
       summary: summarize(changes, segments, unchanged),

@@ -63,7 +63,11 @@ export async function planExperiments(o: {
       notes.push({
         code: 'HL397',
         severity: 'info',
-        message: messageOf('HL397', { experiment: spec.experiment, definition: `${spec.kind} ${spec.name}`, missing: !audience ? 'audience' : 'base rate' }),
+        message: messageOf('HL397', {
+          experiment: spec.experiment,
+          definition: `${spec.kind} ${spec.name}`,
+          missing: !audience ? 'audience' : 'base rate',
+        }),
       });
       continue;
     }
@@ -73,7 +77,14 @@ export async function planExperiments(o: {
       notes.push({
         code: 'HL397',
         severity: 'warning',
-        message: messageOf('HL397', { experiment: p.experiment, definition: `${p.kind} ${p.name}`, detectable: p.minimumDetectableEffect, audience: p.audience, baseRate: p.baseRate, minimumEffect: p.minimumEffect! }),
+        message: messageOf('HL397', {
+          experiment: p.experiment,
+          definition: `${p.kind} ${p.name}`,
+          detectable: p.minimumDetectableEffect,
+          audience: p.audience,
+          baseRate: p.baseRate,
+          minimumEffect: p.minimumEffect!,
+        }),
       });
     }
   }

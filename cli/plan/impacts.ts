@@ -16,7 +16,10 @@ function names(c: DefinitionChange): { base: string | undefined; head: string | 
   return { base: c.change === 'added' ? undefined : (c.renamed_from ?? c.name), head: c.change === 'removed' ? undefined : c.name };
 }
 
-export function segmentImpacts(changes: readonly DefinitionChange[], audiences: ReadonlyMap<string, MeasuredAudience> | undefined): SegmentImpact[] {
+export function segmentImpacts(
+  changes: readonly DefinitionChange[],
+  audiences: ReadonlyMap<string, MeasuredAudience> | undefined,
+): SegmentImpact[] {
   return changes
     .filter((c) => c.kind === 'Segment' && c.change !== 'moved')
     .map((c) => {
@@ -38,14 +41,20 @@ export function segmentImpacts(changes: readonly DefinitionChange[], audiences: 
     });
 }
 
-export function campaignImpacts(changes: readonly DefinitionChange[], base: Manifest | undefined, head: Manifest, audiences: ReadonlyMap<string, MeasuredAudience> | undefined): CampaignImpact[] {
+export function campaignImpacts(
+  changes: readonly DefinitionChange[],
+  base: Manifest | undefined,
+  head: Manifest,
+  audiences: ReadonlyMap<string, MeasuredAudience> | undefined,
+): CampaignImpact[] {
   return changes
     .filter((c) => c.kind === 'Campaign' && c.change !== 'moved')
     .map((c) => {
       const n = names(c);
       const before = n.base ? specOf(base, 'Campaign', n.base) : undefined;
       const after = n.head ? specOf(head, 'Campaign', n.head) : undefined;
-      const text = (spec: Record<string, unknown> | undefined, key: string) => (typeof spec?.[key] === 'string' ? (spec[key] as string) : null);
+      const text = (spec: Record<string, unknown> | undefined, key: string) =>
+        typeof spec?.[key] === 'string' ? (spec[key] as string) : null;
       const audience = { before: text(before, 'audience'), after: text(after, 'audience') };
       return {
         name: c.name,
@@ -70,10 +79,20 @@ export function journeyImpacts(changes: readonly DefinitionChange[], base: Manif
     .filter((c) => c.kind === 'Journey' && c.change !== 'moved')
     .map((c) => {
       const n = names(c);
-      const steps = journeyStepChanges(n.base ? specOf(base, 'Journey', n.base) : undefined, n.head ? specOf(head, 'Journey', n.head) : undefined);
-      const compiled = (n.head ? compiledOf<CompiledJourney>(head, 'Journey', n.head) : undefined) ?? (n.base ? compiledOf<CompiledJourney>(base, 'Journey', n.base) : undefined);
+      const steps = journeyStepChanges(
+        n.base ? specOf(base, 'Journey', n.base) : undefined,
+        n.head ? specOf(head, 'Journey', n.head) : undefined,
+      );
+      const compiled =
+        (n.head ? compiledOf<CompiledJourney>(head, 'Journey', n.head) : undefined) ??
+        (n.base ? compiledOf<CompiledJourney>(base, 'Journey', n.base) : undefined);
       const marked = c.change === 'added' || c.change === 'removed' ? [] : [...steps.added, ...steps.changed];
-      return { name: c.name, change: c.change, steps, diagram: compiled ? journeyDiagram(compiled, { changed: marked, describeRule: printRule }) : null };
+      return {
+        name: c.name,
+        change: c.change,
+        steps,
+        diagram: compiled ? journeyDiagram(compiled, { changed: marked, describeRule: printRule }) : null,
+      };
     });
 }
 
@@ -95,7 +114,12 @@ export function compiledTemplate(manifest: Manifest | undefined, name: string | 
  * A template's impact: its category and whether its emails carry the unsubscribe link on each side
  * (from the rendered samples when there are any, else from the compiled HTML), and the evidence.
  */
-export function templateImpact(c: DefinitionChange, base: Manifest | undefined, head: Manifest, evidence: TemplateEvidence | undefined): TemplateImpact {
+export function templateImpact(
+  c: DefinitionChange,
+  base: Manifest | undefined,
+  head: Manifest,
+  evidence: TemplateEvidence | undefined,
+): TemplateImpact {
   const n = names(c);
   const before = compiledTemplate(base, n.base);
   const after = compiledTemplate(head, n.head);

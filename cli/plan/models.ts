@@ -22,7 +22,14 @@ export async function modelImpacts(store: ModelStore, models: readonly PlannedMo
   for (const m of models) {
     const active = (await store.active(m.name)) ?? null;
     if (!m.job) {
-      out.push({ name: m.name, change: m.change, active: active && summary(active, metricOf(active)), candidate: null, worse: null, note: 'removed: its stored versions and scores stay in the database' });
+      out.push({
+        name: m.name,
+        change: m.change,
+        active: active && summary(active, metricOf(active)),
+        candidate: null,
+        worse: null,
+        note: 'removed: its stored versions and scores stay in the database',
+      });
       continue;
     }
     const { metric, higherIsBetter } = PRIMARY_METRIC[m.job.type];
@@ -30,13 +37,24 @@ export async function modelImpacts(store: ModelStore, models: readonly PlannedMo
     const newest = versions.filter((v) => v.specHash === m.job!.hash).sort((a, b) => b.version - a.version)[0];
     const candidate = newest && newest.version !== active?.version ? newest : undefined;
     if (!candidate && m.change === 'unchanged') continue;
-    const impact: ModelImpact = { name: m.name, change: m.change, active: active && summary(active, metric), candidate: candidate ? summary(candidate, metric) : null, worse: null, note: '' };
+    const impact: ModelImpact = {
+      name: m.name,
+      change: m.change,
+      active: active && summary(active, metric),
+      candidate: candidate ? summary(candidate, metric) : null,
+      worse: null,
+      note: '',
+    };
     const a = impact.active?.value;
     const c = impact.candidate?.value;
     if (!candidate) {
-      impact.note = newest ? `v${newest.version}, trained for this spec, is the active version` : 'no version trained for this spec yet: run `herald train` to measure it before it is used';
+      impact.note = newest
+        ? `v${newest.version}, trained for this spec, is the active version`
+        : 'no version trained for this spec yet: run `herald train` to measure it before it is used';
     } else if (a === null || a === undefined || c === null || c === undefined) {
-      impact.note = active ? `${metric} could not be compared` : `no active version to compare with; v${candidate.version} ${candidate.passed ? 'passed' : 'did not pass'} its bar`;
+      impact.note = active
+        ? `${metric} could not be compared`
+        : `no active version to compare with; v${candidate.version} ${candidate.passed ? 'passed' : 'did not pass'} its bar`;
     } else {
       impact.worse = higherIsBetter ? c < a : c > a;
       impact.note = `${metric} ${fmt(c)} (v${candidate.version}) vs ${fmt(a)} (active v${active!.version})${candidate.passed ? '' : `; v${candidate.version} did not pass its bar`}`;
@@ -67,7 +85,8 @@ export function plannedModels(changes: readonly DefinitionChange[], head: Manife
     out.push({ name: c.name, change: c.change, ...(job ? { job } : {}) });
   }
   for (const d of Object.values(head.definitions)) {
-    if (d.kind === 'Model' && !inChange.has(d.name) && d.compiled) out.push({ name: d.name, change: 'unchanged', job: d.compiled as ModelJobSpec });
+    if (d.kind === 'Model' && !inChange.has(d.name) && d.compiled)
+      out.push({ name: d.name, change: 'unchanged', job: d.compiled as ModelJobSpec });
   }
   return out;
 }

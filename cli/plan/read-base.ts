@@ -19,14 +19,21 @@ export interface BaseRead {
  * The base side: the workspace found at the base commit (following a move), written into
  * `tmpDir/base` from git and compiled there. Notes say when it moved, does not compile, or is missing.
  */
-export async function readBase(repo: Repository, commit: string, baseRef: string, workspaceName: string, tmpDir: string): Promise<BaseRead> {
+export async function readBase(
+  repo: Repository,
+  commit: string,
+  baseRef: string,
+  workspaceName: string,
+  tmpDir: string,
+): Promise<BaseRead> {
   const located = locateBaseWorkspace(repo, commit, workspaceName);
   if (!located) return { notes: [{ code: 'HL393', severity: 'info', message: messageOf('HL393', { base: baseRef }) }] };
   const root = join(tmpDir, 'base');
   await exportTree(repo, commit, located.prefix, root);
   const side = compileSide(root);
   const notes: PlanNote[] = [];
-  if (located.moved) notes.push({ code: 'HL392', severity: 'info', message: messageOf('HL392', { basePrefix: located.prefix, headPrefix: repo.prefix }) });
+  if (located.moved)
+    notes.push({ code: 'HL392', severity: 'info', message: messageOf('HL392', { basePrefix: located.prefix, headPrefix: repo.prefix }) });
   if (!side.manifest) {
     const errors = side.diagnostics.filter((d) => d.severity === 'error').length;
     notes.push({ code: 'HL391', severity: 'warning', message: messageOf('HL391', { base: baseRef, errors }) });

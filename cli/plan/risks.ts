@@ -1,6 +1,7 @@
 import type { CampaignImpact, Forecast, ModelImpact, Risk, SegmentImpact, TemplateImpact } from './document.ts';
 import type { PlanOptions } from './options.ts';
 import { formatCount, formatPercent } from './format/numbers.ts';
+import { messageOf } from '../../compiler/diagnostics/catalogue/index.ts';
 
 export interface RiskInputs {
   segments: readonly SegmentImpact[];
@@ -22,39 +23,61 @@ export function findRisks(inputs: RiskInputs, options: PlanOptions): Risk[] {
     if (s.before === null || s.after === null || s.change === 'unchanged' || s.before === s.after) continue;
     const ratio = s.before === 0 ? Infinity : Math.abs(s.after - s.before) / s.before;
     if (ratio <= options.maxAudienceChange) continue;
-    const how = s.after > s.before ? 'grows' : 'shrinks';
     const by = Number.isFinite(ratio) ? `by ${formatPercent(ratio)}` : 'from none';
     risks.push({
       code: 'HL550',
       severity: 'warning',
       definition: `Segment/${s.name}`,
-      message: `${s.name} ${how} ${by} (${formatCount(s.before)} → ${formatCount(s.after)} customers), more than the ${formatPercent(options.maxAudienceChange)} threshold`,
+      message: messageOf('HL550', {
+        segment: s.name,
+        grows: s.after > s.before,
+        by,
+        before: formatCount(s.before),
+        after: formatCount(s.after),
+        threshold: formatPercent(options.maxAudienceChange),
+      }),
     });
   }
   const firstDay = new Map<string, number>();
   for (const o of inputs.forecast?.by_origin ?? []) firstDay.set(`${o.kind === 'journey' ? 'Journey' : 'Campaign'}/${o.name}`, o.first_day);
   // Without a forecast, a campaign's first day is its whole reachable audience.
-  for (const c of inputs.campaigns) if (!firstDay.has(`Campaign/${c.name}`) && c.recipients.after !== null) firstDay.set(`Campaign/${c.name}`, c.recipients.after);
+  for (const c of inputs.campaigns)
+    if (!firstDay.has(`Campaign/${c.name}`) && c.recipients.after !== null) firstDay.set(`Campaign/${c.name}`, c.recipients.after);
   for (const [key, sends] of [...firstDay].sort(([a], [b]) => (a < b ? -1 : 1))) {
     if (sends <= options.maxFirstDaySends) continue;
     risks.push({
       code: 'HL551',
       severity: 'warning',
       definition: key,
-      message: `${key.split('/')[1]} would email ${formatCount(sends)} customers on its first day, more than the limit of ${formatCount(options.maxFirstDaySends)}`,
+      message: messageOf('HL551', { name: key.split('/')[1]!, sends: formatCount(sends), limit: formatCount(options.maxFirstDaySends) }),
     });
   }
   for (const t of inputs.templates) {
     const nowTransactional = t.category.before === 'marketing' && t.category.after === 'transactional';
     if (t.unsubscribe.before === true && t.unsubscribe.after === false) {
-      risks.push({ code: 'HL552', severity: 'error', definition: `Template/${t.name}`, message: `${t.name} no longer renders an unsubscribe link${nowTransactional ? ' (it is now transactional)' : ''}` });
+      risks.push({
+        code: 'HL552',
+        severity: 'error',
+        definition: `Template/${t.name}`,
+        message: messageOf('HL552', { template: t.name, lostLink: true, nowTransactional }),
+      });
     } else if (nowTransactional) {
-      risks.push({ code: 'HL552', severity: 'warning', definition: `Template/${t.name}`, message: `${t.name} changed from marketing to transactional: it no longer needs an unsubscribe link and is sent without consent` });
+      risks.push({
+        code: 'HL552',
+        severity: 'warning',
+        definition: `Template/${t.name}`,
+        message: messageOf('HL552', { template: t.name, nowTransactional: true }),
+      });
     }
   }
   for (const m of inputs.models) {
     if (m.worse !== true) continue;
-    risks.push({ code: 'HL553', severity: 'warning', definition: `Model/${m.name}`, message: `${m.name}: the version trained for the new spec scores worse than the active one (${m.note})` });
+    risks.push({
+      code: 'HL553',
+      severity: 'warning',
+      definition: `Model/${m.name}`,
+      message: messageOf('HL553', { model: m.name, note: m.note }),
+    });
   }
   return risks;
 }

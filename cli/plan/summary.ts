@@ -9,7 +9,11 @@ const DIRECT = new Set(['added', 'changed', 'removed', 'renamed']);
  * entering and leaving the directly changed segments, and how many definitions are affected
  * downstream: "2 segments changed (+1,204 / -37 customers), 1 journey changed, 3 templates changed".
  */
-export function summarize(changes: readonly DefinitionChange[], segments: readonly SegmentImpact[], unchangedFiles: readonly string[]): PlanSummary {
+export function summarize(
+  changes: readonly DefinitionChange[],
+  segments: readonly SegmentImpact[],
+  unchangedFiles: readonly string[],
+): PlanSummary {
   const count = (kind: DefinitionChange['change']) => changes.filter((c) => c.change === kind).length;
   const directSegments = new Set(changes.filter((c) => c.kind === 'Segment' && DIRECT.has(c.change)).map((c) => c.name));
   const counted = segments.filter((s) => directSegments.has(s.name));
@@ -39,13 +43,15 @@ function headline(changes: readonly DefinitionChange[], s: PlanSummary, unchange
     const direct = changes.filter((c) => c.kind === kind && DIRECT.has(c.change));
     if (direct.length === 0) continue;
     let part = kind === 'Workspace' ? 'workspace settings changed' : `${formatCount(direct.length)} ${noun(kind, direct.length)} changed`;
-    if (kind === 'Segment' && s.entered !== null && s.left !== null) part += ` (+${formatCount(s.entered)} / -${formatCount(s.left)} customers)`;
+    if (kind === 'Segment' && s.entered !== null && s.left !== null)
+      part += ` (+${formatCount(s.entered)} / -${formatCount(s.left)} customers)`;
     parts.push(part);
   }
   if (parts.length === 0) {
     const quiet: string[] = [];
     if (s.moved > 0) quiet.push(`${formatCount(s.moved)} ${s.moved === 1 ? 'definition' : 'definitions'} moved between files`);
-    if (unchangedFiles.length > 0) quiet.push(`${formatCount(unchangedFiles.length)} ${unchangedFiles.length === 1 ? 'file' : 'files'} edited without effect`);
+    if (unchangedFiles.length > 0)
+      quiet.push(`${formatCount(unchangedFiles.length)} ${unchangedFiles.length === 1 ? 'file' : 'files'} edited without effect`);
     return `No changes${quiet.length > 0 ? ` (${quiet.join(', ')})` : ''}`;
   }
   if (s.affected > 0) parts.push(`${formatCount(s.affected)} affected downstream`);

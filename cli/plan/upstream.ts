@@ -24,6 +24,9 @@ export function manifestFor(manifest: Manifest, keys: readonly string[]): Manife
   return {
     ...manifest,
     definitions,
-    graph: { order: manifest.graph.order.filter((k) => keep.has(k)), edges: manifest.graph.edges.filter(([a, b]) => keep.has(a) && keep.has(b)) },
+    graph: {
+      order: manifest.graph.order.filter((k) => keep.has(k)),
+      edges: manifest.graph.edges.filter(([a, b]) => keep.has(a) && keep.has(b)),
+    },
   };
 }

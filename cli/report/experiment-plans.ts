@@ -37,7 +37,13 @@ export function underpowered(plan: ExperimentPlan, at: Pick<Diagnostic, 'file' |
   if (plan.detectable || plan.minimumEffect === undefined) return undefined;
   return diagnostic(
     'HL397',
-    { experiment: plan.experiment, detectable: plan.minimumDetectableEffect, audience: plan.audience, baseRate: plan.baseRate, minimumEffect: plan.minimumEffect },
+    {
+      experiment: plan.experiment,
+      detectable: plan.minimumDetectableEffect,
+      audience: plan.audience,
+      baseRate: plan.baseRate,
+      minimumEffect: plan.minimumEffect,
+    },
     {
       ...at,
       help:

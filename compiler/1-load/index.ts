@@ -43,23 +43,37 @@ export function load(workspaceDir: string, hooks: LoadHooks = {}): LoadResult {
   const result: LoadResult = { root, files: [], documents: [], rules: [], diagnostics: [] };
   if (!existsSync(root) || !statSync(root).isDirectory()) {
     result.diagnostics.push(
-      diagnostic('HL101', { dir: workspaceDir }, {
-        help: 'pass the folder that holds herald.yaml',
-      }),
+      diagnostic(
+        'HL101',
+        { dir: workspaceDir },
+        {
+          help: 'pass the folder that holds herald.yaml',
+        },
+      ),
     );
     return result;
   }
   if (!existsSync(join(root, WORKSPACE_FILE))) {
     result.diagnostics.push(
-      diagnostic('HL102', { file: WORKSPACE_FILE, dir: workspaceDir }, {
-        help: existsSync(join(root, 'herald.yml')) ? 'rename herald.yml to herald.yaml' : 'create one with `herald init`',
-      }),
+      diagnostic(
+        'HL102',
+        { file: WORKSPACE_FILE, dir: workspaceDir },
+        {
+          help: existsSync(join(root, 'herald.yml')) ? 'rename herald.yml to herald.yaml' : 'create one with `herald init`',
+        },
+      ),
     );
     return result;
   }
   const discovered = discoverWorkspace(root);
   for (const skipped of discovered.skipped) {
-    result.diagnostics.push(diagnostic('HL112', { reason: skipped.message }, { file: skipped.path, help: 'a workspace is read from inside its folder only; replace the link with the files it should hold' }));
+    result.diagnostics.push(
+      diagnostic(
+        'HL112',
+        { reason: skipped.message },
+        { file: skipped.path, help: 'a workspace is read from inside its folder only; replace the link with the files it should hold' },
+      ),
+    );
   }
   for (const rel of discovered.files) {
     const abs = join(root, rel);

@@ -10,10 +10,14 @@ export const MAX_FILE_BYTES = 10 * 1024 * 1024;
 /** HL108, for the loader (which checks the size before reading) and for bytes handed over directly. */
 export function fileTooLarge(path: string, size: number): Diagnostic {
   const mb = (size / 1024 / 1024).toFixed(1);
-  return diagnostic('HL108', { file: path, mb, limitMb: MAX_FILE_BYTES / 1024 / 1024 }, {
-    file: path,
-    help: 'move data into a file a Source loads, or add this file to .heraldignore',
-  });
+  return diagnostic(
+    'HL108',
+    { file: path, mb, limitMb: MAX_FILE_BYTES / 1024 / 1024 },
+    {
+      file: path,
+      help: 'move data into a file a Source loads, or add this file to .heraldignore',
+    },
+  );
 }
 
 /** One YAML document of a file, parsed with node positions and converted to plain JS. */
@@ -42,7 +46,11 @@ export function parseFileBytes(path: string, absPath: string, bytes: Uint8Array)
     // Located at the NUL byte, like a bad UTF-8 byte: a text file with one stray NUL is a common slip.
     const at = new TextDecoder('utf-8').decode(bytes.subarray(0, nul)).length;
     const file = makeSourceFile(path, absPath, new TextDecoder('utf-8').decode(bytes).replace(/\0/g, '\ufffd'));
-    return { file, documents: [], diagnostics: [diagnostic('HL107', { file: path, nulAt: nul }, { file: path, range: rangeAt(file, at, at + 1) })] };
+    return {
+      file,
+      documents: [],
+      diagnostics: [diagnostic('HL107', { file: path, nulAt: nul }, { file: path, range: rangeAt(file, at, at + 1) })],
+    };
   }
   let text: string;
   try {
@@ -56,11 +64,15 @@ export function parseFileBytes(path: string, absPath: string, bytes: Uint8Array)
       file,
       documents: [],
       diagnostics: [
-        diagnostic('HL107', { badByte: bytes[bad]!, at: bad }, {
-          file: path,
-          range: rangeAt(file, prefix.length, prefix.length + 1),
-          help: 're-save the file as UTF-8',
-        }),
+        diagnostic(
+          'HL107',
+          { badByte: bytes[bad]!, at: bad },
+          {
+            file: path,
+            range: rangeAt(file, prefix.length, prefix.length + 1),
+            help: 're-save the file as UTF-8',
+          },
+        ),
       ],
     };
   }
@@ -76,9 +88,7 @@ export function parseText(path: string, absPath: string, text: string): ParsedFi
   const tooDeep = excessiveNesting(text);
   if (tooDeep !== undefined) {
     // The YAML parser's memory grows with nesting; refuse before parsing rather than after running out.
-    diagnostics.push(
-      diagnostic('HL103', { nestedDeeperThan: MAX_NESTING }, { file: path, range: rangeAt(file, tooDeep, tooDeep + 1) }),
-    );
+    diagnostics.push(diagnostic('HL103', { nestedDeeperThan: MAX_NESTING }, { file: path, range: rangeAt(file, tooDeep, tooDeep + 1) }));
     return { file, documents, diagnostics };
   }
   let docs: Document.Parsed[];
@@ -103,7 +113,13 @@ export function parseText(path: string, absPath: string, text: string): ParsedFi
       const message = cleanYamlMessage(error.message);
       const unclosed = code === 'HL103' ? unclosedAt(text, file, error.code, message, start) : undefined;
       if (unclosed) {
-        diagnostics.push(diagnostic('HL103', { yaml: unclosed.message }, { file: path, range: unclosed.range, notes: unclosed.notes, help: unclosed.help }));
+        diagnostics.push(
+          diagnostic(
+            'HL103',
+            { yaml: unclosed.message },
+            { file: path, range: unclosed.range, notes: unclosed.notes, help: unclosed.help },
+          ),
+        );
         continue;
       }
       if (code === 'HL105') {
@@ -199,7 +215,10 @@ function excessiveNesting(text: string): number | undefined {
 
 /** The yaml package appends a code frame and position to messages; ours are printed separately. */
 function cleanYamlMessage(message: string): string {
-  return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '').trim();
+  return message
+    .split('\n')[0]!
+    .replace(/ at line \d+, column \d+:?$/, '')
+    .trim();
 }
 
 /** Offset of the first byte that does not start a well-formed UTF-8 sequence (Unicode table 3-7). */

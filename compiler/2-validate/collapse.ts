@@ -70,14 +70,20 @@ function alternatives(registry: Schemas, errors: ErrorObject[], at: number, base
   const evaluated = several ? Math.max(...(passing as number[])) + 1 : evaluations.length;
   const consumed = evaluations.slice(0, evaluated).reduce((n, e) => n + e.length, 0);
   if (!Array.isArray(branches) || evaluations.length !== branches.length || !precededBy(errors, at, consumed, error.instancePath)) {
-    return { problems: [{ kind: 'other', path, message: 'does not match any of the allowed shapes' }], consumed: contiguousWithin(errors, at, error.instancePath) };
+    return {
+      problems: [{ kind: 'other', path, message: 'does not match any of the allowed shapes' }],
+      consumed: contiguousWithin(errors, at, error.instancePath),
+    };
   }
   // The common "exactly one of these keys" pattern: every branch is just `required: [key]`.
   const keys = branches.map(requiredOnlyKey);
   const keyed = keys.every((k): k is string => k !== undefined) ? (keys as string[]) : undefined;
   if (several) {
     const present = keyed ? (passing as number[]).map((k) => keyed[k]!) : undefined;
-    return { problems: [{ kind: 'ambiguous', path, reason: 'several', ...(keyed && present ? { keys: { all: keyed, present } } : {}) }], consumed };
+    return {
+      problems: [{ kind: 'ambiguous', path, reason: 'several', ...(keyed && present ? { keys: { all: keyed, present } } : {}) }],
+      consumed,
+    };
   }
   const candidates = evaluations.map((errs) => collapse(registry, errs, path));
   if (keyed && candidates.every((c) => c.every((p) => p.kind === 'required' && p.path.length === path.length))) {
@@ -164,7 +170,9 @@ function propertyName(registry: Schemas, errors: ErrorObject[], at: number, base
     if (!(v instanceof Error)) inner = v(name) ? [] : [...(v.errors ?? [])];
   }
   const consumed =
-    inner !== undefined && precededBy(errors, at, inner.length, error.instancePath) ? inner.length : contiguousWithin(errors, at, error.instancePath, true);
+    inner !== undefined && precededBy(errors, at, inner.length, error.instancePath)
+      ? inner.length
+      : contiguousWithin(errors, at, error.instancePath, true);
   const pattern = inner?.find((e) => e.keyword === 'pattern')?.params as { pattern?: string } | undefined;
   return { problems: [{ kind: 'property-name', path, name, ...(pattern?.pattern ? { pattern: pattern.pattern } : {}) }], consumed };
 }
@@ -181,7 +189,8 @@ function contains(registry: Schemas, errors: ErrorObject[], at: number, base: Va
   }
   if (!precededBy(errors, at, consumed, error.instancePath)) consumed = contiguousWithin(errors, at, error.instancePath);
   const min = Number((error.params as { minContains?: unknown }).minContains ?? 1);
-  const message = min === 1 ? 'must hold at least one entry of the required kind' : `must hold at least ${min} entries of the required kind`;
+  const message =
+    min === 1 ? 'must hold at least one entry of the required kind' : `must hold at least ${min} entries of the required kind`;
   return { problems: [{ kind: 'other', path, message }], consumed };
 }
 

@@ -35,16 +35,25 @@ export interface NormalizedModel {
 export function normalizeDataModel(spec: Record<string, unknown>, doc: LoadedDocument): NormalizedModel {
   const s = spec as WorkspaceSpec;
   const diagnostics: Diagnostic[] = [];
-  const fields = (written: Record<string, WrittenField> | null | undefined, builtins: Record<string, FieldDef>, path: string[], what: string) => {
+  const fields = (
+    written: Record<string, WrittenField> | null | undefined,
+    builtins: Record<string, FieldDef>,
+    path: string[],
+    what: string,
+  ) => {
     const out = nameTable<FieldDef>();
     for (const [name, field] of Object.entries(written ?? {})) {
       if (Object.prototype.hasOwnProperty.call(builtins, name)) {
         diagnostics.push(
-          diagnostic('HL220', { name, what }, {
-            file: doc.file.path,
-            range: rangeOfPath(doc, [...path, name], { key: true }),
-            help: `remove it (every ${what} has ${Object.keys(builtins).join(', ')}) or give the field another name`,
-          }),
+          diagnostic(
+            'HL220',
+            { name, what },
+            {
+              file: doc.file.path,
+              range: rangeOfPath(doc, [...path, name], { key: true }),
+              help: `remove it (every ${what} has ${Object.keys(builtins).join(', ')}) or give the field another name`,
+            },
+          ),
         );
         continue;
       }

@@ -41,10 +41,14 @@ export function validateDocument(doc: LoadedDocument, registry: Schemas): Docume
   if (!isPlainObject(value)) {
     return {
       diagnostics: [
-        diagnostic('HL212', { document: doc.index + 1, file, value }, {
-          file,
-          range: rangeOfPath(doc, []),
-        }),
+        diagnostic(
+          'HL212',
+          { document: doc.index + 1, file, value },
+          {
+            file,
+            range: rangeOfPath(doc, []),
+          },
+        ),
       ],
     };
   }
@@ -77,7 +81,14 @@ export function validateDocument(doc: LoadedDocument, registry: Schemas): Docume
   const unique = dedupe(diagnostics);
   if (!isKind(kind)) return { diagnostics: unique };
   const metadata = (isPlainObject(value.metadata) ? value.metadata : {}) as unknown as Metadata;
-  const definition: Definition = { apiVersion: String(value.apiVersion), kind, name: metadata.name, metadata, spec: value.spec as Record<string, unknown>, doc };
+  const definition: Definition = {
+    apiVersion: String(value.apiVersion),
+    kind,
+    name: metadata.name,
+    metadata,
+    spec: value.spec as Record<string, unknown>,
+    doc,
+  };
   if (unique.some((d) => d.severity === 'error')) {
     // The spec was checked only when it is a mapping of a known version; otherwise nothing in it can be trusted.
     const specChecked = apiVersionUsable && isPlainObject(value.spec);
@@ -101,29 +112,45 @@ function envelopeDiagnostic(problem: Problem, doc: LoadedDocument): Diagnostic {
   const top = problem.path.length === 0;
   const field = problem.path.length === 1 ? problem.path[0] : undefined;
   if (top && problem.kind === 'required' && problem.missing === 'apiVersion') {
-    return diagnostic('HL201', {}, { file, range: rangeOfPath(doc, [], { key: true }), help: `add \`apiVersion: ${API_VERSIONS[0]}\` at the top of the document` });
+    return diagnostic(
+      'HL201',
+      {},
+      { file, range: rangeOfPath(doc, [], { key: true }), help: `add \`apiVersion: ${API_VERSIONS[0]}\` at the top of the document` },
+    );
   }
   if (top && problem.kind === 'required' && problem.missing === 'kind') {
-    return diagnostic('HL203', {}, { file, range: rangeOfPath(doc, [], { key: true }), help: `add \`kind:\` with one of ${KINDS.join(', ')}` });
+    return diagnostic(
+      'HL203',
+      {},
+      { file, range: rangeOfPath(doc, [], { key: true }), help: `add \`kind:\` with one of ${KINDS.join(', ')}` },
+    );
   }
   if (field === 'apiVersion' && problem.kind !== 'required') {
     const written = (doc.value as Record<string, unknown>).apiVersion;
     const hint = typeof written === 'string' ? suggest(written, API_VERSIONS) : undefined;
-    return diagnostic('HL202', { written, supported: API_VERSIONS }, {
-      file,
-      range: rangeOfPath(doc, ['apiVersion']),
-      help: hint ? `did you mean "${hint}"?` : `use \`apiVersion: ${API_VERSIONS[API_VERSIONS.length - 1]}\``,
-    });
+    return diagnostic(
+      'HL202',
+      { written, supported: API_VERSIONS },
+      {
+        file,
+        range: rangeOfPath(doc, ['apiVersion']),
+        help: hint ? `did you mean "${hint}"?` : `use \`apiVersion: ${API_VERSIONS[API_VERSIONS.length - 1]}\``,
+      },
+    );
   }
   if (field === 'kind' && problem.kind !== 'required') {
     const written = (doc.value as Record<string, unknown>).kind;
     const hint = typeof written === 'string' ? suggest(written, KINDS) : undefined;
-    return diagnostic('HL204', { written }, {
-      file,
-      range: rangeOfPath(doc, ['kind']),
-      ...(hint ? { help: `did you mean "${hint}"?` } : {}),
-      notes: [`the kinds are ${KINDS.join(', ')}`],
-    });
+    return diagnostic(
+      'HL204',
+      { written },
+      {
+        file,
+        range: rangeOfPath(doc, ['kind']),
+        ...(hint ? { help: `did you mean "${hint}"?` } : {}),
+        notes: [`the kinds are ${KINDS.join(', ')}`],
+      },
+    );
   }
   return problemToDiagnostic(problem, doc);
 }

@@ -7,7 +7,8 @@ import { forEachSchemaPart } from './schema-ids.ts';
 
 // ajv's standalone module is CommonJS; depending on the loader its function is the module or its `default`.
 type StandaloneCode = (ajv: SchemaRegistry['ajv'], refs: Record<string, string>) => string;
-const standaloneCode = ((standaloneModule as unknown as { default?: StandaloneCode }).default ?? standaloneModule) as unknown as StandaloneCode;
+const standaloneCode = ((standaloneModule as unknown as { default?: StandaloneCode }).default ??
+  standaloneModule) as unknown as StandaloneCode;
 
 /** Keywords whose subschemas the collapser re-validates on their own (collapse.ts), by pointer. */
 const BRANCHING = ['anyOf', 'oneOf'];

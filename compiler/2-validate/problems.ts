@@ -8,7 +8,12 @@ export type ValuePath = Array<string | number>;
  * Paths are absolute within the document (they start at the document root, e.g. ['spec', 'where']).
  */
 export type Problem =
-  | { kind: 'required'; path: ValuePath; missing: string; /** "one of these keys" (branches that each require one key). */ oneOf?: string[] }
+  | {
+      kind: 'required';
+      path: ValuePath;
+      missing: string;
+      /** "one of these keys" (branches that each require one key). */ oneOf?: string[];
+    }
   | { kind: 'unknown-key'; path: ValuePath; key: string; allowed: string[] }
   | { kind: 'type'; path: ValuePath; expected: string[]; value: unknown }
   | { kind: 'enum'; path: ValuePath; allowed: unknown[]; value: unknown }
@@ -18,7 +23,12 @@ export type Problem =
   | { kind: 'size'; path: ValuePath; keyword: string; limit: number; value: unknown }
   | { kind: 'unique'; path: ValuePath; first: number; second: number }
   | { kind: 'property-name'; path: ValuePath; name: string; pattern?: string }
-  | { kind: 'ambiguous'; path: ValuePath; reason: 'several' | 'not'; /** For branches that each require one key: all of them, and those present. */ keys?: { all: string[]; present: string[] } }
+  | {
+      kind: 'ambiguous';
+      path: ValuePath;
+      reason: 'several' | 'not';
+      /** For branches that each require one key: all of them, and those present. */ keys?: { all: string[]; present: string[] };
+    }
   | { kind: 'dependency'; path: ValuePath; property: string; missing: string }
   | { kind: 'alternatives'; path: ValuePath; expected: Expectation[]; value: unknown }
   | { kind: 'other'; path: ValuePath; message: string };

@@ -12,7 +12,15 @@ export { ENVELOPE_ID, kindSchemaId, SCHEMA_BASE_URI, type Schemas, type Validato
 const addFormats = ((formatsModule as unknown as { default?: FormatsPlugin }).default ?? formatsModule) as unknown as FormatsPlugin;
 
 /** Annotation keywords editors and Herald read; ajv must accept them in strict mode and ignore them. */
-const ANNOTATION_KEYWORDS = ['x-herald-rule', 'x-herald-ref', 'markdownDescription', 'defaultSnippets', 'deprecationMessage', 'errorMessage', 'doNotSuggest'];
+const ANNOTATION_KEYWORDS = [
+  'x-herald-rule',
+  'x-herald-ref',
+  'markdownDescription',
+  'defaultSnippets',
+  'deprecationMessage',
+  'errorMessage',
+  'doNotSuggest',
+];
 
 /**
  * Every JSON Schema under a schemas folder, loaded into one ajv instance (so `$ref`s across files
@@ -30,7 +38,11 @@ export class SchemaRegistry implements Schemas {
   private readonly pointers = new WeakMap<object, string>();
 
   /** `code`: ajv's code options; `{ source: true, ... }` keeps each validator's source for standalone code. */
-  constructor(readonly dir: string = SCHEMAS_DIR, overrides: ReadonlyMap<string, AnySchemaObject> = new Map(), code?: CodeOptions) {
+  constructor(
+    readonly dir: string = SCHEMAS_DIR,
+    overrides: ReadonlyMap<string, AnySchemaObject> = new Map(),
+    code?: CodeOptions,
+  ) {
     this.ajv = new Ajv({
       ...(code ? { code } : {}),
       allErrors: true,

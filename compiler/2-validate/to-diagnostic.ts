@@ -21,21 +21,31 @@ export function problemToDiagnostic(problem: Problem, doc: LoadedDocument): Diag
       if (problem.oneOf) {
         return diagnostic('HL206', { path: problem.path, oneOf: problem.oneOf }, { ...at({ key: true }), help: `add one of them` });
       }
-      return diagnostic('HL206', { path: problem.path, missing: problem.missing }, { ...at({ key: true }), help: `add \`${problem.missing}:\`${inWhat}` });
+      return diagnostic(
+        'HL206',
+        { path: problem.path, missing: problem.missing },
+        { ...at({ key: true }), help: `add \`${problem.missing}:\`${inWhat}` },
+      );
     }
     case 'unknown-key': {
       const hint = suggest(problem.key, problem.allowed);
       const range = rangeOfPath(doc, [...problem.path, problem.key], { key: true });
-      const allowed = problem.allowed.length > 0 && problem.allowed.length <= 12 ? `allowed keys here: ${problem.allowed.join(', ')}` : undefined;
-      return diagnostic('HL205', { path: problem.path, key: problem.key }, {
-        file,
-        range,
-        ...(hint ? { help: `did you mean "${hint}"?` } : allowed ? { help: allowed } : {}),
-      });
+      const allowed =
+        problem.allowed.length > 0 && problem.allowed.length <= 12 ? `allowed keys here: ${problem.allowed.join(', ')}` : undefined;
+      return diagnostic(
+        'HL205',
+        { path: problem.path, key: problem.key },
+        {
+          file,
+          range,
+          ...(hint ? { help: `did you mean "${hint}"?` } : allowed ? { help: allowed } : {}),
+        },
+      );
     }
     case 'type': {
       // YAML 1.1 habits: `yes`/`no`/`on`/`off` are plain strings in YAML 1.2.
-      const yaml11 = problem.expected.includes('boolean') && typeof problem.value === 'string' && /^(y|n|yes|no|on|off)$/i.test(problem.value);
+      const yaml11 =
+        problem.expected.includes('boolean') && typeof problem.value === 'string' && /^(y|n|yes|no|on|off)$/i.test(problem.value);
       const numeric = (problem.expected.includes('string') && typeof problem.value === 'number') || typeof problem.value === 'boolean';
       const help = yaml11
         ? { help: `YAML reads ${problem.value} as a string; write true or false` }
@@ -49,7 +59,15 @@ export function problemToDiagnostic(problem: Problem, doc: LoadedDocument): Diag
     case 'alternatives':
       return alternatives(problem.path, problem.expected, problem.value, at());
     case 'pattern': {
-      const example = problem.examples.length > 0 ? { help: `for example: ${problem.examples.slice(0, 3).map((e) => String(e)).join(', ')}` } : {};
+      const example =
+        problem.examples.length > 0
+          ? {
+              help: `for example: ${problem.examples
+                .slice(0, 3)
+                .map((e) => String(e))
+                .join(', ')}`,
+            }
+          : {};
       if (problem.pattern === SNAKE_CASE && typeof problem.value === 'string') {
         return diagnostic('HL209', { path: problem.path, value: problem.value }, { ...at(), help: snakeHelp(problem.value) });
       }
@@ -57,18 +75,26 @@ export function problemToDiagnostic(problem: Problem, doc: LoadedDocument): Diag
     }
     case 'format': {
       const hint = problem.format === 'iana-time-zone' && typeof problem.value === 'string' ? suggestTimeZone(problem.value) : undefined;
-      return diagnostic('HL210', { path: problem.path, value: problem.value, format: problem.format }, { ...at(), ...(hint ? { help: `did you mean "${hint}"?` } : {}) });
+      return diagnostic(
+        'HL210',
+        { path: problem.path, value: problem.value, format: problem.format },
+        { ...at(), ...(hint ? { help: `did you mean "${hint}"?` } : {}) },
+      );
     }
     case 'range':
       return diagnostic('HL213', { path: problem.path, comparison: problem.comparison, limit: problem.limit, value: problem.value }, at());
     case 'size':
       return diagnostic('HL214', { path: problem.path, keyword: problem.keyword, limit: problem.limit }, at());
     case 'unique':
-      return diagnostic('HL215', { path: problem.path, first: problem.first, second: problem.second }, {
-        file,
-        range: rangeOfPath(doc, [...problem.path, problem.second]),
-        help: 'remove the repeated entry',
-      });
+      return diagnostic(
+        'HL215',
+        { path: problem.path, first: problem.first, second: problem.second },
+        {
+          file,
+          range: rangeOfPath(doc, [...problem.path, problem.second]),
+          help: 'remove the repeated entry',
+        },
+      );
     case 'property-name': {
       const range = rangeOfPath(doc, [...problem.path, problem.name], { key: true });
       if (problem.pattern === SNAKE_CASE || problem.pattern === undefined) {
@@ -78,15 +104,23 @@ export function problemToDiagnostic(problem: Problem, doc: LoadedDocument): Diag
     }
     case 'ambiguous':
       if (problem.keys) {
-        return diagnostic('HL216', { path: problem.path, all: problem.keys.all, present: problem.keys.present }, { ...at(), help: 'keep one of them' });
+        return diagnostic(
+          'HL216',
+          { path: problem.path, all: problem.keys.all, present: problem.keys.present },
+          { ...at(), help: 'keep one of them' },
+        );
       }
       return diagnostic('HL216', { path: problem.path, reason: problem.reason }, at());
     case 'dependency':
-      return diagnostic('HL217', { path: problem.path, property: problem.property, missing: problem.missing }, {
-        file,
-        range: rangeOfPath(doc, [...problem.path, problem.property], { key: true }),
-        help: `add \`${problem.missing}:\` or remove \`${problem.property}:\``,
-      });
+      return diagnostic(
+        'HL217',
+        { path: problem.path, property: problem.property, missing: problem.missing },
+        {
+          file,
+          range: rangeOfPath(doc, [...problem.path, problem.property], { key: true }),
+          help: `add \`${problem.missing}:\` or remove \`${problem.property}:\``,
+        },
+      );
     case 'other':
       return diagnostic('HL218', { path: problem.path, schema: problem.message }, at());
   }
@@ -94,29 +128,49 @@ export function problemToDiagnostic(problem: Problem, doc: LoadedDocument): Diag
 
 function snakeHelp(name: string): string {
   const fixed = toSnakeCase(name);
-  return fixed !== '' && fixed !== name ? `use lower-case letters, digits and underscores, e.g. "${fixed}"` : 'use lower-case letters, digits and underscores, starting with a letter';
+  return fixed !== '' && fixed !== name
+    ? `use lower-case letters, digits and underscores, e.g. "${fixed}"`
+    : 'use lower-case letters, digits and underscores, starting with a letter';
 }
 
-function notAllowed(path: ValuePath, allowed: readonly unknown[], value: unknown, location: { file: string; range: Diagnostic['range'] }): Diagnostic {
+function notAllowed(
+  path: ValuePath,
+  allowed: readonly unknown[],
+  value: unknown,
+  location: { file: string; range: Diagnostic['range'] },
+): Diagnostic {
   const strings = allowed.filter((a): a is string => typeof a === 'string');
   const hint = typeof value === 'string' ? suggest(value, strings) : undefined;
-  return diagnostic('HL208', { path, value, allowed }, {
-    ...location,
-    ...(hint ? { help: `did you mean "${hint}"?` } : {}),
-  });
+  return diagnostic(
+    'HL208',
+    { path, value, allowed },
+    {
+      ...location,
+      ...(hint ? { help: `did you mean "${hint}"?` } : {}),
+    },
+  );
 }
 
-function alternatives(path: ValuePath, expected: readonly Expectation[], value: unknown, location: { file: string; range: Diagnostic['range'] }): Diagnostic {
+function alternatives(
+  path: ValuePath,
+  expected: readonly Expectation[],
+  value: unknown,
+  location: { file: string; range: Diagnostic['range'] },
+): Diagnostic {
   const values = expected.flatMap((e) => ('values' in e ? e.values : []));
   const types = expected.flatMap((e) => ('type' in e ? [e.type] : []));
   // A string where only some strings are allowed is a wrong value, not a wrong type.
   if (values.some((v) => typeof v === typeof value) && !types.includes(jsonType(value))) {
     const strings = values.filter((v): v is string => typeof v === 'string');
     const hint = typeof value === 'string' ? suggest(value, strings) : undefined;
-    return diagnostic('HL208', { path, value, values, types }, {
-      ...location,
-      ...(hint ? { help: `did you mean "${hint}"?` } : {}),
-    });
+    return diagnostic(
+      'HL208',
+      { path, value, values, types },
+      {
+        ...location,
+        ...(hint ? { help: `did you mean "${hint}"?` } : {}),
+      },
+    );
   }
   return diagnostic('HL207', { path, values, types, value }, location);
 }

@@ -19,11 +19,15 @@ export function checkWorkspacePlacement(loaded: LoadResult): { diagnostics: Diag
     if (doc.file.path === WORKSPACE_FILE) continue;
     misplaced.add(doc);
     diagnostics.push(
-      diagnostic('HL211', { workspaceFile: WORKSPACE_FILE, foundIn: doc.file.path }, {
-        file: doc.file.path,
-        range: rangeOfPath(doc, ['kind']),
-        help: `a workspace has exactly one Workspace document, in ${WORKSPACE_FILE} at its root; move or remove this one`,
-      }),
+      diagnostic(
+        'HL211',
+        { workspaceFile: WORKSPACE_FILE, foundIn: doc.file.path },
+        {
+          file: doc.file.path,
+          range: rangeOfPath(doc, ['kind']),
+          help: `a workspace has exactly one Workspace document, in ${WORKSPACE_FILE} at its root; move or remove this one`,
+        },
+      ),
     );
   }
   const first = inRoot[0];
@@ -31,21 +35,29 @@ export function checkWorkspacePlacement(loaded: LoadResult): { diagnostics: Diag
     misplaced.add(doc);
     const at = first ? positionAt(first.file, rangeOfPath(first, ['kind']).start.offset) : undefined;
     diagnostics.push(
-      diagnostic('HL211', { workspaceFile: WORKSPACE_FILE, documents: 'several' }, {
-        file: doc.file.path,
-        range: rangeOfPath(doc, ['kind']),
-        ...(at ? { notes: [`the first one is at ${WORKSPACE_FILE}:${at.line}:${at.column}`] } : {}),
-        help: 'keep one Workspace document and merge the other into it',
-      }),
+      diagnostic(
+        'HL211',
+        { workspaceFile: WORKSPACE_FILE, documents: 'several' },
+        {
+          file: doc.file.path,
+          range: rangeOfPath(doc, ['kind']),
+          ...(at ? { notes: [`the first one is at ${WORKSPACE_FILE}:${at.line}:${at.column}`] } : {}),
+          help: 'keep one Workspace document and merge the other into it',
+        },
+      ),
     );
   }
   if (inRoot.length === 0 && rootFileIsReadable(loaded)) {
     diagnostics.push(
-      diagnostic('HL211', { workspaceFile: WORKSPACE_FILE, documents: 'none' }, {
-        file: WORKSPACE_FILE,
-        range: { start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } },
-        help: 'add a document with `kind: Workspace` (database, timezone and the data model); `herald init` writes one',
-      }),
+      diagnostic(
+        'HL211',
+        { workspaceFile: WORKSPACE_FILE, documents: 'none' },
+        {
+          file: WORKSPACE_FILE,
+          range: { start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } },
+          help: 'add a document with `kind: Workspace` (database, timezone and the data model); `herald init` writes one',
+        },
+      ),
     );
   }
   return { diagnostics, misplaced };

@@ -85,10 +85,14 @@ function unknownReference(
       notes.push(`${describeKey(definitionKey(other, name))} exists, but a ${kind} is expected here`);
     }
   }
-  return diagnostic('HL302', { kind, name, definition: describeKey(definitionKey(from.kind, from.name)) }, {
-    file: from.doc.file.path,
-    range,
-    notes,
-    help: close ? `did you mean "${close}"?` : namesOf(kind).length === 0 ? `the workspace has no ${kind} definitions` : undefined,
-  });
+  return diagnostic(
+    'HL302',
+    { kind, name, definition: describeKey(definitionKey(from.kind, from.name)) },
+    {
+      file: from.doc.file.path,
+      range,
+      notes,
+      help: close ? `did you mean "${close}"?` : namesOf(kind).length === 0 ? `the workspace has no ${kind} definitions` : undefined,
+    },
+  );
 }

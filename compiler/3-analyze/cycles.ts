@@ -11,13 +11,18 @@ export function reportCycles(graph: DependencyGraph): Diagnostic[] {
     const notes: string[] = [];
     for (let i = 1; i < cycle.length - 1; i++) {
       const site = graph.siteOf(cycle[i]!, cycle[i + 1]!);
-      if (site) notes.push(`${describeKey(cycle[i]!)} refers to ${describeKey(cycle[i + 1]!)} at ${describeLocation(site.file, site.range)}`);
+      if (site)
+        notes.push(`${describeKey(cycle[i]!)} refers to ${describeKey(cycle[i + 1]!)} at ${describeLocation(site.file, site.range)}`);
     }
-    return diagnostic('HL303', { path }, {
-      file: first?.file,
-      range: first?.range,
-      notes,
-      help: 'remove one of the references to break the cycle',
-    });
+    return diagnostic(
+      'HL303',
+      { path },
+      {
+        file: first?.file,
+        range: first?.range,
+        notes,
+        help: 'remove one of the references to break the cycle',
+      },
+    );
   });
 }

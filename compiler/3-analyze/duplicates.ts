@@ -17,8 +17,8 @@ export interface UniqueDefinitions {
  * The Workspace is left to phase 2, which already reports a second Workspace document.
  */
 export function uniqueDefinitions(all: readonly Definition[]): UniqueDefinitions {
-  const sorted = [...all].sort(
-    (a, b) => (a.doc.file.path < b.doc.file.path ? -1 : a.doc.file.path > b.doc.file.path ? 1 : a.doc.index - b.doc.index),
+  const sorted = [...all].sort((a, b) =>
+    a.doc.file.path < b.doc.file.path ? -1 : a.doc.file.path > b.doc.file.path ? 1 : a.doc.index - b.doc.index,
   );
   const definitions = new Map<DefinitionKey, Definition>();
   const diagnostics: Diagnostic[] = [];
@@ -32,12 +32,16 @@ export function uniqueDefinitions(all: readonly Definition[]): UniqueDefinitions
     if (def.kind === 'Workspace') continue;
     const firstAt = describeLocation(first.doc.file.path, rangeOfPath(first.doc, ['metadata', 'name']));
     diagnostics.push(
-      diagnostic('HL301', { definition: describeKey(key) }, {
-        file: def.doc.file.path,
-        range: rangeOfPath(def.doc, ['metadata', 'name']),
-        notes: [`first defined at ${firstAt}`],
-        help: `rename one of them: names are unique per kind`,
-      }),
+      diagnostic(
+        'HL301',
+        { definition: describeKey(key) },
+        {
+          file: def.doc.file.path,
+          range: rangeOfPath(def.doc, ['metadata', 'name']),
+          notes: [`first defined at ${firstAt}`],
+          help: `rename one of them: names are unique per kind`,
+        },
+      ),
     );
   }
   return { definitions, diagnostics };

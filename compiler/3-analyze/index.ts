@@ -66,11 +66,15 @@ export function analyze(loaded: LoadResult, validated: ValidateResult, options: 
           if (result !== undefined) facts.set(key, result);
         } catch (e) {
           diagnostics.push(
-            diagnostic('HL305', { definition: describeKey(key), message: (e as Error).message }, {
-              file: def.doc.file.path,
-              range: rangeOfPath(def.doc, ['metadata', 'name']),
-              notes: [(e as Error).stack ?? String(e)],
-            }),
+            diagnostic(
+              'HL305',
+              { definition: describeKey(key), message: (e as Error).message },
+              {
+                file: def.doc.file.path,
+                range: rangeOfPath(def.doc, ['metadata', 'name']),
+                notes: [(e as Error).stack ?? String(e)],
+              },
+            ),
           );
         }
       }

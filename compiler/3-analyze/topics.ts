@@ -20,11 +20,15 @@ export function checkTopic(def: Definition, ctx: AnalyzeContext): void {
   const declared = declaredTopics(ctx);
   if (declared.includes(topic)) return;
   ctx.report(
-    diagnostic('HL313', { form: 'names-topic-which', kind: def.kind.toLowerCase(), name: def.name, topic }, {
-      file: def.doc.file.path,
-      ...rangeOf(def, ctx),
-      help: unknownTopicHelp(topic, declared),
-    }),
+    diagnostic(
+      'HL313',
+      { form: 'names-topic-which', kind: def.kind.toLowerCase(), name: def.name, topic },
+      {
+        file: def.doc.file.path,
+        ...rangeOf(def, ctx),
+        help: unknownTopicHelp(topic, declared),
+      },
+    ),
   );
 }
 
@@ -32,7 +36,9 @@ export function checkTopic(def: Definition, ctx: AnalyzeContext): void {
 export function unknownTopicHelp(topic: string, declared: readonly string[]): string {
   const near = suggest(topic, declared);
   if (near) return `did you mean "${near}"?`;
-  return declared.length > 0 ? `declared topics: ${declared.join(', ')}` : 'declare it under `topics:` in herald.yaml, e.g. `topics: { newsletter: { title: Weekly newsletter } }`';
+  return declared.length > 0
+    ? `declared topics: ${declared.join(', ')}`
+    : 'declare it under `topics:` in herald.yaml, e.g. `topics: { newsletter: { title: Weekly newsletter } }`';
 }
 
 function rangeOf(def: Definition, ctx: AnalyzeContext): { range?: NonNullable<ReturnType<AnalyzeContext['rangeOf']>> } {

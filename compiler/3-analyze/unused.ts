@@ -20,14 +20,18 @@ export function reportUnused(definitions: ReadonlyMap<DefinitionKey, Definition>
     if (users.length > 0) continue;
     const what = def.kind === 'Template' ? 'no journey or campaign sends it' : 'no journey, campaign, segment or rule uses it';
     diagnostics.push(
-      diagnostic('HL304', { definition: describeKey(key), what }, {
-        file: def.doc.file.path,
-        range: rangeOfPath(def.doc, ['metadata', 'name']),
-        help:
-          def.kind === 'Segment'
-            ? 'reference it, delete it, or mark it `live: true` to keep it materialized'
-            : 'send it from a journey or campaign, or delete it',
-      }),
+      diagnostic(
+        'HL304',
+        { definition: describeKey(key), what },
+        {
+          file: def.doc.file.path,
+          range: rangeOfPath(def.doc, ['metadata', 'name']),
+          help:
+            def.kind === 'Segment'
+              ? 'reference it, delete it, or mark it `live: true` to keep it materialized'
+              : 'send it from a journey or campaign, or delete it',
+        },
+      ),
     );
   }
   return diagnostics;

@@ -27,10 +27,14 @@ export class BuildFiles {
     const existing = this.files.get(path);
     if (existing !== undefined && existing !== content) {
       this.diagnostics.push(
-        diagnostic('HL403', { owner: ownerName, other: String(this.owners.get(path)), path }, {
-          ...problemAt(owner),
-          help: 'rename one of the definitions',
-        }),
+        diagnostic(
+          'HL403',
+          { owner: ownerName, other: String(this.owners.get(path)), path },
+          {
+            ...problemAt(owner),
+            help: 'rename one of the definitions',
+          },
+        ),
       );
       return;
     }

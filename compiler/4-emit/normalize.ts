@@ -16,7 +16,9 @@ export function applyDefaults(schema: JsonSchema | undefined, value: unknown, ro
   if (Array.isArray(out)) {
     const items = s.items;
     if (typeof items !== 'object' || items === null) return out;
-    return out.map((item, i) => applyDefaults(Array.isArray(items) ? (items[i] as JsonSchema) : (items as JsonSchema), item, root, depth + 1));
+    return out.map((item, i) =>
+      applyDefaults(Array.isArray(items) ? (items[i] as JsonSchema) : (items as JsonSchema), item, root, depth + 1),
+    );
   }
   if (typeof out !== 'object' || out === null) return out;
   const props = (s.properties ?? {}) as Record<string, JsonSchema>;

@@ -8,7 +8,6 @@ export interface Metadata {
   labels?: Record<string, string>;
 }
 
-
 /** `Kind/name`: the unique key of a definition in maps, the graph and the manifest. */
 export type DefinitionKey = `${Kind}/${string}`;
 

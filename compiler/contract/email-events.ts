@@ -15,7 +15,10 @@ const MESSAGE_PROPERTIES: Record<string, FieldDef> = {
 };
 
 /** Set on opens and clicks a machine made (a privacy proxy fetching images, a link scanner): not a person's. */
-const MACHINE: FieldDef = { type: 'boolean', description: 'True when a machine made it (Apple Mail Privacy Protection, a link scanner), not the recipient.' };
+const MACHINE: FieldDef = {
+  type: 'boolean',
+  description: 'True when a machine made it (Apple Mail Privacy Protection, a link scanner), not the recipient.',
+};
 
 /** On (un)subscribes from the preferences page: the topic left or joined; absent for all email. */
 const TOPIC: FieldDef = { type: 'string', description: 'The subscription topic left or joined; absent when it concerns all email.' };
@@ -25,7 +28,13 @@ export const EMAIL_EVENT_TYPES = {
   email_delivered: MESSAGE_PROPERTIES,
   email_opened: { ...MESSAGE_PROPERTIES, machine: MACHINE },
   email_clicked: { ...MESSAGE_PROPERTIES, url: { type: 'string', description: 'The link that was clicked.' }, machine: MACHINE },
-  email_bounced: { ...MESSAGE_PROPERTIES, bounce_type: { type: 'string', description: 'hard (the address does not exist; suppressed from then on) or soft (a full mailbox; not suppressed).' } },
+  email_bounced: {
+    ...MESSAGE_PROPERTIES,
+    bounce_type: {
+      type: 'string',
+      description: 'hard (the address does not exist; suppressed from then on) or soft (a full mailbox; not suppressed).',
+    },
+  },
   email_unsubscribed: { ...MESSAGE_PROPERTIES, topic: TOPIC },
   email_resubscribed: { ...MESSAGE_PROPERTIES, topic: TOPIC },
   email_complained: MESSAGE_PROPERTIES,

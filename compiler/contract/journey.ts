@@ -190,4 +190,3 @@ export function targetsOf(step: CompiledStep): string[] {
       return [];
   }
 }
-

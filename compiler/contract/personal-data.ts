@@ -11,7 +11,11 @@ export const MASKED = '***';
 
 /** The customer fields marked `pii: true`. */
 export function personalFields(model: DataModel): Set<string> {
-  return new Set(Object.entries(model.customers.fields).filter(([, f]) => f.pii).map(([name]) => name));
+  return new Set(
+    Object.entries(model.customers.fields)
+      .filter(([, f]) => f.pii)
+      .map(([name]) => name),
+  );
 }
 
 /** A row with every present personal value replaced by `***`. */

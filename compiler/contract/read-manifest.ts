@@ -39,8 +39,13 @@ function manifestValidator(): ValidateFunction {
 function describe(error: ErrorObject): string {
   const detail = error.params && 'allowedValues' in error.params ? ` (${(error.params.allowedValues as unknown[]).join(', ')})` : '';
   const tag = error.keyword === 'discriminator' ? (error.params as { tag?: string; tagValue?: unknown }) : undefined;
-  const why = tag ? `${tag.tag} ${JSON.stringify(tag.tagValue)} is not one this manifest format knows here` : `${error.message ?? 'is invalid'}${detail}`;
-  const parts = error.instancePath.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const why = tag
+    ? `${tag.tag} ${JSON.stringify(tag.tagValue)} is not one this manifest format knows here`
+    : `${error.message ?? 'is invalid'}${detail}`;
+  const parts = error.instancePath
+    .split('/')
+    .slice(1)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
   if (parts[0] === 'definitions' && parts[1] !== undefined) {
     const inside = parts.slice(2);
     return `definition ${parts[1]}${inside.length ? `, at ${inside.join('.')}` : ''}: ${why}`;

@@ -132,5 +132,9 @@ export interface CompiledTemplate {
  * compares decoded hrefs with them, so both sides must decode alike.
  */
 export function decodeHref(value: string): string {
-  return value.replace(/&amp;/g, '&').replace(/&#38;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'");
+  return value
+    .replace(/&amp;/g, '&')
+    .replace(/&#38;/g, '&')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'");
 }

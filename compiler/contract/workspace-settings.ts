@@ -69,7 +69,15 @@ export interface ReportSettings {
  */
 export type TransportSettings =
   | { type: 'file'; dir: string }
-  | { type: 'smtp'; host: string; port: number; secure: boolean; auth?: { userEnv: string; passEnv: string }; timeoutMs: number; provider?: 'postmark' };
+  | {
+      type: 'smtp';
+      host: string;
+      port: number;
+      secure: boolean;
+      auth?: { userEnv: string; passEnv: string };
+      timeoutMs: number;
+      provider?: 'postmark';
+    };
 
 /**
  * The `server` block (schemas/workspace/server.schema.json) as `herald serve` uses it. Secrets are

@@ -59,7 +59,7 @@ export function describeValue(value: unknown): string {
 
 /** A value quoted for a message, shortened when long. */
 export function quote(value: unknown): string {
-  const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
   const short = text.length > 60 ? `${text.slice(0, 57)}...` : text;
   return typeof value === 'string' ? JSON.stringify(short) : short;
 }
@@ -78,11 +78,13 @@ export function lastKey(path: ValuePath): string {
 
 /** A best-effort snake_case version of a name (`Lapsed-High Value` → `lapsed_high_value`). */
 export function toSnakeCase(name: string): string {
-  return name
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .replace(/[^A-Za-z0-9]+/g, '_')
-    .replace(/^_+|_+$/g, '')
-    .toLowerCase()
-    // A name cannot start with a digit; there is no good automatic fix for that.
-    .replace(/^\d.*$/, '');
+  return (
+    name
+      .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+      .replace(/[^A-Za-z0-9]+/g, '_')
+      .replace(/^_+|_+$/g, '')
+      .toLowerCase()
+      // A name cannot start with a digit; there is no good automatic fix for that.
+      .replace(/^\d.*$/, '')
+  );
 }

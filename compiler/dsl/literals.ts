@@ -22,12 +22,24 @@ export function decodeString(image: string): Decoded<string> {
     } else if (next === 'u') {
       const hex = image.slice(i + 2, i + 6);
       if (!/^[0-9a-fA-F]{4}$/.test(hex)) {
-        return { ok: false, message: '`\\u` must be followed by four hexadecimal digits', at: i, length: 2 + hex.replace(/[^0-9a-fA-F].*$/, '').length, help: 'write e.g. \\u00e9' };
+        return {
+          ok: false,
+          message: '`\\u` must be followed by four hexadecimal digits',
+          at: i,
+          length: 2 + hex.replace(/[^0-9a-fA-F].*$/, '').length,
+          help: 'write e.g. \\u00e9',
+        };
       }
       out += String.fromCharCode(parseInt(hex, 16));
       i += 5;
     } else {
-      return { ok: false, message: `unknown escape \`\\${next}\` in a string`, at: i, length: 2, help: 'the escapes are \\" \\\\ \\n \\t \\r \\uXXXX' };
+      return {
+        ok: false,
+        message: `unknown escape \`\\${next}\` in a string`,
+        at: i,
+        length: 2,
+        help: 'the escapes are \\" \\\\ \\n \\t \\r \\uXXXX',
+      };
     }
   }
   return { ok: true, value: out };
@@ -41,7 +53,13 @@ export function decodeQuotedIdentifier(image: string): Decoded<string> {
     if (ch === '\\') {
       const next = image[i + 1]!;
       if (next !== '`' && next !== '\\') {
-        return { ok: false, message: `unknown escape \`\\${next}\` in a quoted name`, at: i, length: 2, help: 'inside backticks only \\` and \\\\ are escapes' };
+        return {
+          ok: false,
+          message: `unknown escape \`\\${next}\` in a quoted name`,
+          at: i,
+          length: 2,
+          help: 'inside backticks only \\` and \\\\ are escapes',
+        };
       }
       out += next;
       i++;
@@ -73,7 +91,8 @@ export function checkTimestamp(image: string): Decoded<{ dateOnly: boolean }> {
   const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
   const monthDays = month === 2 && !leap ? 28 : DAYS_IN_MONTH[month - 1];
   if (month < 1 || month > 12) return { ok: false, message: `invalid month ${mo} in ${image}`, at: 5, length: 2 };
-  if (day < 1 || day > monthDays!) return { ok: false, message: `invalid day ${d} in ${image}: ${y}-${mo} has ${monthDays} days`, at: 8, length: 2 };
+  if (day < 1 || day > monthDays!)
+    return { ok: false, message: `invalid day ${d} in ${image}: ${y}-${mo} has ${monthDays} days`, at: 8, length: 2 };
   if (h === undefined) return { ok: true, value: { dateOnly: true } };
   if (Number(h) > 23) return { ok: false, message: `invalid hour ${h} in ${image}`, at: 11, length: 2 };
   if (Number(mi) > 59) return { ok: false, message: `invalid minute ${mi} in ${image}`, at: 14, length: 2 };

@@ -9,10 +9,17 @@ import { describeTokenType, Null, RParen, RBracket } from './tokens.ts';
 export const errorMessages: IParserErrorMessageProvider = {
   buildMismatchTokenMessage({ expected, actual, previous, ruleName }) {
     if (ruleName === 'callArgs' && previous.image === '(' && expected === RParen) {
-      return pack(`expected an argument or \`)\` after \`(\`, found ${describeToken(actual)}`, 'e.g. lower(country), count(purchase within 30d)');
+      return pack(
+        `expected an argument or \`)\` after \`(\`, found ${describeToken(actual)}`,
+        'e.g. lower(country), count(purchase within 30d)',
+      );
     }
     let help: string | undefined;
-    if (expected === Null) return pack(`expected \`null\` or \`not null\` after \`is\`, found ${describeToken(actual)}`, 'test for a missing value with `x is null` / `x is not null`');
+    if (expected === Null)
+      return pack(
+        `expected \`null\` or \`not null\` after \`is\`, found ${describeToken(actual)}`,
+        'test for a missing value with `x is null` / `x is not null`',
+      );
     if (expected === RParen) help = 'every `(` needs a matching `)`';
     else if (expected === RBracket) help = 'a list is written [a, b, c]';
     return pack(`expected ${describeTokenType(expected)} ${after(previous)}, found ${describeToken(actual)}`, help);
@@ -43,17 +50,31 @@ export const errorMessages: IParserErrorMessageProvider = {
           'e.g. `within 30d`, `within next 90d` (model labels), `within since_entry` (journeys)',
         );
       case 'name':
-        if (previous.image === '(') return pack(`expected an event type after \`(\`, found ${describeToken(found)}`, 'aggregates take an event type, e.g. count(purchase within 30d)');
-        return pack(`expected a name ${after(previous)}, found ${describeToken(found)}`, 'quote a name with spaces or a reserved word in backticks: `next`');
+        if (previous.image === '(')
+          return pack(
+            `expected an event type after \`(\`, found ${describeToken(found)}`,
+            'aggregates take an event type, e.g. count(purchase within 30d)',
+          );
+        return pack(
+          `expected a name ${after(previous)}, found ${describeToken(found)}`,
+          'quote a name with spaces or a reserved word in backticks: `next`',
+        );
       case 'comparison':
-        if (previous.image === 'not') return pack(`expected \`in\` or \`between\` after \`not\`, found ${describeToken(found)}`, 'to negate a condition write `not` before it: not (a = b)');
+        if (previous.image === 'not')
+          return pack(
+            `expected \`in\` or \`between\` after \`not\`, found ${describeToken(found)}`,
+            'to negate a condition write `not` before it: not (a = b)',
+          );
         if (previous.image === 'is') return pack(`expected \`null\` or \`not null\` after \`is\`, found ${describeToken(found)}`);
         return pack(`expected a comparison ${after(previous)}, found ${describeToken(found)}`);
       case 'callOrPath':
         return pack(`expected \`(\`, \`.\` or an operator ${after(previous)}, found ${describeToken(found)}`);
       default: {
         if (found.tokenType === EOF) return pack(`expected an expression ${after(previous)}`, 'the rule ends too early');
-        const alternatives = expectedPathsPerAlt.flat().map((path) => path[0]).filter((t): t is TokenType => t !== undefined);
+        const alternatives = expectedPathsPerAlt
+          .flat()
+          .map((path) => path[0])
+          .filter((t): t is TokenType => t !== undefined);
         void alternatives;
         return pack(`expected an expression ${after(previous)}, found ${describeToken(found)}`);
       }
@@ -80,7 +101,8 @@ export function unpack(text: string): { message: string; help?: string } {
 }
 
 function after(previous: IToken | undefined): string {
-  if (previous === undefined || previous.tokenType === EOF || Number.isNaN(previous.startOffset) || previous.image === '') return 'at the start of the rule';
+  if (previous === undefined || previous.tokenType === EOF || Number.isNaN(previous.startOffset) || previous.image === '')
+    return 'at the start of the rule';
   return `after ${describeToken(previous)}`;
 }
 

@@ -26,7 +26,13 @@ export function commaSeparated(fn: () => unknown): ManySepMethodOpts<unknown> {
   return { SEP: Comma, DEF: fn };
 }
 
-export const binary = (op: BinaryOp, left: Expr, right: Expr): Expr => ({ kind: 'binary', op, left, right, span: join(left.span, right.span) });
+export const binary = (op: BinaryOp, left: Expr, right: Expr): Expr => ({
+  kind: 'binary',
+  op,
+  left,
+  right,
+  span: join(left.span, right.span),
+});
 
 /** And/or chains up to this many operands are left-nested, as written; longer ones are balanced. */
 export const LEFT_NESTED_CHAIN = 32;

@@ -248,7 +248,10 @@ export class RuleParser extends EmbeddedActionsParser {
           return this.ACTION((): Expr => ({ ...inner, span: join(tokenSpan(open), tokenSpan(close)) }));
         }),
         // `count(` … is an aggregate, any other `name(` a call: decided by the name itself.
-        gatedAlt(() => AGGREGATE_FN_SET.has(this.LA(1).image) && this.LA(2).tokenType === T.LParen, () => this.SUBRULE(this.aggregate)),
+        gatedAlt(
+          () => AGGREGATE_FN_SET.has(this.LA(1).image) && this.LA(2).tokenType === T.LParen,
+          () => this.SUBRULE(this.aggregate),
+        ),
         alt(() => this.SUBRULE(this.callOrPath)),
         alt(() => {
           const first = this.SUBRULE(this.quotedName);

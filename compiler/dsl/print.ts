@@ -32,9 +32,7 @@ export function printRule(expr: Expr): string {
     case 'aggregate':
       return printAggregate(expr);
     case 'unary':
-      return expr.op === 'not'
-        ? 'not ' + operand(expr.operand, PRECEDENCE.not)
-        : '-' + operand(expr.operand, PRECEDENCE.negate);
+      return expr.op === 'not' ? 'not ' + operand(expr.operand, PRECEDENCE.not) : '-' + operand(expr.operand, PRECEDENCE.negate);
     case 'binary': {
       const p = binaryPrecedence(expr.op);
       if (p === PRECEDENCE.comparison) {
@@ -42,7 +40,9 @@ export function printRule(expr: Expr): string {
       }
       if (expr.op === 'and' || expr.op === 'or') {
         // Associative: a chain prints flat whatever its tree shape (see associate() in the parser).
-        return chainOperands(expr, expr.op).map((e) => operand(e, p + 1)).join(` ${expr.op} `);
+        return chainOperands(expr, expr.op)
+          .map((e) => operand(e, p + 1))
+          .join(` ${expr.op} `);
       }
       // Left-associative: the left operand may bind as loosely as this operator, the right may not.
       // The left spine of a long chain (`a + b + c + ...`) is walked in a loop, not recursively,

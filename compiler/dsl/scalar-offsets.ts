@@ -72,8 +72,24 @@ export function scalarOffsets(source: string, range: readonly [number, number], 
 }
 
 const DOUBLE_ESCAPES: Record<string, string> = {
-  '0': '\0', a: '\x07', b: '\b', t: '\t', '\t': '\t', n: '\n', v: '\v', f: '\f', r: '\r', e: '\x1b',
-  ' ': ' ', '"': '"', '/': '/', '\\': '\\', N: '\x85', _: '\xa0', L: '\u2028', P: '\u2029',
+  '0': '\0',
+  a: '\x07',
+  b: '\b',
+  t: '\t',
+  '\t': '\t',
+  n: '\n',
+  v: '\v',
+  f: '\f',
+  r: '\r',
+  e: '\x1b',
+  ' ': ' ',
+  '"': '"',
+  '/': '/',
+  '\\': '\\',
+  N: '\x85',
+  _: '\xa0',
+  L: '\u2028',
+  P: '\u2029',
 };
 const HEX_ESCAPES: Record<string, number> = { x: 2, u: 4, U: 8 };
 
@@ -152,7 +168,10 @@ function endsWithEscape(source: string, s: number, e: number): boolean {
 function block(source: string, from: number, to: number, folded: boolean): Builder {
   const headerEnd = source.indexOf('\n', from);
   if (headerEnd === -1 || headerEnd >= to) return { value: '', starts: [], ends: [] };
-  const header = source.slice(from + 1, headerEnd).replace(/\s+#.*$/, '').trim();
+  const header = source
+    .slice(from + 1, headerEnd)
+    .replace(/\s+#.*$/, '')
+    .trim();
   const chomp = header.includes('-') ? 'strip' : header.includes('+') ? 'keep' : 'clip';
   if (/\d/.test(header)) throw new Error('explicit indentation: use the fallback');
   const lines: Array<[number, number]> = [];

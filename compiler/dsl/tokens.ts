@@ -16,7 +16,11 @@ export const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][
 
 /** Reserved words: they cannot name a field unless quoted in backticks. */
 function keyword(word: string): TokenType {
-  return createToken({ name: word === 'since_entry' ? 'SinceEntry' : word[0]!.toUpperCase() + word.slice(1), pattern: new RegExp(word), longer_alt: Identifier });
+  return createToken({
+    name: word === 'since_entry' ? 'SinceEntry' : word[0]!.toUpperCase() + word.slice(1),
+    pattern: new RegExp(word),
+    longer_alt: Identifier,
+  });
 }
 export const And = keyword('and');
 export const Or = keyword('or');

@@ -79,7 +79,9 @@ function segmentMatcher(segment: string, dot: boolean, pattern: string): (name: 
   }
   const stars = segment.split('*').length - 1;
   if (stars > MAX_RICH_STARS) {
-    throw new GlobError(`glob "${pattern}" has ${stars} "*" in one segment with brackets or braces; at most ${MAX_RICH_STARS} are allowed there`);
+    throw new GlobError(
+      `glob "${pattern}" has ${stars} "*" in one segment with brackets or braces; at most ${MAX_RICH_STARS} are allowed there`,
+    );
   }
   return picomatch(segment, { dot });
 }

@@ -61,7 +61,8 @@ const IS_FOLDER = 'it is a folder, not a file';
 
 function errnoRefusal(shown: string, e: unknown): Refused {
   const code = (e as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT' || code === 'ENOTDIR') return refused('missing', `file ${shown} does not exist`, 'it does not exist (or is a broken link)');
+  if (code === 'ENOENT' || code === 'ENOTDIR')
+    return refused('missing', `file ${shown} does not exist`, 'it does not exist (or is a broken link)');
   if (code === 'ELOOP') return refused('loop', `${shown} is a symbolic link loop`, 'it is a symbolic link loop');
   if (code === 'EACCES' || code === 'EPERM') return refused('permission', `cannot read ${shown}: permission denied`, 'permission denied');
   if (code === 'EISDIR') return refused('directory', `${shown} is a folder, not a file`, IS_FOLDER);
@@ -97,7 +98,11 @@ export function resolveWorkspaceFile(root: string, path: string, shown: string =
 }
 
 function outside(shown: string): Refused {
-  return refused('outside', `${shown} is outside the workspace (a path or link that leads out of it is not read)`, 'it resolves outside the workspace (a path or link that leads out of it is not read)');
+  return refused(
+    'outside',
+    `${shown} is outside the workspace (a path or link that leads out of it is not read)`,
+    'it resolves outside the workspace (a path or link that leads out of it is not read)',
+  );
 }
 
 /** Reads a workspace file's bytes; refuses (never throws) for anything but a regular file inside the root. */
@@ -116,7 +121,11 @@ export function readWorkspaceBytes(root: string, path: string, options: { shown?
     const st = fstatSync(fd);
     if (!st.isFile()) return refused('not-regular', `${shown} is not a regular file (a device, pipe or socket)`, NOT_REGULAR);
     if (options.maxBytes !== undefined && st.size > options.maxBytes) {
-      return refused('too-large', `${shown} is ${st.size} bytes; the limit is ${options.maxBytes}`, `it is ${st.size} bytes; the limit is ${options.maxBytes}`);
+      return refused(
+        'too-large',
+        `${shown} is ${st.size} bytes; the limit is ${options.maxBytes}`,
+        `it is ${st.size} bytes; the limit is ${options.maxBytes}`,
+      );
     }
     const buf = Buffer.allocUnsafe(st.size);
     let at = 0;
@@ -231,7 +240,10 @@ function walkDir(root: string, realRootPath: string, realDir: string, rel: strin
     if (isDir) {
       if (visitor.enterDir && !visitor.enterDir(relPath, entry.name)) continue;
       if (seen.has(realPath)) {
-        visitor.skipped?.({ path: relPath, message: `${relPath} links back to a folder already read (${relative(realRootPath, realPath) || '.'}); it is not followed` });
+        visitor.skipped?.({
+          path: relPath,
+          message: `${relPath} links back to a folder already read (${relative(realRootPath, realPath) || '.'}); it is not followed`,
+        });
         continue;
       }
       seen.add(realPath);

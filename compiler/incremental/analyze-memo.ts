@@ -9,9 +9,7 @@ import { keyOf, makeWorld, readsStillHold, RecordedDefinitions, Recorder, type R
 import type { BuildStats } from './stats.ts';
 
 /** What an analyzer did to the context, replayed in order when its result is reused. */
-type AnalyzeEffect =
-  | { report: Diagnostic }
-  | { reference: { from: DefinitionKey; kind: Kind; name: string; at: DocPath | Range } };
+type AnalyzeEffect = { report: Diagnostic } | { reference: { from: DefinitionKey; kind: Kind; name: string; at: DocPath | Range } };
 
 interface AnalysisRecord {
   analyzer: KindAnalyzer;
@@ -52,7 +50,12 @@ export function memoizedAnalyzers(
     const memo: KindAnalyzer = (def, ctx) => {
       const world = worldOf(ctx);
       const earlier = cache.get(def.doc);
-      if (earlier && earlier.analyzer === analyzer && readsStillHold(earlier.reads, world) && (!earlier.files || scope.files.unchanged(earlier.files))) {
+      if (
+        earlier &&
+        earlier.analyzer === analyzer &&
+        readsStillHold(earlier.reads, world) &&
+        (!earlier.files || scope.files.unchanged(earlier.files))
+      ) {
         replay(earlier.effects, def, ctx);
         scope.stats.analyzed.reused++;
         return earlier.facts;

@@ -22,7 +22,11 @@ export type EmitCache = WeakMap<LoadedDocument, EmitRecord>;
  * reads (its facts above all, which a reused analysis hands out as the very same object) still
  * hold gets its compiled block back, and its build files and diagnostics replayed.
  */
-export function memoizedEmitters(emitters: Partial<Record<Kind, KindEmitter>>, cache: EmitCache, stats: BuildStats): Partial<Record<Kind, KindEmitter>> {
+export function memoizedEmitters(
+  emitters: Partial<Record<Kind, KindEmitter>>,
+  cache: EmitCache,
+  stats: BuildStats,
+): Partial<Record<Kind, KindEmitter>> {
   const worlds = new WeakMap<EmitContext, World>();
   const worldOf = (ctx: EmitContext) => {
     let world = worlds.get(ctx);

@@ -54,7 +54,10 @@ export class IncrementalCompiler {
   private readonly emits: EmitCache = new WeakMap();
   private readonly reuse = new RememberedEmit();
 
-  constructor(workspaceDir: string, private readonly options: IncrementalOptions = {}) {
+  constructor(
+    workspaceDir: string,
+    private readonly options: IncrementalOptions = {},
+  ) {
     this.root = resolve(workspaceDir);
   }
 
@@ -69,10 +72,15 @@ export class IncrementalCompiler {
       load: (dir) => load(dir, this.fileCache.hooks(stats, seen)),
       validate: PHASES.validate,
       analyze: (loaded, validated, options) => analyze(loaded, validated, { ...options, kindAnalyzers: analyzers }),
-      emit: (_loaded, validated, analyzed, options) => lazyFiles(buildManifest(validated, analyzed, { ...options, kindEmitters: emitters, reuse: this.reuse })),
+      emit: (_loaded, validated, analyzed, options) =>
+        lazyFiles(buildManifest(validated, analyzed, { ...options, kindEmitters: emitters, reuse: this.reuse })),
     };
     const generatedAt = this.options.generatedAt;
-    const result = runPipeline(this.root, { emit: this.options.emit ?? true, ...(generatedAt !== undefined ? { generatedAt } : {}) }, phases);
+    const result = runPipeline(
+      this.root,
+      { emit: this.options.emit ?? true, ...(generatedAt !== undefined ? { generatedAt } : {}) },
+      phases,
+    );
     this.fileCache.finish(seen);
     stats.recompiled = [...new Set(stats.recompiled)].sort();
     stats.ms = performance.now() - started;

@@ -158,7 +158,11 @@ export function makeWorld(parts: Pick<World, 'definitions' | 'factsOf' | 'byKind
     kindFacts(kind) {
       let digest = facts.get(kind);
       if (digest === undefined) {
-        digest = digestOf(keysOfKind(kind).map((key) => `${key}=${objectId(parts.factsOf(key))}`).join(','));
+        digest = digestOf(
+          keysOfKind(kind)
+            .map((key) => `${key}=${objectId(parts.factsOf(key))}`)
+            .join(','),
+        );
         facts.set(kind, digest);
       }
       return digest;
@@ -182,7 +186,14 @@ export function readsStillHold(reads: Reads, world: World): boolean {
 
 /** Records reads while one analyzer or emitter call runs; closed when it returns. */
 export class Recorder {
-  readonly reads: Reads = { content: new Map(), presence: new Map(), lists: new Map(), facts: new Map(), listContent: new Map(), kindFacts: new Map() };
+  readonly reads: Reads = {
+    content: new Map(),
+    presence: new Map(),
+    lists: new Map(),
+    facts: new Map(),
+    listContent: new Map(),
+    kindFacts: new Map(),
+  };
   private open = true;
   private readonly proxies = new Map<Definition, Definition>();
   private readonly targets = new WeakMap<object, Definition>();

@@ -19,7 +19,15 @@ export interface RawModelSpec {
   item_features?: string[];
   k?: number;
   exclude_seen?: boolean;
-  evaluation?: Record<string, unknown> & { holdout?: number; split?: 'random' | 'time'; cutoff?: string; reference?: string[]; window?: string; folds?: number; fold_step?: string };
+  evaluation?: Record<string, unknown> & {
+    holdout?: number;
+    split?: 'random' | 'time';
+    cutoff?: string;
+    reference?: string[];
+    window?: string;
+    folds?: number;
+    fold_step?: string;
+  };
   training?: {
     epochs?: number;
     learning_rate?: number;
@@ -87,7 +95,6 @@ export function labelHorizonMs(label: string): number {
   return longest;
 }
 
-
 /** Fills in every default and computes the spec hash. Pure: no clock, no randomness. */
 export function compileModelSpec(name: string, raw: RawModelSpec): ModelJobSpec {
   const type = raw.type;
@@ -112,7 +119,9 @@ export function compileModelSpec(name: string, raw: RawModelSpec): ModelJobSpec 
       split: evaluation.split ?? 'random',
       ...(evaluation.cutoff !== undefined ? { cutoff: normalizeInstant(evaluation.cutoff) } : {}),
       ...(evaluation.reference?.length ? { reference: evaluation.reference } : {}),
-      ...(evaluation.window !== undefined && parseDuration(evaluation.window) !== undefined ? { windowMs: parseDuration(evaluation.window) } : {}),
+      ...(evaluation.window !== undefined && parseDuration(evaluation.window) !== undefined
+        ? { windowMs: parseDuration(evaluation.window) }
+        : {}),
       folds: evaluation.folds ?? 3,
       foldStepMs: (evaluation.fold_step !== undefined ? parseDuration(evaluation.fold_step) : undefined) ?? 30 * 86_400_000,
       bar,
@@ -127,7 +136,9 @@ export function compileModelSpec(name: string, raw: RawModelSpec): ModelJobSpec 
       factors: t.factors ?? 16,
       ...(t.max_rows !== undefined ? { maxRows: t.max_rows } : {}),
       ...(type === 'regression' ? { target: t.target ?? 'raw', loss: t.loss ?? 'squared' } : {}),
-      ...(type === 'recommendations' && t.half_life !== undefined && parseDuration(t.half_life) !== undefined ? { halfLifeMs: parseDuration(t.half_life) } : {}),
+      ...(type === 'recommendations' && t.half_life !== undefined && parseDuration(t.half_life) !== undefined
+        ? { halfLifeMs: parseDuration(t.half_life) }
+        : {}),
     },
     retrain: typeof raw.retrain === 'string' ? raw.retrain : 'on_change',
   };

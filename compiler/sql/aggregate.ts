@@ -64,7 +64,10 @@ export function compileAggregate(expr: AggregateExpr, ctx: SqlContext): Compiled
       const sub = sql`(select ${aggregate} ${from})`;
       return { sql: whenNone ? sql`coalesce(${sub}, ${whenNone})` : sub, predicate: false, type };
     }
-    const a = join(ctx, sql`select ${sql.id(e, 'customer_id')} as ${sql.id('customer_id')}, ${aggregate} as ${sql.id('v')} ${from} group by ${sql.id(e, 'customer_id')}`);
+    const a = join(
+      ctx,
+      sql`select ${sql.id(e, 'customer_id')} as ${sql.id('customer_id')}, ${aggregate} as ${sql.id('v')} ${from} group by ${sql.id(e, 'customer_id')}`,
+    );
     const v = sql.id(a, 'v');
     return { sql: whenNone ? sql`coalesce(${v}, ${whenNone})` : v, predicate: false, type };
   };
@@ -103,7 +106,10 @@ export function compileAggregate(expr: AggregateExpr, ctx: SqlContext): Compiled
       // The first/last event per customer: row_number() over the same (at, id) order.
       const ranked = sql`select ${sql.id(e, 'customer_id')} as ${sql.id('customer_id')}, ${p.ref} as ${sql.id('v')}, row_number() over (partition by ${sql.id(e, 'customer_id')} order by ${order}) as ${sql.id('n')} ${from}`;
       const r = freshAlias(ctx, 'r');
-      const a = join(ctx, sql`select ${sql.id(r, 'customer_id')}, ${sql.id(r, 'v')} from (${ranked}) as ${sql.id(r)} where ${sql.id(r, 'n')} = 1`);
+      const a = join(
+        ctx,
+        sql`select ${sql.id(r, 'customer_id')}, ${sql.id(r, 'v')} from (${ranked}) as ${sql.id(r)} where ${sql.id(r, 'n')} = 1`,
+      );
       return { sql: sql.id(a, 'v'), predicate: false, type: p.type };
     }
   }

@@ -130,7 +130,10 @@ function compilePath(segments: string[], ctx: SqlContext): Compiled {
   const resolved = resolvePath(segments, ctx.scope, ctx.options.schema);
   switch (resolved.kind) {
     case 'customer':
-      return value(readColumn(ctx, ctx.customerAlias, resolved.field, resolved.type, customerFieldType(ctx, resolved.field)), resolved.type);
+      return value(
+        readColumn(ctx, ctx.customerAlias, resolved.field, resolved.type, customerFieldType(ctx, resolved.field)),
+        resolved.type,
+      );
     case 'event': {
       const alias = ctx.eventAlias;
       if (!alias) throw new Error(`event property \`${resolved.property}\` outside an aggregate`);

@@ -67,9 +67,20 @@ export function traitPlanOf(facts: TraitFacts): TraitPlan | undefined {
   switch (facts.kind) {
     case 'expression':
       if (!facts.rule?.ok) return undefined;
-      return { kind: 'expression', name: facts.name, expression: facts.rule.ast, type: valueType(facts.outputs[0]?.type ?? facts.rule.type) };
+      return {
+        kind: 'expression',
+        name: facts.name,
+        expression: facts.rule.ast,
+        type: valueType(facts.outputs[0]?.type ?? facts.rule.type),
+      };
     case 'rfm': {
-      const plan: TraitPlan = { kind: 'rfm', name: facts.name, event: facts.event, amount: facts.amount, windowMs: durationMs(facts.window.amount, facts.window.unit) };
+      const plan: TraitPlan = {
+        kind: 'rfm',
+        name: facts.name,
+        event: facts.event,
+        amount: facts.amount,
+        windowMs: durationMs(facts.window.amount, facts.window.unit),
+      };
       const cuts = Object.fromEntries(Object.entries(facts.cutPoints).filter(([, v]) => v !== undefined));
       if (Object.keys(cuts).length) plan.cutPoints = cuts;
       return plan;

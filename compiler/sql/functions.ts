@@ -28,7 +28,12 @@ export function compileCall(expr: CallExpr, ctx: SqlContext, filter = false): Co
     case 'abs':
       return value(sql`abs(${compileValue(args[0]!, ctx)})`);
     case 'round':
-      return value(roundHalfAwayFromZero(args.map((a) => compileValue(a, ctx)), ctx));
+      return value(
+        roundHalfAwayFromZero(
+          args.map((a) => compileValue(a, ctx)),
+          ctx,
+        ),
+      );
     case 'coalesce':
       return value(sql`coalesce(${sql.join(args.map((a) => compileValue(a, ctx)))})`);
     case 'if': {
@@ -77,9 +82,7 @@ function paren(c: Compiled): Sql {
 function roundHalfAwayFromZero(args: Sql[], ctx: SqlContext): Sql {
   const [x, digits] = args;
   const abs = sql`abs(${ctx.dialect.toDouble(x!)})`;
-  const magnitude = digits
-    ? sql`(floor(${abs} * power(10, ${digits}) + 0.5) / power(10, ${digits}))`
-    : sql`floor(${abs} + 0.5)`;
+  const magnitude = digits ? sql`(floor(${abs} * power(10, ${digits}) + 0.5) / power(10, ${digits}))` : sql`floor(${abs} + 0.5)`;
   return sql`(case when ${x!} < 0 then - ${magnitude} else ${magnitude} end)`;
 }
 

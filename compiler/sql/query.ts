@@ -27,7 +27,9 @@ export function compileSegmentQuery(rule: Expr, dialect: SqlDialect, options: Sq
 function fromCustomers(d: DialectOps, ctx: SqlContext) {
   let query = d.kysely.selectFrom(sql`${sql.id('customers')}`.as('c'));
   for (const j of ctx.joins ?? []) {
-    query = query.leftJoin(sql`(${j.query})`.as(j.alias), (join) => join.on(sql`${sql.id(j.alias, 'customer_id')} = ${sql.id('c', 'id')}` as RawBuilder<any>));
+    query = query.leftJoin(sql`(${j.query})`.as(j.alias), (join) =>
+      join.on(sql`${sql.id(j.alias, 'customer_id')} = ${sql.id('c', 'id')}` as RawBuilder<any>),
+    );
   }
   return query;
 }

@@ -35,7 +35,10 @@ export function rfmQuery(plan: RfmPlan, ctx: SqlContext): SelectQueryBuilder<any
   const quintile = (column: string) => sql`1 + (5 * (rank() over (order by ${sql.id(column)}) - 1)) / count(*) over ()`;
   /** Bins by ascending cut points: value <= cuts[i] scores scores[i]; above all scores the last. */
   const binned = (value: Sql, points: number[], scores: number[]) =>
-    sql`(case ${sql.join(points.map((p, i) => sql`when ${value} <= ${d.number(p)} then ${sql.lit(scores[i]!)}`), sql` `)} else ${sql.lit(scores[points.length]!)} end)`;
+    sql`(case ${sql.join(
+      points.map((p, i) => sql`when ${value} <= ${d.number(p)} then ${sql.lit(scores[i]!)}`),
+      sql` `,
+    )} else ${sql.lit(scores[points.length]!)} end)`;
   const days = sql`(${d.toDouble(sql`${asOf(ctx)} - ${sql.id('last_at')}`)} / ${sql.lit(MS_PER_DAY)})`;
   const recency = cuts.recency ? binned(days, cuts.recency, [5, 4, 3, 2, 1]) : quintile('last_at');
   const frequency = cuts.frequency ? binned(sql.id('event_count'), cuts.frequency, [1, 2, 3, 4, 5]) : quintile('event_count');
@@ -47,7 +50,9 @@ export function rfmQuery(plan: RfmPlan, ctx: SqlContext): SelectQueryBuilder<any
       db
         .selectFrom(sql`${sql.id('events')}`.as('e'))
         // Only known customers are scored (the population the evaluator sees).
-        .innerJoin(sql`${sql.id('customers')}`.as('c'), (join) => join.on(sql`${sql.id('c', 'id')} = ${e('customer_id')}` as RawBuilder<any>))
+        .innerJoin(sql`${sql.id('customers')}`.as('c'), (join) =>
+          join.on(sql`${sql.id('c', 'id')} = ${e('customer_id')}` as RawBuilder<any>),
+        )
         .select([
           e('customer_id').as('customer_id'),
           sql`max(${e('at')})`.as('last_at'),

@@ -8,7 +8,13 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { CallExpr } from '../contract/core/ast.ts';
 import { nameArgument } from '../contract/core/name-argument.ts';
-import { LIFTED_REASON, SUPPRESSIONS_TABLE, TOPIC_OPTOUTS_TABLE, UNSUBSCRIBE_EVENT, UNSUBSCRIBED_REASON } from '../contract/subscriptions.ts';
+import {
+  LIFTED_REASON,
+  SUPPRESSIONS_TABLE,
+  TOPIC_OPTOUTS_TABLE,
+  UNSUBSCRIBE_EVENT,
+  UNSUBSCRIBED_REASON,
+} from '../contract/subscriptions.ts';
 import { asOf, freshAlias, type SqlContext } from './context.ts';
 import type { Compiled } from './expr.ts';
 
@@ -40,5 +46,12 @@ export function subscribed(expr: CallExpr, ctx: SqlContext): Compiled {
       sql`select 1 from ${sql.id('events')} as ${sql.id(e)} where ${sql.id(e, 'customer_id')} = ${customer} and ${sql.id(e, 'type')} = ${d.string(UNSUBSCRIBE_EVENT)} and ${sql.id(e, 'at')} <= ${asOf(ctx)}${allEmail} and not exists (${lifted})`,
     );
   }
-  return { sql: sql`(${sql.join(left.map((q) => sql`not exists (${q})`), sql` and `)})`, predicate: true, type: 'boolean' };
+  return {
+    sql: sql`(${sql.join(
+      left.map((q) => sql`not exists (${q})`),
+      sql` and `,
+    )})`,
+    predicate: true,
+    type: 'boolean',
+  };
 }

@@ -39,7 +39,10 @@ export function typeOf(expr: Expr, scope: PathScope, schema: RuleSchema): RuleVa
     case 'call':
       // in_segment/score/tier/subscribed take a name, not a value.
       if (NAME_ARGUMENT.has(expr.name)) return callType(expr.name, []);
-      return callType(expr.name, expr.args.map((a) => typeOf(a, scope, schema)));
+      return callType(
+        expr.name,
+        expr.args.map((a) => typeOf(a, scope, schema)),
+      );
     case 'aggregate':
       return aggregateType(expr, schema);
   }

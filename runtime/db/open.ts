@@ -31,7 +31,10 @@ function openSqlite(path: string, description: string): Database {
   if (path !== ':memory:') {
     // A SQLite database is a regular file: /dev/null or a folder would fail deep inside SQLite.
     const st = statSync(path, { throwIfNoEntry: false });
-    if (st && !st.isFile()) throw new DatabaseUrlError(`${path} is ${st.isDirectory() ? 'a folder' : 'not a regular file (a device, pipe or socket)'}; a SQLite database is a file`);
+    if (st && !st.isFile())
+      throw new DatabaseUrlError(
+        `${path} is ${st.isDirectory() ? 'a folder' : 'not a regular file (a device, pipe or socket)'}; a SQLite database is a file`,
+      );
     mkdirSync(dirname(path), { recursive: true });
   }
   const raw = new BetterSqlite3(path);

@@ -77,13 +77,20 @@ export async function syncSchema(db: Database, model: DataModel, traits: readonl
           );
         }
         if (before.field_type !== w.fieldType) {
-          await trx.updateTable('herald_columns').set({ field_type: w.fieldType })
-            .where('table_name', '=', w.table).where('column_name', '=', w.column).execute();
+          await trx
+            .updateTable('herald_columns')
+            .set({ field_type: w.fieldType })
+            .where('table_name', '=', w.table)
+            .where('column_name', '=', w.column)
+            .execute();
         }
         continue;
       }
       await trx.schema.alterTable(w.table).addColumn(w.column, columnType(db.dialect, storage)).execute();
-      await trx.insertInto('herald_columns').values({ table_name: w.table, column_name: w.column, field_type: w.fieldType, storage }).execute();
+      await trx
+        .insertInto('herald_columns')
+        .values({ table_name: w.table, column_name: w.column, field_type: w.fieldType, storage })
+        .execute();
       result.addedColumns.push(key);
     }
     await syncTraitTables(trx, db.dialect, traits, recorded, result);
@@ -156,15 +163,17 @@ async function syncTraitTables(
     const columns = sortedEntries(trait.columns).map(([column, fieldType]) => ({ column, fieldType, storage: storageOfField(fieldType) }));
     const before = byTable.get(table) ?? [];
     const same =
-      before.length === columns.length &&
-      columns.every((c) => before.some((b) => b.column_name === c.column && b.storage === c.storage));
+      before.length === columns.length && columns.every((c) => before.some((b) => b.column_name === c.column && b.storage === c.storage));
     if (same) continue;
     if (before.length > 0) await dropTraitTable(trx, table);
     let create = trx.schema.createTable(table).addColumn('customer_id', 'text', (c) => c.primaryKey());
     for (const c of columns) create = create.addColumn(c.column, columnType(dialect, c.storage));
     await create.execute();
     for (const c of columns) {
-      await trx.insertInto('herald_columns').values({ table_name: table, column_name: c.column, field_type: c.fieldType, storage: c.storage }).execute();
+      await trx
+        .insertInto('herald_columns')
+        .values({ table_name: table, column_name: c.column, field_type: c.fieldType, storage: c.storage })
+        .execute();
     }
     result.traitTables.push(table);
   }

@@ -2,9 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { EXIT_ERRORS, HeraldError } from '../../compiler/contract/errors.ts';
 
 /** Where a database lives, parsed from a URL (`sqlite:path`, `sqlite::memory:`, `postgres://…`). */
-export type DatabaseLocation =
-  | { dialect: 'sqlite'; path: string | ':memory:' }
-  | { dialect: 'postgres'; url: string };
+export type DatabaseLocation = { dialect: 'sqlite'; path: string | ':memory:' } | { dialect: 'postgres'; url: string };
 
 /** A database URL Herald cannot use: a user mistake, reported without a stack trace. */
 export class DatabaseUrlError extends HeraldError {
@@ -28,9 +26,7 @@ export function parseDatabaseUrl(url: string, baseDir: string): DatabaseLocation
     return { dialect: 'sqlite', path: isAbsolute(path) ? path : resolve(baseDir, path) };
   }
   if (text.startsWith('postgres://') || text.startsWith('postgresql://')) return { dialect: 'postgres', url: text };
-  throw new DatabaseUrlError(
-    `unsupported database URL "${redactUrl(url)}": use sqlite:<path>, sqlite::memory: or postgres://user@host/db`,
-  );
+  throw new DatabaseUrlError(`unsupported database URL "${redactUrl(url)}": use sqlite:<path>, sqlite::memory: or postgres://user@host/db`);
 }
 
 /** A URL safe to print: the password (if any) replaced by `***`. */

@@ -70,7 +70,11 @@ export async function claimBatch(db: Database, o: ClaimOptions): Promise<ClaimOu
     const recoveredFrom = [...new Set(resumed.map((r) => String(r.claimed_by)))].sort();
     const outcome: ClaimOutcome = { sends: [], suppressed: [], delayed: [], failed: [], recovered: resumed.length, recoveredFrom };
     if (rows.length === 0) return outcome;
-    const batch: BatchRow[] = rows.map((r) => ({ key: String(r.idempotency_key), customerId: String(r.customer_id), originKey: originKeyOf(String(r.origin_kind), String(r.origin_name)) }));
+    const batch: BatchRow[] = rows.map((r) => ({
+      key: String(r.idempotency_key),
+      customerId: String(r.customer_id),
+      originKey: originKeyOf(String(r.origin_kind), String(r.origin_name)),
+    }));
     if (db.dialect === 'postgres') await lockSubjects(trx, batch);
     const state = await loadBatchState(trx, o.manifest, o.settings, batch, o.now);
 
@@ -79,7 +83,13 @@ export async function claimBatch(db: Database, o: ClaimOptions): Promise<ClaimOu
       const b = batch[i]!;
       const template = o.manifest.definitions[`Template/${String(row.template)}`]?.compiled as CompiledTemplate | undefined;
       if (!template) {
-        decisions.push({ row, decision: { action: 'fail', reason: `template "${String(row.template)}" is not in the manifest (removed or renamed since the send was queued)` } });
+        decisions.push({
+          row,
+          decision: {
+            action: 'fail',
+            reason: `template "${String(row.template)}" is not in the manifest (removed or renamed since the send was queued)`,
+          },
+        });
         continue;
       }
       const customer = state.customers.get(b.customerId);
@@ -90,7 +100,15 @@ export async function claimBatch(db: Database, o: ClaimOptions): Promise<ClaimOu
           now: o.now,
           customerId: b.customerId,
           category: template.category,
-          ...(customer ? { customer: { consent: customer[o.settings.consentField] === true, timeZone: zone, ...(typeof email === 'string' && email.trim() !== '' ? { email } : {}) } } : {}),
+          ...(customer
+            ? {
+                customer: {
+                  consent: customer[o.settings.consentField] === true,
+                  timeZone: zone,
+                  ...(typeof email === 'string' && email.trim() !== '' ? { email } : {}),
+                },
+              }
+            : {}),
           suppressions: state.suppressions.get(b.customerId) ?? [],
           ...topicFacts(o.manifest, row, template, state.topicOptOuts.get(b.customerId)),
           sentToday: sendsOnLocalDay(state.customerSends.get(b.customerId), o.now, zone),
@@ -180,7 +198,12 @@ async function applyDecisions(
         outcome.suppressed.push({ key, reason: decision.reason });
         break;
       case 'delay':
-        update(key, { ...released, status: 'queued', next_attempt_at: decision.until, detail: `delayed by ${decision.reason === 'quiet_hours' ? 'quiet hours' : 'the rate limit'}` });
+        update(key, {
+          ...released,
+          status: 'queued',
+          next_attempt_at: decision.until,
+          detail: `delayed by ${decision.reason === 'quiet_hours' ? 'quiet hours' : 'the rate limit'}`,
+        });
         outcome.delayed.push({ key, until: decision.until, reason: decision.reason });
         break;
       case 'fail':
@@ -192,7 +215,13 @@ async function applyDecisions(
   if (sendKeys.length > 0) {
     await trx
       .updateTable(OUTBOX)
-      .set({ status: 'sending', claimed_by: o.workerId, claimed_at: o.wallClock, sent_at: o.now, message_id: sql`idempotency_key || ${`@${o.settings.messageDomain}`}` })
+      .set({
+        status: 'sending',
+        claimed_by: o.workerId,
+        claimed_at: o.wallClock,
+        sent_at: o.now,
+        message_id: sql`idempotency_key || ${`@${o.settings.messageDomain}`}`,
+      })
       .where('idempotency_key', 'in', sendKeys)
       .execute();
   }
@@ -203,7 +232,11 @@ async function applyDecisions(
 const released = { claimed_by: null, claimed_at: null, sent_at: null };
 
 function claimedSend(row: Record<string, unknown>, messageId: string, customer: Record<string, unknown>): ClaimedSend {
-  const origin: SendOrigin = { kind: row.origin_kind as SendOrigin['kind'], name: String(row.origin_name), version: String(row.origin_version) };
+  const origin: SendOrigin = {
+    kind: row.origin_kind as SendOrigin['kind'],
+    name: String(row.origin_name),
+    version: String(row.origin_version),
+  };
   if (row.step != null) origin.step = String(row.step);
   if (row.variant != null) origin.variant = String(row.variant);
   if (row.experiment != null) origin.experiment = String(row.experiment);
@@ -223,8 +256,16 @@ function claimedSend(row: Record<string, unknown>, messageId: string, customer: 
 }
 
 /** The email's subscription topic (a campaign's wins over its template's) and the topics the customer left. */
-function topicFacts(manifest: Manifest, row: Record<string, unknown>, template: CompiledTemplate, optOuts: Array<{ topic: string; at: number }> | undefined): { topic?: string; topicOptOuts?: Array<{ topic: string; at: number }> } {
-  const campaign = row.origin_kind === 'campaign' ? (manifest.definitions[`Campaign/${String(row.origin_name)}`]?.compiled as { topic?: string } | undefined) : undefined;
+function topicFacts(
+  manifest: Manifest,
+  row: Record<string, unknown>,
+  template: CompiledTemplate,
+  optOuts: Array<{ topic: string; at: number }> | undefined,
+): { topic?: string; topicOptOuts?: Array<{ topic: string; at: number }> } {
+  const campaign =
+    row.origin_kind === 'campaign'
+      ? (manifest.definitions[`Campaign/${String(row.origin_name)}`]?.compiled as { topic?: string } | undefined)
+      : undefined;
   const topic = campaign?.topic ?? template.topic;
   return topic === undefined ? {} : { topic, ...(optOuts ? { topicOptOuts: optOuts } : {}) };
 }

@@ -44,7 +44,11 @@ export interface EngagementResult {
   problems: DeliveryProblem[];
 }
 
-const SUPPRESSES: Partial<Record<EngagementKind, SuppressionListReason>> = { unsubscribed: 'unsubscribed', complained: 'complained', bounced: 'bounced' };
+const SUPPRESSES: Partial<Record<EngagementKind, SuppressionListReason>> = {
+  unsubscribed: 'unsubscribed',
+  complained: 'complained',
+  bounced: 'bounced',
+};
 
 /** Parses one log line (JSON); returns the record or why it is not one. */
 export function parseEngagementLine(line: string): EngagementRecord | { error: string } {
@@ -88,7 +92,14 @@ export async function ingestEngagementFile(db: Database, manifest: Manifest, pat
     if (line.trim() === '') return;
     const parsed = parseEngagementLine(line);
     const where = `${label}:${i + 1}`;
-    if ('error' in parsed) problems.push(problemAt(where, { code: DELIVERY_CODES.badEngagementLine, severity: 'error', message: deliveryRunMessages.HL537({ line: parsed.error }) }));
+    if ('error' in parsed)
+      problems.push(
+        problemAt(where, {
+          code: DELIVERY_CODES.badEngagementLine,
+          severity: 'error',
+          message: deliveryRunMessages.HL537({ line: parsed.error }),
+        }),
+      );
     else records.push({ where, record: parsed });
   });
   const result = await ingestEngagement(db, manifest, records);
@@ -96,27 +107,56 @@ export async function ingestEngagementFile(db: Database, manifest: Manifest, pat
 }
 
 /** Imports a file in a mail provider's own webhook format (runtime/webhooks/providers.ts). */
-export async function ingestProviderFile(db: Database, manifest: Manifest, provider: Provider, path: string, label = path): Promise<EngagementResult> {
+export async function ingestProviderFile(
+  db: Database,
+  manifest: Manifest,
+  provider: Provider,
+  path: string,
+  label = path,
+): Promise<EngagementResult> {
   const parsed = parseProviderFile(provider, await readFile(path, 'utf8'));
-  const problems: DeliveryProblem[] = parsed.problems.map((message) => problemAt(label, { code: DELIVERY_CODES.badEngagementLine, severity: 'error', message: deliveryRunMessages.HL537({ line: message }) }));
-  const result = await ingestEngagement(db, manifest, parsed.records.map((record) => ({ where: label, record })));
+  const problems: DeliveryProblem[] = parsed.problems.map((message) =>
+    problemAt(label, { code: DELIVERY_CODES.badEngagementLine, severity: 'error', message: deliveryRunMessages.HL537({ line: message }) }),
+  );
+  const result = await ingestEngagement(
+    db,
+    manifest,
+    parsed.records.map((record) => ({ where: label, record })),
+  );
   return { ...result, skipped: result.skipped + problems.length, problems: [...problems, ...result.problems] };
 }
 
-export async function ingestEngagement(db: Database, manifest: Manifest, records: ReadonlyArray<{ where?: string; record: EngagementRecord }>): Promise<EngagementResult> {
+export async function ingestEngagement(
+  db: Database,
+  manifest: Manifest,
+  records: ReadonlyArray<{ where?: string; record: EngagementRecord }>,
+): Promise<EngagementResult> {
   const result: EngagementResult = { loaded: 0, duplicates: 0, skipped: 0, suppressed: 0, problems: [] };
   for (let i = 0; i < records.length; i += 500) {
     const chunk = records.slice(i, i + 500);
     await db.transaction(async (trx) => {
       const keys = [...new Set(chunk.map((c) => keyOfMessageId(c.record.messageId)).filter((k): k is string => k !== undefined))];
-      const rows = keys.length === 0 ? [] : await trx.selectFrom(OUTBOX).select(['idempotency_key', 'customer_id', 'template', 'origin_name', 'variant', 'message_id']).where('idempotency_key', 'in', keys).execute();
+      const rows =
+        keys.length === 0
+          ? []
+          : await trx
+              .selectFrom(OUTBOX)
+              .select(['idempotency_key', 'customer_id', 'template', 'origin_name', 'variant', 'message_id'])
+              .where('idempotency_key', 'in', keys)
+              .execute();
       const byKey = new Map(rows.map((r) => [String(r.idempotency_key), r]));
       for (const { where, record } of chunk) {
         const key = keyOfMessageId(record.messageId);
         const row = key ? byKey.get(key) : undefined;
         if (!row) {
           result.skipped++;
-          result.problems.push(problemAt(where, { code: DELIVERY_CODES.unknownMessage, severity: 'warning', message: deliveryRunMessages.HL538({ messageId: record.messageId, event: record.event }) }));
+          result.problems.push(
+            problemAt(where, {
+              code: DELIVERY_CODES.unknownMessage,
+              severity: 'warning',
+              message: deliveryRunMessages.HL538({ messageId: record.messageId, event: record.event }),
+            }),
+          );
           continue;
         }
         const type: EmailEventType = `email_${record.event}`;
@@ -125,10 +165,27 @@ export async function ingestEngagement(db: Database, manifest: Manifest, records
           result.skipped++;
           continue;
         }
-        const props: Record<string, unknown> = { message_id: String(row.message_id), template: String(row.template), journey: String(row.origin_name), variant: row.variant ?? null, url: record.url ?? null, bounce_type: record.bounceType ?? null };
-        const event: Record<string, unknown> = { id: eventId(type, key!, record), customer_id: String(row.customer_id), type, at: record.at, source: 'engagement' };
+        const props: Record<string, unknown> = {
+          message_id: String(row.message_id),
+          template: String(row.template),
+          journey: String(row.origin_name),
+          variant: row.variant ?? null,
+          url: record.url ?? null,
+          bounce_type: record.bounceType ?? null,
+        };
+        const event: Record<string, unknown> = {
+          id: eventId(type, key!, record),
+          customer_id: String(row.customer_id),
+          type,
+          at: record.at,
+          source: 'engagement',
+        };
         for (const [prop, value] of Object.entries(props)) if (own(declared, prop)) event[prop] = value;
-        const inserted = await trx.insertInto('events').values(event).onConflict((oc) => oc.column('id').doNothing()).executeTakeFirst();
+        const inserted = await trx
+          .insertInto('events')
+          .values(event)
+          .onConflict((oc) => oc.column('id').doNothing())
+          .executeTakeFirst();
         if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0) {
           result.duplicates++;
           continue;
@@ -136,7 +193,12 @@ export async function ingestEngagement(db: Database, manifest: Manifest, records
         result.loaded++;
         const reason = SUPPRESSES[record.event];
         if (reason && !(record.event === 'bounced' && record.bounceType === 'soft')) {
-          const before = await trx.selectFrom('delivery_suppressions').select('at').where('customer_id', '=', String(row.customer_id)).where('reason', '=', reason).executeTakeFirst();
+          const before = await trx
+            .selectFrom('delivery_suppressions')
+            .select('at')
+            .where('customer_id', '=', String(row.customer_id))
+            .where('reason', '=', reason)
+            .executeTakeFirst();
           if (!before) {
             await addSuppression(trx, { customerId: String(row.customer_id), reason, at: record.at, source: String(row.message_id) });
             result.suppressed++;
@@ -150,5 +212,8 @@ export async function ingestEngagement(db: Database, manifest: Manifest, records
 
 /** The same record always gets the same id, so a log imported twice loads once. */
 function eventId(type: string, key: string, r: EngagementRecord): string {
-  return `${type}:${key}:${createHash('sha256').update(`${r.at}\u0000${r.url ?? ''}`).digest('hex').slice(0, 16)}`;
+  return `${type}:${key}:${createHash('sha256')
+    .update(`${r.at}\u0000${r.url ?? ''}`)
+    .digest('hex')
+    .slice(0, 16)}`;
 }

@@ -43,10 +43,22 @@ export function originKeyOf(kind: string, name: string): string {
   return `${kind}/${name}`;
 }
 
-export async function loadBatchState(db: Executor, manifest: Manifest, settings: DeliverySettings, rows: readonly BatchRow[], now: number): Promise<BatchState> {
+export async function loadBatchState(
+  db: Executor,
+  manifest: Manifest,
+  settings: DeliverySettings,
+  rows: readonly BatchRow[],
+  now: number,
+): Promise<BatchState> {
   const ids = [...new Set(rows.map((r) => r.customerId))];
   const keys = rows.map((r) => r.key);
-  const state: BatchState = { customers: new Map(), suppressions: new Map(), topicOptOuts: new Map(), customerSends: new Map(), originSends: new Map() };
+  const state: BatchState = {
+    customers: new Map(),
+    suppressions: new Map(),
+    topicOptOuts: new Map(),
+    customerSends: new Map(),
+    originSends: new Map(),
+  };
   if (ids.length === 0) return state;
 
   const fields = manifest.dataModel.customers.fields;
@@ -88,7 +100,10 @@ export async function loadBatchState(db: Executor, manifest: Manifest, settings:
       .where('idempotency_key', 'not in', keys)
       .orderBy('sent_at')
       .execute();
-    state.originSends.set(origin, recent.map((r) => Number(r.sent_at)));
+    state.originSends.set(
+      origin,
+      recent.map((r) => Number(r.sent_at)),
+    );
   }
   return state;
 }

@@ -49,19 +49,28 @@ export function decide(f: GateFacts, settings: DeliverySettings): GateDecision {
   if (!f.customer) return { action: 'suppress', reason: 'no_email', detail: 'the customer is not in the database' };
   // The global control group is held back from every marketing email, so the programme's effect
   // can be measured against it (runtime/insights/control-group.ts).
-  if (marketing && f.customerId !== undefined && inGlobalControl(f.customerId, settings.globalControl)) return { action: 'suppress', reason: GLOBAL_CONTROL_REASON, detail: `in the global control group (${settings.globalControl}%)` };
-  if (!f.customer.email) return { action: 'suppress', reason: 'no_email', detail: `the customer has no ${settings.emailField ?? 'email'} address` };
+  if (marketing && f.customerId !== undefined && inGlobalControl(f.customerId, settings.globalControl))
+    return { action: 'suppress', reason: GLOBAL_CONTROL_REASON, detail: `in the global control group (${settings.globalControl}%)` };
+  if (!f.customer.email)
+    return { action: 'suppress', reason: 'no_email', detail: `the customer has no ${settings.emailField ?? 'email'} address` };
   if (marketing && !f.customer.consent) return { action: 'suppress', reason: 'no_consent', detail: `${settings.consentField} is not true` };
   const blocking = f.suppressions.find((s) => marketing || STOPS_TRANSACTIONAL.has(s.reason));
-  if (blocking) return { action: 'suppress', reason: 'suppressed', detail: `${blocking.reason} since ${new Date(blocking.at).toISOString()}` };
+  if (blocking)
+    return { action: 'suppress', reason: 'suppressed', detail: `${blocking.reason} since ${new Date(blocking.at).toISOString()}` };
   const left = marketing && f.topic !== undefined ? f.topicOptOuts?.find((o) => o.topic === f.topic && o.at <= f.now) : undefined;
-  if (left) return { action: 'suppress', reason: 'suppressed', detail: `left topic ${left.topic} since ${new Date(left.at).toISOString()}` };
+  if (left)
+    return { action: 'suppress', reason: 'suppressed', detail: `left topic ${left.topic} since ${new Date(left.at).toISOString()}` };
 
-  if (marketing && settings.quietHours && inWindow(localMinuteOfDay(f.now, f.customer.timeZone), settings.quietHours.start, settings.quietHours.end)) {
+  if (
+    marketing &&
+    settings.quietHours &&
+    inWindow(localMinuteOfDay(f.now, f.customer.timeZone), settings.quietHours.start, settings.quietHours.end)
+  ) {
     const action = f.quietHoursAction ?? settings.quietHours.action;
     const until = nextLocalTime(f.now, f.customer.timeZone, settings.quietHours.end);
     if (action === 'skip') return { action: 'suppress', reason: 'quiet_hours', detail: 'quiet hours, action skip' };
-    if (f.expiresAt !== undefined && until > f.expiresAt) return { action: 'suppress', reason: 'quiet_hours', detail: 'quiet hours last past the send\'s expiry' };
+    if (f.expiresAt !== undefined && until > f.expiresAt)
+      return { action: 'suppress', reason: 'quiet_hours', detail: "quiet hours last past the send's expiry" };
     return { action: 'delay', until, reason: 'quiet_hours' };
   }
 
@@ -70,7 +79,8 @@ export function decide(f: GateFacts, settings: DeliverySettings): GateDecision {
   if (limit !== undefined && recent.length >= limit) {
     // The instant enough of the last hour's sends have aged out of the window to make room.
     const until = Math.max(f.now + 1, recent[recent.length - limit]! + HOUR);
-    if (f.expiresAt !== undefined && until > f.expiresAt) return { action: 'suppress', reason: 'rate_limit', detail: `${limit} per hour reached, and the send expires first` };
+    if (f.expiresAt !== undefined && until > f.expiresAt)
+      return { action: 'suppress', reason: 'rate_limit', detail: `${limit} per hour reached, and the send expires first` };
     return { action: 'delay', until, reason: 'rate_limit' };
   }
 

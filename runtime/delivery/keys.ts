@@ -30,7 +30,15 @@ const KEY_FORMAT = 'herald-send-v1';
  */
 export function sendKey(identity: SendIdentity, idKey: Uint8Array): string {
   // NUL separators: no field value can make two different identities hash the same input.
-  const input = [KEY_FORMAT, identity.kind, identity.name, identity.version, identity.customerId, identity.entryId ?? '', identity.step ?? ''].join('\u0000');
+  const input = [
+    KEY_FORMAT,
+    identity.kind,
+    identity.name,
+    identity.version,
+    identity.customerId,
+    identity.entryId ?? '',
+    identity.step ?? '',
+  ].join('\u0000');
   return createHmac('sha256', idKey).update(input).digest('hex').slice(0, 32);
 }
 

@@ -98,6 +98,9 @@ export function processInstance(pid: number): string | undefined {
 
 let boot: string | undefined;
 function bootId(): string {
-  boot ??= readFileSync('/proc/sys/kernel/random/boot_id', 'latin1').replace(/[^0-9a-f]/g, '').slice(0, 8) || '0';
+  boot ??=
+    readFileSync('/proc/sys/kernel/random/boot_id', 'latin1')
+      .replace(/[^0-9a-f]/g, '')
+      .slice(0, 8) || '0';
   return boot;
 }

@@ -55,7 +55,16 @@ export class MessageComposer {
     }
     return {
       ok: true,
-      message: { idempotencyKey: send.key, messageId: send.messageId, from, to, subject: email.subject, html: email.html, text: email.text, mime },
+      message: {
+        idempotencyKey: send.key,
+        messageId: send.messageId,
+        from,
+        to,
+        subject: email.subject,
+        html: email.html,
+        text: email.text,
+        mime,
+      },
     };
   }
 

@@ -28,7 +28,11 @@ export async function enqueue(db: Executor, requests: readonly SendRequest[]): P
   let inserted = 0;
   for (let i = 0; i < requests.length; i += CHUNK) {
     const rows = requests.slice(i, i + CHUNK).map((r) => requestRow(r, 'queued'));
-    const result = await db.insertInto(OUTBOX).values(rows).onConflict((oc) => oc.column('idempotency_key').doNothing()).executeTakeFirst();
+    const result = await db
+      .insertInto(OUTBOX)
+      .values(rows)
+      .onConflict((oc) => oc.column('idempotency_key').doNothing())
+      .executeTakeFirst();
     inserted += Number(result.numInsertedOrUpdatedRows ?? 0n);
   }
   // Within one call a key may repeat (a caller's own duplicate): it counts as existing too.

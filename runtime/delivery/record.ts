@@ -22,7 +22,13 @@ export interface SentOutcome {
  * Sends with the same response (the file transport's are all alike) share one UPDATE. Returns the
  * keys whose claim this worker no longer held (their rows are left to the worker that holds them).
  */
-export async function recordSent(db: Database, manifest: Manifest, items: readonly SentOutcome[], now: number, workerId: string): Promise<string[]> {
+export async function recordSent(
+  db: Database,
+  manifest: Manifest,
+  items: readonly SentOutcome[],
+  now: number,
+  workerId: string,
+): Promise<string[]> {
   if (items.length === 0) return [];
   const withEvents = manifest.dataModel.events.email_sent?.message_id !== undefined;
   return db.transaction(async (trx) => {
@@ -36,7 +42,15 @@ export async function recordSent(db: Database, manifest: Manifest, items: readon
       for (let i = 0; i < keys.length; i += 500) {
         const rows = await trx
           .updateTable(OUTBOX)
-          .set((eb) => ({ status: 'sent', sent_at: now, attempts: eb('attempts', '+', 1), claimed_by: null, claimed_at: null, reason: null, detail: detail === '' ? null : detail }))
+          .set((eb) => ({
+            status: 'sent',
+            sent_at: now,
+            attempts: eb('attempts', '+', 1),
+            claimed_by: null,
+            claimed_at: null,
+            reason: null,
+            detail: detail === '' ? null : detail,
+          }))
           .where('idempotency_key', 'in', keys.slice(i, i + 500))
           .where('status', '=', 'sending')
           .where('claimed_by', '=', workerId)
@@ -49,7 +63,11 @@ export async function recordSent(db: Database, manifest: Manifest, items: readon
     if (withEvents) {
       const events = items.filter((i) => done.has(i.send.key)).map(({ send }) => sentEvent(send, now));
       for (let i = 0; i < events.length; i += 400) {
-        await trx.insertInto('events').values(events.slice(i, i + 400)).onConflict((oc) => oc.column('id').doNothing()).execute();
+        await trx
+          .insertInto('events')
+          .values(events.slice(i, i + 400))
+          .onConflict((oc) => oc.column('id').doNothing())
+          .execute();
       }
     }
     return lost;
@@ -86,18 +104,38 @@ export type FailureOutcome = { status: 'queued'; retryAt: number; error: string 
  * max_backoff) while attempts remain, else `failed` with the error. A permanent rejection (a 5xx
  * reply) is failed at once: retrying cannot help, and could annoy the receiving server.
  */
-export async function recordTransportError(db: Executor, send: ClaimedSend, error: unknown, now: number, settings: DeliverySettings, workerId: string): Promise<FailureOutcome & { lost: boolean }> {
+export async function recordTransportError(
+  db: Executor,
+  send: ClaimedSend,
+  error: unknown,
+  now: number,
+  settings: DeliverySettings,
+  workerId: string,
+): Promise<FailureOutcome & { lost: boolean }> {
   const attempts = send.attempts + 1;
   const message = clip(errorText(error));
   const permanent = error instanceof PermanentDeliveryError;
   const outcome: FailureOutcome =
     permanent || attempts >= settings.retry.maxAttempts
-      ? { status: 'failed', error: permanent ? message : `gave up after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${message}`, permanent }
+      ? {
+          status: 'failed',
+          error: permanent ? message : `gave up after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${message}`,
+          permanent,
+        }
       : { status: 'queued', retryAt: now + backoffMs(attempts, settings), error: message };
   const set =
     outcome.status === 'failed'
       ? { status: 'failed', attempts, reason: outcome.error, detail: null, claimed_by: null, claimed_at: null, sent_at: null }
-      : { status: 'queued', attempts, next_attempt_at: outcome.retryAt, reason: null, detail: `attempt ${attempts} failed: ${message}`, claimed_by: null, claimed_at: null, sent_at: null };
+      : {
+          status: 'queued',
+          attempts,
+          next_attempt_at: outcome.retryAt,
+          reason: null,
+          detail: `attempt ${attempts} failed: ${message}`,
+          claimed_by: null,
+          claimed_at: null,
+          sent_at: null,
+        };
   const result = await owned(db.updateTable(OUTBOX), send.key, workerId).set(set).executeTakeFirst();
   return { ...outcome, lost: Number(result.numUpdatedRows) === 0 };
 }

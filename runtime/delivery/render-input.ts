@@ -3,7 +3,13 @@ import type { Manifest } from '../../compiler/contract/manifest.ts';
 import type { CompiledTemplate } from '../../compiler/contract/template.ts';
 import { itemsById, modelRecommendationsByCustomer, popularItemIds } from '../render/from-database.ts';
 import { freshFirst } from '../render/popularity.ts';
-import { purchasedItemsByCustomer, scoresByCustomer, segmentsByCustomer, traitsByCustomer, type ScoresAndTiers } from '../render/batch-reads.ts';
+import {
+  purchasedItemsByCustomer,
+  scoresByCustomer,
+  segmentsByCustomer,
+  traitsByCustomer,
+  type ScoresAndTiers,
+} from '../render/batch-reads.ts';
 import type { RenderInput } from '../render/context.ts';
 import type { ClaimedSend } from './claim.ts';
 import type { DeliverySettings } from './settings.ts';
@@ -36,10 +42,14 @@ export class RenderInputLoader {
     for (const s of sends) for (const need of needsOf(templates.get(s.template))) needs.add(need);
     const ids = [...new Set(sends.map((s) => s.customerId))];
     const { db, manifest, now } = this;
-    const traits = needs.has('traits') ? await traitsByCustomer(db, manifest, ids) : new Map<string, Record<string, Record<string, unknown>>>();
+    const traits = needs.has('traits')
+      ? await traitsByCustomer(db, manifest, ids)
+      : new Map<string, Record<string, Record<string, unknown>>>();
     const segments = needs.has('segments') ? await segmentsByCustomer(db, ids, now) : new Map<string, string[]>();
     const scores = needs.has('scores') || needs.has('tiers') ? await scoresByCustomer(db, ids) : new Map<string, ScoresAndTiers>();
-    const recommendations = needs.has('recommendations') ? await this.recommendations(sends, templates) : new Map<string, Array<Record<string, unknown>>>();
+    const recommendations = needs.has('recommendations')
+      ? await this.recommendations(sends, templates)
+      : new Map<string, Array<Record<string, unknown>>>();
     for (const s of sends) {
       const input: RenderInput = {
         customer: s.customer,
@@ -58,7 +68,10 @@ export class RenderInputLoader {
   }
 
   /** Per send: its template's model's recommendations, else popular items the customer has not bought. */
-  private async recommendations(sends: readonly ClaimedSend[], templates: ReadonlyMap<string, CompiledTemplate>): Promise<Map<string, Array<Record<string, unknown>>>> {
+  private async recommendations(
+    sends: readonly ClaimedSend[],
+    templates: ReadonlyMap<string, CompiledTemplate>,
+  ): Promise<Map<string, Array<Record<string, unknown>>>> {
     const out = new Map<string, Array<Record<string, unknown>>>();
     const wanting = sends.filter((s) => needsOf(templates.get(s.template)).has('recommendations'));
     const settingsOf = (s: ClaimedSend) => templates.get(s.template)!.recommendations;
@@ -66,7 +79,13 @@ export class RenderInputLoader {
     for (const model of new Set(modelled.map((s) => settingsOf(s).model!))) {
       const forModel = modelled.filter((s) => settingsOf(s).model === model);
       const most = forModel.reduce((n, s) => Math.max(n, settingsOf(s).count), 0);
-      const perCustomer = await modelRecommendationsByCustomer(this.db, this.manifest, model, [...new Set(forModel.map((s) => s.customerId))], most);
+      const perCustomer = await modelRecommendationsByCustomer(
+        this.db,
+        this.manifest,
+        model,
+        [...new Set(forModel.map((s) => s.customerId))],
+        most,
+      );
       for (const s of forModel) out.set(s.key, (perCustomer.get(s.customerId) ?? []).slice(0, settingsOf(s).count));
     }
     // The popularity fallback, as previews compute it: for a template without a model, and for a
@@ -77,7 +96,11 @@ export class RenderInputLoader {
       const bought = await purchasedItemsByCustomer(this.db, [...new Set(fallback.map((s) => s.customerId))], this.now);
       const chosen = new Map(fallback.map((s) => [s.key, freshFirst(ranking, bought.get(s.customerId) ?? new Set(), settingsOf(s).count)]));
       const items = await itemsById(this.db, this.manifest, [...new Set([...chosen.values()].flat())]);
-      for (const [key, ids] of chosen) out.set(key, ids.map((id) => items.get(id)).filter((i): i is Record<string, unknown> => i !== undefined));
+      for (const [key, ids] of chosen)
+        out.set(
+          key,
+          ids.map((id) => items.get(id)).filter((i): i is Record<string, unknown> => i !== undefined),
+        );
     }
     return out;
   }

@@ -58,7 +58,12 @@ export const LIFTED = LIFTED_REASON;
  * Every suppression in force at `asOf` for the given customers (all customers when omitted),
  * from both sources, earliest first per customer.
  */
-export async function suppressionsAt(db: Executor, manifest: Manifest, asOf: number, customerIds?: readonly string[]): Promise<Map<string, Suppression[]>> {
+export async function suppressionsAt(
+  db: Executor,
+  manifest: Manifest,
+  asOf: number,
+  customerIds?: readonly string[],
+): Promise<Map<string, Suppression[]>> {
   const out = new Map<string, Suppression[]>();
   const liftedAt = new Map<string, number>();
   const add = (s: Suppression) => {
@@ -71,7 +76,13 @@ export async function suppressionsAt(db: Executor, manifest: Manifest, asOf: num
   if (customerIds) listed = listed.where('customer_id', 'in', [...customerIds]);
   for (const r of await listed.execute()) {
     if (r.reason === LIFTED) liftedAt.set(String(r.customer_id), Number(r.at));
-    else add({ customerId: String(r.customer_id), reason: r.reason as SuppressionListReason, at: Number(r.at), ...(r.source != null ? { source: String(r.source) } : {}) });
+    else
+      add({
+        customerId: String(r.customer_id),
+        reason: r.reason as SuppressionListReason,
+        at: Number(r.at),
+        ...(r.source != null ? { source: String(r.source) } : {}),
+      });
   }
   const types = SUPPRESSING_EMAIL_EVENTS.filter((t) => own(manifest.dataModel.events, t) !== undefined);
   if (types.length > 0) {
@@ -81,9 +92,11 @@ export async function suppressionsAt(db: Executor, manifest: Manifest, asOf: num
       .select((eb) => ['customer_id', 'type', eb.fn.max('at').as('at')])
       .where('type', 'in', types)
       .where('at', '<=', asOf);
-    if (softAware) q = q.where((eb) => eb.or([eb('type', '!=', 'email_bounced'), eb('bounce_type', 'is', null), eb('bounce_type', '!=', 'soft')]));
+    if (softAware)
+      q = q.where((eb) => eb.or([eb('type', '!=', 'email_bounced'), eb('bounce_type', 'is', null), eb('bounce_type', '!=', 'soft')]));
     // Leaving one subscription topic is an unsubscribe from that topic only (the gates read it).
-    if (manifest.dataModel.events.email_unsubscribed?.topic !== undefined) q = q.where((eb) => eb.or([eb('type', '!=', 'email_unsubscribed'), eb('topic', 'is', null)]));
+    if (manifest.dataModel.events.email_unsubscribed?.topic !== undefined)
+      q = q.where((eb) => eb.or([eb('type', '!=', 'email_unsubscribed'), eb('topic', 'is', null)]));
     if (customerIds) q = q.where('customer_id', 'in', [...customerIds]);
     for (const r of await q.groupBy(['customer_id', 'type']).execute()) {
       const customerId = String(r.customer_id);

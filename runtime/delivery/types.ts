@@ -47,7 +47,11 @@ export interface SendRequest {
    */
   expiresAt?: number;
   /** The render context's `journey` block (name, step, entry event and items). */
-  journey?: { name: string; step: string; entry?: { event?: string; at?: string; properties?: Record<string, unknown>; items?: Array<Record<string, unknown>> } };
+  journey?: {
+    name: string;
+    step: string;
+    entry?: { event?: string; at?: string; properties?: Record<string, unknown>; items?: Array<Record<string, unknown>> };
+  };
 }
 
 /** What became of a send. `queued`: waiting (also after a quiet-hours delay or a retryable failure). */
@@ -56,14 +60,14 @@ export type SendStatus = 'queued' | 'sending' | 'sent' | 'suppressed' | 'failed'
 /** Why a send was suppressed (recorded with the send; `herald report` and `Test` expectations read it). */
 export type SuppressionReason =
   | 'no_consent'
-  | 'suppressed'          // on the suppression list (unsubscribed, bounced, complained, or added by hand)
+  | 'suppressed' // on the suppression list (unsubscribed, bounced, complained, or added by hand)
   | 'frequency_cap'
-  | 'quiet_hours'         // quiet hours with action `skip`
-  | 'rate_limit'          // only when a send could never go within its window; a rate limit normally delays
-  | 'render_failed'       // the customer's data could not fill the template (the reason says which value)
+  | 'quiet_hours' // quiet hours with action `skip`
+  | 'rate_limit' // only when a send could never go within its window; a rate limit normally delays
+  | 'render_failed' // the customer's data could not fill the template (the reason says which value)
   | 'no_email'
-  | 'holdout'             // recorded by journeys/campaigns for experiment holdouts: nothing is sent
-  | 'global_control';     // the workspace's global control group (delivery.global_control): nothing is sent
+  | 'holdout' // recorded by journeys/campaigns for experiment holdouts: nothing is sent
+  | 'global_control'; // the workspace's global control group (delivery.global_control): nothing is sent
 
 /** One outbox row as read back (reports, `Test` expectations, plan forecasts). */
 export interface DeliveryRecord {

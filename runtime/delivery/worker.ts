@@ -92,7 +92,17 @@ export async function deliverDue(db: Database, options: DeliverOptions): Promise
   const loader = new RenderInputLoader(db, options.manifest, settings, options.now, signer);
   const wallClock = options.wallClock ?? Date.now;
   const batchSize = options.batchSize ?? 200;
-  const summary: DeliverySummary = { sent: 0, suppressed: {}, delayed: 0, retrying: 0, failed: 0, recovered: 0, recoveredFrom: [], released: 0, problems: [] };
+  const summary: DeliverySummary = {
+    sent: 0,
+    suppressed: {},
+    delayed: 0,
+    retrying: 0,
+    failed: 0,
+    recovered: 0,
+    recoveredFrom: [],
+    released: 0,
+    problems: [],
+  };
   const tally = new Tally();
   let claimed = 0;
   let first = true;
@@ -127,8 +137,17 @@ export async function deliverDue(db: Database, options: DeliverOptions): Promise
 
 /** Workers on this machine that hold `sending` claims and are no longer running (see liveness.ts). */
 async function stoppedClaimants(db: Database, self: string): Promise<string[]> {
-  const rows = await db.kysely.selectFrom(OUTBOX).select('claimed_by').distinct().where('status', '=', 'sending').where('claimed_by', 'is not', null).execute();
-  return stoppedLocalWorkers(rows.map((r) => String(r.claimed_by)), self);
+  const rows = await db.kysely
+    .selectFrom(OUTBOX)
+    .select('claimed_by')
+    .distinct()
+    .where('status', '=', 'sending')
+    .where('claimed_by', 'is not', null)
+    .execute();
+  return stoppedLocalWorkers(
+    rows.map((r) => String(r.claimed_by)),
+    self,
+  );
 }
 
 async function sendBatch(
@@ -152,7 +171,11 @@ async function sendBatch(
   try {
     for (const [i, send] of sends.entries()) {
       if (o.signal?.aborted) {
-        summary.released += await releaseClaims(db.kysely, sends.slice(i).map((s) => s.key), o.workerId);
+        summary.released += await releaseClaims(
+          db.kysely,
+          sends.slice(i).map((s) => s.key),
+          o.workerId,
+        );
         break;
       }
       let composed;
@@ -193,7 +216,8 @@ async function sendBatch(
 
 function templatesOf(manifest: Manifest): Map<string, CompiledTemplate> {
   const out = new Map<string, CompiledTemplate>();
-  for (const d of Object.values(manifest.definitions)) if (d.kind === 'Template' && d.compiled) out.set(d.name, d.compiled as CompiledTemplate);
+  for (const d of Object.values(manifest.definitions))
+    if (d.kind === 'Template' && d.compiled) out.set(d.name, d.compiled as CompiledTemplate);
   return out;
 }
 
@@ -212,11 +236,20 @@ class Tally {
   problems(summary: DeliverySummary): DeliveryProblem[] {
     const out: DeliveryProblem[] = [];
     if (summary.recovered > 0) {
-      out.push({ code: DELIVERY_CODES.recovered, severity: 'info', message: deliveryRunMessages.HL534({ recovered: summary.recovered, workers: summary.recoveredFrom.sort() }) });
+      out.push({
+        code: DELIVERY_CODES.recovered,
+        severity: 'info',
+        message: deliveryRunMessages.HL534({ recovered: summary.recovered, workers: summary.recoveredFrom.sort() }),
+      });
     }
     for (const [code, byReason] of this.counts) {
       if (code === DELIVERY_CODES.claimLost) {
-        out.push({ code, severity: 'warning', message: deliveryRunMessages.HL535({ keys: [...byReason.keys()] }), help: 'raise delivery.claim_lease well above the transport timeout' });
+        out.push({
+          code,
+          severity: 'warning',
+          message: deliveryRunMessages.HL535({ keys: [...byReason.keys()] }),
+          help: 'raise delivery.claim_lease well above the transport timeout',
+        });
         continue;
       }
       for (const [reason, n] of byReason) {

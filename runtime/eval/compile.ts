@@ -347,4 +347,3 @@ function compileIn(expr: Extract<Expr, { kind: 'in' }>, env: EvalEnv): Predicate
     return negated ? !member : member;
   };
 }
-

@@ -101,9 +101,7 @@ export function compileCall(expr: CallExpr, env: EvalEnv): CompiledCall {
       const a = args[0];
       const model = a?.kind === 'path' ? a.segments.join('.') : a?.kind === 'string' ? a.value : undefined;
       if (!model) throw new Error(`${expr.name}() takes a model name`);
-      return expr.name === 'score'
-        ? { value: (c) => toNumber(own(c.scores, model)) }
-        : { value: (c) => own(c.tiers, model) ?? null };
+      return expr.name === 'score' ? { value: (c) => toNumber(own(c.scores, model)) } : { value: (c) => own(c.tiers, model) ?? null };
     }
     case 'subscribed': {
       const topic = nameArgument(args[0]);

@@ -37,7 +37,9 @@ export async function forgetCustomer(db: Database, customerId: string, now: () =
     const ids = [customerId, ...aliasRows.map((r) => r.alias as string)];
     const deleted: Record<string, number> = {};
     const sendKeys = withCustomer.includes('delivery_outbox')
-      ? (await trx.selectFrom('delivery_outbox').select('idempotency_key').where('customer_id', 'in', ids).execute()).map((r) => String(r.idempotency_key))
+      ? (await trx.selectFrom('delivery_outbox').select('idempotency_key').where('customer_id', 'in', ids).execute()).map((r) =>
+          String(r.idempotency_key),
+        )
       : [];
     for (const table of withCustomer) {
       const r = await trx.deleteFrom(table).where('customer_id', 'in', ids).executeTakeFirst();
@@ -47,14 +49,21 @@ export async function forgetCustomer(db: Database, customerId: string, now: () =
     const customers = Number((await trx.deleteFrom('customers').where('id', 'in', ids).executeTakeFirst()).numDeletedRows);
     if (customers > 0) deleted.customers = customers;
     const aliases = Number(
-      (await trx.deleteFrom('herald_customer_aliases').where((eb) => eb.or([eb('customer_id', '=', customerId), eb('alias', 'in', ids)])).executeTakeFirst())
-        .numDeletedRows,
+      (
+        await trx
+          .deleteFrom('herald_customer_aliases')
+          .where((eb) => eb.or([eb('customer_id', '=', customerId), eb('alias', 'in', ids)]))
+          .executeTakeFirst()
+      ).numDeletedRows,
     );
     if (aliases > 0) deleted.herald_customer_aliases = aliases;
     if (Object.keys(deleted).length === 0) return undefined;
     const hashes = ids.map((id) => forgetHash(id, idKey));
     for (const hash of hashes) {
-      await trx.insertInto('herald_forget_log').values({ customer_hash: hash, forgotten_at: now(), counts: JSON.stringify(deleted) }).execute();
+      await trx
+        .insertInto('herald_forget_log')
+        .values({ customer_hash: hash, forgotten_at: now(), counts: JSON.stringify(deleted) })
+        .execute();
     }
     return { ids: ids.length, deleted, customerHash: hashes[0]!, customerIds: ids, sendKeys };
   });

@@ -110,7 +110,21 @@ async function loadSource(options: IngestOptions, store: IngestStore, source: So
     const absPath = join(root, path);
     const bytes = statSync(absPath).size;
     options.onProgress?.({ kind: 'file-start', source: source.name, path, index, total: matched.files.length, bytes });
-    const summary = await ingestFile(store, { source, dataModel, path, absPath, bytes, mapRow, emailField, forgotten, cache, now, anomalies, recent, onProgress: options.onProgress });
+    const summary = await ingestFile(store, {
+      source,
+      dataModel,
+      path,
+      absPath,
+      bytes,
+      mapRow,
+      emailField,
+      forgotten,
+      cache,
+      now,
+      anomalies,
+      recent,
+      onProgress: options.onProgress,
+    });
     files.push(summary);
     options.onProgress?.({ kind: 'file-end', file: summary });
   }
@@ -205,5 +219,15 @@ export function eventSourceOf(source: string, path: string): string {
 }
 
 function emptySummary(source: string, path: string, status: FileSummary['status'], message?: string): FileSummary {
-  return { source, path, status, rows: 0, accepted: 0, rejected: 0, rejectedByReason: {}, eventsInserted: 0, ...(message ? { message } : {}) };
+  return {
+    source,
+    path,
+    status,
+    rows: 0,
+    accepted: 0,
+    rejected: 0,
+    rejectedByReason: {},
+    eventsInserted: 0,
+    ...(message ? { message } : {}),
+  };
 }

@@ -73,7 +73,15 @@ export async function loadFile(tx: StoreTx, input: LoadFileInput): Promise<FileL
   const addRejectAt = (line: number, raw: string | null, reason: string, detail: string, customerId: string | null) => {
     if (isForgotten(customerId)) {
       // Nothing of an erased customer is kept, not even in the rejects table.
-      rejects.push({ source: source.name, file: input.path, line, reason: 'forgotten_customer', detail: null, raw: null, customer_id: null });
+      rejects.push({
+        source: source.name,
+        file: input.path,
+        line,
+        reason: 'forgotten_customer',
+        detail: null,
+        raw: null,
+        customer_id: null,
+      });
       addCount(result.rejectedByReason, 'forgotten_customer');
       stats.rejected++;
       return;
@@ -82,7 +90,8 @@ export async function loadFile(tx: StoreTx, input: LoadFileInput): Promise<FileL
     addCount(result.rejectedByReason, reason);
     stats.rejected++;
   };
-  const addReject = (record: RawRecord, reason: string, detail: string, customerId: string | null) => addRejectAt(record.line, mask(record), reason, detail, customerId);
+  const addReject = (record: RawRecord, reason: string, detail: string, customerId: string | null) =>
+    addRejectAt(record.line, mask(record), reason, detail, customerId);
   const accept = (customerId: unknown, type: string | undefined, country: unknown) => {
     result.accepted++;
     if (typeof customerId === 'string') seenCustomers.add(customerId);
@@ -101,7 +110,13 @@ export async function loadFile(tx: StoreTx, input: LoadFileInput): Promise<FileL
           result.eventsInserted++;
           accept(row.customer_id, row.type as string, eventCountries[i]);
         } else {
-          addRejectAt(eventLines[i]!, eventRaws[i]!, 'duplicate_event', `an event with the same key (${String(row.id)}) is already loaded`, row.customer_id as string);
+          addRejectAt(
+            eventLines[i]!,
+            eventRaws[i]!,
+            'duplicate_event',
+            `an event with the same key (${String(row.id)}) is already loaded`,
+            row.customer_id as string,
+          );
         }
       }
     }
@@ -118,42 +133,50 @@ export async function loadFile(tx: StoreTx, input: LoadFileInput): Promise<FileL
   };
 
   const onHeader = (columns: string[]) => checkHeader(source, columns);
-  const batches = source.format === 'csv' ? readCsvBatches(input.bytes ?? input.absPath, { ...source.csv, onHeader }) : readJsonlBatches(input.absPath, source.csv.encoding);
+  const batches =
+    source.format === 'csv'
+      ? readCsvBatches(input.bytes ?? input.absPath, { ...source.csv, onHeader })
+      : readJsonlBatches(input.absPath, source.csv.encoding);
   let pending = 0;
-  for await (const batch of batches) for (const record of batch) {
-    stats.rows++;
-    pending++;
-    if (!record.fields) {
-      addReject(record, record.problem!.reason, record.problem!.detail, null);
-    } else {
-      const outcome = input.mapRow(record.fields);
-      if (!outcome.ok) {
-        addReject(record, outcome.reason, outcome.detail, outcome.customerId === null ? null : input.identity.resolve(outcome.customerId));
-      } else if (isForgotten(outcome.mapped.customer?.id ?? outcome.mapped.event?.customer_id)) {
-        addReject(record, 'forgotten_customer', '', (outcome.mapped.customer?.id ?? outcome.mapped.event?.customer_id) as string);
+  for await (const batch of batches)
+    for (const record of batch) {
+      stats.rows++;
+      pending++;
+      if (!record.fields) {
+        addReject(record, record.problem!.reason, record.problem!.detail, null);
       } else {
-        const { customer, event, item } = outcome.mapped;
-        const placed = placeRow(tx, input.identity, outcome.mapped, input.now);
-        const id = typeof placed === 'object' ? await placed : placed;
-        // An event's customer always exists, even when this source maps no profile fields.
-        if (id !== undefined) collectCustomer(customers, id, customer, input.now);
-        if (item) mergeInto(items, item.id as string, item);
-        if (event) {
-          event.source = input.eventSource;
-          events.push(event);
-          eventLines.push(record.line);
-          eventRaws.push(mask(record));
-          eventCountries.push(customer?.country);
+        const outcome = input.mapRow(record.fields);
+        if (!outcome.ok) {
+          addReject(
+            record,
+            outcome.reason,
+            outcome.detail,
+            outcome.customerId === null ? null : input.identity.resolve(outcome.customerId),
+          );
+        } else if (isForgotten(outcome.mapped.customer?.id ?? outcome.mapped.event?.customer_id)) {
+          addReject(record, 'forgotten_customer', '', (outcome.mapped.customer?.id ?? outcome.mapped.event?.customer_id) as string);
+        } else {
+          const { customer, event, item } = outcome.mapped;
+          const placed = placeRow(tx, input.identity, outcome.mapped, input.now);
+          const id = typeof placed === 'object' ? await placed : placed;
+          // An event's customer always exists, even when this source maps no profile fields.
+          if (id !== undefined) collectCustomer(customers, id, customer, input.now);
+          if (item) mergeInto(items, item.id as string, item);
+          if (event) {
+            event.source = input.eventSource;
+            events.push(event);
+            eventLines.push(record.line);
+            eventRaws.push(mask(record));
+            eventCountries.push(customer?.country);
+          } else accept(customer?.id, undefined, customer?.country);
         }
-        else accept(customer?.id, undefined, customer?.country);
+      }
+      if (pending >= BATCH_ROWS) {
+        await flush();
+        input.onRows?.(pending);
+        pending = 0;
       }
     }
-    if (pending >= BATCH_ROWS) {
-      await flush();
-      input.onRows?.(pending);
-      pending = 0;
-    }
-  }
   await flush();
   if (pending > 0) input.onRows?.(pending);
   stats.customers = seenCustomers.size;
@@ -178,7 +201,9 @@ function checkHeader(source: SourceBlock, columns: string[]): void {
   if (missing.length === 0) return;
   const other = [',', ';', '\t', '|'].find((d) => d !== source.csv.delimiter && columns.length === 1 && columns[0]!.includes(d));
   const hint = other ? `; the header looks ${other === '\t' ? 'tab' : `"${other}"`}-separated: set csv.delimiter` : '';
-  throw new FileProblem(`the header lacks column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} that the mappings read (found: ${columns.join(', ')})${hint}`);
+  throw new FileProblem(
+    `the header lacks column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} that the mappings read (found: ${columns.join(', ')})${hint}`,
+  );
 }
 
 const columnsCache = new WeakMap<SourceBlock, string[]>();

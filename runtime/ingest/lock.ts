@@ -70,7 +70,9 @@ function postgresLock(db: Database, onWait?: (source: string) => void): IngestLo
     forSource(source, fn) {
       // One pooled connection holds the session lock while the file transactions use others.
       return db.kysely.connection().execute(async (conn) => {
-        const tried = await sql<{ ok: boolean }>`select pg_try_advisory_lock(${INGEST_LOCK_CLASS}, hashtext(${source})) as ok`.execute(conn);
+        const tried = await sql<{ ok: boolean }>`select pg_try_advisory_lock(${INGEST_LOCK_CLASS}, hashtext(${source})) as ok`.execute(
+          conn,
+        );
         if (!tried.rows[0]?.ok) {
           onWait?.(source);
           await sql`select pg_advisory_lock(${INGEST_LOCK_CLASS}, hashtext(${source}))`.execute(conn);

@@ -18,9 +18,7 @@ export interface MappedRow {
   item?: Row;
 }
 
-export type MapOutcome =
-  | { ok: true; mapped: MappedRow }
-  | { ok: false; reason: string; detail: string; customerId: string | null };
+export type MapOutcome = { ok: true; mapped: MappedRow } | { ok: false; reason: string; detail: string; customerId: string | null };
 
 interface Target {
   field: string;
@@ -34,7 +32,12 @@ interface Target {
  * an export repeat most values (an invoice's customer, time and country on every line), and both
  * steps are pure functions of the value.
  */
-function converter(type: FieldType, parseTimestamp: ReturnType<typeof makeTimestampParser>, standardizer: Standardizer | undefined, def?: FieldDef): (value: unknown) => unknown {
+function converter(
+  type: FieldType,
+  parseTimestamp: ReturnType<typeof makeTimestampParser>,
+  standardizer: Standardizer | undefined,
+  def?: FieldDef,
+): (value: unknown) => unknown {
   let lastIn: unknown = {};
   let lastOut: unknown;
   // A reject's reason is stored and printed: a personal field's value (an email, `pii: true`) is left out of it.
@@ -66,12 +69,24 @@ function itemIds(applies: boolean, convert: (value: unknown) => unknown): (value
  */
 export function compileRowMapper(source: SourceBlock, model: DataModel, compile: RowRuleCompiler): (row: SourceRow) => MapOutcome {
   const parseTimestamp = makeTimestampParser({ format: source.timestampFormat, timezone: source.timezone });
-  const rejects = source.rejectWhen.map((r) => ({ reason: r.reason, detail: `matches reject_when ${r.reason}: ${r.rule.text}`, fn: compile(r.rule) }));
+  const rejects = source.rejectWhen.map((r) => ({
+    reason: r.reason,
+    detail: `matches reject_when ${r.reason}: ${r.rule.text}`,
+    fn: compile(r.rule),
+  }));
   const targets = (block: Record<string, RuleBlock> | undefined, fields: Record<string, FieldDef>, prefix: string): Target[] =>
     Object.entries(block ?? {}).map(([field, rule]) => ({
       field,
       fn: compile(rule),
-      convert: itemIds(prefix === 'items' && field === 'id', converter(field === 'id' ? 'id' : (own(fields, field)?.type ?? 'string'), parseTimestamp, own(source.standardize, `${prefix}.${field}`), own(fields, field))),
+      convert: itemIds(
+        prefix === 'items' && field === 'id',
+        converter(
+          field === 'id' ? 'id' : (own(fields, field)?.type ?? 'string'),
+          parseTimestamp,
+          own(source.standardize, `${prefix}.${field}`),
+          own(fields, field),
+        ),
+      ),
     }));
   const customers = source.customers ? targets(source.customers, model.customers.fields, 'customers') : undefined;
   const items = source.items ? targets(source.items, model.items.fields, 'items') : undefined;
@@ -87,7 +102,9 @@ export function compileRowMapper(source: SourceBlock, model: DataModel, compile:
           fn: compile(rule),
           label: `events.properties.${field}`,
           // The property's type depends on the event type the row resolves to.
-          convertFor: convertersByType(model, field, (def) => itemIds(field === ITEM_ID_PROPERTY, converter(def.type, parseTimestamp, own(source.standardize, `events.${field}`), def))),
+          convertFor: convertersByType(model, field, (def) =>
+            itemIds(field === ITEM_ID_PROPERTY, converter(def.type, parseTimestamp, own(source.standardize, `events.${field}`), def)),
+          ),
         })),
       }
     : undefined;
@@ -114,7 +131,8 @@ export function compileRowMapper(source: SourceBlock, model: DataModel, compile:
         const type = events.type(row);
         if (typeof type !== 'string' || type === '') return reject('missing_event_type', 'events.type is empty', row, customerIdFn);
         const props = own(model.events, type);
-        if (!props) return reject('unknown_event_type', `events.type is "${type}", which the data model does not declare`, row, customerIdFn);
+        if (!props)
+          return reject('unknown_event_type', `events.type is "${type}", which the data model does not declare`, row, customerIdFn);
         const customerId = events.toId(events.customerId(row));
         if (customerId instanceof Invalid) return reject(customerId.reason, `events.customer_id: ${customerId.detail}`, row, customerIdFn);
         if (customerId === null) return reject('missing_customer_id', 'events.customer_id is empty', row, customerIdFn);
@@ -138,7 +156,12 @@ export function compileRowMapper(source: SourceBlock, model: DataModel, compile:
         if (event.id === null) return reject('missing_event_id', `event_id is empty: ${source.eventId!.text}`, row, customerIdFn);
         mapped.event = event;
         if (mapped.customer && mapped.customer.id !== event.customer_id) {
-          return reject('conflicting_customer_id', `customers.id "${mapped.customer.id}" differs from events.customer_id "${event.customer_id}"`, row, customerIdFn);
+          return reject(
+            'conflicting_customer_id',
+            `customers.id "${mapped.customer.id}" differs from events.customer_id "${event.customer_id}"`,
+            row,
+            customerIdFn,
+          );
         }
       }
       if (items) {
@@ -155,7 +178,11 @@ export function compileRowMapper(source: SourceBlock, model: DataModel, compile:
 }
 
 /** A property's converter per event type that declares it (a map without prototype: types are user names). */
-function convertersByType(model: DataModel, field: string, make: (def: FieldDef) => (value: unknown) => unknown): Record<string, (value: unknown) => unknown> {
+function convertersByType(
+  model: DataModel,
+  field: string,
+  make: (def: FieldDef) => (value: unknown) => unknown,
+): Record<string, (value: unknown) => unknown> {
   const out = nameTable<(value: unknown) => unknown>();
   for (const [type, props] of Object.entries(model.events)) {
     const def = own(props, field);
@@ -217,7 +244,9 @@ function timePrefix(at: number): string {
   // Consecutive events share their time (the lines of one invoice): reuse the last prefix.
   if (at !== lastAt) {
     lastAt = at;
-    lastPrefix = Math.max(0, at + 2 ** 43).toString(36).padStart(9, '0');
+    lastPrefix = Math.max(0, at + 2 ** 43)
+      .toString(36)
+      .padStart(9, '0');
   }
   return lastPrefix;
 }

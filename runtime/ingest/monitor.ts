@@ -56,8 +56,18 @@ export function checkLoad(source: string, file: string, current: FileStats, hist
       });
     }
   };
-  check('rows', current.rows, past.map((s) => s.rows), 'rows');
-  check('reject_rate', rate(current.rejected, current.rows), past.map((s) => rate(s.rejected, s.rows)), 'reject rate');
+  check(
+    'rows',
+    current.rows,
+    past.map((s) => s.rows),
+    'rows',
+  );
+  check(
+    'reject_rate',
+    rate(current.rejected, current.rows),
+    past.map((s) => rate(s.rejected, s.rows)),
+    'reject rate',
+  );
   const types = new Set([...Object.keys(current.events), ...past.flatMap((s) => Object.keys(s.events))]);
   for (const type of [...types].sort()) {
     // A type with a handful of events a day swings by chance; only watch types with volume.
@@ -74,7 +84,12 @@ export function checkLoad(source: string, file: string, current: FileStats, hist
   }
   if (Object.keys(current.countries).length > 0) {
     const pooled = pool(past.map((s) => s.countries));
-    check('country_mix', distance(current.countries, pooled), past.map((s) => distance(s.countries, pooled)), 'country mix distance');
+    check(
+      'country_mix',
+      distance(current.countries, pooled),
+      past.map((s) => distance(s.countries, pooled)),
+      'country mix distance',
+    );
   }
   return out;
 }

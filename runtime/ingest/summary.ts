@@ -71,7 +71,8 @@ export function formatSummary(summary: IngestSummary, options: { maxAnomalies?: 
   if (summary.anomalies.length > 0) {
     lines.push(`flagged loads (far from the recent norm): ${summary.anomalies.length}`);
     for (const a of summary.anomalies.slice(0, shown)) lines.push(`  ${a.file}: ${a.message}`);
-    if (summary.anomalies.length > shown) lines.push(`  … ${summary.anomalies.length - shown} more (\`herald ingest --format json\` lists all)`);
+    if (summary.anomalies.length > shown)
+      lines.push(`  … ${summary.anomalies.length - shown} more (\`herald ingest --format json\` lists all)`);
   }
   if (t.rejected > 0) lines.push('rejected rows are kept with their line and reason in the ingest_rejects table');
   return lines.join('\n');

@@ -22,7 +22,12 @@ export interface LoadOptions {
   lookbackMs?: number;
 }
 
-export async function loadInsightData(db: Executor, manifest: Manifest, options: LoadOptions, reads: SendReads = sendReads(db, manifest)): Promise<InsightData> {
+export async function loadInsightData(
+  db: Executor,
+  manifest: Manifest,
+  options: LoadOptions,
+  reads: SendReads = sendReads(db, manifest),
+): Promise<InsightData> {
   const sends = await reads({ since: options.since, until: options.until });
   const touches: Touch[] = [];
   let earliest = Infinity;
@@ -68,7 +73,9 @@ async function readConversions(
   const declared = own(manifest.dataModel.events, options.conversionEvent);
   if (!declared) return [];
   const revenue =
-    options.revenueProperty !== undefined && own(declared, options.revenueProperty)?.type === 'number' ? options.revenueProperty : undefined;
+    options.revenueProperty !== undefined && own(declared, options.revenueProperty)?.type === 'number'
+      ? options.revenueProperty
+      : undefined;
   const columns = ['id', 'customer_id', 'at', ...(revenue ? [revenue] : [])];
   const rows = await db
     .selectFrom('events')

@@ -105,7 +105,9 @@ export function planExperiment(
   else for (let i = 0; i < arms.length; i++) for (let j = i + 1; j < arms.length; j++) pairs.push([arms[i]!, arms[j]!]);
   const comparisons = arms.length > 2 ? pairs.length : 1;
   const mde =
-    pairs.length === 0 ? Infinity : Math.max(...pairs.map(([a, b]) => minimumDetectableEffect(baseRate.value, a, b, { alpha: 0.05, comparisons })));
+    pairs.length === 0
+      ? Infinity
+      : Math.max(...pairs.map(([a, b]) => minimumDetectableEffect(baseRate.value, a, b, { alpha: 0.05, comparisons })));
   return {
     kind: spec.kind,
     name: spec.name,

@@ -43,20 +43,31 @@ export interface InsightsReport {
   revenueTracked: boolean;
 }
 
-export async function collectInsights(db: Executor, manifest: Manifest, options: InsightsOptions, reads: SendReads = sendReads(db, manifest)): Promise<InsightsReport> {
+export async function collectInsights(
+  db: Executor,
+  manifest: Manifest,
+  options: InsightsOptions,
+  reads: SendReads = sendReads(db, manifest),
+): Promise<InsightsReport> {
   const s = options.settings;
-  const data = await loadInsightData(db, manifest, {
-    ...(options.since !== undefined ? { since: options.since } : {}),
-    ...(options.until !== undefined ? { until: options.until } : {}),
-    conversionEvent: s.conversionEvent,
-    ...(s.revenueProperty ? { revenueProperty: s.revenueProperty } : {}),
-  }, reads);
+  const data = await loadInsightData(
+    db,
+    manifest,
+    {
+      ...(options.since !== undefined ? { since: options.since } : {}),
+      ...(options.until !== undefined ? { until: options.until } : {}),
+      conversionEvent: s.conversionEvent,
+      ...(s.revenueProperty ? { revenueProperty: s.revenueProperty } : {}),
+    },
+    reads,
+  );
   const segmentsAt = options.segments ? await segmentsAtFromDatabase(db, [...new Set(data.touches.map((t) => t.customerId))]) : undefined;
   return insightsOf(
     data,
     {
       ...options,
-      revenueTracked: s.revenueProperty !== undefined && own(own(manifest.dataModel.events, s.conversionEvent), s.revenueProperty) !== undefined,
+      revenueTracked:
+        s.revenueProperty !== undefined && own(own(manifest.dataModel.events, s.conversionEvent), s.revenueProperty) !== undefined,
     },
     segmentsAt,
   );

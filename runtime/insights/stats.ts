@@ -111,7 +111,13 @@ export const BOOTSTRAP_RESAMPLES = 1000;
  * percentiles of the resampled differences. Mostly-zero values (most recipients buy nothing)
  * are resampled as "how many non-zero draws" first, which is exact and much faster.
  */
-export function meanDifference(treated: Float64Array, control: Float64Array, rng: Rng, level: TestLevel = {}, resamples = BOOTSTRAP_RESAMPLES): Interval | undefined {
+export function meanDifference(
+  treated: Float64Array,
+  control: Float64Array,
+  rng: Rng,
+  level: TestLevel = {},
+  resamples = BOOTSTRAP_RESAMPLES,
+): Interval | undefined {
   if (treated.length === 0 || control.length === 0) return undefined;
   const a = criticalValue(level).alpha;
   const t = sparse(treated);

@@ -6,7 +6,11 @@ import { createHash } from 'node:crypto';
  * every machine and every run, independently of other experiments. Variants are walked in the
  * order given (sorted by name in the compiled block), the remainder is the holdout.
  */
-export function assignVariant(experiment: string, customerId: string, variants: ReadonlyArray<{ name: string; weight: number }>): string | undefined {
+export function assignVariant(
+  experiment: string,
+  customerId: string,
+  variants: ReadonlyArray<{ name: string; weight: number }>,
+): string | undefined {
   const bucket = bucketOf(experiment, customerId);
   let upTo = 0;
   for (const v of variants) {

@@ -43,7 +43,15 @@ export async function launchCampaigns(ctx: RunContext, segments: SegmentClock, f
 
 async function notLaunched(ctx: RunContext): Promise<RuntimeCampaign[]> {
   if (ctx.campaigns.length === 0) return [];
-  const rows = await ctx.db.kysely.selectFrom('campaign_launches').select('campaign').where('campaign', 'in', ctx.campaigns.map((c) => c.name)).execute();
+  const rows = await ctx.db.kysely
+    .selectFrom('campaign_launches')
+    .select('campaign')
+    .where(
+      'campaign',
+      'in',
+      ctx.campaigns.map((c) => c.name),
+    )
+    .execute();
   const done = new Set(rows.map((r) => String(r.campaign)));
   return ctx.campaigns.filter((c) => !done.has(c.name));
 }
@@ -57,7 +65,12 @@ async function record(ctx: RunContext, c: RuntimeCampaign, status: 'missed', at:
     .execute();
   if (inserted.length === 0) return;
   ctx.tally.campaigns.push({ name: c.name, status, at, recipients });
-  ctx.tally.problem({ code: 'HL515', severity: 'warning', campaign: c.name, message: journeyRunMessages.HL515({ campaign: c.name, dueAt: at }) });
+  ctx.tally.problem({
+    code: 'HL515',
+    severity: 'warning',
+    campaign: c.name,
+    message: journeyRunMessages.HL515({ campaign: c.name, dueAt: at }),
+  });
 }
 
 async function launch(ctx: RunContext, c: RuntimeCampaign, at: number): Promise<void> {
@@ -80,7 +93,10 @@ async function launch(ctx: RunContext, c: RuntimeCampaign, at: number): Promise<
       const customer = customers.get(id);
       if (!customer) continue;
       if (compiled.when && !ctx.rules.holds(compiled.when, customer, at)) continue;
-      const variant = compiled.experiment === undefined ? compiled.variants[0]!.name : (assignVariant(compiled.experiment, id, compiled.variants) ?? HOLDOUT);
+      const variant =
+        compiled.experiment === undefined
+          ? compiled.variants[0]!.name
+          : (assignVariant(compiled.experiment, id, compiled.variants) ?? HOLDOUT);
       const zone = compiled.sendAt.kind === 'local' && compiled.sendAt.perCustomer ? customerZone(compiled, customer) : compiled.timezone;
       const dueAt = Math.max(at, instantOf(compiled.sendAt, zone));
       const template = compiled.variants.find((v) => v.name === variant)?.template ?? compiled.variants[0]!.template;
@@ -103,7 +119,11 @@ async function launch(ctx: RunContext, c: RuntimeCampaign, at: number): Promise<
     }
     await enqueue(trx, sends);
     for (const h of holdouts) await recordSuppressed(trx, h, 'holdout');
-    await trx.updateTable('campaign_launches').set({ recipients: sends.length + holdouts.length }).where('campaign', '=', c.name).execute();
+    await trx
+      .updateTable('campaign_launches')
+      .set({ recipients: sends.length + holdouts.length })
+      .where('campaign', '=', c.name)
+      .execute();
     return { sends, holdouts: holdouts.length };
   });
   if (!launched) return;

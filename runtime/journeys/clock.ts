@@ -13,7 +13,10 @@ const CLOCK = 'default';
 /** A run asked to go back before the clock (HL512): what has happened cannot be decided again. */
 export class RunBackInTimeError extends HeraldError {
   declare readonly code: 'HL512';
-  constructor(readonly until: number, readonly clock: number) {
+  constructor(
+    readonly until: number,
+    readonly clock: number,
+  ) {
     super(journeyRunMessages.HL512({ until, clock }), EXIT_ERRORS, { code: 'HL512' });
   }
 }
@@ -31,7 +34,11 @@ export async function readClock(db: Executor): Promise<Clock | undefined> {
 
 /** The clock, created at `start` when the database has none (a concurrent creator's wins). */
 export async function startClock(db: Executor, start: number): Promise<Clock> {
-  await db.insertInto('journey_run_clock').values({ name: CLOCK, started_at: start, until: start }).onConflict((oc) => oc.column('name').doNothing()).execute();
+  await db
+    .insertInto('journey_run_clock')
+    .values({ name: CLOCK, started_at: start, until: start })
+    .onConflict((oc) => oc.column('name').doNothing())
+    .execute();
   return (await readClock(db))!;
 }
 

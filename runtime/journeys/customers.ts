@@ -52,7 +52,14 @@ const CHUNK = 500;
  * Loads the customers `ids`, with their events of the needed types from `since` (inclusive; the
  * earliest instant any rule of the batch can look back to) up to `horizon`.
  */
-export async function loadCustomers(db: Executor, manifest: Manifest, ids: readonly string[], needs: DataNeeds, horizon: number, since = -Infinity): Promise<Map<string, CustomerData>> {
+export async function loadCustomers(
+  db: Executor,
+  manifest: Manifest,
+  ids: readonly string[],
+  needs: DataNeeds,
+  horizon: number,
+  since = -Infinity,
+): Promise<Map<string, CustomerData>> {
   const out = new Map<string, CustomerData>();
   const unique = [...new Set(ids)];
   const fields = Object.entries(manifest.dataModel.customers.fields).map(([name, f]) => [name, fieldValueType(f.type)] as const);
@@ -62,18 +69,34 @@ export async function loadCustomers(db: Executor, manifest: Manifest, ids: reado
       const decoded = nameTable<unknown>();
       decoded.id = String(row.id);
       for (const [name, type] of fields) decoded[name] = decode(row[name], type);
-      out.set(String(row.id), { id: String(row.id), fields: decoded, events: [], byType: new Map(), traits: nameTable(), scores: nameTable(), tiers: nameTable() });
+      out.set(String(row.id), {
+        id: String(row.id),
+        fields: decoded,
+        events: [],
+        byType: new Map(),
+        traits: nameTable(),
+        scores: nameTable(),
+        tiers: nameTable(),
+      });
     }
   }
   const wanted = needs.events === 'all' ? undefined : [...needs.events];
   if (wanted === undefined || wanted.length > 0) await loadEvents(db, manifest, out, wanted, since, horizon);
   if (needs.traits) await loadTraits(db, manifest, out);
   if (needs.models) await loadScores(db, out);
-  if (needs.subscriptions) for (const [id, rows] of await subscriptionRowsByCustomer(db, [...out.keys()])) out.get(id)!.subscriptions = rows;
+  if (needs.subscriptions)
+    for (const [id, rows] of await subscriptionRowsByCustomer(db, [...out.keys()])) out.get(id)!.subscriptions = rows;
   return out;
 }
 
-async function loadEvents(db: Executor, manifest: Manifest, out: Map<string, CustomerData>, types: string[] | undefined, since: number, horizon: number): Promise<void> {
+async function loadEvents(
+  db: Executor,
+  manifest: Manifest,
+  out: Map<string, CustomerData>,
+  types: string[] | undefined,
+  since: number,
+  horizon: number,
+): Promise<void> {
   const decodeEvent = eventDecoder(manifest);
   for (const part of chunks([...out.keys()])) {
     let q = db.selectFrom('events').selectAll().where('customer_id', 'in', part).where('at', '<=', horizon);
@@ -81,7 +104,9 @@ async function loadEvents(db: Executor, manifest: Manifest, out: Map<string, Cus
     if (types) q = q.where('type', 'in', types);
     // Sorted here, not in SQL: an ORDER BY at would tempt the planner into the (type, at) index,
     // scanning every event of the type instead of these customers' few.
-    const rows = (await q.execute()).sort((a, b) => Number(a.at) - Number(b.at) || (String(a.id) < String(b.id) ? -1 : String(a.id) > String(b.id) ? 1 : 0));
+    const rows = (await q.execute()).sort(
+      (a, b) => Number(a.at) - Number(b.at) || (String(a.id) < String(b.id) ? -1 : String(a.id) > String(b.id) ? 1 : 0),
+    );
     for (const r of rows) {
       const customer = out.get(String(r.customer_id));
       if (!customer) continue;
@@ -98,7 +123,10 @@ async function loadEvents(db: Executor, manifest: Manifest, out: Map<string, Cus
 export function eventDecoder(manifest: Manifest): (row: Record<string, unknown>) => EventRecord {
   const propertyTypes = new Map<string, Array<[string, string]>>();
   for (const [type, props] of Object.entries(manifest.dataModel.events)) {
-    propertyTypes.set(type, Object.entries(props).map(([prop, f]) => [prop, fieldValueType(f.type)]));
+    propertyTypes.set(
+      type,
+      Object.entries(props).map(([prop, f]) => [prop, fieldValueType(f.type)]),
+    );
   }
   return (r) => {
     const event: EventRecord = { id: String(r.id), type: String(r.type), at: Number(r.at), customer_id: String(r.customer_id) };
@@ -113,7 +141,8 @@ async function loadTraits(db: Executor, manifest: Manifest, out: Map<string, Cus
       const rows = await db.selectFrom(traitTableName(trait.name)).selectAll().where('customer_id', 'in', part).execute();
       for (const row of rows) {
         const customer = out.get(String(row.customer_id));
-        if (customer) customer.traits[trait.name] = Object.fromEntries(trait.compiled.outputs.map((o) => [o.name, decode(row[o.name], o.type)]));
+        if (customer)
+          customer.traits[trait.name] = Object.fromEntries(trait.compiled.outputs.map((o) => [o.name, decode(row[o.name], o.type)]));
       }
     }
   }
@@ -121,7 +150,11 @@ async function loadTraits(db: Executor, manifest: Manifest, out: Map<string, Cus
 
 async function loadScores(db: Executor, out: Map<string, CustomerData>): Promise<void> {
   for (const part of chunks([...out.keys()])) {
-    const rows = await db.selectFrom('model_scores').select(['model', 'customer_id', 'score', 'tier']).where('customer_id', 'in', part).execute();
+    const rows = await db
+      .selectFrom('model_scores')
+      .select(['model', 'customer_id', 'score', 'tier'])
+      .where('customer_id', 'in', part)
+      .execute();
     for (const row of rows) {
       const customer = out.get(String(row.customer_id));
       if (!customer) continue;

@@ -67,7 +67,14 @@ function routes(name: string, step: CompiledStep, edge: (from: string, to: strin
 function stepLabel(step: CompiledStep, options: DiagramOptions): string {
   switch (step.kind) {
     case 'wait':
-      return ['wait', step.forMs !== undefined ? duration(step.forMs) : '', step.until ? `until ${rule(step.until.ast, options, 'a time')}` : '', step.atMinute !== undefined ? `then ${clock(step.atMinute)} local` : ''].filter(Boolean).join(' ');
+      return [
+        'wait',
+        step.forMs !== undefined ? duration(step.forMs) : '',
+        step.until ? `until ${rule(step.until.ast, options, 'a time')}` : '',
+        step.atMinute !== undefined ? `then ${clock(step.atMinute)} local` : '',
+      ]
+        .filter(Boolean)
+        .join(' ');
     case 'wait_for':
       return `wait for ${step.event ?? rule(step.rule!.ast, options, 'a rule')}, up to ${duration(step.timeoutMs)}`;
     case 'branch':
@@ -84,8 +91,18 @@ function stepLabel(step: CompiledStep, options: DiagramOptions): string {
 }
 
 function entryLabel(entry: CompiledEntry): string {
-  const policy = [entry.oncePerMs !== undefined ? `once per ${duration(entry.oncePerMs)}` : '', entry.reentry !== 'after_exit' ? `re-entry ${entry.reentry}` : ''].filter(Boolean).join(', ');
-  const start = entry.kind === 'event' ? `on ${entry.event}` : entry.kind === 'segment' ? `on entering ${entry.segment}` : `every ${duration(entry.everyMs)}${entry.audience ? ` for ${entry.audience}` : ''}`;
+  const policy = [
+    entry.oncePerMs !== undefined ? `once per ${duration(entry.oncePerMs)}` : '',
+    entry.reentry !== 'after_exit' ? `re-entry ${entry.reentry}` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
+  const start =
+    entry.kind === 'event'
+      ? `on ${entry.event}`
+      : entry.kind === 'segment'
+        ? `on entering ${entry.segment}`
+        : `every ${duration(entry.everyMs)}${entry.audience ? ` for ${entry.audience}` : ''}`;
   return policy ? `${start} (${policy})` : start;
 }
 

@@ -70,7 +70,14 @@ async function runBatch(ctx: RunContext, trx: Executor, horizon: number): Promis
     needs = mergeNeeds(needs, own);
     since = Math.min(since, earliestRead(own, Math.min(e.stepAt, e.dueAt ?? e.stepAt), e.enteredAt));
   }
-  const customers = await loadCustomers(trx, ctx.manifest, entries.map((e) => e.customerId), needs, horizon, since);
+  const customers = await loadCustomers(
+    trx,
+    ctx.manifest,
+    entries.map((e) => e.customerId),
+    needs,
+    horizon,
+    since,
+  );
   const requests: SendRequest[] = [];
   const holdouts: SendRequest[] = [];
   const updates: Array<{ customerId: string; field: string; value: unknown }> = [];
@@ -78,7 +85,9 @@ async function runBatch(ctx: RunContext, trx: Executor, horizon: number): Promis
   const wakes: Array<{ entry: Entry; wakes?: readonly string[] }> = [];
   for (const entry of entries) {
     const journey = compiled.get(entry);
-    const fx = journey ? advance(entry, journey, ctx.rules, customerOf(customers, entry.customerId), horizon) : missingVersion(entry, horizon);
+    const fx = journey
+      ? advance(entry, journey, ctx.rules, customerOf(customers, entry.customerId), horizon)
+      : missingVersion(entry, horizon);
     history.push(...fx.history);
     wakes.push(fx.wakes ? { entry, wakes: fx.wakes } : { entry });
     for (const s of fx.sends) {
@@ -111,7 +120,12 @@ function customerOf(customers: Map<string, CustomerData>, id: string): CustomerD
 /** An entry whose version is not stored (a damaged database): it leaves, with the reason recorded. */
 function missingVersion(entry: Entry, at: number): Effects {
   const fx = emptyEffects();
-  fx.problems.push({ code: 'HL511', severity: 'error', journey: entry.journey, message: journeyRunMessages.HL511({ journey: entry.journey, version: entry.version, unstored: true }) });
+  fx.problems.push({
+    code: 'HL511',
+    severity: 'error',
+    journey: entry.journey,
+    message: journeyRunMessages.HL511({ journey: entry.journey, version: entry.version, unstored: true }),
+  });
   entry.status = 'done';
   entry.dueAt = null;
   entry.exitedAt = at;
@@ -120,12 +134,20 @@ function missingVersion(entry: Entry, at: number): Effects {
   return fx;
 }
 
-async function applyUpdates(ctx: RunContext, trx: Executor, updates: ReadonlyArray<{ customerId: string; field: string; value: unknown }>): Promise<void> {
+async function applyUpdates(
+  ctx: RunContext,
+  trx: Executor,
+  updates: ReadonlyArray<{ customerId: string; field: string; value: unknown }>,
+): Promise<void> {
   const fields = ctx.manifest.dataModel.customers.fields;
   for (const u of updates) {
     const def = own(fields, u.field);
     const type = def ? fieldValueType(def.type) : 'string';
     const stored = type === 'boolean' && ctx.db.dialect === 'sqlite' ? (u.value ? 1 : 0) : u.value;
-    await trx.updateTable('customers').set({ [u.field]: stored }).where('id', '=', u.customerId).execute();
+    await trx
+      .updateTable('customers')
+      .set({ [u.field]: stored })
+      .where('id', '=', u.customerId)
+      .execute();
   }
 }

@@ -55,14 +55,24 @@ export function advance(entry: Entry, journey: CompiledJourney, rules: JourneyRu
   while (entry.status === 'active' && entry.dueAt !== null && entry.dueAt <= horizon) {
     const t = entry.dueAt;
     if (++turns > STEP_LIMIT) {
-      fx.problems.push({ code: 'HL510', severity: 'error', journey: journey.name, message: journeyRunMessages.HL510({ journey: journey.name, steps: STEP_LIMIT, at: t, step: entry.step }) });
+      fx.problems.push({
+        code: 'HL510',
+        severity: 'error',
+        journey: journey.name,
+        message: journeyRunMessages.HL510({ journey: journey.name, steps: STEP_LIMIT, at: t, step: entry.step }),
+      });
       exit(t, 'step_limit');
       break;
     }
     const name = entry.step;
     const step = own(journey.steps, name);
     if (!step) {
-      fx.problems.push({ code: 'HL511', severity: 'error', journey: journey.name, message: journeyRunMessages.HL511({ journey: journey.name, version: entry.version, missingStep: name }) });
+      fx.problems.push({
+        code: 'HL511',
+        severity: 'error',
+        journey: journey.name,
+        message: journeyRunMessages.HL511({ journey: journey.name, version: entry.version, missingStep: name }),
+      });
       exit(t, 'error', `no step ${name}`);
       break;
     }
@@ -78,7 +88,12 @@ export function advance(entry: Entry, journey: CompiledJourney, rules: JourneyRu
         resume(name, step, t);
       }
     } catch (e) {
-      fx.problems.push({ code: 'HL511', severity: 'error', journey: journey.name, message: journeyRunMessages.HL511({ journey: journey.name, step: name, failed: (e as Error).message }) });
+      fx.problems.push({
+        code: 'HL511',
+        severity: 'error',
+        journey: journey.name,
+        message: journeyRunMessages.HL511({ journey: journey.name, step: name, failed: (e as Error).message }),
+      });
       exit(t, 'error', (e as Error).message);
     }
   }
@@ -100,7 +115,8 @@ export function advance(entry: Entry, journey: CompiledJourney, rules: JourneyRu
       }
       case 'split': {
         // Entry data comes back from JSON: experiment and step names are read as own keys only.
-        const variant = own(entry.data.variants, step.experiment) ?? assignVariant(step.experiment, entry.customerId, step.variants) ?? HOLDOUT;
+        const variant =
+          own(entry.data.variants, step.experiment) ?? assignVariant(step.experiment, entry.customerId, step.variants) ?? HOLDOUT;
         entry.data.variants[step.experiment] = variant;
         if (variant === HOLDOUT) {
           const visitKey = visit(name);
@@ -125,7 +141,12 @@ export function advance(entry: Entry, journey: CompiledJourney, rules: JourneyRu
         for (const { field, value } of step.set) {
           const v = rules.value(value, customer, t, entry.enteredAt);
           if (v === null || (typeof v === 'number' && !Number.isFinite(v))) {
-            fx.problems.push({ code: 'HL514', severity: 'error', journey: journey.name, message: journeyRunMessages.HL514({ journey: journey.name, step: name, field }) });
+            fx.problems.push({
+              code: 'HL514',
+              severity: 'error',
+              journey: journey.name,
+              message: journeyRunMessages.HL514({ journey: journey.name, step: name, field }),
+            });
             continue;
           }
           customer.fields[field] = v;

@@ -20,7 +20,13 @@ export function journeyNeeds(journey: CompiledJourney): DataNeeds {
     if (step.kind === 'update') rules.push(...step.set.map((s) => s.value));
   }
   // A wait_for an event reads the events after the step started: no further back than the step.
-  needs = rules.reduce<DataNeeds>((acc, r) => mergeNeeds(acc, ruleNeeds(r)), { events, lookbackMs: 0, sinceEntry: false, traits: false, models: false });
+  needs = rules.reduce<DataNeeds>((acc, r) => mergeNeeds(acc, ruleNeeds(r)), {
+    events,
+    lookbackMs: 0,
+    sinceEntry: false,
+    traits: false,
+    models: false,
+  });
   cache.set(journey, needs);
   return needs;
 }

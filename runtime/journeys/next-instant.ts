@@ -22,28 +22,63 @@ export interface Upcoming {
   next?: number;
 }
 
-export async function upcoming(ctx: RunContext, segments: SegmentClock, eventTypes: readonly string[], t: number, until: number): Promise<Upcoming> {
+export async function upcoming(
+  ctx: RunContext,
+  segments: SegmentClock,
+  eventTypes: readonly string[],
+  t: number,
+  until: number,
+): Promise<Upcoming> {
   const k = ctx.db.kysely;
   const num = (v: unknown) => (v !== null && v !== undefined && Number.isFinite(Number(v)) ? Number(v) : undefined);
   const result: Upcoming = { events: new Map() };
   const candidates: number[] = [];
   // One indexed lookup per type: the events index is (type, at).
   for (const type of eventTypes) {
-    const row = await k.selectFrom('events').select((eb) => eb.fn.min('at').as('at')).where('type', '=', type).where('at', '>', t).where('at', '<=', until).executeTakeFirst();
+    const row = await k
+      .selectFrom('events')
+      .select((eb) => eb.fn.min('at').as('at'))
+      .where('type', '=', type)
+      .where('at', '>', t)
+      .where('at', '<=', until)
+      .executeTakeFirst();
     const at = num(row?.at);
     if (at !== undefined) {
       result.events.set(type, at);
       candidates.push(at);
     }
   }
-  const due = num((await k.selectFrom('journey_entries').select((eb) => eb.fn.min('due_at').as('at')).where('status', '=', 'active').executeTakeFirst())?.at);
+  const due = num(
+    (
+      await k
+        .selectFrom('journey_entries')
+        .select((eb) => eb.fn.min('due_at').as('at'))
+        .where('status', '=', 'active')
+        .executeTakeFirst()
+    )?.at,
+  );
   if (due !== undefined) result.due = due;
   // The next one after t, as a slice boundary (an overdue one is run in the coming slice anyway).
-  const dueNext = due !== undefined && due > t ? due : num((await k.selectFrom('journey_entries').select((eb) => eb.fn.min('due_at').as('at')).where('status', '=', 'active').where('due_at', '>', t).executeTakeFirst())?.at);
+  const dueNext =
+    due !== undefined && due > t
+      ? due
+      : num(
+          (
+            await k
+              .selectFrom('journey_entries')
+              .select((eb) => eb.fn.min('due_at').as('at'))
+              .where('status', '=', 'active')
+              .where('due_at', '>', t)
+              .executeTakeFirst()
+          )?.at,
+        );
   if (dueNext !== undefined) candidates.push(dueNext);
   // `sending` too: a worker killed while sending left its claims, due at their own time.
   const sendable = (after?: number) => {
-    let q = k.selectFrom(OUTBOX).select((eb) => eb.fn.min('next_attempt_at').as('at')).where('status', 'in', ['queued', 'sending']);
+    let q = k
+      .selectFrom(OUTBOX)
+      .select((eb) => eb.fn.min('next_attempt_at').as('at'))
+      .where('status', 'in', ['queued', 'sending']);
     if (after !== undefined) q = q.where('next_attempt_at', '>', after);
     return q.executeTakeFirst().then((r) => num(r?.at));
   };

@@ -26,7 +26,10 @@ export async function stopRemovedJourneys(ctx: RunContext, at: number): Promise<
       });
       await saveEntries(trx, entries);
       await insertHistory(trx, history);
-      await replaceWakes(trx, entries.map((entry) => ({ entry })));
+      await replaceWakes(
+        trx,
+        entries.map((entry) => ({ entry })),
+      );
       return entries;
     });
     if (stopped.length === 0) return;

@@ -71,7 +71,10 @@ async function run(db: Database, manifest: Manifest, options: RunOptions): Promi
   const segments = new SegmentClock(ctx);
   await registerVersions(db.kysely, ctx.journeys, start);
   const running = await ctx.versions.active(db.kysely);
-  const { entryTypes, wakeTypes } = eventTypesOf(ctx.journeys.map((j) => j.compiled), running);
+  const { entryTypes, wakeTypes } = eventTypesOf(
+    ctx.journeys.map((j) => j.compiled),
+    running,
+  );
   const resolution = Math.max(0, options.resolutionMs ?? 60_000);
   if (!options.only) await stopRemovedJourneys(ctx, start);
 
@@ -101,7 +104,13 @@ async function run(db: Database, manifest: Manifest, options: RunOptions): Promi
  * due, delivery when nothing was queued and nothing becomes sendable. The first slice of a run
  * does everything (it may resume what a stopped run left).
  */
-async function runSlice(ctx: RunContext, segments: SegmentClock, state: { wakeTypes: readonly string[]; ahead: Upcoming; first: boolean }, t: number, s: number): Promise<void> {
+async function runSlice(
+  ctx: RunContext,
+  segments: SegmentClock,
+  state: { wakeTypes: readonly string[]; ahead: Upcoming; first: boolean },
+  t: number,
+  s: number,
+): Promise<void> {
   const { ahead, first } = state;
   const inSlice = (at: number | undefined) => at !== undefined && at <= s;
   const ticks = segments.ticks(t, s);
@@ -128,7 +137,12 @@ function queuedCount(ctx: RunContext): number {
 
 async function deliver(ctx: RunContext, now: number): Promise<void> {
   if (ctx.options.deliver === false) return;
-  const options: Parameters<typeof deliverDue>[1] = { now, manifest: ctx.manifest, transport: ctx.options.transport, workerId: ctx.workerId };
+  const options: Parameters<typeof deliverDue>[1] = {
+    now,
+    manifest: ctx.manifest,
+    transport: ctx.options.transport,
+    workerId: ctx.workerId,
+  };
   if (ctx.options.wallClock) options.wallClock = ctx.options.wallClock;
   if (ctx.options.signal) options.signal = ctx.options.signal;
   if (ctx.options.signer) options.signer = ctx.options.signer;
@@ -144,7 +158,10 @@ async function deliver(ctx: RunContext, now: number): Promise<void> {
 }
 
 /** Event types that start entries (current journeys), and those waiting entries wake up on (any version in use). */
-function eventTypesOf(current: readonly CompiledJourney[], running: readonly CompiledJourney[]): { entryTypes: string[]; wakeTypes: string[] } {
+function eventTypesOf(
+  current: readonly CompiledJourney[],
+  running: readonly CompiledJourney[],
+): { entryTypes: string[]; wakeTypes: string[] } {
   const entryTypes = new Set<string>();
   const wakeTypes = new Set<string>();
   for (const compiled of current) if (compiled.entry.kind === 'event') entryTypes.add(compiled.entry.event);

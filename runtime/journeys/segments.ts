@@ -21,7 +21,9 @@ export class SegmentClock {
   private loaded = false;
 
   constructor(private readonly ctx: RunContext) {
-    this.entrySegments = [...new Set(ctx.journeys.flatMap((j) => (j.compiled.entry.kind === 'segment' ? [j.compiled.entry.segment] : [])))].sort();
+    this.entrySegments = [
+      ...new Set(ctx.journeys.flatMap((j) => (j.compiled.entry.kind === 'segment' ? [j.compiled.entry.segment] : []))),
+    ].sort();
   }
 
   get refreshMs(): number {
@@ -64,7 +66,11 @@ export class SegmentClock {
   }
 
   private async loadLastRuns(db: Database): Promise<void> {
-    const rows = await db.kysely.selectFrom('segment_runs').select(['segment', (eb) => eb.fn.max('as_of').as('as_of')]).groupBy('segment').execute();
+    const rows = await db.kysely
+      .selectFrom('segment_runs')
+      .select(['segment', (eb) => eb.fn.max('as_of').as('as_of')])
+      .groupBy('segment')
+      .execute();
     for (const r of rows) this.lastRun.set(String(r.segment), Number(r.as_of));
     this.loaded = true;
   }

@@ -7,7 +7,17 @@ import type { Effects, Entry } from './types.ts';
 
 export function sendRequestOf(entry: Entry, journey: CompiledJourney, send: Effects['sends'][number], idKey: Uint8Array): SendRequest {
   const request: SendRequest = {
-    idempotencyKey: sendKey({ kind: 'journey', name: entry.journey, version: entry.version, customerId: entry.customerId, entryId: entry.id, step: send.visitKey }, idKey),
+    idempotencyKey: sendKey(
+      {
+        kind: 'journey',
+        name: entry.journey,
+        version: entry.version,
+        customerId: entry.customerId,
+        entryId: entry.id,
+        step: send.visitKey,
+      },
+      idKey,
+    ),
     origin: { kind: 'journey', name: entry.journey, version: entry.version, step: send.step },
     customerId: entry.customerId,
     entryId: entry.id,
@@ -27,8 +37,25 @@ export function sendRequestOf(entry: Entry, journey: CompiledJourney, send: Effe
 
 export function holdoutRequestOf(entry: Entry, holdout: Effects['holdouts'][number], idKey: Uint8Array): SendRequest {
   return {
-    idempotencyKey: sendKey({ kind: 'journey', name: entry.journey, version: entry.version, customerId: entry.customerId, entryId: entry.id, step: holdout.visitKey }, idKey),
-    origin: { kind: 'journey', name: entry.journey, version: entry.version, step: holdout.step, experiment: holdout.experiment, variant: HOLDOUT },
+    idempotencyKey: sendKey(
+      {
+        kind: 'journey',
+        name: entry.journey,
+        version: entry.version,
+        customerId: entry.customerId,
+        entryId: entry.id,
+        step: holdout.visitKey,
+      },
+      idKey,
+    ),
+    origin: {
+      kind: 'journey',
+      name: entry.journey,
+      version: entry.version,
+      step: holdout.step,
+      experiment: holdout.experiment,
+      variant: HOLDOUT,
+    },
     customerId: entry.customerId,
     entryId: entry.id,
     template: holdout.template,

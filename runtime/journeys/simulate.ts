@@ -81,7 +81,13 @@ async function inRolledBackTransaction(db: Database, manifest: Manifest, options
   try {
     await db.transaction(async (trx) => {
       // Everything the run does, nested transactions included, happens in this one.
-      const bound: Database = { dialect: db.dialect, kysely: trx as unknown as Kysely<any>, description: db.description, transaction: (fn) => fn(trx), close: async () => undefined };
+      const bound: Database = {
+        dialect: db.dialect,
+        kysely: trx as unknown as Kysely<any>,
+        description: db.description,
+        transaction: (fn) => fn(trx),
+        close: async () => undefined,
+      };
       forecast = await simulateOn(bound, manifest, options);
       throw ROLLBACK;
     });
@@ -123,7 +129,18 @@ export async function simulateOn(db: Database, manifest: Manifest, options: Simu
  */
 function tally(records: readonly DeliveryRecord[], options: SimulateOptions, zone: string, run: RunSummary): Forecast {
   // Keyed by template and origin names (user-chosen): maps without prototype.
-  const f: Forecast = { from: options.from, until: options.until, sent: 0, byDay: nameTable(), byOrigin: nameTable(), byTemplate: nameTable(), byOriginTemplate: nameTable(), suppressed: nameTable(), suppressedByOrigin: nameTable(), run };
+  const f: Forecast = {
+    from: options.from,
+    until: options.until,
+    sent: 0,
+    byDay: nameTable(),
+    byOrigin: nameTable(),
+    byTemplate: nameTable(),
+    byOriginTemplate: nameTable(),
+    suppressed: nameTable(),
+    suppressedByOrigin: nameTable(),
+    run,
+  };
   const add = (m: Record<string, number>, k: string) => addCount(m, k);
   for (const r of records) {
     const origin = `${r.origin.kind}:${r.origin.name}`;

@@ -41,7 +41,9 @@ export class RunTally {
   }
 
   summary(from: number, until: number): RunSummary {
-    const problems = [...this.problemCounts.values()].map(({ problem, n }) => (n === 1 ? problem : { ...problem, message: `${problem.message} (${n} times)` }));
+    const problems = [...this.problemCounts.values()].map(({ problem, n }) =>
+      n === 1 ? problem : { ...problem, message: `${problem.message} (${n} times)` },
+    );
     return {
       from,
       until,

@@ -64,7 +64,14 @@ export interface HistoryRow {
 export interface Effects {
   history: HistoryRow[];
   /** `variant`: the split assignment in force when the send was decided. */
-  sends: Array<{ at: number; step: string; visitKey: string; template: string; expiresAt?: number; variant?: { experiment: string; variant: string } }>;
+  sends: Array<{
+    at: number;
+    step: string;
+    visitKey: string;
+    template: string;
+    expiresAt?: number;
+    variant?: { experiment: string; variant: string };
+  }>;
   holdouts: Array<{ at: number; step: string; visitKey: string; experiment: string; template: string }>;
   updates: Array<{ at: number; step: string; field: string; value: unknown }>;
   /** When parked in a `wait_for`: the event types that wake the entry. */

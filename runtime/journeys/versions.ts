@@ -25,7 +25,10 @@ export interface RuntimeCampaign {
 /** The version id of a compiled definition: 12 hex digits of its compiled hash. */
 export function versionOf(definition: ManifestDefinition): string {
   const hash = definition.compiledHash;
-  if (!hash) throw new ManifestError(`${definition.kind.toLowerCase()} "${definition.name}" has no compiled block in the manifest; compile it again with this version of Herald`);
+  if (!hash)
+    throw new ManifestError(
+      `${definition.kind.toLowerCase()} "${definition.name}" has no compiled block in the manifest; compile it again with this version of Herald`,
+    );
   return hash.slice('sha256:'.length, 'sha256:'.length + 12);
 }
 
@@ -42,7 +45,10 @@ function compiledOf<C>(manifest: Manifest, kind: 'Journey' | 'Campaign'): Array<
     .filter((d) => d.kind === kind)
     .sort((a, b) => (a.name < b.name ? -1 : 1))
     .map((d) => {
-      if (d.compiled === undefined) throw new ManifestError(`${kind.toLowerCase()} "${d.name}" has no compiled block in the manifest; compile it again with this version of Herald`);
+      if (d.compiled === undefined)
+        throw new ManifestError(
+          `${kind.toLowerCase()} "${d.name}" has no compiled block in the manifest; compile it again with this version of Herald`,
+        );
       return { name: d.name, version: versionOf(d), compiled: d.compiled as C };
     });
 }
@@ -81,7 +87,12 @@ export class VersionStore {
     const key = `${journey}@${version}`;
     let compiled = this.cache.get(key);
     if (!compiled) {
-      const row = await db.selectFrom('journey_versions').select('compiled').where('journey', '=', journey).where('version', '=', version).executeTakeFirst();
+      const row = await db
+        .selectFrom('journey_versions')
+        .select('compiled')
+        .where('journey', '=', journey)
+        .where('version', '=', version)
+        .executeTakeFirst();
       if (!row) return undefined;
       compiled = JSON.parse(String(row.compiled)) as CompiledJourney;
       this.cache.set(key, compiled);

@@ -18,7 +18,14 @@ type WaitFor = Extract<CompiledStep, { kind: 'wait_for' }>;
  * (a missing or past time does not wait), then the next time the clock shows `at` in the
  * customer's zone.
  */
-export function waitEnd(step: Wait, journey: CompiledJourney, rules: JourneyRules, customer: CustomerData, at: number, entryAt: number): number {
+export function waitEnd(
+  step: Wait,
+  journey: CompiledJourney,
+  rules: JourneyRules,
+  customer: CustomerData,
+  at: number,
+  entryAt: number,
+): number {
   let end = at + (step.forMs ?? 0);
   if (step.until) {
     const until = rules.value(step.until, customer, at, entryAt);
@@ -44,7 +51,14 @@ export type WaitForOutcome =
  * the entry event itself, does not) and no later than the timeout. A rule is checked when the
  * wait starts, at each later event it reads, and at the timeout.
  */
-export function resolveWaitFor(step: WaitFor, rules: JourneyRules, customer: CustomerData, since: number, horizon: number, entryAt: number): WaitForOutcome {
+export function resolveWaitFor(
+  step: WaitFor,
+  rules: JourneyRules,
+  customer: CustomerData,
+  since: number,
+  horizon: number,
+  entryAt: number,
+): WaitForOutcome {
   const timeoutAt = since + step.timeoutMs;
   const last = Math.min(timeoutAt, horizon);
   if (step.event !== undefined) {
@@ -59,7 +73,9 @@ export function resolveWaitFor(step: WaitFor, rules: JourneyRules, customer: Cus
   if (rules.holds(rule, customer, since, entryAt)) return { kind: 'event', at: since };
   const candidates: number[] = [];
   for (const type of rule.events) for (const e of customer.byType.get(type) ?? []) if (e.at > since && e.at <= last) candidates.push(e.at);
-  for (const at of [...new Set(candidates)].sort((a, b) => a - b)) if (rules.holds(rule, customer, at, entryAt)) return { kind: 'event', at };
-  if (timeoutAt <= horizon) return rules.holds(rule, customer, timeoutAt, entryAt) ? { kind: 'event', at: timeoutAt } : { kind: 'timeout', at: timeoutAt };
+  for (const at of [...new Set(candidates)].sort((a, b) => a - b))
+    if (rules.holds(rule, customer, at, entryAt)) return { kind: 'event', at };
+  if (timeoutAt <= horizon)
+    return rules.holds(rule, customer, timeoutAt, entryAt) ? { kind: 'event', at: timeoutAt } : { kind: 'timeout', at: timeoutAt };
   return { kind: 'wait', dueAt: timeoutAt, wakes: [...rule.events] };
 }

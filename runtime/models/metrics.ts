@@ -213,7 +213,9 @@ export function rankingMetrics(
     g += ndcgAtK(recs, relevant, k);
     n++;
   }
-  return n ? { precision_at_k: p / n, recall_at_k: r / n, ndcg_at_k: g / n, customers: n } : { precision_at_k: NaN, recall_at_k: NaN, ndcg_at_k: NaN, customers: 0 };
+  return n
+    ? { precision_at_k: p / n, recall_at_k: r / n, ndcg_at_k: g / n, customers: n }
+    : { precision_at_k: NaN, recall_at_k: NaN, ndcg_at_k: NaN, customers: 0 };
 }
 
 /**

@@ -27,7 +27,11 @@ export type DataIssue =
  * `logSkewed` (clusters): a non-negative input with skewness above 2 (spend, counts) is read as
  * log(1 + v), so a handful of extreme customers do not become clusters of their own.
  */
-export function fitPreprocessor(names: readonly string[], x: Matrix, options: { logSkewed?: boolean } = {}): { prep: Preprocessor; issues: DataIssue[] } {
+export function fitPreprocessor(
+  names: readonly string[],
+  x: Matrix,
+  options: { logSkewed?: boolean } = {},
+): { prep: Preprocessor; issues: DataIssue[] } {
   const logged = options.logSkewed ? skewedColumns(x) : [];
   if (logged.length > 0) x = logColumns(x, logged);
   const issues: DataIssue[] = [];

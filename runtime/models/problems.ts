@@ -22,6 +22,12 @@ export function fail(model: string, code: DiagnosticCode, message: string, help?
   throw new ModelError({ code, severity: 'error', model, message, ...(help ? { help } : {}) });
 }
 
-export function problem(model: string, code: DiagnosticCode, severity: ModelProblem['severity'], message: string, help?: string): ModelProblem {
+export function problem(
+  model: string,
+  code: DiagnosticCode,
+  severity: ModelProblem['severity'],
+  message: string,
+  help?: string,
+): ModelProblem {
   return { code, severity, model, message, ...(help ? { help } : {}) };
 }

@@ -38,10 +38,17 @@ export async function untrainedRuleReads(db: Executor, manifest: Manifest): Prom
 export async function untrainedModels(db: Executor, models: Iterable<string>): Promise<Array<{ model: string; versions: number }>> {
   const names = [...new Set(models)];
   if (names.length === 0) return [];
-  const active = new Set((await db.selectFrom('model_active').select('model').where('model', 'in', names).execute()).map((r) => String(r.model)));
+  const active = new Set(
+    (await db.selectFrom('model_active').select('model').where('model', 'in', names).execute()).map((r) => String(r.model)),
+  );
   const missing = names.filter((m) => !active.has(m)).sort();
   if (missing.length === 0) return [];
-  const counts = await db.selectFrom('model_versions').select(['model', (eb) => eb.fn.countAll().as('n')]).where('model', 'in', missing).groupBy('model').execute();
+  const counts = await db
+    .selectFrom('model_versions')
+    .select(['model', (eb) => eb.fn.countAll().as('n')])
+    .where('model', 'in', missing)
+    .groupBy('model')
+    .execute();
   const versions = new Map(counts.map((r) => [String(r.model), Number(r.n)]));
   return missing.map((model) => ({ model, versions: versions.get(model) ?? 0 }));
 }

@@ -54,7 +54,15 @@ export async function scoreModel(spec: ModelJobSpec, source: FeatureSource, stor
   }
   const problems: ModelProblem[] = [];
   if (active.specHash !== spec.hash) {
-    problems.push(problem(spec.name, 'HL577', 'warning', modelRunMessages.HL577({ model: spec.name, version: active.version, changedSince: true }), `run \`herald train --model ${spec.name}\``));
+    problems.push(
+      problem(
+        spec.name,
+        'HL577',
+        'warning',
+        modelRunMessages.HL577({ model: spec.name, version: active.version, changedSince: true }),
+        `run \`herald train --model ${spec.name}\``,
+      ),
+    );
   }
   const a = active.artifact;
   const base = { model: spec.name, version: active.version, problems };
@@ -73,17 +81,29 @@ export async function scoreModel(spec: ModelJobSpec, source: FeatureSource, stor
     for (const customerId of snap.customerIds) {
       const history = scorer.history(byCustomer.get(customerId) ?? []);
       if (history.size === 0) cold++;
-      scorer.recommend(history, r.k, r.excludeSeen).forEach((rec, i) => rows.push({ customerId, rank: i + 1, itemId: rec.itemId, score: rec.score }));
+      scorer
+        .recommend(history, r.k, r.excludeSeen)
+        .forEach((rec, i) => rows.push({ customerId, rank: i + 1, itemId: rec.itemId, score: rec.score }));
     }
     await store.writeRecommendations(spec.name, active.version, rows);
-    return { ...base, customers: snap.customerIds.length, distribution: { with_history: snap.customerIds.length - cold, cold_start: cold }, recommendations: rows.length };
+    return {
+      ...base,
+      customers: snap.customerIds.length,
+      distribution: { with_history: snap.customerIds.length - cold, cold_start: cold },
+      recommendations: rows.length,
+    };
   }
   // The population the model was trained on: customers known by then (an event at or before
   // `asOf`). One with no events at all was never a training row, so it gets no score (score() is
   // missing for it) rather than the score of an average customer.
   const snap = await source.snapshot(asOf, { label: false, knownOnly: true });
   if (snap.names.join(',') !== a.features.join(',')) {
-    fail(spec.name, 'HL577', modelRunMessages.HL577({ model: spec.name, version: active.version, trainedOn: a.features, now: snap.names }), `run \`herald train --model ${spec.name}\``);
+    fail(
+      spec.name,
+      'HL577',
+      modelRunMessages.HL577({ model: spec.name, version: active.version, trainedOn: a.features, now: snap.names }),
+      `run \`herald train --model ${spec.name}\``,
+    );
   }
   const x = transform(a.preprocessor!, snap.x);
   const cols = a.preprocessor!.outputs.length;
@@ -117,9 +137,24 @@ export async function scoreModel(spec: ModelJobSpec, source: FeatureSource, stor
   const bins: DriftBin[] = shares.map((training, b) => ({ upTo: edges[b] ?? null, training, newest: newest[b]! }));
   const psi = psiFromShares(shares, newest);
   if (psi > DRIFT_PSI) {
-    problems.push(problem(spec.name, 'HL579', 'warning', modelRunMessages.HL579({ model: spec.name, psi, limit: DRIFT_PSI }), `retrain with \`herald train --model ${spec.name}\``));
+    problems.push(
+      problem(
+        spec.name,
+        'HL579',
+        'warning',
+        modelRunMessages.HL579({ model: spec.name, psi, limit: DRIFT_PSI }),
+        `retrain with \`herald train --model ${spec.name}\``,
+      ),
+    );
   }
-  const report = renderDriftReport({ model: spec.name, version: active.version, asOf: asOf.toISOString(), customers: rows.length, psi, bins });
+  const report = renderDriftReport({
+    model: spec.name,
+    version: active.version,
+    asOf: asOf.toISOString(),
+    customers: rows.length,
+    psi,
+    bins,
+  });
   const driftReport = await store.writeReports(spec.name, active.version, report);
   return { ...base, customers: rows.length, distribution, psi, drift: bins, driftReport };
 }

@@ -28,7 +28,12 @@ export type TrainOutcome =
  * otherwise fits, evaluates against the baseline, stores the version with its reports, and
  * activates it only when it meets its bar (the previous active version stays otherwise).
  */
-export async function trainModel(spec: ModelJobSpec, source: FeatureSource, store: ModelStore, options: TrainOptions = {}): Promise<TrainOutcome> {
+export async function trainModel(
+  spec: ModelJobSpec,
+  source: FeatureSource,
+  store: ModelStore,
+  options: TrainOptions = {},
+): Promise<TrainOutcome> {
   await initBackend();
   const dataEnd = options.asOf ?? (await source.dataEnd());
   if (!dataEnd) fail(spec.name, 'HL578', modelRunMessages.HL578({ model: spec.name }), 'run `herald ingest` first');
@@ -40,7 +45,9 @@ export async function trainModel(spec: ModelJobSpec, source: FeatureSource, stor
   const horizon = spec.label?.horizonMs ?? 0;
   const cutoff = spec.evaluation.cutoff
     ? new Date(spec.evaluation.cutoff)
-    : new Date(dataEnd.getTime() - (spec.type === 'recommendations' ? recommendationWindowMs(spec) : spec.type === 'clusters' ? 0 : horizon));
+    : new Date(
+        dataEnd.getTime() - (spec.type === 'recommendations' ? recommendationWindowMs(spec) : spec.type === 'clusters' ? 0 : horizon),
+      );
 
   let result: {
     artifact: ModelVersion['artifact'];

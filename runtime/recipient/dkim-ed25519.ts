@@ -56,7 +56,11 @@ function findLast(fields: ReadonlyArray<{ name: string; raw: string }>, name: st
 /** RFC 6376 §3.4.2: lowercase name, unfolded value, runs of space and tab as one space, trimmed. */
 function relaxedHeader(raw: string): string {
   const colon = raw.indexOf(':');
-  const value = raw.slice(colon + 1).replace(/\r\n/g, '').replace(/[ \t]+/g, ' ').trim();
+  const value = raw
+    .slice(colon + 1)
+    .replace(/\r\n/g, '')
+    .replace(/[ \t]+/g, ' ')
+    .trim();
   return `${raw.slice(0, colon).trim().toLowerCase()}:${value}`;
 }
 

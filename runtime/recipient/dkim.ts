@@ -13,7 +13,18 @@ import { deliveryRunMessages } from '../../compiler/contract/messages/delivery-r
  * unsubscribe only when those headers are covered by a valid signature. The private key is read
  * from the environment variable the settings name, never from YAML.
  */
-export const DKIM_SIGNED_HEADERS = ['From', 'To', 'Subject', 'Date', 'Message-ID', 'Reply-To', 'MIME-Version', 'Content-Type', 'List-Unsubscribe', 'List-Unsubscribe-Post'];
+export const DKIM_SIGNED_HEADERS = [
+  'From',
+  'To',
+  'Subject',
+  'Date',
+  'Message-ID',
+  'Reply-To',
+  'MIME-Version',
+  'Content-Type',
+  'List-Unsubscribe',
+  'List-Unsubscribe-Post',
+];
 
 export interface DkimSigner {
   sign(mime: string): Promise<string>;
@@ -44,8 +55,14 @@ export function dkimSignerOf(settings: DeliverySettings, env: NodeJS.ProcessEnv)
     const options = { domain: dkim.domain, selector: dkim.selector, key, headers: DKIM_SIGNED_HEADERS };
     return { sign: async (mime: string) => signEd25519(mime, options) };
   }
-  if (key.asymmetricKeyType !== 'rsa') throw refuse(`holds a ${key.asymmetricKeyType ?? 'non-RSA'} key; DKIM signs with RSA (rsa-sha256) or Ed25519 (ed25519-sha256)`);
-  const signer = new DKIM({ domainName: dkim.domain, keySelector: dkim.selector, privateKey: text, headerFieldNames: DKIM_SIGNED_HEADERS.join(':') });
+  if (key.asymmetricKeyType !== 'rsa')
+    throw refuse(`holds a ${key.asymmetricKeyType ?? 'non-RSA'} key; DKIM signs with RSA (rsa-sha256) or Ed25519 (ed25519-sha256)`);
+  const signer = new DKIM({
+    domainName: dkim.domain,
+    keySelector: dkim.selector,
+    privateKey: text,
+    headerFieldNames: DKIM_SIGNED_HEADERS.join(':'),
+  });
   return {
     async sign(mime: string): Promise<string> {
       const chunks: Buffer[] = [];

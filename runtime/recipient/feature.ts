@@ -28,7 +28,12 @@ export function localLinkSettings(settings: DeliverySettings, origin: string): D
     const u = new URL(url);
     return `${origin.replace(/\/+$/, '')}${u.pathname.replace(/\/+$/, '')}`;
   };
-  return { ...settings, unsubscribeUrl: move(settings.unsubscribeUrl), preferencesUrl: move(settings.preferencesUrl), trackingUrl: move(settings.trackingUrl) };
+  return {
+    ...settings,
+    unsubscribeUrl: move(settings.unsubscribeUrl),
+    preferencesUrl: move(settings.preferencesUrl),
+    trackingUrl: move(settings.trackingUrl),
+  };
 }
 
 export function createRecipientFeature(context: ServeContext, options: RecipientOptions = {}): ServeFeature {

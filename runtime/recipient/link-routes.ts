@@ -51,13 +51,23 @@ export function linkRoutes(ctx: LinkRouteContext): Route[] {
   const routes: Route[] = [];
   for (const [path, purposes] of paths) {
     for (const method of ['GET', 'POST'] as const) {
-      routes.push({ method, path, bodyLimit: BODY_LIMIT, handle: (request, params) => handleLink(ctx, purposes, request, params.token ?? '') });
+      routes.push({
+        method,
+        path,
+        bodyLimit: BODY_LIMIT,
+        handle: (request, params) => handleLink(ctx, purposes, request, params.token ?? ''),
+      });
     }
   }
   return routes;
 }
 
-async function handleLink(ctx: LinkRouteContext, purposes: readonly LinkPurpose[], request: ServeRequest, token: string): Promise<ServeResponse> {
+async function handleLink(
+  ctx: LinkRouteContext,
+  purposes: readonly LinkPurpose[],
+  request: ServeRequest,
+  token: string,
+): Promise<ServeResponse> {
   let purpose: LinkPurpose | undefined;
   let key: string | undefined;
   for (const p of purposes) {
@@ -72,7 +82,8 @@ async function handleLink(ctx: LinkRouteContext, purposes: readonly LinkPurpose[
   const lookup = await findSentMessage(ctx.db.kysely, key, now, ctx.settings.linkLifetimeMs);
   if (!lookup.found) return lookup.status === 410 ? expired() : notFound();
   const message = lookup.message;
-  if (purpose === 'unsubscribe') return request.method === 'POST' ? postUnsubscribe(ctx, request, message, now) : getUnsubscribe(ctx, message, now);
+  if (purpose === 'unsubscribe')
+    return request.method === 'POST' ? postUnsubscribe(ctx, request, message, now) : getUnsubscribe(ctx, message, now);
   return request.method === 'POST' ? postPreferences(ctx, request, message, now) : getPreferences(ctx, message, now, false);
 }
 
@@ -82,7 +93,10 @@ export function formFields(request: ServeRequest): URLSearchParams {
   const text = request.body.toString('utf8');
   if (type.startsWith('multipart/form-data')) {
     const out = new URLSearchParams();
-    for (const m of text.matchAll(/Content-Disposition:\s*form-data;\s*name="([^"]{1,100})"\r?\n(?:[^\r\n]+\r?\n)*\r?\n([^\r\n]{0,1000})/gi)) out.append(m[1]!, m[2]!);
+    for (const m of text.matchAll(
+      /Content-Disposition:\s*form-data;\s*name="([^"]{1,100})"\r?\n(?:[^\r\n]+\r?\n)*\r?\n([^\r\n]{0,1000})/gi,
+    ))
+      out.append(m[1]!, m[2]!);
     return out;
   }
   return new URLSearchParams(text);
@@ -95,12 +109,21 @@ async function postUnsubscribe(ctx: LinkRouteContext, request: ServeRequest, mes
     if (outcome.changed) ctx.wake();
     return { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }, body: 'unsubscribed\n' };
   }
-  if (!sameOrigin(request.headers, new URL(ctx.settings.unsubscribeUrl).origin) || !checkFormToken(ctx.signer, message.key, form.get('csrf'), now)) return forbidden();
+  if (
+    !sameOrigin(request.headers, new URL(ctx.settings.unsubscribeUrl).origin) ||
+    !checkFormToken(ctx.signer, message.key, form.get('csrf'), now)
+  )
+    return forbidden();
   const action = form.get('action');
   if (action === 'undo') await resubscribeAll(ctx.db, ctx.manifest, message, now);
   else if (action === 'unsubscribe') {
     if ((await unsubscribeAll(ctx.db, ctx.manifest, message, now)).changed) ctx.wake();
-  } else return { status: 400, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'expected List-Unsubscribe=One-Click, or the form\'s action\n' };
+  } else
+    return {
+      status: 400,
+      headers: { 'content-type': 'text/plain; charset=utf-8' },
+      body: "expected List-Unsubscribe=One-Click, or the form's action\n",
+    };
   return getUnsubscribe(ctx, message, now);
 }
 
@@ -119,7 +142,11 @@ async function getPreferences(ctx: LinkRouteContext, message: SentMessage, now: 
 
 async function postPreferences(ctx: LinkRouteContext, request: ServeRequest, message: SentMessage, now: number): Promise<ServeResponse> {
   const form = formFields(request);
-  if (!sameOrigin(request.headers, new URL(ctx.settings.preferencesUrl).origin) || !checkFormToken(ctx.signer, message.key, form.get('csrf'), now)) return forbidden();
+  if (
+    !sameOrigin(request.headers, new URL(ctx.settings.preferencesUrl).origin) ||
+    !checkFormToken(ctx.signer, message.key, form.get('csrf'), now)
+  )
+    return forbidden();
   const declared = workspaceTopics(ctx.manifest).map((t) => t.name);
   const wanted = new Set(form.getAll('topic').filter((t) => declared.includes(t)));
   let changed = (await setTopics(ctx.db, ctx.manifest, message, wanted, declared, now)) > 0;

@@ -19,7 +19,8 @@ export interface Hit {
 /** A person takes longer than this to open a message and click in it. */
 export const SCANNER_WINDOW_MS = 10_000;
 
-const SCANNER_AGENTS = /(bot|crawler|spider|scanner|preview|python-requests|curl\/|wget|go-http-client|java\/|okhttp|barracuda|mimecast|proofpoint|safelinks|symantec|trendmicro|forcepoint|headless|phantomjs|slurp)/i;
+const SCANNER_AGENTS =
+  /(bot|crawler|spider|scanner|preview|python-requests|curl\/|wget|go-http-client|java\/|okhttp|barracuda|mimecast|proofpoint|safelinks|symantec|trendmicro|forcepoint|headless|phantomjs|slurp)/i;
 
 export function isMachine(hit: Hit): boolean {
   if (hit.method === 'HEAD') return true;

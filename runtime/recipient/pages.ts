@@ -43,9 +43,17 @@ export function hidden(name: string, value: string): string {
 export function unsubscribePage(csrf: string, unsubscribed: boolean, preferencesHref: string | undefined): ServeResponse {
   const more = preferencesHref ? `<p><a href="${escapeHtml(preferencesHref)}">Choose which emails you get</a></p>` : '';
   if (unsubscribed) {
-    return page(200, 'You are unsubscribed', `<p>You will get no more marketing email from us.</p><form method="post">${hidden('csrf', csrf)}${hidden('action', 'undo')}<button type="submit">Undo: subscribe me again</button></form>${more}`);
+    return page(
+      200,
+      'You are unsubscribed',
+      `<p>You will get no more marketing email from us.</p><form method="post">${hidden('csrf', csrf)}${hidden('action', 'undo')}<button type="submit">Undo: subscribe me again</button></form>${more}`,
+    );
   }
-  return page(200, 'Unsubscribe', `<p>Stop all marketing email to this address?</p><form method="post">${hidden('csrf', csrf)}${hidden('action', 'unsubscribe')}<button type="submit">Unsubscribe</button></form>${more}`);
+  return page(
+    200,
+    'Unsubscribe',
+    `<p>Stop all marketing email to this address?</p><form method="post">${hidden('csrf', csrf)}${hidden('action', 'unsubscribe')}<button type="submit">Unsubscribe</button></form>${more}`,
+  );
 }
 
 export interface TopicChoice {
@@ -57,7 +65,10 @@ export interface TopicChoice {
 
 export function preferencesPage(csrf: string, topics: readonly TopicChoice[], all: boolean, saved: boolean): ServeResponse {
   const boxes = topics
-    .map((t) => `<label><input type="checkbox" name="topic" value="${escapeHtml(t.name)}"${t.subscribed ? ' checked' : ''}> ${escapeHtml(t.title)}</label>${t.description ? `<div class="d">${escapeHtml(t.description)}</div>` : ''}`)
+    .map(
+      (t) =>
+        `<label><input type="checkbox" name="topic" value="${escapeHtml(t.name)}"${t.subscribed ? ' checked' : ''}> ${escapeHtml(t.title)}</label>${t.description ? `<div class="d">${escapeHtml(t.description)}</div>` : ''}`,
+    )
     .join('');
   const status = saved ? '<p role="status"><strong>Your choices are saved.</strong></p>' : '';
   return page(

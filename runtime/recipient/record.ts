@@ -19,23 +19,47 @@ export interface ActionOutcome {
 }
 
 /** Stores an email event of the message unless one with the same id exists; true when stored. */
-export async function recordMessageEvent(trx: Executor, manifest: Manifest, message: SentMessage, type: EmailEventType, id: string, at: number, extra: Record<string, unknown> = {}, dialect: Database['dialect'] = 'sqlite'): Promise<boolean> {
+export async function recordMessageEvent(
+  trx: Executor,
+  manifest: Manifest,
+  message: SentMessage,
+  type: EmailEventType,
+  id: string,
+  at: number,
+  extra: Record<string, unknown> = {},
+  dialect: Database['dialect'] = 'sqlite',
+): Promise<boolean> {
   const declared = own(manifest.dataModel.events, type);
   if (!declared) return false;
-  const props: Record<string, unknown> = { message_id: message.messageId, template: message.template, journey: message.origin, variant: message.variant, ...extra };
+  const props: Record<string, unknown> = {
+    message_id: message.messageId,
+    template: message.template,
+    journey: message.origin,
+    variant: message.variant,
+    ...extra,
+  };
   const event: Record<string, unknown> = { id, customer_id: message.customerId, type, at, source: 'recipient' };
   for (const [prop, value] of Object.entries(props)) {
     if (!own(declared, prop) || value === undefined) continue;
     event[prop] = typeof value === 'boolean' && dialect === 'sqlite' ? (value ? 1 : 0) : value;
   }
-  const inserted = await trx.insertInto('events').values(event).onConflict((oc) => oc.column('id').doNothing()).executeTakeFirst();
+  const inserted = await trx
+    .insertInto('events')
+    .values(event)
+    .onConflict((oc) => oc.column('id').doNothing())
+    .executeTakeFirst();
   return Number(inserted.numInsertedOrUpdatedRows ?? 0n) > 0;
 }
 
 /** Leaves all marketing email (one-click, the unsubscribe page, or "all" on the preferences page). */
 export async function unsubscribeAll(db: Database, manifest: Manifest, message: SentMessage, at: number): Promise<ActionOutcome> {
   return db.transaction(async (trx) => {
-    const listed = await trx.selectFrom(SUPPRESSIONS).select('at').where('customer_id', '=', message.customerId).where('reason', '=', 'unsubscribed').executeTakeFirst();
+    const listed = await trx
+      .selectFrom(SUPPRESSIONS)
+      .select('at')
+      .where('customer_id', '=', message.customerId)
+      .where('reason', '=', 'unsubscribed')
+      .executeTakeFirst();
     if (listed) return { changed: false };
     await recordMessageEvent(trx, manifest, message, 'email_unsubscribed', `email_unsubscribed:${message.key}:${at}`, at, {}, db.dialect);
     await addSuppression(trx, { customerId: message.customerId, reason: 'unsubscribed', at, source: message.messageId });
@@ -50,9 +74,18 @@ export async function unsubscribeAll(db: Database, manifest: Manifest, message: 
  */
 export async function resubscribeAll(db: Database, manifest: Manifest, message: SentMessage, at: number): Promise<ActionOutcome> {
   return db.transaction(async (trx) => {
-    const listed = await trx.selectFrom(SUPPRESSIONS).select('at').where('customer_id', '=', message.customerId).where('reason', '=', 'unsubscribed').executeTakeFirst();
+    const listed = await trx
+      .selectFrom(SUPPRESSIONS)
+      .select('at')
+      .where('customer_id', '=', message.customerId)
+      .where('reason', '=', 'unsubscribed')
+      .executeTakeFirst();
     if (!listed) return { changed: false };
-    await trx.deleteFrom(SUPPRESSIONS).where('customer_id', '=', message.customerId).where('reason', 'in', ['unsubscribed', LIFTED]).execute();
+    await trx
+      .deleteFrom(SUPPRESSIONS)
+      .where('customer_id', '=', message.customerId)
+      .where('reason', 'in', ['unsubscribed', LIFTED])
+      .execute();
     await trx.insertInto(SUPPRESSIONS).values({ customer_id: message.customerId, reason: LIFTED, at, source: message.messageId }).execute();
     await recordMessageEvent(trx, manifest, message, 'email_resubscribed', `email_resubscribed:${message.key}:${at}`, at, {}, db.dialect);
     return { changed: true };
@@ -61,7 +94,12 @@ export async function resubscribeAll(db: Database, manifest: Manifest, message: 
 
 /** Whether the customer is unsubscribed from all marketing email now (list row, not lifted). */
 export async function isUnsubscribed(db: Executor, customerId: string): Promise<boolean> {
-  const row = await db.selectFrom(SUPPRESSIONS).select('at').where('customer_id', '=', customerId).where('reason', '=', 'unsubscribed').executeTakeFirst();
+  const row = await db
+    .selectFrom(SUPPRESSIONS)
+    .select('at')
+    .where('customer_id', '=', customerId)
+    .where('reason', '=', 'unsubscribed')
+    .executeTakeFirst();
   return row !== undefined;
 }
 
@@ -72,19 +110,48 @@ export async function topicsLeft(db: Executor, customerId: string): Promise<Set<
 }
 
 /** Sets which declared topics the customer receives: leaves and joins as needed; returns how many changed. */
-export async function setTopics(db: Database, manifest: Manifest, message: SentMessage, wanted: ReadonlySet<string>, declared: readonly string[], at: number): Promise<number> {
+export async function setTopics(
+  db: Database,
+  manifest: Manifest,
+  message: SentMessage,
+  wanted: ReadonlySet<string>,
+  declared: readonly string[],
+  at: number,
+): Promise<number> {
   return db.transaction(async (trx) => {
     const left = await topicsLeft(trx, message.customerId);
     let changed = 0;
     for (const topic of declared) {
       const wants = wanted.has(topic);
       if (!wants && !left.has(topic)) {
-        await trx.insertInto(TOPIC_OPTOUTS).values({ customer_id: message.customerId, topic, at, source: message.messageId }).onConflict((oc) => oc.columns(['customer_id', 'topic']).doNothing()).execute();
-        await recordMessageEvent(trx, manifest, message, 'email_unsubscribed', `email_unsubscribed:${message.key}:${topic}:${at}`, at, { topic }, db.dialect);
+        await trx
+          .insertInto(TOPIC_OPTOUTS)
+          .values({ customer_id: message.customerId, topic, at, source: message.messageId })
+          .onConflict((oc) => oc.columns(['customer_id', 'topic']).doNothing())
+          .execute();
+        await recordMessageEvent(
+          trx,
+          manifest,
+          message,
+          'email_unsubscribed',
+          `email_unsubscribed:${message.key}:${topic}:${at}`,
+          at,
+          { topic },
+          db.dialect,
+        );
         changed++;
       } else if (wants && left.has(topic)) {
         await trx.deleteFrom(TOPIC_OPTOUTS).where('customer_id', '=', message.customerId).where('topic', '=', topic).execute();
-        await recordMessageEvent(trx, manifest, message, 'email_resubscribed', `email_resubscribed:${message.key}:${topic}:${at}`, at, { topic }, db.dialect);
+        await recordMessageEvent(
+          trx,
+          manifest,
+          message,
+          'email_resubscribed',
+          `email_resubscribed:${message.key}:${topic}:${at}`,
+          at,
+          { topic },
+          db.dialect,
+        );
         changed++;
       }
     }

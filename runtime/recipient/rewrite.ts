@@ -9,7 +9,13 @@ import type { LinkSigner } from './tokens.ts';
  * Only links the compiled template had are rewritten, so the redirect (click.ts) can only ever
  * send a reader to one of them. Templates without `tracking` come back unchanged.
  */
-export function applyTracking(email: RenderedEmail, template: Pick<CompiledTemplate, 'tracking'>, signer: LinkSigner, messageKey: string, trackingUrl: string): RenderedEmail {
+export function applyTracking(
+  email: RenderedEmail,
+  template: Pick<CompiledTemplate, 'tracking'>,
+  signer: LinkSigner,
+  messageKey: string,
+  trackingUrl: string,
+): RenderedEmail {
   const tracking = template.tracking;
   if (!tracking) return email;
   let { html, text } = email;

@@ -12,7 +12,10 @@ export const SECRET_ENV = 'HERALD_SECRET';
 export const MIN_SECRET_LENGTH = 32;
 
 export class SecretError extends Error {
-  constructor(message: string, readonly help: string) {
+  constructor(
+    message: string,
+    readonly help: string,
+  ) {
     super(message);
     this.name = 'SecretError';
   }

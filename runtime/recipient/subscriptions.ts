@@ -5,7 +5,13 @@
  * evaluator also reads come with the customer's events.
  */
 import type { Executor } from '../db/database.ts';
-import { LIFTED_REASON, SUPPRESSIONS_TABLE, TOPIC_OPTOUTS_TABLE, UNSUBSCRIBED_REASON, type SubscriptionRows } from '../../compiler/contract/subscriptions.ts';
+import {
+  LIFTED_REASON,
+  SUPPRESSIONS_TABLE,
+  TOPIC_OPTOUTS_TABLE,
+  UNSUBSCRIBED_REASON,
+  type SubscriptionRows,
+} from '../../compiler/contract/subscriptions.ts';
 import { nameTable } from '../../compiler/contract/core/own.ts';
 
 const CHUNK = 500;
@@ -20,7 +26,12 @@ export async function subscriptionRowsByCustomer(db: Executor, ids: readonly str
   };
   for (let i = 0; i < ids.length; i += CHUNK) {
     const part = ids.slice(i, i + CHUNK);
-    const listed = await db.selectFrom(SUPPRESSIONS_TABLE).select(['customer_id', 'reason', 'at']).where('customer_id', 'in', part).where('reason', 'in', [UNSUBSCRIBED_REASON, LIFTED_REASON]).execute();
+    const listed = await db
+      .selectFrom(SUPPRESSIONS_TABLE)
+      .select(['customer_id', 'reason', 'at'])
+      .where('customer_id', 'in', part)
+      .where('reason', 'in', [UNSUBSCRIBED_REASON, LIFTED_REASON])
+      .execute();
     for (const r of listed) {
       const rows = entry(String(r.customer_id));
       if (r.reason === UNSUBSCRIBED_REASON) rows.unsubscribedAt = Number(r.at);

@@ -26,7 +26,10 @@ const TOKEN_PATTERN = /^k[0-9a-f]{32}[A-Za-z0-9_-]{22}$/;
 export const LINK_ID_PATTERN = /^[0-9a-f]{1,16}$/;
 
 function mac(key: Buffer, purpose: LinkPurpose, messageKey: string, linkId: string): Buffer {
-  return createHmac('sha256', key).update(`herald-link-v${TOKEN_VERSION}\u0000${purpose}\u0000${messageKey}\u0000${linkId}`).digest().subarray(0, MAC_BYTES);
+  return createHmac('sha256', key)
+    .update(`herald-link-v${TOKEN_VERSION}\u0000${purpose}\u0000${messageKey}\u0000${linkId}`)
+    .digest()
+    .subarray(0, MAC_BYTES);
 }
 
 export class LinkSigner {
@@ -62,7 +65,10 @@ export class LinkSigner {
    * knowing the template and a customer id does not give it away.
    */
   previewKey(template: string, customerId: string): string {
-    return createHmac('sha256', this.secret.keys[0]!).update(`herald-preview-v${TOKEN_VERSION}\u0000${template}\u0000${customerId}`).digest('hex').slice(0, 32);
+    return createHmac('sha256', this.secret.keys[0]!)
+      .update(`herald-preview-v${TOKEN_VERSION}\u0000${template}\u0000${customerId}`)
+      .digest('hex')
+      .slice(0, 32);
   }
 }
 
@@ -72,7 +78,11 @@ export interface MessageLinks {
   preferences_url: string;
 }
 
-export function messageLinks(signer: LinkSigner, messageKey: string, bases: { unsubscribeUrl: string; preferencesUrl: string }): MessageLinks {
+export function messageLinks(
+  signer: LinkSigner,
+  messageKey: string,
+  bases: { unsubscribeUrl: string; preferencesUrl: string },
+): MessageLinks {
   return {
     unsubscribe_url: `${bases.unsubscribeUrl}/${signer.sign('unsubscribe', messageKey)}`,
     preferences_url: `${bases.preferencesUrl}/${signer.sign('preferences', messageKey)}`,

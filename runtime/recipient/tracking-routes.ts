@@ -31,7 +31,11 @@ export interface TrackingRouteContext {
 
 const PIXEL = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
 const PIXEL_HEADERS = { 'content-type': 'image/gif', 'cache-control': 'no-store, private', 'referrer-policy': 'no-referrer' };
-const NOT_FOUND: ServeResponse = { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }, body: 'not found\n' };
+const NOT_FOUND: ServeResponse = {
+  status: 404,
+  headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
+  body: 'not found\n',
+};
 const CACHE_SIZE = 10_000;
 /** A link scanner hits every link of a message within a couple of seconds. */
 const BURST_MS = 2_000;
@@ -58,7 +62,8 @@ export class Tracker {
   private readonly recent = new Map<string, Map<string, number>>();
 
   constructor(private readonly ctx: TrackingRouteContext) {
-    for (const d of Object.values(ctx.manifest.definitions)) if (d.kind === 'Template' && d.compiled) this.templates.set(d.name, d.compiled as CompiledTemplate);
+    for (const d of Object.values(ctx.manifest.definitions))
+      if (d.kind === 'Template' && d.compiled) this.templates.set(d.name, d.compiled as CompiledTemplate);
   }
 
   async click(request: ServeRequest, token: string, linkId: string): Promise<ServeResponse> {
@@ -72,14 +77,34 @@ export class Tracker {
     const links = template?.tracking?.links;
     const target = links && Object.hasOwn(links, linkId) ? links[linkId] : undefined;
     if (target === undefined) return NOT_FOUND;
-    const redirect: ServeResponse = { status: 302, headers: { location: target, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' } };
+    const redirect: ServeResponse = {
+      status: 302,
+      headers: { location: target, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' },
+    };
     if (!lookup.found) return redirect;
     const message = lookup.message;
     const burst = this.burst(key, linkId, now);
-    const machine = isMachine({ kind: 'click', userAgent: String(request.headers['user-agent'] ?? ''), remoteAddress: request.remoteAddress, method: request.method, at: now, sentAt: message.sentAt, otherLinksJustHit: burst });
+    const machine = isMachine({
+      kind: 'click',
+      userAgent: String(request.headers['user-agent'] ?? ''),
+      remoteAddress: request.remoteAddress,
+      method: request.method,
+      at: now,
+      sentAt: message.sentAt,
+      otherLinksJustHit: burst,
+    });
     const id = `email_clicked:${key}:${linkId}:${machine ? 'machine' : 'human'}`;
     if (!this.recorded.has(id)) {
-      await recordMessageEvent(this.ctx.db.kysely, this.ctx.manifest, message, 'email_clicked', id, now, { url: target, machine }, this.ctx.db.dialect);
+      await recordMessageEvent(
+        this.ctx.db.kysely,
+        this.ctx.manifest,
+        message,
+        'email_clicked',
+        id,
+        now,
+        { url: target, machine },
+        this.ctx.db.dialect,
+      );
       this.remember(this.recorded, id);
     }
     return redirect;
@@ -92,7 +117,14 @@ export class Tracker {
     const lookup = await this.message(key, now);
     if (lookup.found) {
       const message = lookup.message;
-      const machine = isMachine({ kind: 'open', userAgent: String(request.headers['user-agent'] ?? ''), remoteAddress: request.remoteAddress, method: request.method, at: now, sentAt: message.sentAt });
+      const machine = isMachine({
+        kind: 'open',
+        userAgent: String(request.headers['user-agent'] ?? ''),
+        remoteAddress: request.remoteAddress,
+        method: request.method,
+        at: now,
+        sentAt: message.sentAt,
+      });
       const id = `email_opened:${key}:${machine ? 'machine' : 'human'}`;
       if (!this.recorded.has(id)) {
         await recordMessageEvent(this.ctx.db.kysely, this.ctx.manifest, message, 'email_opened', id, now, { machine }, this.ctx.db.dialect);

@@ -34,11 +34,19 @@ export function scoresByCustomer(db: Database, ids: readonly string[]): Promise<
 }
 
 /** Trait values as last materialized: customer → trait → output → value. */
-export async function traitsByCustomer(db: Database, manifest: Manifest, ids: readonly string[]): Promise<Map<string, Record<string, Record<string, unknown>>>> {
+export async function traitsByCustomer(
+  db: Database,
+  manifest: Manifest,
+  ids: readonly string[],
+): Promise<Map<string, Record<string, Record<string, unknown>>>> {
   const out = new Map<string, Record<string, Record<string, unknown>>>();
   if (ids.length === 0) return out;
   for (const trait of traitsOf(manifest)) {
-    const rows = await db.kysely.selectFrom(traitTableName(trait.name)).selectAll().where('customer_id', 'in', [...ids]).execute();
+    const rows = await db.kysely
+      .selectFrom(traitTableName(trait.name))
+      .selectAll()
+      .where('customer_id', 'in', [...ids])
+      .execute();
     for (const row of rows) {
       const id = String(row.customer_id);
       const values = Object.fromEntries(trait.compiled.outputs.map((o) => [o.name, decode(row[o.name], o.type)]));

@@ -27,13 +27,19 @@ export interface CartLine {
   name?: unknown;
 }
 
-export function openCartLines(events: readonly CartEvent[], asOf: number, options: { cartEvent?: string; purchaseEvent?: string; limit?: number } = {}): CartLine[] {
+export function openCartLines(
+  events: readonly CartEvent[],
+  asOf: number,
+  options: { cartEvent?: string; purchaseEvent?: string; limit?: number } = {},
+): CartLine[] {
   const cart = options.cartEvent ?? 'added_to_cart';
   const purchase = options.purchaseEvent ?? 'purchase';
   const time = (e: CartEvent) => (typeof e.at === 'number' ? e.at : Date.parse(String(e.at)));
   const known = events.filter((e) => Number.isFinite(time(e)) && time(e) <= asOf);
   const lastPurchase = Math.max(-Infinity, ...known.filter((e) => e.type === purchase).map(time));
-  const adds = known.filter((e) => e.type === cart && normalizeItemId(e.item_id) !== undefined && time(e) > lastPurchase).sort((a, b) => time(b) - time(a));
+  const adds = known
+    .filter((e) => e.type === cart && normalizeItemId(e.item_id) !== undefined && time(e) > lastPurchase)
+    .sort((a, b) => time(b) - time(a));
   const lines: CartLine[] = [];
   const seen = new Set<string>();
   for (const e of adds) {
@@ -49,7 +55,11 @@ export function openCartLines(events: readonly CartEvent[], asOf: number, option
   return lines;
 }
 
-export function openCartItemIds(events: readonly CartEvent[], asOf: number, options: { cartEvent?: string; purchaseEvent?: string; limit?: number } = {}): string[] {
+export function openCartItemIds(
+  events: readonly CartEvent[],
+  asOf: number,
+  options: { cartEvent?: string; purchaseEvent?: string; limit?: number } = {},
+): string[] {
   return openCartLines(events, asOf, options).map((l) => l.id);
 }
 

@@ -9,7 +9,11 @@ export interface RenderContext {
   scores: Record<string, number>;
   tiers: Record<string, string>;
   recommendations: Array<Record<string, unknown>>;
-  journey?: { name: string; step: string; entry?: { event?: string; at?: string; properties?: Record<string, unknown>; items?: Array<Record<string, unknown>> } };
+  journey?: {
+    name: string;
+    step: string;
+    entry?: { event?: string; at?: string; properties?: Record<string, unknown>; items?: Array<Record<string, unknown>> };
+  };
   unsubscribe_url: string;
   preferences_url: string;
   message_id: string;

@@ -24,7 +24,10 @@ export interface DryRunOptions {
 export type DryRunOutcome = { ok: true; files: WrittenEmail; email: RenderedEmail } | { ok: false; reason: string };
 
 export async function writeRecipientEmail(template: LoadedTemplate, input: RenderInput, options: DryRunOptions): Promise<DryRunOutcome> {
-  const outcome = renderEmail(template, input, { asOf: options.date.getTime(), ...(options.timeZone ? { timeZone: options.timeZone } : {}) });
+  const outcome = renderEmail(template, input, {
+    asOf: options.date.getTime(),
+    ...(options.timeZone ? { timeZone: options.timeZone } : {}),
+  });
   if (!outcome.ok) return outcome;
   const compiled = template.compiled;
   const to = typeof input.customer.email === 'string' ? input.customer.email : undefined;

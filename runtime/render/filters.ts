@@ -74,7 +74,9 @@ export function numberFilter(value: unknown, decimals?: number): string {
 export function percentFilter(value: unknown, decimals = 0): string {
   const n = toNumber(value, 'percent');
   const s = currentSettings();
-  return cached(`p|${s.locale}|${decimals}`, () => safeNumberFormat(s.locale, { style: 'percent', maximumFractionDigits: decimals })).format(n);
+  return cached(`p|${s.locale}|${decimals}`, () =>
+    safeNumberFormat(s.locale, { style: 'percent', maximumFractionDigits: decimals }),
+  ).format(n);
 }
 
 /** `initial`: the first letter, upper-cased ("ada" → "A"). */

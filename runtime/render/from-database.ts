@@ -31,11 +31,18 @@ export async function databaseRenderInput(
   const events = loaded.context.events ?? [];
   const scored = (await scoresByCustomer(db, [customerId])).get(customerId) ?? { scores: {}, tiers: {} };
   const modelled = compiled.recommendations.model
-    ? ((await modelRecommendationsByCustomer(db, manifest, compiled.recommendations.model, [customerId], compiled.recommendations.count)).get(customerId) ?? [])
+    ? ((
+        await modelRecommendationsByCustomer(db, manifest, compiled.recommendations.model, [customerId], compiled.recommendations.count)
+      ).get(customerId) ?? [])
     : [];
-  const recommendations = modelled.length > 0 ? modelled : await popularFromDatabase(db, manifest, compiled.recommendations.count, asOf, events, cache);
+  const recommendations =
+    modelled.length > 0 ? modelled : await popularFromDatabase(db, manifest, compiled.recommendations.count, asOf, events, cache);
   const cartLines = openCartLines(events, asOf);
-  const cart = await itemsById(db, manifest, cartLines.map((l) => l.raw));
+  const cart = await itemsById(
+    db,
+    manifest,
+    cartLines.map((l) => l.raw),
+  );
   return {
     customer: loaded.context.customer as Record<string, unknown>,
     traits: (loaded.context.traits ?? {}) as Record<string, unknown>,
@@ -54,7 +61,13 @@ export async function databaseRenderInput(
  * read recommendations here, so an email shows the same items in either. A customer the model
  * has not scored is absent.
  */
-export async function modelRecommendationsByCustomer(db: Database, manifest: Manifest, model: string, ids: readonly string[], count: number): Promise<Map<string, Array<Record<string, unknown>>>> {
+export async function modelRecommendationsByCustomer(
+  db: Database,
+  manifest: Manifest,
+  model: string,
+  ids: readonly string[],
+  count: number,
+): Promise<Map<string, Array<Record<string, unknown>>>> {
   const out = new Map<string, Array<Record<string, unknown>>>();
   if (ids.length === 0 || count <= 0) return out;
   const rows = await db.kysely
@@ -82,7 +95,14 @@ export async function modelRecommendationsByCustomer(db: Database, manifest: Man
  * the most purchased items up to `asOf`, leaving out what the customer bought (for the model
  * endpoints of `herald serve`, which answer what a template would show).
  */
-export async function popularRecommendationsFor(db: Database, manifest: Manifest, customerId: string, count: number, asOf: number, cache?: RenderInputCache): Promise<Array<Record<string, unknown>>> {
+export async function popularRecommendationsFor(
+  db: Database,
+  manifest: Manifest,
+  customerId: string,
+  count: number,
+  asOf: number,
+  cache?: RenderInputCache,
+): Promise<Array<Record<string, unknown>>> {
   const bought = (await purchasedItemsByCustomer(db, [customerId], asOf)).get(customerId) ?? new Set<string>();
   const events = [...bought].map((id) => ({ type: 'purchase', item_id: id, at: asOf }));
   return popularFromDatabase(db, manifest, count, asOf, events, cache);
@@ -114,7 +134,9 @@ async function popularFromDatabase(
   events: ReadonlyArray<{ type: string; item_id?: unknown; at?: unknown }>,
   cache: RenderInputCache | undefined,
 ): Promise<Array<Record<string, unknown>>> {
-  const bought = new Set(events.filter((e) => e.type === 'purchase' && e.item_id != null && Number(e.at) <= asOf).map((e) => String(e.item_id)));
+  const bought = new Set(
+    events.filter((e) => e.type === 'purchase' && e.item_id != null && Number(e.at) <= asOf).map((e) => String(e.item_id)),
+  );
   const depth = Math.max(POPULAR_DEPTH, count + bought.size);
   let ranked: string[];
   if (cache) {
@@ -136,7 +158,11 @@ export async function popularItemIds(db: Database, manifest: Manifest, asOf: num
   if (!purchase || !purchase.item_id) return [];
   const rows = await db.kysely
     .selectFrom('events')
-    .select((eb) => ['item_id', eb.fn.count('customer_id').distinct().as('buyers'), (purchase.quantity ? eb.fn.sum('quantity') : eb.fn.countAll()).as('units')])
+    .select((eb) => [
+      'item_id',
+      eb.fn.count('customer_id').distinct().as('buyers'),
+      (purchase.quantity ? eb.fn.sum('quantity') : eb.fn.countAll()).as('units'),
+    ])
     .where('type', '=', 'purchase')
     .where('at', '<=', asOf)
     .where('item_id', 'is not', null)

@@ -63,9 +63,17 @@ export function composeMime(email: RenderedEmail, options: MimeOptions): string 
     ['To', mailbox('To', options.to)],
   ];
   if (options.replyTo) headers.push(['Reply-To', mailbox('Reply-To', options.replyTo)]);
-  headers.push(['Subject', encodeWords(checkHeaderText('Subject', email.subject))], ['Message-ID', `<${checkMessageId(options.messageId)}>`], ['Date', rfc5322Date(options.date)], ['MIME-Version', '1.0']);
+  headers.push(
+    ['Subject', encodeWords(checkHeaderText('Subject', email.subject))],
+    ['Message-ID', `<${checkMessageId(options.messageId)}>`],
+    ['Date', rfc5322Date(options.date)],
+    ['MIME-Version', '1.0'],
+  );
   if (options.unsubscribeUrl) {
-    headers.push(['List-Unsubscribe', `<${checkHeaderText('List-Unsubscribe', options.unsubscribeUrl)}>`], ['List-Unsubscribe-Post', 'List-Unsubscribe=One-Click']);
+    headers.push(
+      ['List-Unsubscribe', `<${checkHeaderText('List-Unsubscribe', options.unsubscribeUrl)}>`],
+      ['List-Unsubscribe-Post', 'List-Unsubscribe=One-Click'],
+    );
   }
   for (const [name, value] of Object.entries(options.headers ?? {})) {
     if (!/^[!-9;-~]+$/.test(name)) throw new HeaderError('a header name holds a character a header name may not');
@@ -175,7 +183,9 @@ function mailbox(header: string, value: string): string {
   if (name === '') return value.includes('<') ? `<${address}>` : address;
   const unquoted = name.replace(/^"(.*)"$/, '$1');
   if (!/^[\x20-\x7e]*$/.test(unquoted)) return `${encodeWords(unquoted)} <${address}>`;
-  return /^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~ ]*$/.test(unquoted) ? `${unquoted} <${address}>` : `"${unquoted.replace(/(["\\])/g, '\\$1')}" <${address}>`;
+  return /^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~ ]*$/.test(unquoted)
+    ? `${unquoted} <${address}>`
+    : `"${unquoted.replace(/(["\\])/g, '\\$1')}" <${address}>`;
 }
 
 /** A header line folded at spaces so lines stay within 78 characters where a space allows. */

@@ -17,5 +17,8 @@ export const OUTPUT_TOO_LARGE = `email is larger than ${MAX_RENDERED_EMAIL_CHARS
  */
 export function capOutput(code: string): string {
   const stop = `throw new Error(${JSON.stringify(OUTPUT_TOO_LARGE)})`;
-  return code.replace(/\b(output|t_\d+) \+= ([^\n]*);\n/g, (_m, buffer: string, value: string) => `${buffer} += ${value};\nif (${buffer}.length > ${MAX_RENDERED_EMAIL_CHARS}) ${stop};\n`);
+  return code.replace(
+    /\b(output|t_\d+) \+= ([^\n]*);\n/g,
+    (_m, buffer: string, value: string) => `${buffer} += ${value};\nif (${buffer}.length > ${MAX_RENDERED_EMAIL_CHARS}) ${stop};\n`,
+  );
 }

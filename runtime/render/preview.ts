@@ -31,7 +31,11 @@ export function messageToken(template: string, customerId: string): string {
 }
 
 /** The links and Message-ID of a preview render: signed with the code sent messages use. */
-export function previewLinks(template: string, customerId: string, links: LinkSettings): Pick<RenderInput, 'unsubscribe_url' | 'preferences_url' | 'message_id'> {
+export function previewLinks(
+  template: string,
+  customerId: string,
+  links: LinkSettings,
+): Pick<RenderInput, 'unsubscribe_url' | 'preferences_url' | 'message_id'> {
   signer ??= new LinkSigner(previewSecret());
   const key = messageToken(template, customerId);
   return {
@@ -46,12 +50,23 @@ export function previewLinks(template: string, customerId: string, links: LinkSe
  * recommendations (the listed ones, else the popularity fallback) and, for previews of journey
  * emails, an entry whose items are the customer's open basket (as of `asOf`; default: all events).
  */
-export function sampleRenderInput(compiled: CompiledTemplate, sample: SampleData, customerId: string, links: LinkSettings = PREVIEW_LINKS, asOf = Number.MAX_SAFE_INTEGER): RenderInput | undefined {
+export function sampleRenderInput(
+  compiled: CompiledTemplate,
+  sample: SampleData,
+  customerId: string,
+  links: LinkSettings = PREVIEW_LINKS,
+  asOf = Number.MAX_SAFE_INTEGER,
+): RenderInput | undefined {
   const customer = sample.customers.find((c) => String(c.id) === customerId);
   if (!customer) return undefined;
   const itemsById = catalogueById(sample.items);
-  const listed = own(sample.recommendations, customerId)?.map((id) => itemsById.get(normalizeItemId(id) ?? '')).filter((i): i is Record<string, unknown> => i !== undefined);
-  const recommendations = listed && listed.length > 0 ? listed.slice(0, compiled.recommendations.count) : popularItems(sample.events, sample.items, compiled.recommendations.count, { excludeBoughtBy: customerId });
+  const listed = own(sample.recommendations, customerId)
+    ?.map((id) => itemsById.get(normalizeItemId(id) ?? ''))
+    .filter((i): i is Record<string, unknown> => i !== undefined);
+  const recommendations =
+    listed && listed.length > 0
+      ? listed.slice(0, compiled.recommendations.count)
+      : popularItems(sample.events, sample.items, compiled.recommendations.count, { excludeBoughtBy: customerId });
   const mine = sample.events
     .filter((e) => (e.customer ?? e.customer_id) === customerId)
     .map((e) => {

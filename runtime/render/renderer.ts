@@ -51,7 +51,11 @@ export function loadTemplate(compiled: CompiledTemplate): LoadedTemplate {
     subject: make(compiled.subject, 'subject', env.text),
     html: make(compiled.html, 'html', env.html),
     text: make(compiled.text, 'text', env.text),
-    textParts: make([compiled.subject, ...(compiled.preheader !== undefined ? [compiled.preheader] : []), compiled.text].join(PART_MARK), 'text parts', env.text),
+    textParts: make(
+      [compiled.subject, ...(compiled.preheader !== undefined ? [compiled.preheader] : []), compiled.text].join(PART_MARK),
+      'text parts',
+      env.text,
+    ),
   };
   if (compiled.preheader !== undefined) loaded.preheader = make(compiled.preheader, 'preheader', env.text);
   return loaded;
@@ -90,7 +94,8 @@ function compileNunjucks(src: string, env: nunjucks.Environment, name: string): 
   const e = env as unknown as { asyncFilters: unknown; extensionsList: unknown; opts: unknown };
   const compiler = (nunjucks as unknown as { compiler: NunjucksCompiler }).compiler;
   let code = compiler.compile(src, e.asyncFilters, e.extensionsList, name, e.opts);
-  if (!code.includes('contextOrFrameLookup(context, frame, "loop")')) code = code.replace(/^frame\.set\("loop\.[a-z0-9]+", [^;\n]*\);\n/gm, '');
+  if (!code.includes('contextOrFrameLookup(context, frame, "loop")'))
+    code = code.replace(/^frame\.set\("loop\.[a-z0-9]+", [^;\n]*\);\n/gm, '');
   code = capOutput(code);
   // The same step nunjucks' Template performs for string sources.
   const props = new Function(code)() as object;
@@ -135,7 +140,13 @@ function formatSettings(template: LoadedTemplate, ctx: RenderContext, options: R
   const compiled = template.compiled;
   const language = emailLanguage(compiled, ctx.customer.locale);
   const timeZone = typeof ctx.customer.timezone === 'string' ? ctx.customer.timezone : (compiled.timezone ?? options.timeZone ?? 'UTC');
-  const settings: FormatSettings & { dir?: 'ltr' | 'rtl' } = { locale: language.locale, timeZone, currency: compiled.currency, language: language.language, dir: language.dir };
+  const settings: FormatSettings & { dir?: 'ltr' | 'rtl' } = {
+    locale: language.locale,
+    timeZone,
+    currency: compiled.currency,
+    language: language.language,
+    dir: language.dir,
+  };
   if (language.messages) settings.messages = language.messages;
   if (template.rules.size > 0) settings.rules = { compiled: template.rules, asOf: options.asOf ?? Date.now() };
   return settings;
@@ -161,7 +172,8 @@ function explainFailure(template: LoadedTemplate, part: string, e: unknown): str
   const pos = /\[Line (\d+), Column (\d+)\]/.exec(message);
   const source = (template.compiled as unknown as Record<string, string | undefined>)[part] ?? '';
   const expression = pos ? expressionAt(source, Number(pos[1]), Number(pos[2])) : undefined;
-  const inner = e instanceof MissingValueError ? e.message : (message.split('\n').pop() ?? message).trim().replace(/^(Error|TypeError): /, '');
+  const inner =
+    e instanceof MissingValueError ? e.message : (message.split('\n').pop() ?? message).trim().replace(/^(Error|TypeError): /, '');
   const where = pos ? ` (${part} line ${pos[1]}, column ${pos[2]})` : ` (${part})`;
   if (/attempted to output null or undefined value/.test(inner)) {
     return `missing value${expression ? ` for ${expression}` : ''}${where}: give it a default, e.g. {{ … | default('…') }}`;

@@ -25,7 +25,10 @@ export function hardenNunjucks(): void {
     if (typeof val === 'string') {
       // A field may be declared `constructor`: its own data value is read, never what the
       // prototype chain holds under that name, and never a function.
-      if (BLOCKED_NAMES.has(val)) return Object.hasOwn(obj, val) && typeof (obj as Record<string, unknown>)[val] !== 'function' ? (obj as Record<string, unknown>)[val] : undefined;
+      if (BLOCKED_NAMES.has(val))
+        return Object.hasOwn(obj, val) && typeof (obj as Record<string, unknown>)[val] !== 'function'
+          ? (obj as Record<string, unknown>)[val]
+          : undefined;
     } else if (typeof val !== 'number') return undefined;
     const target = obj as Record<string | number, unknown>;
     const value = target[val];

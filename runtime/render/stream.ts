@@ -32,7 +32,12 @@ export interface StreamedEmail {
  * model scores and tiers, and recommendations (the popularity ranking once, each page's purchases to
  * leave out what a customer has). Emails are yielded one by one for the caller to write or send.
  */
-export async function* renderAllCustomers(db: Database, manifest: Manifest, template: LoadedTemplate, options: StreamOptions): AsyncGenerator<StreamedEmail> {
+export async function* renderAllCustomers(
+  db: Database,
+  manifest: Manifest,
+  template: LoadedTemplate,
+  options: StreamOptions,
+): AsyncGenerator<StreamedEmail> {
   const compiled = template.compiled;
   const reads = new Set(compiled.variables.map((v) => v.split('.')[0]!));
   const links = options.links ?? PREVIEW_LINKS;
@@ -42,7 +47,11 @@ export async function* renderAllCustomers(db: Database, manifest: Manifest, temp
   const k = db.kysely;
   let after: string | undefined;
   for (;;) {
-    let q = k.selectFrom('customers').selectAll().orderBy('id').limit(options.page ?? STREAM_PAGE);
+    let q = k
+      .selectFrom('customers')
+      .selectAll()
+      .orderBy('id')
+      .limit(options.page ?? STREAM_PAGE);
     if (after !== undefined) q = q.where('id', '>', after);
     const rows = await q.execute();
     if (rows.length === 0) return;
@@ -50,7 +59,9 @@ export async function* renderAllCustomers(db: Database, manifest: Manifest, temp
     const ids = rows.map((r) => String(r.id));
     const segments = reads.has('segments') ? await segmentsByCustomer(db, ids, options.asOf) : new Map<string, string[]>();
     const scores = reads.has('scores') || reads.has('tiers') ? await scoresByCustomer(db, ids) : new Map<string, ScoresAndTiers>();
-    const traits = reads.has('traits') ? await traitsByCustomer(db, manifest, ids) : new Map<string, Record<string, Record<string, unknown>>>();
+    const traits = reads.has('traits')
+      ? await traitsByCustomer(db, manifest, ids)
+      : new Map<string, Record<string, Record<string, unknown>>>();
     const bought = reads.has('recommendations') ? await purchasedItemsByCustomer(db, ids, options.asOf) : new Map<string, Set<string>>();
     for (const row of rows) {
       const id = String(row.id);
@@ -66,7 +77,10 @@ export async function* renderAllCustomers(db: Database, manifest: Manifest, temp
         recommendations: picks.map((i) => rankedItems.get(i)).filter((i): i is Record<string, unknown> => i !== undefined),
         ...previewLinks(compiled.name, id, links),
       };
-      yield { customerId: id, outcome: renderEmail(template, input, { asOf: options.asOf, ...(options.timeZone ? { timeZone: options.timeZone } : {}) }) };
+      yield {
+        customerId: id,
+        outcome: renderEmail(template, input, { asOf: options.asOf, ...(options.timeZone ? { timeZone: options.timeZone } : {}) }),
+      };
     }
   }
 }

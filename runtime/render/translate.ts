@@ -38,15 +38,18 @@ function chooseEmailLanguage(compiled: CompiledTemplate, customerLocale: string)
   const available = compiled.translations ? Object.keys(compiled.translations.messages) : [fallback];
   const language = chooseLanguage(customerLocale, available, fallback);
   const wanted = customerLocale.trim().replace(/_/g, '-');
-  const locale = wanted !== '' && isLanguageTag(wanted) && baseLanguage(wanted) === baseLanguage(language) && isSupportedLocale(wanted)
-    ? wanted
-    : baseLanguage(compiled.locale) === baseLanguage(language)
-      ? compiled.locale
-      : language;
+  const locale =
+    wanted !== '' && isLanguageTag(wanted) && baseLanguage(wanted) === baseLanguage(language) && isSupportedLocale(wanted)
+      ? wanted
+      : baseLanguage(compiled.locale) === baseLanguage(language)
+        ? compiled.locale
+        : language;
   const out: EmailLanguage = { language, locale, dir: textDirection(language) };
   if (compiled.translations) {
     const m = compiled.translations.messages;
-    const chain = [language, baseLanguage(language), compiled.translations.default].filter((l, i, all) => own(m, l) !== undefined && all.indexOf(l) === i);
+    const chain = [language, baseLanguage(language), compiled.translations.default].filter(
+      (l, i, all) => own(m, l) !== undefined && all.indexOf(l) === i,
+    );
     out.messages = chain.map((l) => own(m, l)!);
   }
   return out;

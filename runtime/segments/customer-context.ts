@@ -38,7 +38,10 @@ export interface LoadedCustomer {
 
 /** The instant of the latest materialization run, if any (traits and segments run together). */
 export async function lastMaterializedAt(db: Executor): Promise<number | undefined> {
-  const row = await db.selectFrom('segment_runs').select((eb) => eb.fn.max('as_of').as('as_of')).executeTakeFirst();
+  const row = await db
+    .selectFrom('segment_runs')
+    .select((eb) => eb.fn.max('as_of').as('as_of'))
+    .executeTakeFirst();
   return row?.as_of === null || row?.as_of === undefined ? undefined : Number(row.as_of);
 }
 
@@ -50,14 +53,27 @@ export async function loadCustomer(db: Database, manifest: Manifest, customerId:
   for (const [name, f] of Object.entries(manifest.dataModel.customers.fields)) customer[name] = decode(row[name], fieldValueType(f.type));
 
   const events = await loadEvents(db.kysely, manifest, customerId);
-  const traits = (await lastMaterializedAt(db.kysely)) === asOf
-    ? await readTraits(db.kysely, manifest, customerId)
-    : await recomputeTraits(db, manifest, customerId, asOf);
+  const traits =
+    (await lastMaterializedAt(db.kysely)) === asOf
+      ? await readTraits(db.kysely, manifest, customerId)
+      : await recomputeTraits(db, manifest, customerId, asOf);
   // score() and tier() read what the last `herald score` wrote, as the segment SQL does.
   const models = Object.values(manifest.definitions).some((d) => d.kind === 'Model');
-  const outputs = models ? ((await modelOutputsByCustomer(db.kysely, [customerId])).get(customerId) ?? { scores: {}, tiers: {} }) : undefined;
+  const outputs = models
+    ? ((await modelOutputsByCustomer(db.kysely, [customerId])).get(customerId) ?? { scores: {}, tiers: {} })
+    : undefined;
   const subscriptions = (await subscriptionRowsByCustomer(db.kysely, [customerId])).get(customerId);
-  return { context: { asOf, customer, traits, events, ...(outputs ? { scores: outputs.scores, tiers: outputs.tiers } : {}), ...(subscriptions ? { subscriptions } : {}) }, traitsAsOf: asOf };
+  return {
+    context: {
+      asOf,
+      customer,
+      traits,
+      events,
+      ...(outputs ? { scores: outputs.scores, tiers: outputs.tiers } : {}),
+      ...(subscriptions ? { subscriptions } : {}),
+    },
+    traitsAsOf: asOf,
+  };
 }
 
 async function loadEvents(db: Executor, manifest: Manifest, customerId: string): Promise<EventRecord[]> {
@@ -79,9 +95,7 @@ async function readTraits(db: Executor, manifest: Manifest, customerId: string):
   const out: Record<string, Record<string, unknown> | undefined> = {};
   for (const trait of traitsOf(manifest)) {
     const row = await db.selectFrom(traitTableName(trait.name)).selectAll().where('customer_id', '=', customerId).executeTakeFirst();
-    out[trait.name] = row
-      ? Object.fromEntries(trait.compiled.outputs.map((o) => [o.name, decode(row[o.name], o.type)]))
-      : undefined;
+    out[trait.name] = row ? Object.fromEntries(trait.compiled.outputs.map((o) => [o.name, decode(row[o.name], o.type)])) : undefined;
   }
   return out;
 }

@@ -11,9 +11,7 @@ import { loadCustomer, ruleSchemaOf, storedMembership } from './customer-context
 import { personalFields } from '../../compiler/contract/personal-data.ts';
 
 /** A value shown in an explanation: masked when it is personal data and not asked for. */
-export type ShownValue =
-  | { masked: true }
-  | { masked?: false; value: unknown; timestamp?: boolean };
+export type ShownValue = { masked: true } | { masked?: false; value: unknown; timestamp?: boolean };
 
 /** One operand of a clause and its value for the customer (e.g. `days_since(last(purchase).at)` = 12.5). */
 export interface ExplainedOperand {
@@ -61,7 +59,12 @@ export interface ExplainOptions {
  * the database, evaluates every segment's rule with the JavaScript evaluator as of the instant,
  * clause by clause, and sets it beside the stored membership.
  */
-export async function explainCustomer(db: Database, manifest: Manifest, customerId: string, options: ExplainOptions): Promise<CustomerExplanation> {
+export async function explainCustomer(
+  db: Database,
+  manifest: Manifest,
+  customerId: string,
+  options: ExplainOptions,
+): Promise<CustomerExplanation> {
   const { context } = await loadCustomer(db, manifest, customerId, options.asOf);
   const schema = ruleSchemaOf(manifest);
   const all = segmentsOf(manifest);
@@ -171,7 +174,8 @@ export function readsPii(expr: Expr, pii: ReadonlySet<string>): boolean {
 }
 
 function isTimestamp(expr: Expr, schema: RuleSchema): boolean {
-  if (expr.kind === 'aggregate') return expr.field === 'at' || (expr.fn === 'first' || expr.fn === 'last' ? expr.field === undefined : false);
+  if (expr.kind === 'aggregate')
+    return expr.field === 'at' || (expr.fn === 'first' || expr.fn === 'last' ? expr.field === undefined : false);
   if (expr.kind !== 'path') return false;
   try {
     const resolved = resolvePath(expr.segments, { kind: 'customer' }, schema);

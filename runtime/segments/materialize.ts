@@ -30,12 +30,16 @@ export interface MaterializePlan {
  * The schema must be migrated and synced first (runtime/db).
  */
 export async function materialize(db: Database, source: Manifest | MaterializePlan, asOf: number): Promise<MaterializeResult> {
-  const plan: MaterializePlan = 'traits' in source && Array.isArray(source.traits)
-    ? (source as MaterializePlan)
-    : { traits: traitsOf(source as Manifest), segments: segmentsOf(source as Manifest) };
+  const plan: MaterializePlan =
+    'traits' in source && Array.isArray(source.traits)
+      ? (source as MaterializePlan)
+      : { traits: traitsOf(source as Manifest), segments: segmentsOf(source as Manifest) };
   if (!Number.isFinite(asOf)) throw new MaterializeError(`as-of instant ${asOf} is not a time`);
   return db.transaction(async (trx) => {
-    const previous = await lastRuns(trx, plan.segments.map((s) => s.name));
+    const previous = await lastRuns(
+      trx,
+      plan.segments.map((s) => s.name),
+    );
     const later = [...previous].filter(([, at]) => at > asOf).sort(([a], [b]) => (a < b ? -1 : 1));
     if (later.length > 0) {
       const [segment, at] = later[0]!;

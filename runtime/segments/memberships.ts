@@ -37,10 +37,16 @@ export async function materializeSegment(
 ): Promise<SegmentRunResult> {
   await createScratch(trx, dialect);
   await sql`delete from ${sql.table(NOW)}`.execute(trx);
-  await runCompiled(trx, dialect, segment.compiled.sql[dialect], { as_of: asOf }, {
-    prefix: `insert into ${NOW} (customer_id) select distinct customer_id from (`,
-    suffix: `) as herald_segment`,
-  });
+  await runCompiled(
+    trx,
+    dialect,
+    segment.compiled.sql[dialect],
+    { as_of: asOf },
+    {
+      prefix: `insert into ${NOW} (customer_id) select distinct customer_id from (`,
+      suffix: `) as herald_segment`,
+    },
+  );
   const name = segment.name;
   // Fresh statistics let PostgreSQL pick hash anti-joins for the diff below on large segments.
   if (dialect === 'postgres') await sql`analyze ${sql.table(NOW)}`.execute(trx);

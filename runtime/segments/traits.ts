@@ -30,10 +30,16 @@ export async function materializeTraits(
     const table = quoteIdent(traitTableName(trait.name));
     const columns = ['customer_id', ...trait.compiled.outputs.map((o) => o.name)].map(quoteIdent).join(', ');
     await trx.executeQuery(CompiledQuery.raw(`delete from ${table}${only}`, []));
-    const { affected } = await runCompiled(trx, dialect, trait.compiled.sql[dialect], { as_of: asOf }, {
-      prefix: `insert into ${table} (${columns}) select ${columns} from (`,
-      suffix: `) as herald_trait${only}`,
-    });
+    const { affected } = await runCompiled(
+      trx,
+      dialect,
+      trait.compiled.sql[dialect],
+      { as_of: asOf },
+      {
+        prefix: `insert into ${table} (${columns}) select ${columns} from (`,
+        suffix: `) as herald_trait${only}`,
+      },
+    );
     results.push({ trait: trait.name, rows: affected });
   }
   return results;

@@ -54,7 +54,12 @@ export interface PeriodicTask {
 export interface MetricsRegistry {
   counter(name: string, help: string, labelNames?: readonly string[]): { inc(labels?: Record<string, string>, by?: number): void };
   gauge(name: string, help: string, labelNames?: readonly string[]): { set(value: number, labels?: Record<string, string>): void };
-  histogram(name: string, help: string, buckets: readonly number[], labelNames?: readonly string[]): { observe(value: number, labels?: Record<string, string>): void };
+  histogram(
+    name: string,
+    help: string,
+    buckets: readonly number[],
+    labelNames?: readonly string[],
+  ): { observe(value: number, labels?: Record<string, string>): void };
 }
 
 /** A structured JSON logger; callers mask personal data before it reaches a field. */

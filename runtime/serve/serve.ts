@@ -160,7 +160,10 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
  * already refused to start without one outside a dry run). Under `--dry-run` the emails written
  * link to this server itself, so a link opened from a dry-run email in a browser reaches it.
  */
-function recipientLinks(options: ServeOptions): { run: Pick<RunOptions, 'signer' | 'deliverySettings'>; listening(manifest: Manifest, port: number): void } {
+function recipientLinks(options: ServeOptions): {
+  run: Pick<RunOptions, 'signer' | 'deliverySettings'>;
+  listening(manifest: Manifest, port: number): void;
+} {
   let secret: LinkSecret;
   try {
     secret = serveSecret(options.env, options.dryRun).secret;
@@ -174,7 +177,10 @@ function recipientLinks(options: ServeOptions): { run: Pick<RunOptions, 'signer'
     listening(manifest, port) {
       if (!options.dryRun) return;
       const host = !options.host || options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
-      run.deliverySettings = localLinkSettings(deliverySettingsOf(manifest, options.dir), `http://${host.includes(':') ? `[${host}]` : host}:${port}`);
+      run.deliverySettings = localLinkSettings(
+        deliverySettingsOf(manifest, options.dir),
+        `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+      );
     },
   };
 }

@@ -37,7 +37,9 @@ export function createWebhooksFeature(context: ServeContext, options: WebhookOpt
   const list = (v: string | undefined) => (v ?? '').split(/[\s,]+/).filter((x) => x !== '');
   const verifiers: Partial<Record<Provider, (request: WebhookRequest, payload: unknown) => Promise<Verdict>>> = {};
   const topics = list(env[WEBHOOK_ENV.sesTopics]);
-  if (topics.length > 0) verifiers.ses = (_r, payload) => verifySnsMessage(payload, topics, options.fetchCertificate ?? httpsCertificateFetcher, context.now().getTime());
+  if (topics.length > 0)
+    verifiers.ses = (_r, payload) =>
+      verifySnsMessage(payload, topics, options.fetchCertificate ?? httpsCertificateFetcher, context.now().getTime());
   const sendgridKey = env[WEBHOOK_ENV.sendgridKey];
   if (sendgridKey) verifiers.sendgrid = async (r) => verifySendgrid(r, sendgridKey);
   const pmUser = env[WEBHOOK_ENV.postmarkUser];
@@ -61,7 +63,13 @@ function json(status: number, body: Record<string, unknown>): ServeResponse {
   return { status, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' }, body: `${JSON.stringify(body)}\n` };
 }
 
-async function handleWebhook(context: ServeContext, options: WebhookOptions, provider: Provider, verify: ((r: WebhookRequest, p: unknown) => Promise<Verdict>) | undefined, request: ServeRequest): Promise<ServeResponse> {
+async function handleWebhook(
+  context: ServeContext,
+  options: WebhookOptions,
+  provider: Provider,
+  verify: ((r: WebhookRequest, p: unknown) => Promise<Verdict>) | undefined,
+  request: ServeRequest,
+): Promise<ServeResponse> {
   if (!verify) return json(404, { error: `the ${provider} webhook is not configured on this server` });
   const webhookRequest: WebhookRequest = { headers: request.headers, body: request.body, now: context.now().getTime() };
   let payload: unknown;
@@ -84,14 +92,22 @@ async function handleWebhook(context: ServeContext, options: WebhookOptions, pro
     return json(200, { confirmed: true });
   }
   const parsed = parseProviderPayload(provider, payload);
-  const result = await ingestEngagement(context.db, context.manifest, parsed.records.map((record) => ({ record })));
+  const result = await ingestEngagement(
+    context.db,
+    context.manifest,
+    parsed.records.map((record) => ({ record })),
+  );
   if (result.suppressed > 0) context.wake();
   if (parsed.problems.length > 0) context.log.warn('webhook records skipped', { provider, problems: parsed.problems.slice(0, 5) });
-  return json(200, { loaded: result.loaded, duplicates: result.duplicates, skipped: result.skipped + parsed.problems.length, ignored: parsed.ignored });
+  return json(200, {
+    loaded: result.loaded,
+    duplicates: result.duplicates,
+    skipped: result.skipped + parsed.problems.length,
+    ignored: parsed.ignored,
+  });
 }
 
 async function visit(url: string): Promise<void> {
   const response = await fetch(url, { redirect: 'error', signal: AbortSignal.timeout(5000) });
   if (!response.ok) throw new Error(`the SubscribeURL answered HTTP ${response.status}`);
 }
-

@@ -1,6 +1,14 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { EngagementRecord } from '../delivery/engagement.ts';
-import { bareMessageId, instant, isObject, SIGNATURE_TOLERANCE_MS, type ProviderRecords, type Verdict, type WebhookRequest } from './types.ts';
+import {
+  bareMessageId,
+  instant,
+  isObject,
+  SIGNATURE_TOLERANCE_MS,
+  type ProviderRecords,
+  type Verdict,
+  type WebhookRequest,
+} from './types.ts';
 
 /**
  * Mailgun webhooks: a JSON object with `signature` (`timestamp`, `token`, `signature`: the hex
@@ -16,12 +24,17 @@ export function verifyMailgun(request: WebhookRequest, signingKey: string, seen:
     return { ok: false, status: 400, reason: 'the body is not JSON' };
   }
   const s = isObject(payload) ? payload.signature : undefined;
-  if (!isObject(s) || typeof s.timestamp !== 'string' || typeof s.token !== 'string' || typeof s.signature !== 'string') return { ok: false, status: 401, reason: 'the request is not signed (no signature object)' };
+  if (!isObject(s) || typeof s.timestamp !== 'string' || typeof s.token !== 'string' || typeof s.signature !== 'string')
+    return { ok: false, status: 401, reason: 'the request is not signed (no signature object)' };
   const at = instant(s.timestamp);
-  if (at === undefined || Math.abs(request.now - at) > SIGNATURE_TOLERANCE_MS) return { ok: false, status: 401, reason: 'the signature\'s timestamp is too far from now' };
-  const expected = createHmac('sha256', signingKey).update(s.timestamp + s.token).digest();
+  if (at === undefined || Math.abs(request.now - at) > SIGNATURE_TOLERANCE_MS)
+    return { ok: false, status: 401, reason: "the signature's timestamp is too far from now" };
+  const expected = createHmac('sha256', signingKey)
+    .update(s.timestamp + s.token)
+    .digest();
   const given = Buffer.from(s.signature, 'hex');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, status: 401, reason: 'the signature does not match' };
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    return { ok: false, status: 401, reason: 'the signature does not match' };
   if (seen.has(s.token)) return { ok: false, status: 401, reason: 'the signature token was already used' };
   if (seen.size > 50_000) seen.clear();
   seen.add(s.token);

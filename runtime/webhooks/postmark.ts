@@ -53,7 +53,8 @@ function map(e: Record<string, unknown>): { record: Omit<EngagementRecord, 'mess
     case 'Delivery':
       return { record: { event: 'delivered' }, at: e.DeliveredAt };
     case 'Bounce':
-      if (e.Type === 'Transient' || e.Type === 'SoftBounce' || e.Type === 'DnsError' || e.Type === 'AutoResponder') return { record: { event: 'bounced', bounceType: 'soft' }, at: e.BouncedAt };
+      if (e.Type === 'Transient' || e.Type === 'SoftBounce' || e.Type === 'DnsError' || e.Type === 'AutoResponder')
+        return { record: { event: 'bounced', bounceType: 'soft' }, at: e.BouncedAt };
       return { record: { event: 'bounced', bounceType: HARD.has(String(e.Type)) ? 'hard' : 'soft' }, at: e.BouncedAt };
     case 'SpamComplaint':
       return { record: { event: 'complained' }, at: e.BouncedAt };

@@ -12,7 +12,12 @@ export function isProvider(name: string): name is Provider {
   return (PROVIDERS as readonly string[]).includes(name);
 }
 
-const PARSERS: Record<Provider, (payload: unknown) => ProviderRecords> = { ses: parseSes, sendgrid: parseSendgrid, postmark: parsePostmark, mailgun: parseMailgun };
+const PARSERS: Record<Provider, (payload: unknown) => ProviderRecords> = {
+  ses: parseSes,
+  sendgrid: parseSendgrid,
+  postmark: parsePostmark,
+  mailgun: parseMailgun,
+};
 
 export function parseProviderPayload(provider: Provider, payload: unknown): ProviderRecords {
   return PARSERS[provider](payload);

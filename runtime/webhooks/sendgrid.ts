@@ -1,6 +1,15 @@
 import { createPublicKey, createVerify } from 'node:crypto';
 import type { EngagementRecord } from '../delivery/engagement.ts';
-import { bareMessageId, header, instant, isObject, SIGNATURE_TOLERANCE_MS, type ProviderRecords, type Verdict, type WebhookRequest } from './types.ts';
+import {
+  bareMessageId,
+  header,
+  instant,
+  isObject,
+  SIGNATURE_TOLERANCE_MS,
+  type ProviderRecords,
+  type Verdict,
+  type WebhookRequest,
+} from './types.ts';
 
 /**
  * SendGrid's Event Webhook: a JSON array of events (`event`, `timestamp` in seconds, `smtp-id`:
@@ -16,7 +25,8 @@ export function verifySendgrid(request: WebhookRequest, publicKeyBase64: string)
   const timestamp = header(request.headers, SENDGRID_TIMESTAMP);
   if (!signature || !timestamp) return { ok: false, status: 401, reason: 'the request is not signed (no Event Webhook signature headers)' };
   const at = instant(timestamp);
-  if (at === undefined || Math.abs(request.now - at) > SIGNATURE_TOLERANCE_MS) return { ok: false, status: 401, reason: 'the signature\'s timestamp is missing or too far from now' };
+  if (at === undefined || Math.abs(request.now - at) > SIGNATURE_TOLERANCE_MS)
+    return { ok: false, status: 401, reason: "the signature's timestamp is missing or too far from now" };
   try {
     const key = createPublicKey({ key: Buffer.from(publicKeyBase64, 'base64'), format: 'der', type: 'spki' });
     const verifier = createVerify('sha256');

@@ -66,13 +66,19 @@ function map(type: string, r: Record<string, unknown>): { record: Omit<Engagemen
     case 'Delivery':
       return { record: { event: 'delivered' }, at: part('delivery').timestamp };
     case 'Bounce':
-      return { record: { event: 'bounced', bounceType: part('bounce').bounceType === 'Permanent' ? 'hard' : 'soft' }, at: part('bounce').timestamp };
+      return {
+        record: { event: 'bounced', bounceType: part('bounce').bounceType === 'Permanent' ? 'hard' : 'soft' },
+        at: part('bounce').timestamp,
+      };
     case 'Complaint':
       return { record: { event: 'complained' }, at: part('complaint').timestamp };
     case 'Open':
       return { record: { event: 'opened' }, at: part('open').timestamp };
     case 'Click':
-      return { record: { event: 'clicked', ...(typeof part('click').link === 'string' ? { url: part('click').link as string } : {}) }, at: part('click').timestamp };
+      return {
+        record: { event: 'clicked', ...(typeof part('click').link === 'string' ? { url: part('click').link as string } : {}) },
+        at: part('click').timestamp,
+      };
     case 'Subscription':
       return { record: { event: 'unsubscribed' }, at: part('subscription').timestamp };
     default:

@@ -37,10 +37,18 @@ export function stringToSign(message: Record<string, unknown>): string {
 /** A fetched certificate is reused: SNS signs with the same one for a long time. */
 const certificates = new Map<string, X509Certificate>();
 
-export async function verifySnsMessage(message: unknown, topics: readonly string[], fetchCertificate: CertificateFetcher, now: number): Promise<Verdict> {
-  if (!isObject(message) || typeof message.Type !== 'string' || typeof message.Signature !== 'string') return { ok: false, status: 401, reason: 'not a signed SNS message' };
-  if (!['Notification', 'SubscriptionConfirmation', 'UnsubscribeConfirmation'].includes(message.Type)) return { ok: false, status: 400, reason: `SNS message type ${message.Type} is not handled` };
-  if (typeof message.TopicArn !== 'string' || !topics.includes(message.TopicArn)) return { ok: false, status: 401, reason: 'the SNS topic is not one this server accepts (HERALD_SES_TOPIC_ARNS)' };
+export async function verifySnsMessage(
+  message: unknown,
+  topics: readonly string[],
+  fetchCertificate: CertificateFetcher,
+  now: number,
+): Promise<Verdict> {
+  if (!isObject(message) || typeof message.Type !== 'string' || typeof message.Signature !== 'string')
+    return { ok: false, status: 401, reason: 'not a signed SNS message' };
+  if (!['Notification', 'SubscriptionConfirmation', 'UnsubscribeConfirmation'].includes(message.Type))
+    return { ok: false, status: 400, reason: `SNS message type ${message.Type} is not handled` };
+  if (typeof message.TopicArn !== 'string' || !topics.includes(message.TopicArn))
+    return { ok: false, status: 401, reason: 'the SNS topic is not one this server accepts (HERALD_SES_TOPIC_ARNS)' };
   if (!isSnsUrl(message.SigningCertURL)) return { ok: false, status: 401, reason: 'the signing certificate is not on an Amazon SNS host' };
   const algorithm = message.SignatureVersion === '2' ? 'RSA-SHA256' : message.SignatureVersion === '1' ? 'RSA-SHA1' : undefined;
   if (!algorithm) return { ok: false, status: 401, reason: 'unknown SNS SignatureVersion' };
@@ -51,13 +59,15 @@ export async function verifySnsMessage(message: unknown, topics: readonly string
     } catch {
       return { ok: false, status: 401, reason: 'the signing certificate could not be fetched or read' };
     }
-    if (Date.parse(certificate.validTo) < now || Date.parse(certificate.validFrom) > now) return { ok: false, status: 401, reason: 'the signing certificate is not valid now' };
+    if (Date.parse(certificate.validTo) < now || Date.parse(certificate.validFrom) > now)
+      return { ok: false, status: 401, reason: 'the signing certificate is not valid now' };
     if (certificates.size > 100) certificates.clear();
     certificates.set(message.SigningCertURL, certificate);
   }
   const verifier = createVerify(algorithm);
   verifier.update(stringToSign(message), 'utf8');
-  if (!verifier.verify(certificate.publicKey, Buffer.from(message.Signature, 'base64'))) return { ok: false, status: 401, reason: 'the SNS signature does not match' };
+  if (!verifier.verify(certificate.publicKey, Buffer.from(message.Signature, 'base64')))
+    return { ok: false, status: 401, reason: 'the SNS signature does not match' };
   return { ok: true };
 }
 

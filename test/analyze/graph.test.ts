@@ -7,9 +7,9 @@ const key = (i: number) => `Segment/s${i}` as DefinitionKey;
 const site = { file: 'x.yaml' };
 
 /** A random graph over n nodes as an edge list. */
-const graphArb = fc.integer({ min: 1, max: 12 }).chain((n) =>
-  fc.tuple(fc.constant(n), fc.array(fc.tuple(fc.nat(n - 1), fc.nat(n - 1)), { maxLength: n * 3 })),
-);
+const graphArb = fc
+  .integer({ min: 1, max: 12 })
+  .chain((n) => fc.tuple(fc.constant(n), fc.array(fc.tuple(fc.nat(n - 1), fc.nat(n - 1)), { maxLength: n * 3 })));
 
 function build(n: number, edges: Array<[number, number]>): DependencyGraph {
   const g = new DependencyGraph();

@@ -38,7 +38,12 @@ export function trustingValidate(loaded: LoadResult, reject: string[] = []): Val
     const name = v.metadata?.name;
     if (typeof name !== 'string') continue;
     if (reject.includes(`${v.kind}/${name}`)) {
-      rejected.push({ code: 'TEST' as DiagnosticCode, severity: 'error', message: `${v.kind}/${name} rejected by the test`, file: doc.file.path });
+      rejected.push({
+        code: 'TEST' as DiagnosticCode,
+        severity: 'error',
+        message: `${v.kind}/${name} rejected by the test`,
+        file: doc.file.path,
+      });
       continue;
     }
     const def: Definition = {

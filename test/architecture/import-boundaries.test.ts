@@ -66,7 +66,9 @@ describe('import boundaries', () => {
   });
 
   it('judges a breaking import as broken (the rule is not vacuous)', () => {
-    expect(boundaryViolation('runtime/render/stream.ts', 'compiler/3-analyze/templates/index.ts')).toMatch(/only through compiler\/contract/);
+    expect(boundaryViolation('runtime/render/stream.ts', 'compiler/3-analyze/templates/index.ts')).toMatch(
+      /only through compiler\/contract/,
+    );
     expect(boundaryViolation('compiler/1-load/index.ts', 'compiler/3-analyze/context.ts')).toMatch(/lower layers/);
     expect(boundaryViolation('compiler/4-emit/kinds/source.ts', 'runtime/ingest/index.ts')).toMatch(/never imports the runtime/);
     expect(boundaryViolation('runtime/serve/index.ts', 'cli/main.ts')).toMatch(/imports the CLI/);

@@ -22,7 +22,8 @@ describe('the language core: one reading of times, durations and zones', () => {
     expect(utcInstant('2011-12-09T12:00:00-0530')).toBe(Date.UTC(2011, 11, 9, 17, 30));
     expect(utcInstant('2011-12-09')).toBe(Date.UTC(2011, 11, 9));
     expect(parseDateTime('2011-12-09')?.dateOnly).toBe(true);
-    for (const bad of ['2011-02-30', '2011-12-09T24:00', '2011-12-09T12:60', '09/12/2011', 'now', '']) expect(utcInstant(bad)).toBeUndefined();
+    for (const bad of ['2011-02-30', '2011-12-09T24:00', '2011-12-09T12:60', '09/12/2011', 'now', ''])
+      expect(utcInstant(bad)).toBeUndefined();
   });
 
   it('reads durations and times of day with one grammar', () => {

@@ -27,7 +27,9 @@ describe('the manifest reader', () => {
     const path = write(JSON.stringify(other));
     await expect(loadManifestFile(path)).rejects.toThrow(ManifestError);
     await expect(loadManifestFile(path)).rejects.toThrow(
-      new RegExp(`manifest_version ${MANIFEST_VERSION + 1} \\(written by Herald .*\\), but this Herald reads version ${MANIFEST_VERSION}; run \`herald compile\``),
+      new RegExp(
+        `manifest_version ${MANIFEST_VERSION + 1} \\(written by Herald .*\\), but this Herald reads version ${MANIFEST_VERSION}; run \`herald compile\``,
+      ),
     );
   });
 
@@ -40,7 +42,9 @@ describe('the manifest reader', () => {
   });
 
   it('says plainly when the file is missing, not JSON, or not a manifest', async () => {
-    await expect(loadManifestFile('/nonexistent/manifest.json')).rejects.toThrow(/no manifest at \/nonexistent\/manifest.json; run `herald compile` first/);
+    await expect(loadManifestFile('/nonexistent/manifest.json')).rejects.toThrow(
+      /no manifest at \/nonexistent\/manifest.json; run `herald compile` first/,
+    );
     await expect(loadManifestFile(write('{'))).rejects.toThrow(/is not valid JSON/);
     await expect(loadManifestFile(write('[]'))).rejects.toThrow(/is not a Herald manifest/);
   });

@@ -19,7 +19,9 @@ describe('PostgreSQL test harness', () => {
     await b.drop();
     const admin = new pg.Client(postgresServerUrl());
     await admin.connect();
-    const left = await admin.query(`select datname from pg_database where datname = any($1)`, [[a.url.split('/').pop(), b.url.split('/').pop()]]);
+    const left = await admin.query(`select datname from pg_database where datname = any($1)`, [
+      [a.url.split('/').pop(), b.url.split('/').pop()],
+    ]);
     await admin.end();
     expect(left.rows).toEqual([]);
   });

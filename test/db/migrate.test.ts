@@ -16,7 +16,15 @@ forEachDialect('migrations', (ctx) => {
     const result = await migrate(db);
     expect(result.applied.map((a) => a.version)).toEqual(MIGRATIONS.map((m) => m.version));
     expect(await tableNames(db)).toEqual(
-      expect.arrayContaining(['customers', 'events', 'items', 'segment_memberships', 'segment_runs', 'herald_migrations', 'herald_columns']),
+      expect.arrayContaining([
+        'customers',
+        'events',
+        'items',
+        'segment_memberships',
+        'segment_runs',
+        'herald_migrations',
+        'herald_columns',
+      ]),
     );
     const recorded = await db.kysely.selectFrom('herald_migrations').select(['version', 'name']).orderBy('version').execute();
     expect(recorded.map((r) => Number(r.version))).toEqual(MIGRATIONS.map((m) => m.version));
@@ -38,8 +46,12 @@ forEachDialect('migrations', (ctx) => {
     const indexes =
       db.dialect === 'sqlite'
         ? (await sql<{ name: string }>`select name from sqlite_master where type = 'index'`.execute(db.kysely)).rows.map((r) => r.name)
-        : (await sql<{ name: string }>`select indexname as name from pg_indexes where schemaname = current_schema()`.execute(db.kysely)).rows.map((r) => r.name);
-    expect(indexes).toEqual(expect.arrayContaining(['events_customer_type_at', 'events_type_at', 'events_engagement', 'segment_memberships_open']));
+        : (
+            await sql<{ name: string }>`select indexname as name from pg_indexes where schemaname = current_schema()`.execute(db.kysely)
+          ).rows.map((r) => r.name);
+    expect(indexes).toEqual(
+      expect.arrayContaining(['events_customer_type_at', 'events_type_at', 'events_engagement', 'segment_memberships_open']),
+    );
   });
 
   it('enforces the memberships key (segment, customer_id, entered_at)', async () => {
@@ -49,7 +61,10 @@ forEachDialect('migrations', (ctx) => {
     await db.kysely.insertInto('segment_memberships').values(row).execute();
     await expect(db.kysely.insertInto('segment_memberships').values(row).execute()).rejects.toThrow();
     // The same customer may enter again later: a new row with a later entered_at.
-    await db.kysely.insertInto('segment_memberships').values({ ...row, entered_at: 2000 }).execute();
+    await db.kysely
+      .insertInto('segment_memberships')
+      .values({ ...row, entered_at: 2000 })
+      .execute();
   });
 
   it('rolls back a failing migration entirely', async () => {

@@ -19,8 +19,16 @@ import { forEachDialect } from '../support/postgres.ts';
 
 const DAY = 86_400_000;
 const dataModel: DataModel = {
-  customers: { fields: { country: { type: 'string' }, email_consent: { type: 'boolean' }, signup_at: { type: 'timestamp' } }, mergeByEmail: false },
-  events: { purchase: { amount: { type: 'number' } }, added_to_cart: { price: { type: 'number' } }, page_view: {}, email_unsubscribed: { topic: { type: 'string' } } },
+  customers: {
+    fields: { country: { type: 'string' }, email_consent: { type: 'boolean' }, signup_at: { type: 'timestamp' } },
+    mergeByEmail: false,
+  },
+  events: {
+    purchase: { amount: { type: 'number' } },
+    added_to_cart: { price: { type: 'number' } },
+    page_view: {},
+    email_unsubscribed: { topic: { type: 'string' } },
+  },
   items: { fields: {} },
 };
 const schema: RuleSchema = { dataModel, traits: {} };
@@ -48,7 +56,9 @@ function rule(text: string) {
 }
 
 async function plan(db: Database, query: CompiledQuery): Promise<string[]> {
-  const parameters = bindParameters(query, { as_of: Date.UTC(2011, 11, 10) }).map((v) => (typeof v === 'boolean' && db.dialect === 'sqlite' ? Number(v) : v));
+  const parameters = bindParameters(query, { as_of: Date.UTC(2011, 11, 10) }).map((v) =>
+    typeof v === 'boolean' && db.dialect === 'sqlite' ? Number(v) : v,
+  );
   const explain = db.dialect === 'sqlite' ? 'explain query plan ' : 'explain ';
   const rows = (await db.kysely.executeQuery<Record<string, unknown>>(KyselyQuery.raw(explain + query.sql, parameters))).rows;
   return rows.map((r) => String(r.detail ?? r['QUERY PLAN']));
@@ -56,7 +66,9 @@ async function plan(db: Database, query: CompiledQuery): Promise<string[]> {
 
 /** The plan lines that read the events table, and those that read all of it. */
 function eventAccess(dialect: string, lines: string[]) {
-  const reads = lines.filter((l) => (dialect === 'sqlite' ? /\b(SCAN|SEARCH) e\d*\b/.test(l) || /\bevents\b/.test(l) : / on events\b/.test(l)));
+  const reads = lines.filter((l) =>
+    dialect === 'sqlite' ? /\b(SCAN|SEARCH) e\d*\b/.test(l) || /\bevents\b/.test(l) : / on events\b/.test(l),
+  );
   const fullScans = reads.filter((l) => (dialect === 'sqlite' ? /\bSCAN\b/.test(l) : /Seq Scan on events\b/.test(l)));
   return { reads, fullScans };
 }
@@ -89,7 +101,10 @@ forEachDialect('query plans', (ctx) => {
     if (db.dialect === 'sqlite') {
       const reads = lines.filter((l) => /\b(SCAN|SEARCH) [uol]\d+\b/.test(l));
       expect(reads.length, text).toBe(3);
-      expect(reads.filter((l) => /\bSCAN\b/.test(l)), text).toEqual([]);
+      expect(
+        reads.filter((l) => /\bSCAN\b/.test(l)),
+        text,
+      ).toEqual([]);
     } else {
       expect(text).toMatch(/delivery_suppressions/);
       expect(text).toMatch(/recipient_topic_optouts/);

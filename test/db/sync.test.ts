@@ -52,7 +52,15 @@ forEachDialect('data-model sync', (ctx) => {
     // item_id is declared by two event types but is one column.
     expect(result.addedColumns.filter((c) => c === 'events.item_id')).toHaveLength(1);
     const customers = await columnsOf(db, 'customers');
-    expect(customers).toMatchObject({ id: 'text', email: 'text', country: 'text', signup_at: bigint, email_consent: bool, lifetime_value: double, updated_at: bigint });
+    expect(customers).toMatchObject({
+      id: 'text',
+      email: 'text',
+      country: 'text',
+      signup_at: bigint,
+      email_consent: bool,
+      lifetime_value: double,
+      updated_at: bigint,
+    });
     const events = await columnsOf(db, 'events');
     expect(events).toMatchObject({ amount: double, item_id: 'text', price: double, at: bigint });
   });
@@ -86,7 +94,9 @@ forEachDialect('data-model sync', (ctx) => {
     changed.customers.fields.country = { type: 'number' };
     const attempt = syncSchema(db, changed);
     await expect(attempt).rejects.toThrow(SchemaSyncError);
-    await expect(syncSchema(db, changed)).rejects.toThrow(/customer field "country" is declared as number, but column customers.country was created for string/);
+    await expect(syncSchema(db, changed)).rejects.toThrow(
+      /customer field "country" is declared as number, but column customers.country was created for string/,
+    );
     // Nothing of the failed sync stays (one transaction).
     expect((await columnsOf(db, 'customers')).country).toBe('text');
   });

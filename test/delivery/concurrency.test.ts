@@ -31,7 +31,10 @@ describe('two workers draining one outbox [postgres]', () => {
     const b = openDatabase(url);
     try {
       const ids = Array.from({ length: 300 }, (_, i) => `p${i}`);
-      await addCustomers(a, ids.map((id) => ({ id })));
+      await addCustomers(
+        a,
+        ids.map((id) => ({ id })),
+      );
       // Two sends per customer and a cap of one a day: the workers must agree which goes.
       const sends = ids.flatMap((id) => [journeySend(id, { name: 'first' }), journeySend(id, { name: 'second' })]);
       await enqueue(a.kysely, sends);
@@ -51,7 +54,12 @@ describe('two workers draining one outbox [postgres]', () => {
       expect(ta.handed.length).toBeGreaterThan(0);
       expect(tb.handed.length).toBeGreaterThan(0);
       const records = await listDeliveries(a.kysely);
-      expect(records.filter((r) => r.status === 'sent').map((r) => r.idempotencyKey).sort()).toEqual([...handed].sort());
+      expect(
+        records
+          .filter((r) => r.status === 'sent')
+          .map((r) => r.idempotencyKey)
+          .sort(),
+      ).toEqual([...handed].sort());
       // Exactly one send per customer went, the other was capped.
       const perCustomer = new Map<string, number>();
       for (const r of records) if (r.status === 'sent') perCustomer.set(r.customerId, (perCustomer.get(r.customerId) ?? 0) + 1);

@@ -29,8 +29,20 @@ interface ChildRun {
 /** Runs the worker in a child process; with `killAfter`, it stops after that many sends and is SIGKILLed there. */
 function runWorker(url: string, dir: string, workerId: string, options: { killAfter?: number; leaseMs?: number } = {}): Promise<ChildRun> {
   return new Promise((done, fail) => {
-    const args = [resolve('bin/run-ts.js'), resolve('test/delivery/support/deliver-child.ts'), manifestPath, url, dir, workerId, ...(options.leaseMs !== undefined ? [String(options.leaseMs)] : [])];
-    const env = { ...process.env, DELIVER_AT: String(T0), ...(options.killAfter !== undefined ? { STOP_AFTER: String(options.killAfter) } : {}) };
+    const args = [
+      resolve('bin/run-ts.js'),
+      resolve('test/delivery/support/deliver-child.ts'),
+      manifestPath,
+      url,
+      dir,
+      workerId,
+      ...(options.leaseMs !== undefined ? [String(options.leaseMs)] : []),
+    ];
+    const env = {
+      ...process.env,
+      DELIVER_AT: String(T0),
+      ...(options.killAfter !== undefined ? { STOP_AFTER: String(options.killAfter) } : {}),
+    };
     const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
@@ -42,13 +54,20 @@ function runWorker(url: string, dir: string, workerId: string, options: { killAf
     });
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.on('error', fail);
-    child.on('exit', (code, signal) => (code !== 0 && signal === null ? fail(new Error(`worker failed (${code}): ${err}`)) : done({ signal, out })));
+    child.on('exit', (code, signal) =>
+      code !== 0 && signal === null ? fail(new Error(`worker failed (${code}): ${err}`)) : done({ signal, out }),
+    );
   });
 }
 
 /** The visible output: name → bytes. */
 function output(dir: string): Map<string, string> {
-  return new Map(readdirSync(dir).filter((f) => !f.startsWith('.')).sort().map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
+  return new Map(
+    readdirSync(dir)
+      .filter((f) => !f.startsWith('.'))
+      .sort()
+      .map((f) => [f, readFileSync(join(dir, f), 'utf8')]),
+  );
 }
 
 forEachDialect('a delivery worker killed mid-batch', (ctx) => {
@@ -56,7 +75,10 @@ forEachDialect('a delivery worker killed mid-batch', (ctx) => {
     const url = await ctx.freshUrl();
     const db = await prepare(openDatabase(url), manifest);
     const ids = Array.from({ length: CUSTOMERS }, (_, i) => `k${String(i).padStart(4, '0')}`);
-    await addCustomers(db, ids.map((id) => ({ id })));
+    await addCustomers(
+      db,
+      ids.map((id) => ({ id })),
+    );
     const sends = ids.map((id) => journeySend(id, { entry: 'crash' }));
     await enqueue(db.kysely, sends);
     await db.close();
@@ -71,7 +93,11 @@ forEachDialect('a delivery worker killed mid-batch', (ctx) => {
       const records = await listDeliveries(db.kysely);
       expect(records.map((r) => r.idempotencyKey).sort()).toEqual(keys);
       expect(records.every((r) => r.status === 'sent' && r.attempts === 1)).toBe(true);
-      const facts = await db.kysely.selectFrom('events').select((eb) => eb.fn.countAll().as('n')).where('type', '=', 'email_sent').executeTakeFirstOrThrow();
+      const facts = await db.kysely
+        .selectFrom('events')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('type', '=', 'email_sent')
+        .executeTakeFirstOrThrow();
       expect(Number(facts.n)).toBe(manifest.dataModel.events.email_sent ? CUSTOMERS : 0);
     } finally {
       await db.close();
@@ -106,7 +132,7 @@ forEachDialect('a delivery worker killed mid-batch', (ctx) => {
     await verify(url, keys, dir, reference);
   });
 
-  it('taken over by another worker once the dead one\'s lease expires', async () => {
+  it("taken over by another worker once the dead one's lease expires", async () => {
     const { url } = await seeded();
     const dir = mkdtempSync(join(tmpdir(), 'herald-crash-out-'));
     const killed = await runWorker(url, dir, 'dead', { killAfter: 40 });

@@ -5,7 +5,16 @@ import { beforeAll, expect, it } from 'vitest';
 import { forEachDialect } from '../support/postgres.ts';
 import type { Manifest } from '../../compiler/contract/manifest.ts';
 import type { Database } from '../../runtime/db/database.ts';
-import { addSuppression, deliverDue, enqueue, FileTransport, listDeliveries, removeSuppression, type DeliverySettings, type SendRequest } from '../../runtime/delivery/index.ts';
+import {
+  addSuppression,
+  deliverDue,
+  enqueue,
+  FileTransport,
+  listDeliveries,
+  removeSuppression,
+  type DeliverySettings,
+  type SendRequest,
+} from '../../runtime/delivery/index.ts';
 import { addCustomers, compileShop, HOUR, journeySend, MINUTE, prepare, settingsWith, T0 } from './helpers.ts';
 
 let manifest: Manifest;
@@ -21,11 +30,15 @@ forEachDialect('delivery gates', (ctx) => {
     transport = new FileTransport(mkdtempSync(join(tmpdir(), 'herald-gates-')));
   });
 
-  const deliver = (now: number, settings?: DeliverySettings) => deliverDue(db, { now, manifest, transport, workerId: 'gates', ...(settings ? { settings } : {}) });
+  const deliver = (now: number, settings?: DeliverySettings) =>
+    deliverDue(db, { now, manifest, transport, workerId: 'gates', ...(settings ? { settings } : {}) });
   const status = async (r: SendRequest) => (await listDeliveries(db.kysely, { keys: [r.idempotencyKey] }))[0]!;
 
   it('consent: marketing needs it, transactional email does not', async () => {
-    await addCustomers(db, [{ id: 'nc', email_consent: false }, { id: 'ne', email: null }]);
+    await addCustomers(db, [
+      { id: 'nc', email_consent: false },
+      { id: 'ne', email: null },
+    ]);
     const marketing = journeySend('nc', { entry: 'consent' });
     const receipt = journeySend('nc', { entry: 'receipt', template: 'receipt' });
     const noEmail = journeySend('ne', { entry: 'consent' });
@@ -46,7 +59,11 @@ forEachDialect('delivery gates', (ctx) => {
     await enqueue(db.kysely, [first, second]);
     await addSuppression(db.kysely, { customerId: 'un', reason: 'unsubscribed', at: T0 - MINUTE, source: 'link' });
     await deliver(T0 + HOUR);
-    expect(await status(first)).toMatchObject({ status: 'suppressed', reason: 'suppressed', detail: expect.stringContaining('unsubscribed') });
+    expect(await status(first)).toMatchObject({
+      status: 'suppressed',
+      reason: 'suppressed',
+      detail: expect.stringContaining('unsubscribed'),
+    });
     expect(await status(second)).toMatchObject({ status: 'suppressed', reason: 'suppressed' });
     // A suppression dated after the send's instant does not reach back.
     await addCustomers(db, [{ id: 'later' }]);
@@ -101,7 +118,7 @@ forEachDialect('delivery gates', (ctx) => {
     expect((await status(nextDay)).status).toBe('sent');
   });
 
-  it('frequency cap within one batch: the batch\'s own decisions count', async () => {
+  it("frequency cap within one batch: the batch's own decisions count", async () => {
     const settings = settingsWith(manifest, { frequency_cap: { per_day: 1 } });
     await addCustomers(db, [{ id: 'fb' }]);
     const day = Date.UTC(2026, 2, 20, 10);
@@ -112,10 +129,14 @@ forEachDialect('delivery gates', (ctx) => {
     expect(summary.suppressed).toEqual({ frequency_cap: 2 });
   });
 
-  it('quiet hours: delayed to the end of the window in the customer\'s zone, or skipped', async () => {
+  it("quiet hours: delayed to the end of the window in the customer's zone, or skipped", async () => {
     const delay = settingsWith(manifest, { quiet_hours: { start: '21:00', end: '08:00' } });
     // 12:00 UTC is 21:00 in Tokyo (UTC+9): quiet until 08:00 Tokyo, 23:00 UTC.
-    await addCustomers(db, [{ id: 'tokyo', timezone: 'Asia/Tokyo' }, { id: 'london', timezone: 'Europe/London' }, { id: 'nozone', timezone: 'Mars/Olympus' }]);
+    await addCustomers(db, [
+      { id: 'tokyo', timezone: 'Asia/Tokyo' },
+      { id: 'london', timezone: 'Europe/London' },
+      { id: 'nozone', timezone: 'Mars/Olympus' },
+    ]);
     const day = Date.UTC(2026, 3, 1, 12);
     const tokyo = journeySend('tokyo', { entry: 'q1', dueAt: day });
     const london = journeySend('london', { entry: 'q1', dueAt: day });
@@ -126,7 +147,11 @@ forEachDialect('delivery gates', (ctx) => {
     // London (and the unknown zone, which falls back to the workspace's London) is at 13:00.
     expect(summary.sent).toBe(3);
     expect(summary.delayed).toBe(1);
-    expect(await status(tokyo)).toMatchObject({ status: 'queued', nextAttemptAt: Date.UTC(2026, 3, 1, 23), detail: 'delayed by quiet hours' });
+    expect(await status(tokyo)).toMatchObject({
+      status: 'queued',
+      nextAttemptAt: Date.UTC(2026, 3, 1, 23),
+      detail: 'delayed by quiet hours',
+    });
     expect((await deliver(Date.UTC(2026, 3, 1, 22, 59), delay)).sent).toBe(0);
     expect((await deliver(Date.UTC(2026, 3, 1, 23), delay)).sent).toBe(1);
     expect((await status(tokyo)).status).toBe('sent');
@@ -147,7 +172,10 @@ forEachDialect('delivery gates', (ctx) => {
 
   it('rate limit: sends over the hourly limit wait, none are dropped', async () => {
     const ids = ['r1', 'r2', 'r3', 'r4', 'r5'];
-    await addCustomers(db, ids.map((id) => ({ id })));
+    await addCustomers(
+      db,
+      ids.map((id) => ({ id })),
+    );
     const day = Date.UTC(2026, 4, 5, 10);
     const sends = ids.map((id) => journeySend(id, { name: 'promo', entry: 'rl', dueAt: day, perHourLimit: 3 }));
     await enqueue(db.kysely, sends);

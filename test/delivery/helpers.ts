@@ -23,7 +23,14 @@ export const MINUTE = 60_000;
 export function compileShop(root = SHOP): Manifest {
   const result = runPipeline(root, { emit: true });
   stopMjmlWorker();
-  if (!result.emitted) throw new Error(JSON.stringify(result.diagnostics.filter((d) => d.severity === 'error'), null, 2));
+  if (!result.emitted)
+    throw new Error(
+      JSON.stringify(
+        result.diagnostics.filter((d) => d.severity === 'error'),
+        null,
+        2,
+      ),
+    );
   return result.emitted.manifest as Manifest;
 }
 
@@ -57,7 +64,10 @@ export async function addCustomers(db: Database, customers: readonly TestCustome
 }
 
 /** A journey send request; the key is built the way journeys build it. */
-export function journeySend(customerId: string, overrides: Partial<SendRequest> & { journey?: SendRequest['journey']; name?: string; step?: string; entry?: string } = {}): SendRequest {
+export function journeySend(
+  customerId: string,
+  overrides: Partial<SendRequest> & { journey?: SendRequest['journey']; name?: string; step?: string; entry?: string } = {},
+): SendRequest {
   const name = overrides.name ?? 'onboarding';
   const step = overrides.step ?? 'welcome';
   const entry = overrides.entry ?? `${customerId}:1`;
@@ -77,5 +87,8 @@ export function journeySend(customerId: string, overrides: Partial<SendRequest> 
 export function settingsWith(manifest: Manifest, written: WrittenDelivery): DeliverySettings {
   const base = deliverySettingsOf(manifest);
   const spec = Object.values(manifest.definitions).find((d) => d.kind === 'Workspace')!.spec.delivery as WrittenDelivery;
-  return anchorDelivery(normalizeDelivery({ ...spec, ...written }, { timeZone: base.timeZone, customerFields: manifest.dataModel.customers.fields }), process.cwd());
+  return anchorDelivery(
+    normalizeDelivery({ ...spec, ...written }, { timeZone: base.timeZone, customerFields: manifest.dataModel.customers.fields }),
+    process.cwd(),
+  );
 }

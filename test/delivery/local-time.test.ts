@@ -3,7 +3,16 @@ import { describe, expect, it } from 'vitest';
 import { localDate, localDayBounds, localMinuteOfDay, nextLocalTime, zoneOr } from '../../runtime/delivery/local-time.ts';
 import { inWindow } from '../../runtime/delivery/gates.ts';
 
-const ZONES = ['UTC', 'Europe/London', 'America/New_York', 'Asia/Tokyo', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'America/St_Johns', 'Pacific/Apia'];
+const ZONES = [
+  'UTC',
+  'Europe/London',
+  'America/New_York',
+  'Asia/Tokyo',
+  'Australia/Lord_Howe',
+  'Asia/Kathmandu',
+  'America/St_Johns',
+  'Pacific/Apia',
+];
 const instant = fc.integer({ min: Date.UTC(2020, 0, 1), max: Date.UTC(2030, 0, 1) });
 const zone = fc.constantFrom(...ZONES);
 

@@ -22,13 +22,21 @@ function decodeWords(value: string): string {
 /** The parts of a composed message: unfolded headers and each part's decoded body. */
 function parse(message: string) {
   const [head, ...rest] = message.split('\r\n\r\n');
-  const headers = new Map(head!.replace(/\r\n[ \t]+/g, ' ').split('\r\n').map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 2)]));
+  const headers = new Map(
+    head!
+      .replace(/\r\n[ \t]+/g, ' ')
+      .split('\r\n')
+      .map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 2)]),
+  );
   const boundary = /boundary="([^"]+)"/.exec(headers.get('Content-Type')!)![1]!;
   const body = rest.join('\r\n\r\n');
-  const parts = body.split(`--${boundary}`).slice(1, -1).map((p) => {
-    const [ph, ...pb] = p.replace(/^\r\n/, '').split('\r\n\r\n');
-    return { headers: ph!, body: decodeQp(pb.join('\r\n\r\n').replace(/\r\n$/, '')) };
-  });
+  const parts = body
+    .split(`--${boundary}`)
+    .slice(1, -1)
+    .map((p) => {
+      const [ph, ...pb] = p.replace(/^\r\n/, '').split('\r\n\r\n');
+      return { headers: ph!, body: decodeQp(pb.join('\r\n\r\n').replace(/\r\n$/, '')) };
+    });
   return { headers, parts, body, boundary };
 }
 
@@ -36,7 +44,10 @@ describe('MIME composition', () => {
   it('quoted-printable round-trips any text, with lines of at most 76 characters', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'grapheme', maxLength: 400 }), fc.constantFrom('\n', '\r\n'), (s, eol) => {
-        const text = s.replace(/\r\n|\r/g, '\n').split('\n').join(eol);
+        const text = s
+          .replace(/\r\n|\r/g, '\n')
+          .split('\n')
+          .join(eol);
         const encoded = quotedPrintable(text);
         for (const line of encoded.split('\r\n')) {
           expect(line.length).toBeLessThanOrEqual(76);
@@ -66,7 +77,15 @@ describe('MIME composition', () => {
     const html = `<p>Grüße, Zoë — ${'a long line of text '.repeat(20)}</p>\n<a href="https://shop.example/x?a=1&b=2">Shop</a>`;
     const message = composeMime(
       { subject: 'Welcome, Zoë 🎁', html, text: 'Grüße\n\nShop (https://shop.example/x?a=1&b=2)\n' },
-      { from: 'Hedgerow Gifts <news@shop.example>', to: 'zoe@example.test', replyTo: 'help@shop.example', messageId: '0123abcd@shop.example', date: new Date(Date.UTC(2026, 2, 10, 9)), unsubscribeUrl: 'https://shop.example/u/0123abcd', boundary: 'herald-0123abcd' },
+      {
+        from: 'Hedgerow Gifts <news@shop.example>',
+        to: 'zoe@example.test',
+        replyTo: 'help@shop.example',
+        messageId: '0123abcd@shop.example',
+        date: new Date(Date.UTC(2026, 2, 10, 9)),
+        unsubscribeUrl: 'https://shop.example/u/0123abcd',
+        boundary: 'herald-0123abcd',
+      },
     );
     const { headers, parts, body, boundary } = parse(message);
     expect(headers.get('From')).toBe('Hedgerow Gifts <news@shop.example>');
@@ -88,7 +107,10 @@ describe('MIME composition', () => {
   });
 
   it('quotes or encodes display names as needed', () => {
-    const head = (from: string) => parse(composeMime({ subject: 's', html: '<p>x</p>', text: 'x' }, { from, to: 'a@b.example', messageId: 'm@x', date: new Date(0) })).headers.get('From');
+    const head = (from: string) =>
+      parse(
+        composeMime({ subject: 's', html: '<p>x</p>', text: 'x' }, { from, to: 'a@b.example', messageId: 'm@x', date: new Date(0) }),
+      ).headers.get('From');
     expect(head('Shop, Inc. <news@shop.example>')).toBe('"Shop, Inc." <news@shop.example>');
     expect(head('Café Müller <news@shop.example>')).toMatch(/^=\?UTF-8\?B\?[^?]+\?= <news@shop\.example>$/);
     expect(head('news@shop.example')).toBe('news@shop.example');

@@ -5,7 +5,15 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { forEachDialect } from '../support/postgres.ts';
 import type { Manifest } from '../../compiler/contract/manifest.ts';
 import type { Database } from '../../runtime/db/database.ts';
-import { deliverDue, enqueue, FileTransport, listDeliveries, recordSuppressed, sendKey, SendRequestError } from '../../runtime/delivery/index.ts';
+import {
+  deliverDue,
+  enqueue,
+  FileTransport,
+  listDeliveries,
+  recordSuppressed,
+  sendKey,
+  SendRequestError,
+} from '../../runtime/delivery/index.ts';
 import { addCustomers, compileShop, HOUR, journeySend, prepare, T0 } from './helpers.ts';
 
 let manifest: Manifest;
@@ -20,7 +28,14 @@ describe('sendKey', () => {
     const base = { kind: 'journey' as const, name: 'cart', version: 'v1', customerId: 'c1', entryId: 'e1', step: 'remind' };
     expect(sendKey(base, K)).toBe(sendKey({ ...base }, K));
     expect(sendKey(base, K)).toMatch(/^[0-9a-f]{32}$/);
-    const variants = [{ name: 'cart2' }, { version: 'v2' }, { customerId: 'c2' }, { entryId: 'e2' }, { step: 'offer' }, { kind: 'campaign' as const }];
+    const variants = [
+      { name: 'cart2' },
+      { version: 'v2' },
+      { customerId: 'c2' },
+      { entryId: 'e2' },
+      { step: 'offer' },
+      { kind: 'campaign' as const },
+    ];
     // Keyed: another database's key gives other keys for the same identity (no bare hash of a customer id).
     expect(sendKey(base, Buffer.alloc(32, 2))).not.toBe(sendKey(base, K));
     const keys = new Set([sendKey(base, K), ...variants.map((v) => sendKey({ ...base, ...v }, K))]);
@@ -54,7 +69,7 @@ forEachDialect('outbox', (ctx) => {
     ]);
   });
 
-  it('joins the caller\'s transaction: a rolled-back step leaves no send', async () => {
+  it("joins the caller's transaction: a rolled-back step leaves no send", async () => {
     const s = journeySend('c1', { entry: 'rollback' });
     await expect(
       db.transaction(async (trx) => {
@@ -70,7 +85,10 @@ forEachDialect('outbox', (ctx) => {
   });
 
   it('records a holdout once, and never over a real send', async () => {
-    const h = journeySend('c2', { entry: 'holdout', origin: { kind: 'journey', name: 'onboarding', version: 'v1', step: 'welcome', experiment: 'welcome_test', variant: 'holdout' } });
+    const h = journeySend('c2', {
+      entry: 'holdout',
+      origin: { kind: 'journey', name: 'onboarding', version: 'v1', step: 'welcome', experiment: 'welcome_test', variant: 'holdout' },
+    });
     await recordSuppressed(db.kysely, h, 'holdout');
     await recordSuppressed(db.kysely, h, 'holdout');
     const queued = journeySend('c2', { entry: 'k1' });
@@ -89,7 +107,9 @@ forEachDialect('outbox', (ctx) => {
     const first = await deliverDue(db, { now: T0, manifest, transport, workerId: 'w1' });
     expect(first.sent).toBe(3); // c1/k1, c2/k1, c1/k2
     expect(first.suppressed).toEqual({ render_failed: 1 });
-    const files = readdirSync(dir).filter((f) => !f.startsWith('.')).sort();
+    const files = readdirSync(dir)
+      .filter((f) => !f.startsWith('.'))
+      .sort();
     const sent = await listDeliveries(db.kysely, { status: 'sent' });
     expect(files).toEqual(sent.flatMap((r) => [`${r.idempotencyKey}.eml`, `${r.idempotencyKey}.html`, `${r.idempotencyKey}.txt`]).sort());
     for (const r of sent) {
@@ -111,7 +131,10 @@ forEachDialect('outbox', (ctx) => {
     expect(failed!.detail).toMatch(/customer\.first_name/);
     expect(failed!.detail).not.toContain('c3@example.test');
     // Not yet due: still queued.
-    expect((await listDeliveries(db.kysely, { keys: [later.idempotencyKey] }))[0]).toMatchObject({ status: 'queued', nextAttemptAt: T0 + 2 * HOUR });
+    expect((await listDeliveries(db.kysely, { keys: [later.idempotencyKey] }))[0]).toMatchObject({
+      status: 'queued',
+      nextAttemptAt: T0 + 2 * HOUR,
+    });
 
     // A re-run of the same window sends nothing more; the later one goes when due.
     const again = await deliverDue(db, { now: T0, manifest, transport, workerId: 'w1' });
@@ -126,9 +149,17 @@ forEachDialect('outbox', (ctx) => {
   it('fails a send whose template is gone, with the reason', async () => {
     const s = journeySend('c2', { entry: 'gone', template: 'deleted_template' });
     await enqueue(db.kysely, [s]);
-    const summary = await deliverDue(db, { now: T0 + 3 * HOUR, manifest, transport: new FileTransport(mkdtempSync(join(tmpdir(), 'herald-out-'))), workerId: 'w1' });
+    const summary = await deliverDue(db, {
+      now: T0 + 3 * HOUR,
+      manifest,
+      transport: new FileTransport(mkdtempSync(join(tmpdir(), 'herald-out-'))),
+      workerId: 'w1',
+    });
     expect(summary.failed).toBe(1);
     expect(summary.problems.map((p) => p.code)).toContain('HL533');
-    expect((await listDeliveries(db.kysely, { keys: [s.idempotencyKey] }))[0]).toMatchObject({ status: 'failed', reason: expect.stringContaining('deleted_template') });
+    expect((await listDeliveries(db.kysely, { keys: [s.idempotencyKey] }))[0]).toMatchObject({
+      status: 'failed',
+      reason: expect.stringContaining('deleted_template'),
+    });
   });
 });

@@ -21,12 +21,27 @@ forEachDialect('rendering at send time', (ctx) => {
   beforeAll(async () => {
     db = await prepare(await ctx.fresh(), manifest);
     await addCustomers(db, [{ id: 'buyer' }, { id: 'new' }]);
-    const items = Array.from({ length: 8 }, (_, i) => ({ id: `i${i}`, name: `Item number ${i}`, price: 10 + i, url: `https://shop.example/p/i${i}` }));
+    const items = Array.from({ length: 8 }, (_, i) => ({
+      id: `i${i}`,
+      name: `Item number ${i}`,
+      price: 10 + i,
+      url: `https://shop.example/p/i${i}`,
+    }));
     await db.kysely.insertInto('items').values(items).execute();
     // Item i0 bought by the most customers, then i1, …; `buyer` bought i0 and i1.
     let n = 0;
     const rows = [];
-    for (let item = 0; item < 8; item++) for (let b = 0; b < 8 - item; b++) rows.push({ id: `p${n++}`, customer_id: `other${b}`, type: 'purchase', at: T0 - 10 * HOUR, item_id: `i${item}`, quantity: 1, amount: 10 });
+    for (let item = 0; item < 8; item++)
+      for (let b = 0; b < 8 - item; b++)
+        rows.push({
+          id: `p${n++}`,
+          customer_id: `other${b}`,
+          type: 'purchase',
+          at: T0 - 10 * HOUR,
+          item_id: `i${item}`,
+          quantity: 1,
+          amount: 10,
+        });
     rows.push({ id: `p${n++}`, customer_id: 'buyer', type: 'purchase', at: T0 - HOUR, item_id: 'i0', quantity: 1, amount: 10 });
     rows.push({ id: `p${n++}`, customer_id: 'buyer', type: 'purchase', at: T0 - HOUR, item_id: 'i1', quantity: 1, amount: 10 });
     await db.kysely.insertInto('events').values(rows).execute();
@@ -54,7 +69,16 @@ forEachDialect('rendering at send time', (ctx) => {
     template.recommendations = { ...template.recommendations, model: 'next_items' };
     await db.kysely
       .insertInto('model_recommendations')
-      .values([7, 6, 5].map((item, rank) => ({ model: 'next_items', customer_id: 'buyer', rank: rank + 1, item_id: `i${item}`, score: 1 - rank / 10, version: 1 })))
+      .values(
+        [7, 6, 5].map((item, rank) => ({
+          model: 'next_items',
+          customer_id: 'buyer',
+          rank: rank + 1,
+          item_id: `i${item}`,
+          score: 1 - rank / 10,
+          version: 1,
+        })),
+      )
       .execute();
     const dir = mkdtempSync(join(tmpdir(), 'herald-recs-model-'));
     const sends = ['buyer', 'new'].map((id) => journeySend(id, { entry: 'm', template: 'recommendations' }));
@@ -62,7 +86,10 @@ forEachDialect('rendering at send time', (ctx) => {
     const summary = await deliverDue(db, { now: T0, manifest: withModel, transport: new FileTransport(dir), workerId: 'm' });
     expect(summary.sent).toBe(2);
     const listed = (t: string) => [...new Set([...t.matchAll(/Item number (\d)/g)].map((m) => Number(m[1])))];
-    for (const [id, expected] of [['buyer', [7, 6, 5]], ['new', [0, 1, 2, 3, 4, 5]]] as const) {
+    for (const [id, expected] of [
+      ['buyer', [7, 6, 5]],
+      ['new', [0, 1, 2, 3, 4, 5]],
+    ] as const) {
       const delivered = readFileSync(join(dir, `${sends.find((s) => s.customerId === id)!.idempotencyKey}.txt`), 'utf8');
       const preview = renderEmail(loadTemplate(template), await databaseRenderInput(db, withModel, template, id, T0), { asOf: T0 });
       if (!preview.ok) throw new Error(preview.reason);

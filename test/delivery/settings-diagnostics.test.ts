@@ -17,7 +17,13 @@ afterAll(() => stopMjmlWorker());
 
 function summarize(d: Diagnostic) {
   const r = d.range;
-  return { code: d.code, severity: d.severity, at: `${d.file ?? '-'}${r ? `:${r.start.line}:${r.start.column}-${r.end.line}:${r.end.column}` : ''}`, message: d.message, ...(d.help ? { help: d.help } : {}) };
+  return {
+    code: d.code,
+    severity: d.severity,
+    at: `${d.file ?? '-'}${r ? `:${r.start.line}:${r.start.column}-${r.end.line}:${r.end.column}` : ''}`,
+    message: d.message,
+    ...(d.help ? { help: d.help } : {}),
+  };
 }
 
 describe('delivery settings diagnostics', () => {
@@ -26,7 +32,9 @@ describe('delivery settings diagnostics', () => {
     it(name, () => {
       const result = runPipeline(join(FIXTURES, name, 'workspace'), { emit: false });
       // Unused-definition warnings and the like are other checks' business.
-      const actual = { diagnostics: sortDiagnostics(result.diagnostics.filter((d) => d.severity === 'error' || /^HL31[5-9]$/.test(d.code))).map(summarize) };
+      const actual = {
+        diagnostics: sortDiagnostics(result.diagnostics.filter((d) => d.severity === 'error' || /^HL31[5-9]$/.test(d.code))).map(summarize),
+      };
       const file = join(FIXTURES, name, 'expected.json');
       if (update || !existsSync(file)) {
         writeFileSync(file, `${JSON.stringify(actual, null, 2)}\n`);
@@ -38,7 +46,13 @@ describe('delivery settings diagnostics', () => {
   }
 
   it('has a fixture for every compile-time delivery code', () => {
-    const seen = new Set(cases.flatMap((c) => (JSON.parse(readFileSync(join(FIXTURES, c, 'expected.json'), 'utf8')) as { diagnostics: Array<{ code: string }> }).diagnostics.map((d) => d.code)));
+    const seen = new Set(
+      cases.flatMap((c) =>
+        (JSON.parse(readFileSync(join(FIXTURES, c, 'expected.json'), 'utf8')) as { diagnostics: Array<{ code: string }> }).diagnostics.map(
+          (d) => d.code,
+        ),
+      ),
+    );
     for (const e of deliveryCodes.filter((e) => e.code < 'HL5')) expect(seen, e.code).toContain(e.code);
   });
 

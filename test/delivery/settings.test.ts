@@ -15,7 +15,7 @@ const context = { timeZone: 'Europe/London', customerFields: fields, baseDir: '/
 const normalizeDelivery = (written: WrittenDelivery, c: typeof context) => anchorDelivery(normalizeWritten(written, c), c.baseDir);
 
 describe('delivery settings', () => {
-  it('the runtime defaults are the schema\'s defaults', () => {
+  it("the runtime defaults are the schema's defaults", () => {
     const p = schema.properties;
     expect(p.consent_field.default).toBe(DELIVERY_DEFAULTS.consentField);
     expect(p.retry.properties.max_attempts.default).toBe(DELIVERY_DEFAULTS.maxAttempts);
@@ -63,7 +63,14 @@ describe('delivery settings', () => {
       frequencyCap: { perDay: 3 },
       quietHours: { start: 21 * 60 + 30, end: 7 * 60 + 45, action: 'skip' },
       defaultPerHour: 100,
-      transport: { type: 'smtp', host: 'smtp.shop.example', port: 465, secure: true, auth: { userEnv: 'U', passEnv: 'P' }, timeoutMs: 30_000 },
+      transport: {
+        type: 'smtp',
+        host: 'smtp.shop.example',
+        port: 465,
+        secure: true,
+        auth: { userEnv: 'U', passEnv: 'P' },
+        timeoutMs: 30_000,
+      },
     });
   });
 
@@ -85,7 +92,7 @@ describe('Message-IDs and outcome texts', () => {
     expect(keyOfMessageId('CAF1234@mail.gmail.com')).toBeUndefined();
   });
 
-  it('outcome texts never keep an address, but keep Herald\'s own Message-IDs', () => {
+  it("outcome texts never keep an address, but keep Herald's own Message-IDs", () => {
     const key = '0123456789abcdef0123456789abcdef';
     expect(outcomeText(`550 5.1.1 <ada.lovelace+news@example.co.uk>: Recipient address rejected\n(queued as ${key}@shop.example)`)).toBe(
       `550 5.1.1 <<address>>: Recipient address rejected (queued as ${key}@shop.example)`,

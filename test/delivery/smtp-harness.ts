@@ -48,7 +48,8 @@ export async function startSmtp(): Promise<SmtpHarness> {
         fault = decide(messageId, attempt);
         if (fault === 'drop') {
           // Cut the TCP connection in the middle of DATA, as a crashing server or a network fault would.
-          for (const connection of (server as unknown as { connections: Set<{ _socket: { destroy(): void } }> }).connections) connection._socket.destroy();
+          for (const connection of (server as unknown as { connections: Set<{ _socket: { destroy(): void } }> }).connections)
+            connection._socket.destroy();
         }
       });
       stream.on('end', () => {
@@ -75,7 +76,8 @@ export async function startSmtp(): Promise<SmtpHarness> {
     },
     close: () =>
       new Promise<void>((resolve) => {
-        for (const connection of (server as unknown as { connections: Set<{ _socket: { destroy(): void } }> }).connections) connection._socket.destroy();
+        for (const connection of (server as unknown as { connections: Set<{ _socket: { destroy(): void } }> }).connections)
+          connection._socket.destroy();
         server.close(() => resolve());
       }),
   };

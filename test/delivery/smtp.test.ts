@@ -92,7 +92,9 @@ forEachDialect('SMTP delivery', (ctx) => {
 
   it('a permanent 5xx rejection is not retried; the reply is kept without the address', async () => {
     const s = await queued();
-    smtp.behave((id) => (id.startsWith(s.idempotencyKey) ? { reply: 550, message: `5.1.1 <${s.customerId}@example.test>: no such user` } : 'accept'));
+    smtp.behave((id) =>
+      id.startsWith(s.idempotencyKey) ? { reply: 550, message: `5.1.1 <${s.customerId}@example.test>: no such user` } : 'accept',
+    );
     await drain();
     const r = await record(s);
     expect(r).toMatchObject({ status: 'failed', attempts: 1 });
@@ -106,6 +108,11 @@ forEachDialect('SMTP delivery', (ctx) => {
     const s = await queued();
     smtp.behave((id) => (id.startsWith(s.idempotencyKey) ? { reply: 421, message: 'service busy' } : 'accept'));
     await deliverDue(db, { now: T0, manifest, transport, workerId: 'smtp', settings: settings() });
-    expect(await record(s)).toMatchObject({ status: 'queued', attempts: 1, nextAttemptAt: T0 + MINUTE, detail: expect.stringContaining('service busy') });
+    expect(await record(s)).toMatchObject({
+      status: 'queued',
+      attempts: 1,
+      nextAttemptAt: T0 + MINUTE,
+      detail: expect.stringContaining('service busy'),
+    });
   });
 });

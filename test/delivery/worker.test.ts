@@ -2,7 +2,17 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { forEachDialect } from '../support/postgres.ts';
 import type { Manifest } from '../../compiler/contract/manifest.ts';
 import type { Database } from '../../runtime/db/database.ts';
-import { createTransport, deliverDue, DeliveryError, enqueue, listDeliveries, OUTBOX, PermanentDeliveryError, type OutgoingMessage, type Transport } from '../../runtime/delivery/index.ts';
+import {
+  createTransport,
+  deliverDue,
+  DeliveryError,
+  enqueue,
+  listDeliveries,
+  OUTBOX,
+  PermanentDeliveryError,
+  type OutgoingMessage,
+  type Transport,
+} from '../../runtime/delivery/index.ts';
 import { addCustomers, compileShop, journeySend, MINUTE, prepare, settingsWith, T0 } from './helpers.ts';
 
 let manifest: Manifest;
@@ -26,7 +36,9 @@ function transport(onSend: (m: OutgoingMessage) => Promise<void> | void): Transp
 
 describe('transport settings', () => {
   it('names the missing environment variables of the smtp transport [HL530]', () => {
-    const settings = settingsWith(manifest, { transport: { type: 'smtp', host: 'smtp.shop.example', auth: { user_env: 'SHOP_SMTP_USER', pass_env: 'SHOP_SMTP_PASSWORD' } } });
+    const settings = settingsWith(manifest, {
+      transport: { type: 'smtp', host: 'smtp.shop.example', auth: { user_env: 'SHOP_SMTP_USER', pass_env: 'SHOP_SMTP_PASSWORD' } },
+    });
     let error: unknown;
     try {
       createTransport(settings, { SHOP_SMTP_USER: 'shop' });
@@ -48,7 +60,10 @@ forEachDialect('the delivery worker', (ctx) => {
   });
   async function queued(count: number, at = T0) {
     const ids = Array.from({ length: count }, () => `w${ctx.dialect}${++n}`);
-    await addCustomers(db, ids.map((id) => ({ id })));
+    await addCustomers(
+      db,
+      ids.map((id) => ({ id })),
+    );
     const sends = ids.map((id) => journeySend(id, { entry: 'w', dueAt: at }));
     await enqueue(db.kysely, sends);
     return sends;
@@ -72,17 +87,30 @@ forEachDialect('the delivery worker', (ctx) => {
     expect(new Set([...t.seen, ...t2.seen]).size).toBe(10);
   });
 
-  it('resumes a stopped worker\'s claims once its lease expires, and says so [HL534]', async () => {
+  it("resumes a stopped worker's claims once its lease expires, and says so [HL534]", async () => {
     const [s] = await queued(1, T0 + MINUTE);
-    await db.kysely.updateTable(OUTBOX).set({ status: 'sending', claimed_by: 'dead', claimed_at: 1_000, sent_at: T0 + MINUTE }).where('idempotency_key', '=', s!.idempotencyKey).execute();
+    await db.kysely
+      .updateTable(OUTBOX)
+      .set({ status: 'sending', claimed_by: 'dead', claimed_at: 1_000, sent_at: T0 + MINUTE })
+      .where('idempotency_key', '=', s!.idempotencyKey)
+      .execute();
     const t = transport(() => undefined);
     const summary = await deliverDue(db, { now: T0 + MINUTE, manifest, transport: t, workerId: 'alive', wallClock: () => 10_000_000 });
     expect(summary).toMatchObject({ sent: 1, recovered: 1 });
-    expect(summary.problems.find((p) => p.code === 'HL534')).toMatchObject({ severity: 'info', message: expect.stringContaining('resumed 1 send') });
+    expect(summary.problems.find((p) => p.code === 'HL534')).toMatchObject({
+      severity: 'info',
+      message: expect.stringContaining('resumed 1 send'),
+    });
     // A claim still inside its lease is left alone.
     const [fresh] = await queued(1, T0 + MINUTE);
-    await db.kysely.updateTable(OUTBOX).set({ status: 'sending', claimed_by: 'busy', claimed_at: 9_999_000 }).where('idempotency_key', '=', fresh!.idempotencyKey).execute();
-    expect((await deliverDue(db, { now: T0 + MINUTE, manifest, transport: t, workerId: 'alive', wallClock: () => 10_000_000 })).sent).toBe(0);
+    await db.kysely
+      .updateTable(OUTBOX)
+      .set({ status: 'sending', claimed_by: 'busy', claimed_at: 9_999_000 })
+      .where('idempotency_key', '=', fresh!.idempotencyKey)
+      .execute();
+    expect((await deliverDue(db, { now: T0 + MINUTE, manifest, transport: t, workerId: 'alive', wallClock: () => 10_000_000 })).sent).toBe(
+      0,
+    );
   });
 
   it('reports a claim taken over while sending, and leaves the row to its new owner [HL535]', async () => {
@@ -92,7 +120,10 @@ forEachDialect('the delivery worker', (ctx) => {
     });
     const summary = await deliverDue(db, { now: T0 + 2 * MINUTE, manifest, transport: t, workerId: 'slow' });
     expect(summary.sent).toBe(0);
-    expect(summary.problems.find((p) => p.code === 'HL535')).toMatchObject({ severity: 'warning', message: expect.stringContaining(s!.idempotencyKey) });
+    expect(summary.problems.find((p) => p.code === 'HL535')).toMatchObject({
+      severity: 'warning',
+      message: expect.stringContaining(s!.idempotencyKey),
+    });
     expect((await listDeliveries(db.kysely, { keys: [s!.idempotencyKey] }))[0]!.status).toBe('sending');
   });
 

@@ -57,7 +57,9 @@ describe.skipIf(CHROMIUM.skip)(CHROMIUM.title('herald dev in a browser'), () => 
     await page.evaluate('window.__heraldMarker = 42');
 
     edit('templates/welcome.mjml', 'welcome aboard', 'so glad you joined');
-    await expect.poll(() => page.locator('.preview[data-customer="c_1"] .text-part').textContent(), { timeout: 15_000 }).toContain('so glad you joined');
+    await expect
+      .poll(() => page.locator('.preview[data-customer="c_1"] .text-part').textContent(), { timeout: 15_000 })
+      .toContain('so glad you joined');
     await expect.poll(() => emailText(page), { timeout: 15_000 }).toContain('so glad you joined');
     expect(await page.evaluate('window.__heraldMarker')).toBe(42);
 

@@ -40,7 +40,9 @@ describe('herald dev on the command line', () => {
 
   it('runs as a process: serves, then stops cleanly on SIGTERM', async () => {
     const shop = copyShop();
-    const child = spawn(process.execPath, [join(REPO, 'bin/run-ts.js'), join(REPO, 'cli/bin.ts'), 'dev', shop.dir, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(REPO, 'bin/run-ts.js'), join(REPO, 'cli/bin.ts'), 'dev', shop.dir, '--port', '0'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     try {
       let out = '';
       child.stderr.on('data', (d) => (out += String(d)));

@@ -19,7 +19,13 @@ const CUSTOMERS = [
   { id: 'd_2', email: 'eli.private@example.test', first_name: 'Eli', country: 'France', email_consent: true },
   { id: 'd_3', email: 'fay.private@example.test', first_name: 'Fay', country: 'France', email_consent: false },
   // Small spenders, so that d_1 ranks in the top RFM quintile.
-  ...[4, 5, 6, 7].map((i) => ({ id: `d_${i}`, email: `someone${i}@example.test`, first_name: `Name${i}`, country: 'Spain', email_consent: false })),
+  ...[4, 5, 6, 7].map((i) => ({
+    id: `d_${i}`,
+    email: `someone${i}@example.test`,
+    first_name: `Name${i}`,
+    country: 'Spain',
+    email_consent: false,
+  })),
 ];
 
 async function seed(url: string, dir: string): Promise<void> {
@@ -29,15 +35,44 @@ async function seed(url: string, dir: string): Promise<void> {
     await migrate(db);
     await syncSchema(db, manifest.dataModel, traitTableSpecs(manifest));
     const bool = (b: boolean) => (db.dialect === 'sqlite' ? (b ? 1 : 0) : b);
-    await db.kysely.insertInto('customers').values(CUSTOMERS.map((c) => ({ ...c, email_consent: bool(c.email_consent) }))).execute();
+    await db.kysely
+      .insertInto('customers')
+      .values(CUSTOMERS.map((c) => ({ ...c, email_consent: bool(c.email_consent) })))
+      .execute();
     // d_1 spends a lot recently; d_2 bought once, long ago.
     const events = [
-      ...[1, 2, 3, 4].map((i) => ({ id: `e${i}`, customer_id: 'd_1', type: 'purchase', at: AS_OF - i * DAY, item_id: 'x', quantity: 1, amount: 80 })),
+      ...[1, 2, 3, 4].map((i) => ({
+        id: `e${i}`,
+        customer_id: 'd_1',
+        type: 'purchase',
+        at: AS_OF - i * DAY,
+        item_id: 'x',
+        quantity: 1,
+        amount: 80,
+      })),
       { id: 'e9', customer_id: 'd_2', type: 'purchase', at: AS_OF - 200 * DAY, item_id: 'x', quantity: 1, amount: 5 },
-      ...[4, 5, 6, 7].map((i) => ({ id: `s${i}`, customer_id: `d_${i}`, type: 'purchase', at: AS_OF - 20 * DAY, item_id: 'x', quantity: 1, amount: i })),
+      ...[4, 5, 6, 7].map((i) => ({
+        id: `s${i}`,
+        customer_id: `d_${i}`,
+        type: 'purchase',
+        at: AS_OF - 20 * DAY,
+        item_id: 'x',
+        quantity: 1,
+        amount: i,
+      })),
     ];
     await db.kysely.insertInto('events').values(events).execute();
-    const entry = { journey: 'cart_recovery', version: 'v1', entry_key: 'k', entered_at: AS_OF - DAY, phase: null, step_at: AS_OF - DAY, due_at: AS_OF + DAY, state: '{}', seq: 1 };
+    const entry = {
+      journey: 'cart_recovery',
+      version: 'v1',
+      entry_key: 'k',
+      entered_at: AS_OF - DAY,
+      phase: null,
+      step_at: AS_OF - DAY,
+      due_at: AS_OF + DAY,
+      state: '{}',
+      seq: 1,
+    };
     await db.kysely
       .insertInto('journey_entries')
       .values([

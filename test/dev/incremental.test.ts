@@ -12,7 +12,12 @@ afterAll(() => stopMjmlWorker());
 /** Everything a build hands on, serialized: diagnostics in order, and every build file (manifest.json first). */
 function snapshot(result: PipelineResult): string {
   const files = result.emitted ? [...result.emitted.files] : null;
-  return JSON.stringify({ diagnostics: result.diagnostics, files, documents: result.loaded.documents.length, rules: result.loaded.rules.length });
+  return JSON.stringify({
+    diagnostics: result.diagnostics,
+    files,
+    documents: result.loaded.documents.length,
+    rules: result.loaded.rules.length,
+  });
 }
 
 interface Edit {
@@ -20,7 +25,7 @@ interface Edit {
   apply(dir: string): void;
 }
 
-const edit = (name: string, apply: (dir: string) => void): Edit => ({ name, apply, toString: () => name } as Edit);
+const edit = (name: string, apply: (dir: string) => void): Edit => ({ name, apply, toString: () => name }) as Edit;
 
 function replaceIn(file: string, from: string | RegExp, to: string): (dir: string) => void {
   return (dir) => {
@@ -37,10 +42,20 @@ const remove = (file: string) => edit(`delete ${file}`, (dir) => rmSync(join(dir
 const EDITS: Edit[] = [
   edit('raise a threshold', replaceIn('segments.yaml', 'spend_90d > 100', 'spend_90d > 250')),
   edit('misspell a trait', replaceIn('segments.yaml', 'spend_90d >', 'spend_9d >')),
-  edit('break the YAML', (dir) => writeFileSync(join(dir, 'segments.yaml'), `${readFileSync(join(dir, 'segments.yaml'), 'utf8')}\n  bad: [unclosed\n`)),
+  edit('break the YAML', (dir) =>
+    writeFileSync(join(dir, 'segments.yaml'), `${readFileSync(join(dir, 'segments.yaml'), 'utf8')}\n  bad: [unclosed\n`),
+  ),
   edit('truncate segments (mid-save)', (dir) => writeFileSync(join(dir, 'segments.yaml'), '')),
-  edit('drop a segment a campaign uses', replaceIn('segments.yaml', /---\napiVersion: herald\/v1\nkind: Segment\nmetadata:\n  name: lapsed[\s\S]*$/, '')),
-  edit('duplicate a segment', (dir) => writeFileSync(join(dir, 'segments.yaml'), `${readFileSync(join(dir, 'segments.yaml'), 'utf8')}---\napiVersion: herald/v1\nkind: Segment\nmetadata: { name: reachable }\nspec: { where: email_consent }\n`)),
+  edit(
+    'drop a segment a campaign uses',
+    replaceIn('segments.yaml', /---\napiVersion: herald\/v1\nkind: Segment\nmetadata:\n  name: lapsed[\s\S]*$/, ''),
+  ),
+  edit('duplicate a segment', (dir) =>
+    writeFileSync(
+      join(dir, 'segments.yaml'),
+      `${readFileSync(join(dir, 'segments.yaml'), 'utf8')}---\napiVersion: herald/v1\nkind: Segment\nmetadata: { name: reachable }\nspec: { where: email_consent }\n`,
+    ),
+  ),
   edit('shorten a trait window', replaceIn('traits.yaml', 'within 90d', 'within 30d')),
   edit('make a trait a string', replaceIn('traits.yaml', 'type: number', 'type: string')),
   edit('reword the welcome email', replaceIn('templates/welcome.mjml', 'welcome aboard', 'glad you are here')),
@@ -50,9 +65,13 @@ const EDITS: Edit[] = [
   remove('templates/partials/footer.mjml'),
   edit('point at a missing layout', replaceIn('templates/welcome.yaml', 'layouts/base.mjml', 'layouts/gone.mjml')),
   edit('rename offer.yaml', (dir) => {
-    if (existsSync(join(dir, 'templates/offer.yaml'))) renameSync(join(dir, 'templates/offer.yaml'), join(dir, 'templates/offer_email.yaml'));
+    if (existsSync(join(dir, 'templates/offer.yaml')))
+      renameSync(join(dir, 'templates/offer.yaml'), join(dir, 'templates/offer_email.yaml'));
   }),
-  edit('add a field to the data model', replaceIn('herald.yaml', '      country: string\n', '      country: string\n      loyalty: number\n')),
+  edit(
+    'add a field to the data model',
+    replaceIn('herald.yaml', '      country: string\n', '      country: string\n      loyalty: number\n'),
+  ),
   edit('remove a field rules use', replaceIn('herald.yaml', '      email_consent: boolean\n', '')),
   edit('swap the campaigns', (dir) => {
     const path = join(dir, 'campaigns.yaml');
@@ -61,7 +80,10 @@ const EDITS: Edit[] = [
     writeFileSync(path, [head, ...docs.reverse()].join('---\n'));
   }),
   edit('add a segments file', (dir) =>
-    writeFileSync(join(dir, 'more.yaml'), 'apiVersion: herald/v1\nkind: Segment\nmetadata: { name: loyal_big }\nspec:\n  where: in_segment(big_spenders) and count(purchase within 365d) >= 3\n'),
+    writeFileSync(
+      join(dir, 'more.yaml'),
+      'apiVersion: herald/v1\nkind: Segment\nmetadata: { name: loyal_big }\nspec:\n  where: in_segment(big_spenders) and count(purchase within 365d) >= 3\n',
+    ),
   ),
   remove('more.yaml'),
   restore('segments.yaml'),
@@ -110,7 +132,9 @@ describe('incremental compiler', () => {
       expect(second.stats.recompiled).toEqual(['Campaign/thank_big_spenders', 'Template/welcome']);
       const html = second.emitted!.files.get('templates/welcome.html')!;
       expect(html).toContain('good to see you');
-      const changed = Object.values(second.emitted!.manifest.definitions).filter((d) => d.compiledHash !== first.emitted!.manifest.definitions[`${d.kind}/${d.name}`]?.compiledHash);
+      const changed = Object.values(second.emitted!.manifest.definitions).filter(
+        (d) => d.compiledHash !== first.emitted!.manifest.definitions[`${d.kind}/${d.name}`]?.compiledHash,
+      );
       expect(changed.map((d) => `${d.kind}/${d.name}`)).toEqual(['Template/welcome']);
     } finally {
       shop.dispose();
@@ -147,12 +171,15 @@ describe('incremental compiler', () => {
       // change, so their compiled blocks are the very same objects and MJML does not run.
       expect(mjmlRunCount() - before).toBe(0);
       for (const name of ['welcome', 'offer']) {
-        expect(rebuilt.emitted!.manifest.definitions[`Template/${name}`]!.compiled).toBe(first.emitted!.manifest.definitions[`Template/${name}`]!.compiled);
+        expect(rebuilt.emitted!.manifest.definitions[`Template/${name}`]!.compiled).toBe(
+          first.emitted!.manifest.definitions[`Template/${name}`]!.compiled,
+        );
       }
-      expect(rebuilt.emitted!.manifest.definitions['Trait/spend_90d']!.compiledHash).not.toBe(first.emitted!.manifest.definitions['Trait/spend_90d']!.compiledHash);
+      expect(rebuilt.emitted!.manifest.definitions['Trait/spend_90d']!.compiledHash).not.toBe(
+        first.emitted!.manifest.definitions['Trait/spend_90d']!.compiledHash,
+      );
     } finally {
       shop.dispose();
     }
   });
-
 });

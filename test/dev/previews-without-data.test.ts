@@ -77,7 +77,10 @@ describe('herald dev examples/quickstart', () => {
     const yaml = join(dir, 'templates', 'welcome.yaml');
     writeFileSync(yaml, readFileSync(yaml, 'utf8').replace('  mjml: welcome.mjml', '  mjml: welcome.mjml\n  translations: translations'));
     const mjml = join(dir, 'templates', 'welcome.mjml');
-    writeFileSync(mjml, readFileSync(mjml, 'utf8').replace('We are glad you are here. Have a look at what is new this week.', "{{ t('glad') }}"));
+    writeFileSync(
+      mjml,
+      readFileSync(mjml, 'utf8').replace('We are glad you are here. Have a look at what is new this week.', "{{ t('glad') }}"),
+    );
     mkdirSync(join(dir, 'templates', 'translations'));
     writeFileSync(join(dir, 'templates', 'translations', 'en.yaml'), 'glad: We are glad you are here.\n');
     writeFileSync(join(dir, 'templates', 'translations', 'de.yaml'), 'glad: Schön, dass Sie da sind.\n');

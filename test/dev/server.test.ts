@@ -80,7 +80,9 @@ describe('herald dev server', () => {
     const journey = await get(`${dev.url}journeys/cart_recovery`);
     expect(journey.body).toContain('data-step="remind"');
     expect(journey.body).toContain('send <a href="/templates/offer">offer</a>');
-    expect(journey.body).toMatch(/<pre class="mermaid">flowchart TD\n  entry_\(\[&quot;on added_to_cart \(once per 1w\)&quot;\]\) --&gt; s_wait_1h/);
+    expect(journey.body).toMatch(
+      /<pre class="mermaid">flowchart TD\n  entry_\(\[&quot;on added_to_cart \(once per 1w\)&quot;\]\) --&gt; s_wait_1h/,
+    );
     const segment = await get(`${dev.url}segments/big_spenders`);
     expect(segment.body).toContain('spend_90d &gt; 100 and rfm.monetary &gt;= 4');
     expect(segment.body).toContain('No preview database');
@@ -123,14 +125,23 @@ describe('herald dev server', () => {
   it('handles editor saves: truncate then write, write a temporary file then rename, renames, new files', async () => {
     // Truncate, then write: one rebuild sees the final content and no error lingers.
     const mjml = read('templates/welcome.mjml');
-    let settled = nextBuild(dev, (b) => b.ok && (dev.session.manifest?.definitions['Template/welcome']?.compiled as { text: string }).text.includes('truncated then written'));
+    let settled = nextBuild(
+      dev,
+      (b) =>
+        b.ok &&
+        (dev.session.manifest?.definitions['Template/welcome']?.compiled as { text: string }).text.includes('truncated then written'),
+    );
     writeFileSync(file('templates/welcome.mjml'), '');
     writeFileSync(file('templates/welcome.mjml'), mjml.replace('welcome aboard', 'truncated then written'));
     await settled;
     expect(dev.session.current.ok).toBe(true);
 
     // A temporary file renamed over the original (what many editors do).
-    settled = nextBuild(dev, (b) => b.ok && (dev.session.manifest?.definitions['Template/welcome']?.compiled as { text: string }).text.includes('renamed into place'));
+    settled = nextBuild(
+      dev,
+      (b) =>
+        b.ok && (dev.session.manifest?.definitions['Template/welcome']?.compiled as { text: string }).text.includes('renamed into place'),
+    );
     writeFileSync(file('templates/.welcome.mjml.swp'), mjml.replace('welcome aboard', 'renamed into place'));
     renameSync(file('templates/.welcome.mjml.swp'), file('templates/welcome.mjml'));
     await settled;
@@ -144,8 +155,14 @@ describe('herald dev server', () => {
 
     // A new template (YAML and MJML) appears on the site.
     settled = nextBuild(dev, (b) => b.ok && dev.session.manifest?.definitions['Template/hello'] !== undefined);
-    writeFileSync(file('templates/hello.mjml'), '<mjml><mj-body><mj-section><mj-column><mj-text>Hi {{ customer.first_name | default("you") }}</mj-text><mj-text><a href="{{ unsubscribe_url }}">Unsubscribe</a></mj-text></mj-column></mj-section></mj-body></mjml>\n');
-    writeFileSync(file('templates/hello.yaml'), 'apiVersion: herald/v1\nkind: Template\nmetadata: { name: hello }\nspec:\n  subject: Hello\n  mjml: hello.mjml\n  sample_data: ../data/sample.yaml\n  sample_customers: [c_1]\n');
+    writeFileSync(
+      file('templates/hello.mjml'),
+      '<mjml><mj-body><mj-section><mj-column><mj-text>Hi {{ customer.first_name | default("you") }}</mj-text><mj-text><a href="{{ unsubscribe_url }}">Unsubscribe</a></mj-text></mj-column></mj-section></mj-body></mjml>\n',
+    );
+    writeFileSync(
+      file('templates/hello.yaml'),
+      'apiVersion: herald/v1\nkind: Template\nmetadata: { name: hello }\nspec:\n  subject: Hello\n  mjml: hello.mjml\n  sample_data: ../data/sample.yaml\n  sample_customers: [c_1]\n',
+    );
     await settled;
     expect((await get(`${dev.url}templates/hello`)).body).toContain('Hi Ada');
     // The build is only ok once the whole template is there; unused-definition warnings are allowed.
@@ -159,7 +176,10 @@ describe('herald dev server', () => {
     const done = nextBuild(dev, () => true);
     mkdirSync(file('bulk'));
     for (let i = 0; i < 200; i++) {
-      writeFileSync(file(`bulk/segment_${i}.yaml`), `apiVersion: herald/v1\nkind: Segment\nmetadata: { name: bulk_${i} }\nspec: { where: email_consent and count(purchase within ${i + 1}d) >= 1 }\n`);
+      writeFileSync(
+        file(`bulk/segment_${i}.yaml`),
+        `apiVersion: herald/v1\nkind: Segment\nmetadata: { name: bulk_${i} }\nspec: { where: email_consent and count(purchase within ${i + 1}d) >= 1 }\n`,
+      );
     }
     const build = await done;
     await new Promise((r) => setTimeout(r, 600)); // any straggling rebuild would come now
@@ -193,7 +213,9 @@ describe('herald dev server', () => {
 describe('herald dev start-up', () => {
   it('takes the next free port when the asked one is in use, and says so', async () => {
     const blocker = createServer();
-    const port = await new Promise<number>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve((blocker.address() as { port: number }).port)));
+    const port = await new Promise<number>((resolve) =>
+      blocker.listen(0, '127.0.0.1', () => resolve((blocker.address() as { port: number }).port)),
+    );
     const other = copyShop('herald-dev-port-');
     try {
       const second = await startTestDev(other.dir, { port });

@@ -13,16 +13,28 @@ describe('workspace watcher', () => {
     // The first (native) watcher fails like inotify at its limit; the polling one is real.
     const failing = (path: string | string[], opts: ChokidarOptions = {}) => {
       const w = watch(path, opts);
-      if (!opts.usePolling) w.once('ready', () => w.emit('error', Object.assign(new Error('ENOSPC: System limit for number of file watchers reached'), { code: 'ENOSPC' })));
+      if (!opts.usePolling)
+        w.once('ready', () =>
+          w.emit('error', Object.assign(new Error('ENOSPC: System limit for number of file watchers reached'), { code: 'ENOSPC' })),
+        );
       return w;
     };
-    const watcher = await watchWorkspace(shop.dir, { onChange: (paths) => batches.push(paths), onProblem: (message, code) => problems.push({ message, ...(code ? { code } : {}) }), watch: failing });
+    const watcher = await watchWorkspace(shop.dir, {
+      onChange: (paths) => batches.push(paths),
+      onProblem: (message, code) => problems.push({ message, ...(code ? { code } : {}) }),
+      watch: failing,
+    });
     try {
       for (let i = 0; i < 100 && watcher.native; i++) await new Promise((r) => setTimeout(r, 20));
       expect(watcher.native).toBe(false);
-      expect(problems).toEqual([{ code: 'HL562', message: 'the system allows no more file watches (ENOSPC); polling the workspace for changes instead' }]);
+      expect(problems).toEqual([
+        { code: 'HL562', message: 'the system allows no more file watches (ENOSPC); polling the workspace for changes instead' },
+      ]);
       await new Promise((r) => setTimeout(r, 600)); // the polling watcher's first scan
-      writeFileSync(join(shop.dir, 'segments.yaml'), `${'# edited\n'}apiVersion: herald/v1\nkind: Segment\nmetadata: { name: reachable }\nspec: { where: email_consent }\n`);
+      writeFileSync(
+        join(shop.dir, 'segments.yaml'),
+        `${'# edited\n'}apiVersion: herald/v1\nkind: Segment\nmetadata: { name: reachable }\nspec: { where: email_consent }\n`,
+      );
       for (let i = 0; i < 150 && batches.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
       expect(batches.flat()).toContain('segments.yaml');
     } finally {

@@ -78,7 +78,9 @@ describe('diagnostic catalogue coverage', () => {
 
   it('lists no code as not yet covered once a test covers it', () => {
     const seen = coverage();
-    process.stdout.write(`catalogue coverage: still without a test: ${[...NOT_YET_COVERED].map(([c, why]) => `${c} (${why})`).join('; ')}\n`);
+    process.stdout.write(
+      `catalogue coverage: still without a test: ${[...NOT_YET_COVERED].map(([c, why]) => `${c} (${why})`).join('; ')}\n`,
+    );
     expect([...NOT_YET_COVERED.keys()].filter((c) => seen.has(c) || !catalogue.has(c))).toEqual([]);
   });
 

@@ -45,7 +45,10 @@ describe('herald explain-code', () => {
 
   it('--list lists every code once', async () => {
     const r = await run(['--list']);
-    const codes = r.stdout.trim().split('\n').map((l) => l.split(/\s+/)[0]);
+    const codes = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => l.split(/\s+/)[0]);
     expect(codes).toEqual([...catalogue.keys()].sort());
   });
 

@@ -103,7 +103,9 @@ describe('github', () => {
   it('annotates a diagnostic without a file or range with what it has', () => {
     const d: Diagnostic = { code: 'HL101', severity: 'error', message: 'workspace x does not exist' };
     expect(formatDiagnostics('github', [d]).text.split('\n')[0]).toBe('::error title=HL101::workspace x does not exist');
-    expect(formatDiagnostics('github', [warning]).text.split('\n')[0]).toBe('::warning file=empty.yaml,title=HL106::empty.yaml holds no YAML document');
+    expect(formatDiagnostics('github', [warning]).text.split('\n')[0]).toBe(
+      '::warning file=empty.yaml,title=HL106::empty.yaml holds no YAML document',
+    );
   });
 
   it('past 10 annotations per level, lists the rest in a markdown summary instead of dropping them', () => {
@@ -214,7 +216,9 @@ const SARIF_REQUIRED = {
 };
 
 describe('sarif', () => {
-  const log = JSON.parse(formatDiagnostics('sarif', [unknownKey, warning, { code: 'HL101', severity: 'error', message: 'no such folder' }]).text);
+  const log = JSON.parse(
+    formatDiagnostics('sarif', [unknownKey, warning, { code: 'HL101', severity: 'error', message: 'no such folder' }]).text,
+  );
 
   it('has the shape code scanning requires', () => {
     const validate = new Ajv({ allErrors: true }).compile(SARIF_REQUIRED);

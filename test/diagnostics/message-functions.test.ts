@@ -33,6 +33,13 @@ describe('message functions of the catalogue', () => {
     expect(missing).toEqual([]);
   });
 
+  it.each(['compiler/1-load', 'compiler/2-validate', 'compiler/dsl', 'compiler/4-emit', 'compiler/sql', 'cli', 'runtime'])(
+    'word every code raised in %s',
+    (dir) => {
+      expect([...codesRaisedIn(dir)].filter((c) => !(c in messages)).sort()).toEqual([]);
+    },
+  );
+
   it('leave no free-text diag() call in the analyzer', () => {
     const freeText = sourceFiles('compiler/3-analyze').flatMap((file) =>
       [...readFileSync(join(root, file), 'utf8').matchAll(/\bdiag\('HL\d{3}', /g)].map(() => file),
@@ -43,6 +50,8 @@ describe('message functions of the catalogue', () => {
   it('build a message from typed parameters', () => {
     expect(messages.HL360({ start: 'welcome' })).toBe('unknown step "welcome"');
     expect(messages.HL431({ form: 'given-twice', id: 'c1' })).toBe('customer "c1" is given twice');
-    expect(messages.HL432({ form: 'template-never-sent', template: 'promo', target: 'campaign' })).toBe('template "promo" is never sent by the campaign under test');
+    expect(messages.HL432({ form: 'template-never-sent', template: 'promo', target: 'campaign' })).toBe(
+      'template "promo" is never sent by the campaign under test',
+    );
   });
 });

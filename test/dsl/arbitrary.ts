@@ -12,7 +12,19 @@ const oddName = fc.oneof(
 );
 const name = fc.oneof({ weight: 4, arbitrary: plainName }, { weight: 1, arbitrary: oddName });
 
-const functionNames = fc.constantFrom('if', 'days_since', 'lower', 'upper', 'coalesce', 'abs', 'round', 'score', 'tier', 'in_segment', 'subscribed');
+const functionNames = fc.constantFrom(
+  'if',
+  'days_since',
+  'lower',
+  'upper',
+  'coalesce',
+  'abs',
+  'round',
+  'score',
+  'tier',
+  'in_segment',
+  'subscribed',
+);
 
 const duration: fc.Arbitrary<DurationLiteral> = fc.record({
   kind: fc.constant('duration' as const),
@@ -27,8 +39,19 @@ const timestampText = fc.oneof(
 );
 
 const leaf: fc.Arbitrary<Expr> = fc.oneof(
-  fc.record({ kind: fc.constant('number' as const), value: fc.oneof(fc.nat(), fc.double({ min: 0, max: 1e30, noNaN: true, noDefaultInfinity: true }).filter((n) => !Object.is(n, -0))), span: fc.constant(span) }),
-  fc.record({ kind: fc.constant('string' as const), value: fc.oneof(fc.string(), fc.constantFrom("'; DROP TABLE customers; --", 'say "hi"', 'a\\b', '\n\t\r', '\u0000\u001f\u2028')), span: fc.constant(span) }),
+  fc.record({
+    kind: fc.constant('number' as const),
+    value: fc.oneof(
+      fc.nat(),
+      fc.double({ min: 0, max: 1e30, noNaN: true, noDefaultInfinity: true }).filter((n) => !Object.is(n, -0)),
+    ),
+    span: fc.constant(span),
+  }),
+  fc.record({
+    kind: fc.constant('string' as const),
+    value: fc.oneof(fc.string(), fc.constantFrom("'; DROP TABLE customers; --", 'say "hi"', 'a\\b', '\n\t\r', '\u0000\u001f\u2028')),
+    span: fc.constant(span),
+  }),
   fc.record({ kind: fc.constant('boolean' as const), value: fc.boolean(), span: fc.constant(span) }),
   fc.constant<Expr>({ kind: 'null', span }),
   duration,
@@ -50,14 +73,37 @@ export const arbitraryExpr: fc.Arbitrary<Expr> = fc.letrec<{ expr: Expr }>((tie)
     expr: fc.oneof(
       { maxDepth: 5, depthIdentifier: 'expr' },
       { weight: 3, arbitrary: leaf },
-      fc.record({ kind: fc.constant('binary' as const), op: fc.constantFrom(...binaryOps), left: sub, right: sub, span: fc.constant(span) }),
-      fc.record({ kind: fc.constant('unary' as const), op: fc.constantFrom('not' as const, '-' as const), operand: sub, span: fc.constant(span) }),
+      fc.record({
+        kind: fc.constant('binary' as const),
+        op: fc.constantFrom(...binaryOps),
+        left: sub,
+        right: sub,
+        span: fc.constant(span),
+      }),
+      fc.record({
+        kind: fc.constant('unary' as const),
+        op: fc.constantFrom('not' as const, '-' as const),
+        operand: sub,
+        span: fc.constant(span),
+      }),
       fc.record({ kind: fc.constant('list' as const), items: fc.array(sub, { maxLength: 3 }), span: fc.constant(span) }),
       fc.record({ kind: fc.constant('in' as const), negated: fc.boolean(), value: sub, list: sub, span: fc.constant(span) }),
       fc.record({ kind: fc.constant('between' as const), negated: fc.boolean(), value: sub, low: sub, high: sub, span: fc.constant(span) }),
       fc.record({ kind: fc.constant('is_null' as const), negated: fc.boolean(), value: sub, span: fc.constant(span) }),
-      fc.record({ kind: fc.constant('string_match' as const), op: fc.constantFrom('starts_with' as const, 'contains' as const), value: sub, pattern: sub, span: fc.constant(span) }),
-      fc.record({ kind: fc.constant('call' as const), name: functionNames, nameSpan: fc.constant(span), args: fc.array(sub, { maxLength: 3 }), span: fc.constant(span) }),
+      fc.record({
+        kind: fc.constant('string_match' as const),
+        op: fc.constantFrom('starts_with' as const, 'contains' as const),
+        value: sub,
+        pattern: sub,
+        span: fc.constant(span),
+      }),
+      fc.record({
+        kind: fc.constant('call' as const),
+        name: functionNames,
+        nameSpan: fc.constant(span),
+        args: fc.array(sub, { maxLength: 3 }),
+        span: fc.constant(span),
+      }),
       fc
         .record({
           fn: fc.constantFrom('count', 'exists', 'sum', 'avg', 'min', 'max', 'first', 'last') as fc.Arbitrary<AggregateExpr['fn']>,

@@ -133,16 +133,22 @@ describe('subscribed("topic")', () => {
   it('names a declared topic: an unknown one is HL313 at the argument, with the nearest topic', () => {
     const rule = 'email_consent and subscribed("ofers")';
     const { diagnostics } = check(rule);
-    expect(diagnostics.map((d) => [d.code, d.message, d.help])).toEqual([['HL313', '`subscribed` names topic "ofers", which the workspace does not declare', 'did you mean "offers"?']]);
+    expect(diagnostics.map((d) => [d.code, d.message, d.help])).toEqual([
+      ['HL313', '`subscribed` names topic "ofers", which the workspace does not declare', 'did you mean "offers"?'],
+    ]);
     // The range is the argument's as the YAML line writes it (a quoted scalar: `\"ofers\"`).
     const line = `  where: ${JSON.stringify(rule)}`;
     const { start, end } = diagnostics[0]!.range!;
     expect(line.slice(start.column - 1, end.column - 1)).toBe('\\"ofers\\"');
-    expect(check('subscribed("offers")', 'customer', { topics: () => [] }).diagnostics.map((d) => d.help)).toEqual(['declare it under `topics:` in herald.yaml, e.g. `topics: { newsletter: { title: Weekly newsletter } }`']);
+    expect(check('subscribed("offers")', 'customer', { topics: () => [] }).diagnostics.map((d) => d.help)).toEqual([
+      'declare it under `topics:` in herald.yaml, e.g. `topics: { newsletter: { title: Weekly newsletter } }`',
+    ]);
   });
 
   it('refuses an expression as the topic, a wrong argument count, and event or row scopes', () => {
-    expect(check('subscribed(42)').diagnostics.map((d) => [d.code, d.message])).toEqual([['HL334', '`subscribed` takes the name of a subscription topic, not a number']]);
+    expect(check('subscribed(42)').diagnostics.map((d) => [d.code, d.message])).toEqual([
+      ['HL334', '`subscribed` takes the name of a subscription topic, not a number'],
+    ]);
     expect(check('subscribed(lower("offers"))').codes).toEqual(['HL334']);
     expect(check('subscribed("offers", "newsletter")').codes).toEqual(['HL326']);
     expect(check('subscribed("offers") > 1').codes).toEqual(['HL320']);
@@ -157,7 +163,9 @@ describe('scopes', () => {
     expect(typeOf('if(InvoiceNo starts with "C", "refund", "purchase")', 'source-row')).toBe('string');
     expect(typeOf('Quantity * `Unit Price`', 'source-row')).toBe('unknown');
     const known = check('Quantity * UnitPrise', 'source-row', { sourceColumns: ['Quantity', 'UnitPrice'] });
-    expect(known.diagnostics.map((d) => [d.code, d.message, d.help])).toEqual([['HL322', 'the source has no column `UnitPrise`', 'did you mean `UnitPrice`?']]);
+    expect(known.diagnostics.map((d) => [d.code, d.message, d.help])).toEqual([
+      ['HL322', 'the source has no column `UnitPrise`', 'did you mean `UnitPrice`?'],
+    ]);
     expect(check('count(purchase) > 1', 'source-row').codes).toEqual(['HL329']);
     expect(check('in_segment(vip)', 'source-row').codes).toEqual(['HL329']);
   });
@@ -179,8 +187,12 @@ describe('scopes', () => {
 
 describe('helpful unknown names', () => {
   it('explains customer.x and event names used as fields', () => {
-    expect(check('customer.country = "UK"').diagnostics.map((d) => d.help)).toEqual(['rules name customer fields directly: write `country`']);
-    expect(check('purchase > 1').diagnostics.map((d) => d.help)).toEqual(['`purchase` is an event type: use an aggregate such as count(purchase) or last(purchase).at']);
+    expect(check('customer.country = "UK"').diagnostics.map((d) => d.help)).toEqual([
+      'rules name customer fields directly: write `country`',
+    ]);
+    expect(check('purchase > 1').diagnostics.map((d) => d.help)).toEqual([
+      '`purchase` is an event type: use an aggregate such as count(purchase) or last(purchase).at',
+    ]);
   });
 });
 
@@ -189,7 +201,9 @@ describe('rule type for its place', () => {
     const e = env();
     const checked = checkRule(site('count(purchase)'), 'customer', e.env)!;
     expect(expectRuleType(checked, BOOLEAN, e.env, 'a segment `where`')).toBe(false);
-    expect(e.diagnostics.map((d) => [d.code, d.message])).toEqual([['HL332', 'a segment `where` must be a boolean, but this rule is a number']]);
+    expect(e.diagnostics.map((d) => [d.code, d.message])).toEqual([
+      ['HL332', 'a segment `where` must be a boolean, but this rule is a number'],
+    ]);
   });
 });
 
@@ -229,8 +243,20 @@ spec: { where: country = "United Kingdom", live: true }
     const facts = new Map(defs.map((d) => [d.name, d.kind === 'Trait' ? analyzeTrait(d, ctx) : analyzeSegment(d, ctx)]));
     expect(ctx.diagnostics).toEqual([]);
     const rfm = facts.get('rfm') as TraitFacts;
-    expect(rfm).toMatchObject({ kind: 'rfm', event: 'purchase', amount: 'amount', window: { amount: 180, unit: 'd' }, cutPoints: { monetary: [10, 20, 30, 40] } });
-    expect(rfm.outputs.map((o) => `${o.output}:${formatType(o.type)}`)).toEqual(['recency:number', 'frequency:number', 'monetary:number', 'score:string', 'total:number']);
+    expect(rfm).toMatchObject({
+      kind: 'rfm',
+      event: 'purchase',
+      amount: 'amount',
+      window: { amount: 180, unit: 'd' },
+      cutPoints: { monetary: [10, 20, 30, 40] },
+    });
+    expect(rfm.outputs.map((o) => `${o.output}:${formatType(o.type)}`)).toEqual([
+      'recency:number',
+      'frequency:number',
+      'monetary:number',
+      'score:string',
+      'total:number',
+    ]);
     const stage = facts.get('stage') as TraitFacts;
     expect(stage.kind === 'lifecycle' && stage.stages.map((s) => [s.name, s.when?.ok])).toEqual([
       ['active', true],
@@ -243,6 +269,10 @@ spec: { where: country = "United Kingdom", live: true }
     expect(segment).toMatchObject({ name: 'lapsed_high_value', include: [], exclude: ['uk'], live: false });
     expect(segment.where?.ok).toBe(true);
     expect((facts.get('uk') as SegmentFacts).live).toBe(true);
-    expect(ctx.edges).toEqual(['Segment/lapsed_high_value -> Trait/rfm', 'Segment/lapsed_high_value -> Trait/stage', 'Segment/lapsed_high_value -> Trait/ltv']);
+    expect(ctx.edges).toEqual([
+      'Segment/lapsed_high_value -> Trait/rfm',
+      'Segment/lapsed_high_value -> Trait/stage',
+      'Segment/lapsed_high_value -> Trait/ltv',
+    ]);
   });
 });

@@ -72,13 +72,25 @@ describe('precedence and associativity', () => {
 
 describe('literals', () => {
   it('durations keep amount and unit', () => {
-    for (const [text, amount, unit] of [['90d', 90, 'd'], ['48h', 48, 'h'], ['30m', 30, 'm'], ['2w', 2, 'w'], ['45s', 45, 's']] as const) {
+    for (const [text, amount, unit] of [
+      ['90d', 90, 'd'],
+      ['48h', 48, 'h'],
+      ['30m', 30, 'm'],
+      ['2w', 2, 'w'],
+      ['45s', 45, 's'],
+    ] as const) {
       expect(stripSpans(ast(text))).toEqual({ kind: 'duration', amount, unit });
     }
   });
 
   it('dates and timestamps keep their text', () => {
-    for (const text of ['2011-12-09', '2011-12-09T12:00Z', '2011-12-09T12:00:30Z', '2011-12-09T12:00:30.250+01:00', '2024-02-29T00:00-05:30']) {
+    for (const text of [
+      '2011-12-09',
+      '2011-12-09T12:00Z',
+      '2011-12-09T12:00:30Z',
+      '2011-12-09T12:00:30.250+01:00',
+      '2024-02-29T00:00-05:30',
+    ]) {
       expect(stripSpans(ast(text))).toEqual({ kind: 'timestamp', value: text, dateOnly: !text.includes('T') });
     }
   });
@@ -147,7 +159,9 @@ describe('aggregates', () => {
       window: { kind: 'since_entry' },
       field: 'at',
     });
-    expect(stripSpans(ast('exists(purchase within next 90d)'))).toMatchObject({ window: { kind: 'next', duration: { amount: 90, unit: 'd' } } });
+    expect(stripSpans(ast('exists(purchase within next 90d)'))).toMatchObject({
+      window: { kind: 'next', duration: { amount: 90, unit: 'd' } },
+    });
   });
 
   it('records exact spans of every part', () => {
@@ -173,12 +187,23 @@ describe('limits', () => {
     expect(parseRule(nested(MAX_NESTING)).ok).toBe(true);
     const errors = errorsOf(nested(MAX_NESTING + 1));
     expect(errors).toEqual([
-      { code: 'HL135', message: `the rule nests deeper than ${MAX_NESTING} levels`, span: { start: MAX_NESTING, end: MAX_NESTING + 1 }, help: expect.any(String) },
+      {
+        code: 'HL135',
+        message: `the rule nests deeper than ${MAX_NESTING} levels`,
+        span: { start: MAX_NESTING, end: MAX_NESTING + 1 },
+        help: expect.any(String),
+      },
     ]);
   });
 
   it('refuses absurd nesting without overflowing the stack', () => {
-    for (const text of ['('.repeat(100_000) + 'a' + ')'.repeat(100_000), 'not '.repeat(50_000) + 'a', '-'.repeat(50_000) + '1', '['.repeat(50_000), 'f('.repeat(50_000)]) {
+    for (const text of [
+      '('.repeat(100_000) + 'a' + ')'.repeat(100_000),
+      'not '.repeat(50_000) + 'a',
+      '-'.repeat(50_000) + '1',
+      '['.repeat(50_000),
+      'f('.repeat(50_000),
+    ]) {
       expect(errorsOf(text)[0]!.code).toBe('HL135');
     }
   });
@@ -245,20 +270,57 @@ describe('syntax errors', () => {
   }
 
   it('never throws, and every error span lies inside the rule', () => {
-    const pieces = fc.constantFrom('a', '1', '"s"', '(', ')', '[', ']', ',', '.', 'and', 'or', 'not', '=', '<', '+', '-', '*', 'in', 'between', 'is', 'null', 'count(', 'within', '30d', 'where', '`q`', '"', '@', '==', ' ');
+    const pieces = fc.constantFrom(
+      'a',
+      '1',
+      '"s"',
+      '(',
+      ')',
+      '[',
+      ']',
+      ',',
+      '.',
+      'and',
+      'or',
+      'not',
+      '=',
+      '<',
+      '+',
+      '-',
+      '*',
+      'in',
+      'between',
+      'is',
+      'null',
+      'count(',
+      'within',
+      '30d',
+      'where',
+      '`q`',
+      '"',
+      '@',
+      '==',
+      ' ',
+    );
     fc.assert(
-      fc.property(fc.oneof(fc.array(pieces, { maxLength: 30 }).map((p) => p.join(' ')), fc.string({ maxLength: 40 })), (text) => {
-        const result = parseRule(text);
-        if (!result.ok) {
-          expect(result.errors.length).toBeGreaterThan(0);
-          for (const e of result.errors) {
-            expect(e.span.start).toBeGreaterThanOrEqual(0);
-            expect(e.span.end).toBeLessThanOrEqual(text.length);
-            expect(e.span.start).toBeLessThanOrEqual(e.span.end);
-            expect(e.message).not.toMatch(/undefined|NaN|\[object/);
+      fc.property(
+        fc.oneof(
+          fc.array(pieces, { maxLength: 30 }).map((p) => p.join(' ')),
+          fc.string({ maxLength: 40 }),
+        ),
+        (text) => {
+          const result = parseRule(text);
+          if (!result.ok) {
+            expect(result.errors.length).toBeGreaterThan(0);
+            for (const e of result.errors) {
+              expect(e.span.start).toBeGreaterThanOrEqual(0);
+              expect(e.span.end).toBeLessThanOrEqual(text.length);
+              expect(e.span.start).toBeLessThanOrEqual(e.span.end);
+              expect(e.message).not.toMatch(/undefined|NaN|\[object/);
+            }
           }
-        }
-      }),
+        },
+      ),
       { numRuns: 3000 },
     );
   });

@@ -14,7 +14,7 @@ function parseOk(text: string) {
 }
 
 describe('print/parse round trip', () => {
-  it('parse(print(ast)) equals ast, spans aside (and/or chains regrouped the parser\'s way)', () => {
+  it("parse(print(ast)) equals ast, spans aside (and/or chains regrouped the parser's way)", () => {
     fc.assert(
       fc.property(arbitraryExpr, (ast) => {
         expect(stripSpans(parseOk(printRule(ast)))).toEqual(stripSpans(canonical(ast)));

@@ -51,6 +51,10 @@ spec: { where: "(", include: [a] }
       ['spec.lifecycle.stages.1.when', 'customer', 'ok'],
       ['spec.where', 'customer', 'error'],
     ]);
-    expect(parsed.diagnostics.map((d) => `${d.code} ${d.range!.start.line}:${d.range!.start.column}`)).toEqual(['HL134 3:39', 'HL134 9:37', 'HL134 14:18']);
+    expect(parsed.diagnostics.map((d) => `${d.code} ${d.range!.start.line}:${d.range!.start.column}`)).toEqual([
+      'HL134 3:39',
+      'HL134 9:37',
+      'HL134 14:18',
+    ]);
   });
 });

@@ -76,8 +76,16 @@ export function fakeContext(definitions: readonly Definition[], dataModel: DataM
       const range = Array.isArray(at) ? rangeOf(from, at) : (at as Diagnostic['range']);
       edges.push(`${from.kind}/${from.name} -> ${kind}/${name}${target ? '' : ' (unknown)'}`);
       if (!target) {
-        const close = suggest(name, definitions.filter((d) => d.kind === kind).map((d) => d.name));
-        const d: Diagnostic = { code: 'REF' as DiagnosticCode, severity: 'error', message: `unknown ${kind} \`${name}\``, file: from.doc.file.path };
+        const close = suggest(
+          name,
+          definitions.filter((d) => d.kind === kind).map((d) => d.name),
+        );
+        const d: Diagnostic = {
+          code: 'REF' as DiagnosticCode,
+          severity: 'error',
+          message: `unknown ${kind} \`${name}\``,
+          file: from.doc.file.path,
+        };
         if (range) d.range = range;
         if (close) d.help = `did you mean \`${close}\`?`;
         diagnostics.push(d);
@@ -85,7 +93,7 @@ export function fakeContext(definitions: readonly Definition[], dataModel: DataM
       return target;
     },
     rangeOf,
-    factsOf: <T,>(key: DefinitionKey) => facts.get(key) as T | undefined,
+    factsOf: <T>(key: DefinitionKey) => facts.get(key) as T | undefined,
   };
 }
 

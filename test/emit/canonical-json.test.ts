@@ -19,7 +19,7 @@ describe('canonical JSON', () => {
     fc.assert(
       fc.property(fc.jsonValue(), fc.integer(), (value, seed) => {
         let s = seed;
-        const rand = () => ((s = (s * 1103515245 + 12345) & 0x7fffffff) / 0x80000000);
+        const rand = () => (s = (s * 1103515245 + 12345) & 0x7fffffff) / 0x80000000;
         const shuffled = shuffleKeys(value, rand);
         expect(canonicalJson(shuffled)).toBe(canonicalJson(value));
         expect(hashJson(shuffled)).toBe(hashJson(value));
@@ -57,13 +57,16 @@ describe('canonical JSON', () => {
 
   it('writes keys in one fixed order at every level, compact and indented', () => {
     fc.assert(
-      fc.property(fc.anything({ maxDepth: 4, withNullPrototype: true }).filter((v) => v !== undefined), (value) => {
-        const compact = canonicalJson(value);
-        // Indented: the same text once the layout is taken out again.
-        const pretty = prettyCanonicalJson(value);
-        expect(pretty.endsWith('\n')).toBe(true);
-        expect(JSON.stringify(JSON.parse(pretty))).toBe(JSON.stringify(JSON.parse(compact)));
-      }),
+      fc.property(
+        fc.anything({ maxDepth: 4, withNullPrototype: true }).filter((v) => v !== undefined),
+        (value) => {
+          const compact = canonicalJson(value);
+          // Indented: the same text once the layout is taken out again.
+          const pretty = prettyCanonicalJson(value);
+          expect(pretty.endsWith('\n')).toBe(true);
+          expect(JSON.stringify(JSON.parse(pretty))).toBe(JSON.stringify(JSON.parse(compact)));
+        },
+      ),
       { numRuns: 300 },
     );
     expect(canonicalJson(undefined)).toBe('null');
@@ -71,7 +74,9 @@ describe('canonical JSON', () => {
     // Index-like keys first, in numeric order, whatever order they were written in; then the rest.
     expect(canonicalJson({ b: 1, 10: 2, 9: 3, a: 4 })).toBe('{"9":3,"10":2,"a":4,"b":1}');
     expect(canonicalJson({ a: 4, 9: 3, b: 1, 10: 2 })).toBe('{"9":3,"10":2,"a":4,"b":1}');
-    expect(prettyCanonicalJson({ b: [1, { d: 1, c: [] }], a: {} })).toBe('{\n  "a": {},\n  "b": [\n    1,\n    {\n      "c": [],\n      "d": 1\n    }\n  ]\n}\n');
+    expect(prettyCanonicalJson({ b: [1, { d: 1, c: [] }], a: {} })).toBe(
+      '{\n  "a": {},\n  "b": [\n    1,\n    {\n      "c": [],\n      "d": 1\n    }\n  ]\n}\n',
+    );
   });
 
   it('names the path of a value deep inside lists and objects', () => {

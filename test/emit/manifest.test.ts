@@ -46,7 +46,13 @@ describe('manifest', () => {
       workspace: 'shop',
       generated_from: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
     });
-    expect(Object.keys(manifest.definitions)).toEqual(['Campaign/hello_all', 'Segment/base', 'Segment/narrower', 'Template/hello', 'Workspace/shop']);
+    expect(Object.keys(manifest.definitions)).toEqual([
+      'Campaign/hello_all',
+      'Segment/base',
+      'Segment/narrower',
+      'Template/hello',
+      'Workspace/shop',
+    ]);
     const narrower = manifest.definitions['Segment/narrower'];
     expect(narrower.file).toBe('segments.yaml');
     expect(narrower.dependsOn).toEqual(['Segment/base']);
@@ -78,7 +84,11 @@ describe('manifest', () => {
     const validated = trustingValidate(loaded);
     const analyzed = analyze(loaded, validated, { specSchemaOf: testSchemaOf, kindAnalyzers: [] });
     const plain = emit(loaded, validated, analyzed, { specSchemaOf: testSchemaOf, kindEmitters: {} }).manifest;
-    const stamped = emit(loaded, validated, analyzed, { generatedAt: '2026-01-01T00:00:00.000Z', specSchemaOf: testSchemaOf, kindEmitters: {} }).manifest;
+    const stamped = emit(loaded, validated, analyzed, {
+      generatedAt: '2026-01-01T00:00:00.000Z',
+      specSchemaOf: testSchemaOf,
+      kindEmitters: {},
+    }).manifest;
     expect(plain.metadata.generated_at).toBeUndefined();
     expect(stamped.metadata.generated_at).toBe('2026-01-01T00:00:00.000Z');
     expect(stamped.metadata.generated_from).toBe(plain.metadata.generated_from);
@@ -124,7 +134,9 @@ describe('kind emitters', () => {
 
   it('report a compiled block that is not plain JSON (HL404)', () => {
     const { diagnostics } = emitWorkspace(SHOP, { Campaign: () => ({ at: new Date(0) }) });
-    expect(diagnostics.map((d) => [d.code, d.message])).toEqual([['HL404', 'the compiled form of Campaign hello_all is not plain JSON at $.at']]);
+    expect(diagnostics.map((d) => [d.code, d.message])).toEqual([
+      ['HL404', 'the compiled form of Campaign hello_all is not plain JSON at $.at'],
+    ]);
   });
 
   it('cannot write outside build/ (HL402) or overwrite another file (HL403)', () => {
@@ -139,9 +151,10 @@ describe('kind emitters', () => {
       },
     });
     expect(diagnostics.map((d) => d.code)).toEqual(['HL402', 'HL402', 'HL402', 'HL402', 'HL402', 'HL402', 'HL403']);
-    expect(diagnostics.at(-1)!.message).toBe('Segment narrower and Segment base both write build file "shared.sql" with different contents');
+    expect(diagnostics.at(-1)!.message).toBe(
+      'Segment narrower and Segment base both write build file "shared.sql" with different contents',
+    );
     expect(files.get('shared.sql')).toBe('base');
     expect(files.get('same.sql')).toBe('same content is fine');
   });
 });
-

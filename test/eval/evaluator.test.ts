@@ -16,7 +16,13 @@ const AS_OF = Date.UTC(2026, 0, 15, 12);
 const schema: RuleSchema = {
   dataModel: {
     customers: {
-      fields: { country: { type: 'string' }, consent: { type: 'boolean' }, signup_at: { type: 'timestamp' }, ltv: { type: 'number' }, age: { type: 'integer' } },
+      fields: {
+        country: { type: 'string' },
+        consent: { type: 'boolean' },
+        signup_at: { type: 'timestamp' },
+        ltv: { type: 'number' },
+        age: { type: 'integer' },
+      },
       mergeByEmail: false,
     },
     events: { purchase: { amount: { type: 'number' }, item: { type: 'string' } } },
@@ -172,7 +178,11 @@ describe('functions, traits and segments', () => {
   });
 
   it('reads traits, scores and tiers', () => {
-    const c = ctx({}, [], { traits: { rfm: { monetary: 4 }, stage: { value: 'lapsed' } }, scores: { churn: 0.8 }, tiers: { churn: 'high' } });
+    const c = ctx({}, [], {
+      traits: { rfm: { monetary: 4 }, stage: { value: 'lapsed' } },
+      scores: { churn: 0.8 },
+      tiers: { churn: 'high' },
+    });
     expect(holds('rfm.monetary >= 4 and stage = "lapsed"', c)).toBe(true);
     expect(holds('score(churn) > 0.5 and tier(churn) = "high"', c)).toBe(true);
     expect(value('score(other)', c)).toBeNull();
@@ -207,10 +217,17 @@ describe('row mode (source mappings)', () => {
 describe('explain', () => {
   it('splits a rule into clauses with the values they compared', () => {
     const c = ctx({ country: 'UK', ltv: 5 }, [{ at: AS_OF - DAY, amount: 3 }]);
-    const explained = explainClause(r('country = "UK" and ltv > 10 and count(purchase within 7d) >= 1'), c, schema, { pii: new Set(), showPii: false });
+    const explained = explainClause(r('country = "UK" and ltv > 10 and count(purchase within 7d) >= 1'), c, schema, {
+      pii: new Set(),
+      showPii: false,
+    });
     expect(explained.holds).toBe(false);
     expect(explained.connective).toBe('and');
     expect(explained.children!.map((ch) => ch.holds)).toEqual([true, false, true]);
-    expect(explained.children!.map((ch) => ch.operands!.map((o) => (o.shown.masked ? 'MASKED' : o.shown.value)))).toEqual([['UK'], [5], [1]]);
+    expect(explained.children!.map((ch) => ch.operands!.map((o) => (o.shown.masked ? 'MASKED' : o.shown.value)))).toEqual([
+      ['UK'],
+      [5],
+      [1],
+    ]);
   });
 });

@@ -23,7 +23,8 @@ export function judge(o: Outcome): string[] {
   if (![0, 1, 2].includes(o.code)) problems.push(`exit code ${o.code}`);
   if (/internal error/i.test(all)) problems.push(`internal error: ${excerpt(all, /internal error/i)}`);
   if (STACK_FRAME.test(all)) problems.push(`stack trace: ${excerpt(all, STACK_FRAME)}`);
-  for (const code of INTERNAL_CODES) if (all.includes(code)) problems.push(`internal diagnostic ${code}: ${excerpt(all, new RegExp(code))}`);
+  for (const code of INTERNAL_CODES)
+    if (all.includes(code)) problems.push(`internal diagnostic ${code}: ${excerpt(all, new RegExp(code))}`);
   if (o.code === 2 && all.trim() === '') problems.push('exit 2 without a message');
   if (o.code === 1) problems.push(...unlocated(o));
   return problems;
@@ -31,7 +32,9 @@ export function judge(o: Outcome): string[] {
 
 function unlocated(o: Outcome): string[] {
   if (o.format === 'pretty') return unlocatedPretty(`${o.stdout}\n${o.stderr}`);
-  let doc: { diagnostics?: Array<{ code: string; severity: string; message: string; file?: string; range?: { start?: { line?: number } } }> };
+  let doc: {
+    diagnostics?: Array<{ code: string; severity: string; message: string; file?: string; range?: { start?: { line?: number } } }>;
+  };
   try {
     doc = JSON.parse(o.stdout);
   } catch {
@@ -55,7 +58,8 @@ function unlocatedPretty(text: string): string[] {
     if (!m) continue;
     errors++;
     const at = /^\s*--> (\S+?)(:\d+:\d+)?$/.exec(lines[i + 1] ?? '');
-    if (!at || (!at[2] && !WHOLE_FILE_CODES.includes(m[1]!))) problems.push(`diagnostic without a position: ${m[1]} ${m[2]!.slice(0, 120)}`);
+    if (!at || (!at[2] && !WHOLE_FILE_CODES.includes(m[1]!)))
+      problems.push(`diagnostic without a position: ${m[1]} ${m[2]!.slice(0, 120)}`);
   }
   return errors === 0 ? [`exit 1 without an error diagnostic: ${text.slice(0, 300)}`] : problems;
 }

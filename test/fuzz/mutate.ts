@@ -7,7 +7,15 @@ import { join } from 'node:path';
  * a copy of one example with one to three mutations, each recorded in words.
  */
 export const EXAMPLES_DIR = join(import.meta.dirname, '..', '..', 'examples');
-export const BASES = ['quickstart', 'cart-abandonment', 'ab-subject-test', 'lifecycle-transitions', 'onboarding', 'templates-showcase', 'win-back'];
+export const BASES = [
+  'quickstart',
+  'cart-abandonment',
+  'ab-subject-test',
+  'lifecycle-transitions',
+  'onboarding',
+  'templates-showcase',
+  'win-back',
+];
 
 /** mulberry32: small, fast, good enough to pick mutations. */
 export function random(seed: number): () => number {
@@ -45,7 +53,24 @@ interface Mutation {
 }
 
 const PROTOTYPE_NAMES = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', 'prototype', '__defineGetter__'];
-const SWAPS = ['[]', '{}', '0', '-1', '1e309', 'true', 'null', '~', '""', "'x'", '[1, [2]]', '{ a: 1 }', '!!binary aGVsbG8=', '*undefined_alias', '2011-13-45', '"\\u0000"'];
+const SWAPS = [
+  '[]',
+  '{}',
+  '0',
+  '-1',
+  '1e309',
+  'true',
+  'null',
+  '~',
+  '""',
+  "'x'",
+  '[1, [2]]',
+  '{ a: 1 }',
+  '!!binary aGVsbG8=',
+  '*undefined_alias',
+  '2011-13-45',
+  '"\\u0000"',
+];
 
 function editText(dir: string, rng: Rng, filter: (f: string) => boolean, edit: (text: string, rng: Rng) => string): string {
   const files = filesOf(dir).filter(filter);
@@ -100,43 +125,64 @@ const MUTATIONS: Mutation[] = [
   {
     name: 'type swap',
     apply: (dir, rng) =>
-      editText(dir, rng, (f) => /\.ya?ml$/.test(f), (text, r) => {
-        const lines = text.split('\n');
-        const candidates = lines.map((l, i) => (/^\s*[\w-]+:\s+\S/.test(l) ? i : -1)).filter((i) => i >= 0);
-        if (candidates.length === 0) return text;
-        const i = pick(r, candidates);
-        lines[i] = lines[i]!.replace(/^(\s*[\w-]+:\s+).*$/, `$1${pick(r, SWAPS)}`);
-        return lines.join('\n');
-      }),
+      editText(
+        dir,
+        rng,
+        (f) => /\.ya?ml$/.test(f),
+        (text, r) => {
+          const lines = text.split('\n');
+          const candidates = lines.map((l, i) => (/^\s*[\w-]+:\s+\S/.test(l) ? i : -1)).filter((i) => i >= 0);
+          if (candidates.length === 0) return text;
+          const i = pick(r, candidates);
+          lines[i] = lines[i]!.replace(/^(\s*[\w-]+:\s+).*$/, `$1${pick(r, SWAPS)}`);
+          return lines.join('\n');
+        },
+      ),
   },
   {
     name: 'deep nesting',
     apply: (dir, rng) =>
-      editText(dir, rng, (f) => /\.ya?ml$/.test(f), (text, r) => {
-        const depth = pick(r, [100, 1_000, 10_000]);
-        const kind = int(r, 3);
-        const value = kind === 0 ? `${'['.repeat(depth)}${']'.repeat(depth)}` : kind === 1 ? `${'{a: '.repeat(depth)}1${'}'.repeat(depth)}` : `"${'('.repeat(depth)}x${')'.repeat(depth)}"`;
-        const lines = text.split('\n');
-        const candidates = lines.map((l, i) => (/^\s*[\w-]+:\s+\S/.test(l) ? i : -1)).filter((i) => i >= 0);
-        if (candidates.length === 0) return `${text}\nextra: ${value}\n`;
-        const i = pick(r, candidates);
-        lines[i] = lines[i]!.replace(/^(\s*[\w-]+:\s+).*$/, `$1${value}`);
-        return lines.join('\n');
-      }),
+      editText(
+        dir,
+        rng,
+        (f) => /\.ya?ml$/.test(f),
+        (text, r) => {
+          const depth = pick(r, [100, 1_000, 10_000]);
+          const kind = int(r, 3);
+          const value =
+            kind === 0
+              ? `${'['.repeat(depth)}${']'.repeat(depth)}`
+              : kind === 1
+                ? `${'{a: '.repeat(depth)}1${'}'.repeat(depth)}`
+                : `"${'('.repeat(depth)}x${')'.repeat(depth)}"`;
+          const lines = text.split('\n');
+          const candidates = lines.map((l, i) => (/^\s*[\w-]+:\s+\S/.test(l) ? i : -1)).filter((i) => i >= 0);
+          if (candidates.length === 0) return `${text}\nextra: ${value}\n`;
+          const i = pick(r, candidates);
+          lines[i] = lines[i]!.replace(/^(\s*[\w-]+:\s+).*$/, `$1${value}`);
+          return lines.join('\n');
+        },
+      ),
   },
   {
     name: 'prototype names',
     apply: (dir, rng) =>
-      editText(dir, rng, (f) => /\.ya?ml$/.test(f), (text, r) => {
-        const name = pick(r, PROTOTYPE_NAMES);
-        const lines = text.split('\n');
-        const keyed = lines.map((l, i) => (/^\s*[a-z_][\w]*:/.test(l) ? i : -1)).filter((i) => i >= 0);
-        if (keyed.length === 0) return text;
-        const i = pick(r, keyed);
-        // The name as a key, or as a value (a definition's name, a reference, a word in a rule).
-        lines[i] = r() < 0.5 ? lines[i]!.replace(/^(\s*)[a-z_][\w]*:/, `$1${name}:`) : lines[i]!.replace(/^(\s*[a-z_][\w]*:\s*).*$/, `$1${name}`);
-        return lines.join('\n');
-      }),
+      editText(
+        dir,
+        rng,
+        (f) => /\.ya?ml$/.test(f),
+        (text, r) => {
+          const name = pick(r, PROTOTYPE_NAMES);
+          const lines = text.split('\n');
+          const keyed = lines.map((l, i) => (/^\s*[a-z_][\w]*:/.test(l) ? i : -1)).filter((i) => i >= 0);
+          if (keyed.length === 0) return text;
+          const i = pick(r, keyed);
+          // The name as a key, or as a value (a definition's name, a reference, a word in a rule).
+          lines[i] =
+            r() < 0.5 ? lines[i]!.replace(/^(\s*)[a-z_][\w]*:/, `$1${name}:`) : lines[i]!.replace(/^(\s*[a-z_][\w]*:\s*).*$/, `$1${name}`);
+          return lines.join('\n');
+        },
+      ),
   },
   {
     name: 'non-UTF-8 bytes',
@@ -215,4 +261,3 @@ export function makeMutant(dir: string, seed: number, index: number): Mutant {
   }
   return { base, mutations: mutations.map((m) => m.replace(dir, '.')) };
 }
-

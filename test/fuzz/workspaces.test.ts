@@ -25,13 +25,25 @@ const ONLY = process.env.HERALD_FUZZ_ONLY?.split(',').map(Number);
 const scratch = makeScratch();
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-it(`${RUNS} mutated workspaces end in a clear exit, never an internal error or a hang (seed ${SEED})`, async () => {
-  const verdicts: Verdict[] = await runMutants({ seed: SEED, runs: RUNS, boundMs: BOUND_MS, scratch, only: ONLY });
-  const failed = verdicts.filter((v) => v.problems.length > 0);
-  const slowest = [...verdicts].sort((a, b) => b.ms - a.ms)[0];
-  const byCode = verdicts.reduce<Record<string, number>>((m, v) => ((m[String(v.code ?? 'killed')] = (m[String(v.code ?? 'killed')] ?? 0) + 1), m), {});
-  console.log(`fuzz: ${verdicts.length} mutants (seed ${SEED}), exits ${JSON.stringify(byCode)}, ${failed.length} failed, slowest ${slowest?.ms} ms (#${slowest?.i})`);
-  for (const f of failed) console.log(`  seed ${SEED} #${f.i} ${f.base ?? ''} [${(f.mutations ?? []).join('; ')}] ${f.command ?? ''}: ${f.problems.join(' | ')}`);
-  expect(verdicts).toHaveLength(ONLY?.length ?? RUNS);
-  expect(failed.map((f) => `#${f.i}: ${f.problems[0]}`)).toEqual([]);
-}, Math.max(120_000, RUNS * 2_000));
+it(
+  `${RUNS} mutated workspaces end in a clear exit, never an internal error or a hang (seed ${SEED})`,
+  async () => {
+    const verdicts: Verdict[] = await runMutants({ seed: SEED, runs: RUNS, boundMs: BOUND_MS, scratch, only: ONLY });
+    const failed = verdicts.filter((v) => v.problems.length > 0);
+    const slowest = [...verdicts].sort((a, b) => b.ms - a.ms)[0];
+    const byCode = verdicts.reduce<Record<string, number>>(
+      (m, v) => ((m[String(v.code ?? 'killed')] = (m[String(v.code ?? 'killed')] ?? 0) + 1), m),
+      {},
+    );
+    console.log(
+      `fuzz: ${verdicts.length} mutants (seed ${SEED}), exits ${JSON.stringify(byCode)}, ${failed.length} failed, slowest ${slowest?.ms} ms (#${slowest?.i})`,
+    );
+    for (const f of failed)
+      console.log(
+        `  seed ${SEED} #${f.i} ${f.base ?? ''} [${(f.mutations ?? []).join('; ')}] ${f.command ?? ''}: ${f.problems.join(' | ')}`,
+      );
+    expect(verdicts).toHaveLength(ONLY?.length ?? RUNS);
+    expect(failed.map((f) => `#${f.i}: ${f.problems[0]}`)).toEqual([]);
+  },
+  Math.max(120_000, RUNS * 2_000),
+);

@@ -21,7 +21,8 @@ describe('internal errors become located diagnostics or usage errors', () => {
 
   it('code frames of many diagnostics in one file split it once', () => {
     const text = 'a: 1\n'.repeat(100_000);
-    for (let line = 1; line <= 100_000; line += 1) codeFrame(text, { start: { line, column: 1, offset: 0 }, end: { line, column: 2, offset: 1 } } as never);
+    for (let line = 1; line <= 100_000; line += 1)
+      codeFrame(text, { start: { line, column: 1, offset: 0 }, end: { line, column: 2, offset: 1 } } as never);
   }, 20_000);
 
   it('a layout that is a folder is HL351 at the template, not EISDIR', async () => {
@@ -39,7 +40,9 @@ describe('internal errors become located diagnostics or usage errors', () => {
     const root = quickstart();
     const dev = await herald(['segments', root, '--db', 'sqlite:/dev/null']);
     expect(dev.code).toBe(2);
-    expect(dev.err).toBe('herald segments: --db: /dev/null is not a regular file (a device, pipe or socket); a SQLite database is a file\n');
+    expect(dev.err).toBe(
+      'herald segments: --db: /dev/null is not a regular file (a device, pipe or socket); a SQLite database is a file\n',
+    );
     const etc = await herald(['engagement', '/etc', root]);
     expect(etc.code).toBe(2);
     expect(etc.err).toContain('/etc is a folder; name an engagement log (JSON lines)');

@@ -24,9 +24,13 @@ function filesHolding(dir: string, text: string): string[] {
 async function ids(url: string): Promise<{ keys: string[]; entries: string[]; idKey: string }> {
   const db = openDatabase(url);
   try {
-    const keys = (await db.kysely.selectFrom('delivery_outbox').select('idempotency_key').where('customer_id', '=', 'q02').execute()).map((r) => String(r.idempotency_key));
+    const keys = (await db.kysely.selectFrom('delivery_outbox').select('idempotency_key').where('customer_id', '=', 'q02').execute()).map(
+      (r) => String(r.idempotency_key),
+    );
     const entries = (await db.kysely.selectFrom('journey_entries').select('id').execute()).map((r) => String(r.id));
-    const idKey = String((await db.kysely.selectFrom('herald_keys').select('value').where('name', '=', 'ids').executeTakeFirstOrThrow()).value);
+    const idKey = String(
+      (await db.kysely.selectFrom('herald_keys').select('value').where('name', '=', 'ids').executeTakeFirstOrThrow()).value,
+    );
     return { keys, entries, idKey };
   } finally {
     await db.close();
@@ -46,7 +50,10 @@ forEachDialect('herald forget and keyed ids', (ctx) => {
   it('forget erases the dry-run files too, and ids derived from customer ids are keyed per database', async () => {
     const root = copy();
     const [a, b] = [await ctx.freshUrl(), await ctx.freshUrl()];
-    for (const [db, dir] of [[a, root], [b, copy()]] as const) {
+    for (const [db, dir] of [
+      [a, root],
+      [b, copy()],
+    ] as const) {
       expect((await herald(['ingest', dir, '--db', db])).code).toBe(0);
       expect((await herald(['run', dir, '--db', db, '--from', '2026-01-01', '--until', '2026-01-20', '--dry-run'])).code).toBe(0);
     }

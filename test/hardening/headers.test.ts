@@ -17,11 +17,19 @@ afterAll(() => {
 });
 
 const email: RenderedEmail = { subject: 'Hello', html: '<p>hi</p>', text: 'hi' } as RenderedEmail;
-const base = { from: 'Shop <news@shop.example>', to: 'ada@example.test', messageId: 'm1@shop.example', date: new Date('2026-03-10T09:00:00Z') };
+const base = {
+  from: 'Shop <news@shop.example>',
+  to: 'ada@example.test',
+  messageId: 'm1@shop.example',
+  date: new Date('2026-03-10T09:00:00Z'),
+};
 
 function headerNames(mime: string): string[] {
   const head = mime.slice(0, mime.indexOf('\r\n\r\n'));
-  return head.split('\r\n').filter((l) => !/^[ \t]/.test(l)).map((l) => l.slice(0, l.indexOf(':')));
+  return head
+    .split('\r\n')
+    .filter((l) => !/^[ \t]/.test(l))
+    .map((l) => l.slice(0, l.indexOf(':')));
 }
 
 describe('one header encoder', () => {
@@ -37,16 +45,21 @@ describe('one header encoder', () => {
   it('whatever customer data holds, a message has exactly the headers Herald writes', () => {
     const expected = headerNames(composeMime(email, base));
     fc.assert(
-      fc.property(fc.string({ unit: 'binary', maxLength: 40 }), fc.string({ unit: 'binary', maxLength: 40 }), fc.string({ unit: 'binary', maxLength: 40 }), (to, subject, name) => {
-        let mime: string;
-        try {
-          mime = composeMime({ ...email, subject }, { ...base, to: `${name} <${to}>` });
-        } catch (e) {
-          expect(e).toBeInstanceOf(HeaderError);
-          return;
-        }
-        expect(headerNames(mime)).toEqual(expected);
-      }),
+      fc.property(
+        fc.string({ unit: 'binary', maxLength: 40 }),
+        fc.string({ unit: 'binary', maxLength: 40 }),
+        fc.string({ unit: 'binary', maxLength: 40 }),
+        (to, subject, name) => {
+          let mime: string;
+          try {
+            mime = composeMime({ ...email, subject }, { ...base, to: `${name} <${to}>` });
+          } catch (e) {
+            expect(e).toBeInstanceOf(HeaderError);
+            return;
+          }
+          expect(headerNames(mime)).toEqual(expected);
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -60,7 +73,12 @@ describe('one header encoder', () => {
     let out = '';
     let err = '';
     const sink = (add: (s: string) => void) => new Writable({ write: (c, _e, done) => (add(c.toString()), done()) });
-    const code = await main(['render', 'welcome', '--customer', 'c_1001', '--part', 'mime', root], { stdout: sink((s) => (out += s)), stderr: sink((s) => (err += s)), cwd: root, env: {} });
+    const code = await main(['render', 'welcome', '--customer', 'c_1001', '--part', 'mime', root], {
+      stdout: sink((s) => (out += s)),
+      stderr: sink((s) => (err += s)),
+      cwd: root,
+      env: {},
+    });
     expect(code).toBe(1);
     expect(out).not.toMatch(/^Bcc:/m);
     expect(err).toContain('herald render: customer c_1001: the To header value contains a line break');

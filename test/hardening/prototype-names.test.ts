@@ -12,7 +12,10 @@ const { copy: quickstart, herald } = workspaceCopies('proto-names');
 afterAll(() => stopMjmlWorker());
 
 function addSegment(root: string, where: string): void {
-  appendFileSync(join(root, 'segments.yaml'), `---\napiVersion: herald/v1\nkind: Segment\nmetadata:\n  name: probe\nspec:\n  where: '${where}'\n`);
+  appendFileSync(
+    join(root, 'segments.yaml'),
+    `---\napiVersion: herald/v1\nkind: Segment\nmetadata:\n  name: probe\nspec:\n  where: '${where}'\n`,
+  );
 }
 
 const NAMES = ['toString', '__proto__', 'constructor', 'hasOwnProperty'];
@@ -25,20 +28,30 @@ const CASES = NAMES.flatMap((name) => [
 ]);
 
 describe('prototype names in rules', () => {
-  it.each(CASES)('$where is a located $code, not an internal error', async ({ where, message, code }) => {
-    const root = quickstart();
-    addSegment(root, where);
-    const run = await herald(['validate', root]);
-    expect(run.text).not.toMatch(/internal error|TypeError|    at /);
-    expect(run.text).toContain(`error[${code}]: ${message}`);
-    expect(run.text).toMatch(/segments\.yaml:\d+:\d+/);
-    expect(run.code).toBe(1);
-  }, 30_000);
+  it.each(CASES)(
+    '$where is a located $code, not an internal error',
+    async ({ where, message, code }) => {
+      const root = quickstart();
+      addSegment(root, where);
+      const run = await herald(['validate', root]);
+      expect(run.text).not.toMatch(/internal error|TypeError|    at /);
+      expect(run.text).toContain(`error[${code}]: ${message}`);
+      expect(run.text).toMatch(/segments\.yaml:\d+:\d+/);
+      expect(run.code).toBe(1);
+    },
+    30_000,
+  );
 
   it('an event type named `constructor` can be declared and used', async () => {
     const root = quickstart();
     const yaml = join(root, 'herald.yaml');
-    writeFileSync(yaml, readFileSync(yaml, 'utf8').replace('    page_view: { item_id: string }', '    page_view: { item_id: string }\n    constructor: { amount: number }'));
+    writeFileSync(
+      yaml,
+      readFileSync(yaml, 'utf8').replace(
+        '    page_view: { item_id: string }',
+        '    page_view: { item_id: string }\n    constructor: { amount: number }',
+      ),
+    );
     addSegment(root, 'count(constructor where amount > 1 within 30d) > 0 and sum(constructor.amount) >= 0');
     const run = await herald(['validate', root]);
     expect(run.text).not.toMatch(/internal error|TypeError/);
@@ -55,11 +68,15 @@ describe('prototype names in rules', () => {
  */
 function prototypeNamedWorkspace(): string {
   const root = quickstart();
-  const edit = (file: string, change: (text: string) => string) => writeFileSync(join(root, file), change(readFileSync(join(root, file), 'utf8')));
+  const edit = (file: string, change: (text: string) => string) =>
+    writeFileSync(join(root, file), change(readFileSync(join(root, file), 'utf8')));
   edit('herald.yaml', (t) =>
     t
       .replace('      email_consent: boolean\n', '      email_consent: boolean\n      constructor: string\n')
-      .replace('    page_view: { item_id: string }\n', '    page_view: { item_id: string }\n    constructor: { constructor: number }\n  topics:\n    constructor: { title: Constructors }\n'),
+      .replace(
+        '    page_view: { item_id: string }\n',
+        '    page_view: { item_id: string }\n    constructor: { constructor: number }\n  topics:\n    constructor: { title: Constructors }\n',
+      ),
   );
   edit('data/customers.csv', (t) =>
     t
@@ -68,7 +85,10 @@ function prototypeNamedWorkspace(): string {
       .map((line, i) => (i === 0 ? `${line},toString,__proto__,hasOwnProperty` : `${line},ctor-${i},proto-${i},own-${i}`))
       .join('\n'),
   );
-  edit('sources.yaml', (t) => t.replace('email_consent: email_consent }', 'email_consent: email_consent, constructor: toString }') + SOURCE);
+  edit(
+    'sources.yaml',
+    (t) => t.replace('email_consent: email_consent }', 'email_consent: email_consent, constructor: toString }') + SOURCE,
+  );
   writeFileSync(join(root, 'data', 'ctor.csv'), CTOR_CSV);
   writeFileSync(join(root, 'journeys.yaml'), JOURNEY);
   writeFileSync(join(root, 'templates', 'constructor.yaml'), TEMPLATE);
@@ -119,9 +139,15 @@ describe('prototype names in templates', () => {
   it('a declared customer or item field named constructor is read; an undeclared one stays refused', async () => {
     const root = quickstart();
     const yaml = join(root, 'herald.yaml');
-    writeFileSync(yaml, readFileSync(yaml, 'utf8').replace('      email_consent: boolean\n', '      email_consent: boolean\n      constructor: string\n').replace('fields: { name: string, price: number }', 'fields: { name: string, price: number, constructor: string }'));
+    writeFileSync(
+      yaml,
+      readFileSync(yaml, 'utf8')
+        .replace('      email_consent: boolean\n', '      email_consent: boolean\n      constructor: string\n')
+        .replace('fields: { name: string, price: number }', 'fields: { name: string, price: number, constructor: string }'),
+    );
     const mjml = join(root, 'templates', 'welcome.mjml');
-    const body = '{{ customer.constructor }}{% for item in recommendations %}{{ item.constructor }}{{ recommendations[0].constructor }}{% endfor %}';
+    const body =
+      '{{ customer.constructor }}{% for item in recommendations %}{{ item.constructor }}{{ recommendations[0].constructor }}{% endfor %}';
     writeFileSync(mjml, readFileSync(mjml, 'utf8').replace('We are glad you are here.', body));
     expect((await herald(['validate', root])).text).not.toContain('error[');
     writeFileSync(mjml, readFileSync(mjml, 'utf8').replace(body, '{{ journey.entry.properties.constructor }} {{ customer.toString }}'));
@@ -133,23 +159,43 @@ describe('prototype names in templates', () => {
 
 describe('prototype names the naming rules refuse', () => {
   // `constructor` is snake_case and works (below); the others are refused where they are written.
-  it.each(['toString', '__proto__', 'hasOwnProperty'])('a field, event type, topic, journey, step and source named %s are located HL209s', async (name) => {
-    const root = quickstart();
-    const yaml = join(root, 'herald.yaml');
-    writeFileSync(
-      yaml,
-      readFileSync(yaml, 'utf8')
-        .replace('      email_consent: boolean\n', `      email_consent: boolean\n      ${name}: string\n`)
-        .replace('    page_view: { item_id: string }\n', `    page_view: { item_id: string }\n    ${name}: { amount: number }\n  topics:\n    ${name}: { title: T }\n`),
-    );
-    writeFileSync(join(root, 'journeys.yaml'), `apiVersion: herald/v1\nkind: Journey\nmetadata: { name: ${name} }\nspec:\n  entry: { event: purchase }\n  steps:\n    ${name}: { send: welcome, next: exit }\n`);
-    appendFileSync(join(root, 'sources.yaml'), `---\napiVersion: herald/v1\nkind: Source\nmetadata: { name: ${name} }\nspec:\n  files: data/purchases.csv\n  events: { type: '"purchase"', customer_id: customer, at: at }\n`);
-    const run = await herald(['validate', root]);
-    expect(run.text).not.toMatch(/internal error|TypeError|    at /);
-    expect(run.code).toBe(1);
-    const located = [...run.text.matchAll(/error\[HL209\]: .*\n\s+--> (\S+)/g)].map((m) => m[1]!.replace(/^(.*\/)?ws\d+\//, ''));
-    expect(located).toEqual(['herald.yaml:25:7', 'herald.yaml:29:5', 'herald.yaml:31:5', 'journeys.yaml:3:19', 'journeys.yaml:7:5', 'sources.yaml:25:19']);
-  }, 30_000);
+  it.each(['toString', '__proto__', 'hasOwnProperty'])(
+    'a field, event type, topic, journey, step and source named %s are located HL209s',
+    async (name) => {
+      const root = quickstart();
+      const yaml = join(root, 'herald.yaml');
+      writeFileSync(
+        yaml,
+        readFileSync(yaml, 'utf8')
+          .replace('      email_consent: boolean\n', `      email_consent: boolean\n      ${name}: string\n`)
+          .replace(
+            '    page_view: { item_id: string }\n',
+            `    page_view: { item_id: string }\n    ${name}: { amount: number }\n  topics:\n    ${name}: { title: T }\n`,
+          ),
+      );
+      writeFileSync(
+        join(root, 'journeys.yaml'),
+        `apiVersion: herald/v1\nkind: Journey\nmetadata: { name: ${name} }\nspec:\n  entry: { event: purchase }\n  steps:\n    ${name}: { send: welcome, next: exit }\n`,
+      );
+      appendFileSync(
+        join(root, 'sources.yaml'),
+        `---\napiVersion: herald/v1\nkind: Source\nmetadata: { name: ${name} }\nspec:\n  files: data/purchases.csv\n  events: { type: '"purchase"', customer_id: customer, at: at }\n`,
+      );
+      const run = await herald(['validate', root]);
+      expect(run.text).not.toMatch(/internal error|TypeError|    at /);
+      expect(run.code).toBe(1);
+      const located = [...run.text.matchAll(/error\[HL209\]: .*\n\s+--> (\S+)/g)].map((m) => m[1]!.replace(/^(.*\/)?ws\d+\//, ''));
+      expect(located).toEqual([
+        'herald.yaml:25:7',
+        'herald.yaml:29:5',
+        'herald.yaml:31:5',
+        'journeys.yaml:3:19',
+        'journeys.yaml:7:5',
+        'sources.yaml:25:19',
+      ]);
+    },
+    30_000,
+  );
 });
 
 forEachDialect('prototype names through ingest, journeys and delivery', (ctx) => {
@@ -168,19 +214,39 @@ forEachDialect('prototype names through ingest, journeys and delivery', (ctx) =>
     expect(ingest.code).toBe(0);
     const files = Object.fromEntries(JSON.parse(ingest.out).files.map((f: { path: string }) => [f.path, f]));
     // Data types named like Object.prototype's members are unknown types, not declared ones.
-    expect(files['data/ctor.csv']).toMatchObject({ status: 'loaded', accepted: 2, rejected: 4, rejectedByReason: { unknown_event_type: 4 } });
+    expect(files['data/ctor.csv']).toMatchObject({
+      status: 'loaded',
+      accepted: 2,
+      rejected: 4,
+      rejectedByReason: { unknown_event_type: 4 },
+    });
     expect(files['data/purchases.csv']).toMatchObject({ status: 'loaded', accepted: 8 });
     const opened = openDatabase(db);
     try {
       const k = opened.kysely;
-      expect((await k.selectFrom('customers').select(['id', 'constructor']).where('id', '=', 'q01').executeTakeFirstOrThrow()).constructor).toBe('ctor-1');
-      expect((await k.selectFrom('events').select(['customer_id', 'constructor']).where('type', '=', 'constructor').orderBy('customer_id').execute()).map((r) => [r.customer_id, Number(r.constructor)])).toEqual([
+      expect(
+        (await k.selectFrom('customers').select(['id', 'constructor']).where('id', '=', 'q01').executeTakeFirstOrThrow()).constructor,
+      ).toBe('ctor-1');
+      expect(
+        (
+          await k
+            .selectFrom('events')
+            .select(['customer_id', 'constructor'])
+            .where('type', '=', 'constructor')
+            .orderBy('customer_id')
+            .execute()
+        ).map((r) => [r.customer_id, Number(r.constructor)]),
+      ).toEqual([
         ['q01', 5],
         ['q02', 7],
       ]);
-      const stats = (await k.selectFrom('herald_ingested_files').select('stats').where('path', '=', 'data/ctor.csv').executeTakeFirstOrThrow()).stats;
+      const stats = (
+        await k.selectFrom('herald_ingested_files').select('stats').where('path', '=', 'data/ctor.csv').executeTakeFirstOrThrow()
+      ).stats;
       expect(JSON.parse(String(stats)).events).toEqual({ constructor: 2 });
-      expect((await k.selectFrom('ingest_rejects').select('detail').where('source', '=', 'constructor').execute()).map((r) => r.detail).sort()).toEqual(
+      expect(
+        (await k.selectFrom('ingest_rejects').select('detail').where('source', '=', 'constructor').execute()).map((r) => r.detail).sort(),
+      ).toEqual(
         ['__proto__', 'hasOwnProperty', 'toString', 'valueOf'].map((t) => `events.type is "${t}", which the data model does not declare`),
       );
     } finally {
@@ -201,7 +267,9 @@ forEachDialect('prototype names through ingest, journeys and delivery', (ctx) =>
       .filter((s) => s?.startsWith('Hi '))
       .sort();
     expect(subjects).toEqual(['Hi ctor-1', 'Hi ctor-2']);
-    const bodies = readdirSync(join(root, 'out')).filter((f) => f.endsWith('.txt')).map((f) => readFileSync(join(root, 'out', f), 'utf8'));
+    const bodies = readdirSync(join(root, 'out'))
+      .filter((f) => f.endsWith('.txt'))
+      .map((f) => readFileSync(join(root, 'out', f), 'utf8'));
     expect(bodies.filter((b) => b.includes('Field ctor-1. Made for ctor-1. Yours to keep.'))).toHaveLength(1);
   }, 120_000);
 });

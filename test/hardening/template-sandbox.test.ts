@@ -41,11 +41,15 @@ describe('template sandbox escapes and unbounded loops fail validate, located', 
     ['a range whose bound is a constant product', '{% for i in range(1000 * 1000) %}x{% endfor %}', 'HL425'],
   ];
   for (const [what, payload, code] of cases) {
-    it(what, async () => {
-      const run = await herald(['validate', quickstartWith(payload)]);
-      expect(run.code).toBe(1);
-      expect(run.out).toMatch(new RegExp(`${code}[\\s\\S]*welcome\\.mjml:6:|welcome\\.mjml:6:\\d+[\\s\\S]*${code}`));
-    }, 30_000);
+    it(
+      what,
+      async () => {
+        const run = await herald(['validate', quickstartWith(payload)]);
+        expect(run.code).toBe(1);
+        expect(run.out).toMatch(new RegExp(`${code}[\\s\\S]*welcome\\.mjml:6:|welcome\\.mjml:6:\\d+[\\s\\S]*${code}`));
+      },
+      30_000,
+    );
   }
 
   it('a bounded range and ordinary members still validate', async () => {
@@ -77,20 +81,34 @@ describe('the diagnostics point at the offending name', () => {
     const { ds, lines } = located('{% for i in range(0, 10000000) %}x{% endfor %}{% for i in range(10000) %}y{% endfor %}', 'HL425');
     expect(ds.map((d) => d.message)).toEqual(['range() yields 10000000 values; a template loop may run at most 10000 times']);
     const line = lines.findIndex((l) => l.includes('range('));
-    expect([ds[0]!.file, ds[0]!.range?.start.line, ds[0]!.range?.start.column]).toEqual(['t.mjml', line + 1, lines[line]!.indexOf('range') + 1]);
+    expect([ds[0]!.file, ds[0]!.range?.start.line, ds[0]!.range?.start.column]).toEqual([
+      't.mjml',
+      line + 1,
+      lines[line]!.indexOf('range') + 1,
+    ]);
   });
 
   it('HL425 at a range() whose enclosing range() loops multiply past 10,000 iterations', () => {
-    const { ds } = located('{% for i in range(100) %}{% for j in range(50) %}{% for k in range(1, 4) %}.{% endfor %}{% endfor %}{% endfor %}', 'HL425');
-    expect(ds.map((d) => d.message)).toEqual(['range() yields 3 inside loops over 5000 values, 15000 iterations in all; a template loop may run at most 10000 times']);
+    const { ds } = located(
+      '{% for i in range(100) %}{% for j in range(50) %}{% for k in range(1, 4) %}.{% endfor %}{% endfor %}{% endfor %}',
+      'HL425',
+    );
+    expect(ds.map((d) => d.message)).toEqual([
+      'range() yields 3 inside loops over 5000 values, 15000 iterations in all; a template loop may run at most 10000 times',
+    ]);
   });
 });
 
 describe('render caps the size of each email', () => {
-  const body = '<mj-section><mj-column><mj-text>{% for r in recommendations %}<p>Item {{ r.id }}: a line of product copy to pad it out.</p>{% endfor %}<a href="{{ unsubscribe_url }}">Unsubscribe</a></mj-text></mj-column></mj-section>';
+  const body =
+    '<mj-section><mj-column><mj-text>{% for r in recommendations %}<p>Item {{ r.id }}: a line of product copy to pad it out.</p>{% endfor %}<a href="{{ unsubscribe_url }}">Unsubscribe</a></mj-text></mj-column></mj-section>';
   const root = workspace({ 't.yaml': templateYaml('t', { subject: 'Your picks', mjml: mjmlDoc(body) }) });
   const out = compileTemplateFile(root, 't.yaml');
-  const base: Omit<RenderInput, 'customer' | 'recommendations'> = { unsubscribe_url: 'https://u.example/unsub/t1', preferences_url: 'https://u.example/prefs/t1', message_id: 'm1@u.example' };
+  const base: Omit<RenderInput, 'customer' | 'recommendations'> = {
+    unsubscribe_url: 'https://u.example/unsub/t1',
+    preferences_url: 'https://u.example/prefs/t1',
+    message_id: 'm1@u.example',
+  };
   const items = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `p${i}`, score: 1 }));
 
   it('a loop over a huge list from the data fails that recipient with the size reason', () => {

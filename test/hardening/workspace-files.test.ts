@@ -134,7 +134,12 @@ describe('one glob engine', () => {
 
   it('** spans folders and .heraldignore uses the same engine', () => {
     const g = compileGlob('data/**/*.csv');
-    expect(['data/a.csv', 'data/x/y/b.csv', 'other/a.csv', 'data/.hidden/a.csv'].map((p) => g.matches(p))).toEqual([true, true, false, false]);
+    expect(['data/a.csv', 'data/x/y/b.csv', 'other/a.csv', 'data/.hidden/a.csv'].map((p) => g.matches(p))).toEqual([
+      true,
+      true,
+      false,
+      false,
+    ]);
     expect(g.base).toBe('data');
   });
 });

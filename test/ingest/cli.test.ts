@@ -59,7 +59,9 @@ describe('herald ingest / forget', () => {
     expect(missing.code).toBe(1);
     expect(missing.out).toContain('missing: data/online-retail/*.csv (no file matches this pattern)');
     expect((await herald(['ingest', dir, '--format', 'xml'])).code).toBe(2);
-    expect((await herald(['ingest', dir, '--source', 'nope', '--db', db])).err).toContain('--source nope: no such Source (known: online_retail)');
+    expect((await herald(['ingest', dir, '--source', 'nope', '--db', db])).err).toContain(
+      '--source nope: no such Source (known: online_retail)',
+    );
   });
 
   it('forgets a customer, and says so when there is none', async () => {

@@ -27,10 +27,14 @@ interface Child {
 }
 
 function start(dir: string, url: string, env: Record<string, string> = {}): Child {
-  const child = spawn(process.execPath, [join(REPO, 'bin', 'run-ts.js'), join(import.meta.dirname, 'support', 'ingest-child.ts'), dir, url], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [join(REPO, 'bin', 'run-ts.js'), join(import.meta.dirname, 'support', 'ingest-child.ts'), dir, url],
+    {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   let err = '';
   const waiters: Array<{ text: string; resolve: () => void }> = [];
@@ -53,9 +57,22 @@ function start(dir: string, url: string, env: Record<string, string> = {}): Chil
 
 async function snapshot(db: Database) {
   const k = db.kysely;
-  const n = async (table: string) => Number((await k.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  const n = async (table: string) =>
+    Number(
+      (
+        await k
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   const files = await k.selectFrom('herald_ingested_files').select(['path', 'rows', 'loaded', 'rejected']).orderBy('path').execute();
-  const reasons = await k.selectFrom('ingest_rejects').select(['reason', (eb) => eb.fn.countAll().as('n')]).groupBy('reason').orderBy('reason').execute();
+  const reasons = await k
+    .selectFrom('ingest_rejects')
+    .select(['reason', (eb) => eb.fn.countAll().as('n')])
+    .groupBy('reason')
+    .orderBy('reason')
+    .execute();
   return {
     events: await n('events'),
     customers: await n('customers'),

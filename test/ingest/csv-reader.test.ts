@@ -27,7 +27,7 @@ function quote(field: string, delimiter: string): string {
 describe('CSV reader', () => {
   it('reads back any table written as RFC 4180, with the line each record starts on', async () => {
     const cell = fc.oneof(
-      fc.string({ unit: fc.constantFrom('a', 'b', ' ', ',', ';', '"', '\n', '\r\n', 'é', '£', '😀', 'x') , maxLength: 12 }),
+      fc.string({ unit: fc.constantFrom('a', 'b', ' ', ',', ';', '"', '\n', '\r\n', 'é', '£', '😀', 'x'), maxLength: 12 }),
       fc.constantFrom('17850.0', '', 'C536379'),
     );
     await fc.assert(
@@ -44,13 +44,21 @@ describe('CSV reader', () => {
           // A record of one empty field is a blank line: skipped by design.
           const expected = rows.filter((r) => !(r.length === 1 && r[0] === ''));
           expect(records.map((r) => r.problem)).toEqual(expected.map(() => undefined));
-          expect(records.map((r) => header.map((h) => r.fields![h]))).toEqual(expected.map((r) => r.map((f) => (f.trim() === '' ? null : f.trim()))));
+          expect(records.map((r) => header.map((h) => r.fields![h]))).toEqual(
+            expected.map((r) => r.map((f) => (f.trim() === '' ? null : f.trim()))),
+          );
           // Lines: each record starts after the newlines of those before it.
           let line = 2;
           const lines: number[] = [];
           for (const r of rows) {
             if (!(r.length === 1 && r[0] === '')) lines.push(line);
-            line += 1 + r.map((f) => quote(f, delimiter)).join(delimiter).split('\n').length - 1;
+            line +=
+              1 +
+              r
+                .map((f) => quote(f, delimiter))
+                .join(delimiter)
+                .split('\n').length -
+              1;
           }
           expect(records.map((r) => r.line)).toEqual(lines);
         },
@@ -64,7 +72,9 @@ describe('CSV reader', () => {
     const rows = Array.from({ length: 30_000 }, (_, i) => row(i));
     const records = await read(file(`id,text,pad\n${rows.join('\n')}\n`));
     expect(records).toHaveLength(30_000);
-    expect(records.every((r, i) => r.fields!.id === String(i) && r.fields!.text === 'multi\nline, with "quotes"' && r.line === 2 + 2 * i)).toBe(true);
+    expect(
+      records.every((r, i) => r.fields!.id === String(i) && r.fields!.text === 'multi\nline, with "quotes"' && r.line === 2 + 2 * i),
+    ).toBe(true);
   });
 
   it('drops a byte order mark, reads Latin-1 when told, and rejects bad UTF-8 per record', async () => {

@@ -51,10 +51,14 @@ describe('bad input fixtures', () => {
       };
       const expectedPath = join(FIXTURES, name, 'expected.json');
       // A fixture states what must happen: a missing expected.json is an error, not a new snapshot.
-      if (!existsSync(expectedPath) && process.env.UPDATE_SNAPSHOTS !== '1') throw new Error(`${name}/expected.json is missing: write it, or run with UPDATE_SNAPSHOTS=1 and review it`);
+      if (!existsSync(expectedPath) && process.env.UPDATE_SNAPSHOTS !== '1')
+        throw new Error(`${name}/expected.json is missing: write it, or run with UPDATE_SNAPSHOTS=1 and review it`);
       if (process.env.UPDATE_SNAPSHOTS === '1') {
         const previous = existsSync(expectedPath) ? (JSON.parse(readFileSync(expectedPath, 'utf8')) as Expected) : undefined;
-        writeFileSync(expectedPath, `${JSON.stringify({ ...actual, ...(previous?.stored ? { stored: previous.stored } : {}) }, null, 2)}\n`);
+        writeFileSync(
+          expectedPath,
+          `${JSON.stringify({ ...actual, ...(previous?.stored ? { stored: previous.stored } : {}) }, null, 2)}\n`,
+        );
       }
       const expected = JSON.parse(readFileSync(expectedPath, 'utf8')) as Expected;
       const { stored, ...rest } = expected;

@@ -40,7 +40,10 @@ forEachDialect('forget', (ctx) => {
 
       // The file changes and is reloaded: their lines are not loaded again, nor kept as rejects.
       const path = join(dir, 'data', 'online-retail', files[0]!);
-      appendFileSync(path, `${readFileSync(path, 'utf8').endsWith('\n') ? '' : '\n'}536999,22633,HAND WARMER UNION JACK,6,2010-12-01 18:00:00,1.85,17850.0,United Kingdom\n`);
+      appendFileSync(
+        path,
+        `${readFileSync(path, 'utf8').endsWith('\n') ? '' : '\n'}536999,22633,HAND WARMER UNION JACK,6,2010-12-01 18:00:00,1.85,17850.0,United Kingdom\n`,
+      );
       const again = await ingestWorkspace({ db, manifest, root: dir, now: () => 43 });
       expect(again.totals.files.reloaded).toBe(1);
       expect(again.totals.rejectedByReason.forgotten_customer).toBe(theirs + duplicatesOfTheirs + 1);

@@ -49,7 +49,9 @@ forEachDialect('identity', (ctx) => {
         { id: 'b1', email: 'bob@example.test', name: 'Bob', country: 'USA', consent: false, at: '2026-01-01T11:00Z', plan: 'free' },
       ],
       // Later: Ann signs up again under another id with the same e-mail, no name, a new country.
-      '2.jsonl': [{ id: 'a2', email: 'ann@example.test', name: null, country: 'France', consent: null, at: '2026-02-01T10:00Z', plan: 'pro' }],
+      '2.jsonl': [
+        { id: 'a2', email: 'ann@example.test', name: null, country: 'France', consent: null, at: '2026-02-01T10:00Z', plan: 'pro' },
+      ],
       // Later still: a row for the alias id only.
       '3.jsonl': [{ id: 'a2', email: null, name: 'Ann', country: null, consent: 'no', at: '2026-03-01T10:00Z', plan: 'team' }],
     });

@@ -27,7 +27,10 @@ forEachDialect('incremental loads', (ctx) => {
       // A late correction arrives: one new line (a new customer) appended to the first day.
       const path = join(dir, 'data', 'online-retail', files[0]!);
       const original = readFileSync(path, 'utf8');
-      appendFileSync(path, `${original.endsWith('\n') ? '' : '\n'}536999,85123A,WHITE HANGING HEART T-LIGHT HOLDER,2,2010-12-01 18:00:00,2.55,99999.0,France\n`);
+      appendFileSync(
+        path,
+        `${original.endsWith('\n') ? '' : '\n'}536999,85123A,WHITE HANGING HEART T-LIGHT HOLDER,2,2010-12-01 18:00:00,2.55,99999.0,France\n`,
+      );
       const third = await ingestWorkspace({ db, manifest, root: dir, now: () => 3 });
       expect(third.totals.files).toMatchObject({ reloaded: 1, skipped: 1 });
       expect(await count(db, 'events')).toBe(events + 1);

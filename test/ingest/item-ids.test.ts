@@ -74,10 +74,13 @@ const MJML = `<mjml><mj-body><mj-section><mj-column>
 
 const FILES: Record<string, string> = {
   // The catalogue meets the code in upper case first, then in lower case with a later name.
-  'orders/2026-01-01.csv': 'customer,email,consent,at,code,name,quantity,price\nc1,c1@example.test,true,2026-01-01 10:00:00,35809A,HEART LANTERN,1,2.5\nc2,c2@example.test,true,2026-01-01 11:00:00,22423,CAKESTAND,1,12.75\n',
-  'orders/2026-01-02.csv': 'customer,email,consent,at,code,name,quantity,price\nc2,c2@example.test,true,2026-01-02 10:00:00,35809a,HEART LANTERN RED,2,2.5\nc2,c2@example.test,true,2026-01-02 10:00:00, 85123a ,HOLDER,1,2.95\n',
+  'orders/2026-01-01.csv':
+    'customer,email,consent,at,code,name,quantity,price\nc1,c1@example.test,true,2026-01-01 10:00:00,35809A,HEART LANTERN,1,2.5\nc2,c2@example.test,true,2026-01-01 11:00:00,22423,CAKESTAND,1,12.75\n',
+  'orders/2026-01-02.csv':
+    'customer,email,consent,at,code,name,quantity,price\nc2,c2@example.test,true,2026-01-02 10:00:00,35809a,HEART LANTERN RED,2,2.5\nc2,c2@example.test,true,2026-01-02 10:00:00, 85123a ,HOLDER,1,2.95\n',
   // c1 adds the lantern in both spellings and the cakestand; nothing of it is bought afterwards.
-  'browsing/2026-01.csv': 'customer,type,at,code,price\nc1,added_to_cart,2026-01-03 09:00:00,35809a,2.5\nc1,added_to_cart,2026-01-03 09:05:00,35809A,2.5\nc1,added_to_cart,2026-01-03 09:10:00,22423,12.75\nc1,added_to_cart,2026-01-03 09:15:00,85123A,2.95\n',
+  'browsing/2026-01.csv':
+    'customer,type,at,code,price\nc1,added_to_cart,2026-01-03 09:00:00,35809a,2.5\nc1,added_to_cart,2026-01-03 09:05:00,35809A,2.5\nc1,added_to_cart,2026-01-03 09:10:00,22423,12.75\nc1,added_to_cart,2026-01-03 09:15:00,85123A,2.95\n',
 };
 
 let dir: string;
@@ -121,7 +124,11 @@ forEachDialect('item ids spelled in two cases, ingested', (ctx) => {
       ]);
       const outcome = renderEmail(loadTemplate(compiled), input);
       if (!outcome.ok) throw new Error(outcome.reason);
-      expect(outcome.email.text.match(/\[[^\]]+\]/g)?.sort()).toEqual(['[22423: CAKESTAND]', '[35809A: HEART LANTERN RED]', '[85123A: HOLDER]']);
+      expect(outcome.email.text.match(/\[[^\]]+\]/g)?.sort()).toEqual([
+        '[22423: CAKESTAND]',
+        '[35809A: HEART LANTERN RED]',
+        '[85123A: HOLDER]',
+      ]);
       expect(outcome.email.text).not.toContain('empty basket');
     } finally {
       await db.close();

@@ -15,19 +15,32 @@ function workspace(): string {
   const files = retailFiles();
   const dir = retailWorkspace(tempDir(), [files[0]!]);
   const header = 'InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n';
-  const bodies = files.slice(1, 4).map((f) => readFileSync(join(REPO, 'campaigns', 'data', 'online-retail', f), 'utf8').split('\n').slice(1).join('\n'));
+  const bodies = files.slice(1, 4).map((f) =>
+    readFileSync(join(REPO, 'campaigns', 'data', 'online-retail', f), 'utf8')
+      .split('\n')
+      .slice(1)
+      .join('\n'),
+  );
   writeFileSync(join(dir, BIG), header + bodies.map((b) => (b.endsWith('\n') ? b : `${b}\n`)).join(''));
   writeFileSync(join(dir, 'manifest.json'), JSON.stringify(compile(dir)));
   return dir;
 }
 
 /** Runs the child; with `killAfterRowsOf`, SIGKILLs it once it reports rows of that file. */
-function runChild(dir: string, url: string, killAfterRowsOf?: string): Promise<{ code: number | null; signal: string | null; out: string }> {
+function runChild(
+  dir: string,
+  url: string,
+  killAfterRowsOf?: string,
+): Promise<{ code: number | null; signal: string | null; out: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(REPO, 'bin', 'run-ts.js'), join(import.meta.dirname, 'support', 'ingest-child.ts'), dir, url], {
-      env: { ...process.env, ...(killAfterRowsOf ? { PAUSE_IN: killAfterRowsOf } : {}) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [join(REPO, 'bin', 'run-ts.js'), join(import.meta.dirname, 'support', 'ingest-child.ts'), dir, url],
+      {
+        env: { ...process.env, ...(killAfterRowsOf ? { PAUSE_IN: killAfterRowsOf } : {}) },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => {
@@ -45,9 +58,22 @@ function runChild(dir: string, url: string, killAfterRowsOf?: string): Promise<{
 
 async function snapshot(db: Database) {
   const k = db.kysely;
-  const n = async (table: string) => Number((await k.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  const n = async (table: string) =>
+    Number(
+      (
+        await k
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   const files = await k.selectFrom('herald_ingested_files').select(['path', 'rows', 'loaded', 'rejected']).orderBy('path').execute();
-  const bySource = await k.selectFrom('events').select(['source', (eb) => eb.fn.countAll().as('n')]).groupBy('source').orderBy('source').execute();
+  const bySource = await k
+    .selectFrom('events')
+    .select(['source', (eb) => eb.fn.countAll().as('n')])
+    .groupBy('source')
+    .orderBy('source')
+    .execute();
   return {
     events: await n('events'),
     rejects: await n('ingest_rejects'),

@@ -15,7 +15,8 @@ function day(i: number, over: Partial<FileStats> = {}): FileStats {
   };
 }
 const history = Array.from({ length: 20 }, (_, i) => day(i));
-const metrics = (stats: FileStats) => checkLoad('orders', 'x.csv', stats, history, DEFAULT_MONITOR).map((a) => `${a.metric}:${a.direction}`);
+const metrics = (stats: FileStats) =>
+  checkLoad('orders', 'x.csv', stats, history, DEFAULT_MONITOR).map((a) => `${a.metric}:${a.direction}`);
 
 describe('feed monitoring', () => {
   it('flags nothing on an ordinary day', () => {
@@ -23,12 +24,18 @@ describe('feed monitoring', () => {
   });
 
   it('flags a volume collapse and a reject spike', () => {
-    expect(metrics(day(21, { rows: 200, rejected: 10, events: { purchase: 180 }, customers: 12 }))).toEqual(['rows:low', 'events.purchase:low']);
+    expect(metrics(day(21, { rows: 200, rejected: 10, events: { purchase: 180 }, customers: 12 }))).toEqual([
+      'rows:low',
+      'events.purchase:low',
+    ]);
     expect(metrics(day(21, { rejected: 400 }))).toEqual(['reject_rate:high']);
   });
 
   it('flags a sudden drop in purchases per customer', () => {
-    expect(metrics(day(21, { events: { purchase: 300, refund: 3 }, customers: 60 }))).toEqual(['events.purchase:low', 'events_per_customer.purchase:low']);
+    expect(metrics(day(21, { events: { purchase: 300, refund: 3 }, customers: 60 }))).toEqual([
+      'events.purchase:low',
+      'events_per_customer.purchase:low',
+    ]);
   });
 
   it('flags an abrupt change in the country mix', () => {

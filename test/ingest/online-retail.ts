@@ -8,7 +8,9 @@ export const RETAIL_DIR = join(CAMPAIGNS, 'data', 'online-retail');
 
 /** The daily files, sorted by date. */
 export function retailFiles(): string[] {
-  return readdirSync(RETAIL_DIR).filter((f) => f.endsWith('.csv')).sort();
+  return readdirSync(RETAIL_DIR)
+    .filter((f) => f.endsWith('.csv'))
+    .sort();
 }
 
 /** A workspace with the flagship data model and Online Retail Source, over some of the daily files. */
@@ -83,7 +85,10 @@ export async function factsFromDatabase(db: Database): Promise<RetailFacts & { l
     if (r.reason === 'missing_customer') withoutCustomer++;
     if (r.reason === 'duplicate_event') duplicates++;
   }
-  const customers = await k.selectFrom('customers').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+  const customers = await k
+    .selectFrom('customers')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .executeTakeFirstOrThrow();
   return {
     lines: events.length + rejects.length,
     loaded: events.length,

@@ -53,10 +53,20 @@ describe('Online Retail mapping', () => {
       await ingestWorkspace({ db, manifest, root: dir, now: () => 0 });
       const k = db.kysely;
       // 536365,85123A,WHITE HANGING HEART T-LIGHT HOLDER,6,2010-12-01 08:26:00,2.55,17850.0,United Kingdom
-      const first = await k.selectFrom('events').selectAll().where('invoice', '=', '536365').where('item_id', '=', '85123A').executeTakeFirstOrThrow();
+      const first = await k
+        .selectFrom('events')
+        .selectAll()
+        .where('invoice', '=', '536365')
+        .where('item_id', '=', '85123A')
+        .executeTakeFirstOrThrow();
       expect(first).toMatchObject({ customer_id: '17850', type: 'purchase', at: Date.UTC(2010, 11, 1, 8, 26), quantity: 6, price: 2.55 });
       expect(first.amount).toBeCloseTo(15.3, 9);
-      const refund = await k.selectFrom('events').selectAll().where('invoice', 'like', 'C%').where('type', '=', 'refund').executeTakeFirstOrThrow();
+      const refund = await k
+        .selectFrom('events')
+        .selectAll()
+        .where('invoice', 'like', 'C%')
+        .where('type', '=', 'refund')
+        .executeTakeFirstOrThrow();
       expect(refund.quantity as number).toBeLessThan(0);
       const postage = await k.selectFrom('events').select(['type']).where('item_id', '=', 'POST').execute();
       expect(postage.length).toBeGreaterThan(0);
@@ -65,7 +75,9 @@ describe('Online Retail mapping', () => {
       const countries = (await k.selectFrom('customers').select('country').distinct().execute()).map((c) => c.country);
       expect(countries).not.toContain('EIRE');
       // The customer's country is standardized on the way in.
-      expect(await k.selectFrom('customers').select('country').where('id', '=', '17850').executeTakeFirstOrThrow()).toEqual({ country: 'United Kingdom' });
+      expect(await k.selectFrom('customers').select('country').where('id', '=', '17850').executeTakeFirstOrThrow()).toEqual({
+        country: 'United Kingdom',
+      });
     } finally {
       await db.close();
     }

@@ -29,7 +29,8 @@ describe('timestamps', () => {
   });
 
   it('refuses impossible dates and other text', () => {
-    for (const bad of ['2010-13-01 08:26:00', '2011-02-29', '2010-12-01 25:00', 'yesterday', '12/1/2010', '']) expect(london(bad)).toBeNull();
+    for (const bad of ['2010-13-01 08:26:00', '2011-02-29', '2010-12-01 25:00', 'yesterday', '12/1/2010', ''])
+      expect(london(bad)).toBeNull();
     expect(us('13/1/2010 8:26')).toBeNull();
   });
 

@@ -65,10 +65,14 @@ describe('herald init with flags (no terminal)', () => {
       mkdirSync(installed, { recursive: true });
       writeFileSync(join(installed, 'herald.schema.json'), '{}');
       expect((await runCli(['init', 'app/shop', ...FLAGS], tmp.dir)).code).toBe(0);
-      expect(readFileSync(join(tmp.dir, 'app/shop/herald.yaml'), 'utf8').split('\n')[0]).toBe('# yaml-language-server: $schema=../../node_modules/herald/schemas/herald.schema.json');
+      expect(readFileSync(join(tmp.dir, 'app/shop/herald.yaml'), 'utf8').split('\n')[0]).toBe(
+        '# yaml-language-server: $schema=../../node_modules/herald/schemas/herald.schema.json',
+      );
       expect(schemaOf(join(tmp.dir, 'app/shop/segments/lifecycle.yaml'))).toBe(join(installed, 'herald.schema.json'));
       expect((await runCli(['init', 'other', ...FLAGS, '--schema', 'https://schemas.example/herald.schema.json'], tmp.dir)).code).toBe(0);
-      expect(readFileSync(join(tmp.dir, 'other/herald.yaml'), 'utf8').split('\n')[0]).toBe('# yaml-language-server: $schema=https://schemas.example/herald.schema.json');
+      expect(readFileSync(join(tmp.dir, 'other/herald.yaml'), 'utf8').split('\n')[0]).toBe(
+        '# yaml-language-server: $schema=https://schemas.example/herald.schema.json',
+      );
     } finally {
       tmp.dispose();
     }
@@ -109,12 +113,18 @@ describe('herald init with flags (no terminal)', () => {
       const zone = await runCli(['init', 'a', ...FLAGS.slice(0, 4), '--timezone', 'Europe/Lisbn', '--starter', 'empty'], tmp.dir);
       expect(zone.code).toBe(2);
       expect(zone.stderr).toContain('--timezone: "Europe/Lisbn" is not an IANA time zone; did you mean "Europe/Lisbon"?');
-      const name = await runCli(['init', 'a', '--name', 'Corner Shop', '--database', 'sqlite', '--timezone', 'UTC', '--starter', 'empty'], tmp.dir);
+      const name = await runCli(
+        ['init', 'a', '--name', 'Corner Shop', '--database', 'sqlite', '--timezone', 'UTC', '--starter', 'empty'],
+        tmp.dir,
+      );
       expect(name.stderr).toContain('--name: "Corner Shop" is not snake_case');
       expect(name.stderr).toContain('try "corner_shop"');
       const pack = await runCli(['init', 'a', '--name', 'a', '--database', 'sqlite', '--timezone', 'UTC', '--starter', 'retail'], tmp.dir);
       expect(pack.stderr).toContain('--starter must be one of ecommerce, empty (got "retail")');
-      const db = await runCli(['init', 'a', '--name', 'a', '--database', 'mysql://x/y', '--timezone', 'UTC', '--starter', 'empty'], tmp.dir);
+      const db = await runCli(
+        ['init', 'a', '--name', 'a', '--database', 'mysql://x/y', '--timezone', 'UTC', '--starter', 'empty'],
+        tmp.dir,
+      );
       expect(db.stderr).toContain('--database: unsupported database URL');
       expect(existsSync(join(tmp.dir, 'a'))).toBe(false);
     } finally {
@@ -125,7 +135,21 @@ describe('herald init with flags (no terminal)', () => {
   it('keeps a PostgreSQL password out of herald.yaml', async () => {
     const tmp = scratch();
     try {
-      const r = await runCli(['init', 'pg', '--name', 'pg', '--database', 'postgres://shop:s3cret@db.internal:5432/shop', '--timezone', 'UTC', '--starter', 'empty'], tmp.dir);
+      const r = await runCli(
+        [
+          'init',
+          'pg',
+          '--name',
+          'pg',
+          '--database',
+          'postgres://shop:s3cret@db.internal:5432/shop',
+          '--timezone',
+          'UTC',
+          '--starter',
+          'empty',
+        ],
+        tmp.dir,
+      );
       expect(r.code, r.stderr).toBe(0);
       const herald = readFileSync(join(tmp.dir, 'pg', 'herald.yaml'), 'utf8');
       expect(herald).toContain('database: postgres://shop@db.internal:5432/shop');
@@ -165,7 +189,9 @@ describe('herald init with flags (no terminal)', () => {
   it('creates an empty workspace that validates and runs', async () => {
     const tmp = scratch();
     try {
-      expect((await runCli(['init', 'e', '--name', 'e', '--database', 'sqlite', '--timezone', 'UTC', '--starter', 'empty'], tmp.dir)).code).toBe(0);
+      expect(
+        (await runCli(['init', 'e', '--name', 'e', '--database', 'sqlite', '--timezone', 'UTC', '--starter', 'empty'], tmp.dir)).code,
+      ).toBe(0);
       expect(filesUnder(join(tmp.dir, 'e'))).toEqual(['.gitignore', 'herald.yaml']);
       expect((await runCli(['validate', 'e'], tmp.dir)).code).toBe(0);
       expect((await runCli(['test', 'e'], tmp.dir)).code).toBe(0);

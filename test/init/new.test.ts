@@ -13,7 +13,10 @@ const ws = join(tmp.dir, 'shop');
 const SCHEMA = join(REPO, 'schemas', 'herald.schema.json');
 
 beforeAll(async () => {
-  const r = await runCli(['init', ws, '--name', 'shop', '--database', 'sqlite', '--timezone', 'Europe/London', '--starter', 'ecommerce'], tmp.dir);
+  const r = await runCli(
+    ['init', ws, '--name', 'shop', '--database', 'sqlite', '--timezone', 'Europe/London', '--starter', 'ecommerce'],
+    tmp.dir,
+  );
   expect(r.code, r.stderr).toBe(0);
 });
 
@@ -32,11 +35,20 @@ describe('herald new with flags (no terminal)', () => {
     const cases: Array<[string[], string[]]> = [
       [['Segment', 'big_basket', '--where', 'exists(added_to_cart where price > 10 within 30d)'], ['segments/big_basket.yaml']],
       [['trait', 'views_30d', '--expression', 'count(page_view within 30d)'], ['traits/views_30d.yaml']],
-      [['Template', 'spring_sale', '--subject', 'Spring sale: 20% off'], ['templates/spring_sale.yaml', 'templates/spring_sale.mjml']],
+      [
+        ['Template', 'spring_sale', '--subject', 'Spring sale: 20% off'],
+        ['templates/spring_sale.yaml', 'templates/spring_sale.mjml'],
+      ],
       [['Journey', 'browse_follow_up', '--event', 'page_view', '--template', 'spring_sale'], ['journeys/browse_follow_up.yaml']],
-      [['Campaign', 'spring', '--audience', 'big_basket', '--template', 'spring_sale', '--send-at', '2026-03-01T09:00 local'], ['campaigns/spring.yaml']],
+      [
+        ['Campaign', 'spring', '--audience', 'big_basket', '--template', 'spring_sale', '--send-at', '2026-03-01T09:00 local'],
+        ['campaigns/spring.yaml'],
+      ],
       [['Test', 'browse_follow_up_test', '--journey', 'browse_follow_up'], ['tests/browse_follow_up_test.yaml']],
-      [['Source', 'crm_export'], ['sources/crm_export.yaml', 'data/crm_export.csv']],
+      [
+        ['Source', 'crm_export'],
+        ['sources/crm_export.yaml', 'data/crm_export.csv'],
+      ],
       [['Model', 'buys_again', '--description', 'Will they order in the next 90 days?'], ['models/buys_again.yaml']],
     ];
     for (const [args, files] of cases) {
@@ -64,7 +76,7 @@ describe('herald new with flags (no terminal)', () => {
     expect(r.stdout).toContain('PASS  browse_follow_up_test');
   });
 
-  it('refuses a name in use, a bad name, an unknown kind and another kind\'s flags', async () => {
+  it("refuses a name in use, a bad name, an unknown kind and another kind's flags", async () => {
     const taken = await runCli(['new', 'Segment', 'reachable', ws], tmp.dir);
     expect(taken.code).toBe(2);
     expect(taken.stderr).toContain('Segment reachable already exists (in segments/lifecycle.yaml)');
@@ -120,6 +132,7 @@ describe('YAML scalars in generated files', () => {
       }),
       { numRuns: 200 },
     );
-    for (const s of ['country = "UK" and x > 5', '> 5', 'a: b', 'x #y', 'true', '12', '- a', '']) expect(parse(`k: ${yamlString(s)}\n`).k).toBe(s);
+    for (const s of ['country = "UK" and x > 5', '> 5', 'a: b', 'x #y', 'true', '12', '- a', ''])
+      expect(parse(`k: ${yamlString(s)}\n`).k).toBe(s);
   });
 });

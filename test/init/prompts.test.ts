@@ -77,7 +77,11 @@ describe('herald init in-process on a terminal-like stream', () => {
   it('Ctrl-C at a prompt cancels and writes nothing', async () => {
     const input = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => undefined });
     let shown = '';
-    const output = Object.assign(new Writable({ write: (chunk, _e, done) => ((shown += String(chunk)), done()) }), { isTTY: true, columns: 120, rows: 40 });
+    const output = Object.assign(new Writable({ write: (chunk, _e, done) => ((shown += String(chunk)), done()) }), {
+      isTTY: true,
+      columns: 120,
+      rows: 40,
+    });
     const errors: string[] = [];
     const stderr = new Writable({ write: (chunk, _e, done) => (errors.push(String(chunk)), done()) });
     const run = initCommand.run(['never'], { stdin: input, stdout: output, stderr, cwd: tmp.dir, env: {} });

@@ -15,7 +15,11 @@ export class Terminal {
 
   constructor(argv: string[], cwd: string) {
     const command = argv.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
-    this.child = spawn('script', ['-qfec', command, '/dev/null'], { cwd, env: { ...process.env, TERM: 'xterm-256color', COLUMNS: '160', LINES: '50' }, stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child = spawn('script', ['-qfec', command, '/dev/null'], {
+      cwd,
+      env: { ...process.env, TERM: 'xterm-256color', COLUMNS: '160', LINES: '50' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     this.child.stdout!.on('data', (d) => (this.output += String(d)));
     this.child.stderr!.on('data', (d) => (this.output += String(d)));
     this.exited = new Promise((resolve) => this.child.on('exit', (code) => resolve(code)));

@@ -118,7 +118,17 @@ forEachDialect('simulate-engagement and the report on a database', (ctx) => {
 
   it('simulates engagement once per seed and reports attribution that reconciles, traced to messages', async () => {
     // The same seed twice: the second run adds nothing.
-    const simulate = () => cli(simulateEngagementCommand, url, ['--seed', '7', '--effect', 'ten_percent=0.15:0.2', '--effect', 'free_shipping=0', '--format', 'json']);
+    const simulate = () =>
+      cli(simulateEngagementCommand, url, [
+        '--seed',
+        '7',
+        '--effect',
+        'ten_percent=0.15:0.2',
+        '--effect',
+        'free_shipping=0',
+        '--format',
+        'json',
+      ]);
     const sim = await simulate();
     expect(sim.code, sim.stderr).toBe(0);
     const summary = JSON.parse(sim.stdout);

@@ -264,13 +264,11 @@ describe('scheduled retraining', () => {
 
   it('retrains when the schedule is due, and keeps the active version when the new one misses its bar', async () => {
     // The same model with a bar no version can meet: the retrained version is stored, not used.
-    const strict = compile((y) =>
-      {
-        const strictBar = threshold(0.9)(y).replace('evaluation: { min_auc: 0.5 }', 'evaluation: { min_auc: 0.999 }');
-        if (strictBar === threshold(0.9)(y)) throw new Error('the model fixture no longer has the bar this test makes strict');
-        return strictBar;
-      },
-    );
+    const strict = compile((y) => {
+      const strictBar = threshold(0.9)(y).replace('evaluation: { min_auc: 0.5 }', 'evaluation: { min_auc: 0.999 }');
+      if (strictBar === threshold(0.9)(y)) throw new Error('the model fixture no longer has the bar this test makes strict');
+      return strictBar;
+    });
     const metrics = new Metrics();
     const { tasks } = await modelsAndInsights(context(strict, new Date(END), undefined, metrics));
     // Every version so far was trained at the end of the data; eight days later the weekly schedule is due.
@@ -303,7 +301,9 @@ describe('against a running herald serve (real HTTP)', () => {
 
   beforeAll(async () => {
     // A schedule checked every three seconds (0.05m), every version so far trained at the end of the data.
-    const quick = compile((y) => SCHEDULE(y).replace('retrain: { every: 7d, when_drift_psi_above: 0.2 }', 'retrain: { every: 0.05m, when_drift_psi_above: 0.9 }'));
+    const quick = compile((y) =>
+      SCHEDULE(y).replace('retrain: { every: 7d, when_drift_psi_above: 0.2 }', 'retrain: { every: 0.05m, when_drift_psi_above: 0.9 }'),
+    );
     await db.kysely.updateTable('model_versions').set({ created_at: END }).where('model', '=', 'repurchase_90d').execute();
     running = await startServe({
       dir,

@@ -21,7 +21,14 @@ forEachDialect('herald run', (ctx) => {
     const files = readdirSync(join(dir, 'out')).filter((f) => !f.startsWith('.'));
     expect(files.filter((f) => f.endsWith('.eml'))).toHaveLength(7);
     expect(files.filter((f) => f.endsWith('.html'))).toHaveLength(7);
-    const eml = readFileSync(join(dir, 'out', files.find((f) => f.endsWith('.eml'))!), 'utf8');
+    const eml = readFileSync(
+      join(
+        dir,
+        'out',
+        files.find((f) => f.endsWith('.eml'))!,
+      ),
+      'utf8',
+    );
     expect(eml).toMatch(/^Message-ID: <[0-9a-f]{32}@/m);
     // No personal data in what the command prints.
     expect(first.stdout).not.toMatch(/@example\.test|Ada|Bo\b/);
@@ -29,11 +36,20 @@ forEachDialect('herald run', (ctx) => {
     const again = await runCli(['run', dir, '--db', db, '--until', '2026-01-12', '--dry-run', '--format', 'json'], dir);
     expect(again.code).toBe(0);
     const doc = JSON.parse(again.stdout);
-    expect(doc).toMatchObject({ version: 1, from: '2026-01-12T00:00:00.000Z', until: '2026-01-12T00:00:00.000Z', dry_run: true, entered: {}, delivery: { sent: 0 } });
+    expect(doc).toMatchObject({
+      version: 1,
+      from: '2026-01-12T00:00:00.000Z',
+      until: '2026-01-12T00:00:00.000Z',
+      dry_run: true,
+      entered: {},
+      delivery: { sent: 0 },
+    });
 
     const back = await runCli(['run', dir, '--db', db, '--until', '2026-01-10'], dir);
     expect(back.code).toBe(1);
-    expect(back.stderr).toBe('herald run: journeys in this database have already run up to 2026-01-12T00:00:00.000Z, after --until 2026-01-10T00:00:00.000Z; run with a later --until (or a fresh database) [HL512]\n');
+    expect(back.stderr).toBe(
+      'herald run: journeys in this database have already run up to 2026-01-12T00:00:00.000Z, after --until 2026-01-10T00:00:00.000Z; run with a later --until (or a fresh database) [HL512]\n',
+    );
   });
 });
 
@@ -72,17 +88,29 @@ describe('herald test', () => {
 
     const dir = workspaceFrom(CART);
     const tests = readFileSync(join(dir, 'tests.yaml'), 'utf8');
-    writeFileSync(join(dir, 'tests.yaml'), tests.replace('template: cart_offer_ship, variant: free_shipping', 'template: cart_offer_10, variant: free_shipping'));
+    writeFileSync(
+      join(dir, 'tests.yaml'),
+      tests.replace('template: cart_offer_ship, variant: free_shipping', 'template: cart_offer_10, variant: free_shipping'),
+    );
     const failing = await runCli(['test', dir, '--filter', 'viewed'], dir);
     expect(failing.code).toBe(1);
     expect(failing.stdout).toContain('  FAIL  viewed_carted_did_not_buy_gets_offer');
     expect(failing.stdout).toContain('        tests.yaml:21:7  expect[2]\n');
-    expect(failing.stdout).toContain('        - a message sent to t1, template cart_offer_10, variant free_shipping, at 2026-01-07T11:00:00.000Z\n        + 0 matching\n');
-    expect(failing.stdout).toContain('+   2026-01-07T11:00:00.000Z  t1  cart_offer_ship  sent  [journey cart_recovery, step send_ship, variant free_shipping]');
+    expect(failing.stdout).toContain(
+      '        - a message sent to t1, template cart_offer_10, variant free_shipping, at 2026-01-07T11:00:00.000Z\n        + 0 matching\n',
+    );
+    expect(failing.stdout).toContain(
+      '+   2026-01-07T11:00:00.000Z  t1  cart_offer_ship  sent  [journey cart_recovery, step send_ship, variant free_shipping]',
+    );
 
     const json = JSON.parse((await runCli(['test', dir, '--filter', 'viewed', '--format', 'json'], dir)).stdout);
     expect(json.summary).toEqual({ total: 1, passed: 0, failed: 1 });
-    expect(json.tests[0]).toMatchObject({ name: 'viewed_carted_did_not_buy_gets_offer', file: 'tests.yaml', status: 'failed', failures: [{ index: 2, file: 'tests.yaml', line: 21, column: 7 }] });
+    expect(json.tests[0]).toMatchObject({
+      name: 'viewed_carted_did_not_buy_gets_offer',
+      file: 'tests.yaml',
+      status: 'failed',
+      failures: [{ index: 2, file: 'tests.yaml', line: 21, column: 7 }],
+    });
     expect(json.tests[0].messages.map((m: { template: string }) => m.template)).toEqual(['cart_reminder', 'cart_offer_ship']);
 
     const junit = (await runCli(['test', dir, '--format', 'junit'], dir)).stdout;
@@ -92,10 +120,15 @@ describe('herald test', () => {
 
   it('exits 1 without running anything when the workspace has errors', async () => {
     const dir = workspaceFrom(CART);
-    writeFileSync(join(dir, 'tests.yaml'), readFileSync(join(dir, 'tests.yaml'), 'utf8').replace('journey: cart_recovery', 'journey: cart_recvery'));
+    writeFileSync(
+      join(dir, 'tests.yaml'),
+      readFileSync(join(dir, 'tests.yaml'), 'utf8').replace('journey: cart_recovery', 'journey: cart_recvery'),
+    );
     const r = await runCli(['test', dir], dir);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('tests.yaml:11:12: error[HL302]: unknown Journey "cart_recvery" referenced by test viewed_carted_did_not_buy_gets_offer');
+    expect(r.stderr).toContain(
+      'tests.yaml:11:12: error[HL302]: unknown Journey "cart_recvery" referenced by test viewed_carted_did_not_buy_gets_offer',
+    );
     expect(r.stderr).toContain('help: did you mean "cart_recovery"?');
     expect(r.stdout).toBe('');
   });

@@ -13,7 +13,9 @@ import { FIXTURES, describeDiagnostic, workspaceFrom } from './support.ts';
  * test/journeys/diagnostics.test.ts` rewrites the expected files (review the diff).
  */
 const update = process.env.UPDATE_SNAPSHOTS === '1';
-const cases = readdirSync(FIXTURES).filter((n) => !n.startsWith('_')).sort();
+const cases = readdirSync(FIXTURES)
+  .filter((n) => !n.startsWith('_'))
+  .sort();
 
 describe('journey, campaign and test diagnostics', () => {
   for (const name of cases) {

@@ -36,7 +36,8 @@ describe('journey diagrams', () => {
     expect(d.startsWith('flowchart TD\n  entry_(["on added_to_cart (once per 1w)"]) --> s_wait_1h\n')).toBe(true);
     for (const [name, step] of Object.entries(cart.steps)) {
       expect(d).toContain(`  s_${name}`);
-      for (const target of targetsOf(step)) expect(d).toMatch(new RegExp(`s_${name} (-- "[^"]*" )?--> ${target === 'exit' ? 'exit_' : `s_${target}`}\\n`));
+      for (const target of targetsOf(step))
+        expect(d).toMatch(new RegExp(`s_${name} (-- "[^"]*" )?--> ${target === 'exit' ? 'exit_' : `s_${target}`}\\n`));
     }
     expect(d).toContain('s_test -- "a 45%" --> s_offer');
     expect(d).toContain('s_end -- "timeout" --> s_check');
@@ -46,7 +47,11 @@ describe('journey diagrams', () => {
   });
 
   it('show counts, mark changed steps, and print rules through the given printer', () => {
-    const d = journeyDiagram(cart, { counts: { remind: 120, offer: 7 }, changed: ['offer', 'nope'], describeRule: (ast) => printRule(ast) });
+    const d = journeyDiagram(cart, {
+      counts: { remind: 120, offer: 7 },
+      changed: ['offer', 'nope'],
+      describeRule: (ast) => printRule(ast),
+    });
     expect(d).toContain('s_remind[/"remind: send cart_reminder (120)"/]');
     expect(d).toContain('  class s_offer changed\n');
     expect(d).not.toContain('s_nope');

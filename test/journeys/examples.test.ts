@@ -16,7 +16,10 @@ import { prepare, run } from './run-support.ts';
 const EXAMPLES = join(REPO, 'examples');
 const withTests = readdirSync(EXAMPLES).filter((name) => {
   const dir = join(EXAMPLES, name);
-  return existsSync(join(dir, 'herald.yaml')) && readdirSync(dir).some((f) => f.endsWith('.yaml') && /^kind: Test$/m.test(readFileSync(join(dir, f), 'utf8')));
+  return (
+    existsSync(join(dir, 'herald.yaml')) &&
+    readdirSync(dir).some((f) => f.endsWith('.yaml') && /^kind: Test$/m.test(readFileSync(join(dir, f), 'utf8')))
+  );
 });
 
 const manifests = new Map<string, Manifest>();
@@ -27,14 +30,18 @@ const manifestOf = (name: string) => {
 
 describe('example workspaces', () => {
   it('include the journey and campaign scenarios, each with tests', () => {
-    expect(withTests).toEqual(expect.arrayContaining(['ab-subject-test', 'cart-abandonment', 'lifecycle-transitions', 'onboarding', 'win-back']));
+    expect(withTests).toEqual(
+      expect.arrayContaining(['ab-subject-test', 'cart-abandonment', 'lifecycle-transitions', 'onboarding', 'win-back']),
+    );
   });
 
   it('the flagship workspace: every Test in campaigns/tests passes', async () => {
     const manifest = compileOrThrow(join(REPO, 'campaigns'));
     const tests = Object.values(manifest.definitions).filter((d) => d.kind === 'Test');
     expect(tests.map((t) => t.file).every((f) => f.startsWith('tests/'))).toBe(true);
-    expect(new Set(tests.map((t) => (t.compiled as CompiledTest).target.name))).toEqual(new Set(['cart_recovery', 'welcome_series', 'win_back', 'december_newsletter']));
+    expect(new Set(tests.map((t) => (t.compiled as CompiledTest).target.name))).toEqual(
+      new Set(['cart_recovery', 'welcome_series', 'win_back', 'december_newsletter']),
+    );
     for (const t of tests) {
       const result = await runTest(manifest, t.compiled as CompiledTest);
       expect(result.failures.map((f) => `${t.name} expect[${f.index}]\n${f.message}`)).toEqual([]);

@@ -19,8 +19,14 @@ export const T0 = Date.UTC(2026, 0, 5, 10, 0);
 export const HOUR = 3_600_000;
 export const DAY = 86_400_000;
 
-export function customer(id: string, fields: Record<string, unknown>, events: Array<Omit<EventRecord, 'id'> & { id?: string }> = []): CustomerData {
-  const sorted = events.map((e, i) => ({ id: e.id ?? `e${i}`, customer_id: id, ...e }) as unknown as EventRecord).sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : 1));
+export function customer(
+  id: string,
+  fields: Record<string, unknown>,
+  events: Array<Omit<EventRecord, 'id'> & { id?: string }> = [],
+): CustomerData {
+  const sorted = events
+    .map((e, i) => ({ id: e.id ?? `e${i}`, customer_id: id, ...e }) as unknown as EventRecord)
+    .sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : 1));
   const byType = new Map<string, EventRecord[]>();
   for (const e of sorted) byType.set(e.type, [...(byType.get(e.type) ?? []), e]);
   return { id, fields: { id, ...fields }, events: sorted, byType, traits: {}, scores: {}, tiers: {} };
@@ -45,7 +51,13 @@ export function newEntry(journey: CompiledJourney, customerId: string, at: numbe
 }
 
 /** Advances an entry horizon by horizon (as a run does slice by slice), collecting every effect. */
-export function advanceThrough(entry: Entry, journey: CompiledJourney, rules: JourneyRules, data: CustomerData, horizons: readonly number[]): Effects {
+export function advanceThrough(
+  entry: Entry,
+  journey: CompiledJourney,
+  rules: JourneyRules,
+  data: CustomerData,
+  horizons: readonly number[],
+): Effects {
   const all: Effects = { history: [], sends: [], holdouts: [], updates: [], problems: [] };
   for (const h of horizons) {
     const fx = advance(entry, journey, rules, data, h);

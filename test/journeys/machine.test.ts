@@ -63,7 +63,7 @@ describe('the journey state machine', () => {
     expect(entry).toMatchObject({ step: 'watch', phase: 'waiting', stepAt: T0 + HOUR, dueAt: T0 + 49 * HOUR });
   });
 
-  it('leaves a wait_for at the event\'s own time, however late it is looked at', () => {
+  it("leaves a wait_for at the event's own time, however late it is looked at", () => {
     const entry = newEntry(cart, 'c1', T0);
     const data = customer('c1', {}, [{ type: 'purchase', at: T0 + 5 * HOUR, item_id: 'x', amount: 3 }]);
     const fx = advance(entry, cart, rules, data, T0 + 30 * DAY);
@@ -91,7 +91,9 @@ describe('the journey state machine', () => {
       const expected = b < 45 ? 'a' : b < 90 ? 'b' : 'holdout';
       expect(entry.data.variants.offer_test).toBe(expected);
       if (expected === 'holdout') {
-        expect(fx.holdouts).toEqual([{ at: T0 + 49 * HOUR, step: 'offer', visitKey: 'offer', experiment: 'offer_test', template: 'offer' }]);
+        expect(fx.holdouts).toEqual([
+          { at: T0 + 49 * HOUR, step: 'offer', visitKey: 'offer', experiment: 'offer_test', template: 'offer' },
+        ]);
         expect(fx.sends.map((s) => s.template)).toEqual(['cart_reminder']);
         expect(entry.exitReason).toBe('holdout');
       } else {
@@ -104,7 +106,7 @@ describe('the journey state machine', () => {
     expect(held).toBeLessThan(65);
   });
 
-  it('waits until a time of day in the customer\'s own zone, across a change of clocks', () => {
+  it("waits until a time of day in the customer's own zone, across a change of clocks", () => {
     const morning = journeys.morning!;
     // 2026-03-08 is when New York moves to daylight saving time: 09:00 there is 13:00 UTC, not 14:00.
     const at = Date.UTC(2026, 2, 7, 20, 0);
@@ -124,7 +126,12 @@ describe('the journey state machine', () => {
     expect(fx.updates.map((u) => [u.field, u.value])).toEqual([['stage', 'greeted']]);
     expect(data.fields.stage).toBe('greeted');
     expect(fx.problems).toEqual([
-      { code: 'HL514', severity: 'error', journey: 'morning', message: 'journey morning, step mark: the new value of signup_at is missing; the field was left unchanged' },
+      {
+        code: 'HL514',
+        severity: 'error',
+        journey: 'morning',
+        message: 'journey morning, step mark: the new value of signup_at is missing; the field was left unchanged',
+      },
     ]);
   });
 
@@ -141,25 +148,41 @@ describe('the journey state machine', () => {
   it('gives each visit of a step in a loop its own send key', () => {
     const j = journeys.nag!;
     const views = [1, 2].map((h) => ({ type: 'page_view', at: T0 + h * HOUR, item_id: 'x' }));
-    const fx = advance(newEntry(j, 'c1', T0), j, rules, customer('c1', {}, [{ type: 'page_view', at: T0, item_id: 'x' }, ...views]), T0 + 10 * DAY);
+    const fx = advance(
+      newEntry(j, 'c1', T0),
+      j,
+      rules,
+      customer('c1', {}, [{ type: 'page_view', at: T0, item_id: 'x' }, ...views]),
+      T0 + 10 * DAY,
+    );
     expect(fx.sends.map((s) => s.visitKey)).toEqual(['nudge', 'nudge#2', 'bye']);
     expect(fx.sends.map((s) => s.at)).toEqual([T0, T0 + HOUR, T0 + 2 * HOUR]);
   });
 
   it('stops a loop in which no time passes (HL510), and a step its version lacks (HL511)', () => {
     // The compiler refuses such loops (HL363); a damaged or hand-made version must still not spin.
-    const spin: CompiledJourney = { ...cart, name: 'spin', start: 'a', exitWhen: undefined, steps: { a: { kind: 'send', template: 'offer', next: 'b' }, b: { kind: 'wait', next: 'a' } } } as CompiledJourney;
+    const spin: CompiledJourney = {
+      ...cart,
+      name: 'spin',
+      start: 'a',
+      exitWhen: undefined,
+      steps: { a: { kind: 'send', template: 'offer', next: 'b' }, b: { kind: 'wait', next: 'a' } },
+    } as CompiledJourney;
     const entry = newEntry(spin, 'c1', T0);
     const fx = advance(entry, spin, rules, customer('c1', {}), T0);
     expect(entry.exitReason).toBe('step_limit');
     expect(fx.sends.length).toBe(STEP_LIMIT / 2);
     expect(fx.problems.map((p) => p.code)).toEqual(['HL510']);
-    expect(fx.problems[0]!.message).toBe(`journey spin: a customer went through ${STEP_LIMIT} steps at 2026-01-05T10:00:00.000Z without time passing (at step a); they were taken out of the journey`);
+    expect(fx.problems[0]!.message).toBe(
+      `journey spin: a customer went through ${STEP_LIMIT} steps at 2026-01-05T10:00:00.000Z without time passing (at step a); they were taken out of the journey`,
+    );
 
     const broken = newEntry(cart, 'c1', T0);
     broken.step = 'gone';
     const fx2 = advance(broken, cart, rules, customer('c1', {}), T0);
-    expect(fx2.problems).toEqual([{ code: 'HL511', severity: 'error', journey: 'cart', message: 'journey cart version v1 has no step "gone"' }]);
+    expect(fx2.problems).toEqual([
+      { code: 'HL511', severity: 'error', journey: 'cart', message: 'journey cart version v1 has no step "gone"' },
+    ]);
     expect(broken.exitReason).toBe('error');
   });
 
@@ -170,16 +193,26 @@ describe('the journey state machine', () => {
       amount: fc.integer({ min: 1, max: 100 }),
     });
     fc.assert(
-      fc.property(fc.array(event, { maxLength: 8 }), fc.array(fc.integer({ min: 0, max: 14 * DAY }), { maxLength: 12 }), fc.constantFrom('cart', 'big_spender', 'nag'), (events, cuts, name) => {
-        const j = journeys[name]!;
-        const data = () => customer('c7', { stage: 'x' }, events.map((e) => ({ ...e, item_id: 'i' })));
-        const end = T0 + 15 * DAY;
-        const once = advanceThrough(newEntry(j, 'c7', T0), j, rules, data(), [end]);
-        const sliced = advanceThrough(newEntry(j, 'c7', T0), j, rules, data(), [...cuts.map((c) => T0 + c).sort((a, b) => a - b), end]);
-        expect(sliced.sends).toEqual(once.sends);
-        expect(sliced.holdouts).toEqual(once.holdouts);
-        expect(sliced.history).toEqual(once.history);
-      }),
+      fc.property(
+        fc.array(event, { maxLength: 8 }),
+        fc.array(fc.integer({ min: 0, max: 14 * DAY }), { maxLength: 12 }),
+        fc.constantFrom('cart', 'big_spender', 'nag'),
+        (events, cuts, name) => {
+          const j = journeys[name]!;
+          const data = () =>
+            customer(
+              'c7',
+              { stage: 'x' },
+              events.map((e) => ({ ...e, item_id: 'i' })),
+            );
+          const end = T0 + 15 * DAY;
+          const once = advanceThrough(newEntry(j, 'c7', T0), j, rules, data(), [end]);
+          const sliced = advanceThrough(newEntry(j, 'c7', T0), j, rules, data(), [...cuts.map((c) => T0 + c).sort((a, b) => a - b), end]);
+          expect(sliced.sends).toEqual(once.sends);
+          expect(sliced.holdouts).toEqual(once.holdouts);
+          expect(sliced.history).toEqual(once.history);
+        },
+      ),
       { numRuns: 150 },
     );
   });

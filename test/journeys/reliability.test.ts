@@ -45,7 +45,8 @@ const customers = Array.from({ length: 40 }, (_, i) => ({ id: `k${i}`, email: `k
 const events = customers.flatMap((c, i) => {
   const t = at('2026-01-05T06:00Z') + i * 4 * 3_600_000 + (i % 5) * 60_000;
   const list = [{ customer: c.id, type: 'added_to_cart', at: t, properties: { item_id: 'A1', price: 3 } }];
-  if (i % 4 === 1) list.push({ customer: c.id, type: 'purchase', at: t + 6 * 3_600_000, properties: { item_id: 'A1', amount: 3 } as never });
+  if (i % 4 === 1)
+    list.push({ customer: c.id, type: 'purchase', at: t + 6 * 3_600_000, properties: { item_id: 'A1', amount: 3 } as never });
   return list;
 });
 
@@ -62,11 +63,28 @@ function random(seed: number): () => number {
 }
 
 /** Runs the worker process; with `killAfterMs`, SIGKILLs it that long after it is ready. */
-function worker(url: string, out: string, options: { killAfterMs?: number; id?: string } = {}): Promise<{ done: boolean; output: string; ranMs: number }> {
+function worker(
+  url: string,
+  out: string,
+  options: { killAfterMs?: number; id?: string } = {},
+): Promise<{ done: boolean; output: string; ranMs: number }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(REPO, 'bin', 'run-ts.js'), join(import.meta.dirname, 'support', 'run-child.ts'), manifestFile, url, FROM, UNTIL, out, options.id ?? 'crash-test'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        join(REPO, 'bin', 'run-ts.js'),
+        join(import.meta.dirname, 'support', 'run-child.ts'),
+        manifestFile,
+        url,
+        FROM,
+        UNTIL,
+        out,
+        options.id ?? 'crash-test',
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let output = '';
     let err = '';
     let ready = 0;
@@ -92,12 +110,27 @@ function worker(url: string, out: string, options: { killAfterMs?: number; id?: 
 
 /** What was sent: outbox rows that went out, and the files written, each by key with a content hash. */
 async function sent(db: Database, out: string, options: { sentAt: boolean } = { sentAt: true }) {
-  const records = (await listDeliveries(db.kysely)).map((r) => ({ key: r.idempotencyKey, customer: r.customerId, template: r.template, status: r.status, reason: r.reason, dueAt: r.dueAt, ...(options.sentAt ? { sentAt: r.sentAt } : {}) }));
+  const records = (await listDeliveries(db.kysely)).map((r) => ({
+    key: r.idempotencyKey,
+    customer: r.customerId,
+    template: r.template,
+    status: r.status,
+    reason: r.reason,
+    dueAt: r.dueAt,
+    ...(options.sentAt ? { sentAt: r.sentAt } : {}),
+  }));
   const files = readdirSync(out)
     .filter((f) => /\.(eml|html|txt)$/.test(f))
     .sort()
     // The .eml carries the Date header (when it was sent): compared only where send times are.
-    .map((f) => (f.endsWith('.eml') && !options.sentAt ? f : `${f} ${createHash('sha256').update(readFileSync(join(out, f))).digest('hex').slice(0, 16)}`));
+    .map((f) =>
+      f.endsWith('.eml') && !options.sentAt
+        ? f
+        : `${f} ${createHash('sha256')
+            .update(readFileSync(join(out, f)))
+            .digest('hex')
+            .slice(0, 16)}`,
+    );
   return { records, files };
 }
 
@@ -119,45 +152,49 @@ function differences(expected: Awaited<ReturnType<typeof sent>>, actual: Awaited
 }
 
 forEachDialect('a run killed at random points', (ctx) => {
-  it(`finishes with exactly the messages of an uninterrupted run (${KILLS} kills)`, async () => {
-    const cleanUrl = await ctx.freshUrl();
-    const clean = openDatabase(cleanUrl);
-    await prepare(clean, manifest, { customers, events });
-    const cleanOut = temp();
-    const reference = await worker(cleanUrl, cleanOut);
-    expect(reference.done).toBe(true);
-    const runMs = reference.ranMs;
-    const expected = await sent(clean, cleanOut);
-    await clean.close();
-    expect(expected.records.filter((r) => r.status === 'sent').length).toBeGreaterThan(40);
-    expect(expected.files.length).toBe(3 * expected.records.filter((r) => r.status === 'sent').length);
+  it(
+    `finishes with exactly the messages of an uninterrupted run (${KILLS} kills)`,
+    async () => {
+      const cleanUrl = await ctx.freshUrl();
+      const clean = openDatabase(cleanUrl);
+      await prepare(clean, manifest, { customers, events });
+      const cleanOut = temp();
+      const reference = await worker(cleanUrl, cleanOut);
+      expect(reference.done).toBe(true);
+      const runMs = reference.ranMs;
+      const expected = await sent(clean, cleanOut);
+      await clean.close();
+      expect(expected.records.filter((r) => r.status === 'sent').length).toBeGreaterThan(40);
+      expect(expected.files.length).toBe(3 * expected.records.filter((r) => r.status === 'sent').length);
 
-    // Cycles: a fresh database, killed again and again until a run gets to the end, then compared.
-    const rnd = random(KILLS * 7919 + (ctx.dialect === 'postgres' ? 1 : 0));
-    let kills = 0;
-    let cycles = 0;
-    while (kills < KILLS) {
-      const url = await ctx.freshUrl();
-      const db = openDatabase(url);
-      await prepare(db, manifest, { customers, events });
-      const out = temp();
-      let remaining = 1;
-      for (;;) {
-        // Anywhere in what is left of the run (each restart resumes where the last one stopped).
-        const r = kills < KILLS ? await worker(url, out, { killAfterMs: Math.floor(rnd() * runMs * remaining) }) : await worker(url, out);
-        if (r.done) break;
-        kills++;
-        const slices = [...r.output.matchAll(/SLICE (\d+)/g)];
-        const last = slices.length ? Number(slices[slices.length - 1]![1]) : at(FROM);
-        remaining = Math.max(0.05, (at(UNTIL) - last) / (at(UNTIL) - at(FROM)));
+      // Cycles: a fresh database, killed again and again until a run gets to the end, then compared.
+      const rnd = random(KILLS * 7919 + (ctx.dialect === 'postgres' ? 1 : 0));
+      let kills = 0;
+      let cycles = 0;
+      while (kills < KILLS) {
+        const url = await ctx.freshUrl();
+        const db = openDatabase(url);
+        await prepare(db, manifest, { customers, events });
+        const out = temp();
+        let remaining = 1;
+        for (;;) {
+          // Anywhere in what is left of the run (each restart resumes where the last one stopped).
+          const r = kills < KILLS ? await worker(url, out, { killAfterMs: Math.floor(rnd() * runMs * remaining) }) : await worker(url, out);
+          if (r.done) break;
+          kills++;
+          const slices = [...r.output.matchAll(/SLICE (\d+)/g)];
+          const last = slices.length ? Number(slices[slices.length - 1]![1]) : at(FROM);
+          remaining = Math.max(0.05, (at(UNTIL) - last) / (at(UNTIL) - at(FROM)));
+        }
+        const actual = await sent(db, out);
+        await db.close();
+        expect(differences(expected, actual), `cycle ${cycles + 1}`).toEqual([]);
+        cycles++;
       }
-      const actual = await sent(db, out);
-      await db.close();
-      expect(differences(expected, actual), `cycle ${cycles + 1}`).toEqual([]);
-      cycles++;
-    }
-    expect(kills).toBe(KILLS);
-  }, 60_000 + KILLS * 20_000);
+      expect(kills).toBe(KILLS);
+    },
+    60_000 + KILLS * 20_000,
+  );
 });
 
 describe('two workers on PostgreSQL at once', () => {
@@ -167,7 +204,14 @@ describe('two workers on PostgreSQL at once', () => {
     const ref = openDatabase(refUrl);
     await prepare(ref, manifest, { customers, events });
     const refOut = temp();
-    await runJourneys(ref, manifest, { from: at(FROM), until: at(UNTIL), transport: new FileTransport(refOut), resolutionMs: 0, batchSize: 5, workerId: 'solo' });
+    await runJourneys(ref, manifest, {
+      from: at(FROM),
+      until: at(UNTIL),
+      transport: new FileTransport(refOut),
+      resolutionMs: 0,
+      batchSize: 5,
+      workerId: 'solo',
+    });
     // Two workers' clocks run apart: a message queued by one may go out in the other's later slice.
     const expected = await sent(ref, refOut, { sentAt: false });
     await ref.close();
@@ -181,8 +225,20 @@ describe('two workers on PostgreSQL at once', () => {
     const a = openDatabase(url);
     const b = openDatabase(url);
     const [ra, rb] = await Promise.all([
-      runJourneys(a, manifest, { until: at(UNTIL), transport: new FileTransport(out), resolutionMs: 0, batchSize: 5, workerId: 'worker-a' }),
-      runJourneys(b, manifest, { until: at(UNTIL), transport: new FileTransport(out), resolutionMs: 0, batchSize: 5, workerId: 'worker-b' }),
+      runJourneys(a, manifest, {
+        until: at(UNTIL),
+        transport: new FileTransport(out),
+        resolutionMs: 0,
+        batchSize: 5,
+        workerId: 'worker-a',
+      }),
+      runJourneys(b, manifest, {
+        until: at(UNTIL),
+        transport: new FileTransport(out),
+        resolutionMs: 0,
+        batchSize: 5,
+        workerId: 'worker-b',
+      }),
     ]);
     await a.close();
     await b.close();

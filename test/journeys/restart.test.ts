@@ -35,14 +35,32 @@ const manifestFile = join(temp(), 'manifest.json');
 writeFileSync(manifestFile, JSON.stringify(manifest));
 
 const customers = Array.from({ length: 16 }, (_, i) => ({ id: `r${i}`, email: `r${i}@example.test`, email_consent: true }));
-const events = customers.map((c, i) => ({ customer: c.id, type: 'added_to_cart', at: at('2026-01-05T09:00Z') + i * 3 * 3_600_000, properties: { item_id: 'A1', price: 3 } }));
+const events = customers.map((c, i) => ({
+  customer: c.id,
+  type: 'added_to_cart',
+  at: at('2026-01-05T09:00Z') + i * 3 * 3_600_000,
+  properties: { item_id: 'A1', price: 3 },
+}));
 
 function worker(url: string, out: string, env: Record<string, string> = {}): Promise<{ output: string; killed: boolean }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(REPO, 'bin', 'run-ts.js'), join(import.meta.dirname, 'support', 'run-child.ts'), manifestFile, url, FROM, UNTIL, out, 'default'], {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        join(REPO, 'bin', 'run-ts.js'),
+        join(import.meta.dirname, 'support', 'run-child.ts'),
+        manifestFile,
+        url,
+        FROM,
+        UNTIL,
+        out,
+        'default',
+      ],
+      {
+        env: { ...process.env, ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let output = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => {
@@ -60,8 +78,18 @@ function worker(url: string, out: string, env: Record<string, string> = {}): Pro
 }
 
 async function sent(db: Database, out: string) {
-  const records = (await listDeliveries(db.kysely)).map((r) => ({ key: r.idempotencyKey, template: r.template, status: r.status, sentAt: r.sentAt }));
-  return { records, files: readdirSync(out).filter((f) => !f.startsWith('.')).sort() };
+  const records = (await listDeliveries(db.kysely)).map((r) => ({
+    key: r.idempotencyKey,
+    template: r.template,
+    status: r.status,
+    sentAt: r.sentAt,
+  }));
+  return {
+    records,
+    files: readdirSync(out)
+      .filter((f) => !f.startsWith('.'))
+      .sort(),
+  };
 }
 
 forEachDialect('herald run killed and restarted at once', (ctx) => {
@@ -69,7 +97,13 @@ forEachDialect('herald run killed and restarted at once', (ctx) => {
     const refDb = openDatabase(await ctx.freshUrl());
     await prepare(refDb, manifest, { customers, events });
     const refOut = temp();
-    await runJourneys(refDb, manifest, { from: at(FROM), until: at(UNTIL), transport: new FileTransport(refOut), resolutionMs: 0, batchSize: 7 });
+    await runJourneys(refDb, manifest, {
+      from: at(FROM),
+      until: at(UNTIL),
+      transport: new FileTransport(refOut),
+      resolutionMs: 0,
+      batchSize: 7,
+    });
     const expected = await sent(refDb, refOut);
     await refDb.close();
     expect(expected.records.filter((r) => r.status === 'sent').length).toBeGreaterThan(8);
@@ -89,7 +123,9 @@ forEachDialect('herald run killed and restarted at once', (ctx) => {
     // At once: well inside the claim lease.
     const restart = await worker(url, out);
     expect(restart.killed).toBe(false);
-    expect(restart.output).toContain(`PROBLEM info[HL534]: resumed ${stuck.length} send${stuck.length === 1 ? '' : 's'} claimed by worker ${deadWorker}, which stopped`);
+    expect(restart.output).toContain(
+      `PROBLEM info[HL534]: resumed ${stuck.length} send${stuck.length === 1 ? '' : 's'} claimed by worker ${deadWorker}, which stopped`,
+    );
 
     const actual = await sent(db, out);
     await db.close();

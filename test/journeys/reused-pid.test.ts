@@ -21,7 +21,12 @@ import { cartJourneyYaml } from './cart-journey.ts';
  */
 const manifest = compileOrThrow(fixtureWorkspace({ 'journeys.yaml': cartJourneyYaml({ timeout: '24h' }) }));
 const customers = Array.from({ length: 6 }, (_, i) => ({ id: `p${i}`, email: `p${i}@example.test`, email_consent: true }));
-const events = customers.map((c) => ({ customer: c.id, type: 'added_to_cart', at: at('2026-01-05T09:00Z'), properties: { item_id: 'A1', price: 3 } }));
+const events = customers.map((c) => ({
+  customer: c.id,
+  type: 'added_to_cart',
+  at: at('2026-01-05T09:00Z'),
+  properties: { item_id: 'A1', price: 3 },
+}));
 
 const children: ChildProcess[] = [];
 afterAll(() => children.forEach((c) => c.kill('SIGKILL')));
@@ -40,39 +45,67 @@ const title = noProc ? ' [skipped: /proc/<pid>/stat cannot be read on this syste
 if (noProc) console.warn(`skipped "a claim whose pid now belongs to another process"${title}`);
 
 forEachDialect('a claim whose pid now belongs to another process', (ctx) => {
-  it.skipIf(noProc)(`is resumed at once when the start time differs, and left to the lease when it matches${title}`, async () => {
-    const other = await longLived();
-    expect(other.instance).toMatch(/^[0-9a-f]+\.\d+$/);
-    const [boot, start] = other.instance!.split('.');
-    const host = hostname();
-    const reused = `${host}:${other.pid}@${boot}.${Number(start) + 1}`;
-    const alive = `${host}:${other.pid}@${other.instance}`;
-    // The pid's true owner counts as alive; a bare pid (no instance recorded) is trusted, as before.
-    expect(stoppedLocalWorkers([reused, alive, `${host}:${other.pid}`, `other-host:${other.pid}@${boot}.1`], 'me')).toEqual([reused]);
-    // The dry run's temporary files carry the same tag: a reused pid's leftovers are removed too.
-    const partial = (tag: string) => tagStopped(tagOfFileName(`0123abcd.html.${tag}`)!);
-    expect([partial(`${other.pid}@${boot}.${Number(start) + 1}`), partial(`${other.pid}@${other.instance}`), partial(String(other.pid))]).toEqual([true, false, false]);
+  it.skipIf(noProc)(
+    `is resumed at once when the start time differs, and left to the lease when it matches${title}`,
+    async () => {
+      const other = await longLived();
+      expect(other.instance).toMatch(/^[0-9a-f]+\.\d+$/);
+      const [boot, start] = other.instance!.split('.');
+      const host = hostname();
+      const reused = `${host}:${other.pid}@${boot}.${Number(start) + 1}`;
+      const alive = `${host}:${other.pid}@${other.instance}`;
+      // The pid's true owner counts as alive; a bare pid (no instance recorded) is trusted, as before.
+      expect(stoppedLocalWorkers([reused, alive, `${host}:${other.pid}`, `other-host:${other.pid}@${boot}.1`], 'me')).toEqual([reused]);
+      // The dry run's temporary files carry the same tag: a reused pid's leftovers are removed too.
+      const partial = (tag: string) => tagStopped(tagOfFileName(`0123abcd.html.${tag}`)!);
+      expect([
+        partial(`${other.pid}@${boot}.${Number(start) + 1}`),
+        partial(`${other.pid}@${other.instance}`),
+        partial(String(other.pid)),
+      ]).toEqual([true, false, false]);
 
-    const db = openDatabase(await ctx.freshUrl());
-    try {
-      await prepare(db, manifest, { customers, events });
-      const until = at('2026-01-05T12:00Z');
-      await runJourneys(db, manifest, { from: at('2026-01-05T00:00Z'), until, transport: new CapturingTransport(), deliver: false, resolutionMs: 0 });
-      const keys = (await listDeliveries(db.kysely)).map((r) => r.idempotencyKey).sort();
-      expect(keys).toHaveLength(6);
-      const claim = (ids: string[], by: string) =>
-        db.kysely.updateTable(OUTBOX).set({ status: 'sending', claimed_by: by, claimed_at: Date.now() }).where('idempotency_key', 'in', ids).execute();
-      await claim(keys.slice(0, 4), reused);
-      await claim(keys.slice(4), alive);
+      const db = openDatabase(await ctx.freshUrl());
+      try {
+        await prepare(db, manifest, { customers, events });
+        const until = at('2026-01-05T12:00Z');
+        await runJourneys(db, manifest, {
+          from: at('2026-01-05T00:00Z'),
+          until,
+          transport: new CapturingTransport(),
+          deliver: false,
+          resolutionMs: 0,
+        });
+        const keys = (await listDeliveries(db.kysely)).map((r) => r.idempotencyKey).sort();
+        expect(keys).toHaveLength(6);
+        const claim = (ids: string[], by: string) =>
+          db.kysely
+            .updateTable(OUTBOX)
+            .set({ status: 'sending', claimed_by: by, claimed_at: Date.now() })
+            .where('idempotency_key', 'in', ids)
+            .execute();
+        await claim(keys.slice(0, 4), reused);
+        await claim(keys.slice(4), alive);
 
-      const summary = await deliverDue(db, { now: until, manifest, transport: new CapturingTransport(), workerId: defaultWorkerId() });
-      expect(summary.recoveredFrom).toEqual([reused]);
-      expect(summary.recovered).toBe(4);
-      const after = await listDeliveries(db.kysely);
-      expect(after.filter((r) => r.status === 'sending').map((r) => r.idempotencyKey).sort()).toEqual(keys.slice(4));
-      expect(after.filter((r) => keys.slice(0, 4).includes(r.idempotencyKey)).map((r) => r.status)).toEqual(['sent', 'sent', 'sent', 'sent']);
-    } finally {
-      await db.close();
-    }
-  }, 60_000);
+        const summary = await deliverDue(db, { now: until, manifest, transport: new CapturingTransport(), workerId: defaultWorkerId() });
+        expect(summary.recoveredFrom).toEqual([reused]);
+        expect(summary.recovered).toBe(4);
+        const after = await listDeliveries(db.kysely);
+        expect(
+          after
+            .filter((r) => r.status === 'sending')
+            .map((r) => r.idempotencyKey)
+            .sort(),
+        ).toEqual(keys.slice(4));
+        expect(after.filter((r) => keys.slice(0, 4).includes(r.idempotencyKey)).map((r) => r.status)).toEqual([
+          'sent',
+          'sent',
+          'sent',
+          'sent',
+        ]);
+      } finally {
+        await db.close();
+      }
+    },
+    60_000,
+  );
 });

@@ -16,9 +16,18 @@ export async function prepare(db: Database, manifest: Manifest, given: Partial<G
   await migrate(db);
   // One id key for every database of a test: runs in different databases are compared row for row
   // (each real database has its own random key, so their send keys differ by design).
-  await db.kysely.updateTable('herald_keys').set({ value: '7'.repeat(64) }).where('name', '=', 'ids').execute();
+  await db.kysely
+    .updateTable('herald_keys')
+    .set({ value: '7'.repeat(64) })
+    .where('name', '=', 'ids')
+    .execute();
   await syncSchema(db, manifest.dataModel, traitTableSpecs(manifest));
-  await loadGiven(db, manifest, { customers: given.customers ?? [], events: given.events ?? [], unsubscribed: given.unsubscribed ?? [] }, 0);
+  await loadGiven(
+    db,
+    manifest,
+    { customers: given.customers ?? [], events: given.events ?? [], unsubscribed: given.unsubscribed ?? [] },
+    0,
+  );
 }
 
 /** A run through the real outbox and delivery worker, capturing the messages. */
@@ -30,7 +39,16 @@ export async function run(db: Database, manifest: Manifest, options: Omit<RunOpt
 
 /** The outbox as comparable rows (key, customer, template, status, due time). */
 export async function outbox(db: Database) {
-  return (await listDeliveries(db.kysely)).map((r) => ({ key: r.idempotencyKey, customer: r.customerId, template: r.template, status: r.status, dueAt: r.dueAt, reason: r.reason, variant: r.origin.variant, version: r.origin.version }));
+  return (await listDeliveries(db.kysely)).map((r) => ({
+    key: r.idempotencyKey,
+    customer: r.customerId,
+    template: r.template,
+    status: r.status,
+    dueAt: r.dueAt,
+    reason: r.reason,
+    variant: r.origin.variant,
+    version: r.origin.version,
+  }));
 }
 
 export const at = (iso: string) => Date.parse(iso);

@@ -7,11 +7,22 @@ import { cartJourneyYaml } from './cart-journey.ts';
 
 const CART = cartJourneyYaml({ oncePer: '7d', split: [50, 40, 10] });
 
-const customers = Array.from({ length: 30 }, (_, i) => ({ id: `c${i}`, email: `c${i}@example.test`, email_consent: i % 7 !== 3, timezone: 'Europe/London' }));
+const customers = Array.from({ length: 30 }, (_, i) => ({
+  id: `c${i}`,
+  email: `c${i}@example.test`,
+  email_consent: i % 7 !== 3,
+  timezone: 'Europe/London',
+}));
 const events = customers.flatMap((c, i) => {
   const t = at('2026-01-05T08:00Z') + i * 3_600_000 * 5;
   const out = [{ customer: c.id, type: 'added_to_cart', at: t, properties: { item_id: 'A1', price: 2 } }];
-  if (i % 3 === 0) out.push({ customer: c.id, type: 'purchase', at: t + (i % 2 ? 30 * 60_000 : 20 * 3_600_000), properties: { item_id: 'A1', amount: 2 } as never });
+  if (i % 3 === 0)
+    out.push({
+      customer: c.id,
+      type: 'purchase',
+      at: t + (i % 2 ? 30 * 60_000 : 20 * 3_600_000),
+      properties: { item_id: 'A1', amount: 2 } as never,
+    });
   return out;
 });
 const manifest = compileOrThrow(fixtureWorkspace({ 'journeys.yaml': CART }));
@@ -56,7 +67,9 @@ forEachDialect('journey runner', (ctx) => {
     await run(db, manifest, { from: FROM, until: UNTIL });
     const back = run(db, manifest, { until: at('2026-01-10T00:00Z') });
     await expect(back).rejects.toBeInstanceOf(RunBackInTimeError);
-    await expect(back).rejects.toThrow('journeys in this database have already run up to 2026-01-20T00:00:00.000Z, after --until 2026-01-10T00:00:00.000Z; run with a later --until (or a fresh database)');
+    await expect(back).rejects.toThrow(
+      'journeys in this database have already run up to 2026-01-20T00:00:00.000Z, after --until 2026-01-10T00:00:00.000Z; run with a later --until (or a fresh database)',
+    );
   });
 
   it('keeps customers on the version they entered with when the journey changes', async () => {
@@ -66,16 +79,25 @@ forEachDialect('journey runner', (ctx) => {
     await prepare(db, manifest, {
       customers: [...early, ...late],
       events: [
-        ...early.map((c) => ({ customer: c.id, type: 'added_to_cart', at: at('2026-01-05T10:00Z'), properties: { item_id: 'A1', price: 2 } })),
+        ...early.map((c) => ({
+          customer: c.id,
+          type: 'added_to_cart',
+          at: at('2026-01-05T10:00Z'),
+          properties: { item_id: 'A1', price: 2 },
+        })),
         { customer: 'n1', type: 'added_to_cart', at: at('2026-01-06T10:00Z'), properties: { item_id: 'A1', price: 2 } },
       ],
     });
     await run(db, manifest, { from: FROM, until: at('2026-01-05T10:30Z') });
     // v2: a longer first wait and another reminder template.
-    const v2 = compileOrThrow(fixtureWorkspace({ 'journeys.yaml': CART.replace('wait: 1h', 'wait: 5h').replace('send: cart_reminder', 'send: welcome') }));
+    const v2 = compileOrThrow(
+      fixtureWorkspace({ 'journeys.yaml': CART.replace('wait: 1h', 'wait: 5h').replace('send: cart_reminder', 'send: welcome') }),
+    );
     await run(db, v2, { until: UNTIL });
     const rows = await outbox(db);
-    const reminders = rows.filter((r) => r.key && ['c0', 'c1', 'n1'].includes(r.customer)).filter((r) => r.template === 'cart_reminder' || r.template === 'welcome');
+    const reminders = rows
+      .filter((r) => r.key && ['c0', 'c1', 'n1'].includes(r.customer))
+      .filter((r) => r.template === 'cart_reminder' || r.template === 'welcome');
     const firstOf = (id: string) => reminders.filter((r) => r.customer === id).sort((a, b) => a.dueAt - b.dueAt)[0]!;
     expect(firstOf('c0')).toMatchObject({ template: 'cart_reminder', dueAt: at('2026-01-05T11:00Z') });
     expect(firstOf('c1')).toMatchObject({ template: 'cart_reminder', dueAt: at('2026-01-05T11:00Z') });
@@ -94,7 +116,14 @@ forEachDialect('journey runner', (ctx) => {
     const without = compileOrThrow(fixtureWorkspace({}));
     const { summary } = await run(db, without, { until: UNTIL });
     expect(summary.exited.cart?.journey_removed).toBe(active.length);
-    expect(summary.problems).toEqual([{ code: 'HL513', severity: 'warning', journey: 'cart', message: `journey cart is no longer in the workspace: ${active.length} customers inside it left (exit reason journey_removed)` }]);
+    expect(summary.problems).toEqual([
+      {
+        code: 'HL513',
+        severity: 'warning',
+        journey: 'cart',
+        message: `journey cart is no longer in the workspace: ${active.length} customers inside it left (exit reason journey_removed)`,
+      },
+    ]);
     expect(await db.kysely.selectFrom('journey_entries').select('id').where('status', '=', 'active').execute()).toEqual([]);
   });
 });

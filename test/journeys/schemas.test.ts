@@ -7,7 +7,8 @@ function withoutDescription(node: unknown, at: string): string[] {
   const found: string[] = [];
   for (const [key, value] of Object.entries(node as Record<string, unknown>)) {
     if (key === 'properties' && typeof value === 'object' && value !== null) {
-      for (const [prop, sub] of Object.entries(value as Record<string, { description?: unknown }>)) if (typeof sub.description !== 'string') found.push(`${at}.${prop}`);
+      for (const [prop, sub] of Object.entries(value as Record<string, { description?: unknown }>))
+        if (typeof sub.description !== 'string') found.push(`${at}.${prop}`);
     }
     found.push(...withoutDescription(value, `${at}/${key}`));
   }

@@ -24,9 +24,23 @@ const events = customers.flatMap((c, i): Given['events'] => [
 
 /** Row counts of every table a run writes. */
 async function footprint(db: Database) {
-  const tables = ['journey_entries', 'journey_history', 'journey_wakes', 'journey_cursors', 'journey_run_clock', 'journey_versions', 'campaign_launches', 'delivery_outbox', 'segment_memberships', 'segment_runs', 'customers', 'events'];
+  const tables = [
+    'journey_entries',
+    'journey_history',
+    'journey_wakes',
+    'journey_cursors',
+    'journey_run_clock',
+    'journey_versions',
+    'campaign_launches',
+    'delivery_outbox',
+    'segment_memberships',
+    'segment_runs',
+    'customers',
+    'events',
+  ];
   const out: Record<string, number> = {};
-  for (const t of tables) out[t] = Number((await sql<{ n: number }>`select count(*) as n from ${sql.table(t)}`.execute(db.kysely)).rows[0]!.n);
+  for (const t of tables)
+    out[t] = Number((await sql<{ n: number }>`select count(*) as n from ${sql.table(t)}`.execute(db.kysely)).rows[0]!.n);
   return out;
 }
 
@@ -45,7 +59,10 @@ forEachDialect('simulate', (ctx) => {
     const sent = rows.filter((r) => r.status === 'sent');
     expect(forecast.sent).toBe(sent.length);
     expect(forecast.byTemplate).toEqual(countBy(sent.map((r) => r.template)));
-    expect(forecast.byOrigin).toEqual({ 'journey:cart': sent.filter((r) => r.template !== 'welcome').length, 'campaign:news': sent.filter((r) => r.template === 'welcome').length });
+    expect(forecast.byOrigin).toEqual({
+      'journey:cart': sent.filter((r) => r.template !== 'welcome').length,
+      'campaign:news': sent.filter((r) => r.template === 'welcome').length,
+    });
     expect(forecast.suppressed).toEqual(countBy(rows.filter((r) => r.status === 'suppressed').map((r) => r.reason!)));
     expect(forecast.suppressed.no_consent).toBeGreaterThan(0);
     expect(Object.values(forecast.byDay).reduce((a, b) => a + b, 0)).toBe(sent.length);

@@ -38,7 +38,10 @@ export function fixtureWorkspace(files: Record<string, string>): string {
 /** Compiles a workspace; fails the test with the diagnostics when it has errors. */
 export function compileOrThrow(dir: string): Manifest {
   const result = runPipeline(dir, { emit: true });
-  if (!result.emitted) throw new Error(`workspace ${dir} does not compile:\n${result.diagnostics.map((d) => `${d.file}:${d.range?.start.line}: ${d.code} ${d.message}`).join('\n')}`);
+  if (!result.emitted)
+    throw new Error(
+      `workspace ${dir} does not compile:\n${result.diagnostics.map((d) => `${d.file}:${d.range?.start.line}: ${d.code} ${d.message}`).join('\n')}`,
+    );
   return result.emitted.manifest;
 }
 

@@ -33,7 +33,9 @@ function brief(dir: string) {
 describe('load', () => {
   it('HL101: a workspace folder that does not exist', () => {
     const diagnostics = load('/definitely/not/here').diagnostics;
-    expect(diagnostics.map((d) => [d.code, d.message])).toEqual([['HL101', 'workspace /definitely/not/here does not exist or is not a directory']]);
+    expect(diagnostics.map((d) => [d.code, d.message])).toEqual([
+      ['HL101', 'workspace /definitely/not/here does not exist or is not a directory'],
+    ]);
   });
 
   it('HL107: a file that is not UTF-8 points at the first bad byte', () => {
@@ -54,13 +56,17 @@ describe('load', () => {
     const big = join(dir, 'data.yaml');
     closeSync(openSync(big, 'w'));
     truncateSync(big, 50 * 1024 * 1024); // sparse: costs no disk, and would cost 50 MB to read
-    expect(brief(dir)).toEqual([{ code: 'HL108', file: 'data.yaml', at: undefined, message: 'data.yaml is 50.0 MB; definition files are limited to 10 MB' }]);
+    expect(brief(dir)).toEqual([
+      { code: 'HL108', file: 'data.yaml', at: undefined, message: 'data.yaml is 50.0 MB; definition files are limited to 10 MB' },
+    ]);
   });
 
   it('HL110: a broken link named like a definition file is reported, not skipped', () => {
     const dir = workspace({ 'herald.yaml': WORKSPACE });
     symlinkSync(join(dir, 'gone.yaml'), join(dir, 'link.yaml'));
-    expect(brief(dir)).toEqual([{ code: 'HL110', file: 'link.yaml', at: undefined, message: 'cannot read link.yaml: it is a broken link or vanished while loading' }]);
+    expect(brief(dir)).toEqual([
+      { code: 'HL110', file: 'link.yaml', at: undefined, message: 'cannot read link.yaml: it is a broken link or vanished while loading' },
+    ]);
   });
 
   it('.heraldignore hides files and folders; node_modules and build are never read', () => {
@@ -125,8 +131,12 @@ describe('parseFileBytes', () => {
 
   it('points an unclosed bracket or quote at where it opens, skipping comments and quoted text', () => {
     const at = (text: string) => parse(text).diagnostics.map((d) => [d.code, `${d.range?.start.line}:${d.range?.start.column}`, d.message]);
-    expect(at('a:\n  include: [x, "]", y\nb: 1\n')).toEqual([['HL103', '2:12', 'this `[` is never closed: the flow sequence must end with `]`']]);
-    expect(at('# a [ in a comment\na: { b: [1, 2], c: 3\nd: 4\n')).toEqual([['HL103', '2:4', 'this `{` is never closed: the flow mapping must end with `}`']]);
+    expect(at('a:\n  include: [x, "]", y\nb: 1\n')).toEqual([
+      ['HL103', '2:12', 'this `[` is never closed: the flow sequence must end with `]`'],
+    ]);
+    expect(at('# a [ in a comment\na: { b: [1, 2], c: 3\nd: 4\n')).toEqual([
+      ['HL103', '2:4', 'this `{` is never closed: the flow mapping must end with `}`'],
+    ]);
     expect(at("a: it's fine\nb: 'open\nc: 1\n")[0]?.slice(0, 2)).toEqual(['HL103', '2:4']);
   });
 });

@@ -39,14 +39,29 @@ describe('herald train / herald score', () => {
     try {
       await migrate(database);
       await syncSchema(database, manifest.dataModel);
-      await database.kysely.insertInto('customers').values(shop.customers.map((c) => ({ id: c.id, country: c.country, email: `${c.id}@example.test` }))).execute();
+      await database.kysely
+        .insertInto('customers')
+        .values(shop.customers.map((c) => ({ id: c.id, country: c.country, email: `${c.id}@example.test` })))
+        .execute();
       for (let i = 0; i < shop.events.length; i += 500) {
         await database.kysely
           .insertInto('events')
-          .values(shop.events.slice(i, i + 500).map((e, k) => ({ id: `e${i + k}`, customer_id: e.customer_id, type: e.type, at: e.at, item_id: e.item_id, amount: e.amount })))
+          .values(
+            shop.events.slice(i, i + 500).map((e, k) => ({
+              id: `e${i + k}`,
+              customer_id: e.customer_id,
+              type: e.type,
+              at: e.at,
+              item_id: e.item_id,
+              amount: e.amount,
+            })),
+          )
           .execute();
       }
-      await database.kysely.insertInto('items').values(shop.items.map((it) => ({ id: it.id, category: it.category, price: it.price }))).execute();
+      await database.kysely
+        .insertInto('items')
+        .values(shop.items.map((it) => ({ id: it.id, category: it.category, price: it.price })))
+        .execute();
     } finally {
       await database.close();
     }
@@ -58,7 +73,11 @@ describe('herald train / herald score', () => {
   /** `  label  model  baseline…` rows of the train table, as numbers. */
   const row = (stdout: string, label: string) => {
     const line = stdout.split('\n').find((l) => l.trimStart().startsWith(`${label} `));
-    return line?.trim().split(/\s{2,}/).slice(1).map((cell) => Number(cell.split(' [')[0]));
+    return line
+      ?.trim()
+      .split(/\s{2,}/)
+      .slice(1)
+      .map((cell) => Number(cell.split(' [')[0]));
   };
 
   it('before training: score and segments stop with HL572 and say to run herald train (exit 1)', async () => {
@@ -66,10 +85,14 @@ describe('herald train / herald score', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('error[HL572]: model repurchase_90d has never been trained');
     expect(r.stderr).toContain('help: run `herald train --model repurchase_90d`');
-    expect(r.stderr).toContain('warning[HL442]: segment likely_buyers reads score(repurchase_90d) or tier(repurchase_90d), but model repurchase_90d has no active version');
+    expect(r.stderr).toContain(
+      'warning[HL442]: segment likely_buyers reads score(repurchase_90d) or tier(repurchase_90d), but model repurchase_90d has no active version',
+    );
     const s = await herald(['segments', dir, '--db', db, '--as-of', '2025-01-01']);
     expect(s.code).toBe(1);
-    expect(s.stderr).toContain('error[HL572]: segment likely_buyers reads score(repurchase_90d) or tier(repurchase_90d), but model repurchase_90d has never been trained');
+    expect(s.stderr).toContain(
+      'error[HL572]: segment likely_buyers reads score(repurchase_90d) or tier(repurchase_90d), but model repurchase_90d has never been trained',
+    );
     expect(s.stderr).toContain('help: run `herald train --model repurchase_90d`, then `herald score --model repurchase_90d`');
     expect(s.stderr).not.toContain('    at '); // no stack trace
   });
@@ -79,7 +102,9 @@ describe('herald train / herald score', () => {
       const v = await herald([command, dir], { HERALD_DATABASE_URL: db });
       expect(v.code).toBe(0);
       expect(v.stdout).toContain('segments.yaml:5:10');
-      expect(v.stdout).toContain('warning[HL442]: segment likely_buyers reads tier(repurchase_90d), but model repurchase_90d has never been trained');
+      expect(v.stdout).toContain(
+        'warning[HL442]: segment likely_buyers reads tier(repurchase_90d), but model repurchase_90d has never been trained',
+      );
       expect(v.stdout).toContain('run `herald train --model repurchase_90d`');
     }
     const json = JSON.parse((await herald(['validate', dir, '--format', 'json'], { HERALD_DATABASE_URL: db })).stdout);
@@ -94,8 +119,18 @@ describe('herald train / herald score', () => {
     const r = await herald(['train', dir, '--db', db]);
     expect(r.stderr).not.toContain('internal error');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(new RegExp(`^next_items v1: activated \\(recommendations, hybrid; \\d+ training and \\d+ held-out customers; cut-off ${day(-30)}\\)$`, 'm'));
-    expect(r.stdout).toMatch(new RegExp(`^repurchase_90d v1: activated \\(propensity, logistic; \\d+ training and \\d+ held-out rows; cut-off ${day(-90)}\\)$`, 'm'));
+    expect(r.stdout).toMatch(
+      new RegExp(
+        `^next_items v1: activated \\(recommendations, hybrid; \\d+ training and \\d+ held-out customers; cut-off ${day(-30)}\\)$`,
+        'm',
+      ),
+    );
+    expect(r.stdout).toMatch(
+      new RegExp(
+        `^repurchase_90d v1: activated \\(propensity, logistic; \\d+ training and \\d+ held-out rows; cut-off ${day(-90)}\\)$`,
+        'm',
+      ),
+    );
     // Backtest columns: the model, then EASE, PureSVD, item-kNN, recent and all-time popularity.
     expect(r.stdout).toMatch(/^ {4}\s+model\s+EASE\s+PureSVD\s+item-kNN\s+recent popularity\s+popularity$/m);
     const [precision, , , , recent, popularity] = row(r.stdout, 'precision@5')!;
@@ -126,7 +161,12 @@ describe('herald train / herald score', () => {
     const known = new Set(shop.events.map((e) => e.customer_id)).size;
     const high = Math.round(0.2 * known);
     const medium = Math.round(0.5 * known) - high;
-    expect(r.stdout).toMatch(new RegExp(`^repurchase_90d v1: ${known} customers \\(high ${high}, medium ${medium}, low ${known - high - medium}\\), PSI vs training [\\d.]+ \\((stable|a moderate shift|drifted)\\)$`, 'm'));
+    expect(r.stdout).toMatch(
+      new RegExp(
+        `^repurchase_90d v1: ${known} customers \\(high ${high}, medium ${medium}, low ${known - high - medium}\\), PSI vs training [\\d.]+ \\((stable|a moderate shift|drifted)\\)$`,
+        'm',
+      ),
+    );
     expect(r.stdout).toContain(`  drift report: ${relative(process.cwd(), join(dir, '.herald/models/repurchase_90d/v1/drift.md'))}`);
     expect(r.stdout).toMatch(/^next_items v1: 200 customers \(with_history \d+, cold_start \d+\), 1000 recommendations$/m);
     expect(r.stdout + r.stderr).not.toMatch(/c0\d{4}|@example\.test/);
@@ -135,7 +175,12 @@ describe('herald train / herald score', () => {
     expect(JSON.parse(s.stdout).segments).toContainEqual(expect.objectContaining({ segment: 'likely_buyers', members: high }));
     // explain evaluates the rule in JavaScript on the stored tiers, and agrees with the SQL.
     const database = openDatabase(db);
-    const tiers = await database.kysely.selectFrom('model_scores').select(['customer_id', 'tier']).where('model', '=', 'repurchase_90d').orderBy('customer_id').execute();
+    const tiers = await database.kysely
+      .selectFrom('model_scores')
+      .select(['customer_id', 'tier'])
+      .where('model', '=', 'repurchase_90d')
+      .orderBy('customer_id')
+      .execute();
     await database.close();
     for (const pick of [tiers.find((t) => t.tier === 'high')!, tiers.find((t) => t.tier === 'low')!]) {
       const e = await herald(['explain', String(pick.customer_id), dir, '--db', db, '--as-of', '2025-01-01']);

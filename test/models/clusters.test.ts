@@ -122,7 +122,12 @@ describe('cluster order', () => {
     ];
     const customers: CustomerRecord[] = [];
     groups.forEach((g, k) => {
-      for (let i = 0; i < g.n; i++) customers.push({ id: `c${k}_${String(i).padStart(3, '0')}`, spend: g.spend * (1 + 0.1 * rng.normal()), visits: 5 + k + 0.1 * rng.normal() });
+      for (let i = 0; i < g.n; i++)
+        customers.push({
+          id: `c${k}_${String(i).padStart(3, '0')}`,
+          spend: g.spend * (1 + 0.1 * rng.normal()),
+          visits: 5 + k + 0.1 * rng.normal(),
+        });
     });
     const source = new InMemoryFeatureSource(
       { customers, events: customers.map((c) => ({ customer_id: c.id, type: 'purchase', at: 0 })) },

@@ -20,7 +20,10 @@ describe('point-in-time features', () => {
     const future = { customer_id: customer, type: 'purchase', at: cutoff.getTime() + DAY, item_id: 'i0_0', amount: 10_000 };
     // Also an event far beyond the label window: it must not even reach the label.
     const farFuture = { ...future, at: cutoff.getTime() + 400 * DAY };
-    const after = await new InMemoryFeatureSource({ ...shop, events: [...shop.events, future, farFuture] }, rfmFeatures()).snapshot(cutoff, { label: true });
+    const after = await new InMemoryFeatureSource({ ...shop, events: [...shop.events, future, farFuture] }, rfmFeatures()).snapshot(
+      cutoff,
+      { label: true },
+    );
     expect(Array.from(after.x.data)).toEqual(Array.from(before.x.data));
     const row = after.customerIds.indexOf(customer);
     expect(after.labels![row]).toBe(1);
@@ -58,13 +61,21 @@ describe('who is in a snapshot', () => {
     const later = [...firstSeen].filter(([, at]) => at > cutoff.getTime()).map(([id]) => id);
     expect(later.length).toBeGreaterThan(0);
     for (const id of later) expect(training.customerIds).not.toContain(id);
-    expect(training.customerIds).toEqual([...firstSeen].filter(([, at]) => at <= cutoff.getTime()).map(([id]) => id).sort());
+    expect(training.customerIds).toEqual(
+      [...firstSeen]
+        .filter(([, at]) => at <= cutoff.getTime())
+        .map(([id]) => id)
+        .sort(),
+    );
     const now = await source.snapshot(asOf, { label: false, knownOnly: true });
     for (const id of later) expect(now.customerIds).toContain(id);
   });
 
   it('the population rule picks the customers, as of the snapshot', async () => {
-    const features: CompiledFeatures = { ...rfmFeatures(), population: (_c, events) => events.some((e) => e.type === 'purchase' && (e.amount as number) > 90) };
+    const features: CompiledFeatures = {
+      ...rfmFeatures(),
+      population: (_c, events) => events.some((e) => e.type === 'purchase' && (e.amount as number) > 90),
+    };
     const snap = await new InMemoryFeatureSource(shop, features).snapshot(cutoff, { label: true });
     const bigSpenders = new Set(shop.events.filter((e) => e.at <= cutoff.getTime() && (e.amount as number) > 90).map((e) => e.customer_id));
     expect(snap.customerIds).toEqual([...bigSpenders].sort());
@@ -100,7 +111,13 @@ describe('preprocessing', () => {
   });
 
   it('reports constant and always-missing features', () => {
-    const { issues } = fitPreprocessor(['c', 'm'], fromRows([[2, NaN], [2, NaN]]));
+    const { issues } = fitPreprocessor(
+      ['c', 'm'],
+      fromRows([
+        [2, NaN],
+        [2, NaN],
+      ]),
+    );
     expect(issues.map((i) => i.kind)).toEqual(['constant', 'always_missing']);
   });
 });
@@ -125,8 +142,19 @@ describe('bad training input', () => {
   });
 
   it('a feature always missing', async () => {
-    const err = await trainModel(repurchaseSpec(), new InMemoryFeatureSource(shop, withFeature(() => null)), tempStore(), { asOf }).catch((e) => e);
-    expect(err.problem).toMatchObject({ code: 'HL573', message: 'feature "extra" of model repurchase_90d is missing for every training customer' });
+    const err = await trainModel(
+      repurchaseSpec(),
+      new InMemoryFeatureSource(
+        shop,
+        withFeature(() => null),
+      ),
+      tempStore(),
+      { asOf },
+    ).catch((e) => e);
+    expect(err.problem).toMatchObject({
+      code: 'HL573',
+      message: 'feature "extra" of model repurchase_90d is missing for every training customer',
+    });
   });
 
   it('NaN and Infinity values are imputed, flagged and reported, and training goes on', async () => {
@@ -139,29 +167,66 @@ describe('bad training input', () => {
   });
 
   it('a constant feature: a warning, and training goes on', async () => {
-    const outcome = await trainModel(repurchaseSpec(), new InMemoryFeatureSource(shop, withFeature(() => 3)), tempStore(), { asOf });
+    const outcome = await trainModel(
+      repurchaseSpec(),
+      new InMemoryFeatureSource(
+        shop,
+        withFeature(() => 3),
+      ),
+      tempStore(),
+      { asOf },
+    );
     if (outcome.status === 'unchanged') throw new Error('unreachable');
-    expect(outcome.problems).toContainEqual({ code: 'HL580', severity: 'warning', model: 'repurchase_90d', message: 'feature "extra" of model repurchase_90d is 3 for every training customer' });
+    expect(outcome.problems).toContainEqual({
+      code: 'HL580',
+      severity: 'warning',
+      model: 'repurchase_90d',
+      message: 'feature "extra" of model repurchase_90d is 3 for every training customer',
+    });
     expect(Number.isFinite(outcome.version.metrics.auc)).toBe(true);
   });
 
   it('a propensity label that is not true/false, and a regression label that is missing', async () => {
     const counted = { ...rfmFeatures(), label: () => 2 };
     const err = await trainModel(repurchaseSpec(), new InMemoryFeatureSource(shop, counted), tempStore(), { asOf }).catch((e) => e);
-    expect(err.problem).toMatchObject({ code: 'HL581', message: 'the label of model repurchase_90d must be true/false, but a value is 2', help: 'use exists(...) or a comparison' });
-    const value = compileModelSpec('value', { type: 'regression', label: 'sum(purchase.amount within next 90d)', features: { recency: 'r', frequency: 'f', monetary: 'm', country_uk: 'c' } });
+    expect(err.problem).toMatchObject({
+      code: 'HL581',
+      message: 'the label of model repurchase_90d must be true/false, but a value is 2',
+      help: 'use exists(...) or a comparison',
+    });
+    const value = compileModelSpec('value', {
+      type: 'regression',
+      label: 'sum(purchase.amount within next 90d)',
+      features: { recency: 'r', frequency: 'f', monetary: 'm', country_uk: 'c' },
+    });
     const missing = { ...rfmFeatures(), label: (c: { id: string }) => (c.id.endsWith('5') ? null : 1 + c.id.length) };
     const err2 = await trainModel(value, new InMemoryFeatureSource(shop, missing), tempStore(), { asOf }).catch((e) => e);
-    expect(err2.problem).toMatchObject({ code: 'HL581', message: expect.stringMatching(/^the label of model value is missing or not finite for \d+ of \d+ customers$/), help: 'wrap it in if(x is null, 0, x)' });
+    expect(err2.problem).toMatchObject({
+      code: 'HL581',
+      message: expect.stringMatching(/^the label of model value is missing or not finite for \d+ of \d+ customers$/),
+      help: 'wrap it in if(x is null, 0, x)',
+    });
   });
 
   it('a text feature', async () => {
-    const err = await trainModel(repurchaseSpec(), new InMemoryFeatureSource(shop, withFeature((c) => c.country)), tempStore(), { asOf }).catch((e) => e);
+    const err = await trainModel(
+      repurchaseSpec(),
+      new InMemoryFeatureSource(
+        shop,
+        withFeature((c) => c.country),
+      ),
+      tempStore(),
+      { asOf },
+    ).catch((e) => e);
     expect(err.problem).toMatchObject({ code: 'HL575' });
   });
 
   it('no events at all', async () => {
-    const err = await trainModel(repurchaseSpec(), new InMemoryFeatureSource({ customers: shop.customers, events: [] }, rfmFeatures()), tempStore()).catch((e) => e);
+    const err = await trainModel(
+      repurchaseSpec(),
+      new InMemoryFeatureSource({ customers: shop.customers, events: [] }, rfmFeatures()),
+      tempStore(),
+    ).catch((e) => e);
     expect(err.problem).toMatchObject({ code: 'HL578' });
   });
 });

@@ -28,7 +28,10 @@ function populationJob(): ModelJobSpec {
     cpSync(join(import.meta.dirname, 'fixtures', 'shop', 'herald.yaml'), join(dir, 'herald.yaml'));
     writeFileSync(
       join(dir, 'models.yaml'),
-      readFileSync(join(import.meta.dirname, 'fixtures', 'shop', 'models.yaml'), 'utf8').replace('  type: propensity\n', '  type: propensity\n  population: exists(purchase where amount > 90 within 3650d)\n'),
+      readFileSync(join(import.meta.dirname, 'fixtures', 'shop', 'models.yaml'), 'utf8').replace(
+        '  type: propensity\n',
+        '  type: propensity\n  population: exists(purchase where amount > 90 within 3650d)\n',
+      ),
     );
     const built = runPipeline(dir, { emit: true }).emitted!.manifest as Manifest;
     return built.definitions['Model/repurchase_90d']!.compiled as ModelJobSpec;
@@ -43,14 +46,24 @@ const asOf = new Date(END);
 async function load(db: Database, events = shop.events) {
   await migrate(db);
   await syncSchema(db, manifest.dataModel);
-  await db.kysely.insertInto('customers').values(shop.customers.map((c) => ({ id: c.id, country: c.country }))).execute();
+  await db.kysely
+    .insertInto('customers')
+    .values(shop.customers.map((c) => ({ id: c.id, country: c.country })))
+    .execute();
   for (let i = 0; i < events.length; i += 500) {
     await db.kysely
       .insertInto('events')
-      .values(events.slice(i, i + 500).map((e, k) => ({ id: `e${i + k}`, customer_id: e.customer_id, type: e.type, at: e.at, item_id: e.item_id, amount: e.amount })))
+      .values(
+        events
+          .slice(i, i + 500)
+          .map((e, k) => ({ id: `e${i + k}`, customer_id: e.customer_id, type: e.type, at: e.at, item_id: e.item_id, amount: e.amount })),
+      )
       .execute();
   }
-  await db.kysely.insertInto('items').values(shop.items.map((it) => ({ id: it.id, category: it.category, price: it.price }))).execute();
+  await db.kysely
+    .insertInto('items')
+    .values(shop.items.map((it) => ({ id: it.id, category: it.category, price: it.price })))
+    .execute();
 }
 
 forEachDialect('models on the database', (ctx) => {
@@ -81,7 +94,17 @@ forEachDialect('models on the database', (ctx) => {
     const cutoff = new Date(END - 90 * DAY);
     const source = new SqlFeatureSource(db, manifest, job('repurchase_90d'));
     const before = await source.snapshot(cutoff, { label: false });
-    await db.kysely.insertInto('events').values({ id: 'planted', customer_id: shop.customers[0]!.id, type: 'purchase', at: cutoff.getTime() + 1, item_id: 'i0_0', amount: 99_999 }).execute();
+    await db.kysely
+      .insertInto('events')
+      .values({
+        id: 'planted',
+        customer_id: shop.customers[0]!.id,
+        type: 'purchase',
+        at: cutoff.getTime() + 1,
+        item_id: 'i0_0',
+        amount: 99_999,
+      })
+      .execute();
     try {
       const after = await source.snapshot(cutoff, { label: false });
       expect(Array.from(after.x.data)).toEqual(Array.from(before.x.data));
@@ -91,11 +114,14 @@ forEachDialect('models on the database', (ctx) => {
   });
 
   it('rules reading a model that was never trained stop with HL572, naming who reads it', async () => {
-    expect(await untrainedRuleReads(db.kysely, manifest)).toEqual([{ model: 'repurchase_90d', readers: ['Segment/likely_buyers'], versions: 0 }]);
+    expect(await untrainedRuleReads(db.kysely, manifest)).toEqual([
+      { model: 'repurchase_90d', readers: ['Segment/likely_buyers'], versions: 0 },
+    ]);
     await expect(requireModelsForRules(db.kysely, manifest)).rejects.toMatchObject({
       problem: {
         code: 'HL572',
-        message: 'segment likely_buyers reads score(repurchase_90d) or tier(repurchase_90d), but model repurchase_90d has never been trained',
+        message:
+          'segment likely_buyers reads score(repurchase_90d) or tier(repurchase_90d), but model repurchase_90d has never been trained',
         help: 'run `herald train --model repurchase_90d`, then `herald score --model repurchase_90d`',
       },
     });
@@ -113,7 +139,11 @@ forEachDialect('models on the database', (ctx) => {
     // Customers with no event by then are not scored (the model never saw such a customer).
     const known = new Set(shop.events.filter((e) => e.at <= asOf.getTime()).map((e) => e.customer_id)).size;
     expect(scored.customers).toBe(known);
-    const rows = await db.kysely.selectFrom('model_scores').select(['customer_id', 'score', 'tier', 'version']).where('model', '=', 'repurchase_90d').execute();
+    const rows = await db.kysely
+      .selectFrom('model_scores')
+      .select(['customer_id', 'score', 'tier', 'version'])
+      .where('model', '=', 'repurchase_90d')
+      .execute();
     expect(rows).toHaveLength(known);
     expect(rows.filter((r) => r.tier === 'high')).toHaveLength(Math.round(0.2 * known));
     const reread = await store.get('repurchase_90d', 1);
@@ -124,7 +154,11 @@ forEachDialect('models on the database', (ctx) => {
 
   it('a reference model and its metrics survive the round trip through the store', async () => {
     const store = new DatabaseModelStore(db, reports);
-    const spec = { ...job('repurchase_90d'), name: 'with_reference', evaluation: { ...job('repurchase_90d').evaluation, reference: ['recency', 'frequency'] } };
+    const spec = {
+      ...job('repurchase_90d'),
+      name: 'with_reference',
+      evaluation: { ...job('repurchase_90d').evaluation, reference: ['recency', 'frequency'] },
+    };
     const trained = await trainModel(spec, new SqlFeatureSource(db, manifest, spec), store, { asOf });
     expect(trained.version.reference?.name).toBe('logistic regression on recency, frequency only');
     expect((await store.get('with_reference', 1))?.reference).toEqual(trained.version.reference);
@@ -135,10 +169,16 @@ forEachDialect('models on the database', (ctx) => {
     const spec = populationJob();
     const cutoff = new Date(END - 120 * DAY);
     const fromSql = await new SqlFeatureSource(db, manifest, spec).snapshot(cutoff, { label: true, knownOnly: true });
-    const bigSpender = (_c: unknown, events: readonly EventRecord[]) => events.some((e) => e.type === 'purchase' && (e.amount as number) > 90);
-    const inMemory = await new InMemoryFeatureSource(shop, { ...rfmFeatures(), population: bigSpender }).snapshot(cutoff, { label: true, knownOnly: true });
+    const bigSpender = (_c: unknown, events: readonly EventRecord[]) =>
+      events.some((e) => e.type === 'purchase' && (e.amount as number) > 90);
+    const inMemory = await new InMemoryFeatureSource(shop, { ...rfmFeatures(), population: bigSpender }).snapshot(cutoff, {
+      label: true,
+      knownOnly: true,
+    });
     expect(fromSql.customerIds.length).toBeGreaterThan(20);
-    expect(fromSql.customerIds.length).toBeLessThan(new Set(shop.events.filter((e) => e.at <= cutoff.getTime()).map((e) => e.customer_id)).size);
+    expect(fromSql.customerIds.length).toBeLessThan(
+      new Set(shop.events.filter((e) => e.at <= cutoff.getTime()).map((e) => e.customer_id)).size,
+    );
     expect(fromSql.customerIds).toEqual(inMemory.customerIds);
     expect(Array.from(fromSql.labels!)).toEqual(Array.from(inMemory.labels!));
   });
@@ -168,7 +208,13 @@ forEachDialect('models on the database', (ctx) => {
   });
 
   it("reads customers' scores and tiers back for the evaluator and templates, one query for many", async () => {
-    const stored = await db.kysely.selectFrom('model_scores').select(['customer_id', 'score', 'tier']).where('model', '=', 'repurchase_90d').orderBy('customer_id').limit(3).execute();
+    const stored = await db.kysely
+      .selectFrom('model_scores')
+      .select(['customer_id', 'score', 'tier'])
+      .where('model', '=', 'repurchase_90d')
+      .orderBy('customer_id')
+      .limit(3)
+      .execute();
     const ids = stored.map((r) => String(r.customer_id));
     const outputs = await modelOutputsByCustomer(db.kysely, [...ids, 'nobody']);
     expect([...outputs.keys()].sort()).toEqual(ids);

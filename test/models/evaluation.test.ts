@@ -20,7 +20,10 @@ const asOf = new Date(END);
 describe('the reference model', () => {
   it('is fitted on the same split and reported beside the model and the best single feature', async () => {
     const store = tempStore();
-    const spec = repurchaseSpec({ training: { seed: 7 }, evaluation: { holdout: 0.3, reference: ['recency', 'frequency'], max_gap_to_reference: 0.05, min_auc: 0.6 } });
+    const spec = repurchaseSpec({
+      training: { seed: 7 },
+      evaluation: { holdout: 0.3, reference: ['recency', 'frequency'], max_gap_to_reference: 0.05, min_auc: 0.6 },
+    });
     const outcome = await trainModel(spec, new InMemoryFeatureSource(shop, rfmFeatures()), store, { asOf });
     if (outcome.status === 'unchanged') throw new Error('unreachable');
     expect(outcome.status).toBe('activated');
@@ -48,7 +51,9 @@ describe('the reference model', () => {
     const outcome = await trainModel(spec, new InMemoryFeatureSource(shop, rfmFeatures()), store, { asOf });
     if (outcome.status === 'unchanged') throw new Error('unreachable');
     expect(outcome.status).toBe('rejected');
-    expect(outcome.version.reasons).toEqual([expect.stringMatching(/^the model is 0\.\d+ AUC points behind the reference model, beyond max_gap_to_reference: 0\.02$/)]);
+    expect(outcome.version.reasons).toEqual([
+      expect.stringMatching(/^the model is 0\.\d+ AUC points behind the reference model, beyond max_gap_to_reference: 0\.02$/),
+    ]);
     expect(await store.active('repurchase_90d')).toBeUndefined();
   });
 
@@ -79,7 +84,8 @@ describe('the best single feature', () => {
     const y = Float64Array.from([0, 0, 1, 1]);
     const quality = (s: Float64Array) => {
       let right = 0;
-      for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) if (y[i] === 1 && y[j] === 0) right += s[i]! > s[j]! ? 1 : s[i] === s[j] ? 0.5 : 0;
+      for (let i = 0; i < 4; i++)
+        for (let j = 0; j < 4; j++) if (y[i] === 1 && y[j] === 0) right += s[i]! > s[j]! ? 1 : s[i] === s[j] ? 0.5 : 0;
       return right / 4;
     };
     expect(bestSingleFeature(['a', 'b', 'c'], x, quality)).toMatchObject({ name: 'a', direction: -1, quality: 1 });
@@ -93,7 +99,9 @@ describe('regression', () => {
     return {
       ...rfm,
       label: (_c, events: readonly EventRecord[], at: Date) =>
-        events.filter((e) => e.type === 'purchase' && e.at > at.getTime() && e.at <= at.getTime() + 90 * DAY).reduce((s, e) => s + (e.amount as number), 0),
+        events
+          .filter((e) => e.type === 'purchase' && e.at > at.getTime() && e.at <= at.getTime() + 90 * DAY)
+          .reduce((s, e) => s + (e.amount as number), 0),
     };
   };
   const valueSpec = (target: 'raw' | 'log', lift = 1.02) =>
@@ -125,7 +133,10 @@ describe('regression', () => {
     // Each customer buys at their own scale (log-normal): a few spend a hundred times the typical.
     const rng = seededRng(99);
     const scaleOf = new Map(shop.customers.map((c) => [c.id, Math.exp(1.5 * rng.normal())]));
-    const tailed = { ...shop, events: shop.events.map((e) => ({ ...e, amount: 20 * scaleOf.get(e.customer_id)! * Math.exp(0.3 * rng.normal()) })) };
+    const tailed = {
+      ...shop,
+      events: shop.events.map((e) => ({ ...e, amount: 20 * scaleOf.get(e.customer_id)! * Math.exp(0.3 * rng.normal()) })),
+    };
     const fit = async (target: 'raw' | 'log') => {
       const store = tempStore();
       const outcome = await trainModel(valueSpec(target, 0), new InMemoryFeatureSource(tailed, spend()), store, { asOf });

@@ -25,19 +25,36 @@ describe('the flagship models', () => {
     const j = job('repurchase_90d');
     expect(j).toMatchObject({ type: 'propensity', algorithm: 'logistic', label: { horizonMs: 90 * 86_400_000 } });
     expect(j.population?.rule).toBe('exists(purchase within 3650d)');
-    expect(j.evaluation).toMatchObject({ folds: 3, foldStepMs: 30 * 86_400_000, reference: ['recency', 'frequency', 'monetary'], bar: { min_auc: 0.7, min_lift_over_baseline: 1.05, max_gap_to_reference: 0.01 } });
+    expect(j.evaluation).toMatchObject({
+      folds: 3,
+      foldStepMs: 30 * 86_400_000,
+      reference: ['recency', 'frequency', 'monetary'],
+      bar: { min_auc: 0.7, min_lift_over_baseline: 1.05, max_gap_to_reference: 0.01 },
+    });
     expect(j.features.every((f) => f.sql?.sqlite && f.sql.postgres)).toBe(true);
   });
 
   it('value_90d: a Huber regression on net spend (refunds netted) with the 20/30/50 tiers', () => {
     const j = job('value_90d');
-    expect(j).toMatchObject({ type: 'regression', training: { target: 'raw', loss: 'huber' }, tiers: [{ name: 'high', fraction: 0.2 }, { name: 'medium', fraction: 0.3 }, { name: 'low', fraction: 0.5 }] });
+    expect(j).toMatchObject({
+      type: 'regression',
+      training: { target: 'raw', loss: 'huber' },
+      tiers: [
+        { name: 'high', fraction: 0.2 },
+        { name: 'medium', fraction: 0.3 },
+        { name: 'low', fraction: 0.5 },
+      ],
+    });
     expect(j.label!.rule).toContain('refund.amount within next 90d');
     expect(j.features.find((f) => f.name === 'monetary')!.rule).toContain('refund.amount');
   });
 
   it('shopper_clusters: four named groups ordered by spend; next_products: an EASE hybrid held to 1.2x recent popularity and level with the best classic recommender', () => {
-    expect(job('shopper_clusters').clusters).toMatchObject({ k: 4, orderBy: 'monetary', names: ['champions', 'regulars', 'newcomers', 'lapsed'] });
+    expect(job('shopper_clusters').clusters).toMatchObject({
+      k: 4,
+      orderBy: 'monetary',
+      names: ['champions', 'regulars', 'newcomers', 'lapsed'],
+    });
     expect(job('next_products')).toMatchObject({
       algorithm: 'hybrid',
       recommendations: { weights: { ease: 0.5, item_cosine: 0.2, content: 0.1, popularity: 0.2 }, itemFeatures: ['name', 'price'], k: 10 },

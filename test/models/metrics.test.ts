@@ -1,6 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { auc, brier, calibration, liftByDecile, logLoss, mae, ndcgAtK, precisionAtK, psi, quantileEdges, r2, recallAtK, rmse, rocCurve } from '../../runtime/models/metrics.ts';
+import {
+  auc,
+  brier,
+  calibration,
+  liftByDecile,
+  logLoss,
+  mae,
+  ndcgAtK,
+  precisionAtK,
+  psi,
+  quantileEdges,
+  r2,
+  recallAtK,
+  rmse,
+  rocCurve,
+} from '../../runtime/models/metrics.ts';
 
 describe('classification metrics', () => {
   it('AUC is 1 for a perfect ranking, 0 for a reversed one and 0.5 for all-tied scores', () => {
@@ -20,7 +35,7 @@ describe('classification metrics', () => {
 
   it('AUC of a random ranking is near 0.5', () => {
     const n = 20000;
-    const labels = Array.from({ length: n }, (_, i) => (i * 7919) % 3 === 0 ? 1 : 0);
+    const labels = Array.from({ length: n }, (_, i) => ((i * 7919) % 3 === 0 ? 1 : 0));
     const scores = Array.from({ length: n }, (_, i) => ((i * 104729) % 10007) / 10007);
     expect(Math.abs(auc(labels, scores) - 0.5)).toBeLessThan(0.02);
   });

@@ -41,7 +41,12 @@ describe('propensity training', () => {
     const json = JSON.parse(readFileSync(join(store.root, 'repurchase_90d/v1/report.json'), 'utf8'));
     expect(json.calibration).toHaveLength(10);
     expect(json.backtest.folds.map((f: { final: boolean }) => f.final)).toEqual([false, false, false, true]);
-    expect(json.backtest.contenders.map((c: { name: string }) => c.name)).toEqual(['model', 'logistic regression', 'best single feature', 'base rate']);
+    expect(json.backtest.contenders.map((c: { name: string }) => c.name)).toEqual([
+      'model',
+      'logistic regression',
+      'best single feature',
+      'base rate',
+    ]);
     expect(md).toContain('## Final test fold');
     expect((await store.active('repurchase_90d'))?.version).toBe(1);
   });
@@ -51,7 +56,9 @@ describe('propensity training', () => {
     const b = await trainModel(repurchaseSpec(), source(), tempStore(), { asOf });
     expect(JSON.stringify(b.version.artifact)).toBe(JSON.stringify(a.version.artifact));
     expect(b.version.metrics).toEqual(a.version.metrics);
-    const c = await trainModel(repurchaseSpec({ algorithm: 'neural_network', training: { epochs: 20, seed: 8 } }), source(), tempStore(), { asOf });
+    const c = await trainModel(repurchaseSpec({ algorithm: 'neural_network', training: { epochs: 20, seed: 8 } }), source(), tempStore(), {
+      asOf,
+    });
     expect(JSON.stringify(c.version.artifact)).not.toBe(JSON.stringify(a.version.artifact));
   });
 
@@ -95,7 +102,11 @@ describe('scoring', () => {
   it('refuses a model that was never trained, telling to run herald train', async () => {
     const err = await scoreModel(repurchaseSpec(), source(), tempStore(), asOf).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ModelError);
-    expect((err as ModelError).problem).toMatchObject({ code: 'HL572', message: 'model repurchase_90d has never been trained', help: 'run `herald train --model repurchase_90d`' });
+    expect((err as ModelError).problem).toMatchObject({
+      code: 'HL572',
+      message: 'model repurchase_90d has never been trained',
+      help: 'run `herald train --model repurchase_90d`',
+    });
   });
 
   it('writes a score and a tier for every customer with an event by then, tiers by percentile', async () => {
@@ -115,7 +126,9 @@ describe('scoring', () => {
     expect(Math.min(...highScores)).toBeGreaterThanOrEqual(Math.max(...lowScores));
     expect(rows.every((r) => r.version === 1 && r.score! >= 0 && r.score! <= 1)).toBe(true);
     expect(outcome.driftReport).toEqual(['repurchase_90d/v1/drift.json', 'repurchase_90d/v1/drift.md', 'repurchase_90d/v1/drift.svg']);
-    expect(readFileSync(join(store.root, 'repurchase_90d/v1/drift.md'), 'utf8')).toMatch(/Population stability index: \*\*\d+\.\d{3}\*\*, (stable|a moderate shift|drifted)/);
+    expect(readFileSync(join(store.root, 'repurchase_90d/v1/drift.md'), 'utf8')).toMatch(
+      /Population stability index: \*\*\d+\.\d{3}\*\*, (stable|a moderate shift|drifted)/,
+    );
   });
 
   it("scores with the normalization stored with the model: a customer's score does not depend on who else is scored", async () => {
@@ -124,7 +137,10 @@ describe('scoring', () => {
     await scoreModel(repurchaseSpec(), source(), store, asOf);
     const all = await store.readScores('repurchase_90d');
     const few = all.filter((_, i) => i % 50 === 0);
-    const alone = new InMemoryFeatureSource({ ...shop, customers: shop.customers.filter((c) => few.some((r) => r.customerId === c.id)) }, rfmFeatures());
+    const alone = new InMemoryFeatureSource(
+      { ...shop, customers: shop.customers.filter((c) => few.some((r) => r.customerId === c.id)) },
+      rfmFeatures(),
+    );
     await scoreModel(repurchaseSpec(), alone, store, asOf);
     const rescored = await store.readScores('repurchase_90d');
     expect(rescored.map((r) => r.customerId)).toEqual(few.map((r) => r.customerId));
@@ -162,7 +178,12 @@ describe('scoring', () => {
 
 describe('large-batch prediction', () => {
   it('gives the same scores whatever the batch size', async () => {
-    const trained = await trainModel(repurchaseSpec({ algorithm: 'neural_network', training: { epochs: 5, seed: 3, hidden_units: [6] } }), source(), tempStore(), { asOf });
+    const trained = await trainModel(
+      repurchaseSpec({ algorithm: 'neural_network', training: { epochs: 5, seed: 3, hidden_units: [6] } }),
+      source(),
+      tempStore(),
+      { asOf },
+    );
     const a = trained.version.artifact;
     const x = transform(a.preprocessor!, (await source().snapshot(asOf, { label: false })).x);
     const cols = a.preprocessor!.outputs.length;
@@ -180,7 +201,11 @@ describe('rules reading a model', () => {
     await trainModel(repurchaseSpec(), source(), store, { asOf });
     await expect(requireTrained(store, ['repurchase_90d'])).resolves.toBeUndefined();
     await expect(requireTrained(store, ['repurchase_90d', 'churn'])).rejects.toMatchObject({
-      problem: { code: 'HL572', message: 'rules read score(churn) or tier(churn), but model churn has never been trained', help: 'run `herald train --model churn`, then `herald score --model churn`' },
+      problem: {
+        code: 'HL572',
+        message: 'rules read score(churn) or tier(churn), but model churn has never been trained',
+        help: 'run `herald train --model churn`, then `herald score --model churn`',
+      },
     });
   });
 });

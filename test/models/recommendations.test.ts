@@ -29,7 +29,9 @@ function recSpec(overrides: Partial<RawModelSpec> = {}) {
 describe('recommendations', () => {
   for (const algorithm of ['item_cosine', 'matrix_factorization', 'content', 'hybrid'] as const) {
     it(`${algorithm} beats popularity on data with planted category affinity`, async () => {
-      const outcome = await trainModel(recSpec({ algorithm, evaluation: { min_lift_over_baseline: 1.2 } }), source(), tempStore(), { asOf });
+      const outcome = await trainModel(recSpec({ algorithm, evaluation: { min_lift_over_baseline: 1.2 } }), source(), tempStore(), {
+        asOf,
+      });
       if (outcome.status === 'unchanged') throw new Error('unreachable');
       const { metrics, baseline } = outcome.version;
       expect(baseline.name).toBe('the most bought items in the 30 days before the cut-off');
@@ -62,7 +64,14 @@ describe('recommendations', () => {
       { id: 'x3', attributes: { category: 'x' } }, // nobody bought it
       { id: 'y1', attributes: { category: 'y' } },
     ];
-    const model = fitRecommender(interactions, items, { weights: { content: 1 }, itemFeatures: ['category'], factors: 2, iterations: 2, lambda: 0.1, seed: 1 });
+    const model = fitRecommender(interactions, items, {
+      weights: { content: 1 },
+      itemFeatures: ['category'],
+      factors: 2,
+      iterations: 2,
+      lambda: 0.1,
+      seed: 1,
+    });
     const scorer = new RecommenderScorer(model);
     const cold = scorer.recommend(scorer.history([]), 2, true);
     expect(cold.map((r) => r.itemId)).toEqual(['x1', 'x2']);
@@ -82,9 +91,13 @@ describe('recommendations', () => {
     for (const fold of folds) {
       const cutoff = Date.parse(fold.cutoff);
       const seenBefore = new Map<string, Set<string>>();
-      for (const e of shop.events) if (e.at <= cutoff) (seenBefore.get(e.customer_id) ?? seenBefore.set(e.customer_id, new Set()).get(e.customer_id)!).add(String(e.item_id));
+      for (const e of shop.events)
+        if (e.at <= cutoff)
+          (seenBefore.get(e.customer_id) ?? seenBefore.set(e.customer_id, new Set()).get(e.customer_id)!).add(String(e.item_id));
       const judged = new Set(
-        shop.events.filter((e) => e.at > cutoff && e.at <= cutoff + 30 * 86_400_000 && !seenBefore.get(e.customer_id)?.has(String(e.item_id))).map((e) => e.customer_id),
+        shop.events
+          .filter((e) => e.at > cutoff && e.at <= cutoff + 30 * 86_400_000 && !seenBefore.get(e.customer_id)?.has(String(e.item_id)))
+          .map((e) => e.customer_id),
       );
       expect(judged.size).toBeGreaterThan(10);
       expect(fold.test).toBe(judged.size);
@@ -99,7 +112,10 @@ describe('recommendations', () => {
       { id: 'b', attributes: { name: 'WHITE HEART T-LIGHT HOLDER', price: 2.6 } },
       { id: 'c', attributes: { name: 'RED RETROSPOT MUG', price: 2.5 } },
       { id: 'd', attributes: { name: 'JUMBO BAG VINTAGE', price: 2.5 } },
-      ...Array.from({ length: 12 }, (_, i) => ({ id: `z${i}`, attributes: { name: `FILLER ITEM ${String.fromCharCode(65 + i)}XX NUMBER${i}`, price: 1 + i } })),
+      ...Array.from({ length: 12 }, (_, i) => ({
+        id: `z${i}`,
+        attributes: { name: `FILLER ITEM ${String.fromCharCode(65 + i)}XX NUMBER${i}`, price: 1 + i },
+      })),
     ];
     const index = buildItemIndex(items, []);
     const model = fitContent(items, index, ['name', 'price']);
@@ -136,7 +152,10 @@ describe('recommendations', () => {
   });
 
   it('says how many judged customers had no history, and which items the point-in-time catalogue leaves out', async () => {
-    const extra = { ...shop, items: [...shop.items, { id: 'unsold_1', category: 'cat0', price: 9 }, { id: 'unsold_2', category: 'cat1', price: 19 }] };
+    const extra = {
+      ...shop,
+      items: [...shop.items, { id: 'unsold_1', category: 'cat0', price: 9 }, { id: 'unsold_2', category: 'cat1', price: 19 }],
+    };
     const outcome = await trainModel(recSpec({ algorithm: 'hybrid' }), new InMemoryFeatureSource(extra, noFeatures), tempStore(), { asOf });
     if (outcome.status === 'unchanged') throw new Error('unreachable');
     const cutoff = new Date(outcome.version.cutoff).getTime();
@@ -148,7 +167,9 @@ describe('recommendations', () => {
     const note = outcome.problems.find((p) => p.code === 'HL583')!;
     expect(note).toMatchObject({ severity: 'info', model: 'next_items' });
     expect(note.message).toMatch(
-      new RegExp(`^\\d+ customers judged in the final fold had no interactions before its cut-off \\(they get popular items\\); its catalogue leaves out ${later} items first bought after the cut-off; ${never} catalog items were never bought \\(recommendable through content similarity\\)$`),
+      new RegExp(
+        `^\\d+ customers judged in the final fold had no interactions before its cut-off \\(they get popular items\\); its catalogue leaves out ${later} items first bought after the cut-off; ${never} catalog items were never bought \\(recommendable through content similarity\\)$`,
+      ),
     );
   });
 
@@ -162,11 +183,26 @@ describe('item features as of each cut-off, for cold items and customers', () =>
   it('an item attribute read from events takes its value as of the cut-off, whatever comes after it', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ item: fc.constantFrom('a', 'b', 'c'), day: fc.integer({ min: 0, max: 100 }), value: fc.double({ min: 0.1, max: 100, noNaN: true }) }), { maxLength: 60 }),
+        fc.array(
+          fc.record({
+            item: fc.constantFrom('a', 'b', 'c'),
+            day: fc.integer({ min: 0, max: 100 }),
+            value: fc.double({ min: 0.1, max: 100, noNaN: true }),
+          }),
+          { maxLength: 60 },
+        ),
         fc.integer({ min: 0, max: 100 }),
-        fc.array(fc.record({ item: fc.constantFrom('a', 'b', 'c', 'd'), day: fc.integer({ min: 1, max: 50 }), value: fc.double({ min: 0.1, max: 1e6, noNaN: true }) }), { maxLength: 20 }),
+        fc.array(
+          fc.record({
+            item: fc.constantFrom('a', 'b', 'c', 'd'),
+            day: fc.integer({ min: 1, max: 50 }),
+            value: fc.double({ min: 0.1, max: 1e6, noNaN: true }),
+          }),
+          { maxLength: 20 },
+        ),
         (past, cutoffDay, future) => {
-          const obs = (list: ReadonlyArray<{ item: string; day: number; value: number }>, shift: number) => list.map((o) => ({ itemId: o.item, at: (o.day + shift) * DAY, value: o.value }));
+          const obs = (list: ReadonlyArray<{ item: string; day: number; value: number }>, shift: number) =>
+            list.map((o) => ({ itemId: o.item, at: (o.day + shift) * DAY, value: o.value }));
           const before = obs(past, 0).sort((x, y) => x.at - y.at);
           const cutoff = cutoffDay * DAY;
           const known = valuesAsOf(before, cutoff);
@@ -174,7 +210,10 @@ describe('item features as of each cut-off, for cold items and customers', () =>
           const withFuture = [...before.filter((o) => o.at <= cutoff), ...obs(future, cutoffDay).sort((x, y) => x.at - y.at)];
           expect(valuesAsOf(withFuture, cutoff)).toEqual(known);
           for (const [id, v] of known) {
-            const mine = before.filter((o) => o.itemId === id && o.at <= cutoff).map((o) => o.value).slice(-OBSERVATIONS_PER_VALUE);
+            const mine = before
+              .filter((o) => o.itemId === id && o.at <= cutoff)
+              .map((o) => o.value)
+              .slice(-OBSERVATIONS_PER_VALUE);
             expect(v).toBeGreaterThanOrEqual(Math.min(...mine));
             expect(v).toBeLessThanOrEqual(Math.max(...mine));
           }
@@ -243,11 +282,23 @@ describe('item features as of each cut-off, for cold items and customers', () =>
       { customerId: c, itemId: 'f1', weight: 1 },
     ]);
     interactions.push({ customerId: 'w', itemId: 'm2', weight: 1 });
-    const model = fitRecommender(interactions, items, { weights: { content: 0.5, item_cosine: 0.3, popularity: 0.2 }, itemFeatures: ['name', 'price'], factors: 2, iterations: 2, lambda: 0.1, seed: 1 });
+    const model = fitRecommender(interactions, items, {
+      weights: { content: 0.5, item_cosine: 0.3, popularity: 0.2 },
+      itemFeatures: ['name', 'price'],
+      factors: 2,
+      iterations: 2,
+      lambda: 0.1,
+      seed: 1,
+    });
     const scorer = new RecommenderScorer(model);
     // A customer with one purchase: the unsold heart candle, not the popular rocket items, is among the first two.
     const recs = scorer.recommend(scorer.history([{ itemId: 'm1', weight: 1 }]), 3, true);
-    expect(recs.map((r) => r.itemId).slice(0, 2).sort()).toEqual(['m2', 'new_heart']);
+    expect(
+      recs
+        .map((r) => r.itemId)
+        .slice(0, 2)
+        .sort(),
+    ).toEqual(['m2', 'new_heart']);
     const rocketFan = scorer.recommend(scorer.history([{ itemId: 'r1', weight: 1 }]), 3, true);
     expect(rocketFan.map((r) => r.itemId)).toEqual(expect.arrayContaining(['new_rocket', 'r2']));
   });

@@ -28,7 +28,11 @@ describe('the train table', () => {
 
 describe('the drift report', () => {
   it('shows training and newest shares bin by bin, with the PSI and what it means', () => {
-    const bins = Array.from({ length: 10 }, (_, i) => ({ upTo: i < 9 ? (i + 1) / 10 : null, training: 0.1, newest: i === 0 ? 0.55 : 0.05 }));
+    const bins = Array.from({ length: 10 }, (_, i) => ({
+      upTo: i < 9 ? (i + 1) / 10 : null,
+      training: 0.1,
+      newest: i === 0 ? 0.55 : 0.05,
+    }));
     const files = renderDriftReport({ model: 'm', version: 3, asOf: '2011-12-09T00:00:00.000Z', customers: 1234, psi: 0.812, bins });
     expect([...files.keys()]).toEqual(['drift.json', 'drift.md', 'drift.svg']);
     const md = files.get('drift.md')!;
@@ -36,7 +40,9 @@ describe('the drift report', () => {
     expect(md).toContain('Population stability index: **0.812**, drifted: retrain and check the features for upstream changes.');
     expect(md).toContain('| 1 | ≤ 0.100 | 10.0% | 55.0% |');
     expect(md).toContain('| 10 | > 0.900 | 10.0% | 5.0% |');
-    expect(files.get('drift.svg')).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"[^>]*aria-label="Score distribution: training vs newest \(PSI 0.812\)"/);
+    expect(files.get('drift.svg')).toMatch(
+      /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"[^>]*aria-label="Score distribution: training vs newest \(PSI 0.812\)"/,
+    );
     expect(JSON.parse(files.get('drift.json')!)).toMatchObject({ model: 'm', version: 3, psi: 0.812, bins });
   });
 });

@@ -18,7 +18,9 @@ describe('the packed package', () => {
   it('installs into an empty folder and runs herald validate there, without TypeScript', () => {
     ensureBuilt();
     // `prepare` already ran through ensureBuilt; do not build a second time inside npm pack.
-    const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8' }));
+    const packed = JSON.parse(
+      execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8' }),
+    );
     const files = (packed[0].files as Array<{ path: string }>).map((f) => f.path);
     expect(files).toContain('dist/cli/bin.js');
     expect(files).toContain('dist/schemas/manifest.schema.json');
@@ -45,7 +47,11 @@ describe('the packed package', () => {
     cpSync(join(ROOT, 'examples', 'quickstart'), join(project, 'workspace'), { recursive: true });
 
     const run = (...args: string[]) =>
-      spawnSync(process.execPath, [join(project, 'node_modules', '.bin', 'herald'), ...args], { cwd: project, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+      spawnSync(process.execPath, [join(project, 'node_modules', '.bin', 'herald'), ...args], {
+        cwd: project,
+        encoding: 'utf8',
+        env: { ...process.env, NODE_OPTIONS: '' },
+      });
     const version = run('--version');
     expect(version.status, version.stderr).toBe(0);
     expect(version.stdout.trim()).toBe(pkg.version);

@@ -32,4 +32,3 @@ forEachDialect('herald pipeline --as-of after a plain run', (ctx) => {
     expect(again.stdout).toMatch(new RegExp(`^ {6}active_customers +${members} +0 +0 +${asOf.replace(/\./g, '\\.')}$`, 'm'));
   }, 120_000);
 });
-

@@ -17,8 +17,12 @@ describe('bench workspace generator', () => {
   });
 
   it('is deterministic', () => {
-    const a = runPipeline(generateWorkspace(join(mkdtempSync(join(tmpdir(), 'herald-gen-')), 'ws'), { definitions: 40, seed: 7 }).dir, { emit: true });
-    const b = runPipeline(generateWorkspace(join(mkdtempSync(join(tmpdir(), 'herald-gen-')), 'ws'), { definitions: 40, seed: 7 }).dir, { emit: true });
+    const a = runPipeline(generateWorkspace(join(mkdtempSync(join(tmpdir(), 'herald-gen-')), 'ws'), { definitions: 40, seed: 7 }).dir, {
+      emit: true,
+    });
+    const b = runPipeline(generateWorkspace(join(mkdtempSync(join(tmpdir(), 'herald-gen-')), 'ws'), { definitions: 40, seed: 7 }).dir, {
+      emit: true,
+    });
     expect(a.emitted!.files.get('manifest.json')).toBe(b.emitted!.files.get('manifest.json'));
   });
 });
@@ -83,7 +87,21 @@ describe('bench measurement', () => {
         },
       ],
     });
-    expect(calls).toEqual(['alone', 'alone', 'alone', 'alone', 'hand', 'herald', 'broken', 'herald', 'hand', 'hand', 'herald', 'herald', 'hand']);
+    expect(calls).toEqual([
+      'alone',
+      'alone',
+      'alone',
+      'alone',
+      'hand',
+      'herald',
+      'broken',
+      'herald',
+      'hand',
+      'hand',
+      'herald',
+      'herald',
+      'hand',
+    ]);
     expect(result.cases.map((c) => [c.name, c.runs, c.error])).toEqual([
       ['alone', 3, undefined],
       ['hand', 3, undefined],

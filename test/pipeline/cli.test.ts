@@ -42,7 +42,9 @@ describe('herald --help', () => {
         if (!def.hidden) expect(c.usage, `herald ${c.name} --help lists --${name}`).toMatch(new RegExp(`^  (-\\w, )?--${name}\\b`, 'm'));
         const takesValue = def.arg !== undefined || def.values !== undefined;
         const parsed = parseOptions([`--${name}`, ...(takesValue ? [def.values?.[0] ?? 'x'] : [])], c.options);
-        expect((parsed.values as Record<string, unknown>)[name], `herald ${c.name} accepts --${name}`).toEqual(takesValue ? (def.multiple ? [def.values?.[0] ?? 'x'] : (def.values?.[0] ?? 'x')) : true);
+        expect((parsed.values as Record<string, unknown>)[name], `herald ${c.name} accepts --${name}`).toEqual(
+          takesValue ? (def.multiple ? [def.values?.[0] ?? 'x'] : (def.values?.[0] ?? 'x')) : true,
+        );
       }
       expect(() => parseOptions(['--no-such-option'], c.options)).toThrow(UsageError);
     }
@@ -74,7 +76,8 @@ describe('exit codes', () => {
     try {
       mkdirSync(join(checkout, 'bin'));
       copyFileSync(join(ROOT, 'bin', 'herald.js'), join(checkout, 'bin', 'herald.js'));
-      const run = () => spawnSync(process.execPath, [join(checkout, 'bin', 'herald.js'), 'validate', '.'], { cwd: checkout, encoding: 'utf8' });
+      const run = () =>
+        spawnSync(process.execPath, [join(checkout, 'bin', 'herald.js'), 'validate', '.'], { cwd: checkout, encoding: 'utf8' });
       const missing = run();
       expect(missing.status).toBe(2);
       expect(missing.stderr).toBe('herald: dist/ is missing; run `npm run build` in the Herald checkout first\n');
@@ -98,7 +101,9 @@ describe('exit codes', () => {
       return { io: { stdout: stream, stderr: stream, cwd: ROOT, env: {} }, text: () => text };
     };
     const known = io();
-    expect(exitCodeOf('run', new HeraldError('journeys ran past --until', 1, { code: 'HL512', help: 'use a later --until' }), known.io)).toBe(1);
+    expect(
+      exitCodeOf('run', new HeraldError('journeys ran past --until', 1, { code: 'HL512', help: 'use a later --until' }), known.io),
+    ).toBe(1);
     expect(known.text()).toBe('herald run: error[HL512]: journeys ran past --until\n  help: use a later --until\n');
     const usage = io();
     expect(exitCodeOf('validate', new UsageError('expected one folder'), usage.io)).toBe(2);

@@ -71,7 +71,7 @@ apiVersion: 'herald/v1'
     expect(readFileSync(join(dir, 'build', 'manifest.json'), 'utf8')).toBe(first);
   });
 
-  it('changes a template\'s compiledHash and generated_from, not its hash, when only its .mjml file changes', async () => {
+  it("changes a template's compiledHash and generated_from, not its hash, when only its .mjml file changes", async () => {
     const dir = quickstartCopy();
     await runCli(['compile', '.'], dir);
     const before = JSON.parse(readFileSync(join(dir, 'build', 'manifest.json'), 'utf8'));
@@ -90,7 +90,10 @@ apiVersion: 'herald/v1'
     const dir = quickstartCopy();
     await runCli(['compile', '.'], dir);
     const before = readFileSync(join(dir, 'build', 'manifest.json'), 'utf8');
-    writeFileSync(join(dir, 'campaigns.yaml'), 'apiVersion: herald/v1\nkind: Segment\nmetadata: { name: broken }\nspec: { include: [nope] }\n');
+    writeFileSync(
+      join(dir, 'campaigns.yaml'),
+      'apiVersion: herald/v1\nkind: Segment\nmetadata: { name: broken }\nspec: { include: [nope] }\n',
+    );
     const run = await runCli(['compile', '.'], dir);
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('HL302');

@@ -16,7 +16,14 @@ const update = process.env.UPDATE_SNAPSHOTS === '1';
 
 function describeDiagnostic(d: Diagnostic) {
   const at = d.range ? `${d.file}:${d.range.start.line}:${d.range.start.column}-${d.range.end.line}:${d.range.end.column}` : d.file;
-  return { code: d.code, severity: d.severity, message: d.message, at, ...(d.help ? { help: d.help } : {}), ...(d.notes?.length ? { notes: d.notes } : {}) };
+  return {
+    code: d.code,
+    severity: d.severity,
+    message: d.message,
+    at,
+    ...(d.help ? { help: d.help } : {}),
+    ...(d.notes?.length ? { notes: d.notes } : {}),
+  };
 }
 
 describe('whole-compiler diagnostic fixtures', () => {

@@ -18,7 +18,9 @@ const DAYS = 6;
 
 /** First names and email addresses of everyone the subset's preview data and enrichment name. */
 function personalValues(dir: string): string[] {
-  const sample = parse(readFileSync(join(dir, 'data', 'samples', 'templates.yaml'), 'utf8')) as { customers: Array<Record<string, unknown>> };
+  const sample = parse(readFileSync(join(dir, 'data', 'samples', 'templates.yaml'), 'utf8')) as {
+    customers: Array<Record<string, unknown>>;
+  };
   return sample.customers.flatMap((c) => [c.email, c.first_name]).filter((v): v is string => typeof v === 'string' && v.length > 2);
 }
 
@@ -30,7 +32,11 @@ forEachDialect('herald pipeline on the flagship workspace', (ctx) => {
     const out = join(dir, 'out');
     // The simulated month runs on SQLite here; on PostgreSQL it is test/journeys/simulate.test.ts's.
     const journeys = ctx.dialect === 'sqlite';
-    const first = await runCli(['pipeline', dir, '--db', db, '--out', out, '--skip', 'models', ...(journeys ? [] : ['--skip', 'journeys'])], dir, { CI: 'true' });
+    const first = await runCli(
+      ['pipeline', dir, '--db', db, '--out', out, '--skip', 'models', ...(journeys ? [] : ['--skip', 'journeys'])],
+      dir,
+      { CI: 'true' },
+    );
     expect(first.stderr).not.toContain('internal error');
     expect(first.code, first.stdout + first.stderr).toBe(0);
     const ran = PIPELINE_STEPS.filter((s) => s.name !== 'models' && (journeys || s.name !== 'journeys'));
@@ -46,7 +52,8 @@ forEachDialect('herald pipeline on the flagship workspace', (ctx) => {
     // Three sample emails per template, written through the dry-run path, printed masked.
     const files = readdirSync(join(out, 'samples'));
     expect(files.filter((f) => f.endsWith('.eml'))).toHaveLength(8 * 3);
-    for (const f of files.filter((f) => f.endsWith('.html'))) expect(existsSync(join(out, 'samples', f.replace(/\.html$/, '.txt')))).toBe(true);
+    for (const f of files.filter((f) => f.endsWith('.html')))
+      expect(existsSync(join(out, 'samples', f.replace(/\.html$/, '.txt')))).toBe(true);
     expect(first.stdout).toMatch(/^ {6}cart_reminder +\d{2}…[0-9a-f]{6} +"\[first_name\], your/m);
     expect(first.stdout).toContain('24 emails (.html, .txt, .eml) written to');
     for (const value of personalValues(dir)) {
@@ -54,14 +61,32 @@ forEachDialect('herald pipeline on the flagship workspace', (ctx) => {
       expect(first.stderr, value).not.toContain(value);
     }
     // The emails themselves are personal: they use the real name.
-    const someEmail = readFileSync(join(out, 'samples', files.find((f) => f.startsWith('welcome.') && f.endsWith('.txt'))!), 'utf8');
+    const someEmail = readFileSync(
+      join(
+        out,
+        'samples',
+        files.find((f) => f.startsWith('welcome.') && f.endsWith('.txt'))!,
+      ),
+      'utf8',
+    );
     expect(someEmail).toMatch(/^Welcome, \S.*!$/m);
     expect(someEmail).not.toContain('[first_name]');
     // Sample emails carry the sender a dry run would: the template's own, else the workspace's.
-    expect(readFileSync(join(out, 'samples', files.find((f) => f.endsWith('.eml'))!), 'utf8')).toMatch(/^From: The Gift Loft <hello@shop\.example>\r$/m);
+    expect(
+      readFileSync(
+        join(
+          out,
+          'samples',
+          files.find((f) => f.endsWith('.eml'))!,
+        ),
+        'utf8',
+      ),
+    ).toMatch(/^From: The Gift Loft <hello@shop\.example>\r$/m);
     // The simulated month of journeys and campaigns, through the real gates.
     if (journeys) {
-      expect(first.stdout).toMatch(/^ {6}simulated \d{4}-\d{2}-\d{2} to \d{4}-\d{2}-\d{2} \(dry run: nothing sent, the database unchanged\)$/m);
+      expect(first.stdout).toMatch(
+        /^ {6}simulated \d{4}-\d{2}-\d{2} to \d{4}-\d{2}-\d{2} \(dry run: nothing sent, the database unchanged\)$/m,
+      );
       const sends = /^ {6}would send ([\d,]+) emails?:$/m.exec(first.stdout)?.[1];
       expect(Number(sends?.replace(/,/g, '')), first.stdout).toBeGreaterThan(0);
     }
@@ -88,12 +113,28 @@ describe('herald pipeline', () => {
     let err = '';
     const tty = Object.assign(new Writable({ write: (c, _e, done) => ((err += String(c)), done()) }), { isTTY: true, columns: 120 });
     const { main } = await import('../../cli/main.ts');
-    const code = await main(['pipeline', dir, '--db', `sqlite:${join(dir, 'tty.db')}`, '--out', join(dir, 'out'), '--skip', 'models', '--skip', 'render', '--skip', 'journeys'], {
-      stdout: new Writable({ write: (_c, _e, done) => done() }),
-      stderr: tty,
-      cwd: dir,
-      env: {},
-    });
+    const code = await main(
+      [
+        'pipeline',
+        dir,
+        '--db',
+        `sqlite:${join(dir, 'tty.db')}`,
+        '--out',
+        join(dir, 'out'),
+        '--skip',
+        'models',
+        '--skip',
+        'render',
+        '--skip',
+        'journeys',
+      ],
+      {
+        stdout: new Writable({ write: (_c, _e, done) => done() }),
+        stderr: tty,
+        cwd: dir,
+        env: {},
+      },
+    );
     expect(code).toBe(0);
     expect(err).toMatch(/\r\x1b\[Kingest online_retail data\/online-retail\/2010-12-01\.csv/);
   });
@@ -101,7 +142,10 @@ describe('herald pipeline', () => {
   it('stops after compile when the workspace has errors, and says why', async () => {
     const dir = flagshipSubset(1);
     const { writeFileSync } = await import('node:fs');
-    writeFileSync(join(dir, 'segments', 'broken.yaml'), 'apiVersion: herald/v1\nkind: Segment\nmetadata: { name: broken }\nspec:\n  where: rfm.monetry >= 4\n');
+    writeFileSync(
+      join(dir, 'segments', 'broken.yaml'),
+      'apiVersion: herald/v1\nkind: Segment\nmetadata: { name: broken }\nspec:\n  where: rfm.monetry >= 4\n',
+    );
     const r = await runCli(['pipeline', dir, '--db', `sqlite:${join(dir, 'x.db')}`], dir, { CI: 'true' });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/segments\/broken\.yaml:5:\d+: error\[HL\d+\]/);

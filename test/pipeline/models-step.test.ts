@@ -19,7 +19,11 @@ function workspace(): string {
   cpSync(join(CAMPAIGNS, 'sources', 'online-retail.yaml'), join(dir, 'sources', 'online-retail.yaml'));
   mkdirSync(join(dir, 'data', 'online-retail'), { recursive: true });
   const retail = join(CAMPAIGNS, 'data', 'online-retail');
-  for (const f of readdirSync(retail).filter((f) => f.endsWith('.csv')).sort().slice(0, 18)) cpSync(join(retail, f), join(dir, 'data', 'online-retail', f));
+  for (const f of readdirSync(retail)
+    .filter((f) => f.endsWith('.csv'))
+    .sort()
+    .slice(0, 18))
+    cpSync(join(retail, f), join(dir, 'data', 'online-retail', f));
   mkdirSync(join(dir, 'models'));
   writeFileSync(
     join(dir, 'models', 'spenders.yaml'),

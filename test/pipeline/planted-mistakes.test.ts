@@ -11,9 +11,11 @@ import { runCli } from './run-cli.ts';
  */
 const FIXTURE = join(import.meta.dirname, '..', 'fixtures', 'pipeline', 'planted-mistakes');
 const INPUT = join(FIXTURE, 'input');
-const expected = (JSON.parse(readFileSync(join(FIXTURE, 'expected.json'), 'utf8')) as {
-  diagnostics: Array<{ code: string; file: string; line: number; column: number }>;
-}).diagnostics;
+const expected = (
+  JSON.parse(readFileSync(join(FIXTURE, 'expected.json'), 'utf8')) as {
+    diagnostics: Array<{ code: string; file: string; line: number; column: number }>;
+  }
+).diagnostics;
 
 const key = (d: { code: string; file: string; line: number; column: number }) => `${d.code} ${d.file}:${d.line}:${d.column}`;
 const wanted = expected.map(key).sort();
@@ -30,7 +32,9 @@ describe('planted mistakes', () => {
       diagnostics: Array<{ code: string; severity: string; file: string; range: { start: { line: number; column: number } } }>;
     };
     const errors = doc.diagnostics.filter((d) => d.severity === 'error');
-    expect(errors.map((d) => key({ code: d.code, file: d.file, line: d.range.start.line, column: d.range.start.column })).sort()).toEqual(wanted);
+    expect(errors.map((d) => key({ code: d.code, file: d.file, line: d.range.start.line, column: d.range.start.column })).sort()).toEqual(
+      wanted,
+    );
   });
 
   it('pretty: every mistake has its code and a --> file:line:col line', async () => {
@@ -72,12 +76,10 @@ describe('planted mistakes', () => {
       }>;
     };
     expect(sarif.version).toBe('2.1.0');
-    const found = sarif.runs[0]!.results
-      .filter((r) => r.level === 'error')
-      .map((r) => {
-        const loc = r.locations[0]!.physicalLocation;
-        return key({ code: r.ruleId, file: loc.artifactLocation.uri, line: loc.region.startLine, column: loc.region.startColumn });
-      });
+    const found = sarif.runs[0]!.results.filter((r) => r.level === 'error').map((r) => {
+      const loc = r.locations[0]!.physicalLocation;
+      return key({ code: r.ruleId, file: loc.artifactLocation.uri, line: loc.region.startLine, column: loc.region.startColumn });
+    });
     expect(found.sort()).toEqual(wanted);
   });
 });

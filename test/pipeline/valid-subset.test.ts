@@ -31,7 +31,10 @@ describe('the pipeline continues on the valid subset', () => {
   it('does not report a reference to a definition that exists but failed validation', () => {
     const dir = writeWorkspace({
       'herald.yaml': HERALD,
-      'segments.yaml': [segment('invalid', '{ where: email_consent, live: "yes" }'), segment('user', '{ include: [invalid], live: true }')].join('---\n'),
+      'segments.yaml': [
+        segment('invalid', '{ where: email_consent, live: "yes" }'),
+        segment('user', '{ include: [invalid], live: true }'),
+      ].join('---\n'),
     });
     const result = runPipeline(dir, { emit: false });
     expect(result.diagnostics.map((d) => d.code)).toEqual(['HL207']);

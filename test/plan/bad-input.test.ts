@@ -33,7 +33,10 @@ describe('herald plan with bad input', () => {
   it('a workspace outside any git repository: HL395, exit 1', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'herald-plan-nogit-'));
     try {
-      writeFileSync(join(dir, 'herald.yaml'), 'apiVersion: herald/v1\nkind: Workspace\nmetadata: { name: lone }\nspec: { customers: { fields: {} } }\n');
+      writeFileSync(
+        join(dir, 'herald.yaml'),
+        'apiVersion: herald/v1\nkind: Workspace\nmetadata: { name: lone }\nspec: { customers: { fields: {} } }\n',
+      );
       const run = await runCli(['plan', dir, '--base', 'main'], dir, QUIET_ENV);
       expect(run.code).toBe(1);
       expect(run.stderr).toContain('error[HL395]:');
@@ -47,7 +50,9 @@ describe('herald plan with bad input', () => {
     const r = repo();
     expect((await runCli(['plan', r.dir], r.root, QUIET_ENV)).stderr).toContain('--base REF is required');
     expect((await runCli(['plan', r.dir, '--base', 'HEAD', '--format', 'html'], r.root, QUIET_ENV)).code).toBe(2);
-    expect((await runCli(['plan', r.dir, '--base', 'HEAD', '--max-audience-change', 'lots'], r.root, QUIET_ENV)).stderr).toContain('--max-audience-change must be a percentage');
+    expect((await runCli(['plan', r.dir, '--base', 'HEAD', '--max-audience-change', 'lots'], r.root, QUIET_ENV)).stderr).toContain(
+      '--max-audience-change must be a percentage',
+    );
     expect((await runCli(['plan', r.dir, '--base', 'HEAD', '--data', 'cloud'], r.root, QUIET_ENV)).code).toBe(2);
   });
 
@@ -141,7 +146,7 @@ describe('herald plan with bad input', () => {
     expect(s.overlap.length).toBeGreaterThan(0); // the sample database has materialized memberships
   });
 
-  it('a huge change (hundreds of files): every definition planned, the comment within GitHub\'s limit', async () => {
+  it("a huge change (hundreds of files): every definition planned, the comment within GitHub's limit", async () => {
     const r = repo();
     for (let i = 0; i < 300; i++) {
       r.write(
@@ -150,14 +155,33 @@ describe('herald plan with bad input', () => {
       );
     }
     const out = join(r.root, 'plan-out');
-    const md = await runCli(['plan', r.dir, '--base', 'HEAD', '--data', 'sample', '--format', 'markdown', '--out', out, '--full-plan-url', 'https://ci.example/run/1'], r.root, QUIET_ENV);
+    const md = await runCli(
+      [
+        'plan',
+        r.dir,
+        '--base',
+        'HEAD',
+        '--data',
+        'sample',
+        '--format',
+        'markdown',
+        '--out',
+        out,
+        '--full-plan-url',
+        'https://ci.example/run/1',
+      ],
+      r.root,
+      QUIET_ENV,
+    );
     expect(md.code).toBe(0);
     const doc = JSON.parse(readFileSync(join(out, 'plan.json'), 'utf8')) as PlanDocument;
     expectValidPlan(doc);
     expect(doc.definitions.filter((d) => d.change === 'added')).toHaveLength(300);
     expect(doc.segments.filter((s) => s.after !== null)).toHaveLength(300);
     expect(md.stdout.length).toBeLessThanOrEqual(GITHUB_COMMENT_LIMIT);
-    expect(md.stdout).toContain('This plan was shortened to fit in a comment. The full plan is in the plan artifact: https://ci.example/run/1.');
+    expect(md.stdout).toContain(
+      'This plan was shortened to fit in a comment. The full plan is in the plan artifact: https://ci.example/run/1.',
+    );
     expect(readFileSync(join(out, 'comment.md'), 'utf8')).toBe(md.stdout);
     // The full plan in the artifact is not shortened: every segment has its row.
     const full = readFileSync(join(out, 'plan.md'), 'utf8');
@@ -172,7 +196,10 @@ describe('herald plan with bad input', () => {
     rmSync(join(r.dir, 'data', 'events.csv'));
     r.edit('segments/markets.yaml', (t) => replaceOnce(t, 'country = "United Kingdom"', 'country = "France"'));
     const { doc } = await planJson([r.dir, '--base', 'HEAD', '--data', 'sample', '--as-of', '2026-03-01'], r.root);
-    expect(doc.notes.find((n) => n.code === 'HL559')).toMatchObject({ severity: 'warning', message: expect.stringContaining('data/events.csv missing') });
+    expect(doc.notes.find((n) => n.code === 'HL559')).toMatchObject({
+      severity: 'warning',
+      message: expect.stringContaining('data/events.csv missing'),
+    });
     expect(doc.data.customers).toBe(60);
     expect(doc.segments.find((s) => s.name === 'uk')).toMatchObject({ before: 20, after: 20, entered: 20, left: 20 });
   });
@@ -181,10 +208,22 @@ describe('herald plan with bad input', () => {
     const r = repo();
     r.edit('templates/welcome.mjml', (t) => replaceOnce(t, 'We are glad', 'We are happy'));
     r.edit('templates/thank_you.mjml', (t) => replaceOnce(t, 'Thank you for', 'Thanks for'));
-    const outcome = await buildPlan({ headDir: r.dir, baseRef: 'HEAD', dataMode: 'none', env: QUIET_ENV, options: { ...DEFAULT_PLAN_OPTIONS, maxRenderedTemplates: 1 }, chromium: '/nonexistent' });
+    const outcome = await buildPlan({
+      headDir: r.dir,
+      baseRef: 'HEAD',
+      dataMode: 'none',
+      env: QUIET_ENV,
+      options: { ...DEFAULT_PLAN_OPTIONS, maxRenderedTemplates: 1 },
+      chromium: '/nonexistent',
+    });
     if (outcome.kind !== 'plan') throw new Error('expected a plan');
     const doc = outcome.document;
-    expect(doc.templates.map((t) => [t.name, t.samples.length > 0])).toEqual([['thank_you', true], ['welcome', false]]);
-    expect(doc.notes.find((n) => n.code === 'HL451')!.message).toBe('1 more changed template was not rendered (the plan renders at most 1)');
+    expect(doc.templates.map((t) => [t.name, t.samples.length > 0])).toEqual([
+      ['thank_you', true],
+      ['welcome', false],
+    ]);
+    expect(doc.notes.find((n) => n.code === 'HL451')!.message).toBe(
+      '1 more changed template was not rendered (the plan renders at most 1)',
+    );
   });
 });

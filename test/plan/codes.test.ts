@@ -9,10 +9,14 @@ import { runCli } from '../pipeline/run-cli.ts';
 const ROOT = join(import.meta.dirname, '..', '..');
 
 function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? filesUnder(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
 }
 
-const source = [...filesUnder(join(ROOT, 'cli', 'plan')), join(ROOT, 'cli', 'commands', 'plan.ts')].map((f) => readFileSync(f, 'utf8')).join('\n');
+const source = [...filesUnder(join(ROOT, 'cli', 'plan')), join(ROOT, 'cli', 'commands', 'plan.ts')]
+  .map((f) => readFileSync(f, 'utf8'))
+  .join('\n');
 const tests = filesUnder(import.meta.dirname)
   .filter((f) => !f.endsWith('codes.test.ts'))
   .map((f) => readFileSync(f, 'utf8'))

@@ -53,7 +53,10 @@ forEachDialect('plan data on a real database', (ctx) => {
     repo.write('segments/vip.yaml', 'apiVersion: herald/v1\nkind: Segment\nmetadata: { name: vips }\nspec: { live: true, where: vip }\n');
     const { doc } = await planJson([repo.dir, '--base', 'HEAD', '--db', url, '--as-of', '2026-03-01'], repo.root);
     expect(doc.segments.find((s) => s.name === 'vips')).toMatchObject({ change: 'added', before: null, after: 0, entered: 0 });
-    expect(doc.notes.find((n) => n.code === 'HL556')).toMatchObject({ severity: 'info', message: expect.stringContaining('customers.vip') });
+    expect(doc.notes.find((n) => n.code === 'HL556')).toMatchObject({
+      severity: 'info',
+      message: expect.stringContaining('customers.vip'),
+    });
     expect(await withDb(url, (db) => columnsOf(db, 'customers'))).not.toContain('vip');
   });
 });
@@ -91,6 +94,8 @@ async function columnsOf(db: Database, table: string): Promise<string[]> {
     const { rows } = await sql<{ name: string }>`select name from pragma_table_info(${table})`.execute(db.kysely);
     return rows.map((r) => r.name);
   }
-  const { rows } = await sql<{ column_name: string }>`select column_name from information_schema.columns where table_name = ${table}`.execute(db.kysely);
+  const { rows } = await sql<{
+    column_name: string;
+  }>`select column_name from information_schema.columns where table_name = ${table}`.execute(db.kysely);
   return rows.map((r) => r.column_name);
 }

@@ -30,7 +30,9 @@ function diffAfter(edit: (dir: string) => void) {
   edit(dir);
   const head = compileSide(dir);
   if (!head.manifest) throw new Error(head.diagnostics.map((d) => d.message).join('\n'));
-  return diffManifests(base, head.manifest, { fileChanged: (p) => readFileSync(join(SHOP, p), 'utf8') !== readFileSync(join(dir, p), 'utf8') });
+  return diffManifests(base, head.manifest, {
+    fileChanged: (p) => readFileSync(join(SHOP, p), 'utf8') !== readFileSync(join(dir, p), 'utf8'),
+  });
 }
 
 function edit(dir: string, path: string, change: (t: string) => string) {
@@ -40,7 +42,17 @@ function edit(dir: string, path: string, change: (t: string) => string) {
 describe('the semantic diff by content hash', () => {
   it('a definition renamed and otherwise untouched is one rename, not a removal and an addition', () => {
     const changes = diffAfter((dir) => edit(dir, 'segments/markets.yaml', (t) => replaceOnce(t, 'name: uk', 'name: united_kingdom')));
-    expect(changes).toEqual([{ key: 'Segment/united_kingdom', kind: 'Segment', name: 'united_kingdom', change: 'renamed', renamed_from: 'uk', file: 'segments/markets.yaml', details: ['renamed from uk'] }]);
+    expect(changes).toEqual([
+      {
+        key: 'Segment/united_kingdom',
+        kind: 'Segment',
+        name: 'united_kingdom',
+        change: 'renamed',
+        renamed_from: 'uk',
+        file: 'segments/markets.yaml',
+        details: ['renamed from uk'],
+      },
+    ]);
   });
 
   it('a definition moved to another file is `moved`, with both files', () => {
@@ -50,11 +62,23 @@ describe('the semantic diff by content hash', () => {
       writeFileSync(join(dir, 'segments/markets.yaml'), rest.join('---\n'));
       writeFileSync(join(dir, 'segments/uk.yaml'), uk!);
     });
-    expect(changes).toEqual([{ key: 'Segment/uk', kind: 'Segment', name: 'uk', change: 'moved', file: 'segments/uk.yaml', base_file: 'segments/markets.yaml', details: ['moved from segments/markets.yaml'] }]);
+    expect(changes).toEqual([
+      {
+        key: 'Segment/uk',
+        kind: 'Segment',
+        name: 'uk',
+        change: 'moved',
+        file: 'segments/uk.yaml',
+        base_file: 'segments/markets.yaml',
+        details: ['moved from segments/markets.yaml'],
+      },
+    ]);
   });
 
   it('an edited .mjml file changes the template (its YAML did not) and affects the campaign and journey sending it', () => {
-    const changes = diffAfter((dir) => edit(dir, 'templates/thank_you.mjml', (t) => replaceOnce(t, 'Thank you for being', 'Thanks for being')));
+    const changes = diffAfter((dir) =>
+      edit(dir, 'templates/thank_you.mjml', (t) => replaceOnce(t, 'Thank you for being', 'Thanks for being')),
+    );
     expect(changes.map((c) => [c.key, c.change, c.details, c.via])).toEqual([
       ['Campaign/thank_big_spenders', 'affected', [], ['Template/thank_you']],
       ['Journey/cart_recovery', 'affected', [], ['Template/thank_you']],
@@ -75,7 +99,9 @@ describe('the semantic diff by content hash', () => {
   });
 
   it('an added and a removed definition of different kinds or specs are not a rename', () => {
-    const changes = diffAfter((dir) => edit(dir, 'segments/markets.yaml', (t) => replaceOnce(replaceOnce(t, 'name: uk', 'name: gb'), '"United Kingdom"', '"Great Britain"')));
+    const changes = diffAfter((dir) =>
+      edit(dir, 'segments/markets.yaml', (t) => replaceOnce(replaceOnce(t, 'name: uk', 'name: gb'), '"United Kingdom"', '"Great Britain"')),
+    );
     expect(changes.map((c) => [c.key, c.change])).toEqual([
       ['Segment/gb', 'added'],
       ['Segment/uk', 'removed'],
@@ -85,17 +111,23 @@ describe('the semantic diff by content hash', () => {
   it('property: reformatting any file (indentation, flow or block style, key order, quotes, comments) is never a change', () => {
     const yamlFiles = listYaml(SHOP);
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.constantFrom(2, 4), fc.boolean(), fc.boolean(), (seed, indent, flow, quoteAll) => {
-        const changes = diffAfter((dir) => {
-          for (const path of yamlFiles) {
-            const original = readFileSync(join(SHOP, path), 'utf8');
-            const rewritten = reformat(original, { seed, indent, flow, quoteAll });
-            expect(rewritten).not.toBe(original);
-            writeFileSync(join(dir, path), rewritten);
-          }
-        });
-        expect(changes).toEqual([]);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+        fc.constantFrom(2, 4),
+        fc.boolean(),
+        fc.boolean(),
+        (seed, indent, flow, quoteAll) => {
+          const changes = diffAfter((dir) => {
+            for (const path of yamlFiles) {
+              const original = readFileSync(join(SHOP, path), 'utf8');
+              const rewritten = reformat(original, { seed, indent, flow, quoteAll });
+              expect(rewritten).not.toBe(original);
+              writeFileSync(join(dir, path), rewritten);
+            }
+          });
+          expect(changes).toEqual([]);
+        },
+      ),
       { numRuns: 6 },
     );
   });
@@ -103,8 +135,12 @@ describe('the semantic diff by content hash', () => {
 
 describe('journey steps', () => {
   it('finds added, changed and removed steps', () => {
-    const before = { steps: { wait: { wait: '1h', next: 'remind' }, remind: { send: 'a', next: 'exit' }, old: { wait: '1d', next: 'exit' } } };
-    const after = { steps: { wait: { next: 'remind', wait: '1h' }, remind: { send: 'b', next: 'offer' }, offer: { send: 'c', next: 'exit' } } };
+    const before = {
+      steps: { wait: { wait: '1h', next: 'remind' }, remind: { send: 'a', next: 'exit' }, old: { wait: '1d', next: 'exit' } },
+    };
+    const after = {
+      steps: { wait: { next: 'remind', wait: '1h' }, remind: { send: 'b', next: 'offer' }, offer: { send: 'c', next: 'exit' } },
+    };
     expect(journeyStepChanges(before, after)).toEqual({ added: ['offer'], changed: ['remind'], removed: ['old'] });
     expect(journeyStepChanges(undefined, after)).toEqual({ added: ['offer', 'remind', 'wait'], changed: [], removed: [] });
   });

@@ -20,7 +20,9 @@ describe('rendered evidence', () => {
     const dir = mkdtempSync(join(tmpdir(), 'herald-plan-evidence-'));
     dirs.push(dir);
     cpSync(SHOP, dir, { recursive: true });
-    writeFileSync(join(dir, 'greeting.yaml'), `apiVersion: herald/v1
+    writeFileSync(
+      join(dir, 'greeting.yaml'),
+      `apiVersion: herald/v1
 kind: Trait
 metadata: { name: short_name }
 spec: { type: string, expression: lower(first_name) }
@@ -33,8 +35,12 @@ spec:
   mjml: templates/welcome.mjml
   sample_data: data/sample.yaml
   sample_customers: [s_1]
-`);
-    writeFileSync(join(dir, 'data', 'sample.yaml'), 'customers:\n  - { id: s_1, email: ada@example.test, first_name: Ada, country: France, email_consent: true }\nitems: []\ntraits:\n  s_1: { short_name: ada }\n');
+`,
+    );
+    writeFileSync(
+      join(dir, 'data', 'sample.yaml'),
+      'customers:\n  - { id: s_1, email: ada@example.test, first_name: Ada, country: France, email_consent: true }\nitems: []\ntraits:\n  s_1: { short_name: ada }\n',
+    );
     const side = compileSide(dir);
     if (!side.manifest) throw new Error(side.diagnostics.map((d) => `${d.code} ${d.message}`).join('\n'));
     const compiled = compiledTemplate(side.manifest, 'greeting')!;

@@ -40,7 +40,9 @@ forEachDialect('herald plan on a scripted history', (ctx) => {
   afterAll(() => repo?.remove());
 
   it('a raised threshold: the segment and what uses it, with audiences equal to direct SQL, in json, markdown and pretty', async () => {
-    repo.edit('segments/audiences.yaml', (t) => replaceOnce(t, 'sum(purchase.amount within 365d) > 100', 'sum(purchase.amount within 365d) > 200'));
+    repo.edit('segments/audiences.yaml', (t) =>
+      replaceOnce(t, 'sum(purchase.amount within 365d) > 100', 'sum(purchase.amount within 365d) > 200'),
+    );
     const { doc, run } = await planJson([repo.dir, '--base', 'HEAD', '--db', url, '--as-of', AS_OF, '--detailed-exitcode'], repo.root);
     expect(run.code).toBe(3);
     expect(doc.changes).toBe(true);
@@ -76,8 +78,18 @@ forEachDialect('herald plan on a scripted history', (ctx) => {
     expect(doc.risks.map((r) => [r.code, r.definition])).toContainEqual(['HL550', 'Segment/big_spenders']);
     // A simulated week of the affected campaign, through the real delivery gates, agrees with the reach.
     expect(doc.forecast).toMatchObject({ from: '2026-03-01T00:00:00.000Z', until: '2026-03-08T00:00:00.000Z', total: expected.reachable });
-    expect(doc.forecast!.by_origin).toEqual([{ kind: 'campaign', name: 'thank_big_spenders', sends: expected.reachable, first_day: expected.reachable }]);
-    expect(doc.forecast!.days.map((d) => d.date)).toEqual(['2026-03-01', '2026-03-02', '2026-03-03', '2026-03-04', '2026-03-05', '2026-03-06', '2026-03-07']);
+    expect(doc.forecast!.by_origin).toEqual([
+      { kind: 'campaign', name: 'thank_big_spenders', sends: expected.reachable, first_day: expected.reachable },
+    ]);
+    expect(doc.forecast!.days.map((d) => d.date)).toEqual([
+      '2026-03-01',
+      '2026-03-02',
+      '2026-03-03',
+      '2026-03-04',
+      '2026-03-05',
+      '2026-03-06',
+      '2026-03-07',
+    ]);
     expect(doc.forecast!.days.find((d) => d.date === '2026-03-02')!.sends).toBe(expected.reachable);
     expect(Object.values(doc.forecast!.suppressed).reduce((a, b) => a + b, 0)).toBe(expected.after - expected.reachable);
     expect(doc.forecast!.suppressed.suppressed).toBe(1);
@@ -89,12 +101,18 @@ forEachDialect('herald plan on a scripted history', (ctx) => {
     const markdown = readFileSync(join(out, 'comment.md'), 'utf8');
     expect(markdown.startsWith(`${COMMENT_MARKER}\n`)).toBe(true);
     expect(markdown).toContain(`**${doc.summary.line}**`);
-    expect(markdown).toContain(`| \`big_spenders\` | changed | ${expected.before} | ${expected.after} | -${expected.before - expected.after} | 0 | ${expected.left} |`);
+    expect(markdown).toContain(
+      `| \`big_spenders\` | changed | ${expected.before} | ${expected.after} | -${expected.before - expected.after} | 0 | ${expected.left} |`,
+    );
     expect(markdown).toMatch(/<details><summary>All 3 definition changes<\/summary>/);
     expect(JSON.parse(readFileSync(join(out, 'plan.json'), 'utf8'))).toEqual(doc);
 
     expect(pretty.stdout).toContain(doc.summary.line);
-    expect(pretty.stdout).toMatch(new RegExp(`~ big_spenders\\s+${expected.before}\\s+${expected.after}\\s+-${expected.before - expected.after}\\s+\\+0\\s+-${expected.left}`));
+    expect(pretty.stdout).toMatch(
+      new RegExp(
+        `~ big_spenders\\s+${expected.before}\\s+${expected.after}\\s+-${expected.before - expected.after}\\s+\\+0\\s+-${expected.left}`,
+      ),
+    );
     expect(pretty.stdout).toContain('warning[HL550] big_spenders shrinks');
     for (const text of [JSON.stringify(doc), markdown, pretty.stdout]) expectNoPersonalData(text);
     repo.commit('big spenders: over 200');
@@ -102,14 +120,24 @@ forEachDialect('herald plan on a scripted history', (ctx) => {
 
   it('an edited template: subjects and the text before and after, for the sample customers', async () => {
     repo.edit('templates/welcome.mjml', (t) => replaceOnce(t, 'We are glad you are here.', 'We are so glad you are here.'));
-    repo.edit('templates/templates.yaml', (t) => replaceOnce(t, `subject: "Welcome, {{ customer.first_name | default('friend') }}!"`, `subject: "Hello {{ customer.first_name | default('friend') }}, welcome!"`));
+    repo.edit('templates/templates.yaml', (t) =>
+      replaceOnce(
+        t,
+        `subject: "Welcome, {{ customer.first_name | default('friend') }}!"`,
+        `subject: "Hello {{ customer.first_name | default('friend') }}, welcome!"`,
+      ),
+    );
     const { doc } = await planJson([repo.dir, '--base', 'HEAD', '--db', url, '--as-of', AS_OF], repo.root);
     expect(doc.definitions.map((d) => [d.key, d.change])).toEqual([
       ['Campaign/welcome_everyone', 'affected'],
       ['Template/welcome', 'changed'],
     ]);
     const t = doc.templates[0]!;
-    expect(t).toMatchObject({ name: 'welcome', category: { before: 'marketing', after: 'marketing' }, unsubscribe: { before: true, after: true } });
+    expect(t).toMatchObject({
+      name: 'welcome',
+      category: { before: 'marketing', after: 'marketing' },
+      unsubscribe: { before: true, after: true },
+    });
     expect(t.samples.map((s) => s.subject)).toEqual([
       { before: 'Welcome, [first_name]!', after: 'Hello [first_name], welcome!' },
       { before: 'Welcome, friend!', after: 'Hello friend, welcome!' },
@@ -158,13 +186,28 @@ forEachDialect('herald plan on a scripted history', (ctx) => {
 
   it('a journey step added: the journey changed, the new and changed steps named', async () => {
     repo.edit('journeys.yaml', (t) =>
-      replaceOnce(t, '    remind: { send: thank_you, next: exit }\n', '    remind: { send: thank_you, next: wait_more }\n    wait_more: { wait_for: { event: purchase, timeout: 48h }, on_event: exit, on_timeout: nudge }\n    nudge: { send: welcome, next: exit }\n'),
+      replaceOnce(
+        t,
+        '    remind: { send: thank_you, next: exit }\n',
+        '    remind: { send: thank_you, next: wait_more }\n    wait_more: { wait_for: { event: purchase, timeout: 48h }, on_event: exit, on_timeout: nudge }\n    nudge: { send: welcome, next: exit }\n',
+      ),
     );
     const out = join(repo.root, 'journey-artifact');
-    const { doc, run } = await planJson([repo.dir, '--base', 'HEAD', '--db', url, '--as-of', AS_OF, '--detailed-exitcode', '--out', out], repo.root);
+    const { doc, run } = await planJson(
+      [repo.dir, '--base', 'HEAD', '--db', url, '--as-of', AS_OF, '--detailed-exitcode', '--out', out],
+      repo.root,
+    );
     expect(run.code).toBe(3);
-    expect(doc.definitions.map((d) => [d.key, d.change, d.details])).toEqual([['Journey/cart_recovery', 'changed', ['spec.steps.nudge', 'spec.steps.remind', 'spec.steps.wait_more']]]);
-    expect(doc.journeys).toEqual([expect.objectContaining({ name: 'cart_recovery', change: 'changed', steps: { added: ['nudge', 'wait_more'], changed: ['remind'], removed: [] } })]);
+    expect(doc.definitions.map((d) => [d.key, d.change, d.details])).toEqual([
+      ['Journey/cart_recovery', 'changed', ['spec.steps.nudge', 'spec.steps.remind', 'spec.steps.wait_more']],
+    ]);
+    expect(doc.journeys).toEqual([
+      expect.objectContaining({
+        name: 'cart_recovery',
+        change: 'changed',
+        steps: { added: ['nudge', 'wait_more'], changed: ['remind'], removed: [] },
+      }),
+    ]);
     expect(doc.summary.line).toBe('1 journey changed');
     const diagram = doc.journeys[0]!.diagram!;
     expect(diagram.startsWith('flowchart TD\n')).toBe(true);
@@ -181,8 +224,14 @@ forEachDialect('herald plan on a scripted history', (ctx) => {
     });
     expect(reached).toBeGreaterThan(0);
     expect(doc.forecast!.by_origin).toEqual([{ kind: 'journey', name: 'cart_recovery', sends: 2 * reached, first_day: reached }]);
-    expect(doc.forecast!.by_template).toEqual([{ template: 'thank_you', sends: reached }, { template: 'welcome', sends: reached }]);
-    expect(doc.forecast!.days.filter((d) => d.sends > 0)).toEqual([{ date: '2026-03-03', sends: reached }, { date: '2026-03-05', sends: reached }]);
+    expect(doc.forecast!.by_template).toEqual([
+      { template: 'thank_you', sends: reached },
+      { template: 'welcome', sends: reached },
+    ]);
+    expect(doc.forecast!.days.filter((d) => d.sends > 0)).toEqual([
+      { date: '2026-03-03', sends: reached },
+      { date: '2026-03-05', sends: reached },
+    ]);
     expect(doc.forecast!.suppressed.suppressed ?? 0).toBe(carts.includes(unsubscribed) ? 2 : 0);
     const markdown = readFileSync(join(out, 'comment.md'), 'utf8');
     expect(markdown).toContain('<code>cart_recovery</code>: changed (steps: 2 added, 1 changed)');
@@ -213,7 +262,13 @@ async function bigSpenders(db: Database, threshold: number): Promise<string[]> {
     .where('c.email_consent', '=', db.dialect === 'sqlite' ? 1 : true)
     .where((eb) =>
       eb(
-        eb.selectFrom('events as e').select(eb.fn.sum('e.amount').as('s')).whereRef('e.customer_id', '=', 'c.id').where('e.type', '=', 'purchase').where('e.at', '>=', AS_OF_MS - 365 * DAY).where('e.at', '<=', AS_OF_MS),
+        eb
+          .selectFrom('events as e')
+          .select(eb.fn.sum('e.amount').as('s'))
+          .whereRef('e.customer_id', '=', 'c.id')
+          .where('e.type', '=', 'purchase')
+          .where('e.at', '>=', AS_OF_MS - 365 * DAY)
+          .where('e.at', '<=', AS_OF_MS),
         '>',
         threshold,
       ),
@@ -231,13 +286,32 @@ async function customersWithEmail(db: Database): Promise<string[]> {
 /** Every table the plan could have touched, by row count and content fingerprint. */
 async function snapshot(db: Database): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
-  for (const table of ['customers', 'events', 'segment_memberships', 'segment_runs', 'trait_spend_30d', 'delivery_suppressions', 'herald_columns', 'herald_migrations']) {
-    const row = await db.kysely.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
+  for (const table of [
+    'customers',
+    'events',
+    'segment_memberships',
+    'segment_runs',
+    'trait_spend_30d',
+    'delivery_suppressions',
+    'herald_columns',
+    'herald_migrations',
+  ]) {
+    const row = await db.kysely
+      .selectFrom(table)
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirst();
     out[table] = Number(row?.n ?? -1);
   }
-  const open = await db.kysely.selectFrom('segment_memberships').select((eb) => eb.fn.countAll().as('n')).where('exited_at', 'is', null).executeTakeFirst();
+  const open = await db.kysely
+    .selectFrom('segment_memberships')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .where('exited_at', 'is', null)
+    .executeTakeFirst();
   out.open_memberships = Number(open?.n ?? -1);
-  const spend = await db.kysely.selectFrom('trait_spend_30d').select((eb) => eb.fn.sum('value').as('s')).executeTakeFirst();
+  const spend = await db.kysely
+    .selectFrom('trait_spend_30d')
+    .select((eb) => eb.fn.sum('value').as('s'))
+    .executeTakeFirst();
   out.trait_sum = Math.round(Number(spend?.s ?? 0) * 100);
   return out;
 }
@@ -247,4 +321,3 @@ function expectNoPersonalData(text: string): void {
   expect(text).not.toMatch(/\b(Ada|Bob|Cleo|Finn|Hana)\b/);
   expect(text).not.toMatch(/"c0\d\d"|\bc0\d\d\b/);
 }
-

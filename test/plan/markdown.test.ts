@@ -12,15 +12,49 @@ function bigPlan(n: number, textLength: number): PlanDocument {
   const templates: TemplateImpact[] = [];
   const definitions: DefinitionChange[] = [];
   for (let i = 0; i < n; i++) {
-    definitions.push({ key: `Segment/s_${i}`, kind: 'Segment', name: `s_${i}`, change: 'changed', file: `segments/s_${i}.yaml`, details: ['spec.where'] });
-    definitions.push({ key: `Template/t_${i}`, kind: 'Template', name: `t_${i}`, change: 'changed', file: `templates/t_${i}.yaml`, details: [`templates/t_${i}.mjml changed`] });
-    segments.push({ name: `s_${i}`, change: 'changed', before: 1000 + i, after: 900 + 2 * i, entered: i, left: 100, sample_entered: ['c_…abcdef'], sample_left: ['c_…123456'], overlap: [{ segment: 'reachable', customers: 800, share: 0.8 }], reach: { before: null, after: { members: 900, reachable: 850, no_email: 10, no_consent: 40, suppressed: 0 } } });
+    definitions.push({
+      key: `Segment/s_${i}`,
+      kind: 'Segment',
+      name: `s_${i}`,
+      change: 'changed',
+      file: `segments/s_${i}.yaml`,
+      details: ['spec.where'],
+    });
+    definitions.push({
+      key: `Template/t_${i}`,
+      kind: 'Template',
+      name: `t_${i}`,
+      change: 'changed',
+      file: `templates/t_${i}.yaml`,
+      details: [`templates/t_${i}.mjml changed`],
+    });
+    segments.push({
+      name: `s_${i}`,
+      change: 'changed',
+      before: 1000 + i,
+      after: 900 + 2 * i,
+      entered: i,
+      left: 100,
+      sample_entered: ['c_…abcdef'],
+      sample_left: ['c_…123456'],
+      overlap: [{ segment: 'reachable', customers: 800, share: 0.8 }],
+      reach: { before: null, after: { members: 900, reachable: 850, no_email: 10, no_consent: 40, suppressed: 0 } },
+    });
     templates.push({
       name: `t_${i}`,
       change: 'changed',
       category: { before: 'marketing', after: 'marketing' },
       unsubscribe: { before: true, after: true },
-      samples: [{ customer: 's_…77ceec', source: 'sample_data', subject: { before: 'Hello <b>|you|</b>', after: 'Hi there' }, preheader: { before: null, after: null }, text_diff: `@@ -1,1 +1,1 @@\n-${'a'.repeat(textLength)}\n+${'b'.repeat(textLength)}`, html_changed: true }],
+      samples: [
+        {
+          customer: 's_…77ceec',
+          source: 'sample_data',
+          subject: { before: 'Hello <b>|you|</b>', after: 'Hi there' },
+          preheader: { before: null, after: null },
+          text_diff: `@@ -1,1 +1,1 @@\n-${'a'.repeat(textLength)}\n+${'b'.repeat(textLength)}`,
+          html_changed: true,
+        },
+      ],
       screenshots: [],
     });
   }
@@ -42,7 +76,9 @@ function bigPlan(n: number, textLength: number): PlanDocument {
     templates,
     models: [],
     forecast: null,
-    risks: segments.slice(0, 3).map((s) => ({ code: 'HL550', severity: 'warning' as const, definition: `Segment/${s.name}`, message: `${s.name} shrinks` })),
+    risks: segments
+      .slice(0, 3)
+      .map((s) => ({ code: 'HL550', severity: 'warning' as const, definition: `Segment/${s.name}`, message: `${s.name} shrinks` })),
     notes: [{ code: 'HL558', severity: 'info', message: 'no forecast' }],
   };
   return doc;

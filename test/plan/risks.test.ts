@@ -38,7 +38,9 @@ forEachDialect('risk flags in the plan', (ctx) => {
     url = await ctx.freshUrl();
     expect((await runCli(['ingest', repo.dir, '--db', url], repo.root, QUIET_ENV)).code).toBe(0);
 
-    repo.edit('models.yaml', (t) => replaceOnce(t, '    frequency: count(purchase within 365d)\n', '    frequency: count(purchase within 90d)\n'));
+    repo.edit('models.yaml', (t) =>
+      replaceOnce(t, '    frequency: count(purchase within 365d)\n', '    frequency: count(purchase within 90d)\n'),
+    );
     const jobHash = (dir: string) => (compileSide(dir).manifest!.definitions['Model/repurchase'].compiled as ModelJobSpec).hash;
     const headHash = jobHash(repo.dir);
     repo.git('stash', '-q');
@@ -59,13 +61,33 @@ forEachDialect('risk flags in the plan', (ctx) => {
   afterAll(() => repo?.remove());
 
   it('flags the worse model, the large first day, the missing unsubscribe link and the failed render', async () => {
-    repo.edit('templates/welcome.mjml', (t) => replaceOnce(t, '<a href="{{ unsubscribe_url }}">Unsubscribe</a>', `{% if customer.country == "Atlantis" %}<a href="{{ unsubscribe_url }}">Unsubscribe</a>{% endif %}`));
-    repo.edit('templates/templates.yaml', (t) => replaceOnce(t, `subject: "Welcome, {{ customer.first_name | default('friend') }}!"`, 'subject: "Welcome, {{ customer.first_name }}!"'));
+    repo.edit('templates/welcome.mjml', (t) =>
+      replaceOnce(
+        t,
+        '<a href="{{ unsubscribe_url }}">Unsubscribe</a>',
+        `{% if customer.country == "Atlantis" %}<a href="{{ unsubscribe_url }}">Unsubscribe</a>{% endif %}`,
+      ),
+    );
+    repo.edit('templates/templates.yaml', (t) =>
+      replaceOnce(
+        t,
+        `subject: "Welcome, {{ customer.first_name | default('friend') }}!"`,
+        'subject: "Welcome, {{ customer.first_name }}!"',
+      ),
+    );
     repo.edit('segments/audiences.yaml', (t) => replaceOnce(t, '> 100', '> 40'));
-    const { doc } = await planJson([repo.dir, '--base', 'HEAD', '--db', url, '--as-of', '2026-03-01', '--max-first-day-sends', '10', '--max-audience-change', '5'], repo.root);
+    const { doc } = await planJson(
+      [repo.dir, '--base', 'HEAD', '--db', url, '--as-of', '2026-03-01', '--max-first-day-sends', '10', '--max-audience-change', '5'],
+      repo.root,
+    );
 
     const model = doc.models.find((m) => m.name === 'repurchase')!;
-    expect(model).toMatchObject({ change: 'changed', active: { version: 1, metric: 'auc', value: 0.81, passed: true }, candidate: { version: 2, value: 0.74 }, worse: true });
+    expect(model).toMatchObject({
+      change: 'changed',
+      active: { version: 1, metric: 'auc', value: 0.81, passed: true },
+      candidate: { version: 2, value: 0.74 },
+      worse: true,
+    });
     expect(model.note).toBe('auc 0.7400 (v2) vs 0.8100 (active v1)');
 
     const codes = doc.risks.map((r) => `${r.code} ${r.definition}`);
@@ -74,8 +96,14 @@ forEachDialect('risk flags in the plan', (ctx) => {
     expect(codes).toContain('HL550 Segment/big_spenders');
     const reachable = doc.campaigns.find((c) => c.name === 'welcome_everyone')!.recipients.after!;
     const firstDay = doc.risks.find((r) => r.definition === 'Campaign/welcome_everyone')!;
-    expect(firstDay).toMatchObject({ code: 'HL551', message: `welcome_everyone would email ${reachable} customers on its first day, more than the limit of 10` });
-    expect(doc.risks.find((r) => r.code === 'HL552')).toMatchObject({ severity: 'error', message: 'welcome no longer renders an unsubscribe link' });
+    expect(firstDay).toMatchObject({
+      code: 'HL551',
+      message: `welcome_everyone would email ${reachable} customers on its first day, more than the limit of 10`,
+    });
+    expect(doc.risks.find((r) => r.code === 'HL552')).toMatchObject({
+      severity: 'error',
+      message: 'welcome no longer renders an unsubscribe link',
+    });
 
     const t = doc.templates.find((x) => x.name === 'welcome')!;
     expect(t.unsubscribe).toEqual({ before: true, after: false });

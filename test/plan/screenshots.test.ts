@@ -18,7 +18,13 @@ afterAll(() => repos.forEach((r) => r.remove()));
 function changedTemplate(): TestRepo {
   const r = createRepo();
   repos.push(r);
-  r.edit('templates/welcome.mjml', (t) => replaceOnce(t, '<mj-text>We are glad you are here.', '<mj-button href="https://shop.example/new">See what is new</mj-button>\n        <mj-text>We are glad you are here.'));
+  r.edit('templates/welcome.mjml', (t) =>
+    replaceOnce(
+      t,
+      '<mj-text>We are glad you are here.',
+      '<mj-button href="https://shop.example/new">See what is new</mj-button>\n        <mj-text>We are glad you are here.',
+    ),
+  );
   return r;
 }
 
@@ -34,16 +40,26 @@ describe('rendered evidence as screenshots', () => {
     CHROMIUM.require();
     const r = changedTemplate();
     const out = join(r.root, 'artifact');
-    const { doc } = await planJson([r.dir, '--base', 'HEAD', '--data', 'none', '--out', out], r.root, { ...QUIET_ENV, HERALD_CHROMIUM: DEFAULT_CHROMIUM });
+    const { doc } = await planJson([r.dir, '--base', 'HEAD', '--data', 'none', '--out', out], r.root, {
+      ...QUIET_ENV,
+      HERALD_CHROMIUM: DEFAULT_CHROMIUM,
+    });
     const t = doc.templates.find((x) => x.name === 'welcome')!;
-    expect(t.screenshots.map((s) => `${s.side}/${s.device}`).sort()).toEqual(['base/desktop', 'base/mobile', 'head/desktop', 'head/mobile']);
+    expect(t.screenshots.map((s) => `${s.side}/${s.device}`).sort()).toEqual([
+      'base/desktop',
+      'base/mobile',
+      'head/desktop',
+      'head/mobile',
+    ]);
     for (const s of t.screenshots) {
       const size = pngSize(join(out, s.path));
       expect(size.width).toBe(DEVICES.find((d) => d.device === s.device)!.width);
       expect(size.height).toBeGreaterThan(100);
     }
     // The head has a button the base has not: the two pictures differ.
-    const [base, head] = ['base', 'head'].map((side) => readFileSync(join(out, t.screenshots.find((s) => s.side === side && s.device === 'mobile')!.path)));
+    const [base, head] = ['base', 'head'].map((side) =>
+      readFileSync(join(out, t.screenshots.find((s) => s.side === side && s.device === 'mobile')!.path)),
+    );
     expect(base!.equals(head!)).toBe(false);
     expect(doc.notes.map((n) => n.code)).not.toContain('HL450');
     expect(readFileSync(join(out, 'plan.md'), 'utf8')).toContain('screenshots/welcome.head.mobile.png');

@@ -46,7 +46,7 @@ describe('the GitHub Actions workflow example', () => {
     expect(invocations[2]!.rest).toContain('--detailed-exitcode');
   });
 
-  it('posts one comment, found again by the plan\'s marker and updated, never duplicated', () => {
+  it("posts one comment, found again by the plan's marker and updated, never duplicated", () => {
     const post = steps.find((s) => s.uses?.startsWith('actions/github-script@'))!;
     const script = String(post.with?.script);
     expect(script).toContain(`const marker = '${COMMENT_MARKER}';`);

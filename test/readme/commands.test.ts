@@ -18,14 +18,16 @@ import { readmeCommands, type ReadmeCommand } from './readme-commands.ts';
 const REPO = resolve(import.meta.dirname, '..', '..');
 const COMMANDS = readmeCommands(join(REPO, 'README.md'));
 
-const MODELS_REASON = 'training the flagship models needs the full data (a few days cannot meet their bars); test/pipeline/models-step.test.ts runs the step';
+const MODELS_REASON =
+  'training the flagship models needs the full data (a few days cannot meet their bars); test/pipeline/models-step.test.ts runs the step';
 
 /** Commands that are not run, by their words, and why. */
 function excluded(argv: readonly string[]): string | undefined {
   const [program, sub, third] = argv;
   if (program === 'npm' && sub === 'ci') return 'installs the dependencies: this test runs on the installed tree';
   if (program === 'npm' && sub === 'test') return 'the test suite itself';
-  if (program === 'npm' && sub === 'run' && third === 'bench') return 'a benchmark: benchmarks run with `npm run bench`, apart from the tests';
+  if (program === 'npm' && sub === 'run' && third === 'bench')
+    return 'a benchmark: benchmarks run with `npm run bench`, apart from the tests';
   if (program === 'npm' && sub === 'run') return "one of CI's checks (typecheck, lint, format), which .ci/run runs beside the tests";
   if (program === 'export') return "sets a secret or a database URL in the reader's shell; the commands that need them are not run here";
   if (program === 'docker') return 'builds and starts a container image: Docker is not part of the test machine';
@@ -38,7 +40,8 @@ function excluded(argv: readonly string[]): string | undefined {
   if (herald[0] === 'dev') return 'a server that runs until stopped: test/dev starts it and drives it in Chromium';
   if (herald[0] === 'plan') return 'needs a git clone with an origin/main branch: test/plan runs plan on real repositories';
   if (herald[0] === 'train' || herald[0] === 'score') return MODELS_REASON;
-  if (herald[0] === 'init' && !herald.includes('--name')) return 'the wizard asks on a terminal; the next README line, its non-interactive form, runs';
+  if (herald[0] === 'init' && !herald.includes('--name'))
+    return 'the wizard asks on a terminal; the next README line, its non-interactive form, runs';
   return undefined;
 }
 
@@ -56,13 +59,17 @@ function heraldArgs(argv: readonly string[]): string[] | undefined {
 /** The files of the Online Retail data on which a customer id appears. */
 function daysOf(ids: string[]): string[] {
   const dir = join(REPO, 'campaigns', 'data', 'online-retail');
-  return readdirSync(dir).filter((f) => f.endsWith('.csv') && ids.some((id) => new RegExp(`,${id}(\\.0)?,`).test(readFileSync(join(dir, f), 'utf8'))));
+  return readdirSync(dir).filter(
+    (f) => f.endsWith('.csv') && ids.some((id) => new RegExp(`,${id}(\\.0)?,`).test(readFileSync(join(dir, f), 'utf8'))),
+  );
 }
 
 describe('every command of the README, in order, on a fresh copy', () => {
   const root = mkdtempSync(join(tmpdir(), 'herald-readme-'));
   afterAll(() => rmSync(root, { recursive: true, force: true }));
-  const customerIds = [...new Set(COMMANDS.flatMap((c) => [...c.text.matchAll(/\b(?:explain|--customer|forget) (\d{5})\b/g)].map((m) => m[1]!)))];
+  const customerIds = [
+    ...new Set(COMMANDS.flatMap((c) => [...c.text.matchAll(/\b(?:explain|--customer|forget) (\d{5})\b/g)].map((m) => m[1]!))),
+  ];
   let cwd = root;
   let postgres: Awaited<ReturnType<typeof createPostgresDatabase>> | undefined;
   afterAll(async () => postgres?.drop());
@@ -71,7 +78,9 @@ describe('every command of the README, in order, on a fresh copy', () => {
     expect(COMMANDS.length).toBeGreaterThan(20);
     expect(customerIds.length).toBeGreaterThan(0);
     cpSync(join(REPO, 'examples'), join(root, 'examples'), { recursive: true });
-    cpSync(flagshipSubset(2, { fromEnd: true, extraFiles: daysOf(customerIds), browsing: ['2011-12'] }), join(root, 'campaigns'), { recursive: true });
+    cpSync(flagshipSubset(2, { fromEnd: true, extraFiles: daysOf(customerIds), browsing: ['2011-12'] }), join(root, 'campaigns'), {
+      recursive: true,
+    });
   });
 
   for (const command of COMMANDS) {
@@ -84,9 +93,13 @@ describe('every command of the README, in order, on a fresh copy', () => {
       });
       continue;
     }
-    it(title, async () => {
-      await runReadmeCommand(command);
-    }, 120_000);
+    it(
+      title,
+      async () => {
+        await runReadmeCommand(command);
+      },
+      120_000,
+    );
   }
 
   async function runReadmeCommand(command: ReadmeCommand): Promise<void> {
@@ -95,7 +108,10 @@ describe('every command of the README, in order, on a fresh copy', () => {
       return;
     }
     let args = heraldArgs(command.argv);
-    if (!args) throw new Error(`README.md:${command.line}: this test does not know how to run "${command.text}"; teach it (or exclude it with a reason)`);
+    if (!args)
+      throw new Error(
+        `README.md:${command.line}: this test does not know how to run "${command.text}"; teach it (or exclude it with a reason)`,
+      );
     if (args[0] === 'pipeline' && !args.includes('models')) {
       console.log(`${command.text}: run with --skip models (${MODELS_REASON})`);
       args = [...args, '--skip', 'models'];

@@ -36,7 +36,15 @@ describe('DKIM through a real SMTP server', () => {
     await enqueue(db.kysely, [send]);
     const settings = settingsWith(manifest, { dkim: { domain: 'shop.example', selector: 'herald', private_key_env: 'DKIM_KEY' } });
     const transport = new SmtpTransport({ host: '127.0.0.1', port: smtp.port, secure: false, timeoutMs: 2000 });
-    const summary = await deliverDue(db, { now: T0, manifest, settings, transport, workerId: 'w', signer: new LinkSigner(SECRET), env: { DKIM_KEY: PEM } });
+    const summary = await deliverDue(db, {
+      now: T0,
+      manifest,
+      settings,
+      transport,
+      workerId: 'w',
+      signer: new LinkSigner(SECRET),
+      env: { DKIM_KEY: PEM },
+    });
     await transport.close();
     expect(summary.sent).toBe(1);
     const raw = smtp.received[0]!.raw;
@@ -44,7 +52,12 @@ describe('DKIM through a real SMTP server', () => {
     expect(verified).toMatchObject({ domain: 'shop.example', selector: 'herald' });
     expect(verified.signed).toEqual(expect.arrayContaining(['from', 'subject', 'list-unsubscribe', 'list-unsubscribe-post']));
     // The verifier is not a rubber stamp: a changed header or body fails.
-    expect(() => verifyDkim(raw.replace('List-Unsubscribe-Post: List-Unsubscribe=One-Click', 'List-Unsubscribe-Post: List-Unsubscribe=Twice'), publicKey)).toThrow(/signature/);
+    expect(() =>
+      verifyDkim(
+        raw.replace('List-Unsubscribe-Post: List-Unsubscribe=One-Click', 'List-Unsubscribe-Post: List-Unsubscribe=Twice'),
+        publicKey,
+      ),
+    ).toThrow(/signature/);
     expect(() => verifyDkim(raw.replace('New this week', 'Old this week'), publicKey)).toThrow(/signature/);
     expect(() => verifyDkim(raw.replace(/what is new/, 'what is old'), publicKey)).toThrow(/body hash/);
 
@@ -52,7 +65,9 @@ describe('DKIM through a real SMTP server', () => {
     const link = /^List-Unsubscribe:\s*<([^>]+)>/m.exec(raw)![1]!;
     const routes = createRecipientFeature(testContext(db, manifest, { now: T0 + MINUTE }), { secret: SECRET }).routes;
     expect((await dispatch(routes, 'POST', new URL(link).pathname, { body: 'List-Unsubscribe=One-Click' })).status).toBe(200);
-    expect(await db.kysely.selectFrom('delivery_suppressions').select(['customer_id', 'reason']).execute()).toEqual([{ customer_id: 'k1', reason: 'unsubscribed' }]);
+    expect(await db.kysely.selectFrom('delivery_suppressions').select(['customer_id', 'reason']).execute()).toEqual([
+      { customer_id: 'k1', reason: 'unsubscribed' },
+    ]);
   });
 
   it('signs with an Ed25519 key (RFC 8463): a=ed25519-sha256, verified against the key published in DNS', async () => {
@@ -64,19 +79,47 @@ describe('DKIM through a real SMTP server', () => {
     await enqueue(db.kysely, [journeySend('k2', { template: 'newsletter' })]);
     const settings = settingsWith(manifest, { dkim: { domain: 'shop.example', selector: 'ed2026', private_key_env: 'DKIM_ED25519' } });
     const transport = new SmtpTransport({ host: '127.0.0.1', port: smtp.port, secure: false, timeoutMs: 2000 });
-    const summary = await deliverDue(db, { now: T0 + MINUTE, manifest, settings, transport, workerId: 'w', signer: new LinkSigner(SECRET), env: { DKIM_ED25519: edPem } });
+    const summary = await deliverDue(db, {
+      now: T0 + MINUTE,
+      manifest,
+      settings,
+      transport,
+      workerId: 'w',
+      signer: new LinkSigner(SECRET),
+      env: { DKIM_ED25519: edPem },
+    });
     await transport.close();
     expect(summary.sent).toBe(1);
     const raw = smtp.received.find((r) => r.to.includes('k2@example.test'))!.raw;
     expect(raw).toMatch(/^DKIM-Signature: v=1; a=ed25519-sha256; c=relaxed\/relaxed; d=shop\.example;/);
     const verified = verifyDkim(raw, keyFromDnsRecord(record));
     expect(verified).toMatchObject({ domain: 'shop.example', selector: 'ed2026', algorithm: 'ed25519-sha256' });
-    expect(verified.signed).toEqual(['from', 'to', 'subject', 'date', 'message-id', 'mime-version', 'content-type', 'list-unsubscribe', 'list-unsubscribe-post']);
+    expect(verified.signed).toEqual([
+      'from',
+      'to',
+      'subject',
+      'date',
+      'message-id',
+      'mime-version',
+      'content-type',
+      'list-unsubscribe',
+      'list-unsubscribe-post',
+    ]);
     // Tampering fails, and so does another Ed25519 key or the RSA one.
     const header = raw.slice(0, raw.indexOf('\r\n\r\n'));
     expect(header).toContain('https://shop.example/email/unsubscribe/');
-    expect(() => verifyDkim(raw.replace('https://shop.example/email/unsubscribe/', 'https://evil.example/email/unsubscribe/'), keyFromDnsRecord(record))).toThrow(/signature/);
-    expect(() => verifyDkim(raw.replace('List-Unsubscribe-Post: List-Unsubscribe=One-Click', 'List-Unsubscribe-Post: List-Unsubscribe=Twice'), keyFromDnsRecord(record))).toThrow(/signature/);
+    expect(() =>
+      verifyDkim(
+        raw.replace('https://shop.example/email/unsubscribe/', 'https://evil.example/email/unsubscribe/'),
+        keyFromDnsRecord(record),
+      ),
+    ).toThrow(/signature/);
+    expect(() =>
+      verifyDkim(
+        raw.replace('List-Unsubscribe-Post: List-Unsubscribe=One-Click', 'List-Unsubscribe-Post: List-Unsubscribe=Twice'),
+        keyFromDnsRecord(record),
+      ),
+    ).toThrow(/signature/);
     expect(() => verifyDkim(raw.replace(/what is new/, 'what is old'), keyFromDnsRecord(record))).toThrow(/body hash/);
     expect(() => verifyDkim(raw, generateKeyPairSync('ed25519').publicKey)).toThrow(/signature does not verify/);
     expect(() => verifyDkim(raw, publicKey)).toThrow(/rsa key/);
@@ -95,7 +138,9 @@ describe('DKIM through a real SMTP server', () => {
       refused = e;
     }
     expect(refused).toBeInstanceOf(DeliveryError);
-    expect(String((refused as Error).message)).toBe('delivery.dkim reads its private key from DKIM_KEY, which holds a ec key; DKIM signs with RSA (rsa-sha256) or Ed25519 (ed25519-sha256)');
+    expect(String((refused as Error).message)).toBe(
+      'delivery.dkim reads its private key from DKIM_KEY, which holds a ec key; DKIM signs with RSA (rsa-sha256) or Ed25519 (ed25519-sha256)',
+    );
     expect(String((refused as Error).message)).not.toContain('BEGIN');
   });
 });

@@ -44,23 +44,36 @@ describe(CHROMIUM.title('herald serve --dry-run, unsubscribing in a browser'), (
     await server?.exited;
   });
 
-  it.skipIf(CHROMIUM.skip)('follows the email\'s unsubscribe link to the server and unsubscribes; herald report counts it', async () => {
-    expect(server!.output()).toMatch(/HERALD_SECRET is not set: this dry run signs links with a throwaway secret/);
-    const out = join(dir, 'out');
-    const html = await waitFor('the dry-run email', () => (existsSync(out) ? readdirSync(out).find((f) => f.endsWith('.html')) : undefined), 30_000);
-    const page = await browser!.newPage();
-    await page.goto(pathToFileURL(join(out, html)).href);
-    await page.click('a:has-text("Unsubscribe")');
-    await page.waitForURL(/^http:\/\/127\.0\.0\.1:\d+\/email\/unsubscribe\//);
-    expect(await page.textContent('h1')).toBe('Unsubscribe');
-    await page.click('button:has-text("Unsubscribe")');
-    await page.waitForSelector('text=You are unsubscribed');
-    expect(await page.content()).not.toContain('d1@example.test');
+  it.skipIf(CHROMIUM.skip)(
+    "follows the email's unsubscribe link to the server and unsubscribes; herald report counts it",
+    async () => {
+      expect(server!.output()).toMatch(/HERALD_SECRET is not set: this dry run signs links with a throwaway secret/);
+      const out = join(dir, 'out');
+      const html = await waitFor(
+        'the dry-run email',
+        () => (existsSync(out) ? readdirSync(out).find((f) => f.endsWith('.html')) : undefined),
+        30_000,
+      );
+      const page = await browser!.newPage();
+      await page.goto(pathToFileURL(join(out, html)).href);
+      await page.click('a:has-text("Unsubscribe")');
+      await page.waitForURL(/^http:\/\/127\.0\.0\.1:\d+\/email\/unsubscribe\//);
+      expect(await page.textContent('h1')).toBe('Unsubscribe');
+      await page.click('button:has-text("Unsubscribe")');
+      await page.waitForSelector('text=You are unsubscribed');
+      expect(await page.content()).not.toContain('d1@example.test');
 
-    let stdout = '';
-    const io = { stdout: new Writable({ write: (c, _e, done) => ((stdout += String(c)), done()) }), stderr: new Writable({ write: (_c, _e, done) => done() }), cwd: dir, env: {} };
-    expect(await reportCommand.run([dir, '--db', url, '--format', 'json'], io as never)).toBe(0);
-    const news = JSON.parse(stdout).origins.find((o: { name: string }) => o.name === 'news');
-    expect(news.groups[0]).toMatchObject({ sent: 1, unsubscribed: 1 });
-  }, 90_000);
+      let stdout = '';
+      const io = {
+        stdout: new Writable({ write: (c, _e, done) => ((stdout += String(c)), done()) }),
+        stderr: new Writable({ write: (_c, _e, done) => done() }),
+        cwd: dir,
+        env: {},
+      };
+      expect(await reportCommand.run([dir, '--db', url, '--format', 'json'], io as never)).toBe(0);
+      const news = JSON.parse(stdout).origins.find((o: { name: string }) => o.name === 'news');
+      expect(news.groups[0]).toMatchObject({ sent: 1, unsubscribed: 1 });
+    },
+    90_000,
+  );
 });

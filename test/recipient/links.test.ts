@@ -24,8 +24,11 @@ beforeAll(() => {
 });
 
 describe('compiled tracking and topics', () => {
-  it('keeps the template\'s literal links and topic in the manifest, leaving unsubscribe links alone', () => {
-    const compiled = manifest.definitions['Template/newsletter']!.compiled as { topic?: string; tracking?: { links: Record<string, string> } };
+  it("keeps the template's literal links and topic in the manifest, leaving unsubscribe links alone", () => {
+    const compiled = manifest.definitions['Template/newsletter']!.compiled as {
+      topic?: string;
+      tracking?: { links: Record<string, string> };
+    };
     expect(compiled.topic).toBe('newsletter');
     expect(Object.values(compiled.tracking!.links).sort()).toEqual(['https://shop.example/new?a=1&b=2', 'https://shop.example/sale']);
   });
@@ -45,12 +48,16 @@ forEachDialect('recipient links', (ctx) => {
   const unsubscribeOf = (i: number) => linkOf(i, /https:\/\/shop\.example\/email\/unsubscribe\/[^"]+/);
   const preferencesOf = (i: number) => linkOf(i, /https:\/\/shop\.example\/email\/preferences\/[^"]+/);
   const clicksOf = (i: number) => [...html(i).matchAll(/https:\/\/shop\.example\/t\/c\/[^"]+/g)].map((m) => path(m[0]));
-  const count = async (table: string, where: (q: any) => any = (q) => q) => Number((await where(db.kysely.selectFrom(table).select((eb: any) => eb.fn.countAll().as('n'))).executeTakeFirst()).n);
+  const count = async (table: string, where: (q: any) => any = (q) => q) =>
+    Number((await where(db.kysely.selectFrom(table).select((eb: any) => eb.fn.countAll().as('n'))).executeTakeFirst()).n);
   const state = async () => [await count('events'), await count('delivery_suppressions'), await count('recipient_topic_optouts')];
 
   beforeAll(async () => {
     db = await prepare(await ctx.fresh(), manifest);
-    await addCustomers(db, ids.map((id) => ({ id, email: `${id}@example.test`, first_name: `Secret${id}` })));
+    await addCustomers(
+      db,
+      ids.map((id) => ({ id, email: `${id}@example.test`, first_name: `Secret${id}` })),
+    );
     await enqueue(db.kysely, sends);
     dir = mkdtempSync(join(tmpdir(), 'herald-recipient-'));
     await deliverDue(db, { now: T0, manifest, transport: new FileTransport(dir), workerId: 'w', signer: new LinkSigner(SECRET) });
@@ -70,11 +77,17 @@ forEachDialect('recipient links', (ctx) => {
 
   it('one-click POST unsubscribes at once, stops queued sends, and a replay changes nothing', async () => {
     const before = await state();
-    const r = await dispatch(routes, 'POST', unsubscribeOf(0), { body: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const r = await dispatch(routes, 'POST', unsubscribeOf(0), {
+      body: 'List-Unsubscribe=One-Click',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(r.status).toBe(200);
     const after = await state();
     expect(after).toEqual([before[0]! + 1, before[1]! + 1, before[2]]);
-    const replay = await dispatch(routes, 'POST', unsubscribeOf(0), { body: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const replay = await dispatch(routes, 'POST', unsubscribeOf(0), {
+      body: 'List-Unsubscribe=One-Click',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(replay.status).toBe(200);
     expect(await state()).toEqual(after);
     const event = await db.kysely.selectFrom('events').selectAll().where('type', '=', 'email_unsubscribed').executeTakeFirstOrThrow();
@@ -82,8 +95,18 @@ forEachDialect('recipient links', (ctx) => {
     // A send queued before the unsubscribe is suppressed when it comes due.
     const later = journeySend('r1', { template: 'welcome', entry: 'later' });
     await enqueue(db.kysely, [{ ...later, dueAt: clock.now }]);
-    await deliverDue(db, { now: clock.now + MINUTE, manifest, transport: new FileTransport(dir), workerId: 'w', signer: new LinkSigner(SECRET) });
-    const outcome = await db.kysely.selectFrom('delivery_outbox').select(['status', 'reason']).where('idempotency_key', '=', later.idempotencyKey).executeTakeFirstOrThrow();
+    await deliverDue(db, {
+      now: clock.now + MINUTE,
+      manifest,
+      transport: new FileTransport(dir),
+      workerId: 'w',
+      signer: new LinkSigner(SECRET),
+    });
+    const outcome = await db.kysely
+      .selectFrom('delivery_outbox')
+      .select(['status', 'reason'])
+      .where('idempotency_key', '=', later.idempotencyKey)
+      .executeTakeFirstOrThrow();
     expect(outcome).toEqual({ status: 'suppressed', reason: 'suppressed' });
   });
 
@@ -123,12 +146,21 @@ forEachDialect('recipient links', (ctx) => {
     const csrf = /name="csrf" value="([^"]+)"/.exec(text)![1]!;
     const before = await state();
     expect((await dispatch(routes, 'POST', url, { body: 'action=unsubscribe' })).status).toBe(403);
-    expect((await dispatch(routes, 'POST', url, { body: `action=unsubscribe&csrf=${csrf}`, headers: { origin: 'https://evil.example' } })).status).toBe(403);
-    expect((await dispatch(routes, 'POST', url, { body: `action=unsubscribe&csrf=${csrf}`, headers: { 'sec-fetch-site': 'cross-site' } })).status).toBe(403);
+    expect(
+      (await dispatch(routes, 'POST', url, { body: `action=unsubscribe&csrf=${csrf}`, headers: { origin: 'https://evil.example' } }))
+        .status,
+    ).toBe(403);
+    expect(
+      (await dispatch(routes, 'POST', url, { body: `action=unsubscribe&csrf=${csrf}`, headers: { 'sec-fetch-site': 'cross-site' } }))
+        .status,
+    ).toBe(403);
     const otherCsrf = /name="csrf" value="([^"]+)"/.exec(bodyText(await dispatch(routes, 'GET', unsubscribeOf(2))))![1]!;
     expect((await dispatch(routes, 'POST', url, { body: `action=unsubscribe&csrf=${otherCsrf}` })).status).toBe(403);
     expect(await state()).toEqual(before);
-    const done = await dispatch(routes, 'POST', url, { body: `action=unsubscribe&csrf=${csrf}`, headers: { origin: 'https://shop.example' } });
+    const done = await dispatch(routes, 'POST', url, {
+      body: `action=unsubscribe&csrf=${csrf}`,
+      headers: { origin: 'https://shop.example' },
+    });
     expect(bodyText(done)).toContain('You are unsubscribed');
     expect(await count('delivery_suppressions', (q) => q.where('customer_id', '=', 'r2').where('reason', '=', 'unsubscribed'))).toBe(1);
     clock.now += MINUTE;
@@ -147,19 +179,43 @@ forEachDialect('recipient links', (ctx) => {
     const saved = await dispatch(routes, 'POST', url, { body: `csrf=${csrf}&topic=offers&all=yes&topic=__proto__` });
     expect(saved.status).toBe(200);
     expect(bodyText(saved)).not.toMatch(/value="newsletter" checked/);
-    expect(await db.kysely.selectFrom('recipient_topic_optouts').select(['customer_id', 'topic']).execute()).toEqual([{ customer_id: 'r3', topic: 'newsletter' }]);
-    const event = await db.kysely.selectFrom('events').selectAll().where('customer_id', '=', 'r3').where('type', '=', 'email_unsubscribed').executeTakeFirstOrThrow();
+    expect(await db.kysely.selectFrom('recipient_topic_optouts').select(['customer_id', 'topic']).execute()).toEqual([
+      { customer_id: 'r3', topic: 'newsletter' },
+    ]);
+    const event = await db.kysely
+      .selectFrom('events')
+      .selectAll()
+      .where('customer_id', '=', 'r3')
+      .where('type', '=', 'email_unsubscribed')
+      .executeTakeFirstOrThrow();
     expect(event.topic).toBe('newsletter');
     const news = journeySend('r3', { template: 'newsletter', name: 'news', step: 'issue', entry: 'next' });
     const welcome = journeySend('r3', { template: 'welcome', entry: 'next' });
-    await enqueue(db.kysely, [news, welcome].map((s) => ({ ...s, dueAt: clock.now })));
-    await deliverDue(db, { now: clock.now + MINUTE, manifest, transport: new FileTransport(dir), workerId: 'w', signer: new LinkSigner(SECRET) });
-    const status = async (key: string) => (await db.kysely.selectFrom('delivery_outbox').select(['status', 'detail']).where('idempotency_key', '=', key).executeTakeFirstOrThrow());
-    expect(await status(news.idempotencyKey)).toMatchObject({ status: 'suppressed', detail: expect.stringContaining('left topic newsletter') });
+    await enqueue(
+      db.kysely,
+      [news, welcome].map((s) => ({ ...s, dueAt: clock.now })),
+    );
+    await deliverDue(db, {
+      now: clock.now + MINUTE,
+      manifest,
+      transport: new FileTransport(dir),
+      workerId: 'w',
+      signer: new LinkSigner(SECRET),
+    });
+    const status = async (key: string) =>
+      await db.kysely
+        .selectFrom('delivery_outbox')
+        .select(['status', 'detail'])
+        .where('idempotency_key', '=', key)
+        .executeTakeFirstOrThrow();
+    expect(await status(news.idempotencyKey)).toMatchObject({
+      status: 'suppressed',
+      detail: expect.stringContaining('left topic newsletter'),
+    });
     expect((await status(welcome.idempotencyKey)).status).toBe('sent');
   });
 
-  it('redirects a click only to the template\'s link, records it once, and flags scanners', async () => {
+  it("redirects a click only to the template's link, records it once, and flags scanners", async () => {
     const [first] = clicksOf(3);
     const compiled = manifest.definitions['Template/newsletter']!.compiled as { tracking: { links: Record<string, string> } };
     // Within seconds of the send: a scanner.
@@ -171,7 +227,13 @@ forEachDialect('recipient links', (ctx) => {
     expect(r.status).toBe(302);
     expect(Object.values(compiled.tracking.links)).toContain(r.headers!.location);
     await dispatch(routes, 'GET', first!);
-    const clicks = await db.kysely.selectFrom('events').selectAll().where('type', '=', 'email_clicked').where('customer_id', '=', 'r4').orderBy('at').execute();
+    const clicks = await db.kysely
+      .selectFrom('events')
+      .selectAll()
+      .where('type', '=', 'email_clicked')
+      .where('customer_id', '=', 'r4')
+      .orderBy('at')
+      .execute();
     expect(clicks.map((c) => [Boolean(c.machine), c.url, c.template, c.journey])).toEqual([
       [true, r.headers!.location, 'newsletter', 'news'],
       [false, r.headers!.location, 'newsletter', 'news'],
@@ -180,21 +242,28 @@ forEachDialect('recipient links', (ctx) => {
     const [, , , token, link] = first!.split('/');
     // A target appended, another message's key, another link's id: no redirect anywhere.
     expect((await dispatch(routes, 'GET', `${first}/https://evil.example`)).status).toBe(404);
-    expect((await dispatch(routes, 'GET', `/t/c/${token!.slice(0, 1)}${sends[4]!.idempotencyKey}${token!.slice(33)}/${link}`)).status).toBe(404);
+    expect((await dispatch(routes, 'GET', `/t/c/${token!.slice(0, 1)}${sends[4]!.idempotencyKey}${token!.slice(33)}/${link}`)).status).toBe(
+      404,
+    );
     const otherLink = Object.keys(compiled.tracking.links).find((id) => id !== link)!;
     expect((await dispatch(routes, 'GET', `/t/c/${token}/${otherLink}`)).status).toBe(404);
     expect((await dispatch(routes, 'GET', `/t/c/${token}/${link}?to=https://evil.example`)).headers?.location).toBe(r.headers!.location);
     expect(await state()).toEqual(before);
   });
 
-  it('records opens from the pixel, Apple\'s proxy as a machine', async () => {
+  it("records opens from the pixel, Apple's proxy as a machine", async () => {
     const open = path(/https:\/\/shop\.example\/t\/o\/[^"]+/.exec(html(4))![0]!);
     const proxy = await dispatch(routes, 'GET', open, { remoteAddress: '17.58.1.2', headers: { 'user-agent': 'Mozilla/5.0' } });
     expect(proxy.status).toBe(200);
     expect(proxy.headers!['content-type']).toBe('image/gif');
     await dispatch(routes, 'GET', open);
     await dispatch(routes, 'GET', open);
-    const opens = await db.kysely.selectFrom('events').select(['machine']).where('type', '=', 'email_opened').where('customer_id', '=', 'r5').execute();
+    const opens = await db.kysely
+      .selectFrom('events')
+      .select(['machine'])
+      .where('type', '=', 'email_opened')
+      .where('customer_id', '=', 'r5')
+      .execute();
     expect(opens.map((o) => Boolean(o.machine)).sort()).toEqual([false, true]);
   });
 
@@ -204,11 +273,13 @@ forEachDialect('recipient links', (ctx) => {
     expect((await dispatch(routes, 'POST', unsubscribeOf(4), { body: 'List-Unsubscribe=One-Click' })).status).toBe(410);
     expect(await state()).toEqual(before);
     clock.now = T0 + DAY;
-    const rotated = createRecipientFeature(context, { secret: { keys: [Buffer.from('n'.repeat(40)), SECRET.keys[0]!], throwaway: false } }).routes;
+    const rotated = createRecipientFeature(context, {
+      secret: { keys: [Buffer.from('n'.repeat(40)), SECRET.keys[0]!], throwaway: false },
+    }).routes;
     expect((await dispatch(rotated, 'GET', unsubscribeOf(4))).status).toBe(200);
   });
 
-  it('feeds herald report with people\'s opens and clicks and the unsubscribes', async () => {
+  it("feeds herald report with people's opens and clicks and the unsubscribes", async () => {
     clock.now = T0 + 2 * DAY;
     // A link scanner (by its user agent) is the only one to click in r2's message.
     expect((await dispatch(routes, 'GET', clicksOf(1)[0]!, { headers: { 'user-agent': 'Mimecast URL protect' } })).status).toBe(302);

@@ -31,7 +31,7 @@ beforeAll(() => {
   manifest = compileShop(SHOP);
 });
 
-forEachDialect('herald serve, the recipient\'s side', (ctx) => {
+forEachDialect("herald serve, the recipient's side", (ctx) => {
   let db: Database;
   let smtp: SmtpHarness;
   let serve: RunningServe;
@@ -39,12 +39,25 @@ forEachDialect('herald serve, the recipient\'s side', (ctx) => {
   const ids = ['s1', 's2', 's3'];
   const sends = ids.map((id) => journeySend(id, { template: 'newsletter', name: 'news', step: 'issue', dueAt: Date.now() - 60_000 }));
   const raw = (i: number) => smtp.received.find((r) => r.messageId.startsWith(sends[i]!.idempotencyKey))!.raw;
-  const links = (i: number) => [...unQuote(raw(i)).matchAll(/https:\/\/shop\.example(\/[^\s"()<>]+)/g)].map((m) => m[1]!.replace(/&amp;/g, '&'));
-  const count = async (table: string, customer: string) => Number((await db.kysely.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).where('customer_id', '=', customer).executeTakeFirstOrThrow()).n);
+  const links = (i: number) =>
+    [...unQuote(raw(i)).matchAll(/https:\/\/shop\.example(\/[^\s"()<>]+)/g)].map((m) => m[1]!.replace(/&amp;/g, '&'));
+  const count = async (table: string, customer: string) =>
+    Number(
+      (
+        await db.kysely
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where('customer_id', '=', customer)
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   beforeAll(async () => {
     db = await prepare(await ctx.fresh(), manifest);
-    await addCustomers(db, ids.map((id) => ({ id })));
+    await addCustomers(
+      db,
+      ids.map((id) => ({ id })),
+    );
     await enqueue(db.kysely, sends);
     smtp = await startSmtp();
     serve = await startServe({
@@ -72,7 +85,12 @@ forEachDialect('herald serve, the recipient\'s side', (ctx) => {
     const header = /^List-Unsubscribe:\s*<([^>]+)>/m.exec(raw(0))![1]!;
     const path = new URL(header).pathname;
     const forged = `${path.slice(0, -3)}${path.endsWith('AAA') ? 'BBB' : 'AAA'}`;
-    const post = (p: string) => fetch(`${base}${p}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
+    const post = (p: string) =>
+      fetch(`${base}${p}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'List-Unsubscribe=One-Click',
+      });
     expect((await post(forged)).status).toBe(404);
     expect(await count('delivery_suppressions', 's1')).toBe(0);
     expect((await post(path)).status).toBe(200);
@@ -85,29 +103,71 @@ forEachDialect('herald serve, the recipient\'s side', (ctx) => {
     const page = await (await fetch(`${base}${prefs}`)).text();
     expect(page).not.toContain('s2');
     const csrf = /name="csrf" value="([^"]+)"/.exec(page)![1]!;
-    const cross = await fetch(`${base}${prefs}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://evil.example' }, body: `csrf=${csrf}&all=yes` });
+    const cross = await fetch(`${base}${prefs}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://evil.example' },
+      body: `csrf=${csrf}&all=yes`,
+    });
     expect(cross.status).toBe(403);
-    const saved = await fetch(`${base}${prefs}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `csrf=${encodeURIComponent(csrf)}&all=yes&topic=offers` });
+    const saved = await fetch(`${base}${prefs}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `csrf=${encodeURIComponent(csrf)}&all=yes&topic=offers`,
+    });
     expect(saved.status).toBe(200);
     expect(await count('recipient_topic_optouts', 's2')).toBe(1);
   });
 
-  it('clicks through to the template\'s link only, and records the click', async () => {
+  it("clicks through to the template's link only, and records the click", async () => {
     const click = links(2).find((l) => l.startsWith('/t/c/'))!;
     const r = await fetch(`${base}${click}`, { redirect: 'manual' });
     expect(r.status).toBe(302);
     expect(['https://shop.example/new?a=1&b=2', 'https://shop.example/sale']).toContain(r.headers.get('location'));
     expect((await fetch(`${base}${click}/https%3A%2F%2Fevil.example`, { redirect: 'manual' })).status).toBe(404);
-    await waitFor('the click', async () => (await db.kysely.selectFrom('events').select('id').where('type', '=', 'email_clicked').where('customer_id', '=', 's3').executeTakeFirst()) ?? undefined);
+    await waitFor(
+      'the click',
+      async () =>
+        (await db.kysely
+          .selectFrom('events')
+          .select('id')
+          .where('type', '=', 'email_clicked')
+          .where('customer_id', '=', 's3')
+          .executeTakeFirst()) ?? undefined,
+    );
   });
 
   it('takes a signed SendGrid webhook and refuses an unsigned one', async () => {
-    const body = JSON.stringify([{ email: 'example@test.com', timestamp: Math.floor(Date.now() / 1000), 'smtp-id': `<${sends[2]!.idempotencyKey}@shop.example>`, event: 'delivered', sg_event_id: 'e2e', sg_message_id: 'e2e', response: '250 OK' }]);
+    const body = JSON.stringify([
+      {
+        email: 'example@test.com',
+        timestamp: Math.floor(Date.now() / 1000),
+        'smtp-id': `<${sends[2]!.idempotencyKey}@shop.example>`,
+        event: 'delivered',
+        sg_event_id: 'e2e',
+        sg_message_id: 'e2e',
+        response: '250 OK',
+      },
+    ]);
     const timestamp = String(Math.floor(Date.now() / 1000));
-    const signature = createSign('sha256').update(timestamp + body).sign(sendgrid.privateKey).toString('base64');
-    expect((await fetch(`${base}/webhooks/sendgrid`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })).status).toBe(401);
-    const ok = await fetch(`${base}/webhooks/sendgrid`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-twilio-email-event-webhook-signature': signature, 'x-twilio-email-event-webhook-timestamp': timestamp }, body });
+    const signature = createSign('sha256')
+      .update(timestamp + body)
+      .sign(sendgrid.privateKey)
+      .toString('base64');
+    expect(
+      (await fetch(`${base}/webhooks/sendgrid`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })).status,
+    ).toBe(401);
+    const ok = await fetch(`${base}/webhooks/sendgrid`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-twilio-email-event-webhook-signature': signature,
+        'x-twilio-email-event-webhook-timestamp': timestamp,
+      },
+      body,
+    });
     expect(ok.status).toBe(200);
-    expect(await db.kysely.selectFrom('events').select('type').where('type', '=', 'email_delivered').where('customer_id', '=', 's3').execute()).toHaveLength(1);
+    expect(
+      await db.kysely.selectFrom('events').select('type').where('type', '=', 'email_delivered').where('customer_id', '=', 's3').execute(),
+    ).toHaveLength(1);
   });
 });

@@ -35,16 +35,41 @@ beforeAll(() => {
 forEachDialect('subscribed() agrees with the delivery gates', (ctx) => {
   let db: Database;
   let dir: string;
-  const message = (customerId: string): SentMessage => ({ key: `k${customerId}`, messageId: `m.${customerId}@shop.example`, customerId, template: 'newsletter', origin: 'news', originKind: 'journey', variant: null, sentAt: T0 - MINUTE });
+  const message = (customerId: string): SentMessage => ({
+    key: `k${customerId}`,
+    messageId: `m.${customerId}@shop.example`,
+    customerId,
+    template: 'newsletter',
+    origin: 'news',
+    originKind: 'journey',
+    variant: null,
+    sentAt: T0 - MINUTE,
+  });
   const importedUnsubscribe = (customerId: string, at: number, topic: string | null) =>
-    db.kysely.insertInto('events').values({ id: `imported-${customerId}`, customer_id: customerId, type: 'email_unsubscribed', at, source: 'provider', topic }).execute();
+    db.kysely
+      .insertInto('events')
+      .values({ id: `imported-${customerId}`, customer_id: customerId, type: 'email_unsubscribed', at, source: 'provider', topic })
+      .execute();
   const TOPICS = ['newsletter', 'offers'];
-  const expected = { left_topic: false, left_all: false, resubscribed: true, imported_all: false, imported_then_lifted: true, nothing: true, left_and_rejoined: true, imported_topic_only: true, left_other_topic: true };
+  const expected = {
+    left_topic: false,
+    left_all: false,
+    resubscribed: true,
+    imported_all: false,
+    imported_then_lifted: true,
+    nothing: true,
+    left_and_rejoined: true,
+    imported_topic_only: true,
+    left_other_topic: true,
+  };
   const ids = Object.keys(expected);
 
   beforeAll(async () => {
     db = await prepare(await ctx.fresh(), manifest);
-    await addCustomers(db, ids.map((id) => ({ id })));
+    await addCustomers(
+      db,
+      ids.map((id) => ({ id })),
+    );
     await setTopics(db, manifest, message('left_topic'), new Set(['offers']), TOPICS, T0);
     await unsubscribeAll(db, manifest, message('left_all'), T0);
     await unsubscribeAll(db, manifest, message('resubscribed'), T0);
@@ -64,12 +89,32 @@ forEachDialect('subscribed() agrees with the delivery gates', (ctx) => {
   it('segment SQL, evaluator and gates give the same answer for every way of leaving', async () => {
     const now = T0 + MINUTE;
     await materialize(db, manifest, now);
-    const stored = new Set((await db.kysely.selectFrom('segment_memberships').select('customer_id').where('segment', '=', 'newsletter_readers').where('exited_at', 'is', null).execute()).map((r) => String(r.customer_id)));
+    const stored = new Set(
+      (
+        await db.kysely
+          .selectFrom('segment_memberships')
+          .select('customer_id')
+          .where('segment', '=', 'newsletter_readers')
+          .where('exited_at', 'is', null)
+          .execute()
+      ).map((r) => String(r.customer_id)),
+    );
 
     const sends = ids.map((id) => journeySend(id, { template: 'newsletter', name: 'news', step: 'issue', dueAt: now }));
     await enqueue(db.kysely, sends);
-    await deliverDue(db, { now, manifest, transport: new FileTransport(dir), workerId: 'w', signer: new LinkSigner({ keys: [Buffer.from('s'.repeat(40))], throwaway: false }) });
-    const outcomes = new Map((await db.kysely.selectFrom('delivery_outbox').select(['customer_id', 'status']).execute()).map((r) => [String(r.customer_id), String(r.status)]));
+    await deliverDue(db, {
+      now,
+      manifest,
+      transport: new FileTransport(dir),
+      workerId: 'w',
+      signer: new LinkSigner({ keys: [Buffer.from('s'.repeat(40))], throwaway: false }),
+    });
+    const outcomes = new Map(
+      (await db.kysely.selectFrom('delivery_outbox').select(['customer_id', 'status']).execute()).map((r) => [
+        String(r.customer_id),
+        String(r.status),
+      ]),
+    );
 
     for (const id of ids) {
       const explained = await explainCustomer(db, manifest, id, { asOf: now, segments: ['newsletter_readers'] });
@@ -93,7 +138,10 @@ forEachDialect('subscribed() agrees with the delivery gates', (ctx) => {
 
   it('reads the rows as of the instant: before anyone left, everyone is subscribed', async () => {
     for (const id of ['left_topic', 'left_all', 'imported_all']) {
-      expect((await explainCustomer(db, manifest, id, { asOf: T0 - SECOND, segments: ['newsletter_readers'] })).segments[0]!.member, id).toBe(true);
+      expect(
+        (await explainCustomer(db, manifest, id, { asOf: T0 - SECOND, segments: ['newsletter_readers'] })).segments[0]!.member,
+        id,
+      ).toBe(true);
     }
   });
 });

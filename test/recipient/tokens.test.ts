@@ -71,8 +71,13 @@ describe('forms and machines', () => {
     expect(sameOrigin({ origin: 'https://evil.example', host: 'shop.example' }, 'https://shop.example')).toBe(false);
   });
 
-  it('flag Apple\'s proxy, scanners and instant clicks, not a person later on', () => {
-    const base = { userAgent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X)', remoteAddress: '198.51.100.4', method: 'GET', sentAt: 0 };
+  it("flag Apple's proxy, scanners and instant clicks, not a person later on", () => {
+    const base = {
+      userAgent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X)',
+      remoteAddress: '198.51.100.4',
+      method: 'GET',
+      sentAt: 0,
+    };
     expect(isMachine({ ...base, kind: 'open', at: 600_000 })).toBe(false);
     expect(isMachine({ ...base, kind: 'open', at: 600_000, remoteAddress: '17.1.2.3', userAgent: 'Mozilla/5.0' })).toBe(true);
     expect(isMachine({ ...base, kind: 'click', at: 4_000 })).toBe(true);

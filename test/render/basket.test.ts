@@ -34,7 +34,10 @@ describe('item ids in one spelling, and baskets that are never empty by accident
   });
 
   it('counts purchases of both spellings as one product in the popularity fallback', () => {
-    const items = [{ id: '85123A', name: 'Holder' }, { id: '22423', name: 'Cakestand' }];
+    const items = [
+      { id: '85123A', name: 'Holder' },
+      { id: '22423', name: 'Cakestand' },
+    ];
     const events = [
       { type: 'purchase', customer: 'a', item_id: '85123a', quantity: 1 },
       { type: 'purchase', customer: 'b', item_id: '85123A', quantity: 1 },

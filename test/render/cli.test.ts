@@ -18,7 +18,12 @@ async function herald(...argv: string[]) {
   let out = '';
   let err = '';
   const sink = (append: (s: string) => void) => new Writable({ write: (chunk, _enc, done) => (append(String(chunk)), done()) });
-  const code = await main(argv, { stdout: sink((s) => (out += s)), stderr: sink((s) => (err += s)), cwd: process.cwd(), env: { NO_COLOR: '1' } });
+  const code = await main(argv, {
+    stdout: sink((s) => (out += s)),
+    stderr: sink((s) => (err += s)),
+    cwd: process.cwd(),
+    env: { NO_COLOR: '1' },
+  });
   return { code, out, err };
 }
 

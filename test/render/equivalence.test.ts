@@ -15,7 +15,9 @@ import { stopMjmlWorker } from '../../compiler/3-analyze/templates/index.ts';
 afterAll(() => stopMjmlWorker());
 
 const AS_OF = Date.UTC(2011, 11, 10);
-const all = templateWorkspaces().flatMap((dir) => compileTemplates(dir).templates.map((t) => ({ t, loaded: loadTemplate(t.compiled), timeZone: compileTemplates(dir).timeZone })));
+const all = templateWorkspaces().flatMap((dir) =>
+  compileTemplates(dir).templates.map((t) => ({ t, loaded: loadTemplate(t.compiled), timeZone: compileTemplates(dir).timeZone })),
+);
 
 async function expectSame(t: WorkspaceTemplate, loaded: LoadedTemplate, input: RenderInput, workspaceZone: string) {
   const fast = renderEmail(loaded, input, { timeZone: workspaceZone, asOf: AS_OF });
@@ -24,7 +26,14 @@ async function expectSame(t: WorkspaceTemplate, loaded: LoadedTemplate, input: R
   const language = emailLanguage(compiled, input.customer.locale);
   const locale = language.locale;
   const timeZone = typeof input.customer.timezone === 'string' ? input.customer.timezone : (compiled.timezone ?? workspaceZone);
-  const settings = { locale, timeZone, currency: compiled.currency, language: language.language, ...(language.messages ? { messages: language.messages } : {}), ...(loaded.rules.size > 0 ? { rules: { compiled: loaded.rules, asOf: AS_OF } } : {}) };
+  const settings = {
+    locale,
+    timeZone,
+    currency: compiled.currency,
+    language: language.language,
+    ...(language.messages ? { messages: language.messages } : {}),
+    ...(loaded.rules.size > 0 ? { rules: { compiled: loaded.rules, asOf: AS_OF } } : {}),
+  };
   const slow = await renderPerRecipient(t.mjmlSource, input, settings);
   // Tracking parameters are added to links after MJML, at build time (tested on their own).
   const untracked = (html: string) => html.replace(/(\?|&amp;|&)utm_[a-z]+=[^&"#<\s]*/g, '');
@@ -58,31 +67,46 @@ describe('compile once = MJML per recipient', () => {
       first_name: fc.option(fc.string({ maxLength: 30 }), { nil: undefined }),
       country: fc.option(fc.constantFrom('United Kingdom', 'France', 'Norway'), { nil: undefined }),
       locale: fc.option(fc.constantFrom('en-GB', 'fr-FR', 'de-DE', 'nb-NO', 'is-IS'), { nil: undefined }),
-      signup_at: fc.option(fc.date({ min: new Date('2000-01-01'), max: new Date('2030-01-01'), noInvalidDate: true }).map((d) => d.toISOString()), { nil: undefined }),
+      signup_at: fc.option(
+        fc.date({ min: new Date('2000-01-01'), max: new Date('2030-01-01'), noInvalidDate: true }).map((d) => d.toISOString()),
+        { nil: undefined },
+      ),
     });
     const quintile = fc.integer({ min: 1, max: 5 });
     const traits = fc.record({
-      rfm: fc.option(fc.record({ recency: quintile, frequency: quintile, monetary: quintile, total: fc.integer({ min: 3, max: 15 }) }), { nil: undefined }),
-      lifecycle: fc.option(fc.record({ value: fc.constantFrom('new', 'active', 'cooling', 'lapsed', 'churned', 'prospect') }), { nil: undefined }),
+      rfm: fc.option(fc.record({ recency: quintile, frequency: quintile, monetary: quintile, total: fc.integer({ min: 3, max: 15 }) }), {
+        nil: undefined,
+      }),
+      lifecycle: fc.option(fc.record({ value: fc.constantFrom('new', 'active', 'cooling', 'lapsed', 'churned', 'prospect') }), {
+        nil: undefined,
+      }),
     });
     const segments = fc.subarray(['vip', 'high_value', 'new_customers', 'active_customers', 'lapsed_high_value']);
     const tier = fc.option(fc.constantFrom('high', 'medium', 'low'), { nil: undefined });
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...all), customer, fc.array(item, { maxLength: 7 }), traits, segments, tier, async ({ t, loaded, timeZone }, c, items, tr, seg, repurchase) => {
-        const input: RenderInput = {
-          customer: c,
-          traits: tr,
-          segments: seg,
-          tiers: repurchase ? { repurchase_90d: repurchase } : {},
-          scores: repurchase ? { repurchase_90d: repurchase === 'high' ? 0.9 : 0.2 } : {},
-          recommendations: items,
-          journey: { name: 'j', step: 's', entry: { items } },
-          unsubscribe_url: 'https://u.example/unsubscribe/x?a=1&b=2',
-          preferences_url: 'https://u.example/preferences/x',
-          message_id: 'm@x',
-        };
-        await expectSame(t, loaded, input, timeZone);
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...all),
+        customer,
+        fc.array(item, { maxLength: 7 }),
+        traits,
+        segments,
+        tier,
+        async ({ t, loaded, timeZone }, c, items, tr, seg, repurchase) => {
+          const input: RenderInput = {
+            customer: c,
+            traits: tr,
+            segments: seg,
+            tiers: repurchase ? { repurchase_90d: repurchase } : {},
+            scores: repurchase ? { repurchase_90d: repurchase === 'high' ? 0.9 : 0.2 } : {},
+            recommendations: items,
+            journey: { name: 'j', step: 's', entry: { items } },
+            unsubscribe_url: 'https://u.example/unsubscribe/x?a=1&b=2',
+            preferences_url: 'https://u.example/preferences/x',
+            message_id: 'm@x',
+          };
+          await expectSame(t, loaded, input, timeZone);
+        },
+      ),
       { numRuns: 60 },
     );
   });

@@ -22,7 +22,7 @@ describe('the flagship dry run, email by email', () => {
   let db: Database | undefined;
   afterAll(async () => db?.close());
 
-  it('promises no list it cannot fill, and every email is in its customer\'s language', async () => {
+  it("promises no list it cannot fill, and every email is in its customer's language", async () => {
     const ingest = await runCli(['ingest', dir, '--db', url], dir, { CI: 'true' });
     expect(ingest.code, ingest.stdout + ingest.stderr).toBe(0);
     const run = await runCli(['run', dir, '--db', url, '--from', '2011-12-05', '--until', '2011-12-10', '--dry-run'], dir, { CI: 'true' });
@@ -31,12 +31,15 @@ describe('the flagship dry run, email by email', () => {
     const out = join(dir, 'out');
     const catalogues = readCatalogues(dir);
     const audit = await auditDryRun(db, out, catalogues, 'en');
-    console.log(`flagship dry run 2011-12-05..10: ${audit.emails} emails (${JSON.stringify(audit.byTemplate)}), ${audit.cartEmails} cart emails, ${audit.emptyLists.length} with an empty list; by language ${JSON.stringify(audit.byLanguage)}`);
+    console.log(
+      `flagship dry run 2011-12-05..10: ${audit.emails} emails (${JSON.stringify(audit.byTemplate)}), ${audit.cartEmails} cart emails, ${audit.emptyLists.length} with an empty list; by language ${JSON.stringify(audit.byLanguage)}`,
+    );
     expect(audit.missingFiles).toEqual([]);
     expect(audit.emptyLists).toEqual([]);
     expect(audit.wrongLanguage).toEqual([]);
     // What the window must hold for the counts to mean something.
-    for (const template of ['cart_reminder', 'cart_offer_10', 'cart_offer_ship', 'welcome']) expect(audit.byTemplate[template], template).toBeGreaterThan(0);
+    for (const template of ['cart_reminder', 'cart_offer_10', 'cart_offer_ship', 'welcome'])
+      expect(audit.byTemplate[template], template).toBeGreaterThan(0);
     expect(audit.basketsShown).toBe(audit.cartEmails);
     expect(audit.picksShown).toBeGreaterThan(0);
     expect(audit.byLanguage.de).toBeGreaterThan(0);
@@ -55,8 +58,17 @@ describe('the flagship dry run, email by email', () => {
       .executeTakeFirstOrThrow();
     const stem = String(german.message_id).split('@')[0]!;
     const text = readFileSync(join(out, `${stem}.txt`), 'utf8');
-    writeFileSync(join(out, `${stem}.txt`), text.split('\n').filter((l) => !l.includes('(https://shop.example/p/')).join('\n'));
-    writeFileSync(join(out, `${stem}.html`), readFileSync(join(out, `${stem}.html`), 'utf8').replace(/<html lang="de[^"]*"/, '<html lang="en-GB"'));
+    writeFileSync(
+      join(out, `${stem}.txt`),
+      text
+        .split('\n')
+        .filter((l) => !l.includes('(https://shop.example/p/'))
+        .join('\n'),
+    );
+    writeFileSync(
+      join(out, `${stem}.html`),
+      readFileSync(join(out, `${stem}.html`), 'utf8').replace(/<html lang="de[^"]*"/, '<html lang="en-GB"'),
+    );
     const broken = await auditDryRun(db, out, catalogues, 'en');
     expect(broken.emptyLists).toEqual([expect.stringContaining(`cart_reminder ${stem}: "Das wartet auf Sie:" with no product under it`)]);
     expect(broken.wrongLanguage).toEqual([expect.stringContaining(`cart_reminder ${stem}: lang="en-GB"`)]);

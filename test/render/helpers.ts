@@ -26,14 +26,23 @@ export function compileBothWays(root: string, rel: string, options: { utm: boole
   const value = doc.value as { metadata: { name: string }; spec: Record<string, unknown> };
   const spec = { ...value.spec };
   if (!options.utm) delete spec.utm;
-  const prepared = prepareTemplate({ name: value.metadata.name, spec: spec as never, root, yamlFile: doc.file, doc: doc.yaml, specPath: ['spec'] });
+  const prepared = prepareTemplate({
+    name: value.metadata.name,
+    spec: spec as never,
+    root,
+    yamlFile: doc.file,
+    doc: doc.yaml,
+    specPath: ['spec'],
+  });
   const check = checkTemplate(prepared, SHOWCASE_NAMES);
   const built = buildTemplate(prepared, check.variables);
   if (!built.compiled) throw new Error(JSON.stringify(built.diagnostics));
   let head = `<mj-title>${prepared.subject.text}</mj-title>`;
   if (prepared.preheader) head += `<mj-preview>${prepared.preheader.text}</mj-preview>`;
   const src = prepared.body!.text;
-  const mjmlSource = /<mj-head\s*>/.test(src) ? src.replace(/<mj-head\s*>/, (m) => m + head) : src.replace(/<mjml\b[^>]*>/, (m) => `${m}<mj-head>${head}</mj-head>`);
+  const mjmlSource = /<mj-head\s*>/.test(src)
+    ? src.replace(/<mj-head\s*>/, (m) => m + head)
+    : src.replace(/<mjml\b[^>]*>/, (m) => `${m}<mj-head>${head}</mj-head>`);
   return { compiled: built.compiled, mjmlSource };
 }
 
@@ -43,7 +52,11 @@ let referenceEnv: nunjucks.Environment | undefined;
  * The slow way: nunjucks over the MJML source for this recipient, then MJML on the result. With
  * `rules` (a compiled template's rule() conditions) those evaluate as the renderer does.
  */
-export async function renderPerRecipient(mjmlSource: string, input: RenderInput, settings: FormatSettings = { locale: 'en-GB', timeZone: 'UTC', currency: 'GBP' }): Promise<string> {
+export async function renderPerRecipient(
+  mjmlSource: string,
+  input: RenderInput,
+  settings: FormatSettings = { locale: 'en-GB', timeZone: 'UTC', currency: 'GBP' },
+): Promise<string> {
   referenceEnv ??= (() => {
     const env = new nunjucks.Environment([], { autoescape: true });
     for (const [name, fn] of Object.entries(HERALD_FILTER_FUNCTIONS)) env.addFilter(name, fn as (...args: unknown[]) => unknown);
@@ -79,7 +92,12 @@ export function cssRules(html: string): Set<string> {
   const rules = new Set<string>();
   for (const style of html.matchAll(/<style\b[^>]*>([\s\S]*?)<\/style>/gi)) {
     for (const rule of style[1]!.matchAll(/([^{}]+)\{([^{}]*)\}/g)) {
-      rules.add(`${rule[1]!.replace(/\s+/g, ' ').replace(/^.*@media[^{]*$/, '').trim()} {${rule[2]!.replace(/\s+/g, ' ').trim()}}`);
+      rules.add(
+        `${rule[1]!
+          .replace(/\s+/g, ' ')
+          .replace(/^.*@media[^{]*$/, '')
+          .trim()} {${rule[2]!.replace(/\s+/g, ' ').trim()}}`,
+      );
     }
   }
   return rules;

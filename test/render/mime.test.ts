@@ -4,7 +4,15 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compileTemplateFile, SHOWCASE } from '../templates/helpers.ts';
 import { stopMjmlWorker } from '../../compiler/3-analyze/templates/index.ts';
-import { composeMime, loadTemplate, readSampleData, renderEmail, sampleRenderInput, writeEmailFiles, writeRecipientEmail } from '../../runtime/render/index.ts';
+import {
+  composeMime,
+  loadTemplate,
+  readSampleData,
+  renderEmail,
+  sampleRenderInput,
+  writeEmailFiles,
+  writeRecipientEmail,
+} from '../../runtime/render/index.ts';
 
 afterAll(() => stopMjmlWorker());
 
@@ -51,13 +59,18 @@ describe('MIME messages', () => {
     const { email } = await welcomeFor('c_1002');
     expect(email.preheader).toBe('Hand-picked gifts, free UK delivery over £40');
     const body = email.html.slice(email.html.indexOf('<body'));
-    expect(body).toMatch(/^<body[^>]*>\s*<div style="display:none;[^"]*">Hand-picked gifts, free UK delivery over £40(&#847;&zwnj;&nbsp;)+<\/div>/);
+    expect(body).toMatch(
+      /^<body[^>]*>\s*<div style="display:none;[^"]*">Hand-picked gifts, free UK delivery over £40(&#847;&zwnj;&nbsp;)+<\/div>/,
+    );
   });
 
   it('encodes a non-ASCII subject as RFC 2047 words that decode back', async () => {
     const { email, input } = await welcomeFor('c_1002');
     const subject = 'Bienvenue chez Hedgerow, Zoë — des cadeaux choisis à la main ✓';
-    const mime = composeMime({ ...email, subject }, { from: 'Shop <news@shop.example>', to: 'jean@example.test', messageId: input.message_id, date: new Date(0) });
+    const mime = composeMime(
+      { ...email, subject },
+      { from: 'Shop <news@shop.example>', to: 'jean@example.test', messageId: input.message_id, date: new Date(0) },
+    );
     const header = /^Subject: (.*)$/m.exec(mime.slice(0, mime.indexOf('\r\n\r\n')).replace(/\r\n[ \t]+/g, ' '))![1]!;
     expect(header).toMatch(/^(=\?UTF-8\?B\?[A-Za-z0-9+/=]+\?= ?)+$/);
     const words = [...header.matchAll(/=\?UTF-8\?B\?([^?]*)\?=/g)].map((m) => Buffer.from(m[1]!, 'base64'));
@@ -79,7 +92,12 @@ describe('MIME messages', () => {
     const sample = readSampleData(`${SHOWCASE}/data/sample.yaml`);
     const template = loadTemplate(compiled);
     const input = sampleRenderInput(compiled, sample, 'c_1001')!;
-    const options = { name: 'cart_recovery.remind.c_1001', from: 'Shop <news@shop.example>', date: new Date('2026-03-08T09:00:00Z'), boundary: 'dry' };
+    const options = {
+      name: 'cart_recovery.remind.c_1001',
+      from: 'Shop <news@shop.example>',
+      date: new Date('2026-03-08T09:00:00Z'),
+      boundary: 'dry',
+    };
     const a = await writeRecipientEmail(template, input, { ...options, dir: mkdtempSync(join(tmpdir(), 'herald-dry-')) });
     const b = await writeRecipientEmail(template, input, { ...options, dir: mkdtempSync(join(tmpdir(), 'herald-dry-')) });
     if (!a.ok || !b.ok) throw new Error('not written');

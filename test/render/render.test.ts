@@ -2,15 +2,39 @@ import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { compileTemplateFile, mjmlDoc, SHOWCASE, SHOWCASE_TEMPLATES, templateYaml, workspace } from '../templates/helpers.ts';
 import { stopMjmlWorker, type CompiledTemplate } from '../../compiler/3-analyze/templates/index.ts';
-import { loadTemplate, popularItems, readSampleData, renderEmail, sampleRenderInput, type RenderInput } from '../../runtime/render/index.ts';
+import {
+  loadTemplate,
+  popularItems,
+  readSampleData,
+  renderEmail,
+  sampleRenderInput,
+  type RenderInput,
+} from '../../runtime/render/index.ts';
 
 afterAll(() => stopMjmlWorker());
 
-const base: Omit<RenderInput, 'customer'> = { unsubscribe_url: 'https://u.example/unsub/t1', preferences_url: 'https://u.example/prefs/t1', message_id: 'm1@u.example' };
+const base: Omit<RenderInput, 'customer'> = {
+  unsubscribe_url: 'https://u.example/unsub/t1',
+  preferences_url: 'https://u.example/prefs/t1',
+  message_id: 'm1@u.example',
+};
 
 /** A compiled template straight from nunjucks sources (bypassing the compiler's checks on purpose). */
 function raw(html: string, subject = 'Hi', text = 'x'): CompiledTemplate {
-  return { name: 'raw', category: 'transactional', subject, html, text, locale: 'en-GB', currency: 'GBP', sample_customers: [], recommendations: { count: 6 }, variables: [], files: [], html_bytes: html.length };
+  return {
+    name: 'raw',
+    category: 'transactional',
+    subject,
+    html,
+    text,
+    locale: 'en-GB',
+    currency: 'GBP',
+    sample_customers: [],
+    recommendations: { count: 6 },
+    variables: [],
+    files: [],
+    html_bytes: html.length,
+  };
 }
 
 function compiledBody(body: string, subject = 'Hi {{ customer.first_name | default("there") }}'): CompiledTemplate {
@@ -39,7 +63,10 @@ describe('rendering one recipient', () => {
   it('fails only that recipient, with a reason, when a value without default is missing', () => {
     const t = loadTemplate(compiledBody(section('<mj-text>Hi {{ customer.first_name }},</mj-text>')));
     const missing = renderEmail(t, { ...base, customer: { id: 'c1', first_name: ' ' } });
-    expect(missing).toEqual({ ok: false, reason: expect.stringMatching(/^missing value for \{\{ customer\.first_name \}\} \(html line \d+, column \d+\)/) });
+    expect(missing).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/^missing value for \{\{ customer\.first_name \}\} \(html line \d+, column \d+\)/),
+    });
     const upper = loadTemplate(compiledBody(section('<mj-text>Hi {{ customer.first_name | upper }},</mj-text>')));
     const r = renderEmail(upper, { ...base, customer: { id: 'c1' } });
     expect(r.ok).toBe(false);
@@ -49,7 +76,11 @@ describe('rendering one recipient', () => {
 
   it('falls back to a placeholder image for a product with no image', () => {
     const compiled = compileTemplateFile(SHOWCASE, 'templates/cart_reminder.yaml').compiled!;
-    const r = renderEmail(loadTemplate(compiled), { ...base, customer: { id: 'c1', first_name: 'Ada' }, journey: { name: 'j', step: 's', entry: { items: [{ id: 'X', name: 'Lamp', price: 3 }] } } });
+    const r = renderEmail(loadTemplate(compiled), {
+      ...base,
+      customer: { id: 'c1', first_name: 'Ada' },
+      journey: { name: 'j', step: 's', entry: { items: [{ id: 'X', name: 'Lamp', price: 3 }] } },
+    });
     expect(r.ok && r.email.html).toContain('src="https://shop.example/img/placeholder.png" style');
   });
 
@@ -78,15 +109,25 @@ describe('rendering one recipient', () => {
   });
 
   it("formats dates and money in the customer's locale when the email is in their language, and in their time zone", () => {
-    const source = '{{ customer.signup_at | date("datetime") }} | {{ 1234.5 | currency }} | {{ 1234.5 | currency("EUR") }} | {{ 0.256 | percent }}';
+    const source =
+      '{{ customer.signup_at | date("datetime") }} | {{ 1234.5 | currency }} | {{ 1234.5 | currency("EUR") }} | {{ 0.256 | percent }}';
     const t = loadTemplate(raw(source));
-    const uk = renderEmail(t, { ...base, customer: { id: 'c1', signup_at: '2026-01-05T23:30:00Z', locale: 'en-GB', timezone: 'Europe/London' } });
-    const fr = renderEmail(t, { ...base, customer: { id: 'c2', signup_at: '2026-01-05T23:30:00Z', locale: 'fr-FR', timezone: 'Asia/Tokyo' } });
+    const uk = renderEmail(t, {
+      ...base,
+      customer: { id: 'c1', signup_at: '2026-01-05T23:30:00Z', locale: 'en-GB', timezone: 'Europe/London' },
+    });
+    const fr = renderEmail(t, {
+      ...base,
+      customer: { id: 'c2', signup_at: '2026-01-05T23:30:00Z', locale: 'fr-FR', timezone: 'Asia/Tokyo' },
+    });
     expect(uk.ok && uk.email.html).toBe('5 January 2026 at 23:30 | £1,234.50 | €1,234.50 | 26%');
     // An English email reads English dates and money, in the customer's time zone.
     expect(fr.ok && fr.email.html).toBe('6 January 2026 at 08:30 | £1,234.50 | €1,234.50 | 26%');
     const french = loadTemplate({ ...raw(source), locale: 'fr-FR' });
-    const frFr = renderEmail(french, { ...base, customer: { id: 'c2', signup_at: '2026-01-05T23:30:00Z', locale: 'fr-CA', timezone: 'Asia/Tokyo' } });
+    const frFr = renderEmail(french, {
+      ...base,
+      customer: { id: 'c2', signup_at: '2026-01-05T23:30:00Z', locale: 'fr-CA', timezone: 'Asia/Tokyo' },
+    });
     expect(frFr.ok && frFr.email.html.replace(/\u202f|\u00a0/g, ' ')).toBe(
       `6 janvier 2026 à 08 h 30 | ${new Intl.NumberFormat('fr-CA', { style: 'currency', currency: 'GBP' }).format(1234.5).replace(/\u202f|\u00a0/g, ' ')} | ${new Intl.NumberFormat('fr-CA', { style: 'currency', currency: 'EUR' }).format(1234.5).replace(/\u202f|\u00a0/g, ' ')} | 26 %`,
     );
@@ -94,7 +135,11 @@ describe('rendering one recipient', () => {
 
   it('evaluates rule() conditions with the rule evaluator, as of the render instant', () => {
     const t = loadTemplate(
-      compiledBody(section('<mj-text>{% if rule("country = \\"United Kingdom\\" and rfm.monetary >= 4") %}uk-top{% elif rule("days_since(signup_at) <= 7 or tier(repurchase_90d) = \\"high\\"") %}new-or-likely{% elif rule("in_segment(vip)") %}vip{% else %}other{% endif %}</mj-text>')),
+      compiledBody(
+        section(
+          '<mj-text>{% if rule("country = \\"United Kingdom\\" and rfm.monetary >= 4") %}uk-top{% elif rule("days_since(signup_at) <= 7 or tier(repurchase_90d) = \\"high\\"") %}new-or-likely{% elif rule("in_segment(vip)") %}vip{% else %}other{% endif %}</mj-text>',
+        ),
+      ),
     );
     expect(t.compiled.rules?.map((r) => r.text)).toHaveLength(3);
     const asOf = Date.UTC(2026, 2, 10);
@@ -117,12 +162,17 @@ describe('rendering one recipient', () => {
     const sample = readSampleData(`${SHOWCASE}/data/sample.yaml`);
     const loaded = SHOWCASE_TEMPLATES.map((n) => loadTemplate(compileTemplateFile(SHOWCASE, `templates/${n}.yaml`).compiled!));
     fc.assert(
-      fc.property(fc.constantFrom(...loaded), fc.constantFrom(...sample.customers.map((c) => String(c.id))), fc.option(fc.string(), { nil: undefined }), (t, id, name) => {
-        const input = sampleRenderInput(t.compiled, sample, id)!;
-        const r = renderEmail(t, { ...input, customer: { ...input.customer, first_name: name } });
-        expect(r.ok).toBe(true);
-        if (r.ok) for (const part of [r.email.subject, r.email.text]) expect(part).not.toMatch(/\bundefined\b|\bnull\b|Hi ,/);
-      }),
+      fc.property(
+        fc.constantFrom(...loaded),
+        fc.constantFrom(...sample.customers.map((c) => String(c.id))),
+        fc.option(fc.string(), { nil: undefined }),
+        (t, id, name) => {
+          const input = sampleRenderInput(t.compiled, sample, id)!;
+          const r = renderEmail(t, { ...input, customer: { ...input.customer, first_name: name } });
+          expect(r.ok).toBe(true);
+          if (r.ok) for (const part of [r.email.subject, r.email.text]) expect(part).not.toMatch(/\bundefined\b|\bnull\b|Hi ,/);
+        },
+      ),
       { numRuns: 60 },
     );
   });

@@ -51,7 +51,9 @@ describe.skipIf(CHROMIUM.skip)(CHROMIUM.title('every template in a browser'), ()
         'at 600 px: the unsubscribe link is not visible',
       ]),
     );
-    expect(await layoutProblems(page!, html.replace('https://u.example/unsub', 'https://u.example/other'), 'https://u.example/unsub')).toContain('at 600 px: no link to the unsubscribe URL');
+    expect(
+      await layoutProblems(page!, html.replace('https://u.example/unsub', 'https://u.example/other'), 'https://u.example/unsub'),
+    ).toContain('at 600 px: no link to the unsubscribe URL');
   });
 
   for (const dir of templateWorkspaces()) {

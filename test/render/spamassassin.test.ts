@@ -30,11 +30,17 @@ function spamassassin(messages: readonly string[]): Promise<Array<{ score: numbe
     child.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
     child.on('error', fail);
     child.on('close', () => {
-      const verdicts = [...out.matchAll(/^X-Spam-Status: \w+, score=(-?[\d.]+) required=[\d.]+ tests=([\s\S]*?) autolearn=/gm)].map((m) => ({
-        score: Number(m[1]),
-        rules: m[2]!.replace(/\s+/g, '').split(',').filter((r) => r !== '' && r !== 'none'),
-      }));
-      if (verdicts.length !== messages.length) return fail(new Error(`SpamAssassin gave ${verdicts.length} verdicts for ${messages.length} messages:\n${out.slice(0, 500)}`));
+      const verdicts = [...out.matchAll(/^X-Spam-Status: \w+, score=(-?[\d.]+) required=[\d.]+ tests=([\s\S]*?) autolearn=/gm)].map(
+        (m) => ({
+          score: Number(m[1]),
+          rules: m[2]!
+            .replace(/\s+/g, '')
+            .split(',')
+            .filter((r) => r !== '' && r !== 'none'),
+        }),
+      );
+      if (verdicts.length !== messages.length)
+        return fail(new Error(`SpamAssassin gave ${verdicts.length} verdicts for ${messages.length} messages:\n${out.slice(0, 500)}`));
       done(verdicts);
     });
     child.stdin.end(mbox);

@@ -40,7 +40,12 @@ describe('subject, preheader and text rendered in one call', () => {
           const alone = partByPart(loaded, input);
           expect(r.email.subject).toBe(alone.subject);
           expect(r.email.preheader).toBe(alone.preheader);
-          expect(r.email.text.trim()).toBe(alone.text.replace(/^[ \t]+|[ \t]+$/gm, '').replace(/\n{3,}/g, '\n\n').trim());
+          expect(r.email.text.trim()).toBe(
+            alone.text
+              .replace(/^[ \t]+|[ \t]+$/gm, '')
+              .replace(/\n{3,}/g, '\n\n')
+              .trim(),
+          );
           checked++;
         }
       }
@@ -58,7 +63,12 @@ describe('subject, preheader and text rendered in one call', () => {
     });
     const { compiled } = compileTemplateFile(root, 'templates/edge.yaml');
     const loaded = loadTemplate(compiled!);
-    const input = { customer: { id: 'x', first_name: 'Ada' }, unsubscribe_url: 'https://u.example/x', preferences_url: 'https://u.example/p', message_id: 'm@x' };
+    const input = {
+      customer: { id: 'x', first_name: 'Ada' },
+      unsubscribe_url: 'https://u.example/x',
+      preferences_url: 'https://u.example/p',
+      message_id: 'm@x',
+    };
     const r = renderEmail(loaded, input);
     if (!r.ok) throw new Error(r.reason);
     expect(r.email.subject).toBe('Hello Ada');
@@ -74,7 +84,12 @@ describe('subject, preheader and text rendered in one call', () => {
       }),
     });
     const { compiled } = compileTemplateFile(root, 'templates/strict.yaml');
-    const r = renderEmail(loadTemplate(compiled!), { customer: { id: 'x' }, unsubscribe_url: 'https://u.example/x', preferences_url: 'https://u.example/p', message_id: 'm@x' });
+    const r = renderEmail(loadTemplate(compiled!), {
+      customer: { id: 'x' },
+      unsubscribe_url: 'https://u.example/x',
+      preferences_url: 'https://u.example/p',
+      message_id: 'm@x',
+    });
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.reason).toMatch(/customer\.first_name.*\(subject line 1/);
   });

@@ -7,7 +7,11 @@ import { loadTemplate, renderEmail, type RenderInput } from '../../runtime/rende
 
 afterAll(() => stopMjmlWorker());
 
-const base: Omit<RenderInput, 'customer'> = { unsubscribe_url: 'https://u.example/unsub/t1', preferences_url: 'https://u.example/prefs/t1', message_id: 'm1@u.example' };
+const base: Omit<RenderInput, 'customer'> = {
+  unsubscribe_url: 'https://u.example/unsub/t1',
+  preferences_url: 'https://u.example/prefs/t1',
+  message_id: 'm1@u.example',
+};
 
 const CATALOGUES = {
   'translations/en.yaml': 'greeting: "Hello {name}"\njoined: "You joined on {date} and spent {amount}."\n',
@@ -17,7 +21,10 @@ const CATALOGUES = {
 
 function compiled(): CompiledTemplate {
   const body = `<mj-section><mj-column><mj-text>{{ t('greeting', name=customer.first_name | default('x')) }}</mj-text><mj-text>{{ t('joined', date=customer.signup_at | date('long'), amount=40 | currency) }}</mj-text></mj-column></mj-section>`;
-  const root = workspace({ ...CATALOGUES, 't.yaml': templateYaml('t', { subject: "{{ t('greeting', name='you') }}", mjml: mjmlDoc(body), translations: 'translations' }) });
+  const root = workspace({
+    ...CATALOGUES,
+    't.yaml': templateYaml('t', { subject: "{{ t('greeting', name='you') }}", mjml: mjmlDoc(body), translations: 'translations' }),
+  });
   const out = compileTemplateFile(root, 't.yaml');
   if (!out.compiled) throw new Error(JSON.stringify(out.diagnostics));
   return out.compiled;
@@ -26,7 +33,10 @@ function compiled(): CompiledTemplate {
 describe('translated templates', () => {
   const t = loadTemplate(compiled());
   const render = (locale: string | undefined) => {
-    const r = renderEmail(t, { ...base, customer: { id: 'c1', first_name: 'Ada', signup_at: '2011-11-04T10:00:00Z', ...(locale ? { locale } : {}) } });
+    const r = renderEmail(t, {
+      ...base,
+      customer: { id: 'c1', first_name: 'Ada', signup_at: '2011-11-04T10:00:00Z', ...(locale ? { locale } : {}) },
+    });
     if (!r.ok) throw new Error(r.reason);
     return r.email;
   };
@@ -51,7 +61,12 @@ describe('translated templates', () => {
   });
 
   it('an untranslated template says its own language and formats in it, whatever the customer locale', () => {
-    const root = workspace({ 'u.yaml': templateYaml('u', { subject: 'Hi', mjml: mjmlDoc("<mj-section><mj-column><mj-text>On {{ '2011-11-04T10:00:00Z' | date('long') }}</mj-text></mj-column></mj-section>") }) });
+    const root = workspace({
+      'u.yaml': templateYaml('u', {
+        subject: 'Hi',
+        mjml: mjmlDoc("<mj-section><mj-column><mj-text>On {{ '2011-11-04T10:00:00Z' | date('long') }}</mj-text></mj-column></mj-section>"),
+      }),
+    });
     const u = loadTemplate(compileTemplateFile(root, 'u.yaml').compiled!);
     const r = renderEmail(u, { ...base, customer: { id: 'c', locale: 'nl-NL' } });
     expect(r.ok && r.email.html).toMatch(/<html lang="en-GB" dir="ltr"/);
@@ -60,18 +75,26 @@ describe('translated templates', () => {
 
   it('picks a language the template has, or its own (property)', () => {
     fc.assert(
-      fc.property(fc.constantFrom('en', 'de', 'fr', 'nl', 'ar', 'pt'), fc.constantFrom('', '-DE', '-BE', '_AT', '-x1'), fc.boolean(), (lang, region, upper) => {
-        const tag = upper ? `${lang}${region}`.toUpperCase() : `${lang}${region}`;
-        const got = chooseLanguage(tag, ['en', 'de', 'ar'], 'en');
-        expect(['en', 'de', 'ar']).toContain(got);
-        if (['de', 'ar'].includes(lang)) expect(got).toBe(lang);
-      }),
+      fc.property(
+        fc.constantFrom('en', 'de', 'fr', 'nl', 'ar', 'pt'),
+        fc.constantFrom('', '-DE', '-BE', '_AT', '-x1'),
+        fc.boolean(),
+        (lang, region, upper) => {
+          const tag = upper ? `${lang}${region}`.toUpperCase() : `${lang}${region}`;
+          const got = chooseLanguage(tag, ['en', 'de', 'ar'], 'en');
+          expect(['en', 'de', 'ar']).toContain(got);
+          if (['de', 'ar'].includes(lang)) expect(got).toBe(lang);
+        },
+      ),
     );
   });
 });
 
 describe('template checks for translations and empty lists (fixture folders under test/fixtures/templates)', () => {
-  const codesOf = (name: string) => compileTemplateFile(`test/fixtures/templates/${name}/input`, 'template.yaml').diagnostics.map((d) => `${d.code} ${d.file}:${d.range?.start.line}`);
+  const codesOf = (name: string) =>
+    compileTemplateFile(`test/fixtures/templates/${name}/input`, 'template.yaml').diagnostics.map(
+      (d) => `${d.code} ${d.file}:${d.range?.start.line}`,
+    );
 
   it('reports catalogue problems, missing keys and placeholders where they are written', () => {
     expect(codesOf('translations').sort()).toEqual(

@@ -34,8 +34,14 @@ describe('choosing the database', () => {
     definitions: { 'Workspace/shop': { kind: 'Workspace', spec: { database: 'sqlite:from-yaml.db' } } },
   } as unknown as Manifest;
   it('prefers --db, then HERALD_DATABASE_URL, then herald.yaml', () => {
-    expect(chooseDatabase('sqlite:flag.db', { HERALD_DATABASE_URL: 'sqlite:env.db' }, manifest)).toEqual({ url: 'sqlite:flag.db', origin: '--db' });
-    expect(chooseDatabase(undefined, { HERALD_DATABASE_URL: 'sqlite:env.db' }, manifest)).toEqual({ url: 'sqlite:env.db', origin: 'HERALD_DATABASE_URL' });
+    expect(chooseDatabase('sqlite:flag.db', { HERALD_DATABASE_URL: 'sqlite:env.db' }, manifest)).toEqual({
+      url: 'sqlite:flag.db',
+      origin: '--db',
+    });
+    expect(chooseDatabase(undefined, { HERALD_DATABASE_URL: 'sqlite:env.db' }, manifest)).toEqual({
+      url: 'sqlite:env.db',
+      origin: 'HERALD_DATABASE_URL',
+    });
     expect(chooseDatabase(undefined, {}, manifest)).toEqual({ url: 'sqlite:from-yaml.db', origin: 'herald.yaml' });
   });
   it('defaults to a SQLite file named after the workspace', () => {

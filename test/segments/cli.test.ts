@@ -20,21 +20,32 @@ forEachDialect('herald segments and herald explain', (ctx) => {
 
     const db = openDatabase(url);
     const consent = ctx.dialect === 'sqlite' ? 1 : true;
-    await db.kysely.insertInto('customers').values([
-      { id: 'c1', email: 'ada@example.test', first_name: 'Ada', country: 'UK', email_consent: consent },
-      { id: 'c2', email: 'bob@elsewhere.test', first_name: 'Bob', country: 'FR', email_consent: consent },
-    ]).execute();
-    await db.kysely.insertInto('events').values([
-      { id: 'p1', customer_id: 'c1', type: 'purchase', at: T0 + 5 * DAY, amount: 20 },
-      { id: 'p2', customer_id: 'c2', type: 'purchase', at: T0 + 20 * DAY, amount: 30 },
-    ]).execute();
+    await db.kysely
+      .insertInto('customers')
+      .values([
+        { id: 'c1', email: 'ada@example.test', first_name: 'Ada', country: 'UK', email_consent: consent },
+        { id: 'c2', email: 'bob@elsewhere.test', first_name: 'Bob', country: 'FR', email_consent: consent },
+      ])
+      .execute();
+    await db.kysely
+      .insertInto('events')
+      .values([
+        { id: 'p1', customer_id: 'c1', type: 'purchase', at: T0 + 5 * DAY, amount: 20 },
+        { id: 'p2', customer_id: 'c2', type: 'purchase', at: T0 + 20 * DAY, amount: 30 },
+      ])
+      .execute();
     await db.close();
 
     const first = await herald(['segments', dir, '--db', url, '--as-of', '2026-01-10', '--format', 'json']);
     expect(first.code).toBe(0);
     const doc = JSON.parse(first.stdout);
     expect(doc).toMatchObject({ version: 1, as_of: '2026-01-10T00:00:00.000Z' });
-    const counts = Object.fromEntries(doc.segments.map((s: { segment: string; members: number; entered: number; exited: number }) => [s.segment, [s.members, s.entered, s.exited]]));
+    const counts = Object.fromEntries(
+      doc.segments.map((s: { segment: string; members: number; entered: number; exited: number }) => [
+        s.segment,
+        [s.members, s.entered, s.exited],
+      ]),
+    );
     expect(counts).toEqual({ recent_buyers: [1, 1, 0], example_mail: [1, 1, 0] });
 
     const second = await herald(['segments', dir, '--db', url, '--as-of', '2026-02-10']);

@@ -38,13 +38,23 @@ forEachDialect('explain', (ctx) => {
     db = await ctx.fresh();
     await migrate(db);
     await syncSchema(db, manifest.dataModel, traitTableSpecs(manifest));
-    await db.kysely.insertInto('customers').values({
-      id: 'c1', email: 'ada@example.test', first_name: 'Ada', country: 'UK', email_consent: ctx.dialect === 'sqlite' ? 1 : true,
-    }).execute();
-    await db.kysely.insertInto('events').values([
-      { id: 'p1', customer_id: 'c1', type: 'purchase', at: T0 + 1 * DAY, amount: 70 },
-      { id: 'p2', customer_id: 'c1', type: 'purchase', at: T0 + 50 * DAY, amount: 60 },
-    ]).execute();
+    await db.kysely
+      .insertInto('customers')
+      .values({
+        id: 'c1',
+        email: 'ada@example.test',
+        first_name: 'Ada',
+        country: 'UK',
+        email_consent: ctx.dialect === 'sqlite' ? 1 : true,
+      })
+      .execute();
+    await db.kysely
+      .insertInto('events')
+      .values([
+        { id: 'p1', customer_id: 'c1', type: 'purchase', at: T0 + 1 * DAY, amount: 70 },
+        { id: 'p2', customer_id: 'c1', type: 'purchase', at: T0 + 50 * DAY, amount: 60 },
+      ])
+      .execute();
     await materialize(db, manifest, T0 + 60 * DAY);
   });
 

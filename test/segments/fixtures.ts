@@ -65,10 +65,9 @@ export function purchasesTrait(): RuntimeTrait {
 /** `purchases >= <n>` read from the trait table (so it needs traits materialized first). */
 export function frequentBuyers(name: string, atLeast: number): RuntimeSegment {
   const compiled: CompiledSegment = {
-    sql: perDialect(
-      `select t.customer_id as customer_id from trait_purchases t where t.value >= cast(? as double precision)`,
-      [{ value: atLeast }],
-    ),
+    sql: perDialect(`select t.customer_id as customer_id from trait_purchases t where t.value >= cast(? as double precision)`, [
+      { value: atLeast },
+    ]),
     ast: { kind: 'boolean', value: true, span: { start: 0, end: 0 } },
     dependencies: ['Trait/purchases'],
   };

@@ -64,7 +64,10 @@ function expectedAudiences(): Record<string, string[]> {
   return Object.fromEntries(
     Object.entries(AUDIENCES).map(([segment, stage]) => [
       segment,
-      Object.entries(CUSTOMERS).filter(([, c]) => c.stage === stage && c.consent !== false).map(([id]) => id).sort(),
+      Object.entries(CUSTOMERS)
+        .filter(([, c]) => c.stage === stage && c.consent !== false)
+        .map(([id]) => id)
+        .sort(),
     ]),
   );
 }
@@ -104,8 +107,20 @@ forEachDialect('flagship lifecycle audiences', (ctx) => {
     expect(Object.fromEntries(stages.map((r) => [r.customer_id, r.value]))).toEqual(
       Object.fromEntries(Object.entries(CUSTOMERS).map(([id, c]) => [id, c.stage])),
     );
-    const members = await db.kysely.selectFrom('segment_memberships').select(['segment', 'customer_id']).where('exited_at', 'is', null).execute();
-    const actual = Object.fromEntries(Object.keys(AUDIENCES).map((s) => [s, members.filter((m) => m.segment === s).map((m) => String(m.customer_id)).sort()]));
+    const members = await db.kysely
+      .selectFrom('segment_memberships')
+      .select(['segment', 'customer_id'])
+      .where('exited_at', 'is', null)
+      .execute();
+    const actual = Object.fromEntries(
+      Object.keys(AUDIENCES).map((s) => [
+        s,
+        members
+          .filter((m) => m.segment === s)
+          .map((m) => String(m.customer_id))
+          .sort(),
+      ]),
+    );
     expect(actual).toEqual(expectedAudiences());
     await db.close();
   });

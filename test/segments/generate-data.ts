@@ -37,12 +37,40 @@ export interface ShopSize {
 }
 
 const DAY = 86_400_000;
-const COUNTRIES = ['United Kingdom', 'United Kingdom', 'United Kingdom', 'United Kingdom', 'France', 'Germany', 'EIRE', 'Spain', 'Netherlands', 'Belgium', 'Ελλάδα', 'Österreich'];
+const COUNTRIES = [
+  'United Kingdom',
+  'United Kingdom',
+  'United Kingdom',
+  'United Kingdom',
+  'France',
+  'Germany',
+  'EIRE',
+  'Spain',
+  'Netherlands',
+  'Belgium',
+  'Ελλάδα',
+  'Österreich',
+];
 const NAMES = ['Ada', 'alan', 'Grace', 'Édith', 'Zoë', 'Linus', 'ángel', 'Ösel', 'Barbara', 'Ken', 'Margaret', 'Dennis'];
 
-
-export interface CustomerRow { id: string; email: string; first_name: string | null; country: string | null; signup_at: number | null; email_consent: boolean }
-export interface EventRow { id: string; customer_id: string; type: string; at: number; item_id: string | null; quantity: number | null; amount: number | null; price: number | null }
+export interface CustomerRow {
+  id: string;
+  email: string;
+  first_name: string | null;
+  country: string | null;
+  signup_at: number | null;
+  email_consent: boolean;
+}
+export interface EventRow {
+  id: string;
+  customer_id: string;
+  type: string;
+  at: number;
+  item_id: string | null;
+  quantity: number | null;
+  amount: number | null;
+  price: number | null;
+}
 
 /**
  * Ids are zero-padded so that they are generated in key order: the primary-key indexes then grow
@@ -101,8 +129,12 @@ export async function loadShop(db: Database, size: ShopSize): Promise<void> {
 
 function loadSqlite(db: Database, size: ShopSize): void {
   const raw = db.sqlite!;
-  const customer = raw.prepare('insert into customers (id, email, first_name, country, signup_at, email_consent) values (?, ?, ?, ?, ?, ?)');
-  const event = raw.prepare('insert into events (id, customer_id, type, at, item_id, quantity, amount, price) values (?, ?, ?, ?, ?, ?, ?, ?)');
+  const customer = raw.prepare(
+    'insert into customers (id, email, first_name, country, signup_at, email_consent) values (?, ?, ?, ?, ?, ?)',
+  );
+  const event = raw.prepare(
+    'insert into events (id, customer_id, type, at, item_id, quantity, amount, price) values (?, ?, ?, ?, ?, ?, ?, ?)',
+  );
   // Bulk load: secondary indexes are built once at the end (far cheaper than maintaining them
   // row by row), and the throwaway data need not survive a power cut while loading.
   const indexes = raw

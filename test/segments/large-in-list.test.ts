@@ -34,9 +34,20 @@ forEachDialect('a 40,000-item in list', (ctx) => {
     db = await ctx.fresh();
     await migrate(db);
     await syncSchema(db, manifest.dataModel, traitTableSpecs(manifest));
-    await db.kysely.insertInto('customers').values([{ id: 'a', country: 'UK' }, { id: 'b', country: 'FR' }, { id: 'c', country: 'UK' }, { id: 'd', country: null }]).execute();
+    await db.kysely
+      .insertInto('customers')
+      .values([
+        { id: 'a', country: 'UK' },
+        { id: 'b', country: 'FR' },
+        { id: 'c', country: 'UK' },
+        { id: 'd', country: null },
+      ])
+      .execute();
     const buy = (id: string, customer: string, day: number) =>
-      db.kysely.insertInto('events').values({ id, customer_id: customer, type: 'purchase', at: T0 + day * DAY, amount: 1 }).execute();
+      db.kysely
+        .insertInto('events')
+        .values({ id, customer_id: customer, type: 'purchase', at: T0 + day * DAY, amount: 1 })
+        .execute();
     await buy('p1', 'a', 1);
     await buy('p2', 'a', 2);
     await buy('p3', 'b', 3);
@@ -45,8 +56,13 @@ forEachDialect('a 40,000-item in list', (ctx) => {
   });
 
   async function members(segment: string): Promise<string[]> {
-    const rows = await db.kysely.selectFrom('segment_memberships').select('customer_id')
-      .where('segment', '=', segment).where('exited_at', 'is', null).orderBy('customer_id').execute();
+    const rows = await db.kysely
+      .selectFrom('segment_memberships')
+      .select('customer_id')
+      .where('segment', '=', segment)
+      .where('exited_at', 'is', null)
+      .orderBy('customer_id')
+      .execute();
     return rows.map((r) => String(r.customer_id));
   }
 

@@ -68,8 +68,16 @@ export function buildManifest(input: ManifestInput): Manifest {
 
 function definition(kind: 'Trait' | 'Segment', name: string, compiled: unknown): ManifestDefinition {
   return {
-    kind, name, apiVersion: 'herald/v1', metadata: { name }, spec: {}, hash: 'sha256:0',
-    file: `${name}.yaml`, dependsOn: [], dependents: [], compiled,
+    kind,
+    name,
+    apiVersion: 'herald/v1',
+    metadata: { name },
+    spec: {},
+    hash: 'sha256:0',
+    file: `${name}.yaml`,
+    dependsOn: [],
+    dependents: [],
+    compiled,
   };
 }
 

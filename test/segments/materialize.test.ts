@@ -21,7 +21,10 @@ async function memberships(db: Database, segment: string) {
 }
 
 async function purchase(db: Database, id: string, customer: string, day: number) {
-  await db.kysely.insertInto('events').values({ id, customer_id: customer, type: 'purchase', at: T0 + day * DAY, amount: 10 }).execute();
+  await db.kysely
+    .insertInto('events')
+    .values({ id, customer_id: customer, type: 'purchase', at: T0 + day * DAY, amount: 10 })
+    .execute();
 }
 
 forEachDialect('segment materialization', (ctx) => {
@@ -30,11 +33,14 @@ forEachDialect('segment materialization', (ctx) => {
     db = await ctx.fresh();
     await migrate(db);
     await syncSchema(db, dataModel, [{ name: 'purchases', columns: { value: 'number' } }]);
-    await db.kysely.insertInto('customers').values([
-      { id: 'c1', country: 'UK' },
-      { id: 'c2', country: 'FR' },
-      { id: 'c3', country: 'UK' },
-    ]).execute();
+    await db.kysely
+      .insertInto('customers')
+      .values([
+        { id: 'c1', country: 'UK' },
+        { id: 'c2', country: 'FR' },
+        { id: 'c3', country: 'UK' },
+      ])
+      .execute();
     await purchase(db, 'e1', 'c1', 10);
     await purchase(db, 'e2', 'c2', 12);
     await purchase(db, 'e3', 'c3', 40);
@@ -47,7 +53,11 @@ forEachDialect('segment materialization', (ctx) => {
 
     const second = await materialize(db, plan, T0 + 45 * DAY);
     expect(second.segments.find((s) => s.segment === 'recent_uk')).toEqual({
-      segment: 'recent_uk', members: 1, entered: 1, exited: 1, previousAsOf: T0 + 20 * DAY,
+      segment: 'recent_uk',
+      members: 1,
+      entered: 1,
+      exited: 1,
+      previousAsOf: T0 + 20 * DAY,
     });
     expect(await memberships(db, 'recent_uk')).toEqual([
       { id: 'c1', in: T0 + 20 * DAY, out: T0 + 45 * DAY },
@@ -75,7 +85,11 @@ forEachDialect('segment materialization', (ctx) => {
     const later = await materialize(db, plan, T0 + 16 * DAY);
     expect(later.segments.find((s) => s.segment === 'frequent')).toMatchObject({ members: 1, entered: 1 });
     const trait = await db.kysely.selectFrom('trait_purchases').selectAll().orderBy('customer_id').execute();
-    expect(trait.map((r) => [r.customer_id, Number(r.value)])).toEqual([['c1', 2], ['c2', 1], ['c3', 0]]);
+    expect(trait.map((r) => [r.customer_id, Number(r.value)])).toEqual([
+      ['c1', 2],
+      ['c2', 1],
+      ['c3', 0],
+    ]);
   });
 
   it('refuses to go back before the last run, changing nothing', async () => {

@@ -29,13 +29,19 @@ forEachDialect('materialization with compiled queries', (ctx) => {
     db = await ctx.fresh();
     await migrate(db);
     await syncSchema(db, manifest.dataModel, traitTableSpecs(manifest));
-    await db.kysely.insertInto('customers').values([
-      { id: 'a', country: 'UK', email_consent: ctx.dialect === 'sqlite' ? 1 : true },
-      { id: 'b', country: 'FR', email_consent: ctx.dialect === 'sqlite' ? 0 : false },
-      { id: 'c', country: 'UK', email_consent: ctx.dialect === 'sqlite' ? 1 : true },
-    ]).execute();
+    await db.kysely
+      .insertInto('customers')
+      .values([
+        { id: 'a', country: 'UK', email_consent: ctx.dialect === 'sqlite' ? 1 : true },
+        { id: 'b', country: 'FR', email_consent: ctx.dialect === 'sqlite' ? 0 : false },
+        { id: 'c', country: 'UK', email_consent: ctx.dialect === 'sqlite' ? 1 : true },
+      ])
+      .execute();
     const buy = (id: string, customer: string, day: number, amount: number) =>
-      db.kysely.insertInto('events').values({ id, customer_id: customer, type: 'purchase', at: T0 + day * DAY, amount }).execute();
+      db.kysely
+        .insertInto('events')
+        .values({ id, customer_id: customer, type: 'purchase', at: T0 + day * DAY, amount })
+        .execute();
     await buy('p1', 'a', 1, 80);
     await buy('p2', 'a', 25, 40);
     await buy('p3', 'b', 5, 500);
@@ -43,15 +49,23 @@ forEachDialect('materialization with compiled queries', (ctx) => {
   });
 
   async function members(segment: string): Promise<string[]> {
-    const rows = await db.kysely.selectFrom('segment_memberships').select('customer_id')
-      .where('segment', '=', segment).where('exited_at', 'is', null).orderBy('customer_id').execute();
+    const rows = await db.kysely
+      .selectFrom('segment_memberships')
+      .select('customer_id')
+      .where('segment', '=', segment)
+      .where('exited_at', 'is', null)
+      .orderBy('customer_id')
+      .execute();
     return rows.map((r) => String(r.customer_id));
   }
 
   it('materializes traits and segments (in_segment, windows, two-valued logic) as of two instants', async () => {
     const first = await materialize(db, manifest, T0 + 26 * DAY);
     expect(Object.fromEntries(first.segments.map((s) => [s.segment, s.members]))).toEqual({
-      buyers_30d: 3, big_spenders: 2, uk_buyers: 2, consenting_lapsed: 0,
+      buyers_30d: 3,
+      big_spenders: 2,
+      uk_buyers: 2,
+      consenting_lapsed: 0,
     });
     expect(await members('big_spenders')).toEqual(['a', 'b']);
     const rfm = await db.kysely.selectFrom('trait_rfm').selectAll().orderBy('customer_id').execute();

@@ -23,10 +23,7 @@ const manifest = buildManifest({
 const segments = Object.values(manifest.definitions).map((d) => d.name);
 const CUSTOMERS = ['a', 'b', 'c', 'd'];
 
-type Step =
-  | { kind: 'add'; customer: string; day: number }
-  | { kind: 'remove'; index: number }
-  | { kind: 'run'; advance: number };
+type Step = { kind: 'add'; customer: string; day: number } | { kind: 'remove'; index: number } | { kind: 'run'; advance: number };
 
 const step: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ kind: fc.constant('add' as const), customer: fc.constantFrom(...CUSTOMERS), day: fc.integer({ min: 0, max: 60 }) }),
@@ -45,7 +42,10 @@ async function check(db: Database, steps: Step[]): Promise<void> {
     if (s.kind === 'add') {
       const id = `e${next++}`;
       live.push(id);
-      await db.kysely.insertInto('events').values({ id, customer_id: s.customer, type: 'purchase', at: T0 + s.day * DAY, amount: 1 }).execute();
+      await db.kysely
+        .insertInto('events')
+        .values({ id, customer_id: s.customer, type: 'purchase', at: T0 + s.day * DAY, amount: 1 })
+        .execute();
     } else if (s.kind === 'remove') {
       if (live.length === 0) continue;
       const [id] = live.splice(s.index % live.length, 1);
@@ -57,13 +57,23 @@ async function check(db: Database, steps: Step[]): Promise<void> {
         const def = manifest.definitions[`Segment/${name}`]!;
         const query = (def.compiled as { sql: Record<string, { sql: string; parameters: [] }> }).sql[db.dialect]!;
         const { rows } = await runCompiled<{ customer_id: string }>(db.kysely, db.dialect, query, { as_of: now });
-        const open = await db.kysely.selectFrom('segment_memberships').select('customer_id')
-          .where('segment', '=', name).where('exited_at', 'is', null).execute();
+        const open = await db.kysely
+          .selectFrom('segment_memberships')
+          .select('customer_id')
+          .where('segment', '=', name)
+          .where('exited_at', 'is', null)
+          .execute();
         expect(open.map((r) => r.customer_id).sort()).toEqual(rows.map((r) => r.customer_id).sort());
       }
     }
   }
-  const all = await db.kysely.selectFrom('segment_memberships').selectAll().orderBy('segment').orderBy('customer_id').orderBy('entered_at').execute();
+  const all = await db.kysely
+    .selectFrom('segment_memberships')
+    .selectAll()
+    .orderBy('segment')
+    .orderBy('customer_id')
+    .orderBy('entered_at')
+    .execute();
   for (let i = 0; i < all.length; i++) {
     const m = all[i]!;
     if (m.exited_at !== null) expect(Number(m.entered_at)).toBeLessThan(Number(m.exited_at));
@@ -80,7 +90,10 @@ forEachDialect('membership timeline (property)', (ctx) => {
     const db = await ctx.fresh();
     await migrate(db);
     await syncSchema(db, manifest.dataModel, traitTableSpecs(manifest));
-    await db.kysely.insertInto('customers').values(CUSTOMERS.map((id) => ({ id }))).execute();
+    await db.kysely
+      .insertInto('customers')
+      .values(CUSTOMERS.map((id) => ({ id })))
+      .execute();
     await fc.assert(
       fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 25 }), (steps) => check(db, steps)),
       { numRuns: ctx.dialect === 'sqlite' ? 60 : 25 },

@@ -68,10 +68,13 @@ forEachDialect('days_since bound on a real database', (ctx) => {
     let first = true;
     await fc.assert(
       fc.asyncProperty(
-        fc.uniqueArray(fc.oneof(fc.constantFrom(...LIMITS), fc.double({ min: -400, max: 400, noNaN: true }), fc.integer({ min: -1000, max: 1000 })), {
-          minLength: 1,
-          maxLength: 6,
-        }),
+        fc.uniqueArray(
+          fc.oneof(fc.constantFrom(...LIMITS), fc.double({ min: -400, max: 400, noNaN: true }), fc.integer({ min: -1000, max: 1000 })),
+          {
+            minLength: 1,
+            maxLength: 6,
+          },
+        ),
         async (limits) => {
           const data = { customers: customersAround(limits), events: [] };
           await loadDatabase(db, model, data, first);

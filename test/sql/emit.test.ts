@@ -116,12 +116,16 @@ describe('Segment and Trait emitters', () => {
           { id: 'c', country: 'FR', email_consent: false },
           ...['d', 'e', 'f', 'g'].map((id) => ({ id, country: 'DE', email_consent: true })),
         ],
-        events: ['a', 'b', 'c', 'd', 'e', 'f', 'g'].flatMap((id, i) => [{ id: `${id}1`, customer_id: id, type: 'purchase', at: AS_OF - (i + 1) * 10 * day, amount: 100 - i * 10 }]),
+        events: ['a', 'b', 'c', 'd', 'e', 'f', 'g'].flatMap((id, i) => [
+          { id: `${id}1`, customer_id: id, type: 'purchase', at: AS_OF - (i + 1) * 10 * day, amount: 100 - i * 10 },
+        ]),
       };
       await loadDatabase(db, model, data, true);
       await materializeTraitsSql(db, model);
       const js = evaluatorSide(model, data);
-      const segments = Object.fromEntries(['reachable', 'uk', 'best'].map((n) => [n, (manifest.definitions[`Segment/${n}`].compiled as CompiledSegment).ast]));
+      const segments = Object.fromEntries(
+        ['reachable', 'uk', 'best'].map((n) => [n, (manifest.definitions[`Segment/${n}`].compiled as CompiledSegment).ast]),
+      );
       const set = createSegmentSet(segments, js.schema);
       for (const name of Object.keys(segments)) {
         const rows = await runQuery(db, (manifest.definitions[`Segment/${name}`].compiled as CompiledSegment).sql.sqlite);
@@ -129,7 +133,9 @@ describe('Segment and Trait emitters', () => {
         expect(rows.map((r) => String(r.customer_id)).sort(), name).toEqual(expected.sort());
       }
       // Highest spend, recent, reachable, not UK: only `a` (b is UK, c has no consent).
-      expect((await runQuery(db, (manifest.definitions['Segment/best'].compiled as CompiledSegment).sql.sqlite)).map((r) => r.customer_id)).toEqual(['a']);
+      expect(
+        (await runQuery(db, (manifest.definitions['Segment/best'].compiled as CompiledSegment).sql.sqlite)).map((r) => r.customer_id),
+      ).toEqual(['a']);
     } finally {
       await db.close();
     }

@@ -39,7 +39,8 @@ function readCases(): Case[] {
     .filter((d) => d.isDirectory())
     .map((d) => {
       const dir = join(FIXTURES, d.name);
-      if (existsSync(join(dir, 'rule.txt'))) return { name: d.name, dir, segment: rule(readFileSync(join(dir, 'rule.txt'), 'utf8').trim()) };
+      if (existsSync(join(dir, 'rule.txt')))
+        return { name: d.name, dir, segment: rule(readFileSync(join(dir, 'rule.txt'), 'utf8').trim()) };
       const raw = JSON.parse(readFileSync(join(dir, 'trait.json'), 'utf8'));
       return { name: d.name, dir, trait: traitFromJson(raw) };
     })
@@ -68,9 +69,12 @@ const cases = readCases();
 describe('golden SQL', () => {
   it('has a fixture for every operator and function', () => {
     const text = cases.map((c) => (c.segment ? JSON.stringify(c.segment) : JSON.stringify(c.trait))).join('\n');
-    for (const op of ['"="', '"!="', '"<"', '"<="', '">"', '">="', '"+"', '"-"', '"*"', '"/"', '"and"', '"or"', '"not"']) expect(text, op).toContain(`"op":${op}`);
-    for (const kind of ['"in"', '"between"', '"is_null"', '"string_match"', '"aggregate"', '"timestamp"', '"duration"']) expect(text, kind).toContain(`"kind":${kind}`);
-    for (const fn of ['if', 'coalesce', 'days_since', 'lower', 'upper', 'abs', 'round', 'score', 'tier', 'in_segment', 'subscribed']) expect(text, fn).toContain(`"name":"${fn}"`);
+    for (const op of ['"="', '"!="', '"<"', '"<="', '">"', '">="', '"+"', '"-"', '"*"', '"/"', '"and"', '"or"', '"not"'])
+      expect(text, op).toContain(`"op":${op}`);
+    for (const kind of ['"in"', '"between"', '"is_null"', '"string_match"', '"aggregate"', '"timestamp"', '"duration"'])
+      expect(text, kind).toContain(`"kind":${kind}`);
+    for (const fn of ['if', 'coalesce', 'days_since', 'lower', 'upper', 'abs', 'round', 'score', 'tier', 'in_segment', 'subscribed'])
+      expect(text, fn).toContain(`"name":"${fn}"`);
     for (const fn of ['count', 'exists', 'sum', 'avg', 'min', 'max', 'first', 'last']) expect(text, fn).toContain(`"fn":"${fn}"`);
     for (const kind of ['rfm', 'lifecycle', 'expression']) expect(text, kind).toContain(`"kind":"${kind}"`);
   });
@@ -92,7 +96,13 @@ function evaluatorResults(): Map<string, unknown> {
   for (const c of cases) {
     if (c.segment) {
       const set = createSegmentSet({ ...segments, __case: c.segment }, schema);
-      out.set(c.name, contexts.filter((ctx) => set.isMember('__case', { ...ctx })).map((ctx) => ctx.customer.id).sort());
+      out.set(
+        c.name,
+        contexts
+          .filter((ctx) => set.isMember('__case', { ...ctx }))
+          .map((ctx) => ctx.customer.id)
+          .sort(),
+      );
     } else {
       const withCase = { dataModel, traits: [...traits.filter((t) => t.name !== c.trait!.name), c.trait!] };
       const rows = evaluatorSide(withCase, data).traits.get(c.trait!.name)!;
@@ -138,7 +148,15 @@ for (const dialect of SQL_DIALECTS) {
           const outputs = traitOutputs(c.trait!, schema);
           const byCustomer = Object.fromEntries(
             rows
-              .map((r) => [String(r.customer_id), Object.fromEntries(outputs.map((o) => [o.name, o.type === 'number' ? (r[o.name] === null ? null : Number(r[o.name])) : r[o.name]]))] as const)
+              .map(
+                (r) =>
+                  [
+                    String(r.customer_id),
+                    Object.fromEntries(
+                      outputs.map((o) => [o.name, o.type === 'number' ? (r[o.name] === null ? null : Number(r[o.name])) : r[o.name]]),
+                    ),
+                  ] as const,
+              )
               .sort(([a], [b]) => (a < b ? -1 : 1)),
           );
           expect(byCustomer).toEqual(expected);

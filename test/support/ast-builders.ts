@@ -19,7 +19,14 @@ export const bin = (op: BinaryOp, left: Expr, right: Expr): Expr => ({ kind: 'bi
 export const and = (...items: Expr[]): Expr => items.reduce((a, b) => bin('and', a, b));
 export const or = (...items: Expr[]): Expr => items.reduce((a, b) => bin('or', a, b));
 export const isIn = (value: Expr, items: Expr[], negated = false): Expr => ({ kind: 'in', negated, value, list: list(...items), span });
-export const between = (value: Expr, low: Expr, high: Expr, negated = false): Expr => ({ kind: 'between', negated, value, low, high, span });
+export const between = (value: Expr, low: Expr, high: Expr, negated = false): Expr => ({
+  kind: 'between',
+  negated,
+  value,
+  low,
+  high,
+  span,
+});
 export const isNull = (value: Expr, negated = false): Expr => ({ kind: 'is_null', negated, value, span });
 export const startsWith = (value: Expr, pattern: Expr): Expr => ({ kind: 'string_match', op: 'starts_with', value, pattern, span });
 export const contains = (value: Expr, pattern: Expr): Expr => ({ kind: 'string_match', op: 'contains', value, pattern, span });

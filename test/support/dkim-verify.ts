@@ -7,7 +7,10 @@ import { createHash, createPublicKey, createVerify, verify as cryptoVerify, type
  * DKIM-Signature header itself with an empty `b=`. Returns the signed header names, or throws
  * saying what does not verify.
  */
-export function verifyDkim(raw: string, publicKey: KeyObject | string): { domain: string; selector: string; algorithm: string; signed: string[] } {
+export function verifyDkim(
+  raw: string,
+  publicKey: KeyObject | string,
+): { domain: string; selector: string; algorithm: string; signed: string[] } {
   const split = raw.indexOf('\r\n\r\n');
   if (split === -1) throw new Error('no header/body separator');
   const head = raw.slice(0, split + 2);
@@ -61,7 +64,11 @@ export function verifyDkim(raw: string, publicKey: KeyObject | string): { domain
 function relaxedHeader(line: string): string {
   const colon = line.indexOf(':');
   const name = line.slice(0, colon).trim().toLowerCase();
-  const value = line.slice(colon + 1).replace(/\r\n/g, '').replace(/[ \t]+/g, ' ').trim();
+  const value = line
+    .slice(colon + 1)
+    .replace(/\r\n/g, '')
+    .replace(/[ \t]+/g, ' ')
+    .trim();
   return `${name}:${value}`;
 }
 
@@ -84,6 +91,7 @@ export function keyFromDnsRecord(record: string): KeyObject {
     }),
   );
   const p = Buffer.from(tags.get('p') ?? '', 'base64');
-  if (tags.get('k') === 'ed25519') return createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: p.toString('base64url') }, format: 'jwk' });
+  if (tags.get('k') === 'ed25519')
+    return createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: p.toString('base64url') }, format: 'jwk' });
   return createPublicKey({ key: p, format: 'der', type: 'spki' });
 }

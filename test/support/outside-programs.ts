@@ -39,7 +39,15 @@ function outsideProgram(what: string, available: boolean, install: string): Outs
 export const CHROMIUM = outsideProgram(DEFAULT_CHROMIUM, existsSync(DEFAULT_CHROMIUM), 'apt-get install -y chromium');
 
 /** util-linux `script`, which runs a command on a pseudo-terminal, for the interactive prompt tests. */
-export const SCRIPT = outsideProgram('`script` (util-linux)', spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0, 'apt-get install -y bsdutils');
+export const SCRIPT = outsideProgram(
+  '`script` (util-linux)',
+  spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0,
+  'apt-get install -y bsdutils',
+);
 
 /** Debian's SpamAssassin, for the test that scores a sample of flagship emails offline (`-t -L`). */
-export const SPAMASSASSIN = outsideProgram('spamassassin', spawnSync('spamassassin', ['--version'], { encoding: 'utf8' }).status === 0, 'apt-get install -y spamassassin');
+export const SPAMASSASSIN = outsideProgram(
+  'spamassassin',
+  spawnSync('spamassassin', ['--version'], { encoding: 'utf8' }).status === 0,
+  'apt-get install -y spamassassin',
+);

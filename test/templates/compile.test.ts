@@ -8,7 +8,10 @@ describe('compiling templates once', () => {
   it('compiles every showcase template without errors', () => {
     for (const name of SHOWCASE_TEMPLATES) {
       const out = compileTemplateFile(SHOWCASE, `templates/${name}.yaml`);
-      expect(out.diagnostics.filter((d) => d.severity === 'error'), name).toEqual([]);
+      expect(
+        out.diagnostics.filter((d) => d.severity === 'error'),
+        name,
+      ).toEqual([]);
       expect(out.compiled?.html).toContain('<!doctype html>');
     }
   });
@@ -30,7 +33,9 @@ describe('compiling templates once', () => {
       '{% endfor %}',
       '{% if "vip" in segments %}<mj-section><mj-column><mj-text>VIP</mj-text></mj-column></mj-section>{% endif %}',
     ].join('\n');
-    const root = workspace({ 't.yaml': templateYaml('t', { subject: 'Hello', mjml: mjmlDoc(body).replace('{{ item_image }}', 'https://x.example/i.png') }) });
+    const root = workspace({
+      't.yaml': templateYaml('t', { subject: 'Hello', mjml: mjmlDoc(body).replace('{{ item_image }}', 'https://x.example/i.png') }),
+    });
     const out = compileTemplateFile(root, 't.yaml');
     expect(out.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     const html = out.compiled!.html;
@@ -55,7 +60,9 @@ describe('compiling templates once', () => {
       '{% for item in recommendations %}<mj-button href="{{ item.url }}">{{ item.name }}</mj-button>{% endfor %}',
       '</mj-column></mj-section>',
     ].join('\n');
-    const root = workspace({ 't.yaml': templateYaml('t', { subject: 'Hello', mjml: mjmlDoc(body) }) + '  utm: { source: news, domains: [shop.example] }\n' });
+    const root = workspace({
+      't.yaml': templateYaml('t', { subject: 'Hello', mjml: mjmlDoc(body) }) + '  utm: { source: news, domains: [shop.example] }\n',
+    });
     const html = compileTemplateFile(root, 't.yaml').compiled!.html;
     expect(html).toContain('href="https://shop.example/sale?utm_source=news&amp;utm_medium=email&amp;utm_campaign=t#top"');
     expect(html).toContain('href="https://other.example/"');
@@ -75,7 +82,9 @@ describe('compiling templates once', () => {
 
   it('puts the preheader in the HTML as hidden text and the subject in <title>', () => {
     const out = compileTemplateFile(SHOWCASE, 'templates/cart_reminder.yaml');
-    expect(out.compiled!.html).toMatch(/<div style="display:none;[^"]*mso-hide:all;[^"]*">Your basket is waiting(&#847;&zwnj;&nbsp;)+[^<]*<\/div>/);
+    expect(out.compiled!.html).toMatch(
+      /<div style="display:none;[^"]*mso-hide:all;[^"]*">Your basket is waiting(&#847;&zwnj;&nbsp;)+[^<]*<\/div>/,
+    );
     expect(out.compiled!.html).toContain("<title>{{ customer.first_name | default('Hi') }}, you left something behind</title>");
   });
 

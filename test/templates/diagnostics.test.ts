@@ -50,7 +50,10 @@ describe('template diagnostics', () => {
   });
 
   it('reports an unclosed placeholder in the subject', () => {
-    const root = workspace({ 't.mjml': mjmlDoc(section('<mj-text>x</mj-text>')), 't.yaml': templateYaml('t', { subject: 'Hi {{ customer.first_name', mjml: 't.mjml' }) });
+    const root = workspace({
+      't.mjml': mjmlDoc(section('<mj-text>x</mj-text>')),
+      't.yaml': templateYaml('t', { subject: 'Hi {{ customer.first_name', mjml: 't.mjml' }),
+    });
     const d = only(compileTemplateFile(root, 't.yaml').diagnostics, 'HL353');
     expect(d.message).toBe('{{ is never closed: expected }}');
     expect(at(d)).toBe('t.yaml:5:16');
@@ -71,12 +74,20 @@ describe('template diagnostics', () => {
       expect(d.message, rule).toMatch(message);
       if (!rule.endsWith('= ')) expect(at(d), rule).toBe(where);
     }
-    const dynamic = workspace({ 't.mjml': mjmlDoc(section('<mj-text>{% if rule(customer.country) %}x{% endif %}</mj-text>')), 't.yaml': templateYaml('t', { subject: 'Hi', mjml: 't.mjml' }) });
-    expect(only(compileTemplateFile(dynamic, 't.yaml').diagnostics, 'HL349').message).toBe('rule() takes one rule written as a string literal');
+    const dynamic = workspace({
+      't.mjml': mjmlDoc(section('<mj-text>{% if rule(customer.country) %}x{% endif %}</mj-text>')),
+      't.yaml': templateYaml('t', { subject: 'Hi', mjml: 't.mjml' }),
+    });
+    expect(only(compileTemplateFile(dynamic, 't.yaml').diagnostics, 'HL349').message).toBe(
+      'rule() takes one rule written as a string literal',
+    );
   });
 
   it('reports an unknown filter with a suggestion', () => {
-    const root = workspace({ 't.mjml': mjmlDoc(section('<mj-text>{{ customer.first_name | uper }}</mj-text>')), 't.yaml': templateYaml('t', { subject: 'Hi', mjml: 't.mjml' }) });
+    const root = workspace({
+      't.mjml': mjmlDoc(section('<mj-text>{{ customer.first_name | uper }}</mj-text>')),
+      't.yaml': templateYaml('t', { subject: 'Hi', mjml: 't.mjml' }),
+    });
     const d = only(compileTemplateFile(root, 't.yaml').diagnostics, 'HL354');
     expect(d.message).toBe('unknown filter "uper"');
     expect(d.help).toBe('did you mean "upper"?');
@@ -107,7 +118,10 @@ describe('template diagnostics', () => {
   });
 
   it('refuses a loop over a value that is not a list', () => {
-    const root = workspace({ 't.mjml': mjmlDoc(section('<mj-text>{% for c in customer.first_name %}{{ c }}{% endfor %}</mj-text>')), 't.yaml': templateYaml('t', { subject: 'Hi', mjml: 't.mjml' }) });
+    const root = workspace({
+      't.mjml': mjmlDoc(section('<mj-text>{% for c in customer.first_name %}{{ c }}{% endfor %}</mj-text>')),
+      't.yaml': templateYaml('t', { subject: 'Hi', mjml: 't.mjml' }),
+    });
     const d = only(compileTemplateFile(root, 't.yaml').diagnostics, 'HL352');
     expect(d.message).toBe('customer.first_name is not a list');
   });
@@ -122,13 +136,20 @@ describe('template diagnostics', () => {
   });
 
   it('refuses include and extends', () => {
-    const root = workspace({ 't.mjml': mjmlDoc(section('<mj-text>{% include "x.html" %}</mj-text>')), 't.yaml': templateYaml('t', { subject: 'Hi', mjml: 't.mjml' }) });
+    const root = workspace({
+      't.mjml': mjmlDoc(section('<mj-text>{% include "x.html" %}</mj-text>')),
+      't.yaml': templateYaml('t', { subject: 'Hi', mjml: 't.mjml' }),
+    });
     expect(only(compileTemplateFile(root, 't.yaml').diagnostics, 'HL359').message).toBe('{% include %} is not available in templates');
   });
 
   it('requires an unsubscribe link in marketing email, not in transactional', () => {
     const mjml = `<mjml><mj-body>${section('<mj-text>Hello</mj-text>')}</mj-body></mjml>`;
-    const root = workspace({ 't.mjml': mjml, 't.yaml': templateYaml('t', { subject: 'Hi', mjml: 't.mjml' }), 'r.yaml': templateYaml('r', { subject: 'Receipt', mjml: 't.mjml', category: 'transactional' }) });
+    const root = workspace({
+      't.mjml': mjml,
+      't.yaml': templateYaml('t', { subject: 'Hi', mjml: 't.mjml' }),
+      'r.yaml': templateYaml('r', { subject: 'Receipt', mjml: 't.mjml', category: 'transactional' }),
+    });
     const d = only(compileTemplateFile(root, 't.yaml').diagnostics, 'HL355');
     expect(at(d)).toBe('t.mjml:1:7');
     const receipt = compileTemplateFile(root, 'r.yaml');
@@ -137,7 +158,9 @@ describe('template diagnostics', () => {
   });
 
   it('warns about images without alt and links without href', () => {
-    const body = section('<mj-image src="https://x.example/a.png" />\n<mj-button>Go</mj-button>\n<mj-text><a>nowhere</a><img src="https://x.example/b.png"></mj-text>');
+    const body = section(
+      '<mj-image src="https://x.example/a.png" />\n<mj-button>Go</mj-button>\n<mj-text><a>nowhere</a><img src="https://x.example/b.png"></mj-text>',
+    );
     const root = workspace({ 't.mjml': mjmlDoc(body), 't.yaml': templateYaml('t', { subject: 'Hi', mjml: 't.mjml' }) });
     const out = compileTemplateFile(root, 't.yaml');
     expect(out.diagnostics.map((d) => [d.code, d.severity, d.message, at(d)])).toEqual([
@@ -176,7 +199,9 @@ describe('template diagnostics', () => {
       't.mjml': mjmlDoc('<mj-include path="p.mjml" />'),
       't.yaml': templateYaml('t', { subject: 'Hi', mjml: 't.mjml' }),
     });
-    expect(only(compileTemplateFile(root, 't.yaml').diagnostics, 'HL351').message).toBe('partial p.mjml includes itself (t.mjml -> p.mjml -> p.mjml)');
+    expect(only(compileTemplateFile(root, 't.yaml').diagnostics, 'HL351').message).toBe(
+      'partial p.mjml includes itself (t.mjml -> p.mjml -> p.mjml)',
+    );
   });
 
   it('reports nunjucks that MJML would repeat (a block tag in <mj-title>)', () => {
@@ -190,7 +215,10 @@ describe('template diagnostics', () => {
   });
 
   it('reports MJML that cannot be processed at all', () => {
-    const root = workspace({ 't.mjml': '<mjml>\n</mjml>\n', 't.yaml': templateYaml('t', { subject: 'Hi', mjml: 't.mjml', category: 'transactional' }) });
+    const root = workspace({
+      't.mjml': '<mjml>\n</mjml>\n',
+      't.yaml': templateYaml('t', { subject: 'Hi', mjml: 't.mjml', category: 'transactional' }),
+    });
     const d = only(compileTemplateFile(root, 't.yaml').diagnostics, 'HL424');
     expect(d.message).toMatch(/^MJML failed: Malformed MJML/);
     expect(at(d)).toBe('t.mjml:1:1');

@@ -22,7 +22,9 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('every template', () => {
   it('is found in the flagship workspace and the examples', () => {
-    expect(workspaces.map((w) => relative(process.cwd(), w))).toEqual(expect.arrayContaining(['campaigns', 'examples/templates-showcase', 'examples/quickstart']));
+    expect(workspaces.map((w) => relative(process.cwd(), w))).toEqual(
+      expect.arrayContaining(['campaigns', 'examples/templates-showcase', 'examples/quickstart']),
+    );
     expect(compileTemplates(join(process.cwd(), 'campaigns')).templates.map((t) => t.compiled.name)).toEqual([
       'cart_offer_10',
       'cart_offer_ship',
@@ -62,15 +64,27 @@ describe('every template', () => {
         }
         const preview = await runCli(args, process.cwd());
         expect(preview.code, `${t.compiled.name}/${id}: ${preview.stderr}`).toBe(0);
-        const dry = await writeRecipientEmail(loadTemplate(t.compiled), input, { dir: join(tmp, 'dry'), name: `${t.compiled.name}.${id}`, from: 'Herald <test@herald.invalid>', date: new Date(Date.UTC(2011, 11, 10)), timeZone: ws.timeZone });
+        const dry = await writeRecipientEmail(loadTemplate(t.compiled), input, {
+          dir: join(tmp, 'dry'),
+          name: `${t.compiled.name}.${id}`,
+          from: 'Herald <test@herald.invalid>',
+          date: new Date(Date.UTC(2011, 11, 10)),
+          timeZone: ws.timeZone,
+        });
         if (!dry.ok) throw new Error(`${t.compiled.name}/${id}: ${dry.reason}`);
         const stem = join(previewDir, `${t.compiled.name}.${id}`);
         expect(readFileSync(`${stem}.html`, 'utf8'), `${t.compiled.name}/${id} html`).toBe(readFileSync(dry.files.html, 'utf8'));
         expect(readFileSync(`${stem}.txt`, 'utf8'), `${t.compiled.name}/${id} text`).toBe(readFileSync(dry.files.text, 'utf8'));
         // Headers as a mail client reads them (folded lines joined): the same subject and unsubscribe.
-        const headers = (file: string) => readFileSync(file, 'utf8').split('\r\n\r\n')[0]!.replace(/\r\n[ \t]+/g, ' ');
+        const headers = (file: string) =>
+          readFileSync(file, 'utf8')
+            .split('\r\n\r\n')[0]!
+            .replace(/\r\n[ \t]+/g, ' ');
         for (const h of ['Subject', 'List-Unsubscribe', 'List-Unsubscribe-Post', 'Message-ID']) {
-          const pick = (file: string) => headers(file).split('\r\n').find((l) => l.startsWith(`${h}: `));
+          const pick = (file: string) =>
+            headers(file)
+              .split('\r\n')
+              .find((l) => l.startsWith(`${h}: `));
           expect(pick(`${stem}.eml`), `${t.compiled.name}/${id} ${h}`).toBe(pick(dry.files.eml));
         }
         expect(headers(dry.files.eml)).toContain(`List-Unsubscribe: <${input.unsubscribe_url}>`);

@@ -29,7 +29,13 @@ describe('template fixtures', () => {
     it(name, () => {
       const dir = join(FIXTURES, name);
       const out = compileTemplateFile(join(dir, 'input'), 'template.yaml');
-      const diagnostics = out.diagnostics.map((d) => ({ code: d.code, severity: d.severity, message: d.message, at: `${d.file}:${d.range?.start.line}:${d.range?.start.column}`, ...(d.help ? { help: d.help } : {}) }));
+      const diagnostics = out.diagnostics.map((d) => ({
+        code: d.code,
+        severity: d.severity,
+        message: d.message,
+        at: `${d.file}:${d.range?.start.line}:${d.range?.start.column}`,
+        ...(d.help ? { help: d.help } : {}),
+      }));
       check(join(dir, 'expected', 'diagnostics.json'), `${JSON.stringify(diagnostics, null, 2)}\n`);
       if (out.compiled) {
         check(join(dir, 'expected', 'template.html'), out.compiled.html);

@@ -2,7 +2,13 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseText } from '../../compiler/1-load/parse-file.ts';
-import { buildTemplate, checkTemplate, prepareTemplate, type CompiledTemplate, type TemplateNames } from '../../compiler/3-analyze/templates/index.ts';
+import {
+  buildTemplate,
+  checkTemplate,
+  prepareTemplate,
+  type CompiledTemplate,
+  type TemplateNames,
+} from '../../compiler/3-analyze/templates/index.ts';
 import type { Diagnostic } from '../../compiler/diagnostics/diagnostic.ts';
 import type { FieldType } from '../../compiler/contract/data-model.ts';
 import type { TraitOutput } from '../../compiler/contract/compiled-sql.ts';
@@ -35,7 +41,12 @@ export const SHOWCASE_NAMES: TemplateNames = {
       events: { purchase: { amount: field('number') } },
       items: { fields: {} },
     },
-    traits: { rfm: [...['recency', 'frequency', 'monetary', 'total'].map((name): TraitOutput => ({ name, type: 'number' })), { name: 'score', type: 'string' }] },
+    traits: {
+      rfm: [
+        ...['recency', 'frequency', 'monetary', 'total'].map((name): TraitOutput => ({ name, type: 'number' })),
+        { name: 'score', type: 'string' },
+      ],
+    },
   },
 };
 
@@ -50,7 +61,14 @@ export function compileTemplateFile(root: string, rel: string, names: TemplateNa
   const parsed = parseText(rel, join(root, rel), readFileSync(join(root, rel), 'utf8'));
   const doc = parsed.documents[0]!;
   const value = doc.value as { metadata: { name: string }; spec: never };
-  const prepared = prepareTemplate({ name: value.metadata.name, spec: value.spec, root, yamlFile: doc.file, doc: doc.yaml, specPath: ['spec'] });
+  const prepared = prepareTemplate({
+    name: value.metadata.name,
+    spec: value.spec,
+    root,
+    yamlFile: doc.file,
+    doc: doc.yaml,
+    specPath: ['spec'],
+  });
   const check = checkTemplate(prepared, names);
   const diagnostics = [...prepared.diagnostics, ...check.diagnostics];
   if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
@@ -74,7 +92,14 @@ export function workspace(files: Record<string, string>): string {
 export function templateYaml(name: string, spec: Record<string, string>): string {
   const lines = [`apiVersion: herald/v1`, `kind: Template`, `metadata: { name: ${name} }`, `spec:`];
   for (const [k, v] of Object.entries(spec)) {
-    if (v.includes('\n')) lines.push(`  ${k}: |`, ...v.replace(/\n$/, '').split('\n').map((l) => `    ${l}`));
+    if (v.includes('\n'))
+      lines.push(
+        `  ${k}: |`,
+        ...v
+          .replace(/\n$/, '')
+          .split('\n')
+          .map((l) => `    ${l}`),
+      );
     else lines.push(`  ${k}: ${JSON.stringify(v)}`);
   }
   return lines.join('\n') + '\n';

@@ -40,18 +40,27 @@ export function compileTemplates(dir: string): CompiledWorkspace {
   const known = cache.get(dir);
   if (known) return known;
   const result = runPipeline(dir, { emit: true });
-  const errors = result.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.file}:${d.range?.start.line}:${d.range?.start.column} ${d.code} ${d.message}`);
+  const errors = result.diagnostics
+    .filter((d) => d.severity === 'error')
+    .map((d) => `${d.file}:${d.range?.start.line}:${d.range?.start.column} ${d.code} ${d.message}`);
   const manifest = result.emitted?.manifest as Manifest;
   const templates: WorkspaceTemplate[] = [];
   for (const def of Object.values(manifest?.definitions ?? {})) {
     if (def.kind !== 'Template') continue;
     const compiled = def.compiled as CompiledTemplate;
     const facts = result.analyzed!.facts.get(`Template/${def.name}`) as TemplateFacts;
-    const sample = compiled.sample_data && existsSync(join(dir, compiled.sample_data)) ? readSampleData(join(dir, compiled.sample_data)) : undefined;
+    const sample =
+      compiled.sample_data && existsSync(join(dir, compiled.sample_data)) ? readSampleData(join(dir, compiled.sample_data)) : undefined;
     templates.push({ workspace: dir, compiled, mjmlSource: withHead(facts), ...(sample ? { sample } : {}) });
   }
   const tz = manifest ? Object.values(manifest.definitions).find((d) => d.kind === 'Workspace')?.spec.timezone : undefined;
-  const compiledWorkspace = { dir, manifest, templates: templates.sort((a, b) => (a.compiled.name < b.compiled.name ? -1 : 1)), timeZone: typeof tz === 'string' ? tz : 'UTC', errors };
+  const compiledWorkspace = {
+    dir,
+    manifest,
+    templates: templates.sort((a, b) => (a.compiled.name < b.compiled.name ? -1 : 1)),
+    timeZone: typeof tz === 'string' ? tz : 'UTC',
+    errors,
+  };
   cache.set(dir, compiledWorkspace);
   return compiledWorkspace;
 }
@@ -60,7 +69,9 @@ function withHead(facts: TemplateFacts): string {
   let head = `<mj-title>${facts.prepared.subject.text}</mj-title>`;
   if (facts.prepared.preheader) head += `<mj-preview>${facts.prepared.preheader.text}</mj-preview>`;
   const src = facts.prepared.body!.text;
-  return /<mj-head\s*>/.test(src) ? src.replace(/<mj-head\s*>/, (m) => m + head) : src.replace(/<mjml\b[^>]*>/, (m) => `${m}<mj-head>${head}</mj-head>`);
+  return /<mj-head\s*>/.test(src)
+    ? src.replace(/<mj-head\s*>/, (m) => m + head)
+    : src.replace(/<mjml\b[^>]*>/, (m) => `${m}<mj-head>${head}</mj-head>`);
 }
 
 /**
@@ -69,13 +80,18 @@ function withHead(facts: TemplateFacts): string {
  */
 export function recipientsOf(t: WorkspaceTemplate): Array<{ id: string; input: RenderInput }> {
   if (t.sample && t.compiled.sample_customers.length > 0) {
-    return t.compiled.sample_customers.map((id) => ({ id, input: sampleRenderInput(t.compiled, t.sample!, id)! })).filter((r) => r.input !== undefined);
+    return t.compiled.sample_customers
+      .map((id) => ({ id, input: sampleRenderInput(t.compiled, t.sample!, id)! }))
+      .filter((r) => r.input !== undefined);
   }
   return [
     {
       id: 'preview',
       // The links a preview gets (as `herald render` makes them), so both render the same email.
-      input: { customer: { id: 'preview', first_name: 'Alex', email: 'alex@example.test' }, ...previewLinks(t.compiled.name, 'preview', PREVIEW_LINKS) },
+      input: {
+        customer: { id: 'preview', first_name: 'Alex', email: 'alex@example.test' },
+        ...previewLinks(t.compiled.name, 'preview', PREVIEW_LINKS),
+      },
     },
   ];
 }

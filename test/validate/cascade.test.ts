@@ -38,14 +38,17 @@ const OTHER_MISTAKES = {
 };
 
 function codes(dir: string): string[] {
-  return runPipeline(dir, { emit: false }).diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code} ${d.file}`);
+  return runPipeline(dir, { emit: false })
+    .diagnostics.filter((d) => d.severity === 'error')
+    .map((d) => `${d.code} ${d.file}`);
 }
 
 describe('diagnostics do not cascade from herald.yaml', () => {
   const others = codes(workspace(OTHER_MISTAKES)).sort();
 
   it('the mistakes elsewhere are found on a valid herald.yaml', () => {
-    for (const expected of ['HL302 campaigns.yaml', 'HL302 segments.yaml', 'HL320 segments.yaml', 'HL322 segments.yaml']) expect(others).toContain(expected);
+    for (const expected of ['HL302 campaigns.yaml', 'HL302 segments.yaml', 'HL320 segments.yaml', 'HL322 segments.yaml'])
+      expect(others).toContain(expected);
   });
 
   it('an invalid metadata.name in herald.yaml hides none of them', () => {
@@ -54,14 +57,22 @@ describe('diagnostics do not cascade from herald.yaml', () => {
   });
 
   it('nor does an error in herald.yaml outside its data model (an unknown key in spec)', () => {
-    const dir = workspace({ ...OTHER_MISTAKES, 'herald.yaml': (t) => t.replace('  timezone: Europe/London', '  timezone: Europe/London\n  colour: blue') });
+    const dir = workspace({
+      ...OTHER_MISTAKES,
+      'herald.yaml': (t) => t.replace('  timezone: Europe/London', '  timezone: Europe/London\n  colour: blue'),
+    });
     expect(codes(dir).sort()).toEqual(['HL205 herald.yaml', ...others].sort());
   });
 
   it('an error inside the data model still stops the rule checks that depend on it, and nothing more is invented', () => {
-    const dir = workspace({ ...OTHER_MISTAKES, 'herald.yaml': (t) => t.replace('email: { type: email, pii: true }', 'email: { type: emial, pii: true }') });
+    const dir = workspace({
+      ...OTHER_MISTAKES,
+      'herald.yaml': (t) => t.replace('email: { type: email, pii: true }', 'email: { type: emial, pii: true }'),
+    });
     const found = codes(dir);
-    expect(found.filter((c) => c.startsWith('HL320') || c.includes('HL3') && c.endsWith('segments.yaml') && !c.startsWith('HL302'))).toEqual([]);
+    expect(
+      found.filter((c) => c.startsWith('HL320') || (c.includes('HL3') && c.endsWith('segments.yaml') && !c.startsWith('HL302'))),
+    ).toEqual([]);
     expect(found.some((c) => c.endsWith('herald.yaml'))).toBe(true);
     // References do not depend on the data model: they are still resolved.
     expect(found).toContain('HL302 campaigns.yaml');

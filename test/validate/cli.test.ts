@@ -5,7 +5,8 @@ import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.ts';
 
-const WORKSPACE = 'apiVersion: herald/v1\nkind: Workspace\nmetadata: { name: shop }\nspec:\n  timezone: UTC\n  customers: { fields: { email: email } }\n';
+const WORKSPACE =
+  'apiVersion: herald/v1\nkind: Workspace\nmetadata: { name: shop }\nspec:\n  timezone: UTC\n  customers: { fields: { email: email } }\n';
 
 function sink(isTTY = false) {
   let text = '';
@@ -83,9 +84,14 @@ describe('herald validate', () => {
 
   it('--format github annotates relative to GITHUB_WORKSPACE and sends overflow to the step summary', async () => {
     const fields = Array.from({ length: 12 }, (_, i) => `      Bad${i}: string`).join('\n');
-    const dir = workspace({ 'repo/ws/herald.yaml': `${WORKSPACE.replace('  customers: { fields: { email: email } }\n', '')}  customers:\n    fields:\n${fields}\n` });
+    const dir = workspace({
+      'repo/ws/herald.yaml': `${WORKSPACE.replace('  customers: { fields: { email: email } }\n', '')}  customers:\n    fields:\n${fields}\n`,
+    });
     const summaryFile = join(dir, 'summary.md');
-    const r = await run(['validate', 'ws', '--format', 'github'], join(dir, 'repo'), { GITHUB_WORKSPACE: join(dir, 'repo'), GITHUB_STEP_SUMMARY: summaryFile });
+    const r = await run(['validate', 'ws', '--format', 'github'], join(dir, 'repo'), {
+      GITHUB_WORKSPACE: join(dir, 'repo'),
+      GITHUB_STEP_SUMMARY: summaryFile,
+    });
     expect(r.code).toBe(1);
     const annotations = r.stdout.split('\n').filter((l) => l.startsWith('::error'));
     expect(annotations).toHaveLength(10);

@@ -24,7 +24,14 @@ interface Expected {
 function summarize(d: Diagnostic): Expected['diagnostics'][number] {
   const r = d.range;
   const at = `${d.file ?? '-'}${r ? `:${r.start.line}:${r.start.column}-${r.end.line}:${r.end.column}` : ''}`;
-  return { code: d.code, severity: d.severity, at, message: d.message, ...(d.help ? { help: d.help } : {}), ...(d.notes ? { notes: d.notes } : {}) };
+  return {
+    code: d.code,
+    severity: d.severity,
+    at,
+    message: d.message,
+    ...(d.help ? { help: d.help } : {}),
+    ...(d.notes ? { notes: d.notes } : {}),
+  };
 }
 
 function runFixture(dir: string): Expected {

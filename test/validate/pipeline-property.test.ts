@@ -63,7 +63,9 @@ function files(dir: string): string[] {
     return statSync(path).isDirectory() ? files(path) : [relative(EXAMPLE, path)];
   });
 }
-const YAML_FILES = files(EXAMPLE).filter((f) => f.endsWith('.yaml')).sort();
+const YAML_FILES = files(EXAMPLE)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
 
 type Mutation =
   | { op: 'delete-line' | 'duplicate-line' | 'indent' | 'dedent'; file: number; at: number }
@@ -71,12 +73,49 @@ type Mutation =
   | { op: 'insert'; file: number; at: number; text: string }
   | { op: 'truncate'; file: number; at: number };
 
-const WORDS = ['and', 'or', 'not', '(', ')', '"', '[', ']', '{', '}', ':', '-', '>=', '90d', 'exists', 'purchase', 'segment', 'Segment', 'null', '', 'true', '1e400', '😀', '\t', 'in_segment(loyal)', 'within next 90d', 'since_entry'];
+const WORDS = [
+  'and',
+  'or',
+  'not',
+  '(',
+  ')',
+  '"',
+  '[',
+  ']',
+  '{',
+  '}',
+  ':',
+  '-',
+  '>=',
+  '90d',
+  'exists',
+  'purchase',
+  'segment',
+  'Segment',
+  'null',
+  '',
+  'true',
+  '1e400',
+  '😀',
+  '\t',
+  'in_segment(loyal)',
+  'within next 90d',
+  'since_entry',
+];
 
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
-  fc.record({ op: fc.constantFrom('delete-line' as const, 'duplicate-line' as const, 'indent' as const, 'dedent' as const), file: fc.nat(), at: fc.nat() }),
+  fc.record({
+    op: fc.constantFrom('delete-line' as const, 'duplicate-line' as const, 'indent' as const, 'dedent' as const),
+    file: fc.nat(),
+    at: fc.nat(),
+  }),
   fc.record({ op: fc.constant('replace-word' as const), file: fc.nat(), at: fc.nat(), word: fc.constantFrom(...WORDS) }),
-  fc.record({ op: fc.constant('insert' as const), file: fc.nat(), at: fc.nat(), text: fc.oneof(fc.constantFrom(...WORDS, '\n---\n', ': x', '\n  extra: 1'), fc.string({ maxLength: 6 })) }),
+  fc.record({
+    op: fc.constant('insert' as const),
+    file: fc.nat(),
+    at: fc.nat(),
+    text: fc.oneof(fc.constantFrom(...WORDS, '\n---\n', ': x', '\n  extra: 1'), fc.string({ maxLength: 6 })),
+  }),
   fc.record({ op: fc.constant('truncate' as const), file: fc.nat(), at: fc.nat() }),
 );
 
@@ -141,7 +180,8 @@ describe('the whole compiler on mutated workspaces', () => {
         for (const d of result.diagnostics) {
           if (d.file && !texts.has(d.file) && d.range) texts.set(d.file, readFileSync(join(dir, d.file), 'utf8'));
         }
-        for (const format of ['pretty', 'json', 'github', 'sarif'] as const) formatDiagnostics(format, result.diagnostics, { sources: texts });
+        for (const format of ['pretty', 'json', 'github', 'sarif'] as const)
+          formatDiagnostics(format, result.diagnostics, { sources: texts });
         for (const d of result.diagnostics) {
           seen.add(d.code);
           expect(INTERNAL.has(d.code), `${d.code} ${d.message}\n${(d.notes ?? []).join('\n')}`).toBe(false);
@@ -161,6 +201,10 @@ describe('the whole compiler on mutated workspaces', () => {
       { numRuns: 60 },
     );
     // The mutations reach every phase, not only the YAML parser.
-    for (const phase of ['HL1', 'HL2', 'HL3']) expect([...seen].some((c) => c.startsWith(phase)), phase).toBe(true);
+    for (const phase of ['HL1', 'HL2', 'HL3'])
+      expect(
+        [...seen].some((c) => c.startsWith(phase)),
+        phase,
+      ).toBe(true);
   }, 120_000);
 });

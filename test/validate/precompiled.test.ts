@@ -31,7 +31,15 @@ let precompiled: PrecompiledSchemas;
 
 beforeAll(async () => {
   const outfile = join(out, 'precompiled-schemas.cjs');
-  await build({ stdin: { contents: precompiledSchemaSource(), resolveDir: ROOT, loader: 'js' }, bundle: true, minify: true, format: 'cjs', platform: 'node', outfile, logLevel: 'warning' });
+  await build({
+    stdin: { contents: precompiledSchemaSource(), resolveDir: ROOT, loader: 'js' },
+    bundle: true,
+    minify: true,
+    format: 'cjs',
+    platform: 'node',
+    outfile,
+    logLevel: 'warning',
+  });
   precompiled = new PrecompiledSchemas(createRequire(import.meta.url)(outfile) as PrecompiledModule);
   live = new SchemaRegistry();
 }, 60_000);
@@ -64,10 +72,32 @@ describe('precompiled schema validators', () => {
     const kinds = new Set(definitions.map((d) => d.kind));
     expect(kinds.size).toBeGreaterThan(6);
     const value = fc.oneof(
-      fc.constantFrom(null, true, 0, -1, 1.5, '', 'x', 'Europe/Nowhere', '7d', 'sqlite:x.db', [], {}, [1, 'a'], { a: 1 }, { type: 'email' }),
+      fc.constantFrom(
+        null,
+        true,
+        0,
+        -1,
+        1.5,
+        '',
+        'x',
+        'Europe/Nowhere',
+        '7d',
+        'sqlite:x.db',
+        [],
+        {},
+        [1, 'a'],
+        { a: 1 },
+        { type: 'email' },
+      ),
       fc.jsonValue({ maxDepth: 2 }),
     );
-    const damage = fc.record({ which: fc.nat(), at: fc.nat(), op: fc.constantFrom('replace', 'delete', 'add'), value, key: fc.constantFrom('extra', 'type', 'when', 'steps', 'x-y') });
+    const damage = fc.record({
+      which: fc.nat(),
+      at: fc.nat(),
+      op: fc.constantFrom('replace', 'delete', 'add'),
+      value,
+      key: fc.constantFrom('extra', 'type', 'when', 'steps', 'x-y'),
+    });
     let damaged = 0;
     fc.assert(
       fc.property(damage, ({ which, at, op, value, key }) => {

@@ -71,7 +71,6 @@ function assertRangesInside(diagnostics: Diagnostic[], text: string | undefined)
   }
 }
 
-
 type Mutation =
   | { op: 'delete-line'; at: number }
   | { op: 'duplicate-line'; at: number }
@@ -84,14 +83,38 @@ type Mutation =
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ op: fc.constant('delete-line' as const), at: fc.nat() }),
   fc.record({ op: fc.constant('duplicate-line' as const), at: fc.nat() }),
-  fc.record({ op: fc.constant('rename-key' as const), at: fc.nat(), name: fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('spec', 'kind', 'Name', 'timezon', 'fields', 'x-y')) }),
+  fc.record({
+    op: fc.constant('rename-key' as const),
+    at: fc.nat(),
+    name: fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('spec', 'kind', 'Name', 'timezon', 'fields', 'x-y')),
+  }),
   fc.record({
     op: fc.constant('change-scalar' as const),
     at: fc.nat(),
-    value: fc.constantFrom('42', 'true', 'null', '~', '[1, 2]', '{ a: 1 }', '"text"', '', '-1.5', 'Europe/Nowhere', '*alias', '&anchor x', '!tag y', '|', "'unterminated"),
+    value: fc.constantFrom(
+      '42',
+      'true',
+      'null',
+      '~',
+      '[1, 2]',
+      '{ a: 1 }',
+      '"text"',
+      '',
+      '-1.5',
+      'Europe/Nowhere',
+      '*alias',
+      '&anchor x',
+      '!tag y',
+      '|',
+      "'unterminated",
+    ),
   }),
   fc.record({ op: fc.constant('insert-tab' as const), at: fc.nat() }),
-  fc.record({ op: fc.constant('insert-char' as const), at: fc.nat(), char: fc.constantFrom(':', '-', '[', '{', '"', '#', '\u00e9', '\ufffd', '\r', '\n', ' ', '---\n') }),
+  fc.record({
+    op: fc.constant('insert-char' as const),
+    at: fc.nat(),
+    char: fc.constantFrom(':', '-', '[', '{', '"', '#', '\u00e9', '\ufffd', '\r', '\n', ' ', '---\n'),
+  }),
   fc.record({ op: fc.constant('truncate' as const), at: fc.nat() }),
 );
 
@@ -136,7 +159,34 @@ describe('load + validate never throw, and every range lies inside its file', ()
   });
 
   it('on garbage text made of YAML punctuation', () => {
-    const token = fc.constantFrom('a', ':', ' ', '  ', '\n', '-', '[', ']', '{', '}', ',', '"', "'", '#', '&x', '*x', '!t', '|', '>', '?', '\t', '---', 'kind', 'spec', 'Workspace', 'herald/v1');
+    const token = fc.constantFrom(
+      'a',
+      ':',
+      ' ',
+      '  ',
+      '\n',
+      '-',
+      '[',
+      ']',
+      '{',
+      '}',
+      ',',
+      '"',
+      "'",
+      '#',
+      '&x',
+      '*x',
+      '!t',
+      '|',
+      '>',
+      '?',
+      '\t',
+      '---',
+      'kind',
+      'spec',
+      'Workspace',
+      'herald/v1',
+    );
     fc.assert(
       fc.property(fc.array(token, { maxLength: 80 }), (tokens) => {
         const { diagnostics, text } = check(Buffer.from(tokens.join('')));

@@ -50,7 +50,12 @@ describe('schemas', () => {
   it('herald.schema.json checks a whole document: envelope and spec', () => {
     const validate = shippedSchemas().validator(`${SCHEMA_BASE_URI}herald.schema.json`);
     if (validate instanceof Error) throw validate;
-    const doc = { apiVersion: 'herald/v1', kind: 'Workspace', metadata: { name: 'shop' }, spec: { customers: { fields: { email: 'email' } } } };
+    const doc = {
+      apiVersion: 'herald/v1',
+      kind: 'Workspace',
+      metadata: { name: 'shop' },
+      spec: { customers: { fields: { email: 'email' } } },
+    };
     expect(validate(doc)).toBe(true);
     expect(validate({ ...doc, spec: { customers: { fields: { email: 'mail' } } } })).toBe(false);
     expect(validate({ ...doc, metadata: { name: 'Shop' } })).toBe(false);

@@ -38,14 +38,16 @@ describe('Postmark: metadata header out, webhooks back', () => {
     await addCustomers(db, [{ id: customerId }]);
     const request = journeySend(customerId, { template: 'newsletter', name: 'news', step: 'issue' });
     await enqueue(db.kysely, [request]);
-    const settings = settingsWith(manifest, { transport: { type: 'smtp', host: '127.0.0.1', port: smtp.port, ...(provider ? { provider } : {}) } });
+    const settings = settingsWith(manifest, {
+      transport: { type: 'smtp', host: '127.0.0.1', port: smtp.port, ...(provider ? { provider } : {}) },
+    });
     const transport = new SmtpTransport({ host: '127.0.0.1', port: smtp.port, secure: false, timeoutMs: 2000 });
     await deliverDue(db, { now: T0, manifest, settings, transport, workerId: 'w', signer: new LinkSigner(SECRET), env: {} });
     await transport.close();
     return smtp.received.find((r) => r.to.includes(`${customerId}@example.test`))!.raw;
   };
 
-  it('carries Herald\'s Message-ID in X-PM-Metadata-message_id, and Postmark\'s webhooks map back to the message', async () => {
+  it("carries Herald's Message-ID in X-PM-Metadata-message_id, and Postmark's webhooks map back to the message", async () => {
     const raw = await send('pm1', 'postmark');
     const head = raw.slice(0, raw.indexOf('\r\n\r\n'));
     const messageId = /^Message-ID: <([^>]+)>$/m.exec(head)![1]!;
@@ -53,11 +55,19 @@ describe('Postmark: metadata header out, webhooks back', () => {
     expect(metadata).toBe(messageId);
 
     const routes = createWebhooksFeature(testContext(db, manifest, { now: T0 + MINUTE }, ENV)).routes;
-    const fill = (file: string) => readFileSync(`test/webhooks/fixtures/${file}`, 'utf8').replace(/@@MID@@/g, metadata!).replace(/@@ISO@@/g, new Date(T0 + MINUTE).toISOString());
+    const fill = (file: string) =>
+      readFileSync(`test/webhooks/fixtures/${file}`, 'utf8')
+        .replace(/@@MID@@/g, metadata!)
+        .replace(/@@ISO@@/g, new Date(T0 + MINUTE).toISOString());
     for (const file of ['postmark-delivery.json', 'postmark-open.json']) {
       expect((await dispatch(routes, 'POST', '/webhooks/postmark', { body: fill(file), headers: AUTH })).status, file).toBe(200);
     }
-    const events = await db.kysely.selectFrom('events').select(['type', 'customer_id', 'message_id', 'template', 'journey']).where('type', 'in', ['email_delivered', 'email_opened']).orderBy('type').execute();
+    const events = await db.kysely
+      .selectFrom('events')
+      .select(['type', 'customer_id', 'message_id', 'template', 'journey'])
+      .where('type', 'in', ['email_delivered', 'email_opened'])
+      .orderBy('type')
+      .execute();
     expect(events).toEqual([
       { type: 'email_delivered', customer_id: 'pm1', message_id: messageId, template: 'newsletter', journey: 'news' },
       { type: 'email_opened', customer_id: 'pm1', message_id: messageId, template: 'newsletter', journey: 'news' },
@@ -68,9 +78,13 @@ describe('Postmark: metadata header out, webhooks back', () => {
     expect(await send('pm2', undefined)).not.toMatch(/X-PM-Metadata/i);
     const settings = settingsWith(manifest, { transport: { type: 'smtp', host: 'smtp.postmarkapp.com' } });
     expect(settings.transport).toMatchObject({ type: 'smtp', provider: 'postmark' });
-    expect(settingsWith(manifest, { transport: { type: 'smtp', host: 'postmarkapp.com.evil.example' } }).transport).not.toHaveProperty('provider');
+    expect(settingsWith(manifest, { transport: { type: 'smtp', host: 'postmarkapp.com.evil.example' } }).transport).not.toHaveProperty(
+      'provider',
+    );
     const email = { subject: 'Hi', html: '<p>x</p>', text: 'x' };
     const base = { from: 'a@shop.example', to: 'b@example.test', messageId: 'm1@shop.example', date: new Date(T0) };
-    expect(() => composeMime(email as never, { ...base, headers: { 'X-PM-Metadata-message_id': 'm1@shop.example\r\nBcc: c@evil.example' } })).toThrow(HeaderError);
+    expect(() =>
+      composeMime(email as never, { ...base, headers: { 'X-PM-Metadata-message_id': 'm1@shop.example\r\nBcc: c@evil.example' } }),
+    ).toThrow(HeaderError);
   });
 });

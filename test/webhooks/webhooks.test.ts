@@ -39,22 +39,47 @@ const ENV = {
 
 /** A documented sample with its placeholders filled for one message Herald sent. */
 function sample(file: string, messageId: string, extra: Record<string, string> = {}): string {
-  const fills: Record<string, string> = { MID: messageId, MID_BRACKETS: `<${messageId}>`, SECONDS: String(Math.floor(NOW / 1000)), ISO: new Date(NOW).toISOString(), ...extra };
+  const fills: Record<string, string> = {
+    MID: messageId,
+    MID_BRACKETS: `<${messageId}>`,
+    SECONDS: String(Math.floor(NOW / 1000)),
+    ISO: new Date(NOW).toISOString(),
+    ...extra,
+  };
   return readFileSync(join(FIXTURES, file), 'utf8').replace(/@@([A-Z_]+)@@/g, (_, k: string) => fills[k] ?? '');
 }
 
 function mailgunSigned(file: string, messageId: string, token = randomBytes(25).toString('hex')): string {
   const timestamp = String(Math.floor(NOW / 1000));
-  return sample(file, messageId, { TOKEN: token, SIGNATURE: createHmac('sha256', MAILGUN_KEY).update(timestamp + token).digest('hex') });
+  return sample(file, messageId, {
+    TOKEN: token,
+    SIGNATURE: createHmac('sha256', MAILGUN_KEY)
+      .update(timestamp + token)
+      .digest('hex'),
+  });
 }
 
 function sendgridHeaders(body: string, timestamp = String(Math.floor(NOW / 1000))): Record<string, string> {
-  const signature = createSign('sha256').update(timestamp + body).sign(sendgridKeys.privateKey).toString('base64');
-  return { 'x-twilio-email-event-webhook-signature': signature, 'x-twilio-email-event-webhook-timestamp': timestamp, 'content-type': 'application/json' };
+  const signature = createSign('sha256')
+    .update(timestamp + body)
+    .sign(sendgridKeys.privateKey)
+    .toString('base64');
+  return {
+    'x-twilio-email-event-webhook-signature': signature,
+    'x-twilio-email-event-webhook-timestamp': timestamp,
+    'content-type': 'application/json',
+  };
 }
 
 function snsEnvelope(fields: Record<string, string>, certUrl = CERT_URL): string {
-  const message: Record<string, string> = { MessageId: '22b80b92-fdea-4c2c-8f9d-bdfb0c7bf324', TopicArn: TOPIC, Timestamp: new Date(NOW).toISOString(), SignatureVersion: '1', SigningCertURL: certUrl, ...fields };
+  const message: Record<string, string> = {
+    MessageId: '22b80b92-fdea-4c2c-8f9d-bdfb0c7bf324',
+    TopicArn: TOPIC,
+    Timestamp: new Date(NOW).toISOString(),
+    SignatureVersion: '1',
+    SigningCertURL: certUrl,
+    ...fields,
+  };
   message.Signature = createSign('RSA-SHA1').update(stringToSign(message)).sign(SNS_KEY).toString('base64');
   return JSON.stringify(message);
 }
@@ -65,7 +90,7 @@ beforeAll(() => {
 });
 
 describe('provider formats', () => {
-  it('map every documented SendGrid event to Herald\'s, ignoring the ones without a meaning', () => {
+  it("map every documented SendGrid event to Herald's, ignoring the ones without a meaning", () => {
     const parsed = parseProviderFile('sendgrid', sample('sendgrid.json', 'k@shop.example'));
     expect(parsed.records.map((r) => [r.event, r.bounceType ?? r.url ?? ''])).toEqual([
       ['delivered', ''],
@@ -82,7 +107,14 @@ describe('provider formats', () => {
 
   it('only trusts SNS hosts for certificates', () => {
     expect(isSnsUrl(CERT_URL)).toBe(true);
-    for (const url of ['http://sns.eu-west-1.amazonaws.com/x.pem', 'https://sns.eu-west-1.amazonaws.com.evil.example/x.pem', 'https://evil.example/sns.eu-west-1.amazonaws.com/x.pem', 'https://s3.amazonaws.com/x.pem', 'https://user@sns.eu-west-1.amazonaws.com/x.pem', 'https://sns.eu-west-1.amazonaws.com:8443/x.pem']) {
+    for (const url of [
+      'http://sns.eu-west-1.amazonaws.com/x.pem',
+      'https://sns.eu-west-1.amazonaws.com.evil.example/x.pem',
+      'https://evil.example/sns.eu-west-1.amazonaws.com/x.pem',
+      'https://s3.amazonaws.com/x.pem',
+      'https://user@sns.eu-west-1.amazonaws.com/x.pem',
+      'https://sns.eu-west-1.amazonaws.com:8443/x.pem',
+    ]) {
       expect(isSnsUrl(url), url).toBe(false);
     }
   });
@@ -96,13 +128,37 @@ forEachDialect('provider webhooks', (ctx) => {
   const ids = ['w1', 'w2', 'w3', 'w4', 'w5'];
   const sends = ids.map((id) => journeySend(id, { template: 'newsletter' }));
   const mid = (i: number) => `${sends[i]!.idempotencyKey}@shop.example`;
-  const eventsOf = async (customer: string) => (await db.kysely.selectFrom('events').select(['type', 'bounce_type', 'url']).where('customer_id', '=', customer).where('type', '!=', 'email_sent').orderBy('type').orderBy('url').execute()).map((e) => `${e.type}${e.bounce_type ? `:${e.bounce_type}` : ''}${e.url ? `:${e.url}` : ''}`);
-  const suppressed = async (customer: string) => (await db.kysely.selectFrom('delivery_suppressions').select('reason').where('customer_id', '=', customer).orderBy('reason').execute()).map((r) => r.reason);
-  const total = async () => Number((await db.kysely.selectFrom('events').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  const eventsOf = async (customer: string) =>
+    (
+      await db.kysely
+        .selectFrom('events')
+        .select(['type', 'bounce_type', 'url'])
+        .where('customer_id', '=', customer)
+        .where('type', '!=', 'email_sent')
+        .orderBy('type')
+        .orderBy('url')
+        .execute()
+    ).map((e) => `${e.type}${e.bounce_type ? `:${e.bounce_type}` : ''}${e.url ? `:${e.url}` : ''}`);
+  const suppressed = async (customer: string) =>
+    (
+      await db.kysely.selectFrom('delivery_suppressions').select('reason').where('customer_id', '=', customer).orderBy('reason').execute()
+    ).map((r) => r.reason);
+  const total = async () =>
+    Number(
+      (
+        await db.kysely
+          .selectFrom('events')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   beforeAll(async () => {
     db = await prepare(await ctx.fresh(), manifest);
-    await addCustomers(db, ids.map((id) => ({ id })));
+    await addCustomers(
+      db,
+      ids.map((id) => ({ id })),
+    );
     await enqueue(db.kysely, sends);
     await deliverDue(db, { now: T0, manifest, transport: new FileTransport(mkdtempSync(join(tmpdir(), 'herald-hooks-'))), workerId: 'w' });
     routes = createWebhooksFeature(testContext(db, manifest, { now: NOW }, ENV), {
@@ -118,7 +174,14 @@ forEachDialect('provider webhooks', (ctx) => {
 
   it('SendGrid: a signed batch loads and suppresses; unsigned, forged or stale batches change nothing', async () => {
     const body = sample('sendgrid.json', mid(0));
-    for (const headers of [{}, { ...sendgridHeaders(body), 'x-twilio-email-event-webhook-signature': sendgridHeaders('other')['x-twilio-email-event-webhook-signature'] }, sendgridHeaders(body, String(Math.floor(NOW / 1000) - 3600))]) {
+    for (const headers of [
+      {},
+      {
+        ...sendgridHeaders(body),
+        'x-twilio-email-event-webhook-signature': sendgridHeaders('other')['x-twilio-email-event-webhook-signature'],
+      },
+      sendgridHeaders(body, String(Math.floor(NOW / 1000) - 3600)),
+    ]) {
       const r = await dispatch(routes, 'POST', '/webhooks/sendgrid', { body, headers });
       expect(r.status).toBe(401);
     }
@@ -127,17 +190,29 @@ forEachDialect('provider webhooks', (ctx) => {
     expect(r.status).toBe(200);
     // unsubscribe and group_unsubscribe at the same instant are one unsubscribe.
     expect(JSON.parse(bodyText(r))).toMatchObject({ loaded: 6, duplicates: 1, ignored: 3 });
-    expect(await eventsOf('w1')).toEqual(['email_bounced:hard', 'email_clicked:http://www.sendgrid.com/', 'email_complained', 'email_delivered', 'email_opened', 'email_unsubscribed']);
+    expect(await eventsOf('w1')).toEqual([
+      'email_bounced:hard',
+      'email_clicked:http://www.sendgrid.com/',
+      'email_complained',
+      'email_delivered',
+      'email_opened',
+      'email_unsubscribed',
+    ]);
     expect(await suppressed('w1')).toEqual(['bounced', 'complained', 'unsubscribed']);
     // A provider's retry of the same batch changes nothing.
-    expect(JSON.parse(bodyText(await dispatch(routes, 'POST', '/webhooks/sendgrid', { body, headers: sendgridHeaders(body) })))).toMatchObject({ loaded: 0, duplicates: 7 });
+    expect(
+      JSON.parse(bodyText(await dispatch(routes, 'POST', '/webhooks/sendgrid', { body, headers: sendgridHeaders(body) }))),
+    ).toMatchObject({ loaded: 0, duplicates: 7 });
   });
 
   it('Mailgun: HMAC-signed events load once; a replayed token or a bad signature is refused', async () => {
     const before = await total();
     const bad = mailgunSigned('mailgun-delivered.json', mid(1)).replace(/"signature": "[0-9a-f]+"/, `"signature": "${'0'.repeat(64)}"`);
     expect((await dispatch(routes, 'POST', '/webhooks/mailgun', { body: bad })).status).toBe(401);
-    expect((await dispatch(routes, 'POST', '/webhooks/mailgun', { body: JSON.stringify({ 'event-data': JSON.parse(bad)['event-data'] }) })).status).toBe(401);
+    expect(
+      (await dispatch(routes, 'POST', '/webhooks/mailgun', { body: JSON.stringify({ 'event-data': JSON.parse(bad)['event-data'] }) }))
+        .status,
+    ).toBe(401);
     expect(await total()).toBe(before);
     for (const file of ['mailgun-delivered.json', 'mailgun-clicked.json', 'mailgun-failed-permanent.json']) {
       expect((await dispatch(routes, 'POST', '/webhooks/mailgun', { body: mailgunSigned(file, mid(1)) })).status, file).toBe(200);
@@ -152,10 +227,21 @@ forEachDialect('provider webhooks', (ctx) => {
   it('Postmark: basic auth; bounce, open and subscription change map', async () => {
     const auth = (user: string, pass: string) => ({ authorization: `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}` });
     expect((await dispatch(routes, 'POST', '/webhooks/postmark', { body: sample('postmark-bounce.json', mid(2)) })).status).toBe(401);
-    expect((await dispatch(routes, 'POST', '/webhooks/postmark', { body: sample('postmark-bounce.json', mid(2)), headers: auth('postmark', 'wrong') })).status).toBe(401);
+    expect(
+      (
+        await dispatch(routes, 'POST', '/webhooks/postmark', {
+          body: sample('postmark-bounce.json', mid(2)),
+          headers: auth('postmark', 'wrong'),
+        })
+      ).status,
+    ).toBe(401);
     expect(await eventsOf('w3')).toEqual([]);
     for (const file of ['postmark-bounce.json', 'postmark-open.json', 'postmark-subscription-change.json']) {
-      expect((await dispatch(routes, 'POST', '/webhooks/postmark', { body: sample(file, mid(2)), headers: auth('postmark', 'hook-password') })).status, file).toBe(200);
+      expect(
+        (await dispatch(routes, 'POST', '/webhooks/postmark', { body: sample(file, mid(2)), headers: auth('postmark', 'hook-password') }))
+          .status,
+        file,
+      ).toBe(200);
     }
     expect(await eventsOf('w3')).toEqual(['email_bounced:hard', 'email_opened', 'email_unsubscribed']);
   });
@@ -164,21 +250,39 @@ forEachDialect('provider webhooks', (ctx) => {
     const bounce = snsEnvelope({ Type: 'Notification', Message: sample('ses-bounce.json', mid(3)) });
     const foreign = snsEnvelope({ Type: 'Notification', Message: sample('ses-bounce.json', mid(3)) }, 'https://evil.example/cert.pem');
     const tampered = bounce.replace('Permanent', 'Transient');
-    const otherTopic = snsEnvelope({ Type: 'Notification', Message: sample('ses-bounce.json', mid(3)), TopicArn: 'arn:aws:sns:eu-west-1:999999999999:someone-else' });
+    const otherTopic = snsEnvelope({
+      Type: 'Notification',
+      Message: sample('ses-bounce.json', mid(3)),
+      TopicArn: 'arn:aws:sns:eu-west-1:999999999999:someone-else',
+    });
     for (const body of [foreign, tampered, otherTopic, JSON.stringify({ Type: 'Notification', Message: '{}', TopicArn: TOPIC })]) {
       expect((await dispatch(routes, 'POST', '/webhooks/ses', { body })).status).toBe(401);
     }
     expect(fetched.every((u) => u === CERT_URL)).toBe(true);
     expect(await eventsOf('w4')).toEqual([]);
     for (const file of ['ses-bounce.json', 'ses-complaint.json', 'ses-click.json']) {
-      expect((await dispatch(routes, 'POST', '/webhooks/ses', { body: snsEnvelope({ Type: 'Notification', Message: sample(file, mid(3)) }) })).status, file).toBe(200);
+      expect(
+        (await dispatch(routes, 'POST', '/webhooks/ses', { body: snsEnvelope({ Type: 'Notification', Message: sample(file, mid(3)) }) }))
+          .status,
+        file,
+      ).toBe(200);
     }
     expect(await eventsOf('w4')).toEqual(['email_bounced:hard', 'email_clicked:https://shop.example/new?a=1&b=2', 'email_complained']);
     const subscribe = 'https://sns.eu-west-1.amazonaws.com/?Action=ConfirmSubscription&TopicArn=x&Token=y';
-    const confirmation = snsEnvelope({ Type: 'SubscriptionConfirmation', Message: 'You have chosen to subscribe', SubscribeURL: subscribe, Token: 'y' });
+    const confirmation = snsEnvelope({
+      Type: 'SubscriptionConfirmation',
+      Message: 'You have chosen to subscribe',
+      SubscribeURL: subscribe,
+      Token: 'y',
+    });
     expect((await dispatch(routes, 'POST', '/webhooks/ses', { body: confirmation })).status).toBe(200);
     expect(confirmed).toEqual([subscribe]);
-    const sneaky = snsEnvelope({ Type: 'SubscriptionConfirmation', Message: 'x', SubscribeURL: 'https://evil.example/confirm', Token: 'y' });
+    const sneaky = snsEnvelope({
+      Type: 'SubscriptionConfirmation',
+      Message: 'x',
+      SubscribeURL: 'https://evil.example/confirm',
+      Token: 'y',
+    });
     expect((await dispatch(routes, 'POST', '/webhooks/ses', { body: sneaky })).status).toBe(400);
     expect(confirmed).toHaveLength(1);
   });
@@ -191,7 +295,7 @@ forEachDialect('provider webhooks', (ctx) => {
 });
 
 describe('herald engagement --provider [sqlite]', () => {
-  it('imports a provider\'s saved payloads like the webhook does', async () => {
+  it("imports a provider's saved payloads like the webhook does", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'herald-provider-'));
     const url = `sqlite:${join(dir, 'h.db')}`;
     const db = await prepare(openDatabase(url), manifest);
@@ -200,14 +304,25 @@ describe('herald engagement --provider [sqlite]', () => {
     await enqueue(db.kysely, [send]);
     await deliverDue(db, { now: T0, manifest, transport: new FileTransport(join(dir, 'out')), workerId: 'w' });
     await db.close();
-    writeFileSync(join(dir, 'mailgun.jsonl'), `${JSON.stringify(JSON.parse(mailgunSigned('mailgun-clicked.json', `${send.idempotencyKey}@shop.example`)))}\n{"event-data":{}}\n`);
+    writeFileSync(
+      join(dir, 'mailgun.jsonl'),
+      `${JSON.stringify(JSON.parse(mailgunSigned('mailgun-clicked.json', `${send.idempotencyKey}@shop.example`)))}\n{"event-data":{}}\n`,
+    );
     let stdout = '';
     let stderr = '';
-    const sink = (append: (t: string) => void) => new Writable({ write(chunk, _e, done) { append(String(chunk)); done(); } });
+    const sink = (append: (t: string) => void) =>
+      new Writable({
+        write(chunk, _e, done) {
+          append(String(chunk));
+          done();
+        },
+      });
     const io = { stdout: sink((t) => (stdout += t)), stderr: sink((t) => (stderr += t)), cwd: dir, env: {} };
     expect(await engagementCommand.run(['mailgun.jsonl', SHOP, '--db', url, '--provider', 'mailgun'], io as never)).toBe(1);
     expect(stdout, stderr).toBe('mailgun.jsonl: 1 event loaded, 0 already loaded, 1 skipped; 0 customers newly suppressed\n');
     expect(stderr).toContain('line 2: event 1: not a Mailgun event');
-    await expect(engagementCommand.run(['mailgun.jsonl', SHOP, '--provider', 'sparkpost'], io as never)).rejects.toThrow(/--provider must be one of ses, sendgrid, postmark, mailgun/);
+    await expect(engagementCommand.run(['mailgun.jsonl', SHOP, '--provider', 'sparkpost'], io as never)).rejects.toThrow(
+      /--provider must be one of ses, sendgrid, postmark, mailgun/,
+    );
   });
 });

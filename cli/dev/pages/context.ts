@@ -31,7 +31,8 @@ export function linkTo(key: DefinitionKey): Html {
 
 /** "uses … / used by …" from the manifest's dependency graph. */
 export function graphLinks(def: ManifestDefinition): Html {
-  const list = (keys: readonly DefinitionKey[]) => (keys.length === 0 ? html`<span class="muted">nothing</span>` : html`${keys.map((k, i) => html`${i > 0 ? ', ' : ''}${linkTo(k)}`)}`);
+  const list = (keys: readonly DefinitionKey[]) =>
+    keys.length === 0 ? html`<span class="muted">nothing</span>` : html`${keys.map((k, i) => html`${i > 0 ? ', ' : ''}${linkTo(k)}`)}`;
   return html`<p class="muted">uses ${list(def.dependsOn)} · used by ${list(def.dependents)} · <code>${def.file}</code></p>`;
 }
 

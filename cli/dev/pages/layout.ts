@@ -13,7 +13,9 @@ export interface Page {
 /** One line about the latest build, for the header and the build events. */
 export function statusLine(build: DevBuild): string {
   const when = `build #${build.id} in ${Math.round(build.ms)} ms`;
-  return build.ok ? `${when}: ok${build.diagnostics.length > 0 ? ` (${summaryLine(build.diagnostics)})` : ''}` : `${when}: ${summaryLine(build.diagnostics)}`;
+  return build.ok
+    ? `${when}: ok${build.diagnostics.length > 0 ? ` (${summaryLine(build.diagnostics)})` : ''}`
+    : `${when}: ${summaryLine(build.diagnostics)}`;
 }
 
 export function layout(page: Page, build: DevBuild, workspace: string, options: { mermaid?: boolean } = {}): string {
@@ -34,8 +36,12 @@ export function layout(page: Page, build: DevBuild, workspace: string, options: 
 </header>
 <main id="herald-main">${page.body}</main>
 <div id="herald-overlay"${overlay === '' ? raw(' hidden') : ''}>${raw(overlay)}</div>
-${options.mermaid ? html`<script src="/assets/mermaid.js"></script>
-` : ''}<script src="/assets/client.js"></script>
+${
+  options.mermaid
+    ? html`<script src="/assets/mermaid.js"></script>
+`
+    : ''
+}<script src="/assets/client.js"></script>
 </body>
 </html>
 `.value;

@@ -34,7 +34,8 @@ ${customer ? await explanation(ctx, name, customer) : ''}`,
 }
 
 async function liveCount(ctx: PageContext, name: string): Promise<Html> {
-  if (!ctx.database) return html`<p class="muted">No preview database: run <code>herald dev --db URL</code> (or <code>herald ingest</code> first) for live counts and members.</p>`;
+  if (!ctx.database)
+    return html`<p class="muted">No preview database: run <code>herald dev --db URL</code> (or <code>herald ingest</code> first) for live counts and members.</p>`;
   const counts = await ctx.database.liveCounts(ctx.manifest);
   if (!counts) return html`<p class="bad">HL560: ${ctx.database.problem ?? 'the preview database is unavailable'}</p>`;
   if (counts.problem) return html`<p class="bad">HL564: counting failed: ${counts.problem}</p>`;

@@ -20,7 +20,8 @@ export async function templatePage(ctx: PageContext, name: string): Promise<Page
   // A translated template: the first customer once more in each of its languages.
   const languages = compiled.translations ? Object.keys(compiled.translations.messages).sort() : [];
   if (customers.length > 0) {
-    for (const language of languages) previews.push(await ctx.previews.render(ctx.manifest, compiled, customers[0]!, { showPii, language }));
+    for (const language of languages)
+      previews.push(await ctx.previews.render(ctx.manifest, compiled, customers[0]!, { showPii, language }));
   }
   const version = (def.compiledHash ?? '').slice(7, 19);
   return {
@@ -74,6 +75,7 @@ function envelope(email: RenderedEmail): Html {
  */
 export function emailDocument(email: RenderedEmail, mode: string | null): string {
   if (mode !== 'dark') return email.html;
-  const style = '<meta name="color-scheme" content="dark"><style>html{filter:invert(1) hue-rotate(180deg);background:#fff}img,picture,video{filter:invert(1) hue-rotate(180deg)}</style>';
+  const style =
+    '<meta name="color-scheme" content="dark"><style>html{filter:invert(1) hue-rotate(180deg);background:#fff}img,picture,video{filter:invert(1) hue-rotate(180deg)}</style>';
   return /<\/head>/i.test(email.html) ? email.html.replace(/<\/head>/i, `${style}</head>`) : `${style}${email.html}`;
 }

@@ -12,7 +12,16 @@ import { newTrait } from './trait.ts';
 export type { NewDefinition } from './kind.ts';
 
 /** Every kind `herald new` makes (the Workspace itself is `herald init`'s). */
-export const NEW_DEFINITIONS: readonly NewDefinition[] = [newSegment, newTrait, newTemplate, newJourney, newCampaign, newTest, newSource, newModel];
+export const NEW_DEFINITIONS: readonly NewDefinition[] = [
+  newSegment,
+  newTrait,
+  newTemplate,
+  newJourney,
+  newCampaign,
+  newTest,
+  newSource,
+  newModel,
+];
 
 /** A kind as typed: `segment`, `Segment` or `segments`. */
 export function findNewDefinition(text: string): NewDefinition | undefined {

@@ -9,7 +9,16 @@ export const newModel: NewDefinition = {
   async ask(prompter, info, flags) {
     const events = Object.keys(info.dataModel?.events ?? {});
     if (events.length === 0) throw new UsageError('a model learns from events, and herald.yaml declares no `events`');
-    return { event: await prompter.choose({ flag: 'event', message: 'Which event it predicts', given: flags.event, default: likelyEvent(info) ?? events[0]!, optional: true, choices: events.map((e) => ({ value: e, name: e })) }) };
+    return {
+      event: await prompter.choose({
+        flag: 'event',
+        message: 'Which event it predicts',
+        given: flags.event,
+        default: likelyEvent(info) ?? events[0]!,
+        optional: true,
+        choices: events.map((e) => ({ value: e, name: e })),
+      }),
+    };
   },
   files(name, d, info) {
     const event = d.event!;

@@ -9,7 +9,15 @@ export const newSegment: NewDefinition = {
     const consent = customerField(info, 'email_consent')?.type === 'boolean' ? 'email_consent' : undefined;
     const event = likelyEvent(info);
     const fallback = [consent, event ? `exists(${event} within 90d)` : undefined].filter(Boolean).join(' and ') || 'true';
-    return { where: await prompter.text({ flag: 'where', message: 'Who is in it (a rule)', given: flags.where, default: fallback, optional: true }) };
+    return {
+      where: await prompter.text({
+        flag: 'where',
+        message: 'Who is in it (a rule)',
+        given: flags.where,
+        default: fallback,
+        optional: true,
+      }),
+    };
   },
   files: (name, d) => [
     {

@@ -8,8 +8,24 @@ export const newSource: NewDefinition = {
   folder: 'sources',
   flags: { format: 'csv or jsonl; default csv', files: 'the files it loads, a path or glob; default data/<name>.<format>' },
   async ask(prompter, _info, flags) {
-    const format = await prompter.choose({ flag: 'format', message: 'File format', given: flags.format, default: 'csv', optional: true, choices: FORMATS.map((f) => ({ value: f, name: f })) });
-    return { format, files: await prompter.text({ flag: 'files', message: 'Files to load (path or glob)', given: flags.files, default: '', optional: true }) };
+    const format = await prompter.choose({
+      flag: 'format',
+      message: 'File format',
+      given: flags.format,
+      default: 'csv',
+      optional: true,
+      choices: FORMATS.map((f) => ({ value: f, name: f })),
+    });
+    return {
+      format,
+      files: await prompter.text({
+        flag: 'files',
+        message: 'Files to load (path or glob)',
+        given: flags.files,
+        default: '',
+        optional: true,
+      }),
+    };
   },
   files(name, d, info) {
     const fields = Object.keys(info.dataModel?.customers.fields ?? {});

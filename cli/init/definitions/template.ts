@@ -7,7 +7,9 @@ export const newTemplate: NewDefinition = {
   flags: { subject: 'the subject line, nunjucks allowed; default: a greeting' },
   async ask(prompter, info, flags) {
     const greeting = customerField(info, 'first_name') ? "Hello {{ customer.first_name | default('there') }}" : 'News for you';
-    return { subject: await prompter.text({ flag: 'subject', message: 'Subject line', given: flags.subject, default: greeting, optional: true }) };
+    return {
+      subject: await prompter.text({ flag: 'subject', message: 'Subject line', given: flags.subject, default: greeting, optional: true }),
+    };
   },
   files(name, d, info) {
     const hello = customerField(info, 'first_name') ? "{{ customer.first_name | default('there') }}" : 'there';

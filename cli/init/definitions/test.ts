@@ -32,9 +32,18 @@ export const newTest: NewDefinition = {
     ];
     if (options.length === 0) throw new UsageError('a test runs a journey or a campaign, and the workspace has neither yet');
     const flag = flags.campaign !== undefined ? 'campaign' : 'journey';
-    const given = flags.journey !== undefined ? `journey/${flags.journey}` : flags.campaign !== undefined ? `campaign/${flags.campaign}` : undefined;
-    if (given !== undefined && !options.some((o) => o.value === given)) throw new UsageError(`--${flag}: the workspace has no ${flag} named "${given.slice(flag.length + 1)}"`);
-    const target = await prompter.choose({ flag, message: 'What it tests', given, default: options[0]!.value, optional: true, choices: options });
+    const given =
+      flags.journey !== undefined ? `journey/${flags.journey}` : flags.campaign !== undefined ? `campaign/${flags.campaign}` : undefined;
+    if (given !== undefined && !options.some((o) => o.value === given))
+      throw new UsageError(`--${flag}: the workspace has no ${flag} named "${given.slice(flag.length + 1)}"`);
+    const target = await prompter.choose({
+      flag,
+      message: 'What it tests',
+      given,
+      default: options[0]!.value,
+      optional: true,
+      choices: options,
+    });
     return { target };
   },
   files: (name, d, info) => [{ path: `tests/${name}.yaml`, content: testYaml(name, d, info, ['    - { not_sent: { customer: t1 } }']) }],
@@ -49,11 +58,16 @@ export const newTest: NewDefinition = {
 
 function testYaml(name: string, d: Record<string, string>, info: WorkspaceInfo, expect: string[]): string {
   const [kind, target] = d.target!.split('/') as ['journey' | 'campaign', string];
-  const journey = kind === 'journey' ? (info.manifest()?.definitions[`Journey/${target}`]?.compiled as CompiledJourney | undefined) : undefined;
+  const journey =
+    kind === 'journey' ? (info.manifest()?.definitions[`Journey/${target}`]?.compiled as CompiledJourney | undefined) : undefined;
   const entryEvent = journey?.entry.kind === 'event' ? journey.entry.event : undefined;
   const consent = customerField(info, 'email_consent')?.type === 'boolean';
   const customers = ['t1', ...(consent ? ['t2'] : [])].map((id) => `      - ${flow(customerOf(id, info, id === 't1'))}`);
-  const events = entryEvent ? ['t1', ...(consent ? ['t2'] : [])].map((id) => `      - ${flow({ customer: id, type: entryEvent, at: T0, ...eventProperties(info.dataModel?.events[entryEvent] ?? {}) })}`) : [];
+  const events = entryEvent
+    ? ['t1', ...(consent ? ['t2'] : [])].map(
+        (id) => `      - ${flow({ customer: id, type: entryEvent, at: T0, ...eventProperties(info.dataModel?.events[entryEvent] ?? {}) })}`,
+      )
+    : [];
   return (
     `# A time-travel test: a fresh database with only the given data, the ${kind} on a simulated clock,\n` +
     `# and what must (not) be sent. The expectations were recorded from what the ${kind} does now.\n` +
@@ -78,14 +92,25 @@ function customerOf(id: string, info: WorkspaceInfo, consents: boolean): Record<
 function eventProperties(props: Record<string, FieldDef>): Record<string, string | number | boolean> {
   const out: Record<string, string | number | boolean> = {};
   for (const [name, f] of Object.entries(props)) {
-    out[name] = f.type === 'number' || f.type === 'integer' ? 1 : f.type === 'boolean' ? true : f.type === 'timestamp' || f.type === 'date' ? T0 : f.type === 'email' ? 'x@example.test' : `${name}_1`;
+    out[name] =
+      f.type === 'number' || f.type === 'integer'
+        ? 1
+        : f.type === 'boolean'
+          ? true
+          : f.type === 'timestamp' || f.type === 'date'
+            ? T0
+            : f.type === 'email'
+              ? 'x@example.test'
+              : `${name}_1`;
   }
   return out;
 }
 
 /** `{ a: 1, b: "x" }`: a YAML flow mapping (JSON values are YAML). */
 function flow(value: Record<string, string | number | boolean>): string {
-  return `{ ${Object.entries(value).map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join(', ')} }`;
+  return `{ ${Object.entries(value)
+    .map(([k, v]) => `${k}: ${JSON.stringify(v)}`)
+    .join(', ')} }`;
 }
 
 /** Runs the drafted test and turns what was sent and suppressed into expectations. */
@@ -99,10 +124,15 @@ async function record(root: string, name: string): Promise<{ lines: string[]; se
   const records = [...result.records].sort((a, b) => a.dueAt - b.dueAt || (a.customerId < b.customerId ? -1 : 1));
   const sent = records.filter((r) => r.status === 'sent');
   const suppressed = records.filter((r: DeliveryRecord) => r.status === 'suppressed');
-  for (const r of sent) lines.push(`    - { sent: { customer: ${r.customerId}, template: ${r.template}${r.sentAt !== undefined ? `, sent_at: "${iso(r.sentAt)}"` : ''} } }`);
-  for (const r of suppressed) lines.push(`    - { suppressed: { customer: ${r.customerId}, template: ${r.template}${r.reason ? `, reason: ${r.reason}` : ''} } }`);
+  for (const r of sent)
+    lines.push(
+      `    - { sent: { customer: ${r.customerId}, template: ${r.template}${r.sentAt !== undefined ? `, sent_at: "${iso(r.sentAt)}"` : ''} } }`,
+    );
+  for (const r of suppressed)
+    lines.push(`    - { suppressed: { customer: ${r.customerId}, template: ${r.template}${r.reason ? `, reason: ${r.reason}` : ''} } }`);
   for (const id of ['t1', 't2']) {
-    if (test.given.customers.some((c) => c.id === id) && !records.some((r) => r.customerId === id)) lines.push(`    - { not_sent: { customer: ${id} } }`);
+    if (test.given.customers.some((c) => c.id === id) && !records.some((r) => r.customerId === id))
+      lines.push(`    - { not_sent: { customer: ${id} } }`);
   }
   return { lines, sent: sent.length, suppressed: suppressed.length };
 }

@@ -30,13 +30,22 @@ export function inspectWorkspace(root: string): WorkspaceInfo {
     if (typeof kind === 'string' && typeof name === 'string' && names.has(kind as Kind)) names.get(kind as Kind)!.set(name, doc.file.path);
   }
   let compiled: { manifest: Manifest | undefined } | undefined;
-  const info: WorkspaceInfo = { root, names, manifest: () => (compiled ??= { manifest: runPipeline(root, { emit: true }).emitted?.manifest }).manifest };
+  const info: WorkspaceInfo = {
+    root,
+    names,
+    manifest: () => (compiled ??= { manifest: runPipeline(root, { emit: true }).emitted?.manifest }).manifest,
+  };
   if (result.validated?.dataModel) info.dataModel = result.validated.dataModel;
   if (existsSync(join(root, 'templates', 'layouts', 'base.mjml'))) info.layout = 'layouts/base.mjml';
   const samplePath = join(root, 'data', 'sample.yaml');
   if (existsSync(samplePath)) {
     try {
-      info.sample = { path: 'data/sample.yaml', customers: readSampleData(samplePath, root).customers.slice(0, 2).map((c) => String(c.id)) };
+      info.sample = {
+        path: 'data/sample.yaml',
+        customers: readSampleData(samplePath, root)
+          .customers.slice(0, 2)
+          .map((c) => String(c.id)),
+      };
     } catch {
       // Unreadable preview data is left out of new templates.
     }
@@ -61,7 +70,9 @@ export function likelyEvent(info: WorkspaceInfo, preferred: readonly string[] = 
 /** A numeric property of an event type (an amount, for monetary features and traits). */
 export function amountOf(info: WorkspaceInfo, event: string): string | undefined {
   const props = info.dataModel?.events[event] ?? {};
-  const numeric = Object.entries(props).filter(([, f]) => f.type === 'number').map(([n]) => n);
+  const numeric = Object.entries(props)
+    .filter(([, f]) => f.type === 'number')
+    .map(([n]) => n);
   return numeric.find((n) => /amount|total|value|revenue|price/.test(n)) ?? numeric[0];
 }
 

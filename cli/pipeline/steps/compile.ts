@@ -36,7 +36,10 @@ export const compileStep: PipelineStep = {
     if (typeof opened === 'number') return { exitCode: opened, stop: true };
     ctx.provide(opened.manifest, opened.db);
     ctx.out.line(`database: ${opened.db.description}`);
-    return { exitCode: EXIT_OK, note: plural(Object.values(manifest.definitions).filter((d) => d.kind !== 'Workspace').length, 'definition') };
+    return {
+      exitCode: EXIT_OK,
+      note: plural(Object.values(manifest.definitions).filter((d) => d.kind !== 'Workspace').length, 'definition'),
+    };
   },
 };
 

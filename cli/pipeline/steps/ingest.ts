@@ -12,7 +12,8 @@ import { count, plural } from '../text.ts';
 export const ingestStep: PipelineStep = {
   name: 'ingest',
   summary: 'load the sources (unchanged files are skipped)',
-  skipReason: (ctx) => (Object.values(ctx.manifest.definitions).some((d) => d.kind === 'Source') ? undefined : 'the workspace has no sources'),
+  skipReason: (ctx) =>
+    Object.values(ctx.manifest.definitions).some((d) => d.kind === 'Source') ? undefined : 'the workspace has no sources',
   async run(ctx) {
     let rows = 0;
     const summary = await ingestWorkspace({
@@ -29,15 +30,31 @@ export const ingestStep: PipelineStep = {
     ctx.out.line(formatSummary(summary, { maxAnomalies: 5 }));
     ctx.out.line(await databaseTotals(ctx.db));
     const files = summary.totals.files;
-    return { exitCode: summary.incomplete ? EXIT_ERRORS : EXIT_OK, note: `${plural(files.loaded + files.reloaded, 'file')} loaded, ${count(files.skipped)} unchanged` };
+    return {
+      exitCode: summary.incomplete ? EXIT_ERRORS : EXIT_OK,
+      note: `${plural(files.loaded + files.reloaded, 'file')} loaded, ${count(files.skipped)} unchanged`,
+    };
   },
 };
 
 /** `database: 4,772 customers, 467,041 events (…), 3,684 items; 135,110 rejected rows kept`. */
 export async function databaseTotals(db: Database): Promise<string> {
   const k = db.kysely;
-  const n = async (table: string) => Number((await k.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
-  const byType = await k.selectFrom('events').select(['type', (eb) => eb.fn.countAll().as('n')]).groupBy('type').orderBy('type').execute();
+  const n = async (table: string) =>
+    Number(
+      (
+        await k
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+  const byType = await k
+    .selectFrom('events')
+    .select(['type', (eb) => eb.fn.countAll().as('n')])
+    .groupBy('type')
+    .orderBy('type')
+    .execute();
   const events = byType.reduce((sum, r) => sum + Number(r.n), 0);
   const types = byType.map((r) => `${count(Number(r.n))} ${String(r.type)}`).join(', ');
   return (

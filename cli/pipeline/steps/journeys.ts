@@ -21,7 +21,10 @@ export const journeysStep: PipelineStep = {
   name: 'journeys',
   summary: `simulate the last ${SIMULATED_DAYS} days of journeys and campaigns (dry run)`,
   evaluatesAsOf: true,
-  skipReason: (ctx) => (Object.values(ctx.manifest.definitions).some((d) => d.kind === 'Journey' || d.kind === 'Campaign') ? undefined : 'the workspace has no journeys or campaigns'),
+  skipReason: (ctx) =>
+    Object.values(ctx.manifest.definitions).some((d) => d.kind === 'Journey' || d.kind === 'Campaign')
+      ? undefined
+      : 'the workspace has no journeys or campaigns',
   async run(ctx) {
     const until = await ctx.asOf();
     const from = until - SIMULATED_DAYS * DAY;
@@ -40,20 +43,31 @@ export function forecastLines(f: Forecast): string[] {
   const lines = [`simulated ${day(f.from)} to ${day(f.until)} (dry run: nothing sent, the database unchanged)`];
   const entered = Object.entries(f.run.entered);
   if (entered.length > 0) lines.push(`entered: ${entered.map(([j, n]) => `${j} ${count(n)}`).join(', ')}`);
-  for (const c of f.run.campaigns) lines.push(`campaign ${c.name}: ${c.status === 'launched' ? `${plural(c.recipients, 'recipient')} from ${new Date(c.at).toISOString()}` : 'missed'}`);
+  for (const c of f.run.campaigns)
+    lines.push(
+      `campaign ${c.name}: ${c.status === 'launched' ? `${plural(c.recipients, 'recipient')} from ${new Date(c.at).toISOString()}` : 'missed'}`,
+    );
   lines.push(`would send ${plural(f.sent, 'email')}:`);
-  const rows = sortedEntries(f.byOriginTemplate).flatMap(([origin, templates]) => sortedEntries(templates).map(([t, n]) => [origin.replace(':', ' '), t, String(n)]));
+  const rows = sortedEntries(f.byOriginTemplate).flatMap(([origin, templates]) =>
+    sortedEntries(templates).map(([t, n]) => [origin.replace(':', ' '), t, String(n)]),
+  );
   if (rows.length > 0) lines.push(...table([['from', 'template', 'emails'], ...rows]).map((l) => `  ${l}`));
   const days = sortedEntries(f.byDay);
   if (days.length > 0) {
     const most = Math.max(...days.map(([, n]) => n));
     lines.push('by day:');
-    for (const [d, n] of days) lines.push(`  ${d}  ${String(n).padStart(String(most).length)}  ${'#'.repeat(Math.max(1, Math.round((n / most) * 40)))}`);
+    for (const [d, n] of days)
+      lines.push(`  ${d}  ${String(n).padStart(String(most).length)}  ${'#'.repeat(Math.max(1, Math.round((n / most) * 40)))}`);
   }
   const suppressed = Object.entries(f.suppressed).sort((a, b) => b[1] - a[1]);
   if (suppressed.length > 0) {
     lines.push(`suppressed: ${suppressed.map(([r, n]) => `${r} ${count(n)}`).join(', ')}`);
-    for (const [origin, reasons] of sortedEntries(f.suppressedByOrigin)) lines.push(`  ${origin.replace(':', ' ')}: ${Object.entries(reasons).map(([r, n]) => `${r} ${count(n)}`).join(', ')}`);
+    for (const [origin, reasons] of sortedEntries(f.suppressedByOrigin))
+      lines.push(
+        `  ${origin.replace(':', ' ')}: ${Object.entries(reasons)
+          .map(([r, n]) => `${r} ${count(n)}`)
+          .join(', ')}`,
+      );
   }
   // Quiet hours and rate limits hold a send back rather than drop it: it goes out later (and is counted above).
   if (f.run.delivery.delayed > 0) lines.push(`held back to a later time (quiet hours, rate limits): ${count(f.run.delivery.delayed)}`);

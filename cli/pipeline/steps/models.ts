@@ -13,7 +13,10 @@ export const modelsStep: PipelineStep = {
   name: 'models',
   summary: 'train models (metrics beside baselines), then score every customer',
   evaluatesAsOf: true,
-  skipReason: (ctx) => (Object.values(ctx.manifest.definitions).some((d) => d.kind === 'Model' && d.compiled !== undefined) ? undefined : 'the workspace has no models'),
+  skipReason: (ctx) =>
+    Object.values(ctx.manifest.definitions).some((d) => d.kind === 'Model' && d.compiled !== undefined)
+      ? undefined
+      : 'the workspace has no models',
   async run(ctx) {
     const asOf = await ctx.asOf();
     const jobs = selectModels(ctx.manifest, undefined);

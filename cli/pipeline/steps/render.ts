@@ -61,7 +61,9 @@ export const renderStep: PipelineStep = {
         ctx.out.line(`${compiled.name.padEnd(22)} ${who.padEnd(10)} ${JSON.stringify(subject)}`);
       }
     }
-    ctx.out.line(`${plural(written, 'email')} (.html, .txt, .eml) written to ${shownPath(ctx.io.cwd, dir)}/${failed > 0 ? `; ${plural(failed, 'recipient')} could not be rendered` : ''}`);
+    ctx.out.line(
+      `${plural(written, 'email')} (.html, .txt, .eml) written to ${shownPath(ctx.io.cwd, dir)}/${failed > 0 ? `; ${plural(failed, 'recipient')} could not be rendered` : ''}`,
+    );
     return { exitCode: failed > 0 ? EXIT_ERRORS : EXIT_OK, note: plural(written, 'sample email') };
   },
 };
@@ -76,11 +78,20 @@ function templatesOf(manifest: Manifest): CompiledTemplate[] {
 /** The template's sample customers that are in the database, topped up with the first customers (by id) who have an email address. */
 async function sampleCustomers(db: Database, manifest: Manifest, compiled: CompiledTemplate, limit: number): Promise<string[]> {
   const k = db.kysely;
-  const named = compiled.sample_customers.length === 0 ? [] : (await k.selectFrom('customers').select('id').where('id', 'in', compiled.sample_customers).execute()).map((r) => String(r.id));
+  const named =
+    compiled.sample_customers.length === 0
+      ? []
+      : (await k.selectFrom('customers').select('id').where('id', 'in', compiled.sample_customers).execute()).map((r) => String(r.id));
   const chosen = compiled.sample_customers.filter((id) => named.includes(id)).slice(0, limit);
   const email = Object.entries(manifest.dataModel.customers.fields).find(([, f]) => f.type === 'email')?.[0];
   if (chosen.length < limit && email) {
-    const more = await k.selectFrom('customers').select('id').where(email, 'is not', null).orderBy('id').limit(limit + chosen.length).execute();
+    const more = await k
+      .selectFrom('customers')
+      .select('id')
+      .where(email, 'is not', null)
+      .orderBy('id')
+      .limit(limit + chosen.length)
+      .execute();
     for (const r of more) if (chosen.length < limit && !chosen.includes(String(r.id))) chosen.push(String(r.id));
   }
   return chosen;

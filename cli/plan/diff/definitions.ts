@@ -32,7 +32,16 @@ export function diffManifests(base: Manifest, head: Manifest, options: DiffOptio
     const h = head.definitions[key];
     if (b && h) {
       if (b.hash !== h.hash) {
-        out.push(withFiles(entry(h, 'changed', differingPaths({ metadata: b.metadata, spec: b.spec }, { metadata: h.metadata, spec: h.spec }, '').map((p) => p.slice(1))), b));
+        out.push(
+          withFiles(
+            entry(
+              h,
+              'changed',
+              differingPaths({ metadata: b.metadata, spec: b.spec }, { metadata: h.metadata, spec: h.spec }, '').map((p) => p.slice(1)),
+            ),
+            b,
+          ),
+        );
       } else if (b.compiledHash !== h.compiledHash) compiledOnly.push(h);
       else if (b.file !== h.file) out.push(withFiles(entry(h, 'moved', [`moved from ${b.file}`]), b));
     } else if (h) added.push(h);
@@ -54,13 +63,16 @@ export function diffManifests(base: Manifest, head: Manifest, options: DiffOptio
   // What uses a change: the head's dependents of changed, added and renamed definitions, and the
   // base's dependents of removed (or renamed-away) ones that still exist in the head.
   const seeds = out.filter((c) => c.change !== 'moved' && c.change !== 'removed').map((c) => c.key);
-  const baseSeeds = out.filter((c) => c.change === 'removed' || c.change === 'renamed').map((c) => (c.change === 'renamed' ? `${c.kind}/${c.renamed_from}` : c.key));
+  const baseSeeds = out
+    .filter((c) => c.change === 'removed' || c.change === 'renamed')
+    .map((c) => (c.change === 'renamed' ? `${c.kind}/${c.renamed_from}` : c.key));
   // A definition whose compiled result changed though its YAML did not is `affected` when a change
   // reaches it (a segment it includes), else changed for a reason of its own (an edited .mjml file),
   // and then it is a seed as well.
   const reached = downstreamOf(head, seeds, base, baseSeeds);
   const ownChange = compiledOnly.filter((h) => !reached.has(`${h.kind}/${h.name}`));
-  const downstream = ownChange.length === 0 ? reached : downstreamOf(head, [...seeds, ...ownChange.map((h) => `${h.kind}/${h.name}`)], base, baseSeeds);
+  const downstream =
+    ownChange.length === 0 ? reached : downstreamOf(head, [...seeds, ...ownChange.map((h) => `${h.kind}/${h.name}`)], base, baseSeeds);
   for (const h of compiledOnly) {
     const via = reached.get(`${h.kind}/${h.name}`);
     out.push(via ? { ...entry(h, 'affected', []), via } : entry(h, 'changed', compiledReasons(h, options)));
@@ -91,6 +103,9 @@ function identity(d: ManifestDefinition): string {
 /** Why the compiled result changed when the YAML did not: the files it is built from. */
 function compiledReasons(d: ManifestDefinition, options: DiffOptions): string[] {
   const files = (d.compiled as { files?: unknown } | undefined)?.files;
-  const changed = Array.isArray(files) && options.fileChanged ? files.filter((f): f is string => typeof f === 'string' && f !== d.file && options.fileChanged!(f)) : [];
+  const changed =
+    Array.isArray(files) && options.fileChanged
+      ? files.filter((f): f is string => typeof f === 'string' && f !== d.file && options.fileChanged!(f))
+      : [];
   return changed.length > 0 ? changed.map((f) => `${f} changed`) : ['what it compiles to changed'];
 }

@@ -26,14 +26,25 @@ export function diffDocuments(base: LoadResult, headLoaded: LoadResult, head: Ma
   for (const [key, h] of after) {
     if (!head.definitions[key as keyof Manifest['definitions']]) continue;
     const b = before.get(key);
-    const change = (kind: DefinitionChange['change'], details: string[]): DefinitionChange => ({ key, kind: h.kind, name: h.name, change: kind, file: h.file, details });
+    const change = (kind: DefinitionChange['change'], details: string[]): DefinitionChange => ({
+      key,
+      kind: h.kind,
+      name: h.name,
+      change: kind,
+      file: h.file,
+      details,
+    });
     if (!b) out.push(change('added', []));
     else if (canonicalJson(b.value) !== canonicalJson(h.value)) {
-      const c = change('changed', differingPaths(pick(b.value), pick(h.value), '').map((p) => p.slice(1)));
+      const c = change(
+        'changed',
+        differingPaths(pick(b.value), pick(h.value), '').map((p) => p.slice(1)),
+      );
       out.push(b.file !== h.file ? { ...c, base_file: b.file } : c);
     } else if (b.file !== h.file) out.push({ ...change('moved', [`moved from ${b.file}`]), base_file: b.file });
   }
-  for (const [key, b] of before) if (!after.has(key)) out.push({ key, kind: b.kind, name: b.name, change: 'removed', file: b.file, details: [] });
+  for (const [key, b] of before)
+    if (!after.has(key)) out.push({ key, kind: b.kind, name: b.name, change: 'removed', file: b.file, details: [] });
   const seeds = out.filter((c) => c.change === 'changed' || c.change === 'added').map((c) => c.key);
   const direct = new Set(out.map((c) => c.key));
   for (const [key, via] of downstreamOf(head, seeds)) {
@@ -53,7 +64,8 @@ function rawDefinitions(loaded: LoadResult): Map<string, RawDefinition> {
     const v = doc.value as { kind?: unknown; metadata?: { name?: unknown } } | null;
     if (!v || typeof v.kind !== 'string' || typeof v.metadata?.name !== 'string') continue;
     const key = `${v.kind}/${v.metadata.name}`;
-    if (!out.has(key)) out.set(key, { key, kind: v.kind as Kind, name: v.metadata.name, file: doc.file.path, value: v as Record<string, unknown> });
+    if (!out.has(key))
+      out.set(key, { key, kind: v.kind as Kind, name: v.metadata.name, file: doc.file.path, value: v as Record<string, unknown> });
   }
   return out;
 }

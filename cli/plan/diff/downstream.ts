@@ -8,7 +8,12 @@ const MAX_VIA = 5;
  * in the head (and in the base for `baseSeeds`, definitions that no longer exist in the head),
  * keyed by head key with the seeds that reach it. The seeds themselves are left out.
  */
-export function downstreamOf(head: Manifest, seeds: readonly string[], base?: Manifest, baseSeeds: readonly string[] = []): Map<string, string[]> {
+export function downstreamOf(
+  head: Manifest,
+  seeds: readonly string[],
+  base?: Manifest,
+  baseSeeds: readonly string[] = [],
+): Map<string, string[]> {
   const reached = new Map<string, string[]>();
   const walk = (manifest: Manifest, seed: string) => {
     const queue = [...(manifest.definitions[seed as DefinitionKey]?.dependents ?? [])];

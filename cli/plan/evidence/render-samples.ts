@@ -4,7 +4,15 @@ import type { CompiledTemplate } from '../../../compiler/contract/template.ts';
 import type { Manifest } from '../../../compiler/contract/manifest.ts';
 import type { Database } from '../../../runtime/db/database.ts';
 import { databaseRenderInput, type RenderInputCache } from '../../../runtime/render/from-database.ts';
-import { loadTemplate, readSampleData, renderEmail, sampleRenderInput, type RenderedEmail, type RenderInput, type SampleData } from '../../../runtime/render/index.ts';
+import {
+  loadTemplate,
+  readSampleData,
+  renderEmail,
+  sampleRenderInput,
+  type RenderedEmail,
+  type RenderInput,
+  type SampleData,
+} from '../../../runtime/render/index.ts';
 import { piiFields } from '../../../runtime/segments/explain.ts';
 import type { TemplateSample } from '../document.ts';
 import { firstLine } from '../errors.ts';
@@ -47,7 +55,10 @@ export interface EvidenceOptions {
   cache?: RenderInputCache;
 }
 
-export async function renderTemplateEvidence(sides: { base?: TemplateSide; head?: TemplateSide }, options: EvidenceOptions): Promise<TemplateEvidence> {
+export async function renderTemplateEvidence(
+  sides: { base?: TemplateSide; head?: TemplateSide },
+  options: EvidenceOptions,
+): Promise<TemplateEvidence> {
   const ids = await chooseCustomers(sides, options);
   const evidence: TemplateEvidence = { samples: [], rendered: [] };
   for (const id of ids) {
@@ -55,7 +66,10 @@ export async function renderTemplateEvidence(sides: { base?: TemplateSide; head?
     const after = sides.head ? await renderSide(sides.head, id, options) : undefined;
     const sample = compareSides(id, before, after);
     evidence.samples.push(sample);
-    for (const [side, r] of [['base', before], ['head', after]] as const) {
+    for (const [side, r] of [
+      ['base', before],
+      ['head', after],
+    ] as const) {
       if (r?.email) evidence.rendered.push({ customer: sample.customer, side, email: r.email, unsubscribe: r.unsubscribe });
     }
   }
@@ -95,7 +109,10 @@ function compareSides(id: string, before: SideRender | undefined, after: SideRen
   return sample;
 }
 
-async function chooseCustomers(sides: { base?: TemplateSide; head?: TemplateSide }, options: { limit: number; db?: Database }): Promise<string[]> {
+async function chooseCustomers(
+  sides: { base?: TemplateSide; head?: TemplateSide },
+  options: { limit: number; db?: Database },
+): Promise<string[]> {
   const named = [...new Set([...(sides.head?.compiled.sample_customers ?? []), ...(sides.base?.compiled.sample_customers ?? [])])];
   if (named.length > 0) return named.slice(0, options.limit);
   if (!options.db) return [];
@@ -123,7 +140,15 @@ async function renderSide(side: TemplateSide, id: string, options: EvidenceOptio
   if (!input && options.db) {
     source = 'database';
     try {
-      input = await databaseRenderInput(options.db, side.manifest, side.compiled, id, options.asOf, undefined, readsRecommendations(side.compiled) ? options.cache : NO_RECOMMENDATIONS(options.asOf));
+      input = await databaseRenderInput(
+        options.db,
+        side.manifest,
+        side.compiled,
+        id,
+        options.asOf,
+        undefined,
+        readsRecommendations(side.compiled) ? options.cache : NO_RECOMMENDATIONS(options.asOf),
+      );
     } catch (e) {
       return { source, unsubscribe: false, error: `the customer could not be read (${firstLine(e)})` };
     }
@@ -145,7 +170,9 @@ function readsRecommendations(compiled: CompiledTemplate): boolean {
   return compiled.variables.some((v) => v === 'recommendations' || v.startsWith('recommendations.') || v.startsWith('recommendations['));
 }
 
-const NO_RECOMMENDATIONS = (asOf: number): RenderInputCache => ({ popular: new Map([[asOf, { depth: Infinity, ids: Promise.resolve([]) }]]) });
+const NO_RECOMMENDATIONS = (asOf: number): RenderInputCache => ({
+  popular: new Map([[asOf, { depth: Infinity, ids: Promise.resolve([]) }]]),
+});
 
 const sampleCache = new WeakMap<TemplateSide, SampleData | null>();
 
@@ -172,7 +199,8 @@ function maskPersonalFields(input: RenderInput, manifest: Manifest): RenderInput
   const personal = piiFields(manifest);
   const customer = { ...input.customer };
   for (const [name, f] of Object.entries(manifest.dataModel.customers.fields)) {
-    if (personal.has(name) && customer[name] !== undefined && customer[name] !== null) customer[name] = f.type === 'email' ? 'customer@example.invalid' : `[${name}]`;
+    if (personal.has(name) && customer[name] !== undefined && customer[name] !== null)
+      customer[name] = f.type === 'email' ? 'customer@example.invalid' : `[${name}]`;
   }
   if (customer.id !== undefined) customer.id = maskId(String(customer.id));
   const traits = { ...(input.traits ?? {}) };

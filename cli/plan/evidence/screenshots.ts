@@ -31,7 +31,8 @@ export interface ShotResult {
 export async function takeScreenshots(requests: readonly ShotRequest[], outDir: string, executablePath: string): Promise<ShotResult> {
   const result: ShotResult = { screenshots: new Map() };
   if (requests.length === 0) return result;
-  if (!existsSync(executablePath)) return { ...result, skipped: `no browser at ${executablePath} (install chromium, or set HERALD_CHROMIUM)` };
+  if (!existsSync(executablePath))
+    return { ...result, skipped: `no browser at ${executablePath} (install chromium, or set HERALD_CHROMIUM)` };
   let browser;
   try {
     browser = await launchChromium(executablePath);

@@ -6,7 +6,12 @@ import { takeScreenshots, type ShotRequest } from './screenshots.ts';
 import { messageOf } from '../../../compiler/diagnostics/catalogue/index.ts';
 
 /** Renders each changed template's base and head version (the side a template is missing from is left out). */
-export async function renderChangedTemplates(changes: readonly DefinitionChange[], base: CompiledSide | undefined, head: CompiledSide, options: EvidenceOptions): Promise<Map<string, TemplateEvidence>> {
+export async function renderChangedTemplates(
+  changes: readonly DefinitionChange[],
+  base: CompiledSide | undefined,
+  head: CompiledSide,
+  options: EvidenceOptions,
+): Promise<Map<string, TemplateEvidence>> {
   const out = new Map<string, TemplateEvidence>();
   const side = (s: CompiledSide | undefined, name: string | undefined) => {
     const compiled = compiledTemplate(s?.manifest, name);
@@ -24,7 +29,13 @@ export async function renderChangedTemplates(changes: readonly DefinitionChange[
  * Desktop and mobile screenshots of each changed template's first rendered customer, before and
  * after, into `outDir` (none without it), added to the template impacts.
  */
-export async function addScreenshots(templates: TemplateImpact[], evidence: ReadonlyMap<string, TemplateEvidence>, outDir: string | undefined, chromium: string, notes: PlanNote[]): Promise<void> {
+export async function addScreenshots(
+  templates: TemplateImpact[],
+  evidence: ReadonlyMap<string, TemplateEvidence>,
+  outDir: string | undefined,
+  chromium: string,
+  notes: PlanNote[],
+): Promise<void> {
   const requests: Array<ShotRequest & { impact: TemplateImpact }> = [];
   for (const t of templates) {
     const rendered = evidence.get(t.name)?.rendered ?? [];
@@ -45,5 +56,18 @@ export async function addScreenshots(templates: TemplateImpact[], evidence: Read
 
 /** Notes for head renders that failed: sending would fail the same way. */
 export function renderFailures(templates: readonly TemplateImpact[]): PlanNote[] {
-  return templates.flatMap((t) => t.samples.filter((s) => s.errors?.head).map((s): PlanNote => ({ code: 'HL555', severity: 'warning', message: messageOf('HL555', { template: t.name, customer: s.customer, ...(s.language ? { language: s.language } : {}), error: s.errors!.head! }) })));
+  return templates.flatMap((t) =>
+    t.samples
+      .filter((s) => s.errors?.head)
+      .map((s): PlanNote => ({
+        code: 'HL555',
+        severity: 'warning',
+        message: messageOf('HL555', {
+          template: t.name,
+          customer: s.customer,
+          ...(s.language ? { language: s.language } : {}),
+          error: s.errors!.head!,
+        }),
+      })),
+  );
 }

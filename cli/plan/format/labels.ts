@@ -34,7 +34,11 @@ export function deltaText(before: number | null, after: number | null): string {
 /** Reachable customers of a side, e.g. "812 (41 no consent, 2 suppressed)". */
 export function reachText(r: Reach | null): string {
   if (!r) return '–';
-  const gaps = [r.no_email ? `${formatCount(r.no_email)} no email` : '', r.no_consent ? `${formatCount(r.no_consent)} no consent` : '', r.suppressed ? `${formatCount(r.suppressed)} suppressed` : ''].filter(Boolean);
+  const gaps = [
+    r.no_email ? `${formatCount(r.no_email)} no email` : '',
+    r.no_consent ? `${formatCount(r.no_consent)} no consent` : '',
+    r.suppressed ? `${formatCount(r.suppressed)} suppressed` : '',
+  ].filter(Boolean);
   return `${formatCount(r.reachable)}${gaps.length > 0 ? ` (${gaps.join(', ')})` : ''}`;
 }
 
@@ -52,13 +56,19 @@ export function splitLanguageSamples(samples: readonly TemplateSample[]): { cust
 export function languageText(s: TemplateSample): string {
   if (s.errors?.head) return `not rendered: ${s.errors.head}`;
   const quoted = (text: string | null) => (text === null ? null : `"${text}"`);
-  const preview = s.preheader.before !== null || s.preheader.after !== null ? `, preview ${beforeAfter(quoted(s.preheader.before), quoted(s.preheader.after))}` : '';
+  const preview =
+    s.preheader.before !== null || s.preheader.after !== null
+      ? `, preview ${beforeAfter(quoted(s.preheader.before), quoted(s.preheader.after))}`
+      : '';
   return `subject ${beforeAfter(quoted(s.subject.before), quoted(s.subject.after))}${preview}`;
 }
 
 /** One experiment's plan: its smallest detectable effect, from what, and whether it meets minimum_effect. */
 export function experimentLine(x: NonNullable<PlanDocument['experiments']>[number]): string {
   const mde = x.minimum_detectable_effect === null ? 'nothing (an arm is empty)' : `${(x.minimum_detectable_effect * 100).toFixed(1)} pts`;
-  const want = x.minimum_effect !== null ? `; minimum_effect ${(x.minimum_effect * 100).toFixed(1)} pts ${x.detectable ? 'can be detected' : 'cannot be detected'}` : '';
+  const want =
+    x.minimum_effect !== null
+      ? `; minimum_effect ${(x.minimum_effect * 100).toFixed(1)} pts ${x.detectable ? 'can be detected' : 'cannot be detected'}`
+      : '';
   return `${x.experiment} (${x.kind} ${x.name}): detects ${mde} with ${formatCount(x.audience)} customers (${x.audience_from}) at a base rate of ${(x.base_rate * 100).toFixed(1)}% (${x.base_rate_from})${x.comparisons > 1 ? `, Bonferroni over ${x.comparisons} comparisons` : ''}${want}`;
 }

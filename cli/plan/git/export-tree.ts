@@ -96,8 +96,15 @@ function streamBlobs(repo: Repository, entries: TreeEntry[], onBlob: (entry: Tre
     });
     child.on('error', (e) => fail(e));
     child.on('close', (status) => {
-      if (failed) reject(new PlanInputError('HL395', messageOf('HL395', { doing: 'reading files from git failed', gitSays: failed.message })));
-      else if (status !== 0 || next < entries.length) reject(new PlanInputError('HL395', messageOf('HL395', { doing: 'reading files from git failed', gitSays: stderr.trim() || `exit ${status}` })));
+      if (failed)
+        reject(new PlanInputError('HL395', messageOf('HL395', { doing: 'reading files from git failed', gitSays: failed.message })));
+      else if (status !== 0 || next < entries.length)
+        reject(
+          new PlanInputError(
+            'HL395',
+            messageOf('HL395', { doing: 'reading files from git failed', gitSays: stderr.trim() || `exit ${status}` }),
+          ),
+        );
       else resolve();
     });
     child.stdin.on('error', () => undefined); // the reader reports the failure

@@ -53,14 +53,22 @@ export function analyzeEntry(ctx: AnalyzeContext, def: Definition, entry: RawEnt
     const s = entry.schedule;
     const starting = parseTime(s.starting);
     const ending = s.ending !== undefined ? parseTime(s.ending) : undefined;
-    for (const [key, value, parsed] of [['starting', s.starting, starting], ['ending', s.ending, ending]] as const) {
+    for (const [key, value, parsed] of [
+      ['starting', s.starting, starting],
+      ['ending', s.ending, ending],
+    ] as const) {
       if (value !== undefined && parsed === undefined) {
         ok = false;
         reportAt(ctx, def, 'HL430', { form: 'not-real-date', value }, ['spec', 'entry', 'schedule', key]);
       }
     }
     if (starting) {
-      const c: Extract<CompiledEntry, { kind: 'schedule' }> = { kind: 'schedule', starting, everyMs: parseDuration(s.every) ?? 0, ...common };
+      const c: Extract<CompiledEntry, { kind: 'schedule' }> = {
+        kind: 'schedule',
+        starting,
+        everyMs: parseDuration(s.every) ?? 0,
+        ...common,
+      };
       if (ending) c.ending = ending;
       if (entry.audience !== undefined) c.audience = entry.audience;
       compiled = c;

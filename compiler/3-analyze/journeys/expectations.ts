@@ -99,18 +99,38 @@ export function analyzeExpectations(
     if (m.variant !== undefined) e.match.variant = m.variant;
     if (m.step !== undefined) e.match.step = m.step;
     if (vocabulary && kind !== 'not_sent') {
-      const templates = [...(m.template !== undefined ? [[m.template, [...mp, 'template']] as const] : []), ...(m.template_in ?? []).map((t, i) => [t, [...mp, 'template_in', i]] as const)];
+      const templates = [
+        ...(m.template !== undefined ? [[m.template, [...mp, 'template']] as const] : []),
+        ...(m.template_in ?? []).map((t, i) => [t, [...mp, 'template_in', i]] as const),
+      ];
       for (const [template, path] of templates) {
         if (!vocabulary.templates.has(template) && ctx.lookup('Template', template)) {
-          fail('HL432', { form: 'template-never-sent', template, target: def.spec.journey !== undefined ? 'journey' : 'campaign' }, path, listing('it sends', vocabulary.templates));
+          fail(
+            'HL432',
+            { form: 'template-never-sent', template, target: def.spec.journey !== undefined ? 'journey' : 'campaign' },
+            path,
+            listing('it sends', vocabulary.templates),
+          );
         }
       }
       if (m.variant !== undefined && !vocabulary.variants.has(m.variant)) {
         const target = def.spec.journey !== undefined ? 'journey' : 'campaign';
-        fail('HL432', { form: 'variant-the-under', variant: m.variant, target }, [...mp, 'variant'], vocabulary.variants.size === 0 ? `the ${target} under test has no split` : didYouMean(m.variant, vocabulary.variants) ?? listing('the variants are', vocabulary.variants));
+        fail(
+          'HL432',
+          { form: 'variant-the-under', variant: m.variant, target },
+          [...mp, 'variant'],
+          vocabulary.variants.size === 0
+            ? `the ${target} under test has no split`
+            : (didYouMean(m.variant, vocabulary.variants) ?? listing('the variants are', vocabulary.variants)),
+        );
       }
       if (m.step !== undefined && !vocabulary.steps?.has(m.step)) {
-        fail('HL432', vocabulary.steps ? { form: 'not-a-send-step', step: m.step } : { form: 'campaign-steps' }, [...mp, 'step'], vocabulary.steps ? didYouMean(m.step, vocabulary.steps) ?? listing('its send steps are', vocabulary.steps) : undefined);
+        fail(
+          'HL432',
+          vocabulary.steps ? { form: 'not-a-send-step', step: m.step } : { form: 'campaign-steps' },
+          [...mp, 'step'],
+          vocabulary.steps ? (didYouMean(m.step, vocabulary.steps) ?? listing('its send steps are', vocabulary.steps)) : undefined,
+        );
       }
     }
     out.push(e);

@@ -38,11 +38,17 @@ export function analyzeGiven(ctx: AnalyzeContext, def: Definition, given: RawGiv
       if (name === 'id') continue;
       const field = own(fields, name);
       if (!field) {
-        fail({ form: 'unknown-field', name }, [...at, name], { key: true, help: didYouMean(name, Object.keys(fields)) ?? 'declare it under `customers.fields` in herald.yaml' });
+        fail({ form: 'unknown-field', name }, [...at, name], {
+          key: true,
+          help: didYouMean(name, Object.keys(fields)) ?? 'declare it under `customers.fields` in herald.yaml',
+        });
         continue;
       }
       const stored = storedValue(field, value);
-      if (stored === undefined) fail({ form: 'field-type', name, type: field.type, value: JSON.stringify(value), article: article(field.type) }, [...at, name], { help: hint(field) });
+      if (stored === undefined)
+        fail({ form: 'field-type', name, type: field.type, value: JSON.stringify(value), article: article(field.type) }, [...at, name], {
+          help: hint(field),
+        });
       else row[name] = stored;
     }
     customers.push(row);
@@ -66,11 +72,19 @@ export function analyzeGiven(ctx: AnalyzeContext, def: Definition, given: RawGiv
       if (name === 'customer' || name === 'type' || name === 'at') continue;
       const field = declared[name];
       if (!field) {
-        fail({ form: 'unknown-property', type, name }, [...at, name], { key: true, help: didYouMean(name, Object.keys(declared)) ?? `its properties are ${Object.keys(declared).join(', ') || '(none)'}` });
+        fail({ form: 'unknown-property', type, name }, [...at, name], {
+          key: true,
+          help: didYouMean(name, Object.keys(declared)) ?? `its properties are ${Object.keys(declared).join(', ') || '(none)'}`,
+        });
         continue;
       }
       const stored = storedValue(field, value);
-      if (stored === undefined) fail({ form: 'property-type', name, type, fieldType: field.type, value: JSON.stringify(value), article: article(field.type) }, [...at, name], { help: hint(field) });
+      if (stored === undefined)
+        fail(
+          { form: 'property-type', name, type, fieldType: field.type, value: JSON.stringify(value), article: article(field.type) },
+          [...at, name],
+          { help: hint(field) },
+        );
       else properties[name] = stored;
     }
     if (instant?.kind === 'instant') events.push({ customer, type, at: instant.at, properties });
@@ -115,7 +129,8 @@ function article(type: string): string {
 }
 
 function hint(field: FieldDef): string | undefined {
-  if (field.type === 'timestamp' || field.type === 'date') return 'write an instant such as 2026-01-01T10:00Z, or a date such as 2026-01-01';
+  if (field.type === 'timestamp' || field.type === 'date')
+    return 'write an instant such as 2026-01-01T10:00Z, or a date such as 2026-01-01';
   if (field.type === 'boolean') return 'write true or false (without quotes)';
   return undefined;
 }

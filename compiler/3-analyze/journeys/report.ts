@@ -12,7 +12,14 @@ export interface ReportOptions {
 }
 
 /** Reports a diagnostic at the YAML node `path` of a definition; the catalogue words it from `params`. */
-export function reportAt<C extends CodeWithMessage>(ctx: AnalyzeContext, def: Definition, code: C, params: MessageParams<C>, path: DocPath, options: ReportOptions = {}): void {
+export function reportAt<C extends CodeWithMessage>(
+  ctx: AnalyzeContext,
+  def: Definition,
+  code: C,
+  params: MessageParams<C>,
+  path: DocPath,
+  options: ReportOptions = {},
+): void {
   const details: DiagnosticDetails = { file: def.doc.file.path };
   const range = ctx.rangeOf(def, path, options.key ? { key: true } : undefined);
   if (range) details.range = range;
@@ -32,7 +39,9 @@ export function checkEventType(ctx: AnalyzeContext, def: Definition, event: stri
   const declared = Object.keys(ctx.dataModel.events);
   if (declared.includes(event)) return true;
   reportAt(ctx, def, 'HL364', { event }, path, {
-    help: didYouMean(event, declared) ?? (declared.length ? `the event types are ${declared.sort().join(', ')}` : 'declare it under `events` in herald.yaml'),
+    help:
+      didYouMean(event, declared) ??
+      (declared.length ? `the event types are ${declared.sort().join(', ')}` : 'declare it under `events` in herald.yaml'),
   });
   return false;
 }

@@ -82,7 +82,8 @@ export function windowsRead(expr: Expr): { lookbackMs: number | null; sinceEntry
     if (node.kind !== 'aggregate') continue;
     const w = node.window;
     if (w?.kind === 'since_entry') sinceEntry = true;
-    else if (w?.kind === 'past') lookbackMs = lookbackMs === null ? null : Math.max(lookbackMs, durationMs(w.duration.amount, w.duration.unit));
+    else if (w?.kind === 'past')
+      lookbackMs = lookbackMs === null ? null : Math.max(lookbackMs, durationMs(w.duration.amount, w.duration.unit));
     else if (w?.kind !== 'next') lookbackMs = null;
   }
   return { lookbackMs, sinceEntry };

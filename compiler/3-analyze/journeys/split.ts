@@ -4,12 +4,21 @@ import type { Definition } from '../../1-load/definition.ts';
 import { didYouMean, reportAt } from './report.ts';
 
 /** HL366 at the split when variants + holdout are not 100 (within rounding of decimals). */
-export function checkSplitWeights(ctx: AnalyzeContext, def: Definition, variants: Record<string, number>, holdout: number, at: DocPath): boolean {
+export function checkSplitWeights(
+  ctx: AnalyzeContext,
+  def: Definition,
+  variants: Record<string, number>,
+  holdout: number,
+  at: DocPath,
+): boolean {
   const total = Object.values(variants).reduce((a, b) => a + b, 0) + holdout;
   if (Math.abs(total - 100) < 1e-9) return true;
   const parts = [...Object.entries(variants).map(([v, w]) => `${v} ${w}`), ...(holdout ? [`holdout ${holdout}`] : [])];
   reportAt(ctx, def, 'HL366', { round: round(total), parts: parts.join(' + ') }, [...at, 'variants'], {
-    help: total < 100 ? `give the missing ${round(100 - total)} to a variant or to \`holdout\`` : `take ${round(total - 100)} off a variant or the holdout`,
+    help:
+      total < 100
+        ? `give the missing ${round(100 - total)} to a variant or to \`holdout\``
+        : `take ${round(total - 100)} off a variant or the holdout`,
   });
   return false;
 }
@@ -18,7 +27,14 @@ export function checkSplitWeights(ctx: AnalyzeContext, def: Definition, variants
  * HL367 for every variant without a target (at the map) and every target that is no variant (at
  * its key). `what` names the targets in messages ("step", "template").
  */
-export function checkVariantTargets(ctx: AnalyzeContext, def: Definition, variants: readonly string[], targets: Record<string, string>, at: DocPath, what: string): boolean {
+export function checkVariantTargets(
+  ctx: AnalyzeContext,
+  def: Definition,
+  variants: readonly string[],
+  targets: Record<string, string>,
+  at: DocPath,
+  what: string,
+): boolean {
   let ok = true;
   for (const v of variants) {
     if (targets[v] !== undefined) continue;
@@ -30,7 +46,7 @@ export function checkVariantTargets(ctx: AnalyzeContext, def: Definition, varian
     ok = false;
     reportAt(ctx, def, 'HL367', key === 'holdout' ? { form: 'holdout-target', what } : { form: 'not-a-variant', key }, [...at, key], {
       key: true,
-      help: key === 'holdout' ? `remove \`holdout\` here` : didYouMean(key, variants) ?? `the variants are ${variants.join(', ')}`,
+      help: key === 'holdout' ? `remove \`holdout\` here` : (didYouMean(key, variants) ?? `the variants are ${variants.join(', ')}`),
     });
   }
   return ok;

@@ -63,10 +63,22 @@ export function analyzeStep(ctx: AnalyzeContext, def: Definition, name: string, 
   for (const key of ROUTING_KEYS) {
     if (step[key] === undefined || ROUTING[kind].includes(key)) continue;
     ok = false;
-    reportAt(ctx, def, 'HL369', { form: 'has-meaning-step', key, value: kind === 'exit' || kind === 'update' ? 'an' : 'a', kind }, [...at, key], {
-      key: true,
-      help: ROUTING[kind].length ? `${kind === 'update' ? 'an' : 'a'} \`${kind}\` step goes on with ${ROUTING[kind].filter((k) => k !== 'expires_after').map((k) => `\`${k}\``).join(' and ')}` : 'an `exit` step ends the journey',
-    });
+    reportAt(
+      ctx,
+      def,
+      'HL369',
+      { form: 'has-meaning-step', key, value: kind === 'exit' || kind === 'update' ? 'an' : 'a', kind },
+      [...at, key],
+      {
+        key: true,
+        help: ROUTING[kind].length
+          ? `${kind === 'update' ? 'an' : 'a'} \`${kind}\` step goes on with ${ROUTING[kind]
+              .filter((k) => k !== 'expires_after')
+              .map((k) => `\`${k}\``)
+              .join(' and ')}`
+          : 'an `exit` step ends the journey',
+      },
+    );
   }
   const edges: GraphStep['edges'] = [];
   const edge = (target: string | undefined, path: DocPath) => {
@@ -110,11 +122,17 @@ export function analyzeStep(ctx: AnalyzeContext, def: Definition, name: string, 
       edge(step.on_event, [...at, 'on_event']);
       edge(step.on_timeout, [...at, 'on_timeout']);
       const timeoutMs = parseDuration(w.timeout) ?? 0;
-      const c: Extract<CompiledStep, { kind: 'wait_for' }> = { kind: 'wait_for', timeoutMs, onEvent: step.on_event ?? '', onTimeout: step.on_timeout ?? '' };
+      const c: Extract<CompiledStep, { kind: 'wait_for' }> = {
+        kind: 'wait_for',
+        timeoutMs,
+        onEvent: step.on_event ?? '',
+        onTimeout: step.on_timeout ?? '',
+      };
       if (w.event !== undefined) {
         if (checkEventType(ctx, def, w.event, [...at, 'wait_for', 'event'])) {
           c.event = w.event;
-          const where = w.where !== undefined ? rule([...at, 'wait_for', 'where'], BOOLEAN, `the \`where\` of step \`${name}\``, w.event) : undefined;
+          const where =
+            w.where !== undefined ? rule([...at, 'wait_for', 'where'], BOOLEAN, `the \`where\` of step \`${name}\``, w.event) : undefined;
           if (where) c.where = where;
         } else ok = false;
         waits = timeoutMs > 0;
@@ -145,7 +163,9 @@ export function analyzeStep(ctx: AnalyzeContext, def: Definition, name: string, 
       if (typeof step.next === 'string') {
         ok = false;
         reportAt(ctx, def, 'HL367', { form: 'after-split-next' }, [...at, 'next'], {
-          help: `e.g. next: { ${Object.keys(s.variants).map((v) => `${v}: <step>`).join(', ')} }`,
+          help: `e.g. next: { ${Object.keys(s.variants)
+            .map((v) => `${v}: <step>`)
+            .join(', ')} }`,
         });
       } else if (targets && !checkVariantTargets(ctx, def, Object.keys(s.variants), targets, [...at, 'next'], 'step')) ok = false;
       for (const [variant, target] of Object.entries(targets ?? {})) edge(target, [...at, 'next', variant]);
@@ -194,7 +214,10 @@ function updates(ctx: AnalyzeContext, def: Definition, step: string, values: Rec
       ok = false;
       reportAt(ctx, def, 'HL368', field === 'id' ? { form: 'id' } : { form: 'unknown-field', field }, path, {
         key: true,
-        help: field === 'id' ? undefined : didYouMean(field, Object.keys(fields)) ?? 'declare the field under `customers.fields` in herald.yaml',
+        help:
+          field === 'id'
+            ? undefined
+            : (didYouMean(field, Object.keys(fields)) ?? 'declare the field under `customers.fields` in herald.yaml'),
       });
       continue;
     }
@@ -208,9 +231,16 @@ function updates(ctx: AnalyzeContext, def: Definition, step: string, values: Rec
     const literal: RuleType = typeof value === 'number' ? NUMBER : BOOLEAN;
     if (!sameType(literal, type)) {
       ok = false;
-      reportAt(ctx, def, 'HL368', { form: 'wrong-type', field, type: declared.type, value: typeof value === 'number' ? 'a number' : 'true/false' }, path, {
-        help: type.kind === 'string' ? `write text as a quoted rule: ${field}: '"${String(value)}"'` : undefined,
-      });
+      reportAt(
+        ctx,
+        def,
+        'HL368',
+        { form: 'wrong-type', field, type: declared.type, value: typeof value === 'number' ? 'a number' : 'true/false' },
+        path,
+        {
+          help: type.kind === 'string' ? `write text as a quoted rule: ${field}: '"${String(value)}"'` : undefined,
+        },
+      );
       continue;
     }
     set.push({ field, value: literalRule(value) });

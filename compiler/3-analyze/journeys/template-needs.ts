@@ -17,9 +17,15 @@ export function checkTemplateNeeds(ctx: AnalyzeContext, def: Definition, templat
   if (!facts || (sender.kind === 'journey' && sender.entry === 'event')) return true;
   const read = facts.variables.find((v) => v === 'journey.entry' || v.startsWith('journey.entry.'));
   if (!read) return true;
-  const what = sender.kind === 'campaign' ? `campaign "${def.name}" is a broadcast` : `journey "${def.name}" starts on ${sender.entry === 'segment' ? 'a segment entry' : 'a schedule'}`;
+  const what =
+    sender.kind === 'campaign'
+      ? `campaign "${def.name}" is a broadcast`
+      : `journey "${def.name}" starts on ${sender.entry === 'segment' ? 'a segment entry' : 'a schedule'}`;
   reportAt(ctx, def, 'HL365', { template, what }, path, {
-    help: sender.kind === 'campaign' ? 'send a template that does not read journey.entry' : 'use a template that does not read journey.entry, or start the journey on an event',
+    help:
+      sender.kind === 'campaign'
+        ? 'send a template that does not read journey.entry'
+        : 'use a template that does not read journey.entry, or start the journey on an event',
   });
   return false;
 }

@@ -44,7 +44,8 @@ export const analyzeCampaign: KindAnalyzer = (def, ctx): CampaignFacts => {
   } else if (sendAt.kind === 'local' && sendAt.perCustomer) {
     checkTimezoneField(ctx, def, ['spec', 'send_at']);
   }
-  const when = spec.when !== undefined ? checkJourneyRule(ctx, def, ['spec', 'when'], { expected: BOOLEAN, place: 'the campaign `when`' }) : undefined;
+  const when =
+    spec.when !== undefined ? checkJourneyRule(ctx, def, ['spec', 'when'], { expected: BOOLEAN, place: 'the campaign `when`' }) : undefined;
   if (when?.rule && !when.compiled) ok = false;
 
   const variants: CompiledCampaign['variants'] = [];

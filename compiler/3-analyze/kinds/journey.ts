@@ -38,9 +38,10 @@ export const analyzeJourney: KindAnalyzer = (def, ctx): JourneyFacts => {
 
   const entry = analyzeEntry(ctx, def, spec.entry);
   if (!entry) ok = false;
-  const exitWhen = spec.exit_when !== undefined
-    ? checkJourneyRule(ctx, def, ['spec', 'exit_when'], { expected: BOOLEAN, place: '`exit_when`' })
-    : undefined;
+  const exitWhen =
+    spec.exit_when !== undefined
+      ? checkJourneyRule(ctx, def, ['spec', 'exit_when'], { expected: BOOLEAN, place: '`exit_when`' })
+      : undefined;
   if (exitWhen?.rule && !exitWhen.compiled) ok = false;
 
   const analyzed = new Map<string, AnalyzedStep>();
@@ -53,9 +54,14 @@ export const analyzeJourney: KindAnalyzer = (def, ctx): JourneyFacts => {
   const start = spec.start ?? names[0]!;
   if (spec.start !== undefined && !names.includes(spec.start)) {
     ok = false;
-    reportAt(ctx, def, 'HL360', { start: spec.start }, ['spec', 'start'], { help: didYouMean(spec.start, names) ?? `the steps are ${names.join(', ')}` });
+    reportAt(ctx, def, 'HL360', { start: spec.start }, ['spec', 'start'], {
+      help: didYouMean(spec.start, names) ?? `the steps are ${names.join(', ')}`,
+    });
   }
-  const problems = checkGraph(names.map((n) => analyzed.get(n)!.graph), start);
+  const problems = checkGraph(
+    names.map((n) => analyzed.get(n)!.graph),
+    start,
+  );
   for (const problem of problems) reportGraphProblem(ctx, def, problem, names);
   if (problems.length > 0) ok = false;
 
@@ -79,7 +85,14 @@ export const analyzeJourney: KindAnalyzer = (def, ctx): JourneyFacts => {
     const template = firstSendFrom(steps, step.variants[0]!.next);
     if (template !== undefined) step.holdoutTemplate = template;
   }
-  const compiled: CompiledJourney = { name: def.name, start, entry, steps, timezone: workspaceTimezone(ctx), entryItems: entryHasItems(ctx, entry) };
+  const compiled: CompiledJourney = {
+    name: def.name,
+    start,
+    entry,
+    steps,
+    timezone: workspaceTimezone(ctx),
+    entryItems: entryHasItems(ctx, entry),
+  };
   if (exitWhen?.compiled) compiled.exitWhen = exitWhen.compiled;
   if (spec.rate_limit !== undefined) compiled.rateLimitPerHour = spec.rate_limit;
   if (spec.quiet_hours !== undefined) compiled.quietHours = spec.quiet_hours;
@@ -98,7 +111,7 @@ function reportGraphProblem(ctx: AnalyzeContext, def: Definition, problem: Graph
     case 'unreachable':
       reportAt(ctx, def, 'HL361', { step: problem.step }, ['spec', 'steps', problem.step], {
         key: true,
-        help: 'link it from another step\'s `next`, or delete it',
+        help: "link it from another step's `next`, or delete it",
       });
       return;
     case 'never_ends':

@@ -52,7 +52,12 @@ export const analyzeModel: KindAnalyzer = (def, ctx) => {
   if (spec.algorithm !== undefined && type !== 'clusters' && !ALGORITHMS_BY_TYPE[type].includes(spec.algorithm)) {
     const allowed = ALGORITHMS_BY_TYPE[type];
     const hint = suggest(spec.algorithm, allowed);
-    report('HL370', { algorithm: spec.algorithm, type }, ['algorithm'], hint ? `did you mean "${hint}"?` : `use one of ${allowed.join(', ')}`);
+    report(
+      'HL370',
+      { algorithm: spec.algorithm, type },
+      ['algorithm'],
+      hint ? `did you mean "${hint}"?` : `use one of ${allowed.join(', ')}`,
+    );
   }
   if (spec.algorithm !== undefined && type === 'clusters') {
     report('HL378', { form: 'clusters-always-use' }, ['algorithm'], 'remove it', true);
@@ -61,7 +66,12 @@ export const analyzeModel: KindAnalyzer = (def, ctx) => {
   checkRules(def, ctx, type, facts);
   const needsLabel = type === 'propensity' || type === 'regression';
   if (needsLabel && spec.label === undefined) {
-    report('HL372', { type }, ['type'], type === 'propensity' ? 'e.g. label: exists(purchase within next 90d)' : 'e.g. label: sum(purchase.amount within next 90d)');
+    report(
+      'HL372',
+      { type },
+      ['type'],
+      type === 'propensity' ? 'e.g. label: exists(purchase within next 90d)' : 'e.g. label: sum(purchase.amount within next 90d)',
+    );
   }
   if (needsLabel && spec.label !== undefined && labelHorizonMs(spec.label) === 0) {
     report('HL374', {}, ['label'], 'e.g. exists(purchase within next 90d)');
@@ -71,14 +81,16 @@ export const analyzeModel: KindAnalyzer = (def, ctx) => {
   }
   if (spec.tiers) {
     const sum = Object.values(spec.tiers).reduce((s, v) => s + v, 0);
-    if (Math.abs(sum - 1) > 1e-6) report('HL371', { sum: Number(sum.toFixed(6)) }, ['tiers'], 'make the fractions sum to 1, e.g. {high: 0.2, medium: 0.3, low: 0.5}');
+    if (Math.abs(sum - 1) > 1e-6)
+      report('HL371', { sum: Number(sum.toFixed(6)) }, ['tiers'], 'make the fractions sum to 1, e.g. {high: 0.2, medium: 0.3, low: 0.5}');
   }
   checkClusters(spec, type, report);
   checkRecommendations(spec, type, ctx, report);
   checkEvaluation(spec, type, report);
   for (const key of Object.keys(spec.evaluation ?? {})) {
     if (key.startsWith('min_') || key.startsWith('max_')) {
-      if (!BARS[type].includes(key)) report('HL378', { form: 'not-checked-for', key, type }, ['evaluation', key], `bars for ${type}: ${BARS[type].join(', ')}`, true);
+      if (!BARS[type].includes(key))
+        report('HL378', { form: 'not-checked-for', key, type }, ['evaluation', key], `bars for ${type}: ${BARS[type].join(', ')}`, true);
     }
   }
   if (type !== 'recommendations' && !Object.keys(spec.evaluation ?? {}).some((k) => BARS[type].includes(k))) {
@@ -113,11 +125,15 @@ function checkRules(def: Definition, ctx: AnalyzeContext, type: ModelType, facts
       const kind = checked.type.kind;
       if (kind === 'string' || kind === 'list' || kind === 'duration') {
         ctx.report(
-          diagnostic('HL379', { name, value: kind === 'list' ? 'a list' : `a ${kind}` }, {
-            file: def.doc.file.path,
-            range: ruleRange(site, checked.ast.span),
-            help: kind === 'string' ? 'compare it instead, e.g. country = "United Kingdom"' : 'turn it into a number',
-          }),
+          diagnostic(
+            'HL379',
+            { name, value: kind === 'list' ? 'a list' : `a ${kind}` },
+            {
+              file: def.doc.file.path,
+              range: ruleRange(site, checked.ast.span),
+              help: kind === 'string' ? 'compare it instead, e.g. country = "United Kingdom"' : 'turn it into a number',
+            },
+          ),
         );
       }
       facts.features[name] = checked.ast;
@@ -135,15 +151,32 @@ function checkClusters(spec: RawModelSpec, type: ModelType, report: Report): voi
     report('HL378', { form: 'clusters-settings-are', type }, ['clusters'], 'remove them', true);
     return;
   }
-  if (c.k !== undefined && c.k_range !== undefined) report('HL375', { form: 'give-either-range' }, ['clusters', 'k_range'], undefined, true);
-  if (c.k_range && c.k_range[0]! > c.k_range[1]!) report('HL375', { form: 'range-runs-backwards', k_range: c.k_range.join(', ') }, ['clusters', 'k_range'], `write [${c.k_range[1]}, ${c.k_range[0]}]`);
+  if (c.k !== undefined && c.k_range !== undefined)
+    report('HL375', { form: 'give-either-range' }, ['clusters', 'k_range'], undefined, true);
+  if (c.k_range && c.k_range[0]! > c.k_range[1]!)
+    report(
+      'HL375',
+      { form: 'range-runs-backwards', k_range: c.k_range.join(', ') },
+      ['clusters', 'k_range'],
+      `write [${c.k_range[1]}, ${c.k_range[0]}]`,
+    );
   if (c.order_by !== undefined && !Object.keys(spec.features ?? {}).includes(c.order_by)) {
     const hint = suggest(c.order_by, Object.keys(spec.features ?? {}));
-    report('HL375', { form: 'order-names-which', order_by: c.order_by }, ['clusters', 'order_by'], hint ? `did you mean "${hint}"?` : 'name one of the features');
+    report(
+      'HL375',
+      { form: 'order-names-which', order_by: c.order_by },
+      ['clusters', 'order_by'],
+      hint ? `did you mean "${hint}"?` : 'name one of the features',
+    );
   }
   const maxK = c.k ?? c.k_range?.[1] ?? 8;
   if (c.names && c.names.length < maxK) {
-    report('HL375', { form: 'cluster-names-for', length: c.names.length, maxK }, ['clusters', 'names'], `give ${maxK} names, largest cluster first`);
+    report(
+      'HL375',
+      { form: 'cluster-names-for', length: c.names.length, maxK },
+      ['clusters', 'names'],
+      `give ${maxK} names, largest cluster first`,
+    );
   }
 }
 
@@ -158,12 +191,23 @@ function checkEvaluation(spec: RawModelSpec, type: ModelType, report: Report): v
       e.reference.forEach((name, i) => {
         if (features.includes(name)) return;
         const hint = suggest(name, features);
-        report('HL375', { form: 'reference-feature-not', name }, ['evaluation', 'reference', i], hint ? `did you mean "${hint}"?` : `features: ${features.join(', ') || 'none'}`);
+        report(
+          'HL375',
+          { form: 'reference-feature-not', name },
+          ['evaluation', 'reference', i],
+          hint ? `did you mean "${hint}"?` : `features: ${features.join(', ') || 'none'}`,
+        );
       });
     }
   }
   if (e.max_gap_to_reference !== undefined && e.reference === undefined && (type === 'propensity' || type === 'regression')) {
-    report('HL375', { form: 'max-gap-reference' }, ['evaluation', 'max_gap_to_reference'], 'add e.g. reference: [recency, frequency, monetary]', true);
+    report(
+      'HL375',
+      { form: 'max-gap-reference' },
+      ['evaluation', 'max_gap_to_reference'],
+      'add e.g. reference: [recency, frequency, monetary]',
+      true,
+    );
   }
   if (spec.training?.target !== undefined && type !== 'regression') {
     report('HL378', { form: 'training-target-only' }, ['training', 'target'], 'remove it', true);
@@ -187,21 +231,43 @@ function checkRecommendations(spec: RawModelSpec, type: ModelType, ctx: AnalyzeC
     const props = own(model.events, event);
     if (!props) {
       const hint = suggest(event, events);
-      report('HL377', { form: 'not-event-the', event }, ['interactions', event], hint ? `did you mean "${hint}"?` : `known events: ${events.join(', ') || 'none'}`, true);
+      report(
+        'HL377',
+        { form: 'not-event-the', event },
+        ['interactions', event],
+        hint ? `did you mean "${hint}"?` : `known events: ${events.join(', ') || 'none'}`,
+        true,
+      );
     } else if (!(itemProperty in props)) {
-      report('HL377', { form: 'event-has-property', event, itemProperty }, spec.interactions ? ['interactions', event] : ['type'], 'set item_property to the property that holds the item id', true);
+      report(
+        'HL377',
+        { form: 'event-has-property', event, itemProperty },
+        spec.interactions ? ['interactions', event] : ['type'],
+        'set item_property to the property that holds the item id',
+        true,
+      );
     }
   }
   // The default blend leaves content out when there are no item_features; asking for it needs them.
   const usesContent = spec.algorithm === 'content' || ((spec.algorithm ?? 'hybrid') === 'hybrid' && (spec.hybrid?.content ?? 0) > 0);
   if (usesContent && !spec.item_features?.length) {
-    report('HL376', { form: 'content-based-recommendations' }, spec.algorithm ? ['algorithm'] : ['type'], 'e.g. item_features: [category, price]');
+    report(
+      'HL376',
+      { form: 'content-based-recommendations' },
+      spec.algorithm ? ['algorithm'] : ['type'],
+      'e.g. item_features: [category, price]',
+    );
   }
   const itemFields = Object.keys(model.items.fields);
   (spec.item_features ?? []).forEach((field, i) => {
     if (field === 'id' || itemFields.includes(field)) return;
     const hint = suggest(field, itemFields);
-    report('HL376', { form: 'not-item-field', field }, ['item_features', i], hint ? `did you mean "${hint}"?` : `item fields: ${itemFields.join(', ') || 'none'}`);
+    report(
+      'HL376',
+      { form: 'not-item-field', field },
+      ['item_features', i],
+      hint ? `did you mean "${hint}"?` : `item fields: ${itemFields.join(', ') || 'none'}`,
+    );
   });
   if (spec.hybrid && spec.algorithm !== undefined && spec.algorithm !== 'hybrid') {
     report('HL378', { form: 'hybrid-weights-are', algorithm: spec.algorithm }, ['hybrid'], 'set algorithm: hybrid, or remove them', true);

@@ -19,7 +19,12 @@ interface SegmentSpec {
  */
 export const analyzeSegment: KindAnalyzer = (def, ctx): SegmentFacts => {
   const spec = def.spec as SegmentSpec;
-  const facts: SegmentFacts = { name: def.name, include: [...(spec.include ?? [])], exclude: [...(spec.exclude ?? [])], live: spec.live === true };
+  const facts: SegmentFacts = {
+    name: def.name,
+    include: [...(spec.include ?? [])],
+    exclude: [...(spec.exclude ?? [])],
+    live: spec.live === true,
+  };
   const site = ruleSiteAt(def, ['spec', 'where']);
   if (site) {
     const env = ruleEnvironment(ctx, def);

@@ -49,11 +49,15 @@ export const analyzeSource: KindAnalyzer = (def, ctx) => {
       if (field === 'id' || fields.includes(field)) continue;
       const hint = suggest(field, fields);
       ctx.report(
-        diagnostic(code, { field }, {
-          file,
-          range: keyRange([where, field]),
-          help: hint ? `did you mean "${hint}"?` : `declare it in herald.yaml first (known: ${fields.join(', ') || 'none'})`,
-        }),
+        diagnostic(
+          code,
+          { field },
+          {
+            file,
+            range: keyRange([where, field]),
+            help: hint ? `did you mean "${hint}"?` : `declare it in herald.yaml first (known: ${fields.join(', ') || 'none'})`,
+          },
+        ),
       );
     }
   };
@@ -64,46 +68,66 @@ export const analyzeSource: KindAnalyzer = (def, ctx) => {
     if (allProperties.includes(prop)) continue;
     const hint = suggest(prop, allProperties);
     ctx.report(
-      diagnostic('HL382', { prop }, {
-        file,
-        range: keyRange(['events', 'properties', prop]),
-        help: hint ? `did you mean "${hint}"?` : `declare it under an event type in herald.yaml (known: ${allProperties.join(', ') || 'none'})`,
-      }),
+      diagnostic(
+        'HL382',
+        { prop },
+        {
+          file,
+          range: keyRange(['events', 'properties', prop]),
+          help: hint
+            ? `did you mean "${hint}"?`
+            : `declare it under an event type in herald.yaml (known: ${allProperties.join(', ') || 'none'})`,
+        },
+      ),
     );
   }
 
   if (spec.timezone !== undefined && !isTimeZone(spec.timezone)) {
     const hint = suggestTimeZone(spec.timezone);
     ctx.report(
-      diagnostic('HL384', { form: 'not-known-time', timezone: spec.timezone }, {
-        file,
-        range: valueRange(['timezone']),
-        help: hint ? `did you mean "${hint}"?` : 'use an IANA name such as Europe/London',
-      }),
+      diagnostic(
+        'HL384',
+        { form: 'not-known-time', timezone: spec.timezone },
+        {
+          file,
+          range: valueRange(['timezone']),
+          help: hint ? `did you mean "${hint}"?` : 'use an IANA name such as Europe/London',
+        },
+      ),
     );
   }
   // The year, month and day tokens (YYYY, M/MM, D/DD; upper case, unlike mm for minutes).
   const layout = spec.timestamp_format;
   if (layout !== undefined && !(layout.includes('YYYY') && layout.includes('M') && layout.includes('D'))) {
     ctx.report(
-      diagnostic('HL384', { form: 'timestamp-format-needs', layout }, {
-        file,
-        range: valueRange(['timestamp_format']),
-        help: 'e.g. M/D/YYYY H:mm for 12/1/2010 8:26',
-      }),
+      diagnostic(
+        'HL384',
+        { form: 'timestamp-format-needs', layout },
+        {
+          file,
+          range: valueRange(['timestamp_format']),
+          help: 'e.g. M/D/YYYY H:mm for 12/1/2010 8:26',
+        },
+      ),
     );
   }
   if (spec.csv?.header === false && !(spec.csv.columns && spec.csv.columns.length > 0)) {
-    ctx.report(diagnostic('HL386', {}, { file, range: keyRange(['csv', 'header']), help: 'list the column names in file order under csv.columns' }));
+    ctx.report(
+      diagnostic('HL386', {}, { file, range: keyRange(['csv', 'header']), help: 'list the column names in file order under csv.columns' }),
+    );
   }
   for (const [i, pattern] of (Array.isArray(spec.files) ? spec.files : spec.files ? [spec.files] : []).entries()) {
     if (pattern.startsWith('/') || /^[A-Za-z]:[\\/]/.test(pattern) || pattern.split(/[\\/]/).includes('..')) {
       ctx.report(
-        diagnostic('HL388', { pattern }, {
-          file,
-          range: valueRange(Array.isArray(spec.files) ? ['files', i] : ['files']),
-          help: 'write a path relative to the workspace root, e.g. data/orders/*.csv',
-        }),
+        diagnostic(
+          'HL388',
+          { pattern },
+          {
+            file,
+            range: valueRange(Array.isArray(spec.files) ? ['files', i] : ['files']),
+            help: 'write a path relative to the workspace root, e.g. data/orders/*.csv',
+          },
+        ),
       );
     }
   }
@@ -123,11 +147,15 @@ export const analyzeSource: KindAnalyzer = (def, ctx) => {
   const eventCustomer = spec.events?.customer_id;
   if (customerId !== undefined && eventCustomer !== undefined && customerId.replace(/\s+/g, '') !== eventCustomer.replace(/\s+/g, '')) {
     ctx.report(
-      diagnostic('HL389', {}, {
-        file,
-        range: valueRange(['events', 'customer_id']),
-        help: `use the same expression for both (customers.id is \`${customerId}\`)`,
-      }),
+      diagnostic(
+        'HL389',
+        {},
+        {
+          file,
+          range: valueRange(['events', 'customer_id']),
+          help: `use the same expression for both (customers.id is \`${customerId}\`)`,
+        },
+      ),
     );
   }
   return facts;
@@ -144,11 +172,17 @@ function checkStandardize(def: Definition, spec: SourceSpec, ctx: AnalyzeContext
       if (mapped[target]?.includes(field)) continue;
       const hint = suggest(field, mapped[target] ?? []);
       ctx.report(
-        diagnostic('HL385', { target, field, value: target === 'events' ? 'event property' : `${target.slice(0, -1)} field` }, {
-          file: def.doc.file.path,
-          range: ctx.rangeOf(def, ['spec', 'standardize', target, field], { key: true }),
-          help: hint ? `did you mean "${hint}"?` : `map it under ${target === 'events' ? 'events.properties' : target}, or remove this line`,
-        }),
+        diagnostic(
+          'HL385',
+          { target, field, value: target === 'events' ? 'event property' : `${target.slice(0, -1)} field` },
+          {
+            file: def.doc.file.path,
+            range: ctx.rangeOf(def, ['spec', 'standardize', target, field], { key: true }),
+            help: hint
+              ? `did you mean "${hint}"?`
+              : `map it under ${target === 'events' ? 'events.properties' : target}, or remove this line`,
+          },
+        ),
       );
     }
   }
@@ -160,11 +194,15 @@ function checkRowOnly(site: RuleSite, expr: Expr, ctx: AnalyzeContext): void {
     if (node.kind === 'aggregate' || (node.kind === 'call' && NOT_OVER_A_ROW.has(node.name))) {
       const name = node.kind === 'aggregate' ? `${node.fn}(...)` : `${node.name}(...)`;
       ctx.report(
-        diagnostic('HL387', { name }, {
-          file: site.doc.file.path,
-          range: ruleRange(site, node.span),
-          help: 'compute it in a Trait or a Segment instead',
-        }),
+        diagnostic(
+          'HL387',
+          { name },
+          {
+            file: site.doc.file.path,
+            range: ruleRange(site, node.span),
+            help: 'compute it in a Trait or a Segment instead',
+          },
+        ),
       );
       return false;
     }
@@ -187,11 +225,15 @@ function checkEventTypes(site: RuleSite, expr: Expr, types: string[], ctx: Analy
     if (r.kind !== 'string' || types.includes(r.value)) continue;
     const hint = suggest(r.value, types);
     ctx.report(
-      diagnostic('HL381', { value: r.value }, {
-        file: site.doc.file.path,
-        range: ruleRange(site, r.span),
-        help: hint ? `did you mean "${hint}"?` : `declare it under spec.events in herald.yaml (known: ${types.join(', ') || 'none'})`,
-      }),
+      diagnostic(
+        'HL381',
+        { value: r.value },
+        {
+          file: site.doc.file.path,
+          range: ruleRange(site, r.span),
+          help: hint ? `did you mean "${hint}"?` : `declare it under spec.events in herald.yaml (known: ${types.join(', ') || 'none'})`,
+        },
+      ),
     );
   }
 }

@@ -31,17 +31,25 @@ export interface TestFacts {
  */
 export const analyzeTest: KindAnalyzer = (def, ctx): TestFacts => {
   const spec = def.spec as unknown as TestSpec;
-  const target = spec.journey !== undefined ? { kind: 'journey' as const, name: spec.journey } : { kind: 'campaign' as const, name: spec.campaign! };
-  const compiledTarget = target.kind === 'journey'
-    ? ctx.factsOf<JourneyFacts>(definitionKey('Journey', target.name))?.compiled
-    : ctx.factsOf<CampaignFacts>(definitionKey('Campaign', target.name))?.compiled;
+  const target =
+    spec.journey !== undefined ? { kind: 'journey' as const, name: spec.journey } : { kind: 'campaign' as const, name: spec.campaign! };
+  const compiledTarget =
+    target.kind === 'journey'
+      ? ctx.factsOf<JourneyFacts>(definitionKey('Journey', target.name))?.compiled
+      : ctx.factsOf<CampaignFacts>(definitionKey('Campaign', target.name))?.compiled;
   const given = analyzeGiven(ctx, def, spec.given);
   const ids = new Set((spec.given.customers ?? []).map((c) => String(c.id)));
   const expect = analyzeExpectations(ctx, def, spec.expect, ids, compiledTarget ? vocabularyOf(compiledTarget) : undefined);
 
   let ok = given !== undefined && expect !== undefined;
-  const start = spec.start !== undefined ? offsetInstant(spec.start) : given?.events.reduce<number | undefined>((m, e) => (m === undefined || e.at < m ? e.at : m), undefined);
-  const until = spec.until !== undefined ? offsetInstant(spec.until) : expect?.reduce<number | undefined>((m, e) => (e.at !== undefined && (m === undefined || e.at > m) ? e.at : m), undefined);
+  const start =
+    spec.start !== undefined
+      ? offsetInstant(spec.start)
+      : given?.events.reduce<number | undefined>((m, e) => (m === undefined || e.at < m ? e.at : m), undefined);
+  const until =
+    spec.until !== undefined
+      ? offsetInstant(spec.until)
+      : expect?.reduce<number | undefined>((m, e) => (e.at !== undefined && (m === undefined || e.at > m) ? e.at : m), undefined);
   for (const key of ['start', 'until'] as const) {
     if (spec[key] !== undefined && offsetInstant(spec[key]!) === undefined) {
       ok = false;
@@ -54,10 +62,22 @@ export const analyzeTest: KindAnalyzer = (def, ctx): TestFacts => {
   }
   if (start !== undefined && until !== undefined && until <= start) {
     ok = false;
-    reportAt(ctx, def, 'HL433', { form: 'the-test-ends', until: new Date(until).toISOString(), start: new Date(start).toISOString() }, spec.until !== undefined ? ['spec', 'until'] : ['spec', 'expect']);
+    reportAt(
+      ctx,
+      def,
+      'HL433',
+      { form: 'the-test-ends', until: new Date(until).toISOString(), start: new Date(start).toISOString() },
+      spec.until !== undefined ? ['spec', 'until'] : ['spec', 'expect'],
+    );
   }
   if (!ok || !given || !expect) return {};
-  const compiled: CompiledTest = { name: def.name, target, given, expect, segmentRefreshMs: parseDuration(spec.segment_refresh ?? '1h') ?? 3_600_000 };
+  const compiled: CompiledTest = {
+    name: def.name,
+    target,
+    given,
+    expect,
+    segmentRefreshMs: parseDuration(spec.segment_refresh ?? '1h') ?? 3_600_000,
+  };
   if (start !== undefined) compiled.start = start;
   if (until !== undefined) compiled.until = until;
   return { compiled };

@@ -46,7 +46,14 @@ function checked(def: Definition, path: DocPath, env: RuleEnvironment): CheckedR
   return site ? checkRule(site, site.scope, env) : undefined;
 }
 
-function report<C extends CodeWithMessage>(ctx: AnalyzeContext, def: Definition, code: C, params: MessageParams<C>, path: DocPath, help?: string): void {
+function report<C extends CodeWithMessage>(
+  ctx: AnalyzeContext,
+  def: Definition,
+  code: C,
+  params: MessageParams<C>,
+  path: DocPath,
+  help?: string,
+): void {
   const details: DiagnosticDetails = { file: def.doc.file.path };
   const range = ctx.rangeOf(def, path);
   if (range) details.range = range;
@@ -56,7 +63,12 @@ function report<C extends CodeWithMessage>(ctx: AnalyzeContext, def: Definition,
 
 const DEFAULT_WINDOW: DurationLiteral = { kind: 'duration', amount: 365, unit: 'd', span: { start: 0, end: 4 } };
 
-function rfm(def: Definition, ctx: AnalyzeContext, config: NonNullable<TraitSpec['rfm']>, outputs: RfmTraitFacts['outputs']): RfmTraitFacts {
+function rfm(
+  def: Definition,
+  ctx: AnalyzeContext,
+  config: NonNullable<TraitSpec['rfm']>,
+  outputs: RfmTraitFacts['outputs'],
+): RfmTraitFacts {
   const events = ctx.dataModel.events;
   const properties = own(events, config.event);
   if (properties === undefined) {
@@ -66,9 +78,20 @@ function rfm(def: Definition, ctx: AnalyzeContext, config: NonNullable<TraitSpec
     const amount = own(properties, config.amount);
     const amountType: RuleType | undefined = amount ? fieldRuleType(amount.type) : undefined;
     if (amountType === undefined) {
-      report(ctx, def, 'HL342', { form: 'events-have-property', event: config.event, amount: config.amount }, ['spec', 'rfm', 'amount'], suggestName(config.amount, Object.keys(properties)));
+      report(
+        ctx,
+        def,
+        'HL342',
+        { form: 'events-have-property', event: config.event, amount: config.amount },
+        ['spec', 'rfm', 'amount'],
+        suggestName(config.amount, Object.keys(properties)),
+      );
     } else if (amountType.kind !== 'number') {
-      report(ctx, def, 'HL342', { form: 'the-rfm-amount', event: config.event, amount: config.amount, kind: amountType.kind }, ['spec', 'rfm', 'amount']);
+      report(ctx, def, 'HL342', { form: 'the-rfm-amount', event: config.event, amount: config.amount, kind: amountType.kind }, [
+        'spec',
+        'rfm',
+        'amount',
+      ]);
     }
   }
   let window = DEFAULT_WINDOW;

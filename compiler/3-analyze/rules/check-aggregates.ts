@@ -22,7 +22,12 @@ export function checkAggregate(state: CheckState, expr: AggregateExpr): RuleType
   checkWindow(state, expr);
   const properties = eventProperties(state, expr.event);
   if (properties === undefined) {
-    state.error('HL323', messageOf('HL323', { event: expr.event }), expr.eventSpan, didYouMean(suggest(expr.event, Object.keys(state.env.dataModel.events))));
+    state.error(
+      'HL323',
+      messageOf('HL323', { event: expr.event }),
+      expr.eventSpan,
+      didYouMean(suggest(expr.event, Object.keys(state.env.dataModel.events))),
+    );
     return fallback;
   }
   if (expr.where) {
@@ -38,16 +43,27 @@ export function checkAggregate(state: CheckState, expr: AggregateExpr): RuleType
   const read = (name: string, span: AggregateExpr['eventSpan']): RuleType => {
     const field = own(properties, name);
     if (field !== undefined) return fieldRuleType(field.type);
-    state.error('HL324', messageOf('HL324', { form: 'events-have-property-2', event: expr.event, name }), span, didYouMean(suggest(name, Object.keys(properties))));
+    state.error(
+      'HL324',
+      messageOf('HL324', { form: 'events-have-property-2', event: expr.event, name }),
+      span,
+      didYouMean(suggest(name, Object.keys(properties))),
+    );
     return UNKNOWN;
   };
   switch (expr.fn) {
     case 'count':
     case 'exists': {
       if (expr.property !== undefined) {
-        state.error('HL330', messageOf('HL330', { form: 'counts-events-and', fn: expr.fn }), expr.propertySpan!, `write ${expr.fn}(${expr.event} ...)`);
+        state.error(
+          'HL330',
+          messageOf('HL330', { form: 'counts-events-and', fn: expr.fn }),
+          expr.propertySpan!,
+          `write ${expr.fn}(${expr.event} ...)`,
+        );
       }
-      if (expr.field !== undefined) state.error('HL330', messageOf('HL330', { form: 'can-only-follow', field: expr.field }), expr.fieldSpan!);
+      if (expr.field !== undefined)
+        state.error('HL330', messageOf('HL330', { form: 'can-only-follow', field: expr.field }), expr.fieldSpan!);
       return fallback;
     }
     case 'sum':
@@ -55,18 +71,39 @@ export function checkAggregate(state: CheckState, expr: AggregateExpr): RuleType
     case 'min':
     case 'max': {
       if (expr.field !== undefined) {
-        state.error('HL330', messageOf('HL330', { form: 'can-only-follow', field: expr.field }), expr.fieldSpan!, `write ${expr.fn}(${expr.event}.${expr.field} ...)`);
+        state.error(
+          'HL330',
+          messageOf('HL330', { form: 'can-only-follow', field: expr.field }),
+          expr.fieldSpan!,
+          `write ${expr.fn}(${expr.event}.${expr.field} ...)`,
+        );
         return UNKNOWN;
       }
       if (expr.property === undefined) {
-        state.error('HL330', messageOf('HL330', { form: 'needs-the-property', fn: expr.fn }), expr.span, `write ${expr.fn}(${expr.event}.<property> ...), e.g. ${expr.fn}(purchase.amount)`);
+        state.error(
+          'HL330',
+          messageOf('HL330', { form: 'needs-the-property', fn: expr.fn }),
+          expr.span,
+          `write ${expr.fn}(${expr.event}.<property> ...), e.g. ${expr.fn}(purchase.amount)`,
+        );
         return UNKNOWN;
       }
       const t = read(expr.property, expr.propertySpan!);
       if (t.kind === 'unknown') return UNKNOWN;
       const allowed = expr.fn === 'sum' || expr.fn === 'avg' ? ['number'] : ['number', 'timestamp', 'string'];
       if (!allowed.includes(t.kind)) {
-        state.error('HL327', messageOf('HL327', { form: 'needs-property-but', fn: expr.fn, value: allowed.length === 1 ? 'numeric' : 'number, timestamp or string', event: expr.event, property: expr.property, describeType: describeType(t) }), expr.propertySpan!);
+        state.error(
+          'HL327',
+          messageOf('HL327', {
+            form: 'needs-property-but',
+            fn: expr.fn,
+            value: allowed.length === 1 ? 'numeric' : 'number, timestamp or string',
+            event: expr.event,
+            property: expr.property,
+            describeType: describeType(t),
+          }),
+          expr.propertySpan!,
+        );
         return UNKNOWN;
       }
       return expr.fn === 'sum' || expr.fn === 'avg' ? NUMBER : t;
@@ -74,11 +111,21 @@ export function checkAggregate(state: CheckState, expr: AggregateExpr): RuleType
     case 'first':
     case 'last': {
       if (expr.property !== undefined) {
-        state.error('HL330', messageOf('HL330', { form: 'picks-one-event', fn: expr.fn }), expr.propertySpan!, `write ${expr.fn}(${expr.event}).${expr.property}`);
+        state.error(
+          'HL330',
+          messageOf('HL330', { form: 'picks-one-event', fn: expr.fn }),
+          expr.propertySpan!,
+          `write ${expr.fn}(${expr.event}).${expr.property}`,
+        );
         return UNKNOWN;
       }
       if (expr.field === undefined) {
-        state.error('HL330', messageOf('HL330', { form: 'picks-one-event-2', fn: expr.fn, event: expr.event }), expr.span, `e.g. ${expr.fn}(${expr.event}).at`);
+        state.error(
+          'HL330',
+          messageOf('HL330', { form: 'picks-one-event-2', fn: expr.fn, event: expr.event }),
+          expr.span,
+          `e.g. ${expr.fn}(${expr.event}).at`,
+        );
         return UNKNOWN;
       }
       return read(expr.field, expr.fieldSpan!);

@@ -14,7 +14,12 @@ const KNOWN: ReadonlySet<string> = new Set(FUNCTION_NAMES);
 export function checkCall(state: CheckState, expr: CallExpr): RuleType {
   if (!KNOWN.has(expr.name)) {
     for (const arg of expr.args) state.check(arg);
-    state.error('HL325', messageOf('HL325', { name: expr.name }), expr.nameSpan, didYouMean(suggest(expr.name, [...FUNCTION_NAMES, ...AGGREGATE_FNS])));
+    state.error(
+      'HL325',
+      messageOf('HL325', { name: expr.name }),
+      expr.nameSpan,
+      didYouMean(suggest(expr.name, [...FUNCTION_NAMES, ...AGGREGATE_FNS])),
+    );
     return UNKNOWN;
   }
   const name = expr.name as FunctionName;
@@ -59,7 +64,12 @@ function arity(state: CheckState, expr: CallExpr, min: number, max: number): boo
   if (n >= min && n <= max) return true;
   for (const arg of expr.args) state.check(arg);
   const expected = min === max ? `${min}` : max === Infinity ? `at least ${min}` : `${min} or ${max}`;
-  state.error('HL326', messageOf('HL326', { name: expr.name, expected, value: min === 1 && max === 1 ? '' : 's', n }), expr.span, `write ${FUNCTION_FORMS[expr.name as FunctionName]}`);
+  state.error(
+    'HL326',
+    messageOf('HL326', { name: expr.name, expected, value: min === 1 && max === 1 ? '' : 's', n }),
+    expr.span,
+    `write ${FUNCTION_FORMS[expr.name as FunctionName]}`,
+  );
   return false;
 }
 
@@ -70,7 +80,12 @@ function argument(state: CheckState, expr: CallExpr, index: number, expected: Ru
   let help: string | undefined;
   if (t.kind === 'duration' && expected.kind === 'number') help = 'divide by a unit to get a number, e.g. (t2 - t1) / 1d';
   if (t.kind === 'number' && expected.kind === 'timestamp') help = 'pass a time, e.g. last(purchase).at';
-  state.error('HL327', messageOf('HL327', { form: 'needs-but-this', name: expr.name, describeType: describeType(expected), describeType2: describeType(t) }), arg.span, help);
+  state.error(
+    'HL327',
+    messageOf('HL327', { form: 'needs-but-this', name: expr.name, describeType: describeType(expected), describeType2: describeType(t) }),
+    arg.span,
+    help,
+  );
 }
 
 function sameTypes(state: CheckState, args: readonly Expr[], what: string): RuleType {
@@ -83,7 +98,11 @@ function sameTypes(state: CheckState, args: readonly Expr[], what: string): Rule
     }
     const joined = unify(result, t);
     if (joined === undefined) {
-      state.error('HL327', messageOf('HL327', { form: 'must-have-one', what, describeType: describeType(result), describeType2: describeType(t) }), arg.span);
+      state.error(
+        'HL327',
+        messageOf('HL327', { form: 'must-have-one', what, describeType: describeType(result), describeType2: describeType(t) }),
+        arg.span,
+      );
       return UNKNOWN;
     }
     result = joined;
@@ -126,12 +145,18 @@ function subscribedCall(state: CheckState, expr: CallExpr): RuleType {
   const topic = nameArgument(arg);
   if (topic === undefined) {
     const t = state.check(arg);
-    state.error('HL334', messageOf('HL334', { form: 'subscribed-takes-the', describeType: describeType(t) }), arg.span, `write ${FUNCTION_FORMS.subscribed}`);
+    state.error(
+      'HL334',
+      messageOf('HL334', { form: 'subscribed-takes-the', describeType: describeType(t) }),
+      arg.span,
+      `write ${FUNCTION_FORMS.subscribed}`,
+    );
     return BOOLEAN;
   }
   state.types.set(arg, STRING);
   const declared = state.env.topics();
-  if (!declared.includes(topic)) state.error('HL313', messageOf('HL313', { form: 'subscribed-names-topic', topic }), arg.span, unknownTopicHelp(topic, declared));
+  if (!declared.includes(topic))
+    state.error('HL313', messageOf('HL313', { form: 'subscribed-names-topic', topic }), arg.span, unknownTopicHelp(topic, declared));
   return BOOLEAN;
 }
 

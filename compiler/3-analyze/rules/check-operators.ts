@@ -1,4 +1,13 @@
-import type { BetweenExpr, BinaryExpr, Expr, InExpr, IsNullExpr, ListLiteral, StringMatchExpr, UnaryExpr } from '../../contract/core/ast.ts';
+import type {
+  BetweenExpr,
+  BinaryExpr,
+  Expr,
+  InExpr,
+  IsNullExpr,
+  ListLiteral,
+  StringMatchExpr,
+  UnaryExpr,
+} from '../../contract/core/ast.ts';
 import type { CheckState } from './state.ts';
 import { durationMs, MS_PER_DAY } from '../../contract/core/rule-paths.ts';
 import {
@@ -40,7 +49,12 @@ export function checkUnary(state: CheckState, expr: UnaryExpr): RuleType {
   }
   const t = state.check(expr.operand);
   if (t.kind === 'number' || t.kind === 'duration' || t.kind === 'unknown') return t;
-  state.error('HL320', messageOf('HL320', { form: 'cannot-negate', describeType: describeType(t) }), expr.span, 'unary `-` applies to numbers and durations');
+  state.error(
+    'HL320',
+    messageOf('HL320', { form: 'cannot-negate', describeType: describeType(t) }),
+    expr.span,
+    'unary `-` applies to numbers and durations',
+  );
   return UNKNOWN;
 }
 
@@ -82,17 +96,32 @@ export function checkBinary(state: CheckState, expr: BinaryExpr): RuleType {
 function comparison(state: CheckState, expr: BinaryExpr, left: RuleType, right: RuleType): RuleType {
   if (left.kind === 'null' || right.kind === 'null') {
     const fix = expr.op === '!=' ? 'is not null' : 'is null';
-    state.error('HL333', messageOf('HL333', { form: 'null-never-true', op: expr.op }), expr.span, expr.op === '=' || expr.op === '!=' ? `use \`${fix}\`` : 'test for a missing value with `is null`');
+    state.error(
+      'HL333',
+      messageOf('HL333', { form: 'null-never-true', op: expr.op }),
+      expr.span,
+      expr.op === '=' || expr.op === '!=' ? `use \`${fix}\`` : 'test for a missing value with `is null`',
+    );
     return BOOLEAN;
   }
   if (!sameType(left, right)) {
-    state.error('HL320', messageOf('HL320', { form: 'cannot-compare-with', describeType: describeType(left), describeType2: describeType(right) }), expr.span, mismatchHelp(expr, left, right));
+    state.error(
+      'HL320',
+      messageOf('HL320', { form: 'cannot-compare-with', describeType: describeType(left), describeType2: describeType(right) }),
+      expr.span,
+      mismatchHelp(expr, left, right),
+    );
     return BOOLEAN;
   }
   const ordered = expr.op !== '=' && expr.op !== '!=';
   const known = left.kind === 'unknown' ? right : left;
   if (ordered && !ORDERABLE.has(known.kind)) {
-    state.error('HL320', messageOf('HL320', { form: 'does-not-order', op: expr.op, formatPlural: formatPlural(known) }), expr.span, known.kind === 'boolean' ? 'booleans compare only with `=` and `!=`' : undefined);
+    state.error(
+      'HL320',
+      messageOf('HL320', { form: 'does-not-order', op: expr.op, formatPlural: formatPlural(known) }),
+      expr.span,
+      known.kind === 'boolean' ? 'booleans compare only with `=` and `!=`' : undefined,
+    );
   } else if (known.kind === 'list') {
     state.error('HL320', messageOf('HL320', { form: 'lists-cannot-compared' }), expr.span);
   }
@@ -144,7 +173,12 @@ function arithmetic(state: CheckState, expr: BinaryExpr, left: RuleType, right: 
   const op = expr.op;
   const result = arithmeticResult(op, l, r);
   if (result) return result;
-  state.error('HL320', messageOf('HL320', { form: 'cannot-apply-and', op, describeType: describeType(left), describeType2: describeType(right) }), expr.span, arithmeticHelp(op, l, r));
+  state.error(
+    'HL320',
+    messageOf('HL320', { form: 'cannot-apply-and', op, describeType: describeType(left), describeType2: describeType(right) }),
+    expr.span,
+    arithmeticHelp(op, l, r),
+  );
   return UNKNOWN;
 }
 
@@ -189,11 +223,24 @@ export function checkIn(state: CheckState, expr: InExpr): RuleType {
   }
   if (list.kind === 'unknown') return BOOLEAN;
   if (list.kind !== 'list') {
-    state.error('HL331', messageOf('HL331', { form: 'needs-list-but', value: expr.negated ? 'not in' : 'in', describeType: describeType(list) }), expr.list.span, 'write a list: x in ["a", "b"]');
+    state.error(
+      'HL331',
+      messageOf('HL331', { form: 'needs-list-but', value: expr.negated ? 'not in' : 'in', describeType: describeType(list) }),
+      expr.list.span,
+      'write a list: x in ["a", "b"]',
+    );
     return BOOLEAN;
   }
   if (!sameType(value, list.element)) {
-    state.error('HL320', messageOf('HL320', { form: 'cannot-look-for', describeType: describeType(value), elementType: describeType(list.element).replace(/^an? /, '') }), expr.span);
+    state.error(
+      'HL320',
+      messageOf('HL320', {
+        form: 'cannot-look-for',
+        describeType: describeType(value),
+        elementType: describeType(list.element).replace(/^an? /, ''),
+      }),
+      expr.span,
+    );
   }
   return BOOLEAN;
 }
@@ -202,12 +249,21 @@ export function checkBetween(state: CheckState, expr: BetweenExpr): RuleType {
   const value = state.check(expr.value);
   const low = state.check(expr.low);
   const high = state.check(expr.high);
-  for (const [bound, t] of [[expr.low, low], [expr.high, high]] as const) {
+  for (const [bound, t] of [
+    [expr.low, low],
+    [expr.high, high],
+  ] as const) {
     if (t.kind === 'null') state.error('HL333', messageOf('HL333', { form: 'between-bound-cannot' }), bound.span);
-    else if (!sameType(value, t)) state.error('HL320', messageOf('HL320', { form: 'cannot-compare-with', describeType: describeType(value), describeType2: describeType(t) }), bound.span);
+    else if (!sameType(value, t))
+      state.error(
+        'HL320',
+        messageOf('HL320', { form: 'cannot-compare-with', describeType: describeType(value), describeType2: describeType(t) }),
+        bound.span,
+      );
   }
   const known = [value, low, high].find((t) => t.kind !== 'unknown');
-  if (known && !ORDERABLE.has(known.kind)) state.error('HL320', messageOf('HL320', { form: 'between-does-not', formatPlural: formatPlural(known) }), expr.span);
+  if (known && !ORDERABLE.has(known.kind))
+    state.error('HL320', messageOf('HL320', { form: 'between-does-not', formatPlural: formatPlural(known) }), expr.span);
   return BOOLEAN;
 }
 
@@ -220,7 +276,8 @@ export function checkStringMatch(state: CheckState, expr: StringMatchExpr): Rule
   const word = expr.op === 'starts_with' ? '`starts with`' : '`contains`';
   for (const operand of [expr.value, expr.pattern]) {
     const t = state.check(operand);
-    if (t.kind !== 'string' && t.kind !== 'unknown') state.error('HL320', messageOf('HL320', { form: 'works-strings-but', word, describeType: describeType(t) }), operand.span);
+    if (t.kind !== 'string' && t.kind !== 'unknown')
+      state.error('HL320', messageOf('HL320', { form: 'works-strings-but', word, describeType: describeType(t) }), operand.span);
   }
   return BOOLEAN;
 }
@@ -238,8 +295,16 @@ export function checkList(state: CheckState, expr: ListLiteral): RuleType {
       continue;
     }
     if (element.kind === 'unknown') element = t;
-    else if (!sameType(element, t)) state.error('HL331', messageOf('HL331', { form: 'list-holds-values', describeType: describeType(t), elementType: describeType(element).replace(/^an? /, '') }), item.span);
+    else if (!sameType(element, t))
+      state.error(
+        'HL331',
+        messageOf('HL331', {
+          form: 'list-holds-values',
+          describeType: describeType(t),
+          elementType: describeType(element).replace(/^an? /, ''),
+        }),
+        item.span,
+      );
   }
   return listOf(element);
 }
-

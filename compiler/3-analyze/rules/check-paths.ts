@@ -32,7 +32,12 @@ function eventProperty(state: CheckState, expr: PathExpr): RuleType {
       return UNKNOWN;
     }
     const hint = state.inFilter ? ` (inside \`where\`, names are properties of \`${event}\`)` : '';
-    state.error('HL324', messageOf('HL324', { form: 'events-have-property', event, name, hint }), expr.span, didYouMean(suggest(name!, Object.keys(properties))));
+    state.error(
+      'HL324',
+      messageOf('HL324', { form: 'events-have-property', event, name, hint }),
+      expr.span,
+      didYouMean(suggest(name!, Object.keys(properties))),
+    );
     return UNKNOWN;
   }
   state.targets.set(expr, { kind: 'event_property', event, property: name! });
@@ -43,7 +48,12 @@ function sourceColumn(state: CheckState, expr: PathExpr): RuleType {
   const column = expr.segments.join('.');
   const columns = state.env.sourceColumns;
   if (expr.segments.length > 1 && !(columns ?? []).includes(column)) {
-    state.error('HL322', messageOf('HL322', { form: 'source-column-one', printRule: printRule(expr) }), expr.span, 'quote a column name containing dots in backticks: `a.b`');
+    state.error(
+      'HL322',
+      messageOf('HL322', { form: 'source-column-one', printRule: printRule(expr) }),
+      expr.span,
+      'quote a column name containing dots in backticks: `a.b`',
+    );
     return UNKNOWN;
   }
   if (columns !== undefined && !columns.includes(column)) {
@@ -75,12 +85,25 @@ function customerName(state: CheckState, expr: PathExpr): RuleType {
     if (output === undefined || expr.segments.length > 2) {
       const names = outputs.filter((o) => o.output !== '').map((o) => `${first}.${o.output}`);
       if (second === undefined) {
-        state.error('HL322', messageOf('HL322', { form: 'trait-has-several', first }), expr.span, `use one of ${names.map((n) => '`' + n + '`').join(', ')}`);
+        state.error(
+          'HL322',
+          messageOf('HL322', { form: 'trait-has-several', first }),
+          expr.span,
+          `use one of ${names.map((n) => '`' + n + '`').join(', ')}`,
+        );
       } else if (names.length === 0) {
         state.error('HL322', messageOf('HL322', { form: 'trait-has-single', first }), expr.span);
       } else {
-        const close = suggest(second, outputs.map((o) => o.output));
-        state.error('HL322', messageOf('HL322', { form: 'trait-has-value', first, segments: expr.segments.slice(1).join('.') }), expr.span, didYouMean(close === undefined ? undefined : `${first}.${close}`) ?? `use one of ${names.map((n) => '`' + n + '`').join(', ')}`);
+        const close = suggest(
+          second,
+          outputs.map((o) => o.output),
+        );
+        state.error(
+          'HL322',
+          messageOf('HL322', { form: 'trait-has-value', first, segments: expr.segments.slice(1).join('.') }),
+          expr.span,
+          didYouMean(close === undefined ? undefined : `${first}.${close}`) ?? `use one of ${names.map((n) => '`' + n + '`').join(', ')}`,
+        );
       }
       return UNKNOWN;
     }

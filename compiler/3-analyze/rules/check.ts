@@ -71,6 +71,11 @@ export function expectRuleType(rule: CheckedRule, expected: RuleType, env: RuleE
   const state = new CheckState(rule.site, rule.scope, env, visit);
   let help: string | undefined;
   if (expected.kind === 'boolean' && rule.type.kind === 'number') help = 'compare it, e.g. `... > 0`';
-  state.error('HL332', messageOf('HL332', { place, describeType: describeType(expected), describeType2: describeType(rule.type) }), rule.ast.span, help);
+  state.error(
+    'HL332',
+    messageOf('HL332', { place, describeType: describeType(expected), describeType2: describeType(rule.type) }),
+    rule.ast.span,
+    help,
+  );
   return false;
 }

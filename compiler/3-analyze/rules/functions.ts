@@ -14,7 +14,19 @@
  * - subscribed("topic")    whether the customer receives the topic's email: neither left it nor
  *                          all marketing email (compiler/contract/subscriptions.ts; true/false)
  */
-export const FUNCTION_NAMES = ['if', 'coalesce', 'days_since', 'lower', 'upper', 'abs', 'round', 'score', 'tier', 'in_segment', 'subscribed'] as const;
+export const FUNCTION_NAMES = [
+  'if',
+  'coalesce',
+  'days_since',
+  'lower',
+  'upper',
+  'abs',
+  'round',
+  'score',
+  'tier',
+  'in_segment',
+  'subscribed',
+] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
 /** Functions whose argument names a definition rather than computing a value. */

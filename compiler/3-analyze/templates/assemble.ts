@@ -101,7 +101,11 @@ function expand(root: string, src: MappedText, file: string, out: MappedText, st
     const where = { file: origin.file, offset: origin.offset, length: m[0].length };
     const rel = posix.normalize(posix.join(posix.dirname(file), m[2] ?? m[3] ?? ''));
     if (stack.includes(rel)) {
-      state.problems.push({ ...where, code: 'HL351', message: messageOf('HL351', { form: 'partial-includes-itself', rel, value: [...stack, rel].join(' -> ') }) });
+      state.problems.push({
+        ...where,
+        code: 'HL351',
+        message: messageOf('HL351', { form: 'partial-includes-itself', rel, value: [...stack, rel].join(' -> ') }),
+      });
       continue;
     }
     if (stack.length > MAX_DEPTH) {
@@ -127,7 +131,12 @@ function unwrapFragment(text: string): { text: string; offset: number } {
 /** Templates are small; a bigger file is data (or /dev/zero behind a link), not MJML. */
 const MAX_TEMPLATE_FILE_BYTES = 5 * 1024 * 1024;
 
-function readWorkspaceFile(root: string, rel: string, state: Assembled, where: { file: string; offset: number; length: number }): string | undefined {
+function readWorkspaceFile(
+  root: string,
+  rel: string,
+  state: Assembled,
+  where: { file: string; offset: number; length: number },
+): string | undefined {
   // Resolves real paths: a link to /etc or /proc/self/environ, a folder, a device or a loop is refused here.
   const read = readWorkspaceText(root, rel, { maxBytes: MAX_TEMPLATE_FILE_BYTES });
   if (isRefused(read)) {

@@ -44,7 +44,9 @@ export function buildTemplate(prepared: PreparedTemplate, variables: string[] = 
       const lineEnd = source.text.indexOf('\n', lineStart);
       const line = source.text.slice(lineStart, lineEnd === -1 ? undefined : lineEnd);
       const col = e.tagName ? Math.max(0, line.indexOf(`<${e.tagName}`)) : 0;
-      diagnostics.push(diagAt(prepared, source, 'HL420', messageOf('HL420', { mjml: e.message }), lineStart + col, e.tagName ? e.tagName.length + 1 : 0));
+      diagnostics.push(
+        diagAt(prepared, source, 'HL420', messageOf('HL420', { mjml: e.message }), lineStart + col, e.tagName ? e.tagName.length + 1 : 0),
+      );
     }
     if (message) diagnostics.push(diagAt(prepared, source, 'HL424', message, 0, 0, 'a template is an <mjml> document with an <mj-body>'));
     return { diagnostics };
@@ -65,11 +67,34 @@ export function buildTemplate(prepared: PreparedTemplate, variables: string[] = 
     const seg = p.segments[i];
     if (!seg) continue;
     const lost = restoredHtml.lost.includes(i);
-    diagnostics.push(diagAt(prepared, prepared.body, 'HL422', messageOf('HL422', { form: 'mjml', value: lost ? 'dropped' : 'repeated', originals: p.originals[i] }), seg.start, seg.end - seg.start, 'move it into text or an attribute MJML keeps (href, src, alt)'));
+    diagnostics.push(
+      diagAt(
+        prepared,
+        prepared.body,
+        'HL422',
+        messageOf('HL422', { form: 'mjml', value: lost ? 'dropped' : 'repeated', originals: p.originals[i] }),
+        seg.start,
+        seg.end - seg.start,
+        'move it into text or an attribute MJML keeps (href, src, alt)',
+      ),
+    );
   }
-  for (const [what, src] of [['HTML', restoredHtml.html], ['text', restoredText]] as const) {
+  for (const [what, src] of [
+    ['HTML', restoredHtml.html],
+    ['text', restoredText],
+  ] as const) {
     const parsed = parseWithPosition(src);
-    if (parsed.problem) diagnostics.push(diagAt(prepared, prepared.body, 'HL422', messageOf('HL422', { form: 'the-compiled-does', what, message: parsed.problem.message }), 0, 0));
+    if (parsed.problem)
+      diagnostics.push(
+        diagAt(
+          prepared,
+          prepared.body,
+          'HL422',
+          messageOf('HL422', { form: 'the-compiled-does', what, message: parsed.problem.message }),
+          0,
+          0,
+        ),
+      );
   }
   const bytes = Buffer.byteLength(restoredHtml.html, 'utf8');
   if (bytes > GMAIL_CLIP_BYTES) {
@@ -84,7 +109,10 @@ export function buildTemplate(prepared: PreparedTemplate, variables: string[] = 
     locale: spec.locale ?? 'en-GB',
     currency: spec.currency ?? 'GBP',
     sample_customers: spec.sample_customers ?? [],
-    recommendations: { count: spec.recommendations?.count ?? 6, ...(spec.recommendations?.model ? { model: spec.recommendations.model } : {}) },
+    recommendations: {
+      count: spec.recommendations?.count ?? 6,
+      ...(spec.recommendations?.model ? { model: spec.recommendations.model } : {}),
+    },
     variables,
     files: prepared.files,
     html_bytes: bytes,
@@ -96,7 +124,11 @@ export function buildTemplate(prepared: PreparedTemplate, variables: string[] = 
   if (utm) compiled.utm = utm;
   if (spec.topic) compiled.topic = spec.topic;
   if (spec.tracking && (spec.tracking.clicks || spec.tracking.opens)) {
-    compiled.tracking = { clicks: spec.tracking.clicks === true, opens: spec.tracking.opens === true, links: spec.tracking.clicks ? trackedLinks(restoredHtml.html) : {} };
+    compiled.tracking = {
+      clicks: spec.tracking.clicks === true,
+      opens: spec.tracking.opens === true,
+      links: spec.tracking.clicks ? trackedLinks(restoredHtml.html) : {},
+    };
   }
   if (prepared.rules && prepared.ruleSchema) {
     compiled.rules = prepared.rules;

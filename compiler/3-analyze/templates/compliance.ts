@@ -35,10 +35,22 @@ export function checkCompliance(p: Protected, category: 'marketing' | 'transacti
     const href = attribute(tag.source, 'href');
     if (href !== undefined && UNSUBSCRIBE.test(original(href))) hasUnsubscribe = true;
     if (LINK_TAGS.has(tag.name) && (href === undefined || href.trim() === '')) {
-      problems.push({ code: 'HL357', message: messageOf('HL357', { name: tag.name }), start: tag.start, end: tag.end, help: 'add href="…", or use text instead of a link' });
+      problems.push({
+        code: 'HL357',
+        message: messageOf('HL357', { name: tag.name }),
+        start: tag.start,
+        end: tag.end,
+        help: 'add href="…", or use text instead of a link',
+      });
     }
     if (IMAGE_TAGS.has(tag.name) && attribute(tag.source, 'alt') === undefined) {
-      problems.push({ code: 'HL356', message: messageOf('HL356', { name: tag.name }), start: tag.start, end: tag.end, help: 'add alt="…" (alt="" for a decorative image)' });
+      problems.push({
+        code: 'HL356',
+        message: messageOf('HL356', { name: tag.name }),
+        start: tag.start,
+        end: tag.end,
+        help: 'add alt="…" (alt="" for a decorative image)',
+      });
     }
   }
   if (category === 'marketing' && !hasUnsubscribe) {

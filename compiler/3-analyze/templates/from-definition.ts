@@ -26,7 +26,9 @@ export function templateNames(dataModel: DataModel, byKind: (kind: 'Trait' | 'Mo
     segments: byKind('Segment').map((d) => d.name),
     ruleSchema: {
       dataModel,
-      traits: Object.fromEntries(traits.map((d) => [d.name, traitOutputs(d).map((o) => ({ name: o.output || 'value', type: valueType(o.type) }))])),
+      traits: Object.fromEntries(
+        traits.map((d) => [d.name, traitOutputs(d).map((o) => ({ name: o.output || 'value', type: valueType(o.type) }))]),
+      ),
     },
   };
 }

@@ -39,14 +39,46 @@ export function htmlToText(html: string, canonical: (s: string) => string = (s) 
   // Decoded text must not turn into nunjucks syntax (`&#123;&#123;` is text, not a placeholder).
   s = s.replace(/\{(?=[{%#])/g, '{{ "{" }}');
   const lines = s.split('\n').map((l) => l.replace(/[ \t\u00a0]+/g, ' ').trim());
-  return lines.join('\n').replace(/\n{3,}/g, '\n\n').trim() + '\n';
+  return (
+    lines
+      .join('\n')
+      .replace(/\n{3,}/g, '\n\n')
+      .trim() + '\n'
+  );
 }
 
 function inlineText(html: string): string {
-  return html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim();
+  return html
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
-const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', copy: '©', reg: '®', hellip: '…', mdash: '—', ndash: '–', rsquo: '’', lsquo: '‘', rdquo: '”', ldquo: '“', euro: '€', pound: '£', middot: '·', bull: '•', trade: '™', laquo: '«', raquo: '»', times: '×' };
+const NAMED: Record<string, string> = {
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  nbsp: ' ',
+  copy: '©',
+  reg: '®',
+  hellip: '…',
+  mdash: '—',
+  ndash: '–',
+  rsquo: '’',
+  lsquo: '‘',
+  rdquo: '”',
+  ldquo: '“',
+  euro: '€',
+  pound: '£',
+  middot: '·',
+  bull: '•',
+  trade: '™',
+  laquo: '«',
+  raquo: '»',
+  times: '×',
+};
 
 export function decodeEntities(s: string): string {
   return s.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (m, e: string) => {

@@ -62,7 +62,10 @@ function singleQuoted(s: string): string {
 }
 
 /** The query string of a template's utm settings, in a fixed order. */
-export function utmQuery(settings: { source?: string; medium?: string; campaign?: string; content?: string; term?: string }, templateName: string): string {
+export function utmQuery(
+  settings: { source?: string; medium?: string; campaign?: string; content?: string; term?: string },
+  templateName: string,
+): string {
   const pairs: Array<[string, string | undefined]> = [
     ['utm_source', settings.source ?? 'herald'],
     ['utm_medium', settings.medium ?? 'email'],

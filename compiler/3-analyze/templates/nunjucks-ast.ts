@@ -35,7 +35,10 @@ export function parseNunjucks(src: string): NjNode {
     return parser.parse(src, [], {});
   } catch (e) {
     const err = e as { message?: string; lineno?: number; colno?: number };
-    const message = String(err.message ?? e).replace(/^\(unknown path\)\s*/, '').replace(/^\[Line \d+, Column \d+\]\s*/, '').trim();
+    const message = String(err.message ?? e)
+      .replace(/^\(unknown path\)\s*/, '')
+      .replace(/^\[Line \d+, Column \d+\]\s*/, '')
+      .trim();
     const line = typeof err.lineno === 'number' ? err.lineno - 1 : undefined;
     const column = typeof err.colno === 'number' ? Math.max(0, err.colno - 1) : undefined;
     throw new NunjucksSyntaxError(message, line, column);

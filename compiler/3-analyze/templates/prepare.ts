@@ -92,7 +92,10 @@ export function prepareTemplate(input: TemplateInput): PreparedTemplate {
     prepared.files = [...new Set([...prepared.files, ...translations.files])].sort();
   }
   for (const p of assembled.problems) {
-    const details: { file: string; range: ReturnType<typeof rangeAt>; help?: string } = { file: p.file, range: rangeIn(prepared, { file: p.file, offset: p.offset }, p.length) };
+    const details: { file: string; range: ReturnType<typeof rangeAt>; help?: string } = {
+      file: p.file,
+      range: rangeIn(prepared, { file: p.file, offset: p.offset }, p.length),
+    };
     if (p.help) details.help = p.help;
     prepared.diagnostics.push(diag(p.code, p.message, details));
   }
@@ -108,7 +111,15 @@ export function rangeIn(prepared: PreparedTemplate, origin: Origin, length: numb
 }
 
 /** A diagnostic at a mapped-text offset. */
-export function diagAt(prepared: PreparedTemplate, text: MappedText, code: DiagnosticCode, message: string, offset: number, length: number, help?: string): Diagnostic {
+export function diagAt(
+  prepared: PreparedTemplate,
+  text: MappedText,
+  code: DiagnosticCode,
+  message: string,
+  offset: number,
+  length: number,
+  help?: string,
+): Diagnostic {
   const origin = text.locate(offset) ?? { file: prepared.input.yamlFile.path, offset: 0 };
   return diag(code, message, { file: origin.file, range: rangeIn(prepared, origin, length), ...(help ? { help } : {}) });
 }

@@ -23,8 +23,19 @@ export interface Protected {
 
 /** MJML components whose content is copied verbatim (the validator calls them ending tags). */
 export const ENDING_TAGS = new Set([
-  'mj-text', 'mj-button', 'mj-table', 'mj-raw', 'mj-navbar-link', 'mj-accordion-title', 'mj-accordion-text',
-  'mj-social-element', 'mj-style', 'mj-title', 'mj-preview', 'mj-carousel-image', 'mj-breakpoint',
+  'mj-text',
+  'mj-button',
+  'mj-table',
+  'mj-raw',
+  'mj-navbar-link',
+  'mj-accordion-title',
+  'mj-accordion-text',
+  'mj-social-element',
+  'mj-style',
+  'mj-title',
+  'mj-preview',
+  'mj-carousel-image',
+  'mj-breakpoint',
 ]);
 
 type Context = 'structure' | 'attribute' | 'content';

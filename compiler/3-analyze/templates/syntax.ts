@@ -34,7 +34,11 @@ export function findUnclosed(src: string): SyntaxProblem | undefined {
   for (const s of findNunjucksSegments(src)) {
     if (!s.terminated) {
       const closer = s.kind === 'output' ? '}}' : s.kind === 'tag' ? '%}' : '#}';
-      return { message: messageOf('HL353', { form: 'delimiter-open', opener: src.slice(s.start, s.start + 2), closer }), offset: s.start, length: 2 };
+      return {
+        message: messageOf('HL353', { form: 'delimiter-open', opener: src.slice(s.start, s.start + 2), closer }),
+        offset: s.start,
+        length: 2,
+      };
     }
     if (s.kind !== 'tag' || !s.tagName) continue;
     const name = s.tagName;

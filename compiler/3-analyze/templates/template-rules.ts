@@ -42,7 +42,12 @@ export function findRuleCalls(ast: NjNode): { calls: RuleCall[]; problems: RuleP
         const args = childrenOf(node.args as NjNode);
         const arg = args[0];
         if (args.length === 1 && arg?.typename === 'Literal' && typeof arg.value === 'string') calls.push({ text: arg.value, node: arg });
-        else problems.push({ message: messageOf('HL349', { problem: { form: 'not-a-literal' } }), node: name, help: 'e.g. {% if rule("rfm.monetary >= 4") %}' });
+        else
+          problems.push({
+            message: messageOf('HL349', { problem: { form: 'not-a-literal' } }),
+            node: name,
+            help: 'e.g. {% if rule("rfm.monetary >= 4") %}',
+          });
       }
     }
     for (const child of childrenOf(node)) visit(child);
@@ -60,11 +65,19 @@ export interface RuleNames {
 /** Parses and checks one rule; returns its compiled form or what is wrong with it. */
 export function checkRuleCall(call: RuleCall, schema: RuleSchema, names: RuleNames): { rule?: TemplateRule; problems: RuleProblem[] } {
   const parsed = parseRule(call.text);
-  if (!parsed.ok) return { problems: parsed.errors.map((e) => ({ message: messageOf('HL349', { rule: call.text, problem: { form: 'syntax', reason: e.message } }), node: call.node, at: e.span.start })) };
+  if (!parsed.ok)
+    return {
+      problems: parsed.errors.map((e) => ({
+        message: messageOf('HL349', { rule: call.text, problem: { form: 'syntax', reason: e.message } }),
+        node: call.node,
+        at: e.span.start,
+      })),
+    };
   const problems: RuleProblem[] = [];
   const reads = { fields: new Set<string>(), traits: new Set<string>() };
   walk(parsed.ast, (e) => {
-    const problem = (words: RuleInTemplateProblem, help?: string, at = e.span.start) => problems.push({ message: messageOf('HL349', { rule: call.text, problem: words }), node: call.node, at, ...(help ? { help } : {}) });
+    const problem = (words: RuleInTemplateProblem, help?: string, at = e.span.start) =>
+      problems.push({ message: messageOf('HL349', { rule: call.text, problem: words }), node: call.node, at, ...(help ? { help } : {}) });
     if (e.kind === 'aggregate') {
       problem({ form: 'reads-events', fn: e.fn, event: e.event }, 'compute it in a Trait and read the trait here');
       return false;
@@ -87,7 +100,10 @@ export function checkRuleCall(call: RuleCall, schema: RuleSchema, names: RuleNam
         return false;
       }
       if (e.name === 'subscribed') {
-        problem({ form: 'subscribed' }, 'a template with a `topic:` only goes to customers subscribed to it; test subscriptions in the journey or segment that sends it');
+        problem(
+          { form: 'subscribed' },
+          'a template with a `topic:` only goes to customers subscribed to it; test subscriptions in the journey or segment that sends it',
+        );
         return false;
       }
       const ref = e.name === 'in_segment' ? names.segments : e.name === 'score' || e.name === 'tier' ? names.models : undefined;
@@ -97,7 +113,11 @@ export function checkRuleCall(call: RuleCall, schema: RuleSchema, names: RuleNam
         if (value === undefined || !ref.includes(value)) {
           const what = e.name === 'in_segment' ? 'segment' : 'model';
           const hint = value === undefined ? undefined : suggest(value, ref);
-          problem({ form: 'needs-name', fn: e.name, what, ...(value === undefined ? {} : { value }) }, hint ? `did you mean "${hint}"?` : undefined, arg?.span.start ?? e.span.start);
+          problem(
+            { form: 'needs-name', fn: e.name, what, ...(value === undefined ? {} : { value }) },
+            hint ? `did you mean "${hint}"?` : undefined,
+            arg?.span.start ?? e.span.start,
+          );
         }
         return false;
       }
@@ -114,7 +134,10 @@ export function ruleSchemaFor(rules: readonly TemplateRule[], schema: RuleSchema
   const traits = new Set(rules.flatMap((r) => r.traits));
   return {
     dataModel: {
-      customers: { fields: Object.fromEntries(Object.entries(schema.dataModel.customers.fields).filter(([f]) => fields.has(f))), mergeByEmail: false },
+      customers: {
+        fields: Object.fromEntries(Object.entries(schema.dataModel.customers.fields).filter(([f]) => fields.has(f))),
+        mergeByEmail: false,
+      },
       events: {},
       items: { fields: {} },
     },

@@ -32,24 +32,50 @@ export function checkTranslationCalls(ast: NjNode, translations: TemplateTransla
     const args = childrenOf(call.args as NjNode);
     const key = args[0];
     if (!key || key.typename !== 'Literal' || typeof key.value !== 'string') {
-      problems.push({ code: 'HL345', message: messageOf('HL345', { form: 'takes-the-message' }), node: name, length: 1, help: "e.g. {{ t('cart.heading') }}" });
+      problems.push({
+        code: 'HL345',
+        message: messageOf('HL345', { form: 'takes-the-message' }),
+        node: name,
+        length: 1,
+        help: "e.g. {{ t('cart.heading') }}",
+      });
       return;
     }
     if (!translations || !base) {
-      problems.push({ code: 'HL345', message: messageOf('HL345', { form: 'template-without-translations', value: key.value }), node: key, length: key.value.length + 2, help: 'set spec.translations to a folder of <language>.yaml catalogues' });
+      problems.push({
+        code: 'HL345',
+        message: messageOf('HL345', { form: 'template-without-translations', value: key.value }),
+        node: key,
+        length: key.value.length + 2,
+        help: 'set spec.translations to a folder of <language>.yaml catalogues',
+      });
       return;
     }
     const message = base[key.value];
     if (message === undefined) {
       const close = suggest(key.value, Object.keys(base));
-      problems.push({ code: 'HL345', message: messageOf('HL345', { form: 'message', value: key.value, default: translations.default }), node: key, length: key.value.length + 2, help: close ? `did you mean "${close}"?` : `add it to the ${translations.default} catalogue` });
+      problems.push({
+        code: 'HL345',
+        message: messageOf('HL345', { form: 'message', value: key.value, default: translations.default }),
+        node: key,
+        length: key.value.length + 2,
+        help: close ? `did you mean "${close}"?` : `add it to the ${translations.default} catalogue`,
+      });
       return;
     }
     const passed = new Set<string>();
-    for (const arg of args) if (arg.typename === 'KeywordArgs') for (const pair of childrenOf(arg)) passed.add(String((pair.key as NjNode).value));
+    for (const arg of args)
+      if (arg.typename === 'KeywordArgs') for (const pair of childrenOf(arg)) passed.add(String((pair.key as NjNode).value));
     // Translations are held to the default message's placeholders when they load (translations.ts).
     for (const p of placeholdersOf(message)) {
-      if (!passed.has(p)) problems.push({ code: 'HL347', message: messageOf('HL347', { form: 'needs-which-this', value: key.value, p }), node: key, length: key.value.length + 2, help: `pass it: t('${key.value}', ${p}=…)` });
+      if (!passed.has(p))
+        problems.push({
+          code: 'HL347',
+          message: messageOf('HL347', { form: 'needs-which-this', value: key.value, p }),
+          node: key,
+          length: key.value.length + 2,
+          help: `pass it: t('${key.value}', ${p}=…)`,
+        });
     }
   };
   visit(ast);

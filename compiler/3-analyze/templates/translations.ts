@@ -44,10 +44,22 @@ export function placeholdersOf(message: string): string[] {
   return [...new Set([...message.matchAll(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g)].map((m) => m[1]!))];
 }
 
-export function loadTranslations(options: { root: string; yamlPath: string; folder: string; language: string; namedAt: { file: SourceFile; offset: number; length: number } }): LoadedTranslations {
+export function loadTranslations(options: {
+  root: string;
+  yamlPath: string;
+  folder: string;
+  language: string;
+  namedAt: { file: SourceFile; offset: number; length: number };
+}): LoadedTranslations {
   const out: LoadedTranslations = { default: options.language, messages: {}, positions: new Map(), files: [], diagnostics: [] };
   const at = (params: MessageParams<'HL348'>, help?: string) =>
-    out.diagnostics.push(diagnostic('HL348', params, { file: options.namedAt.file.path, range: rangeAt(options.namedAt.file, options.namedAt.offset, options.namedAt.offset + options.namedAt.length), ...(help ? { help } : {}) }));
+    out.diagnostics.push(
+      diagnostic('HL348', params, {
+        file: options.namedAt.file.path,
+        range: rangeAt(options.namedAt.file, options.namedAt.offset, options.namedAt.offset + options.namedAt.length),
+        ...(help ? { help } : {}),
+      }),
+    );
   const rel = posix.normalize(posix.join(posix.dirname(options.yamlPath), options.folder));
   const root = realOrSelf(options.root);
   const abs = resolve(options.root, rel);
@@ -93,7 +105,12 @@ export function loadTranslations(options: { root: string; yamlPath: string; fold
       if (node === null || node === undefined) return;
       if (!isMap(node)) {
         const r = node.range ?? [0, 0];
-        problem(prefix ? { form: 'not-a-mapping', prefix } : { form: 'not-a-mapping', file: path }, r[0], r[1], 'e.g. cart: { heading: "Your basket" }');
+        problem(
+          prefix ? { form: 'not-a-mapping', prefix } : { form: 'not-a-mapping', file: path },
+          r[0],
+          r[1],
+          'e.g. cart: { heading: "Your basket" }',
+        );
         return;
       }
       for (const pair of node.items) {
@@ -125,7 +142,11 @@ export function loadTranslations(options: { root: string; yamlPath: string; fold
   if (!out.messages[options.language]) {
     const base = baseLanguage(options.language);
     if (base !== options.language && out.messages[base]) out.default = base;
-    else at({ form: 'no-own-language', folder: rel, language: options.language }, 'the template language (spec.language, or the language of spec.locale) is the fallback for every message');
+    else
+      at(
+        { form: 'no-own-language', folder: rel, language: options.language },
+        'the template language (spec.language, or the language of spec.locale) is the fallback for every message',
+      );
   }
   checkLanguagesAgree(out);
   return out;
@@ -145,17 +166,41 @@ function checkLanguagesAgree(out: LoadedTranslations): void {
     const missing = Object.keys(base).filter((k) => messages[k] === undefined);
     if (missing.length > 0) {
       out.diagnostics.push(
-        diagnostic('HL346', { form: 'lacks-shown-instead', language, value: missing.length === 1 ? 'message' : `${missing.length} messages`, missing: missing.slice(0, 5).map((k) => `"${k}"`).join(', '), value2: missing.length > 5 ? ', …' : '', default: out.default }, {
-          file: where.file.path,
-          range: rangeAt(where.file, 0, 0),
-          help: `translate ${missing.length === 1 ? 'it' : 'them'} in ${where.file.path}`,
-        }),
+        diagnostic(
+          'HL346',
+          {
+            form: 'lacks-shown-instead',
+            language,
+            value: missing.length === 1 ? 'message' : `${missing.length} messages`,
+            missing: missing
+              .slice(0, 5)
+              .map((k) => `"${k}"`)
+              .join(', '),
+            value2: missing.length > 5 ? ', …' : '',
+            default: out.default,
+          },
+          {
+            file: where.file.path,
+            range: rangeAt(where.file, 0, 0),
+            help: `translate ${missing.length === 1 ? 'it' : 'them'} in ${where.file.path}`,
+          },
+        ),
       );
     }
     for (const [key, message] of Object.entries(messages)) {
       const pos = where.keys.get(key)!;
       if (base[key] === undefined) {
-        out.diagnostics.push(diagnostic('HL346', { form: 'not-message-the', key, default: out.default }, { file: where.file.path, range: rangeAt(where.file, pos.start, pos.end), help: `add it to the ${out.default} catalogue, or remove it here` }));
+        out.diagnostics.push(
+          diagnostic(
+            'HL346',
+            { form: 'not-message-the', key, default: out.default },
+            {
+              file: where.file.path,
+              range: rangeAt(where.file, pos.start, pos.end),
+              help: `add it to the ${out.default} catalogue, or remove it here`,
+            },
+          ),
+        );
         continue;
       }
       const allowed = new Set(placeholdersOf(base[key]));
@@ -163,11 +208,18 @@ function checkLanguagesAgree(out: LoadedTranslations): void {
         if (!allowed.has(p)) {
           const offset = pos.start + Math.max(0, where.file.text.slice(pos.start, pos.end).indexOf(`{${p}}`));
           out.diagnostics.push(
-            diagnostic('HL347', { form: 'placeholder-not-the', p, key, language, default: out.default }, {
-              file: where.file.path,
-              range: rangeAt(where.file, offset, offset + p.length + 2),
-              help: allowed.size > 0 ? `its placeholders are ${[...allowed].map((a) => `{${a}}`).join(', ')}` : 'the message has no placeholders',
-            }),
+            diagnostic(
+              'HL347',
+              { form: 'placeholder-not-the', p, key, language, default: out.default },
+              {
+                file: where.file.path,
+                range: rangeAt(where.file, offset, offset + p.length + 2),
+                help:
+                  allowed.size > 0
+                    ? `its placeholders are ${[...allowed].map((a) => `{${a}}`).join(', ')}`
+                    : 'the message has no placeholders',
+              },
+            ),
           );
         }
       }

@@ -118,11 +118,21 @@ export function checkVariables(ast: NjNode, names: TemplateNames): VariableRepor
     if (GLOBALS.has(rootName)) return;
     if (!ROOTS.has(rootName)) {
       const candidates = [...ROOTS, ...GLOBALS, ...scopes.flatMap((s) => [...s.keys()])];
-      problem('HL350', root.node, messageOf('HL350', { form: 'unknown-variable', rootName }), rootName.length, didYouMean(rootName, candidates) ?? `the render context holds ${CONTEXT_ROOTS.join(', ')}`);
+      problem(
+        'HL350',
+        root.node,
+        messageOf('HL350', { form: 'unknown-variable', rootName }),
+        rootName.length,
+        didYouMean(rootName, candidates) ?? `the render context holds ${CONTEXT_ROOTS.join(', ')}`,
+      );
       return;
     }
     const second = parts[1];
-    report.paths.add(second && typeof second.name === 'string' && !SCALAR_ROOTS.has(rootName) && rootName !== 'recommendations' && rootName !== 'segments' ? `${rootName}.${second.name}` : rootName);
+    report.paths.add(
+      second && typeof second.name === 'string' && !SCALAR_ROOTS.has(rootName) && rootName !== 'recommendations' && rootName !== 'segments'
+        ? `${rootName}.${second.name}`
+        : rootName,
+    );
     switch (rootName) {
       case 'customer':
         checkMember(second, ['id', ...names.customerFields], 'customer field', 'add the field to customers.fields in herald.yaml');
@@ -183,7 +193,13 @@ export function checkVariables(ast: NjNode, names: TemplateNames): VariableRepor
         const name = node.name as NjNode;
         const filter = String(name.value);
         if (!FILTERS.has(filter)) {
-          problem('HL354', name, messageOf('HL354', { filter }), filter.length, didYouMean(filter, FILTERS) ?? 'see `herald explain-code HL354` for the filters templates can use');
+          problem(
+            'HL354',
+            name,
+            messageOf('HL354', { filter }),
+            filter.length,
+            didYouMean(filter, FILTERS) ?? 'see `herald explain-code HL354` for the filters templates can use',
+          );
         }
         visit(node.args as NjNode, scopes);
         return;
@@ -199,9 +215,21 @@ export function checkVariables(ast: NjNode, names: TemplateNames): VariableRepor
       case 'In': {
         const left = node.left as NjNode;
         const right = node.right as NjNode;
-        if (left.typename === 'Literal' && typeof left.value === 'string' && right.typename === 'Symbol' && right.value === 'segments' && !lookupLocal(scopes, 'segments')) {
+        if (
+          left.typename === 'Literal' &&
+          typeof left.value === 'string' &&
+          right.typename === 'Symbol' &&
+          right.value === 'segments' &&
+          !lookupLocal(scopes, 'segments')
+        ) {
           if (!names.segments.includes(left.value)) {
-            problem('HL350', left, messageOf('HL350', { form: 'unknown-segment', value: left.value }), left.value.length + 2, didYouMean(left.value, names.segments) ?? 'segments holds the names of Segment definitions');
+            problem(
+              'HL350',
+              left,
+              messageOf('HL350', { form: 'unknown-segment', value: left.value }),
+              left.value.length + 2,
+              didYouMean(left.value, names.segments) ?? 'segments holds the names of Segment definitions',
+            );
           }
         }
         visit(left, scopes);
@@ -215,7 +243,13 @@ export function checkVariables(ast: NjNode, names: TemplateNames): VariableRepor
         const iterated = chainOf(node.arr as NjNode);
         if (iterated && lookupLocal(scopes, String(iterated[0]!.name)) === undefined && isScalarPath(iterated.map((p) => p.name))) {
           const path = iterated.map((p) => p.name).join('.');
-          problem('HL352', node.arr as NjNode, messageOf('HL352', { path }), path.length, 'loop over recommendations, segments or journey.entry.items');
+          problem(
+            'HL352',
+            node.arr as NjNode,
+            messageOf('HL352', { path }),
+            path.length,
+            'loop over recommendations, segments or journey.entry.items',
+          );
         }
         const inner = new Map<string, LocalKind>([['loop', 'any']]);
         const target = node.name as NjNode;
@@ -224,7 +258,10 @@ export function checkVariables(ast: NjNode, names: TemplateNames): VariableRepor
         // Nested range() loops multiply: range(1000) inside range(1000) is a million iterations.
         const outer = enclosingRanges;
         const arr = node.arr as NjNode;
-        const count = arr.typename === 'FunCall' && (arr.name as NjNode).typename === 'Symbol' && (arr.name as NjNode).value === 'range' ? rangeLength(childrenOf(arr.args as NjNode)) : undefined;
+        const count =
+          arr.typename === 'FunCall' && (arr.name as NjNode).typename === 'Symbol' && (arr.name as NjNode).value === 'range'
+            ? rangeLength(childrenOf(arr.args as NjNode))
+            : undefined;
         // A loop already reported stays out of the product, so its body is not reported again.
         if (count !== undefined && outer * count <= MAX_RANGE_ITERATIONS) enclosingRanges = outer * Math.max(count, 1);
         visit(node.body as NjNode, [...scopes, inner]);
@@ -259,8 +296,17 @@ export function checkVariables(ast: NjNode, names: TemplateNames): VariableRepor
         if (callee.typename === 'Symbol' && callee.value === 'range' && lookupLocal(scopes, 'range') === undefined) {
           const count = rangeLength(childrenOf(node.args as NjNode));
           if (count !== undefined && count * enclosingRanges > MAX_RANGE_ITERATIONS) {
-            const nested = enclosingRanges > 1 ? ` inside loops over ${enclosingRanges} values, ${count * enclosingRanges} iterations in all` : ' values';
-            problem('HL425', callee, messageOf('HL425', { count, nested, MAX_RANGE_ITERATIONS }), 'range'.length, 'loop over the list itself, or a bounded range');
+            const nested =
+              enclosingRanges > 1
+                ? ` inside loops over ${enclosingRanges} values, ${count * enclosingRanges} iterations in all`
+                : ' values';
+            problem(
+              'HL425',
+              callee,
+              messageOf('HL425', { count, nested, MAX_RANGE_ITERATIONS }),
+              'range'.length,
+              'loop over the list itself, or a bounded range',
+            );
           }
         }
         visit(node.name as NjNode, scopes);

@@ -10,7 +10,12 @@ import { MappedText } from './source-map.ts';
  * scalars map approximately (to the line, or to the value's start), which is as close as a
  * folded value allows.
  */
-export function mappedYamlString(doc: Document.Parsed, fileText: string, file: string, path: ReadonlyArray<string | number>): MappedText | undefined {
+export function mappedYamlString(
+  doc: Document.Parsed,
+  fileText: string,
+  file: string,
+  path: ReadonlyArray<string | number>,
+): MappedText | undefined {
   const node = doc.getIn(path, true);
   if (!isScalar(node) || typeof node.value !== 'string' || !node.range) return undefined;
   const value = node.value;

@@ -28,7 +28,10 @@ export const emitModel: KindEmitter = (def, ctx) => {
   const compile = (name: string, expr: Expr, type: ModelFacts['types'][string]): Record<SqlDialect, CompiledQuery> => {
     const sql = {} as Record<SqlDialect, CompiledQuery>;
     for (const dialect of SQL_DIALECTS) {
-      sql[dialect] = compileTraitQuery({ kind: 'expression', name, expression: expr, type }, dialect, { schema: rules.schema, segmentRule: rules.segmentRule });
+      sql[dialect] = compileTraitQuery({ kind: 'expression', name, expression: expr, type }, dialect, {
+        schema: rules.schema,
+        segmentRule: rules.segmentRule,
+      });
       ctx.writeFile(`sql/${dialect}/models/${def.name}/${name}.sql`, sqlFile(`Model ${def.name}: ${name}`, sql[dialect]));
     }
     return sql;
@@ -61,14 +64,25 @@ function warnAboutReads(name: string, job: ModelJobSpec, ctx: Parameters<KindEmi
   for (const read of modelReads(ctx.definitions)) {
     if (read.model !== name) continue;
     const useless =
-      job.type === 'recommendations' || (read.fn === 'score' && job.type === 'clusters') || (read.fn === 'tier' && job.type === 'regression' && job.tiers.length === 0);
+      job.type === 'recommendations' ||
+      (read.fn === 'score' && job.type === 'clusters') ||
+      (read.fn === 'tier' && job.type === 'regression' && job.tiers.length === 0);
     if (!useless) continue;
     ctx.report(
-      diagnostic('HL441', { fn: read.fn, model: name, type: job.type }, {
-        file: read.site.doc.file.path,
-        range: ruleRange(read.site, read.call.span),
-        help: job.type === 'recommendations' ? 'recommendations reach templates as `recommendations`, not through rules' : read.fn === 'score' ? `use tier(${name}) for the cluster name` : undefined,
-      }),
+      diagnostic(
+        'HL441',
+        { fn: read.fn, model: name, type: job.type },
+        {
+          file: read.site.doc.file.path,
+          range: ruleRange(read.site, read.call.span),
+          help:
+            job.type === 'recommendations'
+              ? 'recommendations reach templates as `recommendations`, not through rules'
+              : read.fn === 'score'
+                ? `use tier(${name}) for the cluster name`
+                : undefined,
+        },
+      ),
     );
   }
 }

@@ -89,10 +89,13 @@ export const emitSource: KindEmitter = (def, ctx) => {
 /** Source columns read by a mapping into a field marked pii. */
 function piiColumns(spec: SourceSpec, facts: SourceFacts, model: DataModel): string[] {
   const keys: string[] = [];
-  for (const [field, def] of Object.entries(model.customers.fields)) if (def.pii && spec.customers?.[field] !== undefined) keys.push(`customers.${field}`);
-  for (const [field, def] of Object.entries(model.items.fields)) if (def.pii && spec.items?.[field] !== undefined) keys.push(`items.${field}`);
+  for (const [field, def] of Object.entries(model.customers.fields))
+    if (def.pii && spec.customers?.[field] !== undefined) keys.push(`customers.${field}`);
+  for (const [field, def] of Object.entries(model.items.fields))
+    if (def.pii && spec.items?.[field] !== undefined) keys.push(`items.${field}`);
   for (const props of Object.values(model.events)) {
-    for (const [prop, def] of Object.entries(props)) if (def.pii && spec.events?.properties?.[prop] !== undefined) keys.push(`events.properties.${prop}`);
+    for (const [prop, def] of Object.entries(props))
+      if (def.pii && spec.events?.properties?.[prop] !== undefined) keys.push(`events.properties.${prop}`);
   }
   const columns = new Set<string>();
   for (const key of keys) {

@@ -28,7 +28,12 @@ export const emitTrait: KindEmitter = (def, ctx): CompiledTrait | undefined => {
     ctx.report(backendFailure(def, e));
     return undefined;
   }
-  const uses = facts.kind === 'expression' ? (facts.rule?.uses ?? []) : facts.kind === 'lifecycle' ? facts.stages.flatMap((s) => s.when?.uses ?? []) : [];
+  const uses =
+    facts.kind === 'expression'
+      ? (facts.rule?.uses ?? [])
+      : facts.kind === 'lifecycle'
+        ? facts.stages.flatMap((s) => s.when?.uses ?? [])
+        : [];
   const dependencies = [...new Set(uses.map((u) => `${u.kind}/${u.name}`))].sort();
   return { sql, table: `trait_${def.name}`, outputs: traitOutputsOf(facts), plan, dependencies };
 };

@@ -22,7 +22,15 @@ export interface WrittenDelivery {
   claim_lease?: string;
   transport?:
     | { type: 'file'; dir?: string }
-    | { type: 'smtp'; host: string; port?: number; secure?: boolean; auth?: { user_env: string; pass_env: string }; timeout?: string; provider?: 'postmark' };
+    | {
+        type: 'smtp';
+        host: string;
+        port?: number;
+        secure?: boolean;
+        auth?: { user_env: string; pass_env: string };
+        timeout?: string;
+        provider?: 'postmark';
+      };
   report?: {
     conversion_event?: string;
     conversion_window?: string;

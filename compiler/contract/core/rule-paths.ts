@@ -84,4 +84,3 @@ export const MS_PER_DAY = 86_400_000;
 export function durationMs(amount: number, unit: keyof typeof DURATION_MS): number {
   return Math.round(amount * DURATION_MS[unit]);
 }
-

@@ -19,7 +19,16 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 export function wallClockParts(ms: number, timeZone: string): WallClockParts {
   let format = formatters.get(timeZone);
   if (!format) {
-    format = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
     formatters.set(timeZone, format);
   }
   const out: Record<string, number> = {};
@@ -49,7 +58,8 @@ export function zoneOffsets(timezone: string): (naiveLocalMs: number) => number 
       const fits = (o: number) => offsetAt(naive - o) === o;
       if (before === after || (fits(before) && !fits(after))) offset = before;
       else if (fits(after) && !fits(before)) offset = after;
-      else if (fits(before) && fits(after)) offset = Math.max(before, after); // twice: the earlier instant
+      else if (fits(before) && fits(after))
+        offset = Math.max(before, after); // twice: the earlier instant
       else offset = before; // in the gap: read with the offset before it, as clocks would show it after
       cache.set(hour, offset);
     }

@@ -17,7 +17,8 @@ export const deliveryRunMessages = {
   HL533: (p: { sends: number; reason: string }) => `${sends(p.sends)} failed: ${p.reason}`,
   HL534: (p: { recovered: number; workers: readonly string[] }) =>
     `resumed ${p.recovered} send${p.recovered === 1 ? '' : 's'} claimed by ${p.workers.length === 1 ? 'worker' : 'workers'} ${firstThree(p.workers)}, which stopped`,
-  HL535: (p: { keys: readonly string[] }) => `${sends(p.keys.length)} outlived their claim and were taken over by another worker (${firstThree(p.keys)}); they may have gone out twice`,
+  HL535: (p: { keys: readonly string[] }) =>
+    `${sends(p.keys.length)} outlived their claim and were taken over by another worker (${firstThree(p.keys)}); they may have gone out twice`,
   HL536: (p: { sends: number; reason: string }) => `${sends(p.sends)} suppressed, render failed: ${p.reason}`,
   /** `line`: what the engagement line's parser says is wrong with it. */
   HL537: (p: { line: string }) => p.line,

@@ -8,7 +8,9 @@ import type { MessageTable } from './types.ts';
 export const ruleSyntaxMessages = {
   HL130: (p: { char: string }) => `unexpected character ${quoteChar(p.char)}`,
   HL131: (p: { unterminated: 'string' | 'quoted name' }) =>
-    p.unterminated === 'string' ? 'unterminated string: the closing `"` is missing' : 'unterminated quoted name: the closing backtick is missing',
+    p.unterminated === 'string'
+      ? 'unterminated string: the closing `"` is missing'
+      : 'unterminated quoted name: the closing backtick is missing',
   /** `literal`: what the literal's decoder says is wrong with it. */
   HL132: (p: { literal: string }) => p.literal,
   HL133: (p: { operator: string }) => `unknown operator \`${p.operator}\``,
@@ -16,7 +18,9 @@ export const ruleSyntaxMessages = {
   HL134: (p: { parser: string } | { aggregate: string; example: string }) =>
     'parser' in p ? p.parser : `\`${p.aggregate}\` takes an event type, e.g. ${p.example}`,
   HL135: (p: { nestingLevels: number } | { expressionLevels: number }) =>
-    'nestingLevels' in p ? `the rule nests deeper than ${p.nestingLevels} levels` : `the rule's expression is more than ${p.expressionLevels} levels deep`,
+    'nestingLevels' in p
+      ? `the rule nests deeper than ${p.nestingLevels} levels`
+      : `the rule's expression is more than ${p.expressionLevels} levels deep`,
   HL137: (_p: Record<string, never>) => 'the rule is empty',
 } satisfies MessageTable;
 

@@ -18,8 +18,8 @@ export const analyzeCodes: CodeEntry[] = [
     title: 'unknown reference',
     severity: 'error',
     explanation:
-      'A field that names another definition (a Campaign\'s `audience`, a send step\'s template, ' +
-      '`in_segment(...)` in a rule, a Segment\'s `include` list...) names one that does not ' +
+      "A field that names another definition (a Campaign's `audience`, a send step's template, " +
+      "`in_segment(...)` in a rule, a Segment's `include` list...) names one that does not " +
       'exist in the workspace. The diagnostic suggests the closest existing name of the expected ' +
       'kind, and mentions it when a definition of another kind has that name. A reference to a ' +
       'definition that exists but has errors of its own is not reported here: fix that ' +

@@ -105,21 +105,23 @@ export const deliveryCodes: CodeEntry[] = [
     title: 'engagement for an unknown message',
     severity: 'warning',
     explanation:
-      'An engagement record names a Message-ID that is not in this database\'s outbox: a message sent by another Herald database, by another system, or a test message. Herald cannot tell which customer it concerns, so it is skipped.',
+      "An engagement record names a Message-ID that is not in this database's outbox: a message sent by another Herald database, by another system, or a test message. Herald cannot tell which customer it concerns, so it is skipped.",
   },
   {
     code: 'HL539',
     title: 'too few sends for a significance test',
     severity: 'info',
     explanation:
-      "`herald report` compares each variant with the holdout (and variants with each other) with a two-proportion z-test. With fewer than 5 successes or 5 failures in either group the normal approximation behind the test is poor, so the p-value is not printed; collect more data first.",
+      '`herald report` compares each variant with the holdout (and variants with each other) with a two-proportion z-test. With fewer than 5 successes or 5 failures in either group the normal approximation behind the test is poor, so the p-value is not printed; collect more data first.',
   },
 ];
 
 /** Messages of the delivery-settings codes (HL315–HL319). A `field` is a customer field as written. */
 export const deliverySettingsMessages = {
   HL315: (p: { key: string; value: string } | { noSender: true }) =>
-    'noSender' in p ? 'the smtp transport needs a sender: delivery.from is not set' : `delivery.${p.key} "${p.value}" is not an email address`,
+    'noSender' in p
+      ? 'the smtp transport needs a sender: delivery.from is not set'
+      : `delivery.${p.key} "${p.value}" is not an email address`,
   HL316: (p: { role: 'consent' | 'address'; field: string; type?: string; wanted: 'boolean' | 'email' } | { noAddressField: true }) =>
     'noAddressField' in p
       ? 'no customer field holds the address to send to'
@@ -134,7 +136,9 @@ export const deliverySettingsMessages = {
 
 /** Messages of the delivery codes raised while analyzing definitions (compiler/3-analyze). */
 export const deliveryAnalyzeMessages = {
-  HL313: (p: { form: 'names-topic-which'; kind: string; name: string; topic: string } | { form: 'subscribed-names-topic'; topic: string }) => {
+  HL313: (
+    p: { form: 'names-topic-which'; kind: string; name: string; topic: string } | { form: 'subscribed-names-topic'; topic: string },
+  ) => {
     switch (p.form) {
       case 'names-topic-which':
         return `${p.kind} "${p.name}" names topic "${p.topic}", which the workspace does not declare`;

@@ -8,8 +8,8 @@ export const devCodes: CodeEntry[] = [
     severity: 'warning',
     explanation:
       'herald dev could not open, migrate or bring up to date the database it previews with (--db, ' +
-      'HERALD_DATABASE_URL or the Workspace\'s `database`). The preview site keeps working from each ' +
-      'template\'s sample data, but shows no live segment counts, members, explanations or journey ' +
+      "HERALD_DATABASE_URL or the Workspace's `database`). The preview site keeps working from each " +
+      "template's sample data, but shows no live segment counts, members, explanations or journey " +
       'counts. The message says what failed; fix the URL or start the server, then save any file to retry.',
   },
   {
@@ -18,7 +18,7 @@ export const devCodes: CodeEntry[] = [
     severity: 'warning',
     explanation:
       'A template compiled, but rendering it for one preview customer failed: the email reads a value ' +
-      'the customer does not have and gives no `default`, or the customer is neither in the template\'s ' +
+      "the customer does not have and gives no `default`, or the customer is neither in the template's " +
       'sample data nor in the preview database. Real sends of such an email are suppressed with the same ' +
       'reason; add a `default(...)` filter or complete the sample data.',
   },
@@ -45,9 +45,9 @@ export const devCodes: CodeEntry[] = [
     title: 'live segment count failed',
     severity: 'warning',
     explanation:
-      'Counting a segment\'s members in the preview database failed (the query ran into a database error, ' +
+      "Counting a segment's members in the preview database failed (the query ran into a database error, " +
       'for example a table or column the data model names that the database lacks). The count is left out; ' +
-      'the message holds the database\'s own error. Running `herald ingest` first usually fixes it.',
+      "the message holds the database's own error. Running `herald ingest` first usually fixes it.",
   },
 ];
 

@@ -11,7 +11,7 @@ export const dslCodes: CodeEntry[] = [
     severity: 'error',
     explanation:
       'The rule contains a character that is not part of the rule language, such as `@`, `;`, `%` or a ' +
-      "single quote. Strings are written in double quotes (`country = \"UK\"`). Names are ASCII letters, " +
+      'single quote. Strings are written in double quotes (`country = "UK"`). Names are ASCII letters, ' +
       'digits and `_`; a name with spaces, accents or other characters (a CSV column called `Unit Price`) ' +
       'is written in backticks: `` `Unit Price` * Quantity ``. Inside backticks, \\` is a backtick and \\\\ a ' +
       'backslash.',
@@ -91,7 +91,7 @@ export const dslCodes: CodeEntry[] = [
     title: 'condition is not true/false',
     severity: 'error',
     explanation:
-      '`and`, `or`, `not`, the condition of `if(...)` and an aggregate\'s `where` filter need a boolean ' +
+      "`and`, `or`, `not`, the condition of `if(...)` and an aggregate's `where` filter need a boolean " +
       '(true/false) value, such as a comparison or a boolean field. A number or string is not treated as ' +
       'true or false: compare it (`count(purchase) > 0`).',
   },
@@ -210,9 +210,7 @@ export const dslCodes: CodeEntry[] = [
     code: 'HL340',
     title: 'trait hides a customer field',
     severity: 'error',
-    explanation:
-      'A Trait has the same name as a customer field, so a rule naming it would be ambiguous. Rename the ' +
-      'trait.',
+    explanation: 'A Trait has the same name as a customer field, so a rule naming it would be ambiguous. Rename the ' + 'trait.',
   },
   {
     code: 'HL341',
@@ -243,7 +241,17 @@ export { ruleSyntaxMessages } from '../../contract/messages/rule-syntax.ts';
 
 /** Messages of the dsl codes raised while analyzing definitions (compiler/3-analyze). */
 export const dslAnalyzeMessages = {
-  HL320: (p: { form: 'cannot-negate'; describeType: string } | { form: 'cannot-compare-with'; describeType: string; describeType2: string } | { form: 'does-not-order'; op: string; formatPlural: string } | { form: 'lists-cannot-compared' } | { form: 'cannot-apply-and'; op: string; describeType: string; describeType2: string } | { form: 'cannot-look-for'; describeType: string; elementType: string } | { form: 'between-does-not'; formatPlural: string } | { form: 'works-strings-but'; word: string; describeType: string }) => {
+  HL320: (
+    p:
+      | { form: 'cannot-negate'; describeType: string }
+      | { form: 'cannot-compare-with'; describeType: string; describeType2: string }
+      | { form: 'does-not-order'; op: string; formatPlural: string }
+      | { form: 'lists-cannot-compared' }
+      | { form: 'cannot-apply-and'; op: string; describeType: string; describeType2: string }
+      | { form: 'cannot-look-for'; describeType: string; elementType: string }
+      | { form: 'between-does-not'; formatPlural: string }
+      | { form: 'works-strings-but'; word: string; describeType: string },
+  ) => {
     switch (p.form) {
       case 'cannot-negate':
         return `cannot negate ${p.describeType}`;
@@ -264,7 +272,16 @@ export const dslAnalyzeMessages = {
     }
   },
   HL321: (p: { role: string; describeType: string }) => `${p.role} must be true or false, but this is ${p.describeType}`,
-  HL322: (p: { form: 'source-column-one'; printRule: string } | { form: 'the-source-has'; column: string } | { form: 'customer-field-has'; first: string; second: string } | { form: 'trait-has-several'; first: string } | { form: 'trait-has-single'; first: string } | { form: 'trait-has-value'; first: string; segments: string } | { form: 'unknown'; what: string; written: string }) => {
+  HL322: (
+    p:
+      | { form: 'source-column-one'; printRule: string }
+      | { form: 'the-source-has'; column: string }
+      | { form: 'customer-field-has'; first: string; second: string }
+      | { form: 'trait-has-several'; first: string }
+      | { form: 'trait-has-single'; first: string }
+      | { form: 'trait-has-value'; first: string; segments: string }
+      | { form: 'unknown'; what: string; written: string },
+  ) => {
     switch (p.form) {
       case 'source-column-one':
         return `\`${p.printRule}\`: a source column is one name`;
@@ -283,7 +300,12 @@ export const dslAnalyzeMessages = {
     }
   },
   HL323: (p: { event: string }) => `unknown event type \`${p.event}\``,
-  HL324: (p: { form: 'event-property-has'; name: string; segments: string } | { form: 'events-have-property'; event: string; name: string; hint: string } | { form: 'events-have-property-2'; event: string; name: string }) => {
+  HL324: (
+    p:
+      | { form: 'event-property-has'; name: string; segments: string }
+      | { form: 'events-have-property'; event: string; name: string; hint: string }
+      | { form: 'events-have-property-2'; event: string; name: string },
+  ) => {
     switch (p.form) {
       case 'event-property-has':
         return `event property \`${p.name}\` has no \`.${p.segments}\``;
@@ -294,8 +316,15 @@ export const dslAnalyzeMessages = {
     }
   },
   HL325: (p: { name: string }) => `unknown function \`${p.name}\``,
-  HL326: (p: { name: string; expected: string; value: string; n: number }) => `\`${p.name}\` takes ${p.expected} argument${p.value}, not ${p.n}`,
-  HL327: (p: { form: 'needs-but-this'; name: string; describeType: string; describeType2: string } | { form: 'must-have-one'; what: string; describeType: string; describeType2: string } | { form: 'needs-property-but'; fn: string; value: string; event: string; property: string; describeType: string } | { form: 'event-window-cannot' }) => {
+  HL326: (p: { name: string; expected: string; value: string; n: number }) =>
+    `\`${p.name}\` takes ${p.expected} argument${p.value}, not ${p.n}`,
+  HL327: (
+    p:
+      | { form: 'needs-but-this'; name: string; describeType: string; describeType2: string }
+      | { form: 'must-have-one'; what: string; describeType: string; describeType2: string }
+      | { form: 'needs-property-but'; fn: string; value: string; event: string; property: string; describeType: string }
+      | { form: 'event-window-cannot' },
+  ) => {
     switch (p.form) {
       case 'needs-but-this':
         return `\`${p.name}\` needs ${p.describeType}, but this is ${p.describeType2}`;
@@ -315,7 +344,12 @@ export const dslAnalyzeMessages = {
         return '`within since_entry` is only allowed in journey rules';
     }
   },
-  HL329: (p: { form: 'not-available-here'; name: string; scopeWords: string } | { form: 'subscribed-not-available'; scopeWords: string } | { form: 'aggregates-are-not'; scopeWords: string }) => {
+  HL329: (
+    p:
+      | { form: 'not-available-here'; name: string; scopeWords: string }
+      | { form: 'subscribed-not-available'; scopeWords: string }
+      | { form: 'aggregates-are-not'; scopeWords: string },
+  ) => {
     switch (p.form) {
       case 'not-available-here':
         return `\`${p.name}\` is not available here: this rule sees ${p.scopeWords}`;
@@ -325,7 +359,14 @@ export const dslAnalyzeMessages = {
         return `aggregates are not available here: this rule sees ${p.scopeWords}`;
     }
   },
-  HL330: (p: { form: 'counts-events-and'; fn: string } | { form: 'can-only-follow'; field: string } | { form: 'needs-the-property'; fn: string } | { form: 'picks-one-event'; fn: string } | { form: 'picks-one-event-2'; fn: string; event: string }) => {
+  HL330: (
+    p:
+      | { form: 'counts-events-and'; fn: string }
+      | { form: 'can-only-follow'; field: string }
+      | { form: 'needs-the-property'; fn: string }
+      | { form: 'picks-one-event'; fn: string }
+      | { form: 'picks-one-event-2'; fn: string; event: string },
+  ) => {
     switch (p.form) {
       case 'counts-events-and':
         return `\`${p.fn}\` counts events and takes no property`;
@@ -339,7 +380,13 @@ export const dslAnalyzeMessages = {
         return `\`${p.fn}(${p.event})\` picks one event; say which property to read`;
     }
   },
-  HL331: (p: { form: 'needs-list-but'; value: string; describeType: string } | { form: 'lists-cannot-nested' } | { form: 'list-cannot-hold' } | { form: 'list-holds-values'; describeType: string; elementType: string }) => {
+  HL331: (
+    p:
+      | { form: 'needs-list-but'; value: string; describeType: string }
+      | { form: 'lists-cannot-nested' }
+      | { form: 'list-cannot-hold' }
+      | { form: 'list-holds-values'; describeType: string; elementType: string },
+  ) => {
     switch (p.form) {
       case 'needs-list-but':
         return `\`${p.value}\` needs a list, but this is ${p.describeType}`;
@@ -351,7 +398,8 @@ export const dslAnalyzeMessages = {
         return `a list holds values of one type: this is ${p.describeType}, the list holds ${p.elementType}s`;
     }
   },
-  HL332: (p: { place: string; describeType: string; describeType2: string }) => `${p.place} must be ${p.describeType}, but this rule is ${p.describeType2}`,
+  HL332: (p: { place: string; describeType: string; describeType2: string }) =>
+    `${p.place} must be ${p.describeType}, but this rule is ${p.describeType2}`,
   HL333: (p: { form: 'null-never-true'; op: string } | { form: 'null-never-true-2' } | { form: 'between-bound-cannot' }) => {
     switch (p.form) {
       case 'null-never-true':
@@ -379,7 +427,12 @@ export const dslAnalyzeMessages = {
         return `\`else: ${p.else}\` repeats a stage name; the stage would be unreachable as a fallback`;
     }
   },
-  HL342: (p: { form: 'unknown-event-type'; event: string } | { form: 'events-have-property'; event: string; amount: string } | { form: 'the-rfm-amount'; event: string; amount: string; kind: string }) => {
+  HL342: (
+    p:
+      | { form: 'unknown-event-type'; event: string }
+      | { form: 'events-have-property'; event: string; amount: string }
+      | { form: 'the-rfm-amount'; event: string; amount: string; kind: string },
+  ) => {
     switch (p.form) {
       case 'unknown-event-type':
         return `unknown event type \`${p.event}\``;

@@ -44,8 +44,12 @@ export const emitCodes: CodeEntry[] = [
 /** Messages of the emit codes. `label` names a definition as `Kind name`. */
 export const emitMessages = {
   HL401: (p: { label: string; error: string } | { kind: string; name: string; sqlReason: string }) =>
-    'label' in p ? `internal error while compiling ${p.label}: ${p.error}` : `cannot compile ${p.kind.toLowerCase()} \`${p.name}\` to SQL: ${p.sqlReason}`,
-  HL402: (p: { owner: string; path: string }) => `${p.owner} asked to write build file "${p.path}", which is not a plain relative path inside build/`,
-  HL403: (p: { owner: string; other: string; path: string }) => `${p.owner} and ${p.other} both write build file "${p.path}" with different contents`,
+    'label' in p
+      ? `internal error while compiling ${p.label}: ${p.error}`
+      : `cannot compile ${p.kind.toLowerCase()} \`${p.name}\` to SQL: ${p.sqlReason}`,
+  HL402: (p: { owner: string; path: string }) =>
+    `${p.owner} asked to write build file "${p.path}", which is not a plain relative path inside build/`,
+  HL403: (p: { owner: string; other: string; path: string }) =>
+    `${p.owner} and ${p.other} both write build file "${p.path}" with different contents`,
   HL404: (p: { label: string; at: string }) => `the compiled form of ${p.label} is not plain JSON at ${p.at}`,
 } satisfies MessageTable;

@@ -5,9 +5,9 @@ import { schemaMessages, validateCodes } from './validate.ts';
 import { analyzeCodes, analyzeMessages } from './analyze.ts';
 import { templatesCodes, templatesAnalyzeMessages } from './templates.ts';
 import { journeysCodes, journeysAnalyzeMessages } from './journeys.ts';
-import { modelMessages, modelsCodes, modelsAnalyzeMessages, modelUseMessages } from './models.ts';
+import { modelMessages, modelsCodes, modelsAnalyzeMessages, modelTrainMessages, modelUseMessages } from './models.ts';
 import { sourcesCodes, sourcesAnalyzeMessages } from './sources.ts';
-import { experimentPlanMessages, planCodes, planGitMessages, planNoteMessages } from './plan.ts';
+import { experimentPlanMessages, planCodes, planGitMessages, planNoteMessages, planRiskMessages } from './plan.ts';
 import { emitCodes, emitMessages } from './emit.ts';
 import { runtimeCodes, runtimeMessages } from './runtime.ts';
 import { deliveryCodes, deliverySettingsMessages, deliveryAnalyzeMessages } from './delivery.ts';
@@ -61,9 +61,11 @@ export const messages = {
   ...schemaMessages,
   ...planGitMessages,
   ...planNoteMessages,
+  ...planRiskMessages,
   ...experimentPlanMessages,
   ...devMessages,
   ...modelUseMessages,
+  ...modelTrainMessages,
   ...deliverySettingsMessages,
   ...emitMessages,
   ...modelMessages,

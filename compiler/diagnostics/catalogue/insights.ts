@@ -20,5 +20,6 @@ export const insightsCodes: CodeEntry[] = [
 
 /** Messages of the insights codes raised while analyzing definitions (compiler/3-analyze). */
 export const insightsAnalyzeMessages = {
-  HL396: (p: { revenue: string; value: string; what: string }) => `revenue property "${p.revenue}" of conversion event "${p.value}" ${p.what}`,
+  HL396: (p: { revenue: string; value: string; what: string }) =>
+    `revenue property "${p.revenue}" of conversion event "${p.value}" ${p.what}`,
 } satisfies MessageTable;

@@ -17,7 +17,7 @@ export const journeysCodes: CodeEntry[] = [
     title: 'unreachable journey step',
     severity: 'error',
     explanation:
-      'No path from the journey\'s start leads to this step, so no customer can ever get there: usually a `next` that was renamed, or a step left behind after an edit. The start is the journey\'s `start`, or the first step written under `steps`. Link the step from another one, or delete it.',
+      "No path from the journey's start leads to this step, so no customer can ever get there: usually a `next` that was renamed, or a step left behind after an edit. The start is the journey's `start`, or the first step written under `steps`. Link the step from another one, or delete it.",
   },
   {
     code: 'HL362',
@@ -31,7 +31,7 @@ export const journeysCodes: CodeEntry[] = [
     title: 'journey loop without a wait',
     severity: 'error',
     explanation:
-      'These steps form a loop in which time never has to pass: a customer could go round it without end in one instant (sending an email on every turn). Every loop must contain a `wait` with a duration (`for`) or a `wait_for` an event: waits until a rule\'s time or a time of day, and `wait_for` a rule, can end at once, so they do not count.',
+      "These steps form a loop in which time never has to pass: a customer could go round it without end in one instant (sending an email on every turn). Every loop must contain a `wait` with a duration (`for`) or a `wait_for` an event: waits until a rule's time or a time of day, and `wait_for` a rule, can end at once, so they do not count.",
   },
   {
     code: 'HL364',
@@ -52,7 +52,7 @@ export const journeysCodes: CodeEntry[] = [
     title: 'split weights do not add up to 100',
     severity: 'error',
     explanation:
-      'The weights of a `split` are percentages: the variants\' weights and the `holdout` must add up to exactly 100, so every customer gets exactly one variant (or the holdout) and the shares are what they say. Adjust one of the weights.',
+      "The weights of a `split` are percentages: the variants' weights and the `holdout` must add up to exactly 100, so every customer gets exactly one variant (or the holdout) and the shares are what they say. Adjust one of the weights.",
   },
   {
     code: 'HL367',
@@ -66,28 +66,28 @@ export const journeysCodes: CodeEntry[] = [
     title: 'update cannot set this field',
     severity: 'error',
     explanation:
-      'An `update` step sets customer fields: each key must be a field under `customers.fields` in herald.yaml (not `id`), and its value (a rule, a number or true/false) must have the field\'s type. A text value is a rule too, so it is written with quotes inside: `stage: \'"welcomed"\'`.',
+      "An `update` step sets customer fields: each key must be a field under `customers.fields` in herald.yaml (not `id`), and its value (a rule, a number or true/false) must have the field's type. A text value is a rule too, so it is written with quotes inside: `stage: '\"welcomed\"'`.",
   },
   {
     code: 'HL369',
     title: 'key has no meaning on this step',
     severity: 'error',
     explanation:
-      'Each step kind routes with its own keys: `wait`, `send`, `update` and `split` go to `next` (a step name; after a `split`, a map from variant to step); `wait_for` goes to `on_event` or `on_timeout`; `branch` to the first matching case\'s `next` or to `else`; `exit` goes nowhere. A key of another kind\'s is a mistake (often a step whose kind was changed): remove it or change the step.',
+      "Each step kind routes with its own keys: `wait`, `send`, `update` and `split` go to `next` (a step name; after a `split`, a map from variant to step); `wait_for` goes to `on_event` or `on_timeout`; `branch` to the first matching case's `next` or to `else`; `exit` goes nowhere. A key of another kind's is a mistake (often a step whose kind was changed): remove it or change the step.",
   },
   {
     code: 'HL430',
     title: 'impossible date or time',
     severity: 'error',
     explanation:
-      'A date-time in a journey schedule, a campaign\'s `send_at` or a Test has the right shape but names a moment that does not exist (a 30 February, hour 24). Write a real date: `2011-12-01T09:00`.',
+      "A date-time in a journey schedule, a campaign's `send_at` or a Test has the right shape but names a moment that does not exist (a 30 February, hour 24). Write a real date: `2011-12-01T09:00`.",
   },
   {
     code: 'HL431',
     title: 'test data does not fit the data model',
     severity: 'error',
     explanation:
-      'A Test\'s `given` customers and events are loaded into a fresh database with the workspace\'s data model: every customer field must be declared under `customers.fields`, every event property under its event type, each value must have the declared type (timestamps as `2026-01-01T10:00Z`), and every event must belong to a given customer. The message names the closest field when it looks like a typo.',
+      "A Test's `given` customers and events are loaded into a fresh database with the workspace's data model: every customer field must be declared under `customers.fields`, every event property under its event type, each value must have the declared type (timestamps as `2026-01-01T10:00Z`), and every event must belong to a given customer. The message names the closest field when it looks like a typo.",
   },
   {
     code: 'HL432',
@@ -108,7 +108,7 @@ export const journeysCodes: CodeEntry[] = [
     title: 'customer has no time zone field',
     severity: 'warning',
     explanation:
-      'A time of day or a ` local` send time is read in each customer\'s own time zone: the customer field `timezone` (an IANA name such as `Europe/London`). The data model has no such field, so every customer is treated as living in the workspace\'s time zone. Add `timezone: string` under `customers.fields` to send at each customer\'s local time.',
+      "A time of day or a ` local` send time is read in each customer's own time zone: the customer field `timezone` (an IANA name such as `Europe/London`). The data model has no such field, so every customer is treated as living in the workspace's time zone. Add `timezone: string` under `customers.fields` to send at each customer's local time.",
   },
   {
     code: 'HL510',
@@ -122,7 +122,7 @@ export const journeysCodes: CodeEntry[] = [
     title: 'journey rule failed at run time',
     severity: 'error',
     explanation:
-      'A journey rule could not be evaluated for a customer (for instance a stored value that does not fit its declared type). The customer leaves the journey with exit reason `error` and the run goes on; the message names the journey, the step and the problem, never the customer\'s personal data.',
+      "A journey rule could not be evaluated for a customer (for instance a stored value that does not fit its declared type). The customer leaves the journey with exit reason `error` and the run goes on; the message names the journey, the step and the problem, never the customer's personal data.",
   },
   {
     code: 'HL512',
@@ -150,7 +150,7 @@ export const journeysCodes: CodeEntry[] = [
     title: 'campaign missed',
     severity: 'warning',
     explanation:
-      'The campaign\'s send time had already passed when this database\'s run clock reached it (the campaign was added after its time, or the first run started later), so it was not sent: a new database, or a campaign written in the past, never sends last month\'s newsletter by surprise. It is recorded as missed and stays so. To send it after all, give it a new name and a send time after the clock.',
+      "The campaign's send time had already passed when this database's run clock reached it (the campaign was added after its time, or the first run started later), so it was not sent: a new database, or a campaign written in the past, never sends last month's newsletter by surprise. It is recorded as missed and stays so. To send it after all, give it a new name and a send time after the clock.",
   },
 ];
 
@@ -161,9 +161,16 @@ export const journeysAnalyzeMessages = {
   HL362: (p: { describeSteps: string }) => `${p.describeSteps} never reach \`exit\`: a customer there would stay in the journey for ever`,
   HL363: (p: { describeSteps: string }) => `${p.describeSteps} form a loop in which no time passes`,
   HL364: (p: { event: string }) => `unknown event type "${p.event}"`,
-  HL365: (p: { template: string; what: string }) => `template "${p.template}" reads journey.entry (the event that started the journey), but ${p.what}: there is no entry event`,
+  HL365: (p: { template: string; what: string }) =>
+    `template "${p.template}" reads journey.entry (the event that started the journey), but ${p.what}: there is no entry event`,
   HL366: (p: { round: string; parts: string }) => `the split's weights add up to ${p.round}, not 100 (${p.parts})`,
-  HL367: (p: { form: 'variant-has'; v: string; what: string } | { form: 'after-split-next' } | { form: 'holdout-target'; what: string } | { form: 'not-a-variant'; key: string }) => {
+  HL367: (
+    p:
+      | { form: 'variant-has'; v: string; what: string }
+      | { form: 'after-split-next' }
+      | { form: 'holdout-target'; what: string }
+      | { form: 'not-a-variant'; key: string },
+  ) => {
     switch (p.form) {
       case 'holdout-target':
         return `the holdout receives nothing, so it has no ${p.what}`;
@@ -175,10 +182,12 @@ export const journeysAnalyzeMessages = {
         return `after a split, \`next\` maps each variant to a step`;
     }
   },
-  HL368: (p: { form: 'id' } | { form: 'unknown-field'; field: string } | { form: 'wrong-type'; field: string; type: string; value: string }) => {
+  HL368: (
+    p: { form: 'id' } | { form: 'unknown-field'; field: string } | { form: 'wrong-type'; field: string; type: string; value: string },
+  ) => {
     switch (p.form) {
       case 'id':
-        return 'a customer\'s `id` cannot be updated';
+        return "a customer's `id` cannot be updated";
       case 'unknown-field':
         return `unknown customer field "${p.field}"`;
       case 'wrong-type':
@@ -231,7 +240,14 @@ export const journeysAnalyzeMessages = {
         return `property "${p.name}" of "${p.type}" is a ${p.fieldType}; ${p.value} is not ${p.article}`;
     }
   },
-  HL432: (p: { form: 'reason-only-checked' } | { form: 'template-never-sent'; template: string; target: 'journey' | 'campaign' } | { form: 'not-a-send-step'; step: string } | { form: 'campaign-steps' } | { form: 'variant-the-under'; variant: string; target: string }) => {
+  HL432: (
+    p:
+      | { form: 'reason-only-checked' }
+      | { form: 'template-never-sent'; template: string; target: 'journey' | 'campaign' }
+      | { form: 'not-a-send-step'; step: string }
+      | { form: 'campaign-steps' }
+      | { form: 'variant-the-under'; variant: string; target: string },
+  ) => {
     switch (p.form) {
       case 'reason-only-checked':
         return '`reason` is only checked on `suppressed` expectations';
@@ -253,5 +269,5 @@ export const journeysAnalyzeMessages = {
         return `the test ends (${p.until}) before it starts (${p.start})`;
     }
   },
-  HL434: () => 'customers have no `timezone` field, so this time is read in the workspace\'s time zone for everyone',
+  HL434: () => "customers have no `timezone` field, so this time is read in the workspace's time zone for everyone",
 } satisfies MessageTable;

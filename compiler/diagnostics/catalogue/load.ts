@@ -73,8 +73,7 @@ export const loadCodes: CodeEntry[] = [
     code: 'HL109',
     title: 'empty document',
     severity: 'warning',
-    explanation:
-      'A `---` separator is followed by an empty document. It is ignored; remove the extra separator.',
+    explanation: 'A `---` separator is followed by an empty document. It is ignored; remove the extra separator.',
   },
   {
     code: 'HL110',
@@ -101,8 +100,7 @@ export const loadCodes: CodeEntry[] = [
     title: 'YAML warning',
     severity: 'warning',
     explanation:
-      'The YAML parser accepted the file but reported something suspicious, such as an unresolved ' +
-      'tag. The message says what.',
+      'The YAML parser accepted the file but reported something suspicious, such as an unresolved ' + 'tag. The message says what.',
   },
 ];
 
@@ -111,12 +109,19 @@ export const loadMessages = {
   HL101: (p: { dir: string }) => `workspace ${p.dir} does not exist or is not a directory`,
   HL102: (p: { file: string; dir: string }) => `no ${p.file} in ${p.dir}`,
   HL103: (p: { yaml: string } | { nestedDeeperThan: number } | { parserGaveUp: string }) =>
-    'yaml' in p ? p.yaml : 'nestedDeeperThan' in p ? `collections are nested more than ${p.nestedDeeperThan} levels deep` : `the YAML parser gave up: ${p.parserGaveUp}`,
+    'yaml' in p
+      ? p.yaml
+      : 'nestedDeeperThan' in p
+        ? `collections are nested more than ${p.nestedDeeperThan} levels deep`
+        : `the YAML parser gave up: ${p.parserGaveUp}`,
   HL104: (p: { yaml: string }) => p.yaml,
-  HL105: (p: { yaml: string } | { key: string }) => ('yaml' in p ? p.yaml : `duplicate key ${p.key.startsWith('"') || p.key.startsWith("'") ? p.key : JSON.stringify(p.key)}`),
+  HL105: (p: { yaml: string } | { key: string }) =>
+    'yaml' in p ? p.yaml : `duplicate key ${p.key.startsWith('"') || p.key.startsWith("'") ? p.key : JSON.stringify(p.key)}`,
   HL106: (p: { file: string }) => `${p.file} holds no YAML document`,
   HL107: (p: { file: string; nulAt: number } | { badByte: number; at: number }) =>
-    'nulAt' in p ? `${p.file} looks binary (NUL byte at byte ${p.nulAt})` : `invalid UTF-8 byte 0x${p.badByte.toString(16).padStart(2, '0')} at byte ${p.at}`,
+    'nulAt' in p
+      ? `${p.file} looks binary (NUL byte at byte ${p.nulAt})`
+      : `invalid UTF-8 byte 0x${p.badByte.toString(16).padStart(2, '0')} at byte ${p.at}`,
   HL108: (p: { file: string; mb: string; limitMb: number }) => `${p.file} is ${p.mb} MB; definition files are limited to ${p.limitMb} MB`,
   HL109: (p: { document: number; file: string }) => `document ${p.document} of ${p.file} is empty`,
   HL110: (p: { file: string; why: string }) => `cannot read ${p.file}: ${p.why}`,

@@ -35,7 +35,7 @@ export const modelsCodes: CodeEntry[] = [
     title: 'label looks at no future window',
     severity: 'warning',
     explanation:
-      "A label is evaluated as of the cut-off, and only `within next <duration>` windows see events after it. A label without one is known at the cut-off itself, so the model would learn something it can already read from the features (or nothing at all). Use e.g. `exists(purchase within next 90d)`.",
+      'A label is evaluated as of the cut-off, and only `within next <duration>` windows see events after it. A label without one is known at the cut-off itself, so the model would learn something it can already read from the features (or nothing at all). Use e.g. `exists(purchase within next 90d)`.',
   },
   {
     code: 'HL375',
@@ -91,7 +91,7 @@ export const modelsCodes: CodeEntry[] = [
     title: 'rules read a model that has no active version',
     severity: 'warning',
     explanation:
-      'A segment, trait, journey or campaign calls score(m) or tier(m), but model m has never been trained, or none of its versions met its evaluation bar. Until it has an active version, `herald segments` (and everything else that evaluates those rules) stops with error HL572 rather than quietly matching nobody. `herald validate` and `herald compile` report it at the definition that reads the model whenever the workspace\'s database exists (they never create one), and `herald train` and `herald score` after their run. Run `herald train` and `herald score`; if the bar was not met, the report under .herald/models/ says why.',
+      "A segment, trait, journey or campaign calls score(m) or tier(m), but model m has never been trained, or none of its versions met its evaluation bar. Until it has an active version, `herald segments` (and everything else that evaluates those rules) stops with error HL572 rather than quietly matching nobody. `herald validate` and `herald compile` report it at the definition that reads the model whenever the workspace's database exists (they never create one), and `herald train` and `herald score` after their run. Run `herald train` and `herald score`; if the bar was not met, the report under .herald/models/ says why.",
   },
   {
     code: 'HL570',
@@ -193,18 +193,29 @@ export const modelsCodes: CodeEntry[] = [
 
 /** Messages of the model codes raised by the compiler. */
 export const modelMessages = {
-  HL441: (p: { fn: 'score' | 'tier'; model: string; type: string }) => `${p.fn}(${p.model}) reads a ${p.type} model, which writes no ${p.fn}`,
+  HL441: (p: { fn: 'score' | 'tier'; model: string; type: string }) =>
+    `${p.fn}(${p.model}) reads a ${p.type} model, which writes no ${p.fn}`,
 } satisfies MessageTable;
 
 /** Messages of HL442, a rule that reads a model without an active version. */
 export const modelUseMessages = {
   /** `readers`: who reads the model, worded by the runtime (`segment a and journey b read score(m) or tier(m)`). */
-  HL442: (p: { readers: string; model: string } | { definition: string; fn: string; model: string; triedVersions: number; database: string }) =>
+  HL442: (
+    p: { readers: string; model: string } | { definition: string; fn: string; model: string; triedVersions: number; database: string },
+  ) =>
     'readers' in p
       ? `${p.readers}, but model ${p.model} has no active version, so \`herald segments\` stops until it has one`
       : `${p.definition} reads ${p.fn}(${p.model}), but ${
-          p.triedVersions ? `none of the ${p.triedVersions} trained versions of model ${p.model} met its evaluation bar` : `model ${p.model} has never been trained`
+          p.triedVersions
+            ? `none of the ${p.triedVersions} trained versions of model ${p.model} met its evaluation bar`
+            : `model ${p.model} has never been trained`
         } in ${p.database}`,
+} satisfies MessageTable;
+
+/** Messages of HL576, a trained version that does not meet its bar (printed by `herald train`). */
+export const modelTrainMessages = {
+  HL576: (p: { model: string; version: number; reasons: readonly string[] }) =>
+    `${p.model} v${p.version} is not activated: ${p.reasons.join('; ')}`,
 } satisfies MessageTable;
 
 /** Messages of the models codes raised while analyzing definitions (compiler/3-analyze). */
@@ -214,7 +225,15 @@ export const modelsAnalyzeMessages = {
   HL372: (p: { type: string }) => `a ${p.type} model needs a label`,
   HL373: (p: { type: string }) => `a ${p.type} model needs features`,
   HL374: () => 'the label has no `within next` window, so it looks at no future',
-  HL375: (p: { form: 'give-either-range' } | { form: 'range-runs-backwards'; k_range: string } | { form: 'order-names-which'; order_by: string } | { form: 'cluster-names-for'; length: number; maxK: number } | { form: 'reference-feature-not'; name: string } | { form: 'max-gap-reference' }) => {
+  HL375: (
+    p:
+      | { form: 'give-either-range' }
+      | { form: 'range-runs-backwards'; k_range: string }
+      | { form: 'order-names-which'; order_by: string }
+      | { form: 'cluster-names-for'; length: number; maxK: number }
+      | { form: 'reference-feature-not'; name: string }
+      | { form: 'max-gap-reference' },
+  ) => {
     switch (p.form) {
       case 'give-either-range':
         return 'give either k or k_range, not both';
@@ -246,7 +265,17 @@ export const modelsAnalyzeMessages = {
         return `event ${p.event} has no property ${p.itemProperty} to read the item from`;
     }
   },
-  HL378: (p: { form: 'clusters-always-use' } | { form: 'not-checked-for'; key: string; type: string } | { form: 'clusters-settings-are'; type: string } | { form: 'reference-model-only' } | { form: 'training-target-only' } | { form: 'evaluation-window-only'; type: string } | { form: 'only-used-recommendations'; key: string } | { form: 'hybrid-weights-are'; algorithm: string }) => {
+  HL378: (
+    p:
+      | { form: 'clusters-always-use' }
+      | { form: 'not-checked-for'; key: string; type: string }
+      | { form: 'clusters-settings-are'; type: string }
+      | { form: 'reference-model-only' }
+      | { form: 'training-target-only' }
+      | { form: 'evaluation-window-only'; type: string }
+      | { form: 'only-used-recommendations'; key: string }
+      | { form: 'hybrid-weights-are'; algorithm: string },
+  ) => {
     switch (p.form) {
       case 'clusters-always-use':
         return 'clusters always use k-means; `algorithm` is ignored';

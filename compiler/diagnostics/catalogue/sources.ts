@@ -7,7 +7,7 @@ export const sourcesCodes: CodeEntry[] = [
     title: 'unknown customer field in a Source',
     severity: 'error',
     explanation:
-      'A key of a Source\'s `customers` mapping is not a customer field of the data model ' +
+      "A key of a Source's `customers` mapping is not a customer field of the data model " +
       '(herald.yaml, `spec.customers.fields`). Every mapped value is stored in the column of that ' +
       'field, so a misspelt or undeclared field would lose the data. The diagnostic suggests the ' +
       'closest declared field. Fix the spelling, or declare the field in herald.yaml first.',
@@ -27,7 +27,7 @@ export const sourcesCodes: CodeEntry[] = [
     title: 'unknown event property in a Source',
     severity: 'error',
     explanation:
-      'A key of a Source\'s `events.properties` is not a property of any event type the data ' +
+      "A key of a Source's `events.properties` is not a property of any event type the data " +
       'model declares. Properties are stored in one column each (shared by the event types that ' +
       'declare them); an undeclared one has nowhere to go. The diagnostic suggests the closest ' +
       'declared property.',
@@ -37,7 +37,7 @@ export const sourcesCodes: CodeEntry[] = [
     title: 'unknown item field in a Source',
     severity: 'error',
     explanation:
-      'A key of a Source\'s `items` mapping is not an item field of the data model ' +
+      "A key of a Source's `items` mapping is not an item field of the data model " +
       '(`spec.items.fields` in herald.yaml). The diagnostic suggests the closest declared field.',
   },
   {
@@ -45,7 +45,7 @@ export const sourcesCodes: CodeEntry[] = [
     title: 'bad time settings in a Source',
     severity: 'error',
     explanation:
-      'The Source\'s `timezone` is not an IANA time zone name this runtime knows (such as ' +
+      "The Source's `timezone` is not an IANA time zone name this runtime knows (such as " +
       'Europe/London or America/New_York), or its `timestamp_format` has no year, month or day ' +
       'token. Timestamps without an offset are read in that zone, so a wrong zone would shift ' +
       'every event. Tokens are YYYY, M, MM, D, DD, H, HH, mm and ss; anything else is literal.',
@@ -55,7 +55,7 @@ export const sourcesCodes: CodeEntry[] = [
     title: 'standardize names an unmapped target',
     severity: 'error',
     explanation:
-      'A Source\'s `standardize` block names a field that the Source does not map (under ' +
+      "A Source's `standardize` block names a field that the Source does not map (under " +
       '`customers`, `events.properties` or `items`). A standardizer only applies to a mapped value; ' +
       'map the field, or remove the standardizer.',
   },
@@ -83,7 +83,7 @@ export const sourcesCodes: CodeEntry[] = [
     title: 'Source files outside the workspace',
     severity: 'error',
     explanation:
-      'A Source\'s `files` pattern is absolute or climbs out of the workspace with `..`. Patterns ' +
+      "A Source's `files` pattern is absolute or climbs out of the workspace with `..`. Patterns " +
       'are relative to the workspace root, so the workspace (definitions and data) stays one ' +
       'self-contained folder that builds the same anywhere. Copy or link the data into the workspace.',
   },
@@ -92,8 +92,8 @@ export const sourcesCodes: CodeEntry[] = [
     title: 'customer id mapped two ways',
     severity: 'warning',
     explanation:
-      'A Source maps both `customers` and `events`, but its customer id and its events\' ' +
-      '`customer_id` are different expressions. Each row is one customer\'s event, so both must ' +
+      "A Source maps both `customers` and `events`, but its customer id and its events' " +
+      "`customer_id` are different expressions. Each row is one customer's event, so both must " +
       'name the same customer: use the same expression for both (rows where they differ would ' +
       'be rejected as `conflicting_customer_id`).',
   },
@@ -113,7 +113,8 @@ export const sourcesAnalyzeMessages = {
         return `timestamp_format "${p.layout}" needs a year, a month and a day (YYYY, M or MM, D or DD)`;
     }
   },
-  HL385: (p: { target: string; field: string; value: string }) => `standardize.${p.target}.${p.field}: the Source does not map ${p.value} "${p.field}"`,
+  HL385: (p: { target: string; field: string; value: string }) =>
+    `standardize.${p.target}.${p.field}: the Source does not map ${p.value} "${p.field}"`,
   HL386: () => 'csv.header is false but csv.columns is not given',
   HL387: (p: { name: string }) => `${p.name} cannot be used in a Source: a mapping only reads its row`,
   HL388: (p: { pattern: string }) => `files pattern "${p.pattern}" points outside the workspace`,

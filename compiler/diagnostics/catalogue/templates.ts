@@ -7,7 +7,7 @@ export const templatesCodes: CodeEntry[] = [
     title: 'loop without an empty case',
     severity: 'warning',
     explanation:
-      'A template loops over a list from the render context (`journey.entry.items`, `recommendations`, a list trait) and says nothing when the list is empty, so the email can promise a basket or a selection and show none. Say what an empty list shows with the loop\'s `{% else %}` branch (`{% for item in journey.entry.items %}…{% else %}Your basket is saved.{% endfor %}`), or put the block, with the sentence that announces it, inside `{% if journey.entry.items %}…{% endif %}`.',
+      "A template loops over a list from the render context (`journey.entry.items`, `recommendations`, a list trait) and says nothing when the list is empty, so the email can promise a basket or a selection and show none. Say what an empty list shows with the loop's `{% else %}` branch (`{% for item in journey.entry.items %}…{% else %}Your basket is saved.{% endfor %}`), or put the block, with the sentence that announces it, inside `{% if journey.entry.items %}…{% endif %}`.",
   },
   {
     code: 'HL345',
@@ -77,14 +77,14 @@ export const templatesCodes: CodeEntry[] = [
     title: 'unknown filter',
     severity: 'error',
     explanation:
-      'A template uses a filter that neither nunjucks nor Herald defines. Herald adds `default` (also for empty values), `date` and `currency` and `number` (formatted in the customer\'s locale and time zone), `percent`, `initial` and `track_link`, to the nunjucks built-ins (`upper`, `title`, `truncate`, `join`, `length`…).',
+      "A template uses a filter that neither nunjucks nor Herald defines. Herald adds `default` (also for empty values), `date` and `currency` and `number` (formatted in the customer's locale and time zone), `percent`, `initial` and `track_link`, to the nunjucks built-ins (`upper`, `title`, `truncate`, `join`, `length`…).",
   },
   {
     code: 'HL355',
     title: 'marketing email without an unsubscribe link',
     severity: 'error',
     explanation:
-      'Every marketing email must let the recipient unsubscribe in one click (and the law in most countries requires it). Add a link whose href is `{{ unsubscribe_url }}`, for example in the layout\'s footer; or mark the template `category: transactional` if it is a receipt, password reset or similar message that the recipient cannot opt out of.',
+      "Every marketing email must let the recipient unsubscribe in one click (and the law in most countries requires it). Add a link whose href is `{{ unsubscribe_url }}`, for example in the layout's footer; or mark the template `category: transactional` if it is a receipt, password reset or similar message that the recipient cannot opt out of.",
   },
   {
     code: 'HL356',
@@ -104,7 +104,7 @@ export const templatesCodes: CodeEntry[] = [
     title: 'name blocked in templates',
     severity: 'error',
     explanation:
-      'Templates run in a sandbox: they can read the render context and call Herald\'s filters, and nothing else. Names such as `constructor`, `__proto__` and `prototype` are how template code escapes a sandbox to run arbitrary JavaScript, so they are refused when the template is compiled (and blocked again at render time).',
+      "Templates run in a sandbox: they can read the render context and call Herald's filters, and nothing else. Names such as `constructor`, `__proto__` and `prototype` are how template code escapes a sandbox to run arbitrary JavaScript, so they are refused when the template is compiled (and blocked again at render time).",
   },
   {
     code: 'HL359',
@@ -118,14 +118,14 @@ export const templatesCodes: CodeEntry[] = [
     title: 'invalid MJML',
     severity: 'error',
     explanation:
-      'MJML\'s strict validation rejected the template: an unknown element, an element in a place it is not allowed (an `<mj-text>` directly in `<mj-section>`), or an attribute with an invalid value. Herald compiles MJML once per template at build time, so these are compile errors with the position in the .mjml file (or in the YAML file for inline MJML).',
+      "MJML's strict validation rejected the template: an unknown element, an element in a place it is not allowed (an `<mj-text>` directly in `<mj-section>`), or an attribute with an invalid value. Herald compiles MJML once per template at build time, so these are compile errors with the position in the .mjml file (or in the YAML file for inline MJML).",
   },
   {
     code: 'HL421',
     title: 'malformed MJML markup',
     severity: 'error',
     explanation:
-      'An MJML element is opened and never closed, closed without being opened, or closed in the wrong order. MJML\'s parser guesses in these cases and the output is not what was written, so Herald refuses them.',
+      "An MJML element is opened and never closed, closed without being opened, or closed in the wrong order. MJML's parser guesses in these cases and the output is not what was written, so Herald refuses them.",
   },
   {
     code: 'HL422',
@@ -145,14 +145,15 @@ export const templatesCodes: CodeEntry[] = [
     code: 'HL424',
     title: 'MJML failed',
     severity: 'error',
-    explanation: 'MJML could not process the template at all, usually because it is not an `<mjml>` document with an `<mj-body>` (or, with a layout, because the layout is not).',
+    explanation:
+      'MJML could not process the template at all, usually because it is not an `<mjml>` document with an `<mj-body>` (or, with a layout, because the layout is not).',
   },
   {
     code: 'HL425',
     title: 'loop too long',
     severity: 'error',
     explanation:
-      'A template calls `range()` with bounds written in the template that yield more than 10,000 values (`{% for i in range(0, 10000000) %}`), or nested `range()` loops that run more than 10,000 times in all. Every recipient would get an email of megabytes or gigabytes, and rendering would stall the run. Loop over the list itself (`recommendations`, `journey.entry.items`), or use a range of at most 10,000 values. Render time also caps each email\'s HTML, for loops whose length is only known from the data.',
+      "A template calls `range()` with bounds written in the template that yield more than 10,000 values (`{% for i in range(0, 10000000) %}`), or nested `range()` loops that run more than 10,000 times in all. Every recipient would get an email of megabytes or gigabytes, and rendering would stall the run. Loop over the list itself (`recommendations`, `journey.entry.items`), or use a range of at most 10,000 values. Render time also caps each email's HTML, for loops whose length is only known from the data.",
   },
 ];
 
@@ -188,7 +189,8 @@ function ruleInTemplate(p: RuleInTemplateProblem): string {
 /** Messages of the templates codes raised while analyzing definitions (compiler/3-analyze). */
 export const templatesAnalyzeMessages = {
   /** `rule` is the rule's text once it was read from the call. */
-  HL349: (p: { rule?: string; problem: RuleInTemplateProblem }) => `${p.rule === undefined ? '' : `rule("${p.rule}"): `}${ruleInTemplate(p.problem)}`,
+  HL349: (p: { rule?: string; problem: RuleInTemplateProblem }) =>
+    `${p.rule === undefined ? '' : `rule("${p.rule}"): `}${ruleInTemplate(p.problem)}`,
   HL353: (
     p:
       | { form: 'parser'; reason: string }
@@ -255,7 +257,12 @@ export const templatesAnalyzeMessages = {
     }
   },
   HL344: (p: { iterated: string }) => `the loop over ${p.iterated} shows nothing when ${p.iterated} is empty`,
-  HL345: (p: { form: 'takes-the-message' } | { form: 'template-without-translations'; value: string } | { form: 'message'; value: string; default: string }) => {
+  HL345: (
+    p:
+      | { form: 'takes-the-message' }
+      | { form: 'template-without-translations'; value: string }
+      | { form: 'message'; value: string; default: string },
+  ) => {
     switch (p.form) {
       case 'takes-the-message':
         return 't() takes the message key as a string literal';
@@ -265,7 +272,11 @@ export const templatesAnalyzeMessages = {
         return `no message "${p.value}" in ${p.default}`;
     }
   },
-  HL346: (p: { form: 'lacks-shown-instead'; language: string; value: string; missing: string; value2: string; default: string } | { form: 'not-message-the'; key: string; default: string }) => {
+  HL346: (
+    p:
+      | { form: 'lacks-shown-instead'; language: string; value: string; missing: string; value2: string; default: string }
+      | { form: 'not-message-the'; key: string; default: string },
+  ) => {
     switch (p.form) {
       case 'lacks-shown-instead':
         return `${p.language} lacks ${p.value} ${p.missing}${p.value2}: ${p.default} is shown instead`;
@@ -273,7 +284,11 @@ export const templatesAnalyzeMessages = {
         return `"${p.key}" is not a message of ${p.default}, the template's own language`;
     }
   },
-  HL347: (p: { form: 'placeholder-not-the'; p: string; key: string; language: string; default: string } | { form: 'needs-which-this'; value: string; p: string }) => {
+  HL347: (
+    p:
+      | { form: 'placeholder-not-the'; p: string; key: string; language: string; default: string }
+      | { form: 'needs-which-this'; value: string; p: string },
+  ) => {
     switch (p.form) {
       case 'placeholder-not-the':
         return `placeholder {${p.p}} of "${p.key}" (${p.language}) is not in the ${p.default} message`;
@@ -281,7 +296,13 @@ export const templatesAnalyzeMessages = {
         return `"${p.value}" needs {${p.p}}, which this call does not pass`;
     }
   },
-  HL350: (p: { form: 'unknown'; what: string; name: string } | { form: 'unknown-variable'; rootName: string } | { form: 'string-has'; rootName: string; name: string } | { form: 'unknown-segment'; value: string }) => {
+  HL350: (
+    p:
+      | { form: 'unknown'; what: string; name: string }
+      | { form: 'unknown-variable'; rootName: string }
+      | { form: 'string-has'; rootName: string; name: string }
+      | { form: 'unknown-segment'; value: string },
+  ) => {
     switch (p.form) {
       case 'unknown':
         return `unknown ${p.what} "${p.name}"`;
@@ -293,10 +314,18 @@ export const templatesAnalyzeMessages = {
         return `unknown segment "${p.value}"`;
     }
   },
-  HL351: (p: { form: 'partial-includes-itself'; rel: string; value: string } | { form: 'partials-nested-more'; MAX_DEPTH: number } | { form: 'layout-slots'; layout: string; slots: number } | { form: 'unreadable'; reason: string }) => {
+  HL351: (
+    p:
+      | { form: 'partial-includes-itself'; rel: string; value: string }
+      | { form: 'partials-nested-more'; MAX_DEPTH: number }
+      | { form: 'layout-slots'; layout: string; slots: number }
+      | { form: 'unreadable'; reason: string },
+  ) => {
     switch (p.form) {
       case 'layout-slots':
-        return p.slots === 0 ? `layout ${p.layout} has no <herald-content /> slot` : `layout ${p.layout} has ${p.slots} <herald-content /> slots; a layout holds exactly one`;
+        return p.slots === 0
+          ? `layout ${p.layout} has no <herald-content /> slot`
+          : `layout ${p.layout} has ${p.slots} <herald-content /> slots; a layout holds exactly one`;
       case 'unreadable':
         return p.reason;
       case 'partial-includes-itself':
@@ -321,5 +350,6 @@ export const templatesAnalyzeMessages = {
     }
   },
   HL423: (p: { value: string }) => `compiled HTML is ${p.value} KB; Gmail clips messages over 102 KB`,
-  HL425: (p: { count: number; nested: string; MAX_RANGE_ITERATIONS: number }) => `range() yields ${p.count}${p.nested}; a template loop may run at most ${p.MAX_RANGE_ITERATIONS} times`,
+  HL425: (p: { count: number; nested: string; MAX_RANGE_ITERATIONS: number }) =>
+    `range() yields ${p.count}${p.nested}; a template loop may run at most ${p.MAX_RANGE_ITERATIONS} times`,
 } satisfies MessageTable;

@@ -223,12 +223,18 @@ export const schemaMessages = {
   HL205: (p: { path: Path; key: string }) => `unknown key "${p.key}" in ${displayPath(p.path)}`,
   HL206: (p: { path: Path; oneOf: readonly string[] } | { path: Path; missing: string }) => {
     const inWhat = p.path.length === 0 ? '' : ` in ${displayPath(p.path)}`;
-    return 'oneOf' in p ? `missing one of the keys ${orList(p.oneOf.map((k) => `"${k}"`))}${inWhat}` : `missing required key "${p.missing}"${inWhat}`;
+    return 'oneOf' in p
+      ? `missing one of the keys ${orList(p.oneOf.map((k) => `"${k}"`))}${inWhat}`
+      : `missing required key "${p.missing}"${inWhat}`;
   },
   /** `values`: the literal values also allowed beside the `types`. */
   HL207: (p: { path: Path; values: readonly unknown[]; types: readonly string[]; value: unknown }) =>
     `${displayPath(p.path)} must be ${p.values.length > 1 ? 'one of ' : ''}${orList([...p.values.map(quote), ...p.types.map(typeWord)])}, not ${describeValue(p.value)}`,
-  HL208: (p: { path: Path; value: unknown; allowed: readonly unknown[] } | { path: Path; value: unknown; values: readonly unknown[]; types: readonly string[] }) => {
+  HL208: (
+    p:
+      | { path: Path; value: unknown; allowed: readonly unknown[] }
+      | { path: Path; value: unknown; values: readonly unknown[]; types: readonly string[] },
+  ) => {
     const expected =
       'allowed' in p
         ? p.allowed.length === 1
@@ -250,7 +256,8 @@ export const schemaMessages = {
     `${displayPath(p.path)} must be ${COMPARISON_WORDS[p.comparison] ?? p.comparison} ${String(p.limit)}, not ${String(p.value)}`,
   HL214: (p: { path: Path; keyword: string; limit: number }) => `${displayPath(p.path)} ${sizeWords(p.keyword, p.limit)}`,
   /** `first`, `second`: 0-based indices of the two equal entries. */
-  HL215: (p: { path: Path; first: number; second: number }) => `${displayPath(p.path)} holds the same entry twice (entries ${p.first + 1} and ${p.second + 1})`,
+  HL215: (p: { path: Path; first: number; second: number }) =>
+    `${displayPath(p.path)} holds the same entry twice (entries ${p.first + 1} and ${p.second + 1})`,
   HL216: (p: { path: Path; all: readonly string[]; present: readonly string[] } | { path: Path; reason: 'not' | 'several' }) =>
     'all' in p
       ? `${displayPath(p.path)} must have only one of ${orList(p.all.map((k) => `"${k}"`))}, not ${p.present.map((k) => `"${k}"`).join(' and ')} together`
@@ -261,7 +268,8 @@ export const schemaMessages = {
   /** `schema`: the schema validator's own words for a rule the cases above do not cover. */
   HL218: (p: { path: Path; schema: string }) => `${displayPath(p.path)} ${p.schema}`,
   HL201: (_p: Record<string, never>) => 'missing apiVersion',
-  HL202: (p: { written: unknown; supported: readonly string[] }) => `unknown apiVersion ${quote(p.written)}; supported: ${p.supported.join(', ')}`,
+  HL202: (p: { written: unknown; supported: readonly string[] }) =>
+    `unknown apiVersion ${quote(p.written)}; supported: ${p.supported.join(', ')}`,
   HL203: (_p: Record<string, never>) => 'missing kind',
   HL204: (p: { written: unknown }) => `unknown kind ${quote(p.written)}`,
   /** `document`: 1-based. */
@@ -274,7 +282,8 @@ export const schemaMessages = {
         ? `${p.workspaceFile} holds more than one Workspace document`
         : `${p.workspaceFile} holds no Workspace document`,
   /** `schema`: why the JSON Schema could not be compiled (a bug in Herald's schemas). */
-  HL219: (p: { schema: string; kind?: string }) => (p.kind === undefined ? `the envelope schema cannot be used: ${p.schema}` : `${p.kind} documents cannot be checked: ${p.schema}`),
+  HL219: (p: { schema: string; kind?: string }) =>
+    p.kind === undefined ? `the envelope schema cannot be used: ${p.schema}` : `${p.kind} documents cannot be checked: ${p.schema}`,
   /** `what`: customer, item or event. */
   HL220: (p: { name: string; what: string }) => `"${p.name}" is a built-in field of every ${p.what}; it cannot be declared again`,
 } satisfies MessageTable;

@@ -24,7 +24,11 @@ export function codeFrame(text: string, range: Range, style: FrameStyle = PLAIN)
   const width = String(lineNo).length;
   const pad = ' '.repeat(width);
   const underline = ' '.repeat(from) + '^'.repeat(Math.max(1, to - from)) + (range.end.line > range.start.line ? ' ...' : '');
-  return [`${style.gutter(`${pad} |`)}`, `${style.gutter(`${lineNo} |`)} ${shown}`, `${style.gutter(`${pad} |`)} ${style.marker(underline)}`];
+  return [
+    `${style.gutter(`${pad} |`)}`,
+    `${style.gutter(`${lineNo} |`)} ${shown}`,
+    `${style.gutter(`${pad} |`)} ${style.marker(underline)}`,
+  ];
 }
 
 /**

@@ -45,7 +45,12 @@ function annotation(d: Diagnostic, file: string | undefined): string {
   const props: string[] = [];
   if (file !== undefined) props.push(`file=${escapeProperty(file)}`);
   if (d.range) {
-    props.push(`line=${d.range.start.line}`, `col=${d.range.start.column}`, `endLine=${d.range.end.line}`, `endColumn=${d.range.end.column}`);
+    props.push(
+      `line=${d.range.start.line}`,
+      `col=${d.range.start.column}`,
+      `endLine=${d.range.end.line}`,
+      `endColumn=${d.range.end.column}`,
+    );
   }
   props.push(`title=${escapeProperty(d.code)}`);
   const body = [d.message, ...(d.notes ?? []).map((n) => `note: ${n}`), ...(d.help ? [`help: ${d.help}`] : [])].join('\n');

@@ -32,9 +32,16 @@ export const formatPretty: Formatter = (diagnostics, context) => {
   return { text: [...blocks, paint(colour, ANSI.bold, summary)].join('\n') + '\n' };
 };
 
-function block(d: Diagnostic, sources: ReadonlyMap<string, string> | undefined, show: (f: string | undefined) => string | undefined, colour: boolean): string {
+function block(
+  d: Diagnostic,
+  sources: ReadonlyMap<string, string> | undefined,
+  show: (f: string | undefined) => string | undefined,
+  colour: boolean,
+): string {
   const out: string[] = [];
-  out.push(`${paint(colour, `${ANSI.bold};${severityColour(d.severity)}`, `${d.severity}[${d.code}]`)}${paint(colour, ANSI.bold, `: ${d.message}`)}`);
+  out.push(
+    `${paint(colour, `${ANSI.bold};${severityColour(d.severity)}`, `${d.severity}[${d.code}]`)}${paint(colour, ANSI.bold, `: ${d.message}`)}`,
+  );
   const file = show(d.file);
   // Everything under the heading lines up with the code frame's gutter, as rustc does it.
   const pad = ' '.repeat(d.range ? String(d.range.start.line).length : 1);

@@ -30,7 +30,10 @@ export const coreTables: Migration = {
     await trx.schema.createIndex('events_customer_type_at').on('events').columns(['customer_id', 'type', 'at']).execute();
     await trx.schema.createIndex('events_type_at').on('events').columns(['type', 'at']).execute();
 
-    await trx.schema.createTable('items').addColumn('id', 'text', (c) => c.primaryKey()).execute();
+    await trx.schema
+      .createTable('items')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .execute();
 
     await trx.schema
       .createTable('segment_memberships')

@@ -51,7 +51,11 @@ export const journeyTables: Migration = {
     // The scheduler's claim: active entries by due time.
     await trx.schema.createIndex('journey_entries_due').on('journey_entries').columns(['status', 'due_at']).execute();
     // Re-entry rules: one customer's entries of one journey.
-    await trx.schema.createIndex('journey_entries_customer').on('journey_entries').columns(['journey', 'customer_id', 'entered_at']).execute();
+    await trx.schema
+      .createIndex('journey_entries_customer')
+      .on('journey_entries')
+      .columns(['journey', 'customer_id', 'entered_at'])
+      .execute();
 
     await trx.schema
       .createTable('journey_wakes')

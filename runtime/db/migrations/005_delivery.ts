@@ -47,7 +47,11 @@ export const deliveryTables: Migration = {
     // The frequency cap: one customer's sends in a day.
     await trx.schema.createIndex('delivery_outbox_customer').on('delivery_outbox').columns(['customer_id', 'sent_at']).execute();
     // Rate limits and reports: one journey's or campaign's sends in a window.
-    await trx.schema.createIndex('delivery_outbox_origin').on('delivery_outbox').columns(['origin_kind', 'origin_name', 'sent_at']).execute();
+    await trx.schema
+      .createIndex('delivery_outbox_origin')
+      .on('delivery_outbox')
+      .columns(['origin_kind', 'origin_name', 'sent_at'])
+      .execute();
     // Engagement events and unsubscribe links name a message by its Message-ID.
     await trx.schema.createIndex('delivery_outbox_message').unique().on('delivery_outbox').column('message_id').execute();
 

@@ -18,6 +18,9 @@ export const idKeyTable: Migration = {
       .addColumn('name', 'text', (c) => c.primaryKey())
       .addColumn('value', 'text', (c) => c.notNull())
       .execute();
-    await trx.insertInto('herald_keys').values({ name: 'ids', value: randomBytes(32).toString('hex') }).execute();
+    await trx
+      .insertInto('herald_keys')
+      .values({ name: 'ids', value: randomBytes(32).toString('hex') })
+      .execute();
   },
 };

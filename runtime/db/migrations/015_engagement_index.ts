@@ -27,7 +27,10 @@ export const engagementIndex: Migration = {
       if (present.has(column)) continue;
       const storage = storageOfField(fieldType);
       await trx.schema.alterTable('events').addColumn(column, columnType(dialect, storage)).execute();
-      await trx.insertInto('herald_columns').values({ table_name: 'events', column_name: column, field_type: fieldType, storage }).execute();
+      await trx
+        .insertInto('herald_columns')
+        .values({ table_name: 'events', column_name: column, field_type: fieldType, storage })
+        .execute();
     }
     // Partial: purchases, page views and other events without a message cost it nothing on ingest.
     await trx.schema

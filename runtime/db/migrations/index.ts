@@ -12,4 +12,14 @@ import { engagementIndex } from './015_engagement_index.ts';
 export type { Migration } from './types.ts';
 
 /** Every migration, in version order. Append new ones; never edit or reorder released ones. */
-export const MIGRATIONS: readonly Migration[] = [coreTables, caseFunctions, modelTables, journeyTables, deliveryTables, serveTables, recipientTables, idKeyTable, engagementIndex];
+export const MIGRATIONS: readonly Migration[] = [
+  coreTables,
+  caseFunctions,
+  modelTables,
+  journeyTables,
+  deliveryTables,
+  serveTables,
+  recipientTables,
+  idKeyTable,
+  engagementIndex,
+];

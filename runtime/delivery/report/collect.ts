@@ -81,7 +81,12 @@ interface Row {
   reference: number;
 }
 
-export async function collectReport(db: Executor, manifest: Manifest, options: ReportOptions, reads: SendReads = sendReads(db, manifest)): Promise<DeliveryReport> {
+export async function collectReport(
+  db: Executor,
+  manifest: Manifest,
+  options: ReportOptions,
+  reads: SendReads = sendReads(db, manifest),
+): Promise<DeliveryReport> {
   const sends = await reads({ since: options.since, until: options.until });
   const rows: Row[] = sends.rows.map((r) => {
     const holdout = r.status === 'suppressed' && r.reason === 'holdout';
@@ -109,7 +114,22 @@ export async function collectReport(db: Executor, manifest: Manifest, options: R
     const groupKey = `${r.experiment ?? ''}\u0000${r.variant}`;
     let g = groups.get(groupKey);
     if (!g) {
-      g = { ...(r.experiment ? { experiment: r.experiment } : {}), variant: r.variant, holdout: r.holdout, assigned: 0, sent: 0, pending: 0, failed: 0, suppressed: {}, delivered: 0, opened: 0, clicked: 0, unsubscribed: 0, conversions: 0, converted: 0 };
+      g = {
+        ...(r.experiment ? { experiment: r.experiment } : {}),
+        variant: r.variant,
+        holdout: r.holdout,
+        assigned: 0,
+        sent: 0,
+        pending: 0,
+        failed: 0,
+        suppressed: {},
+        delivered: 0,
+        opened: 0,
+        clicked: 0,
+        unsubscribed: 0,
+        conversions: 0,
+        converted: 0,
+      };
       groups.set(groupKey, g);
     }
     g.assigned++;
@@ -151,7 +171,16 @@ function compare(groups: readonly GroupReport[]): Comparison[] {
     if (holdout) for (const v of variants) pairs.push([v, holdout]);
     for (let i = 0; i < variants.length; i++) for (let j = i + 1; j < variants.length; j++) pairs.push([variants[i]!, variants[j]!]);
     for (const [a, b] of pairs) {
-      out.push({ experiment, a: a.variant, b: b.variant, xA: a.converted, nA: a.assigned, xB: b.converted, nB: b.assigned, test: twoProportionTest(a.converted, a.assigned, b.converted, b.assigned) });
+      out.push({
+        experiment,
+        a: a.variant,
+        b: b.variant,
+        xA: a.converted,
+        nA: a.assigned,
+        xB: b.converted,
+        nB: b.assigned,
+        test: twoProportionTest(a.converted, a.assigned, b.converted, b.assigned),
+      });
     }
   }
   return out;
@@ -171,7 +200,13 @@ async function conversionTimes(db: Executor, options: ReportOptions, rows: reado
   if (rows.length === 0) return out;
   const customers = new Set(rows.map((r) => r.customerId));
   const from = earliest(rows);
-  const events = await db.selectFrom('events').select(['customer_id', 'at']).where('type', '=', options.conversionEvent).where('at', '>', from).orderBy('at').execute();
+  const events = await db
+    .selectFrom('events')
+    .select(['customer_id', 'at'])
+    .where('type', '=', options.conversionEvent)
+    .where('at', '>', from)
+    .orderBy('at')
+    .execute();
   for (const e of events) {
     const id = String(e.customer_id);
     if (!customers.has(id)) continue;

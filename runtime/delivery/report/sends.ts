@@ -55,7 +55,19 @@ export function sendReads(db: Executor, manifest: Manifest): SendReads {
 export async function readSends(db: Executor, manifest: Manifest, range: SendRange): Promise<Sends> {
   let q = db
     .selectFrom(OUTBOX)
-    .select(['idempotency_key', 'origin_kind', 'origin_name', 'experiment', 'variant', 'customer_id', 'template', 'status', 'reason', 'due_at', 'sent_at']);
+    .select([
+      'idempotency_key',
+      'origin_kind',
+      'origin_name',
+      'experiment',
+      'variant',
+      'customer_id',
+      'template',
+      'status',
+      'reason',
+      'due_at',
+      'sent_at',
+    ]);
   if (range.since !== undefined) q = q.where('due_at', '>=', range.since);
   if (range.until !== undefined) q = q.where('due_at', '<', range.until);
   let earliest = Infinity;
@@ -77,7 +89,10 @@ export async function readSends(db: Executor, manifest: Manifest, range: SendRan
     if (reference < earliest) earliest = reference;
     return row;
   });
-  return { rows, engagement: rows.length === 0 ? new Map() : await firstEngagement(db, manifest, new Set(rows.map((r) => r.key)), earliest) };
+  return {
+    rows,
+    engagement: rows.length === 0 ? new Map() : await firstEngagement(db, manifest, new Set(rows.map((r) => r.key)), earliest),
+  };
 }
 
 /** When a send counts from: when it went, or, for one that did not go, when it was due. */

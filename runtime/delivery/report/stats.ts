@@ -34,7 +34,15 @@ export function twoProportionTest(xA: number, nA: number, xB: number, nB: number
   const p = 2 * (1 - normalCdf(Math.abs(z)));
   const seDiff = Math.sqrt((rateA * (1 - rateA)) / nA + (rateB * (1 - rateB)) / nB);
   const difference = rateA - rateB;
-  return { ok: true, rateA, rateB, difference, ci95: [difference - Z95 * seDiff, difference + Z95 * seDiff], z, p: Math.min(1, Math.max(0, p)) };
+  return {
+    ok: true,
+    rateA,
+    rateB,
+    difference,
+    ci95: [difference - Z95 * seDiff, difference + Z95 * seDiff],
+    z,
+    p: Math.min(1, Math.max(0, p)),
+  };
 }
 
 /**
@@ -54,7 +62,13 @@ function erfc(x: number): number {
     Math.exp(
       -z * z -
         1.26551223 +
-        t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+        t *
+          (1.00002368 +
+            t *
+              (0.37409196 +
+                t *
+                  (0.09678418 +
+                    t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
     );
   return x >= 0 ? r : 2 - r;
 }

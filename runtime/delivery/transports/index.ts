@@ -13,7 +13,11 @@ export { SmtpTransport, type SmtpOptions } from './smtp.ts';
  * settings name (never from YAML); a variable that is not set stops the run before anything is
  * claimed, naming the variable (not its value).
  */
-export function createTransport(settings: DeliverySettings, env: NodeJS.ProcessEnv = process.env, options: { dryRunDir?: string } = {}): Transport {
+export function createTransport(
+  settings: DeliverySettings,
+  env: NodeJS.ProcessEnv = process.env,
+  options: { dryRunDir?: string } = {},
+): Transport {
   const t = settings.transport;
   if (options.dryRunDir !== undefined) return new FileTransport(options.dryRunDir);
   if (t.type === 'file') return new FileTransport(t.dir);

@@ -116,4 +116,3 @@ function validParts(p: Parts): boolean {
   const daysInMonth = new Date(Date.UTC(p.year, p.month, 0)).getUTCDate();
   return p.day <= daysInMonth;
 }
-

@@ -95,5 +95,9 @@ function coerceId(value: unknown): unknown {
 
 function fail(reason: string, value: unknown, claim: string): Invalid {
   const text = String(value);
-  return new Invalid(reason, typeof value === 'number' ? `${text} ${claim}` : `"${text}" ${claim}`, `a value of ${[...text].length} characters ${claim}`);
+  return new Invalid(
+    reason,
+    typeof value === 'number' ? `${text} ${claim}` : `"${text}" ${claim}`,
+    `a value of ${[...text].length} characters ${claim}`,
+  );
 }

@@ -46,7 +46,8 @@ export async function* readCsvBatches(input: CsvInput, options: CsvOptions): Asy
   let line = 1;
   let first = true;
 
-  const chunks: AsyncIterable<Buffer> | Iterable<Buffer> = typeof input === 'string' ? (createReadStream(input, { highWaterMark: CHUNK_BYTES }) as AsyncIterable<Buffer>) : [input];
+  const chunks: AsyncIterable<Buffer> | Iterable<Buffer> =
+    typeof input === 'string' ? (createReadStream(input, { highWaterMark: CHUNK_BYTES }) as AsyncIterable<Buffer>) : [input];
   for await (const chunk of chunks) {
     let buf = pending.length > 0 ? Buffer.concat([pending, chunk]) : chunk;
     if (first) {
@@ -89,14 +90,20 @@ export async function* readCsvBatches(input: CsvInput, options: CsvOptions): Asy
     const unterminated = quoteOpenAtEnd(pending, 0, pending.length);
     const record = decodeRecord(pending, 0, trimCr(pending, 0, pending.length), options.encoding, line);
     if (unterminated && record.text !== undefined) {
-      yield [{ line, raw: record.text, fields: null, problem: { reason: 'unterminated_quote', detail: 'the file ends inside a quoted field (truncated last line?)' } }];
+      yield [
+        {
+          line,
+          raw: record.text,
+          fields: null,
+          problem: { reason: 'unterminated_quote', detail: 'the file ends inside a quoted field (truncated last line?)' },
+        },
+      ];
     } else {
       const out = finishRecord(record, delimiter, columns);
       if (out === 'header') {
         columns = headerColumns(record.text!, delimiter);
         options.onHeader?.(columns);
-      }
-      else if (out) yield [out];
+      } else if (out) yield [out];
     }
   }
 }
@@ -134,7 +141,10 @@ function decodeRecord(buf: Buffer, start: number, end: number, encoding: CsvOpti
     return {
       line,
       raw: buf.toString('latin1', start, end),
-      problem: { reason: 'invalid_encoding', detail: `byte 0x${buf[bad]!.toString(16)} at column ${bad - start + 1} is not UTF-8 (is the file Latin-1? set csv.encoding: latin1)` },
+      problem: {
+        reason: 'invalid_encoding',
+        detail: `byte 0x${buf[bad]!.toString(16)} at column ${bad - start + 1} is not UTF-8 (is the file Latin-1? set csv.encoding: latin1)`,
+      },
     };
   }
   return { line, text, raw: text };
@@ -168,7 +178,8 @@ function findRecordEnd(buf: Buffer, start: number, quotes: QuoteFinder): number 
   let inQuotes = false;
   for (let i = start; i < buf.length; i++) {
     const b = buf[i]!;
-    if (b === QUOTE) inQuotes = !inQuotes; // a doubled quote toggles twice: no change
+    if (b === QUOTE)
+      inQuotes = !inQuotes; // a doubled quote toggles twice: no change
     else if (b === NL && !inQuotes) return i;
   }
   return -1;

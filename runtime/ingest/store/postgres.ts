@@ -21,12 +21,23 @@ export function postgresStore(db: Database, model: DataModel): IngestStore {
     },
     async upsertCustomers(rows) {
       for (const slice of slices(rows, cols.customers.length)) {
-        await upsertBuilder(trx, 'customers', cols.customers, cols.customerFields, 'updated_at', slice.map((r) => pick(r, cols.customers))).execute();
+        await upsertBuilder(
+          trx,
+          'customers',
+          cols.customers,
+          cols.customerFields,
+          'updated_at',
+          slice.map((r) => pick(r, cols.customers)),
+        ).execute();
       }
     },
     async insertMissingCustomers(rows) {
       for (const slice of slices(rows, BARE_CUSTOMER.length)) {
-        await insertIgnoredBuilder(trx, 'customers', slice.map((r) => pick(r, BARE_CUSTOMER))).execute();
+        await insertIgnoredBuilder(
+          trx,
+          'customers',
+          slice.map((r) => pick(r, BARE_CUSTOMER)),
+        ).execute();
       }
     },
     async insertEvents(rows) {
@@ -50,12 +61,22 @@ export function postgresStore(db: Database, model: DataModel): IngestStore {
     },
     async upsertItems(rows) {
       for (const slice of slices(rows, cols.items.length)) {
-        await upsertBuilder(trx, 'items', cols.items, cols.itemFields, undefined, slice.map((r) => pick(r, cols.items))).execute();
+        await upsertBuilder(
+          trx,
+          'items',
+          cols.items,
+          cols.itemFields,
+          undefined,
+          slice.map((r) => pick(r, cols.items)),
+        ).execute();
       }
     },
     async insertRejects(rows) {
       for (const slice of slices(rows, REJECT_COLUMNS.length)) {
-        await trx.insertInto('ingest_rejects').values(slice.map((r) => pick(r as unknown as Row, REJECT_COLUMNS))).execute();
+        await trx
+          .insertInto('ingest_rejects')
+          .values(slice.map((r) => pick(r as unknown as Row, REJECT_COLUMNS)))
+          .execute();
       }
     },
     async recordFile(rec) {
@@ -74,7 +95,11 @@ export function postgresStore(db: Database, model: DataModel): IngestStore {
       return new Map(rows.map((r) => [r.alias as string, r.customer_id as string]));
     },
     async appendRows(table, columns, rows) {
-      for (const slice of slices(rows, columns.length)) await trx.insertInto(table).values(slice.map((r) => pick(r, columns))).execute();
+      for (const slice of slices(rows, columns.length))
+        await trx
+          .insertInto(table)
+          .values(slice.map((r) => pick(r, columns)))
+          .execute();
     },
     async addAlias(alias, customerId) {
       await trx
@@ -87,11 +112,22 @@ export function postgresStore(db: Database, model: DataModel): IngestStore {
 
   return {
     async fileRecord(source, path) {
-      const row = await k.selectFrom('herald_ingested_files').selectAll().where('source', '=', source).where('path', '=', path).executeTakeFirst();
+      const row = await k
+        .selectFrom('herald_ingested_files')
+        .selectAll()
+        .where('source', '=', source)
+        .where('path', '=', path)
+        .executeTakeFirst();
       return row ? normalize(row) : undefined;
     },
     async history(source, limit) {
-      const rows = await k.selectFrom('herald_ingested_files').selectAll().where('source', '=', source).orderBy('path', 'desc').limit(limit).execute();
+      const rows = await k
+        .selectFrom('herald_ingested_files')
+        .selectAll()
+        .where('source', '=', source)
+        .orderBy('path', 'desc')
+        .limit(limit)
+        .execute();
       return rows.map(normalize).reverse();
     },
     inTransaction(fn) {

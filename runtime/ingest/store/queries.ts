@@ -9,7 +9,14 @@ export function upsertQuery(k: Kysely<any>, table: string, columns: string[], me
   return upsertBuilder(k, table, columns, mergeable, always, [placeholders(columns)]).compile();
 }
 
-export function upsertBuilder(k: Kysely<any>, table: string, columns: string[], mergeable: string[], always: string | undefined, rows: Array<Record<string, unknown>>) {
+export function upsertBuilder(
+  k: Kysely<any>,
+  table: string,
+  columns: string[],
+  mergeable: string[],
+  always: string | undefined,
+  rows: Array<Record<string, unknown>>,
+) {
   const insert = k.insertInto(table).values(rows);
   if (mergeable.length === 0 && always === undefined) return insert.onConflict((oc) => oc.column('id').doNothing());
   return insert.onConflict((oc) =>

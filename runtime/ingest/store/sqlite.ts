@@ -76,13 +76,25 @@ export function sqliteStore(db: Database, model: DataModel): IngestStore {
       return row?.id;
     },
     async aliases() {
-      const rows = raw.prepare(k.selectFrom('herald_customer_aliases').selectAll().compile().sql).all() as Array<{ alias: string; customer_id: string }>;
+      const rows = raw.prepare(k.selectFrom('herald_customer_aliases').selectAll().compile().sql).all() as Array<{
+        alias: string;
+        customer_id: string;
+      }>;
       return new Map(rows.map((r) => [r.alias, r.customer_id]));
     },
     async appendRows(table, columns, rows) {
       const key = `${table}\u0000${columns.join('\u0000')}`;
       let stmt = appendStatements.get(key);
-      if (!stmt) appendStatements.set(key, (stmt = prepared(k.insertInto(table).values(Object.fromEntries(columns.map((c) => [c, null]))).compile())));
+      if (!stmt)
+        appendStatements.set(
+          key,
+          (stmt = prepared(
+            k
+              .insertInto(table)
+              .values(Object.fromEntries(columns.map((c) => [c, null])))
+              .compile(),
+          )),
+        );
       for (const r of rows) stmt.run(order(r, columns as string[]));
     },
     async addAlias(alias, customerId) {
@@ -141,13 +153,7 @@ export function sqliteStore(db: Database, model: DataModel): IngestStore {
 const LOAD_CHECKPOINT_PAGES = 16_384;
 
 function historyQuery(raw: BetterSqlite3.Database, k: Kysely<any>, source: string, limit: number): FileRecord[] {
-  const q = k
-    .selectFrom('herald_ingested_files')
-    .selectAll()
-    .where('source', '=', source)
-    .orderBy('path', 'desc')
-    .limit(limit)
-    .compile();
+  const q = k.selectFrom('herald_ingested_files').selectAll().where('source', '=', source).orderBy('path', 'desc').limit(limit).compile();
   return (raw.prepare(q.sql).all(...(q.parameters as unknown[])) as FileRecord[]).reverse();
 }
 

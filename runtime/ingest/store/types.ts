@@ -69,10 +69,14 @@ export interface TableColumns {
 }
 
 export function tableColumns(model: DataModel): TableColumns {
-  const customerFields = Object.keys(model.customers.fields).filter((f) => f !== 'id').sort();
+  const customerFields = Object.keys(model.customers.fields)
+    .filter((f) => f !== 'id')
+    .sort();
   const props = new Set<string>();
   for (const p of Object.values(model.events)) for (const name of Object.keys(p)) props.add(name);
-  const itemFields = Object.keys(model.items.fields).filter((f) => f !== 'id').sort();
+  const itemFields = Object.keys(model.items.fields)
+    .filter((f) => f !== 'id')
+    .sort();
   return {
     customers: ['id', ...customerFields, 'updated_at'],
     customerFields,

@@ -70,7 +70,10 @@ function incrementalitySection(scopes: readonly Scope[]): string {
     s.effects.map((ef) => ({
       s,
       ef,
-      label: s.kind === 'workspace' ? `all journeys and campaigns vs ${ef.against}` : `${s.name}${s.experiment ? ` · ${s.experiment}` : ''} · ${ef.variant} vs ${ef.against}`,
+      label:
+        s.kind === 'workspace'
+          ? `all journeys and campaigns vs ${ef.against}`
+          : `${s.name}${s.experiment ? ` · ${s.experiment}` : ''} · ${ef.variant} vs ${ef.against}`,
     })),
   );
   if (rows.length === 0)

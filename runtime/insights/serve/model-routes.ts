@@ -70,7 +70,8 @@ export function modelRoutes(ctx: ServeContext): Route[] {
         const modelled = (await modelRecommendationsByCustomer(ctx.db, ctx.manifest, model, [id], count)).get(id) ?? [];
         const source = modelled.length > 0 ? 'model' : 'popularity';
         const shared = sharedPopularity();
-        const items = modelled.length > 0 ? modelled : await popularRecommendationsFor(ctx.db, ctx.manifest, id, count, shared.asOf, shared.cache);
+        const items =
+          modelled.length > 0 ? modelled : await popularRecommendationsFor(ctx.db, ctx.manifest, id, count, shared.asOf, shared.cache);
         const version = source === 'model' ? await activeVersion(ctx, model) : null;
         requests.inc({ endpoint: 'recommendations', source });
         ctx.log.info('recommendations served', { customer: maskCustomerId(id), model, source, items: items.length });

@@ -32,11 +32,21 @@ interface Past {
   ever: boolean;
 }
 
-export async function admit(db: Executor, manifest: Manifest, journey: RuntimeJourney, rules: JourneyRules, candidates: readonly Candidate[], horizon: number, idKey: Uint8Array): Promise<Admitted> {
+export async function admit(
+  db: Executor,
+  manifest: Manifest,
+  journey: RuntimeJourney,
+  rules: JourneyRules,
+  candidates: readonly Candidate[],
+  horizon: number,
+  idKey: Uint8Array,
+): Promise<Admitted> {
   const out: Admitted = { entries: [], history: [] };
   if (candidates.length === 0) return out;
   const entry = journey.compiled.entry;
-  const sorted = [...candidates].sort((a, b) => a.at - b.at || (a.customerId < b.customerId ? -1 : a.customerId > b.customerId ? 1 : a.key < b.key ? -1 : 1));
+  const sorted = [...candidates].sort(
+    (a, b) => a.at - b.at || (a.customerId < b.customerId ? -1 : a.customerId > b.customerId ? 1 : a.key < b.key ? -1 : 1),
+  );
   const customers = [...new Set(sorted.map((c) => c.customerId))];
   const past = await pastEntries(db, journey.name, customers);
   const needs = entry.when ? ruleNeeds(entry.when) : undefined;

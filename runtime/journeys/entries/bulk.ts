@@ -18,7 +18,12 @@ export interface BulkTable {
 const statements = new WeakMap<BetterSqlite3.Database, Map<string, BetterSqlite3.Statement>>();
 const CHUNK = 300;
 
-export async function bulkWrite(db: Executor, sqlite: BetterSqlite3.Database | undefined, spec: BulkTable, rows: ReadonlyArray<Record<string, unknown>>): Promise<void> {
+export async function bulkWrite(
+  db: Executor,
+  sqlite: BetterSqlite3.Database | undefined,
+  spec: BulkTable,
+  rows: ReadonlyArray<Record<string, unknown>>,
+): Promise<void> {
   if (rows.length === 0) return;
   if (sqlite) {
     const stmt = statementFor(sqlite, spec);
@@ -31,7 +36,9 @@ export async function bulkWrite(db: Executor, sqlite: BetterSqlite3.Database | u
       .values(rows.slice(i, i + CHUNK).map((r) => Object.fromEntries(spec.columns.map((c) => [c, r[c] ?? null]))))
       .onConflict((oc) => {
         const target = oc.columns([...spec.key]);
-        return spec.update?.length ? target.doUpdateSet((eb) => Object.fromEntries(spec.update!.map((c) => [c, eb.ref(`excluded.${c}`)]))) : target.doNothing();
+        return spec.update?.length
+          ? target.doUpdateSet((eb) => Object.fromEntries(spec.update!.map((c) => [c, eb.ref(`excluded.${c}`)])))
+          : target.doNothing();
       })
       .execute();
   }
@@ -45,7 +52,9 @@ function statementFor(sqlite: BetterSqlite3.Database, spec: BulkTable): BetterSq
   if (!stmt) {
     // Identifiers come from this module's callers (fixed table and column names), never from data.
     const conflict = spec.update?.length ? `do update set ${spec.update.map((c) => `"${c}" = excluded."${c}"`).join(', ')}` : 'do nothing';
-    stmt = sqlite.prepare(`insert into "${spec.table}" (${spec.columns.map((c) => `"${c}"`).join(', ')}) values (${spec.columns.map(() => '?').join(', ')}) on conflict (${spec.key.map((c) => `"${c}"`).join(', ')}) ${conflict}`);
+    stmt = sqlite.prepare(
+      `insert into "${spec.table}" (${spec.columns.map((c) => `"${c}"`).join(', ')}) values (${spec.columns.map(() => '?').join(', ')}) on conflict (${spec.key.map((c) => `"${c}"`).join(', ')}) ${conflict}`,
+    );
     byTable.set(key, stmt);
   }
   return stmt;

@@ -24,7 +24,15 @@ type EventEntry = Extract<CompiledEntry, { kind: 'event' }>;
  * Entry events in (from, to], page by page in (at, id) order, as candidates: those the entry
  * `where` accepts, keyed by the `dedupe_key` (default: the event's id).
  */
-export async function* eventCandidates(db: Executor, manifest: Manifest, rules: JourneyRules, entry: EventEntry, withItems: boolean, from: number, to: number): AsyncGenerator<Candidate[]> {
+export async function* eventCandidates(
+  db: Executor,
+  manifest: Manifest,
+  rules: JourneyRules,
+  entry: EventEntry,
+  withItems: boolean,
+  from: number,
+  to: number,
+): AsyncGenerator<Candidate[]> {
   const decodeEvent = eventDecoder(manifest);
   let after: { at: number; id: string } | undefined;
   for (;;) {
@@ -37,8 +45,19 @@ export async function* eventCandidates(db: Executor, manifest: Manifest, rules: 
     const events = rows.map(decodeEvent);
     after = { at: events[events.length - 1]!.at, id: events[events.length - 1]!.id };
     const accepted = entry.where ? events.filter((e) => rules.eventHolds(entry.where!, e)) : events;
-    const items = withItems ? await itemsById(db, manifest, accepted.map((e) => e[ITEM_ID_PROPERTY])) : undefined;
-    yield accepted.map((e) => ({ customerId: String(e.customer_id), key: keyOf(rules, entry, e), at: e.at, context: contextOf(manifest, e, items) }));
+    const items = withItems
+      ? await itemsById(
+          db,
+          manifest,
+          accepted.map((e) => e[ITEM_ID_PROPERTY]),
+        )
+      : undefined;
+    yield accepted.map((e) => ({
+      customerId: String(e.customer_id),
+      key: keyOf(rules, entry, e),
+      at: e.at,
+      context: contextOf(manifest, e, items),
+    }));
     if (rows.length < PAGE) return;
   }
 }
@@ -51,12 +70,16 @@ function keyOf(rules: JourneyRules, entry: EventEntry, e: EventRecord): string {
 
 function contextOf(manifest: Manifest, e: EventRecord, items: Map<string, Record<string, unknown>> | undefined): Candidate['context'] {
   const properties = nameTable<unknown>();
-  for (const prop of Object.keys(own(manifest.dataModel.events, e.type) ?? {})) if (e[prop] !== null && e[prop] !== undefined) properties[prop] = e[prop];
+  for (const prop of Object.keys(own(manifest.dataModel.events, e.type) ?? {}))
+    if (e[prop] !== null && e[prop] !== undefined) properties[prop] = e[prop];
   const context: Candidate['context'] = { event: e.type, at: new Date(e.at).toISOString(), properties };
   if (items) {
     // An item the catalogue lacks still shows what the event knows of it (id, price, name).
     const id = normalizeItemId(e[ITEM_ID_PROPERTY]);
-    context.items = id === undefined ? [] : [basketItem({ id, raw: id, ...(e.price != null ? { price: e.price } : {}), ...(e.name != null ? { name: e.name } : {}) }, items)];
+    context.items =
+      id === undefined
+        ? []
+        : [basketItem({ id, raw: id, ...(e.price != null ? { price: e.price } : {}), ...(e.name != null ? { name: e.name } : {}) }, items)];
   }
   return context;
 }
@@ -111,15 +134,31 @@ export async function membersAt(db: Executor, segment: string | undefined, at: n
 type ScheduleEntry = Extract<CompiledEntry, { kind: 'schedule' }>;
 
 /** The schedule's occurrences in (from, to] not yet run. */
-export async function scheduleOccurrences(db: Executor, journey: string, entry: ScheduleEntry, zone: string, from: number, to: number): Promise<number[]> {
+export async function scheduleOccurrences(
+  db: Executor,
+  journey: string,
+  entry: ScheduleEntry,
+  zone: string,
+  from: number,
+  to: number,
+): Promise<number[]> {
   const occurrences = occurrencesIn(entry, zone, from, to);
   if (occurrences.length === 0) return [];
-  const done = await db.selectFrom('journey_schedule_runs').select('occurrence').where('journey', '=', journey).where('occurrence', 'in', occurrences).execute();
+  const done = await db
+    .selectFrom('journey_schedule_runs')
+    .select('occurrence')
+    .where('journey', '=', journey)
+    .where('occurrence', 'in', occurrences)
+    .execute();
   const ran = new Set(done.map((r) => Number(r.occurrence)));
   return occurrences.filter((o) => !ran.has(o));
 }
 
 export function scheduleCandidates(members: readonly string[], occurrence: number): Candidate[] {
-  return members.map((customerId) => ({ customerId, key: `schedule:${occurrence}`, at: occurrence, context: { at: new Date(occurrence).toISOString() } }));
+  return members.map((customerId) => ({
+    customerId,
+    key: `schedule:${occurrence}`,
+    at: occurrence,
+    context: { at: new Date(occurrence).toISOString() },
+  }));
 }
-

@@ -12,10 +12,40 @@ import { bulkWrite, type BulkTable } from './bulk.ts';
 /** The raw SQLite handle for fast bulk writes (on the transaction's own connection), when there is one. */
 export type SqliteHandle = BetterSqlite3.Database | undefined;
 
-const ENTRY_COLUMNS = ['id', 'journey', 'version', 'customer_id', 'entry_key', 'entered_at', 'status', 'step', 'phase', 'step_at', 'due_at', 'state', 'seq', 'exited_at', 'exit_reason'] as const;
-const ENTRIES: BulkTable = { table: 'journey_entries', columns: ENTRY_COLUMNS, key: ['id'], update: ['status', 'step', 'phase', 'step_at', 'due_at', 'state', 'seq', 'exited_at', 'exit_reason'] };
-const HISTORY: BulkTable = { table: 'journey_history', columns: ['entry_id', 'seq', 'at', 'step', 'action', 'detail'], key: ['entry_id', 'seq'] };
-const WAKES: BulkTable = { table: 'journey_wakes', columns: ['entry_id', 'customer_id', 'event_type', 'after', 'until'], key: ['entry_id', 'event_type'], update: ['after', 'until'] };
+const ENTRY_COLUMNS = [
+  'id',
+  'journey',
+  'version',
+  'customer_id',
+  'entry_key',
+  'entered_at',
+  'status',
+  'step',
+  'phase',
+  'step_at',
+  'due_at',
+  'state',
+  'seq',
+  'exited_at',
+  'exit_reason',
+] as const;
+const ENTRIES: BulkTable = {
+  table: 'journey_entries',
+  columns: ENTRY_COLUMNS,
+  key: ['id'],
+  update: ['status', 'step', 'phase', 'step_at', 'due_at', 'state', 'seq', 'exited_at', 'exit_reason'],
+};
+const HISTORY: BulkTable = {
+  table: 'journey_history',
+  columns: ['entry_id', 'seq', 'at', 'step', 'action', 'detail'],
+  key: ['entry_id', 'seq'],
+};
+const WAKES: BulkTable = {
+  table: 'journey_wakes',
+  columns: ['entry_id', 'customer_id', 'event_type', 'after', 'until'],
+  key: ['entry_id', 'event_type'],
+  update: ['after', 'until'],
+};
 
 const CHUNK = 300;
 
@@ -53,7 +83,9 @@ export async function claimDue(db: Executor, dialect: Dialect, horizon: number, 
 export async function insertEntries(db: Executor, entries: readonly Entry[], sqlite?: SqliteHandle): Promise<Set<string>> {
   const inserted = new Set<string>();
   if (sqlite) {
-    const stmt = sqlite.prepare(`insert into journey_entries (${ENTRY_COLUMNS.join(', ')}) values (${ENTRY_COLUMNS.map(() => '?').join(', ')}) on conflict (id) do nothing`);
+    const stmt = sqlite.prepare(
+      `insert into journey_entries (${ENTRY_COLUMNS.join(', ')}) values (${ENTRY_COLUMNS.map(() => '?').join(', ')}) on conflict (id) do nothing`,
+    );
     for (const e of entries) {
       const row = rowOf(e);
       if (stmt.run(ENTRY_COLUMNS.map((c) => row[c] ?? null)).changes === 1) inserted.add(e.id);
@@ -79,16 +111,35 @@ export async function saveEntries(db: Executor, entries: readonly Entry[], sqlit
 }
 
 export async function insertHistory(db: Executor, rows: readonly HistoryRow[], sqlite?: SqliteHandle): Promise<void> {
-  await bulkWrite(db, sqlite, HISTORY, rows.map((h) => ({ entry_id: h.entryId, seq: h.seq, at: h.at, step: h.step, action: h.action, detail: h.detail ?? null })));
+  await bulkWrite(
+    db,
+    sqlite,
+    HISTORY,
+    rows.map((h) => ({ entry_id: h.entryId, seq: h.seq, at: h.at, step: h.step, action: h.action, detail: h.detail ?? null })),
+  );
 }
 
 /** Replaces the wake-ups of these entries: `wakes` holds the event types of those parked in a `wait_for`. */
-export async function replaceWakes(db: Executor, entries: ReadonlyArray<{ entry: Entry; wakes?: readonly string[] }>, sqlite?: SqliteHandle): Promise<void> {
+export async function replaceWakes(
+  db: Executor,
+  entries: ReadonlyArray<{ entry: Entry; wakes?: readonly string[] }>,
+  sqlite?: SqliteHandle,
+): Promise<void> {
   const ids = entries.map((e) => e.entry.id);
-  for (let i = 0; i < ids.length; i += CHUNK * 2) await db.deleteFrom('journey_wakes').where('entry_id', 'in', ids.slice(i, i + CHUNK * 2)).execute();
+  for (let i = 0; i < ids.length; i += CHUNK * 2)
+    await db
+      .deleteFrom('journey_wakes')
+      .where('entry_id', 'in', ids.slice(i, i + CHUNK * 2))
+      .execute();
   const rows = entries.flatMap(({ entry, wakes }) =>
     entry.status === 'active' && entry.phase === 'waiting' && entry.dueAt !== null
-      ? (wakes ?? []).map((type) => ({ entry_id: entry.id, customer_id: entry.customerId, event_type: type, after: entry.stepAt, until: entry.dueAt }))
+      ? (wakes ?? []).map((type) => ({
+          entry_id: entry.id,
+          customer_id: entry.customerId,
+          event_type: type,
+          after: entry.stepAt,
+          until: entry.dueAt,
+        }))
       : [],
   );
   await bulkWrite(db, sqlite, WAKES, rows);

@@ -26,7 +26,11 @@ export function checkExpectation(e: CompiledExpectation, records: readonly Deliv
   const related = records.filter((r) => e.match.customer === undefined || r.customerId === e.match.customer);
   const lines = [`- ${describeExpectation(e)}`, `+ ${n} matching${e.kind === 'not_sent' || e.count !== undefined ? ':' : ''}`];
   if (n > 0 && (e.kind === 'not_sent' || e.count !== undefined)) for (const r of matching) lines.push(`+   ${describeRecord(r)}`);
-  lines.push(related.length === 0 ? `+ nothing was sent or suppressed${e.match.customer !== undefined ? ` for ${e.match.customer}` : ''}` : `+ everything ${e.match.customer !== undefined ? `for ${e.match.customer}` : 'in the run'}:`);
+  lines.push(
+    related.length === 0
+      ? `+ nothing was sent or suppressed${e.match.customer !== undefined ? ` for ${e.match.customer}` : ''}`
+      : `+ everything ${e.match.customer !== undefined ? `for ${e.match.customer}` : 'in the run'}:`,
+  );
   for (const r of related) lines.push(`+   ${describeRecord(r)}`);
   return { index: e.index, message: lines.join('\n') };
 }
@@ -55,7 +59,9 @@ export function describeExpectation(e: CompiledExpectation): string {
   if (m.reason !== undefined) parts.push(`reason ${m.reason}`);
   const what = e.kind === 'sent' ? 'a message sent' : e.kind === 'not_sent' ? 'no message sent' : 'a send suppressed';
   const count = e.count !== undefined ? ` (exactly ${e.count})` : '';
-  const window = [e.after !== undefined ? `after ${iso(e.after)}` : '', e.at !== undefined ? `by ${iso(e.at)}` : ''].filter(Boolean).join(' and ');
+  const window = [e.after !== undefined ? `after ${iso(e.after)}` : '', e.at !== undefined ? `by ${iso(e.at)}` : '']
+    .filter(Boolean)
+    .join(' and ');
   return `${what}${parts.length ? ` ${parts.join(', ')}` : ''}${window ? ` ${window}` : ''}${count}`;
 }
 

@@ -43,7 +43,8 @@ export async function runTest(manifest: Manifest, test: CompiledTest, now: () =>
     await migrate(db);
     await syncSchema(db, manifest.dataModel, traitTableSpecs(manifest));
     await loadGiven(db, manifest, test.given, start);
-    const only = test.target.kind === 'journey' ? { journeys: [test.target.name], campaigns: [] } : { journeys: [], campaigns: [test.target.name] };
+    const only =
+      test.target.kind === 'journey' ? { journeys: [test.target.name], campaigns: [] } : { journeys: [], campaigns: [test.target.name] };
     const summary = await runJourneys(db, manifest, {
       from: start,
       until,
@@ -55,7 +56,17 @@ export async function runTest(manifest: Manifest, test: CompiledTest, now: () =>
     });
     const records = await listDeliveries(db.kysely);
     const failures = test.expect.map((e) => checkExpectation(e, records)).filter((f): f is ExpectationFailure => f !== undefined);
-    return { name: test.name, target: test.target, passed: failures.length === 0, start, until, failures, records, problems: summary.problems, durationMs: now() - began };
+    return {
+      name: test.name,
+      target: test.target,
+      passed: failures.length === 0,
+      start,
+      until,
+      failures,
+      records,
+      problems: summary.problems,
+      durationMs: now() - began,
+    };
   } finally {
     await db.close();
   }

@@ -72,7 +72,13 @@ export class InMemoryFeatureSource implements FeatureSource {
         labels[i] = v === 'string' ? NaN : v;
       }
     });
-    return { names: [...names], customerIds: customers.map((c) => c.id), x, ...(labels ? { labels } : {}), stringFeatures: [...stringFeatures] };
+    return {
+      names: [...names],
+      customerIds: customers.map((c) => c.id),
+      x,
+      ...(labels ? { labels } : {}),
+      stringFeatures: [...stringFeatures],
+    };
   }
 
   async interactions(weights: Readonly<Record<string, number>>, itemProperty: string, to: Date, from?: Date): Promise<Interaction[]> {
@@ -100,7 +106,8 @@ export class InMemoryFeatureSource implements FeatureSource {
       if (e.at > to.getTime()) break;
       const item = e[itemProperty];
       const value = e[property];
-      if (wanted.has(e.type) && item !== null && item !== undefined && typeof value === 'number' && Number.isFinite(value)) out.push({ itemId: String(item), at: e.at, value });
+      if (wanted.has(e.type) && item !== null && item !== undefined && typeof value === 'number' && Number.isFinite(value))
+        out.push({ itemId: String(item), at: e.at, value });
     }
     return out;
   }

@@ -85,7 +85,12 @@ export class SqlFeatureSource implements FeatureSource {
       .where(itemProperty, 'is not', null);
     if (from) q = q.where('at', '>', from.getTime());
     const rows = await q.orderBy('at').orderBy('id').execute();
-    return rows.map((r) => ({ customerId: String(r.customer_id), itemId: String(r.item), weight: weights[String(r.type)]!, at: Number(r.at) }));
+    return rows.map((r) => ({
+      customerId: String(r.customer_id),
+      itemId: String(r.item),
+      weight: weights[String(r.type)]!,
+      at: Number(r.at),
+    }));
   }
 
   async items(): Promise<ItemInfo[]> {
@@ -122,7 +127,10 @@ export class SqlFeatureSource implements FeatureSource {
   }
 
   async dataEnd(): Promise<Date | undefined> {
-    const row = await this.db.kysely.selectFrom('events').select((eb) => eb.fn.max('at').as('at')).executeTakeFirst();
+    const row = await this.db.kysely
+      .selectFrom('events')
+      .select((eb) => eb.fn.max('at').as('at'))
+      .executeTakeFirst();
     return row?.at === null || row?.at === undefined ? undefined : new Date(Number(row.at));
   }
 
@@ -133,9 +141,17 @@ export class SqlFeatureSource implements FeatureSource {
       .selectFrom('events')
       .select((eb) => [eb.fn.countAll().as('n'), eb.fn.max('at').as('max_at'), eb.fn.min('at').as('min_at'), eb.fn.max('id').as('max_id')])
       .executeTakeFirst();
-    const customers = await k.selectFrom('customers').select((eb) => [eb.fn.countAll().as('n'), eb.fn.max('updated_at').as('updated')]).executeTakeFirst();
-    const items = await k.selectFrom('items').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
-    return createHash('sha256').update(JSON.stringify([events, customers, items], (_k, v) => (typeof v === 'bigint' ? String(v) : v))).digest('hex');
+    const customers = await k
+      .selectFrom('customers')
+      .select((eb) => [eb.fn.countAll().as('n'), eb.fn.max('updated_at').as('updated')])
+      .executeTakeFirst();
+    const items = await k
+      .selectFrom('items')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirst();
+    return createHash('sha256')
+      .update(JSON.stringify([events, customers, items], (_k, v) => (typeof v === 'bigint' ? String(v) : v)))
+      .digest('hex');
   }
 
   private async withTraitsAsOf<T>(asOf: number, fn: (executor: Executor) => Promise<T>): Promise<T> {

@@ -127,7 +127,8 @@ function transpose(m: Csr, columns: number): Csr {
 
 function solveSide(m: Csr, fixed: Float64Array, target: Float64Array, f: number, lambda: number, alpha: number, scratch: Scratch) {
   const g = gram(fixed, f);
-  for (let r = 0; r + 1 < m.start.length; r++) solveOne(m.idx, m.val, m.start[r]!, m.start[r + 1]!, fixed, g, f, lambda, alpha, target, r * f, scratch);
+  for (let r = 0; r + 1 < m.start.length; r++)
+    solveOne(m.idx, m.val, m.start[r]!, m.start[r + 1]!, fixed, g, f, lambda, alpha, target, r * f, scratch);
 }
 
 /** Solves (YᵀY + Yᵀ(C−I)Y + λI) x = Yᵀ C p for one row, by Cholesky (upper triangle accumulated, then mirrored). */

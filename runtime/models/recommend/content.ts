@@ -50,7 +50,8 @@ export function fitContent(items: readonly ItemInfo[], index: ItemIndex, fields:
 
 function encoderFor(field: string, all: ReadonlyArray<Record<string, unknown>>, columns: string[]): Encoder {
   const values = all.map((a) => a[field]).filter((v) => v !== null && v !== undefined);
-  if (values.length > 0 && values.every((v) => typeof v === 'number' && Number.isFinite(v))) return bandEncoder(field, values as number[], columns);
+  if (values.length > 0 && values.every((v) => typeof v === 'number' && Number.isFinite(v)))
+    return bandEncoder(field, values as number[], columns);
   const texts = values.map((v) => String(v));
   if (new Set(texts).size >= TEXT_DISTINCT_SHARE * texts.length && texts.length >= 10) return wordEncoder(field, texts, columns);
   const categories = [...new Set(texts)].sort();
@@ -95,7 +96,10 @@ function wordEncoder(field: string, texts: readonly string[], columns: string[])
   const df = new Map<string, number>();
   for (const t of texts) for (const w of new Set(words(t))) df.set(w, (df.get(w) ?? 0) + 1);
   const n = texts.length;
-  const vocabulary = [...df.entries()].filter(([, d]) => d >= 2 && d <= n / 2).map(([w]) => w).sort();
+  const vocabulary = [...df.entries()]
+    .filter(([, d]) => d >= 2 && d <= n / 2)
+    .map(([w]) => w)
+    .sort();
   const base = columns.length;
   columns.push(...vocabulary.map((w) => `${field}:${w}`));
   const pos = new Map(vocabulary.map((w, i) => [w, base + i]));

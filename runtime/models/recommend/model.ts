@@ -38,7 +38,11 @@ export interface Recommendation {
   source: 'model' | 'popularity';
 }
 
-export function fitRecommender(interactions: readonly Interaction[], items: readonly ItemInfo[], opts: RecommenderOptions): RecommenderModel {
+export function fitRecommender(
+  interactions: readonly Interaction[],
+  items: readonly ItemInfo[],
+  opts: RecommenderOptions,
+): RecommenderModel {
   const index = buildItemIndex(items, interactions);
   const histories = [...buildHistories(interactions, index).values()];
   const n = index.ids.length;
@@ -107,7 +111,9 @@ export class RecommenderScorer {
       if (w) for (let i = 0; i < n; i++) blended[i]! += w * c.scores[i]!;
     }
     const top = topK(blended, k, excludeSeen ? history : undefined);
-    const recs: Recommendation[] = top.filter((i) => blended[i]! > 0).map((i) => ({ itemId: m.items[i]!, score: blended[i]!, source: 'model' }));
+    const recs: Recommendation[] = top
+      .filter((i) => blended[i]! > 0)
+      .map((i) => ({ itemId: m.items[i]!, score: blended[i]!, source: 'model' }));
     // Too little signal to fill the list: top up with popular items.
     if (recs.length < k) {
       const taken = new Set(recs.map((r) => r.itemId));

@@ -33,7 +33,11 @@ export function renderDriftReport(r: DriftReport): Map<string, string> {
   const svg = groupedBarChart(
     r.bins.map((b, i) => ({ label: label(b, i), values: [b.training, b.newest] })),
     ['training', `as of ${r.asOf.slice(0, 10)}`],
-    { title: `Score distribution: training vs newest (PSI ${r.psi.toFixed(3)})`, xLabel: 'score bin (training deciles)', yLabel: 'share of customers' },
+    {
+      title: `Score distribution: training vs newest (PSI ${r.psi.toFixed(3)})`,
+      xLabel: 'score bin (training deciles)',
+      yLabel: 'share of customers',
+    },
   );
   const md = [
     `# ${r.model} v${r.version}: score drift`,

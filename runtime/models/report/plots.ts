@@ -9,10 +9,29 @@ export function rocPlot(model: Roc, aucValue: number, others: ReadonlyArray<{ na
   const colors = ['#ea580c', '#16a34a'];
   const series = [
     { name: `model (AUC ${aucValue.toFixed(3)})`, points: model.map((p) => ({ x: p.fpr, y: p.tpr })) },
-    ...others.map((o, i) => ({ name: `${o.name} (AUC ${o.auc.toFixed(3)})`, points: o.points.map((p) => ({ x: p.fpr, y: p.tpr })), color: colors[i % colors.length]! })),
-    { name: 'random', points: [{ x: 0, y: 0 }, { x: 1, y: 1 }], color: '#9ca3af', dashed: true },
+    ...others.map((o, i) => ({
+      name: `${o.name} (AUC ${o.auc.toFixed(3)})`,
+      points: o.points.map((p) => ({ x: p.fpr, y: p.tpr })),
+      color: colors[i % colors.length]!,
+    })),
+    {
+      name: 'random',
+      points: [
+        { x: 0, y: 0 },
+        { x: 1, y: 1 },
+      ],
+      color: '#9ca3af',
+      dashed: true,
+    },
   ];
-  return lineChart(series, { title: 'ROC curve (holdout)', xLabel: 'false positive rate', yLabel: 'true positive rate', xDomain: [0, 1], yDomain: [0, 1], legend: 'bottom-right' });
+  return lineChart(series, {
+    title: 'ROC curve (holdout)',
+    xLabel: 'false positive rate',
+    yLabel: 'true positive rate',
+    xDomain: [0, 1],
+    yDomain: [0, 1],
+    legend: 'bottom-right',
+  });
 }
 
 export function calibrationPlot(bins: CalibrationBin[]): string {
@@ -20,16 +39,36 @@ export function calibrationPlot(bins: CalibrationBin[]): string {
   return lineChart(
     [
       { name: 'model', points: used.map((b) => ({ x: b.meanPredicted, y: b.observedRate })), dots: true },
-      { name: 'perfectly calibrated', points: [{ x: 0, y: 0 }, { x: 1, y: 1 }], color: '#9ca3af', dashed: true },
+      {
+        name: 'perfectly calibrated',
+        points: [
+          { x: 0, y: 0 },
+          { x: 1, y: 1 },
+        ],
+        color: '#9ca3af',
+        dashed: true,
+      },
     ],
-    { title: 'Calibration (10 bins, holdout)', xLabel: 'mean predicted probability', yLabel: 'observed rate', xDomain: [0, 1], yDomain: [0, 1], legend: 'bottom-right' },
+    {
+      title: 'Calibration (10 bins, holdout)',
+      xLabel: 'mean predicted probability',
+      yLabel: 'observed rate',
+      xDomain: [0, 1],
+      yDomain: [0, 1],
+      legend: 'bottom-right',
+    },
   );
 }
 
 export function liftPlot(deciles: LiftDecile[]): string {
   return barChart(
     deciles.map((d) => ({ label: String(d.decile), value: d.lift })),
-    { title: 'Lift by score decile (holdout)', xLabel: 'decile (1 = highest scores)', yLabel: 'lift over the average rate', reference: { value: 1, label: 'average' } },
+    {
+      title: 'Lift by score decile (holdout)',
+      xLabel: 'decile (1 = highest scores)',
+      yLabel: 'lift over the average rate',
+      reference: { value: 1, label: 'average' },
+    },
   );
 }
 

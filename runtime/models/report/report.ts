@@ -51,18 +51,28 @@ export function renderReport(report: TrainReport, curves: ReportCurves): Map<str
   if (curves.roc) {
     const others = [
       ...(curves.baselineRoc ? [{ name: 'best single feature', points: curves.baselineRoc, auc: report.baseline.metrics.auc ?? NaN }] : []),
-      ...(curves.referenceRoc && report.reference ? [{ name: 'reference model', points: curves.referenceRoc, auc: report.reference.metrics.auc ?? NaN }] : []),
+      ...(curves.referenceRoc && report.reference
+        ? [{ name: 'reference model', points: curves.referenceRoc, auc: report.reference.metrics.auc ?? NaN }]
+        : []),
     ];
     plots.push(['roc.svg', rocPlot(curves.roc, report.metrics.auc ?? NaN, others)]);
   }
   if (report.calibration) plots.push(['calibration.svg', calibrationPlot(report.calibration)]);
   if (report.lift) plots.push(['lift.svg', liftPlot(report.lift)]);
-  if (report.history && report.history.length > 0) plots.push(['epochs.svg', epochsPlot(report.history, report.type === 'propensity' ? 'log loss' : 'loss')]);
+  if (report.history && report.history.length > 0)
+    plots.push(['epochs.svg', epochsPlot(report.history, report.type === 'propensity' ? 'log loss' : 'loss')]);
   if (report.kSearch && report.kSearch.length > 0) plots.push(['k-search.svg', kSearchPlot(report.kSearch)]);
-  if (report.type === 'recommendations') plots.push(['ranking.svg', rankingPlot(report.metrics, report.baseline.metrics, report.metrics.k ?? 10)]);
+  if (report.type === 'recommendations')
+    plots.push(['ranking.svg', rankingPlot(report.metrics, report.baseline.metrics, report.metrics.k ?? 10)]);
   for (const [name, svg] of plots) files.set(name, svg);
   files.set('report.json', `${JSON.stringify(report, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`);
-  files.set('report.md', markdown(report, plots.map(([name]) => name)));
+  files.set(
+    'report.md',
+    markdown(
+      report,
+      plots.map(([name]) => name),
+    ),
+  );
   return files;
 }
 
@@ -73,16 +83,26 @@ function markdown(r: TrainReport, plots: string[]): string {
   lines.push(r.passed ? '**Activated**: the evaluation bar is met.' : `**Not activated**: ${r.reasons.join('; ')}.`, '');
   if (r.backtest) lines.push(...backtestMarkdown(r.backtest, r.metrics.k ?? 10), '');
   const ref = r.reference;
-  lines.push(r.backtest ? '## Backtest means (what the bar reads)' : '## Holdout metrics', '', `| metric | model | baseline |${ref ? ' reference |' : ''}`, `| --- | ---: | ---: |${ref ? ' ---: |' : ''}`);
+  lines.push(
+    r.backtest ? '## Backtest means (what the bar reads)' : '## Holdout metrics',
+    '',
+    `| metric | model | baseline |${ref ? ' reference |' : ''}`,
+    `| --- | ---: | ---: |${ref ? ' ---: |' : ''}`,
+  );
   for (const [name, value] of Object.entries(r.metrics)) {
     const b = r.baseline.metrics[name];
     const f = ref?.metrics[name];
-    lines.push(`| ${metricLabel(name, r.metrics.k ?? 10)} | ${show(value)} | ${b === undefined ? '' : show(b)} |${ref ? ` ${f === undefined ? '' : show(f)} |` : ''}`);
+    lines.push(
+      `| ${metricLabel(name, r.metrics.k ?? 10)} | ${show(value)} | ${b === undefined ? '' : show(b)} |${ref ? ` ${f === undefined ? '' : show(f)} |` : ''}`,
+    );
   }
   lines.push('', `Baseline: ${r.baseline.name}.`);
   if (ref) lines.push(`Reference: ${ref.name}, fitted and measured on the same split.`);
   if (r.liftOverBaseline !== undefined) lines.push(`Lift over the baseline: ${r.liftOverBaseline.toFixed(2)}x.`);
-  lines.push('', `Rows: ${r.rows.train} training, ${r.rows.holdout} holdout${r.rows.positiveRate !== undefined ? `, ${(r.rows.positiveRate * 100).toFixed(1)}% positive in training` : ''}.`);
+  lines.push(
+    '',
+    `Rows: ${r.rows.train} training, ${r.rows.holdout} holdout${r.rows.positiveRate !== undefined ? `, ${(r.rows.positiveRate * 100).toFixed(1)}% positive in training` : ''}.`,
+  );
   const bar = Object.entries(r.bar);
   lines.push('', '## Bar', '', bar.length ? bar.map(([k, v]) => `- ${k}: ${v}`).join('\n') : 'No bar set: every version is activated.');
   if (r.problems.length) {
@@ -90,8 +110,18 @@ function markdown(r: TrainReport, plots: string[]): string {
     for (const p of r.problems) lines.push(`- ${p.severity} ${p.code}: ${p.message}`);
   }
   if (r.calibration) {
-    lines.push('', '## Reliability (backtest folds pooled)', '', '| predicted | customers | mean predicted | observed |', '| --- | ---: | ---: | ---: |');
-    for (const b of r.calibration) if (b.count > 0) lines.push(`| ${b.low.toFixed(1)}–${b.high.toFixed(1)} | ${b.count} | ${b.meanPredicted.toFixed(3)} | ${b.observedRate.toFixed(3)} |`);
+    lines.push(
+      '',
+      '## Reliability (backtest folds pooled)',
+      '',
+      '| predicted | customers | mean predicted | observed |',
+      '| --- | ---: | ---: | ---: |',
+    );
+    for (const b of r.calibration)
+      if (b.count > 0)
+        lines.push(
+          `| ${b.low.toFixed(1)}–${b.high.toFixed(1)} | ${b.count} | ${b.meanPredicted.toFixed(3)} | ${b.observedRate.toFixed(3)} |`,
+        );
   }
   if (r.coefficients) {
     lines.push('', '## Weights (standardized inputs)', '', '| input | weight |', '| --- | ---: |');

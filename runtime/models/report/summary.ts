@@ -30,14 +30,27 @@ const METRIC_LABEL: Record<string, string> = {
  * A version's holdout metrics beside its baseline's (and the reference model's), as a small
  * aligned table a person reads at a glance: one row per metric, one column per contender.
  */
-export function metricsTable(type: ModelType, version: Pick<ModelVersion, 'metrics' | 'baseline' | 'reference'>, k = version.metrics.k ?? 10): string[] {
+export function metricsTable(
+  type: ModelType,
+  version: Pick<ModelVersion, 'metrics' | 'baseline' | 'reference'>,
+  k = version.metrics.k ?? 10,
+): string[] {
   const label = (m: string) => metricLabel(m, k);
   const heads = ['', 'model', BASELINE_HEADING[type], ...(version.reference ? ['reference'] : [])];
   const rows = Object.entries(version.metrics)
     .filter(([m]) => !NOT_COMPARED.has(m))
-    .map(([m, v]) => [label(m), show(v), show(version.baseline.metrics[m]), ...(version.reference ? [show(version.reference.metrics[m])] : [])]);
+    .map(([m, v]) => [
+      label(m),
+      show(v),
+      show(version.baseline.metrics[m]),
+      ...(version.reference ? [show(version.reference.metrics[m])] : []),
+    ]);
   const widths = heads.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [line(heads), ...rows.map(line)];
 }
 

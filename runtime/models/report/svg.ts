@@ -44,7 +44,10 @@ export function lineChart(series: readonly Series[], o: ChartOptions): string {
   return frame(o, xd, yd, body.join('\n'), legend(series, o.legend ?? 'top-left'));
 }
 
-export function barChart(bars: ReadonlyArray<{ label: string; value: number }>, o: ChartOptions & { reference?: { value: number; label: string } }): string {
+export function barChart(
+  bars: ReadonlyArray<{ label: string; value: number }>,
+  o: ChartOptions & { reference?: { value: number; label: string } },
+): string {
   const yd = o.yDomain ?? niceDomain([0, ...bars.map((b) => b.value), o.reference?.value ?? 0]);
   const sy = scale(yd, H - M.bottom, M.top);
   const band = (W - M.left - M.right) / Math.max(1, bars.length);
@@ -60,13 +63,19 @@ export function barChart(bars: ReadonlyArray<{ label: string; value: number }>, 
   if (o.reference) {
     const y = sy(o.reference.value);
     body.push(`<line x1="${M.left}" x2="${W - M.right}" y1="${r(y)}" y2="${r(y)}" stroke="#6b7280" stroke-dasharray="6 4"/>`);
-    body.push(`<text x="${W - M.right - 4}" y="${r(y - 6)}" text-anchor="end" font-size="12" fill="#6b7280" ${FONT}>${esc(o.reference.label)}</text>`);
+    body.push(
+      `<text x="${W - M.right - 4}" y="${r(y - 6)}" text-anchor="end" font-size="12" fill="#6b7280" ${FONT}>${esc(o.reference.label)}</text>`,
+    );
   }
   return frame({ ...o }, undefined, yd, body.join('\n'), '');
 }
 
 /** Bars side by side per group (e.g. a metric for the model and for its baseline), with a legend. */
-export function groupedBarChart(groups: ReadonlyArray<{ label: string; values: number[] }>, seriesNames: readonly string[], o: ChartOptions): string {
+export function groupedBarChart(
+  groups: ReadonlyArray<{ label: string; values: number[] }>,
+  seriesNames: readonly string[],
+  o: ChartOptions,
+): string {
   const all = groups.flatMap((g) => g.values).filter(Number.isFinite);
   const yd = o.yDomain ?? niceDomain([0, ...all]);
   const sy = scale(yd, H - M.bottom, M.top);
@@ -82,9 +91,20 @@ export function groupedBarChart(groups: ReadonlyArray<{ label: string; values: n
         `<rect x="${r(x)}" y="${r(sy(Math.max(0, v)))}" width="${r(barWidth - 2)}" height="${r(Math.abs(sy(0) - sy(v)))}" fill="${PALETTE[k % PALETTE.length]}" rx="2"><title>${esc(seriesNames[k] ?? '')} ${esc(g.label)}: ${v.toFixed(4)}</title></rect>`,
       );
     });
-    body.push(`<text x="${r(x0 + band * 0.35)}" y="${H - M.bottom + 18}" text-anchor="middle" font-size="12" fill="#374151" ${FONT}>${esc(g.label)}</text>`);
+    body.push(
+      `<text x="${r(x0 + band * 0.35)}" y="${H - M.bottom + 18}" text-anchor="middle" font-size="12" fill="#374151" ${FONT}>${esc(g.label)}</text>`,
+    );
   });
-  return frame(o, undefined, yd, body.join('\n'), legend(seriesNames.map((name) => ({ name, points: [] })), o.legend ?? 'top-left'));
+  return frame(
+    o,
+    undefined,
+    yd,
+    body.join('\n'),
+    legend(
+      seriesNames.map((name) => ({ name, points: [] })),
+      o.legend ?? 'top-left',
+    ),
+  );
 }
 
 function frame(o: ChartOptions, xd: [number, number] | undefined, yd: [number, number], body: string, legendSvg: string): string {
@@ -109,7 +129,9 @@ function frame(o: ChartOptions, xd: [number, number] | undefined, yd: [number, n
   }
   parts.push(`<line x1="${M.left}" x2="${W - M.right}" y1="${H - M.bottom}" y2="${H - M.bottom}" stroke="#9ca3af"/>`);
   parts.push(`<line x1="${M.left}" x2="${M.left}" y1="${M.top}" y2="${H - M.bottom}" stroke="#9ca3af"/>`);
-  parts.push(`<text x="${(M.left + W - M.right) / 2}" y="${H - 14}" text-anchor="middle" font-size="12" fill="#374151" ${FONT}>${esc(o.xLabel)}</text>`);
+  parts.push(
+    `<text x="${(M.left + W - M.right) / 2}" y="${H - 14}" text-anchor="middle" font-size="12" fill="#374151" ${FONT}>${esc(o.xLabel)}</text>`,
+  );
   parts.push(
     `<text transform="translate(16 ${(M.top + H - M.bottom) / 2}) rotate(-90)" text-anchor="middle" font-size="12" fill="#374151" ${FONT}>${esc(o.yLabel)}</text>`,
   );

@@ -16,7 +16,12 @@ export interface CustomerModelOutputs {
 export async function modelOutputsByCustomer(db: Executor, ids: readonly string[]): Promise<Map<string, CustomerModelOutputs>> {
   const out = new Map<string, CustomerModelOutputs>();
   if (ids.length === 0) return out;
-  const rows = await db.selectFrom('model_scores').select(['customer_id', 'model', 'score', 'tier']).where('customer_id', 'in', [...ids]).orderBy('model').execute();
+  const rows = await db
+    .selectFrom('model_scores')
+    .select(['customer_id', 'model', 'score', 'tier'])
+    .where('customer_id', 'in', [...ids])
+    .orderBy('model')
+    .execute();
   for (const r of rows) {
     const id = String(r.customer_id);
     const entry = out.get(id) ?? { scores: {}, tiers: {} };

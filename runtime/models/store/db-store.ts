@@ -17,9 +17,16 @@ export class DatabaseModelStore implements ModelStore {
     readonly root: string,
   ) {}
 
-  async save(version: Omit<ModelVersion, 'version' | 'reports'>, reports: (version: number) => ReadonlyMap<string, string>): Promise<ModelVersion> {
+  async save(
+    version: Omit<ModelVersion, 'version' | 'reports'>,
+    reports: (version: number) => ReadonlyMap<string, string>,
+  ): Promise<ModelVersion> {
     return this.db.transaction(async (trx) => {
-      const row = await trx.selectFrom('model_versions').select((eb) => eb.fn.max('version').as('v')).where('model', '=', version.model).executeTakeFirst();
+      const row = await trx
+        .selectFrom('model_versions')
+        .select((eb) => eb.fn.max('version').as('v'))
+        .where('model', '=', version.model)
+        .executeTakeFirst();
       const number = Number(row?.v ?? 0) + 1;
       const paths = await this.writeReports(version.model, number, reports(number));
       const full: ModelVersion = { ...version, version: number, reports: paths };
@@ -65,7 +72,12 @@ export class DatabaseModelStore implements ModelStore {
   }
 
   async get(model: string, version: number): Promise<ModelVersion | undefined> {
-    const row = await this.db.kysely.selectFrom('model_versions').selectAll().where('model', '=', model).where('version', '=', version).executeTakeFirst();
+    const row = await this.db.kysely
+      .selectFrom('model_versions')
+      .selectAll()
+      .where('model', '=', model)
+      .where('version', '=', version)
+      .executeTakeFirst();
     return row ? decodeVersion(row) : undefined;
   }
 
@@ -86,7 +98,9 @@ export class DatabaseModelStore implements ModelStore {
     await this.db.transaction(async (trx) => {
       await trx.deleteFrom('model_scores').where('model', '=', model).execute();
       for (let i = 0; i < rows.length; i += CHUNK) {
-        const values = rows.slice(i, i + CHUNK).map((r) => ({ model, customer_id: r.customerId, score: r.score, tier: r.tier, cluster: r.cluster, version }));
+        const values = rows
+          .slice(i, i + CHUNK)
+          .map((r) => ({ model, customer_id: r.customerId, score: r.score, tier: r.tier, cluster: r.cluster, version }));
         await trx.insertInto('model_scores').values(values).execute();
       }
     });
@@ -107,15 +121,29 @@ export class DatabaseModelStore implements ModelStore {
     await this.db.transaction(async (trx) => {
       await trx.deleteFrom('model_recommendations').where('model', '=', model).execute();
       for (let i = 0; i < rows.length; i += CHUNK) {
-        const values = rows.slice(i, i + CHUNK).map((r) => ({ model, customer_id: r.customerId, rank: r.rank, item_id: r.itemId, score: r.score, version }));
+        const values = rows
+          .slice(i, i + CHUNK)
+          .map((r) => ({ model, customer_id: r.customerId, rank: r.rank, item_id: r.itemId, score: r.score, version }));
         await trx.insertInto('model_recommendations').values(values).execute();
       }
     });
   }
 
   async readRecommendations(model: string): Promise<Array<RecommendationRow & { version: number }>> {
-    const rows = await this.db.kysely.selectFrom('model_recommendations').selectAll().where('model', '=', model).orderBy('customer_id').orderBy('rank').execute();
-    return rows.map((r) => ({ customerId: String(r.customer_id), rank: Number(r.rank), itemId: String(r.item_id), score: Number(r.score), version: Number(r.version) }));
+    const rows = await this.db.kysely
+      .selectFrom('model_recommendations')
+      .selectAll()
+      .where('model', '=', model)
+      .orderBy('customer_id')
+      .orderBy('rank')
+      .execute();
+    return rows.map((r) => ({
+      customerId: String(r.customer_id),
+      rank: Number(r.rank),
+      itemId: String(r.item_id),
+      score: Number(r.score),
+      version: Number(r.version),
+    }));
   }
 }
 

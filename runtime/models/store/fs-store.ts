@@ -10,7 +10,10 @@ import type { ModelStore, ModelVersion, RecommendationRow, ScoreRow } from './ty
 export class FileModelStore implements ModelStore {
   constructor(readonly root: string) {}
 
-  async save(version: Omit<ModelVersion, 'version' | 'reports'>, reports: (version: number) => ReadonlyMap<string, string>): Promise<ModelVersion> {
+  async save(
+    version: Omit<ModelVersion, 'version' | 'reports'>,
+    reports: (version: number) => ReadonlyMap<string, string>,
+  ): Promise<ModelVersion> {
     const existing = await this.versions(version.model);
     const number = (existing.at(-1)?.version ?? 0) + 1;
     const paths: string[] = [];

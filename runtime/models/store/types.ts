@@ -47,7 +47,10 @@ export interface ModelStore {
    * Stores a new version, numbered after the latest, with its report files (rendered once the
    * number is known, since reports name it) and returns it. Does not activate it.
    */
-  save(version: Omit<ModelVersion, 'version' | 'reports'>, reports: (version: number) => ReadonlyMap<string, string>): Promise<ModelVersion>;
+  save(
+    version: Omit<ModelVersion, 'version' | 'reports'>,
+    reports: (version: number) => ReadonlyMap<string, string>,
+  ): Promise<ModelVersion>;
   versions(model: string): Promise<ModelVersion[]>;
   get(model: string, version: number): Promise<ModelVersion | undefined>;
   active(model: string): Promise<ModelVersion | undefined>;

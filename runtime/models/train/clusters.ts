@@ -23,9 +23,14 @@ export interface ClustersResult {
 export async function trainClusters(spec: ModelJobSpec, source: FeatureSource, asOf: Date): Promise<ClustersResult> {
   const snap = await source.snapshot(asOf, { label: false, knownOnly: true });
   const names = snap.names;
-  if (snap.stringFeatures.length > 0) fail(spec.name, 'HL575', modelRunMessages.HL575({ model: spec.name, feature: snap.stringFeatures[0]! }));
+  if (snap.stringFeatures.length > 0)
+    fail(spec.name, 'HL575', modelRunMessages.HL575({ model: spec.name, feature: snap.stringFeatures[0]! }));
   if (snap.customerIds.length < MIN_TRAIN_ROWS) {
-    fail(spec.name, 'HL570', modelRunMessages.HL570({ model: spec.name, customers: snap.customerIds.length, clusteringNeeds: MIN_TRAIN_ROWS }));
+    fail(
+      spec.name,
+      'HL570',
+      modelRunMessages.HL570({ model: spec.name, customers: snap.customerIds.length, clusteringNeeds: MIN_TRAIN_ROWS }),
+    );
   }
   const { prep, issues } = fitPreprocessor(names, snap.x, { logSkewed: true });
   const problems = issuesToProblems(spec.name, issues);
@@ -33,7 +38,8 @@ export async function trainClusters(spec: ModelJobSpec, source: FeatureSource, a
   const dims = prep.outputs.length;
   const c = spec.clusters!;
   const seed = spec.training.seed;
-  const found = c.k !== undefined ? { ...kmeans(x, dims, c.k, seed), search: [] as KSearchRecord[] } : searchK(x, dims, c.kRange!, c.selection, seed);
+  const found =
+    c.k !== undefined ? { ...kmeans(x, dims, c.k, seed), search: [] as KSearchRecord[] } : searchK(x, dims, c.kRange!, c.selection, seed);
   const run = c.orderBy !== undefined ? { ...found, ...orderByFeature(found, snap.x, names.indexOf(c.orderBy)) } : found;
   const sil = c.k !== undefined ? silhouette(x, dims, run.assignment, c.k, seed) : run.search.find((r) => r.k === run.model.k)!.silhouette;
   const profiles = run.model.sizes.map((size, cluster) => {

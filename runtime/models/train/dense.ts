@@ -55,7 +55,12 @@ export interface EpochRecord {
   validationLoss?: number;
 }
 
-export function trainDense(x: Float32Array, cols: number, y: Float32Array, opts: DenseOptions): { model: DenseModel; history: EpochRecord[] } {
+export function trainDense(
+  x: Float32Array,
+  cols: number,
+  y: Float32Array,
+  opts: DenseOptions,
+): { model: DenseModel; history: EpochRecord[] } {
   const rows = y.length;
   const rng = seededRng(opts.seed);
   let target: DenseModel['target'];
@@ -102,7 +107,10 @@ export function trainDense(x: Float32Array, cols: number, y: Float32Array, opts:
       history.push(record);
       if (opts.patience !== undefined && record.validationLoss !== undefined) {
         if (!best || record.validationLoss < best.loss - 1e-7) {
-          best = { loss: record.validationLoss, weights: vars.map((v) => ({ w: Array.from(v.w.dataSync()), b: Array.from(v.b.dataSync()) })) };
+          best = {
+            loss: record.validationLoss,
+            weights: vars.map((v) => ({ w: Array.from(v.w.dataSync()), b: Array.from(v.b.dataSync()) })),
+          };
           sinceBest = 0;
         } else if (++sinceBest >= opts.patience) break;
       }

@@ -54,11 +54,20 @@ export function fitDense(
       ...(options.l2 !== undefined ? { l2: options.l2 } : {}),
       seed: spec.training.seed,
     });
-    const tuning: FitTuning = { method: 'irls', l2: fit.l2, iterations: fit.iterations, converged: fit.converged, ...(fit.cv ? { cv: fit.cv } : {}) };
+    const tuning: FitTuning = {
+      method: 'irls',
+      l2: fit.l2,
+      iterations: fit.iterations,
+      converged: fit.converged,
+      ...(fit.cv ? { cv: fit.cv } : {}),
+    };
     return { prep, issues, model: fit.model, history: [], tuning, predict: predict(fit.model) };
   }
   // A fifth of the training rows (seeded) decides when to stop.
-  const order = shuffleInPlace(Int32Array.from({ length: y.length }, (_, i) => i), seededRng(spec.training.seed ^ 0x1b873593)) as Int32Array;
+  const order = shuffleInPlace(
+    Int32Array.from({ length: y.length }, (_, i) => i),
+    seededRng(spec.training.seed ^ 0x1b873593),
+  ) as Int32Array;
   const cut = Math.max(1, Math.floor(y.length / 5));
   const valid = Array.from(order.subarray(0, cut)).sort((a, b) => a - b);
   const train = Array.from(order.subarray(cut)).sort((a, b) => a - b);
@@ -74,6 +83,11 @@ export function fitDense(
     validation: { x: transform(prep, takeRows(x, valid)), y: Float32Array.from(takeValues(y, valid)) },
     patience: PATIENCE,
   });
-  const tuning: FitTuning = { method: 'adam', l2: options.l2 ?? spec.training.l2, iterations: history.length, converged: history.length < options.epochs };
+  const tuning: FitTuning = {
+    method: 'adam',
+    l2: options.l2 ?? spec.training.l2,
+    iterations: history.length,
+    converged: history.length < options.epochs,
+  };
   return { prep, issues, model, history, tuning, predict: predict(model) };
 }

@@ -20,7 +20,14 @@ export interface KSearchRecord {
   silhouette: number;
 }
 
-export function kmeans(x: Float32Array, dims: number, k: number, seed: number, restarts = 3, maxIter = 100): { model: KMeansModel; assignment: Int32Array } {
+export function kmeans(
+  x: Float32Array,
+  dims: number,
+  k: number,
+  seed: number,
+  restarts = 3,
+  maxIter = 100,
+): { model: KMeansModel; assignment: Int32Array } {
   const rows = x.length / dims;
   if (rows < k) throw new Error(`k-means needs at least k=${k} rows (got ${rows})`);
   const rng = seededRng(seed);
@@ -152,7 +159,8 @@ function lloyd(x: Float32Array, dims: number, rows: number, centroids: Float64Ar
       for (let d = 0; d < dims; d++) sums[c * dims + d]! += x[i * dims + d]!;
     }
     // An emptied cluster keeps its centroid; with k-means++ seeding that is rare and harmless.
-    for (let c = 0; c < k; c++) if (counts[c]! > 0) for (let d = 0; d < dims; d++) centroids[c * dims + d] = sums[c * dims + d]! / counts[c]!;
+    for (let c = 0; c < k; c++)
+      if (counts[c]! > 0) for (let d = 0; d < dims; d++) centroids[c * dims + d] = sums[c * dims + d]! / counts[c]!;
   }
   return { centroids, assignment, inertia };
 }
@@ -180,7 +188,11 @@ function dist2(a: ArrayLike<number>, ao: number, b: ArrayLike<number>, bo: numbe
 }
 
 /** The same clustering with clusters renumbered: new cluster i is old cluster `order[i]`. */
-export function renumber(model: KMeansModel, assignment: Int32Array, order: readonly number[]): { model: KMeansModel; assignment: Int32Array } {
+export function renumber(
+  model: KMeansModel,
+  assignment: Int32Array,
+  order: readonly number[],
+): { model: KMeansModel; assignment: Int32Array } {
   const newIndex = new Int32Array(model.k);
   order.forEach((old, i) => (newIndex[old] = i));
   const centroids = order.flatMap((old) => model.centroids.slice(old * model.dims, (old + 1) * model.dims));

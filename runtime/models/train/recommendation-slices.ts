@@ -20,7 +20,11 @@ export interface SliceRun {
 }
 
 /** The slice metrics of a contender whose top-k lists per fold are `lists(fold)`; NaN where a slice is empty. */
-export function sliceMeasures(runs: readonly SliceRun[], lists: (fold: number) => string[][], k: number): (metric: string, fold: number, rows: Int32Array) => number {
+export function sliceMeasures(
+  runs: readonly SliceRun[],
+  lists: (fold: number) => string[][],
+  k: number,
+): (metric: string, fold: number, rows: Int32Array) => number {
   const cache = new Map<number, { little: Float64Array; littlePrecision: Float64Array; newBought: Float64Array; newHit: Float64Array }>();
   const perFold = (fold: number) => {
     let c = cache.get(fold);

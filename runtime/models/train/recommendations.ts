@@ -88,7 +88,12 @@ export async function trainRecommendations(spec: ModelJobSpec, source: FeatureSo
     lambda: spec.training.l2,
     seed: spec.training.seed,
   });
-  const pastOf = (cutoff: number) => decay(all.filter((i) => (i.at ?? 0) <= cutoff), cutoff, spec.training.halfLifeMs);
+  const pastOf = (cutoff: number) =>
+    decay(
+      all.filter((i) => (i.at ?? 0) <= cutoff),
+      cutoff,
+      spec.training.halfLifeMs,
+    );
   // The catalogue as of a cut-off: items first bought after it did not exist yet (items never
   // bought are kept: content similarity can recommend them), prices as they were then.
   const catalogues = new Map<number, ItemInfo[]>();
@@ -104,7 +109,12 @@ export async function trainRecommendations(spec: ModelJobSpec, source: FeatureSo
     if (run) return run;
     const past = pastOf(cutoff);
     if (past.length === 0) {
-      fail(spec.name, 'HL582', modelRunMessages.HL582({ model: spec.name, interactions: Object.keys(r.interactions), itemProperty: r.itemProperty, cutoff }), 'lower evaluation.folds or evaluation.fold_step');
+      fail(
+        spec.name,
+        'HL582',
+        modelRunMessages.HL582({ model: spec.name, interactions: Object.keys(r.interactions), itemProperty: r.itemProperty, cutoff }),
+        'lower evaluation.folds or evaluation.fold_step',
+      );
     }
     const model = fitRecommender(past, itemsAt(cutoff), opts(fitWeights));
     const scorer = new RecommenderScorer(model);
@@ -121,9 +131,14 @@ export async function trainRecommendations(spec: ModelJobSpec, source: FeatureSo
     }
     // Recent popularity: customers per item in the window before the cut-off.
     const recent = new Map<string, Set<string>>();
-    for (const i of all) if ((i.at ?? 0) > cutoff - windowMs && (i.at ?? 0) <= cutoff) (recent.get(i.itemId) ?? recent.set(i.itemId, new Set()).get(i.itemId)!).add(i.customerId);
+    for (const i of all)
+      if ((i.at ?? 0) > cutoff - windowMs && (i.at ?? 0) <= cutoff)
+        (recent.get(i.itemId) ?? recent.set(i.itemId, new Set()).get(i.itemId)!).add(i.customerId);
     const recentOrder = [...recent.entries()].sort((a, b) => b[1].size - a[1].size || (a[0] < b[0] ? -1 : 1)).map((e) => e[0]);
-    const lists = new Map<string, string[][]>([['popularity', []], ['recent popularity', []]]);
+    const lists = new Map<string, string[][]>([
+      ['popularity', []],
+      ['recent popularity', []],
+    ]);
     const svdModel = fitPureSvd(buildHistories(past, scorer.index).values(), model.items.length);
     const svd = new Map<number, string[][]>(PURE_SVD_RANKS.map((rank) => [rank, []]));
     const candidates: CutoffRun['candidates'] = [];
@@ -140,15 +155,23 @@ export async function trainRecommendations(spec: ModelJobSpec, source: FeatureSo
         // No history: every component answers with popularity.
         for (const l of svd.values()) l.push(popular);
         const pop = scorer.popular(history, CANDIDATES, false);
-        candidates.push({ items: pop.map((p) => p.itemId), scores: new Map(components.map((c) => [c, Float64Array.from(pop, (_p, i) => 1 - i / pop.length)])) });
+        candidates.push({
+          items: pop.map((p) => p.itemId),
+          scores: new Map(components.map((c) => [c, Float64Array.from(pop, (_p, i) => 1 - i / pop.length)])),
+        });
         return;
       }
-      scorePureSvd(svdModel, history, PURE_SVD_RANKS).forEach((scores, i) => svd.get(PURE_SVD_RANKS[i]!)!.push(topK(scores, r.k, excluded).map((j) => model.items[j]!)));
+      scorePureSvd(svdModel, history, PURE_SVD_RANKS).forEach((scores, i) =>
+        svd.get(PURE_SVD_RANKS[i]!)!.push(topK(scores, r.k, excluded).map((j) => model.items[j]!)),
+      );
       const parts = scorer.components(history);
       const pool = new Set<number>();
       for (const p of parts) if (components.includes(p.name)) for (const i of topK(p.scores, CANDIDATES, excluded)) pool.add(i);
       const ids = [...pool].sort((a, b) => a - b);
-      candidates.push({ items: ids.map((i) => model.items[i]!), scores: new Map(parts.filter((p) => components.includes(p.name)).map((p) => [p.name, Float64Array.from(ids, (i) => p.scores[i]!)])) });
+      candidates.push({
+        items: ids.map((i) => model.items[i]!),
+        scores: new Map(parts.filter((p) => components.includes(p.name)).map((p) => [p.name, Float64Array.from(ids, (i) => p.scores[i]!)])),
+      });
     });
     const trainCustomers = pastBy.size;
     const itemsFirstSoldLater = catalogue.length - itemsAt(cutoff).length;
@@ -171,7 +194,10 @@ export async function trainRecommendations(spec: ModelJobSpec, source: FeatureSo
   for (const fold of folds) {
     const test = runAt(fold.cutoff);
     const validation = runAt(fold.cutoff - windowMs);
-    const weights = hybridParts.length > 1 ? tuneWeights(validation, hybridParts, r.k, withoutContent ? 'content' : undefined) : { weights: r.weights, precision: NaN, tried: 0 };
+    const weights =
+      hybridParts.length > 1
+        ? tuneWeights(validation, hybridParts, r.k, withoutContent ? 'content' : undefined)
+        : { weights: r.weights, precision: NaN, tried: 0 };
     const rank = tuneRank(validation, r.k);
     const window = `${new Date(fold.cutoff - windowMs).toISOString().slice(0, 10)}–${new Date(fold.cutoff).toISOString().slice(0, 10)}`;
     tuning.push({
@@ -187,7 +213,12 @@ export async function trainRecommendations(spec: ModelJobSpec, source: FeatureSo
     }
   }
   if (foldRuns.some((f) => f.customers.length === 0)) {
-    fail(spec.name, 'HL570', modelRunMessages.HL570({ model: spec.name, noNewPurchaseWithinDays: windowMs / 86_400_000 }), 'load more data, or lower evaluation.folds');
+    fail(
+      spec.name,
+      'HL570',
+      modelRunMessages.HL570({ model: spec.name, noNewPurchaseWithinDays: windowMs / 86_400_000 }),
+      'load more data, or lower evaluation.folds',
+    );
   }
   const perCustomer = (lists: (fold: number) => string[][]) => {
     const cache = new Map<number, Record<string, Float64Array>>();
@@ -211,16 +242,60 @@ export async function trainRecommendations(spec: ModelJobSpec, source: FeatureSo
   };
   const single = (name: Recommender) => (fold: number) => foldRuns[fold]!.candidates.map((c) => blend(c, { [name]: 1 }, r.k));
   const contenders: Contender[] = [
-    { name: 'model', description: `the model (${spec.algorithm.replace(/_/g, ' ')})`, measure: perCustomer((f) => modelLists[f]!), metrics: METRICS },
-    ...(withoutContent ? [{ name: 'without content', description: `the hybrid without its content part (${withoutContent.join(', ')}; weights fitted the same way)`, measure: perCustomer((f) => withoutContentLists[f]!), metrics: METRICS }] : []),
+    {
+      name: 'model',
+      description: `the model (${spec.algorithm.replace(/_/g, ' ')})`,
+      measure: perCustomer((f) => modelLists[f]!),
+      metrics: METRICS,
+    },
+    ...(withoutContent
+      ? [
+          {
+            name: 'without content',
+            description: `the hybrid without its content part (${withoutContent.join(', ')}; weights fitted the same way)`,
+            measure: perCustomer((f) => withoutContentLists[f]!),
+            metrics: METRICS,
+          },
+        ]
+      : []),
     { name: 'EASE', description: 'EASE (closed form, the 700 most bought items)', measure: perCustomer(single('ease')), metrics: METRICS },
-    { name: 'PureSVD', description: 'PureSVD (truncated SVD of the customer × item matrix, rank chosen on the window before the cut-off)', measure: perCustomer((f) => svdLists[f]!), metrics: METRICS },
+    {
+      name: 'PureSVD',
+      description: 'PureSVD (truncated SVD of the customer × item matrix, rank chosen on the window before the cut-off)',
+      measure: perCustomer((f) => svdLists[f]!),
+      metrics: METRICS,
+    },
     { name: 'item-kNN', description: 'item-item cosine neighbours', measure: perCustomer(single('item_cosine')), metrics: METRICS },
-    ...(components.includes('matrix_factorization') ? [{ name: 'ALS', description: 'implicit-feedback matrix factorization', measure: perCustomer(single('matrix_factorization')), metrics: METRICS }] : []),
-    { name: 'recent popularity', description: `the most bought items in the ${windowMs / 86_400_000} days before the cut-off`, measure: perCustomer((f) => foldRuns[f]!.lists.get('recent popularity')!), metrics: METRICS },
-    { name: 'popularity', description: 'the most bought items of all time (as of the cut-off)', measure: perCustomer((f) => foldRuns[f]!.lists.get('popularity')!), metrics: METRICS },
+    ...(components.includes('matrix_factorization')
+      ? [
+          {
+            name: 'ALS',
+            description: 'implicit-feedback matrix factorization',
+            measure: perCustomer(single('matrix_factorization')),
+            metrics: METRICS,
+          },
+        ]
+      : []),
+    {
+      name: 'recent popularity',
+      description: `the most bought items in the ${windowMs / 86_400_000} days before the cut-off`,
+      measure: perCustomer((f) => foldRuns[f]!.lists.get('recent popularity')!),
+      metrics: METRICS,
+    },
+    {
+      name: 'popularity',
+      description: 'the most bought items of all time (as of the cut-off)',
+      measure: perCustomer((f) => foldRuns[f]!.lists.get('popularity')!),
+      metrics: METRICS,
+    },
   ];
-  const backtest = summarizeBacktest(plan, foldRuns.map((f) => f.customers.length), foldRuns.map((f) => f.trainCustomers), METRICS, contenders);
+  const backtest = summarizeBacktest(
+    plan,
+    foldRuns.map((f) => f.customers.length),
+    foldRuns.map((f) => f.trainCustomers),
+    METRICS,
+    contenders,
+  );
   backtest.tuning = tuning;
 
   // The stored model: all data, weights fitted on the latest window (the final fold, now measured).
@@ -237,12 +312,21 @@ export async function trainRecommendations(spec: ModelJobSpec, source: FeatureSo
       spec.name,
       'HL583',
       'info',
-      modelRunMessages.HL583({ cold: finalRun.cold, itemsFirstSoldLater: finalRun.itemsFirstSoldLater, unsold, content: Boolean(r.weights.content) }),
+      modelRunMessages.HL583({
+        cold: finalRun.cold,
+        itemsFirstSoldLater: finalRun.itemsFirstSoldLater,
+        unsold,
+        content: Boolean(r.weights.content),
+      }),
     ),
   ];
   return {
     artifact: { features: [], model: finalModel },
-    metrics: { ...backtestMeans(model!), k: r.k, customers: foldRuns.slice(0, plan.backtest.length).reduce((s, f) => s + f.customers.length, 0) },
+    metrics: {
+      ...backtestMeans(model!),
+      k: r.k,
+      customers: foldRuns.slice(0, plan.backtest.length).reduce((s, f) => s + f.customers.length, 0),
+    },
     baseline: { name: recent.description, metrics: backtestMeans(recent) },
     reference: { name: `the best classic recommender: ${bestClassic.description}`, metrics: backtestMeans(bestClassic) },
     backtest,
@@ -291,7 +375,9 @@ function tuneWeights(
     if (i === parts.length - 1) {
       const w = [...acc, left];
       tried++;
-      const weights = Object.fromEntries(parts.map((p, j) => [p, w[j]! / steps]).filter(([, v]) => (v as number) > 0)) as Partial<Record<Recommender, number>>;
+      const weights = Object.fromEntries(parts.map((p, j) => [p, w[j]! / steps]).filter(([, v]) => (v as number) > 0)) as Partial<
+        Record<Recommender, number>
+      >;
       let p = 0;
       let n = 0;
       run.candidates.forEach((c, ci) => {

@@ -14,7 +14,11 @@ export interface SingleFeature {
  * holdout would flatter the baseline), in whichever direction ranks better. `quality(scores)`
  * rates a ranking of the training rows where higher is better, e.g. AUC.
  */
-export function bestSingleFeature(names: readonly string[], x: Matrix, quality: (scores: Float64Array) => number): SingleFeature | undefined {
+export function bestSingleFeature(
+  names: readonly string[],
+  x: Matrix,
+  quality: (scores: Float64Array) => number,
+): SingleFeature | undefined {
   let best: SingleFeature | undefined;
   names.forEach((name, column) => {
     for (const direction of [1, -1] as const) {

@@ -4,7 +4,23 @@ import { at, backtestMeans, summarizeBacktest, type Backtest, type Contender } f
 import { temporalFolds, type Fold } from '../backtest/folds.ts';
 import type { FeatureSource, Snapshot } from '../features/source.ts';
 import { takeColumns, type Matrix } from '../matrix.ts';
-import { auc, binShares, brier, calibration, liftByDecile, logLoss, mae, meanOf, quantileEdges, r2, rmse, rocCurve, topShare, type CalibrationBin, type LiftDecile } from '../metrics.ts';
+import {
+  auc,
+  binShares,
+  brier,
+  calibration,
+  liftByDecile,
+  logLoss,
+  mae,
+  meanOf,
+  quantileEdges,
+  r2,
+  rmse,
+  rocCurve,
+  topShare,
+  type CalibrationBin,
+  type LiftDecile,
+} from '../metrics.ts';
 import type { DataIssue } from '../preprocess.ts';
 import { fail, problem, type ModelProblem } from '../problems.ts';
 import { coefficients, type EpochRecord } from './dense.ts';
@@ -79,13 +95,22 @@ export async function trainSupervised(spec: ModelJobSpec, source: FeatureSource,
     const t = run.fitted.tuning;
     tuning.push({
       fold: fold.index,
-      choice: t.method === 'irls' ? `L2 ${t.l2} (IRLS, ${t.iterations} iterations${t.converged ? ', converged' : ', not converged'})` : `${t.iterations} epochs of Adam (early stopping on a validation split)`,
+      choice:
+        t.method === 'irls'
+          ? `L2 ${t.l2} (IRLS, ${t.iterations} iterations${t.converged ? ', converged' : ', not converged'})`
+          : `${t.iterations} epochs of Adam (early stopping on a validation split)`,
       ...(t.cv ? { tried: t.cv.map((c) => ({ setting: `L2 ${c.l2}`, loss: c.loss })) } : {}),
       iterations: t.iterations,
       converged: t.converged,
     });
   }
-  const backtest = summarizeBacktest(plan, runs.map((r) => r.y.length), runs.map((r) => r.train), spec.type === 'propensity' ? PROPENSITY_METRICS : REGRESSION_METRICS, contenders(spec, runs));
+  const backtest = summarizeBacktest(
+    plan,
+    runs.map((r) => r.y.length),
+    runs.map((r) => r.train),
+    spec.type === 'propensity' ? PROPENSITY_METRICS : REGRESSION_METRICS,
+    contenders(spec, runs),
+  );
   backtest.tuning = tuning;
 
   // The stored model: learned from the latest labelled snapshot, tuned the same way.
@@ -95,13 +120,22 @@ export async function trainSupervised(spec: ModelJobSpec, source: FeatureSource,
   problems.push(...issuesToProblems(spec.name, fitted.issues));
   const latestScores = fitted.predict(latest.x);
   const edges = quantileEdges(latestScores, 10);
-  const artifact: ModelArtifact = { features: latest.names, preprocessor: fitted.prep, model: fitted.model, scoreDistribution: { edges, shares: binShares(latestScores, edges) } };
+  const artifact: ModelArtifact = {
+    features: latest.names,
+    preprocessor: fitted.prep,
+    model: fitted.model,
+    scoreDistribution: { edges, shares: binShares(latestScores, edges) },
+  };
   for (const t of tuning) {
-    if (t.converged === false && t.choice.includes('IRLS')) problems.push(problem(spec.name, 'HL580', 'warning', modelRunMessages.HL580({ model: spec.name, fold: t.fold, notConverged: true })));
+    if (t.converged === false && t.choice.includes('IRLS'))
+      problems.push(problem(spec.name, 'HL580', 'warning', modelRunMessages.HL580({ model: spec.name, fold: t.fold, notConverged: true })));
   }
 
   const [model, ...others] = backtest.contenders;
-  const baselineIndex = spec.type === 'propensity' ? others.findIndex((c) => c.name === 'best single feature') : others.findIndex((c) => c.name === 'training mean');
+  const baselineIndex =
+    spec.type === 'propensity'
+      ? others.findIndex((c) => c.name === 'best single feature')
+      : others.findIndex((c) => c.name === 'training mean');
   const base = others[baselineIndex]!;
   const baseMetrics = backtestMeans(base);
   if (spec.type === 'propensity') {
@@ -118,11 +152,22 @@ export async function trainSupervised(spec: ModelJobSpec, source: FeatureSource,
   return {
     artifact,
     metrics: { ...backtestMeans(model!), ...(spec.type === 'propensity' ? { positive_rate: meanOf(pooled.y) } : {}) },
-    baseline: { name: base.description + (spec.type === 'propensity' ? '; the base rate for log loss and Brier' : '; sorting by the best single feature for the top-20% share'), metrics: baseMetrics },
+    baseline: {
+      name:
+        base.description +
+        (spec.type === 'propensity'
+          ? '; the base rate for log loss and Brier'
+          : '; sorting by the best single feature for the top-20% share'),
+      metrics: baseMetrics,
+    },
     ...(ref ? { reference: { name: ref.description, metrics: backtestMeans(ref) } } : {}),
     backtest,
     problems,
-    rows: { train: yLatest.length, holdout: runs.reduce((s, r) => s + r.y.length, 0), ...(spec.type === 'propensity' ? { positiveRate: meanOf(yLatest) } : {}) },
+    rows: {
+      train: yLatest.length,
+      holdout: runs.reduce((s, r) => s + r.y.length, 0),
+      ...(spec.type === 'propensity' ? { positiveRate: meanOf(yLatest) } : {}),
+    },
     curves: {
       history: fitted.history,
       ...(spec.type === 'propensity'
@@ -142,11 +187,22 @@ export async function trainSupervised(spec: ModelJobSpec, source: FeatureSource,
 /** The spec's model: IRLS (L2 by cross-validation) without hidden layers, Adam with early stopping with them. */
 function fitModel(spec: ModelJobSpec, names: readonly string[], x: Matrix, y: Float64Array): FittedDense {
   const nn = spec.algorithm === 'neural_network';
-  return fitDense(spec, names, x, y, { hidden: nn ? spec.training.hiddenUnits : [], epochs: spec.training.epochs, learningRate: spec.training.learningRate });
+  return fitDense(spec, names, x, y, {
+    hidden: nn ? spec.training.hiddenUnits : [],
+    epochs: spec.training.epochs,
+    learningRate: spec.training.learningRate,
+  });
 }
 
 /** One fold: the model and every baseline fitted on the training rows, scored on the test rows. */
-function fitFold(spec: ModelJobSpec, names: readonly string[], x: Matrix, y: Float64Array, testX: Matrix, testY: Float64Array): Omit<FoldRun, 'fold' | 'train'> {
+function fitFold(
+  spec: ModelJobSpec,
+  names: readonly string[],
+  x: Matrix,
+  y: Float64Array,
+  testX: Matrix,
+  testY: Float64Array,
+): Omit<FoldRun, 'fold' | 'train'> {
   const fitted = fitModel(spec, names, x, y);
   const scores = new Map<string, Float64Array>();
   scores.set('model', fitted.predict(testX));
@@ -155,15 +211,28 @@ function fitFold(spec: ModelJobSpec, names: readonly string[], x: Matrix, y: Flo
   scores.set('plain', plain.predict(testX));
   if (spec.evaluation.reference) {
     const cols = spec.evaluation.reference.map((f) => names.indexOf(f));
-    const ref = fitDense(spec, spec.evaluation.reference, takeColumns(x, cols), y, { hidden: [], epochs: 0, learningRate: 0, l2: 0, robust: false, logTarget: false });
+    const ref = fitDense(spec, spec.evaluation.reference, takeColumns(x, cols), y, {
+      hidden: [],
+      epochs: 0,
+      learningRate: 0,
+      l2: 0,
+      robust: false,
+      logTarget: false,
+    });
     scores.set('reference', ref.predict(takeColumns(testX, cols)));
   }
   const quality = spec.type === 'propensity' ? (s: Float64Array) => auc(y, s) : (s: Float64Array) => topShare(y, s);
   const single = bestSingleFeature(names, x, quality);
   const mean = meanOf(y);
-  scores.set('best single feature', single ? singleFeatureScores(testX, single.column, single.direction) : new Float64Array(testY.length).fill(mean));
+  scores.set(
+    'best single feature',
+    single ? singleFeatureScores(testX, single.column, single.direction) : new Float64Array(testY.length).fill(mean),
+  );
   scores.set('constant', new Float64Array(testY.length).fill(mean));
-  singleNames.set(scores.get('best single feature')!, describeSingleFeature(single, spec.type === 'propensity' ? 'is likelier' : 'is worth more'));
+  singleNames.set(
+    scores.get('best single feature')!,
+    describeSingleFeature(single, spec.type === 'propensity' ? 'is likelier' : 'is worth more'),
+  );
   return { y: testY, scores, fitted };
 }
 
@@ -203,18 +272,56 @@ function contenders(spec: ModelJobSpec, runs: FoldRun[]): Contender[] {
     const all = PROPENSITY_METRICS;
     return [
       { name: 'model', description: `the model (${algorithm})`, measure: measure('model'), metrics: all },
-      { name: 'logistic regression', description: 'a converged logistic regression on the same features (no penalty)', measure: measure('plain'), metrics: all },
-      ...(spec.evaluation.reference ? [{ name: 'reference', description: `logistic regression on ${spec.evaluation.reference.join(', ')} only`, measure: measure('reference'), metrics: all }] : []),
-      { name: 'best single feature', description: `best single feature: ${singles}`, measure: measure('best single feature'), metrics: ['auc'] },
+      {
+        name: 'logistic regression',
+        description: 'a converged logistic regression on the same features (no penalty)',
+        measure: measure('plain'),
+        metrics: all,
+      },
+      ...(spec.evaluation.reference
+        ? [
+            {
+              name: 'reference',
+              description: `logistic regression on ${spec.evaluation.reference.join(', ')} only`,
+              measure: measure('reference'),
+              metrics: all,
+            },
+          ]
+        : []),
+      {
+        name: 'best single feature',
+        description: `best single feature: ${singles}`,
+        measure: measure('best single feature'),
+        metrics: ['auc'],
+      },
       { name: 'base rate', description: 'the training base rate', measure: measure('constant'), metrics: ['log_loss', 'brier'] },
     ];
   }
   const all = REGRESSION_METRICS;
   return [
-    { name: 'model', description: `the model (${algorithm}${spec.training.loss === 'huber' ? ', Huber loss' : ''}${spec.training.target === 'log' ? ', log target scaled back' : ''})`, measure: measure('model'), metrics: all },
+    {
+      name: 'model',
+      description: `the model (${algorithm}${spec.training.loss === 'huber' ? ', Huber loss' : ''}${spec.training.target === 'log' ? ', log target scaled back' : ''})`,
+      measure: measure('model'),
+      metrics: all,
+    },
     { name: 'linear regression', description: 'least squares on the same features, raw target', measure: measure('plain'), metrics: all },
-    ...(spec.evaluation.reference ? [{ name: 'reference', description: `linear regression on ${spec.evaluation.reference.join(', ')} only`, measure: measure('reference'), metrics: all }] : []),
-    { name: `sort by ${singles}`, description: `sorting by ${singles}`, measure: measure('best single feature'), metrics: ['top_20_share'] },
+    ...(spec.evaluation.reference
+      ? [
+          {
+            name: 'reference',
+            description: `linear regression on ${spec.evaluation.reference.join(', ')} only`,
+            measure: measure('reference'),
+            metrics: all,
+          },
+        ]
+      : []),
+    {
+      name: `sort by ${singles}`,
+      description: `sorting by ${singles}`,
+      measure: measure('best single feature'),
+      metrics: ['top_20_share'],
+    },
     { name: 'training mean', description: 'the training mean', measure: measure('constant'), metrics: ['rmse', 'mae', 'r2'] },
   ];
 }
@@ -237,13 +344,26 @@ function pool(runs: FoldRun[]): { y: Float64Array; scores: Map<string, Float64Ar
 function checkRows(spec: ModelJobSpec, train: Snapshot, test: Snapshot, fold: Fold): void {
   if (train.stringFeatures.length > 0) {
     const f = train.stringFeatures[0]!;
-    fail(spec.name, 'HL575', modelRunMessages.HL575({ model: spec.name, feature: f }), 'compare it instead, e.g. country = "United Kingdom"');
+    fail(
+      spec.name,
+      'HL575',
+      modelRunMessages.HL575({ model: spec.name, feature: f }),
+      'compare it instead, e.g. country = "United Kingdom"',
+    );
   }
   if (train.customerIds.length < MIN_TRAIN_ROWS || test.customerIds.length < MIN_HOLDOUT_ROWS) {
     fail(
       spec.name,
       'HL570',
-      modelRunMessages.HL570({ model: spec.name, fold: fold.index, cutoff: fold.cutoff, trainRows: train.customerIds.length, testRows: test.customerIds.length, minTrain: MIN_TRAIN_ROWS, minTest: MIN_HOLDOUT_ROWS }),
+      modelRunMessages.HL570({
+        model: spec.name,
+        fold: fold.index,
+        cutoff: fold.cutoff,
+        trainRows: train.customerIds.length,
+        testRows: test.customerIds.length,
+        minTrain: MIN_TRAIN_ROWS,
+        minTest: MIN_HOLDOUT_ROWS,
+      }),
       'load more data, or lower evaluation.folds or evaluation.fold_step',
     );
   }
@@ -253,15 +373,28 @@ function checkLabels(spec: ModelJobSpec, labels: Float64Array, test = false): Fl
   if (spec.type === 'propensity') {
     const out = labels.map((v) => (Number.isNaN(v) ? 0 : v)); // a missing label is "did not happen"
     const bad = out.find((v) => v !== 0 && v !== 1);
-    if (bad !== undefined) fail(spec.name, 'HL581', modelRunMessages.HL581({ model: spec.name, notBoolean: bad }), 'use exists(...) or a comparison');
+    if (bad !== undefined)
+      fail(spec.name, 'HL581', modelRunMessages.HL581({ model: spec.name, notBoolean: bad }), 'use exists(...) or a comparison');
     if (out.length > 0 && out.every((v) => v === out[0])) {
-      if (test) fail(spec.name, 'HL570', modelRunMessages.HL570({ model: spec.name, oneLabelClassInTestFold: true }), 'load more data, or lower evaluation.folds');
-      fail(spec.name, 'HL571', modelRunMessages.HL571({ model: spec.name, label: out[0] === 1 ? 'true' : 'false' }), 'check the label rule and evaluation.cutoff against the data range');
+      if (test)
+        fail(
+          spec.name,
+          'HL570',
+          modelRunMessages.HL570({ model: spec.name, oneLabelClassInTestFold: true }),
+          'load more data, or lower evaluation.folds',
+        );
+      fail(
+        spec.name,
+        'HL571',
+        modelRunMessages.HL571({ model: spec.name, label: out[0] === 1 ? 'true' : 'false' }),
+        'check the label rule and evaluation.cutoff against the data range',
+      );
     }
     return out;
   }
   const missing = labels.filter((v) => !Number.isFinite(v)).length;
-  if (missing > 0) fail(spec.name, 'HL581', modelRunMessages.HL581({ model: spec.name, missing, of: labels.length }), 'wrap it in if(x is null, 0, x)');
+  if (missing > 0)
+    fail(spec.name, 'HL581', modelRunMessages.HL581({ model: spec.name, missing, of: labels.length }), 'wrap it in if(x is null, 0, x)');
   if (!test && labels.length > 0 && labels.every((v) => v === labels[0])) {
     fail(spec.name, 'HL571', modelRunMessages.HL571({ model: spec.name, label: labels[0]! }), 'check the label rule and evaluation.cutoff');
   }

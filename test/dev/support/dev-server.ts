@@ -2,7 +2,10 @@ import { startDev, type DevHandle } from '../../../cli/dev/start.ts';
 import type { DevBuild } from '../../../cli/dev/session.ts';
 
 /** A `herald dev` started in-process on a free port, with its log kept for assertions. */
-export async function startTestDev(dir: string, options: { db?: string; port?: number; asOf?: number } = {}): Promise<DevHandle & { log: string[] }> {
+export async function startTestDev(
+  dir: string,
+  options: { db?: string; port?: number; asOf?: number } = {},
+): Promise<DevHandle & { log: string[] }> {
   const log: string[] = [];
   const handle = await startDev({
     dir,
@@ -22,7 +25,11 @@ export function nextBuild(handle: DevHandle, test: (b: DevBuild) => boolean = ()
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       off();
-      reject(new Error(`no matching build within ${ms} ms; builds meanwhile: ${seen.join('; ') || 'none'} (latest: #${handle.session.current.id})`));
+      reject(
+        new Error(
+          `no matching build within ${ms} ms; builds meanwhile: ${seen.join('; ') || 'none'} (latest: #${handle.session.current.id})`,
+        ),
+      );
     }, ms);
     const off = handle.session.onBuild((b) => {
       seen.push(`#${b.id} ok=${b.ok} after ${b.cause.join(', ')}`);

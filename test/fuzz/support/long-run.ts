@@ -14,7 +14,10 @@ const boundMs = Number(process.argv[4] ?? 10_000);
 const only = process.env.HERALD_FUZZ_ONLY?.split(',').map(Number);
 const scratch = makeScratch();
 const started = Date.now();
-const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
 let done = 0;
 let failed = 0;
 let slowest = 0;
@@ -27,7 +30,9 @@ const progress = () => {
   const s = (Date.now() - started) / 1000;
   return `${done} mutants, ${failed} failed, slowest ${slowest} ms (#${slowestAt}), ${Math.round(s)} s, ${Math.round((done / s) * 60)} mutants/min, load ${load()}`;
 };
-process.stdout.write(`seed ${seed}, ${only ? `mutants ${only.join(',')}` : `${runs} mutants`}, bound ${boundMs} ms of CPU, ${cpus().length} cores, load ${load()}, started ${new Date(started).toISOString()}\n`);
+process.stdout.write(
+  `seed ${seed}, ${only ? `mutants ${only.join(',')}` : `${runs} mutants`}, bound ${boundMs} ms of CPU, ${cpus().length} cores, load ${load()}, started ${new Date(started).toISOString()}\n`,
+);
 const report = (v: Verdict) => {
   done++;
   if (v.ms > slowest) [slowest, slowestAt] = [v.ms, v.i];
@@ -37,7 +42,9 @@ const report = (v: Verdict) => {
   exits[exit] = (exits[exit] ?? 0) + 1;
   if (v.problems.length > 0) {
     failed++;
-    process.stdout.write(`FAIL seed ${seed} #${v.i} ${v.base ?? ''} [${(v.mutations ?? []).join('; ')}] ${v.command ?? ''}: ${v.problems.join(' | ').slice(0, 400)}\n`);
+    process.stdout.write(
+      `FAIL seed ${seed} #${v.i} ${v.base ?? ''} [${(v.mutations ?? []).join('; ')}] ${v.command ?? ''}: ${v.problems.join(' | ').slice(0, 400)}\n`,
+    );
   }
   if (done % 500 === 0) process.stdout.write(`${progress()}\n`);
 };

@@ -125,7 +125,10 @@ async function runOne(child: FuzzChild, job: Job, o: RunOptions): Promise<Verdic
       if (over) resolve(cpu !== undefined ? `${cpu} ms of CPU in ${wall} ms` : `${wall} ms`);
     }, 250);
   });
-  const answer = await Promise.race([child.run({ i: job.i, argv: job.argv, cwd: o.scratch }), overBound.then((spent) => ({ hang: spent }))]);
+  const answer = await Promise.race([
+    child.run({ i: job.i, argv: job.argv, cwd: o.scratch }),
+    overBound.then((spent) => ({ hang: spent })),
+  ]);
   clearInterval(watchdog);
   if ('hang' in answer) {
     child.kill();

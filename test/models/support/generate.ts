@@ -56,7 +56,12 @@ export function rfmFeatures(horizonDays = 90): CompiledFeatures {
   const countryUk: RowFunction = (c) => c.country === 'United Kingdom';
   const label: RowFunction = (_c, events, asOf) =>
     purchases(events).some((e) => e.at > asOf.getTime() && e.at <= asOf.getTime() + horizonDays * DAY);
-  return { names: ['recency', 'frequency', 'monetary', 'country_uk'], features: [recency, frequency, monetary, countryUk], label, horizonMs: horizonDays * DAY };
+  return {
+    names: ['recency', 'frequency', 'monetary', 'country_uk'],
+    features: [recency, frequency, monetary, countryUk],
+    label,
+    horizonMs: horizonDays * DAY,
+  };
 }
 
 export function repurchaseSpec(overrides: Partial<RawModelSpec> = {}): ModelJobSpec {

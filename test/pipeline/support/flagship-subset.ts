@@ -23,17 +23,30 @@ export interface SubsetOptions {
 export function flagshipSubset(days: number, options: SubsetOptions = {}): string {
   const dir = mkdtempSync(join(tmpdir(), 'herald-main-job-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  for (const entry of ['herald.yaml', '.heraldignore', 'sources', 'traits', 'templates', 'models', 'journeys', 'broadcasts', join('data', 'samples')]) {
+  for (const entry of [
+    'herald.yaml',
+    '.heraldignore',
+    'sources',
+    'traits',
+    'templates',
+    'models',
+    'journeys',
+    'broadcasts',
+    join('data', 'samples'),
+  ]) {
     cpSync(join(CAMPAIGNS, entry), join(dir, entry), { recursive: true });
   }
   // Segments on model scores need trained models, which a few days of data cannot give.
   mkdirSync(join(dir, 'segments'));
   for (const f of readdirSync(join(CAMPAIGNS, 'segments'))) {
-    if (!/\b(score|tier)\(/.test(readFileSync(join(CAMPAIGNS, 'segments', f), 'utf8'))) cpSync(join(CAMPAIGNS, 'segments', f), join(dir, 'segments', f));
+    if (!/\b(score|tier)\(/.test(readFileSync(join(CAMPAIGNS, 'segments', f), 'utf8')))
+      cpSync(join(CAMPAIGNS, 'segments', f), join(dir, 'segments', f));
   }
   const retail = join(CAMPAIGNS, 'data', 'online-retail');
   mkdirSync(join(dir, 'data', 'online-retail'), { recursive: true });
-  const daily = readdirSync(retail).filter((f) => f.endsWith('.csv')).sort();
+  const daily = readdirSync(retail)
+    .filter((f) => f.endsWith('.csv'))
+    .sort();
   const chosen = new Set([...(options.fromEnd ? daily.slice(-days) : daily.slice(0, days)), ...(options.extraFiles ?? [])]);
   for (const f of chosen) cpSync(join(retail, f), join(dir, 'data', 'online-retail', f));
   mkdirSync(join(dir, 'data', 'enrichment', 'browsing'), { recursive: true });

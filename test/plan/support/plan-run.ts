@@ -14,7 +14,11 @@ const validatePlan = addFormats(new Ajv({ strict: true, allErrors: true })).comp
 export const QUIET_ENV: NodeJS.ProcessEnv = { PATH: process.env.PATH, HERALD_CHROMIUM: '/nonexistent/chromium' };
 
 /** `herald plan … --format json`, checked against schemas/plan.schema.json. */
-export async function planJson(args: string[], cwd: string, env: NodeJS.ProcessEnv = QUIET_ENV): Promise<{ run: CliRun; doc: PlanDocument }> {
+export async function planJson(
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv = QUIET_ENV,
+): Promise<{ run: CliRun; doc: PlanDocument }> {
   const run = await runCli(['plan', ...args, '--format', 'json'], cwd, env);
   if (run.code !== 0 && run.code !== 3) throw new Error(`plan exited ${run.code}: ${run.stderr}`);
   const doc = JSON.parse(run.stdout) as PlanDocument;

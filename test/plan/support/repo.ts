@@ -31,7 +31,15 @@ export function createRepo(options: { folder?: string; from?: string } = {}): Te
     execFileSync('git', args, {
       cwd: root,
       encoding: 'utf8',
-      env: { ...process.env, GIT_AUTHOR_NAME: 'Plan Test', GIT_AUTHOR_EMAIL: 'plan@example.test', GIT_COMMITTER_NAME: 'Plan Test', GIT_COMMITTER_EMAIL: 'plan@example.test', GIT_CONFIG_NOSYSTEM: '1', HOME: root },
+      env: {
+        ...process.env,
+        GIT_AUTHOR_NAME: 'Plan Test',
+        GIT_AUTHOR_EMAIL: 'plan@example.test',
+        GIT_COMMITTER_NAME: 'Plan Test',
+        GIT_COMMITTER_EMAIL: 'plan@example.test',
+        GIT_CONFIG_NOSYSTEM: '1',
+        HOME: root,
+      },
     });
   git('init', '-q', '-b', 'main');
   const repo: TestRepo = {

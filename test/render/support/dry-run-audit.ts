@@ -36,7 +36,13 @@ type Catalogue = Map<string, string>;
 
 const CART_TEMPLATES = new Set(['cart_reminder', 'cart_offer_10', 'cart_offer_ship']);
 /** Messages that announce a list of products (the flagship's catalogue keys). */
-const PICKS_INTROS = ['welcome.bestsellers', 'recommendations.regular', 'recommendations.favourites', 'december_news.picked', 'december_news.most_given'];
+const PICKS_INTROS = [
+  'welcome.bestsellers',
+  'recommendations.regular',
+  'recommendations.favourites',
+  'december_news.picked',
+  'december_news.most_given',
+];
 const PRODUCT_LINE = /^\S.*\(https:\/\/shop\.example\/p\/[^)\s]+\)$/;
 
 /** The flagship's catalogues (`templates/translations/<language>.yaml`), keys flattened (`basket.intro`). */
@@ -61,7 +67,12 @@ export function expectedLanguage(locale: unknown, catalogues: ReadonlyMap<string
   return catalogues.has(base) ? base : fallback;
 }
 
-export async function auditDryRun(db: Database, outDir: string, catalogues: ReadonlyMap<string, Catalogue>, fallback: string): Promise<DryRunAudit> {
+export async function auditDryRun(
+  db: Database,
+  outDir: string,
+  catalogues: ReadonlyMap<string, Catalogue>,
+  fallback: string,
+): Promise<DryRunAudit> {
   const rows = await db.kysely
     .selectFrom('delivery_outbox as o')
     .leftJoin('customers as c', 'c.id', 'o.customer_id')
@@ -69,7 +80,17 @@ export async function auditDryRun(db: Database, outDir: string, catalogues: Read
     .where('o.status', '=', 'sent')
     .orderBy('o.message_id')
     .execute();
-  const audit: DryRunAudit = { emails: 0, byTemplate: {}, byLanguage: {}, cartEmails: 0, basketsShown: 0, picksShown: 0, emptyLists: [], wrongLanguage: [], missingFiles: [] };
+  const audit: DryRunAudit = {
+    emails: 0,
+    byTemplate: {},
+    byLanguage: {},
+    cartEmails: 0,
+    basketsShown: 0,
+    picksShown: 0,
+    emptyLists: [],
+    wrongLanguage: [],
+    missingFiles: [],
+  };
   const languages = [...catalogues.keys()];
   const message = (language: string, key: string) => catalogues.get(language)?.get(key) ?? catalogues.get(fallback)!.get(key)!;
   for (const row of rows) {
@@ -83,7 +104,9 @@ export async function auditDryRun(db: Database, outDir: string, catalogues: Read
     const template = String(row.template);
     const where = `${template} ${stem}`;
     const html = readFileSync(htmlPath, 'utf8');
-    const lines = readFileSync(textPath, 'utf8').split('\n').map((l) => l.trim());
+    const lines = readFileSync(textPath, 'utf8')
+      .split('\n')
+      .map((l) => l.trim());
     audit.emails++;
     audit.byTemplate[template] = (audit.byTemplate[template] ?? 0) + 1;
 
@@ -91,11 +114,18 @@ export async function auditDryRun(db: Database, outDir: string, catalogues: Read
     const language = expectedLanguage(row.locale, catalogues, fallback);
     audit.byLanguage[language] = (audit.byLanguage[language] ?? 0) + 1;
     const lang = /<html\b[^>]*\blang="([^"]*)"/.exec(html)?.[1];
-    if (!lang || lang.split('-')[0]!.toLowerCase() !== language) audit.wrongLanguage.push(`${where}: lang="${lang ?? ''}" for locale ${String(row.locale)} (expected ${language})`);
+    if (!lang || lang.split('-')[0]!.toLowerCase() !== language)
+      audit.wrongLanguage.push(`${where}: lang="${lang ?? ''}" for locale ${String(row.locale)} (expected ${language})`);
     const unsubscribe = lines.find((l) => l.includes('(https://shop.example/email/unsubscribe/'));
-    if (!unsubscribe?.startsWith(`${message(language, 'common.unsubscribe')} (`)) audit.wrongLanguage.push(`${where}: unsubscribe line "${unsubscribe?.split(' (')[0] ?? ''}" is not ${language}`);
+    if (!unsubscribe?.startsWith(`${message(language, 'common.unsubscribe')} (`))
+      audit.wrongLanguage.push(`${where}: unsubscribe line "${unsubscribe?.split(' (')[0] ?? ''}" is not ${language}`);
     for (const other of languages) {
-      if (other !== language && message(other, 'basket.intro') !== message(language, 'basket.intro') && lines.includes(message(other, 'basket.intro'))) audit.wrongLanguage.push(`${where}: the basket intro is in ${other}, not ${language}`);
+      if (
+        other !== language &&
+        message(other, 'basket.intro') !== message(language, 'basket.intro') &&
+        lines.includes(message(other, 'basket.intro'))
+      )
+        audit.wrongLanguage.push(`${where}: the basket intro is in ${other}, not ${language}`);
     }
 
     // Lists: the basket.
@@ -119,7 +149,8 @@ export async function auditDryRun(db: Database, outDir: string, catalogues: Read
       if (intro < 0) continue;
       audit.picksShown++;
       const next = lines.slice(intro + 1).find((l) => l !== '') ?? '';
-      if (!PRODUCT_LINE.test(next) && !next.startsWith(message(language, 'picks.empty'))) audit.emptyLists.push(`${where}: "${lines[intro]}" followed by "${next.slice(0, 60)}"`);
+      if (!PRODUCT_LINE.test(next) && !next.startsWith(message(language, 'picks.empty')))
+        audit.emptyLists.push(`${where}: "${lines[intro]}" followed by "${next.slice(0, 60)}"`);
     }
   }
   return audit;

@@ -41,12 +41,22 @@ export async function layoutProblems(page: Page, html: string, unsubscribeUrl: s
         scrollWidth: Math.max(doc.scrollWidth, w.document.body.scrollWidth),
         images,
         unsubscribe: link
-          ? { width: box!.width, height: box!.height, left: box!.left, right: box!.right, display: style!.display, visibility: style!.visibility, opacity: Number(style!.opacity), text: link.textContent?.trim() ?? '' }
+          ? {
+              width: box!.width,
+              height: box!.height,
+              left: box!.left,
+              right: box!.right,
+              display: style!.display,
+              visibility: style!.visibility,
+              opacity: Number(style!.opacity),
+              text: link.textContent?.trim() ?? '',
+            }
           : undefined,
       };
     }, unsubscribeUrl);
     const at = `at ${width} px`;
-    if (width === PHONE && facts.scrollWidth > PHONE) problems.push(`${at}: the page is ${facts.scrollWidth} px wide (horizontal overflow)`);
+    if (width === PHONE && facts.scrollWidth > PHONE)
+      problems.push(`${at}: the page is ${facts.scrollWidth} px wide (horizontal overflow)`);
     const noAlt = facts.images.filter((alt) => !alt?.trim()).length;
     if (noAlt > 0) problems.push(`${at}: ${noAlt} image(s) without alt text`);
     const u = facts.unsubscribe;
@@ -54,7 +64,8 @@ export async function layoutProblems(page: Page, html: string, unsubscribeUrl: s
     else {
       // The word in the languages templates here are written in (English, German, French).
       if (!/unsubscribe|abmelden|désabonner/i.test(u.text)) problems.push(`${at}: the unsubscribe link reads "${u.text}"`);
-      if (u.width <= 0 || u.height <= 0 || u.visibility !== 'visible' || u.display === 'none' || u.opacity <= 0) problems.push(`${at}: the unsubscribe link is not visible`);
+      if (u.width <= 0 || u.height <= 0 || u.visibility !== 'visible' || u.display === 'none' || u.opacity <= 0)
+        problems.push(`${at}: the unsubscribe link is not visible`);
       if (u.left < 0 || u.right > width) problems.push(`${at}: the unsubscribe link is off the screen`);
     }
   }

@@ -55,7 +55,9 @@ export const modelArb: fc.Arbitrary<GenModel> = fc
     }
     const dataModel: DataModel = {
       customers: { fields: Object.fromEntries(customerFields.map((f) => [f.name, { type: f.type }])), mergeByEmail: false },
-      events: Object.fromEntries(Object.entries(eventDefs).map(([name, props]) => [name, Object.fromEntries(props.map((p) => [p.name, { type: p.type }]))])),
+      events: Object.fromEntries(
+        Object.entries(eventDefs).map(([name, props]) => [name, Object.fromEntries(props.map((p) => [p.name, { type: p.type }]))]),
+      ),
       items: { fields: {} },
     };
     if (unsubscribes !== 'none') dataModel.events.email_unsubscribed = unsubscribes === 'with-topic' ? { topic: { type: 'string' } } : {};
@@ -65,7 +67,33 @@ export const modelArb: fc.Arbitrary<GenModel> = fc
 // ---- data ----
 
 /** Characters that break naive backends: case folding, astral vs. high BMP order, LIKE wildcards, quotes. */
-const CHARS = ['a', 'b', 'A', 'B', 'é', 'É', 'ß', 'ẞ', 'İ', 'ı', 'Σ', 'σ', 'ς', 'ǅ', '😀', '\uE000', '\uFFFD', '%', '_', '\\', "'", '"', ' ', 'Ω', 'ﬀ'];
+const CHARS = [
+  'a',
+  'b',
+  'A',
+  'B',
+  'é',
+  'É',
+  'ß',
+  'ẞ',
+  'İ',
+  'ı',
+  'Σ',
+  'σ',
+  'ς',
+  'ǅ',
+  '😀',
+  '\uE000',
+  '\uFFFD',
+  '%',
+  '_',
+  '\\',
+  "'",
+  '"',
+  ' ',
+  'Ω',
+  'ﬀ',
+];
 export const stringArb = fc.array(fc.constantFrom(...CHARS), { maxLength: 4 }).map((cs) => cs.join(''));
 
 /** Exactly representable numbers (sums in any order are exact) with boundaries. */
@@ -114,16 +142,14 @@ export interface GenData {
 export function dataArb(model: GenModel): fc.Arbitrary<GenData> {
   const customer = fc.record(Object.fromEntries(model.customerFields.map((f) => [f.name, maybe(valueArb(f.type))])));
   const eventTypes = Object.keys(model.events);
-  const event = fc
-    .constantFrom(...eventTypes)
-    .chain((type) =>
-      fc.record({
-        type: fc.constant(type),
-        at: instantArb,
-        idTail: stringArb,
-        props: fc.record(Object.fromEntries(model.events[type]!.map((p) => [p.name, maybe(valueArb(p.type))]))),
-      }),
-    );
+  const event = fc.constantFrom(...eventTypes).chain((type) =>
+    fc.record({
+      type: fc.constant(type),
+      at: instantArb,
+      idTail: stringArb,
+      props: fc.record(Object.fromEntries(model.events[type]!.map((p) => [p.name, maybe(valueArb(p.type))]))),
+    }),
+  );
   return fc
     .array(
       fc.record({
@@ -174,17 +200,36 @@ const subscriptionInstant = fc.oneof(fc.constantFrom(AS_OF - DAY, AS_OF - 1, AS_
 const subscriptionArb = fc.record({
   unsubscribedAt: fc.option(subscriptionInstant, { nil: null, freq: 2 }),
   liftedAt: fc.option(subscriptionInstant, { nil: null, freq: 2 }),
-  left: fc.uniqueArray(fc.record({ topic: fc.constantFrom('news', 'offers'), at: subscriptionInstant }), { maxLength: 2, selector: (o) => o.topic }),
-  events: fc.array(fc.record({ at: subscriptionInstant, topic: fc.option(fc.constantFrom('news', 'offers'), { nil: null }) }), { maxLength: 2 }),
+  left: fc.uniqueArray(fc.record({ topic: fc.constantFrom('news', 'offers'), at: subscriptionInstant }), {
+    maxLength: 2,
+    selector: (o) => o.topic,
+  }),
+  events: fc.array(fc.record({ at: subscriptionInstant, topic: fc.option(fc.constantFrom('news', 'offers'), { nil: null }) }), {
+    maxLength: 2,
+  }),
 });
 
 // ---- traits ----
 
 export function traitsArb(model: GenModel): fc.Arbitrary<TraitPlan[]> {
   const eventTypes = Object.keys(model.events);
-  const cuts = fc.option(fc.uniqueArray(fc.integer({ min: -2, max: 60 }).map((n) => n / 2), { minLength: 4, maxLength: 4 }).map((xs) => xs.sort((a, b) => a - b)), { nil: undefined });
+  const cuts = fc.option(
+    fc
+      .uniqueArray(
+        fc.integer({ min: -2, max: 60 }).map((n) => n / 2),
+        { minLength: 4, maxLength: 4 },
+      )
+      .map((xs) => xs.sort((a, b) => a - b)),
+    { nil: undefined },
+  );
   const rfm = fc
-    .record({ event: fc.constantFrom(...eventTypes), window: fc.constantFrom(30, 365, 10_000), recency: cuts, frequency: cuts, monetary: cuts })
+    .record({
+      event: fc.constantFrom(...eventTypes),
+      window: fc.constantFrom(30, 365, 10_000),
+      recency: cuts,
+      frequency: cuts,
+      monetary: cuts,
+    })
     .map(({ event, window, recency, frequency, monetary }): TraitPlan => ({
       kind: 'rfm',
       name: 'rfm',
@@ -198,8 +243,16 @@ export function traitsArb(model: GenModel): fc.Arbitrary<TraitPlan[]> {
     const withRfm: GenModel = { ...model, traits: rfmPlan ? [rfmPlan] : [] };
     const computed = numExpr(withRfm, 1).map((expression): TraitPlan => ({ kind: 'expression', name: 'calc', expression, type: 'number' }));
     const lifecycle = fc
-      .record({ whens: fc.array(boolExpr(withRfm, 1), { minLength: 1, maxLength: 3 }), otherwise: fc.option(fc.constantFrom('dormant', 'other'), { nil: null }) })
-      .map(({ whens, otherwise }): TraitPlan => ({ kind: 'lifecycle', name: 'stage', stages: whens.map((when, i) => ({ name: `stage_${i}`, when })), else: otherwise }));
+      .record({
+        whens: fc.array(boolExpr(withRfm, 1), { minLength: 1, maxLength: 3 }),
+        otherwise: fc.option(fc.constantFrom('dormant', 'other'), { nil: null }),
+      })
+      .map(({ whens, otherwise }): TraitPlan => ({
+        kind: 'lifecycle',
+        name: 'stage',
+        stages: whens.map((when, i) => ({ name: `stage_${i}`, when })),
+        else: otherwise,
+      }));
     return fc
       .record({ computed: fc.option(computed, { nil: undefined }), lifecycle: fc.option(lifecycle, { nil: undefined }) })
       .map((t) => [rfmPlan, t.computed, t.lifecycle].filter((x): x is TraitPlan => x !== undefined));
@@ -315,9 +368,15 @@ function strExprUncached(model: GenModel, depth: number, scope: Scope): fc.Arbit
   ];
   if (!scope.event) {
     options.push(
-      fc.record({ event: fc.constantFrom(...Object.keys(model.events)), fn: fc.constantFrom<AggregateFn>('first', 'last', 'min', 'max'), window: windowArb }).map(({ event, fn, window }) =>
-        b.agg(fn, event, fn === 'first' || fn === 'last' ? { field: 'es_9', window } : { property: 'es_9', window }),
-      ),
+      fc
+        .record({
+          event: fc.constantFrom(...Object.keys(model.events)),
+          fn: fc.constantFrom<AggregateFn>('first', 'last', 'min', 'max'),
+          window: windowArb,
+        })
+        .map(({ event, fn, window }) =>
+          b.agg(fn, event, fn === 'first' || fn === 'last' ? { field: 'es_9', window } : { property: 'es_9', window }),
+        ),
     );
   }
   return fc.oneof({ depthSize: 'small' }, ...options);
@@ -334,10 +393,22 @@ function tsExprUncached(model: GenModel, depth: number, scope: Scope): fc.Arbitr
   if (depth <= 0 || scope.event) return fc.oneof(...leaves);
   return fc.oneof(
     ...leaves,
-    aggregateArb(model, scope, depth - 1, ['first', 'last', 'min', 'max']).map((a) => ({ ...(a as Extract<Expr, { kind: 'aggregate' }>), property: a.kind === 'aggregate' && (a.fn === 'min' || a.fn === 'max') ? 'at' : undefined, field: a.kind === 'aggregate' && (a.fn === 'first' || a.fn === 'last') ? 'at' : undefined }) as Expr),
-    fc.record({ t: tsExpr(model, depth - 1, scope), op: fc.constantFrom('+', '-' as const), n: fc.integer({ min: 1, max: 60 }), u: fc.constantFrom<DurationUnit>('d', 'h', 'w') }).map(({ t, op, n, u }) =>
-      b.bin(op, t, b.dur(n, u)),
+    aggregateArb(model, scope, depth - 1, ['first', 'last', 'min', 'max']).map(
+      (a) =>
+        ({
+          ...(a as Extract<Expr, { kind: 'aggregate' }>),
+          property: a.kind === 'aggregate' && (a.fn === 'min' || a.fn === 'max') ? 'at' : undefined,
+          field: a.kind === 'aggregate' && (a.fn === 'first' || a.fn === 'last') ? 'at' : undefined,
+        }) as Expr,
     ),
+    fc
+      .record({
+        t: tsExpr(model, depth - 1, scope),
+        op: fc.constantFrom('+', '-' as const),
+        n: fc.integer({ min: 1, max: 60 }),
+        u: fc.constantFrom<DurationUnit>('d', 'h', 'w'),
+      })
+      .map(({ t, op, n, u }) => b.bin(op, t, b.dur(n, u))),
   );
 }
 
@@ -356,18 +427,35 @@ function boolExprUncached(model: GenModel, depth: number, scope: Scope): fc.Arbi
     fc.record({ op: COMPARE, l: str(), r: str() }).map(({ op, l, r }) => b.bin(op, l, r)),
     fc.record({ op: COMPARE, l: tsExpr(model, d, scope), r: tsExpr(model, d, scope) }).map(({ op, l, r }) => b.bin(op, l, r)),
     fc
-      .record({ op: COMPARE, l: tsExpr(model, d, scope), r: tsExpr(model, d, scope), n: fc.integer({ min: 0, max: 40 }), k: fc.constantFrom(1, 2, 0.5) })
+      .record({
+        op: COMPARE,
+        l: tsExpr(model, d, scope),
+        r: tsExpr(model, d, scope),
+        n: fc.integer({ min: 0, max: 40 }),
+        k: fc.constantFrom(1, 2, 0.5),
+      })
       .map(({ op, l, r, n, k }) => b.bin(op, b.bin('-', l, r), b.bin('*', b.dur(n, 'd'), b.num(k)))),
-    fc.record({ v: str(), items: fc.array(fc.oneof(stringArb.map(b.str), fc.constant(b.nul())), { maxLength: 3 }), neg: fc.boolean() }).map(({ v, items, neg }) => b.isIn(v, items, neg)),
-    fc.record({ v: num(), items: fc.array(numberArb.map(b.num), { maxLength: 3 }), neg: fc.boolean() }).map(({ v, items, neg }) => b.isIn(v, items, neg)),
+    fc
+      .record({ v: str(), items: fc.array(fc.oneof(stringArb.map(b.str), fc.constant(b.nul())), { maxLength: 3 }), neg: fc.boolean() })
+      .map(({ v, items, neg }) => b.isIn(v, items, neg)),
+    fc
+      .record({ v: num(), items: fc.array(numberArb.map(b.num), { maxLength: 3 }), neg: fc.boolean() })
+      .map(({ v, items, neg }) => b.isIn(v, items, neg)),
     fc.record({ v: num(), lo: num(), hi: num(), neg: fc.boolean() }).map(({ v, lo, hi, neg }) => b.between(v, lo, hi, neg)),
-    fc.record({ v: fc.oneof(num(), str(), tsExpr(model, d, scope), ...pathArb(fieldsOf(model, scope, ['boolean']))), neg: fc.boolean() }).map(({ v, neg }) => b.isNull(v, neg)),
+    fc
+      .record({ v: fc.oneof(num(), str(), tsExpr(model, d, scope), ...pathArb(fieldsOf(model, scope, ['boolean']))), neg: fc.boolean() })
+      .map(({ v, neg }) => b.isNull(v, neg)),
     fc.record({ v: str(), p: str(), op: fc.boolean() }).map(({ v, p, op }) => (op ? b.startsWith(v, p) : b.contains(v, p))),
     ...pathArb(fieldsOf(model, scope, ['boolean'])),
   ];
   if (!scope.event) options.push(aggregateArb(model, scope, d, ['exists']));
   if (!scope.event && scope.segments.length) options.push(fc.constantFrom(...scope.segments).map((s) => b.call('in_segment', b.path(s))));
-  if (!scope.event) options.push(fc.record({ topic: fc.constantFrom(...TOPICS), bare: fc.boolean() }).map(({ topic, bare }) => b.call('subscribed', bare ? b.path(topic) : b.str(topic))));
+  if (!scope.event)
+    options.push(
+      fc
+        .record({ topic: fc.constantFrom(...TOPICS), bare: fc.boolean() })
+        .map(({ topic, bare }) => b.call('subscribed', bare ? b.path(topic) : b.str(topic))),
+    );
   if (depth > 0) {
     const sub = () => boolExpr(model, depth - 1, scope);
     options.push(
@@ -384,6 +472,9 @@ function boolExprUncached(model: GenModel, depth: number, scope: Scope): fc.Arbi
 /** A typical segment rule: 1..3 clauses joined by `and`/`or`. */
 export function ruleArb(model: GenModel, segments: string[]): fc.Arbitrary<Expr> {
   return fc
-    .record({ first: boolExpr(model, 2, { segments }), rest: fc.array(fc.tuple(fc.boolean(), boolExpr(model, 2, { segments })), { maxLength: 2 }) })
+    .record({
+      first: boolExpr(model, 2, { segments }),
+      rest: fc.array(fc.tuple(fc.boolean(), boolExpr(model, 2, { segments })), { maxLength: 2 }),
+    })
     .map(({ first, rest }) => rest.reduce((acc, [useAnd, clause]) => (useAnd ? b.and(acc, clause) : b.or(acc, clause)), first));
 }

@@ -41,16 +41,25 @@ export async function loadDatabase(db: Database, model: RuleModel, data: GenData
   const k = db.kysely;
   await k.deleteFrom('events').execute();
   await k.deleteFrom('model_scores').execute();
-  if (data.scores?.length) await k.insertInto('model_scores').values(data.scores.map((s) => ({ ...s, version: 1 }))).execute();
+  if (data.scores?.length)
+    await k
+      .insertInto('model_scores')
+      .values(data.scores.map((s) => ({ ...s, version: 1 })))
+      .execute();
   await k.deleteFrom('delivery_suppressions').execute();
   await k.deleteFrom('recipient_topic_optouts').execute();
   if (data.suppressions?.length) await k.insertInto('delivery_suppressions').values(data.suppressions).execute();
   if (data.optouts?.length) await k.insertInto('recipient_topic_optouts').values(data.optouts).execute();
   await k.deleteFrom('customers').execute();
   const store = (v: unknown) => (db.dialect === 'sqlite' && typeof v === 'boolean' ? (v ? 1 : 0) : v);
-  const rows = (items: Array<Record<string, unknown>>) => items.map((r) => Object.fromEntries(Object.entries(r).map(([k2, v]) => [k2, store(v)])));
+  const rows = (items: Array<Record<string, unknown>>) =>
+    items.map((r) => Object.fromEntries(Object.entries(r).map(([k2, v]) => [k2, store(v)])));
   if (data.customers.length) await k.insertInto('customers').values(rows(data.customers)).execute();
-  for (let i = 0; i < data.events.length; i += 200) await k.insertInto('events').values(rows(data.events.slice(i, i + 200))).execute();
+  for (let i = 0; i < data.events.length; i += 200)
+    await k
+      .insertInto('events')
+      .values(rows(data.events.slice(i, i + 200)))
+      .execute();
 }
 
 export async function runQuery(db: Database, query: CompiledQuery): Promise<Array<Record<string, unknown>>> {
@@ -111,7 +120,14 @@ export function evaluatorSide(model: RuleModel, data: GenData) {
     }));
   for (const plan of model.traits) {
     if (plan.kind === 'rfm') {
-      traits.set(plan.name, computeRfm(plan, data.customers.map((c) => ({ id: c.id, events: eventsBy.get(c.id)! })), AS_OF));
+      traits.set(
+        plan.name,
+        computeRfm(
+          plan,
+          data.customers.map((c) => ({ id: c.id, events: eventsBy.get(c.id)! })),
+          AS_OF,
+        ),
+      );
     } else {
       const fn = compileCustomerTrait(plan, schema);
       const rows = new Map<string, TraitRow>();
@@ -138,7 +154,12 @@ function subscriptionsOf(data: GenData, id: string): SubscriptionRows {
 export function membersJs(schema: RuleSchema, segments: Record<string, Expr>, rules: Expr[], contexts: EvalContext[]): string[][] {
   const all = { ...segments, ...Object.fromEntries(rules.map((r, i) => [`rule_${i}`, r])) };
   const set = createSegmentSet(all, schema);
-  return rules.map((_, i) => contexts.filter((ctx) => set.isMember(`rule_${i}`, { ...ctx })).map((ctx) => String(ctx.customer.id)).sort());
+  return rules.map((_, i) =>
+    contexts
+      .filter((ctx) => set.isMember(`rule_${i}`, { ...ctx }))
+      .map((ctx) => String(ctx.customer.id))
+      .sort(),
+  );
 }
 
 export async function membersSql(db: Database, schema: RuleSchema, segments: Record<string, Expr>, rules: Expr[]): Promise<string[][]> {
