@@ -9,5 +9,7 @@ export default defineConfig({
     pool: 'forks',
     // One PostgreSQL server for the whole run; every file creates its own databases on it.
     globalSetup: ['test/support/global-setup.ts'],
+    // Property tests: a fixed seed under CI, a fresh one locally (see the file).
+    setupFiles: ['test/support/fast-check-seed.ts'],
   },
 });

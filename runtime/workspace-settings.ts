@@ -12,3 +12,9 @@ export function workspaceSettings(manifest: Manifest): CompiledWorkspace {
   if (!compiled) throw new ManifestError('the manifest has no compiled Workspace settings; run `herald compile` again');
   return compiled;
 }
+
+/** The Workspace's compiled time zone, or none when the manifest has no Workspace (previews, samples). */
+export function workspaceTimeZone(manifest: Manifest): string | undefined {
+  const workspace = Object.values(manifest.definitions).find((d) => d.kind === 'Workspace');
+  return (workspace?.compiled as CompiledWorkspace | undefined)?.timezone;
+}

@@ -26,7 +26,8 @@ import {
 } from '../../runtime/render/index.ts';
 import { openWorkspace, parseAsOf, runRuntimeCommand } from '../workspace-runtime.ts';
 import { printDiagnostics } from '../print-diagnostics.ts';
-import { workspaceTimeZone as compiledTimeZone } from '../dev/previews.ts';
+import { workspaceTimeZone as compiledTimeZone } from '../../runtime/workspace-settings.ts';
+import { timeZoneSetting } from '../../compiler/contract/workspace-settings.ts';
 
 const PARTS = ['html', 'text', 'subject', 'mime'] as const;
 const OPTIONS = {
@@ -115,7 +116,10 @@ export const renderCommand: Command = {
       io.stderr.write(`herald render: no customer "${values.customer}" in the sample data\n`);
       return EXIT_ERRORS;
     }
-    const outcome = renderEmail(loadTemplate(compiled), input, { timeZone: workspaceTimeZone(pipeline.loaded.documents) });
+    const outcome = renderEmail(loadTemplate(compiled), input, {
+      // The setting as emit compiles it (this path builds one template, not the whole manifest).
+      timeZone: timeZoneSetting(pipeline.validated?.workspace?.spec.timezone),
+    });
     if (!outcome.ok) {
       io.stderr.write(`herald render: ${templateName} cannot be rendered for ${values.customer}: ${outcome.reason}\n`);
       return EXIT_ERRORS;
@@ -217,11 +221,6 @@ function build(facts: TemplateFacts, analysis: readonly Diagnostic[], io: CliIO)
       to: 'stderr',
     });
   return diagnostics.some((d) => d.severity === 'error') ? undefined : built.compiled;
-}
-
-function workspaceTimeZone(documents: LoadedDocument[]): string | undefined {
-  const ws = documents.find((d) => kindOf(d) === 'Workspace')?.value as { spec?: { timezone?: unknown } } | undefined;
-  return typeof ws?.spec?.timezone === 'string' ? ws.spec.timezone : undefined;
 }
 
 function kindOf(d: LoadedDocument): unknown {

@@ -14,7 +14,7 @@ import {
 import { UnknownCustomerError } from '../../runtime/segments/customer-context.ts';
 import { maskPersonalText } from '../../compiler/contract/personal-data.ts';
 import type { PreviewDatabase } from './database.ts';
-import type { CompiledWorkspace } from '../../compiler/contract/workspace-settings.ts';
+import { workspaceTimeZone } from '../../runtime/workspace-settings.ts';
 
 export type PreviewSource = 'sample data' | 'test data' | 'database';
 
@@ -172,10 +172,4 @@ function maskEmail(email: RenderedEmail, customer: Record<string, unknown>, mani
   const out: RenderedEmail = { subject: mask(email.subject), html: mask(email.html), text: mask(email.text) };
   if (email.preheader !== undefined) out.preheader = mask(email.preheader);
   return out;
-}
-
-/** The Workspace's compiled time zone (emit defaults it), or none when the manifest has no Workspace. */
-export function workspaceTimeZone(manifest: Manifest): string | undefined {
-  const workspace = Object.values(manifest.definitions).find((d) => d.kind === 'Workspace');
-  return (workspace?.compiled as CompiledWorkspace | undefined)?.timezone;
 }

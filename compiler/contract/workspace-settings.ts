@@ -7,8 +7,13 @@
 
 /** The Workspace definition's compiled block. */
 export interface CompiledWorkspace {
-  /** The database URL written in herald.yaml (`sqlite:path` or `postgres://…`); flags and HERALD_DATABASE_URL override it at run time. */
+  /**
+   * The database URL (`sqlite:path` or `postgres://…`): the one written in herald.yaml, else the
+   * default file named after the workspace. `--db` and HERALD_DATABASE_URL override it at run time.
+   */
   database: string;
+  /** Whether herald.yaml wrote `database` (messages say where the URL came from). */
+  databaseWritten: boolean;
   /** The workspace's IANA time zone (schedules, quiet hours and dates without a zone). */
   timezone: string;
   /** The `delivery` block. */
@@ -108,4 +113,18 @@ export interface Topic {
   name: string;
   title: string;
   description?: string;
+}
+
+/**
+ * The `database` setting from what herald.yaml wrote: the one place its default lives, used by
+ * emit and by `herald validate`'s model check (which runs before emit).
+ */
+export function databaseSetting(written: unknown, workspaceName: string): { database: string; databaseWritten: boolean } {
+  if (typeof written === 'string' && written !== '') return { database: written, databaseWritten: true };
+  return { database: `sqlite:.herald/${workspaceName || 'herald'}.db`, databaseWritten: false };
+}
+
+/** The `timezone` setting from what herald.yaml wrote (UTC when unset). */
+export function timeZoneSetting(written: unknown): string {
+  return typeof written === 'string' && written !== '' ? written : 'UTC';
 }

@@ -165,10 +165,10 @@ describe('the Workspace in the manifest', () => {
     expect((await runCli(['compile', '.'], dir)).code).toBe(0);
     const manifest = JSON.parse(readFileSync(join(dir, 'build', 'manifest.json'), 'utf8'));
     const compiled = manifest.definitions['Workspace/quickstart'].compiled;
-    expect(compiled).toMatchObject({ database: 'sqlite:.herald/quickstart.db', timezone: 'Europe/London' });
+    expect(compiled).toMatchObject({ database: 'sqlite:.herald/quickstart.db', databaseWritten: true, timezone: 'Europe/London' });
     // Defaults are filled in once, here: the runtime reads these and never the written spec.
     expect(compiled.delivery).toMatchObject({ timeZone: 'Europe/London', emailField: 'email', retry: { maxAttempts: 5 } });
     expect(compiled.server).toMatchObject({ host: '127.0.0.1', port: 4410 });
-    expect(Object.keys(compiled).sort()).toEqual(['database', 'delivery', 'server', 'timezone', 'topics']);
+    expect(Object.keys(compiled).sort()).toEqual(['database', 'databaseWritten', 'delivery', 'server', 'timezone', 'topics']);
   });
 });

@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { existsSync } from 'node:fs';
-import { parseAsOf, chooseDatabase } from '../../cli/workspace-runtime.ts';
+import { parseAsOf, chooseDatabase, chooseDatabaseOf } from '../../cli/workspace-runtime.ts';
+import { runPipeline } from '../../compiler/index.ts';
 import { UsageError } from '../../cli/command.ts';
 import type { Manifest } from '../../compiler/contract/manifest.ts';
 import { herald, workspace, HERALD_YAML } from './cli-helpers.ts';
+
+const QUICKSTART = join(import.meta.dirname, '..', '..', 'examples', 'quickstart');
 
 describe('--as-of', () => {
   const now = () => 1_700_000_000_000;
@@ -29,11 +32,19 @@ describe('--as-of', () => {
 });
 
 describe('choosing the database', () => {
-  const manifest = {
-    metadata: { workspace: 'shop' },
-    definitions: { 'Workspace/shop': { kind: 'Workspace', spec: { database: 'sqlite:from-yaml.db' } } },
-  } as unknown as Manifest;
+  /** The quickstart compiled with its `database` line replaced (or removed). */
+  const compiled = (databaseLine: string): Manifest => {
+    const dir = mkdtempSync(join(tmpdir(), 'herald-db-choice-'));
+    cpSync(QUICKSTART, dir, { recursive: true });
+    const yaml = readFileSync(join(dir, 'herald.yaml'), 'utf8').replace(/^  database: .*\n/m, databaseLine);
+    writeFileSync(join(dir, 'herald.yaml'), yaml);
+    const manifest = runPipeline(dir, { emit: true }).emitted?.manifest;
+    rmSync(dir, { recursive: true, force: true });
+    if (!manifest) throw new Error('the quickstart did not compile');
+    return manifest;
+  };
   it('prefers --db, then HERALD_DATABASE_URL, then herald.yaml', () => {
+    const manifest = compiled('  database: sqlite:from-yaml.db\n');
     expect(chooseDatabase('sqlite:flag.db', { HERALD_DATABASE_URL: 'sqlite:env.db' }, manifest)).toEqual({
       url: 'sqlite:flag.db',
       origin: '--db',
@@ -44,7 +55,10 @@ describe('choosing the database', () => {
     });
     expect(chooseDatabase(undefined, {}, manifest)).toEqual({ url: 'sqlite:from-yaml.db', origin: 'herald.yaml' });
   });
-  it('defaults to a SQLite file named after the workspace', () => {
+  it('defaults to a SQLite file named after the workspace, the same before and after compiling', () => {
+    const manifest = compiled('');
+    expect(chooseDatabase(undefined, {}, manifest)).toEqual({ url: 'sqlite:.herald/quickstart.db', origin: 'default' });
+    expect(chooseDatabaseOf(undefined, {}, undefined, 'quickstart')).toEqual(chooseDatabase(undefined, {}, manifest));
     const bare = { metadata: { workspace: 'shop' }, definitions: {} } as unknown as Manifest;
     expect(chooseDatabase(undefined, {}, bare)).toEqual({ url: 'sqlite:.herald/shop.db', origin: 'default' });
   });

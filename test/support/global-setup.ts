@@ -1,6 +1,7 @@
 import type { TestProject } from 'vitest/node';
 import { startPostgresCluster, type PostgresCluster } from './postgres-cluster.ts';
 import { ensureBuilt } from './built-cli.ts';
+import { fixedPropertySeed } from './fast-check-seed.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -20,6 +21,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
   // Tests that spawn the shipped `herald` (bin/herald.js runs dist/) need dist/ to match the
   // sources: built once here, before any test file starts, so no two files build it at once.
   ensureBuilt();
+  const seed = fixedPropertySeed();
+  console.log(
+    seed === undefined
+      ? 'property tests: a fresh seed per property (HERALD_FC_SEED=N fixes one)'
+      : `property tests: one fixed seed, ${seed} (under CI or HERALD_FC_SEED)`,
+  );
   const external = process.env.HERALD_TEST_POSTGRES_URL;
   if (external) {
     project.provide('heraldPostgres', { url: external });

@@ -59,6 +59,24 @@ describe('template diagnostics', () => {
     expect(at(d)).toBe('t.yaml:5:16');
   });
 
+  it('reports a member or call with nothing before it as a syntax error, not an internal one', () => {
+    // nunjucks itself accepts `{{#. x }}` and leaves the value before the dot empty.
+    for (const [subject, message, where] of [
+      ["{{#. customer.first_name | default('Hi') }}", 'expected a value before "."', 't.yaml:5:16'],
+      ['Hi {{ #(1) }}', 'expected a value before "("', 't.yaml:5:20'],
+    ]) {
+      const root = workspace({
+        't.mjml': mjmlDoc(section('<mj-text>x</mj-text>')),
+        't.yaml': templateYaml('t', { subject, mjml: 't.mjml' }),
+      });
+      const diagnostics = compileTemplateFile(root, 't.yaml').diagnostics;
+      expect(diagnostics.map((d) => d.code)).not.toContain('HL305');
+      const d = only(diagnostics, 'HL353');
+      expect(d.message).toContain(message);
+      expect(at(d)).toBe(where);
+    }
+  });
+
   it('checks rule() conditions when the template compiles, at their place in the .mjml file', () => {
     const cases: Array<[string, string, RegExp]> = [
       ['rfm.monetry >= 4', 't.mjml:5:13', /`rfm.monetry` is neither a customer field nor a trait/],

@@ -8,6 +8,7 @@ import { databaseRenderInput, loadTemplate, renderInputCache, writeRecipientEmai
 import { deliverySettingsOf } from '../../../runtime/delivery/settings.ts';
 import { maskId, maskPersonalText } from '../../../compiler/contract/personal-data.ts';
 import type { PipelineStep } from '../step.ts';
+import { workspaceTimeZone } from '../../../runtime/workspace-settings.ts';
 import { plural, shownPath } from '../text.ts';
 
 /** Customers rendered per template. */
@@ -32,7 +33,7 @@ export const renderStep: PipelineStep = {
     const asOf = await ctx.asOf();
     const dir = join(ctx.outDir, SAMPLES_DIR);
     rmSync(dir, { recursive: true, force: true });
-    const timeZone = ctx.manifest.definitions[`Workspace/${ctx.manifest.metadata.workspace}`]?.spec.timezone;
+    const timeZone = workspaceTimeZone(ctx.manifest);
     const cache = renderInputCache();
     // The sender a dry run writes: the template's own, else the workspace's delivery `from`.
     const from = deliverySettingsOf(ctx.manifest, ctx.dir).from;
@@ -48,7 +49,7 @@ export const renderStep: PipelineStep = {
           from,
           date: new Date(asOf),
           boundary: `herald-${input.message_id}`,
-          ...(typeof timeZone === 'string' ? { timeZone } : {}),
+          ...(timeZone !== undefined ? { timeZone } : {}),
         });
         const who = maskId(id);
         if (!outcome.ok) {

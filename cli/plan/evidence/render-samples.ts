@@ -14,6 +14,7 @@ import {
   type SampleData,
 } from '../../../runtime/render/index.ts';
 import { piiFields } from '../../../runtime/segments/explain.ts';
+import { workspaceTimeZone } from '../../../runtime/workspace-settings.ts';
 import type { TemplateSample } from '../document.ts';
 import { firstLine } from '../errors.ts';
 import { maskId } from '../../../compiler/contract/personal-data.ts';
@@ -156,8 +157,8 @@ async function renderSide(side: TemplateSide, id: string, options: EvidenceOptio
   if (!input) return { source, unsubscribe: false, error: 'the customer is not in the sample data' };
   if (language !== undefined) input = { ...input, customer: { ...input.customer, locale: language } };
   const masked = maskPersonalFields(input, side.manifest);
-  const timeZone = side.manifest.definitions[`Workspace/${side.manifest.metadata.workspace}`]?.spec.timezone;
-  const outcome = renderEmail(loadTemplate(side.compiled), masked, typeof timeZone === 'string' ? { timeZone } : {});
+  const timeZone = workspaceTimeZone(side.manifest);
+  const outcome = renderEmail(loadTemplate(side.compiled), masked, timeZone !== undefined ? { timeZone } : {});
   if (!outcome.ok) return { source, unsubscribe: false, error: outcome.reason };
   return { source, email: outcome.email, unsubscribe: outcome.email.html.includes(masked.unsubscribe_url) };
 }

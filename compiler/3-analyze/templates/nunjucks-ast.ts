@@ -31,8 +31,9 @@ const parser = (nunjucks as unknown as { parser: Parser }).parser;
 
 /** Parses nunjucks source; throws NunjucksSyntaxError (never another error type). */
 export function parseNunjucks(src: string): NjNode {
+  let ast: NjNode;
   try {
-    return parser.parse(src, [], {});
+    ast = parser.parse(src, [], {});
   } catch (e) {
     const err = e as { message?: string; lineno?: number; colno?: number };
     const message = String(err.message ?? e)
@@ -43,6 +44,26 @@ export function parseNunjucks(src: string): NjNode {
     const column = typeof err.colno === 'number' ? Math.max(0, err.colno - 1) : undefined;
     throw new NunjucksSyntaxError(message, line, column);
   }
+  const hole = findMissingOperand(ast);
+  if (hole) throw new NunjucksSyntaxError(`expected a value before "${hole.operator}"`, hole.node.lineno, hole.node.colno);
+  return ast;
+}
+
+/**
+ * nunjucks' parser accepts a postfix `.x`, `[i]` or `(…)` after a character it cannot read (`{{#.a }}`)
+ * and leaves the missing value as null; every later walk expects a node there, so it is a syntax error.
+ */
+function findMissingOperand(node: NjNode): { node: NjNode; operator: string } | undefined {
+  if (node.typename === 'LookupVal' && !isNode(node.target)) {
+    const val = node.val as { typename?: string; value?: unknown } | undefined;
+    return { node, operator: val?.typename === 'Literal' && typeof val.value === 'string' ? '.' : '[' };
+  }
+  if (node.typename === 'FunCall' && !isNode(node.name)) return { node, operator: '(' };
+  for (const child of childrenOf(node)) {
+    const found = findMissingOperand(child);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 export function isNode(value: unknown): value is NjNode {

@@ -1,4 +1,4 @@
-import type { CompiledWorkspace, Topic } from '../../contract/workspace-settings.ts';
+import { databaseSetting, timeZoneSetting, type CompiledWorkspace, type Topic } from '../../contract/workspace-settings.ts';
 import type { KindEmitter } from '../context.ts';
 import { normalizeDelivery, type WrittenDelivery } from '../settings/delivery.ts';
 import { normalizeServer, type WrittenServer } from '../settings/server.ts';
@@ -9,9 +9,9 @@ import { normalizeServer, type WrittenServer } from '../settings/server.ts';
  */
 export const emitWorkspace: KindEmitter = (def, ctx): CompiledWorkspace => {
   const spec = def.spec as { database?: unknown; timezone?: unknown; delivery?: unknown; server?: unknown; topics?: unknown };
-  const timezone = typeof spec.timezone === 'string' ? spec.timezone : 'UTC';
+  const timezone = timeZoneSetting(spec.timezone);
   return {
-    database: typeof spec.database === 'string' ? spec.database : 'sqlite:.herald/herald.db',
+    ...databaseSetting(spec.database, def.metadata.name),
     timezone,
     delivery: normalizeDelivery(objectOr<WrittenDelivery>(spec.delivery), {
       timeZone: timezone,
