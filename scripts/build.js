@@ -14,8 +14,9 @@ const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit', cwd: root });
 mkdirSync(join(root, 'dist'), { recursive: true });
 cpSync(join(root, 'schemas'), join(root, 'dist', 'schemas'), { recursive: true });
-const worker = join('compiler', '3-analyze', 'templates', 'mjml-worker.mjs');
-cpSync(join(root, worker), join(root, 'dist', worker));
+// The worker threads' scripts: the MJML compiler's and SQLite's background checkpointer.
+for (const worker of [join('compiler', '3-analyze', 'templates', 'mjml-worker.mjs'), join('runtime', 'db', 'checkpoint-worker.mjs')])
+  cpSync(join(root, worker), join(root, 'dist', worker));
 // The starter packs `herald init` copies into a new workspace (templates, data, YAML).
 const packs = join('cli', 'init', 'packs');
 cpSync(join(root, packs), join(root, 'dist', packs), { recursive: true });

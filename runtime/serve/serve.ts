@@ -19,6 +19,7 @@ import { deliverySettingsOf } from '../delivery/settings.ts';
 import { localLinkSettings } from '../recipient/feature.ts';
 import { serveSecret, type LinkSecret } from '../recipient/secret.ts';
 import { LinkSigner } from '../recipient/tokens.ts';
+import { startBackgroundCheckpoints } from '../db/background-checkpoint.ts';
 
 export type ServeRole = 'all' | 'api' | 'worker';
 
@@ -113,6 +114,8 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
   const port = await http.listen();
   links.listening(options.manifest, port);
   scheduler?.start();
+  // SQLite: checkpoints off the request path (runtime/db/background-checkpoint.ts).
+  const checkpoints = startBackgroundCheckpoints(options.db, (message) => options.log.warn(message));
   const stopListening = scheduler && options.listenUrl ? listenForWakes(options.listenUrl, () => scheduler.wake(), options.log) : undefined;
   options.log.info('herald serve started', {
     role: options.role,
@@ -148,6 +151,7 @@ export async function startServe(options: ServeOptions): Promise<RunningServe> {
       const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), settings.drainTimeoutMs)));
       const outcome = await Promise.race([drained.then(() => 'drained' as const), late]);
       clearTimeout(timer);
+      await checkpoints?.stop();
       if (outcome === 'late')
         options.log.warn('stopped before work in flight finished (drain_timeout); claims left are taken over when their lease ends');
       else options.log.info('herald serve stopped');
