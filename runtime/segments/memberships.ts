@@ -36,17 +36,7 @@ export async function materializeSegment(
   previousAsOf: number | undefined,
 ): Promise<SegmentRunResult> {
   await createScratch(trx, dialect);
-  await sql`delete from ${sql.table(NOW)}`.execute(trx);
-  await runCompiled(
-    trx,
-    dialect,
-    segment.compiled.sql[dialect],
-    { as_of: asOf },
-    {
-      prefix: `insert into ${NOW} (customer_id) select distinct customer_id from (`,
-      suffix: `) as herald_segment`,
-    },
-  );
+  await selectMembersInto(trx, dialect, segment, asOf, NOW);
   const name = segment.name;
   // Fresh statistics let PostgreSQL pick hash anti-joins for the diff below on large segments.
   if (dialect === 'postgres') await sql`analyze ${sql.table(NOW)}`.execute(trx);
@@ -94,6 +84,31 @@ export async function materializeSegment(
     )
     .execute();
   return result;
+}
+
+/**
+ * Empties the scratch table `into` and fills it with the segment's members as of `asOf`: all of
+ * them, or only those listed in the table `among` (the customers an event touched).
+ */
+export async function selectMembersInto(
+  trx: Transaction<any>,
+  dialect: Dialect,
+  segment: RuntimeSegment,
+  asOf: number,
+  into: string,
+  among?: string,
+): Promise<void> {
+  await sql`delete from ${sql.table(into)}`.execute(trx);
+  await runCompiled(
+    trx,
+    dialect,
+    segment.compiled.sql[dialect],
+    { as_of: asOf },
+    {
+      prefix: `insert into ${into} (customer_id) select distinct customer_id from (`,
+      suffix: `) as herald_segment${among === undefined ? '' : ` where customer_id in (select customer_id from ${among})`}`,
+    },
+  );
 }
 
 async function createScratch(trx: Transaction<any>, dialect: Dialect): Promise<void> {

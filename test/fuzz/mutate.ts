@@ -129,14 +129,7 @@ const MUTATIONS: Mutation[] = [
         dir,
         rng,
         (f) => /\.ya?ml$/.test(f),
-        (text, r) => {
-          const lines = text.split('\n');
-          const candidates = lines.map((l, i) => (/^\s*[\w-]+:\s+\S/.test(l) ? i : -1)).filter((i) => i >= 0);
-          if (candidates.length === 0) return text;
-          const i = pick(r, candidates);
-          lines[i] = lines[i]!.replace(/^(\s*[\w-]+:\s+).*$/, `$1${pick(r, SWAPS)}`);
-          return lines.join('\n');
-        },
+        (text, r) => replaceAValue(text, r, () => pick(r, SWAPS)) ?? text,
       ),
   },
   {
@@ -155,12 +148,7 @@ const MUTATIONS: Mutation[] = [
               : kind === 1
                 ? `${'{a: '.repeat(depth)}1${'}'.repeat(depth)}`
                 : `"${'('.repeat(depth)}x${')'.repeat(depth)}"`;
-          const lines = text.split('\n');
-          const candidates = lines.map((l, i) => (/^\s*[\w-]+:\s+\S/.test(l) ? i : -1)).filter((i) => i >= 0);
-          if (candidates.length === 0) return `${text}\nextra: ${value}\n`;
-          const i = pick(r, candidates);
-          lines[i] = lines[i]!.replace(/^(\s*[\w-]+:\s+).*$/, `$1${value}`);
-          return lines.join('\n');
+          return replaceAValue(text, r, () => value) ?? `${text}\nextra: ${value}\n`;
         },
       ),
   },
@@ -260,4 +248,18 @@ export function makeMutant(dir: string, seed: number, index: number): Mutant {
     }
   }
   return { base, mutations: mutations.map((m) => m.replace(dir, '.')) };
+}
+
+/**
+ * The text with the value of one `key: value` line, drawn at random, replaced by `value()` (drawn
+ * after the line); undefined when the text has no such line.
+ */
+function replaceAValue(text: string, r: Rng, value: () => string): string | undefined {
+  const lines = text.split('\n');
+  const candidates = lines.map((l, i) => (/^\s*[\w-]+:\s+\S/.test(l) ? i : -1)).filter((i) => i >= 0);
+  if (candidates.length === 0) return undefined;
+  const i = pick(r, candidates);
+  const replacement = value();
+  lines[i] = lines[i]!.replace(/^(\s*[\w-]+:\s+).*$/, (_line, key: string) => key + replacement);
+  return lines.join('\n');
 }

@@ -6,7 +6,7 @@ import type { Database } from '../../runtime/db/database.ts';
 import { openDatabase } from '../../runtime/db/open.ts';
 import { ingestWorkspace } from '../../runtime/ingest/index.ts';
 import { forEachDialect } from '../support/postgres.ts';
-import { REPO, compile, prepared, tempDir } from './helpers.ts';
+import { REPO, compile, count, prepared, tempDir } from './helpers.ts';
 import { retailFiles, retailWorkspace } from './online-retail.ts';
 
 /**
@@ -57,15 +57,7 @@ function start(dir: string, url: string, env: Record<string, string> = {}): Chil
 
 async function snapshot(db: Database) {
   const k = db.kysely;
-  const n = async (table: string) =>
-    Number(
-      (
-        await k
-          .selectFrom(table)
-          .select((eb) => eb.fn.countAll().as('n'))
-          .executeTakeFirstOrThrow()
-      ).n,
-    );
+  const n = (table: string) => count(db, table);
   const files = await k.selectFrom('herald_ingested_files').select(['path', 'rows', 'loaded', 'rejected']).orderBy('path').execute();
   const reasons = await k
     .selectFrom('ingest_rejects')

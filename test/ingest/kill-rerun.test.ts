@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { openDatabase } from '../../runtime/db/open.ts';
 import type { Database } from '../../runtime/db/database.ts';
-import { REPO, compile, tempDir } from './helpers.ts';
+import { REPO, compile, count, tempDir } from './helpers.ts';
 import { retailFiles, retailWorkspace } from './online-retail.ts';
 import { forEachDialect } from '../support/postgres.ts';
 
@@ -58,15 +58,7 @@ function runChild(
 
 async function snapshot(db: Database) {
   const k = db.kysely;
-  const n = async (table: string) =>
-    Number(
-      (
-        await k
-          .selectFrom(table)
-          .select((eb) => eb.fn.countAll().as('n'))
-          .executeTakeFirstOrThrow()
-      ).n,
-    );
+  const n = (table: string) => count(db, table);
   const files = await k.selectFrom('herald_ingested_files').select(['path', 'rows', 'loaded', 'rejected']).orderBy('path').execute();
   const bySource = await k
     .selectFrom('events')

@@ -1,14 +1,11 @@
 import { beforeEach, expect, it } from 'vitest';
 import { forEachDialect } from '../support/postgres.ts';
-import { migrate } from '../../runtime/db/migrate.ts';
-import { syncSchema } from '../../runtime/db/sync.ts';
 import { materialize } from '../../runtime/segments/materialize.ts';
 import { explainCustomer, type ExplainedClause } from '../../runtime/segments/explain.ts';
 import { UnknownCustomerError } from '../../runtime/segments/customer-context.ts';
-import { traitTableSpecs } from '../../runtime/manifest.ts';
 import type { Database } from '../../runtime/db/database.ts';
 import { printRule } from '../../compiler/dsl/print.ts';
-import { buildManifest } from './manifest-builder.ts';
+import { buildManifest, schemaFor } from './manifest-builder.ts';
 import { DAY, T0, dataModel } from './fixtures.ts';
 
 const manifest = buildManifest({
@@ -35,9 +32,7 @@ function leaves(c: ExplainedClause): Array<{ text: string; holds: boolean; value
 forEachDialect('explain', (ctx) => {
   let db: Database;
   beforeEach(async () => {
-    db = await ctx.fresh();
-    await migrate(db);
-    await syncSchema(db, manifest.dataModel, traitTableSpecs(manifest));
+    db = await schemaFor(ctx, manifest);
     await db.kysely
       .insertInto('customers')
       .values({

@@ -1,3 +1,4 @@
+import { schemaFor } from './manifest-builder.ts';
 /**
  * The flagship's lifecycle stages (campaigns/traits/rfm.yaml) and audiences
  * (campaigns/segments/lifecycle.yaml) mean what they say: new = signed up in the last 7 days and
@@ -11,10 +12,8 @@ import { beforeAll, expect, it } from 'vitest';
 import { runPipeline } from '../../compiler/index.ts';
 import type { Manifest } from '../../compiler/contract/manifest.ts';
 import type { TraitPlan } from '../../compiler/contract/compiled-sql.ts';
-import { migrate } from '../../runtime/db/migrate.ts';
-import { syncSchema } from '../../runtime/db/sync.ts';
 import { compileCustomerTrait } from '../../runtime/eval/traits.ts';
-import { segmentsOf, traitsOf, traitTableSpecs } from '../../runtime/manifest.ts';
+import { segmentsOf, traitsOf } from '../../runtime/manifest.ts';
 import { materialize } from '../../runtime/segments/materialize.ts';
 import { ruleSchemaOf } from '../../runtime/segments/customer-context.ts';
 import { forEachDialect } from '../support/postgres.ts';
@@ -88,9 +87,7 @@ it('the JavaScript evaluator gives every customer the stage of the definitions',
 
 forEachDialect('flagship lifecycle audiences', (ctx) => {
   it('SQL materializes every stage and audience as the definitions say', async () => {
-    const db = await ctx.fresh();
-    await migrate(db);
-    await syncSchema(db, manifest.dataModel, traitTableSpecs(manifest));
+    const db = await schemaFor(ctx, manifest);
     const bool = (v: boolean) => (db.dialect === 'sqlite' ? Number(v) : v);
     await db.kysely
       .insertInto('customers')

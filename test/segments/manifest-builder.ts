@@ -6,6 +6,11 @@ import type { DataModel } from '../../compiler/contract/data-model.ts';
 import type { DefinitionKey, Manifest, ManifestDefinition } from '../../compiler/contract/manifest.ts';
 import type { RuleSchema } from '../../compiler/contract/core/rule-paths.ts';
 import { typeOf } from '../../compiler/sql/types.ts';
+import type { Database } from '../../runtime/db/database.ts';
+import { migrate } from '../../runtime/db/migrate.ts';
+import { syncSchema } from '../../runtime/db/sync.ts';
+import { traitTableSpecs } from '../../runtime/manifest.ts';
+import type { DialectContext } from '../support/postgres.ts';
 
 /**
  * A manifest built from rule text with the real parser and SQL backend, without the rest of the
@@ -83,4 +88,12 @@ function definition(kind: 'Trait' | 'Segment', name: string, compiled: unknown):
 
 function computedPlan(name: string, expression: Expr, schema: RuleSchema): TraitPlan {
   return { kind: 'expression', name, expression, type: typeOf(expression, { kind: 'customer' }, schema) };
+}
+
+/** A fresh database of the dialect, migrated, with the manifest's customer, event and trait tables. */
+export async function schemaFor(ctx: DialectContext, manifest: Manifest): Promise<Database> {
+  const db = await ctx.fresh();
+  await migrate(db);
+  await syncSchema(db, manifest.dataModel, traitTableSpecs(manifest));
+  return db;
 }

@@ -1,11 +1,8 @@
 import { beforeEach, expect, it } from 'vitest';
 import { forEachDialect } from '../support/postgres.ts';
-import { migrate } from '../../runtime/db/migrate.ts';
-import { syncSchema } from '../../runtime/db/sync.ts';
 import { materialize } from '../../runtime/segments/materialize.ts';
-import { traitTableSpecs } from '../../runtime/manifest.ts';
 import type { Database } from '../../runtime/db/database.ts';
-import { buildManifest } from './manifest-builder.ts';
+import { buildManifest, schemaFor } from './manifest-builder.ts';
 import { DAY, T0, dataModel } from './fixtures.ts';
 
 /** Materialization with queries from the real parser and SQL backend (traits, in_segment, windows). */
@@ -26,9 +23,7 @@ const manifest = buildManifest({
 forEachDialect('materialization with compiled queries', (ctx) => {
   let db: Database;
   beforeEach(async () => {
-    db = await ctx.fresh();
-    await migrate(db);
-    await syncSchema(db, manifest.dataModel, traitTableSpecs(manifest));
+    db = await schemaFor(ctx, manifest);
     await db.kysely
       .insertInto('customers')
       .values([

@@ -1,13 +1,10 @@
 import { expect, it } from 'vitest';
 import fc from 'fast-check';
 import { forEachDialect } from '../support/postgres.ts';
-import { migrate } from '../../runtime/db/migrate.ts';
-import { syncSchema } from '../../runtime/db/sync.ts';
 import { materialize } from '../../runtime/segments/materialize.ts';
 import { runCompiled } from '../../runtime/db/compiled.ts';
-import { traitTableSpecs } from '../../runtime/manifest.ts';
 import type { Database } from '../../runtime/db/database.ts';
-import { buildManifest } from './manifest-builder.ts';
+import { buildManifest, schemaFor } from './manifest-builder.ts';
 import { DAY, T0, dataModel } from './fixtures.ts';
 
 /**
@@ -87,9 +84,7 @@ async function check(db: Database, steps: Step[]): Promise<void> {
 
 forEachDialect('membership timeline (property)', (ctx) => {
   it('open memberships equal the query result after every run, and timelines never overlap', async () => {
-    const db = await ctx.fresh();
-    await migrate(db);
-    await syncSchema(db, manifest.dataModel, traitTableSpecs(manifest));
+    const db = await schemaFor(ctx, manifest);
     await db.kysely
       .insertInto('customers')
       .values(CUSTOMERS.map((id) => ({ id })))

@@ -12,7 +12,7 @@ import { sql, type Transaction } from 'kysely';
 import type { Expr } from '../../../compiler/contract/core/ast.ts';
 import type { Manifest } from '../../../compiler/contract/manifest.ts';
 import type { Database } from '../../db/database.ts';
-import { runCompiled } from '../../db/compiled.ts';
+import { selectMembersInto } from '../../segments/memberships.ts';
 import { segmentsOf, traitsOf, type RuntimeSegment, type RuntimeTrait } from '../../manifest.ts';
 import { journeysOf } from '../../journeys/versions.ts';
 import { materializeTraits } from '../../segments/traits.ts';
@@ -79,17 +79,7 @@ async function evaluateFor(
   asOf: number,
 ): Promise<number> {
   await fillTouched(trx, customers);
-  await sql`delete from ${sql.table(NOW)}`.execute(trx);
-  await runCompiled(
-    trx,
-    dialect,
-    segment.compiled.sql[dialect],
-    { as_of: asOf },
-    {
-      prefix: `insert into ${NOW} (customer_id) select distinct customer_id from (`,
-      suffix: `) as herald_segment where customer_id in (select customer_id from ${TOUCHED})`,
-    },
-  );
+  await selectMembersInto(trx, dialect, segment, asOf, NOW, TOUCHED);
   const name = segment.name;
   // The same diff as a full materialization (runtime/segments/memberships.ts), over the touched customers only.
   await sql`
