@@ -93,6 +93,8 @@ export type CompiledStep =
       holdout: number;
       /** The template the holdout is recorded against: the first send the first variant reaches. */
       holdoutTemplate?: string;
+      /** What the team plans to detect, when the split says (`herald plan`, `herald test`). */
+      planning?: SplitPlanning;
     }
   | { kind: 'send'; template: string; next: string; expiresAfterMs?: number }
   | {
@@ -102,6 +104,16 @@ export type CompiledStep =
       next: string;
     }
   | { kind: 'exit' };
+
+/** A split's `minimum_effect`, `expected_audience` and `base_rate`, those written. */
+export interface SplitPlanning {
+  /** The absolute change of the conversion rate the team wants to detect. */
+  minimumEffect?: number;
+  /** The customers the split is expected to see. */
+  expectedAudience?: number;
+  /** The conversion rate without the change. */
+  baseRate?: number;
+}
 
 export interface CompiledJourney {
   name: string;
@@ -129,6 +141,8 @@ export interface CompiledCampaign {
   /** The experiment's name, for a split. */
   experiment?: string;
   holdout: number;
+  /** What the team plans to detect, when the split says (`herald plan`, `herald test`). */
+  planning?: SplitPlanning;
   sendAt: CompiledTime;
   timezone: string;
   timezoneField?: string;

@@ -1,5 +1,6 @@
 import type { Executor } from '../db/database.ts';
 import type { Manifest } from '../../compiler/contract/manifest.ts';
+import type { CompiledCampaign, CompiledJourney, SplitPlanning } from '../../compiler/contract/journey.ts';
 import { minimumDetectableEffect, POWER } from './stats.ts';
 
 /**
@@ -44,34 +45,26 @@ export interface ExperimentPlan {
   detectable: boolean;
 }
 
-interface SplitSpec {
-  name?: string;
-  variants?: Record<string, number>;
-  holdout?: number;
-  minimum_effect?: number;
-  expected_audience?: number;
-  base_rate?: number;
-}
-
-/** Every split of the workspace's journeys and campaigns, as written. */
+/** Every split of the workspace's journeys and campaigns, from their compiled blocks. */
 export function experimentsOf(manifest: Manifest): ExperimentSpec[] {
   const out: ExperimentSpec[] = [];
   for (const def of Object.values(manifest.definitions)) {
-    const spec = def.spec as Record<string, unknown>;
-    if (def.kind === 'Campaign' && spec.split) {
-      const templates = (spec.templates ?? {}) as Record<string, string>;
-      const s = specOf(spec.split as SplitSpec, 'campaign', def.name, ['spec', 'split'], templates);
-      if (s) out.push(s);
+    if (def.kind === 'Campaign') {
+      const campaign = def.compiled as CompiledCampaign | undefined;
+      if (!campaign?.experiment) continue;
+      const templates = Object.fromEntries(campaign.variants.map((v) => [v.name, v.template]));
+      out.push(specOf(campaign, 'campaign', def.name, ['spec', 'split'], templates));
     }
     if (def.kind === 'Journey') {
-      const steps = (spec.steps ?? {}) as Record<string, { split?: SplitSpec; next?: unknown; send?: string }>;
-      for (const [step, body] of Object.entries(steps)) {
-        if (!body.split) continue;
-        const next = (body.next ?? {}) as Record<string, string>;
+      const journey = def.compiled as CompiledJourney | undefined;
+      for (const [name, step] of Object.entries(journey?.steps ?? {})) {
+        if (step.kind !== 'split') continue;
         const templates: Record<string, string> = {};
-        for (const [variant, target] of Object.entries(next)) if (steps[target]?.send) templates[variant] = steps[target]!.send!;
-        const s = specOf(body.split, 'journey', def.name, ['spec', 'steps', step, 'split'], templates);
-        if (s) out.push(s);
+        for (const v of step.variants) {
+          const target = journey!.steps[v.next];
+          if (target?.kind === 'send') templates[v.name] = target.template;
+        }
+        out.push(specOf(step, 'journey', def.name, ['spec', 'steps', name, 'split'], templates));
       }
     }
   }
@@ -79,18 +72,14 @@ export function experimentsOf(manifest: Manifest): ExperimentSpec[] {
 }
 
 function specOf(
-  split: SplitSpec,
+  split: { experiment?: string; variants: Array<{ name: string; weight: number }>; holdout: number; planning?: SplitPlanning },
   kind: ExperimentSpec['kind'],
   name: string,
   path: string[],
   templates: Record<string, string>,
-): ExperimentSpec | undefined {
-  if (!split.name || !split.variants) return undefined;
-  const s: ExperimentSpec = { kind, name, experiment: split.name, variants: split.variants, holdout: split.holdout ?? 0, path, templates };
-  if (split.minimum_effect !== undefined) s.minimumEffect = split.minimum_effect;
-  if (split.expected_audience !== undefined) s.expectedAudience = split.expected_audience;
-  if (split.base_rate !== undefined) s.baseRate = split.base_rate;
-  return s;
+): ExperimentSpec {
+  const variants = Object.fromEntries(split.variants.map((v) => [v.name, v.weight]));
+  return { kind, name, experiment: split.experiment ?? '', variants, holdout: split.holdout, path, templates, ...split.planning };
 }
 
 export function planExperiment(

@@ -4,7 +4,8 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { seededRng } from '../../runtime/models/rng.ts';
 import { binomial, minimumDetectableEffect, normalQuantile, rateDifference } from '../../runtime/insights/stats.ts';
-import { planExperiment, type ExperimentSpec } from '../../runtime/insights/planning.ts';
+import { experimentsOf, planExperiment, type ExperimentSpec } from '../../runtime/insights/planning.ts';
+import { runPipeline } from '../../compiler/index.ts';
 import { runCli } from '../pipeline/run-cli.ts';
 import { createRepo } from '../plan/support/repo.ts';
 import { planJson } from '../plan/support/plan-run.ts';
@@ -109,5 +110,35 @@ describe('planning in herald test and herald plan', () => {
     expect(x.audience).toBeGreaterThan(0);
     expect(x.minimum_detectable_effect).toBeCloseTo(minimumDetectableEffect(0.04, (x.audience * 45) / 100, (x.audience * 10) / 100), 9);
     expect(doc.notes.some((n) => n.code === 'HL397' && n.severity === 'warning')).toBe(true);
+  });
+});
+
+describe('splits as the manifest compiles them', () => {
+  it("reads a journey split's variants, holdout, templates and planning figures from its compiled step", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'herald-planning-'));
+    cpSync(resolve('examples/cart-abandonment'), dir, { recursive: true });
+    const file = join(dir, 'journeys.yaml');
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace(
+        '        holdout: 10\n',
+        '        holdout: 10\n        minimum_effect: 0.03\n        expected_audience: 5000\n',
+      ),
+    );
+    const manifest = runPipeline(dir, { emit: true }).emitted?.manifest;
+    expect(manifest).toBeDefined();
+    expect(experimentsOf(manifest!)).toEqual([
+      {
+        kind: 'journey',
+        name: 'cart_recovery',
+        experiment: 'cart_offer_test',
+        variants: { free_shipping: 45, ten_percent: 45 },
+        holdout: 10,
+        minimumEffect: 0.03,
+        expectedAudience: 5000,
+        path: ['spec', 'steps', 'offer', 'split'],
+        templates: { free_shipping: 'cart_offer_ship', ten_percent: 'cart_offer_10' },
+      },
+    ]);
   });
 });

@@ -2,6 +2,7 @@
 import type { AnalyzeContext, DocPath } from '../context.ts';
 import type { Definition } from '../../1-load/definition.ts';
 import { didYouMean, reportAt } from './report.ts';
+import type { SplitPlanning } from '../../contract/journey.ts';
 
 /** HL366 at the split when variants + holdout are not 100 (within rounding of decimals). */
 export function checkSplitWeights(
@@ -54,4 +55,17 @@ export function checkVariantTargets(
 
 function round(n: number): string {
   return String(Math.round(n * 1000) / 1000);
+}
+
+/** A split's planning figures as written (`minimum_effect`, `expected_audience`, `base_rate`); none when it has none. */
+export function splitPlanning(split: {
+  minimum_effect?: number;
+  expected_audience?: number;
+  base_rate?: number;
+}): SplitPlanning | undefined {
+  const planning: SplitPlanning = {};
+  if (split.minimum_effect !== undefined) planning.minimumEffect = split.minimum_effect;
+  if (split.expected_audience !== undefined) planning.expectedAudience = split.expected_audience;
+  if (split.base_rate !== undefined) planning.baseRate = split.base_rate;
+  return Object.keys(planning).length > 0 ? planning : undefined;
 }

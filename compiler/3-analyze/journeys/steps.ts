@@ -9,7 +9,7 @@ import type { CompiledJourneyRule, CompiledStep } from '../../contract/journey.t
 import type { GraphStep } from './graph.ts';
 import { checkJourneyRule, literalRule } from './rules.ts';
 import { checkEventType, didYouMean, reportAt } from './report.ts';
-import { checkSplitWeights, checkVariantTargets } from './split.ts';
+import { checkSplitWeights, checkVariantTargets, splitPlanning } from './split.ts';
 import { parseDuration, parseTimeOfDay } from '../../contract/core/durations.ts';
 import { own } from '../../contract/core/own.ts';
 
@@ -19,7 +19,14 @@ export interface RawStep {
   wait?: string | { for?: string; until?: string; at?: string };
   wait_for?: { event?: string; where?: string; rule?: string; timeout: string };
   branch?: Array<{ when: string; next: string }>;
-  split?: { name: string; variants: Record<string, number>; holdout?: number };
+  split?: {
+    name: string;
+    variants: Record<string, number>;
+    holdout?: number;
+    minimum_effect?: number;
+    expected_audience?: number;
+    base_rate?: number;
+  };
   send?: string;
   update?: Record<string, string | number | boolean>;
   exit?: true;
@@ -173,6 +180,8 @@ export function analyzeStep(ctx: AnalyzeContext, def: Definition, name: string, 
         .sort()
         .map((v) => ({ name: v, weight: s.variants[v]!, next: targets?.[v] ?? '' }));
       compiled = { kind: 'split', experiment: s.name, variants, holdout };
+      const planning = splitPlanning(s);
+      if (planning) compiled.planning = planning;
       break;
     }
     case 'send': {
