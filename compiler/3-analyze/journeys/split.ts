@@ -4,6 +4,16 @@ import type { Definition } from '../../1-load/definition.ts';
 import { didYouMean, reportAt } from './report.ts';
 import type { SplitPlanning } from '../../contract/journey.ts';
 
+/** A split as written, in a journey step or a campaign (the schema has checked the shapes). */
+export interface WrittenSplit {
+  name: string;
+  variants: Record<string, number>;
+  holdout?: number;
+  minimum_effect?: number;
+  expected_audience?: number;
+  base_rate?: number;
+}
+
 /** HL366 at the split when variants + holdout are not 100 (within rounding of decimals). */
 export function checkSplitWeights(
   ctx: AnalyzeContext,

@@ -9,7 +9,7 @@ import type { CompiledJourneyRule, CompiledStep } from '../../contract/journey.t
 import type { GraphStep } from './graph.ts';
 import { checkJourneyRule, literalRule } from './rules.ts';
 import { checkEventType, didYouMean, reportAt } from './report.ts';
-import { checkSplitWeights, checkVariantTargets, splitPlanning } from './split.ts';
+import { checkSplitWeights, checkVariantTargets, splitPlanning, type WrittenSplit } from './split.ts';
 import { parseDuration, parseTimeOfDay } from '../../contract/core/durations.ts';
 import { own } from '../../contract/core/own.ts';
 
@@ -19,14 +19,7 @@ export interface RawStep {
   wait?: string | { for?: string; until?: string; at?: string };
   wait_for?: { event?: string; where?: string; rule?: string; timeout: string };
   branch?: Array<{ when: string; next: string }>;
-  split?: {
-    name: string;
-    variants: Record<string, number>;
-    holdout?: number;
-    minimum_effect?: number;
-    expected_audience?: number;
-    base_rate?: number;
-  };
+  split?: WrittenSplit;
   send?: string;
   update?: Record<string, string | number | boolean>;
   exit?: true;

@@ -3,7 +3,7 @@ import { BOOLEAN } from '../rules/types.ts';
 import type { CompiledCampaign } from '../../contract/journey.ts';
 import { reportAt } from '../journeys/report.ts';
 import { checkJourneyRule } from '../journeys/rules.ts';
-import { checkSplitWeights, checkVariantTargets, splitPlanning } from '../journeys/split.ts';
+import { checkSplitWeights, checkVariantTargets, splitPlanning, type WrittenSplit } from '../journeys/split.ts';
 import { checkTemplateNeeds, checkTimezoneField, customerTimezoneField } from '../journeys/template-needs.ts';
 import { parseTime } from '../journeys/times.ts';
 import { parseDuration } from '../../contract/core/durations.ts';
@@ -14,14 +14,7 @@ interface CampaignSpec {
   audience: string;
   when?: string;
   template?: string;
-  split?: {
-    name: string;
-    variants: Record<string, number>;
-    holdout?: number;
-    minimum_effect?: number;
-    expected_audience?: number;
-    base_rate?: number;
-  };
+  split?: WrittenSplit;
   templates?: Record<string, string>;
   send_at: string;
   throttle?: { per_hour: number };
