@@ -7,17 +7,7 @@ import type { Effects, Entry } from './types.ts';
 
 export function sendRequestOf(entry: Entry, journey: CompiledJourney, send: Effects['sends'][number], idKey: Uint8Array): SendRequest {
   const request: SendRequest = {
-    idempotencyKey: sendKey(
-      {
-        kind: 'journey',
-        name: entry.journey,
-        version: entry.version,
-        customerId: entry.customerId,
-        entryId: entry.id,
-        step: send.visitKey,
-      },
-      idKey,
-    ),
+    idempotencyKey: stepKey(entry, send.visitKey, idKey),
     origin: { kind: 'journey', name: entry.journey, version: entry.version, step: send.step },
     customerId: entry.customerId,
     entryId: entry.id,
@@ -37,17 +27,7 @@ export function sendRequestOf(entry: Entry, journey: CompiledJourney, send: Effe
 
 export function holdoutRequestOf(entry: Entry, holdout: Effects['holdouts'][number], idKey: Uint8Array): SendRequest {
   return {
-    idempotencyKey: sendKey(
-      {
-        kind: 'journey',
-        name: entry.journey,
-        version: entry.version,
-        customerId: entry.customerId,
-        entryId: entry.id,
-        step: holdout.visitKey,
-      },
-      idKey,
-    ),
+    idempotencyKey: stepKey(entry, holdout.visitKey, idKey),
     origin: {
       kind: 'journey',
       name: entry.journey,
@@ -61,4 +41,12 @@ export function holdoutRequestOf(entry: Entry, holdout: Effects['holdouts'][numb
     template: holdout.template,
     dueAt: holdout.at,
   };
+}
+
+/** The send key of one visit of a journey step by one entry (a send or a recorded holdout). */
+function stepKey(entry: Entry, visitKey: string, idKey: Uint8Array): string {
+  return sendKey(
+    { kind: 'journey', name: entry.journey, version: entry.version, customerId: entry.customerId, entryId: entry.id, step: visitKey },
+    idKey,
+  );
 }

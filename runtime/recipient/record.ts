@@ -54,12 +54,7 @@ export async function recordMessageEvent(
 /** Leaves all marketing email (one-click, the unsubscribe page, or "all" on the preferences page). */
 export async function unsubscribeAll(db: Database, manifest: Manifest, message: SentMessage, at: number): Promise<ActionOutcome> {
   return db.transaction(async (trx) => {
-    const listed = await trx
-      .selectFrom(SUPPRESSIONS)
-      .select('at')
-      .where('customer_id', '=', message.customerId)
-      .where('reason', '=', 'unsubscribed')
-      .executeTakeFirst();
+    const listed = await isUnsubscribed(trx, message.customerId);
     if (listed) return { changed: false };
     await recordMessageEvent(trx, manifest, message, 'email_unsubscribed', `email_unsubscribed:${message.key}:${at}`, at, {}, db.dialect);
     await addSuppression(trx, { customerId: message.customerId, reason: 'unsubscribed', at, source: message.messageId });
@@ -74,12 +69,7 @@ export async function unsubscribeAll(db: Database, manifest: Manifest, message: 
  */
 export async function resubscribeAll(db: Database, manifest: Manifest, message: SentMessage, at: number): Promise<ActionOutcome> {
   return db.transaction(async (trx) => {
-    const listed = await trx
-      .selectFrom(SUPPRESSIONS)
-      .select('at')
-      .where('customer_id', '=', message.customerId)
-      .where('reason', '=', 'unsubscribed')
-      .executeTakeFirst();
+    const listed = await isUnsubscribed(trx, message.customerId);
     if (!listed) return { changed: false };
     await trx
       .deleteFrom(SUPPRESSIONS)

@@ -45,7 +45,7 @@ describe(CHROMIUM.title('herald serve --dry-run, unsubscribing in a browser'), (
   });
 
   it.skipIf(CHROMIUM.skip)(
-    "follows the email's unsubscribe link to the server and unsubscribes; herald report counts it",
+    CHROMIUM.title("follows the email's unsubscribe link to the server and unsubscribes; herald report counts it"),
     async () => {
       expect(server!.output()).toMatch(/HERALD_SECRET is not set: this dry run signs links with a throwaway secret/);
       const out = join(dir, 'out');
